@@ -1,0 +1,1 @@
+"""Limes: an alert information system for border and police checks."""

@@ -1,0 +1,346 @@
+"""Semantic validation of alert content against the category table.
+
+The doors have already checked shapes, types and sizes. This module checks what
+only the domain knows: which fields a category needs or forbids, that countries are
+ISO 3166 codes, dates are real and not in the future, identifiers pass their
+standard's checks. It returns the content in canonical form (identifiers
+normalised, Unicode in NFC) or raises ``InvalidInput`` listing every problem found,
+each with a JSON pointer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import fields, replace
+from datetime import date
+
+import pycountry
+
+from limes.domain.alerts import (
+    AlertContent,
+    IdentityDocument,
+    MisusedIdentity,
+    Name,
+    ObjectAttributes,
+    ObjectData,
+    ObjectIdentifier,
+    Person,
+)
+from limes.domain.categories import (
+    CATEGORIES,
+    OBJECT_RULES,
+    Category,
+    SubjectKind,
+)
+from limes.domain.countries import CountryError, country
+from limes.domain.identifiers import (
+    IdentifierError,
+    IdentifierKind,
+    validate,
+    validate_document_number,
+)
+from limes.errors import FieldError, InvalidInput
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_LATIN_NAME = re.compile(r"^[^\W\d_]+(?:[ '\-.][^\W\d_]+)*\.?$")
+_SCRIPTS = frozenset(s.alpha_4 for s in pycountry.scripts)
+_CURRENCIES = frozenset(c.alpha_3 for c in pycountry.currencies)
+_COUNTRY_REQUIRED = frozenset({IdentifierKind.PLATE, IdentifierKind.DOCUMENT_NUMBER})
+_EARLIEST_BIRTH_YEAR = 1900
+
+
+class _Collector:
+    """Gathers field errors so that one answer lists everything that is wrong."""
+
+    def __init__(self) -> None:
+        self.errors: list[FieldError] = []
+
+    def add(self, pointer: str, detail: str) -> None:
+        self.errors.append(FieldError(pointer, detail))
+
+
+def _present(value: object) -> bool:
+    return value is not None and value != ()
+
+
+def _text(value: str, pointer: str, out: _Collector) -> str:
+    """Free text: NFC, no control characters, no lone surrogates."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        out.add(pointer, "is not valid Unicode text")
+        return value
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
+        out.add(pointer, "may not contain control characters")
+    if value != value.strip():
+        out.add(pointer, "may not start or end with white space")
+    return unicodedata.normalize("NFC", value)
+
+
+def normalize_partial_date(value: str) -> tuple[str | None, str | None]:
+    """Check an ISO 8601 date of reduced precision; return (canonical, error).
+
+    ``00`` stands for an unknown month or day, as in ICAO 9303 and national
+    registers: ``1980-00-00`` becomes ``1980`` and ``1980-05-00`` becomes ``1980-05``.
+    A day without a month is refused.
+    """
+    m = _PARTIAL_DATE.match(value)
+    if not m:
+        return None, "must be YYYY, YYYY-MM or YYYY-MM-DD"
+    year, month, day = m.group(1), m.group(2), m.group(3)
+    if month == "00":
+        if day not in (None, "00"):
+            return None, "has a day but no month"
+        month = day = None
+    if day == "00":
+        day = None
+    try:
+        date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return None, f"'{value}' is not a real date"
+    if int(year) < _EARLIEST_BIRTH_YEAR:
+        return None, f"year must be {_EARLIEST_BIRTH_YEAR} or later"
+    return "-".join(p for p in (year, month, day) if p), None
+
+
+def _past_date(value: date, today: date, pointer: str, out: _Collector) -> None:
+    if value > today:
+        out.add(pointer, f"{value.isoformat()} is in the future")
+
+
+def _country(value: str, pointer: str, out: _Collector) -> str:
+    try:
+        return country(value)
+    except CountryError as exc:
+        out.add(pointer, str(exc))
+        return value
+
+
+def _name(name: Name, pointer: str, out: _Collector) -> Name:
+    latin = _text(name.latin, f"{pointer}/latin", out)
+    if not _LATIN_NAME.match(latin) or any(
+        ch.isalpha() and "LATIN" not in unicodedata.name(ch, "") for ch in latin
+    ):
+        out.add(f"{pointer}/latin", f"'{latin}' is not a name in Latin script")
+    original = name.original
+    if original is not None:
+        original = _text(original, f"{pointer}/original", out)
+        if name.script is None:
+            out.add(f"{pointer}/script", "is required with an original-script name")
+    if name.script is not None and name.script not in _SCRIPTS:
+        out.add(f"{pointer}/script", f"'{name.script}' is not an ISO 15924 script code")
+    if name.script is not None and original is None:
+        out.add(f"{pointer}/original", "is required when a script is given")
+    return replace(name, latin=latin, original=original)
+
+
+def _names(names: tuple[Name, ...], pointer: str, out: _Collector) -> tuple[Name, ...]:
+    return tuple(_name(n, f"{pointer}/{i}", out) for i, n in enumerate(names))
+
+
+def _document(
+    doc: IdentityDocument, pointer: str, today: date, out: _Collector
+) -> IdentityDocument:
+    number = doc.number
+    try:
+        number = validate_document_number(doc.number, doc.check_digit)
+    except IdentifierError as exc:
+        out.add(f"{pointer}/number", str(exc))
+    state = _country(doc.issuing_state, f"{pointer}/issuing_state", out)
+    if doc.valid_from is not None:
+        _past_date(doc.valid_from, today, f"{pointer}/valid_from", out)
+    if doc.valid_from and doc.valid_until and doc.valid_until < doc.valid_from:
+        out.add(f"{pointer}/valid_until", "is before valid_from")
+    return replace(doc, number=number, issuing_state=state)
+
+
+def _person(
+    person: Person,
+    category: Category | None,
+    pointer: str,
+    today: date,
+    out: _Collector,
+) -> Person:
+    if category is not None:
+        for f in fields(Person):
+            value = getattr(person, f.name)
+            if f.name in category.person_required and not _present(value):
+                out.add(f"{pointer}/{f.name}", f"is required for {category.code}")
+            elif (
+                _present(value)
+                and f.name not in category.person_required
+                and f.name not in category.person_optional
+            ):
+                out.add(f"{pointer}/{f.name}", f"is not allowed for {category.code}")
+    dob = person.date_of_birth
+    if dob is not None:
+        dob, error = normalize_partial_date(dob)
+        if error:
+            out.add(f"{pointer}/date_of_birth", error)
+        elif dob is not None and dob > today.isoformat()[: len(dob)]:
+            out.add(f"{pointer}/date_of_birth", "is in the future")
+    aliases = tuple(
+        replace(
+            a,
+            surnames=_names(a.surnames, f"{pointer}/aliases/{i}/surnames", out),
+            forenames=_names(a.forenames, f"{pointer}/aliases/{i}/forenames", out),
+        )
+        for i, a in enumerate(person.aliases)
+    )
+    nationalities = tuple(
+        _country(n, f"{pointer}/nationalities/{i}", out) for i, n in enumerate(person.nationalities)
+    )
+    if len(set(nationalities)) != len(nationalities):
+        out.add(f"{pointer}/nationalities", "lists a nationality twice")
+    return replace(
+        person,
+        surnames=_names(person.surnames, f"{pointer}/surnames", out),
+        forenames=_names(person.forenames, f"{pointer}/forenames", out),
+        names_at_birth=_names(person.names_at_birth, f"{pointer}/names_at_birth", out),
+        previous_names=_names(person.previous_names, f"{pointer}/previous_names", out),
+        aliases=aliases,
+        date_of_birth=dob if dob is not None else person.date_of_birth,
+        place_of_birth=(
+            _text(person.place_of_birth, f"{pointer}/place_of_birth", out)
+            if person.place_of_birth
+            else None
+        ),
+        country_of_birth=(
+            _country(person.country_of_birth, f"{pointer}/country_of_birth", out)
+            if person.country_of_birth
+            else None
+        ),
+        nationalities=nationalities,
+        documents=tuple(
+            _document(d, f"{pointer}/documents/{i}", today, out)
+            for i, d in enumerate(person.documents)
+        ),
+    )
+
+
+def _identifier(ident: ObjectIdentifier, pointer: str, out: _Collector) -> ObjectIdentifier:
+    value = ident.value
+    try:
+        value = validate(ident.kind, ident.value)
+    except IdentifierError as exc:
+        out.add(f"{pointer}/value", str(exc))
+    country_code = ident.country
+    if country_code is not None:
+        country_code = _country(country_code, f"{pointer}/country", out)
+    elif ident.kind in _COUNTRY_REQUIRED:
+        out.add(f"{pointer}/country", f"is required for a {ident.kind}")
+    return replace(ident, value=value, country=country_code)
+
+
+def _object(obj: ObjectData, category: Category, pointer: str, out: _Collector) -> ObjectData:
+    rules = OBJECT_RULES[obj.type]
+    if obj.type not in category.object_types:
+        out.add(f"{pointer}/type", f"a {obj.type} cannot be the subject of {category.code}")
+    identifiers = []
+    for i, ident in enumerate(obj.identifiers):
+        if ident.kind not in rules.identifiers:
+            allowed = ", ".join(sorted(rules.identifiers))
+            out.add(
+                f"{pointer}/identifiers/{i}/kind",
+                f"a {obj.type} is identified by {allowed}, not {ident.kind}",
+            )
+        identifiers.append(_identifier(ident, f"{pointer}/identifiers/{i}", out))
+    keys = [(i.kind, i.value, i.country) for i in identifiers]
+    if len(set(keys)) != len(keys):
+        out.add(f"{pointer}/identifiers", "lists the same identifier twice")
+    for group in rules.required_identifiers:
+        if not any(i.kind in group for i in identifiers):
+            out.add(
+                f"{pointer}/identifiers",
+                f"a {obj.type} needs at least one of: {', '.join(sorted(group))}",
+            )
+    attrs = obj.attributes
+    for f in fields(ObjectAttributes):
+        value = getattr(attrs, f.name)
+        where = f"{pointer}/attributes/{f.name}"
+        if f.name in rules.required_attributes and value is None:
+            out.add(where, f"is required for a {obj.type}")
+        elif value is not None and f.name not in (
+            rules.required_attributes | rules.optional_attributes
+        ):
+            out.add(where, f"is not an attribute of a {obj.type}")
+        elif isinstance(value, str):
+            _text(value, where, out)
+    if rules.document_types and attrs.document_type not in (None, *rules.document_types):
+        allowed = ", ".join(sorted(rules.document_types))
+        out.add(f"{pointer}/attributes/document_type", f"must be one of: {allowed}")
+    if attrs.currency is not None and attrs.currency not in _CURRENCIES:
+        out.add(f"{pointer}/attributes/currency", f"'{attrs.currency}' is not an ISO 4217 code")
+    if rules.type == "trailer" and (attrs.unladen_weight_kg or 0) <= 750:  # noqa: PLR2004
+        out.add(f"{pointer}/attributes/unladen_weight_kg", "must be over 750 kg for a trailer")
+    return replace(obj, identifiers=tuple(identifiers))
+
+
+def validate_content(content: AlertContent, today: date) -> AlertContent:
+    """Check content against its category's row; return it in canonical form.
+
+    Raises ``InvalidInput`` with every problem found, each located by a JSON pointer.
+    """
+    out = _Collector()
+    category = CATEGORIES[content.category]
+    if content.action not in category.actions:
+        allowed = ", ".join(sorted(category.actions))
+        out.add("/action", f"{content.category} allows the actions: {allowed}")
+    for name in ("issuing_authority", "national_reference", "reason"):
+        _text(getattr(content, name), f"/{name}", out)
+    extra_warnings = set(content.warnings) - category.warnings
+    if extra_warnings:
+        out.add("/warnings", f"not allowed for {content.category}: {sorted(extra_warnings)}")
+    if len(set(content.warnings)) != len(content.warnings):
+        out.add("/warnings", "lists a marker twice")
+
+    person, obj = content.person, content.object
+    if category.subject is SubjectKind.PERSON:
+        if person is None:
+            out.add("/person", f"is required for {content.category}")
+        else:
+            person = _person(person, category, "/person", today, out)
+        if obj is not None:
+            out.add("/object", f"is not allowed for {content.category}")
+    else:
+        if obj is None:
+            out.add("/object", f"is required for {content.category}")
+        else:
+            obj = _object(obj, category, "/object", out)
+        if person is not None:
+            out.add("/person", f"is not allowed for {content.category}")
+
+    decision = content.national_decision
+    if category.requires_national_decision and decision is None:
+        out.add("/national_decision", f"is required for {content.category}")
+    if decision is not None:
+        _past_date(decision.decided_on, today, "/national_decision/decided_on", out)
+    ret = content.return_details
+    if category.requires_return_details and ret is None:
+        out.add("/return_details", f"is required for {content.category}")
+    elif not category.requires_return_details and ret is not None:
+        out.add("/return_details", f"is not allowed for {content.category}")
+    if ret is not None:
+        _past_date(ret.decision_date, today, "/return_details/decision_date", out)
+        end = ret.voluntary_departure_end
+        if end is not None and end < ret.decision_date:
+            out.add("/return_details/voluntary_departure_end", "is before the decision date")
+    if category.requires_biometrics and not content.biometrics:
+        out.add("/biometrics", f"{content.category} needs at least one biometric reference")
+
+    if out.errors:
+        raise InvalidInput(f"{len(out.errors)} problem(s) in the alert", out.errors)
+    return replace(content, person=person, object=obj)
+
+
+def validate_misused_identity(data: MisusedIdentity, today: date) -> MisusedIdentity:
+    """Check the victim's data and the recorded consent (police Art. 62)."""
+    out = _Collector()
+    _past_date(data.consent.given_on, today, "/consent/given_on", out)
+    person = _person(data.person, None, "/person", today, out)
+    if not person.surnames:
+        out.add("/person/surnames", "is required")
+    if out.errors:
+        raise InvalidInput(f"{len(out.errors)} problem(s) in the misused identity", out.errors)
+    return replace(data, person=person)

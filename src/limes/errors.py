@@ -1,0 +1,72 @@
+"""One base error; every refusal carries its reason.
+
+Each subclass maps to one RFC 9457 problem type at the HTTP door (``api/problems.py``)
+and to one exit status in the CLI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class FieldError:
+    """One invalid input, located by an RFC 6901 JSON pointer."""
+
+    pointer: str
+    detail: str
+
+
+class LimesError(Exception):
+    """Base of every error Limes raises on purpose."""
+
+    slug = "error"
+    title = "Request failed"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class InvalidInput(LimesError):
+    slug = "invalid-input"
+    title = "The input is not valid"
+
+    def __init__(self, detail: str, errors: list[FieldError] | None = None) -> None:
+        super().__init__(detail)
+        self.errors = errors or []
+
+
+class Unauthenticated(LimesError):
+    slug = "unauthenticated"
+    title = "No valid credentials"
+
+
+class Forbidden(LimesError):
+    slug = "forbidden"
+    title = "Not allowed"
+
+
+class NotFound(LimesError):
+    slug = "not-found"
+    title = "No such resource"
+
+
+class Gone(LimesError):
+    slug = "gone"
+    title = "The alert no longer holds data"
+
+
+class Conflict(LimesError):
+    slug = "conflict"
+    title = "The request conflicts with existing data"
+
+
+class VersionMismatch(LimesError):
+    slug = "version-mismatch"
+    title = "The alert has changed since it was read"
+
+
+class PreconditionRequired(LimesError):
+    slug = "precondition-required"
+    title = "An If-Match header is required"

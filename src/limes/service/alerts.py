@@ -1,0 +1,444 @@
+"""Alert use cases: issue, read, list, update, delete, extend, expire.
+
+Each method takes a ``Context`` (principal and purpose) first and asks, in this
+order: may this principal do this for this purpose (``policy``)? do it (domain
+rules and the store, in one transaction with its change event)? The answer is
+all-or-nothing: a refused or invalid request leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from itertools import islice
+
+from limes import codec
+from limes.domain.alerts import (
+    Alert,
+    AlertContent,
+    AlertStatus,
+    Extension,
+    Flag,
+    MisusedIdentity,
+)
+from limes.domain.categories import CATEGORIES, CategoryCode, ReviewRules
+from limes.domain.compatibility import ExistingAlert, check
+from limes.domain.ids import new_id
+from limes.domain.keys import content_keys
+from limes.domain.validation import validate_content, validate_misused_identity
+from limes.errors import Conflict, Gone, InvalidInput, NotFound, VersionMismatch
+from limes.policy.permissions import Context, Permission
+from limes.policy.policy import Policy, require_owner
+from limes.store.port import AlertFilter, AlertRecord, ChangeEvent, Store, Transaction
+
+Clock = Callable[[], datetime]
+MAX_PAGE = 500
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def add_years(moment: datetime, years: int) -> datetime:
+    """The same calendar moment ``years`` later (29 February falls back to the 28th)."""
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:
+        return moment.replace(year=moment.year + years, day=28)
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    month0 = moment.month - 1 + months
+    year, month = moment.year + month0 // 12, month0 % 12 + 1
+    for day in (moment.day, 30, 29, 28):
+        try:
+            return moment.replace(year=year, month=month, day=day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable: every month has a 28th")
+
+
+@dataclass(frozen=True, slots=True)
+class AlertView:
+    """An alert as answered to a reader: the record with its flags and links."""
+
+    alert: Alert
+    flags: tuple[Flag, ...] = ()
+    links: tuple[str, ...] = ()
+    related: tuple[ExistingAlert, ...] = ()
+    has_misused_identity: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    items: tuple[AlertView, ...]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ExpiryReport:
+    expired: int
+    warned: int
+
+
+def to_alert(record: AlertRecord) -> Alert:
+    content = codec.decode(AlertContent, record.body) if record.body is not None else None
+    extensions = (
+        codec.decode(tuple[Extension, ...], record.extensions) if record.extensions else ()
+    )
+    return Alert(
+        id=record.id,
+        issuing_state=record.issuing_state,
+        category=CategoryCode(record.category),
+        subject=CATEGORIES[CategoryCode(record.category)].subject,
+        status=record.status,
+        version=record.version,
+        created_at=record.created_at,
+        updated_at=record.updated_at,
+        expires_at=record.expires_at,
+        content=content,
+        extensions=extensions,
+        warned_at=record.warned_at,
+    )
+
+
+def event(kind: str, record: AlertRecord, at: datetime, **detail: str) -> ChangeEvent:
+    return ChangeEvent(
+        kind, record.id, record.issuing_state, record.category, record.version, at, detail
+    )
+
+
+class AlertService:
+    def __init__(
+        self,
+        store: Store,
+        policy: Policy,
+        review: ReviewRules | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.store = store
+        self.policy = policy
+        self.review = review or ReviewRules.defaults()
+        self.clock = clock
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def _expiry(self, category: CategoryCode, start: datetime) -> datetime:
+        return add_years(start, self.review.years[category])
+
+    def _validated(self, content: AlertContent, now: datetime) -> AlertContent:
+        return validate_content(content, now.date())
+
+    def active(self, tx: Transaction, alert_id: str, *, for_update: bool) -> AlertRecord:
+        record = tx.get(alert_id, for_update=for_update)
+        if record is None:
+            raise NotFound(f"there is no alert {alert_id}")
+        if record.status is not AlertStatus.ACTIVE:
+            raise Gone(f"alert {alert_id} is {record.status}; its data has been deleted")
+        return record
+
+    def _owned(
+        self,
+        ctx: Context,
+        tx: Transaction,
+        alert_id: str,
+        permission: Permission,
+        expected_version: int | None = None,
+    ) -> AlertRecord:
+        record = self.active(tx, alert_id, for_update=True)
+        self.policy.require(ctx, permission, CategoryCode(record.category))
+        require_owner(ctx, record.issuing_state, alert_id)
+        if expected_version is not None and record.version != expected_version:
+            raise VersionMismatch(
+                f"alert {alert_id} is at version {record.version}, not {expected_version}"
+            )
+        return record
+
+    def view(self, tx: Transaction, record: AlertRecord, **extra: object) -> AlertView:
+        return AlertView(
+            alert=to_alert(record),
+            flags=tuple(tx.flags(record.id)),
+            links=tuple(tx.links(record.id)),
+            has_misused_identity=tx.misused_identity(record.id) is not None,
+            **extra,  # type: ignore[arg-type]
+        )
+
+    def _refuse_incompatible(
+        self, ctx: Context, tx: Transaction, content: AlertContent, keys: frozenset[str],
+        own_id: str | None = None,
+    ) -> tuple[ExistingAlert, ...]:
+        found = [a for a in tx.find_by_keys(keys) if a.id != own_id]
+        verdict = check(content.category, ctx.principal.member_state, found)
+        if verdict.refused:
+            raise Conflict("; ".join(reason for _, reason in verdict.refused))
+        return verdict.reported
+
+    # -- use cases -------------------------------------------------------------------
+
+    def issue(
+        self,
+        ctx: Context,
+        content: AlertContent,
+        misused_identity: MisusedIdentity | None = None,
+    ) -> AlertView:
+        """Issue a new alert of the principal's member state.
+
+        Alerts already held on the same subject are reported with the answer; those
+        the compatibility matrix forbids make the request fail with ``Conflict``.
+        """
+        self.policy.require(ctx, Permission.ALERT_ISSUE, content.category)
+        now = self.clock()
+        content = self._validated(content, now)
+        if misused_identity is not None:
+            self.policy.require(ctx, Permission.MISUSED_IDENTITY_WRITE, content.category)
+            misused_identity = validate_misused_identity(misused_identity, now.date())
+        keys = content_keys(content)
+        record = AlertRecord(
+            id=new_id(),
+            category=content.category.value,
+            object_type=content.object.type.value if content.object else None,
+            subject=CATEGORIES[content.category].subject.value,
+            issuing_state=ctx.principal.member_state,
+            status=AlertStatus.ACTIVE,
+            version=1,
+            created_at=now,
+            updated_at=now,
+            expires_at=self._expiry(content.category, now),
+            body=codec.encode(content),
+            keys=keys,
+        )
+        with self.store.transaction() as tx:
+            related = self._refuse_incompatible(ctx, tx, content, keys)
+            tx.insert(record)
+            if misused_identity is not None:
+                tx.put_misused_identity(record.id, codec.encode(misused_identity))
+            tx.append(event("alert.issued", record, now))
+            return self.view(tx, record, related=related)
+
+    def get(self, ctx: Context, alert_id: str) -> AlertView:
+        with self.store.read() as tx:
+            record = tx.get(alert_id)
+            if record is None:
+                self.policy.require(ctx, Permission.ALERT_READ)
+                raise NotFound(f"there is no alert {alert_id}")
+            self.policy.require(ctx, Permission.ALERT_READ, CategoryCode(record.category))
+            if record.status is not AlertStatus.ACTIVE:
+                raise Gone(f"alert {alert_id} is {record.status}; its data has been deleted")
+            return self.view(tx, record)
+
+    def list(self, ctx: Context, where: AlertFilter) -> Page:
+        """One page of alerts in id order; ``next_cursor`` continues after it."""
+        category = CategoryCode(where.category) if where.category else None
+        self.policy.require(ctx, Permission.ALERT_LIST, category)
+        if not 1 <= where.limit <= MAX_PAGE:
+            raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
+        with self.store.read() as tx:
+            records = tx.list(replace(where, limit=where.limit + 1))
+            items = []
+            for record in records[: where.limit]:
+                decision = self.policy.decide(ctx, Permission.ALERT_LIST, CategoryCode(record.category))
+                if decision.allowed:
+                    items.append(self.view(tx, record))
+        more = len(records) > where.limit
+        return Page(tuple(items), records[where.limit - 1].id if more else None)
+
+    def update(
+        self, ctx: Context, alert_id: str, content: AlertContent, expected_version: int
+    ) -> AlertView:
+        """Replace an alert's content; its category cannot change."""
+        now = self.clock()
+        content = self._validated(content, now)
+        keys = content_keys(content)
+        with self.store.transaction() as tx:
+            record = self._owned(ctx, tx, alert_id, Permission.ALERT_UPDATE, expected_version)
+            if content.category != record.category:
+                raise InvalidInput(
+                    "the category of an alert cannot change; delete it and issue a new one",
+                )
+            related = self._refuse_incompatible(ctx, tx, content, keys, own_id=alert_id)
+            updated = replace(
+                record,
+                version=record.version + 1,
+                updated_at=now,
+                body=codec.encode(content),
+                object_type=content.object.type.value if content.object else None,
+                keys=keys,
+            )
+            tx.replace(updated, record.version)
+            tx.append(event("alert.updated", updated, now))
+            return self.view(tx, updated, related=related)
+
+    def _erase(self, tx: Transaction, record: AlertRecord, status: AlertStatus, now: datetime) -> AlertRecord:
+        """Delete the personal data of an alert; only a tombstone (and the audit) remains."""
+        erased = replace(
+            record,
+            status=status,
+            version=record.version + 1,
+            updated_at=now,
+            body=None,
+            extensions=None,
+            keys=frozenset(),
+        )
+        tx.replace(erased, record.version)
+        tx.put_misused_identity(record.id, None)
+        tx.remove_all_links(record.id)
+        for flag in tx.flags(record.id):
+            tx.put_flag(record.id, replace(flag, reason="", decision_reason=None))
+        return erased
+
+    def delete(self, ctx: Context, alert_id: str, expected_version: int) -> None:
+        now = self.clock()
+        with self.store.transaction() as tx:
+            record = self._owned(ctx, tx, alert_id, Permission.ALERT_DELETE, expected_version)
+            erased = self._erase(tx, record, AlertStatus.DELETED, now)
+            tx.append(event("alert.deleted", erased, now))
+
+    def extend(
+        self,
+        ctx: Context,
+        alert_id: str,
+        reason: str,
+        expected_version: int,
+        until: date | None = None,
+    ) -> AlertView:
+        """Keep an alert for another review period (or until ``until``, within one).
+
+        Only before it expires, with the reason recorded.
+        """
+        reason = reason.strip()
+        if not reason:
+            raise InvalidInput("an extension needs a reason")
+        now = self.clock()
+        with self.store.transaction() as tx:
+            record = self._owned(ctx, tx, alert_id, Permission.ALERT_EXTEND, expected_version)
+            if record.expires_at <= now:
+                raise Conflict(f"alert {alert_id} has already reached its review date")
+            longest = self._expiry(CategoryCode(record.category), now)
+            new_expiry = longest
+            if until is not None:
+                new_expiry = datetime.combine(until, record.expires_at.timetz())
+                if not record.expires_at < new_expiry <= longest:
+                    raise InvalidInput(
+                        f"until must be after the current review date "
+                        f"{record.expires_at.date()} and no later than {longest.date()}"
+                    )
+            alert = to_alert(record)
+            extension = Extension(now, str(ctx.principal), reason, record.expires_at, new_expiry)
+            updated = replace(
+                record,
+                version=record.version + 1,
+                updated_at=now,
+                expires_at=new_expiry,
+                warned_at=None,
+                extensions=codec.encode((*alert.extensions, extension)),
+            )
+            tx.replace(updated, record.version)
+            tx.append(event("alert.extended", updated, now, expires_at=new_expiry.isoformat()))
+            return self.view(tx, updated)
+
+    def expire_due(self, ctx: Context, batch: int = 1000) -> ExpiryReport:
+        """Erase alerts past their review date and warn owners of those close to it.
+
+        Run periodically (``limes expire``, and by the server). Each alert is handled in
+        its own transaction so that a long run never holds the write lock for long.
+        """
+        self.policy.require(ctx, Permission.EXPIRY_RUN)
+        now = self.clock()
+        expired = warned = 0
+        while True:
+            with self.store.transaction() as tx:
+                ids = tx.expiring_before(now, batch)
+                for alert_id in ids:
+                    record = self.active(tx, alert_id, for_update=True)
+                    erased = self._erase(tx, record, AlertStatus.EXPIRED, now)
+                    tx.append(event("alert.expired", erased, now))
+            expired += len(ids)
+            if len(ids) < batch:
+                break
+        horizon = add_months(now, self.review.warning_months)
+        while True:
+            with self.store.transaction() as tx:
+                ids = tx.unwarned_expiring_before(horizon, batch)
+                for alert_id in ids:
+                    record = self.active(tx, alert_id, for_update=True)
+                    marked = replace(record, warned_at=now, keys=record.keys)
+                    tx.replace(marked, record.version)
+                    tx.append(
+                        event("alert.expiry_warning", marked, now, expires_at=record.expires_at.isoformat())
+                    )
+            warned += len(ids)
+            if len(ids) < batch:
+                break
+        return ExpiryReport(expired, warned)
+
+    def bulk_issue(
+        self, ctx: Context, contents: Iterable[AlertContent], batch: int = 20_000
+    ) -> Iterator[int]:
+        """The bulk path for initial loads: validate and insert in large transactions.
+
+        Every alert is validated as in ``issue``; the compatibility check against
+        alerts already stored is not made (initial loads come from national systems
+        that enforced it). Yields the running count after each batch.
+        """
+        done = 0
+        allowed: set[CategoryCode] = set()
+        it = iter(contents)
+        while chunk := list(islice(it, batch)):
+            now = self.clock()
+            records, events = [], []
+            for content in chunk:
+                if content.category not in allowed:
+                    self.policy.require(ctx, Permission.ALERT_ISSUE, content.category)
+                    allowed.add(content.category)
+                valid = self._validated(content, now)
+                record = AlertRecord(
+                    id=new_id(),
+                    category=valid.category.value,
+                    object_type=valid.object.type.value if valid.object else None,
+                    subject=CATEGORIES[valid.category].subject.value,
+                    issuing_state=ctx.principal.member_state,
+                    status=AlertStatus.ACTIVE,
+                    version=1,
+                    created_at=now,
+                    updated_at=now,
+                    expires_at=self._expiry(valid.category, now),
+                    body=codec.encode(valid),
+                    keys=content_keys(valid),
+                )
+                records.append(record)
+                events.append(event("alert.issued", record, now))
+            self.store.bulk_insert(records, events)
+            done += len(records)
+            yield done
+
+    # -- misused identity -------------------------------------------------------------
+
+    def get_misused_identity(self, ctx: Context, alert_id: str) -> MisusedIdentity:
+        with self.store.read() as tx:
+            record = self.active(tx, alert_id, for_update=False)
+            self.policy.require(ctx, Permission.MISUSED_IDENTITY_READ, CategoryCode(record.category))
+            body = tx.misused_identity(alert_id)
+        if body is None:
+            raise NotFound(f"alert {alert_id} holds no misused-identity data")
+        return codec.decode(MisusedIdentity, body)
+
+    def set_misused_identity(
+        self, ctx: Context, alert_id: str, data: MisusedIdentity | None, expected_version: int
+    ) -> AlertView:
+        """Add, replace or (with None) remove the victim's data; consent is required."""
+        now = self.clock()
+        if data is not None:
+            data = validate_misused_identity(data, now.date())
+        with self.store.transaction() as tx:
+            record = self._owned(
+                ctx, tx, alert_id, Permission.MISUSED_IDENTITY_WRITE, expected_version
+            )
+            if not CATEGORIES[CategoryCode(record.category)].allows_misused_identity:
+                raise InvalidInput(f"a {record.category} alert holds no misused-identity data")
+            updated = replace(record, version=record.version + 1, updated_at=now)
+            tx.replace(updated, record.version)
+            tx.put_misused_identity(alert_id, None if data is None else codec.encode(data))
+            kind = "alert.misused_identity_removed" if data is None else "alert.misused_identity_set"
+            tx.append(event(kind, updated, now))
+            return self.view(tx, updated)

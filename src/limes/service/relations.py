@@ -1,0 +1,119 @@
+"""Flags and links: how alerts relate to other states and to each other.
+
+A flag (police Art. 24, border Art. 30) is another member state's request that the
+action to be taken not be carried out on its territory. The requesting state asks,
+the issuing state grants or refuses, and the requesting state may withdraw it.
+
+A link (police Art. 63) ties alerts of the issuing state together, e.g. a wanted
+person and the vehicle they use. Only the state that owns both alerts links them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from limes.domain.alerts import Flag, FlagStatus
+from limes.domain.categories import CategoryCode
+from limes.domain.countries import member_state
+from limes.errors import Conflict, Forbidden, InvalidInput, NotFound
+from limes.policy.permissions import Context, Permission
+from limes.policy.policy import require_owner
+from limes.service.alerts import AlertService, AlertView, event
+from limes.store.port import Transaction
+
+MAX_REASON = 4000
+
+
+def _reason(text: str) -> str:
+    text = text.strip()
+    if not text or len(text) > MAX_REASON:
+        raise InvalidInput(f"a reason of 1 to {MAX_REASON} characters is required")
+    return text
+
+
+class RelationService:
+    def __init__(self, alerts: AlertService) -> None:
+        self.alerts = alerts
+
+    def request_flag(self, ctx: Context, alert_id: str, reason: str) -> AlertView:
+        """The principal's state asks that the action not be taken on its territory."""
+        reason = _reason(reason)
+        now = self.alerts.clock()
+        state = ctx.principal.member_state
+        with self.alerts.store.transaction() as tx:
+            record = self.alerts.active(tx, alert_id, for_update=True)
+            self.alerts.policy.require(ctx, Permission.FLAG_REQUEST, CategoryCode(record.category))
+            if record.issuing_state == state:
+                raise Conflict("a state does not flag its own alert; update or delete it instead")
+            current = {f.state: f for f in tx.flags(alert_id)}.get(state)
+            if current is not None and current.status in (FlagStatus.REQUESTED, FlagStatus.GRANTED):
+                raise Conflict(f"{state} already has a {current.status} flag on alert {alert_id}")
+            tx.put_flag(alert_id, Flag(state, FlagStatus.REQUESTED, reason, now))
+            tx.append(event("flag.requested", record, now, state=state))
+            return self.alerts.view(tx, record)
+
+    def decide_flag(
+        self, ctx: Context, alert_id: str, state: str, grant: bool, reason: str
+    ) -> AlertView:
+        """The issuing state grants or refuses a requested flag."""
+        state = member_state(state)
+        reason = _reason(reason)
+        now = self.alerts.clock()
+        with self.alerts.store.transaction() as tx:
+            record = self.alerts.active(tx, alert_id, for_update=True)
+            self.alerts.policy.require(ctx, Permission.FLAG_DECIDE, CategoryCode(record.category))
+            require_owner(ctx, record.issuing_state, alert_id)
+            flag = self._flag(tx, alert_id, state)
+            if flag.status is not FlagStatus.REQUESTED:
+                raise Conflict(f"the flag of {state} is {flag.status}, not requested")
+            status = FlagStatus.GRANTED if grant else FlagStatus.REFUSED
+            tx.put_flag(alert_id, replace(flag, status=status, decided_at=now, decision_reason=reason))
+            tx.append(event(f"flag.{status}", record, now, state=state))
+            return self.alerts.view(tx, record)
+
+    def withdraw_flag(self, ctx: Context, alert_id: str, state: str) -> AlertView:
+        """The flagging state withdraws its flag (or its pending request)."""
+        state = member_state(state)
+        now = self.alerts.clock()
+        with self.alerts.store.transaction() as tx:
+            record = self.alerts.active(tx, alert_id, for_update=True)
+            self.alerts.policy.require(ctx, Permission.FLAG_REQUEST, CategoryCode(record.category))
+            if ctx.principal.member_state != state:
+                raise Forbidden(f"only {state} may withdraw its own flag")
+            flag = self._flag(tx, alert_id, state)
+            if flag.status not in (FlagStatus.REQUESTED, FlagStatus.GRANTED):
+                raise Conflict(f"the flag of {state} is {flag.status}; there is nothing to withdraw")
+            tx.put_flag(alert_id, replace(flag, status=FlagStatus.WITHDRAWN, decided_at=now))
+            tx.append(event("flag.withdrawn", record, now, state=state))
+            return self.alerts.view(tx, record)
+
+    @staticmethod
+    def _flag(tx: Transaction, alert_id: str, state: str) -> Flag:
+        flags = {f.state: f for f in tx.flags(alert_id)}
+        if state not in flags:
+            raise NotFound(f"{state} has no flag on alert {alert_id}")
+        return flags[state]
+
+    def link(self, ctx: Context, alert_id: str, other_id: str, *, unlink: bool = False) -> AlertView:
+        """Link (or unlink) two alerts of the principal's own state."""
+        if alert_id == other_id:
+            raise InvalidInput("an alert cannot be linked to itself")
+        now = self.alerts.clock()
+        with self.alerts.store.transaction() as tx:
+            records = []
+            for an_id in sorted((alert_id, other_id)):
+                record = self.alerts.active(tx, an_id, for_update=True)
+                self.alerts.policy.require(ctx, Permission.ALERT_LINK, CategoryCode(record.category))
+                require_owner(ctx, record.issuing_state, an_id)
+                records.append(record)
+            if unlink:
+                if not tx.remove_link(alert_id, other_id):
+                    raise NotFound(f"alerts {alert_id} and {other_id} are not linked")
+            elif not tx.add_link(alert_id, other_id, now):
+                raise Conflict(f"alerts {alert_id} and {other_id} are already linked")
+            kind = "alert.unlinked" if unlink else "alert.linked"
+            for record in records:
+                other = other_id if record.id == alert_id else alert_id
+                tx.append(event(kind, record, now, other=other))
+            source = next(r for r in records if r.id == alert_id)
+            return self.alerts.view(tx, source)

@@ -1,0 +1,118 @@
+"""SQLite adapter: the embedded default, one file in WAL mode.
+
+A commit is acknowledged only once it is durable: ``synchronous=FULL`` makes
+SQLite fsync the WAL on every commit. Writers are serialised by
+``BEGIN IMMEDIATE``, which also makes the compatibility check and the insert it
+guards one atomic step. Each thread has its own connection (SQLite connections
+must not be shared between threads mid-transaction).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from limes.store.migrations import scripts
+from limes.store.port import AlertRecord, ChangeEvent
+from limes.store.sql import SQLITE, SqlTransaction
+
+_PRAGMAS = (
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = FULL",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA busy_timeout = 30000",
+    "PRAGMA cache_size = -65536",
+)
+
+
+class SqliteStore:
+    name = "sqlite"
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def _connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            for pragma in _PRAGMAS:
+                conn.execute(pragma)
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    @contextmanager
+    def _begin(self, mode: str) -> Iterator[SqlTransaction]:
+        conn = self._connection()
+        cur = conn.cursor()
+        cur.execute(f"BEGIN {mode}")
+        try:
+            yield SqlTransaction(cur, SQLITE)
+        except BaseException:
+            conn.rollback()
+            raise
+        else:
+            conn.commit()
+        finally:
+            cur.close()
+
+    def transaction(self) -> Iterator[SqlTransaction]:  # type: ignore[override]
+        return self._begin("IMMEDIATE")  # type: ignore[return-value]
+
+    def read(self) -> Iterator[SqlTransaction]:  # type: ignore[override]
+        return self._begin("DEFERRED")  # type: ignore[return-value]
+
+    def migrate(self) -> list[str]:
+        conn = self._connection()
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+        done = {v for (v,) in conn.execute("SELECT version FROM schema_migrations")}
+        applied = []
+        for version, sql in scripts("sqlite"):
+            if version in done:
+                continue
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in sql.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?)",
+                    (version, datetime.now(UTC).isoformat()),
+                )
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+            applied.append(version)
+        return applied
+
+    def bulk_insert(self, records: Sequence[AlertRecord], events: Sequence[ChangeEvent]) -> None:
+        with self._begin("IMMEDIATE") as tx:
+            tx.bulk_insert(records, events)
+
+    def events_after(self, seq: int, limit: int = 100) -> list[ChangeEvent]:
+        with self.read() as tx:  # type: ignore[attr-defined]
+            return tx.events_after(seq, limit)  # type: ignore[no-any-return]
+
+    def count(self) -> int:
+        with self.read() as tx:  # type: ignore[attr-defined]
+            return tx.count()  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
