@@ -17,10 +17,13 @@ $(BIN)/limes: requirements/dev.lock pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
+# The demo server trusts a principal header without proof (LIMES_AUTH=unsafe-dev-headers):
+# allowed only in development and on loopback, and said so loudly at start.
 run: $(BIN)/limes
 	$(BIN)/limes --var $(VAR) init
 	$(BIN)/limes --var $(VAR) demo --persons $(DEMO_PERSONS) --objects $(DEMO_OBJECTS) --seed 1 --if-empty
-	$(BIN)/limes --var $(VAR) serve --host $(HOST) --port $(PORT) --show-first-search
+	LIMES_ENV=development LIMES_AUTH=unsafe-dev-headers \
+	    $(BIN)/limes --var $(VAR) serve --host $(HOST) --port $(PORT) --show-first-search
 
 test: $(BIN)/limes
 	$(BIN)/ruff check src tests bench
@@ -28,7 +31,7 @@ test: $(BIN)/limes
 	$(BIN)/pytest -q
 
 bench: $(BIN)/limes
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench.ingest
 
 # Regenerates the lock files (needs pip-tools in a throw-away venv; it is not a project dependency).
 lock:

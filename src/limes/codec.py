@@ -10,7 +10,7 @@ and the ``annotated_types`` bounds on fields are enforced.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import orjson
 from pydantic import TypeAdapter, ValidationError
@@ -27,8 +27,13 @@ def encode(value: Any) -> bytes:
 
 
 @cache
-def adapter(cls: type[T]) -> TypeAdapter[T]:
+def _adapter(cls: Any) -> TypeAdapter[Any]:
     return TypeAdapter(cls)
+
+
+def adapter(cls: type[T]) -> TypeAdapter[T]:
+    """The (cached) pydantic adapter for a domain type."""
+    return cast("TypeAdapter[T]", _adapter(cast(Any, cls)))
 
 
 def _pointer(loc: tuple[int | str, ...]) -> str:

@@ -52,7 +52,10 @@ class Settings:
 
     def check(self) -> None:
         """Refuse unsafe combinations before anything starts."""
-        if self.auth is AuthMode.UNSAFE_DEV_HEADERS and self.environment is not Environment.DEVELOPMENT:
+        if (
+            self.auth is AuthMode.UNSAFE_DEV_HEADERS
+            and self.environment is not Environment.DEVELOPMENT
+        ):
             raise SettingsError(
                 "LIMES_AUTH=unsafe-dev-headers trusts a header without proof; "
                 "it is refused unless LIMES_ENV=development"

@@ -138,7 +138,7 @@ class Category:
     allows_misused_identity: bool = False
 
 
-def _person(  
+def _person(
     code: CategoryCode,
     title: str,
     legal_basis: str,
@@ -331,6 +331,12 @@ class ObjectRules:
     optional_attributes: frozenset[str] = frozenset({"make", "model", "colour", "description"})
     document_types: frozenset[str] = field(default_factory=frozenset)
 
+    def __post_init__(self) -> None:
+        # a required attribute is not also optional: keeps the table's two columns disjoint
+        object.__setattr__(
+            self, "optional_attributes", self.optional_attributes - self.required_attributes
+        )
+
 
 _K = IdentifierKind
 _VEHICLE_IDS = frozenset({_K.VIN, _K.PLATE, _K.ENGINE_NUMBER})
@@ -398,8 +404,15 @@ _OBJECT_RULES = (
         required_attributes=frozenset({"document_type"}),
         optional_attributes=frozenset({"description"}),
         document_types=frozenset(
-            {"passport", "id_card", "driving_licence", "residence_permit", "travel_document",
-             "visa_sticker", "registration_certificate"}
+            {
+                "passport",
+                "id_card",
+                "driving_licence",
+                "residence_permit",
+                "travel_document",
+                "visa_sticker",
+                "registration_certificate",
+            }
         ),
     ),
     ObjectRules(

@@ -10,18 +10,20 @@ regular expression or a table lookup, and only a refusal pays for a detailed dia
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 from itertools import cycle
 from types import MappingProxyType
 
-import stdnum.iban
 import stdnum.imei
 import stdnum.iso6346
 from stdnum import luhn, numdb
-from stdnum.exceptions import InvalidChecksum, InvalidFormat, ValidationError
+from stdnum.exceptions import InvalidChecksum, ValidationError
+from stdnum.iso7064 import mod_97_10
 
 from limes.domain.countries import CountryError, country
 
@@ -68,10 +70,8 @@ class IdentifierKind(StrEnum):
 
 # --- canonical form -------------------------------------------------------------------
 
-# Separators people type or paste inside identifiers: space, '-', '.', '/', and the
-# Unicode dashes that word processors substitute for '-' (NFKC leaves them alone).
-_SEPARATORS = " -./\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
-_REMOVE_SEPARATORS = str.maketrans("", "", _SEPARATORS)
+# Word processors put these dashes where '-' was typed, and NFKC leaves them alone, so
+# they become '-' before separators are removed.
 _UNICODE_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
 
 
@@ -83,8 +83,9 @@ def canonical(value: str) -> str:
     that holds a control character or anything not ASCII. Idempotent.
     """
     if not value.isascii():
-        value = unicodedata.normalize("NFKC", value)
-    text = value.strip().translate(_REMOVE_SEPARATORS)
+        value = unicodedata.normalize("NFKC", value).translate(_UNICODE_DASHES)
+    # Four replaces beat one deleting translate() by about three times on short text.
+    text = value.strip().replace(" ", "").replace("-", "").replace(".", "").replace("/", "")
     if text.isascii() and text.isprintable():
         if text:
             return text.upper()
@@ -95,8 +96,11 @@ def canonical(value: str) -> str:
 def _unprintable(text: str) -> str:
     for char in text:
         if not char.isascii() or not char.isprintable():
-            if unicodedata.category(char).startswith("C"):
+            category = unicodedata.category(char)
+            if category == "Cc":
                 return f"identifier contains control character U+{ord(char):04X}"
+            if category.startswith("C"):  # format, surrogate, private use, unassigned
+                return f"identifier contains invisible character U+{ord(char):04X}"
             return (
                 f"identifier contains {char!r} (U+{ord(char):04X}); only ASCII letters, "
                 "digits and separators are allowed"
@@ -122,7 +126,7 @@ def _alnum_problem(what: str, text: str, shortest: int, longest: int) -> str:
 # --- vehicles: ISO 3779 -----------------------------------------------------------------
 
 _VIN_RE = re.compile(r"[A-HJ-NPR-Z0-9]{17}")
-_VIN_VALUES: Mapping[str, int] = MappingProxyType(
+_VIN_VALUES: dict[str, int] = (
     {str(digit): digit for digit in range(10)}
     | dict(zip("ABCDEFGH", range(1, 9), strict=True))
     | dict(zip("JKLMN", range(1, 6), strict=True))
@@ -130,6 +134,10 @@ _VIN_VALUES: Mapping[str, int] = MappingProxyType(
     | dict(zip("STUVWXYZ", range(2, 10), strict=True))
 )
 _VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+# Per position, character -> transliterated value times weight: one lookup a character.
+_VIN_WEIGHTED = tuple(
+    {char: value * weight for char, value in _VIN_VALUES.items()} for weight in _VIN_WEIGHTS
+)
 # World manufacturer identifiers whose regions make the check digit mandatory:
 # 1-5 North America (49 CFR 565), L China (GB 16735).
 _VIN_CHECKED_REGIONS = frozenset("12345L")
@@ -149,7 +157,7 @@ def _vin_form(vin: str) -> None:
 
 
 def _vin_check_digit(vin: str) -> str:
-    total = sum(_VIN_VALUES[char] * weight for char, weight in zip(vin, _VIN_WEIGHTS, strict=True))
+    total = sum(map(dict.__getitem__, _VIN_WEIGHTED, vin))
     remainder = total % 11
     return "X" if remainder == 10 else str(remainder)
 
@@ -190,9 +198,9 @@ def validate_vin(value: str, *, require_check_digit: bool | None = None) -> str:
 
 # --- travel documents: ICAO Doc 9303 --------------------------------------------------
 
-_ICAO_VALUES: Mapping[str, int] = MappingProxyType(
-    {char: value for value, char in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")} | {"<": 0}
-)
+_ICAO_VALUES: dict[str, int] = {
+    char: value for value, char in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+} | {"<": 0}
 _ICAO_WEIGHTS = (7, 3, 1)
 _DOCUMENT_NUMBER_RE = re.compile(r"[A-Z0-9]{1,20}")
 _MRZ_DOCUMENT_NUMBER_LENGTH = 9
@@ -205,9 +213,7 @@ def icao_check_digit(field: str) -> str:
     the filler '<' as 0; weights 7, 3, 1 repeating; the sum modulo 10.
     """
     try:
-        total = sum(
-            _ICAO_VALUES[char] * weight for char, weight in zip(field, cycle(_ICAO_WEIGHTS))
-        )
+        total = sum(map(operator.mul, map(_ICAO_VALUES.__getitem__, field), cycle(_ICAO_WEIGHTS)))
     except KeyError:
         position, char = next((i, c) for i, c in enumerate(field, 1) if c not in _ICAO_VALUES)
         raise IdentifierError(
@@ -412,48 +418,64 @@ _IBAN_RE = re.compile(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}")
 _IBAN_SHAPE = "two letters (country), two check digits, then 11 to 30 letters and digits"
 _IBAN_REGISTRY = numdb.get("iban")
 _BBAN_FIELD_RE = re.compile(r"([1-9][0-9]*)!([nac])")
+_BBAN_FIELD_PATTERN = {"n": "[0-9]", "a": "[A-Z]", "c": "[A-Z0-9]"}
+_BBAN_FIELD_NAME = {"n": "digits", "a": "letters", "c": "letters or digits"}
+
+
+@dataclass(frozen=True, slots=True)
+class _IbanFormat:
+    length: int
+    bban: re.Pattern[str]
+    description: str
 
 
 def validate_iban(value: str) -> str:
     """Return the canonical international bank account number, or refuse it.
 
-    Rule: ISO 13616 via python-stdnum: the country's registered length and account
-    format, and check digits by ISO 7064 MOD 97-10. National account checks are not
-    applied: stdnum's tables of bank codes age faster than real accounts change.
+    Rule: ISO 13616, with python-stdnum's copy of the SWIFT IBAN registry for each
+    country's length and account format, and stdnum's ISO 7064 MOD 97-10 for the check
+    digits: the checks of `stdnum.iban.validate(check_country=False)`, with the
+    registry read once per country instead of once per number. National account checks
+    are not applied: stdnum's tables of bank codes age faster than accounts change.
     """
     iban = canonical(value)
     if not _IBAN_RE.fullmatch(iban):
         raise IdentifierError(f"IBAN must be {_IBAN_SHAPE}, got {iban!r}")
-    length = _iban_length(iban[:2])
-    if length is None:
-        raise IdentifierError(f"IBAN country {iban[:2]!r} does not issue IBANs")
-    if len(iban) != length:
-        raise IdentifierError(f"an IBAN from {iban[:2]} has {length} characters, got {len(iban)}")
+    country_code = iban[:2]
+    form = _iban_format(country_code)
+    if form is None:
+        raise IdentifierError(f"IBAN country {country_code!r} does not issue IBANs")
+    if len(iban) != form.length:
+        raise IdentifierError(
+            f"an IBAN from {country_code} has {form.length} characters, got {len(iban)}"
+        )
+    if not form.bban.fullmatch(iban, 4):
+        raise IdentifierError(
+            f"IBAN account part {iban[4:]!r} does not have the format of {country_code}: "
+            f"{form.description}"
+        )
     try:
-        return stdnum.iban.validate(iban, check_country=False)
-    except InvalidChecksum:
+        mod_97_10.validate(iban[4:] + iban[:4])
+    except ValidationError:
         raise IdentifierError(
             f"IBAN check digits {iban[2:4]!r} do not match the account (ISO 7064 MOD 97-10)"
         ) from None
-    except InvalidFormat:
-        raise IdentifierError(
-            f"IBAN account part {iban[4:]!r} does not have the format of {iban[:2]}"
-        ) from None
-    except ValidationError as error:
-        raise IdentifierError(f"IBAN refused: {error}") from None
+    return iban
 
 
 @functools.cache  # bounded: only two-letter codes get here
-def _iban_length(country_code: str) -> int | None:
-    """The registered IBAN length of a country, or None if it issues none."""
+def _iban_format(country_code: str) -> _IbanFormat | None:
+    """The registered IBAN format of a country, or None if it issues none."""
     ((prefix, properties), *_) = _IBAN_REGISTRY.info(country_code)
     structure = properties.get("bban") if prefix == country_code else None
-    length = (
-        4 + sum(int(size) for size, _kind in _BBAN_FIELD_RE.findall(structure))
-        if structure
-        else None
+    if not structure:
+        return None
+    fields = [(int(size), kind) for size, kind in _BBAN_FIELD_RE.findall(structure)]
+    return _IbanFormat(
+        length=4 + sum(size for size, _kind in fields),
+        bban=re.compile("".join(f"{_BBAN_FIELD_PATTERN[k]}{{{n}}}" for n, k in fields)),
+        description=", ".join(f"{n} {_BBAN_FIELD_NAME[k]}" for n, k in fields),
     )
-    return length
 
 
 # --- mobile equipment: 3GPP TS 23.003 -------------------------------------------------

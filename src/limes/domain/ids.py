@@ -25,4 +25,4 @@ def new_id(now_ms: int | None = None) -> str:
 
 
 def is_id(value: str) -> bool:
-    return len(value) == 26 and all(c in _CROCKFORD for c in value)  # noqa: PLR2004
+    return len(value) == 26 and all(c in _CROCKFORD for c in value)

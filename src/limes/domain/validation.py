@@ -42,7 +42,7 @@ from limes.domain.identifiers import (
 )
 from limes.errors import FieldError, InvalidInput
 
-_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)
 _LATIN_NAME = re.compile(r"^[^\W\d_]+(?:[ '\-.][^\W\d_]+)*\.?$")
 _SCRIPTS = frozenset(s.alpha_4 for s in pycountry.scripts)
 _CURRENCIES = frozenset(c.alpha_3 for c in pycountry.currencies)
@@ -64,17 +64,20 @@ def _present(value: object) -> bool:
     return value is not None and value != ()
 
 
+_BAD_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def _text(value: str, pointer: str, out: _Collector) -> str:
-    """Free text: NFC, no control characters, no lone surrogates."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        out.add(pointer, "is not valid Unicode text")
+    """Free text: no control characters, no lone surrogates, no outer white space; NFC."""
+    bad = _BAD_CHARS.search(value)
+    if bad is not None:
+        what = "a lone surrogate" if "\ud800" <= bad.group() <= "\udfff" else "a control character"
+        out.add(pointer, f"contains {what} (U+{ord(bad.group()):04X})")
         return value
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
-        out.add(pointer, "may not contain control characters")
     if value != value.strip():
         out.add(pointer, "may not start or end with white space")
+    if unicodedata.is_normalized("NFC", value):
+        return value
     return unicodedata.normalize("NFC", value)
 
 
@@ -163,16 +166,16 @@ def _person(
     out: _Collector,
 ) -> Person:
     if category is not None:
-        for f in fields(Person):
-            value = getattr(person, f.name)
-            if f.name in category.person_required and not _present(value):
-                out.add(f"{pointer}/{f.name}", f"is required for {category.code}")
+        for name in _PERSON_FIELDS:
+            value = getattr(person, name)
+            if name in category.person_required and not _present(value):
+                out.add(f"{pointer}/{name}", f"is required for {category.code}")
             elif (
                 _present(value)
-                and f.name not in category.person_required
-                and f.name not in category.person_optional
+                and name not in category.person_required
+                and name not in category.person_optional
             ):
-                out.add(f"{pointer}/{f.name}", f"is not allowed for {category.code}")
+                out.add(f"{pointer}/{name}", f"is not allowed for {category.code}")
     dob = person.date_of_birth
     if dob is not None:
         dob, error = normalize_partial_date(dob)
@@ -219,6 +222,10 @@ def _person(
     )
 
 
+_ATTRIBUTE_NAMES = tuple(f.name for f in fields(ObjectAttributes))
+_PERSON_FIELDS = tuple(f.name for f in fields(Person))
+
+
 def _identifier(ident: ObjectIdentifier, pointer: str, out: _Collector) -> ObjectIdentifier:
     value = ident.value
     try:
@@ -230,6 +237,8 @@ def _identifier(ident: ObjectIdentifier, pointer: str, out: _Collector) -> Objec
         country_code = _country(country_code, f"{pointer}/country", out)
     elif ident.kind in _COUNTRY_REQUIRED:
         out.add(f"{pointer}/country", f"is required for a {ident.kind}")
+    if value == ident.value and country_code == ident.country:
+        return ident
     return replace(ident, value=value, country=country_code)
 
 
@@ -256,24 +265,24 @@ def _object(obj: ObjectData, category: Category, pointer: str, out: _Collector) 
                 f"a {obj.type} needs at least one of: {', '.join(sorted(group))}",
             )
     attrs = obj.attributes
-    for f in fields(ObjectAttributes):
-        value = getattr(attrs, f.name)
-        where = f"{pointer}/attributes/{f.name}"
-        if f.name in rules.required_attributes and value is None:
-            out.add(where, f"is required for a {obj.type}")
-        elif value is not None and f.name not in (
-            rules.required_attributes | rules.optional_attributes
-        ):
-            out.add(where, f"is not an attribute of a {obj.type}")
+    for name in _ATTRIBUTE_NAMES:
+        value = getattr(attrs, name)
+        if value is None:
+            if name in rules.required_attributes:
+                out.add(f"{pointer}/attributes/{name}", f"is required for a {obj.type}")
+        elif name not in rules.required_attributes and name not in rules.optional_attributes:
+            out.add(f"{pointer}/attributes/{name}", f"is not an attribute of a {obj.type}")
         elif isinstance(value, str):
-            _text(value, where, out)
+            _text(value, f"{pointer}/attributes/{name}", out)
     if rules.document_types and attrs.document_type not in (None, *rules.document_types):
         allowed = ", ".join(sorted(rules.document_types))
         out.add(f"{pointer}/attributes/document_type", f"must be one of: {allowed}")
     if attrs.currency is not None and attrs.currency not in _CURRENCIES:
         out.add(f"{pointer}/attributes/currency", f"'{attrs.currency}' is not an ISO 4217 code")
-    if rules.type == "trailer" and (attrs.unladen_weight_kg or 0) <= 750:  # noqa: PLR2004
+    if rules.type == "trailer" and (attrs.unladen_weight_kg or 0) <= 750:
         out.add(f"{pointer}/attributes/unladen_weight_kg", "must be over 750 kg for a trailer")
+    if all(a is b for a, b in zip(identifiers, obj.identifiers, strict=True)):
+        return obj
     return replace(obj, identifiers=tuple(identifiers))
 
 
@@ -331,6 +340,8 @@ def validate_content(content: AlertContent, today: date) -> AlertContent:
 
     if out.errors:
         raise InvalidInput(f"{len(out.errors)} problem(s) in the alert", out.errors)
+    if person is content.person and obj is content.object:
+        return content
     return replace(content, person=person, object=obj)
 
 

@@ -19,7 +19,9 @@ from limes.policy.permissions import Context, Permission, Purpose, Role
 
 ANY = "*"
 _P = Permission
-_WRITE = frozenset({_P.ALERT_ISSUE, _P.ALERT_UPDATE, _P.ALERT_DELETE, _P.ALERT_EXTEND, _P.ALERT_LINK})
+_WRITE = frozenset(
+    {_P.ALERT_ISSUE, _P.ALERT_UPDATE, _P.ALERT_DELETE, _P.ALERT_EXTEND, _P.ALERT_LINK}
+)
 _READ = frozenset({_P.ALERT_READ, _P.ALERT_LIST})
 _FLAGS = frozenset({_P.FLAG_REQUEST, _P.FLAG_DECIDE})
 _BORDER_CATEGORIES = frozenset(
@@ -66,7 +68,11 @@ RULES: tuple[Rule, ...] = (
         _READ | {_P.MISUSED_IDENTITY_READ},
         frozenset({Purpose.DATA_PROTECTION}),
     ),
-    Rule(Role.SYSTEM_OPERATOR, frozenset({_P.FEED_READ, _P.EXPIRY_RUN}), frozenset({Purpose.OPERATIONS})),
+    Rule(
+        Role.SYSTEM_OPERATOR,
+        frozenset({_P.FEED_READ, _P.EXPIRY_RUN}),
+        frozenset({Purpose.OPERATIONS}),
+    ),
 )
 
 

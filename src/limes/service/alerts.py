@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from itertools import islice
 
 from limes import codec
@@ -84,9 +84,7 @@ class ExpiryReport:
 
 def to_alert(record: AlertRecord) -> Alert:
     content = codec.decode(AlertContent, record.body) if record.body is not None else None
-    extensions = (
-        codec.decode(tuple[Extension, ...], record.extensions) if record.extensions else ()
-    )
+    extensions = codec.decode(tuple[Extension, ...], record.extensions) if record.extensions else ()
     return Alert(
         id=record.id,
         issuing_state=record.issuing_state,
@@ -165,7 +163,11 @@ class AlertService:
         )
 
     def _refuse_incompatible(
-        self, ctx: Context, tx: Transaction, content: AlertContent, keys: frozenset[str],
+        self,
+        ctx: Context,
+        tx: Transaction,
+        content: AlertContent,
+        keys: frozenset[str],
         own_id: str | None = None,
     ) -> tuple[ExistingAlert, ...]:
         found = [a for a in tx.find_by_keys(keys) if a.id != own_id]
@@ -237,7 +239,9 @@ class AlertService:
             records = tx.list(replace(where, limit=where.limit + 1))
             items = []
             for record in records[: where.limit]:
-                decision = self.policy.decide(ctx, Permission.ALERT_LIST, CategoryCode(record.category))
+                decision = self.policy.decide(
+                    ctx, Permission.ALERT_LIST, CategoryCode(record.category)
+                )
                 if decision.allowed:
                     items.append(self.view(tx, record))
         more = len(records) > where.limit
@@ -269,7 +273,9 @@ class AlertService:
             tx.append(event("alert.updated", updated, now))
             return self.view(tx, updated, related=related)
 
-    def _erase(self, tx: Transaction, record: AlertRecord, status: AlertStatus, now: datetime) -> AlertRecord:
+    def _erase(
+        self, tx: Transaction, record: AlertRecord, status: AlertStatus, now: datetime
+    ) -> AlertRecord:
         """Delete the personal data of an alert; only a tombstone (and the audit) remains."""
         erased = replace(
             record,
@@ -365,7 +371,12 @@ class AlertService:
                     marked = replace(record, warned_at=now, keys=record.keys)
                     tx.replace(marked, record.version)
                     tx.append(
-                        event("alert.expiry_warning", marked, now, expires_at=record.expires_at.isoformat())
+                        event(
+                            "alert.expiry_warning",
+                            marked,
+                            now,
+                            expires_at=record.expires_at.isoformat(),
+                        )
                     )
             warned += len(ids)
             if len(ids) < batch:
@@ -417,7 +428,9 @@ class AlertService:
     def get_misused_identity(self, ctx: Context, alert_id: str) -> MisusedIdentity:
         with self.store.read() as tx:
             record = self.active(tx, alert_id, for_update=False)
-            self.policy.require(ctx, Permission.MISUSED_IDENTITY_READ, CategoryCode(record.category))
+            self.policy.require(
+                ctx, Permission.MISUSED_IDENTITY_READ, CategoryCode(record.category)
+            )
             body = tx.misused_identity(alert_id)
         if body is None:
             raise NotFound(f"alert {alert_id} holds no misused-identity data")
@@ -439,6 +452,8 @@ class AlertService:
             updated = replace(record, version=record.version + 1, updated_at=now)
             tx.replace(updated, record.version)
             tx.put_misused_identity(alert_id, None if data is None else codec.encode(data))
-            kind = "alert.misused_identity_removed" if data is None else "alert.misused_identity_set"
+            kind = (
+                "alert.misused_identity_removed" if data is None else "alert.misused_identity_set"
+            )
             tx.append(event(kind, updated, now))
             return self.view(tx, updated)

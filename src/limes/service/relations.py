@@ -67,7 +67,9 @@ class RelationService:
             if flag.status is not FlagStatus.REQUESTED:
                 raise Conflict(f"the flag of {state} is {flag.status}, not requested")
             status = FlagStatus.GRANTED if grant else FlagStatus.REFUSED
-            tx.put_flag(alert_id, replace(flag, status=status, decided_at=now, decision_reason=reason))
+            tx.put_flag(
+                alert_id, replace(flag, status=status, decided_at=now, decision_reason=reason)
+            )
             tx.append(event(f"flag.{status}", record, now, state=state))
             return self.alerts.view(tx, record)
 
@@ -82,7 +84,9 @@ class RelationService:
                 raise Forbidden(f"only {state} may withdraw its own flag")
             flag = self._flag(tx, alert_id, state)
             if flag.status not in (FlagStatus.REQUESTED, FlagStatus.GRANTED):
-                raise Conflict(f"the flag of {state} is {flag.status}; there is nothing to withdraw")
+                raise Conflict(
+                    f"the flag of {state} is {flag.status}; there is nothing to withdraw"
+                )
             tx.put_flag(alert_id, replace(flag, status=FlagStatus.WITHDRAWN, decided_at=now))
             tx.append(event("flag.withdrawn", record, now, state=state))
             return self.alerts.view(tx, record)
@@ -94,7 +98,9 @@ class RelationService:
             raise NotFound(f"{state} has no flag on alert {alert_id}")
         return flags[state]
 
-    def link(self, ctx: Context, alert_id: str, other_id: str, *, unlink: bool = False) -> AlertView:
+    def link(
+        self, ctx: Context, alert_id: str, other_id: str, *, unlink: bool = False
+    ) -> AlertView:
         """Link (or unlink) two alerts of the principal's own state."""
         if alert_id == other_id:
             raise InvalidInput("an alert cannot be linked to itself")
@@ -103,7 +109,9 @@ class RelationService:
             records = []
             for an_id in sorted((alert_id, other_id)):
                 record = self.alerts.active(tx, an_id, for_update=True)
-                self.alerts.policy.require(ctx, Permission.ALERT_LINK, CategoryCode(record.category))
+                self.alerts.policy.require(
+                    ctx, Permission.ALERT_LINK, CategoryCode(record.category)
+                )
                 require_owner(ctx, record.issuing_state, an_id)
                 records.append(record)
             if unlink:

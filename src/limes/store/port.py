@@ -12,6 +12,7 @@ the alert itself when they need its content.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -84,17 +85,17 @@ class Transaction(Protocol):
 
     def list(self, where: AlertFilter) -> list[AlertRecord]: ...
 
-    def expiring_before(self, moment: datetime, limit: int) -> list[str]:
+    def expiring_before(self, moment: datetime, limit: int) -> builtins.list[str]:
         """Ids of active alerts whose review date is at or before ``moment``."""
         ...
 
-    def unwarned_expiring_before(self, moment: datetime, limit: int) -> list[str]: ...
+    def unwarned_expiring_before(self, moment: datetime, limit: int) -> builtins.list[str]: ...
 
-    def flags(self, alert_id: str) -> list[Flag]: ...
+    def flags(self, alert_id: str) -> builtins.list[Flag]: ...
 
     def put_flag(self, alert_id: str, flag: Flag) -> None: ...
 
-    def links(self, alert_id: str) -> list[str]:
+    def links(self, alert_id: str) -> builtins.list[str]:
         """Ids linked to this alert, in either direction."""
         ...
 
@@ -118,7 +119,7 @@ class Transaction(Protocol):
 class Store(Protocol):
     name: str
 
-    def migrate(self) -> list[str]:
+    def migrate(self) -> builtins.list[str]:
         """Apply pending migrations; return the versions applied now."""
         ...
 
@@ -134,7 +135,7 @@ class Store(Protocol):
         """Insert many new alerts and their events in one transaction (initial loads)."""
         ...
 
-    def events_after(self, seq: int, limit: int = 100) -> list[ChangeEvent]: ...
+    def events_after(self, seq: int, limit: int = 100) -> builtins.list[ChangeEvent]: ...
 
     def count(self) -> int: ...
 

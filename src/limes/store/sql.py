@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+import builtins
+
 import orjson
 
 from limes.domain.alerts import AlertStatus, Flag, FlagStatus
@@ -24,7 +26,8 @@ Row = Sequence[Any]
 
 
 class Cursor(Protocol):
-    rowcount: int
+    @property
+    def rowcount(self) -> int: ...
 
     def execute(self, sql: str, params: Sequence[Any] = ..., /) -> Any: ...
 
@@ -54,8 +57,16 @@ class Dialect:
             return None
         if isinstance(value, str):
             return datetime.fromisoformat(value)
-        assert isinstance(value, datetime)
+        if not isinstance(value, datetime):
+            raise TypeError(f"expected a timestamp, got {type(value).__name__}")
         return value.astimezone(UTC)
+
+    def ts(self, value: Any) -> datetime:
+        """A timestamp from a NOT NULL column."""
+        out = self.ts_out(value)
+        if out is None:
+            raise ValueError("NULL in a NOT NULL timestamp column")
+        return out
 
     def bytes_out(self, value: Any) -> bytes | None:
         return None if value is None else bytes(value)
@@ -68,7 +79,9 @@ ALERT_COLUMNS = (
     "id, category, object_type, subject, issuing_state, status, version, "
     "created_at, updated_at, expires_at, warned_at, body, extensions"
 )
-INSERT_ALERT = f"INSERT INTO alerts ({ALERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+INSERT_ALERT = (
+    f"INSERT INTO alerts ({ALERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"  # noqa: S608 - constant column list
+)
 INSERT_KEY = "INSERT INTO alert_keys (key, alert_id) VALUES (?, ?)"
 INSERT_EVENT = (
     "INSERT INTO change_events (at, type, alert_id, issuing_state, category, version, detail) "
@@ -103,9 +116,7 @@ def event_from_row(d: Dialect, row: Row) -> ChangeEvent:
     seq, at, type_, alert_id, state, category, version, detail = row
     if isinstance(detail, str):
         detail = orjson.loads(detail)
-    at_ = d.ts_out(at)
-    assert at_ is not None
-    return ChangeEvent(type_, alert_id, state, category, version, at_, dict(detail), seq)
+    return ChangeEvent(type_, alert_id, state, category, version, d.ts(at), dict(detail), seq)
 
 
 class SqlTransaction:
@@ -120,8 +131,6 @@ class SqlTransaction:
 
     def _record(self, row: Row, keys: frozenset[str] = frozenset()) -> AlertRecord:
         d = self._d
-        created, updated, expires = d.ts_out(row[7]), d.ts_out(row[8]), d.ts_out(row[9])
-        assert created and updated and expires
         return AlertRecord(
             id=row[0],
             category=row[1],
@@ -130,9 +139,9 @@ class SqlTransaction:
             issuing_state=row[4],
             status=AlertStatus(row[5]),
             version=row[6],
-            created_at=created,
-            updated_at=updated,
-            expires_at=expires,
+            created_at=d.ts(row[7]),
+            updated_at=d.ts(row[8]),
+            expires_at=d.ts(row[9]),
             warned_at=d.ts_out(row[10]),
             body=d.bytes_out(row[11]),
             extensions=d.bytes_out(row[12]),
@@ -141,7 +150,8 @@ class SqlTransaction:
 
     def get(self, alert_id: str, *, for_update: bool = False) -> AlertRecord | None:
         lock = self._d.for_update if for_update else ""
-        self._exec(f"SELECT {ALERT_COLUMNS} FROM alerts WHERE id = ?{lock}", (alert_id,))
+        sql = f"SELECT {ALERT_COLUMNS} FROM alerts WHERE id = ?{lock}"  # noqa: S608 - constants only
+        self._exec(sql, (alert_id,))
         row = self._cur.fetchone()
         if row is None:
             return None
@@ -177,9 +187,7 @@ class SqlTransaction:
             ),
         )
         if self._cur.rowcount != 1:
-            raise VersionMismatch(
-                f"alert {record.id} is no longer at version {expected_version}"
-            )
+            raise VersionMismatch(f"alert {record.id} is no longer at version {expected_version}")
         self._exec("DELETE FROM alert_keys WHERE alert_id = ?", (record.id,))
         self._put_keys(record)
 
@@ -187,12 +195,12 @@ class SqlTransaction:
         if not keys:
             return []
         marks = ", ".join("?" for _ in keys)
-        self._exec(
-            "SELECT DISTINCT a.id, a.category, a.issuing_state FROM alert_keys k "
+        sql = (
+            "SELECT DISTINCT a.id, a.category, a.issuing_state FROM alert_keys k "  # noqa: S608 - placeholders only
             f"JOIN alerts a ON a.id = k.alert_id WHERE k.key IN ({marks}) AND a.status = ? "
-            "ORDER BY a.id",
-            (*sorted(keys), AlertStatus.ACTIVE.value),
+            "ORDER BY a.id"
         )
+        self._exec(sql, (*sorted(keys), AlertStatus.ACTIVE.value))
         return [ExistingAlert(i, CategoryCode(c), s) for i, c, s in self._cur.fetchall()]
 
     def list(self, where: AlertFilter) -> list[AlertRecord]:
@@ -209,20 +217,20 @@ class SqlTransaction:
             clauses.append("id > ?")
             params.append(where.after)
         condition = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        self._exec(
-            f"SELECT {ALERT_COLUMNS} FROM alerts {condition} ORDER BY id LIMIT ?",  # noqa: S608 - fixed column names, values bound
-            (*params, where.limit),
-        )
+        # constant column names and placeholders only; every value is bound
+        sql = f"SELECT {ALERT_COLUMNS} FROM alerts {condition} ORDER BY id LIMIT ?"  # noqa: S608
+        self._exec(sql, (*params, where.limit))
         return [self._record(row) for row in self._cur.fetchall()]
 
-    def expiring_before(self, moment: datetime, limit: int) -> list[str]:
+    def expiring_before(self, moment: datetime, limit: int) -> builtins.list[str]:
         self._exec(
-            "SELECT id FROM alerts WHERE status = ? AND expires_at <= ? ORDER BY expires_at LIMIT ?",
+            "SELECT id FROM alerts WHERE status = ? AND expires_at <= ? "
+            "ORDER BY expires_at LIMIT ?",
             (AlertStatus.ACTIVE.value, self._d.ts_in(moment), limit),
         )
         return [i for (i,) in self._cur.fetchall()]
 
-    def unwarned_expiring_before(self, moment: datetime, limit: int) -> list[str]:
+    def unwarned_expiring_before(self, moment: datetime, limit: int) -> builtins.list[str]:
         self._exec(
             "SELECT id FROM alerts WHERE status = ? AND expires_at <= ? AND warned_at IS NULL "
             "ORDER BY expires_at LIMIT ?",
@@ -230,7 +238,7 @@ class SqlTransaction:
         )
         return [i for (i,) in self._cur.fetchall()]
 
-    def flags(self, alert_id: str) -> list[Flag]:
+    def flags(self, alert_id: str) -> builtins.list[Flag]:
         self._exec(
             "SELECT state, status, reason, requested_at, decided_at, decision_reason "
             "FROM alert_flags WHERE alert_id = ? ORDER BY state",
@@ -238,14 +246,12 @@ class SqlTransaction:
         )
         out = []
         for state, status, reason, requested, decided, decision_reason in self._cur.fetchall():
-            requested_at = self._d.ts_out(requested)
-            assert requested_at is not None
             out.append(
                 Flag(
                     state,
                     FlagStatus(status),
                     reason,
-                    requested_at,
+                    self._d.ts(requested),
                     self._d.ts_out(decided),
                     decision_reason,
                 )
@@ -253,7 +259,9 @@ class SqlTransaction:
         return out
 
     def put_flag(self, alert_id: str, flag: Flag) -> None:
-        self._exec("DELETE FROM alert_flags WHERE alert_id = ? AND state = ?", (alert_id, flag.state))
+        self._exec(
+            "DELETE FROM alert_flags WHERE alert_id = ? AND state = ?", (alert_id, flag.state)
+        )
         self._exec(
             "INSERT INTO alert_flags (alert_id, state, status, reason, requested_at, decided_at, "
             "decision_reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -268,7 +276,7 @@ class SqlTransaction:
             ),
         )
 
-    def links(self, alert_id: str) -> list[str]:
+    def links(self, alert_id: str) -> builtins.list[str]:
         self._exec(
             "SELECT to_id FROM alert_links WHERE from_id = ? "
             "UNION SELECT from_id FROM alert_links WHERE to_id = ? ORDER BY 1",
@@ -312,7 +320,7 @@ class SqlTransaction:
         (seq,) = self._cur.fetchone()
         return int(seq)
 
-    def events_after(self, seq: int, limit: int) -> list[ChangeEvent]:
+    def events_after(self, seq: int, limit: int) -> builtins.list[ChangeEvent]:
         self._exec(
             "SELECT seq, at, type, alert_id, issuing_state, category, version, detail "
             "FROM change_events WHERE seq > ? ORDER BY seq LIMIT ?",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -66,16 +66,17 @@ class SqliteStore:
         finally:
             cur.close()
 
-    def transaction(self) -> Iterator[SqlTransaction]:  # type: ignore[override]
-        return self._begin("IMMEDIATE")  # type: ignore[return-value]
+    def transaction(self) -> AbstractContextManager[SqlTransaction]:
+        return self._begin("IMMEDIATE")
 
-    def read(self) -> Iterator[SqlTransaction]:  # type: ignore[override]
-        return self._begin("DEFERRED")  # type: ignore[return-value]
+    def read(self) -> AbstractContextManager[SqlTransaction]:
+        return self._begin("DEFERRED")
 
     def migrate(self) -> list[str]:
         conn = self._connection()
         conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
         )
         done = {v for (v,) in conn.execute("SELECT version FROM schema_migrations")}
         applied = []
@@ -103,12 +104,12 @@ class SqliteStore:
             tx.bulk_insert(records, events)
 
     def events_after(self, seq: int, limit: int = 100) -> list[ChangeEvent]:
-        with self.read() as tx:  # type: ignore[attr-defined]
-            return tx.events_after(seq, limit)  # type: ignore[no-any-return]
+        with self.read() as tx:
+            return tx.events_after(seq, limit)
 
     def count(self) -> int:
-        with self.read() as tx:  # type: ignore[attr-defined]
-            return tx.count()  # type: ignore[no-any-return]
+        with self.read() as tx:
+            return tx.count()
 
     def close(self) -> None:
         with self._lock:

@@ -1,0 +1,1 @@
+"""Benchmarks: each module prints its figures. Never part of `make test`."""

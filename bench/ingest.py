@@ -1,0 +1,129 @@
+"""Ingest throughput: alerts per second loaded through the service layer.
+
+    python -m bench.ingest [--alerts 1000000] [--stores sqlite,postgres] [--single 5000]
+
+Generates the demo data first (not timed), then loads it with the bulk path
+(``AlertService.bulk_issue``: validation, match keys, encoding, one transaction per
+batch with its change events) into a fresh SQLite file and a fresh PostgreSQL schema,
+and, for comparison, a smaller number through the one-at-a-time path
+(``AlertService.issue``: one durable transaction per alert, with the compatibility
+check). Prints one line per figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+from limes.bootstrap import build
+from limes.config import Settings
+from limes.demo.generator import generate
+from limes.domain.alerts import AlertContent
+from limes.policy.permissions import Context, Principal, Purpose, Role
+from limes.store.port import Store
+from limes.store.sqlite import SqliteStore
+
+PG_URL = os.environ.get("LIMES_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def ctx_for(state: str) -> Context:
+    return Context(
+        Principal(f"bench-{state}", state, "SIRENE", frozenset({Role.SIRENE_OPERATOR})),
+        Purpose.SIRENE,
+    )
+
+
+def load(store: Store, by_state: dict[str, list[AlertContent]]) -> tuple[int, float]:
+    app = build(Settings(), store=store)
+    total, start = 0, time.perf_counter()
+    for state, contents in by_state.items():
+        for count in app.alerts.bulk_issue(ctx_for(state), contents):
+            pass
+        total += count
+    return total, time.perf_counter() - start
+
+
+def load_one_by_one(store: Store, by_state: dict[str, list[AlertContent]], n: int) -> tuple[int, float]:
+    app = build(Settings(), store=store)
+    done, start = 0, time.perf_counter()
+    for state, contents in by_state.items():
+        ctx = ctx_for(state)
+        for content in contents:
+            app.alerts.issue(ctx, content)
+            done += 1
+            if done >= n:
+                return done, time.perf_counter() - start
+    return done, time.perf_counter() - start
+
+
+def sqlite_store(folder: Path) -> Store:
+    store = SqliteStore(folder / f"bench-{uuid.uuid4().hex}.db")
+    store.migrate()
+    return store
+
+
+def postgres_store(_: Path) -> Store:
+    from limes.store.postgres import PostgresStore
+
+    store = PostgresStore(PG_URL, schema=f"bench_{uuid.uuid4().hex[:12]}")
+    store.migrate()
+    return store
+
+
+def drop_postgres(store: Store) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA "{store.schema}" CASCADE')  # type: ignore[attr-defined]
+
+
+STORES: dict[str, Callable[[Path], Store]] = {"sqlite": sqlite_store, "postgres": postgres_store}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--alerts", type=int, default=1_000_000)
+    parser.add_argument("--persons-share", type=float, default=0.1)
+    parser.add_argument("--stores", default="sqlite,postgres")
+    parser.add_argument("--single", type=int, default=5_000, help="alerts for the one-by-one path")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+
+    persons = int(args.alerts * args.persons_share)
+    start = time.perf_counter()
+    by_state: dict[str, list[AlertContent]] = defaultdict(list)
+    for state, content in generate(persons, args.alerts - persons, args.seed):
+        by_state[state].append(content)
+    print(f"generated {args.alerts:,} demo alerts ({persons:,} on persons) "
+          f"in {time.perf_counter() - start:.1f} s (not part of the figures)")
+
+    with tempfile.TemporaryDirectory(prefix="limes-bench-") as tmp:
+        for name in args.stores.split(","):
+            store = STORES[name](Path(tmp))
+            try:
+                count, seconds = load(store, by_state)
+                print(f"bulk     {name:8s} {count:>10,} alerts in {seconds:7.1f} s = "
+                      f"{count / seconds:>9,.0f} alerts/s")
+            finally:
+                if name == "postgres":
+                    drop_postgres(store)
+                store.close()
+            store = STORES[name](Path(tmp))
+            try:
+                count, seconds = load_one_by_one(store, by_state, args.single)
+                print(f"one-by-one {name:6s} {count:>10,} alerts in {seconds:7.1f} s = "
+                      f"{count / seconds:>9,.0f} alerts/s (durable commit per alert)")
+            finally:
+                if name == "postgres":
+                    drop_postgres(store)
+                store.close()
+
+
+if __name__ == "__main__":
+    main()

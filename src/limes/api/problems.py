@@ -1,0 +1,193 @@
+"""Every error leaves the HTTP door as an RFC 9457 problem document.
+
+One table maps each ``LimesError`` class to its HTTP status; the slug and title come
+from the error class itself, so the CLI and the API name a refusal the same way.
+Errors that only exist at the HTTP door (oversized body, wrong media type, unknown
+route, wrong method) are defined here, not in ``limes.errors``.
+
+A problem carries ``type`` (``urn:limes:problem:<slug>``), ``title``, ``status``,
+``detail``, ``instance`` (the request path, never the query string, which may hold
+search terms) and, for invalid input, ``errors``: a list of ``{pointer, detail}``
+with RFC 6901 pointers into the request (``/person/surnames/0/latin``,
+``/query/limit``, ``/header/If-Match``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from http import HTTPStatus
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from limes import codec
+from limes.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    Gone,
+    InvalidInput,
+    LimesError,
+    NotFound,
+    PreconditionRequired,
+    Unauthenticated,
+    VersionMismatch,
+)
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_PREFIX = "urn:limes:problem:"
+
+log = logging.getLogger("limes.api")
+
+
+class ContentTooLarge(LimesError):
+    slug = "content-too-large"
+    title = "The request body is too large"
+
+
+class UnsupportedMediaType(LimesError):
+    slug = "unsupported-media-type"
+    title = "The request body must be application/json"
+
+
+class MethodNotAllowed(LimesError):
+    slug = "method-not-allowed"
+    title = "The method is not allowed on this resource"
+
+
+class InternalError(LimesError):
+    slug = "internal-error"
+    title = "The server failed to answer the request"
+
+
+STATUS: Mapping[type[LimesError], int] = {
+    InvalidInput: 400,
+    Unauthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    MethodNotAllowed: 405,
+    Conflict: 409,
+    Gone: 410,
+    VersionMismatch: 412,
+    ContentTooLarge: 413,
+    UnsupportedMediaType: 415,
+    PreconditionRequired: 428,
+    InternalError: 500,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """An RFC 9457 problem document; ``errors`` only for invalid input."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    instance: str
+    errors: tuple[FieldError, ...] = ()
+
+
+def status_of(exc: LimesError) -> int:
+    """The HTTP status of an error: the first class in its MRO the table names, else 500."""
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 500
+
+
+def problem_response(
+    exc: LimesError, instance: str, headers: Mapping[str, str] | None = None
+) -> Response:
+    """The problem document for an error raised on purpose."""
+    status = status_of(exc)
+    if status == 500 and not isinstance(exc, InternalError):
+        # An error class nobody mapped is a programming error: say nothing of it.
+        exc = InternalError("the server could not answer this request")
+    errors = None
+    if isinstance(exc, InvalidInput):
+        errors = exc.errors or [FieldError("", exc.detail)]
+    return problem(status, exc.slug, exc.title, exc.detail, instance, errors, headers)
+
+
+def problem(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    instance: str,
+    errors: list[FieldError] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    body: dict[str, object] = {
+        "type": TYPE_PREFIX + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": instance,
+    }
+    if errors is not None:
+        body["errors"] = [{"pointer": e.pointer, "detail": e.detail} for e in errors]
+    return Response(
+        codec.encode(body), status_code=status, media_type=PROBLEM_JSON, headers=headers
+    )
+
+
+def internal_error(instance: str) -> Response:
+    return problem_response(InternalError("the server could not answer this request"), instance)
+
+
+def _pointer(loc: tuple[int | str, ...]) -> str:
+    return "/" + "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in loc)
+
+
+async def _limes_error(request: Request, exc: Exception) -> Response:
+    if not isinstance(exc, LimesError):  # registered for LimesError only
+        raise exc
+    headers = None
+    if isinstance(exc, Unauthenticated):
+        challenge: str = request.app.state.authenticator.challenge
+        headers = {"WWW-Authenticate": challenge}
+    return problem_response(exc, request.url.path, headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    """FastAPI's own parameter validation (query, path, header): 400, never 422."""
+    if not isinstance(exc, RequestValidationError):  # registered for RequestValidationError only
+        raise exc
+    errors = [
+        FieldError(_pointer(tuple(err.get("loc", ()))), str(err.get("msg", "is not valid")))
+        for err in exc.errors()
+    ]
+    invalid = InvalidInput(f"{len(errors)} problem(s) in the request", errors)
+    return problem_response(invalid, request.url.path)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's routing errors (unknown route 404, wrong method 405) as problems."""
+    if not isinstance(exc, StarletteHTTPException):  # registered for StarletteHTTPException only
+        raise exc
+    headers = {k: v for k, v in (exc.headers or {}).items() if k.lower() == "allow"} or None
+    path = request.url.path
+    if exc.status_code == 404:
+        return problem_response(NotFound("there is no resource at this path"), path)
+    if exc.status_code == 405:
+        error = MethodNotAllowed(f"{request.method} is not allowed on this resource")
+        return problem_response(error, path, headers)
+    try:
+        phrase = HTTPStatus(exc.status_code).phrase
+    except ValueError:
+        phrase = "Error"
+    slug = phrase.lower().replace(" ", "-")
+    return problem(exc.status_code, slug, phrase, phrase, path, headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that turn every error into a problem document."""
+    app.add_exception_handler(LimesError, _limes_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -1,0 +1,218 @@
+"""PostgreSQL adapter: the production store, all of it in one schema.
+
+Everything Limes owns lives in its own schema (``limes`` unless told otherwise), so
+it can share a database with other applications and tests can use a throw-away
+schema each. Every connection sets ``search_path`` to that schema only (the
+catalogue stays reachable, ``public`` does not), the session time zone to UTC and
+``synchronous_commit = on``: a commit is acknowledged only once its WAL is flushed,
+whatever the server's default says.
+
+Writers are serialised with a transaction-level advisory lock, which also makes the
+compatibility check and the insert it guards one atomic step, as ``BEGIN
+IMMEDIATE`` does for SQLite. Each thread has its own connection (no pool: one
+connection a thread is what the service needs, and it adds no dependency); the
+store keeps track of them so that ``close`` closes them all.
+"""
+
+from __future__ import annotations
+
+import threading
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql as pgsql
+from psycopg.pq import TransactionStatus
+
+from limes.store.migrations import scripts
+from limes.store.port import AlertRecord, ChangeEvent
+from limes.store.sql import ALERT_COLUMNS, POSTGRES, SqlTransaction, alert_row, event_row
+
+Connection = psycopg.Connection[tuple[Any, ...]]
+Cursor = psycopg.Cursor[tuple[Any, ...]]
+
+# Why writers take a lock: ``change_events.seq`` is a BIGSERIAL, and sequence values
+# are handed out when a row is inserted, not when its transaction commits. Two
+# concurrent writers could take seq 11 and 12 and commit 12 first; a consumer that
+# tails the outbox by ``seq > last_seen`` would read 12, move its cursor past 11
+# and never see 11 once it commits. Holding one lock from the first statement to
+# the commit makes seq values become visible in commit order. The same lock makes
+# "check compatibility, then insert" atomic without SERIALIZABLE retries.
+#
+# The lock is (class, object) = (a constant for Limes, CRC-32 of the schema): stores
+# in different schemas of one database (tests, staging) do not wait for each other.
+# Write transactions stay READ COMMITTED on purpose: each statement then sees every
+# commit made before the lock was granted, whereas a REPEATABLE READ snapshot would
+# be taken by the lock statement itself, before the wait, and miss them.
+_LOCK_CLASS = 0x4C494D45  # "LIME"
+_BEGIN_WRITE = "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE"
+_BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+_LOCK = "SELECT pg_advisory_xact_lock(%s::int4, %s::int4)"
+
+_KEY_COLUMNS = "key, alert_id"
+# The order of ``sql.event_row``'s values.
+_EVENT_COLUMNS = "at, type, alert_id, issuing_state, category, version, detail"
+
+
+def _int4(value: int) -> int:
+    """An unsigned 32-bit value as the signed int4 PostgreSQL expects."""
+    return value - (1 << 32) if value >= 1 << 31 else value
+
+
+def redacted(url: str) -> str:
+    """The URL with any password replaced, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
+
+
+class PostgresStore:
+    name = "postgres"
+
+    def __init__(self, url: str, schema: str = "limes") -> None:
+        if not schema:
+            raise ValueError("a PostgreSQL schema name is required")
+        self._url = url
+        self.schema = schema
+        self._lock_key = (_LOCK_CLASS, _int4(zlib.crc32(schema.encode("utf-8"))))
+        self._local = threading.local()
+        self._all: list[Connection] = []
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"PostgresStore({redacted(self._url)!r}, schema={self.schema!r})"
+
+    # -- connections -------------------------------------------------------------------
+
+    def _connection(self) -> Connection:
+        conn: Connection | None = getattr(self._local, "conn", None)
+        if conn is None or conn.closed:
+            # autocommit: transactions are opened explicitly below, with their mode
+            conn = psycopg.connect(self._url, autocommit=True)
+            try:
+                schema = pgsql.Identifier(self.schema)
+                conn.execute(pgsql.SQL("SET search_path TO {}").format(schema))
+                conn.execute("SET synchronous_commit = on")
+                conn.execute("SET TimeZone = 'UTC'")
+            except BaseException:
+                conn.close()
+                raise
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def _discard(self, conn: Connection) -> None:
+        """Forget a connection that can no longer be trusted; the next call opens another."""
+        with self._lock:
+            if conn in self._all:
+                self._all.remove(conn)
+        if getattr(self._local, "conn", None) is conn:
+            self._local.conn = None
+        conn.close()
+
+    @contextmanager
+    def _cursor(self, begin: str, *, lock: bool) -> Iterator[Cursor]:
+        """One transaction: commit if the block ends normally, roll back on any exception."""
+        conn = self._connection()
+        try:
+            with conn.cursor() as cur:
+                cur.execute(begin)
+                if lock:
+                    cur.execute(_LOCK, self._lock_key)
+                yield cur
+        except BaseException:
+            try:
+                conn.execute("ROLLBACK")
+            except psycopg.Error:
+                self._discard(conn)  # the connection is broken; the server has rolled back
+            raise
+        if conn.info.transaction_status is TransactionStatus.INERROR:
+            # A statement failed and the block swallowed the error: PostgreSQL would answer
+            # COMMIT with a silent ROLLBACK, and the caller would believe it was written.
+            conn.execute("ROLLBACK")
+            raise psycopg.errors.InFailedSqlTransaction(
+                "a statement of this transaction failed; it was rolled back, not committed"
+            )
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.broken:
+                self._discard(conn)
+            raise
+
+    @contextmanager
+    def _session(self, begin: str, *, lock: bool) -> Iterator[SqlTransaction]:
+        with self._cursor(begin, lock=lock) as cur:
+            yield SqlTransaction(cur, POSTGRES)
+
+    # -- the port ----------------------------------------------------------------------
+
+    def transaction(self) -> AbstractContextManager[SqlTransaction]:
+        """A write transaction, serialised with every other writer (see ``_LOCK_CLASS``)."""
+        return self._session(_BEGIN_WRITE, lock=True)
+
+    def read(self) -> AbstractContextManager[SqlTransaction]:
+        """A consistent read-only snapshot; it takes no lock and never waits for writers."""
+        return self._session(_BEGIN_READ, lock=False)
+
+    def migrate(self) -> list[str]:
+        """Create the schema if missing and apply pending migrations, each in its own transaction.
+
+        Every step holds the writer lock, so concurrent migrators (two servers starting)
+        apply each migration once.
+        """
+        schema = pgsql.Identifier(self.schema)
+        with self._cursor(_BEGIN_WRITE, lock=True) as cur:
+            cur.execute(pgsql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(schema))
+            cur.execute(
+                pgsql.SQL(
+                    "CREATE TABLE IF NOT EXISTS {}.schema_migrations "
+                    "(version TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+                ).format(schema)
+            )
+        applied = []
+        for version, script in scripts("postgres"):
+            with self._cursor(_BEGIN_WRITE, lock=True) as cur:
+                cur.execute("SELECT 1 FROM schema_migrations WHERE version = %s", (version,))
+                if cur.fetchone() is not None:
+                    continue
+                cur.execute(script)  # no parameters: several statements may run at once
+                cur.execute("INSERT INTO schema_migrations (version) VALUES (%s)", (version,))
+            applied.append(version)
+        return applied
+
+    def bulk_insert(self, records: Sequence[AlertRecord], events: Sequence[ChangeEvent]) -> None:
+        """Insert with COPY, the fast path for initial loads, in one locked transaction."""
+        with self._cursor(_BEGIN_WRITE, lock=True) as cur:
+            with cur.copy(f"COPY alerts ({ALERT_COLUMNS}) FROM STDIN") as copy:
+                for record in records:
+                    copy.write_row(alert_row(POSTGRES, record))
+            with cur.copy(f"COPY alert_keys ({_KEY_COLUMNS}) FROM STDIN") as copy:
+                for record in records:
+                    for key in sorted(record.keys):
+                        copy.write_row((key, record.id))
+            # rows are numbered in the order written, so seq follows the events' order
+            with cur.copy(f"COPY change_events ({_EVENT_COLUMNS}) FROM STDIN") as copy:
+                for event in events:
+                    copy.write_row(event_row(POSTGRES, event))
+
+    def events_after(self, seq: int, limit: int = 100) -> list[ChangeEvent]:
+        with self.read() as tx:
+            return tx.events_after(seq, limit)
+
+    def count(self) -> int:
+        with self.read() as tx:
+            return tx.count()
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()

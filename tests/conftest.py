@@ -1,0 +1,141 @@
+"""Fixtures shared by the whole suite: stores, a clock the test controls, principals.
+
+* ``store`` runs a test once per adapter (``sqlite``, ``postgres``); ``sqlite_store``
+  and ``postgres_store`` give one of them. Each is migrated, empty and private to the
+  test function.
+* PostgreSQL is reached at ``LIMES_TEST_POSTGRES_URL`` (default: the local server as
+  user ``postgres``). Each test gets a schema ``t_<uuid>`` of its own, dropped
+  afterwards. Without a reachable server the postgres cases are skipped with the
+  reason, except where ``CI=true``: CI has the server, so there they fail.
+* ``clock`` is a ``FixedClock``: pass it to a service and time moves only when the
+  test says so.
+* ``ctx_factory("FR", Role.POLICE_OFFICER, purpose=Purpose.POLICE_CHECK)`` builds the
+  ``Context`` a use case takes; with no arguments, a SIRENE operator of DE.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql as pgsql
+
+from limes.policy.permissions import Context, Principal, Purpose, Role
+from limes.store.port import Store
+from limes.store.postgres import PostgresStore, redacted
+from limes.store.sqlite import SqliteStore
+
+DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+class FixedClock:
+    """A clock for services (``Clock = Callable[[], datetime]``) that stands still.
+
+    It starts at ``START`` (microseconds included, so that tests notice when a store
+    drops them) and moves only with ``set`` and ``advance``. Always UTC.
+    """
+
+    START = datetime(2026, 6, 1, 8, 30, 0, 123456, tzinfo=UTC)
+    now: datetime
+
+    def __init__(self, now: datetime = START) -> None:
+        self.set(now)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, moment: datetime) -> datetime:
+        if moment.tzinfo is None:
+            raise ValueError("FixedClock needs an aware datetime")
+        self.now = moment.astimezone(UTC)
+        return self.now
+
+    def advance(self, delta: timedelta = timedelta(0), /, **parts: float) -> datetime:
+        """Move forward by ``delta`` and/or ``timedelta(**parts)``; return the new time."""
+        self.now += delta + timedelta(**parts)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+def make_ctx(
+    state: str = "DE",
+    *roles: Role,
+    purpose: Purpose = Purpose.SIRENE,
+    user: str = "officer-1",
+    authority: str | None = None,
+) -> Context:
+    """A principal of ``state`` with ``roles`` (default: SIRENE operator) acting for ``purpose``."""
+    principal = Principal(
+        user_id=user,
+        member_state=state,
+        authority=authority or f"SIRENE {state}",
+        roles=frozenset(roles or (Role.SIRENE_OPERATOR,)),
+    )
+    return Context(principal, purpose)
+
+
+CtxFactory = Callable[..., Context]
+
+
+@pytest.fixture
+def ctx_factory() -> CtxFactory:
+    """``make_ctx`` as a fixture: ``ctx_factory(state, *roles, purpose=…, user=…)``."""
+    return make_ctx
+
+
+# -- stores ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[SqliteStore]:
+    store = SqliteStore(tmp_path / "limes.db")
+    store.migrate()
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """The test server's URL, checked once per session (skip, or fail on CI, if down)."""
+    url = os.environ.get("LIMES_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
+    try:
+        with psycopg.connect(url, connect_timeout=3):
+            pass
+    except psycopg.Error as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        message = f"PostgreSQL is not reachable at {redacted(url)}: {reason}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return url
+
+
+@pytest.fixture
+def postgres_store(postgres_url: str) -> Iterator[PostgresStore]:
+    schema = f"t_{uuid.uuid4().hex}"
+    store = PostgresStore(postgres_url, schema)
+    try:
+        store.migrate()
+        yield store
+    finally:
+        store.close()
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            conn.execute(
+                pgsql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(pgsql.Identifier(schema))
+            )
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest) -> Store:
+    """Each store adapter in turn, migrated and empty."""
+    found: Store = request.getfixturevalue(f"{request.param}_store")
+    return found
