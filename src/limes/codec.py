@@ -43,10 +43,18 @@ def _pointer(loc: tuple[int | str, ...]) -> str:
 def _errors(exc: ValidationError) -> list[FieldError]:
     out = []
     for err in exc.errors(include_url=False):
-        # pydantic adds the dataclass or union member name to locations; drop those parts
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p[:1].isupper()))
+        unknown = err["type"] in ("extra_forbidden", "unexpected_keyword_argument")
+        parts = err["loc"]
+        # pydantic adds the dataclass or union member name to locations; drop those parts,
+        # but not the last part of an unknown-field error: that is the caller's own key
+        loc = tuple(
+            p
+            for i, p in enumerate(parts)
+            if not (isinstance(p, str) and p[:1].isupper())
+            or (unknown and i == len(parts) - 1)
+        )
         message = err["msg"]
-        if err["type"] == "extra_forbidden":
+        if unknown:
             message = "is not a known field"
         out.append(FieldError(_pointer(loc) if loc else "", message))
     return out

@@ -29,11 +29,16 @@ class Authenticator(Protocol):
 
     ``challenge`` is sent in ``WWW-Authenticate`` with every 401 answer (RFC 9110,
     11.6.1); ``openapi_scheme`` describes the credentials in the OpenAPI document
-    (None: there is nothing to describe).
+    (None: there is nothing to describe). ``authenticate`` runs on the event loop, so
+    it must not block: an authenticator that needs keys from elsewhere fetches and
+    caches them ahead of requests.
     """
 
-    challenge: str
-    openapi_scheme: tuple[str, dict[str, Any]] | None
+    @property
+    def challenge(self) -> str: ...
+
+    @property
+    def openapi_scheme(self) -> tuple[str, dict[str, Any]] | None: ...
 
     def authenticate(self, request: HTTPConnection) -> Principal:
         """The principal, or raise ``Unauthenticated`` saying why not."""

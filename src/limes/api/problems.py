@@ -23,6 +23,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import BaseRoute, Match, Route
 
 from limes import codec
 from limes.errors import (
@@ -171,19 +172,32 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     """Starlette's routing errors (unknown route 404, wrong method 405) as problems."""
     if not isinstance(exc, StarletteHTTPException):  # registered for StarletteHTTPException only
         raise exc
-    headers = {k: v for k, v in (exc.headers or {}).items() if k.lower() == "allow"} or None
     path = request.url.path
     if exc.status_code == 404:
         return problem_response(NotFound("there is no resource at this path"), path)
     if exc.status_code == 405:
         error = MethodNotAllowed(f"{request.method} is not allowed on this resource")
-        return problem_response(error, path, headers)
+        return problem_response(error, path, {"Allow": ", ".join(_allowed(request))})
     try:
         phrase = HTTPStatus(exc.status_code).phrase
     except ValueError:
         phrase = "Error"
-    slug = phrase.lower().replace(" ", "-")
-    return problem(exc.status_code, slug, phrase, phrase, path, headers=headers)
+    return problem(exc.status_code, phrase.lower().replace(" ", "-"), phrase, phrase, path)
+
+
+def _allowed(request: Request) -> list[str]:
+    """Every method some route allows on this path (Starlette names only the first route's).
+
+    ``app.state.routes`` lists the door's routes flat (FastAPI nests included routers).
+    """
+    methods: set[str] = set()
+    routes: list[BaseRoute] = request.app.state.routes
+    for route in routes:
+        if isinstance(route, Route) and route.methods:
+            match, _ = route.matches(request.scope)
+            if match is not Match.NONE:
+                methods |= route.methods
+    return sorted(methods)
 
 
 def install(app: FastAPI) -> None:

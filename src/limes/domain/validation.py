@@ -33,7 +33,7 @@ from limes.domain.categories import (
     Category,
     SubjectKind,
 )
-from limes.domain.countries import CountryError, country
+from limes.domain.countries import CountryError, country, member_state
 from limes.domain.identifiers import (
     IdentifierError,
     IdentifierKind,
@@ -79,6 +79,35 @@ def _text(value: str, pointer: str, out: _Collector) -> str:
     if unicodedata.is_normalized("NFC", value):
         return value
     return unicodedata.normalize("NFC", value)
+
+
+MAX_REASON = 4000
+
+
+def reason_text(text: str, what: str = "reason", pointer: str = "/reason") -> str:
+    """A free-text reason stored with a decision: 1 to ``MAX_REASON`` characters.
+
+    Control characters (but newline and tab) and lone surrogates are refused, as in
+    alert content: PostgreSQL cannot store NUL, and every store must accept the same
+    input.
+    """
+    text = text.strip()
+    problem = None
+    if not text or len(text) > MAX_REASON:
+        problem = f"a {what} of 1 to {MAX_REASON} characters is required"
+    elif _BAD_CHARS.search(text) is not None:
+        problem = f"a {what} may not contain control characters or lone surrogates"
+    if problem is not None:
+        raise InvalidInput(problem, [FieldError(pointer, problem)])
+    return unicodedata.normalize("NFC", text)
+
+
+def member_state_code(value: str, pointer: str = "/state") -> str:
+    """A member state code, or ``InvalidInput`` located at ``pointer``."""
+    try:
+        return member_state(value)
+    except CountryError as exc:
+        raise InvalidInput(str(exc), [FieldError(pointer, str(exc))]) from None
 
 
 def normalize_partial_date(value: str) -> tuple[str | None, str | None]:

@@ -22,12 +22,13 @@ from limes.domain.alerts import (
     Flag,
     MisusedIdentity,
 )
-from limes.domain.categories import CATEGORIES, CategoryCode, ReviewRules
+from limes.domain.categories import CATEGORIES, CategoryCode, ObjectType, ReviewRules
 from limes.domain.compatibility import ExistingAlert, check
-from limes.domain.ids import new_id
+from limes.domain.countries import member_state
+from limes.domain.ids import is_id, new_id
 from limes.domain.keys import content_keys
-from limes.domain.validation import validate_content, validate_misused_identity
-from limes.errors import Conflict, Gone, InvalidInput, NotFound, VersionMismatch
+from limes.domain.validation import reason_text, validate_content, validate_misused_identity
+from limes.errors import Conflict, FieldError, Gone, InvalidInput, NotFound, VersionMismatch
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Policy, require_owner
 from limes.store.port import AlertFilter, AlertRecord, ChangeEvent, Store, Transaction
@@ -101,6 +102,23 @@ def to_alert(record: AlertRecord) -> Alert:
     )
 
 
+def _checked_filter(where: AlertFilter) -> CategoryCode | None:
+    """Refuse filter values no alert can have, before they reach the store."""
+    try:
+        category = CategoryCode(where.category) if where.category else None
+        if where.object_type is not None:
+            ObjectType(where.object_type)
+        if where.issuing_state is not None:
+            member_state(where.issuing_state)
+    except ValueError as exc:
+        raise InvalidInput(f"unknown filter value: {exc}") from None
+    if where.after is not None and not is_id(where.after):
+        raise InvalidInput("the cursor is not an alert id")
+    if not 1 <= where.limit <= MAX_PAGE:
+        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
+    return category
+
+
 def event(kind: str, record: AlertRecord, at: datetime, **detail: str) -> ChangeEvent:
     return ChangeEvent(
         kind, record.id, record.issuing_state, record.category, record.version, at, detail
@@ -129,7 +147,7 @@ class AlertService:
         return validate_content(content, now.date())
 
     def active(self, tx: Transaction, alert_id: str, *, for_update: bool) -> AlertRecord:
-        record = tx.get(alert_id, for_update=for_update)
+        record = tx.get(alert_id, for_update=for_update) if is_id(alert_id) else None
         if record is None:
             raise NotFound(f"there is no alert {alert_id}")
         if record.status is not AlertStatus.ACTIVE:
@@ -194,6 +212,8 @@ class AlertService:
         content = self._validated(content, now)
         if misused_identity is not None:
             self.policy.require(ctx, Permission.MISUSED_IDENTITY_WRITE, content.category)
+            if not CATEGORIES[content.category].allows_misused_identity:
+                raise InvalidInput(f"a {content.category} alert holds no misused-identity data")
             misused_identity = validate_misused_identity(misused_identity, now.date())
         keys = content_keys(content)
         record = AlertRecord(
@@ -220,7 +240,9 @@ class AlertService:
 
     def get(self, ctx: Context, alert_id: str) -> AlertView:
         with self.store.read() as tx:
-            record = tx.get(alert_id)
+            # what is not an id is no alert; it never reaches the store (PostgreSQL
+            # would refuse a NUL in it with an error where SQLite answers "none")
+            record = tx.get(alert_id) if is_id(alert_id) else None
             if record is None:
                 self.policy.require(ctx, Permission.ALERT_READ)
                 raise NotFound(f"there is no alert {alert_id}")
@@ -230,11 +252,12 @@ class AlertService:
             return self.view(tx, record)
 
     def list(self, ctx: Context, where: AlertFilter) -> Page:
-        """One page of alerts in id order; ``next_cursor`` continues after it."""
-        category = CategoryCode(where.category) if where.category else None
+        """One page of alerts in id order; ``next_cursor`` continues after it.
+
+        Listed records carry no match keys (only ``get`` loads them).
+        """
+        category = _checked_filter(where)
         self.policy.require(ctx, Permission.ALERT_LIST, category)
-        if not 1 <= where.limit <= MAX_PAGE:
-            raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
         with self.store.read() as tx:
             records = tx.list(replace(where, limit=where.limit + 1))
             items = []
@@ -312,9 +335,7 @@ class AlertService:
 
         Only before it expires, with the reason recorded.
         """
-        reason = reason.strip()
-        if not reason:
-            raise InvalidInput("an extension needs a reason")
+        reason = reason_text(reason)
         now = self.clock()
         with self.store.transaction() as tx:
             record = self._owned(ctx, tx, alert_id, Permission.ALERT_EXTEND, expected_version)
@@ -325,10 +346,11 @@ class AlertService:
             if until is not None:
                 new_expiry = datetime.combine(until, record.expires_at.timetz())
                 if not record.expires_at < new_expiry <= longest:
-                    raise InvalidInput(
-                        f"until must be after the current review date "
+                    problem = (
+                        f"must be after the current review date "
                         f"{record.expires_at.date()} and no later than {longest.date()}"
                     )
+                    raise InvalidInput(f"until {problem}", [FieldError("/until", problem)])
             alert = to_alert(record)
             extension = Extension(now, str(ctx.principal), reason, record.expires_at, new_expiry)
             updated = replace(
@@ -346,8 +368,9 @@ class AlertService:
     def expire_due(self, ctx: Context, batch: int = 1000) -> ExpiryReport:
         """Erase alerts past their review date and warn owners of those close to it.
 
-        Run periodically (``limes expire``, and by the server). Each alert is handled in
-        its own transaction so that a long run never holds the write lock for long.
+        Run periodically (``limes expire``, and by the server). Alerts are handled in
+        transactions of at most ``batch`` alerts, so that a long run never holds the
+        write lock for long.
         """
         self.policy.require(ctx, Permission.EXPIRY_RUN)
         now = self.clock()
@@ -426,6 +449,7 @@ class AlertService:
     # -- misused identity -------------------------------------------------------------
 
     def get_misused_identity(self, ctx: Context, alert_id: str) -> MisusedIdentity:
+        self.policy.require(ctx, Permission.MISUSED_IDENTITY_READ)
         with self.store.read() as tx:
             record = self.active(tx, alert_id, for_update=False)
             self.policy.require(

@@ -14,21 +14,12 @@ from dataclasses import replace
 
 from limes.domain.alerts import Flag, FlagStatus
 from limes.domain.categories import CategoryCode
-from limes.domain.countries import member_state
+from limes.domain.validation import member_state_code, reason_text
 from limes.errors import Conflict, Forbidden, InvalidInput, NotFound
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import require_owner
 from limes.service.alerts import AlertService, AlertView, event
 from limes.store.port import Transaction
-
-MAX_REASON = 4000
-
-
-def _reason(text: str) -> str:
-    text = text.strip()
-    if not text or len(text) > MAX_REASON:
-        raise InvalidInput(f"a reason of 1 to {MAX_REASON} characters is required")
-    return text
 
 
 class RelationService:
@@ -37,7 +28,7 @@ class RelationService:
 
     def request_flag(self, ctx: Context, alert_id: str, reason: str) -> AlertView:
         """The principal's state asks that the action not be taken on its territory."""
-        reason = _reason(reason)
+        reason = reason_text(reason)
         now = self.alerts.clock()
         state = ctx.principal.member_state
         with self.alerts.store.transaction() as tx:
@@ -56,8 +47,8 @@ class RelationService:
         self, ctx: Context, alert_id: str, state: str, grant: bool, reason: str
     ) -> AlertView:
         """The issuing state grants or refuses a requested flag."""
-        state = member_state(state)
-        reason = _reason(reason)
+        state = member_state_code(state)
+        reason = reason_text(reason)
         now = self.alerts.clock()
         with self.alerts.store.transaction() as tx:
             record = self.alerts.active(tx, alert_id, for_update=True)
@@ -75,7 +66,7 @@ class RelationService:
 
     def withdraw_flag(self, ctx: Context, alert_id: str, state: str) -> AlertView:
         """The flagging state withdraws its flag (or its pending request)."""
-        state = member_state(state)
+        state = member_state_code(state)
         now = self.alerts.clock()
         with self.alerts.store.transaction() as tx:
             record = self.alerts.active(tx, alert_id, for_update=True)

@@ -7,12 +7,11 @@ them. Connection handling, locking and migrations stay in each adapter.
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
-
-import builtins
 
 import orjson
 

@@ -1,6 +1,7 @@
+-- Ids and keys compare bytewise (COLLATE "C") so that order matches SQLite's.
 -- Alerts, their match keys, flags, links, misused identities and the change outbox.
 CREATE TABLE alerts (
-    id            TEXT PRIMARY KEY,
+    id            TEXT COLLATE "C" PRIMARY KEY,
     category      TEXT NOT NULL,
     object_type   TEXT,
     subject       TEXT NOT NULL,
@@ -19,8 +20,8 @@ CREATE INDEX alerts_by_category ON alerts (category, id);
 CREATE INDEX alerts_by_state ON alerts (issuing_state, id);
 
 CREATE TABLE alert_keys (
-    key      TEXT NOT NULL,
-    alert_id TEXT NOT NULL,
+    key      TEXT COLLATE "C" NOT NULL,
+    alert_id TEXT COLLATE "C" NOT NULL,
     PRIMARY KEY (key, alert_id)
 );
 CREATE INDEX alert_keys_by_alert ON alert_keys (alert_id);
@@ -37,8 +38,8 @@ CREATE TABLE alert_flags (
 );
 
 CREATE TABLE alert_links (
-    from_id    TEXT NOT NULL,
-    to_id      TEXT NOT NULL,
+    from_id    TEXT COLLATE "C" NOT NULL,
+    to_id      TEXT COLLATE "C" NOT NULL,
     created_at TIMESTAMPTZ NOT NULL,
     PRIMARY KEY (from_id, to_id)
 );

@@ -1,0 +1,148 @@
+"""The HTTP door: ``create_app(limes)`` builds the FastAPI application under ``/v1``.
+
+Nothing happens at import. The application holds the wired ``Limes`` (services,
+store, settings) and the authenticator the settings configure; routes reach the
+services only. Every answer, errors included, carries the security headers below,
+and every error is an RFC 9457 problem (``problems.py``), an unexpected one too,
+without internals. The OpenAPI 3.1 document is served at ``/v1/openapi.json``;
+the interactive pages are off (they would need scripts from elsewhere).
+"""
+
+from __future__ import annotations
+
+from importlib import metadata
+from typing import Any
+
+from fastapi import Depends, FastAPI
+from fastapi.openapi.utils import get_openapi
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from limes.api import problems, schemas
+from limes.api.auth import Authenticator, for_settings
+from limes.api.deps import PURPOSE_HEADER, known_query
+from limes.api.routes import alerts, meta
+from limes.bootstrap import Limes
+from limes.policy.permissions import Purpose
+
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+}
+
+_PROBLEM = {
+    "description": "A problem (RFC 9457): 400 invalid input, 401, 403, 404, 405, 409, 410, "
+    "412 version mismatch, 413, 415, 428 If-Match required, 500",
+    "content": {problems.PROBLEM_JSON: {"schema": {"$ref": schemas.REF.format(model="Problem")}}},
+}
+
+
+class Guard:
+    """Outermost layer of our own: security headers on every answer, and a 500 problem
+    (logged, never shown) for any exception nothing else handled."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_secured(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers[name] = value
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_secured)
+        except Exception:
+            problems.log.exception("unhandled error in %s %s", scope["method"], scope["path"])
+            if started:
+                raise
+            await problems.internal_error(scope["path"])(scope, receive, send_secured)
+
+
+def _version() -> str:
+    try:
+        return metadata.version("limes")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> FastAPI:
+    """The application for a wired ``Limes``.
+
+    The authenticator is the one ``limes.settings`` configures (``SettingsError`` for
+    unsafe settings), unless one is given.
+    """
+    app = FastAPI(
+        title="Limes",
+        version=_version(),
+        summary="Alert information system for border and police checks",
+        openapi_url="/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        redirect_slashes=False,
+        dependencies=[Depends(known_query)],
+    )
+    app.state.limes = limes
+    app.state.authenticator = authenticator or for_settings(limes.settings)
+    problems.install(app)
+    app.state.routes = []
+    for router in (meta.router, alerts.router):
+        app.include_router(router)
+        app.state.routes.extend(router.routes)
+    app.add_middleware(Guard)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = _openapi(app)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented override
+    return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's document, with the door's own body schemas and problem answers.
+
+    FastAPI's 422 answers are removed: parameter errors are 400 problems here.
+    ``X-Limes-Purpose`` is documented as the required header it is.
+    """
+    doc = get_openapi(
+        title=app.title,
+        version=app.version,
+        summary=app.summary,
+        openapi_version=app.openapi_version,
+        routes=app.routes,
+    )
+    found = doc.setdefault("components", {}).setdefault("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        found.pop(name, None)
+    for name, schema in schemas.components().items():
+        if name in found and found[name] != schema:
+            raise RuntimeError(f"two different schemas are named {name}")
+        found[name] = schema
+    scheme = app.state.authenticator.openapi_scheme
+    if scheme is not None:
+        doc["components"]["securitySchemes"] = {scheme[0]: scheme[1]}
+        doc["security"] = [{scheme[0]: []}]
+    for operations in doc.get("paths", {}).values():
+        for operation in operations.values():
+            answers = operation.setdefault("responses", {})
+            answers.pop("422", None)
+            answers["default"] = _PROBLEM
+            for parameter in operation.get("parameters", []):
+                if parameter["name"] == PURPOSE_HEADER:
+                    # optional to FastAPI only so that deps.context can refuse it as a problem
+                    parameter["required"] = True
+                    parameter["schema"] = {"type": "string", "enum": list(Purpose)}
+    return doc

@@ -1,0 +1,204 @@
+"""What every route needs before it calls a service: who, why, which alert, which version.
+
+Each dependency reads one thing from the request and refuses it with the right
+problem: the principal (401), the purpose (400), a path id (404), ``If-Match``
+(428, 412, 400) and the JSON body (415, 413; the content itself is parsed by the
+route with ``codec.parse``). Routes declare them in this order, so a request is
+authenticated before anything else about it is looked at.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import Depends, Header, Path, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
+
+from limes.api.auth import Authenticator
+from limes.api.problems import ContentTooLarge, UnsupportedMediaType
+from limes.bootstrap import Limes
+from limes.domain.countries import CountryError, member_state
+from limes.domain.ids import is_id
+from limes.errors import (
+    FieldError,
+    InvalidInput,
+    NotFound,
+    PreconditionRequired,
+    VersionMismatch,
+)
+from limes.policy.permissions import Context, Principal, Purpose
+
+PURPOSE_HEADER = "X-Limes-Purpose"
+_STRONG_ETAG = re.compile(r'"([1-9][0-9]{0,17})"')
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
+async def known_query(request: Request) -> None:
+    """Refuse query parameters the route does not declare (strict input at every door)."""
+    route = request.scope.get("route")
+    if not request.query_params or not isinstance(route, APIRoute):
+        return
+    declared = _query_names(route.dependant)
+    unknown = sorted(set(request.query_params) - declared)
+    if unknown:
+        raise InvalidInput(
+            f"unknown query parameter(s): {', '.join(unknown)}",
+            [FieldError(f"/query/{name}", "is not a known parameter") for name in unknown],
+        )
+
+
+def get_limes(request: Request) -> Limes:
+    limes: Limes = request.app.state.limes
+    return limes
+
+
+async def app_limes(request: Request) -> Limes:
+    return get_limes(request)
+
+
+async def principal(request: Request) -> Principal:
+    authenticator: Authenticator = request.app.state.authenticator
+    return authenticator.authenticate(request)
+
+
+async def context(
+    request: Request,
+    who: Annotated[Principal, Depends(principal)],
+    purpose: Annotated[
+        str | None,
+        Header(
+            alias=PURPOSE_HEADER,
+            description="Why the caller acts: " + ", ".join(Purpose) + ". Checked by the policy.",
+        ),
+    ] = None,
+) -> Context:
+    values = request.headers.getlist(PURPOSE_HEADER)
+    pointer = f"/header/{PURPOSE_HEADER}"
+    if not values:
+        raise InvalidInput(
+            f"the {PURPOSE_HEADER} header is required",
+            [FieldError(pointer, "is required")],
+        )
+    if len(values) > 1:
+        raise InvalidInput(
+            f"the {PURPOSE_HEADER} header is given more than once",
+            [FieldError(pointer, "must be given once")],
+        )
+    try:
+        why = Purpose(values[0])
+    except ValueError:
+        detail = "must be one of: " + ", ".join(Purpose)
+        problem = [FieldError(pointer, detail)]
+        raise InvalidInput(f"{PURPOSE_HEADER} is not a purpose", problem) from None
+    return Context(who, why)
+
+
+def _alert_id(value: str) -> str:
+    if not is_id(value):
+        raise NotFound("there is no alert with that id (an alert id is a 26-character ULID)")
+    return value
+
+
+async def alert_id(alert_id: Annotated[str, Path(description="The alert's id (ULID)")]) -> str:
+    return _alert_id(alert_id)
+
+
+async def other_id(
+    other_id: Annotated[str, Path(description="The id (ULID) of the alert to link")],
+) -> str:
+    return _alert_id(other_id)
+
+
+async def flag_state(
+    state: Annotated[str, Path(description="The flagging member state (ISO 3166-1 alpha-2)")],
+) -> str:
+    try:
+        return member_state(state)
+    except CountryError:
+        raise NotFound("there is no flag of that state; flags are held by member states") from None
+
+
+async def expected_version(
+    if_match: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            description='The ETag of the version the change is based on, e.g. "3".',
+        ),
+    ] = None,
+) -> int:
+    """The version named by ``If-Match``: exactly one strong entity tag.
+
+    Missing or ``*`` is refused with 428 (a change must say which version it
+    replaces); a weak tag never matches ``If-Match`` (RFC 9110, 13.1.1), so 412.
+    """
+    pointer = "/header/If-Match"
+    if if_match is None:
+        raise PreconditionRequired(
+            "this request changes an alert: send If-Match with the ETag of the version it replaces"
+        )
+    tag = if_match.strip()
+    if tag == "*":
+        raise PreconditionRequired(
+            "If-Match: * is not accepted; send the ETag of the version the change replaces"
+        )
+    if tag.startswith("W/"):
+        raise VersionMismatch("a weak ETag never matches If-Match (RFC 9110, 13.1.1)")
+    m = _STRONG_ETAG.fullmatch(tag)
+    if m is None:
+        raise InvalidInput(
+            'If-Match must be one ETag as this server sends it, e.g. "3"',
+            [FieldError(pointer, "must be one strong entity tag holding a version")],
+        )
+    return int(m[1])
+
+
+async def json_body(request: Request) -> bytes:
+    """The raw request body, refused unless JSON and within ``max_body_bytes``.
+
+    Content-Length is checked first and then the bytes actually read, because a
+    chunked request has no Content-Length and a dishonest one may understate it.
+    """
+    media_type, _, params = request.headers.get("content-type", "").partition(";")
+    charset = params.strip().lower()
+    if media_type.strip().lower() != "application/json" or charset not in (
+        "",
+        "charset=utf-8",
+        'charset="utf-8"',
+    ):
+        raise UnsupportedMediaType("send the body as application/json in UTF-8")
+    limit = get_limes(request).settings.max_body_bytes
+    length = request.headers.get("content-length")
+    if length is not None:
+        if not length.isascii() or not length.isdigit():
+            raise InvalidInput(
+                "Content-Length is not a number",
+                [FieldError("/header/Content-Length", "must be a decimal number")],
+            )
+        if int(length) > limit:
+            raise ContentTooLarge(f"the body may hold at most {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise ContentTooLarge(f"the body may hold at most {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+App = Annotated[Limes, Depends(app_limes)]
+Ctx = Annotated[Context, Depends(context)]
+Who = Annotated[Principal, Depends(principal)]
+AlertId = Annotated[str, Depends(alert_id)]
+OtherId = Annotated[str, Depends(other_id)]
+FlagState = Annotated[str, Depends(flag_state)]
+Version = Annotated[int, Depends(expected_version)]
+Body = Annotated[bytes, Depends(json_body)]

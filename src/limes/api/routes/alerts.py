@@ -1,0 +1,232 @@
+"""``/v1/alerts``: issue, read, list, change, extend and delete alerts, and their relations.
+
+Each route parses the request (``codec.parse`` over the raw body), calls one service
+method with the caller's ``Context``, and shapes the answer; the service asks the
+policy and keeps the store consistent. Routes are plain ``def``: the services block
+on the store, so they run in the server's thread pool.
+
+Bodies: ``POST /v1/alerts`` and ``PUT /v1/alerts/{id}`` take the alert content itself
+(``AlertContent``, the ``content`` of the answer), so error pointers point into the
+document as sent. Data on a misused identity is a separate resource
+(``/misused-identity``), written with its own permission and If-Match.
+
+Versions: every answer carrying an alert has ``ETag: "<version>"`` (strong, as
+``If-Match`` compares strongly). The version counts changes to the alert record
+(content, review date, misused identity); flags and links are relations of other
+states and alerts, change without it and need no If-Match.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from starlette.responses import Response
+
+from limes import codec
+from limes.api import schemas
+from limes.api.deps import AlertId, App, Body, Ctx, FlagState, OtherId, Version
+from limes.domain.alerts import AlertContent, AlertStatus, MisusedIdentity
+from limes.domain.categories import CategoryCode, ObjectType
+from limes.domain.countries import CountryError, member_state
+from limes.domain.ids import is_id
+from limes.errors import FieldError, InvalidInput
+from limes.service.alerts import MAX_PAGE, AlertView
+from limes.store.port import AlertFilter
+
+router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
+
+_ALERT: dict[int | str, dict[str, Any]] = {200: schemas.answer(schemas.AlertOut, "The alert")}
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def alert_response(view: AlertView, status: int = 200, *, written: bool = False) -> Response:
+    out = schemas.written_alert_out(view) if written else schemas.alert_out(view)
+    headers = {"ETag": etag(view.alert.version)}
+    if status == 201:
+        headers["Location"] = f"{router.prefix}/{view.alert.id}"
+    return schemas.json_response(out, status, headers)
+
+
+@router.post(
+    "",
+    status_code=201,
+    summary="Issue an alert of the caller's member state",
+    openapi_extra=schemas.body(AlertContent),
+    responses={201: schemas.answer(schemas.WrittenAlertOut, "The alert as issued")},
+)
+def issue_alert(ctx: Ctx, limes: App, body: Body) -> Response:
+    content = codec.parse(AlertContent, body)
+    return alert_response(limes.alerts.issue(ctx, content), 201, written=True)
+
+
+@router.get(
+    "",
+    summary="List alerts, one page at a time, in id order",
+    responses={200: schemas.answer(schemas.AlertPageOut, "One page of alerts")},
+)
+def list_alerts(
+    ctx: Ctx,
+    limes: App,
+    category: Annotated[CategoryCode | None, Query()] = None,
+    object_type: Annotated[ObjectType | None, Query()] = None,
+    issuing_state: Annotated[
+        str | None, Query(description="A member state (ISO 3166-1 alpha-2)")
+    ] = None,
+    status: Annotated[AlertStatus, Query()] = AlertStatus.ACTIVE,
+    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+) -> Response:
+    if issuing_state is not None:
+        try:
+            member_state(issuing_state)
+        except CountryError as exc:
+            raise InvalidInput(
+                "issuing_state is not a member state",
+                [FieldError("/query/issuing_state", str(exc))],
+            ) from None
+    if cursor is not None and not is_id(cursor):
+        raise InvalidInput(
+            "cursor is not one this server gave", [FieldError("/query/cursor", "is not an id")]
+        )
+    where = AlertFilter(
+        category=category.value if category else None,
+        object_type=object_type.value if object_type else None,
+        issuing_state=issuing_state,
+        status=status,
+        after=cursor,
+        limit=limit,
+    )
+    return schemas.json_response(schemas.page_out(limes.alerts.list(ctx, where)))
+
+
+@router.get("/{alert_id}", summary="Read an alert", responses=_ALERT)
+def get_alert(ctx: Ctx, limes: App, alert: AlertId) -> Response:
+    return alert_response(limes.alerts.get(ctx, alert))
+
+
+@router.put(
+    "/{alert_id}",
+    summary="Replace an alert's content (its category cannot change)",
+    openapi_extra=schemas.body(AlertContent),
+    responses={200: schemas.answer(schemas.WrittenAlertOut, "The alert as updated")},
+)
+def update_alert(ctx: Ctx, limes: App, alert: AlertId, version: Version, body: Body) -> Response:
+    content = codec.parse(AlertContent, body)
+    return alert_response(limes.alerts.update(ctx, alert, content, version), written=True)
+
+
+@router.delete(
+    "/{alert_id}",
+    status_code=204,
+    summary="Delete an alert: its data is erased, a tombstone remains",
+    response_class=Response,
+)
+def delete_alert(ctx: Ctx, limes: App, alert: AlertId, version: Version) -> Response:
+    limes.alerts.delete(ctx, alert, version)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/{alert_id}/extension",
+    summary="Keep an alert for another review period",
+    openapi_extra=schemas.body(schemas.ExtensionRequest),
+    responses=_ALERT,
+)
+def extend_alert(ctx: Ctx, limes: App, alert: AlertId, version: Version, body: Body) -> Response:
+    request = codec.parse(schemas.ExtensionRequest, body)
+    view = limes.alerts.extend(ctx, alert, request.reason, version, request.until)
+    return alert_response(view)
+
+
+# -- misused identity ------------------------------------------------------------------
+
+
+@router.put(
+    "/{alert_id}/misused-identity",
+    summary="Add or replace the data of a victim of identity misuse (with consent)",
+    openapi_extra=schemas.body(MisusedIdentity),
+    responses=_ALERT,
+)
+def put_misused_identity(
+    ctx: Ctx, limes: App, alert: AlertId, version: Version, body: Body
+) -> Response:
+    data = codec.parse(MisusedIdentity, body)
+    return alert_response(limes.alerts.set_misused_identity(ctx, alert, data, version))
+
+
+@router.get(
+    "/{alert_id}/misused-identity",
+    summary="Read the data of a victim of identity misuse",
+    responses={200: schemas.answer(MisusedIdentity, "The misused identity")},
+)
+def get_misused_identity(ctx: Ctx, limes: App, alert: AlertId) -> Response:
+    return schemas.json_response(limes.alerts.get_misused_identity(ctx, alert))
+
+
+@router.delete(
+    "/{alert_id}/misused-identity",
+    summary="Remove the data of a victim of identity misuse",
+    responses=_ALERT,
+)
+def delete_misused_identity(ctx: Ctx, limes: App, alert: AlertId, version: Version) -> Response:
+    return alert_response(limes.alerts.set_misused_identity(ctx, alert, None, version))
+
+
+# -- flags -----------------------------------------------------------------------------
+
+
+@router.post(
+    "/{alert_id}/flags",
+    summary="Request a flag: the caller's state asks that the action not be taken there",
+    openapi_extra=schemas.body(schemas.FlagRequest),
+    responses=_ALERT,
+)
+def request_flag(ctx: Ctx, limes: App, alert: AlertId, body: Body) -> Response:
+    request = codec.parse(schemas.FlagRequest, body)
+    return alert_response(limes.relations.request_flag(ctx, alert, request.reason))
+
+
+@router.post(
+    "/{alert_id}/flags/{state}/decision",
+    summary="Grant or refuse a requested flag (the issuing state)",
+    openapi_extra=schemas.body(schemas.FlagDecision),
+    responses=_ALERT,
+)
+def decide_flag(ctx: Ctx, limes: App, alert: AlertId, state: FlagState, body: Body) -> Response:
+    decision = codec.parse(schemas.FlagDecision, body)
+    view = limes.relations.decide_flag(ctx, alert, state, decision.grant, decision.reason)
+    return alert_response(view)
+
+
+@router.delete(
+    "/{alert_id}/flags/{state}",
+    summary="Withdraw a flag or flag request (the flagging state)",
+    responses=_ALERT,
+)
+def withdraw_flag(ctx: Ctx, limes: App, alert: AlertId, state: FlagState) -> Response:
+    return alert_response(limes.relations.withdraw_flag(ctx, alert, state))
+
+
+# -- links -----------------------------------------------------------------------------
+
+
+@router.put(
+    "/{alert_id}/links/{other_id}",
+    summary="Link two alerts of the caller's state",
+    responses=_ALERT,
+)
+def link(ctx: Ctx, limes: App, alert: AlertId, other: OtherId) -> Response:
+    return alert_response(limes.relations.link(ctx, alert, other))
+
+
+@router.delete(
+    "/{alert_id}/links/{other_id}",
+    summary="Remove the link between two alerts",
+    responses=_ALERT,
+)
+def unlink(ctx: Ctx, limes: App, alert: AlertId, other: OtherId) -> Response:
+    return alert_response(limes.relations.link(ctx, alert, other, unlink=True))

@@ -1,0 +1,314 @@
+"""The shapes the HTTP door reads and writes, and their JSON schemas for OpenAPI.
+
+Request bodies are parsed by ``codec.parse`` (strict JSON, unknown fields refused),
+not by FastAPI, so their schemas are published by hand: ``body`` gives a route's
+``openapi_extra`` and ``components`` every schema it refers to. Both come from the
+same types the door parses and encodes, so the document cannot drift from the code.
+
+Alert content is the domain's own ``AlertContent``; the small request models below
+are frozen dataclasses refusing unknown fields, like the domain's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from typing import Annotated, Any, Literal
+
+from annotated_types import MaxLen, MinLen
+from pydantic import ConfigDict, TypeAdapter
+from pydantic.json_schema import JsonSchemaMode
+from starlette.responses import Response
+
+from limes import codec
+from limes.api.problems import Problem
+from limes.domain.alerts import (
+    Alert,
+    AlertContent,
+    AlertStatus,
+    Extension,
+    Flag,
+    MisusedIdentity,
+)
+from limes.domain.categories import (
+    CATEGORIES,
+    OBJECT_RULES,
+    Action,
+    CategoryCode,
+    ObjectType,
+    ReviewRules,
+    SubjectKind,
+    WarningMarker,
+)
+from limes.domain.compatibility import ExistingAlert
+from limes.domain.identifiers import IdentifierKind
+from limes.service.alerts import AlertView, Page
+
+STRICT = ConfigDict(extra="forbid")
+REF = "#/components/schemas/{model}"
+
+Reason = Annotated[str, MinLen(1), MaxLen(4000)]
+
+
+# -- requests --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ExtensionRequest:
+    """Keep an alert for another review period, or until ``until`` (within one)."""
+
+    __pydantic_config__ = STRICT
+
+    reason: Reason
+    until: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FlagRequest:
+    """The caller's member state asks that the action not be taken on its territory."""
+
+    __pydantic_config__ = STRICT
+
+    reason: Reason
+
+
+@dataclass(frozen=True, slots=True)
+class FlagDecision:
+    """The issuing state grants or refuses a requested flag."""
+
+    __pydantic_config__ = STRICT
+
+    grant: bool
+    reason: Reason
+
+
+# -- answers ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AlertOut:
+    """An alert as answered: bookkeeping, content (null once erased), flags and links."""
+
+    id: str
+    issuing_state: str
+    category: CategoryCode
+    subject: SubjectKind
+    status: AlertStatus
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    expires_at: datetime
+    extensions: tuple[Extension, ...]
+    warned_at: datetime | None
+    content: AlertContent | None
+    flags: tuple[Flag, ...]
+    links: tuple[str, ...]
+    has_misused_identity: bool
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenAlertOut(AlertOut):
+    """The answer to issuing or updating: the alert and the alerts found on the same subject.
+
+    Alerts the compatibility rules forbid make the request fail (409); the others,
+    of any state, are listed in ``related_alerts`` so that the SIRENE bureaux consult.
+    """
+
+    related_alerts: tuple[ExistingAlert, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AlertPageOut:
+    items: tuple[AlertOut, ...]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryOut:
+    """One row of the category table, with the review period in force here."""
+
+    code: CategoryCode
+    subject: SubjectKind
+    title: str
+    legal_basis: str
+    actions: tuple[Action, ...]
+    review_years: int
+    person_required: tuple[str, ...]
+    person_optional: tuple[str, ...]
+    warnings: tuple[WarningMarker, ...]
+    object_types: tuple[ObjectType, ...]
+    requires_national_decision: bool
+    requires_biometrics: bool
+    requires_return_details: bool
+    allows_misused_identity: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectRulesOut:
+    """What an object of one type must and may carry.
+
+    ``required_identifiers``: for each group, at least one identifier of a kind in it.
+    """
+
+    type: ObjectType
+    title: str
+    identifiers: tuple[IdentifierKind, ...]
+    required_identifiers: tuple[tuple[IdentifierKind, ...], ...]
+    required_attributes: tuple[str, ...]
+    optional_attributes: tuple[str, ...]
+    document_types: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CategoriesOut:
+    categories: tuple[CategoryOut, ...]
+    object_types: tuple[ObjectRulesOut, ...]
+    expiry_warning_months: int
+
+
+@dataclass(frozen=True, slots=True)
+class HealthOut:
+    status: Literal["ok"]
+
+
+def json_response(value: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """A JSON answer, encoded by the codec (dataclasses, enums, UTC times)."""
+    return Response(
+        codec.encode(value), status_code=status, media_type="application/json", headers=headers
+    )
+
+
+def alert_out(view: AlertView) -> AlertOut:
+    return AlertOut(**_alert_fields(view))
+
+
+def written_alert_out(view: AlertView) -> WrittenAlertOut:
+    return WrittenAlertOut(**_alert_fields(view), related_alerts=view.related)
+
+
+def _alert_fields(view: AlertView) -> dict[str, Any]:
+    a: Alert = view.alert
+    return {
+        "id": a.id,
+        "issuing_state": a.issuing_state,
+        "category": a.category,
+        "subject": a.subject,
+        "status": a.status,
+        "version": a.version,
+        "created_at": a.created_at,
+        "updated_at": a.updated_at,
+        "expires_at": a.expires_at,
+        "extensions": a.extensions,
+        "warned_at": a.warned_at,
+        "content": a.content,
+        "flags": view.flags,
+        "links": view.links,
+        "has_misused_identity": view.has_misused_identity,
+    }
+
+
+def page_out(page: Page) -> AlertPageOut:
+    return AlertPageOut(tuple(alert_out(v) for v in page.items), page.next_cursor)
+
+
+def _sorted(values: Iterable[str]) -> tuple[Any, ...]:
+    return tuple(sorted(values))
+
+
+def categories_out(review: ReviewRules) -> CategoriesOut:
+    """The category and object tables as clients need them to write valid alerts."""
+    return CategoriesOut(
+        categories=tuple(
+            CategoryOut(
+                code=c.code,
+                subject=c.subject,
+                title=c.title,
+                legal_basis=c.legal_basis,
+                actions=_sorted(c.actions),
+                review_years=review.years[c.code],
+                person_required=_sorted(c.person_required),
+                person_optional=_sorted(c.person_optional),
+                warnings=_sorted(c.warnings),
+                object_types=_sorted(c.object_types),
+                requires_national_decision=c.requires_national_decision,
+                requires_biometrics=c.requires_biometrics,
+                requires_return_details=c.requires_return_details,
+                allows_misused_identity=c.allows_misused_identity,
+            )
+            for c in CATEGORIES.values()
+        ),
+        object_types=tuple(
+            ObjectRulesOut(
+                type=r.type,
+                title=r.title,
+                identifiers=_sorted(r.identifiers),
+                required_identifiers=tuple(_sorted(g) for g in r.required_identifiers),
+                required_attributes=_sorted(r.required_attributes),
+                optional_attributes=_sorted(r.optional_attributes),
+                document_types=_sorted(r.document_types),
+            )
+            for r in OBJECT_RULES.values()
+        ),
+        expiry_warning_months=review.warning_months,
+    )
+
+
+# -- OpenAPI ---------------------------------------------------------------------------
+
+REQUESTS: tuple[type, ...] = (
+    AlertContent,
+    MisusedIdentity,
+    ExtensionRequest,
+    FlagRequest,
+    FlagDecision,
+)
+ANSWERS: tuple[type, ...] = (
+    AlertOut,
+    WrittenAlertOut,
+    AlertPageOut,
+    MisusedIdentity,
+    CategoriesOut,
+    HealthOut,
+    Problem,
+)
+
+
+def _ref(cls: type) -> dict[str, str]:
+    return {"$ref": REF.format(model=cls.__name__)}
+
+
+def body(cls: type) -> dict[str, Any]:
+    """``openapi_extra`` for a route whose JSON body the door parses as ``cls``."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": _ref(cls)}},
+        }
+    }
+
+
+def answer(cls: type, description: str) -> dict[str, Any]:
+    """A ``responses`` entry whose JSON answer is a ``cls``."""
+    return {"description": description, "content": {"application/json": {"schema": _ref(cls)}}}
+
+
+@cache
+def components() -> dict[str, Any]:
+    """Every schema the door's requests and answers refer to, by name.
+
+    Request models in validation mode, answers in serialization mode. Refuses to
+    build when a model's schema would not be published under its own name (the
+    ``$ref`` in ``body`` and ``answer`` would then point at nothing).
+    """
+    wanted: list[tuple[type, JsonSchemaMode, TypeAdapter[Any]]] = [
+        *((cls, "validation", codec.adapter(cls)) for cls in REQUESTS),
+        *((cls, "serialization", codec.adapter(cls)) for cls in ANSWERS),
+    ]
+    refs, defs = TypeAdapter.json_schemas(wanted, ref_template=REF)
+    for (cls, _mode), schema in refs.items():
+        if schema != _ref(cls):
+            raise RuntimeError(f"the schema of {cls.__name__} is published as {schema}")
+    found: dict[str, Any] = defs.get("$defs", {})
+    return found

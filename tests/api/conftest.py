@@ -1,0 +1,66 @@
+"""The HTTP door on a real, migrated SQLite store in a temporary directory.
+
+``client`` speaks to ``create_app`` built with unsafe development headers (the only
+authenticator there is so far) and a clock standing at ``helpers.NOW``.
+``issued`` issues one alert of DE and gives its answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.api.helpers import NOW, PERSON, TestClient, body, headers
+
+from limes.api.app import create_app
+from limes.bootstrap import Limes, build
+from limes.config import AuthMode, Environment, Settings
+from limes.store.sqlite import SqliteStore
+
+
+class Clock:
+    def __init__(self, now: datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def api_clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[SqliteStore]:
+    store = SqliteStore(tmp_path / "limes.db")
+    store.migrate()
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def limes(db: SqliteStore, api_clock: Clock) -> Limes:
+    settings = Settings(
+        var_dir=Path("unused"),
+        environment=Environment.DEVELOPMENT,
+        auth=AuthMode.UNSAFE_DEV_HEADERS,
+        max_body_bytes=64 * 1024,
+    )
+    return build(settings, store=db, clock=api_clock)
+
+
+@pytest.fixture
+def client(limes: Limes) -> TestClient:
+    return TestClient(create_app(limes))
+
+
+@pytest.fixture
+def issued(client: TestClient) -> dict[str, Any]:
+    response = client.post("/v1/alerts", content=body(PERSON), headers=headers())
+    assert response.status_code == 201, response.text
+    found: dict[str, Any] = response.json()
+    return found

@@ -1,0 +1,114 @@
+"""Documents, principals and a thin client for the HTTP door's tests.
+
+The documents are valid as of ``NOW`` (the tests' fixed clock); each test changes
+only what it is about. Principals are written as the unsafe development header
+reads them.
+"""
+
+from __future__ import annotations
+
+import copy
+import warnings
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+with warnings.catch_warnings():
+    # Starlette's test client would rather have httpx2; the venv pins httpx.
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+    from fastapi.testclient import TestClient
+
+from limes.store.sqlite import SqliteStore
+
+__all__ = ["TestClient"]
+
+NOW = datetime(2026, 6, 1, 8, 30, tzinfo=UTC)
+PROBLEM = "application/problem+json"
+
+DE_SIRENE = "sirene-1@SIRENE-DE/DE;roles=sirene_operator"
+FR_SIRENE = "sirene-2@SIRENE-FR/FR;roles=sirene_operator"
+DE_BORDER = "guard-1@BPOL/DE;roles=border_guard"
+
+PERSON: dict[str, Any] = {
+    "category": "arrest",
+    "action": "arrest",
+    "issuing_authority": "Bundeskriminalamt",
+    "national_reference": "BKA-2026-0001",
+    "reason": "European Arrest Warrant for armed robbery",
+    "person": {
+        "surnames": [{"latin": "Ivanova", "original": "Иванова", "script": "Cyrl"}],
+        "forenames": [{"latin": "Olga"}],
+        "date_of_birth": "1984-03-17",
+        "gender": "female",
+        "nationalities": ["UA"],
+        "documents": [
+            {"type": "passport", "number": "L898902C3", "issuing_state": "UA", "check_digit": "6"}
+        ],
+    },
+    "warnings": ["armed"],
+    "national_decision": {
+        "authority": "Amtsgericht Berlin",
+        "reference": "EAW-17/26",
+        "decided_on": "2026-01-15",
+    },
+}
+
+VEHICLE: dict[str, Any] = {
+    "category": "object_seizure",
+    "action": "seize",
+    "issuing_authority": "Bundeskriminalamt",
+    "national_reference": "BKA-2026-0777",
+    "reason": "Vehicle stolen in Köln",
+    "object": {
+        "type": "motor_vehicle",
+        "identifiers": [
+            {"kind": "vin", "value": "1M8GDM9AXKP042788"},
+            {"kind": "plate", "value": "K-AB-123", "country": "DE"},
+        ],
+        "attributes": {"make": "Volkswagen", "model": "Golf", "colour": "blue"},
+    },
+}
+
+MISUSED: dict[str, Any] = {
+    "consent": {"given_on": "2026-05-02", "reference": "CONSENT-1"},
+    "person": {"surnames": [{"latin": "Petrova"}], "date_of_birth": "1985-07-01"},
+}
+
+
+def copied(data: dict[str, Any]) -> dict[str, Any]:
+    return copy.deepcopy(data)
+
+
+def headers(
+    principal: str | None = DE_SIRENE, purpose: str | None = "sirene", **extra: str
+) -> dict[str, str]:
+    out = {"Content-Type": "application/json"}
+    if principal is not None:
+        out["X-Limes-Unsafe-Principal"] = principal
+    if purpose is not None:
+        out["X-Limes-Purpose"] = purpose
+    out.update({k.replace("_", "-"): v for k, v in extra.items()})
+    return out
+
+
+def body(data: Any) -> bytes:
+    return orjson.dumps(data)
+
+
+def state_of(store: SqliteStore) -> tuple[int, list[Any]]:
+    """What a refused request must leave as it was: the alerts and the change events."""
+    return store.count(), store.events_after(0, 10_000)
+
+
+def assert_problem(response: Any, status: int, slug: str) -> dict[str, Any]:
+    """The answer is an RFC 9457 problem of this status and type; return its body."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == PROBLEM
+    found: dict[str, Any] = response.json()
+    assert found["type"] == f"urn:limes:problem:{slug}"
+    assert found["status"] == status
+    assert found["title"]
+    assert found["detail"]
+    assert found["instance"] == response.request.url.path
+    return found

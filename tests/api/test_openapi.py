@@ -1,0 +1,123 @@
+"""The OpenAPI document describes every route, every request body and every answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.routing import APIRoute
+from tests.api.helpers import TestClient
+
+ROUTES = {
+    ("GET", "/v1/health"),
+    ("GET", "/v1/categories"),
+    ("POST", "/v1/alerts"),
+    ("GET", "/v1/alerts"),
+    ("GET", "/v1/alerts/{alert_id}"),
+    ("PUT", "/v1/alerts/{alert_id}"),
+    ("DELETE", "/v1/alerts/{alert_id}"),
+    ("POST", "/v1/alerts/{alert_id}/extension"),
+    ("PUT", "/v1/alerts/{alert_id}/misused-identity"),
+    ("GET", "/v1/alerts/{alert_id}/misused-identity"),
+    ("DELETE", "/v1/alerts/{alert_id}/misused-identity"),
+    ("POST", "/v1/alerts/{alert_id}/flags"),
+    ("POST", "/v1/alerts/{alert_id}/flags/{state}/decision"),
+    ("DELETE", "/v1/alerts/{alert_id}/flags/{state}"),
+    ("PUT", "/v1/alerts/{alert_id}/links/{other_id}"),
+    ("DELETE", "/v1/alerts/{alert_id}/links/{other_id}"),
+}
+WITHOUT_BODY = {("PUT", "/v1/alerts/{alert_id}/links/{other_id}")}
+
+
+def _document(client: TestClient) -> dict[str, Any]:
+    response = client.get("/v1/openapi.json")
+    assert response.status_code == 200
+    found: dict[str, Any] = response.json()
+    return found
+
+
+def _operations(doc: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {
+        (method.upper(), path): operation
+        for path, item in doc["paths"].items()
+        for method, operation in item.items()
+    }
+
+
+def _refs(node: Any) -> list[str]:
+    if isinstance(node, dict):
+        here = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
+        return here + [r for value in node.values() for r in _refs(value)]
+    if isinstance(node, list):
+        return [r for value in node for r in _refs(value)]
+    return []
+
+
+def test_document_lists_every_route(client: TestClient) -> None:
+    doc = _document(client)
+    served = {
+        (method, route.path)
+        for route in client.app.state.routes  # type: ignore[attr-defined]
+        if isinstance(route, APIRoute)
+        for method in route.methods
+    }
+
+    assert doc["openapi"].startswith("3.1")
+    assert served == ROUTES
+    assert set(_operations(doc)) == ROUTES
+
+
+def test_every_request_body_has_a_schema(client: TestClient) -> None:
+    doc = _document(client)
+    schemas = doc["components"]["schemas"]
+
+    for key, operation in _operations(doc).items():
+        if key[0] not in ("POST", "PUT") or key in WITHOUT_BODY:
+            assert "requestBody" not in operation, key
+            continue
+        body = operation["requestBody"]
+        assert body["required"] is True, key
+        [(media_type, content)] = body["content"].items()
+        assert media_type == "application/json"
+        name = content["schema"]["$ref"].removeprefix("#/components/schemas/")
+        assert schemas[name]["type"] == "object", key
+        assert schemas[name]["additionalProperties"] is False, key
+
+
+def test_every_answer_is_described_and_no_422_is_promised(client: TestClient) -> None:
+    doc = _document(client)
+
+    for key, operation in _operations(doc).items():
+        answers = operation["responses"]
+        assert "422" not in answers, key
+        problem = answers["default"]["content"]["application/problem+json"]["schema"]
+        assert problem == {"$ref": "#/components/schemas/Problem"}
+        success = [code for code in answers if code.startswith("2")]
+        assert success, key
+        for code in success:
+            if code != "204":
+                assert "$ref" in answers[code]["content"]["application/json"]["schema"], key
+
+
+def test_every_reference_resolves(client: TestClient) -> None:
+    doc = _document(client)
+    names = set(doc["components"]["schemas"])
+
+    for ref in _refs(doc):
+        assert ref.startswith("#/components/schemas/"), ref
+        assert ref.removeprefix("#/components/schemas/") in names, ref
+
+
+def test_credentials_and_purpose_are_described(client: TestClient) -> None:
+    doc = _document(client)
+
+    assert doc["components"]["securitySchemes"]["unsafeDevPrincipal"]["name"] == (
+        "X-Limes-Unsafe-Principal"
+    )
+    operations = _operations(doc)
+    assert operations[("GET", "/v1/health")]["security"] == []
+    purpose = [
+        p for p in operations[("GET", "/v1/alerts")]["parameters"] if p["name"] == "X-Limes-Purpose"
+    ]
+    assert purpose and purpose[0]["in"] == "header"
+    assert purpose[0]["required"] is True
+    assert "sirene" in purpose[0]["schema"]["enum"]

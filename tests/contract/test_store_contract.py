@@ -1,0 +1,411 @@
+"""The store contract: every adapter behaves the same (run once per store via ``store``).
+
+Records are built directly: the store treats bodies as opaque bytes and keys as
+opaque strings, so no alert content is needed here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
+from itertools import pairwise
+
+import psycopg
+import pytest
+
+from limes.domain.alerts import AlertStatus, Flag, FlagStatus
+from limes.domain.categories import CategoryCode
+from limes.domain.compatibility import ExistingAlert
+from limes.errors import VersionMismatch
+from limes.store.port import AlertFilter, AlertRecord, ChangeEvent, Store
+from limes.store.postgres import PostgresStore
+
+T0 = datetime(2026, 6, 1, 8, 30, 0, 123456, tzinfo=UTC)
+US = timedelta(microseconds=1)
+
+
+def record(alert_id: str, **changes: object) -> AlertRecord:
+    base = AlertRecord(
+        id=alert_id,
+        category="arrest",
+        object_type=None,
+        subject="person",
+        issuing_state="DE",
+        status=AlertStatus.ACTIVE,
+        version=1,
+        created_at=T0,
+        updated_at=T0,
+        expires_at=T0 + timedelta(days=5 * 365),
+        body=b'{"opaque": "\x00\xff"}' + alert_id.encode(),
+        keys=frozenset({f"person:{alert_id.lower()}"}),
+    )
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def event(alert_id: str, kind: str = "alert.issued", **detail: str) -> ChangeEvent:
+    return ChangeEvent(kind, alert_id, "DE", "arrest", 1, T0, detail)
+
+
+def insert(store: Store, *records: AlertRecord) -> None:
+    with store.transaction() as tx:
+        for r in records:
+            tx.insert(r)
+
+
+def get(store: Store, alert_id: str) -> AlertRecord | None:
+    with store.read() as tx:
+        return tx.get(alert_id)
+
+
+# -- alerts ------------------------------------------------------------------------------
+
+
+def test_insert_and_get_round_trip(store: Store) -> None:
+    full = record(
+        "A1",
+        object_type="motor_vehicle",
+        keys=frozenset({"vin::1M8GDM9AXKP042788", "plate:FR:AB123CD"}),
+        extensions=b"[1,2,3]",
+        warned_at=T0 + timedelta(days=1, microseconds=7),
+    )
+    bare = record("A2", keys=frozenset(), body=None)
+    insert(store, full, bare)
+
+    assert get(store, "A1") == full
+    assert get(store, "A2") == bare
+    assert get(store, "missing") is None
+    with store.transaction() as tx:
+        assert tx.get("A1", for_update=True) == full
+
+
+def test_timestamps_come_back_in_utc_with_microseconds(store: Store) -> None:
+    cest = timezone(timedelta(hours=2))
+    moment = datetime(2026, 7, 1, 12, 0, 0, 999999, tzinfo=cest)
+    insert(store, record("A1", created_at=moment, updated_at=moment, expires_at=moment))
+    got = get(store, "A1")
+    assert got is not None
+    for value in (got.created_at, got.updated_at, got.expires_at):
+        assert value == moment
+        assert value.utcoffset() == timedelta(0)
+        assert value.microsecond == 999999
+
+
+def test_replace_with_the_expected_version(store: Store) -> None:
+    insert(store, record("A1"))
+    new = record("A1", version=2, updated_at=T0 + US, body=b"new", keys=frozenset({"k:new"}))
+    with store.transaction() as tx:
+        tx.replace(new, expected_version=1)
+    assert get(store, "A1") == new
+    with store.read() as tx:
+        assert tx.find_by_keys(frozenset({"person:a1"})) == []
+        assert [a.id for a in tx.find_by_keys(frozenset({"k:new"}))] == ["A1"]
+
+
+def test_replace_with_a_stale_version_changes_nothing(store: Store) -> None:
+    original = record("A1")
+    insert(store, original)
+    stale = record("A1", version=3, body=b"lost", keys=frozenset({"k:lost"}))
+    with pytest.raises(VersionMismatch), store.transaction() as tx:
+        tx.replace(stale, expected_version=2)
+    assert get(store, "A1") == original
+
+
+def test_find_by_keys_returns_active_alerts_each_once(store: Store) -> None:
+    insert(
+        store,
+        record("A1", keys=frozenset({"k1", "k2"})),
+        record("A2", keys=frozenset({"k2"}), category="person_check", issuing_state="FR"),
+        record("A3", keys=frozenset({"k1"}), status=AlertStatus.EXPIRED),
+        record("A4", keys=frozenset({"k3"})),
+    )
+    with store.read() as tx:
+        assert tx.find_by_keys(frozenset({"k1", "k2"})) == [
+            ExistingAlert("A1", CategoryCode.ARREST, "DE"),
+            ExistingAlert("A2", CategoryCode.PERSON_CHECK, "FR"),
+        ]
+        assert tx.find_by_keys(frozenset()) == []
+        assert tx.find_by_keys(frozenset({"nothing"})) == []
+
+
+def test_list_filters(store: Store) -> None:
+    insert(
+        store,
+        record("A1"),
+        record("A2", issuing_state="FR"),
+        record("A3", category="object_seizure", subject="object", object_type="firearm"),
+        record("A4", category="object_seizure", subject="object", object_type="boat"),
+        record("A5", status=AlertStatus.DELETED, body=None),
+    )
+
+    def ids(**where: object) -> list[str]:
+        with store.read() as tx:
+            return [r.id for r in tx.list(AlertFilter(**where))]  # type: ignore[arg-type]
+
+    assert ids() == ["A1", "A2", "A3", "A4"]
+    assert ids(status=None) == ["A1", "A2", "A3", "A4", "A5"]
+    assert ids(status=AlertStatus.DELETED) == ["A5"]
+    assert ids(issuing_state="FR") == ["A2"]
+    assert ids(category="object_seizure") == ["A3", "A4"]
+    assert ids(category="object_seizure", object_type="boat") == ["A4"]
+    assert ids(category="travel_ban") == []
+    with store.read() as tx:  # list leaves keys out; only get loads them
+        expected = record("A2", issuing_state="FR", keys=frozenset())
+        assert tx.list(AlertFilter(issuing_state="FR")) == [expected]
+
+
+def test_list_pages_with_a_cursor(store: Store) -> None:
+    all_ids = [f"A{i:02d}" for i in range(11)]
+    insert(store, *(record(i) for i in reversed(all_ids)))
+    seen: list[str] = []
+    after = None
+    while True:
+        with store.read() as tx:
+            page = tx.list(AlertFilter(after=after, limit=4))
+        seen += [r.id for r in page]
+        if len(page) < 4:
+            break
+        after = page[-1].id
+    assert seen == all_ids
+
+
+def test_expiring_before_is_inclusive_and_ordered(store: Store) -> None:
+    due = T0 + timedelta(days=30)
+    insert(
+        store,
+        record("A1", expires_at=due),
+        record("A2", expires_at=due - timedelta(days=1)),
+        record("A3", expires_at=due + US),
+        record("A4", expires_at=due - timedelta(days=2), status=AlertStatus.EXPIRED),
+        record("A5", expires_at=due - timedelta(days=3), warned_at=T0),
+    )
+    with store.read() as tx:
+        assert tx.expiring_before(due, 10) == ["A5", "A2", "A1"]
+        assert tx.expiring_before(due - US, 10) == ["A5", "A2"]
+        assert tx.expiring_before(due, 2) == ["A5", "A2"]
+        assert tx.unwarned_expiring_before(due, 10) == ["A2", "A1"]
+        assert tx.unwarned_expiring_before(due + US, 1) == ["A2"]
+
+
+# -- flags, links, misused identities -----------------------------------------------------
+
+
+def test_flags_put_get_and_overwrite(store: Store) -> None:
+    insert(store, record("A1"))
+    fr = Flag("FR", FlagStatus.REQUESTED, "national law forbids arrest", T0)
+    be = Flag("BE", FlagStatus.REQUESTED, "pending asylum case", T0 + US)
+    with store.transaction() as tx:
+        tx.put_flag("A1", fr)
+        tx.put_flag("A1", be)
+    granted = replace(fr, status=FlagStatus.GRANTED, decided_at=T0 + 2 * US, decision_reason="ok")
+    with store.transaction() as tx:
+        tx.put_flag("A1", granted)
+    with store.read() as tx:
+        assert tx.flags("A1") == [be, granted]
+        assert tx.flags("A2") == []
+
+
+def test_links_are_undirected_and_deduplicated(store: Store) -> None:
+    insert(store, record("A"), record("B"), record("C"))
+    with store.transaction() as tx:
+        assert tx.add_link("B", "A", T0) is True
+        assert tx.add_link("A", "B", T0) is False
+        assert tx.add_link("B", "A", T0) is False
+        assert tx.add_link("A", "C", T0) is True
+    with store.read() as tx:
+        assert tx.links("A") == ["B", "C"]
+        assert tx.links("B") == ["A"]
+        assert tx.links("C") == ["A"]
+    with store.transaction() as tx:
+        assert tx.remove_link("A", "B") is True
+        assert tx.remove_link("B", "A") is False
+        assert tx.add_link("C", "B", T0) is True
+        tx.remove_all_links("C")
+    with store.read() as tx:
+        assert (tx.links("A"), tx.links("B"), tx.links("C")) == ([], [], [])
+
+
+def test_misused_identity_put_get_delete(store: Store) -> None:
+    insert(store, record("A1"))
+    with store.transaction() as tx:
+        assert tx.misused_identity("A1") is None
+        tx.put_misused_identity("A1", b"victim \x00 v1")
+    with store.transaction() as tx:
+        assert tx.misused_identity("A1") == b"victim \x00 v1"
+        tx.put_misused_identity("A1", b"victim v2")
+    with store.transaction() as tx:
+        assert tx.misused_identity("A1") == b"victim v2"
+        tx.put_misused_identity("A1", None)
+    with store.read() as tx:
+        assert tx.misused_identity("A1") is None
+
+
+# -- the outbox and transactions -------------------------------------------------------------
+
+
+def test_append_numbers_events_and_events_after_pages_in_order(store: Store) -> None:
+    events = [event(f"A{i}", detail="Ünïcødé ✓", n=str(i)) for i in range(7)]
+    seqs = []
+    for e in events:
+        with store.transaction() as tx:
+            seqs.append(tx.append(e))
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+
+    pages, after = [], 0
+    while page := store.events_after(after, limit=3):
+        pages.append(page)
+        after = page[-1].seq
+    assert [len(p) for p in pages] == [3, 3, 1]
+    got = [e for p in pages for e in p]
+    assert got == [replace(e, seq=s) for e, s in zip(events, seqs, strict=True)]
+    assert got[0].at.utcoffset() == timedelta(0)
+    assert store.events_after(seqs[-1]) == []
+    assert store.events_after(seqs[2], limit=100) == got[3:]
+
+
+def test_an_exception_rolls_everything_back(store: Store) -> None:
+    with pytest.raises(RuntimeError, match="boom"), store.transaction() as tx:
+        tx.insert(record("A1", keys=frozenset({"k1"})))
+        tx.put_flag("A1", Flag("FR", FlagStatus.REQUESTED, "why", T0))
+        tx.put_misused_identity("A1", b"victim")
+        tx.append(event("A1"))
+        raise RuntimeError("boom")
+    assert store.count() == 0
+    assert store.events_after(0) == []
+    with store.read() as tx:
+        assert tx.get("A1") is None
+        assert tx.find_by_keys(frozenset({"k1"})) == []
+        assert tx.flags("A1") == []
+        assert tx.misused_identity("A1") is None
+    # the store is still usable after the rollback
+    insert(store, record("A2"))
+    assert store.count() == 1
+
+
+def test_bulk_insert(store: Store) -> None:
+    records = [
+        record(f"B{i:05d}", keys=frozenset({f"k:{i}", f"k:shared:{i % 10}"})) for i in range(5000)
+    ]
+    events = [event(r.id) for r in records]
+    store.bulk_insert(records, events)
+
+    assert store.count() == 5000
+    for i in (0, 2500, 4999):
+        assert get(store, f"B{i:05d}") == records[i]
+    with store.read() as tx:
+        assert len(tx.find_by_keys(frozenset({"k:shared:3"}))) == 500
+    stored = store.events_after(0, limit=10_000)
+    assert [e.alert_id for e in stored] == [r.id for r in records]
+    assert all(a.seq < b.seq for a, b in pairwise(stored))
+    with store.transaction() as tx:
+        assert tx.append(event("after")) > stored[-1].seq
+
+
+def test_bulk_insert_is_all_or_nothing(store: Store) -> None:
+    insert(store, record("B00003"))
+    records = [record(f"B{i:05d}") for i in range(5)]  # B00003 is already there
+    with pytest.raises(Exception):  # noqa: B017 - each driver has its own integrity error
+        store.bulk_insert(records, [event(r.id) for r in records])
+    assert store.count() == 1
+    assert store.events_after(0) == []
+
+
+def test_migrate_is_idempotent(store: Store) -> None:
+    assert store.migrate() == []
+    assert store.migrate() == []
+
+
+# -- concurrency ------------------------------------------------------------------------------
+
+
+def test_concurrent_writers_get_gapless_increasing_seq(store: Store) -> None:
+    def writer(thread: int) -> None:
+        for n in range(25):
+            with store.transaction() as tx:
+                tx.append(event(f"T{thread}", n=str(n)))
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for done in [pool.submit(writer, t) for t in range(4)]:
+            done.result()
+
+    events = store.events_after(0, limit=1000)
+    assert len(events) == 100
+    seqs = [e.seq for e in events]
+    assert seqs == list(range(seqs[0], seqs[0] + 100))
+    for thread in range(4):
+        mine = [int(e.detail["n"]) for e in events if e.alert_id == f"T{thread}"]
+        assert mine == list(range(25))
+
+
+def test_a_writer_waits_for_the_other_but_readers_do_not(store: Store) -> None:
+    """While one write transaction is open, a second writer blocks and a reader does not."""
+    first_open, release = threading.Event(), threading.Event()
+    seqs: dict[str, int] = {}
+
+    def first() -> None:
+        with store.transaction() as tx:
+            seqs["first"] = tx.append(event("first"))
+            first_open.set()
+            assert release.wait(10)
+
+    def second() -> None:
+        with store.transaction() as tx:
+            seqs["second"] = tx.append(event("second"))
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        one = pool.submit(first)
+        try:
+            assert first_open.wait(10)
+            two = pool.submit(second)
+            assert pool.submit(store.count).result(timeout=5) == 0  # a reader is not blocked
+            with pytest.raises(TimeoutError):
+                two.result(timeout=0.3)
+        finally:
+            release.set()
+        one.result(timeout=10)
+        two.result(timeout=10)
+    assert seqs["first"] < seqs["second"]
+    assert [e.alert_id for e in store.events_after(0)] == ["first", "second"]
+
+
+# -- PostgreSQL only: what the contract cannot see ------------------------------------------
+
+
+@pytest.mark.postgres
+def test_postgres_session_settings(postgres_store: PostgresStore) -> None:
+    conn = postgres_store._connection()
+    row = conn.execute(
+        "SELECT current_setting('synchronous_commit'), current_setting('TimeZone'), "
+        "current_schemas(false)"
+    ).fetchone()
+    assert row == ("on", "UTC", [postgres_store.schema])
+    tables = conn.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+        (postgres_store.schema,),
+    ).fetchall()
+    assert {"alerts", "change_events", "schema_migrations"} <= {t for (t,) in tables}
+
+
+@pytest.mark.postgres
+def test_postgres_never_commits_a_transaction_with_a_failed_statement(
+    postgres_store: PostgresStore,
+) -> None:
+    with pytest.raises(psycopg.errors.InFailedSqlTransaction), postgres_store.transaction() as tx:
+        tx.insert(record("A1"))
+        with contextlib.suppress(psycopg.errors.UniqueViolation):
+            tx.insert(record("A1"))
+    assert postgres_store.count() == 0
+
+
+@pytest.mark.postgres
+def test_postgres_replaces_a_broken_connection(
+    postgres_store: PostgresStore, postgres_url: str
+) -> None:
+    pid = postgres_store._connection().info.backend_pid
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    with pytest.raises(psycopg.OperationalError):
+        postgres_store.count()
+    assert postgres_store.count() == 0
