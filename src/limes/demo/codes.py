@@ -14,7 +14,8 @@ of object) cannot be kept apart this way; ``UniqueValues`` remembers those.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from bisect import bisect
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from random import Random
 
 DIGITS = "0123456789"
@@ -68,9 +69,7 @@ class CodeSpace:
         for options in positions:
             self.capacity *= len(options)
         # Least significant position first, literals dropped from the arithmetic.
-        self._positions = tuple(
-            (options, len(options)) for options in reversed(positions)
-        )
+        self._positions = tuple((options, len(options)) for options in reversed(positions))
         self._offset = rng.randrange(self.capacity)
         self._next = 0
 
@@ -132,6 +131,18 @@ def random_code(rng: Random, shape: str, alphabets: Mapping[str, str] | None = N
     """A code of ``shape`` (placeholders as in ``CodeSpace``) drawn at random."""
     table = {**_DEFAULT_ALPHABETS, **(alphabets or {})}
     rand = rng.random
-    return "".join(
-        (a := table[c])[int(rand() * len(a))] if c in table else c for c in shape
-    )
+    return "".join((a := table[c])[int(rand() * len(a))] if c in table else c for c in shape)
+
+
+def cumulative(weights: Iterable[float]) -> tuple[float, ...]:
+    """Running sums of ``weights``, for ``weighted_index``."""
+    total, out = 0.0, []
+    for weight in weights:
+        total += weight
+        out.append(total)
+    return tuple(out)
+
+
+def weighted_index(rng: Random, sums: tuple[float, ...]) -> int:
+    """An index drawn with the weights whose running sums (``cumulative``) are ``sums``."""
+    return bisect(sums, rng.random() * sums[-1])

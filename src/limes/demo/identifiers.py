@@ -110,6 +110,7 @@ _AIRCRAFT: Mapping[str, tuple[str, ...]] = MappingProxyType(
 Switzerland and Liechtenstein share the HB- register, so they share one code space.
 """
 
+_NO_O = "ABCDEFGHIJKLMNPQRSTUVWXYZ"  # Dutch document numbers avoid the letter O
 # Travel documents (passports, identity cards, residence permits): the number shape per
 # issuing state, at most 9 characters so that the ICAO check digit covers all of it.
 _TRAVEL_DOCUMENTS: Mapping[str, tuple[str, Mapping[str, str]]] = MappingProxyType(
@@ -118,7 +119,7 @@ _TRAVEL_DOCUMENTS: Mapping[str, tuple[str, Mapping[str, str]]] = MappingProxyTyp
         "FR": ("ddLLddddd", {}),
         "IT": ("LLddddddd", {}),
         "ES": ("LLLdddddd", {}),
-        "NL": ("LLxxxxxxd", {"L": "ABCDEFGHIJKLMNPQRSTUVWXYZ", "x": "ABCDEFGHIJKLMNPQRSTUVWXYZ0123456789"}),
+        "NL": ("LLxxxxxxd", {"L": _NO_O, "x": _NO_O + DIGITS}),
         "PL": ("LLddddddd", {}),
         "BE": ("LLdddddd", {}),
         "AT": ("Ldddddddd", {}),
@@ -132,7 +133,7 @@ _TRAVEL_DOCUMENTS: Mapping[str, tuple[str, Mapping[str, str]]] = MappingProxyTyp
         "IN": ("Lddddddd", {}),
     }
 )  # fmt: skip
-_TRAVEL_DEFAULT = ("LLddddddd", {})
+_TRAVEL_DEFAULT: tuple[str, Mapping[str, str]] = ("LLddddddd", {})
 # Other families get lengths no travel document has, so a country's families never meet.
 _LICENCE = "LddLLdddddd"  # 11 characters
 _REGISTRATION = "LLdddddddd"  # 10 characters
@@ -167,7 +168,9 @@ class IdentifierFactory:
     def plate(self, country: str) -> str:
         """A registration plate in the format of ``country`` (one space per country)."""
         spec, alphabets = _PLATES.get(country, (("LL dddd LL",), {}))
-        return self.spaces.take(("plate", country), lambda r: CodeSpace(r, *spec, alphabets=alphabets))
+        return self.spaces.take(
+            ("plate", country), lambda r: CodeSpace(r, *spec, alphabets=alphabets)
+        )
 
     # -- documents ---------------------------------------------------------------------
 
@@ -189,7 +192,9 @@ class IdentifierFactory:
 
     def hull_id(self, country: str, maker_code: str, year: int) -> str:
         """An ISO 10087 craft identification number: country, maker, serial, dates."""
-        serial = self.spaces.take("hin", lambda r: CodeSpace(r, "vvvvv", alphabets={"v": _VIN_CHARS}))
+        serial = self.spaces.take(
+            "hin", lambda r: CodeSpace(r, "vvvvv", alphabets={"v": _VIN_CHARS})
+        )
         month = "ABCDEFGHIJKL"[int(self.rng.random() * 12)]
         return f"{country}-{maker_code}{serial}{month}{year % 10}{(year + 1) % 100:02d}"
 
@@ -222,15 +227,19 @@ class IdentifierFactory:
 
     def card_number(self) -> str:
         """A 16-digit payment card number (Visa or Mastercard range) with its Luhn digit."""
+
         def draw() -> str:
-            body = random_code(self.rng, "4dddddddddddddd" if self.rng.random() < 0.6 else "5ndddddddddddd")
+            shape = "4dddddddddddddd" if self.rng.random() < 0.6 else "5mddddddddddddd"
+            body = random_code(self.rng, shape, {"m": "12345"})
             return body + luhn.calc_check_digit(body)
+
         return self.serials.fresh(draw)
 
     def isin(self, country: str) -> str:
         def draw() -> str:
             body = country + random_code(self.rng, "ddddddddd")
             return body + stdnum.isin.calc_check_digit(body)
+
         return self.serials.fresh(draw)
 
     # -- serial numbers of many shapes -----------------------------------------------------
@@ -271,4 +280,3 @@ def _fields(structure: str) -> list[tuple[int, str]]:
             out.append((int(number), char))
             number = ""
     return out
-

@@ -62,11 +62,22 @@ LOCALES: tuple[Locale, ...] = (
     _loc("el_GR", {"GR": 4, "CY": 1}, 2, "Grek"),
     _loc(
         "ar_AA",
-        {"SY": 4, "IQ": 4, "MA": 3, "DZ": 3, "TN": 2, "EG": 2, "LB": 1, "JO": 1, "LY": 1,
-         "SD": 1, "PS": 1},
+        {
+            "SY": 4,
+            "IQ": 4,
+            "MA": 3,
+            "DZ": 3,
+            "TN": 2,
+            "EG": 2,
+            "LB": 1,
+            "JO": 1,
+            "LY": 1,
+            "SD": 1,
+            "PS": 1,
+        },
         9,
         "Arab",
-    ),  # fmt: skip
+    ),
     _loc("ar_SA", {"SA": 2, "YE": 2, "KW": 1, "OM": 1, "QA": 1}, 1, "Arab"),
     _loc("fa_IR", {"IR": 1, "AF": 2}, 4, "Arab"),
     _loc("ka_GE", {"GE": 1}, 3, "Geor"),
@@ -116,7 +127,7 @@ LOCALES: tuple[Locale, ...] = (
 )
 """Every locale persons are named from, with the nationalities its names go with."""
 
-POOL_DRAWS = 300  # Faker calls per pool; duplicates are dropped
+POOL_DRAWS = 200  # Faker calls per pool; duplicates are dropped
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u02bb": "'", "`": "'"})
 
 

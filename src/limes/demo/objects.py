@@ -8,13 +8,13 @@ stolen object: identifiers are drawn from code spaces (see ``identifiers``).
 
 from __future__ import annotations
 
-from bisect import bisect
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from random import Random
 from types import MappingProxyType
 from typing import TypeVar
 
+from limes.demo.codes import cumulative, weighted_index
 from limes.demo.identifiers import IdentifierFactory
 from limes.demo.places import CITIES
 from limes.domain.alerts import ObjectAttributes, ObjectData, ObjectIdentifier
@@ -217,8 +217,8 @@ class ObjectFactory:
         self.rng = rng
         self.ids = ids
         self.reference = reference
-        self._banknote_weights = _cumulative([b[3] for b in BANKNOTES])
-        self._issued_weights = _cumulative(ISSUED_WEIGHTS)
+        self._banknote_weights = cumulative([b[3] for b in BANKNOTES])
+        self._issued_weights = cumulative(ISSUED_WEIGHTS)
         self.builders: Mapping[ObjectType, Callable[[str], ObjectData]] = MappingProxyType(
             {
                 _T.MOTOR_VEHICLE: self.motor_vehicle,
@@ -301,7 +301,9 @@ class ObjectFactory:
 
     def number_plate(self, state: str) -> ObjectData:
         country = self._plate_country(state)
-        return ObjectData(_T.NUMBER_PLATE, (ObjectIdentifier(_K.PLATE, self.ids.plate(country), country),))
+        return ObjectData(
+            _T.NUMBER_PLATE, (ObjectIdentifier(_K.PLATE, self.ids.plate(country), country),)
+        )
 
     def registration_certificate(self, state: str) -> ObjectData:
         idents = [
@@ -329,7 +331,9 @@ class ObjectFactory:
     def boat(self, state: str) -> ObjectData:
         make, model, code, yard = self._pick(BOATS)
         hin = self.ids.hull_id(yard, code, self._year())
-        attributes = ObjectAttributes(make=make, model=model, colour=self._pick(("white", "blue", "grey")))
+        attributes = ObjectAttributes(
+            make=make, model=model, colour=self._pick(("white", "blue", "grey"))
+        )
         return ObjectData(_T.BOAT, (ObjectIdentifier(_K.HULL_ID, hin),), attributes)
 
     def boat_engine(self, state: str) -> ObjectData:
@@ -357,7 +361,9 @@ class ObjectFactory:
     def container(self, state: str) -> ObjectData:
         number = self.ids.container_number(self._pick(CONTAINER_OWNERS))
         attributes = ObjectAttributes(description=self._pick(CONTAINER_KINDS))
-        return ObjectData(_T.CONTAINER, (ObjectIdentifier(_K.CONTAINER_NUMBER, number),), attributes)
+        return ObjectData(
+            _T.CONTAINER, (ObjectIdentifier(_K.CONTAINER_NUMBER, number),), attributes
+        )
 
     # -- firearms, documents, money --------------------------------------------------------
 
@@ -377,25 +383,32 @@ class ObjectFactory:
         return self.ids.travel_document(country)[0]
 
     def issued_document(self, state: str) -> ObjectData:
-        document_type = ISSUED_TYPES[_draw(self.rng, self._issued_weights)]
+        document_type = ISSUED_TYPES[weighted_index(self.rng, self._issued_weights)]
         number = self._document_number(document_type, state)
         ident = ObjectIdentifier(_K.DOCUMENT_NUMBER, number, state)
-        return ObjectData(_T.ISSUED_DOCUMENT, (ident,), ObjectAttributes(document_type=document_type))
+        return ObjectData(
+            _T.ISSUED_DOCUMENT, (ident,), ObjectAttributes(document_type=document_type)
+        )
 
     def blank_document(self, state: str) -> ObjectData:
         document_type = self._pick(BLANK_TYPES)
         number = self._document_number(document_type, state)
         ident = ObjectIdentifier(_K.DOCUMENT_NUMBER, number, state)
-        return ObjectData(_T.BLANK_DOCUMENT, (ident,), ObjectAttributes(document_type=document_type))
+        return ObjectData(
+            _T.BLANK_DOCUMENT, (ident,), ObjectAttributes(document_type=document_type)
+        )
 
     def banknote(self, state: str) -> ObjectData:
-        currency, denominations, shape, _ = BANKNOTES[_draw(self.rng, self._banknote_weights)]
+        currency, denominations, shape, _ = BANKNOTES[
+            weighted_index(self.rng, self._banknote_weights)
+        ]
         ident = ObjectIdentifier(_K.BANKNOTE_SERIAL, self.ids.banknote_serial(shape))
         attributes = ObjectAttributes(currency=currency, denomination=self._pick(denominations))
         return ObjectData(_T.BANKNOTE, (ident,), attributes)
 
     def means_of_payment(self, state: str) -> ObjectData:
         payment_type = self._pick(PAYMENT_TYPES)
+        idents: tuple[ObjectIdentifier, ...]
         if payment_type == "cheque":
             idents = (
                 ObjectIdentifier(_K.IBAN, self.ids.iban(state)),
@@ -426,14 +439,14 @@ class ObjectFactory:
     def industrial_equipment(self, state: str) -> ObjectData:
         make, model = self._pick(INDUSTRIAL)
         ident = ObjectIdentifier(_K.SERIAL, self.ids.serial("LLLdddddddd"))
-        return ObjectData(_T.INDUSTRIAL_EQUIPMENT, (ident,), ObjectAttributes(make=make, model=model))
+        return ObjectData(
+            _T.INDUSTRIAL_EQUIPMENT, (ident,), ObjectAttributes(make=make, model=model)
+        )
 
     def high_value_object(self, state: str) -> ObjectData:
         kind, make, model = self._pick(VALUABLES)
         ident = ObjectIdentifier(_K.SERIAL, self.ids.serial("LddddddLL"))
-        attributes = ObjectAttributes(
-            description=f"{kind}, {make} {model}", make=make, model=model
-        )
+        attributes = ObjectAttributes(description=f"{kind}, {make} {model}", make=make, model=model)
         return ObjectData(_T.HIGH_VALUE_OBJECT, (ident,), attributes)
 
 
@@ -449,16 +462,3 @@ _REASON_FAMILY: Mapping[ObjectType, str] = MappingProxyType(
 )
 _PLATE_STATES = ("DE", "FR", "IT", "ES", "NL", "PL", "BE", "AT", "CZ", "RO", "BG", "GR", "LT")
 _ISIN_COUNTRIES = ("DE", "FR", "NL", "IT", "ES", "LU", "IE", "AT", "BE")
-
-
-def _cumulative(weights: tuple[float, ...] | list[float]) -> tuple[float, ...]:
-    total, out = 0.0, []
-    for w in weights:
-        total += w
-        out.append(total)
-    return tuple(out)
-
-
-def _draw(rng: Random, cumulative: tuple[float, ...]) -> int:
-    """An index drawn with the weights whose running sums are ``cumulative``."""
-    return bisect(cumulative, rng.random() * cumulative[-1])

@@ -10,7 +10,6 @@ compatibility check would otherwise refuse or report them).
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,6 +17,7 @@ from random import Random
 from types import MappingProxyType
 from typing import TypeVar
 
+from limes.demo.codes import cumulative, weighted_index
 from limes.demo.identifiers import IdentifierFactory
 from limes.demo.names import NamePool
 from limes.demo.places import CITIES
@@ -39,9 +39,7 @@ _C = CategoryCode
 _W = WarningMarker
 _V = TypeVar("_V")
 
-THIRD_COUNTRY_CATEGORIES = frozenset(
-    {_C.REFUSAL_OF_ENTRY, _C.TRAVEL_BAN, _C.RETURN_DECISION}
-)
+THIRD_COUNTRY_CATEGORIES = frozenset({_C.REFUSAL_OF_ENTRY, _C.TRAVEL_BAN, _C.RETURN_DECISION})
 CHILD_CATEGORIES = frozenset({_C.CHILD_ABDUCTION_RISK, _C.CHILD_TRAVEL_PREVENTION})
 
 # Chance of each warning marker per category; the category table has the last word.
@@ -107,6 +105,12 @@ MARKS = (
     "birthmark on the neck", "pierced left eyebrow", "scar above the right eye",
 )  # fmt: skip
 # Third countries whose nationals often hold a second third-country nationality.
+_SECOND_DOCUMENTS: Mapping[bool, tuple[DocumentType, ...]] = MappingProxyType(
+    {
+        False: (DocumentType.ID_CARD, DocumentType.DRIVING_LICENCE),
+        True: (DocumentType.ID_CARD, DocumentType.RESIDENCE_PERMIT, DocumentType.DRIVING_LICENCE),
+    }
+)
 SECOND_NATIONALITIES = ("TR", "RU", "UA", "MA", "DZ", "SY", "IQ", "GE", "AM", "CN", "NG", "BR")
 
 
@@ -133,9 +137,9 @@ class _Locales:
             if not nationalities:
                 continue
             codes = tuple(nationalities)
-            self.entries.append((pool, codes, _cumulative(nationalities[c] for c in codes)))
+            self.entries.append((pool, codes, cumulative(nationalities[c] for c in codes)))
             weights.append(pool.locale.weight)
-        self.cumulative = _cumulative(weights)
+        self.cumulative = cumulative(weights)
 
 
 class PersonFactory:
@@ -182,9 +186,7 @@ class PersonFactory:
             return born.isoformat()[:7]
         return born.isoformat()[:4]
 
-    def _names(
-        self, pool: NamePool, gender: Gender
-    ) -> tuple[tuple[Name, ...], tuple[Name, ...]]:
+    def _names(self, pool: NamePool, gender: Gender) -> tuple[tuple[Name, ...], tuple[Name, ...]]:
         rng = self.rng
         female = gender is Gender.FEMALE or (gender is Gender.UNSPECIFIED and rng.random() < 0.5)
         surnames_pool = pool.surnames_female if female else pool.surnames_male
@@ -229,16 +231,15 @@ class PersonFactory:
         roll = rng.random()
         count = 0 if roll < 0.3 else 1 if roll < 0.85 else 2
         docs = []
-        kinds = (DocumentType.PASSPORT, DocumentType.ID_CARD, DocumentType.RESIDENCE_PERMIT,
-                 DocumentType.DRIVING_LICENCE)  # fmt: skip
         for i in range(count):
-            kind = kinds[0] if i == 0 else self._pick(kinds[1:] if third_country else kinds[1:2] + kinds[3:])
+            if i == 0:
+                kind = DocumentType.PASSPORT
+            else:
+                kind = self._pick(_SECOND_DOCUMENTS[third_country])
             issuer = state if kind is DocumentType.RESIDENCE_PERMIT else nationality
             valid_from = self._days_ago(9 * 365, 30)
             years = 10 if kind is DocumentType.PASSPORT else 5
-            valid_until = valid_from.replace(year=valid_from.year + years) - timedelta(days=1) if not (
-                valid_from.month == 2 and valid_from.day == 29
-            ) else valid_from + timedelta(days=365 * years)
+            valid_until = valid_from + timedelta(days=365 * years + years // 4 - 1)
             if kind is DocumentType.DRIVING_LICENCE:
                 number, check = self.ids.licence(issuer), None
             else:
@@ -294,7 +295,9 @@ class PersonFactory:
     def unknown(self, state: str) -> PersonDraft:
         """A person known only by traces: gender and description at most."""
         rng = self.rng
-        gender = None if rng.random() < 0.3 else (Gender.MALE if rng.random() < 0.8 else Gender.FEMALE)
+        gender = (
+            None if rng.random() < 0.3 else (Gender.MALE if rng.random() < 0.8 else Gender.FEMALE)
+        )
         physical = self._physical(gender) if rng.random() < 0.5 else None
         return PersonDraft(
             Person(gender=gender, physical=physical),
@@ -309,10 +312,12 @@ class PersonFactory:
         rng = self.rng
         third = category in THIRD_COUNTRY_CATEGORIES
         locales = self._third if third else self._everyone
-        pool, codes, cumulative = locales.entries[_draw(rng, locales.cumulative)]
-        nationality = codes[_draw(rng, cumulative)]
+        pool, codes, cumulative = locales.entries[weighted_index(rng, locales.cumulative)]
+        nationality = codes[weighted_index(rng, cumulative)]
         roll = rng.random()
-        gender = Gender.MALE if roll < 0.49 else Gender.FEMALE if roll < 0.98 else Gender.UNSPECIFIED
+        gender = (
+            Gender.MALE if roll < 0.49 else Gender.FEMALE if roll < 0.98 else Gender.UNSPECIFIED
+        )
         for _ in range(50):
             surnames, forenames = self._names(pool, gender)
             dob = self._date_of_birth(category)
@@ -352,15 +357,3 @@ class PersonFactory:
         )
         biometrics = self.biometrics(state, latent=False) if rng.random() < 0.2 else ()
         return PersonDraft(person, self._warnings(category), self._reason(category), biometrics)
-
-
-def _cumulative(weights: object) -> tuple[float, ...]:
-    total, out = 0.0, []
-    for w in weights:  # type: ignore[attr-defined]
-        total += w
-        out.append(total)
-    return tuple(out)
-
-
-def _draw(rng: Random, cumulative: tuple[float, ...]) -> int:
-    return bisect(cumulative, rng.random() * cumulative[-1])

@@ -62,7 +62,9 @@ _SEPARATORS = frozenset(" -")
 
 def _unknown(char: str, table: str) -> TransliterationError:
     name = unicodedata.name(char, "unnamed")
-    return TransliterationError(f"{table}: no transliteration for {char!r} (U+{ord(char):04X} {name})")
+    return TransliterationError(
+        f"{table}: no transliteration for {char!r} (U+{ord(char):04X} {name})"
+    )
 
 
 def _strip_marks(text: str) -> str:
@@ -79,8 +81,8 @@ _ICAO_CYRILLIC: Mapping[str, str] = MappingProxyType(
         "О": "O", "П": "P", "Р": "R", "С": "S", "Т": "T", "У": "U", "Ф": "F", "Х": "KH",
         "Ц": "TS", "Ч": "CH", "Ш": "SH", "Щ": "SHCH", "Ы": "Y", "Ъ": "IE", "Ь": "",
         "Э": "E", "Ю": "IU", "Я": "IA", "Ѵ": "Y", "Ґ": "G", "Ў": "U", "Ѫ": "U", "Ѓ": "G",
-        "Ђ": "D", "Ѕ": "DZ", "Ј": "J", "Ќ": "K", "Љ": "LJ", "Њ": "NJ", "Һ": "C", "Џ": "DZ",
-        "Є": "IE", "Ї": "I",
+        "Ђ": "D", "Ћ": "C", "Ѕ": "DZ", "Ј": "J", "Ќ": "K", "Љ": "LJ", "Њ": "NJ", "Һ": "C",
+        "Џ": "DZ", "Є": "IE", "Ї": "I",
     }
 )  # fmt: skip
 # The table's language-specific rows ("from Belarusian H", "from Bulgarian SHT", ...).
@@ -110,7 +112,9 @@ def icao_cyrillic(text: str, language: str = "ru") -> str:
         special = _ICAO_CYRILLIC_LANGUAGE[language]
     except KeyError:
         known = ", ".join(_ICAO_CYRILLIC_LANGUAGE)
-        raise TransliterationError(f"no Doc 9303 rows for language {language!r}; known: {known}") from None
+        raise TransliterationError(
+            f"no Doc 9303 rows for language {language!r}; known: {known}"
+        ) from None
     out = []
     for char in text.upper():
         if char in _SEPARATORS:
@@ -200,7 +204,9 @@ def elot743(text: str) -> str:
 
 
 def _by_words(text: str, word: Callable[[str], str]) -> str:
-    return "".join(part if part in _SEPARATORS else word(part) for part in re.split(r"([ -])", text) if part)
+    return "".join(
+        part if part in _SEPARATORS else word(part) for part in re.split(r"([ -])", text) if part
+    )
 
 
 # --- Georgian: national system (2002) ----------------------------------------------------

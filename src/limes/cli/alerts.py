@@ -1,0 +1,165 @@
+"""``limes alert …``: the alert lifecycle, acting as a named principal."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import BinaryIO
+
+import click
+
+from limes import codec
+from limes.cli.common import Env, acting, context, pass_env, print_json
+from limes.domain.alerts import AlertContent
+from limes.domain.categories import CategoryCode, ObjectType
+from limes.store.port import AlertFilter
+
+
+@click.group()
+def alert() -> None:
+    """Issue, read, list, update, delete and extend alerts.
+
+    Each command acts as the principal given with --as, --role and --purpose and is
+    decided by the policy like any request. Alerts are read and written as JSON:
+    the alert content for issue and update, the alert with its flags and links out.
+    """
+
+
+def _content(file: BinaryIO) -> AlertContent:
+    return codec.parse(AlertContent, file.read())
+
+
+@alert.command()
+@click.option(
+    "--file",
+    "file",
+    required=True,
+    type=click.File("rb"),
+    help="The alert content as JSON; '-' reads stdin.",
+)
+@acting
+@pass_env
+def issue(env: Env, file: BinaryIO, principal: str, roles: tuple[str, ...], purpose: str) -> None:
+    """Issue an alert of your member state."""
+    ctx = context(principal, roles, purpose)
+    content = _content(file)
+    print_json(env.app().alerts.issue(ctx, content))
+
+
+@alert.command()
+@click.argument("alert_id")
+@acting
+@pass_env
+def get(env: Env, alert_id: str, principal: str, roles: tuple[str, ...], purpose: str) -> None:
+    """Read one alert."""
+    print_json(env.app().alerts.get(context(principal, roles, purpose), alert_id))
+
+
+@alert.command(name="list")
+@click.option("--category", type=click.Choice([c.value for c in CategoryCode]))
+@click.option("--object-type", type=click.Choice([t.value for t in ObjectType]))
+@click.option("--state", help="Only alerts of this issuing member state (e.g. DE).")
+@click.option("--limit", default=50, show_default=True, type=int, help="At most 500.")
+@click.option("--cursor", help="The next_cursor of the previous page.")
+@acting
+@pass_env
+def list_(
+    env: Env,
+    category: str | None,
+    object_type: str | None,
+    state: str | None,
+    limit: int,
+    cursor: str | None,
+    principal: str,
+    roles: tuple[str, ...],
+    purpose: str,
+) -> None:
+    """List active alerts in id order, one page at a time."""
+    where = AlertFilter(
+        category=category, object_type=object_type, issuing_state=state, after=cursor, limit=limit
+    )
+    page = env.app().alerts.list(context(principal, roles, purpose), where)
+    print_json({"items": page.items, "next_cursor": page.next_cursor})
+
+
+@alert.command()
+@click.argument("alert_id")
+@click.option(
+    "--version",
+    "version",
+    required=True,
+    type=int,
+    help="The version you read; the update fails if the alert has changed.",
+)
+@click.option(
+    "--file",
+    "file",
+    required=True,
+    type=click.File("rb"),
+    help="The new alert content as JSON; '-' reads stdin.",
+)
+@acting
+@pass_env
+def update(
+    env: Env,
+    alert_id: str,
+    version: int,
+    file: BinaryIO,
+    principal: str,
+    roles: tuple[str, ...],
+    purpose: str,
+) -> None:
+    """Replace the content of one of your state's alerts (its category stays)."""
+    ctx = context(principal, roles, purpose)
+    print_json(env.app().alerts.update(ctx, alert_id, _content(file), version))
+
+
+@alert.command()
+@click.argument("alert_id")
+@click.option(
+    "--version",
+    "version",
+    required=True,
+    type=int,
+    help="The version you read; the deletion fails if the alert has changed.",
+)
+@acting
+@pass_env
+def delete(
+    env: Env, alert_id: str, version: int, principal: str, roles: tuple[str, ...], purpose: str
+) -> None:
+    """Delete one of your state's alerts: its personal data is erased."""
+    env.app().alerts.delete(context(principal, roles, purpose), alert_id, version)
+    print_json({"id": alert_id, "status": "deleted"})
+
+
+@alert.command()
+@click.argument("alert_id")
+@click.option(
+    "--version",
+    "version",
+    required=True,
+    type=int,
+    help="The version you read; the extension fails if the alert has changed.",
+)
+@click.option("--reason", required=True, help="Why the alert is still needed (recorded).")
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="New review date (YYYY-MM-DD); default: one full review period from now.",
+)
+@acting
+@pass_env
+def extend(
+    env: Env,
+    alert_id: str,
+    version: int,
+    reason: str,
+    until: datetime | None,
+    principal: str,
+    roles: tuple[str, ...],
+    purpose: str,
+) -> None:
+    """Keep one of your state's alerts beyond its review date."""
+    ctx = context(principal, roles, purpose)
+    view = env.app().alerts.extend(ctx, alert_id, reason, version, until.date() if until else None)
+    print_json(view)

@@ -1,0 +1,90 @@
+"""``limes demo``: load generated demo alerts through the bulk path."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+
+from limes.cli.common import Env, pass_env
+from limes.demo.generator import generate
+from limes.domain.alerts import AlertContent
+from limes.policy.permissions import Context, Principal, Purpose, Role
+from limes.service.alerts import AlertService
+
+
+def loader(state: str) -> Context:
+    """The principal that loads a member state's demo alerts: its SIRENE operator."""
+    principal = Principal("demo-loader", state, "SIRENE", frozenset({Role.SIRENE_OPERATOR}))
+    return Context(principal, Purpose.SIRENE)
+
+
+def _flush(alerts: AlertService, state: str, contents: list[AlertContent]) -> None:
+    for _ in alerts.bulk_issue(loader(state), contents, batch=len(contents)):
+        pass
+
+
+@click.command()
+@click.option(
+    "--persons",
+    default=2000,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Alerts on persons.",
+)
+@click.option(
+    "--objects",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Alerts on objects.",
+)
+@click.option(
+    "--seed", default=1, show_default=True, type=int, help="The same seed loads the same alerts."
+)
+@click.option("--if-empty", is_flag=True, help="Do nothing if the store holds any alert.")
+@click.option(
+    "--batch",
+    default=5000,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Alerts per member state and transaction.",
+)
+@pass_env
+def demo(env: Env, persons: int, objects: int, seed: int, if_empty: bool, batch: int) -> None:
+    """Load deterministic, realistic demo alerts (limes.demo.generator).
+
+    Each member state's alerts are issued by a sirene_operator of that state for the
+    purpose sirene, through the bulk path (AlertService.bulk_issue): every alert is
+    validated; the compatibility check against stored alerts is not made.
+    """
+    app = env.app()
+    if if_empty:
+        held = app.store.count()
+        if held:
+            click.echo(f"the store already holds {held:,} alerts; no demo data loaded")
+            return
+    total = persons + objects
+    buffers: dict[str, list[AlertContent]] = {}
+    started = time.perf_counter()
+    with click.progressbar(
+        length=total, label="Loading demo alerts", file=sys.stderr, show_pos=True
+    ) as bar:
+        for state, content in generate(persons, objects, seed):
+            buffer = buffers.setdefault(state, [])
+            buffer.append(content)
+            if len(buffer) >= batch:
+                _flush(app.alerts, state, buffer)
+                bar.update(len(buffer))
+                buffers[state] = []
+        for state in sorted(buffers):
+            if buffers[state]:
+                _flush(app.alerts, state, buffers[state])
+                bar.update(len(buffers[state]))
+    elapsed = time.perf_counter() - started
+    rate = total / elapsed if elapsed > 0 else 0.0
+    click.echo(
+        f"loaded {total:,} demo alerts ({persons:,} on persons, {objects:,} on objects, "
+        f"seed {seed}) in {elapsed:.1f} s: {rate:,.0f} alerts/s"
+    )

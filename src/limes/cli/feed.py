@@ -1,0 +1,64 @@
+"""``limes feed tail``: the change feed (outbox) as JSON lines."""
+
+from __future__ import annotations
+
+import time
+
+import click
+
+from limes.cli.common import SYSTEM, Env, pass_env, print_json
+from limes.policy.permissions import Permission
+
+PAGE = 500
+
+
+@click.group()
+def feed() -> None:
+    """Read the change feed: one sequenced event per state change."""
+
+
+@feed.command()
+@click.option(
+    "--after",
+    default=0,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="Start after this sequence number.",
+)
+@click.option(
+    "--follow", is_flag=True, help="Keep polling for new events (every 0.5 s) until interrupted."
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    help="Stop after this many events. [default: all available]",
+)
+@click.option(
+    "--interval", default=0.5, show_default=True, type=click.FloatRange(min=0.01), hidden=True
+)
+@pass_env
+def tail(env: Env, after: int, follow: bool, limit: int | None, interval: float) -> None:
+    """Print change events after --after as JSON lines, oldest first.
+
+    Events carry identifiers and bookkeeping only, never alert content. Read as the
+    system operator (purpose operations), whom the policy allows to read the feed.
+    """
+    app = env.app()
+    app.alerts.policy.require(SYSTEM, Permission.FEED_READ)
+    seq, printed = after, 0
+    try:
+        while True:
+            page = PAGE if limit is None else min(PAGE, limit - printed)
+            events = app.store.events_after(seq, page)
+            for event in events:
+                print_json(event, pretty=False)
+                seq = event.seq
+            printed += len(events)
+            if limit is not None and printed >= limit:
+                return
+            if len(events) < page:
+                if not follow:
+                    return
+                time.sleep(interval)
+    except KeyboardInterrupt:
+        return

@@ -1,0 +1,132 @@
+"""``limes serve``: the HTTP API under uvicorn, with the expiry job beside it."""
+
+from __future__ import annotations
+
+import ipaddress
+import shlex
+import threading
+
+import click
+
+from limes.bootstrap import Limes
+from limes.cli.common import SYSTEM, Env, pass_env
+from limes.config import AuthMode, SettingsError
+from limes.policy.permissions import Context, Principal, Purpose, Role
+from limes.service.alerts import AlertService
+from limes.store.port import AlertFilter
+
+DEMO_PRINCIPAL_HEADER = "demo@SIRENE/DE;roles=sirene_operator"
+DEMO_PURPOSE = "sirene"
+
+
+def is_loopback(host: str) -> bool:
+    """True for 'localhost' and loopback addresses (127.0.0.0/8, ::1)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+class ExpiryLoop:
+    """Runs ``AlertService.expire_due`` now and then every ``interval`` seconds.
+
+    A daemon thread acting as the system operator (purpose operations). A failed run
+    is reported and the loop goes on; ``stop`` ends it between runs and waits for it.
+    """
+
+    def __init__(self, alerts: AlertService, interval: float) -> None:
+        self.alerts = alerts
+        self.interval = interval
+        self.runs = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="limes-expiry", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                report = self.alerts.expire_due(SYSTEM)
+            except Exception as exc:  # the loop must outlive one failed run
+                click.echo(f"limes expiry: run failed: {exc!r}", err=True)
+            else:
+                if report.expired or report.warned:
+                    click.echo(
+                        f"limes expiry: {report.expired} alerts expired, "
+                        f"{report.warned} owners warned",
+                        err=True,
+                    )
+            self.runs += 1
+            self._stop.wait(self.interval)
+
+
+def first_search(app: Limes, host: str, port: int) -> str:
+    """Ready-to-paste curl commands: list alerts, then read one that the store holds."""
+    ctx = Context(
+        Principal("demo", "DE", "SIRENE", frozenset({Role.SIRENE_OPERATOR})), Purpose.SIRENE
+    )
+    page = app.alerts.list(ctx, AlertFilter(limit=1))
+    url_host = f"[{host}]" if ":" in host else host
+    base = f"http://{url_host}:{port}/v1/alerts"
+    headers = (
+        f"-H {shlex.quote('X-Limes-Unsafe-Principal: ' + DEMO_PRINCIPAL_HEADER)} "
+        f"-H {shlex.quote('X-Limes-Purpose: ' + DEMO_PURPOSE)}"
+    )
+    lines = ["# List alerts, then read one:"]
+    lines.append(f"curl -s {shlex.quote(base + '?limit=2')} {headers}")
+    if page.items:
+        lines.append(f"curl -s {shlex.quote(base + '/' + page.items[0].alert.id)} {headers}")
+    else:
+        lines.append("# (the store holds no alert yet: load some with 'limes demo')")
+    if app.settings.auth is not AuthMode.UNSAFE_DEV_HEADERS:
+        lines.append(
+            "# These headers are accepted only with LIMES_ENV=development and "
+            "LIMES_AUTH=unsafe-dev-headers; this server refuses them."
+        )
+    return "\n".join(lines)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--show-first-search",
+    is_flag=True,
+    help="Print curl commands for a first request against this server before serving.",
+)
+@pass_env
+def serve(env: Env, host: str, port: int, show_first_search: bool) -> None:
+    """Serve the HTTP API (under /v1) and run the expiry job.
+
+    Expiry (AlertService.expire_due) runs at start and then every
+    expiry_interval_seconds. With LIMES_AUTH=unsafe-dev-headers the server listens on
+    loopback only: any other --host is refused.
+    """
+    settings = env.settings
+    if settings.auth is AuthMode.UNSAFE_DEV_HEADERS and not is_loopback(host):
+        raise SettingsError(
+            f"LIMES_AUTH=unsafe-dev-headers trusts a header without proof; "
+            f"refusing to listen on {host}, which is not a loopback address"
+        )
+    import uvicorn
+
+    from limes.api.app import create_app
+
+    app = env.app()
+    asgi = create_app(app)
+    if show_first_search:
+        click.echo(first_search(app, host, port))
+    expiry = ExpiryLoop(app.alerts, settings.expiry_interval_seconds)
+    expiry.start()
+    try:
+        uvicorn.run(asgi, host=host, port=port, server_header=False, log_level="info")
+    finally:
+        expiry.stop()

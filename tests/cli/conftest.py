@@ -1,0 +1,42 @@
+"""The CLI through click's runner, on a private var folder with SQLite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from tests.cli.helpers import Run
+
+from limes.cli.main import cli
+
+_SETTINGS = (
+    "LIMES_VAR", "LIMES_DATABASE_URL", "LIMES_ENV", "LIMES_AUTH", "LIMES_REVIEW_PERIODS",
+    "LIMES_EXPIRY_WARNING_MONTHS", "LIMES_MAX_BODY_BYTES", "LIMES_AS", "LIMES_ROLE",
+    "LIMES_PURPOSE",
+)  # fmt: skip
+
+
+@pytest.fixture
+def var(tmp_path: Path) -> Path:
+    return tmp_path / "var"
+
+
+@pytest.fixture
+def run(var: Path) -> Run:
+    """Invoke ``limes --var <tmp> ARGS…``; ``input`` feeds stdin."""
+    runner = CliRunner(env=dict.fromkeys(_SETTINGS))
+
+    def invoke(
+        *args: str, input: str | bytes | None = None, env: dict[str, str] | None = None
+    ) -> Result:
+        return runner.invoke(cli, ["--var", str(var), *args], input=input, env=env)
+
+    return invoke
+
+
+@pytest.fixture
+def initialised(run: Run) -> Run:
+    result = run("init")
+    assert result.exit_code == 0, result.output
+    return run
