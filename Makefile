@@ -9,7 +9,7 @@ PORT   ?= 8080
 DEMO_PERSONS ?= 2000
 DEMO_OBJECTS ?= 8000
 
-.PHONY: run test lint typecheck bench lock clean
+.PHONY: run test lint typecheck bench lock clean sbom audit fuzz security
 
 $(BIN)/limes: requirements/dev.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,36 @@ lock:
 
 clean:
 	rm -rf $(VENV) $(VAR) .mypy_cache .pytest_cache .ruff_cache
+
+# -- supply chain and attack surface (docs/security.md) ------------------------------------
+# sbom: CycloneDX JSON SBOM of .venv (validated against the CycloneDX schema), then checked
+# against the lock: every pin at its version, nothing unpinned but limes itself.
+# audit: pip-audit of both locks with PyPI's advisories; --strict, so a dependency it cannot
+# audit fails the run instead of being skipped in silence.
+# security: what CI gates on: bandit (medium+ findings), the SBOM check, and the patch
+# deadlines (limes security posture --enforce; needs https://pypi.org).
+# fuzz: the parser properties with many random examples (make test runs few, derandomised).
+SBOM            := build/sbom.cdx.json
+POSTURE_JSON    := build/posture.json
+BANDIT_FLAGS    := --recursive --quiet --severity-level medium --confidence-level low
+PIP_AUDIT_FLAGS := --strict --require-hashes --disable-pip --vulnerability-service pypi \
+                   --progress-spinner off --timeout 15
+FUZZ_EXAMPLES   ?= 2000
+
+sbom: $(BIN)/limes
+	mkdir -p $(dir $(SBOM))
+	$(BIN)/cyclonedx-py environment --pyproject pyproject.toml --mc-type application \
+	    --of JSON -o $(SBOM) $(VENV)
+	$(BIN)/python -m limes.security.sbom $(SBOM) requirements/dev.lock
+
+audit: $(BIN)/limes
+	$(BIN)/pip-audit $(PIP_AUDIT_FLAGS) -r requirements/runtime.lock
+	$(BIN)/pip-audit $(PIP_AUDIT_FLAGS) -r requirements/dev.lock
+
+fuzz: $(BIN)/limes
+	LIMES_FUZZ=long LIMES_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+	    $(BIN)/pytest -q tests/security/test_fuzz_parsers.py tests/security/test_fuzz_tokens.py
+
+security: sbom
+	$(BIN)/bandit $(BANDIT_FLAGS) src
+	$(BIN)/limes security posture --enforce --json $(POSTURE_JSON)

@@ -26,6 +26,7 @@ from limes.config import Settings
 from limes.demo.generator import generate
 from limes.domain.alerts import AlertContent
 from limes.policy.permissions import Context, Principal, Purpose, Role
+from limes.policy.standins import unsafe_stand_in_clearance
 from limes.store.port import Store
 from limes.store.sqlite import SqliteStore
 
@@ -34,7 +35,14 @@ PG_URL = os.environ.get("LIMES_TEST_POSTGRES_URL", "postgresql://postgres@127.0.
 
 def ctx_for(state: str) -> Context:
     return Context(
-        Principal(f"bench-{state}", state, "SIRENE", frozenset({Role.SIRENE_OPERATOR})),
+        Principal(
+            f"bench-{state}",
+            state,
+            "SIRENE",
+            frozenset({Role.SIRENE_OPERATOR}),
+            purposes=frozenset({Purpose.SIRENE}),
+            clearance=unsafe_stand_in_clearance("the ingest benchmark"),
+        ),
         Purpose.SIRENE,
     )
 
@@ -43,13 +51,14 @@ def load(store: Store, by_state: dict[str, list[AlertContent]]) -> tuple[int, fl
     app = build(Settings(), store=store)
     total, start = 0, time.perf_counter()
     for state, contents in by_state.items():
-        for count in app.alerts.bulk_issue(ctx_for(state), contents):
-            pass
-        total += count
+        *_, loaded = app.alerts.bulk_issue(ctx_for(state), contents)
+        total += loaded
     return total, time.perf_counter() - start
 
 
-def load_one_by_one(store: Store, by_state: dict[str, list[AlertContent]], n: int) -> tuple[int, float]:
+def load_one_by_one(
+    store: Store, by_state: dict[str, list[AlertContent]], n: int
+) -> tuple[int, float]:
     app = build(Settings(), store=store)
     done, start = 0, time.perf_counter()
     for state, contents in by_state.items():

@@ -10,7 +10,9 @@
 * ``clock`` is a ``FixedClock``: pass it to a service and time moves only when the
   test says so.
 * ``ctx_factory("FR", Role.POLICE_OFFICER, purpose=Purpose.POLICE_CHECK)`` builds the
-  ``Context`` a use case takes; with no arguments, a SIRENE operator of DE.
+  ``Context`` a use case takes; with no arguments, a SIRENE operator of DE. The
+  principal holds the purposes the policy table names for its roles and
+  ``CLEARANCE`` (valid until 2100), unless ``purposes`` or ``clearance`` say otherwise.
 """
 
 from __future__ import annotations
@@ -25,12 +27,15 @@ import psycopg
 import pytest
 from psycopg import sql as pgsql
 
-from limes.policy.permissions import Context, Principal, Purpose, Role
+from limes.policy.permissions import Clearance, Context, Principal, Purpose, Role
+from limes.policy.table import default_table
 from limes.store.port import Store
 from limes.store.postgres import PostgresStore, redacted
 from limes.store.sqlite import SqliteStore
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+CLEARANCE = Clearance("SECRET", "VET-TEST-0001", datetime(2100, 1, 1, tzinfo=UTC))
+_DEFAULT_CLEARANCE = object()
 
 
 class FixedClock:
@@ -72,13 +77,22 @@ def make_ctx(
     purpose: Purpose = Purpose.SIRENE,
     user: str = "officer-1",
     authority: str | None = None,
+    purposes: frozenset[Purpose] | None = None,
+    clearance: Clearance | object | None = _DEFAULT_CLEARANCE,
 ) -> Context:
-    """A principal of ``state`` with ``roles`` (default: SIRENE operator) acting for ``purpose``."""
+    """A principal of ``state`` with ``roles`` (default: SIRENE operator) acting for ``purpose``.
+
+    It holds ``purposes`` (default: those the policy table names for its roles) and
+    ``clearance`` (default: ``CLEARANCE``; None for none).
+    """
+    held = frozenset(roles or (Role.SIRENE_OPERATOR,))
     principal = Principal(
         user_id=user,
         member_state=state,
         authority=authority or f"SIRENE {state}",
-        roles=frozenset(roles or (Role.SIRENE_OPERATOR,)),
+        roles=held,
+        purposes=default_table().purposes_of(held) if purposes is None else purposes,
+        clearance=CLEARANCE if clearance is _DEFAULT_CLEARANCE else clearance,  # type: ignore[arg-type]
     )
     return Context(principal, purpose)
 

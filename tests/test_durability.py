@@ -70,7 +70,7 @@ class Server:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                if httpx.get(f"{self.url}/v1/health", timeout=1).status_code == 200:  # noqa: PLR2004
+                if httpx.get(f"{self.url}/v1/health", timeout=1).status_code == 200:
                     return
             except httpx.TransportError:
                 time.sleep(0.1)
@@ -128,7 +128,7 @@ def test_acknowledged_alerts_survive_kill_9(tmp_path: Path, database_env: dict[s
                     answer = http.post("/v1/alerts", json=vehicle(n))
                 except httpx.TransportError:
                     return  # the server died under us: this request was never acknowledged
-                if answer.status_code == 201:  # noqa: PLR2004
+                if answer.status_code == 201:
                     with lock:
                         acknowledged.append(answer.json()["id"])
 
@@ -136,18 +136,18 @@ def test_acknowledged_alerts_survive_kill_9(tmp_path: Path, database_env: dict[s
     for t in threads:
         t.start()
     deadline = time.monotonic() + 20
-    while len(acknowledged) < 40 and time.monotonic() < deadline:  # noqa: PLR2004
+    while len(acknowledged) < 40 and time.monotonic() < deadline:
         time.sleep(0.05)
     server.kill()
     stop.set()
     for t in threads:
         t.join()
-    assert len(acknowledged) >= 40, "too few alerts were issued before the kill"  # noqa: PLR2004
+    assert len(acknowledged) >= 40, "too few alerts were issued before the kill"
 
     server.start()
     try:
         with httpx.Client(base_url=server.url, headers=HEADERS, timeout=5) as http:
-            missing = [i for i in acknowledged if http.get(f"/v1/alerts/{i}").status_code != 200]  # noqa: PLR2004
+            missing = [i for i in acknowledged if http.get(f"/v1/alerts/{i}").status_code != 200]
     finally:
         server.kill()
     assert missing == [], f"{len(missing)} of {len(acknowledged)} acknowledged alerts were lost"

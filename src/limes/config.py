@@ -1,9 +1,13 @@
 """One settings object, read once at start from ``LIMES_*`` environment variables.
 
 Defaults are safe: no authentication method is configured, so every request is
-refused until one is. ``unsafe-dev-headers`` (principal named in a request header,
-no proof) exists for local demos only; its name says so, and it is refused unless
-``LIMES_ENV=development`` and the server listens on loopback only.
+refused until one is. ``tokens`` (signed bearer tokens issued by Limes, tokens of the
+member states' OpenID Connect providers, optional client certificates) is the mode for
+real use and must be chosen explicitly. ``unsafe-dev-headers`` (principal named in a
+request header, no proof) exists for local demos only; its name says so, and it is
+refused unless ``LIMES_ENV=development`` and the server listens on loopback only.
+``test_only_weak_password_hashing`` makes Argon2 cheap so that test suites run fast;
+it is refused unless ``LIMES_ENV=development``.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ from enum import StrEnum
 from pathlib import Path
 
 from limes.domain.categories import CategoryCode, ReviewRules
+from limes.service.abuse import Limits
 
 
 class AuthMode(StrEnum):
     NONE = "none"
+    TOKENS = "tokens"
     UNSAFE_DEV_HEADERS = "unsafe-dev-headers"
 
 
@@ -41,10 +47,30 @@ class Settings:
     warning_months: int = 4
     max_body_bytes: int = 256 * 1024
     expiry_interval_seconds: int = 60
+    token_issuer: str = "limes"  # noqa: S105 - a name in tokens, not a secret
+    token_audience: str = "limes-api"  # noqa: S105 - a name in tokens, not a secret
+    oidc_providers: Path | None = None
+    test_only_weak_password_hashing: bool = False
+    rate_per_second: float = 20.0
+    rate_burst: int = 60
+    daily_read_quota: int = 20_000
 
     @property
     def store_url(self) -> str:
         return self.database_url or f"sqlite:///{self.var_dir / 'limes.db'}"
+
+    @property
+    def token_key_path(self) -> Path:
+        """The Ed25519 private key that signs Limes tokens (made by ``limes init``)."""
+        return self.var_dir / "keys" / "token-signing-key.pem"
+
+    @property
+    def usage_limits(self) -> Limits:
+        return Limits(
+            rate_per_second=self.rate_per_second,
+            burst=self.rate_burst,
+            daily_reads=self.daily_read_quota,
+        )
 
     @property
     def review(self) -> ReviewRules:
@@ -59,6 +85,22 @@ class Settings:
             raise SettingsError(
                 "LIMES_AUTH=unsafe-dev-headers trusts a header without proof; "
                 "it is refused unless LIMES_ENV=development"
+            )
+        if self.test_only_weak_password_hashing and self.environment is not Environment.DEVELOPMENT:
+            raise SettingsError(
+                "LIMES_TEST_ONLY_WEAK_PASSWORD_HASHING makes stolen password hashes cheap "
+                "to crack; it is refused unless LIMES_ENV=development"
+            )
+        for name, value in (
+            ("LIMES_TOKEN_ISSUER", self.token_issuer),
+            ("LIMES_TOKEN_AUDIENCE", self.token_audience),
+        ):
+            if not value or value != value.strip() or len(value) > 200:
+                raise SettingsError(f"{name} must be 1 to 200 characters without outer spaces")
+        if self.rate_per_second <= 0 or self.rate_burst < 1 or self.daily_read_quota < 1:
+            raise SettingsError(
+                "LIMES_RATE_PER_SECOND, LIMES_RATE_BURST and LIMES_DAILY_READ_QUOTA "
+                "must be positive"
             )
         if not 1 <= self.warning_months <= 12:
             raise SettingsError("LIMES_EXPIRY_WARNING_MONTHS must be 1 to 12")
@@ -76,6 +118,9 @@ class Settings:
             "environment": self.environment.value,
             "auth": self.auth.value,
             "var": str(self.var_dir),
+            "token issuer": self.token_issuer,
+            "token audience": self.token_audience,
+            "oidc providers": str(self.oidc_providers or "none"),
         }
 
 
@@ -92,6 +137,14 @@ def _periods(text: str) -> dict[CategoryCode, int]:
     return out
 
 
+def _flag(name: str, text: str) -> bool:
+    if text in ("", "0", "false"):
+        return False
+    if text in ("1", "true"):
+        return True
+    raise SettingsError(f"{name} must be 1, true, 0 or false")
+
+
 def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
     e = os.environ if env is None else env
     try:
@@ -103,6 +156,18 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
             review_overrides=_periods(e.get("LIMES_REVIEW_PERIODS", "")),
             warning_months=int(e.get("LIMES_EXPIRY_WARNING_MONTHS", "4")),
             max_body_bytes=int(e.get("LIMES_MAX_BODY_BYTES", str(256 * 1024))),
+            token_issuer=e.get("LIMES_TOKEN_ISSUER", "limes"),
+            token_audience=e.get("LIMES_TOKEN_AUDIENCE", "limes-api"),
+            oidc_providers=Path(e["LIMES_OIDC_PROVIDERS"])
+            if e.get("LIMES_OIDC_PROVIDERS")
+            else None,
+            test_only_weak_password_hashing=_flag(
+                "LIMES_TEST_ONLY_WEAK_PASSWORD_HASHING",
+                e.get("LIMES_TEST_ONLY_WEAK_PASSWORD_HASHING", ""),
+            ),
+            rate_per_second=float(e.get("LIMES_RATE_PER_SECOND", "20")),
+            rate_burst=int(e.get("LIMES_RATE_BURST", "60")),
+            daily_read_quota=int(e.get("LIMES_DAILY_READ_QUOTA", "20000")),
         )
     except ValueError as exc:
         raise SettingsError(str(exc)) from None

@@ -6,11 +6,25 @@ committed page differs from what the code generates.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import sys
 from pathlib import Path
 
-from limes.domain.categories import CATEGORIES, OBJECT_RULES, SubjectKind
+from limes.domain.categories import CATEGORIES, OBJECT_RULES, CategoryCode, SubjectKind
 from limes.domain.compatibility import INCOMPATIBLE_SAME_STATE
+from limes.policy.fields import COVERS, FieldGroup
+from limes.policy.permissions import CATEGORY_SCOPED as CATEGORY_SCOPED_PERMISSIONS
+from limes.policy.permissions import CONTENT_PERMISSIONS, Permission, Role
+from limes.policy.policy import OWNER_ONLY
+from limes.policy.table import (
+    IDENTITY_CHECK_PURPOSES,
+    NO_CONTENT_ROLES,
+    WRITES_NEED_FULL_VIEW,
+    Rule,
+    Table,
+    default_table,
+)
 
 
 def _list(items: object) -> str:
@@ -81,7 +95,166 @@ def categories_page() -> str:
     return "\n".join(lines) + "\n"
 
 
-PAGES = {"docs/categories.md": categories_page}
+def _categories(rule: Rule) -> str:
+    if rule.permissions.isdisjoint(CATEGORY_SCOPED_PERMISSIONS):
+        return "—"
+    return "all" if rule.categories is None else _list(rule.categories)
+
+
+def _cell(table: Table, role: Role, permission: Permission) -> str:
+    parts = []
+    for rule in table.rules:
+        if rule.role is role and permission in rule.permissions:
+            where = ""
+            if rule.categories is not None:
+                where = f" ({len(rule.categories)} of {len(CategoryCode)} categories)"
+            parts.append(", ".join(sorted(rule.purposes)) + where)
+    return "; ".join(parts)
+
+
+def _routes() -> list[tuple[str, str, str]]:
+    """(method, path, permission or why none) of every route the HTTP door declares."""
+    from limes.api import routes
+
+    found = []
+    for info in pkgutil.iter_modules(routes.__path__):
+        router = getattr(importlib.import_module(f"{routes.__name__}.{info.name}"), "router", None)
+        for method, path, needed in routes.operations(getattr(router, "routes", [])):
+            if needed is not None:
+                found.append((method, path, f"`{needed}`"))
+    for (method, path), why in routes.UNPROTECTED.items():
+        found.append((method, path, f"none: {why}"))
+    return sorted(found, key=lambda r: (r[1], r[0]))
+
+
+def access_control_page() -> str:
+    table = default_table()
+    roles = list(Role)
+    lines = [
+        "# Access control",
+        "",
+        "Generated from the policy table `src/limes/policy/policy.toml` and from",
+        "`src/limes/policy/` and `src/limes/api/routes/` by `python -m limes.docgen`;",
+        "do not edit by hand. The table is the one reviewed file; Limes refuses to start",
+        "when it is not valid.",
+        "",
+        "## How a request is decided",
+        "",
+        "Every use case asks the policy before it does anything; the policy denies",
+        "whatever the table does not name, and every decision carries its reason (the",
+        "rule that allowed, or why nothing did). In this order:",
+        "",
+        "1. **Purpose.** The principal must hold the purpose it names for the request",
+        "   (`X-Limes-Purpose`).",
+        "2. **Clearance.** A permission that touches alert content needs a security",
+        "   clearance valid at the time of the request, whatever the roles. Nothing is",
+        "   cached between requests: an expiry takes effect on the very next one, as does",
+        "   a change of roles or purposes.",
+        "3. **Table.** A rule of one of the principal's roles must grant the permission",
+        "   for the purpose on the alert's category. The answer shows only the field",
+        "   groups of that rule's view.",
+        "4. **Break-glass.** Failing the table, an approved, time-boxed grant of the",
+        "   principal for this permission (and this alert, if it names one) allows, and",
+        "   the reason names the grant. A grant never lifts 1 or 2.",
+        "",
+        "Only the issuing state's users change its alerts: the permissions "
+        + _list(OWNER_ONLY)
+        + " are exercised on the principal's own state's alerts only.",
+        "",
+        "## Rules",
+        "",
+        "| rule | role | purposes | categories | permissions | view | why |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for rule in table.rules:
+        why = " ".join(rule.why.split())
+        lines.append(
+            f"| `{rule.id}` | `{rule.role}` | {_list(rule.purposes)} | {_categories(rule)} | "
+            f"{_list(rule.permissions)} | {f'`{rule.view.name}`' if rule.view else '—'} | "
+            f"{why} |"
+        )
+    lines += [
+        "",
+        "## Roles × permissions",
+        "",
+        "Each cell names the purposes for which the role holds the permission (on every",
+        "category, unless a number of categories is given: see the rule); an empty cell",
+        "is a denial.",
+        "",
+        "| permission | " + " | ".join(f"`{r}`" for r in roles) + " |",
+        "| --- |" + " --- |" * len(roles),
+    ]
+    for permission in Permission:
+        cells = [_cell(table, role, permission) for role in roles]
+        mark = " ¹" if permission in CONTENT_PERMISSIONS else ""
+        lines.append(f"| `{permission}`{mark} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "¹ touches alert content: needs a valid security clearance.",
+        "",
+        "## Field groups and views",
+        "",
+        "What a reader sees of an alert is the union of the views of the rules that",
+        "allowed the request. Withheld parts are empty in the answer (withheld required",
+        "texts are the empty string) and the answer's `withheld` lists the groups left out.",
+        "The category and the bookkeeping (id, state, status, dates) are always shown.",
+        "",
+        "| group | fields |",
+        "| --- | --- |",
+    ]
+    for group in FieldGroup:
+        lines.append(f"| `{group}` | {', '.join(f'`{f}`' for f in COVERS[group])} |")
+    lines += ["", "| view | shows | withholds | used by | why |", "| --- | --- | --- | --- | --- |"]
+    for view in table.views:
+        users = [r.id for r in table.rules if r.view is view]
+        hidden = [g for g in FieldGroup if g not in view.groups]
+        lines.append(
+            f"| `{view.name}` | {_list(view.groups)} | {_list(hidden)} | {_list(users)} | "
+            f"{' '.join(view.why.split())} |"
+        )
+    lines += [
+        "",
+        "Every view shows the action to be taken. A rule granting "
+        + _list(WRITES_NEED_FULL_VIEW)
+        + " has a view of the whole content: an update replaces all of it.",
+        "Misused-identity data (police Art. 62) serves identity checks only: rules that",
+        "grant it act for " + _list(IDENTITY_CHECK_PURPOSES) + " only.",
+        "",
+        "## No superuser",
+        "",
+        "No role holds every permission, and "
+        + _list(NO_CONTENT_ROLES)
+        + " run the accounts, the keys and the service but hold no permission that",
+        "touches alert content; the table loader refuses any table that says otherwise.",
+        "Elevated access for them is break-glass only: requested with a reason, approved",
+        "by a second, different person, time-boxed, and reported.",
+        "",
+        "| role | permissions held |",
+        "| --- | --- |",
+    ]
+    for role in roles:
+        held = table.permissions_of(role)
+        lines.append(f"| `{role}` | {len(held)} of {len(Permission)}: {_list(held)} |")
+    lines += [
+        "",
+        "## Routes",
+        "",
+        "Every route of the HTTP API declares the permission it needs (`x-limes-permission`",
+        "in the OpenAPI document); the authorization-matrix test checks each against this",
+        "table for every role, purpose and own or foreign state.",
+        "",
+        "| method | path | permission |",
+        "| --- | --- | --- |",
+    ]
+    for method, path, needed in _routes():
+        lines.append(f"| {method} | `{path}` | {needed} |")
+    return "\n".join(lines) + "\n"
+
+
+PAGES = {
+    "docs/categories.md": categories_page,
+    "docs/access-control.md": access_control_page,
+}
 
 
 def main(root: Path = Path()) -> None:

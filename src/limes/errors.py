@@ -70,3 +70,12 @@ class VersionMismatch(LimesError):
 class PreconditionRequired(LimesError):
     slug = "precondition-required"
     title = "An If-Match header is required"
+
+
+class RateLimited(LimesError):
+    slug = "rate-limited"
+    title = "Too many requests"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after

@@ -32,7 +32,7 @@ BOOKKEEPING = {
     "extensions",
     "warned_at",
 }
-ALERT_KEYS = BOOKKEEPING | {"content", "flags", "links", "has_misused_identity"}
+ALERT_KEYS = BOOKKEEPING | {"content", "flags", "links", "has_misused_identity", "withheld"}
 
 
 def test_issue_answers_201_with_location_etag_and_related_alerts(
@@ -77,7 +77,11 @@ def test_get_answers_the_alert_with_its_etag(client: TestClient, issued: dict[st
     assert response.headers["etag"] == '"1"'
     alert = response.json()
     assert set(alert) == ALERT_KEYS
-    assert alert["content"] == issued["content"]
+    # a border guard sees what an identity check needs (policy.toml, view identity_check)
+    assert issued["withheld"] == []
+    assert alert["withheld"] == ["reason", "national_decision", "return_details", "issuer"]
+    withheld = {"reason": "", "national_decision": None, "issuing_authority": ""}
+    assert alert["content"] == issued["content"] | withheld | {"national_reference": ""}
 
 
 def test_list_filters_and_pages(client: TestClient, issued: dict[str, Any]) -> None:

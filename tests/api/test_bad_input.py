@@ -233,7 +233,9 @@ def test_bad_small_body_is_400_and_changes_nothing(
 
 @pytest.mark.parametrize("query", ["limt=5", "limit=5&colour=red", "cursor=x&sort=id"])
 def test_unknown_query_parameter_is_refused(client: TestClient, query: str) -> None:
-    found = assert_problem(client.get(f"/v1/alerts?{query}", headers=headers()), 400, "invalid-input")
+    found = assert_problem(
+        client.get(f"/v1/alerts?{query}", headers=headers()), 400, "invalid-input"
+    )
     assert all(e["pointer"].startswith("/query/") for e in found["errors"])
 
 

@@ -24,8 +24,19 @@ ROUTES = {
     ("DELETE", "/v1/alerts/{alert_id}/flags/{state}"),
     ("PUT", "/v1/alerts/{alert_id}/links/{other_id}"),
     ("DELETE", "/v1/alerts/{alert_id}/links/{other_id}"),
+    ("POST", "/v1/auth/login"),
+    ("POST", "/v1/auth/refresh"),
+    ("POST", "/v1/auth/logout"),
+    ("POST", "/v1/breakglass"),
+    ("POST", "/v1/breakglass/{grant_id}/decision"),
+    ("GET", "/v1/breakglass"),
+    ("GET", "/v1/security-events"),
 }
-WITHOUT_BODY = {("PUT", "/v1/alerts/{alert_id}/links/{other_id}")}
+WITHOUT_BODY = {
+    ("PUT", "/v1/alerts/{alert_id}/links/{other_id}"),
+    ("POST", "/v1/auth/refresh"),
+    ("POST", "/v1/auth/logout"),
+}
 
 
 def _document(client: TestClient) -> dict[str, Any]:

@@ -229,3 +229,16 @@ def test_code_space_never_repeats_and_says_when_it_is_used_up() -> None:
     assert all(c[-3] == "-" for c in codes)
     with pytest.raises(SpaceExhausted):
         space.take()
+
+
+@pytest.mark.parametrize("country", ["US", "DE", "CH", "LI", "MT"])
+def test_aircraft_registrations_of_every_register_validate(country: str) -> None:
+    # A whole code space's worth of draws: US N-numbers must avoid I and O (14 CFR 47.15).
+    from random import Random
+
+    from limes.demo.identifiers import IdentifierFactory
+    from limes.domain.identifiers import validate_aircraft_registration
+
+    factory = IdentifierFactory(Random(3))
+    for _ in range(2000):
+        validate_aircraft_registration(factory.aircraft_registration(country))

@@ -22,6 +22,8 @@ from limes.api import problems, schemas
 from limes.api.auth import Authenticator, for_settings
 from limes.api.deps import PURPOSE_HEADER, known_query
 from limes.api.routes import alerts, meta
+from limes.api.routes import auth as auth_routes
+from limes.api.routes import breakglass as breakglass_routes
 from limes.bootstrap import Limes
 from limes.policy.permissions import Purpose
 
@@ -94,10 +96,10 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
         dependencies=[Depends(known_query)],
     )
     app.state.limes = limes
-    app.state.authenticator = authenticator or for_settings(limes.settings)
+    app.state.authenticator = authenticator or for_settings(limes.settings, limes)
     problems.install(app)
     app.state.routes = []
-    for router in (meta.router, alerts.router):
+    for router in (meta.router, auth_routes.router, alerts.router, breakglass_routes.router):
         app.include_router(router)
         app.state.routes.extend(router.routes)
     app.add_middleware(Guard)
@@ -127,7 +129,11 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     found = doc.setdefault("components", {}).setdefault("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
         found.pop(name, None)
-    for name, schema in schemas.components().items():
+    for name, schema in {
+        **schemas.components(),
+        **auth_routes.components(),
+        **breakglass_routes.components(),
+    }.items():
         if name in found and found[name] != schema:
             raise RuntimeError(f"two different schemas are named {name}")
         found[name] = schema

@@ -2,8 +2,15 @@
 
 An ``Authenticator`` turns a request into a ``Principal`` or raises
 ``Unauthenticated``; nothing else in the door knows how credentials look. The
-configured ``AuthMode`` picks one (``for_settings``). Adding a token authenticator
-is one class here and one line in ``for_settings``.
+configured ``AuthMode`` picks one (``for_settings``):
+
+* ``none`` (the default): ``RefuseAll``.
+* ``tokens``: ``TokenAuthenticator``: a bearer token issued by Limes (Ed25519 JWT,
+  ``identity/tokens.py``) or by a member state's OpenID Connect provider listed in
+  ``LIMES_OIDC_PROVIDERS`` (``identity/oidc.py``); without an ``Authorization``
+  header, a client certificate pinned on a system client, if the ASGI server hands
+  one over in its TLS extension (``identity/certificates.py``; uvicorn does not).
+* ``unsafe-dev-headers``: the principal named in a header, development only.
 
 The purpose of a request is not part of authentication: every authenticator's
 callers name it per request in ``X-Limes-Purpose`` (see ``deps.context``).
@@ -12,14 +19,22 @@ callers name it per request in ``X-Limes-Purpose`` (see ``deps.context``).
 from __future__ import annotations
 
 import re
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from starlette.requests import HTTPConnection
 
 from limes.config import AuthMode, Environment, Settings, SettingsError
 from limes.domain.countries import CountryError, member_state
 from limes.errors import Unauthenticated
+from limes.identity.certificates import peer_fingerprint
+from limes.identity.oidc import OidcVerifier, load_providers
+from limes.identity.tokens import TokenIssuer, TokenRefused, load_signing_key, unverified_issuer
 from limes.policy.permissions import Principal, Role
+from limes.service.accounts import AccountService, accounts_for
+
+if TYPE_CHECKING:
+    from limes.bootstrap import Limes
+from limes.policy.standins import purposes_for, unsafe_stand_in_clearance
 
 PRINCIPAL_HEADER = "X-Limes-Unsafe-Principal"
 
@@ -71,7 +86,9 @@ class UnsafeDevHeaderAuthenticator:
     The header reads ``X-Limes-Unsafe-Principal: <user>@<authority>/<STATE>;roles=<role>,…``
     with user and authority of 1-64 characters ``[A-Za-z0-9._-]``, a member state's
     ISO 3166-1 alpha-2 code and at least one ``Role`` value. Anything else is refused,
-    as is the header given twice.
+    as is the header given twice. The principal holds the purposes the policy table
+    names for its roles and an unsafe stand-in clearance (no vetting), so that the
+    demo can show alert content; neither exists outside development.
     """
 
     challenge = 'UnsafeDevHeader realm="limes"'
@@ -117,14 +134,103 @@ def parse_principal(value: str) -> Principal:
             raise Unauthenticated(
                 f"{PRINCIPAL_HEADER}: {name!r} is not a role; the roles are {known}"
             ) from None
-    return Principal(m["user"], state, m["authority"], frozenset(roles))
+    return Principal(
+        m["user"],
+        state,
+        m["authority"],
+        frozenset(roles),
+        purposes=purposes_for(roles),
+        clearance=unsafe_stand_in_clearance("the unsafe development header"),
+    )
 
 
-def for_settings(settings: Settings) -> Authenticator:
-    """The authenticator the settings configure; unsafe combinations are refused."""
+class TokenAuthenticator:
+    """``AuthMode.TOKENS``: bearer tokens (Limes' own or a provider's), or a client certificate.
+
+    ``Authorization: Bearer <jwt>``, given once. The token's unverified ``iss`` only
+    picks the verifier: Limes' own (``LIMES_TOKEN_ISSUER``) or the provider listed
+    for that issuer; any other issuer is refused. The verifier checks everything, then
+    the account service builds the principal from the account as it is now (and the
+    session, for users). Without an ``Authorization`` header, a client certificate
+    from the ASGI TLS extension is looked up by fingerprint.
+
+    ``authenticate`` reads the store (and writes it at most once per 30 s per
+    session): call it from a worker thread, not the event loop.
+    """
+
+    challenge = 'Bearer realm="limes"'
+    openapi_scheme: tuple[str, dict[str, Any]] | None = (
+        "bearerToken",
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "A token from POST /v1/auth/login (users), 'limes token issue' "
+            "(system clients), or a member state's OpenID Connect provider.",
+        },
+    )
+
+    def __init__(
+        self, accounts: AccountService, issuer: TokenIssuer, oidc: OidcVerifier | None = None
+    ) -> None:
+        self.accounts = accounts
+        self.issuer = issuer
+        self.verifier = issuer.verifier()
+        self.oidc = oidc
+
+    def authenticate(self, request: HTTPConnection) -> Principal:
+        values = request.headers.getlist("authorization")
+        if len(values) > 1:
+            raise Unauthenticated("the Authorization header is given more than once")
+        if not values:
+            fingerprint = peer_fingerprint(request.scope)
+            if fingerprint is not None:
+                return self.accounts.client_for_certificate(fingerprint)
+            raise Unauthenticated(
+                "send a bearer token (Authorization: Bearer <token>); "
+                "users get one from POST /v1/auth/login"
+            )
+        scheme, _, token = values[0].strip().partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise Unauthenticated("the Authorization header must read: Bearer <token>")
+        issuer = unverified_issuer(token)
+        now = self.accounts.clock()
+        if issuer == self.verifier.issuer:
+            claims = self.verifier.verify(token, now)
+            return self.accounts.principal_for_token(claims.subject, claims.session_id)
+        if self.oidc is not None and self.oidc.knows(issuer):
+            return self.accounts.principal_for_oidc(self.oidc.verify(token, now))
+        raise TokenRefused("the token's issuer is not trusted here")
+
+
+def token_authenticator(limes: Limes, accounts: AccountService | None = None) -> TokenAuthenticator:
+    """The token authenticator for a wired ``Limes``: its signing key, providers, accounts.
+
+    Refuses to start (``SettingsError``) if the key file is missing or others may read
+    it, or if the provider list or a JWKS file is not acceptable.
+    """
+    settings = limes.settings
+    key = load_signing_key(settings.token_key_path)
+    issuer = TokenIssuer(key, settings.token_issuer, settings.token_audience)
+    oidc = None
+    if settings.oidc_providers is not None:
+        oidc = OidcVerifier(load_providers(settings.oidc_providers, own_issuer=issuer.issuer))
+    return TokenAuthenticator(accounts or accounts_for(limes), issuer, oidc)
+
+
+def for_settings(settings: Settings, limes: Limes | None = None) -> Authenticator:
+    """The authenticator the settings configure; unsafe combinations are refused.
+
+    ``tokens`` needs the wired ``limes`` (its store holds the accounts).
+    """
     settings.check()
     if settings.auth is AuthMode.NONE:
         return RefuseAll()
+    if settings.auth is AuthMode.TOKENS:
+        if limes is None:
+            raise SettingsError("LIMES_AUTH=tokens needs the store of accounts")
+        return token_authenticator(limes)
     if settings.auth is AuthMode.UNSAFE_DEV_HEADERS:
         if settings.environment is not Environment.DEVELOPMENT:  # check() says so too
             raise SettingsError("unsafe-dev-headers is refused outside development")

@@ -64,12 +64,14 @@ async def app_limes(request: Request) -> Limes:
     return get_limes(request)
 
 
-async def principal(request: Request) -> Principal:
+def principal(request: Request) -> Principal:
+    # a plain function: FastAPI runs it in the thread pool, since authenticators
+    # read the store (accounts, sessions) and must not block the event loop
     authenticator: Authenticator = request.app.state.authenticator
     return authenticator.authenticate(request)
 
 
-async def context(
+def context(
     request: Request,
     who: Annotated[Principal, Depends(principal)],
     purpose: Annotated[
@@ -98,7 +100,10 @@ async def context(
         detail = "must be one of: " + ", ".join(Purpose)
         problem = [FieldError(pointer, detail)]
         raise InvalidInput(f"{PURPOSE_HEADER} is not a purpose", problem) from None
-    return Context(who, why)
+    ctx = Context(who, why)
+    # every authenticated request counts against the principal's rate limit and quota
+    get_limes(request).usage.admit(ctx)
+    return ctx
 
 
 def _alert_id(value: str) -> str:

@@ -35,6 +35,7 @@ from limes.errors import (
     LimesError,
     NotFound,
     PreconditionRequired,
+    RateLimited,
     Unauthenticated,
     VersionMismatch,
 )
@@ -77,6 +78,7 @@ STATUS: Mapping[type[LimesError], int] = {
     ContentTooLarge: 413,
     UnsupportedMediaType: 415,
     PreconditionRequired: 428,
+    RateLimited: 429,
     InternalError: 500,
 }
 
@@ -153,6 +155,8 @@ async def _limes_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, Unauthenticated):
         challenge: str = request.app.state.authenticator.challenge
         headers = {"WWW-Authenticate": challenge}
+    elif isinstance(exc, RateLimited):
+        headers = {"Retry-After": str(exc.retry_after)}
     return problem_response(exc, request.url.path, headers)
 
 

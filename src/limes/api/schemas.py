@@ -44,6 +44,7 @@ from limes.domain.categories import (
 )
 from limes.domain.compatibility import ExistingAlert
 from limes.domain.identifiers import IdentifierKind
+from limes.policy.fields import FieldGroup
 from limes.service.alerts import AlertView, Page
 
 STRICT = ConfigDict(extra="forbid")
@@ -89,7 +90,12 @@ class FlagDecision:
 
 @dataclass(frozen=True, slots=True)
 class AlertOut:
-    """An alert as answered: bookkeeping, content (null once erased), flags and links."""
+    """An alert as answered: bookkeeping, content (null once erased), flags and links.
+
+    The content holds only the field groups the caller's role may see for its purpose
+    (docs/access-control.md); ``withheld`` names the others. Withheld parts are empty,
+    withheld required texts the empty string.
+    """
 
     id: str
     issuing_state: str
@@ -106,6 +112,7 @@ class AlertOut:
     flags: tuple[Flag, ...]
     links: tuple[str, ...]
     has_misused_identity: bool
+    withheld: tuple[FieldGroup, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +213,7 @@ def _alert_fields(view: AlertView) -> dict[str, Any]:
         "flags": view.flags,
         "links": view.links,
         "has_misused_identity": view.has_misused_identity,
+        "withheld": view.withheld,
     }
 
 

@@ -8,13 +8,13 @@ from typing import BinaryIO
 import click
 
 from limes import codec
-from limes.cli.common import Env, acting, context, pass_env, print_json
+from limes.cli.common import EXIT_STATUS_HELP, Env, acting, context, pass_env, print_json
 from limes.domain.alerts import AlertContent
 from limes.domain.categories import CategoryCode, ObjectType
 from limes.store.port import AlertFilter
 
 
-@click.group()
+@click.group(epilog=EXIT_STATUS_HELP)
 def alert() -> None:
     """Issue, read, list, update, delete and extend alerts.
 

@@ -34,6 +34,7 @@ from limes.errors import (
     VersionMismatch,
 )
 from limes.policy.permissions import Context, Principal, Purpose, Role
+from limes.policy.standins import purposes_for, unsafe_stand_in_clearance
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -76,7 +77,13 @@ Refusals are printed on stderr as one JSON line, an RFC 9457-style problem:
 # A system principal for the jobs the system runs itself (expiry, the change feed).
 # It belongs to the operator of the central system, not to a member state: "EU".
 SYSTEM = Context(
-    Principal("limes-scheduler", "EU", "operations", frozenset({Role.SYSTEM_OPERATOR})),
+    Principal(
+        "limes-scheduler",
+        "EU",
+        "operations",
+        frozenset({Role.SYSTEM_OPERATOR}),
+        purposes=frozenset({Purpose.OPERATIONS}),
+    ),
     Purpose.OPERATIONS,
 )
 
@@ -180,7 +187,16 @@ def parse_principal(value: str, roles: tuple[str, ...]) -> Principal:
         state = member_state(m["state"])
     except CountryError as exc:
         raise click.BadParameter(str(exc), param_hint="'--as'") from None
-    return Principal(m["user"], state, m["authority"], frozenset(Role(r) for r in roles))
+    held = frozenset(Role(r) for r in roles)
+    # asserted like the principal itself (see the module docstring): a stand-in clearance
+    return Principal(
+        m["user"],
+        state,
+        m["authority"],
+        held,
+        purposes=purposes_for(held),
+        clearance=unsafe_stand_in_clearance("a principal asserted with --as"),
+    )
 
 
 def acting(command: F) -> F:

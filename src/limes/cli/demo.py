@@ -11,12 +11,20 @@ from limes.cli.common import Env, pass_env
 from limes.demo.generator import generate
 from limes.domain.alerts import AlertContent
 from limes.policy.permissions import Context, Principal, Purpose, Role
+from limes.policy.standins import unsafe_stand_in_clearance
 from limes.service.alerts import AlertService
 
 
 def loader(state: str) -> Context:
     """The principal that loads a member state's demo alerts: its SIRENE operator."""
-    principal = Principal("demo-loader", state, "SIRENE", frozenset({Role.SIRENE_OPERATOR}))
+    principal = Principal(
+        "demo-loader",
+        state,
+        "SIRENE",
+        frozenset({Role.SIRENE_OPERATOR}),
+        purposes=frozenset({Purpose.SIRENE}),
+        clearance=unsafe_stand_in_clearance("the demo loader"),
+    )
     return Context(principal, Purpose.SIRENE)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from limes.cli import alerts, categories, demo, feed, operations, serve, setup
+from limes.cli import alerts, categories, demo, feed, operations, serve, setup, token, users
 from limes.cli.common import EXIT_STATUS_HELP, Env, LimesGroup
 from limes.config import from_env
 
@@ -56,3 +56,9 @@ cli.add_command(alerts.alert)
 cli.add_command(operations.expire)
 cli.add_command(feed.feed)
 cli.add_command(categories.categories)
+cli.add_command(users.users)
+cli.add_command(token.token)
+
+
+if __name__ == "__main__":  # python -m limes.cli.main
+    cli()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import shlex
 import threading
+from collections.abc import Callable, Sequence
 
 import click
 
@@ -12,6 +13,8 @@ from limes.bootstrap import Limes
 from limes.cli.common import SYSTEM, Env, pass_env
 from limes.config import AuthMode, SettingsError
 from limes.policy.permissions import Context, Principal, Purpose, Role
+from limes.policy.standins import unsafe_stand_in_clearance
+from limes.service.accounts import accounts_for
 from limes.service.alerts import AlertService
 from limes.store.port import AlertFilter
 
@@ -30,15 +33,22 @@ def is_loopback(host: str) -> bool:
 
 
 class ExpiryLoop:
-    """Runs ``AlertService.expire_due`` now and then every ``interval`` seconds.
+    """Runs ``AlertService.expire_due`` now and then every ``interval`` seconds, and the
+    other periodic jobs given in ``also`` (account sweep, usage counters) after it.
 
     A daemon thread acting as the system operator (purpose operations). A failed run
     is reported and the loop goes on; ``stop`` ends it between runs and waits for it.
     """
 
-    def __init__(self, alerts: AlertService, interval: float) -> None:
+    def __init__(
+        self,
+        alerts: AlertService,
+        interval: float,
+        also: Sequence[tuple[str, Callable[[], object]]] = (),
+    ) -> None:
         self.alerts = alerts
         self.interval = interval
+        self.also = tuple(also)
         self.runs = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="limes-expiry", daemon=True)
@@ -64,6 +74,11 @@ class ExpiryLoop:
                         f"{report.warned} owners warned",
                         err=True,
                     )
+            for name, job in self.also:
+                try:
+                    job()
+                except Exception as exc:  # one failed job must not stop the others
+                    click.echo(f"limes {name}: run failed: {exc!r}", err=True)
             self.runs += 1
             self._stop.wait(self.interval)
 
@@ -71,7 +86,15 @@ class ExpiryLoop:
 def first_search(app: Limes, host: str, port: int) -> str:
     """Ready-to-paste curl commands: list alerts, then read one that the store holds."""
     ctx = Context(
-        Principal("demo", "DE", "SIRENE", frozenset({Role.SIRENE_OPERATOR})), Purpose.SIRENE
+        Principal(
+            "demo",
+            "DE",
+            "SIRENE",
+            frozenset({Role.SIRENE_OPERATOR}),
+            purposes=frozenset({Purpose.SIRENE}),
+            clearance=unsafe_stand_in_clearance("the demo's first search"),
+        ),
+        Purpose.SIRENE,
     )
     page = app.alerts.list(ctx, AlertFilter(limit=1))
     url_host = f"[{host}]" if ":" in host else host
@@ -124,7 +147,12 @@ def serve(env: Env, host: str, port: int, show_first_search: bool) -> None:
     asgi = create_app(app)
     if show_first_search:
         click.echo(first_search(app, host, port))
-    expiry = ExpiryLoop(app.alerts, settings.expiry_interval_seconds)
+    accounts = accounts_for(app)
+    expiry = ExpiryLoop(
+        app.alerts,
+        settings.expiry_interval_seconds,
+        also=(("account sweep", accounts.sweep), ("usage counters", app.usage.flush)),
+    )
     expiry.start()
     try:
         uvicorn.run(asgi, host=host, port=port, server_header=False, log_level="info")

@@ -7,6 +7,7 @@ import stat
 import click
 
 from limes.cli.common import Env, pass_env
+from limes.identity.tokens import ensure_signing_key
 
 VAR_MODE = 0o700
 
@@ -29,6 +30,9 @@ def init(env: Env) -> None:
     else:
         click.echo(f"var folder: {var} ({'created' if created else 'exists'}, mode 0700)")
     click.echo(f"database: {env.settings.describe()['database']}")
+    key_path = env.settings.token_key_path
+    made = ensure_signing_key(key_path)
+    click.echo(f"token signing key: {key_path} ({'created' if made else 'exists'}, mode 0600)")
     applied = env.app().store.migrate()
     if applied:
         click.echo(f"applied migrations: {', '.join(applied)}")

@@ -180,12 +180,13 @@ class DemoGenerator:
             if code in THIRD_COUNTRY_CATEGORIES
             else POLICE[state]
         )
+        action = actions[int(rng.random() * len(actions))]
         content = AlertContent(
             category=code,
-            action=actions[int(rng.random() * len(actions))],
+            action=action,
             issuing_authority=authority,
             national_reference=self._reference(state, "P"),
-            reason=draft.reason,
+            reason=_with_check(draft.reason, action),
             person=draft.person,
             warnings=draft.warnings,
             national_decision=decision,
@@ -215,10 +216,17 @@ class DemoGenerator:
             action=action,
             issuing_authority=POLICE[state],
             national_reference=self._reference(state, "O"),
-            reason=self.objects.reason(object_type, state, check),
+            reason=_with_check(self.objects.reason(object_type, state, check), action),
             object=data,
         )
         return state, content
+
+
+def _with_check(reason: str, action: Action) -> str:
+    """A check's reason says which check it asks for (police Art. 36, 37)."""
+    if action in _CHECK_ACTIONS:
+        return f"{reason}; {action.value.replace('_', ' ')} requested"
+    return reason
 
 
 def generate(

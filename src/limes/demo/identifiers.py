@@ -201,7 +201,11 @@ class IdentifierFactory:
     def aircraft_registration(self, country: str) -> str:
         prefix, shape = _AIRCRAFT[country]
         register = "CH" if country == "LI" else country
-        return self.spaces.take(("aircraft", register), lambda r: CodeSpace(r, prefix, shape))
+        # US N-numbers never use I or O, which read as 1 and 0 (14 CFR 47.15)
+        alphabets = {"L": "ABCDEFGHJKLMNPQRSTUVWXYZ"} if country == "US" else {}
+        return self.spaces.take(
+            ("aircraft", register), lambda r: CodeSpace(r, prefix, shape, alphabets=alphabets)
+        )
 
     def container_number(self, owner: str) -> str:
         """An ISO 6346 number of the owner code ``owner`` (4 letters ending in U)."""

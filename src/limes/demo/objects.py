@@ -203,10 +203,10 @@ _SEIZE = {
     "plate": ("Plate stolen on {d} in {city}", "Plate reported lost on {d}"),
 }  # fmt: skip
 _CHECK = (
-    "Suspected of use in organised drug trafficking; report place, route and persons",
-    "Used by a suspected people-smuggling network; discreet check",
-    "Linked to an investigation into money laundering; inquiry check",
-    "Suspected of use in serious crime; specific check",
+    "Suspected of use in organised drug trafficking",
+    "Used by a suspected people-smuggling network",
+    "Linked to an investigation into money laundering",
+    "Suspected of use in serious crime",
 )
 
 

@@ -85,8 +85,8 @@ REASONS: Mapping[CategoryCode, tuple[str, ...]] = MappingProxyType(
         _C.JUDICIAL_PROCEDURE: ("Witness summoned in proceedings for {offence}",
                                 "Summoned to appear before court for {offence}",
                                 "To be served a judgment for {offence}"),
-        _C.PERSON_CHECK: ("Suspected of {offence}; discreet check",
-                          "Serious threat to public security ({offence}); inquiry check"),
+        _C.PERSON_CHECK: ("Suspected of {offence}",
+                          "Serious threat to public security ({offence})"),
         _C.UNKNOWN_WANTED: ("Latent fingerprints from the scene of {offence} on {d}",
                             "DNA profile from the scene of {offence} on {d}"),
         _C.REFUSAL_OF_ENTRY: ("Entry ban after a conviction for {offence}",
@@ -239,7 +239,7 @@ class PersonFactory:
             issuer = state if kind is DocumentType.RESIDENCE_PERMIT else nationality
             valid_from = self._days_ago(9 * 365, 30)
             years = 10 if kind is DocumentType.PASSPORT else 5
-            valid_until = valid_from + timedelta(days=365 * years + years // 4 - 1)
+            valid_until = _add_years(valid_from, years) - timedelta(days=1)
             if kind is DocumentType.DRIVING_LICENCE:
                 number, check = self.ids.licence(issuer), None
             else:
@@ -357,3 +357,11 @@ class PersonFactory:
         )
         biometrics = self.biometrics(state, latent=False) if rng.random() < 0.2 else ()
         return PersonDraft(person, self._warnings(category), self._reason(category), biometrics)
+
+
+def _add_years(day: date, years: int) -> date:
+    """The same calendar day ``years`` later (29 February falls back to the 28th)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

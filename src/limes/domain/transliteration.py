@@ -12,9 +12,9 @@ Tables, and how far each is a standard:
 * Cyrillic — ICAO Doc 9303 part 3, section 6 ("Transliteration of Cyrillic
   characters"), including its language-specific rows for Belarusian, Bulgarian,
   Macedonian, Serbian and Ukrainian. The standard, as written.
-* Greek — Doc 9303 has no Greek table; Greece writes names in its passports by
-  ELOT 743 (ISO 843, type 2 transcription), implemented here with its digraph
-  rules (``ου``, ``αυ``/``ευ``/``ηυ``, ``μπ``, ``γγ``/``γκ``/``γξ``/``γχ``).
+* Greek — ELOT 743 (ISO 843, type 2 transcription), the system Greece applies to
+  names in its passports and identity cards, with its digraph rules (``ου``,
+  ``αυ``/``ευ``/``ηυ``, ``μπ``, ``γγ``/``γκ``/``γξ``/``γχ``).
 * Georgian — the national system of 2002, without the apostrophes that mark
   ejectives (documents and the machine readable zone omit them).
 * Armenian — the letter table of the Armenian passport practice (close to

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
 
 class Permission(StrEnum):
+    """What a use case does, as a ``resource:action`` tag the policy table names."""
+
     ALERT_ISSUE = "alert:issue"
     ALERT_READ = "alert:read"
     ALERT_LIST = "alert:list"
@@ -18,8 +21,45 @@ class Permission(StrEnum):
     FLAG_DECIDE = "flag:decide"
     MISUSED_IDENTITY_READ = "misused-identity:read"
     MISUSED_IDENTITY_WRITE = "misused-identity:write"
+    SEARCH_PERSONS = "search:persons"
+    SEARCH_OBJECTS = "search:objects"
+    AUDIT_READ = "audit:read"
     FEED_READ = "feed:read"
     EXPIRY_RUN = "expiry:run"
+    ACCOUNT_MANAGE = "account:manage"
+    KEYS_ROTATE = "keys:rotate"
+    BREAKGLASS_REQUEST = "breakglass:request"
+    BREAKGLASS_APPROVE = "breakglass:approve"
+    BREAKGLASS_LIST = "breakglass:list"
+    SECURITY_EVENTS_READ = "security-events:read"
+
+
+_P = Permission
+
+CATEGORY_SCOPED: frozenset[Permission] = frozenset(
+    {
+        _P.ALERT_ISSUE,
+        _P.ALERT_READ,
+        _P.ALERT_LIST,
+        _P.ALERT_UPDATE,
+        _P.ALERT_DELETE,
+        _P.ALERT_EXTEND,
+        _P.ALERT_LINK,
+        _P.FLAG_REQUEST,
+        _P.FLAG_DECIDE,
+        _P.MISUSED_IDENTITY_READ,
+        _P.MISUSED_IDENTITY_WRITE,
+        _P.SEARCH_PERSONS,
+        _P.SEARCH_OBJECTS,
+    }
+)
+"""Permissions exercised on alerts, so decided per alert category; a rule granting
+any of them must say which categories it covers."""
+
+CONTENT_PERMISSIONS: frozenset[Permission] = CATEGORY_SCOPED | {_P.AUDIT_READ}
+"""THE list of permissions that touch alert content: every answer of theirs carries
+alert data (or, for the audit trail, names alerts and what was searched). Each needs a
+valid security clearance, whatever the roles, and no operator role may hold one."""
 
 
 class Role(StrEnum):
@@ -50,13 +90,33 @@ class Purpose(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Clearance:
+    """A personnel security clearance: its level, the vetting that granted it, its end."""
+
+    level: str
+    vetting_reference: str
+    valid_until: datetime
+
+    def valid_at(self, moment: datetime) -> bool:
+        return moment < self.valid_until
+
+
+@dataclass(frozen=True, slots=True)
 class Principal:
-    """Who acts: a user or system client of one member state's authority."""
+    """Who acts: a user or system client of one member state's authority.
+
+    ``purposes`` are the purposes this principal may act for at all; ``clearance`` is
+    required for any access to alert content (checked by the policy on every call, so
+    that an expiry takes effect on the very next request).
+    """
 
     user_id: str
     member_state: str
     authority: str
     roles: frozenset[Role]
+    purposes: frozenset[Purpose] = frozenset()
+    clearance: Clearance | None = None
+    session_id: str | None = None
 
     def __str__(self) -> str:
         return f"{self.user_id}@{self.authority}/{self.member_state}"

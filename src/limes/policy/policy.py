@@ -1,111 +1,202 @@
-"""The policy table: role × permission × alert category × purpose → allow.
+"""The policy: decides every action against the table, deny by default, with a reason.
 
-Whatever the table does not name is denied, and every decision carries its
-reason. This is the seam every door passes through (via ``service/``); the full
-table with field minimisation and clearance checks is built on it.
+``Policy.decide(ctx, permission, category, alert_id)`` answers, in this order:
 
-Ownership (only the issuing state writes its alerts) is not a row here: it is a
-rule about the record, checked by the service with ``require_owner``.
+1. **purpose** — the principal must hold the purpose it acts for
+   (``ctx.purpose in principal.purposes``);
+2. **clearance** — a permission in ``CONTENT_PERMISSIONS`` needs a security clearance
+   valid at the policy clock's *now*, whatever the roles: an expiry takes effect on
+   the very next call, as nothing is cached between calls;
+3. **table** — some rule of one of the principal's roles grants the permission for the
+   purpose on the alert's category (``table.py``); the decision names the rules and
+   carries the field groups their views let the principal see;
+4. **temporary grants** — failing the table, an active break-glass grant of the
+   principal (from the ``grants`` hook) for this permission, and for this alert if the
+   grant names one, allows; the reason names the grant. Grants never lift 1 and 2.
+
+Anything else is denied, with the reason. Roles, purposes and clearance are read from
+the principal on every call, so a change to any of them applies to the next request.
+
+Ownership (only the issuing state writes its alerts) is not a row of the table: it is
+a rule about the record, checked by the service with ``require_owner`` for the
+permissions in ``OWNER_ONLY``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
 
 from limes.domain.categories import CategoryCode
 from limes.errors import Forbidden
-from limes.policy.permissions import Context, Permission, Purpose, Role
+from limes.policy.fields import CONTENT_GROUPS, FieldGroup
+from limes.policy.permissions import CONTENT_PERMISSIONS, Context, Permission, Principal, Role
+from limes.policy.table import Rule, default_table
 
-ANY = "*"
-_P = Permission
-_WRITE = frozenset(
-    {_P.ALERT_ISSUE, _P.ALERT_UPDATE, _P.ALERT_DELETE, _P.ALERT_EXTEND, _P.ALERT_LINK}
+Clock = Callable[[], datetime]
+
+OWNER_ONLY: frozenset[Permission] = frozenset(
+    {
+        Permission.ALERT_UPDATE,
+        Permission.ALERT_DELETE,
+        Permission.ALERT_EXTEND,
+        Permission.ALERT_LINK,
+        Permission.MISUSED_IDENTITY_WRITE,
+        Permission.FLAG_DECIDE,
+    }
 )
-_READ = frozenset({_P.ALERT_READ, _P.ALERT_LIST})
-_FLAGS = frozenset({_P.FLAG_REQUEST, _P.FLAG_DECIDE})
-_BORDER_CATEGORIES = frozenset(
-    {CategoryCode.REFUSAL_OF_ENTRY, CategoryCode.TRAVEL_BAN, CategoryCode.RETURN_DECISION}
-)
+"""Permissions exercised only on alerts of the principal's own member state."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ActiveGrant(Protocol):
+    """A temporary grant as the ``grants`` hook returns it (break-glass).
+
+    ``alert_id`` None: the permissions on every alert; otherwise on that one only.
+    The grant allows until ``until`` (exclusive) and shows the whole content, and the
+    misused-identity data if it grants reading those.
+    """
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def permissions(self) -> Collection[str]: ...
+
+    @property
+    def alert_id(self) -> str | None: ...
+
+    @property
+    def until(self) -> datetime: ...
 
 
 @dataclass(frozen=True, slots=True)
-class Rule:
-    role: Role
-    permissions: frozenset[Permission]
-    purposes: frozenset[Purpose]
-    categories: frozenset[CategoryCode] | None = None  # None: every category
+class TemporaryGrant:
+    """A plain ``ActiveGrant``."""
 
-    def __post_init__(self) -> None:
-        if not self.permissions or not self.purposes:
-            raise ValueError(f"a rule for {self.role} must name permissions and purposes")
+    id: str
+    permissions: frozenset[str]
+    until: datetime
+    alert_id: str | None = None
+
+
+Grants = Callable[[Principal, datetime], Iterable[ActiveGrant]]
+"""``grants(principal, now)``: the principal's grants in force at ``now``."""
 
 
 @dataclass(frozen=True, slots=True)
 class Decision:
+    """Allowed or not, and why: ``rules`` names what allowed it (table rule ids, or
+    ``break-glass grant <id>``); ``fields`` is what the principal may see under it."""
+
     allowed: bool
     reason: str
+    rules: tuple[str, ...] = ()
+    fields: frozenset[FieldGroup] = frozenset()
 
 
-RULES: tuple[Rule, ...] = (
-    Rule(
-        Role.SIRENE_OPERATOR,
-        _WRITE | _READ | _FLAGS | {_P.MISUSED_IDENTITY_READ, _P.MISUSED_IDENTITY_WRITE},
-        frozenset({Purpose.SIRENE}),
-    ),
-    Rule(Role.POLICE_OFFICER, _WRITE | _READ, frozenset({Purpose.POLICE_CHECK})),
-    Rule(Role.BORDER_GUARD, _READ, frozenset({Purpose.BORDER_CHECK})),
-    Rule(
-        Role.IMMIGRATION_OFFICER,
-        _WRITE | _READ,
-        frozenset({Purpose.RETURN}),
-        _BORDER_CATEGORIES,
-    ),
-    Rule(Role.VISA_OFFICER, _READ, frozenset({Purpose.VISA}), _BORDER_CATEGORIES),
-    Rule(Role.JUDICIAL_AUTHORITY, _READ, frozenset({Purpose.JUDICIAL})),
-    Rule(
-        Role.DATA_PROTECTION_OFFICER,
-        _READ | {_P.MISUSED_IDENTITY_READ},
-        frozenset({Purpose.DATA_PROTECTION}),
-    ),
-    Rule(
-        Role.SYSTEM_OPERATOR,
-        frozenset({_P.FEED_READ, _P.EXPIRY_RUN}),
-        frozenset({Purpose.OPERATIONS}),
-    ),
-)
+def _grant_fields(grant: ActiveGrant) -> frozenset[FieldGroup]:
+    if Permission.MISUSED_IDENTITY_READ in grant.permissions:
+        return CONTENT_GROUPS | {FieldGroup.MISUSED_IDENTITY}
+    return CONTENT_GROUPS
+
+
+def _on(category: CategoryCode | None, alert_id: str | None) -> str:
+    where = f" on {category}" if category else ""
+    return where + (f" alert {alert_id}" if alert_id else "")
 
 
 class Policy:
-    """Evaluates the table. Deny unless some rule of one of the principal's roles allows."""
+    """Evaluates the table (deny unless a rule or an active grant allows)."""
 
-    def __init__(self, rules: Iterable[Rule] = RULES) -> None:
-        self.rules = tuple(rules)
+    def __init__(
+        self,
+        rules: Iterable[Rule] | None = None,
+        clock: Clock = utc_now,
+        grants: Grants | None = None,
+    ) -> None:
+        """``rules`` default to the shipped table (``policy.toml``); ``clock`` is the
+        one the services use (clearance expiry is judged by it); ``grants`` is the
+        break-glass hook."""
+        self.rules = tuple(default_table().rules if rules is None else rules)
         if not self.rules:
             raise ValueError("an empty policy would deny everything; refusing to start with one")
+        self.clock = clock
+        self.grants = grants
+        self._by_role: dict[Role, tuple[Rule, ...]] = {
+            role: tuple(r for r in self.rules if r.role is role) for role in Role
+        }
 
     def decide(
-        self, ctx: Context, permission: Permission, category: CategoryCode | None = None
+        self,
+        ctx: Context,
+        permission: Permission,
+        category: CategoryCode | None = None,
+        alert_id: str | None = None,
     ) -> Decision:
-        for rule in self.rules:
-            if (
-                rule.role in ctx.principal.roles
-                and permission in rule.permissions
-                and ctx.purpose in rule.purposes
-                and (category is None or rule.categories is None or category in rule.categories)
-            ):
-                what = f" on {category}" if category else ""
-                return Decision(True, f"{rule.role} may {permission}{what} for {ctx.purpose}")
-        roles = ", ".join(sorted(ctx.principal.roles)) or "no role"
-        what = f" on {category}" if category else ""
-        return Decision(
-            False, f"no rule lets {roles} {permission}{what} for the purpose {ctx.purpose}"
-        )
+        who, purpose = ctx.principal, ctx.purpose
+        if purpose not in who.purposes:
+            held = ", ".join(sorted(who.purposes)) or "none"
+            return Decision(
+                False,
+                f"no rule lets {who} act for the purpose {purpose}: it does not hold that "
+                f"purpose (it holds: {held})",
+            )
+        now = self.clock()
+        if permission in CONTENT_PERMISSIONS:
+            clearance = who.clearance
+            if clearance is None:
+                return Decision(
+                    False,
+                    f"{permission} touches alert content and {who} holds no security clearance",
+                )
+            if not clearance.valid_at(now):
+                return Decision(
+                    False,
+                    f"{permission} touches alert content and the security clearance of {who} "
+                    f"({clearance.vetting_reference}) ended at {clearance.valid_until.isoformat()}",
+                )
+        matched = [
+            rule
+            for role in sorted(who.roles)
+            for rule in self._by_role.get(role, ())
+            if rule.covers(permission, purpose, category)
+        ]
+        what = f"{permission}{_on(category, None)} for {purpose}"
+        if matched:
+            fields = frozenset().union(*(r.fields for r in matched))
+            names = ", ".join(f"rule {r.id!r} ({r.role})" for r in matched)
+            return Decision(True, f"{names} allows {what}", tuple(r.id for r in matched), fields)
+        if self.grants is not None:
+            for grant in self.grants(who, now):
+                if (
+                    permission in grant.permissions
+                    and now < grant.until
+                    and (grant.alert_id is None or grant.alert_id == alert_id)
+                ):
+                    label = f"break-glass grant {grant.id}"
+                    reason = (
+                        f"{label} allows {permission}{_on(category, alert_id)} for {purpose} "
+                        f"until {grant.until.isoformat()}"
+                    )
+                    return Decision(True, reason, (label,), _grant_fields(grant))
+        roles = ", ".join(sorted(who.roles)) or "no role"
+        return Decision(False, f"no rule lets {roles} {what}")
 
     def require(
-        self, ctx: Context, permission: Permission, category: CategoryCode | None = None
+        self,
+        ctx: Context,
+        permission: Permission,
+        category: CategoryCode | None = None,
+        alert_id: str | None = None,
     ) -> Decision:
-        decision = self.decide(ctx, permission, category)
+        """``decide``, raising ``Forbidden`` with the reason when it denies."""
+        decision = self.decide(ctx, permission, category, alert_id)
         if not decision.allowed:
             raise Forbidden(decision.reason)
         return decision

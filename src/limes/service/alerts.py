@@ -28,9 +28,18 @@ from limes.domain.countries import member_state
 from limes.domain.ids import is_id, new_id
 from limes.domain.keys import content_keys
 from limes.domain.validation import reason_text, validate_content, validate_misused_identity
-from limes.errors import Conflict, FieldError, Gone, InvalidInput, NotFound, VersionMismatch
+from limes.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    Gone,
+    InvalidInput,
+    NotFound,
+    VersionMismatch,
+)
+from limes.policy.fields import FieldGroup, minimise, withheld_groups
 from limes.policy.permissions import Context, Permission
-from limes.policy.policy import Policy, require_owner
+from limes.policy.policy import Decision, Policy, require_owner
 from limes.store.port import AlertFilter, AlertRecord, ChangeEvent, Store, Transaction
 
 Clock = Callable[[], datetime]
@@ -62,13 +71,19 @@ def add_months(moment: datetime, months: int) -> datetime:
 
 @dataclass(frozen=True, slots=True)
 class AlertView:
-    """An alert as answered to a reader: the record with its flags and links."""
+    """An alert as answered to a reader: the record with its flags and links.
+
+    Its content is minimised to the view the policy's decision allows; ``withheld``
+    names the field groups left out (``has_misused_identity`` is False when that
+    group is withheld).
+    """
 
     alert: Alert
     flags: tuple[Flag, ...] = ()
     links: tuple[str, ...] = ()
     related: tuple[ExistingAlert, ...] = ()
     has_misused_identity: bool = False
+    withheld: tuple[FieldGroup, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,22 +176,32 @@ class AlertService:
         alert_id: str,
         permission: Permission,
         expected_version: int | None = None,
-    ) -> AlertRecord:
+    ) -> tuple[AlertRecord, Decision]:
         record = self.active(tx, alert_id, for_update=True)
-        self.policy.require(ctx, permission, CategoryCode(record.category))
+        decision = self.policy.require(ctx, permission, CategoryCode(record.category), alert_id)
         require_owner(ctx, record.issuing_state, alert_id)
         if expected_version is not None and record.version != expected_version:
             raise VersionMismatch(
                 f"alert {alert_id} is at version {record.version}, not {expected_version}"
             )
-        return record
+        return record, decision
 
-    def view(self, tx: Transaction, record: AlertRecord, **extra: object) -> AlertView:
+    def view(
+        self, tx: Transaction, record: AlertRecord, decision: Decision, **extra: object
+    ) -> AlertView:
+        """The record as the principal may see it under ``decision`` (field minimisation)."""
+        alert = to_alert(record)
+        withheld = withheld_groups(decision.fields)
+        if alert.content is not None:
+            content, withheld = minimise(alert.content, decision.fields)
+            alert = replace(alert, content=content)
+        misused = FieldGroup.MISUSED_IDENTITY in decision.fields
         return AlertView(
-            alert=to_alert(record),
+            alert=alert,
             flags=tuple(tx.flags(record.id)),
             links=tuple(tx.links(record.id)),
-            has_misused_identity=tx.misused_identity(record.id) is not None,
+            has_misused_identity=misused and tx.misused_identity(record.id) is not None,
+            withheld=withheld,
             **extra,  # type: ignore[arg-type]
         )
 
@@ -207,7 +232,7 @@ class AlertService:
         Alerts already held on the same subject are reported with the answer; those
         the compatibility matrix forbids make the request fail with ``Conflict``.
         """
-        self.policy.require(ctx, Permission.ALERT_ISSUE, content.category)
+        decision = self.policy.require(ctx, Permission.ALERT_ISSUE, content.category)
         now = self.clock()
         content = self._validated(content, now)
         if misused_identity is not None:
@@ -236,7 +261,7 @@ class AlertService:
             if misused_identity is not None:
                 tx.put_misused_identity(record.id, codec.encode(misused_identity))
             tx.append(event("alert.issued", record, now))
-            return self.view(tx, record, related=related)
+            return self.view(tx, record, decision, related=related)
 
     def get(self, ctx: Context, alert_id: str) -> AlertView:
         with self.store.read() as tx:
@@ -246,27 +271,32 @@ class AlertService:
             if record is None:
                 self.policy.require(ctx, Permission.ALERT_READ)
                 raise NotFound(f"there is no alert {alert_id}")
-            self.policy.require(ctx, Permission.ALERT_READ, CategoryCode(record.category))
+            decision = self.policy.require(
+                ctx, Permission.ALERT_READ, CategoryCode(record.category), record.id
+            )
             if record.status is not AlertStatus.ACTIVE:
                 raise Gone(f"alert {alert_id} is {record.status}; its data has been deleted")
-            return self.view(tx, record)
+            return self.view(tx, record, decision)
 
     def list(self, ctx: Context, where: AlertFilter) -> Page:
         """One page of alerts in id order; ``next_cursor`` continues after it.
 
-        Listed records carry no match keys (only ``get`` loads them).
+        Only alerts of categories the principal may list are answered, each minimised
+        to the view of the rule that lets it list that category. Listed records carry
+        no match keys (only ``get`` loads them).
         """
         category = _checked_filter(where)
         self.policy.require(ctx, Permission.ALERT_LIST, category)
+        decisions: dict[CategoryCode, Decision] = {}
         with self.store.read() as tx:
             records = tx.list(replace(where, limit=where.limit + 1))
             items = []
             for record in records[: where.limit]:
-                decision = self.policy.decide(
-                    ctx, Permission.ALERT_LIST, CategoryCode(record.category)
-                )
-                if decision.allowed:
-                    items.append(self.view(tx, record))
+                code = CategoryCode(record.category)
+                if code not in decisions:
+                    decisions[code] = self.policy.decide(ctx, Permission.ALERT_LIST, code)
+                if decisions[code].allowed:
+                    items.append(self.view(tx, record, decisions[code]))
         more = len(records) > where.limit
         return Page(tuple(items), records[where.limit - 1].id if more else None)
 
@@ -278,7 +308,9 @@ class AlertService:
         content = self._validated(content, now)
         keys = content_keys(content)
         with self.store.transaction() as tx:
-            record = self._owned(ctx, tx, alert_id, Permission.ALERT_UPDATE, expected_version)
+            record, decision = self._owned(
+                ctx, tx, alert_id, Permission.ALERT_UPDATE, expected_version
+            )
             if content.category != record.category:
                 raise InvalidInput(
                     "the category of an alert cannot change; delete it and issue a new one",
@@ -294,7 +326,7 @@ class AlertService:
             )
             tx.replace(updated, record.version)
             tx.append(event("alert.updated", updated, now))
-            return self.view(tx, updated, related=related)
+            return self.view(tx, updated, decision, related=related)
 
     def _erase(
         self, tx: Transaction, record: AlertRecord, status: AlertStatus, now: datetime
@@ -319,7 +351,7 @@ class AlertService:
     def delete(self, ctx: Context, alert_id: str, expected_version: int) -> None:
         now = self.clock()
         with self.store.transaction() as tx:
-            record = self._owned(ctx, tx, alert_id, Permission.ALERT_DELETE, expected_version)
+            record, _ = self._owned(ctx, tx, alert_id, Permission.ALERT_DELETE, expected_version)
             erased = self._erase(tx, record, AlertStatus.DELETED, now)
             tx.append(event("alert.deleted", erased, now))
 
@@ -338,7 +370,9 @@ class AlertService:
         reason = reason_text(reason)
         now = self.clock()
         with self.store.transaction() as tx:
-            record = self._owned(ctx, tx, alert_id, Permission.ALERT_EXTEND, expected_version)
+            record, decision = self._owned(
+                ctx, tx, alert_id, Permission.ALERT_EXTEND, expected_version
+            )
             if record.expires_at <= now:
                 raise Conflict(f"alert {alert_id} has already reached its review date")
             longest = self._expiry(CategoryCode(record.category), now)
@@ -363,7 +397,7 @@ class AlertService:
             )
             tx.replace(updated, record.version)
             tx.append(event("alert.extended", updated, now, expires_at=new_expiry.isoformat()))
-            return self.view(tx, updated)
+            return self.view(tx, updated, decision)
 
     def expire_due(self, ctx: Context, batch: int = 1000) -> ExpiryReport:
         """Erase alerts past their review date and warn owners of those close to it.
@@ -452,9 +486,11 @@ class AlertService:
         self.policy.require(ctx, Permission.MISUSED_IDENTITY_READ)
         with self.store.read() as tx:
             record = self.active(tx, alert_id, for_update=False)
-            self.policy.require(
-                ctx, Permission.MISUSED_IDENTITY_READ, CategoryCode(record.category)
+            decision = self.policy.require(
+                ctx, Permission.MISUSED_IDENTITY_READ, CategoryCode(record.category), alert_id
             )
+            if FieldGroup.MISUSED_IDENTITY not in decision.fields:  # the loader prevents it
+                raise Forbidden(f"{decision.reason}, but its view withholds misused identities")
             body = tx.misused_identity(alert_id)
         if body is None:
             raise NotFound(f"alert {alert_id} holds no misused-identity data")
@@ -468,7 +504,7 @@ class AlertService:
         if data is not None:
             data = validate_misused_identity(data, now.date())
         with self.store.transaction() as tx:
-            record = self._owned(
+            record, decision = self._owned(
                 ctx, tx, alert_id, Permission.MISUSED_IDENTITY_WRITE, expected_version
             )
             if not CATEGORIES[CategoryCode(record.category)].allows_misused_identity:
@@ -480,4 +516,4 @@ class AlertService:
                 "alert.misused_identity_removed" if data is None else "alert.misused_identity_set"
             )
             tx.append(event(kind, updated, now))
-            return self.view(tx, updated)
+            return self.view(tx, updated, decision)

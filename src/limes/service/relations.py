@@ -33,7 +33,9 @@ class RelationService:
         state = ctx.principal.member_state
         with self.alerts.store.transaction() as tx:
             record = self.alerts.active(tx, alert_id, for_update=True)
-            self.alerts.policy.require(ctx, Permission.FLAG_REQUEST, CategoryCode(record.category))
+            decision = self.alerts.policy.require(
+                ctx, Permission.FLAG_REQUEST, CategoryCode(record.category), alert_id
+            )
             if record.issuing_state == state:
                 raise Conflict("a state does not flag its own alert; update or delete it instead")
             current = {f.state: f for f in tx.flags(alert_id)}.get(state)
@@ -41,7 +43,7 @@ class RelationService:
                 raise Conflict(f"{state} already has a {current.status} flag on alert {alert_id}")
             tx.put_flag(alert_id, Flag(state, FlagStatus.REQUESTED, reason, now))
             tx.append(event("flag.requested", record, now, state=state))
-            return self.alerts.view(tx, record)
+            return self.alerts.view(tx, record, decision)
 
     def decide_flag(
         self, ctx: Context, alert_id: str, state: str, grant: bool, reason: str
@@ -52,7 +54,9 @@ class RelationService:
         now = self.alerts.clock()
         with self.alerts.store.transaction() as tx:
             record = self.alerts.active(tx, alert_id, for_update=True)
-            self.alerts.policy.require(ctx, Permission.FLAG_DECIDE, CategoryCode(record.category))
+            decision = self.alerts.policy.require(
+                ctx, Permission.FLAG_DECIDE, CategoryCode(record.category), alert_id
+            )
             require_owner(ctx, record.issuing_state, alert_id)
             flag = self._flag(tx, alert_id, state)
             if flag.status is not FlagStatus.REQUESTED:
@@ -62,7 +66,7 @@ class RelationService:
                 alert_id, replace(flag, status=status, decided_at=now, decision_reason=reason)
             )
             tx.append(event(f"flag.{status}", record, now, state=state))
-            return self.alerts.view(tx, record)
+            return self.alerts.view(tx, record, decision)
 
     def withdraw_flag(self, ctx: Context, alert_id: str, state: str) -> AlertView:
         """The flagging state withdraws its flag (or its pending request)."""
@@ -70,7 +74,9 @@ class RelationService:
         now = self.alerts.clock()
         with self.alerts.store.transaction() as tx:
             record = self.alerts.active(tx, alert_id, for_update=True)
-            self.alerts.policy.require(ctx, Permission.FLAG_REQUEST, CategoryCode(record.category))
+            decision = self.alerts.policy.require(
+                ctx, Permission.FLAG_REQUEST, CategoryCode(record.category), alert_id
+            )
             if ctx.principal.member_state != state:
                 raise Forbidden(f"only {state} may withdraw its own flag")
             flag = self._flag(tx, alert_id, state)
@@ -80,7 +86,7 @@ class RelationService:
                 )
             tx.put_flag(alert_id, replace(flag, status=FlagStatus.WITHDRAWN, decided_at=now))
             tx.append(event("flag.withdrawn", record, now, state=state))
-            return self.alerts.view(tx, record)
+            return self.alerts.view(tx, record, decision)
 
     @staticmethod
     def _flag(tx: Transaction, alert_id: str, state: str) -> Flag:
@@ -97,11 +103,11 @@ class RelationService:
             raise InvalidInput("an alert cannot be linked to itself")
         now = self.alerts.clock()
         with self.alerts.store.transaction() as tx:
-            records = []
+            records, decisions = [], {}
             for an_id in sorted((alert_id, other_id)):
                 record = self.alerts.active(tx, an_id, for_update=True)
-                self.alerts.policy.require(
-                    ctx, Permission.ALERT_LINK, CategoryCode(record.category)
+                decisions[an_id] = self.alerts.policy.require(
+                    ctx, Permission.ALERT_LINK, CategoryCode(record.category), an_id
                 )
                 require_owner(ctx, record.issuing_state, an_id)
                 records.append(record)
@@ -115,4 +121,4 @@ class RelationService:
                 other = other_id if record.id == alert_id else alert_id
                 tx.append(event(kind, record, now, other=other))
             source = next(r for r in records if r.id == alert_id)
-            return self.alerts.view(tx, source)
+            return self.alerts.view(tx, source, decisions[alert_id])

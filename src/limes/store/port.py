@@ -17,10 +17,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from limes.domain.alerts import AlertStatus, Flag
 from limes.domain.compatibility import ExistingAlert
+
+if TYPE_CHECKING:
+    from limes.store.sql import Dialect
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +117,16 @@ class Transaction(Protocol):
     def append(self, event: ChangeEvent) -> int:
         """Append to the outbox; return the event's sequence number."""
         ...
+
+    # Modules that keep their own tables (accounts, security) write them in the same
+    # transaction through these, with queries written once using ``?`` placeholders.
+
+    @property
+    def dialect(self) -> Dialect: ...
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> builtins.list[Any]: ...
+
+    def run(self, sql: str, params: Sequence[Any] = ()) -> int: ...
 
 
 class Store(Protocol):

@@ -166,8 +166,21 @@ class PostgresStore:
         return self._session(_BEGIN_WRITE, lock=True)
 
     def read(self) -> AbstractContextManager[SqlTransaction]:
-        """A consistent read-only snapshot; it takes no lock and never waits for writers."""
+        """A consistent read-only snapshot; it takes no lock and never waits for writers.
+
+        Inside a transaction already open on this thread, the read joins it (the policy's
+        break-glass check reads while a use case holds its transaction).
+        """
+        conn = self._connection()
+        if conn.info.transaction_status is not TransactionStatus.IDLE:
+            return self._joined(conn)
         return self._session(_BEGIN_READ, lock=False)
+
+    @staticmethod
+    @contextmanager
+    def _joined(conn: Connection) -> Iterator[SqlTransaction]:
+        with conn.cursor() as cur:
+            yield SqlTransaction(cur, POSTGRES)
 
     def migrate(self) -> list[str]:
         """Create the schema if missing and apply pending migrations, each in its own transaction.

@@ -11,6 +11,7 @@ import builtins
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Protocol
 
 import orjson
@@ -49,7 +50,7 @@ class Dialect:
     def ts_in(self, value: datetime | None) -> Any:
         if value is None or not self.timestamps_as_text:
             return value
-        return value.astimezone(UTC).isoformat(timespec="microseconds")
+        return _iso(value)
 
     def ts_out(self, value: Any) -> datetime | None:
         if value is None:
@@ -69,6 +70,12 @@ class Dialect:
 
     def bytes_out(self, value: Any) -> bytes | None:
         return None if value is None else bytes(value)
+
+
+@lru_cache(maxsize=256)
+def _iso(value: datetime) -> str:
+    # bulk loads write the same few timestamps thousands of times
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 SQLITE = Dialect(placeholder="?", for_update="", timestamps_as_text=True)
@@ -127,6 +134,22 @@ class SqlTransaction:
 
     def _exec(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self._cur.execute(self._d.sql(sql), params)
+
+    # -- for the modules that keep their own tables in the same transaction ------------
+
+    @property
+    def dialect(self) -> Dialect:
+        return self._d
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> builtins.list[Any]:
+        """Run a query written with ``?`` placeholders; return every row."""
+        self._exec(sql, params)
+        return self._cur.fetchall()
+
+    def run(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run a statement written with ``?`` placeholders; return the rows it changed."""
+        self._exec(sql, params)
+        return int(self._cur.rowcount)
 
     def _record(self, row: Row, keys: frozenset[str] = frozenset()) -> AlertRecord:
         d = self._d

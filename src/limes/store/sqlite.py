@@ -70,7 +70,19 @@ class SqliteStore:
         return self._begin("IMMEDIATE")
 
     def read(self) -> AbstractContextManager[SqlTransaction]:
+        """A read snapshot; inside a transaction already open on this thread, it joins it
+        (the policy's break-glass check reads while a use case holds its transaction)."""
+        if self._connection().in_transaction:
+            return self._joined()
         return self._begin("DEFERRED")
+
+    @contextmanager
+    def _joined(self) -> Iterator[SqlTransaction]:
+        cur = self._connection().cursor()
+        try:
+            yield SqlTransaction(cur, SQLITE)
+        finally:
+            cur.close()
 
     def migrate(self) -> list[str]:
         conn = self._connection()

@@ -2,8 +2,10 @@
 
 Each route parses the request (``codec.parse`` over the raw body), calls one service
 method with the caller's ``Context``, and shapes the answer; the service asks the
-policy and keeps the store consistent. Routes are plain ``def``: the services block
-on the store, so they run in the server's thread pool.
+policy and keeps the store consistent. Each declares the permission that service call
+needs (``needs``), checked against the policy table by the authorization-matrix test.
+Routes are plain ``def``: the services block on the store, so they run in the server's
+thread pool.
 
 Bodies: ``POST /v1/alerts`` and ``PUT /v1/alerts/{id}`` take the alert content itself
 (``AlertContent``, the ``content`` of the answer), so error pointers point into the
@@ -26,11 +28,13 @@ from starlette.responses import Response
 from limes import codec
 from limes.api import schemas
 from limes.api.deps import AlertId, App, Body, Ctx, FlagState, OtherId, Version
+from limes.api.routes import needs
 from limes.domain.alerts import AlertContent, AlertStatus, MisusedIdentity
 from limes.domain.categories import CategoryCode, ObjectType
 from limes.domain.countries import CountryError, member_state
 from limes.domain.ids import is_id
 from limes.errors import FieldError, InvalidInput
+from limes.policy.permissions import Permission
 from limes.service.alerts import MAX_PAGE, AlertView
 from limes.store.port import AlertFilter
 
@@ -55,7 +59,7 @@ def alert_response(view: AlertView, status: int = 200, *, written: bool = False)
     "",
     status_code=201,
     summary="Issue an alert of the caller's member state",
-    openapi_extra=schemas.body(AlertContent),
+    openapi_extra=needs(Permission.ALERT_ISSUE, schemas.body(AlertContent)),
     responses={201: schemas.answer(schemas.WrittenAlertOut, "The alert as issued")},
 )
 def issue_alert(ctx: Ctx, limes: App, body: Body) -> Response:
@@ -66,6 +70,7 @@ def issue_alert(ctx: Ctx, limes: App, body: Body) -> Response:
 @router.get(
     "",
     summary="List alerts, one page at a time, in id order",
+    openapi_extra=needs(Permission.ALERT_LIST),
     responses={200: schemas.answer(schemas.AlertPageOut, "One page of alerts")},
 )
 def list_alerts(
@@ -100,18 +105,27 @@ def list_alerts(
         after=cursor,
         limit=limit,
     )
-    return schemas.json_response(schemas.page_out(limes.alerts.list(ctx, where)))
+    page = limes.alerts.list(ctx, where)
+    limes.usage.observe(ctx, [item.alert.id for item in page.items])
+    return schemas.json_response(schemas.page_out(page))
 
 
-@router.get("/{alert_id}", summary="Read an alert", responses=_ALERT)
+@router.get(
+    "/{alert_id}",
+    summary="Read an alert",
+    responses=_ALERT,
+    openapi_extra=needs(Permission.ALERT_READ),
+)
 def get_alert(ctx: Ctx, limes: App, alert: AlertId) -> Response:
-    return alert_response(limes.alerts.get(ctx, alert))
+    view = limes.alerts.get(ctx, alert)
+    limes.usage.observe(ctx, [alert])
+    return alert_response(view)
 
 
 @router.put(
     "/{alert_id}",
     summary="Replace an alert's content (its category cannot change)",
-    openapi_extra=schemas.body(AlertContent),
+    openapi_extra=needs(Permission.ALERT_UPDATE, schemas.body(AlertContent)),
     responses={200: schemas.answer(schemas.WrittenAlertOut, "The alert as updated")},
 )
 def update_alert(ctx: Ctx, limes: App, alert: AlertId, version: Version, body: Body) -> Response:
@@ -123,6 +137,7 @@ def update_alert(ctx: Ctx, limes: App, alert: AlertId, version: Version, body: B
     "/{alert_id}",
     status_code=204,
     summary="Delete an alert: its data is erased, a tombstone remains",
+    openapi_extra=needs(Permission.ALERT_DELETE),
     response_class=Response,
 )
 def delete_alert(ctx: Ctx, limes: App, alert: AlertId, version: Version) -> Response:
@@ -133,7 +148,7 @@ def delete_alert(ctx: Ctx, limes: App, alert: AlertId, version: Version) -> Resp
 @router.post(
     "/{alert_id}/extension",
     summary="Keep an alert for another review period",
-    openapi_extra=schemas.body(schemas.ExtensionRequest),
+    openapi_extra=needs(Permission.ALERT_EXTEND, schemas.body(schemas.ExtensionRequest)),
     responses=_ALERT,
 )
 def extend_alert(ctx: Ctx, limes: App, alert: AlertId, version: Version, body: Body) -> Response:
@@ -148,7 +163,7 @@ def extend_alert(ctx: Ctx, limes: App, alert: AlertId, version: Version, body: B
 @router.put(
     "/{alert_id}/misused-identity",
     summary="Add or replace the data of a victim of identity misuse (with consent)",
-    openapi_extra=schemas.body(MisusedIdentity),
+    openapi_extra=needs(Permission.MISUSED_IDENTITY_WRITE, schemas.body(MisusedIdentity)),
     responses=_ALERT,
 )
 def put_misused_identity(
@@ -161,15 +176,19 @@ def put_misused_identity(
 @router.get(
     "/{alert_id}/misused-identity",
     summary="Read the data of a victim of identity misuse",
+    openapi_extra=needs(Permission.MISUSED_IDENTITY_READ),
     responses={200: schemas.answer(MisusedIdentity, "The misused identity")},
 )
 def get_misused_identity(ctx: Ctx, limes: App, alert: AlertId) -> Response:
-    return schemas.json_response(limes.alerts.get_misused_identity(ctx, alert))
+    found = limes.alerts.get_misused_identity(ctx, alert)
+    limes.usage.observe(ctx, [alert])
+    return schemas.json_response(found)
 
 
 @router.delete(
     "/{alert_id}/misused-identity",
     summary="Remove the data of a victim of identity misuse",
+    openapi_extra=needs(Permission.MISUSED_IDENTITY_WRITE),
     responses=_ALERT,
 )
 def delete_misused_identity(ctx: Ctx, limes: App, alert: AlertId, version: Version) -> Response:
@@ -182,7 +201,7 @@ def delete_misused_identity(ctx: Ctx, limes: App, alert: AlertId, version: Versi
 @router.post(
     "/{alert_id}/flags",
     summary="Request a flag: the caller's state asks that the action not be taken there",
-    openapi_extra=schemas.body(schemas.FlagRequest),
+    openapi_extra=needs(Permission.FLAG_REQUEST, schemas.body(schemas.FlagRequest)),
     responses=_ALERT,
 )
 def request_flag(ctx: Ctx, limes: App, alert: AlertId, body: Body) -> Response:
@@ -193,7 +212,7 @@ def request_flag(ctx: Ctx, limes: App, alert: AlertId, body: Body) -> Response:
 @router.post(
     "/{alert_id}/flags/{state}/decision",
     summary="Grant or refuse a requested flag (the issuing state)",
-    openapi_extra=schemas.body(schemas.FlagDecision),
+    openapi_extra=needs(Permission.FLAG_DECIDE, schemas.body(schemas.FlagDecision)),
     responses=_ALERT,
 )
 def decide_flag(ctx: Ctx, limes: App, alert: AlertId, state: FlagState, body: Body) -> Response:
@@ -205,6 +224,7 @@ def decide_flag(ctx: Ctx, limes: App, alert: AlertId, state: FlagState, body: Bo
 @router.delete(
     "/{alert_id}/flags/{state}",
     summary="Withdraw a flag or flag request (the flagging state)",
+    openapi_extra=needs(Permission.FLAG_REQUEST),
     responses=_ALERT,
 )
 def withdraw_flag(ctx: Ctx, limes: App, alert: AlertId, state: FlagState) -> Response:
@@ -217,6 +237,7 @@ def withdraw_flag(ctx: Ctx, limes: App, alert: AlertId, state: FlagState) -> Res
 @router.put(
     "/{alert_id}/links/{other_id}",
     summary="Link two alerts of the caller's state",
+    openapi_extra=needs(Permission.ALERT_LINK),
     responses=_ALERT,
 )
 def link(ctx: Ctx, limes: App, alert: AlertId, other: OtherId) -> Response:
@@ -226,6 +247,7 @@ def link(ctx: Ctx, limes: App, alert: AlertId, other: OtherId) -> Response:
 @router.delete(
     "/{alert_id}/links/{other_id}",
     summary="Remove the link between two alerts",
+    openapi_extra=needs(Permission.ALERT_LINK),
     responses=_ALERT,
 )
 def unlink(ctx: Ctx, limes: App, alert: AlertId, other: OtherId) -> Response:

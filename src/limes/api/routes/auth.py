@@ -1,0 +1,138 @@
+"""``/v1/auth``: log in, refresh and log out (users of ``LIMES_AUTH=tokens``).
+
+* ``POST /v1/auth/login`` takes ``{username, password, totp}`` and answers a token
+  (at most 15 minutes) for a new session. Every refusal reads the same; five
+  failures within 15 minutes lock the account (``service/accounts.py``).
+* ``POST /v1/auth/refresh`` answers a new token for the caller's live session.
+* ``POST /v1/auth/logout`` ends the caller's session: every token naming it is
+  refused from then on, including those not yet expired.
+
+System clients have no session: they get tokens from ``limes token issue`` (or
+their provider) and are revoked by disabling the account. Under any other
+``LIMES_AUTH`` these routes refuse with 401. None of them needs a purpose: they
+read no alert.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Annotated, Any, Literal
+
+from annotated_types import MaxLen, MinLen
+from fastapi import APIRouter, Request
+from pydantic import TypeAdapter
+from pydantic.json_schema import JsonSchemaMode
+from starlette.responses import Response
+
+from limes import codec
+from limes.api import schemas
+from limes.api.auth import TokenAuthenticator
+from limes.api.deps import Body, Who
+from limes.errors import FieldError, InvalidInput, Unauthenticated
+from limes.identity.tokens import IssuedToken
+from limes.policy.permissions import Principal
+
+router = APIRouter(prefix="/v1/auth", tags=["auth"])
+
+
+@dataclass(frozen=True, slots=True)
+class LoginRequest:
+    """A user's credentials: username, password and the current TOTP code."""
+
+    __pydantic_config__ = schemas.STRICT
+
+    username: Annotated[str, MinLen(1), MaxLen(64)]
+    password: Annotated[str, MinLen(1), MaxLen(1024)]
+    totp: Annotated[str, MinLen(6), MaxLen(6)]
+
+
+@dataclass(frozen=True, slots=True)
+class TokenOut:
+    """A bearer token for ``Authorization: Bearer …``, its expiry and its session."""
+
+    token: str
+    token_type: Literal["Bearer"]
+    expires_at: datetime
+    session_id: str
+
+
+REQUESTS: tuple[type, ...] = (LoginRequest,)
+ANSWERS: tuple[type, ...] = (TokenOut,)
+
+
+@cache
+def components() -> dict[str, Any]:
+    """The JSON schemas of this router's bodies, for the OpenAPI document."""
+    wanted: list[tuple[type, JsonSchemaMode, TypeAdapter[Any]]] = [
+        *((cls, "validation", codec.adapter(cls)) for cls in REQUESTS),
+        *((cls, "serialization", codec.adapter(cls)) for cls in ANSWERS),
+    ]
+    _, defs = TypeAdapter.json_schemas(wanted, ref_template=schemas.REF)
+    found: dict[str, Any] = defs.get("$defs", {})
+    return found
+
+
+def _tokens(request: Request) -> TokenAuthenticator:
+    authenticator = request.app.state.authenticator
+    if not isinstance(authenticator, TokenAuthenticator):
+        raise Unauthenticated("this server does not issue tokens (LIMES_AUTH is not tokens)")
+    return authenticator
+
+
+def _token_response(issued: IssuedToken, session_id: str) -> Response:
+    return schemas.json_response(TokenOut(issued.token, "Bearer", issued.expires_at, session_id))
+
+
+def _session_of(who: Principal) -> str:
+    if who.session_id is None:
+        raise InvalidInput(
+            "only a user's session is refreshed or ended; a system client has none "
+            "(it gets a new token from 'limes token issue', and is revoked by disabling it)",
+            [FieldError("/header/Authorization", "is not a user's session token")],
+        )
+    return who.session_id
+
+
+_TOKEN: dict[int | str, dict[str, Any]] = {200: schemas.answer(TokenOut, "A token")}
+
+
+@router.post(
+    "/login",
+    summary="Log in with password and TOTP code; answers a token for a new session",
+    openapi_extra={**schemas.body(LoginRequest), "security": []},
+    responses=_TOKEN,
+)
+def login(request: Request, raw: Body) -> Response:
+    tokens = _tokens(request)
+    form = codec.parse(LoginRequest, raw)
+    done = tokens.accounts.login(form.username, form.password, form.totp)
+    issued = tokens.issuer.issue(
+        done.account.id, tokens.accounts.clock(), session_id=done.session.id
+    )
+    return _token_response(issued, done.session.id)
+
+
+@router.post(
+    "/refresh",
+    summary="A new token for the caller's live session",
+    responses=_TOKEN,
+)
+def refresh(request: Request, who: Who) -> Response:
+    tokens = _tokens(request)
+    session = tokens.accounts.live_session(_session_of(who))
+    issued = tokens.issuer.issue(session.account_id, tokens.accounts.clock(), session_id=session.id)
+    return _token_response(issued, session.id)
+
+
+@router.post(
+    "/logout",
+    status_code=204,
+    summary="End the caller's session; its tokens are refused from now on",
+    responses={204: {"description": "The session has ended"}},
+)
+def logout(request: Request, who: Who) -> Response:
+    tokens = _tokens(request)
+    tokens.accounts.logout(_session_of(who))
+    return Response(status_code=204)

@@ -1,0 +1,176 @@
+"""Break-glass requests and decisions, and the security events the DPO reads.
+
+``POST /v1/breakglass`` asks for time-boxed access to one alert; a second person of
+the same member state decides with ``POST /v1/breakglass/{grant_id}/decision``.
+``GET /v1/security-events`` lists what the data protection officer must review.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+from pydantic import TypeAdapter
+from pydantic.json_schema import JsonSchemaMode
+
+from limes import codec
+from limes.api import schemas
+from limes.api.deps import App, Body, Ctx
+from limes.api.routes import needs
+from limes.domain.alerts import STRICT
+from limes.policy.permissions import Permission
+from limes.store.security import GrantRow, SecurityEvent
+
+router = APIRouter(prefix="/v1", tags=["break-glass"])
+
+
+@dataclass(frozen=True, slots=True)
+class BreakGlassRequest:
+    __pydantic_config__ = STRICT
+
+    alert_id: str
+    permissions: tuple[str, ...]
+    minutes: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class BreakGlassDecision:
+    __pydantic_config__ = STRICT
+
+    approve: bool
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class GrantOut:
+    id: str
+    requester: str
+    member_state: str
+    alert_id: str
+    permissions: tuple[str, ...]
+    reason: str
+    minutes: int
+    status: str
+    requested_at: datetime
+    approver: str | None
+    decided_at: datetime | None
+    valid_until: datetime | None
+    decision_reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class GrantsOut:
+    items: tuple[GrantOut, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityEventOut:
+    seq: int
+    at: datetime
+    kind: str
+    member_state: str
+    principal: str
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class SecurityEventsOut:
+    items: tuple[SecurityEventOut, ...]
+    next_after: int
+
+
+REQUESTS: tuple[type, ...] = (BreakGlassRequest, BreakGlassDecision)
+ANSWERS: tuple[type, ...] = (GrantOut, GrantsOut, SecurityEventsOut)
+
+
+@cache
+def components() -> dict[str, Any]:
+    """The JSON schemas of this router's bodies, for the OpenAPI document."""
+    wanted: list[tuple[type, JsonSchemaMode, TypeAdapter[Any]]] = [
+        *((cls, "validation", codec.adapter(cls)) for cls in REQUESTS),
+        *((cls, "serialization", codec.adapter(cls)) for cls in ANSWERS),
+    ]
+    _, defs = TypeAdapter.json_schemas(wanted, ref_template=schemas.REF)
+    found: dict[str, Any] = defs.get("$defs", {})
+    return found
+
+
+def _out(g: GrantRow) -> GrantOut:
+    return GrantOut(
+        g.id,
+        g.requester,
+        g.member_state,
+        g.alert_id,
+        tuple(sorted(g.permissions)),
+        g.reason,
+        g.minutes,
+        g.status,
+        g.requested_at,
+        g.approver,
+        g.decided_at,
+        g.valid_until,
+        g.decision_reason,
+    )
+
+
+def _event_out(e: SecurityEvent) -> SecurityEventOut:
+    return SecurityEventOut(e.seq, e.at, e.kind, e.member_state, e.principal, e.detail)
+
+
+@router.post(
+    "/breakglass",
+    status_code=201,
+    summary="Ask for time-boxed access to one alert (needs a second person's approval)",
+    openapi_extra=needs(Permission.BREAKGLASS_REQUEST, schemas.body(BreakGlassRequest)),
+    responses={201: schemas.answer(GrantOut, "The request, not yet in force")},
+)
+def request_breakglass(ctx: Ctx, limes: App, raw: Body) -> Response:
+    form = codec.parse(BreakGlassRequest, raw)
+    grant = limes.breakglass.request(
+        ctx, form.alert_id, frozenset(form.permissions), form.minutes, form.reason
+    )
+    return schemas.json_response(_out(grant), 201)
+
+
+@router.post(
+    "/breakglass/{grant_id}/decision",
+    summary="Approve or refuse a break-glass request (never one's own)",
+    openapi_extra=needs(Permission.BREAKGLASS_APPROVE, schemas.body(BreakGlassDecision)),
+    responses={200: schemas.answer(GrantOut, "The decided request")},
+)
+def decide_breakglass(ctx: Ctx, limes: App, grant_id: str, raw: Body) -> Response:
+    form = codec.parse(BreakGlassDecision, raw)
+    return schemas.json_response(
+        _out(limes.breakglass.decide(ctx, grant_id, form.approve, form.reason))
+    )
+
+
+@router.get(
+    "/breakglass",
+    summary="Break-glass requests and grants of the caller's member state",
+    openapi_extra=needs(Permission.BREAKGLASS_LIST),
+    responses={200: schemas.answer(GrantsOut, "Requests and grants, oldest first")},
+)
+def list_breakglass(ctx: Ctx, limes: App) -> Response:
+    return schemas.json_response(GrantsOut(tuple(_out(g) for g in limes.breakglass.grants(ctx))))
+
+
+@router.get(
+    "/security-events",
+    summary="Security events of the caller's member state, for its data protection officer",
+    openapi_extra=needs(Permission.SECURITY_EVENTS_READ),
+    responses={200: schemas.answer(SecurityEventsOut, "Events after the given sequence number")},
+)
+def security_events(
+    ctx: Ctx,
+    limes: App,
+    after: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> Response:
+    found = limes.breakglass.security_events(ctx, after, limit)
+    last = found[-1].seq if found else after
+    return schemas.json_response(SecurityEventsOut(tuple(_event_out(e) for e in found), last))

@@ -1,0 +1,641 @@
+"""Account use cases: administration, login and logout, and the principal behind a credential.
+
+**Administration** (add, roles, clearance, release, enable, disable, links, report)
+takes a ``Context`` and asks, in this order: does the policy let this principal
+``account:manage`` for this purpose (``Permission.ACCOUNT_MANAGE``; the table gives
+it to system operators acting for ``operations``)? is the account of the
+principal's own member state? Only then is anything read or written.
+
+**Authentication** builds a fresh ``Principal`` from the stored account on every
+request (roles, purposes, clearance as they are now), so a change takes effect on
+the next request. It refuses, with the reason:
+
+* a user token without a live session: logged out, or idle for 15 minutes (the
+  session is then ended), or of another account;
+* a locked or disabled account, and an account unused for 90 days (disabled on
+  the spot, as ``sweep`` would have done);
+* a provider's subject that no account is linked to, or linked to an account of
+  another member state; a certificate no client holds.
+
+**Login** (users): password (Argon2id) and TOTP code, both required. Every failure
+answers alike, whatever failed (the ``cause`` is kept for logs and tests). Five
+failures within 15 minutes lock the account until an operator of its member state
+releases it. A code's step is stored when accepted and never accepted again. The
+slow password check runs outside the store's write lock; the write that follows
+re-checks the state and the step, so two racing logins cannot both use one code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from limes.domain.ids import new_id
+from limes.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, Unauthenticated
+from limes.identity import clearances as register
+from limes.identity import totp
+from limes.identity.accounts import (
+    IDLE_TIMEOUT,
+    LOCKOUT_FAILURES,
+    LOCKOUT_WINDOW,
+    TOUCH_INTERVAL,
+    UNUSED_LIMIT,
+    Account,
+    AccountKind,
+    AccountState,
+    Session,
+    check_clearance,
+    check_identity,
+    check_roles,
+    check_username,
+    require,
+)
+from limes.identity.certificates import normalise_fingerprint
+from limes.identity.oidc import OidcIdentity
+from limes.identity.passwords import Passwords, check_password
+from limes.identity.tokens import TokenRefused
+from limes.policy.permissions import Clearance, Context, Permission, Principal, Purpose, Role
+from limes.policy.policy import Policy
+from limes.store.accounts import AccountStore, AccountTransaction
+from limes.store.port import Store
+
+if TYPE_CHECKING:
+    from limes.bootstrap import Limes
+
+Clock = Callable[[], datetime]
+REPORT_HORIZON = timedelta(days=30)
+LOGIN_REFUSED = (
+    "the username, password or code is not accepted, or the account is locked or "
+    "disabled; after five failures in 15 minutes an operator of your member state "
+    "must release the account"
+)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class LoginRefused(Unauthenticated):
+    """A refused login. ``detail`` is the same whatever failed; ``cause`` says what did."""
+
+    def __init__(self, cause: str) -> None:
+        super().__init__(LOGIN_REFUSED)
+        self.cause = cause
+
+
+@dataclass(frozen=True, slots=True)
+class NewAccount:
+    username: str
+    kind: AccountKind
+    member_state: str
+    authority: str
+    roles: frozenset[Role]
+    purposes: frozenset[Purpose]
+    clearance: Clearance | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolment:
+    """A new account, and for a user the TOTP provisioning URI, shown this once."""
+
+    account: Account
+    totp_uri: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Login:
+    account: Account
+    session: Session
+
+
+@dataclass(frozen=True, slots=True)
+class SweepReport:
+    disabled: tuple[str, ...]
+    sessions_ended: int
+    failures_pruned: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReportEntry:
+    username: str
+    kind: AccountKind
+    authority: str
+    roles: tuple[Role, ...]
+    state: AccountState
+    clearance_level: str | None
+    clearance_last_day: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AccountReport:
+    """What ``limes users report`` lists for one member state."""
+
+    member_state: str
+    as_of: datetime
+    expiring: tuple[ReportEntry, ...]
+    expired: tuple[ReportEntry, ...]
+    without_clearance: tuple[ReportEntry, ...]
+    administrators: tuple[ReportEntry, ...]
+
+
+def _entry(a: Account) -> ReportEntry:
+    c = a.clearance
+    return ReportEntry(
+        a.username,
+        a.kind,
+        a.authority,
+        tuple(sorted(a.roles)),
+        a.state,
+        c.level if c else None,
+        register.last_day(c).isoformat() if c else None,
+    )
+
+
+def _with_state(a: Account, state: AccountState, now: datetime, reason: str | None) -> Account:
+    return replace(a, state=state, state_changed_at=now, state_reason=reason)
+
+
+class AccountService:
+    def __init__(
+        self,
+        store: Store,
+        policy: Policy,
+        passwords: Passwords,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.accounts = AccountStore(store)
+        self.policy = policy
+        self.passwords = passwords
+        self.clock = clock
+
+    # -- administration ----------------------------------------------------------------
+
+    def _require_admin(self, ctx: Context, state: str) -> None:
+        self.policy.require(ctx, Permission.ACCOUNT_MANAGE)
+        if ctx.principal.member_state != state:
+            raise Forbidden(
+                f"accounts of {state} are run by the operators of {state}; "
+                f"{ctx.principal} acts for {ctx.principal.member_state}"
+            )
+
+    def _check_new(self, new: NewAccount) -> None:
+        errors = check_username(new.username)
+        errors += check_identity(new.member_state, new.authority)
+        errors += check_roles(new.kind, new.roles, new.purposes)
+        if new.clearance is not None:
+            errors += check_clearance(new.clearance)
+        require(errors, "the account")
+
+    def _new(self, new: NewAccount, password: str | None) -> Enrolment:
+        """Build (not store) the account; hash the password and make the TOTP secret."""
+        self._check_new(new)
+        now = self.clock()
+        secret = uri = password_hash = None
+        if new.kind is AccountKind.USER:
+            if password is None:
+                raise InvalidInput(
+                    "a user needs a password", [FieldError("/password", "is required")]
+                )
+            check_password(password)
+            password_hash = self.passwords.hash(password)
+            secret = totp.new_secret()
+            uri = totp.provisioning_uri(secret, new.username)
+        elif password is not None:
+            raise InvalidInput(
+                "a system client has no password",
+                [FieldError("/password", "is not accepted for a system client")],
+            )
+        account = Account(
+            id=new_id(int(now.timestamp() * 1000)),
+            username=new.username,
+            kind=new.kind,
+            member_state=new.member_state,
+            authority=new.authority,
+            roles=new.roles,
+            purposes=new.purposes,
+            state=AccountState.ACTIVE,
+            state_changed_at=now,
+            created_at=now,
+            last_used_at=now,
+            clearance=new.clearance,
+            password_hash=password_hash,
+            totp_secret=secret,
+        )
+        return Enrolment(account, uri)
+
+    def add(self, ctx: Context, new: NewAccount, password: str | None = None) -> Enrolment:
+        """Create a user (with ``password``; a TOTP secret is made) or a system client."""
+        self._check_new(new)
+        self._require_admin(ctx, new.member_state)
+        enrolment = self._new(new, password)
+        with self.accounts.write() as tx:
+            tx.insert(enrolment.account)
+        return enrolment
+
+    def bootstrap_operator(self, new: NewAccount, password: str) -> Enrolment:
+        """The first system operator of a member state, created without an acting operator.
+
+        Allowed only while that state has no active system operator: after that, every
+        account is created by one of them. (Whoever runs this holds the store already.)
+        """
+        if new.roles != {Role.SYSTEM_OPERATOR} or new.kind is not AccountKind.USER:
+            raise InvalidInput(
+                "only a system operator (a user holding that role alone) can be bootstrapped",
+                [FieldError("/roles", "must be exactly system_operator")],
+            )
+        enrolment = self._new(new, password)
+        with self.accounts.write() as tx:
+            for other in tx.list(new.member_state):
+                if other.state is AccountState.ACTIVE and Role.SYSTEM_OPERATOR in other.roles:
+                    raise Forbidden(
+                        f"{new.member_state} has an active system operator ({other.username}); "
+                        "accounts are now added by an operator (--as)"
+                    )
+            tx.insert(enrolment.account)
+        return enrolment
+
+    def _change(
+        self, ctx: Context, username: str, change: Callable[[Account, datetime], Account]
+    ) -> Account:
+        """Apply ``change`` to one account in one transaction, if ``ctx`` may manage it.
+
+        Leaving the active state ends the account's sessions; entering it forgets the
+        failed logins that may have locked it.
+        """
+        self.policy.require(ctx, Permission.ACCOUNT_MANAGE)
+        now = self.clock()
+        with self.accounts.write() as tx:
+            account = tx.by_username(username, for_update=True)
+            if account is None:
+                raise NotFound(f"there is no account {username}")
+            self._require_admin(ctx, account.member_state)
+            changed = change(account, now)
+            tx.replace(changed)
+            if changed.state is not AccountState.ACTIVE:
+                tx.end_sessions(changed.id, now, changed.state.value)
+            elif account.state is not AccountState.ACTIVE:
+                tx.clear_failures(changed.id)
+        return changed
+
+    def set_roles(
+        self,
+        ctx: Context,
+        username: str,
+        roles: frozenset[Role],
+        purposes: frozenset[Purpose] | None = None,
+    ) -> Account:
+        """Replace an account's roles (and purposes, if given); effective on its next request."""
+
+        def change(a: Account, now: datetime) -> Account:
+            if a.username == ctx.principal.user_id:
+                raise Forbidden("an operator does not change their own roles")
+            wanted = a.purposes if purposes is None else purposes
+            require(check_roles(a.kind, roles, wanted), "the roles")
+            return replace(a, roles=roles, purposes=wanted)
+
+        return self._change(ctx, username, change)
+
+    def set_clearance(self, ctx: Context, username: str, clearance: Clearance | None) -> Account:
+        if clearance is not None:
+            require(check_clearance(clearance), "the clearance")
+        return self._change(ctx, username, lambda a, now: replace(a, clearance=clearance))
+
+    def release(self, ctx: Context, username: str) -> Account:
+        """Unlock an account locked by failed logins (an operator of its state only)."""
+
+        def change(a: Account, now: datetime) -> Account:
+            if a.state is not AccountState.LOCKED:
+                raise Conflict(f"{a.username} is {a.state}, not locked")
+            return _with_state(a, AccountState.ACTIVE, now, f"released by {ctx.principal}")
+
+        return self._change(ctx, username, change)
+
+    def enable(self, ctx: Context, username: str) -> Account:
+        """Re-enable a disabled account; its 90 days of allowed disuse start again."""
+
+        def change(a: Account, now: datetime) -> Account:
+            if a.state is not AccountState.DISABLED:
+                raise Conflict(f"{a.username} is {a.state}, not disabled")
+            enabled = _with_state(a, AccountState.ACTIVE, now, f"enabled by {ctx.principal}")
+            return replace(enabled, last_used_at=now)
+
+        return self._change(ctx, username, change)
+
+    def disable(self, ctx: Context, username: str, reason: str) -> Account:
+        """Disable an account (a system client's tokens die with it); its sessions end."""
+        if not reason.strip() or len(reason) > 500:
+            raise InvalidInput("a reason is required", [FieldError("/reason", "1-500 characters")])
+        return self._change(
+            ctx,
+            username,
+            lambda a, now: _with_state(
+                a, AccountState.DISABLED, now, f"{reason} ({ctx.principal})"
+            ),
+        )
+
+    def link_oidc(self, ctx: Context, username: str, issuer: str, subject: str | None) -> Account:
+        """Link an account to a provider's (issuer, subject), or unlink it (``subject`` None)."""
+        if subject is not None and not (0 < len(subject) <= 255 and 0 < len(issuer) <= 500):
+            raise InvalidInput("bad link", [FieldError("/subject", "1-255 characters")])
+        return self._change(
+            ctx,
+            username,
+            lambda a, now: replace(
+                a,
+                oidc_issuer=issuer if subject is not None else None,
+                oidc_subject=subject,
+            ),
+        )
+
+    def set_certificate(self, ctx: Context, username: str, fingerprint: str | None) -> Account:
+        """Pin a system client's certificate by SHA-256 fingerprint (None: remove it)."""
+        value = None if fingerprint is None else normalise_fingerprint(fingerprint)
+
+        def change(a: Account, now: datetime) -> Account:
+            if a.kind is not AccountKind.CLIENT:
+                raise InvalidInput(
+                    "only system clients authenticate with certificates",
+                    [FieldError("/username", "is not a system client")],
+                )
+            return replace(a, certificate_sha256=value)
+
+        return self._change(ctx, username, change)
+
+    def import_clearances(self, ctx: Context, text: str) -> int:
+        """Apply a clearance register (``identity.clearances``): every row, or none.
+
+        Each row's account must exist and belong to the acting operator's member
+        state. Every problem is reported with its line; nothing is written unless
+        there is none. Returns the number of accounts updated.
+        """
+        self.policy.require(ctx, Permission.ACCOUNT_MANAGE)
+        rows, errors = register.parse(text)
+        if not rows and not errors:
+            errors = [FieldError("/line/2", "the register lists no account")]
+        state = ctx.principal.member_state
+        with self.accounts.write() as tx:
+            found: list[tuple[Account, Clearance]] = []
+            for row in rows:
+                account = tx.by_username(row.username, for_update=True)
+                pointer = f"/line/{row.line}/username"
+                if account is None:
+                    errors.append(FieldError(pointer, f"there is no account {row.username}"))
+                elif account.member_state != state:
+                    errors.append(
+                        FieldError(pointer, f"belongs to {account.member_state}, not {state}")
+                    )
+                else:
+                    found.append((account, row.clearance))
+            if errors:
+                errors.sort(key=lambda e: int(e.pointer.split("/")[2]))
+                raise InvalidInput(
+                    f"{len(errors)} problem(s) in the clearance register; nothing was imported",
+                    errors,
+                )
+            for account, clearance in found:
+                tx.replace(replace(account, clearance=clearance))
+        return len(found)
+
+    def report(self, ctx: Context) -> AccountReport:
+        """Clearances expiring within 30 days or expired, accounts without one, administrators."""
+        state = ctx.principal.member_state
+        self._require_admin(ctx, state)
+        now = self.clock()
+        with self.accounts.read() as tx:
+            accounts = tx.list(state)
+        expiring, expired, without, admins = [], [], [], []
+        for a in accounts:
+            c = a.clearance
+            if c is None:
+                without.append(_entry(a))
+            elif not c.valid_at(now):
+                expired.append(_entry(a))
+            elif c.valid_until - now <= REPORT_HORIZON:
+                expiring.append(_entry(a))
+            if a.administrative:
+                admins.append(_entry(a))
+        return AccountReport(
+            state, now, tuple(expiring), tuple(expired), tuple(without), tuple(admins)
+        )
+
+    def get(self, ctx: Context, username: str) -> Account:
+        self.policy.require(ctx, Permission.ACCOUNT_MANAGE)
+        with self.accounts.read() as tx:
+            account = tx.by_username(username)
+        if account is None:
+            raise NotFound(f"there is no account {username}")
+        self._require_admin(ctx, account.member_state)
+        return account
+
+    def acting(self, username: str) -> Context:
+        """The context of an operator named on the command line: the stored account, now.
+
+        The CLI trusts whoever holds the store (see ``cli/common.py``); naming a real,
+        active account makes its roles and member state, not typed ones, apply.
+        """
+        account = self._usable(lambda tx: tx.by_username(username), f"account {username}")
+        return Context(account.principal(), Purpose.OPERATIONS)
+
+    # -- authentication ----------------------------------------------------------------
+
+    def login(self, username: str, password: str, code: str) -> Login:
+        """A new session for a user who gives the right password and a fresh TOTP code."""
+        now = self.clock()
+        with self.accounts.read() as tx:
+            account = tx.by_username(username)
+        if account is None or account.kind is not AccountKind.USER:
+            self.passwords.verify(None, password)  # the same cost as for a real user
+            raise LoginRefused("no such user")
+        if account.state is not AccountState.ACTIVE:
+            self.passwords.verify(None, password)
+            raise LoginRefused(f"the account is {account.state}")
+        if account.unused_at(now):
+            self._disable_unused(account.id, now)
+            raise LoginRefused("the account was unused for 90 days and is now disabled")
+        good = self.passwords.verify(account.password_hash, password)
+        step = None
+        if good and account.totp_secret is not None:
+            step = totp.accepted_step(account.totp_secret, code, now, account.totp_last_step)
+        rehashed = None
+        if good and step is not None and account.password_hash is not None:
+            if self.passwords.needs_rehash(account.password_hash):
+                rehashed = self.passwords.hash(password)
+        cause = "wrong password" if not good else "wrong, old or reused TOTP code"
+        with self.accounts.write() as tx:
+            current = tx.get(account.id, for_update=True)
+            if current is None or current.state is not AccountState.ACTIVE:
+                raise LoginRefused("the account changed state during the login")
+            if step is not None and current.totp_last_step is not None:
+                if step <= current.totp_last_step:
+                    step = None  # another login used this code meanwhile
+            if step is None:
+                self._fail(tx, current, now)
+            else:
+                tx.replace(
+                    replace(
+                        current,
+                        totp_last_step=step,
+                        last_used_at=now,
+                        password_hash=rehashed or current.password_hash,
+                    )
+                )
+                tx.clear_failures(current.id)
+                session = Session(new_id(int(now.timestamp() * 1000)), current.id, now, now)
+                tx.insert_session(session)
+                return Login(current, session)
+        raise LoginRefused(cause)  # after the commit: the failure is recorded
+
+    def _fail(self, tx: AccountTransaction, account: Account, now: datetime) -> None:
+        tx.add_failure(account.id, now)
+        if tx.failures_after(account.id, now - LOCKOUT_WINDOW) >= LOCKOUT_FAILURES:
+            reason = f"{LOCKOUT_FAILURES} failed logins within 15 minutes"
+            tx.replace(_with_state(account, AccountState.LOCKED, now, reason))
+            tx.end_sessions(account.id, now, "locked")
+
+    def _disable_unused(self, account_id: str, now: datetime) -> None:
+        with self.accounts.write() as tx:
+            account = tx.get(account_id, for_update=True)
+            if account is not None and account.state is not AccountState.DISABLED:
+                if account.unused_at(now):
+                    reason = "unused for 90 days"
+                    tx.replace(_with_state(account, AccountState.DISABLED, now, reason))
+                    tx.end_sessions(account.id, now, "disabled")
+
+    def _usable(self, find: Callable[[AccountTransaction], Account | None], what: str) -> Account:
+        """The account ``find`` returns, if it may act now; its use is recorded."""
+        now = self.clock()
+        with self.accounts.read() as tx:
+            account = find(tx)
+        if account is None:
+            raise TokenRefused(f"{what} is not known here")
+        self._check_usable(account, now)
+        self._touch(account, None, now)
+        return account
+
+    def _check_usable(self, account: Account, now: datetime) -> None:
+        if account.state is not AccountState.ACTIVE:
+            raise TokenRefused(f"the account {account.username} is {account.state}")
+        if account.unused_at(now):
+            self._disable_unused(account.id, now)
+            raise TokenRefused(f"the account {account.username} was unused for 90 days")
+
+    def _touch(self, account: Account, session: Session | None, now: datetime) -> None:
+        """Record use, at most once per 30 s (see ``TOUCH_INTERVAL``)."""
+        session_due = session is not None and now - session.last_seen_at >= TOUCH_INTERVAL
+        if not session_due and now - account.last_used_at < TOUCH_INTERVAL:
+            return
+        with self.accounts.write() as tx:
+            tx.touch(account.id, now)
+            if session is not None:
+                tx.touch_session(session.id, now)
+
+    def _live_session(self, account: Account, session: Session | None, now: datetime) -> Session:
+        if session is None or session.account_id != account.id:
+            raise TokenRefused("the token's session is not known here")
+        if session.ended_at is not None:
+            raise TokenRefused(f"the session has ended ({session.end_reason}); log in again")
+        if session.idle_at(now):
+            with self.accounts.write() as tx:
+                tx.end_session(session.id, now, "idle")
+            minutes = int(IDLE_TIMEOUT.total_seconds() // 60)
+            raise TokenRefused(f"the session ended after {minutes} minutes without a request")
+        return session
+
+    def principal_for_token(self, account_id: str, session_id: str | None) -> Principal:
+        """The principal a verified Limes token stands for, as the account is now."""
+        now = self.clock()
+        with self.accounts.read() as tx:
+            account = tx.get(account_id)
+            session = tx.session(session_id) if session_id is not None else None
+        if account is None:
+            raise TokenRefused("the token names no account known here")
+        if account.kind is AccountKind.USER:
+            if session_id is None:
+                raise TokenRefused("a user's token must name its session")
+            session = self._live_session(account, session, now)
+        elif session_id is not None:
+            raise TokenRefused("a system client's token names no session")
+        self._check_usable(account, now)
+        self._touch(account, session, now)
+        return account.principal(session_id)
+
+    def principal_for_oidc(self, identity: OidcIdentity) -> Principal:
+        """The account linked to a provider's subject; it must be of the provider's state."""
+        account = self._usable(
+            lambda tx: tx.by_oidc(identity.issuer, identity.subject),
+            f"the subject {identity.subject!r} of {identity.issuer} (no account is linked)",
+        )
+        if account.member_state != identity.member_state:
+            raise TokenRefused(
+                f"the account linked to that subject belongs to {account.member_state}, "
+                f"not to the provider's {identity.member_state}"
+            )
+        return account.principal()
+
+    def client_for_certificate(self, fingerprint: str) -> Principal:
+        """The system client holding the certificate with this SHA-256 fingerprint."""
+        value = normalise_fingerprint(fingerprint)
+        account = self._usable(lambda tx: tx.by_certificate(value), "the client certificate")
+        if account.kind is not AccountKind.CLIENT:  # the schema already forbids this
+            raise TokenRefused("certificates identify system clients only")
+        return account.principal()
+
+    def client_for_token(self, username: str) -> Account:
+        """The active system client a token is about to be issued for (``limes token``)."""
+        account = self._usable(lambda tx: tx.by_username(username), f"account {username}")
+        if account.kind is not AccountKind.CLIENT:
+            raise InvalidInput(
+                f"{username} is a user; users log in (POST /v1/auth/login)",
+                [FieldError("/client", "is not a system client")],
+            )
+        return account
+
+    def live_session(self, session_id: str) -> Session:
+        """A session that is live now (for refresh): not ended, not idle."""
+        now = self.clock()
+        with self.accounts.read() as tx:
+            session = tx.session(session_id)
+            account = tx.get(session.account_id) if session is not None else None
+        if account is None:
+            raise TokenRefused("the token's session is not known here")
+        return self._live_session(account, session, now)
+
+    def logout(self, session_id: str) -> None:
+        """End the session; tokens naming it are refused from now on."""
+        with self.accounts.write() as tx:
+            tx.end_session(session_id, self.clock(), "logout")
+
+    def sweep(self, now: datetime | None = None) -> SweepReport:
+        """Disable accounts unused for 90 days, end idle sessions, forget old failures.
+
+        Run by the server's periodic job and ``limes users sweep``; the same rules are
+        also checked at each login and request, so the sweep only tidies the store.
+        """
+        at = now or self.clock()
+        with self.accounts.write() as tx:
+            disabled = []
+            for account in tx.unused_since(at - UNUSED_LIMIT):
+                reason = "unused for 90 days"
+                tx.replace(_with_state(account, AccountState.DISABLED, at, reason))
+                tx.end_sessions(account.id, at, "disabled")
+                disabled.append(account.username)
+            ended = tx.end_idle_sessions(at - IDLE_TIMEOUT, at)
+            pruned = tx.prune_failures(at - LOCKOUT_WINDOW)
+        return SweepReport(tuple(disabled), ended, pruned)
+
+
+def accounts_for(limes: Limes, *, clock: Clock | None = None) -> AccountService:
+    """The account service over a wired ``Limes``: its store, its policy table, its clock.
+
+    (Once ``bootstrap.build`` wires an ``AccountService`` itself, this goes.)
+    """
+    from limes.identity.passwords import for_settings
+
+    return AccountService(
+        limes.store,
+        limes.alerts.policy,
+        for_settings(limes.settings),
+        clock or limes.alerts.clock,
+    )

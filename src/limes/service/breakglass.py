@@ -1,0 +1,169 @@
+"""Break-glass: time-boxed elevated access under four eyes, reported to the DPO.
+
+An operator who must, say, inspect one corrupted record asks for a grant: which
+alert, which permissions (only those in ``ELEVATABLE``), for how long (at most four
+hours) and why. A second, different person of the same member state who may approve
+grants approves or refuses it; a self-approval is refused. An approved grant lets
+the requester do exactly that on exactly that alert until it ends by itself. Every
+step is written as a security event for the data protection officer, in the same
+transaction as the step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from limes.domain.ids import is_id, new_id
+from limes.domain.validation import reason_text
+from limes.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from limes.policy.permissions import Context, Permission, Principal
+from limes.store import security
+from limes.store.port import Store
+from limes.store.security import GrantRow, SecurityEvent
+
+MAX_MINUTES = 240
+ELEVATABLE = frozenset({Permission.ALERT_READ, Permission.MISUSED_IDENTITY_READ})
+
+
+class Status:
+    REQUESTED = "requested"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """An active grant as the policy sees it."""
+
+    id: str
+    permissions: frozenset[str]
+    alert_id: str
+    until: datetime
+
+
+class BreakGlassService:
+    def __init__(
+        self,
+        store: Store,
+        require: Callable[[Context, Permission], object],
+        clock: Callable[[], datetime],
+    ) -> None:
+        """``require`` is the policy's check (raises ``Forbidden``); the policy in turn
+        asks ``active_grants`` of this service, so neither is built before the other."""
+        self.store = store
+        self.require = require
+        self.clock = clock
+
+    def _event(self, kind: str, ctx: Context, grant: GrantRow, now: datetime) -> SecurityEvent:
+        return SecurityEvent(
+            kind=kind,
+            member_state=grant.member_state,
+            principal=str(ctx.principal),
+            at=now,
+            detail={
+                "grant": grant.id,
+                "alert_id": grant.alert_id,
+                "requester": grant.requester,
+                "permissions": ",".join(sorted(grant.permissions)),
+                "minutes": str(grant.minutes),
+            },
+        )
+
+    def request(
+        self,
+        ctx: Context,
+        alert_id: str,
+        permissions: frozenset[str],
+        minutes: int,
+        reason: str,
+    ) -> GrantRow:
+        """Ask for elevated access to one alert; nothing is allowed until approved."""
+        self.require(ctx, Permission.BREAKGLASS_REQUEST)
+        problems = []
+        if not is_id(alert_id):
+            problems.append(FieldError("/alert_id", "is not an alert id"))
+        unknown = set(permissions) - set(ELEVATABLE)
+        if not permissions or unknown:
+            allowed = ", ".join(sorted(ELEVATABLE))
+            problems.append(FieldError("/permissions", f"must be some of: {allowed}"))
+        if not 1 <= minutes <= MAX_MINUTES:
+            problems.append(FieldError("/minutes", f"must be 1 to {MAX_MINUTES}"))
+        if problems:
+            raise InvalidInput("the break-glass request is not valid", problems)
+        reason = reason_text(reason)
+        now = self.clock()
+        grant = GrantRow(
+            id=new_id(),
+            requester=str(ctx.principal),
+            member_state=ctx.principal.member_state,
+            alert_id=alert_id,
+            permissions=frozenset(permissions),
+            reason=reason,
+            minutes=minutes,
+            status=Status.REQUESTED,
+            requested_at=now,
+        )
+        with self.store.transaction() as tx:
+            security.put_grant(tx, grant)
+            security.record_event(tx, self._event("breakglass.requested", ctx, grant, now))
+        return grant
+
+    def decide(self, ctx: Context, grant_id: str, approve: bool, reason: str) -> GrantRow:
+        """A second, different person of the same state approves or refuses."""
+        self.require(ctx, Permission.BREAKGLASS_APPROVE)
+        reason = reason_text(reason)
+        now = self.clock()
+        with self.store.transaction() as tx:
+            grant = security.get_grant(tx, grant_id) if is_id(grant_id) else None
+            if grant is None:
+                raise NotFound(f"there is no break-glass request {grant_id}")
+            if grant.member_state != ctx.principal.member_state:
+                raise Forbidden(f"only {grant.member_state} decides its own break-glass requests")
+            if grant.requester == str(ctx.principal):
+                raise Forbidden(
+                    "a break-glass request needs a second person: self-approval is refused"
+                )
+            if grant.status != Status.REQUESTED:
+                raise Conflict(f"break-glass request {grant_id} is already {grant.status}")
+            decided = replace(
+                grant,
+                status=Status.APPROVED if approve else Status.REFUSED,
+                approver=str(ctx.principal),
+                decided_at=now,
+                valid_until=now + timedelta(minutes=grant.minutes) if approve else None,
+                decision_reason=reason,
+            )
+            security.put_grant(tx, decided)
+            kind = "breakglass.granted" if approve else "breakglass.refused"
+            security.record_event(tx, self._event(kind, ctx, decided, now))
+        return decided
+
+    def active_grants(self, principal: Principal, now: datetime) -> list[Grant]:
+        """Grants of this principal in force at ``now``; they end by themselves."""
+        with self.store.read() as tx:
+            rows = security.grants(tx, requester=str(principal), status=Status.APPROVED)
+        return [
+            Grant(r.id, r.permissions, r.alert_id, r.valid_until)
+            for r in rows
+            if r.valid_until is not None
+            and r.decided_at is not None
+            and r.decided_at <= now < r.valid_until
+        ]
+
+    def grants(self, ctx: Context, status: str | None = None) -> list[GrantRow]:
+        """The member state's requests and grants (approvers and the DPO)."""
+        self.require(ctx, Permission.BREAKGLASS_LIST)
+        with self.store.read() as tx:
+            return security.grants(tx, status=status, member_state=ctx.principal.member_state)
+
+    def security_events(
+        self, ctx: Context, after: int = 0, limit: int = 100
+    ) -> list[SecurityEvent]:
+        """Security events of the principal's member state, for its DPO."""
+        self.require(ctx, Permission.SECURITY_EVENTS_READ)
+        if not 1 <= limit <= 1000:
+            raise InvalidInput("limit must be 1 to 1000")
+        with self.store.read() as tx:
+            return security.events(tx, after, limit, ctx.principal.member_state)

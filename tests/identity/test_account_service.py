@@ -1,0 +1,441 @@
+"""Account use cases on each store: login, lockout, release, idle sessions, disuse, rules."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from tests.conftest import FixedClock
+from tests.identity.helpers import CLEARANCE, PASSWORD, client, code, guard, operator, seed
+
+from limes.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+from limes.identity.accounts import Account, AccountState
+from limes.identity.oidc import OidcIdentity
+from limes.identity.tokens import TokenRefused
+from limes.policy.permissions import Clearance, Context, Purpose, Role
+from limes.service.accounts import LOGIN_REFUSED, AccountService, LoginRefused
+
+US = timedelta(microseconds=1)
+
+
+def stored(service: AccountService, username: str) -> Account:
+    with service.accounts.read() as tx:
+        found = tx.by_username(username)
+    assert found is not None
+    return found
+
+
+def fail(service: AccountService, username: str = "guard-1") -> LoginRefused:
+    with pytest.raises(LoginRefused) as refused:
+        service.login(username, "wrong password, sorry", "000000")
+    return refused.value
+
+
+# -- login -------------------------------------------------------------------------------
+
+
+def test_login_opens_a_session(service: AccountService, clock: FixedClock) -> None:
+    _, user = seed(service)
+    done = service.login("guard-1", PASSWORD, code(user, clock.now))
+
+    assert done.account.id == user.id
+    assert done.session.account_id == user.id
+    assert done.session.last_seen_at == clock.now
+    principal = service.principal_for_token(user.id, done.session.id)
+    assert principal.session_id == done.session.id
+    assert principal.clearance == CLEARANCE
+    assert principal.purposes == {Purpose.BORDER_CHECK}
+
+
+def test_every_refusal_reads_the_same(service: AccountService, clock: FixedClock) -> None:
+    _, user = seed(service)
+    service.add(service.acting("op-de"), client(), None)
+    good_code = code(user, clock.now)
+    causes = []
+    for username, password, totp_code in [
+        ("guard-1", "wrong password 123", good_code),  # wrong password
+        ("guard-1", PASSWORD, "123456" if good_code != "123456" else "654321"),  # wrong code
+        ("nobody", PASSWORD, good_code),  # unknown user
+        ("eu-lisa-gw", PASSWORD, good_code),  # a system client does not log in
+    ]:
+        with pytest.raises(LoginRefused) as refused:
+            service.login(username, password, totp_code)
+        assert refused.value.detail == LOGIN_REFUSED
+        causes.append(refused.value.cause)
+    assert causes == [
+        "wrong password",
+        "wrong, old or reused TOTP code",
+        "no such user",
+        "no such user",
+    ]
+
+
+def test_a_code_is_accepted_once(each_store: AccountService, clock: FixedClock) -> None:
+    _, user = seed(each_store)
+    each_store.login("guard-1", PASSWORD, code(user, clock.now))
+
+    with pytest.raises(LoginRefused, match="not accepted") as replayed:
+        each_store.login("guard-1", PASSWORD, code(user, clock.now))
+    assert replayed.value.cause == "wrong, old or reused TOTP code"
+    clock.advance(seconds=30)
+    each_store.login("guard-1", PASSWORD, code(user, clock.now))  # the next step is fine
+
+
+# -- lockout and release -----------------------------------------------------------------
+
+
+def test_five_failures_within_15_minutes_lock(
+    each_store: AccountService, clock: FixedClock
+) -> None:
+    _, user = seed(each_store)
+    for _ in range(4):
+        fail(each_store)
+        clock.advance(minutes=3)
+    assert stored(each_store, "guard-1").state is AccountState.ACTIVE  # 4 in 12 minutes
+
+    fail(each_store)  # the fifth, 12 minutes after the first
+    locked = stored(each_store, "guard-1")
+    assert locked.state is AccountState.LOCKED
+    assert locked.state_reason == "5 failed logins within 15 minutes"
+
+    clock.advance(hours=2)  # a lock does not wear off
+    refused = fail(each_store)
+    with pytest.raises(LoginRefused) as right_credentials:
+        each_store.login("guard-1", PASSWORD, code(user, clock.now))
+    assert right_credentials.value.cause == "the account is locked"
+    assert refused.detail == right_credentials.value.detail
+
+
+def test_five_failures_over_16_minutes_do_not_lock(
+    each_store: AccountService, clock: FixedClock
+) -> None:
+    _, user = seed(each_store)
+    for minute in range(5):  # at 0, 4, 8, 12 and 16 minutes
+        fail(each_store)
+        if minute < 4:
+            clock.advance(minutes=4)
+
+    assert stored(each_store, "guard-1").state is AccountState.ACTIVE
+    each_store.login("guard-1", PASSWORD, code(user, clock.now))
+
+
+def test_a_good_login_forgets_earlier_failures(service: AccountService, clock: FixedClock) -> None:
+    _, user = seed(service)
+    for _ in range(4):
+        fail(service)
+    service.login("guard-1", PASSWORD, code(user, clock.now))
+    for _ in range(4):
+        fail(service)
+    assert stored(service, "guard-1").state is AccountState.ACTIVE
+
+
+def test_a_locked_account_loses_its_sessions(service: AccountService, clock: FixedClock) -> None:
+    _, user = seed(service)
+    session = service.login("guard-1", PASSWORD, code(user, clock.now)).session
+    for _ in range(5):
+        fail(service)
+    with pytest.raises(TokenRefused, match="session has ended"):
+        service.principal_for_token(user.id, session.id)
+
+
+def lock(service: AccountService) -> None:
+    for _ in range(5):
+        fail(service)
+    assert stored(service, "guard-1").state is AccountState.LOCKED
+
+
+def test_an_operator_of_the_same_state_releases(service: AccountService, clock: FixedClock) -> None:
+    _, user = seed(service)
+    lock(service)
+
+    released = service.release(service.acting("op-de"), "guard-1")
+    assert released.state is AccountState.ACTIVE
+    assert released.state_reason == "released by op-de@OPS/DE"
+    fail(service)  # the old failures are forgotten: one more does not lock again
+    service.login("guard-1", PASSWORD, code(user, clock.now))
+
+
+def test_only_an_operator_of_the_same_state_releases(service: AccountService) -> None:
+    seed(service)
+    service.bootstrap_operator(operator("FR"), PASSWORD)
+    lock(service)
+
+    with pytest.raises(Forbidden, match="accounts of DE are run by the operators of DE"):
+        service.release(service.acting("op-fr"), "guard-1")
+    service.add(service.acting("op-de"), guard("guard-2"), PASSWORD)
+    with pytest.raises(Forbidden, match="account:manage"):
+        service.release(
+            Context(stored(service, "guard-2").principal(), Purpose.BORDER_CHECK), "guard-1"
+        )
+    with pytest.raises(Forbidden):  # an operator acting for another purpose
+        service.release(
+            Context(stored(service, "op-de").principal(), Purpose.BORDER_CHECK), "guard-1"
+        )
+    assert stored(service, "guard-1").state is AccountState.LOCKED
+    with pytest.raises(Conflict, match="not locked"):
+        service.release(service.acting("op-de"), "op-de")
+
+
+def test_a_locked_operator_cannot_act(service: AccountService) -> None:
+    seed(service)
+    for _ in range(5):
+        fail(service, "op-de")
+    with pytest.raises(Unauthenticated, match="locked"):
+        service.acting("op-de")
+
+
+# -- sessions ----------------------------------------------------------------------------
+
+
+def test_a_session_ends_after_exactly_15_idle_minutes(
+    each_store: AccountService, clock: FixedClock
+) -> None:
+    _, user = seed(each_store)
+    session = each_store.login("guard-1", PASSWORD, code(user, clock.now)).session
+
+    clock.advance(minutes=15, microseconds=-1)
+    each_store.principal_for_token(user.id, session.id)  # seen: idle time starts again
+    clock.advance(minutes=15, microseconds=-1)
+    each_store.principal_for_token(user.id, session.id)
+    clock.advance(minutes=15)
+    with pytest.raises(TokenRefused, match="15 minutes without a request"):
+        each_store.principal_for_token(user.id, session.id)
+    clock.advance(seconds=1)
+    with pytest.raises(TokenRefused, match=r"session has ended \(idle\)"):
+        each_store.principal_for_token(user.id, session.id)
+
+
+def test_last_seen_is_written_at_most_every_30_seconds(
+    each_store: AccountService, clock: FixedClock
+) -> None:
+    _, user = seed(each_store)
+    start = clock.now
+    session = each_store.login("guard-1", PASSWORD, code(user, clock.now)).session
+
+    clock.advance(seconds=29)
+    each_store.principal_for_token(user.id, session.id)
+    with each_store.accounts.read() as tx:
+        assert tx.session(session.id).last_seen_at == start  # type: ignore[union-attr]
+    clock.advance(seconds=1)
+    each_store.principal_for_token(user.id, session.id)
+    with each_store.accounts.read() as tx:
+        assert tx.session(session.id).last_seen_at == start + timedelta(seconds=30)  # type: ignore[union-attr]
+
+
+def test_logout_ends_the_session(service: AccountService, clock: FixedClock) -> None:
+    _, user = seed(service)
+    session = service.login("guard-1", PASSWORD, code(user, clock.now)).session
+    service.logout(session.id)
+
+    with pytest.raises(TokenRefused, match=r"ended \(logout\)"):
+        service.principal_for_token(user.id, session.id)
+    with pytest.raises(TokenRefused):
+        service.live_session(session.id)
+
+
+def test_sessions_and_accounts_must_match(service: AccountService, clock: FixedClock) -> None:
+    op, user = seed(service)
+    session = service.login("guard-1", PASSWORD, code(user, clock.now)).session
+    gateway = service.add(service.acting("op-de"), client(), None).account
+
+    with pytest.raises(TokenRefused, match="must name its session"):
+        service.principal_for_token(user.id, None)
+    with pytest.raises(TokenRefused, match="session is not known"):
+        service.principal_for_token(op.id, session.id)
+    with pytest.raises(TokenRefused, match="names no session"):
+        service.principal_for_token(gateway.id, session.id)
+    with pytest.raises(TokenRefused, match="no account"):
+        service.principal_for_token("01J0000000000000000000000", None)
+    assert service.principal_for_token(gateway.id, None).roles == {Role.SYSTEM_CLIENT}
+
+
+# -- disuse ------------------------------------------------------------------------------
+
+
+def test_90_days_unused_disable_at_login(each_store: AccountService, clock: FixedClock) -> None:
+    _, user = seed(each_store)
+    clock.advance(days=90, microseconds=-1)
+    each_store.login("guard-1", PASSWORD, code(user, clock.now))  # 1 µs short: fine, and used
+
+    clock.advance(days=90)
+    with pytest.raises(LoginRefused) as refused:
+        each_store.login("guard-1", PASSWORD, code(user, clock.now))
+    assert "90 days" in refused.value.cause
+    assert stored(each_store, "guard-1").state is AccountState.DISABLED
+
+
+def test_90_days_unused_disable_a_client_at_its_next_request(
+    service: AccountService, clock: FixedClock
+) -> None:
+    seed(service)
+    gateway = service.add(service.acting("op-de"), client(), None).account
+    clock.advance(days=90)
+    with pytest.raises(TokenRefused, match="unused for 90 days"):
+        service.principal_for_token(gateway.id, None)
+    assert stored(service, "eu-lisa-gw").state is AccountState.DISABLED
+
+
+def test_sweep(each_store: AccountService, clock: FixedClock) -> None:
+    _, user = seed(each_store)
+    each_store.add(each_store.acting("op-de"), client(), None)
+    fail(each_store, "op-de")
+    clock.advance(days=45)
+    session = each_store.login("guard-1", PASSWORD, code(user, clock.now)).session
+
+    clock.advance(days=45)  # the operator and the client: 90 days unused; the guard: 45
+    report = each_store.sweep(clock.now)
+
+    assert report.disabled == ("eu-lisa-gw", "op-de")
+    assert (report.sessions_ended, report.failures_pruned) == (1, 1)
+    assert stored(each_store, "guard-1").state is AccountState.ACTIVE
+    assert stored(each_store, "op-de").state_reason == "unused for 90 days"
+    with pytest.raises(TokenRefused, match="ended"):
+        each_store.principal_for_token(user.id, session.id)
+    assert each_store.sweep(clock.now).disabled == ()
+
+
+def test_enable_restarts_the_90_days(service: AccountService, clock: FixedClock) -> None:
+    seed(service)
+    service.add(service.acting("op-de"), client(), None)
+    clock.advance(days=89)
+    service.acting("op-de")  # the operator's use counts
+    clock.advance(days=1)
+    service.sweep(clock.now)
+    enabled = service.enable(service.acting("op-de"), "eu-lisa-gw")
+    assert (enabled.state, enabled.last_used_at) == (AccountState.ACTIVE, clock.now)
+    assert service.sweep(clock.now).disabled == ()
+
+
+# -- changes take effect on the next request --------------------------------------------
+
+
+def test_role_and_clearance_changes_apply_to_the_next_request(
+    service: AccountService, clock: FixedClock
+) -> None:
+    _, user = seed(service)
+    session = service.login("guard-1", PASSWORD, code(user, clock.now)).session
+    op = service.acting("op-de")
+
+    service.set_roles(op, "guard-1", frozenset({Role.VISA_OFFICER}), frozenset({Purpose.VISA}))
+    now = service.principal_for_token(user.id, session.id)
+    assert (now.roles, now.purposes) == (frozenset({Role.VISA_OFFICER}), frozenset({Purpose.VISA}))
+
+    service.set_clearance(op, "guard-1", None)
+    assert service.principal_for_token(user.id, session.id).clearance is None
+
+
+def test_disable_ends_sessions_and_client_access(
+    service: AccountService, clock: FixedClock
+) -> None:
+    _, user = seed(service)
+    gateway = service.add(service.acting("op-de"), client(), None).account
+    session = service.login("guard-1", PASSWORD, code(user, clock.now)).session
+    for username in ("guard-1", "eu-lisa-gw"):
+        service.disable(service.acting("op-de"), username, "left the service")
+
+    with pytest.raises(TokenRefused):
+        service.principal_for_token(user.id, session.id)
+    with pytest.raises(TokenRefused, match="disabled"):
+        service.principal_for_token(gateway.id, None)
+    assert stored(service, "guard-1").state_reason == "left the service (op-de@OPS/DE)"
+
+
+# -- rules on accounts -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("changes", "pointer", "message"),
+    [
+        ({"roles": frozenset({Role.SYSTEM_OPERATOR, Role.SIRENE_OPERATOR})}, "/roles", "alone"),
+        ({"roles": frozenset({Role.SYSTEM_OPERATOR, Role.KEY_CUSTODIAN})}, "/roles", "alone"),
+        ({"roles": frozenset({Role.SYSTEM_CLIENT})}, "/roles", "system clients"),
+        ({"roles": frozenset()}, "/roles", "at least one role"),
+        ({"purposes": frozenset()}, "/purposes", "at least one purpose"),
+        ({"username": "Guard 1"}, "/username", "a-z 0-9"),
+        ({"member_state": "US"}, "/member_state", "not a member state"),
+        ({"authority": "B POL"}, "/authority", "1-64"),
+        (
+            {"clearance": Clearance("COSMIC", "x", datetime(2030, 1, 1, tzinfo=UTC))},
+            "/clearance/level",
+            "one of",
+        ),
+    ],
+)
+def test_account_rules(
+    service: AccountService, changes: dict[str, object], pointer: str, message: str
+) -> None:
+    seed(service)
+    with pytest.raises(InvalidInput) as refused:
+        new = replace(guard("guard-9"), **changes)  # type: ignore[arg-type]
+        service.add(service.acting("op-de"), new, PASSWORD)
+    assert any(e.pointer == pointer and message in e.detail for e in refused.value.errors)
+
+
+def test_clients_hold_no_administrative_role(service: AccountService) -> None:
+    seed(service)
+    admin_client = replace(client(), roles=frozenset({Role.SYSTEM_OPERATOR}))
+    with pytest.raises(InvalidInput, match="problem"):
+        service.add(service.acting("op-de"), admin_client, None)
+    with pytest.raises(InvalidInput, match="no password"):
+        service.add(service.acting("op-de"), client(), PASSWORD)
+
+
+def test_bootstrap_only_while_a_state_has_no_operator(service: AccountService) -> None:
+    seed(service)
+    with pytest.raises(Forbidden, match="has an active system operator"):
+        service.bootstrap_operator(operator("DE", "op-de-2"), PASSWORD)
+    with pytest.raises(InvalidInput, match="only a system operator"):
+        service.bootstrap_operator(guard(state="FR"), PASSWORD)
+    service.bootstrap_operator(operator("FR"), PASSWORD)
+
+
+def test_an_operator_does_not_change_their_own_roles(service: AccountService) -> None:
+    seed(service)
+    with pytest.raises(Forbidden, match="own roles"):
+        service.set_roles(service.acting("op-de"), "op-de", frozenset({Role.KEY_CUSTODIAN}))
+
+
+def test_accounts_of_other_states_are_not_added(service: AccountService) -> None:
+    seed(service)
+    with pytest.raises(Forbidden, match="operators of FR"):
+        service.add(service.acting("op-de"), guard("guard-fr", state="FR"), PASSWORD)
+    with pytest.raises(NotFound):
+        service.release(service.acting("op-de"), "nobody")
+
+
+# -- other doors -------------------------------------------------------------------------
+
+
+def test_certificates_map_to_clients(service: AccountService, clock: FixedClock) -> None:
+    seed(service)
+    service.add(service.acting("op-de"), client(), None)
+    fingerprint = "AB:" * 31 + "CD"
+    service.set_certificate(service.acting("op-de"), "eu-lisa-gw", fingerprint)
+
+    principal = service.client_for_certificate(fingerprint.replace(":", "").lower())
+    assert principal.user_id == "eu-lisa-gw"
+    with pytest.raises(TokenRefused, match="not known"):
+        service.client_for_certificate("00" * 32)
+    with pytest.raises(InvalidInput, match="system clients"):
+        service.set_certificate(service.acting("op-de"), "guard-1", "11" * 32)
+    service.disable(service.acting("op-de"), "eu-lisa-gw", "rotated")
+    with pytest.raises(TokenRefused, match="disabled"):
+        service.client_for_certificate(fingerprint)
+
+
+def test_provider_subjects_map_to_linked_accounts_of_the_provider_state(
+    service: AccountService,
+) -> None:
+    seed(service)
+    issuer = "https://idp.example.de"
+    service.link_oidc(service.acting("op-de"), "guard-1", issuer, "sub-42")
+
+    assert service.principal_for_oidc(OidcIdentity("DE", issuer, "sub-42")).user_id == "guard-1"
+    with pytest.raises(TokenRefused, match="no account is linked"):
+        service.principal_for_oidc(OidcIdentity("DE", issuer, "sub-43"))
+    with pytest.raises(TokenRefused, match="belongs to DE, not to the provider's FR"):
+        service.principal_for_oidc(OidcIdentity("FR", issuer, "sub-42"))
+    service.link_oidc(service.acting("op-de"), "guard-1", issuer, None)
+    with pytest.raises(TokenRefused):
+        service.principal_for_oidc(OidcIdentity("DE", issuer, "sub-42"))

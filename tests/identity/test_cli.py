@@ -1,0 +1,278 @@
+"""``limes users …`` and ``limes token …`` through click's runner, on SQLite in a temp folder.
+
+Until ``cli/main.py`` registers the two groups, the tests run them under a root made
+from the real one (same options, same error handling) with the groups added.
+"""
+
+from __future__ import annotations
+
+import json
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+import jwt
+import pytest
+from click.testing import CliRunner, Result
+
+from limes.cli.common import LimesGroup
+from limes.cli.main import cli
+from limes.cli.token import token
+from limes.cli.users import users
+from limes.config import from_env
+from limes.identity import totp
+from limes.identity.tokens import load_signing_key
+
+PASSWORD = "correct horse battery staple"
+ENV = {
+    "LIMES_ENV": "development",
+    "LIMES_TEST_ONLY_WEAK_PASSWORD_HASHING": "1",
+    "LIMES_DATABASE_URL": None,
+    "LIMES_AUTH": None,
+    "LIMES_AS": None,
+    "LIMES_ROLE": None,
+    "LIMES_PURPOSE": None,
+    "LIMES_TOKEN_ISSUER": None,
+    "LIMES_TOKEN_AUDIENCE": None,
+    "LIMES_OIDC_PROVIDERS": None,
+}
+Run = Callable[..., Result]
+
+
+def settings_env(var: Path) -> dict[str, str]:
+    """The environment the runner gives, as ``from_env`` reads it (set values only)."""
+    return {k: v for k, v in ENV.items() if v is not None} | {"LIMES_VAR": str(var)}
+
+
+def root() -> click.Group:
+    if {"users", "token"} <= set(cli.commands):
+        return cli
+    return LimesGroup(
+        name="limes",
+        callback=cli.callback,
+        params=cli.params,
+        commands={**cli.commands, "users": users, "token": token},
+        epilog=cli.epilog,
+    )
+
+
+@pytest.fixture
+def var(tmp_path: Path) -> Path:
+    return tmp_path / "var"
+
+
+@pytest.fixture
+def run(var: Path) -> Run:
+    runner = CliRunner(env=ENV)
+    group = root()
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        return runner.invoke(group, ["--var", str(var), *args], input=input)
+
+    assert invoke("init").exit_code == 0
+    return invoke
+
+
+def ok(result: Result) -> Any:
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    return json.loads(result.stdout)
+
+
+def problem(result: Result, status: int) -> dict[str, Any]:
+    assert result.exit_code == status, (result.stdout, result.stderr)
+    assert "Traceback" not in result.output
+    body: dict[str, Any] = json.loads(result.stderr.strip().splitlines()[-1])
+    assert body["exit_status"] == status
+    return body
+
+
+GUARD: tuple[str, ...] = ("--username", "guard-1", "--state", "DE", "--authority", "BPOL",
+                          "--role", "border_guard", "--purpose", "border_check")  # fmt: skip
+CLIENT: tuple[str, ...] = ("--username", "eu-lisa-gw", "--state", "DE", "--authority", "BPOL",
+                           "--role", "system_client", "--purpose", "border_check",
+                           "--client")  # fmt: skip
+OPERATOR: tuple[str, ...] = ("--username", "op-de", "--state", "DE", "--authority", "OPS",
+                             "--role", "system_operator", "--purpose", "operations")  # fmt: skip
+
+
+@pytest.fixture
+def seeded(run: Run) -> Run:
+    ok(run("users", "add", *OPERATOR, "--bootstrap", "--password-stdin", input=PASSWORD + "\n"))
+    ok(run("users", "add", *GUARD, "--as", "op-de", "--password-stdin", input=PASSWORD + "\n"))
+    ok(run("users", "add", *CLIENT, "--as", "op-de"))
+    return run
+
+
+def test_add_prints_the_totp_uri_once_and_no_secret_afterwards(run: Run) -> None:
+    made = ok(run("users", "add", *OPERATOR, "--bootstrap", input=f"{PASSWORD}\n{PASSWORD}\n"))
+    assert made["totp_provisioning_uri"].startswith("otpauth://totp/Limes:op-de?secret=")
+    assert made["roles"] == ["system_operator"]
+    shown = run("users", "show", "op-de", "--as", "op-de")
+    assert "secret" not in shown.stdout
+    assert "argon2" not in shown.stdout
+    assert ok(shown)["state"] == "active"
+
+
+def test_a_second_bootstrap_and_a_non_operator_are_refused(seeded: Run) -> None:
+    again = seeded(
+        "users", "add", *OPERATOR[:1], "op-de-2", *OPERATOR[2:], "--bootstrap",
+        "--password-stdin", input=PASSWORD + "\n",
+    )  # fmt: skip
+    assert "active system operator" in problem(again, 5)["detail"]
+    by_guard = seeded("users", "add", *CLIENT[:1], "gw-2", *CLIENT[2:], "--as", "guard-1")
+    assert "does not hold that purpose" in problem(by_guard, 5)["detail"]
+    assert seeded("users", "add", *CLIENT).exit_code == 2  # neither --as nor --bootstrap
+
+
+def test_account_rules_are_reported_as_invalid_input(seeded: Run) -> None:
+    mixed = seeded(
+        "users", "add", "--username", "op-2", "--state", "DE", "--authority", "OPS",
+        "--role", "system_operator", "--role", "sirene_operator", "--purpose", "operations",
+        "--as", "op-de", "--password-stdin", input=PASSWORD + "\n",
+    )  # fmt: skip
+    assert problem(mixed, 3)["errors"][0]["pointer"] == "/roles"
+    short = seeded("users", "add", *GUARD[:1], "g2", *GUARD[2:], "--as", "op-de",
+                   "--password-stdin", input="short\n")  # fmt: skip
+    assert problem(short, 3)["errors"] == [
+        {"pointer": "/password", "detail": "must be 12 to 1024 characters"}
+    ]
+
+
+def test_token_keygen_and_issue(seeded: Run, var: Path) -> None:
+    made = seeded("token", "keygen")
+    assert made.exit_code == 0 and "token signing key" in made.stdout  # init made it
+    key_path = var / "keys" / "token-signing-key.pem"
+    assert stat.S_IMODE(key_path.stat().st_mode) == 0o600
+    assert "PRIVATE" not in made.output
+    assert "exists" in seeded("token", "keygen").stdout
+
+    issued = seeded("token", "issue", "--client", "eu-lisa-gw", "--minutes", "5")
+    assert issued.exit_code == 0, issued.stderr
+    claims = jwt.decode(
+        issued.stdout.strip(),
+        load_signing_key(key_path).public_key(),
+        algorithms=["EdDSA"],
+        audience="limes-api",
+        options={"verify_exp": False, "verify_iat": False, "verify_nbf": False},
+    )
+    assert claims["exp"] - claims["iat"] == 300
+    assert "sid" not in claims
+
+    assert seeded("token", "issue", "--client", "eu-lisa-gw", "--minutes", "16").exit_code == 2
+    assert "is a user" in problem(seeded("token", "issue", "--client", "guard-1"), 3)["detail"]
+    seeded("users", "disable", "eu-lisa-gw", "--reason", "revoked", "--as", "op-de")
+    assert "disabled" in problem(seeded("token", "issue", "--client", "eu-lisa-gw"), 4)["detail"]
+
+
+@pytest.mark.parametrize(("path", "mode"), [("file", 0o644), ("folder", 0o755)])
+def test_token_refuses_a_key_others_may_read(seeded: Run, var: Path, path: str, mode: int) -> None:
+    seeded("token", "keygen")
+    key_path = var / "keys" / "token-signing-key.pem"
+    (key_path if path == "file" else key_path.parent).chmod(mode)
+    refused = problem(seeded("token", "issue", "--client", "eu-lisa-gw"), 12)
+    assert "others may read it" in refused["detail"]
+    assert "BEGIN" not in refused["detail"]
+
+
+def test_import_clearances_all_or_nothing(seeded: Run, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "username,level,vetting_reference,valid_until\n"
+        "guard-1,SECRET,R-1,2027-03-31\n"
+        "ghost,SECRET,R-2,2027-03-31\n"
+        "op-de,TOP SECRET,R-3,2027-03-31\n",
+        encoding="utf-8",
+    )
+    refused = problem(seeded("users", "import-clearances", str(bad), "--as", "op-de"), 3)
+    assert [e["pointer"] for e in refused["errors"]] == ["/line/3/username", "/line/4/level"]
+    assert ok(seeded("users", "show", "guard-1", "--as", "op-de"))["clearance"] is None
+
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "username,level,vetting_reference,valid_until\nguard-1,SECRET,R-1,2027-03-31\n",
+        encoding="utf-8",
+    )
+    assert ok(seeded("users", "import-clearances", str(good), "--as", "op-de")) == {"imported": 1}
+    shown = ok(seeded("users", "show", "guard-1", "--as", "op-de"))
+    assert shown["clearance"] == {
+        "level": "SECRET",
+        "vetting_reference": "R-1",
+        "last_day": "2027-03-31",
+    }
+
+
+def test_report(seeded: Run) -> None:
+    found = ok(seeded("users", "report", "--json", "--as", "op-de"))
+    assert found["member_state"] == "DE"
+    assert [e["username"] for e in found["without_clearance"]] == ["eu-lisa-gw", "guard-1", "op-de"]
+    assert [e["username"] for e in found["administrators"]] == ["op-de"]
+    assert found["expiring"] == found["expired"] == []
+    text = seeded("users", "report", "--as", "op-de").stdout
+    assert "Administrative roles (1):" in text
+    assert "No clearance (3):" in text
+
+
+def test_release_set_roles_disable_enable_sweep(seeded: Run, var: Path) -> None:
+    from limes.bootstrap import build
+    from limes.service.accounts import LoginRefused, accounts_for
+
+    app = build(from_env(settings_env(var)))
+    try:
+        service = accounts_for(app)
+        for _ in range(5):
+            with pytest.raises(LoginRefused):
+                service.login("guard-1", "wrong password!", "000000")
+    finally:
+        app.close()
+    assert ok(seeded("users", "show", "guard-1", "--as", "op-de"))["state"] == "locked"
+    assert ok(seeded("users", "release", "guard-1", "--as", "op-de"))["state"] == "active"
+    assert problem(seeded("users", "release", "guard-1", "--as", "op-de"), 8)
+
+    changed = ok(
+        seeded("users", "set-roles", "guard-1", "--role", "visa_officer", "--purpose", "visa",
+               "--as", "op-de")
+    )  # fmt: skip
+    assert (changed["roles"], changed["purposes"]) == (["visa_officer"], ["visa"])
+    disabled = ok(seeded("users", "disable", "guard-1", "--reason", "left", "--as", "op-de"))
+    assert disabled["state"] == "disabled"
+    assert ok(seeded("users", "enable", "guard-1", "--as", "op-de"))["state"] == "active"
+    assert ok(seeded("users", "sweep")) == {
+        "disabled": [],
+        "sessions_ended": 0,
+        "failures_pruned": 0,
+    }
+
+
+def test_link_oidc_and_certificates(seeded: Run) -> None:
+    linked = ok(
+        seeded("users", "link-oidc", "guard-1", "--issuer", "https://idp.example.de",
+               "--subject", "s-1", "--as", "op-de")
+    )  # fmt: skip
+    assert linked["oidc"] == {"issuer": "https://idp.example.de", "subject": "s-1"}
+    pinned = ok(
+        seeded("users", "set-certificate", "eu-lisa-gw", "--fingerprint", "AB:" * 31 + "CD",
+               "--as", "op-de")
+    )  # fmt: skip
+    assert pinned["certificate_sha256"] == "ab" * 31 + "cd"
+    assert problem(
+        seeded("users", "set-certificate", "eu-lisa-gw", "--fingerprint", "xyz", "--as", "op-de"),
+        3,
+    )
+
+
+def test_codes_in_the_uri_work_for_login(run: Run, var: Path) -> None:
+    made = ok(run("users", "add", *OPERATOR, "--bootstrap", "--password-stdin",
+                  input=PASSWORD + "\n"))  # fmt: skip
+    secret = made["totp_provisioning_uri"].split("secret=")[1].split("&")[0]
+    from limes.bootstrap import build
+    from limes.service.accounts import accounts_for
+
+    app = build(from_env(settings_env(var)))
+    try:
+        service = accounts_for(app)
+        done = service.login("op-de", PASSWORD, totp.code_at(secret, service.clock()))
+        assert done.account.username == "op-de"
+    finally:
+        app.close()

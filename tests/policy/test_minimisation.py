@@ -1,0 +1,224 @@
+"""Field minimisation: each role sees what its purpose needs, in single answers and lists."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import orjson
+import pytest
+from tests.conftest import FixedClock, make_ctx
+from tests.factories import PERSON, VEHICLE, content, doc
+
+from limes import codec
+from limes.domain.alerts import AlertContent, MisusedIdentity, Person
+from limes.domain.categories import ReviewRules
+from limes.errors import Forbidden
+from limes.policy.fields import ALL_GROUPS, CONTENT_GROUPS, COVERS, FieldGroup, minimise
+from limes.policy.permissions import Context, Permission, Purpose, Role
+from limes.policy.policy import Policy
+from limes.policy.table import IDENTITY_CHECK_PURPOSES, default_table
+from limes.service.alerts import AlertService
+from limes.store.port import AlertFilter
+from limes.store.sqlite import SqliteStore
+
+G = FieldGroup
+RETURN: dict[str, Any] = doc(
+    PERSON,
+    category="return_decision",
+    action="verify_departure",
+    return_details={"decision_date": "2026-01-20", "voluntary_departure_end": "2026-02-20"},
+)
+VICTIM = {
+    "consent": {"given_on": "2026-05-02", "reference": "CONSENT-9"},
+    "person": {"surnames": [{"latin": "Schmidt"}], "date_of_birth": "1990-02-03"},
+}
+
+
+def groups(*names: FieldGroup) -> frozenset[FieldGroup]:
+    return frozenset(names) | {G.ACTION}
+
+
+# -- the groups --------------------------------------------------------------------------------
+
+
+def test_every_field_of_the_content_is_in_exactly_one_group() -> None:
+    covered = [f for fields in COVERS.values() for f in fields]
+    assert len(covered) == len(set(covered))
+    content_fields = {f.name for f in dataclasses.fields(AlertContent)} - {"category", "person"}
+    person_fields = {f"person.{f.name}" for f in dataclasses.fields(Person)}
+    assert content_fields | person_fields <= set(covered)
+
+
+def test_the_full_view_changes_nothing() -> None:
+    alert = content(PERSON)
+    assert minimise(alert, ALL_GROUPS) == (alert, ())
+
+
+@pytest.mark.parametrize(
+    ("view", "kept", "gone"),
+    [
+        (groups(G.IDENTITY), {"surnames", "date_of_birth"}, {"documents", "national_decision"}),
+        (groups(G.DOCUMENTS), {"documents"}, {"surnames", "date_of_birth", "warnings"}),
+        (groups(G.WARNINGS, G.REASON), {"warnings", "reason"}, {"person", "issuing_authority"}),
+        (
+            groups(G.NATIONAL_DECISION, G.ISSUER),
+            {"national_decision", "issuing_authority"},
+            {"reason"},
+        ),
+    ],
+)
+def test_minimise_keeps_the_view_and_empties_the_rest(
+    view: frozenset[FieldGroup], kept: set[str], gone: set[str]
+) -> None:
+    full = orjson.loads(codec.encode(content(PERSON)))
+    small, withheld = minimise(content(PERSON), view)
+    shown = orjson.loads(codec.encode(small))
+    flat = {**shown, **(shown["person"] or {})}
+    originals = {**full, **full["person"]}
+    for name in kept:
+        assert flat[name] == originals[name], name
+    for name in gone:
+        assert flat.get(name) in (None, "", []), name
+    assert shown["category"] == "arrest" and shown["action"] == "arrest"
+    assert set(withheld) == ALL_GROUPS - view
+    assert list(withheld) == [g for g in FieldGroup if g not in view]  # table order
+
+
+def test_a_view_without_the_action_is_refused() -> None:
+    with pytest.raises(ValueError, match="action"):
+        minimise(content(PERSON), frozenset({G.IDENTITY}))
+
+
+# -- per role, through the service ---------------------------------------------------------------
+
+
+@pytest.fixture
+def alerts(sqlite_store: SqliteStore, clock: FixedClock) -> AlertService:
+    return AlertService(sqlite_store, Policy(clock=clock), ReviewRules.defaults(), clock)
+
+
+@pytest.fixture
+def issued(alerts: AlertService) -> dict[str, str]:
+    """An arrest alert with misused-identity data, a return decision and a vehicle, of DE."""
+    victim = codec.parse(MisusedIdentity, orjson.dumps(VICTIM))
+    sirene = make_ctx("DE")
+    return {
+        "arrest": alerts.issue(sirene, content(PERSON), misused_identity=victim).alert.id,
+        "return": alerts.issue(sirene, content(RETURN)).alert.id,
+        "vehicle": alerts.issue(sirene, content(VEHICLE)).alert.id,
+    }
+
+
+def reader(role: Role, purpose: Purpose) -> Context:
+    return make_ctx("FR", role, purpose=purpose)
+
+
+READERS: list[tuple[Role, Purpose, set[FieldGroup]]] = [
+    # role, purpose, the groups withheld from them on an alert they may read
+    (Role.SIRENE_OPERATOR, Purpose.SIRENE, set()),
+    (Role.POLICE_OFFICER, Purpose.POLICE_CHECK, set()),
+    (
+        Role.BORDER_GUARD,
+        Purpose.BORDER_CHECK,
+        {G.REASON, G.NATIONAL_DECISION, G.RETURN_DETAILS, G.ISSUER},
+    ),
+    (
+        Role.SYSTEM_CLIENT,
+        Purpose.POLICE_CHECK,
+        {G.REASON, G.NATIONAL_DECISION, G.RETURN_DETAILS, G.ISSUER},
+    ),
+    (Role.JUDICIAL_AUTHORITY, Purpose.JUDICIAL, {G.MISUSED_IDENTITY}),
+    (Role.DATA_PROTECTION_OFFICER, Purpose.DATA_PROTECTION, {G.MISUSED_IDENTITY}),
+    (Role.SUPERVISORY_AUTHORITY, Purpose.DATA_PROTECTION, {G.MISUSED_IDENTITY}),
+    (Role.IMMIGRATION_OFFICER, Purpose.RETURN, {G.MISUSED_IDENTITY}),
+    (
+        Role.VISA_OFFICER,
+        Purpose.VISA,
+        {G.PHYSICAL, G.BIOMETRICS, G.REASON, G.NATIONAL_DECISION, G.MISUSED_IDENTITY},
+    ),
+]
+
+
+@pytest.mark.parametrize(("role", "purpose", "withheld"), READERS, ids=[r for r, _, _ in READERS])
+def test_each_role_sees_what_its_purpose_needs(
+    alerts: AlertService,
+    issued: dict[str, str],
+    role: Role,
+    purpose: Purpose,
+    withheld: set[FieldGroup],
+) -> None:
+    alert_id = (
+        issued["return"]
+        if role in (Role.VISA_OFFICER, Role.IMMIGRATION_OFFICER)
+        else (issued["arrest"])
+    )
+    view = alerts.get(reader(role, purpose), alert_id)
+    assert set(view.withheld) == withheld
+    seen = view.alert.content
+    assert seen is not None and seen.person is not None
+    assert seen.action is not None and seen.person.surnames  # every reader: who, and what to do
+    assert (seen.national_decision is None) == (G.NATIONAL_DECISION in withheld)
+    assert (seen.reason == "") == (G.REASON in withheld)
+    assert (seen.issuing_authority == "") == (G.ISSUER in withheld)
+    if alert_id == issued["arrest"]:
+        assert view.has_misused_identity == (G.MISUSED_IDENTITY not in withheld)
+
+
+def test_a_border_guard_sees_identity_warnings_and_action_not_the_decision(
+    alerts: AlertService, issued: dict[str, str]
+) -> None:
+    view = alerts.get(reader(Role.BORDER_GUARD, Purpose.BORDER_CHECK), issued["arrest"])
+    seen = view.alert.content
+    full = content(PERSON)
+    assert seen is not None and seen.person is not None and full.person is not None
+    assert seen.person.surnames == full.person.surnames
+    assert seen.person.documents == full.person.documents
+    assert seen.warnings == full.warnings and seen.action == full.action
+    assert seen.national_decision is None and seen.reason == ""
+    assert "national_decision" in view.withheld
+
+
+def test_the_view_applies_to_list_answers(alerts: AlertService, issued: dict[str, str]) -> None:
+    page = alerts.list(reader(Role.BORDER_GUARD, Purpose.BORDER_CHECK), AlertFilter())
+    assert len(page.items) == 3
+    for item in page.items:
+        assert G.NATIONAL_DECISION in item.withheld and G.REASON in item.withheld
+        assert item.alert.content is not None
+        assert item.alert.content.national_decision is None and item.alert.content.reason == ""
+    visa = alerts.list(reader(Role.VISA_OFFICER, Purpose.VISA), AlertFilter())
+    assert {i.alert.id for i in visa.items} == {issued["return"], issued["vehicle"]}
+    assert all(i.alert.content and i.alert.content.reason == "" for i in visa.items)
+
+
+def test_writers_see_what_they_wrote(alerts: AlertService) -> None:
+    view = alerts.issue(
+        make_ctx("DE", Role.POLICE_OFFICER, purpose=Purpose.POLICE_CHECK), content(PERSON)
+    )
+    assert view.withheld == () and view.alert.content == content(PERSON)
+
+
+# -- misused identity: identity checks and SIRENE only ---------------------------------------------
+
+
+@pytest.mark.parametrize("purpose", list(Purpose))
+def test_misused_identity_data_only_for_identity_checks_and_sirene(
+    alerts: AlertService, issued: dict[str, str], purpose: Purpose
+) -> None:
+    table = default_table()
+    for role in Role:
+        if purpose not in table.purposes_of([role]):
+            continue
+        ctx = reader(role, purpose)
+        allowed = Policy().decide(ctx, Permission.MISUSED_IDENTITY_READ, content(PERSON).category)
+        if purpose not in IDENTITY_CHECK_PURPOSES:
+            assert not allowed.allowed, (role, purpose)
+            with pytest.raises(Forbidden):
+                alerts.get_misused_identity(ctx, issued["arrest"])
+        elif allowed.allowed:
+            got = alerts.get_misused_identity(ctx, issued["arrest"])
+            assert got.person.surnames[0].latin == "Schmidt"
+
+
+def test_content_groups_leave_out_only_misused_identity() -> None:
+    assert ALL_GROUPS - CONTENT_GROUPS == {G.MISUSED_IDENTITY}

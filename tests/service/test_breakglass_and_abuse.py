@@ -1,0 +1,147 @@
+"""Break-glass under four eyes, and the abuse monitor, on both stores."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+from tests.conftest import FixedClock, make_ctx
+
+from limes.domain.ids import new_id
+from limes.errors import Conflict, Forbidden, InvalidInput, RateLimited
+from limes.policy.permissions import Context, Purpose, Role
+from limes.policy.policy import Policy
+from limes.service.abuse import Limits, UsageMonitor
+from limes.service.breakglass import MAX_MINUTES, BreakGlassService
+from limes.store import security
+from limes.store.port import Store
+
+
+def operator(user: str, state: str = "DE") -> Context:
+    return make_ctx(state, Role.SYSTEM_OPERATOR, user=user, purpose=Purpose.OPERATIONS)
+
+
+def dpo(user: str = "dpo", state: str = "DE") -> Context:
+    return make_ctx(state, Role.DATA_PROTECTION_OFFICER, user=user, purpose=Purpose.DATA_PROTECTION)
+
+
+@pytest.fixture
+def glass(store: Store, clock: FixedClock) -> BreakGlassService:
+    """Break-glass with the real policy table: operators ask, the DPO decides."""
+    return BreakGlassService(store, Policy(clock=clock).require, clock)
+
+
+def test_four_eyes_grant_lasts_its_time_and_is_reported(
+    glass: BreakGlassService, store: Store, clock: FixedClock
+) -> None:
+    alice, bob = operator("alice"), dpo()
+    alert = new_id()
+    asked = glass.request(alice, alert, frozenset({"alert:read"}), 60, "record 17 is corrupted")
+    assert glass.active_grants(alice.principal, clock()) == []  # nothing before approval
+    glass.decide(bob, asked.id, True, "checked the ticket")
+    grants = glass.active_grants(alice.principal, clock())
+    assert [(g.alert_id, g.permissions) for g in grants] == [(alert, frozenset({"alert:read"}))]
+    assert glass.active_grants(bob.principal, clock()) == []  # the approver gains nothing
+    assert glass.active_grants(operator("carl").principal, clock()) == []
+    clock.advance(minutes=59, seconds=59)
+    assert glass.active_grants(alice.principal, clock())
+    clock.advance(seconds=1)
+    assert glass.active_grants(alice.principal, clock()) == []  # ends by itself
+    kinds = [e.kind for e in glass.security_events(dpo())]
+    assert kinds == ["breakglass.requested", "breakglass.granted"]
+    assert glass.security_events(dpo("x", "FR")) == []
+
+
+def test_self_approval_and_foreign_approval_are_refused(glass: BreakGlassService) -> None:
+    # one person holding both roles still cannot approve their own request
+    both = make_ctx(
+        "DE",
+        Role.SYSTEM_OPERATOR,
+        Role.DATA_PROTECTION_OFFICER,
+        user="alice",
+        purpose=Purpose.OPERATIONS,
+    )
+    asked = glass.request(both, new_id(), frozenset({"alert:read"}), 30, "inspect one record")
+    with pytest.raises(Forbidden, match="self-approval"):
+        glass.decide(replace(both, purpose=Purpose.DATA_PROTECTION), asked.id, True, "me")
+    with pytest.raises(Forbidden):
+        glass.decide(dpo("pierre", "FR"), asked.id, True, "not mine")
+    with pytest.raises(Forbidden):
+        glass.decide(operator("bob"), asked.id, True, "operators do not approve")
+    glass.decide(dpo(), asked.id, False, "no ticket")
+    with pytest.raises(Conflict):
+        glass.decide(dpo("dpo-2"), asked.id, True, "too late")
+
+
+@pytest.mark.parametrize(
+    ("permissions", "minutes", "pointer"),
+    [
+        (frozenset({"alert:update"}), 30, "/permissions"),
+        (frozenset(), 30, "/permissions"),
+        (frozenset({"alert:read"}), MAX_MINUTES + 1, "/minutes"),
+        (frozenset({"alert:read"}), 0, "/minutes"),
+    ],
+)
+def test_requests_are_bounded(
+    glass: BreakGlassService, permissions: frozenset[str], minutes: int, pointer: str
+) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        glass.request(operator("alice"), new_id(), permissions, minutes, "why")
+    assert pointer in [e.pointer for e in exc.value.errors]
+
+
+def test_rate_limit_refills_over_time(store: Store, clock: FixedClock) -> None:
+    monitor = UsageMonitor(store, clock, Limits(rate_per_second=2, burst=3))
+    ctx = make_ctx("DE", Role.BORDER_GUARD)
+    for _ in range(3):
+        monitor.admit(ctx)
+    with pytest.raises(RateLimited) as exc:
+        monitor.admit(ctx)
+    assert exc.value.retry_after >= 1
+    clock.advance(seconds=1)
+    monitor.admit(ctx)
+    monitor.admit(ctx)
+    monitor.admit(
+        make_ctx("DE", Role.BORDER_GUARD, user="someone-else")
+    )  # buckets are per principal
+
+
+def test_daily_quota_survives_a_restart(store: Store, clock: FixedClock) -> None:
+    limits = Limits(daily_reads=10, hourly_floor=1000, sequential_run=1000)
+    ctx = make_ctx("DE", Role.BORDER_GUARD)
+    first = UsageMonitor(store, clock, limits)
+    first.observe(ctx, [new_id() for _ in range(10)])
+    first.flush()
+    second = UsageMonitor(store, clock, limits)  # a new process reads the stored count
+    with pytest.raises(RateLimited, match="daily quota"):
+        second.admit(ctx)
+    clock.advance(days=1)
+    second.admit(ctx)
+
+
+def test_bulk_extraction_raises_an_event_and_throttles(store: Store, clock: FixedClock) -> None:
+    monitor = UsageMonitor(store, clock, Limits(hourly_floor=20, sequential_run=10_000))
+    ctx = make_ctx("DE", Role.POLICE_OFFICER, purpose=make_ctx().purpose)
+    monitor.observe(ctx, [new_id() for _ in range(20)])
+    assert not monitor.is_throttled(ctx)
+    monitor.observe(ctx, [new_id()])
+    assert monitor.is_throttled(ctx)
+    with store.read() as tx:
+        events = security.events(tx)
+    assert [e.kind for e in events] == ["abuse.bulk_extraction"]
+    assert events[0].detail["distinct_alerts_last_hour"] == "21"
+
+
+def test_walking_the_register_in_id_order_is_detected(store: Store, clock: FixedClock) -> None:
+    monitor = UsageMonitor(store, clock, Limits(hourly_floor=10_000, sequential_run=25))
+    ctx = make_ctx("DE", Role.POLICE_OFFICER)
+    ids = sorted(new_id() for _ in range(30))
+    monitor.observe(ctx, reversed(ids))  # descending: no run
+    assert not monitor.is_throttled(ctx)
+    for alert_id in ids[:25]:
+        clock.advance(seconds=1)
+        monitor.observe(ctx, [alert_id])
+    assert monitor.is_throttled(ctx)
+    clock.advance(timedelta(hours=1, seconds=1))
+    assert not monitor.is_throttled(ctx)
