@@ -27,7 +27,9 @@ def var(tmp_path: Path) -> Path:
 @pytest.fixture
 def run(var: Path) -> Run:
     """Invoke ``limes --var <tmp> ARGS…``; ``input`` feeds stdin."""
-    runner = CliRunner(env=dict.fromkeys(_SETTINGS))
+    # development: the alert commands take the asserted --as principal as given;
+    # test_cli_in_production_needs_an_account covers the production rule
+    runner = CliRunner(env={**dict.fromkeys(_SETTINGS), "LIMES_ENV": "development"})
 
     def invoke(
         *args: str, input: str | bytes | None = None, env: dict[str, str] | None = None

@@ -8,8 +8,9 @@
   inferred links (``Location``) into reads, changes and deletions of real alerts.
   The served OpenAPI document is not changed; only schemathesis' copy in memory.
 * **``limes_refused_without_credentials``** (``LIMES_ATTACK_MODE=anonymous``): every
-  request to a ``/v1`` route but ``/v1/health`` that reaches its route must be
-  refused with 401 and a ``WWW-Authenticate`` challenge.
+  request that reaches a ``/v1`` route must be refused with 401 and a
+  ``WWW-Authenticate`` challenge, except on the operations the OpenAPI document
+  declares open (``security: []``: ``/v1/health``, and the sign-in operations).
 * **``limes_foreign_state_refused``** (``LIMES_ATTACK_FOREIGN`` names a principal of
   another member state with the same roles): after a change to an alert succeeds, the
   same request made by the foreign principal must not succeed. Only the issuing state
@@ -93,10 +94,17 @@ def _path(response: Any) -> str:
     return unquote(urlsplit(response.request.url).path)
 
 
+def _public(case: Any) -> bool:
+    """True for an operation its OpenAPI document declares open (``security: []``)."""
+    definition = getattr(case.operation, "definition", None)
+    raw = getattr(definition, "raw", None)
+    return isinstance(raw, dict) and raw.get("security") == []
+
+
 @schemathesis.check
 def limes_refused_without_credentials(ctx: Any, response: Any, case: Any) -> bool | None:
-    """Without credentials, every route but /v1/health answers 401 with a challenge."""
-    if MODE != "anonymous" or case.path == "/v1/health":
+    """Without credentials, every route not declared open answers 401 with a challenge."""
+    if MODE != "anonymous" or _public(case):
         return None
     if PRINCIPAL_HEADER.lower() in {k.lower() for k in response.request.headers}:
         return None  # the case carries a principal after all: not this check's business

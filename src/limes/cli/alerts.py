@@ -40,7 +40,7 @@ def _content(file: BinaryIO) -> AlertContent:
 @pass_env
 def issue(env: Env, file: BinaryIO, principal: str, roles: tuple[str, ...], purpose: str) -> None:
     """Issue an alert of your member state."""
-    ctx = context(principal, roles, purpose)
+    ctx = context(env, principal, roles, purpose)
     content = _content(file)
     print_json(env.app().alerts.issue(ctx, content))
 
@@ -51,7 +51,7 @@ def issue(env: Env, file: BinaryIO, principal: str, roles: tuple[str, ...], purp
 @pass_env
 def get(env: Env, alert_id: str, principal: str, roles: tuple[str, ...], purpose: str) -> None:
     """Read one alert."""
-    print_json(env.app().alerts.get(context(principal, roles, purpose), alert_id))
+    print_json(env.app().alerts.get(context(env, principal, roles, purpose), alert_id))
 
 
 @alert.command(name="list")
@@ -77,7 +77,7 @@ def list_(
     where = AlertFilter(
         category=category, object_type=object_type, issuing_state=state, after=cursor, limit=limit
     )
-    page = env.app().alerts.list(context(principal, roles, purpose), where)
+    page = env.app().alerts.list(context(env, principal, roles, purpose), where)
     print_json({"items": page.items, "next_cursor": page.next_cursor})
 
 
@@ -109,7 +109,7 @@ def update(
     purpose: str,
 ) -> None:
     """Replace the content of one of your state's alerts (its category stays)."""
-    ctx = context(principal, roles, purpose)
+    ctx = context(env, principal, roles, purpose)
     print_json(env.app().alerts.update(ctx, alert_id, _content(file), version))
 
 
@@ -128,7 +128,7 @@ def delete(
     env: Env, alert_id: str, version: int, principal: str, roles: tuple[str, ...], purpose: str
 ) -> None:
     """Delete one of your state's alerts: its personal data is erased."""
-    env.app().alerts.delete(context(principal, roles, purpose), alert_id, version)
+    env.app().alerts.delete(context(env, principal, roles, purpose), alert_id, version)
     print_json({"id": alert_id, "status": "deleted"})
 
 
@@ -160,6 +160,6 @@ def extend(
     purpose: str,
 ) -> None:
     """Keep one of your state's alerts beyond its review date."""
-    ctx = context(principal, roles, purpose)
+    ctx = context(env, principal, roles, purpose)
     view = env.app().alerts.extend(ctx, alert_id, reason, version, until.date() if until else None)
     print_json(view)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import click
@@ -20,7 +20,7 @@ import orjson
 
 from limes import codec
 from limes.bootstrap import Limes, build
-from limes.config import Settings, SettingsError
+from limes.config import Environment, Settings, SettingsError
 from limes.domain.countries import CountryError, member_state
 from limes.errors import (
     Conflict,
@@ -227,8 +227,29 @@ def acting(command: F) -> F:
     )(command)
 
 
-def context(principal: str, roles: tuple[str, ...], purpose: str) -> Context:
-    return Context(parse_principal(principal, roles), Purpose(purpose))
+def context(env: Env, principal: str, roles: tuple[str, ...], purpose: str) -> Context:
+    """The context a command acts in.
+
+    In development the asserted principal stands as given (with a stand-in clearance).
+    Otherwise it must name an active account of that member state and authority that
+    holds the roles: roles, purposes and clearance then come from the stored account,
+    as they are now, so an expired clearance refuses alert content here too.
+    """
+    asserted = parse_principal(principal, roles)
+    if env.settings.environment is Environment.DEVELOPMENT:
+        return Context(asserted, Purpose(purpose))
+    from limes.service.accounts import accounts_for
+
+    stored = accounts_for(env.app()).acting(asserted.user_id).principal
+    if (stored.member_state, stored.authority) != (asserted.member_state, asserted.authority):
+        raise Unauthenticated(
+            f"account {asserted.user_id} belongs to {stored.authority}/{stored.member_state}, "
+            f"not {asserted.authority}/{asserted.member_state}"
+        )
+    missing = asserted.roles - stored.roles
+    if missing:
+        raise Forbidden(f"account {asserted.user_id} does not hold {', '.join(sorted(missing))}")
+    return Context(replace(stored, roles=asserted.roles), Purpose(purpose))
 
 
 # -- output -----------------------------------------------------------------------------

@@ -38,7 +38,7 @@ class Grant:
     """An active grant as the policy sees it."""
 
     id: str
-    permissions: frozenset[str]
+    permissions: tuple[str, ...]
     alert_id: str
     until: datetime
 
@@ -66,7 +66,7 @@ class BreakGlassService:
                 "grant": grant.id,
                 "alert_id": grant.alert_id,
                 "requester": grant.requester,
-                "permissions": ",".join(sorted(grant.permissions)),
+                "permissions": ",".join(grant.permissions),
                 "minutes": str(grant.minutes),
             },
         )
@@ -99,7 +99,7 @@ class BreakGlassService:
             requester=str(ctx.principal),
             member_state=ctx.principal.member_state,
             alert_id=alert_id,
-            permissions=frozenset(permissions),
+            permissions=tuple(sorted(permissions)),
             reason=reason,
             minutes=minutes,
             status=Status.REQUESTED,

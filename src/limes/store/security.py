@@ -21,7 +21,7 @@ class GrantRow:
     requester: str
     member_state: str
     alert_id: str
-    permissions: frozenset[str]
+    permissions: tuple[str, ...]
     reason: str
     minutes: int
     status: str
@@ -55,7 +55,7 @@ def _grant(tx: Transaction, row: Any) -> GrantRow:
         requester=row[1],
         member_state=row[2],
         alert_id=row[3],
-        permissions=frozenset(p for p in row[4].split(",") if p),
+        permissions=tuple(p for p in row[4].split(",") if p),
         reason=row[5],
         minutes=row[6],
         status=row[7],
@@ -78,7 +78,7 @@ def put_grant(tx: Transaction, g: GrantRow) -> None:
             g.requester,
             g.member_state,
             g.alert_id,
-            ",".join(sorted(g.permissions)),
+            ",".join(g.permissions),
             g.reason,
             g.minutes,
             g.status,

@@ -8,7 +8,6 @@ the same member state decides with ``POST /v1/breakglass/{grant_id}/decision``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 from typing import Annotated, Any
 
@@ -46,45 +45,18 @@ class BreakGlassDecision:
 
 
 @dataclass(frozen=True, slots=True)
-class GrantOut:
-    id: str
-    requester: str
-    member_state: str
-    alert_id: str
-    permissions: tuple[str, ...]
-    reason: str
-    minutes: int
-    status: str
-    requested_at: datetime
-    approver: str | None
-    decided_at: datetime | None
-    valid_until: datetime | None
-    decision_reason: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class GrantsOut:
-    items: tuple[GrantOut, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class SecurityEventOut:
-    seq: int
-    at: datetime
-    kind: str
-    member_state: str
-    principal: str
-    detail: dict[str, Any]
+    items: tuple[GrantRow, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class SecurityEventsOut:
-    items: tuple[SecurityEventOut, ...]
+    items: tuple[SecurityEvent, ...]
     next_after: int
 
 
 REQUESTS: tuple[type, ...] = (BreakGlassRequest, BreakGlassDecision)
-ANSWERS: tuple[type, ...] = (GrantOut, GrantsOut, SecurityEventsOut)
+ANSWERS: tuple[type, ...] = (GrantRow, GrantsOut, SecurityEventsOut)
 
 
 @cache
@@ -99,54 +71,30 @@ def components() -> dict[str, Any]:
     return found
 
 
-def _out(g: GrantRow) -> GrantOut:
-    return GrantOut(
-        g.id,
-        g.requester,
-        g.member_state,
-        g.alert_id,
-        tuple(sorted(g.permissions)),
-        g.reason,
-        g.minutes,
-        g.status,
-        g.requested_at,
-        g.approver,
-        g.decided_at,
-        g.valid_until,
-        g.decision_reason,
-    )
-
-
-def _event_out(e: SecurityEvent) -> SecurityEventOut:
-    return SecurityEventOut(e.seq, e.at, e.kind, e.member_state, e.principal, e.detail)
-
-
 @router.post(
     "/breakglass",
     status_code=201,
     summary="Ask for time-boxed access to one alert (needs a second person's approval)",
     openapi_extra=needs(Permission.BREAKGLASS_REQUEST, schemas.body(BreakGlassRequest)),
-    responses={201: schemas.answer(GrantOut, "The request, not yet in force")},
+    responses={201: schemas.answer(GrantRow, "The request, not yet in force")},
 )
 def request_breakglass(ctx: Ctx, limes: App, raw: Body) -> Response:
     form = codec.parse(BreakGlassRequest, raw)
     grant = limes.breakglass.request(
         ctx, form.alert_id, frozenset(form.permissions), form.minutes, form.reason
     )
-    return schemas.json_response(_out(grant), 201)
+    return schemas.json_response(grant, 201)
 
 
 @router.post(
     "/breakglass/{grant_id}/decision",
     summary="Approve or refuse a break-glass request (never one's own)",
     openapi_extra=needs(Permission.BREAKGLASS_APPROVE, schemas.body(BreakGlassDecision)),
-    responses={200: schemas.answer(GrantOut, "The decided request")},
+    responses={200: schemas.answer(GrantRow, "The decided request")},
 )
 def decide_breakglass(ctx: Ctx, limes: App, grant_id: str, raw: Body) -> Response:
     form = codec.parse(BreakGlassDecision, raw)
-    return schemas.json_response(
-        _out(limes.breakglass.decide(ctx, grant_id, form.approve, form.reason))
-    )
+    return schemas.json_response(limes.breakglass.decide(ctx, grant_id, form.approve, form.reason))
 
 
 @router.get(
@@ -156,7 +104,7 @@ def decide_breakglass(ctx: Ctx, limes: App, grant_id: str, raw: Body) -> Respons
     responses={200: schemas.answer(GrantsOut, "Requests and grants, oldest first")},
 )
 def list_breakglass(ctx: Ctx, limes: App) -> Response:
-    return schemas.json_response(GrantsOut(tuple(_out(g) for g in limes.breakglass.grants(ctx))))
+    return schemas.json_response(GrantsOut(tuple(limes.breakglass.grants(ctx))))
 
 
 @router.get(
@@ -173,4 +121,4 @@ def security_events(
 ) -> Response:
     found = limes.breakglass.security_events(ctx, after, limit)
     last = found[-1].seq if found else after
-    return schemas.json_response(SecurityEventsOut(tuple(_event_out(e) for e in found), last))
+    return schemas.json_response(SecurityEventsOut(tuple(found), last))
