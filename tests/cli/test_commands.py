@@ -164,7 +164,8 @@ def test_a_malformed_principal_is_a_usage_error(initialised: Run) -> None:
 
 
 def test_invalid_settings_are_refused(run: Run) -> None:
-    body = problem(run("categories", env={"LIMES_AUTH": "unsafe-dev-headers"}), 12)
+    unsafe = {"LIMES_AUTH": "unsafe-dev-headers", "LIMES_ENV": "production"}
+    body = problem(run("categories", env=unsafe), 12)
     assert "LIMES_ENV=development" in body["detail"]
 
 
