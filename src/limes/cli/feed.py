@@ -7,9 +7,9 @@ import time
 import click
 
 from limes.cli.common import SYSTEM, Env, pass_env, print_json
-from limes.policy.permissions import Permission
+from limes.service.feed import FeedService
 
-PAGE = 500
+PAGE = 500  # at most feed.MAX_PAGE
 
 
 @click.group()
@@ -43,13 +43,12 @@ def tail(env: Env, after: int, follow: bool, limit: int | None, interval: float)
     Events carry identifiers and bookkeeping only, never alert content. Read as the
     system operator (purpose operations), whom the policy allows to read the feed.
     """
-    app = env.app()
-    app.alerts.policy.require(SYSTEM, Permission.FEED_READ)
+    changes = FeedService(env.app().store, env.app().alerts.policy)
     seq, printed = after, 0
     try:
         while True:
             page = PAGE if limit is None else min(PAGE, limit - printed)
-            events = app.store.events_after(seq, page)
+            events = changes.after(SYSTEM, seq, page)
             for event in events:
                 print_json(event, pretty=False)
                 seq = event.seq
