@@ -9,7 +9,7 @@ PORT   ?= 8080
 DEMO_PERSONS ?= 2000
 DEMO_OBJECTS ?= 8000
 
-.PHONY: run test lint typecheck bench lock clean sbom audit fuzz security
+.PHONY: bandit run test lint typecheck bench lock clean sbom audit fuzz security
 
 $(BIN)/limes: requirements/dev.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,8 @@ fuzz: $(BIN)/limes
 	LIMES_FUZZ=long LIMES_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
 	    $(BIN)/pytest -q tests/security/test_fuzz_parsers.py tests/security/test_fuzz_tokens.py
 
-security: sbom
+bandit: $(BIN)/limes
 	$(BIN)/bandit $(BANDIT_FLAGS) src
+
+security: sbom bandit
 	$(BIN)/limes security posture --enforce --json $(POSTURE_JSON)

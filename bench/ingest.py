@@ -23,6 +23,7 @@ from pathlib import Path
 
 from limes.bootstrap import build
 from limes.config import Settings
+from limes.crypto.keyring import Keyring
 from limes.demo.generator import generate
 from limes.domain.alerts import AlertContent
 from limes.policy.permissions import Context, Principal, Purpose, Role
@@ -30,6 +31,7 @@ from limes.policy.standins import unsafe_stand_in_clearance
 from limes.store.port import Store
 from limes.store.sqlite import SqliteStore
 
+KEYRING = Keyring.generate()  # fresh keys in memory: the figures include encryption at rest
 PG_URL = os.environ.get("LIMES_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
@@ -48,7 +50,7 @@ def ctx_for(state: str) -> Context:
 
 
 def load(store: Store, by_state: dict[str, list[AlertContent]]) -> tuple[int, float]:
-    app = build(Settings(), store=store)
+    app = build(Settings(), store=store, keyring=KEYRING)
     total, start = 0, time.perf_counter()
     for state, contents in by_state.items():
         *_, loaded = app.alerts.bulk_issue(ctx_for(state), contents)
@@ -59,7 +61,7 @@ def load(store: Store, by_state: dict[str, list[AlertContent]]) -> tuple[int, fl
 def load_one_by_one(
     store: Store, by_state: dict[str, list[AlertContent]], n: int
 ) -> tuple[int, float]:
-    app = build(Settings(), store=store)
+    app = build(Settings(), store=store, keyring=KEYRING)
     done, start = 0, time.perf_counter()
     for state, contents in by_state.items():
         ctx = ctx_for(state)
@@ -90,6 +92,8 @@ def drop_postgres(store: Store) -> None:
 
     with psycopg.connect(PG_URL, autocommit=True) as conn:
         conn.execute(f'DROP SCHEMA "{store.schema}" CASCADE')  # type: ignore[attr-defined]
+        # the audit log's schema beside it (audit/wiring.py)
+        conn.execute(f'DROP SCHEMA IF EXISTS "{store.schema}_audit" CASCADE')  # type: ignore[attr-defined]
 
 
 STORES: dict[str, Callable[[Path], Store]] = {"sqlite": sqlite_store, "postgres": postgres_store}

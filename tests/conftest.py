@@ -9,6 +9,10 @@
   reason, except where ``CI=true``: CI has the server, so there they fail.
 * ``clock`` is a ``FixedClock``: pass it to a service and time moves only when the
   test says so.
+* ``fixed_crypto(store)`` is the encryption at rest of a store under the published
+  test-only keyring (``TEST_KEYRING``): real AES-GCM and HMAC with fixed keys, for
+  services built by hand; ``build(..., keyring=TEST_KEYRING)`` for whole applications.
+  ``memory_audit(clock)`` is an audit log in memory for services built by hand.
 * ``ctx_factory("FR", Role.POLICE_OFFICER, purpose=Purpose.POLICE_CHECK)`` builds the
   ``Context`` a use case takes; with no arguments, a SIRENE operator of DE. The
   principal holds the purposes the policy table names for its roles and
@@ -27,6 +31,10 @@ import psycopg
 import pytest
 from psycopg import sql as pgsql
 
+from limes.audit.log import AuditLog
+from limes.audit.store import SqliteAuditStore
+from limes.crypto import Crypto, open_crypto
+from limes.crypto.keyring import test_only_fixed_keyring
 from limes.policy.permissions import Clearance, Context, Principal, Purpose, Role
 from limes.policy.table import default_table
 from limes.store.port import Store
@@ -36,6 +44,18 @@ from limes.store.sqlite import SqliteStore
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 CLEARANCE = Clearance("SECRET", "VET-TEST-0001", datetime(2100, 1, 1, tzinfo=UTC))
 _DEFAULT_CLEARANCE = object()
+TEST_KEYRING = test_only_fixed_keyring()
+
+
+def fixed_crypto(store: Store) -> Crypto:
+    """Encryption at rest for ``store`` under ``TEST_KEYRING``."""
+    return open_crypto(store, TEST_KEYRING)
+
+
+def memory_audit(clock: Callable[[], datetime] | None = None) -> AuditLog:
+    """An audit log in memory (real records and tree, no signing key) for services built
+    by hand; ``tests/audit`` tests the log itself on files and both databases."""
+    return AuditLog(SqliteAuditStore(":memory:"), clock=clock or (lambda: datetime.now(UTC)))
 
 
 class FixedClock:

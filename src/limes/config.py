@@ -8,6 +8,16 @@ request header, no proof) exists for local demos only; its name says so, and it 
 refused unless ``LIMES_ENV=development`` and the server listens on loopback only.
 ``test_only_weak_password_hashing`` makes Argon2 cheap so that test suites run fast;
 it is refused unless ``LIMES_ENV=development``.
+
+Encryption at rest needs a keyring (``LIMES_KEYRING``, default
+``<var>/keys/keyring.json``, made by ``limes init``); without one nothing starts.
+Optionally the key-encryption key lives in HashiCorp Vault's transit engine
+(``LIMES_VAULT_ADDR``, ``LIMES_VAULT_TRANSIT_KEY``, ``LIMES_VAULT_TOKEN``).
+``test_only_fixed_keyring`` uses published test keys instead and is refused unless
+``LIMES_ENV=development``.
+
+The audit log keeps its records ``LIMES_AUDIT_RETENTION_YEARS`` (1 to 3, default 3) and
+lives beside the store unless ``LIMES_AUDIT_DATABASE_URL`` says where (``audit/wiring.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from limes.domain.categories import CategoryCode, ReviewRules
 from limes.service.abuse import Limits
@@ -54,6 +65,14 @@ class Settings:
     rate_per_second: float = 20.0
     rate_burst: int = 60
     daily_read_quota: int = 20_000
+    audit_database_url: str | None = None
+    audit_retention_years: int = 3
+    keyring_path: Path | None = None
+    test_only_fixed_keyring: bool = False
+    vault_addr: str | None = None
+    vault_transit_key: str | None = None
+    vault_transit_mount: str = "transit"
+    vault_token: str | None = field(default=None, repr=False)
 
     @property
     def store_url(self) -> str:
@@ -63,6 +82,16 @@ class Settings:
     def token_key_path(self) -> Path:
         """The Ed25519 private key that signs Limes tokens (made by ``limes init``)."""
         return self.var_dir / "keys" / "token-signing-key.pem"
+
+    @property
+    def keyring_file(self) -> Path:
+        """The keyring: the key-encryption key and the blind-index secret (``limes init``)."""
+        return self.keyring_path or self.var_dir / "keys" / "keyring.json"
+
+    @property
+    def audit_key_path(self) -> Path:
+        """The Ed25519 private key that signs the audit log's tree heads (``limes init``)."""
+        return self.var_dir / "keys" / "audit-signing-key.pem"
 
     @property
     def usage_limits(self) -> Limits:
@@ -102,9 +131,36 @@ class Settings:
                 "LIMES_RATE_PER_SECOND, LIMES_RATE_BURST and LIMES_DAILY_READ_QUOTA "
                 "must be positive"
             )
+        self._check_keys()
+        if not 1 <= self.audit_retention_years <= 3:
+            raise SettingsError("LIMES_AUDIT_RETENTION_YEARS must be 1 to 3")
+        if self.audit_database_url is not None and not self.audit_database_url.startswith(
+            ("sqlite:///", "postgresql://", "postgres://")
+        ):
+            raise SettingsError("LIMES_AUDIT_DATABASE_URL must be sqlite:///path or postgresql://…")
         if not 1 <= self.warning_months <= 12:
             raise SettingsError("LIMES_EXPIRY_WARNING_MONTHS must be 1 to 12")
         self.review  # noqa: B018 - validates the overrides
+
+    def _check_keys(self) -> None:
+        if self.test_only_fixed_keyring and self.environment is not Environment.DEVELOPMENT:
+            raise SettingsError(
+                "LIMES_TEST_ONLY_FIXED_KEYRING encrypts with published test keys; "
+                "it is refused unless LIMES_ENV=development"
+            )
+        if (self.vault_addr is None) != (self.vault_transit_key is None):
+            raise SettingsError("set both LIMES_VAULT_ADDR and LIMES_VAULT_TRANSIT_KEY, or neither")
+        if self.vault_addr is not None:
+            parts = urlsplit(self.vault_addr)
+            loopback = parts.hostname in ("127.0.0.1", "::1", "localhost")
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise SettingsError("LIMES_VAULT_ADDR must be an https:// URL")
+            if parts.scheme == "http" and not loopback:
+                raise SettingsError(
+                    "LIMES_VAULT_ADDR must use https:// (plain http only to a loopback address)"
+                )
+            if not self.vault_token:
+                raise SettingsError("LIMES_VAULT_ADDR needs LIMES_VAULT_TOKEN")
 
     def describe(self) -> dict[str, str]:
         """Settings as text for logs: the database URL without its password."""
@@ -121,7 +177,24 @@ class Settings:
             "token issuer": self.token_issuer,
             "token audience": self.token_audience,
             "oidc providers": str(self.oidc_providers or "none"),
+            "audit database": _redacted(self.audit_database_url or "beside the database"),
+            "audit retention": f"{self.audit_retention_years} years",
+            "keyring": "test-only fixed keys"
+            if self.test_only_fixed_keyring
+            else str(self.keyring_file),
+            "key-encryption key": f"vault transit {self.vault_addr} key {self.vault_transit_key}"
+            if self.vault_addr
+            else "keyring file",
         }
+
+
+def _redacted(url: str) -> str:
+    """A database URL without its password, for messages and logs."""
+    if "@" in url and ":" in url.split("@", 1)[0].split("//", 1)[-1]:
+        scheme, rest = url.split("//", 1)
+        user = rest.split("@", 1)[0].split(":", 1)[0]
+        return f"{scheme}//{user}:***@{rest.split('@', 1)[1]}"
+    return url
 
 
 def _periods(text: str) -> dict[CategoryCode, int]:
@@ -168,6 +241,16 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
             rate_per_second=float(e.get("LIMES_RATE_PER_SECOND", "20")),
             rate_burst=int(e.get("LIMES_RATE_BURST", "60")),
             daily_read_quota=int(e.get("LIMES_DAILY_READ_QUOTA", "20000")),
+            audit_database_url=e.get("LIMES_AUDIT_DATABASE_URL") or None,
+            audit_retention_years=int(e.get("LIMES_AUDIT_RETENTION_YEARS", "3")),
+            keyring_path=Path(e["LIMES_KEYRING"]) if e.get("LIMES_KEYRING") else None,
+            test_only_fixed_keyring=_flag(
+                "LIMES_TEST_ONLY_FIXED_KEYRING", e.get("LIMES_TEST_ONLY_FIXED_KEYRING", "")
+            ),
+            vault_addr=e.get("LIMES_VAULT_ADDR") or None,
+            vault_transit_key=e.get("LIMES_VAULT_TRANSIT_KEY") or None,
+            vault_transit_mount=e.get("LIMES_VAULT_TRANSIT_MOUNT") or "transit",
+            vault_token=e.get("LIMES_VAULT_TOKEN") or None,
         )
     except ValueError as exc:
         raise SettingsError(str(exc)) from None

@@ -49,6 +49,7 @@ def limes(db: SqliteStore, api_clock: Clock) -> Limes:
         environment=Environment.DEVELOPMENT,
         auth=AuthMode.UNSAFE_DEV_HEADERS,
         max_body_bytes=64 * 1024,
+        test_only_fixed_keyring=True,
     )
     return build(settings, store=db, clock=api_clock)
 

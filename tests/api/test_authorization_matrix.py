@@ -148,6 +148,7 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClien
         environment=Environment.DEVELOPMENT,
         auth=AuthMode.UNSAFE_DEV_HEADERS,
         max_body_bytes=64 * 1024,
+        test_only_fixed_keyring=True,
     )
     # entered once: one event loop for the whole module, not one per request
     client = TestClient(create_app(build(settings, store=store, clock=Fixed())))

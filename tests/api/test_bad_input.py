@@ -241,3 +241,8 @@ def test_unknown_query_parameter_is_refused(client: TestClient, query: str) -> N
 
 def test_declared_query_parameters_are_accepted(client: TestClient) -> None:
     assert client.get("/v1/alerts?limit=5&category=arrest", headers=headers()).status_code == 200
+
+
+def test_without_credentials_401_comes_before_query_checks(client: TestClient) -> None:
+    answer = client.get("/v1/alerts?status=active&unknown=1", headers=headers(principal=None))
+    assert_problem(answer, 401, "unauthenticated")

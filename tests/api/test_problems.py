@@ -19,6 +19,7 @@ from tests.api.helpers import (
     headers,
     state_of,
 )
+from tests.conftest import TEST_KEYRING
 
 from limes.api.app import SECURITY_HEADERS, create_app
 from limes.bootstrap import Limes, build
@@ -38,7 +39,8 @@ def test_no_principal_header_is_401_with_a_challenge(client: TestClient) -> None
 
 
 def test_refuse_all_is_the_default_and_refuses_everyone(db: SqliteStore) -> None:
-    client = TestClient(create_app(build(Settings(var_dir=Path("unused")), store=db)))
+    limes = build(Settings(var_dir=Path("unused")), store=db, keyring=TEST_KEYRING)
+    client = TestClient(create_app(limes))
 
     for method, url in (("GET", "/v1/alerts"), ("POST", "/v1/alerts"), ("GET", "/v1/categories")):
         response = client.request(method, url, content=body(PERSON), headers=headers())
@@ -53,7 +55,7 @@ def test_unsafe_headers_are_refused_outside_development(db: SqliteStore) -> None
     settings = Settings(var_dir=Path("unused"), auth=AuthMode.UNSAFE_DEV_HEADERS)
 
     with pytest.raises(SettingsError, match="development"):
-        create_app(build(settings, store=db))
+        create_app(build(settings, store=db, keyring=TEST_KEYRING))
 
 
 @pytest.mark.parametrize(

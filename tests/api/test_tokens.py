@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.x509.oid import NameOID
 from starlette.types import ASGIApp, Receive, Scope, Send
 from tests.api.helpers import TestClient, assert_problem
-from tests.conftest import FixedClock
+from tests.conftest import TEST_KEYRING, FixedClock
 from tests.identity.helpers import CLEARANCE, PASSWORD, client, code, guard, operator
 from tests.identity.oidc_helpers import Provider, write_providers
 
@@ -51,6 +51,7 @@ def limes(tmp_path: Path, clock: FixedClock) -> Iterator[Limes]:
         auth=AuthMode.TOKENS,
         test_only_weak_password_hashing=True,
         oidc_providers=write_providers(tmp_path / "oidc", DE_IDP),
+        test_only_fixed_keyring=True,
     )
     ensure_signing_key(settings.token_key_path)
     store = SqliteStore(tmp_path / "limes.db")
@@ -185,7 +186,8 @@ def test_without_tokens_mode_the_auth_routes_refuse(tmp_path: Path, clock: Fixed
     store = SqliteStore(tmp_path / "db")
     store.migrate()
     try:
-        app = create_app(build(Settings(var_dir=tmp_path), store=store, clock=clock))
+        limes = build(Settings(var_dir=tmp_path), store=store, clock=clock, keyring=TEST_KEYRING)
+        app = create_app(limes)
         body = {"username": "guard-1", "password": PASSWORD, "totp": "123456"}
         answer = TestClient(app).post("/v1/auth/login", json=body)
         assert "does not issue tokens" in assert_problem(answer, 401, "unauthenticated")["detail"]

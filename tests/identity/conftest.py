@@ -8,7 +8,7 @@ The store contract of the account tables (``test_account_store.py``) runs on bot
 from __future__ import annotations
 
 import pytest
-from tests.conftest import FixedClock
+from tests.conftest import FixedClock, fixed_crypto, memory_audit
 from tests.identity.helpers import WEAK
 
 from limes.policy.policy import Policy
@@ -19,10 +19,14 @@ from limes.store.sqlite import SqliteStore
 
 @pytest.fixture
 def service(sqlite_store: SqliteStore, clock: FixedClock) -> AccountService:
-    return AccountService(sqlite_store, Policy(clock=clock), WEAK, clock)
+    secrets, audit = fixed_crypto(sqlite_store).fields, memory_audit(clock)
+    return AccountService(
+        sqlite_store, Policy(clock=clock), WEAK, clock, secrets=secrets, audit=audit
+    )
 
 
 @pytest.fixture
 def each_store(store: Store, clock: FixedClock) -> AccountService:
     """The account service on each store adapter in turn (the ``store`` fixture)."""
-    return AccountService(store, Policy(clock=clock), WEAK, clock)
+    secrets, audit = fixed_crypto(store).fields, memory_audit(clock)
+    return AccountService(store, Policy(clock=clock), WEAK, clock, secrets=secrets, audit=audit)

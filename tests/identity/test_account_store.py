@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
+from tests.conftest import fixed_crypto
 
 from limes.errors import Conflict
 from limes.identity.accounts import Account, AccountKind, AccountState, Session
@@ -53,7 +54,7 @@ def client(account_id: str = "C1", username: str = "gateway", **changes: object)
 
 @pytest.fixture
 def accounts(store: Store) -> AccountStore:
-    return AccountStore(store)
+    return AccountStore(store, fixed_crypto(store).fields)
 
 
 def insert(accounts: AccountStore, *items: Account) -> None:

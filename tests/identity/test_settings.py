@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.conftest import FixedClock
+from tests.conftest import TEST_KEYRING, FixedClock
 from tests.identity.oidc_helpers import Provider, write_providers
 
 from limes.api.auth import RefuseAll, TokenAuthenticator, for_settings
@@ -55,7 +55,7 @@ def test_tokens_mode_needs_a_sound_key(
     tmp_path: Path, store: SqliteStore, clock: FixedClock
 ) -> None:
     settings = Settings(var_dir=tmp_path / "var", auth=AuthMode.TOKENS)
-    limes = build(settings, store=store, clock=clock)
+    limes = build(settings, store=store, clock=clock, keyring=TEST_KEYRING)
     with pytest.raises(SettingsError, match="needs the store"):
         for_settings(settings)
     with pytest.raises(KeyFileError, match="limes init"):
@@ -80,7 +80,7 @@ def test_tokens_mode_refuses_a_bad_provider_list(
     )
     ensure_signing_key(settings.token_key_path)
     with pytest.raises(ProviderError, match="Limes' own"):
-        for_settings(settings, build(settings, store=store, clock=clock))
+        for_settings(settings, build(settings, store=store, clock=clock, keyring=TEST_KEYRING))
     store.close()
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import orjson
 import pytest
-from tests.conftest import FixedClock, make_ctx
+from tests.conftest import FixedClock, fixed_crypto, make_ctx, memory_audit
 from tests.factories import PERSON, VEHICLE, content, doc
 
 from limes import codec
@@ -95,7 +95,9 @@ def test_a_view_without_the_action_is_refused() -> None:
 
 @pytest.fixture
 def alerts(sqlite_store: SqliteStore, clock: FixedClock) -> AlertService:
-    return AlertService(sqlite_store, Policy(clock=clock), ReviewRules.defaults(), clock)
+    policy, review = Policy(clock=clock), ReviewRules.defaults()
+    crypto, audit = fixed_crypto(sqlite_store), memory_audit(clock)
+    return AlertService(sqlite_store, policy, review, clock, crypto=crypto, audit=audit)
 
 
 @pytest.fixture

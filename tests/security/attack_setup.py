@@ -1,10 +1,11 @@
 """Helpers of ``.ci/attack``: a free port, waiting for the server, the schemathesis config.
 
 ``python -m tests.security.attack_setup port`` prints a free loopback port;
-``wait URL SECONDS`` waits for ``/v1/health``; ``config URL OUT`` writes a
+``wait URL SECONDS`` waits for ``/v1/health``; ``config URL OUT CACHE`` writes a
 ``schemathesis.toml`` whose dictionaries hold real alert ids of several member states
 (read through the API as a SIRENE operator of each), member-state codes and ETags, so
-that generated requests reach alerts that exist as well as ones that do not;
+that generated requests reach alerts that exist as well as ones that do not, and which
+keeps schemathesis' cache (crashes to replay) in CACHE instead of the working tree;
 ``summary DIR`` prints the figures of every run from their JUnit reports.
 """
 
@@ -68,11 +69,13 @@ def alert_ids(base: str) -> list[str]:
     return ids
 
 
-def config(base: str, out: Path) -> None:
+def config(base: str, out: Path, cache: Path) -> None:
     ids = alert_ids(base)
     etags = [f'"{n}"' for n in range(1, 4)]
     lines = [
         "# written by .ci/attack: real alert ids, member states and ETags to draw from",
+        "[cache]",
+        f"directory = {json.dumps(str(cache.resolve()))}",
         "[dictionaries.alert_ids]",
         f"values = {json.dumps(ids)}",
         "[dictionaries.states]",
@@ -107,7 +110,7 @@ def main(argv: list[str]) -> None:
     elif command == "wait":
         wait(args[0], float(args[1]))
     elif command == "config":
-        config(args[0], Path(args[1]))
+        config(args[0], Path(args[1]), Path(args[2]))
     elif command == "summary":
         summary(Path(args[0]))
     else:

@@ -57,9 +57,6 @@ TRICKY = (
 any_text = st.text(st.characters(codec=None, exclude_categories=()), max_size=80)
 """Any string, lone surrogates and control characters included."""
 
-no_surrogates = st.text(st.characters(codec=None, exclude_categories=("Cs",)), max_size=80)
-"""Any string but lone surrogates (for parsers with a known, reported surrogate bug)."""
-
 tricky_text = st.text(st.sampled_from(TRICKY), max_size=40)
 
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from tests.conftest import FixedClock, make_ctx
+from tests.conftest import FixedClock, make_ctx, memory_audit
 
 from limes.domain.ids import new_id
 from limes.errors import Conflict, Forbidden, InvalidInput, RateLimited
@@ -29,7 +29,7 @@ def dpo(user: str = "dpo", state: str = "DE") -> Context:
 @pytest.fixture
 def glass(store: Store, clock: FixedClock) -> BreakGlassService:
     """Break-glass with the real policy table: operators ask, the DPO decides."""
-    return BreakGlassService(store, Policy(clock=clock).require, clock)
+    return BreakGlassService(store, Policy(clock=clock).require, clock, audit=memory_audit(clock))
 
 
 def test_four_eyes_grant_lasts_its_time_and_is_reported(

@@ -10,6 +10,7 @@ the interactive pages are off (they would need scripts from elsewhere).
 
 from __future__ import annotations
 
+import asyncio
 from importlib import metadata
 from typing import Any
 
@@ -22,6 +23,7 @@ from limes.api import problems, schemas
 from limes.api.auth import Authenticator, for_settings
 from limes.api.deps import PURPOSE_HEADER, known_query
 from limes.api.routes import alerts, meta
+from limes.api.routes import audit as audit_routes
 from limes.api.routes import auth as auth_routes
 from limes.api.routes import breakglass as breakglass_routes
 from limes.bootstrap import Limes
@@ -32,7 +34,16 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
     "Referrer-Policy": "no-referrer",
+    # browsers ignore it over plain HTTP; behind TLS it pins HTTPS for two years
+    "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
 }
+
+BODY_SECONDS = 10.0
+"""How long a client may take to send its request body (slow-body attacks)."""
+
+
+class BodyTimeout(Exception):
+    pass
 
 _PROBLEM = {
     "description": "A problem (RFC 9457): 400 invalid input, 401, 403, 404, 405, 409, 410, "
@@ -42,17 +53,27 @@ _PROBLEM = {
 
 
 class Guard:
-    """Outermost layer of our own: security headers on every answer, and a 500 problem
-    (logged, never shown) for any exception nothing else handled."""
+    """Outermost layer of our own: security headers on every answer, a time limit on
+    receiving the request body (408), and a 500 problem (logged, never shown) for any
+    exception nothing else handled."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, body_seconds: float = BODY_SECONDS) -> None:
         self.app = app
+        self.body_seconds = body_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = False
+        deadline = asyncio.get_running_loop().time() + self.body_seconds
+
+        async def receive_in_time() -> Message:
+            remaining = deadline - asyncio.get_running_loop().time()
+            try:
+                return await asyncio.wait_for(receive(), max(remaining, 0.001))
+            except TimeoutError:
+                raise BodyTimeout from None
 
         async def send_secured(message: Message) -> None:
             nonlocal started
@@ -64,7 +85,17 @@ class Guard:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_secured)
+            await self.app(scope, receive_in_time, send_secured)
+        except BodyTimeout:
+            if started:
+                raise
+            answer = problems.problem_response(
+                problems.RequestTimeout(
+                    f"the request body did not arrive within {self.body_seconds:g} seconds"
+                ),
+                scope["path"],
+            )
+            await answer(scope, receive, send_secured)
         except Exception:
             problems.log.exception("unhandled error in %s %s", scope["method"], scope["path"])
             if started:
@@ -99,7 +130,13 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
     app.state.authenticator = authenticator or for_settings(limes.settings, limes)
     problems.install(app)
     app.state.routes = []
-    for router in (meta.router, auth_routes.router, alerts.router, breakglass_routes.router):
+    for router in (
+        meta.router,
+        auth_routes.router,
+        alerts.router,
+        breakglass_routes.router,
+        audit_routes.router,
+    ):
         app.include_router(router)
         app.state.routes.extend(router.routes)
     app.add_middleware(Guard)
@@ -133,6 +170,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         **schemas.components(),
         **auth_routes.components(),
         **breakglass_routes.components(),
+        **audit_routes.components(),
     }.items():
         if name in found and found[name] != schema:
             raise RuntimeError(f"two different schemas are named {name}")

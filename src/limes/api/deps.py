@@ -18,6 +18,7 @@ from fastapi.routing import APIRoute
 
 from limes.api.auth import Authenticator
 from limes.api.problems import ContentTooLarge, UnsupportedMediaType
+from limes.api.routes import UNPROTECTED
 from limes.bootstrap import Limes
 from limes.domain.countries import CountryError, member_state
 from limes.domain.ids import is_id
@@ -41,11 +42,17 @@ def _query_names(dependant: Dependant) -> set[str]:
     return names
 
 
-async def known_query(request: Request) -> None:
-    """Refuse query parameters the route does not declare (strict input at every door)."""
+def known_query(request: Request) -> None:
+    """Refuse query parameters the route does not declare (strict input at every door).
+
+    On a protected route the caller is authenticated first, so that a request without
+    credentials is answered 401 whatever else is wrong with it.
+    """
     route = request.scope.get("route")
     if not request.query_params or not isinstance(route, APIRoute):
         return
+    if (request.method, route.path) not in UNPROTECTED:
+        principal(request)
     declared = _query_names(route.dependant)
     unknown = sorted(set(request.query_params) - declared)
     if unknown:
@@ -66,9 +73,15 @@ async def app_limes(request: Request) -> Limes:
 
 def principal(request: Request) -> Principal:
     # a plain function: FastAPI runs it in the thread pool, since authenticators
-    # read the store (accounts, sessions) and must not block the event loop
+    # read the store (accounts, sessions) and must not block the event loop.
+    # Once per request: ``known_query`` may have authenticated the caller already.
+    known: Principal | None = getattr(request.state, "limes_principal", None)
+    if known is not None:
+        return known
     authenticator: Authenticator = request.app.state.authenticator
-    return authenticator.authenticate(request)
+    who = authenticator.authenticate(request)
+    request.state.limes_principal = who
+    return who
 
 
 def context(

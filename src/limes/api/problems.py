@@ -61,6 +61,11 @@ class MethodNotAllowed(LimesError):
     title = "The method is not allowed on this resource"
 
 
+class RequestTimeout(LimesError):
+    slug = "request-timeout"
+    title = "The request did not arrive in time"
+
+
 class InternalError(LimesError):
     slug = "internal-error"
     title = "The server failed to answer the request"
@@ -79,6 +84,7 @@ STATUS: Mapping[type[LimesError], int] = {
     UnsupportedMediaType: 415,
     PreconditionRequired: 428,
     RateLimited: 429,
+    RequestTimeout: 408,
     InternalError: 500,
 }
 

@@ -11,6 +11,7 @@ are frozen dataclasses refusing unknown fields, like the domain's.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -319,4 +320,27 @@ def components() -> dict[str, Any]:
         if schema != _ref(cls):
             raise RuntimeError(f"the schema of {cls.__name__} is published as {schema}")
     found: dict[str, Any] = defs.get("$defs", {})
+    _publish_minimised_content(found)
     return found
+
+
+# Required texts of AlertContent that minimisation answers as "" when their group is withheld.
+_WITHHELD_TEXTS = ("reason", "issuing_authority", "national_reference")
+
+
+def _publish_minimised_content(found: dict[str, Any]) -> None:
+    """Answers carry *minimised* content: like ``AlertContent``, except that a withheld
+    required text is the empty string. Publish that shape as ``MinimisedAlertContent``
+    and point the alert answers at it, so the document describes what is sent."""
+    view = copy.deepcopy(found["AlertContent"])
+    view["title"] = "MinimisedAlertContent"
+    view["description"] = (
+        "Alert content reduced to the field groups the caller may see; a withheld "
+        "required text (" + ", ".join(_WITHHELD_TEXTS) + ") is the empty string."
+    )
+    for name in _WITHHELD_TEXTS:
+        view["properties"][name].pop("minLength", None)
+    found["MinimisedAlertContent"] = view
+    ref = {"anyOf": [{"$ref": REF.format(model="MinimisedAlertContent")}, {"type": "null"}]}
+    for answer in ("AlertOut", "WrittenAlertOut"):
+        found[answer]["properties"]["content"] = ref

@@ -21,6 +21,7 @@ import orjson
 from limes import codec
 from limes.bootstrap import Limes, build
 from limes.config import Environment, Settings, SettingsError
+from limes.crypto.keyring import KeyringMissing
 from limes.domain.countries import CountryError, member_state
 from limes.errors import (
     Conflict,
@@ -152,6 +153,10 @@ class LimesGroup(click.Group):
             errors = getattr(exc, "errors", None)
             problem(exc.slug, exc.title, exc.detail, status, errors)
             raise click.exceptions.Exit(status) from None
+        except KeyringMissing as exc:
+            title = "The store is not initialised"
+            problem("not-initialised", title, str(exc), EXIT_NOT_INITIALISED)
+            raise click.exceptions.Exit(EXIT_NOT_INITIALISED) from None
         except SettingsError as exc:
             problem("invalid-settings", "The settings are not valid", str(exc), EXIT_SETTINGS)
             raise click.exceptions.Exit(EXIT_SETTINGS) from None

@@ -11,7 +11,21 @@ from pathlib import Path
 
 import click
 
-from limes.cli import alerts, categories, demo, feed, operations, serve, setup, token, users
+from limes.cli import (
+    alerts,
+    audit,
+    backup,
+    categories,
+    demo,
+    feed,
+    keys,
+    operations,
+    security,
+    serve,
+    setup,
+    token,
+    users,
+)
 from limes.cli.common import EXIT_STATUS_HELP, Env, LimesGroup
 from limes.config import from_env
 
@@ -58,6 +72,11 @@ cli.add_command(feed.feed)
 cli.add_command(categories.categories)
 cli.add_command(users.users)
 cli.add_command(token.token)
+cli.add_command(security.security)
+cli.add_command(audit.audit)
+cli.add_command(keys.keys)
+cli.add_command(backup.backup)
+cli.add_command(backup.restore)
 
 
 if __name__ == "__main__":  # python -m limes.cli.main

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import ipaddress
 import shlex
+import ssl
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
 
 import click
 
@@ -117,6 +120,20 @@ def first_search(app: Limes, host: str, port: int) -> str:
     return "\n".join(lines)
 
 
+def tls13_only(config: object, default: Callable[[], ssl.SSLContext]) -> ssl.SSLContext:
+    """uvicorn's context (certificate and key loaded), refusing anything older than TLS 1.3."""
+    context = default()
+    context.minimum_version = ssl.TLSVersion.TLSv1_3
+    return context
+
+
+def tls_options(cert: Path | None, key: Path | None) -> dict[str, Any]:
+    """uvicorn options for serving TLS 1.3 directly (none: plain HTTP, e.g. behind a proxy)."""
+    if cert is None or key is None:
+        return {}
+    return {"ssl_certfile": str(cert), "ssl_keyfile": str(key), "ssl_context_factory": tls13_only}
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
@@ -125,8 +142,25 @@ def first_search(app: Limes, host: str, port: int) -> str:
     is_flag=True,
     help="Print curl commands for a first request against this server before serving.",
 )
+@click.option(
+    "--tls-cert",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Serve HTTPS (TLS 1.3 only) with this PEM certificate chain; needs --tls-key.",
+)
+@click.option(
+    "--tls-key",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The PEM private key of --tls-cert.",
+)
 @pass_env
-def serve(env: Env, host: str, port: int, show_first_search: bool) -> None:
+def serve(
+    env: Env,
+    host: str,
+    port: int,
+    show_first_search: bool,
+    tls_cert: Path | None,
+    tls_key: Path | None,
+) -> None:
     """Serve the HTTP API (under /v1) and run the expiry job.
 
     Expiry (AlertService.expire_due) runs at start and then every
@@ -134,6 +168,8 @@ def serve(env: Env, host: str, port: int, show_first_search: bool) -> None:
     loopback only: any other --host is refused.
     """
     settings = env.settings
+    if (tls_cert is None) != (tls_key is None):
+        raise click.UsageError("--tls-cert and --tls-key go together")
     if settings.auth is AuthMode.UNSAFE_DEV_HEADERS and not is_loopback(host):
         raise SettingsError(
             f"LIMES_AUTH=unsafe-dev-headers trusts a header without proof; "
@@ -144,6 +180,7 @@ def serve(env: Env, host: str, port: int, show_first_search: bool) -> None:
     from limes.api.app import create_app
 
     app = env.app()
+    app.audit.check_signer()  # no server whose audit log cannot sign its tree heads
     asgi = create_app(app)
     if show_first_search:
         click.echo(first_search(app, host, port))
@@ -151,10 +188,25 @@ def serve(env: Env, host: str, port: int, show_first_search: bool) -> None:
     expiry = ExpiryLoop(
         app.alerts,
         settings.expiry_interval_seconds,
-        also=(("account sweep", accounts.sweep), ("usage counters", app.usage.flush)),
+        also=(
+            ("account sweep", accounts.sweep),
+            ("usage counters", app.usage.flush),
+            ("audit checkpoint", app.audit.checkpoint),
+            ("audit retention", app.audit.apply_retention),
+        ),
     )
     expiry.start()
     try:
-        uvicorn.run(asgi, host=host, port=port, server_header=False, log_level="info")
+        uvicorn.run(
+            asgi,
+            host=host,
+            port=port,
+            server_header=False,
+            log_level="info",
+            timeout_keep_alive=5,
+            limit_concurrency=512,
+            h11_max_incomplete_event_size=16 * 1024,  # request line and headers
+            **tls_options(tls_cert, tls_key),
+        )
     finally:
         expiry.stop()

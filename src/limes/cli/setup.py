@@ -1,4 +1,4 @@
-"""``limes init``: the var folder and the database schema."""
+"""``limes init``: the var folder, the keys and the database schema."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import stat
 
 import click
 
+from limes.audit.heads import ensure_audit_key
 from limes.cli.common import Env, pass_env
+from limes.crypto.keyring import ensure_keyring
 from limes.identity.tokens import ensure_signing_key
 
 VAR_MODE = 0o700
@@ -15,9 +17,13 @@ VAR_MODE = 0o700
 @click.command()
 @pass_env
 def init(env: Env) -> None:
-    """Create the var folder (mode 0700) and apply pending database migrations.
+    """Create the var folder (mode 0700), the keys, and apply pending database migrations.
 
-    Safe to run again: a migration already applied is not applied twice.
+    The keyring (LIMES_KEYRING, default <var>/keys/keyring.json, mode 0600) holds the
+    key-encryption key and the blind-index secret: without it no alert can be read,
+    so keep a copy with the key custodians, apart from the database and its backups.
+    Safe to run again: an existing key or keyring is kept, a migration already applied
+    is not applied twice.
     """
     var = env.settings.var_dir
     created = not var.exists()
@@ -33,8 +39,22 @@ def init(env: Env) -> None:
     key_path = env.settings.token_key_path
     made = ensure_signing_key(key_path)
     click.echo(f"token signing key: {key_path} ({'created' if made else 'exists'}, mode 0600)")
+    audit_key = env.settings.audit_key_path
+    made = ensure_audit_key(audit_key)
+    click.echo(f"audit signing key: {audit_key} ({'created' if made else 'exists'}, mode 0600)")
+    if env.settings.test_only_fixed_keyring:
+        click.echo("keyring: published test-only keys (LIMES_TEST_ONLY_FIXED_KEYRING)")
+    else:
+        keyring = env.settings.keyring_file
+        made = ensure_keyring(keyring, local_kek=env.settings.vault_addr is None)
+        state = "created" if made else "exists"
+        click.echo(f"keyring: {keyring} ({state}, mode 0600; keep a copy with the key custodians)")
     applied = env.app().store.migrate()
     if applied:
         click.echo(f"applied migrations: {', '.join(applied)}")
     else:
         click.echo("database schema is up to date; no migration applied")
+    audit_log = env.app().audit.store
+    applied = audit_log.migrate()
+    done = f"applied {', '.join(applied)}" if applied else "up to date"
+    click.echo(f"audit log: {audit_log!r} ({done})")

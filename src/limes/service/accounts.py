@@ -32,6 +32,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from limes.audit.trail import Recorder, audited
+from limes.crypto.fields import FieldCipher
 from limes.domain.ids import new_id
 from limes.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, Unauthenticated
 from limes.identity import clearances as register
@@ -164,11 +166,15 @@ class AccountService:
         policy: Policy,
         passwords: Passwords,
         clock: Clock = utc_now,
+        *,
+        secrets: FieldCipher,
+        audit: Recorder,
     ) -> None:
-        self.accounts = AccountStore(store)
+        self.accounts = AccountStore(store, secrets)
         self.policy = policy
         self.passwords = passwords
         self.clock = clock
+        self.audit = audit
 
     # -- administration ----------------------------------------------------------------
 
@@ -225,6 +231,7 @@ class AccountService:
         )
         return Enrolment(account, uri)
 
+    @audited("account:add", write=True)
     def add(self, ctx: Context, new: NewAccount, password: str | None = None) -> Enrolment:
         """Create a user (with ``password``; a TOTP secret is made) or a system client."""
         self._check_new(new)
@@ -234,6 +241,7 @@ class AccountService:
             tx.insert(enrolment.account)
         return enrolment
 
+    @audited("account:bootstrap-operator", write=True)
     def bootstrap_operator(self, new: NewAccount, password: str) -> Enrolment:
         """The first system operator of a member state, created without an acting operator.
 
@@ -279,6 +287,7 @@ class AccountService:
                 tx.clear_failures(changed.id)
         return changed
 
+    @audited("account:set-roles", write=True)
     def set_roles(
         self,
         ctx: Context,
@@ -297,11 +306,13 @@ class AccountService:
 
         return self._change(ctx, username, change)
 
+    @audited("account:set-clearance", write=True)
     def set_clearance(self, ctx: Context, username: str, clearance: Clearance | None) -> Account:
         if clearance is not None:
             require(check_clearance(clearance), "the clearance")
         return self._change(ctx, username, lambda a, now: replace(a, clearance=clearance))
 
+    @audited("account:release", write=True)
     def release(self, ctx: Context, username: str) -> Account:
         """Unlock an account locked by failed logins (an operator of its state only)."""
 
@@ -312,6 +323,7 @@ class AccountService:
 
         return self._change(ctx, username, change)
 
+    @audited("account:enable", write=True)
     def enable(self, ctx: Context, username: str) -> Account:
         """Re-enable a disabled account; its 90 days of allowed disuse start again."""
 
@@ -323,6 +335,7 @@ class AccountService:
 
         return self._change(ctx, username, change)
 
+    @audited("account:disable", write=True)
     def disable(self, ctx: Context, username: str, reason: str) -> Account:
         """Disable an account (a system client's tokens die with it); its sessions end."""
         if not reason.strip() or len(reason) > 500:
@@ -335,6 +348,7 @@ class AccountService:
             ),
         )
 
+    @audited("account:link-oidc", write=True)
     def link_oidc(self, ctx: Context, username: str, issuer: str, subject: str | None) -> Account:
         """Link an account to a provider's (issuer, subject), or unlink it (``subject`` None)."""
         if subject is not None and not (0 < len(subject) <= 255 and 0 < len(issuer) <= 500):
@@ -349,6 +363,7 @@ class AccountService:
             ),
         )
 
+    @audited("account:set-certificate", write=True)
     def set_certificate(self, ctx: Context, username: str, fingerprint: str | None) -> Account:
         """Pin a system client's certificate by SHA-256 fingerprint (None: remove it)."""
         value = None if fingerprint is None else normalise_fingerprint(fingerprint)
@@ -363,6 +378,7 @@ class AccountService:
 
         return self._change(ctx, username, change)
 
+    @audited("account:import-clearances", write=True)
     def import_clearances(self, ctx: Context, text: str) -> int:
         """Apply a clearance register (``identity.clearances``): every row, or none.
 
@@ -398,6 +414,7 @@ class AccountService:
                 tx.replace(replace(account, clearance=clearance))
         return len(found)
 
+    @audited("account:report")
     def report(self, ctx: Context) -> AccountReport:
         """Clearances expiring within 30 days or expired, accounts without one, administrators."""
         state = ctx.principal.member_state
@@ -420,6 +437,7 @@ class AccountService:
             state, now, tuple(expiring), tuple(expired), tuple(without), tuple(admins)
         )
 
+    @audited("account:read")
     def get(self, ctx: Context, username: str) -> Account:
         self.policy.require(ctx, Permission.ACCOUNT_MANAGE)
         with self.accounts.read() as tx:
@@ -440,6 +458,7 @@ class AccountService:
 
     # -- authentication ----------------------------------------------------------------
 
+    @audited("auth:login", write=True)
     def login(self, username: str, password: str, code: str) -> Login:
         """A new session for a user who gives the right password and a fresh TOTP code."""
         now = self.clock()
@@ -602,11 +621,13 @@ class AccountService:
             raise TokenRefused("the token's session is not known here")
         return self._live_session(account, session, now)
 
+    @audited("auth:logout", write=True)
     def logout(self, session_id: str) -> None:
         """End the session; tokens naming it are refused from now on."""
         with self.accounts.write() as tx:
             tx.end_session(session_id, self.clock(), "logout")
 
+    @audited("account:sweep", write=True)
     def sweep(self, now: datetime | None = None) -> SweepReport:
         """Disable accounts unused for 90 days, end idle sessions, forget old failures.
 
@@ -638,4 +659,6 @@ def accounts_for(limes: Limes, *, clock: Clock | None = None) -> AccountService:
         limes.alerts.policy,
         for_settings(limes.settings),
         clock or limes.alerts.clock,
+        secrets=limes.crypto.fields,
+        audit=limes.audit,
     )

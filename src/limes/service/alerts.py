@@ -14,6 +14,8 @@ from datetime import UTC, date, datetime
 from itertools import islice
 
 from limes import codec
+from limes.audit.trail import Recorder, audited, recorded_change
+from limes.crypto import Crypto
 from limes.domain.alerts import (
     Alert,
     AlertContent,
@@ -98,9 +100,20 @@ class ExpiryReport:
     warned: int
 
 
-def to_alert(record: AlertRecord) -> Alert:
-    content = codec.decode(AlertContent, record.body) if record.body is not None else None
-    extensions = codec.decode(tuple[Extension, ...], record.extensions) if record.extensions else ()
+def to_alert(record: AlertRecord, crypto: Crypto, tx: Transaction | None = None) -> Alert:
+    """The alert of a stored record, its sealed fields opened (``IntegrityError`` if altered)."""
+
+    def opened(field: str, sealed: bytes) -> bytes:
+        return crypto.fields.open(record.issuing_state, record.id, field, sealed, tx)
+
+    content = (
+        codec.decode(AlertContent, opened("body", record.body)) if record.body is not None else None
+    )
+    extensions = (
+        codec.decode(tuple[Extension, ...], opened("extensions", record.extensions))
+        if record.extensions
+        else ()
+    )
     return Alert(
         id=record.id,
         issuing_state=record.issuing_state,
@@ -147,13 +160,44 @@ class AlertService:
         policy: Policy,
         review: ReviewRules | None = None,
         clock: Clock = utc_now,
+        *,
+        crypto: Crypto,
+        audit: Recorder,
     ) -> None:
         self.store = store
         self.policy = policy
         self.review = review or ReviewRules.defaults()
         self.clock = clock
+        self.crypto = crypto
+        self.audit = audit
 
     # -- helpers ---------------------------------------------------------------------
+
+    def seal_field(
+        self, record: str, state: str, field: str, data: bytes, tx: Transaction | None = None
+    ) -> bytes:
+        """``data`` sealed under ``state``'s data key, bound to alert ``record`` and ``field``."""
+        return self.crypto.fields.seal(state, record, field, data, tx)
+
+    def open_field(
+        self, record: str, state: str, field: str, sealed: bytes, tx: Transaction | None = None
+    ) -> bytes:
+        return self.crypto.fields.open(state, record, field, sealed, tx)
+
+    def open_flag(self, tx: Transaction, record: AlertRecord, flag: Flag) -> Flag:
+        """A stored flag with its reasons opened (they are sealed per flagging state)."""
+
+        def opened(name: str, text: str) -> str:
+            field = f"flag/{flag.state}/{name}"
+            return self.crypto.fields.open_text(record.issuing_state, record.id, field, text, tx)
+
+        return replace(
+            flag,
+            reason=opened("reason", flag.reason),
+            decision_reason=None
+            if flag.decision_reason is None
+            else opened("decision_reason", flag.decision_reason),
+        )
 
     def _expiry(self, category: CategoryCode, start: datetime) -> datetime:
         return add_years(start, self.review.years[category])
@@ -190,7 +234,7 @@ class AlertService:
         self, tx: Transaction, record: AlertRecord, decision: Decision, **extra: object
     ) -> AlertView:
         """The record as the principal may see it under ``decision`` (field minimisation)."""
-        alert = to_alert(record)
+        alert = to_alert(record, self.crypto, tx)
         withheld = withheld_groups(decision.fields)
         if alert.content is not None:
             content, withheld = minimise(alert.content, decision.fields)
@@ -198,7 +242,7 @@ class AlertService:
         misused = FieldGroup.MISUSED_IDENTITY in decision.fields
         return AlertView(
             alert=alert,
-            flags=tuple(tx.flags(record.id)),
+            flags=tuple(self.open_flag(tx, record, f) for f in tx.flags(record.id)),
             links=tuple(tx.links(record.id)),
             has_misused_identity=misused and tx.misused_identity(record.id) is not None,
             withheld=withheld,
@@ -221,6 +265,7 @@ class AlertService:
 
     # -- use cases -------------------------------------------------------------------
 
+    @audited(Permission.ALERT_ISSUE, write=True)
     def issue(
         self,
         ctx: Context,
@@ -240,9 +285,10 @@ class AlertService:
             if not CATEGORIES[content.category].allows_misused_identity:
                 raise InvalidInput(f"a {content.category} alert holds no misused-identity data")
             misused_identity = validate_misused_identity(misused_identity, now.date())
-        keys = content_keys(content)
+        keys = self.crypto.index.tokens(content_keys(content))
+        alert_id, state = new_id(), ctx.principal.member_state
         record = AlertRecord(
-            id=new_id(),
+            id=alert_id,
             category=content.category.value,
             object_type=content.object.type.value if content.object else None,
             subject=CATEGORIES[content.category].subject.value,
@@ -252,17 +298,21 @@ class AlertService:
             created_at=now,
             updated_at=now,
             expires_at=self._expiry(content.category, now),
-            body=codec.encode(content),
+            body=self.seal_field(alert_id, state, "body", codec.encode(content)),
             keys=keys,
         )
         with self.store.transaction() as tx:
             related = self._refuse_incompatible(ctx, tx, content, keys)
             tx.insert(record)
             if misused_identity is not None:
-                tx.put_misused_identity(record.id, codec.encode(misused_identity))
+                sealed = self.seal_field(
+                    record.id, state, "misused_identity", codec.encode(misused_identity), tx
+                )
+                tx.put_misused_identity(record.id, sealed)
             tx.append(event("alert.issued", record, now))
             return self.view(tx, record, decision, related=related)
 
+    @audited(Permission.ALERT_READ)
     def get(self, ctx: Context, alert_id: str) -> AlertView:
         with self.store.read() as tx:
             # what is not an id is no alert; it never reaches the store (PostgreSQL
@@ -278,6 +328,7 @@ class AlertService:
                 raise Gone(f"alert {alert_id} is {record.status}; its data has been deleted")
             return self.view(tx, record, decision)
 
+    @audited(Permission.ALERT_LIST)
     def list(self, ctx: Context, where: AlertFilter) -> Page:
         """One page of alerts in id order; ``next_cursor`` continues after it.
 
@@ -300,13 +351,14 @@ class AlertService:
         more = len(records) > where.limit
         return Page(tuple(items), records[where.limit - 1].id if more else None)
 
+    @audited(Permission.ALERT_UPDATE, write=True)
     def update(
         self, ctx: Context, alert_id: str, content: AlertContent, expected_version: int
     ) -> AlertView:
         """Replace an alert's content; its category cannot change."""
         now = self.clock()
         content = self._validated(content, now)
-        keys = content_keys(content)
+        keys = self.crypto.index.tokens(content_keys(content))
         with self.store.transaction() as tx:
             record, decision = self._owned(
                 ctx, tx, alert_id, Permission.ALERT_UPDATE, expected_version
@@ -320,7 +372,9 @@ class AlertService:
                 record,
                 version=record.version + 1,
                 updated_at=now,
-                body=codec.encode(content),
+                body=self.seal_field(
+                    record.id, record.issuing_state, "body", codec.encode(content), tx
+                ),
                 object_type=content.object.type.value if content.object else None,
                 keys=keys,
             )
@@ -348,6 +402,7 @@ class AlertService:
             tx.put_flag(record.id, replace(flag, reason="", decision_reason=None))
         return erased
 
+    @audited(Permission.ALERT_DELETE, write=True)
     def delete(self, ctx: Context, alert_id: str, expected_version: int) -> None:
         now = self.clock()
         with self.store.transaction() as tx:
@@ -355,6 +410,7 @@ class AlertService:
             erased = self._erase(tx, record, AlertStatus.DELETED, now)
             tx.append(event("alert.deleted", erased, now))
 
+    @audited(Permission.ALERT_EXTEND, write=True)
     def extend(
         self,
         ctx: Context,
@@ -385,7 +441,7 @@ class AlertService:
                         f"{record.expires_at.date()} and no later than {longest.date()}"
                     )
                     raise InvalidInput(f"until {problem}", [FieldError("/until", problem)])
-            alert = to_alert(record)
+            alert = to_alert(record, self.crypto, tx)
             extension = Extension(now, str(ctx.principal), reason, record.expires_at, new_expiry)
             updated = replace(
                 record,
@@ -393,12 +449,19 @@ class AlertService:
                 updated_at=now,
                 expires_at=new_expiry,
                 warned_at=None,
-                extensions=codec.encode((*alert.extensions, extension)),
+                extensions=self.seal_field(
+                    record.id,
+                    record.issuing_state,
+                    "extensions",
+                    codec.encode((*alert.extensions, extension)),
+                    tx,
+                ),
             )
             tx.replace(updated, record.version)
             tx.append(event("alert.extended", updated, now, expires_at=new_expiry.isoformat()))
             return self.view(tx, updated, decision)
 
+    @audited(Permission.EXPIRY_RUN, write=True)
     def expire_due(self, ctx: Context, batch: int = 1000) -> ExpiryReport:
         """Erase alerts past their review date and warn owners of those close to it.
 
@@ -460,8 +523,9 @@ class AlertService:
                     self.policy.require(ctx, Permission.ALERT_ISSUE, content.category)
                     allowed.add(content.category)
                 valid = self._validated(content, now)
+                alert_id = new_id()
                 record = AlertRecord(
-                    id=new_id(),
+                    id=alert_id,
                     category=valid.category.value,
                     object_type=valid.object.type.value if valid.object else None,
                     subject=CATEGORIES[valid.category].subject.value,
@@ -471,17 +535,21 @@ class AlertService:
                     created_at=now,
                     updated_at=now,
                     expires_at=self._expiry(valid.category, now),
-                    body=codec.encode(valid),
-                    keys=content_keys(valid),
+                    body=self.seal_field(
+                        alert_id, ctx.principal.member_state, "body", codec.encode(valid)
+                    ),
+                    keys=self.crypto.index.tokens(content_keys(valid)),
                 )
                 records.append(record)
                 events.append(event("alert.issued", record, now))
-            self.store.bulk_insert(records, events)
+            with recorded_change(self.audit, ctx, Permission.ALERT_ISSUE, records):
+                self.store.bulk_insert(records, events)
             done += len(records)
             yield done
 
     # -- misused identity -------------------------------------------------------------
 
+    @audited(Permission.MISUSED_IDENTITY_READ)
     def get_misused_identity(self, ctx: Context, alert_id: str) -> MisusedIdentity:
         self.policy.require(ctx, Permission.MISUSED_IDENTITY_READ)
         with self.store.read() as tx:
@@ -494,8 +562,10 @@ class AlertService:
             body = tx.misused_identity(alert_id)
         if body is None:
             raise NotFound(f"alert {alert_id} holds no misused-identity data")
-        return codec.decode(MisusedIdentity, body)
+        opened = self.open_field(alert_id, record.issuing_state, "misused_identity", body)
+        return codec.decode(MisusedIdentity, opened)
 
+    @audited(Permission.MISUSED_IDENTITY_WRITE, write=True)
     def set_misused_identity(
         self, ctx: Context, alert_id: str, data: MisusedIdentity | None, expected_version: int
     ) -> AlertView:
@@ -511,7 +581,12 @@ class AlertService:
                 raise InvalidInput(f"a {record.category} alert holds no misused-identity data")
             updated = replace(record, version=record.version + 1, updated_at=now)
             tx.replace(updated, record.version)
-            tx.put_misused_identity(alert_id, None if data is None else codec.encode(data))
+            sealed = None
+            if data is not None:
+                sealed = self.seal_field(
+                    alert_id, record.issuing_state, "misused_identity", codec.encode(data), tx
+                )
+            tx.put_misused_identity(alert_id, sealed)
             kind = (
                 "alert.misused_identity_removed" if data is None else "alert.misused_identity_set"
             )

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from limes.audit.trail import Recorder, audited
 from limes.domain.ids import is_id, new_id
 from limes.domain.validation import reason_text
 from limes.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
@@ -49,12 +50,15 @@ class BreakGlassService:
         store: Store,
         require: Callable[[Context, Permission], object],
         clock: Callable[[], datetime],
+        *,
+        audit: Recorder,
     ) -> None:
         """``require`` is the policy's check (raises ``Forbidden``); the policy in turn
         asks ``active_grants`` of this service, so neither is built before the other."""
         self.store = store
         self.require = require
         self.clock = clock
+        self.audit = audit
 
     def _event(self, kind: str, ctx: Context, grant: GrantRow, now: datetime) -> SecurityEvent:
         return SecurityEvent(
@@ -71,6 +75,7 @@ class BreakGlassService:
             },
         )
 
+    @audited(Permission.BREAKGLASS_REQUEST, write=True)
     def request(
         self,
         ctx: Context,
@@ -110,6 +115,7 @@ class BreakGlassService:
             security.record_event(tx, self._event("breakglass.requested", ctx, grant, now))
         return grant
 
+    @audited(Permission.BREAKGLASS_APPROVE, write=True)
     def decide(self, ctx: Context, grant_id: str, approve: bool, reason: str) -> GrantRow:
         """A second, different person of the same state approves or refuses."""
         self.require(ctx, Permission.BREAKGLASS_APPROVE)
@@ -152,12 +158,14 @@ class BreakGlassService:
             and r.decided_at <= now < r.valid_until
         ]
 
+    @audited(Permission.BREAKGLASS_LIST)
     def grants(self, ctx: Context, status: str | None = None) -> list[GrantRow]:
         """The member state's requests and grants (approvers and the DPO)."""
         self.require(ctx, Permission.BREAKGLASS_LIST)
         with self.store.read() as tx:
             return security.grants(tx, status=status, member_state=ctx.principal.member_state)
 
+    @audited(Permission.SECURITY_EVENTS_READ)
     def security_events(
         self, ctx: Context, after: int = 0, limit: int = 100
     ) -> list[SecurityEvent]:

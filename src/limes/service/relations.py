@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from limes.audit.trail import audited
 from limes.domain.alerts import Flag, FlagStatus
 from limes.domain.categories import CategoryCode
 from limes.domain.validation import member_state_code, reason_text
@@ -19,13 +20,15 @@ from limes.errors import Conflict, Forbidden, InvalidInput, NotFound
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import require_owner
 from limes.service.alerts import AlertService, AlertView, event
-from limes.store.port import Transaction
+from limes.store.port import AlertRecord, Transaction
 
 
 class RelationService:
     def __init__(self, alerts: AlertService) -> None:
         self.alerts = alerts
+        self.audit = alerts.audit
 
+    @audited(Permission.FLAG_REQUEST, write=True)
     def request_flag(self, ctx: Context, alert_id: str, reason: str) -> AlertView:
         """The principal's state asks that the action not be taken on its territory."""
         reason = reason_text(reason)
@@ -41,10 +44,12 @@ class RelationService:
             current = {f.state: f for f in tx.flags(alert_id)}.get(state)
             if current is not None and current.status in (FlagStatus.REQUESTED, FlagStatus.GRANTED):
                 raise Conflict(f"{state} already has a {current.status} flag on alert {alert_id}")
-            tx.put_flag(alert_id, Flag(state, FlagStatus.REQUESTED, reason, now))
+            sealed = self._seal(tx, record, state, "reason", reason)
+            tx.put_flag(alert_id, Flag(state, FlagStatus.REQUESTED, sealed, now))
             tx.append(event("flag.requested", record, now, state=state))
             return self.alerts.view(tx, record, decision)
 
+    @audited(Permission.FLAG_DECIDE, write=True)
     def decide_flag(
         self, ctx: Context, alert_id: str, state: str, grant: bool, reason: str
     ) -> AlertView:
@@ -62,12 +67,14 @@ class RelationService:
             if flag.status is not FlagStatus.REQUESTED:
                 raise Conflict(f"the flag of {state} is {flag.status}, not requested")
             status = FlagStatus.GRANTED if grant else FlagStatus.REFUSED
+            sealed = self._seal(tx, record, state, "decision_reason", reason)
             tx.put_flag(
-                alert_id, replace(flag, status=status, decided_at=now, decision_reason=reason)
+                alert_id, replace(flag, status=status, decided_at=now, decision_reason=sealed)
             )
             tx.append(event(f"flag.{status}", record, now, state=state))
             return self.alerts.view(tx, record, decision)
 
+    @audited("flag:withdraw", write=True)
     def withdraw_flag(self, ctx: Context, alert_id: str, state: str) -> AlertView:
         """The flagging state withdraws its flag (or its pending request)."""
         state = member_state_code(state)
@@ -88,6 +95,11 @@ class RelationService:
             tx.append(event("flag.withdrawn", record, now, state=state))
             return self.alerts.view(tx, record, decision)
 
+    def _seal(self, tx: Transaction, record: AlertRecord, state: str, name: str, text: str) -> str:
+        """A flag reason sealed under the alert's data key, bound to the flagging state."""
+        fields = self.alerts.crypto.fields
+        return fields.seal_text(record.issuing_state, record.id, f"flag/{state}/{name}", text, tx)
+
     @staticmethod
     def _flag(tx: Transaction, alert_id: str, state: str) -> Flag:
         flags = {f.state: f for f in tx.flags(alert_id)}
@@ -95,6 +107,7 @@ class RelationService:
             raise NotFound(f"{state} has no flag on alert {alert_id}")
         return flags[state]
 
+    @audited(Permission.ALERT_LINK, write=True)
     def link(
         self, ctx: Context, alert_id: str, other_id: str, *, unlink: bool = False
     ) -> AlertView:

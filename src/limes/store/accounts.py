@@ -20,6 +20,7 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Any
 
+from limes.crypto.fields import FieldCipher
 from limes.errors import Conflict
 from limes.identity.accounts import Account, AccountKind, AccountState, Session
 from limes.policy.permissions import Clearance, Purpose, Role
@@ -35,6 +36,7 @@ ACCOUNT_COLUMNS = (
 SESSION_COLUMNS = "id, account_id, created_at, last_seen_at, ended_at, end_reason"
 _MARKS = ", ".join("?" for _ in ACCOUNT_COLUMNS.split(","))
 _ASSIGN = ", ".join(f"{c.strip()} = ?" for c in ACCOUNT_COLUMNS.split(",")[1:])
+TOTP_FIELD = "totp_secret"
 
 
 def _words(values: frozenset[Any]) -> str:
@@ -42,11 +44,27 @@ def _words(values: frozenset[Any]) -> str:
 
 
 class AccountTransaction:
-    """Account queries inside one store transaction."""
+    """Account queries inside one store transaction.
 
-    def __init__(self, tx: Transaction) -> None:
+    A user's TOTP secret is stored sealed (``crypto/fields.py``) under the data key of
+    the account's member state, bound to the account id; an account read back carries
+    it in the clear, and one whose sealed secret was altered fails to load.
+    """
+
+    def __init__(self, tx: Transaction, secrets: FieldCipher) -> None:
         self._tx = tx
         self._d = tx.dialect
+        self._secrets = secrets
+
+    def _seal_totp(self, a: Account) -> str | None:
+        if a.totp_secret is None:
+            return None
+        return self._secrets.seal_text(a.member_state, a.id, TOTP_FIELD, a.totp_secret, self._tx)
+
+    def _open_totp(self, account_id: str, member_state: str, sealed: str | None) -> str | None:
+        if sealed is None:
+            return None
+        return self._secrets.open_text(member_state, account_id, TOTP_FIELD, sealed, self._tx)
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> builtins.list[Any]:
         return self._tx.rows(sql, params)
@@ -76,7 +94,7 @@ class AccountTransaction:
             d.ts_in(a.created_at),
             d.ts_in(a.last_used_at),
             a.password_hash,
-            a.totp_secret,
+            self._seal_totp(a),
             a.totp_last_step,
             c.level if c else None,
             c.vetting_reference if c else None,
@@ -105,7 +123,7 @@ class AccountTransaction:
             created_at=d.ts(row[10]),
             last_used_at=d.ts(row[11]),
             password_hash=row[12],
-            totp_secret=row[13],
+            totp_secret=self._open_totp(row[0], row[3], row[13]),
             totp_last_step=None if row[14] is None else int(row[14]),
             clearance=clearance,
             oidc_issuer=row[18],
@@ -115,7 +133,7 @@ class AccountTransaction:
 
     def _one(self, where: str, params: Sequence[Any], for_update: bool) -> Account | None:
         lock = self._d.for_update if for_update else ""
-        sql = f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE {where}{lock}"  # noqa: S608 - constants
+        sql = f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE {where}{lock}"  # noqa: S608 - constant SQL text, values bound  # nosec B608
         row = self._first(sql, params)
         return None if row is None else self._account(row)
 
@@ -133,13 +151,13 @@ class AccountTransaction:
 
     def list(self, member_state: str | None = None) -> list[Account]:
         where, params = ("WHERE member_state = ?", (member_state,)) if member_state else ("", ())
-        sql = f"SELECT {ACCOUNT_COLUMNS} FROM accounts {where} ORDER BY username"  # noqa: S608
+        sql = f"SELECT {ACCOUNT_COLUMNS} FROM accounts {where} ORDER BY username"  # noqa: S608 - constant SQL text, values bound  # nosec B608
         return [self._account(row) for row in self._rows(sql, params)]
 
     def unused_since(self, moment: datetime) -> builtins.list[Account]:
         """Accounts not disabled whose last use is at or before ``moment``."""
         found = self._rows(
-            f"SELECT {ACCOUNT_COLUMNS} FROM accounts "  # noqa: S608 - constant column list
+            f"SELECT {ACCOUNT_COLUMNS} FROM accounts "  # noqa: S608 - constant column list  # nosec B608
             "WHERE state <> ? AND last_used_at <= ? ORDER BY username",
             (AccountState.DISABLED.value, self._d.ts_in(moment)),
         )
@@ -167,20 +185,20 @@ class AccountTransaction:
                 )
             )
         for where, params, message in checks:
-            sql = f"SELECT 1 FROM accounts WHERE ({where}) AND id <> ?"  # noqa: S608 - constants
+            sql = f"SELECT 1 FROM accounts WHERE ({where}) AND id <> ?"  # noqa: S608 - constant SQL text, values bound  # nosec B608
             if self._rows(sql, (*params, a.id)):
                 raise Conflict(message)
 
     def insert(self, account: Account) -> None:
         self._conflicts(account)
-        sql = f"INSERT INTO accounts ({ACCOUNT_COLUMNS}) VALUES ({_MARKS})"  # noqa: S608 - constants
+        sql = f"INSERT INTO accounts ({ACCOUNT_COLUMNS}) VALUES ({_MARKS})"  # noqa: S608 - constant SQL text, values bound  # nosec B608
         self._run(sql, self._row(account))
 
     def replace(self, account: Account) -> None:
         """Store every column of ``account`` over the row with its id."""
         self._conflicts(account)
         row = self._row(account)
-        sql = f"UPDATE accounts SET {_ASSIGN} WHERE id = ?"  # noqa: S608 - constant columns
+        sql = f"UPDATE accounts SET {_ASSIGN} WHERE id = ?"  # noqa: S608 - constant column names, values bound  # nosec B608
         if self._run(sql, (*row[1:], row[0])) != 1:
             raise LookupError(f"no account {account.id}")
 
@@ -220,18 +238,18 @@ class AccountTransaction:
         return Session(row[0], row[1], d.ts(row[2]), d.ts(row[3]), d.ts_out(row[4]), row[5])
 
     def session(self, session_id: str) -> Session | None:
-        sql = f"SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?"  # noqa: S608 - constants
+        sql = f"SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?"  # noqa: S608 - constant SQL text, values bound  # nosec B608
         row = self._first(sql, (session_id,))
         return None if row is None else self._session(row)
 
     def sessions(self, account_id: str) -> builtins.list[Session]:
-        sql = f"SELECT {SESSION_COLUMNS} FROM sessions WHERE account_id = ? ORDER BY created_at, id"  # noqa: S608
+        sql = f"SELECT {SESSION_COLUMNS} FROM sessions WHERE account_id = ? ORDER BY created_at, id"  # noqa: S608 - constant SQL text, values bound  # nosec B608
         return [self._session(row) for row in self._rows(sql, (account_id,))]
 
     def insert_session(self, session: Session) -> None:
         d = self._d
         self._run(
-            f"INSERT INTO sessions ({SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",  # noqa: S608
+            f"INSERT INTO sessions ({SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",  # noqa: S608 - constant SQL text, values bound  # nosec B608
             (
                 session.id,
                 session.account_id,
@@ -275,15 +293,19 @@ class AccountTransaction:
 
 
 class AccountStore:
-    """Accounts on a ``Store``: ``write()`` and ``read()`` open that store's transactions."""
+    """Accounts on a ``Store``: ``write()`` and ``read()`` open that store's transactions.
 
-    def __init__(self, store: Store) -> None:
+    ``secrets`` seals the TOTP secrets (see ``AccountTransaction``).
+    """
+
+    def __init__(self, store: Store, secrets: FieldCipher) -> None:
         self.store = store
+        self.secrets = secrets
 
     @contextmanager
     def _open(self, write: bool) -> Iterator[AccountTransaction]:
         with self.store.transaction() if write else self.store.read() as tx:
-            yield AccountTransaction(tx)
+            yield AccountTransaction(tx, self.secrets)
 
     def write(self) -> AbstractContextManager[AccountTransaction]:
         """A write transaction, serialised with every other writer of the store."""

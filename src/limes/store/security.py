@@ -71,7 +71,7 @@ def put_grant(tx: Transaction, g: GrantRow) -> None:
     d = tx.dialect
     tx.run("DELETE FROM breakglass_grants WHERE id = ?", (g.id,))
     tx.run(
-        f"INSERT INTO breakglass_grants ({_GRANT_COLUMNS}) "  # noqa: S608 - constant columns
+        f"INSERT INTO breakglass_grants ({_GRANT_COLUMNS}) "  # noqa: S608 - constant columns  # nosec B608
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             g.id,
@@ -93,7 +93,7 @@ def put_grant(tx: Transaction, g: GrantRow) -> None:
 
 def get_grant(tx: Transaction, grant_id: str) -> GrantRow | None:
     rows = tx.rows(
-        f"SELECT {_GRANT_COLUMNS} FROM breakglass_grants WHERE id = ?",  # noqa: S608 - constant columns
+        f"SELECT {_GRANT_COLUMNS} FROM breakglass_grants WHERE id = ?",  # noqa: S608 - constant columns  # nosec B608
         (grant_id,),
     )
     return _grant(tx, rows[0]) if rows else None
@@ -117,7 +117,7 @@ def grants(
             params.append(value)
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     rows = tx.rows(
-        f"SELECT {_GRANT_COLUMNS} FROM breakglass_grants{where} ORDER BY requested_at, id",  # noqa: S608 - constant columns, bound values
+        f"SELECT {_GRANT_COLUMNS} FROM breakglass_grants{where} ORDER BY requested_at, id",  # noqa: S608 - constant columns, bound values  # nosec B608
         params,
     )
     return [_grant(tx, r) for r in rows]
@@ -144,7 +144,7 @@ def events(
 ) -> list[SecurityEvent]:
     clause, params = ("AND member_state = ? ", [member_state]) if member_state else ("", [])
     rows = tx.rows(
-        "SELECT seq, at, kind, member_state, principal, detail FROM security_events "  # noqa: S608 - constant clause
+        "SELECT seq, at, kind, member_state, principal, detail FROM security_events "  # noqa: S608 - constant clause  # nosec B608
         f"WHERE seq > ? {clause}ORDER BY seq LIMIT ?",
         (after, *params, limit),
     )

@@ -86,7 +86,7 @@ ALERT_COLUMNS = (
     "created_at, updated_at, expires_at, warned_at, body, extensions"
 )
 INSERT_ALERT = (
-    f"INSERT INTO alerts ({ALERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"  # noqa: S608 - constant column list
+    f"INSERT INTO alerts ({ALERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"  # noqa: S608 - constant column list  # nosec B608
 )
 INSERT_KEY = "INSERT INTO alert_keys (key, alert_id) VALUES (?, ?)"
 INSERT_EVENT = (
@@ -172,7 +172,7 @@ class SqlTransaction:
 
     def get(self, alert_id: str, *, for_update: bool = False) -> AlertRecord | None:
         lock = self._d.for_update if for_update else ""
-        sql = f"SELECT {ALERT_COLUMNS} FROM alerts WHERE id = ?{lock}"  # noqa: S608 - constants only
+        sql = f"SELECT {ALERT_COLUMNS} FROM alerts WHERE id = ?{lock}"  # noqa: S608 - constants only  # nosec B608
         self._exec(sql, (alert_id,))
         row = self._cur.fetchone()
         if row is None:
@@ -218,7 +218,7 @@ class SqlTransaction:
             return []
         marks = ", ".join("?" for _ in keys)
         sql = (
-            "SELECT DISTINCT a.id, a.category, a.issuing_state FROM alert_keys k "  # noqa: S608 - placeholders only
+            "SELECT DISTINCT a.id, a.category, a.issuing_state FROM alert_keys k "  # noqa: S608 - placeholders only  # nosec B608
             f"JOIN alerts a ON a.id = k.alert_id WHERE k.key IN ({marks}) AND a.status = ? "
             "ORDER BY a.id"
         )
@@ -240,7 +240,7 @@ class SqlTransaction:
             params.append(where.after)
         condition = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         # constant column names and placeholders only; every value is bound
-        sql = f"SELECT {ALERT_COLUMNS} FROM alerts {condition} ORDER BY id LIMIT ?"  # noqa: S608
+        sql = f"SELECT {ALERT_COLUMNS} FROM alerts {condition} ORDER BY id LIMIT ?"  # noqa: S608 - constant SQL text, values bound  # nosec B608
         self._exec(sql, (*params, where.limit))
         return [self._record(row) for row in self._cur.fetchall()]
 

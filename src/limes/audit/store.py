@@ -1,0 +1,433 @@
+"""Where the audit log lives: its own tables, apart from the alerts, in either dialect.
+
+The tables (the same in SQLite and PostgreSQL):
+
+* ``audit_records``: one row per record: ``seq`` (the leaf index), ``at``, and the
+  canonical bytes ``data`` that are hashed; ``action``, ``user_id`` and
+  ``member_state`` are copied out of ``data`` for queries (``verify`` checks they agree).
+* ``audit_alerts``: which records name which alert (and its issuing state), for
+  "every access to this alert"; also derived from ``data`` and checked by ``verify``.
+* ``audit_nodes``: the hash of every perfect subtree of the Merkle tree, level 0 being
+  the leaf hashes. Proofs are read from here in O(log n); records deleted by retention
+  keep their leaf hashes here, so the tree stays whole and verifiable.
+* ``audit_heads``: the signed tree heads.
+* ``audit_retention``: the horizons of the retention runs (each also a record).
+
+**Append-only.** Triggers refuse every UPDATE, and every DELETE except of records below
+the highest horizon in ``audit_retention`` (the retention job writes that row, as a
+record too, in the same transaction as the deletion). On PostgreSQL, appends run as
+the role ``limes_audit_writer``, which holds INSERT and SELECT only (``postgres.py``).
+The triggers and the role stop mistakes and the application's own paths; what makes
+the log tamper-*evident* against anyone with the database's files is the Merkle tree
+and its signed heads (``verify.py``).
+
+Queries are written once with ``?`` placeholders; ``Dialect`` adapts them, as in
+``limes.store.sql``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from limes.audit.heads import TreeHead
+from limes.audit.merkle import Node, ProofError
+from limes.audit.record import StoredRecord
+from limes.store.sql import SQLITE, Cursor, Dialect
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRow:
+    """A record and what is copied out of it for queries."""
+
+    seq: int
+    at: datetime
+    action: str
+    user_id: str | None
+    member_state: str | None
+    data: bytes
+    alerts: tuple[tuple[str, str | None], ...]  # (alert id, issuing state), each id once
+
+
+@dataclass(frozen=True, slots=True)
+class RecordQuery:
+    """Records naming ``alert_id`` or of the actions of ``user`` (exactly one is given).
+
+    ``state`` limits them to what concerns that member state: actions of its users,
+    and for an alert also accesses to its alerts. Only ``after < seq < below``, at or
+    after ``since``, at most ``limit``, in ``seq`` order.
+    """
+
+    alert_id: str | None = None
+    user: str | None = None
+    state: str | None = None
+    since: datetime | None = None
+    after: int = -1
+    below: int = 0
+    limit: int = 100
+
+
+class AuditTx:
+    """One transaction on the audit tables, for either dialect.
+
+    ``open_stream`` opens the cursor ``stream`` reads with (a server-side one on
+    PostgreSQL, so that verifying a long log does not load it into memory).
+    """
+
+    def __init__(self, cursor: Cursor, dialect: Dialect, open_stream: Callable[[], Any]) -> None:
+        self._cur = cursor
+        self.dialect = dialect
+        self._open_stream = open_stream
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        self._cur.execute(self.dialect.sql(sql), params)
+        return self._cur.fetchall()
+
+    def _run(self, sql: str, params: Sequence[Any] = ()) -> int:
+        self._cur.execute(self.dialect.sql(sql), params)
+        return int(self._cur.rowcount)
+
+    def _many(self, sql: str, params: Iterable[Sequence[Any]]) -> None:
+        rows = list(params)
+        if rows:
+            self._cur.executemany(self.dialect.sql(sql), rows)
+
+    def stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Any]:
+        """Rows one at a time, without holding them all (server-side on PostgreSQL)."""
+        cursor = self._open_stream()
+        try:
+            cursor.execute(self.dialect.sql(sql), params)
+            while batch := cursor.fetchmany(2000):
+                yield from batch
+        finally:
+            cursor.close()
+
+    # -- the tree ------------------------------------------------------------------------
+
+    def size(self) -> int:
+        """The number of leaves (records ever appended, pruned ones included)."""
+        ((last,),) = self._rows("SELECT max(idx) FROM audit_nodes WHERE level = 0")
+        return 0 if last is None else int(last) + 1
+
+    def node(self, level: int, index: int) -> bytes:
+        rows = self._rows(
+            "SELECT hash FROM audit_nodes WHERE level = ? AND idx = ?", (level, index)
+        )
+        if not rows:
+            raise ProofError(f"the audit store holds no node ({level}, {index})")
+        return bytes(rows[0][0])
+
+    def insert_nodes(self, nodes: Iterable[Node]) -> None:
+        self._many(
+            "INSERT INTO audit_nodes (level, idx, hash) VALUES (?, ?, ?)",
+            ((n.level, n.index, n.hash) for n in nodes),
+        )
+
+    # -- records -------------------------------------------------------------------------
+
+    def insert_records(self, rows: Sequence[RecordRow]) -> None:
+        d = self.dialect
+        self._many(
+            "INSERT INTO audit_records (seq, at, action, user_id, member_state, data) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            ((r.seq, d.ts_in(r.at), r.action, r.user_id, r.member_state, r.data) for r in rows),
+        )
+        self._many(
+            "INSERT INTO audit_alerts (alert_id, seq, issuing_state) VALUES (?, ?, ?)",
+            ((alert, r.seq, state) for r in rows for alert, state in r.alerts),
+        )
+
+    def last_at(self) -> datetime | None:
+        rows = self._rows("SELECT at FROM audit_records ORDER BY seq DESC LIMIT 1")
+        return self.dialect.ts(rows[0][0]) if rows else None
+
+    def record_at(self, seq: int) -> datetime | None:
+        rows = self._rows("SELECT at FROM audit_records WHERE seq = ?", (seq,))
+        return self.dialect.ts(rows[0][0]) if rows else None
+
+    def query(self, q: RecordQuery) -> list[StoredRecord]:
+        """Records naming ``q.alert_id``, or of the actions of ``q.user`` (see ``RecordQuery``)."""
+        params: list[Any] = [q.after, q.below]
+        if q.alert_id is not None:
+            source = "audit_alerts a JOIN audit_records r ON r.seq = a.seq"
+            clauses = ["r.seq > ?", "r.seq < ?", "a.alert_id = ?"]
+            params.append(q.alert_id)
+            if q.state is not None:
+                clauses.append("(r.member_state = ? OR a.issuing_state = ?)")
+                params += [q.state, q.state]
+        elif q.user is not None:
+            source = "audit_records r"
+            clauses = ["r.seq > ?", "r.seq < ?", "r.user_id = ?"]
+            params.append(q.user)
+            if q.state is not None:
+                clauses.append("r.member_state = ?")
+                params.append(q.state)
+        else:
+            raise ValueError("a record query names an alert or a user")
+        if q.since is not None:
+            clauses.append("r.at >= ?")
+            params.append(self.dialect.ts_in(q.since))
+        rows = self._rows(
+            f"SELECT r.seq, r.at, r.data FROM {source} "  # noqa: S608 - constant clauses, bound values  # nosec B608
+            f"WHERE {' AND '.join(clauses)} ORDER BY r.seq LIMIT ?",
+            (*params, q.limit),
+        )
+        return [StoredRecord(int(s), self.dialect.ts(at), bytes(data)) for s, at, data in rows]
+
+    # -- heads ---------------------------------------------------------------------------
+
+    def insert_head(self, head: TreeHead) -> None:
+        self._run(
+            "INSERT INTO audit_heads (size, at, root, signature, key_id) VALUES (?, ?, ?, ?, ?)",
+            (
+                head.size,
+                self.dialect.ts_in(head.timestamp),
+                head.root,
+                head.signature,
+                head.key_id,
+            ),
+        )
+
+    def head(self, row: Any) -> TreeHead:
+        """A tree head from its row (``ValueError`` if the row is not one)."""
+        size, at, root, signature, kid = row
+        return TreeHead(int(size), self.dialect.ts(at), bytes(root), bytes(signature), str(kid))
+
+    def head_rows(self) -> list[Any]:
+        return self._rows("SELECT size, at, root, signature, key_id FROM audit_heads ORDER BY size")
+
+    def latest_head(self) -> TreeHead | None:
+        rows = self._rows(
+            "SELECT size, at, root, signature, key_id FROM audit_heads ORDER BY size DESC LIMIT 1"
+        )
+        return self.head(rows[0]) if rows else None
+
+    def heads(self) -> list[TreeHead]:
+        return [self.head(r) for r in self.head_rows()]
+
+    # -- retention -----------------------------------------------------------------------
+
+    def retention_below(self) -> int:
+        ((below,),) = self._rows("SELECT max(below) FROM audit_retention")
+        return 0 if below is None else int(below)
+
+    def prune(self, below: int, at: datetime, cutoff: datetime) -> int:
+        """Raise the horizon to ``below`` and delete the records under it (the documented path)."""
+        d = self.dialect
+        self._run(
+            "INSERT INTO audit_retention (below, at, cutoff) VALUES (?, ?, ?)",
+            (below, d.ts_in(at), d.ts_in(cutoff)),
+        )
+        self._run("DELETE FROM audit_alerts WHERE seq < ?", (below,))
+        return self._run("DELETE FROM audit_records WHERE seq < ?", (below,))
+
+    # -- everything, in order, for verification --------------------------------------------
+
+    def all_leaves(self) -> Iterator[tuple[int, bytes]]:
+        for idx, value in self.stream(
+            "SELECT idx, hash FROM audit_nodes WHERE level = 0 ORDER BY idx"
+        ):
+            yield int(idx), bytes(value)
+
+    def all_interior_nodes(self) -> Iterator[Node]:
+        """Interior nodes in the order appends complete them (see ``Node.completed_by``)."""
+        for level, idx, value in self.stream(
+            "SELECT level, idx, hash FROM audit_nodes WHERE level > 0 "
+            "ORDER BY (idx + 1) * (CAST(1 AS BIGINT) << level), level"
+        ):
+            yield Node(int(level), int(idx), bytes(value))
+
+    def all_records(self) -> Iterator[tuple[int, Any, Any, Any, Any, bytes]]:
+        """(seq, at, action, user_id, member_state, data) as stored, unchecked."""
+        for seq, at, action, user, state, data in self.stream(
+            "SELECT seq, at, action, user_id, member_state, data FROM audit_records ORDER BY seq"
+        ):
+            yield int(seq), at, action, user, state, bytes(data)
+
+    def all_alert_rows(self) -> Iterator[tuple[int, str, str | None]]:
+        for seq, alert, state in self.stream(
+            "SELECT seq, alert_id, issuing_state FROM audit_alerts ORDER BY seq, alert_id"
+        ):
+            yield int(seq), alert, state
+
+
+class AuditStore(Protocol):
+    """An audit log's storage: an exclusive writer transaction, and read snapshots."""
+
+    name: str
+
+    def migrate(self) -> list[str]:
+        """Create or update the tables; return the versions applied now."""
+        ...
+
+    def write(self, *, retention: bool = False) -> AbstractContextManager[AuditTx]:
+        """A write transaction, exclusive among all writers of this log (every process).
+
+        ``retention``: the retention job's transaction, the one path that may delete.
+        """
+        ...
+
+    def read(self) -> AbstractContextManager[AuditTx]: ...
+
+    def close(self) -> None: ...
+
+
+# -- SQLite -------------------------------------------------------------------------------
+
+_APPEND_ONLY = "SELECT RAISE(ABORT, 'the audit log is append-only')"
+_PRUNE_ONLY = (
+    "SELECT RAISE(ABORT, 'the audit log is append-only; only the retention job deletes, "
+    "below the horizon it recorded')"
+)
+_BELOW_HORIZON = "OLD.seq >= (SELECT coalesce(max(below), 0) FROM audit_retention)"
+
+_SQLITE_TRIGGERS = (
+    f"CREATE TRIGGER audit_records_no_update BEFORE UPDATE ON audit_records "
+    f"BEGIN {_APPEND_ONLY}; END",
+    f"CREATE TRIGGER audit_records_no_delete BEFORE DELETE ON audit_records "
+    f"WHEN {_BELOW_HORIZON} BEGIN {_PRUNE_ONLY}; END",
+    f"CREATE TRIGGER audit_alerts_no_update BEFORE UPDATE ON audit_alerts "
+    f"BEGIN {_APPEND_ONLY}; END",
+    f"CREATE TRIGGER audit_alerts_no_delete BEFORE DELETE ON audit_alerts "
+    f"WHEN {_BELOW_HORIZON} BEGIN {_PRUNE_ONLY}; END",
+    f"CREATE TRIGGER audit_nodes_no_update BEFORE UPDATE ON audit_nodes BEGIN {_APPEND_ONLY}; END",
+    f"CREATE TRIGGER audit_nodes_no_delete BEFORE DELETE ON audit_nodes BEGIN {_APPEND_ONLY}; END",
+    f"CREATE TRIGGER audit_heads_no_update BEFORE UPDATE ON audit_heads BEGIN {_APPEND_ONLY}; END",
+    f"CREATE TRIGGER audit_heads_no_delete BEFORE DELETE ON audit_heads BEGIN {_APPEND_ONLY}; END",
+    f"CREATE TRIGGER audit_retention_no_update BEFORE UPDATE ON audit_retention "
+    f"BEGIN {_APPEND_ONLY}; END",
+    f"CREATE TRIGGER audit_retention_no_delete BEFORE DELETE ON audit_retention "
+    f"BEGIN {_APPEND_ONLY}; END",
+)
+
+
+SQLITE_MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "0001_audit",
+        (
+            "CREATE TABLE audit_records (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, "
+            "action TEXT NOT NULL, user_id TEXT, member_state TEXT, data BLOB NOT NULL)",
+            "CREATE INDEX audit_records_by_user ON audit_records (user_id, member_state, seq)",
+            "CREATE TABLE audit_alerts (alert_id TEXT NOT NULL, seq INTEGER NOT NULL, "
+            "issuing_state TEXT, PRIMARY KEY (alert_id, seq)) WITHOUT ROWID",
+            "CREATE INDEX audit_alerts_by_seq ON audit_alerts (seq)",
+            "CREATE TABLE audit_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, "
+            "hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID",
+            "CREATE TABLE audit_heads (size INTEGER PRIMARY KEY, at TEXT NOT NULL, "
+            "root BLOB NOT NULL, signature BLOB NOT NULL, key_id TEXT NOT NULL)",
+            "CREATE TABLE audit_retention (below INTEGER PRIMARY KEY, at TEXT NOT NULL, "
+            "cutoff TEXT NOT NULL)",
+            *_SQLITE_TRIGGERS,
+        ),
+    ),
+)
+
+_PRAGMAS = (
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = FULL",
+    "PRAGMA busy_timeout = 30000",
+)
+
+
+class SqliteAuditStore:
+    """The audit log in its own SQLite file (``<var>/audit.db``), WAL, ``synchronous=FULL``.
+
+    A commit returns once the WAL is fsynced, so a record is durable before the action
+    it records goes ahead. One connection serves the log, guarded by a lock (the log
+    writes one batch at a time anyway); other processes that open the file are
+    serialised by ``BEGIN IMMEDIATE``. ``":memory:"`` gives a private in-memory log.
+    The tables are created on first use.
+    """
+
+    name = "sqlite"
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
+
+    def __repr__(self) -> str:
+        return f"SqliteAuditStore({self.path!r})"
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            try:
+                for pragma in _PRAGMAS:
+                    conn.execute(pragma)
+                self._migrate(conn)
+            except BaseException:
+                conn.close()
+                raise
+            self._conn = conn
+        return self._conn
+
+    def _migrate(self, conn: sqlite3.Connection) -> list[str]:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS audit_schema (version TEXT PRIMARY KEY, applied_at TEXT)"
+        )
+        applied = []
+        for version, statements in SQLITE_MIGRATIONS:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                done = conn.execute("SELECT 1 FROM audit_schema WHERE version = ?", (version,))
+                if done.fetchone() is None:
+                    for statement in statements:
+                        conn.execute(statement)
+                    conn.execute(
+                        "INSERT INTO audit_schema VALUES (?, ?)",
+                        (version, datetime.now(UTC).isoformat()),
+                    )
+                    applied.append(version)
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+        return applied
+
+    def migrate(self) -> list[str]:
+        with self._lock:
+            if self._conn is None:
+                conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+                for pragma in _PRAGMAS:
+                    conn.execute(pragma)
+                applied = self._migrate(conn)
+                self._conn = conn
+                return applied
+            return self._migrate(self._conn)
+
+    @contextmanager
+    def _begin(self, mode: str) -> Iterator[AuditTx]:
+        with self._lock:
+            conn = self._connection()
+            cur = conn.cursor()
+            cur.execute(f"BEGIN {mode}")
+            try:
+                yield AuditTx(cur, SQLITE, conn.cursor)
+            except BaseException:
+                conn.rollback()
+                raise
+            else:
+                conn.commit()
+            finally:
+                cur.close()
+
+    def write(self, *, retention: bool = False) -> AbstractContextManager[AuditTx]:
+        return self._begin("IMMEDIATE")
+
+    def read(self) -> AbstractContextManager[AuditTx]:
+        return self._begin("DEFERRED")
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None

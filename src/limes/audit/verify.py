@@ -1,0 +1,293 @@
+"""``verify``: check a whole audit log against its signed tree heads and public key.
+
+It reads everything once, in order, in one snapshot, and recomputes rather than
+trusts:
+
+1. every record's leaf hash from its stored bytes, against the stored leaf hash
+   (the one kept when retention deleted the record);
+   the record's ``seq`` inside the bytes against its place; the columns and the
+   alert index copied out of it for queries, against the bytes;
+2. the whole Merkle tree from those leaf hashes, against every stored interior node
+   (proofs are served from those);
+3. every signed tree head: its Ed25519 signature with the public key, its root
+   against the recomputed root at its size, its time against the head before;
+   and the RFC 9162 consistency proof between each two consecutive heads;
+4. that missing records are exactly a prefix the retention job recorded deleting,
+   and that no head is larger than the log (records cut from its end).
+
+Each problem is a ``Finding`` naming the record, node or head. What no verification
+of the log alone can show: records appended after the last signed head and then
+removed (the window is at most ``checkpoint_every``), and a log cut back together
+with its newer heads. Against the latter, keep a head from elsewhere (the API's
+``/v1/audit/tree-head``) and pass it as ``trusted``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from limes.audit.heads import TreeHead, key_id
+from limes.audit.merkle import Frontier, Node, ProofError, consistency_proof, leaf_hash
+from limes.audit.merkle import verify_consistency as consistent
+from limes.audit.record import iso, parse
+from limes.audit.store import AuditStore, AuditTx
+
+MAX_FINDINGS = 1000
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem: what (``record 17``, ``head at size 40``) and what is wrong with it."""
+
+    subject: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.problem}"
+
+
+@dataclass(slots=True)
+class Report:
+    size: int = 0
+    records: int = 0
+    pruned_below: int = 0
+    heads: int = 0
+    unsigned: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    more: int = 0  # findings beyond MAX_FINDINGS, counted only
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    def add(self, subject: str, problem: str) -> None:
+        if len(self.findings) < MAX_FINDINGS:
+            self.findings.append(Finding(subject, problem))
+        else:
+            self.more += 1
+
+    def summary(self) -> str:
+        signed = f"{self.heads} signed tree heads"
+        pruned = f", {self.pruned_below} deleted by retention" if self.pruned_below else ""
+        unsigned = f", {self.unsigned} not yet under a signed head" if self.unsigned else ""
+        verdict = "verified" if self.ok else f"{len(self.findings) + self.more} problem(s)"
+        return f"{self.size} records{pruned}{unsigned}, {signed}: {verdict}"
+
+
+class _Peek(Iterator[T]):
+    """An iterator that can look at its next item."""
+
+    def __init__(self, items: Iterator[T]) -> None:
+        self._items = items
+        self._next: list[T] = []
+
+    def peek(self) -> T | None:
+        if not self._next:
+            try:
+                self._next.append(next(self._items))
+            except StopIteration:
+                return None
+        return self._next[0]
+
+    def __next__(self) -> T:
+        if self._next:
+            return self._next.pop()
+        return next(self._items)
+
+
+def _expected_alerts(document: dict[str, Any]) -> set[tuple[str, str | None]]:
+    out: dict[str, str | None] = {}
+    for ref in document.get("alerts") or []:
+        if isinstance(ref, dict):
+            out.setdefault(str(ref.get("id")), ref.get("state"))
+    return set(out.items())
+
+
+def _order(node: Node) -> tuple[int, int]:
+    return node.completed_by, node.level
+
+
+class _Walk:
+    """The single ordered pass over leaves, records, alert index rows and nodes."""
+
+    def __init__(self, tx: AuditTx, report: Report) -> None:
+        self.tx = tx
+        self.report = report
+        self.records = _Peek(tx.all_records())
+        self.alert_rows = _Peek(tx.all_alert_rows())
+        self.nodes = _Peek(tx.all_interior_nodes())
+        self.frontier = Frontier()
+        self.missing: list[int] = []
+        self.horizon = 0  # the highest retention horizon a present record claims
+        self.roots: dict[int, bytes] = {}
+
+    def _alert_rows_of(self, seq: int) -> set[tuple[str, str | None]]:
+        found = set()
+        while (row := self.alert_rows.peek()) is not None and row[0] <= seq:
+            next(self.alert_rows)
+            if row[0] < seq:
+                self.report.add(f"record {row[0]}", "has alert index rows but no record")
+            else:
+                found.add((row[1], row[2]))
+        return found
+
+    def _record(self, seq: int, stored_leaf: bytes) -> bytes:
+        """Check record ``seq`` against its stored leaf hash (if the record is there).
+
+        The tree is rebuilt from the stored leaf hashes, each of them checked here
+        against its record: a record altered alone is named here, a leaf altered
+        with it shows in the nodes and heads above it.
+        """
+        while (r := self.records.peek()) is not None and r[0] < seq:
+            next(self.records)
+            self.report.add(f"record {r[0]}", "is stored but the tree has no leaf for it")
+        row = self.records.peek()
+        if row is None or row[0] != seq:
+            self.missing.append(seq)
+            stray = self._alert_rows_of(seq)
+            if stray:
+                self.report.add(f"record {seq}", "is missing but the alert index still names it")
+            return stored_leaf
+        next(self.records)
+        self.report.records += 1
+        where = f"record {seq}"
+        if leaf_hash(row[5]) != stored_leaf:
+            self.report.add(where, "its bytes do not match its leaf hash: the record was altered")
+        try:
+            self._content(seq, row)
+        except Exception as exc:  # whatever an intruder wrote, verification goes on
+            self.report.add(where, f"cannot be read ({type(exc).__name__})")
+        return stored_leaf
+
+    def _content(self, seq: int, row: tuple[int, Any, Any, Any, Any, bytes]) -> None:
+        """Check what is copied out of a record, and note the retention horizon it claims."""
+        _, at, action, user, state, data = row
+        where = f"record {seq}"
+        try:
+            document = parse(data)
+        except ValueError:
+            self.report.add(where, "is not a JSON object")
+            self._alert_rows_of(seq)
+            return
+        if document.get("seq") != seq:
+            self.report.add(where, f"holds seq {document.get('seq')!r}: records were moved")
+        copied = (document.get("action"), document.get("user"), document.get("member_state"))
+        if copied != (action, user, state):
+            self.report.add(where, "its query columns do not match its bytes")
+        if document.get("at") != iso(self.tx.dialect.ts(at)):
+            self.report.add(where, "its time column does not match its bytes")
+        if self._alert_rows_of(seq) != _expected_alerts(document):
+            self.report.add(where, "the alert index does not match the alerts it names")
+        query = document.get("query")
+        if document.get("action") == "audit.retention" and isinstance(query, dict):
+            below = query.get("below")
+            if isinstance(below, int):
+                self.horizon = max(self.horizon, below)
+
+    def _nodes(self, completed: Sequence[Node]) -> None:
+        for expected in completed:
+            if expected.level == 0:
+                continue
+            while (stored := self.nodes.peek()) is not None and _order(stored) < _order(expected):
+                next(self.nodes)
+                self.report.add(f"node ({stored.level}, {stored.index})", "is not in the tree")
+            stored = self.nodes.peek()
+            subject = f"node ({expected.level}, {expected.index})"
+            if stored is None or _order(stored) != _order(expected):
+                self.report.add(subject, "is missing: proofs through it cannot be served")
+                continue
+            next(self.nodes)
+            if stored.hash != expected.hash:
+                self.report.add(subject, "does not match the leaves under it")
+
+    def run(self, sizes: set[int]) -> None:
+        for idx, stored_leaf in self.tx.all_leaves():
+            if idx != self.frontier.size:
+                self.report.add(f"leaf {self.frontier.size}", f"is missing (the next is {idx})")
+                return
+            self._nodes(self.frontier.append(self._record(idx, stored_leaf)))
+            if self.frontier.size in sizes:
+                self.roots[self.frontier.size] = self.frontier.root()
+        for r in self.records:
+            self.report.add(f"record {r[0]}", "is stored but the tree has no leaf for it")
+        for stored in self.nodes:
+            self.report.add(f"node ({stored.level}, {stored.index})", "is not in the tree")
+        for row in self.alert_rows:
+            self.report.add(f"record {row[0]}", "has alert index rows but no record")
+
+
+def _check_heads(
+    tx: AuditTx,
+    heads: Sequence[TreeHead],
+    walk: _Walk,
+    keys: Mapping[str, Ed25519PublicKey],
+) -> None:
+    report, size = walk.report, walk.frontier.size
+    previous: TreeHead | None = None
+    for head in heads:
+        subject = f"head at size {head.size}"
+        key = keys.get(head.key_id)
+        if key is None:
+            report.add(subject, f"is signed with key {head.key_id}, not a key given to verify")
+        elif not head.verify(key):
+            report.add(subject, "its signature does not verify: the head was altered")
+        if head.size > size:
+            report.add(subject, f"the log holds only {size} records: its end was removed")
+        elif walk.roots.get(head.size) != head.root:
+            report.add(subject, "its root does not match the records: the log was altered")
+        if previous is not None:
+            if head.timestamp < previous.timestamp:
+                report.add(subject, f"is older than the head at size {previous.size}")
+            if head.size <= size:
+                try:
+                    proof = consistency_proof(tx, previous.size, head.size)
+                except ProofError:
+                    proof = []
+                if not consistent(previous.size, head.size, previous.root, head.root, proof):
+                    report.add(subject, f"is not consistent with the head at size {previous.size}")
+        previous = head
+
+
+def verify(
+    store: AuditStore,
+    public_keys: Sequence[Ed25519PublicKey],
+    trusted: Sequence[TreeHead] = (),
+) -> Report:
+    """Check the whole log (see the module docstring); ``trusted``: heads kept elsewhere."""
+    keys = {key_id(k): k for k in public_keys}
+    report = Report()
+    with store.read() as tx:
+        heads = []
+        for row in tx.head_rows():
+            try:
+                heads.append(tx.head(row))
+            except Exception as exc:  # an altered row that is no head at all
+                report.add(f"head at size {row[0]}", f"cannot be read ({type(exc).__name__})")
+        walk = _Walk(tx, report)
+        walk.run({h.size for h in (*heads, *trusted)})
+        report.size = walk.frontier.size
+        report.heads = len(heads)
+        report.unsigned = report.size - (heads[-1].size if heads else 0)
+        _check_heads(tx, heads, walk, keys)
+        for head in trusted:
+            subject = f"trusted head at size {head.size}"
+            key = keys.get(head.key_id)
+            if key is None or not head.verify(key):
+                report.add(subject, "its signature does not verify with the keys given")
+            elif head.size > report.size or walk.roots.get(head.size) != head.root:
+                report.add(subject, "the log does not contain it: it was cut back or rewritten")
+    prefix = 0  # retention deletes the oldest records: a prefix of the log
+    for seq in walk.missing:
+        if seq != prefix:
+            break
+        prefix += 1
+    report.pruned_below = min(prefix, walk.horizon)
+    for seq in walk.missing:
+        if seq >= report.pruned_below:
+            report.add(f"record {seq}", "is missing, and no retention run deleted it")
+    return report

@@ -1,0 +1,54 @@
+"""Where the audit log of an installation is, and the log opened there.
+
+``LIMES_AUDIT_DATABASE_URL`` names it (``sqlite:///path`` or ``postgresql://…``, then
+in the schema ``limes_audit``). Unset, it lives beside the alert store: the file
+``audit.db`` next to the SQLite database (``<var>/audit.db`` by default), or the
+schema ``<store schema>_audit`` (``limes_audit``) in the same PostgreSQL database.
+Either way it is another file or schema than the alerts', never their tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from limes.audit.heads import KeyFileSigner
+from limes.audit.log import AuditLog, Clock
+from limes.audit.store import AuditStore, SqliteAuditStore
+from limes.config import Settings
+from limes.store.port import Store
+
+DEFAULT_SCHEMA = "limes_audit"
+
+
+def audit_store(settings: Settings, store: Store | None = None) -> AuditStore:
+    """The audit log's storage for these settings (and this alert store, if given)."""
+    url = settings.audit_database_url
+    if url is None and store is not None:
+        path = getattr(store, "path", None)
+        if store.name == "sqlite" and isinstance(path, str):
+            return SqliteAuditStore(path if path == ":memory:" else Path(path).parent / "audit.db")
+        schema = getattr(store, "schema", None)
+        if store.name == "postgres" and isinstance(schema, str):
+            from limes.audit.postgres import PostgresAuditStore
+
+            return PostgresAuditStore(store._url, f"{schema}_audit")  # type: ignore[attr-defined]  # PostgresStore keeps its URL private
+    url = url or settings.store_url
+    if url.startswith("sqlite:///"):
+        if settings.audit_database_url is None:  # beside the default store
+            return SqliteAuditStore(Path(url.removeprefix("sqlite:///")).parent / "audit.db")
+        return SqliteAuditStore(Path(url.removeprefix("sqlite:///")))
+    if url.startswith(("postgresql://", "postgres://")):
+        from limes.audit.postgres import PostgresAuditStore
+
+        return PostgresAuditStore(url, DEFAULT_SCHEMA)
+    raise ValueError(f"unsupported audit database URL scheme in {url.split(':', 1)[0]}:…")
+
+
+def open_audit(settings: Settings, store: Store | None = None, *, clock: Clock) -> AuditLog:
+    """The installation's audit log, signing with ``<var>/keys/audit-signing-key.pem``."""
+    return AuditLog(
+        audit_store(settings, store),
+        clock=clock,
+        signer=KeyFileSigner(settings.audit_key_path),
+        retention_years=settings.audit_retention_years,
+    )

@@ -1,0 +1,194 @@
+"""``limes audit …``: verify the audit log, export its public key, read it as the DPO.
+
+``verify`` and ``public-key`` read the log's storage and key files directly and act as
+no principal: whoever may run them holds those files already, and ``verify`` prints
+findings only, never records. ``query`` is the data protection officer's reading and
+goes through the policy (``audit:read``) like the API, acting as ``--as``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from limes.audit.heads import (
+    TreeHead,
+    load_audit_key,
+    load_public_key,
+    public_pem,
+)
+from limes.audit.service import head_out, records_out
+from limes.audit.store import SqliteAuditStore
+from limes.audit.verify import verify as verify_log
+from limes.audit.wiring import audit_store
+from limes.cli.common import (
+    EXIT_NOT_INITIALISED,
+    Env,
+    acting,
+    context,
+    pass_env,
+    print_json,
+    problem,
+)
+from limes.errors import NotFound
+
+EXIT_TAMPERED = 20
+
+VERIFY_EXIT_HELP = f"""\b
+Exit status:
+  0   every record, node and signed tree head checks out
+  {EXIT_TAMPERED}  the log failed verification: each finding is printed on stdout
+  12  no public key (give --public-key, or run where the signing key is)
+  13  there is no audit log here (run 'limes init')"""
+
+
+@click.group()
+def audit() -> None:
+    """The audit log: verify it, export its public key, list records with their proofs."""
+
+
+@audit.command("public-key")
+@pass_env
+def public_key(env: Env) -> None:
+    """Print the public key that checks the log's signed tree heads (PEM).
+
+    Give it to whoever verifies the log or the proofs in the answers of 'audit query'
+    and GET /v1/audit/records: with it, and nothing else of this server, they can
+    check that a record is in the log and that the log was never rewritten.
+    """
+    click.echo(public_pem(load_audit_key(env.settings.audit_key_path).public_key()), nl=False)
+
+
+def _heads(files: tuple[Path, ...]) -> list[TreeHead]:
+    out = []
+    for file in files:
+        try:
+            out.append(TreeHead.from_json(json.loads(file.read_text(encoding="utf-8"))))
+        except (OSError, ValueError) as exc:
+            raise click.BadParameter(f"{file}: {exc}", param_hint="'--trusted-head'") from None
+    return out
+
+
+@audit.command(epilog=VERIFY_EXIT_HELP)
+@click.option(
+    "--public-key",
+    "key_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="The PEM public key to check signatures with. [default: that of the signing "
+    "key in <var>/keys]",
+)
+@click.option(
+    "--trusted-head",
+    "trusted",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A tree head kept elsewhere (JSON of GET /v1/audit/tree-head or 'audit tree-head'): "
+    "the log must still contain it. Repeatable.",
+)
+@pass_env
+def verify(env: Env, key_file: Path | None, trusted: tuple[Path, ...]) -> None:
+    """Check the whole log: every record against its leaf hash, the Merkle tree, every
+    signed tree head (signature, root at its size, consistency with the head before),
+    and that only the retention job ever deleted records.
+
+    Prints one line per finding (which record, node or head, and what is wrong) and a
+    summary, and exits non-zero if there is any finding.
+    """
+    settings = env.settings
+    if key_file is not None:
+        try:
+            key = load_public_key(key_file.read_bytes())
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--public-key'") from None
+    else:
+        key = load_audit_key(settings.audit_key_path).public_key()
+    store = audit_store(settings)
+    if isinstance(store, SqliteAuditStore) and not Path(store.path).exists():
+        detail = f"there is no audit log at {store.path}; run 'limes init'"
+        problem("not-initialised", "There is no audit log", detail, EXIT_NOT_INITIALISED)
+        raise click.exceptions.Exit(EXIT_NOT_INITIALISED)
+    try:
+        report = verify_log(store, [key], _heads(trusted))
+    finally:
+        store.close()
+    for finding in report.findings:
+        click.echo(str(finding))
+    if report.more:
+        click.echo(f"… and {report.more} more findings")
+    click.echo(report.summary(), err=not report.ok)
+    if not report.ok:
+        raise click.exceptions.Exit(EXIT_TAMPERED)
+
+
+@audit.command("tree-head")
+@pass_env
+def tree_head(env: Env) -> None:
+    """Print the latest signed tree head as JSON (keep copies for --trusted-head)."""
+    head = env.app().audit.latest_head()
+    if head is None:
+        raise NotFound("the audit log has no signed tree head yet")
+    print_json(head_out(head))
+
+
+@audit.command()
+@pass_env
+def checkpoint(env: Env) -> None:
+    """Sign a tree head now for the records not yet under one ('limes serve' does it
+    every minute while records arrive), and print the latest head."""
+    log = env.app().audit
+    log.checkpoint()
+    head = log.latest_head()
+    print_json(None if head is None else head_out(head))
+
+
+@audit.command()
+@pass_env
+def retention(env: Env) -> None:
+    """Delete the records older than LIMES_AUDIT_RETENTION_YEARS ('limes serve' does it
+    every minute); their leaf hashes stay, so the log remains verifiable."""
+    report = env.app().audit.apply_retention()
+    print_json({"cutoff": report.cutoff, "deleted": report.deleted, "below": report.below})
+
+
+def _since(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("must be an ISO 8601 time", param_hint="'--since'") from None
+
+
+@audit.command()
+@click.option("--alert", "alert_id", metavar="ID", help="Every access to this alert.")
+@click.option("--user", metavar="USER", help="Every action of this user.")
+@click.option("--since", metavar="TIME", help="Only records from then on (ISO 8601 with zone).")
+@click.option("--after", type=click.IntRange(min=0), help="Continue after this record (seq).")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 1000))
+@acting
+@pass_env
+def query(
+    env: Env,
+    alert_id: str | None,
+    user: str | None,
+    since: str | None,
+    after: int | None,
+    limit: int,
+    principal: str,
+    roles: tuple[str, ...],
+    purpose: str,
+) -> None:
+    """List every access to an alert (--alert) or every action of a user (--user), each
+    record with its inclusion proof against the latest signed tree head (JSON).
+
+    Needs audit:read (data protection officers, supervisory authorities); records of
+    your member state's users, and accesses to your state's alerts.
+    """
+    ctx = context(env, principal, roles, purpose)
+    answer = env.app().audit_reader.records(
+        ctx, alert_id=alert_id, user=user, since=_since(since), after=after, limit=limit
+    )
+    print_json(records_out(answer))

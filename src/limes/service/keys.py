@@ -1,0 +1,104 @@
+"""Key use cases: status, data-key and KEK rotation, re-encryption, retirement.
+
+Every method asks the policy for ``keys:rotate`` first (the table gives it to key
+custodians acting for ``operations``; they see no alert content, and nothing here
+shows any: only key ids, versions and counts).
+
+Rotation never stops the service:
+
+1. ``rotate_data_keys`` makes a new version of every member state's data key in one
+   transaction; new writes use it (servers notice within ``DataKeys.refresh_seconds``).
+   The previous versions become *retiring*: still readable.
+2. ``reencrypt`` re-seals, in batches, every value under a retiring version; it
+   resumes where it stopped (``crypto/rotation.py``).
+3. ``retire`` erases a retiring version once no row names it and ``grace`` has passed.
+
+``rotate_kek`` makes a new key-encryption key (a new keyring entry, or a new Vault
+key version), re-wraps every data key under it in one transaction, then forgets the
+old one. Run again after an interruption, it finishes the rotation it began.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from limes.audit.trail import Recorder, audited
+from limes.crypto import Crypto
+from limes.crypto.rotation import KeyReport, Pass, Reencryption, report
+from limes.policy.permissions import Context, Permission
+from limes.policy.policy import Policy
+from limes.store.port import Store
+
+DEFAULT_GRACE = timedelta(seconds=60)
+
+
+@dataclass(frozen=True, slots=True)
+class KekRotation:
+    kek: str
+    rewrapped: int
+
+
+@dataclass(frozen=True, slots=True)
+class Retirement:
+    retired: tuple[tuple[str, int], ...]
+    waiting: tuple[tuple[str, int, int], ...]  # (scope, version, rows still naming it)
+
+
+class KeyService:
+    def __init__(self, store: Store, policy: Policy, crypto: Crypto, *, audit: Recorder) -> None:
+        self.store = store
+        self.policy = policy
+        self.crypto = crypto
+        self.audit = audit
+        self.job = Reencryption(store, crypto.keys, crypto.fields)
+
+    @audited("keys:status")
+    def status(self, ctx: Context) -> KeyReport:
+        self.policy.require(ctx, Permission.KEYS_ROTATE)
+        return report(self.store, self.crypto.keys)
+
+    @audited("keys:rotate-data-keys", write=True)
+    def rotate_data_keys(self, ctx: Context) -> tuple[tuple[str, int], ...]:
+        """New active versions for every member state; the re-encryption starts over."""
+        self.policy.require(ctx, Permission.KEYS_ROTATE)
+        with self.store.transaction() as tx:
+            made = self.crypto.keys.add_versions(tx)
+            self.job.start(tx)
+        return tuple(made)
+
+    @audited("keys:rotate-kek", write=True)
+    def rotate_kek(self, ctx: Context) -> KekRotation:
+        self.policy.require(ctx, Permission.KEYS_ROTATE)
+        kek = self.crypto.kek
+        active = kek.begin_rotation()
+        with self.store.transaction() as tx:
+            count = self.crypto.keys.rewrap(tx)
+        kek.finish_rotation()
+        return KekRotation(active, count)
+
+    def pending(self, ctx: Context) -> int:
+        """Rows the pending re-encryption has still to look at (0 when none is pending)."""
+        self.policy.require(ctx, Permission.KEYS_ROTATE)
+        return self.job.remaining()
+
+    @audited("keys:reencrypt", write=True)
+    def reencrypt(
+        self, ctx: Context, batch: int = 1000, progress: Callable[[int], None] | None = None
+    ) -> Pass:
+        self.policy.require(ctx, Permission.KEYS_ROTATE)
+        if batch < 1:
+            raise ValueError("a batch holds at least one row")
+        return self.job.run(batch, progress)
+
+    @audited("keys:retire", write=True)
+    def retire(self, ctx: Context, grace: timedelta = DEFAULT_GRACE) -> Retirement:
+        """Retire the versions no row names any more, ``grace`` after they stopped being active.
+
+        A version some row still names (a server sealed under it before it noticed the
+        rotation) waits for another pass of ``reencrypt``, which this starts.
+        """
+        self.policy.require(ctx, Permission.KEYS_ROTATE)
+        retired, waiting = self.job.retire(grace)
+        return Retirement(tuple(retired), tuple(waiting))
