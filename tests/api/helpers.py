@@ -8,16 +8,12 @@ reads them.
 from __future__ import annotations
 
 import copy
-import warnings
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-
-with warnings.catch_warnings():
-    # Starlette's test client would rather have httpx2; the venv pins httpx.
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-    from fastapi.testclient import TestClient
+from fastapi.testclient import TestClient  # uses httpx2, pinned in the dev lock
+from tests.factories import PERSON as FACTORY_PERSON
 
 from limes.store.sqlite import SqliteStore
 
@@ -30,29 +26,8 @@ DE_SIRENE = "sirene-1@SIRENE-DE/DE;roles=sirene_operator"
 FR_SIRENE = "sirene-2@SIRENE-FR/FR;roles=sirene_operator"
 DE_BORDER = "guard-1@BPOL/DE;roles=border_guard"
 
-PERSON: dict[str, Any] = {
-    "category": "arrest",
-    "action": "arrest",
-    "issuing_authority": "Bundeskriminalamt",
-    "national_reference": "BKA-2026-0001",
-    "reason": "European Arrest Warrant for armed robbery",
-    "person": {
-        "surnames": [{"latin": "Ivanova", "original": "Иванова", "script": "Cyrl"}],
-        "forenames": [{"latin": "Olga"}],
-        "date_of_birth": "1984-03-17",
-        "gender": "female",
-        "nationalities": ["UA"],
-        "documents": [
-            {"type": "passport", "number": "L898902C3", "issuing_state": "UA", "check_digit": "6"}
-        ],
-    },
-    "warnings": ["armed"],
-    "national_decision": {
-        "authority": "Amtsgericht Berlin",
-        "reference": "EAW-17/26",
-        "decided_on": "2026-01-15",
-    },
-}
+# the same valid arrest alert the domain tests start from
+PERSON: dict[str, Any] = FACTORY_PERSON
 
 VEHICLE: dict[str, Any] = {
     "category": "object_seizure",
