@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
+from limes.audit.heads import ensure_audit_key
 from limes.bootstrap import build
 from limes.config import Settings
 from limes.crypto.keyring import Keyring
@@ -49,8 +50,17 @@ def ctx_for(state: str) -> Context:
     )
 
 
-def load(store: Store, by_state: dict[str, list[AlertContent]]) -> tuple[int, float]:
-    app = build(Settings(), store=store, keyring=KEYRING)
+def bench_settings(folder: Path) -> Settings:
+    """Settings whose var folder is the benchmark's temporary one, with the audit key."""
+    settings = Settings(var_dir=folder)
+    ensure_audit_key(settings.audit_key_path)
+    return settings
+
+
+def load(
+    store: Store, by_state: dict[str, list[AlertContent]], settings: Settings
+) -> tuple[int, float]:
+    app = build(settings, store=store, keyring=KEYRING)
     total, start = 0, time.perf_counter()
     for state, contents in by_state.items():
         *_, loaded = app.alerts.bulk_issue(ctx_for(state), contents)
@@ -59,9 +69,9 @@ def load(store: Store, by_state: dict[str, list[AlertContent]]) -> tuple[int, fl
 
 
 def load_one_by_one(
-    store: Store, by_state: dict[str, list[AlertContent]], n: int
+    store: Store, by_state: dict[str, list[AlertContent]], n: int, settings: Settings
 ) -> tuple[int, float]:
-    app = build(Settings(), store=store, keyring=KEYRING)
+    app = build(settings, store=store, keyring=KEYRING)
     done, start = 0, time.perf_counter()
     for state, contents in by_state.items():
         ctx = ctx_for(state)
@@ -120,7 +130,7 @@ def main() -> None:
         for name in args.stores.split(","):
             store = STORES[name](Path(tmp))
             try:
-                count, seconds = load(store, by_state)
+                count, seconds = load(store, by_state, bench_settings(Path(tmp)))
                 print(f"bulk     {name:8s} {count:>10,} alerts in {seconds:7.1f} s = "
                       f"{count / seconds:>9,.0f} alerts/s")
             finally:
@@ -129,7 +139,9 @@ def main() -> None:
                 store.close()
             store = STORES[name](Path(tmp))
             try:
-                count, seconds = load_one_by_one(store, by_state, args.single)
+                count, seconds = load_one_by_one(
+                    store, by_state, args.single, bench_settings(Path(tmp))
+                )
                 print(f"one-by-one {name:6s} {count:>10,} alerts in {seconds:7.1f} s = "
                       f"{count / seconds:>9,.0f} alerts/s (durable commit per alert)")
             finally:
