@@ -311,16 +311,27 @@ def components() -> dict[str, Any]:
     build when a model's schema would not be published under its own name (the
     ``$ref`` in ``body`` and ``answer`` would then point at nothing).
     """
+    found = schemas_of(REQUESTS, ANSWERS)
+    _publish_minimised_content(found)
+    return found
+
+
+def schemas_of(requests: tuple[type, ...], answers: tuple[type, ...]) -> dict[str, Any]:
+    """The JSON schemas of a router's request bodies (validation mode) and answers
+    (serialization mode), by name, as ``body`` and ``answer`` refer to them.
+
+    Refuses to build when a model's schema would not be published under its own name
+    (the ``$ref`` would then point at nothing).
+    """
     wanted: list[tuple[type, JsonSchemaMode, TypeAdapter[Any]]] = [
-        *((cls, "validation", codec.adapter(cls)) for cls in REQUESTS),
-        *((cls, "serialization", codec.adapter(cls)) for cls in ANSWERS),
+        *((cls, "validation", codec.adapter(cls)) for cls in requests),
+        *((cls, "serialization", codec.adapter(cls)) for cls in answers),
     ]
     refs, defs = TypeAdapter.json_schemas(wanted, ref_template=REF)
     for (cls, _mode), schema in refs.items():
         if schema != _ref(cls):
             raise RuntimeError(f"the schema of {cls.__name__} is published as {schema}")
     found: dict[str, Any] = defs.get("$defs", {})
-    _publish_minimised_content(found)
     return found
 
 

@@ -263,6 +263,25 @@ class AlertService:
             raise Conflict("; ".join(reason for _, reason in verdict.refused))
         return verdict.reported
 
+    def _new_record(self, ctx: Context, valid: AlertContent, now: datetime) -> AlertRecord:
+        """A new alert of the principal's state from validated content: sealed body,
+        blind-index tokens for its match keys, review date from the category."""
+        alert_id, state = new_id(), ctx.principal.member_state
+        return AlertRecord(
+            id=alert_id,
+            category=valid.category.value,
+            object_type=valid.object.type.value if valid.object else None,
+            subject=CATEGORIES[valid.category].subject.value,
+            issuing_state=state,
+            status=AlertStatus.ACTIVE,
+            version=1,
+            created_at=now,
+            updated_at=now,
+            expires_at=self._expiry(valid.category, now),
+            body=self.seal_field(alert_id, state, "body", codec.encode(valid)),
+            keys=self.crypto.index.tokens(content_keys(valid)),
+        )
+
     # -- use cases -------------------------------------------------------------------
 
     @audited(Permission.ALERT_ISSUE, write=True)
@@ -285,22 +304,8 @@ class AlertService:
             if not CATEGORIES[content.category].allows_misused_identity:
                 raise InvalidInput(f"a {content.category} alert holds no misused-identity data")
             misused_identity = validate_misused_identity(misused_identity, now.date())
-        keys = self.crypto.index.tokens(content_keys(content))
-        alert_id, state = new_id(), ctx.principal.member_state
-        record = AlertRecord(
-            id=alert_id,
-            category=content.category.value,
-            object_type=content.object.type.value if content.object else None,
-            subject=CATEGORIES[content.category].subject.value,
-            issuing_state=ctx.principal.member_state,
-            status=AlertStatus.ACTIVE,
-            version=1,
-            created_at=now,
-            updated_at=now,
-            expires_at=self._expiry(content.category, now),
-            body=self.seal_field(alert_id, state, "body", codec.encode(content)),
-            keys=keys,
-        )
+        record = self._new_record(ctx, content, now)
+        keys, state = record.keys, record.issuing_state
         with self.store.transaction() as tx:
             related = self._refuse_incompatible(ctx, tx, content, keys)
             tx.insert(record)
@@ -522,24 +527,7 @@ class AlertService:
                 if content.category not in allowed:
                     self.policy.require(ctx, Permission.ALERT_ISSUE, content.category)
                     allowed.add(content.category)
-                valid = self._validated(content, now)
-                alert_id = new_id()
-                record = AlertRecord(
-                    id=alert_id,
-                    category=valid.category.value,
-                    object_type=valid.object.type.value if valid.object else None,
-                    subject=CATEGORIES[valid.category].subject.value,
-                    issuing_state=ctx.principal.member_state,
-                    status=AlertStatus.ACTIVE,
-                    version=1,
-                    created_at=now,
-                    updated_at=now,
-                    expires_at=self._expiry(valid.category, now),
-                    body=self.seal_field(
-                        alert_id, ctx.principal.member_state, "body", codec.encode(valid)
-                    ),
-                    keys=self.crypto.index.tokens(content_keys(valid)),
-                )
+                record = self._new_record(ctx, self._validated(content, now), now)
                 records.append(record)
                 events.append(event("alert.issued", record, now))
             with recorded_change(self.audit, ctx, Permission.ALERT_ISSUE, records):

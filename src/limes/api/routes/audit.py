@@ -17,10 +17,7 @@ from functools import cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from pydantic import TypeAdapter
-from pydantic.json_schema import JsonSchemaMode
 
-from limes import codec
 from limes.api import schemas
 from limes.api.deps import App, Ctx
 from limes.api.routes import needs
@@ -42,12 +39,7 @@ ANSWERS: tuple[type, ...] = (TreeHeadOut, AuditRecordsOut)
 @cache
 def components() -> dict[str, Any]:
     """The JSON schemas of this router's bodies, for the OpenAPI document."""
-    wanted: list[tuple[type, JsonSchemaMode, TypeAdapter[Any]]] = [
-        (cls, "serialization", codec.adapter(cls)) for cls in ANSWERS
-    ]
-    _, defs = TypeAdapter.json_schemas(wanted, ref_template=schemas.REF)
-    found: dict[str, Any] = defs.get("$defs", {})
-    return found
+    return schemas.schemas_of((), ANSWERS)
 
 
 @router.get(

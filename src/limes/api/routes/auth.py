@@ -22,8 +22,6 @@ from typing import Annotated, Any, Literal
 
 from annotated_types import MaxLen, MinLen
 from fastapi import APIRouter, Request
-from pydantic import TypeAdapter
-from pydantic.json_schema import JsonSchemaMode
 from starlette.responses import Response
 
 from limes import codec
@@ -65,13 +63,7 @@ ANSWERS: tuple[type, ...] = (TokenOut,)
 @cache
 def components() -> dict[str, Any]:
     """The JSON schemas of this router's bodies, for the OpenAPI document."""
-    wanted: list[tuple[type, JsonSchemaMode, TypeAdapter[Any]]] = [
-        *((cls, "validation", codec.adapter(cls)) for cls in REQUESTS),
-        *((cls, "serialization", codec.adapter(cls)) for cls in ANSWERS),
-    ]
-    _, defs = TypeAdapter.json_schemas(wanted, ref_template=schemas.REF)
-    found: dict[str, Any] = defs.get("$defs", {})
-    return found
+    return schemas.schemas_of(REQUESTS, ANSWERS)
 
 
 def _tokens(request: Request) -> TokenAuthenticator:

@@ -12,8 +12,6 @@ from functools import cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
-from pydantic import TypeAdapter
-from pydantic.json_schema import JsonSchemaMode
 
 from limes import codec
 from limes.api import schemas
@@ -62,13 +60,7 @@ ANSWERS: tuple[type, ...] = (GrantRow, GrantsOut, SecurityEventsOut)
 @cache
 def components() -> dict[str, Any]:
     """The JSON schemas of this router's bodies, for the OpenAPI document."""
-    wanted: list[tuple[type, JsonSchemaMode, TypeAdapter[Any]]] = [
-        *((cls, "validation", codec.adapter(cls)) for cls in REQUESTS),
-        *((cls, "serialization", codec.adapter(cls)) for cls in ANSWERS),
-    ]
-    _, defs = TypeAdapter.json_schemas(wanted, ref_template=schemas.REF)
-    found: dict[str, Any] = defs.get("$defs", {})
-    return found
+    return schemas.schemas_of(REQUESTS, ANSWERS)
 
 
 @router.post(
