@@ -151,7 +151,8 @@ def test_the_policy_decides(initialised: Run) -> None:
 
 
 def test_unknown_alert_is_not_found(initialised: Run) -> None:
-    problem(initialised("alert", "get", "01M8MYSMK8D3J7HE99K2Y6QN0Y", *SIRENE_DE), 6)
+    body = problem(initialised("alert", "get", "01M8MYSMK8D3J7HE99K2Y6QN0Y", *SIRENE_DE), 6)
+    assert body["type"] == "urn:limes:problem:not-found"
 
 
 def test_a_malformed_principal_is_a_usage_error(initialised: Run) -> None:

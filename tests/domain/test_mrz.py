@@ -31,6 +31,16 @@ def _pad(text: str, width: int) -> str:
     return text + "<" * (width - len(text))
 
 
+def _line2(number: str, nationality: str, birth: str, sex: str, expiry: str, tail: str) -> str:
+    """The second line of a TD3 or TD2, ``tail`` being its padded optional data field."""
+    number = _pad(number, 9)
+    body = (
+        f"{number}{cd(number)}{_pad(nationality, 3)}{birth}{cd(birth)}{sex}"
+        f"{expiry}{cd(expiry)}{tail}"
+    )
+    return body + cd(body[0:10] + body[13:20] + body[21:])
+
+
 def _td3(
     *,
     code: str = "P",
@@ -43,13 +53,9 @@ def _td3(
     expiry: str = "120415",
     optional: str = "ZE184226B",
 ) -> str:
-    number, optional = _pad(number, 9), _pad(optional, 14)
-    body = (
-        f"{number}{cd(number)}{_pad(nationality, 3)}{birth}{cd(birth)}{sex}"
-        f"{expiry}{cd(expiry)}{optional}{cd(optional)}"
-    )
-    composite = cd(body[0:10] + body[13:20] + body[21:43])
-    return f"{_pad(code, 2)}{_pad(state, 3)}{_pad(names, 39)}\n{body}{composite}"
+    optional = _pad(optional, 14)
+    line2 = _line2(number, nationality, birth, sex, expiry, optional + cd(optional))
+    return f"{_pad(code, 2)}{_pad(state, 3)}{_pad(names, 39)}\n{line2}"
 
 
 def _td2(
@@ -62,13 +68,8 @@ def _td2(
     expiry: str = "120415",
     optional: str = "",
 ) -> str:
-    number = _pad(number, 9)
-    body = (
-        f"{number}{cd(number)}{_pad(nationality, 3)}{birth}{cd(birth)}{sex}"
-        f"{expiry}{cd(expiry)}{_pad(optional, 7)}"
-    )
-    composite = cd(body[0:10] + body[13:20] + body[21:35])
-    return f"I<UTO{_pad(names, 31)}\n{body}{composite}"
+    line2 = _line2(number, nationality, birth, sex, expiry, _pad(optional, 7))
+    return f"I<UTO{_pad(names, 31)}\n{line2}"
 
 
 def _td1(

@@ -97,7 +97,9 @@ def test_every_permission_is_denied_to_a_role_without_rules() -> None:
     ctx = Context(replace(ctx.principal, purposes=frozenset(Purpose)), Purpose.JUDICIAL)
     for permission in Permission:
         for category in (None, *CategoryCode):
-            assert not policy.decide(ctx, permission, category).allowed
+            decision = policy.decide(ctx, permission, category)
+            assert not decision.allowed
+            assert decision.reason.startswith(f"no rule lets {Role.JUDICIAL_AUTHORITY} ")
 
 
 def test_an_empty_policy_is_refused() -> None:
@@ -123,7 +125,9 @@ def test_a_purpose_the_principal_does_not_hold_is_refused(policy: Policy) -> Non
 def test_a_principal_without_purposes_may_do_nothing(policy: Policy) -> None:
     ctx = make_ctx("DE", purposes=frozenset())
     for permission in Permission:
-        assert not policy.decide(ctx, permission).allowed
+        decision = policy.decide(ctx, permission)
+        assert not decision.allowed
+        assert decision.reason.endswith("(it holds: none)")
 
 
 # -- clearance -------------------------------------------------------------------------------
@@ -210,7 +214,9 @@ def test_operators_get_no_content_for_any_purpose_or_category(role: Role) -> Non
         ctx = Context(principal, purpose)
         for permission in CONTENT_PERMISSIONS:
             for category in (None, *CategoryCode):
-                assert not policy.decide(ctx, permission, category).allowed
+                decision = policy.decide(ctx, permission, category)
+                assert not decision.allowed
+                assert decision.reason.startswith(f"no rule lets {role} ")
 
 
 # -- temporary grants (break-glass) ----------------------------------------------------------

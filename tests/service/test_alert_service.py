@@ -21,8 +21,9 @@ from limes.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound, Vers
 from limes.policy.permissions import Context, Purpose, Role
 from limes.policy.policy import Policy
 from limes.service.alerts import AlertService, AlertView, ExpiryReport, add_years
+from limes.service.demo import load
 from limes.service.relations import RelationService
-from limes.store.port import ChangeEvent, Store
+from limes.store.port import AlertFilter, ChangeEvent, Store
 
 DE, FR, IT = make_ctx("DE"), make_ctx("FR"), make_ctx("IT")
 OPERATOR = make_ctx("DE", Role.SYSTEM_OPERATOR, purpose=Purpose.OPERATIONS)
@@ -372,3 +373,12 @@ def test_links_between_own_alerts_only(
     with pytest.raises(NotFound):
         relations.link(DE, person, vehicle, unlink=True)
     assert event_types(store)[-2:] == ["alert.unlinked", "alert.unlinked"]
+
+
+def test_demo_load_issues_each_states_alerts_in_batches(alerts: AlertService, store: Store) -> None:
+    items = [("DE", content(PERSON)), ("FR", content(VEHICLE)), ("DE", content(VEHICLE))]
+    # DE fills its batch of 2 first; FR's leftover batch of 1 comes last
+    assert list(load(alerts, items, batch=2)) == [2, 1]
+    assert store.count() == 3
+    page = alerts.list(DE, AlertFilter(limit=10))
+    assert sorted(item.alert.issuing_state for item in page.items) == ["DE", "DE", "FR"]

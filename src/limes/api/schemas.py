@@ -16,21 +16,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from annotated_types import MaxLen, MinLen
-from pydantic import ConfigDict, TypeAdapter
+from pydantic import TypeAdapter
 from pydantic.json_schema import JsonSchemaMode
 from starlette.responses import Response
 
 from limes import codec
 from limes.api.problems import Problem
 from limes.domain.alerts import (
+    STRICT,
     Alert,
     AlertContent,
     AlertStatus,
     Extension,
     Flag,
+    LongText,
     MisusedIdentity,
 )
 from limes.domain.categories import (
@@ -48,10 +49,9 @@ from limes.domain.identifiers import IdentifierKind
 from limes.policy.fields import FieldGroup
 from limes.service.alerts import AlertView, Page
 
-STRICT = ConfigDict(extra="forbid")
 REF = "#/components/schemas/{model}"
 
-Reason = Annotated[str, MinLen(1), MaxLen(4000)]
+Reason = LongText
 
 
 # -- requests --------------------------------------------------------------------------

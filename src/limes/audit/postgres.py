@@ -36,7 +36,7 @@ from psycopg.pq import TransactionStatus
 
 from limes.audit.store import AuditTx
 from limes.config import SettingsError
-from limes.store.postgres import redacted
+from limes.store.postgres import int4, redacted
 from limes.store.sql import POSTGRES
 
 WRITER_ROLE = "limes_audit_writer"
@@ -135,7 +135,7 @@ class PostgresAuditStore:
             raise ValueError("a PostgreSQL schema name is required")
         self._url = url
         self.schema = schema
-        self._lock_key = (_LOCK_CLASS, _int4(zlib.crc32(schema.encode("utf-8"))))
+        self._lock_key = (_LOCK_CLASS, int4(zlib.crc32(schema.encode("utf-8"))))
         self._lock = threading.RLock()
         self._conn: Connection | None = None
         self._migrated = False
@@ -258,7 +258,3 @@ class PostgresAuditStore:
     def close(self) -> None:
         with self._lock:
             self._discard()
-
-
-def _int4(value: int) -> int:
-    return value - (1 << 32) if value >= 1 << 31 else value

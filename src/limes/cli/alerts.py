@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 import click
 
@@ -12,6 +13,8 @@ from limes.cli.common import EXIT_STATUS_HELP, Env, acting, context, pass_env, p
 from limes.domain.alerts import AlertContent
 from limes.domain.categories import CategoryCode, ObjectType
 from limes.store.port import AlertFilter
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @click.group(epilog=EXIT_STATUS_HELP)
@@ -22,6 +25,17 @@ def alert() -> None:
     decided by the policy like any request. Alerts are read and written as JSON:
     the alert content for issue and update, the alert with its flags and links out.
     """
+
+
+def _version_option(action: str) -> Callable[[F], F]:
+    """``--version``: the version read, so that a concurrent change makes the action fail."""
+    return click.option(
+        "--version",
+        "version",
+        required=True,
+        type=int,
+        help=f"The version you read; the {action} fails if the alert has changed.",
+    )
 
 
 def _content(file: BinaryIO) -> AlertContent:
@@ -83,13 +97,7 @@ def list_(
 
 @alert.command()
 @click.argument("alert_id")
-@click.option(
-    "--version",
-    "version",
-    required=True,
-    type=int,
-    help="The version you read; the update fails if the alert has changed.",
-)
+@_version_option("update")
 @click.option(
     "--file",
     "file",
@@ -115,13 +123,7 @@ def update(
 
 @alert.command()
 @click.argument("alert_id")
-@click.option(
-    "--version",
-    "version",
-    required=True,
-    type=int,
-    help="The version you read; the deletion fails if the alert has changed.",
-)
+@_version_option("deletion")
 @acting
 @pass_env
 def delete(
@@ -134,13 +136,7 @@ def delete(
 
 @alert.command()
 @click.argument("alert_id")
-@click.option(
-    "--version",
-    "version",
-    required=True,
-    type=int,
-    help="The version you read; the extension fails if the alert has changed.",
-)
+@_version_option("extension")
 @click.option("--reason", required=True, help="Why the alert is still needed (recorded).")
 @click.option(
     "--until",

@@ -9,28 +9,7 @@ import click
 
 from limes.cli.common import Env, pass_env
 from limes.demo.generator import generate
-from limes.domain.alerts import AlertContent
-from limes.policy.permissions import Context, Principal, Purpose, Role
-from limes.policy.standins import unsafe_stand_in_clearance
-from limes.service.alerts import AlertService
-
-
-def loader(state: str) -> Context:
-    """The principal that loads a member state's demo alerts: its SIRENE operator."""
-    principal = Principal(
-        "demo-loader",
-        state,
-        "SIRENE",
-        frozenset({Role.SIRENE_OPERATOR}),
-        purposes=frozenset({Purpose.SIRENE}),
-        clearance=unsafe_stand_in_clearance("the demo loader"),
-    )
-    return Context(principal, Purpose.SIRENE)
-
-
-def _flush(alerts: AlertService, state: str, contents: list[AlertContent]) -> None:
-    for _ in alerts.bulk_issue(loader(state), contents, batch=len(contents)):
-        pass
+from limes.service.demo import load
 
 
 @click.command()
@@ -74,22 +53,12 @@ def demo(env: Env, persons: int, objects: int, seed: int, if_empty: bool, batch:
             click.echo(f"the store already holds {held:,} alerts; no demo data loaded")
             return
     total = persons + objects
-    buffers: dict[str, list[AlertContent]] = {}
     started = time.perf_counter()
     with click.progressbar(
         length=total, label="Loading demo alerts", file=sys.stderr, show_pos=True
     ) as bar:
-        for state, content in generate(persons, objects, seed):
-            buffer = buffers.setdefault(state, [])
-            buffer.append(content)
-            if len(buffer) >= batch:
-                _flush(app.alerts, state, buffer)
-                bar.update(len(buffer))
-                buffers[state] = []
-        for state in sorted(buffers):
-            if buffers[state]:
-                _flush(app.alerts, state, buffers[state])
-                bar.update(len(buffers[state]))
+        for loaded in load(app.alerts, generate(persons, objects, seed), batch):
+            bar.update(loaded)
     elapsed = time.perf_counter() - started
     rate = total / elapsed if elapsed > 0 else 0.0
     click.echo(

@@ -15,10 +15,9 @@ import click
 from limes.bootstrap import Limes
 from limes.cli.common import SYSTEM, Env, pass_env
 from limes.config import AuthMode, SettingsError
-from limes.policy.permissions import Context, Principal, Purpose, Role
-from limes.policy.standins import unsafe_stand_in_clearance
 from limes.service.accounts import accounts_for
 from limes.service.alerts import AlertService
+from limes.service.demo import sirene_operator
 from limes.store.port import AlertFilter
 
 DEMO_PRINCIPAL_HEADER = "demo@SIRENE/DE;roles=sirene_operator"
@@ -88,17 +87,7 @@ class ExpiryLoop:
 
 def first_search(app: Limes, host: str, port: int) -> str:
     """Ready-to-paste curl commands: list alerts, then read one that the store holds."""
-    ctx = Context(
-        Principal(
-            "demo",
-            "DE",
-            "SIRENE",
-            frozenset({Role.SIRENE_OPERATOR}),
-            purposes=frozenset({Purpose.SIRENE}),
-            clearance=unsafe_stand_in_clearance("the demo's first search"),
-        ),
-        Purpose.SIRENE,
-    )
+    ctx = sirene_operator("demo", "DE", "the demo's first search")
     page = app.alerts.list(ctx, AlertFilter(limit=1))
     url_host = f"[{host}]" if ":" in host else host
     base = f"http://{url_host}:{port}/v1/alerts"

@@ -37,6 +37,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from limes.config import SettingsError
+from limes.crypto.private_files import check_private
 
 FORMAT = "limes-keyring/1"
 KEY_BYTES = 32
@@ -164,22 +165,12 @@ def test_only_fixed_keyring() -> Keyring:
 
 def _check_private(path: Path, expected: int, what: str) -> None:
     try:
-        info = path.lstat()
+        check_private(path, expected, f"the keyring {what}", KeyringError)
     except FileNotFoundError:
         raise KeyringMissing(
             f"there is no keyring {what} at {path}; run 'limes init' to create one "
             "(or restore the keyring file kept by the key custodians)"
         ) from None
-    if stat.S_ISLNK(info.st_mode):
-        raise KeyringError(f"the keyring {what} {path} is a symbolic link; refused")
-    if info.st_uid != os.geteuid():
-        raise KeyringError(f"the keyring {what} {path} belongs to another user; refused")
-    mode = stat.S_IMODE(info.st_mode)
-    if mode & 0o077:
-        raise KeyringError(
-            f"the keyring {what} {path} has mode {mode:04o}: others may reach it; refused "
-            f"(it must be {expected:04o}: chmod {expected:o} {path})"
-        )
 
 
 def load_keyring(path: Path) -> Keyring:

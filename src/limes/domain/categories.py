@@ -488,9 +488,6 @@ _OBJECT_RULES = (
 
 OBJECT_RULES: Mapping[ObjectType, ObjectRules] = {r.type: r for r in _OBJECT_RULES}
 
-# Identifiers whose value is only unique within a country: the country is part of the key.
-COUNTRY_SCOPED_IDENTIFIERS = frozenset({_K.PLATE, _K.DOCUMENT_NUMBER, _K.AIRCRAFT_REGISTRATION})
-
 EXPIRY_WARNING_MONTHS = 4  # police Art. 53(6), border Art. 39(6)
 
 

@@ -67,6 +67,17 @@ def _unknown(char: str, table: str) -> TransliterationError:
     )
 
 
+def _by_chars(text: str, lookup: Callable[[str], str | None], table: str) -> str:
+    """Map ``text`` character by character, keeping separators; refuse unknown ones."""
+    out = []
+    for char in text:
+        latin = char if char in _SEPARATORS else lookup(char)
+        if latin is None:
+            raise _unknown(char, table)
+        out.append(latin)
+    return "".join(out)
+
+
 def _strip_marks(text: str) -> str:
     """NFD without combining marks: accents, vowel points and the like."""
     return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
@@ -115,20 +126,14 @@ def icao_cyrillic(text: str, language: str = "ru") -> str:
         raise TransliterationError(
             f"no Doc 9303 rows for language {language!r}; known: {known}"
         ) from None
-    out = []
-    for char in text.upper():
-        if char in _SEPARATORS:
-            out.append(char)
-        elif char in _CYRILLIC_APOSTROPHES:
-            continue
-        else:
-            latin = special.get(char)
-            if latin is None:
-                latin = _ICAO_CYRILLIC.get(char)
-                if latin is None:
-                    raise _unknown(char, "Doc 9303 Cyrillic")
-            out.append(latin)
-    return "".join(out)
+
+    def lookup(char: str) -> str | None:
+        if char in _CYRILLIC_APOSTROPHES:
+            return ""
+        latin = special.get(char)
+        return _ICAO_CYRILLIC.get(char) if latin is None else latin
+
+    return _by_chars(text.upper(), lookup, "Doc 9303 Cyrillic")
 
 
 # --- Greek: ELOT 743 (ISO 843 type 2) ----------------------------------------------------
@@ -228,16 +233,7 @@ def georgian(text: str) -> str:
     Ejectives lose their apostrophe (კ K, პ P, ტ T, წ TS, ჭ CH), as in documents.
     "ოქრუაშვილი" → OKRUASHVILI, "ჭელიძე" → CHELIDZE.
     """
-    out = []
-    for char in text:
-        if char in _SEPARATORS:
-            out.append(char)
-        else:
-            latin = _GEORGIAN.get(char)
-            if latin is None:
-                raise _unknown(char, "Georgian national system")
-            out.append(latin)
-    return "".join(out)
+    return _by_chars(text, _GEORGIAN.get, "Georgian national system")
 
 
 # --- Armenian ----------------------------------------------------------------------------

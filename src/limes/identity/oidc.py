@@ -43,6 +43,7 @@ from limes.identity.tokens import (
     TokenRefused,
     check_shape,
     check_times,
+    jwt_refusals,
 )
 
 ALGORITHMS = frozenset({"RS256", "ES256", "EdDSA"})
@@ -219,7 +220,7 @@ class OidcVerifier:
         if "crit" in header or "b64" in header or "jku" in header or "jwk" in header:
             raise TokenRefused("the token's header asks for features this server refuses")
         key = self._key_for(provider, header)
-        try:
+        with jwt_refusals("the provider's token is not acceptable"):
             payload = jwt.decode(
                 token,
                 key.key,
@@ -233,14 +234,6 @@ class OidcVerifier:
                     "verify_iat": False,
                 },
             )
-        except jwt.InvalidSignatureError:
-            raise TokenRefused("the token's signature does not verify") from None
-        except jwt.InvalidAudienceError:
-            raise TokenRefused("the token is not meant for this service (audience)") from None
-        except jwt.MissingRequiredClaimError as exc:
-            raise TokenRefused(f"the token lacks the {exc.claim} claim") from None
-        except jwt.PyJWTError:
-            raise TokenRefused("the provider's token is not acceptable") from None
         check_times(payload, now, leeway=LEEWAY, max_lifetime=MAX_LIFETIME, nbf_required=False)
         subject = payload["sub"]
         if not isinstance(subject, str) or not subject or len(subject) > 255:

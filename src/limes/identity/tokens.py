@@ -28,6 +28,8 @@ import os
 import re
 import secrets
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -38,6 +40,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from limes.config import SettingsError
+from limes.crypto.private_files import check_private
 from limes.errors import Unauthenticated
 
 ALGORITHM = "EdDSA"
@@ -89,21 +92,11 @@ def ensure_signing_key(path: Path) -> bool:
 
 def _check_private(path: Path, expected_mode: int, what: str) -> None:
     try:
-        info = path.lstat()
+        check_private(path, expected_mode, f"the token signing key {what}", KeyFileError)
     except FileNotFoundError:
         raise KeyFileError(
             f"the token signing key {what} {path} does not exist; run 'limes init'"
         ) from None
-    if stat.S_ISLNK(info.st_mode):
-        raise KeyFileError(f"the token signing key {what} {path} is a symbolic link; refused")
-    if info.st_uid != os.geteuid():
-        raise KeyFileError(f"the token signing key {what} {path} belongs to another user")
-    mode = stat.S_IMODE(info.st_mode)
-    if mode & 0o077:
-        raise KeyFileError(
-            f"the token signing key {what} {path} has mode {mode:04o}: others may read it; "
-            f"refused (it must be {expected_mode:04o}: chmod {expected_mode:o} {path})"
-        )
 
 
 def load_signing_key(path: Path) -> Ed25519PrivateKey:
@@ -179,6 +172,24 @@ def check_shape(token: str) -> None:
         raise TokenRefused(f"the token is longer than {MAX_TOKEN_BYTES} bytes")
     if not _COMPACT_JWS.fullmatch(token):
         raise TokenRefused("the bearer token is not a well-formed JWT")
+
+
+@contextmanager
+def jwt_refusals(fallback: str, *, issuer: str | None = None) -> Iterator[None]:
+    """Turn the JWT library's refusals inside the block into :class:`TokenRefused` with a
+    reason a client can act on; ``fallback`` (or ``issuer``) for a wrong issuer."""
+    try:
+        yield
+    except jwt.InvalidSignatureError:
+        raise TokenRefused("the token's signature does not verify") from None
+    except jwt.InvalidAudienceError:
+        raise TokenRefused("the token is not meant for this service (audience)") from None
+    except jwt.InvalidIssuerError:
+        raise TokenRefused(issuer or fallback) from None
+    except jwt.MissingRequiredClaimError as exc:
+        raise TokenRefused(f"the token lacks the {exc.claim} claim") from None
+    except jwt.PyJWTError:
+        raise TokenRefused(fallback) from None
 
 
 def unverified_issuer(token: str) -> str:
@@ -282,7 +293,10 @@ class TokenVerifier:
             raise TokenRefused("the token's typ is not JWT")
         if "kid" in header and header["kid"] != self.key_id:
             raise TokenRefused("the token is signed with a key this server does not hold")
-        try:
+        with jwt_refusals(
+            "the bearer token is not acceptable",
+            issuer="the token is not issued by this service (issuer)",
+        ):
             payload = jwt.decode(
                 token,
                 self._key,
@@ -297,16 +311,6 @@ class TokenVerifier:
                     "strict_aud": True,
                 },
             )
-        except jwt.InvalidSignatureError:
-            raise TokenRefused("the token's signature does not verify") from None
-        except jwt.InvalidAudienceError:
-            raise TokenRefused("the token is not meant for this service (audience)") from None
-        except jwt.InvalidIssuerError:
-            raise TokenRefused("the token is not issued by this service (issuer)") from None
-        except jwt.MissingRequiredClaimError as exc:
-            raise TokenRefused(f"the token lacks the {exc.claim} claim") from None
-        except jwt.PyJWTError:
-            raise TokenRefused("the bearer token is not acceptable") from None
         check_times(payload, now)
         return _claims(payload)
 

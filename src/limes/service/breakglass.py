@@ -25,6 +25,7 @@ from limes.store.port import Store
 from limes.store.security import GrantRow, SecurityEvent
 
 MAX_MINUTES = 240
+MAX_EVENTS = 1000  # security events in one answer
 ELEVATABLE = frozenset({Permission.ALERT_READ, Permission.MISUSED_IDENTITY_READ})
 
 
@@ -171,7 +172,7 @@ class BreakGlassService:
     ) -> list[SecurityEvent]:
         """Security events of the principal's member state, for its DPO."""
         self.require(ctx, Permission.SECURITY_EVENTS_READ)
-        if not 1 <= limit <= 1000:
-            raise InvalidInput("limit must be 1 to 1000")
+        if not 1 <= limit <= MAX_EVENTS:
+            raise InvalidInput(f"limit must be 1 to {MAX_EVENTS}")
         with self.store.read() as tx:
             return security.events(tx, after, limit, ctx.principal.member_state)

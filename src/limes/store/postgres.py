@@ -30,7 +30,14 @@ from psycopg.types.json import Jsonb
 
 from limes.store.migrations import scripts
 from limes.store.port import AlertRecord, ChangeEvent
-from limes.store.sql import ALERT_COLUMNS, POSTGRES, SqlTransaction, alert_row, event_row
+from limes.store.sql import (
+    ALERT_COLUMNS,
+    POSTGRES,
+    SqlTransaction,
+    ThreadConnections,
+    alert_row,
+    event_row,
+)
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 Cursor = psycopg.Cursor[tuple[Any, ...]]
@@ -65,7 +72,7 @@ _COPY_EVENTS = (
 _EVENT_TYPES = ["timestamptz", *["text"] * 4, "int4", "jsonb"]
 
 
-def _int4(value: int) -> int:
+def int4(value: int) -> int:
     """An unsigned 32-bit value as the signed int4 PostgreSQL expects."""
     return value - (1 << 32) if value >= 1 << 31 else value
 
@@ -79,7 +86,7 @@ def redacted(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
 
 
-class PostgresStore:
+class PostgresStore(ThreadConnections):
     name = "postgres"
 
     def __init__(self, url: str, schema: str = "limes") -> None:
@@ -87,7 +94,7 @@ class PostgresStore:
             raise ValueError("a PostgreSQL schema name is required")
         self._url = url
         self.schema = schema
-        self._lock_key = (_LOCK_CLASS, _int4(zlib.crc32(schema.encode("utf-8"))))
+        self._lock_key = (_LOCK_CLASS, int4(zlib.crc32(schema.encode("utf-8"))))
         self._local = threading.local()
         self._all: list[Connection] = []
         self._lock = threading.Lock()
@@ -235,18 +242,3 @@ class PostgresStore:
                 for event in events:
                     *row, detail = event_row(POSTGRES, event)
                     copy.write_row((*row, Jsonb(detail, dumps=str)))  # detail is JSON text already
-
-    def events_after(self, seq: int, limit: int = 100) -> list[ChangeEvent]:
-        with self.read() as tx:
-            return tx.events_after(seq, limit)
-
-    def count(self) -> int:
-        with self.read() as tx:
-            return tx.count()
-
-    def close(self) -> None:
-        with self._lock:
-            for conn in self._all:
-                conn.close()
-            self._all.clear()
-        self._local = threading.local()

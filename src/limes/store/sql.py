@@ -8,7 +8,9 @@ them. Connection handling, locking and migrations stay in each adapter.
 from __future__ import annotations
 
 import builtins
+import threading
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -361,3 +363,33 @@ class SqlTransaction:
             d.sql(INSERT_KEY), [(k, r.id) for r in records for k in sorted(r.keys)]
         )
         self._cur.executemany(d.sql(INSERT_EVENT), [event_row(d, e) for e in events])
+
+
+class ThreadConnections:
+    """What both adapters do alike around their per-thread connections.
+
+    Each adapter sets ``_local``, ``_all`` and ``_lock`` and provides ``read``; the
+    reads and ``close`` below are then the same for both.
+    """
+
+    _local: threading.local
+    _all: builtins.list[Any]
+    _lock: threading.Lock
+
+    def read(self) -> AbstractContextManager[SqlTransaction]:
+        raise NotImplementedError
+
+    def events_after(self, seq: int, limit: int = 100) -> builtins.list[ChangeEvent]:
+        with self.read() as tx:
+            return tx.events_after(seq, limit)
+
+    def count(self) -> int:
+        with self.read() as tx:
+            return tx.count()
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from limes.store.migrations import scripts
 from limes.store.port import AlertRecord, ChangeEvent
-from limes.store.sql import SQLITE, SqlTransaction
+from limes.store.sql import SQLITE, SqlTransaction, ThreadConnections
 
 _PRAGMAS = (
     "PRAGMA journal_mode = WAL",
@@ -29,7 +29,7 @@ _PRAGMAS = (
 )
 
 
-class SqliteStore:
+class SqliteStore(ThreadConnections):
     name = "sqlite"
 
     def __init__(self, path: Path | str) -> None:
@@ -114,18 +114,3 @@ class SqliteStore:
     def bulk_insert(self, records: Sequence[AlertRecord], events: Sequence[ChangeEvent]) -> None:
         with self._begin("IMMEDIATE") as tx:
             tx.bulk_insert(records, events)
-
-    def events_after(self, seq: int, limit: int = 100) -> list[ChangeEvent]:
-        with self.read() as tx:
-            return tx.events_after(seq, limit)
-
-    def count(self) -> int:
-        with self.read() as tx:
-            return tx.count()
-
-    def close(self) -> None:
-        with self._lock:
-            for conn in self._all:
-                conn.close()
-            self._all.clear()
-        self._local = threading.local()

@@ -28,6 +28,7 @@ from limes import codec
 from limes.api import schemas
 from limes.api.auth import TokenAuthenticator
 from limes.api.deps import Body, Who
+from limes.domain.alerts import STRICT
 from limes.errors import FieldError, InvalidInput, Unauthenticated
 from limes.identity.tokens import IssuedToken
 from limes.policy.permissions import Principal
@@ -39,7 +40,7 @@ router = APIRouter(prefix="/v1/auth", tags=["auth"])
 class LoginRequest:
     """A user's credentials: username, password and the current TOTP code."""
 
-    __pydantic_config__ = schemas.STRICT
+    __pydantic_config__ = STRICT
 
     username: Annotated[str, MinLen(1), MaxLen(64)]
     password: Annotated[str, MinLen(1), MaxLen(1024)]

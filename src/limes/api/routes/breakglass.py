@@ -19,6 +19,7 @@ from limes.api.deps import App, Body, Ctx
 from limes.api.routes import needs
 from limes.domain.alerts import STRICT
 from limes.policy.permissions import Permission
+from limes.service.breakglass import MAX_EVENTS
 from limes.store.security import GrantRow, SecurityEvent
 
 router = APIRouter(prefix="/v1", tags=["break-glass"])
@@ -109,7 +110,7 @@ def security_events(
     ctx: Ctx,
     limes: App,
     after: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    limit: Annotated[int, Query(ge=1, le=MAX_EVENTS)] = 100,
 ) -> Response:
     found = limes.breakglass.security_events(ctx, after, limit)
     last = found[-1].seq if found else after
