@@ -38,6 +38,7 @@ lock:
 	$(PYTHON) -m venv /tmp/limes-lockenv && /tmp/limes-lockenv/bin/pip install --quiet pip-tools
 	cd requirements && /tmp/limes-lockenv/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o runtime.lock runtime.in
 	cd requirements && /tmp/limes-lockenv/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o dev.lock dev.in
+	cd requirements && /tmp/limes-lockenv/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o peer.lock peer.in
 
 clean:
 	rm -rf $(VENV) $(VAR) .mypy_cache .pytest_cache .ruff_cache
