@@ -11,14 +11,17 @@ from limes.audit.trail import AuditedPolicy
 from limes.audit.wiring import open_audit
 from limes.config import Environment, Settings, SettingsError
 from limes.crypto import Crypto, open_crypto
+from limes.crypto.blind_index import BlindIndex
 from limes.crypto.keyring import Keyring, load_keyring, test_only_fixed_keyring
 from limes.crypto.keys import KeyEncryptionKey, LocalKek
 from limes.policy.policy import Policy
+from limes.search.engine import SearchEngine
 from limes.service.abuse import UsageMonitor
 from limes.service.alerts import AlertService, Clock, utc_now
 from limes.service.breakglass import BreakGlassService
 from limes.service.keys import KeyService
 from limes.service.relations import RelationService
+from limes.service.search import QUERY_KEY, SearchService
 from limes.store.port import Store
 
 
@@ -85,8 +88,10 @@ class Limes:
     keys: KeyService
     audit: AuditLog
     audit_reader: AuditReader
+    search: SearchService
 
     def close(self) -> None:
+        self.search.engine.stop()
         self.usage.flush()
         self.store.close()
         self.audit.close()
@@ -119,6 +124,14 @@ def build(
     alerts = AlertService(store, policy, settings.review, clock, crypto=crypto, audit=audit)
     usage = UsageMonitor(store, clock, settings.usage_limits)
     keys = KeyService(store, policy, crypto, audit=audit)
+    search = SearchService(
+        SearchEngine(store, crypto),
+        alerts,
+        policy,
+        audit=audit,
+        tokens=BlindIndex(keyring.index_key(QUERY_KEY)),
+        clock=clock,
+    )
     return Limes(
         settings,
         store,
@@ -131,4 +144,5 @@ def build(
         keys,
         audit,
         AuditReader(audit, policy),
+        search,
     )

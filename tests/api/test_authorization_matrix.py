@@ -182,6 +182,9 @@ def _wrong_action(content: AlertContent) -> bytes:
 
 
 NO_SUCH_ID = "01M8MZZZZZZZZZZZZZZZZZZZZZ"  # well-formed; names nothing
+SPECIMEN_TD3 = (  # ICAO Doc 9303 part 4's specimen passport
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
+)
 
 
 def request_for(
@@ -222,6 +225,13 @@ def request_for(
             return url, body({**request, "reason": "matrix"}), {}
         case "POST", "/v1/breakglass/{grant_id}/decision":
             return url, body({"approve": False, "reason": "matrix"}), {}
+        case "POST", "/v1/search/persons":
+            return url, body({"surnames": ["Matrix"], "categories": [target.category]}), {}
+        case "POST", "/v1/search/objects":
+            query = {"identifiers": [{"value": "MATRIX1"}], "categories": [target.category]}
+            return url, body(query), {}
+        case "POST", "/v1/search/mrz":
+            return url, body({"mrz": SPECIMEN_TD3, "categories": [target.category]}), {}
         case (("POST" | "PUT" | "PATCH"), _):
             raise AssertionError(f"the matrix has no request for {method} {path}: add a case")
         case _:

@@ -33,6 +33,9 @@ ROUTES = {
     ("GET", "/v1/security-events"),
     ("GET", "/v1/audit/records"),
     ("GET", "/v1/audit/tree-head"),
+    ("POST", "/v1/search/persons"),
+    ("POST", "/v1/search/objects"),
+    ("POST", "/v1/search/mrz"),
 }
 WITHOUT_BODY = {
     ("PUT", "/v1/alerts/{alert_id}/links/{other_id}"),

@@ -247,11 +247,13 @@ def test_misused_identity_put_get_delete(store: Store) -> None:
 
 def test_append_numbers_events_and_events_after_pages_in_order(store: Store) -> None:
     events = [event(f"A{i}", detail="Ünïcødé ✓", n=str(i)) for i in range(7)]
+    assert store.last_event() == 0
     seqs = []
     for e in events:
         with store.transaction() as tx:
             seqs.append(tx.append(e))
     assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+    assert store.last_event() == seqs[-1]
 
     pages, after = [], 0
     while page := store.events_after(after, limit=3):

@@ -26,6 +26,7 @@ from limes.api.routes import alerts, meta
 from limes.api.routes import audit as audit_routes
 from limes.api.routes import auth as auth_routes
 from limes.api.routes import breakglass as breakglass_routes
+from limes.api.routes import search as search_routes
 from limes.bootstrap import Limes
 from limes.policy.permissions import Purpose
 
@@ -134,6 +135,7 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
         meta.router,
         auth_routes.router,
         alerts.router,
+        search_routes.router,
         breakglass_routes.router,
         audit_routes.router,
     ):
@@ -171,6 +173,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         **auth_routes.components(),
         **breakglass_routes.components(),
         **audit_routes.components(),
+        **search_routes.components(),
     }.items():
         if name in found and found[name] != schema:
             raise RuntimeError(f"two different schemas are named {name}")

@@ -252,6 +252,7 @@ def _result(call: _Call, result: Any) -> _Call:
     from limes.identity.accounts import Account
     from limes.service.accounts import AccountReport, Enrolment, Login
     from limes.service.alerts import AlertView, ExpiryReport, Page
+    from limes.service.search import SearchAnswer
     from limes.store.security import GrantRow, SecurityEvent
 
     refs = dict(call.refs)
@@ -260,6 +261,9 @@ def _result(call: _Call, result: Any) -> _Call:
         if related:
             refs["related"] = related
         return replace(call, alerts=(_view_ref(result),), refs=refs)
+    if isinstance(result, SearchAnswer):
+        refs["hits"] = len(result.hits)
+        return replace(call, alerts=tuple(_view_ref(h.view) for h in result.hits), refs=refs)
     if isinstance(result, Page):
         refs["next_cursor"] = result.next_cursor
         return replace(call, alerts=tuple(_view_ref(v) for v in result.items), refs=refs)

@@ -14,6 +14,7 @@ import click
 
 from limes.bootstrap import Limes
 from limes.cli.common import SYSTEM, Env, pass_env
+from limes.cli.search import build_search_indexes
 from limes.config import AuthMode, SettingsError
 from limes.service.accounts import accounts_for
 from limes.service.alerts import AlertService
@@ -171,6 +172,7 @@ def serve(
     app = env.app()
     app.audit.check_signer()  # no server whose audit log cannot sign its tree heads
     asgi = create_app(app)
+    build_search_indexes(app, follow=True)
     if show_first_search:
         click.echo(first_search(app, host, port))
     accounts = accounts_for(app)

@@ -152,6 +152,10 @@ class Store(Protocol):
 
     def count(self) -> int: ...
 
+    def last_event(self) -> int:
+        """The sequence number of the newest change event, 0 when there is none."""
+        ...
+
     def close(self) -> None: ...
 
 

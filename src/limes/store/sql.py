@@ -356,6 +356,10 @@ class SqlTransaction:
         self._exec("SELECT count(*) FROM alerts")
         return int(self._cur.fetchone()[0])
 
+    def last_event(self) -> int:
+        self._exec("SELECT COALESCE(MAX(seq), 0) FROM change_events")
+        return int(self._cur.fetchone()[0])
+
     def bulk_insert(self, records: Sequence[AlertRecord], events: Sequence[ChangeEvent]) -> None:
         d = self._d
         self._cur.executemany(d.sql(INSERT_ALERT), [alert_row(d, r) for r in records])
@@ -386,6 +390,10 @@ class ThreadConnections:
     def count(self) -> int:
         with self.read() as tx:
             return tx.count()
+
+    def last_event(self) -> int:
+        with self.read() as tx:
+            return tx.last_event()
 
     def close(self) -> None:
         with self._lock:

@@ -1,0 +1,190 @@
+"""``/v1/search``: persons, objects and machine-readable zones.
+
+Each route parses its body strictly, calls one ``SearchService`` method with the
+caller's ``Context`` and answers the hits, best first, each with the alert as the
+caller may see it and the features that explain its score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Annotated, Any
+
+from annotated_types import Ge, Le, MaxLen, MinLen
+from fastapi import APIRouter, Response
+
+from limes import codec
+from limes.api import schemas
+from limes.api.deps import App, Body, Ctx
+from limes.api.routes import needs
+from limes.domain.alerts import STRICT, Code, Gender, Text
+from limes.domain.categories import CategoryCode
+from limes.domain.identifiers import IdentifierKind
+from limes.domain.mrz import Mrz
+from limes.policy.permissions import Permission
+from limes.search.identifiers import IdentifierQuery
+from limes.search.query import MAX_NAME_FIELDS, PersonQuery
+from limes.search.scoring import THRESHOLD, Feature
+from limes.service.search import (
+    MAX_HITS,
+    MAX_IDENTIFIERS,
+    IdentifierCheck,
+    IdentifierHit,
+    SearchAnswer,
+)
+
+router = APIRouter(prefix="/v1/search", tags=["search"])
+
+Limit = Annotated[int, Ge(1), Le(MAX_HITS)]
+Names = Annotated[tuple[Text, ...], MaxLen(MAX_NAME_FIELDS)]
+Scope = Annotated[tuple[CategoryCode, ...], MaxLen(len(CategoryCode))]
+"""Only these categories (each must be allowed to the caller); none: every allowed one."""
+
+
+@dataclass(frozen=True, slots=True)
+class PersonSearch:
+    """Names as written, in any script; the date of birth as ``YYYY``, ``YYYY-MM`` or
+    ``YYYY-MM-DD`` (``00`` for unknown parts)."""
+
+    __pydantic_config__ = STRICT
+
+    surnames: Names = ()
+    forenames: Names = ()
+    date_of_birth: Annotated[str, MinLen(4), MaxLen(10)] | None = None
+    gender: Gender | None = None
+    nationalities: Annotated[tuple[Code, ...], MaxLen(5)] = ()
+    document_number: Annotated[str, MinLen(1), MaxLen(30)] | None = None
+    categories: Scope = ()
+    limit: Limit = 10
+
+
+@dataclass(frozen=True, slots=True)
+class SearchedIdentifier:
+    """An identifier as typed; ``kind`` narrows nothing (every kind is searched) but
+    says which check digit to verify."""
+
+    __pydantic_config__ = STRICT
+
+    value: Annotated[str, MinLen(1), MaxLen(40)]
+    kind: IdentifierKind | None = None
+    country: Code | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectSearch:
+    """A vehicle check sends the VIN, the plate and the registration certificate at once."""
+
+    __pydantic_config__ = STRICT
+
+    identifiers: Annotated[tuple[SearchedIdentifier, ...], MinLen(1), MaxLen(MAX_IDENTIFIERS)]
+    categories: Scope = ()
+    limit: Limit = 10
+
+
+@dataclass(frozen=True, slots=True)
+class MrzSearch:
+    """The zone as read: its lines separated by line breaks (TD1: 3 × 30, TD2: 2 × 36,
+    TD3: 2 × 44 characters)."""
+
+    __pydantic_config__ = STRICT
+
+    mrz: Annotated[str, MinLen(1), MaxLen(200)]
+    categories: Scope = ()
+    limit: Limit = 10
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHitOut:
+    """One hit: the alert as the caller may see it, its score, and why."""
+
+    alert: schemas.AlertOut
+    score: float
+    features: tuple[Feature, ...]
+    identifiers: tuple[IdentifierHit, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchOut:
+    """Hits at or above ``threshold``, best first. ``checks``: each searched identifier's
+    check-digit verdict; ``mrz``: what the zone said; ``index_position``: the change-feed
+    sequence number the indexes had applied."""
+
+    hits: tuple[SearchHitOut, ...]
+    threshold: float
+    checks: tuple[IdentifierCheck, ...]
+    mrz: Mrz | None
+    index_position: int
+
+
+REQUESTS: tuple[type, ...] = (PersonSearch, ObjectSearch, MrzSearch)
+ANSWERS: tuple[type, ...] = (SearchOut,)
+
+
+@cache
+def components() -> dict[str, Any]:
+    """This router's schemas; the alert answer is the shared one (minimised content)."""
+    found = schemas.schemas_of(REQUESTS, ANSWERS)
+    shared = schemas.components()
+    return {name: shared.get(name, schema) for name, schema in found.items()}
+
+
+def _answer(limes: App, ctx: Ctx, answer: SearchAnswer) -> Response:
+    limes.usage.observe(ctx, [hit.view.alert.id for hit in answer.hits])
+    hits = tuple(
+        SearchHitOut(schemas.alert_out(h.view), h.score, h.features, h.identifiers)
+        for h in answer.hits
+    )
+    out = SearchOut(hits, THRESHOLD, answer.checks, answer.mrz, answer.index_position)
+    return schemas.json_response(out)
+
+
+_FOUND: dict[int | str, dict[str, Any]] = {200: schemas.answer(SearchOut, "Hits, best first")}
+
+
+@router.post(
+    "/persons",
+    summary="Search persons by names in any script, date of birth, gender, nationality, document",
+    openapi_extra=needs(Permission.SEARCH_PERSONS, schemas.body(PersonSearch)),
+    responses=_FOUND,
+)
+def search_persons(ctx: Ctx, limes: App, raw: Body) -> Response:
+    form = codec.parse(PersonSearch, raw)
+    query = PersonQuery(
+        form.surnames,
+        form.forenames,
+        form.date_of_birth,
+        form.gender,
+        form.nationalities,
+        form.document_number,
+    )
+    return _answer(
+        limes, ctx, limes.search.persons(ctx, query, form.limit, frozenset(form.categories))
+    )
+
+
+@router.post(
+    "/objects",
+    summary="Search every alert for identifiers (VIN, plate, document number, serial …)",
+    openapi_extra=needs(Permission.SEARCH_OBJECTS, schemas.body(ObjectSearch)),
+    responses=_FOUND,
+)
+def search_objects(ctx: Ctx, limes: App, raw: Body) -> Response:
+    form = codec.parse(ObjectSearch, raw)
+    queries = [IdentifierQuery(i.kind, i.value, i.country) for i in form.identifiers]
+    return _answer(
+        limes, ctx, limes.search.objects(ctx, queries, form.limit, frozenset(form.categories))
+    )
+
+
+@router.post(
+    "/mrz",
+    summary="Search by the machine-readable zone of a passport or identity card",
+    openapi_extra=needs(Permission.SEARCH_PERSONS, schemas.body(MrzSearch)),
+    responses=_FOUND,
+)
+def search_mrz(ctx: Ctx, limes: App, raw: Body) -> Response:
+    form = codec.parse(MrzSearch, raw)
+    return _answer(
+        limes, ctx, limes.search.mrz(ctx, form.mrz, form.limit, frozenset(form.categories))
+    )

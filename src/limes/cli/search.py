@@ -1,0 +1,145 @@
+"""``limes search …``: person, object and machine-readable-zone searches, as a named principal.
+
+The indexes are built from the store when the command starts (a progress bar and
+the time taken go to stderr), then the search runs through the service like an API
+request: policy, minimisation, audit. Hits are printed as JSON, best first.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TextIO
+
+import click
+
+from limes.bootstrap import Limes
+from limes.cli.common import EXIT_STATUS_HELP, Env, acting, context, pass_env, print_json
+from limes.domain.alerts import Gender
+from limes.domain.identifiers import IdentifierKind
+from limes.search.identifiers import IdentifierQuery
+from limes.search.query import PersonQuery
+from limes.service.search import MAX_HITS
+
+
+@click.group(epilog=EXIT_STATUS_HELP)
+def search() -> None:
+    """Search persons, objects or a machine-readable zone."""
+
+
+def build_search_indexes(app: Limes, *, follow: bool) -> None:
+    """Build the search indexes with a progress bar on stderr and say what took how long;
+    with ``follow``, keep them current from the change feed afterwards."""
+    with click.progressbar(
+        length=app.store.count(), label="Building search indexes", file=sys.stderr
+    ) as bar:
+        report = app.search.start(lambda done: bar.update(done), follow=follow)
+    if report is not None:
+        click.echo(
+            f"Search indexes: {report.alerts:,} alerts, {report.persons:,} persons, "
+            f"{report.identifiers:,} identifiers in {report.seconds:.1f} s",
+            err=True,
+        )
+
+
+@contextmanager
+def _indexes(env: Env) -> Iterator[Limes]:
+    app = env.app()
+    build_search_indexes(app, follow=False)
+    yield app
+
+
+_limit = click.option(
+    "--limit",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1, MAX_HITS),
+    help="Most hits shown.",
+)
+
+
+@search.command()
+@click.option("--surname", "surnames", multiple=True, help="A surname, in any script (repeatable).")
+@click.option(
+    "--forename", "forenames", multiple=True, help="A forename, in any script (repeatable)."
+)
+@click.option("--born", help="Date of birth: YYYY, YYYY-MM or YYYY-MM-DD (00 for unknown parts).")
+@click.option("--gender", type=click.Choice([g.value for g in Gender]))
+@click.option(
+    "--nationality", "nationalities", multiple=True, help="ISO 3166 alpha-2 (repeatable)."
+)
+@click.option("--document", help="A document number.")
+@_limit
+@acting
+@pass_env
+def persons(
+    env: Env,
+    surnames: tuple[str, ...],
+    forenames: tuple[str, ...],
+    born: str | None,
+    gender: str | None,
+    nationalities: tuple[str, ...],
+    document: str | None,
+    limit: int,
+    principal: str,
+    roles: tuple[str, ...],
+    purpose: str,
+) -> None:
+    """Persons by names, date of birth, gender, nationality and document number."""
+    ctx = context(env, principal, roles, purpose)
+    query = PersonQuery(
+        surnames, forenames, born, Gender(gender) if gender else None, nationalities, document
+    )
+    with _indexes(env) as app:
+        print_json(app.search.persons(ctx, query, limit))
+
+
+@search.command()
+@click.argument("values", nargs=-1, required=True)
+@click.option(
+    "--kind",
+    type=click.Choice([k.value for k in IdentifierKind]),
+    help="Verify this kind's check digit.",
+)
+@click.option("--country", help="Country of a plate or document (ISO 3166 alpha-2).")
+@_limit
+@acting
+@pass_env
+def objects(
+    env: Env,
+    values: tuple[str, ...],
+    kind: str | None,
+    country: str | None,
+    limit: int,
+    principal: str,
+    roles: tuple[str, ...],
+    purpose: str,
+) -> None:
+    """Every alert holding any of VALUES (VIN, plate, document number, serial …)."""
+    ctx = context(env, principal, roles, purpose)
+    queries = [IdentifierQuery(IdentifierKind(kind) if kind else None, v, country) for v in values]
+    with _indexes(env) as app:
+        print_json(app.search.objects(ctx, queries, limit))
+
+
+@search.command()
+@click.option(
+    "--file", "file", type=click.File("r"), default="-", show_default=True, help="The zone's lines."
+)
+@_limit
+@acting
+@pass_env
+def mrz(
+    env: Env,
+    file: TextIO,
+    limit: int,
+    principal: str,
+    roles: tuple[str, ...],
+    purpose: str,
+) -> None:
+    """Persons and documents by a machine-readable zone (TD1, TD2, TD3), from a file or stdin."""
+    ctx = context(env, principal, roles, purpose)
+    text = file.read()
+    with _indexes(env) as app:
+        print_json(app.search.mrz(ctx, text, limit))

@@ -1,0 +1,1 @@
+"""Person and object search: normalisation, indexes and scoring."""

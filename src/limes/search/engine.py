@@ -1,0 +1,209 @@
+"""The search engine: in-memory indexes built from the store and kept current from the
+change feed.
+
+``build`` notes the feed's position, reads every active alert once (opening its sealed
+content with the crypto layer), files persons in the ``PersonIndex`` and identifiers in
+the ``IdentifierIndex``, then applies the events that arrived meanwhile. ``follow``
+starts a daemon thread that applies new events every ``interval`` seconds (0.2 by
+default), so an issued alert is findable, and a deleted or expired one gone, well
+within a second. Applying an event is idempotent: the alert is read again and indexed
+at its stored version, or forgotten if it is no longer active.
+
+Every version of an alert gets a new integer *slot*; ``Indexed`` maps a slot back to the
+alert's id, version, category and issuing state. The indexes hold what matching needs
+in memory only, never on disk.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from limes.crypto import Crypto
+from limes.domain.alerts import AlertContent, AlertStatus
+from limes.search.identifiers import (
+    CheckedQuery,
+    IdentifierIndex,
+    IdentifierMatch,
+    object_identifiers,
+)
+from limes.search.persons import PersonHit, PersonIndex
+from limes.search.query import PersonQuery
+from limes.service.alerts import to_alert
+from limes.store.port import AlertFilter, AlertRecord, Store
+
+log = logging.getLogger("limes.search")
+
+PAGE = 2000
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Indexed:
+    """The alert behind a slot."""
+
+    alert_id: str
+    version: int
+    category: str
+    issuing_state: str
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    alerts: int
+    persons: int
+    identifiers: int
+    seconds: float
+    position: int
+
+
+class SearchEngine:
+    def __init__(self, store: Store, crypto: Crypto) -> None:
+        self.store = store
+        self.crypto = crypto
+        self.persons = PersonIndex()
+        self.identifiers = IdentifierIndex()
+        self._slots: dict[str, int] = {}
+        self._indexed: list[Indexed | None] = []
+        self._position = 0
+        self._apply = threading.Lock()
+        self._built = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- building and following ---------------------------------------------------------
+
+    @property
+    def built(self) -> bool:
+        return self._built.is_set()
+
+    @property
+    def position(self) -> int:
+        """The sequence number of the last change event applied."""
+        return self._position
+
+    def _active_records(self) -> Iterator[AlertRecord]:
+        after = None
+        while True:
+            with self.store.read() as tx:
+                page = tx.list(AlertFilter(status=AlertStatus.ACTIVE, after=after, limit=PAGE))
+            yield from page
+            if len(page) < PAGE:
+                return
+            after = page[-1].id
+
+    def _content(self, record: AlertRecord) -> AlertContent | None:
+        return to_alert(record, self.crypto).content
+
+    def _file(self, record: AlertRecord, content: AlertContent) -> None:
+        slot = len(self._indexed)
+        self._indexed.append(
+            Indexed(record.id, record.version, record.category, record.issuing_state)
+        )
+        if content.person is not None:
+            self.persons.add(slot, content.person)
+        found = object_identifiers(content)
+        if found:
+            self.identifiers.add(slot, found)
+        self._slots[record.id] = slot
+
+    def _forget(self, alert_id: str) -> None:
+        slot = self._slots.pop(alert_id, None)
+        if slot is None:
+            return
+        self.persons.remove(slot)
+        self.identifiers.remove(slot)
+        self._indexed[slot] = None
+
+    def build(self, progress: Progress | None = None) -> BuildReport:
+        """Index every active alert, then what changed while doing so."""
+        started = time.perf_counter()
+        with self._apply:
+            position = self.store.last_event()
+            count = 0
+            for record in self._active_records():
+                if record.body is not None and record.id not in self._slots:
+                    content = self._content(record)
+                    if content is not None:
+                        self._file(record, content)
+                count += 1
+                if progress is not None and count % PAGE == 0:
+                    progress(PAGE)
+            if progress is not None:
+                progress(count % PAGE)
+            self.persons.freeze()
+            self._position = position
+        self.catch_up()
+        self._built.set()
+        return BuildReport(
+            alerts=len(self._slots),
+            persons=len(self.persons),
+            identifiers=len(self.identifiers),
+            seconds=time.perf_counter() - started,
+            position=self._position,
+        )
+
+    def catch_up(self, limit: int = 1000) -> int:
+        """Apply every change event after the position; the number applied."""
+        applied = 0
+        with self._apply:
+            while True:
+                events = self.store.events_after(self._position, limit)
+                for alert_id in dict.fromkeys(e.alert_id for e in events):
+                    self._refresh(alert_id)
+                if events:
+                    self._position = events[-1].seq
+                    applied += len(events)
+                if len(events) < limit:
+                    return applied
+
+    def _refresh(self, alert_id: str) -> None:
+        with self.store.read() as tx:
+            record = tx.get(alert_id)
+        slot = self._slots.get(alert_id)
+        current = self._indexed[slot] if slot is not None else None
+        if record is None or record.status is not AlertStatus.ACTIVE or record.body is None:
+            self._forget(alert_id)
+            return
+        if current is not None and current.version == record.version:
+            return
+        content = self._content(record)
+        self._forget(alert_id)
+        if content is not None:
+            self._file(record, content)
+
+    def follow(self, interval: float = 0.2) -> None:
+        """Apply new change events every ``interval`` seconds until ``stop``."""
+        if self._thread is not None:
+            return
+
+        def run() -> None:
+            while not self._stop.wait(interval):
+                try:
+                    self.catch_up()
+                except Exception:  # the next round tries again; a search never waits for it
+                    log.exception("applying change events to the search indexes failed")
+
+        self._thread = threading.Thread(target=run, name="limes-search-feed", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    # -- searching ----------------------------------------------------------------------
+
+    def indexed(self, slot: int) -> Indexed | None:
+        return self._indexed[slot] if 0 <= slot < len(self._indexed) else None
+
+    def persons_matching(self, query: PersonQuery, limit: int) -> list[tuple[Indexed, PersonHit]]:
+        hits = self.persons.search(query, limit=limit)
+        return [(found, hit) for hit in hits if (found := self.indexed(hit.slot)) is not None]
+
+    def identifiers_matching(self, query: CheckedQuery) -> list[tuple[Indexed, IdentifierMatch]]:
+        matches = self.identifiers.lookup(query)
+        return [(found, m) for m in matches if (found := self.indexed(m.slot)) is not None]

@@ -1,0 +1,338 @@
+"""Object identifier search: look-alike-insensitive keys and the in-memory index behind them.
+
+A value typed at a border desk goes through `check_query`: it is validated against its
+kind's standard (a failed check is reported, never a reason not to search) and reduced
+to its `skeleton`, the key under which `IdentifierIndex` files every stored identifier
+of every alert, whatever its kind, object type or category. A lookup is one dict access
+and a read of the few alerts filed under the key; nothing is scanned.
+"""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from limes.domain.alerts import AlertContent
+from limes.domain.countries import CountryError, country
+from limes.domain.identifiers import (
+    IdentifierError,
+    IdentifierKind,
+    canonical,
+    validate,
+    vin_check_digit,
+)
+from limes.errors import FieldError, InvalidInput
+
+__all__ = [
+    "MAX_QUERY_LENGTH",
+    "OBJECT",
+    "PERSON_DOCUMENT",
+    "CheckedQuery",
+    "IdentifierIndex",
+    "IdentifierMatch",
+    "IdentifierQuery",
+    "check_query",
+    "object_identifiers",
+    "skeleton",
+]
+
+MAX_QUERY_LENGTH = 40
+"""The longest identifier accepted, as `ObjectIdentifier.value` allows when stored."""
+
+OBJECT = "object"
+PERSON_DOCUMENT = "person_document"
+
+# --- skeleton ---------------------------------------------------------------------------
+
+# Cyrillic and Greek capitals that print like a Latin capital, as plates and documents
+# in those scripts use them; lower case reaches this table already upper-cased.
+_CYRILLIC_LOOK_ALIKES = ("АВЕКМНОРСТУХІЈЅ", "ABEKMHOPCTYXIJS")
+_GREEK_LOOK_ALIKES = ("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX")
+# Only the two confusions officers make when typing what they read: the issue names
+# them, and VINs, hull ids and container serials leave out O, I and Q for this reason.
+# Q/0, Z/2, S/5, B/8 are OCR confusions (the MRZ path's concern, not typing); each such
+# fold would merge distinct plates and serials - B and 8, S and 5 are both common in
+# them - and so add false candidates, which officers already have too many of.
+_DIGIT_FOLD = {"O": "0", "I": "1"}
+_SEPARATORS = frozenset(" -./_\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u2e3a\u2e3b\ufe58")
+
+_LATIN_TABLE = str.maketrans(
+    _CYRILLIC_LOOK_ALIKES[0] + _GREEK_LOOK_ALIKES[0],
+    _CYRILLIC_LOOK_ALIKES[1] + _GREEK_LOOK_ALIKES[1],
+)
+_FOLD_TABLE = str.maketrans(_DIGIT_FOLD)
+
+
+def skeleton(value: str) -> str:
+    """Return the look-alike-insensitive key of an identifier ('' if nothing is left).
+
+    Rule: Unicode NFKC; upper case; separators removed (space and all white space, '-',
+    '.', '/', '_', the Unicode dashes) with control and invisible format characters;
+    Cyrillic А В Е К М Н О Р С Т У Х І Ј Ѕ and Greek Α Β Ε Ζ Η Ι Κ Μ Ν Ο Ρ Τ Υ Χ (either
+    case) read as the Latin letter they look like; then O read as 0 and I as 1. Only
+    O/0 and I/1 are folded (see `_DIGIT_FOLD` for why not Q, Z, S, B). Idempotent and
+    total: it never raises. Stored values are canonical ASCII, so they take the fast path.
+    """
+    if value.isascii() and value.isprintable():
+        # Chained replaces beat one translate() about three times on short ASCII text.
+        text = value.upper().replace(" ", "").replace("-", "").replace(".", "")
+        return text.replace("/", "").replace("_", "").replace("O", "0").replace("I", "1")
+    return _latin_reading(value).translate(_FOLD_TABLE)
+
+
+def _latin_reading(value: str) -> str:
+    """The value with separators removed and look-alike letters read as Latin, unfolded."""
+    text = unicodedata.normalize("NFKC", value).upper()
+    kept = "".join(char for char in text if not _is_separator(char))
+    # Reading a look-alike as Latin can let a following combining mark compose with it
+    # (Cyrillic 'Е' + acute becomes 'É'); normalising again keeps `skeleton` idempotent.
+    return unicodedata.normalize("NFKC", kept.translate(_LATIN_TABLE))
+
+
+def _is_separator(char: str) -> bool:
+    return (
+        char in _SEPARATORS
+        or char.isspace()
+        or unicodedata.category(char) in ("Cc", "Cf")  # controls, zero-width and soft hyphen
+    )
+
+
+# --- queries ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IdentifierQuery:
+    """An identifier as typed; `kind` None searches without validating against a kind."""
+
+    kind: IdentifierKind | None
+    value: str
+    country: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedQuery:
+    """A query with its canonical form, its index key and the verdict of its kind's check.
+
+    `check` is "valid" (a check digit was verified), "invalid" (the kind's validator
+    refused the value; `problem` says why) or "none" (no kind given, or none of the
+    value's characters is a check digit: plates, serials, European VINs, IMEISV, ...).
+    """
+
+    query: IdentifierQuery
+    canonical: str
+    key: str
+    check: str
+    problem: str | None
+
+
+def check_query(query: IdentifierQuery) -> CheckedQuery:
+    """Validate and normalise a query; refuse only what cannot be searched at all.
+
+    Refused with `InvalidInput`: a value over `MAX_QUERY_LENGTH` characters (after
+    stripping surrounding white space), a value with no character left in its skeleton,
+    a country that is not an ISO 3166-1 alpha-2 code (lower case is upper-cased). A value
+    its kind's validator refuses is still searched: a mistyped VIN may still find its
+    alert through the look-alike key. `canonical` is the validator's result when it
+    accepts, else the domain's `canonical`, else (letters outside ASCII) the Latin
+    reading of the look-alike letters.
+    """
+    value = query.value.strip()
+    if len(value) > MAX_QUERY_LENGTH:
+        raise _refused(
+            "/value",
+            f"identifier has {len(value)} characters; at most {MAX_QUERY_LENGTH} are accepted",
+        )
+    key = skeleton(value)
+    if not key:
+        raise _refused("/value", "identifier is empty: it holds only separators")
+    if query.country is not None:
+        try:
+            query = replace(query, country=country(query.country.upper()))
+        except CountryError as error:
+            raise _refused("/country", str(error)) from None
+    if query.kind is None:
+        return CheckedQuery(query, _loose_canonical(value), key, "none", None)
+    try:
+        exact = validate(query.kind, value)
+    except IdentifierError as error:
+        return CheckedQuery(query, _loose_canonical(value), key, "invalid", str(error))
+    verdict = "valid" if _check_digit_verified(query.kind, exact) else "none"
+    return CheckedQuery(query, exact, key, verdict, None)
+
+
+def _refused(pointer: str, detail: str) -> InvalidInput:
+    return InvalidInput(detail, [FieldError(pointer, detail)])
+
+
+def _loose_canonical(value: str) -> str:
+    try:
+        return canonical(value)
+    except IdentifierError:
+        return _latin_reading(value)
+
+
+def _check_digit_verified(kind: IdentifierKind, value: str) -> bool:
+    """Whether a value its validator accepted carries a check digit that was verified."""
+    if kind is IdentifierKind.VIN:
+        # Outside North America and China position 9 is the manufacturer's to use, and
+        # the validator does not check it; it counts as verified only when it agrees.
+        return vin_check_digit(value) == value[8]
+    if kind is IdentifierKind.IMEI:
+        return len(value) == 15  # an IMEISV (16 digits) has no check digit
+    return kind in (IdentifierKind.IBAN, IdentifierKind.CONTAINER_NUMBER)
+
+
+# --- index ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class IdentifierMatch:
+    """A stored identifier filed under the query's key, with the alert slot holding it."""
+
+    slot: int
+    kind: str
+    stored: str
+    country: str | None
+    exact: bool
+    source: str
+
+
+class IdentifierIndex:
+    """Skeleton -> alert slots, for every identifier of every alert, whatever its kind.
+
+    Layout, chosen for 10+ million alerts: `_slots_by_key` maps each skeleton to one slot
+    (an int) or, when alerts share it, a tuple of slots; `_records[slot]` is that alert's
+    identifiers as one flat tuple of (key, canonical, tag) strings. The key is the str
+    object the dict holds when this alert filed it first (the usual case), canonical is
+    that same object whenever it equals the key, and tags ("source kind country") are
+    interned, so an identifier mostly costs its dict entry, its key and three pointers.
+    Slots are expected to be dense (the engine numbers alerts 0, 1, 2, ...): `_records`
+    is a list as long as the highest slot.
+
+    Concurrency: one writer calls `add` and `remove`; any number of readers call
+    `lookup`. Under the GIL of CPython 3.11 a dict get/set/del and a list item read or
+    write are each atomic, and nothing shared is ever mutated in place: dict values
+    and records are immutable and replaced whole. The writer publishes a record before
+    filing its keys and unfiles keys before clearing the record, and a reader keeps
+    from a record only the identifiers whose key is the query's key, so it sees each
+    alert either as it is now or not at all - never a torn entry, never an exception.
+    """
+
+    __slots__ = ("_records", "_size", "_slots_by_key", "_tags")
+
+    def __init__(self) -> None:
+        self._slots_by_key: dict[str, int | tuple[int, ...]] = {}
+        self._records: list[tuple[str, ...] | None] = []
+        self._tags: dict[str, tuple[str, str | None, str]] = {}
+        self._size = 0
+
+    def __len__(self) -> int:
+        """The number of stored identifiers."""
+        return self._size
+
+    def add(self, slot: int, identifiers: Iterable[tuple[str, str, str | None, str]]) -> None:
+        """File the (kind, canonical value, country, source) identifiers of one alert.
+
+        Adding a slot that is present replaces what it held. Values are stored as given:
+        the store keeps them canonical.
+        """
+        if slot < 0:
+            raise ValueError(f"slot must be a non-negative integer, got {slot}")
+        record: list[str] = []
+        for kind, value, issued_by, source in identifiers:
+            key = skeleton(value)
+            if key:
+                record += (key, key if value == key else value, self._tag(kind, issued_by, source))
+        self.remove(slot)
+        if not record:
+            return
+        if slot >= len(self._records):
+            self._records.extend([None] * (slot + 1 - len(self._records)))
+        self._records[slot] = tuple(record)
+        self._size += len(record) // 3
+        for key in dict.fromkeys(record[0::3]):  # once per key, in order
+            held = self._slots_by_key.get(key)
+            if held is None:
+                self._slots_by_key[key] = slot
+            elif isinstance(held, int):
+                self._slots_by_key[key] = (held, slot)
+            else:
+                self._slots_by_key[key] = (*held, slot)
+
+    def remove(self, slot: int) -> None:
+        """Forget every identifier of `slot`; a slot not present is ignored."""
+        record = self._records[slot] if 0 <= slot < len(self._records) else None
+        if record is None:
+            return
+        for key in dict.fromkeys(record[0::3]):
+            held = self._slots_by_key.get(key)
+            remaining = () if isinstance(held, int) else tuple(s for s in held or () if s != slot)
+            if len(remaining) > 1:
+                self._slots_by_key[key] = remaining
+            elif remaining:
+                self._slots_by_key[key] = remaining[0]
+            else:
+                del self._slots_by_key[key]
+        self._records[slot] = None
+        self._size -= len(record) // 3
+
+    def lookup(self, query: CheckedQuery) -> list[IdentifierMatch]:
+        """Every stored identifier whose skeleton is the query's key, across all kinds.
+
+        Order: exact matches, then look-alike matches, then matches from another country
+        than the query's, each by slot. `exact` means the canonical forms are equal
+        (ignoring the dash an aircraft registration keeps) and no country contradicts
+        the query's. A stored identifier from another country is still returned, not
+        dropped: plates and document numbers are unique only within their country, but
+        a wrongly chosen country at the desk must not hide a stolen object, so it comes
+        last, marked inexact, for the officer to judge by its `country`.
+        """
+        held = self._slots_by_key.get(query.key)
+        if held is None:
+            return []
+        records = self._records
+        wanted = query.canonical.replace("-", "")
+        asked_country = query.query.country
+        ranked: list[tuple[int, int, IdentifierMatch]] = []
+        for slot in (held,) if isinstance(held, int) else held:
+            record = records[slot]  # the list only grows, so the slot is in range
+            if record is None:
+                continue  # removed since the key was read
+            for at in range(0, len(record), 3):
+                if record[at] != query.key:
+                    continue
+                stored = record[at + 1]
+                kind, issued_by, source = self._tags[record[at + 2]]
+                elsewhere = asked_country is not None and issued_by not in (None, asked_country)
+                exact = not elsewhere and stored.replace("-", "") == wanted
+                match = IdentifierMatch(slot, kind, stored, issued_by, exact, source)
+                ranked.append((not exact, elsewhere, match))
+        ranked.sort(key=lambda entry: (entry[0], entry[1], entry[2].slot))
+        return [match for _exact, _elsewhere, match in ranked]
+
+    def _tag(self, kind: str, issued_by: str | None, source: str) -> str:
+        # Interned, so that the records share one string per tag.
+        tag = sys.intern(f"{source} {kind} {issued_by or ''}")
+        if tag not in self._tags:
+            self._tags[tag] = (kind, issued_by, source)
+        return tag
+
+
+def object_identifiers(content: AlertContent) -> list[tuple[str, str, str | None, str]]:
+    """The identifiers of one alert's content in the form `IdentifierIndex.add` takes.
+
+    Its object's identifiers (source "object") and its person's document numbers (kind
+    "document_number", country the issuing state, source "person_document"), so that a
+    document number is found whether it was reported as an object or as a person's.
+    """
+    found: list[tuple[str, str, str | None, str]] = []
+    if content.object is not None:
+        found += ((i.kind.value, i.value, i.country, OBJECT) for i in content.object.identifiers)
+    if content.person is not None:
+        found += (
+            (IdentifierKind.DOCUMENT_NUMBER.value, d.number, d.issuing_state, PERSON_DOCUMENT)
+            for d in content.person.documents
+        )
+    return found

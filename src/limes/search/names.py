@@ -1,0 +1,554 @@
+"""Latin forms, tokens and blocking codes of one written name, so that spellings meet.
+
+The index and the scorer compare names only through this module. A name field
+(one ``Name.latin`` or ``Name.original``) becomes a few **forms**: lower-case ASCII
+words ``a``-``z`` joined by single spaces, most standard first.
+
+How a form is made:
+
+* NFKC first (fullwidth letters, ligatures, compatibility forms), then the script
+  decides the transliterations (``script`` if given, else the most frequent
+  non-Latin script of the letters):
+
+  - Cyrillic: ICAO 9303 (Russian rows; Ukrainian rows too), BGN/PCGN Russian and
+    Ukrainian (ICU), German habit (Иванов → iwanow, Шевченко → schewtschenko,
+    Юрий → jurij), French habit (Шевченко → chevtchenko, Юрий → iouri), and ICU's
+    generic ``Any-Latin; Latin-ASCII`` (ISO 9 letters with marks dropped: sevcenko).
+  - Greek: ELOT 743 (ICAO), BGN/PCGN (Γεώργιος → yeoryios), UNGEGN, Any-Latin.
+  - Georgian, Armenian: the national passport tables, BGN/PCGN, Any-Latin.
+  - Arabic, Hebrew: Limes' consonant skeletons (``محمد`` → mhmd), BGN/PCGN,
+    Any-Latin. All three are skeletons: the scripts leave short vowels unwritten,
+    so these forms meet Latin spellings through ``phonetic`` and the given-name
+    list (which carries the skeletons of common names), not letter for letter.
+  - Chinese: the pinyin of ``limes.domain.transliteration`` for a known whole name,
+    else ICU ``Han-Latin/Names`` with tone marks removed. A run of two characters
+    gives the given name both joined and split (xiaoming, xiao ming); a run of
+    three or more is read as surname + given name (wang xiaoming, wang xiao ming).
+  - Anything else, and stray letters of another script inside a Latin name:
+    ``Any-Latin``.
+
+* Latin letters with marks give two forms when the two readings differ:
+  **expanded** first (ICAO 9303's preferred machine-readable spelling: ä ae, ö oe,
+  ü ue, ø oe, å aa, đ dj), then **folded** (ICU ``Latin-ASCII`` and marks stripped:
+  ä a, ø o, ł l, ß ss, æ ae, œ oe, þ th, ð d, ı i, ş s, ç c). A Latin name without
+  such letters has exactly one form.
+* Separators: apostrophes (' ’ ʼ ‘ ` ´ ʻ) vanish inside a word, so O'Brien is
+  ``obrien`` only and D’Angelo ``dangelo``; any other punctuation or space
+  (hyphens, dots, slashes) separates words, so Mary-Jane is ``mary jane``; digits
+  and any remaining symbol are dropped.
+
+How the scorer should make spellings of compound names meet (the contract the
+functions below are written for):
+
+1. Compare **tokens** (``tokens(form)``: words without particles), each token
+   widened by ``token_variants`` (a variant may hold several words: replace the
+   token by them).
+2. Compare the **compact** key ``"".join(tokens)`` as well: spacing and hyphens then
+   never matter (Abdel-Rahman, Abdel Rahman and Abdelrahman all give ``abdelrahman``;
+   Wang Xiao-Ming and Wang Xiaoming give ``wangxiaoming``). ``token_variants``
+   supplies the canonical ``abd rahman`` for the spellings that differ in letters
+   too (Abd al-Rahman, Abdul Rahman, Abdurrahman).
+3. Block candidates by ``phonetic`` of each token and by the compact key's n-grams;
+   use ``given_name_group`` to treat cognates (Joseph, José, Youssef) as equal.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache, lru_cache
+from importlib import resources
+from types import MappingProxyType
+
+import icu  # type: ignore[import-untyped]  # PyICU ships neither stubs nor py.typed
+import jellyfish
+
+from limes.domain.alerts import Name
+from limes.domain.transliteration import TransliterationError, to_latin
+
+__all__ = [
+    "MAX_FORMS",
+    "PARTICLES",
+    "given_name_group",
+    "latin_forms",
+    "name_forms",
+    "parse_given_names",
+    "phonetic",
+    "token_variants",
+    "tokens",
+]
+
+MAX_FORMS = 8
+"""At most this many forms per name field: each costs index memory and lookups."""
+
+PARTICLES: frozenset[str] = frozenset(
+    {
+        # Dutch, German, Scandinavian
+        "van", "der", "den", "de", "ter", "ten", "von", "vom", "zu", "zum", "zur", "af",
+        # Romance
+        "la", "le", "les", "lo", "du", "des", "da", "das", "dos", "do", "di", "del",
+        "della", "delle", "dei", "degli", "y", "e",
+        # Arabic article (also assimilated before sun letters: ar-Rashid, ash-Shami,
+        # ad-Din, az-Zahra, as-Sayed, ud-Din) and kinship words
+        "al", "el", "ul", "ar", "ash", "ad", "az", "as", "ud", "ur",
+        "bin", "ibn", "ben", "bint", "abu", "abou", "ould",
+    }
+)  # fmt: skip
+"""Words that link or qualify a name but do not identify it, dropped by ``tokens``.
+
+Mac/Mc and O' are part of the name, not particles. ``ben`` and ``le``/``van`` are also
+given names or surnames (Ben; Vietnamese Lê, Văn): ``tokens`` keeps a field made only
+of particles, so a surname field "Le" stays ``le``.
+"""
+
+_APOSTROPHES = frozenset("'’ʼ‘`´ʻʹ′")
+_EXPANSIONS: Mapping[str, str] = MappingProxyType(
+    {
+        "ä": "ae", "ö": "oe", "ü": "ue", "ø": "oe", "å": "aa", "đ": "dj",
+        "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "Ø": "Oe", "Å": "Aa", "Đ": "Dj",
+    }
+)  # fmt: skip
+_EXPANDABLE = frozenset(_EXPANSIONS) | frozenset(
+    unicodedata.normalize("NFC", c) for c in ("ä", "ö", "ü", "Ä", "Ö", "Ü")
+)
+
+# --- ICU transliterators: built once, on first use -----------------------------------
+
+# German (Duden-like) and French habits for Cyrillic, applied to lower-case text
+# padded with spaces so that $b (a non-letter) marks both ends of a word. Ante
+# contexts see the Latin already written, post contexts the Cyrillic still to come.
+_GERMAN_CYRILLIC = r"""
+$lv = [aeiouyj] ;
+$cv = [аеёиоуыэюяіїє] ;
+$b = [^[:L:]] ;
+ый } $b > y ;
+[$lv $b] { е > je ;
+h { ё > o ;
+ё > jo ;
+$lv { с } $cv > ss ;
+ж > sch ; з > s ; в > w ; й > j ; х > ch ; ц > z ; ч > tsch ; ш > sch ; щ > schtsch ;
+я > ja ; ю > ju ; ъ > ; ь > ; ы > y ; э > e ; е > e ;
+а > a ; б > b ; г > g ; д > d ; и > i ; к > k ; л > l ; м > m ; н > n ; о > o ;
+п > p ; р > r ; с > s ; т > t ; у > u ; ф > f ;
+і > i ; ї > ji ; є > je ; ґ > g ;
+"""
+_FRENCH_CYRILLIC = r"""
+$lv = [aeiouy] ;
+$cv = [аеёиоуыэюяіїє] ;
+$b = [^[:L:]] ;
+ий } $b > i ;
+ый } $b > y ;
+$lv { й > ï ;
+й > i ;
+дж > dj ;
+$lv { с } $cv > ss ;
+ж > j ; з > z ; в > v ; х > kh ; ц > ts ; ч > tch ; ш > ch ; щ > chtch ;
+ё > io ; я > ia ; ю > iou ; у > ou ; ъ > ; ь > ; ы > y ; э > e ; е > e ;
+а > a ; б > b ; г > g ; д > d ; и > i ; к > k ; л > l ; м > m ; н > n ; о > o ;
+п > p ; р > r ; с > s ; т > t ; ф > f ;
+і > i ; ї > ï ; є > ie ; ґ > g ;
+"""
+_RULE_SETS: Mapping[str, str] = MappingProxyType(
+    {"Limes-Cyrillic-German": _GERMAN_CYRILLIC, "Limes-Cyrillic-French": _FRENCH_CYRILLIC}
+)
+
+
+@cache
+def _transliterator(transform_id: str) -> icu.Transliterator:
+    """One ICU transliterator per id, built once: building costs far more than using."""
+    rules = _RULE_SETS.get(transform_id)
+    if rules is not None:
+        return icu.Transliterator.createFromRules(transform_id, rules, icu.UTransDirection.FORWARD)
+    return icu.Transliterator.createInstance(transform_id)
+
+
+def _icu(transform_id: str) -> Callable[[str], str]:
+    def convert(text: str) -> str:
+        return str(_transliterator(transform_id).transliterate(text))
+
+    return convert
+
+
+def _padded_lower(transform_id: str) -> Callable[[str], str]:
+    def convert(text: str) -> str:
+        return str(_transliterator(transform_id).transliterate(f" {text.lower()} "))
+
+    return convert
+
+
+def _icao(script: str, language: str | None = None) -> Callable[[str], str]:
+    def convert(text: str) -> str:
+        return to_latin(text, script, language)
+
+    return convert
+
+
+_ANY_LATIN = _icu("Any-Latin; Latin-ASCII")
+
+# Per script, the transliterations in order of standing: the ICAO/national table first.
+_STANDARDS: Mapping[str, tuple[Callable[[str], str], ...]] = MappingProxyType(
+    {
+        "Cyrl": (
+            _icao("Cyrl", "ru"),
+            _icu("Russian-Latin/BGN"),
+            _padded_lower("Limes-Cyrillic-German"),
+            _padded_lower("Limes-Cyrillic-French"),
+            _icao("Cyrl", "uk"),
+            _icu("Ukrainian-Latin/BGN"),
+            _ANY_LATIN,
+        ),
+        "Grek": (_icao("Grek"), _icu("Greek-Latin/BGN"), _icu("Greek-Latin/UNGEGN"), _ANY_LATIN),
+        "Geor": (_icao("Geor"), _icu("Georgian-Latin/BGN"), _ANY_LATIN),
+        "Armn": (_icao("Armn"), _icu("Armenian-Latin/BGN"), _ANY_LATIN),
+        "Arab": (_icao("Arab"), _icu("Arabic-Latin/BGN"), _ANY_LATIN),
+        "Hebr": (_icao("Hebr"), _icu("Hebrew-Latin/BGN"), _ANY_LATIN),
+    }
+)
+_HAN_SCRIPTS = frozenset({"Hani", "Hans", "Hant"})
+
+# --- forms -----------------------------------------------------------------------------
+
+
+def _words(latin: str) -> str:
+    """Lower-case a-z words single-spaced; apostrophes vanish, other non-letters separate."""
+    out = []
+    for char in latin.lower():
+        if "a" <= char <= "z":
+            out.append(char)
+        elif char in _APOSTROPHES or char.isdigit():
+            continue
+        elif char.isspace() or unicodedata.category(char)[0] in "PZC":
+            out.append(" ")
+    return " ".join("".join(out).split())
+
+
+def _fold(text: str) -> str:
+    """ASCII letters of any Latin text: ICU Latin-ASCII, then any mark left stripped."""
+    if text.isascii():
+        return _words(text)
+    ascii_text = _ANY_LATIN(text)
+    stripped = "".join(
+        c for c in unicodedata.normalize("NFKD", ascii_text) if not unicodedata.combining(c)
+    )
+    return _words(stripped)
+
+
+def _expand(text: str) -> str:
+    """German and Scandinavian spelling of letters with marks (ü ue, ø oe, å aa), then fold."""
+    composed = unicodedata.normalize("NFC", text)
+    return _fold("".join(_EXPANSIONS.get(c, c) for c in composed))
+
+
+def _script_of(text: str) -> str:
+    """ISO 15924 code of the most frequent script among the letters; Latn if none other."""
+    counts: Counter[str] = Counter()
+    for char in text:
+        if char.isalpha() and not char.isascii():
+            code = icu.Script.getScript(char).getShortName()
+            if code not in ("Latn", "Zyyy", "Zinh"):
+                counts[code] += 1
+    return counts.most_common(1)[0][0] if counts else "Latn"
+
+
+def _han_forms(text: str) -> list[str]:
+    """Pinyin of a Chinese name: the known table first, then ICU per character."""
+    forms: list[str] = []
+    try:
+        forms.append(_words(to_latin(text.replace(" ", ""), "Hani")))
+    except TransliterationError:
+        pass
+    joined: list[str] = []
+    split: list[str] = []
+    for run in text.split():
+        syllables = _fold(_transliterator("Han-Latin/Names").transliterate(run)).split()
+        split.extend(syllables)
+        if len(syllables) == 2 and len(run) == 2:
+            joined.append("".join(syllables))
+        elif len(syllables) >= 3 and len(run) == len(syllables):
+            joined.extend([syllables[0], "".join(syllables[1:])])
+        else:
+            joined.extend(syllables)
+    forms.extend((" ".join(joined), " ".join(split)))
+    return forms
+
+
+def _script_forms(text: str, script: str) -> list[str]:
+    if script in _HAN_SCRIPTS:
+        return _han_forms(text)
+    standards = _STANDARDS.get(script)
+    if standards is None:
+        expanded = _expand(text) if any(c in _EXPANDABLE for c in text) else ""
+        return [expanded, _fold(text)]
+    forms = []
+    for convert in standards:
+        try:
+            forms.append(_fold(convert(text)))
+        except TransliterationError:
+            continue  # a letter outside this table: the ICU standards still answer
+    return forms
+
+
+def _first_unique(forms: Iterable[str], limit: int) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(f for f in forms if f))[:limit]
+
+
+@lru_cache(maxsize=65536)
+def latin_forms(text: str, script: str | None = None) -> tuple[str, ...]:
+    """Every normalised Latin spelling of one name field, most standard first.
+
+    At most ``MAX_FORMS``, deduplicated; each form is lower-case a-z words joined by
+    single spaces (the rules are in the module docstring). ``script`` (ISO 15924) is
+    a hint; the script read from the letters (the most frequent non-Latin one) wins
+    where they disagree. Never raises: text with no letters gives ``()``.
+    """
+    normal = unicodedata.normalize("NFKC", text)
+    if normal.isascii():
+        return _first_unique([_words(normal)], MAX_FORMS)
+    detected = _script_of(normal)
+    # The letters win over a hint that contradicts them: a wrong hint must not lose
+    # the name. The hint still picks among the Han codes, which read alike here.
+    chosen = script if script in _HAN_SCRIPTS and detected in _HAN_SCRIPTS else detected
+    return _first_unique(_script_forms(normal, chosen), MAX_FORMS)
+
+
+def name_forms(name: Name) -> tuple[str, ...]:
+    """Forms of ``name.latin``, then of ``name.original`` read as ``name.script``.
+
+    Deduplicated, standard first, at most ``2 * MAX_FORMS``.
+    """
+    forms = list(latin_forms(name.latin))
+    if name.original:
+        forms.extend(latin_forms(name.original, name.script))
+    return _first_unique(forms, 2 * MAX_FORMS)
+
+
+# --- tokens and their variants ------------------------------------------------------------
+
+
+def tokens(form: str) -> tuple[str, ...]:
+    """The words of a form without ``PARTICLES``, in order; all of them if all are particles.
+
+    "van der berg" → (berg,); "al hassan" → (hassan,); "le" → (le,). A particle glued
+    to the name ("alhassan") is split by ``token_variants``, not here.
+    """
+    words = tuple(form.split())
+    kept = tuple(w for w in words if w not in PARTICLES)
+    return kept or words
+
+
+_MIN_VARIANT = 3
+# Abd + optional vowel + optional article (l, or a sun letter doubled) + the divine name.
+_ABD = re.compile(
+    r"abd(?P<vowel>ou|[aeiou])?(?:l|(?P<sun>sh|[rstdzn])(?=(?P=sun)))?(?P<rest>[a-z]+)"
+)
+_ABD_ALONE = frozenset(
+    {"abdel", "abdal", "abdul", "abdil", "abdol", "abdoul", "abdur", "abder", "abdus", "abdes"}
+)
+# What follows "Abd-ul" when the name is Abdullah (Abdulla, Abdallahi, Abdoulaye).
+_ALLAH_ENDINGS = frozenset({"la", "lah", "llah", "ah", "aye", "ay", "ahi", "lahi", "llahi"})
+_DIN = re.compile(r"(?P<stem>[a-z]{3,}?)(?:[aeiou]dd(?:i|ee)ne?|[ae]ld(?:i|ee)n)")
+_DIN_ALONE = frozenset({"eddine", "eddin", "uddin", "uddeen", "addin", "aldin", "eldin", "ud din"})
+_ULLAH = re.compile(r"(?P<stem>[a-z]{3,}?)[aou]llah?")
+_GLUED_ARTICLE = re.compile(r"(?:al|el|ul)(?P<rest>[a-z]{3,})")
+
+
+def _abd_variants(token: str) -> list[str]:
+    if token in _ABD_ALONE:
+        return ["abd"]
+    match = _ABD.fullmatch(token)
+    if match is None:
+        return []
+    rest = match["rest"]
+    prefix = token[: match.start("rest")]
+    if rest in _ALLAH_ENDINGS:
+        return ["abd allah"]
+    if len(rest) < _MIN_VARIANT:
+        return []
+    split = [] if prefix == "abd" else [f"{prefix} {rest}"]
+    return [*split, f"abd {rest}"]
+
+
+def _suffix_variants(token: str) -> list[str]:
+    if token in _DIN_ALONE:
+        return ["din"]
+    din = _DIN.fullmatch(token)
+    if din is not None:
+        return [f"{din['stem']} din"]
+    ullah = _ULLAH.fullmatch(token)
+    if ullah is not None:
+        return [f"{ullah['stem']} allah"]
+    if token in ("ullah", "allah", "ulla"):
+        return ["allah"]
+    return []
+
+
+def _article_variants(token: str) -> list[str]:
+    """'alhassan' → hassan; not for a known given name that merely begins so (Alexander)."""
+    glued = _GLUED_ARTICLE.fullmatch(token)
+    if glued is None or token in _given_names():
+        return []
+    rest = glued["rest"]
+    if len(rest) > _MIN_VARIANT or rest in _given_names():
+        return [rest]
+    return []
+
+
+def _mac_variants(token: str) -> list[str]:
+    if token.startswith("mc") and len(token) > 4:
+        return ["mac" + token[2:]]
+    # Not before h or a vowel: Machado, Macias are not Mc names.
+    if token.startswith("mac") and len(token) > 5 and token[3] not in "aeiouh":
+        return ["mc" + token[3:]]
+    return []
+
+
+def _two_given_names(token: str) -> list[str]:
+    """'jeanpierre' → 'jean pierre' when both halves are listed given names."""
+    known = _given_names()
+    if token in known:
+        return []
+    return [
+        f"{token[:i]} {token[i:]}"
+        for i in range(_MIN_VARIANT, len(token) - _MIN_VARIANT + 1)
+        if token[:i] in known and token[i:] in known
+    ]
+
+
+@lru_cache(maxsize=65536)
+def token_variants(token: str) -> tuple[str, ...]:
+    """Other spellings a token is commonly written as; ``()`` when no rule applies.
+
+    A variant may hold several words (the scorer substitutes them for the token);
+    no word of a variant is shorter than 3 letters. Rules:
+
+    * Abd compounds → the prefix split off and the canonical ``abd X``:
+      abdelrahman → (abdel rahman, abd rahman), abdurrahman → (abdur rahman,
+      abd rahman); abdel/abdul/abdur alone → abd; abdullah, abdallah, abdoulaye →
+      abd allah. "Abd al-Rahman" tokenises to (abd, rahman) and so meets them.
+    * -uddin/-eddine/-eldin → ``X din`` (salaheddine → salah din); -ullah/-allah →
+      ``X allah`` (nasrullah → nasr allah); eddine, uddin alone → din.
+    * A glued article al-/el-/ul- → the name (alhassan → hassan), unless the token is
+      itself a listed given name (alexander, elena) or the rest is 3 letters and not
+      a listed name.
+    * Mc ↔ Mac (mcdonald ↔ macdonald; not Machado, Macias).
+    * Two listed given names run together → split (jeanpierre → jean pierre).
+    """
+    found = (
+        _abd_variants(token)
+        + _suffix_variants(token)
+        + _article_variants(token)
+        + _mac_variants(token)
+        + _two_given_names(token)
+    )
+    return _first_unique(
+        (v for v in found if v != token and min(map(len, v.split())) >= _MIN_VARIANT),
+        MAX_FORMS,
+    )
+
+
+# --- phonetic code -----------------------------------------------------------------------
+
+# Spellings of one sound across transliteration habits, rewritten before Metaphone,
+# in this order (tsch before sch before ch; dsch and dzh before sch and zh).
+_SOUND_REWRITES: tuple[tuple[str, str], ...] = (
+    ("dsch", "j"), ("dzh", "j"), ("dj", "j"), ("tsch", "ch"), ("sch", "sh"), ("tch", "ch"),
+    ("zh", "sh"), ("kh", "ch"), ("ts", "z"), ("tz", "z"), ("w", "v"), ("x", "ks"),
+    ("ck", "k"), ("dt", "t"),
+)  # fmt: skip
+_VOWELS = frozenset("aeiou")
+
+
+@lru_cache(maxsize=262144)
+def phonetic(token: str) -> str:
+    """A blocking code equal for common spellings of one sound; ``""`` for no letters.
+
+    The token (a-z) is first rewritten for transliteration habits: dsch/dzh/dj → j,
+    tsch/tch → ch, sch/zh → sh, kh → ch, ts/tz → z, w → v, x → ks; a word-initial
+    ye/je → e (Yevgeni, Jewgeni, Evgeni), a word-initial i/j/y before a vowel → y
+    (Iouri, Jurij, Yuri), a final j/y after a vowel and a final i/j after i dropped.
+    Then Metaphone (jellyfish), then every Y after the first letter dropped, an
+    initial vowel written A, runs of one letter collapsed. So aleksandr, alexander
+    and oleksandr give ALKSNTR; mohammed, muhammad and mhmd MHMT; schmidt and shmidt
+    XMT; tchaikovsky and tschaikowski XKFSK; jusuf, yusuf and youssef YSF.
+    """
+    spelled = token
+    for old, new in _SOUND_REWRITES:
+        if old in spelled:
+            spelled = spelled.replace(old, new)
+    if len(spelled) > 2:
+        if spelled[0] in "yj" and spelled[1] == "e":
+            spelled = spelled[1:]
+        elif spelled[0] in "ijy" and spelled[1] in _VOWELS:
+            spelled = "y" + spelled[1:]
+        if (spelled[-1] in "jy" and spelled[-2] in _VOWELS) or spelled[-2:] in ("ii", "ij"):
+            spelled = spelled[:-1]
+    code = jellyfish.metaphone(spelled)
+    if not code:
+        return ""
+    out = ["A" if code[0] in "AEIOU" else code[0]]
+    for letter in code[1:]:
+        if letter != "Y" and letter != out[-1]:
+            out.append(letter)
+    return "".join(out)
+
+
+# --- given-name equivalence groups ---------------------------------------------------------
+
+_GIVEN_NAMES_FILE = "given_names.tsv"
+_LOWER_AZ = re.compile(r"[a-z]+")
+_GROUP_ID = re.compile(r"[a-z][a-z_]*")
+
+
+class GivenNameListError(ValueError):
+    """The given-name list breaks a rule; the message names the line."""
+
+
+def parse_given_names(text: str, source: str = _GIVEN_NAMES_FILE) -> Mapping[str, str]:
+    """Variant → group id from the tab-separated list; raise on the first broken line.
+
+    Each line is ``group_id<TAB>variant,variant,...<TAB>note``; ``#`` starts a comment
+    line. Every variant is lower-case a-z and belongs to one group only.
+    """
+    groups: dict[str, str] = {}
+    seen_ids: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        where = f"{source} line {number}"
+        fields = line.split("\t")
+        if len(fields) != 3:
+            raise GivenNameListError(f"{where}: {len(fields)} tab-separated fields, want 3")
+        group_id, variants, _note = fields
+        if not _GROUP_ID.fullmatch(group_id):
+            raise GivenNameListError(f"{where}: group id {group_id!r} is not a-z and _")
+        if group_id in seen_ids:
+            raise GivenNameListError(
+                f"{where}: group {group_id!r} already defined on line {seen_ids[group_id]}"
+            )
+        seen_ids[group_id] = number
+        for variant in variants.split(","):
+            if not _LOWER_AZ.fullmatch(variant):
+                raise GivenNameListError(f"{where}: variant {variant!r} is not lower-case a-z")
+            if variant in groups:
+                raise GivenNameListError(
+                    f"{where}: variant {variant!r} is already in group {groups[variant]!r}"
+                )
+            groups[variant] = group_id
+    return MappingProxyType(groups)
+
+
+@cache
+def _given_names() -> Mapping[str, str]:
+    text = resources.files("limes.search").joinpath(_GIVEN_NAMES_FILE).read_text("utf-8")
+    return parse_given_names(text)
+
+
+def given_name_group(token: str) -> str | None:
+    """The id of the equivalence group of a given name in ``given_names.tsv``, or None.
+
+    Mohammed, Muhammad and Mohamad share one id; so do Aleksandr, Alexander,
+    Oleksandr and Alejandro. The list names its source in its header.
+    """
+    return _given_names().get(token)

@@ -1,0 +1,240 @@
+"""The person index: candidate retrieval by blocking keys, then explained scoring.
+
+``PersonIndex`` holds every active person alert in memory under an integer *slot*
+(the engine maps slots to alert ids). A search runs in two steps:
+
+1. **Retrieval.** Every spelling of every name part of a stored person (all Latin
+   forms of ``names.name_forms``, their tokens and compound variants) is filed under
+   blocking keys: its phonetic code (``names.phonetic``) and, for given names, the
+   equivalence group of ``given_names.tsv``. A query computes the same keys for its
+   own parts and takes the posting lists. With a date of birth, only people born in
+   the query's year ±1 (or with no recorded year) remain. Candidates are ranked by
+   how many of the query's name parts they share a key with, and at most
+   ``MAX_CANDIDATES`` go on to scoring.
+2. **Scoring** (``scoring.py``): each candidate gets a list of weighted features —
+   name similarity aligned part by part, date of birth, gender, nationality,
+   document — each with its score and the two values compared. One threshold
+   (``THRESHOLD``) decides what is shown; hits are sorted by score.
+
+Concurrency: one writer (the engine's feed follower) adds and removes, many readers
+search. Posting lists built at start are frozen into NumPy arrays; later additions go
+to small Python lists beside them; removal clears the slot's ``alive`` flag. Readers
+take references to the current arrays at the start of a search, so a concurrent
+resize never tears a read (CPython assigns attributes atomically).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from limes.domain.alerts import Name, Person
+from limes.search import names
+from limes.search.dates import birth_year, years_to_search
+from limes.search.identifiers import skeleton
+from limes.search.query import PersonQuery
+from limes.search.scoring import (
+    THRESHOLD,
+    Feature,
+    NameSet,
+    QueryNames,
+    Scorer,
+    Stored,
+    query_names,
+)
+
+MAX_CANDIDATES = 200
+"""Candidates scored per search, the best by shared blocking keys."""
+
+Slots = npt.NDArray[np.int32]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonHit:
+    slot: int
+    score: float
+    features: tuple[Feature, ...]
+
+
+@dataclass(slots=True)
+class _Postings:
+    """Key id → slots: frozen arrays from the initial build, lists for what came after."""
+
+    frozen: dict[int, Slots] = field(default_factory=dict)
+    recent: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    def get(self, key: int) -> list[Slots]:
+        found = []
+        arr = self.frozen.get(key)
+        if arr is not None:
+            found.append(arr)
+        more = self.recent.get(key)
+        if more:
+            found.append(np.fromiter(more, dtype=np.int32, count=len(more)))
+        return found
+
+
+def _name_sets(person: Person) -> list[NameSet]:
+    """The identities a person is known under: the main one, birth and previous
+    surnames with the main forenames, and each alias."""
+    sets = [NameSet.of(person.surnames, person.forenames, "name")]
+    for label, surnames in (
+        ("name at birth", person.names_at_birth),
+        ("previous name", person.previous_names),
+    ):
+        if surnames:
+            sets.append(NameSet.of(surnames, person.forenames, label))
+    for alias in person.aliases:
+        sets.append(NameSet.of(alias.surnames, alias.forenames, "alias"))
+    return [s for s in sets if s.strings]
+
+
+class PersonIndex:
+    def __init__(self) -> None:
+        self._write = threading.Lock()
+        self._keys: dict[str, int] = {}
+        self._postings = _Postings()
+        self._documents: dict[str, list[int]] = defaultdict(list)
+        self._stored: dict[int, Stored] = {}
+        self._years: npt.NDArray[np.int16] = np.zeros(1024, dtype=np.int16)
+        self._alive: npt.NDArray[np.bool_] = np.zeros(1024, dtype=np.bool_)
+        self._scorer = Scorer()
+
+    def __len__(self) -> int:
+        return len(self._stored)
+
+    # -- writing (one writer at a time) ------------------------------------------------
+
+    def _key(self, text: str) -> int:
+        found = self._keys.get(text)
+        if found is None:
+            found = self._keys[text] = len(self._keys)
+        return found
+
+    def _ensure(self, slot: int) -> None:
+        size = len(self._alive)
+        if slot < size:
+            return
+        while size <= slot:
+            size *= 2
+        years, alive = np.zeros(size, dtype=np.int16), np.zeros(size, dtype=np.bool_)
+        years[: len(self._years)] = self._years
+        alive[: len(self._alive)] = self._alive
+        self._years, self._alive = years, alive
+
+    def add(self, slot: int, person: Person) -> None:
+        """File a person under ``slot`` (a new slot for every version of an alert)."""
+        name_sets = _name_sets(person)
+        stored = Stored.of(person, name_sets)
+        with self._write:
+            self._ensure(slot)
+            for key in self._blocking_keys(name_sets):
+                self._postings.recent[self._key(key)].append(slot)
+            for number in stored.documents:
+                self._documents[skeleton(number)].append(slot)
+            self._stored[slot] = stored
+            self._years[slot] = birth_year(person.date_of_birth)
+            self._alive[slot] = True
+
+    def add_many(self, people: Iterable[tuple[int, Person]]) -> None:
+        """``add`` each, then freeze the posting lists into arrays (the initial build)."""
+        for slot, person in people:
+            self.add(slot, person)
+        self.freeze()
+
+    def freeze(self) -> None:
+        """Move the recent posting lists into the frozen arrays (compact, fast to search)."""
+        with self._write:
+            merged = dict(self._postings.frozen)
+            for key, slots in self._postings.recent.items():
+                extra = np.asarray(slots, dtype=np.int32)
+                old = merged.get(key)
+                merged[key] = extra if old is None else np.concatenate((old, extra))
+            self._postings = _Postings(frozen=merged)
+
+    def remove(self, slot: int) -> None:
+        """Make a slot unfindable (its alert was updated, deleted or expired)."""
+        with self._write:
+            if slot < len(self._alive):
+                self._alive[slot] = False
+            self._stored.pop(slot, None)
+
+    @staticmethod
+    def _blocking_keys(name_sets: Sequence[NameSet]) -> set[str]:
+        keys: set[str] = set()
+        for name_set in name_sets:
+            for token in name_set.tokens:
+                keys.add("p:" + names.phonetic(token))
+                group = names.given_name_group(token)
+                if group is not None:
+                    keys.add("g:" + group)
+        return keys
+
+    # -- reading -------------------------------------------------------------------------
+
+    def search(
+        self, query: PersonQuery, limit: int = 10, threshold: float = THRESHOLD
+    ) -> list[PersonHit]:
+        """Hits at or above ``threshold``, best first, at most ``limit``."""
+        wanted = query_names(query.surnames, query.forenames)
+        candidates = self._candidates(query, wanted)
+        if not candidates:
+            return []
+        stored = self._stored
+        present = [(slot, stored[slot]) for slot in candidates if slot in stored]
+        scored = self._scorer.score(query, wanted, present)
+        hits = [(score, slot) for slot, score in scored if score >= threshold]
+        hits.sort(key=lambda pair: (-pair[0], pair[1]))
+        return [
+            PersonHit(slot, round(score, 4), self._scorer.explain(query, wanted, stored[slot]))
+            for score, slot in hits[:limit]
+            if slot in stored
+        ]
+
+    def _candidates(self, query: PersonQuery, wanted: QueryNames) -> list[int]:
+        years, alive = self._years, self._alive  # one consistent view for this search
+        per_part: list[Slots] = []
+        for part in wanted.parts:
+            keys = {"p:" + names.phonetic(t) for t in part.spellings}
+            keys |= {"g:" + g for t in part.spellings if (g := names.given_name_group(t))}
+            arrays = [
+                a
+                for k in keys
+                if (i := self._keys.get(k)) is not None
+                for a in self._postings.get(i)
+            ]
+            if not arrays:
+                continue
+            slots = np.concatenate(arrays) if len(arrays) > 1 else arrays[0]
+            slots = slots[slots < len(alive)]
+            if query.date_of_birth:
+                low, _, high = years_to_search(query.date_of_birth)
+                born = years[slots]
+                slots = slots[(born == 0) | ((born >= low) & (born <= high))]
+            per_part.append(np.unique(slots))
+        ranked: list[int] = []
+        if per_part:
+            every = np.concatenate(per_part)
+            every = every[alive[every]]
+            found, shared = np.unique(every, return_counts=True)
+            if len(found) > MAX_CANDIDATES:
+                best = np.argpartition(-shared, MAX_CANDIDATES)[:MAX_CANDIDATES]
+                found = found[best]
+            ranked = found.tolist()
+        if query.document_number:
+            ranked.extend(
+                s
+                for s in self._documents.get(skeleton(query.document_number), ())
+                if s < len(alive) and alive[s]
+            )
+        return list(dict.fromkeys(ranked))
+
+
+def forms_of(names_: Sequence[Name]) -> list[tuple[str, ...]]:
+    """The Latin forms of each name of a field (for explanations and tests)."""
+    return [names.name_forms(n) for n in names_]

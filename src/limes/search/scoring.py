@@ -1,0 +1,469 @@
+"""Scoring a person candidate as a list of weighted, explained features.
+
+**Name** (the base score, 0..1). The query's names become *parts*: one per word of
+each surname and forename field, each with every spelling the query's Latin forms
+give at that position (plus the field written together, for run-together names).
+A stored identity (``NameSet``) is every spelling of its words. Each query part is
+aligned with its most similar stored word:
+
+* the same spelling — 1.0;
+* given names of one equivalence group (``given_names.tsv``) — 0.92;
+* otherwise the normalised Levenshtein similarity, lifted by 0.2 (to at most 0.88)
+  where both have the same phonetic code;
+* a part aligned with a word of the other role (a surname with a forename: swapped
+  order) counts 0.95 of that.
+
+A part scoring below ``PART_FLOOR`` counts as unmatched (0). The name score is
+0.85 × the weighted share of the query's parts matched (surname words weigh 1,
+forename words 0.8) + 0.15 × the share of the stored person's own words matched —
+so a missing middle name or second surname costs little, an extra unmatched name
+on the query side costs more.
+
+**Other features** multiply it: date of birth (``dates.compare``; not compared when
+either side lacks it), gender (0.85 when both are known and differ), nationality
+(0.93 when both are known and share none). A matching document number lifts the
+score to at least ``DOCUMENT_MATCH`` whatever the names say: a person travelling on
+a document named in an alert is a hit.
+
+``THRESHOLD`` is the one cut-off: hits below it are not shown.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import cdist
+
+from limes.domain.alerts import Gender, Name, Person
+from limes.search import names
+from limes.search.dates import compare as compare_dates
+from limes.search.identifiers import skeleton
+from limes.search.query import PersonQuery
+
+THRESHOLD = 0.80
+PART_FLOOR = 0.75
+COVERED = 0.8
+EQUIVALENT = 0.92
+PHONETIC_LIFT = 0.2
+PHONETIC_CAP = 0.88
+OTHER_ROLE = 0.95
+SURNAME_WEIGHT, FORENAME_WEIGHT = 1.0, 0.8
+QUERY_SHARE = 0.85
+GENDER_DIFFERS = 0.85
+NO_COMMON_NATIONALITY = 0.93
+DOCUMENT_MATCH = 0.95
+DATE_EFFECT = {1.0: 1.0, 0.9: 0.97, 0.85: 0.95, 0.75: 0.9, 0.6: 0.8, 0.45: 0.7, 0.0: 0.5}
+"""Date agreement (``dates.py``) → factor on the score."""
+
+SURNAME, FORENAME = 0, 1
+_ROLE_NAME = ("surname", "forename")
+
+Floats = npt.NDArray[np.float32]
+Ints = npt.NDArray[np.int32]
+
+
+class _Codes:
+    """Phonetic codes and name groups as small integers, so candidates compare in bulk.
+
+    Only the writer adds codes; a reader asks with ``known``, and a code no stored
+    word has gets an id that equals nothing stored.
+    """
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def add(self, code: str) -> int:
+        found = self._ids.get(code)
+        if found is None:
+            with self._lock:
+                found = self._ids.setdefault(code, len(self._ids) + 1)
+        return found
+
+    def known(self, code: str | None, absent: int) -> int:
+        if code is None:
+            return absent
+        return self._ids.get(code, absent)
+
+
+_PHONETIC = _Codes()
+_GROUPS = _Codes()
+_NO_GROUP_STORED, _NO_GROUP_ASKED, _UNKNOWN = 0, -2, -1
+
+
+@dataclass(frozen=True, slots=True)
+class PartMatch:
+    """How one query part was aligned: with which stored word, how, and how well."""
+
+    role: str
+    query: str
+    alert: str | None
+    score: float
+    how: str
+
+
+@dataclass(frozen=True, slots=True)
+class Feature:
+    """One scored feature: ``effect`` is its weight (name) or factor (the others)."""
+
+    name: str
+    score: float
+    effect: float
+    query: str | None
+    alert: str | None
+    note: str
+    parts: tuple[PartMatch, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class NameSet:
+    """One identity of a stored person: every spelling of its words, with their roles."""
+
+    label: str
+    display: str
+    strings: tuple[str, ...]
+    roles: npt.NDArray[np.int8]
+    main: npt.NDArray[np.bool_]
+    phonetic: Ints
+    groups: Ints
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        return self.strings
+
+    @classmethod
+    def of(cls, surnames: Sequence[Name], forenames: Sequence[Name], label: str) -> NameSet:
+        seen: dict[str, tuple[int, bool]] = {}
+        for role, field in ((SURNAME, surnames), (FORENAME, forenames)):
+            for name in field:
+                for number, form in enumerate(names.name_forms(name)):
+                    for text in _spellings(form):
+                        main = number == 0 and text in names.tokens(form)
+                        old = seen.get(text)
+                        if old is None or (main and not old[1]):
+                            seen[text] = (role, main)
+        strings = tuple(seen)
+        display = " ".join(n.latin for n in surnames) + ", " + " ".join(n.latin for n in forenames)
+        return cls(
+            label=label,
+            display=display.strip(", "),
+            strings=strings,
+            roles=np.fromiter((r for r, _ in seen.values()), dtype=np.int8, count=len(seen)),
+            main=np.fromiter((m for _, m in seen.values()), dtype=np.bool_, count=len(seen)),
+            phonetic=np.fromiter(
+                (_PHONETIC.add(names.phonetic(s)) for s in strings), dtype=np.int32, count=len(seen)
+            ),
+            groups=np.fromiter(
+                (
+                    _GROUPS.add(g) if (g := names.given_name_group(s)) else _NO_GROUP_STORED
+                    for s in strings
+                ),
+                dtype=np.int32,
+                count=len(seen),
+            ),
+        )
+
+
+def _spellings(form: str) -> list[str]:
+    """The words of a form, the form written together, and each word's compound variants."""
+    words = list(names.tokens(form))
+    out = list(words)
+    if len(words) > 1:
+        out.append("".join(words))
+    for word in words:
+        for variant in names.token_variants(word):
+            parts = variant.split()
+            out.extend(parts)
+            if len(parts) > 1:
+                out.append("".join(parts))
+    return [w for w in out if w]
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """What scoring needs of a stored person."""
+
+    name_sets: tuple[NameSet, ...]
+    date_of_birth: str | None
+    gender: Gender | None
+    nationalities: tuple[str, ...]
+    documents: tuple[str, ...]
+
+    @classmethod
+    def of(cls, person: Person, name_sets: Sequence[NameSet]) -> Stored:
+        return cls(
+            tuple(name_sets),
+            person.date_of_birth,
+            person.gender,
+            person.nationalities,
+            tuple(doc.number for doc in person.documents),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class QueryPart:
+    role: int
+    weight: float
+    written: str
+    spellings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QueryNames:
+    parts: tuple[QueryPart, ...]
+    strings: tuple[str, ...]
+    part_of: Ints
+    starts: Ints
+    roles: npt.NDArray[np.int8]
+    phonetic: Ints
+    groups: Ints
+
+
+def _field_parts(texts: Sequence[str], role: int) -> list[QueryPart]:
+    parts: list[QueryPart] = []
+    weight = SURNAME_WEIGHT if role == SURNAME else FORENAME_WEIGHT
+    for text in texts:
+        forms = names.latin_forms(text)
+        if not forms:
+            continue
+        first = names.tokens(forms[0])
+        aligned = [names.tokens(f) for f in forms if len(names.tokens(f)) == len(first)]
+        joined = ["".join(names.tokens(f)) for f in forms] if len(first) > 1 else []
+        for position, word in enumerate(first):
+            spellings = [t[position] for t in aligned]
+            for variant in names.token_variants(word):
+                spellings.extend(variant.split())
+                spellings.append(variant.replace(" ", ""))
+            spellings.extend(joined)
+            parts.append(QueryPart(role, weight, word, tuple(dict.fromkeys(spellings))))
+    return parts
+
+
+def query_names(surnames: Sequence[str], forenames: Sequence[str]) -> QueryNames:
+    parts = _field_parts(surnames, SURNAME) + _field_parts(forenames, FORENAME)
+    strings: list[str] = []
+    part_of: list[int] = []
+    starts: list[int] = []
+    for number, part in enumerate(parts):
+        starts.append(len(strings))
+        strings.extend(part.spellings)
+        part_of.extend([number] * len(part.spellings))
+    return QueryNames(
+        parts=tuple(parts),
+        strings=tuple(strings),
+        part_of=np.asarray(part_of, dtype=np.int32),
+        starts=np.asarray(starts, dtype=np.int32),
+        roles=np.asarray([parts[p].role for p in part_of], dtype=np.int8),
+        phonetic=np.asarray(
+            [_PHONETIC.known(names.phonetic(s), _UNKNOWN) for s in strings], dtype=np.int32
+        ),
+        groups=np.asarray(
+            [_GROUPS.known(names.given_name_group(s), _NO_GROUP_ASKED) for s in strings],
+            dtype=np.int32,
+        ),
+    )
+
+
+def _similarity(
+    wanted: QueryNames,
+    strings: Sequence[str],
+    roles: npt.NDArray[np.int8],
+    phonetic: Ints,
+    groups: Ints,
+) -> Floats:
+    """(query strings × stored strings) similarity under the rules of the docstring."""
+    sim = cdist(wanted.strings, strings, scorer=Levenshtein.normalized_similarity, dtype=np.float32)
+    same_sound = wanted.phonetic[:, None] == phonetic[None, :]
+    lifted = np.minimum(sim + PHONETIC_LIFT, PHONETIC_CAP)
+    sim = np.where(same_sound & (lifted > sim), lifted, sim)
+    sim = np.where(wanted.groups[:, None] == groups[None, :], np.maximum(sim, EQUIVALENT), sim)
+    sim = np.where(wanted.roles[:, None] != roles[None, :], sim * OTHER_ROLE, sim)
+    return sim.astype(np.float32, copy=False)
+
+
+class Scorer:
+    def name_scores(self, wanted: QueryNames, sets: Sequence[NameSet]) -> Floats:
+        """The name score of each stored identity."""
+        if not wanted.parts or not sets:
+            return np.zeros(len(sets), dtype=np.float32)
+        strings: list[str] = []
+        offsets = np.empty(len(sets), dtype=np.int64)
+        for i, name_set in enumerate(sets):
+            offsets[i] = len(strings)
+            strings.extend(name_set.strings)
+        sim = _similarity(
+            wanted,
+            strings,
+            np.concatenate([s.roles for s in sets]),
+            np.concatenate([s.phonetic for s in sets]),
+            np.concatenate([s.groups for s in sets]),
+        )
+        per_set = np.maximum.reduceat(sim, offsets, axis=1)  # query strings × sets
+        per_part = np.maximum.reduceat(per_set, wanted.starts, axis=0)  # parts × sets
+        per_part = np.where(per_part >= PART_FLOOR, per_part, 0.0)
+        weights = np.asarray([p.weight for p in wanted.parts], dtype=np.float32)
+        query_share = weights @ per_part / weights.sum()
+        main = np.concatenate([s.main for s in sets])
+        covered = (sim.max(axis=0) >= COVERED) & main
+        stored_share = np.add.reduceat(covered, offsets) / np.maximum(
+            np.add.reduceat(main, offsets), 1
+        )
+        combined: Floats = (QUERY_SHARE * query_share + (1 - QUERY_SHARE) * stored_share).astype(
+            np.float32
+        )
+        return combined
+
+    def score(
+        self, query: PersonQuery, wanted: QueryNames, present: Sequence[tuple[int, Stored]]
+    ) -> list[tuple[int, float]]:
+        """(slot, score) of each candidate; the cheap name score first, the rest only
+        where it can still reach the threshold or a document may lift it."""
+        sets = [s for _, stored in present for s in stored.name_sets]
+        owner = [slot for slot, stored in present for _ in stored.name_sets]
+        best: dict[int, float] = {slot: 0.0 for slot, _ in present}
+        for slot, value in zip(owner, self.name_scores(wanted, sets).tolist(), strict=True):
+            if value > best[slot]:
+                best[slot] = value
+        asked_document = skeleton(query.document_number) if query.document_number else None
+        out = []
+        for slot, stored in present:
+            value = best[slot]
+            document = asked_document is not None and asked_document in {
+                skeleton(d) for d in stored.documents
+            }
+            if value >= THRESHOLD * 0.5 or document:
+                value = _with_other_features(query, stored, value, document)
+            out.append((slot, value))
+        return out
+
+    def explain(
+        self, query: PersonQuery, wanted: QueryNames, stored: Stored
+    ) -> tuple[Feature, ...]:
+        scores = self.name_scores(wanted, stored.name_sets)
+        best = int(np.argmax(scores)) if len(scores) else 0
+        features = [_name_feature(query, wanted, stored.name_sets[best], float(scores[best]))]
+        features.extend(_other_features(query, stored))
+        return tuple(features)
+
+
+def _with_other_features(query: PersonQuery, stored: Stored, name: float, document: bool) -> float:
+    value = name
+    for feature in _other_features(query, stored):
+        if feature.name == "document":
+            continue
+        value *= feature.effect
+    if document:
+        value = max(value, DOCUMENT_MATCH)
+    return value
+
+
+def _other_features(query: PersonQuery, stored: Stored) -> list[Feature]:
+    features = []
+    if query.date_of_birth and stored.date_of_birth:
+        agreement = compare_dates(query.date_of_birth, stored.date_of_birth)
+        features.append(
+            Feature(
+                "date_of_birth",
+                agreement.score,
+                DATE_EFFECT[agreement.score],
+                query.date_of_birth,
+                stored.date_of_birth,
+                agreement.reason,
+            )
+        )
+    known = (Gender.FEMALE, Gender.MALE)
+    if query.gender in known and stored.gender in known:
+        same = query.gender == stored.gender
+        features.append(
+            Feature(
+                "gender",
+                1.0 if same else 0.0,
+                1.0 if same else GENDER_DIFFERS,
+                str(query.gender),
+                str(stored.gender),
+                "equal" if same else "differ",
+            )
+        )
+    if query.nationalities and stored.nationalities:
+        common = set(query.nationalities) & set(stored.nationalities)
+        features.append(
+            Feature(
+                "nationality",
+                1.0 if common else 0.0,
+                1.0 if common else NO_COMMON_NATIONALITY,
+                ",".join(query.nationalities),
+                ",".join(stored.nationalities),
+                "share " + ",".join(sorted(common)) if common else "none shared",
+            )
+        )
+    if query.document_number:
+        asked = skeleton(query.document_number)
+        matched = next((d for d in stored.documents if skeleton(d) == asked), None)
+        features.append(
+            Feature(
+                "document",
+                1.0 if matched else 0.0,
+                DOCUMENT_MATCH if matched else 1.0,
+                query.document_number,
+                matched,
+                "same document number" if matched else "no document of this number",
+            )
+        )
+    return features
+
+
+def _how(
+    query: str,
+    alert: str,
+    score: float,
+    cross: bool,
+    wanted_group: str | None,
+    stored_group: str | None,
+) -> str:
+    if query == alert:
+        how = "same spelling"
+    elif (
+        wanted_group is not None
+        and wanted_group == stored_group
+        and score >= EQUIVALENT * (OTHER_ROLE if cross else 1)
+    ):
+        how = "equivalent given names"
+    elif names.phonetic(query) == names.phonetic(alert):
+        how = "same sound, spelled differently"
+    else:
+        how = f"{Levenshtein.distance(query, alert)} letter(s) differ"
+    return how + (" (surname and forename swapped)" if cross else "")
+
+
+def _name_feature(query: PersonQuery, wanted: QueryNames, best: NameSet, score: float) -> Feature:
+    sim = _similarity(wanted, best.strings, best.roles, best.phonetic, best.groups)
+    parts = []
+    for number, part in enumerate(wanted.parts):
+        rows = np.flatnonzero(wanted.part_of == number)
+        block = sim[rows]
+        row, col = np.unravel_index(int(np.argmax(block)), block.shape)
+        value = float(block[row, col])
+        if value < PART_FLOOR:
+            parts.append(PartMatch(_ROLE_NAME[part.role], part.written, None, 0.0, "not found"))
+            continue
+        asked, found = wanted.strings[rows[row]], best.strings[col]
+        cross = int(best.roles[col]) != part.role
+        how = _how(
+            asked, found, value, cross, names.given_name_group(asked), names.given_name_group(found)
+        )
+        parts.append(PartMatch(_ROLE_NAME[part.role], part.written, found, round(value, 4), how))
+    asked = " ".join(query.surnames) + ", " + " ".join(query.forenames)
+    return Feature(
+        "name",
+        round(score, 4),
+        1.0,
+        asked.strip(", "),
+        best.display,
+        f"best of the stored identities: {best.label}",
+        tuple(parts),
+    )

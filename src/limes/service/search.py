@@ -1,0 +1,382 @@
+"""Search as use cases: persons, objects, machine-readable zones.
+
+Each search asks the policy first (``search:persons`` / ``search:objects`` for the
+purpose), then asks the engine, then shows only the hits of categories the principal
+may search, each minimised to the view of the rule that allows it — the explanation
+too: a compared value of a withheld field group is not shown. Hits of other
+categories are dropped without a trace in the answer.
+
+Every search is audited with the data used to search, as keyed hashes: the query's
+values are written as blind-index tokens (``search-queries`` key), never in plain
+text, so the log holds no personal data yet a data protection officer who is asked
+"who searched for this person?" can compute the same tokens and find the searches.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from limes.audit.trail import Recorder, audited
+from limes.crypto.blind_index import BlindIndex
+from limes.domain.alerts import AlertStatus, Gender
+from limes.domain.categories import CategoryCode
+from limes.domain.mrz import Mrz, MrzError, parse_mrz
+from limes.errors import FieldError, InvalidInput
+from limes.policy.fields import FieldGroup
+from limes.policy.permissions import Context, Permission
+from limes.policy.policy import Decision, Policy
+from limes.search.engine import BuildReport, Indexed, SearchEngine
+from limes.search.identifiers import CheckedQuery, IdentifierMatch, IdentifierQuery, check_query
+from limes.search.names import latin_forms
+from limes.search.query import PersonQuery, validated
+from limes.search.scoring import Feature
+from limes.service.alerts import AlertService, AlertView
+
+Clock = Callable[[], datetime]
+Categories = frozenset[CategoryCode]
+QUERY_KEY = "search-queries"
+MAX_HITS = 50
+MAX_IDENTIFIERS = 10
+
+_FEATURE_GROUP = {
+    "name": FieldGroup.IDENTITY,
+    "date_of_birth": FieldGroup.IDENTITY,
+    "gender": FieldGroup.IDENTITY,
+    "nationality": FieldGroup.IDENTITY,
+    "document": FieldGroup.DOCUMENTS,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class IdentifierHit:
+    """Which searched identifier found the alert, and how."""
+
+    searched: str
+    kind: str
+    stored: str | None
+    country: str | None
+    exact: bool
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    view: AlertView
+    score: float
+    features: tuple[Feature, ...] = ()
+    identifiers: tuple[IdentifierHit, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class IdentifierCheck:
+    value: str
+    kind: str | None
+    check: str
+    problem: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchAnswer:
+    hits: tuple[SearchHit, ...]
+    checks: tuple[IdentifierCheck, ...] = ()
+    mrz: Mrz | None = None
+    index_position: int = 0
+
+
+def _shown(feature: Feature, fields: frozenset[FieldGroup]) -> Feature:
+    if _FEATURE_GROUP.get(feature.name, FieldGroup.IDENTITY) in fields:
+        return feature
+    parts = tuple(replace(p, alert=None) for p in feature.parts)
+    return replace(
+        feature, alert=None, note=feature.note + " (the alert's value is withheld)", parts=parts
+    )
+
+
+class SearchService:
+    def __init__(
+        self,
+        engine: SearchEngine,
+        alerts: AlertService,
+        policy: Policy,
+        *,
+        audit: Recorder,
+        tokens: BlindIndex,
+        clock: Clock,
+    ) -> None:
+        self.engine = engine
+        self.alerts = alerts
+        self.policy = policy
+        self.audit = audit
+        self.tokens = tokens
+        self.clock = clock
+        self._building = threading.Lock()
+
+    # -- the engine ---------------------------------------------------------------------
+
+    def start(
+        self, progress: Callable[[int], None] | None = None, *, follow: bool = True
+    ) -> BuildReport | None:
+        """Build the indexes (once) and follow the change feed; None if already built."""
+        with self._building:
+            if self.engine.built:
+                return None
+            report = self.engine.build(progress)
+        if follow:
+            self.engine.follow()
+        return report
+
+    def _ready(self) -> None:
+        if not self.engine.built:
+            self.start()
+
+    # -- the audit record of a query ------------------------------------------------------
+
+    def _token(self, field: str, value: str) -> str:
+        return self.tokens.token(f"{field}:{value}")
+
+    def _searched_person(self, query: PersonQuery) -> dict[str, Any]:
+        def names(field: str, values: Sequence[str]) -> list[str]:
+            return [self._token(field, (latin_forms(v) or ("",))[0]) for v in values]
+
+        record: dict[str, Any] = {
+            "surnames": names("name", query.surnames),
+            "forenames": names("name", query.forenames),
+        }
+        if query.date_of_birth:
+            record["date_of_birth"] = self._token("date_of_birth", query.date_of_birth)
+        if query.gender:
+            record["gender"] = self._token("gender", str(query.gender))
+        if query.nationalities:
+            record["nationalities"] = [self._token("nationality", n) for n in query.nationalities]
+        if query.document_number:
+            record["document_number"] = self._token("document", query.document_number.upper())
+        return {k: v for k, v in record.items() if v}
+
+    def _searched_identifiers(self, queries: Sequence[IdentifierQuery]) -> list[dict[str, Any]]:
+        return [
+            {
+                "kind": q.kind,
+                "value": self._token("identifier", q.value.upper()),
+                "country": q.country,
+            }
+            for q in queries
+        ]
+
+    # -- hits ---------------------------------------------------------------------------------
+
+    def _decision(
+        self, ctx: Context, permission: Permission, found: Indexed, cache: dict[str, Decision]
+    ) -> Decision:
+        if found.category not in cache:
+            cache[found.category] = self.policy.decide(
+                ctx, permission, CategoryCode(found.category)
+            )
+        return cache[found.category]
+
+    def _scope(self, ctx: Context, permission: Permission, categories: Categories) -> None:
+        """The permission for every category asked for, or for some category if none is."""
+        asked: list[CategoryCode | None] = [*sorted(categories)] or [None]
+        for category in asked:
+            self.policy.require(ctx, permission, category)
+
+    def _views(
+        self,
+        ctx: Context,
+        permission: Permission,
+        found: Sequence[Indexed],
+        categories: Categories,
+    ) -> dict[str, tuple[AlertView, Decision]]:
+        """The current, minimised view of each allowed alert, by id."""
+        cache: dict[str, Decision] = {}
+        views: dict[str, tuple[AlertView, Decision]] = {}
+        with self.alerts.store.read() as tx:
+            for item in found:
+                if item.alert_id in views or (categories and item.category not in categories):
+                    continue
+                decision = self._decision(ctx, permission, item, cache)
+                if not decision.allowed:
+                    continue
+                record = tx.get(item.alert_id)
+                if record is None or record.status is not AlertStatus.ACTIVE:
+                    continue  # gone since the index saw it; the feed will catch up
+                views[item.alert_id] = (self.alerts.view(tx, record, decision), decision)
+        return views
+
+    def _person_hits(
+        self, ctx: Context, query: PersonQuery, limit: int, categories: Categories
+    ) -> list[SearchHit]:
+        matched = self.engine.persons_matching(query, limit)
+        views = self._views(ctx, Permission.SEARCH_PERSONS, [f for f, _ in matched], categories)
+        hits = []
+        for found, hit in matched:
+            if found.alert_id not in views:
+                continue
+            view, decision = views[found.alert_id]
+            features = tuple(_shown(f, decision.fields) for f in hit.features)
+            hits.append(SearchHit(view, hit.score, features))
+        return hits
+
+    def _object_hits(
+        self, ctx: Context, checked: Sequence[CheckedQuery], limit: int, categories: Categories
+    ) -> list[SearchHit]:
+        matched: list[tuple[Indexed, IdentifierMatch, CheckedQuery]] = []
+        for query in checked:
+            matched.extend((f, m, query) for f, m in self.engine.identifiers_matching(query))
+        views = self._views(ctx, Permission.SEARCH_OBJECTS, [f for f, _, _ in matched], categories)
+        by_alert: dict[str, list[IdentifierHit]] = {}
+        for found, match, query in matched:
+            if found.alert_id not in views:
+                continue
+            fields = views[found.alert_id][1].fields
+            group = FieldGroup.OBJECT if match.source == "object" else FieldGroup.DOCUMENTS
+            by_alert.setdefault(found.alert_id, []).append(
+                IdentifierHit(
+                    searched=query.query.value,
+                    kind=match.kind,
+                    stored=match.stored if group in fields else None,
+                    country=match.country,
+                    exact=match.exact,
+                    source=match.source,
+                )
+            )
+        hits = [
+            SearchHit(
+                views[alert_id][0], 1.0 if any(i.exact for i in found) else 0.9, (), tuple(found)
+            )
+            for alert_id, found in by_alert.items()
+        ]
+        hits.sort(key=lambda h: (-h.score, h.view.alert.id))
+        return hits[:limit]
+
+    # -- use cases ------------------------------------------------------------------------------
+
+    def persons(
+        self,
+        ctx: Context,
+        query: PersonQuery,
+        limit: int = 10,
+        categories: Categories = frozenset(),
+    ) -> SearchAnswer:
+        """Persons matching names (any script), date of birth, gender, nationality,
+        document; only in ``categories`` if any are named."""
+        searched = self._searched_person(query)
+        return self._persons(ctx, query, limit, categories, searched=searched)
+
+    @audited(Permission.SEARCH_PERSONS, query=("searched", "categories"))
+    def _persons(
+        self,
+        ctx: Context,
+        query: PersonQuery,
+        limit: int,
+        categories: Categories,
+        searched: dict[str, Any],
+    ) -> SearchAnswer:
+        self._scope(ctx, Permission.SEARCH_PERSONS, categories)
+        _check_limit(limit)
+        query = validated(query)
+        self._ready()
+        hits = self._person_hits(ctx, query, limit, categories)
+        return SearchAnswer(tuple(hits), index_position=self.engine.position)
+
+    def objects(
+        self,
+        ctx: Context,
+        identifiers: Sequence[IdentifierQuery],
+        limit: int = 10,
+        categories: Categories = frozenset(),
+    ) -> SearchAnswer:
+        """Alerts holding any of the identifiers, across every category and object type
+        (only in ``categories`` if any are named)."""
+        searched = {"identifiers": self._searched_identifiers(identifiers)}
+        return self._objects(ctx, tuple(identifiers), limit, categories, searched=searched)
+
+    @audited(Permission.SEARCH_OBJECTS, query=("searched", "categories"))
+    def _objects(
+        self,
+        ctx: Context,
+        identifiers: tuple[IdentifierQuery, ...],
+        limit: int,
+        categories: Categories,
+        searched: dict[str, Any],
+    ) -> SearchAnswer:
+        self._scope(ctx, Permission.SEARCH_OBJECTS, categories)
+        _check_limit(limit)
+        if not 1 <= len(identifiers) <= MAX_IDENTIFIERS:
+            raise InvalidInput(f"search with 1 to {MAX_IDENTIFIERS} identifiers")
+        checked = _checked(identifiers)
+        self._ready()
+        hits = self._object_hits(ctx, checked, limit, categories)
+        return SearchAnswer(tuple(hits), _checks(checked), index_position=self.engine.position)
+
+    def mrz(
+        self, ctx: Context, text: str, limit: int = 10, categories: Categories = frozenset()
+    ) -> SearchAnswer:
+        """Persons by the names, date of birth, sex, nationality and document number of a
+        machine-readable zone, and the document itself among object alerts."""
+        searched = {"mrz": self._token("mrz", text.strip())}
+        return self._mrz(ctx, text, limit, categories, searched=searched)
+
+    @audited(Permission.SEARCH_PERSONS, query=("searched", "categories"))
+    def _mrz(
+        self,
+        ctx: Context,
+        text: str,
+        limit: int,
+        categories: Categories,
+        searched: dict[str, Any],
+    ) -> SearchAnswer:
+        self._scope(ctx, Permission.SEARCH_PERSONS, categories)
+        _check_limit(limit)
+        try:
+            zone = parse_mrz(text, today=self.clock().date())
+        except MrzError as exc:
+            raise InvalidInput(
+                "the machine readable zone is not valid",
+                [
+                    FieldError(f"/mrz/line/{p.line}/column/{p.column}", f"{p.field}: {p.detail}")
+                    for p in exc.problems
+                ],
+            ) from None
+        query = PersonQuery(
+            surnames=(" ".join(zone.surnames),) if zone.surnames else (),
+            forenames=(" ".join(zone.given_names),) if zone.given_names else (),
+            date_of_birth=zone.date_of_birth,
+            gender={"F": Gender.FEMALE, "M": Gender.MALE}.get(str(zone.sex)),
+            nationalities=(zone.nationality_alpha2,) if zone.nationality_alpha2 else (),
+            document_number=zone.document_number,
+        )
+        self._ready()
+        hits = self._person_hits(ctx, validated(query), limit, categories)
+        if self.policy.decide(ctx, Permission.SEARCH_OBJECTS).allowed:
+            document = check_query(
+                IdentifierQuery(None, zone.document_number, zone.issuing_state_alpha2)
+            )
+            seen = {h.view.alert.id for h in hits}
+            found = self._object_hits(ctx, [document], limit, categories)
+            hits += [h for h in found if h.view.alert.id not in seen]
+        return SearchAnswer(tuple(hits[:limit]), mrz=zone, index_position=self.engine.position)
+
+
+def _check_limit(limit: int) -> None:
+    if not 1 <= limit <= MAX_HITS:
+        raise InvalidInput(f"limit must be between 1 and {MAX_HITS}")
+
+
+def _checked(identifiers: Sequence[IdentifierQuery]) -> list[CheckedQuery]:
+    checked, problems = [], []
+    for i, query in enumerate(identifiers):
+        try:
+            checked.append(check_query(query))
+        except InvalidInput as exc:
+            problems.append(FieldError(f"/identifiers/{i}/value", exc.detail))
+    if problems:
+        raise InvalidInput("an identifier cannot be searched", problems)
+    return checked
+
+
+def _checks(checked: Sequence[CheckedQuery]) -> tuple[IdentifierCheck, ...]:
+    return tuple(IdentifierCheck(c.query.value, c.query.kind, c.check, c.problem) for c in checked)

@@ -1,0 +1,265 @@
+"""Name forms, tokens, variants, phonetic codes and given-name groups: tables of cases."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from limes.domain.alerts import Name
+from limes.search.names import (
+    MAX_FORMS,
+    GivenNameListError,
+    given_name_group,
+    latin_forms,
+    name_forms,
+    parse_given_names,
+    phonetic,
+    token_variants,
+    tokens,
+)
+
+FORM = re.compile(r"[a-z]+(?: [a-z]+)*")
+
+
+def meet(a: str, b: str) -> bool:
+    return bool(set(latin_forms(a)) & set(latin_forms(b)))
+
+
+# (written one way, written another way): they share a form
+SHARED_FORM = [
+    ("Иванов", "Ivanov"),  # ICAO 9303
+    ("Иванов", "Iwanow"),  # German habit
+    ("Шевченко", "Shevchenko"),
+    ("Шевченко", "Schewtschenko"),
+    ("Шевченко", "Chevtchenko"),  # French habit
+    ("Юрий", "Yuriy"),  # BGN/PCGN
+    ("Юрий", "Iouri"),
+    ("Юрий", "Jurij"),
+    ("Müller", "Mueller"),
+    ("Müller", "Muller"),
+    ("Søren", "Soeren"),
+    ("Søren", "Soren"),
+    ("Łukasz", "Lukasz"),
+    ("Straße", "Strasse"),
+    ("Γεώργιος", "Georgios"),  # ELOT 743
+    ("Γεώργιος", "Yeoryios"),  # BGN/PCGN
+    ("ალექსანდრე", "Aleksandre"),
+    ("Արամ", "Aram"),
+    ("王小明", "Wang Xiaoming"),
+    ("王小明", "Wang Xiao Ming"),
+    ("Ｍüller", "Mueller"),  # fullwidth
+    ("Mu\u0308ller", "Müller"),  # combining diaeresis
+    ("Đorđević", "Djordjevic"),
+    ("Đorđević", "Dordevic"),
+    ("Ivanоv", "Ivanov"),  # a Cyrillic о inside a Latin name
+]
+
+
+@pytest.mark.parametrize(("written", "other"), SHARED_FORM)
+def test_spellings_share_a_form(written: str, other: str) -> None:
+    assert meet(written, other), (latin_forms(written), latin_forms(other))
+
+
+@pytest.mark.parametrize(("written", "other"), [("Müller", "Miller"), ("Иванов", "Petrov")])
+def test_different_names_share_no_form(written: str, other: str) -> None:
+    assert not meet(written, other)
+
+
+@pytest.mark.parametrize(
+    ("text", "forms"),
+    [
+        ("Smith", ("smith",)),
+        ("O'Brien", ("obrien",)),
+        ("Mary-Jane", ("mary jane",)),
+        ("  J.R.  Smith3 ", ("j r smith",)),
+        ("Müller", ("mueller", "muller")),
+        ("Æsa Œdipe Þór Iğdır Şahin Çelik", ("aesa oedipe thor igdir sahin celik",)),
+        ("", ()),
+        ("1234 -- ", ()),
+    ],
+)
+def test_latin_forms_exactly(text: str, forms: tuple[str, ...]) -> None:
+    assert latin_forms(text) == forms
+
+
+def test_standard_form_comes_first() -> None:
+    assert latin_forms("Иванов")[0] == "ivanov"
+    assert latin_forms("Юрий")[0] == "iurii"  # ICAO 9303
+    assert latin_forms("Γεώργιος")[0] == "georgios"  # ELOT 743
+
+
+def test_contradicting_hint_does_not_lose_the_name() -> None:
+    assert latin_forms("Иванов", "Grek")[0] == "ivanov"
+
+
+def test_forms_are_capped() -> None:
+    many = latin_forms("Юрий Шевченко-Щукин")
+    assert 4 < len(many) <= MAX_FORMS
+
+
+def test_name_forms_join_latin_and_original() -> None:
+    forms = name_forms(Name(latin="Iwanow", original="Иванов", script="Cyrl"))
+    assert forms[:2] == ("iwanow", "ivanov")
+    assert len(forms) == len(set(forms)) <= 2 * MAX_FORMS
+
+
+@pytest.mark.parametrize(
+    ("arabic_or_hebrew", "latin"), [("محمد", "Mohammed"), ("יוסף", "Yosef"), ("يوسف", "Youssef")]
+)
+def test_consonant_skeletons_meet_by_phonetic_code_and_group(
+    arabic_or_hebrew: str, latin: str
+) -> None:
+    skeleton, spelled = latin_forms(arabic_or_hebrew)[0], latin_forms(latin)[0]
+    assert phonetic(skeleton) == phonetic(spelled)
+    assert given_name_group(skeleton) == given_name_group(spelled) is not None
+
+
+@pytest.mark.parametrize(
+    ("form", "expected"),
+    [
+        ("van der berg", ("berg",)),
+        ("al hassan", ("hassan",)),
+        ("bin laden", ("laden",)),
+        ("de la cruz", ("cruz",)),
+        ("mary jane", ("mary", "jane")),
+        ("le", ("le",)),  # a field of particles only keeps them
+        ("van der", ("van", "der")),
+    ],
+)
+def test_tokens(form: str, expected: tuple[str, ...]) -> None:
+    assert tokens(form) == expected
+
+
+def test_particles_from_written_names() -> None:
+    assert tokens(latin_forms("al-Hassan")[0]) == ("hassan",)
+    assert tokens(latin_forms("Van der Berg")[0]) == ("berg",)
+
+
+@pytest.mark.parametrize(
+    ("token", "variants"),
+    [
+        ("alhassan", ("hassan",)),
+        ("elhassan", ("hassan",)),
+        ("abdelrahman", ("abdel rahman", "abd rahman")),
+        ("abdurrahman", ("abdur rahman", "abd rahman")),
+        ("abdel", ("abd",)),
+        ("abdullah", ("abd allah",)),
+        ("abdoulaye", ("abd allah",)),
+        ("salaheddine", ("salah din",)),
+        ("nasrullah", ("nasr allah",)),
+        ("mcdonald", ("macdonald",)),
+        ("jeanpierre", ("jean pierre",)),
+        ("alexander", ()),  # a given name, not al + exander
+        ("allen", ()),
+        ("machado", ()),
+        ("smith", ()),
+    ],
+)
+def test_token_variants(token: str, variants: tuple[str, ...]) -> None:
+    assert token_variants(token) == variants
+    assert all(len(word) >= 3 for v in variants for word in v.split())
+
+
+def _reachable(text: str) -> set[str]:
+    """What the scorer compares: tokens with variants substituted, written together."""
+    words = tokens(latin_forms(text)[0])
+    keys = {"".join(words)}
+    for i, word in enumerate(words):
+        for variant in token_variants(word):
+            keys.add("".join((*words[:i], *variant.split(), *words[i + 1 :])))
+    return keys
+
+
+@pytest.mark.parametrize(
+    "other", ["Abdel Rahman", "Abdelrahman", "Abd al-Rahman", "Abdul Rahman", "Abdurrahman"]
+)
+def test_compound_arabic_names_reach_each_other(other: str) -> None:
+    assert _reachable("Abdel-Rahman") & _reachable(other)
+
+
+PHONETIC_SAME = [
+    ("aleksandr", "alexandr", "aleksander", "alexander", "oleksandr"),
+    ("mohammed", "muhammad", "mohamad", "mhmd"),
+    ("schmidt", "schmitt", "shmidt"),
+    ("tchaikovsky", "chaykovskiy", "tschaikowski"),
+    ("jusuf", "yusuf", "youssef"),
+    ("iurii", "yuriy", "iouri", "jurij", "yuri"),
+    ("ivanov", "iwanow"),
+    ("shevchenko", "schewtschenko", "chevtchenko"),
+    ("evgeni", "yevgeniy", "jewgeni"),
+]
+
+
+@pytest.mark.parametrize("spellings", PHONETIC_SAME)
+def test_phonetic_codes_equal(spellings: tuple[str, ...]) -> None:
+    assert len({phonetic(s) for s in spellings}) == 1
+
+
+@pytest.mark.parametrize(("a", "b"), [("ivanov", "petrov"), ("schmidt", "smith"), ("ali", "ari")])
+def test_phonetic_codes_differ(a: str, b: str) -> None:
+    assert phonetic(a) != phonetic(b)
+
+
+def test_phonetic_of_nothing() -> None:
+    assert phonetic("") == ""
+
+
+GROUPS = [
+    ("mohammed", "muhammad", "mohamad", "mohamed", "muhammed"),
+    ("aleksandr", "alexander", "oleksandr", "aleksander", "alexandre", "alessandro", "alejandro"),
+    ("john", "johann", "jean", "juan", "giovanni", "jan", "ivan", "ioannis", "yohannes"),
+    ("peter", "pierre", "pedro", "pietro", "pyotr", "petro"),
+    ("michael", "michel", "miguel", "mikhail", "mykhailo"),
+    ("joseph", "jose", "giuseppe", "josef", "iosif", "youssef", "yosef"),
+    ("catherine", "katharina", "ekaterina", "kateryna"),
+    ("iurii", "yuriy", "iouri", "jurij", "yuri"),
+    ("georgios", "yeoryios", "george", "giorgi"),
+]
+
+
+@pytest.mark.parametrize("names", GROUPS)
+def test_equivalent_given_names_share_a_group(names: tuple[str, ...]) -> None:
+    groups = {given_name_group(n) for n in names}
+    assert len(groups) == 1 and None not in groups
+
+
+def test_unrelated_given_names_differ() -> None:
+    assert given_name_group("ivan") != given_name_group("peter")
+    assert given_name_group("zzyzx") is None
+
+
+def test_given_name_list_is_large_and_valid() -> None:
+    ids = {given_name_group(n) for n in ("hussein", "olga", "nikolaos", "aram", "levan", "moshe")}
+    assert None not in ids and len(ids) == 6
+
+
+@pytest.mark.parametrize(
+    ("text", "complaint"),
+    [
+        ("a\tanna,ana\tx\nb\tbob,ana\ty\n", "line 2: variant 'ana' is already in group 'a'"),
+        ("a\tAnna\tx\n", "line 1: variant 'Anna' is not lower-case a-z"),
+        ("a\tanna\n", "line 1: 2 tab-separated fields"),
+        ("a\tanna\tx\na\tanne\ty\n", "line 2: group 'a' already defined on line 1"),
+    ],
+)
+def test_given_name_list_refuses_broken_lines(text: str, complaint: str) -> None:
+    with pytest.raises(GivenNameListError, match=re.escape(complaint)):
+        parse_given_names(text, "test.tsv")
+
+
+def test_given_name_list_skips_comments() -> None:
+    assert dict(parse_given_names("# source\n\nann\tann,anne\tnote\n")) == {
+        "ann": "ann",
+        "anne": "ann",
+    }
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(exclude_categories=["Cs"]), max_size=200))
+def test_latin_forms_never_raise_and_stay_lower_ascii(text: str) -> None:
+    forms = latin_forms(text)
+    assert len(forms) <= MAX_FORMS
+    assert all(FORM.fullmatch(f) for f in forms)
