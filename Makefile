@@ -11,7 +11,10 @@ DEMO_OBJECTS ?= 8000
 
 .PHONY: bandit run test lint typecheck bench lock clean sbom audit fuzz security
 
+# PyICU (search's transliteration) compiles against the system's ICU: say so before pip fails.
 $(BIN)/limes: requirements/dev.lock pyproject.toml
+	@pkg-config --exists icu-uc icu-i18n || { echo "ICU's development files are missing:" \
+	    "install them (Debian/Ubuntu: apt-get install libicu-dev pkg-config g++)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .

@@ -59,7 +59,11 @@ def test_serve_runs_the_app_and_prints_a_first_search(
     assert result.exit_code == 0, result.output
     assert fake.calls[0]["host"] == "127.0.0.1" and fake.calls[0]["port"] == 8099
     curls = [line for line in result.stdout.splitlines() if line.startswith("curl")]
-    assert len(curls) == 2
+    assert len(curls) == 3
+    search = shlex.split(curls[2])
+    assert search[2] == "http://127.0.0.1:8099/v1/search/persons"
+    query = json.loads(search[-1])
+    assert query["surnames"] and query["date_of_birth"] == ALERT["person"]["date_of_birth"]
     args = shlex.split(curls[1])
     assert args[2] == f"http://127.0.0.1:8099/v1/alerts/{issued['alert']['id']}"
     assert "X-Limes-Unsafe-Principal: demo@SIRENE/DE;roles=sirene_operator" in args

@@ -152,6 +152,19 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
     return app
 
 
+def from_environment() -> FastAPI:
+    """The application of one ``limes serve --workers N`` process: the settings from the
+    environment (``LIMES_*``, set by the parent), the audit signer checked and the
+    search indexes built before the worker accepts requests, then kept current."""
+    from limes.bootstrap import build
+    from limes.config import from_env
+
+    limes = build(from_env())
+    limes.audit.check_signer()
+    limes.search.start()
+    return create_app(limes)
+
+
 def _openapi(app: FastAPI) -> dict[str, Any]:
     """FastAPI's document, with the door's own body schemas and problem answers.
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ipaddress
+import json
+import os
 import shlex
 import ssl
 import threading
@@ -87,9 +89,10 @@ class ExpiryLoop:
 
 
 def first_search(app: Limes, host: str, port: int) -> str:
-    """Ready-to-paste curl commands: list alerts, then read one that the store holds."""
+    """Ready-to-paste curl commands: list alerts, read one that the store holds, and search
+    a person of the store by name and date of birth."""
     ctx = sirene_operator("demo", "DE", "the demo's first search")
-    page = app.alerts.list(ctx, AlertFilter(limit=1))
+    page = app.alerts.list(ctx, AlertFilter(limit=20))
     url_host = f"[{host}]" if ":" in host else host
     base = f"http://{url_host}:{port}/v1/alerts"
     headers = (
@@ -100,6 +103,26 @@ def first_search(app: Limes, host: str, port: int) -> str:
     lines.append(f"curl -s {shlex.quote(base + '?limit=2')} {headers}")
     if page.items:
         lines.append(f"curl -s {shlex.quote(base + '/' + page.items[0].alert.id)} {headers}")
+        person = next(
+            (
+                v.alert.content.person
+                for v in page.items
+                if v.alert.content and v.alert.content.person and v.alert.content.person.surnames
+            ),
+            None,
+        )
+        if person is not None:
+            query = {
+                "surnames": [n.original or n.latin for n in person.surnames],
+                "date_of_birth": person.date_of_birth,
+            }
+            search = f"http://{url_host}:{port}/v1/search/persons"
+            lines.append("# Search a person by name (in the original script) and date of birth:")
+            data = shlex.quote(json.dumps(query, ensure_ascii=False))
+            lines.append(
+                f"curl -s {shlex.quote(search)} {headers} "
+                f"-H 'Content-Type: application/json' -d {data}"
+            )
     else:
         lines.append("# (the store holds no alert yet: load some with 'limes demo')")
     if app.settings.auth is not AuthMode.UNSAFE_DEV_HEADERS:
@@ -142,6 +165,13 @@ def tls_options(cert: Path | None, key: Path | None) -> dict[str, Any]:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="The PEM private key of --tls-cert.",
 )
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes; each holds its own search indexes (memory × N).",
+)
 @pass_env
 def serve(
     env: Env,
@@ -150,6 +180,7 @@ def serve(
     show_first_search: bool,
     tls_cert: Path | None,
     tls_key: Path | None,
+    workers: int,
 ) -> None:
     """Serve the HTTP API (under /v1) and run the expiry job.
 
@@ -171,8 +202,15 @@ def serve(
 
     app = env.app()
     app.audit.check_signer()  # no server whose audit log cannot sign its tree heads
-    asgi = create_app(app)
-    build_search_indexes(app, follow=True)
+    if workers == 1:
+        served: Any = create_app(app)
+        build_search_indexes(app, follow=True)
+    else:
+        # each worker builds its own Limes from the same settings (api/app.py)
+        os.environ["LIMES_VAR"] = str(settings.var_dir)
+        if settings.database_url:
+            os.environ["LIMES_DATABASE_URL"] = settings.database_url
+        served = "limes.api.app:from_environment"
     if show_first_search:
         click.echo(first_search(app, host, port))
     accounts = accounts_for(app)
@@ -189,7 +227,9 @@ def serve(
     expiry.start()
     try:
         uvicorn.run(
-            asgi,
+            served,
+            factory=workers > 1,
+            workers=workers,
             host=host,
             port=port,
             server_header=False,
