@@ -170,11 +170,14 @@ class NameSet:
 
 
 def _spellings(form: str) -> list[str]:
-    """The words of a form, the form written together, and each word's compound variants."""
+    """The words of a form, the form written together (without and with its particles),
+    and each word's compound variants."""
     words = list(names.tokens(form))
     out = list(words)
     if len(words) > 1:
         out.append("".join(words))
+    if " " in form:  # run together with its particles: "van der berg" -> "vanderberg"
+        out.append(form.replace(" ", ""))
     for word in words:
         for variant in names.token_variants(word):
             parts = variant.split()
@@ -234,6 +237,7 @@ def _field_parts(texts: Sequence[str], role: int) -> list[QueryPart]:
         first = names.tokens(forms[0])
         aligned = [names.tokens(f) for f in forms if len(names.tokens(f)) == len(first)]
         joined = ["".join(names.tokens(f)) for f in forms] if len(first) > 1 else []
+        joined += [f.replace(" ", "") for f in forms if " " in f]
         for position, word in enumerate(first):
             spellings = [t[position] for t in aligned]
             for variant in names.token_variants(word):

@@ -1,0 +1,158 @@
+"""The person index: names written differently meet, other people do not, and every
+hit says why it scored as it did."""
+
+from __future__ import annotations
+
+import pytest
+
+from limes.domain.alerts import Alias, DocumentType, Gender, IdentityDocument, Name, Person
+from limes.search.persons import MAX_CANDIDATES, PersonIndex
+from limes.search.query import PersonQuery
+from limes.search.scoring import THRESHOLD
+
+N = Name
+
+
+def person(
+    surnames: list[Name], forenames: list[Name], born: str | None = "1980-05-17", **more: object
+) -> Person:
+    return Person(surnames=tuple(surnames), forenames=tuple(forenames), date_of_birth=born, **more)  # type: ignore[arg-type]
+
+
+STORED = [
+    person([N("Al-Hassan")], [N("Mohammed"), N("Ali")]),
+    person([N("Shevchenko", "Шевченко", "Cyrl")], [N("Oleksandr", "Олександр", "Cyrl")]),
+    person([N("Wang", "王", "Hani")], [N("Xiaoming", "小明", "Hani")]),
+    person([N("Van der Berg")], [N("Johannes")]),
+    person([N("García"), N("Márquez")], [N("Gabriel"), N("José")]),
+    person([N("Müller")], [N("Jürgen")], gender=Gender.MALE, nationalities=("DE",)),
+    person([N("Abdelrahman")], [N("Omar")]),
+    person([N("Papadopoulos", "Παπαδόπουλος", "Grek")], [N("Georgios", "Γεώργιος", "Grek")]),
+    person(
+        [N("Ivanova", "Иванова", "Cyrl")],
+        [N("Olga")],
+        "1984-03-07",
+        aliases=(Alias((N("Smirnova"),), (N("Olga"),)),),
+        documents=(IdentityDocument(DocumentType.PASSPORT, "L898902C3", "UA"),),
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> PersonIndex:
+    built = PersonIndex()
+    built.add_many(enumerate(STORED))
+    return built
+
+
+def q(
+    surnames: list[str], forenames: list[str], born: str | None = "1980-05-17", **more: object
+) -> PersonQuery:
+    return PersonQuery(tuple(surnames), tuple(forenames), born, **more)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("expected", "query"),
+    [
+        (0, q(["Alhassan"], ["Muhammad"])),  # glued article, equivalent given name
+        (0, q(["Hassan"], ["Mohamed", "Ali"])),  # article dropped
+        (0, q(["Ali"], ["Mohammed"], "1980")),  # order swapped, only the year
+        (1, q(["Schewtschenko"], ["Alexander"])),  # German habit, cognate
+        (1, q(["Chevtchenko"], ["Oleksandr"])),  # French habit
+        (1, q(["Шевченко"], ["Александр"])),  # original script, Russian form of the name
+        (2, q(["Wang"], ["Xiao Ming"])),  # pinyin syllables split
+        (2, q(["Xiaoming"], ["Wang"])),  # Chinese order taken as Western
+        (2, q(["王"], ["小明"])),  # characters
+        (3, q(["Vandenberg"], ["Johannes"])),  # run together with its particles
+        (3, q(["Berg"], ["Johannes"])),  # particles left out
+        (4, q(["Garcia"], ["Gabriel"])),  # second surname and name missing
+        (4, q(["Garcia-Marquez"], ["Gabriel"])),  # hyphenated
+        (5, q(["Mueller"], ["Juergen"])),  # umlaut expanded
+        (5, q(["Muller"], ["Jurgen"], "1981-05-17")),  # folded, year one off
+        (5, q(["Miller"], ["Jurgen"], "1980")),  # one letter off
+        (6, q(["Abdel Rahman"], ["Omar"])),  # compound split
+        (6, q(["Abd al-Rahman"], ["Umar"])),  # another romanisation
+        (7, q(["Papadopoulos"], ["Yeoryios"])),  # BGN/PCGN Greek
+        (7, q(["Παπαδοπουλος"], ["Giorgos"])),  # no accents, a short form
+        (8, q(["Smirnova"], ["Olga"], "1984-07-03")),  # an alias, day and month swapped
+    ],
+)
+def test_names_written_differently_meet(
+    index: PersonIndex, expected: int, query: PersonQuery
+) -> None:
+    hits = index.search(query)
+    assert hits and hits[0].slot == expected, [(h.slot, h.score) for h in hits]
+    assert all(h.score >= THRESHOLD for h in hits)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        q(["Petrov"], ["Ivan"]),
+        q(["Hassan"], ["Omar"]),  # two stored names, mixed
+        q(["Müller"], ["Jürgen"], "1950-01-01"),  # same name, another person by date
+        q(["Shevchenko"], ["Taras"]),  # same surname, another forename
+    ],
+)
+def test_other_people_are_not_hits(index: PersonIndex, query: PersonQuery) -> None:
+    assert index.search(query) == []
+
+
+def test_a_hit_explains_each_feature_with_both_values(index: PersonIndex) -> None:
+    hit = index.search(
+        q(["Mueller"], ["Juergen"], "1980-05-17", gender=Gender.FEMALE, nationalities=("AT", "DE"))
+    )[0]
+    features = {f.name: f for f in hit.features}
+    assert set(features) == {"name", "date_of_birth", "gender", "nationality"}
+    name = features["name"]
+    assert [(p.role, p.query, p.alert, p.how) for p in name.parts] == [
+        ("surname", "mueller", "mueller", "same spelling"),
+        ("forename", "juergen", "juergen", "same spelling"),
+    ]
+    assert (features["gender"].query, features["gender"].alert, features["gender"].effect) == (
+        "female",
+        "male",
+        0.85,
+    )
+    assert features["nationality"].note == "share DE"
+    assert features["date_of_birth"].note == "equal"
+    # the score is the name score times the factors of the other features
+    product = name.score * features["gender"].effect * features["nationality"].effect
+    assert hit.score == pytest.approx(product, abs=1e-3)
+
+
+def test_how_a_part_was_matched_is_named(index: PersonIndex) -> None:
+    parts = index.search(q(["Ali"], ["Muhammad"]))[0].features[0].parts
+    assert [p.how for p in parts] == [
+        "same spelling (surname and forename swapped)",
+        "equivalent given names",
+    ]
+
+
+def test_a_document_number_alone_finds_its_holder_whatever_the_name(index: PersonIndex) -> None:
+    hits = index.search(PersonQuery(surnames=("Nobody",), document_number="l89 8902-c3"))
+    assert [h.slot for h in hits] == [8]
+    assert next(f for f in hits[0].features if f.name == "document").alert == "L898902C3"
+
+
+def test_a_removed_person_is_gone_and_a_new_one_found_without_a_rebuild() -> None:
+    built = PersonIndex()
+    built.add_many(enumerate(STORED))
+    built.remove(5)
+    assert built.search(q(["Müller"], ["Jürgen"])) == []
+    built.add(len(STORED), STORED[5])
+    assert [h.slot for h in built.search(q(["Müller"], ["Jürgen"]))] == [len(STORED)]
+    assert len(built) == len(STORED)
+
+
+def test_many_namesakes_are_cut_to_the_best_candidates() -> None:
+    built = PersonIndex()
+    namesakes = [
+        person([N("Ivanov")], [N(f"Ivan{'a' * (i % 7)}")], f"19{50 + i % 40}")
+        for i in range(MAX_CANDIDATES * 3)
+    ]
+    built.add_many(enumerate(namesakes))
+    hits = built.search(q(["Ivanov"], ["Ivan"], "1960"), limit=50)
+    assert 0 < len(hits) <= 50
+    assert all(h.score >= THRESHOLD for h in hits)
