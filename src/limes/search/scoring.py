@@ -120,17 +120,23 @@ class Feature:
     parts: tuple[PartMatch, ...] = ()
 
 
+ROLE, MAIN, PHONETIC, GROUP = range(4)
+"""The rows of ``NameSet.codes``."""
+
+
 @dataclass(frozen=True, slots=True)
 class NameSet:
-    """One identity of a stored person: every spelling of its words, with their roles."""
+    """One identity of a stored person: every spelling of its words, with their roles.
+
+    ``codes`` holds one column per spelling and four rows (``ROLE``, ``MAIN``,
+    ``PHONETIC``, ``GROUP``): one array per identity keeps a million of them small, and
+    the candidates of a search are joined with one concatenation.
+    """
 
     label: str
     display: str
     strings: tuple[str, ...]
-    roles: npt.NDArray[np.int8]
-    main: npt.NDArray[np.bool_]
-    phonetic: Ints
-    groups: Ints
+    codes: Ints
 
     @property
     def tokens(self) -> tuple[str, ...]:
@@ -142,37 +148,32 @@ class NameSet:
         for role, field in ((SURNAME, surnames), (FORENAME, forenames)):
             for name in field:
                 for number, form in enumerate(names.name_forms(name)):
-                    for text in _spellings(form):
-                        main = number == 0 and text in names.tokens(form)
+                    words = names.tokens(form)
+                    for text in _spellings(form, words):
+                        main = number == 0 and text in words
                         old = seen.get(text)
                         if old is None or (main and not old[1]):
                             seen[text] = (role, main)
         strings = tuple(seen)
         display = " ".join(n.latin for n in surnames) + ", " + " ".join(n.latin for n in forenames)
-        return cls(
-            label=label,
-            display=display.strip(", "),
-            strings=strings,
-            roles=np.fromiter((r for r, _ in seen.values()), dtype=np.int8, count=len(seen)),
-            main=np.fromiter((m for _, m in seen.values()), dtype=np.bool_, count=len(seen)),
-            phonetic=np.fromiter(
-                (_PHONETIC.add(names.phonetic(s)) for s in strings), dtype=np.int32, count=len(seen)
-            ),
-            groups=np.fromiter(
-                (
-                    _GROUPS.add(g) if (g := names.given_name_group(s)) else _NO_GROUP_STORED
-                    for s in strings
-                ),
-                dtype=np.int32,
-                count=len(seen),
-            ),
-        )
+        codes = np.array(
+            [
+                [r for r, _ in seen.values()],
+                [m for _, m in seen.values()],
+                [_PHONETIC.add(names.phonetic(t)) for t in strings],
+                [
+                    _GROUPS.add(g) if (g := names.given_name_group(t)) else _NO_GROUP_STORED
+                    for t in strings
+                ],
+            ],
+            dtype=np.int32,
+        ).reshape(4, len(strings))
+        return cls(label=label, display=display.strip(", "), strings=strings, codes=codes)
 
 
-def _spellings(form: str) -> list[str]:
+def _spellings(form: str, words: Sequence[str]) -> list[str]:
     """The words of a form, the form written together (without and with its particles),
     and each word's compound variants."""
-    words = list(names.tokens(form))
     out = list(words)
     if len(words) > 1:
         out.append("".join(words))
@@ -273,20 +274,16 @@ def query_names(surnames: Sequence[str], forenames: Sequence[str]) -> QueryNames
     )
 
 
-def _similarity(
-    wanted: QueryNames,
-    strings: Sequence[str],
-    roles: npt.NDArray[np.int8],
-    phonetic: Ints,
-    groups: Ints,
-) -> Floats:
-    """(query strings × stored strings) similarity under the rules of the docstring."""
+def _similarity(wanted: QueryNames, strings: Sequence[str], codes: Ints) -> Floats:
+    """(query strings × stored strings) similarity under the rules of the docstring;
+    ``codes`` are the stored strings' ``NameSet.codes`` columns."""
     sim = cdist(wanted.strings, strings, scorer=Levenshtein.normalized_similarity, dtype=np.float32)
-    same_sound = wanted.phonetic[:, None] == phonetic[None, :]
+    same_sound = wanted.phonetic[:, None] == codes[PHONETIC][None, :]
     lifted = np.minimum(sim + PHONETIC_LIFT, PHONETIC_CAP)
     sim = np.where(same_sound & (lifted > sim), lifted, sim)
-    sim = np.where(wanted.groups[:, None] == groups[None, :], np.maximum(sim, EQUIVALENT), sim)
-    sim = np.where(wanted.roles[:, None] != roles[None, :], sim * OTHER_ROLE, sim)
+    same_group = wanted.groups[:, None] == codes[GROUP][None, :]
+    sim = np.where(same_group, np.maximum(sim, EQUIVALENT), sim)
+    sim = np.where(wanted.roles[:, None] != codes[ROLE][None, :], sim * OTHER_ROLE, sim)
     return sim.astype(np.float32, copy=False)
 
 
@@ -300,19 +297,14 @@ class Scorer:
         for i, name_set in enumerate(sets):
             offsets[i] = len(strings)
             strings.extend(name_set.strings)
-        sim = _similarity(
-            wanted,
-            strings,
-            np.concatenate([s.roles for s in sets]),
-            np.concatenate([s.phonetic for s in sets]),
-            np.concatenate([s.groups for s in sets]),
-        )
+        codes = np.concatenate([s.codes for s in sets], axis=1)
+        sim = _similarity(wanted, strings, codes)
         per_set = np.maximum.reduceat(sim, offsets, axis=1)  # query strings × sets
         per_part = np.maximum.reduceat(per_set, wanted.starts, axis=0)  # parts × sets
         per_part = np.where(per_part >= PART_FLOOR, per_part, 0.0)
         weights = np.asarray([p.weight for p in wanted.parts], dtype=np.float32)
         query_share = weights @ per_part / weights.sum()
-        main = np.concatenate([s.main for s in sets])
+        main = codes[MAIN].astype(np.bool_)
         covered = (sim.max(axis=0) >= COVERED) & main
         stored_share = np.add.reduceat(covered, offsets) / np.maximum(
             np.add.reduceat(main, offsets), 1
@@ -445,7 +437,7 @@ def _how(
 
 
 def _name_feature(query: PersonQuery, wanted: QueryNames, best: NameSet, score: float) -> Feature:
-    sim = _similarity(wanted, best.strings, best.roles, best.phonetic, best.groups)
+    sim = _similarity(wanted, best.strings, best.codes)
     parts = []
     for number, part in enumerate(wanted.parts):
         rows = np.flatnonzero(wanted.part_of == number)
@@ -456,7 +448,7 @@ def _name_feature(query: PersonQuery, wanted: QueryNames, best: NameSet, score: 
             parts.append(PartMatch(_ROLE_NAME[part.role], part.written, None, 0.0, "not found"))
             continue
         asked, found = wanted.strings[rows[row]], best.strings[col]
-        cross = int(best.roles[col]) != part.role
+        cross = int(best.codes[ROLE, col]) != part.role
         how = _how(
             asked, found, value, cross, names.given_name_group(asked), names.given_name_group(found)
         )
