@@ -70,6 +70,8 @@ def q(
         (5, q(["Mueller"], ["Juergen"])),  # umlaut expanded
         (5, q(["Muller"], ["Jurgen"], "1981-05-17")),  # folded, year one off
         (5, q(["Miller"], ["Jurgen"], "1980")),  # one letter off
+        (4, q(["Garciamarquez"], ["Gabrieljose"])),  # two names of a field run together
+        (5, q(["Mülelr"], ["Jürgen"])),  # two letters swapped: one slip
         (6, q(["Abdel Rahman"], ["Omar"])),  # compound split
         (6, q(["Abd al-Rahman"], ["Umar"])),  # another romanisation
         (7, q(["Papadopoulos"], ["Yeoryios"])),  # BGN/PCGN Greek
@@ -93,6 +95,7 @@ def test_names_written_differently_meet(
         q(["Hassan"], ["Omar"]),  # two stored names, mixed
         q(["Müller"], ["Jürgen"], "1950-01-01"),  # same name, another person by date
         q(["Shevchenko"], ["Taras"]),  # same surname, another forename
+        q(["Wang"], ["Xiaohong"]),  # the same surname, another given name
     ],
 )
 def test_other_people_are_not_hits(index: PersonIndex, query: PersonQuery) -> None:

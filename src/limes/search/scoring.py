@@ -8,10 +8,13 @@ aligned with its most similar stored word:
 
 * the same spelling — 1.0;
 * given names of one equivalence group (``given_names.tsv``) — 0.92;
-* otherwise the normalised Levenshtein similarity, lifted by 0.2 (to at most 0.88)
+* otherwise the normalised edit similarity (optimal string alignment: a swapped pair
+  of letters is one slip, like a wrong, missing or extra letter), lifted by 0.2 (0.1
+  where either has fewer than 5 letters: Gang/Kang are two names) to at most 0.88
   where both have the same phonetic code;
 * a part aligned with a word of the other role (a surname with a forename: swapped
-  order) counts 0.95 of that.
+  order) counts 0.95 of that; one aligned through a half of a compound only
+  ("rahman" of "abdelrahman", on either side) 0.85.
 
 A part scoring below ``PART_FLOOR`` counts as unmatched (0). The name score is
 0.85 × the weighted share of the query's parts matched (surname words weigh 1,
@@ -19,9 +22,9 @@ forename words 0.8) + 0.15 × the share of the stored person's own words matched
 so a missing middle name or second surname costs little, an extra unmatched name
 on the query side costs more.
 
-**Other features** multiply it: date of birth (``dates.compare``; not compared when
-either side lacks it), gender (0.85 when both are known and differ), nationality
-(0.93 when both are known and share none). A matching document number lifts the
+**Other features** multiply it: date of birth (``dates.compare``; 0.95 when the query
+has one and the alert none: less evidence), gender (0.85 when both are known and
+differ), nationality (0.93 when both are known and share none). A matching document number lifts the
 score to at least ``DOCUMENT_MATCH`` whatever the names say: a person travelling on
 a document named in an alert is a hit.
 
@@ -36,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist
 
 from limes.domain.alerts import Gender, Name, Person
@@ -51,12 +54,15 @@ COVERED = 0.8
 EQUIVALENT = 0.92
 PHONETIC_LIFT = 0.2
 PHONETIC_CAP = 0.88
+LONG_NAME = 5
+HALF_OF_COMPOUND = 0.85
 OTHER_ROLE = 0.95
 SURNAME_WEIGHT, FORENAME_WEIGHT = 1.0, 0.8
 QUERY_SHARE = 0.85
 GENDER_DIFFERS = 0.85
 NO_COMMON_NATIONALITY = 0.93
 DOCUMENT_MATCH = 0.95
+BIRTH_UNKNOWN = 0.95
 DATE_EFFECT = {1.0: 1.0, 0.9: 0.97, 0.85: 0.95, 0.75: 0.9, 0.6: 0.8, 0.45: 0.7, 0.0: 0.5}
 """Date agreement (``dates.py``) → factor on the score."""
 
@@ -120,7 +126,7 @@ class Feature:
     parts: tuple[PartMatch, ...] = ()
 
 
-ROLE, MAIN, PHONETIC, GROUP = range(4)
+ROLE, MAIN, PHONETIC, GROUP, HALF = range(5)
 """The rows of ``NameSet.codes``."""
 
 
@@ -128,9 +134,10 @@ ROLE, MAIN, PHONETIC, GROUP = range(4)
 class NameSet:
     """One identity of a stored person: every spelling of its words, with their roles.
 
-    ``codes`` holds one column per spelling and four rows (``ROLE``, ``MAIN``,
-    ``PHONETIC``, ``GROUP``): one array per identity keeps a million of them small, and
-    the candidates of a search are joined with one concatenation.
+    ``codes`` holds one column per spelling and five rows (``ROLE``, ``MAIN``,
+    ``PHONETIC``, ``GROUP``, ``HALF``: only a half of a compound): one array per
+    identity keeps a million of them small, and the candidates of a search are joined
+    with one concatenation.
     """
 
     label: str
@@ -144,48 +151,55 @@ class NameSet:
 
     @classmethod
     def of(cls, surnames: Sequence[Name], forenames: Sequence[Name], label: str) -> NameSet:
-        seen: dict[str, tuple[int, bool]] = {}
+        seen: dict[str, tuple[int, bool, bool]] = {}
         for role, field in ((SURNAME, surnames), (FORENAME, forenames)):
+            standard: list[str] = []  # the first form of each name of the field
             for name in field:
                 for number, form in enumerate(names.name_forms(name)):
                     words = names.tokens(form)
-                    for text in _spellings(form, words):
+                    if number == 0:
+                        standard.extend(words)
+                    for text, half in _spellings(form, words):
                         main = number == 0 and text in words
                         old = seen.get(text)
-                        if old is None or (main and not old[1]):
-                            seen[text] = (role, main)
+                        if old is None or (main and not old[1]) or (old[2] and not half):
+                            seen[text] = (role, main, half and not main)
+            if len(field) > 1:  # two names written as one: "Valeriu", "Jean" -> "valeriujean"
+                seen.setdefault("".join(standard), (role, False, False))
         strings = tuple(seen)
         display = " ".join(n.latin for n in surnames) + ", " + " ".join(n.latin for n in forenames)
         codes = np.array(
             [
-                [r for r, _ in seen.values()],
-                [m for _, m in seen.values()],
+                [r for r, _, _ in seen.values()],
+                [m for _, m, _ in seen.values()],
                 [_PHONETIC.add(names.phonetic(t)) for t in strings],
                 [
                     _GROUPS.add(g) if (g := names.given_name_group(t)) else _NO_GROUP_STORED
                     for t in strings
                 ],
+                [h for _, _, h in seen.values()],
             ],
             dtype=np.int32,
-        ).reshape(4, len(strings))
+        ).reshape(5, len(strings))
         return cls(label=label, display=display.strip(", "), strings=strings, codes=codes)
 
 
-def _spellings(form: str, words: Sequence[str]) -> list[str]:
+def _spellings(form: str, words: Sequence[str]) -> list[tuple[str, bool]]:
     """The words of a form, the form written together (without and with its particles),
-    and each word's compound variants."""
-    out = list(words)
+    and each word's compound variants; each with True where it is only a half of a
+    compound ("rahman" of "abdelrahman")."""
+    out = [(w, False) for w in words]
     if len(words) > 1:
-        out.append("".join(words))
+        out.append(("".join(words), False))
     if " " in form:  # run together with its particles: "van der berg" -> "vanderberg"
-        out.append(form.replace(" ", ""))
+        out.append((form.replace(" ", ""), False))
     for word in words:
         for variant in names.token_variants(word):
             parts = variant.split()
-            out.extend(parts)
+            out.extend((p, len(parts) > 1) for p in parts)
             if len(parts) > 1:
-                out.append("".join(parts))
-    return [w for w in out if w]
+                out.append(("".join(parts), False))
+    return [(w, half) for w, half in out if w]
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +229,7 @@ class QueryPart:
     weight: float
     written: str
     spellings: tuple[str, ...]
+    halves: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,11 +241,16 @@ class QueryNames:
     roles: npt.NDArray[np.int8]
     phonetic: Ints
     groups: Ints
+    halves: npt.NDArray[np.bool_]
 
 
 def _field_parts(texts: Sequence[str], role: int) -> list[QueryPart]:
     parts: list[QueryPart] = []
     weight = SURNAME_WEIGHT if role == SURNAME else FORENAME_WEIGHT
+    # the whole field written as one word, for a stored name held as one
+    whole = [
+        "".join(t for text in texts for t in names.tokens((names.latin_forms(text) or ("",))[0]))
+    ]
     for text in texts:
         forms = names.latin_forms(text)
         if not forms:
@@ -241,11 +261,19 @@ def _field_parts(texts: Sequence[str], role: int) -> list[QueryPart]:
         joined += [f.replace(" ", "") for f in forms if " " in f]
         for position, word in enumerate(first):
             spellings = [t[position] for t in aligned]
+            halves: set[str] = set()
             for variant in names.token_variants(word):
-                spellings.extend(variant.split())
+                pieces = variant.split()
+                spellings.extend(pieces)
+                if len(pieces) > 1:
+                    halves.update(pieces)
                 spellings.append(variant.replace(" ", ""))
             spellings.extend(joined)
-            parts.append(QueryPart(role, weight, word, tuple(dict.fromkeys(spellings))))
+            if len(texts) > 1:
+                spellings.extend(whole)
+            unique = tuple(dict.fromkeys(spellings))
+            halves -= {t[position] for t in aligned} | set(joined) | set(whole)
+            parts.append(QueryPart(role, weight, word, unique, frozenset(halves)))
     return parts
 
 
@@ -254,10 +282,12 @@ def query_names(surnames: Sequence[str], forenames: Sequence[str]) -> QueryNames
     strings: list[str] = []
     part_of: list[int] = []
     starts: list[int] = []
+    halves: list[bool] = []
     for number, part in enumerate(parts):
         starts.append(len(strings))
         strings.extend(part.spellings)
         part_of.extend([number] * len(part.spellings))
+        halves.extend(s in part.halves for s in part.spellings)
     return QueryNames(
         parts=tuple(parts),
         strings=tuple(strings),
@@ -271,19 +301,27 @@ def query_names(surnames: Sequence[str], forenames: Sequence[str]) -> QueryNames
             [_GROUPS.known(names.given_name_group(s), _NO_GROUP_ASKED) for s in strings],
             dtype=np.int32,
         ),
+        halves=np.asarray(halves, dtype=np.bool_),
     )
 
 
 def _similarity(wanted: QueryNames, strings: Sequence[str], codes: Ints) -> Floats:
     """(query strings × stored strings) similarity under the rules of the docstring;
     ``codes`` are the stored strings' ``NameSet.codes`` columns."""
-    sim = cdist(wanted.strings, strings, scorer=Levenshtein.normalized_similarity, dtype=np.float32)
+    sim = cdist(wanted.strings, strings, scorer=OSA.normalized_similarity, dtype=np.float32)
     same_sound = wanted.phonetic[:, None] == codes[PHONETIC][None, :]
-    lifted = np.minimum(sim + PHONETIC_LIFT, PHONETIC_CAP)
+    lengths = np.minimum(
+        np.fromiter(map(len, wanted.strings), np.int32, len(wanted.strings))[:, None],
+        np.fromiter(map(len, strings), np.int32, len(strings))[None, :],
+    )
+    lift = np.where(lengths >= LONG_NAME, PHONETIC_LIFT, PHONETIC_LIFT / 2)
+    lifted = np.minimum(sim + lift, PHONETIC_CAP)
     sim = np.where(same_sound & (lifted > sim), lifted, sim)
     same_group = wanted.groups[:, None] == codes[GROUP][None, :]
     sim = np.where(same_group, np.maximum(sim, EQUIVALENT), sim)
     sim = np.where(wanted.roles[:, None] != codes[ROLE][None, :], sim * OTHER_ROLE, sim)
+    half = wanted.halves[:, None] | (codes[HALF][None, :] != 0)
+    sim = np.where(half, sim * HALF_OF_COMPOUND, sim)
     return sim.astype(np.float32, copy=False)
 
 
@@ -372,6 +410,17 @@ def _other_features(query: PersonQuery, stored: Stored) -> list[Feature]:
                 agreement.reason,
             )
         )
+    elif query.date_of_birth:
+        features.append(
+            Feature(
+                "date_of_birth",
+                0.0,
+                BIRTH_UNKNOWN,
+                query.date_of_birth,
+                None,
+                "not compared: the alert has no date of birth",
+            )
+        )
     known = (Gender.FEMALE, Gender.MALE)
     if query.gender in known and stored.gender in known:
         same = query.gender == stored.gender
@@ -432,7 +481,7 @@ def _how(
     elif names.phonetic(query) == names.phonetic(alert):
         how = "same sound, spelled differently"
     else:
-        how = f"{Levenshtein.distance(query, alert)} letter(s) differ"
+        how = f"{OSA.distance(query, alert)} letter(s) differ"
     return how + (" (surname and forename swapped)" if cross else "")
 
 
