@@ -9,7 +9,7 @@ PORT   ?= 8080
 DEMO_PERSONS ?= 2000
 DEMO_OBJECTS ?= 8000
 
-.PHONY: bandit run test lint typecheck bench lock clean sbom audit fuzz security
+.PHONY: bandit run test lint typecheck bench bench-names lock clean sbom audit fuzz security
 
 # PyICU (search's transliteration) compiles against the system's ICU: say so before pip fails.
 $(BIN)/limes: requirements/dev.lock pyproject.toml
@@ -35,6 +35,17 @@ test: $(BIN)/limes
 
 bench: $(BIN)/limes
 	$(BIN)/python -m bench.ingest
+
+# Name-matching quality against OpenSanctions' nomenklatura (logic-v2), which runs in a venv
+# of its own (requirements/peer.lock, hashed) and never beside Limes.
+PEER_VENV := build/peer-venv
+$(PEER_VENV)/bin/python: requirements/peer.lock
+	$(PYTHON) -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/peer.lock
+	touch $@
+
+bench-names: $(BIN)/limes $(PEER_VENV)/bin/python
+	$(BIN)/python -m bench.names
 
 # Regenerates the lock files (needs pip-tools in a throw-away venv; it is not a project dependency).
 lock:

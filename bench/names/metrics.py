@@ -1,0 +1,88 @@
+"""Quality and latency figures per kind of query.
+
+Definitions (a *hit* is a result at or above the system's one threshold; a system
+returns at most 10 hits, sorted by score, best first):
+
+* **recall@1** — among queries with a target, the share whose first hit is the target.
+* **recall@10** — among queries with a target, the share whose target is among the
+  hits returned (at most 10).
+* **false-hit rate** — the share of queries with at least one hit that is not the
+  target; for ``absent`` queries (no target) any hit is a false hit.
+* **n** — the number of queries of the kind the system answered.
+* **latency** — mean and 99th percentile (nearest rank) of the time each query took,
+  in milliseconds.
+
+recall is None for ``absent`` (there is nothing to find).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+__all__ = ["Answer", "KindFigures", "by_kind", "figures", "percentile"]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What a system returned for one query: slots best first, and the seconds taken."""
+
+    query_id: int
+    slots: tuple[int, ...]
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class KindFigures:
+    n: int
+    recall_at_1: float | None
+    recall_at_10: float | None
+    false_hit_rate: float
+    mean_ms: float
+    p99_ms: float
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The nearest-rank percentile (``share`` in 0..1) of non-empty ``values``."""
+    ordered = sorted(values)
+    rank = max(1, math.ceil(share * len(ordered)))
+    return ordered[rank - 1]
+
+
+def figures(pairs: Iterable[tuple[int | None, Answer]]) -> KindFigures:
+    """The figures of one kind from (target, answer) pairs; see the module docstring."""
+    n = found_first = found = with_target = false = 0
+    times: list[float] = []
+    for target, answer in pairs:
+        n += 1
+        times.append(answer.seconds)
+        hits = answer.slots[:10]
+        if any(slot != target for slot in hits):
+            false += 1
+        if target is None:
+            continue
+        with_target += 1
+        found_first += bool(hits) and hits[0] == target
+        found += target in hits
+    if n == 0:
+        raise ValueError("no answers to measure")
+    return KindFigures(
+        n=n,
+        recall_at_1=found_first / with_target if with_target else None,
+        recall_at_10=found / with_target if with_target else None,
+        false_hit_rate=false / n,
+        mean_ms=1000 * sum(times) / n,
+        p99_ms=1000 * percentile(times, 0.99),
+    )
+
+
+def by_kind(
+    targets: Mapping[int, tuple[str, int | None]], answers: Iterable[Answer]
+) -> dict[str, KindFigures]:
+    """Figures per kind; ``targets`` maps a query id to (kind, target slot or None)."""
+    grouped: dict[str, list[tuple[int | None, Answer]]] = {}
+    for answer in answers:
+        kind, target = targets[answer.query_id]
+        grouped.setdefault(kind, []).append((target, answer))
+    return {kind: figures(pairs) for kind, pairs in grouped.items()}
