@@ -15,7 +15,7 @@
   another member state with the same roles): after a change to an alert succeeds, the
   same request made by the foreign principal must not succeed. Only the issuing state
   changes its alerts (flag requests and withdrawals excepted: there the other state is
-  the one that acts).
+  the one that acts; searches are POSTs that change nothing).
 """
 
 from __future__ import annotations
@@ -139,6 +139,8 @@ def limes_foreign_state_refused(ctx: Any, response: Any, case: Any) -> bool | No
         return None  # issuing: every state issues its own alerts
     if case.path == "/v1/alerts/{alert_id}/flags" and case.method.upper() == "POST":
         return None  # a flag is requested by another state
+    if case.path.startswith("/v1/search/"):
+        return None  # a search (POST for its body) reads: every state searches every alert
     path_state = (case.path_parameters or {}).get("state")
     if case.path.endswith("/flags/{state}") and path_state == _state(FOREIGN):
         return None  # the flagging state withdraws its own flag

@@ -136,6 +136,9 @@ def test_a_refused_repeat_passes(replies: Replays) -> None:
         ("POST", "/v1/alerts/{alert_id}/flags", {"alert_id": "A"}),
         ("DELETE", "/v1/alerts/{alert_id}/flags/{state}", {"alert_id": "A", "state": "FR"}),
         ("GET", "/v1/alerts/{alert_id}", {"alert_id": "A"}),
+        ("POST", "/v1/search/persons", {}),
+        ("POST", "/v1/search/objects", {}),
+        ("POST", "/v1/search/mrz", {}),
     ],
 )
 def test_what_another_state_may_do_is_not_replayed(
