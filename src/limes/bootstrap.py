@@ -17,8 +17,10 @@ from limes.policy.policy import Policy
 from limes.service.abuse import UsageMonitor
 from limes.service.alerts import AlertService, Clock, utc_now
 from limes.service.breakglass import BreakGlassService
+from limes.service.hits import HitService
 from limes.service.keys import KeyService
 from limes.service.relations import RelationService
+from limes.service.sirene import SireneService
 from limes.store.port import Store
 
 
@@ -85,6 +87,8 @@ class Limes:
     keys: KeyService
     audit: AuditLog
     audit_reader: AuditReader
+    hits: HitService
+    sirene: SireneService
 
     def close(self) -> None:
         self.usage.flush()
@@ -119,16 +123,20 @@ def build(
     alerts = AlertService(store, policy, settings.review, clock, crypto=crypto, audit=audit)
     usage = UsageMonitor(store, clock, settings.usage_limits)
     keys = KeyService(store, policy, crypto, audit=audit)
+    relations = RelationService(alerts)
+    hits = HitService(alerts)
     return Limes(
         settings,
         store,
         policy,
         alerts,
-        RelationService(alerts),
+        relations,
         breakglass,
         usage,
         crypto,
         keys,
         audit,
         AuditReader(audit, policy),
+        hits,
+        SireneService(alerts, relations, hits),
     )

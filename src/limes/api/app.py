@@ -26,6 +26,7 @@ from limes.api.routes import alerts, meta
 from limes.api.routes import audit as audit_routes
 from limes.api.routes import auth as auth_routes
 from limes.api.routes import breakglass as breakglass_routes
+from limes.api.routes import sirene as sirene_routes
 from limes.bootstrap import Limes
 from limes.policy.permissions import Purpose
 
@@ -136,6 +137,7 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
         alerts.router,
         breakglass_routes.router,
         audit_routes.router,
+        sirene_routes.router,
     ):
         app.include_router(router)
         app.state.routes.extend(router.routes)
@@ -171,6 +173,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         **auth_routes.components(),
         **breakglass_routes.components(),
         **audit_routes.components(),
+        **sirene_routes.components(),
     }.items():
         if name in found and found[name] != schema:
             raise RuntimeError(f"two different schemas are named {name}")
