@@ -33,9 +33,17 @@ ROUTES = {
     ("GET", "/v1/security-events"),
     ("GET", "/v1/audit/records"),
     ("GET", "/v1/audit/tree-head"),
+    ("POST", "/v1/hits"),
+    ("GET", "/v1/sirene/inbox"),
+    ("GET", "/v1/sirene/cases/{case_id}"),
+    ("POST", "/v1/sirene/cases/{case_id}/messages"),
+    ("GET", "/v1/sirene/attachments/{attachment_id}"),
+    ("POST", "/v1/sirene/escalation"),
+    ("GET", "/v1/sirene/statistics"),
 }
 WITHOUT_BODY = {
     ("PUT", "/v1/alerts/{alert_id}/links/{other_id}"),
+    ("POST", "/v1/sirene/escalation"),
     ("POST", "/v1/auth/refresh"),
     ("POST", "/v1/auth/logout"),
 }

@@ -104,8 +104,9 @@ def test_hit_g_form_and_reply_between_two_states(
     assert client.get("/v1/sirene/inbox", headers=headers(FR_SIRENE)).json()["items"] == []
 
     got = client.get(f"/v1/sirene/attachments/{attachment['id']}", headers=headers(DE_SIRENE))
-    assert got.status_code == 200 and got.content == PDF
-    assert got.headers["content-type"] == "application/pdf"
+    assert got.status_code == 200, got.text
+    assert base64.b64decode(got.json()["content_base64"]) == PDF
+    assert got.json()["media_type"] == "application/pdf"
 
     api_clock.now = NOW + timedelta(minutes=4)
     reply = send(

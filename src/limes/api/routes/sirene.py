@@ -10,6 +10,7 @@ every minute); ``GET /v1/sirene/statistics`` answers counts as JSON or CSV.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -38,13 +39,31 @@ router = APIRouter(prefix="/v1", tags=["sirene"])
 
 
 @dataclass(frozen=True, slots=True)
+class AttachmentOut:
+    """An attachment's bytes (base64), media type and the SHA-256 they were checked against."""
+
+    id: str
+    media_type: str
+    sha256: str
+    content_base64: str
+
+
+@dataclass(frozen=True, slots=True)
 class EscalationOut:
     escalated: int
     messages: tuple[str, ...]
 
 
 REQUESTS: tuple[type, ...] = (HitIn, MessageIn)
-ANSWERS: tuple[type, ...] = (HitView, CaseView, MessageView, Inbox, Statistics, EscalationOut)
+ANSWERS: tuple[type, ...] = (
+    HitView,
+    CaseView,
+    MessageView,
+    Inbox,
+    Statistics,
+    EscalationOut,
+    AttachmentOut,
+)
 
 
 @cache
@@ -110,15 +129,12 @@ def send_message(ctx: Ctx, limes: App, case_id: str, raw: Body) -> Response:
     "/sirene/attachments/{attachment_id}",
     summary="The bytes of an attachment (parties only), checked against its SHA-256",
     openapi_extra=needs(Permission.CASE_READ),
-    responses={200: {"description": "The attachment, in its media type"}},
+    responses={200: schemas.answer(AttachmentOut, "The attachment")},
 )
 def get_attachment(ctx: Ctx, limes: App, attachment_id: str) -> Response:
     found = limes.sirene.attachment(ctx, attachment_id)
-    headers = {
-        "Content-Disposition": "attachment",
-        "Digest": f"sha-256={found.sha256}",
-    }
-    return Response(found.content, media_type=found.media_type, headers=headers)
+    content = base64.b64encode(found.content).decode("ascii")
+    return schemas.json_response(AttachmentOut(found.id, found.media_type, found.sha256, content))
 
 
 @router.post(
