@@ -318,3 +318,18 @@ def test_a_bad_form_is_refused_and_changes_nothing(
     assert feed_kinds(db) == before
     with db.read() as tx:
         assert tx.rows("SELECT count(*) FROM sirene_messages")[0][0] == 0
+
+
+def test_a_hit_on_an_own_alert_opens_a_case_of_one_party_without_g_form(
+    client: TestClient, issued: dict[str, Any]
+) -> None:
+    de_police = headers("kmeier@LKA/DE;roles=police_officer", "police_check")
+    answer = client.post("/v1/hits", content=body(hit_of(issued)), headers=de_police)
+    assert answer.status_code == 201, answer.text
+    hit = answer.json()
+    assert hit["executing_state"] == hit["issuing_state"] == "DE"
+    g = {"form": "G", "hit_id": hit["id"]}
+    assert_problem(send(client, DE_SIRENE, hit["case_id"], g), 409, "conflict")
+    note = send(client, DE_SIRENE, hit["case_id"], {"form": "M", "text": "Seen in Köln"})
+    assert note.status_code == 201, note.text
+    assert (note.json()["from_state"], note.json()["to_state"]) == ("DE", "DE")

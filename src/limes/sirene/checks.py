@@ -6,30 +6,22 @@ names everything wrong with a document (as ``limes.domain.validation`` does for 
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import datetime
 
 import pycountry
 
-from limes.domain.countries import CountryError, country
+from limes.domain.validation import country_field, text_field
 from limes.errors import FieldError
 
-_BAD_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _LANGUAGES = frozenset(
     code for lang in pycountry.languages if (code := getattr(lang, "alpha_2", None))
 )
 
 
 def text(value: str, pointer: str, errors: list[FieldError]) -> str:
-    """Free text: no control characters (newline and tab aside), no lone surrogates, no
-    outer white space (PostgreSQL stores no NUL, and every store must accept the same
-    input); answered in NFC."""
-    if _BAD_CHARS.search(value) is not None:
-        errors.append(FieldError(pointer, "contains a control character or a lone surrogate"))
-    elif value != value.strip():
-        errors.append(FieldError(pointer, "may not start or end with white space"))
-    return unicodedata.normalize("NFC", value)
+    """Free text as in alert content: no control characters (newline and tab aside), no
+    lone surrogates, no outer white space; answered in NFC."""
+    return text_field(value, pointer, errors)
 
 
 def texts(values: tuple[str, ...], pointer: str, errors: list[FieldError]) -> tuple[str, ...]:
@@ -38,11 +30,7 @@ def texts(values: tuple[str, ...], pointer: str, errors: list[FieldError]) -> tu
 
 def country_code(value: str, pointer: str, errors: list[FieldError]) -> str:
     """An ISO 3166-1 alpha-2 country code."""
-    try:
-        return country(value)
-    except CountryError as exc:
-        errors.append(FieldError(pointer, str(exc)))
-        return value
+    return country_field(value, pointer, errors)
 
 
 def language(value: str, pointer: str, errors: list[FieldError]) -> str:
