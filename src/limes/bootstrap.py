@@ -19,9 +19,11 @@ from limes.search.engine import SearchEngine
 from limes.service.abuse import UsageMonitor
 from limes.service.alerts import AlertService, Clock, utc_now
 from limes.service.breakglass import BreakGlassService
+from limes.service.hits import HitService
 from limes.service.keys import KeyService
 from limes.service.relations import RelationService
 from limes.service.search import QUERY_KEY, SearchService
+from limes.service.sirene import SireneService
 from limes.store.port import Store
 
 
@@ -89,6 +91,8 @@ class Limes:
     audit: AuditLog
     audit_reader: AuditReader
     search: SearchService
+    hits: HitService
+    sirene: SireneService
 
     def close(self) -> None:
         self.search.engine.stop()
@@ -124,6 +128,8 @@ def build(
     alerts = AlertService(store, policy, settings.review, clock, crypto=crypto, audit=audit)
     usage = UsageMonitor(store, clock, settings.usage_limits)
     keys = KeyService(store, policy, crypto, audit=audit)
+    relations = RelationService(alerts)
+    hits = HitService(alerts)
     search = SearchService(
         SearchEngine(store, crypto),
         alerts,
@@ -137,7 +143,7 @@ def build(
         store,
         policy,
         alerts,
-        RelationService(alerts),
+        relations,
         breakglass,
         usage,
         crypto,
@@ -145,4 +151,6 @@ def build(
         audit,
         AuditReader(audit, policy),
         search,
+        hits,
+        SireneService(alerts, relations, hits),
     )

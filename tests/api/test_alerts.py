@@ -32,7 +32,14 @@ BOOKKEEPING = {
     "extensions",
     "warned_at",
 }
-ALERT_KEYS = BOOKKEEPING | {"content", "flags", "links", "has_misused_identity", "withheld"}
+ALERT_KEYS = BOOKKEEPING | {
+    "content",
+    "flags",
+    "links",
+    "has_misused_identity",
+    "withheld",
+    "action_note",
+}
 
 
 def test_issue_answers_201_with_location_etag_and_related_alerts(

@@ -232,6 +232,18 @@ def request_for(
             return url, body(query), {}
         case "POST", "/v1/search/mrz":
             return url, body({"mrz": SPECIMEN_TD3, "categories": [target.category]}), {}
+        case "POST", "/v1/hits":  # a stale alert version: 409 once the policy allowed
+            report = {
+                "identity": {"confirmed": False, "method": "none"},
+                "place": {"description": "matrix", "country": "FR"},
+                "occurred_at": NOW.isoformat(),
+                "action": {"taken": True},
+            }
+            return url, body({"alert_id": target.alert, "alert_version": 99, "report": report}), {}
+        case "POST", "/v1/sirene/cases/{case_id}/messages":  # no such case: 404 once allowed
+            return url, body({"language": "en", "body": {"form": "M", "text": "matrix"}}), {}
+        case "POST", "/v1/sirene/escalation":
+            return url, None, {}
         case (("POST" | "PUT" | "PATCH"), _):
             raise AssertionError(f"the matrix has no request for {method} {path}: add a case")
         case _:

@@ -36,9 +36,17 @@ ROUTES = {
     ("POST", "/v1/search/persons"),
     ("POST", "/v1/search/objects"),
     ("POST", "/v1/search/mrz"),
+    ("POST", "/v1/hits"),
+    ("GET", "/v1/sirene/inbox"),
+    ("GET", "/v1/sirene/cases/{case_id}"),
+    ("POST", "/v1/sirene/cases/{case_id}/messages"),
+    ("GET", "/v1/sirene/attachments/{attachment_id}"),
+    ("POST", "/v1/sirene/escalation"),
+    ("GET", "/v1/sirene/statistics"),
 }
 WITHOUT_BODY = {
     ("PUT", "/v1/alerts/{alert_id}/links/{other_id}"),
+    ("POST", "/v1/sirene/escalation"),
     ("POST", "/v1/auth/refresh"),
     ("POST", "/v1/auth/logout"),
 }

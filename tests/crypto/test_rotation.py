@@ -31,8 +31,12 @@ from limes.policy.permissions import Purpose, Role
 from limes.policy.policy import Policy
 from limes.service.accounts import AccountService
 from limes.service.alerts import AlertService
+from limes.service.hits import HitService
 from limes.service.keys import KeyService
 from limes.service.relations import RelationService
+from limes.service.sirene import SireneService
+from limes.sirene.forms import MessageIn
+from limes.sirene.hits import HitReport
 from limes.store.port import AlertFilter, AlertRecord, Store
 
 DE, FR = make_ctx("DE"), make_ctx("FR")
@@ -71,12 +75,32 @@ def fill(s: Services) -> str:
     """Demo alerts, and one of every sealed kind; the id of the alert with all of them."""
     load(s.alerts, demo_contents(30, 70, seed=9))
     person = s.alerts.issue(DE, content(PERSON), misused_identity=victim()).alert.id
+    sirene_exchange(s, person)
     s.relations.request_flag(FR, person, "not under French law")
     s.relations.decide_flag(DE, person, "FR", grant=False, reason="the warrant stands")
     s.alerts.extend(DE, person, "still wanted", expected_version=1)
     op = s.accounts.bootstrap_operator(operator(), PASSWORD).account
     s.accounts.add(s.accounts.acting(op.username), guard(), PASSWORD)
     return person
+
+
+def sirene_exchange(s: Services, alert_id: str) -> None:
+    """A hit of FR on the alert and a G form with an attachment: every sealed SIRENE kind."""
+    hits = HitService(s.alerts)
+    report = {
+        "identity": {"confirmed": True, "method": "document"},
+        "place": {"description": "Roissy", "country": "FR"},
+        "occurred_at": s.alerts.clock().isoformat(),
+        "action": {"taken": True},
+    }
+    hit = hits.record(FR, alert_id, 1, codec.parse(HitReport, orjson.dumps(report)))
+    form = {
+        "language": "fr",
+        "body": {"form": "G", "hit_id": hit.id},
+        "attachments": [{"media_type": "text/plain", "content_base64": "Y29waWU="}],
+    }
+    sirene = SireneService(s.alerts, s.relations, hits)
+    sirene.send(FR, hit.case_id, codec.parse(MessageIn, orjson.dumps(form)))
 
 
 def read_everything(s: Services, store: Store, person: str | None = None) -> int:
@@ -90,6 +114,13 @@ def read_everything(s: Services, store: Store, person: str | None = None) -> int
         assert view.flags[0].decision_reason == "the warrant stands"
         assert view.alert.extensions[0].reason == "still wanted"
         assert s.alerts.get_misused_identity(DE, person).person.surnames[0].latin == "Schmidt"
+        sirene = SireneService(s.alerts, s.relations, HitService(s.alerts))
+        with store.read() as tx:
+            (case_id,) = (c for (c,) in tx.rows("SELECT id FROM sirene_cases"))
+        case = sirene.case(DE, case_id)
+        assert case.hits[0].report.place.description == "Roissy"
+        attachment = case.messages[0].attachments[0]
+        assert sirene.attachment(DE, attachment.id).content == b"copie"
     with s.accounts.accounts.read() as tx:
         users = [a for a in tx.list() if a.kind is AccountKind.USER]
     assert users and all(a.totp_secret for a in users)

@@ -87,7 +87,7 @@ id = "everything"
 role = "sirene_operator"
 purposes = ["police_check"]
 categories = "*"
-allow = [{", ".join(f'"{p}"' for p in Permission if p.startswith(("alert:", "flag:", "misused", "search:")))}]
+allow = [{", ".join(f'"{p}"' for p in Permission if p.startswith(("alert:", "flag:", "misused", "search:", "hit:")))}]
 view = "all"
 why = "Too much."
 
@@ -95,7 +95,7 @@ why = "Too much."
 id = "everything-else"
 role = "sirene_operator"
 purposes = ["police_check"]
-allow = [{", ".join(f'"{p}"' for p in Permission if not p.startswith(("alert:", "flag:", "misused", "search:")))}]
+allow = [{", ".join(f'"{p}"' for p in Permission if not p.startswith(("alert:", "flag:", "misused", "search:", "hit:")))}]
 why = "Far too much."
 """  # noqa: E501
 

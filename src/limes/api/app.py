@@ -27,6 +27,7 @@ from limes.api.routes import audit as audit_routes
 from limes.api.routes import auth as auth_routes
 from limes.api.routes import breakglass as breakglass_routes
 from limes.api.routes import search as search_routes
+from limes.api.routes import sirene as sirene_routes
 from limes.bootstrap import Limes
 from limes.policy.permissions import Purpose
 
@@ -138,6 +139,7 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
         search_routes.router,
         breakglass_routes.router,
         audit_routes.router,
+        sirene_routes.router,
     ):
         app.include_router(router)
         app.state.routes.extend(router.routes)
@@ -187,6 +189,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         **breakglass_routes.components(),
         **audit_routes.components(),
         **search_routes.components(),
+        **sirene_routes.components(),
     }.items():
         if name in found and found[name] != schema:
             raise RuntimeError(f"two different schemas are named {name}")

@@ -95,7 +95,8 @@ class AlertOut:
 
     The content holds only the field groups the caller's role may see for its purpose
     (docs/access-control.md); ``withheld`` names the others. Withheld parts are empty,
-    withheld required texts the empty string.
+    withheld required texts the empty string. ``action_note`` is "not to be carried out
+    in <state>" when the caller's state holds a granted flag on the alert.
     """
 
     id: str
@@ -114,6 +115,7 @@ class AlertOut:
     links: tuple[str, ...]
     has_misused_identity: bool
     withheld: tuple[FieldGroup, ...]
+    action_note: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +217,7 @@ def _alert_fields(view: AlertView) -> dict[str, Any]:
         "links": view.links,
         "has_misused_identity": view.has_misused_identity,
         "withheld": view.withheld,
+        "action_note": view.action_note,
     }
 
 

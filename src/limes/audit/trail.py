@@ -186,6 +186,8 @@ _ARGUMENTS: Mapping[str, Callable[[Any], Mapping[str, Any]]] = {
     "session_id": lambda v: {"session": v},
     "misused_identity": lambda v: {"misused_identity": v is not None},
     "data": lambda v: {"misused_identity": v is not None},
+    "case_id": lambda v: {"case": v},
+    "attachment_id": lambda v: {"attachment": v},
 }
 """Parameters recorded as references (anything else a use case takes is not recorded:
 ``content``, ``reason``, ``text``, ``password``, ``code`` hold personal data or secrets)."""
@@ -256,6 +258,11 @@ def _result(call: _Call, result: Any) -> _Call:
     from limes.store.security import GrantRow, SecurityEvent
 
     refs = dict(call.refs)
+    described = getattr(result, "audit_refs", None)
+    if callable(described):  # results of feature modules describe themselves
+        alerts, more = described()
+        refs.update(more)
+        return replace(call, alerts=tuple(alerts) or call.alerts, refs=refs)
     if isinstance(result, AlertView):
         related = [r.id for r in result.related]
         if related:

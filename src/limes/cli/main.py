@@ -24,6 +24,7 @@ from limes.cli import (
     security,
     serve,
     setup,
+    sirene,
     token,
     users,
 )
@@ -71,6 +72,7 @@ cli.add_command(alerts.alert)
 cli.add_command(search.search)
 cli.add_command(operations.expire)
 cli.add_command(feed.feed)
+cli.add_command(sirene.sirene)
 cli.add_command(categories.categories)
 cli.add_command(users.users)
 cli.add_command(token.token)

@@ -222,6 +222,7 @@ def serve(
             ("usage counters", app.usage.flush),
             ("audit checkpoint", app.audit.checkpoint),
             ("audit retention", app.audit.apply_retention),
+            ("SIRENE escalation", lambda: app.sirene.escalate(SYSTEM)),
         ),
     )
     expiry.start()

@@ -103,6 +103,16 @@ SEALED: tuple[SealedTable, ...] = (
         ),
         joins_alert=True,
     ),
+    SealedTable("sirene_hits", ("id",), "t.scope", (SealedColumn("report", False, _fixed("hit")),)),
+    SealedTable(
+        "sirene_messages", ("id",), "t.scope", (SealedColumn("body", False, _fixed("message")),)
+    ),
+    SealedTable(
+        "sirene_attachments",
+        ("id",),
+        "t.scope",
+        (SealedColumn("content", False, _fixed("attachment")),),
+    ),
     SealedTable(
         "accounts",
         ("id",),

@@ -81,6 +81,22 @@ def _text(value: str, pointer: str, out: _Collector) -> str:
     return unicodedata.normalize("NFC", value)
 
 
+def text_field(value: str, pointer: str, errors: list[FieldError]) -> str:
+    """Free text checked as alert content is (``_text``), its problems added to ``errors``."""
+    out = _Collector()
+    value = _text(value, pointer, out)
+    errors.extend(out.errors)
+    return value
+
+
+def country_field(value: str, pointer: str, errors: list[FieldError]) -> str:
+    """An ISO 3166-1 alpha-2 code (``_country``), its problem added to ``errors``."""
+    out = _Collector()
+    value = _country(value, pointer, out)
+    errors.extend(out.errors)
+    return value
+
+
 MAX_REASON = 4000
 
 

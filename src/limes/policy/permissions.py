@@ -32,6 +32,11 @@ class Permission(StrEnum):
     BREAKGLASS_APPROVE = "breakglass:approve"
     BREAKGLASS_LIST = "breakglass:list"
     SECURITY_EVENTS_READ = "security-events:read"
+    HIT_RECORD = "hit:record"
+    CASE_READ = "case:read"
+    CASE_WRITE = "case:write"
+    SIRENE_STATISTICS = "sirene:statistics"
+    SIRENE_ESCALATE = "sirene:escalate"
 
 
 _P = Permission
@@ -51,14 +56,20 @@ CATEGORY_SCOPED: frozenset[Permission] = frozenset(
         _P.MISUSED_IDENTITY_WRITE,
         _P.SEARCH_PERSONS,
         _P.SEARCH_OBJECTS,
+        _P.HIT_RECORD,
     }
 )
 """Permissions exercised on alerts, so decided per alert category; a rule granting
 any of them must say which categories it covers."""
 
-CONTENT_PERMISSIONS: frozenset[Permission] = CATEGORY_SCOPED | {_P.AUDIT_READ}
+CONTENT_PERMISSIONS: frozenset[Permission] = CATEGORY_SCOPED | {
+    _P.AUDIT_READ,
+    _P.CASE_READ,
+    _P.CASE_WRITE,
+}
 """THE list of permissions that touch alert content: every answer of theirs carries
-alert data (or, for the audit trail, names alerts and what was searched). Each needs a
+alert data (or, for the audit trail, names alerts and what was searched; a SIRENE
+case holds hit reports and forms on a person or object). Each needs a
 valid security clearance, whatever the roles, and no operator role may hold one."""
 
 

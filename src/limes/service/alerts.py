@@ -22,6 +22,7 @@ from limes.domain.alerts import (
     AlertStatus,
     Extension,
     Flag,
+    FlagStatus,
     MisusedIdentity,
 )
 from limes.domain.categories import CATEGORIES, CategoryCode, ObjectType, ReviewRules
@@ -86,6 +87,7 @@ class AlertView:
     related: tuple[ExistingAlert, ...] = ()
     has_misused_identity: bool = False
     withheld: tuple[FieldGroup, ...] = ()
+    action_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +147,15 @@ def _checked_filter(where: AlertFilter) -> CategoryCode | None:
     if not 1 <= where.limit <= MAX_PAGE:
         raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
     return category
+
+
+def action_note(flags: Iterable[Flag], reader: str | None) -> str | None:
+    """"not to be carried out in <state>" where ``reader``'s state holds a granted flag
+    (police Art. 25, border Art. 30): its officers see the alert, but do not act on it."""
+    for flag in flags:
+        if flag.state == reader and flag.status is FlagStatus.GRANTED:
+            return f"not to be carried out in {reader}"
+    return None
 
 
 def event(kind: str, record: AlertRecord, at: datetime, **detail: str) -> ChangeEvent:
@@ -231,10 +242,20 @@ class AlertService:
         return record, decision
 
     def view(
-        self, tx: Transaction, record: AlertRecord, decision: Decision, **extra: object
+        self,
+        tx: Transaction,
+        record: AlertRecord,
+        decision: Decision,
+        reader: str | None = None,
+        **extra: object,
     ) -> AlertView:
-        """The record as the principal may see it under ``decision`` (field minimisation)."""
+        """The record as the principal may see it under ``decision`` (field minimisation).
+
+        ``reader``: the reading principal's member state; where it holds a granted flag,
+        ``action_note`` says that the action is not to be carried out there.
+        """
         alert = to_alert(record, self.crypto, tx)
+        flags = tuple(self.open_flag(tx, record, f) for f in tx.flags(record.id))
         withheld = withheld_groups(decision.fields)
         if alert.content is not None:
             content, withheld = minimise(alert.content, decision.fields)
@@ -242,10 +263,11 @@ class AlertService:
         misused = FieldGroup.MISUSED_IDENTITY in decision.fields
         return AlertView(
             alert=alert,
-            flags=tuple(self.open_flag(tx, record, f) for f in tx.flags(record.id)),
+            flags=flags,
             links=tuple(tx.links(record.id)),
             has_misused_identity=misused and tx.misused_identity(record.id) is not None,
             withheld=withheld,
+            action_note=action_note(flags, reader),
             **extra,  # type: ignore[arg-type]
         )
 
@@ -331,7 +353,7 @@ class AlertService:
             )
             if record.status is not AlertStatus.ACTIVE:
                 raise Gone(f"alert {alert_id} is {record.status}; its data has been deleted")
-            return self.view(tx, record, decision)
+            return self.view(tx, record, decision, ctx.principal.member_state)
 
     @audited(Permission.ALERT_LIST)
     def list(self, ctx: Context, where: AlertFilter) -> Page:
@@ -352,7 +374,8 @@ class AlertService:
                 if code not in decisions:
                     decisions[code] = self.policy.decide(ctx, Permission.ALERT_LIST, code)
                 if decisions[code].allowed:
-                    items.append(self.view(tx, record, decisions[code]))
+                    reader = ctx.principal.member_state
+                    items.append(self.view(tx, record, decisions[code], reader))
         more = len(records) > where.limit
         return Page(tuple(items), records[where.limit - 1].id if more else None)
 

@@ -32,22 +32,28 @@ class RelationService:
     def request_flag(self, ctx: Context, alert_id: str, reason: str) -> AlertView:
         """The principal's state asks that the action not be taken on its territory."""
         reason = reason_text(reason)
+        with self.alerts.store.transaction() as tx:
+            return self.request_flag_in(tx, ctx, alert_id, reason)
+
+    def request_flag_in(
+        self, tx: Transaction, ctx: Context, alert_id: str, reason: str
+    ) -> AlertView:
+        """``request_flag`` inside the caller's transaction (a SIRENE F form uses it)."""
         now = self.alerts.clock()
         state = ctx.principal.member_state
-        with self.alerts.store.transaction() as tx:
-            record = self.alerts.active(tx, alert_id, for_update=True)
-            decision = self.alerts.policy.require(
-                ctx, Permission.FLAG_REQUEST, CategoryCode(record.category), alert_id
-            )
-            if record.issuing_state == state:
-                raise Conflict("a state does not flag its own alert; update or delete it instead")
-            current = {f.state: f for f in tx.flags(alert_id)}.get(state)
-            if current is not None and current.status in (FlagStatus.REQUESTED, FlagStatus.GRANTED):
-                raise Conflict(f"{state} already has a {current.status} flag on alert {alert_id}")
-            sealed = self._seal(tx, record, state, "reason", reason)
-            tx.put_flag(alert_id, Flag(state, FlagStatus.REQUESTED, sealed, now))
-            tx.append(event("flag.requested", record, now, state=state))
-            return self.alerts.view(tx, record, decision)
+        record = self.alerts.active(tx, alert_id, for_update=True)
+        decision = self.alerts.policy.require(
+            ctx, Permission.FLAG_REQUEST, CategoryCode(record.category), alert_id
+        )
+        if record.issuing_state == state:
+            raise Conflict("a state does not flag its own alert; update or delete it instead")
+        current = {f.state: f for f in tx.flags(alert_id)}.get(state)
+        if current is not None and current.status in (FlagStatus.REQUESTED, FlagStatus.GRANTED):
+            raise Conflict(f"{state} already has a {current.status} flag on alert {alert_id}")
+        sealed = self._seal(tx, record, state, "reason", reason)
+        tx.put_flag(alert_id, Flag(state, FlagStatus.REQUESTED, sealed, now))
+        tx.append(event("flag.requested", record, now, state=state))
+        return self.alerts.view(tx, record, decision)
 
     @audited(Permission.FLAG_DECIDE, write=True)
     def decide_flag(
@@ -56,23 +62,27 @@ class RelationService:
         """The issuing state grants or refuses a requested flag."""
         state = member_state_code(state)
         reason = reason_text(reason)
-        now = self.alerts.clock()
         with self.alerts.store.transaction() as tx:
-            record = self.alerts.active(tx, alert_id, for_update=True)
-            decision = self.alerts.policy.require(
-                ctx, Permission.FLAG_DECIDE, CategoryCode(record.category), alert_id
-            )
-            require_owner(ctx, record.issuing_state, alert_id)
-            flag = self._flag(tx, alert_id, state)
-            if flag.status is not FlagStatus.REQUESTED:
-                raise Conflict(f"the flag of {state} is {flag.status}, not requested")
-            status = FlagStatus.GRANTED if grant else FlagStatus.REFUSED
-            sealed = self._seal(tx, record, state, "decision_reason", reason)
-            tx.put_flag(
-                alert_id, replace(flag, status=status, decided_at=now, decision_reason=sealed)
-            )
-            tx.append(event(f"flag.{status}", record, now, state=state))
-            return self.alerts.view(tx, record, decision)
+            return self.decide_flag_in(tx, ctx, alert_id, state, grant, reason)
+
+    def decide_flag_in(
+        self, tx: Transaction, ctx: Context, alert_id: str, state: str, grant: bool, reason: str
+    ) -> AlertView:
+        """``decide_flag`` inside the caller's transaction (a SIRENE F reply uses it)."""
+        now = self.alerts.clock()
+        record = self.alerts.active(tx, alert_id, for_update=True)
+        decision = self.alerts.policy.require(
+            ctx, Permission.FLAG_DECIDE, CategoryCode(record.category), alert_id
+        )
+        require_owner(ctx, record.issuing_state, alert_id)
+        flag = self._flag(tx, alert_id, state)
+        if flag.status is not FlagStatus.REQUESTED:
+            raise Conflict(f"the flag of {state} is {flag.status}, not requested")
+        status = FlagStatus.GRANTED if grant else FlagStatus.REFUSED
+        sealed = self._seal(tx, record, state, "decision_reason", reason)
+        tx.put_flag(alert_id, replace(flag, status=status, decided_at=now, decision_reason=sealed))
+        tx.append(event(f"flag.{status}", record, now, state=state))
+        return self.alerts.view(tx, record, decision)
 
     @audited("flag:withdraw", write=True)
     def withdraw_flag(self, ctx: Context, alert_id: str, state: str) -> AlertView:

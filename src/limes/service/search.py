@@ -203,7 +203,8 @@ class SearchService:
                 record = tx.get(item.alert_id)
                 if record is None or record.status is not AlertStatus.ACTIVE:
                     continue  # gone since the index saw it; the feed will catch up
-                views[item.alert_id] = (self.alerts.view(tx, record, decision), decision)
+                reader = ctx.principal.member_state  # a granted flag of its state marks the action
+                views[item.alert_id] = (self.alerts.view(tx, record, decision, reader), decision)
         return views
 
     def _person_hits(

@@ -1,0 +1,140 @@
+"""SIRENE events of the change feed, published on NATS JetStream per member state.
+
+A national application subscribes to ``limes.sirene.<STATE>.>`` and hears at once of
+a hit on its state's alerts (``.hit``), a form sent to its bureau (``.message``) and a
+form of its bureau escalated as overdue (``.overdue``). The payload is the change
+event as JSON: ids, states, times, never personal data (the application reads the
+case through the API, as its bureau's operators may).
+
+The publisher follows the outbox from the position it remembers (``feed_positions``),
+publishes each event to JetStream and waits for the stream's acknowledgement before
+moving its position past it (saved once per batch, and where a run stops): delivery is
+**at least once**. Each message carries
+``Nats-Msg-Id`` (sequence and state), so JetStream drops a repeat within its
+duplicate window after a crash between the acknowledgement and the saved position.
+When NATS cannot be reached the run stops where it is and the next one resumes there.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import nats
+from nats.errors import Error as NatsError
+from nats.js.errors import Error as JetStreamError
+
+from limes import codec
+from limes.store import sirene as tables
+from limes.store.port import ChangeEvent, Store
+
+log = logging.getLogger("limes.feed.nats")
+
+FOLLOWER = "nats-sirene"
+STREAM = "LIMES_SIRENE"
+PREFIX = "limes.sirene"
+_KINDS = {"hit.recorded": "hit", "sirene.message": "message", "sirene.overdue": "overdue"}
+
+
+def subjects(event: ChangeEvent, prefix: str = PREFIX) -> list[str]:
+    """Where an event goes: the subject of each state it concerns (none if not SIRENE)."""
+    kind = _KINDS.get(event.type)
+    if kind is None:
+        return []
+    state = event.issuing_state if kind == "hit" else event.detail.get("to_state", "")
+    return [f"{prefix}.{state}.{kind}"] if state else []
+
+
+async def _quiet(exc: Exception) -> None:
+    log.debug("NATS: %r", exc)
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    published: int
+    position: int
+    reachable: bool
+
+
+class NatsPublisher:
+    """Follows the outbox and publishes SIRENE events; ``run`` does one pass."""
+
+    def __init__(
+        self,
+        store: Store,
+        url: str,
+        *,
+        prefix: str = PREFIX,
+        stream: str = STREAM,
+        follower: str = FOLLOWER,
+        batch: int = 200,
+        timeout: float = 2.0,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.store = store
+        self.url = url
+        self.prefix = prefix
+        self.stream = stream
+        self.follower = follower
+        self.batch = batch
+        self.timeout = timeout
+        self.clock = clock
+
+    def position(self) -> int:
+        with self.store.read() as tx:
+            return tables.position(tx, self.follower)
+
+    def _save(self, seq: int) -> None:
+        with self.store.transaction() as tx:
+            tables.save_position(tx, self.follower, seq, self.clock())
+
+    def run(self) -> Run:
+        """Publish every pending event (synchronous wrapper for the CLI and the server)."""
+        return asyncio.run(self.run_async())
+
+    async def run_async(self) -> Run:
+        position = self.position()
+        try:
+            # nats-py retries a failed first connection (0 attempts means "for ever"):
+            # one retry, then give up until the next run
+            connection = await nats.connect(
+                self.url,
+                connect_timeout=self.timeout,
+                allow_reconnect=False,
+                max_reconnect_attempts=1,
+                reconnect_time_wait=0.1,
+                error_cb=_quiet,
+            )
+        except (NatsError, OSError, TimeoutError) as exc:
+            log.warning("NATS at %s is not reachable (%r); staying at %d", self.url, exc, position)
+            return Run(0, position, reachable=False)
+        published = 0
+        try:
+            js = connection.jetstream(timeout=self.timeout)
+            await js.add_stream(name=self.stream, subjects=[f"{self.prefix}.>"])
+            while True:
+                events = self.store.events_after(position, self.batch)
+                for event in events:
+                    for subject in subjects(event, self.prefix):
+                        state = subject.split(".")[-2]
+                        await js.publish(
+                            subject,
+                            codec.encode(event),
+                            headers={"Nats-Msg-Id": f"limes-{event.seq}-{state}"},
+                        )
+                        published += 1
+                    position = event.seq
+                if events:
+                    self._save(position)
+                if len(events) < self.batch:
+                    return Run(published, position, reachable=True)
+        except (NatsError, JetStreamError, OSError, TimeoutError) as exc:
+            # what was acknowledged is remembered; the rest is published again next time
+            log.warning("publishing to NATS failed (%r); staying at %d", exc, position)
+            self._save(position)
+            return Run(published, position, reachable=False)
+        finally:
+            await connection.close()

@@ -1,0 +1,99 @@
+"""bench/search: the query makers as tables of known cases, and part 1 at a tiny size."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from random import Random
+
+import pytest
+from bench.search.__main__ import main
+from bench.search.measure import latency_figures, percentile
+from bench.search.queries import identifier_probe, mrz_name_field, td3, typo
+from rapidfuzz.distance import OSA
+
+from limes.domain.alerts import DocumentType, Gender, IdentityDocument, Name, Person
+from limes.domain.mrz import parse_mrz
+from limes.search.identifiers import skeleton
+
+TODAY = date(2026, 1, 15)
+MUELLER = Person(
+    surnames=(Name("Müller"), Name("Lüdenscheidt")),
+    forenames=(Name("Hans"), Name("Peter")),
+    date_of_birth="1980-05-17",
+    gender=Gender.MALE,
+    nationalities=("DE",),
+    documents=(IdentityDocument(DocumentType.PASSPORT, "C01X00T47", "DE"),),
+)
+
+
+@pytest.mark.parametrize(
+    ("values", "share", "expected"),
+    [
+        ([], 0.5, 0.0),
+        ([3.0], 0.99, 3.0),
+        ([1.0, 2.0, 3.0, 4.0], 0.5, 2.0),
+        ([float(i) for i in range(1, 101)], 0.99, 99.0),
+        ([float(i) for i in range(1, 101)], 1.0, 100.0),
+    ],
+)
+def test_percentile_is_nearest_rank(values: list[float], share: float, expected: float) -> None:
+    assert percentile(values, share) == expected
+
+
+def test_latency_figures_are_milliseconds() -> None:
+    assert latency_figures([0.001, 0.002, 0.010]) == {
+        "n": 3, "p50_ms": 2.0, "p99_ms": 10.0, "max_ms": 10.0
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_typo_is_one_edit(seed: int) -> None:
+    changed = typo("Schewtschenko", Random(seed))
+    assert OSA.distance(changed.lower(), "schewtschenko") <= 1
+
+
+def test_mrz_name_field_drops_marks_and_pads() -> None:
+    assert mrz_name_field(MUELLER) == "MULLER<LUDENSCHEIDT<<HANS<PETER".ljust(39, "<")
+
+
+def test_td3_parses_with_every_check_digit() -> None:
+    zone = parse_mrz(td3(MUELLER, "C01X00T47", TODAY), today=TODAY)
+    assert (zone.surnames, zone.given_names) == (("MULLER", "LUDENSCHEIDT"), ("HANS", "PETER"))
+    assert zone.date_of_birth == "1980-05-17"
+    assert (zone.document_number, zone.nationality_alpha2, zone.sex) == ("C01X00T47", "DE", "male")
+
+
+def test_td3_of_a_partial_date_of_birth() -> None:
+    person = Person(surnames=(Name("Ng"),), date_of_birth="1975")
+    zone = parse_mrz(td3(person, "X1234567", TODAY), today=TODAY)
+    assert (zone.date_of_birth, zone.sex, zone.nationality) == ("1975", "unspecified", "XXA")
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_a_typed_stored_identifier_keeps_its_skeleton(seed: int) -> None:
+    probe = identifier_probe("WVWZZZ1KZAW000123", 5, Random(seed))
+    assert skeleton(probe.value) == skeleton("WVWZZZ1KZAW000123")
+    assert probe.source == 5
+
+
+def test_an_absent_identifier_is_sent_as_it_is() -> None:
+    assert identifier_probe("AB-123-CD", None, Random(1)).value == "AB-123-CD"
+
+
+def test_part_one_runs_at_a_tiny_size_and_writes_its_report(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    main(["--parts", "inprocess", "--serial", "--persons", "150", "--objects", "600",
+          "--queries", "40", "--warm-up", "4", "--report", str(report)])  # fmt: skip
+    figures = json.loads(report.read_text())["inprocess"]
+    persons, objects = figures["persons"], figures["objects"]
+    assert persons["persons"] == 150
+    assert objects["object_alerts"] == 600
+    for search in (persons["person_search"], persons["mrz_search"], objects["object_search"]):
+        assert search["n"] == 40
+    # stored queries mostly find their own alert: the mixes are what they claim to be
+    assert persons["person_search"]["stored_found_in_top10"] >= 15
+    assert persons["mrz_search"]["stored_found_in_top10"] >= 15
+    assert objects["object_search"]["stored_found"] == objects["object_search"]["stored_queries"]
+    assert figures["extrapolated_93m"]["label"].startswith("extrapolated (linear in objects)")
