@@ -316,3 +316,26 @@ def test_an_alert_is_findable_after_issue_and_gone_after_delete(
     assert gone.status_code == 204
     limes.search.engine.catch_up()
     assert _hits(_search(client, "persons", {"surnames": ["Ivanova"]})) == []
+
+
+def test_a_hit_on_an_alert_flagged_by_the_searching_state_says_not_to_act(
+    client: TestClient,
+) -> None:
+    alert = _issue(client, PERSON)
+    asked = client.post(
+        f"/v1/alerts/{alert}/flags",
+        content=body({"reason": "national law"}),
+        headers=headers(FR_SIRENE),
+    )
+    assert asked.status_code in (200, 201), asked.text
+    granted = client.post(
+        f"/v1/alerts/{alert}/flags/FR/decision",
+        content=body({"grant": True, "reason": "agreed"}),
+        headers=headers(DE_SIRENE),
+    )
+    assert granted.status_code == 200, granted.text
+    query = {"surnames": ["Ivanova"], "forenames": ["Olga"]}
+    french = _hits(_search(client, "persons", query, FR_SIRENE))
+    assert french[0]["alert"]["action_note"] == "not to be carried out in FR"
+    german = _hits(_search(client, "persons", query, DE_SIRENE))
+    assert german[0]["alert"]["action_note"] is None
