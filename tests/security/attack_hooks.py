@@ -141,6 +141,8 @@ def limes_foreign_state_refused(ctx: Any, response: Any, case: Any) -> bool | No
         return None  # a flag is requested by another state
     if case.path.startswith("/v1/search/"):
         return None  # a search (POST for its body) reads: every state searches every alert
+    if case.path == "/v1/sirene/escalation":
+        return None  # the periodic job over every state's overdue forms, not one state's alert
     path_state = (case.path_parameters or {}).get("state")
     if case.path.endswith("/flags/{state}") and path_state == _state(FOREIGN):
         return None  # the flagging state withdraws its own flag
