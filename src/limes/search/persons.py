@@ -9,7 +9,8 @@
    equivalence group of ``given_names.tsv``. A query computes the same keys for its
    own parts and takes the posting lists. With a date of birth, only people born in
    the query's year ±1 (or with no recorded year) remain. Candidates are ranked by
-   how many of the query's name parts they share a key with, and at most
+   the query's name parts they share a key with, each weighing the log of its rarity
+   (IDF: sharing "Poirier" says more than sharing "Robert"), and at most
    ``MAX_CANDIDATES`` go on to scoring.
 2. **Scoring** (``scoring.py``): each candidate gets a list of weighted features —
    name similarity aligned part by part, date of birth, gender, nationality,
@@ -33,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from limes.domain.alerts import Name, Person
+from limes.domain.alerts import Person
 from limes.search import names
 from limes.search.dates import birth_year, years_to_search
 from limes.search.identifiers import skeleton
@@ -219,9 +220,17 @@ class PersonIndex:
             per_part.append(np.unique(slots))
         ranked: list[int] = []
         if per_part:
+            # a part shared with few people says more than one shared with many: each
+            # part weighs the log of its rarity (IDF), and the best-weighted candidates go on
+            total = max(len(self._stored), 1)
+            weights = [np.log1p(total / (1 + len(p))) for p in per_part]
             every = np.concatenate(per_part)
-            every = every[alive[every]]
-            found, shared = np.unique(every, return_counts=True)
+            weight = np.concatenate(
+                [np.full(len(p), w) for p, w in zip(per_part, weights, strict=True)]
+            )
+            keep = alive[every]
+            found, where = np.unique(every[keep], return_inverse=True)
+            shared = np.bincount(where, weights=weight[keep], minlength=len(found))
             if len(found) > MAX_CANDIDATES:
                 best = np.argpartition(-shared, MAX_CANDIDATES)[:MAX_CANDIDATES]
                 found = found[best]
@@ -233,8 +242,3 @@ class PersonIndex:
                 if s < len(alive) and alive[s]
             )
         return list(dict.fromkeys(ranked))
-
-
-def forms_of(names_: Sequence[Name]) -> list[tuple[str, ...]]:
-    """The Latin forms of each name of a field (for explanations and tests)."""
-    return [names.name_forms(n) for n in names_]

@@ -12,8 +12,10 @@ aligned with its most similar stored word:
   of letters is one slip, like a wrong, missing or extra letter), lifted by 0.2 (0.1
   where either has fewer than 5 letters: Gang/Kang are two names) to at most 0.88
   where both have the same phonetic code;
-* a part aligned with a word of the other role (a surname with a forename: swapped
-  order) counts 0.95 of that; one aligned through a half of a compound only
+* a part aligned with a word of the other role (a surname with a forename) counts
+  0.95 of that — unless every part is (all surnames written as forenames and back, a
+  clean swap: one slip of data entry), then the name score is 0.98 of the swapped
+  alignment; one aligned through a half of a compound only
   ("rahman" of "abdelrahman", on either side) 0.85.
 
 A part scoring below ``PART_FLOOR`` counts as unmatched (0). The name score is
@@ -22,11 +24,11 @@ forename words 0.8) + 0.15 × the share of the stored person's own words matched
 so a missing middle name or second surname costs little, an extra unmatched name
 on the query side costs more.
 
-**Other features** multiply it: date of birth (``dates.compare``; 0.95 when the query
-has one and the alert none: less evidence), gender (0.85 when both are known and
-differ), nationality (0.93 when both are known and share none). A matching document number lifts the
-score to at least ``DOCUMENT_MATCH`` whatever the names say: a person travelling on
-a document named in an alert is a hit.
+**Other features** multiply it: date of birth (``dates.compare``; ``BIRTH_UNKNOWN``
+when the query or the alert has none: a name alone is less evidence), gender (0.85
+when both are known and differ), nationality (0.93 when both are known and share
+none). A matching document number lifts the score to at least ``DOCUMENT_MATCH``
+whatever the names say: a person travelling on a document named in an alert is a hit.
 
 ``THRESHOLD`` is the one cut-off: hits below it are not shown.
 """
@@ -57,12 +59,13 @@ PHONETIC_CAP = 0.88
 LONG_NAME = 5
 HALF_OF_COMPOUND = 0.85
 OTHER_ROLE = 0.95
+CLEAN_SWAP = 0.98
 SURNAME_WEIGHT, FORENAME_WEIGHT = 1.0, 0.8
 QUERY_SHARE = 0.85
 GENDER_DIFFERS = 0.85
 NO_COMMON_NATIONALITY = 0.93
 DOCUMENT_MATCH = 0.95
-BIRTH_UNKNOWN = 0.95
+BIRTH_UNKNOWN = 0.9
 DATE_EFFECT = {1.0: 1.0, 0.9: 0.97, 0.85: 0.95, 0.75: 0.9, 0.6: 0.8, 0.45: 0.7, 0.0: 0.5}
 """Date agreement (``dates.py``) → factor on the score."""
 
@@ -319,10 +322,38 @@ def _similarity(wanted: QueryNames, strings: Sequence[str], codes: Ints) -> Floa
     sim = np.where(same_sound & (lifted > sim), lifted, sim)
     same_group = wanted.groups[:, None] == codes[GROUP][None, :]
     sim = np.where(same_group, np.maximum(sim, EQUIVALENT), sim)
-    sim = np.where(wanted.roles[:, None] != codes[ROLE][None, :], sim * OTHER_ROLE, sim)
     half = wanted.halves[:, None] | (codes[HALF][None, :] != 0)
     sim = np.where(half, sim * HALF_OF_COMPOUND, sim)
     return sim.astype(np.float32, copy=False)
+
+
+def _alignments(wanted: QueryNames, sim: Floats, codes: Ints) -> tuple[Floats, Floats]:
+    """The similarity as two alignments: *mixed* (any word with any, one of the other
+    role counting ``OTHER_ROLE`` of its value) and *swapped* (every surname with a
+    forename and back, at full value: a clean swap is one slip of data entry, scored
+    ``CLEAN_SWAP`` as a whole)."""
+    cross = wanted.roles[:, None] != codes[ROLE][None, :]
+    mixed = np.where(cross, sim * OTHER_ROLE, sim).astype(np.float32, copy=False)
+    swapped = np.where(cross, sim, 0.0).astype(np.float32, copy=False)
+    return mixed, swapped
+
+
+def _combined(
+    wanted: QueryNames, sim: Floats, codes: Ints, offsets: npt.NDArray[np.int64]
+) -> Floats:
+    """The name score of each identity (columns from ``offsets`` on) under ``sim``."""
+    per_set = np.maximum.reduceat(sim, offsets, axis=1)  # query strings × sets
+    per_part = np.maximum.reduceat(per_set, wanted.starts, axis=0)  # parts × sets
+    per_part = np.where(per_part >= PART_FLOOR, per_part, 0.0)
+    weights = np.asarray([p.weight for p in wanted.parts], dtype=np.float32)
+    query_share = weights @ per_part / weights.sum()
+    main = codes[MAIN].astype(np.bool_)
+    covered = (sim.max(axis=0) >= COVERED) & main
+    stored_share = np.add.reduceat(covered, offsets) / np.maximum(np.add.reduceat(main, offsets), 1)
+    combined: Floats = (QUERY_SHARE * query_share + (1 - QUERY_SHARE) * stored_share).astype(
+        np.float32
+    )
+    return combined
 
 
 class Scorer:
@@ -336,21 +367,12 @@ class Scorer:
             offsets[i] = len(strings)
             strings.extend(name_set.strings)
         codes = np.concatenate([s.codes for s in sets], axis=1)
-        sim = _similarity(wanted, strings, codes)
-        per_set = np.maximum.reduceat(sim, offsets, axis=1)  # query strings × sets
-        per_part = np.maximum.reduceat(per_set, wanted.starts, axis=0)  # parts × sets
-        per_part = np.where(per_part >= PART_FLOOR, per_part, 0.0)
-        weights = np.asarray([p.weight for p in wanted.parts], dtype=np.float32)
-        query_share = weights @ per_part / weights.sum()
-        main = codes[MAIN].astype(np.bool_)
-        covered = (sim.max(axis=0) >= COVERED) & main
-        stored_share = np.add.reduceat(covered, offsets) / np.maximum(
-            np.add.reduceat(main, offsets), 1
+        mixed, swapped = _alignments(wanted, _similarity(wanted, strings, codes), codes)
+        as_written = _combined(wanted, mixed, codes, offsets)
+        best: Floats = np.maximum(
+            as_written, CLEAN_SWAP * _combined(wanted, swapped, codes, offsets)
         )
-        combined: Floats = (QUERY_SHARE * query_share + (1 - QUERY_SHARE) * stored_share).astype(
-            np.float32
-        )
-        return combined
+        return best
 
     def score(
         self, query: PersonQuery, wanted: QueryNames, present: Sequence[tuple[int, Stored]]
@@ -410,15 +432,16 @@ def _other_features(query: PersonQuery, stored: Stored) -> list[Feature]:
                 agreement.reason,
             )
         )
-    elif query.date_of_birth:
+    else:
+        missing = "the alert has" if query.date_of_birth else "the query has"
         features.append(
             Feature(
                 "date_of_birth",
                 0.0,
                 BIRTH_UNKNOWN,
                 query.date_of_birth,
-                None,
-                "not compared: the alert has no date of birth",
+                stored.date_of_birth,
+                f"not compared: {missing} no date of birth",
             )
         )
     known = (Gender.FEMALE, Gender.MALE)
@@ -486,7 +509,13 @@ def _how(
 
 
 def _name_feature(query: PersonQuery, wanted: QueryNames, best: NameSet, score: float) -> Feature:
-    sim = _similarity(wanted, best.strings, best.codes)
+    mixed, swapped = _alignments(wanted, _similarity(wanted, best.strings, best.codes), best.codes)
+    start = np.zeros(1, dtype=np.int64)
+    clean_swap = (
+        CLEAN_SWAP * _combined(wanted, swapped, best.codes, start)[0]
+        > _combined(wanted, mixed, best.codes, start)[0]
+    )
+    sim = swapped * CLEAN_SWAP if clean_swap else mixed
     parts = []
     for number, part in enumerate(wanted.parts):
         rows = np.flatnonzero(wanted.part_of == number)
