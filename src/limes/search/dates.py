@@ -18,6 +18,7 @@ Retrieval uses ``years_to_search``: a query born in Y looks at Y-1, Y and Y+1.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 EQUAL = 1.0
@@ -36,6 +37,7 @@ class PartialDate:
     day: int | None = None
 
     @classmethod
+    @functools.lru_cache(maxsize=65536)  # a few tens of thousands of distinct dates
     def parse(cls, value: str) -> PartialDate:
         """A canonical partial date (validated by the domain before it gets here)."""
         parts = [int(p) for p in value.split("-")]

@@ -188,7 +188,7 @@ class PersonIndex:
             return []
         stored = self._stored
         present = [(slot, stored[slot]) for slot in candidates if slot in stored]
-        scored = self._scorer.score(query, wanted, present)
+        scored = self._scorer.score(query, wanted, present, threshold)
         hits = [(score, slot) for slot, score in scored if score >= threshold]
         hits.sort(key=lambda pair: (-pair[0], pair[1]))
         return [

@@ -375,10 +375,15 @@ class Scorer:
         return best
 
     def score(
-        self, query: PersonQuery, wanted: QueryNames, present: Sequence[tuple[int, Stored]]
+        self,
+        query: PersonQuery,
+        wanted: QueryNames,
+        present: Sequence[tuple[int, Stored]],
+        threshold: float = THRESHOLD,
     ) -> list[tuple[int, float]]:
-        """(slot, score) of each candidate; the cheap name score first, the rest only
-        where it can still reach the threshold or a document may lift it."""
+        """(slot, score) of each candidate; the name score first, the other features
+        only where it reaches the threshold (their factors are at most 1) or a document
+        may lift it."""
         sets = [s for _, stored in present for s in stored.name_sets]
         owner = [slot for slot, stored in present for _ in stored.name_sets]
         best: dict[int, float] = {slot: 0.0 for slot, _ in present}
@@ -392,7 +397,7 @@ class Scorer:
             document = asked_document is not None and asked_document in {
                 skeleton(d) for d in stored.documents
             }
-            if value >= THRESHOLD * 0.5 or document:
+            if value >= threshold or document:  # the other features never raise a score
                 value = _with_other_features(query, stored, value, document)
             out.append((slot, value))
         return out
