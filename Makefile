@@ -9,7 +9,7 @@ PORT   ?= 8080
 DEMO_PERSONS ?= 2000
 DEMO_OBJECTS ?= 8000
 
-.PHONY: bandit run test lint typecheck bench bench-names lock clean sbom audit fuzz security
+.PHONY: bandit run test lint typecheck bench bench-ingest bench-names bench-search bench-tools lock clean sbom audit fuzz security
 
 # PyICU (search's transliteration) compiles against the system's ICU: say so before pip fails.
 $(BIN)/limes: requirements/dev.lock pyproject.toml
@@ -33,7 +33,10 @@ test: $(BIN)/limes
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
-bench: $(BIN)/limes
+# Every benchmark, one after the other (about an hour at the default, full sizes).
+bench: bench-ingest bench-names bench-search
+
+bench-ingest: $(BIN)/limes
 	$(BIN)/python -m bench.ingest
 
 # Name-matching quality against OpenSanctions' nomenklatura (logic-v2), which runs in a venv
@@ -46,6 +49,16 @@ $(PEER_VENV)/bin/python: requirements/peer.lock
 
 bench-names: $(BIN)/limes $(PEER_VENV)/bin/python
 	$(BIN)/python -m bench.names
+
+# wrk drives the HTTP part of bench/search (Debian package; installing it needs root).
+bench-tools:
+	@command -v wrk >/dev/null || apt-get install -y wrk
+
+# Search speed (issue 5): in-process at 1.7 M persons + 10 M objects, start-up from the
+# store, freshness, HTTP with 2 workers; figures in build/bench-search/.
+bench-search: $(BIN)/limes bench-tools
+	mkdir -p build/bench-search
+	$(BIN)/python -m bench.search 2>&1 | tee build/bench-search/bench.log
 
 # Regenerates the lock files (needs pip-tools in a throw-away venv; it is not a project dependency).
 lock:

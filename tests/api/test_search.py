@@ -218,6 +218,9 @@ def test_mrz_search_finds_the_person_and_the_document(client: TestClient) -> Non
     hits = _hits(answer)
     assert [h["alert"]["id"] for h in hits] == [alert]
     assert answer.json()["mrz"]["document_number"] == "L898902C3"
+    # the zone's sex, birth date and nationality are compared as well as the names
+    assert _feature(hits[0], "gender")["query"] == "female"
+    assert _feature(hits[0], "date_of_birth")["note"] == "equal"
 
 
 def test_a_bad_mrz_is_refused_with_every_problem_located(client: TestClient) -> None:

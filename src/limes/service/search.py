@@ -346,7 +346,7 @@ class SearchService:
             surnames=(" ".join(zone.surnames),) if zone.surnames else (),
             forenames=(" ".join(zone.given_names),) if zone.given_names else (),
             date_of_birth=zone.date_of_birth,
-            gender={"F": Gender.FEMALE, "M": Gender.MALE}.get(str(zone.sex)),
+            gender=Gender(zone.sex),  # the zone's sex marker names the same three values
             nationalities=(zone.nationality_alpha2,) if zone.nationality_alpha2 else (),
             document_number=zone.document_number,
         )
