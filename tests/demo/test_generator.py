@@ -15,7 +15,7 @@ from stdnum import luhn
 
 from limes import codec
 from limes.demo.codes import CodeSpace, SpaceExhausted
-from limes.demo.generator import REFERENCE_DATE, generate
+from limes.demo.generator import REFERENCE_DATE, DemoGenerator, generate
 from limes.demo.persons import CHILD_CATEGORIES, THIRD_COUNTRY_CATEGORIES
 from limes.demo.places import ISSUING_WEIGHTS
 from limes.domain.alerts import AlertContent, Name
@@ -244,3 +244,15 @@ def test_aircraft_registrations_of_every_register_validate(country: str) -> None
     for _ in range(2000):
         registration = factory.aircraft_registration(country)
         assert validate_aircraft_registration(registration) == registration
+
+
+def test_a_full_aircraft_register_falls_back_to_a_large_one() -> None:
+    # Austria's register (OE-Kxx) holds 676 marks; a large demo set must not stop there
+    generator = DemoGenerator(3)
+    marks = []
+    for _ in range(800):
+        ident = generator.objects.aircraft("AT").identifiers[0]
+        marks.append((ident.country, ident.value))
+    assert len(set(marks)) == 800
+    assert {country for country, _ in marks} == {"AT", "US"}
+    assert sum(country == "AT" for country, _ in marks) <= 676

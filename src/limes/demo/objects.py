@@ -14,7 +14,7 @@ from random import Random
 from types import MappingProxyType
 from typing import TypeVar
 
-from limes.demo.codes import cumulative, weighted_index
+from limes.demo.codes import SpaceExhausted, cumulative, weighted_index
 from limes.demo.identifiers import IdentifierFactory
 from limes.demo.places import CITIES
 from limes.domain.alerts import ObjectAttributes, ObjectData, ObjectIdentifier
@@ -344,11 +344,12 @@ class ObjectFactory:
     def aircraft(self, state: str) -> ObjectData:
         country = state if self.rng.random() < 0.9 else "US"
         make, model = self._pick(AIRCRAFT)
-        idents = [
-            ObjectIdentifier(
-                _K.AIRCRAFT_REGISTRATION, self.ids.aircraft_registration(country), country
-            )
-        ]
+        try:
+            registration = self.ids.aircraft_registration(country)
+        except SpaceExhausted:  # a small register (Austria's OE-Kxx has 676 marks) is full
+            country = "US"
+            registration = self.ids.aircraft_registration(country)
+        idents = [ObjectIdentifier(_K.AIRCRAFT_REGISTRATION, registration, country)]
         if self.rng.random() < 0.5:
             idents.append(ObjectIdentifier(_K.SERIAL, self.ids.serial("ddddd")))
         return ObjectData(_T.AIRCRAFT, tuple(idents), ObjectAttributes(make=make, model=model))
