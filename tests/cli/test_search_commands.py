@@ -1,0 +1,84 @@
+"""``limes search …``: the indexes are built from the store, the search goes through the
+service (policy, minimisation, audit), and hits come out as JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from click.testing import Result
+from tests.cli.helpers import ALERT, SIRENE_DE, Run, ok
+
+from limes.domain.identifiers import icao_check_digit as cd
+
+BORDER_FR = ("--as", "guard@PAF/FR", "--role", "border_guard", "--purpose", "border_check")
+
+
+def problem(result: Result, status: int) -> dict[str, Any]:
+    """The problem on the last line of stderr (the index build reports before it)."""
+    assert result.exit_code == status, (result.stdout, result.stderr)
+    assert "Traceback" not in result.output
+    assert result.stderr.startswith("Building search indexes")
+    body: dict[str, Any] = json.loads(result.stderr.strip().splitlines()[-1])
+    assert body["exit_status"] == status
+    return body
+
+
+def td3(surname: str, given: str, number: str, born: str, sex: str, expires: str) -> str:
+    """A passport's two lines (ICAO 9303 part 4) with every check digit computed."""
+    first = f"P<UTO{surname}<<{given}".ljust(44, "<")
+    number = number.ljust(9, "<")
+    optional = "<" * 14
+    middle = (
+        f"{number}{cd(number)}UTO{born}{cd(born)}{sex}{expires}{cd(expires)}"
+        f"{optional}{cd(optional)}"
+    )
+    composite = middle[0:10] + middle[13:20] + middle[21:43]
+    return first + "\n" + middle + cd(composite)
+
+
+TD3 = td3("IVANOV", "IVAN", "L898902C3", "800512", "M", "301231")
+
+
+def _issued(run: Run) -> str:
+    alert_id: str = ok(run("alert", "issue", "--file", "-", *SIRENE_DE, input=json.dumps(ALERT)))[
+        "alert"
+    ]["id"]
+    return alert_id
+
+
+def test_a_person_search_by_the_original_script_finds_the_alert(initialised: Run) -> None:
+    alert_id = _issued(initialised)
+    result = initialised(
+        "search", "persons", "--surname", "Иванов", "--forename", "Иван", "--born", "1980",
+        *BORDER_FR,
+    )  # fmt: skip
+    answer = ok(result)
+    assert [h["view"]["alert"]["id"] for h in answer["hits"]] == [alert_id]
+    assert answer["hits"][0]["view"]["alert"]["content"]["reason"] == ""  # minimised
+    assert (
+        "Building search indexes" in result.stderr and "Search indexes: 1 alerts" in result.stderr
+    )
+
+
+def test_an_object_search_checks_every_identifier_given(initialised: Run) -> None:
+    alert_id = _issued(initialised)
+    answer = ok(initialised("search", "objects", "l89 8902 c3", "NOTHING1", *BORDER_FR))
+    assert [h["view"]["alert"]["id"] for h in answer["hits"]] == [alert_id]
+    assert [c["value"] for c in answer["checks"]] == ["l89 8902 c3", "NOTHING1"]
+
+
+def test_an_mrz_from_stdin_finds_the_person_and_a_broken_one_is_refused(initialised: Run) -> None:
+    alert_id = _issued(initialised)
+    answer = ok(initialised("search", "mrz", *BORDER_FR, input=TD3))
+    assert alert_id in [h["view"]["alert"]["id"] for h in answer["hits"]]
+    broken = TD3[:-1] + str((int(TD3[-1]) + 1) % 10)  # the composite check digit
+    body = problem(initialised("search", "mrz", *BORDER_FR, input=broken), 3)
+    assert "machine readable zone" in body["detail"]
+    assert body["errors"][0]["pointer"] == "/mrz/line/2/column/44"
+
+
+def test_a_search_the_policy_refuses_exits_with_a_problem(initialised: Run) -> None:
+    operator = ("--as", "ops@OPS/DE", "--role", "system_operator", "--purpose", "operations")
+    body = problem(initialised("search", "objects", "L898902C3", *operator), 5)
+    assert "search:objects" in body["detail"]
