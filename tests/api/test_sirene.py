@@ -1,6 +1,7 @@
 """Hits and the SIRENE exchange end to end through the HTTP API, across member states.
 
-DE issues an arrest alert; a French police officer finds it and records a hit; the
+DE issues an arrest alert; a French police officer finds it by a person search and
+records a hit; the
 French bureau sends the G form; the German bureau replies. Then a flag cycle on F
 forms with the flagged view, an overdue deadline escalated by moving the clock, and
 Italy refused access to the case (403, recorded in the audit trail). Refused
@@ -53,9 +54,18 @@ def hit_of(alert: dict[str, Any], **report: Any) -> dict[str, Any]:
 
 
 def record_hit(client: TestClient, alert: dict[str, Any]) -> dict[str, Any]:
-    found = client.get(f"/v1/alerts/{alert['id']}", headers=police())
+    """The French officer searches the person as written in her passport, finds the
+    alert among the hits and records the hit on the version the search answered."""
+    person = alert["content"]["person"]
+    query = {
+        "surnames": [n.get("original") or n["latin"] for n in person["surnames"]],
+        "forenames": [n["latin"] for n in person["forenames"]],
+        "date_of_birth": person["date_of_birth"],
+    }
+    found = client.post("/v1/search/persons", content=body(query), headers=police())
     assert found.status_code == 200, found.text
-    answer = client.post("/v1/hits", content=body(hit_of(found.json())), headers=police())
+    hit = next(h for h in found.json()["hits"] if h["alert"]["id"] == alert["id"])
+    answer = client.post("/v1/hits", content=body(hit_of(hit["alert"])), headers=police())
     assert answer.status_code == 201, answer.text
     hit: dict[str, Any] = answer.json()
     return hit
