@@ -2,10 +2,9 @@
 
 DE issues an arrest alert; a French police officer finds it by a person search and
 records a hit; the French bureau sends the G form; the German bureau replies. Then a
-flag cycle on F
-forms with the flagged view, an overdue deadline escalated by moving the clock, and
-Italy refused access to the case (403, recorded in the audit trail). Refused
-requests leave the store and the change feed as they were.
+flag cycle on F forms with the flagged view, an overdue deadline escalated by moving
+the clock, and Italy refused access to the case (403, recorded in the audit trail).
+Refused requests leave the store and the change feed as they were.
 """
 
 from __future__ import annotations
