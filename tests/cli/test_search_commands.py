@@ -82,3 +82,23 @@ def test_a_search_the_policy_refuses_exits_with_a_problem(initialised: Run) -> N
     operator = ("--as", "ops@OPS/DE", "--role", "system_operator", "--purpose", "operations")
     body = problem(initialised("search", "objects", "L898902C3", *operator), 5)
     assert "search:objects" in body["detail"]
+
+
+def test_the_dpo_gets_the_tokens_a_search_left_in_the_audit_log(initialised: Run) -> None:
+    _issued(initialised)
+    ok(initialised("search", "persons", "--surname", "IVANOV", "--born", "1980-05-00", *BORDER_FR))
+    dpo = (
+        "--as",
+        "dpo@DPO/FR",
+        "--role",
+        "data_protection_officer",
+        "--purpose",
+        "data_protection",
+    )
+    tokens = ok(initialised("search", "tokens", "--surname", "Иванов", "--born", "1980-05", *dpo))
+    answer = ok(initialised("audit", "query", "--user", "guard", *dpo))
+    searches = [i["record"] for i in answer["items"] if i["record"]["action"] == "search:persons"]
+    # the same person, written in another script and with 00 for the day: the same tokens
+    assert searches[-1]["query"]["searched"] == tokens["searched"]
+    refused = initialised("search", "tokens", "--surname", "Ivanov", *BORDER_FR)
+    assert refused.exit_code == 5

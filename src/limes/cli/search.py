@@ -143,3 +143,36 @@ def mrz(
     text = file.read()
     with _indexes(env) as app:
         print_json(app.search.mrz(ctx, text, limit))
+
+
+@search.command()
+@click.option("--surname", "surnames", multiple=True, help="A surname searched for (repeatable).")
+@click.option("--forename", "forenames", multiple=True, help="A forename (repeatable).")
+@click.option("--born", help="A date of birth searched for.")
+@click.option("--document", help="A document number searched for by a person search.")
+@click.option(
+    "--identifier", "identifiers", multiple=True, help="An object identifier (repeatable)."
+)
+@acting
+@pass_env
+def tokens(
+    env: Env,
+    surnames: tuple[str, ...],
+    forenames: tuple[str, ...],
+    born: str | None,
+    document: str | None,
+    identifiers: tuple[str, ...],
+    principal: str,
+    roles: tuple[str, ...],
+    purpose: str,
+) -> None:
+    """(Data protection officer) The keyed hashes the audit log holds for a search with
+    these values: look them up in `limes audit query` answers to find who searched."""
+    ctx = context(env, principal, roles, purpose)
+    query = (
+        PersonQuery(surnames, forenames, born, None, (), document)
+        if surnames or forenames or born or document
+        else None
+    )
+    asked = [IdentifierQuery(None, value) for value in identifiers]
+    print_json(env.app().search.query_tokens(ctx, query, asked))

@@ -7,9 +7,11 @@ too: a compared value of a withheld field group is not shown. Hits of other
 categories are dropped without a trace in the answer.
 
 Every search is audited with the data used to search, as keyed hashes: the query's
-values are written as blind-index tokens (``search-queries`` key), never in plain
-text, so the log holds no personal data yet a data protection officer who is asked
-"who searched for this person?" can compute the same tokens and find the searches.
+values, normalised (a name's standard Latin form, the canonical date, an identifier's
+skeleton), are written as blind-index tokens (``search-queries`` key), never in plain
+text. The log holds no personal data, yet a data protection officer asked "who
+searched for this person?" gets the same tokens from ``query_tokens`` (``limes search
+tokens``) and finds the searches.
 """
 
 from __future__ import annotations
@@ -25,12 +27,19 @@ from limes.crypto.blind_index import BlindIndex
 from limes.domain.alerts import AlertStatus, Gender
 from limes.domain.categories import CategoryCode
 from limes.domain.mrz import Mrz, MrzError, parse_mrz
+from limes.domain.validation import normalize_partial_date
 from limes.errors import FieldError, InvalidInput
 from limes.policy.fields import FieldGroup
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Decision, Policy
 from limes.search.engine import BuildReport, Indexed, SearchEngine
-from limes.search.identifiers import CheckedQuery, IdentifierMatch, IdentifierQuery, check_query
+from limes.search.identifiers import (
+    CheckedQuery,
+    IdentifierMatch,
+    IdentifierQuery,
+    check_query,
+    skeleton,
+)
 from limes.search.names import latin_forms
 from limes.search.query import PersonQuery, validated
 from limes.search.scoring import Feature
@@ -147,24 +156,42 @@ class SearchService:
             "forenames": names("name", query.forenames),
         }
         if query.date_of_birth:
-            record["date_of_birth"] = self._token("date_of_birth", query.date_of_birth)
+            born = normalize_partial_date(query.date_of_birth)[0] or query.date_of_birth
+            record["date_of_birth"] = self._token("date_of_birth", born)
         if query.gender:
             record["gender"] = self._token("gender", str(query.gender))
         if query.nationalities:
             record["nationalities"] = [self._token("nationality", n) for n in query.nationalities]
         if query.document_number:
-            record["document_number"] = self._token("document", query.document_number.upper())
+            record["document_number"] = self._token("document", skeleton(query.document_number))
         return {k: v for k, v in record.items() if v}
 
     def _searched_identifiers(self, queries: Sequence[IdentifierQuery]) -> list[dict[str, Any]]:
         return [
             {
                 "kind": q.kind,
-                "value": self._token("identifier", q.value.upper()),
+                "value": self._token("identifier", skeleton(q.value)),
                 "country": q.country,
             }
             for q in queries
         ]
+
+    @audited(Permission.AUDIT_READ)
+    def query_tokens(
+        self,
+        ctx: Context,
+        query: PersonQuery | None = None,
+        identifiers: Sequence[IdentifierQuery] = (),
+    ) -> dict[str, Any]:
+        """For the data protection officer: the keyed hashes a search with these values
+        wrote into the audit log, to find who searched for a person or an object."""
+        self.policy.require(ctx, Permission.AUDIT_READ)
+        found: dict[str, Any] = {}
+        if query is not None:
+            found["searched"] = self._searched_person(query)
+        if identifiers:
+            found["identifiers"] = self._searched_identifiers(identifiers)
+        return found
 
     # -- hits ---------------------------------------------------------------------------------
 
