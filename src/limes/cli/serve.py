@@ -103,19 +103,15 @@ def first_search(app: Limes, host: str, port: int) -> str:
     lines.append(f"curl -s {shlex.quote(base + '?limit=2')} {headers}")
     if page.items:
         lines.append(f"curl -s {shlex.quote(base + '/' + page.items[0].alert.id)} {headers}")
-        person = next(
-            (
-                v.alert.content.person
-                for v in page.items
-                if v.alert.content and v.alert.content.person and v.alert.content.person.surnames
-            ),
-            None,
-        )
+        people = [v.alert.content.person for v in page.items if v.alert.content]
+        named = [p for p in people if p is not None and p.surnames]
+        person = next((p for p in named if p.date_of_birth), named[0] if named else None)
         if person is not None:
-            query = {
-                "surnames": [n.original or n.latin for n in person.surnames],
-                "date_of_birth": person.date_of_birth,
+            query: dict[str, object] = {
+                "surnames": [n.original or n.latin for n in person.surnames]
             }
+            if person.date_of_birth:
+                query["date_of_birth"] = person.date_of_birth
             search = f"http://{url_host}:{port}/v1/search/persons"
             lines.append("# Search a person by name (in the original script) and date of birth:")
             data = shlex.quote(json.dumps(query, ensure_ascii=False))
