@@ -102,3 +102,26 @@ def test_the_dpo_gets_the_tokens_a_search_left_in_the_audit_log(initialised: Run
     assert searches[-1]["query"]["searched"] == tokens["searched"]
     refused = initialised("search", "tokens", "--surname", "Ivanov", *BORDER_FR)
     assert refused.exit_code == 5
+
+
+def test_an_mrz_search_is_audited_as_the_person_search_it_makes(initialised: Run) -> None:
+    _issued(initialised)
+    ok(initialised("search", "mrz", *BORDER_FR, input=TD3))
+    dpo = (
+        "--as",
+        "dpo@DPO/FR",
+        "--role",
+        "data_protection_officer",
+        "--purpose",
+        "data_protection",
+    )
+    asked = ("--surname", "Ivanov", "--forename", "Ivan", "--born", "1980-05-12")
+    tokens = ok(initialised("search", "tokens", *asked, "--document", "L898902C3", *dpo))[
+        "searched"
+    ]
+    answer = ok(initialised("audit", "query", "--user", "guard", *dpo))
+    record = [i["record"] for i in answer["items"] if i["record"]["action"] == "search:persons"][-1]
+    searched = record["query"]["searched"]
+    for field in ("surnames", "forenames", "date_of_birth", "document_number"):
+        assert searched[field] == tokens[field], field
+    assert "IVANOV" not in json.dumps(record).upper()

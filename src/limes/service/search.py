@@ -344,9 +344,28 @@ class SearchService:
         self, ctx: Context, text: str, limit: int = 10, categories: Categories = frozenset()
     ) -> SearchAnswer:
         """Persons by the names, date of birth, sex, nationality and document number of a
-        machine-readable zone, and the document itself among object alerts."""
-        searched = {"mrz": self._token("mrz", text.strip())}
+        machine-readable zone, and the document itself among object alerts.
+
+        Audited with the tokens of the person search the zone makes, so that a DPO finds
+        MRZ searches for a person like any other; a zone that cannot be read is recorded
+        as such (and refused)."""
+        try:
+            searched = self._searched_person(_zone_query(self._zone(text)))
+        except InvalidInput:
+            searched = {"mrz": "not readable"}
         return self._mrz(ctx, text, limit, categories, searched=searched)
+
+    def _zone(self, text: str) -> Mrz:
+        try:
+            return parse_mrz(text, today=self.clock().date())
+        except MrzError as exc:
+            raise InvalidInput(
+                "the machine readable zone is not valid",
+                [
+                    FieldError(f"/mrz/line/{p.line}/column/{p.column}", f"{p.field}: {p.detail}")
+                    for p in exc.problems
+                ],
+            ) from None
 
     @audited(Permission.SEARCH_PERSONS, query=("searched", "categories"))
     def _mrz(
@@ -359,26 +378,9 @@ class SearchService:
     ) -> SearchAnswer:
         self._scope(ctx, Permission.SEARCH_PERSONS, categories)
         _check_limit(limit)
-        try:
-            zone = parse_mrz(text, today=self.clock().date())
-        except MrzError as exc:
-            raise InvalidInput(
-                "the machine readable zone is not valid",
-                [
-                    FieldError(f"/mrz/line/{p.line}/column/{p.column}", f"{p.field}: {p.detail}")
-                    for p in exc.problems
-                ],
-            ) from None
-        query = PersonQuery(
-            surnames=(" ".join(zone.surnames),) if zone.surnames else (),
-            forenames=(" ".join(zone.given_names),) if zone.given_names else (),
-            date_of_birth=zone.date_of_birth,
-            gender=Gender(zone.sex),  # the zone's sex marker names the same three values
-            nationalities=(zone.nationality_alpha2,) if zone.nationality_alpha2 else (),
-            document_number=zone.document_number,
-        )
+        zone = self._zone(text)
         self._ready()
-        hits = self._person_hits(ctx, validated(query), limit, categories)
+        hits = self._person_hits(ctx, validated(_zone_query(zone)), limit, categories)
         if self.policy.decide(ctx, Permission.SEARCH_OBJECTS).allowed:
             document = check_query(
                 IdentifierQuery(None, zone.document_number, zone.issuing_state_alpha2)
@@ -387,6 +389,18 @@ class SearchService:
             found = self._object_hits(ctx, [document], limit, categories)
             hits += [h for h in found if h.view.alert.id not in seen]
         return SearchAnswer(tuple(hits[:limit]), mrz=zone, index_position=self.engine.position)
+
+
+def _zone_query(zone: Mrz) -> PersonQuery:
+    """The person search a machine-readable zone makes."""
+    return PersonQuery(
+        surnames=(" ".join(zone.surnames),) if zone.surnames else (),
+        forenames=(" ".join(zone.given_names),) if zone.given_names else (),
+        date_of_birth=zone.date_of_birth,
+        gender=Gender(zone.sex),  # the zone's sex marker names the same three values
+        nationalities=(zone.nationality_alpha2,) if zone.nationality_alpha2 else (),
+        document_number=zone.document_number,
+    )
 
 
 def _check_limit(limit: int) -> None:
