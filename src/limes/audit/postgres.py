@@ -32,11 +32,10 @@ from typing import Any
 
 import psycopg
 from psycopg import sql as pgsql
-from psycopg.pq import TransactionStatus
 
 from limes.audit.store import AuditTx
 from limes.config import SettingsError
-from limes.store.postgres import int4, redacted
+from limes.store.postgres import ended, int4, redacted
 from limes.store.sql import POSTGRES
 
 WRITER_ROLE = "limes_audit_writer"
@@ -213,35 +212,17 @@ class PostgresAuditStore:
     def _begin(self, begin: str, *, lock: bool, role: bool) -> Iterator[AuditTx]:
         with self._lock:
             conn = self._connection()
-            try:
-                with conn.cursor() as cur:
-                    cur.execute(begin)
-                    if lock:
-                        cur.execute(_LOCK, self._lock_key)
-                    if role:
-                        cur.execute(_SET_ROLE)
+            with ended(conn, self._discard), conn.cursor() as cur:
+                cur.execute(begin)
+                if lock:
+                    cur.execute(_LOCK, self._lock_key)
+                if role:
+                    cur.execute(_SET_ROLE)
 
-                    def server_cursor() -> Any:
-                        return conn.cursor(name=f"audit_{uuid.uuid4().hex}")
+                def server_cursor() -> Any:
+                    return conn.cursor(name=f"audit_{uuid.uuid4().hex}")
 
-                    yield AuditTx(cur, POSTGRES, server_cursor)
-            except BaseException:
-                try:
-                    conn.execute("ROLLBACK")
-                except psycopg.Error:
-                    self._discard()
-                raise
-            if conn.info.transaction_status is TransactionStatus.INERROR:
-                conn.execute("ROLLBACK")
-                raise psycopg.errors.InFailedSqlTransaction(
-                    "a statement of this audit transaction failed; it was rolled back"
-                )
-            try:
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.broken:
-                    self._discard()
-                raise
+                yield AuditTx(cur, POSTGRES, server_cursor)
 
     def _discard(self) -> None:
         if self._conn is not None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -86,6 +86,34 @@ def redacted(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
 
 
+@contextmanager
+def ended(conn: Connection, discard: Callable[[], None]) -> Iterator[None]:
+    """End the transaction the block runs on ``conn`` (autocommit, opened with BEGIN):
+    COMMIT if the block ends normally, ROLLBACK on any exception. ``discard`` forgets a
+    connection that broke (the server has rolled back then)."""
+    try:
+        yield
+    except BaseException:
+        try:
+            conn.execute("ROLLBACK")
+        except psycopg.Error:
+            discard()
+        raise
+    if conn.info.transaction_status is TransactionStatus.INERROR:
+        # A statement failed and the block swallowed the error: PostgreSQL would answer
+        # COMMIT with a silent ROLLBACK, and the caller would believe it was written.
+        conn.execute("ROLLBACK")
+        raise psycopg.errors.InFailedSqlTransaction(
+            "a statement of this transaction failed; it was rolled back, not committed"
+        )
+    try:
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.broken:
+            discard()
+        raise
+
+
 class PostgresStore(ThreadConnections):
     name = "postgres"
 
@@ -135,31 +163,11 @@ class PostgresStore(ThreadConnections):
     def _cursor(self, begin: str, *, lock: bool) -> Iterator[Cursor]:
         """One transaction: commit if the block ends normally, roll back on any exception."""
         conn = self._connection()
-        try:
-            with conn.cursor() as cur:
-                cur.execute(begin)
-                if lock:
-                    cur.execute(_LOCK, self._lock_key)
-                yield cur
-        except BaseException:
-            try:
-                conn.execute("ROLLBACK")
-            except psycopg.Error:
-                self._discard(conn)  # the connection is broken; the server has rolled back
-            raise
-        if conn.info.transaction_status is TransactionStatus.INERROR:
-            # A statement failed and the block swallowed the error: PostgreSQL would answer
-            # COMMIT with a silent ROLLBACK, and the caller would believe it was written.
-            conn.execute("ROLLBACK")
-            raise psycopg.errors.InFailedSqlTransaction(
-                "a statement of this transaction failed; it was rolled back, not committed"
-            )
-        try:
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.broken:
-                self._discard(conn)
-            raise
+        with ended(conn, lambda: self._discard(conn)), conn.cursor() as cur:
+            cur.execute(begin)
+            if lock:
+                cur.execute(_LOCK, self._lock_key)
+            yield cur
 
     @contextmanager
     def _session(self, begin: str, *, lock: bool) -> Iterator[SqlTransaction]:
