@@ -43,13 +43,20 @@ def ok(result: Result) -> Any:
     return json.loads(result.stdout)
 
 
-def problem(result: Result, status: int) -> dict[str, Any]:
-    """The problem line a refused command printed on stderr, checked against ``status``."""
+def problem(result: Result, status: int, *, after: str | None = None) -> dict[str, Any]:
+    """The problem line a refused command printed on stderr, checked against ``status``.
+
+    Stderr holds that one line only, or, with ``after``, output starting with ``after``
+    (a progress report, a warning) and the problem as its last line.
+    """
     assert result.exit_code == status, (result.stdout, result.stderr)
     assert "Traceback" not in result.output
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    body: dict[str, Any] = json.loads(lines[0])
+    if after is None:
+        assert len(lines) == 1, result.stderr
+    else:
+        assert result.stderr.startswith(after), result.stderr
+    body: dict[str, Any] = json.loads(lines[-1])
     assert body["exit_status"] == status
     assert body["type"].startswith("urn:limes:problem:")
     return body

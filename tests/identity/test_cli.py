@@ -6,16 +6,15 @@ from the real one (same options, same error handling) with the groups added.
 
 from __future__ import annotations
 
-import json
 import stat
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import click
 import jwt
 import pytest
 from click.testing import CliRunner, Result
+from tests.cli.helpers import ok, problem
 
 from limes.cli.common import LimesGroup
 from limes.cli.main import cli
@@ -73,19 +72,6 @@ def run(var: Path) -> Run:
 
     assert invoke("init").exit_code == 0
     return invoke
-
-
-def ok(result: Result) -> Any:
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return json.loads(result.stdout)
-
-
-def problem(result: Result, status: int) -> dict[str, Any]:
-    assert result.exit_code == status, (result.stdout, result.stderr)
-    assert "Traceback" not in result.output
-    body: dict[str, Any] = json.loads(result.stderr.strip().splitlines()[-1])
-    assert body["exit_status"] == status
-    return body
 
 
 GUARD: tuple[str, ...] = ("--username", "guard-1", "--state", "DE", "--authority", "BPOL",
