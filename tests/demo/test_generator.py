@@ -16,10 +16,16 @@ from stdnum import luhn
 from limes import codec
 from limes.demo.codes import CodeSpace, SpaceExhausted
 from limes.demo.generator import REFERENCE_DATE, DemoGenerator, generate
-from limes.demo.persons import CHILD_CATEGORIES, THIRD_COUNTRY_CATEGORIES
+from limes.demo.persons import THIRD_COUNTRY_CATEGORIES
 from limes.demo.places import ISSUING_WEIGHTS
 from limes.domain.alerts import AlertContent, Name
-from limes.domain.categories import CATEGORIES, CategoryCode, ObjectType, SubjectKind
+from limes.domain.categories import (
+    CATEGORIES,
+    CHILD_CATEGORIES,
+    CategoryCode,
+    ObjectType,
+    SubjectKind,
+)
 from limes.domain.countries import MEMBER_STATES
 from limes.domain.identifiers import (
     IdentifierKind,

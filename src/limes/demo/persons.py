@@ -31,7 +31,7 @@ from limes.domain.alerts import (
     Person,
     PhysicalDescription,
 )
-from limes.domain.categories import CATEGORIES, CategoryCode, WarningMarker
+from limes.domain.categories import CATEGORIES, CHILD_CATEGORIES, CategoryCode, WarningMarker
 from limes.domain.countries import MEMBER_STATES
 from limes.domain.keys import fold
 
@@ -40,7 +40,6 @@ _W = WarningMarker
 _V = TypeVar("_V")
 
 THIRD_COUNTRY_CATEGORIES = frozenset({_C.REFUSAL_OF_ENTRY, _C.TRAVEL_BAN, _C.RETURN_DECISION})
-CHILD_CATEGORIES = frozenset({_C.CHILD_ABDUCTION_RISK, _C.CHILD_TRAVEL_PREVENTION})
 
 # Chance of each warning marker per category; the category table has the last word.
 WARNING_ODDS: Mapping[CategoryCode, tuple[tuple[WarningMarker, float], ...]] = MappingProxyType(

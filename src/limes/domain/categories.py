@@ -97,6 +97,10 @@ class ObjectType(StrEnum):
 
 ALL_WARNINGS = frozenset(WarningMarker)
 CHECK_ACTIONS = frozenset({Action.DISCREET_CHECK, Action.INQUIRY_CHECK, Action.SPECIFIC_CHECK})
+CHILD_CATEGORIES = frozenset(
+    {CategoryCode.CHILD_ABDUCTION_RISK, CategoryCode.CHILD_TRAVEL_PREVENTION}
+)
+"""Alerts on children: their demo subjects are minors, and SIRENE replies are due at once."""
 
 # Fields of the person part. A category names which must be present and which may be;
 # any other person field given for it is refused.

@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from limes.domain.alerts import AlertContent
-from limes.domain.categories import CategoryCode, WarningMarker
+from limes.domain.categories import CHILD_CATEGORIES, CategoryCode, WarningMarker
 from limes.sirene.forms import FlagMessage, FlagStep, Form, HitNotification, Message
 from limes.sirene.hits import Confirmation
 
@@ -31,9 +31,6 @@ HIT_CONFIRMATION = {
 MAX_LEVEL = 3
 ADULT_AGE = 18
 
-CHILD_CATEGORIES: frozenset[CategoryCode] = frozenset(
-    {CategoryCode.CHILD_ABDUCTION_RISK, CategoryCode.CHILD_TRAVEL_PREVENTION}
-)
 ANSWERED_FORMS: frozenset[Form] = frozenset({Form.G, Form.A, Form.F, Form.J, Form.Q})
 
 
