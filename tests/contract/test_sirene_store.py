@@ -73,7 +73,9 @@ def test_cases_hits_messages_and_attachments_round_trip(store: Store, clock: Fix
     late = clock.advance(minutes=30)
     with store.transaction() as tx:
         assert [m.id for m in tables.overdue(tx, late, 10)] == [urgent.id]
-        assert tables.inbox(tx, tables.InboxFilter("DE", overdue_at=late))[0].id == urgent.id
+        for open_only in (True, False):  # overdue implies open, whatever open_only says
+            where = tables.InboxFilter("DE", open_only=open_only, overdue_at=late)
+            assert [m.id for m in tables.inbox(tx, where)] == [urgent.id]
         assert tables.mark_answered(tx, urgent.id, late)
         assert not tables.mark_answered(tx, urgent.id, late)
         tables.set_escalation(tx, first.id, 2)

@@ -72,8 +72,7 @@ def stats(
 ) -> None:
     """Hits by category, state and day; workload, response times, overdue forms (JSON)."""
     ctx = context(env, principal, roles, purpose)
-    as_utc = [None if t is None else t.replace(tzinfo=t.tzinfo or UTC) for t in (since, until)]
-    figures = env.app().sirene.statistics(ctx, as_utc[0], as_utc[1])
+    figures = env.app().sirene.statistics(ctx, _utc(since), _utc(until))
     if csv_file is not None:
         csv_file.write_text(to_csv(figures), encoding="utf-8", newline="")
     if png_dir is not None:
@@ -82,6 +81,11 @@ def stats(
         for path in render(figures, png_dir):
             click.echo(f"wrote {path}", err=True)
     print_json(figures)
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """click.DateTime answers naive times; the options are documented as UTC."""
+    return None if moment is None else moment.replace(tzinfo=UTC)
 
 
 @sirene.command()

@@ -69,7 +69,6 @@ class NatsPublisher:
         *,
         prefix: str = PREFIX,
         stream: str = STREAM,
-        follower: str = FOLLOWER,
         batch: int = 200,
         timeout: float = 2.0,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
@@ -78,18 +77,17 @@ class NatsPublisher:
         self.url = url
         self.prefix = prefix
         self.stream = stream
-        self.follower = follower
         self.batch = batch
         self.timeout = timeout
         self.clock = clock
 
     def position(self) -> int:
         with self.store.read() as tx:
-            return tables.position(tx, self.follower)
+            return tables.position(tx, FOLLOWER)
 
     def _save(self, seq: int) -> None:
         with self.store.transaction() as tx:
-            tables.save_position(tx, self.follower, seq, self.clock())
+            tables.save_position(tx, FOLLOWER, seq, self.clock())
 
     def run(self) -> Run:
         """Publish every pending event (synchronous wrapper for the CLI and the server)."""

@@ -1,4 +1,5 @@
-"""Checks the hit reports and forms share: free text, countries, languages, instants.
+"""Checks the hit reports and forms share, besides ``limes.domain.validation``'s
+``text_field`` and ``country_field``: lists of texts, languages, instants.
 
 Each adds a ``FieldError`` located by its JSON pointer to a list, so that one answer
 names everything wrong with a document (as ``limes.domain.validation`` does for alerts).
@@ -10,7 +11,7 @@ from datetime import datetime
 
 import pycountry
 
-from limes.domain.validation import country_field, text_field
+from limes.domain.validation import text_field
 from limes.errors import FieldError
 
 _LANGUAGES = frozenset(
@@ -18,19 +19,9 @@ _LANGUAGES = frozenset(
 )
 
 
-def text(value: str, pointer: str, errors: list[FieldError]) -> str:
-    """Free text as in alert content: no control characters (newline and tab aside), no
-    lone surrogates, no outer white space; answered in NFC."""
-    return text_field(value, pointer, errors)
-
-
 def texts(values: tuple[str, ...], pointer: str, errors: list[FieldError]) -> tuple[str, ...]:
-    return tuple(text(v, f"{pointer}/{i}", errors) for i, v in enumerate(values))
-
-
-def country_code(value: str, pointer: str, errors: list[FieldError]) -> str:
-    """An ISO 3166-1 alpha-2 country code."""
-    return country_field(value, pointer, errors)
+    """Each item checked as free text of alert content (``text_field``)."""
+    return tuple(text_field(v, f"{pointer}/{i}", errors) for i, v in enumerate(values))
 
 
 def language(value: str, pointer: str, errors: list[FieldError]) -> str:

@@ -29,6 +29,7 @@ from annotated_types import MaxLen, MinLen
 from pydantic import Field
 
 from limes.domain.alerts import STRICT, LongText, Ref, Text
+from limes.domain.validation import text_field
 from limes.errors import FieldError, InvalidInput
 from limes.sirene import checks
 from limes.sirene.hits import Confirmation, NotTakenReason
@@ -245,7 +246,7 @@ def validate_message(message: MessageIn) -> Message:
     for name in _TEXT_FIELDS:
         value = getattr(body, name, None)
         if isinstance(value, str):
-            changes[name] = checks.text(value, f"/body/{name}", errors)
+            changes[name] = text_field(value, f"/body/{name}", errors)
     for name in ("offences", "fields"):
         value = getattr(body, name, None)
         if isinstance(value, tuple):

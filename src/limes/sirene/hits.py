@@ -17,6 +17,7 @@ from annotated_types import Ge, MaxLen
 
 from limes.domain.alerts import STRICT, Code, LongText, Ref, Text
 from limes.domain.categories import CategoryCode
+from limes.domain.validation import country_field, text_field
 from limes.errors import FieldError, InvalidInput
 from limes.sirene import checks
 
@@ -133,8 +134,8 @@ def validate_hit(report: HitReport, category: CategoryCode, now: datetime) -> Hi
         errors.append(FieldError(f"{at}/identity/method", "a confirmed identity names how"))
     place = replace(
         report.place,
-        description=checks.text(report.place.description, f"{at}/place/description", errors),
-        country=checks.country_code(report.place.country, f"{at}/place/country", errors),
+        description=text_field(report.place.description, f"{at}/place/description", errors),
+        country=country_field(report.place.country, f"{at}/place/country", errors),
     )
     action = report.action
     if action.taken and (action.reason is not None or action.explanation is not None):
@@ -142,7 +143,7 @@ def validate_hit(report: HitReport, category: CategoryCode, now: datetime) -> Hi
     if not action.taken and action.reason is None:
         errors.append(FieldError(f"{at}/action/reason", "say why the action was not taken"))
     if action.explanation is not None:
-        explanation = checks.text(action.explanation, f"{at}/action/explanation", errors)
+        explanation = text_field(action.explanation, f"{at}/action/explanation", errors)
         action = replace(action, explanation=explanation)
     check = report.check
     if category in CHECK_CATEGORIES and check is None:
@@ -152,10 +153,10 @@ def validate_hit(report: HitReport, category: CategoryCode, now: datetime) -> Hi
     if check is not None:
         check = replace(
             check,
-            place=checks.text(check.place, f"{at}/check/place", errors),
+            place=text_field(check.place, f"{at}/check/place", errors),
             route=None
             if check.route is None
-            else checks.text(check.route, f"{at}/check/route", errors),
+            else text_field(check.route, f"{at}/check/route", errors),
             companions=checks.texts(check.companions, f"{at}/check/companions", errors),
             vehicles=checks.texts(check.vehicles, f"{at}/check/vehicles", errors),
             objects_carried=checks.texts(

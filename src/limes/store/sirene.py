@@ -236,10 +236,10 @@ def inbox(tx: Transaction, f: InboxFilter) -> list[MessageRow]:
     if f.form is not None:
         clauses.append("form = ?")
         params.append(f.form)
-    if f.open_only:
+    if f.open_only or f.overdue_at is not None:
         clauses.append("reply_due IS NOT NULL AND answered_at IS NULL")
     if f.overdue_at is not None:
-        clauses.append("reply_due IS NOT NULL AND answered_at IS NULL AND reply_due <= ?")
+        clauses.append("reply_due <= ?")
         params.append(tx.dialect.ts_in(f.overdue_at))
     rows = tx.rows(
         f"SELECT {_MESSAGE} FROM sirene_messages WHERE {' AND '.join(clauses)} "  # noqa: S608 - constant clauses, bound values  # nosec B608
