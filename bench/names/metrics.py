@@ -17,9 +17,10 @@ recall is None for ``absent`` (there is nothing to find).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+from bench.search.measure import percentile
 
 __all__ = ["Answer", "KindFigures", "by_kind", "figures", "percentile"]
 
@@ -41,13 +42,6 @@ class KindFigures:
     false_hit_rate: float
     mean_ms: float
     p99_ms: float
-
-
-def percentile(values: list[float], share: float) -> float:
-    """The nearest-rank percentile (``share`` in 0..1) of non-empty ``values``."""
-    ordered = sorted(values)
-    rank = max(1, math.ceil(share * len(ordered)))
-    return ordered[rank - 1]
 
 
 def figures(pairs: Iterable[tuple[int | None, Answer]]) -> KindFigures:

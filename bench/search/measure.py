@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -16,8 +17,8 @@ def percentile(values: Sequence[float], share: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * share // 1))  # ceil without importing math
-    return ordered[int(rank) - 1]
+    rank = max(1, math.ceil(share * len(ordered)))
+    return ordered[rank - 1]
 
 
 def latency_figures(seconds: Sequence[float]) -> dict[str, Any]:

@@ -8,8 +8,6 @@ request: policy, minimisation, audit. Hits are printed as JSON, best first.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import TextIO
 
 import click
@@ -43,11 +41,11 @@ def build_search_indexes(app: Limes, *, follow: bool) -> None:
         )
 
 
-@contextmanager
-def _indexes(env: Env) -> Iterator[Limes]:
+def _indexed(env: Env) -> Limes:
+    """The application with its search indexes built (not followed: one search, then exit)."""
     app = env.app()
     build_search_indexes(app, follow=False)
-    yield app
+    return app
 
 
 _limit = click.option(
@@ -91,8 +89,7 @@ def persons(
     query = PersonQuery(
         surnames, forenames, born, Gender(gender) if gender else None, nationalities, document
     )
-    with _indexes(env) as app:
-        print_json(app.search.persons(ctx, query, limit))
+    print_json(_indexed(env).search.persons(ctx, query, limit))
 
 
 @search.command()
@@ -119,8 +116,7 @@ def objects(
     """Every alert holding any of VALUES (VIN, plate, document number, serial …)."""
     ctx = context(env, principal, roles, purpose)
     queries = [IdentifierQuery(IdentifierKind(kind) if kind else None, v, country) for v in values]
-    with _indexes(env) as app:
-        print_json(app.search.objects(ctx, queries, limit))
+    print_json(_indexed(env).search.objects(ctx, queries, limit))
 
 
 @search.command()
@@ -141,8 +137,7 @@ def mrz(
     """Persons and documents by a machine-readable zone (TD1, TD2, TD3), from a file or stdin."""
     ctx = context(env, principal, roles, purpose)
     text = file.read()
-    with _indexes(env) as app:
-        print_json(app.search.mrz(ctx, text, limit))
+    print_json(_indexed(env).search.mrz(ctx, text, limit))
 
 
 @search.command()

@@ -10,7 +10,7 @@ within a second. Applying an event is idempotent: the alert is read again and in
 at its stored version, or forgotten if it is no longer active.
 
 Every version of an alert gets a new integer *slot*; ``Indexed`` maps a slot back to the
-alert's id, version, category and issuing state. The indexes hold what matching needs
+alert's id, version and category. The indexes hold what matching needs
 in memory only, never on disk.
 """
 
@@ -48,7 +48,6 @@ class Indexed:
     alert_id: str
     version: int
     category: str
-    issuing_state: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +56,6 @@ class BuildReport:
     persons: int
     identifiers: int
     seconds: float
-    position: int
 
 
 class SearchEngine:
@@ -100,9 +98,7 @@ class SearchEngine:
 
     def _file(self, record: AlertRecord, content: AlertContent) -> None:
         slot = len(self._indexed)
-        self._indexed.append(
-            Indexed(record.id, record.version, record.category, record.issuing_state)
-        )
+        self._indexed.append(Indexed(record.id, record.version, record.category))
         if content.person is not None:
             self.persons.add(slot, content.person)
         found = object_identifiers(content)
@@ -143,7 +139,6 @@ class SearchEngine:
             persons=len(self.persons),
             identifiers=len(self.identifiers),
             seconds=time.perf_counter() - started,
-            position=self._position,
         )
 
     def catch_up(self, limit: int = 1000) -> int:

@@ -34,6 +34,7 @@ from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Decision, Policy
 from limes.search.engine import BuildReport, Indexed, SearchEngine
 from limes.search.identifiers import (
+    OBJECT,
     CheckedQuery,
     IdentifierMatch,
     IdentifierQuery,
@@ -260,7 +261,7 @@ class SearchService:
             if found.alert_id not in views:
                 continue
             fields = views[found.alert_id][1].fields
-            group = FieldGroup.OBJECT if match.source == "object" else FieldGroup.DOCUMENTS
+            group = FieldGroup.OBJECT if match.source == OBJECT else FieldGroup.DOCUMENTS
             by_alert.setdefault(found.alert_id, []).append(
                 IdentifierHit(
                     searched=query.query.value,
