@@ -18,6 +18,11 @@ Optionally the key-encryption key lives in HashiCorp Vault's transit engine
 
 The audit log keeps its records ``LIMES_AUDIT_RETENTION_YEARS`` (1 to 3, default 3) and
 lives beside the store unless ``LIMES_AUDIT_DATABASE_URL`` says where (``audit/wiring.py``).
+
+The serving limits (``LIMES_REQUEST_HEAD_SECONDS``, ``LIMES_REQUEST_BODY_SECONDS``,
+``LIMES_KEEP_ALIVE_SECONDS``, ``LIMES_MAX_CONNECTIONS``, ``LIMES_MAX_CONNECTIONS_PER_CLIENT``,
+``LIMES_MAX_REQUESTS_IN_PROGRESS``) bound what a client can hold without finishing a
+request (``api/connections.py``, ``api/admission.py``).
 """
 
 from __future__ import annotations
@@ -73,6 +78,12 @@ class Settings:
     vault_transit_key: str | None = None
     vault_transit_mount: str = "transit"
     vault_token: str | None = field(default=None, repr=False)
+    request_head_seconds: float = 10.0
+    request_body_seconds: float = 10.0
+    keep_alive_seconds: int = 5
+    max_connections: int = 4096
+    max_connections_per_client: int = 128
+    max_requests_in_progress: int = 512
 
     @property
     def store_url(self) -> str:
@@ -132,6 +143,7 @@ class Settings:
                 "must be positive"
             )
         self._check_keys()
+        self._check_serving()
         if not 1 <= self.audit_retention_years <= 3:
             raise SettingsError("LIMES_AUDIT_RETENTION_YEARS must be 1 to 3")
         if self.audit_database_url is not None and not self.audit_database_url.startswith(
@@ -161,6 +173,26 @@ class Settings:
                 )
             if not self.vault_token:
                 raise SettingsError("LIMES_VAULT_ADDR needs LIMES_VAULT_TOKEN")
+
+    def _check_serving(self) -> None:
+        for name, seconds in (
+            ("LIMES_REQUEST_HEAD_SECONDS", self.request_head_seconds),
+            ("LIMES_REQUEST_BODY_SECONDS", self.request_body_seconds),
+            ("LIMES_KEEP_ALIVE_SECONDS", self.keep_alive_seconds),
+        ):
+            if not 0 < seconds <= 300:
+                raise SettingsError(f"{name} must be more than 0 and at most 300 seconds")
+        for name, count in (
+            ("LIMES_MAX_CONNECTIONS", self.max_connections),
+            ("LIMES_MAX_CONNECTIONS_PER_CLIENT", self.max_connections_per_client),
+            ("LIMES_MAX_REQUESTS_IN_PROGRESS", self.max_requests_in_progress),
+        ):
+            if count < 1:
+                raise SettingsError(f"{name} must be at least 1")
+        if self.max_connections_per_client > self.max_connections:
+            raise SettingsError(
+                "LIMES_MAX_CONNECTIONS_PER_CLIENT must not exceed LIMES_MAX_CONNECTIONS"
+            )
 
     def describe(self) -> dict[str, str]:
         """Settings as text for logs: the database URL without its password."""
@@ -251,6 +283,12 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
             vault_transit_key=e.get("LIMES_VAULT_TRANSIT_KEY") or None,
             vault_transit_mount=e.get("LIMES_VAULT_TRANSIT_MOUNT") or "transit",
             vault_token=e.get("LIMES_VAULT_TOKEN") or None,
+            request_head_seconds=float(e.get("LIMES_REQUEST_HEAD_SECONDS", "10")),
+            request_body_seconds=float(e.get("LIMES_REQUEST_BODY_SECONDS", "10")),
+            keep_alive_seconds=int(e.get("LIMES_KEEP_ALIVE_SECONDS", "5")),
+            max_connections=int(e.get("LIMES_MAX_CONNECTIONS", "4096")),
+            max_connections_per_client=int(e.get("LIMES_MAX_CONNECTIONS_PER_CLIENT", "128")),
+            max_requests_in_progress=int(e.get("LIMES_MAX_REQUESTS_IN_PROGRESS", "512")),
         )
     except ValueError as exc:
         raise SettingsError(str(exc)) from None

@@ -1,8 +1,10 @@
-"""``limes serve`` without a server: the loopback rule, the first search, the expiry loop."""
+"""``limes serve`` without a server: the loopback rule, the first search, the expiry loop,
+the serving limits and the open-file limit."""
 
 from __future__ import annotations
 
 import json
+import pickle
 import shlex
 import threading
 import time
@@ -12,7 +14,15 @@ import pytest
 import uvicorn
 from tests.cli.helpers import ALERT, SIRENE_DE, Run, ok, problem
 
-from limes.cli.serve import ExpiryLoop, is_loopback
+from limes.api.connections import ConnectionLimits, GuardedH11Protocol
+from limes.cli import serve as serve_module
+from limes.cli.serve import (
+    FILES_BESIDES_CONNECTIONS,
+    ExpiryLoop,
+    is_loopback,
+    raise_open_file_limit,
+)
+from limes.config import SettingsError, from_env
 from limes.service.alerts import ExpiryReport
 
 DEV = {"LIMES_ENV": "development", "LIMES_AUTH": "unsafe-dev-headers"}
@@ -106,3 +116,74 @@ def test_expiry_loop_survives_a_failed_run_and_stops(capsys: pytest.CaptureFixtu
     assert not loop._thread.is_alive()
     err = capsys.readouterr().err
     assert "run failed" in err and "1 alerts expired" in err
+
+
+def test_serve_limits_requests_in_progress_not_connections(
+    initialised: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """uvicorn's limit_concurrency (which counts idle sockets) is off; the connection rules
+    are the guarded protocol's, from the settings, and survive the pickling of --workers."""
+    fake = _FakeUvicorn()
+    monkeypatch.setattr(uvicorn, "run", fake)
+    env = {**DEV, "LIMES_REQUEST_HEAD_SECONDS": "3", "LIMES_MAX_CONNECTIONS_PER_CLIENT": "7",
+           "LIMES_MAX_CONNECTIONS": "900", "LIMES_KEEP_ALIVE_SECONDS": "2"}  # fmt: skip
+    assert initialised("serve", env=env).exit_code == 0
+    call = fake.calls[0]
+    assert call["limit_concurrency"] is None and call["timeout_keep_alive"] == 2
+    protocol = pickle.loads(pickle.dumps(call["http"]))  # noqa: S301 - our own object
+    assert protocol.func is GuardedH11Protocol
+    assert protocol.keywords == {"limits": ConnectionLimits(3.0, per_client=7, total=900)}
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("LIMES_REQUEST_HEAD_SECONDS", "0"),
+        ("LIMES_REQUEST_BODY_SECONDS", "nan"),
+        ("LIMES_KEEP_ALIVE_SECONDS", "301"),
+        ("LIMES_MAX_CONNECTIONS", "0"),
+        ("LIMES_MAX_REQUESTS_IN_PROGRESS", "-1"),
+        ("LIMES_MAX_CONNECTIONS_PER_CLIENT", "5000"),  # more than LIMES_MAX_CONNECTIONS
+    ],
+)
+def test_serving_limits_are_refused_outside_their_range(variable: str, value: str) -> None:
+    with pytest.raises(SettingsError, match=variable):
+        from_env({variable: value})
+
+
+class _Limits:
+    """RLIMIT_NOFILE as the serve module sees it."""
+
+    def __init__(self, soft: int, hard: int, refuse: bool = False) -> None:
+        self.soft, self.hard, self.refuse = soft, hard, refuse
+
+    def getrlimit(self, which: int) -> tuple[int, int]:
+        return self.soft, self.hard
+
+    def setrlimit(self, which: int, limits: tuple[int, int]) -> None:
+        if self.refuse:
+            raise PermissionError(1, "Operation not permitted")  # a sandbox's EPERM
+        self.soft, self.hard = limits
+
+
+@pytest.mark.parametrize(
+    ("soft", "hard", "refuse", "after"),
+    [
+        (100_000, 100_000, False, 100_000),  # room enough: left alone
+        (1024, 524_288, False, 1000 + FILES_BESIDES_CONNECTIONS),  # raised to what is needed
+        (1024, 1100, False, None),  # the hard limit is too low
+        (1024, 524_288, True, None),  # the sandbox forbids raising it
+    ],
+)
+def test_the_open_file_limit_is_raised_for_the_connections_or_serving_refused(
+    monkeypatch: pytest.MonkeyPatch, soft: int, hard: int, refuse: bool, after: int | None
+) -> None:
+    limits = _Limits(soft, hard, refuse)
+    monkeypatch.setattr(serve_module.resource, "getrlimit", limits.getrlimit)
+    monkeypatch.setattr(serve_module.resource, "setrlimit", limits.setrlimit)
+    if after is None:
+        with pytest.raises(SettingsError, match="LIMES_MAX_CONNECTIONS=1000 needs 1256"):
+            raise_open_file_limit(1000)
+        assert limits.soft == soft
+    else:
+        assert raise_open_file_limit(1000) == after == limits.soft

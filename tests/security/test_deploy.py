@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 from tests.security.conftest import ROOT
 
+from limes.cli.serve import FILES_BESIDES_CONNECTIONS
+from limes.config import Settings
+
 UNIT = ROOT / "deploy" / "limes.service"
 ENV_EXAMPLE = ROOT / "deploy" / "limes.env.example"
 
@@ -125,3 +128,9 @@ def test_systemd_accepts_the_unit(tmp_path: Path) -> None:
     level = re.search(r"Overall exposure level for limes\.service: ([0-9.]+)", security.stdout)
     assert level is not None, security.stdout + security.stderr
     assert float(level[1]) <= 2.0, security.stdout
+
+
+def test_the_unit_allows_the_open_files_the_connections_need() -> None:
+    """The sandbox forbids setrlimit, so the unit must grant what ``limes serve`` needs."""
+    (limit,) = directives(UNIT.read_text(encoding="utf-8"))["LimitNOFILE"]
+    assert int(limit) >= Settings().max_connections + FILES_BESIDES_CONNECTIONS

@@ -10,7 +10,6 @@ the interactive pages are off (they would need scripts from elsewhere).
 
 from __future__ import annotations
 
-import asyncio
 from importlib import metadata
 from typing import Any
 
@@ -20,6 +19,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from limes.api import problems, schemas
+from limes.api.admission import Admission
 from limes.api.auth import Authenticator, for_settings
 from limes.api.deps import PURPOSE_HEADER, known_query
 from limes.api.routes import alerts, meta
@@ -40,13 +40,6 @@ SECURITY_HEADERS = {
     "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
 }
 
-BODY_SECONDS = 10.0
-"""How long a client may take to send its request body (slow-body attacks)."""
-
-
-class BodyTimeout(Exception):
-    pass
-
 _PROBLEM = {
     "description": "A problem (RFC 9457): 400 invalid input, 401, 403, 404, 405, 409, 410, "
     "412 version mismatch, 413, 415, 428 If-Match required, 500",
@@ -55,27 +48,17 @@ _PROBLEM = {
 
 
 class Guard:
-    """Outermost layer of our own: security headers on every answer, a time limit on
-    receiving the request body (408), and a 500 problem (logged, never shown) for any
-    exception nothing else handled."""
+    """Outermost layer of our own: security headers on every answer, and a 500 problem
+    (logged, never shown) for any exception nothing else handled."""
 
-    def __init__(self, app: ASGIApp, body_seconds: float = BODY_SECONDS) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.body_seconds = body_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = False
-        deadline = asyncio.get_running_loop().time() + self.body_seconds
-
-        async def receive_in_time() -> Message:
-            remaining = deadline - asyncio.get_running_loop().time()
-            try:
-                return await asyncio.wait_for(receive(), max(remaining, 0.001))
-            except TimeoutError:
-                raise BodyTimeout from None
 
         async def send_secured(message: Message) -> None:
             nonlocal started
@@ -87,17 +70,7 @@ class Guard:
             await send(message)
 
         try:
-            await self.app(scope, receive_in_time, send_secured)
-        except BodyTimeout:
-            if started:
-                raise
-            answer = problems.problem_response(
-                problems.RequestTimeout(
-                    f"the request body did not arrive within {self.body_seconds:g} seconds"
-                ),
-                scope["path"],
-            )
-            await answer(scope, receive, send_secured)
+            await self.app(scope, receive, send_secured)
         except Exception:
             problems.log.exception("unhandled error in %s %s", scope["method"], scope["path"])
             if started:
@@ -143,7 +116,12 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
     ):
         app.include_router(router)
         app.state.routes.extend(router.routes)
-    app.add_middleware(Guard)
+    app.add_middleware(
+        Admission,
+        max_in_progress=limes.settings.max_requests_in_progress,
+        body_seconds=limes.settings.request_body_seconds,
+    )
+    app.add_middleware(Guard)  # added last, so outermost: its headers go on Admission's answers
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -66,6 +66,11 @@ class RequestTimeout(LimesError):
     title = "The request did not arrive in time"
 
 
+class ServerBusy(LimesError):
+    slug = "server-busy"
+    title = "The server is answering as many requests as it may at once"
+
+
 class InternalError(LimesError):
     slug = "internal-error"
     title = "The server failed to answer the request"
@@ -86,6 +91,7 @@ STATUS: Mapping[type[LimesError], int] = {
     RateLimited: 429,
     RequestTimeout: 408,
     InternalError: 500,
+    ServerBusy: 503,
 }
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 import os
+import resource
 import shlex
 import ssl
 import threading
@@ -17,11 +19,15 @@ import click
 from limes.bootstrap import Limes
 from limes.cli.common import SYSTEM, Env, pass_env
 from limes.cli.search import build_search_indexes
-from limes.config import AuthMode, SettingsError
+from limes.config import AuthMode, Settings, SettingsError
 from limes.service.accounts import accounts_for
 from limes.service.alerts import AlertService
 from limes.service.demo import sirene_operator
 from limes.store.port import AlertFilter
+
+FILES_BESIDES_CONNECTIONS = 256
+"""Open files a server process needs apart from its connections: databases, logs, the
+listening socket, the interpreter's own."""
 
 DEMO_PRINCIPAL_HEADER = "demo@SIRENE/DE;roles=sirene_operator"
 DEMO_PURPOSE = "sirene"
@@ -129,6 +135,53 @@ def first_search(app: Limes, host: str, port: int) -> str:
     return "\n".join(lines)
 
 
+def raise_open_file_limit(connections: int) -> int:
+    """Make room for ``connections`` sockets: raise the soft RLIMIT_NOFILE, within the hard
+    limit, when it is lower than they and ``FILES_BESIDES_CONNECTIONS`` need. Returns the
+    soft limit now in force; refuses (``SettingsError``) when the hard limit or the
+    sandbox leaves too little, rather than failing accept() under load."""
+    need = connections + FILES_BESIDES_CONNECTIONS
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= need:
+        return soft
+    advice = f"raise it (systemd: LimitNOFILE={need}) or lower LIMES_MAX_CONNECTIONS"
+    if hard != resource.RLIM_INFINITY and hard < need:
+        raise SettingsError(
+            f"LIMES_MAX_CONNECTIONS={connections} needs {need} open files; "
+            f"the hard limit is {hard}: {advice}"
+        )
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (need, hard))
+    except (OSError, ValueError) as exc:
+        raise SettingsError(
+            f"LIMES_MAX_CONNECTIONS={connections} needs {need} open files; the limit is "
+            f"{soft} and could not be raised ({exc}): {advice}"
+        ) from None
+    return need
+
+
+def serving_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn options for the connection and request limits of ``settings``.
+
+    uvicorn's own ``limit_concurrency`` stays off: it counts open connections, so idle
+    ones would turn requests away (issue 11). Requests in progress are limited by
+    ``api/admission.py``; connections by ``api/connections.py``.
+    """
+    from limes.api.connections import ConnectionLimits, GuardedH11Protocol
+
+    limits = ConnectionLimits(
+        head_seconds=settings.request_head_seconds,
+        per_client=settings.max_connections_per_client,
+        total=settings.max_connections,
+    )
+    return {
+        "http": functools.partial(GuardedH11Protocol, limits=limits),
+        "timeout_keep_alive": settings.keep_alive_seconds,
+        "limit_concurrency": None,
+        "h11_max_incomplete_event_size": 16 * 1024,  # request line and headers
+    }
+
+
 def tls13_only(config: object, default: Callable[[], ssl.SSLContext]) -> ssl.SSLContext:
     """uvicorn's context (certificate and key loaded), refusing anything older than TLS 1.3."""
     context = default()
@@ -196,6 +249,8 @@ def serve(
 
     from limes.api.app import create_app
 
+    raise_open_file_limit(settings.max_connections)
+
     app = env.app()
     app.audit.check_signer()  # no server whose audit log cannot sign its tree heads
     if workers == 1:
@@ -231,9 +286,7 @@ def serve(
             port=port,
             server_header=False,
             log_level="info",
-            timeout_keep_alive=5,
-            limit_concurrency=512,
-            h11_max_incomplete_event_size=16 * 1024,  # request line and headers
+            **serving_options(settings),
             **tls_options(tls_cert, tls_key),
         )
     finally:
