@@ -18,11 +18,18 @@ Optionally the key-encryption key lives in HashiCorp Vault's transit engine
 
 The audit log keeps its records ``LIMES_AUDIT_RETENTION_YEARS`` (1 to 3, default 3) and
 lives beside the store unless ``LIMES_AUDIT_DATABASE_URL`` says where (``audit/wiring.py``).
+Its signing key (``LIMES_AUDIT_SIGNING_KEY``) lives with the key custodians, outside the
+var folder: by default in a folder beside it (``<var>.audit-key/``), and production
+refuses a key inside it. Its
+signed tree heads are published outside the host to ``LIMES_AUDIT_WITNESS_FILE`` and/or
+the NATS subject ``LIMES_AUDIT_WITNESS_SUBJECT`` at ``LIMES_AUDIT_WITNESS_NATS``
+(``audit/witness.py``).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -31,6 +38,13 @@ from urllib.parse import urlsplit
 
 from limes.domain.categories import CategoryCode, ReviewRules
 from limes.service.abuse import Limits
+
+_NATS_SUBJECT = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*")
+
+
+def valid_subject(subject: str) -> bool:
+    """A plain NATS subject: dot-separated tokens, no wildcards."""
+    return _NATS_SUBJECT.fullmatch(subject) is not None
 
 
 class AuthMode(StrEnum):
@@ -67,6 +81,10 @@ class Settings:
     daily_read_quota: int = 20_000
     audit_database_url: str | None = None
     audit_retention_years: int = 3
+    audit_signing_key: Path | None = None
+    audit_witness_file: Path | None = None
+    audit_witness_nats: str | None = None
+    audit_witness_subject: str = "limes.audit.heads"
     keyring_path: Path | None = None
     test_only_fixed_keyring: bool = False
     vault_addr: str | None = None
@@ -90,8 +108,17 @@ class Settings:
 
     @property
     def audit_key_path(self) -> Path:
-        """The Ed25519 private key that signs the audit log's tree heads (``limes init``)."""
-        return self.var_dir / "keys" / "audit-signing-key.pem"
+        """The Ed25519 private key that signs the audit log's tree heads (``limes init``).
+
+        Never inside the var folder by default: a key beside the log would let whoever
+        holds that folder (a copy, a backup) rewrite the log and sign the rewrite. The
+        default is the folder ``<var>.audit-key`` next to it; production sets a path
+        the key custodians keep.
+        """
+        if self.audit_signing_key is not None:
+            return self.audit_signing_key
+        var = self.var_dir.absolute()
+        return var.parent / f"{var.name}.audit-key" / "audit-signing-key.pem"
 
     @property
     def usage_limits(self) -> Limits:
@@ -134,6 +161,7 @@ class Settings:
         self._check_keys()
         if not 1 <= self.audit_retention_years <= 3:
             raise SettingsError("LIMES_AUDIT_RETENTION_YEARS must be 1 to 3")
+        self._check_audit_custody()
         if self.audit_database_url is not None and not self.audit_database_url.startswith(
             ("sqlite:///", "postgresql://", "postgres://")
         ):
@@ -161,6 +189,25 @@ class Settings:
                 )
             if not self.vault_token:
                 raise SettingsError("LIMES_VAULT_ADDR needs LIMES_VAULT_TOKEN")
+
+    def _check_audit_custody(self) -> None:
+        """The audit key and the witness file must not share the var folder's fate."""
+        production = self.environment is Environment.PRODUCTION
+        var = self.var_dir.resolve()
+        for name, path in (
+            ("LIMES_AUDIT_SIGNING_KEY", self.audit_key_path),
+            ("LIMES_AUDIT_WITNESS_FILE", self.audit_witness_file),
+        ):
+            if production and path is not None and path.resolve().is_relative_to(var):
+                raise SettingsError(
+                    f"{name} {path} is inside the var folder {self.var_dir}: whoever holds "
+                    "that folder could rewrite the audit log and re-sign it; keep it elsewhere"
+                )
+        nats_url = self.audit_witness_nats
+        if nats_url is not None and not nats_url.startswith(("nats://", "tls://")):
+            raise SettingsError("LIMES_AUDIT_WITNESS_NATS must be a nats:// or tls:// URL")
+        if not valid_subject(self.audit_witness_subject):
+            raise SettingsError("LIMES_AUDIT_WITNESS_SUBJECT must be a NATS subject, no wildcards")
 
     def describe(self) -> dict[str, str]:
         """Settings as text for logs: the database URL without its password."""
@@ -210,6 +257,10 @@ def _periods(text: str) -> dict[CategoryCode, int]:
     return out
 
 
+def _path(env: Mapping[str, str], name: str) -> Path | None:
+    return Path(env[name]) if env.get(name) else None
+
+
 def _flag(name: str, text: str) -> bool:
     if text in ("", "0", "false"):
         return False
@@ -243,6 +294,10 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
             daily_read_quota=int(e.get("LIMES_DAILY_READ_QUOTA", "20000")),
             audit_database_url=e.get("LIMES_AUDIT_DATABASE_URL") or None,
             audit_retention_years=int(e.get("LIMES_AUDIT_RETENTION_YEARS", "3")),
+            audit_signing_key=_path(e, "LIMES_AUDIT_SIGNING_KEY"),
+            audit_witness_file=_path(e, "LIMES_AUDIT_WITNESS_FILE"),
+            audit_witness_nats=e.get("LIMES_AUDIT_WITNESS_NATS") or None,
+            audit_witness_subject=e.get("LIMES_AUDIT_WITNESS_SUBJECT") or "limes.audit.heads",
             keyring_path=Path(e["LIMES_KEYRING"]) if e.get("LIMES_KEYRING") else None,
             test_only_fixed_keyring=_flag(
                 "LIMES_TEST_ONLY_FIXED_KEYRING", e.get("LIMES_TEST_ONLY_FIXED_KEYRING", "")

@@ -146,9 +146,7 @@ def test_verify_holds_retention_runs_to_the_period_it_is_given(
     log.close()
 
 
-def test_retention_without_a_signing_key_deletes_nothing(
-    tmp_path: Path, clock: FixedClock
-) -> None:
+def test_retention_without_a_signing_key_deletes_nothing(tmp_path: Path, clock: FixedClock) -> None:
     log = AuditLog(SqliteAuditStore(tmp_path / "audit.db"), clock=clock, signer=None)
     born = clock()
     log.record(entry(0))

@@ -14,11 +14,13 @@ with the RFC 9162 proofs, that a record is in the log and that the log only grew
 ``key_id`` is the first 16 hex digits of SHA-256 of the raw public key, so that heads
 signed before a key rollover name the key that checks them.
 
-**The key** is ``<var>/keys/audit-signing-key.pem`` (PKCS#8, mode 0600 in a 0700
-folder), made by ``limes init`` with the same care as the token signing key (it
-reuses ``identity.tokens.ensure_signing_key``): another file, another key, so that
-the two can be rotated and guarded apart. ``KeyFileSigner`` reads it when it first
-signs, refusing a key file others may read.
+**The key** is the file ``LIMES_AUDIT_SIGNING_KEY`` names (PKCS#8, mode 0600 in a
+0700 folder), kept by the key custodians outside the var folder: by default in the
+folder ``<var>.audit-key`` beside it, and production refuses one inside it
+(``config.py``). ``limes init`` makes it with the same care as the token signing key
+(it reuses ``identity.tokens.ensure_signing_key``), but never a new one for a log
+whose heads another key signed: a missing key is restored, not replaced.
+``KeyFileSigner`` reads it when it first signs, refusing a key file others may read.
 """
 
 from __future__ import annotations
@@ -136,12 +138,31 @@ def _audit_key_error(exc: KeyFileError) -> KeyFileError:
     return KeyFileError(str(exc).replace("token signing key", "audit signing key"))
 
 
-def ensure_audit_key(path: Path) -> bool:
-    """Create the audit signing key unless it exists (``limes init``); True if made now."""
+def ensure_audit_key(path: Path, signed_by: str | None = None) -> bool:
+    """Create the audit signing key unless it exists (``limes init``); True if made now.
+
+    ``signed_by``: the key id of the log's latest head, if it has one. Then the key must
+    be that key: a missing one is refused rather than replaced, since a new key could
+    sign a rewritten log as readily as the real one.
+    """
+    if signed_by is not None and not (path.exists() or path.is_symlink()):
+        raise KeyFileError(
+            f"the audit log's heads are signed by key {signed_by}, and the audit signing key "
+            f"{path} is missing: restore it from the key custodians; a new key is never made "
+            "for a signed log"
+        )
     try:
-        return ensure_signing_key(path)
+        made = ensure_signing_key(path)
     except KeyFileError as exc:
         raise _audit_key_error(exc) from None
+    if signed_by is not None and not made:
+        found = key_id(load_audit_key(path).public_key())
+        if found != signed_by:
+            raise KeyFileError(
+                f"the audit signing key {path} is key {found}, but the log's heads are signed "
+                f"by key {signed_by}: restore that key from the key custodians"
+            )
+    return made
 
 
 def load_audit_key(path: Path) -> Ed25519PrivateKey:

@@ -350,6 +350,11 @@ class AuditLog:
         with self.store.read() as tx:
             return tx.heads()
 
+    def heads_after(self, size: int, limit: int) -> list[TreeHead]:
+        """The signed heads larger than ``size``, smallest first, at most ``limit``."""
+        with self.store.read() as tx:
+            return tx.heads_after(size, limit)
+
     def size(self) -> int:
         with self.store.read() as tx:
             return tx.size()

@@ -350,15 +350,15 @@ def verify(
     public_keys: Sequence[Ed25519PublicKey],
     trusted: Sequence[TreeHead] = (),
     *,
+    published: Sequence[TreeHead] = (),
     retention_years: int = 3,
     now: datetime | None = None,
-    trusted_as: str = "trusted head",
 ) -> Report:
     """Check the whole log (see the module docstring).
 
-    ``trusted``: heads kept elsewhere (``trusted_as`` names them in findings, e.g. the
-    witness's "published head"); ``retention_years``: the period retention runs are held
-    to; ``now``: the verifier's clock, for records and heads dated after it.
+    ``trusted``: heads kept elsewhere; ``published``: the heads the witnesses hold (both
+    must be in the log); ``retention_years``: the period retention runs are held to;
+    ``now``: the verifier's clock, for records and heads dated after it.
     """
     keys = {key_id(k): k for k in public_keys}
     report = Report()
@@ -370,13 +370,14 @@ def verify(
             except Exception as exc:  # an altered row that is no head at all
                 report.add(f"head at size {row[0]}", f"cannot be read ({type(exc).__name__})")
         walk = _Walk(tx, report, now)
-        walk.run({h.size for h in (*heads, *trusted)})
+        walk.run({h.size for h in (*heads, *trusted, *published)})
         report.size = walk.frontier.size
         report.heads = len(heads)
         report.unsigned = report.size - (heads[-1].size if heads else 0)
         good = _check_heads(tx, heads, walk, keys)
-        for head in trusted:
-            subject = f"{trusted_as} at size {head.size}"
+        kept = [("trusted", h) for h in trusted] + [("published", h) for h in published]
+        for kind, head in kept:
+            subject = f"{kind} head at size {head.size}"
             key = keys.get(head.key_id)
             if key is None or not head.verify(key):
                 report.add(subject, "its signature does not verify with the keys given")

@@ -9,7 +9,7 @@ goes through the policy (``audit:read``) like the API, acting as ``--as``.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -23,7 +23,8 @@ from limes.audit.heads import (
 from limes.audit.service import head_out, records_out
 from limes.audit.store import SqliteAuditStore
 from limes.audit.verify import verify as verify_log
-from limes.audit.wiring import audit_store
+from limes.audit.wiring import audit_store, witnesses
+from limes.audit.witness import WitnessPublisher, published_heads
 from limes.cli.common import (
     EXIT_NOT_INITIALISED,
     Env,
@@ -33,6 +34,7 @@ from limes.cli.common import (
     print_json,
     problem,
 )
+from limes.config import SettingsError
 from limes.errors import NotFound
 
 EXIT_TAMPERED = 20
@@ -41,7 +43,9 @@ VERIFY_EXIT_HELP = f"""\b
 Exit status:
   0   every record, node and signed tree head checks out
   {EXIT_TAMPERED}  the log failed verification: each finding is printed on stdout
-  12  no public key (give --public-key, or run where the signing key is)
+  11  --witness: a witness could not be read
+  12  no public key (give --public-key, or run where the signing key is);
+      --witness without a witness configured
   13  there is no audit log here (run 'limes init')"""
 
 
@@ -88,11 +92,19 @@ def _heads(files: tuple[Path, ...]) -> list[TreeHead]:
     help="A tree head kept elsewhere (JSON of GET /v1/audit/tree-head or 'audit tree-head'): "
     "the log must still contain it. Repeatable.",
 )
+@click.option(
+    "--witness",
+    is_flag=True,
+    help="Also require every head published to the configured witnesses "
+    "(LIMES_AUDIT_WITNESS_FILE, LIMES_AUDIT_WITNESS_NATS): catches a log rewritten and "
+    "re-signed by whoever holds the signing key.",
+)
 @pass_env
-def verify(env: Env, key_file: Path | None, trusted: tuple[Path, ...]) -> None:
+def verify(env: Env, key_file: Path | None, trusted: tuple[Path, ...], witness: bool) -> None:
     """Check the whole log: every record against its leaf hash, the Merkle tree, every
     signed tree head (signature, root at its size, consistency with the head before),
-    and that only the retention job ever deleted records.
+    that only the retention job ever deleted records, and only records older than
+    LIMES_AUDIT_RETENTION_YEARS under a signed head as old.
 
     Prints one line per finding (which record, node or head, and what is wrong) and a
     summary, and exits non-zero if there is any finding.
@@ -110,10 +122,28 @@ def verify(env: Env, key_file: Path | None, trusted: tuple[Path, ...]) -> None:
         detail = f"there is no audit log at {store.path}; run 'limes init'"
         problem("not-initialised", "There is no audit log", detail, EXIT_NOT_INITIALISED)
         raise click.exceptions.Exit(EXIT_NOT_INITIALISED)
+    published = []
+    if witness:
+        configured = witnesses(settings)
+        if not configured:
+            raise SettingsError(
+                "--witness: no witness is configured (LIMES_AUDIT_WITNESS_FILE, "
+                "LIMES_AUDIT_WITNESS_NATS)"
+            )
+        published = published_heads(configured)
     try:
-        report = verify_log(store, [key], _heads(trusted))
+        report = verify_log(
+            store,
+            [key],
+            _heads(trusted),
+            published=published,
+            retention_years=settings.audit_retention_years,
+            now=datetime.now(UTC),
+        )
     finally:
         store.close()
+    if witness:
+        click.echo(f"{len(published)} published heads checked", err=True)
     for finding in report.findings:
         click.echo(str(finding))
     if report.more:
@@ -140,6 +170,7 @@ def checkpoint(env: Env) -> None:
     every minute while records arrive), and print the latest head."""
     log = env.app().audit
     log.checkpoint()
+    WitnessPublisher(log, witnesses(env.settings)).run()
     head = log.latest_head()
     print_json(None if head is None else head_out(head))
 
