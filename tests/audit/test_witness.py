@@ -12,6 +12,7 @@ import asyncio
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import nats
@@ -102,6 +103,25 @@ def test_the_publisher_sends_each_head_once_and_resumes_from_the_witness(
     assert publisher.run() == 1
     assert [h.size for h in witness.published()] == [3, 6, 9, 10]
     assert verify(log.store, [PUBLIC_KEY], published=witness.published()).ok
+    log.close()
+
+
+def test_heads_the_witness_lost_or_never_got_are_reported(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    witness = FileWitness(tmp_path / "elsewhere" / "audit-heads.jsonl")
+    log = _signed_log(tmp_path / "audit.db", clock, [witness])
+    soon = clock() + timedelta(minutes=1)
+    assert verify(log.store, [PUBLIC_KEY], published=witness.published(), now=soon).ok
+    lines = witness.path.read_text().splitlines()
+    witness.path.write_text(lines[0] + "\n")  # the witness file cut back to its first head
+    later = clock() + timedelta(minutes=11)
+    found = [
+        str(f)
+        for f in verify(log.store, [PUBLIC_KEY], published=witness.published(), now=later).findings
+    ]
+    assert len(found) == 1 and found[0].startswith("head at size 6: signed at ")
+    assert found[0].endswith("published to no witness: the witnesses lag behind or lost heads")
     log.close()
 
 

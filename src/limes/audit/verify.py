@@ -22,7 +22,9 @@ trusts:
    record appended by hand, or one naming records younger than the period, excuses
    nothing, even once a server has signed over it;
 5. with ``now`` (the CLI passes the wall clock), that no record or head is dated
-   after it (``MAX_CLOCK_SKEW`` allowed): the writer never dates after its own clock.
+   after it (``MAX_CLOCK_SKEW`` allowed): the writer never dates after its own clock;
+6. with the heads the witnesses published, that the log still contains each, and
+   (with ``now``) that every head signed ``PUBLISHED_WITHIN`` before it was published.
 
 Each problem is a ``Finding`` naming the record, node or head. What no verification
 of the log alone can show: records appended after the last signed head and then
@@ -38,7 +40,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -51,6 +53,7 @@ from limes.audit.record import iso, parse
 from limes.audit.store import AuditStore, AuditTx
 
 MAX_FINDINGS = 1000
+PUBLISHED_WITHIN = timedelta(minutes=10)  # 'limes serve' publishes every minute
 T = TypeVar("T")
 
 
@@ -345,21 +348,39 @@ def _check_heads(
     return good
 
 
+def _check_published(
+    report: Report, heads: Sequence[TreeHead], published: Sequence[TreeHead], now: datetime
+) -> None:
+    """The oldest head that should have reached a witness by ``now`` and did not, if any:
+    the publisher has stopped, or a witness lost heads (a truncated witness file)."""
+    largest = max((h.size for h in published), default=0)
+    for head in heads:
+        if head.size > largest and head.timestamp <= now - PUBLISHED_WITHIN:
+            report.add(
+                f"head at size {head.size}",
+                f"signed at {iso(head.timestamp)} and published to no witness: the witnesses "
+                "lag behind or lost heads",
+            )
+            return
+
+
 def verify(
     store: AuditStore,
     public_keys: Sequence[Ed25519PublicKey],
     trusted: Sequence[TreeHead] = (),
     *,
-    published: Sequence[TreeHead] = (),
+    published: Sequence[TreeHead] | None = None,
     retention_years: int = 3,
     now: datetime | None = None,
 ) -> Report:
     """Check the whole log (see the module docstring).
 
     ``trusted``: heads kept elsewhere; ``published``: the heads the witnesses hold (both
-    must be in the log); ``retention_years``: the period retention runs are held to;
-    ``now``: the verifier's clock, for records and heads dated after it.
+    must be in the log; with ``now``, every head signed ``PUBLISHED_WITHIN`` before it
+    must have been published); ``retention_years``: the period retention runs are held
+    to; ``now``: the verifier's clock, for records and heads dated after it.
     """
+    witnessed = published or ()
     keys = {key_id(k): k for k in public_keys}
     report = Report()
     with store.read() as tx:
@@ -370,12 +391,12 @@ def verify(
             except Exception as exc:  # an altered row that is no head at all
                 report.add(f"head at size {row[0]}", f"cannot be read ({type(exc).__name__})")
         walk = _Walk(tx, report, now)
-        walk.run({h.size for h in (*heads, *trusted, *published)})
+        walk.run({h.size for h in (*heads, *trusted, *witnessed)})
         report.size = walk.frontier.size
         report.heads = len(heads)
         report.unsigned = report.size - (heads[-1].size if heads else 0)
         good = _check_heads(tx, heads, walk, keys)
-        kept = [("trusted", h) for h in trusted] + [("published", h) for h in published]
+        kept = [("trusted", h) for h in trusted] + [("published", h) for h in witnessed]
         for kind, head in kept:
             subject = f"{kind} head at size {head.size}"
             key = keys.get(head.key_id)
@@ -385,6 +406,8 @@ def verify(
                 report.add(subject, "the log does not contain it: it was cut back or rewritten")
             else:
                 good.append(head)
+    if published is not None and now is not None:
+        _check_published(report, heads, published, now)
     prefix = 0  # retention deletes the oldest records: a prefix of the log
     for seq in walk.missing:
         if seq != prefix:

@@ -122,7 +122,7 @@ def verify(env: Env, key_file: Path | None, trusted: tuple[Path, ...], witness: 
         detail = f"there is no audit log at {store.path}; run 'limes init'"
         problem("not-initialised", "There is no audit log", detail, EXIT_NOT_INITIALISED)
         raise click.exceptions.Exit(EXIT_NOT_INITIALISED)
-    published = []
+    published = None
     if witness:
         configured = witnesses(settings)
         if not configured:
@@ -142,7 +142,7 @@ def verify(env: Env, key_file: Path | None, trusted: tuple[Path, ...], witness: 
         )
     finally:
         store.close()
-    if witness:
+    if published is not None:
         click.echo(f"{len(published)} published heads checked", err=True)
     for finding in report.findings:
         click.echo(str(finding))
