@@ -20,7 +20,8 @@ The audit log keeps its records ``LIMES_AUDIT_RETENTION_YEARS`` (1 to 3, default
 lives beside the store unless ``LIMES_AUDIT_DATABASE_URL`` says where (``audit/wiring.py``).
 Its signing key (``LIMES_AUDIT_SIGNING_KEY``) lives with the key custodians, outside the
 var folder: by default in a folder beside it (``<var>.audit-key/``), and production
-refuses a key inside it. Its
+refuses a key inside it; or Vault's transit engine holds it (``LIMES_AUDIT_VAULT_KEY``,
+an ``ed25519`` key beside the KEK's) and signs. Its
 signed tree heads are published outside the host to ``LIMES_AUDIT_WITNESS_FILE`` and/or
 the NATS subject ``LIMES_AUDIT_WITNESS_SUBJECT`` at ``LIMES_AUDIT_WITNESS_NATS``
 (``audit/witness.py``).
@@ -82,6 +83,7 @@ class Settings:
     audit_database_url: str | None = None
     audit_retention_years: int = 3
     audit_signing_key: Path | None = None
+    audit_vault_key: str | None = None
     audit_witness_file: Path | None = None
     audit_witness_nats: str | None = None
     audit_witness_subject: str = "limes.audit.heads"
@@ -203,6 +205,16 @@ class Settings:
                     f"{name} {path} is inside the var folder {self.var_dir}: whoever holds "
                     "that folder could rewrite the audit log and re-sign it; keep it elsewhere"
                 )
+        if self.audit_vault_key is not None:
+            if self.vault_addr is None:
+                raise SettingsError(
+                    "LIMES_AUDIT_VAULT_KEY needs LIMES_VAULT_ADDR and LIMES_VAULT_TOKEN"
+                )
+            if self.audit_signing_key is not None:
+                raise SettingsError(
+                    "set LIMES_AUDIT_VAULT_KEY or LIMES_AUDIT_SIGNING_KEY, not both: "
+                    "one key signs the audit log"
+                )
         nats_url = self.audit_witness_nats
         if nats_url is not None and not nats_url.startswith(("nats://", "tls://")):
             raise SettingsError("LIMES_AUDIT_WITNESS_NATS must be a nats:// or tls:// URL")
@@ -226,6 +238,20 @@ class Settings:
             "oidc providers": str(self.oidc_providers or "none"),
             "audit database": _redacted(self.audit_database_url or "beside the database"),
             "audit retention": f"{self.audit_retention_years} years",
+            "audit signing key": f"vault transit key {self.audit_vault_key}"
+            if self.audit_vault_key
+            else str(self.audit_key_path),
+            "audit witnesses": ", ".join(
+                w
+                for w in (
+                    str(self.audit_witness_file or ""),
+                    f"{_redacted(self.audit_witness_nats)} {self.audit_witness_subject}"
+                    if self.audit_witness_nats
+                    else "",
+                )
+                if w
+            )
+            or "none",
             "keyring": "test-only fixed keys"
             if self.test_only_fixed_keyring
             else str(self.keyring_file),
@@ -295,6 +321,7 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
             audit_database_url=e.get("LIMES_AUDIT_DATABASE_URL") or None,
             audit_retention_years=int(e.get("LIMES_AUDIT_RETENTION_YEARS", "3")),
             audit_signing_key=_path(e, "LIMES_AUDIT_SIGNING_KEY"),
+            audit_vault_key=e.get("LIMES_AUDIT_VAULT_KEY") or None,
             audit_witness_file=_path(e, "LIMES_AUDIT_WITNESS_FILE"),
             audit_witness_nats=e.get("LIMES_AUDIT_WITNESS_NATS") or None,
             audit_witness_subject=e.get("LIMES_AUDIT_WITNESS_SUBJECT") or "limes.audit.heads",

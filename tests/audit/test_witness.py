@@ -70,11 +70,19 @@ def _signed_log(path: Path, clock: FixedClock, witnesses: list[Witness]) -> Audi
     return log
 
 
-def test_a_rewrite_re_signed_with_the_stolen_key_fails_against_the_witness_file(
-    tmp_path: Path, clock: FixedClock
-) -> None:
+@pytest.fixture
+def witnessed(tmp_path: Path, clock: FixedClock) -> Iterator[tuple[AuditLog, FileWitness]]:
+    """``_signed_log`` in ``<tmp>/audit.db``, publishing to a witness file elsewhere."""
     witness = FileWitness(tmp_path / "elsewhere" / "audit-heads.jsonl")
     log = _signed_log(tmp_path / "audit.db", clock, [witness])
+    yield log, witness
+    log.close()
+
+
+def test_a_rewrite_re_signed_with_the_stolen_key_fails_against_the_witness_file(
+    witnessed: tuple[AuditLog, FileWitness], tmp_path: Path
+) -> None:
+    log, witness = witnessed
     log.close()
     assert [h.size for h in witness.published()] == [3, 6, 9]
 
@@ -92,10 +100,9 @@ def test_a_rewrite_re_signed_with_the_stolen_key_fails_against_the_witness_file(
 
 
 def test_the_publisher_sends_each_head_once_and_resumes_from_the_witness(
-    tmp_path: Path, clock: FixedClock
+    witnessed: tuple[AuditLog, FileWitness],
 ) -> None:
-    witness = FileWitness(tmp_path / "elsewhere" / "audit-heads.jsonl")
-    log = _signed_log(tmp_path / "audit.db", clock, [witness])
+    log, witness = witnessed
     publisher = WitnessPublisher(log, [witness])  # a restarted server
     assert publisher.run() == 0
     log.record(entry(10))
@@ -103,14 +110,12 @@ def test_the_publisher_sends_each_head_once_and_resumes_from_the_witness(
     assert publisher.run() == 1
     assert [h.size for h in witness.published()] == [3, 6, 9, 10]
     assert verify(log.store, [PUBLIC_KEY], published=witness.published()).ok
-    log.close()
 
 
 def test_heads_the_witness_lost_or_never_got_are_reported(
-    tmp_path: Path, clock: FixedClock
+    witnessed: tuple[AuditLog, FileWitness], clock: FixedClock
 ) -> None:
-    witness = FileWitness(tmp_path / "elsewhere" / "audit-heads.jsonl")
-    log = _signed_log(tmp_path / "audit.db", clock, [witness])
+    log, witness = witnessed
     soon = clock() + timedelta(minutes=1)
     assert verify(log.store, [PUBLIC_KEY], published=witness.published(), now=soon).ok
     lines = witness.path.read_text().splitlines()

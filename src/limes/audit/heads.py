@@ -21,6 +21,10 @@ folder ``<var>.audit-key`` beside it, and production refuses one inside it
 (it reuses ``identity.tokens.ensure_signing_key``), but never a new one for a log
 whose heads another key signed: a missing key is restored, not replaced.
 ``KeyFileSigner`` reads it when it first signs, refusing a key file others may read.
+
+With ``LIMES_AUDIT_VAULT_KEY`` the key is an ``ed25519`` key of Vault's transit engine
+instead (``VaultSigner``): Vault signs, and no file on this host, nor the service's
+memory, ever holds the private key; a head names the key version that signed it.
 """
 
 from __future__ import annotations
@@ -206,3 +210,66 @@ def load_public_key(pem: bytes) -> Ed25519PublicKey:
     if not isinstance(key, Ed25519PublicKey):
         raise ValueError("the public key is not an Ed25519 key")
     return key
+
+
+class Transit(Protocol):
+    """What ``VaultSigner`` needs of ``crypto.vault.VaultTransit``."""
+
+    key: str
+
+    def sign(self, data: bytes) -> tuple[int, bytes]: ...
+
+    def public_keys(self) -> dict[int, bytes]: ...
+
+
+class VaultSigner:
+    """Signs tree heads with an ``ed25519`` key of Vault's transit engine.
+
+    Each signature is checked here with the public key of the version that made it, so
+    a key of another type, or an answer from something that is not Vault, signs nothing.
+    """
+
+    def __init__(self, transit: Transit) -> None:
+        self.transit = transit
+        self._keys: dict[int, Ed25519PublicKey] = {}
+
+    def _refresh(self) -> None:
+        keys = {}
+        for number, raw in self.transit.public_keys().items():
+            try:
+                keys[number] = Ed25519PublicKey.from_public_bytes(raw)
+            except ValueError:
+                raise KeyFileError(f"Vault key {self.transit.key} is not an ed25519 key") from None
+        if not keys:
+            raise KeyFileError(f"Vault key {self.transit.key} has no public key")
+        self._keys = keys
+
+    def _key(self, version: int) -> Ed25519PublicKey:
+        if version not in self._keys:
+            self._refresh()
+        if version not in self._keys:
+            raise KeyFileError(f"Vault key {self.transit.key} has no version {version}")
+        return self._keys[version]
+
+    def public_keys(self) -> list[Ed25519PublicKey]:
+        """Every version's public key (heads signed before a rotation in Vault verify)."""
+        self._refresh()
+        return list(self._keys.values())
+
+    def key_ids(self) -> set[str]:
+        """The key id of every version of the Vault key."""
+        return {key_id(k) for k in self.public_keys()}
+
+    def sign(self, size: int, timestamp: datetime, root: bytes) -> TreeHead:
+        message = signed_bytes(size, timestamp, root)
+        version, signature = self.transit.sign(message)
+        key = self._key(version)
+        head = TreeHead(size, timestamp, root, signature, key_id(key))
+        if not head.verify(key):
+            raise KeyFileError(f"Vault key {self.transit.key} signed a head its key does not check")
+        return head
+
+    def public_key(self) -> Ed25519PublicKey:
+        """The latest version's public key."""
+        self._refresh()
+        return self._keys[max(self._keys)]

@@ -30,9 +30,9 @@ Each problem is a ``Finding`` naming the record, node or head. What no verificat
 of the log alone can show: records appended after the last signed head and then
 removed (the window is at most ``checkpoint_every``), and a log cut back together
 with its newer heads, or rewritten and re-signed by whoever holds the signing key.
-Against both, the heads published outside the host (``witness.py``) and any head kept
-elsewhere (the API's ``/v1/audit/tree-head``) are passed as ``trusted``: the log must
-still contain each of them.
+Against both, the heads published outside the host (``witness.py``) are passed as
+``published``, and any head kept elsewhere (the API's ``/v1/audit/tree-head``) as
+``trusted``: the log must still contain each of them.
 """
 
 from __future__ import annotations

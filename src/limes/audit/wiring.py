@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from limes.audit.heads import KeyFileSigner
+from limes.audit.heads import KeyFileSigner, Signer, VaultSigner
 from limes.audit.log import AuditLog, Clock
 from limes.audit.store import AuditStore, SqliteAuditStore
 from limes.audit.witness import FileWitness, NatsWitness, Witness, WitnessPublisher
@@ -49,12 +49,28 @@ def audit_store(settings: Settings, store: Store | None = None) -> AuditStore:
     raise ValueError(f"unsupported audit database URL scheme in {url.split(':', 1)[0]}:…")
 
 
+def audit_signer(settings: Settings) -> KeyFileSigner | VaultSigner:
+    """Vault's transit key ``LIMES_AUDIT_VAULT_KEY`` if set, else the key file."""
+    if settings.audit_vault_key is not None and settings.vault_addr is not None:
+        from limes.crypto.vault import VaultTransit
+
+        transit = VaultTransit(
+            settings.vault_addr,
+            settings.vault_token or "",
+            settings.audit_vault_key,
+            settings.vault_transit_mount,
+        )
+        return VaultSigner(transit)
+    return KeyFileSigner(settings.audit_key_path)
+
+
 def open_audit(settings: Settings, store: Store | None = None, *, clock: Clock) -> AuditLog:
-    """The installation's audit log, signing with the key ``LIMES_AUDIT_SIGNING_KEY`` names."""
+    """The installation's audit log, signing with ``audit_signer``."""
+    signer: Signer = audit_signer(settings)
     return AuditLog(
         audit_store(settings, store),
         clock=clock,
-        signer=KeyFileSigner(settings.audit_key_path),
+        signer=signer,
         retention_years=settings.audit_retention_years,
     )
 

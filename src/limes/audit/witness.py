@@ -40,6 +40,7 @@ from limes.audit.log import AuditLog
 from limes.config import valid_subject
 from limes.errors import LimesError
 from limes.feed.nats import connect_once
+from limes.store.postgres import redacted
 
 SUBJECT = "limes.audit.heads"
 
@@ -115,18 +116,19 @@ class NatsWitness:
         if not valid_subject(subject):
             raise ValueError(f"{subject!r} is not a NATS subject without wildcards")
         self.url = url
+        self.shown = redacted(url)  # for messages: never the password
         self.subject = subject
         self.stream = stream_of(subject)
         self.timeout = timeout
 
     def __repr__(self) -> str:
-        return f"NatsWitness({self.url!r}, {self.subject!r})"
+        return f"NatsWitness({self.shown!r}, {self.subject!r})"
 
     async def _connected(self) -> Client:
         try:
             return await connect_once(self.url, self.timeout)
         except (NatsError, OSError, TimeoutError) as exc:
-            raise WitnessUnavailable(f"NATS at {self.url} is not reachable: {exc!r}") from None
+            raise WitnessUnavailable(f"NATS at {self.shown} is not reachable: {exc!r}") from None
 
     def _run(self, work: Any) -> Any:
         try:

@@ -16,14 +16,14 @@ import click
 
 from limes.audit.heads import (
     TreeHead,
-    load_audit_key,
+    VaultSigner,
     load_public_key,
     public_pem,
 )
 from limes.audit.service import head_out, records_out
 from limes.audit.store import SqliteAuditStore
 from limes.audit.verify import verify as verify_log
-from limes.audit.wiring import audit_store, witnesses
+from limes.audit.wiring import audit_signer, audit_store, witnesses
 from limes.audit.witness import WitnessPublisher, published_heads
 from limes.cli.common import (
     EXIT_NOT_INITIALISED,
@@ -63,7 +63,7 @@ def public_key(env: Env) -> None:
     and GET /v1/audit/records: with it, and nothing else of this server, they can
     check that a record is in the log and that the log was never rewritten.
     """
-    click.echo(public_pem(load_audit_key(env.settings.audit_key_path).public_key()), nl=False)
+    click.echo(public_pem(audit_signer(env.settings).public_key()), nl=False)
 
 
 def _heads(files: tuple[Path, ...]) -> list[TreeHead]:
@@ -112,11 +112,12 @@ def verify(env: Env, key_file: Path | None, trusted: tuple[Path, ...], witness: 
     settings = env.settings
     if key_file is not None:
         try:
-            key = load_public_key(key_file.read_bytes())
+            keys = [load_public_key(key_file.read_bytes())]
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="'--public-key'") from None
     else:
-        key = load_audit_key(settings.audit_key_path).public_key()
+        signer = audit_signer(settings)
+        keys = signer.public_keys() if isinstance(signer, VaultSigner) else [signer.public_key()]
     store = audit_store(settings)
     if isinstance(store, SqliteAuditStore) and not Path(store.path).exists():
         detail = f"there is no audit log at {store.path}; run 'limes init'"
@@ -134,7 +135,7 @@ def verify(env: Env, key_file: Path | None, trusted: tuple[Path, ...], witness: 
     try:
         report = verify_log(
             store,
-            [key],
+            keys,
             _heads(trusted),
             published=published,
             retention_years=settings.audit_retention_years,

@@ -6,10 +6,10 @@ import stat
 
 import click
 
-from limes.audit.heads import ensure_audit_key
+from limes.audit.heads import VaultSigner, ensure_audit_key
 from limes.cli.common import Env, pass_env
 from limes.crypto.keyring import ensure_keyring
-from limes.identity.tokens import ensure_signing_key
+from limes.identity.tokens import KeyFileError, ensure_signing_key
 
 VAR_MODE = 0o700
 
@@ -61,8 +61,18 @@ def init(env: Env) -> None:
     done = f"applied {', '.join(applied)}" if applied else "up to date"
     click.echo(f"audit log: {audit_log.store!r} ({done})")
     head = audit_log.latest_head()
+    signed_by = None if head is None else head.key_id
+    signer = audit_log.signer
+    if isinstance(signer, VaultSigner):
+        if signed_by is not None and signed_by not in signer.key_ids():
+            raise KeyFileError(
+                f"the log's heads are signed by key {signed_by}, not by a version of Vault "
+                f"key {signer.transit.key}: configure the key that signed them"
+            )
+        click.echo(f"audit signing key: Vault transit key {signer.transit.key} (never here)")
+        return
     audit_key = env.settings.audit_key_path
-    made = ensure_audit_key(audit_key, None if head is None else head.key_id)
+    made = ensure_audit_key(audit_key, signed_by)
     state = "created" if made else "exists"
     click.echo(
         f"audit signing key: {audit_key} ({state}, mode 0600; keep it with the key "
