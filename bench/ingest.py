@@ -51,8 +51,9 @@ def ctx_for(state: str) -> Context:
 
 
 def bench_settings(folder: Path) -> Settings:
-    """Settings whose var folder is the benchmark's temporary one, with the audit key."""
-    settings = Settings(var_dir=folder)
+    """Settings whose var folder is in the benchmark's temporary one, with the audit key
+    (made beside that var folder, so inside ``folder`` too)."""
+    settings = Settings(var_dir=folder / "var")
     ensure_audit_key(settings.audit_key_path)
     return settings
 

@@ -18,6 +18,13 @@ Optionally the key-encryption key lives in HashiCorp Vault's transit engine
 
 The audit log keeps its records ``LIMES_AUDIT_RETENTION_YEARS`` (1 to 3, default 3) and
 lives beside the store unless ``LIMES_AUDIT_DATABASE_URL`` says where (``audit/wiring.py``).
+Its signing key (``LIMES_AUDIT_SIGNING_KEY``) lives with the key custodians, outside the
+var folder: by default in a folder beside it (``<var>.audit-key/``), and production
+refuses a key inside it; or Vault's transit engine holds it (``LIMES_AUDIT_VAULT_KEY``,
+an ``ed25519`` key beside the KEK's) and signs. Its
+signed tree heads are published outside the host to ``LIMES_AUDIT_WITNESS_FILE`` and/or
+the NATS subject ``LIMES_AUDIT_WITNESS_SUBJECT`` at ``LIMES_AUDIT_WITNESS_NATS``
+(``audit/witness.py``).
 
 The serving limits (``LIMES_REQUEST_HEAD_SECONDS``, ``LIMES_REQUEST_BODY_SECONDS``,
 ``LIMES_KEEP_ALIVE_SECONDS``, ``LIMES_MAX_CONNECTIONS``, ``LIMES_MAX_CONNECTIONS_PER_CLIENT``,
@@ -28,6 +35,7 @@ request (``api/connections.py``, ``api/admission.py``).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -36,6 +44,13 @@ from urllib.parse import urlsplit
 
 from limes.domain.categories import CategoryCode, ReviewRules
 from limes.service.abuse import Limits
+
+_NATS_SUBJECT = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*")
+
+
+def valid_subject(subject: str) -> bool:
+    """A plain NATS subject: dot-separated tokens, no wildcards."""
+    return _NATS_SUBJECT.fullmatch(subject) is not None
 
 
 class AuthMode(StrEnum):
@@ -72,6 +87,11 @@ class Settings:
     daily_read_quota: int = 20_000
     audit_database_url: str | None = None
     audit_retention_years: int = 3
+    audit_signing_key: Path | None = None
+    audit_vault_key: str | None = None
+    audit_witness_file: Path | None = None
+    audit_witness_nats: str | None = None
+    audit_witness_subject: str = "limes.audit.heads"
     keyring_path: Path | None = None
     test_only_fixed_keyring: bool = False
     vault_addr: str | None = None
@@ -101,8 +121,17 @@ class Settings:
 
     @property
     def audit_key_path(self) -> Path:
-        """The Ed25519 private key that signs the audit log's tree heads (``limes init``)."""
-        return self.var_dir / "keys" / "audit-signing-key.pem"
+        """The Ed25519 private key that signs the audit log's tree heads (``limes init``).
+
+        Never inside the var folder by default: a key beside the log would let whoever
+        holds that folder (a copy, a backup) rewrite the log and sign the rewrite. The
+        default is the folder ``<var>.audit-key`` next to it; production sets a path
+        the key custodians keep.
+        """
+        if self.audit_signing_key is not None:
+            return self.audit_signing_key
+        var = self.var_dir.absolute()
+        return var.parent / f"{var.name}.audit-key" / "audit-signing-key.pem"
 
     @property
     def usage_limits(self) -> Limits:
@@ -146,6 +175,7 @@ class Settings:
         self._check_serving()
         if not 1 <= self.audit_retention_years <= 3:
             raise SettingsError("LIMES_AUDIT_RETENTION_YEARS must be 1 to 3")
+        self._check_audit_custody()
         if self.audit_database_url is not None and not self.audit_database_url.startswith(
             ("sqlite:///", "postgresql://", "postgres://")
         ):
@@ -194,6 +224,35 @@ class Settings:
                 "LIMES_MAX_CONNECTIONS_PER_CLIENT must not exceed LIMES_MAX_CONNECTIONS"
             )
 
+    def _check_audit_custody(self) -> None:
+        """The audit key and the witness file must not share the var folder's fate."""
+        production = self.environment is Environment.PRODUCTION
+        var = self.var_dir.resolve()
+        for name, path in (
+            ("LIMES_AUDIT_SIGNING_KEY", self.audit_key_path),
+            ("LIMES_AUDIT_WITNESS_FILE", self.audit_witness_file),
+        ):
+            if production and path is not None and path.resolve().is_relative_to(var):
+                raise SettingsError(
+                    f"{name} {path} is inside the var folder {self.var_dir}: whoever holds "
+                    "that folder could rewrite the audit log and re-sign it; keep it elsewhere"
+                )
+        if self.audit_vault_key is not None:
+            if self.vault_addr is None:
+                raise SettingsError(
+                    "LIMES_AUDIT_VAULT_KEY needs LIMES_VAULT_ADDR and LIMES_VAULT_TOKEN"
+                )
+            if self.audit_signing_key is not None:
+                raise SettingsError(
+                    "set LIMES_AUDIT_VAULT_KEY or LIMES_AUDIT_SIGNING_KEY, not both: "
+                    "one key signs the audit log"
+                )
+        nats_url = self.audit_witness_nats
+        if nats_url is not None and not nats_url.startswith(("nats://", "tls://")):
+            raise SettingsError("LIMES_AUDIT_WITNESS_NATS must be a nats:// or tls:// URL")
+        if not valid_subject(self.audit_witness_subject):
+            raise SettingsError("LIMES_AUDIT_WITNESS_SUBJECT must be a NATS subject, no wildcards")
+
     def describe(self) -> dict[str, str]:
         """Settings as text for logs: the database URL without its password."""
         url = self.store_url
@@ -211,6 +270,20 @@ class Settings:
             "oidc providers": str(self.oidc_providers or "none"),
             "audit database": _redacted(self.audit_database_url or "beside the database"),
             "audit retention": f"{self.audit_retention_years} years",
+            "audit signing key": f"vault transit key {self.audit_vault_key}"
+            if self.audit_vault_key
+            else str(self.audit_key_path),
+            "audit witnesses": ", ".join(
+                w
+                for w in (
+                    str(self.audit_witness_file or ""),
+                    f"{_redacted(self.audit_witness_nats)} {self.audit_witness_subject}"
+                    if self.audit_witness_nats
+                    else "",
+                )
+                if w
+            )
+            or "none",
             "keyring": "test-only fixed keys"
             if self.test_only_fixed_keyring
             else str(self.keyring_file),
@@ -240,6 +313,10 @@ def _periods(text: str) -> dict[CategoryCode, int]:
                 f"LIMES_REVIEW_PERIODS: '{item}' is not category=years with a known category"
             ) from None
     return out
+
+
+def _path(env: Mapping[str, str], name: str) -> Path | None:
+    return Path(env[name]) if env.get(name) else None
 
 
 def _flag(name: str, text: str) -> bool:
@@ -275,6 +352,11 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
             daily_read_quota=int(e.get("LIMES_DAILY_READ_QUOTA", "20000")),
             audit_database_url=e.get("LIMES_AUDIT_DATABASE_URL") or None,
             audit_retention_years=int(e.get("LIMES_AUDIT_RETENTION_YEARS", "3")),
+            audit_signing_key=_path(e, "LIMES_AUDIT_SIGNING_KEY"),
+            audit_vault_key=e.get("LIMES_AUDIT_VAULT_KEY") or None,
+            audit_witness_file=_path(e, "LIMES_AUDIT_WITNESS_FILE"),
+            audit_witness_nats=e.get("LIMES_AUDIT_WITNESS_NATS") or None,
+            audit_witness_subject=e.get("LIMES_AUDIT_WITNESS_SUBJECT") or "limes.audit.heads",
             keyring_path=Path(e["LIMES_KEYRING"]) if e.get("LIMES_KEYRING") else None,
             test_only_fixed_keyring=_flag(
                 "LIMES_TEST_ONLY_FIXED_KEYRING", e.get("LIMES_TEST_ONLY_FIXED_KEYRING", "")

@@ -5,7 +5,8 @@
   the test server (dropped afterwards; skipped like the ``postgres_store`` cases);
   ``each_log`` is each in turn.
 * ``entry(n)`` is a plain record entry; ``tamper(path)`` opens an audit file the way an
-  intruder with the file would: its triggers dropped.
+  intruder with the file would: its triggers dropped; ``rebuild`` then rewrites its
+  records with every hash and node recomputed.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from tests.conftest import FixedClock
 
 from limes.audit.heads import KeySigner
 from limes.audit.log import AuditLog
+from limes.audit.merkle import Frontier, leaf_hash
 from limes.audit.postgres import PostgresAuditStore
-from limes.audit.record import Actor, AlertRef, Entry, Outcome
+from limes.audit.record import Actor, AlertRef, Entry, Outcome, parse
 from limes.audit.store import SqliteAuditStore
 
 KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
@@ -53,6 +55,32 @@ def tamper(path: Path) -> sqlite3.Connection:
     for name in names:
         conn.execute(f'DROP TRIGGER "{name}"')
     return conn
+
+
+def rebuild(conn: sqlite3.Connection, datas: list[bytes]) -> None:
+    """Rewrite records, index, leaves and nodes consistently from ``datas``; keep the heads."""
+    for table in ("audit_records", "audit_alerts", "audit_nodes"):
+        conn.execute(f"DELETE FROM {table}")  # noqa: S608 - constant table names
+    frontier = Frontier()
+    for seq, data in enumerate(datas):
+        try:
+            d = parse(data)
+        except ValueError:
+            d = {}
+        conn.execute(
+            "INSERT INTO audit_records VALUES (?, ?, ?, ?, ?, ?)",
+            (seq, d.get("at", ""), d.get("action", ""), d.get("user"), d.get("member_state"), data),
+        )
+        for ref in d.get("alerts") or []:
+            if isinstance(ref, dict):
+                conn.execute(
+                    "INSERT OR IGNORE INTO audit_alerts VALUES (?, ?, ?)",
+                    (str(ref.get("id")), seq, ref.get("state")),
+                )
+        for node in frontier.append(leaf_hash(data)):
+            conn.execute(
+                "INSERT INTO audit_nodes VALUES (?, ?, ?)", (node.level, node.index, node.hash)
+            )
 
 
 @pytest.fixture

@@ -152,7 +152,8 @@ def initialised(run: Run) -> Run:
 
 
 def test_init_makes_the_key_and_the_log_and_verify_passes(initialised: Run, var: Path) -> None:
-    key = var / "keys" / "audit-signing-key.pem"
+    key = Settings(var_dir=var).audit_key_path
+    assert key.parent == var.parent / "var.audit-key"  # beside the var folder, not in it
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     assert (var / "audit.db").exists()
     issued = ok(initialised("alert", "issue", "--file", "-", *SIRENE_DE, input=json.dumps(ALERT)))
@@ -191,13 +192,13 @@ def test_verify_names_what_was_altered(initialised: Run, var: Path) -> None:
 
 def test_verify_without_a_log_or_a_key(run: Run, var: Path, tmp_path: Path) -> None:
     assert run("audit", "verify").exit_code == 12  # no key: 'limes init' makes it
-    ensure_audit_key(var / "keys" / "audit-signing-key.pem")
+    ensure_audit_key(Settings(var_dir=var).audit_key_path)
     assert run("audit", "verify").exit_code == 13
     assert not (var / "audit.db").exists()  # verifying creates nothing
 
 
 def test_serve_refuses_to_start_without_the_audit_key(initialised: Run, var: Path) -> None:
-    (var / "keys" / "audit-signing-key.pem").unlink()
+    Settings(var_dir=var).audit_key_path.unlink()
     result = initialised(
         "serve", env={"LIMES_ENV": "development", "LIMES_AUTH": "unsafe-dev-headers"}
     )

@@ -202,6 +202,7 @@ def test_retention_deletes_at_exactly_the_configured_age(
     )
     born = clock()
     log.record(entry(0))  # exactly `years` old at `now`
+    log.checkpoint()  # a head as old as the record shows how old it is
     clock.advance(US)
     log.record(entry(1))  # a microsecond younger
     log.checkpoint()
@@ -209,7 +210,7 @@ def test_retention_deletes_at_exactly_the_configured_age(
     assert years_before(now, years) == born
     clock.set(now)
 
-    report = log.apply_retention(now)
+    report = log.apply_retention()
 
     assert (report.cutoff, report.deleted, report.below) == (born, 1, 1)
     left = log.query(RecordQuery(user="officer-1"))
@@ -219,10 +220,10 @@ def test_retention_deletes_at_exactly_the_configured_age(
     (run,) = [p.record.document for p in retention.items]
     assert run["action"] == "audit.retention"
     assert run["query"] == {"below": 1, "cutoff": born.isoformat()}
-    found = verify(log.store, [PUBLIC_KEY])
+    found = verify(log.store, [PUBLIC_KEY], retention_years=years)
     assert found.ok, found.findings
     assert (found.pruned_below, found.records, found.size) == (1, 2, 3)
-    assert log.apply_retention(now).deleted == 0  # nothing due: nothing written
+    assert log.apply_retention().deleted == 0  # nothing due: nothing written
     assert log.size() == 3
     log.close()
 
@@ -237,7 +238,8 @@ def test_retention_keeps_old_heads_and_every_proof_verifiable(
             each_log.checkpoint()
     each_log.checkpoint()
     heads = each_log.heads()
-    report = each_log.apply_retention(clock() + timedelta(days=3 * 365 - 200))
+    clock.advance(days=3 * 365 - 200)
+    report = each_log.apply_retention()
     assert report.deleted > 0
     after = verify(each_log.store, [PUBLIC_KEY])
     assert after.ok, after.findings
@@ -314,8 +316,9 @@ def test_retention_finds_the_cutoff_in_a_long_log(
     born = clock()
     for n in range(50):
         file_log.record(entry(n))
+        file_log.checkpoint()
         clock.advance(days=1)
-    now = born.replace(year=born.year + 3) + timedelta(days=days)
-    report = file_log.apply_retention(now)
+    clock.set(born.replace(year=born.year + 3) + timedelta(days=days))
+    report = file_log.apply_retention()
     assert report.deleted == min(days + 1, 50) and report.below == min(days + 1, 50)
     assert verify(file_log.store, [PUBLIC_KEY]).ok

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.audit.conftest import OTHER_KEY, PUBLIC_KEY, SIGNER, entry, tamper
+from tests.audit.conftest import OTHER_KEY, PUBLIC_KEY, SIGNER, entry, rebuild, tamper
 from tests.conftest import FixedClock
 
 from limes.audit.log import AuditLog
-from limes.audit.merkle import Frontier, leaf_hash
+from limes.audit.merkle import leaf_hash
 from limes.audit.record import canonical, parse
 from limes.audit.store import SqliteAuditStore
 from limes.audit.verify import verify
@@ -71,32 +71,6 @@ def _renumbered(data: bytes, seq: int) -> bytes:
     document = parse(data)
     document["seq"] = seq
     return canonical(document)
-
-
-def _rebuild(conn: sqlite3.Connection, datas: list[bytes]) -> None:
-    """Rewrite records, index, leaves and nodes consistently from ``datas``; keep the heads."""
-    for table in ("audit_records", "audit_alerts", "audit_nodes"):
-        conn.execute(f"DELETE FROM {table}")  # noqa: S608 - constant table names
-    frontier = Frontier()
-    for seq, data in enumerate(datas):
-        try:
-            d = parse(data)
-        except ValueError:
-            d = {}
-        conn.execute(
-            "INSERT INTO audit_records VALUES (?, ?, ?, ?, ?, ?)",
-            (seq, d.get("at", ""), d.get("action", ""), d.get("user"), d.get("member_state"), data),
-        )
-        for ref in d.get("alerts") or []:
-            if isinstance(ref, dict):
-                conn.execute(
-                    "INSERT OR IGNORE INTO audit_alerts VALUES (?, ?, ?)",
-                    (str(ref.get("id")), seq, ref.get("state")),
-                )
-        for node in frontier.append(leaf_hash(data)):
-            conn.execute(
-                "INSERT INTO audit_nodes VALUES (?, ?, ?)", (node.level, node.index, node.hash)
-            )
 
 
 KINDS = ("flip", "delete", "insert", "reorder", "truncate", "head")
@@ -156,7 +130,7 @@ def test_every_tampering_is_detected(
                 (changed[0], changed[1], bytes(changed[2]), bytes(changed[3])),
             )
         elif rehash:
-            _rebuild(conn, datas)
+            rebuild(conn, datas)
         else:
             conn.execute("DELETE FROM audit_records")
             for seq, data in enumerate(datas):

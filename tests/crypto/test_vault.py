@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from click.testing import CliRunner
@@ -98,14 +98,21 @@ class _Handler(BaseHTTPRequestHandler):
         self._route("POST")
 
 
-@pytest.fixture
-def vault() -> Iterator[FakeVault]:
-    server = FakeVault()
+V = TypeVar("V", bound=FakeVault)
+
+
+def serving(server: V) -> Iterator[V]:
+    """``server`` answering on its own thread until the generator is closed."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def vault() -> Iterator[FakeVault]:
+    yield from serving(FakeVault())
 
 
 def test_wrap_unwrap_and_rotation(vault: FakeVault) -> None:
@@ -129,16 +136,26 @@ def test_a_wrong_token_or_no_vault_is_a_clear_error(vault: FakeVault) -> None:
         VaultKek(VaultTransit("http://127.0.0.1:9", TOKEN, "limes", timeout=2)).active_id()
 
 
-def test_an_installation_with_its_kek_in_vault(vault: FakeVault, tmp_path: Path) -> None:
-    var = tmp_path / "var"
-    env = {
+def vault_env(vault: FakeVault) -> dict[str, str]:
+    """A development installation whose KEK is the key ``limes`` of ``vault``."""
+    return {
         "LIMES_ENV": "development",
         "LIMES_VAULT_ADDR": vault.addr,
         "LIMES_VAULT_TRANSIT_KEY": "limes",
         "LIMES_VAULT_TOKEN": TOKEN,
     }
+
+
+def runner_with(env: dict[str, str]) -> CliRunner:
+    """The CLI with ``env`` and no other LIMES_* setting of this process."""
     cleared: dict[str, str | None] = {k: None for k in os.environ if k.startswith("LIMES_")}
-    result = CliRunner(env=cleared | env).invoke(cli, ["--var", str(var), "init"])
+    return CliRunner(env=cleared | env)
+
+
+def test_an_installation_with_its_kek_in_vault(vault: FakeVault, tmp_path: Path) -> None:
+    var = tmp_path / "var"
+    env = vault_env(vault)
+    result = runner_with(env).invoke(cli, ["--var", str(var), "init"])
     assert result.exit_code == 0, result.output
     assert TOKEN not in result.output
     keyring = load_keyring(var / "keys" / "keyring.json")

@@ -14,11 +14,17 @@ with the RFC 9162 proofs, that a record is in the log and that the log only grew
 ``key_id`` is the first 16 hex digits of SHA-256 of the raw public key, so that heads
 signed before a key rollover name the key that checks them.
 
-**The key** is ``<var>/keys/audit-signing-key.pem`` (PKCS#8, mode 0600 in a 0700
-folder), made by ``limes init`` with the same care as the token signing key (it
-reuses ``identity.tokens.ensure_signing_key``): another file, another key, so that
-the two can be rotated and guarded apart. ``KeyFileSigner`` reads it when it first
-signs, refusing a key file others may read.
+**The key** is the file ``LIMES_AUDIT_SIGNING_KEY`` names (PKCS#8, mode 0600 in a
+0700 folder), kept by the key custodians outside the var folder: by default in the
+folder ``<var>.audit-key`` beside it, and production refuses one inside it
+(``config.py``). ``limes init`` makes it with the same care as the token signing key
+(it reuses ``identity.tokens.ensure_signing_key``), but never a new one for a log
+whose heads another key signed: a missing key is restored, not replaced.
+``KeyFileSigner`` reads it when it first signs, refusing a key file others may read.
+
+With ``LIMES_AUDIT_VAULT_KEY`` the key is an ``ed25519`` key of Vault's transit engine
+instead (``VaultSigner``): Vault signs, and no file on this host, nor the service's
+memory, ever holds the private key; a head names the key version that signed it.
 """
 
 from __future__ import annotations
@@ -136,12 +142,31 @@ def _audit_key_error(exc: KeyFileError) -> KeyFileError:
     return KeyFileError(str(exc).replace("token signing key", "audit signing key"))
 
 
-def ensure_audit_key(path: Path) -> bool:
-    """Create the audit signing key unless it exists (``limes init``); True if made now."""
+def ensure_audit_key(path: Path, signed_by: str | None = None) -> bool:
+    """Create the audit signing key unless it exists (``limes init``); True if made now.
+
+    ``signed_by``: the key id of the log's latest head, if it has one. Then the key must
+    be that key: a missing one is refused rather than replaced, since a new key could
+    sign a rewritten log as readily as the real one.
+    """
+    if signed_by is not None and not (path.exists() or path.is_symlink()):
+        raise KeyFileError(
+            f"the audit log's heads are signed by key {signed_by}, and the audit signing key "
+            f"{path} is missing: restore it from the key custodians; a new key is never made "
+            "for a signed log"
+        )
     try:
-        return ensure_signing_key(path)
+        made = ensure_signing_key(path)
     except KeyFileError as exc:
         raise _audit_key_error(exc) from None
+    if signed_by is not None and not made:
+        found = key_id(load_audit_key(path).public_key())
+        if found != signed_by:
+            raise KeyFileError(
+                f"the audit signing key {path} is key {found}, but the log's heads are signed "
+                f"by key {signed_by}: restore that key from the key custodians"
+            )
+    return made
 
 
 def load_audit_key(path: Path) -> Ed25519PrivateKey:
@@ -185,3 +210,66 @@ def load_public_key(pem: bytes) -> Ed25519PublicKey:
     if not isinstance(key, Ed25519PublicKey):
         raise ValueError("the public key is not an Ed25519 key")
     return key
+
+
+class Transit(Protocol):
+    """What ``VaultSigner`` needs of ``crypto.vault.VaultTransit``."""
+
+    key: str
+
+    def sign(self, data: bytes) -> tuple[int, bytes]: ...
+
+    def public_keys(self) -> dict[int, bytes]: ...
+
+
+class VaultSigner:
+    """Signs tree heads with an ``ed25519`` key of Vault's transit engine.
+
+    Each signature is checked here with the public key of the version that made it, so
+    a key of another type, or an answer from something that is not Vault, signs nothing.
+    """
+
+    def __init__(self, transit: Transit) -> None:
+        self.transit = transit
+        self._keys: dict[int, Ed25519PublicKey] = {}
+
+    def _refresh(self) -> None:
+        keys = {}
+        for number, raw in self.transit.public_keys().items():
+            try:
+                keys[number] = Ed25519PublicKey.from_public_bytes(raw)
+            except ValueError:
+                raise KeyFileError(f"Vault key {self.transit.key} is not an ed25519 key") from None
+        if not keys:
+            raise KeyFileError(f"Vault key {self.transit.key} has no public key")
+        self._keys = keys
+
+    def _key(self, version: int) -> Ed25519PublicKey:
+        if version not in self._keys:
+            self._refresh()
+        if version not in self._keys:
+            raise KeyFileError(f"Vault key {self.transit.key} has no version {version}")
+        return self._keys[version]
+
+    def public_keys(self) -> list[Ed25519PublicKey]:
+        """Every version's public key (heads signed before a rotation in Vault verify)."""
+        self._refresh()
+        return list(self._keys.values())
+
+    def key_ids(self) -> set[str]:
+        """The key id of every version of the Vault key."""
+        return {key_id(k) for k in self.public_keys()}
+
+    def sign(self, size: int, timestamp: datetime, root: bytes) -> TreeHead:
+        message = signed_bytes(size, timestamp, root)
+        version, signature = self.transit.sign(message)
+        key = self._key(version)
+        head = TreeHead(size, timestamp, root, signature, key_id(key))
+        if not head.verify(key):
+            raise KeyFileError(f"Vault key {self.transit.key} signed a head its key does not check")
+        return head
+
+    def public_key(self) -> Ed25519PublicKey:
+        """The latest version's public key."""
+        self._refresh()
+        return self._keys[max(self._keys)]

@@ -22,10 +22,20 @@ periodic job, and during appends once the oldest unsigned record is
 ``checkpoint_every`` old, so that no record waits longer than that for a signature
 while records arrive.
 
-**Retention**: ``apply_retention(now)`` deletes the records at least
-``retention_years`` old (a record exactly that old included). Their leaf hashes and
-the tree's nodes stay, and every signed head with them, so ``verify`` still
-recomputes every root; the run is itself a record naming its horizon.
+**Time** is the writer's clock, never a time read from the store: a record or head
+is never dated after the last record when that record lies more than
+``MAX_CLOCK_SKEW`` beyond the clock. Such a record was written by hand (or a clock is
+wrong), and following it would let a forged record push signed heads into the future;
+the log then refuses to write (``AuditUnavailable``) until someone looks.
+
+**Retention**: ``apply_retention()`` deletes the records at least ``retention_years``
+old at the log's time, and only those under a signed head that is itself dated at or
+before the cutoff: a head's time bounds the time of every record under it, so that
+head proves to ``verify`` that everything deleted was old enough. The run is a record
+naming its horizon and cutoff, signed over by a new head before anything is deleted,
+in the same transaction. Leaf hashes, the tree's nodes and every signed head stay, so
+``verify`` still recomputes every root. Records therefore go at most one checkpoint
+interval after their time, never before.
 """
 
 from __future__ import annotations
@@ -37,6 +47,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from limes.audit.heads import Signer, TreeHead
 from limes.audit.merkle import Frontier, consistency_proof, inclusion_path, leaf_hash
 from limes.audit.record import SYSTEM, Entry, Outcome, StoredRecord, canonical, iso
@@ -47,6 +59,7 @@ Clock = Callable[[], datetime]
 log = logging.getLogger("limes.audit")
 
 CHECKPOINT_EVERY = timedelta(seconds=60)
+MAX_CLOCK_SKEW = timedelta(minutes=5)
 
 
 def utc_now() -> datetime:
@@ -178,13 +191,26 @@ class AuditLog:
             unsigned = self.clock()
         return _State(frontier, tx.last_at(), head_size, unsigned)
 
+    def _now(self, state: _State) -> datetime:
+        """The time to date a record or head with: the clock's, or the last record's if
+        the clock is a little behind it; refused if that record lies far ahead of it."""
+        now = self.clock()
+        if state.last_at is None or now >= state.last_at:
+            return now
+        if state.last_at - now > MAX_CLOCK_SKEW:
+            raise AuditUnavailable(
+                f"the audit log's last record is dated {iso(state.last_at)}, later than this "
+                f"clock ({iso(now)}): it was written by hand or a clock is wrong; nothing is "
+                "written or signed after it"
+            )
+        return state.last_at
+
     def _write(
         self, tx: AuditTx, state: _State, entries: Sequence[Entry]
     ) -> tuple[_State, list[int]]:
         """Append ``entries`` in ``tx``; the new state (kept only if ``tx`` commits)."""
         frontier = state.frontier.copy()
-        now = self.clock()
-        at = now if state.last_at is None or now > state.last_at else state.last_at
+        at = self._now(state)
         rows, nodes, seqs = [], [], []
         for entry in entries:
             seq = frontier.size
@@ -302,10 +328,7 @@ class AuditLog:
                     if state.frontier.size == state.head_size:
                         self._state = state
                         return None
-                    at = self.clock()
-                    if state.last_at is not None and state.last_at > at:
-                        at = state.last_at
-                    new = self._sign_in(tx, state, at, quiet=False)
+                    new = self._sign_in(tx, state, self._now(state), quiet=False)
                     head = tx.latest_head()
             except BaseException:
                 self._state = None
@@ -327,6 +350,11 @@ class AuditLog:
         with self.store.read() as tx:
             return tx.heads()
 
+    def heads_after(self, size: int, limit: int) -> list[TreeHead]:
+        """The signed heads larger than ``size``, smallest first, at most ``limit``."""
+        with self.store.read() as tx:
+            return tx.heads_after(size, limit)
+
     def size(self) -> int:
         with self.store.read() as tx:
             return tx.size()
@@ -338,25 +366,27 @@ class AuditLog:
 
     # -- retention -----------------------------------------------------------------------
 
-    def apply_retention(self, now: datetime | None = None) -> RetentionReport:
-        """Delete the records ``retention_years`` old or older at ``now`` (default: the clock).
+    def apply_retention(self) -> RetentionReport:
+        """Delete the records ``retention_years`` old or older at the log's time.
 
-        A record whose time is exactly the cutoff is deleted; one a microsecond younger
-        is kept. The run appends a record naming its horizon in the same transaction;
-        leaf hashes, tree nodes and signed heads are never deleted, so what remains
-        stays verifiable. Nothing is written when nothing is due.
+        A record whose time is exactly the cutoff is deleted once a signed head dated at
+        or before the cutoff covers it (see the module docstring); one a microsecond
+        younger is kept. Nothing is written when nothing is due.
         """
-        cutoff = years_before(now or self.clock(), self.retention_years)
+        if self.signer is None:
+            raise AuditUnavailable("without a signing key no retention run can be proved")
+        key = self.signer.public_key()
         with self._exclusive():
             try:
                 with self.store.write(retention=True) as tx:
                     state = self._current(tx)
+                    now = self._now(state)
+                    cutoff = years_before(now, self.retention_years)
                     horizon = tx.retention_below()
-                    last = _last_at_or_before(tx, cutoff, horizon, state.frontier.size)
-                    if last is None:
+                    below = _provably_old(tx, key, cutoff, horizon, state.frontier.size)
+                    if below <= horizon:
                         self._state = state
                         return RetentionReport(cutoff, 0, horizon)
-                    below = last + 1
                     entry = Entry(
                         action="audit.retention",
                         outcome=Outcome.ALLOWED,
@@ -366,7 +396,9 @@ class AuditLog:
                         reason=f"records kept {self.retention_years} years",
                     )
                     new, _ = self._write(tx, state, [entry])
-                    deleted = tx.prune(below, new.last_at or cutoff, cutoff)
+                    if new.head_size < new.frontier.size:  # not signed by _write already
+                        new = self._sign_in(tx, new, new.last_at or now, quiet=False)
+                    deleted = tx.prune(below, new.last_at or now, cutoff)
             except BaseException:
                 self._state = None
                 raise
@@ -403,6 +435,23 @@ class AuditLog:
 
     def close(self) -> None:
         self.store.close()
+
+
+def _provably_old(
+    tx: AuditTx, key: Ed25519PublicKey, cutoff: datetime, horizon: int, size: int
+) -> int:
+    """The records below this are at or before ``cutoff`` and under a signed head that
+    shows it (one dated at or before ``cutoff``, checked with ``key``)."""
+    last = _last_at_or_before(tx, cutoff, horizon, size)
+    head = tx.latest_head_at_or_before(cutoff)
+    if last is None or head is None:
+        return horizon
+    if not head.verify(key):
+        raise AuditUnavailable(
+            f"the signed head at size {head.size} does not verify with this log's key; "
+            "nothing is deleted on its word"
+        )
+    return min(last + 1, head.size)
 
 
 def _last_at_or_before(tx: AuditTx, cutoff: datetime, first: int, size: int) -> int | None:

@@ -211,6 +211,24 @@ class AuditTx:
     def heads(self) -> list[TreeHead]:
         return [self.head(r) for r in self.head_rows()]
 
+    def heads_after(self, size: int, limit: int) -> list[TreeHead]:
+        """The heads larger than ``size``, smallest first (the witness publishes them)."""
+        rows = self._rows(
+            "SELECT size, at, root, signature, key_id FROM audit_heads WHERE size > ? "
+            "ORDER BY size LIMIT ?",
+            (size, limit),
+        )
+        return [self.head(r) for r in rows]
+
+    def latest_head_at_or_before(self, moment: datetime) -> TreeHead | None:
+        """The largest head dated at or before ``moment`` (retention deletes under it)."""
+        rows = self._rows(
+            "SELECT size, at, root, signature, key_id FROM audit_heads WHERE at <= ? "
+            "ORDER BY size DESC LIMIT 1",
+            (self.dialect.ts_in(moment),),
+        )
+        return self.head(rows[0]) if rows else None
+
     # -- retention -----------------------------------------------------------------------
 
     def retention_below(self) -> int:

@@ -9,21 +9,22 @@ goes through the policy (``audit:read``) like the API, acting as ``--as``.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from limes.audit.heads import (
     TreeHead,
-    load_audit_key,
+    VaultSigner,
     load_public_key,
     public_pem,
 )
 from limes.audit.service import head_out, records_out
 from limes.audit.store import SqliteAuditStore
 from limes.audit.verify import verify as verify_log
-from limes.audit.wiring import audit_store
+from limes.audit.wiring import audit_signer, audit_store, witnesses
+from limes.audit.witness import WitnessPublisher, published_heads
 from limes.cli.common import (
     EXIT_NOT_INITIALISED,
     Env,
@@ -33,6 +34,7 @@ from limes.cli.common import (
     print_json,
     problem,
 )
+from limes.config import SettingsError
 from limes.errors import NotFound
 
 EXIT_TAMPERED = 20
@@ -41,7 +43,9 @@ VERIFY_EXIT_HELP = f"""\b
 Exit status:
   0   every record, node and signed tree head checks out
   {EXIT_TAMPERED}  the log failed verification: each finding is printed on stdout
-  12  no public key (give --public-key, or run where the signing key is)
+  11  --witness: a witness could not be read
+  12  no public key (give --public-key, or run where the signing key is);
+      --witness without a witness configured
   13  there is no audit log here (run 'limes init')"""
 
 
@@ -59,7 +63,7 @@ def public_key(env: Env) -> None:
     and GET /v1/audit/records: with it, and nothing else of this server, they can
     check that a record is in the log and that the log was never rewritten.
     """
-    click.echo(public_pem(load_audit_key(env.settings.audit_key_path).public_key()), nl=False)
+    click.echo(public_pem(audit_signer(env.settings).public_key()), nl=False)
 
 
 def _heads(files: tuple[Path, ...]) -> list[TreeHead]:
@@ -88,11 +92,19 @@ def _heads(files: tuple[Path, ...]) -> list[TreeHead]:
     help="A tree head kept elsewhere (JSON of GET /v1/audit/tree-head or 'audit tree-head'): "
     "the log must still contain it. Repeatable.",
 )
+@click.option(
+    "--witness",
+    is_flag=True,
+    help="Also require every head published to the configured witnesses "
+    "(LIMES_AUDIT_WITNESS_FILE, LIMES_AUDIT_WITNESS_NATS): catches a log rewritten and "
+    "re-signed by whoever holds the signing key.",
+)
 @pass_env
-def verify(env: Env, key_file: Path | None, trusted: tuple[Path, ...]) -> None:
+def verify(env: Env, key_file: Path | None, trusted: tuple[Path, ...], witness: bool) -> None:
     """Check the whole log: every record against its leaf hash, the Merkle tree, every
     signed tree head (signature, root at its size, consistency with the head before),
-    and that only the retention job ever deleted records.
+    that only the retention job ever deleted records, and only records older than
+    LIMES_AUDIT_RETENTION_YEARS under a signed head as old.
 
     Prints one line per finding (which record, node or head, and what is wrong) and a
     summary, and exits non-zero if there is any finding.
@@ -100,20 +112,39 @@ def verify(env: Env, key_file: Path | None, trusted: tuple[Path, ...]) -> None:
     settings = env.settings
     if key_file is not None:
         try:
-            key = load_public_key(key_file.read_bytes())
+            keys = [load_public_key(key_file.read_bytes())]
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="'--public-key'") from None
     else:
-        key = load_audit_key(settings.audit_key_path).public_key()
+        signer = audit_signer(settings)
+        keys = signer.public_keys() if isinstance(signer, VaultSigner) else [signer.public_key()]
     store = audit_store(settings)
     if isinstance(store, SqliteAuditStore) and not Path(store.path).exists():
         detail = f"there is no audit log at {store.path}; run 'limes init'"
         problem("not-initialised", "There is no audit log", detail, EXIT_NOT_INITIALISED)
         raise click.exceptions.Exit(EXIT_NOT_INITIALISED)
+    published = None
+    if witness:
+        configured = witnesses(settings)
+        if not configured:
+            raise SettingsError(
+                "--witness: no witness is configured (LIMES_AUDIT_WITNESS_FILE, "
+                "LIMES_AUDIT_WITNESS_NATS)"
+            )
+        published = published_heads(configured)
     try:
-        report = verify_log(store, [key], _heads(trusted))
+        report = verify_log(
+            store,
+            keys,
+            _heads(trusted),
+            published=published,
+            retention_years=settings.audit_retention_years,
+            now=datetime.now(UTC),
+        )
     finally:
         store.close()
+    if published is not None:
+        click.echo(f"{len(published)} published heads checked", err=True)
     for finding in report.findings:
         click.echo(str(finding))
     if report.more:
@@ -140,6 +171,7 @@ def checkpoint(env: Env) -> None:
     every minute while records arrive), and print the latest head."""
     log = env.app().audit
     log.checkpoint()
+    WitnessPublisher(log, witnesses(env.settings)).run()
     head = log.latest_head()
     print_json(None if head is None else head_out(head))
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from limes.audit.wiring import witness_job
 from limes.bootstrap import Limes
 from limes.cli.common import SYSTEM, Env, pass_env
 from limes.cli.search import build_search_indexes
@@ -253,6 +254,7 @@ def serve(
 
     app = env.app()
     app.audit.check_signer()  # no server whose audit log cannot sign its tree heads
+    publish_heads = witness_job(settings, app.audit)  # nor one whose heads stay on this host
     if workers == 1:
         served: Any = create_app(app)
         build_search_indexes(app, follow=True)
@@ -272,6 +274,7 @@ def serve(
             ("account sweep", accounts.sweep),
             ("usage counters", app.usage.flush),
             ("audit checkpoint", app.audit.checkpoint),
+            ("audit witness", publish_heads),
             ("audit retention", app.audit.apply_retention),
             ("SIRENE escalation", lambda: app.sirene.escalate(SYSTEM)),
         ),

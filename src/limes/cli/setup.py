@@ -6,10 +6,10 @@ import stat
 
 import click
 
-from limes.audit.heads import ensure_audit_key
+from limes.audit.heads import VaultSigner, ensure_audit_key
 from limes.cli.common import Env, pass_env
 from limes.crypto.keyring import ensure_keyring
-from limes.identity.tokens import ensure_signing_key
+from limes.identity.tokens import KeyFileError, ensure_signing_key
 
 VAR_MODE = 0o700
 
@@ -22,6 +22,11 @@ def init(env: Env) -> None:
     The keyring (LIMES_KEYRING, default <var>/keys/keyring.json, mode 0600) holds the
     key-encryption key and the blind-index secret: without it no alert can be read,
     so keep a copy with the key custodians, apart from the database and its backups.
+    The audit signing key (LIMES_AUDIT_SIGNING_KEY, by default in <var>.audit-key/
+    beside the var folder, never inside it) belongs with the key custodians too. It is
+    made only for a log no key has signed yet: for a signed log a missing or different
+    key is refused, never silently replaced.
+
     Safe to run again: an existing key or keyring is kept, a migration already applied
     is not applied twice.
     """
@@ -39,9 +44,6 @@ def init(env: Env) -> None:
     key_path = env.settings.token_key_path
     made = ensure_signing_key(key_path)
     click.echo(f"token signing key: {key_path} ({'created' if made else 'exists'}, mode 0600)")
-    audit_key = env.settings.audit_key_path
-    made = ensure_audit_key(audit_key)
-    click.echo(f"audit signing key: {audit_key} ({'created' if made else 'exists'}, mode 0600)")
     if env.settings.test_only_fixed_keyring:
         click.echo("keyring: published test-only keys (LIMES_TEST_ONLY_FIXED_KEYRING)")
     else:
@@ -54,7 +56,25 @@ def init(env: Env) -> None:
         click.echo(f"applied migrations: {', '.join(applied)}")
     else:
         click.echo("database schema is up to date; no migration applied")
-    audit_log = env.app().audit.store
-    applied = audit_log.migrate()
+    audit_log = env.app().audit
+    applied = audit_log.store.migrate()
     done = f"applied {', '.join(applied)}" if applied else "up to date"
-    click.echo(f"audit log: {audit_log!r} ({done})")
+    click.echo(f"audit log: {audit_log.store!r} ({done})")
+    head = audit_log.latest_head()
+    signed_by = None if head is None else head.key_id
+    signer = audit_log.signer
+    if isinstance(signer, VaultSigner):
+        if signed_by is not None and signed_by not in signer.key_ids():
+            raise KeyFileError(
+                f"the log's heads are signed by key {signed_by}, not by a version of Vault "
+                f"key {signer.transit.key}: configure the key that signed them"
+            )
+        click.echo(f"audit signing key: Vault transit key {signer.transit.key} (never here)")
+        return
+    audit_key = env.settings.audit_key_path
+    made = ensure_audit_key(audit_key, signed_by)
+    state = "created" if made else "exists"
+    click.echo(
+        f"audit signing key: {audit_key} ({state}, mode 0600; keep it with the key "
+        "custodians, apart from the var folder and its backups)"
+    )

@@ -11,6 +11,10 @@ transit API over HTTP(S), with the standard library's client:
   → ``{"data": {"plaintext": b64}}``
 * ``GET /v1/<mount>/keys/<key>`` → ``{"data": {"latest_version": N, …}}``
 * ``POST /v1/<mount>/keys/<key>/rotate`` (for ``limes keys rotate --kek``)
+* ``POST /v1/<mount>/sign/<key>`` ``{"input": b64}`` → ``{"data": {"signature":
+  "vault:v<N>:<b64>"}}``, and ``GET /v1/<mount>/keys/<key>`` → ``{"data": {"keys":
+  {"<N>": {"public_key": b64}}}}``: an ``ed25519`` key signing the audit log's tree
+  heads (``LIMES_AUDIT_VAULT_KEY``), so that the signing key never leaves Vault
 
 The token travels in ``X-Vault-Token``. The associated data binds each wrapped data
 key to its scope and version (for Vault's AEAD key types such as ``aes256-gcm96``).
@@ -125,6 +129,30 @@ class VaultTransit:
 
     def rotate(self) -> None:
         self._call("POST", f"keys/{quote(self.key)}/rotate", {})
+
+    def sign(self, data: bytes) -> tuple[int, bytes]:
+        """The signature of ``data`` by the key's latest version: (version, signature)."""
+        answer = self._call(
+            "POST", f"sign/{quote(self.key)}", {"input": base64.b64encode(data).decode()}
+        )
+        text = self._data(answer, "signature")
+        if not isinstance(text, str) or not text.startswith("vault:v"):
+            raise VaultError("Vault's signature is not of the form vault:v<N>:…")
+        try:
+            return vault_version(text), base64.b64decode(text.split(":", 2)[2], validate=True)
+        except (IndexError, ValueError):
+            raise VaultError("Vault's signature is not base64") from None
+
+    def public_keys(self) -> dict[int, bytes]:
+        """The public key of each version of an asymmetric key (raw bytes)."""
+        keys = self._data(self._call("GET", f"keys/{quote(self.key)}"), "keys")
+        try:
+            return {
+                int(version): base64.b64decode(entry["public_key"], validate=True)
+                for version, entry in keys.items()
+            }
+        except (AttributeError, KeyError, TypeError, ValueError):
+            raise VaultError(f"Vault key {self.key} holds no public keys: is it ed25519?") from None
 
 
 def vault_version(ciphertext: str) -> int:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import nats
+from nats.aio.client import Client
 from nats.errors import Error as NatsError
 from nats.js.errors import Error as JetStreamError
 
@@ -50,6 +51,19 @@ def subjects(event: ChangeEvent, prefix: str = PREFIX) -> list[str]:
 
 async def _quiet(exc: Exception) -> None:
     log.debug("NATS: %r", exc)
+
+
+async def connect_once(url: str, timeout: float) -> Client:
+    """A connection to ``url``, or the error of one retry: nats-py retries a failed first
+    connection (0 attempts means "for ever"), and the caller tries again at its next run."""
+    return await nats.connect(
+        url,
+        connect_timeout=timeout,
+        allow_reconnect=False,
+        max_reconnect_attempts=1,
+        reconnect_time_wait=0.1,
+        error_cb=_quiet,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,16 +110,7 @@ class NatsPublisher:
     async def run_async(self) -> Run:
         position = self.position()
         try:
-            # nats-py retries a failed first connection (0 attempts means "for ever"):
-            # one retry, then give up until the next run
-            connection = await nats.connect(
-                self.url,
-                connect_timeout=self.timeout,
-                allow_reconnect=False,
-                max_reconnect_attempts=1,
-                reconnect_time_wait=0.1,
-                error_cb=_quiet,
-            )
+            connection = await connect_once(self.url, self.timeout)
         except (NatsError, OSError, TimeoutError) as exc:
             log.warning("NATS at %s is not reachable (%r); staying at %d", self.url, exc, position)
             return Run(0, position, reachable=False)
