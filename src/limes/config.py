@@ -65,6 +65,7 @@ class Settings:
     rate_per_second: float = 20.0
     rate_burst: int = 60
     daily_read_quota: int = 20_000
+    session_max_hours: float = 12.0
     audit_database_url: str | None = None
     audit_retention_years: int = 3
     keyring_path: Path | None = None
@@ -131,6 +132,8 @@ class Settings:
                 "LIMES_RATE_PER_SECOND, LIMES_RATE_BURST and LIMES_DAILY_READ_QUOTA "
                 "must be positive"
             )
+        if not 0 < self.session_max_hours <= 24:
+            raise SettingsError("LIMES_SESSION_MAX_HOURS must be more than 0 and at most 24")
         self._check_keys()
         if not 1 <= self.audit_retention_years <= 3:
             raise SettingsError("LIMES_AUDIT_RETENTION_YEARS must be 1 to 3")
@@ -241,6 +244,7 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
             rate_per_second=float(e.get("LIMES_RATE_PER_SECOND", "20")),
             rate_burst=int(e.get("LIMES_RATE_BURST", "60")),
             daily_read_quota=int(e.get("LIMES_DAILY_READ_QUOTA", "20000")),
+            session_max_hours=float(e.get("LIMES_SESSION_MAX_HOURS", "12")),
             audit_database_url=e.get("LIMES_AUDIT_DATABASE_URL") or None,
             audit_retention_years=int(e.get("LIMES_AUDIT_RETENTION_YEARS", "3")),
             keyring_path=Path(e["LIMES_KEYRING"]) if e.get("LIMES_KEYRING") else None,
