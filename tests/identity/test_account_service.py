@@ -22,6 +22,7 @@ from limes.identity.oidc import OidcIdentity
 from limes.identity.tokens import TokenRefused
 from limes.policy.permissions import Clearance, Context, Purpose, Role
 from limes.service.accounts import LOGIN_REFUSED, AccountService, LoginRefused
+from limes.service.login_limits import ADDRESS_FREE, USERNAME_FREE
 
 US = timedelta(microseconds=1)
 
@@ -105,6 +106,66 @@ def test_failed_logins_never_lock_the_account_nor_end_its_sessions(
     assert stored(each_store, "guard-1").state is AccountState.ACTIVE
     each_store.principal_for_token(user.id, session.id)  # the holder's session lives on
     each_store.login("guard-1", PASSWORD, code(user, clock.now), "192.0.2.1")
+
+
+def test_login_limits_answer_before_any_hash_on_each_store(
+    each_store: AccountService, clock: FixedClock
+) -> None:
+    _, user = seed(each_store)
+    address = "203.0.113.9"
+    for i in range(ADDRESS_FREE):
+        with pytest.raises(LoginRefused):
+            each_store.login(f"nobody-{i}", "wrong password 123", "000000", address)
+    with pytest.raises(RateLimited) as waiting:  # even with the right credentials
+        each_store.login("guard-1", PASSWORD, code(user, clock.now), address)
+    assert waiting.value.retry_after == 1
+    clock.advance(seconds=1)
+    each_store.login("guard-1", PASSWORD, code(user, clock.now), address)
+
+    for i in range(USERNAME_FREE):
+        with pytest.raises(LoginRefused):
+            each_store.login("guard-1", "wrong password 123", "000000", f"198.51.100.{i}")
+    with pytest.raises(RateLimited, match="only an attempt with a valid code"):
+        each_store.login("guard-1", PASSWORD, "000000", "198.51.100.99")
+    clock.advance(seconds=30)
+    each_store.login("guard-1", PASSWORD, code(user, clock.now), "192.0.2.1")
+
+    clock.advance(hours=1)
+    each_store.sweep(clock.now)
+    with each_store.accounts.store.read() as tx:
+        assert tx.rows("SELECT count(*) FROM login_limits")[0][0] == 0
+
+
+def test_a_session_ends_12_hours_after_login_however_busy(
+    each_store: AccountService, clock: FixedClock
+) -> None:
+    _, user = seed(each_store)
+    session = each_store.login("guard-1", PASSWORD, code(user, clock.now)).session
+    for _ in range(12 * 6 - 1):
+        clock.advance(minutes=10)
+        each_store.principal_for_token(user.id, session.id)
+    clock.advance(minutes=10, microseconds=-1)
+    each_store.principal_for_token(user.id, session.id)  # 1 µs short of 12 hours
+    clock.advance(microseconds=1)
+    with pytest.raises(TokenRefused, match="limit of 12 hours"):
+        each_store.principal_for_token(user.id, session.id)
+    with pytest.raises(TokenRefused, match=r"ended \(lifetime\)"):
+        each_store.principal_for_token(user.id, session.id)
+
+
+def test_the_sweep_ends_sessions_past_their_lifetime(
+    service: AccountService, clock: FixedClock
+) -> None:
+    _, user = seed(service)
+    service.session_lifetime = timedelta(hours=1)  # as LIMES_SESSION_MAX_HOURS=1 sets it
+    session = service.login("guard-1", PASSWORD, code(user, clock.now)).session
+    for _ in range(5):
+        clock.advance(minutes=10)
+        service.principal_for_token(user.id, session.id)
+    clock.advance(minutes=10)
+    assert service.sweep(clock.now).sessions_ended == 1
+    with service.accounts.read() as tx:
+        assert tx.session(session.id).end_reason == "lifetime"  # type: ignore[union-attr]
 
 
 def test_five_failures_over_16_minutes_do_not_lock(

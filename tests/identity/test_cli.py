@@ -202,6 +202,27 @@ def test_report(seeded: Run) -> None:
     assert "No clearance (3):" in text
 
 
+def test_a_minted_token_is_recorded_with_its_id_never_itself(seeded: Run, var: Path) -> None:
+    from limes.audit.record import parse
+    from limes.audit.store import SqliteAuditStore
+
+    issued = seeded("token", "issue", "--client", "eu-lisa-gw", "--minutes", "5", "--json")
+    token = ok(issued)["token"]
+    claims = jwt.decode(token, options={"verify_signature": False})
+    store = SqliteAuditStore(var / "audit.db")
+    try:
+        with store.read() as tx:
+            found = [parse(row[5]) for row in tx.all_records()]
+    finally:
+        store.close()
+    attempt, outcome = [r for r in found if r["action"] == "token:issue"]
+    assert (attempt["outcome"], outcome["outcome"]) == ("attempted", "allowed")
+    assert attempt["refs"] == {"client": "eu-lisa-gw", "minutes": 5}
+    assert outcome["refs"]["token_id"] == claims["jti"]
+    assert outcome["refs"]["account"] == "eu-lisa-gw"
+    assert token not in str(found)
+
+
 def test_release_set_roles_disable_enable_sweep(seeded: Run, var: Path) -> None:
     from limes.bootstrap import build
     from limes.service.accounts import accounts_for

@@ -29,7 +29,7 @@ from limes.errors import LimesError
 from limes.policy.permissions import Principal
 
 FULL_PER_MINUTE = 10
-MAX_KEYS = 10_000
+MAX_KEYS = 1_000
 MAX_TEXT = 200
 OVERFLOW = "*"
 
@@ -59,9 +59,9 @@ class _Window:
 
 
 def _printable(text: str) -> str:
-    """At most ``MAX_TEXT`` characters, control characters (NUL included) escaped."""
-    cut = text[:MAX_TEXT]
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in cut)
+    """Control characters (NUL included) escaped, then cut to ``MAX_TEXT`` characters."""
+    escaped = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text[:MAX_TEXT])
+    return escaped[:MAX_TEXT]
 
 
 def _actor(who: Principal | None) -> Actor:
