@@ -22,7 +22,7 @@ from limes.identity.oidc import OidcIdentity
 from limes.identity.tokens import TokenRefused
 from limes.policy.permissions import Clearance, Context, Purpose, Role
 from limes.service.accounts import LOGIN_REFUSED, AccountService, LoginRefused
-from limes.service.login_limits import ADDRESS_FREE, USERNAME_FREE
+from limes.service.login_limits import ADDRESS_FREE, USERNAME_FREE, HashGate
 
 US = timedelta(microseconds=1)
 
@@ -134,6 +134,23 @@ def test_login_limits_answer_before_any_hash_on_each_store(
     each_store.sweep(clock.now)
     with each_store.accounts.store.read() as tx:
         assert tx.rows("SELECT count(*) FROM login_limits")[0][0] == 0
+
+
+def test_one_password_check_at_a_time_and_the_rest_answered_at_once(
+    service: AccountService, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, user = seed(service)
+    hashed: list[str] = []
+    monkeypatch.setattr(service.passwords, "verify", lambda stored, pw: hashed.append(pw) or False)
+    for waiting, wait_seconds in ((0, 5.0), (1, 0.01)):  # no queue; a queue that times out
+        service.limits.gate = HashGate(at_once=1, waiting=waiting, wait_seconds=wait_seconds)
+        with service.limits.gate.slot():  # another login is checking its password
+            with pytest.raises(RateLimited, match="checking other logins"):
+                service.login("guard-1", PASSWORD, code(user, clock.now), "192.0.2.1")
+    assert hashed == []
+    with pytest.raises(LoginRefused):  # the slot is free again
+        service.login("guard-1", PASSWORD, code(user, clock.now), "192.0.2.1")
+    assert hashed == [PASSWORD]
 
 
 def test_a_session_ends_12_hours_after_login_however_busy(

@@ -20,6 +20,9 @@ def test_the_figures_are_the_code() -> None:
     assert f"after {login_limits.USERNAME_FREE} attempts without a good login" in said
     assert f"(default {SESSION_LIFETIME.seconds // 3600}, at most 24)" in said
     assert "forgotten an hour after" in said and login_limits.FORGET_AFTER.seconds == 3600
+    assert login_limits.HASHES_AT_ONCE == 1 and "checks one password at a time" in said
+    waiting = f"lets {login_limits.HASHES_WAITING} more wait at most "
+    assert f"{waiting}{login_limits.HASH_WAIT_SECONDS:g} s" in said
 
 
 def test_every_test_named_exists() -> None:

@@ -500,7 +500,8 @@ class AccountService:
         refusal is recorded by the door, which folds floods (``service/refusals.py``).
         """
         self.limits.admit(username, client, lambda: self._code_holds(username, code))
-        done = self._login(username, password, code, client)
+        with self.limits.gate.slot():
+            done = self._login(username, password, code, client)
         self.limits.succeeded(username, client)
         return done
 

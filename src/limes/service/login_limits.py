@@ -18,6 +18,12 @@ would give an attacker the budget once per worker):
   lifts the guard. The account is never locked by failures and its sessions are never
   ended by them: an attacker who knows only the username cannot keep its holder out.
 
+A third limit is per server process, because CPU and memory are: at most
+``HASHES_AT_ONCE`` logins check a password at a time, at most ``HASHES_WAITING`` wait
+for their turn (each for at most ``HASH_WAIT_SECONDS``), and any further one answers
+429 at once, so that a burst of admitted attempts (or many sources at once) leaves
+the other requests their threads and cores.
+
 An attempt is counted *before* its password is checked (in a write transaction, under
 the store's writer lock), so concurrent attempts cannot all slip through while the
 first ones are still hashing. Counters are forgotten ``FORGET_AFTER`` after their last
@@ -33,7 +39,9 @@ only, loopback by default), or the address limit becomes one limit for everyone.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from limes.crypto.blind_index import BlindIndex
@@ -47,6 +55,9 @@ BACKOFF_BASE = timedelta(seconds=1)
 BACKOFF_CAP = timedelta(minutes=15)
 FORGET_AFTER = timedelta(hours=1)
 GUARDED_RETRY_SECONDS = 30  # the next TOTP step
+HASHES_AT_ONCE = 1
+HASHES_WAITING = 4
+HASH_WAIT_SECONDS = 5.0
 INDEX_PURPOSE = "login-limits"
 
 ADDRESS = "address"
@@ -61,11 +72,58 @@ def backoff(attempts: int) -> timedelta:
     return min(BACKOFF_CAP, BACKOFF_BASE * (1 << min(beyond, 30)))
 
 
+class HashGate:
+    """At most ``at_once`` password checks at a time in this process, ``waiting`` queued."""
+
+    def __init__(
+        self,
+        at_once: int = HASHES_AT_ONCE,
+        waiting: int = HASHES_WAITING,
+        wait_seconds: float = HASH_WAIT_SECONDS,
+    ) -> None:
+        self._slots = threading.BoundedSemaphore(at_once)
+        self._lock = threading.Lock()
+        self._waiting = 0
+        self.max_waiting = waiting
+        self.wait_seconds = wait_seconds
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Hold one slot for the block, or raise ``RateLimited`` (busy) without waiting long."""
+        got = self._slots.acquire(blocking=False)
+        if not got:
+            with self._lock:
+                if self._waiting >= self.max_waiting:
+                    raise RateLimited(_BUSY, 1)
+                self._waiting += 1
+            try:
+                got = self._slots.acquire(timeout=self.wait_seconds)
+            finally:
+                with self._lock:
+                    self._waiting -= 1
+            if not got:
+                raise RateLimited(_BUSY, 1)
+        try:
+            yield
+        finally:
+            self._slots.release()
+
+
+_BUSY = "the server is checking other logins; try again in a second"
+
+
 class LoginLimits:
-    def __init__(self, store: Store, tokens: BlindIndex, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        tokens: BlindIndex,
+        clock: Callable[[], datetime],
+        gate: HashGate | None = None,
+    ) -> None:
         self.store = store
         self.tokens = tokens
         self.clock = clock
+        self.gate = gate or HashGate()
 
     def _subject(self, scope: str, value: str) -> str:
         # lone surrogates may arrive in JSON; they are hashed escaped, never refused here
