@@ -203,19 +203,13 @@ def test_report(seeded: Run) -> None:
 
 
 def test_a_minted_token_is_recorded_with_its_id_never_itself(seeded: Run, var: Path) -> None:
-    from limes.audit.record import parse
-    from limes.audit.store import SqliteAuditStore
+    from tests.cli.test_access_records import trail
 
     issued = seeded("token", "issue", "--client", "eu-lisa-gw", "--minutes", "5", "--json")
     token = ok(issued)["token"]
     claims = jwt.decode(token, options={"verify_signature": False})
-    store = SqliteAuditStore(var / "audit.db")
-    try:
-        with store.read() as tx:
-            found = [parse(row[5]) for row in tx.all_records()]
-    finally:
-        store.close()
-    attempt, outcome = [r for r in found if r["action"] == "token:issue"]
+    found = trail(var, "token:issue")
+    attempt, outcome = found
     assert (attempt["outcome"], outcome["outcome"]) == ("attempted", "allowed")
     assert attempt["refs"] == {"client": "eu-lisa-gw", "minutes": 5}
     assert outcome["refs"]["token_id"] == claims["jti"]
