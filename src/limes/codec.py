@@ -9,6 +9,7 @@ and the ``annotated_types`` bounds on fields are enforced.
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from typing import Any, TypeVar, cast
 
@@ -60,10 +61,38 @@ def _errors(exc: ValidationError) -> list[FieldError]:
     return out
 
 
+def _nul_pointers(raw: bytes) -> list[str]:
+    """Where a JSON document holds U+0000 in a key or string (PostgreSQL refuses it in
+    text, so it is refused at every door, whatever the store). Only a document that
+    spells ``\\u0000`` is parsed a second time; one that is not JSON is left to the parser."""
+    if b"\\u0000" not in raw:
+        return []
+    try:
+        document = json.loads(raw)
+    except (ValueError, RecursionError):
+        return []
+    found: list[str] = []
+    todo: list[tuple[tuple[int | str, ...], Any]] = [((), document)]
+    while todo:
+        path, value = todo.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                found.append(_pointer(path))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if "\x00" in key:
+                    found.append(_pointer((*path, key)))
+                todo.append(((*path, key), item))
+        elif isinstance(value, list):
+            todo.extend(((*path, i), item) for i, item in enumerate(value))
+    return sorted(found)
+
+
 def parse(cls: type[T], data: bytes | str) -> T:
     """Parse untrusted JSON into a domain object, or raise ``InvalidInput``.
 
-    Strict: UTF-8 only, bounded size, no unknown fields, no type coercion.
+    Strict: UTF-8 only, bounded size, no U+0000 in any text, no unknown fields, no
+    type coercion.
     """
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if len(raw) > MAX_DOCUMENT_BYTES:
@@ -72,6 +101,12 @@ def parse(cls: type[T], data: bytes | str) -> T:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidInput(f"the document is not valid UTF-8 (byte {exc.start})") from None
+    nul = _nul_pointers(raw)
+    if nul:
+        raise InvalidInput(
+            "U+0000 (NUL) is not accepted in any text",
+            [FieldError(pointer, "holds U+0000 (NUL)") for pointer in nul],
+        )
     try:
         return adapter(cls).validate_json(raw, strict=True)
     except ValidationError as exc:

@@ -85,6 +85,7 @@ class Settings:
     rate_per_second: float = 20.0
     rate_burst: int = 60
     daily_read_quota: int = 20_000
+    session_max_hours: float = 12.0
     audit_database_url: str | None = None
     audit_retention_years: int = 3
     audit_signing_key: Path | None = None
@@ -171,6 +172,8 @@ class Settings:
                 "LIMES_RATE_PER_SECOND, LIMES_RATE_BURST and LIMES_DAILY_READ_QUOTA "
                 "must be positive"
             )
+        if not 0 < self.session_max_hours <= 24:
+            raise SettingsError("LIMES_SESSION_MAX_HOURS must be more than 0 and at most 24")
         self._check_keys()
         self._check_serving()
         if not 1 <= self.audit_retention_years <= 3:
@@ -350,6 +353,7 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
             rate_per_second=float(e.get("LIMES_RATE_PER_SECOND", "20")),
             rate_burst=int(e.get("LIMES_RATE_BURST", "60")),
             daily_read_quota=int(e.get("LIMES_DAILY_READ_QUOTA", "20000")),
+            session_max_hours=float(e.get("LIMES_SESSION_MAX_HOURS", "12")),
             audit_database_url=e.get("LIMES_AUDIT_DATABASE_URL") or None,
             audit_retention_years=int(e.get("LIMES_AUDIT_RETENTION_YEARS", "3")),
             audit_signing_key=_path(e, "LIMES_AUDIT_SIGNING_KEY"),

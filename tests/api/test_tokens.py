@@ -134,21 +134,6 @@ def test_a_refused_login_is_a_problem_that_does_not_say_what_failed(
     assert PASSWORD not in bad.text
 
 
-def test_five_failed_logins_lock_the_account(
-    api: TestClient, user: Account, accounts: AccountService, clock: FixedClock
-) -> None:
-    wrong = {"username": "guard-1", "password": "wrong password 1", "totp": "000000"}
-    for _ in range(5):
-        assert api.post("/v1/auth/login", json=wrong).status_code == 401
-        clock.advance(minutes=2)
-    good = {"username": "guard-1", "password": PASSWORD, "totp": code(user, clock.now)}
-    assert api.post("/v1/auth/login", json=good).status_code == 401
-
-    accounts.release(accounts.acting("op-de"), "guard-1")
-    clock.advance(seconds=30)
-    assert login(api, user, clock)["token"]
-
-
 def test_refresh_then_logout_refuses_every_token_of_the_session(
     api: TestClient, user: Account, clock: FixedClock
 ) -> None:

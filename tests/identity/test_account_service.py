@@ -1,4 +1,4 @@
-"""Account use cases on each store: login, lockout, release, idle sessions, disuse, rules."""
+"""Account use cases on each store: login, release, idle sessions, disuse, rules."""
 
 from __future__ import annotations
 
@@ -9,12 +9,20 @@ import pytest
 from tests.conftest import FixedClock
 from tests.identity.helpers import CLEARANCE, PASSWORD, client, code, guard, operator, seed
 
-from limes.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+from limes.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    Unauthenticated,
+)
 from limes.identity.accounts import Account, AccountState
 from limes.identity.oidc import OidcIdentity
 from limes.identity.tokens import TokenRefused
 from limes.policy.permissions import Clearance, Context, Purpose, Role
 from limes.service.accounts import LOGIN_REFUSED, AccountService, LoginRefused
+from limes.service.login_limits import ADDRESS_FREE, USERNAME_FREE, HashGate
 
 US = timedelta(microseconds=1)
 
@@ -85,26 +93,96 @@ def test_a_code_is_accepted_once(each_store: AccountService, clock: FixedClock) 
 # -- lockout and release -----------------------------------------------------------------
 
 
-def test_five_failures_within_15_minutes_lock(
+def test_failed_logins_never_lock_the_account_nor_end_its_sessions(
     each_store: AccountService, clock: FixedClock
 ) -> None:
     _, user = seed(each_store)
-    for _ in range(4):
-        fail(each_store)
-        clock.advance(minutes=3)
-    assert stored(each_store, "guard-1").state is AccountState.ACTIVE  # 4 in 12 minutes
+    session = each_store.login("guard-1", PASSWORD, code(user, clock.now), "192.0.2.1").session
+    for i in range(40):  # from 40 addresses: no address limit applies
+        with pytest.raises((LoginRefused, RateLimited)):
+            each_store.login("guard-1", "wrong password, sorry", "000000", f"198.51.100.{i}")
+        clock.advance(seconds=20)
 
-    fail(each_store)  # the fifth, 12 minutes after the first
-    locked = stored(each_store, "guard-1")
-    assert locked.state is AccountState.LOCKED
-    assert locked.state_reason == "5 failed logins within 15 minutes"
+    assert stored(each_store, "guard-1").state is AccountState.ACTIVE
+    each_store.principal_for_token(user.id, session.id)  # the holder's session lives on
+    each_store.login("guard-1", PASSWORD, code(user, clock.now), "192.0.2.1")
 
-    clock.advance(hours=2)  # a lock does not wear off
-    refused = fail(each_store)
-    with pytest.raises(LoginRefused) as right_credentials:
-        each_store.login("guard-1", PASSWORD, code(user, clock.now))
-    assert right_credentials.value.cause == "the account is locked"
-    assert refused.detail == right_credentials.value.detail
+
+def test_login_limits_answer_before_any_hash_on_each_store(
+    each_store: AccountService, clock: FixedClock
+) -> None:
+    _, user = seed(each_store)
+    address = "203.0.113.9"
+    for i in range(ADDRESS_FREE):
+        with pytest.raises(LoginRefused):
+            each_store.login(f"nobody-{i}", "wrong password 123", "000000", address)
+    with pytest.raises(RateLimited) as waiting:  # even with the right credentials
+        each_store.login("guard-1", PASSWORD, code(user, clock.now), address)
+    assert waiting.value.retry_after == 1
+    clock.advance(seconds=1)
+    each_store.login("guard-1", PASSWORD, code(user, clock.now), address)
+
+    for i in range(USERNAME_FREE):
+        with pytest.raises(LoginRefused):
+            each_store.login("guard-1", "wrong password 123", "000000", f"198.51.100.{i}")
+    with pytest.raises(RateLimited, match="only an attempt with a valid code"):
+        each_store.login("guard-1", PASSWORD, "000000", "198.51.100.99")
+    clock.advance(seconds=30)
+    each_store.login("guard-1", PASSWORD, code(user, clock.now), "192.0.2.1")
+
+    clock.advance(hours=1)
+    each_store.sweep(clock.now)
+    with each_store.accounts.store.read() as tx:
+        assert tx.rows("SELECT count(*) FROM login_limits")[0][0] == 0
+
+
+def test_one_password_check_at_a_time_and_the_rest_answered_at_once(
+    service: AccountService, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, user = seed(service)
+    hashed: list[str] = []
+    monkeypatch.setattr(service.passwords, "verify", lambda stored, pw: hashed.append(pw) or False)
+    for waiting, wait_seconds in ((0, 5.0), (1, 0.01)):  # no queue; a queue that times out
+        service.limits.gate = HashGate(at_once=1, waiting=waiting, wait_seconds=wait_seconds)
+        with service.limits.gate.slot():  # another login is checking its password
+            with pytest.raises(RateLimited, match="checking other logins"):
+                service.login("guard-1", PASSWORD, code(user, clock.now), "192.0.2.1")
+    assert hashed == []
+    with pytest.raises(LoginRefused):  # the slot is free again
+        service.login("guard-1", PASSWORD, code(user, clock.now), "192.0.2.1")
+    assert hashed == [PASSWORD]
+
+
+def test_a_session_ends_12_hours_after_login_however_busy(
+    each_store: AccountService, clock: FixedClock
+) -> None:
+    _, user = seed(each_store)
+    session = each_store.login("guard-1", PASSWORD, code(user, clock.now)).session
+    for _ in range(12 * 6 - 1):
+        clock.advance(minutes=10)
+        each_store.principal_for_token(user.id, session.id)
+    clock.advance(minutes=10, microseconds=-1)
+    each_store.principal_for_token(user.id, session.id)  # 1 µs short of 12 hours
+    clock.advance(microseconds=1)
+    with pytest.raises(TokenRefused, match="limit of 12 hours"):
+        each_store.principal_for_token(user.id, session.id)
+    with pytest.raises(TokenRefused, match=r"ended \(lifetime\)"):
+        each_store.principal_for_token(user.id, session.id)
+
+
+def test_the_sweep_ends_sessions_past_their_lifetime(
+    service: AccountService, clock: FixedClock
+) -> None:
+    _, user = seed(service)
+    service.session_lifetime = timedelta(hours=1)  # as LIMES_SESSION_MAX_HOURS=1 sets it
+    session = service.login("guard-1", PASSWORD, code(user, clock.now)).session
+    for _ in range(5):
+        clock.advance(minutes=10)
+        service.principal_for_token(user.id, session.id)
+    clock.advance(minutes=10)
+    assert service.sweep(clock.now).sessions_ended == 1
+    with service.accounts.read() as tx:
+        assert tx.session(session.id).end_reason == "lifetime"  # type: ignore[union-attr]
 
 
 def test_five_failures_over_16_minutes_do_not_lock(
@@ -130,19 +208,12 @@ def test_a_good_login_forgets_earlier_failures(service: AccountService, clock: F
     assert stored(service, "guard-1").state is AccountState.ACTIVE
 
 
-def test_a_locked_account_loses_its_sessions(service: AccountService, clock: FixedClock) -> None:
-    _, user = seed(service)
-    session = service.login("guard-1", PASSWORD, code(user, clock.now)).session
-    for _ in range(5):
-        fail(service)
-    with pytest.raises(TokenRefused, match="session has ended"):
-        service.principal_for_token(user.id, session.id)
-
-
-def lock(service: AccountService) -> None:
-    for _ in range(5):
-        fail(service)
-    assert stored(service, "guard-1").state is AccountState.LOCKED
+def lock(service: AccountService, username: str = "guard-1") -> None:
+    """Lock an account as failed logins did before the login limits (they no longer do)."""
+    with service.accounts.write() as tx:
+        account = tx.by_username(username, for_update=True)
+        assert account is not None
+        tx.replace(replace(account, state=AccountState.LOCKED, state_reason="locked"))
 
 
 def test_an_operator_of_the_same_state_releases(service: AccountService, clock: FixedClock) -> None:
@@ -179,8 +250,7 @@ def test_only_an_operator_of_the_same_state_releases(service: AccountService) ->
 
 def test_a_locked_operator_cannot_act(service: AccountService) -> None:
     seed(service)
-    for _ in range(5):
-        fail(service, "op-de")
+    lock(service, "op-de")
     with pytest.raises(Unauthenticated, match="locked"):
         service.acting("op-de")
 
@@ -226,7 +296,7 @@ def test_last_seen_is_written_at_most_every_30_seconds(
 def test_logout_ends_the_session(service: AccountService, clock: FixedClock) -> None:
     _, user = seed(service)
     session = service.login("guard-1", PASSWORD, code(user, clock.now)).session
-    service.logout(session.id)
+    service.logout(service.principal_for_token(user.id, session.id))
 
     with pytest.raises(TokenRefused, match=r"ended \(logout\)"):
         service.principal_for_token(user.id, session.id)

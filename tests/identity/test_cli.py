@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import stat
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -22,6 +23,7 @@ from limes.cli.token import token
 from limes.cli.users import users
 from limes.config import from_env
 from limes.identity import totp
+from limes.identity.accounts import AccountState
 from limes.identity.tokens import load_signing_key
 
 PASSWORD = "correct horse battery staple"
@@ -200,16 +202,31 @@ def test_report(seeded: Run) -> None:
     assert "No clearance (3):" in text
 
 
+def test_a_minted_token_is_recorded_with_its_id_never_itself(seeded: Run, var: Path) -> None:
+    from tests.cli.test_access_records import trail
+
+    issued = seeded("token", "issue", "--client", "eu-lisa-gw", "--minutes", "5", "--json")
+    token = ok(issued)["token"]
+    claims = jwt.decode(token, options={"verify_signature": False})
+    found = trail(var, "token:issue")
+    attempt, outcome = found
+    assert (attempt["outcome"], outcome["outcome"]) == ("attempted", "allowed")
+    assert attempt["refs"] == {"client": "eu-lisa-gw", "minutes": 5}
+    assert outcome["refs"]["token_id"] == claims["jti"]
+    assert outcome["refs"]["account"] == "eu-lisa-gw"
+    assert token not in str(found)
+
+
 def test_release_set_roles_disable_enable_sweep(seeded: Run, var: Path) -> None:
     from limes.bootstrap import build
-    from limes.service.accounts import LoginRefused, accounts_for
+    from limes.service.accounts import accounts_for
 
     app = build(from_env(settings_env(var)))
-    try:
-        service = accounts_for(app)
-        for _ in range(5):
-            with pytest.raises(LoginRefused):
-                service.login("guard-1", "wrong password!", "000000")
+    try:  # failed logins no longer lock: lock it as they once did
+        with accounts_for(app).accounts.write() as tx:
+            account = tx.by_username("guard-1", for_update=True)
+            assert account is not None
+            tx.replace(replace(account, state=AccountState.LOCKED, state_reason="locked"))
     finally:
         app.close()
     assert ok(seeded("users", "show", "guard-1", "--as", "op-de"))["state"] == "locked"

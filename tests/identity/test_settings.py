@@ -88,3 +88,11 @@ def test_no_tls_extension_means_no_certificate() -> None:
     assert peer_fingerprint({"type": "http"}) is None
     assert peer_fingerprint({"type": "http", "extensions": {}}) is None
     assert peer_fingerprint({"type": "http", "extensions": {"tls": {}}}) is None
+
+
+def test_the_session_lifetime_is_a_bounded_setting() -> None:
+    assert from_env({}).session_max_hours == 12
+    assert from_env({"LIMES_SESSION_MAX_HOURS": "1.5"}).session_max_hours == 1.5
+    for wrong in ("0", "-1", "25", "twelve"):
+        with pytest.raises(SettingsError):
+            from_env({"LIMES_SESSION_MAX_HOURS": wrong})

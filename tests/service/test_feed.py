@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tests.conftest import FixedClock, make_ctx
+from tests.conftest import FixedClock, make_ctx, memory_audit
 
 from limes.errors import Forbidden, InvalidInput
 from limes.policy.permissions import Purpose, Role
@@ -13,7 +13,7 @@ from limes.store.port import Store
 
 
 def test_only_operators_read_the_feed(store: Store, clock: FixedClock) -> None:
-    feed = FeedService(store, Policy(clock=clock))
+    feed = FeedService(store, Policy(clock=clock), audit=memory_audit(clock))
     operator = make_ctx("DE", Role.SYSTEM_OPERATOR, purpose=Purpose.OPERATIONS)
     assert feed.after(operator, 0) == []
     with pytest.raises(Forbidden):

@@ -10,6 +10,8 @@ the interactive pages are off (they would need scripts from elsewhere).
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import metadata
 from typing import Any
 
@@ -30,6 +32,7 @@ from limes.api.routes import search as search_routes
 from limes.api.routes import sirene as sirene_routes
 from limes.bootstrap import Limes
 from limes.policy.permissions import Purpose
+from limes.service.refusals import DoorRefusals
 
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
@@ -42,7 +45,7 @@ SECURITY_HEADERS = {
 
 _PROBLEM = {
     "description": "A problem (RFC 9457): 400 invalid input, 401, 403, 404, 405, 409, 410, "
-    "412 version mismatch, 413, 415, 428 If-Match required, 500",
+    "412 version mismatch, 413, 415, 428 If-Match required, 429 too many requests, 500",
     "content": {problems.PROBLEM_JSON: {"schema": {"$ref": schemas.REF.format(model="Problem")}}},
 }
 
@@ -91,7 +94,15 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
     The authenticator is the one ``limes.settings`` configures (``SettingsError`` for
     unsafe settings), unless one is given.
     """
+    refusals = DoorRefusals(limes.audit, limes.alerts.clock)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        refusals.flush()  # the counted summaries of the last minute
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Limes",
         version=_version(),
         summary="Alert information system for border and police checks",
@@ -102,6 +113,7 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
         dependencies=[Depends(known_query)],
     )
     app.state.limes = limes
+    app.state.refusals = refusals
     app.state.authenticator = authenticator or for_settings(limes.settings, limes)
     problems.install(app)
     app.state.routes = []

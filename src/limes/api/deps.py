@@ -42,17 +42,37 @@ def _query_names(dependant: Dependant) -> set[str]:
     return names
 
 
+def _nul_errors(request: Request) -> list[FieldError]:
+    """Where U+0000 is in the path, a query parameter or a header value."""
+    found = []
+    if "\x00" in request.url.path:
+        found.append(FieldError("/path", "holds U+0000 (NUL)"))
+    for name, value in request.query_params.multi_items():
+        if "\x00" in name or "\x00" in value:
+            shown = name.replace("\x00", "\\u0000")
+            found.append(FieldError(f"/query/{shown}", "holds U+0000 (NUL)"))
+    for name, value in request.headers.items():
+        if "\x00" in value:
+            found.append(FieldError(f"/header/{name}", "holds U+0000 (NUL)"))
+    return found
+
+
 def known_query(request: Request) -> None:
-    """Refuse query parameters the route does not declare (strict input at every door).
+    """Refuse query parameters the route does not declare, and U+0000 in the path, a
+    query parameter or a header (strict input at every door; PostgreSQL refuses NUL in
+    text, so it is refused here for every store, before anything reaches one).
 
     On a protected route the caller is authenticated first, so that a request without
     credentials is answered 401 whatever else is wrong with it.
     """
     route = request.scope.get("route")
-    if not request.query_params or not isinstance(route, APIRoute):
+    nul = _nul_errors(request)
+    if not (request.query_params or nul) or not isinstance(route, APIRoute):
         return
     if (request.method, route.path) not in UNPROTECTED:
         principal(request)
+    if nul:
+        raise InvalidInput("U+0000 (NUL) is not accepted in any text", nul)
     declared = _query_names(route.dependant)
     unknown = sorted(set(request.query_params) - declared)
     if unknown:

@@ -10,6 +10,9 @@ A problem carries ``type`` (``urn:limes:problem:<slug>``), ``title``, ``status``
 search terms) and, for invalid input, ``errors``: a list of ``{pointer, detail}``
 with RFC 6901 pointers into the request (``/person/surnames/0/latin``,
 ``/query/limit``, ``/header/If-Match``).
+
+A 401, 403 or 429 that no use case recorded is recorded here, at the door
+(``service/refusals.py``: floods folded into counted summaries).
 """
 
 from __future__ import annotations
@@ -21,11 +24,13 @@ from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Route
 
 from limes import codec
+from limes.audit.trail import is_recorded
 from limes.errors import (
     Conflict,
     FieldError,
@@ -39,6 +44,7 @@ from limes.errors import (
     Unauthenticated,
     VersionMismatch,
 )
+from limes.service.refusals import DoorRefusals, Refusal
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_PREFIX = "urn:limes:problem:"
@@ -160,9 +166,29 @@ def _pointer(loc: tuple[int | str, ...]) -> str:
     return "/" + "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in loc)
 
 
+DOOR_RECORDED = (Unauthenticated, Forbidden, RateLimited)
+
+
+async def _record_at_door(request: Request, exc: LimesError) -> None:
+    """Record a 401, 403 or 429 that no use case recorded (``service/refusals.py``)."""
+    refusals: DoorRefusals | None = getattr(request.app.state, "refusals", None)
+    if refusals is None or not isinstance(exc, DOOR_RECORDED) or is_recorded(exc):
+        return
+    refusal = Refusal(
+        exc,
+        status_of(exc),
+        request.client.host if request.client else None,
+        request.method,
+        request.url.path,
+        getattr(request.state, "limes_principal", None),
+    )
+    await run_in_threadpool(refusals.record, refusal)
+
+
 async def _limes_error(request: Request, exc: Exception) -> Response:
     if not isinstance(exc, LimesError):  # registered for LimesError only
         raise exc
+    await _record_at_door(request, exc)
     headers = None
     if isinstance(exc, Unauthenticated):
         challenge: str = request.app.state.authenticator.challenge

@@ -42,7 +42,7 @@ from typing import Any, Protocol, TypeVar, cast
 from limes.audit.record import Actor, AlertRef, Entry, Outcome
 from limes.domain.categories import CategoryCode
 from limes.errors import Forbidden, InvalidInput, LimesError, Unauthenticated
-from limes.policy.permissions import Context, Permission
+from limes.policy.permissions import Context, Permission, Principal
 from limes.policy.policy import Clock, Decision, Grants, Policy, utc_now
 from limes.policy.table import Rule
 
@@ -66,6 +66,18 @@ def _append(recorder: Recorder, entry: Entry) -> int:
         raise
     except Exception as exc:
         raise AuditUnavailable("the audit log cannot record the action") from exc
+
+
+_RECORDED = "_limes_audit_recorded"
+
+
+def mark_recorded(exc: BaseException) -> None:
+    """Note on a refusal that a record of it is in the log (the door adds none then)."""
+    setattr(exc, _RECORDED, True)
+
+
+def is_recorded(exc: BaseException) -> bool:
+    return bool(getattr(exc, _RECORDED, False))
 
 
 # -- what the policy decided during a call -----------------------------------------------
@@ -141,6 +153,7 @@ class AuditedPolicy(Policy):
                         categories=(str(category),) if category else (),
                     ),
                 )
+                mark_recorded(exc)
             raise
 
 
@@ -188,6 +201,8 @@ _ARGUMENTS: Mapping[str, Callable[[Any], Mapping[str, Any]]] = {
     "data": lambda v: {"misused_identity": v is not None},
     "case_id": lambda v: {"case": v},
     "attachment_id": lambda v: {"attachment": v},
+    "client": lambda v: {"client": v},
+    "backup_file": lambda v: {"backup_file": str(v)},
 }
 """Parameters recorded as references (anything else a use case takes is not recorded:
 ``content``, ``reason``, ``text``, ``password``, ``code`` hold personal data or secrets)."""
@@ -230,6 +245,11 @@ def _call(action: str, arguments: Mapping[str, Any], as_query: Collection[str]) 
                 query[name] = value
         elif isinstance(value, Context):
             actor, purpose = Actor.of(value), str(value.purpose)
+        elif isinstance(value, Principal):  # a use case without a purpose (refresh, logout)
+            roles = tuple(sorted(value.roles))
+            actor = Actor(
+                value.user_id, value.authority, value.member_state, roles, value.session_id
+            )
         elif name in ("alert_id", "other_id"):
             version = arguments.get("expected_version") if name == "alert_id" else None
             alerts.append(AlertRef(str(value), version if isinstance(version, int) else None))
@@ -332,6 +352,7 @@ def perform(recorder: Recorder, call: _Call, write: bool, run: Callable[[], Any]
                 recorder,
                 call.entry(outcome, reason=reason, attempt=attempt, categories=scope.categories()),
             )
+            mark_recorded(exc)
             raise
         done = _result(call, result)
         rules, why = scope.allowed()

@@ -13,17 +13,15 @@ kept apart, as here.
 
 from __future__ import annotations
 
-import os
-import secrets
 from pathlib import Path
 
 import click
 
 from limes.bootstrap import keys_for
 from limes.cli.common import Env, pass_env
-from limes.crypto.backup import AUDIT, MAIN, BackupError, snapshot, write_backup
+from limes.crypto.backup import AUDIT, MAIN, BackupError
 from limes.crypto.backup import restore as restore_backup
-from limes.crypto.keyring import FILE_MODE
+from limes.service.backups import BackupService
 
 
 def _database(env: Env) -> Path:
@@ -52,33 +50,14 @@ def backup(env: Env, file: Path) -> None:
 
     The audit log goes in too when it is a SQLite file (beside the database by default).
 
-    Runs while the service runs. FILE opens only with this installation's keyring:
-    keep the keyring apart from the backups, with the key custodians.
+    Runs while the service runs, and is recorded in the audit log (backup:create).
+    FILE opens only with this installation's keyring: keep the keyring apart from the
+    backups, with the key custodians.
     """
     database = _database(env)
     _, kek = keys_for(env.settings)
-    if not database.exists():
-        raise BackupError(f"there is no database at {database}; run 'limes init' first")
-    sources = [(MAIN, database)]
-    audit = _audit(env, database)
-    if audit is not None and audit.exists():
-        sources.append((AUDIT, audit))
-    fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, FILE_MODE)
-    token = secrets.token_hex(4)
-    staged = [(name, path.parent / f".{path.name}.backup-{token}") for name, path in sources]
-    try:
-        for (_, path), (_, copy) in zip(sources, staged, strict=True):
-            snapshot(path, copy)
-        with os.fdopen(fd, "wb") as out:
-            info = write_backup(out, staged, kek)
-            out.flush()
-            os.fsync(out.fileno())
-    except BaseException:
-        file.unlink(missing_ok=True)
-        raise
-    finally:
-        for _, copy in staged:
-            copy.unlink(missing_ok=True)
+    app = env.app()
+    info = BackupService(app.audit).create(file, database, _audit(env, database), kek).info
     sizes = ", ".join(f"{name} {size:,} bytes" for name, size in info.members)
     click.echo(f"backup {file}: {sizes}, sealed under {info.kek_id} at {info.created_at}")
 

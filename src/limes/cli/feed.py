@@ -41,9 +41,11 @@ def tail(env: Env, after: int, follow: bool, limit: int | None, interval: float)
     """Print change events after --after as JSON lines, oldest first.
 
     Events carry identifiers and bookkeeping only, never alert content. Read as the
-    system operator (purpose operations), whom the policy allows to read the feed.
+    system operator (purpose operations), whom the policy allows to read the feed;
+    every page read is recorded in the audit log.
     """
-    changes = FeedService(env.app().store, env.app().alerts.policy)
+    app = env.app()
+    changes = FeedService(app.store, app.alerts.policy, audit=app.audit)
     seq, printed = after, 0
     try:
         while True:
@@ -58,6 +60,7 @@ def tail(env: Env, after: int, follow: bool, limit: int | None, interval: float)
             if len(events) < page:
                 if not follow:
                     return
-                time.sleep(interval)
+                while not changes.has_new(SYSTEM, seq):  # only pages with events are recorded
+                    time.sleep(interval)
     except KeyboardInterrupt:
         return

@@ -7,12 +7,11 @@ or folder that others may read, and none prints the key.
 
 ``issue`` prints a token for an active system client, valid for at most 15
 minutes and bound to no session: a client is revoked by disabling its account
-(``limes users disable``), which every later request notices.
+(``limes users disable``), which every later request notices. Every token minted is
+recorded in the audit log (``token:issue``: the client, the token's id and expiry).
 """
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 import click
 
@@ -53,9 +52,7 @@ def issue(env: Env, client: str, minutes: int, as_json: bool) -> None:
     settings = env.settings
     key = load_signing_key(settings.token_key_path)
     issuer = TokenIssuer(key, settings.token_issuer, settings.token_audience)
-    accounts = accounts_for(env.app())
-    account = accounts.client_for_token(client)
-    issued = issuer.issue(account.id, accounts.clock(), lifetime=timedelta(minutes=minutes))
+    issued = accounts_for(env.app()).issue_client_token(client, issuer, minutes).issued
     if as_json:
         print_json({"token": issued.token, "expires_at": issued.expires_at})
     else:

@@ -14,9 +14,10 @@ Rules that hold for every account (``check_roles``):
 * administrative roles belong to persons (a password and a second factor), never
   to a system client; the system-client role belongs to system clients only.
 
-States: ``active``; ``locked`` after five failed logins within 15 minutes, until an
-operator of the same member state releases it; ``disabled`` by an operator, or
-after 90 days without use.
+States: ``active``; ``locked`` until an operator of the same member state releases it
+(failed logins no longer lock: ``service/login_limits.py`` guards the username
+instead, which its holder's second factor gets through); ``disabled`` by an
+operator, or after 90 days without use.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from limes.domain.countries import CountryError, member_state
 from limes.errors import FieldError, InvalidInput
 from limes.policy.permissions import Clearance, Principal, Purpose, Role
 
-LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW = timedelta(minutes=15)
 IDLE_TIMEOUT = timedelta(minutes=15)
 # A session's last_seen (and an account's last_used) is written at most this often,

@@ -18,11 +18,15 @@ the next request. It refuses, with the reason:
   another member state; a certificate no client holds.
 
 **Login** (users): password (Argon2id) and TOTP code, both required. Every failure
-answers alike, whatever failed (the ``cause`` is kept for logs and tests). Five
-failures within 15 minutes lock the account until an operator of its member state
-releases it. A code's step is stored when accepted and never accepted again. The
-slow password check runs outside the store's write lock; the write that follows
-re-checks the state and the step, so two racing logins cannot both use one code.
+answers alike, whatever failed (the ``cause`` is kept for logs and tests). Before any
+password is checked the login limits (``service/login_limits.py``) count the attempt
+per client address and per username, or answer 429: exponential backoff per address,
+and a guarded username checks the code first, so failures never lock the account and
+its holder, who has the second factor, always gets in. A code's step is stored when
+accepted and never accepted again. The slow password check runs outside the store's
+write lock; the write that follows re-checks the state and the step, so two racing
+logins cannot both use one code. A session ends after 15 idle minutes and, whatever
+its use, ``session_lifetime`` (12 hours by default) after the login that opened it.
 """
 
 from __future__ import annotations
@@ -30,9 +34,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from secrets import token_bytes
 from typing import TYPE_CHECKING
 
 from limes.audit.trail import Recorder, audited
+from limes.crypto.blind_index import BlindIndex
 from limes.crypto.fields import FieldCipher
 from limes.domain.ids import new_id
 from limes.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, Unauthenticated
@@ -40,7 +46,6 @@ from limes.identity import clearances as register
 from limes.identity import totp
 from limes.identity.accounts import (
     IDLE_TIMEOUT,
-    LOCKOUT_FAILURES,
     LOCKOUT_WINDOW,
     TOUCH_INTERVAL,
     UNUSED_LIMIT,
@@ -57,9 +62,10 @@ from limes.identity.accounts import (
 from limes.identity.certificates import normalise_fingerprint
 from limes.identity.oidc import OidcIdentity
 from limes.identity.passwords import Passwords, check_password
-from limes.identity.tokens import TokenRefused
+from limes.identity.tokens import IssuedToken, TokenIssuer, TokenRefused
 from limes.policy.permissions import Clearance, Context, Permission, Principal, Purpose, Role
 from limes.policy.policy import Policy
+from limes.service.login_limits import INDEX_PURPOSE, LoginLimits
 from limes.store.accounts import AccountStore, AccountTransaction
 from limes.store.port import Store
 
@@ -69,10 +75,9 @@ if TYPE_CHECKING:
 Clock = Callable[[], datetime]
 REPORT_HORIZON = timedelta(days=30)
 LOGIN_REFUSED = (
-    "the username, password or code is not accepted, or the account is locked or "
-    "disabled; after five failures in 15 minutes an operator of your member state "
-    "must release the account"
+    "the username, password or code is not accepted, or the account is locked or disabled"
 )
+SESSION_LIFETIME = timedelta(hours=12)
 
 
 def utc_now() -> datetime:
@@ -110,6 +115,29 @@ class Enrolment:
 class Login:
     account: Account
     session: Session
+
+
+@dataclass(frozen=True, slots=True)
+class ClientToken:
+    """A token minted for a system client; its record names the token, never the token."""
+
+    account: Account
+    issued: IssuedToken
+
+    def audit_refs(self) -> tuple[tuple[()], dict[str, object]]:
+        a = self.issued
+        refs = {"account": self.account.username, "account_id": self.account.id}
+        return (), {**refs, "token_id": a.token_id, "expires_at": a.expires_at}
+
+
+def _session_of(who: Principal) -> str:
+    if who.session_id is None:
+        raise InvalidInput(
+            "only a user's session is refreshed or ended; a system client has none "
+            "(it gets a new token from 'limes token issue', and is revoked by disabling it)",
+            [FieldError("/header/Authorization", "is not a user's session token")],
+        )
+    return who.session_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,12 +197,18 @@ class AccountService:
         *,
         secrets: FieldCipher,
         audit: Recorder,
+        limits: LoginLimits | None = None,
+        session_lifetime: timedelta = SESSION_LIFETIME,
     ) -> None:
         self.accounts = AccountStore(store, secrets)
         self.policy = policy
         self.passwords = passwords
         self.clock = clock
         self.audit = audit
+        # by hand (tests) the limits hash with a key of this process only; accounts_for
+        # derives it from the keyring, so that every server process counts alike
+        self.limits = limits or LoginLimits(store, BlindIndex(token_bytes(32)), clock)
+        self.session_lifetime = session_lifetime
 
     # -- administration ----------------------------------------------------------------
 
@@ -458,9 +492,32 @@ class AccountService:
 
     # -- authentication ----------------------------------------------------------------
 
+    def login(self, username: str, password: str, code: str, client: str | None = None) -> Login:
+        """A new session for a user who gives the right password and a fresh TOTP code.
+
+        ``client`` is the address the attempt comes from. The login limits admit the
+        attempt first, or raise ``RateLimited`` before any password is checked; that
+        refusal is recorded by the door, which folds floods (``service/refusals.py``).
+        """
+        self.limits.admit(username, client, lambda: self._code_holds(username, code))
+        with self.limits.gate.slot():
+            done = self._login(username, password, code, client)
+        self.limits.succeeded(username, client)
+        return done
+
+    def _code_holds(self, username: str, code: str) -> bool:
+        """True if ``code`` is a fresh TOTP code of the active user ``username`` (no hash)."""
+        with self.accounts.read() as tx:
+            account = tx.by_username(username)
+        if account is None or account.kind is not AccountKind.USER:
+            return False
+        if account.state is not AccountState.ACTIVE or account.totp_secret is None:
+            return False
+        step = totp.accepted_step(account.totp_secret, code, self.clock(), account.totp_last_step)
+        return step is not None
+
     @audited("auth:login", write=True)
-    def login(self, username: str, password: str, code: str) -> Login:
-        """A new session for a user who gives the right password and a fresh TOTP code."""
+    def _login(self, username: str, password: str, code: str, client: str | None) -> Login:
         now = self.clock()
         with self.accounts.read() as tx:
             account = tx.by_username(username)
@@ -477,41 +534,31 @@ class AccountService:
         step = None
         if good and account.totp_secret is not None:
             step = totp.accepted_step(account.totp_secret, code, now, account.totp_last_step)
+        if step is None:
+            raise LoginRefused("wrong password" if not good else "wrong, old or reused TOTP code")
         rehashed = None
-        if good and step is not None and account.password_hash is not None:
-            if self.passwords.needs_rehash(account.password_hash):
-                rehashed = self.passwords.hash(password)
-        cause = "wrong password" if not good else "wrong, old or reused TOTP code"
+        if account.password_hash is not None and self.passwords.needs_rehash(
+            account.password_hash
+        ):
+            rehashed = self.passwords.hash(password)
         with self.accounts.write() as tx:
             current = tx.get(account.id, for_update=True)
             if current is None or current.state is not AccountState.ACTIVE:
                 raise LoginRefused("the account changed state during the login")
-            if step is not None and current.totp_last_step is not None:
-                if step <= current.totp_last_step:
-                    step = None  # another login used this code meanwhile
-            if step is None:
-                self._fail(tx, current, now)
-            else:
-                tx.replace(
-                    replace(
-                        current,
-                        totp_last_step=step,
-                        last_used_at=now,
-                        password_hash=rehashed or current.password_hash,
-                    )
+            if current.totp_last_step is not None and step <= current.totp_last_step:
+                raise LoginRefused("wrong, old or reused TOTP code")  # used meanwhile
+            tx.replace(
+                replace(
+                    current,
+                    totp_last_step=step,
+                    last_used_at=now,
+                    password_hash=rehashed or current.password_hash,
                 )
-                tx.clear_failures(current.id)
-                session = Session(new_id(int(now.timestamp() * 1000)), current.id, now, now)
-                tx.insert_session(session)
-                return Login(current, session)
-        raise LoginRefused(cause)  # after the commit: the failure is recorded
-
-    def _fail(self, tx: AccountTransaction, account: Account, now: datetime) -> None:
-        tx.add_failure(account.id, now)
-        if tx.failures_after(account.id, now - LOCKOUT_WINDOW) >= LOCKOUT_FAILURES:
-            reason = f"{LOCKOUT_FAILURES} failed logins within 15 minutes"
-            tx.replace(_with_state(account, AccountState.LOCKED, now, reason))
-            tx.end_sessions(account.id, now, "locked")
+            )
+            tx.clear_failures(current.id)
+            session = Session(new_id(int(now.timestamp() * 1000)), current.id, now, now)
+            tx.insert_session(session)
+            return Login(current, session)
 
     def _disable_unused(self, account_id: str, now: datetime) -> None:
         with self.accounts.write() as tx:
@@ -555,6 +602,11 @@ class AccountService:
             raise TokenRefused("the token's session is not known here")
         if session.ended_at is not None:
             raise TokenRefused(f"the session has ended ({session.end_reason}); log in again")
+        if now - session.created_at >= self.session_lifetime:
+            with self.accounts.write() as tx:
+                tx.end_session(session.id, now, "lifetime")
+            hours = self.session_lifetime.total_seconds() / 3600
+            raise TokenRefused(f"the session reached its limit of {hours:g} hours; log in again")
         if session.idle_at(now):
             with self.accounts.write() as tx:
                 tx.end_session(session.id, now, "idle")
@@ -621,11 +673,31 @@ class AccountService:
             raise TokenRefused("the token's session is not known here")
         return self._live_session(account, session, now)
 
+    @audited("auth:refresh")
+    def refresh(self, who: Principal) -> Login:
+        """The caller's session, if it is live now, for a new token (``POST /v1/auth/refresh``)."""
+        session = self.live_session(_session_of(who))
+        with self.accounts.read() as tx:
+            account = tx.get(session.account_id)
+        if account is None:
+            raise TokenRefused("the token's session is not known here")
+        return Login(account, session)
+
     @audited("auth:logout", write=True)
-    def logout(self, session_id: str) -> None:
-        """End the session; tokens naming it are refused from now on."""
+    def logout(self, who: Principal) -> None:
+        """End the caller's session; tokens naming it are refused from now on."""
         with self.accounts.write() as tx:
-            tx.end_session(session_id, self.clock(), "logout")
+            tx.end_session(_session_of(who), self.clock(), "logout")
+
+    @audited("token:issue", write=True)
+    def issue_client_token(self, client: str, signer: TokenIssuer, minutes: int) -> ClientToken:
+        """A token of ``minutes`` (at most 15) for an active system client (``limes token``).
+
+        Minting is recorded like any change: the client, the token's id and expiry.
+        """
+        account = self.client_for_token(client)
+        lifetime = timedelta(minutes=minutes)
+        return ClientToken(account, signer.issue(account.id, self.clock(), lifetime=lifetime))
 
     @audited("account:sweep", write=True)
     def sweep(self, now: datetime | None = None) -> SweepReport:
@@ -643,7 +715,9 @@ class AccountService:
                 tx.end_sessions(account.id, at, "disabled")
                 disabled.append(account.username)
             ended = tx.end_idle_sessions(at - IDLE_TIMEOUT, at)
+            ended += tx.end_sessions_created_before(at - self.session_lifetime, at)
             pruned = tx.prune_failures(at - LOCKOUT_WINDOW)
+        pruned += self.limits.prune(at)
         return SweepReport(tuple(disabled), ended, pruned)
 
 
@@ -654,11 +728,16 @@ def accounts_for(limes: Limes, *, clock: Clock | None = None) -> AccountService:
     """
     from limes.identity.passwords import for_settings
 
+    tick = clock or limes.alerts.clock
     return AccountService(
         limes.store,
         limes.alerts.policy,
         for_settings(limes.settings),
-        clock or limes.alerts.clock,
+        tick,
         secrets=limes.crypto.fields,
         audit=limes.audit,
+        limits=LoginLimits(
+            limes.store, BlindIndex(limes.crypto.keyring.index_key(INDEX_PURPOSE)), tick
+        ),
+        session_lifetime=timedelta(hours=limes.settings.session_max_hours),
     )

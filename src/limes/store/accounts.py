@@ -283,6 +283,14 @@ class AccountTransaction:
             (self._d.ts_in(at), reason, account_id),
         )
 
+    def end_sessions_created_before(self, created_before: datetime, at: datetime) -> int:
+        """End live sessions opened at or before ``created_before`` (absolute lifetime)."""
+        return self._run(
+            "UPDATE sessions SET ended_at = ?, end_reason = ? "
+            "WHERE ended_at IS NULL AND created_at <= ?",
+            (self._d.ts_in(at), "lifetime", self._d.ts_in(created_before)),
+        )
+
     def end_idle_sessions(self, seen_before: datetime, at: datetime) -> int:
         """End live sessions last seen at or before ``seen_before``."""
         return self._run(

@@ -1,8 +1,9 @@
 """``/v1/auth``: log in, refresh and log out (users of ``LIMES_AUTH=tokens``).
 
 * ``POST /v1/auth/login`` takes ``{username, password, totp}`` and answers a token
-  (at most 15 minutes) for a new session. Every refusal reads the same; five
-  failures within 15 minutes lock the account (``service/accounts.py``).
+  (at most 15 minutes) for a new session. Every refusal reads the same; too many
+  attempts from one address, or on one username without a valid code, answer 429
+  before any password is checked (``service/login_limits.py``).
 * ``POST /v1/auth/refresh`` answers a new token for the caller's live session.
 * ``POST /v1/auth/logout`` ends the caller's session: every token naming it is
   refused from then on, including those not yet expired.
@@ -29,9 +30,8 @@ from limes.api import schemas
 from limes.api.auth import TokenAuthenticator
 from limes.api.deps import Body, Who
 from limes.domain.alerts import STRICT
-from limes.errors import FieldError, InvalidInput, Unauthenticated
+from limes.errors import Unauthenticated
 from limes.identity.tokens import IssuedToken
-from limes.policy.permissions import Principal
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 
@@ -78,16 +78,6 @@ def _token_response(issued: IssuedToken, session_id: str) -> Response:
     return schemas.json_response(TokenOut(issued.token, "Bearer", issued.expires_at, session_id))
 
 
-def _session_of(who: Principal) -> str:
-    if who.session_id is None:
-        raise InvalidInput(
-            "only a user's session is refreshed or ended; a system client has none "
-            "(it gets a new token from 'limes token issue', and is revoked by disabling it)",
-            [FieldError("/header/Authorization", "is not a user's session token")],
-        )
-    return who.session_id
-
-
 _TOKEN: dict[int | str, dict[str, Any]] = {200: schemas.answer(TokenOut, "A token")}
 
 
@@ -100,7 +90,8 @@ _TOKEN: dict[int | str, dict[str, Any]] = {200: schemas.answer(TokenOut, "A toke
 def login(request: Request, raw: Body) -> Response:
     tokens = _tokens(request)
     form = codec.parse(LoginRequest, raw)
-    done = tokens.accounts.login(form.username, form.password, form.totp)
+    address = request.client.host if request.client else None
+    done = tokens.accounts.login(form.username, form.password, form.totp, address)
     issued = tokens.issuer.issue(
         done.account.id, tokens.accounts.clock(), session_id=done.session.id
     )
@@ -114,7 +105,7 @@ def login(request: Request, raw: Body) -> Response:
 )
 def refresh(request: Request, who: Who) -> Response:
     tokens = _tokens(request)
-    session = tokens.accounts.live_session(_session_of(who))
+    session = tokens.accounts.refresh(who).session
     issued = tokens.issuer.issue(session.account_id, tokens.accounts.clock(), session_id=session.id)
     return _token_response(issued, session.id)
 
@@ -127,5 +118,5 @@ def refresh(request: Request, who: Who) -> Response:
 )
 def logout(request: Request, who: Who) -> Response:
     tokens = _tokens(request)
-    tokens.accounts.logout(_session_of(who))
+    tokens.accounts.logout(who)
     return Response(status_code=204)

@@ -1,0 +1,175 @@
+"""Refusals at the door (401, 403, 429) recorded in the audit log, floods folded.
+
+A use case records its own refusals (``audit/trail.py``). A request refused before it
+reaches one (no or a forged or expired token, a rate limit, the login limits) is
+recorded here, by the door, so that every refused access is on record. A flood must
+not fill the log, nor cost a durable append per request: per (kind, client address,
+principal) and minute the first ``full_per_minute`` refusals are recorded in full,
+the rest only counted, and the count is written as one summary record once the
+minute is over (at the next refusal after it, or when the server stops). At most
+``max_keys`` distinct keys are tracked a minute; refusals beyond them share one
+overflow key, so memory stays bounded whatever the addresses.
+
+The counting is per server process: with N workers a flood may write N times the
+budget, still a fixed number per minute. Texts taken from the request (the path) are
+cut and have their control characters escaped before they are recorded.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from limes.audit.record import Actor, Entry, Outcome
+from limes.audit.trail import Recorder
+from limes.errors import LimesError
+from limes.policy.permissions import Principal
+
+FULL_PER_MINUTE = 10
+MAX_KEYS = 1_000
+MAX_TEXT = 200
+OVERFLOW = "*"
+
+log = logging.getLogger("limes.audit")
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """One refused request, as the door saw it."""
+
+    error: LimesError
+    status: int
+    client: str | None
+    method: str
+    path: str
+    principal: Principal | None = None
+
+
+@dataclass(slots=True)
+class _Window:
+    action: str
+    actor: Actor
+    client: str
+    status: int
+    written: int = 0
+    folded: int = 0
+
+
+def _printable(text: str) -> str:
+    """Control characters (NUL included) escaped, then cut to ``MAX_TEXT`` characters."""
+    escaped = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text[:MAX_TEXT])
+    return escaped[:MAX_TEXT]
+
+
+def _actor(who: Principal | None) -> Actor:
+    if who is None:
+        return Actor()
+    roles = tuple(sorted(who.roles))
+    return Actor(who.user_id, who.authority, who.member_state, roles, who.session_id)
+
+
+def _minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+class DoorRefusals:
+    def __init__(
+        self,
+        recorder: Recorder,
+        clock: Callable[[], datetime],
+        *,
+        full_per_minute: int = FULL_PER_MINUTE,
+        max_keys: int = MAX_KEYS,
+    ) -> None:
+        self.recorder = recorder
+        self.clock = clock
+        self.full_per_minute = full_per_minute
+        self.max_keys = max_keys
+        self._minute: datetime | None = None
+        self._windows: dict[tuple[str, str, str], _Window] = {}
+        self._lock = threading.Lock()
+
+    def record(self, refusal: Refusal) -> None:
+        """Record one refusal in full, or count it; write the summaries of past minutes.
+
+        A failed append is logged, never raised: the refusal stands either way, and it
+        gave nothing away.
+        """
+        now = self.clock()
+        minute = _minute(now)
+        action = f"door:{refusal.error.slug}"
+        client = _printable(refusal.client or "unknown")
+        who = "" if refusal.principal is None else str(refusal.principal)
+        with self._lock:
+            entries = self._summaries() if minute != self._minute else []
+            self._minute = minute
+            key = (action, client, who)
+            if key not in self._windows and len(self._windows) >= self.max_keys:
+                key = (action, OVERFLOW, OVERFLOW)
+            window = self._windows.get(key)
+            if window is None:
+                window = _Window(action, _actor(refusal.principal), key[1], refusal.status)
+                self._windows[key] = window
+            if window.written < self.full_per_minute:
+                window.written += 1
+                entries.append(self._full(action, client, refusal))
+            else:
+                window.folded += 1
+        self._append(entries)
+
+    def flush(self) -> None:
+        """Write the summaries of every window now (the server is stopping)."""
+        with self._lock:
+            entries = self._summaries()
+            self._minute = None
+        self._append(entries)
+
+    def _full(self, action: str, client: str, refusal: Refusal) -> Entry:
+        detail = getattr(refusal.error, "cause", None) or refusal.error.detail
+        return Entry(
+            action=action,
+            outcome=Outcome.REFUSED,
+            actor=_actor(refusal.principal),
+            reason=f"{refusal.error.slug}: {_printable(detail)}",
+            refs={
+                "status": refusal.status,
+                "client": client,
+                "method": _printable(refusal.method),
+                "path": _printable(refusal.path),
+            },
+        )
+
+    def _summaries(self) -> list[Entry]:
+        """One record per window that folded refusals; the windows are then closed."""
+        minute = self._minute
+        entries = [
+            Entry(
+                action=w.action,
+                outcome=Outcome.REFUSED,
+                actor=w.actor,
+                reason=f"{w.folded} more refusals of this kind from this client in the "
+                f"minute, counted, not recorded one by one",
+                refs={
+                    "status": w.status,
+                    "client": w.client,
+                    "minute": minute.isoformat() if minute else None,
+                    "recorded": w.written,
+                    "folded": w.folded,
+                },
+            )
+            for w in self._windows.values()
+            if w.folded
+        ]
+        self._windows.clear()
+        return entries
+
+    def _append(self, entries: list[Entry]) -> None:
+        if not entries:
+            return
+        try:
+            self.recorder.append(entries)
+        except Exception:
+            log.exception("%d refusal record(s) at the door not recorded", len(entries))

@@ -1,0 +1,68 @@
+"""Refusals recorded at the door: the first few in full, floods counted, memory bounded."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tests.conftest import FixedClock, make_ctx
+
+from limes.audit.record import Entry
+from limes.errors import RateLimited, Unauthenticated
+from limes.service.refusals import DoorRefusals, Refusal
+
+
+class Recorder:
+    def __init__(self, fail: bool = False) -> None:
+        self.entries: list[Entry] = []
+        self.fail = fail
+
+    def append(self, entries: Sequence[Entry]) -> list[int]:
+        if self.fail:
+            raise OSError("disk full")
+        self.entries.extend(entries)
+        return list(range(len(entries)))
+
+
+def refusal(client: str, path: str = "/v1/alerts") -> Refusal:
+    return Refusal(Unauthenticated("no token"), 401, client, "GET", path)
+
+
+def test_each_key_gets_its_budget_and_the_rest_share_one_overflow_key(clock: FixedClock) -> None:
+    recorder = Recorder()
+    door = DoorRefusals(recorder, clock, full_per_minute=2, max_keys=3)
+    for client in ("a", "b", "c", "d", "e", "f"):
+        for _ in range(3):
+            door.record(refusal(client))
+    written = [e.refs["client"] for e in recorder.entries]
+    assert written == ["a", "a", "b", "b", "c", "c", "d", "d"]  # d, e, f share "*"'s two
+
+    door.flush()
+    summaries = {e.refs["client"]: e.refs["folded"] for e in recorder.entries[8:]}
+    assert summaries == {"a": 1, "b": 1, "c": 1, "*": 7}
+
+
+def test_principal_and_kind_are_keys_of_their_own(clock: FixedClock) -> None:
+    recorder = Recorder()
+    door = DoorRefusals(recorder, clock, full_per_minute=1)
+    who = make_ctx("DE").principal
+    door.record(refusal("a"))
+    door.record(Refusal(RateLimited("slow down", 1), 429, "a", "GET", "/v1/alerts", who))
+    door.record(refusal("a"))  # folded
+    assert [(e.action, e.actor.user_id) for e in recorder.entries] == [
+        ("door:unauthenticated", None),
+        ("door:rate-limited", "officer-1"),
+    ]
+
+
+def test_request_text_is_cut_and_escaped(clock: FixedClock) -> None:
+    recorder = Recorder()
+    DoorRefusals(recorder, clock).record(refusal("a\x00b", "/v1/" + "\x00" * 500))
+    (entry,) = recorder.entries
+    assert entry.refs["client"] == "a\\x00b"
+    assert "\x00" not in entry.refs["path"] and len(entry.refs["path"]) == 200
+
+
+def test_a_log_that_cannot_write_does_not_turn_a_refusal_into_an_error(
+    clock: FixedClock,
+) -> None:
+    DoorRefusals(Recorder(fail=True), clock).record(refusal("a"))
