@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 
 from limes.domain.categories import CategoryCode, ReviewRules
 from limes.service.abuse import Limits
+from limes.service.reading import ReadBounds
 
 
 class AuthMode(StrEnum):
@@ -65,6 +66,10 @@ class Settings:
     rate_per_second: float = 20.0
     rate_burst: int = 60
     daily_read_quota: int = 20_000
+    reads_per_hour: int = 300
+    reads_per_day: int = 1500
+    authority_reads_per_hour: int = 3000
+    authority_reads_per_day: int = 20_000
     audit_database_url: str | None = None
     audit_retention_years: int = 3
     keyring_path: Path | None = None
@@ -95,9 +100,15 @@ class Settings:
 
     @property
     def usage_limits(self) -> Limits:
-        return Limits(
-            rate_per_second=self.rate_per_second,
-            burst=self.rate_burst,
+        return Limits(rate_per_second=self.rate_per_second, burst=self.rate_burst)
+
+    @property
+    def read_bounds(self) -> ReadBounds:
+        return ReadBounds(
+            per_hour=self.reads_per_hour,
+            per_day=self.reads_per_day,
+            authority_per_hour=self.authority_reads_per_hour,
+            authority_per_day=self.authority_reads_per_day,
             daily_reads=self.daily_read_quota,
         )
 
@@ -131,6 +142,7 @@ class Settings:
                 "LIMES_RATE_PER_SECOND, LIMES_RATE_BURST and LIMES_DAILY_READ_QUOTA "
                 "must be positive"
             )
+        self._check_read_bounds()
         self._check_keys()
         if not 1 <= self.audit_retention_years <= 3:
             raise SettingsError("LIMES_AUDIT_RETENTION_YEARS must be 1 to 3")
@@ -141,6 +153,23 @@ class Settings:
         if not 1 <= self.warning_months <= 12:
             raise SettingsError("LIMES_EXPIRY_WARNING_MONTHS must be 1 to 12")
         self.review  # noqa: B018 - validates the overrides
+
+    def _check_read_bounds(self) -> None:
+        bounds = (
+            ("LIMES_READS_PER_HOUR", self.reads_per_hour),
+            ("LIMES_READS_PER_DAY", self.reads_per_day),
+            ("LIMES_AUTHORITY_READS_PER_HOUR", self.authority_reads_per_hour),
+            ("LIMES_AUTHORITY_READS_PER_DAY", self.authority_reads_per_day),
+        )
+        for name, value in bounds:
+            if value < 1:
+                raise SettingsError(f"{name} must be positive")
+        if self.reads_per_day < self.reads_per_hour:
+            raise SettingsError("LIMES_READS_PER_DAY must be at least LIMES_READS_PER_HOUR")
+        if self.authority_reads_per_day < self.authority_reads_per_hour:
+            raise SettingsError(
+                "LIMES_AUTHORITY_READS_PER_DAY must be at least LIMES_AUTHORITY_READS_PER_HOUR"
+            )
 
     def _check_keys(self) -> None:
         if self.test_only_fixed_keyring and self.environment is not Environment.DEVELOPMENT:
@@ -241,6 +270,10 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
             rate_per_second=float(e.get("LIMES_RATE_PER_SECOND", "20")),
             rate_burst=int(e.get("LIMES_RATE_BURST", "60")),
             daily_read_quota=int(e.get("LIMES_DAILY_READ_QUOTA", "20000")),
+            reads_per_hour=int(e.get("LIMES_READS_PER_HOUR", "300")),
+            reads_per_day=int(e.get("LIMES_READS_PER_DAY", "1500")),
+            authority_reads_per_hour=int(e.get("LIMES_AUTHORITY_READS_PER_HOUR", "3000")),
+            authority_reads_per_day=int(e.get("LIMES_AUTHORITY_READS_PER_DAY", "20000")),
             audit_database_url=e.get("LIMES_AUDIT_DATABASE_URL") or None,
             audit_retention_years=int(e.get("LIMES_AUDIT_RETENTION_YEARS", "3")),
             keyring_path=Path(e["LIMES_KEYRING"]) if e.get("LIMES_KEYRING") else None,

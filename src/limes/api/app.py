@@ -26,6 +26,7 @@ from limes.api.routes import alerts, meta
 from limes.api.routes import audit as audit_routes
 from limes.api.routes import auth as auth_routes
 from limes.api.routes import breakglass as breakglass_routes
+from limes.api.routes import reading as reading_routes
 from limes.api.routes import search as search_routes
 from limes.api.routes import sirene as sirene_routes
 from limes.bootstrap import Limes
@@ -46,6 +47,7 @@ BODY_SECONDS = 10.0
 
 class BodyTimeout(Exception):
     pass
+
 
 _PROBLEM = {
     "description": "A problem (RFC 9457): 400 invalid input, 401, 403, 404, 405, 409, 410, "
@@ -140,6 +142,7 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
         breakglass_routes.router,
         audit_routes.router,
         sirene_routes.router,
+        reading_routes.router,
     ):
         app.include_router(router)
         app.state.routes.extend(router.routes)
@@ -190,6 +193,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         **audit_routes.components(),
         **search_routes.components(),
         **sirene_routes.components(),
+        **reading_routes.components(),
     }.items():
         if name in found and found[name] != schema:
             raise RuntimeError(f"two different schemas are named {name}")
