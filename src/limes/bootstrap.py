@@ -21,6 +21,7 @@ from limes.service.alerts import AlertService, Clock, utc_now
 from limes.service.breakglass import BreakGlassService
 from limes.service.hits import HitService
 from limes.service.keys import KeyService
+from limes.service.reading import ReadBlocks, ReadGuard
 from limes.service.relations import RelationService
 from limes.service.search import QUERY_KEY, SearchService
 from limes.service.sirene import SireneService
@@ -86,6 +87,8 @@ class Limes:
     relations: RelationService
     breakglass: BreakGlassService
     usage: UsageMonitor
+    reads: ReadGuard
+    read_blocks: ReadBlocks
     crypto: Crypto
     keys: KeyService
     audit: AuditLog
@@ -96,7 +99,6 @@ class Limes:
 
     def close(self) -> None:
         self.search.engine.stop()
-        self.usage.flush()
         self.store.close()
         self.audit.close()
 
@@ -125,8 +127,11 @@ def build(
     policy = AuditedPolicy(audit, clock=clock)
     breakglass = BreakGlassService(store, policy.require, clock, audit=audit)
     policy.grants = breakglass.active_grants
-    alerts = AlertService(store, policy, settings.review, clock, crypto=crypto, audit=audit)
-    usage = UsageMonitor(store, clock, settings.usage_limits)
+    reads = ReadGuard(store, clock, settings.read_bounds)
+    alerts = AlertService(
+        store, policy, settings.review, clock, crypto=crypto, audit=audit, reads=reads
+    )
+    usage = UsageMonitor(clock, settings.usage_limits)
     keys = KeyService(store, policy, crypto, audit=audit)
     relations = RelationService(alerts)
     hits = HitService(alerts)
@@ -146,6 +151,8 @@ def build(
         relations,
         breakglass,
         usage,
+        reads,
+        ReadBlocks(store, policy.require, clock, audit=audit),
         crypto,
         keys,
         audit,

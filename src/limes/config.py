@@ -44,6 +44,7 @@ from urllib.parse import urlsplit
 
 from limes.domain.categories import CategoryCode, ReviewRules
 from limes.service.abuse import Limits
+from limes.service.reading import ReadBounds
 
 _NATS_SUBJECT = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*")
 
@@ -86,6 +87,10 @@ class Settings:
     rate_burst: int = 60
     daily_read_quota: int = 20_000
     session_max_hours: float = 12.0
+    reads_per_hour: int = 300
+    reads_per_day: int = 1500
+    authority_reads_per_hour: int = 3000
+    authority_reads_per_day: int = 20_000
     audit_database_url: str | None = None
     audit_retention_years: int = 3
     audit_signing_key: Path | None = None
@@ -136,9 +141,15 @@ class Settings:
 
     @property
     def usage_limits(self) -> Limits:
-        return Limits(
-            rate_per_second=self.rate_per_second,
-            burst=self.rate_burst,
+        return Limits(rate_per_second=self.rate_per_second, burst=self.rate_burst)
+
+    @property
+    def read_bounds(self) -> ReadBounds:
+        return ReadBounds(
+            per_hour=self.reads_per_hour,
+            per_day=self.reads_per_day,
+            authority_per_hour=self.authority_reads_per_hour,
+            authority_per_day=self.authority_reads_per_day,
             daily_reads=self.daily_read_quota,
         )
 
@@ -174,6 +185,7 @@ class Settings:
             )
         if not 0 < self.session_max_hours <= 24:
             raise SettingsError("LIMES_SESSION_MAX_HOURS must be more than 0 and at most 24")
+        self._check_read_bounds()
         self._check_keys()
         self._check_serving()
         if not 1 <= self.audit_retention_years <= 3:
@@ -186,6 +198,23 @@ class Settings:
         if not 1 <= self.warning_months <= 12:
             raise SettingsError("LIMES_EXPIRY_WARNING_MONTHS must be 1 to 12")
         self.review  # noqa: B018 - validates the overrides
+
+    def _check_read_bounds(self) -> None:
+        bounds = (
+            ("LIMES_READS_PER_HOUR", self.reads_per_hour),
+            ("LIMES_READS_PER_DAY", self.reads_per_day),
+            ("LIMES_AUTHORITY_READS_PER_HOUR", self.authority_reads_per_hour),
+            ("LIMES_AUTHORITY_READS_PER_DAY", self.authority_reads_per_day),
+        )
+        for name, value in bounds:
+            if value < 1:
+                raise SettingsError(f"{name} must be positive")
+        if self.reads_per_day < self.reads_per_hour:
+            raise SettingsError("LIMES_READS_PER_DAY must be at least LIMES_READS_PER_HOUR")
+        if self.authority_reads_per_day < self.authority_reads_per_hour:
+            raise SettingsError(
+                "LIMES_AUTHORITY_READS_PER_DAY must be at least LIMES_AUTHORITY_READS_PER_HOUR"
+            )
 
     def _check_keys(self) -> None:
         if self.test_only_fixed_keyring and self.environment is not Environment.DEVELOPMENT:
@@ -354,6 +383,10 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
             rate_burst=int(e.get("LIMES_RATE_BURST", "60")),
             daily_read_quota=int(e.get("LIMES_DAILY_READ_QUOTA", "20000")),
             session_max_hours=float(e.get("LIMES_SESSION_MAX_HOURS", "12")),
+            reads_per_hour=int(e.get("LIMES_READS_PER_HOUR", "300")),
+            reads_per_day=int(e.get("LIMES_READS_PER_DAY", "1500")),
+            authority_reads_per_hour=int(e.get("LIMES_AUTHORITY_READS_PER_HOUR", "3000")),
+            authority_reads_per_day=int(e.get("LIMES_AUTHORITY_READS_PER_DAY", "20000")),
             audit_database_url=e.get("LIMES_AUDIT_DATABASE_URL") or None,
             audit_retention_years=int(e.get("LIMES_AUDIT_RETENTION_YEARS", "3")),
             audit_signing_key=_path(e, "LIMES_AUDIT_SIGNING_KEY"),

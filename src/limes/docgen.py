@@ -237,6 +237,28 @@ def access_control_page() -> str:
         lines.append(f"| `{role}` | {len(held)} of {len(Permission)}: {_list(held)} |")
     lines += [
         "",
+        "## Reading: page sizes, browsing, read bounds",
+        "",
+        "Each role that reads alerts has a `[reading.<role>]` row: the largest list page it",
+        "may ask for, whether it may list with no criterion (no category, object type or",
+        "issuing state: browsing the register), and the multiple of `LIMES_READS_PER_HOUR`",
+        "and `LIMES_READS_PER_DAY` (distinct alerts one principal may open in any hour and",
+        "any 24 hours) its holders get. Past a bound every alert read is refused until a",
+        "data protection officer or system operator of the same state lifts the block",
+        "(`docs/security.md`). A principal with several roles gets the most generous row",
+        "among its roles that act for the purpose; the loader refuses a reading role",
+        "without a row, and a row for a role that reads nothing.",
+        "",
+        "| role | largest page | lists without criteria | bound factor | why |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for role, reading in table.reading.items():
+        lines.append(
+            f"| `{role}` | {reading.page} | {'yes' if reading.list_without_criteria else 'no'} | "
+            f"{reading.bound_factor} | {' '.join(reading.why.split())} |"
+        )
+    lines += [
+        "",
         "## Routes",
         "",
         "Every route of the HTTP API declares the permission it needs (`x-limes-permission`",

@@ -47,6 +47,14 @@ class Forbidden(LimesError):
     title = "Not allowed"
 
 
+class ReadsBlocked(Forbidden):
+    """The principal or its authority opened more distinct alerts than its bound; every
+    alert read is refused until a DPO or operator of its state lifts the block."""
+
+    slug = "reads-blocked"
+    title = "Alert reads are blocked until the block is lifted"
+
+
 class NotFound(LimesError):
     slug = "not-found"
     title = "No such resource"

@@ -244,6 +244,8 @@ def request_for(
             return url, body({"language": "en", "body": {"form": "M", "text": "matrix"}}), {}
         case "POST", "/v1/sirene/escalation":
             return url, None, {}
+        case "POST", "/v1/read-blocks/{block_id}/lift":  # no such block: 404 once allowed
+            return url, body({"reason": "matrix"}), {}
         case (("POST" | "PUT" | "PATCH"), _):
             raise AssertionError(f"the matrix has no request for {method} {path}: add a case")
         case _:

@@ -43,6 +43,8 @@ ROUTES = {
     ("GET", "/v1/sirene/attachments/{attachment_id}"),
     ("POST", "/v1/sirene/escalation"),
     ("GET", "/v1/sirene/statistics"),
+    ("GET", "/v1/read-blocks"),
+    ("POST", "/v1/read-blocks/{block_id}/lift"),
 }
 WITHOUT_BODY = {
     ("PUT", "/v1/alerts/{alert_id}/links/{other_id}"),

@@ -41,6 +41,7 @@ from limes.store.sqlite import SqliteStore
 
 DE_IDP = Provider("https://idp.polizei.example.de", "DE")
 CHALLENGE = 'Bearer realm="limes"'
+LISTED = "/v1/alerts?issuing_state=DE"  # border and visa roles list naming a criterion
 
 
 @pytest.fixture
@@ -115,7 +116,7 @@ def test_login_gives_a_15_minute_token_that_opens_the_api(
     assert (claims["iss"], claims["aud"], claims["sub"]) == ("limes", "limes-api", user.id)
     assert claims["sid"] == answer["session_id"]
     assert api.get("/v1/categories", headers=bearer(answer["token"])).status_code == 200
-    listed = api.get("/v1/alerts", headers=bearer(answer["token"], "border_check"))
+    listed = api.get(LISTED, headers=bearer(answer["token"], "border_check"))
     assert listed.status_code == 200, listed.text
 
 
@@ -346,24 +347,24 @@ def test_role_and_clearance_changes_apply_on_the_next_request(
 ) -> None:
     token = login(api, user, clock)["token"]
     op = accounts.acting("op-de")
-    assert api.get("/v1/alerts", headers=bearer(token, "border_check")).status_code == 200
+    assert api.get(LISTED, headers=bearer(token, "border_check")).status_code == 200
 
     accounts.set_clearance(op, "guard-1", None)
-    no_clearance = api.get("/v1/alerts", headers=bearer(token, "border_check"))
+    no_clearance = api.get(LISTED, headers=bearer(token, "border_check"))
     assert "clearance" in assert_problem(no_clearance, 403, "forbidden")["detail"]
 
     accounts.set_clearance(op, "guard-1", CLEARANCE)
-    assert api.get("/v1/alerts", headers=bearer(token, "border_check")).status_code == 200
+    assert api.get(LISTED, headers=bearer(token, "border_check")).status_code == 200
 
     accounts.set_roles(op, "guard-1", frozenset({Role.VISA_OFFICER}), frozenset({Purpose.VISA}))
-    assert_problem(api.get("/v1/alerts", headers=bearer(token, "border_check")), 403, "forbidden")
-    assert api.get("/v1/alerts", headers=bearer(token, "visa")).status_code == 200
+    assert_problem(api.get(LISTED, headers=bearer(token, "border_check")), 403, "forbidden")
+    assert api.get(LISTED, headers=bearer(token, "visa")).status_code == 200
 
     ending = Clearance("SECRET", "BfV-2026-0042", clock.now + dt.timedelta(minutes=1))
     accounts.set_clearance(op, "guard-1", ending)
-    assert api.get("/v1/alerts", headers=bearer(token, "visa")).status_code == 200
+    assert api.get(LISTED, headers=bearer(token, "visa")).status_code == 200
     clock.advance(minutes=1)  # the clearance ends: the very next request is refused
-    expired = api.get("/v1/alerts", headers=bearer(token, "visa"))
+    expired = api.get(LISTED, headers=bearer(token, "visa"))
     assert "clearance" in assert_problem(expired, 403, "forbidden")["detail"]
 
 
@@ -394,7 +395,7 @@ def test_provider_tokens_map_to_linked_accounts(
 
     for algorithm in ("RS256", "ES256"):
         token = DE_IDP.token("de-4711", clock.now, algorithm=algorithm)
-        listed = api.get("/v1/alerts", headers=bearer(token, "border_check"))
+        listed = api.get(LISTED, headers=bearer(token, "border_check"))
         assert listed.status_code == 200, listed.text
 
     not_linked = DE_IDP.token("de-0815", clock.now)

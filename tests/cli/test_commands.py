@@ -45,7 +45,7 @@ def test_demo_loads_and_if_empty_then_does_nothing(initialised: Run) -> None:
     again = initialised("demo", "--persons", "15", "--objects", "40", "--if-empty")
     assert again.exit_code == 0, again.output
     assert "already holds 55 alerts" in again.stdout
-    page = ok(initialised("alert", "list", "--limit", "500", *SIRENE_DE))
+    page = ok(initialised("alert", "list", "--limit", "200", *SIRENE_DE))
     assert len(page["items"]) == 55
     assert len({item["alert"]["issuing_state"] for item in page["items"]}) == 31
 

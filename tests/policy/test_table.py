@@ -14,8 +14,10 @@ import pytest
 from limes.policy.fields import FieldGroup
 from limes.policy.permissions import CONTENT_PERMISSIONS, Permission, Purpose, Role
 from limes.policy.table import (
+    FALLBACK_READING,
     IDENTITY_CHECK_PURPOSES,
     NO_CONTENT_ROLES,
+    READING_PERMISSIONS,
     PolicyTableError,
     default_table,
     load_table,
@@ -59,6 +61,18 @@ role = "system_operator"
 purposes = ["operations"]
 allow = ["feed:read"]
 why = "Operations."
+
+[reading.border_guard]
+page = 50
+list_without_criteria = false
+bound_factor = 1
+why = "Border guards search."
+
+[reading.sirene_operator]
+page = 200
+list_without_criteria = true
+bound_factor = 4
+why = "The bureau keeps its alerts."
 """
 
 EXTRA_RULE = """
@@ -112,6 +126,29 @@ why = "Said twice."
 
 BAD: list[tuple[str, str, str]] = [
     # (case, table, what the refusal must say)
+    (
+        "a reading role without its row",
+        changed("[reading.border_guard]", "[reading.police_officer]"),
+        "role border_guard reads alerts but has no [reading.border_guard] row",
+    ),
+    (
+        "a reading row for a role that reads nothing",
+        GOOD + "[reading.system_operator]\npage = 1\nlist_without_criteria = false\n"
+        'bound_factor = 1\nwhy = "x"\n',
+        "reading 'system_operator': system_operator reads no alert; remove the row",
+    ),
+    ("a page too large", changed("page = 50", "page = 501"), "page must be a whole number"),
+    ("a bound factor of 0", changed("bound_factor = 1", "bound_factor = 0"), "bound_factor"),
+    (
+        "browsing not a boolean",
+        changed("list_without_criteria = false", 'list_without_criteria = "no"'),
+        "list_without_criteria must be true or false",
+    ),
+    (
+        "an unknown reading key",
+        changed("bound_factor = 1", "bound_factor = 1\nunlimited = true"),
+        "unknown key 'unlimited'",
+    ),
     ("not toml", GOOD + "\nversion = ", "not valid TOML"),
     ("wrong version", changed("version = 1", "version = 2"), "version must be 1, not 2"),
     ("unknown top-level key", 'comment = "x"\n' + GOOD, "top level: unknown key 'comment'"),
@@ -265,7 +302,24 @@ def test_every_problem_is_reported_at_once() -> None:
     )
     with pytest.raises(PolicyTableError) as refused:
         parse_table(text)
-    assert len(refused.value.problems) == 2
+    # the unknown role, the empty list, and the border guards' reading row now unused
+    assert len(refused.value.problems) == 3
+
+
+def test_reading_limits_are_those_of_the_roles_acting_for_the_purpose() -> None:
+    table = default_table()
+    both = [Role.BORDER_GUARD, Role.SIRENE_OPERATOR]
+    at_the_border = table.reading_for(both, Purpose.BORDER_CHECK)
+    assert (at_the_border.page, at_the_border.list_without_criteria) == (50, False)
+    at_the_bureau = table.reading_for(both, Purpose.SIRENE)
+    assert (at_the_bureau.page, at_the_bureau.list_without_criteria) == (200, True)
+    assert at_the_bureau.bound_factor == 4
+    assert table.reading_for([Role.SYSTEM_OPERATOR], Purpose.OPERATIONS) == FALLBACK_READING
+    # every role that reads has its row; the operators read nothing
+    assert set(table.reading) == {
+        role for role in Role if table.permissions_of(role) & READING_PERMISSIONS
+    }
+    assert not set(table.reading) & NO_CONTENT_ROLES
 
 
 def test_a_table_file_is_loaded_from_a_path(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ from limes.api.routes import alerts, meta
 from limes.api.routes import audit as audit_routes
 from limes.api.routes import auth as auth_routes
 from limes.api.routes import breakglass as breakglass_routes
+from limes.api.routes import reading as reading_routes
 from limes.api.routes import search as search_routes
 from limes.api.routes import sirene as sirene_routes
 from limes.bootstrap import Limes
@@ -125,6 +126,7 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
         breakglass_routes.router,
         audit_routes.router,
         sirene_routes.router,
+        reading_routes.router,
     ):
         app.include_router(router)
         app.state.routes.extend(router.routes)
@@ -180,6 +182,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         **audit_routes.components(),
         **search_routes.components(),
         **sirene_routes.components(),
+        **reading_routes.components(),
     }.items():
         if name in found and found[name] != schema:
             raise RuntimeError(f"two different schemas are named {name}")

@@ -72,7 +72,9 @@ def get(env: Env, alert_id: str, principal: str, roles: tuple[str, ...], purpose
 @click.option("--category", type=click.Choice([c.value for c in CategoryCode]))
 @click.option("--object-type", type=click.Choice([t.value for t in ObjectType]))
 @click.option("--state", help="Only alerts of this issuing member state (e.g. DE).")
-@click.option("--limit", default=50, show_default=True, type=int, help="At most 500.")
+@click.option(
+    "--limit", default=50, show_default=True, type=int, help="At most your roles' page size."
+)
 @click.option("--cursor", help="The next_cursor of the previous page.")
 @acting
 @pass_env

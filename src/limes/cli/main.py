@@ -20,6 +20,7 @@ from limes.cli import (
     feed,
     keys,
     operations,
+    reading,
     search,
     security,
     serve,
@@ -69,6 +70,7 @@ cli.add_command(setup.init)
 cli.add_command(demo.demo)
 cli.add_command(serve.serve)
 cli.add_command(alerts.alert)
+cli.add_command(reading.reads)
 cli.add_command(search.search)
 cli.add_command(operations.expire)
 cli.add_command(feed.feed)

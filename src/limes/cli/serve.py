@@ -46,7 +46,7 @@ def is_loopback(host: str) -> bool:
 
 class ExpiryLoop:
     """Runs ``AlertService.expire_due`` now and then every ``interval`` seconds, and the
-    other periodic jobs given in ``also`` (account sweep, usage counters) after it.
+    other periodic jobs given in ``also`` (account sweep, read ledger pruning) after it.
 
     A daemon thread acting as the system operator (purpose operations). A failed run
     is reported and the loop goes on; ``stop`` ends it between runs and waits for it.
@@ -272,7 +272,7 @@ def serve(
         settings.expiry_interval_seconds,
         also=(
             ("account sweep", accounts.sweep),
-            ("usage counters", app.usage.flush),
+            ("read ledger pruning", app.reads.prune),
             ("audit checkpoint", app.audit.checkpoint),
             ("audit witness", publish_heads),
             ("audit retention", app.audit.apply_retention),

@@ -37,6 +37,7 @@ class Permission(StrEnum):
     CASE_WRITE = "case:write"
     SIRENE_STATISTICS = "sirene:statistics"
     SIRENE_ESCALATE = "sirene:escalate"
+    READING_LIFT = "reading:lift"
 
 
 _P = Permission

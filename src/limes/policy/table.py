@@ -13,7 +13,10 @@ no edit of the file may lift:
   of every group of the content (an update replaces the whole content);
 * **misused identity for identity checks only**: a rule that grants misused-identity
   permissions or a view holding that group acts only for ``IDENTITY_CHECK_PURPOSES``;
-* every view shows the action to be taken.
+* every view shows the action to be taken;
+* **bounded reading**: every role that reads alerts has a ``[reading.<role>]`` row
+  (its largest page, whether it may list without a criterion, the multiple of the
+  configured read bounds it gets), and no other role has one.
 """
 
 from __future__ import annotations
@@ -62,7 +65,21 @@ _KIND: dict[type[Any], str] = {
     Permission: "permission",
     CategoryCode: "category",
 }
-_TOP_KEYS = {"version", "views", "rule"}
+_TOP_KEYS = {"version", "views", "rule", "reading"}
+_READING_KEYS = {"page", "list_without_criteria", "bound_factor", "why"}
+MAX_PAGE_SIZE = 500
+"""The largest page any door answers; a role's page is at most this."""
+MAX_BOUND_FACTOR = 100
+READING_PERMISSIONS: frozenset[Permission] = frozenset(
+    {
+        Permission.ALERT_READ,
+        Permission.ALERT_LIST,
+        Permission.MISUSED_IDENTITY_READ,
+        Permission.SEARCH_PERSONS,
+        Permission.SEARCH_OBJECTS,
+    }
+)
+"""Permissions whose answers open alerts, and so count against the read bounds."""
 
 
 class PolicyTableError(ValueError):
@@ -120,10 +137,45 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class Reading:
+    """How much of the register a role may open: its largest list page, whether it may
+    list with no criterion (category, object type or issuing state), and the multiple
+    of the configured distinct-read bounds its holders get."""
+
+    page: int
+    list_without_criteria: bool
+    bound_factor: int
+    why: str
+
+
+FALLBACK_READING = Reading(
+    page=50,
+    list_without_criteria=False,
+    bound_factor=1,
+    why="a principal none of whose roles reads for the purpose (break-glass reads)",
+)
+
+
+@dataclass(frozen=True, slots=True)
 class Table:
     rules: tuple[Rule, ...]
     views: tuple[View, ...]
     source: str
+    reading: Mapping[Role, Reading]
+
+    def reading_for(self, roles: Iterable[Role], purpose: Purpose) -> Reading:
+        """The reading limits of a principal acting for ``purpose``: the most generous
+        of its roles that act for it, or ``FALLBACK_READING`` if none does."""
+        acting = {r.role for r in self.rules if r.role in set(roles) and purpose in r.purposes}
+        rows = [self.reading[role] for role in sorted(acting) if role in self.reading]
+        if not rows:
+            return FALLBACK_READING
+        return Reading(
+            page=max(r.page for r in rows),
+            list_without_criteria=any(r.list_without_criteria for r in rows),
+            bound_factor=max(r.bound_factor for r in rows),
+            why="; ".join(r.why for r in rows),
+        )
 
     def purposes_of(self, roles: Iterable[Role]) -> frozenset[Purpose]:
         """Every purpose some rule of these roles acts for."""
@@ -276,6 +328,53 @@ def _rule(entry: object, where: str, views: Mapping[str, View], problems: list[s
     return Rule(rule_id, role, permissions, purposes, categories, view, why)
 
 
+def _reading(
+    raw: object, text: str, granted: Mapping[Role, set[Permission]], problems: list[str]
+) -> dict[Role, Reading]:
+    """The ``[reading.<role>]`` rows: one for every role that reads alerts, no other."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        problems.append("[reading]: must be a table of roles")
+        return {}
+    headers = _header_lines(text, r"\s*\[reading\.[^\]]+\]\s*(#.*)?$")
+    lines = dict(zip(raw, headers, strict=True)) if len(headers) == len(raw) else {}
+    found: dict[Role, Reading] = {}
+    for name, entry in raw.items():
+        where = f"line {lines[name]}, reading {name!r}" if name in lines else f"reading {name!r}"
+        try:
+            role = Role(name)
+        except ValueError:
+            problems.append(f"{where}: unknown role (known: {', '.join(Role)})")
+            continue
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: must be a table with page, list_without_criteria, …")
+            continue
+        _keys(entry, _READING_KEYS, where, problems)
+        page, factor = entry.get("page"), entry.get("bound_factor")
+        unfiltered = entry.get("list_without_criteria")
+        if type(page) is not int or not 1 <= page <= MAX_PAGE_SIZE:
+            problems.append(f"{where}: page must be a whole number from 1 to {MAX_PAGE_SIZE}")
+        if type(factor) is not int or not 1 <= factor <= MAX_BOUND_FACTOR:
+            problems.append(
+                f"{where}: bound_factor must be a whole number from 1 to {MAX_BOUND_FACTOR}"
+            )
+        if not isinstance(unfiltered, bool):
+            problems.append(f"{where}: list_without_criteria must be true or false")
+        why = _text(entry.get("why"), "why", where, problems)
+        if not granted.get(role, set()) & READING_PERMISSIONS:
+            problems.append(f"{where}: {role} reads no alert; remove the row")
+        if isinstance(page, int) and isinstance(factor, int) and isinstance(unfiltered, bool):
+            found[role] = Reading(page, unfiltered, factor, why)
+    for role in sorted(granted):
+        if granted[role] & READING_PERMISSIONS and role not in raw:
+            problems.append(
+                f"role {role} reads alerts but has no [reading.{role}] row "
+                "(its page size and read bounds)"
+            )
+    return found
+
+
 def _overlaps(rules: list[tuple[str, Rule]], problems: list[str]) -> None:
     """Refuse two rules granting one role the same permission, purpose and category:
     which view would apply would then depend on the order of the file."""
@@ -336,9 +435,10 @@ def parse_table(text: str, source: str = TABLE_FILE) -> Table:
     for role, permissions in granted.items():
         if permissions >= set(Permission):
             problems.append(f"role {role} holds every permission; no role may (no superuser)")
+    reading = _reading(raw.get("reading"), text, granted, problems)
     if problems:
         raise PolicyTableError(source, problems)
-    return Table(tuple(r for _, r in rules), tuple(views.values()), source)
+    return Table(tuple(r for _, r in rules), tuple(views.values()), source, reading)
 
 
 def load_table(path: str | None = None) -> Table:

@@ -43,6 +43,7 @@ from limes.errors import (
 from limes.policy.fields import FieldGroup, minimise, withheld_groups
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Decision, Policy, require_owner
+from limes.service.reading import ReadGuard
 from limes.store.port import AlertFilter, AlertRecord, ChangeEvent, Store, Transaction
 
 Clock = Callable[[], datetime]
@@ -150,7 +151,7 @@ def _checked_filter(where: AlertFilter) -> CategoryCode | None:
 
 
 def action_note(flags: Iterable[Flag], reader: str | None) -> str | None:
-    """"not to be carried out in <state>" where ``reader``'s state holds a granted flag
+    """ "not to be carried out in <state>" where ``reader``'s state holds a granted flag
     (police Art. 25, border Art. 30): its officers see the alert, but do not act on it."""
     for flag in flags:
         if flag.state == reader and flag.status is FlagStatus.GRANTED:
@@ -174,13 +175,17 @@ class AlertService:
         *,
         crypto: Crypto,
         audit: Recorder,
+        reads: ReadGuard | None = None,
     ) -> None:
+        """``reads`` bounds what each principal may open (``service/reading.py``); by
+        default the shipped bounds, so that no wiring leaves reads unbounded."""
         self.store = store
         self.policy = policy
         self.review = review or ReviewRules.defaults()
         self.clock = clock
         self.crypto = crypto
         self.audit = audit
+        self.reads = reads or ReadGuard(store, clock)
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -353,7 +358,9 @@ class AlertService:
             )
             if record.status is not AlertStatus.ACTIVE:
                 raise Gone(f"alert {alert_id} is {record.status}; its data has been deleted")
-            return self.view(tx, record, decision, ctx.principal.member_state)
+            found = self.view(tx, record, decision, ctx.principal.member_state)
+        self.reads.opened(ctx, [found.alert.id])
+        return found
 
     @audited(Permission.ALERT_LIST)
     def list(self, ctx: Context, where: AlertFilter) -> Page:
@@ -365,6 +372,7 @@ class AlertService:
         """
         category = _checked_filter(where)
         self.policy.require(ctx, Permission.ALERT_LIST, category)
+        self.reads.list_rules(ctx, where)
         decisions: dict[CategoryCode, Decision] = {}
         with self.store.read() as tx:
             records = tx.list(replace(where, limit=where.limit + 1))
@@ -377,6 +385,7 @@ class AlertService:
                     reader = ctx.principal.member_state
                     items.append(self.view(tx, record, decisions[code], reader))
         more = len(records) > where.limit
+        self.reads.opened(ctx, [item.alert.id for item in items])
         return Page(tuple(items), records[where.limit - 1].id if more else None)
 
     @audited(Permission.ALERT_UPDATE, write=True)
@@ -574,7 +583,9 @@ class AlertService:
         if body is None:
             raise NotFound(f"alert {alert_id} holds no misused-identity data")
         opened = self.open_field(alert_id, record.issuing_state, "misused_identity", body)
-        return codec.decode(MisusedIdentity, opened)
+        found = codec.decode(MisusedIdentity, opened)
+        self.reads.opened(ctx, [alert_id])
+        return found
 
     @audited(Permission.MISUSED_IDENTITY_WRITE, write=True)
     def set_misused_identity(

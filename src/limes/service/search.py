@@ -309,6 +309,7 @@ class SearchService:
         query = validated(query)
         self._ready()
         hits = self._person_hits(ctx, query, limit, categories)
+        self.alerts.reads.opened(ctx, [h.view.alert.id for h in hits])
         return SearchAnswer(tuple(hits), index_position=self.engine.position)
 
     def objects(
@@ -339,6 +340,7 @@ class SearchService:
         checked = _checked(identifiers)
         self._ready()
         hits = self._object_hits(ctx, checked, limit, categories)
+        self.alerts.reads.opened(ctx, [h.view.alert.id for h in hits])
         return SearchAnswer(tuple(hits), _checks(checked), index_position=self.engine.position)
 
     def mrz(
@@ -389,6 +391,7 @@ class SearchService:
             seen = {h.view.alert.id for h in hits}
             found = self._object_hits(ctx, [document], limit, categories)
             hits += [h for h in found if h.view.alert.id not in seen]
+        self.alerts.reads.opened(ctx, [h.view.alert.id for h in hits[:limit]])
         return SearchAnswer(tuple(hits[:limit]), mrz=zone, index_position=self.engine.position)
 
 

@@ -106,7 +106,6 @@ def list_alerts(
         limit=limit,
     )
     page = limes.alerts.list(ctx, where)
-    limes.usage.observe(ctx, [item.alert.id for item in page.items])
     return schemas.json_response(schemas.page_out(page))
 
 
@@ -118,7 +117,6 @@ def list_alerts(
 )
 def get_alert(ctx: Ctx, limes: App, alert: AlertId) -> Response:
     view = limes.alerts.get(ctx, alert)
-    limes.usage.observe(ctx, [alert])
     return alert_response(view)
 
 
@@ -181,7 +179,6 @@ def put_misused_identity(
 )
 def get_misused_identity(ctx: Ctx, limes: App, alert: AlertId) -> Response:
     found = limes.alerts.get_misused_identity(ctx, alert)
-    limes.usage.observe(ctx, [alert])
     return schemas.json_response(found)
 
 

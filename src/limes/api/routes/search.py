@@ -129,8 +129,7 @@ def components() -> dict[str, Any]:
     return {name: shared.get(name, schema) for name, schema in found.items()}
 
 
-def _answer(limes: App, ctx: Ctx, answer: SearchAnswer) -> Response:
-    limes.usage.observe(ctx, [hit.view.alert.id for hit in answer.hits])
+def _answer(answer: SearchAnswer) -> Response:
     hits = tuple(
         SearchHitOut(schemas.alert_out(h.view), h.score, h.features, h.identifiers)
         for h in answer.hits
@@ -158,9 +157,7 @@ def search_persons(ctx: Ctx, limes: App, raw: Body) -> Response:
         form.nationalities,
         form.document_number,
     )
-    return _answer(
-        limes, ctx, limes.search.persons(ctx, query, form.limit, frozenset(form.categories))
-    )
+    return _answer(limes.search.persons(ctx, query, form.limit, frozenset(form.categories)))
 
 
 @router.post(
@@ -172,9 +169,7 @@ def search_persons(ctx: Ctx, limes: App, raw: Body) -> Response:
 def search_objects(ctx: Ctx, limes: App, raw: Body) -> Response:
     form = codec.parse(ObjectSearch, raw)
     queries = [IdentifierQuery(i.kind, i.value, i.country) for i in form.identifiers]
-    return _answer(
-        limes, ctx, limes.search.objects(ctx, queries, form.limit, frozenset(form.categories))
-    )
+    return _answer(limes.search.objects(ctx, queries, form.limit, frozenset(form.categories)))
 
 
 @router.post(
@@ -185,6 +180,4 @@ def search_objects(ctx: Ctx, limes: App, raw: Body) -> Response:
 )
 def search_mrz(ctx: Ctx, limes: App, raw: Body) -> Response:
     form = codec.parse(MrzSearch, raw)
-    return _answer(
-        limes, ctx, limes.search.mrz(ctx, form.mrz, form.limit, frozenset(form.categories))
-    )
+    return _answer(limes.search.mrz(ctx, form.mrz, form.limit, frozenset(form.categories)))

@@ -1,0 +1,40 @@
+"""``limes reads …``: read blocks of your member state, and lifting one."""
+
+from __future__ import annotations
+
+import click
+
+from limes.cli.common import EXIT_STATUS_HELP, Env, acting, context, pass_env, print_json
+
+
+@click.group(epilog=EXIT_STATUS_HELP)
+def reads() -> None:
+    """Bounded reading: principals and authorities blocked after opening too many alerts.
+
+    A principal or authority that opens more distinct alerts in an hour or a day than
+    its bound is refused every alert read until a data protection officer or system
+    operator of the same member state lifts the block (docs/security.md).
+    """
+
+
+@reads.command()
+@click.option("--all", "every", is_flag=True, help="Also blocks already lifted.")
+@acting
+@pass_env
+def blocks(env: Env, every: bool, principal: str, roles: tuple[str, ...], purpose: str) -> None:
+    """Read blocks of your member state, newest first, as JSON."""
+    ctx = context(env, principal, roles, purpose)
+    print_json(env.app().read_blocks.list(ctx, in_force_only=not every).items)
+
+
+@reads.command()
+@click.argument("block_id")
+@click.option("--reason", required=True, help="Why the reads were legitimate, or what was done.")
+@acting
+@pass_env
+def lift(
+    env: Env, block_id: str, reason: str, principal: str, roles: tuple[str, ...], purpose: str
+) -> None:
+    """Lift a read block of your member state (never one on yourself or your authority)."""
+    ctx = context(env, principal, roles, purpose)
+    print_json(env.app().read_blocks.lift(ctx, block_id, reason).block)

@@ -1,0 +1,297 @@
+"""Bounded reading: bulk extraction is stopped, not just seen.
+
+Every answer that opens alerts for a caller (``get``, list pages, misused-identity
+data, search hits) passes ``ReadGuard.opened`` before it leaves the service, at every
+door. In one write transaction of the shared store, so across every worker process:
+
+1. a block in force on the principal, or on its authority, refuses the answer;
+2. the distinct alerts the answer would newly open are added to what the principal,
+   and its authority (``AUTH/STATE``), opened in the last hour and the last 24 hours
+   (sliding windows: spreading the reads out does not escape the daily bound, and
+   re-reading an alert opens nothing new);
+3. past any bound the answer is refused and the scope is **blocked**, with a security
+   event, until a data protection officer or system operator of the same member state
+   lifts it (``ReadBlocks.lift``); within the bounds, the ids are recorded and the
+   answer leaves. The daily read quota (all reads, not distinct) is checked there too.
+
+Bounds: ``LIMES_READS_PER_HOUR`` / ``LIMES_READS_PER_DAY`` times the role's
+``bound_factor`` (``[reading.<role>]`` in ``policy.toml``) for a principal,
+``LIMES_AUTHORITY_READS_PER_HOUR`` / ``_PER_DAY`` for an authority. The same table
+caps list pages per role and reserves listing without a criterion to the roles whose
+job is to keep or review alerts (``list_rules``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from limes.audit.trail import Recorder, audited
+from limes.domain.ids import is_id, new_id
+from limes.domain.validation import reason_text
+from limes.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    RateLimited,
+    ReadsBlocked,
+)
+from limes.policy.permissions import Context, Permission, Principal
+from limes.policy.table import Reading, Table, default_table
+from limes.store import reading, security
+from limes.store.port import AlertFilter, Store, Transaction
+from limes.store.reading import BlockRow
+from limes.store.security import SecurityEvent
+
+HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
+MAX_BLOCKS = 200  # blocks in one answer
+BLOCKED = "abuse.extraction_blocked"
+LIFTED = "abuse.extraction_block_lifted"
+
+
+@dataclass(frozen=True, slots=True)
+class ReadBounds:
+    """Distinct alerts one principal (times its role's factor) and one authority may
+    open in any hour and any 24 hours, and all reads one principal may make a day."""
+
+    per_hour: int = 300
+    per_day: int = 1500
+    authority_per_hour: int = 3000
+    authority_per_day: int = 20_000
+    daily_reads: int = 20_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Trip:
+    """A scope whose reads would pass a bound: in which window, how many, which bound."""
+
+    scope: str
+    window: str
+    reads: int
+    bound: int
+
+
+def principal_scope(principal: Principal) -> str:
+    return f"principal:{principal}"
+
+
+def authority_scope(principal: Principal) -> str:
+    return f"authority:{principal.authority}/{principal.member_state}"
+
+
+def _midnight_after(now: datetime) -> datetime:
+    return datetime.combine(now.date() + DAY, datetime.min.time(), now.tzinfo)
+
+
+class ReadGuard:
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], datetime],
+        bounds: ReadBounds | None = None,
+        table: Table | None = None,
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.bounds = bounds or ReadBounds()
+        self.table = table or default_table()
+
+    def reading(self, ctx: Context) -> Reading:
+        return self.table.reading_for(ctx.principal.roles, ctx.purpose)
+
+    def _limits(self, ctx: Context) -> dict[str, tuple[int, int]]:
+        """(hourly, daily) bound per scope of this caller."""
+        factor = self.reading(ctx).bound_factor
+        b = self.bounds
+        return {
+            principal_scope(ctx.principal): (b.per_hour * factor, b.per_day * factor),
+            authority_scope(ctx.principal): (b.authority_per_hour, b.authority_per_day),
+        }
+
+    def list_rules(self, ctx: Context, where: AlertFilter) -> None:
+        """Refuse a list page larger than the caller's roles allow, and a list naming no
+        criterion by a role that may not browse the register."""
+        allowed = self.reading(ctx)
+        if where.limit > allowed.page:
+            raise InvalidInput(
+                f"limit is at most {allowed.page} for your roles",
+                [FieldError("/query/limit", f"must be at most {allowed.page}")],
+            )
+        criteria = (where.category, where.object_type, where.issuing_state)
+        if not allowed.list_without_criteria and all(c is None for c in criteria):
+            raise Forbidden(
+                "your roles list alerts only by a category, object type or issuing state; "
+                "search for a person or object instead"
+            )
+
+    def opened(self, ctx: Context, alert_ids: Iterable[str]) -> None:
+        """Let an answer opening ``alert_ids`` leave, counted; or refuse it.
+
+        Raises ``ReadsBlocked`` (and blocks the scope, with a security event) if the
+        answer would take the principal or its authority past a bound, or if either is
+        blocked already; ``RateLimited`` past the daily read quota. A refused answer
+        counts nothing.
+        """
+        ids = list(dict.fromkeys(alert_ids))
+        limits = self._limits(ctx)
+        if not ids:
+            with self.store.read() as tx:
+                _refuse_if_blocked(reading.blocks_in_force(tx, limits))
+            return
+        now = self.clock()
+        with self.store.transaction() as tx:
+            _refuse_if_blocked(reading.blocks_in_force(tx, limits))
+            self._refuse_past_quota(ctx, tx, len(ids), now)
+            day_ago, hour_ago = now - DAY, now - HOUR
+            known = reading.already_opened(tx, limits, ids, day_ago)
+            counts = reading.opened(tx, limits, hour_ago, day_ago)
+            tripped = []
+            for scope, (per_hour, per_day) in limits.items():
+                new = len(ids) - known[scope]
+                if counts[scope].hour + new > per_hour:
+                    tripped.append(_Trip(scope, "hour", counts[scope].hour + new, per_hour))
+                elif counts[scope].day + new > per_day:
+                    tripped.append(_Trip(scope, "day", counts[scope].day + new, per_day))
+            if tripped:
+                made = [self._block(ctx, tx, trip, now) for trip in tripped]
+            else:
+                reading.remember(tx, limits, ids, now, day_ago)
+                security.add_reads(tx, {(str(ctx.principal), now.date().isoformat()): len(ids)})
+                return
+        raise ReadsBlocked(_blocked_text(made))
+
+    def _refuse_past_quota(self, ctx: Context, tx: Transaction, n: int, now: datetime) -> None:
+        who, day = str(ctx.principal), now.date().isoformat()
+        done = security.daily_reads(tx, who, day).get(day, 0)
+        if done + n > self.bounds.daily_reads:
+            raise RateLimited(
+                f"{who} has used its daily quota of {self.bounds.daily_reads} alert reads",
+                int((_midnight_after(now) - now).total_seconds()) + 1,
+            )
+
+    def _block(self, ctx: Context, tx: Transaction, trip: _Trip, now: datetime) -> BlockRow:
+        block = BlockRow(
+            id=new_id(),
+            scope=trip.scope,
+            member_state=ctx.principal.member_state,
+            principal=str(ctx.principal),
+            bound=f"{trip.bound} distinct alerts per {trip.window}",
+            reads=trip.reads,
+            blocked_at=now,
+        )
+        reading.put_block(tx, block)
+        security.record_event(
+            tx,
+            SecurityEvent(
+                BLOCKED,
+                block.member_state,
+                block.principal,
+                now,
+                {
+                    "block": block.id,
+                    "scope": trip.scope,
+                    "bound": block.bound,
+                    "distinct_alerts": str(trip.reads),
+                },
+            ),
+        )
+        return block
+
+    def prune(self) -> int:
+        """Drop ledger rows older than every window (run periodically by the server)."""
+        with self.store.transaction() as tx:
+            return reading.prune(tx, self.clock() - DAY)
+
+
+def _blocked_text(blocks: Iterable[BlockRow]) -> str:
+    parts = [
+        f"{b.scope.replace(':', ' ', 1)} is blocked after opening {b.reads} distinct alerts, "
+        f"past its bound of {b.bound} (block {b.id})"
+        for b in blocks
+    ]
+    return (
+        "; ".join(parts)
+        + "; alert reads are refused until a data protection officer or system operator "
+        "of the same member state lifts the block"
+    )
+
+
+def _refuse_if_blocked(blocks: list[BlockRow]) -> None:
+    if blocks:
+        raise ReadsBlocked(_blocked_text(blocks))
+
+
+@dataclass(frozen=True, slots=True)
+class Blocks:
+    items: tuple[BlockRow, ...]
+
+    def audit_refs(self) -> tuple[tuple[()], dict[str, Any]]:
+        return (), {"read_blocks": [b.id for b in self.items]}
+
+
+@dataclass(frozen=True, slots=True)
+class Lifted:
+    block: BlockRow
+
+    def audit_refs(self) -> tuple[tuple[()], dict[str, Any]]:
+        return (), {"read_block": self.block.id, "scope": self.block.scope}
+
+
+class ReadBlocks:
+    """Read blocks as a use case: see them, and lift one (a DPO or system operator of
+    the same state, never on themselves or their own authority)."""
+
+    def __init__(
+        self,
+        store: Store,
+        require: Callable[[Context, Permission], object],
+        clock: Callable[[], datetime],
+        *,
+        audit: Recorder,
+    ) -> None:
+        self.store = store
+        self.require = require
+        self.clock = clock
+        self.audit = audit
+
+    @audited(Permission.READING_LIFT)
+    def list(self, ctx: Context, in_force_only: bool = True) -> Blocks:
+        """Blocks of the caller's member state, newest first."""
+        self.require(ctx, Permission.READING_LIFT)
+        state = ctx.principal.member_state
+        with self.store.read() as tx:
+            found = reading.blocks(tx, state, in_force_only=in_force_only, limit=MAX_BLOCKS)
+        return Blocks(tuple(found))
+
+    @audited(Permission.READING_LIFT, write=True)
+    def lift(self, ctx: Context, block_id: str, reason: str) -> Lifted:
+        """Lift a block in force; the scope's count starts again. A security event."""
+        self.require(ctx, Permission.READING_LIFT)
+        reason = reason_text(reason)
+        now = self.clock()
+        with self.store.transaction() as tx:
+            block = reading.get_block(tx, block_id) if is_id(block_id) else None
+            if block is None or block.member_state != ctx.principal.member_state:
+                raise NotFound(f"there is no read block {block_id} of your member state")
+            if block.scope in (principal_scope(ctx.principal), authority_scope(ctx.principal)):
+                raise Forbidden("a block on yourself or your own authority is lifted by another")
+            if not reading.lift_block(tx, block.id, str(ctx.principal), now, reason):
+                raise Conflict(f"read block {block_id} is already lifted")
+            reading.forget(tx, block.scope)
+            lifted = replace(block, lifted_by=str(ctx.principal), lifted_at=now, lift_reason=reason)
+            security.record_event(
+                tx,
+                SecurityEvent(
+                    LIFTED,
+                    block.member_state,
+                    str(ctx.principal),
+                    now,
+                    {"block": block.id, "scope": block.scope, "blocked": block.principal},
+                ),
+            )
+        return Lifted(lifted)

@@ -1,0 +1,206 @@
+"""Tables of bounded reading: the read ledger and the read blocks (migration 0006).
+
+The ledger holds, per *scope* (a principal, or an authority of a member state), each
+alert the scope opened within the last day and when it first did. Counting distinct
+alerts in a window is then a range count on ``(scope, first_read_at)``, and the rows
+a scope can hold are bounded by its own daily bound (past it, the scope is blocked
+and reads nothing more). Every function runs inside the caller's transaction; the
+service checks, counts and records one answer in one write transaction, which both
+adapters serialise with every other writer, so the bound holds across processes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from limes.store.port import Transaction
+
+_IDS_PER_STATEMENT = 500
+"""Ids bound into one statement: four placeholders each keeps a statement far below
+SQLite's and PostgreSQL's limits on bound parameters."""
+
+
+@dataclass(frozen=True, slots=True)
+class BlockRow:
+    """A scope refused every alert read from ``blocked_at`` until someone lifts it."""
+
+    id: str
+    scope: str
+    member_state: str
+    principal: str
+    bound: str
+    reads: int
+    blocked_at: datetime
+    lifted_by: str | None = None
+    lifted_at: datetime | None = None
+    lift_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """Distinct alerts a scope opened since two moments (the last hour, the last day)."""
+
+    hour: int
+    day: int
+
+
+_BLOCK_COLUMNS = (
+    "id, scope, member_state, principal, bound, reads, blocked_at, lifted_by, lifted_at, "
+    "lift_reason"
+)
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
+
+
+def _chunks(ids: Sequence[str]) -> list[Sequence[str]]:
+    return [ids[i : i + _IDS_PER_STATEMENT] for i in range(0, len(ids), _IDS_PER_STATEMENT)]
+
+
+def _block(tx: Transaction, row: Any) -> BlockRow:
+    d = tx.dialect
+    return BlockRow(
+        id=row[0],
+        scope=row[1],
+        member_state=row[2],
+        principal=row[3],
+        bound=row[4],
+        reads=int(row[5]),
+        blocked_at=d.ts(row[6]),
+        lifted_by=row[7],
+        lifted_at=d.ts_out(row[8]),
+        lift_reason=row[9],
+    )
+
+
+def blocks_in_force(tx: Transaction, scopes: Collection[str]) -> list[BlockRow]:
+    """The blocks not yet lifted on any of ``scopes``."""
+    rows = tx.rows(
+        f"SELECT {_BLOCK_COLUMNS} FROM read_blocks "  # noqa: S608 - constant columns, bound values  # nosec B608
+        f"WHERE lifted_at IS NULL AND scope IN ({_marks(len(scopes))}) ORDER BY scope",
+        tuple(scopes),
+    )
+    return [_block(tx, r) for r in rows]
+
+
+def already_opened(
+    tx: Transaction, scopes: Collection[str], ids: Sequence[str], since: datetime
+) -> dict[str, int]:
+    """Per scope, how many of ``ids`` (distinct) it has opened since ``since``."""
+    found = dict.fromkeys(scopes, 0)
+    for chunk in _chunks(ids):
+        rows = tx.rows(
+            "SELECT scope, COUNT(*) FROM read_ledger "  # noqa: S608 - placeholders only  # nosec B608
+            f"WHERE scope IN ({_marks(len(scopes))}) AND alert_id IN ({_marks(len(chunk))}) "
+            "AND first_read_at > ? GROUP BY scope",
+            (*scopes, *chunk, tx.dialect.ts_in(since)),
+        )
+        for scope, n in rows:
+            found[scope] += int(n)
+    return found
+
+
+def opened(
+    tx: Transaction, scopes: Collection[str], hour_ago: datetime, day_ago: datetime
+) -> dict[str, Opened]:
+    """Per scope, the distinct alerts it opened in the last hour and in the last day."""
+    d = tx.dialect
+    rows = tx.rows(
+        "SELECT scope, SUM(CASE WHEN first_read_at > ? THEN 1 ELSE 0 END), COUNT(*) "  # noqa: S608 - placeholders only  # nosec B608
+        f"FROM read_ledger WHERE scope IN ({_marks(len(scopes))}) AND first_read_at > ? "
+        "GROUP BY scope",
+        (d.ts_in(hour_ago), *scopes, d.ts_in(day_ago)),
+    )
+    found = {scope: Opened(0, 0) for scope in scopes}
+    for scope, hour, day in rows:
+        found[scope] = Opened(int(hour or 0), int(day))
+    return found
+
+
+def remember(
+    tx: Transaction, scopes: Collection[str], ids: Sequence[str], now: datetime, since: datetime
+) -> None:
+    """Note that each scope opened ``ids`` at ``now``; an alert it opened after
+    ``since`` keeps its first time (a re-read opens nothing new)."""
+    d = tx.dialect
+    pairs = [(scope, alert_id) for scope in sorted(scopes) for alert_id in ids]
+    at, horizon = d.ts_in(now), d.ts_in(since)
+    for start in range(0, len(pairs), _IDS_PER_STATEMENT):
+        chunk = pairs[start : start + _IDS_PER_STATEMENT]
+        params: list[Any] = []
+        for scope, alert_id in chunk:
+            params += (scope, alert_id, at)
+        tx.run(
+            "INSERT INTO read_ledger (scope, alert_id, first_read_at) "  # noqa: S608 - placeholders only  # nosec B608
+            f"VALUES {', '.join(['(?, ?, ?)'] * len(chunk))} "
+            "ON CONFLICT (scope, alert_id) DO UPDATE SET first_read_at = excluded.first_read_at "
+            "WHERE read_ledger.first_read_at <= ?",
+            (*params, horizon),
+        )
+
+
+def forget(tx: Transaction, scope: str) -> int:
+    """Drop what ``scope`` has opened (a lifted block starts its count again)."""
+    return tx.run("DELETE FROM read_ledger WHERE scope = ?", (scope,))
+
+
+def prune(tx: Transaction, before: datetime) -> int:
+    """Drop ledger rows older than every window (they no longer count)."""
+    return tx.run("DELETE FROM read_ledger WHERE first_read_at <= ?", (tx.dialect.ts_in(before),))
+
+
+def put_block(tx: Transaction, block: BlockRow) -> None:
+    d = tx.dialect
+    tx.run(
+        f"INSERT INTO read_blocks ({_BLOCK_COLUMNS}) "  # noqa: S608 - constant columns  # nosec B608
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            block.id,
+            block.scope,
+            block.member_state,
+            block.principal,
+            block.bound,
+            block.reads,
+            d.ts_in(block.blocked_at),
+            block.lifted_by,
+            d.ts_in(block.lifted_at),
+            block.lift_reason,
+        ),
+    )
+
+
+def get_block(tx: Transaction, block_id: str) -> BlockRow | None:
+    rows = tx.rows(
+        f"SELECT {_BLOCK_COLUMNS} FROM read_blocks WHERE id = ?",  # noqa: S608 - constant columns  # nosec B608
+        (block_id,),
+    )
+    return _block(tx, rows[0]) if rows else None
+
+
+def lift_block(tx: Transaction, block_id: str, by: str, at: datetime, reason: str) -> bool:
+    """Lift a block in force; False if it was lifted already."""
+    return (
+        tx.run(
+            "UPDATE read_blocks SET lifted_by = ?, lifted_at = ?, lift_reason = ? "
+            "WHERE id = ? AND lifted_at IS NULL",
+            (by, tx.dialect.ts_in(at), reason, block_id),
+        )
+        == 1
+    )
+
+
+def blocks(
+    tx: Transaction, member_state: str, *, in_force_only: bool, limit: int
+) -> list[BlockRow]:
+    """Blocks of a member state, newest first."""
+    lifted = "AND lifted_at IS NULL " if in_force_only else ""
+    rows = tx.rows(
+        f"SELECT {_BLOCK_COLUMNS} FROM read_blocks WHERE member_state = ? {lifted}"  # noqa: S608 - constant clause, bound values  # nosec B608
+        "ORDER BY blocked_at DESC, id LIMIT ?",
+        (member_state, limit),
+    )
+    return [_block(tx, r) for r in rows]
