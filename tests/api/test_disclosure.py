@@ -46,6 +46,7 @@ def test_issuing_names_only_the_related_alerts_the_caller_may_read(client: TestC
     # the officer may not read the discreet check: it answers 403
     refused = client.get(f"/v1/alerts/{covert['id']}", headers=headers(DE_IMMIGRATION, "return"))
     assert refused.status_code == 403
+    assert "person_check" not in refused.text  # the refusal does not tell the category either
 
     ban = on_the_same_person("travel_ban", "refuse_entry", "T1")
     answer = client.post("/v1/alerts", content=body(ban), headers=headers(DE_IMMIGRATION, "return"))

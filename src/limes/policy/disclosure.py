@@ -18,7 +18,8 @@ Rules beyond the field groups, fixed here in code:
   existence matters to the reader (alerts on the same subject when issuing; an alert
   refusing a new one), the answer says only that an alert the reader may not read is
   held and that the reader's SIRENE bureau is to be contacted (``RELATED_NOTICE``):
-  the bureaux read every alert and exchange what may be told.
+  the bureaux read every alert and exchange what may be told. A refusal to act on one
+  alert does not name its category either (``Policy.decide``).
 * **Statistics of one's own state.** SIRENE statistics count only the hits and forms
   the reader's member state is party to (as executing or issuing state, sender or
   receiver), unless the reader holds an EU-level role (``EU_LEVEL_ROLES``).
