@@ -95,8 +95,10 @@ class AlertOut:
 
     The content holds only the field groups the caller's role may see for its purpose
     (docs/access-control.md); ``withheld`` names the others. Withheld parts are empty,
-    withheld required texts the empty string. ``action_note`` is "not to be carried out
-    in <state>" when the caller's state holds a granted flag on the alert.
+    withheld required texts the empty string; the reasons of extensions and flags and
+    the extending officer follow the same groups (``reason``, ``issuer``). ``links`` name
+    only alerts the caller may read. ``action_note`` is "not to be carried out in
+    <state>" when the caller's state holds a granted flag on the alert.
     """
 
     id: str
