@@ -49,7 +49,7 @@ def test_issue_answers_201_with_location_etag_and_related_alerts(
 
     assert response.status_code == 201
     alert = response.json()
-    assert set(alert) == ALERT_KEYS | {"related_alerts"}
+    assert set(alert) == ALERT_KEYS | {"related_alerts", "related_notice"}
     assert response.headers["location"] == f"/v1/alerts/{alert['id']}"
     assert response.headers["etag"] == '"1"'
     assert response.headers["content-type"] == "application/json"
@@ -57,6 +57,7 @@ def test_issue_answers_201_with_location_etag_and_related_alerts(
     assert alert["status"] == "active"
     assert alert["version"] == 1
     assert alert["related_alerts"] == []
+    assert alert["related_notice"] is None
     assert alert["has_misused_identity"] is False
     assert alert["content"]["person"]["surnames"][0]["original"] == "Иванова"
     assert alert["created_at"] == "2026-06-01T08:30:00+00:00"

@@ -95,8 +95,10 @@ class AlertOut:
 
     The content holds only the field groups the caller's role may see for its purpose
     (docs/access-control.md); ``withheld`` names the others. Withheld parts are empty,
-    withheld required texts the empty string. ``action_note`` is "not to be carried out
-    in <state>" when the caller's state holds a granted flag on the alert.
+    withheld required texts the empty string; the reasons of extensions and flags and
+    the extending officer follow the same groups (``reason``, ``issuer``). ``links`` name
+    only alerts the caller may read. ``action_note`` is "not to be carried out in
+    <state>" when the caller's state holds a granted flag on the alert.
     """
 
     id: str
@@ -123,10 +125,14 @@ class WrittenAlertOut(AlertOut):
     """The answer to issuing or updating: the alert and the alerts found on the same subject.
 
     Alerts the compatibility rules forbid make the request fail (409); the others,
-    of any state, are listed in ``related_alerts`` so that the SIRENE bureaux consult.
+    of any state, are listed in ``related_alerts`` so that the SIRENE bureaux consult,
+    as far as the caller may read them. Of any other, nothing is named: ``related_notice``
+    then says that an alert the caller may not read is held on the subject and that
+    its SIRENE bureau is to be contacted (null when there is none).
     """
 
     related_alerts: tuple[ExistingAlert, ...]
+    related_notice: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +201,9 @@ def alert_out(view: AlertView) -> AlertOut:
 
 
 def written_alert_out(view: AlertView) -> WrittenAlertOut:
-    return WrittenAlertOut(**_alert_fields(view), related_alerts=view.related)
+    return WrittenAlertOut(
+        **_alert_fields(view), related_alerts=view.related, related_notice=view.related_notice
+    )
 
 
 def _alert_fields(view: AlertView) -> dict[str, Any]:

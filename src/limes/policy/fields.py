@@ -48,20 +48,32 @@ COVERS: dict[FieldGroup, tuple[str, ...]] = {
         "person.country_of_birth",
         "person.gender",
         "person.nationalities",
+        "search features name, date_of_birth, gender, nationality",
     ),
-    FieldGroup.DOCUMENTS: ("person.documents",),
+    FieldGroup.DOCUMENTS: (
+        "person.documents",
+        "search feature document",
+        "search identifiers.stored of a document",
+    ),
     FieldGroup.PHYSICAL: ("person.physical",),
     FieldGroup.BIOMETRICS: ("biometrics",),
     FieldGroup.WARNINGS: ("warnings",),
     FieldGroup.ACTION: ("action",),
-    FieldGroup.REASON: ("reason",),
+    FieldGroup.REASON: (
+        "reason",
+        "extensions.reason",
+        "flags.reason",
+        "flags.decision_reason",
+    ),
     FieldGroup.NATIONAL_DECISION: ("national_decision",),
     FieldGroup.RETURN_DETAILS: ("return_details",),
-    FieldGroup.OBJECT: ("object",),
-    FieldGroup.ISSUER: ("issuing_authority", "national_reference"),
+    FieldGroup.OBJECT: ("object", "search identifiers.stored of an object"),
+    FieldGroup.ISSUER: ("issuing_authority", "national_reference", "extensions.by"),
     FieldGroup.MISUSED_IDENTITY: ("misused-identity resource", "has_misused_identity"),
 }
-"""The fields of ``AlertContent`` (dotted) each group covers; every field is in one."""
+"""The fields each group covers: of ``AlertContent`` (dotted), and of the rest of an
+answer about an alert (its extensions and flags, a search hit's explanation); every
+field is in one. ``policy/disclosure.py`` applies the groups to that rest."""
 
 _PERSON_GROUPS = frozenset({FieldGroup.IDENTITY, FieldGroup.DOCUMENTS, FieldGroup.PHYSICAL})
 

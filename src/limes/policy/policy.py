@@ -186,6 +186,10 @@ class Policy:
                     )
                     return Decision(True, reason, (label,), _grant_fields(grant))
         roles = ", ".join(sorted(who.roles)) or "no role"
+        if alert_id is not None:
+            # a refusal to read one alert does not tell its category (policy/disclosure.py:
+            # no oracle); the audit record keeps the category the policy was asked about
+            what = f"{permission}{_on(None, alert_id)} for {purpose}"
         return Decision(False, f"no rule lets {roles} {what}")
 
     def require(

@@ -40,7 +40,8 @@ from limes.errors import (
     NotFound,
     VersionMismatch,
 )
-from limes.policy.fields import FieldGroup, minimise, withheld_groups
+from limes.policy import disclosure
+from limes.policy.fields import FieldGroup
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Decision, Policy, require_owner
 from limes.service.reading import ReadGuard
@@ -77,15 +78,18 @@ def add_months(moment: datetime, months: int) -> datetime:
 class AlertView:
     """An alert as answered to a reader: the record with its flags and links.
 
-    Its content is minimised to the view the policy's decision allows; ``withheld``
-    names the field groups left out (``has_misused_identity`` is False when that
-    group is withheld).
+    Everything in it is shown as the policy's decision allows (``policy/disclosure``):
+    content, extensions and flag reasons minimised to the view, ``withheld`` naming the
+    field groups left out (``has_misused_identity`` is False when that group is
+    withheld); ``links`` and ``related`` name only alerts the reader could read, and
+    ``related_notice`` says when an alert on the same subject is not named.
     """
 
     alert: Alert
     flags: tuple[Flag, ...] = ()
     links: tuple[str, ...] = ()
     related: tuple[ExistingAlert, ...] = ()
+    related_notice: str | None = None
     has_misused_identity: bool = False
     withheld: tuple[FieldGroup, ...] = ()
     action_note: str | None = None
@@ -249,32 +253,42 @@ class AlertService:
     def view(
         self,
         tx: Transaction,
+        ctx: Context,
         record: AlertRecord,
         decision: Decision,
-        reader: str | None = None,
-        **extra: object,
+        related: Iterable[ExistingAlert] = (),
     ) -> AlertView:
-        """The record as the principal may see it under ``decision`` (field minimisation).
+        """The record as ``ctx`` may see it under ``decision``: every part of the answer
+        goes through ``policy/disclosure`` (the one place that applies a view).
 
-        ``reader``: the reading principal's member state; where it holds a granted flag,
-        ``action_note`` says that the action is not to be carried out there.
+        Where the reader's state holds a granted flag, ``action_note`` says that the
+        action is not to be carried out there. ``related``: the alerts found on the
+        same subject, named only as far as the reader could read them.
         """
-        alert = to_alert(record, self.crypto, tx)
+        fields = decision.fields
+        alert, withheld = disclosure.alert(to_alert(record, self.crypto, tx), fields)
         flags = tuple(self.open_flag(tx, record, f) for f in tx.flags(record.id))
-        withheld = withheld_groups(decision.fields)
-        if alert.content is not None:
-            content, withheld = minimise(alert.content, decision.fields)
-            alert = replace(alert, content=content)
-        misused = FieldGroup.MISUSED_IDENTITY in decision.fields
+        may_read = disclosure.could_read(self.policy, ctx)
+        linked = ((other.id, CategoryCode(other.category)) for other in self._linked(tx, record))
+        shown = disclosure.related(related, may_read)
+        misused = FieldGroup.MISUSED_IDENTITY in fields
         return AlertView(
             alert=alert,
-            flags=flags,
-            links=tuple(tx.links(record.id)),
+            flags=disclosure.flags(flags, fields),
+            links=disclosure.links(linked, may_read),
+            related=shown.alerts,
+            related_notice=shown.notice,
             has_misused_identity=misused and tx.misused_identity(record.id) is not None,
             withheld=withheld,
-            action_note=action_note(flags, reader),
-            **extra,  # type: ignore[arg-type]
+            action_note=action_note(flags, ctx.principal.member_state),
         )
+
+    @staticmethod
+    def _linked(tx: Transaction, record: AlertRecord) -> Iterator[AlertRecord]:
+        for other_id in tx.links(record.id):
+            other = tx.get(other_id)
+            if other is not None:
+                yield other
 
     def _refuse_incompatible(
         self,
@@ -287,7 +301,9 @@ class AlertService:
         found = [a for a in tx.find_by_keys(keys) if a.id != own_id]
         verdict = check(content.category, ctx.principal.member_state, found)
         if verdict.refused:
-            raise Conflict("; ".join(reason for _, reason in verdict.refused))
+            may_read = disclosure.could_read(self.policy, ctx)
+            reasons = dict.fromkeys(disclosure.refusal(a, r, may_read) for a, r in verdict.refused)
+            raise Conflict("; ".join(reasons))
         return verdict.reported
 
     def _new_record(self, ctx: Context, valid: AlertContent, now: datetime) -> AlertRecord:
@@ -342,7 +358,7 @@ class AlertService:
                 )
                 tx.put_misused_identity(record.id, sealed)
             tx.append(event("alert.issued", record, now))
-            return self.view(tx, record, decision, related=related)
+            return self.view(tx, ctx, record, decision, related)
 
     @audited(Permission.ALERT_READ)
     def get(self, ctx: Context, alert_id: str) -> AlertView:
@@ -358,7 +374,7 @@ class AlertService:
             )
             if record.status is not AlertStatus.ACTIVE:
                 raise Gone(f"alert {alert_id} is {record.status}; its data has been deleted")
-            found = self.view(tx, record, decision, ctx.principal.member_state)
+            found = self.view(tx, ctx, record, decision)
         self.reads.opened(ctx, [found.alert.id])
         return found
 
@@ -382,8 +398,7 @@ class AlertService:
                 if code not in decisions:
                     decisions[code] = self.policy.decide(ctx, Permission.ALERT_LIST, code)
                 if decisions[code].allowed:
-                    reader = ctx.principal.member_state
-                    items.append(self.view(tx, record, decisions[code], reader))
+                    items.append(self.view(tx, ctx, record, decisions[code]))
         more = len(records) > where.limit
         self.reads.opened(ctx, [item.alert.id for item in items])
         return Page(tuple(items), records[where.limit - 1].id if more else None)
@@ -417,7 +432,7 @@ class AlertService:
             )
             tx.replace(updated, record.version)
             tx.append(event("alert.updated", updated, now))
-            return self.view(tx, updated, decision, related=related)
+            return self.view(tx, ctx, updated, decision, related)
 
     def _erase(
         self, tx: Transaction, record: AlertRecord, status: AlertStatus, now: datetime
@@ -496,7 +511,7 @@ class AlertService:
             )
             tx.replace(updated, record.version)
             tx.append(event("alert.extended", updated, now, expires_at=new_expiry.isoformat()))
-            return self.view(tx, updated, decision)
+            return self.view(tx, ctx, updated, decision)
 
     @audited(Permission.EXPIRY_RUN, write=True)
     def expire_due(self, ctx: Context, batch: int = 1000) -> ExpiryReport:
@@ -613,4 +628,4 @@ class AlertService:
                 "alert.misused_identity_removed" if data is None else "alert.misused_identity_set"
             )
             tx.append(event(kind, updated, now))
-            return self.view(tx, updated, decision)
+            return self.view(tx, ctx, updated, decision)

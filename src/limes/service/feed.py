@@ -1,7 +1,8 @@
 """The change feed as a use case: who may read it, and one page of it.
 
 Events carry identifiers and bookkeeping only (see ``store/port.py``), so reading
-the feed touches no alert content; it still needs ``feed:read``, and every page read
+the feed touches no alert content; it still needs ``feed:read``, each event leaves
+through ``disclosure.feed_event`` (only reviewed detail keys), and every page read
 is recorded (``feed:read``: where it started, how many events, the last one). A
 follower asks ``has_new`` first, which reveals only whether anything arrived, so an
 idle ``--follow`` does not write a record twice a second.
@@ -14,6 +15,7 @@ from typing import Any
 
 from limes.audit.trail import Recorder, audited
 from limes.errors import InvalidInput
+from limes.policy import disclosure
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Policy
 from limes.store.port import ChangeEvent, Store
@@ -42,7 +44,7 @@ class FeedService:
         self.policy.require(ctx, Permission.FEED_READ)
         if seq < 0 or not 1 <= limit <= MAX_PAGE:
             raise InvalidInput(f"after must be 0 or more and limit 1 to {MAX_PAGE}")
-        return FeedPage(self.store.events_after(seq, limit))
+        return FeedPage([disclosure.feed_event(e) for e in self.store.events_after(seq, limit)])
 
     def after(self, ctx: Context, seq: int, limit: int = 100) -> list[ChangeEvent]:
         return self.page(ctx, seq, limit).events

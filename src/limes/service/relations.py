@@ -53,7 +53,7 @@ class RelationService:
         sealed = self._seal(tx, record, state, "reason", reason)
         tx.put_flag(alert_id, Flag(state, FlagStatus.REQUESTED, sealed, now))
         tx.append(event("flag.requested", record, now, state=state))
-        return self.alerts.view(tx, record, decision)
+        return self.alerts.view(tx, ctx, record, decision)
 
     @audited(Permission.FLAG_DECIDE, write=True)
     def decide_flag(
@@ -82,7 +82,7 @@ class RelationService:
         sealed = self._seal(tx, record, state, "decision_reason", reason)
         tx.put_flag(alert_id, replace(flag, status=status, decided_at=now, decision_reason=sealed))
         tx.append(event(f"flag.{status}", record, now, state=state))
-        return self.alerts.view(tx, record, decision)
+        return self.alerts.view(tx, ctx, record, decision)
 
     @audited("flag:withdraw", write=True)
     def withdraw_flag(self, ctx: Context, alert_id: str, state: str) -> AlertView:
@@ -103,7 +103,7 @@ class RelationService:
                 )
             tx.put_flag(alert_id, replace(flag, status=FlagStatus.WITHDRAWN, decided_at=now))
             tx.append(event("flag.withdrawn", record, now, state=state))
-            return self.alerts.view(tx, record, decision)
+            return self.alerts.view(tx, ctx, record, decision)
 
     def _seal(self, tx: Transaction, record: AlertRecord, state: str, name: str, text: str) -> str:
         """A flag reason sealed under the alert's data key, bound to the flagging state."""
@@ -144,4 +144,4 @@ class RelationService:
                 other = other_id if record.id == alert_id else alert_id
                 tx.append(event(kind, record, now, other=other))
             source = next(r for r in records if r.id == alert_id)
-            return self.alerts.view(tx, source, decisions[alert_id])
+            return self.alerts.view(tx, ctx, source, decisions[alert_id])

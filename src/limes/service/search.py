@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -29,12 +29,11 @@ from limes.domain.categories import CategoryCode
 from limes.domain.mrz import Mrz, MrzError, parse_mrz
 from limes.domain.validation import normalize_partial_date
 from limes.errors import FieldError, InvalidInput
-from limes.policy.fields import FieldGroup
+from limes.policy import disclosure
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Decision, Policy
 from limes.search.engine import BuildReport, Indexed, SearchEngine
 from limes.search.identifiers import (
-    OBJECT,
     CheckedQuery,
     IdentifierMatch,
     IdentifierQuery,
@@ -51,14 +50,6 @@ Categories = frozenset[CategoryCode]
 QUERY_KEY = "search-queries"
 MAX_HITS = 50
 MAX_IDENTIFIERS = 10
-
-_FEATURE_GROUP = {
-    "name": FieldGroup.IDENTITY,
-    "date_of_birth": FieldGroup.IDENTITY,
-    "gender": FieldGroup.IDENTITY,
-    "nationality": FieldGroup.IDENTITY,
-    "document": FieldGroup.DOCUMENTS,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,15 +86,6 @@ class SearchAnswer:
     checks: tuple[IdentifierCheck, ...] = ()
     mrz: Mrz | None = None
     index_position: int = 0
-
-
-def _shown(feature: Feature, fields: frozenset[FieldGroup]) -> Feature:
-    if _FEATURE_GROUP.get(feature.name, FieldGroup.IDENTITY) in fields:
-        return feature
-    parts = tuple(replace(p, alert=None) for p in feature.parts)
-    return replace(
-        feature, alert=None, note=feature.note + " (the alert's value is withheld)", parts=parts
-    )
 
 
 class SearchService:
@@ -231,8 +213,7 @@ class SearchService:
                 record = tx.get(item.alert_id)
                 if record is None or record.status is not AlertStatus.ACTIVE:
                     continue  # gone since the index saw it; the feed will catch up
-                reader = ctx.principal.member_state  # a granted flag of its state marks the action
-                views[item.alert_id] = (self.alerts.view(tx, record, decision, reader), decision)
+                views[item.alert_id] = (self.alerts.view(tx, ctx, record, decision), decision)
         return views
 
     def _person_hits(
@@ -245,7 +226,7 @@ class SearchService:
             if found.alert_id not in views:
                 continue
             view, decision = views[found.alert_id]
-            features = tuple(_shown(f, decision.fields) for f in hit.features)
+            features = tuple(disclosure.feature(f, decision.fields) for f in hit.features)
             hits.append(SearchHit(view, hit.score, features))
         return hits
 
@@ -260,14 +241,13 @@ class SearchService:
         for found, match, query in matched:
             if found.alert_id not in views:
                 continue
-            fields = views[found.alert_id][1].fields
-            group = FieldGroup.OBJECT if match.source == OBJECT else FieldGroup.DOCUMENTS
+            shown = disclosure.identifier_shown(match.source, views[found.alert_id][1].fields)
             by_alert.setdefault(found.alert_id, []).append(
                 IdentifierHit(
                     searched=query.query.value,
                     kind=match.kind,
-                    stored=match.stored if group in fields else None,
-                    country=match.country,
+                    stored=match.stored if shown else None,
+                    country=match.country if shown else None,
                     exact=match.exact,
                     source=match.source,
                 )

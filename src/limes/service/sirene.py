@@ -26,6 +26,7 @@ from limes.audit.trail import audited
 from limes.crypto.keys import IntegrityError
 from limes.domain.ids import is_id, new_id
 from limes.errors import Conflict, Forbidden, InvalidInput, NotFound
+from limes.policy import disclosure
 from limes.policy.permissions import Context, Permission
 from limes.service.alerts import AlertService, event
 from limes.service.hits import HitService, HitView, view
@@ -441,7 +442,9 @@ class SireneService:
     def statistics(
         self, ctx: Context, since: datetime | None = None, until: datetime | None = None
     ) -> statistics.Statistics:
-        """Counts over hits and forms in [since, until) (default: the last 365 days)."""
+        """Counts over hits and forms in [since, until) (default: the last 365 days), of
+        the exchanges the principal's state is party to unless its role is an EU-level
+        one (``disclosure.counted``)."""
         self.alerts.policy.require(ctx, Permission.SIRENE_STATISTICS)
         now = self.alerts.clock()
         until = until or now
@@ -451,4 +454,4 @@ class SireneService:
         with self.alerts.store.read() as tx:
             hits = [statistics.HitRow(*r) for r in tables.hit_rows(tx, since, until)]
             messages = [statistics.MessageRow(*r) for r in tables.message_rows(tx, since, until)]
-        return statistics.compute(hits, messages, now)
+        return statistics.compute(*disclosure.counted(ctx.principal, hits, messages), now)

@@ -151,7 +151,7 @@ def escalate(ctx: Ctx, limes: App) -> Response:
 
 @router.get(
     "/sirene/statistics",
-    summary="Hits, SIRENE workload, response times and overdue counts (JSON or CSV)",
+    summary="Hits, SIRENE workload, response times and overdue counts of the caller's state",
     openapi_extra=needs(Permission.SIRENE_STATISTICS),
     responses={
         200: {
