@@ -350,6 +350,8 @@ def requests_for(world: World, method: str, path: str) -> Iterator[Request]:
                 yield url, {**grant, "reason": "walk"}, {}
             case "POST", "/v1/breakglass/{grant_id}/decision":
                 yield url, {"approve": False, "reason": "walk"}, {}
+            case "POST", "/v1/read-blocks/{block_id}/lift":
+                yield url, {"reason": "walk"}, {}
             case "POST", "/v1/auth/login":
                 yield url, {"username": "walk", "password": "walk", "totp": "000000"}, {}
             case (
@@ -424,7 +426,7 @@ def test_the_walk_can_fail_the_issuing_bureau_is_answered_every_marker(world: Wo
 
 
 def test_the_change_feed_holds_no_planted_value(world: World) -> None:
-    feed = FeedService(world.limes.store, world.limes.alerts.policy)
+    feed = FeedService(world.limes.store, world.limes.alerts.policy, audit=world.limes.audit)
     markers = [m for ms in MARKERS.values() for m in ms] + list(CASE_MARKERS)
     for role, purpose in reaching(default_table(), Permission.FEED_READ):
         reader = Principal("walk-feed", OWN, "OPS", frozenset({role}), frozenset({purpose}))
