@@ -13,7 +13,13 @@ from typing import Any
 import pytest
 from tests.factories import PERSON, content, doc
 
-from limes.domain.validation import SCRIPT_JOINERS, reason_text, text_field, validate_content
+from limes.domain.validation import (
+    _INVISIBLE,
+    SCRIPT_JOINERS,
+    reason_text,
+    text_field,
+    validate_content,
+)
 from limes.errors import FieldError, InvalidInput
 
 TODAY = date(2026, 11, 30)
@@ -88,3 +94,12 @@ def test_the_form_and_reason_checks_share_the_rule() -> None:
     assert [e.pointer for e in caught.value.errors] == ["/reason"]
     assert "U+2066 LEFT-TO-RIGHT ISOLATE" in caught.value.errors[0].detail
     assert reason_text("Ali\u200creza asked") == "Ali\u200creza asked"
+
+
+def test_the_refused_set_is_every_format_character_but_the_joiners() -> None:
+    refused = {c for c in map(chr, range(0x110000)) if _INVISIBLE.match(c)}
+    format_chars = {c for c in map(chr, range(0x110000)) if unicodedata.category(c) == "Cf"}
+    assert format_chars - SCRIPT_JOINERS <= refused
+    assert not refused & SCRIPT_JOINERS
+    # beyond this Python's Unicode, only code points it does not know yet (Cn)
+    assert {unicodedata.category(c) for c in refused - format_chars} <= {"Cn"}

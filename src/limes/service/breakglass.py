@@ -76,8 +76,8 @@ class BreakGlassService:
         self.audit = audit
         self.fields = fields
 
-    def _seal(self, tx: Transaction, grant: GrantRow, field: str, text: str) -> str:
-        return self.fields.seal_text(grant.member_state, grant.id, _field(field), text, tx)
+    def _seal(self, tx: Transaction, state: str, grant_id: str, field: str, text: str) -> str:
+        return self.fields.seal_text(state, grant_id, _field(field), text, tx)
 
     def _opened(self, tx: Transaction, grant: GrantRow) -> GrantRow:
         """The grant with its reasons opened; ``IntegrityError`` if one was altered."""
@@ -100,8 +100,8 @@ class BreakGlassService:
         """
         with self.store.transaction() as tx:
             found = security.unsealed_reasons(tx)
-            for grant_id, member_state, field, text in found:
-                sealed = self.fields.seal_text(member_state, grant_id, _field(field), text, tx)
+            for grant_id, state, field, text in found:
+                sealed = self._seal(tx, state, grant_id, field, text)
                 security.set_reason(tx, grant_id, field, sealed)
         return len(found)
 
@@ -156,7 +156,8 @@ class BreakGlassService:
             requested_at=now,
         )
         with self.store.transaction() as tx:
-            security.put_grant(tx, replace(grant, reason=self._seal(tx, grant, "reason", reason)))
+            sealed = self._seal(tx, grant.member_state, grant.id, "reason", reason)
+            security.put_grant(tx, replace(grant, reason=sealed))
             security.record_event(tx, self._event("breakglass.requested", ctx, grant, now))
         return grant
 
@@ -184,7 +185,9 @@ class BreakGlassService:
                 approver=str(ctx.principal),
                 decided_at=now,
                 valid_until=now + timedelta(minutes=grant.minutes) if approve else None,
-                decision_reason=self._seal(tx, grant, "decision_reason", reason),
+                decision_reason=self._seal(
+                    tx, grant.member_state, grant.id, "decision_reason", reason
+                ),
             )
             security.put_grant(tx, decided)
             kind = "breakglass.granted" if approve else "breakglass.refused"
