@@ -124,9 +124,9 @@ SEALED: tuple[SealedTable, ...] = (
         "breakglass_grants",
         ("id",),
         "t.member_state",
-        (
-            SealedColumn("reason", True, _fixed("breakglass/reason")),
-            SealedColumn("decision_reason", True, _fixed("breakglass/decision_reason")),
+        tuple(
+            SealedColumn(name, True, _fixed(f"breakglass/{name}"))
+            for name in ("reason", "decision_reason")
         ),
     ),
 )
