@@ -125,7 +125,7 @@ def build(
     # who may request and approve them: the hook is bound once both exist.
     audit = audit or open_audit(settings, store, clock=clock)
     policy = AuditedPolicy(audit, clock=clock)
-    breakglass = BreakGlassService(store, policy.require, clock, audit=audit)
+    breakglass = BreakGlassService(store, policy.require, clock, audit=audit, fields=crypto.fields)
     policy.grants = breakglass.active_grants
     reads = ReadGuard(store, clock, settings.read_bounds)
     alerts = AlertService(

@@ -4,7 +4,10 @@ Encoding uses orjson, which serialises frozen dataclasses natively and fast (the
 bulk path encodes millions of alerts). Decoding and parsing use pydantic's
 ``TypeAdapter`` over the domain dataclasses in strict JSON mode: types are not
 coerced, unknown fields are refused (each dataclass declares ``extra: forbid``),
-and the ``annotated_types`` bounds on fields are enforced.
+and the ``annotated_types`` bounds on fields are enforced. A JSON object naming a key
+twice is refused before any of that (``strict_json``): RFC 8259 leaves its
+meaning to the parser, and two parsers that disagree on it (the last value here, the
+first in a proxy or a national system) are a way to smuggle a field past a check.
 """
 
 from __future__ import annotations
@@ -51,8 +54,7 @@ def _errors(exc: ValidationError) -> list[FieldError]:
         loc = tuple(
             p
             for i, p in enumerate(parts)
-            if not (isinstance(p, str) and p[:1].isupper())
-            or (unknown and i == len(parts) - 1)
+            if not (isinstance(p, str) and p[:1].isupper()) or (unknown and i == len(parts) - 1)
         )
         message = err["msg"]
         if unknown:
@@ -88,11 +90,72 @@ def _nul_pointers(raw: bytes) -> list[str]:
     return sorted(found)
 
 
+class DuplicateKeys(InvalidInput, ValueError):
+    """A JSON object names a key twice. A ``ValueError`` too, so that readers of
+    configuration files refuse it where they refuse any other malformed JSON."""
+
+
+class _Twice(dict[str, Any]):
+    """An object that named ``key`` twice (built only when a duplicate is found)."""
+
+    key: str = ""
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) == len(pairs):
+        return found
+    twice = _Twice(found)
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            twice.key = key
+            break
+        seen.add(key)
+    return twice
+
+
+def _duplicates(value: Any) -> list[FieldError]:
+    """A pointer to every key repeated in ``value``, walked without recursion (depth is
+    the sender's to choose)."""
+    out: list[FieldError] = []
+    todo: list[tuple[Any, tuple[int | str, ...]]] = [(value, ())]
+    while todo:
+        node, loc = todo.pop()
+        if isinstance(node, _Twice):
+            out.append(FieldError(_pointer((*loc, node.key)), "is a key named twice in its object"))
+        if isinstance(node, dict):
+            todo += [(v, (*loc, k)) for k, v in node.items()]
+        elif isinstance(node, list):
+            todo += [(v, (*loc, i)) for i, v in enumerate(node)]
+    return sorted(out, key=lambda e: e.pointer)
+
+
+def strict_json(raw: bytes | str) -> Any:
+    """The JSON value of ``raw``, or ``DuplicateKeys`` naming, by JSON pointer, every key an
+    object repeats. Text that is not JSON raises ``ValueError`` (or ``RecursionError`` when
+    nested too deep), as ``json.loads`` does."""
+    repeated = False
+
+    def pairs_to_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal repeated
+        found = _object(pairs)
+        repeated = repeated or isinstance(found, _Twice)
+        return found
+
+    value = json.loads(raw, object_pairs_hook=pairs_to_object)
+    errors = _duplicates(value) if repeated else []
+    if errors:
+        where = ", ".join(e.pointer for e in errors)
+        raise DuplicateKeys(f"a key is named twice in one object: {where}", errors)
+    return value
+
+
 def parse(cls: type[T], data: bytes | str) -> T:
     """Parse untrusted JSON into a domain object, or raise ``InvalidInput``.
 
-    Strict: UTF-8 only, bounded size, no U+0000 in any text, no unknown fields, no
-    type coercion.
+    Strict: UTF-8 only, bounded size, no U+0000 in any text, no key twice in an object,
+    no unknown fields, no type coercion.
     """
     raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
     if len(raw) > MAX_DOCUMENT_BYTES:
@@ -107,6 +170,12 @@ def parse(cls: type[T], data: bytes | str) -> T:
             "U+0000 (NUL) is not accepted in any text",
             [FieldError(pointer, "holds U+0000 (NUL)") for pointer in nul],
         )
+    try:
+        strict_json(raw)
+    except DuplicateKeys:
+        raise
+    except (ValueError, RecursionError):
+        pass  # not JSON (or too deep for it): pydantic's parser below says what is wrong
     try:
         return adapter(cls).validate_json(raw, strict=True)
     except ValidationError as exc:

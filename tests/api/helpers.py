@@ -8,6 +8,7 @@ reads them.
 from __future__ import annotations
 
 import copy
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -69,6 +70,18 @@ def headers(
 
 def body(data: Any) -> bytes:
     return orjson.dumps(data)
+
+
+def twice(doc: dict[str, Any], path: tuple[str, ...], key: str, value: Any) -> bytes:
+    """``doc`` as JSON, with ``key: value`` added once more to the object at ``path``."""
+    if path:
+        members = [
+            orjson.dumps(k) + b":" + (twice(v, path[1:], key, value) if k == path[0] else body(v))
+            for k, v in doc.items()
+        ]
+        return b"{" + b",".join(members) + b"}"
+    assert key in doc
+    return body(doc)[:-1] + b"," + json.dumps(key).encode() + b":" + body(value) + b"}"
 
 
 def state_of(store: SqliteStore) -> tuple[int, list[Any]]:

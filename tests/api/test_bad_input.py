@@ -72,6 +72,12 @@ def _object_check_of_a_plate(data: Doc) -> None:
 
 
 CASES: list[tuple[str, bytes, str]] = [
+    (
+        "right-to-left override in a name",
+        changed(PERSON, _set("person/surnames/0/original", "\u202eИванова")),
+        "/person/surnames/0/original",
+    ),
+    ("isolate in the reason", changed(PERSON, _set("reason", "robbery \u2067x\u2069")), "/reason"),
     ("unknown top-level field", changed(PERSON, _set("colour", "red")), "/colour"),
     ("unknown nested field", changed(PERSON, _set("person/hair", "red")), "/person/hair"),
     (

@@ -26,14 +26,17 @@ from tests.api.helpers import (
     body,
     headers,
 )
+from tests.sirene.documents import HTML, pdf
 
+from limes.api.app import SECURITY_HEADERS
 from limes.bootstrap import Limes
 from limes.store.sqlite import SqliteStore
 
 FR_POLICE = "agent-1@PN/FR;roles=police_officer"
 IT_SIRENE = "sirene-3@SIRENE-IT/IT;roles=sirene_operator"
 OPS = "ops-1@OPS/DE;roles=system_operator"
-PDF = b"%PDF-1.7\n% a scanned passport page\n"
+PDF = pdf()  # a real one: a header alone is refused now
+POLYGLOT = base64.b64encode(pdf() + HTML).decode()  # a PDF, and a web page to a browser
 
 
 def police() -> dict[str, str]:
@@ -116,6 +119,12 @@ def test_hit_g_form_and_reply_between_two_states(
     assert got.status_code == 200, got.text
     assert base64.b64decode(got.json()["content_base64"]) == PDF
     assert got.json()["media_type"] == "application/pdf"
+    # served as a download, never rendered: a browser saves it and runs nothing in it
+    assert got.headers["content-disposition"] == f'attachment; filename="{attachment["id"]}.json"'
+    assert got.headers["x-content-type-options"] == "nosniff"
+    csp = got.headers["content-security-policy"]
+    assert csp == SECURITY_HEADERS["Content-Security-Policy"]
+    assert {"sandbox", "default-src 'none'"} <= set(csp.split("; "))
 
     api_clock.now = NOW + timedelta(minutes=4)
     reply = send(
@@ -307,6 +316,14 @@ def test_a_hit_on_a_changed_alert_is_refused(
                 "attachments": [{"media_type": "application/x-sh", "content_base64": "aGVsbG8="}],
             },
             "/attachments/0/media_type",
+        ),
+        (
+            {
+                "language": "en",
+                "body": {"form": "M", "text": "x"},
+                "attachments": [{"media_type": "application/pdf", "content_base64": POLYGLOT}],
+            },
+            "/attachments/0/content_base64",
         ),
     ],
 )

@@ -4,7 +4,8 @@ and nothing recovered from them without the keyring.
 One installation is made with ``limes init`` (a real keyring file) and loaded with
 ``generate(200, 800, seed)`` through the service's bulk path, plus one alert through
 every other path that stores personal data (misused identity, flag and decision
-reasons, an extension) and a user with a TOTP secret. Then every byte of every file in
+reasons, an extension, break-glass request and decision reasons) and a user with a TOTP
+secret. Then every byte of every file in
 its var folder (database, -wal, -shm, audit log), of a binary ``COPY`` of every table
 of a PostgreSQL schema loaded alike, and of a ``limes backup`` file is scanned for
 every demo name, document number, identifier value, biometric reference and match
@@ -38,6 +39,7 @@ from limes.config import Settings, from_env
 from limes.crypto.keyring import KeyringError, KeyringMissing, ensure_keyring
 from limes.domain.alerts import AlertContent, MisusedIdentity
 from limes.domain.keys import content_keys
+from limes.policy.permissions import Purpose, Role
 from limes.service.accounts import accounts_for
 from limes.store.postgres import PostgresStore
 
@@ -46,8 +48,13 @@ MARKERS = (
     "flag-reason-marker Qzvxkwjh",
     "decision-marker Pfjwqxzk",
     "extension-marker Kvbzxqjw",
+    "breakglass-marker Wxqzjvkp",
+    "breakglass-decision-marker Jqzvwkxp",
 )
 DE, FR = make_ctx("DE"), make_ctx("FR")
+OPERATOR = make_ctx("DE", Role.SYSTEM_OPERATOR, user="alice", purpose=Purpose.OPERATIONS)
+DPO = make_ctx("DE", Role.DATA_PROTECTION_OFFICER, user="dpo", purpose=Purpose.DATA_PROTECTION)
+READ = frozenset({"alert:read"})
 
 
 def cli_run(var: Path, *args: str) -> Result:
@@ -84,6 +91,8 @@ def fill(app: Limes, contents: dict[str, list[AlertContent]]) -> tuple[int, str,
     app.relations.request_flag(FR, person.alert.id, MARKERS[0])
     app.relations.decide_flag(DE, person.alert.id, "FR", grant=True, reason=MARKERS[1])
     app.alerts.extend(DE, person.alert.id, MARKERS[2], expected_version=1)
+    asked = app.breakglass.request(OPERATOR, person.alert.id, READ, 30, MARKERS[3])
+    app.breakglass.decide(DPO, asked.id, True, MARKERS[4])
     enrolment = accounts_for(app).bootstrap_operator(operator(), PASSWORD)
     secret = enrolment.account.totp_secret
     assert secret is not None
@@ -212,6 +221,12 @@ def test_the_backup_restores_with_the_keyring(installation: Installation, tmp_pa
     assert answer.exit_code == 0, answer.output
     shown = json.loads(cli_run(fresh, "alert", "get", flagged, *SIRENE_DE).stdout)
     assert shown["flags"][0]["reason"] == MARKERS[0]
+    app = build(settings_of(fresh))
+    try:  # the DPO reads the break-glass reasons sealed in the database and the backup
+        (grant,) = app.breakglass.grants(DPO)
+        assert (grant.reason, grant.decision_reason) == (MARKERS[3], MARKERS[4])
+    finally:
+        app.close()
     again = cli_run(fresh, "restore", str(backup))
     assert again.exit_code == 11 and "exists" in again.stderr
 

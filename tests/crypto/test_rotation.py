@@ -31,6 +31,7 @@ from limes.policy.permissions import Purpose, Role
 from limes.policy.policy import Policy
 from limes.service.accounts import AccountService
 from limes.service.alerts import AlertService
+from limes.service.breakglass import BreakGlassService
 from limes.service.hits import HitService
 from limes.service.keys import KeyService
 from limes.service.relations import RelationService
@@ -41,6 +42,8 @@ from limes.store.port import AlertFilter, AlertRecord, Store
 
 DE, FR = make_ctx("DE"), make_ctx("FR")
 CUSTODIAN = make_ctx("EU", Role.KEY_CUSTODIAN, purpose=Purpose.OPERATIONS)
+OPERATOR = make_ctx("DE", Role.SYSTEM_OPERATOR, user="alice", purpose=Purpose.OPERATIONS)
+DPO = make_ctx("DE", Role.DATA_PROTECTION_OFFICER, user="dpo", purpose=Purpose.DATA_PROTECTION)
 
 
 @dataclass
@@ -50,6 +53,7 @@ class Services:
     relations: RelationService
     accounts: AccountService
     keys: KeyService
+    breakglass: BreakGlassService
 
 
 def services(store: Store, clock: FixedClock, crypto: Crypto | None = None) -> Services:
@@ -60,7 +64,8 @@ def services(store: Store, clock: FixedClock, crypto: Crypto | None = None) -> S
     alerts = AlertService(store, policy, None, clock, crypto=crypto, audit=audit)
     accounts = AccountService(store, policy, WEAK, clock, secrets=crypto.fields, audit=audit)
     keys = KeyService(store, policy, crypto, audit=audit)
-    return Services(crypto, alerts, RelationService(alerts), accounts, keys)
+    glass = BreakGlassService(store, policy.require, clock, audit=audit, fields=crypto.fields)
+    return Services(crypto, alerts, RelationService(alerts), accounts, keys, glass)
 
 
 def victim() -> MisusedIdentity:
@@ -79,6 +84,8 @@ def fill(s: Services) -> str:
     s.relations.request_flag(FR, person, "not under French law")
     s.relations.decide_flag(DE, person, "FR", grant=False, reason="the warrant stands")
     s.alerts.extend(DE, person, "still wanted", expected_version=1)
+    asked = s.breakglass.request(OPERATOR, person, frozenset({"alert:read"}), 5, "record 7")
+    s.breakglass.decide(DPO, asked.id, False, "no ticket")
     op = s.accounts.bootstrap_operator(operator(), PASSWORD).account
     s.accounts.add(s.accounts.acting(op.username), guard(), PASSWORD)
     return person
@@ -121,6 +128,8 @@ def read_everything(s: Services, store: Store, person: str | None = None) -> int
         assert case.hits[0].report.place.description == "Roissy"
         attachment = case.messages[0].attachments[0]
         assert sirene.attachment(DE, attachment.id).content == b"copie"
+        (grant,) = s.breakglass.grants(DPO)
+        assert (grant.reason, grant.decision_reason) == ("record 7", "no ticket")
     with s.accounts.accounts.read() as tx:
         users = [a for a in tx.list() if a.kind is AccountKind.USER]
     assert users and all(a.totp_secret for a in users)

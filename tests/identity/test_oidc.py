@@ -180,3 +180,16 @@ def test_jwks_files_are_parsed_strictly(tmp_path: Path) -> None:
         entries = [DE.entry(f"jwks{i}.json")]
         with pytest.raises(ProviderError):
             load_providers(write(tmp_path / f"p{i}.json", entries), own_issuer="limes")
+
+
+def test_a_provider_list_or_jwks_naming_a_key_twice_is_refused(tmp_path: Path) -> None:
+    write(tmp_path / "jwks.json", DE.jwks())
+    good = DE.entry("jwks.json")
+    entry = json.dumps(good)[:-1] + ', "issuer": "https://other.example"}'
+    (tmp_path / "twice.json").write_text(f"[{entry}]", encoding="utf-8")
+    with pytest.raises(ProviderError, match=r"named twice.*/0/issuer"):
+        load_providers(tmp_path / "twice.json", own_issuer="limes")
+    keys = json.dumps(DE.jwks())
+    (tmp_path / "jwks2.json").write_text(keys[:-1] + ', "keys": []}', encoding="utf-8")
+    with pytest.raises(ProviderError, match=r"named twice.*/keys"):
+        load_providers(write(tmp_path / "p.json", [DE.entry("jwks2.json")]), own_issuer="limes")

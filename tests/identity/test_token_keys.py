@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import jwt
+import orjson
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -18,6 +20,7 @@ from limes.identity.tokens import (
     check_times,
     ensure_signing_key,
     load_signing_key,
+    unverified_issuer,
 )
 
 T = datetime(2026, 6, 1, 8, 30, tzinfo=UTC)
@@ -145,3 +148,33 @@ def test_token_times(claims: dict[str, object], accepted: bool) -> None:
     else:
         with pytest.raises(TokenRefused):
             check_times(claims, T)
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def test_a_signed_token_naming_a_claim_or_header_member_twice_is_refused() -> None:
+    """Signed by the right key, so only the repeated member can be what is refused: the
+    JWT library would read the last ``sub`` (another account) where the signer may have
+    meant the first."""
+    key = Ed25519PrivateKey.generate()
+    issuer = TokenIssuer(key, "limes", "limes-api")
+    token = issuer.issue("ACC1", T, session_id="S1").token
+    header = orjson.dumps({"alg": "EdDSA", "typ": "JWT", "kid": issuer.key_id})
+    claims = orjson.dumps(jwt.decode(token, options={"verify_signature": False}))
+
+    def signed(head: bytes, body: bytes) -> str:
+        signing_input = f"{_b64(head)}.{_b64(body)}"
+        return f"{signing_input}.{_b64(key.sign(signing_input.encode()))}"
+
+    verifier = issuer.verifier()
+    assert verifier.verify(signed(header, claims), T).subject == "ACC1"
+    for token, what in (
+        (signed(header, claims[:-1] + b',"sub":"ADMIN"}'), "claims"),
+        (signed(header[:-1] + b',"alg":"none"}', claims), "header"),
+    ):
+        with pytest.raises(TokenRefused, match=f"token's {what} name a member twice"):
+            verifier.verify(token, T)
+        with pytest.raises(TokenRefused, match="twice"):
+            unverified_issuer(token)

@@ -5,16 +5,19 @@ The read bounds that replaced extraction detection are tested in ``test_reading.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
-from tests.conftest import FixedClock, make_ctx, memory_audit
+from tests.conftest import FixedClock, fixed_crypto, make_ctx, memory_audit
 
+from limes.crypto.keys import IntegrityError
 from limes.domain.ids import new_id
 from limes.errors import Conflict, Forbidden, InvalidInput, RateLimited
 from limes.policy.permissions import Context, Purpose, Role
 from limes.policy.policy import Policy
 from limes.service.abuse import Limits, UsageMonitor
 from limes.service.breakglass import MAX_MINUTES, BreakGlassService
+from limes.store import security
 from limes.store.port import Store
 
 
@@ -29,7 +32,13 @@ def dpo(user: str = "dpo", state: str = "DE") -> Context:
 @pytest.fixture
 def glass(store: Store, clock: FixedClock) -> BreakGlassService:
     """Break-glass with the real policy table: operators ask, the DPO decides."""
-    return BreakGlassService(store, Policy(clock=clock).require, clock, audit=memory_audit(clock))
+    return BreakGlassService(
+        store,
+        Policy(clock=clock).require,
+        clock,
+        audit=memory_audit(clock),
+        fields=fixed_crypto(store).fields,
+    )
 
 
 def test_four_eyes_grant_lasts_its_time_and_is_reported(
@@ -51,6 +60,79 @@ def test_four_eyes_grant_lasts_its_time_and_is_reported(
     kinds = [e.kind for e in glass.security_events(dpo())]
     assert kinds == ["breakglass.requested", "breakglass.granted"]
     assert glass.security_events(dpo("x", "FR")) == []
+
+
+# what the outside review found in a pg_dump: a name and a passport number in a reason
+REASON = "Passport L898902C3 of Malgorzata Wojciechowska fails to open"
+DECISION = "Ticket 4711 confirms Wojciechowska's record is damaged"
+SECRET_WORDS = ("L898902C3", "Wojciechowska", "Malgorzata", "Ticket 4711")
+
+
+def raw_grants(store: Store) -> str:
+    """Every column of every stored grant, as the database holds it."""
+    with store.read() as tx:
+        rows = tx.rows("SELECT * FROM breakglass_grants")
+    return repr(rows)
+
+
+def test_reasons_are_sealed_at_rest_and_the_dpo_reads_them(
+    glass: BreakGlassService, store: Store
+) -> None:
+    asked = glass.request(operator("alice"), new_id(), frozenset({"alert:read"}), 30, REASON)
+    assert asked.reason == REASON  # the requester's answer holds it opened
+    decided = glass.decide(dpo(), asked.id, True, DECISION)
+    assert (decided.reason, decided.decision_reason) == (REASON, DECISION)
+    stored = raw_grants(store)
+    assert asked.id in stored
+    assert [w for w in SECRET_WORDS if w in stored] == []
+    (listed,) = glass.grants(dpo())
+    assert (listed.reason, listed.decision_reason) == (REASON, DECISION)
+
+    # an envelope moved to another grant does not open there
+    other = glass.request(operator("alice"), new_id(), frozenset({"alert:read"}), 5, "other")
+    with store.transaction() as tx:
+        moved = security.get_grant(tx, asked.id)
+        assert moved is not None
+        security.set_reason(tx, other.id, "reason", moved.reason)
+    with pytest.raises(IntegrityError):
+        glass.grants(dpo())
+
+
+def test_reasons_stored_in_plaintext_before_0009_are_sealed_on_upgrade(
+    glass: BreakGlassService, store: Store, clock: FixedClock
+) -> None:
+    # a grant as the code before migration 0009 stored it, reasons in plaintext
+    old = security.GrantRow(
+        id=new_id(),
+        requester="alice@OPS/DE",
+        member_state="DE",
+        alert_id=new_id(),
+        permissions=("alert:read",),
+        reason=REASON,
+        minutes=30,
+        status="approved",
+        requested_at=clock(),
+        approver="dpo@DPA/DE",
+        decided_at=clock(),
+        valid_until=clock() + timedelta(minutes=30),
+        decision_reason=DECISION,
+    )
+    pending = replace(old, id=new_id(), status="requested", decision_reason=None)
+    with store.transaction() as tx:
+        tx.run(
+            "DELETE FROM schema_migrations WHERE version = ?", ("0009_sealed_breakglass_reasons",)
+        )
+        security.put_grant(tx, old)
+        security.put_grant(tx, pending)
+    assert "0009_sealed_breakglass_reasons" in store.migrate()
+    assert "Wojciechowska" in raw_grants(store)  # marked, not yet sealed: SQL has no keys
+
+    assert glass.seal_stored_plaintext() == 3
+    assert [w for w in SECRET_WORDS if w in raw_grants(store)] == []
+    found = {g.id: g for g in glass.grants(dpo())}
+    assert (found[old.id].reason, found[old.id].decision_reason) == (REASON, DECISION)
+    assert (found[pending.id].reason, found[pending.id].decision_reason) == (REASON, None)
+    assert glass.seal_stored_plaintext() == 0
 
 
 def test_self_approval_and_foreign_approval_are_refused(glass: BreakGlassService) -> None:

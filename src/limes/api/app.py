@@ -38,7 +38,9 @@ from limes.service.refusals import DoorRefusals
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    # sandbox: were an answer (an attachment's bytes among them) ever rendered, it runs
+    # no script, submits no form and has an origin of its own
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; sandbox",
     "Referrer-Policy": "no-referrer",
     # browsers ignore it over plain HTTP; behind TLS it pins HTTPS for two years
     "Strict-Transport-Security": "max-age=63072000; includeSubDomains",

@@ -8,12 +8,12 @@ goes through the policy (``audit:read``) like the API, acting as ``--as``.
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
+from limes import codec
 from limes.audit.heads import (
     TreeHead,
     VaultSigner,
@@ -70,7 +70,7 @@ def _heads(files: tuple[Path, ...]) -> list[TreeHead]:
     out = []
     for file in files:
         try:
-            out.append(TreeHead.from_json(json.loads(file.read_text(encoding="utf-8"))))
+            out.append(TreeHead.from_json(codec.strict_json(file.read_bytes())))
         except (OSError, ValueError) as exc:
             raise click.BadParameter(f"{file}: {exc}", param_hint="'--trusted-head'") from None
     return out

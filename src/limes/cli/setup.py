@@ -56,6 +56,9 @@ def init(env: Env) -> None:
         click.echo(f"applied migrations: {', '.join(applied)}")
     else:
         click.echo("database schema is up to date; no migration applied")
+    sealed = env.app().breakglass.seal_stored_plaintext()
+    if sealed:
+        click.echo(f"sealed {sealed} break-glass reason(s) stored in plaintext before 0009")
     audit_log = env.app().audit
     applied = audit_log.store.migrate()
     done = f"applied {', '.join(applied)}" if applied else "up to date"

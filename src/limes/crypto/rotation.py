@@ -119,6 +119,16 @@ SEALED: tuple[SealedTable, ...] = (
         "t.member_state",
         (SealedColumn("totp_secret", True, _fixed("totp_secret")),),
     ),
+    # appended, never inserted: a pending job's position is an index into this tuple
+    SealedTable(
+        "breakglass_grants",
+        ("id",),
+        "t.member_state",
+        tuple(
+            SealedColumn(name, True, _fixed(f"breakglass/{name}"))
+            for name in ("reason", "decision_reason")
+        ),
+    ),
 )
 
 

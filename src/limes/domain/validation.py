@@ -66,13 +66,59 @@ def _present(value: object) -> bool:
 
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
+SCRIPT_JOINERS = frozenset({"\u200c", "\u200d", "\u180e"})
+"""The invisible format characters (Unicode category Cf) free text may hold, because a
+script spells words with them: ZERO WIDTH NON-JOINER and ZERO WIDTH JOINER (Persian,
+Kurdish, Urdu, the Indic scripts: a name is written wrong without them) and MONGOLIAN
+VOWEL SEPARATOR (traditional Mongolian). Every other Cf character is refused: the
+bidirectional overrides, embeddings, isolates and marks (U+202A-U+202E, U+2066-U+2069,
+U+200E, U+200F, U+061C) reorder what a reader sees so that "gpj.exe" shows as "exe.jpg"
+or one name reads as another; zero width spaces, word joiners, the byte order mark,
+soft hyphens, invisible operators and the tag characters (U+E0000-U+E007F) make two
+texts that look the same differ, or carry text nobody sees. No written name needs them:
+a line-break hint (U+200B) is not part of a spelling, and the direction of a name is
+given by its own letters."""
 
-def _text(value: str, pointer: str, out: _Collector) -> str:
-    """Free text: no control characters, no lone surrogates, no outer white space; NFC."""
+_INVISIBLE = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u200b\u200e\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]"
+)
+"""Every Cf character (Unicode 15.1) but ``SCRIPT_JOINERS``, written out: computing it
+from ``unicodedata`` costs a tenth of a second at every start. A test holds it to
+``unicodedata``, so a Python with a newer Unicode that adds one fails it."""
+
+
+def _forbidden(value: str) -> str | None:
+    """What is wrong with the characters of free text, or None.
+
+    Refused: control characters (but newline and tab) and lone surrogates, as
+    PostgreSQL cannot store NUL and every store must accept the same input; and the
+    invisible format characters ``SCRIPT_JOINERS`` does not allow.
+    """
     bad = _BAD_CHARS.search(value)
     if bad is not None:
         what = "a lone surrogate" if "\ud800" <= bad.group() <= "\udfff" else "a control character"
-        out.add(pointer, f"contains {what} (U+{ord(bad.group()):04X})")
+        return f"contains {what} (U+{ord(bad.group()):04X})"
+    hidden = _INVISIBLE.search(value)
+    if hidden is not None:
+        char = hidden.group()
+        name = unicodedata.name(char, "an unnamed character")
+        return (
+            f"contains U+{ord(char):04X} {name} at character {hidden.start() + 1}: an "
+            "invisible format character (Unicode Cf); of those only zero width non-joiner, "
+            "zero width joiner and Mongolian vowel separator are allowed"
+        )
+    return None
+
+
+def _text(value: str, pointer: str, out: _Collector) -> str:
+    """Free text: no control characters, lone surrogates or invisible format characters
+    (``_forbidden``), no outer white space; NFC."""
+    problem = _forbidden(value)
+    if problem is not None:
+        out.add(pointer, problem)
         return value
     if value != value.strip():
         out.add(pointer, "may not start or end with white space")
@@ -101,18 +147,14 @@ MAX_REASON = 4000
 
 
 def reason_text(text: str, what: str = "reason", pointer: str = "/reason") -> str:
-    """A free-text reason stored with a decision: 1 to ``MAX_REASON`` characters.
-
-    Control characters (but newline and tab) and lone surrogates are refused, as in
-    alert content: PostgreSQL cannot store NUL, and every store must accept the same
-    input.
-    """
+    """A free-text reason stored with a decision: 1 to ``MAX_REASON`` characters, refused
+    for the same characters as alert content's free text (``_forbidden``)."""
     text = text.strip()
     problem = None
     if not text or len(text) > MAX_REASON:
         problem = f"a {what} of 1 to {MAX_REASON} characters is required"
-    elif _BAD_CHARS.search(text) is not None:
-        problem = f"a {what} may not contain control characters or lone surrogates"
+    elif (found := _forbidden(text)) is not None:
+        problem = f"the {what} {found}"
     if problem is not None:
         raise InvalidInput(problem, [FieldError(pointer, problem)])
     return unicodedata.normalize("NFC", text)

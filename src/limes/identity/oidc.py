@@ -23,7 +23,6 @@ tokens accordingly). The subject then maps to a Limes account linked to
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,6 +34,7 @@ from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePublicKey
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
+from limes import codec
 from limes.config import SettingsError
 from limes.domain.countries import CountryError, member_state
 from limes.identity.tokens import (
@@ -112,7 +112,7 @@ def _key(jwk: Mapping[str, Any], where: str) -> ProviderKey:
 
 def load_jwks(path: Path) -> tuple[ProviderKey, ...]:
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = codec.strict_json(path.read_bytes())
     except (OSError, ValueError) as exc:
         raise ProviderError(f"the JWKS file {path} cannot be read as JSON: {exc}") from None
     keys = document.get("keys") if isinstance(document, dict) else None
@@ -164,7 +164,7 @@ def _provider(entry: Any, folder: Path, where: str) -> Provider:
 def load_providers(path: Path, *, own_issuer: str) -> dict[str, Provider]:
     """The providers listed in ``path``, by issuer. Refuses the whole file on any error."""
     try:
-        entries = json.loads(path.read_text(encoding="utf-8"))
+        entries = codec.strict_json(path.read_bytes())
     except (OSError, ValueError) as exc:
         raise ProviderError(f"LIMES_OIDC_PROVIDERS: {path} cannot be read as JSON: {exc}") from None
     if not isinstance(entries, list):

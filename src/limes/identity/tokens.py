@@ -22,6 +22,7 @@ required; times are checked against the service's clock with 60 s leeway, and
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import math
 import os
@@ -39,6 +40,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from limes import codec
 from limes.config import SettingsError
 from limes.crypto.private_files import check_private
 from limes.errors import Unauthenticated
@@ -167,11 +169,20 @@ _COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*", re.
 
 def check_shape(token: str) -> None:
     """Refuse what cannot be a JWS in compact serialisation (RFC 7515 §7.1) before parsing:
-    bounded size, three base64url parts; nothing else reaches the JWT library."""
+    bounded size, three base64url parts, no member named twice in its header or claims
+    (RFC 7515 §4, RFC 7519 §4: the JWT library would keep the last, a provider may have
+    meant the first); nothing else reaches the JWT library."""
     if len(token) > MAX_TOKEN_BYTES:
         raise TokenRefused(f"the token is longer than {MAX_TOKEN_BYTES} bytes")
     if not _COMPACT_JWS.fullmatch(token):
         raise TokenRefused("the bearer token is not a well-formed JWT")
+    for part, what in zip(token.split(".", 2)[:2], ("header", "claims"), strict=True):
+        try:
+            codec.strict_json(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+        except codec.DuplicateKeys:
+            raise TokenRefused(f"the token's {what} name a member twice") from None
+        except (ValueError, RecursionError):
+            pass  # not JSON at all: the JWT library refuses it below, saying so
 
 
 @contextmanager

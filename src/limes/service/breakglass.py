@@ -7,6 +7,12 @@ grants approves or refuses it; a self-approval is refused. An approved grant let
 the requester do exactly that on exactly that alert until it ends by itself. Every
 step is written as a security event for the data protection officer, in the same
 transaction as the step.
+
+The reasons (why access is needed, why it was granted or refused) name people and
+documents, so they are sealed like every other personal field: AES-256-GCM under the
+data key of the grant's member state (the state whose operator asked, whose officer
+decides and whose DPO reads them), bound to the grant and the field. The store holds
+only envelopes; the answers of this service hold the reasons opened.
 """
 
 from __future__ import annotations
@@ -16,17 +22,23 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from limes.audit.trail import Recorder, audited
+from limes.crypto.fields import FieldCipher
 from limes.domain.ids import is_id, new_id
 from limes.domain.validation import reason_text
 from limes.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from limes.policy.permissions import Context, Permission, Principal
 from limes.store import security
-from limes.store.port import Store
+from limes.store.port import Store, Transaction
 from limes.store.security import GrantRow, SecurityEvent
 
 MAX_MINUTES = 240
 MAX_EVENTS = 1000  # security events in one answer
 ELEVATABLE = frozenset({Permission.ALERT_READ, Permission.MISUSED_IDENTITY_READ})
+
+
+def _field(name: str) -> str:
+    """The field name a reason is sealed under (its associated data; ``SEALED`` agrees)."""
+    return f"breakglass/{name}"
 
 
 class Status:
@@ -53,13 +65,45 @@ class BreakGlassService:
         clock: Callable[[], datetime],
         *,
         audit: Recorder,
+        fields: FieldCipher,
     ) -> None:
         """``require`` is the policy's check (raises ``Forbidden``); the policy in turn
-        asks ``active_grants`` of this service, so neither is built before the other."""
+        asks ``active_grants`` of this service, so neither is built before the other.
+        ``fields`` seals and opens the reasons."""
         self.store = store
         self.require = require
         self.clock = clock
         self.audit = audit
+        self.fields = fields
+
+    def _seal(self, tx: Transaction, state: str, grant_id: str, field: str, text: str) -> str:
+        return self.fields.seal_text(state, grant_id, _field(field), text, tx)
+
+    def _opened(self, tx: Transaction, grant: GrantRow) -> GrantRow:
+        """The grant with its reasons opened; ``IntegrityError`` if one was altered."""
+
+        def opened(field: str, sealed: str) -> str:
+            return self.fields.open_text(grant.member_state, grant.id, _field(field), sealed, tx)
+
+        decision = grant.decision_reason
+        return replace(
+            grant,
+            reason=opened("reason", grant.reason),
+            decision_reason=None if decision is None else opened("decision_reason", decision),
+        )
+
+    def seal_stored_plaintext(self) -> int:
+        """Seal the reasons migration 0009 found stored in plaintext; how many were sealed.
+
+        Run by ``limes init`` after the migrations, so the upgrade that marks them is the
+        one that seals them; again, it finds nothing to do.
+        """
+        with self.store.transaction() as tx:
+            found = security.unsealed_reasons(tx)
+            for grant_id, state, field, text in found:
+                sealed = self._seal(tx, state, grant_id, field, text)
+                security.set_reason(tx, grant_id, field, sealed)
+        return len(found)
 
     def _event(self, kind: str, ctx: Context, grant: GrantRow, now: datetime) -> SecurityEvent:
         return SecurityEvent(
@@ -112,7 +156,8 @@ class BreakGlassService:
             requested_at=now,
         )
         with self.store.transaction() as tx:
-            security.put_grant(tx, grant)
+            sealed = self._seal(tx, grant.member_state, grant.id, "reason", reason)
+            security.put_grant(tx, replace(grant, reason=sealed))
             security.record_event(tx, self._event("breakglass.requested", ctx, grant, now))
         return grant
 
@@ -140,12 +185,14 @@ class BreakGlassService:
                 approver=str(ctx.principal),
                 decided_at=now,
                 valid_until=now + timedelta(minutes=grant.minutes) if approve else None,
-                decision_reason=reason,
+                decision_reason=self._seal(
+                    tx, grant.member_state, grant.id, "decision_reason", reason
+                ),
             )
             security.put_grant(tx, decided)
             kind = "breakglass.granted" if approve else "breakglass.refused"
             security.record_event(tx, self._event(kind, ctx, decided, now))
-        return decided
+            return self._opened(tx, decided)
 
     def active_grants(self, principal: Principal, now: datetime) -> list[Grant]:
         """Grants of this principal in force at ``now``; they end by themselves."""
@@ -164,7 +211,8 @@ class BreakGlassService:
         """The member state's requests and grants (approvers and the DPO)."""
         self.require(ctx, Permission.BREAKGLASS_LIST)
         with self.store.read() as tx:
-            return security.grants(tx, status=status, member_state=ctx.principal.member_state)
+            found = security.grants(tx, status=status, member_state=ctx.principal.member_state)
+            return [self._opened(tx, grant) for grant in found]
 
     @audited(Permission.SECURITY_EVENTS_READ)
     def security_events(

@@ -13,7 +13,7 @@ Letters follow the SIRENE Manual (Commission Implementing Decision (EU) 2021/134
 
 Every message has a priority, the ISO 639-1 language it is written in, optionally the
 message it replies to, and at most ``MAX_ATTACHMENTS`` attachments of an allowed media
-type whose bytes must look like that type.
+type whose bytes must be that type, as a whole (``limes.sirene.attachments``).
 """
 
 from __future__ import annotations
@@ -31,21 +31,12 @@ from pydantic import Field
 from limes.domain.alerts import STRICT, LongText, Ref, Text
 from limes.domain.validation import text_field
 from limes.errors import FieldError, InvalidInput
-from limes.sirene import checks
+from limes.sirene import attachments, checks
 from limes.sirene.hits import Confirmation, NotTakenReason
 
 MAX_ATTACHMENTS = 4
 MAX_ATTACHMENT_BYTES = 128 * 1024
 """Decoded size of one attachment; the request body limit bounds them together."""
-
-_MAGIC: dict[str, tuple[bytes, ...]] = {
-    "application/pdf": (b"%PDF-",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "text/plain": (),
-}
-MEDIA_TYPES = tuple(_MAGIC)
-"""The media types an attachment may have: documents and photographs, nothing executable."""
 
 
 class Form(StrEnum):
@@ -210,8 +201,8 @@ _TEXT_FIELDS = (
 
 
 def _attachment(item: AttachmentIn, pointer: str, errors: list[FieldError]) -> Attachment | None:
-    if item.media_type not in _MAGIC:
-        allowed = ", ".join(MEDIA_TYPES)
+    if item.media_type not in attachments.MEDIA_TYPES:
+        allowed = ", ".join(attachments.MEDIA_TYPES)
         errors.append(FieldError(f"{pointer}/media_type", f"must be one of: {allowed}"))
         return None
     try:
@@ -223,16 +214,11 @@ def _attachment(item: AttachmentIn, pointer: str, errors: list[FieldError]) -> A
         detail = f"must hold 1 to {MAX_ATTACHMENT_BYTES} bytes, not {len(data)}"
         errors.append(FieldError(f"{pointer}/content_base64", detail))
         return None
-    magic = _MAGIC[item.media_type]
-    if magic and not data.startswith(magic):
-        errors.append(FieldError(f"{pointer}/content_base64", f"is not {item.media_type}"))
+    try:
+        attachments.check(item.media_type, data)
+    except attachments.Refused as exc:
+        errors.append(FieldError(f"{pointer}/content_base64", f"is not {item.media_type}: {exc}"))
         return None
-    if not magic:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            errors.append(FieldError(f"{pointer}/content_base64", "is not UTF-8 text"))
-            return None
     return Attachment(item.media_type, data, hashlib.sha256(data).hexdigest())
 
 

@@ -17,6 +17,9 @@ from limes.store.port import Transaction
 
 @dataclass(frozen=True, slots=True)
 class GrantRow:
+    """A break-glass request. In the store ``reason`` and ``decision_reason`` are sealed
+    envelopes (text form); the service opens them for its answers."""
+
     id: str
     requester: str
     member_state: str
@@ -97,6 +100,35 @@ def get_grant(tx: Transaction, grant_id: str) -> GrantRow | None:
         (grant_id,),
     )
     return _grant(tx, rows[0]) if rows else None
+
+
+UNSEALED = "unsealed:"
+"""Migration 0009's mark on a reason it found in plaintext (an envelope's base64url text
+never holds a colon), until ``BreakGlassService.seal_stored_plaintext`` seals it."""
+
+_REASON_COLUMNS = ("reason", "decision_reason")
+
+
+def unsealed_reasons(tx: Transaction) -> list[tuple[str, str, str, str]]:
+    """(grant id, member state, column, plaintext) of every reason marked ``UNSEALED``."""
+    found = []
+    for column in _REASON_COLUMNS:
+        rows = tx.rows(
+            f"SELECT id, member_state, {column} FROM breakglass_grants "  # noqa: S608 - a column of _REASON_COLUMNS  # nosec B608
+            f"WHERE substr({column}, 1, ?) = ? ORDER BY id",
+            (len(UNSEALED), UNSEALED),
+        )
+        found += [(i, state, column, text.removeprefix(UNSEALED)) for i, state, text in rows]
+    return found
+
+
+def set_reason(tx: Transaction, grant_id: str, column: str, value: str) -> None:
+    if column not in _REASON_COLUMNS:
+        raise ValueError(f"{column} is not a reason column of breakglass_grants")
+    tx.run(
+        f"UPDATE breakglass_grants SET {column} = ? WHERE id = ?",  # noqa: S608 - checked against _REASON_COLUMNS  # nosec B608
+        (value, grant_id),
+    )
 
 
 def grants(

@@ -129,12 +129,26 @@ def send_message(ctx: Ctx, limes: App, case_id: str, raw: Body) -> Response:
     "/sirene/attachments/{attachment_id}",
     summary="The bytes of an attachment (parties only), checked against its SHA-256",
     openapi_extra=needs(Permission.CASE_READ),
-    responses={200: schemas.answer(AttachmentOut, "The attachment")},
+    responses={
+        200: {
+            **schemas.answer(AttachmentOut, "The attachment, as a download"),
+            "headers": {
+                "Content-Disposition": {
+                    "description": 'Always `attachment; filename="<id>.json"`',
+                    "schema": {"type": "string"},
+                }
+            },
+        }
+    },
 )
 def get_attachment(ctx: Ctx, limes: App, attachment_id: str) -> Response:
     found = limes.sirene.attachment(ctx, attachment_id)
     content = base64.b64encode(found.content).decode("ascii")
-    return schemas.json_response(AttachmentOut(found.id, found.media_type, found.sha256, content))
+    # a download, whatever asks for it: a browser saves the answer and renders nothing
+    # (with the sandboxing CSP and nosniff that every answer carries, api/app.py)
+    download = {"Content-Disposition": f'attachment; filename="{found.id}.json"'}
+    out = AttachmentOut(found.id, found.media_type, found.sha256, content)
+    return schemas.json_response(out, headers=download)
 
 
 @router.post(
