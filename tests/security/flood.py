@@ -155,14 +155,18 @@ class Flood:
         return opened
 
     async def _connect(self, source: str, kind: str) -> Held:
+        # The clock starts before the server can start its own (at accept, or at the
+        # answer): a busy event loop then makes a lifetime look longer, never shorter.
+        opened = time.monotonic()
         reader, writer = await asyncio.open_connection(self.host, self.port, local_addr=(source, 0))
         if kind == "kept":
+            opened = time.monotonic()
             head = "".join(f"{k}: {v}\r\n" for k, v in HONEST_HEADERS.items())
             writer.write(f"GET {HONEST_PATH} HTTP/1.1\r\nHost: {self.host}\r\n{head}\r\n".encode())
             answer = await reader.readuntil(b"\r\n\r\n")
             length = re.search(rb"(?im)^content-length: *(\d+)", answer)
             await reader.readexactly(int(length[1]) if length else 0)
-        held = Held(kind, source, reader, writer, time.monotonic())
+        held = Held(kind, source, reader, writer, opened)
         if kind != "idle":
             writer.write(f"GET {HONEST_PATH} HTTP/1.1\r\nHost: {self.host}\r\n".encode())
         return held
