@@ -21,7 +21,8 @@ and the decorator, around each call (write-ahead, see ``log.py``):
   append fails the answer is withheld and ``AuditUnavailable`` is raised.
 
 What a record says is taken from the call: the ``Context`` (principal and purpose),
-the parameters named in ``_ARGUMENTS`` below (only those: free text, content,
+how the principal was proven, where the door says (``Principal.proof``, as
+``refs.proof``), the parameters named in ``_ARGUMENTS`` below (only those: free text, content,
 passwords and codes are never recorded), the policy's decisions during the call
 (``AuditedPolicy`` notes them: categories and the rules or break-glass grant that
 allowed), and the result (``_result``). A policy refusal raised outside any audited
@@ -230,6 +231,8 @@ def _call(action: str, arguments: Mapping[str, Any], as_query: Collection[str]) 
                 query[name] = value
         elif isinstance(value, Context):
             actor, purpose = Actor.of(value), str(value.purpose)
+            if value.principal.proof is not None:
+                refs["proof"] = value.principal.proof
         elif name in ("alert_id", "other_id"):
             version = arguments.get("expected_version") if name == "alert_id" else None
             alerts.append(AlertRef(str(value), version if isinstance(version, int) else None))
