@@ -295,3 +295,15 @@ def test_codes_in_the_uri_work_for_login(run: Run, var: Path) -> None:
         assert done.account.username == "op-de"
     finally:
         app.close()
+
+
+def test_in_development_the_record_says_no_proof_was_asked(seeded: Run, var: Path) -> None:
+    import json
+    import sqlite3
+
+    with sqlite3.connect(var / "audit.db") as db:
+        rows = db.execute("SELECT data FROM audit_records WHERE action LIKE 'account:%'")
+        records = [json.loads(data) for (data,) in rows]
+    acted = [r for r in records if r["user"] in ("op-de", "op-de-2")]
+    assert {r["action"] for r in acted} >= {"account:add", "account:approve"}
+    assert {r["refs"].get("proof") for r in acted if r["outcome"] != "refused"} == {"development"}
