@@ -212,6 +212,12 @@ def test_a_puppet_operator_approves_nothing_for_its_maker(each_store: AccountSer
     other = each_store.add(each_store.acting("op-de-2"), sirene("sirene-2"))
     with pytest.raises(Forbidden, match="created or last changed by op-de-2"):
         approvals(each_store).approve(each_store.acting("op-de-3"), other.id)
+    # and the makers approve nothing the puppet proposes
+    by_puppet = each_store.add(each_store.acting("op-de-3"), sirene("sirene-3"))
+    for maker in ("op-de", "op-de-2"):
+        with pytest.raises(Forbidden, match="the proposer, was created or last changed by"):
+            approvals(each_store).approve(each_store.acting(maker), by_puppet.id)
+    assert stored_or_none(each_store, "sirene-3") is None
 
 
 def test_a_dpo_made_by_the_requester_does_not_approve_their_break_glass(
@@ -220,11 +226,12 @@ def test_a_dpo_made_by_the_requester_does_not_approve_their_break_glass(
     store = each_store.accounts.store
     glass = BreakGlassService(store, Policy(clock=clock).require, clock, audit=memory_audit(clock))
     founders(each_store)
-    # a third operator, made by the two founders
-    enrol(each_store, admit(each_store, "op-de", "op-de-2", operator("DE", "op-de-3")), "op-de-3")
+    # two more operators, each made by the two founders: neither made the other
+    for name in ("op-de-3", "op-de-4"):
+        enrol(each_store, admit(each_store, "op-de", "op-de-2", operator("DE", name)), name)
     # the requester's own DPO, and one made by others
     enrol(each_store, admit(each_store, "op-de", "op-de-2", dpo("dpo-puppet")), "dpo-puppet")
-    enrol(each_store, admit(each_store, "op-de-3", "op-de-2", dpo("dpo-real")), "dpo-real")
+    enrol(each_store, admit(each_store, "op-de-3", "op-de-4", dpo("dpo-real")), "dpo-real")
 
     requester = each_store.acting("op-de")
     asked = glass.request(requester, new_id(), frozenset({"alert:read"}), 30, "record 17")
@@ -243,6 +250,33 @@ def test_a_dpo_made_by_the_requester_does_not_approve_their_break_glass(
     approvals(each_store).approve(each_store.acting("op-de-2"), change.id)
     with pytest.raises(Forbidden, match="created or last changed by op-de"):
         glass.decide(real, asked.id, True, "now changed by the requester")
+
+
+def test_a_dpo_does_not_approve_the_break_glass_of_an_operator_it_made(
+    each_store: AccountService, clock: FixedClock
+) -> None:
+    glass = BreakGlassService(
+        each_store.accounts.store, Policy(clock=clock).require, clock, audit=memory_audit(clock)
+    )
+    founders(each_store)
+    for name in ("op-de-3", "op-de-4"):
+        enrol(each_store, admit(each_store, "op-de", "op-de-2", operator("DE", name)), name)
+    enrol(each_store, admit(each_store, "op-de-3", "op-de-4", operator("DE", "op-de-5")), "op-de-5")
+    # op-de-3, who proposed op-de-5, becomes a data protection officer
+    to_dpo = each_store.set_roles(
+        each_store.acting("op-de"),
+        "op-de-3",
+        frozenset({Role.DATA_PROTECTION_OFFICER}),
+        frozenset({Purpose.DATA_PROTECTION}),
+    )
+    approvals(each_store).approve(each_store.acting("op-de-2"), to_dpo.id)
+
+    asked = glass.request(
+        each_store.acting("op-de-5"), new_id(), frozenset({"alert:read"}), 30, "record 19"
+    )
+    maker = Context(each_store.acting("op-de-3").principal, Purpose.DATA_PROTECTION)
+    with pytest.raises(Forbidden, match="the requester, was created or last changed by op-de-3"):
+        glass.decide(maker, asked.id, True, "my own operator")
 
 
 def test_every_step_is_a_security_event(each_store: AccountService) -> None:

@@ -22,8 +22,8 @@ and the decorator, around each call (write-ahead, see ``log.py``):
 
 What a record says is taken from the call: the ``Context`` (principal and purpose),
 how the principal was proven, where the door says (``Principal.proof``, as
-``refs.proof``), the parameters named in ``_ARGUMENTS`` below (only those: free text, content,
-passwords and codes are never recorded), the policy's decisions during the call
+``refs.proof``), the parameters named in ``_ARGUMENTS`` below (only those: free
+text, content, passwords and codes are never recorded), the policy's decisions during the call
 (``AuditedPolicy`` notes them: categories and the rules or break-glass grant that
 allowed), and the result (``_result``). A policy refusal raised outside any audited
 use case (the bulk loader) is recorded by ``AuditedPolicy.require`` itself.
@@ -172,6 +172,7 @@ _ARGUMENTS: Mapping[str, Callable[[Any], Mapping[str, Any]]] = {
     "grant": lambda v: {"flag_granted": v},
     "approve": lambda v: {"approve": v},
     "grant_id": lambda v: {"grant": v},
+    "change_id": lambda v: {"change": v},
     "unlink": lambda v: {"unlink": v},
     "until": lambda v: {"until": v},
     "permissions": lambda v: {"permissions": v},

@@ -13,9 +13,11 @@ Rules, each refused with its reason (``Forbidden`` unless said otherwise):
 * the change is checked when proposed (the same function that applies it runs on
   the account as it is, and its result is thrown away) and again when applied;
 * the approver holds ``account:manage``, is an active account of the same member
-  state, is not the proposer, not one of the accounts changed, and **not an account
-  the proposer created or last changed** (``custodians``): a puppet approves nothing
-  for its maker;
+  state, is not the proposer, not one of the accounts changed, **not an account the
+  proposer created or last changed, nor one that created or last changed the
+  proposer** (``custodians``: who proposed or approved an account's creation or its
+  latest change): a puppet approves nothing for its maker, and its maker nothing of
+  the puppet's;
 * a proposal expires after ``PROPOSAL_LIFETIME`` (``Conflict``), and is decided once.
 
 A new user is created **awaiting enrolment** (``service/enrolment.py``): its one-time
@@ -371,6 +373,11 @@ class ApprovalService:
                 raise Forbidden(
                     f"{by} was created or last changed by {row.proposer}, the proposer: "
                     "an account does not approve what the person who made it proposes"
+                )
+            if by in book.custodians(raw, row.proposer, ChangeKind.CREATE):
+                raise Forbidden(
+                    f"{row.proposer}, the proposer, was created or last changed by {by}: "
+                    "nobody approves what an account they made proposes"
                 )
             kind = ChangeKind(row.kind)
             stated = f"{row.proposer}, approved by {by}"

@@ -135,11 +135,16 @@ class BreakGlassService:
                 raise Forbidden(
                     "a break-glass request needs a second person: self-approval is refused"
                 )
-            requester = grant.requester.partition("@")[0]
-            if requester in approvals.custodians(tx, ctx.principal.user_id, ChangeKind.CREATE):
+            requester, approver = grant.requester.partition("@")[0], ctx.principal.user_id
+            if requester in approvals.custodians(tx, approver, ChangeKind.CREATE):
                 raise Forbidden(
-                    f"{ctx.principal.user_id} was created or last changed by {requester}, the "
+                    f"{approver} was created or last changed by {requester}, the "
                     "requester: an account does not approve its maker's break-glass request"
+                )
+            if approver in approvals.custodians(tx, requester, ChangeKind.CREATE):
+                raise Forbidden(
+                    f"{requester}, the requester, was created or last changed by {approver}: "
+                    "nobody approves the break-glass request of an account they made"
                 )
             if grant.status != Status.REQUESTED:
                 raise Conflict(f"break-glass request {grant_id} is already {grant.status}")
