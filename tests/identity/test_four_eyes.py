@@ -35,24 +35,22 @@ from limes.store import security
 REGISTER = "username,level,vetting_reference,valid_until\n"
 
 
-def sirene(username: str = "sirene-1") -> NewAccount:
+def holder(username: str, authority: str, role: Role, purpose: Purpose) -> NewAccount:
     return guard(
         username,
-        authority="SIRENE",
-        roles=frozenset({Role.SIRENE_OPERATOR}),
-        purposes=frozenset({Purpose.SIRENE}),
+        authority=authority,
+        roles=frozenset({role}),
+        purposes=frozenset({purpose}),
         clearance=None,
     )
+
+
+def sirene(username: str = "sirene-1") -> NewAccount:
+    return holder(username, "SIRENE", Role.SIRENE_OPERATOR, Purpose.SIRENE)
 
 
 def dpo(username: str) -> NewAccount:
-    return guard(
-        username,
-        authority="BfDI",
-        roles=frozenset({Role.DATA_PROTECTION_OFFICER}),
-        purposes=frozenset({Purpose.DATA_PROTECTION}),
-        clearance=None,
-    )
+    return holder(username, "BfDI", Role.DATA_PROTECTION_OFFICER, Purpose.DATA_PROTECTION)
 
 
 def approvals(service: AccountService) -> ApprovalService:

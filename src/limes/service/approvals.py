@@ -35,7 +35,6 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from limes.audit.record import AlertRef
 from limes.audit.trail import audited
 from limes.domain.ids import is_id, new_id
 from limes.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
@@ -73,48 +72,8 @@ class ChangeKind(StrEnum):
     REENROL = "reenrol"
 
 
-@dataclass(frozen=True, slots=True)
-class PendingChange:
-    """A proposed change as shown: ``status`` is ``expired`` for a pending one past its time."""
-
-    id: str
-    member_state: str
-    kind: ChangeKind
-    accounts: tuple[str, ...]
-    payload: Mapping[str, Any]
-    proposer: str
-    proposed_at: datetime
-    expires_at: datetime
-    status: str
-    approver: str | None = None
-    decided_at: datetime | None = None
-
-    @classmethod
-    def of(cls, row: book.ChangeRow, now: datetime) -> PendingChange:
-        status = row.status
-        if status == book.PENDING and row.expires_at <= now:
-            status = "expired"
-        return cls(
-            row.id,
-            row.member_state,
-            ChangeKind(row.kind),
-            row.targets,
-            row.payload,
-            row.proposer,
-            row.proposed_at,
-            row.expires_at,
-            status,
-            row.approver,
-            row.decided_at,
-        )
-
-    def audit_refs(self) -> tuple[tuple[AlertRef, ...], dict[str, Any]]:
-        return (), {
-            "change": self.id,
-            "change_kind": self.kind,
-            "change_status": self.status,
-            "accounts": list(self.accounts),
-        }
+PendingChange = book.ChangeRow
+"""A proposal as stored and shown (``as_of``: ``expired`` once past its time)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +85,7 @@ class Approval:
     accounts: tuple[Account, ...]
     enrolment_codes: Mapping[str, str] = field(default_factory=dict, repr=False)
 
-    def audit_refs(self) -> tuple[tuple[AlertRef, ...], dict[str, Any]]:
+    def audit_refs(self) -> tuple[tuple[()], dict[str, Any]]:
         alerts, refs = self.change.audit_refs()
         refs["account_ids"] = [a.id for a in self.accounts]
         refs["enrolment_codes_issued"] = sorted(self.enrolment_codes)
@@ -270,7 +229,7 @@ def _event(kind: str, ctx: Context, row: book.ChangeRow, now: datetime) -> Secur
         detail={
             "change": row.id,
             "kind": row.kind,
-            "accounts": ",".join(row.targets),
+            "accounts": ",".join(row.accounts),
             "proposer": row.proposer,
         },
     )
@@ -319,7 +278,7 @@ def propose(
             id=new_id(int(now.timestamp() * 1000)),
             member_state=state,
             kind=kind.value,
-            targets=tuple(sorted(set(targets))),
+            accounts=tuple(sorted(set(targets))),
             payload=dict(payload),
             proposer=ctx.principal.user_id,
             proposed_at=now,
@@ -327,7 +286,7 @@ def propose(
         )
         book.insert_change(raw, row)
         security.record_event(raw, _event("account.change-proposed", ctx, row, now))
-    return PendingChange.of(row, now)
+    return row.as_of(now)
 
 
 class ApprovalService:
@@ -368,7 +327,7 @@ class ApprovalService:
             approver = tx.by_username(by)
             if approver is None or approver.state is not AccountState.ACTIVE:
                 raise Forbidden(f"{ctx.principal} is not an active account: it approves nothing")
-            _forbid_self(ctx, row.targets)
+            _forbid_self(ctx, row.accounts)
             if row.proposer in book.custodians(raw, by, ChangeKind.CREATE):
                 raise Forbidden(
                     f"{by} was created or last changed by {row.proposer}, the proposer: "
@@ -391,7 +350,7 @@ class ApprovalService:
                 tx.insert(account)
                 done.append(account)
             else:
-                for username in row.targets:
+                for username in row.accounts:
                     before = tx.by_username(username, for_update=True)
                     if before is None:
                         raise Conflict(f"the account {username} no longer exists")
@@ -410,7 +369,7 @@ class ApprovalService:
             book.decide_change(raw, row.id, book.APPLIED, by, now)
             decided = replace(row, status=book.APPLIED, approver=by, decided_at=now)
             security.record_event(raw, _event("account.change-approved", ctx, decided, now))
-        return Approval(PendingChange.of(decided, now), tuple(done), codes)
+        return Approval(decided.as_of(now), tuple(done), codes)
 
     @audited("account:refuse", write=True)
     def refuse(self, ctx: Context, change_id: str) -> PendingChange:
@@ -423,15 +382,15 @@ class ApprovalService:
                 row, status=book.REFUSED, approver=ctx.principal.user_id, decided_at=now
             )
             security.record_event(raw, _event("account.change-refused", ctx, decided, now))
-        return PendingChange.of(decided, now)
+        return decided.as_of(now)
 
     @audited("account:changes")
     def changes(self, ctx: Context, status: str | None = "pending") -> list[PendingChange]:
         """The proposals of one's member state (``status`` None: every one), oldest first."""
         self.accounts.policy.require(ctx, Permission.ACCOUNT_MANAGE)
         now = self.accounts.clock()
-        stored = None if status in (None, "expired") else status
+        stored = None if status in (None, book.EXPIRED) else status
         with self.accounts.accounts.store.read() as raw:
             rows = book.changes(raw, ctx.principal.member_state, stored)
-        found = [PendingChange.of(r, now) for r in rows]
+        found = [r.as_of(now) for r in rows]
         return [c for c in found if status is None or c.status == status]

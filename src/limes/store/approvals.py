@@ -8,7 +8,7 @@ reports it commit together. The rules (who may approve what) live in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from limes.store.port import Transaction
 PENDING = "pending"
 APPLIED = "applied"
 REFUSED = "refused"
+EXPIRED = "expired"  # shown for a pending change past its time; never stored
 
 _COLUMNS = (
     "id, member_state, kind, payload, proposer, proposed_at, expires_at, status, "
@@ -28,12 +29,12 @@ _COLUMNS = (
 
 @dataclass(frozen=True, slots=True)
 class ChangeRow:
-    """One proposed change to one or more accounts (``targets``, by username)."""
+    """One proposed change to one or more ``accounts`` (by username)."""
 
     id: str
     member_state: str
     kind: str
-    targets: tuple[str, ...]
+    accounts: tuple[str, ...]
     payload: dict[str, Any]
     proposer: str
     proposed_at: datetime
@@ -41,6 +42,17 @@ class ChangeRow:
     status: str = PENDING
     approver: str | None = None
     decided_at: datetime | None = None
+
+    def as_of(self, now: datetime) -> ChangeRow:
+        """The change as shown at ``now``: a pending one past its time is ``expired``."""
+        if self.status == PENDING and self.expires_at <= now:
+            return replace(self, status=EXPIRED)
+        return self
+
+    def audit_refs(self) -> tuple[tuple[()], dict[str, Any]]:
+        """What an audit record of a use case answering this change names (no alerts)."""
+        refs = {"change": self.id, "change_kind": self.kind, "change_status": self.status}
+        return (), {**refs, "accounts": list(self.accounts)}
 
 
 def _targets(tx: Transaction, change_id: str) -> tuple[str, ...]:
@@ -57,7 +69,7 @@ def _change(tx: Transaction, row: Any) -> ChangeRow:
         id=row[0],
         member_state=row[1],
         kind=row[2],
-        targets=_targets(tx, row[0]),
+        accounts=_targets(tx, row[0]),
         payload=dict(orjson.loads(row[3])),
         proposer=row[4],
         proposed_at=d.ts(row[5]),
@@ -86,7 +98,7 @@ def insert_change(tx: Transaction, c: ChangeRow) -> None:
             d.ts_in(c.decided_at),
         ),
     )
-    for username in sorted(set(c.targets)):
+    for username in sorted(set(c.accounts)):
         tx.run(
             "INSERT INTO account_change_targets (change_id, username) VALUES (?, ?)",
             (c.id, username),
