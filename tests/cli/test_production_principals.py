@@ -97,7 +97,8 @@ def prod(tmp_path: Path) -> Production:
 
 def test_users_commands_need_the_operators_password_and_totp(prod: Production) -> None:
     # no proof at all: the prompt finds nothing to read, and nothing is proposed
-    assert prod.run("users", "add", *JDOE, "--as", "op-de").exit_code != 0
+    unproven = prod.run("users", "add", *JDOE, "--as", "op-de")
+    assert "LIMES_TOKEN" in problem(unproven, 4, after="Password of op-de")["detail"]
     # a wrong password, or a code that is not the account's: refused as a failed login
     wrong = prod.run("users", "add", *JDOE, "--as", "op-de", stdin="not my password!\n123456\n")
     assert "not accepted" in problem(wrong, 4, after="Password of op-de")["detail"]

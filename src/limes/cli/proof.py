@@ -60,8 +60,14 @@ def _by_token(env: Env, accounts: AccountService, username: str, token: str) -> 
 
 
 def _by_password(accounts: AccountService, username: str) -> Principal:
-    password = click.prompt(f"Password of {username}", hide_input=True, err=True)
-    code = click.prompt("TOTP code", hide_input=True, err=True)
+    try:
+        password = click.prompt(f"Password of {username}", hide_input=True, err=True)
+        code = click.prompt("TOTP code", hide_input=True, err=True)
+    except click.exceptions.Abort:  # end of input: nothing to prove it with
+        raise Unauthenticated(
+            f"acting as {username} outside development needs its password and TOTP code "
+            f"(prompted) or a token of it in {TOKEN_VARIABLE}"
+        ) from None
     login = accounts.login(username, password, code)
     session = login.session.id
     click.get_current_context().call_on_close(lambda: accounts.logout(session))

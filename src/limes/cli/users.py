@@ -59,7 +59,8 @@ def as_operator(command: F) -> F:
         "operator",
         required=True,
         metavar="OPERATOR",
-        help="The username of the system operator you act as (an active account).",
+        help="The username of the system operator you act as (an active account); outside "
+        "development proven by its password and TOTP (prompted) or LIMES_TOKEN.",
     )(command)
 
 
