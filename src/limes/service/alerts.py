@@ -150,7 +150,7 @@ def _checked_filter(where: AlertFilter) -> CategoryCode | None:
 
 
 def action_note(flags: Iterable[Flag], reader: str | None) -> str | None:
-    """ "not to be carried out in <state>" where ``reader``'s state holds a granted flag
+    """"not to be carried out in <state>" where ``reader``'s state holds a granted flag
     (police Art. 25, border Art. 30): its officers see the alert, but do not act on it."""
     for flag in flags:
         if flag.state == reader and flag.status is FlagStatus.GRANTED:
