@@ -27,6 +27,7 @@ ROUTES = {
     ("POST", "/v1/auth/login"),
     ("POST", "/v1/auth/refresh"),
     ("POST", "/v1/auth/logout"),
+    ("POST", "/v1/auth/enrol"),
     ("POST", "/v1/breakglass"),
     ("POST", "/v1/breakglass/{grant_id}/decision"),
     ("GET", "/v1/breakglass"),

@@ -27,7 +27,7 @@ from cryptography.x509.oid import NameOID
 from starlette.types import ASGIApp, Receive, Scope, Send
 from tests.api.helpers import TestClient, assert_problem
 from tests.conftest import TEST_KEYRING, FixedClock
-from tests.identity.helpers import CLEARANCE, PASSWORD, client, code, guard, operator
+from tests.identity.helpers import CLEARANCE, PASSWORD, add_client, agree, code, seed
 from tests.identity.oidc_helpers import Provider, write_providers
 
 from limes.api.app import create_app
@@ -74,8 +74,7 @@ def accounts(limes: Limes) -> AccountService:
 
 @pytest.fixture
 def user(accounts: AccountService) -> Account:
-    op = accounts.bootstrap_operator(operator(), PASSWORD).account
-    return accounts.add(accounts.acting(op.username), guard(), PASSWORD).account
+    return seed(accounts)[1]
 
 
 def login(api: TestClient, user: Account, clock: FixedClock) -> dict[str, Any]:
@@ -349,19 +348,20 @@ def test_role_and_clearance_changes_apply_on_the_next_request(
     op = accounts.acting("op-de")
     assert api.get(LISTED, headers=bearer(token, "border_check")).status_code == 200
 
-    accounts.set_clearance(op, "guard-1", None)
+    agree(accounts, accounts.set_clearance(op, "guard-1", None))
     no_clearance = api.get(LISTED, headers=bearer(token, "border_check"))
     assert "clearance" in assert_problem(no_clearance, 403, "forbidden")["detail"]
 
-    accounts.set_clearance(op, "guard-1", CLEARANCE)
+    agree(accounts, accounts.set_clearance(op, "guard-1", CLEARANCE))
     assert api.get(LISTED, headers=bearer(token, "border_check")).status_code == 200
 
-    accounts.set_roles(op, "guard-1", frozenset({Role.VISA_OFFICER}), frozenset({Purpose.VISA}))
+    visa = frozenset({Purpose.VISA})
+    agree(accounts, accounts.set_roles(op, "guard-1", frozenset({Role.VISA_OFFICER}), visa))
     assert_problem(api.get(LISTED, headers=bearer(token, "border_check")), 403, "forbidden")
     assert api.get(LISTED, headers=bearer(token, "visa")).status_code == 200
 
     ending = Clearance("SECRET", "BfV-2026-0042", clock.now + dt.timedelta(minutes=1))
-    accounts.set_clearance(op, "guard-1", ending)
+    agree(accounts, accounts.set_clearance(op, "guard-1", ending))
     assert api.get(LISTED, headers=bearer(token, "visa")).status_code == 200
     clock.advance(minutes=1)  # the clearance ends: the very next request is refused
     expired = api.get(LISTED, headers=bearer(token, "visa"))
@@ -374,7 +374,7 @@ def test_role_and_clearance_changes_apply_on_the_next_request(
 def test_client_tokens_are_sessionless_and_die_with_the_account(
     api: TestClient, limes: Limes, user: Account, accounts: AccountService, clock: FixedClock
 ) -> None:
-    gateway = accounts.add(accounts.acting("op-de"), client(), None).account
+    gateway = add_client(accounts)
     issuer = TokenIssuer(load_signing_key(limes.settings.token_key_path), "limes", "limes-api")
     token = issuer.issue(gateway.id, clock.now).token
 
@@ -391,7 +391,9 @@ def test_client_tokens_are_sessionless_and_die_with_the_account(
 def test_provider_tokens_map_to_linked_accounts(
     api: TestClient, user: Account, accounts: AccountService, clock: FixedClock
 ) -> None:
-    accounts.link_oidc(accounts.acting("op-de"), "guard-1", DE_IDP.issuer, "de-4711")
+    agree(
+        accounts, accounts.link_oidc(accounts.acting("op-de"), "guard-1", DE_IDP.issuer, "de-4711")
+    )
 
     for algorithm in ("RS256", "ES256"):
         token = DE_IDP.token("de-4711", clock.now, algorithm=algorithm)
@@ -445,8 +447,8 @@ def test_a_pinned_client_certificate_authenticates_its_client(
 ) -> None:
     pem, fingerprint = certificate()
     other_pem, _ = certificate()
-    accounts.add(accounts.acting("op-de"), client(), None)
-    accounts.set_certificate(accounts.acting("op-de"), "eu-lisa-gw", fingerprint)
+    add_client(accounts)
+    agree(accounts, accounts.set_certificate(accounts.acting("op-de"), "eu-lisa-gw", fingerprint))
     app = create_app(limes)
 
     assert TestClient(TlsExtension(app, [pem])).get("/v1/categories").status_code == 200

@@ -21,7 +21,7 @@ from tests.api.helpers import MISUSED, TestClient
 from tests.audit.conftest import PUBLIC_KEY, SIGNER
 from tests.conftest import FixedClock, make_ctx
 from tests.factories import PERSON, VEHICLE, content, doc
-from tests.identity.helpers import PASSWORD, code, seed
+from tests.identity.helpers import PASSWORD, agree, code, seed
 
 from limes import codec
 from limes.api.app import create_app
@@ -240,20 +240,28 @@ def test_logins_and_role_changes_are_recorded(app: Limes, clock: FixedClock) -> 
     accounts.login("guard-1", PASSWORD, code(user, clock.now))
     with pytest.raises(LoginRefused):
         accounts.login("guard-1", "wrong password 123", code(user, clock.now))
-    accounts.set_roles(
+    agree(accounts, accounts.set_roles(
         accounts.acting("op-de"), "guard-1", frozenset({Role.POLICE_OFFICER}),
         frozenset({Purpose.POLICE_CHECK}),
-    )  # fmt: skip
+    ))  # fmt: skip
     outcomes = [r for r in trail(app) if r["outcome"] != "attempted"]
     assert brief(outcomes) == [
         ("account:bootstrap-operator", "allowed"),
+        ("account:bootstrap-operator", "allowed"),
         ("account:add", "allowed"),
+        ("account:approve", "allowed"),
+        ("account:enrol", "allowed"),
         ("auth:login", "allowed"),
         ("auth:login", "refused"),
         ("account:set-roles", "allowed"),
+        ("account:approve", "allowed"),
     ]
-    _, added, login, failed, roles = outcomes
+    _, _, added, approved, enrolled, login, failed, roles, applied = outcomes
     assert added["refs"]["account"] == "guard-1" and added["user"] == "op-de"
+    assert approved["user"] == "op-de-2" and approved["refs"]["change"] == added["refs"]["change"]
+    assert approved["refs"]["enrolment_codes_issued"] == ["guard-1"]
+    assert enrolled["user"] == "guard-1" and enrolled["refs"]["account"] == "guard-1"
+    assert applied["refs"]["change_kind"] == "roles" and applied["refs"]["accounts"] == ["guard-1"]
     assert (login["user"], login["authority"], login["member_state"]) == ("guard-1", "BPOL", "DE")
     assert login["refs"]["session"]
     assert failed["user"] == "guard-1" and failed["reason"] == "unauthenticated: wrong password"

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from tests.conftest import TEST_KEYRING, FixedClock, make_ctx, memory_audit
 from tests.crypto.helpers import demo_contents, load
 from tests.factories import PERSON, VEHICLE, content
-from tests.identity.helpers import PASSWORD, WEAK, guard, operator
+from tests.identity.helpers import WEAK, seed
 
 from limes import codec
 from limes.cli.main import cli
@@ -86,8 +86,7 @@ def fill(s: Services) -> str:
     s.alerts.extend(DE, person, "still wanted", expected_version=1)
     asked = s.breakglass.request(OPERATOR, person, frozenset({"alert:read"}), 5, "record 7")
     s.breakglass.decide(DPO, asked.id, False, "no ticket")
-    op = s.accounts.bootstrap_operator(operator(), PASSWORD).account
-    s.accounts.add(s.accounts.acting(op.username), guard(), PASSWORD)
+    seed(s.accounts)
     return person
 
 

@@ -17,7 +17,7 @@ import pytest
 from tests.api.helpers import TestClient, headers
 from tests.conftest import TEST_KEYRING, FixedClock, make_ctx
 from tests.factories import PERSON, VEHICLE, content, doc
-from tests.identity.helpers import PASSWORD, code, guard, operator
+from tests.identity.helpers import PASSWORD, code, seed
 
 from limes import codec
 from limes.api.app import create_app
@@ -179,8 +179,7 @@ def test_flag_reasons_swapped_between_states_are_detected(app: Limes, db_path: P
 
 def test_a_swapped_totp_secret_fails_the_login_closed(app: Limes, db_path: Path) -> None:
     accounts = accounts_for(app)
-    op = accounts.bootstrap_operator(operator(), PASSWORD).account
-    user = accounts.add(accounts.acting(op.username), guard(), PASSWORD).account
+    op, user = seed(accounts)
     stored = dict(admin(db_path, "SELECT username, totp_secret FROM accounts"))
     assert user.totp_secret is not None and user.totp_secret not in str(stored)
     now = accounts.clock()

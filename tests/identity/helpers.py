@@ -14,6 +14,8 @@ from limes.identity.accounts import Account, AccountKind
 from limes.identity.passwords import TEST_ONLY_WEAK, Passwords
 from limes.policy.permissions import Clearance, Purpose, Role
 from limes.service.accounts import AccountService, NewAccount
+from limes.service.approvals import Approval, ApprovalService, PendingChange
+from limes.service.enrolment import EnrolmentService
 
 PASSWORD = "correct horse battery staple"
 CLEARANCE = Clearance("SECRET", "BfV-2026-0042", datetime(2027, 1, 1, tzinfo=UTC))
@@ -62,8 +64,39 @@ def code(account: Account, moment: datetime) -> str:
     return totp.code_at(account.totp_secret, moment)
 
 
+def admit(service: AccountService, proposer: str, approver: str, new: NewAccount) -> Approval:
+    """``new`` proposed by one operator and approved by another (four eyes)."""
+    change = service.add(service.acting(proposer), new)
+    return ApprovalService(service).approve(service.acting(approver), change.id)
+
+
+def enrol(service: AccountService, approval: Approval, username: str) -> Account:
+    """The holder enrols with the code the approver got, choosing ``PASSWORD``."""
+    code = approval.enrolment_codes[username]
+    return EnrolmentService(service).enrol(username, code, PASSWORD).account
+
+
+def founders(service: AccountService, state: str = "DE") -> tuple[Account, Account]:
+    """The two bootstrapped operators of ``state``: op-xx and op-xx-2."""
+    first = service.bootstrap_operator(operator(state), PASSWORD).account
+    second = operator(state, f"op-{state.lower()}-2")
+    return first, service.bootstrap_operator(second, PASSWORD).account
+
+
 def seed(service: AccountService, *, state: str = "DE") -> tuple[Account, Account]:
-    """A bootstrapped operator of ``state`` and a border guard it created."""
-    op = service.bootstrap_operator(operator(state), PASSWORD).account
-    user = service.add(service.acting(op.username), guard(state=state), PASSWORD).account
+    """A bootstrapped operator of ``state`` and an enrolled border guard it proposed
+    (approved by the state's second operator)."""
+    op, second = founders(service, state)
+    new = guard(state=state)
+    user = enrol(service, admit(service, op.username, second.username, new), new.username)
     return op, user
+
+
+def agree(service: AccountService, change: PendingChange, approver: str = "op-de-2") -> Approval:
+    """A proposed change approved by the second operator."""
+    return ApprovalService(service).approve(service.acting(approver), change.id)
+
+
+def add_client(service: AccountService, new: NewAccount | None = None) -> Account:
+    """A system client of DE, proposed by op-de and approved by op-de-2."""
+    return admit(service, "op-de", "op-de-2", new or client()).accounts[0]

@@ -7,7 +7,18 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from tests.conftest import FixedClock
-from tests.identity.helpers import CLEARANCE, PASSWORD, client, code, guard, operator, seed
+from tests.identity.helpers import (
+    CLEARANCE,
+    PASSWORD,
+    add_client,
+    admit,
+    agree,
+    client,
+    code,
+    guard,
+    operator,
+    seed,
+)
 
 from limes.errors import (
     Conflict,
@@ -58,7 +69,7 @@ def test_login_opens_a_session(service: AccountService, clock: FixedClock) -> No
 
 def test_every_refusal_reads_the_same(service: AccountService, clock: FixedClock) -> None:
     _, user = seed(service)
-    service.add(service.acting("op-de"), client(), None)
+    add_client(service)
     good_code = code(user, clock.now)
     causes = []
     for username, password, totp_code in [
@@ -220,9 +231,9 @@ def test_an_operator_of_the_same_state_releases(service: AccountService, clock: 
     _, user = seed(service)
     lock(service)
 
-    released = service.release(service.acting("op-de"), "guard-1")
+    released = agree(service, service.release(service.acting("op-de"), "guard-1")).accounts[0]
     assert released.state is AccountState.ACTIVE
-    assert released.state_reason == "released by op-de@OPS/DE"
+    assert released.state_reason == "released by op-de, approved by op-de-2"
     fail(service)  # the old failures are forgotten: one more does not lock again
     service.login("guard-1", PASSWORD, code(user, clock.now))
 
@@ -234,7 +245,7 @@ def test_only_an_operator_of_the_same_state_releases(service: AccountService) ->
 
     with pytest.raises(Forbidden, match="accounts of DE are run by the operators of DE"):
         service.release(service.acting("op-fr"), "guard-1")
-    service.add(service.acting("op-de"), guard("guard-2"), PASSWORD)
+    admit(service, "op-de", "op-de-2", guard("guard-2"))
     with pytest.raises(Forbidden, match="account:manage"):
         service.release(
             Context(stored(service, "guard-2").principal(), Purpose.BORDER_CHECK), "guard-1"
@@ -245,7 +256,7 @@ def test_only_an_operator_of_the_same_state_releases(service: AccountService) ->
         )
     assert stored(service, "guard-1").state is AccountState.LOCKED
     with pytest.raises(Conflict, match="not locked"):
-        service.release(service.acting("op-de"), "op-de")
+        service.release(service.acting("op-de"), "op-de-2")
 
 
 def test_a_locked_operator_cannot_act(service: AccountService) -> None:
@@ -307,7 +318,7 @@ def test_logout_ends_the_session(service: AccountService, clock: FixedClock) -> 
 def test_sessions_and_accounts_must_match(service: AccountService, clock: FixedClock) -> None:
     op, user = seed(service)
     session = service.login("guard-1", PASSWORD, code(user, clock.now)).session
-    gateway = service.add(service.acting("op-de"), client(), None).account
+    gateway = add_client(service)
 
     with pytest.raises(TokenRefused, match="must name its session"):
         service.principal_for_token(user.id, None)
@@ -339,7 +350,7 @@ def test_90_days_unused_disable_a_client_at_its_next_request(
     service: AccountService, clock: FixedClock
 ) -> None:
     seed(service)
-    gateway = service.add(service.acting("op-de"), client(), None).account
+    gateway = add_client(service)
     clock.advance(days=90)
     with pytest.raises(TokenRefused, match="unused for 90 days"):
         service.principal_for_token(gateway.id, None)
@@ -348,15 +359,15 @@ def test_90_days_unused_disable_a_client_at_its_next_request(
 
 def test_sweep(each_store: AccountService, clock: FixedClock) -> None:
     _, user = seed(each_store)
-    each_store.add(each_store.acting("op-de"), client(), None)
+    add_client(each_store)
     fail(each_store, "op-de")
     clock.advance(days=45)
     session = each_store.login("guard-1", PASSWORD, code(user, clock.now)).session
 
-    clock.advance(days=45)  # the operator and the client: 90 days unused; the guard: 45
+    clock.advance(days=45)  # the operators and the client: 90 days unused; the guard: 45
     report = each_store.sweep(clock.now)
 
-    assert report.disabled == ("eu-lisa-gw", "op-de")
+    assert report.disabled == ("eu-lisa-gw", "op-de", "op-de-2")
     assert (report.sessions_ended, report.failures_pruned) == (1, 1)
     assert stored(each_store, "guard-1").state is AccountState.ACTIVE
     assert stored(each_store, "op-de").state_reason == "unused for 90 days"
@@ -367,12 +378,13 @@ def test_sweep(each_store: AccountService, clock: FixedClock) -> None:
 
 def test_enable_restarts_the_90_days(service: AccountService, clock: FixedClock) -> None:
     seed(service)
-    service.add(service.acting("op-de"), client(), None)
+    add_client(service)
     clock.advance(days=89)
-    service.acting("op-de")  # the operator's use counts
+    service.acting("op-de")  # the operators' use counts
+    service.acting("op-de-2")
     clock.advance(days=1)
     service.sweep(clock.now)
-    enabled = service.enable(service.acting("op-de"), "eu-lisa-gw")
+    enabled = agree(service, service.enable(service.acting("op-de"), "eu-lisa-gw")).accounts[0]
     assert (enabled.state, enabled.last_used_at) == (AccountState.ACTIVE, clock.now)
     assert service.sweep(clock.now).disabled == ()
 
@@ -387,11 +399,14 @@ def test_role_and_clearance_changes_apply_to_the_next_request(
     session = service.login("guard-1", PASSWORD, code(user, clock.now)).session
     op = service.acting("op-de")
 
-    service.set_roles(op, "guard-1", frozenset({Role.VISA_OFFICER}), frozenset({Purpose.VISA}))
+    agree(
+        service,
+        service.set_roles(op, "guard-1", frozenset({Role.VISA_OFFICER}), frozenset({Purpose.VISA})),
+    )
     now = service.principal_for_token(user.id, session.id)
     assert (now.roles, now.purposes) == (frozenset({Role.VISA_OFFICER}), frozenset({Purpose.VISA}))
 
-    service.set_clearance(op, "guard-1", None)
+    agree(service, service.set_clearance(op, "guard-1", None))
     assert service.principal_for_token(user.id, session.id).clearance is None
 
 
@@ -399,7 +414,7 @@ def test_disable_ends_sessions_and_client_access(
     service: AccountService, clock: FixedClock
 ) -> None:
     _, user = seed(service)
-    gateway = service.add(service.acting("op-de"), client(), None).account
+    gateway = add_client(service)
     session = service.login("guard-1", PASSWORD, code(user, clock.now)).session
     for username in ("guard-1", "eu-lisa-gw"):
         service.disable(service.acting("op-de"), username, "left the service")
@@ -438,7 +453,7 @@ def test_account_rules(
     seed(service)
     with pytest.raises(InvalidInput) as refused:
         new = replace(guard("guard-9"), **changes)  # type: ignore[arg-type]
-        service.add(service.acting("op-de"), new, PASSWORD)
+        service.add(service.acting("op-de"), new)
     assert any(e.pointer == pointer and message in e.detail for e in refused.value.errors)
 
 
@@ -446,15 +461,13 @@ def test_clients_hold_no_administrative_role(service: AccountService) -> None:
     seed(service)
     admin_client = replace(client(), roles=frozenset({Role.SYSTEM_OPERATOR}))
     with pytest.raises(InvalidInput, match="problem"):
-        service.add(service.acting("op-de"), admin_client, None)
-    with pytest.raises(InvalidInput, match="no password"):
-        service.add(service.acting("op-de"), client(), PASSWORD)
+        service.add(service.acting("op-de"), admin_client)
 
 
-def test_bootstrap_only_while_a_state_has_no_operator(service: AccountService) -> None:
+def test_bootstrap_only_the_first_two_operators(service: AccountService) -> None:
     seed(service)
-    with pytest.raises(Forbidden, match="has an active system operator"):
-        service.bootstrap_operator(operator("DE", "op-de-2"), PASSWORD)
+    with pytest.raises(Forbidden, match="has its system operators"):
+        service.bootstrap_operator(operator("DE", "op-de-3"), PASSWORD)
     with pytest.raises(InvalidInput, match="only a system operator"):
         service.bootstrap_operator(guard(state="FR"), PASSWORD)
     service.bootstrap_operator(operator("FR"), PASSWORD)
@@ -462,14 +475,14 @@ def test_bootstrap_only_while_a_state_has_no_operator(service: AccountService) -
 
 def test_an_operator_does_not_change_their_own_roles(service: AccountService) -> None:
     seed(service)
-    with pytest.raises(Forbidden, match="own roles"):
+    with pytest.raises(Forbidden, match="their own account"):
         service.set_roles(service.acting("op-de"), "op-de", frozenset({Role.KEY_CUSTODIAN}))
 
 
 def test_accounts_of_other_states_are_not_added(service: AccountService) -> None:
     seed(service)
     with pytest.raises(Forbidden, match="operators of FR"):
-        service.add(service.acting("op-de"), guard("guard-fr", state="FR"), PASSWORD)
+        service.add(service.acting("op-de"), guard("guard-fr", state="FR"))
     with pytest.raises(NotFound):
         service.release(service.acting("op-de"), "nobody")
 
@@ -479,9 +492,9 @@ def test_accounts_of_other_states_are_not_added(service: AccountService) -> None
 
 def test_certificates_map_to_clients(service: AccountService, clock: FixedClock) -> None:
     seed(service)
-    service.add(service.acting("op-de"), client(), None)
+    add_client(service)
     fingerprint = "AB:" * 31 + "CD"
-    service.set_certificate(service.acting("op-de"), "eu-lisa-gw", fingerprint)
+    agree(service, service.set_certificate(service.acting("op-de"), "eu-lisa-gw", fingerprint))
 
     principal = service.client_for_certificate(fingerprint.replace(":", "").lower())
     assert principal.user_id == "eu-lisa-gw"
@@ -499,13 +512,13 @@ def test_provider_subjects_map_to_linked_accounts_of_the_provider_state(
 ) -> None:
     seed(service)
     issuer = "https://idp.example.de"
-    service.link_oidc(service.acting("op-de"), "guard-1", issuer, "sub-42")
+    agree(service, service.link_oidc(service.acting("op-de"), "guard-1", issuer, "sub-42"))
 
     assert service.principal_for_oidc(OidcIdentity("DE", issuer, "sub-42")).user_id == "guard-1"
     with pytest.raises(TokenRefused, match="no account is linked"):
         service.principal_for_oidc(OidcIdentity("DE", issuer, "sub-43"))
     with pytest.raises(TokenRefused, match="belongs to DE, not to the provider's FR"):
         service.principal_for_oidc(OidcIdentity("FR", issuer, "sub-42"))
-    service.link_oidc(service.acting("op-de"), "guard-1", issuer, None)
+    agree(service, service.link_oidc(service.acting("op-de"), "guard-1", issuer, None))
     with pytest.raises(TokenRefused):
         service.principal_for_oidc(OidcIdentity("DE", issuer, "sub-42"))

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from tests.conftest import FixedClock
-from tests.identity.helpers import CLEARANCE, PASSWORD, client, guard, operator, seed
+from tests.identity.helpers import CLEARANCE, PASSWORD, admit, agree, client, guard, operator, seed
 
 from limes.errors import Forbidden, InvalidInput
 from limes.identity.clearances import end_of_day, last_day, parse
@@ -81,7 +81,7 @@ def test_the_header_is_exact(text: str) -> None:
 def test_import_is_all_or_nothing(each_store: AccountService) -> None:
     seed(each_store)
     each_store.bootstrap_operator(operator("FR"), PASSWORD)
-    each_store.add(each_store.acting("op-de"), guard("guard-2", clearance=None), PASSWORD)
+    admit(each_store, "op-de", "op-de-2", guard("guard-2", clearance=None))
     op = each_store.acting("op-de")
     bad = (
         HEADER
@@ -103,7 +103,9 @@ def test_import_is_all_or_nothing(each_store: AccountService) -> None:
     assert each_store.get(op, "guard-2").clearance is None
 
     good = HEADER + "guard-1,TOP_SECRET,R-1,2027-03-31\nguard-2,SECRET,R-2,2026-07-15\n"
-    assert each_store.import_clearances(op, good) == 2
+    change = each_store.import_clearances(op, good)
+    assert each_store.get(op, "guard-2").clearance is None  # proposed, not yet applied
+    assert agree(each_store, change).change.accounts == ("guard-1", "guard-2")
     assert each_store.get(op, "guard-1").clearance == Clearance(
         "TOP_SECRET", "R-1", datetime(2027, 4, 1, tzinfo=UTC)
     )
@@ -126,12 +128,15 @@ def test_report(service: AccountService, clock: FixedClock) -> None:
     soon = Clearance("SECRET", "R-soon", now + timedelta(days=30))
     later = Clearance("SECRET", "R-later", now + timedelta(days=30, microseconds=1))
     gone = Clearance("SECRET", "R-gone", now)
-    service.add(op, guard("expiring", clearance=soon), PASSWORD)
-    service.add(op, guard("fine", clearance=later), PASSWORD)
-    service.add(op, guard("expired", clearance=gone), PASSWORD)
-    service.add(op, client("gateway"), None)
     keys = guard("keys", clearance=None, roles=frozenset({Role.KEY_CUSTODIAN}))
-    service.add(op, keys, PASSWORD)
+    for new in (
+        guard("expiring", clearance=soon),
+        guard("fine", clearance=later),
+        guard("expired", clearance=gone),
+        client("gateway"),
+        keys,
+    ):
+        admit(service, "op-de", "op-de-2", new)
     service.bootstrap_operator(operator("FR"), PASSWORD)  # another state: not listed
 
     report = service.report(op)
@@ -140,8 +145,9 @@ def test_report(service: AccountService, clock: FixedClock) -> None:
     assert [e.username for e in report.expiring] == ["expiring"]
     assert report.expiring[0].clearance_last_day == (now + timedelta(days=30)).date().isoformat()
     assert [e.username for e in report.expired] == ["expired"]
-    assert [e.username for e in report.without_clearance] == ["keys", "op-de"]
+    assert [e.username for e in report.without_clearance] == ["keys", "op-de", "op-de-2"]
     assert [(e.username, e.roles) for e in report.administrators] == [
         ("keys", (Role.KEY_CUSTODIAN,)),
         ("op-de", (Role.SYSTEM_OPERATOR,)),
+        ("op-de-2", (Role.SYSTEM_OPERATOR,)),
     ]

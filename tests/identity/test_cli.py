@@ -10,6 +10,7 @@ import stat
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, cast
 
 import click
 import jwt
@@ -83,13 +84,28 @@ CLIENT: tuple[str, ...] = ("--username", "eu-lisa-gw", "--state", "DE", "--autho
                            "--client")  # fmt: skip
 OPERATOR: tuple[str, ...] = ("--username", "op-de", "--state", "DE", "--authority", "OPS",
                              "--role", "system_operator", "--purpose", "operations")  # fmt: skip
+SECOND_OPERATOR = ("--username", "op-de-2", *OPERATOR[2:])
+
+
+def approved(run: Run, proposed: Result) -> dict[str, Any]:
+    """The answer of op-de-2 approving the change op-de proposed."""
+    change = ok(proposed)
+    assert change["status"] == "pending" and change["proposer"] == "op-de", change
+    return cast(dict[str, Any], ok(run("users", "approve", change["id"], "--as", "op-de-2")))
+
+
+def founders(run: Run) -> None:
+    for founder in (OPERATOR, SECOND_OPERATOR):
+        ok(run("users", "add", *founder, "--bootstrap", "--password-stdin", input=PASSWORD + "\n"))
 
 
 @pytest.fixture
 def seeded(run: Run) -> Run:
-    ok(run("users", "add", *OPERATOR, "--bootstrap", "--password-stdin", input=PASSWORD + "\n"))
-    ok(run("users", "add", *GUARD, "--as", "op-de", "--password-stdin", input=PASSWORD + "\n"))
-    ok(run("users", "add", *CLIENT, "--as", "op-de"))
+    founders(run)
+    made = approved(run, run("users", "add", *GUARD, "--as", "op-de"))
+    code = made["enrolment_codes"]["guard-1"]
+    ok(run("users", "enrol", "guard-1", "--stdin", input=f"{code}\n{PASSWORD}\n"))
+    approved(run, run("users", "add", *CLIENT, "--as", "op-de"))
     return run
 
 
@@ -103,12 +119,12 @@ def test_add_prints_the_totp_uri_once_and_no_secret_afterwards(run: Run) -> None
     assert ok(shown)["state"] == "active"
 
 
-def test_a_second_bootstrap_and_a_non_operator_are_refused(seeded: Run) -> None:
+def test_a_third_bootstrap_and_a_non_operator_are_refused(seeded: Run) -> None:
     again = seeded(
-        "users", "add", *OPERATOR[:1], "op-de-2", *OPERATOR[2:], "--bootstrap",
+        "users", "add", *OPERATOR[:1], "op-de-3", *OPERATOR[2:], "--bootstrap",
         "--password-stdin", input=PASSWORD + "\n",
     )  # fmt: skip
-    assert "active system operator" in problem(again, 5)["detail"]
+    assert "has its system operators" in problem(again, 5)["detail"]
     by_guard = seeded("users", "add", *CLIENT[:1], "gw-2", *CLIENT[2:], "--as", "guard-1")
     assert "does not hold that purpose" in problem(by_guard, 5)["detail"]
     assert seeded("users", "add", *CLIENT).exit_code == 2  # neither --as nor --bootstrap
@@ -118,14 +134,18 @@ def test_account_rules_are_reported_as_invalid_input(seeded: Run) -> None:
     mixed = seeded(
         "users", "add", "--username", "op-2", "--state", "DE", "--authority", "OPS",
         "--role", "system_operator", "--role", "sirene_operator", "--purpose", "operations",
-        "--as", "op-de", "--password-stdin", input=PASSWORD + "\n",
+        "--as", "op-de",
     )  # fmt: skip
     assert problem(mixed, 3)["errors"][0]["pointer"] == "/roles"
-    short = seeded("users", "add", *GUARD[:1], "g2", *GUARD[2:], "--as", "op-de",
-                   "--password-stdin", input="short\n")  # fmt: skip
+    made = approved(seeded, seeded("users", "add", *GUARD[:1], "g2", *GUARD[2:], "--as", "op-de"))
+    code = made["enrolment_codes"]["g2"]
+    short = seeded("users", "enrol", "g2", "--stdin", input=f"{code}\nshort\n")
     assert problem(short, 3)["errors"] == [
         {"pointer": "/password", "detail": "must be 12 to 1024 characters"}
     ]
+    with_password = seeded("users", "add", *GUARD[:1], "g3", *GUARD[2:], "--as", "op-de",
+                           "--password-stdin", input=PASSWORD + "\n")  # fmt: skip
+    assert with_password.exit_code == 2  # the holder chooses the password, not the operator
 
 
 def test_token_keygen_and_issue(seeded: Run, var: Path) -> None:
@@ -182,7 +202,9 @@ def test_import_clearances_all_or_nothing(seeded: Run, tmp_path: Path) -> None:
         "username,level,vetting_reference,valid_until\nguard-1,SECRET,R-1,2027-03-31\n",
         encoding="utf-8",
     )
-    assert ok(seeded("users", "import-clearances", str(good), "--as", "op-de")) == {"imported": 1}
+    assert approved(seeded, seeded("users", "import-clearances", str(good), "--as", "op-de"))[
+        "change"
+    ]["accounts"] == ["guard-1"]
     shown = ok(seeded("users", "show", "guard-1", "--as", "op-de"))
     assert shown["clearance"] == {
         "level": "SECRET",
@@ -194,12 +216,14 @@ def test_import_clearances_all_or_nothing(seeded: Run, tmp_path: Path) -> None:
 def test_report(seeded: Run) -> None:
     found = ok(seeded("users", "report", "--json", "--as", "op-de"))
     assert found["member_state"] == "DE"
-    assert [e["username"] for e in found["without_clearance"]] == ["eu-lisa-gw", "guard-1", "op-de"]
-    assert [e["username"] for e in found["administrators"]] == ["op-de"]
+    assert [e["username"] for e in found["without_clearance"]] == [
+        "eu-lisa-gw", "guard-1", "op-de", "op-de-2"
+    ]  # fmt: skip
+    assert [e["username"] for e in found["administrators"]] == ["op-de", "op-de-2"]
     assert found["expiring"] == found["expired"] == []
     text = seeded("users", "report", "--as", "op-de").stdout
-    assert "Administrative roles (1):" in text
-    assert "No clearance (3):" in text
+    assert "Administrative roles (2):" in text
+    assert "No clearance (4):" in text
 
 
 def test_a_minted_token_is_recorded_with_its_id_never_itself(seeded: Run, var: Path) -> None:
@@ -230,17 +254,24 @@ def test_release_set_roles_disable_enable_sweep(seeded: Run, var: Path) -> None:
     finally:
         app.close()
     assert ok(seeded("users", "show", "guard-1", "--as", "op-de"))["state"] == "locked"
-    assert ok(seeded("users", "release", "guard-1", "--as", "op-de"))["state"] == "active"
+    released = approved(seeded, seeded("users", "release", "guard-1", "--as", "op-de"))
+    assert released["accounts"][0]["state"] == "active"
     assert problem(seeded("users", "release", "guard-1", "--as", "op-de"), 8)
 
-    changed = ok(
+    changed = approved(
+        seeded,
         seeded("users", "set-roles", "guard-1", "--role", "visa_officer", "--purpose", "visa",
-               "--as", "op-de")
-    )  # fmt: skip
+               "--as", "op-de"),
+    )["accounts"][0]  # fmt: skip
     assert (changed["roles"], changed["purposes"]) == (["visa_officer"], ["visa"])
     disabled = ok(seeded("users", "disable", "guard-1", "--reason", "left", "--as", "op-de"))
     assert disabled["state"] == "disabled"
-    assert ok(seeded("users", "enable", "guard-1", "--as", "op-de"))["state"] == "active"
+    enabled = approved(seeded, seeded("users", "enable", "guard-1", "--as", "op-de"))
+    assert enabled["accounts"][0]["state"] == "active"
+    assert ok(seeded("users", "changes", "--as", "op-de")) == []
+    assert [c["kind"] for c in ok(seeded("users", "changes", "--all", "--as", "op-de"))] == [
+        "create", "create", "release", "roles", "enable"
+    ]  # fmt: skip
     assert ok(seeded("users", "sweep")) == {
         "disabled": [],
         "sessions_ended": 0,
@@ -249,15 +280,17 @@ def test_release_set_roles_disable_enable_sweep(seeded: Run, var: Path) -> None:
 
 
 def test_link_oidc_and_certificates(seeded: Run) -> None:
-    linked = ok(
+    linked = approved(
+        seeded,
         seeded("users", "link-oidc", "guard-1", "--issuer", "https://idp.example.de",
-               "--subject", "s-1", "--as", "op-de")
-    )  # fmt: skip
+               "--subject", "s-1", "--as", "op-de"),
+    )["accounts"][0]  # fmt: skip
     assert linked["oidc"] == {"issuer": "https://idp.example.de", "subject": "s-1"}
-    pinned = ok(
+    pinned = approved(
+        seeded,
         seeded("users", "set-certificate", "eu-lisa-gw", "--fingerprint", "AB:" * 31 + "CD",
-               "--as", "op-de")
-    )  # fmt: skip
+               "--as", "op-de"),
+    )["accounts"][0]  # fmt: skip
     assert pinned["certificate_sha256"] == "ab" * 31 + "cd"
     assert problem(
         seeded("users", "set-certificate", "eu-lisa-gw", "--fingerprint", "xyz", "--as", "op-de"),
@@ -279,3 +312,15 @@ def test_codes_in_the_uri_work_for_login(run: Run, var: Path) -> None:
         assert done.account.username == "op-de"
     finally:
         app.close()
+
+
+def test_in_development_the_record_says_no_proof_was_asked(seeded: Run, var: Path) -> None:
+    import json
+    import sqlite3
+
+    with sqlite3.connect(var / "audit.db") as db:
+        rows = db.execute("SELECT data FROM audit_records WHERE action LIKE 'account:%'")
+        records = [json.loads(data) for (data,) in rows]
+    acted = [r for r in records if r["user"] in ("op-de", "op-de-2")]
+    assert {r["action"] for r in acted} >= {"account:add", "account:approve"}
+    assert {r["refs"].get("proof") for r in acted if r["outcome"] != "refused"} == {"development"}

@@ -28,6 +28,7 @@ from limes.api.routes import alerts, meta
 from limes.api.routes import audit as audit_routes
 from limes.api.routes import auth as auth_routes
 from limes.api.routes import breakglass as breakglass_routes
+from limes.api.routes import enrolment as enrolment_routes
 from limes.api.routes import reading as reading_routes
 from limes.api.routes import search as search_routes
 from limes.api.routes import sirene as sirene_routes
@@ -123,6 +124,7 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
     for router in (
         meta.router,
         auth_routes.router,
+        enrolment_routes.router,
         alerts.router,
         search_routes.router,
         breakglass_routes.router,
@@ -180,6 +182,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     for name, schema in {
         **schemas.components(),
         **auth_routes.components(),
+        **enrolment_routes.components(),
         **breakglass_routes.components(),
         **audit_routes.components(),
         **search_routes.components(),

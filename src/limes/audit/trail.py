@@ -21,8 +21,9 @@ and the decorator, around each call (write-ahead, see ``log.py``):
   append fails the answer is withheld and ``AuditUnavailable`` is raised.
 
 What a record says is taken from the call: the ``Context`` (principal and purpose),
-the parameters named in ``_ARGUMENTS`` below (only those: free text, content,
-passwords and codes are never recorded), the policy's decisions during the call
+how the principal was proven, where the door says (``Principal.proof``, as
+``refs.proof``), the parameters named in ``_ARGUMENTS`` below (only those: free
+text, content, passwords and codes are never recorded), the policy's decisions during the call
 (``AuditedPolicy`` notes them: categories and the rules or break-glass grant that
 allowed), and the result (``_result``). A policy refusal raised outside any audited
 use case (the bulk loader) is recorded by ``AuditedPolicy.require`` itself.
@@ -184,6 +185,7 @@ _ARGUMENTS: Mapping[str, Callable[[Any], Mapping[str, Any]]] = {
     "grant": lambda v: {"flag_granted": v},
     "approve": lambda v: {"approve": v},
     "grant_id": lambda v: {"grant": v},
+    "change_id": lambda v: {"change": v},
     "unlink": lambda v: {"unlink": v},
     "until": lambda v: {"until": v},
     "permissions": lambda v: {"permissions": v},
@@ -245,6 +247,8 @@ def _call(action: str, arguments: Mapping[str, Any], as_query: Collection[str]) 
                 query[name] = value
         elif isinstance(value, Context):
             actor, purpose = Actor.of(value), str(value.purpose)
+            if value.principal.proof is not None:
+                refs["proof"] = value.principal.proof
         elif isinstance(value, Principal):  # a use case without a purpose (refresh, logout)
             roles = tuple(sorted(value.roles))
             actor = Actor(

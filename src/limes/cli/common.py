@@ -2,10 +2,10 @@
 
 The CLI is a door like the HTTP API: every command goes through the service layer,
 which asks the policy. It is meant for operators with direct access to the store
-(the database file or URL and its keys): the principal a command acts as is asserted
-with ``--as``, not proven. Whoever can run it against a store can already read that
-store, so the assertion adds no power; it makes the policy, and the record of who
-did what, apply to operators' actions too.
+(the database file or URL and its keys). Outside development the account a command
+acts as (``--as``) must prove itself, with its password and TOTP or a token
+(``cli/proof.py``), and the audit record names the proof; so the record of who did
+what names someone who was there, not merely someone who was named.
 """
 
 from __future__ import annotations
@@ -228,7 +228,8 @@ def acting(command: F) -> F:
         required=True,
         envvar="LIMES_AS",
         metavar="USER@AUTHORITY/STATE",
-        help="Who you are, e.g. jdoe@BKA/DE; asserted, not proven. [env: LIMES_AS]",
+        help="Who you are, e.g. jdoe@BKA/DE; outside development proven by the account's "
+        "password and TOTP (prompted) or LIMES_TOKEN. [env: LIMES_AS]",
     )(command)
 
 
@@ -237,15 +238,16 @@ def context(env: Env, principal: str, roles: tuple[str, ...], purpose: str) -> C
 
     In development the asserted principal stands as given (with a stand-in clearance).
     Otherwise it must name an active account of that member state and authority that
-    holds the roles: roles, purposes and clearance then come from the stored account,
-    as they are now, so an expired clearance refuses alert content here too.
+    holds the roles, and prove it is that account (``cli/proof.py``): roles, purposes
+    and clearance then come from the stored account, as they are now, so an expired
+    clearance refuses alert content here too.
     """
+    from limes.cli.proof import IN_DEVELOPMENT, proven
+
     asserted = parse_principal(principal, roles)
     if env.settings.environment is Environment.DEVELOPMENT:
-        return Context(asserted, Purpose(purpose))
-    from limes.service.accounts import accounts_for
-
-    stored = accounts_for(env.app()).acting(asserted.user_id).principal
+        return Context(replace(asserted, proof=IN_DEVELOPMENT), Purpose(purpose))
+    stored = proven(env, asserted.user_id)
     if (stored.member_state, stored.authority) != (asserted.member_state, asserted.authority):
         raise Unauthenticated(
             f"account {asserted.user_id} belongs to {stored.authority}/{stored.member_state}, "

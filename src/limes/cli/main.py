@@ -58,7 +58,8 @@ def cli(ctx: click.Context, var_dir: Path, database_url: str | None) -> None:
 
     The CLI is for operators with direct access to the store. Commands that act on
     alerts take the principal they act as (--as USER@AUTHORITY/STATE, --role,
-    --purpose): it is asserted, not proven, and the policy applies to it as to any
+    --purpose); outside development the account proves itself with its password and
+    TOTP (prompted) or a token in LIMES_TOKEN, and the policy applies to it as to any
     caller. Other LIMES_* settings come from the environment (see the README).
     """
     env = Env(from_env(var_dir=var_dir, database_url=database_url or None))

@@ -1,13 +1,20 @@
 """``limes users …``: accounts, their state, and the clearance register.
 
 Administration acts as an existing account: ``--as OPERATOR`` names an active
-account of the store, and its stored roles and member state (not typed ones) are
-what the policy checks: a system operator, for accounts of its own member state.
-The first operator of a member state is made with ``add --bootstrap``, allowed
-only while that state has no active operator.
+account of the store, which outside development proves itself (password and TOTP,
+or ``LIMES_TOKEN``: ``cli/proof.py``), and its stored roles and member state (not
+typed ones) are what the policy checks: a system operator, for accounts of its own
+member state. The first two operators of a member state are made with
+``add --bootstrap``.
+
+Four eyes: ``add``, ``set-roles``, ``import-clearances``, ``release``, ``enable``,
+``link-oidc``, ``set-certificate`` and ``reenrol`` only propose a change; another
+operator of the state applies it with ``approve`` (or ``refuse``s it). Approving a
+new user (or a re-enrolment) prints a one-time enrolment code for the approver to
+hand to the holder, who runs ``enrol`` to choose a password and receive the TOTP
+provisioning URI, printed once; it is a secret.
 
 Output is JSON on stdout; refusals are problem lines on stderr (see ``limes --help``).
-A new user's TOTP provisioning URI is printed once, by ``add``; it is a secret.
 """
 
 from __future__ import annotations
@@ -20,11 +27,14 @@ from typing import Any, TypeVar
 import click
 
 from limes.cli.common import Env, pass_env, print_json
+from limes.cli.proof import proven
 from limes.identity.accounts import Account, AccountKind
 from limes.identity.certificates import fingerprint_of_pem
 from limes.identity.clearances import last_day
 from limes.policy.permissions import Context, Purpose, Role
 from limes.service.accounts import AccountReport, AccountService, NewAccount, accounts_for
+from limes.service.approvals import Approval, ApprovalService
+from limes.service.enrolment import EnrolmentService
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -33,8 +43,14 @@ def _service(env: Env) -> AccountService:
     return accounts_for(env.app())
 
 
-def _acting(service: AccountService, operator: str) -> Context:
-    return service.acting(operator)
+def _acting(env: Env, operator: str) -> Context:
+    return Context(proven(env, operator), Purpose.OPERATIONS)
+
+
+def _password(from_stdin: bool, prompt: str) -> str:
+    if from_stdin:
+        return sys.stdin.readline().removesuffix("\n").removesuffix("\r")
+    return str(click.prompt(prompt, hide_input=True, confirmation_prompt=True, err=True))
 
 
 def as_operator(command: F) -> F:
@@ -43,7 +59,8 @@ def as_operator(command: F) -> F:
         "operator",
         required=True,
         metavar="OPERATOR",
-        help="The username of the system operator you act as (an active account).",
+        help="The username of the system operator you act as (an active account); outside "
+        "development proven by its password and TOTP (prompted) or LIMES_TOKEN.",
     )(command)
 
 
@@ -99,10 +116,12 @@ def users() -> None:
 @click.option(
     "--bootstrap",
     is_flag=True,
-    help="Create the first system operator of a member state that has none (no --as).",
+    help="Create one of the first two system operators of a member state (no --as).",
 )
 @click.option(
-    "--password-stdin", is_flag=True, help="Read the password from stdin instead of a prompt."
+    "--password-stdin",
+    is_flag=True,
+    help="With --bootstrap: read the password from stdin instead of a prompt.",
 )
 @pass_env
 def add(
@@ -117,13 +136,19 @@ def add(
     bootstrap: bool,
     password_stdin: bool,
 ) -> None:
-    """Add a user (password and TOTP) or, with --client, a system client.
+    """Propose a user or, with --client, a system client; another operator approves.
 
-    A user's TOTP provisioning URI is printed once (otpauth://…): load it into an
-    authenticator app now; it is not shown again.
+    With --bootstrap (one of a state's first two operators) the account is made at
+    once, with the password given, and its TOTP provisioning URI is printed once
+    (otpauth://…): load it into an authenticator app now; it is not shown again.
     """
     if bootstrap == (operator is not None):
         raise click.UsageError("give either --as OPERATOR or --bootstrap")
+    if password_stdin and not bootstrap:
+        raise click.UsageError(
+            "--password-stdin goes with --bootstrap: a new user chooses a password "
+            "when enrolling (limes users enrol)"
+        )
     new = NewAccount(
         username=username,
         kind=AccountKind.CLIENT if client else AccountKind.USER,
@@ -132,25 +157,16 @@ def add(
         roles=frozenset(Role(r) for r in roles),
         purposes=frozenset(Purpose(p) for p in purposes),
     )
-    password = None
-    if not client:
-        if password_stdin:
-            password = sys.stdin.readline().removesuffix("\n").removesuffix("\r")
-        else:
-            password = click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
-    elif password_stdin:
-        raise click.UsageError("a system client has no password (--password-stdin)")
     service = _service(env)
-    if bootstrap:
-        if password is None:
-            raise click.UsageError("--bootstrap creates a user, not a client")
-        enrolment = service.bootstrap_operator(new, password)
-    else:
+    if not bootstrap:
         assert operator is not None  # noqa: S101 - checked above, for the type checker
-        enrolment = service.add(_acting(service, operator), new, password)
+        print_json(service.add(_acting(env, operator), new))
+        return
+    if client:
+        raise click.UsageError("--bootstrap creates a user, not a client")
+    enrolment = service.bootstrap_operator(new, _password(password_stdin, "Password"))
     out = account_json(enrolment.account)
-    if enrolment.totp_uri is not None:
-        out["totp_provisioning_uri"] = enrolment.totp_uri
+    out["totp_provisioning_uri"] = enrolment.totp_uri
     print_json(out)
 
 
@@ -161,7 +177,7 @@ def add(
 def show(env: Env, username: str, operator: str) -> None:
     """Show one account (never its password hash or TOTP secret)."""
     service = _service(env)
-    print_json(account_json(service.get(_acting(service, operator), username)))
+    print_json(account_json(service.get(_acting(env, operator), username)))
 
 
 @users.command("set-roles")
@@ -179,13 +195,13 @@ def show(env: Env, username: str, operator: str) -> None:
 def set_roles(
     env: Env, username: str, roles: tuple[str, ...], purposes: tuple[str, ...], operator: str
 ) -> None:
-    """Replace an account's roles (and purposes); in force from its next request."""
+    """Propose new roles (and purposes); in force from its next request after approval."""
     service = _service(env)
     wanted = frozenset(Purpose(p) for p in purposes) if purposes else None
-    account = service.set_roles(
-        _acting(service, operator), username, frozenset(Role(r) for r in roles), wanted
+    change = service.set_roles(
+        _acting(env, operator), username, frozenset(Role(r) for r in roles), wanted
     )
-    print_json(account_json(account))
+    print_json(change)
 
 
 @users.command()
@@ -193,9 +209,9 @@ def set_roles(
 @as_operator
 @pass_env
 def release(env: Env, username: str, operator: str) -> None:
-    """Unlock an account locked after failed logins (an operator of its member state)."""
+    """Propose to unlock an account locked after failed logins."""
     service = _service(env)
-    print_json(account_json(service.release(_acting(service, operator), username)))
+    print_json(service.release(_acting(env, operator), username))
 
 
 @users.command()
@@ -203,9 +219,9 @@ def release(env: Env, username: str, operator: str) -> None:
 @as_operator
 @pass_env
 def enable(env: Env, username: str, operator: str) -> None:
-    """Re-enable a disabled account."""
+    """Propose to re-enable a disabled account."""
     service = _service(env)
-    print_json(account_json(service.enable(_acting(service, operator), username)))
+    print_json(service.enable(_acting(env, operator), username))
 
 
 @users.command()
@@ -216,7 +232,7 @@ def enable(env: Env, username: str, operator: str) -> None:
 def disable(env: Env, username: str, reason: str, operator: str) -> None:
     """Disable an account; its sessions end and a client's tokens stop working."""
     service = _service(env)
-    print_json(account_json(service.disable(_acting(service, operator), username, reason)))
+    print_json(account_json(service.disable(_acting(env, operator), username, reason)))
 
 
 @users.command("link-oidc")
@@ -229,12 +245,11 @@ def disable(env: Env, username: str, reason: str, operator: str) -> None:
 def link_oidc(
     env: Env, username: str, issuer: str, subject: str | None, unlink: bool, operator: str
 ) -> None:
-    """Link an account to its subject at its member state's OpenID Connect provider."""
+    """Propose to link an account to its subject at its state's OpenID Connect provider."""
     if unlink == (subject is not None):
         raise click.UsageError("give either --subject or --unlink")
     service = _service(env)
-    account = service.link_oidc(_acting(service, operator), username, issuer, subject)
-    print_json(account_json(account))
+    print_json(service.link_oidc(_acting(env, operator), username, issuer, subject))
 
 
 @users.command("set-certificate")
@@ -256,7 +271,7 @@ def set_certificate(
     remove: bool,
     operator: str,
 ) -> None:
-    """Pin a system client's client certificate (mutual TLS) by its fingerprint."""
+    """Propose to pin a system client's certificate (mutual TLS) by its fingerprint."""
     if sum((fingerprint is not None, certificate is not None, remove)) != 1:
         raise click.UsageError("give one of --fingerprint, --certificate or --remove")
     if certificate is not None:
@@ -267,8 +282,7 @@ def set_certificate(
                 "not a PEM certificate", param_hint="'--certificate'"
             ) from None
     service = _service(env)
-    account = service.set_certificate(_acting(service, operator), username, fingerprint)
-    print_json(account_json(account))
+    print_json(service.set_certificate(_acting(env, operator), username, fingerprint))
 
 
 @users.command("import-clearances")
@@ -276,18 +290,18 @@ def set_certificate(
 @as_operator
 @pass_env
 def import_clearances(env: Env, file: Path, operator: str) -> None:
-    """Apply a clearance register CSV: username,level,vetting_reference,valid_until.
+    """Propose a clearance register CSV: username,level,vetting_reference,valid_until.
 
     All or nothing: every bad row is reported with its line number, and nothing is
-    applied unless every row is good. valid_until is the last valid day (YYYY-MM-DD).
+    proposed unless every row is good; another operator approves the whole register.
+    valid_until is the last valid day (YYYY-MM-DD).
     """
     try:
         text = file.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise click.BadParameter(f"not UTF-8 (byte {exc.start})", param_hint="FILE") from None
     service = _service(env)
-    count = service.import_clearances(_acting(service, operator), text)
-    print_json({"imported": count})
+    print_json(service.import_clearances(_acting(env, operator), text))
 
 
 def _report_text(report: AccountReport) -> str:
@@ -318,11 +332,92 @@ def _report_text(report: AccountReport) -> str:
 def report(env: Env, as_json: bool, operator: str) -> None:
     """Clearances expiring within 30 days or expired, accounts without one, administrators."""
     service = _service(env)
-    found = service.report(_acting(service, operator))
+    found = service.report(_acting(env, operator))
     if as_json:
         print_json(found)
     else:
         click.echo(_report_text(found))
+
+
+@users.command()
+@click.argument("username")
+@as_operator
+@pass_env
+def reenrol(env: Env, username: str, operator: str) -> None:
+    """Propose new first secrets for a user (lost authenticator or password).
+
+    Once approved, the account waits for its holder to enrol again with the new code.
+    """
+    service = _service(env)
+    print_json(service.reenrol(_acting(env, operator), username))
+
+
+@users.command()
+@click.option("--all", "every", is_flag=True, help="Every proposal, decided ones too.")
+@as_operator
+@pass_env
+def changes(env: Env, every: bool, operator: str) -> None:
+    """The proposed changes of your member state awaiting a second operator."""
+    approvals = ApprovalService(_service(env))
+    print_json(approvals.changes(_acting(env, operator), None if every else "pending"))
+
+
+def _approval_json(done: Approval) -> dict[str, Any]:
+    return {
+        "change": done.change,
+        "accounts": [account_json(a) for a in done.accounts],
+        "enrolment_codes": dict(done.enrolment_codes),
+    }
+
+
+@users.command()
+@click.argument("change")
+@as_operator
+@pass_env
+def approve(env: Env, change: str, operator: str) -> None:
+    """Apply a change another operator proposed (you must not be its proposer).
+
+    For a new user, or a re-enrolment, the one-time enrolment code is printed here:
+    hand it to the account's holder in person; it works once, for 24 hours.
+    """
+    approvals = ApprovalService(_service(env))
+    print_json(_approval_json(approvals.approve(_acting(env, operator), change)))
+
+
+@users.command()
+@click.argument("change")
+@as_operator
+@pass_env
+def refuse(env: Env, change: str, operator: str) -> None:
+    """Refuse a change another operator proposed."""
+    approvals = ApprovalService(_service(env))
+    print_json(approvals.refuse(_acting(env, operator), change))
+
+
+@users.command()
+@click.argument("username")
+@click.option(
+    "--stdin",
+    "from_stdin",
+    is_flag=True,
+    help="Read the code, then the new password, one a line, from stdin instead of prompts.",
+)
+@pass_env
+def enrol(env: Env, username: str, from_stdin: bool) -> None:
+    """Enrol as the holder of a new account: the code an operator gave you, your password.
+
+    Prints the TOTP provisioning URI once (otpauth://…): load it into an authenticator
+    app now; it is not shown again, and nobody else has seen it.
+    """
+    if from_stdin:
+        code = sys.stdin.readline().strip()
+    else:
+        code = str(click.prompt("Enrolment code", hide_input=True, err=True))
+    password = _password(from_stdin, "New password")
+    done = EnrolmentService(_service(env)).enrol(username, code, password)
+    out = account_json(done.account)
+    out["totp_provisioning_uri"] = done.totp_uri
+    print_json(out)
 
 
 @users.command()

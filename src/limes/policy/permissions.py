@@ -119,7 +119,9 @@ class Principal:
 
     ``purposes`` are the purposes this principal may act for at all; ``clearance`` is
     required for any access to alert content (checked by the policy on every call, so
-    that an expiry takes effect on the very next request).
+    that an expiry takes effect on the very next request). ``proof`` says how a door
+    established who this is, where the audit record should say it (the CLI:
+    ``password+totp``, ``token`` or ``development``).
     """
 
     user_id: str
@@ -129,6 +131,7 @@ class Principal:
     purposes: frozenset[Purpose] = frozenset()
     clearance: Clearance | None = None
     session_id: str | None = None
+    proof: str | None = None
 
     def __str__(self) -> str:
         return f"{self.user_id}@{self.authority}/{self.member_state}"

@@ -4,7 +4,11 @@
 takes a ``Context`` and asks, in this order: does the policy let this principal
 ``account:manage`` for this purpose (``Permission.ACCOUNT_MANAGE``; the table gives
 it to system operators acting for ``operations``)? is the account of the
-principal's own member state? Only then is anything read or written.
+principal's own member state? Only then is anything read or written. Every change
+that gives power is only *proposed* here and applied when a second operator
+approves it (four eyes, ``service/approvals.py``); a new user's first secrets reach
+its holder through an enrolment code (``service/enrolment.py``). Only ``disable``
+acts at once. No account changes itself.
 
 **Authentication** builds a fresh ``Principal`` from the stored account on every
 request (roles, purposes, clearance as they are now), so a change takes effect on
@@ -35,13 +39,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from secrets import token_bytes
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from limes.audit.trail import Recorder, audited
 from limes.crypto.blind_index import BlindIndex
 from limes.crypto.fields import FieldCipher
 from limes.domain.ids import new_id
-from limes.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, Unauthenticated
+from limes.errors import FieldError, Forbidden, InvalidInput, NotFound, Unauthenticated
 from limes.identity import clearances as register
 from limes.identity import totp
 from limes.identity.accounts import (
@@ -65,6 +69,13 @@ from limes.identity.passwords import Passwords, check_password
 from limes.identity.tokens import IssuedToken, TokenIssuer, TokenRefused
 from limes.policy.permissions import Clearance, Context, Permission, Principal, Purpose, Role
 from limes.policy.policy import Policy
+from limes.service.approvals import (
+    ChangeKind,
+    PendingChange,
+    clearance_json,
+    create_payload,
+    propose,
+)
 from limes.service.login_limits import INDEX_PURPOSE, LoginLimits
 from limes.store.accounts import AccountStore, AccountTransaction
 from limes.store.port import Store
@@ -74,6 +85,7 @@ if TYPE_CHECKING:
 
 Clock = Callable[[], datetime]
 REPORT_HORIZON = timedelta(days=30)
+BOOTSTRAP_OPERATORS = 2  # the two people four eyes need from the start
 LOGIN_REFUSED = (
     "the username, password or code is not accepted, or the account is locked or disabled"
 )
@@ -266,21 +278,24 @@ class AccountService:
         return Enrolment(account, uri)
 
     @audited("account:add", write=True)
-    def add(self, ctx: Context, new: NewAccount, password: str | None = None) -> Enrolment:
-        """Create a user (with ``password``; a TOTP secret is made) or a system client."""
+    def add(self, ctx: Context, new: NewAccount) -> PendingChange:
+        """Propose a user or system client; it exists once a second operator approves.
+
+        A user is then created awaiting enrolment: no password or TOTP secret is chosen
+        or seen by either operator (``service/enrolment.py``).
+        """
         self._check_new(new)
         self._require_admin(ctx, new.member_state)
-        enrolment = self._new(new, password)
-        with self.accounts.write() as tx:
-            tx.insert(enrolment.account)
-        return enrolment
+        return propose(self, ctx, ChangeKind.CREATE, (new.username,), create_payload(new))
 
     @audited("account:bootstrap-operator", write=True)
     def bootstrap_operator(self, new: NewAccount, password: str) -> Enrolment:
-        """The first system operator of a member state, created without an acting operator.
+        """One of the first two system operators of a member state, made without an operator.
 
-        Allowed only while that state has no active system operator: after that, every
-        account is created by one of them. (Whoever runs this holds the store already.)
+        Four eyes need two operators, so the installation makes two; after that (two
+        system-operator accounts of the state exist, in any state of their own) every
+        account is proposed by one operator and approved by another. Whoever runs this
+        holds the store already: it is the trust root, recorded like every change.
         """
         if new.roles != {Role.SYSTEM_OPERATOR} or new.kind is not AccountKind.USER:
             raise InvalidInput(
@@ -289,12 +304,14 @@ class AccountService:
             )
         enrolment = self._new(new, password)
         with self.accounts.write() as tx:
-            for other in tx.list(new.member_state):
-                if other.state is AccountState.ACTIVE and Role.SYSTEM_OPERATOR in other.roles:
-                    raise Forbidden(
-                        f"{new.member_state} has an active system operator ({other.username}); "
-                        "accounts are now added by an operator (--as)"
-                    )
+            operators = [
+                a.username for a in tx.list(new.member_state) if Role.SYSTEM_OPERATOR in a.roles
+            ]
+            if len(operators) >= BOOTSTRAP_OPERATORS:
+                raise Forbidden(
+                    f"{new.member_state} has its system operators ({', '.join(operators)}); "
+                    "accounts are now proposed by one operator and approved by another (--as)"
+                )
             tx.insert(enrolment.account)
         return enrolment
 
@@ -321,6 +338,11 @@ class AccountService:
                 tx.clear_failures(changed.id)
         return changed
 
+    def _propose(
+        self, ctx: Context, kind: ChangeKind, username: str, payload: dict[str, Any]
+    ) -> PendingChange:
+        return propose(self, ctx, kind, (username,), payload)
+
     @audited("account:set-roles", write=True)
     def set_roles(
         self,
@@ -328,52 +350,48 @@ class AccountService:
         username: str,
         roles: frozenset[Role],
         purposes: frozenset[Purpose] | None = None,
-    ) -> Account:
-        """Replace an account's roles (and purposes, if given); effective on its next request."""
-
-        def change(a: Account, now: datetime) -> Account:
-            if a.username == ctx.principal.user_id:
-                raise Forbidden("an operator does not change their own roles")
-            wanted = a.purposes if purposes is None else purposes
-            require(check_roles(a.kind, roles, wanted), "the roles")
-            return replace(a, roles=roles, purposes=wanted)
-
-        return self._change(ctx, username, change)
+    ) -> PendingChange:
+        """Propose new roles (and purposes, if given); in force from the request after approval."""
+        wanted = None if purposes is None else sorted(purposes)
+        return self._propose(
+            ctx, ChangeKind.ROLES, username, {"roles": sorted(roles), "purposes": wanted}
+        )
 
     @audited("account:set-clearance", write=True)
-    def set_clearance(self, ctx: Context, username: str, clearance: Clearance | None) -> Account:
+    def set_clearance(
+        self, ctx: Context, username: str, clearance: Clearance | None
+    ) -> PendingChange:
         if clearance is not None:
             require(check_clearance(clearance), "the clearance")
-        return self._change(ctx, username, lambda a, now: replace(a, clearance=clearance))
+        payload = {"clearance": clearance_json(clearance)}
+        return self._propose(ctx, ChangeKind.CLEARANCE, username, payload)
 
     @audited("account:release", write=True)
-    def release(self, ctx: Context, username: str) -> Account:
-        """Unlock an account locked by failed logins (an operator of its state only)."""
-
-        def change(a: Account, now: datetime) -> Account:
-            if a.state is not AccountState.LOCKED:
-                raise Conflict(f"{a.username} is {a.state}, not locked")
-            return _with_state(a, AccountState.ACTIVE, now, f"released by {ctx.principal}")
-
-        return self._change(ctx, username, change)
+    def release(self, ctx: Context, username: str) -> PendingChange:
+        """Propose to unlock an account locked by failed logins."""
+        return self._propose(ctx, ChangeKind.RELEASE, username, {})
 
     @audited("account:enable", write=True)
-    def enable(self, ctx: Context, username: str) -> Account:
-        """Re-enable a disabled account; its 90 days of allowed disuse start again."""
+    def enable(self, ctx: Context, username: str) -> PendingChange:
+        """Propose to re-enable a disabled account; its 90 days of disuse start again."""
+        return self._propose(ctx, ChangeKind.ENABLE, username, {})
 
-        def change(a: Account, now: datetime) -> Account:
-            if a.state is not AccountState.DISABLED:
-                raise Conflict(f"{a.username} is {a.state}, not disabled")
-            enabled = _with_state(a, AccountState.ACTIVE, now, f"enabled by {ctx.principal}")
-            return replace(enabled, last_used_at=now)
+    @audited("account:reenrol", write=True)
+    def reenrol(self, ctx: Context, username: str) -> PendingChange:
+        """Propose new first secrets for a user (lost authenticator, forgotten password).
 
-        return self._change(ctx, username, change)
+        When approved, the account waits for enrolment again (its sessions end) and the
+        approver gets a new enrolment code for the holder.
+        """
+        return self._propose(ctx, ChangeKind.REENROL, username, {})
 
     @audited("account:disable", write=True)
     def disable(self, ctx: Context, username: str, reason: str) -> Account:
         """Disable an account (a system client's tokens die with it); its sessions end."""
         if not reason.strip() or len(reason) > 500:
             raise InvalidInput("a reason is required", [FieldError("/reason", "1-500 characters")])
+        if username == ctx.principal.user_id:
+            raise Forbidden("an operator does not change the state of their own account")
         return self._change(
             ctx,
             username,
@@ -383,52 +401,39 @@ class AccountService:
         )
 
     @audited("account:link-oidc", write=True)
-    def link_oidc(self, ctx: Context, username: str, issuer: str, subject: str | None) -> Account:
-        """Link an account to a provider's (issuer, subject), or unlink it (``subject`` None)."""
+    def link_oidc(
+        self, ctx: Context, username: str, issuer: str, subject: str | None
+    ) -> PendingChange:
+        """Propose to link an account to a provider's (issuer, subject), or to unlink it."""
         if subject is not None and not (0 < len(subject) <= 255 and 0 < len(issuer) <= 500):
             raise InvalidInput("bad link", [FieldError("/subject", "1-255 characters")])
-        return self._change(
-            ctx,
-            username,
-            lambda a, now: replace(
-                a,
-                oidc_issuer=issuer if subject is not None else None,
-                oidc_subject=subject,
-            ),
-        )
+        payload = {"issuer": issuer, "subject": subject}
+        return self._propose(ctx, ChangeKind.OIDC, username, payload)
 
     @audited("account:set-certificate", write=True)
-    def set_certificate(self, ctx: Context, username: str, fingerprint: str | None) -> Account:
-        """Pin a system client's certificate by SHA-256 fingerprint (None: remove it)."""
+    def set_certificate(
+        self, ctx: Context, username: str, fingerprint: str | None
+    ) -> PendingChange:
+        """Propose to pin a system client's certificate by SHA-256 fingerprint (None: remove)."""
         value = None if fingerprint is None else normalise_fingerprint(fingerprint)
-
-        def change(a: Account, now: datetime) -> Account:
-            if a.kind is not AccountKind.CLIENT:
-                raise InvalidInput(
-                    "only system clients authenticate with certificates",
-                    [FieldError("/username", "is not a system client")],
-                )
-            return replace(a, certificate_sha256=value)
-
-        return self._change(ctx, username, change)
+        return self._propose(ctx, ChangeKind.CERTIFICATE, username, {"sha256": value})
 
     @audited("account:import-clearances", write=True)
-    def import_clearances(self, ctx: Context, text: str) -> int:
-        """Apply a clearance register (``identity.clearances``): every row, or none.
+    def import_clearances(self, ctx: Context, text: str) -> PendingChange:
+        """Propose a clearance register (``identity.clearances``): every row, or none.
 
         Each row's account must exist and belong to the acting operator's member
-        state. Every problem is reported with its line; nothing is written unless
-        there is none. Returns the number of accounts updated.
+        state. Every problem is reported with its line; nothing is proposed unless
+        there is none. Applied as one change when a second operator approves it.
         """
         self.policy.require(ctx, Permission.ACCOUNT_MANAGE)
         rows, errors = register.parse(text)
         if not rows and not errors:
             errors = [FieldError("/line/2", "the register lists no account")]
         state = ctx.principal.member_state
-        with self.accounts.write() as tx:
-            found: list[tuple[Account, Clearance]] = []
+        with self.accounts.read() as tx:
             for row in rows:
-                account = tx.by_username(row.username, for_update=True)
+                account = tx.by_username(row.username)
                 pointer = f"/line/{row.line}/username"
                 if account is None:
                     errors.append(FieldError(pointer, f"there is no account {row.username}"))
@@ -436,17 +441,14 @@ class AccountService:
                     errors.append(
                         FieldError(pointer, f"belongs to {account.member_state}, not {state}")
                     )
-                else:
-                    found.append((account, row.clearance))
-            if errors:
-                errors.sort(key=lambda e: int(e.pointer.split("/")[2]))
-                raise InvalidInput(
-                    f"{len(errors)} problem(s) in the clearance register; nothing was imported",
-                    errors,
-                )
-            for account, clearance in found:
-                tx.replace(replace(account, clearance=clearance))
-        return len(found)
+        if errors:
+            errors.sort(key=lambda e: int(e.pointer.split("/")[2]))
+            raise InvalidInput(
+                f"{len(errors)} problem(s) in the clearance register; nothing was imported",
+                errors,
+            )
+        payload = {"rows": {r.username: clearance_json(r.clearance) for r in rows}}
+        return propose(self, ctx, ChangeKind.CLEARANCES, [r.username for r in rows], payload)
 
     @audited("account:report")
     def report(self, ctx: Context) -> AccountReport:
@@ -484,8 +486,9 @@ class AccountService:
     def acting(self, username: str) -> Context:
         """The context of an operator named on the command line: the stored account, now.
 
-        The CLI trusts whoever holds the store (see ``cli/common.py``); naming a real,
-        active account makes its roles and member state, not typed ones, apply.
+        Naming a real, active account makes its roles and member state, not typed ones,
+        apply; outside development the CLI has the account prove itself first
+        (``cli/proof.py``), and uses this only in development.
         """
         account = self._usable(lambda tx: tx.by_username(username), f"account {username}")
         return Context(account.principal(), Purpose.OPERATIONS)

@@ -3,7 +3,9 @@
 An operator who must, say, inspect one corrupted record asks for a grant: which
 alert, which permissions (only those in ``ELEVATABLE``), for how long (at most four
 hours) and why. A second, different person of the same member state who may approve
-grants approves or refuses it; a self-approval is refused. An approved grant lets
+grants approves or refuses it; a self-approval is refused, and so is an approval by
+an account the requester proposed or approved the creation or latest change of (a
+puppet approves nothing for its maker). An approved grant lets
 the requester do exactly that on exactly that alert until it ends by itself. Every
 step is written as a security event for the data protection officer, in the same
 transaction as the step.
@@ -27,7 +29,8 @@ from limes.domain.ids import is_id, new_id
 from limes.domain.validation import reason_text
 from limes.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from limes.policy.permissions import Context, Permission, Principal
-from limes.store import security
+from limes.service.approvals import ChangeKind
+from limes.store import approvals, security
 from limes.store.port import Store, Transaction
 from limes.store.security import GrantRow, SecurityEvent
 
@@ -176,6 +179,17 @@ class BreakGlassService:
             if grant.requester == str(ctx.principal):
                 raise Forbidden(
                     "a break-glass request needs a second person: self-approval is refused"
+                )
+            requester, approver = grant.requester.partition("@")[0], ctx.principal.user_id
+            if requester in approvals.custodians(tx, approver, ChangeKind.CREATE):
+                raise Forbidden(
+                    f"{approver} was created or last changed by {requester}, the "
+                    "requester: an account does not approve its maker's break-glass request"
+                )
+            if approver in approvals.custodians(tx, requester, ChangeKind.CREATE):
+                raise Forbidden(
+                    f"{requester}, the requester, was created or last changed by {approver}: "
+                    "nobody approves the break-glass request of an account they made"
                 )
             if grant.status != Status.REQUESTED:
                 raise Conflict(f"break-glass request {grant_id} is already {grant.status}")

@@ -25,6 +25,8 @@ UNPROTECTED: dict[tuple[str, str], str] = {
     ("HEAD", "/v1/openapi.json"): "the published description of the API; it holds no data",
     ("GET", "/v1/categories"): "the law's category table; needs a principal but no purpose",
     ("POST", "/v1/auth/login"): "logging in is how a user gets credentials",
+    ("POST", "/v1/auth/enrol"): "a new account's holder sets its first credentials with a "
+    "one-time code",
     ("POST", "/v1/auth/refresh"): "acts on the caller's own session only; reads no alert",
     ("POST", "/v1/auth/logout"): "acts on the caller's own session only; reads no alert",
 }
