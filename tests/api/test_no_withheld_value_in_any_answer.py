@@ -352,6 +352,8 @@ def requests_for(world: World, method: str, path: str) -> Iterator[Request]:
                 yield url, {"approve": False, "reason": "walk"}, {}
             case "POST", "/v1/read-blocks/{block_id}/lift":
                 yield url, {"reason": "walk"}, {}
+            case "POST", "/v1/auth/enrol":
+                yield url, {"username": "walk", "code": "walk", "password": "walk"}, {}
             case "POST", "/v1/auth/login":
                 yield url, {"username": "walk", "password": "walk", "totp": "000000"}, {}
             case (

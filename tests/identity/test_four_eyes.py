@@ -9,7 +9,7 @@ break-glass request. Each step is a test here, on both stores.
 from __future__ import annotations
 
 import pytest
-from tests.conftest import FixedClock, memory_audit
+from tests.conftest import FixedClock, fixed_crypto, memory_audit
 from tests.identity.helpers import (
     CLEARANCE,
     PASSWORD,
@@ -31,6 +31,7 @@ from limes.service.approvals import PROPOSAL_LIFETIME, ApprovalService
 from limes.service.breakglass import BreakGlassService
 from limes.service.enrolment import CODE_LIFETIME, EnrolmentRefused, EnrolmentService
 from limes.store import security
+from limes.store.port import Store
 
 REGISTER = "username,level,vetting_reference,valid_until\n"
 
@@ -218,11 +219,22 @@ def test_a_puppet_operator_approves_nothing_for_its_maker(each_store: AccountSer
     assert stored_or_none(each_store, "sirene-3") is None
 
 
+def break_glass(store: Store, clock: FixedClock) -> BreakGlassService:
+    """Break-glass under the real policy table, sealing reasons as the server does."""
+    return BreakGlassService(
+        store,
+        Policy(clock=clock).require,
+        clock,
+        audit=memory_audit(clock),
+        fields=fixed_crypto(store).fields,
+    )
+
+
 def test_a_dpo_made_by_the_requester_does_not_approve_their_break_glass(
     each_store: AccountService, clock: FixedClock
 ) -> None:
     store = each_store.accounts.store
-    glass = BreakGlassService(store, Policy(clock=clock).require, clock, audit=memory_audit(clock))
+    glass = break_glass(store, clock)
     founders(each_store)
     # two more operators, each made by the two founders: neither made the other
     for name in ("op-de-3", "op-de-4"):
@@ -253,9 +265,7 @@ def test_a_dpo_made_by_the_requester_does_not_approve_their_break_glass(
 def test_a_dpo_does_not_approve_the_break_glass_of_an_operator_it_made(
     each_store: AccountService, clock: FixedClock
 ) -> None:
-    glass = BreakGlassService(
-        each_store.accounts.store, Policy(clock=clock).require, clock, audit=memory_audit(clock)
-    )
+    glass = break_glass(each_store.accounts.store, clock)
     founders(each_store)
     for name in ("op-de-3", "op-de-4"):
         enrol(each_store, admit(each_store, "op-de", "op-de-2", operator("DE", name)), name)
