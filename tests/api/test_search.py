@@ -129,6 +129,14 @@ def test_a_typo_still_hits_but_another_date_of_birth_does_not(client: TestClient
     assert other == []
 
 
+def test_a_document_number_alone_finds_the_person(client: TestClient) -> None:
+    alert = _issue(client, PERSON)
+    number = PERSON["person"]["documents"][0]["number"]
+    hits = _hits(_search(client, "persons", {"document_number": number}, DE_BORDER, "border_check"))
+    assert [h["alert"]["id"] for h in hits] == [alert]
+    assert _feature(hits[0], "document")["score"] == 1.0
+
+
 def test_swapped_day_and_month(client: TestClient) -> None:
     document = copied(PERSON)
     document["person"]["date_of_birth"] = "1984-03-07"

@@ -108,3 +108,9 @@ def test_an_mrz_search_is_audited_as_the_person_search_it_makes(initialised: Run
     for field in ("surnames", "forenames", "date_of_birth", "document_number"):
         assert searched[field] == tokens[field], field
     assert "IVANOV" not in json.dumps(record).upper()
+
+
+def test_a_document_number_alone_finds_the_person(initialised: Run) -> None:
+    alert_id = _issued(initialised)
+    answer = ok(initialised("search", "persons", "--document", "L898902C3", *BORDER_FR))
+    assert [h["view"]["alert"]["id"] for h in answer["hits"]] == [alert_id]

@@ -37,6 +37,7 @@ from limes.errors import (
     PreconditionRequired,
     RateLimited,
     Unauthenticated,
+    Unavailable,
     VersionMismatch,
 )
 
@@ -86,6 +87,7 @@ STATUS: Mapping[type[LimesError], int] = {
     RateLimited: 429,
     RequestTimeout: 408,
     InternalError: 500,
+    Unavailable: 503,
 }
 
 

@@ -30,7 +30,8 @@ when both are known and differ), nationality (0.93 when both are known and share
 none). A matching document number lifts the score to at least ``DOCUMENT_MATCH``
 whatever the names say: a person travelling on a document named in an alert is a hit.
 
-``THRESHOLD`` is the one cut-off: hits below it are not shown.
+The cut-offs (``THRESHOLD`` of a hit, ``NEAR_NAME`` of a possible match) and their
+reasoning are in ``tiers.py``.
 """
 
 from __future__ import annotations
@@ -45,12 +46,12 @@ from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist
 
 from limes.domain.alerts import Gender, Name, Person
-from limes.search import names
-from limes.search.dates import compare as compare_dates
+from limes.search import dates, names
 from limes.search.identifiers import skeleton
 from limes.search.query import PersonQuery
+from limes.search.tiers import NEAR_NAME, THRESHOLD, Evidence
 
-THRESHOLD = 0.80
+__all__ = ["THRESHOLD", "Evidence", "Feature", "NameSet", "Scored", "Scorer", "Stored"]
 PART_FLOOR = 0.75
 COVERED = 0.8
 EQUIVALENT = 0.92
@@ -66,7 +67,16 @@ GENDER_DIFFERS = 0.85
 NO_COMMON_NATIONALITY = 0.93
 DOCUMENT_MATCH = 0.95
 BIRTH_UNKNOWN = 0.9
-DATE_EFFECT = {1.0: 1.0, 0.9: 0.97, 0.85: 0.95, 0.75: 0.9, 0.6: 0.8, 0.45: 0.7, 0.0: 0.5}
+DATE_EFFECT = {
+    1.0: 1.0,
+    0.9: 0.97,
+    0.85: 0.95,
+    0.75: 0.9,
+    0.6: 0.8,
+    0.45: 0.7,
+    0.3: 0.6,
+    0.0: 0.5,
+}
 """Date agreement (``dates.py``) → factor on the score."""
 
 SURNAME, FORENAME = 0, 1
@@ -103,6 +113,16 @@ class _Codes:
 _PHONETIC = _Codes()
 _GROUPS = _Codes()
 _NO_GROUP_STORED, _NO_GROUP_ASKED, _UNKNOWN = 0, -2, -1
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A candidate's score and what its tier and its place among equals depend on."""
+
+    slot: int
+    evidence: Evidence
+    agreeing: int
+    """Features that agree exactly (same spelling, date, gender, nationality, document)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,15 +395,11 @@ class Scorer:
         return best
 
     def score(
-        self,
-        query: PersonQuery,
-        wanted: QueryNames,
-        present: Sequence[tuple[int, Stored]],
-        threshold: float = THRESHOLD,
-    ) -> list[tuple[int, float]]:
-        """(slot, score) of each candidate; the name score first, the other features
-        only where it reaches the threshold (their factors are at most 1) or a document
-        may lift it."""
+        self, query: PersonQuery, wanted: QueryNames, present: Sequence[tuple[int, Stored]]
+    ) -> list[Scored]:
+        """Each candidate's score; the name score first, the other features only where
+        it may still reach a tier (their factors are at most 1) or a document may lift
+        it."""
         sets = [s for _, stored in present for s in stored.name_sets]
         owner = [slot for slot, stored in present for _ in stored.name_sets]
         best: dict[int, float] = {slot: 0.0 for slot, _ in present}
@@ -393,28 +409,45 @@ class Scorer:
         asked_document = skeleton(query.document_number) if query.document_number else None
         out = []
         for slot, stored in present:
-            value = best[slot]
+            name = value = best[slot]
             document = asked_document is not None and asked_document in {
                 skeleton(d) for d in stored.documents
             }
-            if value >= threshold or document:  # the other features never raise a score
-                value = _with_other_features(query, stored, value, document)
-            out.append((slot, value))
+            disagrees, agreeing = False, int(name >= 1.0)
+            if value >= min(THRESHOLD, NEAR_NAME) or document:
+                features = _other_features(query, stored)
+                value = _with_other_features(features, value, document)
+                disagrees = _dates_disagree(query, stored)
+                agreeing += sum(f.score >= 1.0 for f in features)
+            out.append(Scored(slot, Evidence(value, name, disagrees, document), agreeing))
         return out
 
     def explain(
         self, query: PersonQuery, wanted: QueryNames, stored: Stored
     ) -> tuple[Feature, ...]:
-        scores = self.name_scores(wanted, stored.name_sets)
-        best = int(np.argmax(scores)) if len(scores) else 0
-        features = [_name_feature(query, wanted, stored.name_sets[best], float(scores[best]))]
+        if not wanted.parts:  # a document-only check: no name to align
+            features = [
+                Feature("name", 0.0, 1.0, None, None, "not compared: the query has no name")
+            ]
+        else:
+            scores = self.name_scores(wanted, stored.name_sets)
+            best = int(np.argmax(scores)) if len(scores) else 0
+            features = [_name_feature(query, wanted, stored.name_sets[best], float(scores[best]))]
         features.extend(_other_features(query, stored))
         return tuple(features)
 
 
-def _with_other_features(query: PersonQuery, stored: Stored, name: float, document: bool) -> float:
+def _dates_disagree(query: PersonQuery, stored: Stored) -> bool:
+    """Both dates known and neither equal as far as known nor a typing slip apart."""
+    if not (query.date_of_birth and stored.date_of_birth):
+        return False
+    agreement = dates.compare(query.date_of_birth, stored.date_of_birth)
+    return agreement.score < dates.LESS_KNOWN and not agreement.slip
+
+
+def _with_other_features(features: Sequence[Feature], name: float, document: bool) -> float:
     value = name
-    for feature in _other_features(query, stored):
+    for feature in features:
         if feature.name == "document":
             continue
         value *= feature.effect
@@ -426,7 +459,7 @@ def _with_other_features(query: PersonQuery, stored: Stored, name: float, docume
 def _other_features(query: PersonQuery, stored: Stored) -> list[Feature]:
     features = []
     if query.date_of_birth and stored.date_of_birth:
-        agreement = compare_dates(query.date_of_birth, stored.date_of_birth)
+        agreement = dates.compare(query.date_of_birth, stored.date_of_birth)
         features.append(
             Feature(
                 "date_of_birth",
