@@ -18,10 +18,12 @@ from tests.api.helpers import (
     DE_BORDER,
     DE_SIRENE,
     FR_SIRENE,
+    NOW,
     PERSON,
     PROBLEM,
     VEHICLE,
     TestClient,
+    assert_problem,
     body,
     copied,
     headers,
@@ -282,10 +284,10 @@ def test_search_needs_credentials_and_a_purpose(client: TestClient) -> None:
     assert no_purpose.status_code in (400, 403)
 
 
-def _searches(limes: Limes) -> list[dict[str, Any]]:
-    """The audit records of FR_SIRENE's person searches, oldest first."""
+def _searches(limes: Limes, user: str = "sirene-2") -> list[dict[str, Any]]:
+    """The audit records of a user's (FR_SIRENE's) person searches, oldest first."""
     limes.audit.checkpoint()
-    answer = limes.audit.query(RecordQuery(user="sirene-2", limit=1000))
+    answer = limes.audit.query(RecordQuery(user=user, limit=1000))
     assert answer is not None
     found = [p.record.document for p in answer.items]
     return [r for r in found if r["action"] == "search:persons"]
@@ -350,3 +352,120 @@ def test_a_hit_on_an_alert_flagged_by_the_searching_state_says_not_to_act(
     assert french[0]["alert"]["action_note"] == "not to be carried out in FR"
     german = _hits(_search(client, "persons", query, DE_SIRENE))
     assert german[0]["alert"]["action_note"] is None
+
+
+# -- two tiers: hits and possible matches (issue 14) -------------------------------------
+
+
+def _answer(answer: Any) -> dict[str, Any]:
+    assert answer.status_code == 200, answer.text
+    found: dict[str, Any] = answer.json()
+    return found
+
+
+def test_a_date_of_birth_a_typing_slip_away_is_a_possible_match(client: TestClient) -> None:
+    alert = _issue(client, PERSON)  # Ivanova Olga, 1984-03-17
+    asked = {"surnames": ["Ivanova"], "forenames": ["Olga"]}
+    for born in ("1984-04-17", "1984-01-17", "1948-03-17", "1985-03-17"):
+        found = _answer(_search(client, "persons", {**asked, "date_of_birth": born}))
+        assert [h["alert"]["id"] for h in found["hits"]] == [alert], born  # one slip: a hit
+    for born in ("1989-03-17", "1974-03-17", "1979-03-17", "1934-03-17"):
+        found = _answer(_search(client, "persons", {**asked, "date_of_birth": born}))
+        assert found["hits"] == [], born
+        assert [h["alert"]["id"] for h in found["possible"]] == [alert], born
+        assert _feature(found["possible"][0], "date_of_birth")["alert"] == "1984-03-17"
+    far = _answer(_search(client, "persons", {**asked, "date_of_birth": "1950-11-02"}))
+    assert (far["hits"], far["possible"]) == ([], [])
+
+
+def test_a_hit_can_be_recorded_on_a_possible_match(client: TestClient, limes: Limes) -> None:
+    _issue(client, PERSON)
+    query = {"surnames": ["Ivanova"], "forenames": ["Olga"], "date_of_birth": "1989-03-17"}
+    police = headers("agent-1@PN/FR;roles=police_officer", "police_check")
+    found = client.post("/v1/search/persons", content=body(query), headers=police).json()
+    alert = found["possible"][0]["alert"]
+    report = {
+        "identity": {"confirmed": True, "method": "fingerprints"},
+        "place": {"description": "Gare du Nord, Paris", "country": "FR"},
+        "occurred_at": NOW.isoformat(),
+        "action": {"taken": True},
+        "confirmation": "urgent",
+    }
+    hit = {"alert_id": alert["id"], "alert_version": alert["version"], "report": report}
+    recorded = client.post("/v1/hits", content=body(hit), headers=police)
+    assert recorded.status_code == 201, recorded.text
+    # a possible match shown is an alert read: the audit record names it
+    search = _searches(limes, "agent-1")[-1]
+    assert alert["id"] in str(search["alerts"])
+
+
+def test_equal_scores_are_ordered_by_the_stated_rule_not_by_issue_order(
+    client: TestClient,
+) -> None:
+    check = copied(PERSON)
+    check.update(category="person_check", action="discreet_check", warnings=[])
+    check.pop("national_decision")
+    check["reason"] = "Discreet check"
+    check["person"].pop("documents")
+    first = _issue(client, check, FR_SIRENE)  # issued first, the milder category
+    arrest = _issue(client, PERSON)
+    hits = _hits(_search(client, "persons", {"surnames": ["Ivanova"], "forenames": ["Olga"]}))
+    assert [h["alert"]["id"] for h in hits] == [arrest, first]
+    assert hits[0]["score"] == hits[1]["score"]
+
+
+# -- read your own writes (issue 14) -----------------------------------------------------
+
+
+def test_a_search_waiting_for_the_issue_position_finds_the_alert(
+    client: TestClient, limes: Limes
+) -> None:
+    assert _hits(_search(client, "persons", {"surnames": ["Ivanova"]})) == []  # builds the index
+    limes.search.engine.stop()  # no follower: only waiting for the position can find it
+    issued = client.post("/v1/alerts", content=body(PERSON), headers=headers(DE_SIRENE))
+    position = int(issued.headers["Limes-Feed-Position"])
+    assert position > limes.search.engine.position
+    query = {"surnames": ["Ivanova"], "wait_for": position}
+    found = _answer(_search(client, "persons", query))
+    assert [h["alert"]["id"] for h in found["hits"]] == [issued.json()["id"]]
+    assert found["index_position"] >= position
+    etag = issued.headers["ETag"]
+    update = copied(PERSON)
+    update["person"]["surnames"] = [{"latin": "Petrova"}]
+    changed = client.put(
+        f"/v1/alerts/{issued.json()['id']}",
+        content=body(update),
+        headers=headers(DE_SIRENE, **{"If-Match": etag}),
+    )
+    assert changed.status_code == 200, changed.text
+    moved = int(changed.headers["Limes-Feed-Position"])
+    assert moved > position
+    query = {"surnames": ["Ivanova"], "wait_for": moved}
+    assert _answer(_search(client, "persons", query))["hits"] == []
+    gone = client.delete(
+        f"/v1/alerts/{issued.json()['id']}",
+        headers=headers(DE_SIRENE, **{"If-Match": changed.headers["ETag"]}),
+    )
+    deleted = int(gone.headers["Limes-Feed-Position"])
+    query = {"surnames": ["Petrova"], "wait_for": deleted}
+    found = _answer(_search(client, "persons", query))
+    assert found["hits"] == [] and found["index_position"] >= deleted
+    objects = {"identifiers": [{"value": "L898902C3"}], "wait_for": deleted}
+    assert _answer(_search(client, "objects", objects))["index_position"] >= deleted
+
+
+def test_a_position_the_index_does_not_reach_in_time_is_a_503_problem(
+    client: TestClient, limes: Limes
+) -> None:
+    _hits(_search(client, "persons", {"surnames": ["Ivanova"]}))
+    now = [0.0]
+    engine = limes.search.engine
+    engine.monotonic = lambda: now[0]
+    engine.sleep = lambda seconds: now.__setitem__(0, now[0] + seconds)
+    ahead = engine.position + 1000
+    answer = _search(client, "persons", {"surnames": ["Ivanova"], "wait_for": ahead})
+    problem = assert_problem(answer, 503, "index-behind")
+    assert str(ahead) in problem["detail"]
+    assert now[0] == pytest.approx(1.0)  # waited its bound, not more
+    refused = _search(client, "persons", {"surnames": ["Ivanova"], "wait_for": -1})
+    assert_problem(refused, 400, "invalid-input")
