@@ -7,6 +7,8 @@ refusals of bad input.
 
 from __future__ import annotations
 
+import itertools
+import shlex
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,7 +34,10 @@ from tests.api.helpers import (
 from limes.audit.heads import ensure_audit_key
 from limes.audit.store import RecordQuery
 from limes.bootstrap import Limes, build
+from limes.cli.serve import first_search
 from limes.config import AuthMode, Environment, Settings
+from limes.demo.generator import generate
+from limes.service.demo import load
 from limes.store.sqlite import SqliteStore
 
 VISA = "visa-1@CONSULATE/FR;roles=visa_officer"
@@ -469,3 +474,59 @@ def test_a_position_the_index_does_not_reach_in_time_is_a_503_problem(
     assert now[0] == pytest.approx(1.0)  # waited its bound, not more
     refused = _search(client, "persons", {"surnames": ["Ivanova"], "wait_for": -1})
     assert_problem(refused, 400, "invalid-input")
+
+
+# -- the README's border check and `make run`'s first request find a demo person -------
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+DEMO_SEED = 1  # the Makefile's `make run`: `limes demo … --seed 1` (persons come first)
+
+
+def _curl(command: str) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """The path, headers and JSON body of a `curl -s URL -H … -d …` command."""
+    words = shlex.split(command)
+    url = next(w for w in words if w.startswith("http"))
+    sent = {}
+    for flag, value in itertools.pairwise(words):
+        if flag == "-H":
+            name, _, text = value.partition(": ")
+            sent[name] = text
+    data = orjson.loads(words[words.index("-d") + 1])
+    return "/" + url.split("/", 3)[3], sent, data
+
+
+def _readme_person_search() -> str:
+    text = README.read_text(encoding="utf-8")
+    start = text.index("curl -s http://127.0.0.1:8080/v1/search/persons")
+    lines = []
+    for line in text[start:].splitlines():
+        lines.append(line.rstrip("\\"))
+        if not line.endswith("\\"):
+            return " ".join(lines)
+    raise AssertionError("the README's search example does not end")
+
+
+def _load_demo(limes: Limes, persons: int) -> None:
+    list(load(limes.alerts, generate(persons, 0, DEMO_SEED), batch=100))
+
+
+def test_the_readme_border_check_finds_its_demo_person(client: TestClient, limes: Limes) -> None:
+    _load_demo(limes, 30)
+    path, sent, query = _curl(_readme_person_search())
+    hits = _hits(client.post(path, content=body(query), headers=sent))
+    assert hits, "the README's example finds no demo person"
+    person = hits[0]["alert"]["content"]["person"]
+    assert person["surnames"][0]["original"] == query["surnames"][0]
+    assert person["date_of_birth"].startswith(query["date_of_birth"])
+
+
+def test_the_first_request_of_make_run_finds_the_person_it_names(
+    client: TestClient, limes: Limes
+) -> None:
+    _load_demo(limes, 30)
+    lines = first_search(limes, "127.0.0.1", 8080).splitlines()
+    path, sent, query = _curl(next(line for line in lines if "/v1/search/persons" in line))
+    hits = _hits(client.post(path, content=body(query), headers=sent))
+    person = hits[0]["alert"]["content"]["person"]
+    assert [n.get("original") or n["latin"] for n in person["surnames"]] == query["surnames"]
+    assert person["date_of_birth"] == query["date_of_birth"]
