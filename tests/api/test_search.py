@@ -37,7 +37,11 @@ from limes.bootstrap import Limes, build
 from limes.cli.serve import first_search
 from limes.config import AuthMode, Environment, Settings
 from limes.demo.generator import generate
-from limes.service.demo import load
+from limes.domain.categories import CategoryCode
+from limes.search.identifiers import IdentifierQuery
+from limes.search.query import PersonQuery
+from limes.service.demo import load, sirene_operator
+from limes.service.search import SearchAnswer
 from limes.store.sqlite import SqliteStore
 
 VISA = "visa-1@CONSULATE/FR;roles=visa_officer"
@@ -530,3 +534,104 @@ def test_the_first_request_of_make_run_finds_the_person_it_names(
     person = hits[0]["alert"]["content"]["person"]
     assert [n.get("original") or n["latin"] for n in person["surnames"]] == query["surnames"]
     assert person["date_of_birth"] == query["date_of_birth"]
+
+
+# -- vehicles and checks without a name (issue 14) ---------------------------------------
+
+REGISTRATION = "DE1234567890"
+ENGINE = "CAV123456"
+
+
+def _vehicle_alerts(client: TestClient) -> tuple[str, str]:
+    """A stolen car (VIN, plate, engine number) and its stolen registration certificate
+    (its number, and the car's VIN and plate)."""
+    car = copied(VEHICLE)
+    car["object"]["identifiers"].append({"kind": "engine_number", "value": ENGINE})
+    certificate = copied(VEHICLE)
+    certificate["national_reference"] = "BKA-2026-0778"
+    certificate["object"] = {
+        "type": "registration_certificate",
+        "identifiers": [
+            {"kind": "document_number", "value": REGISTRATION, "country": "DE"},
+            {"kind": "vin", "value": "1M8GDM9AXKP042788"},
+            {"kind": "plate", "value": "K-AB-123", "country": "DE"},
+        ],
+    }
+    return _issue(client, car), _issue(client, certificate, FR_SIRENE)
+
+
+@pytest.mark.parametrize(
+    "searched",
+    [
+        [{"value": ENGINE}],
+        [{"value": "K-AB-123", "country": "DE"}],
+        [{"value": "1M8GDM9AXKP042788"}, {"value": "K-AB-123"}, {"value": ENGINE}],
+    ],
+)
+def test_a_vehicle_hit_by_any_identifier_shows_its_others_once_per_alert(
+    client: TestClient, searched: list[dict[str, str]]
+) -> None:
+    car, certificate = _vehicle_alerts(client)
+    hits = _hits(_search(client, "objects", {"identifiers": searched}, DE_BORDER, "border_check"))
+    by_alert = {h["alert"]["id"]: h for h in hits}
+    assert len(by_alert) == len(hits)  # one hit per alert, not one per identifier
+    assert car in by_alert
+    assert {i["searched"] for i in by_alert[car]["identifiers"]} == {s["value"] for s in searched}
+    shown = {i["value"] for i in by_alert[car]["alert"]["content"]["object"]["identifiers"]}
+    assert shown == {"1M8GDM9AXKP042788", "KAB123", ENGINE}  # the others, for the officer
+    if len(searched) > 1:
+        assert certificate in by_alert
+
+
+def test_a_registration_certificate_number_alone_finds_its_alert(client: TestClient) -> None:
+    _, certificate = _vehicle_alerts(client)
+    hits = _hits(
+        _search(client, "objects", {"identifiers": [{"value": REGISTRATION}]}, DE_BORDER,
+                "border_check")
+    )  # fmt: skip
+    assert [h["alert"]["id"] for h in hits] == [certificate]
+    shown = {i["value"] for i in hits[0]["alert"]["content"]["object"]["identifiers"]}
+    assert shown == {REGISTRATION, "1M8GDM9AXKP042788", "KAB123"}
+
+
+def test_identifier_only_and_document_only_checks_find_every_alert_kind(
+    client: TestClient, limes: Limes
+) -> None:
+    """No name anywhere: each demo alert (the first ones cover every person category and
+    every object type and category) is found by each of its identifiers alone, and a
+    person by a document number alone."""
+    alerts = list(generate(len(CategoryCode) + 4, 40, DEMO_SEED))
+    list(load(limes.alerts, iter(alerts), batch=100))
+
+    ctx = sirene_operator("sirene-1", "DE", "checks without a name")  # many: past the rate
+
+    def references(answer: SearchAnswer) -> set[str]:
+        return {
+            h.view.alert.content.national_reference for h in answer.hits if h.view.alert.content
+        }
+
+    kinds, documents = set(), 0
+    for _, content in alerts:
+        reference = content.national_reference
+        for identifier in content.object.identifiers if content.object else ():
+            answer = limes.search.objects(ctx, [IdentifierQuery(None, identifier.value)], 50)
+            assert reference in references(answer), (reference, identifier)
+            kinds.add((content.category, content.object.type if content.object else None))
+        for document in content.person.documents if content.person else ():
+            answer = limes.search.persons(ctx, PersonQuery(document_number=document.number), 50)
+            assert reference in references(answer), (reference, document)
+            documents += 1
+    assert len(kinds) >= 10 and documents >= 3
+
+
+def test_an_mrz_finds_the_alerts_on_its_document_whatever_the_names(client: TestClient) -> None:
+    person = _issue(client, PERSON)  # Ivanova, with passport L898902C3: not the zone's name
+    document = copied(VEHICLE)
+    document["object"] = {
+        "type": "issued_document",
+        "identifiers": [{"kind": "document_number", "value": "L898902C3", "country": "SE"}],
+        "attributes": {"document_type": "passport"},
+    }
+    stolen = _issue(client, document, FR_SIRENE)
+    hits = _hits(_search(client, "mrz", {"mrz": TD3}, DE_BORDER, "border_check"))
+    assert {h["alert"]["id"] for h in hits} == {person, stolen}
