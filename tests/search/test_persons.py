@@ -231,3 +231,10 @@ def test_ties_go_to_more_fields_agreeing_then_the_order_given_never_the_slot() -
     ranks = {0: (5, "b"), 1: (0, "a")}  # slot 1's category is the more severe
 
     assert [h.slot for h in same.find(asked, order=ranks.__getitem__).hits] == [1, 0]
+
+
+@pytest.mark.parametrize("written", ["Lazich", "Lasitsch", "Lazitch", "Лазић", "Lazic"])
+def test_a_croatian_name_is_found_as_other_languages_spell_it(written: str) -> None:
+    built = PersonIndex()
+    built.add_many([(0, person([N("Lazić")], [N("Marko")], "1975-02-03"))])
+    assert [h.slot for h in built.search(q([written], ["Marko"], "1975-02-03"))] == [0]

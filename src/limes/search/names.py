@@ -12,8 +12,9 @@ How a form is made:
 
   - Cyrillic: ICAO 9303 (Russian rows; Ukrainian rows too), BGN/PCGN Russian and
     Ukrainian (ICU), German habit (Иванов → iwanow, Шевченко → schewtschenko,
-    Юрий → jurij), French habit (Шевченко → chevtchenko, Юрий → iouri), and ICU's
-    generic ``Any-Latin; Latin-ASCII`` (ISO 9 letters with marks dropped: sevcenko).
+    Юрий → jurij), French habit (Шевченко → chevtchenko, Юрий → iouri), ISO 9:1995
+    (ICU ``Cyrillic-Latin``: Ševčenko, folded sevcenko and spelled out shevchenko)
+    and BGN/PCGN Serbian (Лазић → Lazić, Џаја → Džaja).
   - Greek: ELOT 743 (ICAO), BGN/PCGN (Γεώργιος → yeoryios), UNGEGN, Any-Latin.
   - Georgian, Armenian: the national passport tables, BGN/PCGN, Any-Latin.
   - Arabic, Hebrew: Limes' consonant skeletons (``محمد`` → mhmd), BGN/PCGN,
@@ -30,7 +31,13 @@ How a form is made:
 * Latin letters with marks give two forms when the two readings differ:
   **expanded** first (ICAO 9303's preferred machine-readable spelling: ä ae, ö oe,
   ü ue, ø oe, å aa, đ dj), then **folded** (ICU ``Latin-ASCII`` and marks stripped:
-  ä a, ø o, ł l, ß ss, æ ae, œ oe, þ th, ð d, ı i, ş s, ç c). A Latin name without
+  ä a, ø o, ł l, ß ss, æ ae, œ oe, þ th, ð d, ı i, ş s, ç c), then, for the háček and
+  acute consonants of Gaj's Latin alphabet (Serbian, Croatian, Bosnian), Czech,
+  Slovak, Slovene and of ISO 9:1995 / the scholarly transliteration of Cyrillic,
+  **spelled out** as English-language romanisation writes the sounds (č ć ĉ ch, š sh,
+  ž zh, đ dj, ŝ shch: the letters BGN/PCGN and ICAO 9303 give ч ш ж щ and Serbian ђ),
+  so Lazić meets Lazich, and through ``phonetic`` Lazitch and Lasitsch; Đurić meets
+  Djurich, Dzhurich and Dschuritsch; Ševčenko meets Shevchenko. A Latin name without
   such letters has exactly one form.
 * Separators: apostrophes (' ’ ʼ ‘ ` ´ ʻ) vanish inside a word, so O'Brien is
   ``obrien`` only and D’Angelo ``dangelo``; any other punctuation or space
@@ -110,6 +117,13 @@ _EXPANSIONS: Mapping[str, str] = MappingProxyType(
         "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "Ø": "Oe", "Å": "Aa", "Đ": "Dj",
     }
 )  # fmt: skip
+_SPELLED_OUT: Mapping[str, str] = MappingProxyType(
+    {
+        "č": "ch", "ć": "ch", "ĉ": "ch", "š": "sh", "ž": "zh", "đ": "dj", "ŝ": "shch",
+        "Č": "Ch", "Ć": "Ch", "Ĉ": "Ch", "Š": "Sh", "Ž": "Zh", "Đ": "Dj", "Ŝ": "Shch",
+    }
+)  # fmt: skip
+"""Gaj / ISO 9 consonants as English-language romanisation spells their sounds."""
 _EXPANDABLE = frozenset(_EXPANSIONS) | frozenset(
     unicodedata.normalize("NFC", c) for c in ("ä", "ö", "ü", "Ä", "Ö", "Ü")
 )
@@ -197,7 +211,10 @@ _STANDARDS: Mapping[str, tuple[Callable[[str], str], ...]] = MappingProxyType(
             _padded_lower("Limes-Cyrillic-French"),
             _icao("Cyrl", "uk"),
             _icu("Ukrainian-Latin/BGN"),
-            _ANY_LATIN,
+            # ICU's Cyrillic-Latin is ISO 9:1995 (marks kept, so that its š č ž and the
+            # Serbian ć đ are both folded and spelled out); Serbian BGN/PCGN for џ (dž)
+            _icu("Cyrillic-Latin"),
+            _icu("Serbian-Latin/BGN"),
         ),
         "Grek": (_icao("Grek"), _icu("Greek-Latin/BGN"), _icu("Greek-Latin/UNGEGN"), _ANY_LATIN),
         "Geor": (_icao("Geor"), _icu("Georgian-Latin/BGN"), _ANY_LATIN),
@@ -241,6 +258,15 @@ def _expand(text: str) -> str:
     return _fold("".join(_EXPANSIONS.get(c, c) for c in composed))
 
 
+def _spelled_out(text: str) -> str:
+    """The háček and acute consonants spelled out (``_SPELLED_OUT``), then folded; ``""``
+    when the text holds none of them."""
+    composed = unicodedata.normalize("NFC", text)
+    if not any(c in _SPELLED_OUT for c in composed):
+        return ""
+    return _expand("".join(_SPELLED_OUT.get(c, c) for c in composed))
+
+
 def _script_of(text: str) -> str:
     """ISO 15924 code of the most frequent script among the letters; Latn if none other."""
     counts: Counter[str] = Counter()
@@ -280,14 +306,18 @@ def _script_forms(text: str, script: str) -> list[str]:
     standards = _STANDARDS.get(script)
     if standards is None:
         expanded = _expand(text) if any(c in _EXPANDABLE for c in text) else ""
-        return [expanded, _fold(text)]
-    forms = []
+        return [expanded, _fold(text), _spelled_out(text)]
+    forms, spelled = [], []
     for convert in standards:
         try:
-            forms.append(_fold(convert(text)))
+            written = convert(text)
         except TransliterationError:
             continue  # a letter outside this table: the ICU standards still answer
-    return forms
+        forms.append(_fold(written))
+        spelled.append(_spelled_out(written))  # ISO 9's š, č, ž and Serbian ć, đ read aloud
+        if any(c in _EXPANDABLE for c in written):
+            spelled.append(_expand(written))  # Serbian đ as dj
+    return forms + spelled
 
 
 def _first_unique(forms: Iterable[str], limit: int) -> tuple[str, ...]:
