@@ -296,3 +296,40 @@ def sound_alike(a: str, b: str) -> bool:
 )
 def test_hacek_letters_meet_their_spellings_out(stored: str, asked: str) -> None:
     assert sound_alike(stored, asked), (latin_forms(stored), latin_forms(asked))
+
+
+# Arabic articles assimilated and glued on, Egyptian g for j; Western Armenian; Georgian
+# in German (issue 14)
+@pytest.mark.parametrize(
+    ("token", "variant"),
+    [
+        ("ennajjar", "najjar"),
+        ("essaid", "said"),
+        ("errachid", "rachid"),
+        ("ezzahra", "zahra"),
+        ("naggar", "najjar"),
+    ],
+)
+def test_arabic_spelling_customs_give_the_name(token: str, variant: str) -> None:
+    assert variant in token_variants(token)
+
+
+@pytest.mark.parametrize("token", ["emma", "anna", "ellis", "assad", "ossama"])
+def test_names_that_only_look_like_a_glued_article_are_left_alone(token: str) -> None:
+    assert not [v for v in token_variants(token) if len(v) < len(token) - 1]
+
+
+@pytest.mark.parametrize(
+    ("original", "spelled"),
+    [
+        ("Դոմինիկ", "dominik"),  # Eastern Armenian
+        ("Դոմինիկ", "tominig"),  # Western Armenian
+        ("Պետրոսյան", "bedrosyan"),
+        ("Գևորգ", "kevork"),
+        ("ხიზანიშვილი", "khizanishvili"),  # the national table
+        ("ხიზანიშვილი", "chisanischwili"),  # German
+        ("ზაზა", "sasa"),
+    ],
+)
+def test_armenian_and_georgian_in_their_several_systems(original: str, spelled: str) -> None:
+    assert spelled in latin_forms(original)

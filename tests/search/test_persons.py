@@ -238,3 +238,37 @@ def test_a_croatian_name_is_found_as_other_languages_spell_it(written: str) -> N
     built = PersonIndex()
     built.add_many([(0, person([N("Lazić")], [N("Marko")], "1975-02-03"))])
     assert [h.slot for h in built.search(q([written], ["Marko"], "1975-02-03"))] == [0]
+
+
+ARABIC = person(
+    [N("Al-Najjar", "النجار", "Arab")], [N("Tariq", "طارق", "Arab")], "1980-05-17"
+)
+
+
+@pytest.mark.parametrize(
+    ("surname", "forename"),
+    [("El Naggar", "Tarek"), ("Ennajjar", "Tarik"), ("Alnajjar", "Tariq"), ("النجار", "Tarek")],
+)
+def test_an_arabic_name_is_found_in_maghreb_egyptian_and_english_spellings(
+    surname: str, forename: str
+) -> None:
+    built = PersonIndex()
+    built.add_many([(0, ARABIC)])
+    assert [h.slot for h in built.search(q([surname], [forename]))] == [0]
+
+
+@pytest.mark.parametrize(
+    ("stored", "asked"),
+    [
+        (person([N("Yeganyan", "Եգանյան", "Armn")], [N("Dominik", "Դոմինիկ", "Armn")]),
+         q(["Yekanyan"], ["Tominig"])),
+        (person([N("Khizanishvili", "ხიზანიშვილი", "Geor")], [N("Zaza", "ზაზა", "Geor")]),
+         q(["Chisanischwili"], ["Sasa"])),
+    ],
+)  # fmt: skip
+def test_armenian_and_georgian_names_in_other_systems_are_found(
+    stored: Person, asked: PersonQuery
+) -> None:
+    built = PersonIndex()
+    built.add_many([(0, stored)])
+    assert [h.slot for h in built.search(asked)] == [0]

@@ -16,7 +16,10 @@ How a form is made:
     (ICU ``Cyrillic-Latin``: Ševčenko, folded sevcenko and spelled out shevchenko)
     and BGN/PCGN Serbian (Лазић → Lazić, Џаја → Džaja).
   - Greek: ELOT 743 (ICAO), BGN/PCGN (Γεώργιος → yeoryios), UNGEGN, Any-Latin.
-  - Georgian, Armenian: the national passport tables, BGN/PCGN, Any-Latin.
+  - Georgian: the national passport table, BGN/PCGN, the German (Duden) habit
+    (ხიზანიშვილი → chisanischwili), Any-Latin.
+  - Armenian: the national passport table, BGN/PCGN (Eastern), BGN/PCGN read with
+    the Western Armenian consonants (Դոմինիկ → dominik and tominig), Any-Latin.
   - Arabic, Hebrew: Limes' consonant skeletons (``محمد`` → mhmd), BGN/PCGN,
     Any-Latin. All three are skeletons: the scripts leave short vowels unwritten,
     so these forms meet Latin spellings through ``phonetic`` and the given-name
@@ -164,9 +167,38 @@ $lv { с } $cv > ss ;
 п > p ; р > r ; с > s ; т > t ; ф > f ;
 і > i ; ї > ï ; є > ie ; ґ > g ;
 """
+# German (Duden) transcription of Georgian, as German registers write Georgian names
+# (Chisanischwili, Sasa for ხიზანიშვილი, ზაზა); the national table (ICAO) and BGN/PCGN
+# give khizanishvili, zaza.
+_GERMAN_GEORGIAN = r"""
+ა > a ; ბ > b ; გ > g ; დ > d ; ე > e ; ვ > w ; ზ > s ; თ > t ; ი > i ; კ > k ;
+ლ > l ; მ > m ; ნ > n ; ო > o ; პ > p ; ჟ > sch ; რ > r ; ს > s ; ტ > t ; უ > u ;
+ფ > p ; ქ > k ; ღ > gh ; ყ > k ; შ > sch ; ჩ > tsch ; ც > z ; ძ > ds ; წ > z ;
+ჭ > tsch ; ხ > ch ; ჯ > dsch ; ჰ > h ;
+"""
 _RULE_SETS: Mapping[str, str] = MappingProxyType(
-    {"Limes-Cyrillic-German": _GERMAN_CYRILLIC, "Limes-Cyrillic-French": _FRENCH_CYRILLIC}
+    {
+        "Limes-Cyrillic-German": _GERMAN_CYRILLIC,
+        "Limes-Cyrillic-French": _FRENCH_CYRILLIC,
+        "Limes-Georgian-German": _GERMAN_GEORGIAN,
+    }
 )
+
+# Western Armenian (the diaspora's, and Armenian names in French, Lebanese, Syrian and
+# US records) voices the stops the other way round from Eastern Armenian: Դոմինիկ is
+# Dominik in the East, Tominig in the West. Swapping these letter pairs before the
+# Eastern tables (ICAO 9303, BGN/PCGN) gives the Western reading (ALA-LC's Armenian
+# table lists both values of each pair).
+_WESTERN_ARMENIAN = str.maketrans(
+    "բպգկդտճջծձԲՊԳԿԴՏՃՋԾՁ", "պբկգտդջճձծՊԲԿԳՏԴՋՃՁԾ"
+)
+
+
+def _western_armenian(convert: Callable[[str], str]) -> Callable[[str], str]:
+    def read(text: str) -> str:
+        return convert(text.translate(_WESTERN_ARMENIAN))
+
+    return read
 
 
 @cache
@@ -217,8 +249,18 @@ _STANDARDS: Mapping[str, tuple[Callable[[str], str], ...]] = MappingProxyType(
             _icu("Serbian-Latin/BGN"),
         ),
         "Grek": (_icao("Grek"), _icu("Greek-Latin/BGN"), _icu("Greek-Latin/UNGEGN"), _ANY_LATIN),
-        "Geor": (_icao("Geor"), _icu("Georgian-Latin/BGN"), _ANY_LATIN),
-        "Armn": (_icao("Armn"), _icu("Armenian-Latin/BGN"), _ANY_LATIN),
+        "Geor": (
+            _icao("Geor"),
+            _icu("Georgian-Latin/BGN"),
+            _padded_lower("Limes-Georgian-German"),
+            _ANY_LATIN,
+        ),
+        "Armn": (
+            _icao("Armn"),
+            _icu("Armenian-Latin/BGN"),
+            _western_armenian(_icu("Armenian-Latin/BGN")),
+            _ANY_LATIN,
+        ),
         "Arab": (_icao("Arab"), _icu("Arabic-Latin/BGN"), _ANY_LATIN),
         "Hebr": (_icao("Hebr"), _icu("Hebrew-Latin/BGN"), _ANY_LATIN),
     }
@@ -382,6 +424,11 @@ _DIN = re.compile(r"(?P<stem>[a-z]{3,}?)(?:[aeiou]dd(?:i|ee)ne?|[ae]ld(?:i|ee)n)
 _DIN_ALONE = frozenset({"eddine", "eddin", "uddin", "uddeen", "addin", "aldin", "eldin", "ud din"})
 _ULLAH = re.compile(r"(?P<stem>[a-z]{3,}?)[aou]llah?")
 _GLUED_ARTICLE = re.compile(r"(?:al|el|ul)(?P<rest>[a-z]{3,})")
+# The article assimilated to a sun letter and glued on (Ennajjar, Essaid, Errachid,
+# Ettayeb, Ezzahra): a vowel, then the sun letter doubled. The sun letters, as the
+# common romanisations (ALA-LC, DIN 31635 without marks, French usage) write them.
+# (Not l: al + l is written "all…", and Allison, Elliott are no Arabic names.)
+_ASSIMILATED_ARTICLE = re.compile(r"[aeiu](?P<sun>sh|th|dh|[tdrzsn])(?P=sun)(?P<rest>[a-z]{2,})")
 
 
 def _abd_variants(token: str) -> list[str]:
@@ -425,6 +472,23 @@ def _article_variants(token: str) -> list[str]:
     return []
 
 
+def _assimilated_article_variants(token: str) -> list[str]:
+    """'ennajjar' → najjar, 'essaid' → said; not for a listed given name (Emma, Anna)."""
+    glued = _ASSIMILATED_ARTICLE.fullmatch(token)
+    if glued is None or token in _given_names():
+        return []
+    name = glued["sun"] + glued["rest"]
+    if len(name) > _MIN_VARIANT or name in _given_names():
+        return [name]
+    return []
+
+
+def _egyptian_variants(token: str) -> list[str]:
+    """Egyptian Arabic says ج as g, and Egyptian documents write it so (Naggar, Gamal):
+    a doubled gg is the Egyptian spelling of jj (Naggar → najjar, Haggag → hajjaj)."""
+    return [token.replace("gg", "jj")] if "gg" in token else []
+
+
 def _mac_variants(token: str) -> list[str]:
     if token.startswith("mc") and len(token) > 4:
         return ["mac" + token[2:]]
@@ -462,6 +526,9 @@ def token_variants(token: str) -> tuple[str, ...]:
     * A glued article al-/el-/ul- → the name (alhassan → hassan), unless the token is
       itself a listed given name (alexander, elena) or the rest is 3 letters and not
       a listed name.
+    * An article assimilated to a sun letter and glued on → the name (ennajjar →
+      najjar, essaid → said, errachid → rachid), with the same exceptions.
+    * Egyptian gg → jj (naggar → najjar).
     * Mc ↔ Mac (mcdonald ↔ macdonald; not Machado, Macias).
     * Two listed given names run together → split (jeanpierre → jean pierre).
     """
@@ -469,6 +536,8 @@ def token_variants(token: str) -> tuple[str, ...]:
         _abd_variants(token)
         + _suffix_variants(token)
         + _article_variants(token)
+        + _assimilated_article_variants(token)
+        + _egyptian_variants(token)
         + _mac_variants(token)
         + _two_given_names(token)
     )
