@@ -272,3 +272,27 @@ def test_armenian_and_georgian_names_in_other_systems_are_found(
     built = PersonIndex()
     built.add_many([(0, stored)])
     assert [h.slot for h in built.search(asked)] == [0]
+
+
+@pytest.mark.parametrize(
+    ("stored", "asked"),
+    [
+        (person([N("Wu")], [N("Wei")]), q(["Wo"], ["Wei"])),
+        (person([N("Li")], [N("Na")]), q(["Lu"], ["Na"])),
+        (person([N("Kim")], [N("Min-jun")]), q(["Kin"], ["Min-jun"])),
+        (person([N("Kowalski")], [N("Jan")]), q(["Jan"], ["Kowalsky"])),  # typo and swapped
+        (person([N("Ng")], [N("Kevin")]), q(["Kevin"], ["Ny"])),
+    ],
+)
+def test_short_names_with_one_slip_and_a_slip_with_swapped_order_are_found(
+    stored: Person, asked: PersonQuery
+) -> None:
+    built = PersonIndex()
+    built.add_many([(0, stored)])
+    assert [h.slot for h in built.search(asked)] == [0]
+
+
+def test_a_short_name_with_another_first_letter_is_another_name() -> None:
+    built = PersonIndex()
+    built.add_many([(0, person([N("Wu")], [N("Wei")]))])
+    assert built.search(q(["Xu"], ["Wei"])) == []

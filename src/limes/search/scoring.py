@@ -11,7 +11,10 @@ aligned with its most similar stored word:
 * otherwise the normalised edit similarity (optimal string alignment: a swapped pair
   of letters is one slip, like a wrong, missing or extra letter), lifted by 0.2 (0.1
   where either has fewer than 5 letters: Gang/Kang are two names) to at most 0.88
-  where both have the same phonetic code;
+  where both have the same phonetic code; names of two or three letters one slip
+  apart with the same first letter (Wu/Wo, Li/Lu, Kim/Kin) — 0.8: edit similarity
+  would leave them at 0.5, below any use, though the slip is as likely as in a long
+  name;
 * a part aligned with a word of the other role (a surname with a forename) counts
   0.95 of that — unless every part is (all surnames written as forenames and back, a
   clean swap: one slip of data entry), then the name score is 0.98 of the swapped
@@ -58,6 +61,7 @@ EQUIVALENT = 0.92
 PHONETIC_LIFT = 0.2
 PHONETIC_CAP = 0.88
 LONG_NAME = 5
+SHORT_NAME, SHORT_SLIP = 3, 0.8
 HALF_OF_COMPOUND = 0.85
 OTHER_ROLE = 0.95
 CLEAN_SWAP = 0.98
@@ -333,10 +337,21 @@ def _similarity(wanted: QueryNames, strings: Sequence[str], codes: Ints) -> Floa
     ``codes`` are the stored strings' ``NameSet.codes`` columns."""
     sim = cdist(wanted.strings, strings, scorer=OSA.normalized_similarity, dtype=np.float32)
     same_sound = wanted.phonetic[:, None] == codes[PHONETIC][None, :]
-    lengths = np.minimum(
-        np.fromiter(map(len, wanted.strings), np.int32, len(wanted.strings))[:, None],
-        np.fromiter(map(len, strings), np.int32, len(strings))[None, :],
+    asked_lengths = np.fromiter(map(len, wanted.strings), np.int32, len(wanted.strings))[:, None]
+    stored_lengths = np.fromiter(map(len, strings), np.int32, len(strings))[None, :]
+    lengths = np.minimum(asked_lengths, stored_lengths)
+    longest = np.maximum(asked_lengths, stored_lengths)
+    # a short name (Wu, Li, Ng, Kim) with one slip keeps its first letter: Wo, Lu, Ny, Kin
+    first = np.asarray([w[:1] for w in wanted.strings])[:, None] == np.asarray(
+        [w[:1] for w in strings]
+    )[None, :]
+    slip = (
+        (longest <= SHORT_NAME)
+        & (lengths >= 2)
+        & first
+        & (np.rint((1.0 - sim) * longest) == 1)
     )
+    sim = np.where(slip, np.maximum(sim, SHORT_SLIP), sim)
     lift = np.where(lengths >= LONG_NAME, PHONETIC_LIFT, PHONETIC_LIFT / 2)
     lifted = np.minimum(sim + lift, PHONETIC_CAP)
     sim = np.where(same_sound & (lifted > sim), lifted, sim)
