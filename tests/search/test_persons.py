@@ -296,3 +296,22 @@ def test_a_short_name_with_another_first_letter_is_another_name() -> None:
     built = PersonIndex()
     built.add_many([(0, person([N("Wu")], [N("Wei")]))])
     assert built.search(q(["Xu"], ["Wei"])) == []
+
+
+@pytest.mark.parametrize(
+    ("surname", "forename"),
+    [("Nedjim", "Salim"), ("Najm", "Saalem"), ("Nagm", "Salem")],  # Egyptian g for ج
+)
+def test_vowels_guessed_for_a_name_stored_in_arabic_script_still_find_it(
+    surname: str, forename: str
+) -> None:
+    stored = person([N("Njm", "نجم", "Arab")], [N("Salm", "سالم", "Arab")], "1953-03-01")
+    built = PersonIndex()
+    built.add_many([(0, stored)])
+    assert [h.slot for h in built.search(q([surname], [forename], "1953-03-01"))] == [0]
+
+
+def test_the_same_consonants_alone_do_not_make_two_latin_names_one() -> None:
+    built = PersonIndex()
+    built.add_many([(0, person([N("Moreno")], [N("Marta")], "1953-03-01"))])
+    assert built.search(q(["Marini"], ["Marta"], "1953-03-01")) == []

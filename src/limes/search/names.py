@@ -21,9 +21,11 @@ How a form is made:
   - Armenian: the national passport table, BGN/PCGN (Eastern), BGN/PCGN read with
     the Western Armenian consonants (Դոմինիկ → dominik and tominig), Any-Latin.
   - Arabic, Hebrew: Limes' consonant skeletons (``محمد`` → mhmd), BGN/PCGN,
-    Any-Latin. All three are skeletons: the scripts leave short vowels unwritten,
-    so these forms meet Latin spellings through ``phonetic`` and the given-name
-    list (which carries the skeletons of common names), not letter for letter.
+    Any-Latin; for Arabic also the Egyptian reading of ج as g (``جمال`` → gmal).
+    All are skeletons: the scripts leave short vowels unwritten, so these forms
+    meet Latin spellings through ``phonetic`` (``scoring``: the same consonants
+    against a name of such a script) and the given-name list (which carries the
+    skeletons of common names), not letter for letter.
   - Chinese: the pinyin of ``limes.domain.transliteration`` for a known whole name,
     else ICU ``Han-Latin/Names`` with tone marks removed. A run of two characters
     gives the given name both joined and split (xiaoming, xiao ming); a run of
@@ -82,6 +84,7 @@ __all__ = [
     "MAX_FORMS",
     "PARTICLES",
     "given_name_group",
+    "is_abjad",
     "latin_forms",
     "name_forms",
     "parse_given_names",
@@ -189,9 +192,16 @@ _RULE_SETS: Mapping[str, str] = MappingProxyType(
 # Dominik in the East, Tominig in the West. Swapping these letter pairs before the
 # Eastern tables (ICAO 9303, BGN/PCGN) gives the Western reading (ALA-LC's Armenian
 # table lists both values of each pair).
-_WESTERN_ARMENIAN = str.maketrans(
-    "բպգկդտճջծձԲՊԳԿԴՏՃՋԾՁ", "պբկգտդջճձծՊԲԿԳՏԴՋՃՁԾ"
-)
+_WESTERN_ARMENIAN = str.maketrans("բպգկդտճջծձԲՊԳԿԴՏՃՋԾՁ", "պբկգտդջճձծՊԲԿԳՏԴՋՃՁԾ")
+
+
+def _egyptian(convert: Callable[[str], str]) -> Callable[[str], str]:
+    """Egyptian usage writes ج as g (Gamal, Naggar, Hegazi), as Egyptian documents do."""
+
+    def read(text: str) -> str:
+        return convert(text).replace("j", "g").replace("J", "G") if "ج" in text else ""
+
+    return read
 
 
 def _western_armenian(convert: Callable[[str], str]) -> Callable[[str], str]:
@@ -261,7 +271,7 @@ _STANDARDS: Mapping[str, tuple[Callable[[str], str], ...]] = MappingProxyType(
             _western_armenian(_icu("Armenian-Latin/BGN")),
             _ANY_LATIN,
         ),
-        "Arab": (_icao("Arab"), _icu("Arabic-Latin/BGN"), _ANY_LATIN),
+        "Arab": (_icao("Arab"), _icu("Arabic-Latin/BGN"), _ANY_LATIN, _egyptian(_icao("Arab"))),
         "Hebr": (_icao("Hebr"), _icu("Hebrew-Latin/BGN"), _ANY_LATIN),
     }
 )
@@ -307,6 +317,17 @@ def _spelled_out(text: str) -> str:
     if not any(c in _SPELLED_OUT for c in composed):
         return ""
     return _expand("".join(_SPELLED_OUT.get(c, c) for c in composed))
+
+
+_ABJADS = frozenset({"Arab", "Hebr", "Syrc", "Thaa"})
+"""Scripts that leave short vowels unwritten (ISO 15924 codes)."""
+
+
+def is_abjad(text: str, script: str | None = None) -> bool:
+    """True when ``text`` (or, if it has no letters of another script, the ``script``
+    hint) is written in a script that leaves short vowels unwritten."""
+    detected = _script_of(unicodedata.normalize("NFKC", text)) if text else "Latn"
+    return detected in _ABJADS or (detected == "Latn" and script in _ABJADS and bool(text))
 
 
 def _script_of(text: str) -> str:

@@ -14,7 +14,10 @@ aligned with its most similar stored word:
   where both have the same phonetic code; names of two or three letters one slip
   apart with the same first letter (Wu/Wo, Li/Lu, Kim/Kin) — 0.8: edit similarity
   would leave them at 0.5, below any use, though the slip is as likely as in a long
-  name;
+  name; where one side is written in a script without short vowels (Arabic,
+  Hebrew, Persian) and both have the same phonetic code (Metaphone keeps the
+  consonants) — at least 0.85: Nedjim and Njm/نجم are one name, the vowels only the
+  writer's guess;
 * a part aligned with a word of the other role (a surname with a forename) counts
   0.95 of that — unless every part is (all surnames written as forenames and back, a
   clean swap: one slip of data entry), then the name score is 0.98 of the swapped
@@ -62,6 +65,7 @@ PHONETIC_LIFT = 0.2
 PHONETIC_CAP = 0.88
 LONG_NAME = 5
 SHORT_NAME, SHORT_SLIP = 3, 0.8
+SAME_CONSONANTS = 0.85
 HALF_OF_COMPOUND = 0.85
 OTHER_ROLE = 0.95
 CLEAN_SWAP = 0.98
@@ -153,7 +157,7 @@ class Feature:
     parts: tuple[PartMatch, ...] = ()
 
 
-ROLE, MAIN, PHONETIC, GROUP, HALF = range(5)
+ROLE, MAIN, PHONETIC, GROUP, HALF, ABJAD = range(6)
 """The rows of ``NameSet.codes``."""
 
 
@@ -161,8 +165,9 @@ ROLE, MAIN, PHONETIC, GROUP, HALF = range(5)
 class NameSet:
     """One identity of a stored person: every spelling of its words, with their roles.
 
-    ``codes`` holds one column per spelling and five rows (``ROLE``, ``MAIN``,
-    ``PHONETIC``, ``GROUP``, ``HALF``: only a half of a compound): one array per
+    ``codes`` holds one column per spelling and six rows (``ROLE``, ``MAIN``,
+    ``PHONETIC``, ``GROUP``, ``HALF``: only a half of a compound, ``ABJAD``: of a name
+    written in a script without short vowels): one array per
     identity keeps a million of them small, and the candidates of a search are joined
     with one concatenation.
     """
@@ -179,9 +184,11 @@ class NameSet:
     @classmethod
     def of(cls, surnames: Sequence[Name], forenames: Sequence[Name], label: str) -> NameSet:
         seen: dict[str, tuple[int, bool, bool]] = {}
+        abjad: set[str] = set()
         for role, field in ((SURNAME, surnames), (FORENAME, forenames)):
             standard: list[str] = []  # the first form of each name of the field
             for name in field:
+                vowelless = names.is_abjad(name.original or "", name.script)
                 for number, form in enumerate(names.name_forms(name)):
                     words = names.tokens(form)
                     if number == 0:
@@ -191,6 +198,8 @@ class NameSet:
                         old = seen.get(text)
                         if old is None or (main and not old[1]) or (old[2] and not half):
                             seen[text] = (role, main, half and not main)
+                        if vowelless:
+                            abjad.add(text)
             if len(field) > 1:  # two names written as one: "Valeriu", "Jean" -> "valeriujean"
                 seen.setdefault("".join(standard), (role, False, False))
         strings = tuple(seen)
@@ -205,9 +214,10 @@ class NameSet:
                     for t in strings
                 ],
                 [h for _, _, h in seen.values()],
+                [t in abjad for t in strings],
             ],
             dtype=np.int32,
-        ).reshape(5, len(strings))
+        ).reshape(6, len(strings))
         return cls(label=label, display=display.strip(", "), strings=strings, codes=codes)
 
 
@@ -257,6 +267,8 @@ class QueryPart:
     written: str
     spellings: tuple[str, ...]
     halves: frozenset[str] = frozenset()
+    abjad: bool = False
+    """Typed in a script that leaves short vowels unwritten."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +281,7 @@ class QueryNames:
     phonetic: Ints
     groups: Ints
     halves: npt.NDArray[np.bool_]
+    abjad: npt.NDArray[np.bool_]
 
 
 def _field_parts(texts: Sequence[str], role: int) -> list[QueryPart]:
@@ -300,7 +313,9 @@ def _field_parts(texts: Sequence[str], role: int) -> list[QueryPart]:
                 spellings.extend(whole)
             unique = tuple(dict.fromkeys(spellings))
             halves -= {t[position] for t in aligned} | set(joined) | set(whole)
-            parts.append(QueryPart(role, weight, word, unique, frozenset(halves)))
+            parts.append(
+                QueryPart(role, weight, word, unique, frozenset(halves), names.is_abjad(text))
+            )
     return parts
 
 
@@ -329,6 +344,7 @@ def query_names(surnames: Sequence[str], forenames: Sequence[str]) -> QueryNames
             dtype=np.int32,
         ),
         halves=np.asarray(halves, dtype=np.bool_),
+        abjad=np.asarray([parts[p].abjad for p in part_of], dtype=np.bool_),
     )
 
 
@@ -355,6 +371,10 @@ def _similarity(wanted: QueryNames, strings: Sequence[str], codes: Ints) -> Floa
     lift = np.where(lengths >= LONG_NAME, PHONETIC_LIFT, PHONETIC_LIFT / 2)
     lifted = np.minimum(sim + lift, PHONETIC_CAP)
     sim = np.where(same_sound & (lifted > sim), lifted, sim)
+    # one side written without its short vowels (Arabic, Hebrew, Persian script or their
+    # consonant skeletons): the same consonants in the same order is the same name
+    unvowelled = wanted.abjad[:, None] | (codes[ABJAD][None, :] != 0)
+    sim = np.where(same_sound & unvowelled, np.maximum(sim, SAME_CONSONANTS), sim)
     same_group = wanted.groups[:, None] == codes[GROUP][None, :]
     sim = np.where(same_group, np.maximum(sim, EQUIVALENT), sim)
     half = wanted.halves[:, None] | (codes[HALF][None, :] != 0)
