@@ -464,20 +464,30 @@ def test_a_search_waiting_for_the_issue_position_finds_the_alert(
 
 
 def test_a_position_the_index_does_not_reach_in_time_is_a_503_problem(
-    client: TestClient, limes: Limes
+    client: TestClient, limes: Limes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _hits(_search(client, "persons", {"surnames": ["Ivanova"]}))
-    now = [0.0]
     engine = limes.search.engine
+    engine.stop()
+    monkeypatch.setattr(engine, "catch_up", lambda limit=1000: 0)  # an applier that is stuck
+    now = [0.0]
     engine.monotonic = lambda: now[0]
     engine.sleep = lambda seconds: now.__setitem__(0, now[0] + seconds)
-    ahead = engine.position + 1000
-    answer = _search(client, "persons", {"surnames": ["Ivanova"], "wait_for": ahead})
+    issued = client.post("/v1/alerts", content=body(PERSON), headers=headers(DE_SIRENE))
+    position = int(issued.headers["Limes-Feed-Position"])
+    answer = _search(client, "persons", {"surnames": ["Ivanova"], "wait_for": position})
     problem = assert_problem(answer, 503, "index-behind")
-    assert str(ahead) in problem["detail"]
+    assert str(position) in problem["detail"]
     assert now[0] == pytest.approx(1.0)  # waited its bound, not more
-    refused = _search(client, "persons", {"surnames": ["Ivanova"], "wait_for": -1})
-    assert_problem(refused, 400, "invalid-input")
+
+
+def test_a_position_no_write_has_made_is_refused_at_once(client: TestClient, limes: Limes) -> None:
+    _hits(_search(client, "persons", {"surnames": ["Ivanova"]}))
+    ahead = limes.search.engine.position + 1000
+    for wait_for in (ahead, -1):
+        answer = _search(client, "persons", {"surnames": ["Ivanova"], "wait_for": wait_for})
+        problem = assert_problem(answer, 400, "invalid-input")
+        assert problem["errors"][0]["pointer"] == "/wait_for"
 
 
 # -- the README's border check and `make run`'s first request find a demo person -------

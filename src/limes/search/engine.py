@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from limes.crypto import Crypto
 from limes.domain.alerts import AlertContent, AlertStatus
-from limes.errors import Unavailable
+from limes.errors import FieldError, InvalidInput, Unavailable
 from limes.search.identifiers import (
     CheckedQuery,
     IdentifierIndex,
@@ -189,12 +189,19 @@ class SearchEngine:
     def wait_for(self, position: int, timeout: float = MAX_WAIT) -> int:
         """Apply the feed until the indexes reflect ``position`` (a writer's answer said
         it), at most ``timeout`` seconds; the position reached. ``IndexBehind`` if not
-        reached: the caller must not be told "no hit" for an alert it just wrote."""
+        reached: the caller must not be told "no hit" for an alert it just wrote;
+        ``InvalidInput`` for a position the store has not written (no write answered it)."""
         deadline = self.monotonic() + timeout
         while self._position < position:
             self.catch_up()  # this search applies the feed itself rather than wait for the follower
             if self._position >= position:
                 break
+            written = self.store.last_event()
+            if written < position:  # no write has answered it: waiting cannot help
+                raise InvalidInput(
+                    "wait_for names a change-feed position no write has made",
+                    [FieldError("/wait_for", f"the change feed is at {written}")],
+                )
             left = deadline - self.monotonic()
             if left <= 0:
                 raise IndexBehind(
