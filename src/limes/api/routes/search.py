@@ -5,7 +5,8 @@ caller's ``Context`` and answers the hits, best first, each with the alert as th
 caller may see it and the features that explain its score; a person answer also the
 possible matches below the line (``search/tiers.py``). ``wait_for`` names a feed
 position a write answered (its ``Limes-Feed-Position`` header): the search waits, at
-most a second, until the indexes reflect it, else answers 503 ``index-behind``.
+most a second, until the indexes reflect it, else answers 503 ``index-behind`` (400
+for a position no write has made).
 """
 
 from __future__ import annotations
