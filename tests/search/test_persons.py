@@ -315,3 +315,11 @@ def test_the_same_consonants_alone_do_not_make_two_latin_names_one() -> None:
     built = PersonIndex()
     built.add_many([(0, person([N("Moreno")], [N("Marta")], "1953-03-01"))])
     assert built.search(q(["Marini"], ["Marta"], "1953-03-01")) == []
+
+
+def test_a_namesake_without_a_date_of_birth_is_possible_when_the_officer_gives_one() -> None:
+    built = PersonIndex()
+    built.add_many([(0, person([N("Dương")], [N("Minh")], None))])
+    asked = built.find(q(["Dương"], ["Minh"], "1963-03-21"))
+    assert asked.hits == () and [h.slot for h in asked.possible] == [0]
+    assert [h.slot for h in built.find(q(["Dương"], ["Minh"], None)).hits] == [0]

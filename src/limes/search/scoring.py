@@ -31,7 +31,8 @@ so a missing middle name or second surname costs little, an extra unmatched name
 on the query side costs more.
 
 **Other features** multiply it: date of birth (``dates.compare``; ``BIRTH_UNKNOWN``
-when the query or the alert has none: a name alone is less evidence), gender (0.85
+when the query has none: a name alone is less evidence; ``ALERT_BIRTH_UNKNOWN`` when
+only the alert has none), gender (0.85
 when both are known and differ), nationality (0.93 when both are known and share
 none). A matching document number lifts the score to at least ``DOCUMENT_MATCH``
 whatever the names say: a person travelling on a document named in an alert is a hit.
@@ -75,6 +76,10 @@ GENDER_DIFFERS = 0.85
 NO_COMMON_NATIONALITY = 0.93
 DOCUMENT_MATCH = 0.95
 BIRTH_UNKNOWN = 0.9
+ALERT_BIRTH_UNKNOWN = 0.78
+"""The officer gave a date of birth and the alert holds none: the commonest wrong hit is
+a namesake so recorded, so an exact name alone is a *possible* match here (never
+dropped, ``tiers.py``), not a hit; the same name asked without a date still is one."""
 DATE_EFFECT = {
     1.0: 1.0,
     0.9: 0.97,
@@ -511,7 +516,7 @@ def _other_features(query: PersonQuery, stored: Stored) -> list[Feature]:
             Feature(
                 "date_of_birth",
                 0.0,
-                BIRTH_UNKNOWN,
+                ALERT_BIRTH_UNKNOWN if query.date_of_birth else BIRTH_UNKNOWN,
                 query.date_of_birth,
                 stored.date_of_birth,
                 f"not compared: {missing} no date of birth",

@@ -15,6 +15,9 @@ Every cut-off of the person search is here, with its reasoning:
   (``dates.py``: day or month off, day and month swapped, digits transposed, year off
   by 1–10 or one digit, a leap day's neighbours) therefore never removes an
   exact-name candidate from the answer.
+* A date of birth asked for that the alert does not hold makes an exact name a
+  possible match (``scoring.ALERT_BIRTH_UNKNOWN``, 0.78): such namesakes were most of
+  the wrong hits for people not in the system.
 * A document number that matches makes a hit whatever the names say
   (``scoring.DOCUMENT_MATCH``).
 
