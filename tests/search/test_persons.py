@@ -323,3 +323,12 @@ def test_a_namesake_without_a_date_of_birth_is_possible_when_the_officer_gives_o
     asked = built.find(q(["Dương"], ["Minh"], "1963-03-21"))
     assert asked.hits == () and [h.slot for h in asked.possible] == [0]
     assert [h.slot for h in built.find(q(["Dương"], ["Minh"], None)).hits] == [0]
+
+
+def test_every_word_met_in_another_spelling_counts_as_met() -> None:
+    # each part only "sounds the same" (0.88); the stored words count as met through
+    # their spelled-out forms (katich, niksha), so the whole name is a hit
+    built = PersonIndex()
+    built.add_many([(0, person([N("Katić")], [N("Tomislav"), N("Nikša")], "1967-12-16"))])
+    found = built.search(q(["Katitsch"], ["Tomislaw", "Nikscha"], "1967-12-16"))
+    assert [h.slot for h in found] == [0]

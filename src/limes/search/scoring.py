@@ -163,14 +163,18 @@ class Feature:
 
 
 ROLE, MAIN, PHONETIC, GROUP, HALF, ABJAD = range(6)
-"""The rows of ``NameSet.codes``."""
+"""The rows of ``NameSet.codes``. ``MAIN``: k + 1 for the identity's main word k (a word
+of the standard form of a name), -(k + 1) for another spelling of it word for word,
+0 for any other string."""
+_WORDS = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
 class NameSet:
     """One identity of a stored person: every spelling of its words, with their roles.
 
-    ``codes`` holds one column per spelling and six rows (``ROLE``, ``MAIN``,
+    ``codes`` holds one column per spelling and six rows (``ROLE``, ``MAIN`` (which
+    main word a string spells),
     ``PHONETIC``, ``GROUP``, ``HALF``: only a half of a compound, ``ABJAD``: of a name
     written in a script without short vowels): one array per
     identity keeps a million of them small, and the candidates of a search are joined
@@ -190,14 +194,23 @@ class NameSet:
     def of(cls, surnames: Sequence[Name], forenames: Sequence[Name], label: str) -> NameSet:
         seen: dict[str, tuple[int, bool, bool]] = {}
         abjad: set[str] = set()
+        numbers: dict[str, int] = {}  # each main word's number
+        spells: dict[str, int] = {}  # another spelling, word for word, of a main word
         for role, field in ((SURNAME, surnames), (FORENAME, forenames)):
             standard: list[str] = []  # the first form of each name of the field
             for name in field:
                 vowelless = names.is_abjad(name.original or "", name.script)
+                first: tuple[str, ...] = ()
                 for number, form in enumerate(names.name_forms(name)):
                     words = names.tokens(form)
                     if number == 0:
                         standard.extend(words)
+                        first = words
+                        for word in words:
+                            numbers.setdefault(word, len(numbers))
+                    elif len(words) == len(first):
+                        for word, main_word in zip(words, first, strict=True):
+                            spells.setdefault(word, numbers[main_word])
                     for text, half in _spellings(form, words):
                         main = number == 0 and text in words
                         old = seen.get(text)
@@ -212,7 +225,10 @@ class NameSet:
         codes = np.array(
             [
                 [r for r, _, _ in seen.values()],
-                [m for _, m, _ in seen.values()],
+                [
+                    numbers[t] + 1 if m else -(spells[t] + 1) if t in spells else 0
+                    for t, (_, m, _) in seen.items()
+                ],
                 [_PHONETIC.add(names.phonetic(t)) for t in strings],
                 [
                     _GROUPS.add(g) if (g := names.given_name_group(t)) else _NO_GROUP_STORED
@@ -407,9 +423,15 @@ def _combined(
     per_part = np.where(per_part >= PART_FLOOR, per_part, 0.0)
     weights = np.asarray([p.weight for p in wanted.parts], dtype=np.float32)
     query_share = weights @ per_part / weights.sum()
-    main = codes[MAIN].astype(np.bool_)
-    covered = (sim.max(axis=0) >= COVERED) & main
-    stored_share = np.add.reduceat(covered, offsets) / np.maximum(np.add.reduceat(main, offsets), 1)
+    # the share of each identity's own words met: a word counts once, met in any of its
+    # spellings (Lazić as lazic or lazich)
+    word = codes[MAIN]
+    main = word > 0
+    met = (sim.max(axis=0) >= COVERED) & (word != 0)
+    owner = np.repeat(np.arange(len(offsets)), np.diff(np.append(offsets, len(word))))
+    keys = np.unique(owner[met].astype(np.int64) * _WORDS + np.abs(word[met]))
+    covered = np.bincount(keys // _WORDS, minlength=len(offsets))
+    stored_share = covered / np.maximum(np.add.reduceat(main, offsets), 1)
     combined: Floats = (QUERY_SHARE * query_share + (1 - QUERY_SHARE) * stored_share).astype(
         np.float32
     )
