@@ -3,7 +3,8 @@
 Alerts are the person content of Limes' demo generator (``DemoGenerator.person_alert``
 for ``seed``), persons known only by traces (no name) left out, each given an integer
 slot in order. Every query but ``absent`` is made from ONE alert, its target, by one
-maker of ``variants.KINDS`` (or ``combined``); targets are drawn without repetition
+maker of ``variants.KINDS``, ``classes.CLASSES`` (the spelling classes and date slips
+of issue 14, each its own kind) or ``combined``; targets are drawn without repetition
 within a kind from a ``Random(seed)`` shuffle. ``absent`` queries are people of a fresh
 generator seed whose folded names + date of birth match no stored alert.
 
@@ -25,6 +26,7 @@ from typing import Any
 
 import orjson
 
+from bench.names.classes import CLASSES
 from bench.names.variants import KINDS, Draft, Maker, Part, combined, fold
 from limes import codec
 from limes.demo.generator import DemoGenerator
@@ -47,7 +49,7 @@ __all__ = [
 
 COMBINED = "combined"
 ABSENT = "absent"
-ALL_KINDS: tuple[str, ...] = (*KINDS, COMBINED, ABSENT)
+ALL_KINDS: tuple[str, ...] = (*KINDS, *CLASSES, COMBINED, ABSENT)
 ABSENT_SEED_OFFSET = 1_000_003  # the fresh seed of the people who are not in the data
 _LANGUAGES = {"UA": "uk", "BG": "bg"}  # Cyrillic names of other nationalities are Russian
 
@@ -136,7 +138,7 @@ def make_queries(persons: list[Person], per_kind: int, seed: int) -> list[Query]
     """``per_kind`` queries of every kind in ``ALL_KINDS`` (fewer only if too few fit)."""
     rng = Random(seed)
     builder = _Builder(rng)
-    makers: dict[str, Maker] = {**KINDS, COMBINED: combined}
+    makers: dict[str, Maker] = {**KINDS, **CLASSES, COMBINED: combined}
     for kind, maker in makers.items():
         slots = list(range(len(persons)))
         rng.shuffle(slots)

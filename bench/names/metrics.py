@@ -1,13 +1,16 @@
 """Quality and latency figures per kind of query.
 
-Definitions (a *hit* is a result at or above the system's one threshold; a system
-returns at most 10 hits, sorted by score, best first):
+Definitions (a *hit* is a strong result, at or above the system's threshold; Limes
+also answers *possible* matches below it, the peer has one tier only; each tier holds
+at most 10, best first):
 
-* **recall@1** — among queries with a target, the share whose first hit is the target.
-* **recall@10** — among queries with a target, the share whose target is among the
-  hits returned (at most 10).
-* **false-hit rate** — the share of queries with at least one hit that is not the
-  target; for ``absent`` queries (no target) any hit is a false hit.
+* **recall@1** — among queries with a target, the share whose first *hit* is the
+  target (the target shown first, as an alert to act on).
+* **recall@10** — among queries with a target, the share whose target is shown at all:
+  among the hits (at most 10) or the possible matches (at most 10).
+* **false-hit rate** — the share of queries with at least one *hit* that is not the
+  target; for ``absent`` queries (no target) any hit is a false hit. Possible matches
+  are not counted: they are not alerts to act on.
 * **n** — the number of queries of the kind the system answered.
 * **latency** — mean and 99th percentile (nearest rank) of the time each query took,
   in milliseconds.
@@ -32,6 +35,17 @@ class Answer:
     query_id: int
     slots: tuple[int, ...]
     seconds: float
+    strong: int | None = None
+    """How many of ``slots`` (the first ones) are hits; the rest are possible matches.
+    None: all are hits."""
+
+    @property
+    def hits(self) -> tuple[int, ...]:
+        return self.slots if self.strong is None else self.slots[: self.strong]
+
+    @property
+    def possible(self) -> tuple[int, ...]:
+        return () if self.strong is None else self.slots[self.strong :]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,14 +65,14 @@ def figures(pairs: Iterable[tuple[int | None, Answer]]) -> KindFigures:
     for target, answer in pairs:
         n += 1
         times.append(answer.seconds)
-        hits = answer.slots[:10]
+        hits = answer.hits[:10]
         if any(slot != target for slot in hits):
             false += 1
         if target is None:
             continue
         with_target += 1
         found_first += bool(hits) and hits[0] == target
-        found += target in hits
+        found += target in hits or target in answer.possible[:10]
     if n == 0:
         raise ValueError("no answers to measure")
     return KindFigures(

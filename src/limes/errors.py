@@ -80,6 +80,11 @@ class PreconditionRequired(LimesError):
     title = "An If-Match header is required"
 
 
+class Unavailable(LimesError):
+    slug = "unavailable"
+    title = "The service cannot answer this yet"
+
+
 class RateLimited(LimesError):
     slug = "rate-limited"
     title = "Too many requests"

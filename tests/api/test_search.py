@@ -7,6 +7,8 @@ refusals of bad input.
 
 from __future__ import annotations
 
+import itertools
+import shlex
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,10 +20,12 @@ from tests.api.helpers import (
     DE_BORDER,
     DE_SIRENE,
     FR_SIRENE,
+    NOW,
     PERSON,
     PROBLEM,
     VEHICLE,
     TestClient,
+    assert_problem,
     body,
     copied,
     headers,
@@ -30,7 +34,14 @@ from tests.api.helpers import (
 from limes.audit.heads import ensure_audit_key
 from limes.audit.store import RecordQuery
 from limes.bootstrap import Limes, build
+from limes.cli.serve import first_search
 from limes.config import AuthMode, Environment, Settings
+from limes.demo.generator import generate
+from limes.domain.categories import CategoryCode
+from limes.search.identifiers import IdentifierQuery
+from limes.search.query import PersonQuery
+from limes.service.demo import load, sirene_operator
+from limes.service.search import SearchAnswer
 from limes.store.sqlite import SqliteStore
 
 VISA = "visa-1@CONSULATE/FR;roles=visa_officer"
@@ -127,6 +138,14 @@ def test_a_typo_still_hits_but_another_date_of_birth_does_not(client: TestClient
         )
     )
     assert other == []
+
+
+def test_a_document_number_alone_finds_the_person(client: TestClient) -> None:
+    alert = _issue(client, PERSON)
+    number = PERSON["person"]["documents"][0]["number"]
+    hits = _hits(_search(client, "persons", {"document_number": number}, DE_BORDER, "border_check"))
+    assert [h["alert"]["id"] for h in hits] == [alert]
+    assert _feature(hits[0], "document")["score"] == 1.0
 
 
 def test_swapped_day_and_month(client: TestClient) -> None:
@@ -274,10 +293,10 @@ def test_search_needs_credentials_and_a_purpose(client: TestClient) -> None:
     assert no_purpose.status_code in (400, 403)
 
 
-def _searches(limes: Limes) -> list[dict[str, Any]]:
-    """The audit records of FR_SIRENE's person searches, oldest first."""
+def _searches(limes: Limes, user: str = "sirene-2") -> list[dict[str, Any]]:
+    """The audit records of a user's (FR_SIRENE's) person searches, oldest first."""
     limes.audit.checkpoint()
-    answer = limes.audit.query(RecordQuery(user="sirene-2", limit=1000))
+    answer = limes.audit.query(RecordQuery(user=user, limit=1000))
     assert answer is not None
     found = [p.record.document for p in answer.items]
     return [r for r in found if r["action"] == "search:persons"]
@@ -342,3 +361,287 @@ def test_a_hit_on_an_alert_flagged_by_the_searching_state_says_not_to_act(
     assert french[0]["alert"]["action_note"] == "not to be carried out in FR"
     german = _hits(_search(client, "persons", query, DE_SIRENE))
     assert german[0]["alert"]["action_note"] is None
+
+
+# -- two tiers: hits and possible matches (issue 14) -------------------------------------
+
+
+def _answer(answer: Any) -> dict[str, Any]:
+    assert answer.status_code == 200, answer.text
+    found: dict[str, Any] = answer.json()
+    return found
+
+
+def test_a_date_of_birth_a_typing_slip_away_is_a_possible_match(client: TestClient) -> None:
+    alert = _issue(client, PERSON)  # Ivanova Olga, 1984-03-17
+    asked = {"surnames": ["Ivanova"], "forenames": ["Olga"]}
+    for born in ("1984-04-17", "1984-01-17", "1948-03-17", "1985-03-17"):
+        found = _answer(_search(client, "persons", {**asked, "date_of_birth": born}))
+        assert [h["alert"]["id"] for h in found["hits"]] == [alert], born  # one slip: a hit
+    for born in ("1989-03-17", "1974-03-17", "1979-03-17", "1934-03-17"):
+        found = _answer(_search(client, "persons", {**asked, "date_of_birth": born}))
+        assert found["hits"] == [], born
+        assert [h["alert"]["id"] for h in found["possible"]] == [alert], born
+        assert _feature(found["possible"][0], "date_of_birth")["alert"] == "1984-03-17"
+    far = _answer(_search(client, "persons", {**asked, "date_of_birth": "1950-11-02"}))
+    assert (far["hits"], far["possible"]) == ([], [])
+
+
+def test_a_hit_can_be_recorded_on_a_possible_match(client: TestClient, limes: Limes) -> None:
+    _issue(client, PERSON)
+    query = {"surnames": ["Ivanova"], "forenames": ["Olga"], "date_of_birth": "1989-03-17"}
+    police = headers("agent-1@PN/FR;roles=police_officer", "police_check")
+    found = client.post("/v1/search/persons", content=body(query), headers=police).json()
+    alert = found["possible"][0]["alert"]
+    report = {
+        "identity": {"confirmed": True, "method": "fingerprints"},
+        "place": {"description": "Gare du Nord, Paris", "country": "FR"},
+        "occurred_at": NOW.isoformat(),
+        "action": {"taken": True},
+        "confirmation": "urgent",
+    }
+    hit = {"alert_id": alert["id"], "alert_version": alert["version"], "report": report}
+    recorded = client.post("/v1/hits", content=body(hit), headers=police)
+    assert recorded.status_code == 201, recorded.text
+    # a possible match shown is an alert read: the audit record names it
+    search = _searches(limes, "agent-1")[-1]
+    assert alert["id"] in str(search["alerts"])
+
+
+def test_equal_scores_are_ordered_by_the_stated_rule_not_by_issue_order(
+    client: TestClient,
+) -> None:
+    check = copied(PERSON)
+    check.update(category="person_check", action="discreet_check", warnings=[])
+    check.pop("national_decision")
+    check["reason"] = "Discreet check"
+    check["person"].pop("documents")
+    first = _issue(client, check, FR_SIRENE)  # issued first, the milder category
+    arrest = _issue(client, PERSON)
+    hits = _hits(_search(client, "persons", {"surnames": ["Ivanova"], "forenames": ["Olga"]}))
+    assert [h["alert"]["id"] for h in hits] == [arrest, first]
+    assert hits[0]["score"] == hits[1]["score"]
+
+
+# -- read your own writes (issue 14) -----------------------------------------------------
+
+
+def test_a_search_waiting_for_the_issue_position_finds_the_alert(
+    client: TestClient, limes: Limes
+) -> None:
+    assert _hits(_search(client, "persons", {"surnames": ["Ivanova"]})) == []  # builds the index
+    limes.search.engine.stop()  # no follower: only waiting for the position can find it
+    issued = client.post("/v1/alerts", content=body(PERSON), headers=headers(DE_SIRENE))
+    position = int(issued.headers["Limes-Feed-Position"])
+    assert position > limes.search.engine.position
+    query = {"surnames": ["Ivanova"], "wait_for": position}
+    found = _answer(_search(client, "persons", query))
+    assert [h["alert"]["id"] for h in found["hits"]] == [issued.json()["id"]]
+    assert found["index_position"] >= position
+    etag = issued.headers["ETag"]
+    update = copied(PERSON)
+    update["person"]["surnames"] = [{"latin": "Petrova"}]
+    changed = client.put(
+        f"/v1/alerts/{issued.json()['id']}",
+        content=body(update),
+        headers=headers(DE_SIRENE, **{"If-Match": etag}),
+    )
+    assert changed.status_code == 200, changed.text
+    moved = int(changed.headers["Limes-Feed-Position"])
+    assert moved > position
+    query = {"surnames": ["Ivanova"], "wait_for": moved}
+    assert _answer(_search(client, "persons", query))["hits"] == []
+    gone = client.delete(
+        f"/v1/alerts/{issued.json()['id']}",
+        headers=headers(DE_SIRENE, **{"If-Match": changed.headers["ETag"]}),
+    )
+    deleted = int(gone.headers["Limes-Feed-Position"])
+    query = {"surnames": ["Petrova"], "wait_for": deleted}
+    found = _answer(_search(client, "persons", query))
+    assert found["hits"] == [] and found["index_position"] >= deleted
+    objects = {"identifiers": [{"value": "L898902C3"}], "wait_for": deleted}
+    assert _answer(_search(client, "objects", objects))["index_position"] >= deleted
+
+
+def test_a_position_the_index_does_not_reach_in_time_is_a_503_problem(
+    client: TestClient, limes: Limes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _hits(_search(client, "persons", {"surnames": ["Ivanova"]}))
+    engine = limes.search.engine
+    engine.stop()
+    monkeypatch.setattr(engine, "catch_up", lambda limit=1000: 0)  # an applier that is stuck
+    now = [0.0]
+    engine.monotonic = lambda: now[0]
+    engine.sleep = lambda seconds: now.__setitem__(0, now[0] + seconds)
+    issued = client.post("/v1/alerts", content=body(PERSON), headers=headers(DE_SIRENE))
+    position = int(issued.headers["Limes-Feed-Position"])
+    answer = _search(client, "persons", {"surnames": ["Ivanova"], "wait_for": position})
+    problem = assert_problem(answer, 503, "index-behind")
+    assert str(position) in problem["detail"]
+    assert now[0] == pytest.approx(1.0)  # waited its bound, not more
+
+
+def test_a_position_no_write_has_made_is_refused_at_once(client: TestClient, limes: Limes) -> None:
+    _hits(_search(client, "persons", {"surnames": ["Ivanova"]}))
+    ahead = limes.search.engine.position + 1000
+    for wait_for in (ahead, -1):
+        answer = _search(client, "persons", {"surnames": ["Ivanova"], "wait_for": wait_for})
+        problem = assert_problem(answer, 400, "invalid-input")
+        assert problem["errors"][0]["pointer"] == "/wait_for"
+
+
+# -- the README's border check and `make run`'s first request find a demo person -------
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+DEMO_SEED = 1  # the Makefile's `make run`: `limes demo … --seed 1` (persons come first)
+
+
+def _curl(command: str) -> tuple[str, dict[str, str], dict[str, Any]]:
+    """The path, headers and JSON body of a `curl -s URL -H … -d …` command."""
+    words = shlex.split(command)
+    url = next(w for w in words if w.startswith("http"))
+    sent = {}
+    for flag, value in itertools.pairwise(words):
+        if flag == "-H":
+            name, _, text = value.partition(": ")
+            sent[name] = text
+    data = orjson.loads(words[words.index("-d") + 1])
+    return "/" + url.split("/", 3)[3], sent, data
+
+
+def _readme_person_search() -> str:
+    text = README.read_text(encoding="utf-8")
+    start = text.index("curl -s http://127.0.0.1:8080/v1/search/persons")
+    lines = []
+    for line in text[start:].splitlines():
+        lines.append(line.rstrip("\\"))
+        if not line.endswith("\\"):
+            return " ".join(lines)
+    raise AssertionError("the README's search example does not end")
+
+
+def _load_demo(limes: Limes, persons: int) -> None:
+    list(load(limes.alerts, generate(persons, 0, DEMO_SEED), batch=100))
+
+
+def test_the_readme_border_check_finds_its_demo_person(client: TestClient, limes: Limes) -> None:
+    _load_demo(limes, 30)
+    path, sent, query = _curl(_readme_person_search())
+    hits = _hits(client.post(path, content=body(query), headers=sent))
+    assert hits, "the README's example finds no demo person"
+    person = hits[0]["alert"]["content"]["person"]
+    assert person["surnames"][0]["original"] == query["surnames"][0]
+    assert person["date_of_birth"].startswith(query["date_of_birth"])
+
+
+def test_the_first_request_of_make_run_finds_the_person_it_names(
+    client: TestClient, limes: Limes
+) -> None:
+    _load_demo(limes, 30)
+    lines = first_search(limes, "127.0.0.1", 8080).splitlines()
+    path, sent, query = _curl(next(line for line in lines if "/v1/search/persons" in line))
+    hits = _hits(client.post(path, content=body(query), headers=sent))
+    person = hits[0]["alert"]["content"]["person"]
+    assert [n.get("original") or n["latin"] for n in person["surnames"]] == query["surnames"]
+    assert person["date_of_birth"] == query["date_of_birth"]
+
+
+# -- vehicles and checks without a name (issue 14) ---------------------------------------
+
+REGISTRATION = "DE1234567890"
+ENGINE = "CAV123456"
+
+
+def _vehicle_alerts(client: TestClient) -> tuple[str, str]:
+    """A stolen car (VIN, plate, engine number) and its stolen registration certificate
+    (its number, and the car's VIN and plate)."""
+    car = copied(VEHICLE)
+    car["object"]["identifiers"].append({"kind": "engine_number", "value": ENGINE})
+    certificate = copied(VEHICLE)
+    certificate["national_reference"] = "BKA-2026-0778"
+    certificate["object"] = {
+        "type": "registration_certificate",
+        "identifiers": [
+            {"kind": "document_number", "value": REGISTRATION, "country": "DE"},
+            {"kind": "vin", "value": "1M8GDM9AXKP042788"},
+            {"kind": "plate", "value": "K-AB-123", "country": "DE"},
+        ],
+    }
+    return _issue(client, car), _issue(client, certificate, FR_SIRENE)
+
+
+@pytest.mark.parametrize(
+    "searched",
+    [
+        [{"value": ENGINE}],
+        [{"value": "K-AB-123", "country": "DE"}],
+        [{"value": "1M8GDM9AXKP042788"}, {"value": "K-AB-123"}, {"value": ENGINE}],
+    ],
+)
+def test_a_vehicle_hit_by_any_identifier_shows_its_others_once_per_alert(
+    client: TestClient, searched: list[dict[str, str]]
+) -> None:
+    car, certificate = _vehicle_alerts(client)
+    hits = _hits(_search(client, "objects", {"identifiers": searched}, DE_BORDER, "border_check"))
+    by_alert = {h["alert"]["id"]: h for h in hits}
+    assert len(by_alert) == len(hits)  # one hit per alert, not one per identifier
+    assert car in by_alert
+    assert {i["searched"] for i in by_alert[car]["identifiers"]} == {s["value"] for s in searched}
+    shown = {i["value"] for i in by_alert[car]["alert"]["content"]["object"]["identifiers"]}
+    assert shown == {"1M8GDM9AXKP042788", "KAB123", ENGINE}  # the others, for the officer
+    if len(searched) > 1:
+        assert certificate in by_alert
+
+
+def test_a_registration_certificate_number_alone_finds_its_alert(client: TestClient) -> None:
+    _, certificate = _vehicle_alerts(client)
+    hits = _hits(
+        _search(client, "objects", {"identifiers": [{"value": REGISTRATION}]}, DE_BORDER,
+                "border_check")
+    )  # fmt: skip
+    assert [h["alert"]["id"] for h in hits] == [certificate]
+    shown = {i["value"] for i in hits[0]["alert"]["content"]["object"]["identifiers"]}
+    assert shown == {REGISTRATION, "1M8GDM9AXKP042788", "KAB123"}
+
+
+def test_identifier_only_and_document_only_checks_find_every_alert_kind(
+    client: TestClient, limes: Limes
+) -> None:
+    """No name anywhere: each demo alert (the first ones cover every person category and
+    every object type and category) is found by each of its identifiers alone, and a
+    person by a document number alone."""
+    alerts = list(generate(len(CategoryCode) + 4, 40, DEMO_SEED))
+    list(load(limes.alerts, iter(alerts), batch=100))
+
+    ctx = sirene_operator("sirene-1", "DE", "checks without a name")  # many: past the rate
+
+    def references(answer: SearchAnswer) -> set[str]:
+        return {
+            h.view.alert.content.national_reference for h in answer.hits if h.view.alert.content
+        }
+
+    kinds, documents = set(), 0
+    for _, content in alerts:
+        reference = content.national_reference
+        for identifier in content.object.identifiers if content.object else ():
+            answer = limes.search.objects(ctx, [IdentifierQuery(None, identifier.value)], 50)
+            assert reference in references(answer), (reference, identifier)
+            kinds.add((content.category, content.object.type if content.object else None))
+        for document in content.person.documents if content.person else ():
+            answer = limes.search.persons(ctx, PersonQuery(document_number=document.number), 50)
+            assert reference in references(answer), (reference, document)
+            documents += 1
+    assert len(kinds) >= 10 and documents >= 3
+
+
+def test_an_mrz_finds_the_alerts_on_its_document_whatever_the_names(client: TestClient) -> None:
+    person = _issue(client, PERSON)  # Ivanova, with passport L898902C3: not the zone's name
+    document = copied(VEHICLE)
+    document["object"] = {
+        "type": "issued_document",
+        "identifiers": [{"kind": "document_number", "value": "L898902C3", "country": "SE"}],
+        "attributes": {"document_type": "passport"},
+    }
+    stolen = _issue(client, document, FR_SIRENE)
+    hits = _hits(_search(client, "mrz", {"mrz": TD3}, DE_BORDER, "border_check"))
+    assert {h["alert"]["id"] for h in hits} == {person, stolen}

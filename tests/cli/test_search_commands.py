@@ -108,3 +108,22 @@ def test_an_mrz_search_is_audited_as_the_person_search_it_makes(initialised: Run
     for field in ("surnames", "forenames", "date_of_birth", "document_number"):
         assert searched[field] == tokens[field], field
     assert "IVANOV" not in json.dumps(record).upper()
+
+
+def test_a_document_number_alone_finds_the_person(initialised: Run) -> None:
+    alert_id = _issued(initialised)
+    answer = ok(initialised("search", "persons", "--document", "L898902C3", *BORDER_FR))
+    assert [h["view"]["alert"]["id"] for h in answer["hits"]] == [alert_id]
+
+
+def test_a_date_of_birth_years_off_is_printed_as_a_possible_match(initialised: Run) -> None:
+    alert_id = _issued(initialised)  # Ivanov Ivan, born 1980-05
+    asked = ("--surname", "Ivanov", "--forename", "Ivan", "--born", "1985-05")
+    answer = ok(initialised("search", "persons", *asked, *BORDER_FR))
+    assert answer["hits"] == []
+    assert [h["view"]["alert"]["id"] for h in answer["possible"]] == [alert_id]
+
+
+def test_an_issued_alert_answers_the_feed_position_it_wrote(initialised: Run) -> None:
+    issued = ok(initialised("alert", "issue", "--file", "-", *SIRENE_DE, input=json.dumps(ALERT)))
+    assert issued["feed_position"] >= 1

@@ -263,3 +263,73 @@ def test_latin_forms_never_raise_and_stay_lower_ascii(text: str) -> None:
     forms = latin_forms(text)
     assert len(forms) <= MAX_FORMS
     assert all(FORM.fullmatch(f) for f in forms)
+
+
+def sound_alike(a: str, b: str) -> bool:
+    """Some form of each has a word with the same phonetic code (what blocking uses)."""
+    codes = {phonetic(w) for f in latin_forms(a) for w in f.split()}
+    return bool(codes & {phonetic(w) for f in latin_forms(b) for w in f.split()})
+
+
+# Gaj's Latin letters (Serbian, Croatian) and ISO 9 Cyrillic, written in English, French
+# and German manners (issue 14)
+@pytest.mark.parametrize(
+    ("stored", "asked"),
+    [
+        ("Lazić", "Lazic"),
+        ("Lazić", "Lazich"),
+        ("Lazić", "Lazitch"),
+        ("Lazić", "Lasitsch"),
+        ("Đurić", "Djuric"),
+        ("Đurić", "Dzhurich"),
+        ("Đurić", "Dschuritsch"),
+        ("Đurić", "Djuritch"),
+        ("Šešelj", "Sheshelj"),
+        ("Žižić", "Zhizhich"),
+        ("Лазић", "Lazich"),
+        ("Ђурић", "Djuric"),
+        ("Џаја", "Dzhaja"),
+        ("Шевченко", "Ševčenko"),  # ISO 9
+        ("Хрущёв", "Hruŝëv"),  # ISO 9
+        ("Жуков", "Žukov"),
+    ],
+)
+def test_hacek_letters_meet_their_spellings_out(stored: str, asked: str) -> None:
+    assert sound_alike(stored, asked), (latin_forms(stored), latin_forms(asked))
+
+
+# Arabic articles assimilated and glued on, Egyptian g for j; Western Armenian; Georgian
+# in German (issue 14)
+@pytest.mark.parametrize(
+    ("token", "variant"),
+    [
+        ("ennajjar", "najjar"),
+        ("essaid", "said"),
+        ("errachid", "rachid"),
+        ("ezzahra", "zahra"),
+        ("naggar", "najjar"),
+    ],
+)
+def test_arabic_spelling_customs_give_the_name(token: str, variant: str) -> None:
+    assert variant in token_variants(token)
+
+
+@pytest.mark.parametrize("token", ["emma", "anna", "ellis", "assad", "ossama"])
+def test_names_that_only_look_like_a_glued_article_are_left_alone(token: str) -> None:
+    assert not [v for v in token_variants(token) if len(v) < len(token) - 1]
+
+
+@pytest.mark.parametrize(
+    ("original", "spelled"),
+    [
+        ("Դոմինիկ", "dominik"),  # Eastern Armenian
+        ("Դոմինիկ", "tominig"),  # Western Armenian
+        ("Պետրոսյան", "bedrosyan"),
+        ("Գևորգ", "kevork"),
+        ("ხიზანიშვილი", "khizanishvili"),  # the national table
+        ("ხიზანიშვილი", "chisanischwili"),  # German
+        ("ზაზა", "sasa"),
+    ],
+)
+def test_armenian_and_georgian_in_their_several_systems(original: str, spelled: str) -> None:
+    assert spelled in latin_forms(original)

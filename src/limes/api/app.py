@@ -49,7 +49,8 @@ SECURITY_HEADERS = {
 
 _PROBLEM = {
     "description": "A problem (RFC 9457): 400 invalid input, 401, 403, 404, 405, 409, 410, "
-    "412 version mismatch, 413, 415, 428 If-Match required, 429 too many requests, 500",
+    "412 version mismatch, 413, 415, 428 If-Match required, 429 too many requests, 500, "
+    "503 server busy or search index behind",
     "content": {problems.PROBLEM_JSON: {"schema": {"$ref": schemas.REF.format(model="Problem")}}},
 }
 

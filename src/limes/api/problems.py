@@ -42,6 +42,7 @@ from limes.errors import (
     PreconditionRequired,
     RateLimited,
     Unauthenticated,
+    Unavailable,
     VersionMismatch,
 )
 from limes.service.refusals import DoorRefusals, Refusal
@@ -98,6 +99,7 @@ STATUS: Mapping[type[LimesError], int] = {
     RequestTimeout: 408,
     InternalError: 500,
     ServerBusy: 503,
+    Unavailable: 503,
 }
 
 

@@ -294,7 +294,10 @@ def _result(call: _Call, result: Any) -> _Call:
         return replace(call, alerts=(_view_ref(result),), refs=refs)
     if isinstance(result, SearchAnswer):
         refs["hits"] = len(result.hits)
-        return replace(call, alerts=tuple(_view_ref(h.view) for h in result.hits), refs=refs)
+        if result.possible:  # shown too, so read too
+            refs["possible"] = len(result.possible)
+        shown = (*result.hits, *result.possible)
+        return replace(call, alerts=tuple(_view_ref(h.view) for h in shown), refs=refs)
     if isinstance(result, Page):
         refs["next_cursor"] = result.next_cursor
         return replace(call, alerts=tuple(_view_ref(v) for v in result.items), refs=refs)

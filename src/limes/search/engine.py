@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from limes.crypto import Crypto
 from limes.domain.alerts import AlertContent, AlertStatus
+from limes.errors import FieldError, InvalidInput, Unavailable
 from limes.search.identifiers import (
     CheckedQuery,
     IdentifierIndex,
@@ -32,6 +33,7 @@ from limes.search.identifiers import (
 )
 from limes.search.persons import PersonHit, PersonIndex
 from limes.search.query import PersonQuery
+from limes.search.tiers import severity_rank
 from limes.service.alerts import to_alert
 from limes.store.port import AlertFilter, AlertRecord, Store
 
@@ -39,6 +41,17 @@ log = logging.getLogger("limes.search")
 
 PAGE = 2000
 Progress = Callable[[int], None]
+
+MAX_WAIT = 1.0
+"""Longest a search waits for the indexes to reach the feed position it names (s)."""
+WAIT_STEP = 0.02
+
+
+class IndexBehind(Unavailable):
+    """A search named a feed position the indexes did not reach in time."""
+
+    slug = "index-behind"
+    title = "The search index is behind the position asked for"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +84,9 @@ class SearchEngine:
         self._built = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        # how a search waiting for a feed position tells time; tests give a fake clock
+        self.monotonic: Callable[[], float] = time.monotonic
+        self.sleep: Callable[[float], None] = time.sleep
 
     # -- building and following ---------------------------------------------------------
 
@@ -170,6 +186,31 @@ class SearchEngine:
         if content is not None:
             self._file(record, content)
 
+    def wait_for(self, position: int, timeout: float = MAX_WAIT) -> int:
+        """Apply the feed until the indexes reflect ``position`` (a writer's answer said
+        it), at most ``timeout`` seconds; the position reached. ``IndexBehind`` if not
+        reached: the caller must not be told "no hit" for an alert it just wrote;
+        ``InvalidInput`` for a position the store has not written (no write answered it)."""
+        deadline = self.monotonic() + timeout
+        while self._position < position:
+            self.catch_up()  # this search applies the feed itself rather than wait for the follower
+            if self._position >= position:
+                break
+            written = self.store.last_event()
+            if written < position:  # no write has answered it: waiting cannot help
+                raise InvalidInput(
+                    "wait_for names a change-feed position no write has made",
+                    [FieldError("/wait_for", f"the change feed is at {written}")],
+                )
+            left = deadline - self.monotonic()
+            if left <= 0:
+                raise IndexBehind(
+                    f"the search index reflects feed position {self._position}, not yet "
+                    f"{position}; search again shortly"
+                )
+            self.sleep(min(WAIT_STEP, left))
+        return self._position
+
     def follow(self, interval: float = 0.2) -> None:
         """Apply new change events every ``interval`` seconds until ``stop``."""
         if self._thread is not None:
@@ -195,9 +236,22 @@ class SearchEngine:
     def indexed(self, slot: int) -> Indexed | None:
         return self._indexed[slot] if 0 <= slot < len(self._indexed) else None
 
+    def _order(self, slot: int) -> tuple[int, str]:
+        """A slot's place among equal hits: its category's severity, then the alert id
+        (``tiers.py``), never the order the alerts were recorded in."""
+        found = self.indexed(slot)
+        if found is None:
+            return severity_rank(""), ""
+        return severity_rank(found.category), found.alert_id
+
     def persons_matching(self, query: PersonQuery, limit: int) -> list[tuple[Indexed, PersonHit]]:
-        hits = self.persons.search(query, limit=limit)
-        return [(found, hit) for hit in hits if (found := self.indexed(hit.slot)) is not None]
+        """Both tiers, at most ``limit`` each: the strong hits first, then the possible."""
+        found = self.persons.find(query, limit, self._order)
+        return [
+            (indexed, hit)
+            for hit in (*found.hits, *found.possible)
+            if (indexed := self.indexed(hit.slot)) is not None
+        ]
 
     def identifiers_matching(self, query: CheckedQuery) -> list[tuple[Indexed, IdentifierMatch]]:
         matches = self.identifiers.lookup(query)

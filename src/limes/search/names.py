@@ -12,14 +12,20 @@ How a form is made:
 
   - Cyrillic: ICAO 9303 (Russian rows; Ukrainian rows too), BGN/PCGN Russian and
     Ukrainian (ICU), German habit (Иванов → iwanow, Шевченко → schewtschenko,
-    Юрий → jurij), French habit (Шевченко → chevtchenko, Юрий → iouri), and ICU's
-    generic ``Any-Latin; Latin-ASCII`` (ISO 9 letters with marks dropped: sevcenko).
+    Юрий → jurij), French habit (Шевченко → chevtchenko, Юрий → iouri), ISO 9:1995
+    (ICU ``Cyrillic-Latin``: Ševčenko, folded sevcenko and spelled out shevchenko)
+    and BGN/PCGN Serbian (Лазић → Lazić, Џаја → Džaja).
   - Greek: ELOT 743 (ICAO), BGN/PCGN (Γεώργιος → yeoryios), UNGEGN, Any-Latin.
-  - Georgian, Armenian: the national passport tables, BGN/PCGN, Any-Latin.
+  - Georgian: the national passport table, BGN/PCGN, the German (Duden) habit
+    (ხიზანიშვილი → chisanischwili), Any-Latin.
+  - Armenian: the national passport table, BGN/PCGN (Eastern), BGN/PCGN read with
+    the Western Armenian consonants (Դոմինիկ → dominik and tominig), Any-Latin.
   - Arabic, Hebrew: Limes' consonant skeletons (``محمد`` → mhmd), BGN/PCGN,
-    Any-Latin. All three are skeletons: the scripts leave short vowels unwritten,
-    so these forms meet Latin spellings through ``phonetic`` and the given-name
-    list (which carries the skeletons of common names), not letter for letter.
+    Any-Latin; for Arabic also the Egyptian reading of ج as g (``جمال`` → gmal).
+    All are skeletons: the scripts leave short vowels unwritten, so these forms
+    meet Latin spellings through ``phonetic`` (``scoring``: the same consonants
+    against a name of such a script) and the given-name list (which carries the
+    skeletons of common names), not letter for letter.
   - Chinese: the pinyin of ``limes.domain.transliteration`` for a known whole name,
     else ICU ``Han-Latin/Names`` with tone marks removed. A run of two characters
     gives the given name both joined and split (xiaoming, xiao ming); a run of
@@ -30,7 +36,13 @@ How a form is made:
 * Latin letters with marks give two forms when the two readings differ:
   **expanded** first (ICAO 9303's preferred machine-readable spelling: ä ae, ö oe,
   ü ue, ø oe, å aa, đ dj), then **folded** (ICU ``Latin-ASCII`` and marks stripped:
-  ä a, ø o, ł l, ß ss, æ ae, œ oe, þ th, ð d, ı i, ş s, ç c). A Latin name without
+  ä a, ø o, ł l, ß ss, æ ae, œ oe, þ th, ð d, ı i, ş s, ç c), then, for the háček and
+  acute consonants of Gaj's Latin alphabet (Serbian, Croatian, Bosnian), Czech,
+  Slovak, Slovene and of ISO 9:1995 / the scholarly transliteration of Cyrillic,
+  **spelled out** as English-language romanisation writes the sounds (č ć ĉ ch, š sh,
+  ž zh, đ dj, ŝ shch: the letters BGN/PCGN and ICAO 9303 give ч ш ж щ and Serbian ђ),
+  so Lazić meets Lazich, and through ``phonetic`` Lazitch and Lasitsch; Đurić meets
+  Djurich, Dzhurich and Dschuritsch; Ševčenko meets Shevchenko. A Latin name without
   such letters has exactly one form.
 * Separators: apostrophes (' ’ ʼ ‘ ` ´ ʻ) vanish inside a word, so O'Brien is
   ``obrien`` only and D’Angelo ``dangelo``; any other punctuation or space
@@ -72,6 +84,7 @@ __all__ = [
     "MAX_FORMS",
     "PARTICLES",
     "given_name_group",
+    "is_abjad",
     "latin_forms",
     "name_forms",
     "parse_given_names",
@@ -110,6 +123,13 @@ _EXPANSIONS: Mapping[str, str] = MappingProxyType(
         "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "Ø": "Oe", "Å": "Aa", "Đ": "Dj",
     }
 )  # fmt: skip
+_SPELLED_OUT: Mapping[str, str] = MappingProxyType(
+    {
+        "č": "ch", "ć": "ch", "ĉ": "ch", "š": "sh", "ž": "zh", "đ": "dj", "ŝ": "shch",
+        "Č": "Ch", "Ć": "Ch", "Ĉ": "Ch", "Š": "Sh", "Ž": "Zh", "Đ": "Dj", "Ŝ": "Shch",
+    }
+)  # fmt: skip
+"""Gaj / ISO 9 consonants as English-language romanisation spells their sounds."""
 _EXPANDABLE = frozenset(_EXPANSIONS) | frozenset(
     unicodedata.normalize("NFC", c) for c in ("ä", "ö", "ü", "Ä", "Ö", "Ü")
 )
@@ -150,9 +170,45 @@ $lv { с } $cv > ss ;
 п > p ; р > r ; с > s ; т > t ; ф > f ;
 і > i ; ї > ï ; є > ie ; ґ > g ;
 """
+# German (Duden) transcription of Georgian, as German registers write Georgian names
+# (Chisanischwili, Sasa for ხიზანიშვილი, ზაზა); the national table (ICAO) and BGN/PCGN
+# give khizanishvili, zaza.
+_GERMAN_GEORGIAN = r"""
+ა > a ; ბ > b ; გ > g ; დ > d ; ე > e ; ვ > w ; ზ > s ; თ > t ; ი > i ; კ > k ;
+ლ > l ; მ > m ; ნ > n ; ო > o ; პ > p ; ჟ > sch ; რ > r ; ს > s ; ტ > t ; უ > u ;
+ფ > p ; ქ > k ; ღ > gh ; ყ > k ; შ > sch ; ჩ > tsch ; ც > z ; ძ > ds ; წ > z ;
+ჭ > tsch ; ხ > ch ; ჯ > dsch ; ჰ > h ;
+"""
 _RULE_SETS: Mapping[str, str] = MappingProxyType(
-    {"Limes-Cyrillic-German": _GERMAN_CYRILLIC, "Limes-Cyrillic-French": _FRENCH_CYRILLIC}
+    {
+        "Limes-Cyrillic-German": _GERMAN_CYRILLIC,
+        "Limes-Cyrillic-French": _FRENCH_CYRILLIC,
+        "Limes-Georgian-German": _GERMAN_GEORGIAN,
+    }
 )
+
+# Western Armenian (the diaspora's, and Armenian names in French, Lebanese, Syrian and
+# US records) voices the stops the other way round from Eastern Armenian: Դոմինիկ is
+# Dominik in the East, Tominig in the West. Swapping these letter pairs before the
+# Eastern tables (ICAO 9303, BGN/PCGN) gives the Western reading (ALA-LC's Armenian
+# table lists both values of each pair).
+_WESTERN_ARMENIAN = str.maketrans("բպգկդտճջծձԲՊԳԿԴՏՃՋԾՁ", "պբկգտդջճձծՊԲԿԳՏԴՋՃՁԾ")
+
+
+def _egyptian(convert: Callable[[str], str]) -> Callable[[str], str]:
+    """Egyptian usage writes ج as g (Gamal, Naggar, Hegazi), as Egyptian documents do."""
+
+    def read(text: str) -> str:
+        return convert(text).replace("j", "g").replace("J", "G") if "ج" in text else ""
+
+    return read
+
+
+def _western_armenian(convert: Callable[[str], str]) -> Callable[[str], str]:
+    def read(text: str) -> str:
+        return convert(text.translate(_WESTERN_ARMENIAN))
+
+    return read
 
 
 @cache
@@ -197,12 +253,25 @@ _STANDARDS: Mapping[str, tuple[Callable[[str], str], ...]] = MappingProxyType(
             _padded_lower("Limes-Cyrillic-French"),
             _icao("Cyrl", "uk"),
             _icu("Ukrainian-Latin/BGN"),
-            _ANY_LATIN,
+            # ICU's Cyrillic-Latin is ISO 9:1995 (marks kept, so that its š č ž and the
+            # Serbian ć đ are both folded and spelled out); Serbian BGN/PCGN for џ (dž)
+            _icu("Cyrillic-Latin"),
+            _icu("Serbian-Latin/BGN"),
         ),
         "Grek": (_icao("Grek"), _icu("Greek-Latin/BGN"), _icu("Greek-Latin/UNGEGN"), _ANY_LATIN),
-        "Geor": (_icao("Geor"), _icu("Georgian-Latin/BGN"), _ANY_LATIN),
-        "Armn": (_icao("Armn"), _icu("Armenian-Latin/BGN"), _ANY_LATIN),
-        "Arab": (_icao("Arab"), _icu("Arabic-Latin/BGN"), _ANY_LATIN),
+        "Geor": (
+            _icao("Geor"),
+            _icu("Georgian-Latin/BGN"),
+            _padded_lower("Limes-Georgian-German"),
+            _ANY_LATIN,
+        ),
+        "Armn": (
+            _icao("Armn"),
+            _icu("Armenian-Latin/BGN"),
+            _western_armenian(_icu("Armenian-Latin/BGN")),
+            _ANY_LATIN,
+        ),
+        "Arab": (_icao("Arab"), _icu("Arabic-Latin/BGN"), _ANY_LATIN, _egyptian(_icao("Arab"))),
         "Hebr": (_icao("Hebr"), _icu("Hebrew-Latin/BGN"), _ANY_LATIN),
     }
 )
@@ -239,6 +308,26 @@ def _expand(text: str) -> str:
     """German and Scandinavian spelling of letters with marks (ü ue, ø oe, å aa), then fold."""
     composed = unicodedata.normalize("NFC", text)
     return _fold("".join(_EXPANSIONS.get(c, c) for c in composed))
+
+
+def _spelled_out(text: str) -> str:
+    """The háček and acute consonants spelled out (``_SPELLED_OUT``), then folded; ``""``
+    when the text holds none of them."""
+    composed = unicodedata.normalize("NFC", text)
+    if not any(c in _SPELLED_OUT for c in composed):
+        return ""
+    return _expand("".join(_SPELLED_OUT.get(c, c) for c in composed))
+
+
+_ABJADS = frozenset({"Arab", "Hebr", "Syrc", "Thaa"})
+"""Scripts that leave short vowels unwritten (ISO 15924 codes)."""
+
+
+def is_abjad(text: str, script: str | None = None) -> bool:
+    """True when ``text`` (or, if it has no letters of another script, the ``script``
+    hint) is written in a script that leaves short vowels unwritten."""
+    detected = _script_of(unicodedata.normalize("NFKC", text)) if text else "Latn"
+    return detected in _ABJADS or (detected == "Latn" and script in _ABJADS and bool(text))
 
 
 def _script_of(text: str) -> str:
@@ -280,14 +369,18 @@ def _script_forms(text: str, script: str) -> list[str]:
     standards = _STANDARDS.get(script)
     if standards is None:
         expanded = _expand(text) if any(c in _EXPANDABLE for c in text) else ""
-        return [expanded, _fold(text)]
-    forms = []
+        return [expanded, _fold(text), _spelled_out(text)]
+    forms, spelled = [], []
     for convert in standards:
         try:
-            forms.append(_fold(convert(text)))
+            written = convert(text)
         except TransliterationError:
             continue  # a letter outside this table: the ICU standards still answer
-    return forms
+        forms.append(_fold(written))
+        spelled.append(_spelled_out(written))  # ISO 9's š, č, ž and Serbian ć, đ read aloud
+        if any(c in _EXPANDABLE for c in written):
+            spelled.append(_expand(written))  # Serbian đ as dj
+    return forms + spelled
 
 
 def _first_unique(forms: Iterable[str], limit: int) -> tuple[str, ...]:
@@ -352,6 +445,11 @@ _DIN = re.compile(r"(?P<stem>[a-z]{3,}?)(?:[aeiou]dd(?:i|ee)ne?|[ae]ld(?:i|ee)n)
 _DIN_ALONE = frozenset({"eddine", "eddin", "uddin", "uddeen", "addin", "aldin", "eldin", "ud din"})
 _ULLAH = re.compile(r"(?P<stem>[a-z]{3,}?)[aou]llah?")
 _GLUED_ARTICLE = re.compile(r"(?:al|el|ul)(?P<rest>[a-z]{3,})")
+# The article assimilated to a sun letter and glued on (Ennajjar, Essaid, Errachid,
+# Ettayeb, Ezzahra): a vowel, then the sun letter doubled. The sun letters, as the
+# common romanisations (ALA-LC, DIN 31635 without marks, French usage) write them.
+# (Not l: al + l is written "all…", and Allison, Elliott are no Arabic names.)
+_ASSIMILATED_ARTICLE = re.compile(r"[aeiu](?P<sun>sh|th|dh|[tdrzsn])(?P=sun)(?P<rest>[a-z]{2,})")
 
 
 def _abd_variants(token: str) -> list[str]:
@@ -395,6 +493,23 @@ def _article_variants(token: str) -> list[str]:
     return []
 
 
+def _assimilated_article_variants(token: str) -> list[str]:
+    """'ennajjar' → najjar, 'essaid' → said; not for a listed given name (Emma, Anna)."""
+    glued = _ASSIMILATED_ARTICLE.fullmatch(token)
+    if glued is None or token in _given_names():
+        return []
+    name = glued["sun"] + glued["rest"]
+    if len(name) > _MIN_VARIANT or name in _given_names():
+        return [name]
+    return []
+
+
+def _egyptian_variants(token: str) -> list[str]:
+    """Egyptian Arabic says ج as g, and Egyptian documents write it so (Naggar, Gamal):
+    a doubled gg is the Egyptian spelling of jj (Naggar → najjar, Haggag → hajjaj)."""
+    return [token.replace("gg", "jj")] if "gg" in token else []
+
+
 def _mac_variants(token: str) -> list[str]:
     if token.startswith("mc") and len(token) > 4:
         return ["mac" + token[2:]]
@@ -432,6 +547,9 @@ def token_variants(token: str) -> tuple[str, ...]:
     * A glued article al-/el-/ul- → the name (alhassan → hassan), unless the token is
       itself a listed given name (alexander, elena) or the rest is 3 letters and not
       a listed name.
+    * An article assimilated to a sun letter and glued on → the name (ennajjar →
+      najjar, essaid → said, errachid → rachid), with the same exceptions.
+    * Egyptian gg → jj (naggar → najjar).
     * Mc ↔ Mac (mcdonald ↔ macdonald; not Machado, Macias).
     * Two listed given names run together → split (jeanpierre → jean pierre).
     """
@@ -439,6 +557,8 @@ def token_variants(token: str) -> tuple[str, ...]:
         _abd_variants(token)
         + _suffix_variants(token)
         + _article_variants(token)
+        + _assimilated_article_variants(token)
+        + _egyptian_variants(token)
         + _mac_variants(token)
         + _two_given_names(token)
     )

@@ -14,8 +14,9 @@
    ``MAX_CANDIDATES`` go on to scoring.
 2. **Scoring** (``scoring.py``): each candidate gets a list of weighted features —
    name similarity aligned part by part, date of birth, gender, nationality,
-   document — each with its score and the two values compared. One threshold
-   (``THRESHOLD``) decides what is shown; hits are sorted by score.
+   document — each with its score and the two values compared. ``tiers.py`` decides
+   what is shown: strong *hits* and *possible* matches (the same name, a date of birth
+   a typing slip away), each sorted by score, ties broken by its stated rule.
 
 Concurrency: one writer (the engine's feed follower) adds and removes, many readers
 search. Posting lists built at start are frozen into NumPy arrays; later additions go
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,21 +37,24 @@ import numpy.typing as npt
 
 from limes.domain.alerts import Person
 from limes.search import names
-from limes.search.dates import birth_year, years_to_search
+from limes.search.dates import PartialDate, birth_year, years_to_search
 from limes.search.identifiers import skeleton
 from limes.search.query import PersonQuery
 from limes.search.scoring import (
-    THRESHOLD,
     Feature,
     NameSet,
     QueryNames,
+    Scored,
     Scorer,
     Stored,
     query_names,
 )
+from limes.search.tiers import Tier, tier
 
 MAX_CANDIDATES = 200
 """Candidates scored per search, the best by shared blocking keys."""
+CLOSE_YEAR_BONUS = 0.5
+"""Share of the rarest part's weight a candidate born within a year of the query gains."""
 
 Slots = npt.NDArray[np.int32]
 
@@ -60,6 +64,23 @@ class PersonHit:
     slot: int
     score: float
     features: tuple[Feature, ...]
+    tier: Tier = Tier.HIT
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A person answer's two tiers (``tiers.py``), each best first."""
+
+    hits: tuple[PersonHit, ...]
+    possible: tuple[PersonHit, ...]
+
+
+Order = Callable[[int], tuple[int, str]]
+"""A slot's place among equals after the features agreeing: (severity rank, alert id)."""
+
+
+def _slot_order(slot: int) -> tuple[int, str]:
+    return 0, f"{slot:012d}"
 
 
 @dataclass(slots=True)
@@ -178,27 +199,47 @@ class PersonIndex:
 
     # -- reading -------------------------------------------------------------------------
 
-    def search(
-        self, query: PersonQuery, limit: int = 10, threshold: float = THRESHOLD
-    ) -> list[PersonHit]:
-        """Hits at or above ``threshold``, best first, at most ``limit``."""
+    def search(self, query: PersonQuery, limit: int = 10) -> list[PersonHit]:
+        """Strong hits only, best first, at most ``limit``."""
+        return list(self.find(query, limit).hits)
+
+    def find(self, query: PersonQuery, limit: int = 10, order: Order = _slot_order) -> Found:
+        """Both tiers, at most ``limit`` each, best first; equal scores ordered by the
+        features agreeing exactly, then ``order`` (``tiers.py``)."""
         wanted = query_names(query.surnames, query.forenames)
         candidates = self._candidates(query, wanted)
         if not candidates:
-            return []
+            return Found((), ())
         stored = self._stored
         present = [(slot, stored[slot]) for slot in candidates if slot in stored]
-        scored = self._scorer.score(query, wanted, present, threshold)
-        hits = [(score, slot) for slot, score in scored if score >= threshold]
-        hits.sort(key=lambda pair: (-pair[0], pair[1]))
-        return [
-            PersonHit(slot, round(score, 4), self._scorer.explain(query, wanted, stored[slot]))
-            for score, slot in hits[:limit]
-            if slot in stored
-        ]
+        tiers: dict[Tier, list[Scored]] = {Tier.HIT: [], Tier.POSSIBLE: []}
+        for scored in self._scorer.score(query, wanted, present):
+            found = tier(scored.evidence)
+            if found is not None:
+                tiers[found].append(scored)
+
+        def ranked(group: list[Scored], which: Tier) -> tuple[PersonHit, ...]:
+            group.sort(key=lambda s: (-round(s.evidence.score, 4), -s.agreeing, *order(s.slot)))
+            return tuple(
+                PersonHit(
+                    s.slot,
+                    round(s.evidence.score, 4),
+                    self._scorer.explain(query, wanted, stored[s.slot]),
+                    which,
+                )
+                for s in group[:limit]
+                if s.slot in stored
+            )
+
+        return Found(ranked(tiers[Tier.HIT], Tier.HIT), ranked(tiers[Tier.POSSIBLE], Tier.POSSIBLE))
 
     def _candidates(self, query: PersonQuery, wanted: QueryNames) -> list[int]:
         years, alive = self._years, self._alive  # one consistent view for this search
+        wanted_years = (
+            np.fromiter(years_to_search(query.date_of_birth), dtype=np.int16)
+            if query.date_of_birth
+            else None
+        )
         per_part: list[Slots] = []
         for part in wanted.parts:
             keys = {"p:" + names.phonetic(t) for t in part.spellings}
@@ -213,10 +254,9 @@ class PersonIndex:
                 continue
             slots = np.concatenate(arrays) if len(arrays) > 1 else arrays[0]
             slots = slots[slots < len(alive)]
-            if query.date_of_birth:
-                low, _, high = years_to_search(query.date_of_birth)
+            if wanted_years is not None:  # the years a slip of the query's year could be
                 born = years[slots]
-                slots = slots[(born == 0) | ((born >= low) & (born <= high))]
+                slots = slots[(born == 0) | np.isin(born, wanted_years)]
             per_part.append(np.unique(slots))
         ranked: list[int] = []
         if per_part:
@@ -231,6 +271,13 @@ class PersonIndex:
             keep = alive[every]
             found, where = np.unique(every[keep], return_inverse=True)
             shared = np.bincount(where, weights=weight[keep], minlength=len(found))
+            if query.date_of_birth:
+                # the wider window of slips lets in namesakes born years apart: among
+                # equals, those born in the year asked (±1) or of unknown year go first
+                asked = PartialDate.parse(query.date_of_birth).year
+                born = years[found].astype(np.int32)
+                close = (born == 0) | (np.abs(born - asked) <= 1)
+                shared = shared + close * (CLOSE_YEAR_BONUS * min(weights))
             if len(found) > MAX_CANDIDATES:
                 best = np.argpartition(-shared, MAX_CANDIDATES)[:MAX_CANDIDATES]
                 found = found[best]

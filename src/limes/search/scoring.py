@@ -11,7 +11,13 @@ aligned with its most similar stored word:
 * otherwise the normalised edit similarity (optimal string alignment: a swapped pair
   of letters is one slip, like a wrong, missing or extra letter), lifted by 0.2 (0.1
   where either has fewer than 5 letters: Gang/Kang are two names) to at most 0.88
-  where both have the same phonetic code;
+  where both have the same phonetic code; names of two or three letters one slip
+  apart with the same first letter (Wu/Wo, Li/Lu, Kim/Kin) — 0.8: edit similarity
+  would leave them at 0.5, below any use, though the slip is as likely as in a long
+  name; where one side is written in a script without short vowels (Arabic,
+  Hebrew, Persian) and both have the same phonetic code (Metaphone keeps the
+  consonants) — at least 0.85: Nedjim and Njm/نجم are one name, the vowels only the
+  writer's guess;
 * a part aligned with a word of the other role (a surname with a forename) counts
   0.95 of that — unless every part is (all surnames written as forenames and back, a
   clean swap: one slip of data entry), then the name score is 0.98 of the swapped
@@ -25,12 +31,14 @@ so a missing middle name or second surname costs little, an extra unmatched name
 on the query side costs more.
 
 **Other features** multiply it: date of birth (``dates.compare``; ``BIRTH_UNKNOWN``
-when the query or the alert has none: a name alone is less evidence), gender (0.85
+when the query has none: a name alone is less evidence; ``ALERT_BIRTH_UNKNOWN`` when
+only the alert has none), gender (0.85
 when both are known and differ), nationality (0.93 when both are known and share
 none). A matching document number lifts the score to at least ``DOCUMENT_MATCH``
 whatever the names say: a person travelling on a document named in an alert is a hit.
 
-``THRESHOLD`` is the one cut-off: hits below it are not shown.
+The cut-offs (``THRESHOLD`` of a hit, ``NEAR_NAME`` of a possible match) and their
+reasoning are in ``tiers.py``.
 """
 
 from __future__ import annotations
@@ -45,18 +53,20 @@ from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist
 
 from limes.domain.alerts import Gender, Name, Person
-from limes.search import names
-from limes.search.dates import compare as compare_dates
+from limes.search import dates, names
 from limes.search.identifiers import skeleton
 from limes.search.query import PersonQuery
+from limes.search.tiers import NEAR_NAME, THRESHOLD, Evidence
 
-THRESHOLD = 0.80
+__all__ = ["THRESHOLD", "Evidence", "Feature", "NameSet", "Scored", "Scorer", "Stored"]
 PART_FLOOR = 0.75
 COVERED = 0.8
 EQUIVALENT = 0.92
 PHONETIC_LIFT = 0.2
 PHONETIC_CAP = 0.88
 LONG_NAME = 5
+SHORT_NAME, SHORT_SLIP = 3, 0.8
+SAME_CONSONANTS = 0.85
 HALF_OF_COMPOUND = 0.85
 OTHER_ROLE = 0.95
 CLEAN_SWAP = 0.98
@@ -66,7 +76,20 @@ GENDER_DIFFERS = 0.85
 NO_COMMON_NATIONALITY = 0.93
 DOCUMENT_MATCH = 0.95
 BIRTH_UNKNOWN = 0.9
-DATE_EFFECT = {1.0: 1.0, 0.9: 0.97, 0.85: 0.95, 0.75: 0.9, 0.6: 0.8, 0.45: 0.7, 0.0: 0.5}
+ALERT_BIRTH_UNKNOWN = 0.78
+"""The officer gave a date of birth and the alert holds none: the commonest wrong hit is
+a namesake so recorded, so an exact name alone is a *possible* match here (never
+dropped, ``tiers.py``), not a hit; the same name asked without a date still is one."""
+DATE_EFFECT = {
+    1.0: 1.0,
+    0.9: 0.97,
+    0.85: 0.95,
+    0.75: 0.9,
+    0.6: 0.8,
+    0.45: 0.7,
+    0.3: 0.6,
+    0.0: 0.5,
+}
 """Date agreement (``dates.py``) → factor on the score."""
 
 SURNAME, FORENAME = 0, 1
@@ -106,6 +129,16 @@ _NO_GROUP_STORED, _NO_GROUP_ASKED, _UNKNOWN = 0, -2, -1
 
 
 @dataclass(frozen=True, slots=True)
+class Scored:
+    """A candidate's score and what its tier and its place among equals depend on."""
+
+    slot: int
+    evidence: Evidence
+    agreeing: int
+    """Features that agree exactly (same spelling, date, gender, nationality, document)."""
+
+
+@dataclass(frozen=True, slots=True)
 class PartMatch:
     """How one query part was aligned: with which stored word, how, and how well."""
 
@@ -129,16 +162,21 @@ class Feature:
     parts: tuple[PartMatch, ...] = ()
 
 
-ROLE, MAIN, PHONETIC, GROUP, HALF = range(5)
-"""The rows of ``NameSet.codes``."""
+ROLE, MAIN, PHONETIC, GROUP, HALF, ABJAD = range(6)
+"""The rows of ``NameSet.codes``. ``MAIN``: k + 1 for the identity's main word k (a word
+of the standard form of a name), -(k + 1) for another spelling of it word for word,
+0 for any other string."""
+_WORDS = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
 class NameSet:
     """One identity of a stored person: every spelling of its words, with their roles.
 
-    ``codes`` holds one column per spelling and five rows (``ROLE``, ``MAIN``,
-    ``PHONETIC``, ``GROUP``, ``HALF``: only a half of a compound): one array per
+    ``codes`` holds one column per spelling and six rows (``ROLE``, ``MAIN`` (which
+    main word a string spells),
+    ``PHONETIC``, ``GROUP``, ``HALF``: only a half of a compound, ``ABJAD``: of a name
+    written in a script without short vowels): one array per
     identity keeps a million of them small, and the candidates of a search are joined
     with one concatenation.
     """
@@ -155,18 +193,31 @@ class NameSet:
     @classmethod
     def of(cls, surnames: Sequence[Name], forenames: Sequence[Name], label: str) -> NameSet:
         seen: dict[str, tuple[int, bool, bool]] = {}
+        abjad: set[str] = set()
+        numbers: dict[str, int] = {}  # each main word's number
+        spells: dict[str, int] = {}  # another spelling, word for word, of a main word
         for role, field in ((SURNAME, surnames), (FORENAME, forenames)):
             standard: list[str] = []  # the first form of each name of the field
             for name in field:
+                vowelless = names.is_abjad(name.original or "", name.script)
+                first: tuple[str, ...] = ()
                 for number, form in enumerate(names.name_forms(name)):
                     words = names.tokens(form)
                     if number == 0:
                         standard.extend(words)
+                        first = words
+                        for word in words:
+                            numbers.setdefault(word, len(numbers))
+                    elif len(words) == len(first):
+                        for word, main_word in zip(words, first, strict=True):
+                            spells.setdefault(word, numbers[main_word])
                     for text, half in _spellings(form, words):
                         main = number == 0 and text in words
                         old = seen.get(text)
                         if old is None or (main and not old[1]) or (old[2] and not half):
                             seen[text] = (role, main, half and not main)
+                        if vowelless:
+                            abjad.add(text)
             if len(field) > 1:  # two names written as one: "Valeriu", "Jean" -> "valeriujean"
                 seen.setdefault("".join(standard), (role, False, False))
         strings = tuple(seen)
@@ -174,16 +225,20 @@ class NameSet:
         codes = np.array(
             [
                 [r for r, _, _ in seen.values()],
-                [m for _, m, _ in seen.values()],
+                [
+                    numbers[t] + 1 if m else -(spells[t] + 1) if t in spells else 0
+                    for t, (_, m, _) in seen.items()
+                ],
                 [_PHONETIC.add(names.phonetic(t)) for t in strings],
                 [
                     _GROUPS.add(g) if (g := names.given_name_group(t)) else _NO_GROUP_STORED
                     for t in strings
                 ],
                 [h for _, _, h in seen.values()],
+                [t in abjad for t in strings],
             ],
             dtype=np.int32,
-        ).reshape(5, len(strings))
+        ).reshape(6, len(strings))
         return cls(label=label, display=display.strip(", "), strings=strings, codes=codes)
 
 
@@ -233,6 +288,8 @@ class QueryPart:
     written: str
     spellings: tuple[str, ...]
     halves: frozenset[str] = frozenset()
+    abjad: bool = False
+    """Typed in a script that leaves short vowels unwritten."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +302,7 @@ class QueryNames:
     phonetic: Ints
     groups: Ints
     halves: npt.NDArray[np.bool_]
+    abjad: npt.NDArray[np.bool_]
 
 
 def _field_parts(texts: Sequence[str], role: int) -> list[QueryPart]:
@@ -276,7 +334,9 @@ def _field_parts(texts: Sequence[str], role: int) -> list[QueryPart]:
                 spellings.extend(whole)
             unique = tuple(dict.fromkeys(spellings))
             halves -= {t[position] for t in aligned} | set(joined) | set(whole)
-            parts.append(QueryPart(role, weight, word, unique, frozenset(halves)))
+            parts.append(
+                QueryPart(role, weight, word, unique, frozenset(halves), names.is_abjad(text))
+            )
     return parts
 
 
@@ -305,6 +365,7 @@ def query_names(surnames: Sequence[str], forenames: Sequence[str]) -> QueryNames
             dtype=np.int32,
         ),
         halves=np.asarray(halves, dtype=np.bool_),
+        abjad=np.asarray([parts[p].abjad for p in part_of], dtype=np.bool_),
     )
 
 
@@ -313,13 +374,28 @@ def _similarity(wanted: QueryNames, strings: Sequence[str], codes: Ints) -> Floa
     ``codes`` are the stored strings' ``NameSet.codes`` columns."""
     sim = cdist(wanted.strings, strings, scorer=OSA.normalized_similarity, dtype=np.float32)
     same_sound = wanted.phonetic[:, None] == codes[PHONETIC][None, :]
-    lengths = np.minimum(
-        np.fromiter(map(len, wanted.strings), np.int32, len(wanted.strings))[:, None],
-        np.fromiter(map(len, strings), np.int32, len(strings))[None, :],
+    asked_lengths = np.fromiter(map(len, wanted.strings), np.int32, len(wanted.strings))[:, None]
+    stored_lengths = np.fromiter(map(len, strings), np.int32, len(strings))[None, :]
+    lengths = np.minimum(asked_lengths, stored_lengths)
+    longest = np.maximum(asked_lengths, stored_lengths)
+    # a short name (Wu, Li, Ng, Kim) with one slip keeps its first letter: Wo, Lu, Ny, Kin
+    first = np.asarray([w[:1] for w in wanted.strings])[:, None] == np.asarray(
+        [w[:1] for w in strings]
+    )[None, :]
+    slip = (
+        (longest <= SHORT_NAME)
+        & (lengths >= 2)
+        & first
+        & (np.rint((1.0 - sim) * longest) == 1)
     )
+    sim = np.where(slip, np.maximum(sim, SHORT_SLIP), sim)
     lift = np.where(lengths >= LONG_NAME, PHONETIC_LIFT, PHONETIC_LIFT / 2)
     lifted = np.minimum(sim + lift, PHONETIC_CAP)
     sim = np.where(same_sound & (lifted > sim), lifted, sim)
+    # one side written without its short vowels (Arabic, Hebrew, Persian script or their
+    # consonant skeletons): the same consonants in the same order is the same name
+    unvowelled = wanted.abjad[:, None] | (codes[ABJAD][None, :] != 0)
+    sim = np.where(same_sound & unvowelled, np.maximum(sim, SAME_CONSONANTS), sim)
     same_group = wanted.groups[:, None] == codes[GROUP][None, :]
     sim = np.where(same_group, np.maximum(sim, EQUIVALENT), sim)
     half = wanted.halves[:, None] | (codes[HALF][None, :] != 0)
@@ -347,9 +423,15 @@ def _combined(
     per_part = np.where(per_part >= PART_FLOOR, per_part, 0.0)
     weights = np.asarray([p.weight for p in wanted.parts], dtype=np.float32)
     query_share = weights @ per_part / weights.sum()
-    main = codes[MAIN].astype(np.bool_)
-    covered = (sim.max(axis=0) >= COVERED) & main
-    stored_share = np.add.reduceat(covered, offsets) / np.maximum(np.add.reduceat(main, offsets), 1)
+    # the share of each identity's own words met: a word counts once, met in any of its
+    # spellings (Lazić as lazic or lazich)
+    word = codes[MAIN]
+    main = word > 0
+    met = (sim.max(axis=0) >= COVERED) & (word != 0)
+    owner = np.repeat(np.arange(len(offsets)), np.diff(np.append(offsets, len(word))))
+    keys = np.unique(owner[met].astype(np.int64) * _WORDS + np.abs(word[met]))
+    covered = np.bincount(keys // _WORDS, minlength=len(offsets))
+    stored_share = covered / np.maximum(np.add.reduceat(main, offsets), 1)
     combined: Floats = (QUERY_SHARE * query_share + (1 - QUERY_SHARE) * stored_share).astype(
         np.float32
     )
@@ -375,15 +457,11 @@ class Scorer:
         return best
 
     def score(
-        self,
-        query: PersonQuery,
-        wanted: QueryNames,
-        present: Sequence[tuple[int, Stored]],
-        threshold: float = THRESHOLD,
-    ) -> list[tuple[int, float]]:
-        """(slot, score) of each candidate; the name score first, the other features
-        only where it reaches the threshold (their factors are at most 1) or a document
-        may lift it."""
+        self, query: PersonQuery, wanted: QueryNames, present: Sequence[tuple[int, Stored]]
+    ) -> list[Scored]:
+        """Each candidate's score; the name score first, the other features only where
+        it may still reach a tier (their factors are at most 1) or a document may lift
+        it."""
         sets = [s for _, stored in present for s in stored.name_sets]
         owner = [slot for slot, stored in present for _ in stored.name_sets]
         best: dict[int, float] = {slot: 0.0 for slot, _ in present}
@@ -393,28 +471,45 @@ class Scorer:
         asked_document = skeleton(query.document_number) if query.document_number else None
         out = []
         for slot, stored in present:
-            value = best[slot]
+            name = value = best[slot]
             document = asked_document is not None and asked_document in {
                 skeleton(d) for d in stored.documents
             }
-            if value >= threshold or document:  # the other features never raise a score
-                value = _with_other_features(query, stored, value, document)
-            out.append((slot, value))
+            disagrees, agreeing = False, int(name >= 1.0)
+            if value >= min(THRESHOLD, NEAR_NAME) or document:
+                features = _other_features(query, stored)
+                value = _with_other_features(features, value, document)
+                disagrees = _dates_disagree(query, stored)
+                agreeing += sum(f.score >= 1.0 for f in features)
+            out.append(Scored(slot, Evidence(value, name, disagrees, document), agreeing))
         return out
 
     def explain(
         self, query: PersonQuery, wanted: QueryNames, stored: Stored
     ) -> tuple[Feature, ...]:
-        scores = self.name_scores(wanted, stored.name_sets)
-        best = int(np.argmax(scores)) if len(scores) else 0
-        features = [_name_feature(query, wanted, stored.name_sets[best], float(scores[best]))]
+        if not wanted.parts:  # a document-only check: no name to align
+            features = [
+                Feature("name", 0.0, 1.0, None, None, "not compared: the query has no name")
+            ]
+        else:
+            scores = self.name_scores(wanted, stored.name_sets)
+            best = int(np.argmax(scores)) if len(scores) else 0
+            features = [_name_feature(query, wanted, stored.name_sets[best], float(scores[best]))]
         features.extend(_other_features(query, stored))
         return tuple(features)
 
 
-def _with_other_features(query: PersonQuery, stored: Stored, name: float, document: bool) -> float:
+def _dates_disagree(query: PersonQuery, stored: Stored) -> bool:
+    """Both dates known and neither equal as far as known nor a typing slip apart."""
+    if not (query.date_of_birth and stored.date_of_birth):
+        return False
+    agreement = dates.compare(query.date_of_birth, stored.date_of_birth)
+    return agreement.score < dates.LESS_KNOWN and not agreement.slip
+
+
+def _with_other_features(features: Sequence[Feature], name: float, document: bool) -> float:
     value = name
-    for feature in _other_features(query, stored):
+    for feature in features:
         if feature.name == "document":
             continue
         value *= feature.effect
@@ -426,7 +521,7 @@ def _with_other_features(query: PersonQuery, stored: Stored, name: float, docume
 def _other_features(query: PersonQuery, stored: Stored) -> list[Feature]:
     features = []
     if query.date_of_birth and stored.date_of_birth:
-        agreement = compare_dates(query.date_of_birth, stored.date_of_birth)
+        agreement = dates.compare(query.date_of_birth, stored.date_of_birth)
         features.append(
             Feature(
                 "date_of_birth",
@@ -443,7 +538,7 @@ def _other_features(query: PersonQuery, stored: Stored) -> list[Feature]:
             Feature(
                 "date_of_birth",
                 0.0,
-                BIRTH_UNKNOWN,
+                ALERT_BIRTH_UNKNOWN if query.date_of_birth else BIRTH_UNKNOWN,
                 query.date_of_birth,
                 stored.date_of_birth,
                 f"not compared: {missing} no date of birth",

@@ -93,6 +93,8 @@ class AlertView:
     has_misused_identity: bool = False
     withheld: tuple[FieldGroup, ...] = ()
     action_note: str | None = None
+    feed_position: int | None = None
+    """Of a write: the change-feed position it wrote (a search can wait for it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,8 +359,9 @@ class AlertService:
                     record.id, state, "misused_identity", codec.encode(misused_identity), tx
                 )
                 tx.put_misused_identity(record.id, sealed)
-            tx.append(event("alert.issued", record, now))
-            return self.view(tx, ctx, record, decision, related)
+            position = tx.append(event("alert.issued", record, now))
+            view = self.view(tx, ctx, record, decision, related)
+            return replace(view, feed_position=position)
 
     @audited(Permission.ALERT_READ)
     def get(self, ctx: Context, alert_id: str) -> AlertView:
@@ -431,8 +434,9 @@ class AlertService:
                 keys=keys,
             )
             tx.replace(updated, record.version)
-            tx.append(event("alert.updated", updated, now))
-            return self.view(tx, ctx, updated, decision, related)
+            position = tx.append(event("alert.updated", updated, now))
+            view = self.view(tx, ctx, updated, decision, related)
+            return replace(view, feed_position=position)
 
     def _erase(
         self, tx: Transaction, record: AlertRecord, status: AlertStatus, now: datetime
@@ -455,12 +459,13 @@ class AlertService:
         return erased
 
     @audited(Permission.ALERT_DELETE, write=True)
-    def delete(self, ctx: Context, alert_id: str, expected_version: int) -> None:
+    def delete(self, ctx: Context, alert_id: str, expected_version: int) -> int:
+        """Erase an alert; the change-feed position the deletion wrote."""
         now = self.clock()
         with self.store.transaction() as tx:
             record, _ = self._owned(ctx, tx, alert_id, Permission.ALERT_DELETE, expected_version)
             erased = self._erase(tx, record, AlertStatus.DELETED, now)
-            tx.append(event("alert.deleted", erased, now))
+            return tx.append(event("alert.deleted", erased, now))
 
     @audited(Permission.ALERT_EXTEND, write=True)
     def extend(

@@ -6,6 +6,13 @@ may search, each minimised to the view of the rule that allows it — the explan
 too: a compared value of a withheld field group is not shown. Hits of other
 categories are dropped without a trace in the answer.
 
+A person answer has two tiers (``search/tiers.py``): ``hits``, to act on, and
+``possible`` matches, worth the officer's look (the same name, a date of birth a
+typing slip away); a hit can be recorded on either. A search may name the change-feed
+position a write answered (``wait_for``): it waits, at most a second, until the
+indexes reflect it, so an officer finds what was just issued; every answer says the
+position it reflects.
+
 Every search is audited with the data used to search, as keyed hashes: the query's
 values, normalised (a name's standard Latin form, the canonical date, an identifier's
 skeleton), are written as blind-index tokens (``search-queries`` key), never in plain
@@ -43,6 +50,7 @@ from limes.search.identifiers import (
 from limes.search.names import latin_forms
 from limes.search.query import PersonQuery, validated
 from limes.search.scoring import Feature
+from limes.search.tiers import Tier
 from limes.service.alerts import AlertService, AlertView
 
 Clock = Callable[[], datetime]
@@ -86,6 +94,7 @@ class SearchAnswer:
     checks: tuple[IdentifierCheck, ...] = ()
     mrz: Mrz | None = None
     index_position: int = 0
+    possible: tuple[SearchHit, ...] = ()
 
 
 class SearchService:
@@ -121,9 +130,12 @@ class SearchService:
             self.engine.follow()
         return report
 
-    def _ready(self) -> None:
+    def _ready(self, wait_for: int | None = None) -> None:
+        """The indexes built and, if the caller names a feed position, reflecting it."""
         if not self.engine.built:
             self.start()
+        if wait_for is not None:
+            self.engine.wait_for(wait_for)
 
     # -- the audit record of a query ------------------------------------------------------
 
@@ -218,17 +230,18 @@ class SearchService:
 
     def _person_hits(
         self, ctx: Context, query: PersonQuery, limit: int, categories: Categories
-    ) -> list[SearchHit]:
+    ) -> tuple[list[SearchHit], list[SearchHit]]:
+        """The strong hits and the possible matches the principal may see."""
         matched = self.engine.persons_matching(query, limit)
         views = self._views(ctx, Permission.SEARCH_PERSONS, [f for f, _ in matched], categories)
-        hits = []
+        tiers: dict[Tier, list[SearchHit]] = {Tier.HIT: [], Tier.POSSIBLE: []}
         for found, hit in matched:
             if found.alert_id not in views:
                 continue
             view, decision = views[found.alert_id]
             features = tuple(disclosure.feature(f, decision.fields) for f in hit.features)
-            hits.append(SearchHit(view, hit.score, features))
-        return hits
+            tiers[hit.tier].append(SearchHit(view, hit.score, features))
+        return tiers[Tier.HIT], tiers[Tier.POSSIBLE]
 
     def _object_hits(
         self, ctx: Context, checked: Sequence[CheckedQuery], limit: int, categories: Categories
@@ -269,11 +282,13 @@ class SearchService:
         query: PersonQuery,
         limit: int = 10,
         categories: Categories = frozenset(),
+        wait_for: int | None = None,
     ) -> SearchAnswer:
         """Persons matching names (any script), date of birth, gender, nationality,
-        document; only in ``categories`` if any are named."""
+        document; only in ``categories`` if any are named; once the indexes reflect
+        feed position ``wait_for`` (``IndexBehind`` if they do not within a second)."""
         searched = self._searched_person(query)
-        return self._persons(ctx, query, limit, categories, searched=searched)
+        return self._persons(ctx, query, limit, categories, wait_for, searched=searched)
 
     @audited(Permission.SEARCH_PERSONS, query=("searched", "categories"))
     def _persons(
@@ -282,15 +297,17 @@ class SearchService:
         query: PersonQuery,
         limit: int,
         categories: Categories,
+        wait_for: int | None,
         searched: dict[str, Any],
     ) -> SearchAnswer:
         self._scope(ctx, Permission.SEARCH_PERSONS, categories)
         _check_limit(limit)
         query = validated(query)
-        self._ready()
-        hits = self._person_hits(ctx, query, limit, categories)
-        self.alerts.reads.opened(ctx, [h.view.alert.id for h in hits])
-        return SearchAnswer(tuple(hits), index_position=self.engine.position)
+        self._ready(_position(wait_for))
+        position = self.engine.position  # read before searching: the answer reflects at least it
+        hits, possible = self._person_hits(ctx, query, limit, categories)
+        self.alerts.reads.opened(ctx, [h.view.alert.id for h in (*hits, *possible)])
+        return SearchAnswer(tuple(hits), index_position=position, possible=tuple(possible))
 
     def objects(
         self,
@@ -298,11 +315,14 @@ class SearchService:
         identifiers: Sequence[IdentifierQuery],
         limit: int = 10,
         categories: Categories = frozenset(),
+        wait_for: int | None = None,
     ) -> SearchAnswer:
         """Alerts holding any of the identifiers, across every category and object type
-        (only in ``categories`` if any are named)."""
+        (only in ``categories`` if any are named); ``wait_for`` as for ``persons``."""
         searched = {"identifiers": self._searched_identifiers(identifiers)}
-        return self._objects(ctx, tuple(identifiers), limit, categories, searched=searched)
+        return self._objects(
+            ctx, tuple(identifiers), limit, categories, wait_for, searched=searched
+        )
 
     @audited(Permission.SEARCH_OBJECTS, query=("searched", "categories"))
     def _objects(
@@ -311,6 +331,7 @@ class SearchService:
         identifiers: tuple[IdentifierQuery, ...],
         limit: int,
         categories: Categories,
+        wait_for: int | None,
         searched: dict[str, Any],
     ) -> SearchAnswer:
         self._scope(ctx, Permission.SEARCH_OBJECTS, categories)
@@ -318,13 +339,19 @@ class SearchService:
         if not 1 <= len(identifiers) <= MAX_IDENTIFIERS:
             raise InvalidInput(f"search with 1 to {MAX_IDENTIFIERS} identifiers")
         checked = _checked(identifiers)
-        self._ready()
+        self._ready(_position(wait_for))
+        position = self.engine.position
         hits = self._object_hits(ctx, checked, limit, categories)
         self.alerts.reads.opened(ctx, [h.view.alert.id for h in hits])
-        return SearchAnswer(tuple(hits), _checks(checked), index_position=self.engine.position)
+        return SearchAnswer(tuple(hits), _checks(checked), index_position=position)
 
     def mrz(
-        self, ctx: Context, text: str, limit: int = 10, categories: Categories = frozenset()
+        self,
+        ctx: Context,
+        text: str,
+        limit: int = 10,
+        categories: Categories = frozenset(),
+        wait_for: int | None = None,
     ) -> SearchAnswer:
         """Persons by the names, date of birth, sex, nationality and document number of a
         machine-readable zone, and the document itself among object alerts.
@@ -336,7 +363,7 @@ class SearchService:
             searched = self._searched_person(_zone_query(self._zone(text)))
         except InvalidInput:
             searched = {"mrz": "not readable"}
-        return self._mrz(ctx, text, limit, categories, searched=searched)
+        return self._mrz(ctx, text, limit, categories, wait_for, searched=searched)
 
     def _zone(self, text: str) -> Mrz:
         try:
@@ -357,13 +384,15 @@ class SearchService:
         text: str,
         limit: int,
         categories: Categories,
+        wait_for: int | None,
         searched: dict[str, Any],
     ) -> SearchAnswer:
         self._scope(ctx, Permission.SEARCH_PERSONS, categories)
         _check_limit(limit)
         zone = self._zone(text)
-        self._ready()
-        hits = self._person_hits(ctx, validated(_zone_query(zone)), limit, categories)
+        self._ready(_position(wait_for))
+        position = self.engine.position
+        hits, possible = self._person_hits(ctx, validated(_zone_query(zone)), limit, categories)
         if self.policy.decide(ctx, Permission.SEARCH_OBJECTS).allowed:
             document = check_query(
                 IdentifierQuery(None, zone.document_number, zone.issuing_state_alpha2)
@@ -371,8 +400,10 @@ class SearchService:
             seen = {h.view.alert.id for h in hits}
             found = self._object_hits(ctx, [document], limit, categories)
             hits += [h for h in found if h.view.alert.id not in seen]
-        self.alerts.reads.opened(ctx, [h.view.alert.id for h in hits[:limit]])
-        return SearchAnswer(tuple(hits[:limit]), mrz=zone, index_position=self.engine.position)
+        self.alerts.reads.opened(ctx, [h.view.alert.id for h in (*hits[:limit], *possible)])
+        return SearchAnswer(
+            tuple(hits[:limit]), mrz=zone, index_position=position, possible=tuple(possible)
+        )
 
 
 def _zone_query(zone: Mrz) -> PersonQuery:
@@ -385,6 +416,14 @@ def _zone_query(zone: Mrz) -> PersonQuery:
         nationalities=(zone.nationality_alpha2,) if zone.nationality_alpha2 else (),
         document_number=zone.document_number,
     )
+
+
+def _position(wait_for: int | None) -> int | None:
+    if wait_for is not None and wait_for < 0:
+        raise InvalidInput(
+            "wait_for is a change-feed position", [FieldError("/wait_for", "must be at least 0")]
+        )
+    return wait_for
 
 
 def _check_limit(limit: int) -> None:

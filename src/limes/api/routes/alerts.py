@@ -16,6 +16,10 @@ Versions: every answer carrying an alert has ``ETag: "<version>"`` (strong, as
 ``If-Match`` compares strongly). The version counts changes to the alert record
 (content, review date, misused identity); flags and links are relations of other
 states and alerts, change without it and need no If-Match.
+
+Read your own writes: issuing, updating and deleting answer ``Limes-Feed-Position``,
+the change-feed position the write made; a search naming it in ``wait_for`` reflects
+the write (``routes/search.py``).
 """
 
 from __future__ import annotations
@@ -43,6 +47,20 @@ router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
 _ALERT: dict[int | str, dict[str, Any]] = {200: schemas.answer(schemas.AlertOut, "The alert")}
 
 
+FEED_POSITION = "Limes-Feed-Position"
+_FEED_HEADER = {
+    FEED_POSITION: {
+        "description": "The change-feed position this write made; a search's wait_for",
+        "schema": {"type": "integer", "minimum": 0},
+    }
+}
+
+
+def written(answer: dict[str, Any]) -> dict[str, Any]:
+    """A write's ``responses`` entry, with the feed-position header it carries."""
+    return {**answer, "headers": _FEED_HEADER}
+
+
 def etag(version: int) -> str:
     return f'"{version}"'
 
@@ -50,6 +68,8 @@ def etag(version: int) -> str:
 def alert_response(view: AlertView, status: int = 200, *, written: bool = False) -> Response:
     out = schemas.written_alert_out(view) if written else schemas.alert_out(view)
     headers = {"ETag": etag(view.alert.version)}
+    if view.feed_position is not None:
+        headers[FEED_POSITION] = str(view.feed_position)
     if status == 201:
         headers["Location"] = f"{router.prefix}/{view.alert.id}"
     return schemas.json_response(out, status, headers)
@@ -60,7 +80,7 @@ def alert_response(view: AlertView, status: int = 200, *, written: bool = False)
     status_code=201,
     summary="Issue an alert of the caller's member state",
     openapi_extra=needs(Permission.ALERT_ISSUE, schemas.body(AlertContent)),
-    responses={201: schemas.answer(schemas.WrittenAlertOut, "The alert as issued")},
+    responses={201: written(schemas.answer(schemas.WrittenAlertOut, "The alert as issued"))},
 )
 def issue_alert(ctx: Ctx, limes: App, body: Body) -> Response:
     content = codec.parse(AlertContent, body)
@@ -124,7 +144,7 @@ def get_alert(ctx: Ctx, limes: App, alert: AlertId) -> Response:
     "/{alert_id}",
     summary="Replace an alert's content (its category cannot change)",
     openapi_extra=needs(Permission.ALERT_UPDATE, schemas.body(AlertContent)),
-    responses={200: schemas.answer(schemas.WrittenAlertOut, "The alert as updated")},
+    responses={200: written(schemas.answer(schemas.WrittenAlertOut, "The alert as updated"))},
 )
 def update_alert(ctx: Ctx, limes: App, alert: AlertId, version: Version, body: Body) -> Response:
     content = codec.parse(AlertContent, body)
@@ -137,10 +157,11 @@ def update_alert(ctx: Ctx, limes: App, alert: AlertId, version: Version, body: B
     summary="Delete an alert: its data is erased, a tombstone remains",
     openapi_extra=needs(Permission.ALERT_DELETE),
     response_class=Response,
+    responses={204: written({"description": "Deleted"})},
 )
 def delete_alert(ctx: Ctx, limes: App, alert: AlertId, version: Version) -> Response:
-    limes.alerts.delete(ctx, alert, version)
-    return Response(status_code=204)
+    position = limes.alerts.delete(ctx, alert, version)
+    return Response(status_code=204, headers={FEED_POSITION: str(position)})
 
 
 @router.post(

@@ -2,7 +2,11 @@
 
 Each route parses its body strictly, calls one ``SearchService`` method with the
 caller's ``Context`` and answers the hits, best first, each with the alert as the
-caller may see it and the features that explain its score.
+caller may see it and the features that explain its score; a person answer also the
+possible matches below the line (``search/tiers.py``). ``wait_for`` names a feed
+position a write answered (its ``Limes-Feed-Position`` header): the search waits, at
+most a second, until the indexes reflect it, else answers 503 ``index-behind`` (400
+for a position no write has made).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from fastapi import APIRouter, Response
 from limes import codec
 from limes.api import schemas
 from limes.api.deps import App, Body, Ctx
+from limes.api.problems import PROBLEM_JSON
 from limes.api.routes import needs
 from limes.domain.alerts import STRICT, Code, Gender, Text
 from limes.domain.categories import CategoryCode
@@ -32,6 +37,7 @@ from limes.service.search import (
     IdentifierCheck,
     IdentifierHit,
     SearchAnswer,
+    SearchHit,
 )
 
 router = APIRouter(prefix="/v1/search", tags=["search"])
@@ -40,6 +46,8 @@ Limit = Annotated[int, Ge(1), Le(MAX_HITS)]
 Names = Annotated[tuple[Text, ...], MaxLen(MAX_NAME_FIELDS)]
 Scope = Annotated[tuple[CategoryCode, ...], MaxLen(len(CategoryCode))]
 """Only these categories (each must be allowed to the caller); none: every allowed one."""
+Position = Annotated[int, Ge(0), Le(2**63 - 1)]
+"""A change-feed position, as a write's ``Limes-Feed-Position`` header gave it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +65,7 @@ class PersonSearch:
     document_number: Annotated[str, MinLen(1), MaxLen(30)] | None = None
     categories: Scope = ()
     limit: Limit = 10
+    wait_for: Position | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +89,7 @@ class ObjectSearch:
     identifiers: Annotated[tuple[SearchedIdentifier, ...], MinLen(1), MaxLen(MAX_IDENTIFIERS)]
     categories: Scope = ()
     limit: Limit = 10
+    wait_for: Position | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +102,7 @@ class MrzSearch:
     mrz: Annotated[str, MinLen(1), MaxLen(200)]
     categories: Scope = ()
     limit: Limit = 10
+    wait_for: Position | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,11 +117,14 @@ class SearchHitOut:
 
 @dataclass(frozen=True, slots=True)
 class SearchOut:
-    """Hits at or above ``threshold``, best first. ``checks``: each searched identifier's
-    check-digit verdict; ``mrz``: what the zone said; ``index_position``: the change-feed
-    sequence number the indexes had applied."""
+    """Hits at or above ``threshold``, best first; ``possible``: matches worth a look
+    below it (the same or a near name, a date of birth a typing slip away), best first.
+    ``checks``: each searched identifier's check-digit verdict; ``mrz``: what the zone
+    said; ``index_position``: the change-feed position the answer reflects (every write
+    up to it is searched)."""
 
     hits: tuple[SearchHitOut, ...]
+    possible: tuple[SearchHitOut, ...]
     threshold: float
     checks: tuple[IdentifierCheck, ...]
     mrz: Mrz | None
@@ -129,16 +143,32 @@ def components() -> dict[str, Any]:
     return {name: shared.get(name, schema) for name, schema in found.items()}
 
 
-def _answer(answer: SearchAnswer) -> Response:
-    hits = tuple(
-        SearchHitOut(schemas.alert_out(h.view), h.score, h.features, h.identifiers)
-        for h in answer.hits
+def _out(hits: tuple[SearchHit, ...]) -> tuple[SearchHitOut, ...]:
+    return tuple(
+        SearchHitOut(schemas.alert_out(h.view), h.score, h.features, h.identifiers) for h in hits
     )
-    out = SearchOut(hits, THRESHOLD, answer.checks, answer.mrz, answer.index_position)
+
+
+def _answer(answer: SearchAnswer) -> Response:
+    out = SearchOut(
+        _out(answer.hits),
+        _out(answer.possible),
+        THRESHOLD,
+        answer.checks,
+        answer.mrz,
+        answer.index_position,
+    )
     return schemas.json_response(out)
 
 
-_FOUND: dict[int | str, dict[str, Any]] = {200: schemas.answer(SearchOut, "Hits, best first")}
+_FOUND: dict[int | str, dict[str, Any]] = {
+    200: schemas.answer(SearchOut, "Hits and possible matches, best first"),
+    503: {
+        "description": "The indexes did not reach the feed position named by wait_for "
+        "within a second (RFC 9457 problem, type urn:limes:problem:index-behind)",
+        "content": {PROBLEM_JSON: {"schema": {"$ref": schemas.REF.format(model="Problem")}}},
+    },
+}
 
 
 @router.post(
@@ -157,7 +187,11 @@ def search_persons(ctx: Ctx, limes: App, raw: Body) -> Response:
         form.nationalities,
         form.document_number,
     )
-    return _answer(limes.search.persons(ctx, query, form.limit, frozenset(form.categories)))
+    return _answer(
+        limes.search.persons(
+            ctx, query, form.limit, frozenset(form.categories), wait_for=form.wait_for
+        )
+    )
 
 
 @router.post(
@@ -169,7 +203,11 @@ def search_persons(ctx: Ctx, limes: App, raw: Body) -> Response:
 def search_objects(ctx: Ctx, limes: App, raw: Body) -> Response:
     form = codec.parse(ObjectSearch, raw)
     queries = [IdentifierQuery(i.kind, i.value, i.country) for i in form.identifiers]
-    return _answer(limes.search.objects(ctx, queries, form.limit, frozenset(form.categories)))
+    return _answer(
+        limes.search.objects(
+            ctx, queries, form.limit, frozenset(form.categories), wait_for=form.wait_for
+        )
+    )
 
 
 @router.post(
@@ -180,4 +218,8 @@ def search_objects(ctx: Ctx, limes: App, raw: Body) -> Response:
 )
 def search_mrz(ctx: Ctx, limes: App, raw: Body) -> Response:
     form = codec.parse(MrzSearch, raw)
-    return _answer(limes.search.mrz(ctx, form.mrz, form.limit, frozenset(form.categories)))
+    return _answer(
+        limes.search.mrz(
+            ctx, form.mrz, form.limit, frozenset(form.categories), wait_for=form.wait_for
+        )
+    )

@@ -1,0 +1,90 @@
+"""The two tiers of a person answer, and the order of hits that score the same.
+
+Every cut-off of the person search is here, with its reasoning:
+
+* ``THRESHOLD`` (0.80) — a **hit**: shown as an alert to act on. An exact name with no
+  date of birth scores 0.90 (``BIRTH_UNKNOWN``), an exact name and date 1.0; a name
+  with one slip of spelling and an equal date, or an exact name with a date one day
+  off, stay above it. Below it the evidence is no longer enough to stop a traveller.
+* ``NEAR_NAME`` (0.85) — the name score (before the other features) at or above which
+  a candidate is the same name as far as spelling goes: equal, a transliteration of it,
+  or one letter off in a long name. Such a candidate below ``THRESHOLD`` is a
+  **possible** match — worth the officer's look, not a hit — unless its date of birth
+  plainly disagrees (two or more mistakes, or another decade): then it is a namesake,
+  and namesakes are the commonest wrong hit. A date that differs by a typing slip
+  (``dates.py``: day or month off, day and month swapped, digits transposed, year off
+  by 1–10 or one digit, a leap day's neighbours) therefore never removes an
+  exact-name candidate from the answer.
+* A date of birth asked for that the alert does not hold makes an exact name a
+  possible match (``scoring.ALERT_BIRTH_UNKNOWN``, 0.78): such namesakes were most of
+  the wrong hits for people not in the system.
+* A document number that matches makes a hit whatever the names say
+  (``scoring.DOCUMENT_MATCH``).
+
+Ties (hits with the same rounded score) are broken by a stated rule, never by the
+order in which alerts were recorded: more features agreeing exactly first (the name
+spelled the same, the same date, gender, nationality, document), then the category's
+severity (``SEVERITY``), then the alert's id — opaque and random, so no issuing state
+or time is favoured.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from limes.domain.categories import CategoryCode
+
+THRESHOLD = 0.80
+NEAR_NAME = 0.85
+
+
+class Tier(StrEnum):
+    HIT = "hit"
+    POSSIBLE = "possible"
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """What the tier of a candidate depends on."""
+
+    score: float
+    name: float
+    date_disagrees: bool
+    """The date of birth was compared and is not equal, nor a typing slip away."""
+    document: bool
+
+
+def tier(evidence: Evidence) -> Tier | None:
+    """The tier of a candidate (see the module's docstring), None when it is neither."""
+    if evidence.document or evidence.score >= THRESHOLD:
+        return Tier.HIT
+    if evidence.name >= NEAR_NAME and not evidence.date_disagrees:
+        return Tier.POSSIBLE
+    return None
+
+
+SEVERITY: tuple[CategoryCode, ...] = (
+    # deprivation of liberty first, then protecting people at risk, then checks, then
+    # the immigration categories, then objects: the order an officer must act in
+    CategoryCode.ARREST,
+    CategoryCode.CHILD_ABDUCTION_RISK,
+    CategoryCode.MISSING_PROTECTION,
+    CategoryCode.CHILD_TRAVEL_PREVENTION,
+    CategoryCode.VULNERABLE_ADULT_TRAVEL_PREVENTION,
+    CategoryCode.MISSING_WHEREABOUTS,
+    CategoryCode.JUDICIAL_PROCEDURE,
+    CategoryCode.PERSON_CHECK,
+    CategoryCode.UNKNOWN_WANTED,
+    CategoryCode.REFUSAL_OF_ENTRY,
+    CategoryCode.TRAVEL_BAN,
+    CategoryCode.RETURN_DECISION,
+    CategoryCode.OBJECT_SEIZURE,
+    CategoryCode.OBJECT_CHECK,
+)
+_RANK = {code.value: rank for rank, code in enumerate(SEVERITY)}
+
+
+def severity_rank(category: str) -> int:
+    """0 for the most severe category; unknown ones last."""
+    return _RANK.get(category, len(SEVERITY))
