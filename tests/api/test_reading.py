@@ -12,6 +12,7 @@ from tests.api.helpers import DE_BORDER, PROBLEM, TestClient
 from tests.cli.helpers import problem
 
 from limes.api.app import create_app
+from limes.audit.record import parse
 from limes.bootstrap import Limes, build
 from limes.cli.main import cli
 from limes.config import AuthMode, Environment, Settings
@@ -152,3 +153,20 @@ def test_a_dpo_lifts_a_block_over_http(var: Path) -> None:
     assert events(app) == [BLOCKED, LIFTED]
     every = client.get("/v1/read-blocks?status=all", headers=DPO).json()["items"]
     assert [b["id"] for b in every] == [block["id"]]
+
+
+def test_a_read_refused_by_the_bound_is_on_record_once(var: Path) -> None:
+    """The 403 a block answers is an access like any other: recorded (by the use case,
+    so the door adds nothing), with who asked and why it was refused."""
+    app, client = server(var)
+    every = ids(app)
+    for alert_id in every[:PER_HOUR]:
+        assert client.get(f"/v1/alerts/{alert_id}", headers=GUARD).status_code == 200
+    refused = client.get(f"/v1/alerts/{every[PER_HOUR]}", headers=GUARD)
+    assert refused.json()["type"] == "urn:limes:problem:reads-blocked"
+    with app.audit.store.read() as tx:
+        found = [parse(row[5]) for row in tx.all_records()]
+    (record,) = [r for r in found if r["outcome"] == "refused"]
+    assert (record["action"], record["user"]) == ("alert:read", "guard-1")
+    assert record["reason"].startswith("reads-blocked: ")
+    assert [r["action"] for r in found if r["action"].startswith("door:")] == []
