@@ -87,3 +87,17 @@ def test_a_flood_from_many_addresses_writes_a_bounded_number_and_counts_every_re
     full = [e for e in recorder.entries if "folded" not in e.refs]
     counted = sum(e.refs["folded"] for e in recorder.entries if "folded" in e.refs)
     assert len(full) + counted == refused
+
+
+def test_the_overflow_summary_names_no_one_of_the_many_it_counts(clock: FixedClock) -> None:
+    recorder = Recorder()
+    door = DoorRefusals(recorder, clock, full_per_minute=1, full_total_per_minute=2)
+    door.record(refusal("a"))
+    door.record(refusal("b"))  # the minute's budget is spent
+    who = make_ctx("DE").principal
+    door.record(Refusal(Unauthenticated("expired"), 401, "c", "GET", "/v1/alerts", who))
+    door.record(refusal("d"))
+    door.flush()
+    (summary,) = [e for e in recorder.entries if "folded" in e.refs]
+    assert (summary.refs["client"], summary.refs["folded"]) == ("*", 2)
+    assert summary.actor.user_id is None

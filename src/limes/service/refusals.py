@@ -117,7 +117,9 @@ class DoorRefusals:
                 key = (action, OVERFLOW, OVERFLOW)
             window = self._windows.get(key)
             if window is None:
-                window = _Window(action, _actor(refusal.principal), key[1], refusal.status)
+                # the overflow counts many principals: its summary names none of them
+                one = None if key[1] == OVERFLOW else refusal.principal
+                window = _Window(action, _actor(one), key[1], refusal.status)
                 self._windows[key] = window
             if window.written < self.full_per_minute and not spent:
                 window.written += 1
