@@ -3,6 +3,7 @@ is shared by the HTTP door, the CLI and a second server process, and a DPO lifts
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,10 +13,12 @@ from tests.api.helpers import DE_BORDER, PROBLEM, TestClient
 from tests.cli.helpers import problem
 
 from limes.api.app import create_app
+from limes.audit.record import parse
 from limes.bootstrap import Limes, build
 from limes.cli.main import cli
 from limes.config import AuthMode, Environment, Settings
 from limes.demo.generator import DemoGenerator
+from limes.service.alerts import to_alert
 from limes.service.demo import load
 from limes.service.reading import BLOCKED, LIFTED
 from limes.store import security
@@ -152,3 +155,46 @@ def test_a_dpo_lifts_a_block_over_http(var: Path) -> None:
     assert events(app) == [BLOCKED, LIFTED]
     every = client.get("/v1/read-blocks?status=all", headers=DPO).json()["items"]
     assert [b["id"] for b in every] == [block["id"]]
+
+
+def test_a_read_refused_by_the_bound_is_on_record_once(var: Path) -> None:
+    """The 403 a block answers is an access like any other: recorded (by the use case,
+    so the door adds nothing), with who asked and why it was refused."""
+    app, client = server(var)
+    every = ids(app)
+    for alert_id in every[:PER_HOUR]:
+        assert client.get(f"/v1/alerts/{alert_id}", headers=GUARD).status_code == 200
+    refused = client.get(f"/v1/alerts/{every[PER_HOUR]}", headers=GUARD)
+    assert refused.json()["type"] == "urn:limes:problem:reads-blocked"
+    with app.audit.store.read() as tx:
+        found = [parse(row[5]) for row in tx.all_records()]
+    (record,) = [r for r in found if r["outcome"] == "refused"]
+    assert (record["action"], record["user"]) == ("alert:read", "guard-1")
+    assert record["reason"].startswith("reads-blocked: ")
+    assert [r["action"] for r in found if r["action"].startswith("door:")] == []
+
+
+def test_a_search_at_the_cli_counts_its_hits_and_is_refused_once_blocked(var: Path) -> None:
+    """``limes search`` is a door like the others: its hits are alerts opened."""
+    app, client = server(var)
+    with app.store.read() as tx:
+        person = next(r for r in tx.list(AlertFilter(limit=500)) if r.subject == "person")
+        named = to_alert(person, app.alerts.crypto, tx).content.person
+    assert named is not None
+    surname = named.surnames[0].latin
+    runner = cli_runner(var)
+    search = ["--var", str(var), "search", "persons", "--surname", surname, *CLI_GUARD]
+    found = runner.invoke(cli, search)
+    assert found.exit_code == 0, found.output
+    hits = {h["view"]["alert"]["id"] for h in json.loads(found.stdout)["hits"]}
+    assert person.id in hits
+    # the hits were counted: the bound is reached with that many fewer reads
+    others = [a for a in ids(app) if a not in hits]
+    for alert_id in others[: PER_HOUR - len(hits)]:
+        assert client.get(f"/v1/alerts/{alert_id}", headers=GUARD).status_code == 200
+    refused = client.get(f"/v1/alerts/{others[PER_HOUR - len(hits)]}", headers=GUARD)
+    assert refused.json()["type"] == "urn:limes:problem:reads-blocked"
+    blocked = runner.invoke(cli, search)
+    assert blocked.exit_code == 5
+    last = json.loads(blocked.output.splitlines()[-1])  # after the index's progress lines
+    assert last["type"] == "urn:limes:problem:reads-blocked"

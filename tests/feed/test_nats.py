@@ -122,3 +122,19 @@ def test_events_are_published_once_per_position_and_survive_nats_being_down(
     _append(sqlite_store, _event("sirene.overdue", "DE", message="M1", to_state="DE", level="1"))
     assert up.run().published == 1
     assert [s for s, _, _ in _stored(name)][-1] == f"{prefix}.DE.overdue"
+
+
+def test_the_nats_door_shows_only_the_reviewed_detail_keys_as_the_feed_does(
+    sqlite_store: SqliteStore, clock: FixedClock, stream: tuple[str, str]
+) -> None:
+    """Minimisation decides in one place what the change feed shows: a detail key not
+    yet reviewed there (``disclosure.FEED_DETAIL_KEYS``) is withheld on NATS too."""
+    prefix, name = stream
+    unreviewed = {"reason": "MARKER-free-text-added-later"}
+    _append(
+        sqlite_store, _event("hit.recorded", "DE", case="C1", executing_state="FR", **unreviewed)
+    )
+    publisher = NatsPublisher(sqlite_store, URL, prefix=prefix, stream=name, clock=clock)
+    assert publisher.run().published == 1
+    ((_, message, _),) = _stored(name)
+    assert message["detail"] == {"case": "C1", "executing_state": "FR"}

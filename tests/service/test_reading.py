@@ -25,6 +25,7 @@ from limes.policy.policy import Policy
 from limes.service.alerts import AlertService
 from limes.service.demo import load
 from limes.service.reading import BLOCKED, LIFTED, ReadBlocks, ReadBounds, ReadGuard
+from limes.service.relations import RelationService
 from limes.store import security
 from limes.store.port import AlertFilter, Store
 
@@ -272,3 +273,45 @@ def test_the_daily_read_quota_is_shared_by_every_process(
     second.opened(guard(), ids[:5])
     clock.advance(timedelta(days=1))
     second.opened(guard(), ids)
+
+
+def alerts_of(store: Store, *, state: str, other: bool = False) -> list[str]:
+    with store.read() as tx:
+        found = tx.list(AlertFilter(limit=500))
+    return [r.id for r in found if (r.issuing_state != state) is other]
+
+
+def test_flag_requests_open_the_alerts_they_answer_and_stop_at_the_bound(
+    alerts: AlertService, store: Store
+) -> None:
+    """A flag request answers the whole alert as the flagging bureau sees it: a door
+    to other states' alerts that must count like a read, and stop like one."""
+    relations, bureau = RelationService(alerts), make_ctx("FR")
+    answered: set[str] = set()
+    with pytest.raises(ReadsBlocked):
+        for alert_id in alerts_of(store, state="FR", other=True):
+            answered.add(relations.request_flag(bureau, alert_id, "flag it").alert.id)
+    assert len(answered) <= BOUNDS.authority_per_hour
+    requested = next(iter(answered))
+    # blocked: neither a new request nor a withdrawal answers, and neither writes
+    with pytest.raises(ReadsBlocked):
+        relations.withdraw_flag(bureau, requested, "FR")
+    untouched = next(a for a in alerts_of(store, state="FR", other=True) if a not in answered)
+    with pytest.raises(ReadsBlocked):
+        relations.request_flag(bureau, untouched, "flag it")
+    with store.read() as tx:
+        assert [f.status.value for f in tx.flags(requested)] == ["requested"]
+        assert tx.flags(untouched) == []
+
+
+def test_a_blocked_bureau_opens_nothing_by_linking_its_own_alerts(
+    alerts: AlertService, store: Store
+) -> None:
+    relations, bureau = RelationService(alerts), make_ctx("DE")
+    own = alerts_of(store, state="DE")
+    with pytest.raises(ReadsBlocked):
+        alerts.reads.opened(bureau, all_ids(store))
+    with pytest.raises(ReadsBlocked):
+        relations.link(bureau, own[0], own[1])
+    with store.read() as tx:
+        assert tx.links(own[0]) == []

@@ -8,7 +8,7 @@ from tests.conftest import FixedClock, make_ctx
 
 from limes.audit.record import Entry
 from limes.errors import RateLimited, Unauthenticated
-from limes.service.refusals import DoorRefusals, Refusal
+from limes.service.refusals import FULL_TOTAL_PER_MINUTE, DoorRefusals, Refusal
 
 
 class Recorder:
@@ -66,3 +66,38 @@ def test_a_log_that_cannot_write_does_not_turn_a_refusal_into_an_error(
     clock: FixedClock,
 ) -> None:
     DoorRefusals(Recorder(fail=True), clock).record(refusal("a"))
+
+
+def test_a_flood_from_many_addresses_writes_a_bounded_number_and_counts_every_refusal(
+    clock: FixedClock,
+) -> None:
+    """Addresses are cheap (an IPv6 prefix holds billions): what a minute of refusals
+    writes must not grow with them, and every refusal is still on record, in full or
+    counted in a summary."""
+    recorder = Recorder()
+    door = DoorRefusals(recorder, clock)
+    refused = 0
+    for n in range(5_000):
+        for _ in range(3):
+            door.record(refusal(f"2001:db8::{n:x}"))
+            refused += 1
+    clock.advance(minutes=1)
+    door.flush()
+    assert len(recorder.entries) <= 2 * FULL_TOTAL_PER_MINUTE + 1
+    full = [e for e in recorder.entries if "folded" not in e.refs]
+    counted = sum(e.refs["folded"] for e in recorder.entries if "folded" in e.refs)
+    assert len(full) + counted == refused
+
+
+def test_the_overflow_summary_names_no_one_of_the_many_it_counts(clock: FixedClock) -> None:
+    recorder = Recorder()
+    door = DoorRefusals(recorder, clock, full_per_minute=1, full_total_per_minute=2)
+    door.record(refusal("a"))
+    door.record(refusal("b"))  # the minute's budget is spent
+    who = make_ctx("DE").principal
+    door.record(Refusal(Unauthenticated("expired"), 401, "c", "GET", "/v1/alerts", who))
+    door.record(refusal("d"))
+    door.flush()
+    (summary,) = [e for e in recorder.entries if "folded" in e.refs]
+    assert (summary.refs["client"], summary.refs["folded"]) == ("*", 2)
+    assert summary.actor.user_id is None

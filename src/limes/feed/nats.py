@@ -3,8 +3,9 @@
 A national application subscribes to ``limes.sirene.<STATE>.>`` and hears at once of
 a hit on its state's alerts (``.hit``), a form sent to its bureau (``.message``) and a
 form of its bureau escalated as overdue (``.overdue``). The payload is the change
-event as JSON: ids, states, times, never personal data (the application reads the
-case through the API, as its bureau's operators may).
+event as JSON, as the feed shows it (``disclosure.feed_event``: reviewed detail keys
+only): ids, states, times, never personal data (the application reads the case through
+the API, as its bureau's operators may).
 
 The publisher follows the outbox from the position it remembers (``feed_positions``),
 publishes each event to JetStream and waits for the stream's acknowledgement before
@@ -29,6 +30,7 @@ from nats.errors import Error as NatsError
 from nats.js.errors import Error as JetStreamError
 
 from limes import codec
+from limes.policy import disclosure
 from limes.store import sirene as tables
 from limes.store.port import ChangeEvent, Store
 
@@ -125,7 +127,7 @@ class NatsPublisher:
                         state = subject.split(".")[-2]
                         await js.publish(
                             subject,
-                            codec.encode(event),
+                            codec.encode(disclosure.feed_event(event)),
                             headers={"Nats-Msg-Id": f"limes-{event.seq}-{state}"},
                         )
                         published += 1

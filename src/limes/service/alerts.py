@@ -235,6 +235,12 @@ class AlertService:
             raise Gone(f"alert {alert_id} is {record.status}; its data has been deleted")
         return record
 
+    def answering(self, ctx: Context, *alert_ids: str) -> None:
+        """A write that answers existing alerts opens them to the caller like a read:
+        counted by the read bounds, or refused, before anything is written (a refused
+        answer writes nothing). What is not an id opens nothing; the write finds no alert."""
+        self.reads.opened(ctx, [a for a in alert_ids if is_id(a)])
+
     def _owned(
         self,
         ctx: Context,
@@ -414,6 +420,7 @@ class AlertService:
         now = self.clock()
         content = self._validated(content, now)
         keys = self.crypto.index.tokens(content_keys(content))
+        self.answering(ctx, alert_id)
         with self.store.transaction() as tx:
             record, decision = self._owned(
                 ctx, tx, alert_id, Permission.ALERT_UPDATE, expected_version
@@ -482,6 +489,7 @@ class AlertService:
         """
         reason = reason_text(reason)
         now = self.clock()
+        self.answering(ctx, alert_id)
         with self.store.transaction() as tx:
             record, decision = self._owned(
                 ctx, tx, alert_id, Permission.ALERT_EXTEND, expected_version
@@ -615,6 +623,7 @@ class AlertService:
         now = self.clock()
         if data is not None:
             data = validate_misused_identity(data, now.date())
+        self.answering(ctx, alert_id)
         with self.store.transaction() as tx:
             record, decision = self._owned(
                 ctx, tx, alert_id, Permission.MISUSED_IDENTITY_WRITE, expected_version

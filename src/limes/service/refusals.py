@@ -7,8 +7,9 @@ not fill the log, nor cost a durable append per request: per (kind, client addre
 principal) and minute the first ``full_per_minute`` refusals are recorded in full,
 the rest only counted, and the count is written as one summary record once the
 minute is over (at the next refusal after it, or when the server stops). At most
-``max_keys`` distinct keys are tracked a minute; refusals beyond them share one
-overflow key, so memory stays bounded whatever the addresses.
+``full_total_per_minute`` are recorded in full a minute in all, and a key first seen
+after that, or beyond ``max_keys`` keys, shares one overflow key: addresses are
+cheap, so neither the records a minute writes nor the memory grows with them.
 
 The counting is per server process: with N workers a flood may write N times the
 budget, still a fixed number per minute. Texts taken from the request (the path) are
@@ -30,6 +31,7 @@ from limes.policy.permissions import Principal
 
 FULL_PER_MINUTE = 10
 MAX_KEYS = 1_000
+FULL_TOTAL_PER_MINUTE = 100
 MAX_TEXT = 200
 OVERFLOW = "*"
 
@@ -83,11 +85,14 @@ class DoorRefusals:
         *,
         full_per_minute: int = FULL_PER_MINUTE,
         max_keys: int = MAX_KEYS,
+        full_total_per_minute: int = FULL_TOTAL_PER_MINUTE,
     ) -> None:
         self.recorder = recorder
         self.clock = clock
         self.full_per_minute = full_per_minute
         self.max_keys = max_keys
+        self.full_total_per_minute = full_total_per_minute
+        self._written = 0  # in full this minute, every key together
         self._minute: datetime | None = None
         self._windows: dict[tuple[str, str, str], _Window] = {}
         self._lock = threading.Lock()
@@ -107,14 +112,18 @@ class DoorRefusals:
             entries = self._summaries() if minute != self._minute else []
             self._minute = minute
             key = (action, client, who)
-            if key not in self._windows and len(self._windows) >= self.max_keys:
+            spent = self._written >= self.full_total_per_minute
+            if key not in self._windows and (spent or len(self._windows) >= self.max_keys):
                 key = (action, OVERFLOW, OVERFLOW)
             window = self._windows.get(key)
             if window is None:
-                window = _Window(action, _actor(refusal.principal), key[1], refusal.status)
+                # the overflow counts many principals: its summary names none of them
+                one = None if key[1] == OVERFLOW else refusal.principal
+                window = _Window(action, _actor(one), key[1], refusal.status)
                 self._windows[key] = window
-            if window.written < self.full_per_minute:
+            if window.written < self.full_per_minute and not spent:
                 window.written += 1
+                self._written += 1
                 entries.append(self._full(action, client, refusal))
             else:
                 window.folded += 1
@@ -164,6 +173,7 @@ class DoorRefusals:
             if w.folded
         ]
         self._windows.clear()
+        self._written = 0
         return entries
 
     def _append(self, entries: list[Entry]) -> None:

@@ -32,6 +32,7 @@ class RelationService:
     def request_flag(self, ctx: Context, alert_id: str, reason: str) -> AlertView:
         """The principal's state asks that the action not be taken on its territory."""
         reason = reason_text(reason)
+        self.alerts.answering(ctx, alert_id)
         with self.alerts.store.transaction() as tx:
             return self.request_flag_in(tx, ctx, alert_id, reason)
 
@@ -62,6 +63,7 @@ class RelationService:
         """The issuing state grants or refuses a requested flag."""
         state = member_state_code(state)
         reason = reason_text(reason)
+        self.alerts.answering(ctx, alert_id)
         with self.alerts.store.transaction() as tx:
             return self.decide_flag_in(tx, ctx, alert_id, state, grant, reason)
 
@@ -89,6 +91,7 @@ class RelationService:
         """The flagging state withdraws its flag (or its pending request)."""
         state = member_state_code(state)
         now = self.alerts.clock()
+        self.alerts.answering(ctx, alert_id)
         with self.alerts.store.transaction() as tx:
             record = self.alerts.active(tx, alert_id, for_update=True)
             decision = self.alerts.policy.require(
@@ -125,6 +128,7 @@ class RelationService:
         if alert_id == other_id:
             raise InvalidInput("an alert cannot be linked to itself")
         now = self.alerts.clock()
+        self.alerts.answering(ctx, alert_id)
         with self.alerts.store.transaction() as tx:
             records, decisions = [], {}
             for an_id in sorted((alert_id, other_id)):
