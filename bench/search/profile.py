@@ -55,28 +55,35 @@ SETTINGS = {
 
 
 class Stages:
-    """CPU nanoseconds per stage, own time only (nested stages subtracted)."""
+    """CPU and wall nanoseconds per stage, own time only (nested stages subtracted).
+
+    Wall time beside CPU time shows waiting: on the disk (fsync) or for the GIL and a
+    lock, when ``--concurrency`` runs several requests at once."""
 
     def __init__(self) -> None:
         self.own: defaultdict[str, int] = defaultdict(int)
+        self.wall: defaultdict[str, int] = defaultdict(int)
         self.calls: defaultdict[str, int] = defaultdict(int)
         self._local = threading.local()
         self._lock = threading.Lock()
 
     @contextmanager
     def timing(self, stage: str) -> Iterator[None]:
-        stack: list[int] = self._local.__dict__.setdefault("stack", [])
-        stack.append(0)  # the time of nested stages, filled in by them
-        started = time.thread_time_ns()
+        stack: list[list[int]] = self._local.__dict__.setdefault("stack", [])
+        stack.append([0, 0])  # CPU and wall time of nested stages, filled in by them
+        started, began = time.thread_time_ns(), time.perf_counter_ns()
         try:
             yield
         finally:
             spent = time.thread_time_ns() - started
+            waited = time.perf_counter_ns() - began
             nested = stack.pop()
             if stack:
-                stack[-1] += spent
+                stack[-1][0] += spent
+                stack[-1][1] += waited
             with self._lock:
-                self.own[stage] += spent - nested
+                self.own[stage] += spent - nested[0]
+                self.wall[stage] += waited - nested[1]
                 self.calls[stage] += 1
 
     def wrap(self, owner: Any, name: str, stage: str) -> None:
@@ -94,6 +101,7 @@ class Stages:
 
     def reset(self) -> None:
         self.own.clear()
+        self.wall.clear()
         self.calls.clear()
 
 
@@ -310,6 +318,8 @@ def profile(
         "stages_us": {
             k: round(v, 1) for k, v in sorted(per_request.items(), key=lambda kv: -kv[1])
         },
+        "stages_wall_us": {k: round(ns / n / 1000, 1) for k, ns in stages.wall.items()},
+        "wall_us_per_request": round(wall * 1e6 / n * concurrency, 1),
     }
 
 
@@ -322,8 +332,11 @@ def report(endpoint: str, figures: dict[str, Any]) -> None:
         f"(load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})"
     )
     total = figures["cpu_us_per_request"]
+    line(f"  {'CPU':>8}    {'share':>6}  {'wall':>8}    stage")
     for stage, us in figures["stages_us"].items():
-        line(f"  {us:8.1f} µs {100 * us / total:5.1f} %  {stage}")
+        wall = figures["stages_wall_us"].get(stage)
+        shown = f"{wall:8.1f} µs" if wall is not None else " " * 11
+        line(f"  {us:8.1f} µs {100 * us / total:5.1f} %  {shown}  {stage}")
 
 
 def arguments(argv: list[str] | None = None) -> argparse.Namespace:
