@@ -9,7 +9,7 @@ PORT   ?= 8080
 DEMO_PERSONS ?= 2000
 DEMO_OBJECTS ?= 8000
 
-.PHONY: bandit run test lint typecheck bench bench-ingest bench-names bench-search bench-tools lock clean sbom audit fuzz security
+.PHONY: bandit run test lint typecheck bench bench-ingest bench-names bench-search bench-profile bench-tools lock clean sbom audit fuzz security
 
 # PyICU (search's transliteration) compiles against the system's ICU: say so before pip fails.
 $(BIN)/limes: requirements/dev.lock pyproject.toml
@@ -59,6 +59,11 @@ bench-tools:
 bench-search: $(BIN)/limes bench-tools
 	mkdir -p build/bench-search
 	$(BIN)/python -m bench.search 2>&1 | tee build/bench-search/bench.log
+
+# Where a request's CPU time goes (issue 13): one in-process app driven through ASGI, a
+# per-stage breakdown of person search, alert read and health; no server, about a minute.
+bench-profile: $(BIN)/limes
+	$(BIN)/python -m bench.search.profile $(PROFILE_ARGS)
 
 # Regenerates the lock files (needs pip-tools in a throw-away venv; it is not a project dependency).
 lock:

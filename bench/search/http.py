@@ -76,6 +76,10 @@ end
 """
 
 
+# wrk's own request (GET of the URL's path), with the figures printed as above
+_HEALTH_LUA = _LUA[_LUA.index("function done") :].replace("%%", "%")
+
+
 def bodies(persons: int, objects: int, seed: int) -> dict[str, list[dict[str, Any]]]:
     """Request bodies: half from the loaded alerts, half from an absent set."""
     rng = Random(seed)
@@ -179,9 +183,9 @@ def probe(base: str, path: str, body: dict[str, Any]) -> tuple[int, str]:
         return error.code, error.read(600).decode(errors="replace")
 
 
-def wrk(base: str, script: Path, seconds: int, concurrency: int) -> dict[str, Any]:
+def wrk(base: str, script: Path, seconds: int, concurrency: int, path: str = "") -> dict[str, Any]:
     command = ["wrk", "-t2", f"-c{concurrency}", f"-d{seconds}s", "--timeout", "10s",
-               "-s", str(script), base]  # fmt: skip
+               "-s", str(script), base + path]  # fmt: skip
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     found = [x for x in done.stdout.splitlines() if x.startswith("WRK ")]
     if not found:
@@ -245,6 +249,18 @@ def run(loaded: Loaded, seconds: int, concurrency: int, seed: int) -> dict[str, 
                 f"socket errors {sum(result['socket_errors'].values())}  "
                 f"(aim >= 1,000/s with p99 <= 25 ms: {aim})"
             )
+        # the request path without a search: no authentication, no store, no audit
+        script = Path(tmp) / "health.lua"
+        script.write_text(_HEALTH_LUA)
+        wrk(base, script, WARM_UP_SECONDS, concurrency, "/v1/health")
+        result = figures["/v1/health"] = wrk(base, script, seconds, concurrency, "/v1/health")
+        aim = "met" if result["requests_per_s"] >= 8000 else "NOT met"
+        line(
+            f"  GET /v1/health: {result['requests_per_s']:,.0f} requests/s  p50 "
+            f"{result['p50_ms']:.1f} ms  p99 {result['p99_ms']:.1f} ms  non-2xx/3xx "
+            f"{result['non_2xx_3xx']}  (aim >= 8,000/s: {aim}; load average "
+            f"{' '.join(f'{x:.2f}' for x in load_average())})"
+        )
     finally:
         stop_server(server)
     return figures

@@ -77,7 +77,9 @@ class Admission:
             if admitted:  # the body is in; e.g. waiting for a disconnect
                 return await receive()
             try:
-                message = await asyncio.wait_for(receive(), max(deadline - loop.time(), 0.001))
+                # a deadline on this task, not wait_for's task per chunk (issue 13)
+                async with asyncio.timeout_at(max(deadline, loop.time() + 0.001)):
+                    message = await receive()
             except TimeoutError:
                 raise _BodyTimeout from None
             if message["type"] == "http.request" and not message.get("more_body", False):

@@ -17,7 +17,6 @@ from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from limes.api import problems, schemas
@@ -47,6 +46,11 @@ SECURITY_HEADERS = {
     "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
 }
 
+_SECURITY_RAW = [
+    (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in SECURITY_HEADERS.items()
+]
+_SECURITY_NAMES = frozenset(name for name, _ in _SECURITY_RAW)
+
 _PROBLEM = {
     "description": "A problem (RFC 9457): 400 invalid input, 401, 403, 404, 405, 409, 410, "
     "412 version mismatch, 413, 415, 428 If-Match required, 429 too many requests, 500, "
@@ -72,9 +76,11 @@ class Guard:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
-                    headers[name] = value
+                # ours replace any the answer set itself; encoded once, at import
+                message["headers"] = [
+                    *(h for h in message.get("headers", ()) if h[0] not in _SECURITY_NAMES),
+                    *_SECURITY_RAW,
+                ]
             await send(message)
 
         try:

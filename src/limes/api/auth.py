@@ -44,9 +44,10 @@ class Authenticator(Protocol):
 
     ``challenge`` is sent in ``WWW-Authenticate`` with every 401 answer (RFC 9110,
     11.6.1); ``openapi_scheme`` describes the credentials in the OpenAPI document
-    (None: there is nothing to describe). ``authenticate`` runs on the event loop, so
-    it must not block: an authenticator that needs keys from elsewhere fetches and
-    caches them ahead of requests.
+    (None: there is nothing to describe). ``authenticate`` runs in the thread pool,
+    unless the authenticator says ``blocks = False`` (it reads nothing but the request):
+    then it runs on the event loop. Either way an authenticator that needs keys from
+    elsewhere fetches and caches them ahead of requests.
     """
 
     @property
@@ -65,6 +66,7 @@ class RefuseAll:
 
     challenge = 'Unconfigured realm="limes"'
     openapi_scheme = None
+    blocks = False
 
     def authenticate(self, request: HTTPConnection) -> Principal:
         raise Unauthenticated(
@@ -92,6 +94,7 @@ class UnsafeDevHeaderAuthenticator:
     """
 
     challenge = 'UnsafeDevHeader realm="limes"'
+    blocks = False
     openapi_scheme: tuple[str, dict[str, Any]] | None = (
         "unsafeDevPrincipal",
         {
@@ -159,6 +162,7 @@ class TokenAuthenticator:
     """
 
     challenge = 'Bearer realm="limes"'
+    blocks = True  # accounts and sessions are read from the store
     openapi_scheme: tuple[str, dict[str, Any]] | None = (
         "bearerToken",
         {

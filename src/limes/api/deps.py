@@ -15,6 +15,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Path, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 
 from limes.api.auth import Authenticator
 from limes.api.problems import ContentTooLarge, UnsupportedMediaType
@@ -57,7 +58,7 @@ def _nul_errors(request: Request) -> list[FieldError]:
     return found
 
 
-def known_query(request: Request) -> None:
+async def known_query(request: Request) -> None:
     """Refuse query parameters the route does not declare, and U+0000 in the path, a
     query parameter or a header (strict input at every door; PostgreSQL refuses NUL in
     text, so it is refused here for every store, before anything reaches one).
@@ -70,7 +71,7 @@ def known_query(request: Request) -> None:
     if not (request.query_params or nul) or not isinstance(route, APIRoute):
         return
     if (request.method, route.path) not in UNPROTECTED:
-        principal(request)
+        await principal(request)
     if nul:
         raise InvalidInput("U+0000 (NUL) is not accepted in any text", nul)
     declared = _query_names(route.dependant)
@@ -91,20 +92,24 @@ async def app_limes(request: Request) -> Limes:
     return get_limes(request)
 
 
-def principal(request: Request) -> Principal:
-    # a plain function: FastAPI runs it in the thread pool, since authenticators
-    # read the store (accounts, sessions) and must not block the event loop.
+async def principal(request: Request) -> Principal:
+    # An authenticator that reads the store (accounts, sessions) runs in the thread
+    # pool so as not to block the event loop; one that only reads the request (says
+    # ``blocks = False``) runs here, sparing the request a thread-pool hop.
     # Once per request: ``known_query`` may have authenticated the caller already.
     known: Principal | None = getattr(request.state, "limes_principal", None)
     if known is not None:
         return known
     authenticator: Authenticator = request.app.state.authenticator
-    who = authenticator.authenticate(request)
+    if getattr(authenticator, "blocks", True):
+        who = await run_in_threadpool(authenticator.authenticate, request)
+    else:
+        who = authenticator.authenticate(request)
     request.state.limes_principal = who
     return who
 
 
-def context(
+async def context(
     request: Request,
     who: Annotated[Principal, Depends(principal)],
     purpose: Annotated[
@@ -135,6 +140,7 @@ def context(
         raise InvalidInput(f"{PURPOSE_HEADER} is not a purpose", problem) from None
     ctx = Context(who, why)
     # every authenticated request counts against the principal's rate limit and quota
+    # (an in-memory bucket behind a lock held for microseconds: fine on the event loop)
     get_limes(request).usage.admit(ctx)
     return ctx
 

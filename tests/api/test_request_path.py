@@ -1,0 +1,82 @@
+"""The request path's thread-pool hops (issue 13): each costs a hand-over to a worker
+thread and back, so work that cannot block runs on the event loop, and only what reads
+the store (the route, a store-reading authenticator) is handed over."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from typing import Any
+
+import anyio.to_thread
+import pytest
+from tests.api.helpers import DE_BORDER, TestClient, body, headers
+
+from limes.api.app import create_app
+from limes.api.auth import PRINCIPAL_HEADER, parse_principal
+from limes.bootstrap import Limes
+from limes.policy.permissions import Principal
+
+
+def _named(func: Any) -> str:
+    """A callable's name, through FastAPI's partials (the endpoint is their ``function``)."""
+    while isinstance(func, functools.partial):
+        func = func.keywords.get("function", func.func)
+    return str(getattr(func, "__name__", func))
+
+
+@pytest.fixture
+def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The name of every callable handed to the thread pool."""
+    handed: list[str] = []
+    run_sync = anyio.to_thread.run_sync
+
+    async def counted(func: Any, *args: Any, **kwargs: Any) -> Any:
+        handed.append(_named(func))
+        return await run_sync(func, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    return handed
+
+
+def test_health_is_answered_without_a_thread_pool_hop(client: TestClient, hops: list[str]) -> None:
+    assert client.get("/v1/health").status_code == 200
+    assert hops == []
+
+
+def test_a_search_with_header_authentication_takes_one_hop_the_route(
+    client: TestClient, hops: list[str]
+) -> None:
+    answer = client.post(
+        "/v1/search/persons",
+        content=body({"surnames": ["Mustermann"]}),
+        headers=headers(DE_BORDER, "border_check"),
+    )
+    assert answer.status_code == 200, answer.text
+    assert hops == ["search_persons"]
+
+
+class StoreReadingAuthenticator:
+    """An authenticator that does not say it never blocks (as one reading accounts)."""
+
+    challenge = 'Test realm="limes"'
+    openapi_scheme = None
+
+    def __init__(self) -> None:
+        self.on_event_loop: list[bool] = []
+
+    def authenticate(self, request: Any) -> Principal:
+        try:
+            asyncio.get_running_loop()
+            self.on_event_loop.append(True)
+        except RuntimeError:
+            self.on_event_loop.append(False)
+        return parse_principal(request.headers[PRINCIPAL_HEADER])
+
+
+def test_an_authenticator_that_may_block_runs_in_the_thread_pool(limes: Limes) -> None:
+    authenticator = StoreReadingAuthenticator()
+    client = TestClient(create_app(limes, authenticator=authenticator))
+    answer = client.get("/v1/categories", headers=headers(DE_BORDER, None))
+    assert answer.status_code == 200, answer.text
+    assert authenticator.on_event_loop == [False]
