@@ -36,7 +36,9 @@ from limes.audit.store import SqliteAuditStore
 from limes.crypto import Crypto, open_crypto
 from limes.crypto.keyring import test_only_fixed_keyring
 from limes.policy.permissions import Clearance, Context, Principal, Purpose, Role
+from limes.policy.policy import Policy
 from limes.policy.table import default_table
+from limes.service.breakglass import BreakGlassService
 from limes.store.port import Store
 from limes.store.postgres import PostgresStore, redacted
 from limes.store.sqlite import SqliteStore
@@ -56,6 +58,18 @@ def memory_audit(clock: Callable[[], datetime] | None = None) -> AuditLog:
     """An audit log in memory (real records and tree, no signing key) for services built
     by hand; ``tests/audit`` tests the log itself on files and both databases."""
     return AuditLog(SqliteAuditStore(":memory:"), clock=clock or (lambda: datetime.now(UTC)))
+
+
+def break_glass(store: Store, clock: Callable[[], datetime]) -> BreakGlassService:
+    """Break-glass by hand under the real policy table (operators ask, the DPO decides),
+    sealing its reasons under the fixed test keys as the server does."""
+    return BreakGlassService(
+        store,
+        Policy(clock=clock).require,
+        clock,
+        audit=memory_audit(clock),
+        fields=fixed_crypto(store).fields,
+    )
 
 
 class FixedClock:

@@ -9,7 +9,7 @@ break-glass request. Each step is a test here, on both stores.
 from __future__ import annotations
 
 import pytest
-from tests.conftest import FixedClock, fixed_crypto, memory_audit
+from tests.conftest import FixedClock, break_glass
 from tests.identity.helpers import (
     CLEARANCE,
     PASSWORD,
@@ -25,13 +25,10 @@ from limes.domain.ids import new_id
 from limes.errors import Conflict, Forbidden, NotFound
 from limes.identity.accounts import AccountKind, AccountState
 from limes.policy.permissions import Context, Purpose, Role
-from limes.policy.policy import Policy
 from limes.service.accounts import AccountService, LoginRefused, NewAccount
 from limes.service.approvals import PROPOSAL_LIFETIME, ApprovalService
-from limes.service.breakglass import BreakGlassService
 from limes.service.enrolment import CODE_LIFETIME, EnrolmentRefused, EnrolmentService
 from limes.store import security
-from limes.store.port import Store
 
 REGISTER = "username,level,vetting_reference,valid_until\n"
 
@@ -217,17 +214,6 @@ def test_a_puppet_operator_approves_nothing_for_its_maker(each_store: AccountSer
         with pytest.raises(Forbidden, match="the proposer, was created or last changed by"):
             approvals(each_store).approve(each_store.acting(maker), by_puppet.id)
     assert stored_or_none(each_store, "sirene-3") is None
-
-
-def break_glass(store: Store, clock: FixedClock) -> BreakGlassService:
-    """Break-glass under the real policy table, sealing reasons as the server does."""
-    return BreakGlassService(
-        store,
-        Policy(clock=clock).require,
-        clock,
-        audit=memory_audit(clock),
-        fields=fixed_crypto(store).fields,
-    )
 
 
 def test_a_dpo_made_by_the_requester_does_not_approve_their_break_glass(

@@ -8,13 +8,12 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from tests.conftest import FixedClock, fixed_crypto, make_ctx, memory_audit
+from tests.conftest import FixedClock, break_glass, make_ctx
 
 from limes.crypto.keys import IntegrityError
 from limes.domain.ids import new_id
 from limes.errors import Conflict, Forbidden, InvalidInput, RateLimited
 from limes.policy.permissions import Context, Purpose, Role
-from limes.policy.policy import Policy
 from limes.service.abuse import Limits, UsageMonitor
 from limes.service.breakglass import MAX_MINUTES, BreakGlassService
 from limes.store import security
@@ -32,13 +31,7 @@ def dpo(user: str = "dpo", state: str = "DE") -> Context:
 @pytest.fixture
 def glass(store: Store, clock: FixedClock) -> BreakGlassService:
     """Break-glass with the real policy table: operators ask, the DPO decides."""
-    return BreakGlassService(
-        store,
-        Policy(clock=clock).require,
-        clock,
-        audit=memory_audit(clock),
-        fields=fixed_crypto(store).fields,
-    )
+    return break_glass(store, clock)
 
 
 def test_four_eyes_grant_lasts_its_time_and_is_reported(
