@@ -26,10 +26,11 @@ from limes.errors import Conflict, Forbidden, NotFound
 from limes.identity.accounts import AccountKind, AccountState
 from limes.policy.permissions import Context, Purpose, Role
 from limes.policy.policy import Policy
-from limes.service.accounts import AccountService, LoginRefused, NewAccount
+from limes.service.accounts import AccountService, NewAccount
 from limes.service.approvals import PROPOSAL_LIFETIME, ApprovalService
 from limes.service.breakglass import BreakGlassService
 from limes.service.enrolment import CODE_LIFETIME, EnrolmentRefused, EnrolmentService
+from limes.service.sessions import LoginRefused
 from limes.store import security
 from limes.store.port import Store
 

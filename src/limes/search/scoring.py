@@ -54,6 +54,7 @@ from rapidfuzz.process import cdist
 
 from limes.domain.alerts import Gender, Name, Person
 from limes.search import dates, names
+from limes.search.given_names import given_name_group
 from limes.search.identifiers import skeleton
 from limes.search.query import PersonQuery
 from limes.search.tiers import NEAR_NAME, THRESHOLD, Evidence
@@ -231,7 +232,7 @@ class NameSet:
                 ],
                 [_PHONETIC.add(names.phonetic(t)) for t in strings],
                 [
-                    _GROUPS.add(g) if (g := names.given_name_group(t)) else _NO_GROUP_STORED
+                    _GROUPS.add(g) if (g := given_name_group(t)) else _NO_GROUP_STORED
                     for t in strings
                 ],
                 [h for _, _, h in seen.values()],
@@ -361,7 +362,7 @@ def query_names(surnames: Sequence[str], forenames: Sequence[str]) -> QueryNames
             [_PHONETIC.known(names.phonetic(s), _UNKNOWN) for s in strings], dtype=np.int32
         ),
         groups=np.asarray(
-            [_GROUPS.known(names.given_name_group(s), _NO_GROUP_ASKED) for s in strings],
+            [_GROUPS.known(given_name_group(s), _NO_GROUP_ASKED) for s in strings],
             dtype=np.int32,
         ),
         halves=np.asarray(halves, dtype=np.bool_),
@@ -628,7 +629,7 @@ def _name_feature(query: PersonQuery, wanted: QueryNames, best: NameSet, score: 
         asked, found = wanted.strings[rows[row]], best.strings[col]
         cross = int(best.codes[ROLE, col]) != part.role
         how = _how(
-            asked, found, value, cross, names.given_name_group(asked), names.given_name_group(found)
+            asked, found, value, cross, given_name_group(asked), given_name_group(found)
         )
         parts.append(PartMatch(_ROLE_NAME[part.role], part.written, found, round(value, 4), how))
     asked = " ".join(query.surnames) + ", " + " ".join(query.forenames)
