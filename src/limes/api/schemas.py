@@ -47,7 +47,7 @@ from limes.domain.categories import (
 from limes.domain.compatibility import ExistingAlert
 from limes.domain.identifiers import IdentifierKind
 from limes.policy.fields import FieldGroup
-from limes.service.alerts import AlertView, Page
+from limes.service.alert_views import AlertView, Page
 
 REF = "#/components/schemas/{model}"
 

@@ -51,7 +51,8 @@ from limes.search.names import latin_forms
 from limes.search.query import PersonQuery, validated
 from limes.search.scoring import Feature
 from limes.search.tiers import Tier
-from limes.service.alerts import AlertService, AlertView
+from limes.service.alert_views import AlertView
+from limes.service.alerts import AlertService
 
 Clock = Callable[[], datetime]
 Categories = frozenset[CategoryCode]
