@@ -38,17 +38,11 @@ import numpy.typing as npt
 from limes.domain.alerts import Person
 from limes.search import given_names, names
 from limes.search.dates import PartialDate, birth_year, years_to_search
+from limes.search.features import Feature, Stored
 from limes.search.identifiers import skeleton
+from limes.search.name_match import NameSet, QueryNames, query_names
 from limes.search.query import PersonQuery
-from limes.search.scoring import (
-    Feature,
-    NameSet,
-    QueryNames,
-    Scored,
-    Scorer,
-    Stored,
-    query_names,
-)
+from limes.search.scoring import Scored, Scorer
 from limes.search.tiers import Tier, tier
 
 MAX_CANDIDATES = 200
