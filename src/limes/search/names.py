@@ -77,7 +77,8 @@ import icu  # type: ignore[import-untyped]  # PyICU ships neither stubs nor py.t
 import jellyfish
 
 from limes.domain.alerts import Name
-from limes.domain.transliteration import TransliterationError, to_latin
+from limes.domain.latin_names import to_latin
+from limes.domain.transliteration import TransliterationError
 from limes.search.given_names import known_given_names
 from limes.search.romanisation import (
     ANY_LATIN,

@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 import icu  # type: ignore[import-untyped]  # PyICU ships neither stubs nor py.typed
 
-from limes.domain.transliteration import to_latin
+from limes.domain.latin_names import to_latin
 
 EXPANSIONS: Mapping[str, str] = MappingProxyType(
     {
