@@ -37,8 +37,8 @@ def categories_page() -> str:
     lines = [
         "# Alert categories",
         "",
-        "Generated from `src/limes/domain/categories.py` and `compatibility.py` by",
-        "`python -m limes.docgen`; do not edit by hand.",
+        "Generated from `src/limes/domain/categories.py`, `object_rules.py` and",
+        "`compatibility.py` by `python -m limes.docgen`; do not edit by hand.",
         "",
         "## Categories",
         "",
