@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from limes.domain.identifiers import vin_check_digit
+from limes.domain.vehicle_identifiers import vin_check_digit
 
 pytestmark = pytest.mark.slow
 

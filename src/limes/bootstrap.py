@@ -17,7 +17,8 @@ from limes.crypto.keys import KeyEncryptionKey, LocalKek
 from limes.policy.policy import Policy
 from limes.search.engine import SearchEngine
 from limes.service.abuse import UsageMonitor
-from limes.service.alerts import AlertService, Clock, utc_now
+from limes.service.alert_steps import Clock, utc_now
+from limes.service.alerts import AlertService
 from limes.service.breakglass import BreakGlassService
 from limes.service.hits import HitService
 from limes.service.keys import KeyService

@@ -11,8 +11,9 @@ import pkgutil
 import sys
 from pathlib import Path
 
-from limes.domain.categories import CATEGORIES, OBJECT_RULES, CategoryCode, SubjectKind
+from limes.domain.categories import CATEGORIES, CategoryCode, SubjectKind
 from limes.domain.compatibility import INCOMPATIBLE_SAME_STATE
+from limes.domain.object_rules import OBJECT_RULES
 from limes.policy.fields import COVERS, FieldGroup
 from limes.policy.permissions import CATEGORY_SCOPED as CATEGORY_SCOPED_PERMISSIONS
 from limes.policy.permissions import CONTENT_PERMISSIONS, Permission, Role
@@ -36,8 +37,8 @@ def categories_page() -> str:
     lines = [
         "# Alert categories",
         "",
-        "Generated from `src/limes/domain/categories.py` and `compatibility.py` by",
-        "`python -m limes.docgen`; do not edit by hand.",
+        "Generated from `src/limes/domain/categories.py`, `object_rules.py` and",
+        "`compatibility.py` by `python -m limes.docgen`; do not edit by hand.",
         "",
         "## Categories",
         "",

@@ -34,7 +34,8 @@ from limes.config import AuthMode, Environment, Settings
 from limes.domain.alerts import MisusedIdentity
 from limes.errors import Forbidden, InvalidInput, VersionMismatch
 from limes.policy.permissions import Purpose, Role
-from limes.service.accounts import LoginRefused, accounts_for
+from limes.service.accounts import accounts_for
+from limes.service.sessions import LoginRefused
 from limes.store.port import AlertFilter
 from limes.store.sqlite import SqliteStore
 

@@ -23,7 +23,7 @@ from limes.cli.serve import (
     raise_open_file_limit,
 )
 from limes.config import SettingsError, from_env
-from limes.service.alerts import ExpiryReport
+from limes.service.alert_views import ExpiryReport
 
 DEV = {"LIMES_ENV": "development", "LIMES_AUTH": "unsafe-dev-headers"}
 ALL_INTERFACES = "0.0.0.0"  # noqa: S104 - the address the tests expect to be refused

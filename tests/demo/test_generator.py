@@ -27,14 +27,11 @@ from limes.domain.categories import (
     SubjectKind,
 )
 from limes.domain.countries import MEMBER_STATES
-from limes.domain.identifiers import (
-    IdentifierKind,
-    validate_document_number,
-    vin_check_digit,
-)
+from limes.domain.identifiers import IdentifierKind, validate_document_number
 from limes.domain.keys import content_keys
-from limes.domain.transliteration import is_latin_name
+from limes.domain.latin_names import is_latin_name
 from limes.domain.validation import validate_content
+from limes.domain.vehicle_identifiers import vin_check_digit
 
 SEED = 1  # one seed for the module: Faker's name pools are built once per seed
 TODAY = date.today()
@@ -244,7 +241,7 @@ def test_aircraft_registrations_of_every_register_validate(country: str) -> None
     from random import Random
 
     from limes.demo.identifiers import IdentifierFactory
-    from limes.domain.identifiers import validate_aircraft_registration
+    from limes.domain.vehicle_identifiers import validate_aircraft_registration
 
     factory = IdentifierFactory(Random(3))
     for _ in range(2000):

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from limes.domain.transliteration import (
-    TransliterationError,
-    is_latin_name,
-    latin_name,
-    to_latin,
-)
+from limes.domain.latin_names import is_latin_name, latin_name, to_latin
+from limes.domain.transliteration import TransliterationError
 
 # (original, script, language, machine-readable form)
 CASES = [

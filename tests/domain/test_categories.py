@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from limes.domain.categories import (
-    CATEGORIES,
-    OBJECT_RULES,
-    CategoryCode,
-    ObjectType,
-    ReviewRules,
-    SubjectKind,
-)
+from limes.domain.categories import CATEGORIES, CategoryCode, ObjectType, ReviewRules, SubjectKind
+from limes.domain.object_rules import OBJECT_RULES
 
 
 def test_every_category_has_a_row_and_every_row_is_usable() -> None:

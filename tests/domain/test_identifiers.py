@@ -19,14 +19,16 @@ from limes.domain.identifiers import (
     canonical,
     icao_check_digit,
     validate,
-    validate_aircraft_registration,
     validate_container_number,
     validate_document_number,
-    validate_hull_id,
     validate_iban,
     validate_imei,
-    validate_plate,
     validate_serial,
+)
+from limes.domain.vehicle_identifiers import (
+    validate_aircraft_registration,
+    validate_hull_id,
+    validate_plate,
     validate_vin,
     vin_check_digit,
 )

@@ -32,8 +32,9 @@ from limes.identity.accounts import Account, AccountState
 from limes.identity.oidc import OidcIdentity
 from limes.identity.tokens import TokenRefused
 from limes.policy.permissions import Clearance, Context, Purpose, Role
-from limes.service.accounts import LOGIN_REFUSED, AccountService, LoginRefused
+from limes.service.accounts import AccountService
 from limes.service.login_limits import ADDRESS_FREE, USERNAME_FREE, HashGate
+from limes.service.sessions import LOGIN_REFUSED, LoginRefused
 
 US = timedelta(microseconds=1)
 

@@ -25,9 +25,10 @@ from limes.domain.ids import new_id
 from limes.errors import Conflict, Forbidden, NotFound
 from limes.identity.accounts import AccountKind, AccountState
 from limes.policy.permissions import Context, Purpose, Role
-from limes.service.accounts import AccountService, LoginRefused, NewAccount
+from limes.service.accounts import AccountService, NewAccount
 from limes.service.approvals import PROPOSAL_LIFETIME, ApprovalService
 from limes.service.enrolment import CODE_LIFETIME, EnrolmentRefused, EnrolmentService
+from limes.service.sessions import LoginRefused
 from limes.store import security
 
 REGISTER = "username,level,vetting_reference,valid_until\n"

@@ -10,7 +10,7 @@ from limes.domain.compatibility import ExistingAlert
 from limes.policy import disclosure
 from limes.policy.fields import ALL_GROUPS, FieldGroup
 from limes.policy.permissions import Principal, Role
-from limes.search.scoring import Feature, PartMatch
+from limes.search.features import Feature, PartMatch
 from limes.sirene.statistics import HitRow, MessageRow
 from limes.store.port import ChangeEvent
 

@@ -9,13 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from limes.domain.alerts import Name
+from limes.search.given_names import GivenNameListError, given_name_group, parse_given_names
 from limes.search.names import (
     MAX_FORMS,
-    GivenNameListError,
-    given_name_group,
     latin_forms,
     name_forms,
-    parse_given_names,
     phonetic,
     token_variants,
     tokens,

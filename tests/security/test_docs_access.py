@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.security.conftest import ROOT
 
 from limes.service import login_limits, refusals
-from limes.service.accounts import SESSION_LIFETIME
+from limes.service.sessions import SESSION_LIFETIME
 
 PAGE = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
 SECTION = PAGE[PAGE.index("## Access audit, login abuse, session lifetime") :]

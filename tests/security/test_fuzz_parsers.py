@@ -37,10 +37,9 @@ from limes.domain.identifiers import (
     icao_check_digit,
     validate,
     validate_document_number,
-    validate_vin,
-    vin_check_digit,
 )
 from limes.domain.validation import normalize_partial_date, validate_content
+from limes.domain.vehicle_identifiers import validate_vin, vin_check_digit
 from limes.errors import (
     InvalidInput,
     LimesError,

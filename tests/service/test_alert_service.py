@@ -17,10 +17,12 @@ from limes.domain.alerts import AlertStatus, Extension, Flag, FlagStatus, Misuse
 from limes.domain.categories import CategoryCode, ReviewRules
 from limes.domain.compatibility import ExistingAlert
 from limes.domain.keys import content_keys
+from limes.domain.periods import add_years
 from limes.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound, VersionMismatch
 from limes.policy.permissions import Context, Purpose, Role
 from limes.policy.policy import Policy
-from limes.service.alerts import AlertService, AlertView, ExpiryReport, add_years
+from limes.service.alert_views import AlertView, ExpiryReport
+from limes.service.alerts import AlertService
 from limes.service.demo import load
 from limes.service.relations import RelationService
 from limes.store.port import AlertFilter, ChangeEvent, Store

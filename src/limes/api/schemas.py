@@ -36,7 +36,6 @@ from limes.domain.alerts import (
 )
 from limes.domain.categories import (
     CATEGORIES,
-    OBJECT_RULES,
     Action,
     CategoryCode,
     ObjectType,
@@ -46,8 +45,9 @@ from limes.domain.categories import (
 )
 from limes.domain.compatibility import ExistingAlert
 from limes.domain.identifiers import IdentifierKind
+from limes.domain.object_rules import OBJECT_RULES
 from limes.policy.fields import FieldGroup
-from limes.service.alerts import AlertView, Page
+from limes.service.alert_views import AlertView, Page
 
 REF = "#/components/schemas/{model}"
 

@@ -276,9 +276,10 @@ def _result(call: _Call, result: Any) -> _Call:
     from limes.audit.heads import TreeHead
     from limes.audit.log import Answer
     from limes.identity.accounts import Account
-    from limes.service.accounts import AccountReport, Enrolment, Login
-    from limes.service.alerts import AlertView, ExpiryReport, Page
+    from limes.service.accounts import AccountReport, Enrolment
+    from limes.service.alert_views import AlertView, ExpiryReport, Page
     from limes.service.search import SearchAnswer
+    from limes.service.sessions import Login
     from limes.store.security import GrantRow, SecurityEvent
 
     refs = dict(call.refs)

@@ -32,7 +32,8 @@ from limes.demo.codes import (
     UniqueValues,
     random_code,
 )
-from limes.domain.identifiers import icao_check_digit, vin_check_digit
+from limes.domain.identifiers import icao_check_digit
+from limes.domain.vehicle_identifiers import vin_check_digit
 
 _VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"  # ISO 3779: no I, O, Q
 # Model-year codes (position 10) for 2001-2030, cycling: digits 1-9, then A-Y without

@@ -21,13 +21,8 @@ from faker import Faker
 
 from limes.domain.alerts import Name
 from limes.domain.countries import MEMBER_STATES
-from limes.domain.transliteration import (
-    HANZI_GIVEN_NAMES,
-    HANZI_SURNAMES,
-    TransliterationError,
-    is_latin_name,
-    latin_name,
-)
+from limes.domain.latin_names import is_latin_name, latin_name
+from limes.domain.transliteration import HANZI_GIVEN_NAMES, HANZI_SURNAMES, TransliterationError
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,8 @@ form that every officer can read and every index can match. This module makes th
 Latin form. Each function is pure, returns upper case A-Z with the spaces and
 hyphens of the original (the form of a machine readable zone, without its '<'
 fillers), and raises ``TransliterationError`` for a character its table lacks;
-``latin_name`` renders the result in title case for ``Name.latin``.
+``latin_names.py`` picks the table for a script and renders the result in title case
+for ``Name.latin``.
 
 Tables, and how far each is a standard:
 
@@ -46,10 +47,7 @@ __all__ = [
     "georgian",
     "hebrew_skeleton",
     "icao_cyrillic",
-    "is_latin_name",
-    "latin_name",
     "pinyin",
-    "to_latin",
 ]
 
 
@@ -445,61 +443,3 @@ def pinyin(text: str) -> str:
     if latin is None:
         raise TransliterationError(f"no pinyin known for the Chinese name {text!r}")
     return latin.upper()
-
-
-# --- dispatch ----------------------------------------------------------------------------
-
-_BY_SCRIPT: Mapping[str, Callable[[str], str]] = MappingProxyType(
-    {
-        "Grek": elot743,
-        "Geor": georgian,
-        "Armn": armenian,
-        "Arab": arabic_skeleton,
-        "Hebr": hebrew_skeleton,
-        "Hans": pinyin,
-        "Hant": pinyin,
-        "Hani": pinyin,
-    }
-)
-
-
-def to_latin(text: str, script: str, language: str | None = None) -> str:
-    """Upper-case Latin form of ``text`` written in ``script`` (ISO 15924).
-
-    Cyrillic takes the ``language`` (ISO 639-1, default Russian) for Doc 9303's
-    language-specific rows; the other scripts ignore it.
-    """
-    if script == "Cyrl":
-        return icao_cyrillic(text, language or "ru")
-    try:
-        convert = _BY_SCRIPT[script]
-    except KeyError:
-        raise TransliterationError(f"no transliteration table for script {script!r}") from None
-    return convert(text)
-
-
-_LATIN_NAME = re.compile(r"^[^\W\d_]+(?:[ '\-.][^\W\d_]+)*\.?$")
-
-
-def is_latin_name(text: str) -> bool:
-    """True if ``text`` is acceptable as ``Name.latin``.
-
-    The rule of ``limes.domain.validation``: letters of the Latin script in words
-    joined by single spaces, hyphens, apostrophes or dots.
-    """
-    return bool(_LATIN_NAME.match(text)) and all(
-        not ch.isalpha() or "LATIN" in unicodedata.name(ch, "") for ch in text
-    )
-
-
-def latin_name(text: str, script: str, language: str | None = None) -> str:
-    """The Latin form of a name for ``Name.latin``: ``to_latin`` in title case.
-
-    "Щукин" (Cyrl) → "Shchukin"; "الشحوح" (Arab) → "Al-Shhuh". Raises
-    ``TransliterationError`` if the result would not be a valid Latin name (a name
-    made only of letters the table leaves silent).
-    """
-    latin = to_latin(text, script, language).title()
-    if not is_latin_name(latin):
-        raise TransliterationError(f"{text!r} gives {latin!r}, which is not a Latin name")
-    return latin

@@ -27,12 +27,7 @@ from limes.domain.alerts import (
     ObjectIdentifier,
     Person,
 )
-from limes.domain.categories import (
-    CATEGORIES,
-    OBJECT_RULES,
-    Category,
-    SubjectKind,
-)
+from limes.domain.categories import CATEGORIES, Category, SubjectKind
 from limes.domain.countries import CountryError, country, member_state
 from limes.domain.identifiers import (
     IdentifierError,
@@ -40,6 +35,7 @@ from limes.domain.identifiers import (
     validate,
     validate_document_number,
 )
+from limes.domain.object_rules import OBJECT_RULES
 from limes.errors import FieldError, InvalidInput
 
 _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)

@@ -10,6 +10,7 @@
 * ``certificates.py``: client certificates (mutual TLS) named by fingerprint.
 * ``clearances.py``: the clearance register's CSV format.
 
-Nothing here touches the store or a door: ``service/accounts.py`` holds the use
-cases, ``store/accounts.py`` the SQL, ``api/auth.py`` the HTTP authenticator.
+Nothing here touches the store or a door: ``service/accounts.py`` and
+``service/sessions.py`` hold the use cases, ``store/accounts.py`` the SQL, ``api/auth.py``
+the HTTP authenticator.
 """

@@ -45,7 +45,7 @@ from limes.search.identifiers import OBJECT
 from limes.sirene.statistics import HitRow, MessageRow
 
 if TYPE_CHECKING:
-    from limes.search.scoring import Feature
+    from limes.search.features import Feature
     from limes.store.port import ChangeEvent
 
 View = frozenset[FieldGroup]

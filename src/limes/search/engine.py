@@ -34,7 +34,7 @@ from limes.search.identifiers import (
 from limes.search.persons import PersonHit, PersonIndex
 from limes.search.query import PersonQuery
 from limes.search.tiers import severity_rank
-from limes.service.alerts import to_alert
+from limes.service.alert_views import to_alert
 from limes.store.port import AlertFilter, AlertRecord, Store
 
 log = logging.getLogger("limes.search")

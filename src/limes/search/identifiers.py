@@ -16,13 +16,8 @@ from dataclasses import dataclass, replace
 
 from limes.domain.alerts import AlertContent
 from limes.domain.countries import CountryError, country
-from limes.domain.identifiers import (
-    IdentifierError,
-    IdentifierKind,
-    canonical,
-    validate,
-    vin_check_digit,
-)
+from limes.domain.identifiers import IdentifierError, IdentifierKind, canonical, validate
+from limes.domain.vehicle_identifiers import vin_check_digit
 from limes.errors import FieldError, InvalidInput
 
 __all__ = [

@@ -61,7 +61,8 @@ functions below are written for):
    supplies the canonical ``abd rahman`` for the spellings that differ in letters
    too (Abd al-Rahman, Abdul Rahman, Abdurrahman).
 3. Block candidates by ``phonetic`` of each token and by the compact key's n-grams;
-   use ``given_name_group`` to treat cognates (Joseph, José, Youssef) as equal.
+   use ``given_name_group`` (``search/given_names.py``) to treat cognates (Joseph,
+   José, Youssef) as equal.
 """
 
 from __future__ import annotations
@@ -69,25 +70,32 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
-from functools import cache, lru_cache
-from importlib import resources
-from types import MappingProxyType
+from collections.abc import Iterable
+from functools import lru_cache
 
 import icu  # type: ignore[import-untyped]  # PyICU ships neither stubs nor py.typed
 import jellyfish
 
 from limes.domain.alerts import Name
-from limes.domain.transliteration import TransliterationError, to_latin
+from limes.domain.latin_names import to_latin
+from limes.domain.transliteration import TransliterationError
+from limes.search.given_names import known_given_names
+from limes.search.romanisation import (
+    ANY_LATIN,
+    EXPANDABLE,
+    EXPANSIONS,
+    HAN_SCRIPTS,
+    SPELLED_OUT,
+    STANDARDS,
+    transliterator,
+)
 
 __all__ = [
     "MAX_FORMS",
     "PARTICLES",
-    "given_name_group",
     "is_abjad",
     "latin_forms",
     "name_forms",
-    "parse_given_names",
     "phonetic",
     "token_variants",
     "tokens",
@@ -117,165 +125,6 @@ of particles, so a surname field "Le" stays ``le``.
 """
 
 _APOSTROPHES = frozenset("'’ʼ‘`´ʻʹ′")
-_EXPANSIONS: Mapping[str, str] = MappingProxyType(
-    {
-        "ä": "ae", "ö": "oe", "ü": "ue", "ø": "oe", "å": "aa", "đ": "dj",
-        "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "Ø": "Oe", "Å": "Aa", "Đ": "Dj",
-    }
-)  # fmt: skip
-_SPELLED_OUT: Mapping[str, str] = MappingProxyType(
-    {
-        "č": "ch", "ć": "ch", "ĉ": "ch", "š": "sh", "ž": "zh", "đ": "dj", "ŝ": "shch",
-        "Č": "Ch", "Ć": "Ch", "Ĉ": "Ch", "Š": "Sh", "Ž": "Zh", "Đ": "Dj", "Ŝ": "Shch",
-    }
-)  # fmt: skip
-"""Gaj / ISO 9 consonants as English-language romanisation spells their sounds."""
-_EXPANDABLE = frozenset(_EXPANSIONS) | frozenset(
-    unicodedata.normalize("NFC", c) for c in ("ä", "ö", "ü", "Ä", "Ö", "Ü")
-)
-
-# --- ICU transliterators: built once, on first use -----------------------------------
-
-# German (Duden-like) and French habits for Cyrillic, applied to lower-case text
-# padded with spaces so that $b (a non-letter) marks both ends of a word. Ante
-# contexts see the Latin already written, post contexts the Cyrillic still to come.
-_GERMAN_CYRILLIC = r"""
-$lv = [aeiouyj] ;
-$cv = [аеёиоуыэюяіїє] ;
-$b = [^[:L:]] ;
-ый } $b > y ;
-[$lv $b] { е > je ;
-h { ё > o ;
-ё > jo ;
-$lv { с } $cv > ss ;
-ж > sch ; з > s ; в > w ; й > j ; х > ch ; ц > z ; ч > tsch ; ш > sch ; щ > schtsch ;
-я > ja ; ю > ju ; ъ > ; ь > ; ы > y ; э > e ; е > e ;
-а > a ; б > b ; г > g ; д > d ; и > i ; к > k ; л > l ; м > m ; н > n ; о > o ;
-п > p ; р > r ; с > s ; т > t ; у > u ; ф > f ;
-і > i ; ї > ji ; є > je ; ґ > g ;
-"""
-_FRENCH_CYRILLIC = r"""
-$lv = [aeiouy] ;
-$cv = [аеёиоуыэюяіїє] ;
-$b = [^[:L:]] ;
-ий } $b > i ;
-ый } $b > y ;
-$lv { й > ï ;
-й > i ;
-дж > dj ;
-$lv { с } $cv > ss ;
-ж > j ; з > z ; в > v ; х > kh ; ц > ts ; ч > tch ; ш > ch ; щ > chtch ;
-ё > io ; я > ia ; ю > iou ; у > ou ; ъ > ; ь > ; ы > y ; э > e ; е > e ;
-а > a ; б > b ; г > g ; д > d ; и > i ; к > k ; л > l ; м > m ; н > n ; о > o ;
-п > p ; р > r ; с > s ; т > t ; ф > f ;
-і > i ; ї > ï ; є > ie ; ґ > g ;
-"""
-# German (Duden) transcription of Georgian, as German registers write Georgian names
-# (Chisanischwili, Sasa for ხიზანიშვილი, ზაზა); the national table (ICAO) and BGN/PCGN
-# give khizanishvili, zaza.
-_GERMAN_GEORGIAN = r"""
-ა > a ; ბ > b ; გ > g ; დ > d ; ე > e ; ვ > w ; ზ > s ; თ > t ; ი > i ; კ > k ;
-ლ > l ; მ > m ; ნ > n ; ო > o ; პ > p ; ჟ > sch ; რ > r ; ს > s ; ტ > t ; უ > u ;
-ფ > p ; ქ > k ; ღ > gh ; ყ > k ; შ > sch ; ჩ > tsch ; ც > z ; ძ > ds ; წ > z ;
-ჭ > tsch ; ხ > ch ; ჯ > dsch ; ჰ > h ;
-"""
-_RULE_SETS: Mapping[str, str] = MappingProxyType(
-    {
-        "Limes-Cyrillic-German": _GERMAN_CYRILLIC,
-        "Limes-Cyrillic-French": _FRENCH_CYRILLIC,
-        "Limes-Georgian-German": _GERMAN_GEORGIAN,
-    }
-)
-
-# Western Armenian (the diaspora's, and Armenian names in French, Lebanese, Syrian and
-# US records) voices the stops the other way round from Eastern Armenian: Դոմինիկ is
-# Dominik in the East, Tominig in the West. Swapping these letter pairs before the
-# Eastern tables (ICAO 9303, BGN/PCGN) gives the Western reading (ALA-LC's Armenian
-# table lists both values of each pair).
-_WESTERN_ARMENIAN = str.maketrans("բպգկդտճջծձԲՊԳԿԴՏՃՋԾՁ", "պբկգտդջճձծՊԲԿԳՏԴՋՃՁԾ")
-
-
-def _egyptian(convert: Callable[[str], str]) -> Callable[[str], str]:
-    """Egyptian usage writes ج as g (Gamal, Naggar, Hegazi), as Egyptian documents do."""
-
-    def read(text: str) -> str:
-        return convert(text).replace("j", "g").replace("J", "G") if "ج" in text else ""
-
-    return read
-
-
-def _western_armenian(convert: Callable[[str], str]) -> Callable[[str], str]:
-    def read(text: str) -> str:
-        return convert(text.translate(_WESTERN_ARMENIAN))
-
-    return read
-
-
-@cache
-def _transliterator(transform_id: str) -> icu.Transliterator:
-    """One ICU transliterator per id, built once: building costs far more than using."""
-    rules = _RULE_SETS.get(transform_id)
-    if rules is not None:
-        return icu.Transliterator.createFromRules(transform_id, rules, icu.UTransDirection.FORWARD)
-    return icu.Transliterator.createInstance(transform_id)
-
-
-def _icu(transform_id: str) -> Callable[[str], str]:
-    def convert(text: str) -> str:
-        return str(_transliterator(transform_id).transliterate(text))
-
-    return convert
-
-
-def _padded_lower(transform_id: str) -> Callable[[str], str]:
-    def convert(text: str) -> str:
-        return str(_transliterator(transform_id).transliterate(f" {text.lower()} "))
-
-    return convert
-
-
-def _icao(script: str, language: str | None = None) -> Callable[[str], str]:
-    def convert(text: str) -> str:
-        return to_latin(text, script, language)
-
-    return convert
-
-
-_ANY_LATIN = _icu("Any-Latin; Latin-ASCII")
-
-# Per script, the transliterations in order of standing: the ICAO/national table first.
-_STANDARDS: Mapping[str, tuple[Callable[[str], str], ...]] = MappingProxyType(
-    {
-        "Cyrl": (
-            _icao("Cyrl", "ru"),
-            _icu("Russian-Latin/BGN"),
-            _padded_lower("Limes-Cyrillic-German"),
-            _padded_lower("Limes-Cyrillic-French"),
-            _icao("Cyrl", "uk"),
-            _icu("Ukrainian-Latin/BGN"),
-            # ICU's Cyrillic-Latin is ISO 9:1995 (marks kept, so that its š č ž and the
-            # Serbian ć đ are both folded and spelled out); Serbian BGN/PCGN for џ (dž)
-            _icu("Cyrillic-Latin"),
-            _icu("Serbian-Latin/BGN"),
-        ),
-        "Grek": (_icao("Grek"), _icu("Greek-Latin/BGN"), _icu("Greek-Latin/UNGEGN"), _ANY_LATIN),
-        "Geor": (
-            _icao("Geor"),
-            _icu("Georgian-Latin/BGN"),
-            _padded_lower("Limes-Georgian-German"),
-            _ANY_LATIN,
-        ),
-        "Armn": (
-            _icao("Armn"),
-            _icu("Armenian-Latin/BGN"),
-            _western_armenian(_icu("Armenian-Latin/BGN")),
-            _ANY_LATIN,
-        ),
-        "Arab": (_icao("Arab"), _icu("Arabic-Latin/BGN"), _ANY_LATIN, _egyptian(_icao("Arab"))),
-        "Hebr": (_icao("Hebr"), _icu("Hebrew-Latin/BGN"), _ANY_LATIN),
-    }
-)
-_HAN_SCRIPTS = frozenset({"Hani", "Hans", "Hant"})
 
 # --- forms -----------------------------------------------------------------------------
 
@@ -297,7 +146,7 @@ def _fold(text: str) -> str:
     """ASCII letters of any Latin text: ICU Latin-ASCII, then any mark left stripped."""
     if text.isascii():
         return _words(text)
-    ascii_text = _ANY_LATIN(text)
+    ascii_text = ANY_LATIN(text)
     stripped = "".join(
         c for c in unicodedata.normalize("NFKD", ascii_text) if not unicodedata.combining(c)
     )
@@ -307,16 +156,16 @@ def _fold(text: str) -> str:
 def _expand(text: str) -> str:
     """German and Scandinavian spelling of letters with marks (ü ue, ø oe, å aa), then fold."""
     composed = unicodedata.normalize("NFC", text)
-    return _fold("".join(_EXPANSIONS.get(c, c) for c in composed))
+    return _fold("".join(EXPANSIONS.get(c, c) for c in composed))
 
 
 def _spelled_out(text: str) -> str:
-    """The háček and acute consonants spelled out (``_SPELLED_OUT``), then folded; ``""``
+    """The háček and acute consonants spelled out (``SPELLED_OUT``), then folded; ``""``
     when the text holds none of them."""
     composed = unicodedata.normalize("NFC", text)
-    if not any(c in _SPELLED_OUT for c in composed):
+    if not any(c in SPELLED_OUT for c in composed):
         return ""
-    return _expand("".join(_SPELLED_OUT.get(c, c) for c in composed))
+    return _expand("".join(SPELLED_OUT.get(c, c) for c in composed))
 
 
 _ABJADS = frozenset({"Arab", "Hebr", "Syrc", "Thaa"})
@@ -351,7 +200,7 @@ def _han_forms(text: str) -> list[str]:
     joined: list[str] = []
     split: list[str] = []
     for run in text.split():
-        syllables = _fold(_transliterator("Han-Latin/Names").transliterate(run)).split()
+        syllables = _fold(transliterator("Han-Latin/Names").transliterate(run)).split()
         split.extend(syllables)
         if len(syllables) == 2 and len(run) == 2:
             joined.append("".join(syllables))
@@ -364,11 +213,11 @@ def _han_forms(text: str) -> list[str]:
 
 
 def _script_forms(text: str, script: str) -> list[str]:
-    if script in _HAN_SCRIPTS:
+    if script in HAN_SCRIPTS:
         return _han_forms(text)
-    standards = _STANDARDS.get(script)
+    standards = STANDARDS.get(script)
     if standards is None:
-        expanded = _expand(text) if any(c in _EXPANDABLE for c in text) else ""
+        expanded = _expand(text) if any(c in EXPANDABLE for c in text) else ""
         return [expanded, _fold(text), _spelled_out(text)]
     forms, spelled = [], []
     for convert in standards:
@@ -378,7 +227,7 @@ def _script_forms(text: str, script: str) -> list[str]:
             continue  # a letter outside this table: the ICU standards still answer
         forms.append(_fold(written))
         spelled.append(_spelled_out(written))  # ISO 9's š, č, ž and Serbian ć, đ read aloud
-        if any(c in _EXPANDABLE for c in written):
+        if any(c in EXPANDABLE for c in written):
             spelled.append(_expand(written))  # Serbian đ as dj
     return forms + spelled
 
@@ -402,7 +251,7 @@ def latin_forms(text: str, script: str | None = None) -> tuple[str, ...]:
     detected = _script_of(normal)
     # The letters win over a hint that contradicts them: a wrong hint must not lose
     # the name. The hint still picks among the Han codes, which read alike here.
-    chosen = script if script in _HAN_SCRIPTS and detected in _HAN_SCRIPTS else detected
+    chosen = script if script in HAN_SCRIPTS and detected in HAN_SCRIPTS else detected
     return _first_unique(_script_forms(normal, chosen), MAX_FORMS)
 
 
@@ -485,10 +334,10 @@ def _suffix_variants(token: str) -> list[str]:
 def _article_variants(token: str) -> list[str]:
     """'alhassan' → hassan; not for a known given name that merely begins so (Alexander)."""
     glued = _GLUED_ARTICLE.fullmatch(token)
-    if glued is None or token in _given_names():
+    if glued is None or token in known_given_names():
         return []
     rest = glued["rest"]
-    if len(rest) > _MIN_VARIANT or rest in _given_names():
+    if len(rest) > _MIN_VARIANT or rest in known_given_names():
         return [rest]
     return []
 
@@ -496,10 +345,10 @@ def _article_variants(token: str) -> list[str]:
 def _assimilated_article_variants(token: str) -> list[str]:
     """'ennajjar' → najjar, 'essaid' → said; not for a listed given name (Emma, Anna)."""
     glued = _ASSIMILATED_ARTICLE.fullmatch(token)
-    if glued is None or token in _given_names():
+    if glued is None or token in known_given_names():
         return []
     name = glued["sun"] + glued["rest"]
-    if len(name) > _MIN_VARIANT or name in _given_names():
+    if len(name) > _MIN_VARIANT or name in known_given_names():
         return [name]
     return []
 
@@ -521,7 +370,7 @@ def _mac_variants(token: str) -> list[str]:
 
 def _two_given_names(token: str) -> list[str]:
     """'jeanpierre' → 'jean pierre' when both halves are listed given names."""
-    known = _given_names()
+    known = known_given_names()
     if token in known:
         return []
     return [
@@ -612,63 +461,3 @@ def phonetic(token: str) -> str:
         if letter != "Y" and letter != out[-1]:
             out.append(letter)
     return "".join(out)
-
-
-# --- given-name equivalence groups ---------------------------------------------------------
-
-_GIVEN_NAMES_FILE = "given_names.tsv"
-_LOWER_AZ = re.compile(r"[a-z]+")
-_GROUP_ID = re.compile(r"[a-z][a-z_]*")
-
-
-class GivenNameListError(ValueError):
-    """The given-name list breaks a rule; the message names the line."""
-
-
-def parse_given_names(text: str, source: str = _GIVEN_NAMES_FILE) -> Mapping[str, str]:
-    """Variant → group id from the tab-separated list; raise on the first broken line.
-
-    Each line is ``group_id<TAB>variant,variant,...<TAB>note``; ``#`` starts a comment
-    line. Every variant is lower-case a-z and belongs to one group only.
-    """
-    groups: dict[str, str] = {}
-    seen_ids: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        where = f"{source} line {number}"
-        fields = line.split("\t")
-        if len(fields) != 3:
-            raise GivenNameListError(f"{where}: {len(fields)} tab-separated fields, want 3")
-        group_id, variants, _note = fields
-        if not _GROUP_ID.fullmatch(group_id):
-            raise GivenNameListError(f"{where}: group id {group_id!r} is not a-z and _")
-        if group_id in seen_ids:
-            raise GivenNameListError(
-                f"{where}: group {group_id!r} already defined on line {seen_ids[group_id]}"
-            )
-        seen_ids[group_id] = number
-        for variant in variants.split(","):
-            if not _LOWER_AZ.fullmatch(variant):
-                raise GivenNameListError(f"{where}: variant {variant!r} is not lower-case a-z")
-            if variant in groups:
-                raise GivenNameListError(
-                    f"{where}: variant {variant!r} is already in group {groups[variant]!r}"
-                )
-            groups[variant] = group_id
-    return MappingProxyType(groups)
-
-
-@cache
-def _given_names() -> Mapping[str, str]:
-    text = resources.files("limes.search").joinpath(_GIVEN_NAMES_FILE).read_text("utf-8")
-    return parse_given_names(text)
-
-
-def given_name_group(token: str) -> str | None:
-    """The id of the equivalence group of a given name in ``given_names.tsv``, or None.
-
-    Mohammed, Muhammad and Mohamad share one id; so do Aleksandr, Alexander,
-    Oleksandr and Alejandro. The list names its source in its header.
-    """
-    return _given_names().get(token)

@@ -36,19 +36,13 @@ import numpy as np
 import numpy.typing as npt
 
 from limes.domain.alerts import Person
-from limes.search import names
+from limes.search import given_names, names
 from limes.search.dates import PartialDate, birth_year, years_to_search
+from limes.search.features import Feature, Stored
 from limes.search.identifiers import skeleton
+from limes.search.name_match import NameSet, QueryNames, query_names
 from limes.search.query import PersonQuery
-from limes.search.scoring import (
-    Feature,
-    NameSet,
-    QueryNames,
-    Scored,
-    Scorer,
-    Stored,
-    query_names,
-)
+from limes.search.scoring import Scored, Scorer
 from limes.search.tiers import Tier, tier
 
 MAX_CANDIDATES = 200
@@ -192,7 +186,7 @@ class PersonIndex:
         for name_set in name_sets:
             for token in name_set.tokens:
                 keys.add("p:" + names.phonetic(token))
-                group = names.given_name_group(token)
+                group = given_names.given_name_group(token)
                 if group is not None:
                     keys.add("g:" + group)
         return keys
@@ -243,7 +237,7 @@ class PersonIndex:
         per_part: list[Slots] = []
         for part in wanted.parts:
             keys = {"p:" + names.phonetic(t) for t in part.spellings}
-            keys |= {"g:" + g for t in part.spellings if (g := names.given_name_group(t))}
+            keys |= {"g:" + g for t in part.spellings if (g := given_names.given_name_group(t))}
             arrays = [
                 a
                 for k in keys

@@ -16,10 +16,10 @@ Every cut-off of the person search is here, with its reasoning:
   by 1–10 or one digit, a leap day's neighbours) therefore never removes an
   exact-name candidate from the answer.
 * A date of birth asked for that the alert does not hold makes an exact name a
-  possible match (``scoring.ALERT_BIRTH_UNKNOWN``, 0.78): such namesakes were most of
+  possible match (``features.ALERT_BIRTH_UNKNOWN``, 0.78): such namesakes were most of
   the wrong hits for people not in the system.
 * A document number that matches makes a hit whatever the names say
-  (``scoring.DOCUMENT_MATCH``).
+  (``features.DOCUMENT_MATCH``).
 
 Ties (hits with the same rounded score) are broken by a stated rule, never by the
 order in which alerts were recorded: more features agreeing exactly first (the name

@@ -8,29 +8,25 @@ all-or-nothing: a refused or invalid request leaves the store as it was.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from datetime import date, datetime
 from itertools import islice
 
 from limes import codec
-from limes.audit.trail import Recorder, audited, recorded_change
-from limes.crypto import Crypto
+from limes.audit.trail import audited, recorded_change
 from limes.domain.alerts import (
-    Alert,
     AlertContent,
     AlertStatus,
     Extension,
-    Flag,
-    FlagStatus,
     MisusedIdentity,
 )
-from limes.domain.categories import CATEGORIES, CategoryCode, ObjectType, ReviewRules
-from limes.domain.compatibility import ExistingAlert, check
+from limes.domain.categories import CATEGORIES, CategoryCode, ObjectType
 from limes.domain.countries import member_state
-from limes.domain.ids import is_id, new_id
+from limes.domain.ids import is_id
 from limes.domain.keys import content_keys
-from limes.domain.validation import reason_text, validate_content, validate_misused_identity
+from limes.domain.periods import add_months
+from limes.domain.validation import reason_text, validate_misused_identity
 from limes.errors import (
     Conflict,
     FieldError,
@@ -38,105 +34,15 @@ from limes.errors import (
     Gone,
     InvalidInput,
     NotFound,
-    VersionMismatch,
 )
-from limes.policy import disclosure
 from limes.policy.fields import FieldGroup
 from limes.policy.permissions import Context, Permission
-from limes.policy.policy import Decision, Policy, require_owner
-from limes.service.reading import ReadGuard
-from limes.store.port import AlertFilter, AlertRecord, ChangeEvent, Store, Transaction
+from limes.policy.policy import Decision
+from limes.service.alert_steps import AlertSteps
+from limes.service.alert_views import AlertView, ExpiryReport, Page, event, to_alert
+from limes.store.port import AlertFilter
 
-Clock = Callable[[], datetime]
 MAX_PAGE = 500
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-def add_years(moment: datetime, years: int) -> datetime:
-    """The same calendar moment ``years`` later (29 February falls back to the 28th)."""
-    try:
-        return moment.replace(year=moment.year + years)
-    except ValueError:
-        return moment.replace(year=moment.year + years, day=28)
-
-
-def add_months(moment: datetime, months: int) -> datetime:
-    month0 = moment.month - 1 + months
-    year, month = moment.year + month0 // 12, month0 % 12 + 1
-    for day in (moment.day, 30, 29, 28):
-        try:
-            return moment.replace(year=year, month=month, day=day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable: every month has a 28th")
-
-
-@dataclass(frozen=True, slots=True)
-class AlertView:
-    """An alert as answered to a reader: the record with its flags and links.
-
-    Everything in it is shown as the policy's decision allows (``policy/disclosure``):
-    content, extensions and flag reasons minimised to the view, ``withheld`` naming the
-    field groups left out (``has_misused_identity`` is False when that group is
-    withheld); ``links`` and ``related`` name only alerts the reader could read, and
-    ``related_notice`` says when an alert on the same subject is not named.
-    """
-
-    alert: Alert
-    flags: tuple[Flag, ...] = ()
-    links: tuple[str, ...] = ()
-    related: tuple[ExistingAlert, ...] = ()
-    related_notice: str | None = None
-    has_misused_identity: bool = False
-    withheld: tuple[FieldGroup, ...] = ()
-    action_note: str | None = None
-    feed_position: int | None = None
-    """Of a write: the change-feed position it wrote (a search can wait for it)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    items: tuple[AlertView, ...]
-    next_cursor: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class ExpiryReport:
-    expired: int
-    warned: int
-
-
-def to_alert(record: AlertRecord, crypto: Crypto, tx: Transaction | None = None) -> Alert:
-    """The alert of a stored record, its sealed fields opened (``IntegrityError`` if altered)."""
-
-    def opened(field: str, sealed: bytes) -> bytes:
-        return crypto.fields.open(record.issuing_state, record.id, field, sealed, tx)
-
-    content = (
-        codec.decode(AlertContent, opened("body", record.body)) if record.body is not None else None
-    )
-    extensions = (
-        codec.decode(tuple[Extension, ...], opened("extensions", record.extensions))
-        if record.extensions
-        else ()
-    )
-    return Alert(
-        id=record.id,
-        issuing_state=record.issuing_state,
-        category=CategoryCode(record.category),
-        subject=CATEGORIES[CategoryCode(record.category)].subject,
-        status=record.status,
-        version=record.version,
-        created_at=record.created_at,
-        updated_at=record.updated_at,
-        expires_at=record.expires_at,
-        content=content,
-        extensions=extensions,
-        warned_at=record.warned_at,
-    )
 
 
 def _checked_filter(where: AlertFilter) -> CategoryCode | None:
@@ -156,182 +62,9 @@ def _checked_filter(where: AlertFilter) -> CategoryCode | None:
     return category
 
 
-def action_note(flags: Iterable[Flag], reader: str | None) -> str | None:
-    """ "not to be carried out in <state>" where ``reader``'s state holds a granted flag
-    (police Art. 25, border Art. 30): its officers see the alert, but do not act on it."""
-    for flag in flags:
-        if flag.state == reader and flag.status is FlagStatus.GRANTED:
-            return f"not to be carried out in {reader}"
-    return None
-
-
-def event(kind: str, record: AlertRecord, at: datetime, **detail: str) -> ChangeEvent:
-    return ChangeEvent(
-        kind, record.id, record.issuing_state, record.category, record.version, at, detail
-    )
-
-
-class AlertService:
-    def __init__(
-        self,
-        store: Store,
-        policy: Policy,
-        review: ReviewRules | None = None,
-        clock: Clock = utc_now,
-        *,
-        crypto: Crypto,
-        audit: Recorder,
-        reads: ReadGuard | None = None,
-    ) -> None:
-        """``reads`` bounds what each principal may open (``service/reading.py``); by
-        default the shipped bounds, so that no wiring leaves reads unbounded."""
-        self.store = store
-        self.policy = policy
-        self.review = review or ReviewRules.defaults()
-        self.clock = clock
-        self.crypto = crypto
-        self.audit = audit
-        self.reads = reads or ReadGuard(store, clock)
-
-    # -- helpers ---------------------------------------------------------------------
-
-    def seal_field(
-        self, record: str, state: str, field: str, data: bytes, tx: Transaction | None = None
-    ) -> bytes:
-        """``data`` sealed under ``state``'s data key, bound to alert ``record`` and ``field``."""
-        return self.crypto.fields.seal(state, record, field, data, tx)
-
-    def open_field(
-        self, record: str, state: str, field: str, sealed: bytes, tx: Transaction | None = None
-    ) -> bytes:
-        return self.crypto.fields.open(state, record, field, sealed, tx)
-
-    def open_flag(self, tx: Transaction, record: AlertRecord, flag: Flag) -> Flag:
-        """A stored flag with its reasons opened (they are sealed per flagging state)."""
-
-        def opened(name: str, text: str) -> str:
-            field = f"flag/{flag.state}/{name}"
-            return self.crypto.fields.open_text(record.issuing_state, record.id, field, text, tx)
-
-        return replace(
-            flag,
-            reason=opened("reason", flag.reason),
-            decision_reason=None
-            if flag.decision_reason is None
-            else opened("decision_reason", flag.decision_reason),
-        )
-
-    def _expiry(self, category: CategoryCode, start: datetime) -> datetime:
-        return add_years(start, self.review.years[category])
-
-    def _validated(self, content: AlertContent, now: datetime) -> AlertContent:
-        return validate_content(content, now.date())
-
-    def active(self, tx: Transaction, alert_id: str, *, for_update: bool) -> AlertRecord:
-        record = tx.get(alert_id, for_update=for_update) if is_id(alert_id) else None
-        if record is None:
-            raise NotFound(f"there is no alert {alert_id}")
-        if record.status is not AlertStatus.ACTIVE:
-            raise Gone(f"alert {alert_id} is {record.status}; its data has been deleted")
-        return record
-
-    def answering(self, ctx: Context, *alert_ids: str) -> None:
-        """A write that answers existing alerts opens them to the caller like a read:
-        counted by the read bounds, or refused, before anything is written (a refused
-        answer writes nothing). What is not an id opens nothing; the write finds no alert."""
-        self.reads.opened(ctx, [a for a in alert_ids if is_id(a)])
-
-    def _owned(
-        self,
-        ctx: Context,
-        tx: Transaction,
-        alert_id: str,
-        permission: Permission,
-        expected_version: int | None = None,
-    ) -> tuple[AlertRecord, Decision]:
-        record = self.active(tx, alert_id, for_update=True)
-        decision = self.policy.require(ctx, permission, CategoryCode(record.category), alert_id)
-        require_owner(ctx, record.issuing_state, alert_id)
-        if expected_version is not None and record.version != expected_version:
-            raise VersionMismatch(
-                f"alert {alert_id} is at version {record.version}, not {expected_version}"
-            )
-        return record, decision
-
-    def view(
-        self,
-        tx: Transaction,
-        ctx: Context,
-        record: AlertRecord,
-        decision: Decision,
-        related: Iterable[ExistingAlert] = (),
-    ) -> AlertView:
-        """The record as ``ctx`` may see it under ``decision``: every part of the answer
-        goes through ``policy/disclosure`` (the one place that applies a view).
-
-        Where the reader's state holds a granted flag, ``action_note`` says that the
-        action is not to be carried out there. ``related``: the alerts found on the
-        same subject, named only as far as the reader could read them.
-        """
-        fields = decision.fields
-        alert, withheld = disclosure.alert(to_alert(record, self.crypto, tx), fields)
-        flags = tuple(self.open_flag(tx, record, f) for f in tx.flags(record.id))
-        may_read = disclosure.could_read(self.policy, ctx)
-        linked = ((other.id, CategoryCode(other.category)) for other in self._linked(tx, record))
-        shown = disclosure.related(related, may_read)
-        misused = FieldGroup.MISUSED_IDENTITY in fields
-        return AlertView(
-            alert=alert,
-            flags=disclosure.flags(flags, fields),
-            links=disclosure.links(linked, may_read),
-            related=shown.alerts,
-            related_notice=shown.notice,
-            has_misused_identity=misused and tx.misused_identity(record.id) is not None,
-            withheld=withheld,
-            action_note=action_note(flags, ctx.principal.member_state),
-        )
-
-    @staticmethod
-    def _linked(tx: Transaction, record: AlertRecord) -> Iterator[AlertRecord]:
-        for other_id in tx.links(record.id):
-            other = tx.get(other_id)
-            if other is not None:
-                yield other
-
-    def _refuse_incompatible(
-        self,
-        ctx: Context,
-        tx: Transaction,
-        content: AlertContent,
-        keys: frozenset[str],
-        own_id: str | None = None,
-    ) -> tuple[ExistingAlert, ...]:
-        found = [a for a in tx.find_by_keys(keys) if a.id != own_id]
-        verdict = check(content.category, ctx.principal.member_state, found)
-        if verdict.refused:
-            may_read = disclosure.could_read(self.policy, ctx)
-            reasons = dict.fromkeys(disclosure.refusal(a, r, may_read) for a, r in verdict.refused)
-            raise Conflict("; ".join(reasons))
-        return verdict.reported
-
-    def _new_record(self, ctx: Context, valid: AlertContent, now: datetime) -> AlertRecord:
-        """A new alert of the principal's state from validated content: sealed body,
-        blind-index tokens for its match keys, review date from the category."""
-        alert_id, state = new_id(), ctx.principal.member_state
-        return AlertRecord(
-            id=alert_id,
-            category=valid.category.value,
-            object_type=valid.object.type.value if valid.object else None,
-            subject=CATEGORIES[valid.category].subject.value,
-            issuing_state=state,
-            status=AlertStatus.ACTIVE,
-            version=1,
-            created_at=now,
-            updated_at=now,
-            expires_at=self._expiry(valid.category, now),
-            body=self.seal_field(alert_id, state, "body", codec.encode(valid)),
-            keys=self.crypto.index.tokens(content_keys(valid)),
-        )
+class AlertService(AlertSteps):
+    """The alert use cases: issue, read, list, update, delete, extend, expire, bulk load,
+    misused identity."""
 
     # -- use cases -------------------------------------------------------------------
 
@@ -444,26 +177,6 @@ class AlertService:
             position = tx.append(event("alert.updated", updated, now))
             view = self.view(tx, ctx, updated, decision, related)
             return replace(view, feed_position=position)
-
-    def _erase(
-        self, tx: Transaction, record: AlertRecord, status: AlertStatus, now: datetime
-    ) -> AlertRecord:
-        """Delete the personal data of an alert; only a tombstone (and the audit) remains."""
-        erased = replace(
-            record,
-            status=status,
-            version=record.version + 1,
-            updated_at=now,
-            body=None,
-            extensions=None,
-            keys=frozenset(),
-        )
-        tx.replace(erased, record.version)
-        tx.put_misused_identity(record.id, None)
-        tx.remove_all_links(record.id)
-        for flag in tx.flags(record.id):
-            tx.put_flag(record.id, replace(flag, reason="", decision_reason=None))
-        return erased
 
     @audited(Permission.ALERT_DELETE, write=True)
     def delete(self, ctx: Context, alert_id: str, expected_version: int) -> int:

@@ -25,7 +25,8 @@ from limes.domain.categories import CategoryCode
 from limes.domain.ids import new_id
 from limes.errors import Conflict
 from limes.policy.permissions import Context, Permission
-from limes.service.alerts import AlertService, event, to_alert
+from limes.service.alert_views import event, to_alert
+from limes.service.alerts import AlertService
 from limes.sirene.deadlines import is_immediate
 from limes.sirene.hits import HitReport, validate_hit
 from limes.store import sirene as tables

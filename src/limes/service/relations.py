@@ -19,7 +19,8 @@ from limes.domain.validation import member_state_code, reason_text
 from limes.errors import Conflict, Forbidden, InvalidInput, NotFound
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import require_owner
-from limes.service.alerts import AlertService, AlertView, event
+from limes.service.alert_views import AlertView, event
+from limes.service.alerts import AlertService
 from limes.store.port import AlertRecord, Transaction
 
 

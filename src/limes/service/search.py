@@ -40,6 +40,7 @@ from limes.policy import disclosure
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Decision, Policy
 from limes.search.engine import BuildReport, Indexed, SearchEngine
+from limes.search.features import Feature
 from limes.search.identifiers import (
     CheckedQuery,
     IdentifierMatch,
@@ -49,9 +50,9 @@ from limes.search.identifiers import (
 )
 from limes.search.names import latin_forms
 from limes.search.query import PersonQuery, validated
-from limes.search.scoring import Feature
 from limes.search.tiers import Tier
-from limes.service.alerts import AlertService, AlertView
+from limes.service.alert_views import AlertView
+from limes.service.alerts import AlertService
 
 Clock = Callable[[], datetime]
 Categories = frozenset[CategoryCode]

@@ -28,7 +28,8 @@ from limes.domain.ids import is_id, new_id
 from limes.errors import Conflict, Forbidden, InvalidInput, NotFound
 from limes.policy import disclosure
 from limes.policy.permissions import Context, Permission
-from limes.service.alerts import AlertService, event
+from limes.service.alert_views import event
+from limes.service.alerts import AlertService
 from limes.service.hits import HitService, HitView, view
 from limes.service.relations import RelationService
 from limes.sirene import statistics

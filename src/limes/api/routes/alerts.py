@@ -39,7 +39,8 @@ from limes.domain.countries import CountryError, member_state
 from limes.domain.ids import is_id
 from limes.errors import FieldError, InvalidInput
 from limes.policy.permissions import Permission
-from limes.service.alerts import MAX_PAGE, AlertView
+from limes.service.alert_views import AlertView
+from limes.service.alerts import MAX_PAGE
 from limes.store.port import AlertFilter
 
 router = APIRouter(prefix="/v1/alerts", tags=["alerts"])

@@ -1,0 +1,326 @@
+"""Names compared in bulk: a stored identity's spellings (``NameSet``) and a query's
+parts (``query_names``) as integer codes, aligned with edit similarity, phonetic codes
+and given-name groups, and combined into one name score per identity.
+
+The rules and their figures are described in ``scoring.py``, which uses them."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import cdist
+
+from limes.domain.alerts import Name
+from limes.search import names
+from limes.search.given_names import given_name_group
+
+PART_FLOOR = 0.75
+COVERED = 0.8
+EQUIVALENT = 0.92
+PHONETIC_LIFT = 0.2
+PHONETIC_CAP = 0.88
+LONG_NAME = 5
+SHORT_NAME, SHORT_SLIP = 3, 0.8
+SAME_CONSONANTS = 0.85
+HALF_OF_COMPOUND = 0.85
+OTHER_ROLE = 0.95
+CLEAN_SWAP = 0.98
+SURNAME_WEIGHT, FORENAME_WEIGHT = 1.0, 0.8
+QUERY_SHARE = 0.85
+
+SURNAME, FORENAME = 0, 1
+ROLE_NAME = ("surname", "forename")
+
+Floats = npt.NDArray[np.float32]
+Ints = npt.NDArray[np.int32]
+
+
+class Codes:
+    """Phonetic codes and name groups as small integers, so candidates compare in bulk.
+
+    Only the writer adds codes; a reader asks with ``known``, and a code no stored
+    word has gets an id that equals nothing stored.
+    """
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def add(self, code: str) -> int:
+        found = self._ids.get(code)
+        if found is None:
+            with self._lock:
+                found = self._ids.setdefault(code, len(self._ids) + 1)
+        return found
+
+    def known(self, code: str | None, absent: int) -> int:
+        if code is None:
+            return absent
+        return self._ids.get(code, absent)
+
+
+PHONETIC_CODES = Codes()
+GROUP_CODES = Codes()
+NO_GROUP_STORED, NO_GROUP_ASKED, UNKNOWN_CODE = 0, -2, -1
+
+
+
+ROLE, MAIN, PHONETIC, GROUP, HALF, ABJAD = range(6)
+"""The rows of ``NameSet.codes``. ``MAIN``: k + 1 for the identity's main word k (a word
+of the standard form of a name), -(k + 1) for another spelling of it word for word,
+0 for any other string."""
+_WORDS = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class NameSet:
+    """One identity of a stored person: every spelling of its words, with their roles.
+
+    ``codes`` holds one column per spelling and six rows (``ROLE``, ``MAIN`` (which
+    main word a string spells),
+    ``PHONETIC``, ``GROUP``, ``HALF``: only a half of a compound, ``ABJAD``: of a name
+    written in a script without short vowels): one array per
+    identity keeps a million of them small, and the candidates of a search are joined
+    with one concatenation.
+    """
+
+    label: str
+    display: str
+    strings: tuple[str, ...]
+    codes: Ints
+
+    @property
+    def tokens(self) -> tuple[str, ...]:
+        return self.strings
+
+    @classmethod
+    def of(cls, surnames: Sequence[Name], forenames: Sequence[Name], label: str) -> NameSet:
+        seen: dict[str, tuple[int, bool, bool]] = {}
+        abjad: set[str] = set()
+        numbers: dict[str, int] = {}  # each main word's number
+        spells: dict[str, int] = {}  # another spelling, word for word, of a main word
+        for role, field in ((SURNAME, surnames), (FORENAME, forenames)):
+            standard: list[str] = []  # the first form of each name of the field
+            for name in field:
+                vowelless = names.is_abjad(name.original or "", name.script)
+                first: tuple[str, ...] = ()
+                for number, form in enumerate(names.name_forms(name)):
+                    words = names.tokens(form)
+                    if number == 0:
+                        standard.extend(words)
+                        first = words
+                        for word in words:
+                            numbers.setdefault(word, len(numbers))
+                    elif len(words) == len(first):
+                        for word, main_word in zip(words, first, strict=True):
+                            spells.setdefault(word, numbers[main_word])
+                    for text, half in _spellings(form, words):
+                        main = number == 0 and text in words
+                        old = seen.get(text)
+                        if old is None or (main and not old[1]) or (old[2] and not half):
+                            seen[text] = (role, main, half and not main)
+                        if vowelless:
+                            abjad.add(text)
+            if len(field) > 1:  # two names written as one: "Valeriu", "Jean" -> "valeriujean"
+                seen.setdefault("".join(standard), (role, False, False))
+        strings = tuple(seen)
+        display = " ".join(n.latin for n in surnames) + ", " + " ".join(n.latin for n in forenames)
+        codes = np.array(
+            [
+                [r for r, _, _ in seen.values()],
+                [
+                    numbers[t] + 1 if m else -(spells[t] + 1) if t in spells else 0
+                    for t, (_, m, _) in seen.items()
+                ],
+                [PHONETIC_CODES.add(names.phonetic(t)) for t in strings],
+                [
+                    GROUP_CODES.add(g) if (g := given_name_group(t)) else NO_GROUP_STORED
+                    for t in strings
+                ],
+                [h for _, _, h in seen.values()],
+                [t in abjad for t in strings],
+            ],
+            dtype=np.int32,
+        ).reshape(6, len(strings))
+        return cls(label=label, display=display.strip(", "), strings=strings, codes=codes)
+
+
+def _spellings(form: str, words: Sequence[str]) -> list[tuple[str, bool]]:
+    """The words of a form, the form written together (without and with its particles),
+    and each word's compound variants; each with True where it is only a half of a
+    compound ("rahman" of "abdelrahman")."""
+    out = [(w, False) for w in words]
+    if len(words) > 1:
+        out.append(("".join(words), False))
+    if " " in form:  # run together with its particles: "van der berg" -> "vanderberg"
+        out.append((form.replace(" ", ""), False))
+    for word in words:
+        for variant in names.token_variants(word):
+            parts = variant.split()
+            out.extend((p, len(parts) > 1) for p in parts)
+            if len(parts) > 1:
+                out.append(("".join(parts), False))
+    return [(w, half) for w, half in out if w]
+
+
+
+@dataclass(frozen=True, slots=True)
+class QueryPart:
+    role: int
+    weight: float
+    written: str
+    spellings: tuple[str, ...]
+    halves: frozenset[str] = frozenset()
+    abjad: bool = False
+    """Typed in a script that leaves short vowels unwritten."""
+
+
+@dataclass(frozen=True, slots=True)
+class QueryNames:
+    parts: tuple[QueryPart, ...]
+    strings: tuple[str, ...]
+    part_of: Ints
+    starts: Ints
+    roles: npt.NDArray[np.int8]
+    phonetic: Ints
+    groups: Ints
+    halves: npt.NDArray[np.bool_]
+    abjad: npt.NDArray[np.bool_]
+
+
+def _field_parts(texts: Sequence[str], role: int) -> list[QueryPart]:
+    parts: list[QueryPart] = []
+    weight = SURNAME_WEIGHT if role == SURNAME else FORENAME_WEIGHT
+    # the whole field written as one word, for a stored name held as one
+    whole = [
+        "".join(t for text in texts for t in names.tokens((names.latin_forms(text) or ("",))[0]))
+    ]
+    for text in texts:
+        forms = names.latin_forms(text)
+        if not forms:
+            continue
+        first = names.tokens(forms[0])
+        aligned = [names.tokens(f) for f in forms if len(names.tokens(f)) == len(first)]
+        joined = ["".join(names.tokens(f)) for f in forms] if len(first) > 1 else []
+        joined += [f.replace(" ", "") for f in forms if " " in f]
+        for position, word in enumerate(first):
+            spellings = [t[position] for t in aligned]
+            halves: set[str] = set()
+            for variant in names.token_variants(word):
+                pieces = variant.split()
+                spellings.extend(pieces)
+                if len(pieces) > 1:
+                    halves.update(pieces)
+                spellings.append(variant.replace(" ", ""))
+            spellings.extend(joined)
+            if len(texts) > 1:
+                spellings.extend(whole)
+            unique = tuple(dict.fromkeys(spellings))
+            halves -= {t[position] for t in aligned} | set(joined) | set(whole)
+            parts.append(
+                QueryPart(role, weight, word, unique, frozenset(halves), names.is_abjad(text))
+            )
+    return parts
+
+
+def query_names(surnames: Sequence[str], forenames: Sequence[str]) -> QueryNames:
+    parts = _field_parts(surnames, SURNAME) + _field_parts(forenames, FORENAME)
+    strings: list[str] = []
+    part_of: list[int] = []
+    starts: list[int] = []
+    halves: list[bool] = []
+    for number, part in enumerate(parts):
+        starts.append(len(strings))
+        strings.extend(part.spellings)
+        part_of.extend([number] * len(part.spellings))
+        halves.extend(s in part.halves for s in part.spellings)
+    return QueryNames(
+        parts=tuple(parts),
+        strings=tuple(strings),
+        part_of=np.asarray(part_of, dtype=np.int32),
+        starts=np.asarray(starts, dtype=np.int32),
+        roles=np.asarray([parts[p].role for p in part_of], dtype=np.int8),
+        phonetic=np.asarray(
+            [PHONETIC_CODES.known(names.phonetic(s), UNKNOWN_CODE) for s in strings], dtype=np.int32
+        ),
+        groups=np.asarray(
+            [GROUP_CODES.known(given_name_group(s), NO_GROUP_ASKED) for s in strings],
+            dtype=np.int32,
+        ),
+        halves=np.asarray(halves, dtype=np.bool_),
+        abjad=np.asarray([parts[p].abjad for p in part_of], dtype=np.bool_),
+    )
+
+
+def similarity(wanted: QueryNames, strings: Sequence[str], codes: Ints) -> Floats:
+    """(query strings × stored strings) similarity under the rules of the docstring;
+    ``codes`` are the stored strings' ``NameSet.codes`` columns."""
+    sim = cdist(wanted.strings, strings, scorer=OSA.normalized_similarity, dtype=np.float32)
+    same_sound = wanted.phonetic[:, None] == codes[PHONETIC][None, :]
+    asked_lengths = np.fromiter(map(len, wanted.strings), np.int32, len(wanted.strings))[:, None]
+    stored_lengths = np.fromiter(map(len, strings), np.int32, len(strings))[None, :]
+    lengths = np.minimum(asked_lengths, stored_lengths)
+    longest = np.maximum(asked_lengths, stored_lengths)
+    # a short name (Wu, Li, Ng, Kim) with one slip keeps its first letter: Wo, Lu, Ny, Kin
+    first = np.asarray([w[:1] for w in wanted.strings])[:, None] == np.asarray(
+        [w[:1] for w in strings]
+    )[None, :]
+    slip = (
+        (longest <= SHORT_NAME)
+        & (lengths >= 2)
+        & first
+        & (np.rint((1.0 - sim) * longest) == 1)
+    )
+    sim = np.where(slip, np.maximum(sim, SHORT_SLIP), sim)
+    lift = np.where(lengths >= LONG_NAME, PHONETIC_LIFT, PHONETIC_LIFT / 2)
+    lifted = np.minimum(sim + lift, PHONETIC_CAP)
+    sim = np.where(same_sound & (lifted > sim), lifted, sim)
+    # one side written without its short vowels (Arabic, Hebrew, Persian script or their
+    # consonant skeletons): the same consonants in the same order is the same name
+    unvowelled = wanted.abjad[:, None] | (codes[ABJAD][None, :] != 0)
+    sim = np.where(same_sound & unvowelled, np.maximum(sim, SAME_CONSONANTS), sim)
+    same_group = wanted.groups[:, None] == codes[GROUP][None, :]
+    sim = np.where(same_group, np.maximum(sim, EQUIVALENT), sim)
+    half = wanted.halves[:, None] | (codes[HALF][None, :] != 0)
+    sim = np.where(half, sim * HALF_OF_COMPOUND, sim)
+    return sim.astype(np.float32, copy=False)
+
+
+def alignments(wanted: QueryNames, sim: Floats, codes: Ints) -> tuple[Floats, Floats]:
+    """The similarity as two alignments: *mixed* (any word with any, one of the other
+    role counting ``OTHER_ROLE`` of its value) and *swapped* (every surname with a
+    forename and back, at full value: a clean swap is one slip of data entry, scored
+    ``CLEAN_SWAP`` as a whole)."""
+    cross = wanted.roles[:, None] != codes[ROLE][None, :]
+    mixed = np.where(cross, sim * OTHER_ROLE, sim).astype(np.float32, copy=False)
+    swapped = np.where(cross, sim, 0.0).astype(np.float32, copy=False)
+    return mixed, swapped
+
+
+def combined(
+    wanted: QueryNames, sim: Floats, codes: Ints, offsets: npt.NDArray[np.int64]
+) -> Floats:
+    """The name score of each identity (columns from ``offsets`` on) under ``sim``."""
+    per_set = np.maximum.reduceat(sim, offsets, axis=1)  # query strings × sets
+    per_part = np.maximum.reduceat(per_set, wanted.starts, axis=0)  # parts × sets
+    per_part = np.where(per_part >= PART_FLOOR, per_part, 0.0)
+    weights = np.asarray([p.weight for p in wanted.parts], dtype=np.float32)
+    query_share = weights @ per_part / weights.sum()
+    # the share of each identity's own words met: a word counts once, met in any of its
+    # spellings (Lazić as lazic or lazich)
+    word = codes[MAIN]
+    main = word > 0
+    met = (sim.max(axis=0) >= COVERED) & (word != 0)
+    owner = np.repeat(np.arange(len(offsets)), np.diff(np.append(offsets, len(word))))
+    keys = np.unique(owner[met].astype(np.int64) * _WORDS + np.abs(word[met]))
+    covered = np.bincount(keys // _WORDS, minlength=len(offsets))
+    stored_share = covered / np.maximum(np.add.reduceat(main, offsets), 1)
+    combined: Floats = (QUERY_SHARE * query_share + (1 - QUERY_SHARE) * stored_share).astype(
+        np.float32
+    )
+    return combined
