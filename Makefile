@@ -66,11 +66,13 @@ bench-profile: $(BIN)/limes
 	$(BIN)/python -m bench.search.profile $(PROFILE_ARGS)
 
 # Regenerates the lock files (needs pip-tools in a throw-away venv; it is not a project dependency).
+# pip-compile keeps existing pins: `make lock UPGRADE=1` moves every pin to its latest release.
+LOCK_FLAGS := --generate-hashes --allow-unsafe --strip-extras $(if $(UPGRADE),--upgrade)
 lock:
 	$(PYTHON) -m venv /tmp/limes-lockenv && /tmp/limes-lockenv/bin/pip install --quiet pip-tools
-	cd requirements && /tmp/limes-lockenv/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o runtime.lock runtime.in
-	cd requirements && /tmp/limes-lockenv/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o dev.lock dev.in
-	cd requirements && /tmp/limes-lockenv/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras -o peer.lock peer.in
+	cd requirements && /tmp/limes-lockenv/bin/pip-compile -q $(LOCK_FLAGS) -o runtime.lock runtime.in
+	cd requirements && /tmp/limes-lockenv/bin/pip-compile -q $(LOCK_FLAGS) -o dev.lock dev.in
+	cd requirements && /tmp/limes-lockenv/bin/pip-compile -q $(LOCK_FLAGS) -o peer.lock peer.in
 
 clean:
 	rm -rf $(VENV) $(VAR) .mypy_cache .pytest_cache .ruff_cache
