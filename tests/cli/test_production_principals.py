@@ -116,6 +116,9 @@ def test_users_commands_need_the_operators_password_and_totp(prod: Production) -
         ("allowed", "op-de", "password+totp"),
     ]  # the refused logins proved no one: nothing was attempted in their name
     assert records[-1]["session"] is not None
+    # the session a proven command opened ends with it, and that record says the proof too
+    logouts = {(r["user"], r["refs"].get("proof")) for r in prod.records("auth:logout")}
+    assert logouts == {("op-de-2", "password+totp"), ("op-de", "password+totp")}
     logins = [(r["outcome"], r["user"]) for r in prod.records("auth:login")]
     assert [login for login in logins if login[0] != "attempted"] == [
         ("refused", "op-de"),

@@ -254,6 +254,8 @@ def _call(action: str, arguments: Mapping[str, Any], as_query: Collection[str]) 
             actor = Actor(
                 value.user_id, value.authority, value.member_state, roles, value.session_id
             )
+            if value.proof is not None:
+                refs["proof"] = value.proof
         elif name in ("alert_id", "other_id"):
             version = arguments.get("expected_version") if name == "alert_id" else None
             alerts.append(AlertRef(str(value), version if isinstance(version, int) else None))
