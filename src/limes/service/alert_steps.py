@@ -5,12 +5,13 @@ use cases; the other alert services (flags, links, hits, SIRENE) use these steps
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from limes import codec
 from limes.audit.trail import Recorder
+from limes.clock import Clock, utc_now
 from limes.crypto import Crypto
 from limes.domain.alerts import (
     AlertContent,
@@ -36,12 +37,6 @@ from limes.policy.policy import Decision, Policy, require_owner
 from limes.service.alert_views import AlertView, action_note, to_alert
 from limes.service.reading import ReadGuard
 from limes.store.port import AlertRecord, Store, Transaction
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class AlertSteps:

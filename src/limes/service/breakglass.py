@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from limes.audit.trail import Recorder, audited
+from limes.clock import Clock
 from limes.crypto.fields import FieldCipher
 from limes.domain.ids import is_id, new_id
 from limes.domain.validation import reason_text
@@ -65,7 +66,7 @@ class BreakGlassService:
         self,
         store: Store,
         require: Callable[[Context, Permission], object],
-        clock: Callable[[], datetime],
+        clock: Clock,
         *,
         audit: Recorder,
         fields: FieldCipher,
