@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from limes.domain.alerts import Extension, Flag, FlagStatus
 from limes.domain.categories import CategoryCode
 from limes.domain.compatibility import ExistingAlert
+from limes.domain.events import ChangeEvent
 from limes.policy import disclosure
 from limes.policy.fields import ALL_GROUPS, FieldGroup
 from limes.policy.permissions import Principal, Role
 from limes.search.features import Feature, PartMatch
 from limes.sirene.statistics import HitRow, MessageRow
-from limes.store.port import ChangeEvent
 
 AT = datetime(2026, 6, 1, tzinfo=UTC)
 G = FieldGroup

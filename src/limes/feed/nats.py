@@ -29,16 +29,21 @@ from nats.js.errors import Error as JetStreamError
 
 from limes import codec
 from limes.clock import Clock, utc_now
+from limes.domain.events import ChangeEvent, EventType
 from limes.policy import disclosure
 from limes.store import sirene as tables
-from limes.store.port import ChangeEvent, Store
+from limes.store.port import Store
 
 log = logging.getLogger("limes.feed.nats")
 
 FOLLOWER = "nats-sirene"
 STREAM = "LIMES_SIRENE"
 PREFIX = "limes.sirene"
-_KINDS = {"hit.recorded": "hit", "sirene.message": "message", "sirene.overdue": "overdue"}
+_KINDS = {
+    EventType.HIT_RECORDED: "hit",
+    EventType.SIRENE_MESSAGE: "message",
+    EventType.SIRENE_OVERDUE: "overdue",
+}
 
 
 def subjects(event: ChangeEvent, prefix: str = PREFIX) -> list[str]:

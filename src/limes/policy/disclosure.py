@@ -45,8 +45,8 @@ from limes.search.identifiers import OBJECT
 from limes.sirene.statistics import HitRow, MessageRow
 
 if TYPE_CHECKING:
+    from limes.domain.events import ChangeEvent
     from limes.search.features import Feature
-    from limes.store.port import ChangeEvent
 
 View = frozenset[FieldGroup]
 MayRead = Callable[[str, CategoryCode], bool]

@@ -18,8 +18,9 @@ from limes.domain.alerts import (
 )
 from limes.domain.categories import CATEGORIES, CategoryCode
 from limes.domain.compatibility import ExistingAlert
+from limes.domain.events import ChangeEvent, EventType
 from limes.policy.fields import FieldGroup
-from limes.store.port import AlertRecord, ChangeEvent, Transaction
+from limes.store.port import AlertRecord, Transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +97,7 @@ def action_note(flags: Iterable[Flag], reader: str | None) -> str | None:
     return None
 
 
-def event(kind: str, record: AlertRecord, at: datetime, **detail: str) -> ChangeEvent:
+def event(kind: EventType, record: AlertRecord, at: datetime, **detail: str) -> ChangeEvent:
     return ChangeEvent(
         kind, record.id, record.issuing_state, record.category, record.version, at, detail
     )

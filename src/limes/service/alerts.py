@@ -23,6 +23,7 @@ from limes.domain.alerts import (
 )
 from limes.domain.categories import CATEGORIES, CategoryCode, ObjectType
 from limes.domain.countries import member_state
+from limes.domain.events import EventType
 from limes.domain.ids import is_id
 from limes.domain.keys import content_keys
 from limes.domain.periods import add_months
@@ -98,7 +99,7 @@ class AlertService(AlertSteps):
                     record.id, state, "misused_identity", codec.encode(misused_identity), tx
                 )
                 tx.put_misused_identity(record.id, sealed)
-            position = tx.append(event("alert.issued", record, now))
+            position = tx.append(event(EventType.ALERT_ISSUED, record, now))
             view = self.view(tx, ctx, record, decision, related)
             return replace(view, feed_position=position)
 
@@ -174,7 +175,7 @@ class AlertService(AlertSteps):
                 keys=keys,
             )
             tx.replace(updated, record.version)
-            position = tx.append(event("alert.updated", updated, now))
+            position = tx.append(event(EventType.ALERT_UPDATED, updated, now))
             view = self.view(tx, ctx, updated, decision, related)
             return replace(view, feed_position=position)
 
@@ -185,7 +186,7 @@ class AlertService(AlertSteps):
         with self.store.transaction() as tx:
             record, _ = self._owned(ctx, tx, alert_id, Permission.ALERT_DELETE, expected_version)
             erased = self._erase(tx, record, AlertStatus.DELETED, now)
-            return tx.append(event("alert.deleted", erased, now))
+            return tx.append(event(EventType.ALERT_DELETED, erased, now))
 
     @audited(Permission.ALERT_EXTEND, write=True)
     def extend(
@@ -236,7 +237,9 @@ class AlertService(AlertSteps):
                 ),
             )
             tx.replace(updated, record.version)
-            tx.append(event("alert.extended", updated, now, expires_at=new_expiry.isoformat()))
+            tx.append(
+                event(EventType.ALERT_EXTENDED, updated, now, expires_at=new_expiry.isoformat())
+            )
             return self.view(tx, ctx, updated, decision)
 
     @audited(Permission.EXPIRY_RUN, write=True)
@@ -256,7 +259,7 @@ class AlertService(AlertSteps):
                 for alert_id in ids:
                     record = self.active(tx, alert_id, for_update=True)
                     erased = self._erase(tx, record, AlertStatus.EXPIRED, now)
-                    tx.append(event("alert.expired", erased, now))
+                    tx.append(event(EventType.ALERT_EXPIRED, erased, now))
             expired += len(ids)
             if len(ids) < batch:
                 break
@@ -270,7 +273,7 @@ class AlertService(AlertSteps):
                     tx.replace(marked, record.version)
                     tx.append(
                         event(
-                            "alert.expiry_warning",
+                            EventType.ALERT_EXPIRY_WARNING,
                             marked,
                             now,
                             expires_at=record.expires_at.isoformat(),
@@ -302,7 +305,7 @@ class AlertService(AlertSteps):
                     allowed.add(content.category)
                 record = self._new_record(ctx, self._validated(content, now), now)
                 records.append(record)
-                events.append(event("alert.issued", record, now))
+                events.append(event(EventType.ALERT_ISSUED, record, now))
             with recorded_change(self.audit, ctx, Permission.ALERT_ISSUE, records):
                 self.store.bulk_insert(records, events)
             done += len(records)
@@ -352,7 +355,9 @@ class AlertService(AlertSteps):
                 )
             tx.put_misused_identity(alert_id, sealed)
             kind = (
-                "alert.misused_identity_removed" if data is None else "alert.misused_identity_set"
+                EventType.ALERT_MISUSED_IDENTITY_REMOVED
+                if data is None
+                else EventType.ALERT_MISUSED_IDENTITY_SET
             )
             tx.append(event(kind, updated, now))
             return self.view(tx, ctx, updated, decision)

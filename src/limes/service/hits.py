@@ -22,6 +22,7 @@ from limes import codec
 from limes.audit.record import AlertRef
 from limes.audit.trail import audited
 from limes.domain.categories import CategoryCode
+from limes.domain.events import EventType
 from limes.domain.ids import new_id
 from limes.errors import Conflict
 from limes.policy.permissions import Context, Permission
@@ -109,7 +110,7 @@ class HitService:
             )
             tables.put_hit(tx, hit)
             detail = {"case": case.id, "hit": hit.id, "executing_state": state}
-            tx.append(event("hit.recorded", record, now, **detail))
+            tx.append(event(EventType.HIT_RECORDED, record, now, **detail))
             return view(hit, case, report)
 
     def seal(self, tx: Transaction, scope: str, hit_id: str, report: HitReport) -> bytes:

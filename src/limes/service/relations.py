@@ -15,6 +15,7 @@ from dataclasses import replace
 from limes.audit.trail import audited
 from limes.domain.alerts import Flag, FlagStatus
 from limes.domain.categories import CategoryCode
+from limes.domain.events import EventType
 from limes.domain.validation import member_state_code, reason_text
 from limes.errors import Conflict, Forbidden, InvalidInput, NotFound
 from limes.policy.permissions import Context, Permission
@@ -54,7 +55,7 @@ class RelationService:
             raise Conflict(f"{state} already has a {current.status} flag on alert {alert_id}")
         sealed = self._seal(tx, record, state, "reason", reason)
         tx.put_flag(alert_id, Flag(state, FlagStatus.REQUESTED, sealed, now))
-        tx.append(event("flag.requested", record, now, state=state))
+        tx.append(event(EventType.FLAG_REQUESTED, record, now, state=state))
         return self.alerts.view(tx, ctx, record, decision)
 
     @audited(Permission.FLAG_DECIDE, write=True)
@@ -84,7 +85,8 @@ class RelationService:
         status = FlagStatus.GRANTED if grant else FlagStatus.REFUSED
         sealed = self._seal(tx, record, state, "decision_reason", reason)
         tx.put_flag(alert_id, replace(flag, status=status, decided_at=now, decision_reason=sealed))
-        tx.append(event(f"flag.{status}", record, now, state=state))
+        kind = EventType.FLAG_GRANTED if grant else EventType.FLAG_REFUSED
+        tx.append(event(kind, record, now, state=state))
         return self.alerts.view(tx, ctx, record, decision)
 
     @audited("flag:withdraw", write=True)
@@ -106,7 +108,7 @@ class RelationService:
                     f"the flag of {state} is {flag.status}; there is nothing to withdraw"
                 )
             tx.put_flag(alert_id, replace(flag, status=FlagStatus.WITHDRAWN, decided_at=now))
-            tx.append(event("flag.withdrawn", record, now, state=state))
+            tx.append(event(EventType.FLAG_WITHDRAWN, record, now, state=state))
             return self.alerts.view(tx, ctx, record, decision)
 
     def _seal(self, tx: Transaction, record: AlertRecord, state: str, name: str, text: str) -> str:
@@ -144,7 +146,7 @@ class RelationService:
                     raise NotFound(f"alerts {alert_id} and {other_id} are not linked")
             elif not tx.add_link(alert_id, other_id, now):
                 raise Conflict(f"alerts {alert_id} and {other_id} are already linked")
-            kind = "alert.unlinked" if unlink else "alert.linked"
+            kind = EventType.ALERT_UNLINKED if unlink else EventType.ALERT_LINKED
             for record in records:
                 other = other_id if record.id == alert_id else alert_id
                 tx.append(event(kind, record, now, other=other))

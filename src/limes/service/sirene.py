@@ -24,6 +24,7 @@ from limes import codec
 from limes.audit.record import AlertRef
 from limes.audit.trail import audited
 from limes.crypto.keys import IntegrityError
+from limes.domain.events import EventType
 from limes.domain.ids import is_id, new_id
 from limes.errors import Conflict, Forbidden, InvalidInput, NotFound
 from limes.policy import disclosure
@@ -315,7 +316,7 @@ class SireneService:
                 "from_state": sender,
                 "to_state": receiver,
             }
-            tx.append(event("sirene.message", self._alert(tx, case), now, **detail))
+            tx.append(event(EventType.SIRENE_MESSAGE, self._alert(tx, case), now, **detail))
             return self._message_view(tx, row, now, with_body=True)
 
     def _store_message(
@@ -430,12 +431,16 @@ class SireneService:
                 security.record_event(
                     tx,
                     security.SecurityEvent(
-                        "sirene.overdue", row.to_state, str(ctx.principal), now, dict(detail)
+                        EventType.SIRENE_OVERDUE,
+                        row.to_state,
+                        str(ctx.principal),
+                        now,
+                        dict(detail),
                     ),
                 )
                 case = tables.get_case(tx, row.case_id)
                 if case is not None:
-                    tx.append(event("sirene.overdue", self._alert(tx, case), now, **detail))
+                    tx.append(event(EventType.SIRENE_OVERDUE, self._alert(tx, case), now, **detail))
                 done.append((row.id, level))
         return EscalationReport(tuple(done))
 
