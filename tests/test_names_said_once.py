@@ -16,6 +16,8 @@ import orjson
 import pytest
 
 from limes import codec
+from limes.crypto.rotation import SEALED
+from limes.crypto.sealed_fields import Reason, SealedField, breakglass_reason, flag_reason
 from limes.domain.events import ChangeEvent, EventType
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "limes"
@@ -23,9 +25,11 @@ CLOCK = SRC / "clock.py"
 EVENTS = SRC / "domain" / "events.py"
 
 
-def _trees() -> Iterator[tuple[str, ast.Module]]:
+def _trees(*, besides: Path | None = None) -> Iterator[tuple[str, ast.Module]]:
+    """Every module of ``src/limes`` (but ``besides``), as (path, syntax tree)."""
     for path in sorted(SRC.rglob("*.py")):
-        yield str(path.relative_to(SRC.parent)), ast.parse(path.read_text("utf-8"), str(path))
+        if path != besides:
+            yield str(path.relative_to(SRC.parent)), ast.parse(path.read_text("utf-8"), str(path))
 
 
 def _docstrings(tree: ast.Module) -> set[int]:
@@ -40,6 +44,7 @@ def _docstrings(tree: ast.Module) -> set[int]:
 
 
 def _strings(tree: ast.Module) -> Iterator[ast.Constant]:
+    """The string constants of code, docstrings left out."""
     docstrings = _docstrings(tree)
     for node in ast.walk(tree):
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -47,11 +52,25 @@ def _strings(tree: ast.Module) -> Iterator[ast.Constant]:
                 yield node
 
 
+def _spelled(node: ast.expr) -> bool:
+    """A string literal or an f-string."""
+    return isinstance(node, ast.JoinedStr) or (
+        isinstance(node, ast.Constant) and isinstance(node.value, str)
+    )
+
+
+def _called(node: ast.AST) -> str | None:
+    """The name a call calls (``f`` of ``f(…)`` and of ``x.f(…)``), else None."""
+    if not isinstance(node, ast.Call):
+        return None
+    if isinstance(node.func, ast.Attribute):
+        return node.func.attr
+    return node.func.id if isinstance(node.func, ast.Name) else None
+
+
 def test_the_clock_is_defined_in_clock_py_only() -> None:
     copies = []
-    for where, tree in _trees():
-        if where == str(CLOCK.relative_to(SRC.parent)):
-            continue
+    for where, tree in _trees(besides=CLOCK):
         for node in ast.walk(tree):
             if isinstance(node, ast.ClassDef) and node.name == "Clock":
                 copies.append(f"{where}:{node.lineno} class Clock")
@@ -69,18 +88,10 @@ def test_event_types_are_named_in_domain_events_only() -> None:
     change event is built from a string or an f-string: each uses an ``EventType``."""
     names = {t.value for t in EventType}
     spelled = []
-    for where, tree in _trees():
-        if where == str(EVENTS.relative_to(SRC.parent)):
-            continue
+    for where, tree in _trees(besides=EVENTS):
         spelled += [f"{where}:{s.lineno} {s.value!r}" for s in _strings(tree) if s.value in names]
         for node in ast.walk(tree):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id in {"ChangeEvent", "event"}
-                and node.args
-                and isinstance(node.args[0], ast.Constant | ast.JoinedStr)
-            ):
+            if _called(node) in {"ChangeEvent", "event"} and any(map(_spelled, node.args[:1])):
                 spelled.append(f"{where}:{node.lineno} {ast.unparse(node)}")
     assert spelled == [], "use limes.domain.events.EventType"
 
@@ -91,3 +102,40 @@ def test_an_event_type_is_stored_and_sent_as_its_plain_dotted_name(kind: EventTy
     assert str(kind) == f"{kind}" == kind.value
     event = ChangeEvent(kind, "A1", "DE", "arrest", 1, datetime(2026, 6, 1, tzinfo=UTC))
     assert orjson.loads(codec.encode(event))["type"] == kind.value
+
+
+FIELD_ARGUMENT = {
+    **dict.fromkeys(("seal", "open", "seal_text", "open_text", "seal_field", "open_field"), 2),
+    "_seal": 3,  # the services' wrappers: (tx, scope, record, field, text)
+    "opened": 0,  # their local helpers: (field, sealed)
+}
+"""Where each sealing and opening call takes the field name, by the name it calls."""
+
+
+def test_no_value_is_sealed_or_opened_under_a_spelled_field_name() -> None:
+    """Every seal and open names its field from ``crypto/sealed_fields.py``, which
+    rotation walks too; a string spelled at the call could differ from it."""
+    spelled = []
+    for where, tree in _trees():
+        for node in ast.walk(tree):
+            at = FIELD_ARGUMENT.get(_called(node) or "")
+            if at is not None and any(map(_spelled, node.args[at : at + 1])):
+                spelled.append(f"{where}:{node.lineno} {ast.unparse(node)}")
+    assert spelled == [], "use limes.crypto.sealed_fields"
+
+
+def test_rotation_walks_every_sealed_field() -> None:
+    """``SEALED`` opens each column under a name from the one list, and no name of the
+    list is left out (a value sealed under it would stay under a retired key)."""
+    row = ("R1", "FR")
+    walked = {column.field(row) for table in SEALED for column in table.columns}
+    expected = {str(f) for f in SealedField}
+    expected |= {flag_reason("FR", r) for r in Reason} | {breakglass_reason(r) for r in Reason}
+    assert walked == expected
+
+
+def test_a_reason_outside_the_list_has_no_field_name() -> None:
+    with pytest.raises(ValueError, match="reasoning"):
+        flag_reason("FR", "reasoning")
+    with pytest.raises(ValueError, match="note"):
+        breakglass_reason("note")

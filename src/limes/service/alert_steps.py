@@ -13,6 +13,7 @@ from limes import codec
 from limes.audit.trail import Recorder
 from limes.clock import Clock, utc_now
 from limes.crypto import Crypto
+from limes.crypto.sealed_fields import Reason, SealedField, flag_reason
 from limes.domain.alerts import (
     AlertContent,
     AlertStatus,
@@ -78,15 +79,15 @@ class AlertSteps:
         """A stored flag with its reasons opened (they are sealed per flagging state)."""
 
         def opened(name: str, text: str) -> str:
-            field = f"flag/{flag.state}/{name}"
+            field = flag_reason(flag.state, name)
             return self.crypto.fields.open_text(record.issuing_state, record.id, field, text, tx)
 
         return replace(
             flag,
-            reason=opened("reason", flag.reason),
+            reason=opened(Reason.REASON, flag.reason),
             decision_reason=None
             if flag.decision_reason is None
-            else opened("decision_reason", flag.decision_reason),
+            else opened(Reason.DECISION_REASON, flag.decision_reason),
         )
 
     def _expiry(self, category: CategoryCode, start: datetime) -> datetime:
@@ -197,7 +198,7 @@ class AlertSteps:
             created_at=now,
             updated_at=now,
             expires_at=self._expiry(valid.category, now),
-            body=self.seal_field(alert_id, state, "body", codec.encode(valid)),
+            body=self.seal_field(alert_id, state, SealedField.BODY, codec.encode(valid)),
             keys=self.crypto.index.tokens(content_keys(valid)),
         )
 

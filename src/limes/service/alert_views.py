@@ -9,6 +9,7 @@ from datetime import datetime
 
 from limes import codec
 from limes.crypto import Crypto
+from limes.crypto.sealed_fields import SealedField
 from limes.domain.alerts import (
     Alert,
     AlertContent,
@@ -65,10 +66,12 @@ def to_alert(record: AlertRecord, crypto: Crypto, tx: Transaction | None = None)
         return crypto.fields.open(record.issuing_state, record.id, field, sealed, tx)
 
     content = (
-        codec.decode(AlertContent, opened("body", record.body)) if record.body is not None else None
+        codec.decode(AlertContent, opened(SealedField.BODY, record.body))
+        if record.body is not None
+        else None
     )
     extensions = (
-        codec.decode(tuple[Extension, ...], opened("extensions", record.extensions))
+        codec.decode(tuple[Extension, ...], opened(SealedField.EXTENSIONS, record.extensions))
         if record.extensions
         else ()
     )

@@ -15,6 +15,7 @@ from itertools import islice
 
 from limes import codec
 from limes.audit.trail import audited, recorded_change
+from limes.crypto.sealed_fields import SealedField
 from limes.domain.alerts import (
     AlertContent,
     AlertStatus,
@@ -96,7 +97,11 @@ class AlertService(AlertSteps):
             tx.insert(record)
             if misused_identity is not None:
                 sealed = self.seal_field(
-                    record.id, state, "misused_identity", codec.encode(misused_identity), tx
+                    record.id,
+                    state,
+                    SealedField.MISUSED_IDENTITY,
+                    codec.encode(misused_identity),
+                    tx,
                 )
                 tx.put_misused_identity(record.id, sealed)
             position = tx.append(event(EventType.ALERT_ISSUED, record, now))
@@ -169,7 +174,7 @@ class AlertService(AlertSteps):
                 version=record.version + 1,
                 updated_at=now,
                 body=self.seal_field(
-                    record.id, record.issuing_state, "body", codec.encode(content), tx
+                    record.id, record.issuing_state, SealedField.BODY, codec.encode(content), tx
                 ),
                 object_type=content.object.type.value if content.object else None,
                 keys=keys,
@@ -231,7 +236,7 @@ class AlertService(AlertSteps):
                 extensions=self.seal_field(
                     record.id,
                     record.issuing_state,
-                    "extensions",
+                    SealedField.EXTENSIONS,
                     codec.encode((*alert.extensions, extension)),
                     tx,
                 ),
@@ -326,7 +331,7 @@ class AlertService(AlertSteps):
             body = tx.misused_identity(alert_id)
         if body is None:
             raise NotFound(f"alert {alert_id} holds no misused-identity data")
-        opened = self.open_field(alert_id, record.issuing_state, "misused_identity", body)
+        opened = self.open_field(alert_id, record.issuing_state, SealedField.MISUSED_IDENTITY, body)
         found = codec.decode(MisusedIdentity, opened)
         self.reads.opened(ctx, [alert_id])
         return found
@@ -351,7 +356,11 @@ class AlertService(AlertSteps):
             sealed = None
             if data is not None:
                 sealed = self.seal_field(
-                    alert_id, record.issuing_state, "misused_identity", codec.encode(data), tx
+                    alert_id,
+                    record.issuing_state,
+                    SealedField.MISUSED_IDENTITY,
+                    codec.encode(data),
+                    tx,
                 )
             tx.put_misused_identity(alert_id, sealed)
             kind = (

@@ -21,6 +21,7 @@ from typing import Any
 from limes import codec
 from limes.audit.record import AlertRef
 from limes.audit.trail import audited
+from limes.crypto.sealed_fields import SealedField
 from limes.domain.categories import CategoryCode
 from limes.domain.events import EventType
 from limes.domain.ids import new_id
@@ -32,8 +33,6 @@ from limes.sirene.deadlines import is_immediate
 from limes.sirene.hits import HitReport, validate_hit
 from limes.store import sirene as tables
 from limes.store.port import Transaction
-
-HIT_FIELD = "hit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,10 +114,12 @@ class HitService:
 
     def seal(self, tx: Transaction, scope: str, hit_id: str, report: HitReport) -> bytes:
         """The report sealed under the issuing state's data key, bound to the hit."""
-        return self.alerts.crypto.fields.seal(scope, hit_id, HIT_FIELD, codec.encode(report), tx)
+        return self.alerts.crypto.fields.seal(
+            scope, hit_id, SealedField.HIT, codec.encode(report), tx
+        )
 
     def open(self, tx: Transaction, hit: tables.HitRow) -> HitReport:
-        opened = self.alerts.crypto.fields.open(hit.scope, hit.id, HIT_FIELD, hit.report, tx)
+        opened = self.alerts.crypto.fields.open(hit.scope, hit.id, SealedField.HIT, hit.report, tx)
         return codec.decode(HitReport, opened)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from limes.audit.trail import audited
+from limes.crypto.sealed_fields import Reason, flag_reason
 from limes.domain.alerts import Flag, FlagStatus
 from limes.domain.categories import CategoryCode
 from limes.domain.events import EventType
@@ -53,7 +54,7 @@ class RelationService:
         current = {f.state: f for f in tx.flags(alert_id)}.get(state)
         if current is not None and current.status in (FlagStatus.REQUESTED, FlagStatus.GRANTED):
             raise Conflict(f"{state} already has a {current.status} flag on alert {alert_id}")
-        sealed = self._seal(tx, record, state, "reason", reason)
+        sealed = self._seal(tx, record, state, Reason.REASON, reason)
         tx.put_flag(alert_id, Flag(state, FlagStatus.REQUESTED, sealed, now))
         tx.append(event(EventType.FLAG_REQUESTED, record, now, state=state))
         return self.alerts.view(tx, ctx, record, decision)
@@ -83,7 +84,7 @@ class RelationService:
         if flag.status is not FlagStatus.REQUESTED:
             raise Conflict(f"the flag of {state} is {flag.status}, not requested")
         status = FlagStatus.GRANTED if grant else FlagStatus.REFUSED
-        sealed = self._seal(tx, record, state, "decision_reason", reason)
+        sealed = self._seal(tx, record, state, Reason.DECISION_REASON, reason)
         tx.put_flag(alert_id, replace(flag, status=status, decided_at=now, decision_reason=sealed))
         kind = EventType.FLAG_GRANTED if grant else EventType.FLAG_REFUSED
         tx.append(event(kind, record, now, state=state))
@@ -114,7 +115,7 @@ class RelationService:
     def _seal(self, tx: Transaction, record: AlertRecord, state: str, name: str, text: str) -> str:
         """A flag reason sealed under the alert's data key, bound to the flagging state."""
         fields = self.alerts.crypto.fields
-        return fields.seal_text(record.issuing_state, record.id, f"flag/{state}/{name}", text, tx)
+        return fields.seal_text(record.issuing_state, record.id, flag_reason(state, name), text, tx)
 
     @staticmethod
     def _flag(tx: Transaction, alert_id: str, state: str) -> Flag:
