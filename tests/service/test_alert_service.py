@@ -17,7 +17,7 @@ from limes.domain.alerts import AlertStatus, Extension, Flag, FlagStatus, Misuse
 from limes.domain.categories import CategoryCode, ReviewRules
 from limes.domain.compatibility import ExistingAlert
 from limes.domain.events import ChangeEvent
-from limes.domain.keys import content_keys
+from limes.domain.match_keys import content_keys
 from limes.domain.periods import add_years
 from limes.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound, VersionMismatch
 from limes.policy.permissions import Context, Purpose, Role

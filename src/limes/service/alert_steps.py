@@ -22,7 +22,7 @@ from limes.domain.alerts import (
 from limes.domain.categories import CATEGORIES, CategoryCode, ReviewRules
 from limes.domain.compatibility import ExistingAlert, check
 from limes.domain.ids import is_id, new_id
-from limes.domain.keys import content_keys
+from limes.domain.match_keys import content_keys
 from limes.domain.periods import add_years
 from limes.domain.validation import validate_content
 from limes.errors import (

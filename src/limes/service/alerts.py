@@ -26,7 +26,7 @@ from limes.domain.categories import CATEGORIES, CategoryCode, ObjectType
 from limes.domain.countries import member_state
 from limes.domain.events import EventType
 from limes.domain.ids import is_id
-from limes.domain.keys import content_keys
+from limes.domain.match_keys import content_keys
 from limes.domain.periods import add_months
 from limes.domain.validation import reason_text, validate_misused_identity
 from limes.errors import (
