@@ -13,10 +13,10 @@ import click
 from limes.cli.common import EXIT_STATUS, problem
 from limes.clock import Clock, utc_now
 from limes.errors import InvalidInput
-from limes.security.lockfile import LockError, read_lock
-from limes.security.posture import EXIT_INCOMPLETE, EXIT_OVERDUE, assess
-from limes.security.pypi import Fetch, HttpFetch
-from limes.security.render import render, verdict
+from limes.supplychain.lockfile import LockError, read_lock
+from limes.supplychain.posture import EXIT_INCOMPLETE, EXIT_OVERDUE, assess
+from limes.supplychain.pypi import Fetch, HttpFetch
+from limes.supplychain.render import render, verdict
 
 POSTURE_EXIT_HELP = f"""\b
 Exit status:

@@ -24,10 +24,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from limes.clock import Clock
-from limes.security.lockfile import Pin
-from limes.security.pypi import Fetch, NotOnIndex, Unreachable, project_path, release_path
-from limes.security.severity import DEADLINES, Rating, rate
-from limes.security.versions import InvalidVersion, Version
+from limes.supplychain.lockfile import Pin
+from limes.supplychain.pypi import Fetch, NotOnIndex, Unreachable, project_path, release_path
+from limes.supplychain.severity import DEADLINES, Rating, rate
+from limes.supplychain.versions import InvalidVersion, Version
 
 __all__ = [
     "EXIT_INCOMPLETE",
