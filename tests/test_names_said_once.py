@@ -1,5 +1,6 @@
-"""Names said once: the clock, the change-event types and the sealed-field names each
-have one home in ``src/``, and a copy elsewhere fails here before it can drift.
+"""Names said once: the clock, the change-event types, the sealed-field names and the
+field groups each have one home in ``src/``, and a copy elsewhere fails here before it
+can drift.
 
 The scan reads the syntax tree, not the text, so a docstring that mentions
 ``alert.issued`` is fine, while a string ``"alert.issued"`` in code is not.
@@ -139,3 +140,21 @@ def test_a_reason_outside_the_list_has_no_field_name() -> None:
         flag_reason("FR", "reasoning")
     with pytest.raises(ValueError, match="note"):
         breakglass_reason("note")
+
+
+def test_field_groups_are_applied_in_policy_only() -> None:
+    """Which group a part of an answer belongs to is decided in ``policy/`` (``fields.py``
+    and ``disclosure.py``); elsewhere a view is passed on, never looked into."""
+    named = []
+    for where, tree in _trees():
+        if where.startswith("limes/policy/"):
+            continue
+        named += [
+            f"{where}:{node.lineno} FieldGroup.{node.attr}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "FieldGroup"
+            and node.attr.isupper()
+        ]
+    assert named == [], "ask policy/disclosure.py"

@@ -86,6 +86,11 @@ def test_a_stored_identifier_is_shown_by_its_own_group() -> None:
     assert not disclosure.identifier_shown("document", frozenset({G.OBJECT}))
 
 
+def test_misused_identity_data_is_shown_by_its_own_group_only() -> None:
+    assert disclosure.misused_identity_shown(frozenset({G.MISUSED_IDENTITY, G.ACTION}))
+    assert not disclosure.misused_identity_shown(ALL_GROUPS - {G.MISUSED_IDENTITY})
+
+
 def principal(state: str, role: Role) -> Principal:
     return Principal("someone", state, "AUTH", frozenset({role}))
 

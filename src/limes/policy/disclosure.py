@@ -131,6 +131,12 @@ def alert(found: Alert, view: View) -> tuple[Alert, tuple[FieldGroup, ...]]:
     return replace(found, content=content, extensions=extensions(found.extensions, view)), withheld
 
 
+def misused_identity_shown(view: View) -> bool:
+    """Whether ``view`` shows misused-identity data, and so whether an alert holds any
+    (``has_misused_identity``): group ``misused_identity``, apart from the content."""
+    return FieldGroup.MISUSED_IDENTITY in view
+
+
 # -- other alerts an answer mentions ------------------------------------------------------------
 
 

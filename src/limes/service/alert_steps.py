@@ -32,7 +32,6 @@ from limes.errors import (
     VersionMismatch,
 )
 from limes.policy import disclosure
-from limes.policy.fields import FieldGroup
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Decision, Policy, require_owner
 from limes.service.alert_views import AlertView, action_note, to_alert
@@ -148,7 +147,7 @@ class AlertSteps:
         may_read = disclosure.could_read(self.policy, ctx)
         linked = ((other.id, CategoryCode(other.category)) for other in self._linked(tx, record))
         shown = disclosure.related(related, may_read)
-        misused = FieldGroup.MISUSED_IDENTITY in fields
+        misused = disclosure.misused_identity_shown(fields)
         return AlertView(
             alert=alert,
             flags=disclosure.flags(flags, fields),

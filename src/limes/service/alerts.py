@@ -37,7 +37,7 @@ from limes.errors import (
     InvalidInput,
     NotFound,
 )
-from limes.policy.fields import FieldGroup
+from limes.policy import disclosure
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Decision
 from limes.service.alert_steps import AlertSteps
@@ -326,7 +326,7 @@ class AlertService(AlertSteps):
             decision = self.policy.require(
                 ctx, Permission.MISUSED_IDENTITY_READ, CategoryCode(record.category), alert_id
             )
-            if FieldGroup.MISUSED_IDENTITY not in decision.fields:  # the loader prevents it
+            if not disclosure.misused_identity_shown(decision.fields):  # the loader prevents it
                 raise Forbidden(f"{decision.reason}, but its view withholds misused identities")
             body = tx.misused_identity(alert_id)
         if body is None:
