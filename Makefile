@@ -96,7 +96,7 @@ sbom: $(BIN)/limes
 	mkdir -p $(dir $(SBOM))
 	$(BIN)/cyclonedx-py environment --pyproject pyproject.toml --mc-type application \
 	    --of JSON -o $(SBOM) $(VENV)
-	$(BIN)/python -m limes.security.sbom $(SBOM) requirements/dev.lock
+	$(BIN)/python -m limes.supplychain.sbom $(SBOM) requirements/dev.lock
 
 audit: $(BIN)/limes
 	$(BIN)/pip-audit $(PIP_AUDIT_FLAGS) -r requirements/runtime.lock

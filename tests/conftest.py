@@ -73,7 +73,7 @@ def break_glass(store: Store, clock: Callable[[], datetime]) -> BreakGlassServic
 
 
 class FixedClock:
-    """A clock for services (``Clock = Callable[[], datetime]``) that stands still.
+    """A ``limes.clock.Clock`` for services and tests that stands still.
 
     It starts at ``START`` (microseconds included, so that tests notice when a store
     drops them) and moves only with ``set`` and ``advance``. Always UTC.

@@ -9,6 +9,7 @@ from limes.audit.log import AuditLog
 from limes.audit.service import AuditReader
 from limes.audit.trail import AuditedPolicy
 from limes.audit.wiring import open_audit
+from limes.clock import Clock, utc_now
 from limes.config import Environment, Settings, SettingsError
 from limes.crypto import Crypto, open_crypto
 from limes.crypto.blind_index import BlindIndex
@@ -17,7 +18,6 @@ from limes.crypto.keys import KeyEncryptionKey, LocalKek
 from limes.policy.policy import Policy
 from limes.search.engine import SearchEngine
 from limes.service.abuse import UsageMonitor
-from limes.service.alert_steps import Clock, utc_now
 from limes.service.alerts import AlertService
 from limes.service.breakglass import BreakGlassService
 from limes.service.hits import HitService

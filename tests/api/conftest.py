@@ -8,12 +8,12 @@ authenticator there is so far) and a clock standing at ``helpers.NOW``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from tests.api.helpers import NOW, PERSON, TestClient, body, headers
+from tests.conftest import FixedClock
 
 from limes.api.app import create_app
 from limes.bootstrap import Limes, build
@@ -21,17 +21,9 @@ from limes.config import AuthMode, Environment, Settings
 from limes.store.sqlite import SqliteStore
 
 
-class Clock:
-    def __init__(self, now: datetime = NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
-def api_clock() -> Clock:
-    return Clock()
+def api_clock() -> FixedClock:
+    return FixedClock(NOW)
 
 
 @pytest.fixture
@@ -43,7 +35,7 @@ def db(tmp_path: Path) -> Iterator[SqliteStore]:
 
 
 @pytest.fixture
-def limes(db: SqliteStore, api_clock: Clock) -> Limes:
+def limes(db: SqliteStore, api_clock: FixedClock) -> Limes:
     settings = Settings(
         var_dir=Path("unused"),
         environment=Environment.DEVELOPMENT,

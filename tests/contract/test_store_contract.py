@@ -19,8 +19,9 @@ import pytest
 from limes.domain.alerts import AlertStatus, Flag, FlagStatus
 from limes.domain.categories import CategoryCode
 from limes.domain.compatibility import ExistingAlert
+from limes.domain.events import ChangeEvent
 from limes.errors import VersionMismatch
-from limes.store.port import AlertFilter, AlertRecord, ChangeEvent, Store
+from limes.store.port import AlertFilter, AlertRecord, Store
 from limes.store.postgres import PostgresStore
 
 T0 = datetime(2026, 6, 1, 8, 30, 0, 123456, tzinfo=UTC)

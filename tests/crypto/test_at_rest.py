@@ -38,7 +38,7 @@ from limes.cli.main import cli
 from limes.config import Settings, from_env
 from limes.crypto.keyring import KeyringError, KeyringMissing, ensure_keyring
 from limes.domain.alerts import AlertContent, MisusedIdentity
-from limes.domain.keys import content_keys
+from limes.domain.match_keys import content_keys
 from limes.policy.permissions import Purpose, Role
 from limes.service.accounts import accounts_for
 from limes.store.postgres import PostgresStore

@@ -28,8 +28,8 @@ from limes.domain.categories import (
 )
 from limes.domain.countries import MEMBER_STATES
 from limes.domain.identifiers import IdentifierKind, validate_document_number
-from limes.domain.keys import content_keys
 from limes.domain.latin_names import is_latin_name
+from limes.domain.match_keys import content_keys
 from limes.domain.validation import validate_content
 from limes.domain.vehicle_identifiers import vin_check_digit
 

@@ -10,7 +10,7 @@ from tests.factories import PERSON, VEHICLE, content
 from limes.domain.categories import CategoryCode as C
 from limes.domain.compatibility import ExistingAlert, check, refusal_reason
 from limes.domain.ids import is_id, new_id
-from limes.domain.keys import content_keys, fold
+from limes.domain.match_keys import content_keys, fold
 from limes.domain.validation import validate_content
 
 

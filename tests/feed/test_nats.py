@@ -19,8 +19,9 @@ import orjson
 import pytest
 from tests.conftest import FixedClock
 
+from limes.domain.events import ChangeEvent
 from limes.feed.nats import NatsPublisher, subjects
-from limes.store.port import ChangeEvent, Store
+from limes.store.port import Store
 from limes.store.sqlite import SqliteStore
 
 URL = os.environ.get("LIMES_TEST_NATS_URL", "nats://127.0.0.1:4222")

@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 from limes.domain.alerts import Extension, Flag, FlagStatus
 from limes.domain.categories import CategoryCode
 from limes.domain.compatibility import ExistingAlert
+from limes.domain.events import ChangeEvent
 from limes.policy import disclosure
 from limes.policy.fields import ALL_GROUPS, FieldGroup
 from limes.policy.permissions import Principal, Role
 from limes.search.features import Feature, PartMatch
 from limes.sirene.statistics import HitRow, MessageRow
-from limes.store.port import ChangeEvent
 
 AT = datetime(2026, 6, 1, tzinfo=UTC)
 G = FieldGroup
@@ -84,6 +84,11 @@ def test_a_stored_identifier_is_shown_by_its_own_group() -> None:
     assert not disclosure.identifier_shown("object", frozenset({G.DOCUMENTS}))
     assert disclosure.identifier_shown("document", frozenset({G.DOCUMENTS}))
     assert not disclosure.identifier_shown("document", frozenset({G.OBJECT}))
+
+
+def test_misused_identity_data_is_shown_by_its_own_group_only() -> None:
+    assert disclosure.misused_identity_shown(frozenset({G.MISUSED_IDENTITY, G.ACTION}))
+    assert not disclosure.misused_identity_shown(ALL_GROUPS - {G.MISUSED_IDENTITY})
 
 
 def principal(state: str, role: Role) -> Principal:

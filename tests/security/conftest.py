@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from limes.security.pypi import NotOnIndex, Unreachable
+from limes.supplychain.pypi import NotOnIndex, Unreachable
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,8 +9,8 @@ import pytest
 from tests.security.conftest import ROOT
 
 from limes.cli.security import posture
-from limes.security.posture import EXIT_INCOMPLETE, EXIT_OVERDUE
-from limes.security.severity import DEADLINES
+from limes.supplychain.posture import EXIT_INCOMPLETE, EXIT_OVERDUE
+from limes.supplychain.severity import DEADLINES
 
 PAGE = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
 

@@ -11,8 +11,8 @@ from packaging.version import Version as Reference
 from tests.security.conftest import ROOT
 from tests.security.fuzzing import FUZZ
 
-from limes.security.lockfile import LockError, parse_lock, read_lock
-from limes.security.versions import InvalidVersion, Version, canonical_name, is_valid_name
+from limes.supplychain.lockfile import LockError, parse_lock, read_lock
+from limes.supplychain.versions import InvalidVersion, Version, canonical_name, is_valid_name
 
 HASH = "--hash=sha256:" + "a" * 64
 

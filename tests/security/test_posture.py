@@ -13,17 +13,17 @@ from click.testing import CliRunner
 from tests.security.conftest import FIXTURES, RECORDED, DownPyPI, RecordedPyPI
 
 from limes.cli.security import PostureSources, security
-from limes.security.lockfile import read_lock
-from limes.security.posture import (
+from limes.supplychain.lockfile import read_lock
+from limes.supplychain.posture import (
     EXIT_INCOMPLETE,
     EXIT_OK,
     EXIT_OVERDUE,
     assess,
     judge,
 )
-from limes.security.pypi import NotOnIndex, Unreachable
-from limes.security.severity import Severity
-from limes.security.versions import Version
+from limes.supplychain.pypi import NotOnIndex, Unreachable
+from limes.supplychain.severity import Severity
+from limes.supplychain.versions import Version
 
 CLEAN = FIXTURES / "clean.lock"
 VULNERABLE = FIXTURES / "vulnerable.lock"

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from tests.security.conftest import ROOT
 
-from limes.security.lockfile import read_lock
-from limes.security.sbom import Mismatch, check_files, compare, components, installed, main
+from limes.supplychain.lockfile import read_lock
+from limes.supplychain.sbom import Mismatch, check_files, compare, components, installed, main
 
 DEV_LOCK = ROOT / "requirements" / "dev.lock"
 

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from limes.security import pypi
-from limes.security.pypi import HttpFetch, NotOnIndex, Unreachable, project_path, release_path
-from limes.security.severity import (
+from limes.supplychain import pypi
+from limes.supplychain.pypi import HttpFetch, NotOnIndex, Unreachable, project_path, release_path
+from limes.supplychain.severity import (
     DEADLINES,
     UNKNOWN_SEVERITY,
     Severity,

@@ -16,7 +16,8 @@ from limes import codec
 from limes.domain.alerts import AlertStatus, Extension, Flag, FlagStatus, MisusedIdentity
 from limes.domain.categories import CategoryCode, ReviewRules
 from limes.domain.compatibility import ExistingAlert
-from limes.domain.keys import content_keys
+from limes.domain.events import ChangeEvent
+from limes.domain.match_keys import content_keys
 from limes.domain.periods import add_years
 from limes.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound, VersionMismatch
 from limes.policy.permissions import Context, Purpose, Role
@@ -25,7 +26,7 @@ from limes.service.alert_views import AlertView, ExpiryReport
 from limes.service.alerts import AlertService
 from limes.service.demo import load
 from limes.service.relations import RelationService
-from limes.store.port import AlertFilter, ChangeEvent, Store
+from limes.store.port import AlertFilter, Store
 
 DE, FR, IT = make_ctx("DE"), make_ctx("FR"), make_ctx("IT")
 OPERATOR = make_ctx("DE", Role.SYSTEM_OPERATOR, purpose=Purpose.OPERATIONS)

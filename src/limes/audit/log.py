@@ -42,10 +42,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -53,17 +53,13 @@ from limes.audit.heads import Signer, TreeHead
 from limes.audit.merkle import Frontier, consistency_proof, inclusion_path, leaf_hash
 from limes.audit.record import SYSTEM, Entry, Outcome, StoredRecord, canonical, iso
 from limes.audit.store import AuditStore, AuditTx, RecordQuery, RecordRow
+from limes.clock import Clock, utc_now
 from limes.errors import LimesError
 
-Clock = Callable[[], datetime]
 log = logging.getLogger("limes.audit")
 
 CHECKPOINT_EVERY = timedelta(seconds=60)
 MAX_CLOCK_SKEW = timedelta(minutes=5)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class AuditUnavailable(LimesError):

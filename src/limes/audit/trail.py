@@ -41,10 +41,11 @@ from dataclasses import asdict, dataclass, field, is_dataclass, replace
 from typing import Any, Protocol, TypeVar, cast
 
 from limes.audit.record import Actor, AlertRef, Entry, Outcome
+from limes.clock import Clock, utc_now
 from limes.domain.categories import CategoryCode
 from limes.errors import Forbidden, InvalidInput, LimesError, Unauthenticated
 from limes.policy.permissions import Context, Permission, Principal
-from limes.policy.policy import Clock, Decision, Grants, Policy, utc_now
+from limes.policy.policy import Decision, Grants, Policy
 from limes.policy.table import Rule
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -16,9 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from limes.audit.heads import KeyFileSigner, Signer, VaultSigner
-from limes.audit.log import AuditLog, Clock
+from limes.audit.log import AuditLog
 from limes.audit.store import AuditStore, SqliteAuditStore
 from limes.audit.witness import FileWitness, NatsWitness, Witness, WitnessPublisher
+from limes.clock import Clock
 from limes.config import Environment, Settings, SettingsError
 from limes.store.port import Store
 

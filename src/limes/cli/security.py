@@ -5,19 +5,18 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from limes.cli.common import EXIT_STATUS, problem
+from limes.clock import Clock, utc_now
 from limes.errors import InvalidInput
-from limes.security.lockfile import LockError, read_lock
-from limes.security.posture import EXIT_INCOMPLETE, EXIT_OVERDUE, assess
-from limes.security.pypi import Fetch, HttpFetch
-from limes.security.render import render, verdict
+from limes.supplychain.lockfile import LockError, read_lock
+from limes.supplychain.posture import EXIT_INCOMPLETE, EXIT_OVERDUE, assess
+from limes.supplychain.pypi import Fetch, HttpFetch
+from limes.supplychain.render import render, verdict
 
 POSTURE_EXIT_HELP = f"""\b
 Exit status:
@@ -37,11 +36,7 @@ class PostureSources:
     """
 
     fetch: Fetch
-    clock: Callable[[], datetime]
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
+    clock: Clock
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -114,7 +109,7 @@ def posture(
     host asked). A severity the advisory does not state is treated as high. The patch
     deadlines and how they are enforced are in docs/security.md.
     """
-    sources = ctx.find_object(PostureSources) or PostureSources(HttpFetch(timeout), _utc_now)
+    sources = ctx.find_object(PostureSources) or PostureSources(HttpFetch(timeout), utc_now)
     try:
         pins = read_lock(lock_path)
     except (LockError, OSError) as exc:

@@ -8,14 +8,13 @@ store (``keys.py``), wrapped by ``kek`` (the keyring file's, or Vault's).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
+from limes.clock import Clock, utc_now
 from limes.crypto.blind_index import MATCH_KEYS, BlindIndex
 from limes.crypto.fields import FieldCipher
 from limes.crypto.keyring import Keyring
-from limes.crypto.keys import DataKeys, KeyEncryptionKey, LocalKek, utc_now
+from limes.crypto.keys import DataKeys, KeyEncryptionKey, LocalKek
 from limes.store.port import Store
 
 
@@ -34,7 +33,7 @@ def open_crypto(
     kek: KeyEncryptionKey | None = None,
     *,
     refresh_seconds: float = 10.0,
-    clock: Callable[[], datetime] = utc_now,
+    clock: Clock = utc_now,
 ) -> Crypto:
     """The crypto of ``store``: the KEK defaults to the keyring's own (in memory only).
 

@@ -1,6 +1,6 @@
 """Blind-index tokens: keyed hashes of normalised match keys, so lookups need no plaintext.
 
-A match key (``domain/keys.py``: ``person:ivanov|ivan|1980-05``,
+A match key (``domain/match_keys.py``: ``person:ivanov|ivan|1980-05``,
 ``document_number:RU:L898902C3``, ``vin::WVWZZZ1JZXW000001`` …) is already
 normalised; its token is
 

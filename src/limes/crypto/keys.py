@@ -32,7 +32,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
@@ -40,6 +40,7 @@ from typing import Protocol
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from limes.clock import Clock, utc_now
 from limes.crypto.keyring import KEY_BYTES, Keyring, KeyringError, load_keyring, save_keyring
 from limes.errors import LimesError
 from limes.store.port import Store, Transaction
@@ -58,10 +59,6 @@ class KeyStatus(StrEnum):
     ACTIVE = "active"
     RETIRING = "retiring"
     RETIRED = "retired"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def check_scope(scope: str) -> bytes:
@@ -215,7 +212,7 @@ class DataKeys:
         kek: KeyEncryptionKey,
         *,
         refresh_seconds: float = 10.0,
-        clock: Callable[[], datetime] = utc_now,
+        clock: Clock = utc_now,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.store = store

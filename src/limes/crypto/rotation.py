@@ -35,6 +35,7 @@ from limes.crypto.fields import (
     to_text,
 )
 from limes.crypto.keys import DataKeys, IntegrityError, KeyRow, KeyStatus
+from limes.crypto.sealed_fields import Reason, SealedField, breakglass_reason, flag_reason
 from limes.store.port import Store, Transaction
 
 JOB = "reencrypt"
@@ -76,58 +77,62 @@ def _fixed(name: str) -> Callable[[Row], str]:
     return lambda row: name
 
 
+def _per_flag(reason: str) -> Callable[[Row], str]:
+    """A flag's reason is sealed per flagging state (the row's second key)."""
+    return lambda row: flag_reason(row[1], reason)
+
+
 SEALED: tuple[SealedTable, ...] = (
     SealedTable(
         "alerts",
         ("id",),
         "t.issuing_state",
         (
-            SealedColumn("body", False, _fixed("body")),
-            SealedColumn("extensions", False, _fixed("extensions")),
+            SealedColumn("body", False, _fixed(SealedField.BODY)),
+            SealedColumn("extensions", False, _fixed(SealedField.EXTENSIONS)),
         ),
     ),
     SealedTable(
         "misused_identities",
         ("alert_id",),
         "a.issuing_state",
-        (SealedColumn("body", False, _fixed("misused_identity")),),
+        (SealedColumn("body", False, _fixed(SealedField.MISUSED_IDENTITY)),),
         joins_alert=True,
     ),
     SealedTable(
         "alert_flags",
         ("alert_id", "state"),
         "a.issuing_state",
-        (
-            SealedColumn("reason", True, lambda row: f"flag/{row[1]}/reason"),
-            SealedColumn("decision_reason", True, lambda row: f"flag/{row[1]}/decision_reason"),
-        ),
+        tuple(SealedColumn(name, True, _per_flag(name)) for name in Reason),
         joins_alert=True,
     ),
-    SealedTable("sirene_hits", ("id",), "t.scope", (SealedColumn("report", False, _fixed("hit")),)),
     SealedTable(
-        "sirene_messages", ("id",), "t.scope", (SealedColumn("body", False, _fixed("message")),)
+        "sirene_hits", ("id",), "t.scope", (SealedColumn("report", False, _fixed(SealedField.HIT)),)
+    ),
+    SealedTable(
+        "sirene_messages",
+        ("id",),
+        "t.scope",
+        (SealedColumn("body", False, _fixed(SealedField.MESSAGE)),),
     ),
     SealedTable(
         "sirene_attachments",
         ("id",),
         "t.scope",
-        (SealedColumn("content", False, _fixed("attachment")),),
+        (SealedColumn("content", False, _fixed(SealedField.ATTACHMENT)),),
     ),
     SealedTable(
         "accounts",
         ("id",),
         "t.member_state",
-        (SealedColumn("totp_secret", True, _fixed("totp_secret")),),
+        (SealedColumn("totp_secret", True, _fixed(SealedField.TOTP_SECRET)),),
     ),
     # appended, never inserted: a pending job's position is an index into this tuple
     SealedTable(
         "breakglass_grants",
         ("id",),
         "t.member_state",
-        tuple(
-            SealedColumn(name, True, _fixed(f"breakglass/{name}"))
-            for name in ("reason", "decision_reason")
-        ),
+        tuple(SealedColumn(name, True, _fixed(breakglass_reason(name))) for name in Reason),
     ),
 )
 

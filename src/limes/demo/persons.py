@@ -33,7 +33,7 @@ from limes.domain.alerts import (
 )
 from limes.domain.categories import CATEGORIES, CHILD_CATEGORIES, CategoryCode, WarningMarker
 from limes.domain.countries import MEMBER_STATES
-from limes.domain.keys import fold
+from limes.domain.match_keys import fold
 
 _C = CategoryCode
 _W = WarningMarker

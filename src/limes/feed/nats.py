@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import nats
 from nats.aio.client import Client
@@ -30,16 +28,22 @@ from nats.errors import Error as NatsError
 from nats.js.errors import Error as JetStreamError
 
 from limes import codec
+from limes.clock import Clock, utc_now
+from limes.domain.events import ChangeEvent, EventType
 from limes.policy import disclosure
 from limes.store import sirene as tables
-from limes.store.port import ChangeEvent, Store
+from limes.store.port import Store
 
 log = logging.getLogger("limes.feed.nats")
 
 FOLLOWER = "nats-sirene"
 STREAM = "LIMES_SIRENE"
 PREFIX = "limes.sirene"
-_KINDS = {"hit.recorded": "hit", "sirene.message": "message", "sirene.overdue": "overdue"}
+_KINDS = {
+    EventType.HIT_RECORDED: "hit",
+    EventType.SIRENE_MESSAGE: "message",
+    EventType.SIRENE_OVERDUE: "overdue",
+}
 
 
 def subjects(event: ChangeEvent, prefix: str = PREFIX) -> list[str]:
@@ -87,7 +91,7 @@ class NatsPublisher:
         stream: str = STREAM,
         batch: int = 200,
         timeout: float = 2.0,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        clock: Clock = utc_now,
     ) -> None:
         self.store = store
         self.url = url

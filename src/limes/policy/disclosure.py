@@ -45,8 +45,8 @@ from limes.search.identifiers import OBJECT
 from limes.sirene.statistics import HitRow, MessageRow
 
 if TYPE_CHECKING:
+    from limes.domain.events import ChangeEvent
     from limes.search.features import Feature
-    from limes.store.port import ChangeEvent
 
 View = frozenset[FieldGroup]
 MayRead = Callable[[str, CategoryCode], bool]
@@ -129,6 +129,12 @@ def alert(found: Alert, view: View) -> tuple[Alert, tuple[FieldGroup, ...]]:
     if content is not None:
         content, withheld = minimise(content, view)
     return replace(found, content=content, extensions=extensions(found.extensions, view)), withheld
+
+
+def misused_identity_shown(view: View) -> bool:
+    """Whether ``view`` shows misused-identity data, and so whether an alert holds any
+    (``has_misused_identity``): group ``misused_identity``, apart from the content."""
+    return FieldGroup.MISUSED_IDENTITY in view
 
 
 # -- other alerts an answer mentions ------------------------------------------------------------

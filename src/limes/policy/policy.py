@@ -26,16 +26,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Protocol
 
+from limes.clock import Clock, utc_now
 from limes.domain.categories import CategoryCode
 from limes.errors import Forbidden
 from limes.policy.fields import CONTENT_GROUPS, FieldGroup
 from limes.policy.permissions import CONTENT_PERMISSIONS, Context, Permission, Principal, Role
 from limes.policy.table import Rule, default_table
-
-Clock = Callable[[], datetime]
 
 OWNER_ONLY: frozenset[Permission] = frozenset(
     {
@@ -48,10 +47,6 @@ OWNER_ONLY: frozenset[Permission] = frozenset(
     }
 )
 """Permissions exercised only on alerts of the principal's own member state."""
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class ActiveGrant(Protocol):

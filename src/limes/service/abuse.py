@@ -11,10 +11,10 @@ rather than by slowing down.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from limes.clock import Clock
 from limes.errors import RateLimited
 from limes.policy.permissions import Context
 
@@ -32,7 +32,7 @@ class _Usage:
 
 
 class UsageMonitor:
-    def __init__(self, clock: Callable[[], datetime], limits: Limits | None = None):
+    def __init__(self, clock: Clock, limits: Limits | None = None):
         self.clock = clock
         self.limits = limits or Limits()
         self._usage: dict[str, _Usage] = {}

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from secrets import token_bytes
 from typing import TYPE_CHECKING, Any
 
 from limes.audit.trail import Recorder, audited
+from limes.clock import Clock, utc_now
 from limes.crypto.blind_index import BlindIndex
 from limes.crypto.fields import FieldCipher
 from limes.domain.ids import new_id
@@ -61,13 +62,8 @@ from limes.store.port import Store
 if TYPE_CHECKING:
     from limes.bootstrap import Limes
 
-Clock = Callable[[], datetime]
 REPORT_HORIZON = timedelta(days=30)
 BOOTSTRAP_OPERATORS = 2  # the two people four eyes need from the start
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,13 +5,15 @@ use cases; the other alert services (flags, links, hits, SIRENE) use these steps
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from limes import codec
 from limes.audit.trail import Recorder
+from limes.clock import Clock, utc_now
 from limes.crypto import Crypto
+from limes.crypto.sealed_fields import Reason, SealedField, flag_reason
 from limes.domain.alerts import (
     AlertContent,
     AlertStatus,
@@ -20,7 +22,7 @@ from limes.domain.alerts import (
 from limes.domain.categories import CATEGORIES, CategoryCode, ReviewRules
 from limes.domain.compatibility import ExistingAlert, check
 from limes.domain.ids import is_id, new_id
-from limes.domain.keys import content_keys
+from limes.domain.match_keys import content_keys
 from limes.domain.periods import add_years
 from limes.domain.validation import validate_content
 from limes.errors import (
@@ -30,18 +32,11 @@ from limes.errors import (
     VersionMismatch,
 )
 from limes.policy import disclosure
-from limes.policy.fields import FieldGroup
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Decision, Policy, require_owner
 from limes.service.alert_views import AlertView, action_note, to_alert
 from limes.service.reading import ReadGuard
 from limes.store.port import AlertRecord, Store, Transaction
-
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class AlertSteps:
@@ -83,15 +78,15 @@ class AlertSteps:
         """A stored flag with its reasons opened (they are sealed per flagging state)."""
 
         def opened(name: str, text: str) -> str:
-            field = f"flag/{flag.state}/{name}"
+            field = flag_reason(flag.state, name)
             return self.crypto.fields.open_text(record.issuing_state, record.id, field, text, tx)
 
         return replace(
             flag,
-            reason=opened("reason", flag.reason),
+            reason=opened(Reason.REASON, flag.reason),
             decision_reason=None
             if flag.decision_reason is None
-            else opened("decision_reason", flag.decision_reason),
+            else opened(Reason.DECISION_REASON, flag.decision_reason),
         )
 
     def _expiry(self, category: CategoryCode, start: datetime) -> datetime:
@@ -152,7 +147,7 @@ class AlertSteps:
         may_read = disclosure.could_read(self.policy, ctx)
         linked = ((other.id, CategoryCode(other.category)) for other in self._linked(tx, record))
         shown = disclosure.related(related, may_read)
-        misused = FieldGroup.MISUSED_IDENTITY in fields
+        misused = disclosure.misused_identity_shown(fields)
         return AlertView(
             alert=alert,
             flags=disclosure.flags(flags, fields),
@@ -202,7 +197,7 @@ class AlertSteps:
             created_at=now,
             updated_at=now,
             expires_at=self._expiry(valid.category, now),
-            body=self.seal_field(alert_id, state, "body", codec.encode(valid)),
+            body=self.seal_field(alert_id, state, SealedField.BODY, codec.encode(valid)),
             keys=self.crypto.index.tokens(content_keys(valid)),
         )
 

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from limes import codec
 from limes.crypto import Crypto
+from limes.crypto.sealed_fields import SealedField
 from limes.domain.alerts import (
     Alert,
     AlertContent,
@@ -18,8 +19,9 @@ from limes.domain.alerts import (
 )
 from limes.domain.categories import CATEGORIES, CategoryCode
 from limes.domain.compatibility import ExistingAlert
+from limes.domain.events import ChangeEvent, EventType
 from limes.policy.fields import FieldGroup
-from limes.store.port import AlertRecord, ChangeEvent, Transaction
+from limes.store.port import AlertRecord, Transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +66,12 @@ def to_alert(record: AlertRecord, crypto: Crypto, tx: Transaction | None = None)
         return crypto.fields.open(record.issuing_state, record.id, field, sealed, tx)
 
     content = (
-        codec.decode(AlertContent, opened("body", record.body)) if record.body is not None else None
+        codec.decode(AlertContent, opened(SealedField.BODY, record.body))
+        if record.body is not None
+        else None
     )
     extensions = (
-        codec.decode(tuple[Extension, ...], opened("extensions", record.extensions))
+        codec.decode(tuple[Extension, ...], opened(SealedField.EXTENSIONS, record.extensions))
         if record.extensions
         else ()
     )
@@ -96,7 +100,7 @@ def action_note(flags: Iterable[Flag], reader: str | None) -> str | None:
     return None
 
 
-def event(kind: str, record: AlertRecord, at: datetime, **detail: str) -> ChangeEvent:
+def event(kind: EventType, record: AlertRecord, at: datetime, **detail: str) -> ChangeEvent:
     return ChangeEvent(
         kind, record.id, record.issuing_state, record.category, record.version, at, detail
     )

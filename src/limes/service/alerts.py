@@ -15,6 +15,7 @@ from itertools import islice
 
 from limes import codec
 from limes.audit.trail import audited, recorded_change
+from limes.crypto.sealed_fields import SealedField
 from limes.domain.alerts import (
     AlertContent,
     AlertStatus,
@@ -23,8 +24,9 @@ from limes.domain.alerts import (
 )
 from limes.domain.categories import CATEGORIES, CategoryCode, ObjectType
 from limes.domain.countries import member_state
+from limes.domain.events import EventType
 from limes.domain.ids import is_id
-from limes.domain.keys import content_keys
+from limes.domain.match_keys import content_keys
 from limes.domain.periods import add_months
 from limes.domain.validation import reason_text, validate_misused_identity
 from limes.errors import (
@@ -35,7 +37,7 @@ from limes.errors import (
     InvalidInput,
     NotFound,
 )
-from limes.policy.fields import FieldGroup
+from limes.policy import disclosure
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Decision
 from limes.service.alert_steps import AlertSteps
@@ -95,10 +97,14 @@ class AlertService(AlertSteps):
             tx.insert(record)
             if misused_identity is not None:
                 sealed = self.seal_field(
-                    record.id, state, "misused_identity", codec.encode(misused_identity), tx
+                    record.id,
+                    state,
+                    SealedField.MISUSED_IDENTITY,
+                    codec.encode(misused_identity),
+                    tx,
                 )
                 tx.put_misused_identity(record.id, sealed)
-            position = tx.append(event("alert.issued", record, now))
+            position = tx.append(event(EventType.ALERT_ISSUED, record, now))
             view = self.view(tx, ctx, record, decision, related)
             return replace(view, feed_position=position)
 
@@ -168,13 +174,13 @@ class AlertService(AlertSteps):
                 version=record.version + 1,
                 updated_at=now,
                 body=self.seal_field(
-                    record.id, record.issuing_state, "body", codec.encode(content), tx
+                    record.id, record.issuing_state, SealedField.BODY, codec.encode(content), tx
                 ),
                 object_type=content.object.type.value if content.object else None,
                 keys=keys,
             )
             tx.replace(updated, record.version)
-            position = tx.append(event("alert.updated", updated, now))
+            position = tx.append(event(EventType.ALERT_UPDATED, updated, now))
             view = self.view(tx, ctx, updated, decision, related)
             return replace(view, feed_position=position)
 
@@ -185,7 +191,7 @@ class AlertService(AlertSteps):
         with self.store.transaction() as tx:
             record, _ = self._owned(ctx, tx, alert_id, Permission.ALERT_DELETE, expected_version)
             erased = self._erase(tx, record, AlertStatus.DELETED, now)
-            return tx.append(event("alert.deleted", erased, now))
+            return tx.append(event(EventType.ALERT_DELETED, erased, now))
 
     @audited(Permission.ALERT_EXTEND, write=True)
     def extend(
@@ -230,13 +236,15 @@ class AlertService(AlertSteps):
                 extensions=self.seal_field(
                     record.id,
                     record.issuing_state,
-                    "extensions",
+                    SealedField.EXTENSIONS,
                     codec.encode((*alert.extensions, extension)),
                     tx,
                 ),
             )
             tx.replace(updated, record.version)
-            tx.append(event("alert.extended", updated, now, expires_at=new_expiry.isoformat()))
+            tx.append(
+                event(EventType.ALERT_EXTENDED, updated, now, expires_at=new_expiry.isoformat())
+            )
             return self.view(tx, ctx, updated, decision)
 
     @audited(Permission.EXPIRY_RUN, write=True)
@@ -256,7 +264,7 @@ class AlertService(AlertSteps):
                 for alert_id in ids:
                     record = self.active(tx, alert_id, for_update=True)
                     erased = self._erase(tx, record, AlertStatus.EXPIRED, now)
-                    tx.append(event("alert.expired", erased, now))
+                    tx.append(event(EventType.ALERT_EXPIRED, erased, now))
             expired += len(ids)
             if len(ids) < batch:
                 break
@@ -270,7 +278,7 @@ class AlertService(AlertSteps):
                     tx.replace(marked, record.version)
                     tx.append(
                         event(
-                            "alert.expiry_warning",
+                            EventType.ALERT_EXPIRY_WARNING,
                             marked,
                             now,
                             expires_at=record.expires_at.isoformat(),
@@ -302,7 +310,7 @@ class AlertService(AlertSteps):
                     allowed.add(content.category)
                 record = self._new_record(ctx, self._validated(content, now), now)
                 records.append(record)
-                events.append(event("alert.issued", record, now))
+                events.append(event(EventType.ALERT_ISSUED, record, now))
             with recorded_change(self.audit, ctx, Permission.ALERT_ISSUE, records):
                 self.store.bulk_insert(records, events)
             done += len(records)
@@ -318,12 +326,12 @@ class AlertService(AlertSteps):
             decision = self.policy.require(
                 ctx, Permission.MISUSED_IDENTITY_READ, CategoryCode(record.category), alert_id
             )
-            if FieldGroup.MISUSED_IDENTITY not in decision.fields:  # the loader prevents it
+            if not disclosure.misused_identity_shown(decision.fields):  # the loader prevents it
                 raise Forbidden(f"{decision.reason}, but its view withholds misused identities")
             body = tx.misused_identity(alert_id)
         if body is None:
             raise NotFound(f"alert {alert_id} holds no misused-identity data")
-        opened = self.open_field(alert_id, record.issuing_state, "misused_identity", body)
+        opened = self.open_field(alert_id, record.issuing_state, SealedField.MISUSED_IDENTITY, body)
         found = codec.decode(MisusedIdentity, opened)
         self.reads.opened(ctx, [alert_id])
         return found
@@ -348,11 +356,17 @@ class AlertService(AlertSteps):
             sealed = None
             if data is not None:
                 sealed = self.seal_field(
-                    alert_id, record.issuing_state, "misused_identity", codec.encode(data), tx
+                    alert_id,
+                    record.issuing_state,
+                    SealedField.MISUSED_IDENTITY,
+                    codec.encode(data),
+                    tx,
                 )
             tx.put_misused_identity(alert_id, sealed)
             kind = (
-                "alert.misused_identity_removed" if data is None else "alert.misused_identity_set"
+                EventType.ALERT_MISUSED_IDENTITY_REMOVED
+                if data is None
+                else EventType.ALERT_MISUSED_IDENTITY_SET
             )
             tx.append(event(kind, updated, now))
             return self.view(tx, ctx, updated, decision)

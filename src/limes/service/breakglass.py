@@ -24,7 +24,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from limes.audit.trail import Recorder, audited
+from limes.clock import Clock
 from limes.crypto.fields import FieldCipher
+from limes.crypto.sealed_fields import Reason, breakglass_reason
 from limes.domain.ids import is_id, new_id
 from limes.domain.validation import reason_text
 from limes.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
@@ -37,11 +39,6 @@ from limes.store.security import GrantRow, SecurityEvent
 MAX_MINUTES = 240
 MAX_EVENTS = 1000  # security events in one answer
 ELEVATABLE = frozenset({Permission.ALERT_READ, Permission.MISUSED_IDENTITY_READ})
-
-
-def _field(name: str) -> str:
-    """The field name a reason is sealed under (its associated data; ``SEALED`` agrees)."""
-    return f"breakglass/{name}"
 
 
 class Status:
@@ -65,7 +62,7 @@ class BreakGlassService:
         self,
         store: Store,
         require: Callable[[Context, Permission], object],
-        clock: Callable[[], datetime],
+        clock: Clock,
         *,
         audit: Recorder,
         fields: FieldCipher,
@@ -80,19 +77,21 @@ class BreakGlassService:
         self.fields = fields
 
     def _seal(self, tx: Transaction, state: str, grant_id: str, field: str, text: str) -> str:
-        return self.fields.seal_text(state, grant_id, _field(field), text, tx)
+        return self.fields.seal_text(state, grant_id, breakglass_reason(field), text, tx)
 
     def _opened(self, tx: Transaction, grant: GrantRow) -> GrantRow:
         """The grant with its reasons opened; ``IntegrityError`` if one was altered."""
 
         def opened(field: str, sealed: str) -> str:
-            return self.fields.open_text(grant.member_state, grant.id, _field(field), sealed, tx)
+            return self.fields.open_text(
+                grant.member_state, grant.id, breakglass_reason(field), sealed, tx
+            )
 
         decision = grant.decision_reason
         return replace(
             grant,
-            reason=opened("reason", grant.reason),
-            decision_reason=None if decision is None else opened("decision_reason", decision),
+            reason=opened(Reason.REASON, grant.reason),
+            decision_reason=None if decision is None else opened(Reason.DECISION_REASON, decision),
         )
 
     def seal_stored_plaintext(self) -> int:
@@ -159,7 +158,7 @@ class BreakGlassService:
             requested_at=now,
         )
         with self.store.transaction() as tx:
-            sealed = self._seal(tx, grant.member_state, grant.id, "reason", reason)
+            sealed = self._seal(tx, grant.member_state, grant.id, Reason.REASON, reason)
             security.put_grant(tx, replace(grant, reason=sealed))
             security.record_event(tx, self._event("breakglass.requested", ctx, grant, now))
         return grant
@@ -200,7 +199,7 @@ class BreakGlassService:
                 decided_at=now,
                 valid_until=now + timedelta(minutes=grant.minutes) if approve else None,
                 decision_reason=self._seal(
-                    tx, grant.member_state, grant.id, "decision_reason", reason
+                    tx, grant.member_state, grant.id, Reason.DECISION_REASON, reason
                 ),
             )
             security.put_grant(tx, decided)

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from limes.audit.trail import Recorder, audited
+from limes.domain.events import ChangeEvent
 from limes.errors import InvalidInput
 from limes.policy import disclosure
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Policy
-from limes.store.port import ChangeEvent, Store
+from limes.store.port import Store
 
 MAX_PAGE = 1000
 

@@ -21,7 +21,9 @@ from typing import Any
 from limes import codec
 from limes.audit.record import AlertRef
 from limes.audit.trail import audited
+from limes.crypto.sealed_fields import SealedField
 from limes.domain.categories import CategoryCode
+from limes.domain.events import EventType
 from limes.domain.ids import new_id
 from limes.errors import Conflict
 from limes.policy.permissions import Context, Permission
@@ -31,8 +33,6 @@ from limes.sirene.deadlines import is_immediate
 from limes.sirene.hits import HitReport, validate_hit
 from limes.store import sirene as tables
 from limes.store.port import Transaction
-
-HIT_FIELD = "hit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,15 +109,17 @@ class HitService:
             )
             tables.put_hit(tx, hit)
             detail = {"case": case.id, "hit": hit.id, "executing_state": state}
-            tx.append(event("hit.recorded", record, now, **detail))
+            tx.append(event(EventType.HIT_RECORDED, record, now, **detail))
             return view(hit, case, report)
 
     def seal(self, tx: Transaction, scope: str, hit_id: str, report: HitReport) -> bytes:
         """The report sealed under the issuing state's data key, bound to the hit."""
-        return self.alerts.crypto.fields.seal(scope, hit_id, HIT_FIELD, codec.encode(report), tx)
+        return self.alerts.crypto.fields.seal(
+            scope, hit_id, SealedField.HIT, codec.encode(report), tx
+        )
 
     def open(self, tx: Transaction, hit: tables.HitRow) -> HitReport:
-        opened = self.alerts.crypto.fields.open(hit.scope, hit.id, HIT_FIELD, hit.report, tx)
+        opened = self.alerts.crypto.fields.open(hit.scope, hit.id, SealedField.HIT, hit.report, tx)
         return codec.decode(HitReport, opened)
 
 

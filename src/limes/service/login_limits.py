@@ -44,6 +44,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+from limes.clock import Clock
 from limes.crypto.blind_index import BlindIndex
 from limes.errors import RateLimited
 from limes.store import login_limits as rows
@@ -117,7 +118,7 @@ class LoginLimits:
         self,
         store: Store,
         tokens: BlindIndex,
-        clock: Callable[[], datetime],
+        clock: Clock,
         gate: HashGate | None = None,
     ) -> None:
         self.store = store

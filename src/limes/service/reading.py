@@ -29,6 +29,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from limes.audit.trail import Recorder, audited
+from limes.clock import Clock
 from limes.domain.ids import is_id, new_id
 from limes.domain.validation import reason_text
 from limes.errors import (
@@ -92,7 +93,7 @@ class ReadGuard:
     def __init__(
         self,
         store: Store,
-        clock: Callable[[], datetime],
+        clock: Clock,
         bounds: ReadBounds | None = None,
         table: Table | None = None,
     ) -> None:
@@ -250,7 +251,7 @@ class ReadBlocks:
         self,
         store: Store,
         require: Callable[[Context, Permission], object],
-        clock: Callable[[], datetime],
+        clock: Clock,
         *,
         audit: Recorder,
     ) -> None:

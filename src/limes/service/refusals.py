@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from limes.audit.record import Actor, Entry, Outcome
 from limes.audit.trail import Recorder
+from limes.clock import Clock
 from limes.errors import LimesError
 from limes.policy.permissions import Principal
 
@@ -81,7 +81,7 @@ class DoorRefusals:
     def __init__(
         self,
         recorder: Recorder,
-        clock: Callable[[], datetime],
+        clock: Clock,
         *,
         full_per_minute: int = FULL_PER_MINUTE,
         max_keys: int = MAX_KEYS,

@@ -13,8 +13,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from limes.audit.trail import audited
+from limes.crypto.sealed_fields import Reason, flag_reason
 from limes.domain.alerts import Flag, FlagStatus
 from limes.domain.categories import CategoryCode
+from limes.domain.events import EventType
 from limes.domain.validation import member_state_code, reason_text
 from limes.errors import Conflict, Forbidden, InvalidInput, NotFound
 from limes.policy.permissions import Context, Permission
@@ -52,9 +54,9 @@ class RelationService:
         current = {f.state: f for f in tx.flags(alert_id)}.get(state)
         if current is not None and current.status in (FlagStatus.REQUESTED, FlagStatus.GRANTED):
             raise Conflict(f"{state} already has a {current.status} flag on alert {alert_id}")
-        sealed = self._seal(tx, record, state, "reason", reason)
+        sealed = self._seal(tx, record, state, Reason.REASON, reason)
         tx.put_flag(alert_id, Flag(state, FlagStatus.REQUESTED, sealed, now))
-        tx.append(event("flag.requested", record, now, state=state))
+        tx.append(event(EventType.FLAG_REQUESTED, record, now, state=state))
         return self.alerts.view(tx, ctx, record, decision)
 
     @audited(Permission.FLAG_DECIDE, write=True)
@@ -82,9 +84,10 @@ class RelationService:
         if flag.status is not FlagStatus.REQUESTED:
             raise Conflict(f"the flag of {state} is {flag.status}, not requested")
         status = FlagStatus.GRANTED if grant else FlagStatus.REFUSED
-        sealed = self._seal(tx, record, state, "decision_reason", reason)
+        sealed = self._seal(tx, record, state, Reason.DECISION_REASON, reason)
         tx.put_flag(alert_id, replace(flag, status=status, decided_at=now, decision_reason=sealed))
-        tx.append(event(f"flag.{status}", record, now, state=state))
+        kind = EventType.FLAG_GRANTED if grant else EventType.FLAG_REFUSED
+        tx.append(event(kind, record, now, state=state))
         return self.alerts.view(tx, ctx, record, decision)
 
     @audited("flag:withdraw", write=True)
@@ -106,13 +109,13 @@ class RelationService:
                     f"the flag of {state} is {flag.status}; there is nothing to withdraw"
                 )
             tx.put_flag(alert_id, replace(flag, status=FlagStatus.WITHDRAWN, decided_at=now))
-            tx.append(event("flag.withdrawn", record, now, state=state))
+            tx.append(event(EventType.FLAG_WITHDRAWN, record, now, state=state))
             return self.alerts.view(tx, ctx, record, decision)
 
     def _seal(self, tx: Transaction, record: AlertRecord, state: str, name: str, text: str) -> str:
         """A flag reason sealed under the alert's data key, bound to the flagging state."""
         fields = self.alerts.crypto.fields
-        return fields.seal_text(record.issuing_state, record.id, f"flag/{state}/{name}", text, tx)
+        return fields.seal_text(record.issuing_state, record.id, flag_reason(state, name), text, tx)
 
     @staticmethod
     def _flag(tx: Transaction, alert_id: str, state: str) -> Flag:
@@ -144,7 +147,7 @@ class RelationService:
                     raise NotFound(f"alerts {alert_id} and {other_id} are not linked")
             elif not tx.add_link(alert_id, other_id, now):
                 raise Conflict(f"alerts {alert_id} and {other_id} are already linked")
-            kind = "alert.unlinked" if unlink else "alert.linked"
+            kind = EventType.ALERT_UNLINKED if unlink else EventType.ALERT_LINKED
             for record in records:
                 other = other_id if record.id == alert_id else alert_id
                 tx.append(event(kind, record, now, other=other))

@@ -26,10 +26,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from limes.audit.trail import Recorder, audited
+from limes.clock import Clock
 from limes.crypto.blind_index import BlindIndex
 from limes.domain.alerts import AlertStatus, Gender
 from limes.domain.categories import CategoryCode
@@ -54,7 +54,6 @@ from limes.search.tiers import Tier
 from limes.service.alert_views import AlertView
 from limes.service.alerts import AlertService
 
-Clock = Callable[[], datetime]
 Categories = frozenset[CategoryCode]
 QUERY_KEY = "search-queries"
 MAX_HITS = 50

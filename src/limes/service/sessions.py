@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from limes.audit.trail import Recorder, audited
+from limes.clock import Clock
 from limes.domain.ids import new_id
 from limes.errors import FieldError, InvalidInput, Unauthenticated
 from limes.identity import totp
@@ -104,7 +105,7 @@ class Authentication:
 
     accounts: AccountStore
     passwords: Passwords
-    clock: Callable[[], datetime]
+    clock: Clock
     audit: Recorder
     limits: LoginLimits
     session_lifetime: timedelta

@@ -24,6 +24,8 @@ from limes import codec
 from limes.audit.record import AlertRef
 from limes.audit.trail import audited
 from limes.crypto.keys import IntegrityError
+from limes.crypto.sealed_fields import SealedField
+from limes.domain.events import EventType
 from limes.domain.ids import is_id, new_id
 from limes.errors import Conflict, Forbidden, InvalidInput, NotFound
 from limes.policy import disclosure
@@ -49,8 +51,6 @@ from limes.store import security
 from limes.store import sirene as tables
 from limes.store.port import AlertRecord, Transaction
 
-MESSAGE_FIELD = "message"
-ATTACHMENT_FIELD = "attachment"
 MAX_INBOX = 500
 ESCALATION_BATCH = 10_000
 
@@ -192,7 +192,9 @@ class SireneService:
         body: FormBody | None = None
         attachments: tuple[AttachmentInfo, ...] = ()
         if with_body:
-            opened = self.alerts.crypto.fields.open(row.scope, row.id, MESSAGE_FIELD, row.body, tx)
+            opened = self.alerts.crypto.fields.open(
+                row.scope, row.id, SealedField.MESSAGE, row.body, tx
+            )
             body = codec.decode(FormBody, opened)  # type: ignore[arg-type]  # an Annotated union
             attachments = tuple(
                 AttachmentInfo(a.id, a.media_type, a.size, a.sha256)
@@ -315,7 +317,7 @@ class SireneService:
                 "from_state": sender,
                 "to_state": receiver,
             }
-            tx.append(event("sirene.message", self._alert(tx, case), now, **detail))
+            tx.append(event(EventType.SIRENE_MESSAGE, self._alert(tx, case), now, **detail))
             return self._message_view(tx, row, now, with_body=True)
 
     def _store_message(
@@ -344,13 +346,15 @@ class SireneService:
             reply_due=reply_due(valid, now, case.immediate),
             answered_at=None,
             escalation_level=0,
-            body=fields.seal(case.scope, message_id, MESSAGE_FIELD, codec.encode(valid.body), tx),
+            body=fields.seal(
+                case.scope, message_id, SealedField.MESSAGE, codec.encode(valid.body), tx
+            ),
         )
         tables.put_message(tx, row)
         for position, attachment in enumerate(valid.attachments):
             attachment_id = new_id()
             sealed = fields.seal(
-                case.scope, attachment_id, ATTACHMENT_FIELD, attachment.content, tx
+                case.scope, attachment_id, SealedField.ATTACHMENT, attachment.content, tx
             )
             tables.put_attachment(
                 tx,
@@ -378,7 +382,7 @@ class SireneService:
                 raise NotFound(f"there is no attachment {attachment_id}")
             self._case(ctx, tx, message.case_id)
             data = self.alerts.crypto.fields.open(
-                found.scope, found.id, ATTACHMENT_FIELD, found.content, tx
+                found.scope, found.id, SealedField.ATTACHMENT, found.content, tx
             )
         if hashlib.sha256(data).hexdigest() != found.sha256:
             raise IntegrityError(f"attachment {attachment_id} does not match its SHA-256")
@@ -430,12 +434,16 @@ class SireneService:
                 security.record_event(
                     tx,
                     security.SecurityEvent(
-                        "sirene.overdue", row.to_state, str(ctx.principal), now, dict(detail)
+                        EventType.SIRENE_OVERDUE,
+                        row.to_state,
+                        str(ctx.principal),
+                        now,
+                        dict(detail),
                     ),
                 )
                 case = tables.get_case(tx, row.case_id)
                 if case is not None:
-                    tx.append(event("sirene.overdue", self._alert(tx, case), now, **detail))
+                    tx.append(event(EventType.SIRENE_OVERDUE, self._alert(tx, case), now, **detail))
                 done.append((row.id, level))
         return EscalationReport(tuple(done))
 

@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from limes.crypto.fields import FieldCipher
+from limes.crypto.sealed_fields import SealedField
 from limes.errors import Conflict
 from limes.identity.accounts import Account, AccountKind, AccountState, Session
 from limes.policy.permissions import Clearance, Purpose, Role
@@ -36,7 +37,6 @@ ACCOUNT_COLUMNS = (
 SESSION_COLUMNS = "id, account_id, created_at, last_seen_at, ended_at, end_reason"
 _MARKS = ", ".join("?" for _ in ACCOUNT_COLUMNS.split(","))
 _ASSIGN = ", ".join(f"{c.strip()} = ?" for c in ACCOUNT_COLUMNS.split(",")[1:])
-TOTP_FIELD = "totp_secret"
 
 
 def _words(values: frozenset[Any]) -> str:
@@ -59,12 +59,16 @@ class AccountTransaction:
     def _seal_totp(self, a: Account) -> str | None:
         if a.totp_secret is None:
             return None
-        return self._secrets.seal_text(a.member_state, a.id, TOTP_FIELD, a.totp_secret, self._tx)
+        return self._secrets.seal_text(
+            a.member_state, a.id, SealedField.TOTP_SECRET, a.totp_secret, self._tx
+        )
 
     def _open_totp(self, account_id: str, member_state: str, sealed: str | None) -> str | None:
         if sealed is None:
             return None
-        return self._secrets.open_text(member_state, account_id, TOTP_FIELD, sealed, self._tx)
+        return self._secrets.open_text(
+            member_state, account_id, SealedField.TOTP_SECRET, sealed, self._tx
+        )
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> builtins.list[Any]:
         return self._tx.rows(sql, params)

@@ -15,12 +15,13 @@ from __future__ import annotations
 import builtins
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from limes.domain.alerts import AlertStatus, Flag
 from limes.domain.compatibility import ExistingAlert
+from limes.domain.events import ChangeEvent
 
 if TYPE_CHECKING:
     from limes.store.sql import Dialect
@@ -42,18 +43,6 @@ class AlertRecord:
     keys: frozenset[str] = frozenset()
     extensions: bytes | None = None
     warned_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ChangeEvent:
-    type: str
-    alert_id: str
-    issuing_state: str
-    category: str
-    version: int
-    at: datetime
-    detail: dict[str, str] = field(default_factory=dict)
-    seq: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,8 +28,9 @@ from psycopg import sql as pgsql
 from psycopg.pq import TransactionStatus
 from psycopg.types.json import Jsonb
 
+from limes.domain.events import ChangeEvent
 from limes.store.migrations import scripts
-from limes.store.port import AlertRecord, ChangeEvent
+from limes.store.port import AlertRecord
 from limes.store.sql import (
     ALERT_COLUMNS,
     POSTGRES,

@@ -21,8 +21,9 @@ import orjson
 from limes.domain.alerts import AlertStatus, Flag, FlagStatus
 from limes.domain.categories import CategoryCode
 from limes.domain.compatibility import ExistingAlert
+from limes.domain.events import ChangeEvent, EventType
 from limes.errors import VersionMismatch
-from limes.store.port import AlertFilter, AlertRecord, ChangeEvent
+from limes.store.port import AlertFilter, AlertRecord
 
 Row = Sequence[Any]
 
@@ -124,7 +125,9 @@ def event_from_row(d: Dialect, row: Row) -> ChangeEvent:
     seq, at, type_, alert_id, state, category, version, detail = row
     if isinstance(detail, str):
         detail = orjson.loads(detail)
-    return ChangeEvent(type_, alert_id, state, category, version, d.ts(at), dict(detail), seq)
+    return ChangeEvent(
+        EventType(type_), alert_id, state, category, version, d.ts(at), dict(detail), seq
+    )
 
 
 class SqlTransaction:

@@ -16,8 +16,9 @@ from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from limes.domain.events import ChangeEvent
 from limes.store.migrations import scripts
-from limes.store.port import AlertRecord, ChangeEvent
+from limes.store.port import AlertRecord
 from limes.store.sql import SQLITE, SqlTransaction, ThreadConnections
 
 _PRAGMAS = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from limes.security.posture import EXIT_INCOMPLETE, EXIT_OVERDUE, Dependency, Finding, Report
+from limes.supplychain.posture import EXIT_INCOMPLETE, EXIT_OVERDUE, Dependency, Finding, Report
 
 __all__ = ["render", "verdict"]
 

@@ -17,16 +17,17 @@ is incomplete: it never passes as clean.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from limes.security.lockfile import Pin
-from limes.security.pypi import Fetch, NotOnIndex, Unreachable, project_path, release_path
-from limes.security.severity import DEADLINES, Rating, rate
-from limes.security.versions import InvalidVersion, Version
+from limes.clock import Clock
+from limes.supplychain.lockfile import Pin
+from limes.supplychain.pypi import Fetch, NotOnIndex, Unreachable, project_path, release_path
+from limes.supplychain.severity import DEADLINES, Rating, rate
+from limes.supplychain.versions import InvalidVersion, Version
 
 __all__ = [
     "EXIT_INCOMPLETE",
@@ -44,8 +45,6 @@ EXIT_OVERDUE = 20
 """``--enforce``: a fix has been available for longer than the policy allows."""
 EXIT_INCOMPLETE = 21
 """Some pin could not be audited (PyPI unreachable, or it has no data for it)."""
-
-Clock = Callable[[], datetime]
 
 
 class MalformedDocument(ValueError):

@@ -22,7 +22,7 @@ from importlib import metadata
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from limes.security.versions import InvalidVersion, Version, canonical_name, is_valid_name
+from limes.supplychain.versions import InvalidVersion, Version, canonical_name, is_valid_name
 
 __all__ = [
     "BASE_URL",

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from limes.security.versions import InvalidVersion, Version, canonical_name, is_valid_name
+from limes.supplychain.versions import InvalidVersion, Version, canonical_name, is_valid_name
 
 __all__ = ["LockError", "Pin", "parse_lock", "read_lock"]
 

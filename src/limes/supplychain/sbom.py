@@ -1,7 +1,7 @@
 """The SBOM and the installed environment, checked against the lock file.
 
 ``make sbom`` writes a CycloneDX JSON SBOM of ``.venv`` with ``cyclonedx-py
-environment`` and then runs ``python -m limes.security.sbom SBOM LOCK``: every pin of
+environment`` and then runs ``python -m limes.supplychain.sbom SBOM LOCK``: every pin of
 the lock must be in the SBOM with the same version, and the SBOM may list nothing the
 lock does not pin, except the project itself (``limes``, the SBOM's root component).
 ``installed()`` gives the same view of the running interpreter's environment from
@@ -18,8 +18,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from limes.security.lockfile import LockError, Pin, read_lock
-from limes.security.versions import InvalidVersion, Version, canonical_name
+from limes.supplychain.lockfile import LockError, Pin, read_lock
+from limes.supplychain.versions import InvalidVersion, Version, canonical_name
 
 __all__ = ["PROJECT", "Mismatch", "compare", "components", "installed", "main"]
 
@@ -126,10 +126,10 @@ def check_files(sbom: Path, lock: Path) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m limes.security.sbom SBOM LOCK``: exit 0 if they match, 1 if not."""
+    """``python -m limes.supplychain.sbom SBOM LOCK``: exit 0 if they match, 1 if not."""
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) != 2:
-        print("usage: python -m limes.security.sbom SBOM.cdx.json LOCK", file=sys.stderr)
+        print("usage: python -m limes.supplychain.sbom SBOM.cdx.json LOCK", file=sys.stderr)
         return 2
     sbom, lock = map(Path, args)
     problems = check_files(sbom, lock)
