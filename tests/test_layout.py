@@ -99,12 +99,10 @@ NOT_YET_MIRRORED: dict[str, tuple[str, ...]] = {
         "policy/permissions.py",
         "policy/standins.py",
     ),
-    "the person search's steps, tested end to end as tables in tests/search/test_persons.py": (
-        "search/name_match.py",
+    "the person search's steps, tested through it in tests/search (persons, names, features)": (
         "search/query.py",
         "search/romanisation.py",
         "search/scoring.py",
-        "search/tiers.py",
     ),
     "supply-chain checks, tested in tests/security (lock_and_versions, severity_and_fetch)": (
         "security/lockfile.py",
