@@ -1,19 +1,18 @@
 """The HTTP door on a real, migrated SQLite store in a temporary directory.
 
 ``client`` speaks to ``create_app`` built with unsafe development headers (the only
-authenticator there is so far) and a clock standing at ``helpers.NOW``.
+authenticator there is so far) and a clock (``api_clock``) standing at ``helpers.NOW``.
 ``issued`` issues one alert of DE and gives its answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from tests.api.helpers import NOW, PERSON, TestClient, body, headers
+from tests.conftest import FixedClock
 
 from limes.api.app import create_app
 from limes.bootstrap import Limes, build
@@ -21,29 +20,19 @@ from limes.config import AuthMode, Environment, Settings
 from limes.store.sqlite import SqliteStore
 
 
-class Clock:
-    def __init__(self, now: datetime = NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
+@pytest.fixture
+def api_clock() -> FixedClock:
+    return FixedClock(NOW)
 
 
 @pytest.fixture
-def api_clock() -> Clock:
-    return Clock()
+def db(sqlite_store: SqliteStore) -> SqliteStore:
+    """The store the door runs on: the suite's ``sqlite_store``."""
+    return sqlite_store
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[SqliteStore]:
-    store = SqliteStore(tmp_path / "limes.db")
-    store.migrate()
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def limes(db: SqliteStore, api_clock: Clock) -> Limes:
+def limes(db: SqliteStore, api_clock: FixedClock) -> Limes:
     settings = Settings(
         var_dir=Path("unused"),
         environment=Environment.DEVELOPMENT,

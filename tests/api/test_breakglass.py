@@ -6,8 +6,8 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from tests.api.conftest import Clock
 from tests.api.helpers import TestClient, assert_problem, body, headers
+from tests.conftest import FixedClock
 
 from limes.api.app import create_app
 from limes.bootstrap import Limes, build
@@ -27,7 +27,7 @@ def dpo(principal: str = DPO) -> dict[str, str]:
 
 
 def test_an_operator_reads_one_alert_only_after_a_second_person_approves(
-    client: TestClient, issued: dict[str, Any], api_clock: Clock
+    client: TestClient, issued: dict[str, Any], api_clock: FixedClock
 ) -> None:
     alert = issued["id"]
     assert_problem(client.get(f"/v1/alerts/{alert}", headers=ops(ALICE)), 403, "forbidden")

@@ -15,7 +15,6 @@ from typing import Any
 
 import orjson
 import pytest
-from tests.api.conftest import Clock
 from tests.api.helpers import (
     DE_BORDER,
     DE_SIRENE,
@@ -30,6 +29,7 @@ from tests.api.helpers import (
     copied,
     headers,
 )
+from tests.conftest import FixedClock
 
 from limes.audit.heads import ensure_audit_key
 from limes.audit.store import RecordQuery
@@ -48,7 +48,7 @@ VISA = "visa-1@CONSULATE/FR;roles=visa_officer"
 
 
 @pytest.fixture
-def limes(db: SqliteStore, api_clock: Clock, tmp_path: Path) -> Iterator[Limes]:
+def limes(db: SqliteStore, api_clock: FixedClock, tmp_path: Path) -> Iterator[Limes]:
     """The API's Limes with an audit log that signs its heads (to read records back)."""
     settings = Settings(
         var_dir=tmp_path / "var",

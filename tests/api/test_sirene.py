@@ -16,7 +16,6 @@ from typing import Any
 
 import orjson
 import pytest
-from tests.api.conftest import Clock
 from tests.api.helpers import (
     DE_SIRENE,
     FR_SIRENE,
@@ -26,6 +25,7 @@ from tests.api.helpers import (
     body,
     headers,
 )
+from tests.conftest import FixedClock
 from tests.sirene.documents import HTML, pdf
 
 from limes.api.app import SECURITY_HEADERS
@@ -85,7 +85,7 @@ def feed_kinds(db: SqliteStore) -> list[str]:
 
 
 def test_hit_g_form_and_reply_between_two_states(
-    client: TestClient, issued: dict[str, Any], db: SqliteStore, api_clock: Clock
+    client: TestClient, issued: dict[str, Any], db: SqliteStore, api_clock: FixedClock
 ) -> None:
     hit = record_hit(client, issued)
     assert hit["executing_state"] == "FR" and hit["issuing_state"] == "DE"
@@ -232,7 +232,7 @@ def test_flag_cycle_on_f_forms_and_the_flagged_view(
 
 
 def test_an_overdue_form_is_escalated_when_the_clock_moves(
-    client: TestClient, issued: dict[str, Any], api_clock: Clock, limes: Limes
+    client: TestClient, issued: dict[str, Any], api_clock: FixedClock, limes: Limes
 ) -> None:
     hit = record_hit(client, issued)
     g = {"form": "G", "hit_id": hit["id"], "confirmation": "routine"}
