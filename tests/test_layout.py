@@ -98,10 +98,8 @@ NOT_YET_MIRRORED: dict[str, tuple[str, ...]] = {
         "policy/permissions.py",
         "policy/standins.py",
     ),
-    "the person search's steps, tested through it in tests/search (persons, names, features)": (
-        "search/query.py",
+    "the romanisation tables of names.py, tested through the forms in tests/search/test_names": (
         "search/romanisation.py",
-        "search/scoring.py",
     ),
     "supply-chain checks, tested in tests/security (lock_and_versions, severity_and_fetch)": (
         "security/lockfile.py",

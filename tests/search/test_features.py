@@ -8,18 +8,14 @@ import inspect
 import textwrap
 
 import pytest
+from tests.search.helpers import stored
 
 from limes.domain.alerts import DocumentType, Gender, IdentityDocument, Name, Person
 from limes.search import features
 from limes.search.features import OTHER_FEATURES, Stored, other_features
-from limes.search.name_match import NameSet, query_names
+from limes.search.name_match import query_names
 from limes.search.query import PersonQuery
 from limes.search.scoring import Scorer
-
-
-def stored(person: Person) -> Stored:
-    return Stored.of(person, [NameSet.of(person.surnames, person.forenames, "name")])
-
 
 MUELLER = Person(
     surnames=(Name("Müller"),),
