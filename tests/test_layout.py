@@ -87,7 +87,6 @@ NOT_YET_MIRRORED: dict[str, tuple[str, ...]] = {
         "domain/keys.py",
         "domain/latin_names.py",
         "domain/object_rules.py",
-        "domain/periods.py",
         "domain/vehicle_identifiers.py",
     ),
     "the account records, tested with their store and service (store/ and service/test_accounts)": (
