@@ -125,7 +125,6 @@ NOT_YET_MIRRORED: dict[str, tuple[str, ...]] = {
         "service/sirene.py",
     ),
     "SIRENE forms and hits, tested with attachments and deadlines in tests/sirene": (
-        "sirene/checks.py",
         "sirene/forms.py",
         "sirene/hits.py",
     ),
