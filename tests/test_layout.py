@@ -116,10 +116,8 @@ NOT_YET_MIRRORED: dict[str, tuple[str, ...]] = {
         "service/enrolment.py",
         "service/hits.py",
         "service/keys.py",
-        "service/login_limits.py",
         "service/relations.py",
         "service/search.py",
-        "service/sessions.py",
         "service/sirene.py",
     ),
     "SIRENE forms and hits, tested with attachments and deadlines in tests/sirene": (
