@@ -13,6 +13,9 @@
   test-only keyring (``TEST_KEYRING``): real AES-GCM and HMAC with fixed keys, for
   services built by hand; ``build(..., keyring=TEST_KEYRING)`` for whole applications.
   ``memory_audit(clock)`` is an audit log in memory for services built by hand.
+* ``service`` is the account service on SQLite with a fixed clock; ``each_store`` the
+  same on each store adapter in turn, for the cases whose outcome depends on the store
+  (time windows, bulk updates, rollback).
 * ``ctx_factory("FR", Role.POLICE_OFFICER, purpose=Purpose.POLICE_CHECK)`` builds the
   ``Context`` a use case takes; with no arguments, a SIRENE operator of DE. The
   principal holds the purposes the policy table names for its roles and
@@ -30,6 +33,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from psycopg import sql as pgsql
+from tests.identity.helpers import WEAK
 
 from limes.audit.log import AuditLog
 from limes.audit.store import SqliteAuditStore
@@ -38,6 +42,7 @@ from limes.crypto.keyring import test_only_fixed_keyring
 from limes.policy.permissions import Clearance, Context, Principal, Purpose, Role
 from limes.policy.policy import Policy
 from limes.policy.table import default_table
+from limes.service.accounts import AccountService
 from limes.service.breakglass import BreakGlassService
 from limes.store.port import Store
 from limes.store.postgres import PostgresStore, redacted
@@ -187,3 +192,21 @@ def store(request: pytest.FixtureRequest) -> Store:
     """Each store adapter in turn, migrated and empty."""
     found: Store = request.getfixturevalue(f"{request.param}_store")
     return found
+
+
+# -- services built by hand ----------------------------------------------------------------
+
+
+@pytest.fixture
+def service(sqlite_store: SqliteStore, clock: FixedClock) -> AccountService:
+    secrets, audit = fixed_crypto(sqlite_store).fields, memory_audit(clock)
+    return AccountService(
+        sqlite_store, Policy(clock=clock), WEAK, clock, secrets=secrets, audit=audit
+    )
+
+
+@pytest.fixture
+def each_store(store: Store, clock: FixedClock) -> AccountService:
+    """The account service on each store adapter in turn (the ``store`` fixture)."""
+    secrets, audit = fixed_crypto(store).fields, memory_audit(clock)
+    return AccountService(store, Policy(clock=clock), WEAK, clock, secrets=secrets, audit=audit)

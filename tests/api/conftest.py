@@ -1,13 +1,12 @@
 """The HTTP door on a real, migrated SQLite store in a temporary directory.
 
 ``client`` speaks to ``create_app`` built with unsafe development headers (the only
-authenticator there is so far) and a clock standing at ``helpers.NOW``.
+authenticator there is so far) and a clock (``api_clock``) standing at ``helpers.NOW``.
 ``issued`` issues one alert of DE and gives its answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,11 +26,9 @@ def api_clock() -> FixedClock:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[SqliteStore]:
-    store = SqliteStore(tmp_path / "limes.db")
-    store.migrate()
-    yield store
-    store.close()
+def db(sqlite_store: SqliteStore) -> SqliteStore:
+    """The store the door runs on: the suite's ``sqlite_store``."""
+    return sqlite_store
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import pytest
+
 from limes.identity import totp
 from limes.identity.accounts import Account, AccountKind
 from limes.identity.passwords import TEST_ONLY_WEAK, Passwords
@@ -16,6 +18,7 @@ from limes.policy.permissions import Clearance, Purpose, Role
 from limes.service.accounts import AccountService, NewAccount
 from limes.service.approvals import Approval, ApprovalService, PendingChange
 from limes.service.enrolment import EnrolmentService
+from limes.service.sessions import LoginRefused
 
 PASSWORD = "correct horse battery staple"
 CLEARANCE = Clearance("SECRET", "BfV-2026-0042", datetime(2027, 1, 1, tzinfo=UTC))
@@ -100,3 +103,16 @@ def agree(service: AccountService, change: PendingChange, approver: str = "op-de
 def add_client(service: AccountService, new: NewAccount | None = None) -> Account:
     """A system client of DE, proposed by op-de and approved by op-de-2."""
     return admit(service, "op-de", "op-de-2", new or client()).accounts[0]
+
+
+def stored(service: AccountService, username: str) -> Account:
+    with service.accounts.read() as tx:
+        found = tx.by_username(username)
+    assert found is not None
+    return found
+
+
+def fail(service: AccountService, username: str = "guard-1") -> LoginRefused:
+    with pytest.raises(LoginRefused) as refused:
+        service.login(username, "wrong password, sorry", "000000")
+    return refused.value

@@ -11,7 +11,6 @@ from tests.identity.oidc_helpers import Provider, write_providers
 from limes.api.auth import RefuseAll, TokenAuthenticator, for_settings
 from limes.bootstrap import build
 from limes.config import AuthMode, Settings, SettingsError, from_env
-from limes.identity.certificates import peer_fingerprint
 from limes.identity.oidc import ProviderError
 from limes.identity.tokens import KeyFileError, ensure_signing_key
 from limes.store.sqlite import SqliteStore
@@ -82,12 +81,6 @@ def test_tokens_mode_refuses_a_bad_provider_list(
     with pytest.raises(ProviderError, match="Limes' own"):
         for_settings(settings, build(settings, store=store, clock=clock, keyring=TEST_KEYRING))
     store.close()
-
-
-def test_no_tls_extension_means_no_certificate() -> None:
-    assert peer_fingerprint({"type": "http"}) is None
-    assert peer_fingerprint({"type": "http", "extensions": {}}) is None
-    assert peer_fingerprint({"type": "http", "extensions": {"tls": {}}}) is None
 
 
 def test_the_session_lifetime_is_a_bounded_setting() -> None:

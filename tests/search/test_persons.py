@@ -4,20 +4,13 @@ hit says why it scored as it did."""
 from __future__ import annotations
 
 import pytest
+from tests.search.helpers import person, q
 
-from limes.domain.alerts import Alias, DocumentType, Gender, IdentityDocument, Name, Person
+from limes.domain.alerts import Alias, DocumentType, Gender, IdentityDocument
+from limes.domain.alerts import Name as N
 from limes.search.persons import MAX_CANDIDATES, PersonIndex
 from limes.search.query import PersonQuery
 from limes.search.scoring import THRESHOLD
-
-N = Name
-
-
-def person(
-    surnames: list[Name], forenames: list[Name], born: str | None = "1980-05-17", **more: object
-) -> Person:
-    return Person(surnames=tuple(surnames), forenames=tuple(forenames), date_of_birth=born, **more)  # type: ignore[arg-type]
-
 
 STORED = [
     person([N("Al-Hassan")], [N("Mohammed"), N("Ali")]),
@@ -43,12 +36,6 @@ def index() -> PersonIndex:
     built = PersonIndex()
     built.add_many(enumerate(STORED))
     return built
-
-
-def q(
-    surnames: list[str], forenames: list[str], born: str | None = "1980-05-17", **more: object
-) -> PersonQuery:
-    return PersonQuery(tuple(surnames), tuple(forenames), born, **more)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -169,166 +156,3 @@ def test_a_document_number_without_any_name_finds_its_holder(index: PersonIndex)
     assert features["document"].alert == "L898902C3"
     assert features["name"].note == "not compared: the query has no name"
     assert hits[0].score >= THRESHOLD
-
-
-SHEVCHENKO = person(
-    [N("Shevchenko", "Шевченко", "Cyrl")], [N("Olena", "Олена", "Cyrl")], "1980-03-14"
-)
-
-
-@pytest.mark.parametrize(
-    "born",
-    [
-        None,
-        "1980-03-14",
-        "1981-03-14",  # year one off
-        "1980-03-15",  # day off
-        "1980-04-14",  # month off
-        "1980-01-14",
-        "1908-03-14",  # two digits transposed
-        "1983-03-14",  # year three off
-        "2080-03-14",  # the century
-    ],
-)
-def test_a_date_a_typing_slip_away_never_removes_the_exact_name(born: str | None) -> None:
-    built = PersonIndex()
-    built.add_many([(0, SHEVCHENKO)])
-    found = built.find(q(["Shevchenko"], ["Olena"], born))
-    assert [h.slot for h in (*found.hits, *found.possible)] == [0]
-    # more information, slightly wrong, is never worse than none: at least a possible match
-    assert all(h.tier.value in ("hit", "possible") for h in (*found.hits, *found.possible))
-
-
-def test_a_plainly_different_date_makes_a_namesake_not_a_match() -> None:
-    built = PersonIndex()
-    built.add_many([(0, SHEVCHENKO)])
-    found = built.find(q(["Shevchenko"], ["Olena"], "1950-11-02"))
-    assert (found.hits, found.possible) == ((), ())
-
-
-def test_the_tiers_keep_what_just_missed_the_line_apart_from_hits() -> None:
-    built = PersonIndex()
-    built.add_many([(0, SHEVCHENKO)])
-    exact = built.find(q(["Shevchenko"], ["Olena"], "1980-03-14"))
-    assert [h.slot for h in exact.hits] == [0] and exact.possible == ()
-    slip = built.find(q(["Shevchenko"], ["Olena"], "1975-03-14"))  # five years off
-    assert slip.hits == () and [h.slot for h in slip.possible] == [0]
-    born = next(f for f in slip.possible[0].features if f.name == "date_of_birth")
-    assert born.note == "year 5 off, the rest agrees"
-
-
-def test_ties_go_to_more_fields_agreeing_then_the_order_given_never_the_slot() -> None:
-    unknown = person([N("Kowalski")], [N("Jan")], "1970-01-02")
-    male = person([N("Kowalski")], [N("Jan")], "1970-01-02", gender=Gender.MALE)
-    built = PersonIndex()
-    built.add_many([(0, unknown), (1, male)])
-    asked = q(["Kowalski"], ["Jan"], "1970-01-02", gender=Gender.MALE)
-    hits = built.find(asked).hits
-    assert [h.slot for h in hits] == [1, 0]  # equal scores; the gender agrees on slot 1
-    assert hits[0].score == hits[1].score
-    same = PersonIndex()
-    same.add_many([(0, unknown), (1, unknown)])
-    ranks = {0: (5, "b"), 1: (0, "a")}  # slot 1's category is the more severe
-
-    assert [h.slot for h in same.find(asked, order=ranks.__getitem__).hits] == [1, 0]
-
-
-@pytest.mark.parametrize("written", ["Lazich", "Lasitsch", "Lazitch", "Лазић", "Lazic"])
-def test_a_croatian_name_is_found_as_other_languages_spell_it(written: str) -> None:
-    built = PersonIndex()
-    built.add_many([(0, person([N("Lazić")], [N("Marko")], "1975-02-03"))])
-    assert [h.slot for h in built.search(q([written], ["Marko"], "1975-02-03"))] == [0]
-
-
-ARABIC = person(
-    [N("Al-Najjar", "النجار", "Arab")], [N("Tariq", "طارق", "Arab")], "1980-05-17"
-)
-
-
-@pytest.mark.parametrize(
-    ("surname", "forename"),
-    [("El Naggar", "Tarek"), ("Ennajjar", "Tarik"), ("Alnajjar", "Tariq"), ("النجار", "Tarek")],
-)
-def test_an_arabic_name_is_found_in_maghreb_egyptian_and_english_spellings(
-    surname: str, forename: str
-) -> None:
-    built = PersonIndex()
-    built.add_many([(0, ARABIC)])
-    assert [h.slot for h in built.search(q([surname], [forename]))] == [0]
-
-
-@pytest.mark.parametrize(
-    ("stored", "asked"),
-    [
-        (person([N("Yeganyan", "Եգանյան", "Armn")], [N("Dominik", "Դոմինիկ", "Armn")]),
-         q(["Yekanyan"], ["Tominig"])),
-        (person([N("Khizanishvili", "ხიზანიშვილი", "Geor")], [N("Zaza", "ზაზა", "Geor")]),
-         q(["Chisanischwili"], ["Sasa"])),
-    ],
-)  # fmt: skip
-def test_armenian_and_georgian_names_in_other_systems_are_found(
-    stored: Person, asked: PersonQuery
-) -> None:
-    built = PersonIndex()
-    built.add_many([(0, stored)])
-    assert [h.slot for h in built.search(asked)] == [0]
-
-
-@pytest.mark.parametrize(
-    ("stored", "asked"),
-    [
-        (person([N("Wu")], [N("Wei")]), q(["Wo"], ["Wei"])),
-        (person([N("Li")], [N("Na")]), q(["Lu"], ["Na"])),
-        (person([N("Kim")], [N("Min-jun")]), q(["Kin"], ["Min-jun"])),
-        (person([N("Kowalski")], [N("Jan")]), q(["Jan"], ["Kowalsky"])),  # typo and swapped
-        (person([N("Ng")], [N("Kevin")]), q(["Kevin"], ["Ny"])),
-    ],
-)
-def test_short_names_with_one_slip_and_a_slip_with_swapped_order_are_found(
-    stored: Person, asked: PersonQuery
-) -> None:
-    built = PersonIndex()
-    built.add_many([(0, stored)])
-    assert [h.slot for h in built.search(asked)] == [0]
-
-
-def test_a_short_name_with_another_first_letter_is_another_name() -> None:
-    built = PersonIndex()
-    built.add_many([(0, person([N("Wu")], [N("Wei")]))])
-    assert built.search(q(["Xu"], ["Wei"])) == []
-
-
-@pytest.mark.parametrize(
-    ("surname", "forename"),
-    [("Nedjim", "Salim"), ("Najm", "Saalem"), ("Nagm", "Salem")],  # Egyptian g for ج
-)
-def test_vowels_guessed_for_a_name_stored_in_arabic_script_still_find_it(
-    surname: str, forename: str
-) -> None:
-    stored = person([N("Njm", "نجم", "Arab")], [N("Salm", "سالم", "Arab")], "1953-03-01")
-    built = PersonIndex()
-    built.add_many([(0, stored)])
-    assert [h.slot for h in built.search(q([surname], [forename], "1953-03-01"))] == [0]
-
-
-def test_the_same_consonants_alone_do_not_make_two_latin_names_one() -> None:
-    built = PersonIndex()
-    built.add_many([(0, person([N("Moreno")], [N("Marta")], "1953-03-01"))])
-    assert built.search(q(["Marini"], ["Marta"], "1953-03-01")) == []
-
-
-def test_a_namesake_without_a_date_of_birth_is_possible_when_the_officer_gives_one() -> None:
-    built = PersonIndex()
-    built.add_many([(0, person([N("Dương")], [N("Minh")], None))])
-    asked = built.find(q(["Dương"], ["Minh"], "1963-03-21"))
-    assert asked.hits == () and [h.slot for h in asked.possible] == [0]
-    assert [h.slot for h in built.find(q(["Dương"], ["Minh"], None)).hits] == [0]
-
-
-def test_every_word_met_in_another_spelling_counts_as_met() -> None:
-    # each part only "sounds the same" (0.88); the stored words count as met through
-    # their spelled-out forms (katich, niksha), so the whole name is a hit
-    built = PersonIndex()
-    built.add_many([(0, person([N("Katić")], [N("Tomislav"), N("Nikša")], "1967-12-16"))])
-    found = built.search(q(["Katitsch"], ["Tomislaw", "Nikscha"], "1967-12-16"))
-    assert [h.slot for h in found] == [0]

@@ -1,11 +1,9 @@
-"""Statistics from bookkeeping rows: counts, percentiles, CSV, and PNG charts."""
+"""Statistics from bookkeeping rows: counts, percentiles and CSV."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-from limes.sirene.charts import render
 from limes.sirene.statistics import HitRow, MessageRow, compute, percentile, to_csv
 
 T = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
@@ -58,15 +56,3 @@ def test_csv_has_one_row_per_figure() -> None:
     assert rows[:3] == ["section,key,value", "hits,total,3", "hits_by_category,arrest,2"]
     assert "workload_received,DE,2" in rows and "response_times,p90_seconds,7200.0" in rows
     assert rows[-2:] == ["overdue,total,1", ""]
-
-
-def test_charts_are_png_files_of_a_report_size(tmp_path: Path) -> None:
-    paths = render(figures(), tmp_path / "charts")
-    assert len(paths) == 4
-    for path in paths:
-        data = path.read_bytes()
-        assert data[:8] == b"\x89PNG\r\n\x1a\n"
-        width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-        assert (width, height) == (800, 450)
-    again = render(figures(), tmp_path / "again")
-    assert [p.read_bytes() for p in again] == [p.read_bytes() for p in paths]  # no timestamps

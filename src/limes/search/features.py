@@ -1,11 +1,14 @@
 """The features scored beside the name (date of birth, gender, nationality, document),
 each a factor on the name score, and the explained ``Feature`` records scoring answers.
 
-The rules and their figures are described in ``scoring.py``."""
+Each feature is a small pure function of the query and the stored person, listed in
+``OTHER_FEATURES`` with its weight (agreement score → factor), as nomenklatura's
+matching logics list theirs. The rules and their figures are described in
+``scoring.py``."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from limes.domain.alerts import Gender, Person
@@ -59,7 +62,6 @@ class Feature:
     parts: tuple[PartMatch, ...] = ()
 
 
-
 @dataclass(frozen=True, slots=True)
 class Stored:
     """What scoring needs of a stored person."""
@@ -81,7 +83,6 @@ class Stored:
         )
 
 
-
 def dates_disagree(query: PersonQuery, stored: Stored) -> bool:
     """Both dates known and neither equal as far as known nor a typing slip apart."""
     if not (query.date_of_birth and stored.date_of_birth):
@@ -101,68 +102,114 @@ def with_other_features(features: Sequence[Feature], name: float, document: bool
     return value
 
 
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """What a feature function finds: how far the two values agree (0..1), the values
+    compared as the officer is shown them, and why."""
+
+    score: float
+    query: str | None
+    alert: str | None
+    note: str
+
+
+Compare = Callable[[PersonQuery, Stored], Agreement | None]
+"""A feature function: pure, of the query and the stored person alone; ``None`` where
+the feature does not apply (its value unknown on either side)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Weighted:
+    """A feature function with its weight: the factor on the name score for each
+    agreement score the function can find."""
+
+    name: str
+    compare: Compare
+    weight: Mapping[float, float]
+
+
+def birth_dates_compared(query: PersonQuery, stored: Stored) -> Agreement | None:
+    """Both dates of birth known: their agreement as ``dates.compare`` grades it."""
+    if not (query.date_of_birth and stored.date_of_birth):
+        return None
+    agreement = dates.compare(query.date_of_birth, stored.date_of_birth)
+    return Agreement(agreement.score, query.date_of_birth, stored.date_of_birth, agreement.reason)
+
+
+def birth_date_unknown_to_query(query: PersonQuery, stored: Stored) -> Agreement | None:
+    """The query gives no date of birth: a name alone is less evidence."""
+    if query.date_of_birth:
+        return None
+    note = "not compared: the query has no date of birth"
+    return Agreement(0.0, query.date_of_birth, stored.date_of_birth, note)
+
+
+def birth_date_unknown_to_alert(query: PersonQuery, stored: Stored) -> Agreement | None:
+    """The query gives a date of birth the alert does not hold (``ALERT_BIRTH_UNKNOWN``)."""
+    if not query.date_of_birth or stored.date_of_birth:
+        return None
+    note = "not compared: the alert has no date of birth"
+    return Agreement(0.0, query.date_of_birth, stored.date_of_birth, note)
+
+
+_KNOWN_GENDERS = (Gender.FEMALE, Gender.MALE)
+
+
+def same_gender(query: PersonQuery, stored: Stored) -> Agreement | None:
+    """Both genders known (female or male): equal or not."""
+    if query.gender not in _KNOWN_GENDERS or stored.gender not in _KNOWN_GENDERS:
+        return None
+    same = query.gender == stored.gender
+    note = "equal" if same else "differ"
+    return Agreement(1.0 if same else 0.0, str(query.gender), str(stored.gender), note)
+
+
+def shared_nationality(query: PersonQuery, stored: Stored) -> Agreement | None:
+    """Both sides name nationalities: whether they share one."""
+    if not (query.nationalities and stored.nationalities):
+        return None
+    common = set(query.nationalities) & set(stored.nationalities)
+    return Agreement(
+        1.0 if common else 0.0,
+        ",".join(query.nationalities),
+        ",".join(stored.nationalities),
+        "share " + ",".join(sorted(common)) if common else "none shared",
+    )
+
+
+def same_document(query: PersonQuery, stored: Stored) -> Agreement | None:
+    """The query names a document: whether the person holds one of that number, compared
+    by ``identifiers.skeleton`` (case, spaces and punctuation aside)."""
+    if not query.document_number:
+        return None
+    asked = skeleton(query.document_number)
+    matched = next((d for d in stored.documents if skeleton(d) == asked), None)
+    note = "same document number" if matched else "no document of this number"
+    return Agreement(1.0 if matched else 0.0, query.document_number, matched, note)
+
+
+OTHER_FEATURES: tuple[Weighted, ...] = (
+    Weighted("date_of_birth", birth_dates_compared, DATE_EFFECT),
+    Weighted("date_of_birth", birth_date_unknown_to_query, {0.0: BIRTH_UNKNOWN}),
+    Weighted("date_of_birth", birth_date_unknown_to_alert, {0.0: ALERT_BIRTH_UNKNOWN}),
+    Weighted("gender", same_gender, {1.0: 1.0, 0.0: GENDER_DIFFERS}),
+    Weighted("nationality", shared_nationality, {1.0: 1.0, 0.0: NO_COMMON_NATIONALITY}),
+    # A matching document is no factor: it lifts the score (``with_other_features``).
+    Weighted("document", same_document, {1.0: DOCUMENT_MATCH, 0.0: 1.0}),
+)
+"""The features beside the name, in the order an answer explains them. Exactly one of
+the three date functions applies to any pair."""
+
+
 def other_features(query: PersonQuery, stored: Stored) -> list[Feature]:
+    """Each feature of ``OTHER_FEATURES`` that applies to the pair, with its weighted
+    effect, in the list's order."""
     features = []
-    if query.date_of_birth and stored.date_of_birth:
-        agreement = dates.compare(query.date_of_birth, stored.date_of_birth)
-        features.append(
-            Feature(
-                "date_of_birth",
-                agreement.score,
-                DATE_EFFECT[agreement.score],
-                query.date_of_birth,
-                stored.date_of_birth,
-                agreement.reason,
+    for feature in OTHER_FEATURES:
+        found = feature.compare(query, stored)
+        if found is not None:
+            effect = feature.weight[found.score]
+            features.append(
+                Feature(feature.name, found.score, effect, found.query, found.alert, found.note)
             )
-        )
-    else:
-        missing = "the alert has" if query.date_of_birth else "the query has"
-        features.append(
-            Feature(
-                "date_of_birth",
-                0.0,
-                ALERT_BIRTH_UNKNOWN if query.date_of_birth else BIRTH_UNKNOWN,
-                query.date_of_birth,
-                stored.date_of_birth,
-                f"not compared: {missing} no date of birth",
-            )
-        )
-    known = (Gender.FEMALE, Gender.MALE)
-    if query.gender in known and stored.gender in known:
-        same = query.gender == stored.gender
-        features.append(
-            Feature(
-                "gender",
-                1.0 if same else 0.0,
-                1.0 if same else GENDER_DIFFERS,
-                str(query.gender),
-                str(stored.gender),
-                "equal" if same else "differ",
-            )
-        )
-    if query.nationalities and stored.nationalities:
-        common = set(query.nationalities) & set(stored.nationalities)
-        features.append(
-            Feature(
-                "nationality",
-                1.0 if common else 0.0,
-                1.0 if common else NO_COMMON_NATIONALITY,
-                ",".join(query.nationalities),
-                ",".join(stored.nationalities),
-                "share " + ",".join(sorted(common)) if common else "none shared",
-            )
-        )
-    if query.document_number:
-        asked = skeleton(query.document_number)
-        matched = next((d for d in stored.documents if skeleton(d) == asked), None)
-        features.append(
-            Feature(
-                "document",
-                1.0 if matched else 0.0,
-                DOCUMENT_MATCH if matched else 1.0,
-                query.document_number,
-                matched,
-                "same document number" if matched else "no document of this number",
-            )
-        )
     return features

@@ -39,7 +39,8 @@ whatever the names say: a person travelling on a document named in an alert is a
 
 The cut-offs (``THRESHOLD`` of a hit, ``NEAR_NAME`` of a possible match) and their
 reasoning are in ``tiers.py``. The name alignment is ``name_match.py``, the other
-features ``features.py``; this module combines them (``Scorer``) and explains a name.
+features ``features.py`` (each a small pure function in the weighted list
+``OTHER_FEATURES``); this module combines them (``Scorer``) and explains a name.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ from limes.search.tiers import NEAR_NAME, THRESHOLD, Evidence
 
 __all__ = ["THRESHOLD", "Evidence", "Scored", "Scorer"]
 
+
 @dataclass(frozen=True, slots=True)
 class Scored:
     """A candidate's score and what its tier and its place among equals depend on."""
@@ -88,7 +90,6 @@ class Scored:
     evidence: Evidence
     agreeing: int
     """Features that agree exactly (same spelling, date, gender, nationality, document)."""
-
 
 
 class Scorer:
@@ -194,9 +195,7 @@ def _name_feature(query: PersonQuery, wanted: QueryNames, best: NameSet, score: 
             continue
         asked, found = wanted.strings[rows[row]], best.strings[col]
         cross = int(best.codes[ROLE, col]) != part.role
-        how = _how(
-            asked, found, value, cross, given_name_group(asked), given_name_group(found)
-        )
+        how = _how(asked, found, value, cross, given_name_group(asked), given_name_group(found))
         parts.append(PartMatch(ROLE_NAME[part.role], part.written, found, round(value, 4), how))
     asked = " ".join(query.surnames) + ", " + " ".join(query.forenames)
     return Feature(

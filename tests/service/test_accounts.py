@@ -1,4 +1,6 @@
-"""Account use cases on each store: login, release, idle sessions, disuse, rules."""
+"""Account use cases on each store: release, disuse, changes that apply at once, rules,
+and the other doors (certificates, identity providers). Logging in and sessions are
+``test_sessions.py``; the limits on failed logins ``test_login_limits.py``."""
 
 from __future__ import annotations
 
@@ -8,216 +10,31 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from tests.conftest import FixedClock
 from tests.identity.helpers import (
-    CLEARANCE,
     PASSWORD,
     add_client,
     admit,
     agree,
     client,
     code,
+    fail,
     guard,
     operator,
     seed,
+    stored,
 )
 
-from limes.errors import (
-    Conflict,
-    Forbidden,
-    InvalidInput,
-    NotFound,
-    RateLimited,
-    Unauthenticated,
-)
-from limes.identity.accounts import Account, AccountState
+from limes.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+from limes.identity.accounts import AccountState
 from limes.identity.oidc import OidcIdentity
 from limes.identity.tokens import TokenRefused
 from limes.policy.permissions import Clearance, Context, Purpose, Role
 from limes.service.accounts import AccountService
-from limes.service.login_limits import ADDRESS_FREE, USERNAME_FREE, HashGate
-from limes.service.sessions import LOGIN_REFUSED, LoginRefused
+from limes.service.sessions import LoginRefused
 
 US = timedelta(microseconds=1)
 
 
-def stored(service: AccountService, username: str) -> Account:
-    with service.accounts.read() as tx:
-        found = tx.by_username(username)
-    assert found is not None
-    return found
-
-
-def fail(service: AccountService, username: str = "guard-1") -> LoginRefused:
-    with pytest.raises(LoginRefused) as refused:
-        service.login(username, "wrong password, sorry", "000000")
-    return refused.value
-
-
-# -- login -------------------------------------------------------------------------------
-
-
-def test_login_opens_a_session(service: AccountService, clock: FixedClock) -> None:
-    _, user = seed(service)
-    done = service.login("guard-1", PASSWORD, code(user, clock.now))
-
-    assert done.account.id == user.id
-    assert done.session.account_id == user.id
-    assert done.session.last_seen_at == clock.now
-    principal = service.principal_for_token(user.id, done.session.id)
-    assert principal.session_id == done.session.id
-    assert principal.clearance == CLEARANCE
-    assert principal.purposes == {Purpose.BORDER_CHECK}
-
-
-def test_every_refusal_reads_the_same(service: AccountService, clock: FixedClock) -> None:
-    _, user = seed(service)
-    add_client(service)
-    good_code = code(user, clock.now)
-    causes = []
-    for username, password, totp_code in [
-        ("guard-1", "wrong password 123", good_code),  # wrong password
-        ("guard-1", PASSWORD, "123456" if good_code != "123456" else "654321"),  # wrong code
-        ("nobody", PASSWORD, good_code),  # unknown user
-        ("eu-lisa-gw", PASSWORD, good_code),  # a system client does not log in
-    ]:
-        with pytest.raises(LoginRefused) as refused:
-            service.login(username, password, totp_code)
-        assert refused.value.detail == LOGIN_REFUSED
-        causes.append(refused.value.cause)
-    assert causes == [
-        "wrong password",
-        "wrong, old or reused TOTP code",
-        "no such user",
-        "no such user",
-    ]
-
-
-def test_a_code_is_accepted_once(each_store: AccountService, clock: FixedClock) -> None:
-    _, user = seed(each_store)
-    each_store.login("guard-1", PASSWORD, code(user, clock.now))
-
-    with pytest.raises(LoginRefused, match="not accepted") as replayed:
-        each_store.login("guard-1", PASSWORD, code(user, clock.now))
-    assert replayed.value.cause == "wrong, old or reused TOTP code"
-    clock.advance(seconds=30)
-    each_store.login("guard-1", PASSWORD, code(user, clock.now))  # the next step is fine
-
-
 # -- lockout and release -----------------------------------------------------------------
-
-
-def test_failed_logins_never_lock_the_account_nor_end_its_sessions(
-    each_store: AccountService, clock: FixedClock
-) -> None:
-    _, user = seed(each_store)
-    session = each_store.login("guard-1", PASSWORD, code(user, clock.now), "192.0.2.1").session
-    for i in range(40):  # from 40 addresses: no address limit applies
-        with pytest.raises((LoginRefused, RateLimited)):
-            each_store.login("guard-1", "wrong password, sorry", "000000", f"198.51.100.{i}")
-        clock.advance(seconds=20)
-
-    assert stored(each_store, "guard-1").state is AccountState.ACTIVE
-    each_store.principal_for_token(user.id, session.id)  # the holder's session lives on
-    each_store.login("guard-1", PASSWORD, code(user, clock.now), "192.0.2.1")
-
-
-def test_login_limits_answer_before_any_hash_on_each_store(
-    each_store: AccountService, clock: FixedClock
-) -> None:
-    _, user = seed(each_store)
-    address = "203.0.113.9"
-    for i in range(ADDRESS_FREE):
-        with pytest.raises(LoginRefused):
-            each_store.login(f"nobody-{i}", "wrong password 123", "000000", address)
-    with pytest.raises(RateLimited) as waiting:  # even with the right credentials
-        each_store.login("guard-1", PASSWORD, code(user, clock.now), address)
-    assert waiting.value.retry_after == 1
-    clock.advance(seconds=1)
-    each_store.login("guard-1", PASSWORD, code(user, clock.now), address)
-
-    for i in range(USERNAME_FREE):
-        with pytest.raises(LoginRefused):
-            each_store.login("guard-1", "wrong password 123", "000000", f"198.51.100.{i}")
-    with pytest.raises(RateLimited, match="only an attempt with a valid code"):
-        each_store.login("guard-1", PASSWORD, "000000", "198.51.100.99")
-    clock.advance(seconds=30)
-    each_store.login("guard-1", PASSWORD, code(user, clock.now), "192.0.2.1")
-
-    clock.advance(hours=1)
-    each_store.sweep(clock.now)
-    with each_store.accounts.store.read() as tx:
-        assert tx.rows("SELECT count(*) FROM login_limits")[0][0] == 0
-
-
-def test_one_password_check_at_a_time_and_the_rest_answered_at_once(
-    service: AccountService, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _, user = seed(service)
-    hashed: list[str] = []
-    monkeypatch.setattr(service.passwords, "verify", lambda stored, pw: hashed.append(pw) or False)
-    for waiting, wait_seconds in ((0, 5.0), (1, 0.01)):  # no queue; a queue that times out
-        service.limits.gate = HashGate(at_once=1, waiting=waiting, wait_seconds=wait_seconds)
-        with service.limits.gate.slot():  # another login is checking its password
-            with pytest.raises(RateLimited, match="checking other logins"):
-                service.login("guard-1", PASSWORD, code(user, clock.now), "192.0.2.1")
-    assert hashed == []
-    with pytest.raises(LoginRefused):  # the slot is free again
-        service.login("guard-1", PASSWORD, code(user, clock.now), "192.0.2.1")
-    assert hashed == [PASSWORD]
-
-
-def test_a_session_ends_12_hours_after_login_however_busy(
-    each_store: AccountService, clock: FixedClock
-) -> None:
-    _, user = seed(each_store)
-    session = each_store.login("guard-1", PASSWORD, code(user, clock.now)).session
-    for _ in range(12 * 6 - 1):
-        clock.advance(minutes=10)
-        each_store.principal_for_token(user.id, session.id)
-    clock.advance(minutes=10, microseconds=-1)
-    each_store.principal_for_token(user.id, session.id)  # 1 µs short of 12 hours
-    clock.advance(microseconds=1)
-    with pytest.raises(TokenRefused, match="limit of 12 hours"):
-        each_store.principal_for_token(user.id, session.id)
-    with pytest.raises(TokenRefused, match=r"ended \(lifetime\)"):
-        each_store.principal_for_token(user.id, session.id)
-
-
-def test_the_sweep_ends_sessions_past_their_lifetime(
-    service: AccountService, clock: FixedClock
-) -> None:
-    _, user = seed(service)
-    service.session_lifetime = timedelta(hours=1)  # as LIMES_SESSION_MAX_HOURS=1 sets it
-    session = service.login("guard-1", PASSWORD, code(user, clock.now)).session
-    for _ in range(5):
-        clock.advance(minutes=10)
-        service.principal_for_token(user.id, session.id)
-    clock.advance(minutes=10)
-    assert service.sweep(clock.now).sessions_ended == 1
-    with service.accounts.read() as tx:
-        assert tx.session(session.id).end_reason == "lifetime"  # type: ignore[union-attr]
-
-
-def test_five_failures_over_16_minutes_do_not_lock(
-    each_store: AccountService, clock: FixedClock
-) -> None:
-    _, user = seed(each_store)
-    for minute in range(5):  # at 0, 4, 8, 12 and 16 minutes
-        fail(each_store)
-        if minute < 4:
-            clock.advance(minutes=4)
-
-    assert stored(each_store, "guard-1").state is AccountState.ACTIVE
-    each_store.login("guard-1", PASSWORD, code(user, clock.now))
-
-
-def test_a_good_login_forgets_earlier_failures(service: AccountService, clock: FixedClock) -> None:
-    _, user = seed(service)
-    for _ in range(4):
-        fail(service)
-    service.login("guard-1", PASSWORD, code(user, clock.now))
-    for _ in range(4):
-        fail(service)
-    assert stored(service, "guard-1").state is AccountState.ACTIVE
 
 
 def lock(service: AccountService, username: str = "guard-1") -> None:
@@ -265,71 +82,6 @@ def test_a_locked_operator_cannot_act(service: AccountService) -> None:
     lock(service, "op-de")
     with pytest.raises(Unauthenticated, match="locked"):
         service.acting("op-de")
-
-
-# -- sessions ----------------------------------------------------------------------------
-
-
-def test_a_session_ends_after_exactly_15_idle_minutes(
-    each_store: AccountService, clock: FixedClock
-) -> None:
-    _, user = seed(each_store)
-    session = each_store.login("guard-1", PASSWORD, code(user, clock.now)).session
-
-    clock.advance(minutes=15, microseconds=-1)
-    each_store.principal_for_token(user.id, session.id)  # seen: idle time starts again
-    clock.advance(minutes=15, microseconds=-1)
-    each_store.principal_for_token(user.id, session.id)
-    clock.advance(minutes=15)
-    with pytest.raises(TokenRefused, match="15 minutes without a request"):
-        each_store.principal_for_token(user.id, session.id)
-    clock.advance(seconds=1)
-    with pytest.raises(TokenRefused, match=r"session has ended \(idle\)"):
-        each_store.principal_for_token(user.id, session.id)
-
-
-def test_last_seen_is_written_at_most_every_30_seconds(
-    each_store: AccountService, clock: FixedClock
-) -> None:
-    _, user = seed(each_store)
-    start = clock.now
-    session = each_store.login("guard-1", PASSWORD, code(user, clock.now)).session
-
-    clock.advance(seconds=29)
-    each_store.principal_for_token(user.id, session.id)
-    with each_store.accounts.read() as tx:
-        assert tx.session(session.id).last_seen_at == start  # type: ignore[union-attr]
-    clock.advance(seconds=1)
-    each_store.principal_for_token(user.id, session.id)
-    with each_store.accounts.read() as tx:
-        assert tx.session(session.id).last_seen_at == start + timedelta(seconds=30)  # type: ignore[union-attr]
-
-
-def test_logout_ends_the_session(service: AccountService, clock: FixedClock) -> None:
-    _, user = seed(service)
-    session = service.login("guard-1", PASSWORD, code(user, clock.now)).session
-    service.logout(service.principal_for_token(user.id, session.id))
-
-    with pytest.raises(TokenRefused, match=r"ended \(logout\)"):
-        service.principal_for_token(user.id, session.id)
-    with pytest.raises(TokenRefused):
-        service.live_session(session.id)
-
-
-def test_sessions_and_accounts_must_match(service: AccountService, clock: FixedClock) -> None:
-    op, user = seed(service)
-    session = service.login("guard-1", PASSWORD, code(user, clock.now)).session
-    gateway = add_client(service)
-
-    with pytest.raises(TokenRefused, match="must name its session"):
-        service.principal_for_token(user.id, None)
-    with pytest.raises(TokenRefused, match="session is not known"):
-        service.principal_for_token(op.id, session.id)
-    with pytest.raises(TokenRefused, match="names no session"):
-        service.principal_for_token(gateway.id, session.id)
-    with pytest.raises(TokenRefused, match="no account"):
-        service.principal_for_token("01J0000000000000000000000", None)
-    assert service.principal_for_token(gateway.id, None).roles == {Role.SYSTEM_CLIENT}
 
 
 # -- disuse ------------------------------------------------------------------------------

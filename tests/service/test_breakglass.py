@@ -1,4 +1,4 @@
-"""Break-glass under four eyes on both stores, and the rate limit.
+"""Break-glass under four eyes on both stores.
 
 The read bounds that replaced extraction detection are tested in ``test_reading.py``."""
 
@@ -12,9 +12,8 @@ from tests.conftest import FixedClock, break_glass, make_ctx
 
 from limes.crypto.keys import IntegrityError
 from limes.domain.ids import new_id
-from limes.errors import Conflict, Forbidden, InvalidInput, RateLimited
+from limes.errors import Conflict, Forbidden, InvalidInput
 from limes.policy.permissions import Context, Purpose, Role
-from limes.service.abuse import Limits, UsageMonitor
 from limes.service.breakglass import MAX_MINUTES, BreakGlassService
 from limes.store import security
 from limes.store.port import Store
@@ -164,19 +163,3 @@ def test_requests_are_bounded(
     with pytest.raises(InvalidInput) as exc:
         glass.request(operator("alice"), new_id(), permissions, minutes, "why")
     assert pointer in [e.pointer for e in exc.value.errors]
-
-
-def test_rate_limit_refills_over_time(clock: FixedClock) -> None:
-    monitor = UsageMonitor(clock, Limits(rate_per_second=2, burst=3))
-    ctx = make_ctx("DE", Role.BORDER_GUARD)
-    for _ in range(3):
-        monitor.admit(ctx)
-    with pytest.raises(RateLimited) as exc:
-        monitor.admit(ctx)
-    assert exc.value.retry_after >= 1
-    clock.advance(seconds=1)
-    monitor.admit(ctx)
-    monitor.admit(ctx)
-    monitor.admit(
-        make_ctx("DE", Role.BORDER_GUARD, user="someone-else")
-    )  # buckets are per principal

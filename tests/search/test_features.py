@@ -1,0 +1,143 @@
+"""The features beside the name: small pure functions, each listed with its weight, that
+together score exactly as the one function they replaced did."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+
+import pytest
+from tests.search.helpers import stored
+
+from limes.domain.alerts import DocumentType, Gender, IdentityDocument, Name, Person
+from limes.search import features
+from limes.search.features import OTHER_FEATURES, Stored, other_features
+from limes.search.name_match import query_names
+from limes.search.query import PersonQuery
+from limes.search.scoring import Scorer
+
+MUELLER = Person(
+    surnames=(Name("Müller"),),
+    forenames=(Name("Jürgen"),),
+    date_of_birth="1980-05-17",
+    gender=Gender.MALE,
+    nationalities=("DE",),
+    documents=(IdentityDocument(DocumentType.PASSPORT, "L898902C3", "DE"),),
+)
+UNDATED = Person(surnames=(Name("Müller"),), forenames=(Name("Jürgen"),))
+
+# Captured from the scorer before its features became a weighted list: (query, person,
+# (score, name score, date disagrees, document, features agreeing),
+# (name, score, effect) of each feature beside the name).
+BEFORE = [
+    (
+        PersonQuery(("Müller",), ("Jürgen",), "1980-05-17", Gender.MALE, ("DE",)),
+        MUELLER,
+        (1.0, 1.0, False, False, 4),
+        [("date_of_birth", 1.0, 1.0), ("gender", 1.0, 1.0), ("nationality", 1.0, 1.0)],
+    ),
+    (
+        PersonQuery(("Mueller",), ("Juergen",), "1980-05-71", Gender.FEMALE, ("FR",)),
+        MUELLER,
+        (0.71145, 1.0, False, False, 1),
+        [("date_of_birth", 0.75, 0.9), ("gender", 0.0, 0.85), ("nationality", 0.0, 0.93)],
+    ),
+    (
+        PersonQuery(("Muller",), ("Jurgen",)),
+        MUELLER,
+        (0.9, 1.0, False, False, 1),
+        [("date_of_birth", 0.0, 0.9)],
+    ),
+    (
+        PersonQuery(("Müller",), ("Jürgen",), "1980-05-17"),
+        UNDATED,
+        (0.78, 1.0, False, False, 1),
+        [("date_of_birth", 0.0, 0.78)],
+    ),
+    (
+        PersonQuery(("Miller",), ("George",), "1990", document_number="l898 902 c3"),
+        MUELLER,
+        (0.95, 0.91311115026474, False, True, 1),
+        [("date_of_birth", 0.45, 0.7), ("document", 1.0, 0.95)],
+    ),
+    (
+        PersonQuery(("Müller",), ("Jürgen",), "1979-01-02", Gender.MALE, ("AT", "DE"), "X1"),
+        MUELLER,
+        (0.5, 1.0, True, False, 3),
+        [
+            ("date_of_birth", 0.0, 0.5),
+            ("gender", 1.0, 1.0),
+            ("nationality", 1.0, 1.0),
+            ("document", 0.0, 1.0),
+        ],
+    ),
+]
+PAIRS = [(query, stored(person)) for query, person, _, _ in BEFORE] + [
+    (PersonQuery(("Müller",), gender=Gender.MALE), stored(UNDATED)),
+    (PersonQuery(("Müller",), (), "1980", Gender.FEMALE, ("DE",), "Z9"), stored(UNDATED)),
+]
+
+
+@pytest.mark.parametrize(("query", "person", "evidence", "expected"), BEFORE)
+def test_the_weighted_list_scores_as_before(
+    query: PersonQuery,
+    person: Person,
+    evidence: tuple[float, float, bool, bool, int],
+    expected: list[tuple[str, float, float]],
+) -> None:
+    wanted = query_names(query.surnames, query.forenames)
+    (scored,) = Scorer().score(query, wanted, [(0, stored(person))])
+    got = scored.evidence
+    assert (got.score, got.name, got.date_disagrees, got.document, scored.agreeing) == evidence
+    assert [(f.name, f.score, f.effect) for f in other_features(query, stored(person))] == (
+        expected
+    )
+
+
+def _feature_functions() -> set[object]:
+    """Every function of ``features`` with a feature function's signature."""
+    return {
+        function
+        for _, function in inspect.getmembers(features, inspect.isfunction)
+        if function.__module__ == features.__name__
+        and list(inspect.signature(function).parameters) == ["query", "stored"]
+        and inspect.signature(function).return_annotation == "Agreement | None"
+    }
+
+
+def test_every_feature_function_is_listed_with_a_weight() -> None:
+    listed = [feature.compare for feature in OTHER_FEATURES]
+    assert len(listed) == len(set(listed)), "a feature function is listed twice"
+    assert set(listed) == _feature_functions()
+    for feature in OTHER_FEATURES:
+        assert feature.weight, feature.name
+        assert all(0.0 < factor <= 1.0 for factor in feature.weight.values()), feature.name
+
+
+@pytest.mark.parametrize(("query", "person"), PAIRS)
+def test_each_score_found_has_a_weight_and_one_date_function_applies(
+    query: PersonQuery, person: Stored
+) -> None:
+    dated = 0
+    for feature in OTHER_FEATURES:
+        found = feature.compare(query, person)
+        if found is not None:
+            assert found.score in feature.weight, (feature.name, found.score)
+            dated += feature.name == "date_of_birth"
+    assert dated == 1
+
+
+@pytest.mark.parametrize("feature", OTHER_FEATURES, ids=lambda f: f.compare.__name__)
+def test_every_feature_function_is_pure(feature: features.Weighted) -> None:
+    source = ast.parse(textwrap.dedent(inspect.getsource(feature.compare)))
+    for node in ast.walk(source):
+        assert not isinstance(node, ast.Global | ast.Nonlocal), feature.compare.__name__
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            assert all(isinstance(t, ast.Name) for t in targets), "assigns beyond its locals"
+    for query, person in PAIRS:
+        before = repr((query, person))  # a NameSet holds arrays: compare their print
+        first = feature.compare(query, person)
+        assert feature.compare(query, person) == first
+        assert repr((query, person)) == before

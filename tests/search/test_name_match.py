@@ -1,0 +1,104 @@
+"""Names written in other languages, scripts and systems, and with slips, align with
+the stored name (``name_match.py``), through the person index; near names of other
+people do not."""
+
+from __future__ import annotations
+
+import pytest
+from tests.search.helpers import person, q
+
+from limes.domain.alerts import Name as N
+from limes.domain.alerts import Person
+from limes.search.persons import PersonIndex
+from limes.search.query import PersonQuery
+
+
+@pytest.mark.parametrize("written", ["Lazich", "Lasitsch", "Lazitch", "Лазић", "Lazic"])
+def test_a_croatian_name_is_found_as_other_languages_spell_it(written: str) -> None:
+    built = PersonIndex()
+    built.add_many([(0, person([N("Lazić")], [N("Marko")], "1975-02-03"))])
+    assert [h.slot for h in built.search(q([written], ["Marko"], "1975-02-03"))] == [0]
+
+
+ARABIC = person([N("Al-Najjar", "النجار", "Arab")], [N("Tariq", "طارق", "Arab")], "1980-05-17")
+
+
+@pytest.mark.parametrize(
+    ("surname", "forename"),
+    [("El Naggar", "Tarek"), ("Ennajjar", "Tarik"), ("Alnajjar", "Tariq"), ("النجار", "Tarek")],
+)
+def test_an_arabic_name_is_found_in_maghreb_egyptian_and_english_spellings(
+    surname: str, forename: str
+) -> None:
+    built = PersonIndex()
+    built.add_many([(0, ARABIC)])
+    assert [h.slot for h in built.search(q([surname], [forename]))] == [0]
+
+
+@pytest.mark.parametrize(
+    ("stored", "asked"),
+    [
+        (person([N("Yeganyan", "Եգանյան", "Armn")], [N("Dominik", "Դոմինիկ", "Armn")]),
+         q(["Yekanyan"], ["Tominig"])),
+        (person([N("Khizanishvili", "ხიზანიშვილი", "Geor")], [N("Zaza", "ზაზა", "Geor")]),
+         q(["Chisanischwili"], ["Sasa"])),
+    ],
+)  # fmt: skip
+def test_armenian_and_georgian_names_in_other_systems_are_found(
+    stored: Person, asked: PersonQuery
+) -> None:
+    built = PersonIndex()
+    built.add_many([(0, stored)])
+    assert [h.slot for h in built.search(asked)] == [0]
+
+
+@pytest.mark.parametrize(
+    ("stored", "asked"),
+    [
+        (person([N("Wu")], [N("Wei")]), q(["Wo"], ["Wei"])),
+        (person([N("Li")], [N("Na")]), q(["Lu"], ["Na"])),
+        (person([N("Kim")], [N("Min-jun")]), q(["Kin"], ["Min-jun"])),
+        (person([N("Kowalski")], [N("Jan")]), q(["Jan"], ["Kowalsky"])),  # typo and swapped
+        (person([N("Ng")], [N("Kevin")]), q(["Kevin"], ["Ny"])),
+    ],
+)
+def test_short_names_with_one_slip_and_a_slip_with_swapped_order_are_found(
+    stored: Person, asked: PersonQuery
+) -> None:
+    built = PersonIndex()
+    built.add_many([(0, stored)])
+    assert [h.slot for h in built.search(asked)] == [0]
+
+
+def test_a_short_name_with_another_first_letter_is_another_name() -> None:
+    built = PersonIndex()
+    built.add_many([(0, person([N("Wu")], [N("Wei")]))])
+    assert built.search(q(["Xu"], ["Wei"])) == []
+
+
+@pytest.mark.parametrize(
+    ("surname", "forename"),
+    [("Nedjim", "Salim"), ("Najm", "Saalem"), ("Nagm", "Salem")],  # Egyptian g for ج
+)
+def test_vowels_guessed_for_a_name_stored_in_arabic_script_still_find_it(
+    surname: str, forename: str
+) -> None:
+    stored = person([N("Njm", "نجم", "Arab")], [N("Salm", "سالم", "Arab")], "1953-03-01")
+    built = PersonIndex()
+    built.add_many([(0, stored)])
+    assert [h.slot for h in built.search(q([surname], [forename], "1953-03-01"))] == [0]
+
+
+def test_the_same_consonants_alone_do_not_make_two_latin_names_one() -> None:
+    built = PersonIndex()
+    built.add_many([(0, person([N("Moreno")], [N("Marta")], "1953-03-01"))])
+    assert built.search(q(["Marini"], ["Marta"], "1953-03-01")) == []
+
+
+def test_every_word_met_in_another_spelling_counts_as_met() -> None:
+    # each part only "sounds the same" (0.88); the stored words count as met through
+    # their spelled-out forms (katich, niksha), so the whole name is a hit
+    built = PersonIndex()
+    built.add_many([(0, person([N("Katić")], [N("Tomislav"), N("Nikša")], "1967-12-16"))])
+    found = built.search(q(["Katitsch"], ["Tomislaw", "Nikscha"], "1967-12-16"))
+    assert [h.slot for h in found] == [0]

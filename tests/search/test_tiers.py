@@ -1,0 +1,80 @@
+"""The tiers of a person answer: hits, possible matches, and the order of equals
+(``tiers.py``), through the person index."""
+
+from __future__ import annotations
+
+import pytest
+from tests.search.helpers import person, q
+
+from limes.domain.alerts import Gender
+from limes.domain.alerts import Name as N
+from limes.search.persons import PersonIndex
+
+SHEVCHENKO = person(
+    [N("Shevchenko", "Шевченко", "Cyrl")], [N("Olena", "Олена", "Cyrl")], "1980-03-14"
+)
+
+
+@pytest.mark.parametrize(
+    "born",
+    [
+        None,
+        "1980-03-14",
+        "1981-03-14",  # year one off
+        "1980-03-15",  # day off
+        "1980-04-14",  # month off
+        "1980-01-14",
+        "1908-03-14",  # two digits transposed
+        "1983-03-14",  # year three off
+        "2080-03-14",  # the century
+    ],
+)
+def test_a_date_a_typing_slip_away_never_removes_the_exact_name(born: str | None) -> None:
+    built = PersonIndex()
+    built.add_many([(0, SHEVCHENKO)])
+    found = built.find(q(["Shevchenko"], ["Olena"], born))
+    assert [h.slot for h in (*found.hits, *found.possible)] == [0]
+    # more information, slightly wrong, is never worse than none: at least a possible match
+    assert all(h.tier.value in ("hit", "possible") for h in (*found.hits, *found.possible))
+
+
+def test_a_plainly_different_date_makes_a_namesake_not_a_match() -> None:
+    built = PersonIndex()
+    built.add_many([(0, SHEVCHENKO)])
+    found = built.find(q(["Shevchenko"], ["Olena"], "1950-11-02"))
+    assert (found.hits, found.possible) == ((), ())
+
+
+def test_the_tiers_keep_what_just_missed_the_line_apart_from_hits() -> None:
+    built = PersonIndex()
+    built.add_many([(0, SHEVCHENKO)])
+    exact = built.find(q(["Shevchenko"], ["Olena"], "1980-03-14"))
+    assert [h.slot for h in exact.hits] == [0] and exact.possible == ()
+    slip = built.find(q(["Shevchenko"], ["Olena"], "1975-03-14"))  # five years off
+    assert slip.hits == () and [h.slot for h in slip.possible] == [0]
+    born = next(f for f in slip.possible[0].features if f.name == "date_of_birth")
+    assert born.note == "year 5 off, the rest agrees"
+
+
+def test_ties_go_to_more_fields_agreeing_then_the_order_given_never_the_slot() -> None:
+    unknown = person([N("Kowalski")], [N("Jan")], "1970-01-02")
+    male = person([N("Kowalski")], [N("Jan")], "1970-01-02", gender=Gender.MALE)
+    built = PersonIndex()
+    built.add_many([(0, unknown), (1, male)])
+    asked = q(["Kowalski"], ["Jan"], "1970-01-02", gender=Gender.MALE)
+    hits = built.find(asked).hits
+    assert [h.slot for h in hits] == [1, 0]  # equal scores; the gender agrees on slot 1
+    assert hits[0].score == hits[1].score
+    same = PersonIndex()
+    same.add_many([(0, unknown), (1, unknown)])
+    ranks = {0: (5, "b"), 1: (0, "a")}  # slot 1's category is the more severe
+
+    assert [h.slot for h in same.find(asked, order=ranks.__getitem__).hits] == [1, 0]
+
+
+def test_a_namesake_without_a_date_of_birth_is_possible_when_the_officer_gives_one() -> None:
+    built = PersonIndex()
+    built.add_many([(0, person([N("Dương")], [N("Minh")], None))])
+    asked = built.find(q(["Dương"], ["Minh"], "1963-03-21"))
+    assert asked.hits == () and [h.slot for h in asked.possible] == [0]
+    assert [h.slot for h in built.find(q(["Dương"], ["Minh"], None)).hits] == [0]

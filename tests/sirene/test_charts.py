@@ -1,0 +1,21 @@
+"""The statistics drawn as PNG charts for the yearly report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.sirene.test_statistics import figures
+
+from limes.sirene.charts import render
+
+
+def test_charts_are_png_files_of_a_report_size(tmp_path: Path) -> None:
+    paths = render(figures(), tmp_path / "charts")
+    assert len(paths) == 4
+    for path in paths:
+        data = path.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        assert (width, height) == (800, 450)
+    again = render(figures(), tmp_path / "again")
+    assert [p.read_bytes() for p in again] == [p.read_bytes() for p in paths]  # no timestamps
