@@ -11,7 +11,7 @@ import pytest
 import requests
 from tests.security import attack_hooks
 from tests.security.attack_setup import summary
-from tests.security.conftest import ROOT
+from tests.supplychain.conftest import ROOT
 
 BASE = "http://127.0.0.1:8080"
 

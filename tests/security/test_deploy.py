@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from tests.security.conftest import ROOT
+from tests.supplychain.conftest import ROOT
 
 from limes.cli.serve import FILES_BESIDES_CONNECTIONS
 from limes.config import Settings

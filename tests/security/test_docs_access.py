@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.security.conftest import ROOT
+from tests.supplychain.conftest import ROOT
 
 from limes.service import login_limits, refusals
 from limes.service.sessions import SESSION_LIFETIME

@@ -6,7 +6,7 @@ import re
 
 import click
 import pytest
-from tests.security.conftest import ROOT
+from tests.supplychain.conftest import ROOT
 
 from limes.cli.security import posture
 from limes.supplychain.posture import EXIT_INCOMPLETE, EXIT_OVERDUE

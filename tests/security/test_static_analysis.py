@@ -15,7 +15,7 @@ import tokenize
 from pathlib import Path
 
 import pytest
-from tests.security.conftest import ROOT
+from tests.supplychain.conftest import ROOT
 
 BANDIT = Path(sys.executable).parent / "bandit"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from tests.security.conftest import FIXTURES, RECORDED, DownPyPI, RecordedPyPI
+from tests.supplychain.conftest import FIXTURES, RECORDED, DownPyPI, RecordedPyPI
 
 from limes.cli.security import PostureSources, security
 from limes.supplychain.lockfile import read_lock

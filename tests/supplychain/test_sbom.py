@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.security.conftest import ROOT
+from tests.supplychain.conftest import ROOT
 
 from limes.supplychain.lockfile import read_lock
 from limes.supplychain.sbom import Mismatch, check_files, compare, components, installed, main

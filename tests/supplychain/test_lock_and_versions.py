@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from packaging.version import Version as Reference
-from tests.security.conftest import ROOT
+from tests.supplychain.conftest import ROOT
 from tests.security.fuzzing import FUZZ
 
 from limes.supplychain.lockfile import LockError, parse_lock, read_lock
