@@ -36,7 +36,7 @@ from limes.config import AuthMode, Environment, Settings
 from limes.identity.accounts import Account
 from limes.identity.tokens import TokenIssuer, ensure_signing_key, key_id, load_signing_key
 from limes.policy.permissions import Clearance, Purpose, Role
-from limes.service.accounts import AccountService, accounts_for
+from limes.service.accounts import AccountService
 from limes.store.sqlite import SqliteStore
 
 DE_IDP = Provider("https://idp.polizei.example.de", "DE")
@@ -69,7 +69,7 @@ def api(limes: Limes) -> TestClient:
 @pytest.fixture
 def accounts(limes: Limes) -> AccountService:
     """The account service on the app's store and clock (the app builds its own alike)."""
-    return accounts_for(limes)
+    return limes.accounts
 
 
 @pytest.fixture

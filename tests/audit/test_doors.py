@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import stat
 from collections.abc import Iterator
@@ -12,7 +11,6 @@ from typing import Any
 
 import orjson
 import pytest
-from click.testing import CliRunner, Result
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from tests.api.helpers import PERSON, TestClient
 from tests.audit.conftest import tamper
@@ -23,7 +21,6 @@ from limes.api.app import create_app
 from limes.audit.heads import TreeHead, ensure_audit_key, load_public_key
 from limes.audit.merkle import leaf_hash, root_from_inclusion
 from limes.bootstrap import Limes, build
-from limes.cli.main import cli
 from limes.config import AuthMode, Environment, Settings
 from limes.store.sqlite import SqliteStore
 
@@ -125,30 +122,6 @@ def test_audit_reads_need_audit_read(api: Limes) -> None:
 
 
 # -- the CLI -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def var(tmp_path: Path) -> Path:
-    return tmp_path / "var"
-
-
-@pytest.fixture
-def run(var: Path) -> Run:
-    """``limes --var <tmp> …`` in development, every other LIMES_* setting unset."""
-    unset = {name: None for name in os.environ if name.startswith("LIMES_")}
-    runner = CliRunner(env={**unset, "LIMES_ENV": "development"})
-
-    def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
-        return runner.invoke(cli, ["--var", str(var), *args], input=input, env=env)
-
-    return invoke
-
-
-@pytest.fixture
-def initialised(run: Run) -> Run:
-    result = run("init")
-    assert result.exit_code == 0, result.output
-    return run
 
 
 def test_init_makes_the_key_and_the_log_and_verify_passes(initialised: Run, var: Path) -> None:
