@@ -109,6 +109,13 @@ def keys_for(settings: Settings) -> tuple[Keyring, KeyEncryptionKey]:
 
 @dataclass(frozen=True, slots=True)
 class Limes:
+    """An installation, wired: every use-case service a door needs, and the adapters
+    under them (``store``, ``crypto``, ``audit``) for ``limes init`` and the tests.
+
+    ``accounts`` serves logins and sessions too; ``refusals`` records the HTTP door's
+    401/403/429 answers; ``jobs`` is the list ``limes serve`` runs (``service/jobs.py``).
+    """
+
     settings: Settings
     store: Store
     policy: Policy

@@ -15,13 +15,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from tests.api.helpers import PERSON, TestClient
 from tests.audit.conftest import tamper
 from tests.cli.helpers import ALERT, SIRENE_DE, Run, ok
-from tests.conftest import FixedClock
+from tests.conftest import FixedClock, dev_settings
 
 from limes.api.app import create_app
 from limes.audit.heads import TreeHead, ensure_audit_key, load_public_key
 from limes.audit.merkle import leaf_hash, root_from_inclusion
 from limes.bootstrap import Limes, build
-from limes.config import AuthMode, Environment, Settings
+from limes.config import Settings
 from limes.store.sqlite import SqliteStore
 
 SIRENE = "sirene-1@SIRENE-DE/DE;roles=sirene_operator"
@@ -57,12 +57,7 @@ def checked(answer: dict[str, Any], public_key: Ed25519PublicKey) -> list[dict[s
 
 @pytest.fixture
 def api(tmp_path: Path, sqlite_store: SqliteStore, clock: FixedClock) -> Iterator[Limes]:
-    settings = Settings(
-        var_dir=tmp_path / "var",
-        environment=Environment.DEVELOPMENT,
-        auth=AuthMode.UNSAFE_DEV_HEADERS,
-        test_only_fixed_keyring=True,
-    )
+    settings = dev_settings(var_dir=tmp_path / "var")
     ensure_audit_key(settings.audit_key_path)
     limes = build(settings, store=sqlite_store, clock=clock)
     yield limes
