@@ -6,12 +6,11 @@ and the rules a request is parsed into (``domain``, ``policy``, ``codec``, ``con
 ``errors``, ``identity``); never the adapters below the services: the store, the
 encryption, the audit log's internals, the search engine, the feed's transport.
 
-Three installation and custody commands are the narrow allowance below: they act on
-the files themselves, before anything can be built (``limes init`` makes the keys the
-build needs) or apart from any running service (a backup seals the store and the log
-under the key-encryption key; ``limes audit verify`` checks a log from its files and
-a public key alone, which is its point: it trusts nothing the service says). The
-import-linter contracts (issue 12, step 6) will state the same rule formally.
+Two installation commands are the narrow allowance below: they act on the files
+themselves, before anything can be built (``limes init`` makes the keyring and the
+audit signing key the build needs) or apart from any running service (a backup seals
+the store and the log files under the key-encryption key). The import-linter
+contracts (issue 12, step 6) will state the same rule formally.
 """
 
 from __future__ import annotations
@@ -29,8 +28,6 @@ ALLOWED = {
     "limes/cli/setup.py": ("limes.crypto.keyring", "limes.audit.heads"),
     # limes backup/restore: seal and open the store and log files under the KEK
     "limes/cli/backup.py": ("limes.crypto.backup",),
-    # limes audit verify/public-key/…: the log checked from its files and a public key
-    "limes/cli/audit.py": ("limes.audit",),
 }
 
 
