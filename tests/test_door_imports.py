@@ -6,10 +6,8 @@ and the rules a request is parsed into (``domain``, ``policy``, ``codec``, ``con
 ``errors``, ``identity``); never the adapters below the services: the store, the
 encryption, the audit log's internals, the search engine, the feed's transport.
 
-Two installation commands are the narrow allowance below: they act on the files
-themselves, before anything can be built (``limes init`` makes the keyring and the
-audit signing key the build needs) or apart from any running service (a backup seals
-the store and the log files under the key-encryption key). The import-linter
+``limes init`` is the one narrow allowance below: it makes the keyring and the audit
+signing key that ``build`` needs, before anything can be built. The import-linter
 contracts (issue 12, step 6) will state the same rule formally.
 """
 
@@ -26,8 +24,6 @@ BELOW_THE_SERVICES = ("limes.store", "limes.crypto", "limes.audit", "limes.searc
 ALLOWED = {
     # limes init: makes the keyring and the audit signing key that build() needs
     "limes/cli/setup.py": ("limes.crypto.keyring", "limes.audit.heads"),
-    # limes backup/restore: seal and open the store and log files under the KEK
-    "limes/cli/backup.py": ("limes.crypto.backup",),
 }
 
 

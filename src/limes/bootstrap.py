@@ -34,6 +34,7 @@ from limes.service.abuse import UsageMonitor
 from limes.service.accounts import AccountService
 from limes.service.alert_steps import Clock, utc_now
 from limes.service.alerts import AlertService
+from limes.service.backups import BackupService
 from limes.service.breakglass import BreakGlassService
 from limes.service.feed import FeedService, Publisher
 from limes.service.hits import HitService
@@ -137,6 +138,7 @@ class Limes:
     refusals: DoorRefusals
     jobs: tuple[Job, ...]
     publisher_for: PublisherFor
+    backups: BackupService
 
     def enter(self, who: Principal, purpose: Purpose) -> Context:
         """The context a door acts in for ``who`` and ``purpose``: the one way in for every
@@ -258,4 +260,5 @@ def build(
         DoorRefusals(audit, clock),
         jobs,
         publisher,
+        BackupService(audit),
     )
