@@ -6,9 +6,9 @@ and the rules a request is parsed into (``domain``, ``policy``, ``codec``, ``con
 ``errors``, ``identity``); never the adapters below the services: the store, the
 encryption, the audit log's internals, the search engine, the feed's transport.
 
-``limes init`` is the one narrow allowance below: it makes the keyring and the audit
-signing key that ``build`` needs, before anything can be built. The import-linter
-contracts (issue 12, step 6) will state the same rule formally.
+There is no exception: even ``limes init``, which makes the keys ``build`` needs,
+does so through ``service/installation.py``. The import-linter contracts (issue 12,
+step 6) will state the same rule formally.
 """
 
 from __future__ import annotations
@@ -21,10 +21,6 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src"
 DOORS = ("limes/api", "limes/cli")
 BELOW_THE_SERVICES = ("limes.store", "limes.crypto", "limes.audit", "limes.search", "limes.feed")
-ALLOWED = {
-    # limes init: makes the keyring and the audit signing key that build() needs
-    "limes/cli/setup.py": ("limes.crypto.keyring", "limes.audit.heads"),
-}
 
 
 def door_modules() -> list[Path]:
@@ -42,24 +38,13 @@ def imported(path: Path) -> list[str]:
     return found
 
 
-def reaches_below(module: str, allowed: tuple[str, ...] = ()) -> bool:
-    def under(prefix: str) -> bool:
-        return module == prefix or module.startswith(prefix + ".")
-
-    return any(map(under, BELOW_THE_SERVICES)) and not any(map(under, allowed))
+def reaches_below(module: str) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in BELOW_THE_SERVICES)
 
 
 @pytest.mark.parametrize("path", door_modules(), ids=lambda p: str(p.relative_to(SRC)))
 def test_a_door_imports_nothing_below_the_service_layer(path: Path) -> None:
-    allowed = ALLOWED.get(str(path.relative_to(SRC)), ())
-    assert [m for m in imported(path) if reaches_below(m, allowed)] == []
-
-
-def test_the_allowance_names_modules_that_exist_and_still_need_it() -> None:
-    for name, prefixes in ALLOWED.items():
-        modules = imported(SRC / name)
-        for prefix in prefixes:
-            assert any(m == prefix or m.startswith(prefix + ".") for m in modules), (name, prefix)
+    assert [m for m in imported(path) if reaches_below(m)] == []
 
 
 def test_the_check_sees_a_forbidden_import_in_a_function(tmp_path: Path) -> None:
