@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.api.helpers import TestClient, assert_problem
-from tests.api.test_tokens import limes  # noqa: F401 - the token server, a pytest fixture
+from tests.api.test_tokens import api_clock, limes_settings  # noqa: F401 - the token server
 from tests.conftest import FixedClock
 from tests.identity.helpers import PASSWORD, admit, founders, guard
 
@@ -12,7 +12,7 @@ from limes.bootstrap import Limes
 from limes.identity import totp
 
 
-def test_the_holder_enrols_and_logs_in(limes: Limes, clock: FixedClock) -> None:  # noqa: F811 - the fixture
+def test_the_holder_enrols_and_logs_in(limes: Limes, clock: FixedClock) -> None:
     accounts = limes.accounts
     founders(accounts)
     code = admit(accounts, "op-de", "op-de-2", guard()).enrolment_codes["guard-1"]
