@@ -16,6 +16,12 @@
 * ``service`` is the account service on SQLite with a fixed clock; ``each_store`` the
   same on each store adapter in turn, for the cases whose outcome depends on the store
   (time windows, bulk updates, rollback).
+* ``built(store, clock, **settings)`` is the whole application as ``bootstrap.build``
+  wires it (``dev_settings(**settings)``, the fixed keyring, an audit log in memory
+  unless ``audit`` is given): use cases are tested through it, not wired by hand.
+* ``var``, ``run`` and ``initialised`` drive the CLI through click's runner on a
+  private var folder: ``run("alert", "get", …, input=…, env=…)``, in development with
+  every other ``LIMES_*`` setting unset; ``initialised`` has run ``limes init``.
 * ``ctx_factory("FR", Role.POLICE_OFFICER, purpose=Purpose.POLICE_CHECK)`` builds the
   ``Context`` a use case takes; with no arguments, a SIRENE operator of DE. The
   principal holds the purposes the policy table names for its roles and
@@ -32,11 +38,16 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from click.testing import CliRunner, Result
 from psycopg import sql as pgsql
+from tests.cli.helpers import Run
 from tests.identity.helpers import WEAK
 
 from limes.audit.log import AuditLog
 from limes.audit.store import SqliteAuditStore
+from limes.bootstrap import Limes, build
+from limes.cli.main import cli
+from limes.config import AuthMode, Environment, Settings
 from limes.crypto import Crypto, open_crypto
 from limes.crypto.keyring import test_only_fixed_keyring
 from limes.policy.permissions import Clearance, Context, Principal, Purpose, Role
@@ -210,3 +221,72 @@ def each_store(store: Store, clock: FixedClock) -> AccountService:
     """The account service on each store adapter in turn (the ``store`` fixture)."""
     secrets, audit = fixed_crypto(store).fields, memory_audit(clock)
     return AccountService(store, Policy(clock=clock), WEAK, clock, secrets=secrets, audit=audit)
+
+
+# -- the application as bootstrap.build wires it ------------------------------------------
+
+
+def dev_settings(**changes: object) -> Settings:
+    """Development settings with the fixed test keyring and the unsafe principal header,
+    and ``changes`` (``Settings`` fields) on top."""
+    fields: dict[str, object] = {
+        "var_dir": Path("unused"),
+        "environment": Environment.DEVELOPMENT,
+        "auth": AuthMode.UNSAFE_DEV_HEADERS,
+        "test_only_fixed_keyring": True,
+    }
+    return Settings(**(fields | changes))  # type: ignore[arg-type]  # fields by name
+
+
+def built(
+    store: Store,
+    clock: Callable[[], datetime],
+    *,
+    audit: AuditLog | None = None,
+    crypto: Crypto | None = None,
+    **settings: object,
+) -> Limes:
+    """Every service over ``store`` and ``clock``, wired by ``bootstrap.build`` as the server
+    does, under ``TEST_KEYRING`` (or ``crypto``) and with ``audit`` (default: in memory)."""
+    return build(
+        dev_settings(**settings),
+        store=store,
+        clock=clock,
+        keyring=TEST_KEYRING,
+        crypto=crypto,
+        audit=audit or memory_audit(clock),
+    )
+
+
+# -- the CLI through click's runner -----------------------------------------------------
+
+
+@pytest.fixture
+def var(tmp_path: Path) -> Path:
+    return tmp_path / "var"
+
+
+@pytest.fixture
+def run(var: Path) -> Run:
+    """Invoke ``limes --var <tmp> ARGS…``; ``input`` feeds stdin, ``env`` adds variables.
+
+    In development (the alert commands take the asserted ``--as`` principal as given;
+    tests/cli/test_production_principals.py covers production), every other ``LIMES_*``
+    variable of this process unset.
+    """
+    unset = dict.fromkeys(name for name in os.environ if name.startswith("LIMES_"))
+    runner = CliRunner(env={**unset, "LIMES_ENV": "development"})
+
+    def invoke(
+        *args: str, input: str | bytes | None = None, env: dict[str, str] | None = None
+    ) -> Result:
+        return runner.invoke(cli, ["--var", str(var), *args], input=input, env=env)
+
+    return invoke
+
+
+@pytest.fixture
+def initialised(run: Run) -> Run:
+    result = run("init")
+    assert result.exit_code == 0, result.output
+    return run

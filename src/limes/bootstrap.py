@@ -1,32 +1,61 @@
-"""Wire adapters into services. Nothing happens at import; ``build`` does it all."""
+"""Wire adapters into services. Nothing happens at import; ``build`` does it all.
+
+``build`` returns ``Limes``, every use-case service a door needs (accounts and
+sessions, alerts, search, the feed and its publisher, the periodic jobs, …), so a
+door (``api/``, ``cli/``) wires nothing itself. It takes fakes for the slow or
+external edge (clock, store, keyring, audit log, password hashing, publisher) as
+keywords, and tests build through it like the server does.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from limes.audit.log import AuditLog
 from limes.audit.service import AuditReader
 from limes.audit.trail import AuditedPolicy
-from limes.audit.wiring import open_audit
+from limes.audit.wiring import open_audit, witness_job, witnesses
+from limes.audit.witness import WitnessPublisher
 from limes.clock import Clock, utc_now
 from limes.config import Environment, Settings, SettingsError
 from limes.crypto import Crypto, open_crypto
 from limes.crypto.blind_index import BlindIndex
 from limes.crypto.keyring import Keyring, load_keyring, test_only_fixed_keyring
+from limes.crypto.keyring import KeyringMissing as KeyringMissing  # a door catches it
 from limes.crypto.keys import KeyEncryptionKey, LocalKek
+from limes.identity.passwords import Passwords
+from limes.identity.passwords import for_settings as passwords_for
+from limes.policy.permissions import Context, Principal, Purpose
 from limes.policy.policy import Policy
 from limes.search.engine import SearchEngine
 from limes.service.abuse import UsageMonitor
+from limes.service.accounts import AccountService
 from limes.service.alerts import AlertService
+from limes.service.backups import BackupService
 from limes.service.breakglass import BreakGlassService
+from limes.service.feed import FeedService, Publisher
 from limes.service.hits import HitService
+from limes.service.jobs import Job, JobParts, periodic_jobs
 from limes.service.keys import KeyService
+from limes.service.login_limits import INDEX_PURPOSE, LoginLimits
 from limes.service.reading import ReadBlocks, ReadGuard
+from limes.service.refusals import DoorRefusals
 from limes.service.relations import RelationService
 from limes.service.search import QUERY_KEY, SearchService
 from limes.service.sirene import SireneService
 from limes.store.port import Store
+
+PublisherFor = Callable[[Store, str], Publisher]
+"""Makes the change feed's publisher to a NATS URL (``limes sirene publish``)."""
+
+
+def nats_publisher(store: Store, url: str) -> Publisher:
+    from limes.feed.nats import NatsPublisher
+
+    return NatsPublisher(store, url)
 
 
 def open_store(url: str) -> Store:
@@ -81,6 +110,13 @@ def keys_for(settings: Settings) -> tuple[Keyring, KeyEncryptionKey]:
 
 @dataclass(frozen=True, slots=True)
 class Limes:
+    """An installation, wired: every use-case service a door needs, and the adapters
+    under them (``store``, ``crypto``, ``audit``) for ``limes init`` and the tests.
+
+    ``accounts`` serves logins and sessions too; ``refusals`` records the HTTP door's
+    401/403/429 answers; ``jobs`` is the list ``limes serve`` runs (``service/jobs.py``).
+    """
+
     settings: Settings
     store: Store
     policy: Policy
@@ -97,6 +133,30 @@ class Limes:
     search: SearchService
     hits: HitService
     sirene: SireneService
+    accounts: AccountService
+    feed: FeedService
+    refusals: DoorRefusals
+    jobs: tuple[Job, ...]
+    publisher_for: PublisherFor
+    backups: BackupService
+
+    def enter(self, who: Principal, purpose: Purpose) -> Context:
+        """The context a door acts in for ``who`` and ``purpose``: the one way in for every
+        door (HTTP, CLI), so each call counts against the principal's rate limit
+        (``RateLimited`` past it) whichever door it came through."""
+        ctx = Context(who, purpose)
+        self.usage.admit(ctx)
+        return ctx
+
+    def publisher(self, url: str) -> Publisher:
+        """The change feed's publisher to the NATS server at ``url``."""
+        return self.publisher_for(self.store, url)
+
+    def check_serving(self) -> None:
+        """Refuse to serve (``SettingsError``) with an audit log that cannot sign its tree
+        heads or, in production, whose heads would stay on this host (no witness)."""
+        self.audit.check_signer()
+        witness_job(self.settings, self.audit)
 
     def close(self) -> None:
         self.search.engine.stop()
@@ -110,18 +170,29 @@ def build(
     clock: Clock = utc_now,
     store: Store | None = None,
     keyring: Keyring | None = None,
+    crypto: Crypto | None = None,
     audit: AuditLog | None = None,
+    passwords: Passwords | None = None,
+    publisher: PublisherFor = nats_publisher,
 ) -> Limes:
     """Wire everything. The keyring is ``keyring`` if given (tests: a fixed one), else
     ``keyring_for(settings)``: a missing or unsafe keyring file refuses to start.
+    ``crypto`` (encryption at rest opened over ``store``; its keyring then is the one)
+    stands for another process's, in tests of key rotation.
     The audit log is ``audit`` if given, else the one the settings place beside the store
-    (``audit/wiring.py``); every service records through it."""
-    if keyring is None:
-        keyring, kek = keys_for(settings)
-    else:
-        kek = kek_for(settings, keyring, None)
+    (``audit/wiring.py``); every service records through it. ``passwords`` (hashing) is
+    the one the settings configure unless given; ``publisher`` makes the feed's
+    publisher (NATS unless a fake is given)."""
+    if crypto is None:
+        # the keys first: a missing keyring refuses before a store file is made
+        if keyring is None:
+            keyring, kek = keys_for(settings)
+        else:
+            kek = kek_for(settings, keyring, None)
+        store = store or open_store(settings.store_url)
+        crypto = open_crypto(store, keyring, kek, clock=clock)
     store = store or open_store(settings.store_url)
-    crypto = open_crypto(store, keyring, kek, clock=clock)
+    keyring = crypto.keyring
     # The policy asks break-glass for temporary grants, and break-glass asks the policy
     # who may request and approve them: the hook is bound once both exist.
     audit = audit or open_audit(settings, store, clock=clock)
@@ -136,6 +207,17 @@ def build(
     keys = KeyService(store, policy, crypto, audit=audit)
     relations = RelationService(alerts)
     hits = HitService(alerts)
+    accounts = AccountService(
+        store,
+        policy,
+        passwords or passwords_for(settings),
+        clock,
+        secrets=crypto.fields,
+        audit=audit,
+        # keyed from the keyring, so that every server process counts a login alike
+        limits=LoginLimits(store, BlindIndex(keyring.index_key(INDEX_PURPOSE)), clock),
+        session_lifetime=timedelta(hours=settings.session_max_hours),
+    )
     search = SearchService(
         SearchEngine(store, crypto),
         alerts,
@@ -143,6 +225,18 @@ def build(
         audit=audit,
         tokens=BlindIndex(keyring.index_key(QUERY_KEY)),
         clock=clock,
+    )
+    sirene = SireneService(alerts, relations, hits)
+    jobs = periodic_jobs(
+        JobParts(
+            alerts,
+            accounts,
+            reads,
+            sirene,
+            audit,
+            WitnessPublisher(audit, witnesses(settings)).run,
+        ),
+        settings.expiry_interval_seconds,
     )
     return Limes(
         settings,
@@ -160,5 +254,11 @@ def build(
         AuditReader(audit, policy),
         search,
         hits,
-        SireneService(alerts, relations, hits),
+        sirene,
+        accounts,
+        FeedService(store, policy, audit=audit),
+        DoorRefusals(audit, clock),
+        jobs,
+        publisher,
+        BackupService(audit),
     )

@@ -2,21 +2,24 @@
 
 ``client`` speaks to ``create_app`` built with unsafe development headers (the only
 authenticator there is so far) and a clock (``api_clock``) standing at ``helpers.NOW``.
-``issued`` issues one alert of DE and gives its answer.
+``issued`` issues one alert of DE and gives its answer. ``limes`` is the application
+``bootstrap.build`` wires over that store and clock, with ``limes_settings``
+(development, the fixed test keyring); a module overrides ``limes_settings`` for others.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from tests.api.helpers import NOW, PERSON, TestClient, body, headers
-from tests.conftest import FixedClock
+from tests.conftest import FixedClock, dev_settings
 
 from limes.api.app import create_app
 from limes.bootstrap import Limes, build
-from limes.config import AuthMode, Environment, Settings
+from limes.config import Settings
 from limes.store.sqlite import SqliteStore
 
 
@@ -32,15 +35,16 @@ def db(sqlite_store: SqliteStore) -> SqliteStore:
 
 
 @pytest.fixture
-def limes(db: SqliteStore, api_clock: FixedClock) -> Limes:
-    settings = Settings(
-        var_dir=Path("unused"),
-        environment=Environment.DEVELOPMENT,
-        auth=AuthMode.UNSAFE_DEV_HEADERS,
-        max_body_bytes=64 * 1024,
-        test_only_fixed_keyring=True,
-    )
-    return build(settings, store=db, clock=api_clock)
+def limes_settings(tmp_path: Path) -> Settings:
+    """The settings ``limes`` is built with; a test module overrides this for others."""
+    return dev_settings(var_dir=tmp_path / "var", max_body_bytes=64 * 1024)
+
+
+@pytest.fixture
+def limes(db: SqliteStore, api_clock: FixedClock, limes_settings: Settings) -> Iterator[Limes]:
+    app = build(limes_settings, store=db, clock=api_clock)
+    yield app
+    app.close()
 
 
 @pytest.fixture

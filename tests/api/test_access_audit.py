@@ -13,7 +13,15 @@ from typing import Any
 
 import pytest
 from tests.api.helpers import TestClient, assert_problem
-from tests.api.test_tokens import accounts, api, bearer, limes, login, user  # noqa: F401 - fixtures
+from tests.api.test_tokens import (  # noqa: F401 - fixtures
+    accounts,
+    api,
+    api_clock,
+    bearer,
+    limes_settings,
+    login,
+    user,
+)
 from tests.conftest import FixedClock
 from tests.identity.helpers import PASSWORD, code
 

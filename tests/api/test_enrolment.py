@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from tests.api.helpers import TestClient, assert_problem
-from tests.api.test_tokens import limes  # noqa: F401 - the token server, a pytest fixture
+from tests.api.test_tokens import api_clock, limes_settings  # noqa: F401 - the token server
 from tests.conftest import FixedClock
 from tests.identity.helpers import PASSWORD, admit, founders, guard
 
 from limes.api.app import create_app
 from limes.bootstrap import Limes
 from limes.identity import totp
-from limes.service.accounts import accounts_for
 
 
-def test_the_holder_enrols_and_logs_in(limes: Limes, clock: FixedClock) -> None:  # noqa: F811 - the fixture
-    accounts = accounts_for(limes)
+def test_the_holder_enrols_and_logs_in(limes: Limes, clock: FixedClock) -> None:
+    accounts = limes.accounts
     founders(accounts)
     code = admit(accounts, "op-de", "op-de-2", guard()).enrolment_codes["guard-1"]
     api = TestClient(create_app(limes))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import shlex
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,38 +28,27 @@ from tests.api.helpers import (
     copied,
     headers,
 )
-from tests.conftest import FixedClock
 
 from limes.audit.heads import ensure_audit_key
 from limes.audit.store import RecordQuery
-from limes.bootstrap import Limes, build
+from limes.bootstrap import Limes
 from limes.cli.serve import first_search
-from limes.config import AuthMode, Environment, Settings
+from limes.config import Settings
 from limes.demo.generator import generate
 from limes.domain.categories import CategoryCode
 from limes.search.identifiers import IdentifierQuery
 from limes.search.query import PersonQuery
 from limes.service.demo import load, sirene_operator
 from limes.service.search import SearchAnswer
-from limes.store.sqlite import SqliteStore
 
 VISA = "visa-1@CONSULATE/FR;roles=visa_officer"
 
 
 @pytest.fixture
-def limes(db: SqliteStore, api_clock: FixedClock, tmp_path: Path) -> Iterator[Limes]:
-    """The API's Limes with an audit log that signs its heads (to read records back)."""
-    settings = Settings(
-        var_dir=tmp_path / "var",
-        environment=Environment.DEVELOPMENT,
-        auth=AuthMode.UNSAFE_DEV_HEADERS,
-        max_body_bytes=64 * 1024,
-        test_only_fixed_keyring=True,
-    )
-    ensure_audit_key(settings.audit_key_path)
-    app = build(settings, store=db, clock=api_clock)
-    yield app
-    app.close()
+def limes_settings(limes_settings: Settings) -> Settings:
+    """With an audit key, so that the log signs its heads (to read records back)."""
+    ensure_audit_key(limes_settings.audit_key_path)
+    return limes_settings
 
 
 TD3 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"

@@ -13,7 +13,6 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,17 +25,17 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.x509.oid import NameOID
 from starlette.types import ASGIApp, Receive, Scope, Send
 from tests.api.helpers import TestClient, assert_problem
-from tests.conftest import TEST_KEYRING, FixedClock
+from tests.conftest import TEST_KEYRING, FixedClock, dev_settings
 from tests.identity.helpers import CLEARANCE, PASSWORD, add_client, agree, code, seed
 from tests.identity.oidc_helpers import Provider, write_providers
 
 from limes.api.app import create_app
 from limes.bootstrap import Limes, build
-from limes.config import AuthMode, Environment, Settings
+from limes.config import AuthMode, Settings
 from limes.identity.accounts import Account
 from limes.identity.tokens import TokenIssuer, ensure_signing_key, key_id, load_signing_key
 from limes.policy.permissions import Clearance, Purpose, Role
-from limes.service.accounts import AccountService, accounts_for
+from limes.service.accounts import AccountService
 from limes.store.sqlite import SqliteStore
 
 DE_IDP = Provider("https://idp.polizei.example.de", "DE")
@@ -45,20 +44,22 @@ LISTED = "/v1/alerts?issuing_state=DE"  # border and visa roles list naming a cr
 
 
 @pytest.fixture
-def limes(tmp_path: Path, clock: FixedClock) -> Iterator[Limes]:
-    settings = Settings(
+def api_clock(clock: FixedClock) -> FixedClock:
+    """The tests move time with ``clock``; the application runs on it."""
+    return clock
+
+
+@pytest.fixture
+def limes_settings(tmp_path: Path) -> Settings:
+    """Bearer tokens of Limes and of DE's provider (``limes`` of ``tests/api/conftest.py``)."""
+    settings = dev_settings(
         var_dir=tmp_path / "var",
-        environment=Environment.DEVELOPMENT,
         auth=AuthMode.TOKENS,
         test_only_weak_password_hashing=True,
         oidc_providers=write_providers(tmp_path / "oidc", DE_IDP),
-        test_only_fixed_keyring=True,
     )
     ensure_signing_key(settings.token_key_path)
-    store = SqliteStore(tmp_path / "limes.db")
-    store.migrate()
-    yield build(settings, store=store, clock=clock)
-    store.close()
+    return settings
 
 
 @pytest.fixture
@@ -69,7 +70,7 @@ def api(limes: Limes) -> TestClient:
 @pytest.fixture
 def accounts(limes: Limes) -> AccountService:
     """The account service on the app's store and clock (the app builds its own alike)."""
-    return accounts_for(limes)
+    return limes.accounts
 
 
 @pytest.fixture

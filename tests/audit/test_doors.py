@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import stat
 from collections.abc import Iterator
@@ -12,19 +11,17 @@ from typing import Any
 
 import orjson
 import pytest
-from click.testing import CliRunner, Result
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from tests.api.helpers import PERSON, TestClient
 from tests.audit.conftest import tamper
 from tests.cli.helpers import ALERT, SIRENE_DE, Run, ok
-from tests.conftest import FixedClock
+from tests.conftest import FixedClock, dev_settings
 
 from limes.api.app import create_app
 from limes.audit.heads import TreeHead, ensure_audit_key, load_public_key
 from limes.audit.merkle import leaf_hash, root_from_inclusion
 from limes.bootstrap import Limes, build
-from limes.cli.main import cli
-from limes.config import AuthMode, Environment, Settings
+from limes.config import Settings
 from limes.store.sqlite import SqliteStore
 
 SIRENE = "sirene-1@SIRENE-DE/DE;roles=sirene_operator"
@@ -60,12 +57,7 @@ def checked(answer: dict[str, Any], public_key: Ed25519PublicKey) -> list[dict[s
 
 @pytest.fixture
 def api(tmp_path: Path, sqlite_store: SqliteStore, clock: FixedClock) -> Iterator[Limes]:
-    settings = Settings(
-        var_dir=tmp_path / "var",
-        environment=Environment.DEVELOPMENT,
-        auth=AuthMode.UNSAFE_DEV_HEADERS,
-        test_only_fixed_keyring=True,
-    )
+    settings = dev_settings(var_dir=tmp_path / "var")
     ensure_audit_key(settings.audit_key_path)
     limes = build(settings, store=sqlite_store, clock=clock)
     yield limes
@@ -125,30 +117,6 @@ def test_audit_reads_need_audit_read(api: Limes) -> None:
 
 
 # -- the CLI -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def var(tmp_path: Path) -> Path:
-    return tmp_path / "var"
-
-
-@pytest.fixture
-def run(var: Path) -> Run:
-    """``limes --var <tmp> …`` in development, every other LIMES_* setting unset."""
-    unset = {name: None for name in os.environ if name.startswith("LIMES_")}
-    runner = CliRunner(env={**unset, "LIMES_ENV": "development"})
-
-    def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
-        return runner.invoke(cli, ["--var", str(var), *args], input=input, env=env)
-
-    return invoke
-
-
-@pytest.fixture
-def initialised(run: Run) -> Run:
-    result = run("init")
-    assert result.exit_code == 0, result.output
-    return run
 
 
 def test_init_makes_the_key_and_the_log_and_verify_passes(initialised: Run, var: Path) -> None:

@@ -34,7 +34,6 @@ from limes.config import AuthMode, Environment, Settings
 from limes.domain.alerts import MisusedIdentity
 from limes.errors import Forbidden, InvalidInput, VersionMismatch
 from limes.policy.permissions import Purpose, Role
-from limes.service.accounts import accounts_for
 from limes.service.sessions import LoginRefused
 from limes.store.port import AlertFilter
 from limes.store.sqlite import SqliteStore
@@ -236,7 +235,7 @@ def test_break_glass_requests_and_decisions_are_recorded(app: Limes) -> None:
 
 
 def test_logins_and_role_changes_are_recorded(app: Limes, clock: FixedClock) -> None:
-    accounts = accounts_for(app)
+    accounts = app.accounts
     _, user = seed(accounts)
     accounts.login("guard-1", PASSWORD, code(user, clock.now))
     with pytest.raises(LoginRefused):

@@ -19,7 +19,6 @@ from limes.cli.main import cli
 from limes.config import from_env
 from limes.identity import totp
 from limes.identity.tokens import TokenIssuer, load_signing_key
-from limes.service.accounts import accounts_for
 
 PASSWORD = "correct horse battery staple"
 AS_JDOE = ("--as", "jdoe@BKA/DE", "--role", "sirene_operator", "--purpose", "sirene")
@@ -63,7 +62,7 @@ class Production:
         settings = from_env({"LIMES_ENV": "production", "LIMES_VAR": str(self.var)})
         app = build(settings)
         try:
-            accounts = accounts_for(app)
+            accounts = app.accounts
             login = accounts.login(username, PASSWORD, self.code(username))
             issuer = TokenIssuer(
                 load_signing_key(settings.token_key_path),

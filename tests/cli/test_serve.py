@@ -7,7 +7,6 @@ import json
 import pickle
 import shlex
 import threading
-import time
 from typing import Any
 
 import pytest
@@ -18,12 +17,10 @@ from limes.api.connections import ConnectionLimits, GuardedH11Protocol
 from limes.cli import serve as serve_module
 from limes.cli.serve import (
     FILES_BESIDES_CONNECTIONS,
-    ExpiryLoop,
     is_loopback,
     raise_open_file_limit,
 )
 from limes.config import SettingsError, from_env
-from limes.service.alert_views import ExpiryReport
 
 DEV = {"LIMES_ENV": "development", "LIMES_AUTH": "unsafe-dev-headers"}
 ALL_INTERFACES = "0.0.0.0"  # noqa: S104 - the address the tests expect to be refused
@@ -79,7 +76,7 @@ def test_serve_runs_the_app_and_prints_a_first_search(
     assert "X-Limes-Unsafe-Principal: demo@SIRENE/DE;roles=sirene_operator" in args
     assert "X-Limes-Purpose: sirene" in args
     assert shlex.split(curls[0])[2] == "http://127.0.0.1:8099/v1/alerts?limit=2"
-    assert not [t for t in threading.enumerate() if t.name == "limes-expiry"]
+    assert not [t for t in threading.enumerate() if t.name == "limes-jobs"]
 
 
 def test_first_search_on_an_empty_store_says_so(
@@ -89,33 +86,6 @@ def test_first_search_on_an_empty_store_says_so(
     result = initialised("serve", "--show-first-search", env=DEV)
     assert result.exit_code == 0, result.output
     assert "limes demo" in result.stdout
-
-
-class _Alerts:
-    """A stand-in for the service: counts runs, fails the first one."""
-
-    def __init__(self) -> None:
-        self.runs = 0
-
-    def expire_due(self, ctx: object) -> ExpiryReport:
-        self.runs += 1
-        if self.runs == 1:
-            raise RuntimeError("database unavailable")
-        return ExpiryReport(expired=1, warned=0)
-
-
-def test_expiry_loop_survives_a_failed_run_and_stops(capsys: pytest.CaptureFixture[str]) -> None:
-    alerts = _Alerts()
-    loop = ExpiryLoop(alerts, interval=0.01)  # type: ignore[arg-type]
-    loop.start()
-    deadline = time.monotonic() + 5
-    while alerts.runs < 3 and time.monotonic() < deadline:
-        time.sleep(0.01)
-    loop.stop()
-    assert alerts.runs >= 3
-    assert not loop._thread.is_alive()
-    err = capsys.readouterr().err
-    assert "run failed" in err and "1 alerts expired" in err
 
 
 def test_serve_limits_requests_in_progress_not_connections(

@@ -40,7 +40,6 @@ from limes.crypto.keyring import KeyringError, KeyringMissing, ensure_keyring
 from limes.domain.alerts import AlertContent, MisusedIdentity
 from limes.domain.match_keys import content_keys
 from limes.policy.permissions import Purpose, Role
-from limes.service.accounts import accounts_for
 from limes.store.postgres import PostgresStore
 
 VICTIM = {"surnames": [{"latin": "Wojciechowska"}], "forenames": [{"latin": "Malgorzata"}]}
@@ -93,7 +92,7 @@ def fill(app: Limes, contents: dict[str, list[AlertContent]]) -> tuple[int, str,
     app.alerts.extend(DE, person.alert.id, MARKERS[2], expected_version=1)
     asked = app.breakglass.request(OPERATOR, person.alert.id, READ, 30, MARKERS[3])
     app.breakglass.decide(DPO, asked.id, True, MARKERS[4])
-    enrolment = accounts_for(app).bootstrap_operator(operator(), PASSWORD)
+    enrolment = app.accounts.bootstrap_operator(operator(), PASSWORD)
     secret = enrolment.account.totp_secret
     assert secret is not None
     return loaded + 1, secret, person.alert.id

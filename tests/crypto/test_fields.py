@@ -8,7 +8,7 @@ import re
 import struct
 
 import pytest
-from tests.conftest import FixedClock, fixed_crypto, make_ctx, memory_audit
+from tests.conftest import FixedClock, built, fixed_crypto, make_ctx
 from tests.factories import PERSON, VEHICLE, content, doc
 
 from limes.crypto.blind_index import BlindIndex
@@ -23,8 +23,6 @@ from limes.crypto.fields import (
 from limes.crypto.keys import IntegrityError
 from limes.crypto.rotation import SEALED, count_by_key
 from limes.errors import Conflict
-from limes.policy.policy import Policy
-from limes.service.alerts import AlertService
 from limes.store.port import Store
 
 DE, FR = make_ctx("DE"), make_ctx("FR")
@@ -82,8 +80,7 @@ def test_tokens_are_keyed_truncated_hmacs() -> None:
 def test_compatibility_works_on_tokens_with_no_key_in_the_clear(
     store: Store, clock: FixedClock
 ) -> None:
-    crypto = fixed_crypto(store)
-    alerts = AlertService(store, Policy(), None, clock, crypto=crypto, audit=memory_audit(clock))
+    alerts = built(store, clock).alerts
     first = alerts.issue(DE, content(PERSON))
     again = doc(PERSON, national_reference="BKA-2026-0002")
     with pytest.raises(Conflict):  # the same person twice for arrest by one state

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import orjson
 import pytest
 from click.testing import CliRunner
-from tests.conftest import TEST_KEYRING, FixedClock, make_ctx, memory_audit
+from tests.conftest import TEST_KEYRING, FixedClock, built, make_ctx
 from tests.crypto.helpers import demo_contents, load
 from tests.factories import PERSON, VEHICLE, content
-from tests.identity.helpers import WEAK, seed
+from tests.identity.helpers import seed
 
 from limes import codec
+from limes.bootstrap import Limes
 from limes.cli.main import cli
 from limes.crypto import Crypto, open_crypto
 from limes.crypto.fields import key_id
@@ -28,13 +28,7 @@ from limes.domain.alerts import MisusedIdentity
 from limes.errors import Forbidden
 from limes.identity.accounts import AccountKind
 from limes.policy.permissions import Purpose, Role
-from limes.policy.policy import Policy
-from limes.service.accounts import AccountService
-from limes.service.alerts import AlertService
-from limes.service.breakglass import BreakGlassService
 from limes.service.hits import HitService
-from limes.service.keys import KeyService
-from limes.service.relations import RelationService
 from limes.service.sirene import SireneService
 from limes.sirene.forms import MessageIn
 from limes.sirene.hits import HitReport
@@ -46,26 +40,10 @@ OPERATOR = make_ctx("DE", Role.SYSTEM_OPERATOR, user="alice", purpose=Purpose.OP
 DPO = make_ctx("DE", Role.DATA_PROTECTION_OFFICER, user="dpo", purpose=Purpose.DATA_PROTECTION)
 
 
-@dataclass
-class Services:
-    crypto: Crypto
-    alerts: AlertService
-    relations: RelationService
-    accounts: AccountService
-    keys: KeyService
-    breakglass: BreakGlassService
-
-
-def services(store: Store, clock: FixedClock, crypto: Crypto | None = None) -> Services:
+def services(store: Store, clock: FixedClock, crypto: Crypto | None = None) -> Limes:
     """The services of one process over ``store`` (a new ``crypto`` is a new process)."""
     crypto = crypto or open_crypto(store, TEST_KEYRING, clock=clock)
-    policy = Policy(clock=clock)
-    audit = memory_audit(clock)
-    alerts = AlertService(store, policy, None, clock, crypto=crypto, audit=audit)
-    accounts = AccountService(store, policy, WEAK, clock, secrets=crypto.fields, audit=audit)
-    keys = KeyService(store, policy, crypto, audit=audit)
-    glass = BreakGlassService(store, policy.require, clock, audit=audit, fields=crypto.fields)
-    return Services(crypto, alerts, RelationService(alerts), accounts, keys, glass)
+    return built(store, clock, crypto=crypto, test_only_weak_password_hashing=True)
 
 
 def victim() -> MisusedIdentity:
@@ -76,7 +54,7 @@ def victim() -> MisusedIdentity:
     return codec.parse(MisusedIdentity, orjson.dumps(data))
 
 
-def fill(s: Services) -> str:
+def fill(s: Limes) -> str:
     """Demo alerts, and one of every sealed kind; the id of the alert with all of them."""
     load(s.alerts, demo_contents(30, 70, seed=9))
     person = s.alerts.issue(DE, content(PERSON), misused_identity=victim()).alert.id
@@ -90,26 +68,24 @@ def fill(s: Services) -> str:
     return person
 
 
-def sirene_exchange(s: Services, alert_id: str) -> None:
+def sirene_exchange(s: Limes, alert_id: str) -> None:
     """A hit of FR on the alert and a G form with an attachment: every sealed SIRENE kind."""
-    hits = HitService(s.alerts)
     report = {
         "identity": {"confirmed": True, "method": "document"},
         "place": {"description": "Roissy", "country": "FR"},
         "occurred_at": s.alerts.clock().isoformat(),
         "action": {"taken": True},
     }
-    hit = hits.record(FR, alert_id, 1, codec.parse(HitReport, orjson.dumps(report)))
+    hit = s.hits.record(FR, alert_id, 1, codec.parse(HitReport, orjson.dumps(report)))
     form = {
         "language": "fr",
         "body": {"form": "G", "hit_id": hit.id},
         "attachments": [{"media_type": "text/plain", "content_base64": "Y29waWU="}],
     }
-    sirene = SireneService(s.alerts, s.relations, hits)
-    sirene.send(FR, hit.case_id, codec.parse(MessageIn, orjson.dumps(form)))
+    s.sirene.send(FR, hit.case_id, codec.parse(MessageIn, orjson.dumps(form)))
 
 
-def read_everything(s: Services, store: Store, person: str | None = None) -> int:
+def read_everything(s: Limes, store: Store, person: str | None = None) -> int:
     """Read every alert (and the sealed extras of ``person``) and every user; how many alerts."""
     records = _all(store)
     for record in records:
@@ -145,7 +121,7 @@ def versions(store: Store) -> dict[tuple[str, int], int]:
         return count_by_key(tx)
 
 
-def statuses(s: Services, store: Store) -> dict[tuple[str, int], KeyStatus]:
+def statuses(s: Limes, store: Store) -> dict[tuple[str, int], KeyStatus]:
     with store.read() as tx:
         return {(r.scope, r.version): r.status for r in s.crypto.keys.rows(tx)}
 
@@ -287,7 +263,7 @@ def test_kek_rotation_rewraps_and_forgets_the_old_kek(
     ensure_keyring(path)
     old = load_keyring(path)
 
-    def process() -> Services:
+    def process() -> Limes:
         keyring = load_keyring(path)
         return services(store, clock, open_crypto(store, keyring, LocalKek(keyring, path)))
 

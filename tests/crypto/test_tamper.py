@@ -28,7 +28,6 @@ from limes.crypto.fields import HEADER, from_text
 from limes.crypto.keys import IntegrityError
 from limes.domain.alerts import MisusedIdentity
 from limes.policy.permissions import Purpose, Role
-from limes.service.accounts import accounts_for
 from limes.store.sqlite import SqliteStore
 
 DE, FR, IT = make_ctx("DE"), make_ctx("FR"), make_ctx("IT")
@@ -178,7 +177,7 @@ def test_flag_reasons_swapped_between_states_are_detected(app: Limes, db_path: P
 
 
 def test_a_swapped_totp_secret_fails_the_login_closed(app: Limes, db_path: Path) -> None:
-    accounts = accounts_for(app)
+    accounts = app.accounts
     op, user = seed(accounts)
     stored = dict(admin(db_path, "SELECT username, totp_secret FROM accounts"))
     assert user.totp_secret is not None and user.totp_secret not in str(stored)

@@ -1,79 +1,38 @@
-"""``limes users …`` and ``limes token …`` through click's runner, on SQLite in a temp folder.
-
-Until ``cli/main.py`` registers the two groups, the tests run them under a root made
-from the real one (same options, same error handling) with the groups added.
-"""
+"""``limes users …`` and ``limes token …`` through click's runner, on SQLite in a temp folder."""
 
 from __future__ import annotations
 
 import stat
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
-import click
 import jwt
 import pytest
-from click.testing import CliRunner, Result
-from tests.cli.helpers import ok, problem
+from click.testing import Result
+from tests.cli.helpers import Run, ok, problem
 
-from limes.cli.common import LimesGroup
-from limes.cli.main import cli
-from limes.cli.token import token
-from limes.cli.users import users
 from limes.config import from_env
 from limes.identity import totp
 from limes.identity.accounts import AccountState
 from limes.identity.tokens import load_signing_key
 
 PASSWORD = "correct horse battery staple"
-ENV = {
-    "LIMES_ENV": "development",
-    "LIMES_TEST_ONLY_WEAK_PASSWORD_HASHING": "1",
-    "LIMES_DATABASE_URL": None,
-    "LIMES_AUTH": None,
-    "LIMES_AS": None,
-    "LIMES_ROLE": None,
-    "LIMES_PURPOSE": None,
-    "LIMES_TOKEN_ISSUER": None,
-    "LIMES_TOKEN_AUDIENCE": None,
-    "LIMES_OIDC_PROVIDERS": None,
-}
-Run = Callable[..., Result]
+WEAK_HASHING = {"LIMES_TEST_ONLY_WEAK_PASSWORD_HASHING": "1"}
 
 
 def settings_env(var: Path) -> dict[str, str]:
-    """The environment the runner gives, as ``from_env`` reads it (set values only)."""
-    return {k: v for k, v in ENV.items() if v is not None} | {"LIMES_VAR": str(var)}
-
-
-def root() -> click.Group:
-    if {"users", "token"} <= set(cli.commands):
-        return cli
-    return LimesGroup(
-        name="limes",
-        callback=cli.callback,
-        params=cli.params,
-        commands={**cli.commands, "users": users, "token": token},
-        epilog=cli.epilog,
-    )
+    """The environment the runner gives, as ``from_env`` reads it."""
+    return {"LIMES_ENV": "development", "LIMES_VAR": str(var)} | WEAK_HASHING
 
 
 @pytest.fixture
-def var(tmp_path: Path) -> Path:
-    return tmp_path / "var"
-
-
-@pytest.fixture
-def run(var: Path) -> Run:
-    runner = CliRunner(env=ENV)
-    group = root()
+def run(initialised: Run) -> Run:
+    """The CLI (``tests/conftest.py``) after ``limes init``, hashing passwords weakly."""
 
     def invoke(*args: str, input: str | None = None) -> Result:
-        return runner.invoke(group, ["--var", str(var), *args], input=input)
+        return initialised(*args, input=input, env=WEAK_HASHING)
 
-    assert invoke("init").exit_code == 0
     return invoke
 
 
@@ -243,11 +202,10 @@ def test_a_minted_token_is_recorded_with_its_id_never_itself(seeded: Run, var: P
 
 def test_release_set_roles_disable_enable_sweep(seeded: Run, var: Path) -> None:
     from limes.bootstrap import build
-    from limes.service.accounts import accounts_for
 
     app = build(from_env(settings_env(var)))
     try:  # failed logins no longer lock: lock it as they once did
-        with accounts_for(app).accounts.write() as tx:
+        with app.accounts.accounts.write() as tx:
             account = tx.by_username("guard-1", for_update=True)
             assert account is not None
             tx.replace(replace(account, state=AccountState.LOCKED, state_reason="locked"))
@@ -303,11 +261,10 @@ def test_codes_in_the_uri_work_for_login(run: Run, var: Path) -> None:
                   input=PASSWORD + "\n"))  # fmt: skip
     secret = made["totp_provisioning_uri"].split("secret=")[1].split("&")[0]
     from limes.bootstrap import build
-    from limes.service.accounts import accounts_for
 
     app = build(from_env(settings_env(var)))
     try:
-        service = accounts_for(app)
+        service = app.accounts
         done = service.login("op-de", PASSWORD, totp.code_at(secret, service.clock()))
         assert done.account.username == "op-de"
     finally:

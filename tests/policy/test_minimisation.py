@@ -7,12 +7,11 @@ from typing import Any
 
 import orjson
 import pytest
-from tests.conftest import FixedClock, fixed_crypto, make_ctx, memory_audit
+from tests.conftest import FixedClock, built, make_ctx
 from tests.factories import PERSON, VEHICLE, content, doc
 
 from limes import codec
 from limes.domain.alerts import AlertContent, MisusedIdentity, Person
-from limes.domain.categories import ReviewRules
 from limes.errors import Forbidden
 from limes.policy.fields import ALL_GROUPS, CONTENT_GROUPS, COVERS, FieldGroup, minimise
 from limes.policy.permissions import Context, Permission, Purpose, Role
@@ -96,9 +95,7 @@ def test_a_view_without_the_action_is_refused() -> None:
 
 @pytest.fixture
 def alerts(sqlite_store: SqliteStore, clock: FixedClock) -> AlertService:
-    policy, review = Policy(clock=clock), ReviewRules.defaults()
-    crypto, audit = fixed_crypto(sqlite_store), memory_audit(clock)
-    return AlertService(sqlite_store, policy, review, clock, crypto=crypto, audit=audit)
+    return built(sqlite_store, clock).alerts
 
 
 @pytest.fixture

@@ -7,12 +7,10 @@ import time
 from datetime import timedelta
 
 import pytest
-from tests.conftest import FixedClock, fixed_crypto, make_ctx, memory_audit
+from tests.conftest import FixedClock, built, make_ctx
 from tests.factories import PERSON, VEHICLE, content, doc
 
-from limes.domain.categories import ReviewRules
 from limes.policy.permissions import Purpose, Role
-from limes.policy.policy import Policy
 from limes.search.engine import SearchEngine
 from limes.search.identifiers import IdentifierQuery, check_query
 from limes.search.query import PersonQuery
@@ -25,8 +23,7 @@ PETROVA = PersonQuery(surnames=("Petrova",), forenames=("Olga",), date_of_birth=
 
 @pytest.fixture
 def alerts(store: Store, clock: FixedClock) -> AlertService:
-    crypto, audit = fixed_crypto(store), memory_audit(clock)
-    return AlertService(store, Policy(), ReviewRules.defaults(), clock, crypto=crypto, audit=audit)
+    return built(store, clock).alerts
 
 
 def _found(engine: SearchEngine, query: PersonQuery) -> list[str]:

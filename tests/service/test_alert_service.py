@@ -9,19 +9,19 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 import pytest
-from tests.conftest import FixedClock, fixed_crypto, make_ctx, memory_audit
+from tests.conftest import FixedClock, built, make_ctx
 from tests.factories import PERSON, VEHICLE, content, doc
 
 from limes import codec
+from limes.bootstrap import Limes
 from limes.domain.alerts import AlertStatus, Extension, Flag, FlagStatus, MisusedIdentity
-from limes.domain.categories import CategoryCode, ReviewRules
+from limes.domain.categories import CategoryCode
 from limes.domain.compatibility import ExistingAlert
 from limes.domain.events import ChangeEvent
 from limes.domain.match_keys import content_keys
 from limes.domain.periods import add_years
 from limes.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound, VersionMismatch
 from limes.policy.permissions import Context, Purpose, Role
-from limes.policy.policy import Policy
 from limes.service.alert_views import AlertView, ExpiryReport
 from limes.service.alerts import AlertService
 from limes.service.demo import load
@@ -34,14 +34,18 @@ US = timedelta(microseconds=1)
 
 
 @pytest.fixture
-def alerts(store: Store, clock: FixedClock) -> AlertService:
-    crypto, audit = fixed_crypto(store), memory_audit(clock)
-    return AlertService(store, Policy(), ReviewRules.defaults(), clock, crypto=crypto, audit=audit)
+def app(store: Store, clock: FixedClock) -> Limes:
+    return built(store, clock)
 
 
 @pytest.fixture
-def relations(alerts: AlertService) -> RelationService:
-    return RelationService(alerts)
+def alerts(app: Limes) -> AlertService:
+    return app.alerts
+
+
+@pytest.fixture
+def relations(app: Limes) -> RelationService:
+    return app.relations
 
 
 def snapshot(store: Store) -> tuple[int, list[ChangeEvent]]:

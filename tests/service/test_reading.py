@@ -7,8 +7,9 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 import pytest
-from tests.conftest import FixedClock, fixed_crypto, make_ctx, memory_audit
+from tests.conftest import FixedClock, built, make_ctx
 
+from limes.bootstrap import Limes
 from limes.demo.generator import DemoGenerator
 from limes.domain.categories import CategoryCode
 from limes.errors import (
@@ -21,7 +22,6 @@ from limes.errors import (
     ReadsBlocked,
 )
 from limes.policy.permissions import Context, Purpose, Role
-from limes.policy.policy import Policy
 from limes.service.alerts import AlertService
 from limes.service.demo import load
 from limes.service.reading import BLOCKED, LIFTED, ReadBlocks, ReadBounds, ReadGuard
@@ -58,10 +58,21 @@ def operator(user: str = "ops", state: str = "DE") -> Context:
 
 
 @pytest.fixture
-def alerts(store: Store, clock: FixedClock) -> AlertService:
-    crypto, audit = fixed_crypto(store), memory_audit(clock)
-    reads = ReadGuard(store, clock, BOUNDS)
-    service = AlertService(store, Policy(), clock=clock, crypto=crypto, audit=audit, reads=reads)
+def app(store: Store, clock: FixedClock) -> Limes:
+    return built(
+        store,
+        clock,
+        reads_per_hour=BOUNDS.per_hour,
+        reads_per_day=BOUNDS.per_day,
+        authority_reads_per_hour=BOUNDS.authority_per_hour,
+        authority_reads_per_day=BOUNDS.authority_per_day,
+        daily_read_quota=BOUNDS.daily_reads,
+    )
+
+
+@pytest.fixture
+def alerts(app: Limes) -> AlertService:
+    service = app.alerts
     items = DemoGenerator(seed=11).alerts(persons=ALERTS // 2, objects=ALERTS // 2)
     for _ in load(service, items, batch=200):
         pass
@@ -69,8 +80,8 @@ def alerts(store: Store, clock: FixedClock) -> AlertService:
 
 
 @pytest.fixture
-def blocks(store: Store, clock: FixedClock) -> ReadBlocks:
-    return ReadBlocks(store, Policy(clock=clock).require, clock, audit=memory_audit(clock))
+def blocks(app: Limes) -> ReadBlocks:
+    return app.read_blocks
 
 
 @dataclass

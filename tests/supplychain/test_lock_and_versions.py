@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from packaging.version import Version as Reference
-from tests.supplychain.conftest import ROOT
 from tests.security.fuzzing import FUZZ
+from tests.supplychain.conftest import ROOT
 
 from limes.supplychain.lockfile import LockError, parse_lock, read_lock
 from limes.supplychain.versions import InvalidVersion, Version, canonical_name, is_valid_name

@@ -33,7 +33,6 @@ from limes.api.routes import search as search_routes
 from limes.api.routes import sirene as sirene_routes
 from limes.bootstrap import Limes
 from limes.policy.permissions import Purpose
-from limes.service.refusals import DoorRefusals
 
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
@@ -105,7 +104,7 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
     The authenticator is the one ``limes.settings`` configures (``SettingsError`` for
     unsafe settings), unless one is given.
     """
-    refusals = DoorRefusals(limes.audit, limes.alerts.clock)
+    refusals = limes.refusals
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -165,7 +164,7 @@ def from_environment() -> FastAPI:
     from limes.config import from_env
 
     limes = build(from_env())
-    limes.audit.check_signer()
+    limes.check_serving()
     limes.search.start()
     return create_app(limes)
 

@@ -30,7 +30,7 @@ from limes.identity.certificates import peer_fingerprint
 from limes.identity.oidc import OidcVerifier, load_providers
 from limes.identity.tokens import TokenIssuer, TokenRefused, load_signing_key, unverified_issuer
 from limes.policy.permissions import Principal, Role
-from limes.service.accounts import AccountService, accounts_for
+from limes.service.accounts import AccountService
 
 if TYPE_CHECKING:
     from limes.bootstrap import Limes
@@ -220,7 +220,7 @@ def token_authenticator(limes: Limes, accounts: AccountService | None = None) ->
     oidc = None
     if settings.oidc_providers is not None:
         oidc = OidcVerifier(load_providers(settings.oidc_providers, own_issuer=issuer.issuer))
-    return TokenAuthenticator(accounts or accounts_for(limes), issuer, oidc)
+    return TokenAuthenticator(accounts or limes.accounts, issuer, oidc)
 
 
 def for_settings(settings: Settings, limes: Limes | None = None) -> Authenticator:

@@ -30,7 +30,6 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Route
 
 from limes import codec
-from limes.audit.trail import is_recorded
 from limes.errors import (
     Conflict,
     FieldError,
@@ -174,7 +173,7 @@ DOOR_RECORDED = (Unauthenticated, Forbidden, RateLimited)
 async def _record_at_door(request: Request, exc: LimesError) -> None:
     """Record a 401, 403 or 429 that no use case recorded (``service/refusals.py``)."""
     refusals: DoorRefusals | None = getattr(request.app.state, "refusals", None)
-    if refusals is None or not isinstance(exc, DOOR_RECORDED) or is_recorded(exc):
+    if refusals is None or not isinstance(exc, DOOR_RECORDED):
         return
     refusal = Refusal(
         exc,

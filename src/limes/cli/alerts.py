@@ -12,7 +12,7 @@ from limes import codec
 from limes.cli.common import EXIT_STATUS_HELP, Env, acting, context, pass_env, print_json
 from limes.domain.alerts import AlertContent
 from limes.domain.categories import CategoryCode, ObjectType
-from limes.store.port import AlertFilter
+from limes.service.door_types import AlertFilter
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -8,23 +8,12 @@ goes through the policy (``audit:read``) like the API, acting as ``--as``.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
-from limes import codec
-from limes.audit.heads import (
-    TreeHead,
-    VaultSigner,
-    load_public_key,
-    public_pem,
-)
-from limes.audit.service import head_out, records_out
-from limes.audit.store import SqliteAuditStore
-from limes.audit.verify import verify as verify_log
-from limes.audit.wiring import audit_signer, audit_store, witnesses
-from limes.audit.witness import WitnessPublisher, published_heads
 from limes.cli.common import (
     EXIT_NOT_INITIALISED,
     Env,
@@ -34,8 +23,16 @@ from limes.cli.common import (
     print_json,
     problem,
 )
-from limes.config import SettingsError
 from limes.errors import NotFound
+from limes.service.audit_custody import (
+    NoAuditLog,
+    checkpoint_and_publish,
+    kept_tree_head,
+    public_key_pem,
+    verification_keys,
+    verify_installation,
+)
+from limes.service.door_types import head_out, records_out
 
 EXIT_TAMPERED = 20
 
@@ -63,14 +60,14 @@ def public_key(env: Env) -> None:
     and GET /v1/audit/records: with it, and nothing else of this server, they can
     check that a record is in the log and that the log was never rewritten.
     """
-    click.echo(public_pem(audit_signer(env.settings).public_key()), nl=False)
+    click.echo(public_key_pem(env.settings), nl=False)
 
 
-def _heads(files: tuple[Path, ...]) -> list[TreeHead]:
+def _heads(files: tuple[Path, ...]) -> list[Any]:
     out = []
     for file in files:
         try:
-            out.append(TreeHead.from_json(codec.strict_json(file.read_bytes())))
+            out.append(kept_tree_head(file.read_bytes()))
         except (OSError, ValueError) as exc:
             raise click.BadParameter(f"{file}: {exc}", param_hint="'--trusted-head'") from None
     return out
@@ -109,42 +106,21 @@ def verify(env: Env, key_file: Path | None, trusted: tuple[Path, ...], witness: 
     Prints one line per finding (which record, node or head, and what is wrong) and a
     summary, and exits non-zero if there is any finding.
     """
-    settings = env.settings
-    if key_file is not None:
+    if key_file is None:
+        keys = verification_keys(env.settings, None)  # SettingsError without a signing key
+    else:
         try:
-            keys = [load_public_key(key_file.read_bytes())]
+            keys = verification_keys(env.settings, key_file.read_bytes())
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="'--public-key'") from None
-    else:
-        signer = audit_signer(settings)
-        keys = signer.public_keys() if isinstance(signer, VaultSigner) else [signer.public_key()]
-    store = audit_store(settings)
-    if isinstance(store, SqliteAuditStore) and not Path(store.path).exists():
-        detail = f"there is no audit log at {store.path}; run 'limes init'"
-        problem("not-initialised", "There is no audit log", detail, EXIT_NOT_INITIALISED)
-        raise click.exceptions.Exit(EXIT_NOT_INITIALISED)
-    published = None
-    if witness:
-        configured = witnesses(settings)
-        if not configured:
-            raise SettingsError(
-                "--witness: no witness is configured (LIMES_AUDIT_WITNESS_FILE, "
-                "LIMES_AUDIT_WITNESS_NATS)"
-            )
-        published = published_heads(configured)
     try:
-        report = verify_log(
-            store,
-            keys,
-            _heads(trusted),
-            published=published,
-            retention_years=settings.audit_retention_years,
-            now=datetime.now(UTC),
-        )
-    finally:
-        store.close()
-    if published is not None:
-        click.echo(f"{len(published)} published heads checked", err=True)
+        checked = verify_installation(env.settings, keys, lambda: _heads(trusted), witness=witness)
+    except NoAuditLog as exc:
+        problem("not-initialised", "There is no audit log", str(exc), EXIT_NOT_INITIALISED)
+        raise click.exceptions.Exit(EXIT_NOT_INITIALISED) from None
+    report = checked.report
+    if checked.published is not None:
+        click.echo(f"{checked.published} published heads checked", err=True)
     for finding in report.findings:
         click.echo(str(finding))
     if report.more:
@@ -169,10 +145,7 @@ def tree_head(env: Env) -> None:
 def checkpoint(env: Env) -> None:
     """Sign a tree head now for the records not yet under one ('limes serve' does it
     every minute while records arrive), and print the latest head."""
-    log = env.app().audit
-    log.checkpoint()
-    WitnessPublisher(log, witnesses(env.settings)).run()
-    head = log.latest_head()
+    head = checkpoint_and_publish(env.app().audit, env.settings)
     print_json(None if head is None else head_out(head))
 
 

@@ -19,9 +19,8 @@ import click
 
 from limes.bootstrap import keys_for
 from limes.cli.common import Env, pass_env
-from limes.crypto.backup import AUDIT, MAIN, BackupError
-from limes.crypto.backup import restore as restore_backup
-from limes.service.backups import BackupService
+from limes.service.backups import BackupError
+from limes.service.backups import restore as restore_backup
 
 
 def _database(env: Env) -> Path:
@@ -55,9 +54,8 @@ def backup(env: Env, file: Path) -> None:
     backups, with the key custodians.
     """
     database = _database(env)
-    _, kek = keys_for(env.settings)
     app = env.app()
-    info = BackupService(app.audit).create(file, database, _audit(env, database), kek).info
+    info = app.backups.create(file, database, _audit(env, database), app.crypto.kek).info
     sizes = ", ".join(f"{name} {size:,} bytes" for name, size in info.members)
     click.echo(f"backup {file}: {sizes}, sealed under {info.kek_id} at {info.created_at}")
 
@@ -73,11 +71,7 @@ def restore(env: Env, file: Path) -> None:
     place; a backup that is altered, cut off or of another installation is refused.
     """
     database = _database(env)
-    targets = {MAIN: database}
-    audit = _audit(env, database)
-    if audit is not None:
-        targets[AUDIT] = audit
-    _, kek = keys_for(env.settings)
+    _, kek = keys_for(env.settings)  # no installation to build yet: its keys only
     with file.open("rb") as source:
-        info = restore_backup(source, targets, kek)
+        info = restore_backup(source, database, _audit(env, database), kek)
     click.echo(f"restored {database} from the backup of {info.created_at} ({info.kek_id})")

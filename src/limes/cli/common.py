@@ -19,9 +19,8 @@ import click
 import orjson
 
 from limes import codec
-from limes.bootstrap import Limes, build
+from limes.bootstrap import KeyringMissing, Limes, build
 from limes.config import Environment, Settings, SettingsError
-from limes.crypto.keyring import KeyringMissing
 from limes.domain.countries import CountryError, member_state
 from limes.errors import (
     Conflict,
@@ -74,19 +73,6 @@ Exit status:
 
 Refusals are printed on stderr as one JSON line, an RFC 9457-style problem:
 {"type": "urn:limes:problem:<slug>", "title", "detail", "exit_status", "errors"?}."""
-
-# A system principal for the jobs the system runs itself (expiry, the change feed).
-# It belongs to the operator of the central system, not to a member state: "EU".
-SYSTEM = Context(
-    Principal(
-        "limes-scheduler",
-        "EU",
-        "operations",
-        frozenset({Role.SYSTEM_OPERATOR}),
-        purposes=frozenset({Purpose.OPERATIONS}),
-    ),
-    Purpose.OPERATIONS,
-)
 
 
 @dataclass
@@ -240,13 +226,14 @@ def context(env: Env, principal: str, roles: tuple[str, ...], purpose: str) -> C
     Otherwise it must name an active account of that member state and authority that
     holds the roles, and prove it is that account (``cli/proof.py``): roles, purposes
     and clearance then come from the stored account, as they are now, so an expired
-    clearance refuses alert content here too.
+    clearance refuses alert content here too. Either way the command counts against
+    the principal's rate limit, as a request does (``Limes.enter``).
     """
     from limes.cli.proof import IN_DEVELOPMENT, proven
 
     asserted = parse_principal(principal, roles)
     if env.settings.environment is Environment.DEVELOPMENT:
-        return Context(replace(asserted, proof=IN_DEVELOPMENT), Purpose(purpose))
+        return env.app().enter(replace(asserted, proof=IN_DEVELOPMENT), Purpose(purpose))
     stored = proven(env, asserted.user_id)
     if (stored.member_state, stored.authority) != (asserted.member_state, asserted.authority):
         raise Unauthenticated(
@@ -256,7 +243,7 @@ def context(env: Env, principal: str, roles: tuple[str, ...], purpose: str) -> C
     missing = asserted.roles - stored.roles
     if missing:
         raise Forbidden(f"account {asserted.user_id} does not hold {', '.join(sorted(missing))}")
-    return Context(replace(stored, roles=asserted.roles), Purpose(purpose))
+    return env.app().enter(replace(stored, roles=asserted.roles), Purpose(purpose))
 
 
 # -- output -----------------------------------------------------------------------------

@@ -6,8 +6,8 @@ import time
 
 import click
 
-from limes.cli.common import SYSTEM, Env, pass_env, print_json
-from limes.service.feed import FeedService
+from limes.cli.common import Env, pass_env, print_json
+from limes.service.jobs import SYSTEM
 
 PAGE = 500  # at most feed.MAX_PAGE
 
@@ -44,8 +44,7 @@ def tail(env: Env, after: int, follow: bool, limit: int | None, interval: float)
     system operator (purpose operations), whom the policy allows to read the feed;
     every page read is recorded in the audit log.
     """
-    app = env.app()
-    changes = FeedService(app.store, app.alerts.policy, audit=app.audit)
+    changes = env.app().feed
     seq, printed = after, 0
     try:
         while True:

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from limes.cli.common import Env, acting, context, pass_env, print_json
-from limes.crypto.rotation import KeyReport
+from limes.service.door_types import KeyReport
 
 
 def report_json(found: KeyReport) -> dict[str, Any]:

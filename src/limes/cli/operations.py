@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from limes.cli.common import SYSTEM, Env, pass_env, print_json
+from limes.cli.common import Env, pass_env, print_json
+from limes.service.jobs import SYSTEM
 
 
 @click.command()

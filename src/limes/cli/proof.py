@@ -27,7 +27,7 @@ from limes.config import Environment
 from limes.errors import Unauthenticated
 from limes.identity.tokens import TokenIssuer, load_signing_key
 from limes.policy.permissions import Principal
-from limes.service.accounts import AccountService, accounts_for
+from limes.service.accounts import AccountService
 
 TOKEN_VARIABLE = "LIMES_TOKEN"  # noqa: S105 - the name of a variable, not a secret
 BY_TOKEN = "token"  # noqa: S105 - the name of a proof, not a secret
@@ -37,7 +37,7 @@ IN_DEVELOPMENT = "development"
 
 def proven(env: Env, username: str) -> Principal:
     """The principal of the account ``username``, once it has proven itself (see above)."""
-    accounts = accounts_for(env.app())
+    accounts = env.app().accounts
     if env.settings.environment is Environment.DEVELOPMENT:
         return replace(accounts.acting(username).principal, proof=IN_DEVELOPMENT)
     token = os.environ.get(TOKEN_VARIABLE, "").strip()

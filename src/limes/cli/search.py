@@ -16,8 +16,7 @@ from limes.bootstrap import Limes
 from limes.cli.common import EXIT_STATUS_HELP, Env, acting, context, pass_env, print_json
 from limes.domain.alerts import Gender
 from limes.domain.identifiers import IdentifierKind
-from limes.search.identifiers import IdentifierQuery
-from limes.search.query import PersonQuery
+from limes.service.door_types import IdentifierQuery, PersonQuery
 from limes.service.search import MAX_HITS
 
 

@@ -1,4 +1,5 @@
-"""``limes serve``: the HTTP API under uvicorn, with the expiry job beside it."""
+"""``limes serve``: the HTTP API under uvicorn, with the periodic jobs beside it
+(``service/jobs.py``: expiry first)."""
 
 from __future__ import annotations
 
@@ -9,22 +10,19 @@ import os
 import resource
 import shlex
 import ssl
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from limes.audit.wiring import witness_job
 from limes.bootstrap import Limes
-from limes.cli.common import SYSTEM, Env, pass_env
+from limes.cli.common import Env, pass_env
 from limes.cli.search import build_search_indexes
 from limes.config import AuthMode, Settings, SettingsError
-from limes.service.accounts import accounts_for
-from limes.service.alerts import AlertService
 from limes.service.demo import sirene_operator
-from limes.store.port import AlertFilter
+from limes.service.door_types import AlertFilter
+from limes.service.jobs import JobRunner
 
 FILES_BESIDES_CONNECTIONS = 256
 """Open files a server process needs apart from its connections: databases, logs, the
@@ -42,57 +40,6 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-class ExpiryLoop:
-    """Runs ``AlertService.expire_due`` now and then every ``interval`` seconds, and the
-    other periodic jobs given in ``also`` (account sweep, read ledger pruning) after it.
-
-    A daemon thread acting as the system operator (purpose operations). A failed run
-    is reported and the loop goes on; ``stop`` ends it between runs and waits for it.
-    """
-
-    def __init__(
-        self,
-        alerts: AlertService,
-        interval: float,
-        also: Sequence[tuple[str, Callable[[], object]]] = (),
-    ) -> None:
-        self.alerts = alerts
-        self.interval = interval
-        self.also = tuple(also)
-        self.runs = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="limes-expiry", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self, timeout: float = 30.0) -> None:
-        self._stop.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                report = self.alerts.expire_due(SYSTEM)
-            except Exception as exc:  # the loop must outlive one failed run
-                click.echo(f"limes expiry: run failed: {exc!r}", err=True)
-            else:
-                if report.expired or report.warned:
-                    click.echo(
-                        f"limes expiry: {report.expired} alerts expired, "
-                        f"{report.warned} owners warned",
-                        err=True,
-                    )
-            for name, job in self.also:
-                try:
-                    job()
-                except Exception as exc:  # one failed job must not stop the others
-                    click.echo(f"limes {name}: run failed: {exc!r}", err=True)
-            self.runs += 1
-            self._stop.wait(self.interval)
 
 
 def first_search(app: Limes, host: str, port: int) -> str:
@@ -232,9 +179,10 @@ def serve(
     tls_key: Path | None,
     workers: int,
 ) -> None:
-    """Serve the HTTP API (under /v1) and run the expiry job.
+    """Serve the HTTP API (under /v1) and run the periodic jobs.
 
-    Expiry (AlertService.expire_due) runs at start and then every
+    The jobs (expiry first, then the account sweep, read ledger pruning, the audit
+    checkpoint, witness and retention, SIRENE escalation) run at start and then every
     expiry_interval_seconds. With LIMES_AUTH=unsafe-dev-headers the server listens on
     loopback only: any other --host is refused.
     """
@@ -253,8 +201,7 @@ def serve(
     raise_open_file_limit(settings.max_connections)
 
     app = env.app()
-    app.audit.check_signer()  # no server whose audit log cannot sign its tree heads
-    publish_heads = witness_job(settings, app.audit)  # nor one whose heads stay on this host
+    app.check_serving()  # no server whose audit heads go unsigned, or stay on this host
     if workers == 1:
         served: Any = create_app(app)
         build_search_indexes(app, follow=True)
@@ -266,20 +213,8 @@ def serve(
         served = "limes.api.app:from_environment"
     if show_first_search:
         click.echo(first_search(app, host, port))
-    accounts = accounts_for(app)
-    expiry = ExpiryLoop(
-        app.alerts,
-        settings.expiry_interval_seconds,
-        also=(
-            ("account sweep", accounts.sweep),
-            ("read ledger pruning", app.reads.prune),
-            ("audit checkpoint", app.audit.checkpoint),
-            ("audit witness", publish_heads),
-            ("audit retention", app.audit.apply_retention),
-            ("SIRENE escalation", lambda: app.sirene.escalate(SYSTEM)),
-        ),
-    )
-    expiry.start()
+    jobs = JobRunner(app.jobs, tell=lambda line: click.echo(f"limes {line}", err=True))
+    jobs.start()
     try:
         uvicorn.run(
             served,
@@ -293,4 +228,4 @@ def serve(
             **tls_options(tls_cert, tls_key),
         )
     finally:
-        expiry.stop()
+        jobs.stop()

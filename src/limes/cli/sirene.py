@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from limes.cli.common import EXIT_STATUS_HELP, SYSTEM, Env, acting, context, pass_env, print_json
-from limes.feed.nats import NatsPublisher
+from limes.cli.common import EXIT_STATUS_HELP, Env, acting, context, pass_env, print_json
+from limes.service.jobs import SYSTEM
 from limes.service.sirene import MAX_INBOX, InboxQuery
 from limes.sirene.forms import Form
 from limes.sirene.statistics import to_csv
@@ -117,7 +117,7 @@ def escalate(env: Env) -> None:
 def publish(env: Env, nats_url: str, follow: bool, interval: float) -> None:
     """Publish hits and forms of the change feed on limes.sirene.<STATE>.* (at least once,
     resuming where the last run stopped; NATS being down only delays them)."""
-    publisher = NatsPublisher(env.app().store, nats_url)
+    publisher = env.app().publisher(nats_url)
     while True:
         run = publisher.run()
         if run.published or not follow:

@@ -17,7 +17,6 @@ import click
 
 from limes.cli.common import Env, pass_env, print_json
 from limes.identity.tokens import MAX_LIFETIME, TokenIssuer, ensure_signing_key, load_signing_key
-from limes.service.accounts import accounts_for
 
 _MAX_MINUTES = int(MAX_LIFETIME.total_seconds() // 60)
 
@@ -52,7 +51,7 @@ def issue(env: Env, client: str, minutes: int, as_json: bool) -> None:
     settings = env.settings
     key = load_signing_key(settings.token_key_path)
     issuer = TokenIssuer(key, settings.token_issuer, settings.token_audience)
-    issued = accounts_for(env.app()).issue_client_token(client, issuer, minutes).issued
+    issued = env.app().accounts.issue_client_token(client, issuer, minutes).issued
     if as_json:
         print_json({"token": issued.token, "expires_at": issued.expires_at})
     else:

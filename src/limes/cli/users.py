@@ -32,7 +32,7 @@ from limes.identity.accounts import Account, AccountKind
 from limes.identity.certificates import fingerprint_of_pem
 from limes.identity.clearances import last_day
 from limes.policy.permissions import Context, Purpose, Role
-from limes.service.accounts import AccountReport, AccountService, NewAccount, accounts_for
+from limes.service.accounts import AccountReport, AccountService, NewAccount
 from limes.service.approvals import Approval, ApprovalService
 from limes.service.enrolment import EnrolmentService
 
@@ -40,11 +40,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _service(env: Env) -> AccountService:
-    return accounts_for(env.app())
+    return env.app().accounts
 
 
 def _acting(env: Env, operator: str) -> Context:
-    return Context(proven(env, operator), Purpose.OPERATIONS)
+    return env.app().enter(proven(env, operator), Purpose.OPERATIONS)
 
 
 def _password(from_stdin: bool, prompt: str) -> str:

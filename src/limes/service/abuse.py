@@ -1,11 +1,12 @@
 """Abuse resistance: a rate limit per principal.
 
-Every request of a principal passes ``admit``, a token bucket per principal in this
-process. It keeps one caller from taking the server; it does not bound what a caller
-reads. That is ``service/reading.py``: distinct alerts opened per hour and per day,
-per principal and per authority, and the daily read quota, counted in the shared
-store across every worker process and door, and enforced by refusing (and blocking)
-rather than by slowing down.
+Every request and CLI command of a principal passes ``admit`` (through
+``Limes.enter``, every door's way in), a token bucket per principal in this process.
+It keeps one caller from taking the server; it does not bound what a caller reads.
+That is ``service/reading.py``: distinct alerts opened per hour and per day, per
+principal and per authority, and the daily read quota, counted in the shared store
+across every worker process and door, and enforced by refusing (and blocking) rather
+than by slowing down.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from secrets import token_bytes
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from limes.audit.trail import Recorder, audited
 from limes.clock import Clock, utc_now
@@ -54,13 +54,10 @@ from limes.service.approvals import (
     create_payload,
     propose,
 )
-from limes.service.login_limits import INDEX_PURPOSE, LoginLimits
+from limes.service.login_limits import LoginLimits
 from limes.service.sessions import SESSION_LIFETIME, Authentication, with_state
 from limes.store.accounts import AccountStore
 from limes.store.port import Store
-
-if TYPE_CHECKING:
-    from limes.bootstrap import Limes
 
 REPORT_HORIZON = timedelta(days=30)
 BOOTSTRAP_OPERATORS = 2  # the two people four eyes need from the start
@@ -146,7 +143,7 @@ class AccountService(Authentication):
         self.passwords = passwords
         self.clock = clock
         self.audit = audit
-        # by hand (tests) the limits hash with a key of this process only; accounts_for
+        # by hand (tests) the limits hash with a key of this process only; bootstrap.build
         # derives it from the keyring, so that every server process counts alike
         self.limits = limits or LoginLimits(store, BlindIndex(token_bytes(32)), clock)
         self.session_lifetime = session_lifetime
@@ -440,25 +437,3 @@ class AccountService(Authentication):
             pruned = tx.prune_failures(at - LOCKOUT_WINDOW)
         pruned += self.limits.prune(at)
         return SweepReport(tuple(disabled), ended, pruned)
-
-
-def accounts_for(limes: Limes, *, clock: Clock | None = None) -> AccountService:
-    """The account service over a wired ``Limes``: its store, its policy table, its clock.
-
-    (Once ``bootstrap.build`` wires an ``AccountService`` itself, this goes.)
-    """
-    from limes.identity.passwords import for_settings
-
-    tick = clock or limes.alerts.clock
-    return AccountService(
-        limes.store,
-        limes.alerts.policy,
-        for_settings(limes.settings),
-        tick,
-        secrets=limes.crypto.fields,
-        audit=limes.audit,
-        limits=LoginLimits(
-            limes.store, BlindIndex(limes.crypto.keyring.index_key(INDEX_PURPOSE)), tick
-        ),
-        session_lifetime=timedelta(hours=limes.settings.session_max_hours),
-    )

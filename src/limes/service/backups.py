@@ -12,10 +12,12 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from limes.audit.trail import Recorder, audited
-from limes.crypto.backup import AUDIT, MAIN, BackupError, BackupInfo, snapshot, write_backup
+from limes.crypto.backup import AUDIT, MAIN, BackupInfo, snapshot, write_backup
+from limes.crypto.backup import BackupError as BackupError  # the refusal a door reports
+from limes.crypto.backup import restore as restore_members
 from limes.crypto.keyring import FILE_MODE
 from limes.crypto.keys import KeyEncryptionKey
 
@@ -61,3 +63,17 @@ class BackupService:
             for _, copy in staged:
                 copy.unlink(missing_ok=True)
         return BackupDone(info)
+
+
+def restore(
+    source: BinaryIO, database: Path, audit_file: Path | None, kek: KeyEncryptionKey
+) -> BackupInfo:
+    """Verify the backup read from ``source``, then put its database at ``database`` and
+    its audit log at ``audit_file`` (when one is given), neither of which may exist.
+
+    Not recorded: there is no log to record it in until the restore has put it back.
+    """
+    targets = {MAIN: database}
+    if audit_file is not None:
+        targets[AUDIT] = audit_file
+    return restore_members(source, targets, kek)

@@ -11,7 +11,7 @@ idle ``--follow`` does not write a record twice a second.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from limes.audit.trail import Recorder, audited
 from limes.domain.events import ChangeEvent
@@ -22,6 +22,21 @@ from limes.policy.policy import Policy
 from limes.store.port import Store
 
 MAX_PAGE = 1000
+
+
+class PublishRun(Protocol):
+    """What one pass of a publisher did (printed for the operator)."""
+
+    @property
+    def published(self) -> int: ...
+
+
+class Publisher(Protocol):
+    """Carries the feed elsewhere (``feed/nats.py``), resuming where it stopped."""
+
+    def run(self) -> PublishRun:
+        """One pass: publish what is new since the last."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)

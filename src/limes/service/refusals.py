@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from limes.audit.record import Actor, Entry, Outcome
-from limes.audit.trail import Recorder
+from limes.audit.trail import Recorder, is_recorded
 from limes.clock import Clock
 from limes.errors import LimesError
 from limes.policy.permissions import Principal
@@ -101,8 +101,10 @@ class DoorRefusals:
         """Record one refusal in full, or count it; write the summaries of past minutes.
 
         A failed append is logged, never raised: the refusal stands either way, and it
-        gave nothing away.
+        gave nothing away. One the use case recorded itself is not recorded twice.
         """
+        if is_recorded(refusal.error):
+            return
         now = self.clock()
         minute = _minute(now)
         action = f"door:{refusal.error.slug}"

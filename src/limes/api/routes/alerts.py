@@ -41,7 +41,7 @@ from limes.errors import FieldError, InvalidInput
 from limes.policy.permissions import Permission
 from limes.service.alert_views import AlertView
 from limes.service.alerts import MAX_PAGE
-from limes.store.port import AlertFilter
+from limes.service.door_types import AlertFilter
 
 router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
 

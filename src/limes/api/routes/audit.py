@@ -21,14 +21,14 @@ from fastapi import APIRouter, Query, Response
 from limes.api import schemas
 from limes.api.deps import App, Ctx
 from limes.api.routes import needs
-from limes.audit.service import (
-    MAX_LIMIT,
+from limes.policy.permissions import Permission
+from limes.service.door_types import (
+    MAX_AUDIT_RECORDS,
     AuditRecordsOut,
     TreeHeadOut,
     head_out,
     records_out,
 )
-from limes.policy.permissions import Permission
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
@@ -55,7 +55,7 @@ def audit_records(
     user: Annotated[str | None, Query(max_length=64)] = None,
     since: Annotated[datetime | None, Query(description="ISO 8601 with a zone")] = None,
     after: Annotated[int | None, Query(ge=0, description="next_after of the last page")] = None,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
+    limit: Annotated[int, Query(ge=1, le=MAX_AUDIT_RECORDS)] = 100,
 ) -> Response:
     answer = limes.audit_reader.records(
         ctx, alert_id=alert_id, user=user, since=since, after=after, limit=limit

@@ -28,10 +28,13 @@ from limes.domain.categories import CategoryCode
 from limes.domain.identifiers import IdentifierKind
 from limes.domain.mrz import Mrz
 from limes.policy.permissions import Permission
-from limes.search.features import Feature
-from limes.search.identifiers import IdentifierQuery
-from limes.search.query import MAX_NAME_FIELDS, PersonQuery
-from limes.search.scoring import THRESHOLD
+from limes.service.door_types import (
+    MAX_NAME_FIELDS,
+    THRESHOLD,
+    Feature,
+    IdentifierQuery,
+    PersonQuery,
+)
 from limes.service.search import (
     MAX_HITS,
     MAX_IDENTIFIERS,

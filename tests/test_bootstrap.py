@@ -1,0 +1,70 @@
+"""``bootstrap.build``: every service a door needs, fakes taken at the edge, one way in."""
+
+from __future__ import annotations
+
+import pytest
+from tests.conftest import TEST_KEYRING, FixedClock, built, dev_settings, make_ctx, memory_audit
+
+from limes.bootstrap import build
+from limes.cli.common import Env, context
+from limes.errors import RateLimited
+from limes.policy.permissions import Purpose
+from limes.service.jobs import SYSTEM
+from limes.store.port import Store
+from limes.store.sqlite import SqliteStore
+
+
+class _FakePublisher:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.runs = 0
+
+    def run(self) -> _FakePublisher:
+        self.runs += 1
+        return self
+
+    @property
+    def published(self) -> int:
+        return 0
+
+
+def test_build_takes_fakes_for_the_edge_and_wires_the_rest(
+    sqlite_store: SqliteStore, clock: FixedClock
+) -> None:
+    audit = memory_audit(clock)
+    app = build(
+        dev_settings(),
+        store=sqlite_store,
+        clock=clock,
+        keyring=TEST_KEYRING,
+        audit=audit,
+        publisher=lambda store, url: _FakePublisher(url),
+    )
+    publisher = app.publisher("nats://127.0.0.1:4222")
+    assert isinstance(publisher, _FakePublisher) and publisher.url == "nats://127.0.0.1:4222"
+    assert app.audit is audit and app.store is sqlite_store
+    # the services share the one clock, store and audit log
+    assert app.accounts.clock is clock and app.alerts.clock is clock
+    assert app.feed.store is sqlite_store and app.feed.audit is audit
+    assert app.feed.after(SYSTEM, 0) == []
+
+
+def test_every_way_in_counts_against_the_principal_rate_limit(
+    store: Store, clock: FixedClock
+) -> None:
+    app = built(store, clock, rate_burst=2)
+    who = make_ctx("DE").principal
+    app.enter(who, Purpose.SIRENE)
+    app.enter(who, Purpose.SIRENE)
+    with pytest.raises(RateLimited):
+        app.enter(who, Purpose.SIRENE)
+    other = make_ctx("FR").principal  # a bucket per principal
+    assert app.enter(other, Purpose.SIRENE).principal == other
+
+
+def test_a_cli_command_counts_like_a_request(sqlite_store: SqliteStore, clock: FixedClock) -> None:
+    env = Env(dev_settings(rate_burst=1), _app=built(sqlite_store, clock, rate_burst=1))
+    args = ("jdoe@BKA/DE", ("sirene_operator",), "sirene")
+    assert context(env, *args).principal.user_id == "jdoe"
+    with pytest.raises(RateLimited):
+        context(env, *args)
