@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from limes.audit.log import AuditLog
-from limes.audit.service import AuditReader
-from limes.audit.trail import AuditedPolicy
 from limes.audit.wiring import open_audit
 from limes.config import Environment, Settings, SettingsError
 from limes.crypto import Crypto, open_crypto
@@ -19,6 +17,8 @@ from limes.search.engine import SearchEngine
 from limes.service.abuse import UsageMonitor
 from limes.service.alert_steps import Clock, utc_now
 from limes.service.alerts import AlertService
+from limes.service.audit_reader import AuditReader
+from limes.service.audited_policy import audited_policy
 from limes.service.breakglass import BreakGlassService
 from limes.service.hits import HitService
 from limes.service.keys import KeyService
@@ -125,7 +125,7 @@ def build(
     # The policy asks break-glass for temporary grants, and break-glass asks the policy
     # who may request and approve them: the hook is bound once both exist.
     audit = audit or open_audit(settings, store, clock=clock)
-    policy = AuditedPolicy(audit, clock=clock)
+    policy = audited_policy(audit, clock=clock)
     breakglass = BreakGlassService(store, policy.require, clock, audit=audit, fields=crypto.fields)
     policy.grants = breakglass.active_grants
     reads = ReadGuard(store, clock, settings.read_bounds)

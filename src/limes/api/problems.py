@@ -30,7 +30,6 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Route
 
 from limes import codec
-from limes.audit.trail import is_recorded
 from limes.errors import (
     Conflict,
     FieldError,
@@ -45,6 +44,7 @@ from limes.errors import (
     Unavailable,
     VersionMismatch,
 )
+from limes.service.recorder import is_recorded
 from limes.service.refusals import DoorRefusals, Refusal
 
 PROBLEM_JSON = "application/problem+json"

@@ -14,13 +14,13 @@ from pathlib import Path
 import click
 
 from limes import codec
+from limes.audit.answers import head_out, records_out
 from limes.audit.heads import (
     TreeHead,
     VaultSigner,
     load_public_key,
     public_pem,
 )
-from limes.audit.service import head_out, records_out
 from limes.audit.store import SqliteAuditStore
 from limes.audit.verify import verify as verify_log
 from limes.audit.wiring import audit_signer, audit_store, witnesses

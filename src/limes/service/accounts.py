@@ -20,9 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from secrets import token_bytes
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from limes.audit.trail import Recorder, audited
 from limes.crypto.blind_index import BlindIndex
 from limes.crypto.fields import FieldCipher
 from limes.domain.ids import new_id
@@ -46,6 +45,16 @@ from limes.identity.certificates import normalise_fingerprint
 from limes.identity.passwords import Passwords, check_password
 from limes.policy.permissions import Clearance, Context, Permission, Purpose, Role
 from limes.policy.policy import Policy
+from limes.service.account_records import (
+    account_refs,
+    bootstrapped,
+    certificate_pin,
+    clearance_change,
+    of_account,
+    proposed,
+    provider_link,
+    roles_change,
+)
 from limes.service.approvals import (
     ChangeKind,
     PendingChange,
@@ -53,13 +62,26 @@ from limes.service.approvals import (
     create_payload,
     propose,
 )
+from limes.service.audited import Refs, audited
 from limes.service.login_limits import INDEX_PURPOSE, LoginLimits
+from limes.service.recorder import Recorder
 from limes.service.sessions import SESSION_LIFETIME, Authentication, with_state
 from limes.store.accounts import AccountStore
 from limes.store.port import Store
 
 if TYPE_CHECKING:
-    from limes.bootstrap import Limes
+    from limes.config import Settings
+    from limes.service.alerts import AlertService
+
+
+class Wired(Protocol):
+    """What ``accounts_for`` takes of a wired installation (``bootstrap.Limes``)."""
+
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def alerts(self) -> AlertService: ...
+
 
 Clock = Callable[[], datetime]
 REPORT_HORIZON = timedelta(days=30)
@@ -87,6 +109,9 @@ class Enrolment:
 
     account: Account
     totp_uri: str | None
+
+    def audit_refs(self) -> Refs:
+        return account_refs(self.account)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +142,9 @@ class AccountReport:
     expired: tuple[ReportEntry, ...]
     without_clearance: tuple[ReportEntry, ...]
     administrators: tuple[ReportEntry, ...]
+
+    def audit_refs(self) -> Refs:
+        return (), {"report_of": self.member_state}
 
 
 def _entry(a: Account) -> ReportEntry:
@@ -210,7 +238,7 @@ class AccountService(Authentication):
         )
         return Enrolment(account, uri)
 
-    @audited("account:add", write=True)
+    @audited("account:add", write=True, describe=proposed)
     def add(self, ctx: Context, new: NewAccount) -> PendingChange:
         """Propose a user or system client; it exists once a second operator approves.
 
@@ -221,7 +249,7 @@ class AccountService(Authentication):
         self._require_admin(ctx, new.member_state)
         return propose(self, ctx, ChangeKind.CREATE, (new.username,), create_payload(new))
 
-    @audited("account:bootstrap-operator", write=True)
+    @audited("account:bootstrap-operator", write=True, describe=bootstrapped)
     def bootstrap_operator(self, new: NewAccount, password: str) -> Enrolment:
         """One of the first two system operators of a member state, made without an operator.
 
@@ -276,7 +304,7 @@ class AccountService(Authentication):
     ) -> PendingChange:
         return propose(self, ctx, kind, (username,), payload)
 
-    @audited("account:set-roles", write=True)
+    @audited("account:set-roles", write=True, describe=roles_change)
     def set_roles(
         self,
         ctx: Context,
@@ -290,7 +318,7 @@ class AccountService(Authentication):
             ctx, ChangeKind.ROLES, username, {"roles": sorted(roles), "purposes": wanted}
         )
 
-    @audited("account:set-clearance", write=True)
+    @audited("account:set-clearance", write=True, describe=clearance_change)
     def set_clearance(
         self, ctx: Context, username: str, clearance: Clearance | None
     ) -> PendingChange:
@@ -299,17 +327,17 @@ class AccountService(Authentication):
         payload = {"clearance": clearance_json(clearance)}
         return self._propose(ctx, ChangeKind.CLEARANCE, username, payload)
 
-    @audited("account:release", write=True)
+    @audited("account:release", write=True, describe=of_account)
     def release(self, ctx: Context, username: str) -> PendingChange:
         """Propose to unlock an account locked by failed logins."""
         return self._propose(ctx, ChangeKind.RELEASE, username, {})
 
-    @audited("account:enable", write=True)
+    @audited("account:enable", write=True, describe=of_account)
     def enable(self, ctx: Context, username: str) -> PendingChange:
         """Propose to re-enable a disabled account; its 90 days of disuse start again."""
         return self._propose(ctx, ChangeKind.ENABLE, username, {})
 
-    @audited("account:reenrol", write=True)
+    @audited("account:reenrol", write=True, describe=of_account)
     def reenrol(self, ctx: Context, username: str) -> PendingChange:
         """Propose new first secrets for a user (lost authenticator, forgotten password).
 
@@ -318,7 +346,7 @@ class AccountService(Authentication):
         """
         return self._propose(ctx, ChangeKind.REENROL, username, {})
 
-    @audited("account:disable", write=True)
+    @audited("account:disable", write=True, describe=of_account, answer=account_refs)
     def disable(self, ctx: Context, username: str, reason: str) -> Account:
         """Disable an account (a system client's tokens die with it); its sessions end."""
         if not reason.strip() or len(reason) > 500:
@@ -331,7 +359,7 @@ class AccountService(Authentication):
             lambda a, now: with_state(a, AccountState.DISABLED, now, f"{reason} ({ctx.principal})"),
         )
 
-    @audited("account:link-oidc", write=True)
+    @audited("account:link-oidc", write=True, describe=provider_link)
     def link_oidc(
         self, ctx: Context, username: str, issuer: str, subject: str | None
     ) -> PendingChange:
@@ -341,7 +369,7 @@ class AccountService(Authentication):
         payload = {"issuer": issuer, "subject": subject}
         return self._propose(ctx, ChangeKind.OIDC, username, payload)
 
-    @audited("account:set-certificate", write=True)
+    @audited("account:set-certificate", write=True, describe=certificate_pin)
     def set_certificate(
         self, ctx: Context, username: str, fingerprint: str | None
     ) -> PendingChange:
@@ -404,7 +432,7 @@ class AccountService(Authentication):
             state, now, tuple(expiring), tuple(expired), tuple(without), tuple(admins)
         )
 
-    @audited("account:read")
+    @audited("account:read", describe=of_account, answer=account_refs)
     def get(self, ctx: Context, username: str) -> Account:
         self.policy.require(ctx, Permission.ACCOUNT_MANAGE)
         with self.accounts.read() as tx:
@@ -446,23 +474,24 @@ class AccountService(Authentication):
         return SweepReport(tuple(disabled), ended, pruned)
 
 
-def accounts_for(limes: Limes, *, clock: Clock | None = None) -> AccountService:
+def accounts_for(limes: Wired, *, clock: Clock | None = None) -> AccountService:
     """The account service over a wired ``Limes``: its store, its policy table, its clock.
 
     (Once ``bootstrap.build`` wires an ``AccountService`` itself, this goes.)
     """
     from limes.identity.passwords import for_settings
 
-    tick = clock or limes.alerts.clock
+    wired = limes.alerts  # the store, keys and audit log every service shares
+    tick = clock or wired.clock
     return AccountService(
-        limes.store,
-        limes.alerts.policy,
+        wired.store,
+        wired.policy,
         for_settings(limes.settings),
         tick,
-        secrets=limes.crypto.fields,
-        audit=limes.audit,
+        secrets=wired.crypto.fields,
+        audit=wired.audit,
         limits=LoginLimits(
-            limes.store, BlindIndex(limes.crypto.keyring.index_key(INDEX_PURPOSE)), tick
+            wired.store, BlindIndex(wired.crypto.keyring.index_key(INDEX_PURPOSE)), tick
         ),
         session_lifetime=timedelta(hours=limes.settings.session_max_hours),
     )

@@ -10,8 +10,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from limes import codec
-from limes.audit.trail import Recorder
 from limes.crypto import Crypto
+from limes.crypto.records import to_alert
 from limes.domain.alerts import (
     AlertContent,
     AlertStatus,
@@ -33,8 +33,9 @@ from limes.policy import disclosure
 from limes.policy.fields import FieldGroup
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Decision, Policy, require_owner
-from limes.service.alert_views import AlertView, action_note, to_alert
+from limes.service.alert_views import AlertView, action_note
 from limes.service.reading import ReadGuard
+from limes.service.recorder import Recorder
 from limes.store.port import AlertRecord, Store, Transaction
 
 Clock = Callable[[], datetime]

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from limes.audit.trail import Recorder, audited
 from limes.crypto.backup import AUDIT, MAIN, BackupError, BackupInfo, snapshot, write_backup
 from limes.crypto.keyring import FILE_MODE
 from limes.crypto.keys import KeyEncryptionKey
+from limes.service.audited import about, audited
+from limes.service.recorder import Recorder
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +34,13 @@ class BackupService:
     def __init__(self, audit: Recorder) -> None:
         self.audit = audit
 
-    @audited("backup:create", write=True)
+    @audited(
+        "backup:create",
+        write=True,
+        describe=lambda _, backup_file, database, audit_file, kek: about(
+            backup_file=str(backup_file)
+        ),
+    )
     def create(
         self, backup_file: Path, database: Path, audit_file: Path | None, kek: KeyEncryptionKey
     ) -> BackupDone:

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from limes.audit.trail import Recorder, audited
 from limes.crypto.blind_index import BlindIndex
 from limes.domain.alerts import AlertStatus, Gender
 from limes.domain.categories import CategoryCode
@@ -53,6 +52,8 @@ from limes.search.query import PersonQuery, validated
 from limes.search.tiers import Tier
 from limes.service.alert_views import AlertView
 from limes.service.alerts import AlertService
+from limes.service.audited import Description, Refs, about, audited
+from limes.service.recorder import Recorder
 
 Clock = Callable[[], datetime]
 Categories = frozenset[CategoryCode]
@@ -96,6 +97,14 @@ class SearchAnswer:
     mrz: Mrz | None = None
     index_position: int = 0
     possible: tuple[SearchHit, ...] = ()
+
+    def audit_refs(self) -> Refs:
+        """Every alert shown (possible matches are read too), and how many of each tier."""
+        shown = (*self.hits, *self.possible)
+        counts = {"hits": len(self.hits)} | (
+            {"possible": len(self.possible)} if self.possible else {}
+        )
+        return tuple(h.view.audit_ref() for h in shown), counts
 
 
 class SearchService:
@@ -277,6 +286,12 @@ class SearchService:
 
     # -- use cases ------------------------------------------------------------------------------
 
+    @audited(
+        Permission.SEARCH_PERSONS,
+        describe=lambda self, ctx, query, limit=10, categories=frozenset(), wait_for=None: (
+            _searched(self._searched_person(query), limit, categories)
+        ),
+    )
     def persons(
         self,
         ctx: Context,
@@ -288,19 +303,6 @@ class SearchService:
         """Persons matching names (any script), date of birth, gender, nationality,
         document; only in ``categories`` if any are named; once the indexes reflect
         feed position ``wait_for`` (``IndexBehind`` if they do not within a second)."""
-        searched = self._searched_person(query)
-        return self._persons(ctx, query, limit, categories, wait_for, searched=searched)
-
-    @audited(Permission.SEARCH_PERSONS, query=("searched", "categories"))
-    def _persons(
-        self,
-        ctx: Context,
-        query: PersonQuery,
-        limit: int,
-        categories: Categories,
-        wait_for: int | None,
-        searched: dict[str, Any],
-    ) -> SearchAnswer:
         self._scope(ctx, Permission.SEARCH_PERSONS, categories)
         _check_limit(limit)
         query = validated(query)
@@ -310,6 +312,12 @@ class SearchService:
         self.alerts.reads.opened(ctx, [h.view.alert.id for h in (*hits, *possible)])
         return SearchAnswer(tuple(hits), index_position=position, possible=tuple(possible))
 
+    @audited(
+        Permission.SEARCH_OBJECTS,
+        describe=lambda self, ctx, identifiers, limit=10, categories=frozenset(), wait_for=None: (
+            _searched({"identifiers": self._searched_identifiers(identifiers)}, limit, categories)
+        ),
+    )
     def objects(
         self,
         ctx: Context,
@@ -320,21 +328,6 @@ class SearchService:
     ) -> SearchAnswer:
         """Alerts holding any of the identifiers, across every category and object type
         (only in ``categories`` if any are named); ``wait_for`` as for ``persons``."""
-        searched = {"identifiers": self._searched_identifiers(identifiers)}
-        return self._objects(
-            ctx, tuple(identifiers), limit, categories, wait_for, searched=searched
-        )
-
-    @audited(Permission.SEARCH_OBJECTS, query=("searched", "categories"))
-    def _objects(
-        self,
-        ctx: Context,
-        identifiers: tuple[IdentifierQuery, ...],
-        limit: int,
-        categories: Categories,
-        wait_for: int | None,
-        searched: dict[str, Any],
-    ) -> SearchAnswer:
         self._scope(ctx, Permission.SEARCH_OBJECTS, categories)
         _check_limit(limit)
         if not 1 <= len(identifiers) <= MAX_IDENTIFIERS:
@@ -346,6 +339,31 @@ class SearchService:
         self.alerts.reads.opened(ctx, [h.view.alert.id for h in hits])
         return SearchAnswer(tuple(hits), _checks(checked), index_position=position)
 
+    def _searched_zone(self, text: str) -> dict[str, Any]:
+        """The tokens of the person search a zone makes, or that it cannot be read."""
+        try:
+            return self._searched_person(_zone_query(self._zone(text)))
+        except InvalidInput:
+            return {"mrz": "not readable"}
+
+    def _zone(self, text: str) -> Mrz:
+        try:
+            return parse_mrz(text, today=self.clock().date())
+        except MrzError as exc:
+            raise InvalidInput(
+                "the machine readable zone is not valid",
+                [
+                    FieldError(f"/mrz/line/{p.line}/column/{p.column}", f"{p.field}: {p.detail}")
+                    for p in exc.problems
+                ],
+            ) from None
+
+    @audited(
+        Permission.SEARCH_PERSONS,
+        describe=lambda self, ctx, text, limit=10, categories=frozenset(), wait_for=None: _searched(
+            self._searched_zone(text), limit, categories
+        ),
+    )
     def mrz(
         self,
         ctx: Context,
@@ -360,34 +378,6 @@ class SearchService:
         Audited with the tokens of the person search the zone makes, so that a DPO finds
         MRZ searches for a person like any other; a zone that cannot be read is recorded
         as such (and refused)."""
-        try:
-            searched = self._searched_person(_zone_query(self._zone(text)))
-        except InvalidInput:
-            searched = {"mrz": "not readable"}
-        return self._mrz(ctx, text, limit, categories, wait_for, searched=searched)
-
-    def _zone(self, text: str) -> Mrz:
-        try:
-            return parse_mrz(text, today=self.clock().date())
-        except MrzError as exc:
-            raise InvalidInput(
-                "the machine readable zone is not valid",
-                [
-                    FieldError(f"/mrz/line/{p.line}/column/{p.column}", f"{p.field}: {p.detail}")
-                    for p in exc.problems
-                ],
-            ) from None
-
-    @audited(Permission.SEARCH_PERSONS, query=("searched", "categories"))
-    def _mrz(
-        self,
-        ctx: Context,
-        text: str,
-        limit: int,
-        categories: Categories,
-        wait_for: int | None,
-        searched: dict[str, Any],
-    ) -> SearchAnswer:
         self._scope(ctx, Permission.SEARCH_PERSONS, categories)
         _check_limit(limit)
         zone = self._zone(text)
@@ -405,6 +395,12 @@ class SearchService:
         return SearchAnswer(
             tuple(hits[:limit]), mrz=zone, index_position=position, possible=tuple(possible)
         )
+
+
+def _searched(searched: dict[str, Any], limit: int, categories: Categories) -> Description:
+    """A search's record: the data searched with as keyed hashes, the scope and the limit
+    (the limit and categories as given, or their defaults)."""
+    return about(query={"searched": searched, "categories": categories, "limit": limit})
 
 
 def _zone_query(zone: Mrz) -> PersonQuery:

@@ -21,7 +21,7 @@ from fastapi import APIRouter, Query, Response
 from limes.api import schemas
 from limes.api.deps import App, Ctx
 from limes.api.routes import needs
-from limes.audit.service import (
+from limes.audit.answers import (
     MAX_LIMIT,
     AuditRecordsOut,
     TreeHeadOut,
