@@ -135,9 +135,10 @@ def test_the_policy_notes_its_decisions_during_a_use_case() -> None:
     policy = audited_policy(recorder)
     with noting_decisions() as decisions:
         policy.decide(DE, Permission.ALERT_READ, ARREST)
+        assert policy.evaluate(DE, Permission.ALERT_READ, CategoryCode("travel_ban")).allowed
         with pytest.raises(Forbidden) as refused:
             policy.require(make_ctx("DE", Role.SYSTEM_OPERATOR), Permission.ALERT_READ, ARREST)
-    assert decisions.categories() == ("arrest",)
+    assert decisions.categories() == ("arrest",)  # evaluate asks about other alerts: unnoted
     rules, reason = decisions.allowed()
     assert rules and reason and "allows alert:read" in reason
     assert recorder.entries == [] and not is_recorded(refused.value)  # the use case records it

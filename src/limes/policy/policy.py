@@ -18,7 +18,8 @@ Anything else is denied, with the reason. Roles, purposes and clearance are read
 the principal on every call, so a change to any of them applies to the next request.
 
 Every decision is told to the policy's ``observer`` if it has one (the audit trail
-notes them, ``service/audited_policy.py``), and so is every refusal ``require`` raises.
+notes them, ``service/audited_policy.py``), and so is every refusal ``require`` raises;
+``evaluate`` answers the same without telling it.
 
 Ownership (only the issuing state writes its alerts) is not a row of the table: it is
 a rule about the record, checked by the service with ``require_owner`` for the
@@ -164,18 +165,20 @@ class Policy:
         category: CategoryCode | None = None,
         alert_id: str | None = None,
     ) -> Decision:
-        decision = self._decide(ctx, permission, category, alert_id)
+        decision = self.evaluate(ctx, permission, category, alert_id)
         if self.observer is not None:
             self.observer.decided(Asked(ctx, permission, category, alert_id), decision)
         return decision
 
-    def _decide(
+    def evaluate(
         self,
         ctx: Context,
         permission: Permission,
-        category: CategoryCode | None,
-        alert_id: str | None,
+        category: CategoryCode | None = None,
+        alert_id: str | None = None,
     ) -> Decision:
+        """``decide`` without telling the observer: a question about other alerts an
+        answer mentions (``disclosure.could_read``), not a decision of the use case."""
         who, purpose = ctx.principal, ctx.purpose
         if purpose not in who.purposes:
             held = ", ".join(sorted(who.purposes)) or "none"

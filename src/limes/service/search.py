@@ -59,6 +59,7 @@ Clock = Callable[[], datetime]
 Categories = frozenset[CategoryCode]
 QUERY_KEY = "search-queries"
 MAX_HITS = 50
+DEFAULT_LIMIT = 10
 MAX_IDENTIFIERS = 10
 
 
@@ -105,6 +106,45 @@ class SearchAnswer:
             {"possible": len(self.possible)} if self.possible else {}
         )
         return tuple(h.view.audit_ref() for h in shown), counts
+
+
+def _searched(searched: dict[str, Any], limit: int, categories: Categories) -> Description:
+    """A search's record: the data searched with as keyed hashes, the scope and the limit
+    (the limit and categories as given, or their defaults)."""
+    return about(query={"searched": searched, "categories": categories, "limit": limit})
+
+
+def _person_search(
+    search: SearchService,
+    ctx: Context,
+    query: PersonQuery,
+    limit: int = DEFAULT_LIMIT,
+    categories: Categories = frozenset(),
+    wait_for: int | None = None,
+) -> Description:
+    return _searched(search._searched_person(query), limit, categories)
+
+
+def _object_search(
+    search: SearchService,
+    ctx: Context,
+    identifiers: Sequence[IdentifierQuery],
+    limit: int = DEFAULT_LIMIT,
+    categories: Categories = frozenset(),
+    wait_for: int | None = None,
+) -> Description:
+    return _searched({"identifiers": search._searched_identifiers(identifiers)}, limit, categories)
+
+
+def _zone_search(
+    search: SearchService,
+    ctx: Context,
+    text: str,
+    limit: int = DEFAULT_LIMIT,
+    categories: Categories = frozenset(),
+    wait_for: int | None = None,
+) -> Description:
+    return _searched(search._searched_zone(text), limit, categories)
 
 
 class SearchService:
@@ -286,17 +326,12 @@ class SearchService:
 
     # -- use cases ------------------------------------------------------------------------------
 
-    @audited(
-        Permission.SEARCH_PERSONS,
-        describe=lambda self, ctx, query, limit=10, categories=frozenset(), wait_for=None: (
-            _searched(self._searched_person(query), limit, categories)
-        ),
-    )
+    @audited(Permission.SEARCH_PERSONS, describe=_person_search)
     def persons(
         self,
         ctx: Context,
         query: PersonQuery,
-        limit: int = 10,
+        limit: int = DEFAULT_LIMIT,
         categories: Categories = frozenset(),
         wait_for: int | None = None,
     ) -> SearchAnswer:
@@ -312,17 +347,12 @@ class SearchService:
         self.alerts.reads.opened(ctx, [h.view.alert.id for h in (*hits, *possible)])
         return SearchAnswer(tuple(hits), index_position=position, possible=tuple(possible))
 
-    @audited(
-        Permission.SEARCH_OBJECTS,
-        describe=lambda self, ctx, identifiers, limit=10, categories=frozenset(), wait_for=None: (
-            _searched({"identifiers": self._searched_identifiers(identifiers)}, limit, categories)
-        ),
-    )
+    @audited(Permission.SEARCH_OBJECTS, describe=_object_search)
     def objects(
         self,
         ctx: Context,
         identifiers: Sequence[IdentifierQuery],
-        limit: int = 10,
+        limit: int = DEFAULT_LIMIT,
         categories: Categories = frozenset(),
         wait_for: int | None = None,
     ) -> SearchAnswer:
@@ -358,17 +388,12 @@ class SearchService:
                 ],
             ) from None
 
-    @audited(
-        Permission.SEARCH_PERSONS,
-        describe=lambda self, ctx, text, limit=10, categories=frozenset(), wait_for=None: _searched(
-            self._searched_zone(text), limit, categories
-        ),
-    )
+    @audited(Permission.SEARCH_PERSONS, describe=_zone_search)
     def mrz(
         self,
         ctx: Context,
         text: str,
-        limit: int = 10,
+        limit: int = DEFAULT_LIMIT,
         categories: Categories = frozenset(),
         wait_for: int | None = None,
     ) -> SearchAnswer:
@@ -395,12 +420,6 @@ class SearchService:
         return SearchAnswer(
             tuple(hits[:limit]), mrz=zone, index_position=position, possible=tuple(possible)
         )
-
-
-def _searched(searched: dict[str, Any], limit: int, categories: Categories) -> Description:
-    """A search's record: the data searched with as keyed hashes, the scope and the limit
-    (the limit and categories as given, or their defaults)."""
-    return about(query={"searched": searched, "categories": categories, "limit": limit})
 
 
 def _zone_query(zone: Mrz) -> PersonQuery:
