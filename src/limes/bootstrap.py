@@ -15,8 +15,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from limes.audit.log import AuditLog
-from limes.audit.service import AuditReader
-from limes.audit.trail import AuditedPolicy
 from limes.audit.wiring import open_audit, witness_job, witnesses
 from limes.audit.witness import WitnessPublisher
 from limes.clock import Clock, utc_now
@@ -34,6 +32,8 @@ from limes.search.engine import SearchEngine
 from limes.service.abuse import UsageMonitor
 from limes.service.accounts import AccountService
 from limes.service.alerts import AlertService
+from limes.service.audit_reader import AuditReader
+from limes.service.audited_policy import audited_policy
 from limes.service.backups import BackupService
 from limes.service.breakglass import BreakGlassService
 from limes.service.feed import FeedService, Publisher
@@ -196,7 +196,7 @@ def build(
     # The policy asks break-glass for temporary grants, and break-glass asks the policy
     # who may request and approve them: the hook is bound once both exist.
     audit = audit or open_audit(settings, store, clock=clock)
-    policy = AuditedPolicy(audit, clock=clock)
+    policy = audited_policy(audit, clock=clock)
     breakglass = BreakGlassService(store, policy.require, clock, audit=audit, fields=crypto.fields)
     policy.grants = breakglass.active_grants
     reads = ReadGuard(store, clock, settings.read_bounds)

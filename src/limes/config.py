@@ -43,8 +43,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from limes.domain.categories import CategoryCode, ReviewRules
-from limes.service.abuse import Limits
-from limes.service.reading import ReadBounds
 
 _NATS_SUBJECT = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*")
 
@@ -63,6 +61,27 @@ class AuthMode(StrEnum):
 class Environment(StrEnum):
     PRODUCTION = "production"
     DEVELOPMENT = "development"
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The rate limit per principal (``service/abuse.py``): a token bucket."""
+
+    rate_per_second: float = 20.0
+    burst: int = 60
+
+
+@dataclass(frozen=True, slots=True)
+class ReadBounds:
+    """Distinct alerts one principal (times its role's factor) and one authority may
+    open in any hour and any 24 hours, and all reads one principal may make a day
+    (``service/reading.py``)."""
+
+    per_hour: int = 300
+    per_day: int = 1500
+    authority_per_hour: int = 3000
+    authority_per_day: int = 20_000
+    daily_reads: int = 20_000
 
 
 class SettingsError(ValueError):

@@ -17,8 +17,8 @@ from limes.audit.record import parse
 from limes.bootstrap import Limes, build
 from limes.cli.main import cli
 from limes.config import AuthMode, Environment, Settings
+from limes.crypto.records import to_alert
 from limes.demo.generator import DemoGenerator
-from limes.service.alert_views import to_alert
 from limes.service.demo import load
 from limes.service.reading import BLOCKED, LIFTED
 from limes.store import security

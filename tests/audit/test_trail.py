@@ -269,6 +269,13 @@ def test_logins_and_role_changes_are_recorded(app: Limes, clock: FixedClock) -> 
     assert PASSWORD not in str(trail(app))
 
 
+def test_a_read_of_security_events_names_them_even_when_there_are_none(app: Limes) -> None:
+    assert app.breakglass.security_events(DPO, limit=5) == []
+    (read,) = trail(app)
+    assert read["action"] == "security-events:read" and read["query"] == {"limit": 5}
+    assert read["refs"] == {"security_events": []}
+
+
 def test_reading_the_audit_log_is_recorded(app: Limes) -> None:
     alert = app.alerts.issue(DE, content(PERSON)).alert
     answer = app.audit_reader.records(DPO, alert_id=alert.id)

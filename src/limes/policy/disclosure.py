@@ -144,14 +144,14 @@ def could_read(policy: Policy, ctx: Context) -> MayRead:
     """Whether ``ctx`` could read an alert, as the policy would decide a read of it.
 
     A question about other alerts, not a decision of the use case under way: it is
-    asked of the plain ``Policy`` so that the audited policy does not record it as one.
+    asked with ``Policy.evaluate`` so that the audit trail does not note it as one.
     Answers are kept per alert for the life of the returned function.
     """
     known: dict[str, bool] = {}
 
     def may_read(alert_id: str, category: CategoryCode) -> bool:
         if alert_id not in known:
-            decision = Policy.decide(policy, ctx, Permission.ALERT_READ, category, alert_id)
+            decision = policy.evaluate(ctx, Permission.ALERT_READ, category, alert_id)
             known[alert_id] = decision.allowed
         return known[alert_id]
 

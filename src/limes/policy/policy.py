@@ -17,6 +17,10 @@
 Anything else is denied, with the reason. Roles, purposes and clearance are read from
 the principal on every call, so a change to any of them applies to the next request.
 
+Every decision is told to the policy's ``observer`` if it has one (the audit trail
+notes them, ``service/audited_policy.py``), and so is every refusal ``require`` raises;
+``evaluate`` answers the same without telling it.
+
 Ownership (only the issuing state writes its alerts) is not a row of the table: it is
 a rule about the record, checked by the service with ``require_owner`` for the
 permissions in ``OWNER_ONLY``.
@@ -106,6 +110,25 @@ def _on(category: CategoryCode | None, alert_id: str | None) -> str:
     return where + (f" alert {alert_id}" if alert_id else "")
 
 
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """One question put to the policy."""
+
+    ctx: Context
+    permission: Permission
+    category: CategoryCode | None = None
+    alert_id: str | None = None
+
+
+class Observer(Protocol):
+    """Told what the policy decides (the audit trail is one)."""
+
+    def decided(self, asked: Asked, decision: Decision) -> None: ...
+
+    def refused(self, asked: Asked, refusal: Forbidden) -> None:
+        """``require`` is about to raise ``refusal``; raising instead replaces it."""
+
+
 class Policy:
     """Evaluates the table (deny unless a rule or an active grant allows)."""
 
@@ -114,15 +137,18 @@ class Policy:
         rules: Iterable[Rule] | None = None,
         clock: Clock = utc_now,
         grants: Grants | None = None,
+        *,
+        observer: Observer | None = None,
     ) -> None:
         """``rules`` default to the shipped table (``policy.toml``); ``clock`` is the
         one the services use (clearance expiry is judged by it); ``grants`` is the
-        break-glass hook."""
+        break-glass hook; ``observer`` is told every decision and refusal."""
         self.rules = tuple(default_table().rules if rules is None else rules)
         if not self.rules:
             raise ValueError("an empty policy would deny everything; refusing to start with one")
         self.clock = clock
         self.grants = grants
+        self.observer = observer
         self._by_role: dict[Role, tuple[Rule, ...]] = {
             role: tuple(r for r in self.rules if r.role is role) for role in Role
         }
@@ -134,6 +160,20 @@ class Policy:
         category: CategoryCode | None = None,
         alert_id: str | None = None,
     ) -> Decision:
+        decision = self.evaluate(ctx, permission, category, alert_id)
+        if self.observer is not None:
+            self.observer.decided(Asked(ctx, permission, category, alert_id), decision)
+        return decision
+
+    def evaluate(
+        self,
+        ctx: Context,
+        permission: Permission,
+        category: CategoryCode | None = None,
+        alert_id: str | None = None,
+    ) -> Decision:
+        """``decide`` without telling the observer: a question about other alerts an
+        answer mentions (``disclosure.could_read``), not a decision of the use case."""
         who, purpose = ctx.principal, ctx.purpose
         if purpose not in who.purposes:
             held = ", ".join(sorted(who.purposes)) or "none"
@@ -197,7 +237,10 @@ class Policy:
         """``decide``, raising ``Forbidden`` with the reason when it denies."""
         decision = self.decide(ctx, permission, category, alert_id)
         if not decision.allowed:
-            raise Forbidden(decision.reason)
+            refusal = Forbidden(decision.reason)
+            if self.observer is not None:
+                self.observer.refused(Asked(ctx, permission, category, alert_id), refusal)
+            raise refusal
         return decision
 
 

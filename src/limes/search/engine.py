@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from limes.crypto import Crypto
+from limes.crypto.records import to_alert
 from limes.domain.alerts import AlertContent, AlertStatus
 from limes.errors import FieldError, InvalidInput, Unavailable
 from limes.search.identifiers import (
@@ -34,7 +35,6 @@ from limes.search.identifiers import (
 from limes.search.persons import PersonHit, PersonIndex
 from limes.search.query import PersonQuery
 from limes.search.tiers import severity_rank
-from limes.service.alert_views import to_alert
 from limes.store.port import AlertFilter, AlertRecord, Store
 
 log = logging.getLogger("limes.search")

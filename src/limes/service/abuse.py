@@ -16,14 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from limes.clock import Clock
+from limes.config import Limits
 from limes.errors import RateLimited
 from limes.policy.permissions import Context
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    rate_per_second: float = 20.0
-    burst: int = 60
 
 
 @dataclass(slots=True)

@@ -22,7 +22,6 @@ from datetime import datetime, timedelta
 from secrets import token_bytes
 from typing import Any
 
-from limes.audit.trail import Recorder, audited
 from limes.clock import Clock, utc_now
 from limes.crypto.blind_index import BlindIndex
 from limes.crypto.fields import FieldCipher
@@ -47,6 +46,16 @@ from limes.identity.certificates import normalise_fingerprint
 from limes.identity.passwords import Passwords, check_password
 from limes.policy.permissions import Clearance, Context, Permission, Purpose, Role
 from limes.policy.policy import Policy
+from limes.service.account_records import (
+    account_refs,
+    bootstrapped,
+    certificate_pin,
+    clearance_change,
+    of_account,
+    proposed,
+    provider_link,
+    roles_change,
+)
 from limes.service.approvals import (
     ChangeKind,
     PendingChange,
@@ -54,7 +63,9 @@ from limes.service.approvals import (
     create_payload,
     propose,
 )
+from limes.service.audited import Refs, audited
 from limes.service.login_limits import LoginLimits
+from limes.service.recorder import Recorder
 from limes.service.sessions import SESSION_LIFETIME, Authentication, with_state
 from limes.store.accounts import AccountStore
 from limes.store.port import Store
@@ -80,6 +91,9 @@ class Enrolment:
 
     account: Account
     totp_uri: str | None
+
+    def audit_refs(self) -> Refs:
+        return account_refs(self.account)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +124,9 @@ class AccountReport:
     expired: tuple[ReportEntry, ...]
     without_clearance: tuple[ReportEntry, ...]
     administrators: tuple[ReportEntry, ...]
+
+    def audit_refs(self) -> Refs:
+        return (), {"report_of": self.member_state}
 
 
 def _entry(a: Account) -> ReportEntry:
@@ -203,7 +220,7 @@ class AccountService(Authentication):
         )
         return Enrolment(account, uri)
 
-    @audited("account:add", write=True)
+    @audited("account:add", write=True, describe=proposed)
     def add(self, ctx: Context, new: NewAccount) -> PendingChange:
         """Propose a user or system client; it exists once a second operator approves.
 
@@ -214,7 +231,7 @@ class AccountService(Authentication):
         self._require_admin(ctx, new.member_state)
         return propose(self, ctx, ChangeKind.CREATE, (new.username,), create_payload(new))
 
-    @audited("account:bootstrap-operator", write=True)
+    @audited("account:bootstrap-operator", write=True, describe=bootstrapped)
     def bootstrap_operator(self, new: NewAccount, password: str) -> Enrolment:
         """One of the first two system operators of a member state, made without an operator.
 
@@ -269,7 +286,7 @@ class AccountService(Authentication):
     ) -> PendingChange:
         return propose(self, ctx, kind, (username,), payload)
 
-    @audited("account:set-roles", write=True)
+    @audited("account:set-roles", write=True, describe=roles_change)
     def set_roles(
         self,
         ctx: Context,
@@ -283,7 +300,7 @@ class AccountService(Authentication):
             ctx, ChangeKind.ROLES, username, {"roles": sorted(roles), "purposes": wanted}
         )
 
-    @audited("account:set-clearance", write=True)
+    @audited("account:set-clearance", write=True, describe=clearance_change)
     def set_clearance(
         self, ctx: Context, username: str, clearance: Clearance | None
     ) -> PendingChange:
@@ -292,17 +309,17 @@ class AccountService(Authentication):
         payload = {"clearance": clearance_json(clearance)}
         return self._propose(ctx, ChangeKind.CLEARANCE, username, payload)
 
-    @audited("account:release", write=True)
+    @audited("account:release", write=True, describe=of_account)
     def release(self, ctx: Context, username: str) -> PendingChange:
         """Propose to unlock an account locked by failed logins."""
         return self._propose(ctx, ChangeKind.RELEASE, username, {})
 
-    @audited("account:enable", write=True)
+    @audited("account:enable", write=True, describe=of_account)
     def enable(self, ctx: Context, username: str) -> PendingChange:
         """Propose to re-enable a disabled account; its 90 days of disuse start again."""
         return self._propose(ctx, ChangeKind.ENABLE, username, {})
 
-    @audited("account:reenrol", write=True)
+    @audited("account:reenrol", write=True, describe=of_account)
     def reenrol(self, ctx: Context, username: str) -> PendingChange:
         """Propose new first secrets for a user (lost authenticator, forgotten password).
 
@@ -311,7 +328,7 @@ class AccountService(Authentication):
         """
         return self._propose(ctx, ChangeKind.REENROL, username, {})
 
-    @audited("account:disable", write=True)
+    @audited("account:disable", write=True, describe=of_account, answer=account_refs)
     def disable(self, ctx: Context, username: str, reason: str) -> Account:
         """Disable an account (a system client's tokens die with it); its sessions end."""
         if not reason.strip() or len(reason) > 500:
@@ -324,7 +341,7 @@ class AccountService(Authentication):
             lambda a, now: with_state(a, AccountState.DISABLED, now, f"{reason} ({ctx.principal})"),
         )
 
-    @audited("account:link-oidc", write=True)
+    @audited("account:link-oidc", write=True, describe=provider_link)
     def link_oidc(
         self, ctx: Context, username: str, issuer: str, subject: str | None
     ) -> PendingChange:
@@ -334,7 +351,7 @@ class AccountService(Authentication):
         payload = {"issuer": issuer, "subject": subject}
         return self._propose(ctx, ChangeKind.OIDC, username, payload)
 
-    @audited("account:set-certificate", write=True)
+    @audited("account:set-certificate", write=True, describe=certificate_pin)
     def set_certificate(
         self, ctx: Context, username: str, fingerprint: str | None
     ) -> PendingChange:
@@ -397,7 +414,7 @@ class AccountService(Authentication):
             state, now, tuple(expiring), tuple(expired), tuple(without), tuple(admins)
         )
 
-    @audited("account:read")
+    @audited("account:read", describe=of_account, answer=account_refs)
     def get(self, ctx: Context, username: str) -> Account:
         self.policy.require(ctx, Permission.ACCOUNT_MANAGE)
         with self.accounts.read() as tx:

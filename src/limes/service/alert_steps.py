@@ -10,9 +10,9 @@ from dataclasses import replace
 from datetime import datetime
 
 from limes import codec
-from limes.audit.trail import Recorder
 from limes.clock import Clock, utc_now
 from limes.crypto import Crypto
+from limes.crypto.records import to_alert
 from limes.crypto.sealed_fields import Reason, SealedField, flag_reason
 from limes.domain.alerts import (
     AlertContent,
@@ -34,8 +34,9 @@ from limes.errors import (
 from limes.policy import disclosure
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Decision, Policy, require_owner
-from limes.service.alert_views import AlertView, action_note, to_alert
+from limes.service.alert_views import AlertView, action_note
 from limes.service.reading import ReadGuard
+from limes.service.recorder import Recorder
 from limes.store.port import AlertRecord, Store, Transaction
 
 

@@ -1,5 +1,6 @@
-"""What the alert use cases answer (``AlertView``, ``Page``, ``ExpiryReport``), the stored
-record read back as an alert (``to_alert``), and the change event a write appends."""
+"""What the alert use cases answer (``AlertView``, ``Page``, ``ExpiryReport``) and the
+change event a write appends. A stored record is read back as an alert by
+``crypto/records.py``."""
 
 from __future__ import annotations
 
@@ -7,21 +8,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from limes import codec
-from limes.crypto import Crypto
-from limes.crypto.sealed_fields import SealedField
+from limes.audit.record import AlertRef
 from limes.domain.alerts import (
     Alert,
-    AlertContent,
-    Extension,
     Flag,
     FlagStatus,
 )
-from limes.domain.categories import CATEGORIES, CategoryCode
 from limes.domain.compatibility import ExistingAlert
 from limes.domain.events import ChangeEvent, EventType
 from limes.policy.fields import FieldGroup
-from limes.store.port import AlertRecord, Transaction
+from limes.service.audited import Refs
+from limes.store.port import AlertRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +43,23 @@ class AlertView:
     feed_position: int | None = None
     """Of a write: the change-feed position it wrote (a search can wait for it)."""
 
+    def audit_ref(self) -> AlertRef:
+        """The alert as a record names it: id, version and issuing state."""
+        a = self.alert
+        return AlertRef(a.id, a.version, a.issuing_state)
+
+    def audit_refs(self) -> Refs:
+        related = [r.id for r in self.related]
+        return (self.audit_ref(),), {"related": related} if related else {}
+
 
 @dataclass(frozen=True, slots=True)
 class Page:
     items: tuple[AlertView, ...]
     next_cursor: str | None
+
+    def audit_refs(self) -> Refs:
+        return tuple(v.audit_ref() for v in self.items), {"next_cursor": self.next_cursor}
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,37 +67,8 @@ class ExpiryReport:
     expired: int
     warned: int
 
-
-def to_alert(record: AlertRecord, crypto: Crypto, tx: Transaction | None = None) -> Alert:
-    """The alert of a stored record, its sealed fields opened (``IntegrityError`` if altered)."""
-
-    def opened(field: str, sealed: bytes) -> bytes:
-        return crypto.fields.open(record.issuing_state, record.id, field, sealed, tx)
-
-    content = (
-        codec.decode(AlertContent, opened(SealedField.BODY, record.body))
-        if record.body is not None
-        else None
-    )
-    extensions = (
-        codec.decode(tuple[Extension, ...], opened(SealedField.EXTENSIONS, record.extensions))
-        if record.extensions
-        else ()
-    )
-    return Alert(
-        id=record.id,
-        issuing_state=record.issuing_state,
-        category=CategoryCode(record.category),
-        subject=CATEGORIES[CategoryCode(record.category)].subject,
-        status=record.status,
-        version=record.version,
-        created_at=record.created_at,
-        updated_at=record.updated_at,
-        expires_at=record.expires_at,
-        content=content,
-        extensions=extensions,
-        warned_at=record.warned_at,
-    )
+    def audit_refs(self) -> Refs:
+        return (), {"expired": self.expired, "warned": self.warned}
 
 
 def action_note(flags: Iterable[Flag], reader: str | None) -> str | None:

@@ -9,12 +9,12 @@ all-or-nothing: a refused or invalid request leaves the store as it was.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import date, datetime
 from itertools import islice
 
 from limes import codec
-from limes.audit.trail import audited, recorded_change
+from limes.crypto.records import to_alert
 from limes.crypto.sealed_fields import SealedField
 from limes.domain.alerts import (
     AlertContent,
@@ -41,7 +41,8 @@ from limes.policy import disclosure
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Decision
 from limes.service.alert_steps import AlertSteps
-from limes.service.alert_views import AlertView, ExpiryReport, Page, event, to_alert
+from limes.service.alert_views import AlertView, ExpiryReport, Page, event
+from limes.service.audited import about, audited, on_alert, recorded_change
 from limes.store.port import AlertFilter
 
 MAX_PAGE = 500
@@ -70,7 +71,13 @@ class AlertService(AlertSteps):
 
     # -- use cases -------------------------------------------------------------------
 
-    @audited(Permission.ALERT_ISSUE, write=True)
+    @audited(
+        Permission.ALERT_ISSUE,
+        write=True,
+        describe=lambda _, ctx, content, misused_identity=None: about(
+            misused_identity=True if misused_identity is not None else None
+        ),
+    )
     def issue(
         self,
         ctx: Context,
@@ -108,7 +115,7 @@ class AlertService(AlertSteps):
             view = self.view(tx, ctx, record, decision, related)
             return replace(view, feed_position=position)
 
-    @audited(Permission.ALERT_READ)
+    @audited(Permission.ALERT_READ, describe=lambda _, ctx, alert_id: on_alert(alert_id))
     def get(self, ctx: Context, alert_id: str) -> AlertView:
         with self.store.read() as tx:
             # what is not an id is no alert; it never reaches the store (PostgreSQL
@@ -126,7 +133,7 @@ class AlertService(AlertSteps):
         self.reads.opened(ctx, [found.alert.id])
         return found
 
-    @audited(Permission.ALERT_LIST)
+    @audited(Permission.ALERT_LIST, describe=lambda _, ctx, where: about(query=asdict(where)))
     def list(self, ctx: Context, where: AlertFilter) -> Page:
         """One page of alerts in id order; ``next_cursor`` continues after it.
 
@@ -151,7 +158,13 @@ class AlertService(AlertSteps):
         self.reads.opened(ctx, [item.alert.id for item in items])
         return Page(tuple(items), records[where.limit - 1].id if more else None)
 
-    @audited(Permission.ALERT_UPDATE, write=True)
+    @audited(
+        Permission.ALERT_UPDATE,
+        write=True,
+        describe=lambda _, ctx, alert_id, content, expected_version: on_alert(
+            alert_id, expected_version
+        ),
+    )
     def update(
         self, ctx: Context, alert_id: str, content: AlertContent, expected_version: int
     ) -> AlertView:
@@ -184,7 +197,12 @@ class AlertService(AlertSteps):
             view = self.view(tx, ctx, updated, decision, related)
             return replace(view, feed_position=position)
 
-    @audited(Permission.ALERT_DELETE, write=True)
+    @audited(
+        Permission.ALERT_DELETE,
+        write=True,
+        describe=lambda _, ctx, alert_id, expected_version: on_alert(alert_id, expected_version),
+        answer=lambda position: ((), {"count": position}),
+    )
     def delete(self, ctx: Context, alert_id: str, expected_version: int) -> int:
         """Erase an alert; the change-feed position the deletion wrote."""
         now = self.clock()
@@ -193,7 +211,13 @@ class AlertService(AlertSteps):
             erased = self._erase(tx, record, AlertStatus.DELETED, now)
             return tx.append(event(EventType.ALERT_DELETED, erased, now))
 
-    @audited(Permission.ALERT_EXTEND, write=True)
+    @audited(
+        Permission.ALERT_EXTEND,
+        write=True,
+        describe=lambda _, ctx, alert_id, reason, expected_version, until=None: on_alert(
+            alert_id, expected_version, until=until
+        ),
+    )
     def extend(
         self,
         ctx: Context,
@@ -318,7 +342,7 @@ class AlertService(AlertSteps):
 
     # -- misused identity -------------------------------------------------------------
 
-    @audited(Permission.MISUSED_IDENTITY_READ)
+    @audited(Permission.MISUSED_IDENTITY_READ, describe=lambda _, ctx, alert_id: on_alert(alert_id))
     def get_misused_identity(self, ctx: Context, alert_id: str) -> MisusedIdentity:
         self.policy.require(ctx, Permission.MISUSED_IDENTITY_READ)
         with self.store.read() as tx:
@@ -336,7 +360,13 @@ class AlertService(AlertSteps):
         self.reads.opened(ctx, [alert_id])
         return found
 
-    @audited(Permission.MISUSED_IDENTITY_WRITE, write=True)
+    @audited(
+        Permission.MISUSED_IDENTITY_WRITE,
+        write=True,
+        describe=lambda _, ctx, alert_id, data, expected_version: on_alert(
+            alert_id, expected_version, misused_identity=True if data is not None else None
+        ),
+    )
     def set_misused_identity(
         self, ctx: Context, alert_id: str, data: MisusedIdentity | None, expected_version: int
     ) -> AlertView:

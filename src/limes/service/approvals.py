@@ -35,7 +35,6 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from limes.audit.trail import audited
 from limes.domain.ids import is_id, new_id
 from limes.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from limes.identity.accounts import (
@@ -48,6 +47,7 @@ from limes.identity.accounts import (
 )
 from limes.policy.permissions import Clearance, Context, Permission, Purpose, Role
 from limes.service import enrolment
+from limes.service.audited import about, audited
 from limes.store import approvals as book
 from limes.store import security
 from limes.store.accounts import AccountTransaction
@@ -314,7 +314,9 @@ class ApprovalService:
             raise Forbidden("a change needs a second person: its proposer cannot decide it")
         return row
 
-    @audited("account:approve", write=True)
+    @audited(
+        "account:approve", write=True, describe=lambda _, ctx, change_id: about(change=change_id)
+    )
     def approve(self, ctx: Context, change_id: str) -> Approval:
         """Apply a proposed change as its second person (see the module text)."""
         accounts = self.accounts
@@ -371,7 +373,9 @@ class ApprovalService:
             security.record_event(raw, _event("account.change-approved", ctx, decided, now))
         return Approval(decided.as_of(now), tuple(done), codes)
 
-    @audited("account:refuse", write=True)
+    @audited(
+        "account:refuse", write=True, describe=lambda _, ctx, change_id: about(change=change_id)
+    )
     def refuse(self, ctx: Context, change_id: str) -> PendingChange:
         """Refuse a proposed change (a second person; the proposal then expires unused)."""
         now = self.accounts.clock()
@@ -384,7 +388,10 @@ class ApprovalService:
             security.record_event(raw, _event("account.change-refused", ctx, decided, now))
         return decided.as_of(now)
 
-    @audited("account:changes")
+    @audited(
+        "account:changes",
+        describe=lambda _, ctx, status=None: about(query={"status": status}),
+    )
     def changes(self, ctx: Context, status: str | None = "pending") -> list[PendingChange]:
         """The proposals of one's member state (``status`` None: every one), oldest first."""
         self.accounts.policy.require(ctx, Permission.ACCOUNT_MANAGE)

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from limes.audit.trail import Recorder, audited
 from limes.crypto.backup import AUDIT, MAIN, BackupInfo, snapshot, write_backup
 from limes.crypto.backup import BackupError as BackupError  # the refusal a door reports
 from limes.crypto.backup import restore as restore_members
 from limes.crypto.keyring import FILE_MODE
 from limes.crypto.keys import KeyEncryptionKey
+from limes.service.audited import about, audited
+from limes.service.recorder import Recorder
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,13 @@ class BackupService:
     def __init__(self, audit: Recorder) -> None:
         self.audit = audit
 
-    @audited("backup:create", write=True)
+    @audited(
+        "backup:create",
+        write=True,
+        describe=lambda _, backup_file, database, audit_file, kek: about(
+            backup_file=str(backup_file)
+        ),
+    )
     def create(
         self, backup_file: Path, database: Path, audit_file: Path | None, kek: KeyEncryptionKey
     ) -> BackupDone:

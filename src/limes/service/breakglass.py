@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from limes.audit.trail import Recorder, audited
+from limes.audit.record import AlertRef
 from limes.clock import Clock
 from limes.crypto.fields import FieldCipher
 from limes.crypto.sealed_fields import Reason, breakglass_reason
@@ -32,6 +32,8 @@ from limes.domain.validation import reason_text
 from limes.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from limes.policy.permissions import Context, Permission, Principal
 from limes.service.approvals import ChangeKind
+from limes.service.audited import Refs, about, audited
+from limes.service.recorder import Recorder
 from limes.store import approvals, security
 from limes.store.port import Store, Transaction
 from limes.store.security import GrantRow, SecurityEvent
@@ -55,6 +57,14 @@ class Grant:
     permissions: tuple[str, ...]
     alert_id: str
     until: datetime
+
+
+def grant_refs(grant: GrantRow) -> Refs:
+    """A request or grant as its record names it: id, status and the alert it is for."""
+    return (AlertRef(grant.alert_id, None, grant.member_state),), {
+        "grant": grant.id,
+        "grant_status": grant.status,
+    }
 
 
 class BreakGlassService:
@@ -122,7 +132,14 @@ class BreakGlassService:
             },
         )
 
-    @audited(Permission.BREAKGLASS_REQUEST, write=True)
+    @audited(
+        Permission.BREAKGLASS_REQUEST,
+        write=True,
+        describe=lambda _, ctx, alert_id, permissions, minutes, reason: about(
+            AlertRef(alert_id), permissions=permissions, minutes=minutes
+        ),
+        answer=grant_refs,
+    )
     def request(
         self,
         ctx: Context,
@@ -163,7 +180,12 @@ class BreakGlassService:
             security.record_event(tx, self._event("breakglass.requested", ctx, grant, now))
         return grant
 
-    @audited(Permission.BREAKGLASS_APPROVE, write=True)
+    @audited(
+        Permission.BREAKGLASS_APPROVE,
+        write=True,
+        describe=lambda _, ctx, grant_id, approve, reason: about(grant=grant_id, approve=approve),
+        answer=grant_refs,
+    )
     def decide(self, ctx: Context, grant_id: str, approve: bool, reason: str) -> GrantRow:
         """A second, different person of the same state approves or refuses."""
         self.require(ctx, Permission.BREAKGLASS_APPROVE)
@@ -219,7 +241,11 @@ class BreakGlassService:
             and r.decided_at <= now < r.valid_until
         ]
 
-    @audited(Permission.BREAKGLASS_LIST)
+    @audited(
+        Permission.BREAKGLASS_LIST,
+        describe=lambda _, ctx, status=None: about(query={"status": status}),
+        answer=lambda grants: ((), {"grants": [g.id for g in grants]}),
+    )
     def grants(self, ctx: Context, status: str | None = None) -> list[GrantRow]:
         """The member state's requests and grants (approvers and the DPO)."""
         self.require(ctx, Permission.BREAKGLASS_LIST)
@@ -227,7 +253,13 @@ class BreakGlassService:
             found = security.grants(tx, status=status, member_state=ctx.principal.member_state)
             return [self._opened(tx, grant) for grant in found]
 
-    @audited(Permission.SECURITY_EVENTS_READ)
+    @audited(
+        Permission.SECURITY_EVENTS_READ,
+        describe=lambda _, ctx, after=None, limit=None: about(
+            query={"after": after, "limit": limit}
+        ),
+        answer=lambda events: ((), {"security_events": [e.seq for e in events]}),
+    )
     def security_events(
         self, ctx: Context, after: int = 0, limit: int = 100
     ) -> list[SecurityEvent]:

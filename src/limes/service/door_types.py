@@ -9,8 +9,8 @@ import them from here, so that a door imports the service layer only
 
 from __future__ import annotations
 
-from limes.audit.service import MAX_LIMIT as MAX_AUDIT_RECORDS
-from limes.audit.service import AuditRecordsOut, TreeHeadOut, head_out, records_out
+from limes.audit.answers import MAX_LIMIT as MAX_AUDIT_RECORDS
+from limes.audit.answers import AuditRecordsOut, TreeHeadOut, head_out, records_out
 from limes.crypto.rotation import KeyReport
 from limes.search.features import Feature
 from limes.search.identifiers import IdentifierQuery

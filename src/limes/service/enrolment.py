@@ -24,11 +24,12 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from limes.audit.trail import audited
+from limes.audit.record import Actor
 from limes.errors import Unauthenticated
 from limes.identity import totp
 from limes.identity.accounts import Account, AccountKind, AccountState
 from limes.identity.passwords import Passwords, check_password
+from limes.service.audited import about, audited
 from limes.store import approvals as book
 from limes.store import security
 from limes.store.accounts import AccountTransaction
@@ -104,7 +105,13 @@ class EnrolmentService:
         self.accounts = accounts
         self.audit = accounts.audit
 
-    @audited("account:enrol", write=True)
+    @audited(
+        "account:enrol",
+        write=True,
+        describe=lambda _, username, code, password: about(
+            actor=Actor(user_id=username), account=username
+        ),
+    )
     def enrol(self, username: str, code: str, password: str) -> Enrolment:
         """Set the password and a new TOTP secret of an account awaiting enrolment."""
         from limes.service.accounts import Enrolment

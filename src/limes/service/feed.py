@@ -13,12 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from limes.audit.trail import Recorder, audited
 from limes.domain.events import ChangeEvent
 from limes.errors import InvalidInput
 from limes.policy import disclosure
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Policy
+from limes.service.audited import about, audited
+from limes.service.recorder import Recorder
 from limes.store.port import Store
 
 MAX_PAGE = 1000
@@ -54,7 +55,10 @@ class FeedService:
         self.policy = policy
         self.audit = audit
 
-    @audited(Permission.FEED_READ, query=("seq",))
+    @audited(
+        Permission.FEED_READ,
+        describe=lambda _, ctx, seq, limit=None: about(query={"seq": seq, "limit": limit}),
+    )
     def page(self, ctx: Context, seq: int, limit: int = 100) -> FeedPage:
         """Events with a sequence number above ``seq``, oldest first."""
         self.policy.require(ctx, Permission.FEED_READ)

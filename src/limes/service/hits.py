@@ -20,15 +20,16 @@ from typing import Any
 
 from limes import codec
 from limes.audit.record import AlertRef
-from limes.audit.trail import audited
+from limes.crypto.records import to_alert
 from limes.crypto.sealed_fields import SealedField
 from limes.domain.categories import CategoryCode
 from limes.domain.events import EventType
 from limes.domain.ids import new_id
 from limes.errors import Conflict
 from limes.policy.permissions import Context, Permission
-from limes.service.alert_views import event, to_alert
+from limes.service.alert_views import event
 from limes.service.alerts import AlertService
+from limes.service.audited import audited, on_alert
 from limes.sirene.deadlines import is_immediate
 from limes.sirene.hits import HitReport, validate_hit
 from limes.store import sirene as tables
@@ -61,7 +62,13 @@ class HitService:
         self.alerts = alerts
         self.audit = alerts.audit
 
-    @audited(Permission.HIT_RECORD, write=True)
+    @audited(
+        Permission.HIT_RECORD,
+        write=True,
+        describe=lambda _, ctx, alert_id, expected_version, report: on_alert(
+            alert_id, expected_version
+        ),
+    )
     def record(
         self, ctx: Context, alert_id: str, expected_version: int, report: HitReport
     ) -> HitView:

@@ -24,11 +24,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from limes.audit.trail import Recorder, audited
 from limes.crypto import Crypto
 from limes.crypto.rotation import KeyReport, Pass, Reencryption, report
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Policy
+from limes.service.audited import audited
+from limes.service.recorder import Recorder
 from limes.store.port import Store
 
 DEFAULT_GRACE = timedelta(seconds=60)

@@ -28,8 +28,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from limes.audit.trail import Recorder, audited
 from limes.clock import Clock
+from limes.config import ReadBounds
 from limes.domain.ids import is_id, new_id
 from limes.domain.validation import reason_text
 from limes.errors import (
@@ -43,6 +43,8 @@ from limes.errors import (
 )
 from limes.policy.permissions import Context, Permission, Principal
 from limes.policy.table import Reading, Table, default_table
+from limes.service.audited import audited
+from limes.service.recorder import Recorder
 from limes.store import reading, security
 from limes.store.port import AlertFilter, Store, Transaction
 from limes.store.reading import BlockRow
@@ -53,18 +55,6 @@ DAY = timedelta(days=1)
 MAX_BLOCKS = 200  # blocks in one answer
 BLOCKED = "abuse.extraction_blocked"
 LIFTED = "abuse.extraction_block_lifted"
-
-
-@dataclass(frozen=True, slots=True)
-class ReadBounds:
-    """Distinct alerts one principal (times its role's factor) and one authority may
-    open in any hour and any 24 hours, and all reads one principal may make a day."""
-
-    per_hour: int = 300
-    per_day: int = 1500
-    authority_per_hour: int = 3000
-    authority_per_day: int = 20_000
-    daily_reads: int = 20_000
 
 
 @dataclass(frozen=True, slots=True)

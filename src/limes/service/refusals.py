@@ -1,6 +1,6 @@
 """Refusals at the door (401, 403, 429) recorded in the audit log, floods folded.
 
-A use case records its own refusals (``audit/trail.py``). A request refused before it
+A use case records its own refusals (``service/audited.py``). A request refused before it
 reaches one (no or a forged or expired token, a rate limit, the login limits) is
 recorded here, by the door, so that every refused access is on record. A flood must
 not fill the log, nor cost a durable append per request: per (kind, client address,
@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from limes.audit.record import Actor, Entry, Outcome
-from limes.audit.trail import Recorder, is_recorded
 from limes.clock import Clock
 from limes.errors import LimesError
 from limes.policy.permissions import Principal
+from limes.service.recorder import Recorder, is_recorded
 
 FULL_PER_MINUTE = 10
 MAX_KEYS = 1_000

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from limes.audit.trail import audited
+from limes.audit.record import AlertRef
 from limes.crypto.sealed_fields import Reason, flag_reason
 from limes.domain.alerts import Flag, FlagStatus
 from limes.domain.categories import CategoryCode
@@ -23,6 +23,7 @@ from limes.policy.permissions import Context, Permission
 from limes.policy.policy import require_owner
 from limes.service.alert_views import AlertView, event
 from limes.service.alerts import AlertService
+from limes.service.audited import about, audited, on_alert
 from limes.store.port import AlertRecord, Transaction
 
 
@@ -31,7 +32,11 @@ class RelationService:
         self.alerts = alerts
         self.audit = alerts.audit
 
-    @audited(Permission.FLAG_REQUEST, write=True)
+    @audited(
+        Permission.FLAG_REQUEST,
+        write=True,
+        describe=lambda _, ctx, alert_id, reason: on_alert(alert_id),
+    )
     def request_flag(self, ctx: Context, alert_id: str, reason: str) -> AlertView:
         """The principal's state asks that the action not be taken on its territory."""
         reason = reason_text(reason)
@@ -59,7 +64,13 @@ class RelationService:
         tx.append(event(EventType.FLAG_REQUESTED, record, now, state=state))
         return self.alerts.view(tx, ctx, record, decision)
 
-    @audited(Permission.FLAG_DECIDE, write=True)
+    @audited(
+        Permission.FLAG_DECIDE,
+        write=True,
+        describe=lambda _, ctx, alert_id, state, grant, reason: on_alert(
+            alert_id, flag_state=state, flag_granted=grant
+        ),
+    )
     def decide_flag(
         self, ctx: Context, alert_id: str, state: str, grant: bool, reason: str
     ) -> AlertView:
@@ -90,7 +101,11 @@ class RelationService:
         tx.append(event(kind, record, now, state=state))
         return self.alerts.view(tx, ctx, record, decision)
 
-    @audited("flag:withdraw", write=True)
+    @audited(
+        "flag:withdraw",
+        write=True,
+        describe=lambda _, ctx, alert_id, state: on_alert(alert_id, flag_state=state),
+    )
     def withdraw_flag(self, ctx: Context, alert_id: str, state: str) -> AlertView:
         """The flagging state withdraws its flag (or its pending request)."""
         state = member_state_code(state)
@@ -124,7 +139,13 @@ class RelationService:
             raise NotFound(f"{state} has no flag on alert {alert_id}")
         return flags[state]
 
-    @audited(Permission.ALERT_LINK, write=True)
+    @audited(
+        Permission.ALERT_LINK,
+        write=True,
+        describe=lambda _, ctx, alert_id, other_id, *, unlink=None: about(
+            AlertRef(alert_id), AlertRef(other_id), unlink=unlink
+        ),
+    )
     def link(
         self, ctx: Context, alert_id: str, other_id: str, *, unlink: bool = False
     ) -> AlertView:

@@ -28,7 +28,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from limes.audit.trail import Recorder, audited
 from limes.clock import Clock
 from limes.crypto.blind_index import BlindIndex
 from limes.domain.alerts import AlertStatus, Gender
@@ -53,10 +52,13 @@ from limes.search.query import PersonQuery, validated
 from limes.search.tiers import Tier
 from limes.service.alert_views import AlertView
 from limes.service.alerts import AlertService
+from limes.service.audited import Description, Refs, about, audited
+from limes.service.recorder import Recorder
 
 Categories = frozenset[CategoryCode]
 QUERY_KEY = "search-queries"
 MAX_HITS = 50
+DEFAULT_LIMIT = 10
 MAX_IDENTIFIERS = 10
 
 
@@ -95,6 +97,53 @@ class SearchAnswer:
     mrz: Mrz | None = None
     index_position: int = 0
     possible: tuple[SearchHit, ...] = ()
+
+    def audit_refs(self) -> Refs:
+        """Every alert shown (possible matches are read too), and how many of each tier."""
+        shown = (*self.hits, *self.possible)
+        counts = {"hits": len(self.hits)} | (
+            {"possible": len(self.possible)} if self.possible else {}
+        )
+        return tuple(h.view.audit_ref() for h in shown), counts
+
+
+def _searched(searched: dict[str, Any], limit: int, categories: Categories) -> Description:
+    """A search's record: the data searched with as keyed hashes, the scope and the limit
+    (the limit and categories as given, or their defaults)."""
+    return about(query={"searched": searched, "categories": categories, "limit": limit})
+
+
+def _person_search(
+    search: SearchService,
+    ctx: Context,
+    query: PersonQuery,
+    limit: int = DEFAULT_LIMIT,
+    categories: Categories = frozenset(),
+    wait_for: int | None = None,
+) -> Description:
+    return _searched(search._searched_person(query), limit, categories)
+
+
+def _object_search(
+    search: SearchService,
+    ctx: Context,
+    identifiers: Sequence[IdentifierQuery],
+    limit: int = DEFAULT_LIMIT,
+    categories: Categories = frozenset(),
+    wait_for: int | None = None,
+) -> Description:
+    return _searched({"identifiers": search._searched_identifiers(identifiers)}, limit, categories)
+
+
+def _zone_search(
+    search: SearchService,
+    ctx: Context,
+    text: str,
+    limit: int = DEFAULT_LIMIT,
+    categories: Categories = frozenset(),
+    wait_for: int | None = None,
+) -> Description:
+    return _searched(search._searched_zone(text), limit, categories)
 
 
 class SearchService:
@@ -276,30 +325,18 @@ class SearchService:
 
     # -- use cases ------------------------------------------------------------------------------
 
+    @audited(Permission.SEARCH_PERSONS, describe=_person_search)
     def persons(
         self,
         ctx: Context,
         query: PersonQuery,
-        limit: int = 10,
+        limit: int = DEFAULT_LIMIT,
         categories: Categories = frozenset(),
         wait_for: int | None = None,
     ) -> SearchAnswer:
         """Persons matching names (any script), date of birth, gender, nationality,
         document; only in ``categories`` if any are named; once the indexes reflect
         feed position ``wait_for`` (``IndexBehind`` if they do not within a second)."""
-        searched = self._searched_person(query)
-        return self._persons(ctx, query, limit, categories, wait_for, searched=searched)
-
-    @audited(Permission.SEARCH_PERSONS, query=("searched", "categories"))
-    def _persons(
-        self,
-        ctx: Context,
-        query: PersonQuery,
-        limit: int,
-        categories: Categories,
-        wait_for: int | None,
-        searched: dict[str, Any],
-    ) -> SearchAnswer:
         self._scope(ctx, Permission.SEARCH_PERSONS, categories)
         _check_limit(limit)
         query = validated(query)
@@ -309,31 +346,17 @@ class SearchService:
         self.alerts.reads.opened(ctx, [h.view.alert.id for h in (*hits, *possible)])
         return SearchAnswer(tuple(hits), index_position=position, possible=tuple(possible))
 
+    @audited(Permission.SEARCH_OBJECTS, describe=_object_search)
     def objects(
         self,
         ctx: Context,
         identifiers: Sequence[IdentifierQuery],
-        limit: int = 10,
+        limit: int = DEFAULT_LIMIT,
         categories: Categories = frozenset(),
         wait_for: int | None = None,
     ) -> SearchAnswer:
         """Alerts holding any of the identifiers, across every category and object type
         (only in ``categories`` if any are named); ``wait_for`` as for ``persons``."""
-        searched = {"identifiers": self._searched_identifiers(identifiers)}
-        return self._objects(
-            ctx, tuple(identifiers), limit, categories, wait_for, searched=searched
-        )
-
-    @audited(Permission.SEARCH_OBJECTS, query=("searched", "categories"))
-    def _objects(
-        self,
-        ctx: Context,
-        identifiers: tuple[IdentifierQuery, ...],
-        limit: int,
-        categories: Categories,
-        wait_for: int | None,
-        searched: dict[str, Any],
-    ) -> SearchAnswer:
         self._scope(ctx, Permission.SEARCH_OBJECTS, categories)
         _check_limit(limit)
         if not 1 <= len(identifiers) <= MAX_IDENTIFIERS:
@@ -345,25 +368,12 @@ class SearchService:
         self.alerts.reads.opened(ctx, [h.view.alert.id for h in hits])
         return SearchAnswer(tuple(hits), _checks(checked), index_position=position)
 
-    def mrz(
-        self,
-        ctx: Context,
-        text: str,
-        limit: int = 10,
-        categories: Categories = frozenset(),
-        wait_for: int | None = None,
-    ) -> SearchAnswer:
-        """Persons by the names, date of birth, sex, nationality and document number of a
-        machine-readable zone, and the document itself among object alerts.
-
-        Audited with the tokens of the person search the zone makes, so that a DPO finds
-        MRZ searches for a person like any other; a zone that cannot be read is recorded
-        as such (and refused)."""
+    def _searched_zone(self, text: str) -> dict[str, Any]:
+        """The tokens of the person search a zone makes, or that it cannot be read."""
         try:
-            searched = self._searched_person(_zone_query(self._zone(text)))
+            return self._searched_person(_zone_query(self._zone(text)))
         except InvalidInput:
-            searched = {"mrz": "not readable"}
-        return self._mrz(ctx, text, limit, categories, wait_for, searched=searched)
+            return {"mrz": "not readable"}
 
     def _zone(self, text: str) -> Mrz:
         try:
@@ -377,16 +387,21 @@ class SearchService:
                 ],
             ) from None
 
-    @audited(Permission.SEARCH_PERSONS, query=("searched", "categories"))
-    def _mrz(
+    @audited(Permission.SEARCH_PERSONS, describe=_zone_search)
+    def mrz(
         self,
         ctx: Context,
         text: str,
-        limit: int,
-        categories: Categories,
-        wait_for: int | None,
-        searched: dict[str, Any],
+        limit: int = DEFAULT_LIMIT,
+        categories: Categories = frozenset(),
+        wait_for: int | None = None,
     ) -> SearchAnswer:
+        """Persons by the names, date of birth, sex, nationality and document number of a
+        machine-readable zone, and the document itself among object alerts.
+
+        Audited with the tokens of the person search the zone makes, so that a DPO finds
+        MRZ searches for a person like any other; a zone that cannot be read is recorded
+        as such (and refused)."""
         self._scope(ctx, Permission.SEARCH_PERSONS, categories)
         _check_limit(limit)
         zone = self._zone(text)

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from limes.audit.trail import Recorder, audited
+from limes.audit.record import Actor
 from limes.clock import Clock
 from limes.domain.ids import new_id
 from limes.errors import FieldError, InvalidInput, Unauthenticated
@@ -50,7 +50,9 @@ from limes.identity.oidc import OidcIdentity
 from limes.identity.passwords import Passwords
 from limes.identity.tokens import IssuedToken, TokenIssuer, TokenRefused
 from limes.policy.permissions import Principal
+from limes.service.audited import Description, Refs, about, audited
 from limes.service.login_limits import LoginLimits
+from limes.service.recorder import Recorder
 from limes.store.accounts import AccountStore, AccountTransaction
 
 LOGIN_REFUSED = (
@@ -72,6 +74,14 @@ class Login:
     account: Account
     session: Session
 
+    def audit_refs(self) -> Refs:
+        return (), {"account_id": self.account.id, "session": self.session.id}
+
+    def audit_actor(self) -> Actor:
+        """The account now proven, as the record names who acted."""
+        a = self.account
+        return Actor(a.username, a.authority, a.member_state, tuple(sorted(a.roles)))
+
 
 @dataclass(frozen=True, slots=True)
 class ClientToken:
@@ -84,6 +94,13 @@ class ClientToken:
         a = self.issued
         refs = {"account": self.account.username, "account_id": self.account.id}
         return (), {**refs, "token_id": a.token_id, "expires_at": a.expires_at}
+
+
+def _login_attempt(
+    _service: object, username: str, password: str, code: str, client: str | None
+) -> Description:
+    """Who says they are and where from; never the password or the code."""
+    return about(actor=Actor(user_id=username), account=username, client=client)
 
 
 def _session_of(who: Principal) -> str:
@@ -134,7 +151,7 @@ class Authentication:
         step = totp.accepted_step(account.totp_secret, code, self.clock(), account.totp_last_step)
         return step is not None
 
-    @audited("auth:login", write=True)
+    @audited("auth:login", write=True, describe=_login_attempt)
     def _login(self, username: str, password: str, code: str, client: str | None) -> Login:
         now = self.clock()
         with self.accounts.read() as tx:
@@ -305,7 +322,11 @@ class Authentication:
         with self.accounts.write() as tx:
             tx.end_session(_session_of(who), self.clock(), "logout")
 
-    @audited("token:issue", write=True)
+    @audited(
+        "token:issue",
+        write=True,
+        describe=lambda _, client, signer, minutes: about(client=client, minutes=minutes),
+    )
     def issue_client_token(self, client: str, signer: TokenIssuer, minutes: int) -> ClientToken:
         """A token of ``minutes`` (at most 15) for an active system client (``limes token``).
 

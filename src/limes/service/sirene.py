@@ -16,13 +16,12 @@ for the flag, the issuing state's reply grants or refuses it.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from limes import codec
 from limes.audit.record import AlertRef
-from limes.audit.trail import audited
 from limes.crypto.keys import IntegrityError
 from limes.crypto.sealed_fields import SealedField
 from limes.domain.events import EventType
@@ -32,6 +31,7 @@ from limes.policy import disclosure
 from limes.policy.permissions import Context, Permission
 from limes.service.alert_views import event
 from limes.service.alerts import AlertService
+from limes.service.audited import about, audited
 from limes.service.hits import HitService, HitView, view
 from limes.service.relations import RelationService
 from limes.sirene import statistics
@@ -47,6 +47,7 @@ from limes.sirene.forms import (
     MessageIn,
     validate_message,
 )
+from limes.sirene.statistics import Statistics
 from limes.store import security
 from limes.store import sirene as tables
 from limes.store.port import AlertRecord, Transaction
@@ -261,7 +262,7 @@ class SireneService:
 
     # -- use cases -------------------------------------------------------------------
 
-    @audited(Permission.CASE_READ)
+    @audited(Permission.CASE_READ, describe=lambda _, ctx, case_id: about(case=case_id))
     def case(self, ctx: Context, case_id: str) -> CaseView:
         """A case with its hits and every form on it, opened, oldest first."""
         self.alerts.policy.require(ctx, Permission.CASE_READ)
@@ -287,7 +288,11 @@ class SireneService:
             messages,
         )
 
-    @audited(Permission.CASE_WRITE, write=True)
+    @audited(
+        Permission.CASE_WRITE,
+        write=True,
+        describe=lambda _, ctx, case_id, message: about(case=case_id),
+    )
     def send(self, ctx: Context, case_id: str, message: MessageIn) -> MessageView:
         """Send a form on a case to the other party; ``InvalidInput`` naming every problem
         of the form, ``Forbidden`` for a state not party to the case."""
@@ -371,7 +376,10 @@ class SireneService:
             )
         return row
 
-    @audited(Permission.CASE_READ)
+    @audited(
+        Permission.CASE_READ,
+        describe=lambda _, ctx, attachment_id: about(attachment=attachment_id),
+    )
     def attachment(self, ctx: Context, attachment_id: str) -> AttachmentContent:
         """An attachment's bytes, checked against the SHA-256 recorded when it was sent."""
         self.alerts.policy.require(ctx, Permission.CASE_READ)
@@ -388,7 +396,7 @@ class SireneService:
             raise IntegrityError(f"attachment {attachment_id} does not match its SHA-256")
         return AttachmentContent(found.id, found.media_type, found.sha256, data)
 
-    @audited(Permission.CASE_READ)
+    @audited(Permission.CASE_READ, describe=lambda _, ctx, where: about(query=asdict(where)))
     def inbox(self, ctx: Context, where: InboxQuery) -> Inbox:
         """Forms sent to the principal's bureau, soonest due first (bookkeeping only)."""
         if not 1 <= where.limit <= MAX_INBOX:
@@ -447,10 +455,13 @@ class SireneService:
                 done.append((row.id, level))
         return EscalationReport(tuple(done))
 
-    @audited(Permission.SIRENE_STATISTICS)
+    @audited(
+        Permission.SIRENE_STATISTICS,
+        describe=lambda _, ctx, since=None, until=None: about(since=since, until=until),
+    )
     def statistics(
         self, ctx: Context, since: datetime | None = None, until: datetime | None = None
-    ) -> statistics.Statistics:
+    ) -> Statistics:
         """Counts over hits and forms in [since, until) (default: the last 365 days), of
         the exchanges the principal's state is party to unless its role is an EU-level
         one (``disclosure.counted``)."""

@@ -6,24 +6,40 @@ concern its own member state: the actions of that state's users, and for an aler
 also every access to it when the state issued it. Every answer carries, per record,
 its inclusion proof against the latest signed tree head, which the answer includes,
 so the reader can check it with the public key alone (``docs/architecture.md``).
-Reading the audit log is itself recorded.
+Reading the audit log is itself recorded. The answers' shapes are ``audit/answers.py``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from limes.audit.heads import TreeHead, micros
+from limes.audit.answers import MAX_LIMIT
+from limes.audit.heads import TreeHead
 from limes.audit.log import Answer, AuditLog
 from limes.audit.store import RecordQuery
-from limes.audit.trail import audited
 from limes.errors import FieldError, InvalidInput, NotFound
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Policy
+from limes.service.audited import Description, Refs, about, audited
 
-MAX_LIMIT = 1000
+
+def _answer_refs(answer: Answer) -> Refs:
+    return (), {"records": [p.record.seq for p in answer.items], "tree_size": answer.head.size}
+
+
+def _records_asked(
+    _reader: object,
+    ctx: Context,
+    *,
+    alert_id: str | None = None,
+    user: str | None = None,
+    since: datetime | None = None,
+    after: int | None = None,
+    limit: int | None = None,
+) -> Description:
+    return about(
+        query={"alert_id": alert_id, "user": user, "since": since, "after": after, "limit": limit}
+    )
 
 
 class AuditReader:
@@ -32,7 +48,7 @@ class AuditReader:
         self.audit = log
         self.policy = policy
 
-    @audited(Permission.AUDIT_READ, query=("alert_id", "user", "since"))
+    @audited(Permission.AUDIT_READ, describe=_records_asked, answer=_answer_refs)
     def records(
         self,
         ctx: Context,
@@ -75,7 +91,7 @@ class AuditReader:
             raise NotFound("the audit log holds no record yet")
         return answer
 
-    @audited(Permission.AUDIT_READ)
+    @audited(Permission.AUDIT_READ, answer=lambda head: ((), {"tree_size": head.size}))
     def tree_head(self, ctx: Context) -> TreeHead:
         """The latest signed tree head (signed every minute while records arrive)."""
         self.policy.require(ctx, Permission.AUDIT_READ)
@@ -83,74 +99,3 @@ class AuditReader:
         if head is None:
             raise NotFound("the audit log has no signed tree head yet")
         return head
-
-
-# -- answers, as the API and the CLI give them ----------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class TreeHeadOut:
-    """A signed tree head. The signature (Ed25519, hex) covers the 73 bytes
-    ``b"limes-audit-tree-head-v1\\x00" || tree_size (u64) || timestamp_us (i64) ||
-    root_hash``, integers big-endian."""
-
-    tree_size: int
-    timestamp: datetime
-    timestamp_us: int
-    root_hash: str
-    signature: str
-    key_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class InclusionProofOut:
-    """RFC 9162 inclusion proof: the audit path (hex, bottom up) of ``leaf_index``."""
-
-    leaf_index: int
-    tree_size: int
-    audit_path: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class AuditRecordOut:
-    """One record: its fields, its exact leaf data (UTF-8 of ``leaf_data``), its proof."""
-
-    seq: int
-    record: dict[str, Any]
-    leaf_data: str
-    leaf_hash: str
-    proof: InclusionProofOut
-
-
-@dataclass(frozen=True, slots=True)
-class AuditRecordsOut:
-    tree_head: TreeHeadOut
-    items: tuple[AuditRecordOut, ...]
-    next_after: int | None
-
-
-def head_out(head: TreeHead) -> TreeHeadOut:
-    return TreeHeadOut(
-        head.size,
-        head.timestamp,
-        micros(head.timestamp),
-        head.root.hex(),
-        head.signature.hex(),
-        head.key_id,
-    )
-
-
-def records_out(answer: Answer) -> AuditRecordsOut:
-    size = answer.head.size
-    items = tuple(
-        AuditRecordOut(
-            p.record.seq,
-            p.record.document,
-            p.record.data.decode("utf-8"),
-            p.leaf_hash.hex(),
-            InclusionProofOut(p.record.seq, size, tuple(h.hex() for h in p.audit_path)),
-        )
-        for p in answer.items
-    )
-    last = items[-1].seq if items else None
-    return AuditRecordsOut(head_out(answer.head), items, last)
