@@ -46,7 +46,7 @@ from limes.identity.certificates import normalise_fingerprint
 from limes.identity.passwords import Passwords, check_password
 from limes.policy.permissions import Clearance, Context, Permission, Purpose, Role
 from limes.policy.policy import Policy
-from limes.service.account_records import (
+from limes.service.account_audit import (
     account_refs,
     bootstrapped,
     certificate_pin,
