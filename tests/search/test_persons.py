@@ -240,9 +240,7 @@ def test_a_croatian_name_is_found_as_other_languages_spell_it(written: str) -> N
     assert [h.slot for h in built.search(q([written], ["Marko"], "1975-02-03"))] == [0]
 
 
-ARABIC = person(
-    [N("Al-Najjar", "النجار", "Arab")], [N("Tariq", "طارق", "Arab")], "1980-05-17"
-)
+ARABIC = person([N("Al-Najjar", "النجار", "Arab")], [N("Tariq", "طارق", "Arab")], "1980-05-17")
 
 
 @pytest.mark.parametrize(

@@ -282,7 +282,7 @@ def _result(call: _Call, result: Any) -> _Call:
     from limes.service.alert_views import AlertView, ExpiryReport, Page
     from limes.service.search import SearchAnswer
     from limes.service.sessions import Login
-    from limes.store.security import GrantRow, SecurityEvent
+    from limes.store.port import GrantRow, SecurityEvent
 
     refs = dict(call.refs)
     described = getattr(result, "audit_refs", None)

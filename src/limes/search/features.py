@@ -59,7 +59,6 @@ class Feature:
     parts: tuple[PartMatch, ...] = ()
 
 
-
 @dataclass(frozen=True, slots=True)
 class Stored:
     """What scoring needs of a stored person."""
@@ -79,7 +78,6 @@ class Stored:
             person.nationalities,
             tuple(doc.number for doc in person.documents),
         )
-
 
 
 def dates_disagree(query: PersonQuery, stored: Stored) -> bool:

@@ -80,6 +80,7 @@ from limes.search.tiers import NEAR_NAME, THRESHOLD, Evidence
 
 __all__ = ["THRESHOLD", "Evidence", "Scored", "Scorer"]
 
+
 @dataclass(frozen=True, slots=True)
 class Scored:
     """A candidate's score and what its tier and its place among equals depend on."""
@@ -88,7 +89,6 @@ class Scored:
     evidence: Evidence
     agreeing: int
     """Features that agree exactly (same spelling, date, gender, nationality, document)."""
-
 
 
 class Scorer:
@@ -194,9 +194,7 @@ def _name_feature(query: PersonQuery, wanted: QueryNames, best: NameSet, score: 
             continue
         asked, found = wanted.strings[rows[row]], best.strings[col]
         cross = int(best.codes[ROLE, col]) != part.role
-        how = _how(
-            asked, found, value, cross, given_name_group(asked), given_name_group(found)
-        )
+        how = _how(asked, found, value, cross, given_name_group(asked), given_name_group(found))
         parts.append(PartMatch(ROLE_NAME[part.role], part.written, found, round(value, 4), how))
     asked = " ".join(query.surnames) + ", " + " ".join(query.forenames)
     return Feature(

@@ -46,6 +46,7 @@ from limes.identity.certificates import normalise_fingerprint
 from limes.identity.passwords import Passwords, check_password
 from limes.policy.permissions import Clearance, Context, Permission, Purpose, Role
 from limes.policy.policy import Policy
+from limes.service.account_records import AccountStore
 from limes.service.approvals import (
     ChangeKind,
     PendingChange,
@@ -55,7 +56,6 @@ from limes.service.approvals import (
 )
 from limes.service.login_limits import INDEX_PURPOSE, LoginLimits
 from limes.service.sessions import SESSION_LIFETIME, Authentication, with_state
-from limes.store.accounts import AccountStore
 from limes.store.port import Store
 
 if TYPE_CHECKING:

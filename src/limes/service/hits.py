@@ -29,8 +29,7 @@ from limes.service.alert_views import event, to_alert
 from limes.service.alerts import AlertService
 from limes.sirene.deadlines import is_immediate
 from limes.sirene.hits import HitReport, validate_hit
-from limes.store import sirene as tables
-from limes.store.port import Transaction
+from limes.store.port import CaseRow, HitRow, Transaction
 
 HIT_FIELD = "hit"
 
@@ -83,7 +82,7 @@ class HitService:
                 )
             report = validate_hit(report, category, now)
             content = to_alert(record, self.alerts.crypto, tx).content
-            case = tables.CaseRow(
+            case = CaseRow(
                 id=new_id(),
                 alert_id=alert_id,
                 scope=record.issuing_state,
@@ -92,9 +91,9 @@ class HitService:
                 immediate=is_immediate(category, content, now.date()),
                 opened_at=now,
             )
-            tables.put_case(tx, case)
+            tx.cases.put(case)
             hit_id = new_id()
-            hit = tables.HitRow(
+            hit = HitRow(
                 id=hit_id,
                 case_id=case.id,
                 alert_id=alert_id,
@@ -107,7 +106,7 @@ class HitService:
                 action_taken=report.action.taken,
                 report=self.seal(tx, record.issuing_state, hit_id, report),
             )
-            tables.put_hit(tx, hit)
+            tx.cases.put_hit(hit)
             detail = {"case": case.id, "hit": hit.id, "executing_state": state}
             tx.append(event("hit.recorded", record, now, **detail))
             return view(hit, case, report)
@@ -116,12 +115,12 @@ class HitService:
         """The report sealed under the issuing state's data key, bound to the hit."""
         return self.alerts.crypto.fields.seal(scope, hit_id, HIT_FIELD, codec.encode(report), tx)
 
-    def open(self, tx: Transaction, hit: tables.HitRow) -> HitReport:
+    def open(self, tx: Transaction, hit: HitRow) -> HitReport:
         opened = self.alerts.crypto.fields.open(hit.scope, hit.id, HIT_FIELD, hit.report, tx)
         return codec.decode(HitReport, opened)
 
 
-def view(hit: tables.HitRow, case: tables.CaseRow, report: HitReport) -> HitView:
+def view(hit: HitRow, case: CaseRow, report: HitReport) -> HitView:
     return HitView(
         id=hit.id,
         case_id=hit.case_id,

@@ -20,7 +20,7 @@ from limes.api.routes import needs
 from limes.domain.alerts import STRICT
 from limes.policy.permissions import Permission
 from limes.service.breakglass import MAX_EVENTS
-from limes.store.security import GrantRow, SecurityEvent
+from limes.store.port import GrantRow, SecurityEvent
 
 router = APIRouter(prefix="/v1", tags=["break-glass"])
 

@@ -20,7 +20,7 @@ from limes.api.deps import App, Body, Ctx
 from limes.api.routes import needs
 from limes.domain.alerts import STRICT
 from limes.policy.permissions import Permission
-from limes.store.reading import BlockRow
+from limes.store.port import BlockRow
 
 router = APIRouter(prefix="/v1/read-blocks", tags=["read-blocks"])
 
