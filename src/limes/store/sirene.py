@@ -1,8 +1,9 @@
 """Tables of the SIRENE exchange: cases, hits, messages, attachments, feed positions.
 
 Written once for both dialects with ``?`` placeholders and run inside the caller's
-transaction (``tx.rows`` / ``tx.run``), so a hit, its case and its change event commit
-together. Sealed columns hold envelopes only; the store never reads them.
+transaction (``tx.cases``, ``tx.messages``, ``tx.feed_positions``), so a hit, its case
+and its change event commit together. Sealed columns hold envelopes only; the store
+never reads them.
 """
 
 from __future__ import annotations
