@@ -124,16 +124,20 @@ def main() -> None:
     by_state: dict[str, list[AlertContent]] = defaultdict(list)
     for state, content in generate(persons, args.alerts - persons, args.seed):
         by_state[state].append(content)
-    print(f"generated {args.alerts:,} demo alerts ({persons:,} on persons) "
-          f"in {time.perf_counter() - start:.1f} s (not part of the figures)")
+    print(
+        f"generated {args.alerts:,} demo alerts ({persons:,} on persons) "
+        f"in {time.perf_counter() - start:.1f} s (not part of the figures)"
+    )
 
     with tempfile.TemporaryDirectory(prefix="limes-bench-") as tmp:
         for name in args.stores.split(","):
             store = STORES[name](Path(tmp))
             try:
                 count, seconds = load(store, by_state, bench_settings(Path(tmp)))
-                print(f"bulk     {name:8s} {count:>10,} alerts in {seconds:7.1f} s = "
-                      f"{count / seconds:>9,.0f} alerts/s")
+                print(
+                    f"bulk     {name:8s} {count:>10,} alerts in {seconds:7.1f} s = "
+                    f"{count / seconds:>9,.0f} alerts/s"
+                )
             finally:
                 if name == "postgres":
                     drop_postgres(store)
@@ -143,8 +147,10 @@ def main() -> None:
                 count, seconds = load_one_by_one(
                     store, by_state, args.single, bench_settings(Path(tmp))
                 )
-                print(f"one-by-one {name:6s} {count:>10,} alerts in {seconds:7.1f} s = "
-                      f"{count / seconds:>9,.0f} alerts/s (durable commit per alert)")
+                print(
+                    f"one-by-one {name:6s} {count:>10,} alerts in {seconds:7.1f} s = "
+                    f"{count / seconds:>9,.0f} alerts/s (durable commit per alert)"
+                )
             finally:
                 if name == "postgres":
                     drop_postgres(store)

@@ -18,8 +18,8 @@ import pytest
 
 from limes import codec
 from limes.crypto.rotation import SEALED
-from limes.crypto.sealed_fields import Reason, SealedField, breakglass_reason, flag_reason
 from limes.domain.events import ChangeEvent, EventType
+from limes.domain.sealed_fields import Reason, SealedField, breakglass_reason, flag_reason
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "limes"
 CLOCK = SRC / "clock.py"
@@ -114,7 +114,7 @@ FIELD_ARGUMENT = {
 
 
 def test_no_value_is_sealed_or_opened_under_a_spelled_field_name() -> None:
-    """Every seal and open names its field from ``crypto/sealed_fields.py``, which
+    """Every seal and open names its field from ``domain/sealed_fields.py``, which
     rotation walks too; a string spelled at the call could differ from it."""
     spelled = []
     for where, tree in _trees():
@@ -122,7 +122,7 @@ def test_no_value_is_sealed_or_opened_under_a_spelled_field_name() -> None:
             at = FIELD_ARGUMENT.get(_called(node) or "")
             if at is not None and any(map(_spelled, node.args[at : at + 1])):
                 spelled.append(f"{where}:{node.lineno} {ast.unparse(node)}")
-    assert spelled == [], "use limes.crypto.sealed_fields"
+    assert spelled == [], "use limes.domain.sealed_fields"
 
 
 def test_rotation_walks_every_sealed_field() -> None:

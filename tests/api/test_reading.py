@@ -21,7 +21,6 @@ from limes.crypto.records import to_alert
 from limes.demo.generator import DemoGenerator
 from limes.service.demo import load
 from limes.service.reading import BLOCKED, LIFTED
-from limes.store import security
 from limes.store.port import AlertFilter
 from limes.store.sqlite import SqliteStore
 
@@ -73,7 +72,7 @@ def ids(app: Limes) -> list[str]:
 
 def events(app: Limes) -> list[str]:
     with app.store.read() as tx:
-        return [e.kind for e in security.events(tx, limit=100)]
+        return [e.kind for e in tx.security_events.after(limit=100)]
 
 
 def cli_runner(var: Path) -> CliRunner:

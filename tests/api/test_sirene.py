@@ -252,9 +252,7 @@ def test_an_overdue_form_is_escalated_when_the_clock_moves(
     case = client.get(f"/v1/sirene/cases/{hit['case_id']}", headers=headers(DE_SIRENE)).json()
     assert case["messages"][0]["escalation_level"] == 2
     with limes.store.read() as tx:
-        from limes.store import security
-
-        events = security.events(tx, 0, 100, "DE")
+        events = tx.security_events.after(0, 100, "DE")
     assert [e.kind for e in events if e.kind == "sirene.overdue"] == ["sirene.overdue"] * 2
     stats = client.get("/v1/sirene/statistics", headers=headers(DE_SIRENE)).json()
     assert stats["overdue"] == 1

@@ -7,19 +7,16 @@ from datetime import timedelta
 from tests.conftest import FixedClock
 
 from limes.domain.ids import new_id
-from limes.store import sirene as tables
-from limes.store.port import Store
+from limes.store.port import AttachmentRow, CaseRow, HitRow, InboxFilter, MessageRow, Store
 
 
-def _case(now: FixedClock) -> tables.CaseRow:
-    return tables.CaseRow(new_id(), new_id(), "DE", "arrest", "FR", False, now())
+def _case(now: FixedClock) -> CaseRow:
+    return CaseRow(new_id(), new_id(), "DE", "arrest", "FR", False, now())
 
 
-def _message(
-    case: tables.CaseRow, to: str, sent: FixedClock, due: timedelta | None
-) -> tables.MessageRow:
+def _message(case: CaseRow, to: str, sent: FixedClock, due: timedelta | None) -> MessageRow:
     at = sent()
-    return tables.MessageRow(
+    return MessageRow(
         id=new_id(),
         case_id=case.id,
         scope=case.scope,
@@ -40,7 +37,7 @@ def _message(
 
 def test_cases_hits_messages_and_attachments_round_trip(store: Store, clock: FixedClock) -> None:
     case = _case(clock)
-    hit = tables.HitRow(
+    hit = HitRow(
         new_id(), case.id, case.alert_id, 3, "DE", "arrest", "FR", "agent", clock(), False, b"r"
     )
     first = _message(case, "DE", clock, timedelta(hours=12))
@@ -48,54 +45,52 @@ def test_cases_hits_messages_and_attachments_round_trip(store: Store, clock: Fix
     urgent = _message(case, "DE", clock, timedelta(minutes=10))
     info = _message(case, "DE", clock, None)
     mine = _message(case, "FR", clock, timedelta(hours=1))
-    attachment = tables.AttachmentRow(new_id(), first.id, 0, "DE", "text/plain", 2, "ab", b"x")
+    attachment = AttachmentRow(new_id(), first.id, 0, "DE", "text/plain", 2, "ab", b"x")
     with store.transaction() as tx:
-        tables.put_case(tx, case)
-        tables.put_hit(tx, hit)
+        tx.cases.put(case)
+        tx.cases.put_hit(hit)
         for m in (first, urgent, info, mine):
-            tables.put_message(tx, m)
-        tables.put_attachment(tx, attachment)
+            tx.messages.put(m)
+        tx.messages.put_attachment(attachment)
     with store.read() as tx:
-        assert tables.get_case(tx, case.id) == case
-        assert tables.get_case(tx, new_id()) is None
-        assert tables.hits_of_case(tx, case.id) == [hit]
-        assert tables.get_message(tx, first.id) == first
-        assert tables.attachments_of(tx, first.id) == [
-            tables.AttachmentRow(attachment.id, first.id, 0, "DE", "text/plain", 2, "ab", None)
+        assert tx.cases.get(case.id) == case
+        assert tx.cases.get(new_id()) is None
+        assert tx.cases.hits_of(case.id) == [hit]
+        assert tx.messages.get(first.id) == first
+        assert tx.messages.attachments_of(first.id) == [
+            AttachmentRow(attachment.id, first.id, 0, "DE", "text/plain", 2, "ab", None)
         ]
-        assert tables.get_attachment(tx, attachment.id) == attachment
+        assert tx.messages.get_attachment(attachment.id) == attachment
         # soonest due first; those expecting no reply only when asked for all
-        open_ = tables.inbox(tx, tables.InboxFilter("DE"))
+        open_ = tx.messages.inbox(InboxFilter("DE"))
         assert [m.id for m in open_] == [urgent.id, first.id]
-        every = tables.inbox(tx, tables.InboxFilter("DE", open_only=False))
+        every = tx.messages.inbox(InboxFilter("DE", open_only=False))
         assert [m.id for m in every] == [urgent.id, first.id, info.id]
-        assert tables.inbox(tx, tables.InboxFilter("DE", form="M")) == []
+        assert tx.messages.inbox(InboxFilter("DE", form="M")) == []
     late = clock.advance(minutes=30)
     with store.transaction() as tx:
-        assert [m.id for m in tables.overdue(tx, late, 10)] == [urgent.id]
+        assert [m.id for m in tx.messages.overdue(late, 10)] == [urgent.id]
         for open_only in (True, False):  # overdue implies open, whatever open_only says
-            where = tables.InboxFilter("DE", open_only=open_only, overdue_at=late)
-            assert [m.id for m in tables.inbox(tx, where)] == [urgent.id]
-        assert tables.mark_answered(tx, urgent.id, late)
-        assert not tables.mark_answered(tx, urgent.id, late)
-        tables.set_escalation(tx, first.id, 2)
+            where = InboxFilter("DE", open_only=open_only, overdue_at=late)
+            assert [m.id for m in tx.messages.inbox(where)] == [urgent.id]
+        assert tx.messages.mark_answered(urgent.id, late)
+        assert not tx.messages.mark_answered(urgent.id, late)
+        tx.messages.set_escalation(first.id, 2)
     with store.read() as tx:
-        assert tables.overdue(tx, late, 10) == []
-        assert tables.get_message(tx, urgent.id).answered_at == late  # type: ignore[union-attr]
-        assert tables.get_message(tx, first.id).escalation_level == 2  # type: ignore[union-attr]
-        rows = tables.message_rows(tx, case.opened_at, late + timedelta(seconds=1))
+        assert tx.messages.overdue(late, 10) == []
+        assert tx.messages.get(urgent.id).answered_at == late  # type: ignore[union-attr]
+        assert tx.messages.get(first.id).escalation_level == 2  # type: ignore[union-attr]
+        rows = tx.messages.message_rows(case.opened_at, late + timedelta(seconds=1))
         assert len(rows) == 4 and rows[0][3] == first.sent_at
-        assert tables.hit_rows(tx, case.opened_at, late) == [
-            (hit.recorded_at, "arrest", "FR", "DE")
-        ]
-        assert tables.hit_rows(tx, late, late + timedelta(days=1)) == []
+        assert tx.cases.hit_rows(case.opened_at, late) == [(hit.recorded_at, "arrest", "FR", "DE")]
+        assert tx.cases.hit_rows(late, late + timedelta(days=1)) == []
 
 
 def test_feed_positions_are_remembered(store: Store, clock: FixedClock) -> None:
     with store.transaction() as tx:
-        assert tables.position(tx, "nats") == 0
-        tables.save_position(tx, "nats", 7, clock())
-        tables.save_position(tx, "nats", 9, clock())
-        tables.save_position(tx, "other", 1, clock())
+        assert tx.feed_positions.get("nats") == 0
+        tx.feed_positions.save("nats", 7, clock())
+        tx.feed_positions.save("nats", 9, clock())
+        tx.feed_positions.save("other", 1, clock())
     with store.read() as tx:
-        assert (tables.position(tx, "nats"), tables.position(tx, "other")) == (9, 1)
+        assert (tx.feed_positions.get("nats"), tx.feed_positions.get("other")) == (9, 1)

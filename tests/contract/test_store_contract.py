@@ -417,13 +417,8 @@ def test_postgres_replaces_a_broken_connection(
 def test_a_read_inside_a_transaction_joins_it(store: Store) -> None:
     """The policy reads break-glass grants while a use case holds its transaction."""
     with store.transaction() as tx:
-        tx.run(
-            "INSERT INTO usage_counters (principal, day, reads) VALUES (?, ?, ?)",
-            ("p", "2026-01-01", 3),
-        )
+        tx.usage_counters.add_reads({("p", "2026-01-01"): 3})
         with store.read() as inner:
-            assert inner.rows("SELECT reads FROM usage_counters WHERE principal = ?", ("p",)) == [
-                (3,)
-            ]
+            assert inner.usage_counters.daily_reads("p", "2026-01-01") == {"2026-01-01": 3}
     with store.read() as tx:
-        assert tx.rows("SELECT reads FROM usage_counters")[0][0] == 3
+        assert tx.usage_counters.daily_reads("p", "2026-01-01") == {"2026-01-01": 3}

@@ -29,7 +29,6 @@ from limes.service.accounts import AccountService, NewAccount
 from limes.service.approvals import PROPOSAL_LIFETIME, ApprovalService
 from limes.service.enrolment import CODE_LIFETIME, EnrolmentRefused, EnrolmentService
 from limes.service.sessions import LoginRefused
-from limes.store import security
 
 REGISTER = "username,level,vetting_reference,valid_until\n"
 
@@ -281,7 +280,7 @@ def test_every_step_is_a_security_event(each_store: AccountService) -> None:
     refused = each_store.add(each_store.acting("op-de"), sirene("sirene-2"))
     approvals(each_store).refuse(each_store.acting("op-de-2"), refused.id)
     with each_store.accounts.store.read() as tx:
-        events = security.events(tx, 0, 100, "DE")
+        events = tx.security_events.after(0, 100, "DE")
     assert [(e.kind, e.detail["accounts"] if "accounts" in e.detail else e.detail["account"])
             for e in events] == [
         ("account.change-proposed", "sirene-1"),

@@ -15,8 +15,7 @@ from limes.domain.ids import new_id
 from limes.errors import Conflict, Forbidden, InvalidInput
 from limes.policy.permissions import Context, Purpose, Role
 from limes.service.breakglass import MAX_MINUTES, BreakGlassService
-from limes.store import security
-from limes.store.port import Store
+from limes.store.port import GrantRow, Store
 
 
 def operator(user: str, state: str = "DE") -> Context:
@@ -83,9 +82,9 @@ def test_reasons_are_sealed_at_rest_and_the_dpo_reads_them(
     # an envelope moved to another grant does not open there
     other = glass.request(operator("alice"), new_id(), frozenset({"alert:read"}), 5, "other")
     with store.transaction() as tx:
-        moved = security.get_grant(tx, asked.id)
+        moved = tx.grants.get(asked.id)
         assert moved is not None
-        security.set_reason(tx, other.id, "reason", moved.reason)
+        tx.grants.set_reason(other.id, "reason", moved.reason)
     with pytest.raises(IntegrityError):
         glass.grants(dpo())
 
@@ -94,7 +93,7 @@ def test_reasons_stored_in_plaintext_before_0009_are_sealed_on_upgrade(
     glass: BreakGlassService, store: Store, clock: FixedClock
 ) -> None:
     # a grant as the code before migration 0009 stored it, reasons in plaintext
-    old = security.GrantRow(
+    old = GrantRow(
         id=new_id(),
         requester="alice@OPS/DE",
         member_state="DE",
@@ -114,8 +113,8 @@ def test_reasons_stored_in_plaintext_before_0009_are_sealed_on_upgrade(
         tx.run(
             "DELETE FROM schema_migrations WHERE version = ?", ("0009_sealed_breakglass_reasons",)
         )
-        security.put_grant(tx, old)
-        security.put_grant(tx, pending)
+        tx.grants.put(old)
+        tx.grants.put(pending)
     assert "0009_sealed_breakglass_reasons" in store.migrate()
     assert "Wojciechowska" in raw_grants(store)  # marked, not yet sealed: SQL has no keys
 

@@ -26,7 +26,6 @@ from limes.service.alerts import AlertService
 from limes.service.demo import load
 from limes.service.reading import BLOCKED, LIFTED, ReadBlocks, ReadBounds, ReadGuard
 from limes.service.relations import RelationService
-from limes.store import security
 from limes.store.port import AlertFilter, Store
 
 BOUNDS = ReadBounds(
@@ -124,7 +123,7 @@ def all_ids(store: Store) -> list[str]:
 
 def event_kinds(store: Store) -> list[str]:
     with store.read() as tx:
-        return [e.kind for e in security.events(tx, limit=1000)]
+        return [e.kind for e in tx.security_events.after(limit=1000)]
 
 
 def test_the_honest_single_list_of_fifty_raises_nothing(alerts: AlertService, store: Store) -> None:

@@ -47,6 +47,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from limes.crypto.keyring import FILE_MODE, KEY_BYTES
 from limes.crypto.keys import IntegrityError, KeyEncryptionKey, dek_context
+from limes.store.sqlite import examine
 
 MAGIC = b"LIMESBAK\x01"
 FORMAT = 1
@@ -307,20 +308,14 @@ def _need(stream: _Stream, n: int) -> bytes:
 
 def check_database(path: Path, kek: KeyEncryptionKey | None) -> int:
     """SQLite's integrity check, then (with ``kek``) unwrap every live data key; how many."""
-    conn = sqlite3.connect(path)
     try:
-        (verdict,) = conn.execute("PRAGMA integrity_check").fetchone()
-        if verdict != "ok":
-            raise BackupError(f"the restored database fails SQLite's integrity check: {verdict}")
-        if kek is None:
-            return 0
-        rows = conn.execute(
-            "SELECT scope, version, kek_id, wrapped FROM data_keys WHERE wrapped IS NOT NULL"
-        ).fetchall()
+        verdict, keys = examine(path, data_keys=kek is not None)
     except sqlite3.DatabaseError as exc:
         raise BackupError(f"the restored database is not usable: {exc}") from None
-    finally:
-        conn.close()
-    for scope, version, kek_id, wrapped in rows:
-        kek.unwrap(kek_id, bytes(wrapped), dek_context(scope, int(version)))
-    return len(rows)
+    if verdict != "ok":
+        raise BackupError(f"the restored database fails SQLite's integrity check: {verdict}")
+    if kek is None:
+        return 0
+    for scope, version, kek_id, wrapped in keys:
+        kek.unwrap(kek_id, wrapped, dek_context(scope, version))
+    return len(keys)

@@ -33,7 +33,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
@@ -43,7 +42,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from limes.clock import Clock, utc_now
 from limes.crypto.keyring import KEY_BYTES, Keyring, KeyringError, load_keyring, save_keyring
 from limes.errors import LimesError
-from limes.store.port import Store, Transaction
+from limes.store.port import KeyRow, KeyStatus, Store, Transaction
 
 NONCE_BYTES = 12
 
@@ -53,12 +52,6 @@ class IntegrityError(LimesError):
 
     slug = "integrity-error"
     title = "Stored data failed its integrity check"
-
-
-class KeyStatus(StrEnum):
-    ACTIVE = "active"
-    RETIRING = "retiring"
-    RETIRED = "retired"
 
 
 def check_scope(scope: str) -> bytes:
@@ -188,21 +181,6 @@ class DataKey:
     aead: AESGCM = field(repr=False)
 
 
-@dataclass(frozen=True, slots=True)
-class KeyRow:
-    """A data key as ``limes keys status`` shows it (never its bytes)."""
-
-    scope: str
-    version: int
-    status: KeyStatus
-    kek_id: str | None
-    created_at: datetime
-    changed_at: datetime
-
-
-_ROW = "scope, version, status, kek_id, created_at, changed_at"
-
-
 class DataKeys:
     """The data keys of a store, unwrapped on first use and kept in memory."""
 
@@ -234,33 +212,17 @@ class DataKeys:
             with self.store.transaction() if write else self.store.read() as own:
                 yield own
 
-    def _active_version(self, tx: Transaction, scope: str) -> int | None:
-        found = tx.rows(
-            "SELECT version FROM data_keys WHERE scope = ? AND status = ?",
-            (scope, KeyStatus.ACTIVE.value),
-        )
-        return int(found[0][0]) if found else None
-
     def _insert(self, tx: Transaction, scope: str, now: datetime) -> int:
-        (latest,) = tx.rows("SELECT max(version) FROM data_keys WHERE scope = ?", (scope,))[0]
-        version = int(latest or 0) + 1
+        version = tx.data_keys.latest_version(scope) + 1
         key = os.urandom(KEY_BYTES)
         kek_id, wrapped = self.kek.wrap(key, dek_context(scope, version))
-        ts = tx.dialect.ts_in(now)
-        tx.run(
-            f"INSERT INTO data_keys ({_ROW}, wrapped) VALUES (?, ?, ?, ?, ?, ?, ?)",  # noqa: S608 - constant columns  # nosec B608
-            (scope, version, KeyStatus.ACTIVE.value, kek_id, ts, ts, wrapped),
-        )
+        tx.data_keys.insert_active(scope, version, kek_id, wrapped, now)
         with self._lock:
             self._keys[(scope, version)] = DataKey(scope, version, AESGCM(key))
         return version
 
     def rows(self, tx: Transaction) -> list[KeyRow]:
-        d = tx.dialect
-        found = tx.rows(f"SELECT {_ROW} FROM data_keys ORDER BY scope, version")  # noqa: S608 - constant columns  # nosec B608
-        return [
-            KeyRow(s, int(v), KeyStatus(st), k, d.ts(c), d.ts(ch)) for s, v, st, k, c, ch in found
-        ]
+        return tx.data_keys.all()
 
     # -- for sealing and opening -----------------------------------------------------------
 
@@ -276,11 +238,11 @@ class DataKeys:
         if known is not None and now - known[1] < self.refresh_seconds:
             return self.version(scope, known[0], tx)
         with self._tx(tx, write=False) as t:
-            version = self._active_version(t, scope)
+            version = t.data_keys.active_version(scope)
         if version is None:
             check_scope(scope)
             with self._tx(tx, write=True) as t:
-                version = self._active_version(t, scope)  # another writer may have made it
+                version = t.data_keys.active_version(scope)  # another writer may have made it
                 if version is None:
                     version = self._insert(t, scope, self.clock())
         with self._lock:
@@ -293,18 +255,15 @@ class DataKeys:
         if found is not None:
             return found
         with self._tx(tx, write=False) as t:
-            rows = t.rows(
-                "SELECT status, kek_id, wrapped FROM data_keys WHERE scope = ? AND version = ?",
-                (scope, version),
-            )
-        if not rows:
+            stored = t.data_keys.wrapped(scope, version)
+        if stored is None:
             raise IntegrityError(f"there is no data key {scope} version {version}")
-        status, kek_id, wrapped = rows[0]
-        if status == KeyStatus.RETIRED.value or wrapped is None:
+        kek_id, wrapped = stored.kek_id, stored.wrapped
+        if stored.status is KeyStatus.RETIRED or kek_id is None or wrapped is None:
             raise IntegrityError(
                 f"data key {scope} version {version} is retired; what it sealed is unreadable"
             )
-        key = self.kek.unwrap(kek_id, bytes(wrapped), dek_context(scope, version))
+        key = self.kek.unwrap(kek_id, wrapped, dek_context(scope, version))
         data_key = DataKey(scope, version, AESGCM(key))
         with self._lock:
             self._keys[(scope, version)] = data_key
@@ -316,14 +275,8 @@ class DataKeys:
         """A new active version for every scope; the previous ones become ``retiring``."""
         now = self.clock()
         made = []
-        for scope, _ in tx.rows(
-            "SELECT scope, version FROM data_keys WHERE status = ? ORDER BY scope",
-            (KeyStatus.ACTIVE.value,),
-        ):
-            tx.run(
-                "UPDATE data_keys SET status = ?, changed_at = ? WHERE scope = ? AND status = ?",
-                (KeyStatus.RETIRING.value, tx.dialect.ts_in(now), scope, KeyStatus.ACTIVE.value),
-            )
+        for scope in tx.data_keys.active_scopes():
+            tx.data_keys.mark_retiring(scope, now)
             made.append((scope, self._insert(tx, scope, now)))
         self.forget_active()
         return made
@@ -332,35 +285,17 @@ class DataKeys:
         """Re-wrap every live data key not wrapped by the active KEK; return how many."""
         active = self.kek.active_id()
         count = 0
-        for scope, version, kek_id, wrapped in tx.rows(
-            "SELECT scope, version, kek_id, wrapped FROM data_keys "
-            "WHERE status <> ? AND kek_id <> ? ORDER BY scope, version",
-            (KeyStatus.RETIRED.value, active),
-        ):
-            context = dek_context(scope, int(version))
-            key = self.kek.unwrap(kek_id, bytes(wrapped), context)
+        for scope, version, kek_id, wrapped in tx.data_keys.wrapped_by_other(active):
+            context = dek_context(scope, version)
+            key = self.kek.unwrap(kek_id, wrapped, context)
             new_id, new_wrapped = self.kek.wrap(key, context)
-            tx.run(
-                "UPDATE data_keys SET kek_id = ?, wrapped = ? WHERE scope = ? AND version = ?",
-                (new_id, new_wrapped, scope, version),
-            )
+            tx.data_keys.rewrapped(scope, version, new_id, new_wrapped)
             count += 1
         return count
 
     def retire(self, tx: Transaction, scope: str, version: int) -> None:
         """Erase a retiring data key: what it sealed can never be read again."""
-        changed = tx.run(
-            "UPDATE data_keys SET status = ?, kek_id = NULL, wrapped = NULL, changed_at = ? "
-            "WHERE scope = ? AND version = ? AND status = ?",
-            (
-                KeyStatus.RETIRED.value,
-                tx.dialect.ts_in(self.clock()),
-                scope,
-                version,
-                KeyStatus.RETIRING.value,
-            ),
-        )
-        if changed != 1:
+        if not tx.data_keys.retire(scope, version, self.clock()):
             raise IntegrityError(f"data key {scope} version {version} is not retiring")
         with self._lock:
             self._keys.pop((scope, version), None)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from limes import codec
 from limes.crypto import Crypto
-from limes.crypto.sealed_fields import SealedField
 from limes.domain.alerts import Alert, AlertContent, Extension
 from limes.domain.categories import CATEGORIES, CategoryCode
+from limes.domain.sealed_fields import SealedField
 from limes.store.port import AlertRecord, Transaction
 
 

@@ -1,8 +1,9 @@
 """Re-encryption after a data-key rotation: in batches, resumable, while the service runs.
 
-Every sealed column of the schema is listed in ``SEALED`` (a new sealed column must be
-added here, or rotation would leave it under a retired key: ``tests/crypto`` checks
-the list against what the services seal). The job walks each table in primary-key
+Every sealed column of the schema is listed in ``SEALED`` (``store/sealed.py``; a new
+sealed column must be added there, or rotation would leave it under a retired key:
+``tests/crypto`` checks the list against what the services seal). The store hands the
+job their envelopes (``tx.sealed_values``); the job walks each table in primary-key
 order, ``batch`` rows per write transaction; a row whose envelope names a version
 other than its scope's active one is opened and sealed again. A value that fails its
 integrity check stops the job with ``IntegrityError``: nothing altered is ever sealed
@@ -34,9 +35,8 @@ from limes.crypto.fields import (
     text_key_id,
     to_text,
 )
-from limes.crypto.keys import DataKeys, IntegrityError, KeyRow, KeyStatus
-from limes.crypto.sealed_fields import Reason, SealedField, breakglass_reason, flag_reason
-from limes.store.port import Store, Transaction
+from limes.crypto.keys import DataKeys, IntegrityError
+from limes.store.port import SEALED, KeyRow, KeyStatus, Store, Transaction
 
 JOB = "reencrypt"
 Row = Sequence[Any]
@@ -44,97 +44,11 @@ Row = Sequence[Any]
 
 def job_position(tx: Transaction) -> tuple[int, tuple[str, ...]] | None:
     """(table index, last key done) of a pending re-encryption, or None if there is none."""
-    found = tx.rows("SELECT position FROM key_jobs WHERE name = ?", (JOB,))
-    if not found:
+    found = tx.key_jobs.position(JOB)
+    if found is None:
         return None
-    index, _, rest = str(found[0][0]).partition("\x1f")
+    index, _, rest = found.partition("\x1f")
     return int(index), tuple(rest.split("\x1f")) if rest else ()
-
-
-@dataclass(frozen=True, slots=True)
-class SealedColumn:
-    """One column holding envelopes: where its scope comes from and how its AD is named."""
-
-    column: str
-    text: bool
-    field: Callable[[Row], str]
-
-
-@dataclass(frozen=True, slots=True)
-class SealedTable:
-    table: str
-    keys: tuple[str, ...]
-    scope: str  # an expression over ``t`` (and ``a``, the alert, when ``joins_alert``)
-    columns: tuple[SealedColumn, ...]
-    joins_alert: bool = False
-
-    @property
-    def record_id(self) -> Callable[[Row], str]:
-        return lambda row: str(row[0])
-
-
-def _fixed(name: str) -> Callable[[Row], str]:
-    return lambda row: name
-
-
-def _per_flag(reason: str) -> Callable[[Row], str]:
-    """A flag's reason is sealed per flagging state (the row's second key)."""
-    return lambda row: flag_reason(row[1], reason)
-
-
-SEALED: tuple[SealedTable, ...] = (
-    SealedTable(
-        "alerts",
-        ("id",),
-        "t.issuing_state",
-        (
-            SealedColumn("body", False, _fixed(SealedField.BODY)),
-            SealedColumn("extensions", False, _fixed(SealedField.EXTENSIONS)),
-        ),
-    ),
-    SealedTable(
-        "misused_identities",
-        ("alert_id",),
-        "a.issuing_state",
-        (SealedColumn("body", False, _fixed(SealedField.MISUSED_IDENTITY)),),
-        joins_alert=True,
-    ),
-    SealedTable(
-        "alert_flags",
-        ("alert_id", "state"),
-        "a.issuing_state",
-        tuple(SealedColumn(name, True, _per_flag(name)) for name in Reason),
-        joins_alert=True,
-    ),
-    SealedTable(
-        "sirene_hits", ("id",), "t.scope", (SealedColumn("report", False, _fixed(SealedField.HIT)),)
-    ),
-    SealedTable(
-        "sirene_messages",
-        ("id",),
-        "t.scope",
-        (SealedColumn("body", False, _fixed(SealedField.MESSAGE)),),
-    ),
-    SealedTable(
-        "sirene_attachments",
-        ("id",),
-        "t.scope",
-        (SealedColumn("content", False, _fixed(SealedField.ATTACHMENT)),),
-    ),
-    SealedTable(
-        "accounts",
-        ("id",),
-        "t.member_state",
-        (SealedColumn("totp_secret", True, _fixed(SealedField.TOTP_SECRET)),),
-    ),
-    # appended, never inserted: a pending job's position is an index into this tuple
-    SealedTable(
-        "breakglass_grants",
-        ("id",),
-        "t.member_state",
-        tuple(SealedColumn(name, True, _fixed(breakglass_reason(name))) for name in Reason),
-    ),
-)
 
 
 def _present(value: object) -> bool:
@@ -142,23 +56,14 @@ def _present(value: object) -> bool:
 
 
 def count_by_key(tx: Transaction) -> dict[tuple[str, int], int]:
-    """Sealed values per (scope, version), over every sealed column, counted in SQL."""
+    """Sealed values per (scope, version), over every sealed column, counted by the store."""
     counts: dict[tuple[str, int], int] = {}
-    for spec in SEALED:
-        for col in spec.columns:
-            width = TEXT_KEY_ID_CHARS if col.text else KEY_ID_BYTES
-            # an erased flag reason is '' (text columns); the store never writes empty bytes
-            empty = f" AND {col.column} <> ''" if col.text else ""
-            sql = (
-                f"SELECT substr({col.column}, 1, {width}), count(*) FROM {spec.table} "  # noqa: S608 - names from the SEALED table only  # nosec B608
-                f"WHERE {col.column} IS NOT NULL{empty} GROUP BY 1"
-            )
-            for prefix, count in tx.rows(sql):
-                try:
-                    found = text_key_id(prefix) if col.text else key_id(_padded(bytes(prefix)))
-                except IntegrityError:
-                    found = UNREADABLE
-                counts[found] = counts.get(found, 0) + int(count)
+    for col, prefix, count in tx.sealed_values.prefixes(TEXT_KEY_ID_CHARS, KEY_ID_BYTES):
+        try:
+            found = text_key_id(prefix) if col.text else key_id(_padded(bytes(prefix)))
+        except IntegrityError:
+            found = UNREADABLE
+        counts[found] = counts.get(found, 0) + count
     return counts
 
 
@@ -168,16 +73,6 @@ UNREADABLE = ("??", 0)
 
 def _padded(prefix: bytes) -> bytes:
     return prefix + bytes(OVERHEAD)
-
-
-def _after(spec: SealedTable, last: tuple[str, ...]) -> tuple[str, list[Any]]:
-    """The WHERE clause for rows after ``last`` in primary-key order (none if empty)."""
-    if not last:
-        return "", []
-    if len(spec.keys) == 1:
-        return f"WHERE t.{spec.keys[0]} > ?", [last[0]]
-    first, second = spec.keys
-    return f"WHERE t.{first} > ? OR (t.{first} = ? AND t.{second} > ?)", [last[0], *last[:2]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,15 +97,7 @@ class Reencryption:
         return job_position(tx)
 
     def _save(self, tx: Transaction, index: int, last: tuple[str, ...], now: datetime) -> None:
-        text = "\x1f".join((str(index), *last))
-        ts = tx.dialect.ts_in(now)
-        update = "UPDATE key_jobs SET position = ?, updated_at = ? WHERE name = ?"
-        if tx.run(update, (text, ts, JOB)):
-            return
-        tx.run(
-            "INSERT INTO key_jobs (name, position, started_at, updated_at) VALUES (?, ?, ?, ?)",
-            (JOB, text, ts, ts),
-        )
+        tx.key_jobs.save(JOB, "\x1f".join((str(index), *last)), now)
 
     def start(self, tx: Transaction) -> None:
         """(Re)start the job from the first row (after new data-key versions were made)."""
@@ -223,29 +110,12 @@ class Reencryption:
             if where is None:
                 return 0
             index, last = where
-            total = 0
-            for spec in SEALED[index:]:
-                condition, params = _after(spec, last if spec is SEALED[index] else ())
-                sql = f"SELECT count(*) FROM {spec.table} t {condition}"  # noqa: S608 - names from the SEALED table only  # nosec B608
-                total += int(tx.rows(sql, params)[0][0])
-            return total
+            return tx.sealed_values.remaining(index, last)
 
     # -- one batch -------------------------------------------------------------------------
 
-    def _select(
-        self, spec: SealedTable, last: tuple[str, ...], batch: int
-    ) -> tuple[str, list[Any]]:
-        keys = ", ".join(f"t.{k}" for k in spec.keys)
-        cols = ", ".join(f"t.{c.column}" for c in spec.columns)
-        join = " JOIN alerts a ON a.id = t.alert_id" if spec.joins_alert else ""
-        where, params = _after(spec, last)
-        sql = (
-            f"SELECT {keys}, {spec.scope}, {cols} FROM {spec.table} t{join} {where} "  # noqa: S608 - names from the SEALED table only  # nosec B608
-            f"ORDER BY {keys} LIMIT ?"
-        )
-        return sql, [*params, batch]
-
-    def _reseal(self, tx: Transaction, spec: SealedTable, row: Row) -> int:
+    def _reseal(self, tx: Transaction, index: int, row: Row) -> int:
+        spec = SEALED[index]
         n = len(spec.keys)
         scope = str(row[n])
         active = self.keys.current(scope, tx).version
@@ -261,12 +131,7 @@ class Reencryption:
             sealed = self.fields.seal(scope, spec.record_id(row), field, plain, tx)
             changes[col.column] = to_text(sealed) if col.text else sealed
         if changes:
-            assign = ", ".join(f"{c} = ?" for c in changes)
-            match = " AND ".join(f"{k} = ?" for k in spec.keys)
-            tx.run(
-                f"UPDATE {spec.table} SET {assign} WHERE {match}",  # noqa: S608 - names from the SEALED table only  # nosec B608
-                (*changes.values(), *row[:n]),
-            )
+            tx.sealed_values.write(index, row[:n], changes)
         return 1 if changes else 0
 
     def step(self, batch: int = 1000) -> tuple[int, int, bool]:
@@ -277,12 +142,11 @@ class Reencryption:
                 return 0, 0, True
             index, last = where
             if index >= len(SEALED):
-                tx.run("DELETE FROM key_jobs WHERE name = ?", (JOB,))
+                tx.key_jobs.drop(JOB)
                 return 0, 0, True
             spec = SEALED[index]
-            sql, params = self._select(spec, last, batch)
-            rows = tx.rows(sql, params)
-            resealed = sum(self._reseal(tx, spec, row) for row in rows)
+            rows = tx.sealed_values.batch(index, last, batch)
+            resealed = sum(self._reseal(tx, index, row) for row in rows)
             if len(rows) < batch:
                 self._save(tx, index + 1, (), self.keys.clock())
             else:

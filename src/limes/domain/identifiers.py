@@ -51,7 +51,6 @@ __all__ = [
 ]
 
 
-
 class IdentifierKind(StrEnum):
     """The kinds of identifier an object or document record can carry."""
 

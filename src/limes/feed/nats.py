@@ -31,7 +31,6 @@ from limes import codec
 from limes.clock import Clock, utc_now
 from limes.domain.events import ChangeEvent, EventType
 from limes.policy import disclosure
-from limes.store import sirene as tables
 from limes.store.port import Store
 
 log = logging.getLogger("limes.feed.nats")
@@ -103,11 +102,11 @@ class NatsPublisher:
 
     def position(self) -> int:
         with self.store.read() as tx:
-            return tables.position(tx, FOLLOWER)
+            return tx.feed_positions.get(FOLLOWER)
 
     def _save(self, seq: int) -> None:
         with self.store.transaction() as tx:
-            tables.save_position(tx, FOLLOWER, seq, self.clock())
+            tx.feed_positions.save(FOLLOWER, seq, self.clock())
 
     def run(self) -> Run:
         """Publish every pending event (synchronous wrapper for the CLI and the server)."""

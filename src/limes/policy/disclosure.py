@@ -57,8 +57,7 @@ RELATED_NOTICE = (
     "state); contact your SIRENE bureau"
 )
 REFUSED_BY_UNREADABLE = (
-    "an alert you may not read, held on this subject, forbids this one; contact your "
-    "SIRENE bureau"
+    "an alert you may not read, held on this subject, forbids this one; contact your SIRENE bureau"
 )
 
 EU_LEVEL_ROLES: frozenset[Role] = frozenset({Role.SYSTEM_OPERATOR})

@@ -69,7 +69,6 @@ GROUP_CODES = Codes()
 NO_GROUP_STORED, NO_GROUP_ASKED, UNKNOWN_CODE = 0, -2, -1
 
 
-
 ROLE, MAIN, PHONETIC, GROUP, HALF, ABJAD = range(6)
 """The rows of ``NameSet.codes``. ``MAIN``: k + 1 for the identity's main word k (a word
 of the standard form of a name), -(k + 1) for another spelling of it word for word,
@@ -166,7 +165,6 @@ def _spellings(form: str, words: Sequence[str]) -> list[tuple[str, bool]]:
             if len(parts) > 1:
                 out.append(("".join(parts), False))
     return [(w, half) for w, half in out if w]
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,15 +265,11 @@ def similarity(wanted: QueryNames, strings: Sequence[str], codes: Ints) -> Float
     lengths = np.minimum(asked_lengths, stored_lengths)
     longest = np.maximum(asked_lengths, stored_lengths)
     # a short name (Wu, Li, Ng, Kim) with one slip keeps its first letter: Wo, Lu, Ny, Kin
-    first = np.asarray([w[:1] for w in wanted.strings])[:, None] == np.asarray(
-        [w[:1] for w in strings]
-    )[None, :]
-    slip = (
-        (longest <= SHORT_NAME)
-        & (lengths >= 2)
-        & first
-        & (np.rint((1.0 - sim) * longest) == 1)
+    first = (
+        np.asarray([w[:1] for w in wanted.strings])[:, None]
+        == np.asarray([w[:1] for w in strings])[None, :]
     )
+    slip = (longest <= SHORT_NAME) & (lengths >= 2) & first & (np.rint((1.0 - sim) * longest) == 1)
     sim = np.where(slip, np.maximum(sim, SHORT_SLIP), sim)
     lift = np.where(lengths >= LONG_NAME, PHONETIC_LIFT, PHONETIC_LIFT / 2)
     lifted = np.minimum(sim + lift, PHONETIC_CAP)

@@ -56,6 +56,7 @@ from limes.service.account_audit import (
     provider_link,
     roles_change,
 )
+from limes.service.account_records import AccountStore
 from limes.service.approvals import (
     ChangeKind,
     PendingChange,
@@ -67,7 +68,6 @@ from limes.service.audited import Refs, audited
 from limes.service.login_limits import LoginLimits
 from limes.service.recorder import Recorder
 from limes.service.sessions import SESSION_LIFETIME, Authentication, with_state
-from limes.store.accounts import AccountStore
 from limes.store.port import Store
 
 REPORT_HORIZON = timedelta(days=30)

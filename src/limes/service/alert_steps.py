@@ -13,7 +13,6 @@ from limes import codec
 from limes.clock import Clock, utc_now
 from limes.crypto import Crypto
 from limes.crypto.records import to_alert
-from limes.crypto.sealed_fields import Reason, SealedField, flag_reason
 from limes.domain.alerts import (
     AlertContent,
     AlertStatus,
@@ -24,6 +23,7 @@ from limes.domain.compatibility import ExistingAlert, check
 from limes.domain.ids import is_id, new_id
 from limes.domain.match_keys import content_keys
 from limes.domain.periods import add_years
+from limes.domain.sealed_fields import Reason, SealedField, flag_reason
 from limes.domain.validation import validate_content
 from limes.errors import (
     Conflict,

@@ -15,7 +15,6 @@ from itertools import islice
 
 from limes import codec
 from limes.crypto.records import to_alert
-from limes.crypto.sealed_fields import SealedField
 from limes.domain.alerts import (
     AlertContent,
     AlertStatus,
@@ -28,6 +27,7 @@ from limes.domain.events import EventType
 from limes.domain.ids import is_id
 from limes.domain.match_keys import content_keys
 from limes.domain.periods import add_months
+from limes.domain.sealed_fields import SealedField
 from limes.domain.validation import reason_text, validate_misused_identity
 from limes.errors import (
     Conflict,

@@ -47,12 +47,17 @@ from limes.identity.accounts import (
 )
 from limes.policy.permissions import Clearance, Context, Permission, Purpose, Role
 from limes.service import enrolment
+from limes.service.account_records import AccountTransaction
 from limes.service.audited import about, audited
-from limes.store import approvals as book
-from limes.store import security
-from limes.store.accounts import AccountTransaction
-from limes.store.port import Transaction
-from limes.store.security import SecurityEvent
+from limes.store.port import (
+    APPLIED,
+    EXPIRED,
+    PENDING,
+    REFUSED,
+    ChangeRow,
+    SecurityEvent,
+    Transaction,
+)
 
 if TYPE_CHECKING:
     from limes.service.accounts import AccountService, NewAccount
@@ -72,7 +77,7 @@ class ChangeKind(StrEnum):
     REENROL = "reenrol"
 
 
-PendingChange = book.ChangeRow
+PendingChange = ChangeRow
 """A proposal as stored and shown (``as_of``: ``expired`` once past its time)."""
 
 
@@ -220,7 +225,7 @@ APPLY: Mapping[ChangeKind, Apply] = {
 }
 
 
-def _event(kind: str, ctx: Context, row: book.ChangeRow, now: datetime) -> SecurityEvent:
+def _event(kind: str, ctx: Context, row: ChangeRow, now: datetime) -> SecurityEvent:
     return SecurityEvent(
         kind=kind,
         member_state=row.member_state,
@@ -274,7 +279,7 @@ def propose(
                     f"{found.member_state}; {ctx.principal} acts for {state}"
                 )
             APPLY[kind](found, payload, now, str(ctx.principal))
-        row = book.ChangeRow(
+        row = ChangeRow(
             id=new_id(int(now.timestamp() * 1000)),
             member_state=state,
             kind=kind.value,
@@ -284,8 +289,8 @@ def propose(
             proposed_at=now,
             expires_at=now + PROPOSAL_LIFETIME,
         )
-        book.insert_change(raw, row)
-        security.record_event(raw, _event("account.change-proposed", ctx, row, now))
+        raw.account_changes.insert(row)
+        raw.security_events.record(_event("account.change-proposed", ctx, row, now))
     return row.as_of(now)
 
 
@@ -296,15 +301,15 @@ class ApprovalService:
         self.accounts = accounts
         self.audit = accounts.audit
 
-    def _pending(self, raw: Transaction, ctx: Context, change_id: str) -> book.ChangeRow:
+    def _pending(self, raw: Transaction, ctx: Context, change_id: str) -> ChangeRow:
         """The change to decide, if ``ctx`` may decide it: pending, in time, not its own."""
         self.accounts.policy.require(ctx, Permission.ACCOUNT_MANAGE)
-        row = book.get_change(raw, change_id, for_update=True) if is_id(change_id) else None
+        row = raw.account_changes.get(change_id, for_update=True) if is_id(change_id) else None
         if row is None or row.member_state != ctx.principal.member_state:
             raise NotFound(
                 f"there is no proposed change {change_id} of {ctx.principal.member_state}"
             )
-        if row.status != book.PENDING:
+        if row.status != PENDING:
             raise Conflict(f"change {change_id} is already {row.status}")
         if row.expires_at <= self.accounts.clock():
             raise Conflict(
@@ -330,12 +335,12 @@ class ApprovalService:
             if approver is None or approver.state is not AccountState.ACTIVE:
                 raise Forbidden(f"{ctx.principal} is not an active account: it approves nothing")
             _forbid_self(ctx, row.accounts)
-            if row.proposer in book.custodians(raw, by, ChangeKind.CREATE):
+            if row.proposer in raw.account_changes.custodians(by, ChangeKind.CREATE):
                 raise Forbidden(
                     f"{by} was created or last changed by {row.proposer}, the proposer: "
                     "an account does not approve what the person who made it proposes"
                 )
-            if by in book.custodians(raw, row.proposer, ChangeKind.CREATE):
+            if by in raw.account_changes.custodians(row.proposer, ChangeKind.CREATE):
                 raise Forbidden(
                     f"{row.proposer}, the proposer, was created or last changed by {by}: "
                     "nobody approves what an account they made proposes"
@@ -368,9 +373,9 @@ class ApprovalService:
             for account in done:
                 if account.state_reason == enrolment.AWAITING:
                     codes[account.username] = enrolment.issue_code(raw, account, row.id, now)
-            book.decide_change(raw, row.id, book.APPLIED, by, now)
-            decided = replace(row, status=book.APPLIED, approver=by, decided_at=now)
-            security.record_event(raw, _event("account.change-approved", ctx, decided, now))
+            raw.account_changes.decide(row.id, APPLIED, by, now)
+            decided = replace(row, status=APPLIED, approver=by, decided_at=now)
+            raw.security_events.record(_event("account.change-approved", ctx, decided, now))
         return Approval(decided.as_of(now), tuple(done), codes)
 
     @audited(
@@ -381,11 +386,9 @@ class ApprovalService:
         now = self.accounts.clock()
         with self.accounts.accounts.store.transaction() as raw:
             row = self._pending(raw, ctx, change_id)
-            book.decide_change(raw, row.id, book.REFUSED, ctx.principal.user_id, now)
-            decided = replace(
-                row, status=book.REFUSED, approver=ctx.principal.user_id, decided_at=now
-            )
-            security.record_event(raw, _event("account.change-refused", ctx, decided, now))
+            raw.account_changes.decide(row.id, REFUSED, ctx.principal.user_id, now)
+            decided = replace(row, status=REFUSED, approver=ctx.principal.user_id, decided_at=now)
+            raw.security_events.record(_event("account.change-refused", ctx, decided, now))
         return decided.as_of(now)
 
     @audited(
@@ -396,8 +399,8 @@ class ApprovalService:
         """The proposals of one's member state (``status`` None: every one), oldest first."""
         self.accounts.policy.require(ctx, Permission.ACCOUNT_MANAGE)
         now = self.accounts.clock()
-        stored = None if status in (None, book.EXPIRED) else status
+        stored = None if status in (None, EXPIRED) else status
         with self.accounts.accounts.store.read() as raw:
-            rows = book.changes(raw, ctx.principal.member_state, stored)
+            rows = raw.account_changes.of_state(ctx.principal.member_state, stored)
         found = [r.as_of(now) for r in rows]
         return [c for c in found if status is None or c.status == status]

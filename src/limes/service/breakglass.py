@@ -26,17 +26,15 @@ from datetime import datetime, timedelta
 from limes.audit.record import AlertRef
 from limes.clock import Clock
 from limes.crypto.fields import FieldCipher
-from limes.crypto.sealed_fields import Reason, breakglass_reason
 from limes.domain.ids import is_id, new_id
+from limes.domain.sealed_fields import Reason, breakglass_reason
 from limes.domain.validation import reason_text
 from limes.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from limes.policy.permissions import Context, Permission, Principal
 from limes.service.approvals import ChangeKind
 from limes.service.audited import Refs, about, audited
 from limes.service.recorder import Recorder
-from limes.store import approvals, security
-from limes.store.port import Store, Transaction
-from limes.store.security import GrantRow, SecurityEvent
+from limes.store.port import GrantRow, SecurityEvent, Store, Transaction
 
 MAX_MINUTES = 240
 MAX_EVENTS = 1000  # security events in one answer
@@ -111,10 +109,10 @@ class BreakGlassService:
         one that seals them; again, it finds nothing to do.
         """
         with self.store.transaction() as tx:
-            found = security.unsealed_reasons(tx)
+            found = tx.grants.unsealed_reasons()
             for grant_id, state, field, text in found:
                 sealed = self._seal(tx, state, grant_id, field, text)
-                security.set_reason(tx, grant_id, field, sealed)
+                tx.grants.set_reason(grant_id, field, sealed)
         return len(found)
 
     def _event(self, kind: str, ctx: Context, grant: GrantRow, now: datetime) -> SecurityEvent:
@@ -176,8 +174,8 @@ class BreakGlassService:
         )
         with self.store.transaction() as tx:
             sealed = self._seal(tx, grant.member_state, grant.id, Reason.REASON, reason)
-            security.put_grant(tx, replace(grant, reason=sealed))
-            security.record_event(tx, self._event("breakglass.requested", ctx, grant, now))
+            tx.grants.put(replace(grant, reason=sealed))
+            tx.security_events.record(self._event("breakglass.requested", ctx, grant, now))
         return grant
 
     @audited(
@@ -192,7 +190,7 @@ class BreakGlassService:
         reason = reason_text(reason)
         now = self.clock()
         with self.store.transaction() as tx:
-            grant = security.get_grant(tx, grant_id) if is_id(grant_id) else None
+            grant = tx.grants.get(grant_id) if is_id(grant_id) else None
             if grant is None:
                 raise NotFound(f"there is no break-glass request {grant_id}")
             if grant.member_state != ctx.principal.member_state:
@@ -202,12 +200,12 @@ class BreakGlassService:
                     "a break-glass request needs a second person: self-approval is refused"
                 )
             requester, approver = grant.requester.partition("@")[0], ctx.principal.user_id
-            if requester in approvals.custodians(tx, approver, ChangeKind.CREATE):
+            if requester in tx.account_changes.custodians(approver, ChangeKind.CREATE):
                 raise Forbidden(
                     f"{approver} was created or last changed by {requester}, the "
                     "requester: an account does not approve its maker's break-glass request"
                 )
-            if approver in approvals.custodians(tx, requester, ChangeKind.CREATE):
+            if approver in tx.account_changes.custodians(requester, ChangeKind.CREATE):
                 raise Forbidden(
                     f"{requester}, the requester, was created or last changed by {approver}: "
                     "nobody approves the break-glass request of an account they made"
@@ -224,15 +222,15 @@ class BreakGlassService:
                     tx, grant.member_state, grant.id, Reason.DECISION_REASON, reason
                 ),
             )
-            security.put_grant(tx, decided)
+            tx.grants.put(decided)
             kind = "breakglass.granted" if approve else "breakglass.refused"
-            security.record_event(tx, self._event(kind, ctx, decided, now))
+            tx.security_events.record(self._event(kind, ctx, decided, now))
             return self._opened(tx, decided)
 
     def active_grants(self, principal: Principal, now: datetime) -> list[Grant]:
         """Grants of this principal in force at ``now``; they end by themselves."""
         with self.store.read() as tx:
-            rows = security.grants(tx, requester=str(principal), status=Status.APPROVED)
+            rows = tx.grants.matching(requester=str(principal), status=Status.APPROVED)
         return [
             Grant(r.id, r.permissions, r.alert_id, r.valid_until)
             for r in rows
@@ -250,7 +248,7 @@ class BreakGlassService:
         """The member state's requests and grants (approvers and the DPO)."""
         self.require(ctx, Permission.BREAKGLASS_LIST)
         with self.store.read() as tx:
-            found = security.grants(tx, status=status, member_state=ctx.principal.member_state)
+            found = tx.grants.matching(status=status, member_state=ctx.principal.member_state)
             return [self._opened(tx, grant) for grant in found]
 
     @audited(
@@ -268,4 +266,4 @@ class BreakGlassService:
         if not 1 <= limit <= MAX_EVENTS:
             raise InvalidInput(f"limit must be 1 to {MAX_EVENTS}")
         with self.store.read() as tx:
-            return security.events(tx, after, limit, ctx.principal.member_state)
+            return tx.security_events.after(after, limit, ctx.principal.member_state)

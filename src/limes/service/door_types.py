@@ -16,9 +16,7 @@ from limes.search.features import Feature
 from limes.search.identifiers import IdentifierQuery
 from limes.search.query import MAX_NAME_FIELDS, PersonQuery
 from limes.search.scoring import THRESHOLD
-from limes.store.port import AlertFilter
-from limes.store.reading import BlockRow
-from limes.store.security import GrantRow, SecurityEvent
+from limes.store.port import AlertFilter, BlockRow, GrantRow, SecurityEvent
 
 __all__ = [
     "MAX_AUDIT_RECORDS",

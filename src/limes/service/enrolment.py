@@ -29,12 +29,9 @@ from limes.errors import Unauthenticated
 from limes.identity import totp
 from limes.identity.accounts import Account, AccountKind, AccountState
 from limes.identity.passwords import Passwords, check_password
+from limes.service.account_records import AccountTransaction
 from limes.service.audited import about, audited
-from limes.store import approvals as book
-from limes.store import security
-from limes.store.accounts import AccountTransaction
-from limes.store.port import Transaction
-from limes.store.security import SecurityEvent
+from limes.store.port import CodeRow, SecurityEvent, Transaction
 
 if TYPE_CHECKING:
     from limes.service.accounts import AccountService, Enrolment
@@ -91,9 +88,8 @@ def awaiting_enrolment(account: Account, password_hash: str, now: datetime) -> A
 def issue_code(tx: Transaction, account: Account, change_id: str, now: datetime) -> str:
     """A fresh enrolment code for ``account`` (any earlier one stops working)."""
     code = new_code()
-    book.put_code(
-        tx,
-        book.CodeRow(account.id, code_digest(code), change_id, now, now + CODE_LIFETIME),
+    tx.enrolment_codes.put(
+        CodeRow(account.id, code_digest(code), change_id, now, now + CODE_LIFETIME),
     )
     return code
 
@@ -124,7 +120,7 @@ class EnrolmentService:
         with store.store.transaction() as raw:
             tx = AccountTransaction(raw, store.secrets)
             account = tx.by_username(username, for_update=True)
-            issued = book.code_of(raw, account.id) if account is not None else None
+            issued = raw.enrolment_codes.of(account.id) if account is not None else None
             if account is None or issued is None:
                 raise EnrolmentRefused("no code was issued for this username")
             if not hmac.compare_digest(issued.code_sha256, digest):
@@ -133,7 +129,7 @@ class EnrolmentService:
                 raise EnrolmentRefused("the code has expired")
             if account.kind is not AccountKind.USER or account.state_reason != AWAITING:
                 raise EnrolmentRefused(f"the account is {account.state}, not awaiting enrolment")
-            book.drop_code(raw, account.id)
+            raw.enrolment_codes.drop(account.id)
             secret = totp.new_secret()
             enrolled = replace(
                 account,
@@ -147,8 +143,7 @@ class EnrolmentService:
             )
             tx.replace(enrolled)
             tx.clear_failures(account.id)
-            security.record_event(
-                raw,
+            raw.security_events.record(
                 SecurityEvent(
                     kind="account.enrolled",
                     member_state=account.member_state,

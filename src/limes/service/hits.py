@@ -21,10 +21,10 @@ from typing import Any
 from limes import codec
 from limes.audit.record import AlertRef
 from limes.crypto.records import to_alert
-from limes.crypto.sealed_fields import SealedField
 from limes.domain.categories import CategoryCode
 from limes.domain.events import EventType
 from limes.domain.ids import new_id
+from limes.domain.sealed_fields import SealedField
 from limes.errors import Conflict
 from limes.policy.permissions import Context, Permission
 from limes.service.alert_views import event
@@ -32,8 +32,7 @@ from limes.service.alerts import AlertService
 from limes.service.audited import audited, on_alert
 from limes.sirene.deadlines import is_immediate
 from limes.sirene.hits import HitReport, validate_hit
-from limes.store import sirene as tables
-from limes.store.port import Transaction
+from limes.store.port import CaseRow, HitRow, Transaction
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +89,7 @@ class HitService:
                 )
             report = validate_hit(report, category, now)
             content = to_alert(record, self.alerts.crypto, tx).content
-            case = tables.CaseRow(
+            case = CaseRow(
                 id=new_id(),
                 alert_id=alert_id,
                 scope=record.issuing_state,
@@ -99,9 +98,9 @@ class HitService:
                 immediate=is_immediate(category, content, now.date()),
                 opened_at=now,
             )
-            tables.put_case(tx, case)
+            tx.cases.put(case)
             hit_id = new_id()
-            hit = tables.HitRow(
+            hit = HitRow(
                 id=hit_id,
                 case_id=case.id,
                 alert_id=alert_id,
@@ -114,7 +113,7 @@ class HitService:
                 action_taken=report.action.taken,
                 report=self.seal(tx, record.issuing_state, hit_id, report),
             )
-            tables.put_hit(tx, hit)
+            tx.cases.put_hit(hit)
             detail = {"case": case.id, "hit": hit.id, "executing_state": state}
             tx.append(event(EventType.HIT_RECORDED, record, now, **detail))
             return view(hit, case, report)
@@ -125,12 +124,12 @@ class HitService:
             scope, hit_id, SealedField.HIT, codec.encode(report), tx
         )
 
-    def open(self, tx: Transaction, hit: tables.HitRow) -> HitReport:
+    def open(self, tx: Transaction, hit: HitRow) -> HitReport:
         opened = self.alerts.crypto.fields.open(hit.scope, hit.id, SealedField.HIT, hit.report, tx)
         return codec.decode(HitReport, opened)
 
 
-def view(hit: tables.HitRow, case: tables.CaseRow, report: HitReport) -> HitView:
+def view(hit: HitRow, case: CaseRow, report: HitReport) -> HitView:
     return HitView(
         id=hit.id,
         case_id=hit.case_id,

@@ -47,8 +47,7 @@ from datetime import datetime, timedelta
 from limes.clock import Clock
 from limes.crypto.blind_index import BlindIndex
 from limes.errors import RateLimited
-from limes.store import login_limits as rows
-from limes.store.port import Store, Transaction
+from limes.store.port import Attempts, Store, Transaction
 
 ADDRESS_FREE = 10
 USERNAME_FREE = 5
@@ -131,10 +130,10 @@ class LoginLimits:
         text = value.encode("utf-8", "backslashreplace").decode("utf-8")
         return self.tokens.token(f"{scope}\x1f{text}")
 
-    def _attempts(self, tx: Transaction, scope: str, subject: str, now: datetime) -> rows.Attempts:
-        found = rows.read(tx, scope, subject)
+    def _attempts(self, tx: Transaction, scope: str, subject: str, now: datetime) -> Attempts:
+        found = tx.login_attempts.read(scope, subject)
         if found is None or now - found.last_at >= FORGET_AFTER:
-            return rows.Attempts(0, now)
+            return Attempts(0, now)
         return found
 
     def _wait(self, tx: Transaction, address: str | None, now: datetime) -> int:
@@ -166,7 +165,7 @@ class LoginLimits:
                 for scope, subject in ((ADDRESS, source), (USERNAME, user)):
                     if subject is not None:
                         seen = self._attempts(tx, scope, subject, now)
-                        rows.put(tx, scope, subject, seen.attempts + 1, now)
+                        tx.login_attempts.put(scope, subject, seen.attempts + 1, now)
         if wait:
             raise RateLimited(_address_refusal(wait), wait)
         if not holds:
@@ -180,17 +179,17 @@ class LoginLimits:
         """A good login: the username's guard is lifted, the address gets its attempt back."""
         now = self.clock()
         with self.store.transaction() as tx:
-            rows.forget(tx, USERNAME, self._subject(USERNAME, username))
+            tx.login_attempts.forget(USERNAME, self._subject(USERNAME, username))
             if address is not None:
                 source = self._subject(ADDRESS, address)
                 seen = self._attempts(tx, ADDRESS, source, now)
                 if seen.attempts > 0:
-                    rows.put(tx, ADDRESS, source, seen.attempts - 1, seen.last_at)
+                    tx.login_attempts.put(ADDRESS, source, seen.attempts - 1, seen.last_at)
 
     def prune(self, now: datetime) -> int:
         """Forget counters whose last attempt is ``FORGET_AFTER`` old (run by the sweep)."""
         with self.store.transaction() as tx:
-            return rows.prune(tx, now - FORGET_AFTER)
+            return tx.login_attempts.prune(now - FORGET_AFTER)
 
 
 def _address_refusal(wait: int) -> str:

@@ -45,10 +45,7 @@ from limes.policy.permissions import Context, Permission, Principal
 from limes.policy.table import Reading, Table, default_table
 from limes.service.audited import audited
 from limes.service.recorder import Recorder
-from limes.store import reading, security
-from limes.store.port import AlertFilter, Store, Transaction
-from limes.store.reading import BlockRow
-from limes.store.security import SecurityEvent
+from limes.store.port import AlertFilter, BlockRow, SecurityEvent, Store, Transaction
 
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
@@ -132,15 +129,15 @@ class ReadGuard:
         limits = self._limits(ctx)
         if not ids:
             with self.store.read() as tx:
-                _refuse_if_blocked(reading.blocks_in_force(tx, limits))
+                _refuse_if_blocked(tx.read_blocks.in_force(limits))
             return
         now = self.clock()
         with self.store.transaction() as tx:
-            _refuse_if_blocked(reading.blocks_in_force(tx, limits))
+            _refuse_if_blocked(tx.read_blocks.in_force(limits))
             self._refuse_past_quota(ctx, tx, len(ids), now)
             day_ago, hour_ago = now - DAY, now - HOUR
-            known = reading.already_opened(tx, limits, ids, day_ago)
-            counts = reading.opened(tx, limits, hour_ago, day_ago)
+            known = tx.read_ledger.already_opened(limits, ids, day_ago)
+            counts = tx.read_ledger.opened(limits, hour_ago, day_ago)
             tripped = []
             for scope, (per_hour, per_day) in limits.items():
                 new = len(ids) - known[scope]
@@ -151,14 +148,16 @@ class ReadGuard:
             if tripped:
                 made = [self._block(ctx, tx, trip, now) for trip in tripped]
             else:
-                reading.remember(tx, limits, ids, now, day_ago)
-                security.add_reads(tx, {(str(ctx.principal), now.date().isoformat()): len(ids)})
+                tx.read_ledger.remember(limits, ids, now, day_ago)
+                tx.usage_counters.add_reads(
+                    {(str(ctx.principal), now.date().isoformat()): len(ids)}
+                )
                 return
         raise ReadsBlocked(_blocked_text(made))
 
     def _refuse_past_quota(self, ctx: Context, tx: Transaction, n: int, now: datetime) -> None:
         who, day = str(ctx.principal), now.date().isoformat()
-        done = security.daily_reads(tx, who, day).get(day, 0)
+        done = tx.usage_counters.daily_reads(who, day).get(day, 0)
         if done + n > self.bounds.daily_reads:
             raise RateLimited(
                 f"{who} has used its daily quota of {self.bounds.daily_reads} alert reads",
@@ -175,9 +174,8 @@ class ReadGuard:
             reads=trip.reads,
             blocked_at=now,
         )
-        reading.put_block(tx, block)
-        security.record_event(
-            tx,
+        tx.read_blocks.put(block)
+        tx.security_events.record(
             SecurityEvent(
                 BLOCKED,
                 block.member_state,
@@ -196,7 +194,7 @@ class ReadGuard:
     def prune(self) -> int:
         """Drop ledger rows older than every window (run periodically by the server)."""
         with self.store.transaction() as tx:
-            return reading.prune(tx, self.clock() - DAY)
+            return tx.read_ledger.prune(self.clock() - DAY)
 
 
 def _blocked_text(blocks: Iterable[BlockRow]) -> str:
@@ -256,7 +254,7 @@ class ReadBlocks:
         self.require(ctx, Permission.READING_LIFT)
         state = ctx.principal.member_state
         with self.store.read() as tx:
-            found = reading.blocks(tx, state, in_force_only=in_force_only, limit=MAX_BLOCKS)
+            found = tx.read_blocks.of_state(state, in_force_only=in_force_only, limit=MAX_BLOCKS)
         return Blocks(tuple(found))
 
     @audited(Permission.READING_LIFT, write=True)
@@ -266,17 +264,16 @@ class ReadBlocks:
         reason = reason_text(reason)
         now = self.clock()
         with self.store.transaction() as tx:
-            block = reading.get_block(tx, block_id) if is_id(block_id) else None
+            block = tx.read_blocks.get(block_id) if is_id(block_id) else None
             if block is None or block.member_state != ctx.principal.member_state:
                 raise NotFound(f"there is no read block {block_id} of your member state")
             if block.scope in (principal_scope(ctx.principal), authority_scope(ctx.principal)):
                 raise Forbidden("a block on yourself or your own authority is lifted by another")
-            if not reading.lift_block(tx, block.id, str(ctx.principal), now, reason):
+            if not tx.read_blocks.lift(block.id, str(ctx.principal), now, reason):
                 raise Conflict(f"read block {block_id} is already lifted")
-            reading.forget(tx, block.scope)
+            tx.read_ledger.forget(block.scope)
             lifted = replace(block, lifted_by=str(ctx.principal), lifted_at=now, lift_reason=reason)
-            security.record_event(
-                tx,
+            tx.security_events.record(
                 SecurityEvent(
                     LIFTED,
                     block.member_state,

@@ -13,10 +13,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from limes.audit.record import AlertRef
-from limes.crypto.sealed_fields import Reason, flag_reason
 from limes.domain.alerts import Flag, FlagStatus
 from limes.domain.categories import CategoryCode
 from limes.domain.events import EventType
+from limes.domain.sealed_fields import Reason, flag_reason
 from limes.domain.validation import member_state_code, reason_text
 from limes.errors import Conflict, Forbidden, InvalidInput, NotFound
 from limes.policy.permissions import Context, Permission

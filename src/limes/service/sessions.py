@@ -50,10 +50,10 @@ from limes.identity.oidc import OidcIdentity
 from limes.identity.passwords import Passwords
 from limes.identity.tokens import IssuedToken, TokenIssuer, TokenRefused
 from limes.policy.permissions import Principal
+from limes.service.account_records import AccountStore, AccountTransaction
 from limes.service.audited import Description, Refs, about, audited
 from limes.service.login_limits import LoginLimits
 from limes.service.recorder import Recorder
-from limes.store.accounts import AccountStore, AccountTransaction
 
 LOGIN_REFUSED = (
     "the username, password or code is not accepted, or the account is locked or disabled"

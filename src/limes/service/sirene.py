@@ -23,9 +23,9 @@ from typing import Any
 from limes import codec
 from limes.audit.record import AlertRef
 from limes.crypto.keys import IntegrityError
-from limes.crypto.sealed_fields import SealedField
 from limes.domain.events import EventType
 from limes.domain.ids import is_id, new_id
+from limes.domain.sealed_fields import SealedField
 from limes.errors import Conflict, Forbidden, InvalidInput, NotFound
 from limes.policy import disclosure
 from limes.policy.permissions import Context, Permission
@@ -48,9 +48,15 @@ from limes.sirene.forms import (
     validate_message,
 )
 from limes.sirene.statistics import Statistics
-from limes.store import security
-from limes.store import sirene as tables
-from limes.store.port import AlertRecord, Transaction
+from limes.store.port import (
+    AlertRecord,
+    AttachmentRow,
+    CaseRow,
+    InboxFilter,
+    MessageRow,
+    SecurityEvent,
+    Transaction,
+)
 
 MAX_INBOX = 500
 ESCALATION_BATCH = 10_000
@@ -143,7 +149,7 @@ class EscalationReport:
         return (), {"escalated": [list(e) for e in self.escalated]}
 
 
-def party(ctx: Context, case: tables.CaseRow) -> str:
+def party(ctx: Context, case: CaseRow) -> str:
     """The principal's state, if it is party to the case; ``Forbidden`` otherwise."""
     state = ctx.principal.member_state
     if state not in case.parties:
@@ -152,7 +158,7 @@ def party(ctx: Context, case: tables.CaseRow) -> str:
     return state
 
 
-def _direction(body: FormBody, sender: str, case: tables.CaseRow) -> str | None:
+def _direction(body: FormBody, sender: str, case: CaseRow) -> str | None:
     """Why this form may not go this way on this case, or None."""
     issuer, executing = case.scope, case.executing_state
     if isinstance(body, HitNotification | ActionNotTaken):
@@ -180,15 +186,15 @@ class SireneService:
 
     # -- helpers ---------------------------------------------------------------------
 
-    def _case(self, ctx: Context, tx: Transaction, case_id: str) -> tables.CaseRow:
-        case = tables.get_case(tx, case_id) if is_id(case_id) else None
+    def _case(self, ctx: Context, tx: Transaction, case_id: str) -> CaseRow:
+        case = tx.cases.get(case_id) if is_id(case_id) else None
         if case is None:
             raise NotFound(f"there is no case {case_id}")
         party(ctx, case)
         return case
 
     def _message_view(
-        self, tx: Transaction, row: tables.MessageRow, now: datetime, *, with_body: bool
+        self, tx: Transaction, row: MessageRow, now: datetime, *, with_body: bool
     ) -> MessageView:
         body: FormBody | None = None
         attachments: tuple[AttachmentInfo, ...] = ()
@@ -199,7 +205,7 @@ class SireneService:
             body = codec.decode(FormBody, opened)  # type: ignore[arg-type]  # an Annotated union
             attachments = tuple(
                 AttachmentInfo(a.id, a.media_type, a.size, a.sha256)
-                for a in tables.attachments_of(tx, row.id)
+                for a in tx.messages.attachments_of(row.id)
             )
         due = row.reply_due
         return MessageView(
@@ -221,33 +227,33 @@ class SireneService:
             attachments=attachments,
         )
 
-    def _alert(self, tx: Transaction, case: tables.CaseRow) -> AlertRecord:
+    def _alert(self, tx: Transaction, case: CaseRow) -> AlertRecord:
         record = tx.get(case.alert_id)
         if record is None:  # alerts leave tombstones; a case never outlives its alert row
             raise NotFound(f"the alert {case.alert_id} of case {case.id} is not stored")
         return record
 
     def _reply(
-        self, tx: Transaction, case: tables.CaseRow, message: Message, sender: str, now: datetime
-    ) -> tables.MessageRow | None:
+        self, tx: Transaction, case: CaseRow, message: Message, sender: str, now: datetime
+    ) -> MessageRow | None:
         """The message replied to, checked, marked answered if it awaited this state."""
         if message.reply_to is None:
             return None
-        original = tables.get_message(tx, message.reply_to) if is_id(message.reply_to) else None
+        original = tx.messages.get(message.reply_to) if is_id(message.reply_to) else None
         if original is None or original.case_id != case.id:
             problem = f"there is no message {message.reply_to} on case {case.id}"
             raise InvalidInput(problem, [])
         if original.to_state == sender and original.reply_due is not None:
-            tables.mark_answered(tx, original.id, now)
+            tx.messages.mark_answered(original.id, now)
         return original
 
     def _flag_step(
         self,
         tx: Transaction,
         ctx: Context,
-        case: tables.CaseRow,
+        case: CaseRow,
         body: FlagMessage,
-        original: tables.MessageRow | None,
+        original: MessageRow | None,
     ) -> None:
         """Move the alert's flag cycle as the F form says (in the form's transaction)."""
         if body.step is FlagStep.REQUEST:
@@ -269,12 +275,9 @@ class SireneService:
         now = self.alerts.clock()
         with self.alerts.store.read() as tx:
             case = self._case(ctx, tx, case_id)
-            hits = tuple(
-                view(h, case, self.hits.open(tx, h)) for h in tables.hits_of_case(tx, case.id)
-            )
+            hits = tuple(view(h, case, self.hits.open(tx, h)) for h in tx.cases.hits_of(case.id))
             messages = tuple(
-                self._message_view(tx, m, now, with_body=True)
-                for m in tables.messages_of_case(tx, case.id)
+                self._message_view(tx, m, now, with_body=True) for m in tx.messages.of_case(case.id)
             )
         return CaseView(
             case.id,
@@ -306,9 +309,7 @@ class SireneService:
             if wrong is not None:
                 raise Conflict(wrong)
             hit_id = getattr(valid.body, "hit_id", None)
-            if hit_id is not None and hit_id not in {
-                h.id for h in tables.hits_of_case(tx, case.id)
-            }:
+            if hit_id is not None and hit_id not in {h.id for h in tx.cases.hits_of(case.id)}:
                 raise InvalidInput(f"there is no hit {hit_id} on case {case.id}", [])
             original = self._reply(tx, case, valid, sender, now)
             if isinstance(valid.body, FlagMessage):
@@ -329,14 +330,14 @@ class SireneService:
         self,
         tx: Transaction,
         ctx: Context,
-        case: tables.CaseRow,
+        case: CaseRow,
         valid: Message,
         receiver: str,
         now: datetime,
-    ) -> tables.MessageRow:
+    ) -> MessageRow:
         fields = self.alerts.crypto.fields
         message_id = new_id()
-        row = tables.MessageRow(
+        row = MessageRow(
             id=message_id,
             case_id=case.id,
             scope=case.scope,
@@ -355,15 +356,14 @@ class SireneService:
                 case.scope, message_id, SealedField.MESSAGE, codec.encode(valid.body), tx
             ),
         )
-        tables.put_message(tx, row)
+        tx.messages.put(row)
         for position, attachment in enumerate(valid.attachments):
             attachment_id = new_id()
             sealed = fields.seal(
                 case.scope, attachment_id, SealedField.ATTACHMENT, attachment.content, tx
             )
-            tables.put_attachment(
-                tx,
-                tables.AttachmentRow(
+            tx.messages.put_attachment(
+                AttachmentRow(
                     attachment_id,
                     message_id,
                     position,
@@ -384,8 +384,8 @@ class SireneService:
         """An attachment's bytes, checked against the SHA-256 recorded when it was sent."""
         self.alerts.policy.require(ctx, Permission.CASE_READ)
         with self.alerts.store.read() as tx:
-            found = tables.get_attachment(tx, attachment_id) if is_id(attachment_id) else None
-            message = tables.get_message(tx, found.message_id) if found else None
+            found = tx.messages.get_attachment(attachment_id) if is_id(attachment_id) else None
+            message = tx.messages.get(found.message_id) if found else None
             if found is None or found.content is None or message is None:
                 raise NotFound(f"there is no attachment {attachment_id}")
             self._case(ctx, tx, message.case_id)
@@ -403,7 +403,7 @@ class SireneService:
             raise InvalidInput(f"limit must be between 1 and {MAX_INBOX}", [])
         self.alerts.policy.require(ctx, Permission.CASE_READ)
         state, now = ctx.principal.member_state, self.alerts.clock()
-        query = tables.InboxFilter(
+        query = InboxFilter(
             state=state,
             form=None if where.form is None else str(where.form),
             open_only=where.open_only,
@@ -411,7 +411,7 @@ class SireneService:
             limit=where.limit,
         )
         with self.alerts.store.read() as tx:
-            rows = tables.inbox(tx, query)
+            rows = tx.messages.inbox(query)
             items = tuple(self._message_view(tx, r, now, with_body=False) for r in rows)
         return Inbox(state, items)
 
@@ -424,13 +424,13 @@ class SireneService:
         now = self.alerts.clock()
         done: list[tuple[str, int]] = []
         with self.alerts.store.transaction() as tx:
-            for row in tables.overdue(tx, now, ESCALATION_BATCH):
+            for row in tx.messages.overdue(now, ESCALATION_BATCH):
                 if row.reply_due is None or row.escalation_level >= MAX_LEVEL:
                     continue
                 level = escalation_level(row.sent_at, row.reply_due, now)
                 if level <= row.escalation_level:
                     continue
-                tables.set_escalation(tx, row.id, level)
+                tx.messages.set_escalation(row.id, level)
                 detail = {
                     "case": row.case_id,
                     "message": row.id,
@@ -439,9 +439,8 @@ class SireneService:
                     "to_state": row.to_state,
                     "due": row.reply_due.isoformat(),
                 }
-                security.record_event(
-                    tx,
-                    security.SecurityEvent(
+                tx.security_events.record(
+                    SecurityEvent(
                         EventType.SIRENE_OVERDUE,
                         row.to_state,
                         str(ctx.principal),
@@ -449,7 +448,7 @@ class SireneService:
                         dict(detail),
                     ),
                 )
-                case = tables.get_case(tx, row.case_id)
+                case = tx.cases.get(row.case_id)
                 if case is not None:
                     tx.append(event(EventType.SIRENE_OVERDUE, self._alert(tx, case), now, **detail))
                 done.append((row.id, level))
@@ -472,6 +471,6 @@ class SireneService:
         if since.tzinfo is None or until.tzinfo is None or since >= until:
             raise InvalidInput("since must be before until, both with a UTC offset", [])
         with self.alerts.store.read() as tx:
-            hits = [statistics.HitRow(*r) for r in tables.hit_rows(tx, since, until)]
-            messages = [statistics.MessageRow(*r) for r in tables.message_rows(tx, since, until)]
+            hits = [statistics.HitRow(*r) for r in tx.cases.hit_rows(since, until)]
+            messages = [statistics.MessageRow(*r) for r in tx.messages.message_rows(since, until)]
         return statistics.compute(*disclosure.counted(ctx.principal, hits, messages), now)

@@ -1,32 +1,28 @@
 """The SQL for accounts, sessions and failed logins, written once for both stores.
 
-``AccountStore(store)`` works on either adapter: it opens the store's own
-transactions (``store.transaction()`` serialised with every writer, ``store.read()``
-a snapshot) and runs its queries through the port's seam for modules with tables of
-their own (``Transaction.rows``, ``run`` and ``dialect``), so they commit or roll
-back with that transaction. Account changes are rare and small, so sharing the writer lock
-with alert writes costs nothing measurable, and it makes "count the failures, then
-lock" and "check the TOTP step, then store it" atomic.
+``SqlAccounts`` runs in the caller's transaction (``tx.accounts``), so account rows
+commit or roll back with whatever else that transaction writes. Account changes are
+rare and small, so sharing the writer lock with alert writes costs nothing
+measurable, and it makes "count the failures, then lock" and "check the TOTP step,
+then store it" atomic.
 
-The store keeps what it is given: the rules (lockout, idle timeout, role
-combinations) live in ``identity/`` and ``service/accounts.py``.
+The store keeps what it is given: ``totp_secret`` arrives sealed and leaves sealed
+(the service seals and opens it, ``service/account_records.py``), and the rules
+(lockout, idle timeout, role combinations) live in ``identity/`` and
+``service/accounts.py``.
 """
 
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from limes.crypto.fields import FieldCipher
-from limes.crypto.sealed_fields import SealedField
 from limes.errors import Conflict
 from limes.identity.accounts import Account, AccountKind, AccountState, Session
 from limes.policy.permissions import Clearance, Purpose, Role
-from limes.store.port import Store, Transaction
-from limes.store.sql import Row
+from limes.store.dialect import Row, Tables
 
 ACCOUNT_COLUMNS = (
     "id, username, kind, member_state, authority, roles, purposes, state, state_reason, "
@@ -43,42 +39,12 @@ def _words(values: frozenset[Any]) -> str:
     return " ".join(sorted(str(v) for v in values))
 
 
-class AccountTransaction:
-    """Account queries inside one store transaction.
-
-    A user's TOTP secret is stored sealed (``crypto/fields.py``) under the data key of
-    the account's member state, bound to the account id; an account read back carries
-    it in the clear, and one whose sealed secret was altered fails to load.
-    """
-
-    def __init__(self, tx: Transaction, secrets: FieldCipher) -> None:
-        self._tx = tx
-        self._d = tx.dialect
-        self._secrets = secrets
-
-    def _seal_totp(self, a: Account) -> str | None:
-        if a.totp_secret is None:
-            return None
-        return self._secrets.seal_text(
-            a.member_state, a.id, SealedField.TOTP_SECRET, a.totp_secret, self._tx
-        )
-
-    def _open_totp(self, account_id: str, member_state: str, sealed: str | None) -> str | None:
-        if sealed is None:
-            return None
-        return self._secrets.open_text(
-            member_state, account_id, SealedField.TOTP_SECRET, sealed, self._tx
-        )
-
-    def _rows(self, sql: str, params: Sequence[Any] = ()) -> builtins.list[Any]:
-        return self._tx.rows(sql, params)
+class SqlAccounts(Tables):
+    """``port.Accounts`` in SQL: accounts, their sessions and their failed logins."""
 
     def _first(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        found = self._tx.rows(sql, params)
+        found = self.rows(sql, params)
         return found[0] if found else None
-
-    def _run(self, sql: str, params: Sequence[Any] = ()) -> int:
-        return self._tx.run(sql, params)
 
     # -- accounts ----------------------------------------------------------------------
 
@@ -98,7 +64,7 @@ class AccountTransaction:
             d.ts_in(a.created_at),
             d.ts_in(a.last_used_at),
             a.password_hash,
-            self._seal_totp(a),
+            a.totp_secret,
             a.totp_last_step,
             c.level if c else None,
             c.vetting_reference if c else None,
@@ -127,7 +93,7 @@ class AccountTransaction:
             created_at=d.ts(row[10]),
             last_used_at=d.ts(row[11]),
             password_hash=row[12],
-            totp_secret=self._open_totp(row[0], row[3], row[13]),
+            totp_secret=row[13],
             totp_last_step=None if row[14] is None else int(row[14]),
             clearance=clearance,
             oidc_issuer=row[18],
@@ -156,11 +122,11 @@ class AccountTransaction:
     def list(self, member_state: str | None = None) -> list[Account]:
         where, params = ("WHERE member_state = ?", (member_state,)) if member_state else ("", ())
         sql = f"SELECT {ACCOUNT_COLUMNS} FROM accounts {where} ORDER BY username"  # noqa: S608 - constant SQL text, values bound  # nosec B608
-        return [self._account(row) for row in self._rows(sql, params)]
+        return [self._account(row) for row in self.rows(sql, params)]
 
     def unused_since(self, moment: datetime) -> builtins.list[Account]:
         """Accounts not disabled whose last use is at or before ``moment``."""
-        found = self._rows(
+        found = self.rows(
             f"SELECT {ACCOUNT_COLUMNS} FROM accounts "  # noqa: S608 - constant column list  # nosec B608
             "WHERE state <> ? AND last_used_at <= ? ORDER BY username",
             (AccountState.DISABLED.value, self._d.ts_in(moment)),
@@ -190,26 +156,26 @@ class AccountTransaction:
             )
         for where, params, message in checks:
             sql = f"SELECT 1 FROM accounts WHERE ({where}) AND id <> ?"  # noqa: S608 - constant SQL text, values bound  # nosec B608
-            if self._rows(sql, (*params, a.id)):
+            if self.rows(sql, (*params, a.id)):
                 raise Conflict(message)
 
     def insert(self, account: Account) -> None:
         self._conflicts(account)
         sql = f"INSERT INTO accounts ({ACCOUNT_COLUMNS}) VALUES ({_MARKS})"  # noqa: S608 - constant SQL text, values bound  # nosec B608
-        self._run(sql, self._row(account))
+        self.run(sql, self._row(account))
 
     def replace(self, account: Account) -> None:
         """Store every column of ``account`` over the row with its id."""
         self._conflicts(account)
         row = self._row(account)
         sql = f"UPDATE accounts SET {_ASSIGN} WHERE id = ?"  # noqa: S608 - constant column names, values bound  # nosec B608
-        if self._run(sql, (*row[1:], row[0])) != 1:
+        if self.run(sql, (*row[1:], row[0])) != 1:
             raise LookupError(f"no account {account.id}")
 
     def touch(self, account_id: str, at: datetime) -> None:
         """Record a use, unless a later one is already recorded."""
         ts = self._d.ts_in(at)
-        self._run(
+        self.run(
             "UPDATE accounts SET last_used_at = ? WHERE id = ? AND last_used_at < ?",
             (ts, account_id, ts),
         )
@@ -217,7 +183,7 @@ class AccountTransaction:
     # -- failed logins -----------------------------------------------------------------
 
     def add_failure(self, account_id: str, at: datetime) -> None:
-        self._run(
+        self.run(
             "INSERT INTO login_failures (account_id, at) VALUES (?, ?)",
             (account_id, self._d.ts_in(at)),
         )
@@ -230,10 +196,10 @@ class AccountTransaction:
         return int(count)
 
     def clear_failures(self, account_id: str) -> None:
-        self._run("DELETE FROM login_failures WHERE account_id = ?", (account_id,))
+        self.run("DELETE FROM login_failures WHERE account_id = ?", (account_id,))
 
     def prune_failures(self, before: datetime) -> int:
-        return self._run("DELETE FROM login_failures WHERE at <= ?", (self._d.ts_in(before),))
+        return self.run("DELETE FROM login_failures WHERE at <= ?", (self._d.ts_in(before),))
 
     # -- sessions ----------------------------------------------------------------------
 
@@ -248,11 +214,11 @@ class AccountTransaction:
 
     def sessions(self, account_id: str) -> builtins.list[Session]:
         sql = f"SELECT {SESSION_COLUMNS} FROM sessions WHERE account_id = ? ORDER BY created_at, id"  # noqa: S608 - constant SQL text, values bound  # nosec B608
-        return [self._session(row) for row in self._rows(sql, (account_id,))]
+        return [self._session(row) for row in self.rows(sql, (account_id,))]
 
     def insert_session(self, session: Session) -> None:
         d = self._d
-        self._run(
+        self.run(
             f"INSERT INTO sessions ({SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",  # noqa: S608 - constant SQL text, values bound  # nosec B608
             (
                 session.id,
@@ -266,7 +232,7 @@ class AccountTransaction:
 
     def touch_session(self, session_id: str, at: datetime) -> None:
         ts = self._d.ts_in(at)
-        self._run(
+        self.run(
             "UPDATE sessions SET last_seen_at = ? "
             "WHERE id = ? AND ended_at IS NULL AND last_seen_at < ?",
             (ts, session_id, ts),
@@ -274,14 +240,14 @@ class AccountTransaction:
 
     def end_session(self, session_id: str, at: datetime, reason: str) -> bool:
         """End a live session; False if it had already ended (or does not exist)."""
-        changed = self._run(
+        changed = self.run(
             "UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL",
             (self._d.ts_in(at), reason, session_id),
         )
         return changed == 1
 
     def end_sessions(self, account_id: str, at: datetime, reason: str) -> int:
-        return self._run(
+        return self.run(
             "UPDATE sessions SET ended_at = ?, end_reason = ? "
             "WHERE account_id = ? AND ended_at IS NULL",
             (self._d.ts_in(at), reason, account_id),
@@ -289,7 +255,7 @@ class AccountTransaction:
 
     def end_sessions_created_before(self, created_before: datetime, at: datetime) -> int:
         """End live sessions opened at or before ``created_before`` (absolute lifetime)."""
-        return self._run(
+        return self.run(
             "UPDATE sessions SET ended_at = ?, end_reason = ? "
             "WHERE ended_at IS NULL AND created_at <= ?",
             (self._d.ts_in(at), "lifetime", self._d.ts_in(created_before)),
@@ -297,32 +263,8 @@ class AccountTransaction:
 
     def end_idle_sessions(self, seen_before: datetime, at: datetime) -> int:
         """End live sessions last seen at or before ``seen_before``."""
-        return self._run(
+        return self.run(
             "UPDATE sessions SET ended_at = ?, end_reason = ? "
             "WHERE ended_at IS NULL AND last_seen_at <= ?",
             (self._d.ts_in(at), "idle", self._d.ts_in(seen_before)),
         )
-
-
-class AccountStore:
-    """Accounts on a ``Store``: ``write()`` and ``read()`` open that store's transactions.
-
-    ``secrets`` seals the TOTP secrets (see ``AccountTransaction``).
-    """
-
-    def __init__(self, store: Store, secrets: FieldCipher) -> None:
-        self.store = store
-        self.secrets = secrets
-
-    @contextmanager
-    def _open(self, write: bool) -> Iterator[AccountTransaction]:
-        with self.store.transaction() if write else self.store.read() as tx:
-            yield AccountTransaction(tx, self.secrets)
-
-    def write(self) -> AbstractContextManager[AccountTransaction]:
-        """A write transaction, serialised with every other writer of the store."""
-        return self._open(True)
-
-    def read(self) -> AbstractContextManager[AccountTransaction]:
-        """A read-only snapshot."""
-        return self._open(False)

@@ -1,7 +1,7 @@
 """Tables of four-eyes account administration: proposed changes and enrolment codes.
 
 The queries are written once for both dialects and run inside the caller's
-``Transaction``, so a change, the account rows it writes and the security event that
+transaction, so a change, the account rows it writes and the security event that
 reports it commit together. The rules (who may approve what) live in
 ``service/approvals.py``; this module keeps what it is given.
 """
@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from limes.store.port import Transaction
+from limes.store.dialect import Tables
 
 PENDING = "pending"
 APPLIED = "applied"
@@ -55,103 +55,98 @@ class ChangeRow:
         return (), {**refs, "accounts": list(self.accounts)}
 
 
-def _targets(tx: Transaction, change_id: str) -> tuple[str, ...]:
-    rows = tx.rows(
-        "SELECT username FROM account_change_targets WHERE change_id = ? ORDER BY username",
-        (change_id,),
-    )
-    return tuple(r[0] for r in rows)
+class SqlAccountChanges(Tables):
+    """``port.AccountChanges`` in SQL."""
 
+    def _targets(self, change_id: str) -> tuple[str, ...]:
+        rows = self.rows(
+            "SELECT username FROM account_change_targets WHERE change_id = ? ORDER BY username",
+            (change_id,),
+        )
+        return tuple(r[0] for r in rows)
 
-def _change(tx: Transaction, row: Any) -> ChangeRow:
-    d = tx.dialect
-    return ChangeRow(
-        id=row[0],
-        member_state=row[1],
-        kind=row[2],
-        accounts=_targets(tx, row[0]),
-        payload=dict(orjson.loads(row[3])),
-        proposer=row[4],
-        proposed_at=d.ts(row[5]),
-        expires_at=d.ts(row[6]),
-        status=row[7],
-        approver=row[8],
-        decided_at=d.ts_out(row[9]),
-    )
-
-
-def insert_change(tx: Transaction, c: ChangeRow) -> None:
-    d = tx.dialect
-    tx.run(
-        f"INSERT INTO account_changes ({_COLUMNS}, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "  # noqa: S608 - constant columns  # nosec B608
-        "(SELECT COALESCE(MAX(seq), 0) + 1 FROM account_changes))",
-        (
-            c.id,
-            c.member_state,
-            c.kind,
-            orjson.dumps(c.payload, option=orjson.OPT_SORT_KEYS).decode(),
-            c.proposer,
-            d.ts_in(c.proposed_at),
-            d.ts_in(c.expires_at),
-            c.status,
-            c.approver,
-            d.ts_in(c.decided_at),
-        ),
-    )
-    for username in sorted(set(c.accounts)):
-        tx.run(
-            "INSERT INTO account_change_targets (change_id, username) VALUES (?, ?)",
-            (c.id, username),
+    def _change(self, row: Any) -> ChangeRow:
+        d = self._d
+        return ChangeRow(
+            id=row[0],
+            member_state=row[1],
+            kind=row[2],
+            accounts=self._targets(row[0]),
+            payload=dict(orjson.loads(row[3])),
+            proposer=row[4],
+            proposed_at=d.ts(row[5]),
+            expires_at=d.ts(row[6]),
+            status=row[7],
+            approver=row[8],
+            decided_at=d.ts_out(row[9]),
         )
 
+    def insert(self, c: ChangeRow) -> None:
+        d = self._d
+        self.run(
+            f"INSERT INTO account_changes ({_COLUMNS}, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "  # noqa: S608 - constant columns  # nosec B608
+            "(SELECT COALESCE(MAX(seq), 0) + 1 FROM account_changes))",
+            (
+                c.id,
+                c.member_state,
+                c.kind,
+                orjson.dumps(c.payload, option=orjson.OPT_SORT_KEYS).decode(),
+                c.proposer,
+                d.ts_in(c.proposed_at),
+                d.ts_in(c.expires_at),
+                c.status,
+                c.approver,
+                d.ts_in(c.decided_at),
+            ),
+        )
+        for username in sorted(set(c.accounts)):
+            self.run(
+                "INSERT INTO account_change_targets (change_id, username) VALUES (?, ?)",
+                (c.id, username),
+            )
 
-def decide_change(
-    tx: Transaction, change_id: str, status: str, approver: str, at: datetime
-) -> None:
-    """Record the decision on a pending change (only a pending one changes)."""
-    changed = tx.run(
-        "UPDATE account_changes SET status = ?, approver = ?, decided_at = ?, "
-        "decision_seq = (SELECT COALESCE(MAX(decision_seq), 0) + 1 FROM account_changes) "
-        "WHERE id = ? AND status = ?",
-        (status, approver, tx.dialect.ts_in(at), change_id, PENDING),
-    )
-    if changed != 1:
-        raise LookupError(f"no pending change {change_id}")
+    def decide(self, change_id: str, status: str, approver: str, at: datetime) -> None:
+        """Record the decision on a pending change (only a pending one changes)."""
+        changed = self.run(
+            "UPDATE account_changes SET status = ?, approver = ?, decided_at = ?, "
+            "decision_seq = (SELECT COALESCE(MAX(decision_seq), 0) + 1 FROM account_changes) "
+            "WHERE id = ? AND status = ?",
+            (status, approver, self._d.ts_in(at), change_id, PENDING),
+        )
+        if changed != 1:
+            raise LookupError(f"no pending change {change_id}")
 
+    def get(self, change_id: str, *, for_update: bool = False) -> ChangeRow | None:
+        lock = self._d.for_update if for_update else ""
+        rows = self.rows(
+            f"SELECT {_COLUMNS} FROM account_changes WHERE id = ?{lock}",  # noqa: S608 - constant columns  # nosec B608
+            (change_id,),
+        )
+        return self._change(rows[0]) if rows else None
 
-def get_change(tx: Transaction, change_id: str, *, for_update: bool = False) -> ChangeRow | None:
-    lock = tx.dialect.for_update if for_update else ""
-    rows = tx.rows(
-        f"SELECT {_COLUMNS} FROM account_changes WHERE id = ?{lock}",  # noqa: S608 - constant columns  # nosec B608
-        (change_id,),
-    )
-    return _change(tx, rows[0]) if rows else None
+    def of_state(self, member_state: str, status: str | None = None) -> list[ChangeRow]:
+        clause, params = (" AND status = ?", [status]) if status else ("", [])
+        rows = self.rows(
+            f"SELECT {_COLUMNS} FROM account_changes WHERE member_state = ?{clause} "  # noqa: S608 - constant columns and clause  # nosec B608
+            "ORDER BY seq",
+            (member_state, *params),
+        )
+        return [self._change(r) for r in rows]
 
-
-def changes(tx: Transaction, member_state: str, status: str | None = None) -> list[ChangeRow]:
-    clause, params = (" AND status = ?", [status]) if status else ("", [])
-    rows = tx.rows(
-        f"SELECT {_COLUMNS} FROM account_changes WHERE member_state = ?{clause} "  # noqa: S608 - constant columns and clause  # nosec B608
-        "ORDER BY seq",
-        (member_state, *params),
-    )
-    return [_change(tx, r) for r in rows]
-
-
-def custodians(tx: Transaction, username: str, creation_kind: str) -> frozenset[str]:
-    """Who proposed or approved the account's creation (``creation_kind``) or its
-    latest applied change: the people who made the account what it is now."""
-    rows = tx.rows(
-        "SELECT c.kind, c.proposer, c.approver FROM account_changes c "
-        "JOIN account_change_targets t ON t.change_id = c.id "
-        "WHERE t.username = ? AND c.status = ? ORDER BY c.decision_seq DESC",
-        (username, APPLIED),
-    )
-    found: set[str] = set()
-    for index, (kind, proposer, approver) in enumerate(rows):
-        if index == 0 or kind == creation_kind:
-            found.update(p for p in (proposer, approver) if p)
-    return frozenset(found)
+    def custodians(self, username: str, creation_kind: str) -> frozenset[str]:
+        """Who proposed or approved the account's creation (``creation_kind``) or its
+        latest applied change: the people who made the account what it is now."""
+        rows = self.rows(
+            "SELECT c.kind, c.proposer, c.approver FROM account_changes c "
+            "JOIN account_change_targets t ON t.change_id = c.id "
+            "WHERE t.username = ? AND c.status = ? ORDER BY c.decision_seq DESC",
+            (username, APPLIED),
+        )
+        found: set[str] = set()
+        for index, (kind, proposer, approver) in enumerate(rows):
+            if index == 0 or kind == creation_kind:
+                found.update(p for p in (proposer, approver) if p)
+        return frozenset(found)
 
 
 # -- enrolment codes ----------------------------------------------------------------------
@@ -166,35 +161,36 @@ class CodeRow:
     expires_at: datetime
 
 
-def put_code(tx: Transaction, code: CodeRow) -> None:
-    """Store an account's enrolment code, replacing any earlier one."""
-    d = tx.dialect
-    tx.run("DELETE FROM enrolment_codes WHERE account_id = ?", (code.account_id,))
-    tx.run(
-        "INSERT INTO enrolment_codes (account_id, code_sha256, change_id, issued_at, expires_at) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (
-            code.account_id,
-            code.code_sha256,
-            code.change_id,
-            d.ts_in(code.issued_at),
-            d.ts_in(code.expires_at),
-        ),
-    )
+class SqlEnrolmentCodes(Tables):
+    """``port.EnrolmentCodes`` in SQL."""
 
+    def put(self, code: CodeRow) -> None:
+        """Store an account's enrolment code, replacing any earlier one."""
+        d = self._d
+        self.run("DELETE FROM enrolment_codes WHERE account_id = ?", (code.account_id,))
+        self.run(
+            "INSERT INTO enrolment_codes "
+            "(account_id, code_sha256, change_id, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+            (
+                code.account_id,
+                code.code_sha256,
+                code.change_id,
+                d.ts_in(code.issued_at),
+                d.ts_in(code.expires_at),
+            ),
+        )
 
-def code_of(tx: Transaction, account_id: str) -> CodeRow | None:
-    lock = tx.dialect.for_update
-    rows = tx.rows(
-        "SELECT account_id, code_sha256, change_id, issued_at, expires_at "  # noqa: S608 - constant lock clause  # nosec B608
-        f"FROM enrolment_codes WHERE account_id = ?{lock}",
-        (account_id,),
-    )
-    if not rows:
-        return None
-    r, d = rows[0], tx.dialect
-    return CodeRow(r[0], r[1], r[2], d.ts(r[3]), d.ts(r[4]))
+    def of(self, account_id: str) -> CodeRow | None:
+        lock = self._d.for_update
+        rows = self.rows(
+            "SELECT account_id, code_sha256, change_id, issued_at, expires_at "  # noqa: S608 - constant lock clause  # nosec B608
+            f"FROM enrolment_codes WHERE account_id = ?{lock}",
+            (account_id,),
+        )
+        if not rows:
+            return None
+        r, d = rows[0], self._d
+        return CodeRow(r[0], r[1], r[2], d.ts(r[3]), d.ts(r[4]))
 
-
-def drop_code(tx: Transaction, account_id: str) -> None:
-    tx.run("DELETE FROM enrolment_codes WHERE account_id = ?", (account_id,))
+    def drop(self, account_id: str) -> None:
+        self.run("DELETE FROM enrolment_codes WHERE account_id = ?", (account_id,))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from limes.store.port import Transaction
+from limes.store.dialect import Tables
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,34 +20,34 @@ class Attempts:
     last_at: datetime
 
 
-def read(tx: Transaction, scope: str, subject: str) -> Attempts | None:
-    found = tx.rows(
-        "SELECT attempts, last_at FROM login_limits WHERE scope = ? AND subject = ?",
-        (scope, subject),
-    )
-    if not found:
-        return None
-    return Attempts(int(found[0][0]), tx.dialect.ts(found[0][1]))
+class SqlLoginAttempts(Tables):
+    """``port.LoginAttempts`` in SQL."""
 
-
-def put(tx: Transaction, scope: str, subject: str, attempts: int, at: datetime) -> None:
-    """Store the count of ``(scope, subject)`` (replacing any row)."""
-    ts = tx.dialect.ts_in(at)
-    changed = tx.run(
-        "UPDATE login_limits SET attempts = ?, last_at = ? WHERE scope = ? AND subject = ?",
-        (attempts, ts, scope, subject),
-    )
-    if changed == 0:
-        tx.run(
-            "INSERT INTO login_limits (scope, subject, attempts, last_at) VALUES (?, ?, ?, ?)",
-            (scope, subject, attempts, ts),
+    def read(self, scope: str, subject: str) -> Attempts | None:
+        found = self.rows(
+            "SELECT attempts, last_at FROM login_limits WHERE scope = ? AND subject = ?",
+            (scope, subject),
         )
+        if not found:
+            return None
+        return Attempts(int(found[0][0]), self._d.ts(found[0][1]))
 
+    def put(self, scope: str, subject: str, attempts: int, at: datetime) -> None:
+        """Store the count of ``(scope, subject)`` (replacing any row)."""
+        ts = self._d.ts_in(at)
+        changed = self.run(
+            "UPDATE login_limits SET attempts = ?, last_at = ? WHERE scope = ? AND subject = ?",
+            (attempts, ts, scope, subject),
+        )
+        if changed == 0:
+            self.run(
+                "INSERT INTO login_limits (scope, subject, attempts, last_at) VALUES (?, ?, ?, ?)",
+                (scope, subject, attempts, ts),
+            )
 
-def forget(tx: Transaction, scope: str, subject: str) -> None:
-    tx.run("DELETE FROM login_limits WHERE scope = ? AND subject = ?", (scope, subject))
+    def forget(self, scope: str, subject: str) -> None:
+        self.run("DELETE FROM login_limits WHERE scope = ? AND subject = ?", (scope, subject))
 
-
-def prune(tx: Transaction, before: datetime) -> int:
-    """Forget every row whose last attempt is at or before ``before``."""
-    return tx.run("DELETE FROM login_limits WHERE last_at <= ?", (tx.dialect.ts_in(before),))
+    def prune(self, before: datetime) -> int:
+        """Forget every row whose last attempt is at or before ``before``."""
+        return self.run("DELETE FROM login_limits WHERE last_at <= ?", (self._d.ts_in(before),))

@@ -8,23 +8,81 @@ layer encrypt it without the store noticing.
 Every state change appends a ``ChangeEvent`` in the same transaction (the outbox).
 Events carry identifiers and bookkeeping only, never personal data; consumers read
 the alert itself when they need its content.
+
+A transaction is a unit of work: the alert queries are its own methods, and every
+other aggregate is a named repository on it (``tx.grants``, ``tx.accounts``,
+``tx.data_keys`` …), written in the same transaction. No SQL and no dialect leave
+``store/``: callers see only the Protocols below and the rows they return.
 """
 
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from limes.domain.alerts import AlertStatus, Flag
 from limes.domain.compatibility import ExistingAlert
 from limes.domain.events import ChangeEvent
+from limes.identity.accounts import Account, Session
+from limes.store.approvals import APPLIED, EXPIRED, PENDING, REFUSED, ChangeRow, CodeRow
+from limes.store.data_keys import KeyRow, KeyStatus, WrappedKey
+from limes.store.grants import GrantRow
+from limes.store.login_limits import Attempts
+from limes.store.reading import BlockRow, Opened
+from limes.store.sealed import SEALED, SealedColumn, SealedTable
+from limes.store.security_events import SecurityEvent
+from limes.store.sirene import AttachmentRow, CaseRow, HitRow, InboxFilter, MessageRow
 
-if TYPE_CHECKING:
-    from limes.store.sql import Dialect
+# the rows the repositories take and return are part of the port: callers import them here
+__all__ = [
+    "APPLIED",
+    "EXPIRED",
+    "PENDING",
+    "REFUSED",
+    "SEALED",
+    "AccountChanges",
+    "Accounts",
+    "AlertFilter",
+    "AlertRecord",
+    "AttachmentRow",
+    "Attempts",
+    "BlockRow",
+    "CaseRow",
+    "Cases",
+    "ChangeEvent",
+    "ChangeRow",
+    "CodeRow",
+    "DataKeys",
+    "EnrolmentCodes",
+    "FeedPositions",
+    "GrantRow",
+    "Grants",
+    "HitRow",
+    "InboxFilter",
+    "KeyJobs",
+    "KeyRow",
+    "KeyStatus",
+    "LoginAttempts",
+    "MessageRow",
+    "Messages",
+    "Opened",
+    "ReadBlocks",
+    "ReadLedger",
+    "SealedColumn",
+    "SealedTable",
+    "SealedValues",
+    "SecurityEvent",
+    "SecurityEvents",
+    "Store",
+    "Transaction",
+    "UsageCounters",
+    "WrappedKey",
+    "chunks",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,15 +165,38 @@ class Transaction(Protocol):
         """Append to the outbox; return the event's sequence number."""
         ...
 
-    # Modules that keep their own tables (accounts, security) write them in the same
-    # transaction through these, with queries written once using ``?`` placeholders.
+    # -- the other aggregates, written in the same transaction --------------------------
 
     @property
-    def dialect(self) -> Dialect: ...
-
-    def rows(self, sql: str, params: Sequence[Any] = ()) -> builtins.list[Any]: ...
-
-    def run(self, sql: str, params: Sequence[Any] = ()) -> int: ...
+    def accounts(self) -> Accounts: ...
+    @property
+    def account_changes(self) -> AccountChanges: ...
+    @property
+    def enrolment_codes(self) -> EnrolmentCodes: ...
+    @property
+    def grants(self) -> Grants: ...
+    @property
+    def security_events(self) -> SecurityEvents: ...
+    @property
+    def usage_counters(self) -> UsageCounters: ...
+    @property
+    def read_ledger(self) -> ReadLedger: ...
+    @property
+    def read_blocks(self) -> ReadBlocks: ...
+    @property
+    def login_attempts(self) -> LoginAttempts: ...
+    @property
+    def cases(self) -> Cases: ...
+    @property
+    def messages(self) -> Messages: ...
+    @property
+    def feed_positions(self) -> FeedPositions: ...
+    @property
+    def data_keys(self) -> DataKeys: ...
+    @property
+    def key_jobs(self) -> KeyJobs: ...
+    @property
+    def sealed_values(self) -> SealedValues: ...
 
 
 class Store(Protocol):
@@ -151,3 +232,255 @@ class Store(Protocol):
 def chunks(items: Sequence[AlertRecord], size: int) -> Iterator[Sequence[AlertRecord]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+# -- the repositories of a transaction ---------------------------------------------------
+
+
+class Accounts(Protocol):
+    """Accounts, their sessions and failed logins. ``totp_secret`` is stored as given
+    (sealed by the service) and read back as stored."""
+
+    def get(self, account_id: str, *, for_update: bool = False) -> Account | None: ...
+
+    def by_username(self, username: str, *, for_update: bool = False) -> Account | None: ...
+
+    def by_certificate(self, sha256: str) -> Account | None: ...
+
+    def by_oidc(self, issuer: str, subject: str) -> Account | None: ...
+
+    def list(self, member_state: str | None = None) -> builtins.list[Account]: ...
+
+    def unused_since(self, moment: datetime) -> builtins.list[Account]: ...
+
+    def insert(self, account: Account) -> None:
+        """Raises ``Conflict`` naming the unique value already taken."""
+        ...
+
+    def replace(self, account: Account) -> None: ...
+
+    def touch(self, account_id: str, at: datetime) -> None: ...
+
+    def add_failure(self, account_id: str, at: datetime) -> None: ...
+
+    def failures_after(self, account_id: str, moment: datetime) -> int: ...
+
+    def clear_failures(self, account_id: str) -> None: ...
+
+    def prune_failures(self, before: datetime) -> int: ...
+
+    def session(self, session_id: str) -> Session | None: ...
+
+    def sessions(self, account_id: str) -> builtins.list[Session]: ...
+
+    def insert_session(self, session: Session) -> None: ...
+
+    def touch_session(self, session_id: str, at: datetime) -> None: ...
+
+    def end_session(self, session_id: str, at: datetime, reason: str) -> bool: ...
+
+    def end_sessions(self, account_id: str, at: datetime, reason: str) -> int: ...
+
+    def end_sessions_created_before(self, created_before: datetime, at: datetime) -> int: ...
+
+    def end_idle_sessions(self, seen_before: datetime, at: datetime) -> int: ...
+
+
+class AccountChanges(Protocol):
+    """Four-eyes changes to accounts, proposed and decided."""
+
+    def insert(self, change: ChangeRow) -> None: ...
+
+    def decide(self, change_id: str, status: str, approver: str, at: datetime) -> None:
+        """Raises ``LookupError`` unless the change is pending."""
+        ...
+
+    def get(self, change_id: str, *, for_update: bool = False) -> ChangeRow | None: ...
+
+    def of_state(self, member_state: str, status: str | None = None) -> list[ChangeRow]: ...
+
+    def custodians(self, username: str, creation_kind: str) -> frozenset[str]: ...
+
+
+class EnrolmentCodes(Protocol):
+    def put(self, code: CodeRow) -> None: ...
+
+    def of(self, account_id: str) -> CodeRow | None:
+        """The account's code, locked for the rest of the transaction."""
+        ...
+
+    def drop(self, account_id: str) -> None: ...
+
+
+class Grants(Protocol):
+    """Break-glass grants; reasons are sealed text, stored as given."""
+
+    def put(self, grant: GrantRow) -> None: ...
+
+    def get(self, grant_id: str) -> GrantRow | None: ...
+
+    def matching(
+        self,
+        *,
+        requester: str | None = None,
+        status: str | None = None,
+        member_state: str | None = None,
+    ) -> list[GrantRow]: ...
+
+    def unsealed_reasons(self) -> list[tuple[str, str, str, str]]: ...
+
+    def set_reason(self, grant_id: str, column: str, value: str) -> None: ...
+
+
+class SecurityEvents(Protocol):
+    def record(self, event: SecurityEvent) -> int:
+        """Append; return the event's sequence number."""
+        ...
+
+    def after(
+        self, after: int = 0, limit: int = 100, member_state: str | None = None
+    ) -> list[SecurityEvent]: ...
+
+
+class UsageCounters(Protocol):
+    def add_reads(self, counts: dict[tuple[str, str], int]) -> None: ...
+
+    def daily_reads(self, principal: str, since_day: str) -> dict[str, int]: ...
+
+
+class ReadLedger(Protocol):
+    """Which alerts each scope opened in the last day, and when first."""
+
+    def already_opened(
+        self, scopes: Collection[str], ids: Sequence[str], since: datetime
+    ) -> dict[str, int]: ...
+
+    def opened(
+        self, scopes: Collection[str], hour_ago: datetime, day_ago: datetime
+    ) -> dict[str, Opened]: ...
+
+    def remember(
+        self, scopes: Collection[str], ids: Sequence[str], now: datetime, since: datetime
+    ) -> None: ...
+
+    def forget(self, scope: str) -> int: ...
+
+    def prune(self, before: datetime) -> int: ...
+
+
+class ReadBlocks(Protocol):
+    def in_force(self, scopes: Collection[str]) -> list[BlockRow]: ...
+
+    def put(self, block: BlockRow) -> None: ...
+
+    def get(self, block_id: str) -> BlockRow | None: ...
+
+    def lift(self, block_id: str, by: str, at: datetime, reason: str) -> bool: ...
+
+    def of_state(self, member_state: str, *, in_force_only: bool, limit: int) -> list[BlockRow]: ...
+
+
+class LoginAttempts(Protocol):
+    def read(self, scope: str, subject: str) -> Attempts | None: ...
+
+    def put(self, scope: str, subject: str, attempts: int, at: datetime) -> None: ...
+
+    def forget(self, scope: str, subject: str) -> None: ...
+
+    def prune(self, before: datetime) -> int: ...
+
+
+class Cases(Protocol):
+    """SIRENE cases and the hits recorded in them (reports sealed, stored as given)."""
+
+    def put(self, case: CaseRow) -> None: ...
+
+    def get(self, case_id: str) -> CaseRow | None: ...
+
+    def put_hit(self, hit: HitRow) -> None: ...
+
+    def hits_of(self, case_id: str) -> list[HitRow]: ...
+
+    def hit_rows(self, since: datetime, until: datetime) -> list[tuple[Any, ...]]: ...
+
+
+class Messages(Protocol):
+    """SIRENE messages and their attachments (bodies sealed, stored as given)."""
+
+    def put(self, message: MessageRow) -> None: ...
+
+    def get(self, message_id: str) -> MessageRow | None: ...
+
+    def of_case(self, case_id: str) -> list[MessageRow]: ...
+
+    def mark_answered(self, message_id: str, at: datetime) -> bool: ...
+
+    def set_escalation(self, message_id: str, level: int) -> None: ...
+
+    def inbox(self, where: InboxFilter) -> list[MessageRow]: ...
+
+    def overdue(self, now: datetime, limit: int) -> list[MessageRow]: ...
+
+    def put_attachment(self, attachment: AttachmentRow) -> None: ...
+
+    def attachments_of(self, message_id: str) -> list[AttachmentRow]: ...
+
+    def get_attachment(self, attachment_id: str) -> AttachmentRow | None: ...
+
+    def message_rows(self, since: datetime, until: datetime) -> list[tuple[Any, ...]]: ...
+
+
+class FeedPositions(Protocol):
+    def get(self, name: str) -> int:
+        """How far the follower ``name`` has come in the change feed (0: from the start)."""
+        ...
+
+    def save(self, name: str, seq: int, at: datetime) -> None: ...
+
+
+class DataKeys(Protocol):
+    """Wrapped data keys per scope and version; wrapping is ``crypto/keys.py``'s job."""
+
+    def active_version(self, scope: str) -> int | None: ...
+
+    def latest_version(self, scope: str) -> int: ...
+
+    def insert_active(
+        self, scope: str, version: int, kek_id: str, wrapped: bytes, at: datetime
+    ) -> None: ...
+
+    def all(self) -> list[KeyRow]: ...
+
+    def wrapped(self, scope: str, version: int) -> WrappedKey | None: ...
+
+    def active_scopes(self) -> list[str]: ...
+
+    def mark_retiring(self, scope: str, at: datetime) -> None: ...
+
+    def wrapped_by_other(self, kek_id: str) -> list[tuple[str, int, str, bytes]]: ...
+
+    def rewrapped(self, scope: str, version: int, kek_id: str, wrapped: bytes) -> None: ...
+
+    def retire(self, scope: str, version: int, at: datetime) -> bool: ...
+
+
+class KeyJobs(Protocol):
+    def position(self, name: str) -> str | None: ...
+
+    def save(self, name: str, position: str, at: datetime) -> None: ...
+
+    def drop(self, name: str) -> None: ...
+
+
+class SealedValues(Protocol):
+    """The envelopes of every column of ``sealed.SEALED``, for re-encryption."""
+
+    def prefixes(self, text_chars: int, binary_bytes: int) -> list[tuple[SealedColumn, Any, int]]:
+        """(column, key-id prefix, values) of every sealed value, counted in the store."""
+        ...
+
+    def remaining(self, index: int, last: Sequence[str]) -> int: ...
+
+    def batch(self, index: int, last: Sequence[str], size: int) -> list[Sequence[Any]]: ...
+
+    def write(self, index: int, keys: Sequence[Any], values: Mapping[str, object]) -> None: ...

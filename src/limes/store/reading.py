@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from limes.store.port import Transaction
+from limes.store.dialect import Tables
 
 _IDS_PER_STATEMENT = 500
 """Ids bound into one statement: four placeholders each keeps a statement far below
@@ -61,146 +61,144 @@ def _chunks(ids: Sequence[str]) -> list[Sequence[str]]:
     return [ids[i : i + _IDS_PER_STATEMENT] for i in range(0, len(ids), _IDS_PER_STATEMENT)]
 
 
-def _block(tx: Transaction, row: Any) -> BlockRow:
-    d = tx.dialect
-    return BlockRow(
-        id=row[0],
-        scope=row[1],
-        member_state=row[2],
-        principal=row[3],
-        bound=row[4],
-        reads=int(row[5]),
-        blocked_at=d.ts(row[6]),
-        lifted_by=row[7],
-        lifted_at=d.ts_out(row[8]),
-        lift_reason=row[9],
-    )
+class SqlReadLedger(Tables):
+    """``port.ReadLedger`` in SQL."""
 
+    def already_opened(
+        self, scopes: Collection[str], ids: Sequence[str], since: datetime
+    ) -> dict[str, int]:
+        """Per scope, how many of ``ids`` (distinct) it has opened since ``since``."""
+        found = dict.fromkeys(scopes, 0)
+        for chunk in _chunks(ids):
+            rows = self.rows(
+                "SELECT scope, COUNT(*) FROM read_ledger "  # noqa: S608 - placeholders only  # nosec B608
+                f"WHERE scope IN ({_marks(len(scopes))}) AND alert_id IN ({_marks(len(chunk))}) "
+                "AND first_read_at > ? GROUP BY scope",
+                (*scopes, *chunk, self._d.ts_in(since)),
+            )
+            for scope, n in rows:
+                found[scope] += int(n)
+        return found
 
-def blocks_in_force(tx: Transaction, scopes: Collection[str]) -> list[BlockRow]:
-    """The blocks not yet lifted on any of ``scopes``."""
-    rows = tx.rows(
-        f"SELECT {_BLOCK_COLUMNS} FROM read_blocks "  # noqa: S608 - constant columns, bound values  # nosec B608
-        f"WHERE lifted_at IS NULL AND scope IN ({_marks(len(scopes))}) ORDER BY scope",
-        tuple(scopes),
-    )
-    return [_block(tx, r) for r in rows]
-
-
-def already_opened(
-    tx: Transaction, scopes: Collection[str], ids: Sequence[str], since: datetime
-) -> dict[str, int]:
-    """Per scope, how many of ``ids`` (distinct) it has opened since ``since``."""
-    found = dict.fromkeys(scopes, 0)
-    for chunk in _chunks(ids):
-        rows = tx.rows(
-            "SELECT scope, COUNT(*) FROM read_ledger "  # noqa: S608 - placeholders only  # nosec B608
-            f"WHERE scope IN ({_marks(len(scopes))}) AND alert_id IN ({_marks(len(chunk))}) "
-            "AND first_read_at > ? GROUP BY scope",
-            (*scopes, *chunk, tx.dialect.ts_in(since)),
+    def opened(
+        self, scopes: Collection[str], hour_ago: datetime, day_ago: datetime
+    ) -> dict[str, Opened]:
+        """Per scope, the distinct alerts it opened in the last hour and in the last day."""
+        d = self._d
+        rows = self.rows(
+            "SELECT scope, SUM(CASE WHEN first_read_at > ? THEN 1 ELSE 0 END), COUNT(*) "  # noqa: S608 - placeholders only  # nosec B608
+            f"FROM read_ledger WHERE scope IN ({_marks(len(scopes))}) AND first_read_at > ? "
+            "GROUP BY scope",
+            (d.ts_in(hour_ago), *scopes, d.ts_in(day_ago)),
         )
-        for scope, n in rows:
-            found[scope] += int(n)
-    return found
+        found = {scope: Opened(0, 0) for scope in scopes}
+        for scope, hour, day in rows:
+            found[scope] = Opened(int(hour or 0), int(day))
+        return found
 
+    def remember(
+        self, scopes: Collection[str], ids: Sequence[str], now: datetime, since: datetime
+    ) -> None:
+        """Note that each scope opened ``ids`` at ``now``; an alert it opened after
+        ``since`` keeps its first time (a re-read opens nothing new)."""
+        d = self._d
+        pairs = [(scope, alert_id) for scope in sorted(scopes) for alert_id in ids]
+        at, horizon = d.ts_in(now), d.ts_in(since)
+        for start in range(0, len(pairs), _IDS_PER_STATEMENT):
+            chunk = pairs[start : start + _IDS_PER_STATEMENT]
+            params: list[Any] = []
+            for scope, alert_id in chunk:
+                params += (scope, alert_id, at)
+            self.run(
+                "INSERT INTO read_ledger (scope, alert_id, first_read_at) "  # noqa: S608 - placeholders only  # nosec B608
+                f"VALUES {', '.join(['(?, ?, ?)'] * len(chunk))} "
+                "ON CONFLICT (scope, alert_id) "
+                "DO UPDATE SET first_read_at = excluded.first_read_at "
+                "WHERE read_ledger.first_read_at <= ?",
+                (*params, horizon),
+            )
 
-def opened(
-    tx: Transaction, scopes: Collection[str], hour_ago: datetime, day_ago: datetime
-) -> dict[str, Opened]:
-    """Per scope, the distinct alerts it opened in the last hour and in the last day."""
-    d = tx.dialect
-    rows = tx.rows(
-        "SELECT scope, SUM(CASE WHEN first_read_at > ? THEN 1 ELSE 0 END), COUNT(*) "  # noqa: S608 - placeholders only  # nosec B608
-        f"FROM read_ledger WHERE scope IN ({_marks(len(scopes))}) AND first_read_at > ? "
-        "GROUP BY scope",
-        (d.ts_in(hour_ago), *scopes, d.ts_in(day_ago)),
-    )
-    found = {scope: Opened(0, 0) for scope in scopes}
-    for scope, hour, day in rows:
-        found[scope] = Opened(int(hour or 0), int(day))
-    return found
+    def forget(self, scope: str) -> int:
+        """Drop what ``scope`` has opened (a lifted block starts its count again)."""
+        return self.run("DELETE FROM read_ledger WHERE scope = ?", (scope,))
 
-
-def remember(
-    tx: Transaction, scopes: Collection[str], ids: Sequence[str], now: datetime, since: datetime
-) -> None:
-    """Note that each scope opened ``ids`` at ``now``; an alert it opened after
-    ``since`` keeps its first time (a re-read opens nothing new)."""
-    d = tx.dialect
-    pairs = [(scope, alert_id) for scope in sorted(scopes) for alert_id in ids]
-    at, horizon = d.ts_in(now), d.ts_in(since)
-    for start in range(0, len(pairs), _IDS_PER_STATEMENT):
-        chunk = pairs[start : start + _IDS_PER_STATEMENT]
-        params: list[Any] = []
-        for scope, alert_id in chunk:
-            params += (scope, alert_id, at)
-        tx.run(
-            "INSERT INTO read_ledger (scope, alert_id, first_read_at) "  # noqa: S608 - placeholders only  # nosec B608
-            f"VALUES {', '.join(['(?, ?, ?)'] * len(chunk))} "
-            "ON CONFLICT (scope, alert_id) DO UPDATE SET first_read_at = excluded.first_read_at "
-            "WHERE read_ledger.first_read_at <= ?",
-            (*params, horizon),
+    def prune(self, before: datetime) -> int:
+        """Drop ledger rows older than every window (they no longer count)."""
+        return self.run(
+            "DELETE FROM read_ledger WHERE first_read_at <= ?", (self._d.ts_in(before),)
         )
 
 
-def forget(tx: Transaction, scope: str) -> int:
-    """Drop what ``scope`` has opened (a lifted block starts its count again)."""
-    return tx.run("DELETE FROM read_ledger WHERE scope = ?", (scope,))
+class SqlReadBlocks(Tables):
+    """``port.ReadBlocks`` in SQL."""
 
-
-def prune(tx: Transaction, before: datetime) -> int:
-    """Drop ledger rows older than every window (they no longer count)."""
-    return tx.run("DELETE FROM read_ledger WHERE first_read_at <= ?", (tx.dialect.ts_in(before),))
-
-
-def put_block(tx: Transaction, block: BlockRow) -> None:
-    d = tx.dialect
-    tx.run(
-        f"INSERT INTO read_blocks ({_BLOCK_COLUMNS}) "  # noqa: S608 - constant columns  # nosec B608
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            block.id,
-            block.scope,
-            block.member_state,
-            block.principal,
-            block.bound,
-            block.reads,
-            d.ts_in(block.blocked_at),
-            block.lifted_by,
-            d.ts_in(block.lifted_at),
-            block.lift_reason,
-        ),
-    )
-
-
-def get_block(tx: Transaction, block_id: str) -> BlockRow | None:
-    rows = tx.rows(
-        f"SELECT {_BLOCK_COLUMNS} FROM read_blocks WHERE id = ?",  # noqa: S608 - constant columns  # nosec B608
-        (block_id,),
-    )
-    return _block(tx, rows[0]) if rows else None
-
-
-def lift_block(tx: Transaction, block_id: str, by: str, at: datetime, reason: str) -> bool:
-    """Lift a block in force; False if it was lifted already."""
-    return (
-        tx.run(
-            "UPDATE read_blocks SET lifted_by = ?, lifted_at = ?, lift_reason = ? "
-            "WHERE id = ? AND lifted_at IS NULL",
-            (by, tx.dialect.ts_in(at), reason, block_id),
+    def _block(self, row: Any) -> BlockRow:
+        d = self._d
+        return BlockRow(
+            id=row[0],
+            scope=row[1],
+            member_state=row[2],
+            principal=row[3],
+            bound=row[4],
+            reads=int(row[5]),
+            blocked_at=d.ts(row[6]),
+            lifted_by=row[7],
+            lifted_at=d.ts_out(row[8]),
+            lift_reason=row[9],
         )
-        == 1
-    )
 
+    def in_force(self, scopes: Collection[str]) -> list[BlockRow]:
+        """The blocks not yet lifted on any of ``scopes``."""
+        rows = self.rows(
+            f"SELECT {_BLOCK_COLUMNS} FROM read_blocks "  # noqa: S608 - constant columns, bound values  # nosec B608
+            f"WHERE lifted_at IS NULL AND scope IN ({_marks(len(scopes))}) ORDER BY scope",
+            tuple(scopes),
+        )
+        return [self._block(r) for r in rows]
 
-def blocks(
-    tx: Transaction, member_state: str, *, in_force_only: bool, limit: int
-) -> list[BlockRow]:
-    """Blocks of a member state, newest first."""
-    lifted = "AND lifted_at IS NULL " if in_force_only else ""
-    rows = tx.rows(
-        f"SELECT {_BLOCK_COLUMNS} FROM read_blocks WHERE member_state = ? {lifted}"  # noqa: S608 - constant clause, bound values  # nosec B608
-        "ORDER BY blocked_at DESC, id LIMIT ?",
-        (member_state, limit),
-    )
-    return [_block(tx, r) for r in rows]
+    def put(self, block: BlockRow) -> None:
+        d = self._d
+        self.run(
+            f"INSERT INTO read_blocks ({_BLOCK_COLUMNS}) "  # noqa: S608 - constant columns  # nosec B608
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                block.id,
+                block.scope,
+                block.member_state,
+                block.principal,
+                block.bound,
+                block.reads,
+                d.ts_in(block.blocked_at),
+                block.lifted_by,
+                d.ts_in(block.lifted_at),
+                block.lift_reason,
+            ),
+        )
+
+    def get(self, block_id: str) -> BlockRow | None:
+        rows = self.rows(
+            f"SELECT {_BLOCK_COLUMNS} FROM read_blocks WHERE id = ?",  # noqa: S608 - constant columns  # nosec B608
+            (block_id,),
+        )
+        return self._block(rows[0]) if rows else None
+
+    def lift(self, block_id: str, by: str, at: datetime, reason: str) -> bool:
+        """Lift a block in force; False if it was lifted already."""
+        return (
+            self.run(
+                "UPDATE read_blocks SET lifted_by = ?, lifted_at = ?, lift_reason = ? "
+                "WHERE id = ? AND lifted_at IS NULL",
+                (by, self._d.ts_in(at), reason, block_id),
+            )
+            == 1
+        )
+
+    def of_state(self, member_state: str, *, in_force_only: bool, limit: int) -> list[BlockRow]:
+        """Blocks of a member state, newest first."""
+        lifted = "AND lifted_at IS NULL " if in_force_only else ""
+        rows = self.rows(
+            f"SELECT {_BLOCK_COLUMNS} FROM read_blocks WHERE member_state = ? {lifted}"  # noqa: S608 - constant clause, bound values  # nosec B608
+            "ORDER BY blocked_at DESC, id LIMIT ?",
+            (member_state, limit),
+        )
+        return [self._block(r) for r in rows]

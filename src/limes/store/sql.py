@@ -1,20 +1,20 @@
-"""The SQL both adapters share: one transaction class, two dialects.
+"""The SQL both adapters share: one transaction class over either dialect.
 
-SQLite and PostgreSQL differ here only in placeholders, timestamps and row locks,
-so the queries are written once with ``?`` placeholders and a ``Dialect`` adapts
-them. Connection handling, locking and migrations stay in each adapter.
+``SqlTransaction`` is the unit of work of ``port.Transaction``: the alert queries
+and the outbox here, and every other repository (``tx.grants``, ``tx.accounts`` …)
+made on first use over the same cursor, so everything commits together. Connection
+handling, locking and migrations stay in each adapter.
 """
 
 from __future__ import annotations
 
 import builtins
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import lru_cache
-from typing import Any, Protocol
+from datetime import datetime
+from functools import cached_property
+from typing import Any
 
 import orjson
 
@@ -23,66 +23,21 @@ from limes.domain.categories import CategoryCode
 from limes.domain.compatibility import ExistingAlert
 from limes.domain.events import ChangeEvent, EventType
 from limes.errors import VersionMismatch
+from limes.store.accounts import SqlAccounts
+from limes.store.approvals import SqlAccountChanges, SqlEnrolmentCodes
+from limes.store.data_keys import SqlDataKeys, SqlKeyJobs
+from limes.store.dialect import POSTGRES, SQLITE, Cursor, Dialect, Row, Tables
+from limes.store.grants import SqlGrants
+from limes.store.login_limits import SqlLoginAttempts
 from limes.store.port import AlertFilter, AlertRecord
+from limes.store.reading import SqlReadBlocks, SqlReadLedger
+from limes.store.sealed import SqlSealedValues
+from limes.store.security_events import SqlSecurityEvents
+from limes.store.sirene import SqlCases, SqlFeedPositions, SqlMessages
+from limes.store.usage_counters import SqlUsageCounters
 
-Row = Sequence[Any]
-
-
-class Cursor(Protocol):
-    @property
-    def rowcount(self) -> int: ...
-
-    def execute(self, sql: str, params: Sequence[Any] = ..., /) -> Any: ...
-
-    def executemany(self, sql: str, params: Iterable[Sequence[Any]], /) -> Any: ...
-
-    def fetchone(self) -> Any: ...
-
-    def fetchall(self) -> list[Any]: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Dialect:
-    placeholder: str
-    for_update: str
-    timestamps_as_text: bool
-
-    def sql(self, text: str) -> str:
-        return text if self.placeholder == "?" else text.replace("?", self.placeholder)
-
-    def ts_in(self, value: datetime | None) -> Any:
-        if value is None or not self.timestamps_as_text:
-            return value
-        return _iso(value)
-
-    def ts_out(self, value: Any) -> datetime | None:
-        if value is None:
-            return None
-        if isinstance(value, str):
-            return datetime.fromisoformat(value)
-        if not isinstance(value, datetime):
-            raise TypeError(f"expected a timestamp, got {type(value).__name__}")
-        return value.astimezone(UTC)
-
-    def ts(self, value: Any) -> datetime:
-        """A timestamp from a NOT NULL column."""
-        out = self.ts_out(value)
-        if out is None:
-            raise ValueError("NULL in a NOT NULL timestamp column")
-        return out
-
-    def bytes_out(self, value: Any) -> bytes | None:
-        return None if value is None else bytes(value)
-
-
-@lru_cache(maxsize=256)
-def _iso(value: datetime) -> str:
-    # bulk loads write the same few timestamps thousands of times
-    return value.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-SQLITE = Dialect(placeholder="?", for_update="", timestamps_as_text=True)
-POSTGRES = Dialect(placeholder="%s", for_update=" FOR UPDATE", timestamps_as_text=False)
+# the audit log's own store builds on the same dialects (``audit/store.py``)
+__all__ = ["POSTGRES", "SQLITE", "Cursor", "Dialect", "SqlTransaction", "ThreadConnections"]
 
 ALERT_COLUMNS = (
     "id, category, object_type, subject, issuing_state, status, version, "
@@ -130,31 +85,77 @@ def event_from_row(d: Dialect, row: Row) -> ChangeEvent:
     )
 
 
-class SqlTransaction:
-    """``port.Transaction`` over a DB-API cursor, for either dialect."""
+class SqlTransaction(Tables):
+    """``port.Transaction`` over a DB-API cursor, for either dialect.
 
-    def __init__(self, cursor: Cursor, dialect: Dialect) -> None:
-        self._cur = cursor
-        self._d = dialect
+    ``rows``, ``run`` and ``dialect`` (from ``Tables``) are for the store's own
+    repositories and for tests that look at a table directly; ``port.Transaction``
+    does not offer them.
+    """
 
-    def _exec(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        return self._cur.execute(self._d.sql(sql), params)
+    # -- the repositories, each made on first use over this transaction's cursor -------
 
-    # -- for the modules that keep their own tables in the same transaction ------------
+    @cached_property
+    def accounts(self) -> SqlAccounts:
+        return SqlAccounts(self._cur, self._d)
 
-    @property
-    def dialect(self) -> Dialect:
-        return self._d
+    @cached_property
+    def account_changes(self) -> SqlAccountChanges:
+        return SqlAccountChanges(self._cur, self._d)
 
-    def rows(self, sql: str, params: Sequence[Any] = ()) -> builtins.list[Any]:
-        """Run a query written with ``?`` placeholders; return every row."""
-        self._exec(sql, params)
-        return self._cur.fetchall()
+    @cached_property
+    def enrolment_codes(self) -> SqlEnrolmentCodes:
+        return SqlEnrolmentCodes(self._cur, self._d)
 
-    def run(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """Run a statement written with ``?`` placeholders; return the rows it changed."""
-        self._exec(sql, params)
-        return int(self._cur.rowcount)
+    @cached_property
+    def grants(self) -> SqlGrants:
+        return SqlGrants(self._cur, self._d)
+
+    @cached_property
+    def security_events(self) -> SqlSecurityEvents:
+        return SqlSecurityEvents(self._cur, self._d)
+
+    @cached_property
+    def usage_counters(self) -> SqlUsageCounters:
+        return SqlUsageCounters(self._cur, self._d)
+
+    @cached_property
+    def read_ledger(self) -> SqlReadLedger:
+        return SqlReadLedger(self._cur, self._d)
+
+    @cached_property
+    def read_blocks(self) -> SqlReadBlocks:
+        return SqlReadBlocks(self._cur, self._d)
+
+    @cached_property
+    def login_attempts(self) -> SqlLoginAttempts:
+        return SqlLoginAttempts(self._cur, self._d)
+
+    @cached_property
+    def cases(self) -> SqlCases:
+        return SqlCases(self._cur, self._d)
+
+    @cached_property
+    def messages(self) -> SqlMessages:
+        return SqlMessages(self._cur, self._d)
+
+    @cached_property
+    def feed_positions(self) -> SqlFeedPositions:
+        return SqlFeedPositions(self._cur, self._d)
+
+    @cached_property
+    def data_keys(self) -> SqlDataKeys:
+        return SqlDataKeys(self._cur, self._d)
+
+    @cached_property
+    def key_jobs(self) -> SqlKeyJobs:
+        return SqlKeyJobs(self._cur, self._d)
+
+    @cached_property
+    def sealed_values(self) -> SqlSealedValues:
+        return SqlSealedValues(self._cur, self._d)
+
+    # -- alerts ------------------------------------------------------------------------
 
     def _record(self, row: Row, keys: frozenset[str] = frozenset()) -> AlertRecord:
         d = self._d

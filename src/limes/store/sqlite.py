@@ -119,3 +119,23 @@ class SqliteStore(ThreadConnections):
     def bulk_insert(self, records: Sequence[AlertRecord], events: Sequence[ChangeEvent]) -> None:
         with self._begin("IMMEDIATE") as tx:
             tx.bulk_insert(records, events)
+
+
+def examine(path: Path, *, data_keys: bool) -> tuple[str, list[tuple[str, int, str, bytes]]]:
+    """SQLite's integrity verdict on a database file no store has open (a restored backup
+    before it takes its place) and, when asked and the verdict is ``ok``, (scope, version,
+    KEK id, wrapped key) of every live data key in it.
+
+    Raises ``sqlite3.DatabaseError`` when the file is no usable database.
+    """
+    conn = sqlite3.connect(path)
+    try:
+        (verdict,) = conn.execute("PRAGMA integrity_check").fetchone()
+        if verdict != "ok" or not data_keys:
+            return str(verdict), []
+        rows = conn.execute(
+            "SELECT scope, version, kek_id, wrapped FROM data_keys WHERE wrapped IS NOT NULL"
+        ).fetchall()
+    finally:
+        conn.close()
+    return "ok", [(s, int(v), k, bytes(w)) for s, v, k, w in rows]

@@ -1,20 +1,24 @@
-"""The account tables behave the same on every store (run once per adapter via ``store``)."""
+"""``tx.accounts`` behaves the same on every store (run once per adapter via ``store``).
+
+The repository keeps an account as it is given, TOTP secret included: sealing it is
+the service's job (``tests/service/test_account_records.py``).
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
-from tests.conftest import fixed_crypto
 
 from limes.errors import Conflict
 from limes.identity.accounts import Account, AccountKind, AccountState, Session
 from limes.policy.permissions import Clearance, Purpose, Role
-from limes.store.accounts import AccountStore
-from limes.store.port import Store
+from limes.store.port import Accounts, Store
 
 T0 = datetime(2026, 6, 1, 8, 30, 0, 123456, tzinfo=UTC)
 US = timedelta(microseconds=1)
@@ -52,9 +56,26 @@ def client(account_id: str = "C1", username: str = "gateway", **changes: object)
     )
 
 
+class AccountStore:
+    """``tx.accounts`` of a write transaction or of a read snapshot."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    @contextmanager
+    def write(self) -> Iterator[Accounts]:
+        with self.store.transaction() as tx:
+            yield tx.accounts
+
+    @contextmanager
+    def read(self) -> Iterator[Accounts]:
+        with self.store.read() as tx:
+            yield tx.accounts
+
+
 @pytest.fixture
 def accounts(store: Store) -> AccountStore:
-    return AccountStore(store, fixed_crypto(store).fields)
+    return AccountStore(store)
 
 
 def insert(accounts: AccountStore, *items: Account) -> None:
@@ -85,6 +106,14 @@ def test_round_trip_keeps_every_field(accounts: AccountStore) -> None:
         assert tx.by_oidc("https://idp.example.de", "other") is None
         assert [a.username for a in tx.list()] == ["gateway", "guard-1"]
         assert tx.list("FR") == []
+
+
+def test_the_totp_secret_is_kept_as_given(accounts: AccountStore) -> None:
+    sealed = "not-a-secret-but-an-envelope-the-store-does-not-open"
+    insert(accounts, account(totp_secret=sealed))
+    with accounts.read() as tx:
+        found = tx.get("A1")
+    assert found is not None and found.totp_secret == sealed
 
 
 @pytest.mark.parametrize(
