@@ -140,15 +140,21 @@ NOT_YET_MIRRORED: dict[str, tuple[str, ...]] = {
         "sirene/hits.py",
     ),
     "stores, tested by the one contract suite that runs every adapter (tests/contract)": (
+        "store/accounts.py",
         "store/approvals.py",
+        "store/data_keys.py",
+        "store/dialect.py",
+        "store/grants.py",
         "store/login_limits.py",
         "store/port.py",
         "store/postgres.py",
         "store/reading.py",
-        "store/security.py",
+        "store/sealed.py",
+        "store/security_events.py",
         "store/sirene.py",
         "store/sql.py",
         "store/sqlite.py",
+        "store/usage_counters.py",
     ),
 }
 
