@@ -139,6 +139,8 @@ def limes_foreign_state_refused(ctx: Any, response: Any, case: Any) -> bool | No
         return None  # issuing: every state issues its own alerts
     if case.path == "/v1/alerts/{alert_id}/flags" and case.method.upper() == "POST":
         return None  # a flag is requested by another state
+    if case.path == "/v1/hits" and case.method.upper() == "POST":
+        return None  # a hit is reported by the state whose officer found it, on any alert
     if case.path.startswith("/v1/search/"):
         return None  # a search (POST for its body) reads: every state searches every alert
     if case.path == "/v1/sirene/escalation":

@@ -140,6 +140,7 @@ def test_a_refused_repeat_passes(replies: Replays) -> None:
         ("POST", "/v1/search/objects", {}),
         ("POST", "/v1/search/mrz", {}),
         ("POST", "/v1/sirene/escalation", {}),
+        ("POST", "/v1/hits", {}),
     ],
 )
 def test_what_another_state_may_do_is_not_replayed(
