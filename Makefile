@@ -28,9 +28,12 @@ run: $(BIN)/limes
 	LIMES_ENV=development LIMES_AUTH=unsafe-dev-headers \
 	    $(BIN)/limes --var $(VAR) serve --host $(HOST) --port $(PORT) --show-first-search
 
+# lint-imports checks the layer contracts of pyproject.toml (docs/architecture.md, "Layers");
+# it takes under a second, so it keeps no cache folder.
 test: $(BIN)/limes
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache --no-logo
 	$(BIN)/pytest -q
 
 # Every benchmark, one after the other (about an hour at the default, full sizes).
