@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 import pytest
 
 from limes.identity import totp
-from limes.identity.accounts import Account, AccountKind
+from limes.identity.accounts import Account, AccountKind, NewAccount
 from limes.identity.passwords import TEST_ONLY_WEAK, Passwords
 from limes.policy.permissions import Clearance, Purpose, Role
-from limes.service.accounts import AccountService, NewAccount
+from limes.service.accounts import AccountService
 from limes.service.approvals import Approval, ApprovalService, PendingChange
 from limes.service.enrolment import EnrolmentService
 from limes.service.sessions import LoginRefused

@@ -23,9 +23,9 @@ from tests.identity.helpers import (
 
 from limes.domain.ids import new_id
 from limes.errors import Conflict, Forbidden, NotFound
-from limes.identity.accounts import AccountKind, AccountState
+from limes.identity.accounts import AccountKind, AccountState, NewAccount
 from limes.policy.permissions import Context, Purpose, Role
-from limes.service.accounts import AccountService, NewAccount
+from limes.service.accounts import AccountService
 from limes.service.approvals import PROPOSAL_LIFETIME, ApprovalService
 from limes.service.enrolment import CODE_LIFETIME, EnrolmentRefused, EnrolmentService
 from limes.service.sessions import LoginRefused

@@ -107,6 +107,19 @@ class Account:
 
 
 @dataclass(frozen=True, slots=True)
+class NewAccount:
+    """An account as an operator proposes it, before it has an id and credentials."""
+
+    username: str
+    kind: AccountKind
+    member_state: str
+    authority: str
+    roles: frozenset[Role]
+    purposes: frozenset[Purpose]
+    clearance: Clearance | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Session:
     """A user's login: it ends at logout, or after 15 minutes without a request."""
 

@@ -7,14 +7,11 @@ password, a TOTP code or secret, an enrolment code or a reason's text.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from limes.identity.accounts import Account
+from limes.identity.accounts import Account, NewAccount
 from limes.policy.permissions import Clearance, Purpose, Role
 from limes.service.audited import Description, Refs, about
-
-if TYPE_CHECKING:
-    from limes.service.accounts import NewAccount
 
 
 def clearance_ref(clearance: Clearance | None) -> dict[str, Any] | None:

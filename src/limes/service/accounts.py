@@ -36,6 +36,7 @@ from limes.identity.accounts import (
     Account,
     AccountKind,
     AccountState,
+    NewAccount,
     check_clearance,
     check_identity,
     check_roles,
@@ -72,17 +73,6 @@ from limes.store.port import Store
 
 REPORT_HORIZON = timedelta(days=30)
 BOOTSTRAP_OPERATORS = 2  # the two people four eyes need from the start
-
-
-@dataclass(frozen=True, slots=True)
-class NewAccount:
-    username: str
-    kind: AccountKind
-    member_state: str
-    authority: str
-    roles: frozenset[Role]
-    purposes: frozenset[Purpose]
-    clearance: Clearance | None = None
 
 
 @dataclass(frozen=True, slots=True)

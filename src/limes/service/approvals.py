@@ -41,6 +41,7 @@ from limes.identity.accounts import (
     Account,
     AccountKind,
     AccountState,
+    NewAccount,
     check_clearance,
     check_roles,
     require,
@@ -60,7 +61,7 @@ from limes.store.port import (
 )
 
 if TYPE_CHECKING:
-    from limes.service.accounts import AccountService, NewAccount
+    from limes.service.accounts import AccountService
 
 PROPOSAL_LIFETIME = timedelta(hours=72)
 
