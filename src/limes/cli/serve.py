@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from limes.audit.wiring import witness_job
+from limes.audit.writer import WriterProcess
 from limes.bootstrap import Limes
 from limes.cli.common import SYSTEM, Env, pass_env
 from limes.cli.search import build_search_indexes
@@ -264,6 +265,9 @@ def serve(
         if settings.database_url:
             os.environ["LIMES_DATABASE_URL"] = settings.database_url
         served = "limes.api.app:from_environment"
+        audit_writer = WriterProcess(app.audit.store, settings)  # one commit for all workers
+        audit_writer.start()
+        os.environ["LIMES_AUDIT_WRITER_SOCKET"] = str(audit_writer.socket_path)
     if show_first_search:
         click.echo(first_search(app, host, port))
     accounts = accounts_for(app)
@@ -294,3 +298,5 @@ def serve(
         )
     finally:
         expiry.stop()
+        if workers > 1:
+            audit_writer.stop()
