@@ -80,6 +80,14 @@ def audit_store(folder: Path, database_url: str | None) -> AuditStore:
     return PostgresAuditStore(database_url, f"bench_{uuid.uuid4().hex[:12]}_audit")
 
 
+def drop_schema(database_url: str, schema: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
+
+
 def measure(way: str, processes: int, args: argparse.Namespace, folder: Path) -> str:
     store = audit_store(folder, args.database_url)
     store.migrate()
@@ -105,6 +113,8 @@ def measure(way: str, processes: int, args: argparse.Namespace, folder: Path) ->
     if writer is not None:
         writer.stop()
     store.close()
+    if args.database_url is not None:
+        drop_schema(args.database_url, getattr(store, "schema", ""))
     return report(way, processes, args, latencies)
 
 

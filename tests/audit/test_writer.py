@@ -7,6 +7,7 @@ process ``limes serve`` starts and kills it.
 from __future__ import annotations
 
 import logging
+import pickle
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -147,6 +148,21 @@ def test_records_of_many_threads_go_through_the_writer_and_verify(
     assert report.ok and report.size == 32
     for log in workers:
         log.close()
+
+
+def test_a_writer_serves_each_store_a_worker_reopens_from_its_pickle(
+    each_log: AuditLog, socket_path: Path, clock: FixedClock
+) -> None:
+    server = WriterServer(each_log, socket_path)
+    threading.Thread(target=server.serve, daemon=True).start()
+    store = pickle.loads(pickle.dumps(each_log.store))  # noqa: S301 - as WriterProcess hands it over
+    assert repr(store) == repr(each_log.store)
+    worker = AuditLog(store, clock=clock, relay=WriterRelay(socket_path))
+    assert worker.append([entry(1), entry(2)]) == [0, 1]
+    server.close()
+    worker.close()
+    each_log.checkpoint()
+    assert verify(each_log.store, [PUBLIC_KEY]).ok
 
 
 def test_a_worker_appends_itself_while_no_writer_listens(

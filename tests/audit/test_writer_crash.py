@@ -168,3 +168,13 @@ def wait(condition: Callable[[], bool]) -> None:
     while not condition():
         assert time.monotonic() < deadline
         time.sleep(0.02)
+
+
+def test_a_writer_that_cannot_start_is_refused_and_leaves_nothing(tmp_path: Path) -> None:
+    store = SqliteAuditStore(tmp_path / "gone" / "audit.db")
+    (tmp_path / "gone").rmdir()
+    (tmp_path / "gone").write_text("a file where the log's folder was")
+    writer = WriterProcess(store, Settings(var_dir=tmp_path / "var"))
+    with pytest.raises(AuditUnavailable, match="did not start"):
+        writer.start()
+    assert not writer.folder.exists()

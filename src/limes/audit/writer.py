@@ -141,7 +141,11 @@ class WriterProcess:
 
     def start(self) -> None:
         """Start the writer and return once it accepts relays."""
-        self._spawn()
+        try:
+            self._spawn()
+        except BaseException:
+            self.stop()
+            raise
         self._watcher.start()
 
     def _spawn(self) -> None:
