@@ -227,6 +227,18 @@ def test_a_batch_that_is_no_batch_is_refused(served: AuditLog, socket_path: Path
     assert served.size() == 0
 
 
+def test_half_a_batch_is_not_written_and_the_writer_serves_on(
+    served: AuditLog, tmp_path: Path, socket_path: Path, clock: FixedClock
+) -> None:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        conn.connect(str(socket_path))
+        conn.sendall((100).to_bytes(4, "big") + b'[{"action"')  # then the worker dies
+    log = relayed_log(tmp_path, socket_path, clock)
+    assert log.append([entry(1)]) == [0]
+    assert served.size() == 1
+    log.close()
+
+
 # -- over HTTP -----------------------------------------------------------------------------
 
 

@@ -30,6 +30,7 @@ from typing import Any
 from limes.audit.log import AuditLog, AuditUnavailable
 from limes.audit.relay import entry_from_wire, receive_message, send_message
 from limes.audit.store import AuditStore
+from limes.audit.wiring import audit_signer
 from limes.config import Settings
 
 log = logging.getLogger("limes.audit.writer")
@@ -89,7 +90,10 @@ class WriterServer:
                     message = receive_message(conn)
                 except (EOFError, OSError, ValueError):
                     return  # the worker went away (or sent half a batch): nothing to write
-                send_message(conn, self._append(message))
+                try:
+                    send_message(conn, self._append(message))
+                except OSError:
+                    return  # the worker died waiting: its records stay, unanswered
 
     def _append(self, message: Any) -> dict[str, Any]:
         try:
@@ -108,8 +112,6 @@ class WriterServer:
 
 def run_writer(store: AuditStore, settings: Settings, path: str, parent: int) -> None:
     """The writer process: ``store``'s log, signing with the installation's key."""
-    from limes.audit.wiring import audit_signer
-
     audit = AuditLog(
         store, signer=audit_signer(settings), retention_years=settings.audit_retention_years
     )
