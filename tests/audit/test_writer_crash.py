@@ -5,13 +5,14 @@ Two worker processes append from four threads each through the writer that
 record the writer confirmed ("answered") and every append that failed with
 ``AuditUnavailable`` ("refused", the 500 problem); any other outcome fails the test.
 After the kill and the end of the load the log is opened afresh: every answered
-record is in it, and it verifies.
+record is in it, and it verifies. On a file, and on PostgreSQL.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import signal
 import threading
 import time
@@ -23,9 +24,10 @@ import pytest
 
 from limes.audit.heads import KeyFileSigner, ensure_audit_key
 from limes.audit.log import AuditLog, AuditUnavailable
+from limes.audit.postgres import PostgresAuditStore
 from limes.audit.record import Actor, Entry, Outcome, parse
 from limes.audit.relay import WriterRelay
-from limes.audit.store import SqliteAuditStore
+from limes.audit.store import AuditStore, SqliteAuditStore
 from limes.audit.verify import verify
 from limes.audit.writer import WriterProcess
 from limes.config import Settings
@@ -35,9 +37,9 @@ DEADLINE_SECONDS = 30.0
 SPAWN = multiprocessing.get_context("spawn")
 
 
-def worker(name: str, socket_path: str, db: str, notes: str, stop: Any) -> None:
+def worker(name: str, socket_path: str, store: AuditStore, notes: str, stop: Any) -> None:
     """A worker process: append until ``stop``, noting each outcome in the file ``notes``."""
-    log = AuditLog(SqliteAuditStore(db), relay=WriterRelay(socket_path))
+    log = AuditLog(store, relay=WriterRelay(socket_path))
     out = os.open(notes, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
 
     def note(line: str) -> None:
@@ -66,16 +68,16 @@ def worker(name: str, socket_path: str, db: str, notes: str, stop: Any) -> None:
 
 
 class Load:
-    """The writer and two workers on ``<tmp>/audit.db``."""
+    """The writer and two workers on ``store`` (each process opens its own, from its pickle)."""
 
-    def __init__(self, tmp_path: Path) -> None:
+    def __init__(self, tmp_path: Path, store: AuditStore) -> None:
         key = tmp_path / "keys" / "audit-signing-key.pem"
         ensure_audit_key(key)
         self.public_key = KeyFileSigner(key).public_key()
-        self.db = tmp_path / "audit.db"
+        self.store = store
         self.notes = tmp_path / "notes"
         self.writer = WriterProcess(
-            SqliteAuditStore(self.db), Settings(var_dir=tmp_path / "var", audit_signing_key=key)
+            store, Settings(var_dir=tmp_path / "var", audit_signing_key=key)
         )
         self.stop = SPAWN.Event()
         self.workers: list[Any] = []
@@ -83,7 +85,7 @@ class Load:
     def start(self) -> None:
         self.writer.start()
         for name in ("w1", "w2"):
-            args = (name, str(self.writer.socket_path), str(self.db), str(self.notes), self.stop)
+            args = (name, str(self.writer.socket_path), self.store, str(self.notes), self.stop)
             process = SPAWN.Process(target=worker, args=args, daemon=True)
             process.start()
             self.workers.append(process)
@@ -114,7 +116,7 @@ class Load:
             kind, marker, *_ = line.split(" ", 2)
             assert kind in outcomes, line
             outcomes[kind].add(marker)
-        log = AuditLog(SqliteAuditStore(self.db))  # opened afresh, as after a restart
+        log = AuditLog(pickle.loads(pickle.dumps(self.store)))  # noqa: S301 - afresh, as after a restart
         with log.store.read() as tx:
             stored = {parse(data)["refs"]["marker"] for *_, data in tx.all_records()}
         assert outcomes["answered"] <= stored
@@ -123,9 +125,14 @@ class Load:
         return {kind: len(markers) for kind, markers in outcomes.items()}
 
 
-@pytest.fixture
-def load(tmp_path: Path) -> Iterator[Load]:
-    running = Load(tmp_path)
+@pytest.fixture(params=["file", pytest.param("pg", marks=pytest.mark.postgres)])
+def load(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Load]:
+    if request.param == "file":
+        store: AuditStore = SqliteAuditStore(tmp_path / "audit.db")
+    else:
+        url, schema = request.getfixturevalue("postgres_url"), request.getfixturevalue("pg_schema")
+        store = PostgresAuditStore(url, schema)
+    running = Load(tmp_path, store)
     yield running
     running.stop.set()
     for process in running.workers:
