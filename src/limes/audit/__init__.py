@@ -26,7 +26,8 @@ the tree's size in each transaction, so any number of writers stay correct; the
 writer process only spares them the queue.
 
 **Failure cases** (``tests/audit/test_writer_crash.py`` kills each process with
-SIGKILL under load):
+SIGKILL under load; ``test_writer_serve.py`` does so to ``limes serve --workers 2``
+under HTTP searches):
 
 * *A worker dies.* Its requests in progress get no answer. A batch it had sent
   whole is committed (the writer does not know the sender died), one sent in part is
