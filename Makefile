@@ -9,7 +9,7 @@ PORT   ?= 8080
 DEMO_PERSONS ?= 2000
 DEMO_OBJECTS ?= 8000
 
-.PHONY: bandit run test lint typecheck bench bench-ingest bench-names bench-search bench-profile bench-tools lock clean sbom audit fuzz security
+.PHONY: bandit run test lint typecheck bench bench-audit bench-ingest bench-names bench-search bench-profile bench-tools lock clean sbom audit fuzz security
 
 # PyICU (search's transliteration) compiles against the system's ICU: say so before pip fails.
 $(BIN)/limes: requirements/dev.lock pyproject.toml
@@ -37,7 +37,7 @@ test: $(BIN)/limes
 	$(BIN)/pytest -q
 
 # Every benchmark, one after the other (about an hour at the default, full sizes).
-bench: bench-ingest bench-names bench-search
+bench: bench-ingest bench-names bench-search bench-audit
 
 bench-ingest: $(BIN)/limes
 	$(BIN)/python -m bench.ingest
@@ -67,6 +67,11 @@ bench-search: $(BIN)/limes bench-tools
 # per-stage breakdown of person search, alert read and health; no server, about a minute.
 bench-profile: $(BIN)/limes
 	$(BIN)/python -m bench.search.profile $(PROFILE_ARGS)
+
+# Durable audit appends/s and latency with 1, 2, 4 appending processes (issue 13): each
+# appending itself, and through the one audit writer of `limes serve --workers N`.
+bench-audit: $(BIN)/limes
+	$(BIN)/python -m bench.audit.appends $(AUDIT_ARGS)
 
 # Regenerates the lock files (needs pip-tools in a throw-away venv; it is not a project dependency).
 # pip-compile keeps existing pins: `make lock UPGRADE=1` moves every pin to its latest release.

@@ -52,8 +52,8 @@ def vehicle(n: int) -> dict[str, object]:
 
 
 class Server:
-    def __init__(self, var: Path, env: dict[str, str]) -> None:
-        self.var, self.env = var, env
+    def __init__(self, var: Path, env: dict[str, str], *serve_args: str) -> None:
+        self.var, self.env, self.serve_args = var, env, serve_args
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -62,7 +62,7 @@ class Server:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            self.limes("serve", "--host", "127.0.0.1", "--port", str(self.port)),
+            self.limes("serve", "--host", "127.0.0.1", "--port", str(self.port), *self.serve_args),
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

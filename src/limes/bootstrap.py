@@ -17,6 +17,7 @@ from pathlib import Path
 from limes.audit.log import AuditLog
 from limes.audit.wiring import open_audit, witness_job, witnesses
 from limes.audit.witness import WitnessPublisher
+from limes.audit.writer import WriterProcess
 from limes.clock import Clock, utc_now
 from limes.config import Environment, Settings, SettingsError
 from limes.crypto import Crypto, open_crypto
@@ -157,6 +158,13 @@ class Limes:
         heads or, in production, whose heads would stay on this host (no witness)."""
         self.audit.check_signer()
         witness_job(self.settings, self.audit)
+
+    def start_audit_writer(self) -> WriterProcess:
+        """Start the one process that appends every worker's audit records (group commit
+        across workers, ``audit/writer.py``); the workers find it by its socket."""
+        writer = WriterProcess(self.audit.store, self.settings)
+        writer.start()
+        return writer
 
     def close(self) -> None:
         self.search.engine.stop()

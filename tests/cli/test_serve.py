@@ -7,6 +7,7 @@ import json
 import pickle
 import shlex
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +15,10 @@ import uvicorn
 from tests.cli.helpers import ALERT, SIRENE_DE, Run, ok, problem
 
 from limes.api.connections import ConnectionLimits, GuardedH11Protocol
+from limes.audit.log import AuditLog
+from limes.audit.record import Actor, Entry, Outcome
+from limes.audit.relay import WriterRelay
+from limes.audit.store import RecordQuery, SqliteAuditStore
 from limes.cli import serve as serve_module
 from limes.cli.serve import (
     FILES_BESIDES_CONNECTIONS,
@@ -157,3 +162,30 @@ def test_the_open_file_limit_is_raised_for_the_connections_or_serving_refused(
         assert limits.soft == soft
     else:
         assert raise_open_file_limit(1000) == after == limits.soft
+
+
+def test_serve_with_workers_runs_one_audit_writer_for_them(
+    initialised: Run, monkeypatch: pytest.MonkeyPatch, var: Path
+) -> None:
+    """The workers find the writer in the environment; it appends for them until serve ends."""
+    monkeypatch.setenv("LIMES_AUDIT_WRITER_SOCKET", "")  # serve sets these for its workers:
+    monkeypatch.setenv("LIMES_VAR", str(var))  # put back afterwards
+    seen: dict[str, Any] = {}
+
+    def workers(app: Any, **options: Any) -> None:
+        socket_path = from_env().audit_writer_socket
+        assert socket_path is not None
+        record = Entry("search:persons", Outcome.ALLOWED, Actor("worker-1"))
+        relay = WriterRelay(socket_path)
+        seen["seqs"] = relay.append([record])  # WriterAbsent if none listens
+        relay.close()
+        seen["socket"] = socket_path
+
+    monkeypatch.setattr(uvicorn, "run", workers)
+    assert initialised("serve", "--workers", "2", env=DEV).exit_code == 0
+    assert not seen["socket"].parent.exists()  # the writer stopped, its folder removed
+    log = AuditLog(SqliteAuditStore(var / "audit.db"))
+    size = log.size()
+    with log.store.read() as tx:
+        assert tx.query(RecordQuery(user="worker-1", below=size))[0].seq == seen["seqs"][0]
+    log.close()

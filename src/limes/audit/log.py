@@ -14,8 +14,9 @@ may then say that something was tried which did not happen, never the reverse.
 **Appends** are group-committed: concurrent callers queue their entries, one of them
 writes the whole queue in one transaction (one fsync) and every caller learns its
 ``seq``. The writer reads the tree's size in that transaction, so several processes
-(``limes serve`` and a CLI command) can append to the same log. Times are the log's
-clock, never earlier than the record before (retention cuts a prefix).
+(``limes serve`` and a CLI command) can append to the same log. With a ``relay`` the
+batch goes to the audit writer process instead (``limes.audit``'s docstring). Times
+are the log's clock, never earlier than the record before (retention cuts a prefix).
 
 **Tree heads** (``heads.py``) are signed by ``checkpoint``: on demand, by the server's
 periodic job, and during appends once the oldest unsigned record is
@@ -52,6 +53,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from limes.audit.heads import Signer, TreeHead
 from limes.audit.merkle import Frontier, consistency_proof, inclusion_path, leaf_hash
 from limes.audit.record import SYSTEM, Entry, Outcome, StoredRecord, canonical, iso
+from limes.audit.relay import WriterAbsent, WriterRelay
 from limes.audit.store import AuditStore, AuditTx, RecordQuery, RecordRow
 from limes.clock import Clock, utc_now
 from limes.errors import LimesError
@@ -142,8 +144,10 @@ class AuditLog:
         signer: Signer | None = None,
         retention_years: int = 3,
         checkpoint_every: timedelta = CHECKPOINT_EVERY,
+        relay: WriterRelay | None = None,
     ) -> None:
-        """``signer`` None: no head is ever signed (tests that look at records only)."""
+        """``signer`` None: no head is ever signed (tests that look at records only).
+        ``relay``: appends go to the audit writer process through it (``writer.py``)."""
         if not 1 <= retention_years <= 3:
             raise ValueError("audit records are kept 1 to 3 years")
         self.store = store
@@ -156,6 +160,8 @@ class AuditLog:
         self._writing = False
         self._state: _State | None = None
         self._signing_failed = False
+        self.relay = relay
+        self._writer_absent = False
 
     # -- the writer ----------------------------------------------------------------------
 
@@ -262,18 +268,35 @@ class AuditLog:
     def _drain(self, batch: list[_Ticket]) -> None:
         entries = [e for t in batch for e in t.entries]
         try:
-            with self.store.write() as tx:
-                new, seqs = self._write(tx, self._current(tx), entries)
+            seqs = self._relayed(entries)
+            if seqs is None:
+                with self.store.write() as tx:
+                    new, seqs = self._write(tx, self._current(tx), entries)
+                self._state = new
         except BaseException as exc:
             self._state = None  # whatever the store holds now, read it again next time
             for ticket in batch:
                 ticket.error = exc
             return
-        self._state = new
         position = 0
         for ticket in batch:
             ticket.seqs = seqs[position : position + len(ticket.entries)]
             position += len(ticket.entries)
+
+    def _relayed(self, entries: Sequence[Entry]) -> list[int] | None:
+        """Their ``seq`` once the audit writer has appended them; None if no writer
+        listens (nothing was sent, so this process writes them itself)."""
+        if self.relay is None:
+            return None
+        try:
+            seqs = self.relay.append(entries)
+        except WriterAbsent as exc:
+            if not self._writer_absent:
+                log.warning("%s; appending directly until it is back", exc)
+            self._writer_absent = True
+            return None
+        self._writer_absent = False
+        return seqs
 
     def append(self, entries: Sequence[Entry]) -> list[int]:
         """Write ``entries`` durably, in order; return their ``seq``.
@@ -430,6 +453,8 @@ class AuditLog:
         return Answer(head, items)
 
     def close(self) -> None:
+        if self.relay is not None:
+            self.relay.close()
         self.store.close()
 
 

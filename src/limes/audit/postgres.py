@@ -142,6 +142,10 @@ class PostgresAuditStore:
     def __repr__(self) -> str:
         return f"PostgresAuditStore({redacted(self._url)!r}, schema={self.schema!r})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its place, so another process (the audit writer) opens its own."""
+        return (PostgresAuditStore, (self._url, self.schema))
+
     def _connection(self) -> Connection:
         if self._conn is None or self._conn.closed:
             conn = psycopg.connect(self._url, autocommit=True)

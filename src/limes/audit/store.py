@@ -375,6 +375,10 @@ class SqliteAuditStore:
     def __repr__(self) -> str:
         return f"SqliteAuditStore({self.path!r})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its place, so another process (the audit writer) opens its own."""
+        return (SqliteAuditStore, (self.path,))
+
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None:
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from limes.audit.heads import KeyFileSigner, Signer, VaultSigner
 from limes.audit.log import AuditLog
+from limes.audit.relay import WriterRelay
 from limes.audit.store import AuditStore, SqliteAuditStore
 from limes.audit.witness import FileWitness, NatsWitness, Witness, WitnessPublisher
 from limes.clock import Clock
@@ -66,13 +67,15 @@ def audit_signer(settings: Settings) -> KeyFileSigner | VaultSigner:
 
 
 def open_audit(settings: Settings, store: Store | None = None, *, clock: Clock) -> AuditLog:
-    """The installation's audit log, signing with ``audit_signer``."""
+    """The installation's audit log, signing with ``audit_signer``; appending through the
+    audit writer at ``LIMES_AUDIT_WRITER_SOCKET`` when one is set (``writer.py``)."""
     signer: Signer = audit_signer(settings)
     return AuditLog(
         audit_store(settings, store),
         clock=clock,
         signer=signer,
         retention_years=settings.audit_retention_years,
+        relay=WriterRelay(path) if (path := settings.audit_writer_socket) else None,
     )
 
 

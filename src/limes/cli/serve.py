@@ -211,6 +211,8 @@ def serve(
         if settings.database_url:
             os.environ["LIMES_DATABASE_URL"] = settings.database_url
         served = "limes.api.app:from_environment"
+        audit_writer = app.start_audit_writer()  # one commit for all workers
+        os.environ["LIMES_AUDIT_WRITER_SOCKET"] = str(audit_writer.socket_path)
     if show_first_search:
         click.echo(first_search(app, host, port))
     jobs = JobRunner(app.jobs, tell=lambda line: click.echo(f"limes {line}", err=True))
@@ -229,3 +231,5 @@ def serve(
         )
     finally:
         jobs.stop()
+        if workers > 1:
+            audit_writer.stop()

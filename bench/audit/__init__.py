@@ -1,0 +1,1 @@
+"""Audit append benchmarks (issue 13): durable appends a second, across processes."""
