@@ -4,6 +4,7 @@ the serving limits and the open-file limit."""
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import shlex
 import threading
@@ -198,9 +199,8 @@ def test_serve_with_workers_gives_them_one_rate_limit_table(
 ) -> None:
     """Each worker builds its application from the environment; they share one bucket a
     principal (``service/rate_buckets.py``), and the table goes when serve ends."""
-    monkeypatch.setenv("LIMES_RATE_BUCKETS", "")  # serve sets these for its workers:
-    monkeypatch.setenv("LIMES_AUDIT_WRITER_SOCKET", "")  # put back afterwards
-    monkeypatch.setenv("LIMES_VAR", str(var))
+    monkeypatch.setenv("LIMES_AUDIT_WRITER_SOCKET", "")  # serve sets these for its workers:
+    monkeypatch.setenv("LIMES_VAR", str(var))  # put back afterwards
     seen: dict[str, Any] = {}
 
     def workers(app: Any, **options: Any) -> None:
@@ -220,3 +220,4 @@ def test_serve_with_workers_gives_them_one_rate_limit_table(
     result = initialised("serve", "--workers", "2", env={**DEV, "LIMES_RATE_BURST": "3"})
     assert result.exit_code == 0, result.output
     assert not seen["table"].parent.exists()
+    assert "LIMES_RATE_BUCKETS" not in os.environ  # nor its name

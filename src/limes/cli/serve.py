@@ -236,3 +236,4 @@ def serve(
         if workers > 1:
             audit_writer.stop()
             rate_limits.remove()
+            os.environ.pop("LIMES_RATE_BUCKETS", None)  # the table is gone

@@ -20,7 +20,8 @@ use is the fullest one taken over, which gives that principal a fresh bucket (at
 ``burst`` more requests, once). One ``admit`` reads and writes one slot (usually)
 under a lock: a ``threading.Lock`` for the threads of a process, then ``flock`` on the
 file for the processes (``flock`` alone does not exclude threads that share the
-descriptor). It costs a few microseconds (``bench/rate_limits.py``); a write
+descriptor, nor a child forked with it: each process opens the table itself, as
+uvicorn's spawned workers do). It costs a few microseconds (``bench/rate_limits.py``); a write
 transaction in a table of the store, or in a separate SQLite file, costs tens of
 microseconds at best and queues every worker behind SQLite's one writer.
 
@@ -35,6 +36,8 @@ microseconds at best and queues every worker behind SQLite's one writer.
 * The parent (``limes serve``) dies: the workers end with it; the next start makes a
   new table, so every bucket starts full, as it did after a restart before.
 * The clock steps back: no refill until it passes the stored time again, as before.
+* The table's file is removed while serving (a cleaner of the temporary directory):
+  the workers' mappings go on; only a worker started after it refuses to start.
 * A table that is missing, of another size or magic, when a worker opens it: the
   worker refuses to start (``SettingsError``) rather than limit per process unnoticed.
 * The table is per host. Several hosts behind one balancer (PostgreSQL deployments)
