@@ -14,16 +14,21 @@ a principal's key (8 bytes of BLAKE2b of its name, keyed with the salt, so that 
 can choose names that collide), its tokens and the time of its last refill. A
 principal's slot is found by open addressing: from ``key % SLOTS`` at most ``PROBES``
 slots on. Slots are never emptied, only taken over, so the first empty slot ends a
-search. A slot is taken over when its bucket has refilled to ``burst`` (then it is the
-same as no bucket: nothing is lost); only when all ``PROBES`` slots hold buckets in
-use is the fullest one taken over, which gives that principal a fresh bucket (at most
-``burst`` more requests, once). One ``admit`` reads and writes one slot (usually)
-under a lock: a ``threading.Lock`` for the threads of a process, then ``flock`` on the
-file for the processes (``flock`` alone does not exclude threads that share the
-descriptor, nor a child forked with it: each process opens the table itself, as
-uvicorn's spawned workers do). It costs a few microseconds (``bench/rate_limits.py``); a write
-transaction in a table of the store, or in a separate SQLite file, costs tens of
-microseconds at best and queues every worker behind SQLite's one writer.
+search. A principal without a slot and without an empty one in reach takes over the
+fullest bucket there: one refilled to ``burst`` is the same as no bucket (nothing is
+lost); only when all ``PROBES`` hold buckets in use does that principal get a fresh
+bucket (at most ``burst`` more requests, once). One ``admit`` reads and writes one
+slot (usually) under a lock: a ``threading.Lock`` for the threads of a process, then
+``flock`` on the file for the processes (``flock`` alone does not exclude threads that
+share the descriptor, nor a child forked with it: each process opens the table
+itself, as uvicorn's spawned workers do).
+
+**Cost** (``make bench-rate-limits``, 2,000 principals, 2 shared cores): an admit
+takes about 1.6 µs with the buckets of one process, 3.7 µs with this table, 7.4 µs
+when two processes admit flat out at once. A bucket row in a separate SQLite file
+(WAL, ``synchronous=OFF``, ``BEGIN IMMEDIATE``) takes 17 µs, 26 µs with two, queues
+every worker behind SQLite's one writer and grows with the principals; a row in the
+store itself adds a durable commit to every request.
 
 **Failure cases.**
 
