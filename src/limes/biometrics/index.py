@@ -83,7 +83,7 @@ class CylinderIndex:
         cells = cells[cells.sum(axis=1) >= self.settings.min_set_cells]
         ranks = np.where(cells[:, None, :], self._ranks[None, :, :], POOLED_CELLS)
         minima = ranks.min(axis=2).astype(np.int64)
-        per_key = minima.reshape(len(cells), self.settings.tables, -1)
+        per_key = minima.reshape(len(cells), self.settings.tables, self.settings.minhashes_per_key)
         combined = np.zeros(per_key.shape[:2], np.int64)
         for column in range(per_key.shape[2]):
             combined = combined * (POOLED_CELLS + 1) + per_key[:, :, column]
