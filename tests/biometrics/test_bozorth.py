@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import struct
 
+import pytest
+
 from limes.biometrics.formats.iso19794_2 import FingerView
 from limes.biometrics.formats.nbis_template import NBIS_HEADER, nbis_template
 from limes.biometrics.matching.bozorth import MIN_MINUTIAE, Bozorth3
@@ -30,8 +32,12 @@ def test_the_nbis_layout_has_its_26_byte_header() -> None:
     assert max(data[26 + 5 :: 6]) <= 63  # its quality scale is 0-63
 
 
-def test_bozorth3_scores_mates_above_strangers() -> None:
-    bozorth = Bozorth3()
+@pytest.fixture(scope="module")
+def bozorth() -> Bozorth3:
+    return Bozorth3()
+
+
+def test_bozorth3_scores_mates_above_strangers(bozorth: Bozorth3) -> None:
     a, b = person(SEED, 0), person(SEED, 1)
     enrolled = bozorth.template(view(ten_print(a, SEED, 0)[0]), *CANVAS)
     again = bozorth.template(view(ten_print(a, SEED, 1)[0]), *CANVAS)
@@ -41,8 +47,7 @@ def test_bozorth3_scores_mates_above_strangers() -> None:
     assert mate_score >= 20
 
 
-def test_bozorth3_scores_nothing_below_its_minimum_of_minutiae() -> None:
-    bozorth = Bozorth3()
+def test_bozorth3_scores_nothing_below_its_minimum_of_minutiae(bozorth: Bozorth3) -> None:
     points = ten_print(person(SEED, 0), SEED, 0)[0][: MIN_MINUTIAE - 1]
     few = bozorth.template(view(points), *CANVAS)
     assert bozorth.score(few, few) == 0

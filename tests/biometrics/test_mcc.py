@@ -91,3 +91,15 @@ def test_the_helpers_wrap_angles_and_approximate_erf() -> None:
     assert angle_difference(math.pi, 0.0) == pytest.approx(-math.pi)
     grid = np.linspace(-3, 3, 61)
     assert np.abs(erf(grid) - np.array([math.erf(x) for x in grid])).max() < 2e-7
+
+
+def test_scoring_many_references_at_once_gives_each_its_own_score(
+    fingers: dict[str, Cylinders],
+) -> None:
+    from limes.biometrics.matching.mcc import scores
+
+    probe = fingers["a thumb again"]
+    references = [fingers["a thumb"], cylinders(np.zeros((0, 3))), fingers["b thumb"]]
+    batch = scores(probe, references)
+    assert batch.tolist() == pytest.approx([score(probe, r) for r in references])
+    assert scores(probe, []).tolist() == []

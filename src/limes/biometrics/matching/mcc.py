@@ -14,6 +14,7 @@ spurious local matches, which no neighbour supports, fade away.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -58,6 +59,31 @@ def score(a: Cylinders, b: Cylinders) -> float:
     if similarities.size == 0:
         return 0.0
     return relaxed_score(similarities, a.minutiae, b.minutiae)
+
+
+def scores(probe: Cylinders, references: Sequence[Cylinders]) -> npt.NDArray[np.float64]:
+    """``score`` of the probe against each reference, the local similarities of all of
+    them computed in one matrix product (what makes re-ranking a candidate list cheap)."""
+    result = np.zeros(len(references))
+    if len(probe) == 0 or not references:
+        return result
+    matrix = local_similarities(probe, joined(references))
+    start = 0
+    for number, reference in enumerate(references):
+        end = start + len(reference)
+        if end > start:
+            result[number] = relaxed_score(matrix[:, start:end], probe.minutiae, reference.minutiae)
+        start = end
+    return result
+
+
+def joined(fingers: Sequence[Cylinders]) -> Cylinders:
+    """The cylinders of several fingers as one set (rows in the order given)."""
+    return Cylinders(
+        np.concatenate([f.values for f in fingers]),
+        np.concatenate([f.valid for f in fingers]),
+        np.concatenate([f.minutiae for f in fingers]),
+    )
 
 
 def pairs_to_average(a_count: int, b_count: int) -> int:
