@@ -44,16 +44,28 @@ class FingerprintGallery:
     def __len__(self) -> int:
         return len(self._templates)
 
-    def enrol(self, person: int, fingers: Sequence[Cylinders]) -> None:
+    def finger_keys(self, fingers: Sequence[Cylinders]) -> list[Ids]:
+        """Each finger's distinct index keys (all indexes share one hash setting)."""
+        return [np.unique(self._all_fingers.keys(finger)) for finger in fingers]
+
+    def enrol(
+        self, person: int, fingers: Sequence[Cylinders], keys: Sequence[Ids] | None = None
+    ) -> None:
         """Adds a person's ten fingers (positions 1-10 in order); searchable after
-        ``freeze``."""
+        ``freeze``. ``keys``, when given, are ``finger_keys`` of these same fingers,
+        kept from an earlier enrolment (a rebuild then skips the hashing)."""
         if len(fingers) != FINGERS:
             raise ValueError(f"a ten-print has {FINGERS} fingers, not {len(fingers)}")
         self._templates[person] = tuple(fingers)
-        for position, finger in enumerate(fingers):
-            keys = np.unique(self._all_fingers.keys(finger))
-            self._by_position[position].add_keys(np.full(len(keys), person), keys)
-            self._all_fingers.add_keys(np.full(len(keys), person * FINGERS + position), keys)
+        for position, finger_keys in enumerate(keys or self.finger_keys(fingers)):
+            self._by_position[position].add_keys(np.full(len(finger_keys), person), finger_keys)
+            self._all_fingers.add_keys(
+                np.full(len(finger_keys), person * FINGERS + position), finger_keys
+            )
+
+    def template(self, person: int) -> tuple[Cylinders, ...]:
+        """The enrolled ten fingers of ``person`` (KeyError for one not enrolled)."""
+        return self._templates[person]
 
     def remove(self, person: int) -> None:
         """Takes a person out of every index and drops the templates."""

@@ -64,9 +64,11 @@ class Cylinders:
         return len(self.minutiae)
 
     @property
-    def valid_cells(self) -> npt.NDArray[np.float32]:
-        """The validity of every cell (each spatial cell repeated over the directions)."""
-        return np.repeat(self.valid, DIRECTION_CELLS, axis=1).astype(np.float32)
+    def spatial_squares(self) -> npt.NDArray[np.float32]:
+        """(m, SPATIAL_CELLS): each spatial cell's squared values summed over directions
+        (the norms of the matcher need no more than that)."""
+        squares = self.values * self.values
+        return np.asarray(squares.reshape(len(self), SPATIAL_CELLS, DIRECTION_CELLS).sum(axis=2))
 
     def bits(self) -> npt.NDArray[np.bool_]:
         """The binary cylinders of MCC's bit version (a cell is set where its summed

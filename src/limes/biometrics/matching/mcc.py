@@ -37,16 +37,15 @@ def local_similarities(a: Cylinders, b: Cylinders) -> Matrix:
     """(len(a), len(b)) matrix of cylinder similarities in [0, 1]."""
     if len(a) == 0 or len(b) == 0:
         return np.zeros((len(a), len(b)))
-    a_values, b_values = a.values, b.values
-    a_valid, b_valid = a.valid_cells, b.valid_cells
-    a_square = (a_values * a_values) @ b_valid.T
-    b_square = a_valid @ (b_values * b_values).T
-    cross = a_values @ b_values.T
+    # the norms over cells valid in both need only spatial sums: validity is spatial
+    a_valid, b_valid = a.valid.astype(np.float32), b.valid.astype(np.float32)
+    a_square = a.spatial_squares @ b_valid.T
+    b_square = a_valid @ b.spatial_squares.T
+    cross = a.values @ b.values.T
     gap = np.sqrt(np.maximum(a_square + b_square - 2 * cross, 0.0))
     norms = np.sqrt(a_square) + np.sqrt(b_square)
     similarity = np.where(norms > 0, 1.0 - gap / np.where(norms > 0, norms, 1.0), 0.0)
-    shared = a.valid.astype(np.float32) @ b.valid.astype(np.float32).T
-    # validity is spatial: one check covers all the directions of a cell
+    shared = a_valid @ b_valid.T
     matchable = shared >= MIN_MATCHABLE * SPATIAL_CELLS
     turn = np.abs(angle_difference(a.minutiae[:, 2, None], b.minutiae[None, :, 2]))
     result = np.where(matchable & (turn <= MAX_ROTATION), similarity, 0.0)
