@@ -80,9 +80,10 @@ def scaling(sets: Sets, multiples: Sequence[int]) -> None:
         sizes.append(fingers)
         ten_print_times.append(ten)
         latent_times.append(latent)
+        memory.append(gallery.memory_bytes)
         print(
-            f"  {fingers:8d}   {build_rate:15,.0f}   {gallery.memory_bytes / 1e6:8.1f}   "
-            f"{ten:11.3f}   {latent:8.3f}   ({gallery.memory_bytes / fingers:,.0f} B/finger)"
+            f"  {fingers:8d}   {build_rate:27,.0f}   {gallery.memory_bytes / 1e6:8.1f}   "
+            f"{ten:11.3f}   {latent:8.3f}"
         )
     if len(sizes) > 1:
         per_finger = (memory[-1] - memory[0]) / (sizes[-1] - sizes[0])

@@ -59,16 +59,12 @@ class Cylinders:
     values: npt.NDArray[np.float32]
     valid: npt.NDArray[np.bool_]
     minutiae: Points
+    spatial_squares: npt.NDArray[np.float32]
+    """(m, SPATIAL_CELLS): each spatial cell's squared values summed over directions (the
+    matcher's norms need no more than that; kept so that no search recomputes them)."""
 
     def __len__(self) -> int:
         return len(self.minutiae)
-
-    @property
-    def spatial_squares(self) -> npt.NDArray[np.float32]:
-        """(m, SPATIAL_CELLS): each spatial cell's squared values summed over directions
-        (the norms of the matcher need no more than that)."""
-        squares = self.values * self.values
-        return np.asarray(squares.reshape(len(self), SPATIAL_CELLS, DIRECTION_CELLS).sum(axis=2))
 
     def bits(self) -> npt.NDArray[np.bool_]:
         """The binary cylinders of MCC's bit version (a cell is set where its summed
@@ -116,10 +112,9 @@ def cylinders(image_points: Points) -> Cylinders:
     keep = (valid.sum(axis=1) >= MIN_VALID_SHARE * inside.sum()) & (
         contributors >= MIN_CONTRIBUTORS
     )
+    kept = values[keep].astype(np.float32)
     return Cylinders(
-        values[keep].reshape(int(keep.sum()), CELLS).astype(np.float32),
-        valid[keep],
-        points[keep],
+        kept.reshape(len(kept), CELLS), valid[keep], points[keep], (kept * kept).sum(axis=2)
     )
 
 
@@ -151,4 +146,5 @@ def _empty() -> Cylinders:
         np.zeros((0, CELLS), np.float32),
         np.zeros((0, SPATIAL_CELLS), np.bool_),
         np.zeros((0, 3)),
+        np.zeros((0, SPATIAL_CELLS), np.float32),
     )

@@ -54,26 +54,28 @@ def local_similarities(a: Cylinders, b: Cylinders) -> Matrix:
 
 def score(a: Cylinders, b: Cylinders) -> float:
     """The global similarity of two fingers, in [0, 1] (LSS-R)."""
-    similarities = local_similarities(a, b)
-    if similarities.size == 0:
-        return 0.0
-    return relaxed_score(similarities, a.minutiae, b.minutiae)
+    return float(scores(a, [b])[0])
 
 
 def scores(probe: Cylinders, references: Sequence[Cylinders]) -> npt.NDArray[np.float64]:
-    """``score`` of the probe against each reference, the local similarities of all of
-    them computed in one matrix product (what makes re-ranking a candidate list cheap)."""
+    """``score`` of the probe against each reference. The local similarities of all of
+    them come from one matrix product and the relaxation runs on all of them at once,
+    padded to the largest (what makes re-ranking a candidate list cheap)."""
     result = np.zeros(len(references))
-    if len(probe) == 0 or not references:
+    sizes = np.array([len(r) for r in references], dtype=np.int64)
+    if len(probe) == 0 or not references or sizes.max() == 0:
         return result
     matrix = local_similarities(probe, joined(references))
+    width = int(sizes.max())
+    padded = np.full((len(references), len(probe), width), -1.0)
+    padded_points = np.zeros((len(references), width, 3))
     start = 0
     for number, reference in enumerate(references):
         end = start + len(reference)
-        if end > start:
-            result[number] = relaxed_score(matrix[:, start:end], probe.minutiae, reference.minutiae)
+        padded[number, :, : end - start] = matrix[:, start:end]
+        padded_points[number, : end - start] = reference.minutiae
         start = end
-    return result
+    return relaxed_scores(padded, sizes, probe.minutiae, padded_points)
 
 
 def joined(fingers: Sequence[Cylinders]) -> Cylinders:
@@ -82,6 +84,7 @@ def joined(fingers: Sequence[Cylinders]) -> Cylinders:
         np.concatenate([f.values for f in fingers]),
         np.concatenate([f.valid for f in fingers]),
         np.concatenate([f.minutiae for f in fingers]),
+        np.concatenate([f.spatial_squares for f in fingers]),
     )
 
 
@@ -91,26 +94,51 @@ def pairs_to_average(a_count: int, b_count: int) -> int:
     return MIN_PAIRS + round(share * (MAX_PAIRS - MIN_PAIRS))
 
 
-def relaxed_score(similarities: Matrix, a_points: Matrix, b_points: Matrix) -> float:
-    """LSS-R over a local similarity matrix and the minutiae (matcher axes) of each side."""
-    rows, cols = similarities.shape
-    kept = min(rows, cols)
-    order = np.argsort(similarities, axis=None)[::-1][:kept]
-    first, second = np.unravel_index(order, similarities.shape)
-    start = similarities[first, second]
-    if kept < 2 or start[0] <= 0:
-        return 0.0
-    support = _compatibility(a_points[first], b_points[second])
-    np.fill_diagonal(support, 0.0)
+def relaxed_scores(
+    similarities: npt.NDArray[np.float64],
+    sizes: npt.NDArray[np.int64],
+    probe_points: Matrix,
+    reference_points: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """LSS-R for R references at once.
+
+    ``similarities`` (R, m, width): each reference's local similarities, padded with -1
+    past its ``sizes``; ``reference_points`` (R, width, 3) in matcher axes. Per reference
+    the best min(m, n) pairs are relaxed, and the pairs that kept most of their value
+    are averaged.
+    """
+    count, rows, width = similarities.shape
+    kept = np.minimum(rows, sizes)
+    depth = int(kept.max())
+    flat = similarities.reshape(count, rows * width)
+    order = np.argsort(-flat, axis=1, kind="stable")[:, :depth]
+    first, second = np.divmod(order, width)
+    start = np.take_along_axis(flat, order, axis=1)
+    live = np.arange(depth)[None, :] < kept[:, None]
+    start = np.where(live, start, 0.0)
+    references = np.arange(count)[:, None]
+    support = _compatibility(probe_points[first], reference_points[references, second])
+    support *= live[:, :, None] & live[:, None, :]
+    support[:, np.arange(depth), np.arange(depth)] = 0.0
     value = start.copy()
+    spread = np.maximum(kept - 1, 1)[:, None]
     for _ in range(RELAXATION_ROUNDS):
-        value = RELAXATION_WEIGHT * value + (1 - RELAXATION_WEIGHT) * (support @ value) / (kept - 1)
-    efficiency = np.where(start > 0, value / np.where(start > 0, start, 1.0), 0.0)
-    chosen = np.argsort(efficiency)[::-1][: pairs_to_average(rows, cols)]
-    return float(value[chosen].mean())
+        value = (
+            RELAXATION_WEIGHT * value
+            + (1 - RELAXATION_WEIGHT) * np.einsum("rkj,rj->rk", support, value) / spread
+        )
+    efficiency = np.where(live & (start > 0), value / np.where(start > 0, start, 1.0), -np.inf)
+    ranked = np.take_along_axis(value, np.argsort(-efficiency, axis=1, kind="stable"), axis=1)
+    averaged = np.array([pairs_to_average(rows, int(n)) for n in sizes])
+    taken = np.clip(np.minimum(averaged, kept), 1, None)
+    totals = np.cumsum(ranked, axis=1)[np.arange(count), taken - 1]
+    usable = (kept >= 2) & (start[:, 0] > 0)
+    return np.where(usable, totals / taken, 0.0)
 
 
-def _compatibility(a: Matrix, b: Matrix) -> Matrix:
+def _compatibility(
+    a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
     """ρ(t, k): how well pair t agrees with pair k on the distance between the two
     minutiae, their difference in direction and the direction of the line joining them."""
     a_distance, a_turn, a_radial = _relations(a)
@@ -121,12 +149,14 @@ def _compatibility(a: Matrix, b: Matrix) -> Matrix:
     return agreement
 
 
-def _relations(points: Matrix) -> tuple[Matrix, Matrix, Matrix]:
-    dx = points[None, :, 0] - points[:, None, 0]
-    dy = points[None, :, 1] - points[:, None, 1]
+def _relations(points: npt.NDArray[np.float64]) -> tuple[Matrix, Matrix, Matrix]:
+    """For (..., k, 3) minutiae, the (..., k, k) distances, direction differences and
+    directions of the joining lines relative to the first minutia."""
+    dx = points[..., None, :, 0] - points[..., :, None, 0]
+    dy = points[..., None, :, 1] - points[..., :, None, 1]
     distance = np.hypot(dx, dy)
-    turn = angle_difference(points[:, None, 2], points[None, :, 2])
-    radial = angle_difference(points[:, None, 2], np.arctan2(dy, dx))
+    turn = angle_difference(points[..., :, None, 2], points[..., None, :, 2])
+    radial = angle_difference(points[..., :, None, 2], np.arctan2(dy, dx))
     return distance, turn, radial
 
 
