@@ -70,7 +70,7 @@ bench-profile: $(BIN)/limes
 # 1 M and 10 M fingers; about 10 minutes. One BLAS thread: the matrix products are small.
 bench-biometrics: $(BIN)/limes
 	mkdir -p build/bench-biometrics
-	OPENBLAS_NUM_THREADS=1 $(BIN)/python -m bench.biometrics.run $(BIOMETRICS_ARGS) 2>&1 \
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -u -m bench.biometrics.run $(BIOMETRICS_ARGS) 2>&1 \
 	    | tee build/bench-biometrics/bench.log
 
 # Regenerates the lock files (needs pip-tools in a throw-away venv; it is not a project dependency).

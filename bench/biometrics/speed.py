@@ -12,6 +12,8 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 from bench.biometrics.accuracy import BozorthCache
 from bench.biometrics.metrics import linear_fit
@@ -19,9 +21,9 @@ from bench.biometrics.sets import Sets
 from limes.biometrics.identification import FINGERS, FingerprintGallery
 from limes.biometrics.matching.mcc import score
 
-TEN_PRINT_SHORTLIST = 50
+TEN_PRINT_SHORTLIST = 20
 LATENT_SHORTLIST = 100
-TIMED_SEARCHES = 10
+TIMED_SEARCHES = 20
 TARGETS = (1_000_000, 10_000_000)
 
 
@@ -44,22 +46,29 @@ def per_comparison(sets: Sets, bozorth: BozorthCache) -> None:
     )
 
 
+@dataclass
+class Timings:
+    """Per gallery size: the index's share of a search (votes and short list) and the
+    whole search (with the MCC re-ranking of the short list), medians in seconds."""
+
+    sizes: list[int] = field(default_factory=list)
+    memory: list[int] = field(default_factory=list)
+    index: dict[str, list[float]] = field(default_factory=lambda: {"ten-print": [], "latent": []})
+    whole: dict[str, list[float]] = field(default_factory=lambda: {"ten-print": [], "latent": []})
+
+
 def scaling(sets: Sets, multiples: Sequence[int]) -> None:
     base = len(sets.gallery)
-    sizes: list[int] = []
-    ten_print_times: list[float] = []
-    latent_times: list[float] = []
-    memory: list[int] = []
+    timings = Timings()
     print(
-        "\n1:N search time (median of "
-        f"{TIMED_SEARCHES}; short lists {TEN_PRINT_SHORTLIST} persons / "
-        f"{LATENT_SHORTLIST} fingers)"
+        f"\n1:N search time (median of {TIMED_SEARCHES} searches; short lists "
+        f"{TEN_PRINT_SHORTLIST} persons / {LATENT_SHORTLIST} fingers re-ranked by MCC)"
     )
     started = time.perf_counter()
     keys = [sets.gallery.finger_keys(sets.gallery.template(p)) for p in range(base)]
     hashing = (time.perf_counter() - started) / (base * FINGERS)
     print(f"  hashing a finger's cylinders into index keys: {hashing * 1000:.2f} ms")
-    print("   fingers   postings merged (fingers/s)   index MB   ten-print s   latent s")
+    print("   fingers  merged fingers/s  index MB   ten-print index/all s   latent index/all s")
     for multiple in multiples:
         gallery = FingerprintGallery()
         started = time.perf_counter()
@@ -67,38 +76,66 @@ def scaling(sets: Sets, multiples: Sequence[int]) -> None:
             for person in range(base):
                 gallery.enrol(copy * base + person, sets.gallery.template(person), keys[person])
         gallery.freeze()
-        build_rate = base * multiple * FINGERS / (time.perf_counter() - started)
-        ten = statistics.median(
-            _seconds(lambda p=p, g=gallery: g.search_ten_print(p.fingers, TEN_PRINT_SHORTLIST))
-            for p in sets.mated[:TIMED_SEARCHES]
-        )
-        latent = statistics.median(
-            _seconds(lambda p=p, g=gallery: g.search_latent(p.finger, LATENT_SHORTLIST))
-            for p in sets.mated_latents[:TIMED_SEARCHES]
-        )
         fingers = base * multiple * FINGERS
-        sizes.append(fingers)
-        ten_print_times.append(ten)
-        latent_times.append(latent)
-        memory.append(gallery.memory_bytes)
+        build_rate = fingers / (time.perf_counter() - started)
+        ten_probes = [p.fingers for p in sets.mated[:TIMED_SEARCHES]]
+        latents = [p.finger for p in sets.mated_latents[:TIMED_SEARCHES]]
+        measured = {
+            "ten-print": (
+                _median(
+                    lambda p, g=gallery: g.ten_print_shortlist(p, TEN_PRINT_SHORTLIST), ten_probes
+                ),
+                _median(
+                    lambda p, g=gallery: g.search_ten_print(p, TEN_PRINT_SHORTLIST), ten_probes
+                ),
+            ),
+            "latent": (
+                _median(lambda p, g=gallery: g.latent_shortlist(p, LATENT_SHORTLIST), latents),
+                _median(lambda p, g=gallery: g.search_latent(p, LATENT_SHORTLIST), latents),
+            ),
+        }
+        timings.sizes.append(fingers)
+        timings.memory.append(gallery.memory_bytes)
+        for kind, (index_part, whole) in measured.items():
+            timings.index[kind].append(index_part)
+            timings.whole[kind].append(whole)
+        ten_index, ten_whole = measured["ten-print"]
+        latent_index, latent_whole = measured["latent"]
         print(
-            f"  {fingers:8d}   {build_rate:27,.0f}   {gallery.memory_bytes / 1e6:8.1f}   "
-            f"{ten:11.3f}   {latent:8.3f}"
+            f"  {fingers:8d}  {build_rate:16,.0f}  {gallery.memory_bytes / 1e6:8.1f}"
+            f"   {ten_index:9.3f} / {ten_whole:6.3f}   {latent_index:8.3f} / {latent_whole:6.3f}"
         )
-    if len(sizes) > 1:
-        per_finger = (memory[-1] - memory[0]) / (sizes[-1] - sizes[0])
+    _projections(timings)
+
+
+def _projections(timings: Timings) -> None:
+    """The index part grows with the gallery (a linear fit); the re-ranking of a fixed
+    short list does not (its median is added as measured)."""
+    sizes, memory = timings.sizes, timings.memory
+    if len(sizes) < 2:
+        return
+    per_finger = (memory[-1] - memory[0]) / (sizes[-1] - sizes[0])
+    print(
+        f"  index memory: {per_finger:,.0f} bytes per finger beyond a fixed "
+        f"{(memory[0] - per_finger * sizes[0]) / 1e6:.0f} MB of bucket bounds -> "
+        + ", ".join(f"{t:,} fingers {per_finger * t / 1e9:.1f} GB" for t in TARGETS)
+    )
+    for kind in ("ten-print", "latent"):
+        intercept, slope = linear_fit(sizes, timings.index[kind])
+        rerank = statistics.median(
+            w - i for w, i in zip(timings.whole[kind], timings.index[kind], strict=True)
+        )
+        projected = ", ".join(
+            f"{t:,} fingers {intercept + slope * t + rerank:.2f} s" for t in TARGETS
+        )
         print(
-            f"  index memory: {per_finger:,.0f} bytes per finger beyond a fixed "
-            f"{(memory[0] - per_finger * sizes[0]) / 1e6:.0f} MB of bucket bounds -> "
-            + ", ".join(f"{t:,} fingers {per_finger * t / 1e9:.1f} GB" for t in TARGETS)
+            f"  {kind}: index {intercept * 1000:.1f} ms + {slope * 1e9:.1f} ns per finger "
+            f"(linear fit), re-ranking {rerank * 1000:.0f} ms -> {projected}"
         )
-    for name, times in (("ten-print", ten_print_times), ("latent", latent_times)):
-        intercept, slope = linear_fit(sizes, times)
-        projected = ", ".join(f"{t:,} fingers {intercept + slope * t:.1f} s" for t in TARGETS)
-        print(
-            f"  linear fit {name}: {intercept * 1000:.1f} ms + "
-            f"{slope * 1e9:.1f} ns per finger -> {projected}"
-        )
+
+
+def _median(search: Callable[[Any], object], probes: Sequence[Any]) -> float:
+    return statistics.median(_seconds(lambda p=p: search(p)) for p in probes)
 
 
 def _seconds(action: Callable[[], object]) -> float:
