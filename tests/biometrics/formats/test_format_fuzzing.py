@@ -9,9 +9,9 @@ from collections.abc import Callable
 
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.biometrics.test_iso19794_2 import RECORD
-from tests.biometrics.test_nist_itl import TRANSACTION
-from tests.biometrics.test_wsq_images import ridges
+from tests.biometrics.formats.test_iso19794_2 import RECORD
+from tests.biometrics.formats.test_nist_itl import TRANSACTION
+from tests.biometrics.formats.test_wsq_images import ridges
 from tests.security.fuzzing import FUZZ
 
 from limes.biometrics.formats import iso19794_2, nist_itl, wsq_images
