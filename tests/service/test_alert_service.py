@@ -227,14 +227,16 @@ def test_delete_erases_everything_personal(
     with pytest.raises(Gone):
         alerts.get(DE, person.id)
     with store.read() as tx:
-        tombstone = tx.get(person.id)
+        tombstone = tx.alerts.get(person.id)
         assert tombstone is not None
         assert (tombstone.status, tombstone.version) == (AlertStatus.DELETED, 2)
         assert (tombstone.body, tombstone.extensions, tombstone.keys) == (None, None, frozenset())
-        assert tx.misused_identity(person.id) is None
-        assert tx.links(person.id) == [] and tx.links(vehicle.id) == []
-        assert tx.find_by_keys(alerts.crypto.index.tokens(content_keys(content(PERSON)))) == []
-        assert [f.reason for f in tx.flags(person.id)] == [""]
+        assert tx.misused_identities.get(person.id) is None
+        assert tx.links.of(person.id) == [] and tx.links.of(vehicle.id) == []
+        assert (
+            tx.alerts.find_by_keys(alerts.crypto.index.tokens(content_keys(content(PERSON)))) == []
+        )
+        assert [f.reason for f in tx.flags.of(person.id)] == [""]
     assert alerts.get(DE, vehicle.id).links == ()
     assert event_types(store)[-1] == "alert.deleted"
     issue_person(alerts)  # the subject no longer blocks a new alert
@@ -295,7 +297,7 @@ def test_expire_due_warns_and_expires_exactly_on_time(
     with pytest.raises(Gone):
         alerts.get(DE, issued.id)
     with store.read() as tx:
-        record = tx.get(issued.id)
+        record = tx.alerts.get(issued.id)
         assert record is not None and record.status is AlertStatus.EXPIRED and record.body is None
     assert event_types(store) == ["alert.issued", "alert.expiry_warning", "alert.expired"]
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from tests.conftest import FixedClock, break_glass, make_ctx
+from tests.store_peek import peek
 
 from limes.crypto.keys import IntegrityError
 from limes.domain.ids import new_id
@@ -62,7 +63,7 @@ SECRET_WORDS = ("L898902C3", "Wojciechowska", "Malgorzata", "Ticket 4711")
 def raw_grants(store: Store) -> str:
     """Every column of every stored grant, as the database holds it."""
     with store.read() as tx:
-        rows = tx.rows("SELECT * FROM breakglass_grants")
+        rows = peek(tx).rows("SELECT * FROM breakglass_grants")
     return repr(rows)
 
 
@@ -110,7 +111,7 @@ def test_reasons_stored_in_plaintext_before_0009_are_sealed_on_upgrade(
     )
     pending = replace(old, id=new_id(), status="requested", decision_reason=None)
     with store.transaction() as tx:
-        tx.run(
+        peek(tx).run(
             "DELETE FROM schema_migrations WHERE version = ?", ("0009_sealed_breakglass_reasons",)
         )
         tx.grants.put(old)
