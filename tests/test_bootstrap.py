@@ -7,8 +7,8 @@ from tests.conftest import TEST_KEYRING, FixedClock, built, dev_settings, make_c
 
 from limes.bootstrap import build
 from limes.cli.common import Env, context
+from limes.domain.roles import Purpose
 from limes.errors import RateLimited
-from limes.policy.permissions import Purpose
 from limes.service.jobs import SYSTEM
 from limes.store.port import Store
 from limes.store.sqlite import SqliteStore

@@ -93,9 +93,6 @@ NOT_YET_MIRRORED: dict[str, tuple[str, ...]] = {
         "domain/sealed_fields.py",
         "domain/events.py",
     ),
-    "the account records, tested with their store and service (store/ and service/test_accounts)": (
-        "identity/accounts.py",
-    ),
     "the policy's vocabulary, tested with the table in tests/policy": (
         "policy/fields.py",
         "policy/permissions.py",

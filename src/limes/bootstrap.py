@@ -25,9 +25,10 @@ from limes.crypto.blind_index import BlindIndex
 from limes.crypto.keyring import Keyring, load_keyring, test_only_fixed_keyring
 from limes.crypto.keyring import KeyringMissing as KeyringMissing  # a door catches it
 from limes.crypto.keys import KeyEncryptionKey, LocalKek
+from limes.domain.roles import Purpose
 from limes.identity.passwords import Passwords
 from limes.identity.passwords import for_settings as passwords_for
-from limes.policy.permissions import Context, Principal, Purpose
+from limes.policy.permissions import Context, Principal
 from limes.policy.policy import Policy
 from limes.search.engine import SearchEngine
 from limes.service.abuse import UsageMonitor

@@ -14,9 +14,10 @@ from pathlib import Path
 from limes.domain.categories import CATEGORIES, CategoryCode, SubjectKind
 from limes.domain.compatibility import INCOMPATIBLE_SAME_STATE
 from limes.domain.object_rules import OBJECT_RULES
+from limes.domain.roles import Role
 from limes.policy.fields import COVERS, FieldGroup
 from limes.policy.permissions import CATEGORY_SCOPED as CATEGORY_SCOPED_PERMISSIONS
-from limes.policy.permissions import CONTENT_PERMISSIONS, Permission, Role
+from limes.policy.permissions import CONTENT_PERMISSIONS, Permission
 from limes.policy.policy import OWNER_ONLY
 from limes.policy.table import (
     IDENTITY_CHECK_PURPOSES,

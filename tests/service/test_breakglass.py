@@ -12,8 +12,9 @@ from tests.conftest import FixedClock, break_glass, make_ctx
 
 from limes.crypto.keys import IntegrityError
 from limes.domain.ids import new_id
+from limes.domain.roles import Purpose, Role
 from limes.errors import Conflict, Forbidden, InvalidInput
-from limes.policy.permissions import Context, Purpose, Role
+from limes.policy.permissions import Context
 from limes.service.breakglass import MAX_MINUTES, BreakGlassService
 from limes.store.port import GrantRow, Store
 

@@ -12,6 +12,7 @@ from tests.conftest import FixedClock, built, make_ctx
 from limes.bootstrap import Limes
 from limes.demo.generator import DemoGenerator
 from limes.domain.categories import CategoryCode
+from limes.domain.roles import Purpose, Role
 from limes.errors import (
     Conflict,
     Forbidden,
@@ -21,7 +22,7 @@ from limes.errors import (
     RateLimited,
     ReadsBlocked,
 )
-from limes.policy.permissions import Context, Purpose, Role
+from limes.policy.permissions import Context
 from limes.service.alerts import AlertService
 from limes.service.demo import load
 from limes.service.reading import BLOCKED, LIFTED, ReadBlocks, ReadBounds, ReadGuard

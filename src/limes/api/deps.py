@@ -23,6 +23,7 @@ from limes.api.routes import UNPROTECTED
 from limes.bootstrap import Limes
 from limes.domain.countries import CountryError, member_state
 from limes.domain.ids import is_id
+from limes.domain.roles import Purpose
 from limes.errors import (
     FieldError,
     InvalidInput,
@@ -30,7 +31,7 @@ from limes.errors import (
     PreconditionRequired,
     VersionMismatch,
 )
-from limes.policy.permissions import Context, Principal, Purpose
+from limes.policy.permissions import Context, Principal
 
 PURPOSE_HEADER = "X-Limes-Purpose"
 _STRONG_ETAG = re.compile(r'"([1-9][0-9]{0,17})"')

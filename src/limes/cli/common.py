@@ -22,6 +22,7 @@ from limes import codec
 from limes.bootstrap import KeyringMissing, Limes, build
 from limes.config import Environment, Settings, SettingsError
 from limes.domain.countries import CountryError, member_state
+from limes.domain.roles import Purpose, Role
 from limes.errors import (
     Conflict,
     Forbidden,
@@ -33,7 +34,7 @@ from limes.errors import (
     Unauthenticated,
     VersionMismatch,
 )
-from limes.policy.permissions import Context, Principal, Purpose, Role
+from limes.policy.permissions import Context, Principal
 from limes.policy.standins import purposes_for, unsafe_stand_in_clearance
 
 F = TypeVar("F", bound=Callable[..., Any])

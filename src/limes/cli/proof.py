@@ -69,6 +69,6 @@ def _by_password(accounts: AccountService, username: str) -> Principal:
             f"(prompted) or a token of it in {TOKEN_VARIABLE}"
         ) from None
     login = accounts.login(username, password, code)
-    principal = replace(login.account.principal(login.session.id), proof=BY_PASSWORD)
+    principal = replace(Principal.of(login.account, login.session.id), proof=BY_PASSWORD)
     click.get_current_context().call_on_close(lambda: accounts.logout(principal))
     return principal

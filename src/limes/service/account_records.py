@@ -15,8 +15,8 @@ from dataclasses import replace
 from datetime import datetime
 
 from limes.crypto.fields import FieldCipher
+from limes.domain.accounts import Account, Session
 from limes.domain.sealed_fields import SealedField
-from limes.identity.accounts import Account, Session
 from limes.store.port import Store, Transaction
 
 

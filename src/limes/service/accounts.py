@@ -25,11 +25,7 @@ from typing import Any
 from limes.clock import Clock, utc_now
 from limes.crypto.blind_index import BlindIndex
 from limes.crypto.fields import FieldCipher
-from limes.domain.ids import new_id
-from limes.errors import FieldError, Forbidden, InvalidInput, NotFound
-from limes.identity import clearances as register
-from limes.identity import totp
-from limes.identity.accounts import (
+from limes.domain.accounts import (
     IDLE_TIMEOUT,
     LOCKOUT_WINDOW,
     UNUSED_LIMIT,
@@ -43,9 +39,14 @@ from limes.identity.accounts import (
     check_username,
     require,
 )
+from limes.domain.ids import new_id
+from limes.domain.roles import Clearance, Purpose, Role
+from limes.errors import FieldError, Forbidden, InvalidInput, NotFound
+from limes.identity import clearances as register
+from limes.identity import totp
 from limes.identity.certificates import normalise_fingerprint
 from limes.identity.passwords import Passwords, check_password
-from limes.policy.permissions import Clearance, Context, Permission, Purpose, Role
+from limes.policy.permissions import Context, Permission, Principal
 from limes.policy.policy import Policy
 from limes.service.account_audit import (
     account_refs,
@@ -422,7 +423,7 @@ class AccountService(Authentication):
         (``cli/proof.py``), and uses this only in development.
         """
         account = self._usable(lambda tx: tx.by_username(username), f"account {username}")
-        return Context(account.principal(), Purpose.OPERATIONS)
+        return Context(Principal.of(account), Purpose.OPERATIONS)
 
     @audited("account:sweep", write=True)
     def sweep(self, now: datetime | None = None) -> SweepReport:

@@ -35,9 +35,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from limes.domain.ids import is_id, new_id
-from limes.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
-from limes.identity.accounts import (
+from limes.domain.accounts import (
     Account,
     AccountKind,
     AccountState,
@@ -46,7 +44,10 @@ from limes.identity.accounts import (
     check_roles,
     require,
 )
-from limes.policy.permissions import Clearance, Context, Permission, Purpose, Role
+from limes.domain.ids import is_id, new_id
+from limes.domain.roles import Clearance, Purpose, Role
+from limes.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from limes.policy.permissions import Context, Permission
 from limes.service import enrolment
 from limes.service.account_records import AccountTransaction
 from limes.service.audited import about, audited

@@ -25,10 +25,11 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from limes.audit.record import Actor
+from limes.domain.accounts import Account, AccountKind, AccountState
 from limes.errors import Unauthenticated
 from limes.identity import totp
-from limes.identity.accounts import Account, AccountKind, AccountState
 from limes.identity.passwords import Passwords, check_password
+from limes.policy.permissions import Principal
 from limes.service.account_records import AccountTransaction
 from limes.service.audited import about, audited
 from limes.store.port import CodeRow, SecurityEvent, Transaction
@@ -147,7 +148,7 @@ class EnrolmentService:
                 SecurityEvent(
                     kind="account.enrolled",
                     member_state=account.member_state,
-                    principal=str(account.principal()),
+                    principal=str(Principal.of(account)),
                     at=now,
                     detail={"account": account.username, "change": issued.change_id},
                 ),

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from limes.domain.accounts import Account, Session
 from limes.domain.alerts import AlertStatus, Flag
 from limes.domain.compatibility import ExistingAlert
 from limes.domain.events import ChangeEvent
-from limes.identity.accounts import Account, Session
 from limes.store.approvals import APPLIED, EXPIRED, PENDING, REFUSED, ChangeRow, CodeRow
 from limes.store.data_keys import KeyRow, KeyStatus, WrappedKey
 from limes.store.grants import GrantRow
