@@ -117,6 +117,7 @@ def _cell(table: Table, role: Role, permission: Permission) -> str:
 def _routes() -> list[tuple[str, str, str]]:
     """(method, path, permission or why none) of every route the HTTP door declares."""
     from limes.api import routes
+    from limes.api.deps import UNPROTECTED
 
     found = []
     for info in pkgutil.iter_modules(routes.__path__):
@@ -124,7 +125,7 @@ def _routes() -> list[tuple[str, str, str]]:
         for method, path, needed in routes.operations(getattr(router, "routes", [])):
             if needed is not None:
                 found.append((method, path, f"`{needed}`"))
-    for (method, path), why in routes.UNPROTECTED.items():
+    for (method, path), why in UNPROTECTED.items():
         found.append((method, path, f"none: {why}"))
     return sorted(found, key=lambda r: (r[1], r[0]))
 

@@ -43,7 +43,8 @@ from tests.api.helpers import MISUSED, NOW, TestClient, body
 
 from limes import codec
 from limes.api.app import create_app
-from limes.api.routes import UNPROTECTED, operations
+from limes.api.deps import UNPROTECTED
+from limes.api.routes import operations
 from limes.bootstrap import build
 from limes.config import AuthMode, Environment, Settings
 from limes.demo.generator import generate

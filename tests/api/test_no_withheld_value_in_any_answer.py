@@ -37,7 +37,8 @@ from tests.api.helpers import NOW, TestClient, body
 
 from limes import codec
 from limes.api.app import create_app
-from limes.api.routes import UNPROTECTED, operations
+from limes.api.deps import UNPROTECTED
+from limes.api.routes import operations
 from limes.audit.heads import ensure_audit_key
 from limes.bootstrap import Limes, build
 from limes.config import AuthMode, Environment, Settings

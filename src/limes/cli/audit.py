@@ -14,15 +14,8 @@ from typing import Any
 
 import click
 
-from limes.cli.common import (
-    EXIT_NOT_INITIALISED,
-    Env,
-    acting,
-    context,
-    pass_env,
-    print_json,
-    problem,
-)
+from limes.cli.common import EXIT_NOT_INITIALISED, Env, pass_env, print_json, problem
+from limes.cli.proof import acting, context
 from limes.errors import NotFound
 from limes.service.audit_custody import (
     NoAuditLog,

@@ -13,7 +13,8 @@ from typing import TextIO
 import click
 
 from limes.bootstrap import Limes
-from limes.cli.common import EXIT_STATUS_HELP, Env, acting, context, pass_env, print_json
+from limes.cli.common import EXIT_STATUS_HELP, Env, pass_env, print_json
+from limes.cli.proof import acting, context
 from limes.domain.alerts import Gender
 from limes.domain.identifiers import IdentifierKind
 from limes.service.door_types import IdentifierQuery, PersonQuery

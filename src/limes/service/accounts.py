@@ -67,6 +67,7 @@ from limes.service.approvals import (
     propose,
 )
 from limes.service.audited import Refs, audited
+from limes.service.enrolment import Enrolment
 from limes.service.login_limits import LoginLimits
 from limes.service.recorder import Recorder
 from limes.service.sessions import SESSION_LIFETIME, Authentication, with_state
@@ -74,17 +75,6 @@ from limes.store.port import Store
 
 REPORT_HORIZON = timedelta(days=30)
 BOOTSTRAP_OPERATORS = 2  # the two people four eyes need from the start
-
-
-@dataclass(frozen=True, slots=True)
-class Enrolment:
-    """A new account, and for a user the TOTP provisioning URI, shown this once."""
-
-    account: Account
-    totp_uri: str | None
-
-    def audit_refs(self) -> Refs:
-        return account_refs(self.account)
 
 
 @dataclass(frozen=True, slots=True)
