@@ -126,7 +126,6 @@ NOT_YET_MIRRORED: dict[str, tuple[str, ...]] = {
     "(tests/audit/test_trail.py, service/test_audited.py, tests/api, tests/cli)": (
         "crypto/records.py",
         "service/account_audit.py",
-        "service/audit_custody.py",
         "service/audit_reader.py",
         "service/audited_policy.py",
         "service/door_types.py",

@@ -30,7 +30,7 @@ def build_search_indexes(app: Limes, *, follow: bool) -> None:
     """Build the search indexes with a progress bar on stderr and say what took how long;
     with ``follow``, keep them current from the change feed afterwards."""
     with click.progressbar(
-        length=app.store.count(), label="Building search indexes", file=sys.stderr
+        length=app.holdings.alerts(), label="Building search indexes", file=sys.stderr
     ) as bar:
         report = app.search.start(lambda done: bar.update(done), follow=follow)
     if report is not None:
