@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from limes.config import Limits
-from limes.policy.permissions import Context, Principal, Purpose, Role
+from limes.domain.roles import Purpose, Role
+from limes.policy.permissions import Context, Principal
 from limes.service.abuse import UsageMonitor
 from limes.service.rate_buckets import LocalBuckets, SharedBuckets, create_shared, spend
 

@@ -118,7 +118,7 @@ def instrument(app: Any, stages: Stages) -> None:
     from limes.service.alerts import AlertService
     from limes.service.reading import ReadGuard
     from limes.service.search import SearchService
-    from limes.store.sql import SqlTransaction
+    from limes.store.alerts import SqlAlerts
 
     limes = app.state.limes
     wraps: list[tuple[Any, str, str]] = [
@@ -135,7 +135,7 @@ def instrument(app: Any, stages: Stages) -> None:
         (Scorer, "explain", "scoring"),
         (SearchService, "_views", "opening hits (store read, decrypt, minimise)"),
         (AlertService, "view", "opening hits (store read, decrypt, minimise)"),
-        (SqlTransaction, "get", "opening hits (store read, decrypt, minimise)"),
+        (SqlAlerts, "get", "opening hits (store read, decrypt, minimise)"),
         (ReadGuard, "opened", "read-bound ledger write"),
         (trail, "perform", "audit record building"),
         (trail, "_append", "audit append (durable)"),

@@ -29,7 +29,9 @@ the NATS subject ``LIMES_AUDIT_WITNESS_SUBJECT`` at ``LIMES_AUDIT_WITNESS_NATS``
 The serving limits (``LIMES_REQUEST_HEAD_SECONDS``, ``LIMES_REQUEST_BODY_SECONDS``,
 ``LIMES_KEEP_ALIVE_SECONDS``, ``LIMES_MAX_CONNECTIONS``, ``LIMES_MAX_CONNECTIONS_PER_CLIENT``,
 ``LIMES_MAX_REQUESTS_IN_PROGRESS``) bound what a client can hold without finishing a
-request (``api/connections.py``, ``api/admission.py``).
+request (``api/connections.py``, ``api/admission.py``). ``LIMES_TLS_CLIENT_CA`` makes
+``limes serve --tls-cert`` require a client certificate that this CA signed in every TLS
+handshake (mutual TLS); the door then knows a system client by its pinned certificate.
 """
 
 from __future__ import annotations
@@ -131,6 +133,7 @@ class Settings:
     max_connections: int = 4096
     max_connections_per_client: int = 128
     max_requests_in_progress: int = 512
+    tls_client_ca: Path | None = None
 
     @property
     def store_url(self) -> str:
@@ -343,6 +346,7 @@ class Settings:
             "key-encryption key": f"vault transit {self.vault_addr} key {self.vault_transit_key}"
             if self.vault_addr
             else "keyring file",
+            "tls client ca": str(self.tls_client_ca or "none (no client certificates)"),
         }
 
 
@@ -431,6 +435,7 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
             max_connections=int(e.get("LIMES_MAX_CONNECTIONS", "4096")),
             max_connections_per_client=int(e.get("LIMES_MAX_CONNECTIONS_PER_CLIENT", "128")),
             max_requests_in_progress=int(e.get("LIMES_MAX_REQUESTS_IN_PROGRESS", "512")),
+            tls_client_ca=_path(e, "LIMES_TLS_CLIENT_CA"),
         )
     except ValueError as exc:
         raise SettingsError(str(exc)) from None

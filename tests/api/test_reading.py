@@ -67,7 +67,7 @@ def server(var: Path) -> tuple[Limes, TestClient]:
 
 def ids(app: Limes) -> list[str]:
     with app.store.read() as tx:
-        return [r.id for r in tx.list(AlertFilter(limit=500))]
+        return [r.id for r in tx.alerts.list(AlertFilter(limit=500))]
 
 
 def events(app: Limes) -> list[str]:
@@ -177,7 +177,7 @@ def test_a_search_at_the_cli_counts_its_hits_and_is_refused_once_blocked(var: Pa
     """``limes search`` is a door like the others: its hits are alerts opened."""
     app, client = server(var)
     with app.store.read() as tx:
-        person = next(r for r in tx.list(AlertFilter(limit=500)) if r.subject == "person")
+        person = next(r for r in tx.alerts.list(AlertFilter(limit=500)) if r.subject == "person")
         named = to_alert(person, app.alerts.crypto, tx).content.person
     assert named is not None
     surname = named.surnames[0].latin

@@ -27,6 +27,7 @@ from tests.api.helpers import (
 )
 from tests.conftest import FixedClock
 from tests.sirene.documents import HTML, pdf
+from tests.store_peek import peek
 
 from limes.api.app import SECURITY_HEADERS
 from limes.bootstrap import Limes
@@ -282,7 +283,7 @@ def test_a_bad_hit_is_refused_and_changes_nothing(
     assert pointer in [e["pointer"] for e in problem["errors"]], problem
     assert feed_kinds(db) == before
     with db.read() as tx:
-        assert tx.rows("SELECT count(*) FROM sirene_cases")[0][0] == 0
+        assert peek(tx).rows("SELECT count(*) FROM sirene_cases")[0][0] == 0
 
 
 def test_a_hit_on_a_changed_alert_is_refused(
@@ -341,7 +342,7 @@ def test_a_bad_form_is_refused_and_changes_nothing(
     assert any(e["pointer"].startswith(pointer) for e in problem["errors"]), problem
     assert feed_kinds(db) == before
     with db.read() as tx:
-        assert tx.rows("SELECT count(*) FROM sirene_messages")[0][0] == 0
+        assert peek(tx).rows("SELECT count(*) FROM sirene_messages")[0][0] == 0
 
 
 def test_a_hit_on_an_own_alert_opens_a_case_of_one_party_without_g_form(

@@ -1,5 +1,5 @@
 """``limes serve`` without a server: the loopback rule, the first search, the expiry loop,
-the serving limits and the open-file limit."""
+the serving limits, the client CA of mutual TLS and the open-file limit."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 import os
 import pickle
 import shlex
+import ssl
 import threading
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 import uvicorn
 from tests.cli.helpers import ALERT, SIRENE_DE, Run, ok, problem
+from tests.pki import Authority
 
 from limes.api.connections import ConnectionLimits, GuardedH11Protocol
 from limes.audit.log import AuditLog
@@ -27,8 +29,9 @@ from limes.cli.serve import (
     raise_open_file_limit,
 )
 from limes.config import SettingsError, from_env
+from limes.domain.roles import Purpose, Role
 from limes.errors import RateLimited
-from limes.policy.permissions import Principal, Purpose, Role
+from limes.policy.permissions import Principal
 
 DEV = {"LIMES_ENV": "development", "LIMES_AUTH": "unsafe-dev-headers"}
 ALL_INTERFACES = "0.0.0.0"  # noqa: S104 - the address the tests expect to be refused
@@ -110,7 +113,34 @@ def test_serve_limits_requests_in_progress_not_connections(
     assert call["limit_concurrency"] is None and call["timeout_keep_alive"] == 2
     protocol = pickle.loads(pickle.dumps(call["http"]))  # noqa: S301 - our own object
     assert protocol.func is GuardedH11Protocol
-    assert protocol.keywords == {"limits": ConnectionLimits(3.0, per_client=7, total=900)}
+    limits = ConnectionLimits(3.0, per_client=7, total=900)
+    assert protocol.keywords == {"limits": limits, "server_cert": None}  # plain HTTP
+
+
+def test_a_client_ca_makes_serve_require_client_certificates(
+    initialised: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """LIMES_TLS_CLIENT_CA: uvicorn's context requires a certificate of that CA, and the
+    protocol knows the certificate it serves, for the TLS extension."""
+    fake = _FakeUvicorn()
+    monkeypatch.setattr(uvicorn, "run", fake)
+    pki = Authority(tmp_path / "pki")
+    server = pki.issue("localhost", server=True)
+    tls = ("--tls-cert", str(server.cert), "--tls-key", str(server.key))
+    env = {**DEV, "LIMES_TLS_CLIENT_CA": str(pki.ca.cert)}
+    assert initialised("serve", *tls, env=env).exit_code == 0
+    call = fake.calls[0]
+    assert call["ssl_cert_reqs"] == ssl.CERT_REQUIRED
+    assert call["ssl_ca_certs"] == str(pki.ca.cert)
+    assert call["http"].keywords["server_cert"] == server.cert.read_text()
+
+    without_tls = problem(initialised("serve", env=env), 12)
+    assert "needs --tls-cert and --tls-key" in without_tls["detail"]
+    empty = tmp_path / "empty-ca.pem"
+    empty.write_text("")
+    unusable = {**DEV, "LIMES_TLS_CLIENT_CA": str(empty)}
+    assert "cannot be loaded" in problem(initialised("serve", *tls, env=unusable), 12)["detail"]
+    assert len(fake.calls) == 1  # neither refused one started a server
 
 
 @pytest.mark.parametrize(

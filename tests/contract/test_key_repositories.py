@@ -65,7 +65,7 @@ def test_sealed_values_are_read_in_key_order_and_written_back(store: Store) -> N
     alerts = SEALED.index(next(t for t in SEALED if t.table == "alerts"))
     with store.transaction() as tx:
         for n in range(3):
-            tx.insert(record(f"A{n}", body=b"v1" + bytes(20), extensions=None))
+            tx.alerts.insert(record(f"A{n}", body=b"v1" + bytes(20), extensions=None))
     with store.read() as tx:
         assert tx.sealed_values.remaining(alerts, ()) == 3
         assert tx.sealed_values.remaining(alerts, ("A0",)) == 2
@@ -79,7 +79,7 @@ def test_sealed_values_are_read_in_key_order_and_written_back(store: Store) -> N
     with store.transaction() as tx:
         tx.sealed_values.write(alerts, ("A1",), {"body": b"v2" + bytes(20)})
     with store.read() as tx:
-        found = tx.get("A1")
+        found = tx.alerts.get("A1")
         assert found is not None and found.body == b"v2" + bytes(20)
         counted = {
             (col.column, bytes(prefix), n)

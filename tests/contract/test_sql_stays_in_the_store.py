@@ -1,8 +1,8 @@
 """SQL is written in ``store/`` only: everything else sees the port's repositories.
 
-Two checks: the port's ``Transaction`` and its repositories offer no way to run a
-query or to learn the dialect (mypy then refuses any caller that tries), and no module
-outside ``store/`` holds the text of an SQL statement.
+Two checks: the port's ``Transaction`` and its repositories (``repositories.py``) offer
+no way to run a query or to learn the dialect (mypy then refuses any caller that tries),
+and no module outside ``store/`` holds the text of an SQL statement.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from limes.store import port
+from limes.store import port, repositories
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "limes"
 STATEMENT = re.compile(r"^\s*(SELECT|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\s")
@@ -29,8 +29,9 @@ SEAMS = {"rows", "run", "dialect", "execute"}
 def _protocols() -> list[type]:
     return [
         obj
-        for _, obj in inspect.getmembers(port, inspect.isclass)
-        if obj.__module__ == port.__name__ and getattr(obj, "_is_protocol", False)
+        for module in (port, repositories)
+        for _, obj in inspect.getmembers(module, inspect.isclass)
+        if obj.__module__ == module.__name__ and getattr(obj, "_is_protocol", False)
     ]
 
 

@@ -53,12 +53,12 @@ def event(alert_id: str, kind: str = "alert.issued", **detail: str) -> ChangeEve
 def insert(store: Store, *records: AlertRecord) -> None:
     with store.transaction() as tx:
         for r in records:
-            tx.insert(r)
+            tx.alerts.insert(r)
 
 
 def get(store: Store, alert_id: str) -> AlertRecord | None:
     with store.read() as tx:
-        return tx.get(alert_id)
+        return tx.alerts.get(alert_id)
 
 
 # -- alerts ------------------------------------------------------------------------------
@@ -79,7 +79,7 @@ def test_insert_and_get_round_trip(store: Store) -> None:
     assert get(store, "A2") == bare
     assert get(store, "missing") is None
     with store.transaction() as tx:
-        assert tx.get("A1", for_update=True) == full
+        assert tx.alerts.get("A1", for_update=True) == full
 
 
 def test_timestamps_come_back_in_utc_with_microseconds(store: Store) -> None:
@@ -98,11 +98,11 @@ def test_replace_with_the_expected_version(store: Store) -> None:
     insert(store, record("A1"))
     new = record("A1", version=2, updated_at=T0 + US, body=b"new", keys=frozenset({"k:new"}))
     with store.transaction() as tx:
-        tx.replace(new, expected_version=1)
+        tx.alerts.replace(new, expected_version=1)
     assert get(store, "A1") == new
     with store.read() as tx:
-        assert tx.find_by_keys(frozenset({"person:a1"})) == []
-        assert [a.id for a in tx.find_by_keys(frozenset({"k:new"}))] == ["A1"]
+        assert tx.alerts.find_by_keys(frozenset({"person:a1"})) == []
+        assert [a.id for a in tx.alerts.find_by_keys(frozenset({"k:new"}))] == ["A1"]
 
 
 def test_replace_with_a_stale_version_changes_nothing(store: Store) -> None:
@@ -110,7 +110,7 @@ def test_replace_with_a_stale_version_changes_nothing(store: Store) -> None:
     insert(store, original)
     stale = record("A1", version=3, body=b"lost", keys=frozenset({"k:lost"}))
     with pytest.raises(VersionMismatch), store.transaction() as tx:
-        tx.replace(stale, expected_version=2)
+        tx.alerts.replace(stale, expected_version=2)
     assert get(store, "A1") == original
 
 
@@ -123,12 +123,12 @@ def test_find_by_keys_returns_active_alerts_each_once(store: Store) -> None:
         record("A4", keys=frozenset({"k3"})),
     )
     with store.read() as tx:
-        assert tx.find_by_keys(frozenset({"k1", "k2"})) == [
+        assert tx.alerts.find_by_keys(frozenset({"k1", "k2"})) == [
             ExistingAlert("A1", CategoryCode.ARREST, "DE"),
             ExistingAlert("A2", CategoryCode.PERSON_CHECK, "FR"),
         ]
-        assert tx.find_by_keys(frozenset()) == []
-        assert tx.find_by_keys(frozenset({"nothing"})) == []
+        assert tx.alerts.find_by_keys(frozenset()) == []
+        assert tx.alerts.find_by_keys(frozenset({"nothing"})) == []
 
 
 def test_list_filters(store: Store) -> None:
@@ -143,7 +143,7 @@ def test_list_filters(store: Store) -> None:
 
     def ids(**where: object) -> list[str]:
         with store.read() as tx:
-            return [r.id for r in tx.list(AlertFilter(**where))]  # type: ignore[arg-type]
+            return [r.id for r in tx.alerts.list(AlertFilter(**where))]  # type: ignore[arg-type]
 
     assert ids() == ["A1", "A2", "A3", "A4"]
     assert ids(status=None) == ["A1", "A2", "A3", "A4", "A5"]
@@ -154,7 +154,7 @@ def test_list_filters(store: Store) -> None:
     assert ids(category="travel_ban") == []
     with store.read() as tx:  # list leaves keys out; only get loads them
         expected = record("A2", issuing_state="FR", keys=frozenset())
-        assert tx.list(AlertFilter(issuing_state="FR")) == [expected]
+        assert tx.alerts.list(AlertFilter(issuing_state="FR")) == [expected]
 
 
 def test_list_pages_with_a_cursor(store: Store) -> None:
@@ -164,7 +164,7 @@ def test_list_pages_with_a_cursor(store: Store) -> None:
     after = None
     while True:
         with store.read() as tx:
-            page = tx.list(AlertFilter(after=after, limit=4))
+            page = tx.alerts.list(AlertFilter(after=after, limit=4))
         seen += [r.id for r in page]
         if len(page) < 4:
             break
@@ -183,11 +183,11 @@ def test_expiring_before_is_inclusive_and_ordered(store: Store) -> None:
         record("A5", expires_at=due - timedelta(days=3), warned_at=T0),
     )
     with store.read() as tx:
-        assert tx.expiring_before(due, 10) == ["A5", "A2", "A1"]
-        assert tx.expiring_before(due - US, 10) == ["A5", "A2"]
-        assert tx.expiring_before(due, 2) == ["A5", "A2"]
-        assert tx.unwarned_expiring_before(due, 10) == ["A2", "A1"]
-        assert tx.unwarned_expiring_before(due + US, 1) == ["A2"]
+        assert tx.alerts.expiring_before(due, 10) == ["A5", "A2", "A1"]
+        assert tx.alerts.expiring_before(due - US, 10) == ["A5", "A2"]
+        assert tx.alerts.expiring_before(due, 2) == ["A5", "A2"]
+        assert tx.alerts.unwarned_expiring_before(due, 10) == ["A2", "A1"]
+        assert tx.alerts.unwarned_expiring_before(due + US, 1) == ["A2"]
 
 
 # -- flags, links, misused identities -----------------------------------------------------
@@ -198,49 +198,49 @@ def test_flags_put_get_and_overwrite(store: Store) -> None:
     fr = Flag("FR", FlagStatus.REQUESTED, "national law forbids arrest", T0)
     be = Flag("BE", FlagStatus.REQUESTED, "pending asylum case", T0 + US)
     with store.transaction() as tx:
-        tx.put_flag("A1", fr)
-        tx.put_flag("A1", be)
+        tx.flags.put("A1", fr)
+        tx.flags.put("A1", be)
     granted = replace(fr, status=FlagStatus.GRANTED, decided_at=T0 + 2 * US, decision_reason="ok")
     with store.transaction() as tx:
-        tx.put_flag("A1", granted)
+        tx.flags.put("A1", granted)
     with store.read() as tx:
-        assert tx.flags("A1") == [be, granted]
-        assert tx.flags("A2") == []
+        assert tx.flags.of("A1") == [be, granted]
+        assert tx.flags.of("A2") == []
 
 
 def test_links_are_undirected_and_deduplicated(store: Store) -> None:
     insert(store, record("A"), record("B"), record("C"))
     with store.transaction() as tx:
-        assert tx.add_link("B", "A", T0) is True
-        assert tx.add_link("A", "B", T0) is False
-        assert tx.add_link("B", "A", T0) is False
-        assert tx.add_link("A", "C", T0) is True
+        assert tx.links.add("B", "A", T0) is True
+        assert tx.links.add("A", "B", T0) is False
+        assert tx.links.add("B", "A", T0) is False
+        assert tx.links.add("A", "C", T0) is True
     with store.read() as tx:
-        assert tx.links("A") == ["B", "C"]
-        assert tx.links("B") == ["A"]
-        assert tx.links("C") == ["A"]
+        assert tx.links.of("A") == ["B", "C"]
+        assert tx.links.of("B") == ["A"]
+        assert tx.links.of("C") == ["A"]
     with store.transaction() as tx:
-        assert tx.remove_link("A", "B") is True
-        assert tx.remove_link("B", "A") is False
-        assert tx.add_link("C", "B", T0) is True
-        tx.remove_all_links("C")
+        assert tx.links.remove("A", "B") is True
+        assert tx.links.remove("B", "A") is False
+        assert tx.links.add("C", "B", T0) is True
+        tx.links.remove_all("C")
     with store.read() as tx:
-        assert (tx.links("A"), tx.links("B"), tx.links("C")) == ([], [], [])
+        assert (tx.links.of("A"), tx.links.of("B"), tx.links.of("C")) == ([], [], [])
 
 
 def test_misused_identity_put_get_delete(store: Store) -> None:
     insert(store, record("A1"))
     with store.transaction() as tx:
-        assert tx.misused_identity("A1") is None
-        tx.put_misused_identity("A1", b"victim \x00 v1")
+        assert tx.misused_identities.get("A1") is None
+        tx.misused_identities.put("A1", b"victim \x00 v1")
     with store.transaction() as tx:
-        assert tx.misused_identity("A1") == b"victim \x00 v1"
-        tx.put_misused_identity("A1", b"victim v2")
+        assert tx.misused_identities.get("A1") == b"victim \x00 v1"
+        tx.misused_identities.put("A1", b"victim v2")
     with store.transaction() as tx:
-        assert tx.misused_identity("A1") == b"victim v2"
-        tx.put_misused_identity("A1", None)
+        assert tx.misused_identities.get("A1") == b"victim v2"
+        tx.misused_identities.put("A1", None)
     with store.read() as tx:
-        assert tx.misused_identity("A1") is None
+        assert tx.misused_identities.get("A1") is None
 
 
 # -- the outbox and transactions -------------------------------------------------------------
@@ -252,7 +252,7 @@ def test_append_numbers_events_and_events_after_pages_in_order(store: Store) -> 
     seqs = []
     for e in events:
         with store.transaction() as tx:
-            seqs.append(tx.append(e))
+            seqs.append(tx.outbox.append(e))
     assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
     assert store.last_event() == seqs[-1]
 
@@ -268,20 +268,33 @@ def test_append_numbers_events_and_events_after_pages_in_order(store: Store) -> 
     assert store.events_after(seqs[2], limit=100) == got[3:]
 
 
+def test_a_transaction_reads_its_own_outbox_and_alerts_before_commit(store: Store) -> None:
+    with store.transaction() as tx:
+        assert (tx.outbox.last(), tx.alerts.count()) == (0, 0)
+        tx.alerts.insert(record("A1"))
+        first = tx.outbox.append(event("A1"))
+        second = tx.outbox.append(event("A1", n="2"))
+        assert tx.outbox.last() == second and tx.alerts.count() == 1
+        assert [e.seq for e in tx.outbox.after(0, limit=10)] == [first, second]
+        assert [e.seq for e in tx.outbox.after(first, limit=10)] == [second]
+        assert tx.outbox.after(first, limit=10)[0].detail == {"n": "2"}
+    assert (store.last_event(), store.count()) == (second, 1)
+
+
 def test_an_exception_rolls_everything_back(store: Store) -> None:
     with pytest.raises(RuntimeError, match="boom"), store.transaction() as tx:
-        tx.insert(record("A1", keys=frozenset({"k1"})))
-        tx.put_flag("A1", Flag("FR", FlagStatus.REQUESTED, "why", T0))
-        tx.put_misused_identity("A1", b"victim")
-        tx.append(event("A1"))
+        tx.alerts.insert(record("A1", keys=frozenset({"k1"})))
+        tx.flags.put("A1", Flag("FR", FlagStatus.REQUESTED, "why", T0))
+        tx.misused_identities.put("A1", b"victim")
+        tx.outbox.append(event("A1"))
         raise RuntimeError("boom")
     assert store.count() == 0
     assert store.events_after(0) == []
     with store.read() as tx:
-        assert tx.get("A1") is None
-        assert tx.find_by_keys(frozenset({"k1"})) == []
-        assert tx.flags("A1") == []
-        assert tx.misused_identity("A1") is None
+        assert tx.alerts.get("A1") is None
+        assert tx.alerts.find_by_keys(frozenset({"k1"})) == []
+        assert tx.flags.of("A1") == []
+        assert tx.misused_identities.get("A1") is None
     # the store is still usable after the rollback
     insert(store, record("A2"))
     assert store.count() == 1
@@ -298,12 +311,12 @@ def test_bulk_insert(store: Store) -> None:
     for i in (0, 2500, 4999):
         assert get(store, f"B{i:05d}") == records[i]
     with store.read() as tx:
-        assert len(tx.find_by_keys(frozenset({"k:shared:3"}))) == 500
+        assert len(tx.alerts.find_by_keys(frozenset({"k:shared:3"}))) == 500
     stored = store.events_after(0, limit=10_000)
     assert [e.alert_id for e in stored] == [r.id for r in records]
     assert all(a.seq < b.seq for a, b in pairwise(stored))
     with store.transaction() as tx:
-        assert tx.append(event("after")) > stored[-1].seq
+        assert tx.outbox.append(event("after")) > stored[-1].seq
 
 
 def test_bulk_insert_is_all_or_nothing(store: Store) -> None:
@@ -327,7 +340,7 @@ def test_concurrent_writers_get_gapless_increasing_seq(store: Store) -> None:
     def writer(thread: int) -> None:
         for n in range(25):
             with store.transaction() as tx:
-                tx.append(event(f"T{thread}", n=str(n)))
+                tx.outbox.append(event(f"T{thread}", n=str(n)))
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         for done in [pool.submit(writer, t) for t in range(4)]:
@@ -349,13 +362,13 @@ def test_a_writer_waits_for_the_other_but_readers_do_not(store: Store) -> None:
 
     def first() -> None:
         with store.transaction() as tx:
-            seqs["first"] = tx.append(event("first"))
+            seqs["first"] = tx.outbox.append(event("first"))
             first_open.set()
             assert release.wait(10)
 
     def second() -> None:
         with store.transaction() as tx:
-            seqs["second"] = tx.append(event("second"))
+            seqs["second"] = tx.outbox.append(event("second"))
 
     with ThreadPoolExecutor(max_workers=3) as pool:
         one = pool.submit(first)
@@ -396,9 +409,9 @@ def test_postgres_never_commits_a_transaction_with_a_failed_statement(
     postgres_store: PostgresStore,
 ) -> None:
     with pytest.raises(psycopg.errors.InFailedSqlTransaction), postgres_store.transaction() as tx:
-        tx.insert(record("A1"))
+        tx.alerts.insert(record("A1"))
         with contextlib.suppress(psycopg.errors.UniqueViolation):
-            tx.insert(record("A1"))
+            tx.alerts.insert(record("A1"))
     assert postgres_store.count() == 0
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import TEST_KEYRING, fixed_crypto
+from tests.store_peek import peek
 
 from limes.crypto.backup import (
     MAGIC,
@@ -37,9 +38,9 @@ def database(tmp_path: Path) -> Path:
     for state in ("DE", "FR"):
         crypto.fields.seal(state, "A1", "body", b"x")
     with store.transaction() as tx:
-        tx.run("CREATE TABLE filler (n INTEGER, pad BLOB)")
+        peek(tx).run("CREATE TABLE filler (n INTEGER, pad BLOB)")
         for n in range(200):
-            tx.run("INSERT INTO filler VALUES (?, randomblob(200))", (n,))
+            peek(tx).run("INSERT INTO filler VALUES (?, randomblob(200))", (n,))
     copy = tmp_path / "snapshot.db"
     snapshot(Path(store.path), copy)
     store.close()
@@ -132,7 +133,7 @@ def test_the_snapshot_of_a_live_store_is_consistent(tmp_path: Path) -> None:
     fixed_crypto(store).fields.seal("DE", "A1", "body", b"x")
     copy = tmp_path / "copy.db"
     with store.transaction() as tx:  # a writer holds the lock meanwhile
-        tx.run("INSERT INTO key_jobs VALUES ('x', 'y', 'z', 'w')")
+        peek(tx).run("INSERT INTO key_jobs VALUES ('x', 'y', 'z', 'w')")
         snapshot(Path(store.path), copy)
     store.close()
     conn = sqlite3.connect(copy)

@@ -15,6 +15,7 @@ from tests.conftest import TEST_KEYRING, FixedClock, built, make_ctx
 from tests.crypto.helpers import demo_contents, load
 from tests.factories import PERSON, VEHICLE, content
 from tests.identity.helpers import seed
+from tests.store_peek import peek
 
 from limes import codec
 from limes.bootstrap import Limes
@@ -24,10 +25,10 @@ from limes.crypto.fields import key_id
 from limes.crypto.keyring import KeyringError, ensure_keyring, load_keyring
 from limes.crypto.keys import IntegrityError, KeyStatus, LocalKek
 from limes.crypto.rotation import SEALED, count_by_key
+from limes.domain.accounts import AccountKind
 from limes.domain.alerts import MisusedIdentity
+from limes.domain.roles import Purpose, Role
 from limes.errors import Forbidden
-from limes.identity.accounts import AccountKind
-from limes.policy.permissions import Purpose, Role
 from limes.service.hits import HitService
 from limes.service.sirene import SireneService
 from limes.sirene.forms import MessageIn
@@ -98,7 +99,7 @@ def read_everything(s: Limes, store: Store, person: str | None = None) -> int:
         assert s.alerts.get_misused_identity(DE, person).person.surnames[0].latin == "Schmidt"
         sirene = SireneService(s.alerts, s.relations, HitService(s.alerts))
         with store.read() as tx:
-            (case_id,) = (c for (c,) in tx.rows("SELECT id FROM sirene_cases"))
+            (case_id,) = (c for (c,) in peek(tx).rows("SELECT id FROM sirene_cases"))
         case = sirene.case(DE, case_id)
         assert case.hits[0].report.place.description == "Roissy"
         attachment = case.messages[0].attachments[0]
@@ -113,7 +114,7 @@ def read_everything(s: Limes, store: Store, person: str | None = None) -> int:
 
 def _all(store: Store) -> list[AlertRecord]:
     with store.read() as tx:
-        return list(tx.list(AlertFilter(limit=500)))
+        return list(tx.alerts.list(AlertFilter(limit=500)))
 
 
 def versions(store: Store) -> dict[tuple[str, int], int]:
@@ -168,14 +169,13 @@ def test_rotation_reencrypts_while_reads_go_on_then_retires(
         with pytest.raises(IntegrityError, match="retired"):
             crypto.fields.open("DE", person, "body", kept)
     with store.read() as tx:
-        assert tx.rows("SELECT count(*) FROM data_keys WHERE wrapped IS NOT NULL")[0][0] == len(
-            made
-        )
+        wrapped = peek(tx).rows("SELECT count(*) FROM data_keys WHERE wrapped IS NOT NULL")
+    assert wrapped[0][0] == len(made)
 
 
 def _stored_body(store: Store, alert_id: str) -> bytes:
     with store.read() as tx:
-        record = tx.get(alert_id)
+        record = tx.alerts.get(alert_id)
     assert record is not None and record.body is not None
     return record.body
 
@@ -201,7 +201,7 @@ def test_reencryption_resumes_where_it_stopped(store: Store, clock: FixedClock) 
 
 def _nth_alert_id(store: Store, n: int) -> str:
     with store.read() as tx:
-        return str(tx.rows("SELECT id FROM alerts ORDER BY id LIMIT 1 OFFSET ?", (n,))[0][0])
+        return str(peek(tx).rows("SELECT id FROM alerts ORDER BY id LIMIT 1 OFFSET ?", (n,))[0][0])
 
 
 def _rows_with_values(store: Store) -> int:
@@ -215,7 +215,7 @@ def _rows_with_values(store: Store) -> int:
                 else f"{c.column} IS NOT NULL"
                 for c in spec.columns
             )
-            count += int(tx.rows(f"SELECT count(*) FROM {spec.table} WHERE {present}")[0][0])  # noqa: S608
+            count += int(peek(tx).rows(f"SELECT count(*) FROM {spec.table} WHERE {present}")[0][0])  # noqa: S608
     return count
 
 

@@ -84,7 +84,7 @@ def _event(kind: str, state: str, **detail: str) -> ChangeEvent:
 def _append(store: Store, *events: ChangeEvent) -> None:
     with store.transaction() as tx:
         for e in events:
-            tx.append(e)
+            tx.outbox.append(e)
 
 
 def test_subjects_name_the_state_that_must_act() -> None:

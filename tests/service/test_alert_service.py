@@ -20,8 +20,9 @@ from limes.domain.compatibility import ExistingAlert
 from limes.domain.events import ChangeEvent
 from limes.domain.match_keys import content_keys
 from limes.domain.periods import add_years
+from limes.domain.roles import Purpose, Role
 from limes.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound, VersionMismatch
-from limes.policy.permissions import Context, Purpose, Role
+from limes.policy.permissions import Context
 from limes.service.alert_views import AlertView, ExpiryReport
 from limes.service.alerts import AlertService
 from limes.service.demo import load
@@ -227,14 +228,16 @@ def test_delete_erases_everything_personal(
     with pytest.raises(Gone):
         alerts.get(DE, person.id)
     with store.read() as tx:
-        tombstone = tx.get(person.id)
+        tombstone = tx.alerts.get(person.id)
         assert tombstone is not None
         assert (tombstone.status, tombstone.version) == (AlertStatus.DELETED, 2)
         assert (tombstone.body, tombstone.extensions, tombstone.keys) == (None, None, frozenset())
-        assert tx.misused_identity(person.id) is None
-        assert tx.links(person.id) == [] and tx.links(vehicle.id) == []
-        assert tx.find_by_keys(alerts.crypto.index.tokens(content_keys(content(PERSON)))) == []
-        assert [f.reason for f in tx.flags(person.id)] == [""]
+        assert tx.misused_identities.get(person.id) is None
+        assert tx.links.of(person.id) == [] and tx.links.of(vehicle.id) == []
+        assert (
+            tx.alerts.find_by_keys(alerts.crypto.index.tokens(content_keys(content(PERSON)))) == []
+        )
+        assert [f.reason for f in tx.flags.of(person.id)] == [""]
     assert alerts.get(DE, vehicle.id).links == ()
     assert event_types(store)[-1] == "alert.deleted"
     issue_person(alerts)  # the subject no longer blocks a new alert
@@ -295,7 +298,7 @@ def test_expire_due_warns_and_expires_exactly_on_time(
     with pytest.raises(Gone):
         alerts.get(DE, issued.id)
     with store.read() as tx:
-        record = tx.get(issued.id)
+        record = tx.alerts.get(issued.id)
         assert record is not None and record.status is AlertStatus.EXPIRED and record.body is None
     assert event_types(store) == ["alert.issued", "alert.expiry_warning", "alert.expired"]
 

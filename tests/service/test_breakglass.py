@@ -9,11 +9,13 @@ from datetime import timedelta
 
 import pytest
 from tests.conftest import FixedClock, break_glass, make_ctx
+from tests.store_peek import peek
 
 from limes.crypto.keys import IntegrityError
 from limes.domain.ids import new_id
+from limes.domain.roles import Purpose, Role
 from limes.errors import Conflict, Forbidden, InvalidInput
-from limes.policy.permissions import Context, Purpose, Role
+from limes.policy.permissions import Context
 from limes.service.breakglass import MAX_MINUTES, BreakGlassService
 from limes.store.port import GrantRow, Store
 
@@ -62,7 +64,7 @@ SECRET_WORDS = ("L898902C3", "Wojciechowska", "Malgorzata", "Ticket 4711")
 def raw_grants(store: Store) -> str:
     """Every column of every stored grant, as the database holds it."""
     with store.read() as tx:
-        rows = tx.rows("SELECT * FROM breakglass_grants")
+        rows = peek(tx).rows("SELECT * FROM breakglass_grants")
     return repr(rows)
 
 
@@ -110,7 +112,7 @@ def test_reasons_stored_in_plaintext_before_0009_are_sealed_on_upgrade(
     )
     pending = replace(old, id=new_id(), status="requested", decision_reason=None)
     with store.transaction() as tx:
-        tx.run(
+        peek(tx).run(
             "DELETE FROM schema_migrations WHERE version = ?", ("0009_sealed_breakglass_reasons",)
         )
         tx.grants.put(old)

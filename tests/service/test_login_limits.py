@@ -7,9 +7,10 @@ from __future__ import annotations
 import pytest
 from tests.conftest import FixedClock
 from tests.identity.helpers import PASSWORD, code, fail, seed, stored
+from tests.store_peek import peek
 
+from limes.domain.accounts import AccountState
 from limes.errors import RateLimited
-from limes.identity.accounts import AccountState
 from limes.service.accounts import AccountService
 from limes.service.login_limits import ADDRESS_FREE, USERNAME_FREE, HashGate
 from limes.service.sessions import LoginRefused
@@ -55,7 +56,7 @@ def test_login_limits_answer_before_any_hash_on_each_store(
     clock.advance(hours=1)
     each_store.sweep(clock.now)
     with each_store.accounts.store.read() as tx:
-        assert tx.rows("SELECT count(*) FROM login_limits")[0][0] == 0
+        assert peek(tx).rows("SELECT count(*) FROM login_limits")[0][0] == 0
 
 
 def test_one_password_check_at_a_time_and_the_rest_answered_at_once(

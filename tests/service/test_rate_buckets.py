@@ -21,8 +21,8 @@ import pytest
 from tests.conftest import FixedClock, built, make_ctx
 
 from limes.config import Limits, SettingsError, from_env
+from limes.domain.roles import Purpose
 from limes.errors import RateLimited
-from limes.policy.permissions import Purpose
 from limes.service import rate_buckets
 from limes.service.abuse import UsageMonitor
 from limes.service.rate_buckets import LocalBuckets, SharedBuckets, SharedTable, create_shared

@@ -8,10 +8,12 @@ from datetime import timedelta
 
 import pytest
 from tests.conftest import FixedClock, built, make_ctx
+from tests.store_peek import peek
 
 from limes.bootstrap import Limes
 from limes.demo.generator import DemoGenerator
 from limes.domain.categories import CategoryCode
+from limes.domain.roles import Purpose, Role
 from limes.errors import (
     Conflict,
     Forbidden,
@@ -21,7 +23,7 @@ from limes.errors import (
     RateLimited,
     ReadsBlocked,
 )
-from limes.policy.permissions import Context, Purpose, Role
+from limes.policy.permissions import Context
 from limes.service.alerts import AlertService
 from limes.service.demo import load
 from limes.service.reading import BLOCKED, LIFTED, ReadBlocks, ReadBounds, ReadGuard
@@ -113,12 +115,12 @@ def walk(
 
 def states(store: Store) -> list[str]:
     with store.read() as tx:
-        return [s for (s,) in tx.rows("SELECT DISTINCT issuing_state FROM alerts ORDER BY 1")]
+        return [s for (s,) in peek(tx).rows("SELECT DISTINCT issuing_state FROM alerts ORDER BY 1")]
 
 
 def all_ids(store: Store) -> list[str]:
     with store.read() as tx:
-        return [r.id for r in tx.list(AlertFilter(limit=500))]
+        return [r.id for r in tx.alerts.list(AlertFilter(limit=500))]
 
 
 def event_kinds(store: Store) -> list[str]:
@@ -287,7 +289,7 @@ def test_the_daily_read_quota_is_shared_by_every_process(
 
 def alerts_of(store: Store, *, state: str, other: bool = False) -> list[str]:
     with store.read() as tx:
-        found = tx.list(AlertFilter(limit=500))
+        found = tx.alerts.list(AlertFilter(limit=500))
     return [r.id for r in found if (r.issuing_state != state) is other]
 
 
@@ -310,8 +312,8 @@ def test_flag_requests_open_the_alerts_they_answer_and_stop_at_the_bound(
     with pytest.raises(ReadsBlocked):
         relations.request_flag(bureau, untouched, "flag it")
     with store.read() as tx:
-        assert [f.status.value for f in tx.flags(requested)] == ["requested"]
-        assert tx.flags(untouched) == []
+        assert [f.status.value for f in tx.flags.of(requested)] == ["requested"]
+        assert tx.flags.of(untouched) == []
 
 
 def test_a_blocked_bureau_opens_nothing_by_linking_its_own_alerts(
@@ -324,4 +326,4 @@ def test_a_blocked_bureau_opens_nothing_by_linking_its_own_alerts(
     with pytest.raises(ReadsBlocked):
         relations.link(bureau, own[0], own[1])
     with store.read() as tx:
-        assert tx.links(own[0]) == []
+        assert tx.links.of(own[0]) == []

@@ -8,8 +8,9 @@ configured ``AuthMode`` picks one (``for_settings``):
 * ``tokens``: ``TokenAuthenticator``: a bearer token issued by Limes (Ed25519 JWT,
   ``identity/tokens.py``) or by a member state's OpenID Connect provider listed in
   ``LIMES_OIDC_PROVIDERS`` (``identity/oidc.py``); without an ``Authorization``
-  header, a client certificate pinned on a system client, if the ASGI server hands
-  one over in its TLS extension (``identity/certificates.py``; uvicorn does not).
+  header, a client certificate pinned on a system client, as the ASGI TLS extension
+  hands it over (``identity/certificates.py``; ``limes serve`` adds the extension,
+  ``api/tls.py``, and verifies the certificate against ``LIMES_TLS_CLIENT_CA``).
 * ``unsafe-dev-headers``: the principal named in a header, development only.
 
 The purpose of a request is not part of authentication: every authenticator's
@@ -25,11 +26,12 @@ from starlette.requests import HTTPConnection
 
 from limes.config import AuthMode, Environment, Settings, SettingsError
 from limes.domain.countries import CountryError, member_state
+from limes.domain.roles import Role
 from limes.errors import Unauthenticated
 from limes.identity.certificates import peer_fingerprint
 from limes.identity.oidc import OidcVerifier, load_providers
 from limes.identity.tokens import TokenIssuer, TokenRefused, load_signing_key, unverified_issuer
-from limes.policy.permissions import Principal, Role
+from limes.policy.permissions import Principal
 from limes.service.accounts import AccountService
 
 if TYPE_CHECKING:
@@ -155,7 +157,7 @@ class TokenAuthenticator:
     for that issuer; any other issuer is refused. The verifier checks everything, then
     the account service builds the principal from the account as it is now (and the
     session, for users). Without an ``Authorization`` header, a client certificate
-    from the ASGI TLS extension is looked up by fingerprint.
+    from the ASGI TLS extension (never a header) is looked up by fingerprint.
 
     ``authenticate`` reads the store (and writes it at most once per 30 s per
     session): call it from a worker thread, not the event loop.

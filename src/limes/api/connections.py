@@ -13,7 +13,9 @@ their headers a byte at a time) turn every request away with 503 (issue 11).
   ``per_client`` connections;
 * when the process holds ``total`` connections, makes room for a new one by closing
   the one that has waited longest for its request head, or refuses the new one if
-  every connection is busy with a request.
+  every connection is busy with a request;
+* on a TLS connection, hands the peer's verified certificate to the app in the ASGI TLS
+  extension, which uvicorn does not (``api/tls.py``).
 
 Requests in progress, not sockets, are limited by ``api/admission.py``. The cost on
 the request path is two dictionary operations per request (forget the connection when
@@ -30,6 +32,8 @@ from typing import Any
 
 from uvicorn.protocols.http.h11_impl import H11Protocol, RequestResponseCycle
 from uvicorn.server import ServerState
+
+from limes.api.tls import WithTlsExtension, tls_extension
 
 SWEEP_GRANULARITY = 0.25
 """Seconds a connection may outlive its deadline; bounds how often the sweep runs."""
@@ -126,16 +130,20 @@ _BOOKS: weakref.WeakKeyDictionary[ServerState, ConnectionBook] = weakref.WeakKey
 
 
 class GuardedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol, with the connection rules of ``ConnectionBook``.
+    """uvicorn's h11 protocol, with the connection rules of ``ConnectionBook`` and the
+    ASGI TLS extension on TLS connections (``server_cert``: the PEM certificate served).
 
-    Built by ``functools.partial(GuardedH11Protocol, limits=…)``, given to uvicorn as its
-    ``http`` protocol: a partial of a module-level class survives the pickling that
-    ``--workers N`` does, and each worker process then keeps its own book.
+    Built by ``functools.partial(GuardedH11Protocol, limits=…, server_cert=…)``, given to
+    uvicorn as its ``http`` protocol: a partial of a module-level class survives the
+    pickling that ``--workers N`` does, and each worker process then keeps its own book.
     """
 
-    def __init__(self, *args: Any, limits: ConnectionLimits, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, limits: ConnectionLimits, server_cert: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.book = ConnectionBook.of(self.server_state, limits, self.loop)
+        self.server_cert = server_cert
         self._address: str | None = None
         self._waiting = False
         self._answered: RequestResponseCycle | None = None
@@ -147,6 +155,10 @@ class GuardedH11Protocol(H11Protocol):
             transport.abort()  # a reset costs the server nothing to linger over
             return
         self._address = address
+        # asyncio calls this once the handshake is done, so the peer's certificate is known
+        ssl_object = transport.get_extra_info("ssl_object")
+        if ssl_object is not None:
+            self.app = WithTlsExtension(self.app, tls_extension(ssl_object, self.server_cert))
         self._await_head()
 
     def connection_lost(self, exc: Exception | None) -> None:

@@ -20,6 +20,7 @@ from limes.bootstrap import Limes
 from limes.cli.common import Env, pass_env
 from limes.cli.search import build_search_indexes
 from limes.config import AuthMode, Settings, SettingsError
+from limes.identity.certificates import leaf_of_chain
 from limes.service.demo import sirene_operator
 from limes.service.door_types import AlertFilter
 from limes.service.jobs import JobRunner
@@ -108,8 +109,9 @@ def raise_open_file_limit(connections: int) -> int:
     return need
 
 
-def serving_options(settings: Settings) -> dict[str, Any]:
-    """uvicorn options for the connection and request limits of ``settings``.
+def serving_options(settings: Settings, server_cert: str | None = None) -> dict[str, Any]:
+    """uvicorn options for the connection and request limits of ``settings``, and for the
+    ASGI TLS extension (``server_cert``: the PEM certificate served over TLS).
 
     uvicorn's own ``limit_concurrency`` stays off: it counts open connections, so idle
     ones would turn requests away (issue 11). Requests in progress are limited by
@@ -123,7 +125,7 @@ def serving_options(settings: Settings) -> dict[str, Any]:
         total=settings.max_connections,
     )
     return {
-        "http": functools.partial(GuardedH11Protocol, limits=limits),
+        "http": functools.partial(GuardedH11Protocol, limits=limits, server_cert=server_cert),
         "timeout_keep_alive": settings.keep_alive_seconds,
         "limit_concurrency": None,
         "h11_max_incomplete_event_size": 16 * 1024,  # request line and headers
@@ -137,11 +139,48 @@ def tls13_only(config: object, default: Callable[[], ssl.SSLContext]) -> ssl.SSL
     return context
 
 
-def tls_options(cert: Path | None, key: Path | None) -> dict[str, Any]:
-    """uvicorn options for serving TLS 1.3 directly (none: plain HTTP, e.g. behind a proxy)."""
+def tls_options(cert: Path | None, key: Path | None, client_ca: Path | None) -> dict[str, Any]:
+    """uvicorn options for serving TLS 1.3 directly (none: plain HTTP, e.g. behind a proxy).
+
+    With ``client_ca`` (``LIMES_TLS_CLIENT_CA``) every handshake needs a client certificate
+    that this CA signed; OpenSSL refuses the others before any request is read.
+    """
     if cert is None or key is None:
+        if client_ca is not None:
+            raise SettingsError(
+                "LIMES_TLS_CLIENT_CA verifies client certificates in the TLS handshake; "
+                "it needs --tls-cert and --tls-key"
+            )
         return {}
-    return {"ssl_certfile": str(cert), "ssl_keyfile": str(key), "ssl_context_factory": tls13_only}
+    options = {
+        "ssl_certfile": str(cert),
+        "ssl_keyfile": str(key),
+        "ssl_context_factory": tls13_only,
+    }
+    if client_ca is not None:
+        check_client_ca(client_ca)
+        options |= {"ssl_ca_certs": str(client_ca), "ssl_cert_reqs": ssl.CERT_REQUIRED}
+    return options
+
+
+def check_client_ca(path: Path) -> None:
+    """Refuse to start with a client CA file that cannot be read or holds no PEM
+    certificate, rather than with workers that each fail at their start."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        context.load_verify_locations(cafile=path)
+    except (OSError, ssl.SSLError) as exc:
+        raise SettingsError(f"LIMES_TLS_CLIENT_CA={path} cannot be loaded: {exc}") from None
+
+
+def served_certificate(cert: Path | None) -> str | None:
+    """The PEM certificate a TLS server sends (the first of ``cert``), for the TLS extension."""
+    if cert is None:
+        return None
+    try:
+        return leaf_of_chain(cert.read_bytes())
+    except ValueError:
+        raise SettingsError(f"--tls-cert {cert} holds no PEM certificate") from None
 
 
 @click.command()
@@ -184,7 +223,8 @@ def serve(
     The jobs (expiry first, then the account sweep, read ledger pruning, the audit
     checkpoint, witness and retention, SIRENE escalation) run at start and then every
     expiry_interval_seconds. With LIMES_AUTH=unsafe-dev-headers the server listens on
-    loopback only: any other --host is refused.
+    loopback only: any other --host is refused. With LIMES_TLS_CLIENT_CA (and --tls-cert)
+    every TLS client must show a certificate that CA signed.
     """
     settings = env.settings
     if (tls_cert is None) != (tls_key is None):
@@ -194,6 +234,8 @@ def serve(
             f"LIMES_AUTH=unsafe-dev-headers trusts a header without proof; "
             f"refusing to listen on {host}, which is not a loopback address"
         )
+    tls = tls_options(tls_cert, tls_key, settings.tls_client_ca)
+    served_cert = served_certificate(tls_cert)
     import uvicorn
 
     from limes.api.app import create_app
@@ -228,8 +270,8 @@ def serve(
             port=port,
             server_header=False,
             log_level="info",
-            **serving_options(settings),
-            **tls_options(tls_cert, tls_key),
+            **serving_options(settings, served_cert),
+            **tls,
         )
     finally:
         jobs.stop()

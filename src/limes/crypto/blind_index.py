@@ -11,7 +11,7 @@ million, and the token says nothing of the key without ``K_purpose``. The key is
 derived from the keyring's index secret (``Keyring.index_key``), one per purpose,
 and is never stored in the database; ``i1.`` names the index-key generation so
 tokens can be recomputed under a new one later. Equal keys give equal tokens, so
-the compatibility check (``Transaction.find_by_keys``) works unchanged on tokens.
+the compatibility check (``Alerts.find_by_keys``) works unchanged on tokens.
 """
 
 from __future__ import annotations

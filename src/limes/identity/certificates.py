@@ -7,9 +7,10 @@ passes, and the TLS handshake has already proved that the peer holds its key.
 
 The fingerprint is read from the ASGI TLS extension
 (https://asgi.readthedocs.io/en/latest/specs/tls.html): ``scope["extensions"]["tls"]
-["client_cert_chain"][0]``, a PEM certificate, with ``client_cert_error`` None. A
-server that does not implement the extension (uvicorn does not) never gives one,
-and the door then simply has no certificate to look at.
+["client_cert_chain"][0]``, a PEM certificate, with ``client_cert_error`` None. uvicorn
+does not implement the extension; ``limes serve`` adds it (``api/tls.py``) on TLS
+connections, whose client certificates it verifies against ``LIMES_TLS_CLIENT_CA``.
+Never a request header: a client could write any certificate into one.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 
 from limes.errors import FieldError, InvalidInput, Unauthenticated
 
@@ -41,6 +42,21 @@ def fingerprint_of_pem(pem: str | bytes) -> str:
     data = pem.encode("ascii") if isinstance(pem, str) else pem
     certificate = x509.load_pem_x509_certificate(data)
     return certificate.fingerprint(hashes.SHA256()).hex()
+
+
+def subject_of_der(der: bytes) -> str:
+    """The subject of a DER certificate as an RFC 4514 string (``CN=…,O=…``)."""
+    return x509.load_der_x509_certificate(der).subject.rfc4514_string()
+
+
+def leaf_of_chain(pem: bytes) -> str:
+    """The first certificate of a PEM chain file, alone, as PEM: the one a server sends.
+    Raises ``ValueError`` if ``pem`` holds no certificate."""
+    return (
+        x509.load_pem_x509_certificates(pem)[0]
+        .public_bytes(serialization.Encoding.PEM)
+        .decode("ascii")
+    )
 
 
 def peer_fingerprint(scope: Mapping[str, Any]) -> str | None:

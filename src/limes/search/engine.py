@@ -103,7 +103,9 @@ class SearchEngine:
         after = None
         while True:
             with self.store.read() as tx:
-                page = tx.list(AlertFilter(status=AlertStatus.ACTIVE, after=after, limit=PAGE))
+                page = tx.alerts.list(
+                    AlertFilter(status=AlertStatus.ACTIVE, after=after, limit=PAGE)
+                )
             yield from page
             if len(page) < PAGE:
                 return
@@ -173,7 +175,7 @@ class SearchEngine:
 
     def _refresh(self, alert_id: str) -> None:
         with self.store.read() as tx:
-            record = tx.get(alert_id)
+            record = tx.alerts.get(alert_id)
         slot = self._slots.get(alert_id)
         current = self._indexed[slot] if slot is not None else None
         if record is None or record.status is not AlertStatus.ACTIVE or record.body is None:

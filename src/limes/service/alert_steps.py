@@ -97,7 +97,7 @@ class AlertSteps:
         return validate_content(content, now.date())
 
     def active(self, tx: Transaction, alert_id: str, *, for_update: bool) -> AlertRecord:
-        record = tx.get(alert_id, for_update=for_update) if is_id(alert_id) else None
+        record = tx.alerts.get(alert_id, for_update=for_update) if is_id(alert_id) else None
         if record is None:
             raise NotFound(f"there is no alert {alert_id}")
         if record.status is not AlertStatus.ACTIVE:
@@ -144,7 +144,7 @@ class AlertSteps:
         """
         fields = decision.fields
         alert, withheld = disclosure.alert(to_alert(record, self.crypto, tx), fields)
-        flags = tuple(self.open_flag(tx, record, f) for f in tx.flags(record.id))
+        flags = tuple(self.open_flag(tx, record, f) for f in tx.flags.of(record.id))
         may_read = disclosure.could_read(self.policy, ctx)
         linked = ((other.id, CategoryCode(other.category)) for other in self._linked(tx, record))
         shown = disclosure.related(related, may_read)
@@ -155,15 +155,15 @@ class AlertSteps:
             links=disclosure.links(linked, may_read),
             related=shown.alerts,
             related_notice=shown.notice,
-            has_misused_identity=misused and tx.misused_identity(record.id) is not None,
+            has_misused_identity=misused and tx.misused_identities.get(record.id) is not None,
             withheld=withheld,
             action_note=action_note(flags, ctx.principal.member_state),
         )
 
     @staticmethod
     def _linked(tx: Transaction, record: AlertRecord) -> Iterator[AlertRecord]:
-        for other_id in tx.links(record.id):
-            other = tx.get(other_id)
+        for other_id in tx.links.of(record.id):
+            other = tx.alerts.get(other_id)
             if other is not None:
                 yield other
 
@@ -175,7 +175,7 @@ class AlertSteps:
         keys: frozenset[str],
         own_id: str | None = None,
     ) -> tuple[ExistingAlert, ...]:
-        found = [a for a in tx.find_by_keys(keys) if a.id != own_id]
+        found = [a for a in tx.alerts.find_by_keys(keys) if a.id != own_id]
         verdict = check(content.category, ctx.principal.member_state, found)
         if verdict.refused:
             may_read = disclosure.could_read(self.policy, ctx)
@@ -215,9 +215,9 @@ class AlertSteps:
             extensions=None,
             keys=frozenset(),
         )
-        tx.replace(erased, record.version)
-        tx.put_misused_identity(record.id, None)
-        tx.remove_all_links(record.id)
-        for flag in tx.flags(record.id):
-            tx.put_flag(record.id, replace(flag, reason="", decision_reason=None))
+        tx.alerts.replace(erased, record.version)
+        tx.misused_identities.put(record.id, None)
+        tx.links.remove_all(record.id)
+        for flag in tx.flags.of(record.id):
+            tx.flags.put(record.id, replace(flag, reason="", decision_reason=None))
         return erased

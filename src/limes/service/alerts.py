@@ -101,7 +101,7 @@ class AlertService(AlertSteps):
         keys, state = record.keys, record.issuing_state
         with self.store.transaction() as tx:
             related = self._refuse_incompatible(ctx, tx, content, keys)
-            tx.insert(record)
+            tx.alerts.insert(record)
             if misused_identity is not None:
                 sealed = self.seal_field(
                     record.id,
@@ -110,8 +110,8 @@ class AlertService(AlertSteps):
                     codec.encode(misused_identity),
                     tx,
                 )
-                tx.put_misused_identity(record.id, sealed)
-            position = tx.append(event(EventType.ALERT_ISSUED, record, now))
+                tx.misused_identities.put(record.id, sealed)
+            position = tx.outbox.append(event(EventType.ALERT_ISSUED, record, now))
             view = self.view(tx, ctx, record, decision, related)
             return replace(view, feed_position=position)
 
@@ -120,7 +120,7 @@ class AlertService(AlertSteps):
         with self.store.read() as tx:
             # what is not an id is no alert; it never reaches the store (PostgreSQL
             # would refuse a NUL in it with an error where SQLite answers "none")
-            record = tx.get(alert_id) if is_id(alert_id) else None
+            record = tx.alerts.get(alert_id) if is_id(alert_id) else None
             if record is None:
                 self.policy.require(ctx, Permission.ALERT_READ)
                 raise NotFound(f"there is no alert {alert_id}")
@@ -146,7 +146,7 @@ class AlertService(AlertSteps):
         self.reads.list_rules(ctx, where)
         decisions: dict[CategoryCode, Decision] = {}
         with self.store.read() as tx:
-            records = tx.list(replace(where, limit=where.limit + 1))
+            records = tx.alerts.list(replace(where, limit=where.limit + 1))
             items = []
             for record in records[: where.limit]:
                 code = CategoryCode(record.category)
@@ -192,8 +192,8 @@ class AlertService(AlertSteps):
                 object_type=content.object.type.value if content.object else None,
                 keys=keys,
             )
-            tx.replace(updated, record.version)
-            position = tx.append(event(EventType.ALERT_UPDATED, updated, now))
+            tx.alerts.replace(updated, record.version)
+            position = tx.outbox.append(event(EventType.ALERT_UPDATED, updated, now))
             view = self.view(tx, ctx, updated, decision, related)
             return replace(view, feed_position=position)
 
@@ -209,7 +209,7 @@ class AlertService(AlertSteps):
         with self.store.transaction() as tx:
             record, _ = self._owned(ctx, tx, alert_id, Permission.ALERT_DELETE, expected_version)
             erased = self._erase(tx, record, AlertStatus.DELETED, now)
-            return tx.append(event(EventType.ALERT_DELETED, erased, now))
+            return tx.outbox.append(event(EventType.ALERT_DELETED, erased, now))
 
     @audited(
         Permission.ALERT_EXTEND,
@@ -265,8 +265,8 @@ class AlertService(AlertSteps):
                     tx,
                 ),
             )
-            tx.replace(updated, record.version)
-            tx.append(
+            tx.alerts.replace(updated, record.version)
+            tx.outbox.append(
                 event(EventType.ALERT_EXTENDED, updated, now, expires_at=new_expiry.isoformat())
             )
             return self.view(tx, ctx, updated, decision)
@@ -284,23 +284,23 @@ class AlertService(AlertSteps):
         expired = warned = 0
         while True:
             with self.store.transaction() as tx:
-                ids = tx.expiring_before(now, batch)
+                ids = tx.alerts.expiring_before(now, batch)
                 for alert_id in ids:
                     record = self.active(tx, alert_id, for_update=True)
                     erased = self._erase(tx, record, AlertStatus.EXPIRED, now)
-                    tx.append(event(EventType.ALERT_EXPIRED, erased, now))
+                    tx.outbox.append(event(EventType.ALERT_EXPIRED, erased, now))
             expired += len(ids)
             if len(ids) < batch:
                 break
         horizon = add_months(now, self.review.warning_months)
         while True:
             with self.store.transaction() as tx:
-                ids = tx.unwarned_expiring_before(horizon, batch)
+                ids = tx.alerts.unwarned_expiring_before(horizon, batch)
                 for alert_id in ids:
                     record = self.active(tx, alert_id, for_update=True)
                     marked = replace(record, warned_at=now, keys=record.keys)
-                    tx.replace(marked, record.version)
-                    tx.append(
+                    tx.alerts.replace(marked, record.version)
+                    tx.outbox.append(
                         event(
                             EventType.ALERT_EXPIRY_WARNING,
                             marked,
@@ -352,7 +352,7 @@ class AlertService(AlertSteps):
             )
             if not disclosure.misused_identity_shown(decision.fields):  # the loader prevents it
                 raise Forbidden(f"{decision.reason}, but its view withholds misused identities")
-            body = tx.misused_identity(alert_id)
+            body = tx.misused_identities.get(alert_id)
         if body is None:
             raise NotFound(f"alert {alert_id} holds no misused-identity data")
         opened = self.open_field(alert_id, record.issuing_state, SealedField.MISUSED_IDENTITY, body)
@@ -382,7 +382,7 @@ class AlertService(AlertSteps):
             if not CATEGORIES[CategoryCode(record.category)].allows_misused_identity:
                 raise InvalidInput(f"a {record.category} alert holds no misused-identity data")
             updated = replace(record, version=record.version + 1, updated_at=now)
-            tx.replace(updated, record.version)
+            tx.alerts.replace(updated, record.version)
             sealed = None
             if data is not None:
                 sealed = self.seal_field(
@@ -392,11 +392,11 @@ class AlertService(AlertSteps):
                     codec.encode(data),
                     tx,
                 )
-            tx.put_misused_identity(alert_id, sealed)
+            tx.misused_identities.put(alert_id, sealed)
             kind = (
                 EventType.ALERT_MISUSED_IDENTITY_REMOVED
                 if data is None
                 else EventType.ALERT_MISUSED_IDENTITY_SET
             )
-            tx.append(event(kind, updated, now))
+            tx.outbox.append(event(kind, updated, now))
             return self.view(tx, ctx, updated, decision)

@@ -115,7 +115,7 @@ class HitService:
             )
             tx.cases.put_hit(hit)
             detail = {"case": case.id, "hit": hit.id, "executing_state": state}
-            tx.append(event(EventType.HIT_RECORDED, record, now, **detail))
+            tx.outbox.append(event(EventType.HIT_RECORDED, record, now, **detail))
             return view(hit, case, report)
 
     def seal(self, tx: Transaction, scope: str, hit_id: str, report: HitReport) -> bytes:

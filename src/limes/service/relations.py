@@ -56,12 +56,12 @@ class RelationService:
         )
         if record.issuing_state == state:
             raise Conflict("a state does not flag its own alert; update or delete it instead")
-        current = {f.state: f for f in tx.flags(alert_id)}.get(state)
+        current = {f.state: f for f in tx.flags.of(alert_id)}.get(state)
         if current is not None and current.status in (FlagStatus.REQUESTED, FlagStatus.GRANTED):
             raise Conflict(f"{state} already has a {current.status} flag on alert {alert_id}")
         sealed = self._seal(tx, record, state, Reason.REASON, reason)
-        tx.put_flag(alert_id, Flag(state, FlagStatus.REQUESTED, sealed, now))
-        tx.append(event(EventType.FLAG_REQUESTED, record, now, state=state))
+        tx.flags.put(alert_id, Flag(state, FlagStatus.REQUESTED, sealed, now))
+        tx.outbox.append(event(EventType.FLAG_REQUESTED, record, now, state=state))
         return self.alerts.view(tx, ctx, record, decision)
 
     @audited(
@@ -96,9 +96,9 @@ class RelationService:
             raise Conflict(f"the flag of {state} is {flag.status}, not requested")
         status = FlagStatus.GRANTED if grant else FlagStatus.REFUSED
         sealed = self._seal(tx, record, state, Reason.DECISION_REASON, reason)
-        tx.put_flag(alert_id, replace(flag, status=status, decided_at=now, decision_reason=sealed))
+        tx.flags.put(alert_id, replace(flag, status=status, decided_at=now, decision_reason=sealed))
         kind = EventType.FLAG_GRANTED if grant else EventType.FLAG_REFUSED
-        tx.append(event(kind, record, now, state=state))
+        tx.outbox.append(event(kind, record, now, state=state))
         return self.alerts.view(tx, ctx, record, decision)
 
     @audited(
@@ -123,8 +123,8 @@ class RelationService:
                 raise Conflict(
                     f"the flag of {state} is {flag.status}; there is nothing to withdraw"
                 )
-            tx.put_flag(alert_id, replace(flag, status=FlagStatus.WITHDRAWN, decided_at=now))
-            tx.append(event(EventType.FLAG_WITHDRAWN, record, now, state=state))
+            tx.flags.put(alert_id, replace(flag, status=FlagStatus.WITHDRAWN, decided_at=now))
+            tx.outbox.append(event(EventType.FLAG_WITHDRAWN, record, now, state=state))
             return self.alerts.view(tx, ctx, record, decision)
 
     def _seal(self, tx: Transaction, record: AlertRecord, state: str, name: str, text: str) -> str:
@@ -134,7 +134,7 @@ class RelationService:
 
     @staticmethod
     def _flag(tx: Transaction, alert_id: str, state: str) -> Flag:
-        flags = {f.state: f for f in tx.flags(alert_id)}
+        flags = {f.state: f for f in tx.flags.of(alert_id)}
         if state not in flags:
             raise NotFound(f"{state} has no flag on alert {alert_id}")
         return flags[state]
@@ -164,13 +164,13 @@ class RelationService:
                 require_owner(ctx, record.issuing_state, an_id)
                 records.append(record)
             if unlink:
-                if not tx.remove_link(alert_id, other_id):
+                if not tx.links.remove(alert_id, other_id):
                     raise NotFound(f"alerts {alert_id} and {other_id} are not linked")
-            elif not tx.add_link(alert_id, other_id, now):
+            elif not tx.links.add(alert_id, other_id, now):
                 raise Conflict(f"alerts {alert_id} and {other_id} are already linked")
             kind = EventType.ALERT_UNLINKED if unlink else EventType.ALERT_LINKED
             for record in records:
                 other = other_id if record.id == alert_id else alert_id
-                tx.append(event(kind, record, now, other=other))
+                tx.outbox.append(event(kind, record, now, other=other))
             source = next(r for r in records if r.id == alert_id)
             return self.alerts.view(tx, ctx, source, decisions[alert_id])

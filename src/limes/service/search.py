@@ -271,7 +271,7 @@ class SearchService:
                 decision = self._decision(ctx, permission, item, cache)
                 if not decision.allowed:
                     continue
-                record = tx.get(item.alert_id)
+                record = tx.alerts.get(item.alert_id)
                 if record is None or record.status is not AlertStatus.ACTIVE:
                     continue  # gone since the index saw it; the feed will catch up
                 views[item.alert_id] = (self.alerts.view(tx, ctx, record, decision), decision)

@@ -228,7 +228,7 @@ class SireneService:
         )
 
     def _alert(self, tx: Transaction, case: CaseRow) -> AlertRecord:
-        record = tx.get(case.alert_id)
+        record = tx.alerts.get(case.alert_id)
         if record is None:  # alerts leave tombstones; a case never outlives its alert row
             raise NotFound(f"the alert {case.alert_id} of case {case.id} is not stored")
         return record
@@ -323,7 +323,7 @@ class SireneService:
                 "from_state": sender,
                 "to_state": receiver,
             }
-            tx.append(event(EventType.SIRENE_MESSAGE, self._alert(tx, case), now, **detail))
+            tx.outbox.append(event(EventType.SIRENE_MESSAGE, self._alert(tx, case), now, **detail))
             return self._message_view(tx, row, now, with_body=True)
 
     def _store_message(
@@ -450,7 +450,9 @@ class SireneService:
                 )
                 case = tx.cases.get(row.case_id)
                 if case is not None:
-                    tx.append(event(EventType.SIRENE_OVERDUE, self._alert(tx, case), now, **detail))
+                    tx.outbox.append(
+                        event(EventType.SIRENE_OVERDUE, self._alert(tx, case), now, **detail)
+                    )
                 done.append((row.id, level))
         return EscalationReport(tuple(done))
 

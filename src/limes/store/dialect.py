@@ -3,8 +3,8 @@
 SQLite and PostgreSQL differ here only in placeholders, timestamps and row locks,
 so the queries are written once with ``?`` placeholders and a ``Dialect`` adapts
 them. ``Tables`` runs such queries on one transaction's cursor; every repository of
-``store/`` is a ``Tables``, and nothing outside ``store/`` sees one (the service layer
-sees the repositories' Protocols in ``port.py``).
+``store/`` is a ``Tables``, and nothing outside ``store/`` sees one but the tests'
+``store_peek.py`` (the service layer sees the repositories' Protocols in ``port.py``).
 """
 
 from __future__ import annotations

@@ -9,35 +9,55 @@ Every state change appends a ``ChangeEvent`` in the same transaction (the outbox
 Events carry identifiers and bookkeeping only, never personal data; consumers read
 the alert itself when they need its content.
 
-A transaction is a unit of work: the alert queries are its own methods, and every
-other aggregate is a named repository on it (``tx.grants``, ``tx.accounts``,
-``tx.data_keys`` …), written in the same transaction. No SQL and no dialect leave
-``store/``: callers see only the Protocols below and the rows they return.
+A transaction is a unit of work: every aggregate is a named repository on it
+(``tx.alerts``, ``tx.outbox``, ``tx.grants``, ``tx.accounts``, ``tx.data_keys`` …),
+written in the same transaction, each a small Protocol of ``repositories.py``. No SQL
+and no dialect leave ``store/``: callers see only these Protocols, re-exported here,
+and the rows they return.
 """
 
 from __future__ import annotations
 
 import builtins
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
-from limes.domain.alerts import AlertStatus, Flag
-from limes.domain.compatibility import ExistingAlert
 from limes.domain.events import ChangeEvent
-from limes.identity.accounts import Account, Session
+from limes.store.alerts import AlertFilter, AlertRecord
 from limes.store.approvals import APPLIED, EXPIRED, PENDING, REFUSED, ChangeRow, CodeRow
 from limes.store.data_keys import KeyRow, KeyStatus, WrappedKey
 from limes.store.grants import GrantRow
 from limes.store.login_limits import Attempts
 from limes.store.reading import BlockRow, Opened
+from limes.store.repositories import (
+    AccountChanges,
+    Accounts,
+    Alerts,
+    Cases,
+    DataKeys,
+    EnrolmentCodes,
+    FeedPositions,
+    Flags,
+    Grants,
+    KeyJobs,
+    Links,
+    LoginAttempts,
+    Messages,
+    MisusedIdentities,
+    Outbox,
+    ReadBlocks,
+    ReadLedger,
+    SealedValues,
+    SecurityEvents,
+    UsageCounters,
+)
 from limes.store.sealed import SEALED, SealedColumn, SealedTable
 from limes.store.security_events import SecurityEvent
 from limes.store.sirene import AttachmentRow, CaseRow, HitRow, InboxFilter, MessageRow
 
-# the rows the repositories take and return are part of the port: callers import them here
+# the repositories and the rows they take and return are part of the port: callers
+# import them here
 __all__ = [
     "APPLIED",
     "EXPIRED",
@@ -48,6 +68,7 @@ __all__ = [
     "Accounts",
     "AlertFilter",
     "AlertRecord",
+    "Alerts",
     "AttachmentRow",
     "Attempts",
     "BlockRow",
@@ -59,6 +80,7 @@ __all__ = [
     "DataKeys",
     "EnrolmentCodes",
     "FeedPositions",
+    "Flags",
     "GrantRow",
     "Grants",
     "HitRow",
@@ -66,10 +88,13 @@ __all__ = [
     "KeyJobs",
     "KeyRow",
     "KeyStatus",
+    "Links",
     "LoginAttempts",
     "MessageRow",
     "Messages",
+    "MisusedIdentities",
     "Opened",
+    "Outbox",
     "ReadBlocks",
     "ReadLedger",
     "SealedColumn",
@@ -85,88 +110,22 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class AlertRecord:
-    id: str
-    category: str
-    object_type: str | None
-    subject: str
-    issuing_state: str
-    status: AlertStatus
-    version: int
-    created_at: datetime
-    updated_at: datetime
-    expires_at: datetime
-    body: bytes | None
-    keys: frozenset[str] = frozenset()
-    extensions: bytes | None = None
-    warned_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class AlertFilter:
-    """List filters; ``after`` is the cursor (the last id of the previous page)."""
-
-    category: str | None = None
-    object_type: str | None = None
-    issuing_state: str | None = None
-    status: AlertStatus | None = AlertStatus.ACTIVE
-    after: str | None = None
-    limit: int = 50
-
-
 class Transaction(Protocol):
-    """One unit of work: everything in it commits together or not at all."""
+    """One unit of work: everything in it commits together or not at all.
 
-    def get(self, alert_id: str, *, for_update: bool = False) -> AlertRecord | None: ...
+    Each aggregate is a repository (``repositories.py``) over this same transaction.
+    """
 
-    def insert(self, record: AlertRecord) -> None: ...
-
-    def replace(self, record: AlertRecord, expected_version: int) -> None:
-        """Overwrite the alert if its stored version is ``expected_version``.
-
-        Raises ``VersionMismatch`` otherwise. Replaces its match keys too.
-        """
-        ...
-
-    def find_by_keys(self, keys: frozenset[str]) -> list[ExistingAlert]:
-        """Active alerts sharing at least one match key, each once."""
-        ...
-
-    def list(self, where: AlertFilter) -> list[AlertRecord]: ...
-
-    def expiring_before(self, moment: datetime, limit: int) -> builtins.list[str]:
-        """Ids of active alerts whose review date is at or before ``moment``."""
-        ...
-
-    def unwarned_expiring_before(self, moment: datetime, limit: int) -> builtins.list[str]: ...
-
-    def flags(self, alert_id: str) -> builtins.list[Flag]: ...
-
-    def put_flag(self, alert_id: str, flag: Flag) -> None: ...
-
-    def links(self, alert_id: str) -> builtins.list[str]:
-        """Ids linked to this alert, in either direction."""
-        ...
-
-    def add_link(self, from_id: str, to_id: str, at: datetime) -> bool:
-        """Link two alerts; False if they were already linked."""
-        ...
-
-    def remove_link(self, from_id: str, to_id: str) -> bool: ...
-
-    def remove_all_links(self, alert_id: str) -> None: ...
-
-    def misused_identity(self, alert_id: str) -> bytes | None: ...
-
-    def put_misused_identity(self, alert_id: str, body: bytes | None) -> None: ...
-
-    def append(self, event: ChangeEvent) -> int:
-        """Append to the outbox; return the event's sequence number."""
-        ...
-
-    # -- the other aggregates, written in the same transaction --------------------------
-
+    @property
+    def alerts(self) -> Alerts: ...
+    @property
+    def flags(self) -> Flags: ...
+    @property
+    def links(self) -> Links: ...
+    @property
+    def misused_identities(self) -> MisusedIdentities: ...
+    @property
+    def outbox(self) -> Outbox: ...
     @property
     def accounts(self) -> Accounts: ...
     @property
@@ -232,255 +191,3 @@ class Store(Protocol):
 def chunks(items: Sequence[AlertRecord], size: int) -> Iterator[Sequence[AlertRecord]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-# -- the repositories of a transaction ---------------------------------------------------
-
-
-class Accounts(Protocol):
-    """Accounts, their sessions and failed logins. ``totp_secret`` is stored as given
-    (sealed by the service) and read back as stored."""
-
-    def get(self, account_id: str, *, for_update: bool = False) -> Account | None: ...
-
-    def by_username(self, username: str, *, for_update: bool = False) -> Account | None: ...
-
-    def by_certificate(self, sha256: str) -> Account | None: ...
-
-    def by_oidc(self, issuer: str, subject: str) -> Account | None: ...
-
-    def list(self, member_state: str | None = None) -> builtins.list[Account]: ...
-
-    def unused_since(self, moment: datetime) -> builtins.list[Account]: ...
-
-    def insert(self, account: Account) -> None:
-        """Raises ``Conflict`` naming the unique value already taken."""
-        ...
-
-    def replace(self, account: Account) -> None: ...
-
-    def touch(self, account_id: str, at: datetime) -> None: ...
-
-    def add_failure(self, account_id: str, at: datetime) -> None: ...
-
-    def failures_after(self, account_id: str, moment: datetime) -> int: ...
-
-    def clear_failures(self, account_id: str) -> None: ...
-
-    def prune_failures(self, before: datetime) -> int: ...
-
-    def session(self, session_id: str) -> Session | None: ...
-
-    def sessions(self, account_id: str) -> builtins.list[Session]: ...
-
-    def insert_session(self, session: Session) -> None: ...
-
-    def touch_session(self, session_id: str, at: datetime) -> None: ...
-
-    def end_session(self, session_id: str, at: datetime, reason: str) -> bool: ...
-
-    def end_sessions(self, account_id: str, at: datetime, reason: str) -> int: ...
-
-    def end_sessions_created_before(self, created_before: datetime, at: datetime) -> int: ...
-
-    def end_idle_sessions(self, seen_before: datetime, at: datetime) -> int: ...
-
-
-class AccountChanges(Protocol):
-    """Four-eyes changes to accounts, proposed and decided."""
-
-    def insert(self, change: ChangeRow) -> None: ...
-
-    def decide(self, change_id: str, status: str, approver: str, at: datetime) -> None:
-        """Raises ``LookupError`` unless the change is pending."""
-        ...
-
-    def get(self, change_id: str, *, for_update: bool = False) -> ChangeRow | None: ...
-
-    def of_state(self, member_state: str, status: str | None = None) -> list[ChangeRow]: ...
-
-    def custodians(self, username: str, creation_kind: str) -> frozenset[str]: ...
-
-
-class EnrolmentCodes(Protocol):
-    def put(self, code: CodeRow) -> None: ...
-
-    def of(self, account_id: str) -> CodeRow | None:
-        """The account's code, locked for the rest of the transaction."""
-        ...
-
-    def drop(self, account_id: str) -> None: ...
-
-
-class Grants(Protocol):
-    """Break-glass grants; reasons are sealed text, stored as given."""
-
-    def put(self, grant: GrantRow) -> None: ...
-
-    def get(self, grant_id: str) -> GrantRow | None: ...
-
-    def matching(
-        self,
-        *,
-        requester: str | None = None,
-        status: str | None = None,
-        member_state: str | None = None,
-    ) -> list[GrantRow]: ...
-
-    def unsealed_reasons(self) -> list[tuple[str, str, str, str]]: ...
-
-    def set_reason(self, grant_id: str, column: str, value: str) -> None: ...
-
-
-class SecurityEvents(Protocol):
-    def record(self, event: SecurityEvent) -> int:
-        """Append; return the event's sequence number."""
-        ...
-
-    def after(
-        self, after: int = 0, limit: int = 100, member_state: str | None = None
-    ) -> list[SecurityEvent]: ...
-
-
-class UsageCounters(Protocol):
-    def add_reads(self, counts: dict[tuple[str, str], int]) -> None: ...
-
-    def daily_reads(self, principal: str, since_day: str) -> dict[str, int]: ...
-
-
-class ReadLedger(Protocol):
-    """Which alerts each scope opened in the last day, and when first."""
-
-    def already_opened(
-        self, scopes: Collection[str], ids: Sequence[str], since: datetime
-    ) -> dict[str, int]: ...
-
-    def opened(
-        self, scopes: Collection[str], hour_ago: datetime, day_ago: datetime
-    ) -> dict[str, Opened]: ...
-
-    def remember(
-        self, scopes: Collection[str], ids: Sequence[str], now: datetime, since: datetime
-    ) -> None: ...
-
-    def forget(self, scope: str) -> int: ...
-
-    def prune(self, before: datetime) -> int: ...
-
-
-class ReadBlocks(Protocol):
-    def in_force(self, scopes: Collection[str]) -> list[BlockRow]: ...
-
-    def put(self, block: BlockRow) -> None: ...
-
-    def get(self, block_id: str) -> BlockRow | None: ...
-
-    def lift(self, block_id: str, by: str, at: datetime, reason: str) -> bool: ...
-
-    def of_state(self, member_state: str, *, in_force_only: bool, limit: int) -> list[BlockRow]: ...
-
-
-class LoginAttempts(Protocol):
-    def read(self, scope: str, subject: str) -> Attempts | None: ...
-
-    def put(self, scope: str, subject: str, attempts: int, at: datetime) -> None: ...
-
-    def forget(self, scope: str, subject: str) -> None: ...
-
-    def prune(self, before: datetime) -> int: ...
-
-
-class Cases(Protocol):
-    """SIRENE cases and the hits recorded in them (reports sealed, stored as given)."""
-
-    def put(self, case: CaseRow) -> None: ...
-
-    def get(self, case_id: str) -> CaseRow | None: ...
-
-    def put_hit(self, hit: HitRow) -> None: ...
-
-    def hits_of(self, case_id: str) -> list[HitRow]: ...
-
-    def hit_rows(self, since: datetime, until: datetime) -> list[tuple[Any, ...]]: ...
-
-
-class Messages(Protocol):
-    """SIRENE messages and their attachments (bodies sealed, stored as given)."""
-
-    def put(self, message: MessageRow) -> None: ...
-
-    def get(self, message_id: str) -> MessageRow | None: ...
-
-    def of_case(self, case_id: str) -> list[MessageRow]: ...
-
-    def mark_answered(self, message_id: str, at: datetime) -> bool: ...
-
-    def set_escalation(self, message_id: str, level: int) -> None: ...
-
-    def inbox(self, where: InboxFilter) -> list[MessageRow]: ...
-
-    def overdue(self, now: datetime, limit: int) -> list[MessageRow]: ...
-
-    def put_attachment(self, attachment: AttachmentRow) -> None: ...
-
-    def attachments_of(self, message_id: str) -> list[AttachmentRow]: ...
-
-    def get_attachment(self, attachment_id: str) -> AttachmentRow | None: ...
-
-    def message_rows(self, since: datetime, until: datetime) -> list[tuple[Any, ...]]: ...
-
-
-class FeedPositions(Protocol):
-    def get(self, name: str) -> int:
-        """How far the follower ``name`` has come in the change feed (0: from the start)."""
-        ...
-
-    def save(self, name: str, seq: int, at: datetime) -> None: ...
-
-
-class DataKeys(Protocol):
-    """Wrapped data keys per scope and version; wrapping is ``crypto/keys.py``'s job."""
-
-    def active_version(self, scope: str) -> int | None: ...
-
-    def latest_version(self, scope: str) -> int: ...
-
-    def insert_active(
-        self, scope: str, version: int, kek_id: str, wrapped: bytes, at: datetime
-    ) -> None: ...
-
-    def all(self) -> list[KeyRow]: ...
-
-    def wrapped(self, scope: str, version: int) -> WrappedKey | None: ...
-
-    def active_scopes(self) -> list[str]: ...
-
-    def mark_retiring(self, scope: str, at: datetime) -> None: ...
-
-    def wrapped_by_other(self, kek_id: str) -> list[tuple[str, int, str, bytes]]: ...
-
-    def rewrapped(self, scope: str, version: int, kek_id: str, wrapped: bytes) -> None: ...
-
-    def retire(self, scope: str, version: int, at: datetime) -> bool: ...
-
-
-class KeyJobs(Protocol):
-    def position(self, name: str) -> str | None: ...
-
-    def save(self, name: str, position: str, at: datetime) -> None: ...
-
-    def drop(self, name: str) -> None: ...
-
-
-class SealedValues(Protocol):
-    """The envelopes of every column of ``sealed.SEALED``, for re-encryption."""
-
-    def prefixes(self, text_chars: int, binary_bytes: int) -> list[tuple[SealedColumn, Any, int]]:
-        """(column, key-id prefix, values) of every sealed value, counted in the store."""
-        ...
-
-    def remaining(self, index: int, last: Sequence[str]) -> int: ...
-
-    def batch(self, index: int, last: Sequence[str], size: int) -> list[Sequence[Any]]: ...
-
-    def write(self, index: int, keys: Sequence[Any], values: Mapping[str, object]) -> None: ...

@@ -29,16 +29,9 @@ from psycopg.pq import TransactionStatus
 from psycopg.types.json import Jsonb
 
 from limes.domain.events import ChangeEvent
+from limes.store.alerts import ALERT_COLUMNS, AlertRecord, alert_row, event_row
 from limes.store.migrations import scripts
-from limes.store.port import AlertRecord
-from limes.store.sql import (
-    ALERT_COLUMNS,
-    POSTGRES,
-    SqlTransaction,
-    ThreadConnections,
-    alert_row,
-    event_row,
-)
+from limes.store.sql import POSTGRES, SqlTransaction, ThreadConnections
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 Cursor = psycopg.Cursor[tuple[Any, ...]]
@@ -61,8 +54,8 @@ _BEGIN_WRITE = "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE"
 _BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 _LOCK = "SELECT pg_advisory_xact_lock(%s::int4, %s::int4)"
 
-# Binary COPY for bulk loads; columns and types in the order of ``sql.alert_row``,
-# the keys' (key, alert_id) and ``sql.event_row``.
+# Binary COPY for bulk loads; columns and types in the order of ``alerts.alert_row``,
+# the keys' (key, alert_id) and ``alerts.event_row``.
 _COPY_ALERTS = f"COPY alerts ({ALERT_COLUMNS}) FROM STDIN (FORMAT BINARY)"
 _ALERT_TYPES = [*["text"] * 6, "int4", *["timestamptz"] * 4, "bytea", "bytea"]
 _COPY_KEYS = "COPY alert_keys (key, alert_id) FROM STDIN (FORMAT BINARY)"

@@ -1,35 +1,27 @@
 """The SQL both adapters share: one transaction class over either dialect.
 
-``SqlTransaction`` is the unit of work of ``port.Transaction``: the alert queries
-and the outbox here, and every other repository (``tx.grants``, ``tx.accounts`` …)
-made on first use over the same cursor, so everything commits together. Connection
-handling, locking and migrations stay in each adapter.
+``SqlTransaction`` is the unit of work of ``port.Transaction``: every repository
+(``tx.alerts``, ``tx.outbox``, ``tx.grants``, ``tx.accounts`` …) is made on first use
+over the same cursor, so everything commits together. Connection handling, locking
+and migrations stay in each adapter.
 """
 
 from __future__ import annotations
 
 import builtins
 import threading
-from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-import orjson
-
-from limes.domain.alerts import AlertStatus, Flag, FlagStatus
-from limes.domain.categories import CategoryCode
-from limes.domain.compatibility import ExistingAlert
-from limes.domain.events import ChangeEvent, EventType
-from limes.errors import VersionMismatch
+from limes.domain.events import ChangeEvent
 from limes.store.accounts import SqlAccounts
+from limes.store.alerts import SqlAlerts, SqlFlags, SqlLinks, SqlMisusedIdentities, SqlOutbox
 from limes.store.approvals import SqlAccountChanges, SqlEnrolmentCodes
 from limes.store.data_keys import SqlDataKeys, SqlKeyJobs
-from limes.store.dialect import POSTGRES, SQLITE, Cursor, Dialect, Row, Tables
+from limes.store.dialect import POSTGRES, SQLITE, Cursor, Dialect
 from limes.store.grants import SqlGrants
 from limes.store.login_limits import SqlLoginAttempts
-from limes.store.port import AlertFilter, AlertRecord
 from limes.store.reading import SqlReadBlocks, SqlReadLedger
 from limes.store.sealed import SqlSealedValues
 from limes.store.security_events import SqlSecurityEvents
@@ -39,61 +31,38 @@ from limes.store.usage_counters import SqlUsageCounters
 # the audit log's own store builds on the same dialects (``audit/store.py``)
 __all__ = ["POSTGRES", "SQLITE", "Cursor", "Dialect", "SqlTransaction", "ThreadConnections"]
 
-ALERT_COLUMNS = (
-    "id, category, object_type, subject, issuing_state, status, version, "
-    "created_at, updated_at, expires_at, warned_at, body, extensions"
-)
-INSERT_ALERT = (
-    f"INSERT INTO alerts ({ALERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"  # noqa: S608 - constant column list  # nosec B608
-)
-INSERT_KEY = "INSERT INTO alert_keys (key, alert_id) VALUES (?, ?)"
-INSERT_EVENT = (
-    "INSERT INTO change_events (at, type, alert_id, issuing_state, category, version, detail) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?)"
-)
 
-
-def alert_row(d: Dialect, r: AlertRecord) -> tuple[Any, ...]:
-    return (
-        r.id,
-        r.category,
-        r.object_type,
-        r.subject,
-        r.issuing_state,
-        r.status.value,
-        r.version,
-        d.ts_in(r.created_at),
-        d.ts_in(r.updated_at),
-        d.ts_in(r.expires_at),
-        d.ts_in(r.warned_at),
-        r.body,
-        r.extensions,
-    )
-
-
-def event_row(d: Dialect, e: ChangeEvent) -> tuple[Any, ...]:
-    detail = orjson.dumps(e.detail).decode()
-    return (d.ts_in(e.at), e.type, e.alert_id, e.issuing_state, e.category, e.version, detail)
-
-
-def event_from_row(d: Dialect, row: Row) -> ChangeEvent:
-    seq, at, type_, alert_id, state, category, version, detail = row
-    if isinstance(detail, str):
-        detail = orjson.loads(detail)
-    return ChangeEvent(
-        EventType(type_), alert_id, state, category, version, d.ts(at), dict(detail), seq
-    )
-
-
-class SqlTransaction(Tables):
+class SqlTransaction:
     """``port.Transaction`` over a DB-API cursor, for either dialect.
 
-    ``rows``, ``run`` and ``dialect`` (from ``Tables``) are for the store's own
-    repositories and for tests that look at a table directly; ``port.Transaction``
-    does not offer them.
+    It runs no SQL itself: each repository is a ``Tables`` over the same cursor.
     """
 
+    def __init__(self, cursor: Cursor, dialect: Dialect) -> None:
+        self._cur = cursor
+        self._d = dialect
+
     # -- the repositories, each made on first use over this transaction's cursor -------
+
+    @cached_property
+    def alerts(self) -> SqlAlerts:
+        return SqlAlerts(self._cur, self._d)
+
+    @cached_property
+    def flags(self) -> SqlFlags:
+        return SqlFlags(self._cur, self._d)
+
+    @cached_property
+    def links(self) -> SqlLinks:
+        return SqlLinks(self._cur, self._d)
+
+    @cached_property
+    def misused_identities(self) -> SqlMisusedIdentities:
+        return SqlMisusedIdentities(self._cur, self._d)
+
+    @cached_property
+    def outbox(self) -> SqlOutbox:
+        return SqlOutbox(self._cur, self._d)
 
     @cached_property
     def accounts(self) -> SqlAccounts:
@@ -155,223 +124,6 @@ class SqlTransaction(Tables):
     def sealed_values(self) -> SqlSealedValues:
         return SqlSealedValues(self._cur, self._d)
 
-    # -- alerts ------------------------------------------------------------------------
-
-    def _record(self, row: Row, keys: frozenset[str] = frozenset()) -> AlertRecord:
-        d = self._d
-        return AlertRecord(
-            id=row[0],
-            category=row[1],
-            object_type=row[2],
-            subject=row[3],
-            issuing_state=row[4],
-            status=AlertStatus(row[5]),
-            version=row[6],
-            created_at=d.ts(row[7]),
-            updated_at=d.ts(row[8]),
-            expires_at=d.ts(row[9]),
-            warned_at=d.ts_out(row[10]),
-            body=d.bytes_out(row[11]),
-            extensions=d.bytes_out(row[12]),
-            keys=keys,
-        )
-
-    def get(self, alert_id: str, *, for_update: bool = False) -> AlertRecord | None:
-        lock = self._d.for_update if for_update else ""
-        sql = f"SELECT {ALERT_COLUMNS} FROM alerts WHERE id = ?{lock}"  # noqa: S608 - constants only  # nosec B608
-        self._exec(sql, (alert_id,))
-        row = self._cur.fetchone()
-        if row is None:
-            return None
-        self._exec("SELECT key FROM alert_keys WHERE alert_id = ?", (alert_id,))
-        keys = frozenset(k for (k,) in self._cur.fetchall())
-        return self._record(row, keys)
-
-    def insert(self, record: AlertRecord) -> None:
-        self._exec(INSERT_ALERT, alert_row(self._d, record))
-        self._put_keys(record)
-
-    def _put_keys(self, record: AlertRecord) -> None:
-        if record.keys:
-            self._cur.executemany(
-                self._d.sql(INSERT_KEY), [(k, record.id) for k in sorted(record.keys)]
-            )
-
-    def replace(self, record: AlertRecord, expected_version: int) -> None:
-        d = self._d
-        self._exec(
-            "UPDATE alerts SET status = ?, version = ?, updated_at = ?, expires_at = ?, "
-            "warned_at = ?, body = ?, extensions = ? WHERE id = ? AND version = ?",
-            (
-                record.status.value,
-                record.version,
-                d.ts_in(record.updated_at),
-                d.ts_in(record.expires_at),
-                d.ts_in(record.warned_at),
-                record.body,
-                record.extensions,
-                record.id,
-                expected_version,
-            ),
-        )
-        if self._cur.rowcount != 1:
-            raise VersionMismatch(f"alert {record.id} is no longer at version {expected_version}")
-        self._exec("DELETE FROM alert_keys WHERE alert_id = ?", (record.id,))
-        self._put_keys(record)
-
-    def find_by_keys(self, keys: frozenset[str]) -> list[ExistingAlert]:
-        if not keys:
-            return []
-        marks = ", ".join("?" for _ in keys)
-        sql = (
-            "SELECT DISTINCT a.id, a.category, a.issuing_state FROM alert_keys k "  # noqa: S608 - placeholders only  # nosec B608
-            f"JOIN alerts a ON a.id = k.alert_id WHERE k.key IN ({marks}) AND a.status = ? "
-            "ORDER BY a.id"
-        )
-        self._exec(sql, (*sorted(keys), AlertStatus.ACTIVE.value))
-        return [ExistingAlert(i, CategoryCode(c), s) for i, c, s in self._cur.fetchall()]
-
-    def list(self, where: AlertFilter) -> list[AlertRecord]:
-        clauses, params = [], []
-        for column in ("category", "object_type", "issuing_state"):
-            value = getattr(where, column)
-            if value is not None:
-                clauses.append(f"{column} = ?")
-                params.append(value)
-        if where.status is not None:
-            clauses.append("status = ?")
-            params.append(where.status.value)
-        if where.after is not None:
-            clauses.append("id > ?")
-            params.append(where.after)
-        condition = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        # constant column names and placeholders only; every value is bound
-        sql = f"SELECT {ALERT_COLUMNS} FROM alerts {condition} ORDER BY id LIMIT ?"  # noqa: S608 - constant SQL text, values bound  # nosec B608
-        self._exec(sql, (*params, where.limit))
-        return [self._record(row) for row in self._cur.fetchall()]
-
-    def expiring_before(self, moment: datetime, limit: int) -> builtins.list[str]:
-        self._exec(
-            "SELECT id FROM alerts WHERE status = ? AND expires_at <= ? "
-            "ORDER BY expires_at LIMIT ?",
-            (AlertStatus.ACTIVE.value, self._d.ts_in(moment), limit),
-        )
-        return [i for (i,) in self._cur.fetchall()]
-
-    def unwarned_expiring_before(self, moment: datetime, limit: int) -> builtins.list[str]:
-        self._exec(
-            "SELECT id FROM alerts WHERE status = ? AND expires_at <= ? AND warned_at IS NULL "
-            "ORDER BY expires_at LIMIT ?",
-            (AlertStatus.ACTIVE.value, self._d.ts_in(moment), limit),
-        )
-        return [i for (i,) in self._cur.fetchall()]
-
-    def flags(self, alert_id: str) -> builtins.list[Flag]:
-        self._exec(
-            "SELECT state, status, reason, requested_at, decided_at, decision_reason "
-            "FROM alert_flags WHERE alert_id = ? ORDER BY state",
-            (alert_id,),
-        )
-        out = []
-        for state, status, reason, requested, decided, decision_reason in self._cur.fetchall():
-            out.append(
-                Flag(
-                    state,
-                    FlagStatus(status),
-                    reason,
-                    self._d.ts(requested),
-                    self._d.ts_out(decided),
-                    decision_reason,
-                )
-            )
-        return out
-
-    def put_flag(self, alert_id: str, flag: Flag) -> None:
-        self._exec(
-            "DELETE FROM alert_flags WHERE alert_id = ? AND state = ?", (alert_id, flag.state)
-        )
-        self._exec(
-            "INSERT INTO alert_flags (alert_id, state, status, reason, requested_at, decided_at, "
-            "decision_reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                alert_id,
-                flag.state,
-                flag.status.value,
-                flag.reason,
-                self._d.ts_in(flag.requested_at),
-                self._d.ts_in(flag.decided_at),
-                flag.decision_reason,
-            ),
-        )
-
-    def links(self, alert_id: str) -> builtins.list[str]:
-        self._exec(
-            "SELECT to_id FROM alert_links WHERE from_id = ? "
-            "UNION SELECT from_id FROM alert_links WHERE to_id = ? ORDER BY 1",
-            (alert_id, alert_id),
-        )
-        return [i for (i,) in self._cur.fetchall()]
-
-    def add_link(self, from_id: str, to_id: str, at: datetime) -> bool:
-        a, b = sorted((from_id, to_id))
-        self._exec("SELECT 1 FROM alert_links WHERE from_id = ? AND to_id = ?", (a, b))
-        if self._cur.fetchone() is not None:
-            return False
-        self._exec(
-            "INSERT INTO alert_links (from_id, to_id, created_at) VALUES (?, ?, ?)",
-            (a, b, self._d.ts_in(at)),
-        )
-        return True
-
-    def remove_link(self, from_id: str, to_id: str) -> bool:
-        a, b = sorted((from_id, to_id))
-        self._exec("DELETE FROM alert_links WHERE from_id = ? AND to_id = ?", (a, b))
-        return bool(self._cur.rowcount == 1)
-
-    def remove_all_links(self, alert_id: str) -> None:
-        self._exec("DELETE FROM alert_links WHERE from_id = ? OR to_id = ?", (alert_id, alert_id))
-
-    def misused_identity(self, alert_id: str) -> bytes | None:
-        self._exec("SELECT body FROM misused_identities WHERE alert_id = ?", (alert_id,))
-        row = self._cur.fetchone()
-        return None if row is None else bytes(row[0])
-
-    def put_misused_identity(self, alert_id: str, body: bytes | None) -> None:
-        self._exec("DELETE FROM misused_identities WHERE alert_id = ?", (alert_id,))
-        if body is not None:
-            self._exec(
-                "INSERT INTO misused_identities (alert_id, body) VALUES (?, ?)", (alert_id, body)
-            )
-
-    def append(self, event: ChangeEvent) -> int:
-        self._exec(INSERT_EVENT + " RETURNING seq", event_row(self._d, event))
-        (seq,) = self._cur.fetchone()
-        return int(seq)
-
-    def events_after(self, seq: int, limit: int) -> builtins.list[ChangeEvent]:
-        self._exec(
-            "SELECT seq, at, type, alert_id, issuing_state, category, version, detail "
-            "FROM change_events WHERE seq > ? ORDER BY seq LIMIT ?",
-            (seq, limit),
-        )
-        return [event_from_row(self._d, row) for row in self._cur.fetchall()]
-
-    def count(self) -> int:
-        self._exec("SELECT count(*) FROM alerts")
-        return int(self._cur.fetchone()[0])
-
-    def last_event(self) -> int:
-        self._exec("SELECT COALESCE(MAX(seq), 0) FROM change_events")
-        return int(self._cur.fetchone()[0])
-
-    def bulk_insert(self, records: Sequence[AlertRecord], events: Sequence[ChangeEvent]) -> None:
-        d = self._d
-        self._cur.executemany(d.sql(INSERT_ALERT), [alert_row(d, r) for r in records])
-        self._cur.executemany(
-            d.sql(INSERT_KEY), [(k, r.id) for r in records for k in sorted(r.keys)]
-        )
-        self._cur.executemany(d.sql(INSERT_EVENT), [event_row(d, e) for e in events])
-
 
 class ThreadConnections:
     """What both adapters do alike around their per-thread connections.
@@ -389,15 +141,15 @@ class ThreadConnections:
 
     def events_after(self, seq: int, limit: int = 100) -> builtins.list[ChangeEvent]:
         with self.read() as tx:
-            return tx.events_after(seq, limit)
+            return tx.outbox.after(seq, limit)
 
     def count(self) -> int:
         with self.read() as tx:
-            return tx.count()
+            return tx.alerts.count()
 
     def last_event(self) -> int:
         with self.read() as tx:
-            return tx.last_event()
+            return tx.outbox.last()
 
     def close(self) -> None:
         with self._lock:

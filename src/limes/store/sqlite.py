@@ -118,7 +118,8 @@ class SqliteStore(ThreadConnections):
 
     def bulk_insert(self, records: Sequence[AlertRecord], events: Sequence[ChangeEvent]) -> None:
         with self._begin("IMMEDIATE") as tx:
-            tx.bulk_insert(records, events)
+            tx.alerts.insert_many(records)
+            tx.outbox.append_many(events)
 
 
 def examine(path: Path, *, data_keys: bool) -> tuple[str, list[tuple[str, int, str, bytes]]]:

@@ -1,0 +1,238 @@
+"""Accuracy of MCC and of Bozorth3 on the synthetic sets: verification (EER, DET points,
+score distributions), identification (rank-1, FNIR at FPIR) and the index's hit rate
+against its penetration."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from bench.biometrics.metrics import (
+    Search,
+    equal_error_rate,
+    fnir_at_fpir,
+    fnmr_at_fmr,
+    hit_rate_at_penetration,
+    rank_one_rate,
+)
+from bench.biometrics.sets import LatentProbe, Sets, TenPrintProbe
+from limes.biometrics.formats.iso19794_2 import FingerView
+from limes.biometrics.identification import FINGERS, Candidate
+from limes.biometrics.matching.bozorth import Bozorth3, BozorthTemplate
+from limes.biometrics.matching.mcc import score
+from limes.biometrics.minutiae import Points, quantised
+from limes.biometrics.synthetic.fingers import CANVAS
+
+PENETRATIONS = (0.005, 0.01, 0.02, 0.05, 0.10, 0.20)
+SHORTLIST_SHARE = 0.05
+"""The share of the gallery the index hands to the matcher in these accuracy runs."""
+
+
+class BozorthCache:
+    """nbis-py templates of raw minutiae, each loaded once."""
+
+    def __init__(self) -> None:
+        self.matcher = Bozorth3()
+        self._loaded: dict[int, BozorthTemplate] = {}
+
+    def template(self, points: Points) -> BozorthTemplate:
+        key = id(points)
+        if key not in self._loaded:
+            view = FingerView(position=0, minutiae=quantised(points))
+            self._loaded[key] = self.matcher.template(view, *CANVAS)
+        return self._loaded[key]
+
+    def score(self, probe: Points, reference: Points) -> float:
+        return float(self.matcher.score(self.template(probe), self.template(reference)))
+
+
+def verification(sets: Sets, bozorth: BozorthCache) -> dict[str, dict[str, list[float]]]:
+    """Genuine and impostor finger scores per matcher and capture kind. Impostors: the
+    same finger position of the next two persons."""
+    persons = len(sets.enrolled_points)
+    found: dict[str, dict[str, list[float]]] = {}
+    for name in ("MCC ten-print", "Bozorth3 ten-print", "MCC latent", "Bozorth3 latent"):
+        found[name] = {"genuine": [], "impostor": []}
+    templates = sets.gallery.template
+    for probe in sets.mated:
+        for position in range(FINGERS):
+            for other, kind in (
+                (probe.person, "genuine"),
+                ((probe.person + 1) % persons, "impostor"),
+                ((probe.person + 2) % persons, "impostor"),
+            ):
+                found["MCC ten-print"][kind].append(
+                    score(probe.fingers[position], templates(other)[position])
+                )
+                found["Bozorth3 ten-print"][kind].append(
+                    bozorth.score(probe.points[position], sets.enrolled_points[other][position])
+                )
+    for latent in sets.mated_latents:
+        index = latent.position - 1
+        for offset in range(4):
+            other = (latent.person + offset) % persons
+            kind = "genuine" if offset == 0 else "impostor"
+            found["MCC latent"][kind].append(score(latent.finger, templates(other)[index]))
+            found["Bozorth3 latent"][kind].append(
+                bozorth.score(latent.points, sets.enrolled_points[other][index])
+            )
+    return found
+
+
+def print_verification(found: dict[str, dict[str, list[float]]]) -> None:
+    print("\nVerification (finger 1:1)        EER    FNMR@FMR1%  FNMR@FMR0.1%  pairs gen/imp")
+    for name, scores in found.items():
+        genuine, impostor = scores["genuine"], scores["impostor"]
+        print(
+            f"  {name:<28} {equal_error_rate(genuine, impostor):7.2%}  "
+            f"{fnmr_at_fmr(genuine, impostor, 0.01):9.2%}  "
+            f"{fnmr_at_fmr(genuine, impostor, 0.001):11.2%}  "
+            f"{len(genuine)}/{len(impostor)}"
+        )
+    print("\nScore distributions (percentiles 1/10/50/90/99)")
+    for name, scores in found.items():
+        for kind in ("genuine", "impostor"):
+            cut = np.percentile(scores[kind], [1, 10, 50, 90, 99])
+            print(f"  {name:<22} {kind:<9} " + " ".join(f"{v:8.3f}" for v in cut))
+
+
+def _search(candidates: Sequence[Candidate], mate: int | None) -> Search:
+    rank = next((i for i, c in enumerate(candidates) if c.person == mate), None)
+    mate_score = candidates[rank].score if rank is not None else 0.0
+    others = [c.score for c in candidates if c.person != mate]
+    return Search(rank, mate_score, max(others, default=0.0))
+
+
+def identification(
+    sets: Sets, bozorth: BozorthCache
+) -> dict[str, tuple[list[Search], list[float]]]:
+    """Mated searches and non-mated best scores per matcher and search kind. The
+    non-mated side has the fresh persons' searches and, for each mated search, its best
+    non-mate (the search as it would be had the mate not been enrolled)."""
+    gallery = sets.gallery
+    shortlist = max(1, round(SHORTLIST_SHARE * len(gallery)))
+    latent_shortlist = max(1, round(SHORTLIST_SHARE * len(gallery) * FINGERS))
+    results: dict[str, tuple[list[Search], list[float]]] = {}
+
+    def run(
+        name: str,
+        search: Callable[[Any], list[Candidate]],
+        mated: Sequence[Any],
+        non_mated: Sequence[Any],
+    ) -> None:
+        mated_searches = [_search(search(p), p.person) for p in mated]
+        fresh = [_search(search(p), None).best_other for p in non_mated]
+        results[name] = (mated_searches, fresh + [s.best_other for s in mated_searches])
+
+    run(
+        "MCC ten-print",
+        lambda p: gallery.search_ten_print(p.fingers, shortlist),
+        sets.mated,
+        sets.non_mated,
+    )
+    run(
+        "Bozorth3 ten-print",
+        lambda p: _bozorth_ten_print(sets, bozorth, p, shortlist),
+        sets.mated,
+        sets.non_mated,
+    )
+    run(
+        "MCC latent",
+        lambda p: gallery.search_latent(p.finger, latent_shortlist),
+        sets.mated_latents,
+        sets.non_mated_latents,
+    )
+    run(
+        "Bozorth3 latent",
+        lambda p: _bozorth_latent(sets, bozorth, p, latent_shortlist),
+        sets.mated_latents,
+        sets.non_mated_latents,
+    )
+    return results
+
+
+def _bozorth_ten_print(
+    sets: Sets, bozorth: BozorthCache, probe: TenPrintProbe, shortlist: int
+) -> list[Candidate]:
+    """Bozorth3 re-ranks the same index short list, fused by the same sum rule."""
+    persons = sets.gallery.ten_print_shortlist(probe.fingers, shortlist)
+    found = []
+    for person in persons:
+        fingers = tuple(
+            (
+                position + 1,
+                bozorth.score(probe.points[position], sets.enrolled_points[person][position]),
+            )
+            for position in range(FINGERS)
+        )
+        found.append(Candidate(int(person), sum(v for _, v in fingers), fingers))
+    return sorted(found, key=lambda c: (-c.score, c.person))
+
+
+def _bozorth_latent(
+    sets: Sets, bozorth: BozorthCache, latent: LatentProbe, shortlist: int
+) -> list[Candidate]:
+    best: dict[int, float] = {}
+    for finger in sets.gallery.latent_shortlist(latent.finger, shortlist):
+        person, position = divmod(int(finger), FINGERS)
+        value = bozorth.score(latent.points, sets.enrolled_points[person][position])
+        best[person] = max(best.get(person, 0.0), value)
+    found = [Candidate(p, v, ()) for p, v in best.items()]
+    return sorted(found, key=lambda c: (-c.score, c.person))
+
+
+def print_identification(
+    results: dict[str, tuple[list[Search], list[float]]], gallery_persons: int
+) -> None:
+    print(
+        f"\nIdentification 1:N over {gallery_persons} persons "
+        f"({gallery_persons * FINGERS} fingers), index short list "
+        f"{SHORTLIST_SHARE:.0%} of the gallery, then the matcher"
+    )
+    print("                                rank-1   FNIR@FPIR1%  FNIR@FPIR0.1%  mated/non-mated")
+    for name, (mated, non_mated) in results.items():
+        at_1 = fnir_at_fpir(mated, non_mated, 0.01)
+        at_01 = fnir_at_fpir(mated, non_mated, 0.001)
+        print(
+            f"  {name:<28} {rank_one_rate(mated):7.1%}  {_percent(at_1):>11}  "
+            f"{_percent(at_01):>13}  {len(mated)}/{len(non_mated)}"
+        )
+
+
+def _percent(value: float | None) -> str:
+    return "n/a (too few)" if value is None else f"{value:.1%}"
+
+
+def penetration(sets: Sets) -> None:
+    """The index alone: where each mate ranks among all gallery entries by votes."""
+    gallery = sets.gallery
+    persons, fingers = len(gallery), len(gallery) * FINGERS
+    ten_ranks = [
+        _rank(gallery.ten_print_shortlist(p.fingers, persons), p.person) for p in sets.mated
+    ]
+    latent_ranks = [
+        _rank(gallery.latent_shortlist(p.finger, fingers), p.person * FINGERS + p.position - 1)
+        for p in sets.mated_latents
+    ]
+    print(
+        "\nIndex penetration rate vs hit rate (mate within the share of the gallery "
+        "the index hands on)"
+    )
+    print("  penetration   " + "  ".join(f"{p:6.1%}" for p in PENETRATIONS))
+    print(
+        "  ten-print     "
+        + "  ".join(f"{hit_rate_at_penetration(ten_ranks, persons, p):6.1%}" for p in PENETRATIONS)
+    )
+    print(
+        "  latent        "
+        + "  ".join(
+            f"{hit_rate_at_penetration(latent_ranks, fingers, p):6.1%}" for p in PENETRATIONS
+        )
+    )
+
+
+def _rank(ranked: np.ndarray, wanted: int) -> int:
+    where = np.flatnonzero(ranked == wanted)
+    return int(where[0]) if len(where) else len(ranked)

@@ -1,0 +1,85 @@
+"""Verification and identification error rates, computed here (a few lines of numpy
+each, where a dependency such as pyeer would add a package for no extra rigour).
+
+Verification: FMR(t) is the share of impostor scores at or above t, FNMR(t) the share
+of genuine scores below it; the EER is where they cross. Identification (as NIST's FRVT
+and ELFT define it, at rank 1): a search returns its candidates scoring above a
+threshold T; FPIR(T) is the share of non-mated searches that return anyone, FNIR(T) the
+share of mated searches whose mate is not returned first. T is set from the non-mated
+searches, so an FPIR below 1 / (their number) cannot be measured and is reported so.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+Scores = npt.NDArray[np.float64]
+
+
+def error_rates(genuine: Scores, impostor: Scores, thresholds: Scores) -> tuple[Scores, Scores]:
+    """(FMR, FNMR) at each threshold."""
+    genuine, impostor = np.sort(genuine), np.sort(impostor)
+    fmr = 1.0 - np.searchsorted(impostor, thresholds, side="left") / len(impostor)
+    fnmr = np.searchsorted(genuine, thresholds, side="left") / len(genuine)
+    return fmr, fnmr
+
+
+def equal_error_rate(genuine: Sequence[float], impostor: Sequence[float]) -> float:
+    """The EER: the mean of FMR and FNMR at the threshold where they are closest."""
+    genuine_array, impostor_array = np.asarray(genuine, float), np.asarray(impostor, float)
+    thresholds = np.unique(np.concatenate([genuine_array, impostor_array, [np.inf]]))
+    fmr, fnmr = error_rates(genuine_array, impostor_array, thresholds)
+    closest = int(np.argmin(np.abs(fmr - fnmr)))
+    return float((fmr[closest] + fnmr[closest]) / 2)
+
+
+def fnmr_at_fmr(genuine: Sequence[float], impostor: Sequence[float], target: float) -> float:
+    """FNMR at the lowest threshold whose FMR is at most ``target`` (a DET point)."""
+    genuine_array, impostor_array = np.asarray(genuine, float), np.asarray(impostor, float)
+    thresholds = np.unique(np.concatenate([genuine_array, impostor_array, [np.inf]]))
+    fmr, fnmr = error_rates(genuine_array, impostor_array, thresholds)
+    return float(fnmr[np.flatnonzero(fmr <= target)[0]])
+
+
+@dataclass(frozen=True, slots=True)
+class Search:
+    """One search's outcome: the mate's rank (0 first; None when absent or non-mated), the
+    mate's score, and the best score of anyone else."""
+
+    mate_rank: int | None
+    mate_score: float
+    best_other: float
+
+
+def rank_one_rate(mated: Sequence[Search]) -> float:
+    """The share of mated searches whose mate comes first."""
+    return sum(1 for s in mated if s.mate_rank == 0) / len(mated)
+
+
+def fnir_at_fpir(mated: Sequence[Search], non_mated: Sequence[float], fpir: float) -> float | None:
+    """FNIR at the threshold that lets ``fpir`` of the non-mated searches' best scores
+    through; None when there are too few non-mated searches to resolve it."""
+    if fpir * len(non_mated) < 1:
+        return None
+    ordered = np.sort(np.asarray(non_mated, float))[::-1]
+    threshold = ordered[math.floor(fpir * len(ordered))]
+    missed = sum(1 for s in mated if s.mate_rank != 0 or s.mate_score <= threshold)
+    return missed / len(mated)
+
+
+def hit_rate_at_penetration(ranks: Sequence[int], gallery: int, penetration: float) -> float:
+    """The share of mated searches whose mate is within the first ``penetration`` share of
+    the gallery the index ranks (so would reach the matcher's re-ranking)."""
+    shortlist = max(1, math.ceil(penetration * gallery))
+    return sum(1 for rank in ranks if rank < shortlist) / len(ranks)
+
+
+def linear_fit(sizes: Sequence[float], seconds: Sequence[float]) -> tuple[float, float]:
+    """(intercept, slope) of the least-squares line through (size, seconds)."""
+    slope, intercept = np.polyfit(np.asarray(sizes, float), np.asarray(seconds, float), 1)
+    return float(intercept), float(slope)

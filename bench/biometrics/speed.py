@@ -1,0 +1,144 @@
+"""Speed: enrolment per ten-print, one comparison per matcher, and 1:N search time over
+galleries of growing size with a linear fit out to 1 M and 10 M fingers.
+
+The larger galleries are the measured gallery enrolled again under new person numbers
+(every enrolment runs the real code: keys computed, postings merged); the searches'
+work is the index's gather and count, which grows with the postings, plus a fixed
+short list re-ranked by MCC, which does not.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bench.biometrics.accuracy import BozorthCache
+from bench.biometrics.metrics import linear_fit
+from bench.biometrics.sets import Sets
+from limes.biometrics.identification import FINGERS, FingerprintGallery
+from limes.biometrics.matching.mcc import score
+
+TEN_PRINT_SHORTLIST = 20
+LATENT_SHORTLIST = 100
+TIMED_SEARCHES = 20
+TARGETS = (1_000_000, 10_000_000)
+
+
+def per_comparison(sets: Sets, bozorth: BozorthCache) -> None:
+    probe = sets.mated[0]
+    references = [sets.gallery.template(p.person)[0] for p in sets.mated[:50]]
+    points = [sets.enrolled_points[p.person][0] for p in sets.mated[:50]]
+    mcc = _seconds(lambda: [score(probe.fingers[0], r) for r in references]) / len(references)
+    for reference in points:
+        bozorth.template(reference)
+    bozorth.template(probe.points[0])
+    nbis = _seconds(lambda: [bozorth.score(probe.points[0], r) for r in points]) / len(points)
+    print(
+        f"\nEnrolment per ten-print (10 x MCC cylinders + index keys): "
+        f"{sets.enrol_seconds * 1000:.0f} ms"
+    )
+    print(
+        f"One finger comparison: MCC (LSS-R) {mcc * 1000:.2f} ms, "
+        f"Bozorth3 (nbis-py) {nbis * 1000:.2f} ms"
+    )
+
+
+@dataclass
+class Timings:
+    """Per gallery size: the index's share of a search (votes and short list) and the
+    whole search (with the MCC re-ranking of the short list), medians in seconds."""
+
+    sizes: list[int] = field(default_factory=list)
+    memory: list[int] = field(default_factory=list)
+    index: dict[str, list[float]] = field(default_factory=lambda: {"ten-print": [], "latent": []})
+    whole: dict[str, list[float]] = field(default_factory=lambda: {"ten-print": [], "latent": []})
+
+
+def scaling(sets: Sets, multiples: Sequence[int]) -> None:
+    base = len(sets.gallery)
+    timings = Timings()
+    print(
+        f"\n1:N search time (median of {TIMED_SEARCHES} searches; short lists "
+        f"{TEN_PRINT_SHORTLIST} persons / {LATENT_SHORTLIST} fingers re-ranked by MCC)"
+    )
+    started = time.perf_counter()
+    keys = [sets.gallery.finger_keys(sets.gallery.template(p)) for p in range(base)]
+    hashing = (time.perf_counter() - started) / (base * FINGERS)
+    print(f"  hashing a finger's cylinders into index keys: {hashing * 1000:.2f} ms")
+    print("   fingers  merged fingers/s  index MB   ten-print index/all s   latent index/all s")
+    for multiple in multiples:
+        gallery = FingerprintGallery()
+        started = time.perf_counter()
+        for copy in range(multiple):
+            for person in range(base):
+                gallery.enrol(copy * base + person, sets.gallery.template(person), keys[person])
+        gallery.freeze()
+        fingers = base * multiple * FINGERS
+        build_rate = fingers / (time.perf_counter() - started)
+        ten_probes = [p.fingers for p in sets.mated[:TIMED_SEARCHES]]
+        latents = [p.finger for p in sets.mated_latents[:TIMED_SEARCHES]]
+        measured = {
+            "ten-print": (
+                _median(
+                    lambda p, g=gallery: g.ten_print_shortlist(p, TEN_PRINT_SHORTLIST), ten_probes
+                ),
+                _median(
+                    lambda p, g=gallery: g.search_ten_print(p, TEN_PRINT_SHORTLIST), ten_probes
+                ),
+            ),
+            "latent": (
+                _median(lambda p, g=gallery: g.latent_shortlist(p, LATENT_SHORTLIST), latents),
+                _median(lambda p, g=gallery: g.search_latent(p, LATENT_SHORTLIST), latents),
+            ),
+        }
+        timings.sizes.append(fingers)
+        timings.memory.append(gallery.memory_bytes)
+        for kind, (index_part, whole) in measured.items():
+            timings.index[kind].append(index_part)
+            timings.whole[kind].append(whole)
+        ten_index, ten_whole = measured["ten-print"]
+        latent_index, latent_whole = measured["latent"]
+        print(
+            f"  {fingers:8d}  {build_rate:16,.0f}  {gallery.memory_bytes / 1e6:8.1f}"
+            f"   {ten_index:9.3f} / {ten_whole:6.3f}   {latent_index:8.3f} / {latent_whole:6.3f}"
+        )
+    _projections(timings)
+
+
+def _projections(timings: Timings) -> None:
+    """The index part grows with the gallery (a linear fit); the re-ranking of a fixed
+    short list does not (its median is added as measured)."""
+    sizes, memory = timings.sizes, timings.memory
+    if len(sizes) < 2:
+        return
+    per_finger = (memory[-1] - memory[0]) / (sizes[-1] - sizes[0])
+    print(
+        f"  index memory: {per_finger:,.0f} bytes per finger beyond a fixed "
+        f"{(memory[0] - per_finger * sizes[0]) / 1e6:.0f} MB of bucket bounds -> "
+        + ", ".join(f"{t:,} fingers {per_finger * t / 1e9:.1f} GB" for t in TARGETS)
+    )
+    for kind in ("ten-print", "latent"):
+        intercept, slope = linear_fit(sizes, timings.index[kind])
+        rerank = statistics.median(
+            w - i for w, i in zip(timings.whole[kind], timings.index[kind], strict=True)
+        )
+        projected = ", ".join(
+            f"{t:,} fingers {intercept + slope * t + rerank:.2f} s" for t in TARGETS
+        )
+        print(
+            f"  {kind}: index {intercept * 1000:.1f} ms + {slope * 1e9:.1f} ns per finger "
+            f"(linear fit), re-ranking {rerank * 1000:.0f} ms -> {projected}"
+        )
+
+
+def _median(search: Callable[[Any], object], probes: Sequence[Any]) -> float:
+    return statistics.median(_seconds(lambda p=p: search(p)) for p in probes)
+
+
+def _seconds(action: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started

@@ -1,0 +1,1 @@
+"""Fingerprint minutiae matchers: Minutia Cylinder-Code (numpy) and NBIS Bozorth3."""

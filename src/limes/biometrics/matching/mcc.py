@@ -1,0 +1,164 @@
+"""Minutia Cylinder-Code matching: local similarities of every cylinder pair, then one
+global score by Local Similarity Sort with Relaxation (LSS-R), as in Cappelli, Ferrara &
+Maltoni, IEEE TPAMI 32(12), 2010, sections 5 and 6, with the paper's parameters.
+
+The local similarity of two cylinders a and b is 1 - |a - b| / (|a| + |b|) over the cells
+valid in both; a pair whose minutiae differ in direction by more than ``MAX_ROTATION``,
+or that shares under ``MIN_MATCHABLE`` of the cells, scores 0. All pairs at once are
+three matrix products. LSS-R keeps the best pairs, lets each pair's similarity be
+reinforced by the pairs geometrically compatible with it (distances and angles between
+minutiae agree in both fingers), and averages the pairs that kept most of their value:
+spurious local matches, which no neighbour supports, fade away.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from limes.biometrics.matching.cylinders import SPATIAL_CELLS, Cylinders, angle_difference
+
+MAX_ROTATION = math.pi / 2
+MIN_MATCHABLE = 0.60
+MIN_PAIRS, MAX_PAIRS = 4, 12
+PAIRS_MU, PAIRS_TAU = 20.0, 2.0 / 5.0
+RELAXATION_ROUNDS = 5
+RELAXATION_WEIGHT = 0.5
+DISTANCE_MU, DISTANCE_TAU = 5.0, -8.0 / 5.0
+ANGLE_MU, ANGLE_TAU = math.pi / 12, -30.0
+
+Matrix = npt.NDArray[np.float64]
+
+
+def local_similarities(a: Cylinders, b: Cylinders) -> Matrix:
+    """(len(a), len(b)) matrix of cylinder similarities in [0, 1]."""
+    if len(a) == 0 or len(b) == 0:
+        return np.zeros((len(a), len(b)))
+    # the norms over cells valid in both need only spatial sums: validity is spatial
+    a_valid, b_valid = a.valid.astype(np.float32), b.valid.astype(np.float32)
+    a_square = a.spatial_squares @ b_valid.T
+    b_square = a_valid @ b.spatial_squares.T
+    cross = a.values @ b.values.T
+    gap = np.sqrt(np.maximum(a_square + b_square - 2 * cross, 0.0))
+    norms = np.sqrt(a_square) + np.sqrt(b_square)
+    similarity = np.where(norms > 0, 1.0 - gap / np.where(norms > 0, norms, 1.0), 0.0)
+    shared = a_valid @ b_valid.T
+    matchable = shared >= MIN_MATCHABLE * SPATIAL_CELLS
+    turn = np.abs(angle_difference(a.minutiae[:, 2, None], b.minutiae[None, :, 2]))
+    result = np.where(matchable & (turn <= MAX_ROTATION), similarity, 0.0)
+    return np.asarray(result, dtype=np.float64)
+
+
+def score(a: Cylinders, b: Cylinders) -> float:
+    """The global similarity of two fingers, in [0, 1] (LSS-R)."""
+    return float(scores(a, [b])[0])
+
+
+def scores(probe: Cylinders, references: Sequence[Cylinders]) -> npt.NDArray[np.float64]:
+    """``score`` of the probe against each reference. The local similarities of all of
+    them come from one matrix product and the relaxation runs on all of them at once,
+    padded to the largest (what makes re-ranking a candidate list cheap)."""
+    result = np.zeros(len(references))
+    sizes = np.array([len(r) for r in references], dtype=np.int64)
+    if len(probe) == 0 or not references or sizes.max() == 0:
+        return result
+    matrix = local_similarities(probe, joined(references))
+    width = int(sizes.max())
+    padded = np.full((len(references), len(probe), width), -1.0)
+    padded_points = np.zeros((len(references), width, 3))
+    start = 0
+    for number, reference in enumerate(references):
+        end = start + len(reference)
+        padded[number, :, : end - start] = matrix[:, start:end]
+        padded_points[number, : end - start] = reference.minutiae
+        start = end
+    return relaxed_scores(padded, sizes, probe.minutiae, padded_points)
+
+
+def joined(fingers: Sequence[Cylinders]) -> Cylinders:
+    """The cylinders of several fingers as one set (rows in the order given)."""
+    return Cylinders(
+        np.concatenate([f.values for f in fingers]),
+        np.concatenate([f.valid for f in fingers]),
+        np.concatenate([f.minutiae for f in fingers]),
+        np.concatenate([f.spatial_squares for f in fingers]),
+    )
+
+
+def pairs_to_average(a_count: int, b_count: int) -> int:
+    """n_P: how many pairs make the score, more for fingers with more minutiae."""
+    share = 1.0 / (1.0 + math.exp(-PAIRS_TAU * (min(a_count, b_count) - PAIRS_MU)))
+    return MIN_PAIRS + round(share * (MAX_PAIRS - MIN_PAIRS))
+
+
+def relaxed_scores(
+    similarities: npt.NDArray[np.float64],
+    sizes: npt.NDArray[np.int64],
+    probe_points: Matrix,
+    reference_points: npt.NDArray[np.float64],
+) -> npt.NDArray[np.float64]:
+    """LSS-R for R references at once.
+
+    ``similarities`` (R, m, width): each reference's local similarities, padded with -1
+    past its ``sizes``; ``reference_points`` (R, width, 3) in matcher axes. Per reference
+    the best min(m, n) pairs are relaxed, and the pairs that kept most of their value
+    are averaged.
+    """
+    count, rows, width = similarities.shape
+    kept = np.minimum(rows, sizes)
+    depth = int(kept.max())
+    flat = similarities.reshape(count, rows * width)
+    order = np.argsort(-flat, axis=1, kind="stable")[:, :depth]
+    first, second = np.divmod(order, width)
+    start = np.take_along_axis(flat, order, axis=1)
+    live = np.arange(depth)[None, :] < kept[:, None]
+    start = np.where(live, start, 0.0)
+    references = np.arange(count)[:, None]
+    support = _compatibility(probe_points[first], reference_points[references, second])
+    support *= live[:, :, None] & live[:, None, :]
+    support[:, np.arange(depth), np.arange(depth)] = 0.0
+    value = start.copy()
+    spread = np.maximum(kept - 1, 1)[:, None]
+    for _ in range(RELAXATION_ROUNDS):
+        value = (
+            RELAXATION_WEIGHT * value
+            + (1 - RELAXATION_WEIGHT) * np.einsum("rkj,rj->rk", support, value) / spread
+        )
+    efficiency = np.where(live & (start > 0), value / np.where(start > 0, start, 1.0), -np.inf)
+    ranked = np.take_along_axis(value, np.argsort(-efficiency, axis=1, kind="stable"), axis=1)
+    averaged = np.array([pairs_to_average(rows, int(n)) for n in sizes])
+    taken = np.clip(np.minimum(averaged, kept), 1, None)
+    totals = np.cumsum(ranked, axis=1)[np.arange(count), taken - 1]
+    usable = (kept >= 2) & (start[:, 0] > 0)
+    return np.where(usable, totals / taken, 0.0)
+
+
+def _compatibility(
+    a: npt.NDArray[np.float64], b: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """ρ(t, k): how well pair t agrees with pair k on the distance between the two
+    minutiae, their difference in direction and the direction of the line joining them."""
+    a_distance, a_turn, a_radial = _relations(a)
+    b_distance, b_turn, b_radial = _relations(b)
+    agreement = _sigmoid(np.abs(a_distance - b_distance), DISTANCE_MU, DISTANCE_TAU)
+    agreement *= _sigmoid(np.abs(angle_difference(a_turn, b_turn)), ANGLE_MU, ANGLE_TAU)
+    agreement *= _sigmoid(np.abs(angle_difference(a_radial, b_radial)), ANGLE_MU, ANGLE_TAU)
+    return agreement
+
+
+def _relations(points: npt.NDArray[np.float64]) -> tuple[Matrix, Matrix, Matrix]:
+    """For (..., k, 3) minutiae, the (..., k, k) distances, direction differences and
+    directions of the joining lines relative to the first minutia."""
+    dx = points[..., None, :, 0] - points[..., :, None, 0]
+    dy = points[..., None, :, 1] - points[..., :, None, 1]
+    distance = np.hypot(dx, dy)
+    turn = angle_difference(points[..., :, None, 2], points[..., None, :, 2])
+    radial = angle_difference(points[..., :, None, 2], np.arctan2(dy, dx))
+    return distance, turn, radial
+
+
+def _sigmoid(value: Matrix, mu: float, tau: float) -> Matrix:
+    return np.asarray(1.0 / (1.0 + np.exp(-tau * (value - mu))), dtype=np.float64)

@@ -1,0 +1,59 @@
+"""bench/biometrics/metrics: the error rates on small score sets worked out by hand."""
+
+from __future__ import annotations
+
+import pytest
+from bench.biometrics.metrics import (
+    Search,
+    equal_error_rate,
+    fnir_at_fpir,
+    fnmr_at_fmr,
+    hit_rate_at_penetration,
+    linear_fit,
+    rank_one_rate,
+)
+
+
+def test_separated_scores_have_no_equal_error() -> None:
+    assert equal_error_rate([0.8, 0.9], [0.1, 0.2, 0.3]) == 0.0
+
+
+def test_the_equal_error_rate_where_one_of_each_side_is_wrong() -> None:
+    genuine = [0.2, 0.6, 0.7, 0.8]  # 0.2 falls below the impostors' 0.5
+    impostor = [0.1, 0.3, 0.4, 0.5]
+    assert equal_error_rate(genuine, impostor) == pytest.approx(0.25)
+
+
+def test_fnmr_at_fmr_takes_the_lowest_threshold_under_the_target() -> None:
+    genuine = [0.2, 0.6, 0.7, 0.8]
+    impostor = [0.1, 0.3, 0.4, 0.5]
+    assert fnmr_at_fmr(genuine, impostor, 0.25) == pytest.approx(0.25)  # threshold 0.5
+    assert fnmr_at_fmr(genuine, impostor, 0.0) == pytest.approx(0.25)  # threshold 0.6
+
+
+MATED = [Search(0, 0.9, 0.2), Search(0, 0.4, 0.3), Search(2, 0.5, 0.6), Search(None, 0.0, 0.7)]
+
+
+def test_rank_one_counts_mates_that_come_first() -> None:
+    assert rank_one_rate(MATED) == 0.5
+
+
+def test_fnir_at_fpir_sets_its_threshold_from_the_non_mated_searches() -> None:
+    non_mated = [0.1 * n for n in range(10)]  # best scores 0.0 .. 0.9
+    # FPIR 10 %: one non-mated search (0.9) may pass, so the threshold is 0.8
+    assert fnir_at_fpir(MATED, non_mated, 0.10) == pytest.approx(0.75)
+    # FPIR 50 %: threshold 0.4; the 0.4 mate does not exceed it
+    assert fnir_at_fpir(MATED, non_mated, 0.50) == pytest.approx(0.75)
+    assert fnir_at_fpir(MATED, non_mated, 0.60) == pytest.approx(0.5)
+    assert fnir_at_fpir(MATED, non_mated, 0.01) is None  # 10 searches cannot resolve 1 %
+
+
+def test_hit_rate_at_penetration_counts_mates_within_the_short_list() -> None:
+    ranks = [0, 3, 9, 50]
+    assert hit_rate_at_penetration(ranks, gallery=100, penetration=0.01) == 0.25
+    assert hit_rate_at_penetration(ranks, gallery=100, penetration=0.10) == 0.75
+
+
+def test_linear_fit_recovers_a_line() -> None:
+    intercept, slope = linear_fit([1, 2, 4], [3.0, 5.0, 9.0])
+    assert (intercept, slope) == (pytest.approx(1.0), pytest.approx(2.0))

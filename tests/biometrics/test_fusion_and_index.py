@@ -1,0 +1,80 @@
+"""Score fusion across fingers and the LSH index over binary cylinders: a mate is among
+the first candidates, a removed finger is never one."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from limes.biometrics.index import CylinderIndex, HashSettings, pooled, top
+from limes.biometrics.matching.cylinders import CELLS, Cylinders, cylinders
+from limes.biometrics.matching.fusion import latent_score, ten_print_score
+from limes.biometrics.synthetic.persons import latent_mark, persons, ten_print
+
+SEED = 31
+GALLERY = 12
+
+
+def test_fusion_sums_fingers_and_a_latent_takes_the_best() -> None:
+    assert ten_print_score({1: 0.2, 2: 0.3}) == pytest.approx(0.5)
+    assert ten_print_score({}) == 0.0
+    assert latent_score([0.1, 0.4, 0.2]) == 0.4
+    assert latent_score([]) == 0.0
+
+
+def test_top_orders_by_score_then_identity() -> None:
+    assert top(np.array([1.0, 5.0, 5.0, 2.0]), 3).tolist() == [1, 2, 3]
+    assert top(np.array([1.0]), 5).tolist() == [0]
+    assert top(np.zeros(0), 2).tolist() == []
+
+
+def test_pooling_keeps_a_cell_set_if_any_of_its_parts_is() -> None:
+    bits = np.zeros((1, CELLS), bool)
+    bits[0, 5] = True  # spatial cell 0, direction 5
+    result = pooled(bits)
+    assert result.sum() == 1 and result[0, 2]
+
+
+@pytest.fixture(scope="module")
+def gallery() -> tuple[CylinderIndex, list[Cylinders], list[tuple[int, Cylinders]]]:
+    people = persons(SEED, GALLERY)
+    index = CylinderIndex(HashSettings())
+    for subject in people:
+        for position, points in enumerate(ten_print(subject, SEED, 0)[:3]):
+            index.add(subject.index * 10 + position, cylinders(points))
+    index.freeze()
+    probes = [cylinders(ten_print(subject, SEED, 1)[0]) for subject in people]
+    latents = [latent_mark(subject, SEED, 0) for subject in people[:4]]
+    return index, probes, [(p, cylinders(points)) for p, points in latents]
+
+
+def test_a_probe_finds_its_mate_among_the_first_candidates(
+    gallery: tuple[CylinderIndex, list[Cylinders], list[tuple[int, Cylinders]]],
+) -> None:
+    index, probes, _ = gallery
+    found = [subject * 10 in index.candidates(probe, 3) for subject, probe in enumerate(probes)]
+    assert sum(found) >= GALLERY - 1
+    assert index.memory_bytes > 0
+
+
+def test_a_removed_finger_is_no_longer_a_candidate(
+    gallery: tuple[CylinderIndex, list[Cylinders], list[tuple[int, Cylinders]]],
+) -> None:
+    index, probes, _ = gallery
+    index.remove(20)
+    assert 20 not in index.candidates(probes[2], 36)
+    assert index.votes(probes[2])[20] == 0
+
+
+def test_adding_after_a_freeze_merges_with_what_was_there() -> None:
+    people = persons(SEED, 2)
+    index = CylinderIndex()
+    first = cylinders(ten_print(people[0], SEED, 0)[0])
+    second = cylinders(ten_print(people[1], SEED, 0)[0])
+    index.add(0, first)
+    index.freeze()
+    index.add(1, second)
+    index.freeze()
+    assert index.candidates(first, 1).tolist() == [0]
+    assert index.candidates(second, 1).tolist() == [1]
+    assert index.votes(cylinders(np.zeros((0, 3)))).tolist() == [0.0, 0.0]
