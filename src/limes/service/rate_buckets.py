@@ -34,13 +34,13 @@ store itself adds a durable commit to every request.
 
 * A worker killed while it holds the lock: the kernel releases ``flock`` with the
   process's last descriptor, so the others go on. Killed in the middle of writing a
-  slot (a memcpy of 24 bytes), the slot may be torn: every value read is therefore
-  clamped (tokens to 0…``burst``, anything else to a full bucket) and a refill time in
-  the future only withholds that refill, so a torn slot yields some bucket, never an
-  error or a principal stuck out. A worker uvicorn starts again opens the same table.
-* The parent (``limes serve``) dies: the workers end with it; the next start makes a
-  new table, so every bucket starts full, as it did after a restart before.
-* The clock steps back: no refill until it passes the stored time again, as before.
+  slot (a memcpy of 24 bytes), the slot may be torn: tokens outside 0…``burst`` (NaN
+  too) read as a full bucket and a refill time in the future only withholds that
+  refill, so a torn slot yields some bucket, never an error or a principal stuck out.
+  A worker uvicorn starts again opens the same table.
+* ``limes serve`` stops or dies: the next one makes a new table, so every bucket
+  starts full, as it did after a restart before (the counts need not survive).
+* The clock steps back: that interval refills nothing; refills go on from the new time.
 * The table's file is removed while serving (a cleaner of the temporary directory):
   the workers' mappings go on; only a worker started after it refuses to start.
 * A table that is missing, of another size or magic, when a worker opens it: the
