@@ -45,6 +45,7 @@ from limes.service.holdings import Holdings
 from limes.service.jobs import Job, JobParts, periodic_jobs
 from limes.service.keys import KeyService
 from limes.service.login_limits import INDEX_PURPOSE, LoginLimits
+from limes.service.rate_buckets import SharedBuckets, SharedTable, create_shared
 from limes.service.reading import ReadBlocks, ReadGuard
 from limes.service.refusals import DoorRefusals
 from limes.service.relations import RelationService
@@ -173,6 +174,11 @@ class Limes:
         writer.start()
         return writer
 
+    def share_rate_limits(self) -> SharedTable:
+        """Make the rate-limit table every worker of ``limes serve --workers N`` shares
+        (``service/rate_buckets.py``); the workers open it at ``LIMES_RATE_BUCKETS``."""
+        return create_shared()
+
     def close(self) -> None:
         self.search.engine.stop()
         self.store.close()
@@ -218,7 +224,8 @@ def build(
     alerts = AlertService(
         store, policy, settings.review, clock, crypto=crypto, audit=audit, reads=reads
     )
-    usage = UsageMonitor(clock, settings.usage_limits)
+    shared = settings.rate_buckets_file  # one bucket a principal across the workers
+    usage = UsageMonitor(clock, settings.usage_limits, SharedBuckets(shared) if shared else None)
     keys = KeyService(store, policy, crypto, audit=audit)
     relations = RelationService(alerts)
     hits = HitService(alerts)
