@@ -25,7 +25,7 @@ EQUIVALENT = 0.92
 PHONETIC_LIFT = 0.2
 PHONETIC_CAP = 0.88
 LONG_NAME = 5
-SHORT_NAME, SHORT_SLIP = 3, 0.8
+SHORT_NAME, SHORT_SLIP, FIRST_LETTER_SLIP = 4, 0.8, 0.78
 SAME_CONSONANTS = 0.85
 HALF_OF_COMPOUND = 0.85
 OTHER_ROLE = 0.95
@@ -264,13 +264,16 @@ def similarity(wanted: QueryNames, strings: Sequence[str], codes: Ints) -> Float
     stored_lengths = np.fromiter(map(len, strings), np.int32, len(strings))[None, :]
     lengths = np.minimum(asked_lengths, stored_lengths)
     longest = np.maximum(asked_lengths, stored_lengths)
-    # a short name (Wu, Li, Ng, Kim) with one slip keeps its first letter: Wo, Lu, Ny, Kin
+    # a short name (Wu, Li, Kim, Yong) with one slip: edit similarity leaves it at 0.5-0.75,
+    # under any use, though a slip is as likely there as in a long name (Wo, Lu, Kin, Yon).
+    # A slip of the first letter (Su/Zu, Wen/Qen) counts a little less: Wu and Xu are also
+    # two common names, so it makes a hit only with the rest of the name and the date
+    slip = (longest <= SHORT_NAME) & (lengths >= 2) & (np.rint((1.0 - sim) * longest) == 1)
     first = (
         np.asarray([w[:1] for w in wanted.strings])[:, None]
         == np.asarray([w[:1] for w in strings])[None, :]
     )
-    slip = (longest <= SHORT_NAME) & (lengths >= 2) & first & (np.rint((1.0 - sim) * longest) == 1)
-    sim = np.where(slip, np.maximum(sim, SHORT_SLIP), sim)
+    sim = np.where(slip, np.maximum(sim, np.where(first, SHORT_SLIP, FIRST_LETTER_SLIP)), sim)
     lift = np.where(lengths >= LONG_NAME, PHONETIC_LIFT, PHONETIC_LIFT / 2)
     lifted = np.minimum(sim + lift, PHONETIC_CAP)
     sim = np.where(same_sound & (lifted > sim), lifted, sim)

@@ -11,10 +11,11 @@ aligned with its most similar stored word:
 * otherwise the normalised edit similarity (optimal string alignment: a swapped pair
   of letters is one slip, like a wrong, missing or extra letter), lifted by 0.2 (0.1
   where either has fewer than 5 letters: Gang/Kang are two names) to at most 0.88
-  where both have the same phonetic code; names of two or three letters one slip
-  apart with the same first letter (Wu/Wo, Li/Lu, Kim/Kin) — 0.8: edit similarity
-  would leave them at 0.5, below any use, though the slip is as likely as in a long
-  name; where one side is written in a script without short vowels (Arabic,
+  where both have the same phonetic code; names of two to four letters one slip
+  apart (Wu/Wo, Kim/Kin, Yong/Yon) — 0.8: edit similarity would leave them at
+  0.5-0.75, below any use, though the slip is as likely as in a long name (five
+  letters one slip apart score 0.8 anyway); 0.78 when the slip is the first letter
+  (Su/Zu, Wen/Qen: Wu and Xu are also two names), a hit only with the date agreeing; where one side is written in a script without short vowels (Arabic,
   Hebrew, Persian) and both have the same phonetic code (Metaphone keeps the
   consonants) — at least 0.85: Nedjim and Njm/نجم are one name, the vowels only the
   writer's guess;
