@@ -25,6 +25,7 @@ from pathlib import Path
 
 from bench.names.dataset import Query, read_alerts, read_queries
 from limes.domain.alerts import Gender, Person
+from limes.search.features import Feature
 from limes.search.name_match import query_names
 from limes.search.persons import PersonIndex
 from limes.search.query import PersonQuery, validated
@@ -57,7 +58,7 @@ def classify(index: PersonIndex, query: Query) -> tuple[str, str] | None:
     if query.target is None:
         if found.hits:
             top = found.hits[0]
-            return "absent hit", f"hit slot {top.slot} score {top.score}"
+            return "absent hit", f"hit {top.slot} {top.score}: {_explained(top.features)}"
         return None
     if found.hits and found.hits[0].slot == query.target:
         return None
@@ -69,14 +70,18 @@ def classify(index: PersonIndex, query: Query) -> tuple[str, str] | None:
         name = next(f.score for f in mine.features if f.name == "name")
         return "possible", f"score {mine.score} name {name}"
     wanted = query_names(asked.surnames, asked.forenames)
-    if query.target not in index._candidates(asked, wanted):  # noqa: SLF001 (a diagnosis)
+    if query.target not in index._candidates(asked, wanted):
         return "not retrieved", ""
-    stored = index._stored[query.target]  # noqa: SLF001
-    features = index._scorer.explain(asked, wanted, stored)  # noqa: SLF001
+    stored = index._stored[query.target]
+    features = index._scorer.explain(asked, wanted, stored)
+    return "no tier", _explained(features)
+
+
+def _explained(features: tuple[Feature, ...]) -> str:
     name = next(f for f in features if f.name == "name")
     parts = "; ".join(f"{p.query}->{p.alert} {p.score}" for p in name.parts)
-    others = " ".join(f"{f.name}={f.score}" for f in features if f.name != "name")
-    return "no tier", f"name {name.score} [{parts}] {others}"
+    others = " ".join(f"{f.name}={f.score}({f.alert})" for f in features if f.name != "name")
+    return f"name {name.score} {name.alert} [{parts}] {others}"
 
 
 def main() -> None:

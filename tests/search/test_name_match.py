@@ -123,3 +123,22 @@ def test_every_word_met_in_another_spelling_counts_as_met() -> None:
     built.add_many([(0, person([N("Katić")], [N("Tomislav"), N("Nikša")], "1967-12-16"))])
     found = built.search(q(["Katitsch"], ["Tomislaw", "Nikscha"], "1967-12-16"))
     assert [h.slot for h in found] == [0]
+
+
+@pytest.mark.parametrize(
+    ("stored", "asked"),
+    [
+        (person([N("Pecotić")], [N("Nikola")]), q(["Pezotitsch"], ["Nikola"])),  # c as z
+        (person([N("Žužić")], [N("Goran")]), q(["Schuschitsch"], ["Goran"])),
+        (person([N("Glasnović")], [N("Slavica")]), q(["Glasnowitsch"], ["Slawiza"])),
+        (person([N("Batrac")], [N("Đurđica")]), q(["Batraz"], ["Dschurdschiza"])),
+        (
+            person([N("Khokhlova", "Хохлова", "Cyrl")], [N("Praskovia", "Прасковья", "Cyrl")]),
+            q(["Xoxlova"], ["Praskovja"]),  # the scholarly system
+        ),
+    ],
+)
+def test_names_respelled_in_another_habit_are_found(stored: Person, asked: PersonQuery) -> None:
+    built = PersonIndex()
+    built.add_many([(0, stored)])
+    assert [h.slot for h in built.search(asked)] == [0]

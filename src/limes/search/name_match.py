@@ -274,6 +274,15 @@ def similarity(wanted: QueryNames, strings: Sequence[str], codes: Ints) -> Float
         == np.asarray([w[:1] for w in strings])[None, :]
     )
     sim = np.where(slip, np.maximum(sim, np.where(first, SHORT_SLIP, FIRST_LETTER_SLIP)), sim)
+    # two habits' spellings of one sound (Schuschitsch/Zhuzhich, Pezotitsch/Pecotich) are
+    # far apart letter for letter: compared respelled one way, as another spelling
+    respelled: Floats = cdist(
+        [names.respelled(w) for w in wanted.strings],
+        [names.respelled(w) for w in strings],
+        scorer=OSA.normalized_similarity,
+        dtype=np.float32,
+    )
+    sim = np.maximum(sim, np.minimum(respelled, PHONETIC_CAP))
     lift = np.where(lengths >= LONG_NAME, PHONETIC_LIFT, PHONETIC_LIFT / 2)
     lifted = np.minimum(sim + lift, PHONETIC_CAP)
     sim = np.where(same_sound & (lifted > sim), lifted, sim)
@@ -285,7 +294,8 @@ def similarity(wanted: QueryNames, strings: Sequence[str], codes: Ints) -> Float
     sim = np.where(same_group, np.maximum(sim, EQUIVALENT), sim)
     half = wanted.halves[:, None] | (codes[HALF][None, :] != 0)
     sim = np.where(half, sim * HALF_OF_COMPOUND, sim)
-    return sim.astype(np.float32, copy=False)
+    result: Floats = sim.astype(np.float32, copy=False)
+    return result
 
 
 def alignments(wanted: QueryNames, sim: Floats, codes: Ints) -> tuple[Floats, Floats]:

@@ -11,14 +11,16 @@ aligned with its most similar stored word:
 * otherwise the normalised edit similarity (optimal string alignment: a swapped pair
   of letters is one slip, like a wrong, missing or extra letter), lifted by 0.2 (0.1
   where either has fewer than 5 letters: Gang/Kang are two names) to at most 0.88
-  where both have the same phonetic code; names of two to four letters one slip
-  apart (Wu/Wo, Kim/Kin, Yong/Yon) — 0.8: edit similarity would leave them at
-  0.5-0.75, below any use, though the slip is as likely as in a long name (five
-  letters one slip apart score 0.8 anyway); 0.78 when the slip is the first letter
-  (Su/Zu, Wen/Qen: Wu and Xu are also two names), a hit only with the date agreeing; where one side is written in a script without short vowels (Arabic,
-  Hebrew, Persian) and both have the same phonetic code (Metaphone keeps the
-  consonants) — at least 0.85: Nedjim and Njm/نجم are one name, the vowels only the
-  writer's guess;
+  where both have the same phonetic code; at least the edit similarity of the two
+  respelled one way (``names.respelled``: Schuschitsch and Zhuzhich both shushich),
+  at most 0.88; names of two to four letters one slip apart (Wu/Wo, Kim/Kin,
+  Yong/Yon) — 0.8: edit similarity would leave them at 0.5-0.75, below any use,
+  though the slip is as likely as in a long name (five letters one slip apart score
+  0.8 anyway); 0.78 when the slip is the first letter (Su/Zu, Wen/Qen: Wu and Xu are
+  also two names), a hit only with the date agreeing; where one side is written in
+  a script without short vowels (Arabic, Hebrew, Persian) and both have the same
+  phonetic code (Metaphone keeps the consonants) — at least 0.85: Nedjim and
+  Njm/نجم are one name, the vowels only the writer's guess;
 * a part aligned with a word of the other role (a surname with a forename) counts
   0.95 of that — unless every part is (all surnames written as forenames and back, a
   clean swap: one slip of data entry), then the name score is 0.98 of the swapped
