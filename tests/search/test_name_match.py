@@ -159,9 +159,7 @@ def test_fewer_than_two_consonants_are_no_skeleton() -> None:
     assert consonants("ali") == consonants("aya") == ""
 
 
-@pytest.mark.parametrize(
-    ("surname", "forename"), [("Zahera", "Fatameh"), ("Zuhira", "Fatumih")]
-)
+@pytest.mark.parametrize(("surname", "forename"), [("Zahera", "Fatameh"), ("Zuhira", "Fatumih")])
 def test_vowels_and_glides_guessed_where_metaphone_reads_them_still_find_the_name(
     surname: str, forename: str
 ) -> None:
