@@ -36,7 +36,7 @@ on the query side costs more.
 **Other features** multiply it: date of birth (``dates.compare``; ``BIRTH_UNKNOWN``
 when the query has none: a name alone is less evidence; ``ALERT_BIRTH_UNKNOWN`` when
 only the alert has none), gender (0.85
-when both are known and differ), nationality (0.93 when both are known and share
+when both are known and differ), nationality (0.88 when both are known and share
 none). A matching document number lifts the score to at least ``DOCUMENT_MATCH``
 whatever the names say: a person travelling on a document named in an alert is a hit.
 
