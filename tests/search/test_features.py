@@ -40,8 +40,8 @@ BEFORE = [
     (
         PersonQuery(("Mueller",), ("Juergen",), "1980-05-71", Gender.FEMALE, ("FR",)),
         MUELLER,
-        (0.71145, 1.0, False, False, 1),
-        [("date_of_birth", 0.75, 0.9), ("gender", 0.0, 0.85), ("nationality", 0.0, 0.93)],
+        (0.6732, 1.0, False, False, 1),  # 0.71145 while no shared nationality was 0.93
+        [("date_of_birth", 0.75, 0.9), ("gender", 0.0, 0.85), ("nationality", 0.0, 0.88)],
     ),
     (
         PersonQuery(("Muller",), ("Jurgen",)),

@@ -15,6 +15,7 @@ from limes.search.names import (
     latin_forms,
     name_forms,
     phonetic,
+    respelled,
     token_variants,
     tokens,
 )
@@ -154,6 +155,9 @@ def test_particles_from_written_names() -> None:
         ("allen", ()),
         ("machado", ()),
         ("smith", ()),
+        ("xoxlova", ("khokhlova",)),  # scholarly x for х
+        ("xolmatov", ("kholmatov",)),  # Uzbek Latin
+        ("xiaoming", ()),  # pinyin's x is another sound
     ],
 )
 def test_token_variants(token: str, variants: tuple[str, ...]) -> None:
@@ -281,3 +285,22 @@ def test_names_that_only_look_like_a_glued_article_are_left_alone(token: str) ->
 )
 def test_armenian_and_georgian_in_their_several_systems(original: str, spelled: str) -> None:
     assert spelled in latin_forms(original)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("schuschitsch", "zhuzhich"), ("glasnowitsch", "glasnovich"), ("dschurdschiza", "djurdjiza")],
+)
+def test_habits_spellings_of_one_sound_are_respelled_alike(one: str, other: str) -> None:
+    assert respelled(one) == respelled(other)
+
+
+@pytest.mark.parametrize(
+    ("written", "spelled"), [("Cvetnić", "tsvetnich"), ("Đurđica", "djurdjitsa")]
+)
+def test_c_of_a_name_with_hacek_letters_is_spelled_out_as_ts(written: str, spelled: str) -> None:
+    assert spelled in latin_forms(written)
+
+
+def test_c_of_a_name_without_such_letters_keeps_one_form() -> None:
+    assert latin_forms("Slavica") == ("slavica",)

@@ -78,3 +78,16 @@ def test_a_namesake_without_a_date_of_birth_is_possible_when_the_officer_gives_o
     asked = built.find(q(["Dương"], ["Minh"], "1963-03-21"))
     assert asked.hits == () and [h.slot for h in asked.possible] == [0]
     assert [h.slot for h in built.find(q(["Dương"], ["Minh"], None)).hits] == [0]
+
+
+def test_a_namesake_a_year_apart_of_another_nationality_is_possible_not_a_hit() -> None:
+    # two weak disagreements (a year apart, nothing else of the date to compare, and no
+    # nationality shared) leave a namesake worth a look, not an alert to act on
+    built = PersonIndex()
+    built.add_many([(0, person([N("Mocanu")], [N("Silvana")], "1965-12", nationalities=("RO",)))])
+    other = built.find(q(["Mocanu"], ["Silvana"], "1964", nationalities=("MD",)))
+    assert other.hits == () and [h.slot for h in other.possible] == [0]
+    same = built.find(q(["Mocanu"], ["Silvana"], "1964", nationalities=("RO",)))
+    assert [h.slot for h in same.hits] == [0]
+    exact = built.find(q(["Mocanu"], ["Silvana"], "1965-12", nationalities=("MD",)))
+    assert [h.slot for h in exact.hits] == [0]

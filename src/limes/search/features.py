@@ -18,7 +18,10 @@ from limes.search.name_match import NameSet
 from limes.search.query import PersonQuery
 
 GENDER_DIFFERS = 0.85
-NO_COMMON_NATIONALITY = 0.93
+NO_COMMON_NATIONALITY = 0.88
+"""No nationality shared: with an exact name and a date only a year apart or unknown
+(0.9), a possible match (0.79), not a hit: such namesakes were most of the remaining
+wrong hits for people not in the system; with the date agreeing, still a hit."""
 DOCUMENT_MATCH = 0.95
 BIRTH_UNKNOWN = 0.9
 ALERT_BIRTH_UNKNOWN = 0.78

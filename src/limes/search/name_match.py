@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -25,7 +26,7 @@ EQUIVALENT = 0.92
 PHONETIC_LIFT = 0.2
 PHONETIC_CAP = 0.88
 LONG_NAME = 5
-SHORT_NAME, SHORT_SLIP = 3, 0.8
+SHORT_NAME, SHORT_SLIP, FIRST_LETTER_SLIP = 4, 0.8, 0.78
 SAME_CONSONANTS = 0.85
 HALF_OF_COMPOUND = 0.85
 OTHER_ROLE = 0.95
@@ -66,10 +67,11 @@ class Codes:
 
 PHONETIC_CODES = Codes()
 GROUP_CODES = Codes()
+CONSONANT_CODES = Codes()
 NO_GROUP_STORED, NO_GROUP_ASKED, UNKNOWN_CODE = 0, -2, -1
 
 
-ROLE, MAIN, PHONETIC, GROUP, HALF, ABJAD = range(6)
+ROLE, MAIN, PHONETIC, GROUP, HALF, ABJAD, CONSONANTS = range(7)
 """The rows of ``NameSet.codes``. ``MAIN``: k + 1 for the identity's main word k (a word
 of the standard form of a name), -(k + 1) for another spelling of it word for word,
 0 for any other string."""
@@ -80,12 +82,11 @@ _WORDS = 1 << 20
 class NameSet:
     """One identity of a stored person: every spelling of its words, with their roles.
 
-    ``codes`` holds one column per spelling and six rows (``ROLE``, ``MAIN`` (which
-    main word a string spells),
-    ``PHONETIC``, ``GROUP``, ``HALF``: only a half of a compound, ``ABJAD``: of a name
-    written in a script without short vowels): one array per
-    identity keeps a million of them small, and the candidates of a search are joined
-    with one concatenation.
+    ``codes`` holds one column per spelling and seven rows (``ROLE``, ``MAIN`` (which
+    main word a string spells), ``PHONETIC``, ``GROUP``, ``HALF``: only a half of a
+    compound, ``ABJAD``: of a name written in a script without short vowels,
+    ``CONSONANTS``: its ``consonants``): one array per identity keeps a million of
+    them small, and the candidates of a search are joined with one concatenation.
     """
 
     label: str
@@ -143,10 +144,35 @@ class NameSet:
                 ],
                 [h for _, _, h in seen.values()],
                 [t in abjad for t in strings],
+                [
+                    CONSONANT_CODES.add(c) if (c := consonants(t)) else NO_GROUP_STORED
+                    for t in strings
+                ],
             ],
             dtype=np.int32,
-        ).reshape(6, len(strings))
+        ).reshape(7, len(strings))
         return cls(label=label, display=display.strip(", "), strings=strings, codes=codes)
+
+
+_NOT_CONSONANTS = str.maketrans("", "", "aeiouwy")
+# The one-letter sounds that European habits spell with several letters; not the h
+# digraphs (zh, kh, sh), which in a consonant skeleton are as often two letters (زهرا,
+# Zhra: Zahera)
+_ONE_LETTER = (("dsch", "j"), ("dzh", "j"), ("dj", "j"), ("tsch", "ch"), ("tch", "ch"))
+
+
+@lru_cache(maxsize=262144)
+def consonants(token: str) -> str:
+    """The consonants of a token in order, each run once, ``""`` when fewer than two:
+    what a script without short vowels writes, and what a Latin spelling of it with
+    vowels keeps (Fatameh and Fatmh: ftmh; Ouaddah and Wdah: dh; Djalili and Jlili:
+    jll). w and y go too: they write و and ي, as often vowels as consonants."""
+    for old, new in _ONE_LETTER:
+        if old in token:
+            token = token.replace(old, new)
+    kept = token.translate(_NOT_CONSONANTS)
+    runs = "".join(c for i, c in enumerate(kept) if i == 0 or c != kept[i - 1])
+    return runs if len(runs) >= 2 else ""
 
 
 def _spellings(form: str, words: Sequence[str]) -> list[tuple[str, bool]]:
@@ -189,6 +215,7 @@ class QueryNames:
     groups: Ints
     halves: npt.NDArray[np.bool_]
     abjad: npt.NDArray[np.bool_]
+    consonants: Ints
 
 
 def _field_parts(texts: Sequence[str], role: int) -> list[QueryPart]:
@@ -252,6 +279,10 @@ def query_names(surnames: Sequence[str], forenames: Sequence[str]) -> QueryNames
         ),
         halves=np.asarray(halves, dtype=np.bool_),
         abjad=np.asarray([parts[p].abjad for p in part_of], dtype=np.bool_),
+        consonants=np.asarray(
+            [CONSONANT_CODES.known(consonants(s) or None, UNKNOWN_CODE) for s in strings],
+            dtype=np.int32,
+        ),
     )
 
 
@@ -264,25 +295,41 @@ def similarity(wanted: QueryNames, strings: Sequence[str], codes: Ints) -> Float
     stored_lengths = np.fromiter(map(len, strings), np.int32, len(strings))[None, :]
     lengths = np.minimum(asked_lengths, stored_lengths)
     longest = np.maximum(asked_lengths, stored_lengths)
-    # a short name (Wu, Li, Ng, Kim) with one slip keeps its first letter: Wo, Lu, Ny, Kin
+    # a short name (Wu, Li, Kim, Yong) with one slip: edit similarity leaves it at 0.5-0.75,
+    # under any use, though a slip is as likely there as in a long name (Wo, Lu, Kin, Yon).
+    # A slip of the first letter (Su/Zu, Wen/Qen) counts a little less: Wu and Xu are also
+    # two common names, so it makes a hit only with the rest of the name and the date
+    slip = (longest <= SHORT_NAME) & (lengths >= 2) & (np.rint((1.0 - sim) * longest) == 1)
     first = (
         np.asarray([w[:1] for w in wanted.strings])[:, None]
         == np.asarray([w[:1] for w in strings])[None, :]
     )
-    slip = (longest <= SHORT_NAME) & (lengths >= 2) & first & (np.rint((1.0 - sim) * longest) == 1)
-    sim = np.where(slip, np.maximum(sim, SHORT_SLIP), sim)
+    sim = np.where(slip, np.maximum(sim, np.where(first, SHORT_SLIP, FIRST_LETTER_SLIP)), sim)
+    # two habits' spellings of one sound (Schuschitsch/Zhuzhich, Pezotitsch/Pecotich) are
+    # far apart letter for letter: compared respelled one way, as another spelling
+    respelled: Floats = cdist(
+        [names.respelled(w) for w in wanted.strings],
+        [names.respelled(w) for w in strings],
+        scorer=OSA.normalized_similarity,
+        dtype=np.float32,
+    )
+    sim = np.maximum(sim, np.minimum(respelled, PHONETIC_CAP))
     lift = np.where(lengths >= LONG_NAME, PHONETIC_LIFT, PHONETIC_LIFT / 2)
     lifted = np.minimum(sim + lift, PHONETIC_CAP)
     sim = np.where(same_sound & (lifted > sim), lifted, sim)
     # one side written without its short vowels (Arabic, Hebrew, Persian script or their
     # consonant skeletons): the same consonants in the same order is the same name
+    # (Fatameh/Fatmh); Metaphone's code differs where it reads a vowel or w/y as a sound
+    # (Ouaddah/Wdah, Yusana/Ysna), so the consonants are compared alone too
     unvowelled = wanted.abjad[:, None] | (codes[ABJAD][None, :] != 0)
-    sim = np.where(same_sound & unvowelled, np.maximum(sim, SAME_CONSONANTS), sim)
+    same_consonants = same_sound | (wanted.consonants[:, None] == codes[CONSONANTS][None, :])
+    sim = np.where(same_consonants & unvowelled, np.maximum(sim, SAME_CONSONANTS), sim)
     same_group = wanted.groups[:, None] == codes[GROUP][None, :]
     sim = np.where(same_group, np.maximum(sim, EQUIVALENT), sim)
     half = wanted.halves[:, None] | (codes[HALF][None, :] != 0)
     sim = np.where(half, sim * HALF_OF_COMPOUND, sim)
-    return sim.astype(np.float32, copy=False)
+    result: Floats = sim.astype(np.float32, copy=False)
+    return result
 
 
 def alignments(wanted: QueryNames, sim: Floats, codes: Ints) -> tuple[Floats, Floats]:

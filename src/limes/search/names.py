@@ -42,8 +42,9 @@ How a form is made:
   **spelled out** as English-language romanisation writes the sounds (č ć ĉ ch, š sh,
   ž zh, đ dj, ŝ shch: the letters BGN/PCGN and ICAO 9303 give ч ш ж щ and Serbian ђ),
   so Lazić meets Lazich, and through ``phonetic`` Lazitch and Lasitsch; Đurić meets
-  Djurich, Dzhurich and Dschuritsch; Ševčenko meets Shevchenko. A Latin name without
-  such letters has exactly one form.
+  Djurich, Dzhurich and Dschuritsch; Ševčenko meets Shevchenko. In such a name c is
+  the sound ts and is spelled out so too (Cvetnić → tsvetnich, meeting Zwetnitsch).
+  A Latin name without such letters has exactly one form.
 * Separators: apostrophes (' ’ ʼ ‘ ` ´ ʻ) vanish inside a word, so O'Brien is
   ``obrien`` only and D’Angelo ``dangelo``; any other punctuation or space
   (hyphens, dots, slashes) separates words, so Mary-Jane is ``mary jane``; digits
@@ -86,6 +87,7 @@ from limes.search.romanisation import (
     EXPANSIONS,
     HAN_SCRIPTS,
     SPELLED_OUT,
+    SPELLED_OUT_WITH,
     STANDARDS,
     transliterator,
 )
@@ -97,6 +99,7 @@ __all__ = [
     "latin_forms",
     "name_forms",
     "phonetic",
+    "respelled",
     "token_variants",
     "tokens",
 ]
@@ -165,7 +168,7 @@ def _spelled_out(text: str) -> str:
     composed = unicodedata.normalize("NFC", text)
     if not any(c in SPELLED_OUT for c in composed):
         return ""
-    return _expand("".join(SPELLED_OUT.get(c, c) for c in composed))
+    return _expand("".join(SPELLED_OUT.get(c, SPELLED_OUT_WITH.get(c, c)) for c in composed))
 
 
 _ABJADS = frozenset({"Arab", "Hebr", "Syrc", "Thaa"})
@@ -301,6 +304,9 @@ _GLUED_ARTICLE = re.compile(r"(?:al|el|ul)(?P<rest>[a-z]{3,})")
 _ASSIMILATED_ARTICLE = re.compile(r"[aeiu](?P<sun>sh|th|dh|[tdrzsn])(?P=sun)(?P<rest>[a-z]{2,})")
 
 
+_X_AS_KH = re.compile(r"x(?![iu])")
+
+
 def _abd_variants(token: str) -> list[str]:
     if token in _ABD_ALONE:
         return ["abd"]
@@ -359,6 +365,15 @@ def _egyptian_variants(token: str) -> list[str]:
     return [token.replace("gg", "jj")] if "gg" in token else []
 
 
+def _x_as_kh_variants(token: str) -> list[str]:
+    """x is the sound kh in the scholarly transliteration of Cyrillic (Хохлова → Xoxlova)
+    and in Uzbek and Azerbaijani Latin (Xolmatov, Xəlilov): xoxlova → khokhlova. Not
+    before i or u, where pinyin writes its x (Xia, Xu: another sound, and common names)."""
+    if token in known_given_names() or not _X_AS_KH.search(token):
+        return []  # Alexander's group lists Aleksandr already
+    return [_X_AS_KH.sub("kh", token)]
+
+
 def _mac_variants(token: str) -> list[str]:
     if token.startswith("mc") and len(token) > 4:
         return ["mac" + token[2:]]
@@ -399,6 +414,8 @@ def token_variants(token: str) -> tuple[str, ...]:
     * An article assimilated to a sun letter and glued on → the name (ennajjar →
       najjar, essaid → said, errachid → rachid), with the same exceptions.
     * Egyptian gg → jj (naggar → najjar).
+    * x → kh, as the scholarly system and Uzbek Latin write it (xoxlova → khokhlova),
+      not before i or u (pinyin's x: Xia, Xu).
     * Mc ↔ Mac (mcdonald ↔ macdonald; not Machado, Macias).
     * Two listed given names run together → split (jeanpierre → jean pierre).
     """
@@ -408,6 +425,7 @@ def token_variants(token: str) -> tuple[str, ...]:
         + _article_variants(token)
         + _assimilated_article_variants(token)
         + _egyptian_variants(token)
+        + _x_as_kh_variants(token)
         + _mac_variants(token)
         + _two_given_names(token)
     )
@@ -430,18 +448,12 @@ _VOWELS = frozenset("aeiou")
 
 
 @lru_cache(maxsize=262144)
-def phonetic(token: str) -> str:
-    """A blocking code equal for common spellings of one sound; ``""`` for no letters.
-
-    The token (a-z) is first rewritten for transliteration habits: dsch/dzh/dj → j,
-    tsch/tch → ch, sch/zh → sh, kh → ch, ts/tz → z, w → v, x → ks; a word-initial
-    ye/je → e (Yevgeni, Jewgeni, Evgeni), a word-initial i/j/y before a vowel → y
-    (Iouri, Jurij, Yuri), a final j/y after a vowel and a final i/j after i dropped.
-    Then Metaphone (jellyfish), then every Y after the first letter dropped, an
-    initial vowel written A, runs of one letter collapsed. So aleksandr, alexander
-    and oleksandr give ALKSNTR; mohammed, muhammad and mhmd MHMT; schmidt and shmidt
-    XMT; tchaikovsky and tschaikowski XKFSK; jusuf, yusuf and youssef YSF.
-    """
+def respelled(token: str) -> str:
+    """``token`` with the spellings of one sound across transliteration habits written
+    one way (the first step of ``phonetic``, described there): schuschitsch and
+    zhuzhich both give shushich, glasnowitsch and glasnovich glasnovich. The scorer
+    compares these by edit similarity too, where the letter-for-letter comparison
+    of two habits' spellings is far apart."""
     spelled = token
     for old, new in _SOUND_REWRITES:
         if old in spelled:
@@ -453,7 +465,23 @@ def phonetic(token: str) -> str:
             spelled = "y" + spelled[1:]
         if (spelled[-1] in "jy" and spelled[-2] in _VOWELS) or spelled[-2:] in ("ii", "ij"):
             spelled = spelled[:-1]
-    code = jellyfish.metaphone(spelled)
+    return spelled
+
+
+@lru_cache(maxsize=262144)
+def phonetic(token: str) -> str:
+    """A blocking code equal for common spellings of one sound; ``""`` for no letters.
+
+    The token (a-z) is first rewritten for transliteration habits (``respelled``):
+    dsch/dzh/dj → j, tsch/tch → ch, sch/zh → sh, kh → ch, ts/tz → z, w → v, x → ks; a word-initial
+    ye/je → e (Yevgeni, Jewgeni, Evgeni), a word-initial i/j/y before a vowel → y
+    (Iouri, Jurij, Yuri), a final j/y after a vowel and a final i/j after i dropped.
+    Then Metaphone (jellyfish), then every Y after the first letter dropped, an
+    initial vowel written A, runs of one letter collapsed. So aleksandr, alexander
+    and oleksandr give ALKSNTR; mohammed, muhammad and mhmd MHMT; schmidt and shmidt
+    XMT; tchaikovsky and tschaikowski XKFSK; jusuf, yusuf and youssef YSF.
+    """
+    code = jellyfish.metaphone(respelled(token))
     if not code:
         return ""
     out = ["A" if code[0] in "AEIOU" else code[0]]

@@ -5,8 +5,9 @@
 
 1. **Retrieval.** Every spelling of every name part of a stored person (all Latin
    forms of ``names.name_forms``, their tokens and compound variants) is filed under
-   blocking keys: its phonetic code (``names.phonetic``) and, for given names, the
-   equivalence group of ``given_names.tsv``. A query computes the same keys for its
+   blocking keys: its phonetic code (``names.phonetic``), for given names the
+   equivalence group of ``given_names.tsv`` and, for a name written without short
+   vowels, its consonants (``name_match.consonants``). A query computes the same keys for its
    own parts and takes the posting lists. With a date of birth, only people born in
    the query's year ±1 (or with no recorded year) remain. Candidates are ranked by
    the query's name parts they share a key with, each weighing the log of its rarity
@@ -40,7 +41,7 @@ from limes.search import given_names, names
 from limes.search.dates import PartialDate, birth_year, years_to_search
 from limes.search.features import Feature, Stored
 from limes.search.identifiers import skeleton
-from limes.search.name_match import NameSet, QueryNames, query_names
+from limes.search.name_match import ABJAD, NameSet, QueryNames, consonants, query_names
 from limes.search.query import PersonQuery
 from limes.search.scoring import Scored, Scorer
 from limes.search.tiers import Tier, tier
@@ -184,11 +185,14 @@ class PersonIndex:
     def _blocking_keys(name_sets: Sequence[NameSet]) -> set[str]:
         keys: set[str] = set()
         for name_set in name_sets:
-            for token in name_set.tokens:
+            unvowelled = name_set.codes[ABJAD].tolist()
+            for token, abjad in zip(name_set.tokens, unvowelled, strict=True):
                 keys.add("p:" + names.phonetic(token))
                 group = given_names.given_name_group(token)
                 if group is not None:
                     keys.add("g:" + group)
+                if abjad and (skeleton := consonants(token)):
+                    keys.add("c:" + skeleton)  # met by a spelling with vowels guessed
         return keys
 
     # -- reading -------------------------------------------------------------------------
@@ -227,6 +231,24 @@ class PersonIndex:
 
         return Found(ranked(tiers[Tier.HIT], Tier.HIT), ranked(tiers[Tier.POSSIBLE], Tier.POSSIBLE))
 
+    def _slots_under(
+        self, keys: set[str], wanted_years: npt.NDArray[np.int16] | None
+    ) -> Slots | None:
+        """The slots filed under any of ``keys`` (born in one of ``wanted_years``, or of
+        unknown year, when given), each once; None when no key is known."""
+        arrays = [
+            a for k in keys if (i := self._keys.get(k)) is not None for a in self._postings.get(i)
+        ]
+        if not arrays:
+            return None
+        years, alive = self._years, self._alive
+        slots = np.concatenate(arrays) if len(arrays) > 1 else arrays[0]
+        slots = slots[slots < len(alive)]
+        if wanted_years is not None:  # the years a slip of the query's year could be
+            born = years[slots]
+            slots = slots[(born == 0) | np.isin(born, wanted_years)]
+        return np.unique(slots)
+
     def _candidates(self, query: PersonQuery, wanted: QueryNames) -> list[int]:
         years, alive = self._years, self._alive  # one consistent view for this search
         wanted_years = (
@@ -234,30 +256,26 @@ class PersonIndex:
             if query.date_of_birth
             else None
         )
+        total = max(len(self._stored), 1)
         per_part: list[Slots] = []
+        weights: list[float] = []
         for part in wanted.parts:
             keys = {"p:" + names.phonetic(t) for t in part.spellings}
             keys |= {"g:" + g for t in part.spellings if (g := given_names.given_name_group(t))}
-            arrays = [
-                a
-                for k in keys
-                if (i := self._keys.get(k)) is not None
-                for a in self._postings.get(i)
-            ]
-            if not arrays:
+            own = self._slots_under(keys, wanted_years)
+            # the consonants meet names written without short vowels; they widen the
+            # part's candidates, not its weight (else every part sharing them weighs less)
+            skeletons = {"c:" + c for t in part.spellings if (c := consonants(t))}
+            more = self._slots_under(skeletons, wanted_years)
+            met = [a for a in (own, more) if a is not None]
+            if not met:
                 continue
-            slots = np.concatenate(arrays) if len(arrays) > 1 else arrays[0]
-            slots = slots[slots < len(alive)]
-            if wanted_years is not None:  # the years a slip of the query's year could be
-                born = years[slots]
-                slots = slots[(born == 0) | np.isin(born, wanted_years)]
-            per_part.append(np.unique(slots))
+            per_part.append(np.union1d(*met) if len(met) > 1 else met[0])
+            weights.append(np.log1p(total / (1 + len(met[0]))))
         ranked: list[int] = []
         if per_part:
             # a part shared with few people says more than one shared with many: each
             # part weighs the log of its rarity (IDF), and the best-weighted candidates go on
-            total = max(len(self._stored), 1)
-            weights = [np.log1p(total / (1 + len(p))) for p in per_part]
             every = np.concatenate(per_part)
             weight = np.concatenate(
                 [np.full(len(p), w) for p, w in zip(per_part, weights, strict=True)]

@@ -29,6 +29,10 @@ SPELLED_OUT: Mapping[str, str] = MappingProxyType(
     }
 )  # fmt: skip
 """Gaj / ISO 9 consonants as English-language romanisation spells their sounds."""
+SPELLED_OUT_WITH: Mapping[str, str] = MappingProxyType({"c": "ts", "C": "Ts"})
+"""In a name written with those letters (Gaj's alphabet, Czech, Slovak, ISO 9), c is
+always the sound ts, spelled so by English-language and Russian-style romanisation and
+z by German (Cvetnić: Tsvetnich, Zwetnitsch; Đurđica: Djurdjitsa, Dschurdschiza)."""
 EXPANDABLE = frozenset(EXPANSIONS) | frozenset(
     unicodedata.normalize("NFC", c) for c in ("ä", "ö", "ü", "Ä", "Ö", "Ü")
 )

@@ -11,13 +11,16 @@ aligned with its most similar stored word:
 * otherwise the normalised edit similarity (optimal string alignment: a swapped pair
   of letters is one slip, like a wrong, missing or extra letter), lifted by 0.2 (0.1
   where either has fewer than 5 letters: Gang/Kang are two names) to at most 0.88
-  where both have the same phonetic code; names of two or three letters one slip
-  apart with the same first letter (Wu/Wo, Li/Lu, Kim/Kin) — 0.8: edit similarity
-  would leave them at 0.5, below any use, though the slip is as likely as in a long
-  name; where one side is written in a script without short vowels (Arabic,
-  Hebrew, Persian) and both have the same phonetic code (Metaphone keeps the
-  consonants) — at least 0.85: Nedjim and Njm/نجم are one name, the vowels only the
-  writer's guess;
+  where both have the same phonetic code; at least the edit similarity of the two
+  respelled one way (``names.respelled``: Schuschitsch and Zhuzhich both shushich),
+  at most 0.88; names of two to four letters one slip apart (Wu/Wo, Kim/Kin,
+  Yong/Yon) — 0.8: edit similarity would leave them at 0.5-0.75, below any use,
+  though the slip is as likely as in a long name (five letters one slip apart score
+  0.8 anyway); 0.78 when the slip is the first letter (Su/Zu, Wen/Qen: Wu and Xu are
+  also two names), a hit only with the date agreeing; where one side is written in
+  a script without short vowels (Arabic, Hebrew, Persian) and both have the same
+  phonetic code (Metaphone keeps the consonants) — at least 0.85: Nedjim and
+  Njm/نجم are one name, the vowels only the writer's guess;
 * a part aligned with a word of the other role (a surname with a forename) counts
   0.95 of that — unless every part is (all surnames written as forenames and back, a
   clean swap: one slip of data entry), then the name score is 0.98 of the swapped
@@ -33,7 +36,7 @@ on the query side costs more.
 **Other features** multiply it: date of birth (``dates.compare``; ``BIRTH_UNKNOWN``
 when the query has none: a name alone is less evidence; ``ALERT_BIRTH_UNKNOWN`` when
 only the alert has none), gender (0.85
-when both are known and differ), nationality (0.93 when both are known and share
+when both are known and differ), nationality (0.88 when both are known and share
 none). A matching document number lifts the score to at least ``DOCUMENT_MATCH``
 whatever the names say: a person travelling on a document named in an alert is a hit.
 
