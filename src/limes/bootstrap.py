@@ -36,6 +36,7 @@ from limes.service.alerts import AlertService
 from limes.service.audit_reader import AuditReader
 from limes.service.audited_policy import audited_policy
 from limes.service.backups import BackupService
+from limes.service.biometrics import BiometricService
 from limes.service.breakglass import BreakGlassService
 from limes.service.feed import FeedService, Publisher
 from limes.service.hits import HitService
@@ -140,6 +141,7 @@ class Limes:
     jobs: tuple[Job, ...]
     publisher_for: PublisherFor
     backups: BackupService
+    biometrics: BiometricService
 
     def enter(self, who: Principal, purpose: Purpose) -> Context:
         """The context a door acts in for ``who`` and ``purpose``: the one way in for every
@@ -269,4 +271,5 @@ def build(
         jobs,
         publisher,
         BackupService(audit),
+        BiometricService(alerts),
     )

@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from limes.policy.fields import FieldGroup
-from limes.policy.permissions import CONTENT_PERMISSIONS, Permission, Purpose, Role
+from limes.policy.permissions import (
+    CATEGORY_SCOPED,
+    CONTENT_PERMISSIONS,
+    Permission,
+    Purpose,
+    Role,
+)
 from limes.policy.table import (
     FALLBACK_READING,
     IDENTITY_CHECK_PURPOSES,
@@ -101,7 +107,7 @@ id = "everything"
 role = "sirene_operator"
 purposes = ["police_check"]
 categories = "*"
-allow = [{", ".join(f'"{p}"' for p in Permission if p.startswith(("alert:", "flag:", "misused", "search:", "hit:")))}]
+allow = [{", ".join(f'"{p}"' for p in Permission if p in CATEGORY_SCOPED)}]
 view = "all"
 why = "Too much."
 
@@ -109,9 +115,9 @@ why = "Too much."
 id = "everything-else"
 role = "sirene_operator"
 purposes = ["police_check"]
-allow = [{", ".join(f'"{p}"' for p in Permission if not p.startswith(("alert:", "flag:", "misused", "search:", "hit:")))}]
+allow = [{", ".join(f'"{p}"' for p in Permission if p not in CATEGORY_SCOPED)}]
 why = "Far too much."
-"""  # noqa: E501
+"""
 
 OVERLAP = """
 [[rule]]
