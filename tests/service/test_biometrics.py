@@ -45,6 +45,12 @@ def test_the_issuing_state_enrols_and_a_later_capture_finds_the_alert(limes: Lim
         enrolled = limes.biometrics.enrol(DE, alert_id, [fingers(n)])
         assert [f.position for f in enrolled.fingers] == list(range(1, 11))
         assert all(f.minutiae >= 12 and f.quality == 60 for f in enrolled.fingers)
+        (last,) = limes.store.events_after(limes.store.last_event() - 1)
+        assert (last.type, last.alert_id, last.detail) == (
+            "alert.biometrics_enrolled",
+            alert_id,
+            {},
+        )
     answer = limes.biometrics.search(GUARD, [fingers(2, (2, 7), capture=1)])
     first = answer.candidates[0]
     assert first.view.alert.id == alerts[2]

@@ -3,9 +3,9 @@
 * **Enrolment** (``biometric:enrol``, only the issuing state, person alerts only): the
   records are parsed strictly and pass the quality gate (``biometrics/captures.py``)
   after the policy; each finger's one-view ISO/IEC 19794-2 record is sealed under the
-  issuing state's data key and stored in the alert's transaction (``tx.biometrics``);
-  a refusal stores nothing. Deleting or expiring the alert deletes its fingers in the
-  erasing transaction (``alert_steps``).
+  issuing state's data key and stored in one transaction (``tx.biometrics``) with an
+  ``alert.biometrics_enrolled`` event (ids only); a refusal stores nothing. Deleting
+  or expiring the alert deletes its fingers in the erasing transaction (``alert_steps``).
 * **Search** (``search:fingerprints``): the in-memory ``AlertGallery`` proposes and
   re-ranks candidates; each is answered as the caller's view of its alert allows, with
   its score and, where the view holds the ``biometrics`` group, the fingers that
@@ -37,12 +37,13 @@ from limes.biometrics.matching.mcc import score
 from limes.biometrics.minutiae import points
 from limes.domain.alerts import AlertStatus
 from limes.domain.categories import CategoryCode, SubjectKind
+from limes.domain.events import EventType
 from limes.domain.sealed_fields import SealedField
 from limes.errors import Conflict, InvalidInput, NotFound
 from limes.policy import disclosure
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Decision, require_owner
-from limes.service.alert_views import AlertView
+from limes.service.alert_views import AlertView, event
 from limes.service.alerts import AlertService
 from limes.service.audited import Description, Refs, about, audited
 from limes.store.port import AlertRecord, FingerRow, Transaction
@@ -182,6 +183,7 @@ class BiometricService:
                 )
                 quality = decode(template).views[0].quality
                 tx.biometrics.put(FingerRow(alert_id, position, sealed, quality, now))
+            tx.outbox.append(event(EventType.ALERT_BIOMETRICS_ENROLLED, record, now))
         fingers = {p: decode(t).views[0] for p, t in templates.items()}
         self.gallery.put(alert_id, {p: _cylinders(v) for p, v in fingers.items()})
         enrolled = tuple(
