@@ -94,6 +94,7 @@ def test_bad_records_answer_located_problems_and_store_nothing(
     url = f"/v1/alerts/{alert_id}/biometrics"
     cases: list[tuple[bytes, str, str]] = [
         (body({"records": ["not base64!"]}), "/records/0", "base64"),
+        (body({"records": ["\U0001d8bfAAA"]}), "/records/0", "base64"),
         (body({"records": [base64_of(b"FMR\x00 20\x00")]}), "/records/0/bytes/8", "cut short"),
         (body({"records": [base64_of(sparse())]}), "/records/0/views/0", "at least 12"),
         (body({"records": []}), "/records", ""),

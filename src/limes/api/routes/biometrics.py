@@ -9,7 +9,6 @@ of what was wrong (``/records/1/bytes/40``); a refused enrolment stores nothing.
 from __future__ import annotations
 
 import base64
-import binascii
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -134,7 +133,7 @@ def _decoded(records: tuple[str, ...]) -> list[bytes]:
     for number, text in enumerate(records):
         try:
             found.append(base64.b64decode(text, validate=True))
-        except binascii.Error:
+        except ValueError:  # binascii.Error, or a character outside ASCII
             where = f"/records/{number}"
             detail = "is not base64 (RFC 4648, with padding)"
             raise InvalidInput(f"{where} {detail}", [FieldError(where, detail)]) from None
