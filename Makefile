@@ -9,7 +9,7 @@ PORT   ?= 8080
 DEMO_PERSONS ?= 2000
 DEMO_OBJECTS ?= 8000
 
-.PHONY: bandit run test lint typecheck bench bench-audit bench-ingest bench-names bench-search bench-profile bench-biometrics bench-tools lock clean sbom audit fuzz security
+.PHONY: bandit run test lint typecheck bench bench-audit bench-rate-limits bench-ingest bench-names bench-search bench-profile bench-biometrics bench-tools lock clean sbom audit fuzz security
 
 # PyICU (search's transliteration) compiles against the system's ICU: say so before pip fails.
 $(BIN)/limes: requirements/dev.lock pyproject.toml
@@ -37,7 +37,7 @@ test: $(BIN)/limes
 	$(BIN)/pytest -q
 
 # Every benchmark, one after the other (about an hour at the default, full sizes).
-bench: bench-ingest bench-names bench-search bench-audit bench-biometrics
+bench: bench-ingest bench-names bench-search bench-audit bench-biometrics bench-rate-limits
 
 bench-ingest: $(BIN)/limes
 	$(BIN)/python -m bench.ingest
@@ -80,6 +80,11 @@ bench-biometrics: $(BIN)/limes
 	mkdir -p build/bench-biometrics
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -u -m bench.biometrics.run $(BIOMETRICS_ARGS) 2>&1 \
 	    | tee build/bench-biometrics/bench.log
+
+# What one rate-limit admit costs (issue 13): the buckets of one process, the table the
+# workers of `limes serve --workers N` share, and a SQLite file for comparison; 1 and 2 processes.
+bench-rate-limits: $(BIN)/limes
+	$(BIN)/python -m bench.rate_limits
 
 # Regenerates the lock files (needs pip-tools in a throw-away venv; it is not a project dependency).
 # pip-compile keeps existing pins: `make lock UPGRADE=1` moves every pin to its latest release.

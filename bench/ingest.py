@@ -27,7 +27,8 @@ from limes.config import Settings
 from limes.crypto.keyring import Keyring
 from limes.demo.generator import generate
 from limes.domain.alerts import AlertContent
-from limes.policy.permissions import Context, Principal, Purpose, Role
+from limes.domain.roles import Purpose, Role
+from limes.policy.permissions import Context, Principal
 from limes.policy.standins import unsafe_stand_in_clearance
 from limes.store.port import Store
 from limes.store.sqlite import SqliteStore

@@ -50,7 +50,8 @@ from limes.cli.main import cli
 from limes.config import AuthMode, Environment, Settings
 from limes.crypto import Crypto, open_crypto
 from limes.crypto.keyring import test_only_fixed_keyring
-from limes.policy.permissions import Clearance, Context, Principal, Purpose, Role
+from limes.domain.roles import Clearance, Purpose, Role
+from limes.policy.permissions import Context, Principal
 from limes.policy.policy import Policy
 from limes.policy.table import default_table
 from limes.service.accounts import AccountService

@@ -6,9 +6,10 @@ import pytest
 from tests.conftest import TEST_KEYRING, FixedClock, built, dev_settings, make_ctx, memory_audit
 
 from limes.bootstrap import build
-from limes.cli.common import Env, context
+from limes.cli.common import Env
+from limes.cli.proof import context
+from limes.domain.roles import Purpose
 from limes.errors import RateLimited
-from limes.policy.permissions import Purpose
 from limes.service.jobs import SYSTEM
 from limes.store.port import Store
 from limes.store.sqlite import SqliteStore

@@ -9,6 +9,10 @@ encryption, the audit log's internals, the search engine, the feed's transport.
 There is no exception: even ``limes init``, which makes the keys ``build`` needs,
 does so through ``service/installation.py``. The import-linter contracts (issue 12,
 step 6) will state the same rule formally.
+
+Nor does a door reach past the services on the wired installation: ``Limes.store``
+and ``Limes.audit`` are there for ``limes init`` and the tests; a door counts alerts
+and keeps the log through ``Limes.holdings`` and ``Limes.audit_custody``.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import pytest
 SRC = Path(__file__).resolve().parents[1] / "src"
 DOORS = ("limes/api", "limes/cli")
 BELOW_THE_SERVICES = ("limes.store", "limes.crypto", "limes.audit", "limes.search", "limes.feed")
+ADAPTERS_ON_THE_INSTALLATION = ("store", "audit")
 
 
 def door_modules() -> list[Path]:
@@ -53,3 +58,39 @@ def test_the_check_sees_a_forbidden_import_in_a_function(tmp_path: Path) -> None
     assert [m for m in imported(door) if reaches_below(m)] == ["limes.store.port"]
     assert not reaches_below("limes.service.door_types")
     assert not reaches_below("limes.storehouse")
+
+
+def adapters_reached(path: Path) -> list[str]:
+    """``x.store`` and ``x.audit`` in ``path``, as ``line: x.attr``, where ``x`` is not a
+    module the file imports (``cli/main.py`` adds the ``audit`` command of ``cli/audit.py``)."""
+    tree = ast.parse(path.read_text(), str(path))
+    modules = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom | ast.Import)
+        for alias in node.names
+    }
+    return [
+        f"{node.lineno}: {ast.unparse(node)}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and node.attr in ADAPTERS_ON_THE_INSTALLATION
+        and not (isinstance(node.value, ast.Name) and node.value.id in modules)
+    ]
+
+
+@pytest.mark.parametrize("path", door_modules(), ids=lambda p: str(p.relative_to(SRC)))
+def test_a_door_reaches_no_adapter_on_the_installation(path: Path) -> None:
+    assert adapters_reached(path) == []
+
+
+def test_the_check_sees_an_adapter_reached_on_the_installation(tmp_path: Path) -> None:
+    door = tmp_path / "door.py"
+    door.write_text(
+        "from limes.cli import audit\n"
+        "def f(env, app):\n"
+        "    env.app().audit.latest_head()\n"
+        "    app.store.count()\n"
+        "    return audit.audit, app.audit_custody, app.holdings\n"
+    )
+    assert adapters_reached(door) == ["3: env.app().audit", "4: app.store"]

@@ -16,7 +16,8 @@ from bench.search.measure import latency_figures, timed_calls
 from bench.search.queries import identifier_probe, person_probe
 from limes.bootstrap import Limes
 from limes.demo.generator import DemoGenerator
-from limes.policy.permissions import Context, Principal, Purpose, Role
+from limes.domain.roles import Purpose, Role
+from limes.policy.permissions import Context, Principal
 from limes.policy.standins import unsafe_stand_in_clearance
 from limes.search.engine import SearchEngine
 from limes.search.identifiers import IdentifierQuery, object_identifiers

@@ -25,14 +25,16 @@ from limes.crypto.blind_index import BlindIndex
 from limes.crypto.keyring import Keyring, load_keyring, test_only_fixed_keyring
 from limes.crypto.keyring import KeyringMissing as KeyringMissing  # a door catches it
 from limes.crypto.keys import KeyEncryptionKey, LocalKek
+from limes.domain.roles import Purpose
 from limes.identity.passwords import Passwords
 from limes.identity.passwords import for_settings as passwords_for
-from limes.policy.permissions import Context, Principal, Purpose
+from limes.policy.permissions import Context, Principal
 from limes.policy.policy import Policy
 from limes.search.engine import SearchEngine
 from limes.service.abuse import UsageMonitor
 from limes.service.accounts import AccountService
 from limes.service.alerts import AlertService
+from limes.service.audit_custody import AuditCustody
 from limes.service.audit_reader import AuditReader
 from limes.service.audited_policy import audited_policy
 from limes.service.backups import BackupService
@@ -40,9 +42,11 @@ from limes.service.biometrics import BiometricService
 from limes.service.breakglass import BreakGlassService
 from limes.service.feed import FeedService, Publisher
 from limes.service.hits import HitService
+from limes.service.holdings import Holdings
 from limes.service.jobs import Job, JobParts, periodic_jobs
 from limes.service.keys import KeyService
 from limes.service.login_limits import INDEX_PURPOSE, LoginLimits
+from limes.service.rate_buckets import SharedBuckets, SharedTable, create_shared
 from limes.service.reading import ReadBlocks, ReadGuard
 from limes.service.refusals import DoorRefusals
 from limes.service.relations import RelationService
@@ -116,7 +120,9 @@ class Limes:
     under them (``store``, ``crypto``, ``audit``) for ``limes init`` and the tests.
 
     ``accounts`` serves logins and sessions too; ``refusals`` records the HTTP door's
-    401/403/429 answers; ``jobs`` is the list ``limes serve`` runs (``service/jobs.py``).
+    401/403/429 answers; ``jobs`` is the list ``limes serve`` runs (``service/jobs.py``);
+    ``holdings`` counts the alerts stored and ``audit_custody`` keeps the log, for the
+    commands that would otherwise reach ``store`` and ``audit``.
     """
 
     settings: Settings
@@ -141,6 +147,8 @@ class Limes:
     jobs: tuple[Job, ...]
     publisher_for: PublisherFor
     backups: BackupService
+    holdings: Holdings
+    audit_custody: AuditCustody
     biometrics: BiometricService
 
     def enter(self, who: Principal, purpose: Purpose) -> Context:
@@ -167,6 +175,11 @@ class Limes:
         writer = WriterProcess(self.audit.store, self.settings)
         writer.start()
         return writer
+
+    def share_rate_limits(self) -> SharedTable:
+        """Make the rate-limit table every worker of ``limes serve --workers N`` shares
+        (``service/rate_buckets.py``); the workers open it at ``LIMES_RATE_BUCKETS``."""
+        return create_shared()
 
     def close(self) -> None:
         self.search.engine.stop()
@@ -213,7 +226,8 @@ def build(
     alerts = AlertService(
         store, policy, settings.review, clock, crypto=crypto, audit=audit, reads=reads
     )
-    usage = UsageMonitor(clock, settings.usage_limits)
+    shared = settings.rate_buckets_file  # one bucket a principal across the workers
+    usage = UsageMonitor(clock, settings.usage_limits, SharedBuckets(shared) if shared else None)
     keys = KeyService(store, policy, crypto, audit=audit)
     relations = RelationService(alerts)
     hits = HitService(alerts)
@@ -271,5 +285,7 @@ def build(
         jobs,
         publisher,
         BackupService(audit),
+        Holdings(store),
+        AuditCustody(audit, settings),
         BiometricService(alerts),
     )

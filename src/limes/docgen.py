@@ -14,9 +14,10 @@ from pathlib import Path
 from limes.domain.categories import CATEGORIES, CategoryCode, SubjectKind
 from limes.domain.compatibility import INCOMPATIBLE_SAME_STATE
 from limes.domain.object_rules import OBJECT_RULES
+from limes.domain.roles import Role
 from limes.policy.fields import COVERS, FieldGroup
 from limes.policy.permissions import CATEGORY_SCOPED as CATEGORY_SCOPED_PERMISSIONS
-from limes.policy.permissions import CONTENT_PERMISSIONS, Permission, Role
+from limes.policy.permissions import CONTENT_PERMISSIONS, Permission
 from limes.policy.policy import OWNER_ONLY
 from limes.policy.table import (
     IDENTITY_CHECK_PURPOSES,
@@ -116,6 +117,7 @@ def _cell(table: Table, role: Role, permission: Permission) -> str:
 def _routes() -> list[tuple[str, str, str]]:
     """(method, path, permission or why none) of every route the HTTP door declares."""
     from limes.api import routes
+    from limes.api.deps import UNPROTECTED
 
     found = []
     for info in pkgutil.iter_modules(routes.__path__):
@@ -123,7 +125,7 @@ def _routes() -> list[tuple[str, str, str]]:
         for method, path, needed in routes.operations(getattr(router, "routes", [])):
             if needed is not None:
                 found.append((method, path, f"`{needed}`"))
-    for (method, path), why in routes.UNPROTECTED.items():
+    for (method, path), why in UNPROTECTED.items():
         found.append((method, path, f"none: {why}"))
     return sorted(found, key=lambda r: (r[1], r[0]))
 

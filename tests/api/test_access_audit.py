@@ -27,7 +27,7 @@ from tests.identity.helpers import PASSWORD, code
 
 from limes.audit.record import parse
 from limes.bootstrap import Limes
-from limes.identity.accounts import Account
+from limes.domain.accounts import Account
 from limes.identity.passwords import Passwords
 from limes.service import login_limits
 from limes.service.refusals import FULL_PER_MINUTE

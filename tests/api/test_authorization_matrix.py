@@ -44,13 +44,15 @@ from tests.biometrics.prints import base64_of, fingers, sparse
 
 from limes import codec
 from limes.api.app import create_app
-from limes.api.routes import UNPROTECTED, operations
+from limes.api.deps import UNPROTECTED
+from limes.api.routes import operations
 from limes.bootstrap import build
 from limes.config import AuthMode, Environment, Settings
 from limes.demo.generator import generate
 from limes.domain.alerts import AlertContent
 from limes.domain.categories import CATEGORIES, Action, CategoryCode, SubjectKind
-from limes.policy.permissions import CATEGORY_SCOPED, Permission, Purpose, Role
+from limes.domain.roles import Purpose, Role
+from limes.policy.permissions import CATEGORY_SCOPED, Permission
 from limes.policy.policy import OWNER_ONLY
 from limes.policy.table import Table, default_table
 from limes.store.sqlite import SqliteStore

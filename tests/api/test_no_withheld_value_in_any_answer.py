@@ -38,13 +38,15 @@ from tests.biometrics.prints import base64_of, fingers, sparse
 
 from limes import codec
 from limes.api.app import create_app
-from limes.api.routes import UNPROTECTED, operations
+from limes.api.deps import UNPROTECTED
+from limes.api.routes import operations
 from limes.audit.heads import ensure_audit_key
 from limes.bootstrap import Limes, build
 from limes.config import AuthMode, Environment, Settings
 from limes.domain.categories import CategoryCode
+from limes.domain.roles import Purpose, Role
 from limes.policy.fields import FieldGroup
-from limes.policy.permissions import Context, Permission, Principal, Purpose, Role
+from limes.policy.permissions import Context, Permission, Principal
 from limes.policy.table import Rule, Table, default_table
 from limes.service.feed import FeedService
 from limes.store.sqlite import SqliteStore

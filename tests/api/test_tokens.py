@@ -32,9 +32,9 @@ from tests.identity.oidc_helpers import Provider, write_providers
 from limes.api.app import create_app
 from limes.bootstrap import Limes, build
 from limes.config import AuthMode, Settings
-from limes.identity.accounts import Account
+from limes.domain.accounts import Account
+from limes.domain.roles import Clearance, Purpose, Role
 from limes.identity.tokens import TokenIssuer, ensure_signing_key, key_id, load_signing_key
-from limes.policy.permissions import Clearance, Purpose, Role
 from limes.service.accounts import AccountService
 from limes.store.sqlite import SqliteStore
 

@@ -32,8 +32,8 @@ from limes.audit.verify import verify
 from limes.bootstrap import Limes, build
 from limes.config import AuthMode, Environment, Settings
 from limes.domain.alerts import MisusedIdentity
+from limes.domain.roles import Purpose, Role
 from limes.errors import Forbidden, InvalidInput, VersionMismatch
-from limes.policy.permissions import Purpose, Role
 from limes.service.sessions import LoginRefused
 from limes.store.port import AlertFilter
 from limes.store.sqlite import SqliteStore

@@ -39,7 +39,7 @@ from limes.audit.verify import verify
 from limes.audit.writer import WriterServer
 from limes.bootstrap import build
 from limes.config import AuthMode, Environment, Settings
-from limes.policy.permissions import Role
+from limes.domain.roles import Role
 from limes.store.sqlite import SqliteStore
 
 

@@ -4,6 +4,7 @@ the serving limits, the client CA of mutual TLS and the open-file limit."""
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import shlex
 import ssl
@@ -28,6 +29,9 @@ from limes.cli.serve import (
     raise_open_file_limit,
 )
 from limes.config import SettingsError, from_env
+from limes.domain.roles import Purpose, Role
+from limes.errors import RateLimited
+from limes.policy.permissions import Principal
 
 DEV = {"LIMES_ENV": "development", "LIMES_AUTH": "unsafe-dev-headers"}
 ALL_INTERFACES = "0.0.0.0"  # noqa: S104 - the address the tests expect to be refused
@@ -218,3 +222,32 @@ def test_serve_with_workers_runs_one_audit_writer_for_them(
     with log.store.read() as tx:
         assert tx.query(RecordQuery(user="worker-1", below=size))[0].seq == seen["seqs"][0]
     log.close()
+
+
+def test_serve_with_workers_gives_them_one_rate_limit_table(
+    initialised: Run, monkeypatch: pytest.MonkeyPatch, var: Path
+) -> None:
+    """Each worker builds its application from the environment; they share one bucket a
+    principal (``service/rate_buckets.py``), and the table goes when serve ends."""
+    monkeypatch.setenv("LIMES_AUDIT_WRITER_SOCKET", "")  # serve sets these for its workers:
+    monkeypatch.setenv("LIMES_VAR", str(var))  # put back afterwards
+    seen: dict[str, Any] = {}
+
+    def workers(app: Any, **options: Any) -> None:
+        from limes.bootstrap import build
+
+        two = [build(from_env()) for _ in range(2)]
+        who = Principal("jdoe", "DE", "BKA", frozenset({Role.SIRENE_OPERATOR}))
+        for n in range(3):
+            two[n % 2].enter(who, Purpose.SIRENE)
+        with pytest.raises(RateLimited):
+            two[1].enter(who, Purpose.SIRENE)
+        for limes in two:
+            limes.close()
+        seen["table"] = from_env().rate_buckets_file
+
+    monkeypatch.setattr(uvicorn, "run", workers)
+    result = initialised("serve", "--workers", "2", env={**DEV, "LIMES_RATE_BURST": "3"})
+    assert result.exit_code == 0, result.output
+    assert not seen["table"].parent.exists()
+    assert "LIMES_RATE_BUCKETS" not in os.environ  # nor its name

@@ -15,9 +15,9 @@ from datetime import UTC, datetime, timedelta
 import psycopg
 import pytest
 
+from limes.domain.accounts import Account, AccountKind, AccountState, Session
+from limes.domain.roles import Clearance, Purpose, Role
 from limes.errors import Conflict
-from limes.identity.accounts import Account, AccountKind, AccountState, Session
-from limes.policy.permissions import Clearance, Purpose, Role
 from limes.store.port import Accounts, Store
 
 T0 = datetime(2026, 6, 1, 8, 30, 0, 123456, tzinfo=UTC)

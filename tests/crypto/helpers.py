@@ -22,7 +22,8 @@ from pathlib import Path
 from limes.demo.generator import generate
 from limes.domain.alerts import AlertContent, Name, Person
 from limes.domain.match_keys import content_keys
-from limes.policy.permissions import Context, Principal, Purpose, Role
+from limes.domain.roles import Purpose, Role
+from limes.policy.permissions import Context, Principal
 from limes.policy.standins import unsafe_stand_in_clearance
 from limes.service.alerts import AlertService
 

@@ -39,7 +39,7 @@ from limes.config import Settings, from_env
 from limes.crypto.keyring import KeyringError, KeyringMissing, ensure_keyring
 from limes.domain.alerts import AlertContent, MisusedIdentity
 from limes.domain.match_keys import content_keys
-from limes.policy.permissions import Purpose, Role
+from limes.domain.roles import Purpose, Role
 from limes.store.postgres import PostgresStore
 
 VICTIM = {"surnames": [{"latin": "Wojciechowska"}], "forenames": [{"latin": "Malgorzata"}]}

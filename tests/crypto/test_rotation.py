@@ -26,10 +26,10 @@ from limes.crypto.fields import key_id
 from limes.crypto.keyring import KeyringError, ensure_keyring, load_keyring
 from limes.crypto.keys import IntegrityError, KeyStatus, LocalKek
 from limes.crypto.rotation import SEALED, count_by_key
+from limes.domain.accounts import AccountKind
 from limes.domain.alerts import MisusedIdentity
+from limes.domain.roles import Purpose, Role
 from limes.errors import Forbidden
-from limes.identity.accounts import AccountKind
-from limes.policy.permissions import Purpose, Role
 from limes.service.hits import HitService
 from limes.service.sirene import SireneService
 from limes.sirene.forms import MessageIn

@@ -27,7 +27,7 @@ from limes.crypto import open_crypto
 from limes.crypto.fields import HEADER, from_text
 from limes.crypto.keys import IntegrityError
 from limes.domain.alerts import MisusedIdentity
-from limes.policy.permissions import Purpose, Role
+from limes.domain.roles import Purpose, Role
 from limes.store.sqlite import SqliteStore
 
 DE, FR, IT = make_ctx("DE"), make_ctx("FR"), make_ctx("IT")

@@ -28,7 +28,7 @@ from limes.cli.main import cli
 from limes.config import SettingsError, from_env
 from limes.crypto.keyring import load_keyring
 from limes.crypto.vault import VaultError, VaultKek, VaultTransit
-from limes.policy.permissions import Purpose, Role
+from limes.domain.roles import Purpose, Role
 
 TOKEN = "s.test-only-token"
 DE = make_ctx("DE")

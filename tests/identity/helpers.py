@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from limes.domain.accounts import Account, AccountKind, NewAccount
+from limes.domain.roles import Clearance, Purpose, Role
 from limes.identity import totp
-from limes.identity.accounts import Account, AccountKind, NewAccount
 from limes.identity.passwords import TEST_ONLY_WEAK, Passwords
-from limes.policy.permissions import Clearance, Purpose, Role
 from limes.service.accounts import AccountService
 from limes.service.approvals import Approval, ApprovalService, PendingChange
 from limes.service.enrolment import EnrolmentService

@@ -8,9 +8,10 @@ import pytest
 from tests.conftest import FixedClock
 from tests.identity.helpers import CLEARANCE, PASSWORD, admit, agree, client, guard, operator, seed
 
+from limes.domain.roles import Clearance, Purpose, Role
 from limes.errors import Forbidden, InvalidInput
 from limes.identity.clearances import end_of_day, last_day, parse
-from limes.policy.permissions import Clearance, Context, Purpose, Role
+from limes.policy.permissions import Context, Principal
 from limes.service.accounts import AccountService
 
 HEADER = "username,level,vetting_reference,valid_until\n"
@@ -115,7 +116,7 @@ def test_import_needs_an_operator(service: AccountService) -> None:
     _, user = seed(service)
 
     with pytest.raises(Forbidden):
-        service.import_clearances(Context(user.principal(), Purpose.BORDER_CHECK), HEADER)
+        service.import_clearances(Context(Principal.of(user), Purpose.BORDER_CHECK), HEADER)
     with pytest.raises(InvalidInput) as empty:
         service.import_clearances(service.acting("op-de"), HEADER)
     assert empty.value.errors[0].detail == "the register lists no account"

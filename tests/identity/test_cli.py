@@ -13,8 +13,8 @@ from click.testing import Result
 from tests.cli.helpers import Run, ok, problem
 
 from limes.config import from_env
+from limes.domain.accounts import AccountState
 from limes.identity import totp
-from limes.identity.accounts import AccountState
 from limes.identity.tokens import load_signing_key
 
 PASSWORD = "correct horse battery staple"

@@ -21,10 +21,11 @@ from tests.identity.helpers import (
     operator,
 )
 
+from limes.domain.accounts import AccountKind, AccountState, NewAccount
 from limes.domain.ids import new_id
+from limes.domain.roles import Purpose, Role
 from limes.errors import Conflict, Forbidden, NotFound
-from limes.identity.accounts import AccountKind, AccountState, NewAccount
-from limes.policy.permissions import Context, Purpose, Role
+from limes.policy.permissions import Context, Principal
 from limes.service.accounts import AccountService
 from limes.service.approvals import PROPOSAL_LIFETIME, ApprovalService
 from limes.service.enrolment import CODE_LIFETIME, EnrolmentRefused, EnrolmentService
@@ -190,7 +191,7 @@ def test_approvers_are_of_the_same_state(each_store: AccountService) -> None:
     with pytest.raises(Forbidden):  # an operator acting for another purpose
         approvals(each_store).approve(
             Context(
-                each_store.get(each_store.acting("op-de"), "op-de").principal(),
+                Principal.of(each_store.get(each_store.acting("op-de"), "op-de")),
                 Purpose.BORDER_CHECK,
             ),
             proposed.id,

@@ -8,9 +8,10 @@ from limes.domain.alerts import Extension, Flag, FlagStatus
 from limes.domain.categories import CategoryCode
 from limes.domain.compatibility import ExistingAlert
 from limes.domain.events import ChangeEvent
+from limes.domain.roles import Role
 from limes.policy import disclosure
 from limes.policy.fields import ALL_GROUPS, FieldGroup
-from limes.policy.permissions import Principal, Role
+from limes.policy.permissions import Principal
 from limes.search.features import Feature, PartMatch
 from limes.sirene.statistics import HitRow, MessageRow
 

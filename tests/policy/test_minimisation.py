@@ -12,9 +12,10 @@ from tests.factories import PERSON, VEHICLE, content, doc
 
 from limes import codec
 from limes.domain.alerts import AlertContent, MisusedIdentity, Person
+from limes.domain.roles import Purpose, Role
 from limes.errors import Forbidden
 from limes.policy.fields import ALL_GROUPS, CONTENT_GROUPS, COVERS, FieldGroup, minimise
-from limes.policy.permissions import Context, Permission, Purpose, Role
+from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Policy
 from limes.policy.table import IDENTITY_CHECK_PURPOSES, default_table
 from limes.service.alerts import AlertService

@@ -9,16 +9,10 @@ import pytest
 from tests.conftest import CLEARANCE, FixedClock, make_ctx
 
 from limes.domain.categories import CategoryCode
+from limes.domain.roles import Clearance, Purpose, Role
 from limes.errors import Forbidden
 from limes.policy.fields import CONTENT_GROUPS, FieldGroup
-from limes.policy.permissions import (
-    CONTENT_PERMISSIONS,
-    Clearance,
-    Context,
-    Permission,
-    Purpose,
-    Role,
-)
+from limes.policy.permissions import CONTENT_PERMISSIONS, Context, Permission
 from limes.policy.policy import ActiveGrant, Policy, TemporaryGrant, require_owner
 from limes.policy.table import NO_CONTENT_ROLES, default_table
 

@@ -3,7 +3,7 @@ the purposes the shipped table names for their roles."""
 
 from __future__ import annotations
 
-from limes.policy.permissions import Purpose, Role
+from limes.domain.roles import Purpose, Role
 from limes.policy.standins import STAND_IN_UNTIL, purposes_for, unsafe_stand_in_clearance
 from limes.policy.table import default_table
 

@@ -11,14 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from limes.domain.roles import Purpose, Role
 from limes.policy.fields import FieldGroup
-from limes.policy.permissions import (
-    CATEGORY_SCOPED,
-    CONTENT_PERMISSIONS,
-    Permission,
-    Purpose,
-    Role,
-)
+from limes.policy.permissions import CATEGORY_SCOPED, CONTENT_PERMISSIONS, Permission
 from limes.policy.table import (
     FALLBACK_READING,
     IDENTITY_CHECK_PURPOSES,

@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import FixedClock, built, make_ctx
 from tests.factories import PERSON, VEHICLE, content, doc
 
-from limes.policy.permissions import Purpose, Role
+from limes.domain.roles import Purpose, Role
 from limes.search.engine import SearchEngine
 from limes.search.identifiers import IdentifierQuery, check_query
 from limes.search.query import PersonQuery

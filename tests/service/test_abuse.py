@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from tests.conftest import FixedClock, make_ctx
 
+from limes.domain.roles import Role
 from limes.errors import RateLimited
-from limes.policy.permissions import Role
 from limes.service.abuse import Limits, UsageMonitor
 
 

@@ -23,11 +23,12 @@ from tests.identity.helpers import (
     stored,
 )
 
+from limes.domain.accounts import AccountState
+from limes.domain.roles import Clearance, Purpose, Role
 from limes.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
-from limes.identity.accounts import AccountState
 from limes.identity.oidc import OidcIdentity
 from limes.identity.tokens import TokenRefused
-from limes.policy.permissions import Clearance, Context, Purpose, Role
+from limes.policy.permissions import Context, Principal
 from limes.service.accounts import AccountService
 from limes.service.sessions import LoginRefused
 
@@ -66,11 +67,11 @@ def test_only_an_operator_of_the_same_state_releases(service: AccountService) ->
     admit(service, "op-de", "op-de-2", guard("guard-2"))
     with pytest.raises(Forbidden, match="account:manage"):
         service.release(
-            Context(stored(service, "guard-2").principal(), Purpose.BORDER_CHECK), "guard-1"
+            Context(Principal.of(stored(service, "guard-2")), Purpose.BORDER_CHECK), "guard-1"
         )
     with pytest.raises(Forbidden):  # an operator acting for another purpose
         service.release(
-            Context(stored(service, "op-de").principal(), Purpose.BORDER_CHECK), "guard-1"
+            Context(Principal.of(stored(service, "op-de")), Purpose.BORDER_CHECK), "guard-1"
         )
     assert stored(service, "guard-1").state is AccountState.LOCKED
     with pytest.raises(Conflict, match="not locked"):

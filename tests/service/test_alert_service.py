@@ -20,8 +20,9 @@ from limes.domain.compatibility import ExistingAlert
 from limes.domain.events import ChangeEvent
 from limes.domain.match_keys import content_keys
 from limes.domain.periods import add_years
+from limes.domain.roles import Purpose, Role
 from limes.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound, VersionMismatch
-from limes.policy.permissions import Context, Purpose, Role
+from limes.policy.permissions import Context
 from limes.service.alert_views import AlertView, ExpiryReport
 from limes.service.alerts import AlertService
 from limes.service.demo import load

@@ -14,8 +14,9 @@ from tests.conftest import make_ctx
 
 from limes.audit.record import Actor, AlertRef, Entry, Outcome
 from limes.domain.categories import CategoryCode
+from limes.domain.roles import Role
 from limes.errors import Forbidden, InvalidInput
-from limes.policy.permissions import Permission, Role
+from limes.policy.permissions import Permission
 from limes.service.audited import Description, Refs, about, audited, on_alert
 from limes.service.audited_policy import audited_policy, noting_decisions
 from limes.service.recorder import is_recorded

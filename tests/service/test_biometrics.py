@@ -12,8 +12,8 @@ from tests.factories import PERSON, VEHICLE, content
 from limes.biometrics.synthetic.persons import ten_print
 from limes.biometrics.synthetic.records import iso_record
 from limes.bootstrap import Limes
+from limes.domain.roles import Purpose, Role
 from limes.errors import Conflict, Forbidden, InvalidInput, NotFound
-from limes.policy.permissions import Purpose, Role
 from limes.store.port import Store
 
 DE, FR = make_ctx("DE"), make_ctx("FR")

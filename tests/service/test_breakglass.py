@@ -13,8 +13,9 @@ from tests.store_peek import peek
 
 from limes.crypto.keys import IntegrityError
 from limes.domain.ids import new_id
+from limes.domain.roles import Purpose, Role
 from limes.errors import Conflict, Forbidden, InvalidInput
-from limes.policy.permissions import Context, Purpose, Role
+from limes.policy.permissions import Context
 from limes.service.breakglass import MAX_MINUTES, BreakGlassService
 from limes.store.port import GrantRow, Store
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from tests.conftest import FixedClock, make_ctx, memory_audit
 
+from limes.domain.roles import Purpose, Role
 from limes.errors import Forbidden, InvalidInput
-from limes.policy.permissions import Purpose, Role
 from limes.policy.policy import Policy
 from limes.service.feed import FeedService
 from limes.store.port import Store

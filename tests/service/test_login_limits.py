@@ -9,8 +9,8 @@ from tests.conftest import FixedClock
 from tests.identity.helpers import PASSWORD, code, fail, seed, stored
 from tests.store_peek import peek
 
+from limes.domain.accounts import AccountState
 from limes.errors import RateLimited
-from limes.identity.accounts import AccountState
 from limes.service.accounts import AccountService
 from limes.service.login_limits import ADDRESS_FREE, USERNAME_FREE, HashGate
 from limes.service.sessions import LoginRefused

@@ -13,6 +13,7 @@ from tests.store_peek import peek
 from limes.bootstrap import Limes
 from limes.demo.generator import DemoGenerator
 from limes.domain.categories import CategoryCode
+from limes.domain.roles import Purpose, Role
 from limes.errors import (
     Conflict,
     Forbidden,
@@ -22,7 +23,7 @@ from limes.errors import (
     RateLimited,
     ReadsBlocked,
 )
-from limes.policy.permissions import Context, Purpose, Role
+from limes.policy.permissions import Context
 from limes.service.alerts import AlertService
 from limes.service.demo import load
 from limes.service.reading import BLOCKED, LIFTED, ReadBlocks, ReadBounds, ReadGuard

@@ -9,8 +9,8 @@ import pytest
 from tests.conftest import FixedClock
 from tests.identity.helpers import CLEARANCE, PASSWORD, add_client, code, seed
 
+from limes.domain.roles import Purpose, Role
 from limes.identity.tokens import TokenRefused
-from limes.policy.permissions import Purpose, Role
 from limes.service.accounts import AccountService
 from limes.service.sessions import LOGIN_REFUSED, LoginRefused
 

@@ -33,7 +33,7 @@ from limes.api.routes import reading as reading_routes
 from limes.api.routes import search as search_routes
 from limes.api.routes import sirene as sirene_routes
 from limes.bootstrap import Limes
-from limes.policy.permissions import Purpose
+from limes.domain.roles import Purpose
 
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",

@@ -26,11 +26,12 @@ from starlette.requests import HTTPConnection
 
 from limes.config import AuthMode, Environment, Settings, SettingsError
 from limes.domain.countries import CountryError, member_state
+from limes.domain.roles import Role
 from limes.errors import Unauthenticated
 from limes.identity.certificates import peer_fingerprint
 from limes.identity.oidc import OidcVerifier, load_providers
 from limes.identity.tokens import TokenIssuer, TokenRefused, load_signing_key, unverified_issuer
-from limes.policy.permissions import Principal, Role
+from limes.policy.permissions import Principal
 from limes.service.accounts import AccountService
 
 if TYPE_CHECKING:

@@ -19,10 +19,10 @@ from starlette.concurrency import run_in_threadpool
 
 from limes.api.auth import Authenticator
 from limes.api.problems import ContentTooLarge, UnsupportedMediaType
-from limes.api.routes import UNPROTECTED
 from limes.bootstrap import Limes
 from limes.domain.countries import CountryError, member_state
 from limes.domain.ids import is_id
+from limes.domain.roles import Purpose
 from limes.errors import (
     FieldError,
     InvalidInput,
@@ -30,10 +30,24 @@ from limes.errors import (
     PreconditionRequired,
     VersionMismatch,
 )
-from limes.policy.permissions import Context, Principal, Purpose
+from limes.policy.permissions import Context, Principal
 
 PURPOSE_HEADER = "X-Limes-Purpose"
 _STRONG_ETAG = re.compile(r'"([1-9][0-9]{0,17})"')
+
+UNPROTECTED: dict[tuple[str, str], str] = {
+    ("GET", "/v1/health"): "load balancers probe it without credentials; it holds no data",
+    ("GET", "/v1/openapi.json"): "the published description of the API; it holds no data",
+    ("HEAD", "/v1/openapi.json"): "the published description of the API; it holds no data",
+    ("GET", "/v1/categories"): "the law's category table; needs a principal but no purpose",
+    ("POST", "/v1/auth/login"): "logging in is how a user gets credentials",
+    ("POST", "/v1/auth/enrol"): "a new account's holder sets its first credentials with a "
+    "one-time code",
+    ("POST", "/v1/auth/refresh"): "acts on the caller's own session only; reads no alert",
+    ("POST", "/v1/auth/logout"): "acts on the caller's own session only; reads no alert",
+}
+"""(method, path) of the routes that need no permission, and why not. Every other route
+declares one (``api/routes/__init__.py``), and its caller is authenticated first."""
 
 
 def _query_names(dependant: Dependant) -> set[str]:

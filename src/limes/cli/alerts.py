@@ -9,7 +9,8 @@ from typing import Any, BinaryIO, TypeVar
 import click
 
 from limes import codec
-from limes.cli.common import EXIT_STATUS_HELP, Env, acting, context, pass_env, print_json
+from limes.cli.common import EXIT_STATUS_HELP, Env, pass_env, print_json
+from limes.cli.proof import acting, context
 from limes.domain.alerts import AlertContent
 from limes.domain.categories import CategoryCode, ObjectType
 from limes.service.door_types import AlertFilter

@@ -14,19 +14,11 @@ from typing import Any
 
 import click
 
-from limes.cli.common import (
-    EXIT_NOT_INITIALISED,
-    Env,
-    acting,
-    context,
-    pass_env,
-    print_json,
-    problem,
-)
+from limes.cli.common import EXIT_NOT_INITIALISED, Env, pass_env, print_json, problem
+from limes.cli.proof import acting, context
 from limes.errors import NotFound
 from limes.service.audit_custody import (
     NoAuditLog,
-    checkpoint_and_publish,
     kept_tree_head,
     public_key_pem,
     verification_keys,
@@ -134,7 +126,7 @@ def verify(env: Env, key_file: Path | None, trusted: tuple[Path, ...], witness: 
 @pass_env
 def tree_head(env: Env) -> None:
     """Print the latest signed tree head as JSON (keep copies for --trusted-head)."""
-    head = env.app().audit.latest_head()
+    head = env.app().audit_custody.latest_head()
     if head is None:
         raise NotFound("the audit log has no signed tree head yet")
     print_json(head_out(head))
@@ -145,7 +137,7 @@ def tree_head(env: Env) -> None:
 def checkpoint(env: Env) -> None:
     """Sign a tree head now for the records not yet under one ('limes serve' does it
     every minute while records arrive), and print the latest head."""
-    head = checkpoint_and_publish(env.app().audit, env.settings)
+    head = env.app().audit_custody.checkpoint()
     print_json(None if head is None else head_out(head))
 
 
@@ -154,7 +146,7 @@ def checkpoint(env: Env) -> None:
 def retention(env: Env) -> None:
     """Delete the records older than LIMES_AUDIT_RETENTION_YEARS ('limes serve' does it
     every minute); their leaf hashes stay, so the log remains verifiable."""
-    report = env.app().audit.apply_retention()
+    report = env.app().audit_custody.apply_retention()
     print_json({"cutoff": report.cutoff, "deleted": report.deleted, "below": report.below})
 
 

@@ -11,7 +11,8 @@ from typing import BinaryIO
 
 import click
 
-from limes.cli.common import EXIT_STATUS_HELP, Env, acting, context, pass_env, print_json
+from limes.cli.common import EXIT_STATUS_HELP, Env, pass_env, print_json
+from limes.cli.proof import acting, context
 from limes.domain.categories import CategoryCode
 from limes.service.biometrics import MAX_CANDIDATES
 from limes.service.door_types import MAX_RECORDS

@@ -1,27 +1,23 @@
-"""What every command shares: settings, the wired application, principals, output, errors.
+"""What every command shares: settings, the wired application, output, errors.
 
 The CLI is a door like the HTTP API: every command goes through the service layer,
 which asks the policy. It is meant for operators with direct access to the store
-(the database file or URL and its keys). Outside development the account a command
-acts as (``--as``) must prove itself, with its password and TOTP or a token
-(``cli/proof.py``), and the audit record names the proof; so the record of who did
-what names someone who was there, not merely someone who was named.
+(the database file or URL and its keys). The principal a command acts as (``--as``)
+and its proof are ``cli/proof.py``'s.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 import click
 import orjson
 
 from limes import codec
 from limes.bootstrap import KeyringMissing, Limes, build
-from limes.config import Environment, Settings, SettingsError
-from limes.domain.countries import CountryError, member_state
+from limes.config import Settings, SettingsError
 from limes.errors import (
     Conflict,
     Forbidden,
@@ -33,10 +29,6 @@ from limes.errors import (
     Unauthenticated,
     VersionMismatch,
 )
-from limes.policy.permissions import Context, Principal, Purpose, Role
-from limes.policy.standins import purposes_for, unsafe_stand_in_clearance
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 PROBLEM_TYPE_PREFIX = "urn:limes:problem:"  # as the HTTP door's problem documents
 
@@ -156,94 +148,6 @@ class LimesGroup(click.Group):
                 )
                 raise click.exceptions.Exit(EXIT_NOT_INITIALISED) from None
             raise
-
-
-# -- principals -------------------------------------------------------------------------
-
-_PRINCIPAL = re.compile(
-    r"(?P<user>[A-Za-z0-9._-]{1,64})@(?P<authority>[A-Za-z0-9._-]{1,64})/(?P<state>[A-Z]{2})"
-)
-
-
-def parse_principal(value: str, roles: tuple[str, ...]) -> Principal:
-    """``USER@AUTHORITY/STATE`` and role names as a ``Principal`` (``BadParameter`` if not)."""
-    m = _PRINCIPAL.fullmatch(value)
-    if m is None:
-        raise click.BadParameter(
-            "must read USER@AUTHORITY/STATE, e.g. jdoe@BKA/DE (user and authority of 1-64 "
-            "characters A-Z a-z 0-9 . _ -, STATE a member state's ISO 3166-1 alpha-2 code)",
-            param_hint="'--as'",
-        )
-    try:
-        state = member_state(m["state"])
-    except CountryError as exc:
-        raise click.BadParameter(str(exc), param_hint="'--as'") from None
-    held = frozenset(Role(r) for r in roles)
-    # asserted like the principal itself (see the module docstring): a stand-in clearance
-    return Principal(
-        m["user"],
-        state,
-        m["authority"],
-        held,
-        purposes=purposes_for(held),
-        clearance=unsafe_stand_in_clearance("a principal asserted with --as"),
-    )
-
-
-def acting(command: F) -> F:
-    """Add ``--as``, ``--role`` and ``--purpose``: the principal a command acts as."""
-    command = click.option(
-        "--purpose",
-        required=True,
-        envvar="LIMES_PURPOSE",
-        type=click.Choice([p.value for p in Purpose]),
-        help="Why you act; the policy checks it. [env: LIMES_PURPOSE]",
-    )(command)
-    command = click.option(
-        "--role",
-        "roles",
-        required=True,
-        multiple=True,
-        envvar="LIMES_ROLE",
-        type=click.Choice([r.value for r in Role]),
-        help="A role of yours (repeatable). [env: LIMES_ROLE, space-separated]",
-    )(command)
-    return click.option(
-        "--as",
-        "principal",
-        required=True,
-        envvar="LIMES_AS",
-        metavar="USER@AUTHORITY/STATE",
-        help="Who you are, e.g. jdoe@BKA/DE; outside development proven by the account's "
-        "password and TOTP (prompted) or LIMES_TOKEN. [env: LIMES_AS]",
-    )(command)
-
-
-def context(env: Env, principal: str, roles: tuple[str, ...], purpose: str) -> Context:
-    """The context a command acts in.
-
-    In development the asserted principal stands as given (with a stand-in clearance).
-    Otherwise it must name an active account of that member state and authority that
-    holds the roles, and prove it is that account (``cli/proof.py``): roles, purposes
-    and clearance then come from the stored account, as they are now, so an expired
-    clearance refuses alert content here too. Either way the command counts against
-    the principal's rate limit, as a request does (``Limes.enter``).
-    """
-    from limes.cli.proof import IN_DEVELOPMENT, proven
-
-    asserted = parse_principal(principal, roles)
-    if env.settings.environment is Environment.DEVELOPMENT:
-        return env.app().enter(replace(asserted, proof=IN_DEVELOPMENT), Purpose(purpose))
-    stored = proven(env, asserted.user_id)
-    if (stored.member_state, stored.authority) != (asserted.member_state, asserted.authority):
-        raise Unauthenticated(
-            f"account {asserted.user_id} belongs to {stored.authority}/{stored.member_state}, "
-            f"not {asserted.authority}/{asserted.member_state}"
-        )
-    missing = asserted.roles - stored.roles
-    if missing:
-        raise Forbidden(f"account {asserted.user_id} does not hold {', '.join(sorted(missing))}")
-    return env.app().enter(replace(stored, roles=asserted.roles), Purpose(purpose))
 
 
 # -- output -----------------------------------------------------------------------------

@@ -48,7 +48,7 @@ def demo(env: Env, persons: int, objects: int, seed: int, if_empty: bool, batch:
     """
     app = env.app()
     if if_empty:
-        held = app.store.count()
+        held = app.holdings.alerts()
         if held:
             click.echo(f"the store already holds {held:,} alerts; no demo data loaded")
             return

@@ -15,7 +15,8 @@ from typing import Any
 
 import click
 
-from limes.cli.common import Env, acting, context, pass_env, print_json
+from limes.cli.common import Env, pass_env, print_json
+from limes.cli.proof import acting, context
 from limes.service.door_types import KeyReport
 
 

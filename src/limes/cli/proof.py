@@ -1,4 +1,5 @@
-"""How the CLI proves the account it acts as (``--as``), and says so in the audit log.
+"""The principal a command acts as (``--as``, ``--role``, ``--purpose``): how the CLI
+proves that account, and says so in the audit log.
 
 Outside development, naming an account is not enough: the command needs that
 account's own proof, one of
@@ -18,21 +19,118 @@ audit record of the command carries the proof used as ``refs.proof``:
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any, TypeVar
 
 import click
 
 from limes.cli.common import Env
 from limes.config import Environment
-from limes.errors import Unauthenticated
+from limes.domain.countries import CountryError, member_state
+from limes.domain.roles import Purpose, Role
+from limes.errors import Forbidden, Unauthenticated
 from limes.identity.tokens import TokenIssuer, load_signing_key
-from limes.policy.permissions import Principal
+from limes.policy.permissions import Context, Principal
+from limes.policy.standins import purposes_for, unsafe_stand_in_clearance
 from limes.service.accounts import AccountService
 
 TOKEN_VARIABLE = "LIMES_TOKEN"  # noqa: S105 - the name of a variable, not a secret
 BY_TOKEN = "token"  # noqa: S105 - the name of a proof, not a secret
 BY_PASSWORD = "password+totp"  # noqa: S105 - the name of a proof, not a secret
 IN_DEVELOPMENT = "development"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+# -- the principal named ----------------------------------------------------------------
+
+_PRINCIPAL = re.compile(
+    r"(?P<user>[A-Za-z0-9._-]{1,64})@(?P<authority>[A-Za-z0-9._-]{1,64})/(?P<state>[A-Z]{2})"
+)
+
+
+def parse_principal(value: str, roles: tuple[str, ...]) -> Principal:
+    """``USER@AUTHORITY/STATE`` and role names as a ``Principal`` (``BadParameter`` if not)."""
+    m = _PRINCIPAL.fullmatch(value)
+    if m is None:
+        raise click.BadParameter(
+            "must read USER@AUTHORITY/STATE, e.g. jdoe@BKA/DE (user and authority of 1-64 "
+            "characters A-Z a-z 0-9 . _ -, STATE a member state's ISO 3166-1 alpha-2 code)",
+            param_hint="'--as'",
+        )
+    try:
+        state = member_state(m["state"])
+    except CountryError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--as'") from None
+    held = frozenset(Role(r) for r in roles)
+    # asserted like the principal itself (see the module docstring): a stand-in clearance
+    return Principal(
+        m["user"],
+        state,
+        m["authority"],
+        held,
+        purposes=purposes_for(held),
+        clearance=unsafe_stand_in_clearance("a principal asserted with --as"),
+    )
+
+
+def acting(command: F) -> F:
+    """Add ``--as``, ``--role`` and ``--purpose``: the principal a command acts as."""
+    command = click.option(
+        "--purpose",
+        required=True,
+        envvar="LIMES_PURPOSE",
+        type=click.Choice([p.value for p in Purpose]),
+        help="Why you act; the policy checks it. [env: LIMES_PURPOSE]",
+    )(command)
+    command = click.option(
+        "--role",
+        "roles",
+        required=True,
+        multiple=True,
+        envvar="LIMES_ROLE",
+        type=click.Choice([r.value for r in Role]),
+        help="A role of yours (repeatable). [env: LIMES_ROLE, space-separated]",
+    )(command)
+    return click.option(
+        "--as",
+        "principal",
+        required=True,
+        envvar="LIMES_AS",
+        metavar="USER@AUTHORITY/STATE",
+        help="Who you are, e.g. jdoe@BKA/DE; outside development proven by the account's "
+        "password and TOTP (prompted) or LIMES_TOKEN. [env: LIMES_AS]",
+    )(command)
+
+
+def context(env: Env, principal: str, roles: tuple[str, ...], purpose: str) -> Context:
+    """The context a command acts in.
+
+    In development the asserted principal stands as given (with a stand-in clearance).
+    Otherwise it must name an active account of that member state and authority that
+    holds the roles, and prove it is that account (``proven``, below): roles, purposes
+    and clearance then come from the stored account, as they are now, so an expired
+    clearance refuses alert content here too. Either way the command counts against
+    the principal's rate limit, as a request does (``Limes.enter``).
+    """
+    asserted = parse_principal(principal, roles)
+    if env.settings.environment is Environment.DEVELOPMENT:
+        return env.app().enter(replace(asserted, proof=IN_DEVELOPMENT), Purpose(purpose))
+    stored = proven(env, asserted.user_id)
+    if (stored.member_state, stored.authority) != (asserted.member_state, asserted.authority):
+        raise Unauthenticated(
+            f"account {asserted.user_id} belongs to {stored.authority}/{stored.member_state}, "
+            f"not {asserted.authority}/{asserted.member_state}"
+        )
+    missing = asserted.roles - stored.roles
+    if missing:
+        raise Forbidden(f"account {asserted.user_id} does not hold {', '.join(sorted(missing))}")
+    return env.app().enter(replace(stored, roles=asserted.roles), Purpose(purpose))
+
+
+# -- its proof ---------------------------------------------------------------------------
 
 
 def proven(env: Env, username: str) -> Principal:
@@ -69,6 +167,6 @@ def _by_password(accounts: AccountService, username: str) -> Principal:
             f"(prompted) or a token of it in {TOKEN_VARIABLE}"
         ) from None
     login = accounts.login(username, password, code)
-    principal = replace(login.account.principal(login.session.id), proof=BY_PASSWORD)
+    principal = replace(Principal.of(login.account, login.session.id), proof=BY_PASSWORD)
     click.get_current_context().call_on_close(lambda: accounts.logout(principal))
     return principal

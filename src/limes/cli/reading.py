@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from limes.cli.common import EXIT_STATUS_HELP, Env, acting, context, pass_env, print_json
+from limes.cli.common import EXIT_STATUS_HELP, Env, pass_env, print_json
+from limes.cli.proof import acting, context
 
 
 @click.group(epilog=EXIT_STATUS_HELP)

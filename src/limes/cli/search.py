@@ -13,7 +13,8 @@ from typing import TextIO
 import click
 
 from limes.bootstrap import Limes
-from limes.cli.common import EXIT_STATUS_HELP, Env, acting, context, pass_env, print_json
+from limes.cli.common import EXIT_STATUS_HELP, Env, pass_env, print_json
+from limes.cli.proof import acting, context
 from limes.domain.alerts import Gender
 from limes.domain.identifiers import IdentifierKind
 from limes.service.door_types import IdentifierQuery, PersonQuery
@@ -29,7 +30,7 @@ def build_search_indexes(app: Limes, *, follow: bool) -> None:
     """Build the search indexes with a progress bar on stderr and say what took how long;
     with ``follow``, keep them current from the change feed afterwards."""
     with click.progressbar(
-        length=app.store.count(), label="Building search indexes", file=sys.stderr
+        length=app.holdings.alerts(), label="Building search indexes", file=sys.stderr
     ) as bar:
         report = app.search.start(lambda done: bar.update(done), follow=follow)
     if report is not None:

@@ -256,6 +256,8 @@ def serve(
         served = "limes.api.app:from_environment"
         audit_writer = app.start_audit_writer()  # one commit for all workers
         os.environ["LIMES_AUDIT_WRITER_SOCKET"] = str(audit_writer.socket_path)
+        rate_limits = app.share_rate_limits()  # one bucket a principal for all workers
+        os.environ["LIMES_RATE_BUCKETS"] = str(rate_limits.path)
     if show_first_search:
         click.echo(first_search(app, host, port))
     jobs = JobRunner(app.jobs, tell=lambda line: click.echo(f"limes {line}", err=True))
@@ -276,3 +278,5 @@ def serve(
         jobs.stop()
         if workers > 1:
             audit_writer.stop()
+            rate_limits.remove()
+            os.environ.pop("LIMES_RATE_BUCKETS", None)  # the table is gone

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from limes.cli.common import EXIT_STATUS_HELP, Env, acting, context, pass_env, print_json
+from limes.cli.common import EXIT_STATUS_HELP, Env, pass_env, print_json
+from limes.cli.proof import acting, context
 from limes.service.jobs import SYSTEM
 from limes.service.sirene import MAX_INBOX, InboxQuery
 from limes.sirene.forms import Form

@@ -28,10 +28,11 @@ import click
 
 from limes.cli.common import Env, pass_env, print_json
 from limes.cli.proof import proven
-from limes.identity.accounts import Account, AccountKind, NewAccount
+from limes.domain.accounts import Account, AccountKind, NewAccount
+from limes.domain.roles import Purpose, Role
 from limes.identity.certificates import fingerprint_of_pem
 from limes.identity.clearances import last_day
-from limes.policy.permissions import Context, Purpose, Role
+from limes.policy.permissions import Context
 from limes.service.accounts import AccountReport, AccountService
 from limes.service.approvals import Approval, ApprovalService
 from limes.service.enrolment import EnrolmentService

@@ -24,9 +24,9 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from limes.domain.accounts import CLEARANCE_LEVELS, check_clearance, check_username
+from limes.domain.roles import Clearance
 from limes.errors import FieldError
-from limes.identity.accounts import CLEARANCE_LEVELS, check_clearance, check_username
-from limes.policy.permissions import Clearance
 
 COLUMNS = ("username", "level", "vetting_reference", "valid_until")
 MAX_ROWS = 100_000

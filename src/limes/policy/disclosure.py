@@ -38,8 +38,9 @@ from typing import TYPE_CHECKING
 from limes.domain.alerts import Alert, Extension, Flag
 from limes.domain.categories import CategoryCode
 from limes.domain.compatibility import ExistingAlert
+from limes.domain.roles import Role
 from limes.policy.fields import FieldGroup, minimise, withheld_groups
-from limes.policy.permissions import Context, Permission, Principal, Role
+from limes.policy.permissions import Context, Permission, Principal
 from limes.policy.policy import Policy
 from limes.search.identifiers import OBJECT
 from limes.sirene.statistics import HitRow, MessageRow

@@ -1,10 +1,16 @@
-"""Permissions as ``resource:action`` tags, roles, and purposes of use."""
+"""Permissions as ``resource:action`` tags, and who acts for which purpose.
+
+The roles, purposes and clearances a principal holds are the domain's vocabulary
+(``domain/roles.py``): accounts hold them and the store keeps them.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
+
+from limes.domain.accounts import Account
+from limes.domain.roles import Clearance, Purpose, Role
 
 
 class Permission(StrEnum):
@@ -80,45 +86,6 @@ case holds hit reports and forms on a person or object). Each needs a
 valid security clearance, whatever the roles, and no operator role may hold one."""
 
 
-class Role(StrEnum):
-    BORDER_GUARD = "border_guard"
-    POLICE_OFFICER = "police_officer"
-    IMMIGRATION_OFFICER = "immigration_officer"
-    VISA_OFFICER = "visa_officer"
-    JUDICIAL_AUTHORITY = "judicial_authority"
-    SIRENE_OPERATOR = "sirene_operator"
-    DATA_PROTECTION_OFFICER = "data_protection_officer"
-    SUPERVISORY_AUTHORITY = "supervisory_authority"
-    SYSTEM_OPERATOR = "system_operator"
-    KEY_CUSTODIAN = "key_custodian"
-    SYSTEM_CLIENT = "system_client"
-
-
-class Purpose(StrEnum):
-    """Why a principal acts; every call names one and the policy checks it."""
-
-    BORDER_CHECK = "border_check"
-    POLICE_CHECK = "police_check"
-    VISA = "visa"
-    RETURN = "return"
-    JUDICIAL = "judicial"
-    SIRENE = "sirene"
-    DATA_PROTECTION = "data_protection"
-    OPERATIONS = "operations"
-
-
-@dataclass(frozen=True, slots=True)
-class Clearance:
-    """A personnel security clearance: its level, the vetting that granted it, its end."""
-
-    level: str
-    vetting_reference: str
-    valid_until: datetime
-
-    def valid_at(self, moment: datetime) -> bool:
-        return moment < self.valid_until
-
-
 @dataclass(frozen=True, slots=True)
 class Principal:
     """Who acts: a user or system client of one member state's authority.
@@ -138,6 +105,19 @@ class Principal:
     clearance: Clearance | None = None
     session_id: str | None = None
     proof: str | None = None
+
+    @classmethod
+    def of(cls, account: Account, session_id: str | None = None) -> Principal:
+        """The principal ``account`` is now: roles, purposes and clearance as stored."""
+        return cls(
+            user_id=account.username,
+            member_state=account.member_state,
+            authority=account.authority,
+            roles=account.roles,
+            purposes=account.purposes,
+            clearance=account.clearance,
+            session_id=session_id,
+        )
 
     def __str__(self) -> str:
         return f"{self.user_id}@{self.authority}/{self.member_state}"

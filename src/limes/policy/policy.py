@@ -35,9 +35,10 @@ from typing import Protocol
 
 from limes.clock import Clock, utc_now
 from limes.domain.categories import CategoryCode
+from limes.domain.roles import Role
 from limes.errors import Forbidden
 from limes.policy.fields import CONTENT_GROUPS, FieldGroup
-from limes.policy.permissions import CONTENT_PERMISSIONS, Context, Permission, Principal, Role
+from limes.policy.permissions import CONTENT_PERMISSIONS, Context, Permission, Principal
 from limes.policy.table import Rule, default_table
 
 OWNER_ONLY: frozenset[Permission] = frozenset(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from limes.policy.permissions import Clearance, Purpose, Role
+from limes.domain.roles import Clearance, Purpose, Role
 from limes.policy.table import default_table
 
 STAND_IN_UNTIL = datetime(2100, 1, 1, tzinfo=UTC)

@@ -30,14 +30,9 @@ from importlib import resources
 from typing import Any
 
 from limes.domain.categories import CategoryCode
+from limes.domain.roles import Purpose, Role
 from limes.policy.fields import CONTENT_GROUPS, FieldGroup
-from limes.policy.permissions import (
-    CATEGORY_SCOPED,
-    CONTENT_PERMISSIONS,
-    Permission,
-    Purpose,
-    Role,
-)
+from limes.policy.permissions import CATEGORY_SCOPED, CONTENT_PERMISSIONS, Permission
 
 TABLE_FILE = "policy.toml"
 VERSION = 1

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from limes.identity.accounts import Account, NewAccount
-from limes.policy.permissions import Clearance, Purpose, Role
+from limes.domain.accounts import Account, NewAccount
+from limes.domain.roles import Clearance, Purpose, Role
 from limes.service.audited import Description, Refs, about
 
 

@@ -13,10 +13,15 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import replace
 from datetime import datetime
+from typing import Protocol
 
+from limes.clock import Clock
 from limes.crypto.fields import FieldCipher
+from limes.domain.accounts import Account, Session
 from limes.domain.sealed_fields import SealedField
-from limes.identity.accounts import Account, Session
+from limes.identity.passwords import Passwords
+from limes.policy.policy import Policy
+from limes.service.recorder import Recorder
 from limes.store.port import Store, Transaction
 
 
@@ -137,3 +142,23 @@ class AccountStore:
     def read(self) -> AbstractContextManager[AccountTransaction]:
         """A read-only snapshot."""
         return self._open(False)
+
+
+class AccountParts(Protocol):
+    """What the four-eyes (``approvals.py``) and enrolment (``enrolment.py``) use cases
+    take from the ``AccountService`` they serve: named here, so that neither imports it."""
+
+    @property
+    def accounts(self) -> AccountStore: ...
+
+    @property
+    def policy(self) -> Policy: ...
+
+    @property
+    def passwords(self) -> Passwords: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def audit(self) -> Recorder: ...

@@ -25,11 +25,7 @@ from typing import Any
 from limes.clock import Clock, utc_now
 from limes.crypto.blind_index import BlindIndex
 from limes.crypto.fields import FieldCipher
-from limes.domain.ids import new_id
-from limes.errors import FieldError, Forbidden, InvalidInput, NotFound
-from limes.identity import clearances as register
-from limes.identity import totp
-from limes.identity.accounts import (
+from limes.domain.accounts import (
     IDLE_TIMEOUT,
     LOCKOUT_WINDOW,
     UNUSED_LIMIT,
@@ -43,9 +39,14 @@ from limes.identity.accounts import (
     check_username,
     require,
 )
+from limes.domain.ids import new_id
+from limes.domain.roles import Clearance, Purpose, Role
+from limes.errors import FieldError, Forbidden, InvalidInput, NotFound
+from limes.identity import clearances as register
+from limes.identity import totp
 from limes.identity.certificates import normalise_fingerprint
 from limes.identity.passwords import Passwords, check_password
-from limes.policy.permissions import Clearance, Context, Permission, Purpose, Role
+from limes.policy.permissions import Context, Permission, Principal
 from limes.policy.policy import Policy
 from limes.service.account_audit import (
     account_refs,
@@ -66,6 +67,7 @@ from limes.service.approvals import (
     propose,
 )
 from limes.service.audited import Refs, audited
+from limes.service.enrolment import Enrolment
 from limes.service.login_limits import LoginLimits
 from limes.service.recorder import Recorder
 from limes.service.sessions import SESSION_LIFETIME, Authentication, with_state
@@ -73,17 +75,6 @@ from limes.store.port import Store
 
 REPORT_HORIZON = timedelta(days=30)
 BOOTSTRAP_OPERATORS = 2  # the two people four eyes need from the start
-
-
-@dataclass(frozen=True, slots=True)
-class Enrolment:
-    """A new account, and for a user the TOTP provisioning URI, shown this once."""
-
-    account: Account
-    totp_uri: str | None
-
-    def audit_refs(self) -> Refs:
-        return account_refs(self.account)
 
 
 @dataclass(frozen=True, slots=True)
@@ -422,7 +413,7 @@ class AccountService(Authentication):
         (``cli/proof.py``), and uses this only in development.
         """
         account = self._usable(lambda tx: tx.by_username(username), f"account {username}")
-        return Context(account.principal(), Purpose.OPERATIONS)
+        return Context(Principal.of(account), Purpose.OPERATIONS)
 
     @audited("account:sweep", write=True)
     def sweep(self, now: datetime | None = None) -> SweepReport:

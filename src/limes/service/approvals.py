@@ -33,11 +33,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from limes.domain.ids import is_id, new_id
-from limes.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
-from limes.identity.accounts import (
+from limes.domain.accounts import (
     Account,
     AccountKind,
     AccountState,
@@ -46,9 +44,12 @@ from limes.identity.accounts import (
     check_roles,
     require,
 )
-from limes.policy.permissions import Clearance, Context, Permission, Purpose, Role
+from limes.domain.ids import is_id, new_id
+from limes.domain.roles import Clearance, Purpose, Role
+from limes.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from limes.policy.permissions import Context, Permission
 from limes.service import enrolment
-from limes.service.account_records import AccountTransaction
+from limes.service.account_records import AccountParts, AccountTransaction
 from limes.service.audited import about, audited
 from limes.store.port import (
     APPLIED,
@@ -59,9 +60,6 @@ from limes.store.port import (
     SecurityEvent,
     Transaction,
 )
-
-if TYPE_CHECKING:
-    from limes.service.accounts import AccountService
 
 PROPOSAL_LIFETIME = timedelta(hours=72)
 
@@ -250,7 +248,7 @@ def _forbid_self(ctx: Context, targets: Sequence[str]) -> None:
 
 
 def propose(
-    accounts: AccountService,
+    accounts: AccountParts,
     ctx: Context,
     kind: ChangeKind,
     targets: Sequence[str],
@@ -298,7 +296,7 @@ def propose(
 class ApprovalService:
     """The second person's side: list, approve, refuse proposals of one's member state."""
 
-    def __init__(self, accounts: AccountService) -> None:
+    def __init__(self, accounts: AccountParts) -> None:
         self.accounts = accounts
         self.audit = accounts.audit
 

@@ -1,10 +1,12 @@
-"""Custody of the audit log by whoever holds its files: its public key, and a check of
-the whole log that trusts nothing a running server says (``limes audit verify``).
+"""Custody of the audit log by whoever holds its files: its public key, a check of the
+whole log that trusts nothing a running server says (``limes audit verify``), and the
+upkeep ``limes serve`` does every minute, on demand (``AuditCustody``).
 
 These act as no principal and ask no policy: whoever can run them holds the log's
-storage and key files already, and a check prints findings, never records. They read
-the files the settings name directly, not through a built installation, so that a
-log whose server is broken or compromised can still be checked.
+storage and key files already, and a check prints findings, never records. The
+functions read the files the settings name directly, not through a built
+installation, so that a log whose server is broken or compromised can still be
+checked.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from limes import codec
 from limes.audit.heads import TreeHead, VaultSigner, load_public_key, public_pem
-from limes.audit.log import AuditLog
+from limes.audit.log import AuditLog, RetentionReport
 from limes.audit.store import SqliteAuditStore
 from limes.audit.verify import Report
 from limes.audit.verify import verify as verify_log
@@ -96,9 +98,31 @@ def verify_installation(
     return Verification(report, None if published is None else len(published))
 
 
-def checkpoint_and_publish(log: AuditLog, settings: Settings) -> TreeHead | None:
-    """Sign a head for the records not yet under one, publish it to the witnesses the
-    settings configure, and give the latest head (None: nothing signed yet)."""
-    log.checkpoint()
-    WitnessPublisher(log, witnesses(settings)).run()
-    return log.latest_head()
+class AuditCustody:
+    """The log of a built installation, kept: ``limes audit tree-head``, ``checkpoint``
+    and ``retention``.
+
+    No audit record is written of these, as none is of the jobs that run the last two
+    every minute: the log keeps its own signed heads, a record of each checkpoint would
+    itself wait for the next one, and ``verify`` proves that only retention deleted
+    records, and only those old enough.
+    """
+
+    def __init__(self, log: AuditLog, settings: Settings) -> None:
+        self.log = log
+        self.settings = settings
+
+    def latest_head(self) -> TreeHead | None:
+        """The latest signed tree head (None: nothing signed yet)."""
+        return self.log.latest_head()
+
+    def checkpoint(self) -> TreeHead | None:
+        """Sign a head for the records not yet under one, publish it to the witnesses the
+        settings configure, and give the latest head (None: nothing signed yet)."""
+        self.log.checkpoint()
+        WitnessPublisher(self.log, witnesses(self.settings)).run()
+        return self.log.latest_head()
+
+    def apply_retention(self) -> RetentionReport:
+        """Delete the records older than the retention period now (``AuditLog``)."""
+        return self.log.apply_retention()

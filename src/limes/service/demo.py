@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from limes.domain.alerts import AlertContent
-from limes.policy.permissions import Context, Principal, Purpose, Role
+from limes.domain.roles import Purpose, Role
+from limes.policy.permissions import Context, Principal
 from limes.policy.standins import unsafe_stand_in_clearance
 from limes.service.alerts import AlertService
 

@@ -20,21 +20,19 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from limes.audit.record import Actor
+from limes.domain.accounts import Account, AccountKind, AccountState
 from limes.errors import Unauthenticated
 from limes.identity import totp
-from limes.identity.accounts import Account, AccountKind, AccountState
 from limes.identity.passwords import Passwords, check_password
-from limes.service.account_records import AccountTransaction
-from limes.service.audited import about, audited
+from limes.policy.permissions import Principal
+from limes.service.account_audit import account_refs
+from limes.service.account_records import AccountParts, AccountTransaction
+from limes.service.audited import Refs, about, audited
 from limes.store.port import CodeRow, SecurityEvent, Transaction
-
-if TYPE_CHECKING:
-    from limes.service.accounts import AccountService, Enrolment
 
 CODE_LIFETIME = timedelta(hours=24)
 AWAITING = "awaiting enrolment by its holder"
@@ -44,6 +42,17 @@ ENROLMENT_REFUSED = (
     "the username or enrolment code is not accepted: the code may be wrong, used, "
     "or older than 24 hours; ask an operator of your member state for a new one"
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Enrolment:
+    """A new account, and for a user the TOTP provisioning URI, shown this once."""
+
+    account: Account
+    totp_uri: str | None
+
+    def audit_refs(self) -> Refs:
+        return account_refs(self.account)
 
 
 class EnrolmentRefused(Unauthenticated):
@@ -97,7 +106,7 @@ def issue_code(tx: Transaction, account: Account, change_id: str, now: datetime)
 class EnrolmentService:
     """``enrol``: the holder's side. Issuing codes is part of approving a change."""
 
-    def __init__(self, accounts: AccountService) -> None:
+    def __init__(self, accounts: AccountParts) -> None:
         self.accounts = accounts
         self.audit = accounts.audit
 
@@ -110,8 +119,6 @@ class EnrolmentService:
     )
     def enrol(self, username: str, code: str, password: str) -> Enrolment:
         """Set the password and a new TOTP secret of an account awaiting enrolment."""
-        from limes.service.accounts import Enrolment
-
         check_password(password)
         password_hash = self.accounts.passwords.hash(password)  # the slow part, outside the lock
         digest = code_digest(code)
@@ -147,7 +154,7 @@ class EnrolmentService:
                 SecurityEvent(
                     kind="account.enrolled",
                     member_state=account.member_state,
-                    principal=str(account.principal()),
+                    principal=str(Principal.of(account)),
                     at=now,
                     detail={"account": account.username, "change": issued.change_id},
                 ),

@@ -16,7 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from limes.policy.permissions import Context, Principal, Purpose, Role
+from limes.domain.roles import Purpose, Role
+from limes.policy.permissions import Context, Principal
 from limes.service.accounts import AccountService
 from limes.service.alerts import AlertService
 from limes.service.reading import ReadGuard

@@ -34,10 +34,7 @@ from datetime import datetime, timedelta
 
 from limes.audit.record import Actor
 from limes.clock import Clock
-from limes.domain.ids import new_id
-from limes.errors import FieldError, InvalidInput, Unauthenticated
-from limes.identity import totp
-from limes.identity.accounts import (
+from limes.domain.accounts import (
     IDLE_TIMEOUT,
     TOUCH_INTERVAL,
     Account,
@@ -45,6 +42,9 @@ from limes.identity.accounts import (
     AccountState,
     Session,
 )
+from limes.domain.ids import new_id
+from limes.errors import FieldError, InvalidInput, Unauthenticated
+from limes.identity import totp
 from limes.identity.certificates import normalise_fingerprint
 from limes.identity.oidc import OidcIdentity
 from limes.identity.passwords import Passwords
@@ -263,7 +263,7 @@ class Authentication:
             raise TokenRefused("a system client's token names no session")
         self._check_usable(account, now)
         self._touch(account, session, now)
-        return account.principal(session_id)
+        return Principal.of(account, session_id)
 
     def principal_for_oidc(self, identity: OidcIdentity) -> Principal:
         """The account linked to a provider's subject; it must be of the provider's state."""
@@ -276,7 +276,7 @@ class Authentication:
                 f"the account linked to that subject belongs to {account.member_state}, "
                 f"not to the provider's {identity.member_state}"
             )
-        return account.principal()
+        return Principal.of(account)
 
     def client_for_certificate(self, fingerprint: str) -> Principal:
         """The system client holding the certificate with this SHA-256 fingerprint."""
@@ -284,7 +284,7 @@ class Authentication:
         account = self._usable(lambda tx: tx.by_certificate(value), "the client certificate")
         if account.kind is not AccountKind.CLIENT:  # the schema already forbids this
             raise TokenRefused("certificates identify system clients only")
-        return account.principal()
+        return Principal.of(account)
 
     def client_for_token(self, username: str) -> Account:
         """The active system client a token is about to be issued for (``limes token``)."""

@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from limes.domain.accounts import Account, AccountKind, AccountState, Session
+from limes.domain.roles import Clearance, Purpose, Role
 from limes.errors import Conflict
-from limes.identity.accounts import Account, AccountKind, AccountState, Session
-from limes.policy.permissions import Clearance, Purpose, Role
 from limes.store.dialect import Row, Tables
 
 ACCOUNT_COLUMNS = (

@@ -14,10 +14,10 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
+from limes.domain.accounts import Account, Session
 from limes.domain.alerts import Flag
 from limes.domain.compatibility import ExistingAlert
 from limes.domain.events import ChangeEvent
-from limes.identity.accounts import Account, Session
 from limes.store.alerts import AlertFilter, AlertRecord
 from limes.store.approvals import ChangeRow, CodeRow
 from limes.store.biometrics import FingerRow

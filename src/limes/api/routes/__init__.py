@@ -2,9 +2,10 @@
 
 Every route declares the permission its service call needs, in its OpenAPI operation
 (``openapi_extra=needs(Permission.…)`` puts ``x-limes-permission`` there), so the
-published document says it too. The routes that need none are in ``UNPROTECTED``,
-each with the reason; ``tests/api/test_authorization_matrix.py`` fails for any route
-that is in neither, and checks every declared one against the policy table.
+published document says it too. The routes that need none are in ``UNPROTECTED``
+(``api/deps.py``, which authenticates every other route first), each with the reason;
+``tests/api/test_authorization_matrix.py`` fails for any route that is in neither,
+and checks every declared one against the policy table.
 """
 
 from __future__ import annotations
@@ -18,19 +19,6 @@ from starlette.routing import BaseRoute
 from limes.policy.permissions import Permission
 
 PERMISSION_KEY = "x-limes-permission"
-
-UNPROTECTED: dict[tuple[str, str], str] = {
-    ("GET", "/v1/health"): "load balancers probe it without credentials; it holds no data",
-    ("GET", "/v1/openapi.json"): "the published description of the API; it holds no data",
-    ("HEAD", "/v1/openapi.json"): "the published description of the API; it holds no data",
-    ("GET", "/v1/categories"): "the law's category table; needs a principal but no purpose",
-    ("POST", "/v1/auth/login"): "logging in is how a user gets credentials",
-    ("POST", "/v1/auth/enrol"): "a new account's holder sets its first credentials with a "
-    "one-time code",
-    ("POST", "/v1/auth/refresh"): "acts on the caller's own session only; reads no alert",
-    ("POST", "/v1/auth/logout"): "acts on the caller's own session only; reads no alert",
-}
-"""(method, path) of the routes that need no permission, and why not."""
 
 
 def needs(permission: Permission, extra: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -3,7 +3,8 @@
 An account belongs to one member state and one authority, holds roles, the purposes
 it may act for, and a security clearance (or none). Users prove themselves with a
 password and a TOTP code; system clients with a token issued by Limes, a token of
-their member state's OpenID Connect provider, or a client certificate.
+their member state's OpenID Connect provider, or a client certificate (``identity/``
+checks those). The principal an account acts as is ``Principal.of(account)``.
 
 Rules that hold for every account (``check_roles``):
 
@@ -28,8 +29,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from limes.domain.countries import CountryError, member_state
+from limes.domain.roles import Clearance, Purpose, Role
 from limes.errors import FieldError, InvalidInput
-from limes.policy.permissions import Clearance, Principal, Purpose, Role
 
 LOCKOUT_WINDOW = timedelta(minutes=15)
 IDLE_TIMEOUT = timedelta(minutes=15)
@@ -84,18 +85,6 @@ class Account:
     oidc_issuer: str | None = None
     oidc_subject: str | None = None
     certificate_sha256: str | None = None
-
-    def principal(self, session_id: str | None = None) -> Principal:
-        """The principal this account is now: roles, purposes and clearance as stored."""
-        return Principal(
-            user_id=self.username,
-            member_state=self.member_state,
-            authority=self.authority,
-            roles=self.roles,
-            purposes=self.purposes,
-            clearance=self.clearance,
-            session_id=session_id,
-        )
 
     def unused_at(self, now: datetime) -> bool:
         """True once 90 days have passed since the account was last used (or created)."""
