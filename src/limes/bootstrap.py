@@ -38,6 +38,7 @@ from limes.service.audit_custody import AuditCustody
 from limes.service.audit_reader import AuditReader
 from limes.service.audited_policy import audited_policy
 from limes.service.backups import BackupService
+from limes.service.biometrics import BiometricService
 from limes.service.breakglass import BreakGlassService
 from limes.service.feed import FeedService, Publisher
 from limes.service.hits import HitService
@@ -148,6 +149,7 @@ class Limes:
     backups: BackupService
     holdings: Holdings
     audit_custody: AuditCustody
+    biometrics: BiometricService
 
     def enter(self, who: Principal, purpose: Purpose) -> Context:
         """The context a door acts in for ``who`` and ``purpose``: the one way in for every
@@ -285,4 +287,5 @@ def build(
         BackupService(audit),
         Holdings(store),
         AuditCustody(audit, settings),
+        BiometricService(alerts),
     )

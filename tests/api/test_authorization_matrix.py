@@ -40,6 +40,7 @@ from typing import Any
 
 import pytest
 from tests.api.helpers import MISUSED, NOW, TestClient, body
+from tests.biometrics.prints import base64_of, fingers, sparse
 
 from limes import codec
 from limes.api.app import create_app
@@ -246,6 +247,17 @@ def request_for(
             return url, body({"language": "en", "body": {"form": "M", "text": "matrix"}}), {}
         case "POST", "/v1/sirene/escalation":
             return url, None, {}
+        case "POST", "/v1/alerts/{alert_id}/biometrics":  # the quality gate refuses: 400
+            return url, body({"records": [base64_of(sparse())]}), {}
+        case "POST", "/v1/search/fingerprints":
+            query = {"records": [base64_of(fingers(0, (1,)))], "categories": [target.category]}
+            return url, body(query), {}
+        case "POST", "/v1/verify":  # nothing enrolled: 404 once allowed
+            return (
+                url,
+                body({"alert_id": target.alert, "records": [base64_of(fingers(0, (1,)))]}),
+                {},
+            )
         case "POST", "/v1/read-blocks/{block_id}/lift":  # no such block: 404 once allowed
             return url, body({"reason": "matrix"}), {}
         case (("POST" | "PUT" | "PATCH"), _):

@@ -34,6 +34,7 @@ from typing import Any
 
 import pytest
 from tests.api.helpers import NOW, TestClient, body
+from tests.biometrics.prints import base64_of, fingers, sparse
 
 from limes import codec
 from limes.api.app import create_app
@@ -212,6 +213,8 @@ def plant(client: TestClient, limes: Limes) -> World:
         call(client, "POST", f"{url}/flags/{FOREIGN}/decision", PLANTER, decision)
     url = f"/v1/alerts/{arrest}/misused-identity"
     call(client, "PUT", url, PLANTER, MISUSED, **world.if_match(arrest))
+    enrolment = {"records": [base64_of(fingers(0, (1, 2)))]}
+    call(client, "POST", f"/v1/alerts/{arrest}/biometrics", PLANTER, enrolment)
     version = int(world.if_match(arrest)["If-Match"].strip('"'))
     hit = {"alert_id": arrest, "alert_version": version, "report": HIT_REPORT}
     world.case = call(client, "POST", "/v1/hits", FR_PLANTER, hit)["case_id"]
@@ -341,6 +344,13 @@ def requests_for(world: World, method: str, path: str) -> Iterator[Request]:
                 yield url, {"identifiers": [{"value": VIN}]}, {}
             case "POST", "/v1/search/mrz":
                 yield url, {"mrz": SPECIMEN_TD3}, {}
+            case "POST", "/v1/alerts/{alert_id}/biometrics":  # refused by the quality gate
+                yield url, {"records": [base64_of(sparse())]}, {}
+            case "POST", "/v1/search/fingerprints":  # finds the arrest
+                yield url, {"records": [base64_of(fingers(0, (1, 2), capture=1))]}, {}
+            case "POST", "/v1/verify":
+                probe = [base64_of(fingers(0, (1,), capture=1))]
+                yield url, {"alert_id": alert_id, "records": probe}, {}
             case "POST", "/v1/hits":
                 version = int(world.if_match(alert_id)["If-Match"].strip('"'))
                 report = {**HIT_REPORT, "place": {"description": "walk", "country": "FR"}}
@@ -411,6 +421,7 @@ def test_no_answer_shows_a_value_the_readers_view_withholds(world: World) -> Non
         assert answered["GET /v1/alerts/{alert_id}", role] >= 2, role
         assert answered["POST /v1/search/persons", role], role
     assert answered["POST /v1/alerts", Role.IMMIGRATION_OFFICER], "no related alerts were tested"
+    assert answered["POST /v1/search/fingerprints", Role.BORDER_GUARD], "no candidate was tested"
 
 
 def test_the_walk_can_fail_the_issuing_bureau_is_answered_every_marker(world: World) -> None:

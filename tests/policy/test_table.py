@@ -13,7 +13,7 @@ import pytest
 
 from limes.domain.roles import Purpose, Role
 from limes.policy.fields import FieldGroup
-from limes.policy.permissions import CONTENT_PERMISSIONS, Permission
+from limes.policy.permissions import CATEGORY_SCOPED, CONTENT_PERMISSIONS, Permission
 from limes.policy.table import (
     FALLBACK_READING,
     IDENTITY_CHECK_PURPOSES,
@@ -102,7 +102,7 @@ id = "everything"
 role = "sirene_operator"
 purposes = ["police_check"]
 categories = "*"
-allow = [{", ".join(f'"{p}"' for p in Permission if p.startswith(("alert:", "flag:", "misused", "search:", "hit:")))}]
+allow = [{", ".join(f'"{p}"' for p in Permission if p in CATEGORY_SCOPED)}]
 view = "all"
 why = "Too much."
 
@@ -110,9 +110,9 @@ why = "Too much."
 id = "everything-else"
 role = "sirene_operator"
 purposes = ["police_check"]
-allow = [{", ".join(f'"{p}"' for p in Permission if not p.startswith(("alert:", "flag:", "misused", "search:", "hit:")))}]
+allow = [{", ".join(f'"{p}"' for p in Permission if p not in CATEGORY_SCOPED)}]
 why = "Far too much."
-"""  # noqa: E501
+"""
 
 OVERLAP = """
 [[rule]]

@@ -26,6 +26,7 @@ from limes.api.deps import PURPOSE_HEADER, known_query
 from limes.api.routes import alerts, meta
 from limes.api.routes import audit as audit_routes
 from limes.api.routes import auth as auth_routes
+from limes.api.routes import biometrics as biometric_routes
 from limes.api.routes import breakglass as breakglass_routes
 from limes.api.routes import enrolment as enrolment_routes
 from limes.api.routes import reading as reading_routes
@@ -133,6 +134,7 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
         enrolment_routes.router,
         alerts.router,
         search_routes.router,
+        biometric_routes.router,
         breakglass_routes.router,
         audit_routes.router,
         sirene_routes.router,
@@ -192,6 +194,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         **breakglass_routes.components(),
         **audit_routes.components(),
         **search_routes.components(),
+        **biometric_routes.components(),
         **sirene_routes.components(),
         **reading_routes.components(),
     }.items():

@@ -218,11 +218,7 @@ async def expected_version(
 
 
 async def json_body(request: Request) -> bytes:
-    """The raw request body, refused unless JSON and within ``max_body_bytes``.
-
-    Content-Length is checked first and then the bytes actually read, because a
-    chunked request has no Content-Length and a dishonest one may understate it.
-    """
+    """The raw request body, refused unless JSON and within ``max_body_bytes``."""
     media_type, _, params = request.headers.get("content-type", "").partition(";")
     charset = params.strip().lower()
     if media_type.strip().lower() != "application/json" or charset not in (
@@ -231,6 +227,24 @@ async def json_body(request: Request) -> bytes:
         'charset="utf-8"',
     ):
         raise UnsupportedMediaType("send the body as application/json in UTF-8")
+    return await bounded_body(request)
+
+
+async def record_body(request: Request) -> tuple[bool, bytes]:
+    """A body that is JSON (True) or one binary record as ``application/octet-stream``
+    (False), within ``max_body_bytes``; anything else is refused."""
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media_type == "application/octet-stream":
+        return False, await bounded_body(request)
+    return True, await json_body(request)
+
+
+async def bounded_body(request: Request) -> bytes:
+    """The raw request body, refused past ``max_body_bytes``.
+
+    Content-Length is checked first and then the bytes actually read, because a
+    chunked request has no Content-Length and a dishonest one may understate it.
+    """
     limit = get_limes(request).settings.max_body_bytes
     length = request.headers.get("content-length")
     if length is not None:
@@ -258,3 +272,4 @@ OtherId = Annotated[str, Depends(other_id)]
 FlagState = Annotated[str, Depends(flag_state)]
 Version = Annotated[int, Depends(expected_version)]
 Body = Annotated[bytes, Depends(json_body)]
+RecordBody = Annotated[tuple[bool, bytes], Depends(record_body)]

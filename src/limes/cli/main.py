@@ -15,6 +15,7 @@ from limes.cli import (
     alerts,
     audit,
     backup,
+    biometrics,
     categories,
     demo,
     feed,
@@ -73,6 +74,7 @@ cli.add_command(serve.serve)
 cli.add_command(alerts.alert)
 cli.add_command(reading.reads)
 cli.add_command(search.search)
+cli.add_command(biometrics.biometrics)
 cli.add_command(operations.expire)
 cli.add_command(feed.feed)
 cli.add_command(sirene.sirene)

@@ -247,6 +247,7 @@ def serve(
     if workers == 1:
         served: Any = create_app(app)
         build_search_indexes(app, follow=True)
+        app.biometrics.start()
     else:
         # each worker builds its own Limes from the same settings (api/app.py)
         os.environ["LIMES_VAR"] = str(settings.var_dir)

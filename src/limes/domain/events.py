@@ -28,6 +28,7 @@ class EventType(StrEnum):
     ALERT_UNLINKED = "alert.unlinked"
     ALERT_MISUSED_IDENTITY_SET = "alert.misused_identity_set"
     ALERT_MISUSED_IDENTITY_REMOVED = "alert.misused_identity_removed"
+    ALERT_BIOMETRICS_ENROLLED = "alert.biometrics_enrolled"
     FLAG_REQUESTED = "flag.requested"
     FLAG_GRANTED = "flag.granted"
     FLAG_REFUSED = "flag.refused"

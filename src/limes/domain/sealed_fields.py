@@ -20,6 +20,7 @@ class SealedField(StrEnum):
     MESSAGE = "message"  # a SIRENE form's body
     ATTACHMENT = "attachment"  # a SIRENE form's attachment
     TOTP_SECRET = "totp_secret"  # noqa: S105 - the name of a user's second-factor field
+    FINGERPRINT = "fingerprint"  # an ISO/IEC 19794-2 record of one finger enrolled on an alert
 
 
 class Reason(StrEnum):

@@ -137,6 +137,15 @@ def misused_identity_shown(view: View) -> bool:
     return FieldGroup.MISUSED_IDENTITY in view
 
 
+def finger_scores(
+    fingers: tuple[tuple[int, float], ...], view: View
+) -> tuple[tuple[int, float], ...]:
+    """Which fingers matched, and how well (a fingerprint candidate): group
+    ``biometrics``, like the references the content holds; the templates themselves
+    are never in an answer."""
+    return fingers if FieldGroup.BIOMETRICS in view else ()
+
+
 # -- other alerts an answer mentions ------------------------------------------------------------
 
 

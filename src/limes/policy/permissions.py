@@ -29,6 +29,9 @@ class Permission(StrEnum):
     MISUSED_IDENTITY_WRITE = "misused-identity:write"
     SEARCH_PERSONS = "search:persons"
     SEARCH_OBJECTS = "search:objects"
+    BIOMETRIC_ENROL = "biometric:enrol"
+    SEARCH_FINGERPRINTS = "search:fingerprints"
+    BIOMETRIC_VERIFY = "biometric:verify"
     AUDIT_READ = "audit:read"
     FEED_READ = "feed:read"
     EXPIRY_RUN = "expiry:run"
@@ -63,6 +66,9 @@ CATEGORY_SCOPED: frozenset[Permission] = frozenset(
         _P.MISUSED_IDENTITY_WRITE,
         _P.SEARCH_PERSONS,
         _P.SEARCH_OBJECTS,
+        _P.BIOMETRIC_ENROL,
+        _P.SEARCH_FINGERPRINTS,
+        _P.BIOMETRIC_VERIFY,
         _P.HIT_RECORD,
     }
 )

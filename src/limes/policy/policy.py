@@ -49,6 +49,7 @@ OWNER_ONLY: frozenset[Permission] = frozenset(
         Permission.ALERT_LINK,
         Permission.MISUSED_IDENTITY_WRITE,
         Permission.FLAG_DECIDE,
+        Permission.BIOMETRIC_ENROL,
     }
 )
 """Permissions exercised only on alerts of the principal's own member state."""

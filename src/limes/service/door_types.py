@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from limes.audit.answers import MAX_LIMIT as MAX_AUDIT_RECORDS
 from limes.audit.answers import AuditRecordsOut, TreeHeadOut, head_out, records_out
+from limes.biometrics.captures import MAX_RECORDS
+from limes.biometrics.formats.iso19794_2 import MAX_RECORD_BYTES
 from limes.crypto.rotation import KeyReport
 from limes.search.features import Feature
 from limes.search.identifiers import IdentifierQuery
@@ -21,6 +23,8 @@ from limes.store.port import AlertFilter, BlockRow, GrantRow, SecurityEvent
 __all__ = [
     "MAX_AUDIT_RECORDS",
     "MAX_NAME_FIELDS",
+    "MAX_RECORDS",
+    "MAX_RECORD_BYTES",
     "THRESHOLD",
     "AlertFilter",
     "AuditRecordsOut",

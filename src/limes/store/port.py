@@ -26,6 +26,7 @@ from typing import Protocol
 from limes.domain.events import ChangeEvent
 from limes.store.alerts import AlertFilter, AlertRecord
 from limes.store.approvals import APPLIED, EXPIRED, PENDING, REFUSED, ChangeRow, CodeRow
+from limes.store.biometrics import FingerRow
 from limes.store.data_keys import KeyRow, KeyStatus, WrappedKey
 from limes.store.grants import GrantRow
 from limes.store.login_limits import Attempts
@@ -34,6 +35,7 @@ from limes.store.repositories import (
     AccountChanges,
     Accounts,
     Alerts,
+    Biometrics,
     Cases,
     DataKeys,
     EnrolmentCodes,
@@ -71,6 +73,7 @@ __all__ = [
     "Alerts",
     "AttachmentRow",
     "Attempts",
+    "Biometrics",
     "BlockRow",
     "CaseRow",
     "Cases",
@@ -80,6 +83,7 @@ __all__ = [
     "DataKeys",
     "EnrolmentCodes",
     "FeedPositions",
+    "FingerRow",
     "Flags",
     "GrantRow",
     "Grants",
@@ -124,6 +128,8 @@ class Transaction(Protocol):
     def links(self) -> Links: ...
     @property
     def misused_identities(self) -> MisusedIdentities: ...
+    @property
+    def biometrics(self) -> Biometrics: ...
     @property
     def outbox(self) -> Outbox: ...
     @property

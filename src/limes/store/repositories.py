@@ -20,6 +20,7 @@ from limes.domain.compatibility import ExistingAlert
 from limes.domain.events import ChangeEvent
 from limes.store.alerts import AlertFilter, AlertRecord
 from limes.store.approvals import ChangeRow, CodeRow
+from limes.store.biometrics import FingerRow
 from limes.store.data_keys import KeyRow, WrappedKey
 from limes.store.grants import GrantRow
 from limes.store.login_limits import Attempts
@@ -93,6 +94,26 @@ class MisusedIdentities(Protocol):
 
     def put(self, alert_id: str, body: bytes | None) -> None:
         """Store ``body``; None removes it."""
+        ...
+
+
+class Biometrics(Protocol):
+    """The fingers enrolled on each alert, one per position (the template sealed)."""
+
+    def put(self, finger: FingerRow) -> None:
+        """Store the finger, replacing the one enrolled before at its position."""
+        ...
+
+    def of(self, alert_id: str) -> list[FingerRow]:
+        """The alert's fingers by position."""
+        ...
+
+    def page(self, after: tuple[str, int] | None, limit: int) -> list[FingerRow]:
+        """Every alert's fingers in (alert id, position) order, ``limit`` at a time."""
+        ...
+
+    def remove_all(self, alert_id: str) -> int:
+        """Delete the alert's fingers; how many there were."""
         ...
 
 

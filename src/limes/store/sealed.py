@@ -100,6 +100,13 @@ SEALED: tuple[SealedTable, ...] = (
         "t.member_state",
         tuple(SealedColumn(name, True, _fixed(breakglass_reason(name))) for name in Reason),
     ),
+    SealedTable(
+        "alert_biometrics",
+        ("alert_id", "position"),
+        "a.issuing_state",
+        (SealedColumn("template", False, _fixed(SealedField.FINGERPRINT)),),
+        joins_alert=True,
+    ),
 )
 
 

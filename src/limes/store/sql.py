@@ -18,6 +18,7 @@ from limes.domain.events import ChangeEvent
 from limes.store.accounts import SqlAccounts
 from limes.store.alerts import SqlAlerts, SqlFlags, SqlLinks, SqlMisusedIdentities, SqlOutbox
 from limes.store.approvals import SqlAccountChanges, SqlEnrolmentCodes
+from limes.store.biometrics import SqlBiometrics
 from limes.store.data_keys import SqlDataKeys, SqlKeyJobs
 from limes.store.dialect import POSTGRES, SQLITE, Cursor, Dialect
 from limes.store.grants import SqlGrants
@@ -59,6 +60,10 @@ class SqlTransaction:
     @cached_property
     def misused_identities(self) -> SqlMisusedIdentities:
         return SqlMisusedIdentities(self._cur, self._d)
+
+    @cached_property
+    def biometrics(self) -> SqlBiometrics:
+        return SqlBiometrics(self._cur, self._d)
 
     @cached_property
     def outbox(self) -> SqlOutbox:

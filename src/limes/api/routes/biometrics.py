@@ -1,0 +1,214 @@
+"""Fingerprints: enrolment on an alert, 1:N search, 1:1 verification.
+
+A body names ISO/IEC 19794-2 finger minutiae records as base64 strings in strict JSON
+(``records``), or, for enrolment and search, is one record as
+``application/octet-stream``. Every refusal is an RFC 9457 problem with the pointer
+of what was wrong (``/records/1/bytes/40``); a refused enrolment stores nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Annotated, Any
+
+from annotated_types import Ge, Le, MaxLen, MinLen
+from fastapi import APIRouter, Response
+
+from limes import codec
+from limes.api import schemas
+from limes.api.deps import AlertId, App, Body, Ctx, RecordBody
+from limes.api.routes import needs
+from limes.domain.alerts import STRICT
+from limes.domain.categories import CategoryCode
+from limes.errors import FieldError, InvalidInput
+from limes.policy.permissions import Permission
+from limes.service.biometrics import (
+    MAX_CANDIDATES,
+    VERIFY_THRESHOLD,
+    Enrolment,
+    FingerprintAnswer,
+    Verification,
+)
+from limes.service.door_types import MAX_RECORD_BYTES, MAX_RECORDS
+
+router = APIRouter(tags=["biometrics"])
+
+Record = Annotated[str, MinLen(1), MaxLen((MAX_RECORD_BYTES + 2) // 3 * 4)]
+"""An ISO/IEC 19794-2 record, base64 (RFC 4648, with padding)."""
+Records = Annotated[tuple[Record, ...], MinLen(1), MaxLen(MAX_RECORDS)]
+
+
+@dataclass(frozen=True, slots=True)
+class FingerprintEnrolment:
+    """Records of the fingers to enrol (positions 1-10, one view each)."""
+
+    __pydantic_config__ = STRICT
+
+    records: Records
+
+
+@dataclass(frozen=True, slots=True)
+class FingerprintSearch:
+    """Fingers of known positions (a ten-print or flat set) or one latent (position 0)."""
+
+    __pydantic_config__ = STRICT
+
+    records: Records
+    categories: Annotated[tuple[CategoryCode, ...], MaxLen(len(CategoryCode))] = ()
+    limit: Annotated[int, Ge(1), Le(MAX_CANDIDATES)] = 10
+
+
+@dataclass(frozen=True, slots=True)
+class FingerprintVerification:
+    """A capture to compare with the fingers enrolled on ``alert_id``."""
+
+    __pydantic_config__ = STRICT
+
+    alert_id: Annotated[str, MinLen(1), MaxLen(40)]
+    records: Records
+
+
+@dataclass(frozen=True, slots=True)
+class EnrolledFingerOut:
+    position: int
+    quality: int
+    minutiae: int
+    enrolled_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EnrolmentOut:
+    alert_id: str
+    fingers: tuple[EnrolledFingerOut, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FingerScoreOut:
+    position: int
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateOut:
+    """An alert for the examiner to compare, never an identity; ``fingers`` only where
+    the caller's view of the alert holds biometrics."""
+
+    alert: schemas.AlertOut
+    score: float
+    fingers: tuple[FingerScoreOut, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CandidatesOut:
+    candidates: tuple[CandidateOut, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class VerificationOut:
+    """``agrees``: the mean score of the fingers compared is at least ``threshold``."""
+
+    alert_id: str
+    score: float
+    agrees: bool
+    threshold: float
+    fingers: tuple[FingerScoreOut, ...]
+
+
+REQUESTS: tuple[type, ...] = (FingerprintEnrolment, FingerprintSearch, FingerprintVerification)
+ANSWERS: tuple[type, ...] = (EnrolmentOut, CandidatesOut, VerificationOut)
+
+
+@cache
+def components() -> dict[str, Any]:
+    found = schemas.schemas_of(REQUESTS, ANSWERS)
+    shared = schemas.components()
+    return {name: shared.get(name, schema) for name, schema in found.items()}
+
+
+def _decoded(records: tuple[str, ...]) -> list[bytes]:
+    found = []
+    for number, text in enumerate(records):
+        try:
+            found.append(base64.b64decode(text, validate=True))
+        except ValueError:  # binascii.Error, or a character outside ASCII
+            where = f"/records/{number}"
+            detail = "is not base64 (RFC 4648, with padding)"
+            raise InvalidInput(f"{where} {detail}", [FieldError(where, detail)]) from None
+    return found
+
+
+def _scores(fingers: tuple[tuple[int, float], ...]) -> tuple[FingerScoreOut, ...]:
+    return tuple(FingerScoreOut(p, s) for p, s in fingers)
+
+
+def _enrolment_out(enrolment: Enrolment) -> EnrolmentOut:
+    fingers = tuple(
+        EnrolledFingerOut(f.position, f.quality, f.minutiae, f.enrolled_at)
+        for f in enrolment.fingers
+    )
+    return EnrolmentOut(enrolment.alert_id, fingers)
+
+
+def _candidates_out(answer: FingerprintAnswer) -> CandidatesOut:
+    return CandidatesOut(
+        tuple(
+            CandidateOut(schemas.alert_out(c.view), c.score, _scores(c.fingers))
+            for c in answer.candidates
+        )
+    )
+
+
+def _verification_out(found: Verification) -> VerificationOut:
+    return VerificationOut(
+        found.alert_id, found.score, found.agrees, VERIFY_THRESHOLD, _scores(found.fingers)
+    )
+
+
+def _body(cls: type) -> dict[str, Any]:
+    extra = schemas.body(cls)
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    extra["requestBody"]["content"]["application/octet-stream"] = binary
+    return extra
+
+
+@router.post(
+    "/v1/alerts/{alert_id}/biometrics",
+    status_code=201,
+    summary="Enrol fingerprints (ISO/IEC 19794-2) on a person alert of the caller's state",
+    openapi_extra=needs(Permission.BIOMETRIC_ENROL, _body(FingerprintEnrolment)),
+    responses={201: schemas.answer(EnrolmentOut, "The fingers enrolled")},
+)
+def enrol(ctx: Ctx, limes: App, alert_id: AlertId, raw: RecordBody) -> Response:
+    is_json, data = raw
+    records = _decoded(codec.parse(FingerprintEnrolment, data).records) if is_json else [data]
+    enrolled = limes.biometrics.enrol(ctx, alert_id, records)
+    return schemas.json_response(_enrolment_out(enrolled), 201)
+
+
+@router.post(
+    "/v1/search/fingerprints",
+    summary="Search alerts by fingerprints: a ten-print or flat set, or one latent",
+    openapi_extra=needs(Permission.SEARCH_FINGERPRINTS, _body(FingerprintSearch)),
+    responses={200: schemas.answer(CandidatesOut, "Candidates for an examiner, best first")},
+)
+def search(ctx: Ctx, limes: App, raw: RecordBody) -> Response:
+    is_json, data = raw
+    form = codec.parse(FingerprintSearch, data) if is_json else FingerprintSearch(("",))
+    records = _decoded(form.records) if is_json else [data]
+    answer = limes.biometrics.search(ctx, records, form.limit, frozenset(form.categories))
+    return schemas.json_response(_candidates_out(answer))
+
+
+@router.post(
+    "/v1/verify",
+    summary="Verify a fingerprint capture against the fingers enrolled on one alert",
+    openapi_extra=needs(Permission.BIOMETRIC_VERIFY, schemas.body(FingerprintVerification)),
+    responses={200: schemas.answer(VerificationOut, "The comparison")},
+)
+def verify(ctx: Ctx, limes: App, raw: Body) -> Response:
+    form = codec.parse(FingerprintVerification, raw)
+    found = limes.biometrics.verify(ctx, form.alert_id, _decoded(form.records))
+    return schemas.json_response(_verification_out(found))

@@ -1,0 +1,140 @@
+"""Enrolled fingers under string keys (alert ids), any subset of the ten positions,
+searchable by a set of fingers of known position or by one latent of unknown position.
+
+``identification.FingerprintGallery`` holds complete ten-prints under integer persons
+for the benchmarks; an alert holds whatever fingers were enrolled on it, and is
+enrolled, re-enrolled and removed one at a time while searches run. Each enrolment
+gives the key a new integer slot (the indexes never forget a posting, they mark it
+removed), one ``CylinderIndex`` per finger position proposes slots for a finger of
+that position, one over every finger proposes fingers for a latent, and the short
+list is re-ranked by MCC and fused as ``identification`` does: the sum over the
+positions both sides hold (a ten-print or flat set), the best finger (a latent).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from limes.biometrics.index import CylinderIndex, HashSettings, top
+from limes.biometrics.matching.cylinders import Cylinders
+from limes.biometrics.matching.fusion import latent_score, ten_print_score
+from limes.biometrics.matching.mcc import score
+
+POSITIONS = range(1, 11)
+"""Finger positions 1-10 (ISO/IEC 19794-2): right thumb to left little."""
+UNKNOWN = 0
+"""The position of a latent: the finger that left it is not known."""
+_SLOT = 16  # a latent index identity is slot * 16 + position
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A key proposed for the examiner: fused score, and each compared finger's score."""
+
+    key: str
+    score: float
+    fingers: tuple[tuple[int, float], ...]
+
+
+class AlertGallery:
+    """Fingers per key; safe to search from many threads while one enrols."""
+
+    def __init__(self, settings: HashSettings | None = None) -> None:
+        self._by_position = {p: CylinderIndex(settings) for p in POSITIONS}
+        self._all_fingers = CylinderIndex(settings)
+        self._slot_of: dict[str, int] = {}
+        self._held: list[tuple[str, dict[int, Cylinders]] | None] = []
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._slot_of)
+
+    def fingers(self, key: str) -> dict[int, Cylinders]:
+        """The fingers held under ``key`` by position (none: empty)."""
+        with self._lock:
+            return self._fingers(key)
+
+    def _fingers(self, key: str) -> dict[int, Cylinders]:
+        slot = self._slot_of.get(key)
+        held = None if slot is None else self._held[slot]
+        return dict(held[1]) if held else {}
+
+    def put(self, key: str, fingers: Mapping[int, Cylinders]) -> None:
+        """Holds ``fingers`` under ``key``, beside (or replacing, position by position)
+        those it held; searchable at once."""
+        if not set(fingers) <= set(POSITIONS):
+            raise ValueError(f"finger positions are 1-10, not {sorted(fingers)}")
+        with self._lock:
+            merged = self._fingers(key) | dict(fingers)
+            self._forget(key)
+            slot = len(self._held)
+            self._held.append((key, merged))
+            self._slot_of[key] = slot
+            for position, finger in merged.items():
+                self._by_position[position].add(slot, finger)
+                self._all_fingers.add(slot * _SLOT + position, finger)
+            for index in (*self._by_position.values(), self._all_fingers):
+                index.freeze()
+
+    def remove(self, key: str) -> None:
+        """Takes ``key`` out of every later search."""
+        with self._lock:
+            self._forget(key)
+
+    def _forget(self, key: str) -> None:
+        slot = self._slot_of.pop(key, None)
+        if slot is None:
+            return
+        held = self._held[slot]
+        self._held[slot] = None
+        for position in held[1] if held else ():
+            self._by_position[position].remove(slot)
+            self._all_fingers.remove(slot * _SLOT + position)
+
+    def search(self, probe: Mapping[int, Cylinders], shortlist: int, answers: int) -> list[Match]:
+        """The best ``answers`` keys among ``shortlist`` the indexes propose: for fingers of
+        known positions (1-10), or for one latent (position ``UNKNOWN``)."""
+        with self._lock:
+            if UNKNOWN in probe:
+                return self._latent(probe[UNKNOWN], shortlist, answers)
+            return self._known(probe, shortlist, answers)
+
+    def _known(self, probe: Mapping[int, Cylinders], shortlist: int, answers: int) -> list[Match]:
+        per_position = [self._by_position[p].votes(finger) for p, finger in probe.items()]
+        votes = np.zeros(max((len(v) for v in per_position), default=0))
+        for position_votes in per_position:
+            votes[: len(position_votes)] += position_votes
+        found = []
+        for slot in top(votes, shortlist):
+            held = self._held[int(slot)]
+            if votes[slot] <= 0 or held is None:
+                continue
+            key, enrolled = held
+            compared = {p: score(f, enrolled[p]) for p, f in probe.items() if p in enrolled}
+            found.append(Match(key, ten_print_score(compared), tuple(sorted(compared.items()))))
+        return _best(found, answers)
+
+    def _latent(self, latent: Cylinders, shortlist: int, answers: int) -> list[Match]:
+        votes = self._all_fingers.votes(latent)
+        best: dict[int, list[tuple[int, float]]] = {}
+        for finger in top(votes, shortlist):
+            slot, position = divmod(int(finger), _SLOT)
+            held = self._held[slot]
+            if votes[finger] <= 0 or held is None:
+                continue
+            best.setdefault(slot, []).append((position, score(latent, held[1][position])))
+        found = []
+        for slot, compared in best.items():
+            held = self._held[slot]
+            if held is not None:
+                value = latent_score([v for _, v in compared])
+                found.append(Match(held[0], value, tuple(sorted(compared))))
+        return _best(found, answers)
+
+
+def _best(found: list[Match], answers: int) -> list[Match]:
+    return sorted(found, key=lambda m: (-m.score, m.key))[:answers]

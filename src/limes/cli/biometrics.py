@@ -1,0 +1,101 @@
+"""``limes biometrics add|search|verify``: fingerprints on alerts, as a named principal.
+
+Each FILE is one ISO/IEC 19794-2 finger minutiae record (``-`` for stdin). The commands
+go through the service like the API (policy, quality gate, minimisation, audit); the
+fingerprint gallery is built from the store when a search starts. Answers are JSON.
+"""
+
+from __future__ import annotations
+
+from typing import BinaryIO
+
+import click
+
+from limes.cli.common import EXIT_STATUS_HELP, Env, pass_env, print_json
+from limes.cli.proof import acting, context
+from limes.domain.categories import CategoryCode
+from limes.service.biometrics import MAX_CANDIDATES
+from limes.service.door_types import MAX_RECORDS
+
+_records = click.argument(
+    "files", nargs=-1, required=True, type=click.File("rb"), metavar=f"FILE… (1 to {MAX_RECORDS})"
+)
+
+
+def _read(files: tuple[BinaryIO, ...]) -> list[bytes]:
+    return [f.read() for f in files]
+
+
+@click.group(epilog=EXIT_STATUS_HELP)
+def biometrics() -> None:
+    """Enrol fingerprints on alerts, search by them, verify a capture."""
+
+
+@biometrics.command()
+@click.argument("alert_id")
+@_records
+@acting
+@pass_env
+def add(
+    env: Env,
+    alert_id: str,
+    files: tuple[BinaryIO, ...],
+    principal: str,
+    roles: tuple[str, ...],
+    purpose: str,
+) -> None:
+    """Enrol the fingers of FILE… on person alert ALERT_ID (of your state)."""
+    ctx = context(env, principal, roles, purpose)
+    print_json(env.app().biometrics.enrol(ctx, alert_id, _read(files)))
+
+
+@biometrics.command()
+@_records
+@click.option(
+    "--category",
+    "categories",
+    multiple=True,
+    type=click.Choice([c.value for c in CategoryCode]),
+    help="Only alerts of this category (repeatable).",
+)
+@click.option(
+    "--limit",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1, MAX_CANDIDATES),
+    help="Most candidates shown.",
+)
+@acting
+@pass_env
+def search(
+    env: Env,
+    files: tuple[BinaryIO, ...],
+    categories: tuple[str, ...],
+    limit: int,
+    principal: str,
+    roles: tuple[str, ...],
+    purpose: str,
+) -> None:
+    """Candidates for an examiner, best first: fingers of known position, or one latent."""
+    ctx = context(env, principal, roles, purpose)
+    scope = frozenset(CategoryCode(c) for c in categories)
+    print_json(env.app().biometrics.search(ctx, _read(files), limit, scope))
+
+
+@biometrics.command()
+@click.argument("alert_id")
+@_records
+@acting
+@pass_env
+def verify(
+    env: Env,
+    alert_id: str,
+    files: tuple[BinaryIO, ...],
+    principal: str,
+    roles: tuple[str, ...],
+    purpose: str,
+) -> None:
+    """Compare FILE… with the fingers enrolled on ALERT_ID (``agrees``: the mean score of
+    the fingers compared reaches the verification threshold)."""
+    ctx = context(env, principal, roles, purpose)
+    print_json(env.app().biometrics.verify(ctx, alert_id, _read(files)))

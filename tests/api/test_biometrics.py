@@ -1,0 +1,161 @@
+"""Fingerprints through HTTP: enrolment (JSON or one binary record), search and
+verification, RFC 9457 problems that store nothing, minimised candidates, the audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+import pytest
+from tests.api.helpers import (
+    DE_BORDER,
+    DE_SIRENE,
+    FR_SIRENE,
+    PERSON,
+    TestClient,
+    assert_problem,
+    body,
+    copied,
+    headers,
+)
+from tests.biometrics.prints import base64_of, fingers, latent, sparse
+
+from limes.audit.heads import ensure_audit_key
+from limes.audit.store import RecordQuery
+from limes.bootstrap import Limes
+from limes.config import Settings
+
+VISA = "visa-1@VISA-DE/DE;roles=visa_officer"
+BORDER = {"purpose": "border_check"}
+
+
+@pytest.fixture
+def limes_settings(limes_settings: Settings) -> Settings:
+    """With an audit key, so that the log signs its heads (to read records back)."""
+    ensure_audit_key(limes_settings.audit_key_path)
+    return limes_settings
+
+
+def enrol(client: TestClient, alert_id: str, records: list[bytes], who: str = DE_SIRENE) -> Any:
+    data = body({"records": [base64_of(r) for r in records]})
+    return client.post(f"/v1/alerts/{alert_id}/biometrics", content=data, headers=headers(who))
+
+
+def search(client: TestClient, records: list[bytes], who: str = DE_BORDER, **more: Any) -> Any:
+    data = body({"records": [base64_of(r) for r in records], **more})
+    purpose = "border_check" if who == DE_BORDER else "sirene"
+    return client.post("/v1/search/fingerprints", content=data, headers=headers(who, purpose))
+
+
+def stored(limes: Limes, alert_id: str) -> list[int]:
+    with limes.store.read() as tx:
+        return [f.position for f in tx.biometrics.of(alert_id)]
+
+
+def test_enrol_then_a_border_guard_finds_and_verifies_the_person(
+    client: TestClient, issued: dict[str, Any]
+) -> None:
+    alert_id = issued["id"]
+    answer = enrol(client, alert_id, [fingers(0, (1, 2)), fingers(0, (7,))])
+    assert answer.status_code == 201, answer.text
+    assert [f["position"] for f in answer.json()["fingers"]] == [1, 2, 7]
+    assert "template" not in answer.text
+    found = search(client, [fingers(0, (2, 7), capture=1)])
+    assert found.status_code == 200, found.text
+    (candidate, *_) = found.json()["candidates"]
+    assert candidate["alert"]["id"] == alert_id
+    assert [f["position"] for f in candidate["fingers"]] == [2, 7]
+    # the border guard's view withholds the reason, and so does the candidate's alert
+    assert PERSON["reason"] not in found.text
+    verify = {"alert_id": alert_id, "records": [base64_of(fingers(0, (1,), capture=2))]}
+    checked = client.post("/v1/verify", content=body(verify), headers=headers(DE_BORDER, **BORDER))
+    assert checked.status_code == 200, checked.text
+    assert checked.json()["agrees"] is True and checked.json()["threshold"] == 0.04
+
+
+def test_one_record_may_be_sent_as_octet_stream(
+    client: TestClient, issued: dict[str, Any], limes: Limes
+) -> None:
+    binary = headers() | {"Content-Type": "application/octet-stream"}
+    url = f"/v1/alerts/{issued['id']}/biometrics"
+    assert client.post(url, content=fingers(1, (3,)), headers=binary).status_code == 201
+    assert stored(limes, issued["id"]) == [3]
+    probe = headers(DE_BORDER, **BORDER) | {"Content-Type": "application/octet-stream"}
+    found = client.post("/v1/search/fingerprints", content=fingers(1, (3,), 1), headers=probe)
+    assert [c["alert"]["id"] for c in found.json()["candidates"]] == [issued["id"]]
+    text = headers() | {"Content-Type": "text/plain"}
+    assert_problem(client.post(url, content=b"x", headers=text), 415, "unsupported-media-type")
+
+
+def test_bad_records_answer_located_problems_and_store_nothing(
+    client: TestClient, issued: dict[str, Any], limes: Limes
+) -> None:
+    alert_id = issued["id"]
+    url = f"/v1/alerts/{alert_id}/biometrics"
+    cases: list[tuple[bytes, str, str]] = [
+        (body({"records": ["not base64!"]}), "/records/0", "base64"),
+        (body({"records": ["\U0001d8bfAAA"]}), "/records/0", "base64"),
+        (body({"records": [base64_of(b"FMR\x00 20\x00")]}), "/records/0/bytes/8", "cut short"),
+        (body({"records": [base64_of(sparse())]}), "/records/0/views/0", "at least 12"),
+        (body({"records": []}), "/records", ""),
+        (body({"records": [base64_of(fingers(0, (1,)))], "extra": 1}), "/extra", ""),
+        (b'{"records": ["a"], "records": ["b"]}', "", "twice"),
+    ]
+    for content, pointer, detail in cases:
+        problem = assert_problem(
+            client.post(url, content=content, headers=headers()), 400, "invalid-input"
+        )
+        assert detail in problem["detail"]
+        if pointer:
+            assert pointer in [e["pointer"] for e in problem["errors"]], problem
+    assert stored(limes, alert_id) == []
+
+
+def test_only_the_issuing_state_enrols_and_visa_officers_do_not_search(
+    client: TestClient, issued: dict[str, Any], limes: Limes
+) -> None:
+    assert_problem(enrol(client, issued["id"], [fingers(0, (1,))], FR_SIRENE), 403, "forbidden")
+    assert_problem(enrol(client, issued["id"], [fingers(0, (1,))], DE_BORDER), 403, "forbidden")
+    data = body({"records": [base64_of(fingers(0, (1,)))]})
+    refused = client.post("/v1/search/fingerprints", content=data, headers=headers(VISA, "visa"))
+    assert_problem(refused, 403, "forbidden")
+    assert stored(limes, issued["id"]) == []
+
+
+def test_a_deleted_alert_takes_its_fingers_with_it(
+    client: TestClient, issued: dict[str, Any], limes: Limes
+) -> None:
+    alert_id = issued["id"]
+    assert enrol(client, alert_id, [fingers(2)]).status_code == 201
+    deleted = client.delete(f"/v1/alerts/{alert_id}", headers=headers(**{"If-Match": '"1"'}))
+    assert deleted.status_code in (200, 204), deleted.text
+    assert stored(limes, alert_id) == []
+    assert search(client, [fingers(2, (1, 2), capture=1)]).json()["candidates"] == []
+
+
+def test_a_latent_search_and_the_audit_names_the_modality_only(
+    client: TestClient, limes: Limes
+) -> None:
+    other = copied(PERSON)
+    other["person"]["documents"] = []
+    answer = client.post("/v1/alerts", content=body(other), headers=headers())
+    alert_id = answer.json()["id"]
+    assert enrol(client, alert_id, [fingers(2)]).status_code == 201
+    position, mark = latent(2, 2)
+    found = search(client, [mark], FR_SIRENE).json()["candidates"]
+    assert found[0]["alert"]["id"] == alert_id
+    assert max(found[0]["fingers"], key=lambda f: f["score"])["position"] == position
+    limes.audit.checkpoint()
+    ours = []
+    for user in ("sirene-1", "sirene-2"):
+        page = limes.audit.query(RecordQuery(user=user, limit=1000))
+        assert page is not None
+        ours += [
+            p.record.document
+            for p in page.items
+            if p.record.document["action"] in ("biometric:enrol", "search:fingerprints")
+        ]
+    assert {d["action"] for d in ours} == {"biometric:enrol", "search:fingerprints"}
+    assert all(d["query"] == {"biometric": {"modality": "fingerprint"}} for d in ours)
+    raw = orjson.dumps(ours)
+    assert base64_of(mark)[:40].encode() not in raw and b"FMR" not in raw

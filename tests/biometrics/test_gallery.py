@@ -1,0 +1,53 @@
+"""The alert gallery: any subset of fingers per key, re-enrolment, removal, latents."""
+
+from __future__ import annotations
+
+import pytest
+
+from limes.biometrics.gallery import UNKNOWN, AlertGallery
+from limes.biometrics.matching.cylinders import cylinders
+from limes.biometrics.synthetic.persons import latent_mark, persons, ten_print
+
+SEED = 16
+
+
+@pytest.fixture(scope="module")
+def gallery() -> AlertGallery:
+    found = AlertGallery()
+    for person in persons(SEED, 12):
+        prints = ten_print(person, SEED, 0)
+        # persons hold two, five or ten fingers: alerts carry what was taken
+        held = range(1, 11) if person.index % 3 == 0 else range(1, 3 + person.index % 3 * 3)
+        found.put(f"A{person.index}", {p: cylinders(prints[p - 1]) for p in held})
+    return found
+
+
+def test_a_later_capture_of_two_fingers_finds_its_person_first(gallery: AlertGallery) -> None:
+    for person in persons(SEED, 12):
+        probe = ten_print(person, SEED, 1)
+        matches = gallery.search({1: cylinders(probe[0]), 2: cylinders(probe[1])}, 20, 5)
+        assert matches[0].key == f"A{person.index}"
+        assert [p for p, _ in matches[0].fingers] == [1, 2]
+
+
+def test_a_latent_finds_the_person_and_the_finger_that_left_it(gallery: AlertGallery) -> None:
+    person = persons(SEED, 12)[3]  # ten fingers held
+    position, mark = latent_mark(person, SEED, 0)
+    (first, *_) = gallery.search({UNKNOWN: cylinders(mark)}, 100, 5)
+    assert first.key == "A3"
+    assert max(first.fingers, key=lambda f: f[1])[0] == position
+
+
+def test_removed_keys_are_never_proposed_and_re_enrolment_replaces() -> None:
+    gallery = AlertGallery()
+    (person,) = persons(SEED, 1)
+    prints = [cylinders(f) for f in ten_print(person, SEED, 0)]
+    gallery.put("A", {1: prints[0]})
+    gallery.put("A", {2: prints[1]})
+    assert sorted(gallery.fingers("A")) == [1, 2] and len(gallery) == 1
+    probe = {1: cylinders(ten_print(person, SEED, 1)[0])}
+    assert [m.key for m in gallery.search(probe, 10, 5)] == ["A"]
+    gallery.remove("A")
+    assert gallery.search(probe, 10, 5) == [] and gallery.fingers("A") == {}
+    with pytest.raises(ValueError, match="1-10"):
+        gallery.put("B", {11: prints[0]})
