@@ -45,13 +45,6 @@ NOT_YET_MIRRORED: dict[str, tuple[str, ...]] = {
         "audit/store.py",
         "audit/wiring.py",
     ),
-    "commands, tested through the CLI runner by command family in tests/cli": (
-        "cli/audit.py",
-        "cli/backup.py",
-        "cli/keys.py",
-        "cli/reading.py",
-        "cli/security.py",
-    ),
     "encryption at rest as a whole, in tests/crypto (test_at_rest, test_keyring, test_backup)": (
         "crypto/blind_index.py",
         "crypto/keys.py",
