@@ -272,7 +272,7 @@ def run(var: Path) -> Run:
     """Invoke ``limes --var <tmp> ARGS…``; ``input`` feeds stdin, ``env`` adds variables.
 
     In development (the alert commands take the asserted ``--as`` principal as given;
-    tests/cli/test_production_principals.py covers production), every other ``LIMES_*``
+    tests/cli/test_proof.py covers production), every other ``LIMES_*``
     variable of this process unset.
     """
     unset = dict.fromkeys(name for name in os.environ if name.startswith("LIMES_"))

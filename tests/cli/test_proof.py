@@ -1,6 +1,7 @@
 """Outside development, ``--as`` must name a stored account that holds what it asserts
 and proves itself: its password and TOTP (prompted), or a token in ``LIMES_TOKEN``.
-The audit record of every command says which proof it was."""
+The audit record of every command says which proof it was; a malformed ``--as`` is a
+usage error."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from tests.cli.helpers import ALERT, ok, problem
+from tests.cli.helpers import ALERT, Run, ok, problem
 
 from limes.bootstrap import build
 from limes.cli.main import cli
@@ -173,3 +174,12 @@ def test_alert_commands_act_as_the_stored_account_with_a_token(prod: Production)
     ]
     assert approvals[0]["refs"]["enrolment_codes_issued"] == ["jdoe"]
     assert code not in (prod.var / "audit.db").read_bytes().decode("utf-8", "replace")
+
+
+def test_a_malformed_principal_is_a_usage_error(initialised: Run) -> None:
+    for who in ("jdoe", "jdoe@BKA/XX", "jdoe@BKA/US", "jdoe@BKA/de"):
+        result = initialised(
+            "alert", "list", "--as", who, "--role", "sirene_operator", "--purpose", "sirene"
+        )
+        assert result.exit_code == 2, (who, result.output)
+        assert "--as" in result.stderr

@@ -122,8 +122,3 @@ def test_a_date_of_birth_years_off_is_printed_as_a_possible_match(initialised: R
     answer = ok(initialised("search", "persons", *asked, *BORDER_FR))
     assert answer["hits"] == []
     assert [h["view"]["alert"]["id"] for h in answer["possible"]] == [alert_id]
-
-
-def test_an_issued_alert_answers_the_feed_position_it_wrote(initialised: Run) -> None:
-    issued = ok(initialised("alert", "issue", "--file", "-", *SIRENE_DE, input=json.dumps(ALERT)))
-    assert issued["feed_position"] >= 1

@@ -1,71 +1,36 @@
-"""``limes users …`` and ``limes token …`` through click's runner, on SQLite in a temp folder."""
+"""``limes users …`` through click's runner, on SQLite in a temp folder."""
 
 from __future__ import annotations
 
-import stat
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, cast
 
-import jwt
 import pytest
-from click.testing import Result
+from tests.cli.accounts import (
+    CLIENT,
+    GUARD,
+    OPERATOR,
+    PASSWORD,
+    approved,
+    hashing_weakly,
+    seed,
+    settings_env,
+)
 from tests.cli.helpers import Run, ok, problem
 
 from limes.config import from_env
 from limes.domain.accounts import AccountState
 from limes.identity import totp
-from limes.identity.tokens import load_signing_key
-
-PASSWORD = "correct horse battery staple"
-WEAK_HASHING = {"LIMES_TEST_ONLY_WEAK_PASSWORD_HASHING": "1"}
-
-
-def settings_env(var: Path) -> dict[str, str]:
-    """The environment the runner gives, as ``from_env`` reads it."""
-    return {"LIMES_ENV": "development", "LIMES_VAR": str(var)} | WEAK_HASHING
 
 
 @pytest.fixture
 def run(initialised: Run) -> Run:
-    """The CLI (``tests/conftest.py``) after ``limes init``, hashing passwords weakly."""
-
-    def invoke(*args: str, input: str | None = None) -> Result:
-        return initialised(*args, input=input, env=WEAK_HASHING)
-
-    return invoke
-
-
-GUARD: tuple[str, ...] = ("--username", "guard-1", "--state", "DE", "--authority", "BPOL",
-                          "--role", "border_guard", "--purpose", "border_check")  # fmt: skip
-CLIENT: tuple[str, ...] = ("--username", "eu-lisa-gw", "--state", "DE", "--authority", "BPOL",
-                           "--role", "system_client", "--purpose", "border_check",
-                           "--client")  # fmt: skip
-OPERATOR: tuple[str, ...] = ("--username", "op-de", "--state", "DE", "--authority", "OPS",
-                             "--role", "system_operator", "--purpose", "operations")  # fmt: skip
-SECOND_OPERATOR = ("--username", "op-de-2", *OPERATOR[2:])
-
-
-def approved(run: Run, proposed: Result) -> dict[str, Any]:
-    """The answer of op-de-2 approving the change op-de proposed."""
-    change = ok(proposed)
-    assert change["status"] == "pending" and change["proposer"] == "op-de", change
-    return cast(dict[str, Any], ok(run("users", "approve", change["id"], "--as", "op-de-2")))
-
-
-def founders(run: Run) -> None:
-    for founder in (OPERATOR, SECOND_OPERATOR):
-        ok(run("users", "add", *founder, "--bootstrap", "--password-stdin", input=PASSWORD + "\n"))
+    return hashing_weakly(initialised)
 
 
 @pytest.fixture
 def seeded(run: Run) -> Run:
-    founders(run)
-    made = approved(run, run("users", "add", *GUARD, "--as", "op-de"))
-    code = made["enrolment_codes"]["guard-1"]
-    ok(run("users", "enrol", "guard-1", "--stdin", input=f"{code}\n{PASSWORD}\n"))
-    approved(run, run("users", "add", *CLIENT, "--as", "op-de"))
-    return run
+    return seed(run)
 
 
 def test_add_prints_the_totp_uri_once_and_no_secret_afterwards(run: Run) -> None:
@@ -105,42 +70,6 @@ def test_account_rules_are_reported_as_invalid_input(seeded: Run) -> None:
     with_password = seeded("users", "add", *GUARD[:1], "g3", *GUARD[2:], "--as", "op-de",
                            "--password-stdin", input=PASSWORD + "\n")  # fmt: skip
     assert with_password.exit_code == 2  # the holder chooses the password, not the operator
-
-
-def test_token_keygen_and_issue(seeded: Run, var: Path) -> None:
-    made = seeded("token", "keygen")
-    assert made.exit_code == 0 and "token signing key" in made.stdout  # init made it
-    key_path = var / "keys" / "token-signing-key.pem"
-    assert stat.S_IMODE(key_path.stat().st_mode) == 0o600
-    assert "PRIVATE" not in made.output
-    assert "exists" in seeded("token", "keygen").stdout
-
-    issued = seeded("token", "issue", "--client", "eu-lisa-gw", "--minutes", "5")
-    assert issued.exit_code == 0, issued.stderr
-    claims = jwt.decode(
-        issued.stdout.strip(),
-        load_signing_key(key_path).public_key(),
-        algorithms=["EdDSA"],
-        audience="limes-api",
-        options={"verify_exp": False, "verify_iat": False, "verify_nbf": False},
-    )
-    assert claims["exp"] - claims["iat"] == 300
-    assert "sid" not in claims
-
-    assert seeded("token", "issue", "--client", "eu-lisa-gw", "--minutes", "16").exit_code == 2
-    assert "is a user" in problem(seeded("token", "issue", "--client", "guard-1"), 3)["detail"]
-    seeded("users", "disable", "eu-lisa-gw", "--reason", "revoked", "--as", "op-de")
-    assert "disabled" in problem(seeded("token", "issue", "--client", "eu-lisa-gw"), 4)["detail"]
-
-
-@pytest.mark.parametrize(("path", "mode"), [("file", 0o644), ("folder", 0o755)])
-def test_token_refuses_a_key_others_may_read(seeded: Run, var: Path, path: str, mode: int) -> None:
-    seeded("token", "keygen")
-    key_path = var / "keys" / "token-signing-key.pem"
-    (key_path if path == "file" else key_path.parent).chmod(mode)
-    refused = problem(seeded("token", "issue", "--client", "eu-lisa-gw"), 12)
-    assert "others may read it" in refused["detail"]
-    assert "BEGIN" not in refused["detail"]
 
 
 def test_import_clearances_all_or_nothing(seeded: Run, tmp_path: Path) -> None:
@@ -183,21 +112,6 @@ def test_report(seeded: Run) -> None:
     text = seeded("users", "report", "--as", "op-de").stdout
     assert "Administrative roles (2):" in text
     assert "No clearance (4):" in text
-
-
-def test_a_minted_token_is_recorded_with_its_id_never_itself(seeded: Run, var: Path) -> None:
-    from tests.cli.test_access_records import trail
-
-    issued = seeded("token", "issue", "--client", "eu-lisa-gw", "--minutes", "5", "--json")
-    token = ok(issued)["token"]
-    claims = jwt.decode(token, options={"verify_signature": False})
-    found = trail(var, "token:issue")
-    attempt, outcome = found
-    assert (attempt["outcome"], outcome["outcome"]) == ("attempted", "allowed")
-    assert attempt["refs"] == {"client": "eu-lisa-gw", "minutes": 5}
-    assert outcome["refs"]["token_id"] == claims["jti"]
-    assert outcome["refs"]["account"] == "eu-lisa-gw"
-    assert token not in str(found)
 
 
 def test_release_set_roles_disable_enable_sweep(seeded: Run, var: Path) -> None:

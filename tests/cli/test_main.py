@@ -1,0 +1,37 @@
+"""The root ``limes`` group: the settings read once, and its help naming every command."""
+
+from __future__ import annotations
+
+from tests.cli.helpers import Run, problem
+
+from limes.cli.common import EXIT_STATUS, EXIT_STATUS_HELP
+from limes.cli.main import cli
+
+
+def test_invalid_settings_are_refused(run: Run) -> None:
+    unsafe = {"LIMES_AUTH": "unsafe-dev-headers", "LIMES_ENV": "production"}
+    body = problem(run("categories", env=unsafe), 12)
+    assert "LIMES_ENV=development" in body["detail"]
+
+
+def test_help_documents_every_command_and_exit_status(run: Run) -> None:
+    result = run("--help")
+    assert result.exit_code == 0
+    for command in ("init", "demo", "serve", "alert", "expire", "feed", "categories"):
+        assert f"  {command} " in result.stdout or f"  {command}\n" in result.stdout
+    for status in (*EXIT_STATUS.values(), 11, 12, 13):
+        assert f"\n  {status} " in EXIT_STATUS_HELP
+        assert f"  {status} " in result.stdout
+    for sub in ("issue", "get", "list", "update", "delete", "extend"):
+        assert f"  {sub} " in run("alert", "--help").stdout
+
+
+def test_the_group_lists_every_command_it_holds(run: Run) -> None:
+    listed = run("--help").stdout
+    assert sorted(cli.commands) == sorted(
+        ["init", "demo", "serve", "alert", "reads", "search", "expire", "feed", "sirene",
+         "categories", "users", "token", "security", "audit", "keys", "backup", "restore"]
+    )  # fmt: skip
+    for name, command in cli.commands.items():
+        assert f"  {name} " in listed, name
+        assert (command.get_short_help_str() or "")[:20] in listed
