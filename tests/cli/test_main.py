@@ -30,7 +30,8 @@ def test_the_group_lists_every_command_it_holds(run: Run) -> None:
     listed = run("--help").stdout
     assert sorted(cli.commands) == sorted(
         ["init", "demo", "serve", "alert", "reads", "search", "expire", "feed", "sirene",
-         "categories", "users", "token", "security", "audit", "keys", "backup", "restore"]
+         "categories", "users", "token", "security", "audit", "keys", "backup", "restore",
+         "biometrics"]
     )  # fmt: skip
     for name, command in cli.commands.items():
         assert f"  {name} " in listed, name
