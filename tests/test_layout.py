@@ -79,21 +79,8 @@ NOT_YET_MIRRORED: dict[str, tuple[str, ...]] = {
         "demo/persons.py",
         "demo/places.py",
     ),
-    "the domain's rules, tested as tables of cases in tests/domain (validation, identifiers, "
-    "categories, keys_and_compatibility, transliteration)": (
-        "domain/alerts.py",
-        "domain/compatibility.py",
-        "domain/identifier_forms.py",
-        "domain/ids.py",
-        "domain/match_keys.py",
-        "domain/latin_names.py",
-        "domain/object_rules.py",
-        "domain/vehicle_identifiers.py",
-    ),
     "names said once, each tested by the scan that keeps it the only one (test_names_said_once)": (
         "clock.py",
-        "domain/sealed_fields.py",
-        "domain/events.py",
     ),
     "the policy's vocabulary, tested with the table in tests/policy": (
         "policy/fields.py",
