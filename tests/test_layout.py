@@ -71,14 +71,6 @@ NOT_YET_MIRRORED: dict[str, tuple[str, ...]] = {
         "crypto/blind_index.py",
         "crypto/keys.py",
     ),
-    "the demo data's tables, tested through tests/demo/test_generator.py": (
-        "demo/codes.py",
-        "demo/identifiers.py",
-        "demo/names.py",
-        "demo/objects.py",
-        "demo/persons.py",
-        "demo/places.py",
-    ),
     "names said once, each tested by the scan that keeps it the only one (test_names_said_once)": (
         "clock.py",
     ),
