@@ -81,13 +81,6 @@ NOT_YET_MIRRORED: dict[str, tuple[str, ...]] = {
     "the romanisation tables of names.py, tested through the forms in tests/search/test_names": (
         "search/romanisation.py",
     ),
-    "supply-chain checks, tested in tests/supplychain (lock_and_versions, severity_and_fetch)": (
-        "supplychain/lockfile.py",
-        "supplychain/pypi.py",
-        "supplychain/render.py",
-        "supplychain/severity.py",
-        "supplychain/versions.py",
-    ),
     "use cases tested with the service they serve (test_alert_service, identity/test_four_eyes, "
     "crypto/test_rotation) or through the HTTP door (tests/api)": (
         "service/alert_steps.py",
