@@ -96,18 +96,6 @@ NOT_YET_MIRRORED: dict[str, tuple[str, ...]] = {
         "service/search.py",
         "service/sirene.py",
     ),
-    "biometrics' parts, tested with the codec, matcher or index they serve "
-    "(formats/test_format_fuzzing, test_fusion_and_index, test_synthetic)": (
-        "biometrics/formats/nbis_template.py",
-        "biometrics/formats/problems.py",
-        "biometrics/index.py",
-        "biometrics/matching/cylinders.py",
-        "biometrics/matching/fusion.py",
-        "biometrics/minutiae.py",
-        "biometrics/synthetic/fingers.py",
-        "biometrics/synthetic/orientation.py",
-        "biometrics/synthetic/persons.py",
-    ),
     "the service's seams since issue 12, tested through the use cases that use them "
     "(tests/audit/test_trail.py, service/test_audited.py, tests/api, tests/cli)": (
         "crypto/records.py",

@@ -56,6 +56,9 @@ def get(store: Store, alert_id: str) -> AlertRecord | None:
         return tx.alerts.get(alert_id)
 
 
+# -- alerts ------------------------------------------------------------------------------
+
+
 def test_insert_and_get_round_trip(store: Store) -> None:
     full = record(
         "A1",
@@ -182,6 +185,9 @@ def test_expiring_before_is_inclusive_and_ordered(store: Store) -> None:
         assert tx.alerts.unwarned_expiring_before(due + US, 1) == ["A2"]
 
 
+# -- flags, links, misused identities -----------------------------------------------------
+
+
 def test_flags_put_get_and_overwrite(store: Store) -> None:
     insert(store, record("A1"))
     fr = Flag("FR", FlagStatus.REQUESTED, "national law forbids arrest", T0)
@@ -230,6 +236,9 @@ def test_misused_identity_put_get_delete(store: Store) -> None:
         tx.misused_identities.put("A1", None)
     with store.read() as tx:
         assert tx.misused_identities.get("A1") is None
+
+
+# -- the outbox and transactions -------------------------------------------------------------
 
 
 def test_append_numbers_events_and_events_after_pages_in_order(store: Store) -> None:

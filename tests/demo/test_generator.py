@@ -18,6 +18,9 @@ from limes.domain.validation import validate_content
 TODAY = date.today()
 
 
+# -- determinism ------------------------------------------------------------------------
+
+
 def test_same_seed_same_alerts(alerts: Alerts) -> None:
     again = list(generate(1000, 2000, SEED))
     assert [(s, codec.encode(c)) for s, c in again] == [(s, codec.encode(c)) for s, c in alerts]
@@ -41,6 +44,9 @@ def test_negative_counts_are_refused() -> None:
         generate(-1, 0, SEED)
 
 
+# -- coverage ---------------------------------------------------------------------------
+
+
 def test_every_category_and_object_type_is_present(alerts: Alerts) -> None:
     assert {c.category for _, c in alerts} == set(CategoryCode)
     pairs = {(c.object.type, c.category) for _, c in alerts if c.object is not None}
@@ -60,6 +66,9 @@ def test_weights_shape_the_set(alerts: Alerts) -> None:
     assert categories[CategoryCode.REFUSAL_OF_ENTRY] > categories[CategoryCode.ARREST]
     types = Counter(c.object.type for _, c in alerts if c.object)
     assert types.most_common(1)[0][0] is ObjectType.ISSUED_DOCUMENT
+
+
+# -- validity ---------------------------------------------------------------------------
 
 
 def test_every_alert_validates(alerts: Alerts) -> None:

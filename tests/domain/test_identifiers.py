@@ -27,6 +27,8 @@ from limes.domain.identifiers import (
 )
 from limes.domain.vehicle_identifiers import vin_check_digit
 
+# --- ICAO Doc 9303 --------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("field", "check_digit"),
@@ -93,6 +95,9 @@ def test_validate_document_number_refuses(
 ) -> None:
     with pytest.raises(IdentifierError, match=message):
         validate_document_number(value, check_digit)
+
+
+# --- IBAN, IMEI, container numbers ----------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -180,6 +185,9 @@ def test_validate_container_number_refuses(value: str, message: str) -> None:
         validate_container_number(value)
 
 
+# --- serials --------------------------------------------------------------------------
+
+
 @pytest.mark.parametrize(
     ("value", "expected"),
     [("ab-123.456/7", "AB1234567"), ("1", "1"), ("X" * 30, "X" * 30)],
@@ -199,6 +207,9 @@ def test_validate_serial_accepts(value: str, expected: str) -> None:
 def test_validate_serial_refuses(value: str, message: str) -> None:
     with pytest.raises(IdentifierError, match=message):
         validate_serial(value)
+
+
+# --- dispatch -------------------------------------------------------------------------
 
 
 def test_every_kind_has_a_validator() -> None:
@@ -234,6 +245,8 @@ def test_validate_refuses_an_unknown_kind() -> None:
     with pytest.raises(IdentifierError, match="unknown identifier kind 'shoe_size'"):
         validate("shoe_size", "42")  # type: ignore[arg-type]  # what an untyped caller sends
 
+
+# --- properties -----------------------------------------------------------------------
 
 _ALL_CHECKS: list[Callable[[str], str]] = [
     canonical,

@@ -6,6 +6,7 @@ import pytest
 
 from limes.domain.latin_names import to_latin
 
+# (original, script, language, machine-readable form)
 CASES = [
     # Cyrillic: ICAO Doc 9303 part 3, section 6
     ("Иванов", "Cyrl", "ru", "IVANOV"),

@@ -10,6 +10,8 @@ import pytest
 
 from limes.supplychain.severity import DEADLINES, UNKNOWN_SEVERITY, Severity, cvss3_base_score, rate
 
+# -- severity --------------------------------------------------------------------------
+
 
 def test_the_patch_policy() -> None:
     assert DEADLINES == {
