@@ -29,16 +29,6 @@ NOT_YET_MIRRORED: dict[str, tuple[str, ...]] = {
         "docgen.py",
         "errors.py",
     ),
-    "the HTTP door, tested by behaviour across tests/api (authorization matrix, limits)": (
-        "api/admission.py",
-        "api/app.py",
-        "api/auth.py",
-        "api/deps.py",
-        "api/routes/audit.py",
-        "api/routes/auth.py",
-        "api/routes/meta.py",
-        "api/schemas.py",
-    ),
     "the audit log's parts, tested with the log and the writer in tests/audit": (
         "audit/heads.py",
         "audit/record.py",
