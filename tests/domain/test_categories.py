@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from limes.domain.categories import CATEGORIES, CategoryCode, ObjectType, ReviewRules, SubjectKind
-from limes.domain.object_rules import OBJECT_RULES
+from limes.domain.categories import CATEGORIES, CategoryCode, ReviewRules, SubjectKind
 
 
 def test_every_category_has_a_row_and_every_row_is_usable() -> None:
@@ -16,15 +15,6 @@ def test_every_category_has_a_row_and_every_row_is_usable() -> None:
         assert not category.person_required & category.person_optional, category.code
         if category.subject is SubjectKind.OBJECT:
             assert category.object_types and not category.person_required
-
-
-def test_every_object_type_has_rules_and_can_be_seized() -> None:
-    assert set(OBJECT_RULES) == set(ObjectType)
-    assert CATEGORIES[CategoryCode.OBJECT_SEIZURE].object_types == frozenset(ObjectType)
-    for rules in OBJECT_RULES.values():
-        for group in rules.required_identifiers:
-            assert group <= rules.identifiers, rules.type
-        assert not rules.required_attributes & rules.optional_attributes, rules.type
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 from tests.conftest import fixed_crypto
-from tests.contract.test_account_store import account, client
+from tests.contract.test_accounts import account, client
 
 from limes.crypto.keys import IntegrityError
 from limes.service.account_records import AccountStore

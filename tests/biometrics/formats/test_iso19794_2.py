@@ -178,15 +178,3 @@ def test_the_encoder_refuses_a_record_without_views_or_with_a_bad_header() -> No
         encode(FingerMinutiaeRecord(416, 512, RECORD.views, capture_equipment=1 << 16))
     with pytest.raises(FormatProblem, match="image size"):
         encode(FingerMinutiaeRecord(0, 512, RECORD.views))
-
-
-def test_generator_arrays_quantise_into_record_minutiae() -> None:
-    import numpy as np
-
-    from limes.biometrics.minutiae import MAX_COORDINATE, quantised
-
-    rows = np.array([[10.4, 20.6, 3.141592653589793], [-3.0, 99999.0, 0.0]])
-    first, second = quantised(rows, quality=70)
-    assert (first.x, first.y, first.angle, first.quality) == (10, 21, 128, 70)
-    assert (second.x, second.y) == (0, MAX_COORDINATE)
-    assert (first.kind, second.kind) == (ENDING, BIFURCATION)

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from limes.biometrics.matching.cylinders import CELLS, Cylinders, angle_difference, cylinders, erf
+from limes.biometrics.matching.cylinders import CELLS, Cylinders, cylinders
 from limes.biometrics.matching.mcc import local_similarities, pairs_to_average, score
 from limes.biometrics.minutiae import Points
 from limes.biometrics.synthetic.persons import person, ten_print
@@ -84,13 +84,6 @@ def test_the_pair_count_grows_with_the_minutiae_from_4_to_12() -> None:
     assert pairs_to_average(5, 50) == 4
     assert pairs_to_average(60, 60) == 12
     assert 4 < pairs_to_average(20, 30) < 12
-
-
-def test_the_helpers_wrap_angles_and_approximate_erf() -> None:
-    assert angle_difference(0.1, 2 * math.pi - 0.1) == pytest.approx(0.2)
-    assert angle_difference(math.pi, 0.0) == pytest.approx(-math.pi)
-    grid = np.linspace(-3, 3, 61)
-    assert np.abs(erf(grid) - np.array([math.erf(x) for x in grid])).max() < 2e-7
 
 
 def test_scoring_many_references_at_once_gives_each_its_own_score(

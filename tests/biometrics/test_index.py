@@ -1,5 +1,5 @@
-"""Score fusion across fingers and the LSH index over binary cylinders: a mate is among
-the first candidates, a removed finger is never one."""
+"""The LSH index over binary cylinders: a mate is among the first candidates, a removed
+finger is never one."""
 
 from __future__ import annotations
 
@@ -8,18 +8,10 @@ import pytest
 
 from limes.biometrics.index import CylinderIndex, HashSettings, pooled, top
 from limes.biometrics.matching.cylinders import CELLS, Cylinders, cylinders
-from limes.biometrics.matching.fusion import latent_score, ten_print_score
 from limes.biometrics.synthetic.persons import latent_mark, persons, ten_print
 
 SEED = 31
 GALLERY = 12
-
-
-def test_fusion_sums_fingers_and_a_latent_takes_the_best() -> None:
-    assert ten_print_score({1: 0.2, 2: 0.3}) == pytest.approx(0.5)
-    assert ten_print_score({}) == 0.0
-    assert latent_score([0.1, 0.4, 0.2]) == 0.4
-    assert latent_score([]) == 0.0
 
 
 def test_top_orders_by_score_then_identity() -> None:

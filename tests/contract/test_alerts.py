@@ -1,4 +1,5 @@
-"""The store contract: every adapter behaves the same (run once per store via ``store``).
+"""The alert aggregate's tables on every adapter (run once per store via ``store``):
+alerts and their match keys, flags, links, misused identities and the outbox.
 
 Records are built directly: the store treats bodies as opaque bytes and keys as
 opaque strings, so no alert content is needed here.
@@ -6,14 +7,9 @@ opaque strings, so no alert content is needed here.
 
 from __future__ import annotations
 
-import contextlib
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
-from itertools import pairwise
 
-import psycopg
 import pytest
 
 from limes.domain.alerts import AlertStatus, Flag, FlagStatus
@@ -22,7 +18,6 @@ from limes.domain.compatibility import ExistingAlert
 from limes.domain.events import ChangeEvent
 from limes.errors import VersionMismatch
 from limes.store.port import AlertFilter, AlertRecord, Store
-from limes.store.postgres import PostgresStore
 
 T0 = datetime(2026, 6, 1, 8, 30, 0, 123456, tzinfo=UTC)
 US = timedelta(microseconds=1)
@@ -266,172 +261,3 @@ def test_append_numbers_events_and_events_after_pages_in_order(store: Store) -> 
     assert got[0].at.utcoffset() == timedelta(0)
     assert store.events_after(seqs[-1]) == []
     assert store.events_after(seqs[2], limit=100) == got[3:]
-
-
-def test_a_transaction_reads_its_own_outbox_and_alerts_before_commit(store: Store) -> None:
-    with store.transaction() as tx:
-        assert (tx.outbox.last(), tx.alerts.count()) == (0, 0)
-        tx.alerts.insert(record("A1"))
-        first = tx.outbox.append(event("A1"))
-        second = tx.outbox.append(event("A1", n="2"))
-        assert tx.outbox.last() == second and tx.alerts.count() == 1
-        assert [e.seq for e in tx.outbox.after(0, limit=10)] == [first, second]
-        assert [e.seq for e in tx.outbox.after(first, limit=10)] == [second]
-        assert tx.outbox.after(first, limit=10)[0].detail == {"n": "2"}
-    assert (store.last_event(), store.count()) == (second, 1)
-
-
-def test_an_exception_rolls_everything_back(store: Store) -> None:
-    with pytest.raises(RuntimeError, match="boom"), store.transaction() as tx:
-        tx.alerts.insert(record("A1", keys=frozenset({"k1"})))
-        tx.flags.put("A1", Flag("FR", FlagStatus.REQUESTED, "why", T0))
-        tx.misused_identities.put("A1", b"victim")
-        tx.outbox.append(event("A1"))
-        raise RuntimeError("boom")
-    assert store.count() == 0
-    assert store.events_after(0) == []
-    with store.read() as tx:
-        assert tx.alerts.get("A1") is None
-        assert tx.alerts.find_by_keys(frozenset({"k1"})) == []
-        assert tx.flags.of("A1") == []
-        assert tx.misused_identities.get("A1") is None
-    # the store is still usable after the rollback
-    insert(store, record("A2"))
-    assert store.count() == 1
-
-
-def test_bulk_insert(store: Store) -> None:
-    records = [
-        record(f"B{i:05d}", keys=frozenset({f"k:{i}", f"k:shared:{i % 10}"})) for i in range(5000)
-    ]
-    events = [event(r.id) for r in records]
-    store.bulk_insert(records, events)
-
-    assert store.count() == 5000
-    for i in (0, 2500, 4999):
-        assert get(store, f"B{i:05d}") == records[i]
-    with store.read() as tx:
-        assert len(tx.alerts.find_by_keys(frozenset({"k:shared:3"}))) == 500
-    stored = store.events_after(0, limit=10_000)
-    assert [e.alert_id for e in stored] == [r.id for r in records]
-    assert all(a.seq < b.seq for a, b in pairwise(stored))
-    with store.transaction() as tx:
-        assert tx.outbox.append(event("after")) > stored[-1].seq
-
-
-def test_bulk_insert_is_all_or_nothing(store: Store) -> None:
-    insert(store, record("B00003"))
-    records = [record(f"B{i:05d}") for i in range(5)]  # B00003 is already there
-    with pytest.raises(Exception):  # noqa: B017 - each driver has its own integrity error
-        store.bulk_insert(records, [event(r.id) for r in records])
-    assert store.count() == 1
-    assert store.events_after(0) == []
-
-
-def test_migrate_is_idempotent(store: Store) -> None:
-    assert store.migrate() == []
-    assert store.migrate() == []
-
-
-# -- concurrency ------------------------------------------------------------------------------
-
-
-def test_concurrent_writers_get_gapless_increasing_seq(store: Store) -> None:
-    def writer(thread: int) -> None:
-        for n in range(25):
-            with store.transaction() as tx:
-                tx.outbox.append(event(f"T{thread}", n=str(n)))
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        for done in [pool.submit(writer, t) for t in range(4)]:
-            done.result()
-
-    events = store.events_after(0, limit=1000)
-    assert len(events) == 100
-    seqs = [e.seq for e in events]
-    assert seqs == list(range(seqs[0], seqs[0] + 100))
-    for thread in range(4):
-        mine = [int(e.detail["n"]) for e in events if e.alert_id == f"T{thread}"]
-        assert mine == list(range(25))
-
-
-def test_a_writer_waits_for_the_other_but_readers_do_not(store: Store) -> None:
-    """While one write transaction is open, a second writer blocks and a reader does not."""
-    first_open, release = threading.Event(), threading.Event()
-    seqs: dict[str, int] = {}
-
-    def first() -> None:
-        with store.transaction() as tx:
-            seqs["first"] = tx.outbox.append(event("first"))
-            first_open.set()
-            assert release.wait(10)
-
-    def second() -> None:
-        with store.transaction() as tx:
-            seqs["second"] = tx.outbox.append(event("second"))
-
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        one = pool.submit(first)
-        try:
-            assert first_open.wait(10)
-            two = pool.submit(second)
-            assert pool.submit(store.count).result(timeout=5) == 0  # a reader is not blocked
-            with pytest.raises(TimeoutError):
-                two.result(timeout=0.3)
-        finally:
-            release.set()
-        one.result(timeout=10)
-        two.result(timeout=10)
-    assert seqs["first"] < seqs["second"]
-    assert [e.alert_id for e in store.events_after(0)] == ["first", "second"]
-
-
-# -- PostgreSQL only: what the contract cannot see ------------------------------------------
-
-
-@pytest.mark.postgres
-def test_postgres_session_settings(postgres_store: PostgresStore) -> None:
-    conn = postgres_store._connection()
-    row = conn.execute(
-        "SELECT current_setting('synchronous_commit'), current_setting('TimeZone'), "
-        "current_schemas(false)"
-    ).fetchone()
-    assert row == ("on", "UTC", [postgres_store.schema])
-    tables = conn.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
-        (postgres_store.schema,),
-    ).fetchall()
-    assert {"alerts", "change_events", "schema_migrations"} <= {t for (t,) in tables}
-
-
-@pytest.mark.postgres
-def test_postgres_never_commits_a_transaction_with_a_failed_statement(
-    postgres_store: PostgresStore,
-) -> None:
-    with pytest.raises(psycopg.errors.InFailedSqlTransaction), postgres_store.transaction() as tx:
-        tx.alerts.insert(record("A1"))
-        with contextlib.suppress(psycopg.errors.UniqueViolation):
-            tx.alerts.insert(record("A1"))
-    assert postgres_store.count() == 0
-
-
-@pytest.mark.postgres
-def test_postgres_replaces_a_broken_connection(
-    postgres_store: PostgresStore, postgres_url: str
-) -> None:
-    pid = postgres_store._connection().info.backend_pid
-    with psycopg.connect(postgres_url, autocommit=True) as admin:
-        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
-    with pytest.raises(psycopg.OperationalError):
-        postgres_store.count()
-    assert postgres_store.count() == 0
-
-
-def test_a_read_inside_a_transaction_joins_it(store: Store) -> None:
-    """The policy reads break-glass grants while a use case holds its transaction."""
-    with store.transaction() as tx:
-        tx.usage_counters.add_reads({("p", "2026-01-01"): 3})
-        with store.read() as inner:
-            assert inner.usage_counters.daily_reads("p", "2026-01-01") == {"2026-01-01": 3}
-    with store.read() as tx:
-        assert tx.usage_counters.daily_reads("p", "2026-01-01") == {"2026-01-01": 3}
