@@ -10,12 +10,14 @@ from tests.conftest import make_ctx
 from tests.factories import PERSON, content
 
 from limes import codec
+from limes.bootstrap import Limes
 from limes.domain.alerts import MisusedIdentity
 from limes.domain.events import ChangeEvent
 from limes.domain.roles import Purpose, Role
 from limes.policy.permissions import Context
 from limes.service.alert_views import AlertView
 from limes.service.alerts import AlertService
+from limes.sirene.hits import HitReport
 from limes.store.port import Store
 
 DE, FR, IT = make_ctx("DE"), make_ctx("FR"), make_ctx("IT")
@@ -42,3 +44,14 @@ def victim() -> MisusedIdentity:
 
 def issue_person(alerts: AlertService, ctx: Context = DE) -> AlertView:
     return alerts.issue(ctx, content(PERSON))
+
+
+def hit_report(s: Limes) -> HitReport:
+    """A hit FR records as it happens, the action taken."""
+    data = {
+        "identity": {"confirmed": True, "method": "document"},
+        "place": {"description": "Roissy", "country": "FR"},
+        "occurred_at": s.alerts.clock().isoformat(),
+        "action": {"taken": True},
+    }
+    return codec.parse(HitReport, orjson.dumps(data))
