@@ -27,7 +27,7 @@ from limes.domain.compatibility import ExistingAlert
 from limes.domain.match_keys import content_keys
 from limes.domain.periods import add_years
 from limes.domain.roles import Purpose, Role
-from limes.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound, VersionMismatch
+from limes.errors import Conflict, Forbidden, Gone, InvalidInput
 from limes.service.alert_views import ExpiryReport
 from limes.service.alerts import AlertService
 from limes.service.relations import RelationService
@@ -62,18 +62,6 @@ def test_issue_then_get(store: Store, alerts: AlertService, clock: FixedClock) -
         1,
         clock.now,
     )
-
-
-@pytest.mark.parametrize("alert_id", ["01M8MY6T75H323G9K7QCEPAK13", "no-such-id", "NUL\x00", ""])
-def test_an_unknown_id_is_not_found_on_every_store(
-    alerts: AlertService, relations: RelationService, alert_id: str
-) -> None:
-    with pytest.raises(NotFound):
-        alerts.get(DE, alert_id)
-    with pytest.raises(NotFound):
-        alerts.delete(DE, alert_id, expected_version=1)
-    with pytest.raises(NotFound):
-        relations.request_flag(FR, alert_id, "reason")
 
 
 @pytest.mark.parametrize(
@@ -147,35 +135,6 @@ def test_concurrent_identical_issues_let_exactly_one_through(
 
 
 # -- update, delete, extend ----------------------------------------------------------------
-
-
-def test_update_checks_the_version(store: Store, alerts: AlertService, clock: FixedClock) -> None:
-    alert_id = issue_person(alerts).alert.id
-    stored, before = alerts.get(DE, alert_id), snapshot(store)
-    changed = content(doc(PERSON, reason="Conviction confirmed on appeal"))
-    with pytest.raises(VersionMismatch):
-        alerts.update(DE, alert_id, changed, expected_version=2)
-    assert alerts.get(DE, alert_id) == stored
-    assert snapshot(store) == before
-
-    clock.advance(minutes=5)
-    updated = alerts.update(DE, alert_id, changed, expected_version=1).alert
-    assert (updated.version, updated.updated_at) == (2, clock.now)
-    assert updated.content is not None and updated.content.reason == changed.reason
-    assert event_types(store) == ["alert.issued", "alert.updated"]
-
-
-def test_another_state_cannot_change_an_alert(store: Store, alerts: AlertService) -> None:
-    alert_id = issue_person(alerts).alert.id
-    stored, before = alerts.get(DE, alert_id), snapshot(store)
-    with pytest.raises(Forbidden, match="belongs to DE"):
-        alerts.update(FR, alert_id, content(PERSON), expected_version=1)
-    with pytest.raises(Forbidden, match="belongs to DE"):
-        alerts.delete(FR, alert_id, expected_version=1)
-    with pytest.raises(Forbidden, match="belongs to DE"):
-        alerts.extend(FR, alert_id, "still wanted", expected_version=1)
-    assert alerts.get(DE, alert_id) == stored
-    assert snapshot(store) == before
 
 
 def test_delete_erases_everything_personal(
