@@ -29,7 +29,6 @@ from limes.crypto.rotation import SEALED, count_by_key
 from limes.domain.accounts import AccountKind
 from limes.domain.alerts import MisusedIdentity
 from limes.domain.roles import Purpose, Role
-from limes.errors import Forbidden
 from limes.service.hits import HitService
 from limes.service.sirene import SireneService
 from limes.sirene.forms import MessageIn
@@ -248,16 +247,6 @@ def _other_person() -> dict[str, object]:
     changed = doc(PERSON, national_reference="BKA-2026-0002")
     changed["person"] = {**changed["person"], "surnames": [{"latin": "Petrova"}], "documents": []}
     return changed
-
-
-def test_only_key_custodians_rotate(store: Store, clock: FixedClock) -> None:
-    s = services(store, clock)
-    operator_ctx = make_ctx("DE", Role.SYSTEM_OPERATOR, purpose=Purpose.OPERATIONS)
-    for ctx in (DE, operator_ctx):
-        with pytest.raises(Forbidden):
-            s.keys.rotate_data_keys(ctx)
-        with pytest.raises(Forbidden):
-            s.keys.status(ctx)
 
 
 def test_kek_rotation_rewraps_and_forgets_the_old_kek(

@@ -14,52 +14,17 @@ from tests.identity.helpers import (
     CLEARANCE,
     PASSWORD,
     admit,
-    code,
     enrol,
     founders,
-    guard,
     operator,
 )
+from tests.identity.proposals import REGISTER, approvals, dpo, sirene, stored_or_none
 
-from limes.domain.accounts import AccountKind, AccountState, NewAccount
 from limes.domain.ids import new_id
 from limes.domain.roles import Purpose, Role
-from limes.errors import Conflict, Forbidden, NotFound
-from limes.policy.permissions import Context, Principal
+from limes.errors import Conflict, Forbidden
+from limes.policy.permissions import Context
 from limes.service.accounts import AccountService
-from limes.service.approvals import PROPOSAL_LIFETIME, ApprovalService
-from limes.service.enrolment import CODE_LIFETIME, EnrolmentRefused, EnrolmentService
-from limes.service.sessions import LoginRefused
-
-REGISTER = "username,level,vetting_reference,valid_until\n"
-
-
-def holder(username: str, authority: str, role: Role, purpose: Purpose) -> NewAccount:
-    return guard(
-        username,
-        authority=authority,
-        roles=frozenset({role}),
-        purposes=frozenset({purpose}),
-        clearance=None,
-    )
-
-
-def sirene(username: str = "sirene-1") -> NewAccount:
-    return holder(username, "SIRENE", Role.SIRENE_OPERATOR, Purpose.SIRENE)
-
-
-def dpo(username: str) -> NewAccount:
-    return holder(username, "BfDI", Role.DATA_PROTECTION_OFFICER, Purpose.DATA_PROTECTION)
-
-
-def approvals(service: AccountService) -> ApprovalService:
-    return ApprovalService(service)
-
-
-def stored_or_none(service: AccountService, username: str) -> object:
-    with service.accounts.read() as tx:
-        return tx.by_username(username)
-
 
 # -- the escalation, step by step -----------------------------------------------------------
 
@@ -128,74 +93,6 @@ def test_one_operator_alone_grants_no_clearance_or_role(each_store: AccountServi
     assert each_store.get(op, "sirene-1").clearance is not None
     with pytest.raises(Conflict, match="already applied"):
         approvals(each_store).approve(each_store.acting("op-de-2"), pending[0].id)
-
-
-def test_the_creator_never_sees_the_new_users_secrets(
-    each_store: AccountService, clock: FixedClock
-) -> None:
-    founders(each_store)
-    proposed = each_store.add(each_store.acting("op-de"), sirene())
-    assert "secret" not in repr(proposed) and "otpauth" not in repr(proposed)
-    approved = approvals(each_store).approve(each_store.acting("op-de-2"), proposed.id)
-    created = approved.accounts[0]
-    assert created.state is AccountState.DISABLED  # awaiting its holder
-    code_given = approved.enrolment_codes["sirene-1"]
-    # whatever secret existed before enrolment, nobody can log in with it
-    with pytest.raises(LoginRefused):
-        each_store.login("sirene-1", PASSWORD, code(created, clock.now))
-
-    done = EnrolmentService(each_store).enrol("sirene-1", code_given, PASSWORD)
-    assert done.account.state is AccountState.ACTIVE
-    assert done.totp_uri is not None and done.account.totp_secret is not None
-    assert done.account.totp_secret != created.totp_secret  # made at enrolment, for the holder
-    clock.advance(seconds=30)
-    each_store.login("sirene-1", PASSWORD, code(done.account, clock.now))
-    with pytest.raises(EnrolmentRefused):  # the code works once
-        EnrolmentService(each_store).enrol("sirene-1", code_given, "another password 1234")
-
-
-def test_an_enrolment_code_expires_and_must_match(
-    each_store: AccountService, clock: FixedClock
-) -> None:
-    founders(each_store)
-    made = admit(each_store, "op-de", "op-de-2", sirene())
-    given = made.enrolment_codes["sirene-1"]
-    enrolling = EnrolmentService(each_store)
-    for username, attempt in (("sirene-1", "AAAAA-AAAAA-AAAAA-AAAAA"), ("nobody", given)):
-        with pytest.raises(EnrolmentRefused) as refused:
-            enrolling.enrol(username, attempt, PASSWORD)
-        assert "not accepted" in refused.value.detail
-    clock.advance(CODE_LIFETIME)
-    with pytest.raises(EnrolmentRefused) as late:
-        enrolling.enrol("sirene-1", given.lower(), PASSWORD)
-    assert late.value.cause == "the code has expired"
-
-
-def test_a_proposal_expires(each_store: AccountService, clock: FixedClock) -> None:
-    founders(each_store)
-    proposed = each_store.add(each_store.acting("op-de"), sirene())
-    clock.advance(PROPOSAL_LIFETIME)
-    with pytest.raises(Conflict, match="expired"):
-        approvals(each_store).approve(each_store.acting("op-de-2"), proposed.id)
-    assert [c.status for c in approvals(each_store).changes(each_store.acting("op-de"), None)] == [
-        "expired"
-    ]
-
-
-def test_approvers_are_of_the_same_state(each_store: AccountService) -> None:
-    founders(each_store)
-    founders(each_store, "FR")
-    proposed = each_store.add(each_store.acting("op-de"), sirene())
-    with pytest.raises(NotFound):
-        approvals(each_store).approve(each_store.acting("op-fr"), proposed.id)
-    with pytest.raises(Forbidden):  # an operator acting for another purpose
-        approvals(each_store).approve(
-            Context(
-                Principal.of(each_store.get(each_store.acting("op-de"), "op-de")),
-                Purpose.BORDER_CHECK,
-            ),
-            proposed.id,
-        )
 
 
 def test_a_puppet_operator_approves_nothing_for_its_maker(each_store: AccountService) -> None:
@@ -299,18 +196,3 @@ def test_only_the_first_two_operators_are_bootstrapped(each_store: AccountServic
     each_store.disable(each_store.acting("op-de"), "op-de-2", "left")  # still counts
     with pytest.raises(Forbidden, match="has its system operators"):
         each_store.bootstrap_operator(operator("DE", "op-de-9"), PASSWORD)
-
-
-def test_a_system_client_needs_no_enrolment(each_store: AccountService) -> None:
-    founders(each_store)
-    client = NewAccount(
-        "gw-1",
-        AccountKind.CLIENT,
-        "DE",
-        "BPOL",
-        frozenset({Role.SYSTEM_CLIENT}),
-        frozenset({Purpose.BORDER_CHECK}),
-    )
-    made = admit(each_store, "op-de", "op-de-2", client)
-    assert made.enrolment_codes == {}
-    assert made.accounts[0].state is AccountState.ACTIVE

@@ -6,34 +6,20 @@ the records every real use case writes through ``bootstrap.build``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import pytest
 from tests.conftest import make_ctx
+from tests.service.recorders import Memory
 
-from limes.audit.record import Actor, AlertRef, Entry, Outcome
+from limes.audit.record import Actor, AlertRef, Outcome
 from limes.domain.categories import CategoryCode
-from limes.domain.roles import Role
-from limes.errors import Forbidden, InvalidInput
-from limes.policy.permissions import Permission
+from limes.errors import InvalidInput
 from limes.service.audited import Description, Refs, about, audited, on_alert
-from limes.service.audited_policy import audited_policy, noting_decisions
 from limes.service.recorder import is_recorded
 
 DE = make_ctx("DE")
 ARREST = CategoryCode("arrest")
-
-
-class Memory:
-    """Records kept in a list."""
-
-    def __init__(self) -> None:
-        self.entries: list[Entry] = []
-
-    def append(self, entries: Sequence[Entry]) -> list[int]:
-        self.entries.extend(entries)
-        return [len(self.entries)]
 
 
 class Shown:
@@ -129,29 +115,3 @@ def test_a_login_names_who_claims_then_who_was_proven() -> None:
 def test_about_leaves_out_what_is_none() -> None:
     assert about(query={"a": None}, b=None) == Description()
     assert about(AlertRef("A1"), query={"a": 1}, b=0).refs == {"b": 0}
-
-
-def test_the_policy_notes_its_decisions_during_a_use_case() -> None:
-    recorder = Memory()
-    policy = audited_policy(recorder)
-    with noting_decisions() as decisions:
-        policy.decide(DE, Permission.ALERT_READ, ARREST)
-        assert policy.evaluate(DE, Permission.ALERT_READ, CategoryCode("travel_ban")).allowed
-        with pytest.raises(Forbidden) as refused:
-            policy.require(make_ctx("DE", Role.SYSTEM_OPERATOR), Permission.ALERT_READ, ARREST)
-    assert decisions.categories() == ("arrest",)  # evaluate asks about other alerts: unnoted
-    rules, reason = decisions.allowed()
-    assert rules and reason and "allows alert:read" in reason
-    assert recorder.entries == [] and not is_recorded(refused.value)  # the use case records it
-
-
-def test_a_refusal_outside_any_use_case_is_recorded_by_the_policy_itself() -> None:
-    recorder = Memory()
-    policy = audited_policy(recorder)
-    operator = make_ctx("DE", Role.SYSTEM_OPERATOR)
-    with pytest.raises(Forbidden) as refused:
-        policy.require(operator, Permission.ALERT_ISSUE, ARREST, "A1")
-    (record,) = recorder.entries
-    assert (record.action, record.outcome) == ("alert:issue", Outcome.REFUSED)
-    assert record.alerts == (AlertRef("A1"),) and record.categories == ("arrest",)
-    assert is_recorded(refused.value)

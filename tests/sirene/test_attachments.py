@@ -4,17 +4,14 @@ kind are refused with the reason, at the attachment's pointer."""
 
 from __future__ import annotations
 
-import base64
 import io
 
 import pytest
 from PIL import Image
 from tests.sirene.documents import CATALOG, HTML, flate_stream, jpeg, pdf, png
 
-from limes.errors import InvalidInput
 from limes.sirene import attachments
 from limes.sirene.attachments import Refused
-from limes.sirene.forms import AttachmentIn, MessageIn, Miscellaneous, validate_message
 
 JS_ACTION = b"<< /S /JavaScript /JS (app.alert\\(document.cookie\\)) >>"
 
@@ -163,22 +160,3 @@ def test_the_compressed_javascript_is_not_in_the_raw_bytes() -> None:
     look at the raw bytes)."""
     compressed = pdf(extra=(_object_stream(JS_ACTION),))
     assert b"JavaScript" not in compressed and b"/JS" not in compressed
-
-
-def test_a_refused_attachment_is_named_by_its_pointer() -> None:
-    def attached(media_type: str, data: bytes) -> AttachmentIn:
-        return AttachmentIn(media_type, base64.b64encode(data).decode())
-
-    message = MessageIn(
-        language="de",
-        body=Miscellaneous(form="M", text="Kopie des Passes"),
-        attachments=(
-            attached("image/png", png()),
-            attached("application/pdf", pdf() + HTML),
-        ),
-    )
-    with pytest.raises(InvalidInput) as caught:
-        validate_message(message)
-    (error,) = caught.value.errors
-    assert error.pointer == "/attachments/1/content_base64"
-    assert error.detail.startswith("is not application/pdf: holds markup or script")

@@ -1,74 +1,37 @@
-"""Alert and relation use cases on every store: who may do what, and all-or-nothing."""
+"""Alert use cases on every store: who may do what, and all-or-nothing."""
 
 from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-import orjson
 import pytest
-from tests.conftest import FixedClock, built, make_ctx
+from tests.conftest import FixedClock, make_ctx
 from tests.factories import PERSON, VEHICLE, content, doc
+from tests.service.alert_helpers import (
+    DE,
+    FR,
+    OPERATOR,
+    US,
+    event_types,
+    issue_person,
+    snapshot,
+    victim,
+)
 
-from limes import codec
-from limes.bootstrap import Limes
-from limes.domain.alerts import AlertStatus, Extension, Flag, FlagStatus, MisusedIdentity
+from limes.domain.alerts import AlertStatus, Extension
 from limes.domain.categories import CategoryCode
 from limes.domain.compatibility import ExistingAlert
-from limes.domain.events import ChangeEvent
 from limes.domain.match_keys import content_keys
 from limes.domain.periods import add_years
 from limes.domain.roles import Purpose, Role
-from limes.errors import Conflict, Forbidden, Gone, InvalidInput, NotFound, VersionMismatch
-from limes.policy.permissions import Context
-from limes.service.alert_views import AlertView, ExpiryReport
+from limes.errors import Conflict, Forbidden, Gone, InvalidInput
+from limes.service.alert_views import ExpiryReport
 from limes.service.alerts import AlertService
-from limes.service.demo import load
 from limes.service.relations import RelationService
-from limes.store.port import AlertFilter, Store
-
-DE, FR, IT = make_ctx("DE"), make_ctx("FR"), make_ctx("IT")
-OPERATOR = make_ctx("DE", Role.SYSTEM_OPERATOR, purpose=Purpose.OPERATIONS)
-US = timedelta(microseconds=1)
-
-
-@pytest.fixture
-def app(store: Store, clock: FixedClock) -> Limes:
-    return built(store, clock)
-
-
-@pytest.fixture
-def alerts(app: Limes) -> AlertService:
-    return app.alerts
-
-
-@pytest.fixture
-def relations(app: Limes) -> RelationService:
-    return app.relations
-
-
-def snapshot(store: Store) -> tuple[int, list[ChangeEvent]]:
-    """What a refused request must leave untouched: the alerts and the outbox."""
-    return store.count(), store.events_after(0, limit=1000)
-
-
-def event_types(store: Store) -> list[str]:
-    return [e.type for e in store.events_after(0, limit=1000)]
-
-
-def victim() -> MisusedIdentity:
-    data = {
-        "consent": {"given_on": "2026-05-02", "reference": "CONSENT-7"},
-        "person": {"surnames": [{"latin": "Schmidt"}], "date_of_birth": "1990-02-03"},
-    }
-    return codec.parse(MisusedIdentity, orjson.dumps(data))
-
-
-def issue_person(alerts: AlertService, ctx: Context = DE) -> AlertView:
-    return alerts.issue(ctx, content(PERSON))
-
+from limes.store.port import Store
 
 # -- issue and read ----------------------------------------------------------------------------
 
@@ -99,18 +62,6 @@ def test_issue_then_get(store: Store, alerts: AlertService, clock: FixedClock) -
         1,
         clock.now,
     )
-
-
-@pytest.mark.parametrize("alert_id", ["01M8MY6T75H323G9K7QCEPAK13", "no-such-id", "NUL\x00", ""])
-def test_an_unknown_id_is_not_found_on_every_store(
-    alerts: AlertService, relations: RelationService, alert_id: str
-) -> None:
-    with pytest.raises(NotFound):
-        alerts.get(DE, alert_id)
-    with pytest.raises(NotFound):
-        alerts.delete(DE, alert_id, expected_version=1)
-    with pytest.raises(NotFound):
-        relations.request_flag(FR, alert_id, "reason")
 
 
 @pytest.mark.parametrize(
@@ -184,35 +135,6 @@ def test_concurrent_identical_issues_let_exactly_one_through(
 
 
 # -- update, delete, extend ----------------------------------------------------------------
-
-
-def test_update_checks_the_version(store: Store, alerts: AlertService, clock: FixedClock) -> None:
-    alert_id = issue_person(alerts).alert.id
-    stored, before = alerts.get(DE, alert_id), snapshot(store)
-    changed = content(doc(PERSON, reason="Conviction confirmed on appeal"))
-    with pytest.raises(VersionMismatch):
-        alerts.update(DE, alert_id, changed, expected_version=2)
-    assert alerts.get(DE, alert_id) == stored
-    assert snapshot(store) == before
-
-    clock.advance(minutes=5)
-    updated = alerts.update(DE, alert_id, changed, expected_version=1).alert
-    assert (updated.version, updated.updated_at) == (2, clock.now)
-    assert updated.content is not None and updated.content.reason == changed.reason
-    assert event_types(store) == ["alert.issued", "alert.updated"]
-
-
-def test_another_state_cannot_change_an_alert(store: Store, alerts: AlertService) -> None:
-    alert_id = issue_person(alerts).alert.id
-    stored, before = alerts.get(DE, alert_id), snapshot(store)
-    with pytest.raises(Forbidden, match="belongs to DE"):
-        alerts.update(FR, alert_id, content(PERSON), expected_version=1)
-    with pytest.raises(Forbidden, match="belongs to DE"):
-        alerts.delete(FR, alert_id, expected_version=1)
-    with pytest.raises(Forbidden, match="belongs to DE"):
-        alerts.extend(FR, alert_id, "still wanted", expected_version=1)
-    assert alerts.get(DE, alert_id) == stored
-    assert snapshot(store) == before
 
 
 def test_delete_erases_everything_personal(
@@ -301,94 +223,3 @@ def test_expire_due_warns_and_expires_exactly_on_time(
         record = tx.alerts.get(issued.id)
         assert record is not None and record.status is AlertStatus.EXPIRED and record.body is None
     assert event_types(store) == ["alert.issued", "alert.expiry_warning", "alert.expired"]
-
-
-# -- flags and links ---------------------------------------------------------------------------
-
-
-def test_flag_requested_granted_and_withdrawn(
-    store: Store, alerts: AlertService, relations: RelationService, clock: FixedClock
-) -> None:
-    alert_id = issue_person(alerts).alert.id
-    reason = "Arrest is not possible under French law"
-    requested_at = clock.now
-    view = relations.request_flag(FR, alert_id, reason)
-    assert view.flags == (Flag("FR", FlagStatus.REQUESTED, reason, requested_at),)
-
-    with pytest.raises(Forbidden):
-        relations.decide_flag(FR, alert_id, "FR", grant=True, reason="self-service")
-    decided_at = clock.advance(hours=2)
-    view = relations.decide_flag(DE, alert_id, "FR", grant=True, reason="agreed")
-    granted = Flag("FR", FlagStatus.GRANTED, reason, requested_at, decided_at, "agreed")
-    assert view.flags == (granted,)
-
-    before = snapshot(store)
-    with pytest.raises(Forbidden, match="only FR"):
-        relations.withdraw_flag(IT, alert_id, "FR")
-    assert snapshot(store) == before
-
-    withdrawn_at = clock.advance(days=1)
-    view = relations.withdraw_flag(FR, alert_id, "FR")
-    assert view.flags == (
-        Flag("FR", FlagStatus.WITHDRAWN, reason, requested_at, withdrawn_at, "agreed"),
-    )
-    assert event_types(store)[1:] == ["flag.requested", "flag.granted", "flag.withdrawn"]
-
-
-def test_a_state_does_not_flag_its_own_alert(
-    store: Store, alerts: AlertService, relations: RelationService
-) -> None:
-    alert_id = issue_person(alerts).alert.id
-    before = snapshot(store)
-    with pytest.raises(Conflict, match="own alert"):
-        relations.request_flag(DE, alert_id, "we changed our mind")
-    assert snapshot(store) == before
-    assert alerts.get(DE, alert_id).flags == ()
-
-
-@pytest.mark.parametrize("reason", ["  ", "x" * 4001, "NUL \x00 inside", "lone \ud800"])
-def test_a_flag_reason_every_store_can_hold_is_required(
-    store: Store, alerts: AlertService, relations: RelationService, reason: str
-) -> None:
-    alert_id = issue_person(alerts).alert.id
-    before = snapshot(store)
-    with pytest.raises(InvalidInput):
-        relations.request_flag(FR, alert_id, reason)
-    assert snapshot(store) == before
-
-
-def test_links_between_own_alerts_only(
-    store: Store, alerts: AlertService, relations: RelationService
-) -> None:
-    person = issue_person(alerts).alert.id
-    vehicle = alerts.issue(DE, content(VEHICLE)).alert.id
-    french = alerts.issue(FR, content(VEHICLE)).alert.id
-
-    assert relations.link(DE, person, vehicle).links == (vehicle,)
-    assert alerts.get(DE, vehicle).links == (person,)
-    with pytest.raises(Conflict, match="already linked"):
-        relations.link(DE, vehicle, person)
-
-    before = snapshot(store)
-    with pytest.raises(Forbidden):
-        relations.link(DE, person, french)
-    with pytest.raises(Forbidden):
-        relations.link(FR, french, vehicle)
-    with pytest.raises(InvalidInput):
-        relations.link(DE, person, person)
-    assert snapshot(store) == before
-    assert alerts.get(FR, french).links == ()
-
-    assert relations.link(DE, vehicle, person, unlink=True).links == ()
-    with pytest.raises(NotFound):
-        relations.link(DE, person, vehicle, unlink=True)
-    assert event_types(store)[-2:] == ["alert.unlinked", "alert.unlinked"]
-
-
-def test_demo_load_issues_each_states_alerts_in_batches(alerts: AlertService, store: Store) -> None:
-    items = [("DE", content(PERSON)), ("FR", content(VEHICLE)), ("DE", content(VEHICLE))]
-    # DE fills its batch of 2 first; FR's leftover batch of 1 comes last
-    assert list(load(alerts, items, batch=2)) == [2, 1]
-    assert store.count() == 3
-    page = alerts.list(DE, AlertFilter(limit=10))
-    assert sorted(item.alert.issuing_state for item in page.items) == ["DE", "DE", "FR"]

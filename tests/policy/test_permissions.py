@@ -1,0 +1,58 @@
+"""The policy's vocabulary: permissions as ``resource:action`` tags, the content ones, and a
+principal as its account is now."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from tests.identity.helpers import CLEARANCE
+
+from limes.domain.accounts import Account, AccountKind, AccountState
+from limes.domain.roles import Purpose, Role
+from limes.policy.permissions import CATEGORY_SCOPED, CONTENT_PERMISSIONS, Permission, Principal
+
+AT = datetime(2026, 5, 2, tzinfo=UTC)
+
+
+def test_every_permission_is_a_resource_action_tag() -> None:
+    for permission in Permission:
+        assert re.fullmatch(r"[a-z-]+:[a-z]+", permission.value), permission
+
+
+def test_permissions_decided_per_category_touch_content() -> None:
+    assert CATEGORY_SCOPED < CONTENT_PERMISSIONS
+    assert CONTENT_PERMISSIONS - CATEGORY_SCOPED == {
+        Permission.AUDIT_READ,
+        Permission.CASE_READ,
+        Permission.CASE_WRITE,
+    }
+    assert Permission.ACCOUNT_MANAGE not in CONTENT_PERMISSIONS
+
+
+def test_a_principal_is_its_account_as_stored() -> None:
+    account = Account(
+        "id-1",
+        "guard-1",
+        AccountKind.USER,
+        "DE",
+        "BPOL",
+        frozenset({Role.BORDER_GUARD}),
+        frozenset({Purpose.BORDER_CHECK}),
+        AccountState.ACTIVE,
+        AT,
+        AT,
+        AT,
+        clearance=CLEARANCE,
+    )
+    principal = Principal.of(account, session_id="s-1")
+    assert principal == Principal(
+        "guard-1",
+        "DE",
+        "BPOL",
+        frozenset({Role.BORDER_GUARD}),
+        frozenset({Purpose.BORDER_CHECK}),
+        CLEARANCE,
+        session_id="s-1",
+    )
+    assert str(principal) == "guard-1@BPOL/DE"
