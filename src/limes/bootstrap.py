@@ -284,7 +284,7 @@ def build(
         DoorRefusals(audit, clock),
         jobs,
         publisher,
-        BackupService(audit),
+        BackupService(audit, crypto.kek),
         Holdings(store),
         AuditCustody(audit, settings),
         BiometricService(alerts),

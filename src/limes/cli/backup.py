@@ -55,7 +55,7 @@ def backup(env: Env, file: Path) -> None:
     """
     database = _database(env)
     app = env.app()
-    info = app.backups.create(file, database, _audit(env, database), app.crypto.kek).info
+    info = app.backups.create(file, database, _audit(env, database)).info
     sizes = ", ".join(f"{name} {size:,} bytes" for name, size in info.members)
     click.echo(f"backup {file}: {sizes}, sealed under {info.kek_id} at {info.created_at}")
 

@@ -33,19 +33,18 @@ class BackupDone:
 
 
 class BackupService:
-    def __init__(self, audit: Recorder) -> None:
+    def __init__(self, audit: Recorder, kek: KeyEncryptionKey) -> None:
         self.audit = audit
+        self.kek = kek  # the installation's key-encryption key, which wraps each backup's key
 
     @audited(
         "backup:create",
         write=True,
-        describe=lambda _, backup_file, database, audit_file, kek: about(
+        describe=lambda _, backup_file, database, audit_file: about(
             backup_file=str(backup_file)
         ),
     )
-    def create(
-        self, backup_file: Path, database: Path, audit_file: Path | None, kek: KeyEncryptionKey
-    ) -> BackupDone:
+    def create(self, backup_file: Path, database: Path, audit_file: Path | None) -> BackupDone:
         """Seal online snapshots of ``database`` (and ``audit_file``) into a new file, 0600."""
         if not database.exists():
             raise BackupError(f"there is no database at {database}; run 'limes init' first")
@@ -60,7 +59,7 @@ class BackupService:
             for (_, path), (_, copy) in zip(sources, staged, strict=True):
                 snapshot(path, copy)
             with os.fdopen(fd, "wb") as out:
-                info = write_backup(out, staged, kek)
+                info = write_backup(out, staged, self.kek)
                 out.flush()
                 os.fsync(out.fileno())
         except BaseException:
