@@ -62,7 +62,8 @@ def test_the_check_sees_a_forbidden_import_in_a_function(tmp_path: Path) -> None
 
 def adapters_reached(path: Path) -> list[str]:
     """``x.store``, ``x.audit`` and ``x.crypto`` in ``path``, as ``line: x.attr``, where ``x``
-    is not a module the file imports (``cli/main.py`` adds the ``audit`` command of ``cli/audit.py``)."""
+    is not a module the file imports (``cli/main.py`` adds the ``audit`` command of
+    ``cli/audit.py``)."""
     tree = ast.parse(path.read_text(), str(path))
     modules = {
         alias.asname or alias.name

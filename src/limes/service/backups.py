@@ -40,9 +40,7 @@ class BackupService:
     @audited(
         "backup:create",
         write=True,
-        describe=lambda _, backup_file, database, audit_file: about(
-            backup_file=str(backup_file)
-        ),
+        describe=lambda _, backup_file, database, audit_file: about(backup_file=str(backup_file)),
     )
     def create(self, backup_file: Path, database: Path, audit_file: Path | None) -> BackupDone:
         """Seal online snapshots of ``database`` (and ``audit_file``) into a new file, 0600."""
