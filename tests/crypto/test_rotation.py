@@ -24,7 +24,7 @@ from limes.cli.main import cli
 from limes.crypto import Crypto, open_crypto
 from limes.crypto.fields import key_id
 from limes.crypto.keyring import KeyringError, ensure_keyring, load_keyring
-from limes.crypto.keys import IntegrityError, KeyStatus, LocalKek
+from limes.crypto.keys import IntegrityError, LocalKek
 from limes.crypto.rotation import SEALED, count_by_key
 from limes.domain.accounts import AccountKind
 from limes.domain.alerts import MisusedIdentity
@@ -33,7 +33,7 @@ from limes.service.hits import HitService
 from limes.service.sirene import SireneService
 from limes.sirene.forms import MessageIn
 from limes.sirene.hits import HitReport
-from limes.store.port import AlertFilter, AlertRecord, Store
+from limes.store.port import AlertFilter, AlertRecord, KeyStatus, Store
 
 DE, FR = make_ctx("DE"), make_ctx("FR")
 CUSTODIAN = make_ctx("EU", Role.KEY_CUSTODIAN, purpose=Purpose.OPERATIONS)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from tests.conftest import FixedClock, make_ctx
 
+from limes.config import Limits
 from limes.domain.roles import Role
 from limes.errors import RateLimited
-from limes.service.abuse import Limits, UsageMonitor
+from limes.service.abuse import UsageMonitor
 
 
 def test_rate_limit_refills_over_time(clock: FixedClock) -> None:

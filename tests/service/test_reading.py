@@ -11,6 +11,7 @@ from tests.conftest import FixedClock, built, make_ctx
 from tests.store_peek import peek
 
 from limes.bootstrap import Limes
+from limes.config import ReadBounds
 from limes.demo.generator import DemoGenerator
 from limes.domain.categories import CategoryCode
 from limes.domain.roles import Purpose, Role
@@ -26,7 +27,7 @@ from limes.errors import (
 from limes.policy.permissions import Context
 from limes.service.alerts import AlertService
 from limes.service.demo import load
-from limes.service.reading import BLOCKED, LIFTED, ReadBlocks, ReadBounds, ReadGuard
+from limes.service.reading import BLOCKED, LIFTED, ReadBlocks, ReadGuard
 from limes.service.relations import RelationService
 from limes.store.port import AlertFilter, Store
 

@@ -35,8 +35,8 @@ from psycopg import sql as pgsql
 
 from limes.audit.store import AuditTx
 from limes.config import SettingsError
+from limes.store.dialect import POSTGRES
 from limes.store.postgres import ended, int4, redacted
-from limes.store.sql import POSTGRES
 
 WRITER_ROLE = "limes_audit_writer"
 _LOCK_CLASS = 0x41554454  # "AUDT"

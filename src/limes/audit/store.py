@@ -39,7 +39,7 @@ from typing import Any, Protocol
 from limes.audit.heads import TreeHead
 from limes.audit.merkle import Node, ProofError
 from limes.audit.record import StoredRecord
-from limes.store.sql import SQLITE, Cursor, Dialect
+from limes.store.dialect import SQLITE, Cursor, Dialect
 
 
 @dataclass(frozen=True, slots=True)

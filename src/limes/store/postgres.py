@@ -30,8 +30,9 @@ from psycopg.types.json import Jsonb
 
 from limes.domain.events import ChangeEvent
 from limes.store.alerts import ALERT_COLUMNS, AlertRecord, alert_row, event_row
+from limes.store.dialect import POSTGRES
 from limes.store.migrations import scripts
-from limes.store.sql import POSTGRES, SqlTransaction, ThreadConnections
+from limes.store.sql import SqlTransaction, ThreadConnections
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 Cursor = psycopg.Cursor[tuple[Any, ...]]

@@ -20,7 +20,7 @@ from limes.store.alerts import SqlAlerts, SqlFlags, SqlLinks, SqlMisusedIdentiti
 from limes.store.approvals import SqlAccountChanges, SqlEnrolmentCodes
 from limes.store.biometrics import SqlBiometrics
 from limes.store.data_keys import SqlDataKeys, SqlKeyJobs
-from limes.store.dialect import POSTGRES, SQLITE, Cursor, Dialect
+from limes.store.dialect import Cursor, Dialect
 from limes.store.grants import SqlGrants
 from limes.store.login_limits import SqlLoginAttempts
 from limes.store.reading import SqlReadBlocks, SqlReadLedger
@@ -30,7 +30,6 @@ from limes.store.sirene import SqlCases, SqlFeedPositions, SqlMessages
 from limes.store.usage_counters import SqlUsageCounters
 
 # the audit log's own store builds on the same dialects (``audit/store.py``)
-__all__ = ["POSTGRES", "SQLITE", "Cursor", "Dialect", "SqlTransaction", "ThreadConnections"]
 
 
 class SqlTransaction:

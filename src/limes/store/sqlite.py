@@ -17,9 +17,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from limes.domain.events import ChangeEvent
+from limes.store.dialect import SQLITE
 from limes.store.migrations import scripts
 from limes.store.port import AlertRecord
-from limes.store.sql import SQLITE, SqlTransaction, ThreadConnections
+from limes.store.sql import SqlTransaction, ThreadConnections
 
 _PRAGMAS = (
     "PRAGMA journal_mode = WAL",
