@@ -88,12 +88,14 @@ bench-rate-limits: $(BIN)/limes
 
 # Regenerates the lock files (needs pip-tools in a throw-away venv; it is not a project dependency).
 # pip-compile keeps existing pins: `make lock UPGRADE=1` moves every pin to its latest release.
+# The throw-away venv lives in this work tree's build/, so that two checkouts can lock at once.
 LOCK_FLAGS := --generate-hashes --allow-unsafe --strip-extras $(if $(UPGRADE),--upgrade)
+LOCK_VENV  := $(abspath build/lock-venv)
 lock:
-	$(PYTHON) -m venv /tmp/limes-lockenv && /tmp/limes-lockenv/bin/pip install --quiet pip-tools
-	cd requirements && /tmp/limes-lockenv/bin/pip-compile -q $(LOCK_FLAGS) -o runtime.lock runtime.in
-	cd requirements && /tmp/limes-lockenv/bin/pip-compile -q $(LOCK_FLAGS) -o dev.lock dev.in
-	cd requirements && /tmp/limes-lockenv/bin/pip-compile -q $(LOCK_FLAGS) -o peer.lock peer.in
+	$(PYTHON) -m venv $(LOCK_VENV) && $(LOCK_VENV)/bin/pip install --quiet pip-tools
+	cd requirements && $(LOCK_VENV)/bin/pip-compile -q $(LOCK_FLAGS) -o runtime.lock runtime.in
+	cd requirements && $(LOCK_VENV)/bin/pip-compile -q $(LOCK_FLAGS) -o dev.lock dev.in
+	cd requirements && $(LOCK_VENV)/bin/pip-compile -q $(LOCK_FLAGS) -o peer.lock peer.in
 
 clean:
 	rm -rf $(VENV) $(VAR) .mypy_cache .pytest_cache .ruff_cache
