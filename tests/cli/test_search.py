@@ -4,6 +4,7 @@ service (policy, minimisation, audit), and hits come out as JSON."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from tests.cli.helpers import ALERT, SIRENE_DE, Run, ok, problem
 
@@ -122,3 +123,19 @@ def test_a_date_of_birth_years_off_is_printed_as_a_possible_match(initialised: R
     answer = ok(initialised("search", "persons", *asked, *BORDER_FR))
     assert answer["hits"] == []
     assert [h["view"]["alert"]["id"] for h in answer["possible"]] == [alert_id]
+
+
+def test_a_second_search_loads_the_snapshot_and_the_feed_after_it(
+    initialised: Run, var: Path
+) -> None:
+    """The first search builds the indexes and writes the sealed snapshot; the next one
+    loads it rather than read every alert, and applies what was issued since."""
+    first_id = _issued(initialised)
+    plate = ("search", "objects", "L898902C3", *BORDER_FR)
+    first = initialised(*plate)
+    assert "built from the store" in first.stderr
+    assert (var / "search" / "index.snapshot").exists()
+    second_id = _issued(initialised)  # after the snapshot: found through the feed
+    again = initialised(*plate)
+    assert "loaded from the snapshot of feed position" in again.stderr
+    assert {h["view"]["alert"]["id"] for h in ok(again)["hits"]} == {first_id, second_id}

@@ -273,6 +273,24 @@ class IdentifierIndex:
         self._records[slot] = None
         self._size -= len(record) // 3
 
+    def state(self) -> dict[str, object]:
+        """What a snapshot keeps of this index (``search/snapshot.py``)."""
+        return {
+            "slots_by_key": self._slots_by_key,
+            "records": self._records,
+            "tags": self._tags,
+            "size": self._size,
+        }
+
+    @classmethod
+    def restored(cls, state: dict[str, object]) -> IdentifierIndex:
+        index = cls()
+        index._slots_by_key = state["slots_by_key"]  # type: ignore[assignment]
+        index._records = state["records"]  # type: ignore[assignment]
+        index._tags = {sys.intern(k): v for k, v in state["tags"].items()}  # type: ignore[attr-defined]
+        index._size = state["size"]  # type: ignore[assignment]
+        return index
+
     def lookup(self, query: CheckedQuery) -> list[IdentifierMatch]:
         """Every stored identifier whose skeleton is the query's key, across all kinds.
 

@@ -52,6 +52,7 @@ from limes.search.query import PersonQuery, validated
 from limes.search.tiers import Tier
 from limes.service.alert_views import AlertView
 from limes.service.alerts import AlertService
+from limes.service.index_snapshot import IndexSnapshot
 from limes.service.audited import Description, Refs, about, audited
 from limes.service.recorder import Recorder
 
@@ -156,6 +157,7 @@ class SearchService:
         audit: Recorder,
         tokens: BlindIndex,
         clock: Clock,
+        snapshot: IndexSnapshot | None = None,
     ) -> None:
         self.engine = engine
         self.alerts = alerts
@@ -163,6 +165,7 @@ class SearchService:
         self.audit = audit
         self.tokens = tokens
         self.clock = clock
+        self.snapshot = snapshot
         self._building = threading.Lock()
 
     # -- the engine ---------------------------------------------------------------------
@@ -170,11 +173,15 @@ class SearchService:
     def start(
         self, progress: Callable[[int], None] | None = None, *, follow: bool = True
     ) -> BuildReport | None:
-        """Build the indexes (once) and follow the change feed; None if already built."""
+        """Load the indexes from the snapshot, or build them from the store and write one
+        (once), then follow the change feed; None if already built."""
         with self._building:
             if self.engine.built:
                 return None
-            report = self.engine.build(progress)
+            loaded = self.snapshot.load(self.engine) if self.snapshot else None
+            report = loaded or self.engine.build(progress)
+            if loaded is None and self.snapshot is not None:
+                self.snapshot.save(self.engine)
         if follow:
             self.engine.follow()
         return report
