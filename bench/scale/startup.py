@@ -44,6 +44,7 @@ def main() -> None:
         json.dumps(
             {
                 "seconds": answered,
+                "start_seconds": report.seconds,
                 "index_kib": after - before,
                 "pss_kib": after,
                 "loaded": report.snapshot_position is not None,

@@ -142,9 +142,9 @@ def test_a_second_search_loads_the_snapshot_and_the_feed_after_it(
         "date_of_birth": "1971-02-03",
     }
     later = {**ALERT, "national_reference": "DE-EAW-2", "person": person}
-    second_id = ok(initialised("alert", "issue", "--file", "-", *SIRENE_DE, input=json.dumps(later)))[
-        "alert"
-    ]["id"]
+    second_id = ok(
+        initialised("alert", "issue", "--file", "-", *SIRENE_DE, input=json.dumps(later))
+    )["alert"]["id"]
     again = initialised("search", "persons", "--surname", "Petrov", *BORDER_FR)
     assert "loaded from the snapshot of feed position" in again.stderr
     assert [h["view"]["alert"]["id"] for h in ok(again)["hits"]] == [second_id]

@@ -28,13 +28,13 @@ from limes.crypto import Crypto
 from limes.crypto.records import to_alert
 from limes.domain.alerts import AlertContent, AlertStatus
 from limes.errors import FieldError, InvalidInput, Unavailable
+from limes.search import snapshot
 from limes.search.identifiers import (
     CheckedQuery,
     IdentifierIndex,
     IdentifierMatch,
     object_identifiers,
 )
-from limes.search import snapshot
 from limes.search.name_match import adopt_codes, export_codes
 from limes.search.persons import PersonHit, PersonIndex
 from limes.search.query import PersonQuery

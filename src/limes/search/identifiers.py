@@ -13,6 +13,7 @@ import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from limes.domain.alerts import AlertContent
 from limes.domain.countries import CountryError, country
@@ -273,7 +274,7 @@ class IdentifierIndex:
         self._records[slot] = None
         self._size -= len(record) // 3
 
-    def state(self) -> dict[str, object]:
+    def state(self) -> dict[str, Any]:
         """What a snapshot keeps of this index (``search/snapshot.py``)."""
         return {
             "slots_by_key": self._slots_by_key,
@@ -283,12 +284,12 @@ class IdentifierIndex:
         }
 
     @classmethod
-    def restored(cls, state: dict[str, object]) -> IdentifierIndex:
+    def restored(cls, state: dict[str, Any]) -> IdentifierIndex:
         index = cls()
-        index._slots_by_key = state["slots_by_key"]  # type: ignore[assignment]
-        index._records = state["records"]  # type: ignore[assignment]
-        index._tags = {sys.intern(k): v for k, v in state["tags"].items()}  # type: ignore[attr-defined]
-        index._size = state["size"]  # type: ignore[assignment]
+        index._slots_by_key = state["slots_by_key"]
+        index._records = state["records"]
+        index._tags = {sys.intern(k): v for k, v in state["tags"].items()}
+        index._size = state["size"]
         return index
 
     def lookup(self, query: CheckedQuery) -> list[IdentifierMatch]:

@@ -32,6 +32,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -174,7 +175,7 @@ class PersonIndex:
                 merged[key] = extra if old is None else np.concatenate((old, extra))
             self._postings = _Postings(frozen=merged)
 
-    def state(self) -> dict[str, object]:
+    def state(self) -> dict[str, Any]:
         """What a snapshot keeps of this index (``search/snapshot.py``): the posting
         lists merged into arrays; no lock, no scorer. The caller stops the writer."""
         with self._write:
@@ -193,15 +194,15 @@ class PersonIndex:
             }
 
     @classmethod
-    def restored(cls, state: dict[str, object]) -> PersonIndex:
+    def restored(cls, state: dict[str, Any]) -> PersonIndex:
         """The index ``state`` describes, its name codes adopted by this process."""
         index = cls()
-        index._keys = state["keys"]  # type: ignore[assignment]
-        index._postings = _Postings(frozen=state["postings"])  # type: ignore[arg-type]
-        index._documents = defaultdict(list, state["documents"])  # type: ignore[arg-type]
-        index._stored = state["stored"]  # type: ignore[assignment]
-        index._years = state["years"]  # type: ignore[assignment]
-        index._alive = state["alive"]  # type: ignore[assignment]
+        index._keys = state["keys"]
+        index._postings = _Postings(frozen=state["postings"])
+        index._documents = defaultdict(list, state["documents"])
+        index._stored = state["stored"]
+        index._years = state["years"]
+        index._alive = state["alive"]
         return index
 
     def name_sets(self) -> Iterator[NameSet]:

@@ -68,6 +68,4 @@ class IndexSnapshot:
         report = self.save(engine)
         if report is None:
             return None
-        return (
-            f"{report.size:,} bytes at feed position {report.position} in {report.seconds:.1f} s"
-        )
+        return f"{report.size:,} bytes at feed position {report.position} in {report.seconds:.1f} s"

@@ -52,8 +52,8 @@ from limes.search.query import PersonQuery, validated
 from limes.search.tiers import Tier
 from limes.service.alert_views import AlertView
 from limes.service.alerts import AlertService
-from limes.service.index_snapshot import IndexSnapshot
 from limes.service.audited import Description, Refs, about, audited
+from limes.service.index_snapshot import IndexSnapshot
 from limes.service.recorder import Recorder
 
 Categories = frozenset[CategoryCode]
