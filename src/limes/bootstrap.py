@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
 from pathlib import Path
 
 from limes.audit.log import AuditLog
@@ -262,7 +261,7 @@ def build(
             sirene,
             audit,
             WitnessPublisher(audit, witnesses(settings)).run,
-            partial(search.snapshot.rewrite, search.engine) if search.snapshot else None,
+            search.write_snapshot if search.snapshot else None,
             settings.search_snapshot_seconds,
         ),
         settings.expiry_interval_seconds,

@@ -176,7 +176,8 @@ class SearchEngine:
 
     def save(self, path: Path) -> SnapshotReport:
         """Write the built indexes, sealed, with the position they reflect. The feed waits
-        while they are serialised (searches do not)."""
+        while they are serialised (searches do not), not while they are compressed,
+        sealed and written."""
         started = time.perf_counter()
         with self._apply:
             state = {
@@ -187,7 +188,9 @@ class SearchEngine:
                 "codes": export_codes(),  # after the state: ids only grow
             }
             position = self._position
-            data = snapshot.seal(self.crypto.fields, position, state)
+            serialised = snapshot.serialise(state)
+        data = snapshot.seal_serialised(self.crypto.fields, position, serialised)
+        del serialised
         snapshot.write(path, data)
         return SnapshotReport(position, len(data), time.perf_counter() - started)
 

@@ -56,9 +56,19 @@ def _field(position: int, number: int, count: int) -> str:
     return f"position {position} part {number} of {count}"
 
 
+def serialise(state: Any) -> bytes:
+    """``state`` as bytes (the one step that must see the indexes still)."""
+    return pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def seal(cipher: FieldCipher, position: int, state: Any) -> bytes:
     """The file's bytes for ``state`` at ``position``."""
-    payload = zlib.compress(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL), COMPRESSION)
+    return seal_serialised(cipher, position, serialise(state))
+
+
+def seal_serialised(cipher: FieldCipher, position: int, serialised: bytes) -> bytes:
+    """The file's bytes for a ``serialise``d state at ``position``."""
+    payload = zlib.compress(serialised, COMPRESSION)
     parts = [payload[i : i + PART_BYTES] for i in range(0, len(payload), PART_BYTES)] or [b""]
     out = [HEAD.pack(MAGIC, position, len(parts))]
     for number, part in enumerate(parts, 1):

@@ -186,6 +186,11 @@ class SearchService:
             self.engine.follow()
         return report
 
+    def write_snapshot(self) -> str | None:
+        """Rewrite the index snapshot if the feed moved since (the periodic job; before
+        ``limes serve --workers N`` starts its workers, so that each loads it)."""
+        return self.snapshot.rewrite(self.engine) if self.snapshot is not None else None
+
     def _ready(self, wait_for: int | None = None) -> None:
         """The indexes built and, if the caller names a feed position, reflecting it."""
         if not self.engine.built:
