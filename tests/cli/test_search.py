@@ -148,3 +148,20 @@ def test_a_second_search_loads_the_snapshot_and_the_feed_after_it(
     again = initialised("search", "persons", "--surname", "Petrov", *BORDER_FR)
     assert "loaded from the snapshot of feed position" in again.stderr
     assert [h["view"]["alert"]["id"] for h in ok(again)["hits"]] == [second_id]
+
+
+def test_a_tampered_snapshot_is_refused_and_the_search_still_answers(
+    initialised: Run, var: Path
+) -> None:
+    """The operator with the var folder edits the snapshot: it is refused, said on
+    stderr, rebuilt from the store; the answer is the store's."""
+    alert_id = _issued(initialised)
+    ok(initialised("search", "persons", "--surname", "Ivanov", *BORDER_FR))
+    path = var / "search" / "index.snapshot"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    again = initialised("search", "persons", "--surname", "Ivanov", *BORDER_FR)
+    assert [h["view"]["alert"]["id"] for h in ok(again)["hits"]] == [alert_id]
+    assert "snapshot refused, rebuilding: part 1 of 1 fails" in again.stderr
+    assert "built from the store" in again.stderr

@@ -54,6 +54,7 @@ def test_a_refused_snapshot_is_logged_and_rebuilt(
     assert report is not None and report.snapshot_position is None  # built from the store
     assert report.persons == 1
     assert any("refused, rebuilding" in r.getMessage() for r in caplog.records)
+    assert report.refused is not None and "integrity check" in report.refused
     third = _search(store, clock, tmp_path)  # the rebuild wrote a good one
     again = third.start(follow=False)
     assert again is not None and again.snapshot_position == store.last_event()

@@ -37,6 +37,8 @@ def build_search_indexes(app: Limes, *, follow: bool) -> None:
     ) as bar:
         report = app.search.start(lambda done: bar.update(done), follow=follow)
     if report is not None:
+        if report.refused is not None:
+            click.echo(f"Search index snapshot refused, rebuilding: {report.refused}", err=True)
         source = (
             "built from the store"
             if report.snapshot_position is None

@@ -75,6 +75,8 @@ class BuildReport:
     seconds: float
     snapshot_position: int | None = None
     """The feed position of the snapshot loaded; None when built from the store."""
+    refused: str | None = None
+    """Why a snapshot was refused before this build, if one was."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,15 +23,19 @@ log = logging.getLogger("limes.search")
 class IndexSnapshot:
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.refused: str | None = None
+        """Why the last ``load`` refused the snapshot (None: it did not)."""
 
     def load(self, engine: SearchEngine) -> BuildReport | None:
         """``engine`` loaded from the snapshot and brought up to the feed; None if there
         is none or it is refused (the engine is then left empty, to be built)."""
+        self.refused = None
         try:
             return engine.load(self.path)
         except SnapshotMissing:
             return None
         except SnapshotRefused as exc:
+            self.refused = str(exc)
             log.warning("search index snapshot %s refused, rebuilding: %s", self.path, exc)
             return None
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from limes.clock import Clock
@@ -182,6 +182,7 @@ class SearchService:
             report = loaded or self.engine.build(progress)
             if loaded is None and self.snapshot is not None:
                 self.snapshot.save(self.engine)
+                report = replace(report, refused=self.snapshot.refused)
         if follow:
             self.engine.follow()
         return report
