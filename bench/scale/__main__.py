@@ -180,7 +180,8 @@ def measure(size: int, share: float, seed: int, folder: Path) -> dict[str, Any]:
         f"[{size:,}] start-up to the first answered search: {cold['seconds']:.1f} s without "
         f"the snapshot, {warm['seconds']:.1f} s with it (of which the interpreter and imports "
         f"{warm['seconds'] - warm['start_seconds']:.1f} s; loading and the feed "
-        f"{warm['start_seconds']:.1f} s, against {cold['start_seconds']:.1f} s to build)"
+        f"{warm['start_seconds']:.1f} s, against {cold['start_seconds']:.1f} s to build); "
+        f"two processes side by side with it: {max(f['seconds'] for f in two):.1f} s"
     )
     line(
         f"[{size:,}] index memory: {warm['index_kib'] / 1024:.0f} MiB in one process; two "
