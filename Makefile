@@ -9,7 +9,7 @@ PORT   ?= 8080
 DEMO_PERSONS ?= 2000
 DEMO_OBJECTS ?= 8000
 
-.PHONY: bandit run test lint typecheck bench bench-audit bench-rate-limits bench-ingest bench-names bench-search bench-profile bench-biometrics bench-tools lock clean sbom audit fuzz security
+.PHONY: bandit run test lint typecheck bench bench-audit bench-rate-limits bench-ingest bench-names bench-search bench-profile bench-biometrics bench-scale bench-tools lock clean sbom audit fuzz security
 
 # PyICU (search's transliteration) compiles against the system's ICU: say so before pip fails.
 $(BIN)/limes: requirements/dev.lock pyproject.toml
@@ -83,6 +83,12 @@ bench-biometrics: $(BIN)/limes
 
 # What one rate-limit admit costs (issue 13): the buckets of one process, the table the
 # workers of `limes serve --workers N` share, and a SQLite file for comparison; 1 and 2 processes.
+# Issue 15: load rate, disk bytes per alert, snapshot, start-up, index memory and search
+# latency at several sizes, with a linear fit to SIS's 93 M alerts (SCALE_ARGS="--sizes ...").
+bench-scale: $(BIN)/limes
+	mkdir -p build/bench-scale
+	$(BIN)/python -u -m bench.scale $(SCALE_ARGS) 2>&1 | tee build/bench-scale/bench.log
+
 bench-rate-limits: $(BIN)/limes
 	$(BIN)/python -m bench.rate_limits
 

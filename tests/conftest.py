@@ -235,6 +235,7 @@ def dev_settings(**changes: object) -> Settings:
         "environment": Environment.DEVELOPMENT,
         "auth": AuthMode.UNSAFE_DEV_HEADERS,
         "test_only_fixed_keyring": True,
+        "search_snapshot_seconds": 0,  # no snapshot file unless a test asks for one
     }
     return Settings(**(fields | changes))  # type: ignore[arg-type]  # fields by name
 

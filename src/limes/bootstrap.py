@@ -43,6 +43,7 @@ from limes.service.breakglass import BreakGlassService
 from limes.service.feed import FeedService, Publisher
 from limes.service.hits import HitService
 from limes.service.holdings import Holdings
+from limes.service.index_snapshot import IndexSnapshot
 from limes.service.jobs import Job, JobParts, periodic_jobs
 from limes.service.keys import KeyService
 from limes.service.login_limits import INDEX_PURPOSE, LoginLimits
@@ -249,6 +250,7 @@ def build(
         audit=audit,
         tokens=BlindIndex(keyring.index_key(QUERY_KEY)),
         clock=clock,
+        snapshot=IndexSnapshot(path) if (path := settings.search_snapshot_path) else None,
     )
     sirene = SireneService(alerts, relations, hits)
     jobs = periodic_jobs(
@@ -259,6 +261,8 @@ def build(
             sirene,
             audit,
             WitnessPublisher(audit, witnesses(settings)).run,
+            search.write_snapshot if search.snapshot else None,
+            settings.search_snapshot_seconds,
         ),
         settings.expiry_interval_seconds,
     )

@@ -100,6 +100,7 @@ class Settings:
     warning_months: int = 4
     max_body_bytes: int = 256 * 1024
     expiry_interval_seconds: int = 60
+    search_snapshot_seconds: int = 600
     token_issuer: str = "limes"  # noqa: S105 - a name in tokens, not a secret
     token_audience: str = "limes-api"  # noqa: S105 - a name in tokens, not a secret
     oidc_providers: Path | None = None
@@ -138,6 +139,13 @@ class Settings:
     @property
     def store_url(self) -> str:
         return self.database_url or f"sqlite:///{self.var_dir / 'limes.db'}"
+
+    @property
+    def search_snapshot_path(self) -> Path | None:
+        """The search index snapshot (sealed); None when none is kept (interval 0)."""
+        if self.search_snapshot_seconds <= 0:
+            return None
+        return self.var_dir / "search" / "index.snapshot"
 
     @property
     def token_key_path(self) -> Path:
@@ -395,6 +403,7 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
             review_overrides=_periods(e.get("LIMES_REVIEW_PERIODS", "")),
             warning_months=int(e.get("LIMES_EXPIRY_WARNING_MONTHS", "4")),
             max_body_bytes=int(e.get("LIMES_MAX_BODY_BYTES", str(256 * 1024))),
+            search_snapshot_seconds=int(e.get("LIMES_SEARCH_SNAPSHOT_SECONDS", "600")),
             token_issuer=e.get("LIMES_TOKEN_ISSUER", "limes"),
             token_audience=e.get("LIMES_TOKEN_AUDIENCE", "limes-api"),
             oidc_providers=Path(e["LIMES_OIDC_PROVIDERS"])

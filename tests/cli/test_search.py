@@ -4,6 +4,7 @@ service (policy, minimisation, audit), and hits come out as JSON."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from tests.cli.helpers import ALERT, SIRENE_DE, Run, ok, problem
 
@@ -122,3 +123,45 @@ def test_a_date_of_birth_years_off_is_printed_as_a_possible_match(initialised: R
     answer = ok(initialised("search", "persons", *asked, *BORDER_FR))
     assert answer["hits"] == []
     assert [h["view"]["alert"]["id"] for h in answer["possible"]] == [alert_id]
+
+
+def test_a_second_search_loads_the_snapshot_and_the_feed_after_it(
+    initialised: Run, var: Path
+) -> None:
+    """The first search builds the indexes and writes the sealed snapshot; the next one
+    loads it rather than read every alert, and applies what was issued since."""
+    first_id = _issued(initialised)
+    first = initialised("search", "persons", "--surname", "Ivanov", *BORDER_FR)
+    assert [h["view"]["alert"]["id"] for h in ok(first)["hits"]] == [first_id]
+    assert "built from the store" in first.stderr
+    assert (var / "search" / "index.snapshot").exists()
+    person = {
+        **ALERT["person"],  # type: ignore[dict-item]
+        "surnames": [{"latin": "Petrov"}],
+        "documents": [],
+        "date_of_birth": "1971-02-03",
+    }
+    later = {**ALERT, "national_reference": "DE-EAW-2", "person": person}
+    second_id = ok(
+        initialised("alert", "issue", "--file", "-", *SIRENE_DE, input=json.dumps(later))
+    )["alert"]["id"]
+    again = initialised("search", "persons", "--surname", "Petrov", *BORDER_FR)
+    assert "loaded from the snapshot of feed position" in again.stderr
+    assert [h["view"]["alert"]["id"] for h in ok(again)["hits"]] == [second_id]
+
+
+def test_a_tampered_snapshot_is_refused_and_the_search_still_answers(
+    initialised: Run, var: Path
+) -> None:
+    """The operator with the var folder edits the snapshot: it is refused, said on
+    stderr, rebuilt from the store; the answer is the store's."""
+    alert_id = _issued(initialised)
+    ok(initialised("search", "persons", "--surname", "Ivanov", *BORDER_FR))
+    path = var / "search" / "index.snapshot"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    again = initialised("search", "persons", "--surname", "Ivanov", *BORDER_FR)
+    assert [h["view"]["alert"]["id"] for h in ok(again)["hits"]] == [alert_id]
+    assert "snapshot refused, rebuilding: part 1 of 1 fails" in again.stderr
+    assert "built from the store" in again.stderr

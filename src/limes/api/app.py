@@ -161,7 +161,8 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
 def from_environment() -> FastAPI:
     """The application of one ``limes serve --workers N`` process: the settings from the
     environment (``LIMES_*``, set by the parent), the audit signer checked and the
-    search indexes built before the worker accepts requests, then kept current."""
+    search indexes loaded from the snapshot (or built) before the worker accepts requests,
+    then kept current."""
     from limes.bootstrap import build
     from limes.config import from_env
 

@@ -249,7 +249,11 @@ def serve(
         build_search_indexes(app, follow=True)
         app.biometrics.start()
     else:
-        # each worker builds its own Limes from the same settings (api/app.py)
+        # each worker builds its own Limes from the same settings (api/app.py) and loads
+        # the search index snapshot, which is made (or brought up to the feed) here once
+        told = app.search.write_snapshot()
+        if told:
+            click.echo(f"limes search snapshot: {told}", err=True)
         os.environ["LIMES_VAR"] = str(settings.var_dir)
         if settings.database_url:
             os.environ["LIMES_DATABASE_URL"] = settings.database_url

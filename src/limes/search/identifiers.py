@@ -13,6 +13,7 @@ import sys
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from limes.domain.alerts import AlertContent
 from limes.domain.countries import CountryError, country
@@ -272,6 +273,24 @@ class IdentifierIndex:
                 del self._slots_by_key[key]
         self._records[slot] = None
         self._size -= len(record) // 3
+
+    def state(self) -> dict[str, Any]:
+        """What a snapshot keeps of this index (``search/snapshot.py``)."""
+        return {
+            "slots_by_key": self._slots_by_key,
+            "records": self._records,
+            "tags": self._tags,
+            "size": self._size,
+        }
+
+    @classmethod
+    def restored(cls, state: dict[str, Any]) -> IdentifierIndex:
+        index = cls()
+        index._slots_by_key = state["slots_by_key"]
+        index._records = state["records"]
+        index._tags = {sys.intern(k): v for k, v in state["tags"].items()}
+        index._size = state["size"]
+        return index
 
     def lookup(self, query: CheckedQuery) -> list[IdentifierMatch]:
         """Every stored identifier whose skeleton is the query's key, across all kinds.

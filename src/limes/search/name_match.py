@@ -7,7 +7,7 @@ The rules and their figures are described in ``scoring.py``, which uses them."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -63,6 +63,48 @@ class Codes:
         if code is None:
             return absent
         return self._ids.get(code, absent)
+
+    def export(self) -> dict[str, int]:
+        """Every code and its id, for an index snapshot (``search/snapshot.py``)."""
+        with self._lock:
+            return dict(self._ids)
+
+    def adopt(self, exported: dict[str, int]) -> Ints | None:
+        """Take the codes of a snapshot written by another process: None if each keeps
+        its id here, else the table mapping a snapshot's id to this process's id."""
+        table = np.zeros(max(exported.values(), default=0) + 1, dtype=np.int32)
+        same = True
+        for code, old in sorted(exported.items(), key=lambda item: item[1]):
+            table[old] = new = self.add(code)
+            same = same and new == old
+        return None if same else table
+
+
+def adopt_codes(exported: dict[str, dict[str, int]], name_sets: Iterable[NameSet]) -> None:
+    """Register a snapshot's codes here and, where an id differs, rewrite the name sets'
+    rows that hold it, so that they compare with the codes of this process's queries."""
+    tables = [
+        (row, table)
+        for row, codes, name in (
+            (PHONETIC, PHONETIC_CODES, "phonetic"),
+            (GROUP, GROUP_CODES, "group"),
+            (CONSONANTS, CONSONANT_CODES, "consonants"),
+        )
+        if (table := codes.adopt(exported.get(name, {}))) is not None
+    ]
+    if not tables:
+        return
+    for name_set in name_sets:
+        for row, table in tables:
+            name_set.codes[row] = table[name_set.codes[row]]
+
+
+def export_codes() -> dict[str, dict[str, int]]:
+    return {
+        "phonetic": PHONETIC_CODES.export(),
+        "group": GROUP_CODES.export(),
+        "consonants": CONSONANT_CODES.export(),
+    }
 
 
 PHONETIC_CODES = Codes()

@@ -30,8 +30,9 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -173,6 +174,40 @@ class PersonIndex:
                 old = merged.get(key)
                 merged[key] = extra if old is None else np.concatenate((old, extra))
             self._postings = _Postings(frozen=merged)
+
+    def state(self) -> dict[str, Any]:
+        """What a snapshot keeps of this index (``search/snapshot.py``): the posting
+        lists merged into arrays; no lock, no scorer. The caller stops the writer."""
+        with self._write:
+            postings = dict(self._postings.frozen)
+            for key, slots in self._postings.recent.items():
+                extra = np.asarray(slots, dtype=np.int32)
+                old = postings.get(key)
+                postings[key] = extra if old is None else np.concatenate((old, extra))
+            return {
+                "keys": self._keys,
+                "postings": postings,
+                "documents": dict(self._documents),
+                "stored": self._stored,
+                "years": self._years,
+                "alive": self._alive,
+            }
+
+    @classmethod
+    def restored(cls, state: dict[str, Any]) -> PersonIndex:
+        """The index ``state`` describes, its name codes adopted by this process."""
+        index = cls()
+        index._keys = state["keys"]
+        index._postings = _Postings(frozen=state["postings"])
+        index._documents = defaultdict(list, state["documents"])
+        index._stored = state["stored"]
+        index._years = state["years"]
+        index._alive = state["alive"]
+        return index
+
+    def name_sets(self) -> Iterator[NameSet]:
+        for stored in self._stored.values():
+            yield from stored.name_sets
 
     def remove(self, slot: int) -> None:
         """Make a slot unfindable (its alert was updated, deleted or expired)."""

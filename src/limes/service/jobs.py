@@ -2,7 +2,8 @@
 
 ``periodic_jobs`` is the list (``bootstrap.build`` assembles it, ``limes serve`` runs
 it): alert expiry first, then the account sweep, read ledger pruning, the audit
-checkpoint, the witness publication, audit retention and SIRENE escalation. Each
+checkpoint, the witness publication, audit retention, SIRENE escalation and, every
+``LIMES_SEARCH_SNAPSHOT_SECONDS``, the search index snapshot's rewrite. Each
 acts as ``SYSTEM``, the operator of the central system, never as a member state.
 ``JobRunner`` runs them on one daemon thread: a failed run is reported and the
 others go on, so one broken job never stops expiry.
@@ -65,6 +66,9 @@ class JobParts:
     sirene: SireneService
     audit: AuditUpkeep
     publish_heads: Callable[[], object]
+    rewrite_snapshot: Callable[[], str | None] | None = None
+    """Rewrites the search index snapshot (``service/index_snapshot.py``); None: none kept."""
+    snapshot_interval: float = 600.0
 
 
 def _quietly(action: Callable[[], object]) -> Callable[[], str | None]:
@@ -83,6 +87,11 @@ def periodic_jobs(parts: JobParts, interval: float) -> tuple[Job, ...]:
             return f"{report.expired} alerts expired, {report.warned} owners warned"
         return None
 
+    snapshot = (
+        (Job("search snapshot", parts.snapshot_interval, parts.rewrite_snapshot),)
+        if parts.rewrite_snapshot is not None
+        else ()
+    )
     return (
         Job("expiry", interval, expire),
         Job("account sweep", interval, _quietly(parts.accounts.sweep)),
@@ -91,6 +100,7 @@ def periodic_jobs(parts: JobParts, interval: float) -> tuple[Job, ...]:
         Job("audit witness", interval, _quietly(parts.publish_heads)),
         Job("audit retention", interval, _quietly(parts.audit.apply_retention)),
         Job("SIRENE escalation", interval, _quietly(lambda: parts.sirene.escalate(SYSTEM))),
+        *snapshot,
     )
 
 

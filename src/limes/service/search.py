@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from limes.clock import Clock
@@ -53,6 +53,7 @@ from limes.search.tiers import Tier
 from limes.service.alert_views import AlertView
 from limes.service.alerts import AlertService
 from limes.service.audited import Description, Refs, about, audited
+from limes.service.index_snapshot import IndexSnapshot
 from limes.service.recorder import Recorder
 
 Categories = frozenset[CategoryCode]
@@ -156,6 +157,7 @@ class SearchService:
         audit: Recorder,
         tokens: BlindIndex,
         clock: Clock,
+        snapshot: IndexSnapshot | None = None,
     ) -> None:
         self.engine = engine
         self.alerts = alerts
@@ -163,6 +165,7 @@ class SearchService:
         self.audit = audit
         self.tokens = tokens
         self.clock = clock
+        self.snapshot = snapshot
         self._building = threading.Lock()
 
     # -- the engine ---------------------------------------------------------------------
@@ -170,14 +173,24 @@ class SearchService:
     def start(
         self, progress: Callable[[int], None] | None = None, *, follow: bool = True
     ) -> BuildReport | None:
-        """Build the indexes (once) and follow the change feed; None if already built."""
+        """Load the indexes from the snapshot, or build them from the store and write one
+        (once), then follow the change feed; None if already built."""
         with self._building:
             if self.engine.built:
                 return None
-            report = self.engine.build(progress)
+            loaded = self.snapshot.load(self.engine) if self.snapshot else None
+            report = loaded or self.engine.build(progress)
+            if loaded is None and self.snapshot is not None:
+                self.snapshot.save(self.engine)
+                report = replace(report, refused=self.snapshot.refused)
         if follow:
             self.engine.follow()
         return report
+
+    def write_snapshot(self) -> str | None:
+        """Rewrite the index snapshot if the feed moved since (the periodic job; before
+        ``limes serve --workers N`` starts its workers, so that each loads it)."""
+        return self.snapshot.rewrite(self.engine) if self.snapshot is not None else None
 
     def _ready(self, wait_for: int | None = None) -> None:
         """The indexes built and, if the caller names a feed position, reflecting it."""

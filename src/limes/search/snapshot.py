@@ -1,0 +1,167 @@
+"""The search index snapshot: the built indexes in one sealed file, with the change-feed
+position they reflect, so that a start loads them instead of reading every alert.
+
+The file (``<var>/search/index.snapshot``, mode 0600, replaced atomically)::
+
+    offset  size  field
+    0       8     magic "LIMESIX1"
+    8       8     the change-feed position the indexes reflect, unsigned big-endian
+    16      4     the number of parts n, unsigned big-endian
+    20      ...   n times: its length (4 bytes, big-endian), then the part
+
+The payload (the indexes' state, pickled, then compressed with zlib) is cut into
+parts of at most ``PART_BYTES``, each an AES-256-GCM envelope of the field layer
+(``crypto/fields.py``) under the installation's data key of scope ``EU``, with
+``RECORD`` as its record id and, as its field, the format, the position, its number
+and the count (``position 812 part 3 of 9``). So the file holds no plaintext: names,
+dates and document numbers are only inside the envelopes. A file from another
+installation does not open (another data key), nor one whose position was edited, a
+part moved, dropped or altered, or a truncated one: ``SnapshotRefused`` says which,
+and the engine rebuilds from the store. The payload is unpickled only once every part
+has opened, and then only with the classes of the indexes (``_Unpickler``).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import struct
+import zlib
+from pathlib import Path
+from typing import Any
+
+from limes.crypto.fields import FieldCipher
+from limes.crypto.keys import IntegrityError
+
+MAGIC = b"LIMESIX1"
+HEAD = struct.Struct(">8sQI")
+LENGTH = struct.Struct(">I")
+PART_BYTES = 64 * 1024 * 1024
+SCOPE = "EU"  # the central system's data key: the snapshot belongs to no member state
+RECORD = "search-index-snapshot/1"
+FILE_MODE = 0o600
+COMPRESSION = 1  # zlib level: the payload is mostly small integers and repeated names
+
+
+class SnapshotRefused(Exception):
+    """A snapshot that is missing, unreadable, altered or not this installation's."""
+
+
+class SnapshotMissing(SnapshotRefused):
+    """There is no snapshot yet."""
+
+
+def _field(position: int, number: int, count: int) -> str:
+    return f"position {position} part {number} of {count}"
+
+
+def serialise(state: Any) -> bytes:
+    """``state`` as bytes (the one step that must see the indexes still)."""
+    return pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def seal(cipher: FieldCipher, position: int, state: Any) -> bytes:
+    """The file's bytes for ``state`` at ``position``."""
+    return seal_serialised(cipher, position, serialise(state))
+
+
+def seal_serialised(cipher: FieldCipher, position: int, serialised: bytes) -> bytes:
+    """The file's bytes for a ``serialise``d state at ``position``."""
+    payload = zlib.compress(serialised, COMPRESSION)
+    parts = [payload[i : i + PART_BYTES] for i in range(0, len(payload), PART_BYTES)] or [b""]
+    out = [HEAD.pack(MAGIC, position, len(parts))]
+    for number, part in enumerate(parts, 1):
+        envelope = cipher.seal(SCOPE, RECORD, _field(position, number, len(parts)), part)
+        out += (LENGTH.pack(len(envelope)), envelope)
+    return b"".join(out)
+
+
+def unseal(cipher: FieldCipher, data: bytes) -> tuple[int, Any]:
+    """The position and the state a file holds; ``SnapshotRefused`` unless every part opens."""
+    if len(data) < HEAD.size:
+        raise SnapshotRefused("it is shorter than its header")
+    magic, position, count = HEAD.unpack_from(data)
+    if magic != MAGIC:
+        raise SnapshotRefused("it is not a Limes search index snapshot of format 1")
+    at, parts = HEAD.size, []
+    for number in range(1, count + 1):
+        if at + LENGTH.size > len(data):
+            raise SnapshotRefused(f"it is truncated before part {number} of {count}")
+        (size,) = LENGTH.unpack_from(data, at)
+        at += LENGTH.size
+        envelope = data[at : at + size]
+        at += size
+        try:
+            parts.append(cipher.open(SCOPE, RECORD, _field(position, number, count), envelope))
+        except IntegrityError as exc:
+            raise SnapshotRefused(
+                f"part {number} of {count} fails its integrity check (altered, truncated, "
+                f"or sealed by another installation): {exc.detail}"
+            ) from None
+    if at != len(data):
+        raise SnapshotRefused("it has bytes after its last part")
+    try:
+        state = _Unpickler(io.BytesIO(zlib.decompress(b"".join(parts)))).load()
+    except (zlib.error, pickle.UnpicklingError, EOFError, ValueError) as exc:
+        raise SnapshotRefused(f"its content cannot be read: {exc}") from None
+    return position, state
+
+
+def position_of(path: Path) -> int:
+    """The position a snapshot's header names (unverified: to tell whether it is stale)."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(HEAD.size)
+    except OSError:
+        raise SnapshotMissing(f"there is no snapshot at {path}") from None
+    if len(head) < HEAD.size or head[:8] != MAGIC:
+        raise SnapshotRefused("it is not a Limes search index snapshot of format 1")
+    return int(HEAD.unpack(head)[1])
+
+
+def write(path: Path, data: bytes) -> None:
+    """Replace the file at ``path`` with ``data``: a new private file renamed over it."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise SnapshotMissing(f"there is no snapshot at {path}") from None
+    except OSError as exc:
+        raise SnapshotRefused(f"it cannot be read: {exc.strerror}") from None
+
+
+_NUMPY = frozenset({"_reconstruct", "ndarray", "dtype", "scalar", "_frombuffer"})
+_BUILTINS = frozenset({"set", "frozenset", "tuple", "list", "dict", "bytearray"})
+
+
+class _Unpickler(pickle.Unpickler):
+    """Only what the indexes are made of: the classes of ``limes.search`` and
+    ``limes.domain``, NumPy's arrays, a few builtin containers; never a function."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module.startswith(("limes.search.", "limes.domain.")):
+            found = super().find_class(module, name)
+            if isinstance(found, type):
+                return found
+        elif (
+            (module.startswith("numpy") and name in _NUMPY)
+            or (module == "copyreg" and name == "__newobj__")
+            or (module == "builtins" and name in _BUILTINS)
+        ):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"a snapshot may not name {module}.{name}")
