@@ -50,6 +50,7 @@ from limes.service.rate_buckets import SharedBuckets, SharedTable, create_shared
 from limes.service.reading import ReadBlocks, ReadGuard
 from limes.service.refusals import DoorRefusals
 from limes.service.relations import RelationService
+from limes.service.screening import ScreeningService
 from limes.service.search import QUERY_KEY, SearchService
 from limes.service.sirene import SireneService
 from limes.store.port import Store
@@ -150,6 +151,7 @@ class Limes:
     holdings: Holdings
     audit_custody: AuditCustody
     biometrics: BiometricService
+    screening: ScreeningService
 
     def enter(self, who: Principal, purpose: Purpose) -> Context:
         """The context a door acts in for ``who`` and ``purpose``: the one way in for every
@@ -288,4 +290,5 @@ def build(
         Holdings(store),
         AuditCustody(audit, settings),
         BiometricService(alerts),
+        ScreeningService(search, usage),
     )

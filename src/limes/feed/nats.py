@@ -42,6 +42,7 @@ _KINDS = {
     EventType.HIT_RECORDED: "hit",
     EventType.SIRENE_MESSAGE: "message",
     EventType.SIRENE_OVERDUE: "overdue",
+    EventType.SCREENING_HIT: "screening",
 }
 
 
@@ -50,7 +51,7 @@ def subjects(event: ChangeEvent, prefix: str = PREFIX) -> list[str]:
     kind = _KINDS.get(event.type)
     if kind is None:
         return []
-    state = event.issuing_state if kind == "hit" else event.detail.get("to_state", "")
+    state = event.issuing_state if kind in {"hit", "screening"} else event.detail.get("to_state", "")
     return [f"{prefix}.{state}.{kind}"] if state else []
 
 
