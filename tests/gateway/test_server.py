@@ -33,6 +33,11 @@ FORBIDDEN = ("limes.bootstrap", "limes.service", "limes.store", "limes.crypto", 
              "limes.search", "limes.feed")  # fmt: skip
 
 
+def _python_path() -> dict[str, str]:
+    """Only what finds the interpreter and the code: no setting, no credential."""
+    return {k: v for k, v in os.environ.items() if k in {"PATH", "PYTHONPATH"}}
+
+
 @dataclass
 class Running:
     keys: Pki
@@ -87,7 +92,7 @@ def running(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     )  # fmt: skip
     config = tmp / "gateway.toml"
     config.write_text(config_text(keys, f"https://localhost:{limes_port}"))
-    clean = {"PATH": os.environ["PATH"], "LIMES_GATEWAY_CONFIG": str(config)}
+    clean = {**_python_path(), "LIMES_GATEWAY_CONFIG": str(config)}
     gateway = subprocess.Popen(
         [sys.executable, "-m", "limes.gateway", "--port", str(gateway_port)],
         env=clean, cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -164,7 +169,7 @@ def test_the_gateway_process_holds_no_key(running: Running) -> None:
 def test_the_gateway_loads_no_code_of_the_keys_store_or_log() -> None:
     code = ("import sys, limes.gateway.__main__, limes.gateway.server; "
             "print('\\n'.join(sorted(m for m in sys.modules if m.startswith('limes'))))")  # fmt: skip
-    env = {"PATH": os.environ["PATH"]}
+    env = _python_path()
     loaded = subprocess.run([sys.executable, "-c", code], env=env, check=True,
                             capture_output=True, text=True).stdout.split()  # fmt: skip
     assert "limes.gateway.app" in loaded
