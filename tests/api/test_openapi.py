@@ -9,6 +9,7 @@ from tests.api.helpers import TestClient
 
 ROUTES = {
     ("GET", "/v1/health"),
+    ("POST", "/v1/screening/{profile}"),
     ("GET", "/v1/categories"),
     ("POST", "/v1/alerts"),
     ("GET", "/v1/alerts"),
