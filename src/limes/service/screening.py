@@ -138,8 +138,8 @@ class ScreeningService:
         self.search.policy.require(ctx, Permission.SCREENING_QUERY)
         if Role.SYSTEM_CLIENT not in ctx.principal.roles:
             raise Forbidden("screening is for the gateway's system client only")
-        profile = self.profiles.get(profile_id)
-        if profile is None or profile.system != system:
+        profile = self.profile(profile_id)
+        if profile.system != system:
             raise Forbidden(f"the system {system!r} has no screening profile {profile_id!r}")
         if profile.purpose is not ctx.purpose:
             raise Forbidden(f"the profile {profile_id} serves the purpose {profile.purpose}")
