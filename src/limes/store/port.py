@@ -29,6 +29,7 @@ from limes.store.approvals import APPLIED, EXPIRED, PENDING, REFUSED, ChangeRow,
 from limes.store.biometrics import FingerRow
 from limes.store.data_keys import KeyRow, KeyStatus, WrappedKey
 from limes.store.grants import GrantRow
+from limes.store.identity_links import IdentityLinkRow, LinkChange
 from limes.store.login_limits import Attempts
 from limes.store.reading import BlockRow, Opened
 from limes.store.repositories import (
@@ -42,6 +43,7 @@ from limes.store.repositories import (
     FeedPositions,
     Flags,
     Grants,
+    IdentityLinks,
     KeyJobs,
     Links,
     LoginAttempts,
@@ -86,6 +88,8 @@ __all__ = [
     "FingerRow",
     "Flags",
     "GrantRow",
+    "IdentityLinkRow",
+    "LinkChange",
     "Grants",
     "HitRow",
     "InboxFilter",
@@ -99,6 +103,7 @@ __all__ = [
     "MisusedIdentities",
     "Opened",
     "Outbox",
+    "IdentityLinks",
     "ReadBlocks",
     "ReadLedger",
     "SealedColumn",
@@ -148,6 +153,8 @@ class Transaction(Protocol):
     def read_ledger(self) -> ReadLedger: ...
     @property
     def read_blocks(self) -> ReadBlocks: ...
+    @property
+    def identity_links(self) -> IdentityLinks: ...
     @property
     def login_attempts(self) -> LoginAttempts: ...
     @property
