@@ -50,6 +50,7 @@ from limes.service.rate_buckets import SharedBuckets, SharedTable, create_shared
 from limes.service.reading import ReadBlocks, ReadGuard
 from limes.service.refusals import DoorRefusals
 from limes.service.relations import RelationService
+from limes.service.identity_links import IdentityLinkService
 from limes.service.screening import ScreeningService
 from limes.service.search import QUERY_KEY, SearchService
 from limes.service.sirene import SireneService
@@ -152,6 +153,7 @@ class Limes:
     audit_custody: AuditCustody
     biometrics: BiometricService
     screening: ScreeningService
+    identity_links: IdentityLinkService
 
     def enter(self, who: Principal, purpose: Purpose) -> Context:
         """The context a door acts in for ``who`` and ``purpose``: the one way in for every
@@ -253,6 +255,7 @@ def build(
         clock=clock,
     )
     sirene = SireneService(alerts, relations, hits)
+    identity_links = IdentityLinkService(search)
     jobs = periodic_jobs(
         JobParts(
             alerts,
@@ -261,6 +264,7 @@ def build(
             sirene,
             audit,
             WitnessPublisher(audit, witnesses(settings)).run,
+            identity_links.detect,
         ),
         settings.expiry_interval_seconds,
     )
@@ -291,4 +295,5 @@ def build(
         AuditCustody(audit, settings),
         BiometricService(alerts),
         ScreeningService(search, usage),
+        identity_links,
     )

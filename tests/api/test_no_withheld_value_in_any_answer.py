@@ -365,6 +365,8 @@ def requests_for(world: World, method: str, path: str) -> Iterator[Request]:
                 yield url, {"approve": False, "reason": "walk"}, {}
             case "POST", "/v1/read-blocks/{block_id}/lift":
                 yield url, {"reason": "walk"}, {}
+            case "POST", "/v1/identity-links/{link_id}/resolution":
+                yield url, {"colour": "red"}, {}
             case "POST", "/v1/screening/{profile}":  # every profile, on the planted arrest
                 for profile in default_profiles().values():
                     query = {"surnames": ["Qzxidsurname"], "date_of_birth": BORN}

@@ -43,6 +43,8 @@ _KINDS = {
     EventType.SIRENE_MESSAGE: "message",
     EventType.SIRENE_OVERDUE: "overdue",
     EventType.SCREENING_HIT: "screening",
+    EventType.IDENTITY_LINK_CREATED: "identity-link",
+    EventType.IDENTITY_LINK_RESOLVED: "identity-link-resolved",
 }
 
 
@@ -51,7 +53,7 @@ def subjects(event: ChangeEvent, prefix: str = PREFIX) -> list[str]:
     kind = _KINDS.get(event.type)
     if kind is None:
         return []
-    state = event.issuing_state if kind in {"hit", "screening"} else event.detail.get("to_state", "")
+    state = event.issuing_state if kind in {"hit", "screening", "identity-link"} else event.detail.get("to_state", "")
     return [f"{prefix}.{state}.{kind}"] if state else []
 
 

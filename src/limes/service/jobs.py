@@ -65,6 +65,7 @@ class JobParts:
     sirene: SireneService
     audit: AuditUpkeep
     publish_heads: Callable[[], object]
+    link_identities: Callable[[], int] = lambda: 0
 
 
 def _quietly(action: Callable[[], object]) -> Callable[[], str | None]:
@@ -83,8 +84,13 @@ def periodic_jobs(parts: JobParts, interval: float) -> tuple[Job, ...]:
             return f"{report.expired} alerts expired, {report.warned} owners warned"
         return None
 
+    def link() -> str | None:
+        made = parts.link_identities()
+        return f"{made} multiple-identity links to verify" if made else None
+
     return (
         Job("expiry", interval, expire),
+        Job("multiple-identity links", interval, link),
         Job("account sweep", interval, _quietly(parts.accounts.sweep)),
         Job("read ledger pruning", interval, _quietly(parts.reads.prune)),
         Job("audit checkpoint", interval, _quietly(parts.audit.checkpoint)),
