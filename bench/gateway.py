@@ -17,27 +17,19 @@ Limes, the screening (policy, profile, limits, name search, audit record) and ba
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
-from limes.bootstrap import build
-from limes.config import from_env
 from limes.demo.generator import generate
-from limes.gateway.config import Upstream
-from limes.gateway.upstream import LimesClient
-from tests.identity.helpers import add_client, agree, founders
-from tests.pki import Authority
-from tests.test_durability import free_port
+from tests.gateway import stack
+from tests.gateway.helpers import TOKENS
 
-TOKEN = "bench-etias-token"
+SEED = 7  # the demo data's, as tests/gateway/stack.py loads it
 
 
 def queries(persons: int, seed: int) -> list[bytes]:
@@ -52,100 +44,29 @@ def queries(persons: int, seed: int) -> list[bytes]:
     return found
 
 
-def wait_up(client: LimesClient, deadline: float) -> None:
-    while True:
-        try:
-            client.post("/v1/screening/x", b"{}", {})
-            return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.3)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--persons", type=int, default=5000)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--warmup", type=float, default=3.0)
-    parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bench-gateway-") as tmp_name:
-        tmp = Path(tmp_name)
-        pki = Authority(tmp / "pki")
-        server, etias, gateway_client = (pki.issue("localhost", server=True),
-                                         pki.issue("etias-central"), pki.issue("limes-gateway"))  # fmt: skip
-        var = tmp / "var"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("LIMES_")}
-        env |= {"LIMES_ENV": "development", "LIMES_AUTH": "tokens",
-                "LIMES_TEST_ONLY_WEAK_PASSWORD_HASHING": "1",
-                "LIMES_RATE_PER_SECOND": "100000", "LIMES_RATE_BURST": "100000"}  # fmt: skip
-        cli = [sys.executable, "-m", "limes.cli.main", "--var", str(var)]
-        subprocess.run([*cli, "init"], env=env, check=True, capture_output=True)
+    limits = {"per_second": 10000.0, "burst": 100000, "per_day": 100_000_000}
+    rate = {"LIMES_RATE_PER_SECOND": "100000", "LIMES_RATE_BURST": "100000"}
+    with tempfile.TemporaryDirectory(prefix="bench-gateway-") as tmp:
         started = time.perf_counter()
-        subprocess.run([*cli, "demo", "--persons", str(args.persons), "--objects", "0",
-                        "--seed", str(args.seed)], env=env, check=True, capture_output=True)  # fmt: skip
-        print(f"{args.persons} demo persons loaded in {time.perf_counter() - started:.1f} s")
-        app = build(from_env({**env, "LIMES_VAR": str(var)}))
-        try:
-            founders(app.accounts)
-            add_client(app.accounts)
-            agree(app.accounts, app.accounts.set_certificate(
-                app.accounts.acting("op-de"), "eu-lisa-gw", gateway_client.fingerprint))  # fmt: skip
-        finally:
-            app.close()
-        limes_port, gateway_port = free_port(), free_port()
-        config = tmp / "gateway.toml"
-        digest = hashlib.sha256(TOKEN.encode()).hexdigest()
-        config.write_text(f"""
-[upstream]
-url = "https://localhost:{limes_port}"
-ca = "{pki.ca.cert}"
-cert = "{gateway_client.cert}"
-key = "{gateway_client.key}"
-[tls]
-cert = "{server.cert}"
-key = "{server.key}"
-client_ca = "{pki.ca.cert}"
-[[system]]
-name = "etias"
-certificates = ["{etias.fingerprint}"]
-token_sha256 = "{digest}"
-profiles = ["etias-screening"]
-per_second = 10000.0
-burst = 100000
-per_day = 100000000
-""")
-        limes = subprocess.Popen(
-            [*cli, "serve", "--port", str(limes_port), "--tls-cert", str(server.cert),
-             "--tls-key", str(server.key)],
-            env={**env, "LIMES_TLS_CLIENT_CA": str(pki.ca.cert)},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        path = {k: v for k, v in os.environ.items() if k in {"PATH", "PYTHONPATH"}}
-        gateway = subprocess.Popen(
-            [sys.executable, "-m", "limes.gateway", "--port", str(gateway_port)],
-            env={**path, "LIMES_GATEWAY_CONFIG": str(config)},
-            stdout=subprocess.DEVNULL, stderr=open(tmp / "gateway.log", "w"),  # noqa: SIM115
-        )  # fmt: skip
-        try:
-            run(args, Upstream(f"https://localhost:{gateway_port}", pki.ca.cert, etias.cert,
-                               etias.key), queries(args.persons, args.seed))  # fmt: skip
-        finally:
-            for process in (gateway, limes):
-                process.terminate()
-                process.wait(20)
-            log = (tmp / "gateway.log").read_text()
-            print(f"gateway log: {len(log.splitlines())} lines; last: {log.splitlines()[-1:]}")
+        with stack.running(Path(tmp), persons=args.persons, limits=limits, limes_env=rate) as up:
+            print(f"{args.persons} demo persons, Limes and the gateway up in "
+                  f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+            run(args, up, queries(args.persons, SEED))
 
 
-def run(args: argparse.Namespace, gateway: Upstream, bodies: list[bytes]) -> None:
-    probe = LimesClient(gateway)
-    wait_up(probe, time.monotonic() + 120)
-    headers = {"Authorization": f"Bearer {TOKEN}"}
+def run(args: argparse.Namespace, up: stack.Stack, bodies: list[bytes]) -> None:
+    probe = up.as_system("etias")
+    headers = {"Authorization": f"Bearer {TOKENS['etias']}"}
     # the first screening builds Limes' indexes
     probe.post("/v1/screening/etias-screening", bodies[0], headers)
+    probe.close()
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     hits = 0
@@ -155,7 +76,7 @@ def run(args: argparse.Namespace, gateway: Upstream, bodies: list[bytes]) -> Non
 
     def client(n: int) -> None:
         nonlocal hits
-        http = LimesClient(gateway)
+        http = up.as_system("etias")
         i = n
         mine: list[float] = []
         seen: dict[int, int] = {}
@@ -170,6 +91,7 @@ def run(args: argparse.Namespace, gateway: Upstream, bodies: list[bytes]) -> Non
                 mine.append(took)
                 seen[answer.status] = seen.get(answer.status, 0) + 1
                 found += answer.status == 200 and b'"hit": true' in answer.body
+        http.close()
         with lock:
             latencies.extend(mine)
             hits += found
