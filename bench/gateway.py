@@ -25,9 +25,10 @@ import threading
 import time
 from pathlib import Path
 
-from limes.demo.generator import generate
 from tests.gateway import stack
 from tests.gateway.helpers import TOKENS
+
+from limes.demo.generator import generate
 
 SEED = 7  # the demo data's, as tests/gateway/stack.py loads it
 
@@ -39,8 +40,9 @@ def queries(persons: int, seed: int) -> list[bytes]:
         if person is None or not person.surnames or not person.date_of_birth:
             continue
         surname = person.surnames[0].latin + ("" if i % 2 == 0 else "qz")
-        found.append(json.dumps({"surnames": [surname], "date_of_birth": person.date_of_birth})
-                     .encode())  # fmt: skip
+        found.append(
+            json.dumps({"surnames": [surname], "date_of_birth": person.date_of_birth}).encode()
+        )
     return found
 
 
@@ -56,8 +58,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-gateway-") as tmp:
         started = time.perf_counter()
         with stack.running(Path(tmp), persons=args.persons, limits=limits, limes_env=rate) as up:
-            print(f"{args.persons} demo persons, Limes and the gateway up in "
-                  f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+            print(
+                f"{args.persons} demo persons, Limes and the gateway up in "
+                f"{time.perf_counter() - started:.1f} s"
+            )
             run(args, up, queries(args.persons, SEED))
 
 
@@ -108,11 +112,15 @@ def run(args: argparse.Namespace, up: stack.Stack, bodies: list[bytes]) -> None:
     def at(q: float) -> float:
         return latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000
 
-    print(f"screening through the gateway: {args.clients} clients, {args.seconds:.0f} s, "
-          f"cores: {os.cpu_count()}")  # fmt: skip
+    print(
+        f"screening through the gateway: {args.clients} clients, {args.seconds:.0f} s, "
+        f"cores: {os.cpu_count()}"
+    )
     print(f"  queries/s      {len(latencies) / args.seconds:8.1f}")
-    print(f"  p50 / p90 / p99 / max (ms) {at(0.5):.1f} / {at(0.9):.1f} / {at(0.99):.1f} / "
-          f"{latencies[-1] * 1000:.1f}")  # fmt: skip
+    print(
+        f"  p50 / p90 / p99 / max (ms) {at(0.5):.1f} / {at(0.9):.1f} / {at(0.99):.1f} / "
+        f"{latencies[-1] * 1000:.1f}"
+    )
     print(f"  mean (ms)      {statistics.fmean(latencies) * 1000:8.1f}")
     print(f"  statuses {dict(sorted(statuses.items()))}, hits {hits}")
 

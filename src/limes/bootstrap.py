@@ -43,6 +43,7 @@ from limes.service.breakglass import BreakGlassService
 from limes.service.feed import FeedService, Publisher
 from limes.service.hits import HitService
 from limes.service.holdings import Holdings
+from limes.service.identity_links import IdentityLinkService
 from limes.service.jobs import Job, JobParts, periodic_jobs
 from limes.service.keys import KeyService
 from limes.service.login_limits import INDEX_PURPOSE, LoginLimits
@@ -50,7 +51,6 @@ from limes.service.rate_buckets import SharedBuckets, SharedTable, create_shared
 from limes.service.reading import ReadBlocks, ReadGuard
 from limes.service.refusals import DoorRefusals
 from limes.service.relations import RelationService
-from limes.service.identity_links import IdentityLinkService
 from limes.service.screening import ScreeningService
 from limes.service.search import QUERY_KEY, SearchService
 from limes.service.sirene import SireneService

@@ -300,8 +300,9 @@ def profiles_page() -> str:
     ]
     for p in default_profiles().values():
         query = ", ".join(f"**`{q}`**" if q in p.required else f"`{q}`" for q in p.query)
-        answer = ", ".join(f"`{a}`" for a in ("source", *p.answer)) + ("" if p.answer else
-                                                                       " (flag only)")
+        answer = ", ".join(f"`{a}`" for a in ("source", *p.answer)) + (
+            "" if p.answer else " (flag only)"
+        )
         limits = f"{p.per_second:g}/s, burst {p.burst}, {p.per_day}/day, {p.max_results} results"
         lines.append(
             f"| `{p.id}` | {p.system} | {p.purpose} | {query} | {_list(p.categories)} | "

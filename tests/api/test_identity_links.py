@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.api.helpers import PERSON, TestClient, assert_problem, body, headers, copied
+from tests.api.helpers import PERSON, TestClient, assert_problem, body, copied, headers
 
 from limes.bootstrap import Limes
 
@@ -25,8 +25,11 @@ def test_a_link_is_read_and_resolved_over_http(client: TestClient, limes: Limes)
     assert link["colour"] == "yellow"
     assert client.get(url, headers=headers()).json()["links"] == []  # DE: not the resolver
     resolution = f"/v1/identity-links/{link['id']}/resolution"
-    assert_problem(client.post(resolution, content=body({"colour": "blue"}),
-                               headers=headers(FR_SIRENE)), 400, "invalid-input")  # fmt: skip
+    assert_problem(
+        client.post(resolution, content=body({"colour": "blue"}), headers=headers(FR_SIRENE)),
+        400,
+        "invalid-input",
+    )
     answer = client.post(resolution, content=body({"colour": "white"}), headers=headers(FR_SIRENE))
     assert answer.status_code == 200, answer.text
     assert answer.json()["colour"] == "white"

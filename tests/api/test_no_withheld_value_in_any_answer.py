@@ -370,9 +370,11 @@ def requests_for(world: World, method: str, path: str) -> Iterator[Request]:
             case "POST", "/v1/screening/{profile}":  # every profile, on the planted arrest
                 for profile in default_profiles().values():
                     query = {"surnames": ["Qzxidsurname"], "date_of_birth": BORN}
-                    yield (f"/v1/screening/{profile.id}",
-                           {k: v for k, v in query.items() if k in profile.query},
-                           {"X-Limes-External-System": profile.system})  # fmt: skip
+                    yield (
+                        f"/v1/screening/{profile.id}",
+                        {k: v for k, v in query.items() if k in profile.query},
+                        {"X-Limes-External-System": profile.system},
+                    )
             case "POST", "/v1/auth/enrol":
                 yield url, {"username": "walk", "code": "walk", "password": "walk"}, {}
             case "POST", "/v1/auth/login":

@@ -11,11 +11,18 @@ GATEWAY = "eu-lisa-gw@EU-LISA/DE;roles=system_client"
 ETIAS = {"surnames": ["Ivanova"], "forenames": ["Olga"], "date_of_birth": "1984-03-17"}
 
 
-def screen(client: TestClient, profile: str, query: Any, who: str = GATEWAY,
-           purpose: str = "border_check", system: str | None = "etias") -> Any:  # fmt: skip
+def screen(
+    client: TestClient,
+    profile: str,
+    query: Any,
+    who: str = GATEWAY,
+    purpose: str = "border_check",
+    system: str | None = "etias",
+) -> Any:
     extra = {"X_Limes_External_System": system} if system else {}
-    return client.post(f"/v1/screening/{profile}", content=body(query),
-                       headers=headers(who, purpose, **extra))  # fmt: skip
+    return client.post(
+        f"/v1/screening/{profile}", content=body(query), headers=headers(who, purpose, **extra)
+    )
 
 
 def test_the_gateway_gets_the_profiles_answer(client: TestClient) -> None:
@@ -23,9 +30,12 @@ def test_the_gateway_gets_the_profiles_answer(client: TestClient) -> None:
     assert issued.status_code == 201
     answer = screen(client, "etias-screening", ETIAS)
     assert answer.status_code == 200, answer.text
-    assert answer.json() == {"source": "SIS", "profile": "etias-screening", "hit": True,
-                             "results": [{"source": "SIS", "category": "arrest",
-                                          "sirene_bureau": "SIRENE DE"}]}  # fmt: skip
+    assert answer.json() == {
+        "source": "SIS",
+        "profile": "etias-screening",
+        "hit": True,
+        "results": [{"source": "SIS", "category": "arrest", "sirene_bureau": "SIRENE DE"}],
+    }
     assert issued.json()["id"] not in answer.text
 
 
@@ -40,10 +50,12 @@ def test_a_border_guard_may_not_screen(client: TestClient) -> None:
 
 
 def test_the_body_is_strict(client: TestClient) -> None:
-    assert_problem(screen(client, "etias-screening", {**ETIAS, "reason": "x"}), 400,
-                   "invalid-input")  # fmt: skip
-    assert_problem(screen(client, "etias-screening", {**ETIAS, "gender": "x"}), 400,
-                   "invalid-input")  # fmt: skip
+    assert_problem(
+        screen(client, "etias-screening", {**ETIAS, "reason": "x"}), 400, "invalid-input"
+    )
+    assert_problem(
+        screen(client, "etias-screening", {**ETIAS, "gender": "x"}), 400, "invalid-input"
+    )
     missing = screen(client, "etias-screening", {"surnames": ["Ivanova"]})
     assert_problem(missing, 400, "invalid-input")
     assert_problem(screen(client, "etias-screening", ETIAS, system=None), 400, "invalid-input")

@@ -13,8 +13,19 @@ T0 = datetime(2026, 6, 1, 8, 30, 0, 123456, tzinfo=UTC)
 
 
 def link(link_id: str, alert_id: str, other_id: str, due: datetime = T0) -> IdentityLinkRow:
-    return IdentityLinkRow(link_id, alert_id, other_id, "arrest", "refusal_of_entry", "DE", "FR",
-                           "yellow", 0.93, T0, due)  # fmt: skip
+    return IdentityLinkRow(
+        link_id,
+        alert_id,
+        other_id,
+        "arrest",
+        "refusal_of_entry",
+        "DE",
+        "FR",
+        "yellow",
+        0.93,
+        T0,
+        due,
+    )
 
 
 def test_links_round_trip_and_are_found_from_either_alert(store: Store) -> None:
@@ -32,7 +43,7 @@ def test_links_round_trip_and_are_found_from_either_alert(store: Store) -> None:
 def test_one_link_per_pair_whichever_alert_made_it(store: Store) -> None:
     with store.transaction() as tx:
         tx.identity_links.put(link("L1", "A", "B"), "system")
-    with pytest.raises(Exception), store.transaction() as tx:  # noqa: B017, PT011 - the driver's
+    with pytest.raises(Exception), store.transaction() as tx:  # noqa: B017 - the driver's
         tx.identity_links.put(link("L2", "B", "A"), "system")
 
 
@@ -46,9 +57,14 @@ def test_resolution_keeps_the_history(store: Store) -> None:
         found = tx.identity_links.get("L1", for_update=False)
         assert found is not None
         assert (found.colour, found.resolved_at, found.resolved_by) == (
-            "red", later, "sirene-1@SIRENE-DE/DE")  # fmt: skip
+            "red",
+            later,
+            "sirene-1@SIRENE-DE/DE",
+        )
         assert [(h.seq, h.colour, h.at, h.by) for h in tx.identity_links.history("L1")] == [
-            (1, "yellow", T0, "system"), (2, "red", later, "sirene-1@SIRENE-DE/DE")]  # fmt: skip
+            (1, "yellow", T0, "system"),
+            (2, "red", later, "sirene-1@SIRENE-DE/DE"),
+        ]
 
 
 def test_overdue_yellow_links_most_overdue_first(store: Store) -> None:

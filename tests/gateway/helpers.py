@@ -32,8 +32,14 @@ def pki(folder: Path) -> Pki:
     )
 
 
-def config_text(p: Pki, upstream: str = "https://127.0.0.1:9", *, per_second: float = 50.0,
-                burst: int = 200, per_day: int = 100000) -> str:  # fmt: skip
+def config_text(
+    p: Pki,
+    upstream: str = "https://127.0.0.1:9",
+    *,
+    per_second: float = 50.0,
+    burst: int = 200,
+    per_day: int = 100000,
+) -> str:
     def digest(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
 

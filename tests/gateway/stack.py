@@ -39,8 +39,14 @@ class Stack:
     def as_system(self, system: str) -> LimesClient:
         """A client of the gateway as ``system`` (its pinned certificate)."""
         cert = getattr(self.keys, system)
-        return LimesClient(Upstream(f"https://localhost:{self.gateway_port}",
-                                    self.keys.authority.ca.cert, cert.cert, cert.key))  # fmt: skip
+        return LimesClient(
+            Upstream(
+                f"https://localhost:{self.gateway_port}",
+                self.keys.authority.ca.cert,
+                cert.cert,
+                cert.key,
+            )
+        )
 
 
 def python_path() -> dict[str, str]:
@@ -64,28 +70,45 @@ def _wait(client: LimesClient, process: subprocess.Popen[bytes], seconds: float)
 
 
 @contextmanager
-def running(tmp: Path, *, persons: int = 0, limits: dict[str, object] | None = None,
-            limes_env: dict[str, str] | None = None) -> Iterator[Stack]:  # fmt: skip
+def running(
+    tmp: Path,
+    *,
+    persons: int = 0,
+    limits: dict[str, object] | None = None,
+    limes_env: dict[str, str] | None = None,
+) -> Iterator[Stack]:
     """The stack in ``tmp``, with ``persons`` demo persons (seed 7) or the one ``PERSON``."""
     keys = pki(tmp / "pki")
     var = tmp / "var"
     env = {k: v for k, v in os.environ.items() if not k.startswith("LIMES_")}
-    env |= {"LIMES_ENV": "development", "LIMES_AUTH": "tokens",
-            "LIMES_TEST_ONLY_WEAK_PASSWORD_HASHING": "1", **(limes_env or {})}  # fmt: skip
+    env |= {
+        "LIMES_ENV": "development",
+        "LIMES_AUTH": "tokens",
+        "LIMES_TEST_ONLY_WEAK_PASSWORD_HASHING": "1",
+        **(limes_env or {}),
+    }
     cli = [sys.executable, "-m", "limes.cli.main", "--var", str(var)]
     subprocess.run([*cli, "init"], env=env, check=True, capture_output=True)
     if persons:
-        subprocess.run([*cli, "demo", "--persons", str(persons), "--objects", "0", "--seed", "7"],
-                       env=env, check=True, capture_output=True)  # fmt: skip
+        subprocess.run(
+            [*cli, "demo", "--persons", str(persons), "--objects", "0", "--seed", "7"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
     app = build(from_env({**env, "LIMES_VAR": str(var)}))
     try:
         founders(app.accounts)
         add_client(app.accounts)
-        agree(app.accounts, app.accounts.set_certificate(
-            app.accounts.acting("op-de"), "eu-lisa-gw", keys.gateway_client.fingerprint))  # fmt: skip
+        agree(
+            app.accounts,
+            app.accounts.set_certificate(
+                app.accounts.acting("op-de"), "eu-lisa-gw", keys.gateway_client.fingerprint
+            ),
+        )
         if not persons:
-            from tests.conftest import make_ctx  # noqa: PLC0415
-            from tests.factories import PERSON, content  # noqa: PLC0415
+            from tests.conftest import make_ctx
+            from tests.factories import PERSON, content
 
             app.alerts.issue(make_ctx("DE"), content(PERSON))
     finally:
@@ -98,8 +121,14 @@ def running(tmp: Path, *, persons: int = 0, limits: dict[str, object] | None = N
         )
     stack = Stack(keys, var, limes, gateway, limes_port, gateway_port, gateway_log, limes_log)
     try:
-        direct = LimesClient(Upstream(f"https://localhost:{limes_port}", keys.authority.ca.cert,
-                                      keys.gateway_client.cert, keys.gateway_client.key))  # fmt: skip
+        direct = LimesClient(
+            Upstream(
+                f"https://localhost:{limes_port}",
+                keys.authority.ca.cert,
+                keys.gateway_client.cert,
+                keys.gateway_client.key,
+            )
+        )
         _wait(direct, limes, 120)
         _wait(stack.as_system("etias"), gateway, 60)
         yield stack
@@ -109,21 +138,38 @@ def running(tmp: Path, *, persons: int = 0, limits: dict[str, object] | None = N
             process.wait(20)
 
 
-def _start(keys: Pki, cli: list[str], env: dict[str, str], ports: tuple[int, int],
-           logs: tuple[IO[bytes], IO[bytes]], tmp: Path, limits: dict[str, object] | None = None
-           ) -> tuple[subprocess.Popen[bytes], subprocess.Popen[bytes]]:  # fmt: skip
+def _start(
+    keys: Pki,
+    cli: list[str],
+    env: dict[str, str],
+    ports: tuple[int, int],
+    logs: tuple[IO[bytes], IO[bytes]],
+    tmp: Path,
+    limits: dict[str, object] | None = None,
+) -> tuple[subprocess.Popen[bytes], subprocess.Popen[bytes]]:
     limes_port, gateway_port = ports
     limes = subprocess.Popen(
-        [*cli, "serve", "--port", str(limes_port), "--tls-cert", str(keys.server.cert),
-         "--tls-key", str(keys.server.key)],
+        [
+            *cli,
+            "serve",
+            "--port",
+            str(limes_port),
+            "--tls-cert",
+            str(keys.server.cert),
+            "--tls-key",
+            str(keys.server.key),
+        ],
         env={**env, "LIMES_TLS_CLIENT_CA": str(keys.authority.ca.cert)},
-        stdout=subprocess.DEVNULL, stderr=logs[0],
-    )  # fmt: skip
+        stdout=subprocess.DEVNULL,
+        stderr=logs[0],
+    )
     config = tmp / "gateway.toml"
     config.write_text(config_text(keys, f"https://localhost:{limes_port}", **(limits or {})))  # type: ignore[arg-type]
     gateway = subprocess.Popen(
         [sys.executable, "-m", "limes.gateway", "--port", str(gateway_port)],
-        env={**python_path(), "LIMES_GATEWAY_CONFIG": str(config)}, cwd=tmp,
-        stdout=subprocess.DEVNULL, stderr=logs[1],
-    )  # fmt: skip
+        env={**python_path(), "LIMES_GATEWAY_CONFIG": str(config)},
+        cwd=tmp,
+        stdout=subprocess.DEVNULL,
+        stderr=logs[1],
+    )
     return limes, gateway

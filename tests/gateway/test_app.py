@@ -22,8 +22,12 @@ from limes.gateway.config import GatewayConfig, load_config
 from limes.gateway.upstream import Answer
 
 ETIAS_QUERY = {"surnames": ["Ivanova"], "date_of_birth": "1984-03-17"}
-ETIAS_ANSWER = {"source": "SIS", "profile": "etias-screening", "hit": True,
-                "results": [{"source": "SIS", "category": "arrest", "sirene_bureau": "SIRENE DE"}]}  # fmt: skip
+ETIAS_ANSWER = {
+    "source": "SIS",
+    "profile": "etias-screening",
+    "hit": True,
+    "results": [{"source": "SIS", "category": "arrest", "sirene_bureau": "SIRENE DE"}],
+}
 
 
 class Limes:
@@ -84,10 +88,17 @@ def test_a_stolen_certificate_cannot_use_another_systems_profile(keys: Pki) -> N
 
 @pytest.mark.parametrize(
     ("cert", "token"),
-    [("none", "etias"), ("gateway_client", "etias"), ("etias", None), ("etias", "ees"),
-     ("etias", "etias-token-0123456789abcdeF")],
-)  # fmt: skip
-def test_no_pinned_certificate_or_no_right_token_is_401(keys: Pki, cert: str, token: str | None) -> None:  # fmt: skip
+    [
+        ("none", "etias"),
+        ("gateway_client", "etias"),
+        ("etias", None),
+        ("etias", "ees"),
+        ("etias", "etias-token-0123456789abcdeF"),
+    ],
+)
+def test_no_pinned_certificate_or_no_right_token_is_401(
+    keys: Pki, cert: str, token: str | None
+) -> None:
     limes = Limes()
     path = None if cert == "none" else getattr(keys, cert).cert
     http = client(Gateway(config(keys), limes), path)
@@ -109,7 +120,9 @@ def test_no_pinned_certificate_or_no_right_token_is_401(keys: Pki, cert: str, to
         ({**ETIAS_QUERY, "surnames": []}, "/surnames"),
     ],
 )
-def test_a_query_outside_the_profile_never_reaches_limes(keys: Pki, body: Any, pointer: str) -> None:  # fmt: skip
+def test_a_query_outside_the_profile_never_reaches_limes(
+    keys: Pki, body: Any, pointer: str
+) -> None:
     limes = Limes()
     http = client(Gateway(config(keys), limes), keys.etias.cert)
     answer = ask(http, "etias-screening", TOKENS["etias"], body)
@@ -134,14 +147,16 @@ def test_each_system_has_its_rate(keys: Pki) -> None:
     limes = Limes()
     gateway = Gateway(config(keys, per_second=0.01, burst=2), limes)
     etias = client(gateway, keys.etias.cert)
-    statuses = [ask(etias, "etias-screening", TOKENS["etias"], ETIAS_QUERY).status_code
-                for _ in range(3)]  # fmt: skip
+    statuses = [
+        ask(etias, "etias-screening", TOKENS["etias"], ETIAS_QUERY).status_code for _ in range(3)
+    ]
     assert statuses == [200, 200, 429]
     limited = ask(etias, "etias-screening", TOKENS["etias"], ETIAS_QUERY)
     assert int(limited.headers["Retry-After"]) >= 1
     assert len(limes.asked) == 2
-    limes.answer = Answer(200, b'{"source":"SIS","profile":"ees-border-check","hit":false,'
-                               b'"results":[]}', None)  # fmt: skip
+    limes.answer = Answer(
+        200, b'{"source":"SIS","profile":"ees-border-check","hit":false,"results":[]}', None
+    )
     ees = client(gateway, keys.ees.cert)  # another system: its own bucket
     assert ask(ees, "ees-border-check", TOKENS["ees"], {"surnames": ["A"]}).status_code == 200
 
@@ -166,9 +181,12 @@ def test_an_answer_beyond_the_profile_never_leaves(keys: Pki, answer: dict[str, 
     assert "robbery" not in refused.text and "01J0" not in refused.text
 
 
-@pytest.mark.parametrize(("status", "expected"), [(429, 429), (403, 403), (400, 400),
-                                                  (500, 502), (401, 502)])  # fmt: skip
-def test_limes_refusals_pass_as_their_kind_without_detail(keys: Pki, status: int, expected: int) -> None:  # fmt: skip
+@pytest.mark.parametrize(
+    ("status", "expected"), [(429, 429), (403, 403), (400, 400), (500, 502), (401, 502)]
+)
+def test_limes_refusals_pass_as_their_kind_without_detail(
+    keys: Pki, status: int, expected: int
+) -> None:
     limes = Limes(Answer(status, b'{"detail": "secret detail"}', "7"))
     http = client(Gateway(config(keys), limes), keys.etias.cert)
     answer = ask(http, "etias-screening", TOKENS["etias"], ETIAS_QUERY)
@@ -186,14 +204,18 @@ def test_limes_unreachable_is_502(keys: Pki) -> None:
     assert ask(http, "etias-screening", TOKENS["etias"], ETIAS_QUERY).status_code == 502
 
 
-def test_every_query_is_logged_without_its_values(keys: Pki, caplog: pytest.LogCaptureFixture) -> None:  # fmt: skip
+def test_every_query_is_logged_without_its_values(
+    keys: Pki, caplog: pytest.LogCaptureFixture
+) -> None:
     http = client(Gateway(config(keys), Limes()), keys.etias.cert)
     with caplog.at_level(logging.INFO, logger="limes.gateway.queries"):
         ask(http, "etias-screening", TOKENS["etias"], ETIAS_QUERY)
         ask(http, "ees-border-check", TOKENS["etias"], {"surnames": ["Ivanova"]})
     entries = [json.loads(r.getMessage()) for r in caplog.records]
     assert [(e["system"], e["profile"], e["status"]) for e in entries] == [
-        ("etias", "etias-screening", 200), ("etias", "ees-border-check", 403)]  # fmt: skip
+        ("etias", "etias-screening", 200),
+        ("etias", "ees-border-check", 403),
+    ]
     assert entries[0]["fields"] == ["date_of_birth", "surnames"]
     assert entries[1]["refused"] == "forbidden"
     assert "Ivanova" not in caplog.text and "1984" not in caplog.text

@@ -15,8 +15,13 @@ PROFILES = default_profiles()
 
 def test_a_query_within_the_profile_passes_as_sent() -> None:
     vis = PROFILES["vis-visa-check"]
-    sent = {"surnames": ["Иванова"], "date_of_birth": "1984-03-17", "gender": "female",
-            "nationalities": ["UA"], "document_number": "L898902C3"}  # fmt: skip
+    sent = {
+        "surnames": ["Иванова"],
+        "date_of_birth": "1984-03-17",
+        "gender": "female",
+        "nationalities": ["UA"],
+        "document_number": "L898902C3",
+    }
     assert checked_query(vis, json.dumps(sent).encode()) == sent
 
 
@@ -48,8 +53,12 @@ def test_an_answer_that_is_not_an_object_is_refused(body: bytes) -> None:
 
 def test_values_must_be_short_strings() -> None:
     ees = PROFILES["ees-border-check"]
-    result = {"source": "SIS", "category": "travel_ban", "action": "refuse_entry",
-              "issuing_state": "DE"}  # fmt: skip
+    result = {
+        "source": "SIS",
+        "category": "travel_ban",
+        "action": "refuse_entry",
+        "issuing_state": "DE",
+    }
     good = {"source": "SIS", "profile": ees.id, "hit": True, "results": [result]}
     assert checked_answer(ees, json.dumps(good).encode()) == good
     for value in (["x"], "x" * 65, 3):

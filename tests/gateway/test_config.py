@@ -28,23 +28,37 @@ def test_the_example_loads(keys: Pki) -> None:
     ("change", "problem"),
     [
         (lambda t: t + '\n[store]\nurl = "postgresql://limes@db/limes"\n', "unknown key 'store'"),
-        (lambda t: t.replace('[upstream]\n', '[upstream]\nkeyring = "/var/lib/limes/keys"\n'),
-         "[upstream].keyring: unknown"),
-        (lambda t: t.replace('name = "ees"\n', 'name = "ees"\naudit_key = "x"\n'),
-         "audit_key: unknown"),
-        (lambda t: t.replace('profiles = ["ees-border-check"]', 'profiles = ["etias-screening"]'),
-         "etias-screening is a profile of etias"),
-        (lambda t: t.replace('profiles = ["ees-border-check"]', 'profiles = ["nothing"]'),
-         "no profile 'nothing'"),
+        (
+            lambda t: t.replace("[upstream]\n", '[upstream]\nkeyring = "/var/lib/limes/keys"\n'),
+            "[upstream].keyring: unknown",
+        ),
+        (
+            lambda t: t.replace('name = "ees"\n', 'name = "ees"\naudit_key = "x"\n'),
+            "audit_key: unknown",
+        ),
+        (
+            lambda t: t.replace(
+                'profiles = ["ees-border-check"]', 'profiles = ["etias-screening"]'
+            ),
+            "etias-screening is a profile of etias",
+        ),
+        (
+            lambda t: t.replace('profiles = ["ees-border-check"]', 'profiles = ["nothing"]'),
+            "no profile 'nothing'",
+        ),
         (lambda t: t.replace('url = "https://', 'url = "http://'), "https only"),
-        (lambda t: re.sub(r'token_sha256 = "[0-9a-f]+"', 'token_sha256 = "plain-token"', t, count=1),
-         "token_sha256"),
+        (
+            lambda t: re.sub(
+                r'token_sha256 = "[0-9a-f]+"', 'token_sha256 = "plain-token"', t, count=1
+            ),
+            "token_sha256",
+        ),
         (lambda t: t.replace("per_second = 50.0", "per_second = 0.0", 1), "per_second"),
         (lambda t: t.replace("burst = 200", "burst = true", 1), "burst"),
         (lambda t: t.replace("[[system]]", "[[sys]]"), "at least one external system"),
         (lambda t: "not = toml = at all", "Expected"),
     ],
-)  # fmt: skip
+)
 def test_mistakes_are_refused(keys: Pki, change: object, problem: str) -> None:
     with pytest.raises(GatewayConfigError) as refused:
         load_config(change(config_text(keys)))  # type: ignore[operator]
@@ -58,9 +72,18 @@ def test_a_certificate_is_pinned_on_one_system_only(keys: Pki) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["LIMES_KEYRING", "LIMES_DATABASE_URL", "LIMES_VAR", "LIMES_AUDIT_DATABASE_URL",
-             "LIMES_TEST_ONLY_FIXED_KEYRING", "PGPASSWORD", "VAULT_TOKEN", "DATABASE_URL"],
-)  # fmt: skip
+    "name",
+    [
+        "LIMES_KEYRING",
+        "LIMES_DATABASE_URL",
+        "LIMES_VAR",
+        "LIMES_AUDIT_DATABASE_URL",
+        "LIMES_TEST_ONLY_FIXED_KEYRING",
+        "PGPASSWORD",
+        "VAULT_TOKEN",
+        "DATABASE_URL",
+    ],
+)
 def test_the_gateway_refuses_an_environment_with_limes_settings(name: str) -> None:
     with pytest.raises(GatewayConfigError, match=name):
         check_environment({"PATH": "/usr/bin", name: "x"})

@@ -23,8 +23,15 @@ from limes.gateway.server import uvicorn_options
 
 pytestmark = pytest.mark.slow
 
-FORBIDDEN = ("limes.bootstrap", "limes.service", "limes.store", "limes.crypto", "limes.audit",
-             "limes.search", "limes.feed")  # fmt: skip
+FORBIDDEN = (
+    "limes.bootstrap",
+    "limes.service",
+    "limes.store",
+    "limes.crypto",
+    "limes.audit",
+    "limes.search",
+    "limes.feed",
+)
 
 
 @pytest.fixture(scope="module")
@@ -37,43 +44,71 @@ def _ask(running: Stack, system: str, profile: str, body: object) -> httpx.Respo
     cert = getattr(running.keys, system)
     with httpx.Client(verify=running.keys.authority.client_context(cert), timeout=10) as http:
         url = f"https://127.0.0.1:{running.gateway_port}"
-        return http.post(f"{url}/v1/screening/{profile}", json=body,
-                         headers={"Authorization": f"Bearer {TOKENS[system]}"})  # fmt: skip
+        return http.post(
+            f"{url}/v1/screening/{profile}",
+            json=body,
+            headers={"Authorization": f"Bearer {TOKENS[system]}"},
+        )
 
 
 def test_etias_gets_hit_class_and_bureau_and_nothing_else(running: Stack) -> None:
-    answer = _ask(running, "etias", "etias-screening",
-                  {"surnames": ["Ivanova"], "forenames": ["Olga"], "date_of_birth": "1984-03-17"})
+    answer = _ask(
+        running,
+        "etias",
+        "etias-screening",
+        {"surnames": ["Ivanova"], "forenames": ["Olga"], "date_of_birth": "1984-03-17"},
+    )
     assert answer.status_code == 200, answer.text
-    assert answer.json() == {"source": "SIS", "profile": "etias-screening", "hit": True,
-                             "results": [{"source": "SIS", "category": "arrest",
-                                          "sirene_bureau": "SIRENE DE"}]}  # fmt: skip
-    none = _ask(running, "etias", "etias-screening",
-                {"surnames": ["Nobodyknows"], "date_of_birth": "1970-01-01"})
-    assert none.json() == {"source": "SIS", "profile": "etias-screening", "hit": False,
-                           "results": []}  # fmt: skip
+    assert answer.json() == {
+        "source": "SIS",
+        "profile": "etias-screening",
+        "hit": True,
+        "results": [{"source": "SIS", "category": "arrest", "sirene_bureau": "SIRENE DE"}],
+    }
+    none = _ask(
+        running,
+        "etias",
+        "etias-screening",
+        {"surnames": ["Nobodyknows"], "date_of_birth": "1970-01-01"},
+    )
+    assert none.json() == {
+        "source": "SIS",
+        "profile": "etias-screening",
+        "hit": False,
+        "results": [],
+    }
 
 
 def test_a_stolen_etias_certificate_cannot_use_the_ees_profile(running: Stack) -> None:
     refused = _ask(running, "etias", "ees-border-check", {"surnames": ["Ivanova"]})
     assert refused.status_code == 403
     ees = _ask(running, "ees", "ees-border-check", {"surnames": ["Ivanova"]})
-    assert ees.json() == {"source": "SIS", "profile": "ees-border-check", "hit": False,
-                          "results": []}  # fmt: skip  (an arrest alert: not EES' business)
+    # an arrest alert is not the EES' business
+    assert ees.json() == {
+        "source": "SIS",
+        "profile": "ees-border-check",
+        "hit": False,
+        "results": [],
+    }
 
 
-def test_the_gateways_client_certificate_asks_limes_only_profiled_questions(running: Stack) -> None:  # fmt: skip
+def test_the_gateways_client_certificate_asks_limes_only_profiled_questions(running: Stack) -> None:
     """The gateway host taken: its client certificate, straight to Limes, reads no alert."""
     port = running.limes_port
     context = running.keys.authority.client_context(running.keys.gateway_client)
     with httpx.Client(verify=context, timeout=10) as http:
         base = f"https://localhost:{port}"
-        search = http.post(f"{base}/v1/search/persons", json={"surnames": ["Ivanova"]},
-                           headers={"X-Limes-Purpose": "border_check"})  # fmt: skip
+        search = http.post(
+            f"{base}/v1/search/persons",
+            json={"surnames": ["Ivanova"]},
+            headers={"X-Limes-Purpose": "border_check"},
+        )
         assert search.status_code == 200  # the system client's own rule, minimised
-        other = http.post(f"{base}/v1/screening/ees-border-check", json={"surnames": ["Ivanova"]},
-                          headers={"X-Limes-Purpose": "border_check",
-                                   "X-Limes-External-System": "etias"})  # fmt: skip
+        other = http.post(
+            f"{base}/v1/screening/ees-border-check",
+            json={"surnames": ["Ivanova"]},
+            headers={"X-Limes-Purpose": "border_check", "X-Limes-External-System": "etias"},
+        )
         assert other.status_code == 403
 
 
@@ -91,11 +126,14 @@ def test_the_gateway_process_holds_no_key(running: Stack) -> None:
 
 
 def test_the_gateway_loads_no_code_of_the_keys_store_or_log() -> None:
-    code = ("import sys, limes.gateway.__main__, limes.gateway.server; "
-            "print('\\n'.join(sorted(m for m in sys.modules if m.startswith('limes'))))")  # fmt: skip
+    code = (
+        "import sys, limes.gateway.__main__, limes.gateway.server; "
+        "print('\\n'.join(sorted(m for m in sys.modules if m.startswith('limes'))))"
+    )
     env = stack.python_path()
-    loaded = subprocess.run([sys.executable, "-c", code], env=env, check=True,
-                            capture_output=True, text=True).stdout.split()  # fmt: skip
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
+    ).stdout.split()
     assert "limes.gateway.app" in loaded
     assert [m for m in loaded if m.startswith(FORBIDDEN)] == []
 

@@ -31,38 +31,55 @@ def test_the_shipped_profiles() -> None:
         ("law-enforcement-flag", "esp-law-enforcement", Purpose.POLICE_CHECK),
     }
     assert PROFILES["etias-screening"].answer == ("category", "sirene_bureau")
-    assert PROFILES["ees-border-check"].categories == {CategoryCode.REFUSAL_OF_ENTRY,
-                                                      CategoryCode.TRAVEL_BAN}  # fmt: skip
+    assert PROFILES["ees-border-check"].categories == {
+        CategoryCode.REFUSAL_OF_ENTRY,
+        CategoryCode.TRAVEL_BAN,
+    }
     assert PROFILES["law-enforcement-flag"].flag_only
 
 
 @pytest.mark.parametrize(
     ("old", "new", "problem"),
     [
-        ('answer = ["category", "sirene_bureau"]', 'answer = ["category", "reason"]',
-         "unknown name 'reason'"),
-        ('required = ["surnames"]\ncategories = ["refusal_of_entry", "travel_ban"]',
-         'required = ["surnames"]\ncategories = ["refusal_of_entry", "object_seizure"]',
-         "not about persons"),
-        ('required = ["surnames", "date_of_birth"]\ncategories = [\n    "arrest", "missing_protection", "missing_whereabouts", "judicial_procedure",',
-         'required = ["surnames", "date_of_birth", "biometrics"]\ncategories = [\n    "arrest", "missing_protection", "missing_whereabouts", "judicial_procedure",',
-         "unknown name 'biometrics'"),
+        (
+            'answer = ["category", "sirene_bureau"]',
+            'answer = ["category", "reason"]',
+            "unknown name 'reason'",
+        ),
+        (
+            'required = ["surnames"]\ncategories = ["refusal_of_entry", "travel_ban"]',
+            'required = ["surnames"]\ncategories = ["refusal_of_entry", "object_seizure"]',
+            "not about persons",
+        ),
+        (
+            'required = ["surnames", "date_of_birth"]\ncategories = [\n    "arrest",',
+            'required = ["surnames", "date_of_birth", "biometrics"]\ncategories = [\n    "arrest",',
+            "unknown name 'biometrics'",
+        ),
         ('system = "ees"', 'system = "etias"', "a second profile for etias"),
         ('id = "vis-visa-check"', 'id = "etias-screening"', "given twice"),
-        ("notify_owner = false\nmax_results = 1", "notify_owner = 0\nmax_results = 1",
-         "notify_owner"),
+        (
+            "notify_owner = false\nmax_results = 1",
+            "notify_owner = 0\nmax_results = 1",
+            "notify_owner",
+        ),
         ("max_results = 1", "max_results = 100", "max_results"),
         ("per_second = 5.0", "per_second = 5", "per_second"),
         ('purpose = "visa"', 'purpose = "curiosity"', "unknown purpose"),
         ("version = 1", "version = 2", "version"),
         ('why = """A designated', 'colour = "red"\nwhy = """A designated', "unknown key 'colour'"),
-        ('query = ["surnames", "forenames", "date_of_birth", "document_number"]\nrequired = ["surnames"]',
-         'query = ["forenames", "date_of_birth", "document_number"]\nrequired = ["surnames"]',
-         "does not allow"),
-        ('categories = ["arrest", "missing_whereabouts", "judicial_procedure", "person_check"]',
-         "categories = []", "must search some category"),
+        (
+            'query = ["surnames", "forenames", "date_of_birth", "document_number"]\n',
+            'query = ["forenames", "date_of_birth", "document_number"]\n',
+            "does not allow",
+        ),
+        (
+            'categories = ["arrest", "missing_whereabouts", "judicial_procedure", "person_check"]',
+            "categories = []",
+            "must search some category",
+        ),
     ],
-)  # fmt: skip
+)
 def test_mistakes_are_refused(old: str, new: str, problem: str) -> None:
     assert old in TEXT
     with pytest.raises(ProfileError) as refused:

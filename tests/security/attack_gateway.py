@@ -24,9 +24,8 @@ import json
 import sys
 import tempfile
 import time
-from pathlib import Path
-
 from collections import Counter
+from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -42,8 +41,11 @@ MINE = {"etias": {"etias-screening"}, "ees": {"ees-border-check"}}
 KEYS = st.sampled_from([*QUERY_FIELDS, "categories", "reason", "alert_id", "", "surnames\x00"])
 TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=300)
 LEAF = st.none() | st.booleans() | st.integers() | st.floats() | TEXT
-VALUE = st.recursive(LEAF, lambda inner: st.lists(inner, max_size=6)
-                     | st.dictionaries(TEXT, inner, max_size=4), max_leaves=30)  # fmt: skip
+VALUE = st.recursive(
+    LEAF,
+    lambda inner: st.lists(inner, max_size=6) | st.dictionaries(TEXT, inner, max_size=4),
+    max_leaves=30,
+)
 BODY = (
     st.dictionaries(KEYS, VALUE | st.lists(TEXT, max_size=7), max_size=8).map(
         lambda d: json.dumps(d).encode()
@@ -52,7 +54,9 @@ BODY = (
     | st.binary(max_size=6000)
     | st.integers(1, 200).map(lambda n: b"[" * n * 40)
 )
-PROFILE = st.sampled_from([*PROFILES, "", "../../v1/alerts", "etias-screening/..", "%00", "x" * 300])
+PROFILE = st.sampled_from(
+    [*PROFILES, "", "../../v1/alerts", "etias-screening/..", "%00", "x" * 300]
+)
 TOKEN = st.sampled_from(["etias", "ees", "none", "wrong"])
 
 
@@ -87,10 +91,20 @@ def attack(up: stack.Stack, examples: int, seconds: float) -> tuple[list[str], C
     statuses: Counter[int] = Counter()
     deadline = time.monotonic() + seconds
 
-    @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))  # fmt: skip
-    @given(system=st.sampled_from(["etias", "ees"]), token=TOKEN, profile=PROFILE, raw=BODY,
-           method=st.sampled_from(["POST", "POST", "POST", "GET", "PUT"]))  # fmt: skip
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(
+        system=st.sampled_from(["etias", "ees"]),
+        token=TOKEN,
+        profile=PROFILE,
+        raw=BODY,
+        method=st.sampled_from(["POST", "POST", "POST", "GET", "PUT"]),
+    )
     @example(system="etias", token="etias", profile="etias-screening", raw=VALID, method="POST")
     @example(system="etias", token="etias", profile="ees-border-check", raw=EES, method="POST")
     @example(system="etias", token="ees", profile="ees-border-check", raw=EES, method="POST")
@@ -136,8 +150,10 @@ def main(argv: list[str]) -> int:
         log = (Path(tmp) / "limes.log").read_text("utf-8", "replace")
         if "unhandled error" in log:
             findings.append("Limes logged an unhandled error")
-    print(f"attack: gateway: {sum(statuses.values())} requests in {took:.0f} s, answers "
-          f"{dict(sorted(statuses.items()))}, {len(findings)} findings")  # fmt: skip
+    print(
+        f"attack: gateway: {sum(statuses.values())} requests in {took:.0f} s, answers "
+        f"{dict(sorted(statuses.items()))}, {len(findings)} findings"
+    )
     for finding in findings[:20]:
         print(f"attack: gateway: {finding}")
     return 1 if findings else 0

@@ -18,8 +18,13 @@ def test_findings() -> None:
     body = json.dumps(ETIAS).encode()
     assert check("etias", "ees", "etias-screening", 200, body)  # another system's token
     assert check("etias", "etias", "ees-border-check", 200, body)  # another system's profile
-    leak = {**ETIAS, "hit": True, "results": [{"source": "SIS", "category": "arrest",
-                                               "sirene_bureau": "SIRENE DE", "reason": "x"}]}  # fmt: skip
+    leak = {
+        **ETIAS,
+        "hit": True,
+        "results": [
+            {"source": "SIS", "category": "arrest", "sirene_bureau": "SIRENE DE", "reason": "x"}
+        ],
+    }
     assert check("etias", "etias", "etias-screening", 200, json.dumps(leak).encode())
     assert check("etias", "etias", "etias-screening", 500, b"")
     assert check("etias", "etias", "etias-screening", 400, b"oops")

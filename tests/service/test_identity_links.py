@@ -24,10 +24,14 @@ DE, FR = make_ctx("DE"), make_ctx("FR")
 FR_IMMIGRATION = make_ctx("FR", Role.IMMIGRATION_OFFICER, purpose=Purpose.RETURN)
 FR_POLICE = make_ctx("FR", Role.POLICE_OFFICER, purpose=Purpose.POLICE_CHECK)
 REFUSAL: dict[str, Any] = doc(
-    PERSON, category="refusal_of_entry", action="refuse_entry", warnings=[],
+    PERSON,
+    category="refusal_of_entry",
+    action="refuse_entry",
+    warnings=[],
     national_decision={"authority": "Préfecture", "reference": "R-1", "decided_on": "2026-01-15"},
-    national_reference="FR-REF-1", issuing_authority="Préfecture de police",
-)  # fmt: skip
+    national_reference="FR-REF-1",
+    issuing_authority="Préfecture de police",
+)
 
 
 @pytest.fixture
@@ -54,16 +58,23 @@ def test_an_agreeing_identity_makes_a_yellow_link_for_the_later_alerts_bureau(
     assert (link.id, link.alert_id, link.other_id) == (link_id, refusal, arrest)
     assert link.colour is Colour.YELLOW and link.score >= 0.8
     assert link.due_at == clock() + VERIFY_WITHIN
-    created = [e for e in app.store.events_after(0, 1000)
-               if e.type is EventType.IDENTITY_LINK_CREATED]  # fmt: skip
+    created = [
+        e for e in app.store.events_after(0, 1000) if e.type is EventType.IDENTITY_LINK_CREATED
+    ]
     assert [(e.alert_id, e.issuing_state, e.detail["identity_link"]) for e in created] == [
-        (refusal, "FR", link_id)]  # fmt: skip
+        (refusal, "FR", link_id)
+    ]
 
 
 def test_another_person_is_not_linked(app: Limes) -> None:
     app.alerts.issue(DE, content(PERSON))
-    person = {**REFUSAL["person"], "surnames": [{"latin": "Lindqvist"}],
-              "forenames": [{"latin": "Sven"}], "date_of_birth": "1961-11-02", "documents": []}
+    person = {
+        **REFUSAL["person"],
+        "surnames": [{"latin": "Lindqvist"}],
+        "forenames": [{"latin": "Sven"}],
+        "date_of_birth": "1961-11-02",
+        "documents": [],
+    }
     other = doc(REFUSAL, person=person)
     app.alerts.issue(FR, content(other))
     assert app.identity_links.detect() == 0
@@ -79,7 +90,7 @@ def test_a_yellow_link_is_seen_by_the_resolving_bureau_only(app: Limes) -> None:
 def test_only_the_resolving_bureau_resolves_and_the_history_is_kept(
     app: Limes, clock: FixedClock
 ) -> None:
-    link_id, arrest, _ = linked(app)
+    link_id, _, _ = linked(app)
     with pytest.raises(NotFound):  # DE does not even see the yellow link
         app.identity_links.resolve(DE, link_id, "red")
     with pytest.raises(InvalidInput):
@@ -92,8 +103,9 @@ def test_only_the_resolving_bureau_resolves_and_the_history_is_kept(
     assert [c for c, _ in red.history] == ["yellow", "red"]
     with pytest.raises(Forbidden):  # once visible, still not DE's to resolve
         app.identity_links.resolve(DE, link_id, "white")
-    resolved = [e for e in app.store.events_after(0, 1000)
-                if e.type is EventType.IDENTITY_LINK_RESOLVED]  # fmt: skip
+    resolved = [
+        e for e in app.store.events_after(0, 1000) if e.type is EventType.IDENTITY_LINK_RESOLVED
+    ]
     assert [(e.detail["colour"], e.detail["to_state"]) for e in resolved] == [("red", "DE")]
 
 
@@ -120,8 +132,11 @@ def test_links_and_resolutions_are_audited(app: Limes) -> None:
     service.resolve(FR, link_id, "white")
     service.of_alert(DE, arrest)
     actions = [(e.action, e.outcome.value) for e in service.audit.entries]
-    assert actions == [("identity-link:resolve", "attempted"), ("identity-link:resolve", "allowed"),
-                       ("identity-link:read", "allowed")]  # fmt: skip
+    assert actions == [
+        ("identity-link:resolve", "attempted"),
+        ("identity-link:resolve", "allowed"),
+        ("identity-link:read", "allowed"),
+    ]
     written = service.audit.entries[1]
     assert written.refs["identity_link"] == link_id and written.refs["colour"] == "white"
     assert {a.id for a in written.alerts} == {arrest, refusal}

@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 import pytest
 from tests.conftest import FixedClock, built, make_ctx
+from tests.service.recorders import Memory
 
 from limes import codec
 from limes.bootstrap import Limes
@@ -27,17 +28,28 @@ from limes.policy.permissions import Context
 from limes.policy.profiles import Profile, default_profiles
 from limes.service.screening import ScreeningService
 from limes.store.sqlite import SqliteStore
-from tests.service.recorders import Memory
 
 PROFILES = default_profiles()
 SURNAMES = dict(
     zip(
         [c for c in CategoryCode if CATEGORIES[c].subject is SubjectKind.PERSON],
-        ["Abramowicz", "Bergstrand", "Castellano", "Dimitrescu", "Esterhazy", "Fitzwilliam",
-         "Gonzaga", "Halvorsen", "Ivanishvili", "Jablonski", "Kowalczyk", "Lindqvist"],
+        [
+            "Abramowicz",
+            "Bergstrand",
+            "Castellano",
+            "Dimitrescu",
+            "Esterhazy",
+            "Fitzwilliam",
+            "Gonzaga",
+            "Halvorsen",
+            "Ivanishvili",
+            "Jablonski",
+            "Kowalczyk",
+            "Lindqvist",
+        ],
         strict=True,
     )
-)  # fmt: skip
+)
 """One distinct surname per person category, so that each query finds one alert."""
 MARKER = "marker"
 
@@ -62,13 +74,17 @@ def planted(code: CategoryCode) -> AlertContent:
         "person": {k: v for k, v in given.items() if k in fields},
     }
     if category.requires_national_decision:
-        data["national_decision"] = {"authority": "Marker Court", "reference": "MARKER-D",
-                                     "decided_on": "2026-01-15"}  # fmt: skip
+        data["national_decision"] = {
+            "authority": "Marker Court",
+            "reference": "MARKER-D",
+            "decided_on": "2026-01-15",
+        }
     if category.requires_return_details:
         data["return_details"] = {"decision_date": "2026-01-15"}
     if category.requires_biometrics:
-        data["biometrics"] = [{"modality": "fingerprint", "format": "ISO/IEC 19794-2",
-                               "reference": "MARKER-B"}]  # fmt: skip
+        data["biometrics"] = [
+            {"modality": "fingerprint", "format": "ISO/IEC 19794-2", "reference": "MARKER-B"}
+        ]
     return codec.parse(AlertContent, orjson.dumps(data))
 
 
@@ -103,8 +119,9 @@ def test_each_profile_answers_exactly_its_fields(
     app, ids = planted_app
     profile = PROFILES[profile_id]
     before = len(app.store.events_after(0, limit=10_000))
-    answered = app.screening.screen(gateway(profile), profile.id, profile.system,
-                                    query(profile, code))  # fmt: skip
+    answered = app.screening.screen(
+        gateway(profile), profile.id, profile.system, query(profile, code)
+    )
     answer = answered.answer
     has_name = "surnames" in (CATEGORIES[code].person_required | CATEGORIES[code].person_optional)
     expected_hit = code in profile.categories and has_name
@@ -116,8 +133,13 @@ def test_each_profile_answers_exactly_its_fields(
     if not profile.flag_only:
         if expected_hit:
             content = planted(code)
-            want = {"source": "SIS", "category": code.value, "action": content.action.value,
-                    "sirene_bureau": "SIRENE DE", "issuing_state": "DE"}  # fmt: skip
+            want = {
+                "source": "SIS",
+                "category": code.value,
+                "action": content.action.value,
+                "sirene_bureau": "SIRENE DE",
+                "issuing_state": "DE",
+            }
             assert answer["results"] == [{k: want[k] for k in ("source", *profile.answer)}]
         else:
             assert answer["results"] == []
@@ -157,16 +179,21 @@ def test_fields_outside_the_profile_are_refused(
     app, _ = planted_app
     ees = PROFILES["ees-border-check"]
     with pytest.raises(InvalidInput) as refused:
-        app.screening.screen(gateway(ees), ees.id, ees.system,
-                             {"surnames": ["Kowalczyk"], "gender": "female"})  # fmt: skip
+        app.screening.screen(
+            gateway(ees), ees.id, ees.system, {"surnames": ["Kowalczyk"], "gender": "female"}
+        )
     assert [e.pointer for e in refused.value.errors] == ["/gender"]
     etias = PROFILES["etias-screening"]
     with pytest.raises(InvalidInput) as missing:
         app.screening.screen(gateway(etias), etias.id, etias.system, {"surnames": ["Kowalczyk"]})
     assert [e.pointer for e in missing.value.errors] == ["/date_of_birth"]
     with pytest.raises(InvalidInput):
-        app.screening.screen(gateway(etias), etias.id, etias.system,
-                             {"surnames": ["Kowalczyk"], "date_of_birth": "17.03.1984"})  # fmt: skip
+        app.screening.screen(
+            gateway(etias),
+            etias.id,
+            etias.system,
+            {"surnames": ["Kowalczyk"], "date_of_birth": "17.03.1984"},
+        )
 
 
 def test_the_profile_rate_and_daily_quota_hold_at_limes(tmp_path: Any) -> None:
@@ -174,8 +201,9 @@ def test_the_profile_rate_and_daily_quota_hold_at_limes(tmp_path: Any) -> None:
     store.migrate()
     clock = FixedClock()
     app = built(store, clock)
-    tight = Profile(**{**_fields(PROFILES["ees-border-check"]), "burst": 2, "per_second": 1.0,
-                       "per_day": 3})  # fmt: skip
+    tight = Profile(
+        **{**_fields(PROFILES["ees-border-check"]), "burst": 2, "per_second": 1.0, "per_day": 3}
+    )
     service = ScreeningService(app.search, app.usage, {tight.id: tight})
     ctx = gateway(tight)
     asked = {"surnames": ["Nobody"]}

@@ -16,8 +16,13 @@ from pathlib import Path
 import click
 
 from limes.cli.common import print_json
-from limes.gateway.config import CONFIG_VARIABLE, GatewayConfig, GatewayConfigError, load_config
-from limes.gateway.config import check_environment
+from limes.gateway.config import (
+    CONFIG_VARIABLE,
+    GatewayConfig,
+    GatewayConfigError,
+    check_environment,
+    load_config,
+)
 from limes.policy.profiles import default_profiles
 
 _CONFIG = click.option(
@@ -48,7 +53,7 @@ def gateway() -> None:
 @click.option("--port", default=8443, show_default=True, type=click.IntRange(1, 65535))
 def serve(config_path: Path, host: str, port: int) -> None:
     """Serve the external systems' profiled queries, forwarding them to Limes over mTLS."""
-    from limes.gateway.server import serve as run  # noqa: PLC0415  (uvicorn on serving only)
+    from limes.gateway.server import serve as run
 
     config = _load(config_path)
     try:
@@ -67,12 +72,18 @@ def check(config_path: Path) -> None:
         {
             "upstream": config.upstream.url,
             "systems": [
-                {"name": s.name, "profiles": list(s.profiles), "certificates": len(s.certificates),
-                 "per_second": s.per_second, "burst": s.burst, "per_day": s.per_day}
+                {
+                    "name": s.name,
+                    "profiles": list(s.profiles),
+                    "certificates": len(s.certificates),
+                    "per_second": s.per_second,
+                    "burst": s.burst,
+                    "per_day": s.per_day,
+                }
                 for s in config.systems
             ],
         }
-    )  # fmt: skip
+    )
 
 
 @gateway.command()
@@ -80,9 +91,16 @@ def profiles() -> None:
     """The query profiles: per external system and purpose, fields in and fields out."""
     print_json(
         [
-            {"id": p.id, "system": p.system, "purpose": p.purpose.value, "query": list(p.query),
-             "required": sorted(p.required), "categories": sorted(p.categories),
-             "answer": list(p.answer), "notify_owner": p.notify_owner}
+            {
+                "id": p.id,
+                "system": p.system,
+                "purpose": p.purpose.value,
+                "query": list(p.query),
+                "required": sorted(p.required),
+                "categories": sorted(p.categories),
+                "answer": list(p.answer),
+                "notify_owner": p.notify_owner,
+            }
             for p in default_profiles().values()
         ]
-    )  # fmt: skip
+    )

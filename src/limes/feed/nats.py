@@ -53,7 +53,11 @@ def subjects(event: ChangeEvent, prefix: str = PREFIX) -> list[str]:
     kind = _KINDS.get(event.type)
     if kind is None:
         return []
-    state = event.issuing_state if kind in {"hit", "screening", "identity-link"} else event.detail.get("to_state", "")
+    state = (
+        event.issuing_state
+        if kind in {"hit", "screening", "identity-link"}
+        else event.detail.get("to_state", "")
+    )
     return [f"{prefix}.{state}.{kind}"] if state else []
 
 

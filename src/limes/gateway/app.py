@@ -35,8 +35,15 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from limes.clock import Clock, utc_now
-from limes.errors import FieldError, Forbidden, InvalidInput, LimesError, NotFound, RateLimited
-from limes.errors import Unauthenticated
+from limes.errors import (
+    FieldError,
+    Forbidden,
+    InvalidInput,
+    LimesError,
+    NotFound,
+    RateLimited,
+    Unauthenticated,
+)
 from limes.gateway.checks import MAX_BODY, BadAnswer, checked_answer, checked_query
 from limes.gateway.config import GatewayConfig, System
 from limes.gateway.limits import SystemLimits
@@ -57,15 +64,23 @@ class UpstreamFailed(LimesError):
 
 
 _STATUS: dict[type[LimesError], int] = {
-    Unauthenticated: 401, Forbidden: 403, NotFound: 404, InvalidInput: 400, RateLimited: 429,
+    Unauthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    InvalidInput: 400,
+    RateLimited: 429,
     UpstreamFailed: 502,
-}  # fmt: skip
+}
 
 
 def problem(exc: LimesError) -> Response:
     status = next((s for kind, s in _STATUS.items() if isinstance(exc, kind)), 500)
-    body: dict[str, Any] = {"type": f"urn:limes:problem:{exc.slug}", "title": exc.title,
-                            "status": status, "detail": str(exc)}  # fmt: skip
+    body: dict[str, Any] = {
+        "type": f"urn:limes:problem:{exc.slug}",
+        "title": exc.title,
+        "status": status,
+        "detail": str(exc),
+    }
     errors: list[FieldError] = getattr(exc, "errors", [])
     if errors:
         body["errors"] = [{"pointer": e.pointer, "detail": e.detail} for e in errors]
@@ -105,8 +120,9 @@ class Gateway:
         return profile
 
     def admit(self, system: System) -> None:
-        wait = self.limits.admit(system.name, time.monotonic(), system.per_second,
-                                 system.burst, system.per_day)  # fmt: skip
+        wait = self.limits.admit(
+            system.name, time.monotonic(), system.per_second, system.burst, system.per_day
+        )
         if wait:
             raise RateLimited(f"{system.name} is over its rate or daily quota", wait)
 
@@ -161,8 +177,11 @@ def create_gateway_app(gateway: Gateway) -> Starlette:
         except LimesError as exc:
             response = problem(exc)
             entry["refused"] = exc.slug
-        entry |= {"at": gateway.clock().isoformat(), "status": response.status_code,
-                  "ms": round((time.monotonic() - started) * 1000, 2)}  # fmt: skip
+        entry |= {
+            "at": gateway.clock().isoformat(),
+            "status": response.status_code,
+            "ms": round((time.monotonic() - started) * 1000, 2),
+        }
         log.info("%s", json.dumps(entry, sort_keys=True))
         return response
 

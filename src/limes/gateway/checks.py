@@ -52,8 +52,10 @@ def checked_query(profile: Profile, raw: bytes) -> dict[str, Any]:
         FieldError(f"/{k}", f"the profile {profile.id} does not allow this field")
         for k in sorted(set(value) - set(profile.query))
     ]
-    problems += [FieldError(f"/{k}", "required by the profile")
-                 for k in sorted(profile.required - set(value))]  # fmt: skip
+    problems += [
+        FieldError(f"/{k}", "required by the profile")
+        for k in sorted(profile.required - set(value))
+    ]
     for key, item in sorted(value.items()):
         if key in profile.query:
             problems += _field(key, item)
@@ -72,9 +74,11 @@ def _field(key: str, item: Any) -> list[FieldError]:
             if not isinstance(v, str) or not 1 <= len(v.strip()) <= MAX_NAME
         ]
         if key == "nationalities":
-            wrong += [FieldError(f"/{key}/{i}", "an ISO 3166 alpha-2 code")
-                      for i, v in enumerate(item)
-                      if isinstance(v, str) and not _COUNTRY.fullmatch(v)]  # fmt: skip
+            wrong += [
+                FieldError(f"/{key}/{i}", "an ISO 3166 alpha-2 code")
+                for i, v in enumerate(item)
+                if isinstance(v, str) and not _COUNTRY.fullmatch(v)
+            ]
         return wrong
     if key == "gender":
         known = {g.value for g in Gender}

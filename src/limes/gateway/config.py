@@ -44,8 +44,15 @@ CONFIG_VARIABLE = "LIMES_GATEWAY_CONFIG"
 FOREIGN_VARIABLES = ("PGPASSWORD", "PGPASSFILE", "DATABASE_URL", "VAULT_TOKEN", "VAULT_ADDR")
 _HEX = re.compile(r"[0-9a-f]{64}")
 _NAME = re.compile(r"[a-z][a-z0-9-]{0,62}")
-_SYSTEM_KEYS = {"name", "certificates", "token_sha256", "profiles", "per_second", "burst",
-                "per_day"}  # fmt: skip
+_SYSTEM_KEYS = {
+    "name",
+    "certificates",
+    "token_sha256",
+    "profiles",
+    "per_second",
+    "burst",
+    "per_day",
+}
 _UPSTREAM_KEYS = {"url", "ca", "cert", "key"}
 _TLS_KEYS = {"cert", "key", "client_ca"}
 
@@ -97,7 +104,9 @@ class GatewayConfig:
         return next((s for s in self.systems if fingerprint in s.certificates), None)
 
 
-def _table(data: Mapping[str, Any], key: str, keys: set[str], problems: list[str]) -> dict[str, Any]:
+def _table(
+    data: Mapping[str, Any], key: str, keys: set[str], problems: list[str]
+) -> dict[str, Any]:
     value = data.get(key)
     if not isinstance(value, dict):
         problems.append(f"[{key}] is missing")
@@ -110,7 +119,9 @@ def _table(data: Mapping[str, Any], key: str, keys: set[str], problems: list[str
     return value if not problems else {}
 
 
-def _system(entry: Any, where: str, profiles: Mapping[str, Profile], problems: list[str]) -> System | None:  # fmt: skip
+def _system(
+    entry: Any, where: str, profiles: Mapping[str, Profile], problems: list[str]
+) -> System | None:
     if not isinstance(entry, dict):
         problems.append(f"{where}: must be a table")
         return None
@@ -123,8 +134,10 @@ def _system(entry: Any, where: str, profiles: Mapping[str, Profile], problems: l
     if not isinstance(name, str) or _NAME.fullmatch(name) is None:
         problems.append(f"{where}.name: must match {_NAME.pattern}")
     pins = entry["certificates"]
-    if not isinstance(pins, list) or not pins or not all(
-        isinstance(p, str) and _HEX.fullmatch(p) for p in pins
+    if (
+        not isinstance(pins, list)
+        or not pins
+        or not all(isinstance(p, str) and _HEX.fullmatch(p) for p in pins)
     ):
         problems.append(f"{where}.certificates: a list of SHA-256 fingerprints (64 hex digits)")
         pins = []
@@ -152,15 +165,18 @@ def _system(entry: Any, where: str, profiles: Mapping[str, Profile], problems: l
     return System(name, frozenset(pins), token, tuple(named), rate, burst, day)
 
 
-def load_config(text: str, source: str = "gateway.toml",
-                profiles: Mapping[str, Profile] | None = None) -> GatewayConfig:  # fmt: skip
+def load_config(
+    text: str, source: str = "gateway.toml", profiles: Mapping[str, Profile] | None = None
+) -> GatewayConfig:
     """The configuration ``text`` holds, or ``GatewayConfigError`` listing every problem."""
     known = profiles if profiles is not None else default_profiles()
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise GatewayConfigError(source, [str(exc)]) from None
-    problems: list[str] = [f"unknown key {k!r}" for k in sorted(set(data) - {"upstream", "tls", "system"})]
+    problems: list[str] = [
+        f"unknown key {k!r}" for k in sorted(set(data) - {"upstream", "tls", "system"})
+    ]
     upstream = _table(data, "upstream", _UPSTREAM_KEYS, problems)
     if upstream and not str(upstream["url"]).startswith("https://"):
         problems.append("[upstream].url: Limes is reached over https only")
@@ -169,7 +185,9 @@ def load_config(text: str, source: str = "gateway.toml",
     if not isinstance(entries, list) or not entries:
         problems.append("[[system]]: at least one external system")
         entries = []
-    systems = [s for i, e in enumerate(entries) if (s := _system(e, f"system[{i}]", known, problems))]
+    systems = [
+        s for i, e in enumerate(entries) if (s := _system(e, f"system[{i}]", known, problems))
+    ]
     names = [s.name for s in systems]
     if len(set(names)) != len(names):
         problems.append("[[system]]: a system is named twice")
@@ -179,8 +197,12 @@ def load_config(text: str, source: str = "gateway.toml",
     if problems:
         raise GatewayConfigError(source, problems)
     return GatewayConfig(
-        Upstream(upstream["url"].rstrip("/"), Path(upstream["ca"]), Path(upstream["cert"]),
-                 Path(upstream["key"])),  # fmt: skip
+        Upstream(
+            upstream["url"].rstrip("/"),
+            Path(upstream["ca"]),
+            Path(upstream["cert"]),
+            Path(upstream["key"]),
+        ),
         Tls(Path(tls["cert"]), Path(tls["key"]), Path(tls["client_ca"])),
         tuple(systems),
         known,
@@ -191,9 +213,10 @@ def check_environment(environ: Mapping[str, str]) -> None:
     """Refuse to run where Limes' own settings or credentials are in reach: the gateway
     must not be able to open a store, a keyring or the audit log, even by mistake."""
     found = sorted(
-        name for name in environ
+        name
+        for name in environ
         if (name.startswith("LIMES_") and name != CONFIG_VARIABLE) or name in FOREIGN_VARIABLES
-    )  # fmt: skip
+    )
     if found:
         raise GatewayConfigError(
             "environment", [f"{name} is set; the gateway holds no Limes setting" for name in found]

@@ -51,7 +51,7 @@ def uvicorn_options(config: GatewayConfig) -> dict[str, Any]:
 
 def serve(config: GatewayConfig, host: str, port: int) -> None:
     """Run the gateway until it is stopped."""
-    import uvicorn  # noqa: PLC0415  (only the serving process needs it)
+    import uvicorn
 
     check_environment(os.environ)
     client = LimesClient(config.upstream)

@@ -54,9 +54,21 @@ ANSWER_FIELDS: tuple[str, ...] = ("category", "action", "sirene_bureau", "issuin
 MAX_RESULTS = 20
 _ID = re.compile(r"[a-z][a-z0-9-]{0,62}")
 _KEYS = {
-    "id", "system", "purpose", "legal_basis", "query", "required", "categories", "answer",
-    "notify_owner", "max_results", "per_second", "burst", "per_day", "why",
-}  # fmt: skip
+    "id",
+    "system",
+    "purpose",
+    "legal_basis",
+    "query",
+    "required",
+    "categories",
+    "answer",
+    "notify_owner",
+    "max_results",
+    "per_second",
+    "burst",
+    "per_day",
+    "why",
+}
 
 
 class ProfileError(ValueError):
@@ -65,8 +77,7 @@ class ProfileError(ValueError):
     def __init__(self, source: str, problems: Iterable[str]) -> None:
         self.problems = tuple(problems)
         super().__init__(
-            f"{source} is not a valid profiles file:\n"
-            + "\n".join(f"  {p}" for p in self.problems)
+            f"{source} is not a valid profiles file:\n" + "\n".join(f"  {p}" for p in self.problems)
         )
 
 
@@ -138,8 +149,9 @@ def _names(value: Any, known: Iterable[str], where: str, problems: list[str]) ->
     return tuple(v for v in value if v in allowed)
 
 
-def _number(entry: Mapping[str, Any], key: str, bounds: tuple[float, float], where: str,
-            problems: list[str]) -> Any:  # fmt: skip
+def _number(
+    entry: Mapping[str, Any], key: str, bounds: tuple[float, float], where: str, problems: list[str]
+) -> Any:
     value = entry.get(key)
     kind = float if key == "per_second" else int
     if isinstance(value, bool) or not isinstance(value, kind):
@@ -181,8 +193,9 @@ def _profile(entry: Any, where: str, problems: list[str]) -> Profile | None:
         problems.append(f"{where}.required: names a field its query does not allow")
     if not ({"surnames", "document_number"} & set(required)):
         problems.append(f"{where}.required: must require surnames or document_number")
-    categories = _names(entry.get("categories"), [c.value for c in CategoryCode],
-                        f"{where}.categories", problems)  # fmt: skip
+    categories = _names(
+        entry.get("categories"), [c.value for c in CategoryCode], f"{where}.categories", problems
+    )
     if not categories:
         problems.append(f"{where}.categories: a profile must search some category")
     for name in categories:
@@ -206,7 +219,7 @@ def _profile(entry: Any, where: str, problems: list[str]) -> Profile | None:
     return Profile(
         id=pid,
         system=system,
-        purpose=Purpose(purpose_name),
+        purpose=Purpose(str(purpose_name)),
         legal_basis=legal,
         query=query,
         required=frozenset(required),
@@ -244,8 +257,9 @@ def load_profiles(text: str, source: str = PROFILES_FILE) -> dict[str, Profile]:
         if profile.id in profiles:
             problems.append(f"profile[{i}].id: {profile.id!r} is given twice")
         if (profile.system, profile.purpose) in asked:
-            problems.append(f"profile[{i}]: a second profile for {profile.system} and "
-                            f"{profile.purpose}")  # fmt: skip
+            problems.append(
+                f"profile[{i}]: a second profile for {profile.system} and {profile.purpose}"
+            )
         asked.add((profile.system, profile.purpose))
         profiles[profile.id] = profile
     if problems:

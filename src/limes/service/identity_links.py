@@ -34,7 +34,7 @@ from enum import StrEnum
 
 from limes.audit.record import AlertRef
 from limes.crypto.records import to_alert
-from limes.domain.alerts import AlertStatus, Person
+from limes.domain.alerts import AlertStatus, Name, Person
 from limes.domain.categories import CATEGORIES, CategoryCode, SubjectKind
 from limes.domain.events import ChangeEvent, EventType
 from limes.domain.ids import new_id
@@ -75,8 +75,10 @@ class LinkView:
     history: tuple[tuple[str, datetime], ...]
 
     def audit_refs(self) -> Refs:
-        return (AlertRef(self.alert_id), AlertRef(self.other_id)), {"identity_link": self.id,
-                                                                  "colour": self.colour.value}
+        return (AlertRef(self.alert_id), AlertRef(self.other_id)), {
+            "identity_link": self.id,
+            "colour": self.colour.value,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,27 +93,48 @@ class Links:
 def query_of(person: Person) -> PersonQuery | None:
     """The search an alert's identity data makes (None: no name and no document)."""
 
-    def names(values: Sequence[object]) -> tuple[str, ...]:
-        return tuple(getattr(n, "original", None) or getattr(n, "latin", "") for n in values)[:5]
+    def names(values: Sequence[Name]) -> tuple[str, ...]:
+        return tuple(n.original or n.latin for n in values)[:5]
 
     surnames = names(person.surnames)
     document = person.documents[0].number if person.documents else None
     if not surnames and not document:
         return None
-    return PersonQuery(surnames, names(person.forenames), person.date_of_birth, person.gender,
-                       tuple(person.nationalities)[:5], document)  # fmt: skip
+    return PersonQuery(
+        surnames,
+        names(person.forenames),
+        person.date_of_birth,
+        person.gender,
+        tuple(person.nationalities)[:5],
+        document,
+    )
 
 
 def _view(tx: Transaction, link: IdentityLinkRow) -> LinkView:
     history: list[LinkChange] = tx.identity_links.history(link.id)
-    return LinkView(link.id, link.alert_id, link.other_id, Colour(link.colour), link.score,
-                    link.created_at, link.due_at, link.resolved_at,
-                    tuple((h.colour, h.at) for h in history))  # fmt: skip
+    return LinkView(
+        link.id,
+        link.alert_id,
+        link.other_id,
+        Colour(link.colour),
+        link.score,
+        link.created_at,
+        link.due_at,
+        link.resolved_at,
+        tuple((h.colour, h.at) for h in history),
+    )
 
 
 def _event(kind: EventType, link: IdentityLinkRow, at: datetime, **detail: str) -> ChangeEvent:
-    return ChangeEvent(kind, link.alert_id, link.resolver_state, link.alert_category, 0, at,
-                       {"identity_link": link.id, "other_id": link.other_id, **detail})  # fmt: skip
+    return ChangeEvent(
+        kind,
+        link.alert_id,
+        link.resolver_state,
+        link.alert_category,
+        0,
+        at,
+        {"identity_link": link.id, "other_id": link.other_id, **detail},
+    )
 
 
 class IdentityLinkService:
@@ -163,10 +186,19 @@ class IdentityLinkService:
                     continue
                 if tx.identity_links.between(alert_id, other.id) is not None:
                     continue
-                link = IdentityLinkRow(new_id(), alert_id, other.id, record.category,
-                                       other.category, record.issuing_state, other.issuing_state,
-                                       Colour.YELLOW.value, round(hit.score, 4), now,
-                                       now + VERIFY_WITHIN)  # fmt: skip
+                link = IdentityLinkRow(
+                    new_id(),
+                    alert_id,
+                    other.id,
+                    record.category,
+                    other.category,
+                    record.issuing_state,
+                    other.issuing_state,
+                    Colour.YELLOW.value,
+                    round(hit.score, 4),
+                    now,
+                    now + VERIFY_WITHIN,
+                )
                 tx.identity_links.put(link, DETECTOR)
                 tx.outbox.append(_event(EventType.IDENTITY_LINK_CREATED, link, now))
                 made += 1
@@ -188,21 +220,25 @@ class IdentityLinkService:
             return one and two and resolver and ctx.principal.member_state == link.resolver_state
         return one and two
 
-    @audited(Permission.IDENTITY_LINK_READ,
-             describe=lambda _, ctx, alert_id: about(AlertRef(alert_id)))  # fmt: skip
+    @audited(
+        Permission.IDENTITY_LINK_READ, describe=lambda _, ctx, alert_id: about(AlertRef(alert_id))
+    )
     def of_alert(self, ctx: Context, alert_id: str) -> Links:
         """The links of ``alert_id`` that ``ctx`` may see."""
         self.policy.require(ctx, Permission.IDENTITY_LINK_READ)
         with self.alerts.store.read() as tx:
-            shown = [_view(tx, k) for k in tx.identity_links.of_alert(alert_id)
-                     if self.visible(ctx, k)]  # fmt: skip
+            shown = [
+                _view(tx, k) for k in tx.identity_links.of_alert(alert_id) if self.visible(ctx, k)
+            ]
         return Links(tuple(shown))
 
     # -- resolution -----------------------------------------------------------------------
 
-    @audited(Permission.IDENTITY_LINK_RESOLVE, write=True,
-             describe=lambda _, ctx, link_id, colour: about(identity_link=link_id,
-                                                            colour=str(colour)))  # fmt: skip
+    @audited(
+        Permission.IDENTITY_LINK_RESOLVE,
+        write=True,
+        describe=lambda _, ctx, link_id, colour: about(identity_link=link_id, colour=str(colour)),
+    )
     def resolve(self, ctx: Context, link_id: str, colour: str) -> LinkView:
         """Give a link its colour after manual verification: the resolving bureau only."""
         self.policy.require(ctx, Permission.IDENTITY_LINK_RESOLVE)
@@ -214,16 +250,25 @@ class IdentityLinkService:
             if link is None or (link.colour == Colour.YELLOW and not self.visible(ctx, link)):
                 raise NotFound(f"no identity link {link_id} to resolve")
             if ctx.principal.member_state != link.resolver_state:
-                raise Forbidden("the SIRENE bureau of the state whose alert made the link "
-                                "resolves it")  # fmt: skip
+                raise Forbidden(
+                    "the SIRENE bureau of the state whose alert made the link resolves it"
+                )
             if link.colour == colour:
                 raise Conflict(f"the link is {colour} already")
             by = str(ctx.principal)
             tx.identity_links.resolve(link.id, colour, now, by)
-            tx.outbox.append(_event(EventType.IDENTITY_LINK_RESOLVED, link, now, colour=colour,
-                                    to_state=link.other_state))  # fmt: skip
+            tx.outbox.append(
+                _event(
+                    EventType.IDENTITY_LINK_RESOLVED,
+                    link,
+                    now,
+                    colour=colour,
+                    to_state=link.other_state,
+                )
+            )
             resolved = tx.identity_links.get(link.id)
-            assert resolved is not None
+            if resolved is None:  # written in this very transaction
+                raise NotFound(f"no identity link {link_id}")
             return _view(tx, resolved)
 
     def overdue(self, limit: int = 100) -> list[IdentityLinkRow]:

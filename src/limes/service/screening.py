@@ -38,7 +38,7 @@ from limes.domain.events import EventType
 from limes.domain.roles import Role
 from limes.errors import FieldError, Forbidden, InvalidInput, NotFound, RateLimited
 from limes.policy.permissions import Context, Permission
-from limes.policy.profiles import QUERY_FIELDS, Found, Profile, default_profiles, shape
+from limes.policy.profiles import Found, Profile, default_profiles, shape
 from limes.search.query import PersonQuery, validated
 from limes.search.tiers import Tier
 from limes.service.abuse import UsageMonitor
@@ -62,8 +62,11 @@ class Screening:
     system: str
 
     def audit_refs(self) -> Refs:
-        refs = {"profile": self.profile, EXTERNAL_SYSTEM: self.system,
-                "hit": bool(self.answer.get("hit"))}  # fmt: skip
+        refs = {
+            "profile": self.profile,
+            EXTERNAL_SYSTEM: self.system,
+            "hit": bool(self.answer.get("hit")),
+        }
         return tuple(AlertRef(a) for a in self.alert_ids), refs
 
 
@@ -84,7 +87,9 @@ def person_query(profile: Profile, fields: Mapping[str, Any]) -> PersonQuery:
     def names(key: str) -> tuple[str, ...]:
         value = fields.get(key, ())
         if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-            raise InvalidInput("the query is not valid", [FieldError(f"/{key}", "a list of strings")])
+            raise InvalidInput(
+                "the query is not valid", [FieldError(f"/{key}", "a list of strings")]
+            )
         return tuple(value)
 
     def text(key: str) -> str | None:
@@ -99,8 +104,14 @@ def person_query(profile: Profile, fields: Mapping[str, Any]) -> PersonQuery:
     except ValueError:
         raise InvalidInput("the query is not valid", [FieldError("/gender", "unknown")]) from None
     return validated(
-        PersonQuery(names("surnames"), names("forenames"), text("date_of_birth"), sex,
-                    names("nationalities"), text("document_number"))  # fmt: skip
+        PersonQuery(
+            names("surnames"),
+            names("forenames"),
+            text("date_of_birth"),
+            sex,
+            names("nationalities"),
+            text("document_number"),
+        )
     )
 
 
@@ -164,9 +175,10 @@ class ScreeningService:
         self.search._ready()
         matched = self.search.engine.persons_matching(query, SEARCH_DEPTH)
         wanted = [
-            item for item, hit in matched
+            item
+            for item, hit in matched
             if hit.tier is Tier.HIT and CategoryCode(item.category) in profile.categories
-        ]  # fmt: skip
+        ]
         found: list[Found] = []
         alerts = self.search.alerts
         notify = profile.notify_owner
@@ -177,12 +189,14 @@ class ScreeningService:
                     continue
                 content = to_alert(record, alerts.crypto, tx).content
                 action = str(content.action) if content is not None else ""
-                found.append(Found(record.id, CategoryCode(record.category), action,
-                                   record.issuing_state))  # fmt: skip
+                found.append(
+                    Found(record.id, CategoryCode(record.category), action, record.issuing_state)
+                )
                 if notify:
                     detail = {"profile": profile.id, EXTERNAL_SYSTEM: profile.system}
-                    tx.outbox.append(event(EventType.SCREENING_HIT, record, self.search.clock(),
-                                           **detail))  # fmt: skip
+                    tx.outbox.append(
+                        event(EventType.SCREENING_HIT, record, self.search.clock(), **detail)
+                    )
                 if len(found) >= profile.max_results:
                     break
         return found
@@ -196,5 +210,6 @@ class ScreeningService:
         query = person_query(profile, fields)
         self._admit(ctx, profile)
         found = self._found(profile, query)
-        return Screening(shape(profile, found), tuple(f.alert_id for f in found), profile.id,
-                         system)  # fmt: skip
+        return Screening(
+            shape(profile, found), tuple(f.alert_id for f in found), profile.id, system
+        )

@@ -48,8 +48,22 @@ class SqlIdentityLinks(Tables):
 
     def _link(self, row: Any) -> IdentityLinkRow:
         d = self._d
+        link_id, alert_id, other_id, alert_category, other_category = row[:5]
+        resolver_state, other_state, colour = row[5:8]
         return IdentityLinkRow(
-            *row[:8], float(row[8]), d.ts(row[9]), d.ts(row[10]), d.ts_out(row[11]), row[12]
+            link_id,
+            alert_id,
+            other_id,
+            alert_category,
+            other_category,
+            resolver_state,
+            other_state,
+            colour,
+            float(row[8]),
+            d.ts(row[9]),
+            d.ts(row[10]),
+            d.ts_out(row[11]),
+            row[12],
         )
 
     def put(self, link: IdentityLinkRow, by: str) -> None:
@@ -58,11 +72,22 @@ class SqlIdentityLinks(Tables):
         self.run(
             f"INSERT INTO identity_links ({_COLUMNS}) "  # noqa: S608 - constant columns  # nosec B608
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (link.id, link.alert_id, link.other_id, link.alert_category, link.other_category,
-             link.resolver_state, link.other_state, link.colour, link.score,
-             d.ts_in(link.created_at), d.ts_in(link.due_at), d.ts_in(link.resolved_at),
-             link.resolved_by),
-        )  # fmt: skip
+            (
+                link.id,
+                link.alert_id,
+                link.other_id,
+                link.alert_category,
+                link.other_category,
+                link.resolver_state,
+                link.other_state,
+                link.colour,
+                link.score,
+                d.ts_in(link.created_at),
+                d.ts_in(link.due_at),
+                d.ts_in(link.resolved_at),
+                link.resolved_by,
+            ),
+        )
         self._history(link.id, link.colour, link.created_at, by)
 
     def _history(self, link_id: str, colour: str, at: datetime, by: str) -> None:

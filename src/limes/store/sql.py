@@ -22,8 +22,8 @@ from limes.store.biometrics import SqlBiometrics
 from limes.store.data_keys import SqlDataKeys, SqlKeyJobs
 from limes.store.dialect import Cursor, Dialect
 from limes.store.grants import SqlGrants
-from limes.store.login_limits import SqlLoginAttempts
 from limes.store.identity_links import SqlIdentityLinks
+from limes.store.login_limits import SqlLoginAttempts
 from limes.store.reading import SqlReadBlocks, SqlReadLedger
 from limes.store.sealed import SqlSealedValues
 from limes.store.security_events import SqlSecurityEvents

@@ -62,8 +62,17 @@ def components() -> dict[str, Any]:
 
 
 def _out(link: LinkView) -> LinkOut:
-    return LinkOut(link.id, link.alert_id, link.other_id, link.colour.value, link.score,
-                   link.created_at, link.due_at, link.resolved_at, link.history)  # fmt: skip
+    return LinkOut(
+        link.id,
+        link.alert_id,
+        link.other_id,
+        link.colour.value,
+        link.score,
+        link.created_at,
+        link.due_at,
+        link.resolved_at,
+        link.history,
+    )
 
 
 @router.get(
