@@ -155,7 +155,8 @@ class IdentityLinkService:
             events = tx.outbox.after(position, BATCH)
         if not events:
             return 0
-        self.search._ready()
+        if not self.search.engine.built:  # the server's search built it and follows the feed
+            self.search.start(follow=False)
         self.search.engine.wait_for(events[-1].seq)
         made = 0
         for item in events:
