@@ -156,22 +156,19 @@ class ScreeningService:
             raise Forbidden(f"the profile {profile_id} serves the purpose {profile.purpose}")
         return profile
 
-    def _admit(self, ctx: Context, profile: Profile) -> None:
-        """The profile's rate and daily quota for this client and system, across workers."""
+    def _admit(self, ctx: Context, profile: Profile) -> str:
+        """The profile's rate for this client (the shared buckets, across workers); the
+        scope its daily quota is counted under."""
         scope = f"screening:{profile.id}:{ctx.principal}"
-        now = self.search.clock()
         limits = Limits(profile.per_second, profile.burst)
-        wait = self.usage.buckets.take(scope, micros(now), limits)
+        wait = self.usage.buckets.take(scope, micros(self.search.clock()), limits)
         if wait:
             raise RateLimited(f"the profile {profile.id} is over its rate", wait)
-        day = now.date().isoformat()
-        with self.search.alerts.store.transaction() as tx:
-            used = tx.usage_counters.daily_reads(scope, day).get(day, 0)
-            if used >= profile.per_day:
-                raise RateLimited(f"the profile {profile.id} used its daily quota", 3600)
-            tx.usage_counters.add_reads({(scope, day): 1})
+        return scope
 
-    def _found(self, profile: Profile, query: PersonQuery) -> list[Found]:
+    def _found(self, profile: Profile, query: PersonQuery, scope: str) -> list[Found]:
+        """The strong hits of the profile's categories, in the one write transaction that
+        also counts the daily quota and notifies the owners (one commit a screening)."""
         self.search._ready()
         matched = self.search.engine.persons_matching(query, SEARCH_DEPTH)
         wanted = [
@@ -181,8 +178,12 @@ class ScreeningService:
         ]
         found: list[Found] = []
         alerts = self.search.alerts
-        notify = profile.notify_owner
-        with alerts.store.transaction() if notify else alerts.store.read() as tx:
+        now = self.search.clock()
+        day = now.date().isoformat()
+        with alerts.store.transaction() as tx:
+            if tx.usage_counters.daily_reads(scope, day).get(day, 0) >= profile.per_day:
+                raise RateLimited(f"the profile {profile.id} used its daily quota", 3600)
+            tx.usage_counters.add_reads({(scope, day): 1})
             for item in wanted:
                 record = tx.alerts.get(item.alert_id)
                 if record is None or record.status is not AlertStatus.ACTIVE:
@@ -192,11 +193,9 @@ class ScreeningService:
                 found.append(
                     Found(record.id, CategoryCode(record.category), action, record.issuing_state)
                 )
-                if notify:
+                if profile.notify_owner:
                     detail = {"profile": profile.id, EXTERNAL_SYSTEM: profile.system}
-                    tx.outbox.append(
-                        event(EventType.SCREENING_HIT, record, self.search.clock(), **detail)
-                    )
+                    tx.outbox.append(event(EventType.SCREENING_HIT, record, now, **detail))
                 if len(found) >= profile.max_results:
                     break
         return found
@@ -208,8 +207,7 @@ class ScreeningService:
         """The answer of profile ``profile_id`` to ``system``'s query ``fields``."""
         profile = self._allowed(ctx, profile_id, system)
         query = person_query(profile, fields)
-        self._admit(ctx, profile)
-        found = self._found(profile, query)
+        found = self._found(profile, query, self._admit(ctx, profile))
         return Screening(
             shape(profile, found), tuple(f.alert_id for f in found), profile.id, system
         )
