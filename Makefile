@@ -9,7 +9,7 @@ PORT   ?= 8080
 DEMO_PERSONS ?= 2000
 DEMO_OBJECTS ?= 8000
 
-.PHONY: bandit run test lint typecheck bench bench-audit bench-rate-limits bench-ingest bench-names bench-search bench-profile bench-biometrics bench-scale bench-tools lock clean sbom audit fuzz security
+.PHONY: bandit run test lint typecheck bench bench-audit bench-rate-limits bench-ingest bench-names bench-search bench-profile bench-biometrics bench-scale bench-gateway bench-tools lock clean sbom audit fuzz security
 
 # PyICU (search's transliteration) compiles against the system's ICU: say so before pip fails.
 $(BIN)/limes: requirements/dev.lock pyproject.toml
@@ -37,10 +37,15 @@ test: $(BIN)/limes
 	$(BIN)/pytest -q
 
 # Every benchmark, one after the other (about an hour at the default, full sizes).
-bench: bench-ingest bench-names bench-search bench-audit bench-biometrics bench-rate-limits
+bench: bench-ingest bench-names bench-search bench-audit bench-biometrics bench-rate-limits bench-gateway
 
 bench-ingest: $(BIN)/limes
 	$(BIN)/python -m bench.ingest
+
+# Screening queries/s and p50/p99 through the gateway (issue 20): the external system,
+# `python -m limes.gateway` and `limes serve` over mutual TLS, all on this machine's cores.
+bench-gateway: $(BIN)/limes
+	$(BIN)/python -m bench.gateway $(GATEWAY_ARGS)
 
 # Name-matching quality against OpenSanctions' nomenklatura (logic-v2), which runs in a venv
 # of its own (requirements/peer.lock, hashed) and never beside Limes.

@@ -43,6 +43,7 @@ from limes.service.breakglass import BreakGlassService
 from limes.service.feed import FeedService, Publisher
 from limes.service.hits import HitService
 from limes.service.holdings import Holdings
+from limes.service.identity_links import IdentityLinkService
 from limes.service.index_snapshot import IndexSnapshot
 from limes.service.jobs import Job, JobParts, periodic_jobs
 from limes.service.keys import KeyService
@@ -51,6 +52,7 @@ from limes.service.rate_buckets import SharedBuckets, SharedTable, create_shared
 from limes.service.reading import ReadBlocks, ReadGuard
 from limes.service.refusals import DoorRefusals
 from limes.service.relations import RelationService
+from limes.service.screening import ScreeningService
 from limes.service.search import QUERY_KEY, SearchService
 from limes.service.sirene import SireneService
 from limes.store.port import Store
@@ -151,6 +153,8 @@ class Limes:
     holdings: Holdings
     audit_custody: AuditCustody
     biometrics: BiometricService
+    screening: ScreeningService
+    identity_links: IdentityLinkService
 
     def enter(self, who: Principal, purpose: Purpose) -> Context:
         """The context a door acts in for ``who`` and ``purpose``: the one way in for every
@@ -253,6 +257,7 @@ def build(
         snapshot=IndexSnapshot(path) if (path := settings.search_snapshot_path) else None,
     )
     sirene = SireneService(alerts, relations, hits)
+    identity_links = IdentityLinkService(search)
     jobs = periodic_jobs(
         JobParts(
             alerts,
@@ -261,8 +266,9 @@ def build(
             sirene,
             audit,
             WitnessPublisher(audit, witnesses(settings)).run,
-            search.write_snapshot if search.snapshot else None,
-            settings.search_snapshot_seconds,
+            link_identities=identity_links.detect,
+            rewrite_snapshot=search.write_snapshot if search.snapshot else None,
+            snapshot_interval=settings.search_snapshot_seconds,
         ),
         settings.expiry_interval_seconds,
     )
@@ -292,4 +298,6 @@ def build(
         Holdings(store),
         AuditCustody(audit, settings),
         BiometricService(alerts),
+        ScreeningService(search, usage),
+        identity_links,
     )

@@ -19,6 +19,7 @@ from limes.policy.fields import COVERS, FieldGroup
 from limes.policy.permissions import CATEGORY_SCOPED as CATEGORY_SCOPED_PERMISSIONS
 from limes.policy.permissions import CONTENT_PERMISSIONS, Permission
 from limes.policy.policy import OWNER_ONLY
+from limes.policy.profiles import SOURCE, default_profiles
 from limes.policy.table import (
     IDENTITY_CHECK_PURPOSES,
     NO_CONTENT_ROLES,
@@ -276,9 +277,47 @@ def access_control_page() -> str:
     return "\n".join(lines) + "\n"
 
 
+def profiles_page() -> str:
+    """The query profiles of the external systems (``policy/profiles.toml``)."""
+    lines = [
+        "# Screening profiles of the external systems",
+        "",
+        "Generated from `src/limes/policy/profiles.toml` by `python -m limes.docgen`; do not",
+        "edit. After the European Search Portal (Regulation (EU) 2019/817, Arts 6-9): per",
+        "external system and purpose, the query fields it may send, the alert categories",
+        "searched and exactly what each result answers. The gateway (`limes gateway serve`)",
+        "refuses anything else before Limes sees it, and Limes applies the profile again",
+        "(`POST /v1/screening/{profile}`, permission `screening:query`, system clients only).",
+        f"Every answer names its source (`{SOURCE}`) and says `hit`; a profile without answer",
+        "fields is flag-only (it says only whether this system holds data). Only strong hits",
+        "count (never possible matches), only of the profile's categories, only on active",
+        "alerts. Where the owner is notified, each hit writes a `screening.hit` change event",
+        "for the issuing state, published on `limes.sirene.<STATE>.screening`.",
+        "",
+        "| profile | system | purpose | query (required in bold) | categories | answer | "
+        "owner notified | limits |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for p in default_profiles().values():
+        query = ", ".join(f"**`{q}`**" if q in p.required else f"`{q}`" for q in p.query)
+        answer = ", ".join(f"`{a}`" for a in ("source", *p.answer)) + (
+            "" if p.answer else " (flag only)"
+        )
+        limits = f"{p.per_second:g}/s, burst {p.burst}, {p.per_day}/day, {p.max_results} results"
+        lines.append(
+            f"| `{p.id}` | {p.system} | {p.purpose} | {query} | {_list(p.categories)} | "
+            f"{answer} | {'yes' if p.notify_owner else 'no'} | {limits} |"
+        )
+    lines += ["", "## Why each profile, and its legal basis", ""]
+    for p in default_profiles().values():
+        lines += [f"* **`{p.id}`** ({p.legal_basis}): {' '.join(p.why.split())}"]
+    return "\n".join(lines) + "\n"
+
+
 PAGES = {
     "docs/categories.md": categories_page,
     "docs/access-control.md": access_control_page,
+    "docs/screening-profiles.md": profiles_page,
 }
 
 

@@ -258,6 +258,10 @@ def request_for(
                 body({"alert_id": target.alert, "records": [base64_of(fingers(0, (1,)))]}),
                 {},
             )
+        case "POST", "/v1/identity-links/{link_id}/resolution":  # no such link: 404 once allowed
+            return url, body({"colour": "red"}), {}
+        case "POST", "/v1/screening/{profile}":  # no such profile: 404 once allowed
+            return url, body({"surnames": ["Matrix"]}), {"X-Limes-External-System": "matrix"}
         case "POST", "/v1/read-blocks/{block_id}/lift":  # no such block: 404 once allowed
             return url, body({"reason": "matrix"}), {}
         case (("POST" | "PUT" | "PATCH"), _):

@@ -47,6 +47,7 @@ from limes.domain.categories import CategoryCode
 from limes.domain.roles import Purpose, Role
 from limes.policy.fields import FieldGroup
 from limes.policy.permissions import Context, Permission, Principal
+from limes.policy.profiles import default_profiles
 from limes.policy.table import Rule, Table, default_table
 from limes.service.feed import FeedService
 from limes.store.sqlite import SqliteStore
@@ -364,6 +365,16 @@ def requests_for(world: World, method: str, path: str) -> Iterator[Request]:
                 yield url, {"approve": False, "reason": "walk"}, {}
             case "POST", "/v1/read-blocks/{block_id}/lift":
                 yield url, {"reason": "walk"}, {}
+            case "POST", "/v1/identity-links/{link_id}/resolution":
+                yield url, {"colour": "red"}, {}
+            case "POST", "/v1/screening/{profile}":  # every profile, on the planted arrest
+                for profile in default_profiles().values():
+                    query = {"surnames": ["Qzxidsurname"], "date_of_birth": BORN}
+                    yield (
+                        f"/v1/screening/{profile.id}",
+                        {k: v for k, v in query.items() if k in profile.query},
+                        {"X-Limes-External-System": profile.system},
+                    )
             case "POST", "/v1/auth/enrol":
                 yield url, {"username": "walk", "code": "walk", "password": "walk"}, {}
             case "POST", "/v1/auth/login":

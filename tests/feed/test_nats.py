@@ -95,6 +95,15 @@ def test_subjects_name_the_state_that_must_act() -> None:
     assert subjects(_event("alert.issued", "DE")) == []
 
 
+def test_screening_hits_and_identity_links_reach_the_bureau_that_must_act() -> None:
+    hit = _event("screening.hit", "DE", profile="etias-screening", external_system="etias")
+    assert subjects(hit) == ["limes.sirene.DE.screening"]
+    made = _event("identity_link.created", "FR", identity_link="L1", other_id="A")
+    assert subjects(made) == ["limes.sirene.FR.identity-link"]
+    resolved = _event("identity_link.resolved", "FR", identity_link="L1", to_state="DE")
+    assert subjects(resolved) == ["limes.sirene.DE.identity-link-resolved"]
+
+
 def test_events_are_published_once_per_position_and_survive_nats_being_down(
     sqlite_store: SqliteStore, clock: FixedClock, stream: tuple[str, str]
 ) -> None:

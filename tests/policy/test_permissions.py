@@ -26,6 +26,8 @@ def test_permissions_decided_per_category_touch_content() -> None:
         Permission.AUDIT_READ,
         Permission.CASE_READ,
         Permission.CASE_WRITE,
+        Permission.IDENTITY_LINK_READ,  # a link names two alerts on one identity
+        Permission.IDENTITY_LINK_RESOLVE,
     }
     assert Permission.ACCOUNT_MANAGE not in CONTENT_PERMISSIONS
 

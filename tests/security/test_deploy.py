@@ -134,3 +134,33 @@ def test_the_unit_allows_the_open_files_the_connections_need() -> None:
     """The sandbox forbids setrlimit, so the unit must grant what ``limes serve`` needs."""
     (limit,) = directives(UNIT.read_text(encoding="utf-8"))["LimitNOFILE"]
     assert int(limit) >= Settings().max_connections + FILES_BESIDES_CONNECTIONS
+
+
+# -- deploy/limes-gateway.service: the gateway's own sandbox (issue 20) ------------------
+
+GATEWAY_UNIT = ROOT / "deploy" / "limes-gateway.service"
+
+
+def test_the_gateway_unit_reaches_nothing_of_limes() -> None:
+    found = directives(GATEWAY_UNIT.read_text())
+    (exec_start,) = found["ExecStart"]
+    assert exec_start.endswith("/python -m limes.gateway --host 0.0.0.0 --port 8443")
+    assert "EnvironmentFile" not in found  # its one setting, nothing of Limes'
+    assert found["Environment"] == ["LIMES_GATEWAY_CONFIG=/etc/limes-gateway/gateway.toml"]
+    assert "/var/lib/limes" in found["InaccessiblePaths"][0]
+    assert "/etc/limes " in found["InaccessiblePaths"][0] + " "
+    for name, value in (("DynamicUser", "yes"), ("ProtectSystem", "strict"),
+                        ("NoNewPrivileges", "yes"), ("IPAddressDeny", "any")):  # fmt: skip
+        assert found[name] == [value], name
+    assert "ReadWritePaths" not in found and "StateDirectory" not in found
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze absent")
+def test_systemd_accepts_the_gateway_unit(tmp_path: Path) -> None:
+    unit = tmp_path / "limes-gateway.service"
+    unit.write_text(GATEWAY_UNIT.read_text().replace("/opt/limes/.venv/bin/python", "/bin/true"))
+    verify = subprocess.run(
+        ["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, timeout=60
+    )
+    assert verify.returncode == 0, verify.stderr
+    assert "Unknown" not in verify.stderr and "ignoring" not in verify.stderr, verify.stderr

@@ -16,6 +16,7 @@ from limes.store.port import Store
 
 NAMES = [
     "expiry",
+    "multiple-identity links",
     "account sweep",
     "read ledger pruning",
     "audit checkpoint",

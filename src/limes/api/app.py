@@ -29,7 +29,9 @@ from limes.api.routes import auth as auth_routes
 from limes.api.routes import biometrics as biometric_routes
 from limes.api.routes import breakglass as breakglass_routes
 from limes.api.routes import enrolment as enrolment_routes
+from limes.api.routes import identity_links as identity_link_routes
 from limes.api.routes import reading as reading_routes
+from limes.api.routes import screening as screening_routes
 from limes.api.routes import search as search_routes
 from limes.api.routes import sirene as sirene_routes
 from limes.bootstrap import Limes
@@ -139,6 +141,8 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
         audit_routes.router,
         sirene_routes.router,
         reading_routes.router,
+        screening_routes.router,
+        identity_link_routes.router,
     ):
         app.include_router(router)
         app.state.routes.extend(router.routes)
@@ -197,6 +201,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         **search_routes.components(),
         **biometric_routes.components(),
         **sirene_routes.components(),
+        **screening_routes.components(),
+        **identity_link_routes.components(),
         **reading_routes.components(),
     }.items():
         if name in found and found[name] != schema:

@@ -36,6 +36,9 @@ class EventType(StrEnum):
     HIT_RECORDED = "hit.recorded"
     SIRENE_MESSAGE = "sirene.message"
     SIRENE_OVERDUE = "sirene.overdue"
+    SCREENING_HIT = "screening.hit"
+    IDENTITY_LINK_CREATED = "identity_link.created"
+    IDENTITY_LINK_RESOLVED = "identity_link.resolved"
 
 
 @dataclass(frozen=True, slots=True)

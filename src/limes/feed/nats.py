@@ -42,6 +42,9 @@ _KINDS = {
     EventType.HIT_RECORDED: "hit",
     EventType.SIRENE_MESSAGE: "message",
     EventType.SIRENE_OVERDUE: "overdue",
+    EventType.SCREENING_HIT: "screening",
+    EventType.IDENTITY_LINK_CREATED: "identity-link",
+    EventType.IDENTITY_LINK_RESOLVED: "identity-link-resolved",
 }
 
 
@@ -50,7 +53,11 @@ def subjects(event: ChangeEvent, prefix: str = PREFIX) -> list[str]:
     kind = _KINDS.get(event.type)
     if kind is None:
         return []
-    state = event.issuing_state if kind == "hit" else event.detail.get("to_state", "")
+    state = (
+        event.issuing_state
+        if kind in {"hit", "screening", "identity-link"}
+        else event.detail.get("to_state", "")
+    )
     return [f"{prefix}.{state}.{kind}"] if state else []
 
 

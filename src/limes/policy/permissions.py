@@ -47,6 +47,9 @@ class Permission(StrEnum):
     SIRENE_STATISTICS = "sirene:statistics"
     SIRENE_ESCALATE = "sirene:escalate"
     READING_LIFT = "reading:lift"
+    SCREENING_QUERY = "screening:query"
+    IDENTITY_LINK_READ = "identity-link:read"
+    IDENTITY_LINK_RESOLVE = "identity-link:resolve"
 
 
 _P = Permission
@@ -79,6 +82,8 @@ CONTENT_PERMISSIONS: frozenset[Permission] = CATEGORY_SCOPED | {
     _P.AUDIT_READ,
     _P.CASE_READ,
     _P.CASE_WRITE,
+    _P.IDENTITY_LINK_READ,
+    _P.IDENTITY_LINK_RESOLVE,
 }
 """THE list of permissions that touch alert content: every answer of theirs carries
 alert data (or, for the audit trail, names alerts and what was searched; a SIRENE

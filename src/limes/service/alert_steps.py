@@ -219,6 +219,7 @@ class AlertSteps:
         tx.misused_identities.put(record.id, None)
         tx.biometrics.remove_all(record.id)
         tx.links.remove_all(record.id)
+        tx.identity_links.erase(record.id)
         for flag in tx.flags.of(record.id):
             tx.flags.put(record.id, replace(flag, reason="", decision_reason=None))
         return erased

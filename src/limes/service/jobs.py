@@ -66,6 +66,7 @@ class JobParts:
     sirene: SireneService
     audit: AuditUpkeep
     publish_heads: Callable[[], object]
+    link_identities: Callable[[], int] = lambda: 0
     rewrite_snapshot: Callable[[], str | None] | None = None
     """Rewrites the search index snapshot (``service/index_snapshot.py``); None: none kept."""
     snapshot_interval: float = 600.0
@@ -87,6 +88,10 @@ def periodic_jobs(parts: JobParts, interval: float) -> tuple[Job, ...]:
             return f"{report.expired} alerts expired, {report.warned} owners warned"
         return None
 
+    def link() -> str | None:
+        made = parts.link_identities()
+        return f"{made} multiple-identity links to verify" if made else None
+
     snapshot = (
         (Job("search snapshot", parts.snapshot_interval, parts.rewrite_snapshot),)
         if parts.rewrite_snapshot is not None
@@ -94,6 +99,7 @@ def periodic_jobs(parts: JobParts, interval: float) -> tuple[Job, ...]:
     )
     return (
         Job("expiry", interval, expire),
+        Job("multiple-identity links", interval, link),
         Job("account sweep", interval, _quietly(parts.accounts.sweep)),
         Job("read ledger pruning", interval, _quietly(parts.reads.prune)),
         Job("audit checkpoint", interval, _quietly(parts.audit.checkpoint)),

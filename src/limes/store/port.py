@@ -29,6 +29,7 @@ from limes.store.approvals import APPLIED, EXPIRED, PENDING, REFUSED, ChangeRow,
 from limes.store.biometrics import FingerRow
 from limes.store.data_keys import KeyRow, KeyStatus, WrappedKey
 from limes.store.grants import GrantRow
+from limes.store.identity_links import IdentityLinkRow, LinkChange
 from limes.store.login_limits import Attempts
 from limes.store.reading import BlockRow, Opened
 from limes.store.repositories import (
@@ -42,6 +43,7 @@ from limes.store.repositories import (
     FeedPositions,
     Flags,
     Grants,
+    IdentityLinks,
     KeyJobs,
     Links,
     LoginAttempts,
@@ -88,10 +90,13 @@ __all__ = [
     "GrantRow",
     "Grants",
     "HitRow",
+    "IdentityLinkRow",
+    "IdentityLinks",
     "InboxFilter",
     "KeyJobs",
     "KeyRow",
     "KeyStatus",
+    "LinkChange",
     "Links",
     "LoginAttempts",
     "MessageRow",
@@ -148,6 +153,8 @@ class Transaction(Protocol):
     def read_ledger(self) -> ReadLedger: ...
     @property
     def read_blocks(self) -> ReadBlocks: ...
+    @property
+    def identity_links(self) -> IdentityLinks: ...
     @property
     def login_attempts(self) -> LoginAttempts: ...
     @property

@@ -23,6 +23,7 @@ from limes.store.approvals import ChangeRow, CodeRow
 from limes.store.biometrics import FingerRow
 from limes.store.data_keys import KeyRow, WrappedKey
 from limes.store.grants import GrantRow
+from limes.store.identity_links import IdentityLinkRow, LinkChange
 from limes.store.login_limits import Attempts
 from limes.store.reading import BlockRow, Opened
 from limes.store.sealed import SealedColumn
@@ -260,6 +261,26 @@ class ReadLedger(Protocol):
     def forget(self, scope: str) -> int: ...
 
     def prune(self, before: datetime) -> int: ...
+
+
+class IdentityLinks(Protocol):
+    """Multiple-identity links between person alerts, with their history (2019/817)."""
+
+    def put(self, link: IdentityLinkRow, by: str) -> None: ...
+
+    def get(self, link_id: str, *, for_update: bool = False) -> IdentityLinkRow | None: ...
+
+    def between(self, one: str, other: str) -> IdentityLinkRow | None: ...
+
+    def of_alert(self, alert_id: str) -> list[IdentityLinkRow]: ...
+
+    def resolve(self, link_id: str, colour: str, at: datetime, by: str) -> None: ...
+
+    def history(self, link_id: str) -> list[LinkChange]: ...
+
+    def overdue(self, now: datetime, limit: int) -> list[IdentityLinkRow]: ...
+
+    def erase(self, alert_id: str) -> int: ...
 
 
 class ReadBlocks(Protocol):

@@ -22,6 +22,7 @@ from limes.store.biometrics import SqlBiometrics
 from limes.store.data_keys import SqlDataKeys, SqlKeyJobs
 from limes.store.dialect import Cursor, Dialect
 from limes.store.grants import SqlGrants
+from limes.store.identity_links import SqlIdentityLinks
 from limes.store.login_limits import SqlLoginAttempts
 from limes.store.reading import SqlReadBlocks, SqlReadLedger
 from limes.store.sealed import SqlSealedValues
@@ -99,6 +100,10 @@ class SqlTransaction:
     @cached_property
     def read_blocks(self) -> SqlReadBlocks:
         return SqlReadBlocks(self._cur, self._d)
+
+    @cached_property
+    def identity_links(self) -> SqlIdentityLinks:
+        return SqlIdentityLinks(self._cur, self._d)
 
     @cached_property
     def login_attempts(self) -> SqlLoginAttempts:

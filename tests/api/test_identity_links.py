@@ -1,0 +1,37 @@
+"""The multiple-identity link routes: read by colour, resolved by the resolving bureau."""
+
+from __future__ import annotations
+
+from tests.api.helpers import PERSON, TestClient, assert_problem, body, copied, headers
+
+from limes.bootstrap import Limes
+
+FR_SIRENE = "sirene-2@SIRENE-FR/FR;roles=sirene_operator"
+
+
+def test_a_link_is_read_and_resolved_over_http(client: TestClient, limes: Limes) -> None:
+    first = client.post("/v1/alerts", content=body(PERSON), headers=headers())
+    assert first.status_code == 201, first.text
+    limes.identity_links.detect()
+    second = copied(PERSON)
+    second["national_reference"] = "BKA-2026-0002"
+    second["category"], second["action"] = "person_check", "discreet_check"
+    second.pop("national_decision")
+    made = client.post("/v1/alerts", content=body(second), headers=headers(FR_SIRENE))
+    assert made.status_code == 201, made.text
+    assert limes.identity_links.detect() == 1
+    url = f"/v1/alerts/{made.json()['id']}/identity-links"
+    [link] = client.get(url, headers=headers(FR_SIRENE)).json()["links"]
+    assert link["colour"] == "yellow"
+    assert client.get(url, headers=headers()).json()["links"] == []  # DE: not the resolver
+    resolution = f"/v1/identity-links/{link['id']}/resolution"
+    assert_problem(
+        client.post(resolution, content=body({"colour": "blue"}), headers=headers(FR_SIRENE)),
+        400,
+        "invalid-input",
+    )
+    answer = client.post(resolution, content=body({"colour": "white"}), headers=headers(FR_SIRENE))
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["colour"] == "white"
+    assert [c for c, _ in answer.json()["history"]] == ["yellow", "white"]
+    assert [k["colour"] for k in client.get(url, headers=headers()).json()["links"]] == ["white"]

@@ -1,0 +1,156 @@
+"""Multiple-identity links: made yellow when a person alert's identity agrees with another's,
+resolved only by the bureau of the state whose alert made the link, shown by colour, with
+their history, audited, erased with an alert."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from tests.conftest import FixedClock, built, make_ctx
+from tests.factories import PERSON, content, doc
+from tests.service.recorders import Memory
+
+from limes.bootstrap import Limes
+from limes.domain.events import EventType
+from limes.domain.roles import Purpose, Role
+from limes.errors import Forbidden, InvalidInput, NotFound
+from limes.policy.permissions import Context
+from limes.service.identity_links import VERIFY_WITHIN, Colour, IdentityLinkService
+from limes.store.port import Store
+
+DE, FR = make_ctx("DE"), make_ctx("FR")
+FR_IMMIGRATION = make_ctx("FR", Role.IMMIGRATION_OFFICER, purpose=Purpose.RETURN)
+FR_POLICE = make_ctx("FR", Role.POLICE_OFFICER, purpose=Purpose.POLICE_CHECK)
+REFUSAL: dict[str, Any] = doc(
+    PERSON,
+    category="refusal_of_entry",
+    action="refuse_entry",
+    warnings=[],
+    national_decision={"authority": "Préfecture", "reference": "R-1", "decided_on": "2026-01-15"},
+    national_reference="FR-REF-1",
+    issuing_authority="Préfecture de police",
+)
+
+
+@pytest.fixture
+def app(store: Store, clock: FixedClock) -> Limes:
+    return built(store, clock)
+
+
+def linked(app: Limes) -> tuple[str, str, str]:
+    """DE's arrest, then FR's refusal of entry on the same person: (link, DE's, FR's)."""
+    arrest = app.alerts.issue(DE, content(PERSON)).alert.id
+    assert app.identity_links.detect() == 0  # nothing to compare with yet
+    refusal = app.alerts.issue(FR, content(REFUSAL)).alert.id
+    assert app.identity_links.detect() == 1
+    assert app.identity_links.detect() == 0  # the feed position is remembered
+    [link] = app.identity_links.of_alert(FR, refusal).links
+    return link.id, arrest, refusal
+
+
+def test_an_agreeing_identity_makes_a_yellow_link_for_the_later_alerts_bureau(
+    app: Limes, clock: FixedClock
+) -> None:
+    link_id, arrest, refusal = linked(app)
+    [link] = app.identity_links.of_alert(FR, arrest).links
+    assert (link.id, link.alert_id, link.other_id) == (link_id, refusal, arrest)
+    assert link.colour is Colour.YELLOW and link.score >= 0.8
+    assert link.due_at == clock() + VERIFY_WITHIN
+    created = [
+        e for e in app.store.events_after(0, 1000) if e.type is EventType.IDENTITY_LINK_CREATED
+    ]
+    assert [(e.alert_id, e.issuing_state, e.detail["identity_link"]) for e in created] == [
+        (refusal, "FR", link_id)
+    ]
+
+
+def test_another_person_is_not_linked(app: Limes) -> None:
+    app.alerts.issue(DE, content(PERSON))
+    person = {
+        **REFUSAL["person"],
+        "surnames": [{"latin": "Lindqvist"}],
+        "forenames": [{"latin": "Sven"}],
+        "date_of_birth": "1961-11-02",
+        "documents": [],
+    }
+    other = doc(REFUSAL, person=person)
+    app.alerts.issue(FR, content(other))
+    assert app.identity_links.detect() == 0
+
+
+def test_a_yellow_link_is_seen_by_the_resolving_bureau_only(app: Limes) -> None:
+    _, arrest, refusal = linked(app)
+    assert len(app.identity_links.of_alert(FR, refusal).links) == 1
+    for reader in (DE, FR_POLICE, FR_IMMIGRATION):
+        assert app.identity_links.of_alert(reader, arrest).links == ()
+
+
+def test_only_the_resolving_bureau_resolves_and_the_history_is_kept(
+    app: Limes, clock: FixedClock
+) -> None:
+    link_id, _, _ = linked(app)
+    with pytest.raises(NotFound):  # DE does not even see the yellow link
+        app.identity_links.resolve(DE, link_id, "red")
+    with pytest.raises(InvalidInput):
+        app.identity_links.resolve(FR, link_id, "yellow")
+    with pytest.raises(Forbidden):
+        app.identity_links.resolve(FR_POLICE, link_id, "red")  # not a bureau: the policy
+    clock.advance(timedelta(hours=1))
+    red = app.identity_links.resolve(FR, link_id, "red")
+    assert red.colour is Colour.RED and red.resolved_at == clock()
+    assert [c for c, _ in red.history] == ["yellow", "red"]
+    with pytest.raises(Forbidden):  # once visible, still not DE's to resolve
+        app.identity_links.resolve(DE, link_id, "white")
+    resolved = [
+        e for e in app.store.events_after(0, 1000) if e.type is EventType.IDENTITY_LINK_RESOLVED
+    ]
+    assert [(e.detail["colour"], e.detail["to_state"]) for e in resolved] == [("red", "DE")]
+
+
+def see(app: Limes, reader: Context, alert_id: str) -> list[str]:
+    return [k.colour.value for k in app.identity_links.of_alert(reader, alert_id).links]
+
+
+def test_visibility_follows_the_colour(app: Limes) -> None:
+    """The immigration officer may read the refusal of entry, not the arrest."""
+    link_id, arrest, refusal = linked(app)
+    app.identity_links.resolve(FR, link_id, "red")
+    assert see(app, FR_IMMIGRATION, refusal) == ["red"]  # red: either alert readable
+    assert see(app, DE, arrest) == ["red"] and see(app, FR_POLICE, arrest) == ["red"]
+    for colour in ("white", "green"):
+        app.identity_links.resolve(FR, link_id, colour)
+        assert see(app, FR_IMMIGRATION, refusal) == []  # white, green: both readable
+        assert see(app, DE, arrest) == [colour] and see(app, FR_POLICE, refusal) == [colour]
+
+
+def test_links_and_resolutions_are_audited(app: Limes) -> None:
+    link_id, arrest, refusal = linked(app)
+    service = IdentityLinkService(app.search)
+    service.audit = Memory()
+    service.resolve(FR, link_id, "white")
+    service.of_alert(DE, arrest)
+    actions = [(e.action, e.outcome.value) for e in service.audit.entries]
+    assert actions == [
+        ("identity-link:resolve", "attempted"),
+        ("identity-link:resolve", "allowed"),
+        ("identity-link:read", "allowed"),
+    ]
+    written = service.audit.entries[1]
+    assert written.refs["identity_link"] == link_id and written.refs["colour"] == "white"
+    assert {a.id for a in written.alerts} == {arrest, refusal}
+    assert written.actor.user_id == FR.principal.user_id  # type: ignore[union-attr]
+
+
+def test_erasing_an_alert_erases_its_links_and_overdue_ones_are_listed(
+    app: Limes, clock: FixedClock
+) -> None:
+    link_id, arrest, refusal = linked(app)
+    assert app.identity_links.overdue() == []
+    clock.advance(VERIFY_WITHIN + timedelta(minutes=1))
+    assert [k.id for k in app.identity_links.overdue()] == [link_id]
+    version = app.alerts.get(DE, arrest).alert.version
+    app.alerts.delete(DE, arrest, version)
+    assert app.identity_links.of_alert(FR, refusal).links == ()
+    assert app.identity_links.overdue() == []
