@@ -13,7 +13,9 @@ def test_the_api_and_the_console_are_served_together(site: TestClient) -> None:
 
 
 def test_serve_runs_the_console_application() -> None:
+    from pathlib import Path
+
     from limes.cli import serve
 
-    source = open(serve.__file__).read()
+    source = Path(serve.__file__).read_text()
     assert "limes.console.app:from_environment" in source

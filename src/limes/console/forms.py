@@ -74,9 +74,11 @@ def put(document: dict[str, Any], name: str, value: Any) -> None:
 
 
 def field_name(pointer: str) -> str:
-    """The form field a JSON pointer names: ``/report/place/country`` → ``report.place.country``;
-    an item of a list points at the list's field."""
+    """The form field a JSON pointer names: ``/report/place/country`` → ``report.place.country``,
+    ``/query/user`` → ``user``; an item of a list points at the list's field."""
     parts = [p for p in pointer.strip("/").split("/") if p and not p.isdigit()]
+    if parts[:1] == ["query"]:  # a query parameter is the field of the same name
+        parts = parts[1:]
     return ".".join(parts)
 
 

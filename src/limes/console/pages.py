@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from limes.api.problems import ContentTooLarge, UnsupportedMediaType
 from limes.bootstrap import Limes
 from limes.console import assets, i18n, security
 from limes.domain.roles import Purpose, Role
@@ -152,6 +153,8 @@ _STATUS: tuple[tuple[type[LimesError], int], ...] = (
     (Conflict, 409),
     (RateLimited, 429),
     (InvalidInput, 400),
+    (UnsupportedMediaType, 415),
+    (ContentTooLarge, 413),
 )
 
 

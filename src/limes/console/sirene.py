@@ -53,7 +53,7 @@ def inbox(
     ctx = enter(request, who, Screen.SIRENE)
     found = limes_of(request).sirene.inbox(ctx, InboxQuery(open_only=status == "open"))
     now = limes_of(request).alerts.clock()
-    return render(request, "inbox.html", inbox=found, status=status, now=now)
+    return render(request, "inbox.html", inbox=found, showing=status, now=now)
 
 
 def message_document(found: dict[str, str], form: Form) -> dict[str, Any]:
