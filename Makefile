@@ -9,7 +9,7 @@ PORT   ?= 8080
 DEMO_PERSONS ?= 2000
 DEMO_OBJECTS ?= 8000
 
-.PHONY: browser console-messages bandit run test lint typecheck bench bench-audit bench-rate-limits bench-ingest bench-names bench-search bench-profile bench-biometrics bench-tools lock clean sbom audit fuzz security
+.PHONY: browser console-messages console-screenshots bandit run test lint typecheck bench bench-audit bench-rate-limits bench-ingest bench-names bench-search bench-profile bench-biometrics bench-tools lock clean sbom audit fuzz security
 
 # PyICU (search's transliteration) compiles against the system's ICU: say so before pip fails.
 $(BIN)/limes: requirements/dev.lock pyproject.toml
@@ -51,6 +51,10 @@ console-messages: $(BIN)/limes
 	$(BIN)/pybabel extract -F $(CONSOLE)/babel.cfg -o build/console.pot --no-location --omit-header $(CONSOLE)
 	$(BIN)/pybabel update -i build/console.pot -d $(CONSOLE)/locale --no-location --omit-header --no-fuzzy-matching
 	$(BIN)/pybabel compile -d $(CONSOLE)/locale --statistics
+
+# Screenshots of the console's main screens, taken by the browser tests (docs/console/).
+console-screenshots: $(BIN)/limes browser
+	LIMES_SCREENSHOTS=docs/console $(BIN)/pytest -q tests/console/test_browser.py
 
 # Every benchmark, one after the other (about an hour at the default, full sizes).
 bench: bench-ingest bench-names bench-search bench-audit bench-biometrics bench-rate-limits

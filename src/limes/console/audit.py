@@ -101,6 +101,7 @@ def records(
         rows.append(
             {
                 "seq": proved.record.seq,
+                "at": proved.record.at,
                 "record": document,
                 "verified": checked.records.get(proved.record.seq, False),
                 "searched": bool(tokens) and any(t in data for t in tokens),
