@@ -104,4 +104,3 @@ def csrf_of(html: str) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', html)
     assert found is not None, "the page holds no CSRF token"
     return found[1]
-

@@ -108,7 +108,9 @@ class Users:
 
     def page(self, username: str) -> Any:
         if username not in self.pages:
-            context = self.browser.new_context(locale="en-GB", viewport={"width": 1280, "height": 900})
+            context = self.browser.new_context(
+                locale="en-GB", viewport={"width": 1280, "height": 900}
+            )
             context.add_init_script(WATCH)
             page = context.new_page()
             page.on("console", lambda m: self.console.append(m.text))

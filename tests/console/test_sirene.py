@@ -139,4 +139,3 @@ def test_overdue_forms_are_marked_in_the_inbox(
     clock.advance(timedelta(days=3))
     login(site, installed, clock, "sirene-fr")
     assert 'class="overdue"' in site.get("/console/sirene").text
-

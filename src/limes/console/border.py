@@ -118,14 +118,18 @@ def _search(ctx: Context, request: Request, found: dict[str, str]) -> dict[str, 
     forms.put(person, "surnames", forms.lines(found, "surnames"))
     forms.put(person, "forenames", forms.lines(found, "forenames"))
     forms.put(person, "date_of_birth", forms.text(found, "date_of_birth"))
-    forms.put(person, "nationalities", tuple(n.upper() for n in forms.words(found, "nationalities")))
+    forms.put(
+        person, "nationalities", tuple(n.upper() for n in forms.words(found, "nationalities"))
+    )
     forms.put(person, "document_number", forms.text(found, "document_number"))
     vehicle = []
     if vin := forms.text(found, "vin"):
         vehicle.append({"value": vin, "kind": "vin"})
     if plate := forms.text(found, "plate"):
         country = forms.text(found, "plate_country")
-        vehicle.append({"value": plate, "kind": "plate"} | ({"country": country.upper()} if country else {}))
+        vehicle.append(
+            {"value": plate, "kind": "plate"} | ({"country": country.upper()} if country else {})
+        )
     if not (mrz or person or vehicle):
         raise InvalidInput("fill in at least one field: a name, a document, an MRZ or a vehicle")
     if mrz:
@@ -319,5 +323,3 @@ def _record(request: Request, found: dict[str, str]) -> Response:
         general=[],
         recorded=recorded,
     )
-
-

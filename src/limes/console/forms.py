@@ -106,4 +106,3 @@ def _nearest(name: str, known: set[str]) -> str | None:
             return candidate
         parts.pop()
     return None
-

@@ -11,7 +11,8 @@ times are shown in UTC and say so.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import datetime as dt
+from datetime import UTC
 from functools import cache
 from importlib import resources
 
@@ -60,12 +61,12 @@ class Formats:
     def __init__(self, language: str) -> None:
         self.locale = Locale.parse(language)
 
-    def datetime(self, moment: datetime | None) -> str:
+    def datetime(self, moment: dt.datetime | None) -> str:
         if moment is None:
             return "–"
         return format_datetime(moment, "medium", tzinfo=UTC, locale=self.locale) + " UTC"
 
-    def date(self, moment: datetime | None) -> str:
+    def date(self, moment: dt.datetime | None) -> str:
         return "–" if moment is None else format_date(moment, "medium", locale=self.locale)
 
     def number(self, value: float, digits: int = 2) -> str:

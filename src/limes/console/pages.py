@@ -176,9 +176,10 @@ Handler = Callable[..., Any]
 
 
 def _request_of(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Request:
-    found = kwargs.get("request") or next(a for a in args if isinstance(a, Request))
-    assert isinstance(found, Request)
-    return found
+    found = kwargs.get("request")
+    if isinstance(found, Request):
+        return found
+    return next(a for a in args if isinstance(a, Request))
 
 
 def page(handler: Handler) -> Handler:

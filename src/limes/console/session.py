@@ -23,7 +23,7 @@ from starlette.responses import RedirectResponse, Response
 
 from limes.api.auth import TokenAuthenticator
 from limes.console import forms, i18n, security
-from limes.console.pages import SCREENS, limes_of, page, render, screens_of
+from limes.console.pages import SCREENS, page, render, screens_of
 from limes.errors import Unauthenticated
 from limes.policy.permissions import Principal
 
@@ -119,9 +119,7 @@ def _login(request: Request, found: dict[str, str]) -> Response:
             username, found.get("password", "")[:1024], found.get("totp", "").strip()[:6], address
         )
     except Unauthenticated as refused:
-        return render(
-            request, "login.html", 401, next=found.get("next", ""), error=refused.detail
-        )
+        return render(request, "login.html", 401, next=found.get("next", ""), error=refused.detail)
     issued = tokens.issuer.issue(
         done.account.id, tokens.accounts.clock(), session_id=done.session.id
     )
