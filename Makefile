@@ -48,8 +48,8 @@ browser:
 # checks that both agree and that nothing is left untranslated).
 CONSOLE := src/limes/console
 console-messages: $(BIN)/limes
-	$(BIN)/pybabel extract -F $(CONSOLE)/babel.cfg -o build/console.pot --no-location --omit-header $(CONSOLE)
-	$(BIN)/pybabel update -i build/console.pot -d $(CONSOLE)/locale --no-location --omit-header --no-fuzzy-matching
+	$(BIN)/pybabel extract -F $(CONSOLE)/babel.cfg -o build/console.pot --no-location --project limes $(CONSOLE)
+	$(BIN)/pybabel update -i build/console.pot -d $(CONSOLE)/locale --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d $(CONSOLE)/locale --statistics
 
 # Screenshots of the console's main screens, taken by the browser tests (docs/console/).

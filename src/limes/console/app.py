@@ -17,10 +17,10 @@ from starlette.responses import Response
 from limes.api.app import create_app as create_api
 from limes.api.auth import Authenticator
 from limes.bootstrap import Limes
-from limes.console import assets, audit, border, security, session, sirene
+from limes.console import alerts, assets, audit, border, security, session, sirene
 from limes.errors import NotFound
 
-ROUTERS = (session.router, border.router, sirene.router, audit.router)
+ROUTERS = (session.router, border.router, sirene.router, alerts.router, audit.router)
 
 
 def static(name: Annotated[str, Path(max_length=40)]) -> Response:

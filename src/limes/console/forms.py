@@ -84,11 +84,13 @@ def field_name(pointer: str) -> str:
 
 def at_fields(error: InvalidInput, known: set[str]) -> tuple[dict[str, list[str]], list[str]]:
     """The messages of ``error`` per form field, and those no field of the form shows
-    (said at the top of the form). A pointer below a known field goes to that field."""
+    (said at the top of the form). A pointer below a known field goes to that field; a
+    field of a list's item may be named with its index (``object.identifiers.0.value``)."""
     by_field: dict[str, list[str]] = {}
     general: list[str] = []
     for item in error.errors:
-        name = _nearest(field_name(item.pointer), known)
+        indexed = ".".join(p for p in item.pointer.strip("/").split("/") if p)
+        name = _nearest(indexed, known) or _nearest(field_name(item.pointer), known)
         if name is None:
             general.append(f"{item.pointer}: {item.detail}" if item.pointer else item.detail)
         else:
