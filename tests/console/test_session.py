@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from tests.conftest import FixedClock
+from tests.conftest import FixedClock, built
 from tests.console.conftest import login
 from tests.console.helpers import World, code, csrf_of
 from tests.identity.helpers import PASSWORD
 
+from limes.console.app import create_app
 from limes.console.session import _safe_next
+from limes.store.sqlite import SqliteStore
 
 
 def test_the_login_sets_strict_httponly_cookies_and_leads_to_the_role_screen(
@@ -84,3 +86,10 @@ def test_only_console_paths_are_followed_after_login() -> None:
     assert _safe_next("/console/sirene") == "/console/sirene"
     for bad in ("https://evil.example/console/", "//evil.example/console/", "/v1/alerts", ""):
         assert _safe_next(bad) is None
+
+
+def test_the_login_page_says_when_nobody_can_log_in(sqlite_store: SqliteStore) -> None:
+    limes = built(sqlite_store, FixedClock())  # unsafe development headers: no login
+    page = TestClient(create_app(limes)).get("/console/login")
+    assert "needs LIMES_AUTH=tokens" in page.text
+    limes.close()

@@ -99,7 +99,9 @@ def nothing(request: Request) -> Response:
 def login_page(
     request: Request, next: Annotated[str | None, Query(max_length=200)] = None
 ) -> Response:
-    return render(request, "login.html", next=_safe_next(next) or "", error=None)
+    tokens = isinstance(request.app.state.authenticator, TokenAuthenticator)
+    notice = None if tokens else "the console needs LIMES_AUTH=tokens: nobody can log in here"
+    return render(request, "login.html", next=_safe_next(next) or "", error=notice)
 
 
 @router.post("/login")
