@@ -233,6 +233,19 @@ def test_the_sirene_operator_receives_and_answers_the_g_form(users: Users) -> No
     users.clean(fr)
 
 
+def test_the_alert_form_shows_the_categorys_rules(users: Users) -> None:
+    page = users.page("sirene-de")
+    page.goto(users.base + "/console/sirene/alerts/new?category=arrest")
+    assert page.get_by_text("National decision (required)").is_visible()
+    page.get_by_label("Category").select_option("object_seizure")
+    page.get_by_role("button", name="Show its fields").click()
+    assert page.get_by_label("Object type").is_visible()
+    page.goto(users.base + "/console/sirene/alerts/new?category=arrest")
+    shot(page, "alert-form")
+    assert axe(page) == []
+    users.clean(page)
+
+
 def _case_of_last_hit(installed: World) -> str:
     """The case of the hit recorded in the browser (the audit log names it)."""
     from tests.conftest import make_ctx
