@@ -9,7 +9,7 @@ PORT   ?= 8080
 DEMO_PERSONS ?= 2000
 DEMO_OBJECTS ?= 8000
 
-.PHONY: bandit run test lint typecheck bench bench-audit bench-rate-limits bench-ingest bench-names bench-search bench-profile bench-biometrics bench-scale bench-gateway bench-tools lock clean sbom audit fuzz security
+.PHONY: browser console-messages console-screenshots bandit run test lint typecheck bench bench-audit bench-rate-limits bench-ingest bench-names bench-search bench-profile bench-biometrics bench-scale bench-gateway bench-tools lock clean sbom audit fuzz security
 
 # PyICU (search's transliteration) compiles against the system's ICU: say so before pip fails.
 $(BIN)/limes: requirements/dev.lock pyproject.toml
@@ -35,6 +35,26 @@ test: $(BIN)/limes
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache --no-logo
 	$(BIN)/pytest -q
+
+# The console's browser tests drive Debian's chromium (Playwright's own download is not
+# used): installed here when missing (needs root, as in CI); without it they are skipped
+# with the reason, except under CI=true, where they fail.
+browser:
+	@command -v chromium >/dev/null || { apt-get update && apt-get install -y chromium; }
+	@chromium --version 2>/dev/null | head -1
+
+# The console's translations: extract the templates' texts, merge them into each
+# catalogue and compile the .mo files shipped beside the .po (tests/console/test_i18n.py
+# checks that both agree and that nothing is left untranslated).
+CONSOLE := src/limes/console
+console-messages: $(BIN)/limes
+	$(BIN)/pybabel extract -F $(CONSOLE)/babel.cfg -o build/console.pot --no-location --project limes $(CONSOLE)
+	$(BIN)/pybabel update -i build/console.pot -d $(CONSOLE)/locale --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d $(CONSOLE)/locale --statistics
+
+# Screenshots of the console's main screens, taken by the browser tests (docs/console/).
+console-screenshots: $(BIN)/limes browser
+	LIMES_SCREENSHOTS=docs/console $(BIN)/pytest -q tests/console/test_browser.py
 
 # Every benchmark, one after the other (about an hour at the default, full sizes).
 bench: bench-ingest bench-names bench-search bench-audit bench-biometrics bench-rate-limits bench-gateway

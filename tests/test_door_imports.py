@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src"
-DOORS = ("limes/api", "limes/cli")
+DOORS = ("limes/api", "limes/cli", "limes/console")
 BELOW_THE_SERVICES = ("limes.store", "limes.crypto", "limes.audit", "limes.search", "limes.feed")
 ADAPTERS_ON_THE_INSTALLATION = ("store", "audit", "crypto")
 

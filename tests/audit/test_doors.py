@@ -6,6 +6,7 @@ import json
 import sqlite3
 import stat
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +16,14 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from tests.api.helpers import PERSON, TestClient
 from tests.audit.conftest import tamper
 from tests.cli.helpers import ALERT, SIRENE_DE, Run, ok
-from tests.conftest import FixedClock, dev_settings
+from tests.conftest import FixedClock, dev_settings, make_ctx
 
 from limes.api.app import create_app
 from limes.audit.heads import TreeHead, ensure_audit_key, load_public_key
 from limes.audit.merkle import leaf_hash, root_from_inclusion
 from limes.bootstrap import Limes, build
 from limes.config import Settings
+from limes.domain.roles import Purpose, Role
 from limes.store.sqlite import SqliteStore
 
 SIRENE = "sirene-1@SIRENE-DE/DE;roles=sirene_operator"
@@ -183,3 +185,20 @@ def test_the_log_is_a_file_of_its_own_in_the_private_folder(initialised: Run, va
     with sqlite3.connect(var / "limes.db") as conn:
         tables = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "alerts" in tables and not any(t.startswith("audit") for t in tables)
+
+
+def test_the_reader_verifies_an_answer_and_sees_a_changed_record(api: Limes) -> None:
+    """``AuditReader.verify`` (the console's verification state): every proof and the
+    head's signature hold; a record whose bytes changed, or a forged head, does not."""
+    client = TestClient(create_app(api))
+    client.post("/v1/alerts", content=orjson.dumps(PERSON), headers=headers(SIRENE, "sirene"))
+    ctx = make_ctx("DE", Role.DATA_PROTECTION_OFFICER, purpose=Purpose.DATA_PROTECTION)
+    answer = api.audit_reader.records(ctx, user="sirene-1")
+    checked_answer = api.audit_reader.verify(answer)
+    assert checked_answer.head_signed and all(checked_answer.records.values())
+    first = answer.items[0]
+    changed = replace(first, record=replace(first.record, data=first.record.data + b" "))
+    head = replace(answer.head, size=answer.head.size + 1)
+    forged = replace(answer, items=(changed, *answer.items[1:]), head=head)
+    found = api.audit_reader.verify(forged)
+    assert not found.head_signed and found.records[first.record.seq] is False

@@ -49,6 +49,11 @@ UNPROTECTED: dict[tuple[str, str], str] = {
 """(method, path) of the routes that need no permission, and why not. Every other route
 declares one (``api/routes/__init__.py``), and its caller is authenticated first."""
 
+OWN_AUTHENTICATION = "/console"
+"""The prefix of the routes served in this application that authenticate their callers
+their own way (the console's session cookie, ``console/session.py``): ``known_query``
+leaves them to it."""
+
 
 def _query_names(dependant: Dependant) -> set[str]:
     names = {p.alias for p in dependant.query_params}
@@ -84,7 +89,8 @@ async def known_query(request: Request) -> None:
     nul = _nul_errors(request)
     if not (request.query_params or nul) or not isinstance(route, APIRoute):
         return
-    if (request.method, route.path) not in UNPROTECTED:
+    own = route.path == OWN_AUTHENTICATION or route.path.startswith(OWN_AUTHENTICATION + "/")
+    if (request.method, route.path) not in UNPROTECTED and not own:
         await principal(request)
     if nul:
         raise InvalidInput("U+0000 (NUL) is not accepted in any text", nul)

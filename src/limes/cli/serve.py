@@ -238,7 +238,7 @@ def serve(
     served_cert = served_certificate(tls_cert)
     import uvicorn
 
-    from limes.api.app import create_app
+    from limes.console.app import create_app  # the API under /v1, the console under /console
 
     raise_open_file_limit(settings.max_connections)
 
@@ -249,15 +249,15 @@ def serve(
         build_search_indexes(app, follow=True)
         app.biometrics.start()
     else:
-        # each worker builds its own Limes from the same settings (api/app.py) and loads
-        # the search index snapshot, which is made (or brought up to the feed) here once
+        # each worker builds its own Limes from the same settings (console/app.py) and
+        # loads the search index snapshot, which is made (or brought up to the feed) here once
         told = app.search.write_snapshot()
         if told:
             click.echo(f"limes search snapshot: {told}", err=True)
         os.environ["LIMES_VAR"] = str(settings.var_dir)
         if settings.database_url:
             os.environ["LIMES_DATABASE_URL"] = settings.database_url
-        served = "limes.api.app:from_environment"
+        served = "limes.console.app:from_environment"
         audit_writer = app.start_audit_writer()  # one commit for all workers
         os.environ["LIMES_AUDIT_WRITER_SOCKET"] = str(audit_writer.socket_path)
         rate_limits = app.share_rate_limits()  # one bucket a principal for all workers

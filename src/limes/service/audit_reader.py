@@ -11,11 +11,13 @@ Reading the audit log is itself recorded. The answers' shapes are ``audit/answer
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from limes.audit.answers import MAX_LIMIT
 from limes.audit.heads import TreeHead
 from limes.audit.log import Answer, AuditLog
+from limes.audit.merkle import leaf_hash, verify_inclusion
 from limes.audit.store import RecordQuery
 from limes.errors import FieldError, InvalidInput, NotFound
 from limes.policy.permissions import Context, Permission
@@ -40,6 +42,29 @@ def _records_asked(
     return about(
         query={"alert_id": alert_id, "user": user, "since": since, "after": after, "limit": limit}
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """What the server checked of an answer, as its reader could with the public key:
+    whether the head's signature holds, and per record ``seq`` whether its leaf hash and
+    inclusion proof lead to the signed root."""
+
+    head_signed: bool
+    records: dict[int, bool]
+
+
+def verify_answer(log: AuditLog, answer: Answer) -> Verification:
+    """Check every proof of ``answer`` against its head, and the head's signature."""
+    head = answer.head
+    signer = log.signer
+    signed = signer is not None and head.verify(signer.public_key())
+    records = {
+        p.record.seq: leaf_hash(p.record.data) == p.leaf_hash
+        and verify_inclusion(p.record.seq, head.size, p.leaf_hash, p.audit_path, head.root)
+        for p in answer.items
+    }
+    return Verification(signed, records)
 
 
 class AuditReader:
@@ -90,6 +115,10 @@ class AuditReader:
         if answer is None:
             raise NotFound("the audit log holds no record yet")
         return answer
+
+    def verify(self, answer: Answer) -> Verification:
+        """``verify_answer`` on this log (the console shows each record's state)."""
+        return verify_answer(self.log, answer)
 
     @audited(Permission.AUDIT_READ, answer=lambda head: ((), {"tree_size": head.size}))
     def tree_head(self, ctx: Context) -> TreeHead:
