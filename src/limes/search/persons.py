@@ -41,7 +41,14 @@ from limes.search import given_names, names
 from limes.search.dates import PartialDate, birth_year, years_to_search
 from limes.search.features import Feature, Stored
 from limes.search.identifiers import skeleton
-from limes.search.name_match import ABJAD, NameSet, QueryNames, consonants, query_names
+from limes.search.name_match import (
+    ABJAD,
+    NameSet,
+    QueryNames,
+    consonant_readings,
+    consonants,
+    query_names,
+)
 from limes.search.query import PersonQuery
 from limes.search.scoring import Scored, Scorer
 from limes.search.tiers import Tier, tier
@@ -191,7 +198,7 @@ class PersonIndex:
                 group = given_names.given_name_group(token)
                 if group is not None:
                     keys.add("g:" + group)
-                if abjad and (skeleton := consonants(token)):
+                if abjad and (skeleton := consonants(token, unvowelled=True)):
                     keys.add("c:" + skeleton)  # met by a spelling with vowels guessed
         return keys
 
@@ -265,7 +272,7 @@ class PersonIndex:
             own = self._slots_under(keys, wanted_years)
             # the consonants meet names written without short vowels; they widen the
             # part's candidates, not its weight (else every part sharing them weighs less)
-            skeletons = {"c:" + c for t in part.spellings if (c := consonants(t))}
+            skeletons = {"c:" + c for t in part.spellings for c in consonant_readings(t)}
             more = self._slots_under(skeletons, wanted_years)
             met = [a for a in (own, more) if a is not None]
             if not met:
