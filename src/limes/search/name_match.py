@@ -228,6 +228,24 @@ def consonant_readings(token: str) -> tuple[str, ...]:
     return tuple(readings)
 
 
+SLIP_KEYS_FROM = 4
+"""Words of at least this many letters are looked up one typing slip back too."""
+
+
+@lru_cache(maxsize=65536)
+def slips_undone(word: str) -> frozenset[str]:
+    """The words ``word`` could have been before one extra letter or one swap of two
+    neighbours was typed into it (Widisaha → widisha, Avlaro → alvaro): each letter
+    left out, each adjacent pair swapped back. Retrieval looks these up too, so that a
+    slip in a rare name does not leave the person to the common name beside it (Duarte,
+    Robert), of which only the ``MAX_CANDIDATES`` best go on to scoring."""
+    if len(word) < SLIP_KEYS_FROM or not word.isalpha():
+        return frozenset()
+    left_out = {word[:i] + word[i + 1 :] for i in range(len(word))}
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    return frozenset((left_out | swapped) - {word})
+
+
 def _first_reading(unit: str) -> str:
     return _READINGS.get(unit, (unit,))[0]
 

@@ -48,6 +48,7 @@ from limes.search.name_match import (
     consonant_readings,
     consonants,
     query_names,
+    slips_undone,
 )
 from limes.search.query import PersonQuery
 from limes.search.scoring import Scored, Scorer
@@ -273,6 +274,7 @@ class PersonIndex:
             # the consonants meet names written without short vowels; they widen the
             # part's candidates, not its weight (else every part sharing them weighs less)
             skeletons = {"c:" + c for t in part.spellings for c in consonant_readings(t)}
+            skeletons |= {"p:" + names.phonetic(t) for t in slips_undone(part.written)} - keys
             more = self._slots_under(skeletons, wanted_years)
             met = [a for a in (own, more) if a is not None]
             if not met:
