@@ -41,7 +41,8 @@ SPELLED_OUT_FRENCH: Mapping[str, str] = MappingProxyType(
 )  # fmt: skip
 """The same consonants as French usage transcribes them, as it transcribes Cyrillic
 ч ш ж (the French habit above): Živković → Jivkovitch, Šešelj → Chechel, Đurić →
-Djuritch (and Djouritch, French ou for u: ``names.respelled``). dž (Serbian џ) becomes dj of itself: d, then ž as j. c is ts as above."""
+Djuritch (and Djouritch, French ou for u: ``names.respelled``). dž (Serbian џ) becomes
+dj of itself: d, then ž as j. c is ts as above."""
 EXPANDABLE = frozenset(EXPANSIONS) | frozenset(
     unicodedata.normalize("NFC", c) for c in ("ä", "ö", "ü", "Ä", "Ö", "Ü")
 )
