@@ -29,7 +29,7 @@ PHONETIC_LIFT = 0.2
 PHONETIC_CAP = 0.88
 LONG_NAME = 5
 SHORT_NAME, SHORT_SLIP, FIRST_LETTER_SLIP = 4, 0.8, 0.78
-SAME_CONSONANTS = 0.85
+SAME_CONSONANTS, SAME_LONG_SKELETON, LONG_SKELETON = 0.85, 0.88, 3
 HALF_OF_COMPOUND = 0.85
 OTHER_ROLE = 0.95
 CLEAN_SWAP = 0.98
@@ -295,6 +295,10 @@ class QueryNames:
     halves: npt.NDArray[np.bool_]
     abjad: npt.NDArray[np.bool_]
     consonants: Ints
+    same_skeleton: Floats
+    """What the same consonants count for each string: ``SAME_LONG_SKELETON`` from
+    ``LONG_SKELETON`` consonants on (Shmr, Chemer: as sure as the same sound), else
+    ``SAME_CONSONANTS`` (Sd is Sud, Sada, Saad and Sayed alike)."""
     reading_rows: Ints
     """With ``reading_codes``: the row (string) of each known ``consonant_readings``."""
     reading_codes: Ints
@@ -378,6 +382,15 @@ def query_names(surnames: Sequence[str], forenames: Sequence[str]) -> QueryNames
             ],
             dtype=np.int32,
         ),
+        same_skeleton=np.asarray(
+            [
+                SAME_LONG_SKELETON
+                if len(_UNITS.findall(consonants(s, a))) >= LONG_SKELETON
+                else SAME_CONSONANTS
+                for s, a in zip(strings, unvowelled, strict=True)
+            ],
+            dtype=np.float32,
+        ),
         reading_rows=np.asarray(reading_rows, dtype=np.int32),
         reading_codes=np.asarray(reading_codes, dtype=np.int32),
     )
@@ -420,7 +433,8 @@ def similarity(wanted: QueryNames, strings: Sequence[str], codes: Ints) -> Float
     # (Ouaddah/Wdah, Yusana/Ysna), so the consonants are compared alone too
     unvowelled = wanted.abjad[:, None] | (codes[ABJAD][None, :] != 0)
     same_consonants = same_sound | (wanted.consonants[:, None] == codes[CONSONANTS][None, :])
-    sim = np.where(same_consonants & unvowelled, np.maximum(sim, SAME_CONSONANTS), sim)
+    skeleton = wanted.same_skeleton[:, None]
+    sim = np.where(same_consonants & unvowelled, np.maximum(sim, skeleton), sim)
     _read_as_skeleton(wanted, sim, codes)
     same_group = wanted.groups[:, None] == codes[GROUP][None, :]
     sim = np.where(same_group, np.maximum(sim, EQUIVALENT), sim)
@@ -443,7 +457,7 @@ def _read_as_skeleton(wanted: QueryNames, sim: Floats, codes: Ints) -> None:
     if not len(pairs):
         return
     rows, cols = wanted.reading_rows[pairs], columns[where]
-    sim[rows, cols] = np.maximum(sim[rows, cols], SAME_CONSONANTS)
+    sim[rows, cols] = np.maximum(sim[rows, cols], wanted.same_skeleton[rows])
 
 
 def alignments(wanted: QueryNames, sim: Floats, codes: Ints) -> tuple[Floats, Floats]:

@@ -267,22 +267,37 @@ class PersonIndex:
         total = max(len(self._stored), 1)
         per_part: list[Slots] = []
         weights: list[float] = []
+        extra: list[Slots] = []
+        extra_weights: list[float] = []
         for part in wanted.parts:
             keys = {"p:" + names.phonetic(t) for t in part.spellings}
             keys |= {"g:" + g for t in part.spellings if (g := given_names.given_name_group(t))}
             own = self._slots_under(keys, wanted_years)
             # the consonants meet names written without short vowels; they widen the
             # part's candidates, not its weight (else every part sharing them weighs less)
-            skeletons = {"c:" + c for t in part.spellings for c in consonant_readings(t)}
-            skeletons |= {"p:" + names.phonetic(t) for t in slips_undone(part.written)} - keys
+            skeletons = {"c:" + c for t in part.spellings if (c := consonants(t))}
             more = self._slots_under(skeletons, wanted_years)
             met = [a for a in (own, more) if a is not None]
+            # the skeletons other customs read (Kosor: kthr) and the words one typing
+            # slip back (Avlaro: alvaro) find people the part's own keys miss; they
+            # count apart, each set weighing its own rarity, so that a common one
+            # (a short word a letter shorter) does not dilute the part
+            nearby = {"c:" + c for t in part.spellings for c in consonant_readings(t)[1:]}
+            nearby |= {"p:" + names.phonetic(t) for t in slips_undone(part.written)}
+            near = self._slots_under(nearby - keys - skeletons, wanted_years)
+            if near is not None and met:
+                near = np.setdiff1d(near, np.union1d(*met) if len(met) > 1 else met[0])
+            if near is not None and len(near):
+                extra.append(near)
+                extra_weights.append(np.log1p(total / (1 + len(near))))
             if not met:
                 continue
             per_part.append(np.union1d(*met) if len(met) > 1 else met[0])
             weights.append(np.log1p(total / (1 + len(met[0]))))
         ranked: list[int] = []
-        if per_part:
+        if per_part or extra:
+            weights_of_parts = weights or extra_weights
+            per_part, weights = per_part + extra, weights + extra_weights
             # a part shared with few people says more than one shared with many: each
             # part weighs the log of its rarity (IDF), and the best-weighted candidates go on
             every = np.concatenate(per_part)
@@ -298,7 +313,7 @@ class PersonIndex:
                 asked = PartialDate.parse(query.date_of_birth).year
                 born = years[found].astype(np.int32)
                 close = (born == 0) | (np.abs(born - asked) <= 1)
-                shared = shared + close * (CLOSE_YEAR_BONUS * min(weights))
+                shared = shared + close * (CLOSE_YEAR_BONUS * min(weights_of_parts))
             if len(found) > MAX_CANDIDATES:
                 best = np.argpartition(-shared, MAX_CANDIDATES)[:MAX_CANDIDATES]
                 found = found[best]
