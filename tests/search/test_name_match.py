@@ -9,7 +9,7 @@ from tests.search.helpers import person, q
 
 from limes.domain.alerts import Name as N
 from limes.domain.alerts import Person
-from limes.search.name_match import consonant_readings, consonants
+from limes.search.name_match import consonant_readings, consonants, query_names
 from limes.search.persons import PersonIndex
 from limes.search.query import PersonQuery
 
@@ -222,3 +222,18 @@ def test_readings_do_not_make_other_latin_names_meet() -> None:
     built = PersonIndex()
     built.add_many([(0, person([N("Kuthar")], [N("Marta")], "1953-03-01"))])
     assert built.search(q(["Kosor"], ["Marta"], "1953-03-01")) == []
+
+
+def test_three_consonants_in_order_make_a_hit_without_a_date() -> None:
+    # vowels guessed for every word: as sure as the same sound, so a hit even undated
+    stored = person([N("Shmr", "شمر", "Arab")], [N("Rmzi", "رمزي", "Arab")], None)
+    built = PersonIndex()
+    built.add_many([(0, stored)])
+    assert [h.slot for h in built.search(q(["Chemer"], ["Rimezi"], None))] == [0]
+
+
+def test_two_consonants_alone_are_weaker_than_three() -> None:
+    # Sd is Sud, Sada, Saad and Sayed alike
+    asked = query_names(["Sud"], [])
+    long = query_names(["Shamir"], [])
+    assert asked.same_skeleton[0] < long.same_skeleton[0]
