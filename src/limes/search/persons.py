@@ -56,6 +56,8 @@ from limes.search.tiers import Tier, tier
 
 MAX_CANDIDATES = 200
 """Candidates scored per search, the best by shared blocking keys."""
+SLIP_SHARE = 0.1
+"""Share of a part's weight a candidate found only one typing slip back gains: a tie-breaker."""
 CLOSE_YEAR_BONUS = 0.5
 """Share of the rarest part's weight a candidate born within a year of the query gains."""
 
@@ -275,25 +277,26 @@ class PersonIndex:
             own = self._slots_under(keys, wanted_years)
             # the consonants meet names written without short vowels; they widen the
             # part's candidates, not its weight (else every part sharing them weighs less)
-            skeletons = {"c:" + c for t in part.spellings if (c := consonants(t))}
+            # ... as other customs read them too (Kosor: kthr, the skeleton of كوثر)
+            skeletons = {"c:" + c for t in part.spellings for c in consonant_readings(t)}
             more = self._slots_under(skeletons, wanted_years)
             met = [a for a in (own, more) if a is not None]
-            # the skeletons other customs read (Kosor: kthr) and the words one typing
-            # slip back (Avlaro: alvaro) find people the part's own keys miss; they
-            # count apart, each set weighing its own rarity, so that a common one
-            # (a short word a letter shorter) does not dilute the part
-            nearby = {"c:" + c for t in part.spellings for c in consonant_readings(t)[1:]}
-            nearby |= {"p:" + names.phonetic(t) for t in slips_undone(part.written)}
-            near = self._slots_under(nearby - keys - skeletons, wanted_years)
+            weight = np.log1p(total / (1 + len(met[0]))) if met else 0.0
+            # the word one typing slip back (Avlaro: alvaro) finds whom a slip hid; it
+            # only breaks ties (``SLIP_SHARE``), so that the person is not left to the
+            # common name beside it, and never outweighs a part that matched
+            slipped = {"p:" + names.phonetic(t) for t in slips_undone(part.written)} - keys
+            near = self._slots_under(slipped, wanted_years)
             if near is not None and met:
                 near = np.setdiff1d(near, np.union1d(*met) if len(met) > 1 else met[0])
             if near is not None and len(near):
+                rarity = np.log1p(total / (1 + len(near)))
                 extra.append(near)
-                extra_weights.append(np.log1p(total / (1 + len(near))))
+                extra_weights.append(SLIP_SHARE * (min(rarity, weight) if met else rarity))
             if not met:
                 continue
             per_part.append(np.union1d(*met) if len(met) > 1 else met[0])
-            weights.append(np.log1p(total / (1 + len(met[0]))))
+            weights.append(weight)
         ranked: list[int] = []
         if per_part or extra:
             weights_of_parts = weights or extra_weights
