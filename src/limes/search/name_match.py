@@ -197,7 +197,7 @@ _READINGS: dict[str, tuple[str, ...]] = {
     "sh": ("sh",), "th": ("th",), "dh": ("dh",), "kh": ("kh",), "gh": ("gh",), "zh": ("zh",),
 }  # fmt: skip
 _UNITS = re.compile(r"tch|dj|[cskgtdz]h|[a-z]")
-MAX_READINGS = 24
+MAX_READINGS = 12
 """Readings kept per spelling, those that read the fewest letters otherwise first: the
 combinations grow with every ambiguous letter, and each costs a comparison."""
 
@@ -228,7 +228,7 @@ def consonant_readings(token: str) -> tuple[str, ...]:
     return tuple(readings)
 
 
-SLIP_KEYS_FROM = 4
+SLIP_KEYS_FROM = 5
 """Words of at least this many letters are looked up one typing slip back too."""
 
 

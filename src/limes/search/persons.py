@@ -271,6 +271,7 @@ class PersonIndex:
         weights: list[float] = []
         extra: list[Slots] = []
         extra_weights: list[float] = []
+        looked: list[tuple[str, set[str], Slots | None, float]] = []
         for part in wanted.parts:
             keys = {"p:" + names.phonetic(t) for t in part.spellings}
             keys |= {"g:" + g for t in part.spellings if (g := given_names.given_name_group(t))}
@@ -278,25 +279,33 @@ class PersonIndex:
             # the consonants meet names written without short vowels; they widen the
             # part's candidates, not its weight (else every part sharing them weighs less)
             # ... as other customs read them too (Kosor: kthr, the skeleton of كوثر)
-            skeletons = {"c:" + c for t in part.spellings for c in consonant_readings(t)}
+            skeletons = {"c:" + c for t in part.spellings if (c := consonants(t))}
+            skeletons |= {"c:" + c for c in consonant_readings(part.written)}
             more = self._slots_under(skeletons, wanted_years)
             met = [a for a in (own, more) if a is not None]
             weight = np.log1p(total / (1 + len(met[0]))) if met else 0.0
-            # the word one typing slip back (Avlaro: alvaro) finds whom a slip hid; it
-            # only breaks ties (``SLIP_SHARE``), so that the person is not left to the
-            # common name beside it, and never outweighs a part that matched
-            slipped = {"p:" + names.phonetic(t) for t in slips_undone(part.written)} - keys
-            near = self._slots_under(slipped, wanted_years)
-            if near is not None and met:
-                near = np.setdiff1d(near, np.union1d(*met) if len(met) > 1 else met[0])
-            if near is not None and len(near):
-                rarity = np.log1p(total / (1 + len(near)))
-                extra.append(near)
-                extra_weights.append(SLIP_SHARE * (min(rarity, weight) if met else rarity))
-            if not met:
+            joined = (np.union1d(*met) if len(met) > 1 else met[0]) if met else None
+            looked.append((part.written, keys, joined, weight))
+            if joined is None:
                 continue
-            per_part.append(np.union1d(*met) if len(met) > 1 else met[0])
+            per_part.append(joined)
             weights.append(weight)
+        # the word one typing slip back (Avlaro: alvaro) finds whom a slip hid, where a
+        # part found no one or more people than go on to scoring: it only breaks ties
+        # (``SLIP_SHARE``), so that the person is not left to the common name beside
+        # it, and never outweighs a part that matched
+        if any(j is None for _, _, j, _ in looked) or sum(map(len, per_part)) > MAX_CANDIDATES:
+            for written, keys, joined, weight in looked:
+                slipped = {"p:" + names.phonetic(t) for t in slips_undone(written)} - keys
+                near = self._slots_under(slipped, wanted_years)
+                if near is not None and joined is not None:
+                    near = np.setdiff1d(near, joined)
+                if near is not None and len(near):
+                    rarity = np.log1p(total / (1 + len(near)))
+                    extra.append(near)
+                    extra_weights.append(
+                        SLIP_SHARE * (min(rarity, weight) if joined is not None else rarity)
+                    )
         ranked: list[int] = []
         if per_part or extra:
             weights_of_parts = weights or extra_weights
