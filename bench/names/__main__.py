@@ -2,6 +2,7 @@
 
     python -m bench.names [--persons 100000] [--queries-per-kind 460] [--seed 7]
                           [--peer-per-kind 200] [--no-peer] [--out build/bench-names]
+                          [--reuse] [--kinds KIND,KIND]
 
 Generates the labelled set (``dataset``: alerts from the demo generator, queries of
 every kind in ``dataset.ALL_KINDS``) and writes it once as ``alerts.jsonl`` and
@@ -13,6 +14,10 @@ takes ~0.3-1 s a query, so by default it answers a deterministic stratified subs
 side-by-side table compares both systems on the queries the peer answered, and a
 second table gives Limes on every query. Metrics are defined in ``metrics``. Writes
 ``report.json`` beside the data. Generation is not part of any figure.
+
+For quick measurements while changing the matching: ``--reuse`` reads the files an
+earlier run wrote to ``--out`` instead of generating them again (the same queries,
+so figures compare), and ``--kinds`` answers only the kinds named.
 """
 
 from __future__ import annotations
@@ -174,16 +179,24 @@ def main() -> None:
     parser.add_argument("--no-peer", action="store_true")
     parser.add_argument("--limit", type=int, default=10)
     parser.add_argument("--out", type=Path, default=Path("build/bench-names"))
+    parser.add_argument("--reuse", action="store_true", help="the files already in --out")
+    parser.add_argument("--kinds", default="", help="comma-separated; default every kind")
     args = parser.parse_args()
 
     folder: Path = args.out
     folder.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    persons = people(args.persons, args.seed)
-    queries = make_queries(persons, args.queries_per_kind, args.seed)
-    write_alerts(folder / "alerts.jsonl", persons)
-    write_queries(folder / "queries.jsonl", queries)
+    if args.reuse:
+        persons = [person for _, person in read_alerts(folder / "alerts.jsonl")]
+    else:
+        persons = people(args.persons, args.seed)
+        write_alerts(folder / "alerts.jsonl", persons)
+        write_queries(folder / "queries.jsonl", make_queries(persons, args.queries_per_kind,
+                                                             args.seed))  # fmt: skip
     queries = read_queries(folder / "queries.jsonl")  # what the peer reads, exactly
+    if args.kinds:
+        wanted = set(args.kinds.split(","))
+        queries = [q for q in queries if q.kind in wanted]
     per_kind = Counter(q.kind for q in queries)
     kinds = ", ".join(f"{k} {per_kind[k]}" for k in ALL_KINDS)
     print(

@@ -9,7 +9,7 @@ from tests.search.helpers import person, q
 
 from limes.domain.alerts import Name as N
 from limes.domain.alerts import Person
-from limes.search.name_match import consonants
+from limes.search.name_match import consonant_readings, consonants, query_names
 from limes.search.persons import PersonIndex
 from limes.search.query import PersonQuery
 
@@ -169,3 +169,71 @@ def test_vowels_and_glides_guessed_where_metaphone_reads_them_still_find_the_nam
     built = PersonIndex()
     built.add_many([(0, stored)])
     assert [h.slot for h in built.search(q([surname], [forename], "1984-05-17"))] == [0]
+
+
+# a name stored in Arabic or Persian script, asked with vowels in French (ش ch, ج dj,
+# ث t, ق k), Egyptian (ث s, ذ z, ج g) or UN/BGN Persian (و v) manners (issue 14)
+@pytest.mark.parametrize(
+    ("stored", "asked"),
+    [
+        (
+            person([N("Khthm", "خثعم", "Arab")], [N("Kuthr", "كوثر", "Arab")]),
+            q(["Khatem"], ["Kosor"]),
+        ),
+        (person([N("Shmr", "شمر", "Arab")], [N("Jfr", "جعفر", "Arab")]), q(["Chemer"], ["Djafar"])),
+        (
+            person([N("Wthaq", "وثاق", "Arab")], [N("Hdith", "حدیث", "Arab")]),
+            q(["Ouitak"], ["Hadis"]),
+        ),
+        (
+            person([N("Bnu Lith", "بنو ليث", "Arab")], [N("Qtz", "قطز", "Arab")]),
+            q(["Beno Lis"], ["Katez"]),
+        ),
+        (
+            person([N("Kmali", "کمالی", "Arab")], [N("Mhmdjwad", "محمدجواد", "Arab")]),
+            q(["Kamali"], ["Mohammadjavad"]),
+        ),
+    ],
+)
+def test_arabic_script_names_are_found_as_other_customs_write_their_consonants(
+    stored: Person, asked: PersonQuery
+) -> None:
+    built = PersonIndex()
+    built.add_many([(0, stored)])
+    assert [h.slot for h in built.search(asked)] == [0]
+
+
+def test_a_skeleton_keeps_d_and_j_apart_where_the_script_wrote_two_letters() -> None:
+    # محمدجواد: ICAO writes mhmdjwad, d then j; dj as one letter is a Latin habit only
+    assert consonants("mhmdjwad", unvowelled=True) == "mhmdjd"
+    assert consonants("djalili") == "jl"
+
+
+@pytest.mark.parametrize(
+    ("vowelled", "skeleton"),
+    [("kosor", "kthr"), ("achadj", "shj"), ("katez", "qtz"), ("javad", "jd"), ("gamal", "jml")],
+)
+def test_consonants_read_by_other_customs(vowelled: str, skeleton: str) -> None:
+    assert skeleton in consonant_readings(vowelled)
+
+
+def test_readings_do_not_make_other_latin_names_meet() -> None:
+    # the readings meet only names stored without short vowels
+    built = PersonIndex()
+    built.add_many([(0, person([N("Kuthar")], [N("Marta")], "1953-03-01"))])
+    assert built.search(q(["Kosor"], ["Marta"], "1953-03-01")) == []
+
+
+def test_three_consonants_in_order_make_a_hit_without_a_date() -> None:
+    # vowels guessed for every word: as sure as the same sound, so a hit even undated
+    stored = person([N("Shmr", "شمر", "Arab")], [N("Rmzi", "رمزي", "Arab")], None)
+    built = PersonIndex()
+    built.add_many([(0, stored)])
+    assert [h.slot for h in built.search(q(["Chemer"], ["Rimezi"], None))] == [0]
+
+
+def test_two_consonants_alone_are_weaker_than_three() -> None:
+    # Sd is Sud, Sada, Saad and Sayed alike
+    asked = query_names(["Sud"], [])
+    long = query_names(["Shamir"], [])
+    assert asked.same_skeleton[0] < long.same_skeleton[0]

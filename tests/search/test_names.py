@@ -304,3 +304,23 @@ def test_c_of_a_name_with_hacek_letters_is_spelled_out_as_ts(written: str, spell
 
 def test_c_of_a_name_without_such_letters_keeps_one_form() -> None:
     assert latin_forms("Slavica") == ("slavica",)
+
+
+@pytest.mark.parametrize(
+    ("written", "french"),
+    [("Žužić", "jujitch"), ("Nižetić", "nijetitch"), ("Šešelj", "chechelj"), ("Džaja", "djaja")],
+)
+def test_hacek_letters_are_spelled_out_the_french_way_too(written: str, french: str) -> None:
+    assert french in latin_forms(written)
+
+
+@pytest.mark.parametrize(("token", "name"), [("echchaoui", "chaoui"), ("ecchebani", "chebani")])
+def test_the_article_assimilated_to_a_french_ch_is_split_off(token: str, name: str) -> None:
+    assert name in token_variants(token)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"), [("nounou", "nunu"), ("djouritch", "djurich"), ("mousous", "musus")]
+)
+def test_french_ou_for_u_is_respelled_alike(one: str, other: str) -> None:
+    assert respelled(one) == respelled(other)

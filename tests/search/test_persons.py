@@ -156,3 +156,17 @@ def test_a_document_number_without_any_name_finds_its_holder(index: PersonIndex)
     assert features["document"].alert == "L898902C3"
     assert features["name"].note == "not compared: the query has no name"
     assert hits[0].score >= THRESHOLD
+
+
+@pytest.mark.parametrize("asked", [["Avlaro"], ["Alvkaro"]])  # two letters swapped; one extra
+def test_a_slip_in_the_rare_name_does_not_leave_the_person_to_a_common_one(
+    asked: list[str],
+) -> None:
+    # more namesakes of the common surname than go on to scoring, and the rare forename
+    # (with the surnames and forenames swapped, too) mistyped: looked up a slip back
+    common = [person([N("Duarte")], [N(f"Fern{chr(97 + i % 26)}{chr(97 + i // 26)}o")], None)
+              for i in range(MAX_CANDIDATES + 60)]  # fmt: skip
+    built = PersonIndex()
+    built.add_many([*enumerate(common), (len(common), person([N("Duarte")], [N("Alvaro")], None))])
+    found = built.find(q(asked, ["Duarte"], None))
+    assert len(common) in [h.slot for h in (*found.hits, *found.possible)]

@@ -132,11 +132,33 @@ class Weighted:
 
 
 def birth_dates_compared(query: PersonQuery, stored: Stored) -> Agreement | None:
-    """Both dates of birth known: their agreement as ``dates.compare`` grades it."""
+    """Both dates of birth known: their agreement as ``dates.compare`` grades it, at
+    most ``UNCORROBORATED_YEAR`` where the years differ and only one side holds the
+    month (``uncorroborated_year``)."""
     if not (query.date_of_birth and stored.date_of_birth):
         return None
     agreement = dates.compare(query.date_of_birth, stored.date_of_birth)
+    if agreement.score > UNCORROBORATED_YEAR and uncorroborated_year(
+        query.date_of_birth, stored.date_of_birth
+    ):
+        reason = f"{agreement.reason}; only one side holds the month to confirm it"
+        return Agreement(UNCORROBORATED_YEAR, query.date_of_birth, stored.date_of_birth, reason)
     return Agreement(agreement.score, query.date_of_birth, stored.date_of_birth, agreement.reason)
+
+
+UNCORROBORATED_YEAR = dates.YEAR_MISTYPED
+"""A year one off (or its digits transposed) is a typing slip when the rest of the date
+agrees; where one side holds only the year and the other the month and day too, nothing
+beside the year can agree, and an exact name so dated is as often a namesake born the
+next year — the commonest wrong hit for people not in the system (issue 14). It is
+graded as a mistyped year: an exact name stays a *possible* match (``tiers.py``: a slip
+never drops it), not a hit. Dates known alike (both only the year) keep their grade."""
+
+
+def uncorroborated_year(asked: str, held: str) -> bool:
+    """The years differ and exactly one of the two dates holds the month."""
+    a, b = dates.PartialDate.parse(asked), dates.PartialDate.parse(held)
+    return a.year != b.year and (a.month is None) != (b.month is None)
 
 
 def birth_date_unknown_to_query(query: PersonQuery, stored: Stored) -> Agreement | None:

@@ -6,10 +6,12 @@ The rules and their figures are described in ``scoring.py``, which uses them."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import combinations, product
 
 import numpy as np
 import numpy.typing as npt
@@ -27,7 +29,7 @@ PHONETIC_LIFT = 0.2
 PHONETIC_CAP = 0.88
 LONG_NAME = 5
 SHORT_NAME, SHORT_SLIP, FIRST_LETTER_SLIP = 4, 0.8, 0.78
-SAME_CONSONANTS = 0.85
+SAME_CONSONANTS, SAME_LONG_SKELETON, LONG_SKELETON = 0.85, 0.88, 3
 HALF_OF_COMPOUND = 0.85
 OTHER_ROLE = 0.95
 CLEAN_SWAP = 0.98
@@ -187,7 +189,7 @@ class NameSet:
                 [h for _, _, h in seen.values()],
                 [t in abjad for t in strings],
                 [
-                    CONSONANT_CODES.add(c) if (c := consonants(t)) else NO_GROUP_STORED
+                    CONSONANT_CODES.add(c) if (c := consonants(t, t in abjad)) else NO_GROUP_STORED
                     for t in strings
                 ],
             ],
@@ -204,17 +206,94 @@ _ONE_LETTER = (("dsch", "j"), ("dzh", "j"), ("dj", "j"), ("tsch", "ch"), ("tch",
 
 
 @lru_cache(maxsize=262144)
-def consonants(token: str) -> str:
+def consonants(token: str, unvowelled: bool = False) -> str:
     """The consonants of a token in order, each run once, ``""`` when fewer than two:
     what a script without short vowels writes, and what a Latin spelling of it with
     vowels keeps (Fatameh and Fatmh: ftmh; Ouaddah and Wdah: dh; Djalili and Jlili:
-    jll). w and y go too: they write و and ي, as often vowels as consonants."""
-    for old, new in _ONE_LETTER:
-        if old in token:
-            token = token.replace(old, new)
+    jll). w and y go too: they write و and ي, as often vowels as consonants.
+
+    ``unvowelled``: the token is a transliteration of a script without short vowels
+    (ICAO 9303, BGN/PCGN), whose tables write ج as j and چ as ch, so its dj is two
+    letters (محمدجواد: mhmdjwad, d then j) and is kept so."""
+    if not unvowelled:
+        for old, new in _ONE_LETTER:
+            if old in token:
+                token = token.replace(old, new)
     kept = token.translate(_NOT_CONSONANTS)
     runs = "".join(c for i, c in enumerate(kept) if i == 0 or c != kept[i - 1])
     return runs if len(runs) >= 2 else ""
+
+
+# How the customs of writing Arabic and Persian names with their vowels spell the
+# consonants that ICAO 9303 and BGN/PCGN (the tables the stored skeletons come from)
+# write otherwise; each Latin spelling may stand for any of its readings:
+# * French (Maghreb) usage: ش ch, ج dj, چ tch, ژ j, ث t, ذ d, ق k (Tarek, Chérif,
+#   Djamel, Dhikr written Dikr);
+# * Egyptian usage: ج g, ث s, ذ z, ق k (Gamal, Osman for عثمان, Zaki for ذكي);
+# * UN/BGN Persian: و written v (Javad for جواد), where ICAO writes w (left out of
+#   a skeleton, as a glide).
+_READINGS: dict[str, tuple[str, ...]] = {
+    "tch": ("ch",), "dj": ("j", "dj"), "ch": ("sh", "ch"), "j": ("j", "zh"),
+    "k": ("k", "q"), "g": ("g", "j"), "t": ("t", "th"), "s": ("s", "th"),
+    "d": ("d", "dh"), "z": ("z", "dh"), "v": ("v", ""),
+    "sh": ("sh",), "th": ("th",), "dh": ("dh",), "kh": ("kh",), "gh": ("gh",), "zh": ("zh",),
+}  # fmt: skip
+_UNITS = re.compile(r"tch|dj|[cskgtdz]h|[a-z]")
+MAX_READINGS = 12
+"""Readings kept per spelling, those that read the fewest letters otherwise first: the
+combinations grow with every ambiguous letter, and each costs a comparison."""
+
+
+@lru_cache(maxsize=262144)
+def consonant_readings(token: str) -> tuple[str, ...]:
+    """The skeletons (``consonants``) a Latin spelling with vowels may be of, read by
+    each custom in ``_READINGS``: Kosor (Egyptian) → ksr and kthr, the skeleton of
+    كوثر; Achadj (French) → shj, of أشجع. The plain ``consonants(token)`` first, then
+    one letter read otherwise, then two …; ``()`` when it has fewer than two."""
+    plain = consonants(token)
+    if not plain:
+        return ()
+    units = _UNITS.findall(token.translate(_NOT_CONSONANTS))
+    ambiguous = [i for i, u in enumerate(units) if len(_READINGS.get(u, ())) > 1]
+    readings = [plain]
+    for changed in range(1, len(ambiguous) + 1):
+        for where in combinations(ambiguous, changed):
+            for picks in product(*(_READINGS[units[i]] for i in where)):
+                spelled = list(map(_first_reading, units))
+                for i, pick in zip(where, picks, strict=True):
+                    spelled[i] = pick
+                runs = _runs_once("".join(spelled))
+                if len(runs) >= 2 and runs not in readings:
+                    readings.append(runs)
+                if len(readings) >= MAX_READINGS:
+                    return tuple(readings)
+    return tuple(readings)
+
+
+SLIP_KEYS_FROM = 5
+"""Words of at least this many letters are looked up one typing slip back too."""
+
+
+@lru_cache(maxsize=65536)
+def slips_undone(word: str) -> frozenset[str]:
+    """The words ``word`` could have been before one extra letter or one swap of two
+    neighbours was typed into it (Widisaha → widisha, Avlaro → alvaro): each letter
+    left out, each adjacent pair swapped back. Retrieval looks these up too, so that a
+    slip in a rare name does not leave the person to the common name beside it (Duarte,
+    Robert), of which only the ``MAX_CANDIDATES`` best go on to scoring."""
+    if len(word) < SLIP_KEYS_FROM or not word.isalpha():
+        return frozenset()
+    left_out = {word[:i] + word[i + 1 :] for i in range(len(word))}
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    return frozenset((left_out | swapped) - {word})
+
+
+def _first_reading(unit: str) -> str:
+    return _READINGS.get(unit, (unit,))[0]
+
+
+def _runs_once(letters: str) -> str:
+    return "".join(c for i, c in enumerate(letters) if i == 0 or c != letters[i - 1])
 
 
 def _spellings(form: str, words: Sequence[str]) -> list[tuple[str, bool]]:
@@ -258,6 +337,13 @@ class QueryNames:
     halves: npt.NDArray[np.bool_]
     abjad: npt.NDArray[np.bool_]
     consonants: Ints
+    same_skeleton: Floats
+    """What the same consonants count for each string: ``SAME_LONG_SKELETON`` from
+    ``LONG_SKELETON`` consonants on (Shmr, Chemer: as sure as the same sound), else
+    ``SAME_CONSONANTS`` (Sd is Sud, Sada, Saad and Sayed alike)."""
+    reading_rows: Ints
+    """With ``reading_codes``: the row (string) of each known ``consonant_readings``."""
+    reading_codes: Ints
 
 
 def _field_parts(texts: Sequence[str], role: int) -> list[QueryPart]:
@@ -301,11 +387,21 @@ def query_names(surnames: Sequence[str], forenames: Sequence[str]) -> QueryNames
     part_of: list[int] = []
     starts: list[int] = []
     halves: list[bool] = []
+    unvowelled: list[bool] = []
     for number, part in enumerate(parts):
         starts.append(len(strings))
         strings.extend(part.spellings)
         part_of.extend([number] * len(part.spellings))
         halves.extend(s in part.halves for s in part.spellings)
+        unvowelled.extend([part.abjad] * len(part.spellings))
+    reading_rows: list[int] = []
+    reading_codes: list[int] = []
+    for row, (string, abjad) in enumerate(zip(strings, unvowelled, strict=True)):
+        for reading in () if abjad else consonant_readings(string):
+            code = CONSONANT_CODES.known(reading, UNKNOWN_CODE)
+            if code != UNKNOWN_CODE:  # only a skeleton some stored name has can meet one
+                reading_rows.append(row)
+                reading_codes.append(code)
     return QueryNames(
         parts=tuple(parts),
         strings=tuple(strings),
@@ -320,11 +416,25 @@ def query_names(surnames: Sequence[str], forenames: Sequence[str]) -> QueryNames
             dtype=np.int32,
         ),
         halves=np.asarray(halves, dtype=np.bool_),
-        abjad=np.asarray([parts[p].abjad for p in part_of], dtype=np.bool_),
+        abjad=np.asarray(unvowelled, dtype=np.bool_),
         consonants=np.asarray(
-            [CONSONANT_CODES.known(consonants(s) or None, UNKNOWN_CODE) for s in strings],
+            [
+                CONSONANT_CODES.known(consonants(s, a) or None, UNKNOWN_CODE)
+                for s, a in zip(strings, unvowelled, strict=True)
+            ],
             dtype=np.int32,
         ),
+        same_skeleton=np.asarray(
+            [
+                SAME_LONG_SKELETON
+                if len(_UNITS.findall(consonants(s, a))) >= LONG_SKELETON
+                else SAME_CONSONANTS
+                for s, a in zip(strings, unvowelled, strict=True)
+            ],
+            dtype=np.float32,
+        ),
+        reading_rows=np.asarray(reading_rows, dtype=np.int32),
+        reading_codes=np.asarray(reading_codes, dtype=np.int32),
     )
 
 
@@ -365,13 +475,31 @@ def similarity(wanted: QueryNames, strings: Sequence[str], codes: Ints) -> Float
     # (Ouaddah/Wdah, Yusana/Ysna), so the consonants are compared alone too
     unvowelled = wanted.abjad[:, None] | (codes[ABJAD][None, :] != 0)
     same_consonants = same_sound | (wanted.consonants[:, None] == codes[CONSONANTS][None, :])
-    sim = np.where(same_consonants & unvowelled, np.maximum(sim, SAME_CONSONANTS), sim)
+    skeleton = wanted.same_skeleton[:, None]
+    sim = np.where(same_consonants & unvowelled, np.maximum(sim, skeleton), sim)
+    _read_as_skeleton(wanted, sim, codes)
     same_group = wanted.groups[:, None] == codes[GROUP][None, :]
     sim = np.where(same_group, np.maximum(sim, EQUIVALENT), sim)
     half = wanted.halves[:, None] | (codes[HALF][None, :] != 0)
     sim = np.where(half, sim * HALF_OF_COMPOUND, sim)
     result: Floats = sim.astype(np.float32, copy=False)
     return result
+
+
+def _read_as_skeleton(wanted: QueryNames, sim: Floats, codes: Ints) -> None:
+    """A query spelling with vowels whose consonants, read by another custom
+    (``consonant_readings``: French ch for ش, Egyptian s for ث …), are those of a name
+    stored without short vowels: the same name as far as the writing shows (in place)."""
+    if not len(wanted.reading_codes):
+        return
+    columns = np.flatnonzero(codes[ABJAD] != 0)
+    if not len(columns):
+        return
+    pairs, where = np.nonzero(wanted.reading_codes[:, None] == codes[CONSONANTS][columns][None, :])
+    if not len(pairs):
+        return
+    rows, cols = wanted.reading_rows[pairs], columns[where]
+    sim[rows, cols] = np.maximum(sim[rows, cols], wanted.same_skeleton[rows])
 
 
 def alignments(wanted: QueryNames, sim: Floats, codes: Ints) -> tuple[Floats, Floats]:

@@ -71,7 +71,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 import icu  # type: ignore[import-untyped]  # PyICU ships neither stubs nor py.typed
@@ -87,6 +87,7 @@ from limes.search.romanisation import (
     EXPANSIONS,
     HAN_SCRIPTS,
     SPELLED_OUT,
+    SPELLED_OUT_FRENCH,
     SPELLED_OUT_WITH,
     STANDARDS,
     transliterator,
@@ -162,13 +163,13 @@ def _expand(text: str) -> str:
     return _fold("".join(EXPANSIONS.get(c, c) for c in composed))
 
 
-def _spelled_out(text: str) -> str:
-    """The háček and acute consonants spelled out (``SPELLED_OUT``), then folded; ``""``
-    when the text holds none of them."""
+def _spelled_out(text: str, table: Mapping[str, str] = SPELLED_OUT) -> str:
+    """The háček and acute consonants spelled out (``SPELLED_OUT``, or another ``table``
+    of their spellings), then folded; ``""`` when the text holds none of them."""
     composed = unicodedata.normalize("NFC", text)
     if not any(c in SPELLED_OUT for c in composed):
         return ""
-    return _expand("".join(SPELLED_OUT.get(c, SPELLED_OUT_WITH.get(c, c)) for c in composed))
+    return _expand("".join(table.get(c, SPELLED_OUT_WITH.get(c, c)) for c in composed))
 
 
 _ABJADS = frozenset({"Arab", "Hebr", "Syrc", "Thaa"})
@@ -221,7 +222,7 @@ def _script_forms(text: str, script: str) -> list[str]:
     standards = STANDARDS.get(script)
     if standards is None:
         expanded = _expand(text) if any(c in EXPANDABLE for c in text) else ""
-        return [expanded, _fold(text), _spelled_out(text)]
+        return [expanded, _fold(text), _spelled_out(text), _spelled_out(text, SPELLED_OUT_FRENCH)]
     forms, spelled = [], []
     for convert in standards:
         try:
@@ -301,7 +302,11 @@ _GLUED_ARTICLE = re.compile(r"(?:al|el|ul)(?P<rest>[a-z]{3,})")
 # Ettayeb, Ezzahra): a vowel, then the sun letter doubled. The sun letters, as the
 # common romanisations (ALA-LC, DIN 31635 without marks, French usage) write them.
 # (Not l: al + l is written "all…", and Allison, Elliott are no Arabic names.)
-_ASSIMILATED_ARTICLE = re.compile(r"[aeiu](?P<sun>sh|th|dh|[tdrzsn])(?P=sun)(?P<rest>[a-z]{2,})")
+# French usage writes ش as ch, and the article assimilated to it as ech or ec
+# (Echchaoui, Ecchérif: ش doubled).
+_ASSIMILATED_ARTICLE = re.compile(
+    r"[aeiu](?:(?P<sun>sh|th|dh|[tdrzsn])(?P=sun)|ch(?=ch)|c(?=ch))(?P<rest>[a-z]{2,})"
+)
 
 
 _X_AS_KH = re.compile(r"x(?![iu])")
@@ -353,7 +358,7 @@ def _assimilated_article_variants(token: str) -> list[str]:
     glued = _ASSIMILATED_ARTICLE.fullmatch(token)
     if glued is None or token in known_given_names():
         return []
-    name = glued["sun"] + glued["rest"]
+    name = (glued["sun"] or "") + glued["rest"]
     if len(name) > _MIN_VARIANT or name in known_given_names():
         return [name]
     return []
@@ -442,7 +447,7 @@ def token_variants(token: str) -> tuple[str, ...]:
 _SOUND_REWRITES: tuple[tuple[str, str], ...] = (
     ("dsch", "j"), ("dzh", "j"), ("dj", "j"), ("tsch", "ch"), ("sch", "sh"), ("tch", "ch"),
     ("zh", "sh"), ("kh", "ch"), ("ts", "z"), ("tz", "z"), ("w", "v"), ("x", "ks"),
-    ("ck", "k"), ("dt", "t"),
+    ("ck", "k"), ("dt", "t"), ("ou", "u"),
 )  # fmt: skip
 _VOWELS = frozenset("aeiou")
 
@@ -473,7 +478,8 @@ def phonetic(token: str) -> str:
     """A blocking code equal for common spellings of one sound; ``""`` for no letters.
 
     The token (a-z) is first rewritten for transliteration habits (``respelled``):
-    dsch/dzh/dj → j, tsch/tch → ch, sch/zh → sh, kh → ch, ts/tz → z, w → v, x → ks; a word-initial
+    dsch/dzh/dj → j, tsch/tch → ch, sch/zh → sh, kh → ch, ts/tz → z, w → v, x → ks, ou → u
+    (French usage's u: Nounou, Djouritch, Mousous); a word-initial
     ye/je → e (Yevgeni, Jewgeni, Evgeni), a word-initial i/j/y before a vowel → y
     (Iouri, Jurij, Yuri), a final j/y after a vowel and a final i/j after i dropped.
     Then Metaphone (jellyfish), then every Y after the first letter dropped, an

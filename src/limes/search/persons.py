@@ -42,13 +42,23 @@ from limes.search import given_names, names
 from limes.search.dates import PartialDate, birth_year, years_to_search
 from limes.search.features import Feature, Stored
 from limes.search.identifiers import skeleton
-from limes.search.name_match import ABJAD, NameSet, QueryNames, consonants, query_names
+from limes.search.name_match import (
+    ABJAD,
+    NameSet,
+    QueryNames,
+    consonant_readings,
+    consonants,
+    query_names,
+    slips_undone,
+)
 from limes.search.query import PersonQuery
 from limes.search.scoring import Scored, Scorer
 from limes.search.tiers import Tier, tier
 
 MAX_CANDIDATES = 200
 """Candidates scored per search, the best by shared blocking keys."""
+SLIP_SHARE = 0.1
+"""Share of a part's weight a candidate found only one typing slip back gains: a tie-breaker."""
 CLOSE_YEAR_BONUS = 0.5
 """Share of the rarest part's weight a candidate born within a year of the query gains."""
 
@@ -226,7 +236,7 @@ class PersonIndex:
                 group = given_names.given_name_group(token)
                 if group is not None:
                     keys.add("g:" + group)
-                if abjad and (skeleton := consonants(token)):
+                if abjad and (skeleton := consonants(token, unvowelled=True)):
                     keys.add("c:" + skeleton)  # met by a spelling with vowels guessed
         return keys
 
@@ -294,21 +304,47 @@ class PersonIndex:
         total = max(len(self._stored), 1)
         per_part: list[Slots] = []
         weights: list[float] = []
+        extra: list[Slots] = []
+        extra_weights: list[float] = []
+        looked: list[tuple[str, set[str], Slots | None, float]] = []
         for part in wanted.parts:
             keys = {"p:" + names.phonetic(t) for t in part.spellings}
             keys |= {"g:" + g for t in part.spellings if (g := given_names.given_name_group(t))}
             own = self._slots_under(keys, wanted_years)
             # the consonants meet names written without short vowels; they widen the
             # part's candidates, not its weight (else every part sharing them weighs less)
+            # ... as other customs read them too (Kosor: kthr, the skeleton of كوثر)
             skeletons = {"c:" + c for t in part.spellings if (c := consonants(t))}
+            skeletons |= {"c:" + c for c in consonant_readings(part.written)}
             more = self._slots_under(skeletons, wanted_years)
             met = [a for a in (own, more) if a is not None]
-            if not met:
+            weight = np.log1p(total / (1 + len(met[0]))) if met else 0.0
+            joined = (np.union1d(*met) if len(met) > 1 else met[0]) if met else None
+            looked.append((part.written, keys, joined, weight))
+            if joined is None:
                 continue
-            per_part.append(np.union1d(*met) if len(met) > 1 else met[0])
-            weights.append(np.log1p(total / (1 + len(met[0]))))
+            per_part.append(joined)
+            weights.append(weight)
+        # the word one typing slip back (Avlaro: alvaro) finds whom a slip hid, where a
+        # part found no one or more people than go on to scoring: it only breaks ties
+        # (``SLIP_SHARE``), so that the person is not left to the common name beside
+        # it, and never outweighs a part that matched
+        if any(j is None for _, _, j, _ in looked) or sum(map(len, per_part)) > MAX_CANDIDATES:
+            for written, keys, joined, weight in looked:
+                slipped = {"p:" + names.phonetic(t) for t in slips_undone(written)} - keys
+                near = self._slots_under(slipped, wanted_years)
+                if near is not None and joined is not None:
+                    near = np.setdiff1d(near, joined)
+                if near is not None and len(near):
+                    rarity = np.log1p(total / (1 + len(near)))
+                    extra.append(near)
+                    extra_weights.append(
+                        SLIP_SHARE * (min(rarity, weight) if joined is not None else rarity)
+                    )
         ranked: list[int] = []
-        if per_part:
+        if per_part or extra:
+            weights_of_parts = weights or extra_weights
+            per_part, weights = per_part + extra, weights + extra_weights
             # a part shared with few people says more than one shared with many: each
             # part weighs the log of its rarity (IDF), and the best-weighted candidates go on
             every = np.concatenate(per_part)
@@ -324,7 +360,7 @@ class PersonIndex:
                 asked = PartialDate.parse(query.date_of_birth).year
                 born = years[found].astype(np.int32)
                 close = (born == 0) | (np.abs(born - asked) <= 1)
-                shared = shared + close * (CLOSE_YEAR_BONUS * min(weights))
+                shared = shared + close * (CLOSE_YEAR_BONUS * min(weights_of_parts))
             if len(found) > MAX_CANDIDATES:
                 best = np.argpartition(-shared, MAX_CANDIDATES)[:MAX_CANDIDATES]
                 found = found[best]

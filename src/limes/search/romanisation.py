@@ -33,6 +33,16 @@ SPELLED_OUT_WITH: Mapping[str, str] = MappingProxyType({"c": "ts", "C": "Ts"})
 """In a name written with those letters (Gaj's alphabet, Czech, Slovak, ISO 9), c is
 always the sound ts, spelled so by English-language and Russian-style romanisation and
 z by German (Cvetnić: Tsvetnich, Zwetnitsch; Đurđica: Djurdjitsa, Dschurdschiza)."""
+SPELLED_OUT_FRENCH: Mapping[str, str] = MappingProxyType(
+    {
+        "č": "tch", "ć": "tch", "ĉ": "tch", "š": "ch", "ž": "j", "đ": "dj", "ŝ": "chtch",
+        "Č": "Tch", "Ć": "Tch", "Ĉ": "Tch", "Š": "Ch", "Ž": "J", "Đ": "Dj", "Ŝ": "Chtch",
+    }
+)  # fmt: skip
+"""The same consonants as French usage transcribes them, as it transcribes Cyrillic
+ч ш ж (the French habit above): Živković → Jivkovitch, Šešelj → Chechel, Đurić →
+Djuritch (and Djouritch, French ou for u: ``names.respelled``). dž (Serbian џ) becomes
+dj of itself: d, then ž as j. c is ts as above."""
 EXPANDABLE = frozenset(EXPANSIONS) | frozenset(
     unicodedata.normalize("NFC", c) for c in ("ä", "ö", "ü", "Ä", "Ö", "Ü")
 )

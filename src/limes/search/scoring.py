@@ -19,8 +19,10 @@ aligned with its most similar stored word:
   0.8 anyway); 0.78 when the slip is the first letter (Su/Zu, Wen/Qen: Wu and Xu are
   also two names), a hit only with the date agreeing; where one side is written in
   a script without short vowels (Arabic, Hebrew, Persian) and both have the same
-  phonetic code (Metaphone keeps the consonants) — at least 0.85: Nedjim and
-  Njm/نجم are one name, the vowels only the writer's guess;
+  phonetic code (Metaphone keeps the consonants) or the same consonants in order,
+  as any custom of writing them reads them (``name_match.consonant_readings``: French
+  ch for ش, Egyptian s for ث …) — at least 0.85, 0.88 from three consonants on:
+  Nedjim and Njm/نجم are one name, the vowels only the writer's guess;
 * a part aligned with a word of the other role (a surname with a forename) counts
   0.95 of that — unless every part is (all surnames written as forenames and back, a
   clean swap: one slip of data entry), then the name score is 0.98 of the swapped

@@ -15,6 +15,9 @@ Every cut-off of the person search is here, with its reasoning:
   (``dates.py``: day or month off, day and month swapped, digits transposed, year off
   by 1–10 or one digit, a leap day's neighbours) therefore never removes an
   exact-name candidate from the answer.
+* A year one off where only one side holds the month (``1960-06-20`` against ``1961``)
+  has nothing beside the year to confirm the slip: graded as a mistyped year
+  (``features.UNCORROBORATED_YEAR``), so an exact name is a possible match, not a hit.
 * A date of birth asked for that the alert does not hold makes an exact name a
   possible match (``features.ALERT_BIRTH_UNKNOWN``, 0.78): such namesakes were most of
   the wrong hits for people not in the system.
