@@ -171,6 +171,26 @@ def test_an_authentic_payload_naming_a_function_is_refused(
         snapshot.unseal(crypto.fields, data)
 
 
+def test_a_snapshot_made_by_other_search_code_is_refused(
+    sqlite_store: SqliteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After an upgrade that reads names otherwise, the old indexes would answer wrongly."""
+    crypto = fixed_crypto(sqlite_store)
+    with monkeypatch.context() as other_release:
+        other_release.setattr(snapshot, "RECORD", "search-index-snapshot/1/0123456789abcdef")
+        data = snapshot.seal(crypto.fields, 0, {"words": ["w"]})
+    with pytest.raises(snapshot.SnapshotRefused, match="other search code"):
+        snapshot.unseal(crypto.fields, data)
+
+
+def test_the_code_fingerprint_follows_every_file_of_the_package(tmp_path: Path) -> None:
+    (tmp_path / "names.py").write_text("A = 1\n")
+    (tmp_path / "given_names.tsv").write_text("x\ty\n")
+    before = snapshot.code_fingerprint(tmp_path)
+    (tmp_path / "given_names.tsv").write_text("x\tz\n")
+    assert snapshot.code_fingerprint(tmp_path) != before
+
+
 def test_a_missing_snapshot_is_said_as_missing(tmp_path: Path) -> None:
     with pytest.raises(snapshot.SnapshotMissing):
         snapshot.read(tmp_path / "none")

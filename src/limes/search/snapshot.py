@@ -9,20 +9,22 @@ The file (``<var>/search/index.snapshot``, mode 0600, replaced atomically)::
     16      4     the number of parts n, unsigned big-endian
     20      ...   n times: its length (4 bytes, big-endian), then the part
 
-The payload (the indexes' state, pickled, then compressed with zlib) is cut into
-parts of at most ``PART_BYTES``, each an AES-256-GCM envelope of the field layer
+The payload (the indexes' state, pickled, then compressed with zlib) is cut into parts
+of at most ``PART_BYTES``, each an AES-256-GCM envelope of the field layer
 (``crypto/fields.py``) under the installation's data key of scope ``EU``, with
-``RECORD`` as its record id and, as its field, the format, the position, its number
-and the count (``position 812 part 3 of 9``). So the file holds no plaintext: names,
-dates and document numbers are only inside the envelopes. A file from another
-installation does not open (another data key), nor one whose position was edited, a
-part moved, dropped or altered, or a truncated one: ``SnapshotRefused`` says which,
-and the engine rebuilds from the store. The payload is unpickled only once every part
-has opened, and then only with the classes of the indexes (``_Unpickler``).
+``RECORD`` (which names the search code's fingerprint) as its record id and, as its
+field, the format, the position, its number and the count (``position 812 part 3 of
+9``). So the file holds no plaintext: names, dates and document numbers are only inside
+the envelopes. A file from another installation does not open (another data key), nor
+one whose position was edited, a part moved, dropped or altered, or a truncated one:
+``SnapshotRefused`` says which, and the engine rebuilds from the store. The payload is
+unpickled only once every part has opened, and then only with the classes of the indexes
+(``_Unpickler``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import pickle
@@ -39,7 +41,20 @@ HEAD = struct.Struct(">8sQI")
 LENGTH = struct.Struct(">I")
 PART_BYTES = 64 * 1024 * 1024
 SCOPE = "EU"  # the central system's data key: the snapshot belongs to no member state
-RECORD = "search-index-snapshot/1"
+
+
+def code_fingerprint(folder: Path = Path(__file__).parent) -> str:
+    """A digest of the search package's code and tables. The indexes hold what this code
+    derived from the names (skeletons, phonetic codes, romanised forms): a snapshot made
+    by other code (another release, another way of reading names) would answer wrongly
+    without any error, so it is refused and rebuilt like a foreign one."""
+    digest = hashlib.sha256()
+    for file in sorted([*folder.glob("*.py"), *folder.glob("*.tsv")]):
+        digest.update(file.name.encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+RECORD = f"search-index-snapshot/1/{code_fingerprint()}"
 FILE_MODE = 0o600
 COMPRESSION = 1  # zlib level: the payload is mostly small integers and repeated names
 
@@ -97,7 +112,7 @@ def unseal(cipher: FieldCipher, data: bytes) -> tuple[int, Any]:
         except IntegrityError as exc:
             raise SnapshotRefused(
                 f"part {number} of {count} fails its integrity check (altered, truncated, "
-                f"or sealed by another installation): {exc.detail}"
+                f"sealed by another installation or made by other search code): {exc.detail}"
             ) from None
     if at != len(data):
         raise SnapshotRefused("it has bytes after its last part")
