@@ -10,16 +10,28 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from limes.audit.heads import key_id, load_audit_key, load_public_key
+from limes.audit.verify import Report
+from limes.config import Settings
 from limes.crypto.backup import AUDIT, MAIN, BackupInfo, snapshot, write_backup
 from limes.crypto.backup import BackupError as BackupError  # the refusal a door reports
 from limes.crypto.backup import restore as restore_members
-from limes.crypto.keyring import FILE_MODE
+from limes.crypto.keyring import FILE_MODE, load_keyring, save_keyring
 from limes.crypto.keys import KeyEncryptionKey
+from limes.identity.tokens import KeyFileError
+from limes.service.audit_custody import verify_installation
 from limes.service.audited import about, audited
+from limes.service.installation import (
+    ENVIRONMENT_FILE,
+    VAR_MODE,
+    check_environment,
+    record_environment,
+)
 from limes.service.recorder import Recorder
 
 
@@ -33,9 +45,17 @@ class BackupDone:
 
 
 class BackupService:
-    def __init__(self, audit: Recorder, kek: KeyEncryptionKey) -> None:
+    def __init__(
+        self,
+        audit: Recorder,
+        kek: KeyEncryptionKey,
+        checkpoint: Callable[[], object] | None = None,
+    ) -> None:
         self.audit = audit
         self.kek = kek  # the installation's key-encryption key, which wraps each backup's key
+        # signs a tree head over every record so far (the audit log's), so that the log
+        # in the backup, this backup's own record included, verifies to its last record
+        self.checkpoint = checkpoint
 
     @audited(
         "backup:create",
@@ -54,6 +74,8 @@ class BackupService:
         token = secrets.token_hex(4)
         staged = [(name, path.parent / f".{path.name}.backup-{token}") for name, path in sources]
         try:
+            if self.checkpoint is not None:
+                self.checkpoint()
             for (_, path), (_, copy) in zip(sources, staged, strict=True):
                 snapshot(path, copy)
             with os.fdopen(fd, "wb") as out:
@@ -81,3 +103,127 @@ def restore(
     if audit_file is not None:
         targets[AUDIT] = audit_file
     return restore_members(source, targets, kek)
+
+
+# -- restoring an installation -------------------------------------------------------------
+
+
+class NotEmpty(BackupError):
+    """The var folder to restore into holds something already."""
+
+
+@dataclass(frozen=True, slots=True)
+class Restored:
+    """What ``restore_installation`` put in place, and what it found."""
+
+    info: BackupInfo
+    database: Path
+    keyring: Path
+    audit: Report | None  # None: the log is not a SQLite file, so not in the backup
+    signed_by: str  # the key id of the public key the log was verified against
+    signing_key: str  # where the audit signing key must be, and whether it is there
+
+
+def _empty_var(settings: Settings) -> None:
+    check_environment(settings)
+    var = settings.var_dir
+    held = var.exists() and (
+        not var.is_dir()
+        or any(p.name != ENVIRONMENT_FILE for p in var.rglob("*") if not p.is_dir())
+    )
+    if held:
+        raise NotEmpty(
+            f"the var folder {var} is not empty: restore only into a new or empty folder "
+            "(give another with --var), so that nothing of another installation mixes in"
+        )
+    var.mkdir(mode=VAR_MODE, parents=True, exist_ok=True)
+    var.chmod(VAR_MODE)
+    record_environment(settings)
+
+
+def _signing_key_state(settings: Settings, signed_by: str) -> str:
+    """Whether the audit signing key the settings name is the one the log was signed by."""
+    if settings.audit_vault_key:
+        return f"Vault transit key {settings.audit_vault_key} (checked by 'limes init')"
+    path = settings.audit_key_path
+    if not path.exists():
+        return (
+            f"{path} is missing: put the key custodians' audit signing key (key {signed_by}) "
+            "there before 'limes init' and 'limes serve'; a new key is never made for a "
+            "signed log"
+        )
+    try:
+        found = key_id(load_audit_key(path).public_key())
+    except KeyFileError as exc:
+        return f"{path}: {exc}"
+    if found != signed_by:
+        return f"{path} is key {found}, not key {signed_by}: put the right one there"
+    return f"{path} (key {found}, the log's)"
+
+
+def restore_installation(
+    settings: Settings,
+    source: BinaryIO,
+    keyring_file: Path,
+    kek: KeyEncryptionKey,
+    public_key_pem: bytes,
+) -> Restored:
+    """Restore a backup into the new or empty var folder of ``settings``, with the keyring
+    the key custodians kept (``keyring_file``, whose key-encryption key is ``kek``) and
+    the audit log's public key they kept (``public_key_pem``).
+
+    The backup is verified whole and put in place (``restore``), the keyring copied to
+    where the settings expect it (mode 0600), and the restored audit log verified from
+    end to end against the public key. If the log does not verify, everything restored
+    is removed again and the report says why (``Restored.audit.ok`` is false): a backup
+    whose log was altered is not an installation to run.
+    """
+    try:
+        public_key = load_public_key(public_key_pem)
+    except ValueError as exc:
+        raise BackupError(f"the audit public key is not one: {exc}") from None
+    keyring = load_keyring(keyring_file)  # refused unless private, as the installation's
+    url = settings.store_url
+    if not url.startswith("sqlite:///"):
+        raise BackupError("limes restore puts back the SQLite store only")
+    database = Path(url.removeprefix("sqlite:///"))
+    audit_file = _audit_file(settings, database)
+    target = settings.keyring_file
+    copy_keyring = target.resolve() != keyring_file.resolve()
+    if copy_keyring and target.exists():
+        raise BackupError(f"{target} exists: a keyring is never overwritten")
+    _empty_var(settings)
+    info = restore(source, database, audit_file, kek)
+    placed = [database]
+    if audit_file is not None and audit_file.exists():
+        placed.append(audit_file)
+    try:
+        if copy_keyring:
+            save_keyring(target, keyring)
+            placed.append(target)
+        report = None
+        if audit_file is not None:
+            report = verify_installation(settings, [public_key], list, witness=False).report
+    except BaseException:
+        _remove(placed)
+        raise
+    if report is not None and not report.ok:
+        _remove(placed)
+    signed_by = key_id(public_key)
+    return Restored(
+        info, database, target, report, signed_by, _signing_key_state(settings, signed_by)
+    )
+
+
+def _audit_file(settings: Settings, database: Path) -> Path | None:
+    """The audit log's SQLite file, if it is one (beside the database unless configured)."""
+    url = settings.audit_database_url
+    if url is None:
+        return database.parent / "audit.db"
+    return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
