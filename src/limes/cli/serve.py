@@ -29,6 +29,13 @@ FILES_BESIDES_CONNECTIONS = 256
 """Open files a server process needs apart from its connections: databases, logs, the
 listening socket, the interpreter's own."""
 
+UNSAFE_WARNING = """\
+################################################################################
+#  WARNING: UNSAFE DEVELOPMENT SERVER (LIMES_AUTH=unsafe-dev-headers)           #
+#  Any caller is whoever its X-Limes-Unsafe-Principal header says: no password, #
+#  no token. For local demos only, never with real data; loopback only.         #
+################################################################################"""
+
 DEMO_PRINCIPAL_HEADER = "demo@SIRENE/DE;roles=sirene_operator"
 DEMO_PURPOSE = "sirene"
 
@@ -234,6 +241,8 @@ def serve(
             f"LIMES_AUTH=unsafe-dev-headers trusts a header without proof; "
             f"refusing to listen on {host}, which is not a loopback address"
         )
+    if settings.auth is AuthMode.UNSAFE_DEV_HEADERS:
+        click.secho(UNSAFE_WARNING, err=True, fg="red", bold=True)
     tls = tls_options(tls_cert, tls_key, settings.tls_client_ca)
     served_cert = served_certificate(tls_cert)
     import uvicorn
