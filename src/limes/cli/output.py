@@ -83,7 +83,7 @@ def show(
         table.add_column(header, overflow="fold")
     for row in rows:
         table.add_row(*(cell(row, path) for _, path in columns))
-    console = Console(file=click.get_text_stream("stdout"), soft_wrap=False)
+    console = Console(file=sys.stdout, soft_wrap=False)
     console.print(table)
     note = footer(data)
     if note:

@@ -188,11 +188,11 @@ def restore_installation(
         raise BackupError("limes restore puts back the SQLite store only")
     database = Path(url.removeprefix("sqlite:///"))
     audit_file = _audit_file(settings, database)
+    _empty_var(settings)
     target = settings.keyring_file
     copy_keyring = target.resolve() != keyring_file.resolve()
     if copy_keyring and target.exists():
         raise BackupError(f"{target} exists: a keyring is never overwritten")
-    _empty_var(settings)
     info = restore(source, database, audit_file, kek)
     placed = [database]
     if audit_file is not None and audit_file.exists():
