@@ -12,8 +12,9 @@ the audit log's public key (``--audit-public-key``, from ``limes audit public-ke
 against which the restored log is verified end to end; the audit signing key goes
 back to its place (``LIMES_AUDIT_SIGNING_KEY``) before the service starts again.
 
-PostgreSQL installations: ``limes backup`` takes a ``pg_dump`` of the schemas
-(``cli/pgbackup.py`` when present); see the README.
+A PostgreSQL store is backed up with ``pg_dump`` (its schema and the audit log's,
+sealed the same way) and restored with ``pg_restore`` into a database that holds
+neither schema yet, then verified the same way.
 """
 
 from __future__ import annotations
@@ -26,19 +27,15 @@ import click
 from limes.bootstrap import keys_for
 from limes.cli.common import Env, pass_env
 from limes.cli.progress import step
-from limes.service.backups import BackupError, restore_installation
+from limes.service.backups import dumped_schemas, restore_installation
 
 EXIT_TAMPERED = 20  # as 'limes audit verify'
 
 
-def _database(env: Env) -> Path:
+def _database(env: Env) -> Path | None:
+    """The SQLite database file (None: a PostgreSQL store)."""
     url = env.settings.store_url
-    if not url.startswith("sqlite:///"):
-        raise BackupError(
-            "limes backup and restore cover the SQLite store only; back a PostgreSQL schema "
-            "up with pg_dump (its alert data is ciphertext already)"
-        )
-    return Path(url.removeprefix("sqlite:///"))
+    return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
 
 
 def _audit(env: Env, database: Path) -> Path | None:
@@ -56,7 +53,8 @@ def backup(env: Env, file: Path) -> None:
     """Write an encrypted, integrity-protected backup of the database to FILE (new, 0600).
 
     The audit log goes in too when it is a SQLite file (beside the database by default),
-    signed up to its last record first.
+    signed up to its last record first. A PostgreSQL store is dumped with pg_dump (its
+    schema, and the audit log's beside it), sealed the same way.
 
     Runs while the service runs, and is recorded in the audit log (backup:create).
     FILE opens only with this installation's keyring: keep the keyring, and the audit
@@ -66,7 +64,11 @@ def backup(env: Env, file: Path) -> None:
     database = _database(env)
     app = env.app()
     with step(f"backup {file}"):
-        info = app.backups.create(file, database, _audit(env, database)).info
+        if database is None:
+            url, schemas = env.settings.store_url, dumped_schemas(env.settings)
+            info = app.backups.create_dump(file, url, schemas).info
+        else:
+            info = app.backups.create(file, database, _audit(env, database)).info
     sizes = ", ".join(f"{name} {size:,} bytes" for name, size in info.members)
     click.echo(f"backup {file}: {sizes}, sealed under {info.kek_id} at {info.created_at}")
 
@@ -91,7 +93,8 @@ def backup(env: Env, file: Path) -> None:
 )
 @pass_env
 def restore(env: Env, file: Path, keyring_file: Path, public_key: Path) -> None:
-    """Restore FILE (from 'limes backup') into a new or empty var folder.
+    """Restore FILE (from 'limes backup') into a new or empty var folder (and, for a
+    PostgreSQL store, with pg_restore into a database without its schemas).
 
     Every chunk is verified, the database is checked (SQLite's integrity check) and its
     data keys are unwrapped with --keyring before anything is put in place; a backup
@@ -111,7 +114,7 @@ def restore(env: Env, file: Path, keyring_file: Path, public_key: Path) -> None:
         done = restore_installation(
             settings, source, keyring_file, kek, public_key.read_bytes()
         )
-    audit = done.audit
+    audit = done.verified
     if audit is not None and not audit.ok:
         for finding in audit.findings:
             click.echo(str(finding))

@@ -241,8 +241,6 @@ def serve(
             f"LIMES_AUTH=unsafe-dev-headers trusts a header without proof; "
             f"refusing to listen on {host}, which is not a loopback address"
         )
-    if settings.auth is AuthMode.UNSAFE_DEV_HEADERS:
-        click.secho(UNSAFE_WARNING, err=True, fg="red", bold=True)
     tls = tls_options(tls_cert, tls_key, settings.tls_client_ca)
     served_cert = served_certificate(tls_cert)
     import uvicorn
@@ -267,6 +265,8 @@ def serve(
         os.environ["LIMES_AUDIT_WRITER_SOCKET"] = str(audit_writer.socket_path)
         rate_limits = app.share_rate_limits()  # one bucket a principal for all workers
         os.environ["LIMES_RATE_BUCKETS"] = str(rate_limits.path)
+    if settings.auth is AuthMode.UNSAFE_DEV_HEADERS:  # every check passed: it will serve
+        click.secho(UNSAFE_WARNING, err=True, fg="red", bold=True)
     if show_first_search:
         click.echo(first_search(app, host, port))
     jobs = JobRunner(app.jobs, tell=lambda line: click.echo(f"limes {line}", err=True))

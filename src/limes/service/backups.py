@@ -18,7 +18,8 @@ from typing import Any, BinaryIO
 from limes.audit.heads import key_id, load_audit_key, load_public_key
 from limes.audit.verify import Report
 from limes.config import Settings
-from limes.crypto.backup import AUDIT, MAIN, BackupInfo, snapshot, write_backup
+from limes.audit.wiring import DEFAULT_SCHEMA as AUDIT_SCHEMA
+from limes.crypto.backup import AUDIT, DUMP, MAIN, BackupInfo, snapshot, write_backup
 from limes.crypto.backup import BackupError as BackupError  # the refusal a door reports
 from limes.crypto.backup import restore as restore_members
 from limes.crypto.keyring import FILE_MODE, load_keyring, save_keyring
@@ -33,6 +34,9 @@ from limes.service.installation import (
     record_environment,
 )
 from limes.service.recorder import Recorder
+from limes.store import pg_dump
+from limes.store.postgres import DEFAULT_SCHEMA as STORE_SCHEMA
+from limes.store.postgres import redacted
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +95,45 @@ class BackupService:
         return BackupDone(info)
 
 
+    @audited(
+        "backup:create",
+        write=True,
+        describe=lambda _, backup_file, url, schemas: about(backup_file=str(backup_file)),
+    )
+    def create_dump(self, backup_file: Path, url: str, schemas: tuple[str, ...]) -> BackupDone:
+        """Seal a ``pg_dump`` of ``schemas`` of the PostgreSQL database at ``url`` into a
+        new file, 0600 (``store/pg_dump.py``)."""
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+        fd = os.open(backup_file, flags, FILE_MODE)
+        staged = backup_file.parent / f".{backup_file.name}.dump-{secrets.token_hex(4)}"
+        try:
+            if self.checkpoint is not None:
+                self.checkpoint()
+            os.close(os.open(staged, flags, FILE_MODE))  # private before pg_dump writes it
+            try:
+                pg_dump.dump(url, schemas, staged)
+            except pg_dump.DumpError as exc:
+                raise BackupError(str(exc)) from None
+            with os.fdopen(fd, "wb") as out:
+                info = write_backup(out, [(DUMP, staged)], self.kek)
+                out.flush()
+                os.fsync(out.fileno())
+        except BaseException:
+            backup_file.unlink(missing_ok=True)
+            raise
+        finally:
+            staged.unlink(missing_ok=True)
+        return BackupDone(info)
+
+
+def dumped_schemas(settings: Settings) -> tuple[str, ...]:
+    """The schemas a PostgreSQL backup holds: the store's, and its audit log's when the
+    log is beside it (no LIMES_AUDIT_DATABASE_URL)."""
+    if settings.audit_database_url is None:
+        return (STORE_SCHEMA, AUDIT_SCHEMA)
+    return (STORE_SCHEMA,)
+
+
 def restore(
     source: BinaryIO, database: Path, audit_file: Path | None, kek: KeyEncryptionKey
 ) -> BackupInfo:
@@ -117,9 +160,9 @@ class Restored:
     """What ``restore_installation`` put in place, and what it found."""
 
     info: BackupInfo
-    database: Path
+    database: str  # the file, or the PostgreSQL URL (password redacted)
     keyring: Path
-    audit: Report | None  # None: the log is not a SQLite file, so not in the backup
+    verified: Report | None  # the audit log checked; None: not a SQLite file, not backed up
     signed_by: str  # the key id of the public key the log was verified against
     signing_key: str  # where the audit signing key must be, and whether it is there
 
@@ -175,7 +218,7 @@ def restore_installation(
     The backup is verified whole and put in place (``restore``), the keyring copied to
     where the settings expect it (mode 0600), and the restored audit log verified from
     end to end against the public key. If the log does not verify, everything restored
-    is removed again and the report says why (``Restored.audit.ok`` is false): a backup
+    is removed again and the report says why (``Restored.verified.ok`` is false): a backup
     whose log was altered is not an installation to run.
     """
     try:
@@ -183,36 +226,70 @@ def restore_installation(
     except ValueError as exc:
         raise BackupError(f"the audit public key is not one: {exc}") from None
     keyring = load_keyring(keyring_file)  # refused unless private, as the installation's
-    url = settings.store_url
-    if not url.startswith("sqlite:///"):
-        raise BackupError("limes restore puts back the SQLite store only")
-    database = Path(url.removeprefix("sqlite:///"))
-    audit_file = _audit_file(settings, database)
     _empty_var(settings)
     target = settings.keyring_file
     copy_keyring = target.resolve() != keyring_file.resolve()
     if copy_keyring and target.exists():
         raise BackupError(f"{target} exists: a keyring is never overwritten")
-    info = restore(source, database, audit_file, kek)
-    placed = [database]
-    if audit_file is not None and audit_file.exists():
-        placed.append(audit_file)
+    url = settings.store_url
+    placed: list[Path] = []
+    if url.startswith("sqlite:///"):
+        database = Path(url.removeprefix("sqlite:///"))
+        audit_file = _audit_file(settings, database)
+        info = restore(source, database, audit_file, kek)
+        placed += [p for p in (database, audit_file) if p is not None and p.exists()]
+        where, has_log = str(database), audit_file is not None
+
+        def undo() -> None:
+            _remove(placed)
+    else:
+        schemas = dumped_schemas(settings)
+        info = _restore_dump(settings, source, kek, schemas)
+        where, has_log = redacted(url), AUDIT_SCHEMA in schemas
+
+        def undo() -> None:
+            pg_dump.drop(url, schemas)
+            _remove(placed)
+
     try:
         if copy_keyring:
             save_keyring(target, keyring)
             placed.append(target)
         report = None
-        if audit_file is not None:
+        if has_log:
             report = verify_installation(settings, [public_key], list, witness=False).report
     except BaseException:
-        _remove(placed)
+        undo()
         raise
     if report is not None and not report.ok:
-        _remove(placed)
+        undo()
     signed_by = key_id(public_key)
-    return Restored(
-        info, database, target, report, signed_by, _signing_key_state(settings, signed_by)
-    )
+    return Restored(info, where, target, report, signed_by, _signing_key_state(settings, signed_by))
+
+
+def _restore_dump(
+    settings: Settings, source: BinaryIO, kek: KeyEncryptionKey, schemas: tuple[str, ...]
+) -> BackupInfo:
+    """Verify a PostgreSQL backup whole, then ``pg_restore`` it into a database that holds
+    none of ``schemas`` yet (a failed load is dropped again)."""
+    url = settings.store_url
+    found = pg_dump.present(url, schemas)
+    if found:
+        raise NotEmpty(
+            f"{redacted(url)} holds the schema {', '.join(found)} already: restore only into "
+            "a database without it"
+        )
+    staged = settings.var_dir / ".postgres.dump.restoring"
+    try:
+        info = restore_members(source, {DUMP: staged}, kek)
+        try:
+            pg_dump.load(url, staged)
+        except pg_dump.DumpError as exc:
+            pg_dump.drop(url, schemas)
+            raise BackupError(str(exc)) from None
+    finally:
+        staged.unlink(missing_ok=True)
+    return info
 
 
 def _audit_file(settings: Settings, database: Path) -> Path | None:

@@ -1,8 +1,10 @@
 """PostgreSQL's own backup tools for a store's schemas: ``pg_dump`` and ``pg_restore``.
 
 A dump is of the named schemas only (the store's and its audit log's), in the
-custom format, without owners or privileges, so that it restores into another
-database or server under whatever role restores it. Alert data in it is
+custom format, without owners (it restores under whatever role restores it) but
+with the privileges: the audit log's tables are written through the role
+``limes_audit_writer`` (``audit/postgres.py``), which must exist on the server
+restored to (roles belong to the server, not to a database; the same server has it). Alert data in it is
 ciphertext already; ``service/backups.py`` seals the whole dump as it does a
 SQLite file. The tools come from the PATH and must be of the server's major
 version or later (pg_dump refuses an older one itself).
@@ -46,14 +48,14 @@ def _run(args: list[str], url: str) -> None:
 
 def dump(url: str, schemas: Sequence[str], target: Path) -> None:
     """Dump ``schemas`` of the database at ``url`` into ``target`` (custom format)."""
-    args = [_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges"]
+    args = [_tool("pg_dump"), "--format=custom", "--no-owner"]
     args += [f"--schema={schema}" for schema in schemas]
     _run([*args, f"--file={target}", f"--dbname={url}"], url)
 
 
 def load(url: str, source: Path) -> None:
     """Restore the dump ``source`` into the database at ``url``, stopping at any error."""
-    args = [_tool("pg_restore"), "--exit-on-error", "--no-owner", "--no-privileges"]
+    args = [_tool("pg_restore"), "--exit-on-error", "--no-owner"]
     _run([*args, f"--dbname={url}", str(source)], url)
 
 
