@@ -123,7 +123,9 @@ def test_a_postgres_restore_whose_log_fails_is_dropped_again(
     assert _run(var, source, "backup", str(backup)).exit_code == 0
     assert _run(other, "sqlite:///" + str(other / "limes.db"), "init").exit_code == 0
     wrong = tmp_path / "wrong.pem"  # another installation's public key
-    wrong.write_text(_run(other, "sqlite:///" + str(other / "limes.db"), "audit", "public-key").stdout)
+    wrong.write_text(
+        _run(other, "sqlite:///" + str(other / "limes.db"), "audit", "public-key").stdout
+    )
     custody = tmp_path / "custody"
     custody.mkdir(mode=0o700)
     shutil.copy2(var / "keys" / "keyring.json", custody / "keyring.json")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.sirene.test_statistics import figures
-
 import matplotlib.pyplot as plt
+from tests.sirene.test_statistics import figures
 
 from limes.sirene.charts import bar_figure, render
 

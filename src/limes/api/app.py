@@ -28,8 +28,8 @@ from limes.api.routes import alerts, meta
 from limes.api.routes import audit as audit_routes
 from limes.api.routes import auth as auth_routes
 from limes.api.routes import biometrics as biometric_routes
-from limes.api.routes import docs as docs_routes
 from limes.api.routes import breakglass as breakglass_routes
+from limes.api.routes import docs as docs_routes
 from limes.api.routes import enrolment as enrolment_routes
 from limes.api.routes import reading as reading_routes
 from limes.api.routes import search as search_routes
@@ -63,6 +63,7 @@ def _secured(path: str) -> list[tuple[bytes, bytes]]:
     """The security headers of an answer to ``path``."""
     docs = path == docs_routes.PREFIX or path.startswith(docs_routes.PREFIX + "/")
     return _DOCS_RAW if docs else _SECURITY_RAW
+
 
 _PROBLEM = {
     "description": "A problem (RFC 9457): 400 invalid input, 401, 403, 404, 405, 409, 410, "

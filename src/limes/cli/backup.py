@@ -111,9 +111,7 @@ def restore(env: Env, file: Path, keyring_file: Path, public_key: Path) -> None:
     # no installation to build yet: the keys of the keyring given
     _, kek = keys_for(dataclasses.replace(settings, keyring_path=keyring_file))
     with step(f"restore {file} into {settings.var_dir}"), file.open("rb") as source:
-        done = restore_installation(
-            settings, source, keyring_file, kek, public_key.read_bytes()
-        )
+        done = restore_installation(settings, source, keyring_file, kek, public_key.read_bytes())
     audit = done.verified
     if audit is not None and not audit.ok:
         for finding in audit.findings:

@@ -20,7 +20,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-
 _AN_LETTERS = frozenset("AEFHILMNORSX")  # letter names said with a vowel first: "an F form"
 
 

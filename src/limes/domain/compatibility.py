@@ -51,7 +51,8 @@ def refusal_reason(
     if existing.issuing_state != new_state:
         return None
     if existing.category == new_category:
-        return f"{new_state} already holds {with_article(new_category)} alert on this subject ({existing.id})"
+        held = with_article(new_category)
+        return f"{new_state} already holds {held} alert on this subject ({existing.id})"
     if frozenset({existing.category, new_category}) in INCOMPATIBLE_SAME_STATE:
         return (
             f"{with_article(new_category)} alert is incompatible with {new_state}'s "

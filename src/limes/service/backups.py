@@ -17,8 +17,8 @@ from typing import Any, BinaryIO
 
 from limes.audit.heads import key_id, load_audit_key, load_public_key
 from limes.audit.verify import Report
-from limes.config import Settings
 from limes.audit.wiring import DEFAULT_SCHEMA as AUDIT_SCHEMA
+from limes.config import Settings
 from limes.crypto.backup import AUDIT, DUMP, MAIN, BackupInfo, snapshot, write_backup
 from limes.crypto.backup import BackupError as BackupError  # the refusal a door reports
 from limes.crypto.backup import restore as restore_members
@@ -93,7 +93,6 @@ class BackupService:
             for _, copy in staged:
                 copy.unlink(missing_ok=True)
         return BackupDone(info)
-
 
     @audited(
         "backup:create",

@@ -164,7 +164,8 @@ def _direction(body: FormBody, sender: str, case: CaseRow) -> str | None:
     issuer, executing = case.scope, case.executing_state
     if isinstance(body, HitNotification | ActionNotTaken):
         if issuer == executing:
-            return f"{with_article(body.form)} form reports a hit to the issuing state; {issuer} issued it"
+            form = with_article(body.form)
+            return f"{form} form reports a hit to the issuing state; {issuer} issued it"
         if sender != executing:
             return f"{with_article(body.form)} form goes from the executing state {executing}"
     if isinstance(body, FlagMessage):

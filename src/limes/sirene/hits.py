@@ -147,9 +147,13 @@ def validate_hit(report: HitReport, category: CategoryCode, now: datetime) -> Hi
         action = replace(action, explanation=explanation)
     check = report.check
     if category in CHECK_CATEGORIES and check is None:
-        errors.append(FieldError(f"{at}/check", f"a hit on {with_article(category)} alert needs its report"))
+        errors.append(
+            FieldError(f"{at}/check", f"a hit on {with_article(category)} alert needs its report")
+        )
     if category not in CHECK_CATEGORIES and check is not None:
-        errors.append(FieldError(f"{at}/check", f"{with_article(category)} alert asks for no check report"))
+        errors.append(
+            FieldError(f"{at}/check", f"{with_article(category)} alert asks for no check report")
+        )
     if check is not None:
         check = replace(
             check,

@@ -4,8 +4,8 @@ A dump is of the named schemas only (the store's and its audit log's), in the
 custom format, without owners (it restores under whatever role restores it) but
 with the privileges: the audit log's tables are written through the role
 ``limes_audit_writer`` (``audit/postgres.py``), which must exist on the server
-restored to (roles belong to the server, not to a database; the same server has it). Alert data in it is
-ciphertext already; ``service/backups.py`` seals the whole dump as it does a
+restored to (roles belong to the server, not to a database; the same server has it).
+Alert data in it is ciphertext already; ``service/backups.py`` seals the whole dump as it does a
 SQLite file. The tools come from the PATH and must be of the server's major
 version or later (pg_dump refuses an older one itself).
 """
