@@ -22,9 +22,11 @@ $(BIN)/limes: requirements/dev.lock pyproject.toml
 
 # The demo server trusts a principal header without proof (LIMES_AUTH=unsafe-dev-headers):
 # allowed only in development and on loopback, and said so loudly at start.
+# ./var is a development installation (it records so in ./var/environment at init).
 run: $(BIN)/limes
-	$(BIN)/limes --var $(VAR) init
-	$(BIN)/limes --var $(VAR) demo --persons $(DEMO_PERSONS) --objects $(DEMO_OBJECTS) --seed 1 --if-empty
+	LIMES_ENV=development $(BIN)/limes --var $(VAR) init
+	LIMES_ENV=development $(BIN)/limes --var $(VAR) demo --persons $(DEMO_PERSONS) \
+	    --objects $(DEMO_OBJECTS) --seed 1 --if-empty
 	LIMES_ENV=development LIMES_AUTH=unsafe-dev-headers \
 	    $(BIN)/limes --var $(VAR) serve --host $(HOST) --port $(PORT) --show-first-search
 

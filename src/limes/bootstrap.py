@@ -45,6 +45,7 @@ from limes.service.hits import HitService
 from limes.service.holdings import Holdings
 from limes.service.identity_links import IdentityLinkService
 from limes.service.index_snapshot import IndexSnapshot
+from limes.service.installation import check_environment
 from limes.service.jobs import Job, JobParts, periodic_jobs
 from limes.service.keys import KeyService
 from limes.service.login_limits import INDEX_PURPOSE, LoginLimits
@@ -211,6 +212,7 @@ def build(
     (``audit/wiring.py``); every service records through it. ``passwords`` (hashing) is
     the one the settings configure unless given; ``publisher`` makes the feed's
     publisher (NATS unless a fake is given)."""
+    check_environment(settings)  # development never opens a production var folder
     if crypto is None:
         # the keys first: a missing keyring refuses before a store file is made
         if keyring is None:
@@ -294,7 +296,7 @@ def build(
         DoorRefusals(audit, clock),
         jobs,
         publisher,
-        BackupService(audit, crypto.kek),
+        BackupService(audit, crypto.kek, audit.checkpoint if audit.signer else None),
         Holdings(store),
         AuditCustody(audit, settings),
         BiometricService(alerts),

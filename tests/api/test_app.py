@@ -59,7 +59,8 @@ def test_security_headers_on_every_kind_of_answer(
             assert response.headers[name] == value, (response.request.url, name)
 
 
-def test_interactive_docs_are_off(client: TestClient) -> None:
-    assert client.get("/docs").status_code == 404
+def test_only_the_offline_docs_are_served(client: TestClient) -> None:
+    assert client.get("/docs").status_code == 200  # tests/api/test_docs.py
+    assert client.get("/docs/oauth2-redirect").status_code == 404
     assert client.get("/redoc").status_code == 404
     assert client.get("/openapi.json").status_code == 404

@@ -499,7 +499,7 @@ def _curl(command: str) -> tuple[str, dict[str, str], dict[str, Any]]:
 
 def _readme_person_search() -> str:
     text = README.read_text(encoding="utf-8")
-    start = text.index("curl -s http://127.0.0.1:8080/v1/search/persons")
+    start = text.index("curl -s 'http://127.0.0.1:8080/v1/search/persons'")  # quoted: zsh
     lines = []
     for line in text[start:].splitlines():
         lines.append(line.rstrip("\\"))
@@ -514,7 +514,9 @@ def _load_demo(limes: Limes, persons: int) -> None:
 
 def test_the_readme_border_check_finds_its_demo_person(client: TestClient, limes: Limes) -> None:
     _load_demo(limes, 30)
-    path, sent, query = _curl(_readme_person_search())
+    command = _readme_person_search()
+    assert command.endswith("| python3 -m json.tool --no-ensure-ascii")  # readable
+    path, sent, query = _curl(command)
     hits = _hits(client.post(path, content=body(query), headers=sent))
     assert hits, "the README's example finds no demo person"
     person = hits[0]["alert"]["content"]["person"]

@@ -33,7 +33,7 @@ def test_feed_tail_records_each_page_it_reads(initialised: Run, var: Path) -> No
         "limes-scheduler",
         "operations",
     )
-    assert first["query"] == {"seq": 0, "limit": 500}
+    assert first["query"] == {"seq": 0, "limit": 100}  # feed tail's default limit
     assert first["refs"] == {"events": 1, "last_seq": 1}
     assert empty["refs"] == {"events": 0, "last_seq": None}
 

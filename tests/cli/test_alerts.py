@@ -20,7 +20,7 @@ def test_issue_get_list_extend_delete(initialised: Run) -> None:
     assert got["alert"]["content"]["person"]["surnames"][0]["original"] == "Иванов"
 
     listed = ok(run("alert", "list", "--category", "arrest", *SIRENE_DE))
-    assert [item["alert"]["id"] for item in listed["items"]] == [alert_id]
+    assert [item["id"] for item in listed["items"]] == [alert_id]
     assert listed["next_cursor"] is None
 
     extended = ok(

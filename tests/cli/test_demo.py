@@ -14,4 +14,4 @@ def test_demo_loads_and_if_empty_then_does_nothing(initialised: Run) -> None:
     assert "already holds 55 alerts" in again.stdout
     page = ok(initialised("alert", "list", "--limit", "200", *SIRENE_DE))
     assert len(page["items"]) == 55
-    assert len({item["alert"]["issuing_state"] for item in page["items"]}) == 31
+    assert len({item["issuing_state"] for item in page["items"]}) == 31

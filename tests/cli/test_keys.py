@@ -15,4 +15,4 @@ def test_the_custodian_sees_the_keys_and_others_are_refused(initialised: Run) ->
     assert {k["status"] for k in status["data_keys"]} == {"active"}
     assert status["reencryption"] is None and status["values_under_unknown_keys"] == []
     assert problem(initialised("keys", "status", *SIRENE_DE), 5)
-    assert problem(initialised("keys", "rotate", "--kek", *SIRENE_DE), 5)
+    assert problem(initialised("keys", "rotate", "--kek", *SIRENE_DE), 5, after="new key-")

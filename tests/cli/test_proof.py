@@ -183,3 +183,10 @@ def test_a_malformed_principal_is_a_usage_error(initialised: Run) -> None:
         )
         assert result.exit_code == 2, (who, result.output)
         assert "--as" in result.stderr
+
+
+def test_an_unknown_operator_is_told_how_to_make_one(initialised: Run) -> None:
+    body = problem(initialised("users", "show", "jdoe", "--as", "op"), 4)
+    assert body["detail"].startswith("account op is not known here: ")
+    assert "limes users add --bootstrap" in body["detail"]
+    assert "LIMES_ENV=development" in body["detail"]

@@ -76,6 +76,7 @@ def test_serve_runs_the_app_and_prints_a_first_search(
     result = initialised("serve", "--port", "8099", "--show-first-search", env=DEV)
     assert result.exit_code == 0, result.output
     assert fake.calls[0]["host"] == "127.0.0.1" and fake.calls[0]["port"] == 8099
+    assert "WARNING: UNSAFE DEVELOPMENT SERVER" in result.stderr  # DEV: unsafe-dev-headers
     curls = [line for line in result.stdout.splitlines() if line.startswith("curl")]
     assert len(curls) == 3
     search = shlex.split(curls[2])

@@ -25,3 +25,21 @@ def test_init_tightens_a_loose_var_folder(run: Run, var: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "mode changed from 0755 to 0700" in result.stdout
     assert stat.S_IMODE(var.stat().st_mode) == 0o700
+
+
+def test_the_var_folder_records_production_and_development_never_opens_it(
+    run: Run, var: Path
+) -> None:
+    made = run("init", env={"LIMES_ENV": "production"})
+    assert made.exit_code == 0, made.output
+    assert (var / "environment").read_text() == "production\n"
+    for command in (("init",), ("backup", str(var.parent / "b")), ("audit", "tree-head")):
+        refused = run(*command)  # the run fixture is in development
+        assert refused.exit_code == 12, (command, refused.output)
+        assert "is a production installation's" in refused.stderr
+
+
+def test_development_records_itself_and_may_open_its_var_again(run: Run, var: Path) -> None:
+    assert run("init").exit_code == 0
+    assert (var / "environment").read_text() == "development\n"
+    assert run("init").exit_code == 0

@@ -76,6 +76,9 @@ COMPOSITION = {
     "audit/witness.py",
     # backups are of SQLite files; a restored one is examined before any store opens it
     "crypto/backup.py",
+    # a PostgreSQL backup is the server's own dump of the store's schemas (store/pg_dump.py),
+    # made and restored apart from any store opened on them
+    "service/backups.py",
 }
 
 

@@ -189,8 +189,9 @@ def test_the_database_and_backup_without_the_keyring_recover_nothing(
     answer = cli_run(stolen, "alert", "get", flagged, *SIRENE_DE)
     assert answer.exit_code == 13 and "no keyring" in answer.stderr
     elsewhere = tmp_path / "elsewhere"
-    answer = cli_run(elsewhere, "restore", str(backup))
-    assert answer.exit_code == 13 and not (elsewhere / "limes.db").exists()
+    answer = cli_run(elsewhere, "restore", str(backup))  # restore asks for the keyring
+    assert answer.exit_code == 2 and "--keyring" in answer.output
+    assert not (elsewhere / "limes.db").exists()
 
     # a keyring of their own opens nothing either
     ensure_keyring(settings_of(stolen).keyring_file)
@@ -200,8 +201,12 @@ def test_the_database_and_backup_without_the_keyring_recover_nothing(
             app.alerts.get(DE, flagged)
     finally:
         app.close()
-    ensure_keyring(settings_of(elsewhere).keyring_file)
-    answer = cli_run(elsewhere, "restore", str(backup))
+    foreign = settings_of(tmp_path / "foreign").keyring_file
+    ensure_keyring(foreign)
+    public = tmp_path / "audit-public-key.pem"
+    public.write_text(cli_run(var, "audit", "public-key").stdout)
+    given = ("--keyring", str(foreign), "--audit-public-key", str(public))
+    answer = cli_run(elsewhere, "restore", str(backup), *given)
     assert answer.exit_code == 12 and "does not hold" in answer.stderr
     assert not (elsewhere / "limes.db").exists()
     for path, data in files_under(stolen).items():
@@ -214,9 +219,12 @@ def test_the_backup_restores_with_the_keyring(installation: Installation, tmp_pa
     assert cli_run(var, "backup", str(backup)).exit_code == 0
     assert (backup.stat().st_mode & 0o777) == 0o600
     fresh = tmp_path / "fresh"  # an empty var folder, and the keys the custodians kept
-    fresh.mkdir(mode=0o700)
-    shutil.copytree(var / "keys", fresh / "keys")
-    answer = cli_run(fresh, "restore", str(backup))
+    custody = tmp_path / "custody"
+    shutil.copytree(var / "keys", custody)
+    public = custody / "audit-public-key.pem"
+    public.write_text(cli_run(var, "audit", "public-key").stdout)
+    given = ("--keyring", str(custody / "keyring.json"), "--audit-public-key", str(public))
+    answer = cli_run(fresh, "restore", str(backup), *given)
     assert answer.exit_code == 0, answer.output
     shown = json.loads(cli_run(fresh, "alert", "get", flagged, *SIRENE_DE).stdout)
     assert shown["flags"][0]["reason"] == MARKERS[0]
@@ -226,8 +234,8 @@ def test_the_backup_restores_with_the_keyring(installation: Installation, tmp_pa
         assert (grant.reason, grant.decision_reason) == (MARKERS[3], MARKERS[4])
     finally:
         app.close()
-    again = cli_run(fresh, "restore", str(backup))
-    assert again.exit_code == 11 and "exists" in again.stderr
+    again = cli_run(fresh, "restore", str(backup), *given)
+    assert again.exit_code == 11 and "is not empty" in again.stderr
 
 
 SIRENE_DE = ("--as", "jdoe@BKA/DE", "--role", "sirene_operator", "--purpose", "sirene")

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from limes.domain.categories import CATEGORIES, CategoryCode, ReviewRules, SubjectKind
+from limes.domain.categories import (
+    CATEGORIES,
+    CategoryCode,
+    ReviewRules,
+    SubjectKind,
+    with_article,
+)
 
 
 def test_every_category_has_a_row_and_every_row_is_usable() -> None:
@@ -43,3 +49,10 @@ def test_review_periods_are_configurable_within_bounds() -> None:
     assert ReviewRules.defaults().warning_months == 4
     with pytest.raises(ValueError, match="1 to 10 years"):
         ReviewRules.defaults().with_overrides({CategoryCode.ARREST: 0})
+
+
+def test_a_category_or_form_takes_the_article_it_is_said_with() -> None:
+    assert with_article("arrest") == "an arrest"  # never "a arrest"
+    assert with_article("object_check") == "an object_check"
+    assert with_article("travel_ban") == "a travel_ban"
+    assert with_article("H") == "an H" and with_article("G") == "a G"

@@ -370,3 +370,12 @@ def test_built_zones_parse_back(
     assert mrz.date_of_birth == birth.isoformat()
     assert mrz.date_of_expiry == expiry.isoformat()
     assert mrz.optional_data[0] == optional
+
+
+def test_problem_pointers_count_lines_and_columns_from_1_and_name_the_whole_text_apart() -> None:
+    with pytest.raises(MrzError) as refused:
+        parse_mrz("P<UTO", today=TODAY)  # one line: the text as a whole
+    assert [p.pointer() for p in refused.value.problems] == ["/mrz"]
+    with pytest.raises(MrzError) as refused:
+        parse_mrz("P<UTO\nL898902C3", today=TODAY)  # two lines of neither width
+    assert [p.pointer() for p in refused.value.problems] == ["/mrz/line/1", "/mrz/line/2"]

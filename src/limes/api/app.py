@@ -4,8 +4,9 @@ Nothing happens at import. The application holds the wired ``Limes`` (services,
 store, settings) and the authenticator the settings configure; routes reach the
 services only. Every answer, errors included, carries the security headers below,
 and every error is an RFC 9457 problem (``problems.py``), an unexpected one too,
-without internals. The OpenAPI 3.1 document is served at ``/v1/openapi.json``;
-the interactive pages are off (they would need scripts from elsewhere).
+without internals. The OpenAPI 3.1 document is served at ``/v1/openapi.json``, and
+read by Swagger UI at ``/docs`` (``routes/docs.py``: assets of a package, no inline
+script, a Content-Security-Policy of its own).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from limes.api.routes import audit as audit_routes
 from limes.api.routes import auth as auth_routes
 from limes.api.routes import biometrics as biometric_routes
 from limes.api.routes import breakglass as breakglass_routes
+from limes.api.routes import docs as docs_routes
 from limes.api.routes import enrolment as enrolment_routes
 from limes.api.routes import identity_links as identity_link_routes
 from limes.api.routes import reading as reading_routes
@@ -52,6 +54,18 @@ _SECURITY_RAW = [
     (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in SECURITY_HEADERS.items()
 ]
 _SECURITY_NAMES = frozenset(name for name, _ in _SECURITY_RAW)
+# the documentation's pages run Swagger UI's own scripts (docs_routes.CSP, no inline ones)
+_DOCS_RAW = [
+    (name, docs_routes.CSP.encode("latin-1") if name == b"content-security-policy" else value)
+    for name, value in _SECURITY_RAW
+]
+
+
+def _secured(path: str) -> list[tuple[bytes, bytes]]:
+    """The security headers of an answer to ``path``."""
+    docs = path == docs_routes.PREFIX or path.startswith(docs_routes.PREFIX + "/")
+    return _DOCS_RAW if docs else _SECURITY_RAW
+
 
 _PROBLEM = {
     "description": "A problem (RFC 9457): 400 invalid input, 401, 403, 404, 405, 409, 410, "
@@ -81,7 +95,7 @@ class Guard:
                 # ours replace any the answer set itself; encoded once, at import
                 message["headers"] = [
                     *(h for h in message.get("headers", ()) if h[0] not in _SECURITY_NAMES),
-                    *_SECURITY_RAW,
+                    *_secured(scope["path"]),
                 ]
             await send(message)
 
@@ -146,6 +160,7 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
     ):
         app.include_router(router)
         app.state.routes.extend(router.routes)
+    app.include_router(docs_routes.router)  # not an API route: outside app.state.routes
     app.add_middleware(
         Admission,
         max_in_progress=limes.settings.max_requests_in_progress,

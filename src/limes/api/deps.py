@@ -45,6 +45,9 @@ UNPROTECTED: dict[tuple[str, str], str] = {
     "one-time code",
     ("POST", "/v1/auth/refresh"): "acts on the caller's own session only; reads no alert",
     ("POST", "/v1/auth/logout"): "acts on the caller's own session only; reads no alert",
+    ("GET", "/docs"): "the API's documentation page (Swagger UI); it holds no data",
+    ("GET", "/docs/init.js"): "the documentation page's script; it holds no data",
+    ("GET", "/docs/assets/{name}"): "Swagger UI's own files, from its package; no data",
 }
 """(method, path) of the routes that need no permission, and why not. Every other route
 declares one (``api/routes/__init__.py``), and its caller is authenticated first."""

@@ -9,13 +9,24 @@ from typing import Any, BinaryIO, TypeVar
 import click
 
 from limes import codec
+from limes.api.schemas import page_out
 from limes.cli.common import EXIT_STATUS_HELP, Env, pass_env, print_json
+from limes.cli.output import format_option, show
 from limes.cli.proof import acting, context
 from limes.domain.alerts import AlertContent
 from limes.domain.categories import CategoryCode, ObjectType
 from limes.service.door_types import AlertFilter
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+LIST_COLUMNS = (
+    ("id", "id"),
+    ("state", "issuing_state"),
+    ("category", "category"),
+    ("status", "status"),
+    ("version", "version"),
+    ("expires", "expires_at"),
+)
 
 
 @click.group(epilog=EXIT_STATUS_HELP)
@@ -77,10 +88,12 @@ def get(env: Env, alert_id: str, principal: str, roles: tuple[str, ...], purpose
     "--limit", default=50, show_default=True, type=int, help="At most your roles' page size."
 )
 @click.option("--cursor", help="The next_cursor of the previous page.")
+@format_option
 @acting
 @pass_env
 def list_(
     env: Env,
+    fmt: str | None,
     category: str | None,
     object_type: str | None,
     state: str | None,
@@ -90,12 +103,19 @@ def list_(
     roles: tuple[str, ...],
     purpose: str,
 ) -> None:
-    """List active alerts in id order, one page at a time."""
+    """List active alerts in id order, one page at a time: as JSON, the answer of
+    GET /v1/alerts; as a table, the bookkeeping of each alert."""
     where = AlertFilter(
         category=category, object_type=object_type, issuing_state=state, after=cursor, limit=limit
     )
     page = env.app().alerts.list(context(env, principal, roles, purpose), where)
-    print_json({"items": page.items, "next_cursor": page.next_cursor})
+    show(
+        page_out(page),
+        fmt,
+        LIST_COLUMNS,
+        items="items",
+        footer=lambda d: f"next page: --cursor {d['next_cursor']}" if d["next_cursor"] else None,
+    )
 
 
 @alert.command()

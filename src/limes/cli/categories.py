@@ -5,20 +5,29 @@ from __future__ import annotations
 import click
 
 from limes.cli.common import Env, pass_env, print_json
+from limes.cli.output import JSON, TABLE
 from limes.domain.categories import CATEGORIES
 
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([TABLE, JSON]),
+    default=TABLE,
+    show_default=True,
+    help="A text table, or JSON (as --json).",
+)
 @pass_env
-def categories(env: Env, as_json: bool) -> None:
+def categories(env: Env, as_json: bool, fmt: str) -> None:
     """Print the alert categories: code, subject, legal basis, actions, review years.
 
     Review years are those in force: the regulations' defaults with any
     LIMES_REVIEW_PERIODS overrides.
     """
     years = env.settings.review.years
-    if as_json:
+    if as_json or fmt == JSON:
         print_json(
             [
                 {

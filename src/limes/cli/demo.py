@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 import time
 
 import click
 
 from limes.cli.common import Env, pass_env
+from limes.cli.progress import counted
 from limes.demo.generator import generate
 from limes.service.demo import load
 
@@ -54,9 +54,7 @@ def demo(env: Env, persons: int, objects: int, seed: int, if_empty: bool, batch:
             return
     total = persons + objects
     started = time.perf_counter()
-    with click.progressbar(
-        length=total, label="Loading demo alerts", file=sys.stderr, show_pos=True
-    ) as bar:
+    with counted("Loading demo alerts", total, "alerts") as bar:
         for loaded in load(app.alerts, generate(persons, objects, seed), batch):
             bar.update(loaded)
     elapsed = time.perf_counter() - started

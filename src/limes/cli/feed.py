@@ -10,6 +10,7 @@ from limes.cli.common import Env, pass_env, print_json
 from limes.service.jobs import SYSTEM
 
 PAGE = 500  # at most feed.MAX_PAGE
+DEFAULT_LIMIT = 100  # without --follow: a screenful, not the whole history
 
 
 @click.group()
@@ -31,7 +32,7 @@ def feed() -> None:
 @click.option(
     "--limit",
     type=click.IntRange(min=1),
-    help="Stop after this many events. [default: all available]",
+    help=f"Stop after this many events. [default: {DEFAULT_LIMIT}; with --follow, none]",
 )
 @click.option(
     "--interval", default=0.5, show_default=True, type=click.FloatRange(min=0.01), hidden=True
@@ -45,6 +46,11 @@ def tail(env: Env, after: int, follow: bool, limit: int | None, interval: float)
     every page read is recorded in the audit log.
     """
     changes = env.app().feed
+    if limit is None and not follow:
+        limit = DEFAULT_LIMIT
+        cut = True  # say so if there is more
+    else:
+        cut = False
     seq, printed = after, 0
     try:
         while True:
@@ -55,6 +61,11 @@ def tail(env: Env, after: int, follow: bool, limit: int | None, interval: float)
                 seq = event.seq
             printed += len(events)
             if limit is not None and printed >= limit:
+                if cut and changes.has_new(SYSTEM, seq):
+                    click.echo(
+                        f"the first {limit} events shown; more with --after {seq} or --limit",
+                        err=True,
+                    )
                 return
             if len(events) < page:
                 if not follow:

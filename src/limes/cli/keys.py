@@ -8,7 +8,6 @@ here is secret: key ids, versions, states and counts, never key bytes.
 
 from __future__ import annotations
 
-import sys
 import time
 from datetime import timedelta
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import click
 
 from limes.cli.common import Env, pass_env, print_json
+from limes.cli.progress import counted, step
 from limes.cli.proof import acting, context
 from limes.service.door_types import KeyReport
 
@@ -106,7 +106,8 @@ def rotate(
     ctx = context(env, principal, roles, purpose)
     service = env.app().keys
     if kek:
-        done = service.rotate_kek(ctx)
+        with step("new key-encryption key, data keys re-wrapped"):
+            done = service.rotate_kek(ctx)
         click.echo(f"key-encryption key {done.kek}: {done.rewrapped} data keys re-wrapped")
     if data_keys:
         made = service.rotate_data_keys(ctx)
@@ -116,9 +117,7 @@ def rotate(
     while True:
         total = service.pending(ctx)
         if total:
-            with click.progressbar(
-                length=total, label="Re-encrypting", file=sys.stderr, show_pos=True
-            ) as bar:
+            with counted("Re-encrypting", total, "rows") as bar:
                 result = service.reencrypt(ctx, batch, bar.update)
             click.echo(f"re-encrypted {result.resealed:,} of {result.examined:,} rows examined")
         retirement = service.retire(ctx, grace)

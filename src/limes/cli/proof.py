@@ -31,7 +31,7 @@ from limes.config import Environment
 from limes.domain.countries import CountryError, member_state
 from limes.domain.roles import Purpose, Role
 from limes.errors import Forbidden, Unauthenticated
-from limes.identity.tokens import TokenIssuer, load_signing_key
+from limes.identity.tokens import TokenIssuer, TokenRefused, load_signing_key
 from limes.policy.permissions import Context, Principal
 from limes.policy.standins import purposes_for, unsafe_stand_in_clearance
 from limes.service.accounts import AccountService
@@ -42,6 +42,13 @@ BY_PASSWORD = "password+totp"  # noqa: S105 - the name of a proof, not a secret
 IN_DEVELOPMENT = "development"
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+UNKNOWN_ACCOUNT_ADVICE = (
+    "commands on accounts act as a stored account, even in development; make a member "
+    "state's first two operators with 'limes users add --bootstrap', then others with "
+    "'limes users add' (see 'limes users add --help'). Commands on alerts, searches and "
+    "the like take --as as named when LIMES_ENV=development"
+)
 
 
 # -- the principal named ----------------------------------------------------------------
@@ -137,7 +144,12 @@ def proven(env: Env, username: str) -> Principal:
     """The principal of the account ``username``, once it has proven itself (see above)."""
     accounts = env.app().accounts
     if env.settings.environment is Environment.DEVELOPMENT:
-        return replace(accounts.acting(username).principal, proof=IN_DEVELOPMENT)
+        try:
+            return replace(accounts.acting(username).principal, proof=IN_DEVELOPMENT)
+        except TokenRefused as exc:
+            if not exc.detail.endswith("is not known here"):
+                raise
+            raise TokenRefused(f"{exc.detail}: {UNKNOWN_ACCOUNT_ADVICE}") from None
     token = os.environ.get(TOKEN_VARIABLE, "").strip()
     if token:
         return _by_token(env, accounts, username, token)

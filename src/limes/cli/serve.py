@@ -29,6 +29,13 @@ FILES_BESIDES_CONNECTIONS = 256
 """Open files a server process needs apart from its connections: databases, logs, the
 listening socket, the interpreter's own."""
 
+UNSAFE_WARNING = """\
+################################################################################
+#  WARNING: UNSAFE DEVELOPMENT SERVER (LIMES_AUTH=unsafe-dev-headers)           #
+#  Any caller is whoever its X-Limes-Unsafe-Principal header says: no password, #
+#  no token. For local demos only, never with real data; loopback only.         #
+################################################################################"""
+
 DEMO_PRINCIPAL_HEADER = "demo@SIRENE/DE;roles=sirene_operator"
 DEMO_PURPOSE = "sirene"
 
@@ -262,6 +269,8 @@ def serve(
         os.environ["LIMES_AUDIT_WRITER_SOCKET"] = str(audit_writer.socket_path)
         rate_limits = app.share_rate_limits()  # one bucket a principal for all workers
         os.environ["LIMES_RATE_BUCKETS"] = str(rate_limits.path)
+    if settings.auth is AuthMode.UNSAFE_DEV_HEADERS:  # every check passed: it will serve
+        click.secho(UNSAFE_WARNING, err=True, fg="red", bold=True)
     if show_first_search:
         click.echo(first_search(app, host, port))
     jobs = JobRunner(app.jobs, tell=lambda line: click.echo(f"limes {line}", err=True))

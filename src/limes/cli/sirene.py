@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from limes.cli.common import EXIT_STATUS_HELP, Env, pass_env, print_json
+from limes.cli.output import format_option, show
 from limes.cli.proof import acting, context
 from limes.service.jobs import SYSTEM
 from limes.service.sirene import MAX_INBOX, InboxQuery
@@ -26,10 +27,12 @@ def sirene() -> None:
 @click.option("--all", "every", is_flag=True, help="Also answered forms and those needing none.")
 @click.option("--overdue", is_flag=True, help="Only forms past their reply deadline.")
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(1, MAX_INBOX))
+@format_option
 @acting
 @pass_env
 def inbox(
     env: Env,
+    fmt: str | None,
     form: str | None,
     every: bool,
     overdue: bool,
@@ -38,10 +41,22 @@ def inbox(
     roles: tuple[str, ...],
     purpose: str,
 ) -> None:
-    """Forms sent to your state's bureau, soonest due first, as JSON."""
+    """Forms sent to your state's bureau, soonest due first: as JSON, the answer of
+    GET /v1/sirene/inbox; as a table, one line a form."""
     ctx = context(env, principal, roles, purpose)
     query = InboxQuery(Form(form) if form else None, not every, overdue, limit)
-    print_json(env.app().sirene.inbox(ctx, query))
+    show(env.app().sirene.inbox(ctx, query), fmt, INBOX_COLUMNS, items="items")
+
+
+INBOX_COLUMNS = (
+    ("due", "reply_due"),
+    ("overdue", "overdue"),
+    ("form", "form"),
+    ("from", "from_state"),
+    ("priority", "priority"),
+    ("case", "case_id"),
+    ("message", "id"),
+)
 
 
 @sirene.command()

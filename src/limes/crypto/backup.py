@@ -19,7 +19,8 @@ final chunk), and anything appended after the final chunk are all detected.
 The plaintext inside is a sequence of members, each ``uint16 name length, name,
 uint64 size, bytes``: ``limes.db``, the main database (which holds alert data only as
 ciphertext, so the backup is encrypted twice over), and ``audit.db``, the audit log,
-when it is a SQLite file.
+when it is a SQLite file; or, for a PostgreSQL store, ``postgres.dump``, the
+``pg_dump`` of its schemas (the audit log's among them).
 
 ``restore`` reads and checks the whole file into temporary files next to the
 targets (mode 0600) before anything is put in place, runs SQLite's integrity check
@@ -57,6 +58,7 @@ TAG_BYTES = 16
 MAX_HEADER = 64 * 1024
 MAIN = "limes.db"
 AUDIT = "audit.db"
+DUMP = "postgres.dump"  # a PostgreSQL store: pg_dump of its schemas (store/pg_dump.py)
 _U32 = struct.Struct(">I")
 _MEMBER = struct.Struct(">H")
 _SIZE = struct.Struct(">Q")
@@ -258,7 +260,7 @@ def restore(source: BinaryIO, targets: dict[str, Path], kek: KeyEncryptionKey) -
     for path in targets.values():
         if path.exists() or Path(f"{path}-wal").exists():
             raise BackupError(f"{path} exists; restore only into an empty var folder or database")
-    if MAIN not in targets:
+    if MAIN not in targets and DUMP not in targets:
         raise BackupError("restore needs a place for the main database")
     meta, chunks = _chunks(source, kek)
     stream = _Stream(chunks)
@@ -284,10 +286,11 @@ def restore(source: BinaryIO, targets: dict[str, Path], kek: KeyEncryptionKey) -
                     left -= len(block)
                 out.flush()
                 os.fsync(out.fileno())
-        if MAIN not in {s[0] for s in staged}:
+        if not {MAIN, DUMP} & {s[0] for s in staged}:
             raise BackupError("the backup holds no main database")
         for name, temporary, _, _ in staged:
-            check_database(temporary, kek if name == MAIN else None)
+            if name != DUMP:  # pg_restore checks a dump as it loads it
+                check_database(temporary, kek if name == MAIN else None)
         for _, temporary, final, _ in staged:
             os.replace(temporary, final)
     finally:

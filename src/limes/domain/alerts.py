@@ -35,7 +35,8 @@ Ref = Annotated[str, MinLen(1), MaxLen(100)]
 
 
 class Gender(StrEnum):
-    """ICAO 9303 sex marker values: F, M, and X for unspecified."""
+    """Sex as recorded: female, male or unspecified (in a machine readable zone, ICAO
+    9303's markers F, M, and X or < for unspecified)."""
 
     FEMALE = "female"
     MALE = "male"

@@ -20,6 +20,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+_AN_LETTERS = frozenset("AEFHILMNORSX")  # letter names said with a vowel first: "an F form"
+
+
+def with_article(word: str) -> str:
+    """``word`` after its indefinite article: "an arrest", "a travel_ban", "an H form"."""
+    text = str(word)
+    if len(text) == 1 and text.isupper():
+        vowel = text in _AN_LETTERS
+    else:
+        vowel = text[:1].lower() in ("a", "e", "i", "o", "u")
+    return f"{'an' if vowel else 'a'} {text}"
+
 
 class SubjectKind(StrEnum):
     PERSON = "person"

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from limes.domain.categories import CategoryCode
+from limes.domain.categories import CategoryCode, with_article
 
 _C = CategoryCode
 
@@ -51,10 +51,11 @@ def refusal_reason(
     if existing.issuing_state != new_state:
         return None
     if existing.category == new_category:
-        return f"{new_state} already holds a {new_category} alert on this subject ({existing.id})"
+        held = with_article(new_category)
+        return f"{new_state} already holds {held} alert on this subject ({existing.id})"
     if frozenset({existing.category, new_category}) in INCOMPATIBLE_SAME_STATE:
         return (
-            f"a {new_category} alert is incompatible with {new_state}'s "
+            f"{with_article(new_category)} alert is incompatible with {new_state}'s "
             f"{existing.category} alert {existing.id} on the same subject"
         )
     return None

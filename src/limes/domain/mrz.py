@@ -36,10 +36,9 @@ _SEX: dict[str, Sex] = {"F": "female", "M": "male", "<": "unspecified", "X": "un
 
 @dataclass(frozen=True, slots=True)
 class MrzProblem:
-    """One thing wrong with a machine readable zone; line and column count from 1.
-
-    Line 0 and column 0 mean the text as a whole (a wrong number of lines).
-    """
+    """One thing wrong with a machine readable zone; line and column count from 1, as
+    a document reader shows them. Line 0 is the text as a whole (a wrong number of
+    lines), column 0 a line as a whole."""
 
     line: int
     column: int
@@ -48,6 +47,15 @@ class MrzProblem:
 
     def __str__(self) -> str:
         return f"line {self.line}, column {self.column} ({self.field}): {self.detail}"
+
+    def pointer(self, root: str = "/mrz") -> str:
+        """Where in the request: ``/mrz`` for the whole text, ``/mrz/line/2`` for a whole
+        line, ``/mrz/line/2/column/44``; never a 0 that would read as 0-based."""
+        if self.line == 0:
+            return root
+        if self.column == 0:
+            return f"{root}/line/{self.line}"
+        return f"{root}/line/{self.line}/column/{self.column}"
 
 
 class MrzError(ValueError):

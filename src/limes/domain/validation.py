@@ -27,7 +27,7 @@ from limes.domain.alerts import (
     ObjectIdentifier,
     Person,
 )
-from limes.domain.categories import CATEGORIES, Category, SubjectKind
+from limes.domain.categories import CATEGORIES, Category, SubjectKind, with_article
 from limes.domain.countries import CountryError, country, member_state
 from limes.domain.identifiers import (
     IdentifierError,
@@ -328,7 +328,9 @@ def _identifier(ident: ObjectIdentifier, pointer: str, out: _Collector) -> Objec
 def _object(obj: ObjectData, category: Category, pointer: str, out: _Collector) -> ObjectData:
     rules = OBJECT_RULES[obj.type]
     if obj.type not in category.object_types:
-        out.add(f"{pointer}/type", f"a {obj.type} cannot be the subject of {category.code}")
+        out.add(
+            f"{pointer}/type", f"{with_article(obj.type)} cannot be the subject of {category.code}"
+        )
     identifiers = []
     for i, ident in enumerate(obj.identifiers):
         if ident.kind not in rules.identifiers:

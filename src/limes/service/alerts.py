@@ -21,7 +21,7 @@ from limes.domain.alerts import (
     Extension,
     MisusedIdentity,
 )
-from limes.domain.categories import CATEGORIES, CategoryCode, ObjectType
+from limes.domain.categories import CATEGORIES, CategoryCode, ObjectType, with_article
 from limes.domain.countries import member_state
 from limes.domain.events import EventType
 from limes.domain.ids import is_id
@@ -95,7 +95,9 @@ class AlertService(AlertSteps):
         if misused_identity is not None:
             self.policy.require(ctx, Permission.MISUSED_IDENTITY_WRITE, content.category)
             if not CATEGORIES[content.category].allows_misused_identity:
-                raise InvalidInput(f"a {content.category} alert holds no misused-identity data")
+                raise InvalidInput(
+                    f"{with_article(content.category)} alert holds no misused-identity data"
+                )
             misused_identity = validate_misused_identity(misused_identity, now.date())
         record = self._new_record(ctx, content, now)
         keys, state = record.keys, record.issuing_state
@@ -380,7 +382,9 @@ class AlertService(AlertSteps):
                 ctx, tx, alert_id, Permission.MISUSED_IDENTITY_WRITE, expected_version
             )
             if not CATEGORIES[CategoryCode(record.category)].allows_misused_identity:
-                raise InvalidInput(f"a {record.category} alert holds no misused-identity data")
+                raise InvalidInput(
+                    f"{with_article(record.category)} alert holds no misused-identity data"
+                )
             updated = replace(record, version=record.version + 1, updated_at=now)
             tx.alerts.replace(updated, record.version)
             sealed = None

@@ -14,13 +14,17 @@ from typing import Protocol
 
 from limes.audit.heads import VaultSigner, ensure_audit_key
 from limes.audit.log import AuditLog
-from limes.config import Settings
+from limes.config import Environment, Settings, SettingsError
 from limes.crypto.keyring import ensure_keyring
 from limes.identity.tokens import KeyFileError, ensure_signing_key
 from limes.service.breakglass import BreakGlassService
 from limes.store.port import Store
 
 VAR_MODE = 0o700
+ENVIRONMENT_FILE = "environment"
+"""In the var folder: ``production`` or ``development``, written once by the first
+``limes init`` (or ``limes restore``), so that a development setting never opens a
+production installation's state (``check_environment``)."""
 
 
 class Installed(Protocol):
@@ -46,6 +50,46 @@ def _private_folder(settings: Settings) -> str:
         var.chmod(VAR_MODE)
         return f"var folder: {var} (mode changed from {mode:04o} to {VAR_MODE:04o})"
     return f"var folder: {var} ({'created' if created else 'exists'}, mode 0700)"
+
+
+def recorded_environment(settings: Settings) -> Environment | None:
+    """What the var folder records it is (None: nothing recorded, an older folder)."""
+    try:
+        text = (settings.var_dir / ENVIRONMENT_FILE).read_text("ascii").strip()
+    except FileNotFoundError:
+        return None
+    try:
+        return Environment(text)
+    except ValueError:
+        raise SettingsError(
+            f"{settings.var_dir / ENVIRONMENT_FILE} reads {text[:20]!r}, not production or "
+            "development"
+        ) from None
+
+
+def check_environment(settings: Settings) -> None:
+    """Refuse development settings (``LIMES_ENV=development``: principals taken as
+    named, test-only keys) on a var folder that records it is production's."""
+    if (
+        settings.environment is Environment.DEVELOPMENT
+        and recorded_environment(settings) is Environment.PRODUCTION
+    ):
+        raise SettingsError(
+            f"the var folder {settings.var_dir} is a production installation's "
+            f"({ENVIRONMENT_FILE} there says so): LIMES_ENV=development is refused on it; "
+            "use another --var for development"
+        )
+
+
+def record_environment(settings: Settings) -> str:
+    """Write the settings' environment into the var folder unless it records one."""
+    check_environment(settings)
+    recorded = recorded_environment(settings)
+    if recorded is not None:
+        return f"environment: {recorded.value} (recorded in {ENVIRONMENT_FILE})"
+    path = settings.var_dir / ENVIRONMENT_FILE
+    path.write_text(settings.environment.value + "\n", "ascii")
+    return f"environment: {settings.environment.value} (recorded now in {path})"
 
 
 def _keys(settings: Settings) -> Iterator[str]:
@@ -90,7 +134,9 @@ def initialise(settings: Settings, installed: Callable[[], Installed]) -> Iterat
     store and the audit log of ``installed()`` (built once the keys exist), seal
     break-glass reasons stored in plaintext before 0009, and make the audit signing
     key for a log no key has signed yet. Yields a line per step."""
+    check_environment(settings)
     yield _private_folder(settings)
+    yield record_environment(settings)
     yield f"database: {settings.describe()['database']}"
     yield from _keys(settings)
     app = installed()

@@ -394,10 +394,7 @@ class SearchService:
         except MrzError as exc:
             raise InvalidInput(
                 "the machine readable zone is not valid",
-                [
-                    FieldError(f"/mrz/line/{p.line}/column/{p.column}", f"{p.field}: {p.detail}")
-                    for p in exc.problems
-                ],
+                [FieldError(p.pointer(), f"{p.field}: {p.detail}") for p in exc.problems],
             ) from None
 
     @audited(Permission.SEARCH_PERSONS, describe=_zone_search)

@@ -23,6 +23,7 @@ from typing import Any
 from limes import codec
 from limes.audit.record import AlertRef
 from limes.crypto.keys import IntegrityError
+from limes.domain.categories import with_article
 from limes.domain.events import EventType
 from limes.domain.ids import is_id, new_id
 from limes.domain.sealed_fields import SealedField
@@ -163,9 +164,10 @@ def _direction(body: FormBody, sender: str, case: CaseRow) -> str | None:
     issuer, executing = case.scope, case.executing_state
     if isinstance(body, HitNotification | ActionNotTaken):
         if issuer == executing:
-            return f"a {body.form} form reports a hit to the issuing state; {issuer} issued it"
+            form = with_article(body.form)
+            return f"{form} form reports a hit to the issuing state; {issuer} issued it"
         if sender != executing:
-            return f"a {body.form} form goes from the executing state {executing}"
+            return f"{with_article(body.form)} form goes from the executing state {executing}"
     if isinstance(body, FlagMessage):
         if issuer == executing:
             return "a state does not flag its own alert"

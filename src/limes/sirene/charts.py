@@ -13,21 +13,30 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from limes.sirene.statistics import Statistics
 
 _METADATA = {"Software": None}
 
 
-def _bar(path: Path, title: str, counts: dict[str, int], ylabel: str) -> Path:
+def bar_figure(title: str, counts: dict[str, int], ylabel: str) -> Figure:
+    """A bar chart of counts: whole numbers on the count axis (no 2.5 forms)."""
     figure, axes = plt.subplots(figsize=(8, 4.5), dpi=100)
+    keys = list(counts) or ["(none)"]
+    axes.bar(keys, [counts.get(k, 0) for k in keys], color="#1f4e79")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.set_title(title)
+    axes.set_ylabel(ylabel)
+    axes.tick_params(axis="x", labelrotation=45)
+    figure.tight_layout()
+    return figure
+
+
+def _bar(path: Path, title: str, counts: dict[str, int], ylabel: str) -> Path:
+    figure = bar_figure(title, counts, ylabel)
     try:
-        keys = list(counts) or ["(none)"]
-        axes.bar(keys, [counts.get(k, 0) for k in keys], color="#1f4e79")
-        axes.set_title(title)
-        axes.set_ylabel(ylabel)
-        axes.tick_params(axis="x", labelrotation=45)
-        figure.tight_layout()
         figure.savefig(path, format="png", metadata=_METADATA)
     finally:
         plt.close(figure)

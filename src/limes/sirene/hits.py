@@ -16,7 +16,7 @@ from typing import Annotated
 from annotated_types import Ge, MaxLen
 
 from limes.domain.alerts import STRICT, Code, LongText, Ref, Text
-from limes.domain.categories import CategoryCode
+from limes.domain.categories import CategoryCode, with_article
 from limes.domain.validation import country_field, text_field
 from limes.errors import FieldError, InvalidInput
 from limes.sirene import checks
@@ -147,9 +147,13 @@ def validate_hit(report: HitReport, category: CategoryCode, now: datetime) -> Hi
         action = replace(action, explanation=explanation)
     check = report.check
     if category in CHECK_CATEGORIES and check is None:
-        errors.append(FieldError(f"{at}/check", f"a hit on a {category} alert needs its report"))
+        errors.append(
+            FieldError(f"{at}/check", f"a hit on {with_article(category)} alert needs its report")
+        )
     if category not in CHECK_CATEGORIES and check is not None:
-        errors.append(FieldError(f"{at}/check", f"a {category} alert asks for no check report"))
+        errors.append(
+            FieldError(f"{at}/check", f"{with_article(category)} alert asks for no check report")
+        )
     if check is not None:
         check = replace(
             check,

@@ -72,6 +72,9 @@ def int4(value: int) -> int:
     return value - (1 << 32) if value >= 1 << 31 else value
 
 
+DEFAULT_SCHEMA = "limes"  # the store's schema unless told (tests use one each)
+
+
 def redacted(url: str) -> str:
     """The URL with any password replaced, for messages and logs."""
     parts = urlsplit(url)
@@ -112,7 +115,7 @@ def ended(conn: Connection, discard: Callable[[], None]) -> Iterator[None]:
 class PostgresStore(ThreadConnections):
     name = "postgres"
 
-    def __init__(self, url: str, schema: str = "limes") -> None:
+    def __init__(self, url: str, schema: str = DEFAULT_SCHEMA) -> None:
         if not schema:
             raise ValueError("a PostgreSQL schema name is required")
         self._url = url
