@@ -52,6 +52,7 @@ from limes.service.refusals import DoorRefusals
 from limes.service.relations import RelationService
 from limes.service.search import QUERY_KEY, SearchService
 from limes.service.sirene import SireneService
+from limes.service.subject_requests import Deadlines, SubjectRequestService
 from limes.store.port import Store
 
 PublisherFor = Callable[[Store, str], Publisher]
@@ -150,6 +151,7 @@ class Limes:
     holdings: Holdings
     audit_custody: AuditCustody
     biometrics: BiometricService
+    subject_requests: SubjectRequestService
 
     def enter(self, who: Principal, purpose: Purpose) -> Context:
         """The context a door acts in for ``who`` and ``purpose``: the one way in for every
@@ -251,6 +253,11 @@ def build(
         clock=clock,
     )
     sirene = SireneService(alerts, relations, hits)
+    subject_requests = SubjectRequestService(
+        search,
+        audit,
+        Deadlines(settings.subject_reply_days, settings.subject_consultation_days),
+    )
     jobs = periodic_jobs(
         JobParts(
             alerts,
@@ -288,4 +295,5 @@ def build(
         Holdings(store),
         AuditCustody(audit, settings),
         BiometricService(alerts),
+        subject_requests,
     )

@@ -30,6 +30,7 @@ from limes.api.routes import biometrics as biometric_routes
 from limes.api.routes import breakglass as breakglass_routes
 from limes.api.routes import enrolment as enrolment_routes
 from limes.api.routes import reading as reading_routes
+from limes.api.routes import subject_requests as subject_routes
 from limes.api.routes import search as search_routes
 from limes.api.routes import sirene as sirene_routes
 from limes.bootstrap import Limes
@@ -139,6 +140,7 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
         audit_routes.router,
         sirene_routes.router,
         reading_routes.router,
+        subject_routes.router,
     ):
         app.include_router(router)
         app.state.routes.extend(router.routes)
@@ -197,6 +199,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         **biometric_routes.components(),
         **sirene_routes.components(),
         **reading_routes.components(),
+        **subject_routes.components(),
     }.items():
         if name in found and found[name] != schema:
             raise RuntimeError(f"two different schemas are named {name}")

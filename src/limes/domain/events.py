@@ -36,6 +36,7 @@ class EventType(StrEnum):
     HIT_RECORDED = "hit.recorded"
     SIRENE_MESSAGE = "sirene.message"
     SIRENE_OVERDUE = "sirene.overdue"
+    SUBJECT_REQUEST_OVERDUE = "subject_request.overdue"
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,11 +52,13 @@ from limes.store.repositories import (
     ReadLedger,
     SealedValues,
     SecurityEvents,
+    SubjectRequests,
     UsageCounters,
 )
 from limes.store.sealed import SEALED, SealedColumn, SealedTable
 from limes.store.security_events import SecurityEvent
 from limes.store.sirene import AttachmentRow, CaseRow, HitRow, InboxFilter, MessageRow
+from limes.store.subject_requests import HoldingRow, ReplyRow, RequestRow
 
 # the repositories and the rows they take and return are part of the port: callers
 # import them here
@@ -88,6 +90,7 @@ __all__ = [
     "GrantRow",
     "Grants",
     "HitRow",
+    "HoldingRow",
     "InboxFilter",
     "KeyJobs",
     "KeyRow",
@@ -101,11 +104,14 @@ __all__ = [
     "Outbox",
     "ReadBlocks",
     "ReadLedger",
+    "ReplyRow",
+    "RequestRow",
     "SealedColumn",
     "SealedTable",
     "SealedValues",
     "SecurityEvent",
     "SecurityEvents",
+    "SubjectRequests",
     "Store",
     "Transaction",
     "UsageCounters",
@@ -154,6 +160,8 @@ class Transaction(Protocol):
     def cases(self) -> Cases: ...
     @property
     def messages(self) -> Messages: ...
+    @property
+    def subject_requests(self) -> SubjectRequests: ...
     @property
     def feed_positions(self) -> FeedPositions: ...
     @property

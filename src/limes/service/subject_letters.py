@@ -1,0 +1,157 @@
+"""What a reply to a data subject says, gathered from the alerts and the audit log.
+
+Per confirmed alert, as its issuing state answered: restricted alerts are recorded with
+their ground and not shown; an alert disclosed in part is named with its retention date
+only; a disclosed one with the data held (identity, documents, the reason), its
+retention date and every access the audit log records on it. The accesses are read as
+the issuing state's own records of the alert (``RecordQuery.state``): every action on
+it, by any state, each with its inclusion proof against one signed tree head, taken
+before the alert is opened for the letter (that reading is recorded too, and shows in
+the next reply). Who accessed is said by state, authority type (the role), purpose and
+date; the officer's name never leaves the log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from limes.audit.answers import MAX_LIMIT
+from limes.audit.heads import TreeHead
+from limes.audit.record import Outcome as RecordOutcome
+from limes.audit.store import RecordQuery
+from limes.domain.alerts import Person
+from limes.errors import Gone
+from limes.policy.permissions import Context
+from limes.sirene import subject_requests as rules
+from limes.sirene.replies import Access, Head, HeldAlert, Reply, Restriction
+from limes.sirene.subject_requests import Correction, Disclosure, Kind, Sealed
+from limes.store.port import HoldingRow, RequestRow
+
+if TYPE_CHECKING:
+    from limes.service.subject_requests import SubjectRequestService
+
+
+def _accesses(
+    service: SubjectRequestService, h: HoldingRow, below: int
+) -> tuple[tuple[Access, ...], TreeHead | None]:
+    answer = service.log.query(
+        RecordQuery(alert_id=h.alert_id, state=h.issuing_state, below=below, limit=MAX_LIMIT)
+    )
+    if answer is None:
+        return (), None
+    found = []
+    for proved in answer.items:
+        doc = proved.record.document
+        if doc["outcome"] != RecordOutcome.ALLOWED:
+            continue
+        roles = doc.get("roles") or ["-"]
+        found.append(
+            Access(
+                seq=proved.record.seq,
+                at=datetime.fromisoformat(doc["at"]),
+                state=doc.get("member_state") or "-",
+                authority_type=str(roles[0]).replace("_", " "),
+                purpose=str(doc.get("purpose") or "-").replace("_", " "),
+                action=doc["action"],
+                leaf_hash=proved.leaf_hash.hex(),
+                audit_path=tuple(p.hex() for p in proved.audit_path),
+            )
+        )
+    return tuple(found), answer.head
+
+
+def _data(person: Person | None) -> tuple[tuple[str, str], ...]:
+    if person is None:
+        return ()
+    out = [
+        ("surnames", ", ".join(n.latin for n in person.surnames)),
+        ("forenames", ", ".join(n.latin for n in person.forenames)),
+    ]
+    if person.date_of_birth:
+        out.append(("date_of_birth", person.date_of_birth))
+    if person.nationalities:
+        out.append(("nationalities", ", ".join(person.nationalities)))
+    if person.documents:
+        out.append(("documents", ", ".join(d.number for d in person.documents)))
+    return tuple((k, v) for k, v in out if v)
+
+
+def _held(
+    service: SubjectRequestService, ctx: Context, h: HoldingRow, accesses: tuple[Access, ...]
+) -> HeldAlert:
+    disclosure = Disclosure(h.disclosure or Disclosure.RESTRICT)
+    base = HeldAlert(
+        alert_id=h.alert_id,
+        issuing_state=h.issuing_state,
+        category=h.category,
+        disclosure=str(disclosure),
+        retention_until=datetime.min.date(),
+        correction=h.correction,
+        alert_version=h.alert_version,
+    )
+    try:
+        view = service.alerts.get(ctx, h.alert_id)
+    except Gone:  # erased: nothing held any more, the accesses remain on record
+        return replace(base, accesses=accesses)
+    alert = view.alert
+    retention = alert.expires_at.date()
+    if disclosure is Disclosure.DISCLOSE_IN_PART:
+        return replace(base, retention_until=retention)
+    content = alert.content
+    return replace(
+        base,
+        retention_until=retention,
+        data=_data(content.person if content else None),
+        reason=content.reason if content else None,
+        accesses=accesses,
+    )
+
+
+def reply_of(
+    service: SubjectRequestService,
+    ctx: Context,
+    row: RequestRow,
+    sealed: Sealed,
+    confirmed: Sequence[HoldingRow],
+    now: datetime,
+) -> Reply:
+    """The reply to ``row`` from the answers on its ``confirmed`` alerts (no text yet)."""
+    service.log.checkpoint()
+    latest = service.log.latest_head()
+    below = latest.size if latest is not None else 0
+    shown = [h for h in confirmed if h.disclosure != Disclosure.RESTRICT]
+    restrictions = [
+        Restriction(h.alert_id, h.issuing_state, h.ground or "-")
+        for h in confirmed
+        if h.disclosure == Disclosure.RESTRICT
+    ]
+    # every audit query first, against one head; opening the alerts is recorded after
+    head: TreeHead | None = None
+    accesses: dict[str, tuple[Access, ...]] = {}
+    for h in shown:
+        accesses[h.alert_id], head = _accesses(service, h, below)
+    held = [_held(service, ctx, h, accesses[h.alert_id]) for h in shown]
+    outcome = rules.outcome(
+        Kind(row.kind),
+        [Disclosure(h.disclosure or Disclosure.RESTRICT) for h in confirmed],
+        [Correction(h.correction) for h in confirmed if h.correction],
+    )
+    a = sealed.applicant
+    return Reply(
+        request_id=row.id,
+        receiving_state=row.receiving_state,
+        kind=row.kind,
+        language=row.language,
+        received_on=datetime.fromisoformat(row.received_on).date(),
+        name=" ".join((*a.forenames, *a.surnames)),
+        outcome=str(outcome),
+        created_at=now,
+        held=tuple(held),
+        restrictions=tuple(restrictions),
+        head=None
+        if head is None
+        else Head(head.size, head.timestamp, head.root.hex(), head.signature.hex(), head.key_id),
+    )
