@@ -15,9 +15,9 @@ lifecycle and linked. Each refusal and each bad input leaves the store unchanged
 from __future__ import annotations
 
 import re
-from pathlib import Path
 import zlib
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -165,9 +165,13 @@ def test_access_request_between_three_states(
     de_view = ok(client.get(f"/v1/subject-requests/{request_id}", headers=dpo(DE_DPO)))
     assert [h["issuing_state"] for h in de_view["holdings"]] == ["DE"]
     other = "dpo-pl@UODO/PL;roles=data_protection_officer"
-    assert_problem(client.get(f"/v1/subject-requests/{request_id}", headers=dpo(other)), 403, "forbidden")
+    assert_problem(
+        client.get(f"/v1/subject-requests/{request_id}", headers=dpo(other)), 403, "forbidden"
+    )
     # a SIRENE operator is no data-protection role
-    assert_problem(client.get(f"/v1/subject-requests/{request_id}", headers=headers()), 403, "forbidden")
+    assert_problem(
+        client.get(f"/v1/subject-requests/{request_id}", headers=headers()), 403, "forbidden"
+    )
     # the consultation is in the bureaux' SIRENE inbox, with its deadline
     inbox = ok(client.get("/v1/sirene/inbox", headers=headers(DE_SIRENE)))
     assert [m["form"] for m in inbox["items"]] == ["M"]
@@ -185,9 +189,7 @@ def test_access_request_between_three_states(
     overdue = ok(client.get("/v1/sirene/inbox?overdue=true", headers=headers(IT_SIRENE)))
     assert overdue["items"][0]["escalation_level"] == 1
     # IT restricts; a ground outside the closed list is refused first, store unchanged
-    bad = post(
-        client, f"{request_id}/holdings/{it_id}/answer", IT_DPO, {"disclosure": "restrict"}
-    )
+    bad = post(client, f"{request_id}/holdings/{it_id}/answer", IT_DPO, {"disclosure": "restrict"})
     assert_problem(bad, 400, "invalid-input")
     restricted = {"disclosure": "restrict", "ground": "obstruct_inquiries"}
     ok(post(client, f"{request_id}/holdings/{it_id}/answer", IT_DPO, restricted))
@@ -233,9 +235,10 @@ def test_access_request_between_three_states(
     assert sent.text == text
     pdf = client.get(f"/v1/subject-requests/{request_id}/reply?format=pdf", headers=dpo())
     assert pdf.headers["content-type"] == "application/pdf"
-    assert pdf.content == client.get(
-        f"/v1/subject-requests/{request_id}/reply?format=pdf", headers=dpo()
-    ).content
+    assert (
+        pdf.content
+        == client.get(f"/v1/subject-requests/{request_id}/reply?format=pdf", headers=dpo()).content
+    )
     shown = pdf_text(pdf.content)
     assert "Ivanova" in shown and "Signalement introduit par DE" in shown
     assert "border guard" in shown
@@ -314,5 +317,7 @@ def test_bad_input_leaves_the_store_unchanged(
         assert_problem(answer, 400, "invalid-input")
     # a border guard may not register
     guard = headers(FR_GUARD, "border_check")
-    assert_problem(client.post("/v1/subject-requests", content=body(REQUEST), headers=guard), 403, "forbidden")
+    assert_problem(
+        client.post("/v1/subject-requests", content=body(REQUEST), headers=guard), 403, "forbidden"
+    )
     assert count(db) == before

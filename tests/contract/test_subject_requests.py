@@ -52,8 +52,12 @@ def test_who_sees_a_request_and_which_are_overdue(store: Store, clock: FixedCloc
     with store.transaction() as tx:
         tx.subject_requests.put(first)
         tx.subject_requests.put(second)
-        tx.subject_requests.put_holding(HoldingRow(first.id, new_id(), "DE", "arrest", 1, "confirmed"))
-        tx.subject_requests.put_holding(HoldingRow(second.id, new_id(), "DE", "arrest", 1, "candidate"))
+        tx.subject_requests.put_holding(
+            HoldingRow(first.id, new_id(), "DE", "arrest", 1, "confirmed")
+        )
+        tx.subject_requests.put_holding(
+            HoldingRow(second.id, new_id(), "DE", "arrest", 1, "candidate")
+        )
     with store.read() as tx:
         assert [r.id for r in tx.subject_requests.visible_to("FR", True, 10)] == [first.id]
         # a confirmed alert lets its issuing state see the request, a candidate does not

@@ -5,47 +5,36 @@ refused attempts and officers' names stay out."""
 from __future__ import annotations
 
 import pytest
-from tests.audit.conftest import PUBLIC_KEY, SIGNER
-from tests.conftest import FixedClock, built, make_ctx
+from tests.audit.conftest import PUBLIC_KEY
+from tests.conftest import make_ctx
 from tests.factories import PERSON, content
 from tests.service.test_subject_requests import DE_DPO, FR_DPO, request
 
 from limes.audit.heads import signed_bytes
-from limes.audit.log import AuditLog
 from limes.audit.merkle import verify_inclusion
-from limes.audit.store import SqliteAuditStore
 from limes.bootstrap import Limes
 from limes.domain.roles import Purpose, Role
 from limes.errors import Forbidden
 from limes.sirene.subject_requests import ConsultationAnswerIn, Disclosure
-from limes.store.port import Store
 
 GUARD = make_ctx("FR", Role.BORDER_GUARD, purpose=Purpose.BORDER_CHECK, user="guard-secret-name")
 IT_DPO = make_ctx("IT", Role.DATA_PROTECTION_OFFICER, purpose=Purpose.DATA_PROTECTION)
 VISA = make_ctx("PL", Role.VISA_OFFICER, purpose=Purpose.VISA, user="visa-secret-name")
 
 
-@pytest.fixture
-def app(sqlite_store: Store, clock: FixedClock) -> Limes:
-    log = AuditLog(SqliteAuditStore(":memory:"), clock=clock, signer=SIGNER)
-    limes = built(sqlite_store, clock, audit=log)
-    limes.search.start(follow=False)
-    return limes
-
-
-def test_accesses_with_proofs_and_without_names(app: Limes) -> None:
-    alerts = [app.alerts.issue(make_ctx(state), content(PERSON)) for state in ("DE", "IT")]
-    app.search.engine.catch_up()
-    app.alerts.get(GUARD, alerts[0].alert.id)
+def test_accesses_with_proofs_and_without_names(signed_app: Limes) -> None:
+    alerts = [signed_app.alerts.issue(make_ctx(state), content(PERSON)) for state in ("DE", "IT")]
+    signed_app.search.engine.catch_up()
+    signed_app.alerts.get(GUARD, alerts[0].alert.id)
     with pytest.raises(Forbidden):  # a visa officer may not read an arrest alert: refused
-        app.alerts.get(VISA, alerts[0].alert.id)
-    registered = app.subject_requests.register(FR_DPO, request())
-    app.subject_requests.find(FR_DPO, registered.id)
+        signed_app.alerts.get(VISA, alerts[0].alert.id)
+    registered = signed_app.subject_requests.register(FR_DPO, request())
+    signed_app.subject_requests.find(FR_DPO, registered.id)
     for alert, dpo in zip(alerts, (DE_DPO, IT_DPO), strict=True):
-        app.subject_requests.decide(FR_DPO, registered.id, alert.alert.id, True)
+        signed_app.subject_requests.decide(FR_DPO, registered.id, alert.alert.id, True)
         disclose = ConsultationAnswerIn(Disclosure.DISCLOSE)
-        app.subject_requests.answer(dpo, registered.id, alert.alert.id, disclose)
-    reply = app.subject_requests.reply(FR_DPO, registered.id)
+        signed_app.subject_requests.answer(dpo, registered.id, alert.alert.id, disclose)
+    reply = signed_app.subject_requests.reply(FR_DPO, registered.id)
 
     assert reply.head is not None
     head = reply.head

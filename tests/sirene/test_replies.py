@@ -7,7 +7,16 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from limes.sirene.replies import LANGUAGES, Access, Head, HeldAlert, Reply, Restriction, render, template
+from limes.sirene.replies import (
+    LANGUAGES,
+    Access,
+    Head,
+    HeldAlert,
+    Reply,
+    Restriction,
+    render,
+    template,
+)
 
 AT = datetime(2026, 6, 1, 8, 30, tzinfo=UTC)
 ACCESS = Access(7, AT, "FR", "border guard", "border check", "alert:read", "ab" * 32, ("cd" * 32,))
@@ -44,7 +53,11 @@ def test_the_letter_lists_the_data_and_who_accessed_them_with_proofs() -> None:
 
 @pytest.mark.parametrize(
     ("language", "phrase"),
-    [("de", "Ausschreibung von DE"), ("fr", "Signalement introduit par DE"), ("pt", "Alert entered")],
+    [
+        ("de", "Ausschreibung von DE"),
+        ("fr", "Signalement introduit par DE"),
+        ("pt", "Alert entered"),
+    ],
 )
 def test_the_letter_in_the_applicants_language(language: str, phrase: str) -> None:
     assert phrase in render(replace(REPLY, language=language))

@@ -72,15 +72,16 @@ OK_ANSWERS = [
     ),
     (Kind.ERASURE, ConsultationAnswerIn(Disclosure.DISCLOSE_IN_PART, Correction.NOT_APPLICABLE)),
 ]
+A = ConsultationAnswerIn
 BAD_ANSWERS = [
-    (Kind.ACCESS, ConsultationAnswerIn(Disclosure.RESTRICT), "/ground"),
-    (Kind.ACCESS, ConsultationAnswerIn(Disclosure.RESTRICT, ground=Ground.DATA_ACCURATE), "/ground"),
-    (Kind.ACCESS, ConsultationAnswerIn(Disclosure.DISCLOSE, ground=Ground.PUBLIC_SECURITY), "/ground"),
-    (Kind.ACCESS, ConsultationAnswerIn(Disclosure.DISCLOSE, Correction.DONE, alert_version=2), "/correction"),
-    (Kind.ERASURE, ConsultationAnswerIn(Disclosure.DISCLOSE), "/correction"),
-    (Kind.ERASURE, ConsultationAnswerIn(Disclosure.DISCLOSE, Correction.DONE), "/alert_version"),
-    (Kind.ERASURE, ConsultationAnswerIn(Disclosure.DISCLOSE, Correction.REFUSED), "/ground"),
-]  # fmt: skip
+    (Kind.ACCESS, A(Disclosure.RESTRICT), "/ground"),
+    (Kind.ACCESS, A(Disclosure.RESTRICT, ground=Ground.DATA_ACCURATE), "/ground"),
+    (Kind.ACCESS, A(Disclosure.DISCLOSE, ground=Ground.PUBLIC_SECURITY), "/ground"),
+    (Kind.ACCESS, A(Disclosure.DISCLOSE, Correction.DONE, alert_version=2), "/correction"),
+    (Kind.ERASURE, A(Disclosure.DISCLOSE), "/correction"),
+    (Kind.ERASURE, A(Disclosure.DISCLOSE, Correction.DONE), "/alert_version"),
+    (Kind.ERASURE, A(Disclosure.DISCLOSE, Correction.REFUSED), "/ground"),
+]
 
 
 @pytest.mark.parametrize(("kind", "answer"), OK_ANSWERS)
@@ -95,17 +96,20 @@ def test_answers_that_do_not(kind: Kind, answer: ConsultationAnswerIn, pointer: 
     assert pointer in [e.pointer for e in refused.value.errors]
 
 
+D = Disclosure
+
+
 @pytest.mark.parametrize(
     ("kind", "disclosures", "corrections", "expected"),
     [
         (Kind.ACCESS, [], [], Outcome.NOTHING_HELD),
+        (Kind.RECTIFICATION, [D.DISCLOSE], [Correction.NOT_APPLICABLE], Outcome.NOTHING_HELD),
         (Kind.ACCESS, [Disclosure.DISCLOSE], [], Outcome.GRANTED),
         (Kind.ACCESS, [Disclosure.DISCLOSE, Disclosure.RESTRICT], [], Outcome.PARTLY),
         (Kind.ACCESS, [Disclosure.DISCLOSE_IN_PART], [], Outcome.PARTLY),
         (Kind.ACCESS, [Disclosure.RESTRICT, Disclosure.RESTRICT], [], Outcome.RESTRICTED),
         (Kind.ERASURE, [Disclosure.DISCLOSE], [Correction.DONE, Correction.REFUSED], Outcome.DONE),
         (Kind.RECTIFICATION, [Disclosure.DISCLOSE], [Correction.REFUSED], Outcome.REFUSED),
-        (Kind.RECTIFICATION, [Disclosure.DISCLOSE], [Correction.NOT_APPLICABLE], Outcome.NOTHING_HELD),
     ],
 )  # fmt: skip
 def test_the_outcome_of_a_reply(

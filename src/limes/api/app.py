@@ -30,9 +30,9 @@ from limes.api.routes import biometrics as biometric_routes
 from limes.api.routes import breakglass as breakglass_routes
 from limes.api.routes import enrolment as enrolment_routes
 from limes.api.routes import reading as reading_routes
-from limes.api.routes import subject_requests as subject_routes
 from limes.api.routes import search as search_routes
 from limes.api.routes import sirene as sirene_routes
+from limes.api.routes import subject_requests as subject_routes
 from limes.bootstrap import Limes
 from limes.domain.roles import Purpose
 

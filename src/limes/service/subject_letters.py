@@ -14,30 +14,37 @@ date; the officer's name never leaves the log.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from limes.audit.answers import MAX_LIMIT
 from limes.audit.heads import TreeHead
+from limes.audit.log import AuditLog
 from limes.audit.record import Outcome as RecordOutcome
 from limes.audit.store import RecordQuery
 from limes.domain.alerts import Person
 from limes.errors import Gone
 from limes.policy.permissions import Context
+from limes.service.alerts import AlertService
 from limes.sirene import subject_requests as rules
 from limes.sirene.replies import Access, Head, HeldAlert, Reply, Restriction
 from limes.sirene.subject_requests import Correction, Disclosure, Kind, Sealed
 from limes.store.port import HoldingRow, RequestRow
 
-if TYPE_CHECKING:
-    from limes.service.subject_requests import SubjectRequestService
+
+@dataclass(frozen=True, slots=True)
+class Gathering:
+    """Where a reply's facts come from: the audit log, the alerts, as whom."""
+
+    log: AuditLog
+    alerts: AlertService
+    ctx: Context
 
 
 def _accesses(
-    service: SubjectRequestService, h: HoldingRow, below: int
+    log: AuditLog, h: HoldingRow, below: int
 ) -> tuple[tuple[Access, ...], TreeHead | None]:
-    answer = service.log.query(
+    answer = log.query(
         RecordQuery(alert_id=h.alert_id, state=h.issuing_state, below=below, limit=MAX_LIMIT)
     )
     if answer is None:
@@ -79,9 +86,7 @@ def _data(person: Person | None) -> tuple[tuple[str, str], ...]:
     return tuple((k, v) for k, v in out if v)
 
 
-def _held(
-    service: SubjectRequestService, ctx: Context, h: HoldingRow, accesses: tuple[Access, ...]
-) -> HeldAlert:
+def _held(g: Gathering, h: HoldingRow, accesses: tuple[Access, ...]) -> HeldAlert:
     disclosure = Disclosure(h.disclosure or Disclosure.RESTRICT)
     base = HeldAlert(
         alert_id=h.alert_id,
@@ -93,7 +98,7 @@ def _held(
         alert_version=h.alert_version,
     )
     try:
-        view = service.alerts.get(ctx, h.alert_id)
+        view = g.alerts.get(g.ctx, h.alert_id)
     except Gone:  # erased: nothing held any more, the accesses remain on record
         return replace(base, accesses=accesses)
     alert = view.alert
@@ -111,16 +116,15 @@ def _held(
 
 
 def reply_of(
-    service: SubjectRequestService,
-    ctx: Context,
+    g: Gathering,
     row: RequestRow,
     sealed: Sealed,
     confirmed: Sequence[HoldingRow],
     now: datetime,
 ) -> Reply:
     """The reply to ``row`` from the answers on its ``confirmed`` alerts (no text yet)."""
-    service.log.checkpoint()
-    latest = service.log.latest_head()
+    g.log.checkpoint()
+    latest = g.log.latest_head()
     below = latest.size if latest is not None else 0
     shown = [h for h in confirmed if h.disclosure != Disclosure.RESTRICT]
     restrictions = [
@@ -132,8 +136,8 @@ def reply_of(
     head: TreeHead | None = None
     accesses: dict[str, tuple[Access, ...]] = {}
     for h in shown:
-        accesses[h.alert_id], head = _accesses(service, h, below)
-    held = [_held(service, ctx, h, accesses[h.alert_id]) for h in shown]
+        accesses[h.alert_id], head = _accesses(g.log, h, below)
+    held = [_held(g, h, accesses[h.alert_id]) for h in shown]
     outcome = rules.outcome(
         Kind(row.kind),
         [Disclosure(h.disclosure or Disclosure.RESTRICT) for h in confirmed],

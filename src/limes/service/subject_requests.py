@@ -31,22 +31,19 @@ from typing import Any
 from limes import codec
 from limes.audit.log import AuditLog
 from limes.audit.record import AlertRef
-from limes.audit.store import RecordQuery
 from limes.domain.events import EventType
 from limes.domain.ids import is_id, new_id
 from limes.domain.sealed_fields import SealedField
 from limes.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from limes.policy.permissions import Context, Permission
 from limes.search.query import PersonQuery
-from limes.service.alert_views import event
 from limes.service.audited import about, audited
 from limes.service.search import SearchService
-from limes.service.subject_letters import reply_of
-from limes.sirene import forms
+from limes.service.subject_consultations import answer_message, check_correction, consult
+from limes.service.subject_letters import Gathering, reply_of
 from limes.sirene import subject_requests as rules
 from limes.sirene import subject_statistics
 from limes.sirene.replies import Reply, render
-from limes.sirene.subject_statistics import RegisterRow, SubjectStatistics
 from limes.sirene.subject_requests import (
     ConsultationAnswerIn,
     HoldingStatus,
@@ -54,10 +51,9 @@ from limes.sirene.subject_requests import (
     Sealed,
     SubjectRequestIn,
 )
+from limes.sirene.subject_statistics import RegisterRow, SubjectStatistics
 from limes.store.port import (
-    CaseRow,
     HoldingRow,
-    MessageRow,
     ReplyRow,
     RequestRow,
     SecurityEvent,
@@ -193,23 +189,13 @@ class SubjectRequestService:
         views = []
         for h in holdings:
             message = tx.messages.get(h.message_id) if h.message_id else None
-            views.append(
-                HoldingView(
-                    h.alert_id,
-                    h.issuing_state,
-                    h.category,
-                    h.score,
-                    h.status,
-                    h.case_id,
-                    h.message_id,
-                    message.reply_due if message else None,
-                    h.disclosure,
-                    h.correction,
-                    h.ground,
-                    h.alert_version,
-                    h.answered_at,
-                )
-            )
+            due = message.reply_due if message else None
+            view = HoldingView(
+                h.alert_id, h.issuing_state, h.category, h.score, h.status, h.case_id,
+                h.message_id, due, h.disclosure, h.correction, h.ground, h.alert_version,
+                h.answered_at,
+            )  # fmt: skip
+            views.append(view)
         sealed = self._open(tx, row) if opened else None
         open_ = row.replied_at is None
         return RequestView(
@@ -248,21 +234,10 @@ class SubjectRequestService:
                 state, request_id, SealedField.SUBJECT_REQUEST, codec.encode(sealed), tx
             )
             row = RequestRow(
-                request_id,
-                state,
-                str(request.kind),
-                str(request.channel),
-                request.language,
-                request.received_on.isoformat(),
-                now,
-                str(ctx.principal),
-                due,
-                0,
-                None,
-                None,
-                False,
-                body,
-            )
+                request_id, state, str(request.kind), str(request.channel), request.language,
+                request.received_on.isoformat(), now, str(ctx.principal), due, 0, None, None,
+                False, body,
+            )  # fmt: skip
             tx.subject_requests.put(row)
             return self._view(ctx, tx, row, opened=True)
 
@@ -358,50 +333,12 @@ class SubjectRequestService:
             status = HoldingStatus.CONFIRMED if confirmed else HoldingStatus.REJECTED
             holding = replace(holding, status=str(status))
             if confirmed and holding.issuing_state != row.receiving_state:
-                holding = self._consult(tx, ctx, row, holding, now)
+                days = self.deadlines.consultation_days
+                due = rules.consultation_due(now, row.due_at, days)
+                fields = self.alerts.crypto.fields
+                holding = consult(fields, tx, ctx, row, holding, (now, due))
             tx.subject_requests.put_holding(holding)
             return self._view(ctx, tx, row, opened=True)
-
-    def _consult(
-        self, tx: Transaction, ctx: Context, row: RequestRow, h: HoldingRow, now: datetime
-    ) -> HoldingRow:
-        record = tx.alerts.get(h.alert_id)
-        if record is None:
-            raise NotFound(f"there is no alert {h.alert_id}")
-        case = CaseRow(new_id(), h.alert_id, h.issuing_state, h.category, row.receiving_state, False, now)
-        tx.cases.put(case)
-        due = rules.consultation_due(now, row.due_at, self.deadlines.consultation_days)
-        asked = (
-            f"Data-subject {row.kind} request {row.id} received by {row.receiving_state} on "
-            f"{row.received_on} concerns your alert {h.alert_id}. State your position "
-            f"through the subject-request register by {due.isoformat()} (2018/1861 Art. 53, "
-            "2018/1862 Art. 67)."
-        )
-        body: forms.FormBody
-        if row.kind == Kind.ACCESS:
-            body = forms.Miscellaneous("M", asked)
-        else:
-            wanted = forms.Correction.RECTIFY if row.kind == Kind.RECTIFICATION else forms.Correction.DELETE
-            body = forms.RectifyOrDelete("J", wanted, asked)
-        message_id = new_id()
-        sealed = self.alerts.crypto.fields.seal(
-            case.scope, message_id, SealedField.MESSAGE, codec.encode(body), tx
-        )
-        message = MessageRow(
-            message_id, case.id, case.scope, body.form, str(forms.Priority.NORMAL), "en",
-            row.receiving_state, h.issuing_state, str(ctx.principal), now, None, due, None, 0,
-            sealed,
-        )  # fmt: skip
-        tx.messages.put(message)
-        detail = {
-            "case": case.id,
-            "message": message_id,
-            "form": body.form,
-            "from_state": row.receiving_state,
-            "to_state": h.issuing_state,
-        }
-        tx.outbox.append(event(EventType.SIRENE_MESSAGE, record, now, **detail))
-        return replace(h, case_id=case.id, message_id=message_id)
 
     # -- the issuing state's answer ----------------------------------------------------
 
@@ -431,9 +368,9 @@ class SubjectRequestService:
             if h.answered_at is not None:
                 raise Conflict(f"{state} answered on alert {alert_id} already")
             rules.check_answer(Kind(row.kind), answer)
-            self._check_correction(tx, row, alert_id, answer)
+            check_correction(tx, row, alert_id, answer)
             if h.message_id is not None:
-                self._answer_message(tx, ctx, h, answer, now)
+                answer_message(self.alerts.crypto.fields, tx, ctx, h, answer, now)
             tx.subject_requests.put_holding(
                 replace(
                     h,
@@ -446,57 +383,6 @@ class SubjectRequestService:
                 )
             )
             return self._view(ctx, tx, row, opened=True)
-
-    def _check_correction(
-        self, tx: Transaction, row: RequestRow, alert_id: str, answer: ConsultationAnswerIn
-    ) -> None:
-        if answer.correction is not rules.Correction.DONE:
-            return
-        record = tx.alerts.get(alert_id)
-        version = record.version if record else 0
-        if answer.alert_version is not None and version < answer.alert_version:
-            problem = f"alert {alert_id} is at version {version}"
-            raise InvalidInput(problem, [FieldError("/alert_version", problem)])
-        if record is None or record.updated_at < row.registered_at:
-            raise Conflict(
-                f"alert {alert_id} has not changed since the request was registered: "
-                "rectify (update) or erase (delete) it first"
-            )
-
-    def _answer_message(
-        self,
-        tx: Transaction,
-        ctx: Context,
-        h: HoldingRow,
-        answer: ConsultationAnswerIn,
-        now: datetime,
-    ) -> None:
-        original = tx.messages.get(h.message_id or "")
-        case = tx.cases.get(h.case_id or "")
-        if original is None or case is None:
-            return
-        tx.messages.mark_answered(original.id, now)
-        said = [f"Position: {answer.disclosure}"]
-        if answer.correction is not None:
-            said.append(f"correction: {answer.correction}")
-        if answer.ground is not None:
-            said.append(f"ground: {answer.ground}")
-        body = forms.Miscellaneous("M", "; ".join(said) + ".")
-        message_id = new_id()
-        sealed = self.alerts.crypto.fields.seal(
-            case.scope, message_id, SealedField.MESSAGE, codec.encode(body), tx
-        )
-        tx.messages.put(
-            MessageRow(
-                message_id, case.id, case.scope, "M", str(forms.Priority.NORMAL), "en",
-                h.issuing_state, original.from_state, str(ctx.principal), now, original.id,
-                None, None, 0, sealed,
-            )  # fmt: skip
-        )
-        record = tx.alerts.get(h.alert_id)
-        if record is not None:
-            detail = {"case": case.id, "message": message_id, "form": "M"}
-            tx.outbox.append(event(EventType.SIRENE_MESSAGE, record, now, **detail))
 
     # -- the reply -------------------------------------------------------------------
 
@@ -524,7 +410,7 @@ class SubjectRequestService:
             raise Conflict(f"the issuing states have not answered on: {', '.join(waiting)}")
         if any(h.status == HoldingStatus.CANDIDATE for h in holdings):
             raise Conflict("confirm or reject every candidate before replying")
-        reply = reply_of(self, ctx, row, sealed, confirmed, now)
+        reply = reply_of(Gathering(self.log, self.alerts, ctx), row, sealed, confirmed, now)
         reply = replace(reply, text=render(reply))
         with self.alerts.store.transaction() as tx:
             body = self.alerts.crypto.fields.seal(

@@ -243,7 +243,8 @@ def validate_message(message: MessageIn) -> Message:
     # mypy cannot match a union member to keyword names; the names come from that member
     body = replace(body, **changes)  # type: ignore[arg-type]
     attachments = [
-        checked_attachment(item, f"/attachments/{i}", errors) for i, item in enumerate(message.attachments)
+        checked_attachment(item, f"/attachments/{i}", errors)
+        for i, item in enumerate(message.attachments)
     ]
     if errors:
         raise InvalidInput(f"{len(errors)} problem(s) in the message", errors)

@@ -43,7 +43,9 @@ def render(text: str, title: str) -> bytes:
     lines = _lines(text)
     pages = [lines[i : i + LINES_PER_PAGE] for i in range(0, len(lines), LINES_PER_PAGE)] or [[]]
     out = io.BytesIO()
-    with plt.rc_context({"pdf.use14corefonts": True, "font.family": "monospace", "svg.hashsalt": "limes"}):
+    with plt.rc_context(
+        {"pdf.use14corefonts": True, "font.family": "monospace", "svg.hashsalt": "limes"}
+    ):
         with PdfPages(out, metadata={**_METADATA, "Title": title}) as pdf:
             for number, page in enumerate(pages, start=1):
                 figure = plt.figure(figsize=A4)

@@ -75,7 +75,11 @@ def compute(rows: Iterable[RegisterRow]) -> SubjectStatistics:
             add("access_restricted")
         if r.kind != Kind.ACCESS and r.outcome == Outcome.DONE:
             add(f"{r.kind}_done")
-        add("via_supervisory_authority" if r.channel == Channel.SUPERVISORY_AUTHORITY else "to_controller")
+        add(
+            "via_supervisory_authority"
+            if r.channel == Channel.SUPERVISORY_AUTHORITY
+            else "to_controller"
+        )
         if r.court_case:
             add("court_cases")
         if r.outcome is None:

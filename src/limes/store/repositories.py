@@ -332,9 +332,7 @@ class SubjectRequests(Protocol):
 
     def get(self, request_id: str) -> RequestRow | None: ...
 
-    def visible_to(
-        self, state: str, open_only: bool, limit: int
-    ) -> builtins.list[RequestRow]:
+    def visible_to(self, state: str, open_only: bool, limit: int) -> builtins.list[RequestRow]:
         """Requests ``state`` received, or holds a confirmed alert of; soonest due first."""
         ...
 

@@ -219,7 +219,11 @@ class SqlSubjectRequests(Tables):
             "WHERE request_id = ?",
             (request_id,),
         )
-        return ReplyRow(rows[0][0], rows[0][1], self._d.ts(rows[0][2]), bytes(rows[0][3])) if rows else None
+        return (
+            ReplyRow(rows[0][0], rows[0][1], self._d.ts(rows[0][2]), bytes(rows[0][3]))
+            if rows
+            else None
+        )
 
     def statistics_rows(self, since: str, until: str) -> list[tuple[Any, ...]]:
         """(receiving_state, kind, channel, received_on, outcome, court_case) of requests

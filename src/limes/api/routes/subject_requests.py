@@ -22,6 +22,7 @@ from limes import codec
 from limes.api import schemas
 from limes.api.deps import App, Body, Ctx
 from limes.api.routes import needs
+from limes.domain.alerts import STRICT
 from limes.policy.permissions import Permission
 from limes.service.subject_requests import MAX_LIST, RequestList, RequestView
 from limes.sirene import pdf, subject_statistics
@@ -36,7 +37,7 @@ router = APIRouter(prefix="/v1/subject-requests", tags=["subject-requests"])
 class DecisionIn:
     """Whether a candidate alert is the applicant's."""
 
-    __pydantic_config__ = {"extra": "forbid"}
+    __pydantic_config__ = STRICT
 
     confirmed: bool
 
