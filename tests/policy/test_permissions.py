@@ -26,6 +26,9 @@ def test_permissions_decided_per_category_touch_content() -> None:
         Permission.AUDIT_READ,
         Permission.CASE_READ,
         Permission.CASE_WRITE,
+        Permission.SUBJECT_REQUEST_WRITE,
+        Permission.SUBJECT_REQUEST_READ,
+        Permission.SUBJECT_REQUEST_ANSWER,
     }
     assert Permission.ACCOUNT_MANAGE not in CONTENT_PERMISSIONS
 
