@@ -82,7 +82,8 @@ def subject_request(s: Limes) -> None:
         "language": "de",
         "channel": "post",
     }
-    registered = s.subject_requests.register(DPO, codec.parse(SubjectRequestIn, orjson.dumps(asked)))
+    parsed = codec.parse(SubjectRequestIn, orjson.dumps(asked))
+    registered = s.subject_requests.register(DPO, parsed)
     s.subject_requests.reply(DPO, registered.id)
 
 

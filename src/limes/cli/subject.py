@@ -160,7 +160,8 @@ def stats(
     roles: Roles,
     purpose: str,
 ) -> None:
-    """The Art. 54 figures of your state per year (JSON); --csv and --png save them too."""
+    """Figures of your state per year for the annual report (Article 54), as JSON; --csv
+    and --png save them too."""
     from limes.sirene import subject_statistics  # matplotlib loads only here
 
     figures = env.app().subject_requests.statistics(context(env, principal, roles, purpose), year)

@@ -19,7 +19,7 @@ from datetime import datetime
 
 from limes.audit.answers import MAX_LIMIT
 from limes.audit.heads import TreeHead
-from limes.audit.log import AuditLog
+from limes.audit.log import AuditLog, AuditUnavailable
 from limes.audit.record import Outcome as RecordOutcome
 from limes.audit.store import RecordQuery
 from limes.domain.alerts import Person
@@ -123,7 +123,8 @@ def reply_of(
     now: datetime,
 ) -> Reply:
     """The reply to ``row`` from the answers on its ``confirmed`` alerts (no text yet)."""
-    g.log.checkpoint()
+    if g.log.signer is not None:
+        g.log.checkpoint()
     latest = g.log.latest_head()
     below = latest.size if latest is not None else 0
     shown = [h for h in confirmed if h.disclosure != Disclosure.RESTRICT]
@@ -137,6 +138,8 @@ def reply_of(
     accesses: dict[str, tuple[Access, ...]] = {}
     for h in shown:
         accesses[h.alert_id], head = _accesses(g.log, h, below)
+    if shown and head is None:  # an access list no one can check is no answer
+        raise AuditUnavailable("the access list needs a signed tree head of the audit log")
     held = [_held(g, h, accesses[h.alert_id]) for h in shown]
     outcome = rules.outcome(
         Kind(row.kind),

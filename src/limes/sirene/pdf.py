@@ -44,7 +44,7 @@ def render(text: str, title: str) -> bytes:
     pages = [lines[i : i + LINES_PER_PAGE] for i in range(0, len(lines), LINES_PER_PAGE)] or [[]]
     out = io.BytesIO()
     with plt.rc_context(
-        {"pdf.use14corefonts": True, "font.family": "monospace", "svg.hashsalt": "limes"}
+        {"pdf.use14corefonts": True, "font.family": "monospace", "font.weight": "medium"}
     ):
         with PdfPages(out, metadata={**_METADATA, "Title": title}) as pdf:
             for number, page in enumerate(pages, start=1):

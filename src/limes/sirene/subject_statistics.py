@@ -1,6 +1,6 @@
 """The Art. 54 figures of the data-subject request register, per state and year.
 
-Regulation (EU) 2018/1861 Art. 54 (and 2018/1862 Art. 68) asks each state to report
+Regulation (EU) 2018/1861 Art. 54(3) (and 2018/1862 Art. 68(3)) asks each state to report
 the number of access requests and of those granted, of rectification and erasure
 requests and of those done, distinguishing requests made to the controller from those
 made through the supervisory authority, and the court cases. Counted from the register
