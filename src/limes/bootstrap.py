@@ -266,6 +266,7 @@ def build(
             sirene,
             audit,
             WitnessPublisher(audit, witnesses(settings)).run,
+            subject_requests,
         ),
         settings.expiry_interval_seconds,
     )

@@ -22,6 +22,7 @@ NAMES = [
     "audit witness",
     "audit retention",
     "SIRENE escalation",
+    "subject request escalation",
 ]
 
 

@@ -13,6 +13,8 @@ ROWS = [
     RegisterRow("FR", "erasure", "post", "2026-06-03", None, False),
     RegisterRow("FR", "access", "post", "2025-12-31", "granted", False),
     RegisterRow("DE", "erasure", "post", "2026-01-03", "done", False),
+    RegisterRow("DE", "access", "supervisory_authority", "2026-01-04", "granted", False),
+    RegisterRow("DE", "erasure", "supervisory_authority", "2026-01-05", "done", False),
 ]
 
 
@@ -26,7 +28,10 @@ def test_figures_per_state_and_year() -> None:
         erasure_requests=2, erasure_done=0,
         to_controller=5, via_supervisory_authority=1, court_cases=1, unanswered=1,
     )  # fmt: skip
-    assert stats.figures[0].erasure_done == 1
+    indirect = stats.figures[0]
+    assert (indirect.erasure_done, indirect.via_supervisory_authority) == (2, 2)
+    assert indirect.access_granted_via_supervisory_authority == 1
+    assert indirect.corrections_done_via_supervisory_authority == 1
 
 
 def test_csv_and_chart() -> None:

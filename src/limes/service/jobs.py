@@ -2,8 +2,9 @@
 
 ``periodic_jobs`` is the list (``bootstrap.build`` assembles it, ``limes serve`` runs
 it): alert expiry first, then the account sweep, read ledger pruning, the audit
-checkpoint, the witness publication, audit retention and SIRENE escalation. Each
-acts as ``SYSTEM``, the operator of the central system, never as a member state.
+checkpoint, the witness publication, audit retention, SIRENE escalation and that of
+data-subject requests. Each acts as ``SYSTEM``, the operator of the central system,
+never as a member state.
 ``JobRunner`` runs them on one daemon thread: a failed run is reported and the
 others go on, so one broken job never stops expiry.
 """
@@ -55,6 +56,12 @@ class AuditUpkeep(Protocol):
     def apply_retention(self) -> object: ...
 
 
+class Escalating(Protocol):
+    """A register whose overdue items the system escalates (data-subject requests)."""
+
+    def escalate(self, ctx: Context) -> object: ...
+
+
 @dataclass(frozen=True, slots=True)
 class JobParts:
     """The services the jobs act through (one argument rather than seven)."""
@@ -65,6 +72,7 @@ class JobParts:
     sirene: SireneService
     audit: AuditUpkeep
     publish_heads: Callable[[], object]
+    subject_requests: Escalating | None = None
 
 
 def _quietly(action: Callable[[], object]) -> Callable[[], str | None]:
@@ -83,6 +91,14 @@ def periodic_jobs(parts: JobParts, interval: float) -> tuple[Job, ...]:
             return f"{report.expired} alerts expired, {report.warned} owners warned"
         return None
 
+    subject = parts.subject_requests
+    more = (
+        ()
+        if subject is None
+        else (
+            Job("subject request escalation", interval, _quietly(lambda: subject.escalate(SYSTEM))),
+        )
+    )
     return (
         Job("expiry", interval, expire),
         Job("account sweep", interval, _quietly(parts.accounts.sweep)),
@@ -91,6 +107,7 @@ def periodic_jobs(parts: JobParts, interval: float) -> tuple[Job, ...]:
         Job("audit witness", interval, _quietly(parts.publish_heads)),
         Job("audit retention", interval, _quietly(parts.audit.apply_retention)),
         Job("SIRENE escalation", interval, _quietly(lambda: parts.sirene.escalate(SYSTEM))),
+        *more,
     )
 
 

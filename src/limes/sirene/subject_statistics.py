@@ -49,6 +49,9 @@ class YearFigures:
     via_supervisory_authority: int = 0
     court_cases: int = 0
     unanswered: int = 0
+    access_granted_via_supervisory_authority: int = 0
+    corrections_done_via_supervisory_authority: int = 0
+    """Art. 54(3)(b) and (d): of the requests made through the supervisory authority."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,11 +78,12 @@ def compute(rows: Iterable[RegisterRow]) -> SubjectStatistics:
             add("access_restricted")
         if r.kind != Kind.ACCESS and r.outcome == Outcome.DONE:
             add(f"{r.kind}_done")
-        add(
-            "via_supervisory_authority"
-            if r.channel == Channel.SUPERVISORY_AUTHORITY
-            else "to_controller"
-        )
+        indirect = r.channel == Channel.SUPERVISORY_AUTHORITY
+        add("via_supervisory_authority" if indirect else "to_controller")
+        if indirect and r.kind == Kind.ACCESS and r.outcome in _GRANTED:
+            add("access_granted_via_supervisory_authority")
+        if indirect and r.kind != Kind.ACCESS and r.outcome == Outcome.DONE:
+            add("corrections_done_via_supervisory_authority")
         if r.court_case:
             add("court_cases")
         if r.outcome is None:
