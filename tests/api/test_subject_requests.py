@@ -315,7 +315,10 @@ def test_bad_input_leaves_the_store_unchanged(
     for case in cases:
         answer = client.post("/v1/subject-requests", content=body(case), headers=dpo())
         assert_problem(answer, 400, "invalid-input")
-    # a border guard may not register
+    # nobody anonymous, and no border guard, registers
+    anonymous = {"Content-Type": "application/json"}
+    nobody = client.post("/v1/subject-requests", content=body(REQUEST), headers=anonymous)
+    assert_problem(nobody, 401, "unauthenticated")
     guard = headers(FR_GUARD, "border_check")
     assert_problem(
         client.post("/v1/subject-requests", content=body(REQUEST), headers=guard), 403, "forbidden"
