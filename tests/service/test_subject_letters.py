@@ -53,3 +53,20 @@ def test_accesses_with_proofs_and_without_names(signed_app: Limes) -> None:
             leaf = bytes.fromhex(access.leaf_hash)
             assert verify_inclusion(access.seq, head.tree_size, leaf, path, root)
     assert "secret-name" not in reply.text
+
+
+def test_long_access_lists_are_read_page_by_page(
+    signed_app: Limes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from limes.service import subject_letters
+    from limes.store.port import HoldingRow
+
+    alert = signed_app.alerts.issue(make_ctx("DE"), content(PERSON)).alert
+    for _ in range(5):
+        signed_app.alerts.get(GUARD, alert.id)
+    holding = HoldingRow("R", alert.id, "DE", "arrest", 1.0, "confirmed")
+    whole, head = subject_letters._accesses(signed_app.audit, holding)
+    monkeypatch.setattr(subject_letters, "MAX_LIMIT", 2)
+    paged, same = subject_letters._accesses(signed_app.audit, holding)
+    assert paged == whole and len(whole) == 6
+    assert head is not None and same is not None and same.size == head.size

@@ -19,7 +19,7 @@ from datetime import datetime
 
 from limes.audit.answers import MAX_LIMIT
 from limes.audit.heads import TreeHead
-from limes.audit.log import AuditLog, AuditUnavailable
+from limes.audit.log import Answer, AuditLog, AuditUnavailable, Proved
 from limes.audit.record import Outcome as RecordOutcome
 from limes.audit.store import RecordQuery
 from limes.domain.alerts import Person
@@ -31,6 +31,12 @@ from limes.sirene.replies import Access, Head, HeldAlert, Reply, Restriction
 from limes.sirene.subject_requests import Correction, Disclosure, Kind, Sealed
 from limes.store.port import HoldingRow, RequestRow
 
+ATTEMPTS = 3
+
+
+class HeadMoved(Exception):
+    """A new tree head was signed while the access lists were read: read them again."""
+
 
 @dataclass(frozen=True, slots=True)
 class Gathering:
@@ -41,16 +47,29 @@ class Gathering:
     ctx: Context
 
 
-def _accesses(
-    log: AuditLog, h: HoldingRow, below: int
-) -> tuple[tuple[Access, ...], TreeHead | None]:
-    answer = log.query(
-        RecordQuery(alert_id=h.alert_id, state=h.issuing_state, below=below, limit=MAX_LIMIT)
-    )
-    if answer is None:
-        return (), None
+def _page(log: AuditLog, h: HoldingRow, after: int) -> Answer | None:
+    """Records on the alert after ``after``, below the latest head (the log signs every
+    record so far first, so the list is complete up to the moment of asking)."""
+    query = RecordQuery(alert_id=h.alert_id, state=h.issuing_state, after=after, limit=MAX_LIMIT)
+    return log.query(query)
+
+
+def _accesses(log: AuditLog, h: HoldingRow) -> tuple[tuple[Access, ...], TreeHead | None]:
+    """Every allowed record on the alert, page by page, each proven
+    against the head of the answers (``HeadMoved`` if a page came against another)."""
+    items: list[Proved] = []
+    head: TreeHead | None = None
+    after = -1
+    while (answer := _page(log, h, after)) is not None:
+        if head is not None and answer.head.size != head.size:
+            raise HeadMoved
+        head = answer.head
+        items.extend(answer.items)
+        if len(answer.items) < MAX_LIMIT:
+            break
+        after = answer.items[-1].record.seq
     found = []
-    for proved in answer.items:
+    for proved in items:
         doc = proved.record.document
         if doc["outcome"] != RecordOutcome.ALLOWED:
             continue
@@ -67,7 +86,7 @@ def _accesses(
                 audit_path=tuple(p.hex() for p in proved.audit_path),
             )
         )
-    return tuple(found), answer.head
+    return tuple(found), head
 
 
 def _data(person: Person | None) -> tuple[tuple[str, str], ...]:
@@ -115,6 +134,27 @@ def _held(g: Gathering, h: HoldingRow, accesses: tuple[Access, ...]) -> HeldAler
     )
 
 
+def _all_accesses(
+    log: AuditLog, shown: Sequence[HoldingRow]
+) -> tuple[TreeHead | None, dict[str, tuple[Access, ...]]]:
+    """The access lists of every alert shown, all against one head: read again (at most
+    ``ATTEMPTS`` times) when another server process signed a new head meanwhile."""
+    for _ in range(ATTEMPTS):
+        heads: set[int] = set()
+        head: TreeHead | None = None
+        accesses: dict[str, tuple[Access, ...]] = {}
+        try:
+            for h in shown:
+                accesses[h.alert_id], found = _accesses(log, h)
+                head = found or head
+                heads |= {found.size} if found else set()
+        except HeadMoved:
+            continue
+        if len(heads) <= 1:
+            return head, accesses
+    raise AuditUnavailable("the audit log signed new heads throughout; try the reply again")
+
+
 def reply_of(
     g: Gathering,
     row: RequestRow,
@@ -123,10 +163,6 @@ def reply_of(
     now: datetime,
 ) -> Reply:
     """The reply to ``row`` from the answers on its ``confirmed`` alerts (no text yet)."""
-    if g.log.signer is not None:
-        g.log.checkpoint()
-    latest = g.log.latest_head()
-    below = latest.size if latest is not None else 0
     shown = [h for h in confirmed if h.disclosure != Disclosure.RESTRICT]
     restrictions = [
         Restriction(h.alert_id, h.issuing_state, h.ground or "-")
@@ -134,10 +170,7 @@ def reply_of(
         if h.disclosure == Disclosure.RESTRICT
     ]
     # every audit query first, against one head; opening the alerts is recorded after
-    head: TreeHead | None = None
-    accesses: dict[str, tuple[Access, ...]] = {}
-    for h in shown:
-        accesses[h.alert_id], head = _accesses(g.log, h, below)
+    head, accesses = _all_accesses(g.log, shown)
     if shown and head is None:  # an access list no one can check is no answer
         raise AuditUnavailable("the access list needs a signed tree head of the audit log")
     held = [_held(g, h, accesses[h.alert_id]) for h in shown]

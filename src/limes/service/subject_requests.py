@@ -279,6 +279,8 @@ class SubjectRequestService:
         with self.alerts.store.read() as tx:
             row = self._row(ctx, tx, request_id)
             self._receiver(ctx, row)
+            if row.replied_at is not None:
+                raise Conflict(f"subject request {row.id} was replied to")
             applicant = self._open(tx, row).applicant
         query = PersonQuery(
             surnames=applicant.surnames,
