@@ -36,7 +36,7 @@ class EventType(StrEnum):
     HIT_RECORDED = "hit.recorded"
     SIRENE_MESSAGE = "sirene.message"
     SIRENE_OVERDUE = "sirene.overdue"
-    SUBJECT_REQUEST_OVERDUE = "subject_request.overdue"
+    SUBJECT_REQUEST_OVERDUE = "subject.overdue"
 
 
 @dataclass(frozen=True, slots=True)
