@@ -56,6 +56,7 @@ from limes.service.relations import RelationService
 from limes.service.screening import ScreeningService
 from limes.service.search import QUERY_KEY, SearchService
 from limes.service.sirene import SireneService
+from limes.service.subject_requests import Deadlines, SubjectRequestService
 from limes.store.port import Store
 
 PublisherFor = Callable[[Store, str], Publisher]
@@ -156,6 +157,7 @@ class Limes:
     biometrics: BiometricService
     screening: ScreeningService
     identity_links: IdentityLinkService
+    subject_requests: SubjectRequestService
 
     def enter(self, who: Principal, purpose: Purpose) -> Context:
         """The context a door acts in for ``who`` and ``purpose``: the one way in for every
@@ -260,6 +262,11 @@ def build(
     )
     sirene = SireneService(alerts, relations, hits)
     identity_links = IdentityLinkService(search)
+    subject_requests = SubjectRequestService(
+        search,
+        audit,
+        Deadlines(settings.subject_reply_days, settings.subject_consultation_days),
+    )
     jobs = periodic_jobs(
         JobParts(
             alerts,
@@ -271,6 +278,7 @@ def build(
             link_identities=identity_links.detect,
             rewrite_snapshot=search.write_snapshot if search.snapshot else None,
             snapshot_interval=settings.search_snapshot_seconds,
+            subject_requests=subject_requests,
         ),
         settings.expiry_interval_seconds,
     )
@@ -302,4 +310,5 @@ def build(
         BiometricService(alerts),
         ScreeningService(search, usage),
         identity_links,
+        subject_requests,
     )

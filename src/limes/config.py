@@ -115,6 +115,8 @@ class Settings:
     authority_reads_per_day: int = 20_000
     audit_database_url: str | None = None
     audit_retention_years: int = 3
+    subject_reply_days: int | None = None
+    subject_consultation_days: int = 14
     audit_signing_key: Path | None = None
     audit_vault_key: str | None = None
     audit_witness_file: Path | None = None
@@ -229,6 +231,11 @@ class Settings:
             raise SettingsError("LIMES_AUDIT_DATABASE_URL must be sqlite:///path or postgresql://…")
         if not 1 <= self.warning_months <= 12:
             raise SettingsError("LIMES_EXPIRY_WARNING_MONTHS must be 1 to 12")
+        if self.subject_reply_days is not None and not 1 <= self.subject_reply_days <= 28:
+            # the legal limit is one month (GDPR Art. 12(3)); a national one may be shorter
+            raise SettingsError("LIMES_SUBJECT_REPLY_DAYS must be 1 to 28 (the law allows a month)")
+        if not 1 <= self.subject_consultation_days <= 28:
+            raise SettingsError("LIMES_SUBJECT_CONSULTATION_DAYS must be 1 to 28")
         self.review  # noqa: B018 - validates the overrides
 
     def _check_read_bounds(self) -> None:
@@ -423,6 +430,10 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
             authority_reads_per_day=int(e.get("LIMES_AUTHORITY_READS_PER_DAY", "20000")),
             audit_database_url=e.get("LIMES_AUDIT_DATABASE_URL") or None,
             audit_retention_years=int(e.get("LIMES_AUDIT_RETENTION_YEARS", "3")),
+            subject_reply_days=int(e["LIMES_SUBJECT_REPLY_DAYS"])
+            if e.get("LIMES_SUBJECT_REPLY_DAYS")
+            else None,
+            subject_consultation_days=int(e.get("LIMES_SUBJECT_CONSULTATION_DAYS", "14")),
             audit_signing_key=_path(e, "LIMES_AUDIT_SIGNING_KEY"),
             audit_vault_key=e.get("LIMES_AUDIT_VAULT_KEY") or None,
             audit_witness_file=_path(e, "LIMES_AUDIT_WITNESS_FILE"),

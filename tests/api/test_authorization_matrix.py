@@ -185,6 +185,14 @@ def _wrong_action(content: AlertContent) -> bytes:
 
 
 NO_SUCH_ID = "01M8MZZZZZZZZZZZZZZZZZZZZZ"  # well-formed; names nothing
+SUBJECT_REQUEST = {
+    "kind": "access",
+    "applicant": {"surnames": ["Matrix"]},
+    "verification": "document_seen",
+    "received_on": "2026-05-01",
+    "language": "en",
+    "channel": "post",
+}
 SPECIMEN_TD3 = (  # ICAO Doc 9303 part 4's specimen passport
     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
 )
@@ -264,6 +272,18 @@ def request_for(
             return url, body({"surnames": ["Matrix"]}), {"X-Limes-External-System": "matrix"}
         case "POST", "/v1/read-blocks/{block_id}/lift":  # no such block: 404 once allowed
             return url, body({"reason": "matrix"}), {}
+        case "POST", "/v1/subject-requests":  # the language is no code: 400 once allowed
+            return url, body({**SUBJECT_REQUEST, "language": "xx"}), {}
+        case "POST", "/v1/subject-requests/{request_id}/holdings/{alert_id}/decision":
+            return url, body({"confirmed": True}), {}  # no such request: 404 once allowed
+        case "POST", "/v1/subject-requests/{request_id}/holdings/{alert_id}/answer":
+            return url, body({"disclosure": "disclose"}), {}
+        case (
+            ("POST", "/v1/subject-requests/{request_id}/search")
+            | ("POST", "/v1/subject-requests/{request_id}/reply")
+            | ("POST", "/v1/subject-requests/escalation")
+        ):
+            return url, None, {}
         case (("POST" | "PUT" | "PATCH"), _):
             raise AssertionError(f"the matrix has no request for {method} {path}: add a case")
         case _:

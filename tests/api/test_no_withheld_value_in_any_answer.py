@@ -295,6 +295,14 @@ SPECIMEN_TD3 = (  # ICAO Doc 9303 part 4's specimen passport
     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
 )
 Request = tuple[str, dict[str, Any] | None, dict[str, str]]
+SUBJECT_REQUEST = {
+    "kind": "access",
+    "applicant": {"surnames": ["Qzxidsurname"]},
+    "verification": "document_seen",
+    "received_on": "2026-05-01",
+    "language": "en",
+    "channel": "post",
+}
 
 
 def requests_for(world: World, method: str, path: str) -> Iterator[Request]:
@@ -375,12 +383,21 @@ def requests_for(world: World, method: str, path: str) -> Iterator[Request]:
                         {k: v for k, v in query.items() if k in profile.query},
                         {"X-Limes-External-System": profile.system},
                     )
+            case "POST", "/v1/subject-requests":
+                yield url, SUBJECT_REQUEST, {}
+            case "POST", "/v1/subject-requests/{request_id}/holdings/{alert_id}/decision":
+                yield url, {"confirmed": True}, {}
+            case "POST", "/v1/subject-requests/{request_id}/holdings/{alert_id}/answer":
+                yield url, {"disclosure": "disclose"}, {}
             case "POST", "/v1/auth/enrol":
                 yield url, {"username": "walk", "code": "walk", "password": "walk"}, {}
             case "POST", "/v1/auth/login":
                 yield url, {"username": "walk", "password": "walk", "totp": "000000"}, {}
             case (
                 ("POST", "/v1/sirene/escalation")
+                | ("POST", "/v1/subject-requests/escalation")
+                | ("POST", "/v1/subject-requests/{request_id}/search")
+                | ("POST", "/v1/subject-requests/{request_id}/reply")
                 | ("POST", "/v1/auth/refresh")
                 | ("POST", "/v1/auth/logout")
                 | ("PUT", "/v1/alerts/{alert_id}/links/{other_id}")

@@ -52,12 +52,25 @@ ROUTES = {
     ("GET", "/v1/sirene/statistics"),
     ("GET", "/v1/read-blocks"),
     ("POST", "/v1/read-blocks/{block_id}/lift"),
+    ("POST", "/v1/subject-requests"),
+    ("GET", "/v1/subject-requests"),
+    ("GET", "/v1/subject-requests/statistics"),
+    ("POST", "/v1/subject-requests/escalation"),
+    ("GET", "/v1/subject-requests/{request_id}"),
+    ("POST", "/v1/subject-requests/{request_id}/search"),
+    ("POST", "/v1/subject-requests/{request_id}/holdings/{alert_id}/decision"),
+    ("POST", "/v1/subject-requests/{request_id}/holdings/{alert_id}/answer"),
+    ("POST", "/v1/subject-requests/{request_id}/reply"),
+    ("GET", "/v1/subject-requests/{request_id}/reply"),
 }
 WITHOUT_BODY = {
     ("PUT", "/v1/alerts/{alert_id}/links/{other_id}"),
     ("POST", "/v1/sirene/escalation"),
     ("POST", "/v1/auth/refresh"),
     ("POST", "/v1/auth/logout"),
+    ("POST", "/v1/subject-requests/escalation"),
+    ("POST", "/v1/subject-requests/{request_id}/search"),
+    ("POST", "/v1/subject-requests/{request_id}/reply"),
 }
 
 

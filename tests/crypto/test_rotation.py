@@ -33,6 +33,7 @@ from limes.service.hits import HitService
 from limes.service.sirene import SireneService
 from limes.sirene.forms import MessageIn
 from limes.sirene.hits import HitReport
+from limes.sirene.subject_requests import SubjectRequestIn
 from limes.store.port import AlertFilter, AlertRecord, KeyStatus, Store
 
 DE, FR = make_ctx("DE"), make_ctx("FR")
@@ -67,7 +68,23 @@ def fill(s: Limes) -> str:
     s.breakglass.decide(DPO, asked.id, False, "no ticket")
     seed(s.accounts)
     s.biometrics.enrol(DE, person, [fingers(0, (1, 2))])
+    subject_request(s)
     return person
+
+
+def subject_request(s: Limes) -> None:
+    """A data-subject request and its reply: both sealed under the receiving state's key."""
+    asked = {
+        "kind": "access",
+        "applicant": {"surnames": ["Schmidt"], "date_of_birth": "1990-02-03"},
+        "verification": "document_seen",
+        "received_on": s.alerts.clock().date().isoformat(),
+        "language": "de",
+        "channel": "post",
+    }
+    parsed = codec.parse(SubjectRequestIn, orjson.dumps(asked))
+    registered = s.subject_requests.register(DPO, parsed)
+    s.subject_requests.reply(DPO, registered.id)
 
 
 def sirene_exchange(s: Limes, alert_id: str) -> None:

@@ -28,6 +28,9 @@ def test_permissions_decided_per_category_touch_content() -> None:
         Permission.CASE_WRITE,
         Permission.IDENTITY_LINK_READ,  # a link names two alerts on one identity
         Permission.IDENTITY_LINK_RESOLVE,
+        Permission.SUBJECT_REQUEST_WRITE,
+        Permission.SUBJECT_REQUEST_READ,
+        Permission.SUBJECT_REQUEST_ANSWER,
     }
     assert Permission.ACCOUNT_MANAGE not in CONTENT_PERMISSIONS
 

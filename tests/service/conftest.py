@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from tests.audit.conftest import SIGNER
 from tests.conftest import FixedClock, built
 
+from limes.audit.log import AuditLog
+from limes.audit.store import SqliteAuditStore
 from limes.bootstrap import Limes
 from limes.service.alerts import AlertService
 from limes.service.relations import RelationService
@@ -24,3 +27,13 @@ def alerts(app: Limes) -> AlertService:
 @pytest.fixture
 def relations(app: Limes) -> RelationService:
     return app.relations
+
+
+@pytest.fixture
+def signed_app(store: Store, clock: FixedClock) -> Limes:
+    """Every service, with an audit log that signs its heads (proofs need one) and the
+    search indexes built (not following the feed: a test catches up itself)."""
+    log = AuditLog(SqliteAuditStore(":memory:"), clock=clock, signer=SIGNER)
+    limes = built(store, clock, audit=log)
+    limes.search.start(follow=False)
+    return limes

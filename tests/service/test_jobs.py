@@ -23,6 +23,7 @@ NAMES = [
     "audit witness",
     "audit retention",
     "SIRENE escalation",
+    "subject request escalation",
 ]
 
 

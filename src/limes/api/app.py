@@ -36,6 +36,7 @@ from limes.api.routes import reading as reading_routes
 from limes.api.routes import screening as screening_routes
 from limes.api.routes import search as search_routes
 from limes.api.routes import sirene as sirene_routes
+from limes.api.routes import subject_requests as subject_routes
 from limes.bootstrap import Limes
 from limes.domain.roles import Purpose
 
@@ -157,6 +158,7 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
         reading_routes.router,
         screening_routes.router,
         identity_link_routes.router,
+        subject_routes.router,
     ):
         app.include_router(router)
         app.state.routes.extend(router.routes)
@@ -219,6 +221,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         **screening_routes.components(),
         **identity_link_routes.components(),
         **reading_routes.components(),
+        **subject_routes.components(),
     }.items():
         if name in found and found[name] != schema:
             raise RuntimeError(f"two different schemas are named {name}")

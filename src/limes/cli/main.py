@@ -28,6 +28,7 @@ from limes.cli import (
     serve,
     setup,
     sirene,
+    subject,
     token,
     users,
 )
@@ -80,6 +81,7 @@ cli.add_command(biometrics.biometrics)
 cli.add_command(operations.expire)
 cli.add_command(feed.feed)
 cli.add_command(sirene.sirene)
+cli.add_command(subject.subject)
 cli.add_command(categories.categories)
 cli.add_command(users.users)
 cli.add_command(token.token)

@@ -39,6 +39,7 @@ class EventType(StrEnum):
     SCREENING_HIT = "screening.hit"
     IDENTITY_LINK_CREATED = "identity_link.created"
     IDENTITY_LINK_RESOLVED = "identity_link.resolved"
+    SUBJECT_REQUEST_OVERDUE = "subject.overdue"
 
 
 @dataclass(frozen=True, slots=True)

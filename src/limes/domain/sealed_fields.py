@@ -21,6 +21,8 @@ class SealedField(StrEnum):
     ATTACHMENT = "attachment"  # a SIRENE form's attachment
     TOTP_SECRET = "totp_secret"  # noqa: S105 - the name of a user's second-factor field
     FINGERPRINT = "fingerprint"  # an ISO/IEC 19794-2 record of one finger enrolled on an alert
+    SUBJECT_REQUEST = "subject_request"  # a data-subject request: applicant, documents
+    SUBJECT_REPLY = "subject_reply"  # the reply sent to a data subject
 
 
 class Reason(StrEnum):

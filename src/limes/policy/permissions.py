@@ -50,6 +50,11 @@ class Permission(StrEnum):
     SCREENING_QUERY = "screening:query"
     IDENTITY_LINK_READ = "identity-link:read"
     IDENTITY_LINK_RESOLVE = "identity-link:resolve"
+    SUBJECT_REQUEST_WRITE = "subject-request:write"
+    SUBJECT_REQUEST_READ = "subject-request:read"
+    SUBJECT_REQUEST_ANSWER = "subject-request:answer"
+    SUBJECT_REQUEST_STATISTICS = "subject-request:statistics"
+    SUBJECT_REQUEST_ESCALATE = "subject-request:escalate"
 
 
 _P = Permission
@@ -84,10 +89,14 @@ CONTENT_PERMISSIONS: frozenset[Permission] = CATEGORY_SCOPED | {
     _P.CASE_WRITE,
     _P.IDENTITY_LINK_READ,
     _P.IDENTITY_LINK_RESOLVE,
+    _P.SUBJECT_REQUEST_WRITE,
+    _P.SUBJECT_REQUEST_READ,
+    _P.SUBJECT_REQUEST_ANSWER,
 }
 """THE list of permissions that touch alert content: every answer of theirs carries
 alert data (or, for the audit trail, names alerts and what was searched; a SIRENE
-case holds hit reports and forms on a person or object). Each needs a
+case holds hit reports and forms on a person or object; a data-subject request holds
+the applicant's identity and the alerts held on them). Each needs a
 valid security clearance, whatever the roles, and no operator role may hold one."""
 
 

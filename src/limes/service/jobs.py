@@ -2,9 +2,10 @@
 
 ``periodic_jobs`` is the list (``bootstrap.build`` assembles it, ``limes serve`` runs
 it): alert expiry first, then the account sweep, read ledger pruning, the audit
-checkpoint, the witness publication, audit retention, SIRENE escalation and, every
-``LIMES_SEARCH_SNAPSHOT_SECONDS``, the search index snapshot's rewrite. Each
-acts as ``SYSTEM``, the operator of the central system, never as a member state.
+checkpoint, the witness publication, audit retention, SIRENE escalation and that of
+data-subject requests and, every ``LIMES_SEARCH_SNAPSHOT_SECONDS``, the search index
+snapshot's rewrite. Each acts as ``SYSTEM``, the operator of the central system, never
+as a member state.
 ``JobRunner`` runs them on one daemon thread: a failed run is reported and the
 others go on, so one broken job never stops expiry.
 """
@@ -56,6 +57,12 @@ class AuditUpkeep(Protocol):
     def apply_retention(self) -> object: ...
 
 
+class Escalating(Protocol):
+    """A register whose overdue items the system escalates (data-subject requests)."""
+
+    def escalate(self, ctx: Context) -> object: ...
+
+
 @dataclass(frozen=True, slots=True)
 class JobParts:
     """The services the jobs act through (one argument rather than seven)."""
@@ -70,6 +77,7 @@ class JobParts:
     rewrite_snapshot: Callable[[], str | None] | None = None
     """Rewrites the search index snapshot (``service/index_snapshot.py``); None: none kept."""
     snapshot_interval: float = 600.0
+    subject_requests: Escalating | None = None
 
 
 def _quietly(action: Callable[[], object]) -> Callable[[], str | None]:
@@ -97,6 +105,14 @@ def periodic_jobs(parts: JobParts, interval: float) -> tuple[Job, ...]:
         if parts.rewrite_snapshot is not None
         else ()
     )
+    subject = parts.subject_requests
+    more = (
+        ()
+        if subject is None
+        else (
+            Job("subject request escalation", interval, _quietly(lambda: subject.escalate(SYSTEM))),
+        )
+    )
     return (
         Job("expiry", interval, expire),
         Job("multiple-identity links", interval, link),
@@ -106,6 +122,7 @@ def periodic_jobs(parts: JobParts, interval: float) -> tuple[Job, ...]:
         Job("audit witness", interval, _quietly(parts.publish_heads)),
         Job("audit retention", interval, _quietly(parts.audit.apply_retention)),
         Job("SIRENE escalation", interval, _quietly(lambda: parts.sirene.escalate(SYSTEM))),
+        *more,
         *snapshot,
     )
 

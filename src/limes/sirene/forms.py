@@ -200,7 +200,10 @@ _TEXT_FIELDS = (
 )
 
 
-def _attachment(item: AttachmentIn, pointer: str, errors: list[FieldError]) -> Attachment | None:
+def checked_attachment(
+    item: AttachmentIn, pointer: str, errors: list[FieldError]
+) -> Attachment | None:
+    """An attachment's media type, base64 and bytes checked (None, with its problem added)."""
     if item.media_type not in attachments.MEDIA_TYPES:
         allowed = ", ".join(attachments.MEDIA_TYPES)
         errors.append(FieldError(f"{pointer}/media_type", f"must be one of: {allowed}"))
@@ -240,7 +243,8 @@ def validate_message(message: MessageIn) -> Message:
     # mypy cannot match a union member to keyword names; the names come from that member
     body = replace(body, **changes)  # type: ignore[arg-type]
     attachments = [
-        _attachment(item, f"/attachments/{i}", errors) for i, item in enumerate(message.attachments)
+        checked_attachment(item, f"/attachments/{i}", errors)
+        for i, item in enumerate(message.attachments)
     ]
     if errors:
         raise InvalidInput(f"{len(errors)} problem(s) in the message", errors)

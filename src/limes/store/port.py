@@ -54,11 +54,13 @@ from limes.store.repositories import (
     ReadLedger,
     SealedValues,
     SecurityEvents,
+    SubjectRequests,
     UsageCounters,
 )
 from limes.store.sealed import SEALED, SealedColumn, SealedTable
 from limes.store.security_events import SecurityEvent
 from limes.store.sirene import AttachmentRow, CaseRow, HitRow, InboxFilter, MessageRow
+from limes.store.subject_requests import HoldingRow, ReplyRow, RequestRow
 
 # the repositories and the rows they take and return are part of the port: callers
 # import them here
@@ -90,6 +92,7 @@ __all__ = [
     "GrantRow",
     "Grants",
     "HitRow",
+    "HoldingRow",
     "IdentityLinkRow",
     "IdentityLinks",
     "InboxFilter",
@@ -106,12 +109,15 @@ __all__ = [
     "Outbox",
     "ReadBlocks",
     "ReadLedger",
+    "ReplyRow",
+    "RequestRow",
     "SealedColumn",
     "SealedTable",
     "SealedValues",
     "SecurityEvent",
     "SecurityEvents",
     "Store",
+    "SubjectRequests",
     "Transaction",
     "UsageCounters",
     "WrappedKey",
@@ -161,6 +167,8 @@ class Transaction(Protocol):
     def cases(self) -> Cases: ...
     @property
     def messages(self) -> Messages: ...
+    @property
+    def subject_requests(self) -> SubjectRequests: ...
     @property
     def feed_positions(self) -> FeedPositions: ...
     @property

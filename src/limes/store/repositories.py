@@ -29,6 +29,7 @@ from limes.store.reading import BlockRow, Opened
 from limes.store.sealed import SealedColumn
 from limes.store.security_events import SecurityEvent
 from limes.store.sirene import AttachmentRow, CaseRow, HitRow, InboxFilter, MessageRow
+from limes.store.subject_requests import HoldingRow, ReplyRow, RequestRow
 
 
 class Alerts(Protocol):
@@ -343,6 +344,36 @@ class Messages(Protocol):
     def get_attachment(self, attachment_id: str) -> AttachmentRow | None: ...
 
     def message_rows(self, since: datetime, until: datetime) -> list[tuple[Any, ...]]: ...
+
+
+class SubjectRequests(Protocol):
+    """The data-subject request register (``store/subject_requests.py``)."""
+
+    def put(self, request: RequestRow) -> None: ...
+
+    def get(self, request_id: str) -> RequestRow | None: ...
+
+    def visible_to(self, state: str, open_only: bool, limit: int) -> builtins.list[RequestRow]:
+        """Requests ``state`` received, or holds a confirmed alert of; soonest due first."""
+        ...
+
+    def overdue(self, now: datetime, limit: int) -> builtins.list[RequestRow]: ...
+
+    def set_escalation(self, request_id: str, level: int) -> None: ...
+
+    def put_holding(self, holding: HoldingRow) -> None:
+        """Insert or replace the row of one alert found for a request."""
+        ...
+
+    def holdings(self, request_id: str) -> builtins.list[HoldingRow]: ...
+
+    def put_reply(self, reply: ReplyRow, outcome: str) -> bool:
+        """Record the reply, mark the request replied; False if it was already."""
+        ...
+
+    def reply(self, request_id: str) -> ReplyRow | None: ...
+
+    def statistics_rows(self, since: str, until: str) -> builtins.list[tuple[Any, ...]]: ...
 
 
 class FeedPositions(Protocol):

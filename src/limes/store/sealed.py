@@ -107,6 +107,18 @@ SEALED: tuple[SealedTable, ...] = (
         (SealedColumn("template", False, _fixed(SealedField.FINGERPRINT)),),
         joins_alert=True,
     ),
+    SealedTable(
+        "subject_requests",
+        ("id",),
+        "t.receiving_state",
+        (SealedColumn("body", False, _fixed(SealedField.SUBJECT_REQUEST)),),
+    ),
+    SealedTable(
+        "subject_replies",
+        ("request_id",),
+        "t.receiving_state",
+        (SealedColumn("body", False, _fixed(SealedField.SUBJECT_REPLY)),),
+    ),
 )
 
 

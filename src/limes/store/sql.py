@@ -28,6 +28,7 @@ from limes.store.reading import SqlReadBlocks, SqlReadLedger
 from limes.store.sealed import SqlSealedValues
 from limes.store.security_events import SqlSecurityEvents
 from limes.store.sirene import SqlCases, SqlFeedPositions, SqlMessages
+from limes.store.subject_requests import SqlSubjectRequests
 from limes.store.usage_counters import SqlUsageCounters
 
 # the audit log's own store builds on the same dialects (``audit/store.py``)
@@ -120,6 +121,10 @@ class SqlTransaction:
     @cached_property
     def feed_positions(self) -> SqlFeedPositions:
         return SqlFeedPositions(self._cur, self._d)
+
+    @cached_property
+    def subject_requests(self) -> SqlSubjectRequests:
+        return SqlSubjectRequests(self._cur, self._d)
 
     @cached_property
     def data_keys(self) -> SqlDataKeys:
