@@ -1,0 +1,36 @@
+"""One numbering of codes per process, and a snapshot's numbering adopted."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from limes.search.codes import Codes
+
+
+def test_a_code_keeps_its_id_and_an_unknown_one_is_absent() -> None:
+    codes = Codes()
+    first = codes.add("TRK")
+    assert codes.add("TRK") == first
+    assert codes.add("MRM") != first
+    assert codes.known("TRK", absent=-1) == first
+    assert codes.known("SHRF", absent=-1) == -1
+    assert codes.known(None, absent=-2) == -2
+
+
+def test_the_same_numbering_is_adopted_without_a_table() -> None:
+    codes = Codes()
+    codes.add("TRK")
+    assert codes.adopt(codes.export()) is None
+
+
+def test_another_numbering_is_mapped_to_this_one() -> None:
+    theirs = Codes()
+    theirs.add("MRM")
+    theirs.add("TRK")
+    ours = Codes()
+    ours.add("TRK")
+    table = ours.adopt(theirs.export())
+    assert table is not None
+    assert table[theirs.known("TRK", -1)] == ours.known("TRK", -1)
+    assert table[theirs.known("MRM", -1)] == ours.known("MRM", -1)
+    assert np.unique(table[1:]).size == 2
