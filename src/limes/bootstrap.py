@@ -39,6 +39,7 @@ from limes.service.audit_reader import AuditReader
 from limes.service.audited_policy import audited_policy
 from limes.service.backups import BackupService
 from limes.service.biometrics import BiometricService
+from limes.service.copies import Centre, CopyService, Stream
 from limes.service.breakglass import BreakGlassService
 from limes.service.feed import FeedService, Publisher
 from limes.service.hits import HitService
@@ -50,6 +51,7 @@ from limes.service.rate_buckets import SharedBuckets, SharedTable, create_shared
 from limes.service.reading import ReadBlocks, ReadGuard
 from limes.service.refusals import DoorRefusals
 from limes.service.relations import RelationService
+from limes.service.replication import CopyFilter, ReplicationService, items_after
 from limes.service.search import QUERY_KEY, SearchService
 from limes.service.sirene import SireneService
 from limes.store.port import Store
@@ -62,6 +64,13 @@ def nats_publisher(store: Store, url: str) -> Publisher:
     from limes.feed.nats import NatsPublisher
 
     return NatsPublisher(store, url)
+
+
+def feed_publisher(store: Store, url: str) -> Publisher:
+    """The publisher of the whole change feed with sealed rows (national copies)."""
+    from limes.feed.replication import FeedPublisher
+
+    return FeedPublisher(store, url, lambda seq, n: items_after(store, seq, n, CopyFilter()))
 
 
 def open_store(url: str) -> Store:
@@ -150,6 +159,8 @@ class Limes:
     holdings: Holdings
     audit_custody: AuditCustody
     biometrics: BiometricService
+    replication: ReplicationService
+    copies: CopyService
 
     def enter(self, who: Principal, purpose: Purpose) -> Context:
         """The context a door acts in for ``who`` and ``purpose``: the one way in for every
@@ -162,6 +173,30 @@ class Limes:
     def publisher(self, url: str) -> Publisher:
         """The change feed's publisher to the NATS server at ``url``."""
         return self.publisher_for(self.store, url)
+
+    def feed_publisher(self, url: str) -> Publisher:
+        """The publisher of the whole change feed to ``LIMES_FEED`` at ``url``."""
+        return feed_publisher(self.store, url)
+
+    def centre(
+        self,
+        url: str,
+        *,
+        token: str | None = None,
+        cert_file: str | None = None,
+        key_file: str | None = None,
+        ca_file: str | None = None,
+    ) -> Centre:
+        """The centre's feed endpoint at ``url``, called as a system client."""
+        from limes.feed.centre import Credentials, HttpCentre
+
+        return HttpCentre.at(url, Credentials(token, cert_file, key_file, ca_file))
+
+    def copy_stream(self, nats_url: str, durable: str) -> Stream:
+        """This copy's durable consumer of the feed stream at ``nats_url``."""
+        from limes.feed.replication import NatsFollower
+
+        return NatsFollower(nats_url, durable)
 
     def check_serving(self) -> None:
         """Refuse to serve (``SettingsError``) with an audit log that cannot sign its tree
@@ -222,6 +257,8 @@ def build(
     policy = audited_policy(audit, clock=clock)
     breakglass = BreakGlassService(store, policy.require, clock, audit=audit, fields=crypto.fields)
     policy.grants = breakglass.active_grants
+    copies = CopyService(store, clock)
+    policy.read_only = copies.is_copy  # a national copy refuses every write
     reads = ReadGuard(store, clock, settings.read_bounds)
     alerts = AlertService(
         store, policy, settings.review, clock, crypto=crypto, audit=audit, reads=reads
@@ -288,4 +325,6 @@ def build(
         Holdings(store),
         AuditCustody(audit, settings),
         BiometricService(alerts),
+        ReplicationService(store, policy, audit=audit, signer=audit.signer, clock=clock),
+        copies,
     )

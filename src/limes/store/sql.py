@@ -16,6 +16,7 @@ from typing import Any
 
 from limes.domain.events import ChangeEvent
 from limes.store.accounts import SqlAccounts
+from limes.store.copies import SqlCopies
 from limes.store.alerts import SqlAlerts, SqlFlags, SqlLinks, SqlMisusedIdentities, SqlOutbox
 from limes.store.approvals import SqlAccountChanges, SqlEnrolmentCodes
 from limes.store.biometrics import SqlBiometrics
@@ -127,6 +128,10 @@ class SqlTransaction:
     @cached_property
     def sealed_values(self) -> SqlSealedValues:
         return SqlSealedValues(self._cur, self._d)
+
+    @cached_property
+    def copies(self) -> SqlCopies:
+        return SqlCopies(self._cur, self._d)
 
 
 class ThreadConnections:
