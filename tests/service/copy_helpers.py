@@ -8,6 +8,7 @@ makes the centre unreachable, as a stopped centre would be.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -110,7 +111,7 @@ def person_data(reference: str, surname: str = "") -> dict[str, Any]:
     the reference, so that no two references are the same subject."""
     data = copied(PERSON)
     data["national_reference"] = reference
-    n = sum(map(ord, reference))
+    n = int.from_bytes(hashlib.sha256(reference.encode()).digest()[:4], "big")
     suffix = "".join("abcdefghij"[int(d)] for d in str(n))
     data["person"]["surnames"] = [{"latin": surname or _SURNAMES[n % len(_SURNAMES)] + suffix}]
     data["person"]["date_of_birth"] = f"19{50 + n % 40}-0{1 + n % 9}-1{n % 10}"
