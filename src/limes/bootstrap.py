@@ -39,8 +39,8 @@ from limes.service.audit_reader import AuditReader
 from limes.service.audited_policy import audited_policy
 from limes.service.backups import BackupService
 from limes.service.biometrics import BiometricService
-from limes.service.copies import Centre, CopyService, Stream
 from limes.service.breakglass import BreakGlassService
+from limes.service.copies import Centre, CopyService, Stream
 from limes.service.feed import FeedService, Publisher
 from limes.service.hits import HitService
 from limes.service.holdings import Holdings

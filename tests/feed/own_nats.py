@@ -35,10 +35,16 @@ class OwnNats:
         return f"nats://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        self.process = subprocess.Popen(  # noqa: S603 - a fixed binary and arguments  # nosec B603
+        self.process = subprocess.Popen(
             [
-                self.binary, "-js", "-sd", str(self.folder), "-a", "127.0.0.1",
-                "-p", str(self.port),
+                self.binary,
+                "-js",
+                "-sd",
+                str(self.folder),
+                "-a",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

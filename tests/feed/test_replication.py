@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import FixedClock
+from tests.factories import content
 from tests.feed.own_nats import OwnNats, in_ci, skip_reason
 from tests.service.copy_helpers import Site, centre_site, copy_of, person, person_data, sirene
 
@@ -24,7 +25,6 @@ from limes.feed.items import FeedItem
 from limes.feed.replication import FeedPublisher, NatsFollower, subject
 from limes.service.jobs import SYSTEM
 from limes.store.sqlite import SqliteStore
-from tests.factories import content
 
 
 @pytest.fixture
@@ -52,7 +52,9 @@ def follow_until(copy: Limes, follower: NatsFollower, position: int, seconds: fl
     def handle(items: list[FeedItem]) -> None:
         copy.copies.receive(items)
 
-    follower.run(handle, lambda: None, lambda: copy.copies.position() >= position or time.monotonic() > end)
+    follower.run(
+        handle, lambda: None, lambda: copy.copies.position() >= position or time.monotonic() > end
+    )
 
 
 def test_subjects_name_the_issuing_state_and_category(centre: Site) -> None:

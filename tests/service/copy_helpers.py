@@ -17,7 +17,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from tests.api.helpers import PERSON, VEHICLE, TestClient, copied
-from tests.conftest import built
+from tests.conftest import TEST_KEYRING, built, make_ctx
 from tests.factories import content
 
 from limes.api.app import create_app
@@ -32,7 +32,6 @@ from limes.feed.centre import HttpCentre
 from limes.policy.permissions import Context
 from limes.service.replication import CopyFilter
 from limes.store.port import Store
-from tests.conftest import TEST_KEYRING, make_ctx
 
 COPY_CLIENT = "copy-fr@NCOPY-FR/FR;roles=system_client"
 

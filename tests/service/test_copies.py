@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import FixedClock
+from tests.factories import content
 from tests.service.copy_helpers import (
     Site,
     centre_site,
@@ -28,7 +29,6 @@ from tests.service.copy_helpers import (
     sqlite_path,
     vehicle,
 )
-from tests.factories import content
 
 from limes.bootstrap import Limes
 from limes.domain.alerts import AlertStatus, FlagStatus
@@ -44,7 +44,9 @@ def centre(tmp_path: Path, clock: FixedClock) -> Site:
     return centre_site(SqliteStore(tmp_path / "centre.db"), clock)
 
 
-def a_copy(site: Site, tmp_path: Path, clock: FixedClock, name: str = "copy", **where: object) -> Limes:
+def a_copy(
+    site: Site, tmp_path: Path, clock: FixedClock, name: str = "copy", **where: object
+) -> Limes:
     return copy_of(site, SqliteStore(tmp_path / f"{name}.db"), clock, **where)
 
 

@@ -1,4 +1,5 @@
-"""``limes copy init|follow|status|verify``: a national copy of the centre's register.
+"""``limes copy …``: a national copy of the centre's register (init, follow, status,
+verify, and its data keys: recipient-key, import-keys).
 
 A copy is an installation of its own (``limes init`` first: its keyring, store and
 audit log), made a copy by ``init``, which names the centre and the filter and fills it
@@ -18,8 +19,10 @@ import time
 from pathlib import Path
 
 import click
+import orjson
 
 from limes.cli.common import EXIT_STATUS_HELP, Env, pass_env, print_json
+from limes.cli.proof import acting, context
 from limes.service.replication import CopyFilter
 
 
@@ -160,3 +163,49 @@ def verify(
     print_json(report.to_json())
     if not report.complete:
         raise click.exceptions.Exit(1)
+
+
+@copy.command("recipient-key")
+@click.option(
+    "--private-key",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to keep the private key (made 0600; it never leaves this host).",
+)
+@pass_env
+def recipient_key(env: Env, private_key: Path) -> None:
+    """Make the copy's recipient key and print its public half (PEM) for the centre's
+    key custodians (limes keys package --recipient)."""
+    if private_key.exists():
+        raise click.UsageError(f"{private_key} exists: a recipient key is never replaced here")
+    private, public = env.app().keys.new_recipient_key()
+    private_key.touch(0o600)
+    private_key.write_bytes(private)
+    click.echo(public.decode(), nl=False)
+
+
+@copy.command("import-keys")
+@click.option(
+    "--package",
+    "package_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option(
+    "--private-key", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@acting
+@pass_env
+def import_keys(
+    env: Env,
+    package_file: Path,
+    private_key: Path,
+    principal: str,
+    roles: tuple[str, ...],
+    purpose: str,
+) -> None:
+    """Store the data keys of a key package under this copy's own key-encryption key."""
+    ctx = context(env, principal, roles, purpose)
+    package = orjson.loads(package_file.read_bytes())
+    stored = env.app().keys.receive_package(ctx, package, private_key.read_bytes())
+    print_json({"keys": stored})

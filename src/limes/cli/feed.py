@@ -69,7 +69,10 @@ def tail(env: Env, after: int, follow: bool, limit: int | None, interval: float)
 @click.option("--nats-url", default="nats://127.0.0.1:4222", show_default=True)
 @click.option("--follow", "keep", is_flag=True, help="Keep publishing until interrupted.")
 @click.option(
-    "--interval", default=0.2, show_default=True, type=click.FloatRange(min=0.01),
+    "--interval",
+    default=0.2,
+    show_default=True,
+    type=click.FloatRange(min=0.01),
     help="Seconds between passes with --follow.",
 )
 @pass_env

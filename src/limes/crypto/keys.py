@@ -301,7 +301,9 @@ class DataKeys:
         with self._lock:
             self._keys.pop((scope, version), None)
 
-    def deliver(self, tx: Transaction, scope: str, version: int, status: KeyStatus, key: bytes | None) -> None:
+    def deliver(
+        self, tx: Transaction, scope: str, version: int, status: KeyStatus, key: bytes | None
+    ) -> None:
         """Store a data key the centre's custodians delivered (``crypto/delivery.py``),
         wrapped under this installation's own KEK; a retired one is erased here too."""
         now = self.clock()

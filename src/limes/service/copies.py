@@ -193,7 +193,7 @@ class CopyService:
         try:
             with self.store.read() as tx:
                 self._copy = tx.copies.state() is not None
-        except Exception:  # noqa: BLE001 - no copy_state table yet: the store is not migrated
+        except Exception:
             self._copy = False
         self._asked = now
         return self._copy
@@ -384,8 +384,7 @@ class CopyService:
         covered = [
             name
             for name in sorted(set(digest.partitions) | set(my_roots))
-            if where.holds(name.split("/", 1)[1], None, name.split("/", 1)[0])
-            or name in my_roots
+            if where.holds(name.split("/", 1)[1], None, name.split("/", 1)[0]) or name in my_roots
         ]
         differing = [
             name

@@ -21,15 +21,15 @@ old one. Run again after an interruption, it finishes the rotation it began.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from limes.crypto import Crypto, delivery
 from limes.crypto.rotation import KeyReport, Pass, Reencryption, report
+from limes.errors import InvalidInput
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Policy
-from limes.errors import InvalidInput
 from limes.service.audited import about, audited
 from limes.service.recorder import Recorder
 from limes.store.port import Store
@@ -56,6 +56,11 @@ class KeyService:
         self.crypto = crypto
         self.audit = audit
         self.job = Reencryption(store, crypto.keys, crypto.fields)
+
+    @staticmethod
+    def new_recipient_key() -> tuple[bytes, bytes]:
+        """A copy's new recipient key for key packages: (private PEM, public PEM)."""
+        return delivery.recipient_key()
 
     @audited(
         "keys:deliver",

@@ -196,7 +196,8 @@ class ReplicationService:
         describe=lambda _, ctx, partition: about(query={"partition": partition}),
     )
     def leaves(self, ctx: Context, partition: str) -> PartitionLeaves:
-        """(id, version, status, object type) of every alert of ``partition`` now, and the position."""
+        """(id, version, status, object type) of each alert of ``partition`` now, and the
+        position read before them."""
         self.policy.require(ctx, Permission.FEED_REPLICATE)
         state, _, category = partition.partition("/")
         if not (state.isalpha() and len(state) == 2 and category.replace("_", "").isalnum()):

@@ -61,7 +61,11 @@ class SqlCopies(Tables):
         centre, filter_, position, centre_at, checked_at, created_at = rows[0]
         d = self._d
         return CopyState(
-            centre, filter_, int(position), d.ts_out(centre_at), d.ts_out(checked_at),
+            centre,
+            filter_,
+            int(position),
+            d.ts_out(centre_at),
+            d.ts_out(checked_at),
             d.ts(created_at),
         )
 
@@ -98,8 +102,8 @@ class SqlCopies(Tables):
         position of each (None where this store holds no copy row for it)."""
         where, params = ("WHERE a.id > ?", [after]) if after is not None else ("", [])
         rows = self.rows(
-            "SELECT a.id, a.issuing_state, a.category, a.object_type, a.version, a.status, "
-            f"c.seq FROM alerts a LEFT JOIN copy_alerts c ON c.alert_id = a.id {where} "  # noqa: S608 - constant SQL, values bound  # nosec B608
+            "SELECT a.id, a.issuing_state, a.category, a.object_type, a.version, a.status, "  # noqa: S608 - constant SQL, values bound  # nosec B608
+            f"c.seq FROM alerts a LEFT JOIN copy_alerts c ON c.alert_id = a.id {where} "
             "ORDER BY a.id LIMIT ?",
             [*params, limit],
         )

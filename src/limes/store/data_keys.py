@@ -132,7 +132,6 @@ class SqlDataKeys(Tables):
         )
         return changed == 1
 
-
     def put_delivered(
         self,
         scope: str,

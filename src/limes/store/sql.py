@@ -16,10 +16,10 @@ from typing import Any
 
 from limes.domain.events import ChangeEvent
 from limes.store.accounts import SqlAccounts
-from limes.store.copies import SqlCopies
 from limes.store.alerts import SqlAlerts, SqlFlags, SqlLinks, SqlMisusedIdentities, SqlOutbox
 from limes.store.approvals import SqlAccountChanges, SqlEnrolmentCodes
 from limes.store.biometrics import SqlBiometrics
+from limes.store.copies import SqlCopies
 from limes.store.data_keys import SqlDataKeys, SqlKeyJobs
 from limes.store.dialect import Cursor, Dialect
 from limes.store.grants import SqlGrants
