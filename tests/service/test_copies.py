@@ -213,3 +213,30 @@ def test_the_copy_answers_searches_with_the_centre_down_and_says_how_old(
     assert copy.copies.status()["as_of"]["age_seconds"] == 3 * 3600
     # the copy's own audit log recorded the search
     assert copy.audit.size() > recorded
+
+
+def test_a_rotation_at_the_centre_reaches_the_copy_with_the_next_package(
+    centre: Site, tmp_path: Path, clock: FixedClock
+) -> None:
+    from limes.crypto.keys import IntegrityError
+    from tests.service.copy_helpers import custodian
+
+    before = person(centre.limes, reference="BKA-1")
+    copy = a_copy(centre, tmp_path, clock)
+    # before any delivery the copy holds the ciphertext and cannot open it
+    copy.copies.catch_up(centre.feed())
+    with pytest.raises(IntegrityError):
+        copy.alerts.get(guard(), before)
+    deliver(centre, copy, "DE")
+    assert copy.alerts.get(guard(), before).alert.id == before
+
+    assert centre.limes.keys.rotate_data_keys(custodian()) == (("DE", 2),)
+    after = person(centre.limes, reference="BKA-2")
+    copy.copies.catch_up(centre.feed())
+    with pytest.raises(IntegrityError, match="DE version 2"):
+        copy.alerts.get(guard(), after)  # fails closed until the custodians deliver
+    deliver(centre, copy, "DE")
+    assert copy.alerts.get(guard(), after).alert.id == after
+    with copy.store.read() as tx:  # wrapped by the copy's own KEK, never the centre's
+        kek_ids = {tx.data_keys.wrapped("DE", v).kek_id for v in (1, 2)}  # type: ignore[union-attr]
+    assert kek_ids == {copy.crypto.kek.active_id()} != {centre.limes.crypto.kek.active_id()}
