@@ -260,6 +260,8 @@ def request_for(
             )
         case "POST", "/v1/read-blocks/{block_id}/lift":  # no such block: 404 once allowed
             return url, body({"reason": "matrix"}), {}
+        case "GET", "/v1/feed/leaves":  # a partition is required before the policy
+            return url + "?partition=DE/arrest", None, {}
         case (("POST" | "PUT" | "PATCH"), _):
             raise AssertionError(f"the matrix has no request for {method} {path}: add a case")
         case _:

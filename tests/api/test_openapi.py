@@ -48,6 +48,9 @@ ROUTES = {
     ("POST", "/v1/sirene/escalation"),
     ("GET", "/v1/sirene/statistics"),
     ("GET", "/v1/read-blocks"),
+    ("GET", "/v1/feed"),
+    ("GET", "/v1/feed/digest"),
+    ("GET", "/v1/feed/leaves"),
     ("POST", "/v1/read-blocks/{block_id}/lift"),
 }
 WITHOUT_BODY = {

@@ -39,8 +39,10 @@ def test_the_recipient_must_be_an_x25519_key(sqlite_store: Store) -> None:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    wrong = Ed25519PrivateKey.generate().public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    wrong = (
+        Ed25519PrivateKey.generate()
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     )
     with sqlite_store.read() as tx, pytest.raises(ValueError, match="X25519"):
         seal_package(tx, crypto.keys, {"DE"}, TEST_KEYRING.index_secret, wrong)

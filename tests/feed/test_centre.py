@@ -19,7 +19,9 @@ def answering(status: int, body: bytes, seen: list[tuple[str, dict[str, str]]]) 
 
 def test_a_page_asks_with_the_filter_and_the_token() -> None:
     seen: list[tuple[str, dict[str, str]]] = []
-    centre = answering(200, orjson.dumps({"items": [{"seq": 3, "skipped": True}], "position": 4}), seen)
+    centre = answering(
+        200, orjson.dumps({"items": [{"seq": 3, "skipped": True}], "position": 4}), seen
+    )
     items, position = centre.page(2, 10, CopyFilter.of(["arrest"], [], ["FR", "DE"]))
     assert ([i.seq for i in items], position) == ([3], 4)
     path, headers = seen[0]

@@ -218,8 +218,9 @@ def test_the_copy_answers_searches_with_the_centre_down_and_says_how_old(
 def test_a_rotation_at_the_centre_reaches_the_copy_with_the_next_package(
     centre: Site, tmp_path: Path, clock: FixedClock
 ) -> None:
-    from limes.crypto.keys import IntegrityError
     from tests.service.copy_helpers import custodian
+
+    from limes.crypto.keys import IntegrityError
 
     before = person(centre.limes, reference="BKA-1")
     copy = a_copy(centre, tmp_path, clock)

@@ -34,7 +34,9 @@ def test_system_clients_read_sealed_rows_and_nobody_else(tmp_path: Path, clock: 
             site.limes.replication.page(who, 0, 10)
 
 
-def test_a_filter_leaves_only_sequence_numbers_outside_it(tmp_path: Path, clock: FixedClock) -> None:
+def test_a_filter_leaves_only_sequence_numbers_outside_it(
+    tmp_path: Path, clock: FixedClock
+) -> None:
     site = centre_site(SqliteStore(tmp_path / "c.db"), clock)
     person(site.limes, "DE")
     vehicle(site.limes, "FR")

@@ -228,6 +228,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         **biometric_routes.components(),
         **sirene_routes.components(),
         **reading_routes.components(),
+        **feed_routes.components(),
     }.items():
         if name in found and found[name] != schema:
             raise RuntimeError(f"two different schemas are named {name}")

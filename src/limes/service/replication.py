@@ -16,12 +16,14 @@ partition's ids and versions for a copy that found it differs.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 from limes.audit.heads import Signer
 from limes.clock import Clock, utc_now
+from limes.config import SettingsError
 from limes.errors import InvalidInput, NotFound
 from limes.feed.items import FeedItem, SealedAlert, to_json
 from limes.policy import disclosure
@@ -33,6 +35,7 @@ from limes.service.recorder import Recorder
 from limes.store.port import Store, Transaction
 
 MAX_PAGE = 1000
+log = logging.getLogger("limes.replication")
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +174,11 @@ class ReplicationService:
         """Sign and keep the digest of the alert set now (None without a signing key)."""
         if self.signer is None:
             return None
-        digest = digests.make(self.store, self.signer, self.clock())
+        try:
+            digest = digests.make(self.store, self.signer, self.clock())
+        except SettingsError as exc:  # no usable signing key (KeyFileError): no digest
+            log.warning("no completeness digest: %s", exc)
+            return None
         with self.store.transaction() as tx:
             latest = tx.copies.latest_digest()
             if latest is None or latest.seq < digest.seq:

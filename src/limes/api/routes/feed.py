@@ -13,7 +13,9 @@ one partition's alert ids, versions and statuses. All need ``feed:replicate``
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import dataclass
+from functools import cache
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
@@ -25,6 +27,46 @@ from limes.service.replication import MAX_PAGE, CopyFilter
 
 router = APIRouter(prefix="/v1/feed", tags=["feed"])
 
+
+@dataclass(frozen=True, slots=True)
+class FeedPageOut:
+    """Feed items (``feed/items.py``: the event, ``row_seq`` and the ``sealed`` rows, or
+    ``{"seq", "skipped": true}`` outside the filter) and the centre's newest position."""
+
+    items: list[dict[str, Any]]
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class DigestOut:
+    """The signed digest: position, time, ``{partition: {count, root}}``, Ed25519
+    signature (base64) over ``limes-copy-digest-v1\\0`` + canonical JSON, key id."""
+
+    seq: int
+    at: str
+    partitions: dict[str, dict[str, Any]]
+    signature: str
+    key_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class LeavesOut:
+    """A partition's ``[id, version, status, object type]`` and the position read at."""
+
+    partition: str
+    position: int
+    leaves: list[list[Any]]
+
+
+ANSWERS: tuple[type, ...] = (FeedPageOut, DigestOut, LeavesOut)
+
+
+@cache
+def components() -> dict[str, Any]:
+    """The JSON schemas of this router's answers, for the OpenAPI document."""
+    return schemas.schemas_of((), ANSWERS)
+
+
 Codes = Annotated[list[str], Query(max_length=40)]
 
 
@@ -32,7 +74,7 @@ Codes = Annotated[list[str], Query(max_length=40)]
     "",
     summary="Change events after a position, with each alert's sealed rows",
     openapi_extra=needs(Permission.FEED_REPLICATE),
-    responses={200: {"description": "Feed items, oldest first, and the newest position"}},
+    responses={200: schemas.answer(FeedPageOut, "Feed items, oldest first, and the position")},
 )
 def feed_page(
     ctx: Ctx,
@@ -52,7 +94,7 @@ def feed_page(
     "/digest",
     summary="The latest signed completeness digest of the alert set",
     openapi_extra=needs(Permission.FEED_REPLICATE),
-    responses={200: {"description": "Position, time, Merkle root per partition, signature"}},
+    responses={200: schemas.answer(DigestOut, "Position, time, roots per partition, signature")},
 )
 def feed_digest(ctx: Ctx, limes: App) -> Response:
     return schemas.json_response(limes.replication.digest(ctx))
@@ -62,7 +104,7 @@ def feed_digest(ctx: Ctx, limes: App) -> Response:
     "/leaves",
     summary="One partition's alert ids, versions and statuses, for a copy that differs",
     openapi_extra=needs(Permission.FEED_REPLICATE),
-    responses={200: {"description": "The partition's leaves and the position read at"}},
+    responses={200: schemas.answer(LeavesOut, "The partition's leaves and the position")},
 )
 def feed_leaves(
     ctx: Ctx,
