@@ -9,7 +9,7 @@ PORT   ?= 8080
 DEMO_PERSONS ?= 2000
 DEMO_OBJECTS ?= 8000
 
-.PHONY: bandit run test lint typecheck bench bench-audit bench-rate-limits bench-ingest bench-names bench-search bench-profile bench-biometrics bench-tools lock clean sbom audit fuzz security
+.PHONY: bandit run test lint typecheck bench bench-audit bench-rate-limits bench-ingest bench-names bench-search bench-profile bench-biometrics bench-copies bench-tools lock clean sbom audit fuzz security
 
 # PyICU (search's transliteration) compiles against the system's ICU: say so before pip fails.
 $(BIN)/limes: requirements/dev.lock pyproject.toml
@@ -37,7 +37,7 @@ test: $(BIN)/limes
 	$(BIN)/pytest -q
 
 # Every benchmark, one after the other (about an hour at the default, full sizes).
-bench: bench-ingest bench-names bench-search bench-audit bench-biometrics bench-rate-limits
+bench: bench-ingest bench-names bench-search bench-audit bench-biometrics bench-rate-limits bench-copies
 
 bench-ingest: $(BIN)/limes
 	$(BIN)/python -m bench.ingest
@@ -85,6 +85,12 @@ bench-biometrics: $(BIN)/limes
 # workers of `limes serve --workers N` share, and a SQLite file for comparison; 1 and 2 processes.
 bench-rate-limits: $(BIN)/limes
 	$(BIN)/python -m bench.rate_limits
+
+# National copies (issue 17): replication lag p50/p99 at 500 and 2,000 alert writes/s through
+# a nats-server of its own, catch-up from NATS and from GET /v1/feed, initial copy time per
+# million (extrapolated from --catch-up alerts), search latency at the copy; a few minutes.
+bench-copies: $(BIN)/limes
+	$(BIN)/python -m bench.copies $(COPIES_ARGS)
 
 # Regenerates the lock files (needs pip-tools in a throw-away venv; it is not a project dependency).
 # pip-compile keeps existing pins: `make lock UPGRADE=1` moves every pin to its latest release.
