@@ -3,7 +3,7 @@
     python -m bench.copies [--rates 500,2000] [--seconds 10] [--catch-up 20000]
 
 A centre (SQLite, encryption at rest, audit) takes alert writes at a steady rate
-(``bulk_issue`` in ticks of 20 ms, each a transaction with its change events); a
+(``bulk_issue`` in ticks of 50 ms, each a transaction with its change events); a
 publisher thread carries the feed with sealed rows to JetStream (a nats-server of the
 benchmark's own, file storage, ``-js -sd`` in a temporary folder); a copy in **another
 process** follows its durable consumer and applies each batch to its own SQLite store.
@@ -28,12 +28,14 @@ import subprocess  # nosec B404 - the benchmark's own nats-server
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bench.ingest import KEYRING, bench_settings, ctx_for
 from limes.bootstrap import Limes, build
+from limes.config import AuthMode, Environment
 from limes.demo.generator import generate
 from limes.domain.roles import Purpose, Role
 from limes.feed.items import FeedItem
@@ -44,7 +46,7 @@ from limes.search.query import PersonQuery
 from limes.service.replication import CopyFilter
 from limes.store.sqlite import SqliteStore
 
-TICK = 0.02
+TICK = 0.05
 
 
 def free_port() -> int:
@@ -79,8 +81,9 @@ def make_copy(path: Path, folder: Path) -> Limes:
     return copy
 
 
-def follower_process(url: str, path: str, folder: str, expected: int, out: Any) -> None:
-    """The copy: follow NATS until ``expected`` events are applied; send the lags."""
+def follower_process(url: str, path: str, folder: str, expected: Any, out: Any) -> None:
+    """The copy: follow NATS until the ``expected`` events (set by the writer when it is
+    done) are applied; send the lags."""
     copy = make_copy(Path(path), Path(folder))
     lags: list[float] = []
 
@@ -93,7 +96,7 @@ def follower_process(url: str, path: str, folder: str, expected: int, out: Any) 
     NatsFollower(url, f"lag-{Path(path).stem}", batch=1000, wait=0.05).run(
         handle,
         lambda: None,
-        lambda: copy.copies.position() >= expected or time.monotonic() > deadline,
+        lambda: (0 < expected.value <= copy.copies.position()) or time.monotonic() > deadline,
     )
     out.send(lags)
     copy.close()
@@ -105,7 +108,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 def writes_at(centre: Limes, rate: int, seconds: float, contents: list[Any]) -> int:
-    """Issue alerts at ``rate``/s for ``seconds`` (ticks of 20 ms); how many were issued."""
+    """Issue alerts at ``rate``/s for ``seconds`` (ticks of ``TICK``); how many were issued."""
     per_tick = max(1, round(rate * TICK))
     ctx = ctx_for("DE")
     done, start = 0, time.monotonic()
@@ -126,11 +129,11 @@ def lag_run(folder: Path, url: str, rate: int, seconds: float, contents: list[An
     store.migrate()
     centre = build(bench_settings(folder), store=store, keyring=KEYRING)
     publisher = centre.feed_publisher(url)
-    expected = round(rate * TICK) * int(seconds / TICK)
-    expected = min(expected, len(contents) - len(contents) % max(1, round(rate * TICK)))
-    here, there = mp.Pipe()
+    spawn = mp.get_context("spawn")
+    expected = spawn.Value("q", 0)
+    here, there = spawn.Pipe()
     copy_path = folder / f"copy-{rate}.db"
-    child = mp.get_context("spawn").Process(
+    child = spawn.Process(
         target=follower_process, args=(url, str(copy_path), str(folder), expected, there)
     )
     child.start()
@@ -148,6 +151,7 @@ def lag_run(folder: Path, url: str, rate: int, seconds: float, contents: list[An
     started = time.monotonic()
     issued = writes_at(centre, rate, seconds, contents)
     achieved = issued / (time.monotonic() - started)
+    expected.value = issued
     lags = here.recv()
     stop.set()
     thread.join()
@@ -168,7 +172,12 @@ def catch_up_runs(folder: Path, url: str, contents: list[Any]) -> None:
 
     store = SqliteStore(folder / "centre-catch-up.db")
     store.migrate()
-    centre = build(bench_settings(folder), store=store, keyring=KEYRING)
+    settings = replace(
+        bench_settings(folder),
+        environment=Environment.DEVELOPMENT,
+        auth=AuthMode.UNSAFE_DEV_HEADERS,
+    )
+    centre = build(settings, store=store, keyring=KEYRING)
     for _ in centre.alerts.bulk_issue(ctx_for("DE"), contents, batch=5000):
         pass
     n = store.last_event()

@@ -152,19 +152,21 @@ def _write_rows(tx: Transaction, item: FeedItem) -> None:
     sealed = item.sealed
     assert sealed is not None  # noqa: S101 - the caller checked
     record: AlertRecord = sealed.record
-    existing = tx.alerts.get(record.id)
+    held = tx.copies.held_seq(record.id)
+    existing = None if held is None else tx.alerts.get(record.id)
     if existing is None:
-        tx.alerts.insert(record)
+        tx.alerts.insert(record)  # a new alert: nothing of it to replace (the common case)
     else:
         tx.alerts.replace(record, existing.version)
+        tx.links.remove_all(record.id)
+        tx.biometrics.remove_all(record.id)
     for flag in sealed.flags:
         tx.flags.put(record.id, flag)
-    tx.links.remove_all(record.id)
     for other in sealed.links:
         if tx.copies.held_seq(other) is not None:  # never a link to an alert not held
             tx.links.add(record.id, other, record.updated_at)
-    tx.misused_identities.put(record.id, sealed.misused_identity)
-    tx.biometrics.remove_all(record.id)
+    if existing is not None or sealed.misused_identity is not None:
+        tx.misused_identities.put(record.id, sealed.misused_identity)
     for finger in sealed.fingers:
         tx.biometrics.put(finger)
     tx.copies.hold(record.id, item.row_seq)
