@@ -36,6 +36,7 @@ from limes.errors import Forbidden
 from limes.feed.centre import CentreUnreachable
 from limes.search.query import PersonQuery
 from limes.service.jobs import SYSTEM
+from limes.store.port import Store
 from limes.store.sqlite import SqliteStore
 
 
@@ -241,3 +242,18 @@ def test_a_rotation_at_the_centre_reaches_the_copy_with_the_next_package(
     with copy.store.read() as tx:  # wrapped by the copy's own KEK, never the centre's
         kek_ids = {tx.data_keys.wrapped("DE", v).kek_id for v in (1, 2)}  # type: ignore[union-attr]
     assert kek_ids == {copy.crypto.kek.active_id()} != {centre.limes.crypto.kek.active_id()}
+
+
+def test_a_postgresql_centre_feeds_a_copy_and_verify_finds_it_complete(
+    postgres_store: Store, tmp_path: Path, clock: FixedClock
+) -> None:
+    site = centre_site(postgres_store, clock)
+    ids = [person(site.limes, reference=f"PG-{i}") for i in range(4)]
+    site.limes.alerts.delete(sirene(), ids[0], 1)
+    vehicle(site.limes, "FR", "FR-V")
+    copy = a_copy(site, tmp_path, clock)
+    copy.copies.catch_up(site.feed())
+    assert all(record(copy, i) == record(site.limes, i) for i in ids)
+    report = copy.copies.verify(site.feed(), site.public_pem)
+    assert report.complete, report.to_json()
+    assert report.partitions_checked == 2
