@@ -26,7 +26,6 @@ import socket
 import statistics
 import subprocess  # nosec B404 - the benchmark's own nats-server
 import tempfile
-import threading
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -102,6 +101,16 @@ def follower_process(url: str, path: str, folder: str, expected: Any, out: Any) 
     copy.close()
 
 
+def publisher_process(path: str, folder: Path, url: str, stop: Any) -> None:
+    """``limes feed publish --follow``, as its own process beside the centre's writer."""
+    store = SqliteStore(Path(path))
+    publisher = build(bench_settings(folder), store=store, keyring=KEYRING).feed_publisher(url)
+    while not stop.is_set():
+        if not publisher.run().published:
+            time.sleep(0.005)
+    publisher.run()
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -128,7 +137,6 @@ def lag_run(folder: Path, url: str, rate: int, seconds: float, contents: list[An
     store = SqliteStore(folder / f"centre-{rate}.db")
     store.migrate()
     centre = build(bench_settings(folder), store=store, keyring=KEYRING)
-    publisher = centre.feed_publisher(url)
     spawn = mp.get_context("spawn")
     expected = spawn.Value("q", 0)
     here, there = spawn.Pipe()
@@ -137,16 +145,9 @@ def lag_run(folder: Path, url: str, rate: int, seconds: float, contents: list[An
         target=follower_process, args=(url, str(copy_path), str(folder), expected, there)
     )
     child.start()
-    stop = threading.Event()
-
-    def publish() -> None:
-        while not stop.is_set():
-            if not publisher.run().published:
-                time.sleep(0.005)
-        publisher.run()
-
-    thread = threading.Thread(target=publish, daemon=True)
-    thread.start()
+    stop = spawn.Event()
+    publishing = spawn.Process(target=publisher_process, args=(str(store.path), folder, url, stop))
+    publishing.start()
     time.sleep(1.0)  # the copy's consumer is up
     started = time.monotonic()
     issued = writes_at(centre, rate, seconds, contents)
@@ -154,7 +155,7 @@ def lag_run(folder: Path, url: str, rate: int, seconds: float, contents: list[An
     expected.value = issued
     lags = here.recv()
     stop.set()
-    thread.join()
+    publishing.join()
     child.join()
     print(
         f"lag      at {rate:>5}/s asked ({achieved:,.0f}/s achieved, {issued:,} alerts): "

@@ -148,12 +148,18 @@ class NatsPublisher:
             await self._add_stream(js)
             while True:
                 batch = self.messages(position, self.batch)
-                for seq, messages in batch:
-                    for subject, msg_id, payload in messages:
-                        await js.publish(subject, payload, headers={"Nats-Msg-Id": msg_id})
-                        published += 1
-                    position = seq
+                # the whole batch in flight at once, in order; the position moves only
+                # when the stream has acknowledged every message of it
+                await asyncio.gather(
+                    *(
+                        js.publish(subject, payload, headers={"Nats-Msg-Id": msg_id})
+                        for _, messages in batch
+                        for subject, msg_id, payload in messages
+                    )
+                )
+                published += sum(len(messages) for _, messages in batch)
                 if batch:
+                    position = batch[-1][0]
                     self._save(position)
                 if len(batch) < self.batch:
                     return Run(published, position, reachable=True)
