@@ -92,11 +92,14 @@ def follower_process(url: str, path: str, folder: str, expected: Any, out: Any) 
         lags.extend((now - i.event.at).total_seconds() for i in items if i.event is not None)
 
     deadline = time.monotonic() + 600
-    NatsFollower(url, f"lag-{Path(path).stem}", batch=1000, wait=0.05).run(
-        handle,
-        lambda: None,
-        lambda: (0 < expected.value <= copy.copies.position()) or time.monotonic() > deadline,
-    )
+    follower = NatsFollower(url, f"lag-{Path(path).stem}", batch=1000, wait=0.05)
+
+    def done() -> bool:
+        return (0 < expected.value <= copy.copies.position()) or time.monotonic() > deadline
+
+    while not done():  # until the publisher has made the stream, as limes copy follow does
+        if not follower.run(handle, lambda: None, done).reachable:
+            time.sleep(0.2)
     out.send(lags)
     copy.close()
 
