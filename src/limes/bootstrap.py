@@ -299,6 +299,14 @@ def build(
         ),
         settings.expiry_interval_seconds,
     )
+    replication = ReplicationService(store, policy, audit=audit, signer=audit.signer, clock=clock)
+
+    def digest() -> str | None:
+        made = None if copies.is_copy() else replication.publish_digest_if_moved()
+        return None if made is None else f"signed the digest at feed position {made.seq}"
+
+    # a digest reads every alert: every 20 job intervals (10 minutes at the default)
+    jobs = (*jobs, Job("completeness digest", settings.expiry_interval_seconds * 20, digest))
     return Limes(
         settings,
         store,
@@ -325,6 +333,6 @@ def build(
         Holdings(store),
         AuditCustody(audit, settings),
         BiometricService(alerts),
-        ReplicationService(store, policy, audit=audit, signer=audit.signer, clock=clock),
+        replication,
         copies,
     )

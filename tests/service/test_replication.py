@@ -80,3 +80,14 @@ def test_no_signing_key_no_digest(tmp_path: Path, clock: FixedClock) -> None:
     assert limes.replication.publish_digest() is None
     with pytest.raises(NotFound):
         limes.replication.digest(COPY)
+
+
+def test_the_periodic_job_signs_a_digest_only_when_the_feed_moved(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    site = centre_site(SqliteStore(tmp_path / "c.db"), clock)
+    job = next(j for j in site.limes.jobs if j.name == "completeness digest")
+    assert job.run() is None  # an empty feed: nothing to prove
+    person(site.limes)
+    assert job.run() == "signed the digest at feed position 1"
+    assert job.run() is None

@@ -185,6 +185,15 @@ class ReplicationService:
                 tx.copies.put_digest(digests.to_row(digest))
         return digest
 
+    def publish_digest_if_moved(self) -> digests.Digest | None:
+        """``publish_digest`` unless the kept digest is at the newest feed position (the
+        periodic job of ``limes serve``)."""
+        with self.store.read() as tx:
+            kept = tx.copies.latest_digest()
+        if (0 if kept is None else kept.seq) >= self.store.last_event():
+            return None
+        return self.publish_digest()
+
     @audited(Permission.FEED_REPLICATE, describe=lambda _, ctx: about(query={"digest": "latest"}))
     def digest(self, ctx: Context) -> dict[str, Any]:
         """The latest signed digest, made now if none is kept or it is behind the feed."""
