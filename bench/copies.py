@@ -80,7 +80,7 @@ def make_copy(path: Path, folder: Path) -> Limes:
     return copy
 
 
-def follower_process(url: str, path: str, folder: str, expected: Any, out: Any) -> None:
+def follower_process(url: str, path: str, folder: str, expected: Any, out: Any, ready: Any) -> None:
     """The copy: follow NATS until the ``expected`` events (set by the writer when it is
     done) are applied; send the lags."""
     copy = make_copy(Path(path), Path(folder))
@@ -98,16 +98,18 @@ def follower_process(url: str, path: str, folder: str, expected: Any, out: Any) 
         return (0 < expected.value <= copy.copies.position()) or time.monotonic() > deadline
 
     while not done():  # until the publisher has made the stream, as limes copy follow does
-        if not follower.run(handle, lambda: None, done).reachable:
+        if not follower.run(handle, ready.set, done).reachable:
             time.sleep(0.2)
     out.send(lags)
     copy.close()
 
 
-def publisher_process(path: str, folder: Path, url: str, stop: Any) -> None:
+def publisher_process(path: str, folder: Path, url: str, stop: Any, ready: Any) -> None:
     """``limes feed publish --follow``, as its own process beside the centre's writer."""
     store = SqliteStore(Path(path))
     publisher = build(bench_settings(folder), store=store, keyring=KEYRING).feed_publisher(url)
+    publisher.run()  # makes the stream
+    ready.set()
     while not stop.is_set():
         if not publisher.run().published:
             time.sleep(0.005)
@@ -144,14 +146,20 @@ def lag_run(folder: Path, url: str, rate: int, seconds: float, contents: list[An
     expected = spawn.Value("q", 0)
     here, there = spawn.Pipe()
     copy_path = folder / f"copy-{rate}.db"
+    copy_ready, publisher_ready = spawn.Event(), spawn.Event()
     child = spawn.Process(
-        target=follower_process, args=(url, str(copy_path), str(folder), expected, there)
+        target=follower_process,
+        args=(url, str(copy_path), str(folder), expected, there, copy_ready),
     )
     child.start()
     stop = spawn.Event()
-    publishing = spawn.Process(target=publisher_process, args=(str(store.path), folder, url, stop))
+    publishing = spawn.Process(
+        target=publisher_process, args=(str(store.path), folder, url, stop, publisher_ready)
+    )
     publishing.start()
-    time.sleep(1.0)  # the copy's consumer is up
+    # the stream made and the copy's consumer idle at it: start-up is not lag
+    publisher_ready.wait(120)
+    copy_ready.wait(120)
     started = time.monotonic()
     issued = writes_at(centre, rate, seconds, contents)
     achieved = issued / (time.monotonic() - started)
