@@ -257,3 +257,19 @@ def test_a_postgresql_centre_feeds_a_copy_and_verify_finds_it_complete(
     report = copy.copies.verify(site.feed(), site.public_pem)
     assert report.complete, report.to_json()
     assert report.partitions_checked == 2
+
+
+def test_verify_of_a_partial_copy_checks_alert_by_alert_within_its_filter(
+    centre: Site, tmp_path: Path, clock: FixedClock
+) -> None:
+    person(centre.limes, "FR", "FR-1")
+    wanted = vehicle(centre.limes, "FR", "FR-V")
+    copy = a_copy(centre, tmp_path, clock, object_types=["motor_vehicle"])
+    copy.copies.catch_up(centre.feed())
+    assert copy.copies.verify(centre.feed(), centre.public_pem).complete
+    with sqlite3.connect(sqlite_path(copy.store)) as db:
+        db.execute("DELETE FROM alerts WHERE id = ?", (wanted,))
+    report = copy.copies.verify(centre.feed(), centre.public_pem)
+    assert [(d.alert_id, d.partition) for d in report.differences] == [
+        (wanted, "FR/object_seizure")
+    ]

@@ -383,10 +383,14 @@ class CopyService:
             self.catch_up(centre)
         mine = self._mine(where)
         my_roots = digests.roots(mine)
+        # a partition is covered when its state and category are; object types are
+        # judged alert by alert (their leaves), since a partition mixes them
+        by_partition = CopyFilter(where.categories, frozenset(), where.states)
         covered = [
             name
             for name in sorted(set(digest.partitions) | set(my_roots))
-            if where.holds(name.split("/", 1)[1], None, name.split("/", 1)[0]) or name in my_roots
+            if by_partition.holds(name.split("/", 1)[1], None, name.split("/", 1)[0])
+            or name in my_roots
         ]
         differing = [
             name
