@@ -9,7 +9,7 @@ PORT   ?= 8080
 DEMO_PERSONS ?= 2000
 DEMO_OBJECTS ?= 8000
 
-.PHONY: browser console-messages console-screenshots bandit run test lint typecheck bench bench-audit bench-rate-limits bench-ingest bench-names bench-search bench-profile bench-biometrics bench-scale bench-gateway bench-tools lock clean sbom audit fuzz security
+.PHONY: browser console-messages console-screenshots bandit run test lint typecheck bench bench-audit bench-rate-limits bench-ingest bench-names bench-search bench-profile bench-biometrics bench-scale bench-gateway bench-copies bench-tools lock clean sbom audit fuzz security
 
 # PyICU (search's transliteration) compiles against the system's ICU: say so before pip fails.
 $(BIN)/limes: requirements/dev.lock pyproject.toml
@@ -59,7 +59,7 @@ console-screenshots: $(BIN)/limes browser
 	LIMES_SCREENSHOTS=docs/console $(BIN)/pytest -q tests/console/test_browser.py
 
 # Every benchmark, one after the other (about an hour at the default, full sizes).
-bench: bench-ingest bench-names bench-search bench-audit bench-biometrics bench-rate-limits bench-gateway
+bench: bench-ingest bench-names bench-search bench-audit bench-biometrics bench-rate-limits bench-gateway bench-copies
 
 bench-ingest: $(BIN)/limes
 	$(BIN)/python -m bench.ingest
@@ -118,6 +118,12 @@ bench-scale: $(BIN)/limes
 
 bench-rate-limits: $(BIN)/limes
 	$(BIN)/python -m bench.rate_limits
+
+# National copies (issue 17): replication lag p50/p99 at 500 and 2,000 alert writes/s through
+# a nats-server of its own, catch-up from NATS and from GET /v1/feed, initial copy time per
+# million (extrapolated from --catch-up alerts), search latency at the copy; a few minutes.
+bench-copies: $(BIN)/limes
+	$(BIN)/python -m bench.copies $(COPIES_ARGS)
 
 # Regenerates the lock files (needs pip-tools in a throw-away venv; it is not a project dependency).
 # pip-compile keeps existing pins: `make lock UPGRADE=1` moves every pin to its latest release.

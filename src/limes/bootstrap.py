@@ -40,6 +40,7 @@ from limes.service.audited_policy import audited_policy
 from limes.service.backups import BackupService
 from limes.service.biometrics import BiometricService
 from limes.service.breakglass import BreakGlassService
+from limes.service.copies import Centre, CopyService, Stream
 from limes.service.feed import FeedService, Publisher
 from limes.service.hits import HitService
 from limes.service.holdings import Holdings
@@ -53,6 +54,7 @@ from limes.service.rate_buckets import SharedBuckets, SharedTable, create_shared
 from limes.service.reading import ReadBlocks, ReadGuard
 from limes.service.refusals import DoorRefusals
 from limes.service.relations import RelationService
+from limes.service.replication import CopyFilter, ReplicationService, items_after
 from limes.service.screening import ScreeningService
 from limes.service.search import QUERY_KEY, SearchService
 from limes.service.sirene import SireneService
@@ -67,6 +69,13 @@ def nats_publisher(store: Store, url: str) -> Publisher:
     from limes.feed.nats import NatsPublisher
 
     return NatsPublisher(store, url)
+
+
+def feed_publisher(store: Store, url: str) -> Publisher:
+    """The publisher of the whole change feed with sealed rows (national copies)."""
+    from limes.feed.replication import FeedPublisher
+
+    return FeedPublisher(store, url, lambda seq, n: items_after(store, seq, n, CopyFilter()))
 
 
 def open_store(url: str) -> Store:
@@ -158,6 +167,8 @@ class Limes:
     screening: ScreeningService
     identity_links: IdentityLinkService
     subject_requests: SubjectRequestService
+    replication: ReplicationService
+    copies: CopyService
 
     def enter(self, who: Principal, purpose: Purpose) -> Context:
         """The context a door acts in for ``who`` and ``purpose``: the one way in for every
@@ -170,6 +181,30 @@ class Limes:
     def publisher(self, url: str) -> Publisher:
         """The change feed's publisher to the NATS server at ``url``."""
         return self.publisher_for(self.store, url)
+
+    def feed_publisher(self, url: str) -> Publisher:
+        """The publisher of the whole change feed to ``LIMES_FEED`` at ``url``."""
+        return feed_publisher(self.store, url)
+
+    def centre(
+        self,
+        url: str,
+        *,
+        token: str | None = None,
+        cert_file: str | None = None,
+        key_file: str | None = None,
+        ca_file: str | None = None,
+    ) -> Centre:
+        """The centre's feed endpoint at ``url``, called as a system client."""
+        from limes.feed.centre import Credentials, HttpCentre
+
+        return HttpCentre.at(url, Credentials(token, cert_file, key_file, ca_file))
+
+    def copy_stream(self, nats_url: str, durable: str) -> Stream:
+        """This copy's durable consumer of the feed stream at ``nats_url``."""
+        from limes.feed.replication import NatsFollower
+
+        return NatsFollower(nats_url, durable)
 
     def check_serving(self) -> None:
         """Refuse to serve (``SettingsError``) with an audit log that cannot sign its tree
@@ -231,6 +266,8 @@ def build(
     policy = audited_policy(audit, clock=clock)
     breakglass = BreakGlassService(store, policy.require, clock, audit=audit, fields=crypto.fields)
     policy.grants = breakglass.active_grants
+    copies = CopyService(store, clock)
+    policy.read_only = copies.is_copy  # a national copy refuses every write
     reads = ReadGuard(store, clock, settings.read_bounds)
     alerts = AlertService(
         store, policy, settings.review, clock, crypto=crypto, audit=audit, reads=reads
@@ -282,6 +319,14 @@ def build(
         ),
         settings.expiry_interval_seconds,
     )
+    replication = ReplicationService(store, policy, audit=audit, signer=audit.signer, clock=clock)
+
+    def digest() -> str | None:
+        made = None if copies.is_copy() else replication.publish_digest_if_moved()
+        return None if made is None else f"signed the digest at feed position {made.seq}"
+
+    # a digest reads every alert: every 20 job intervals (10 minutes at the default)
+    jobs = (*jobs, Job("completeness digest", settings.expiry_interval_seconds * 20, digest))
     return Limes(
         settings,
         store,
@@ -311,4 +356,6 @@ def build(
         ScreeningService(search, usage),
         identity_links,
         subject_requests,
+        replication,
+        copies,
     )

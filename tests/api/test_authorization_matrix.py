@@ -284,6 +284,8 @@ def request_for(
             | ("POST", "/v1/subject-requests/escalation")
         ):
             return url, None, {}
+        case "GET", "/v1/feed/leaves":  # a partition is required before the policy
+            return url + "?partition=DE/arrest", None, {}
         case (("POST" | "PUT" | "PATCH"), _):
             raise AssertionError(f"the matrix has no request for {method} {path}: add a case")
         case _:

@@ -283,6 +283,10 @@ def forbidden_values(world: World, role: Role, purpose: Purpose) -> dict[str, st
     if not granted(table, role, purpose, Permission.CASE_READ):
         out.update(dict.fromkeys(CASE_MARKERS, "SIRENE case data"))
     readers = granted(table, role, purpose, Permission.ALERT_READ)
+    if granted(table, role, purpose, Permission.FEED_REPLICATE):
+        # a national copy is sent every alert's id with its sealed rows (GET /v1/feed): that
+        # is what it replicates; no marker (plaintext) may reach it, checked above and below
+        return out
     for alert_id, category in world.alerts.items():
         if not any(r.categories is None or category in r.categories for r in readers):
             out[alert_id] = f"the id of a {category} alert it may not read"
@@ -476,4 +480,14 @@ def test_the_change_feed_holds_no_planted_value(world: World) -> None:
         events = feed.after(Context(reader, purpose), 0, 1000)
         assert len(events) > 10
         text = codec.encode(events).decode().casefold()
+        assert [m for m in markers if m.casefold() in text] == [], role
+
+
+def test_the_replication_feed_holds_no_planted_value(world: World) -> None:
+    markers = [m for ms in MARKERS.values() for m in ms] + list(CASE_MARKERS)
+    for role, purpose in reaching(default_table(), Permission.FEED_REPLICATE):
+        reader = Principal("walk-copy", OWN, "OPS", frozenset({role}), frozenset({purpose}))
+        page = world.limes.replication.page(Context(reader, purpose), 0, 1000)
+        assert len(page.items) > 10 and any(i.sealed for i in page.items)
+        text = codec.encode(page.to_json()).decode().casefold()
         assert [m for m in markers if m.casefold() in text] == [], role

@@ -11,7 +11,7 @@ script, a Content-Security-Policy of its own).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from importlib import metadata
 from typing import Any
@@ -31,6 +31,7 @@ from limes.api.routes import biometrics as biometric_routes
 from limes.api.routes import breakglass as breakglass_routes
 from limes.api.routes import docs as docs_routes
 from limes.api.routes import enrolment as enrolment_routes
+from limes.api.routes import feed as feed_routes
 from limes.api.routes import identity_links as identity_link_routes
 from limes.api.routes import reading as reading_routes
 from limes.api.routes import screening as screening_routes
@@ -74,6 +75,33 @@ _PROBLEM = {
     "503 server busy or search index behind",
     "content": {problems.PROBLEM_JSON: {"schema": {"$ref": schemas.REF.format(model="Problem")}}},
 }
+
+
+class AsOfHeaders:
+    """At a national copy, every answer says what it reflects: ``Limes-As-Of`` (the
+    centre's feed position the copy holds) and ``Limes-As-Of-Age`` (seconds since the
+    copy last knew itself current, ``service/copies.py``)."""
+
+    def __init__(self, app: ASGIApp, as_of: Callable[[], Any]) -> None:
+        self.app = app
+        self.as_of = as_of
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_dated(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                now = self.as_of()
+                message["headers"] = [
+                    *message.get("headers", ()),
+                    (b"limes-as-of", str(now.position).encode()),
+                    (b"limes-as-of-age", f"{now.age_seconds:.3f}".encode()),
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_dated)
 
 
 class Guard:
@@ -159,6 +187,7 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
         screening_routes.router,
         identity_link_routes.router,
         subject_routes.router,
+        feed_routes.router,
     ):
         app.include_router(router)
         app.state.routes.extend(router.routes)
@@ -168,6 +197,8 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
         max_in_progress=limes.settings.max_requests_in_progress,
         body_seconds=limes.settings.request_body_seconds,
     )
+    if limes.copies.is_copy():
+        app.add_middleware(AsOfHeaders, as_of=limes.copies.as_of)
     app.add_middleware(Guard)  # added last, so outermost: its headers go on Admission's answers
 
     def openapi() -> dict[str, Any]:
@@ -222,6 +253,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         **identity_link_routes.components(),
         **reading_routes.components(),
         **subject_routes.components(),
+        **feed_routes.components(),
     }.items():
         if name in found and found[name] != schema:
             raise RuntimeError(f"two different schemas are named {name}")

@@ -119,7 +119,20 @@ class TreeHead:
 class Signer(Protocol):
     def sign(self, size: int, timestamp: datetime, root: bytes) -> TreeHead: ...
 
+    def sign_message(self, message: bytes) -> tuple[bytes, str]:
+        """(signature, key id) of another kind of statement (the completeness digests of
+        ``service/digests.py``); one posing as a tree head is refused."""
+        ...
+
     def public_key(self) -> Ed25519PublicKey: ...
+
+
+def other_statement(message: bytes) -> bytes:
+    """``message`` unless it begins as a tree head does: the same key signs both, and a
+    signature over one must never read as the other."""
+    if message.startswith(CONTEXT) or b"\x00" not in message[:64]:
+        raise ValueError("a statement signed beside tree heads names its own context first")
+    return message
 
 
 class KeySigner:
@@ -132,6 +145,9 @@ class KeySigner:
     def sign(self, size: int, timestamp: datetime, root: bytes) -> TreeHead:
         signature = self._key.sign(signed_bytes(size, timestamp, root))
         return TreeHead(size, timestamp, root, signature, self._id)
+
+    def sign_message(self, message: bytes) -> tuple[bytes, str]:
+        return self._key.sign(other_statement(message)), self._id
 
     def public_key(self) -> Ed25519PublicKey:
         return self._key.public_key()
@@ -190,6 +206,9 @@ class KeyFileSigner:
 
     def sign(self, size: int, timestamp: datetime, root: bytes) -> TreeHead:
         return self._loaded().sign(size, timestamp, root)
+
+    def sign_message(self, message: bytes) -> tuple[bytes, str]:
+        return self._loaded().sign_message(message)
 
     def public_key(self) -> Ed25519PublicKey:
         return self._loaded().public_key()
@@ -268,6 +287,10 @@ class VaultSigner:
         if not head.verify(key):
             raise KeyFileError(f"Vault key {self.transit.key} signed a head its key does not check")
         return head
+
+    def sign_message(self, message: bytes) -> tuple[bytes, str]:
+        version, signature = self.transit.sign(other_statement(message))
+        return signature, key_id(self._key(version))
 
     def public_key(self) -> Ed25519PublicKey:
         """The latest version's public key."""

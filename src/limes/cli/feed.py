@@ -74,3 +74,40 @@ def tail(env: Env, after: int, follow: bool, limit: int | None, interval: float)
                     time.sleep(interval)
     except KeyboardInterrupt:
         return
+
+
+@feed.command()
+@click.option("--nats-url", default="nats://127.0.0.1:4222", show_default=True)
+@click.option("--follow", "keep", is_flag=True, help="Keep publishing until interrupted.")
+@click.option(
+    "--interval",
+    default=0.2,
+    show_default=True,
+    type=click.FloatRange(min=0.01),
+    help="Seconds between passes with --follow.",
+)
+@pass_env
+def publish(env: Env, nats_url: str, keep: bool, interval: float) -> None:
+    """Publish the whole change feed, with each alert's sealed rows, to the JetStream
+    stream LIMES_FEED (limes.feed.<STATE>.<CATEGORY>) for national copies: at least
+    once, resuming where the last run stopped."""
+    publisher = env.app().feed_publisher(nats_url)
+    try:
+        while True:
+            run = publisher.run()
+            if run.published or not keep:
+                print_json(run, pretty=False)
+            if not keep:
+                return
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        return
+
+
+@feed.command()
+@pass_env
+def digest(env: Env) -> None:
+    """Sign and keep the completeness digest of the alert set now (Merkle root per
+    issuing state and category, signed with the audit signing key)."""
+    made = env.app().replication.publish_digest()
+    print_json(made.to_json() if made else {"digest": None, "reason": "no signing key"})

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import click
+import orjson
 
 from limes.cli.common import Env, pass_env, print_json
 from limes.cli.progress import counted, step
@@ -133,3 +135,32 @@ def rotate(
             click.echo(f"waiting for the grace period before retiring: {names}", err=True)
             said_waiting = True
         time.sleep(1)
+
+
+@keys.command()
+@click.option(
+    "--recipient",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The copy's recipient public key (PEM, from limes copy recipient-key).",
+)
+@click.option("--state", "states", multiple=True, required=True, help="A state's keys (repeat).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@acting
+@pass_env
+def package(
+    env: Env,
+    recipient: Path,
+    states: tuple[str, ...],
+    out: Path,
+    principal: str,
+    roles: tuple[str, ...],
+    purpose: str,
+) -> None:
+    """Seal the data keys of --state (every live version) and the blind-index secret to a
+    national copy's recipient key; only that copy opens the package (key custodians)."""
+    ctx = context(env, principal, roles, purpose)
+    made = env.app().keys.package_for_copy(ctx, recipient.read_bytes(), set(states))
+    out.write_bytes(orjson.dumps(made))
+    out.chmod(0o600)
+    print_json({"package": str(out), "keys": [(k["scope"], k["version"]) for k in made["keys"]]})

@@ -179,6 +179,7 @@ class DataKey:
     scope: str
     version: int
     aead: AESGCM = field(repr=False)
+    raw: bytes = field(repr=False, default=b"")  # for a key package to a copy only
 
 
 class DataKeys:
@@ -218,7 +219,7 @@ class DataKeys:
         kek_id, wrapped = self.kek.wrap(key, dek_context(scope, version))
         tx.data_keys.insert_active(scope, version, kek_id, wrapped, now)
         with self._lock:
-            self._keys[(scope, version)] = DataKey(scope, version, AESGCM(key))
+            self._keys[(scope, version)] = DataKey(scope, version, AESGCM(key), key)
         return version
 
     def rows(self, tx: Transaction) -> list[KeyRow]:
@@ -264,7 +265,7 @@ class DataKeys:
                 f"data key {scope} version {version} is retired; what it sealed is unreadable"
             )
         key = self.kek.unwrap(kek_id, wrapped, dek_context(scope, version))
-        data_key = DataKey(scope, version, AESGCM(key))
+        data_key = DataKey(scope, version, AESGCM(key), key)
         with self._lock:
             self._keys[(scope, version)] = data_key
         return data_key
@@ -299,6 +300,21 @@ class DataKeys:
             raise IntegrityError(f"data key {scope} version {version} is not retiring")
         with self._lock:
             self._keys.pop((scope, version), None)
+
+    def deliver(
+        self, tx: Transaction, scope: str, version: int, status: KeyStatus, key: bytes | None
+    ) -> None:
+        """Store a data key the centre's custodians delivered (``crypto/delivery.py``),
+        wrapped under this installation's own KEK; a retired one is erased here too."""
+        now = self.clock()
+        if status is KeyStatus.RETIRED or key is None:
+            tx.data_keys.put_delivered(scope, version, KeyStatus.RETIRED, None, None, now)
+        else:
+            kek_id, wrapped = self.kek.wrap(key, dek_context(scope, version))
+            tx.data_keys.put_delivered(scope, version, status, kek_id, wrapped, now)
+        with self._lock:
+            self._keys.pop((scope, version), None)
+            self._active.clear()
 
     def forget_active(self) -> None:
         """Re-read which versions are active on next use (after a rotation here)."""

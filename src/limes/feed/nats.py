@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import nats
 from nats.aio.client import Client
 from nats.errors import Error as NatsError
+from nats.js.client import JetStreamContext
 from nats.js.errors import Error as JetStreamError
 
 from limes import codec
@@ -78,6 +79,10 @@ async def connect_once(url: str, timeout: float) -> Client:
     )
 
 
+Message = tuple[str, str, bytes]
+"""(subject, ``Nats-Msg-Id``, payload) of one message to publish."""
+
+
 @dataclass(frozen=True, slots=True)
 class Run:
     published: int
@@ -107,13 +112,31 @@ class NatsPublisher:
         self.timeout = timeout
         self.clock = clock
 
+    follower = FOLLOWER
+
     def position(self) -> int:
         with self.store.read() as tx:
-            return tx.feed_positions.get(FOLLOWER)
+            return tx.feed_positions.get(self.follower)
 
     def _save(self, seq: int) -> None:
         with self.store.transaction() as tx:
-            tx.feed_positions.save(FOLLOWER, seq, self.clock())
+            tx.feed_positions.save(self.follower, seq, self.clock())
+
+    async def _add_stream(self, js: JetStreamContext) -> None:
+        await js.add_stream(name=self.stream, subjects=[f"{self.prefix}.>"])
+
+    def messages(self, position: int, batch: int) -> list[tuple[int, list[Message]]]:
+        """Up to ``batch`` events after ``position``, each with its messages
+        (subject, ``Nats-Msg-Id``, payload): a SIRENE event to each state it concerns."""
+        out = []
+        for event in self.store.events_after(position, batch):
+            payload = codec.encode(disclosure.feed_event(event))
+            found = [
+                (subject, f"limes-{event.seq}-{subject.split('.')[-2]}", payload)
+                for subject in subjects(event, self.prefix)
+            ]
+            out.append((event.seq, found))
+        return out
 
     def run(self) -> Run:
         """Publish every pending event (synchronous wrapper for the CLI and the server)."""
@@ -129,22 +152,23 @@ class NatsPublisher:
         published = 0
         try:
             js = connection.jetstream(timeout=self.timeout)
-            await js.add_stream(name=self.stream, subjects=[f"{self.prefix}.>"])
+            await self._add_stream(js)
             while True:
-                events = self.store.events_after(position, self.batch)
-                for event in events:
-                    for subject in subjects(event, self.prefix):
-                        state = subject.split(".")[-2]
-                        await js.publish(
-                            subject,
-                            codec.encode(disclosure.feed_event(event)),
-                            headers={"Nats-Msg-Id": f"limes-{event.seq}-{state}"},
-                        )
-                        published += 1
-                    position = event.seq
-                if events:
+                batch = self.messages(position, self.batch)
+                # the whole batch in flight at once, in order; the position moves only
+                # when the stream has acknowledged every message of it
+                await asyncio.gather(
+                    *(
+                        js.publish(subject, payload, headers={"Nats-Msg-Id": msg_id})
+                        for _, messages in batch
+                        for subject, msg_id, payload in messages
+                    )
+                )
+                published += sum(len(messages) for _, messages in batch)
+                if batch:
+                    position = batch[-1][0]
                     self._save(position)
-                if len(events) < self.batch:
+                if len(batch) < self.batch:
                     return Run(published, position, reachable=True)
         except (NatsError, JetStreamError, OSError, TimeoutError) as exc:
             # what was acknowledged is remembered; the rest is published again next time

@@ -34,9 +34,11 @@ class Permission(StrEnum):
     BIOMETRIC_VERIFY = "biometric:verify"
     AUDIT_READ = "audit:read"
     FEED_READ = "feed:read"
+    FEED_REPLICATE = "feed:replicate"
     EXPIRY_RUN = "expiry:run"
     ACCOUNT_MANAGE = "account:manage"
     KEYS_ROTATE = "keys:rotate"
+    KEYS_DELIVER = "keys:deliver"
     BREAKGLASS_REQUEST = "breakglass:request"
     BREAKGLASS_APPROVE = "breakglass:approve"
     BREAKGLASS_LIST = "breakglass:list"
@@ -82,6 +84,28 @@ CATEGORY_SCOPED: frozenset[Permission] = frozenset(
 )
 """Permissions exercised on alerts, so decided per alert category; a rule granting
 any of them must say which categories it covers."""
+
+WRITES: frozenset[Permission] = frozenset(
+    {
+        _P.ALERT_ISSUE,
+        _P.ALERT_UPDATE,
+        _P.ALERT_DELETE,
+        _P.ALERT_EXTEND,
+        _P.ALERT_LINK,
+        _P.FLAG_REQUEST,
+        _P.FLAG_DECIDE,
+        _P.MISUSED_IDENTITY_WRITE,
+        _P.BIOMETRIC_ENROL,
+        _P.HIT_RECORD,
+        _P.CASE_WRITE,
+        _P.EXPIRY_RUN,
+        _P.SIRENE_ESCALATE,
+        _P.KEYS_ROTATE,
+    }
+)
+"""Permissions that change the register: a national copy refuses every one of them
+(``Policy.read_only``); writes go to the centre, and the copy shows them when the feed
+brings them."""
 
 CONTENT_PERMISSIONS: frozenset[Permission] = CATEGORY_SCOPED | {
     _P.AUDIT_READ,

@@ -38,7 +38,7 @@ from limes.domain.categories import CategoryCode
 from limes.domain.roles import Role
 from limes.errors import Forbidden
 from limes.policy.fields import CONTENT_GROUPS, FieldGroup
-from limes.policy.permissions import CONTENT_PERMISSIONS, Context, Permission, Principal
+from limes.policy.permissions import CONTENT_PERMISSIONS, WRITES, Context, Permission, Principal
 from limes.policy.table import Rule, default_table
 
 OWNER_ONLY: frozenset[Permission] = frozenset(
@@ -131,6 +131,10 @@ class Observer(Protocol):
         """``require`` is about to raise ``refusal``; raising instead replaces it."""
 
 
+def _never() -> bool:
+    return False
+
+
 class Policy:
     """Evaluates the table (deny unless a rule or an active grant allows)."""
 
@@ -151,6 +155,8 @@ class Policy:
         self.clock = clock
         self.grants = grants
         self.observer = observer
+        # a national copy (service/copies.py) refuses every write; bootstrap binds it
+        self.read_only: Callable[[], bool] = _never
         self._by_role: dict[Role, tuple[Rule, ...]] = {
             role: tuple(r for r in self.rules if r.role is role) for role in Role
         }
@@ -177,6 +183,12 @@ class Policy:
         """``decide`` without telling the observer: a question about other alerts an
         answer mentions (``disclosure.could_read``), not a decision of the use case."""
         who, purpose = ctx.principal, ctx.purpose
+        if permission in WRITES and self.read_only():
+            return Decision(
+                False,
+                f"{permission} changes the register and this installation is a national copy, "
+                "which accepts no writes: write to the centre",
+            )
         if purpose not in who.purposes:
             held = ", ".join(sorted(who.purposes)) or "none"
             return Decision(

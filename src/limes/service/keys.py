@@ -23,12 +23,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
-from limes.crypto import Crypto
+from limes.crypto import Crypto, delivery
 from limes.crypto.rotation import KeyReport, Pass, Reencryption, report
+from limes.errors import InvalidInput
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Policy
-from limes.service.audited import audited
+from limes.service.audited import about, audited
 from limes.service.recorder import Recorder
 from limes.store.port import Store
 
@@ -54,6 +56,49 @@ class KeyService:
         self.crypto = crypto
         self.audit = audit
         self.job = Reencryption(store, crypto.keys, crypto.fields)
+
+    @staticmethod
+    def new_recipient_key() -> tuple[bytes, bytes]:
+        """A copy's new recipient key for key packages: (private PEM, public PEM)."""
+        return delivery.recipient_key()
+
+    @audited(
+        "keys:deliver",
+        describe=lambda _, ctx, recipient_pem, scopes: about(query={"scopes": sorted(scopes)}),
+    )
+    def package_for_copy(
+        self, ctx: Context, recipient_pem: bytes, scopes: set[str]
+    ) -> dict[str, Any]:
+        """The data keys of ``scopes`` and the index secret, sealed to a copy's recipient
+        key (``crypto/delivery.py``); only the copy holding the private key opens it."""
+        self.policy.require(ctx, Permission.KEYS_DELIVER)
+        with self.store.read() as tx:
+            return delivery.seal_package(
+                tx, self.crypto.keys, scopes, self.crypto.keyring.index_secret, recipient_pem
+            )
+
+    @audited("keys:receive", describe=lambda _, ctx, package, private_pem: about())
+    def receive_package(
+        self, ctx: Context, package: dict[str, Any], private_pem: bytes
+    ) -> tuple[tuple[str, int, str], ...]:
+        """At a copy: store the package's data keys under this installation's own KEK.
+
+        The package's blind-index secret is written into this installation's keyring
+        file if it differs (a copy's first package), which takes effect at the next
+        start; a copy already holding alerts refuses a different one."""
+        self.policy.require(ctx, Permission.KEYS_DELIVER)
+        opened = delivery.open_package(package, private_pem)
+        if opened.index_secret != self.crypto.keyring.index_secret:
+            if self.store.count():
+                raise InvalidInput(
+                    "the package's blind-index secret is not this keyring's and this copy "
+                    "already holds alerts: make the copy again"
+                )
+            delivery.install_index_secret(self.crypto.kek, opened.index_secret)
+        with self.store.transaction() as tx:
+            for scope, version, status, key in opened.keys:
+                self.crypto.keys.deliver(tx, scope, version, status, key)
+        return tuple((s, v, st.value) for s, v, st, _ in opened.keys)
 
     @audited("keys:status")
     def status(self, ctx: Context) -> KeyReport:

@@ -132,6 +132,28 @@ class SqlDataKeys(Tables):
         )
         return changed == 1
 
+    def put_delivered(
+        self,
+        scope: str,
+        version: int,
+        status: KeyStatus,
+        kek_id: str | None,
+        wrapped: bytes | None,
+        at: datetime,
+    ) -> None:
+        """Insert or replace a data key delivered from the centre (a national copy)."""
+        ts = self._d.ts_in(at)
+        changed = self.run(
+            "UPDATE data_keys SET status = ?, kek_id = ?, wrapped = ?, changed_at = ? "
+            "WHERE scope = ? AND version = ?",
+            (status.value, kek_id, wrapped, ts, scope, version),
+        )
+        if not changed:
+            self.run(
+                f"INSERT INTO data_keys ({_ROW}, wrapped) VALUES (?, ?, ?, ?, ?, ?, ?)",  # noqa: S608 - constant columns  # nosec B608
+                (scope, version, status.value, kek_id, ts, ts, wrapped),
+            )
+
 
 class SqlKeyJobs(Tables):
     """``port.KeyJobs`` in SQL: where a resumable key job (re-encryption) has come to."""

@@ -27,6 +27,7 @@ from limes.domain.events import ChangeEvent
 from limes.store.alerts import AlertFilter, AlertRecord
 from limes.store.approvals import APPLIED, EXPIRED, PENDING, REFUSED, ChangeRow, CodeRow
 from limes.store.biometrics import FingerRow
+from limes.store.copies import CopyState, DigestRow, Leaf
 from limes.store.data_keys import KeyRow, KeyStatus, WrappedKey
 from limes.store.grants import GrantRow
 from limes.store.identity_links import IdentityLinkRow, LinkChange
@@ -38,6 +39,7 @@ from limes.store.repositories import (
     Alerts,
     Biometrics,
     Cases,
+    Copies,
     DataKeys,
     EnrolmentCodes,
     FeedPositions,
@@ -84,7 +86,10 @@ __all__ = [
     "ChangeEvent",
     "ChangeRow",
     "CodeRow",
+    "Copies",
+    "CopyState",
     "DataKeys",
+    "DigestRow",
     "EnrolmentCodes",
     "FeedPositions",
     "FingerRow",
@@ -99,6 +104,7 @@ __all__ = [
     "KeyJobs",
     "KeyRow",
     "KeyStatus",
+    "Leaf",
     "LinkChange",
     "Links",
     "LoginAttempts",
@@ -177,6 +183,8 @@ class Transaction(Protocol):
     def key_jobs(self) -> KeyJobs: ...
     @property
     def sealed_values(self) -> SealedValues: ...
+    @property
+    def copies(self) -> Copies: ...
 
 
 class Store(Protocol):

@@ -21,7 +21,8 @@ from limes.domain.events import ChangeEvent
 from limes.store.alerts import AlertFilter, AlertRecord
 from limes.store.approvals import ChangeRow, CodeRow
 from limes.store.biometrics import FingerRow
-from limes.store.data_keys import KeyRow, WrappedKey
+from limes.store.copies import CopyState, DigestRow, Leaf
+from limes.store.data_keys import KeyRow, KeyStatus, WrappedKey
 from limes.store.grants import GrantRow
 from limes.store.identity_links import IdentityLinkRow, LinkChange
 from limes.store.login_limits import Attempts
@@ -409,6 +410,16 @@ class DataKeys(Protocol):
 
     def retire(self, scope: str, version: int, at: datetime) -> bool: ...
 
+    def put_delivered(
+        self,
+        scope: str,
+        version: int,
+        status: KeyStatus,
+        kek_id: str | None,
+        wrapped: bytes | None,
+        at: datetime,
+    ) -> None: ...
+
 
 class KeyJobs(Protocol):
     def position(self, name: str) -> str | None: ...
@@ -430,3 +441,25 @@ class SealedValues(Protocol):
     def batch(self, index: int, last: Sequence[str], size: int) -> list[Sequence[Any]]: ...
 
     def write(self, index: int, keys: Sequence[Any], values: Mapping[str, object]) -> None: ...
+
+
+class Copies(Protocol):
+    """A national copy's bookkeeping, and the centre's signed digests (``copies.py``)."""
+
+    def state(self) -> CopyState | None: ...
+
+    def begin(self, centre: str, filter_json: str, at: datetime) -> None: ...
+
+    def advance(self, position: int, centre_at: datetime | None) -> None: ...
+
+    def checked(self, at: datetime) -> None: ...
+
+    def held_seq(self, alert_id: str) -> int | None: ...
+
+    def hold(self, alert_id: str, seq: int) -> None: ...
+
+    def leaves(self, after: str | None, limit: int) -> builtins.list[Leaf]: ...
+
+    def put_digest(self, digest: DigestRow) -> None: ...
+
+    def latest_digest(self) -> DigestRow | None: ...

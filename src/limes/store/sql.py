@@ -19,6 +19,7 @@ from limes.store.accounts import SqlAccounts
 from limes.store.alerts import SqlAlerts, SqlFlags, SqlLinks, SqlMisusedIdentities, SqlOutbox
 from limes.store.approvals import SqlAccountChanges, SqlEnrolmentCodes
 from limes.store.biometrics import SqlBiometrics
+from limes.store.copies import SqlCopies
 from limes.store.data_keys import SqlDataKeys, SqlKeyJobs
 from limes.store.dialect import Cursor, Dialect
 from limes.store.grants import SqlGrants
@@ -137,6 +138,10 @@ class SqlTransaction:
     @cached_property
     def sealed_values(self) -> SqlSealedValues:
         return SqlSealedValues(self._cur, self._d)
+
+    @cached_property
+    def copies(self) -> SqlCopies:
+        return SqlCopies(self._cur, self._d)
 
 
 class ThreadConnections:

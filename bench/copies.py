@@ -1,0 +1,306 @@
+"""National copies (issue 17): replication lag, catch-up, initial copy, search at a copy.
+
+    python -m bench.copies [--rates 500,2000] [--seconds 10] [--catch-up 20000]
+
+A centre (SQLite, encryption at rest, audit) takes alert writes at a steady rate
+(``bulk_issue`` in ticks of 50 ms, each a transaction with its change events); a
+publisher thread carries the feed with sealed rows to JetStream (a nats-server of the
+benchmark's own, file storage, ``-js -sd`` in a temporary folder); a copy in **another
+process** follows its durable consumer and applies each batch to its own SQLite store.
+Lag is measured per event at the copy: the time it was applied there minus the time
+the centre committed it (one clock, one machine).
+
+Then: the **catch-up rate** of a copy that was away (a fresh copy reading the whole
+stream from NATS, and one paging ``GET /v1/feed`` through the HTTP door in-process);
+the **initial copy time per million** alerts, extrapolated linearly from the measured
+catch-up from feed 0 (said so in the line); and **search latency at the copy** (person
+searches through the service, policy and audit included). Prints one line per figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import shutil
+import socket
+import statistics
+import subprocess  # nosec B404 - the benchmark's own nats-server
+import tempfile
+import time
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.ingest import KEYRING, bench_settings, ctx_for
+from limes.bootstrap import Limes, build
+from limes.config import AuthMode, Environment
+from limes.demo.generator import generate
+from limes.domain.roles import Purpose, Role
+from limes.feed.items import FeedItem
+from limes.feed.replication import NatsFollower
+from limes.policy.permissions import Context, Principal
+from limes.policy.standins import unsafe_stand_in_clearance
+from limes.search.query import PersonQuery
+from limes.service.replication import CopyFilter
+from limes.store.sqlite import SqliteStore
+
+TICK = 0.05
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_nats(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    binary = shutil.which("nats-server") or "nats-server"
+    proc = subprocess.Popen(  # nosec B603
+        [binary, "-js", "-sd", str(folder), "-a", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(200):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                time.sleep(0.3)
+                return proc, f"nats://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("nats-server did not start")
+
+
+def make_copy(path: Path, folder: Path) -> Limes:
+    store = SqliteStore(path)
+    store.migrate()
+    copy = build(bench_settings(folder), store=store, keyring=KEYRING)
+    copy.copies.begin("https://centre.bench", CopyFilter())
+    return copy
+
+
+def follower_process(url: str, path: str, folder: str, expected: Any, out: Any, ready: Any) -> None:
+    """The copy: follow NATS until the ``expected`` events (set by the writer when it is
+    done) are applied; send the lags."""
+    copy = make_copy(Path(path), Path(folder))
+    lags: list[float] = []
+
+    def handle(items: list[FeedItem]) -> None:
+        copy.copies.receive(items)
+        now = datetime.now(UTC)
+        lags.extend((now - i.event.at).total_seconds() for i in items if i.event is not None)
+
+    deadline = time.monotonic() + 600
+    follower = NatsFollower(url, f"lag-{Path(path).stem}", batch=1000, wait=0.05)
+
+    def done() -> bool:
+        return (0 < expected.value <= copy.copies.position()) or time.monotonic() > deadline
+
+    while not done():  # until the publisher has made the stream, as limes copy follow does
+        if not follower.run(handle, ready.set, done).reachable:
+            time.sleep(0.2)
+    out.send(lags)
+    copy.close()
+
+
+def publisher_process(path: str, folder: Path, url: str, stop: Any, ready: Any) -> None:
+    """``limes feed publish --follow``, as its own process beside the centre's writer."""
+    store = SqliteStore(Path(path))
+    publisher = build(bench_settings(folder), store=store, keyring=KEYRING).feed_publisher(url)
+    publisher.run()  # makes the stream
+    ready.set()
+    while not stop.is_set():
+        if not publisher.run().published:
+            time.sleep(0.005)
+    publisher.run()
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def writes_at(centre: Limes, rate: int, seconds: float, contents: list[Any]) -> int:
+    """Issue alerts at ``rate``/s for ``seconds`` (ticks of ``TICK``); how many were issued."""
+    per_tick = max(1, round(rate * TICK))
+    ctx = ctx_for("DE")
+    done, start = 0, time.monotonic()
+    tick = 0
+    while time.monotonic() - start < seconds and done + per_tick <= len(contents):
+        for _ in centre.alerts.bulk_issue(ctx, contents[done : done + per_tick]):
+            pass
+        done += per_tick
+        tick += 1
+        pause = start + tick * TICK - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
+    return done
+
+
+def lag_run(folder: Path, url: str, rate: int, seconds: float, contents: list[Any]) -> None:
+    store = SqliteStore(folder / f"centre-{rate}.db")
+    store.migrate()
+    centre = build(bench_settings(folder), store=store, keyring=KEYRING)
+    spawn = mp.get_context("spawn")
+    expected = spawn.Value("q", 0)
+    here, there = spawn.Pipe()
+    copy_path = folder / f"copy-{rate}.db"
+    copy_ready, publisher_ready = spawn.Event(), spawn.Event()
+    child = spawn.Process(
+        target=follower_process,
+        args=(url, str(copy_path), str(folder), expected, there, copy_ready),
+    )
+    child.start()
+    stop = spawn.Event()
+    publishing = spawn.Process(
+        target=publisher_process, args=(str(store.path), folder, url, stop, publisher_ready)
+    )
+    publishing.start()
+    # the stream made and the copy's consumer idle at it: start-up is not lag
+    publisher_ready.wait(120)
+    copy_ready.wait(120)
+    started = time.monotonic()
+    issued = writes_at(centre, rate, seconds, contents)
+    achieved = issued / (time.monotonic() - started)
+    expected.value = issued
+    lags = here.recv()
+    stop.set()
+    publishing.join()
+    child.join()
+    print(
+        f"lag      at {rate:>5}/s asked ({achieved:,.0f}/s achieved, {issued:,} alerts): "
+        f"p50 {pct(lags, 0.5) * 1000:7.1f} ms  p99 {pct(lags, 0.99) * 1000:7.1f} ms  "
+        f"max {max(lags) * 1000:7.1f} ms  ({len(lags):,} events at the copy)"
+    )
+    centre.close()
+
+
+def catch_up_runs(folder: Path, url: str, contents: list[Any]) -> None:
+    """A centre of ``len(contents)`` alerts; copies catching up from NATS and from HTTP."""
+    from fastapi.testclient import TestClient
+
+    from limes.api.app import create_app
+
+    store = SqliteStore(folder / "centre-catch-up.db")
+    store.migrate()
+    settings = replace(
+        bench_settings(folder),
+        environment=Environment.DEVELOPMENT,
+        auth=AuthMode.UNSAFE_DEV_HEADERS,
+    )
+    centre = build(settings, store=store, keyring=KEYRING)
+    for _ in centre.alerts.bulk_issue(ctx_for("DE"), contents, batch=5000):
+        pass
+    n = store.last_event()
+    started = time.monotonic()
+    centre.feed_publisher(url).run()
+    print(f"publish  {n:>10,} events to JetStream in {time.monotonic() - started:6.1f} s")
+
+    copy = make_copy(folder / "copy-nats.db", folder)
+    started = time.monotonic()
+    NatsFollower(url, "catch-up", batch=1000, wait=0.2).run(
+        lambda items: copy.copies.receive(items) and None,
+        lambda: None,
+        lambda: copy.copies.position() >= n,
+    )
+    seconds = time.monotonic() - started
+    print(
+        f"catch-up from NATS   {n:>10,} events in {seconds:6.1f} s = {n / seconds:>8,.0f} events/s"
+        f" (1 h at 500 writes/s = 1.8 M events: {1_800_000 / (n / seconds) / 60:5.1f} min)"
+    )
+
+    client = TestClient(create_app(centre))
+    headers = {
+        "X-Limes-Unsafe-Principal": "copy@NCOPY/FR;roles=system_client",
+        "X-Limes-Purpose": "operations",
+    }
+    from limes.feed.centre import HttpCentre
+
+    def get(path: str, extra: dict[str, str]) -> tuple[int, bytes]:
+        answer = client.get(path, headers={**extra, **headers})
+        return answer.status_code, answer.content
+
+    http_copy = make_copy(folder / "copy-http.db", folder)
+    started = time.monotonic()
+    http_copy.copies.catch_up(HttpCentre(get), limit=1000)
+    seconds = time.monotonic() - started
+    print(
+        f"catch-up from HTTP   {n:>10,} events in {seconds:6.1f} s = {n / seconds:>8,.0f} events/s"
+    )
+    print(
+        f"initial copy from feed 0: {seconds / n * 1e6 / 60:6.1f} min per million alerts over "
+        f"HTTP; extrapolated linearly from {n:,} alerts (not measured at 1 M)"
+    )
+    custodian = Context(
+        Principal(
+            "bench-kc",
+            "DE",
+            "BKA",
+            frozenset({Role.KEY_CUSTODIAN}),
+            purposes=frozenset({Purpose.OPERATIONS}),
+        ),
+        Purpose.OPERATIONS,
+    )
+    private, public = http_copy.keys.new_recipient_key()
+    package = centre.keys.package_for_copy(custodian, public, {"DE"})
+    http_copy.keys.receive_package(custodian, package, private)
+    search_at(http_copy)
+    centre.close()
+
+
+def search_at(copy: Limes) -> None:
+    copy.search.start(follow=False)
+    ctx = Context(
+        Principal(
+            "bench-guard",
+            "FR",
+            "BPOL",
+            frozenset({Role.BORDER_GUARD}),
+            purposes=frozenset({Purpose.BORDER_CHECK}),
+            clearance=unsafe_stand_in_clearance("the copies benchmark"),
+        ),
+        Purpose.BORDER_CHECK,
+    )
+    names = ["Ivanova", "Novak", "Schmidt", "Garcia", "Rossi", "Dubois", "Kowalski", "Nagy"]
+    times = []
+    for i in range(400):
+        started = time.perf_counter()
+        copy.search.persons(ctx, PersonQuery(surnames=(names[i % len(names)],)))
+        times.append(time.perf_counter() - started)
+    print(
+        f"search at the copy   {len(times)} person searches: p50 "
+        f"{statistics.median(times) * 1000:6.2f} ms  p99 {pct(times, 0.99) * 1000:6.2f} ms "
+        f"(policy, minimisation and the copy's audit included; as_of age "
+        f"{copy.copies.as_of().age_seconds:.1f} s)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rates", default="500,2000")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--catch-up", type=int, default=20_000)
+    args = parser.parse_args()
+    rates = [int(r) for r in args.rates.split(",")]
+    most = max(int(r * args.seconds) for r in rates) + 100
+    contents = [c for _, c in generate(most // 10, most - most // 10, 7)]
+    with tempfile.TemporaryDirectory(prefix="limes-bench-copies-") as tmp:
+        folder = Path(tmp)
+        for name, run in [
+            *(
+                (f"lag-{rate}", lambda url, r=rate: lag_run(folder, url, r, args.seconds, contents))
+                for rate in rates
+            ),
+            ("catch-up", lambda url: catch_up_runs(folder, url, contents[: args.catch_up])),
+        ]:
+            nats, url = start_nats(folder / name)  # a stream of its own for each run
+            try:
+                run(url)
+            finally:
+                nats.terminate()
+                nats.wait(10)
+
+
+if __name__ == "__main__":
+    main()

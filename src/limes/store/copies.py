@@ -1,0 +1,128 @@
+"""The tables of national copies and of the centre's completeness digests.
+
+At a copy, ``copy_state`` is one row (the centre followed, the filter as JSON, the
+centre's feed position applied so far, the time of that position's event at the
+centre, and when the copy last knew itself current) and ``copy_alerts`` holds, per
+alert, the feed position of the sealed row applied last: a row older than that is
+never applied over a newer one. At the centre, ``feed_digests`` keeps the signed
+digests. ``leaves`` reads what a digest is made of, at either end: every alert's id,
+partition, version and status, never its content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from limes.store.dialect import Tables
+
+
+@dataclass(frozen=True, slots=True)
+class CopyState:
+    centre: str
+    filter: str
+    position: int
+    centre_at: datetime | None
+    checked_at: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Leaf:
+    """One alert as a digest sees it; ``held_seq`` is the copy's (None at the centre)."""
+
+    alert_id: str
+    issuing_state: str
+    category: str
+    object_type: str | None
+    version: int
+    status: str
+    held_seq: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DigestRow:
+    seq: int
+    at: datetime
+    body: str
+    signature: str
+
+
+class SqlCopies(Tables):
+    """``port.Copies`` in SQL."""
+
+    def state(self) -> CopyState | None:
+        rows = self.rows(
+            "SELECT centre, filter, position, centre_at, checked_at, created_at "
+            "FROM copy_state WHERE id = 1"
+        )
+        if not rows:
+            return None
+        centre, filter_, position, centre_at, checked_at, created_at = rows[0]
+        d = self._d
+        return CopyState(
+            centre,
+            filter_,
+            int(position),
+            d.ts_out(centre_at),
+            d.ts_out(checked_at),
+            d.ts(created_at),
+        )
+
+    def begin(self, centre: str, filter_json: str, at: datetime) -> None:
+        """Make this store a copy of ``centre`` (once: a second call is refused)."""
+        self.run(
+            "INSERT INTO copy_state (id, centre, filter, position, created_at) "
+            "VALUES (1, ?, ?, 0, ?)",
+            (centre, filter_json, self._d.ts_in(at)),
+        )
+
+    def advance(self, position: int, centre_at: datetime | None) -> None:
+        """The copy has applied every event up to ``position`` (never moves back)."""
+        self.run(
+            "UPDATE copy_state SET position = ?, centre_at = COALESCE(?, centre_at) "
+            "WHERE id = 1 AND position < ?",
+            (position, self._d.ts_in(centre_at), position),
+        )
+
+    def checked(self, at: datetime) -> None:
+        """The copy learnt at ``at`` that the centre had nothing past its position."""
+        self.run("UPDATE copy_state SET checked_at = ? WHERE id = 1", (self._d.ts_in(at),))
+
+    def held_seq(self, alert_id: str) -> int | None:
+        rows = self.rows("SELECT seq FROM copy_alerts WHERE alert_id = ?", (alert_id,))
+        return int(rows[0][0]) if rows else None
+
+    def hold(self, alert_id: str, seq: int) -> None:
+        if self.run("UPDATE copy_alerts SET seq = ? WHERE alert_id = ?", (seq, alert_id)) == 0:
+            self.run("INSERT INTO copy_alerts (alert_id, seq) VALUES (?, ?)", (alert_id, seq))
+
+    def leaves(self, after: str | None, limit: int) -> list[Leaf]:
+        """Up to ``limit`` alerts after the id ``after``, in id order, with the copy's
+        position of each (None where this store holds no copy row for it)."""
+        where, params = ("WHERE a.id > ?", [after]) if after is not None else ("", [])
+        rows = self.rows(
+            "SELECT a.id, a.issuing_state, a.category, a.object_type, a.version, a.status, "  # noqa: S608 - constant SQL, values bound  # nosec B608
+            f"c.seq FROM alerts a LEFT JOIN copy_alerts c ON c.alert_id = a.id {where} "
+            "ORDER BY a.id LIMIT ?",
+            [*params, limit],
+        )
+        return [
+            Leaf(i, s, c, o, int(v), st, None if q is None else int(q))
+            for i, s, c, o, v, st, q in rows
+        ]
+
+    def put_digest(self, digest: DigestRow) -> None:
+        self.run(
+            "INSERT INTO feed_digests (seq, at, body, signature) VALUES (?, ?, ?, ?)",
+            (digest.seq, self._d.ts_in(digest.at), digest.body, digest.signature),
+        )
+
+    def latest_digest(self) -> DigestRow | None:
+        rows = self.rows(
+            "SELECT seq, at, body, signature FROM feed_digests ORDER BY seq DESC LIMIT 1"
+        )
+        if not rows:
+            return None
+        seq, at, body, signature = rows[0]
+        return DigestRow(int(seq), self._d.ts(at), body, signature)

@@ -1,0 +1,90 @@
+"""``limes copy …`` and the centre's side of it (``limes keys package``, ``limes feed
+digest|publish``) through the CLI runner, on installations made by ``limes init``."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+from click.testing import CliRunner
+from tests.cli.helpers import ALERT, SIRENE_DE, Run
+
+from limes.cli.main import cli
+
+CUSTODIAN = ("--as", "kc@BKA/DE", "--role", "key_custodian", "--purpose", "operations")
+
+
+def other_installation(folder: Path) -> Run:
+    runner = CliRunner(env={"LIMES_ENV": "development"})
+
+    def invoke(*args: str, input: str | None = None) -> object:
+        return runner.invoke(cli, ["--var", str(folder), *args], input=input)
+
+    return invoke  # type: ignore[return-value]
+
+
+def test_a_copy_is_made_refuses_writes_and_says_how_old_it_is(initialised: Run) -> None:
+    assert initialised("copy", "status").exit_code != 0  # not a copy yet
+    made = initialised("copy", "init", "--centre", "http://127.0.0.1:9", "--state", "FR")
+    assert made.exit_code != 0
+    assert "centre-unreachable" in made.output
+    status = json.loads(initialised("copy", "status").output)
+    assert status["filter"]["states"] == ["FR"]
+    assert status["as_of"]["position"] == 0
+    assert status["writes"].startswith("refused")
+    issued = initialised("alert", "issue", "--file", "-", *SIRENE_DE, input=json.dumps(ALERT))
+    assert issued.exit_code != 0 and "national copy" in issued.output
+
+
+def test_data_keys_reach_a_copy_sealed_to_its_recipient_key(
+    initialised: Run, tmp_path: Path
+) -> None:
+    assert (
+        initialised("alert", "issue", "--file", "-", *SIRENE_DE, input=json.dumps(ALERT)).exit_code
+        == 0
+    )
+    copy = other_installation(tmp_path / "copy-var")
+    assert copy("init").exit_code == 0  # type: ignore[attr-defined]
+    private = tmp_path / "recipient.pem"
+    public = copy("copy", "recipient-key", "--private-key", str(private))  # type: ignore[attr-defined]
+    assert public.exit_code == 0 and "BEGIN PUBLIC KEY" in public.output
+    assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    (tmp_path / "recipient.pub").write_text(public.output)
+
+    package = tmp_path / "package.json"
+    made = initialised(
+        "keys",
+        "package",
+        "--recipient",
+        str(tmp_path / "recipient.pub"),
+        "--state",
+        "DE",
+        "--out",
+        str(package),
+        *CUSTODIAN,
+    )
+    assert made.exit_code == 0, made.output
+    assert "Ivanov" not in package.read_text()
+    stored = copy(  # type: ignore[attr-defined]
+        "copy",
+        "import-keys",
+        "--package",
+        str(package),
+        "--private-key",
+        str(private),
+        *CUSTODIAN,
+    )
+    assert stored.exit_code == 0, stored.output
+    assert json.loads(stored.output)["keys"] == [["DE", 1, "active"]]
+
+
+def test_the_centre_signs_digests_and_publishes_while_nats_is_down(initialised: Run) -> None:
+    assert (
+        initialised("alert", "issue", "--file", "-", *SIRENE_DE, input=json.dumps(ALERT)).exit_code
+        == 0
+    )
+    digest = json.loads(initialised("feed", "digest").output)
+    assert digest["seq"] == 1 and digest["partitions"]["DE/arrest"]["count"] == 1
+    run = json.loads(initialised("feed", "publish", "--nats-url", "nats://127.0.0.1:9").output)
+    assert run == {"published": 0, "position": 0, "reachable": False}

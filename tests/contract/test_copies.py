@@ -1,0 +1,73 @@
+"""``tx.copies`` behaves alike on every store: a copy's bookkeeping, the leaves of a
+digest, and the centre's signed digests; and ``tx.data_keys.put_delivered``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from tests.contract.test_alerts import record
+
+from limes.store.port import CopyState, DigestRow, KeyStatus, Leaf, Store, WrappedKey
+
+T0 = datetime(2026, 6, 1, 8, 30, 0, 123456, tzinfo=UTC)
+
+
+def test_a_copy_state_begins_once_and_moves_only_forward(store: Store) -> None:
+    with store.transaction() as tx:
+        assert tx.copies.state() is None
+        tx.copies.begin("https://centre.test", '{"states": ["FR"]}', T0)
+        tx.copies.advance(7, T0 + timedelta(seconds=1))
+        tx.copies.advance(5, None)  # never back
+        tx.copies.checked(T0 + timedelta(seconds=2))
+    with store.read() as tx:
+        assert tx.copies.state() == CopyState(
+            "https://centre.test",
+            '{"states": ["FR"]}',
+            7,
+            T0 + timedelta(seconds=1),
+            T0 + timedelta(seconds=2),
+            T0,
+        )
+    with pytest.raises(Exception):  # noqa: B017 - each driver's integrity error
+        with store.transaction() as tx:
+            tx.copies.begin("https://other.test", "{}", T0)
+
+
+def test_held_rows_and_leaves(store: Store) -> None:
+    with store.transaction() as tx:
+        tx.alerts.insert(record("01B", issuing_state="FR"))
+        tx.alerts.insert(record("01A"))
+        assert tx.copies.held_seq("01A") is None
+        tx.copies.hold("01A", 3)
+        tx.copies.hold("01A", 9)
+    with store.read() as tx:
+        assert tx.copies.held_seq("01A") == 9
+        leaves = tx.copies.leaves(None, 10)
+        assert [(leaf.alert_id, leaf.issuing_state, leaf.held_seq) for leaf in leaves] == [
+            ("01A", "DE", 9),
+            ("01B", "FR", None),
+        ]
+        assert isinstance(leaves[0], Leaf)
+        assert [leaf.alert_id for leaf in tx.copies.leaves("01A", 10)] == ["01B"]
+
+
+def test_digests_keep_the_latest(store: Store) -> None:
+    with store.transaction() as tx:
+        assert tx.copies.latest_digest() is None
+        tx.copies.put_digest(DigestRow(4, T0, '{"seq": 4}', "c2ln"))
+        tx.copies.put_digest(DigestRow(9, T0, '{"seq": 9}', "c2ln"))
+    with store.read() as tx:
+        assert tx.copies.latest_digest() == DigestRow(9, T0, '{"seq": 9}', "c2ln")
+
+
+def test_delivered_data_keys_are_inserted_replaced_and_retired(store: Store) -> None:
+    with store.transaction() as tx:
+        tx.data_keys.put_delivered("DE", 2, KeyStatus.ACTIVE, "kek-c", b"\x01w", T0)
+        tx.data_keys.put_delivered("DE", 2, KeyStatus.RETIRING, "kek-c", b"\x02w", T0)
+        tx.data_keys.put_delivered("DE", 1, KeyStatus.RETIRED, None, None, T0)
+    with store.read() as tx:
+        assert tx.data_keys.wrapped("DE", 2) == WrappedKey(
+            "DE", 2, KeyStatus.RETIRING, "kek-c", b"\x02w"
+        )
+        assert tx.data_keys.wrapped("DE", 1) == WrappedKey("DE", 1, KeyStatus.RETIRED, None, None)
