@@ -10,7 +10,13 @@ from tests.identity.helpers import CLEARANCE
 
 from limes.domain.accounts import Account, AccountKind, AccountState
 from limes.domain.roles import Purpose, Role
-from limes.policy.permissions import CATEGORY_SCOPED, CONTENT_PERMISSIONS, Permission, Principal
+from limes.policy.permissions import (
+    CATEGORY_SCOPED,
+    CONTENT_PERMISSIONS,
+    WRITES,
+    Permission,
+    Principal,
+)
 
 AT = datetime(2026, 5, 2, tzinfo=UTC)
 
@@ -61,3 +67,29 @@ def test_a_principal_is_its_account_as_stored() -> None:
         session_id="s-1",
     )
     assert str(principal) == "guard-1@BPOL/DE"
+
+
+def test_every_permission_that_changes_the_register_is_refused_on_a_copy() -> None:
+    """A permission named for a change (issue, write, resolve, answer …) is one of
+    ``WRITES``, so that a national copy refuses it: a new one added without thought fails."""
+    changing = (
+        "issue",
+        "update",
+        "delete",
+        "extend",
+        "link",
+        "decide",
+        "write",
+        "enrol",
+        "record",
+        "run",
+        "escalate",
+        "rotate",
+        "resolve",
+        "answer",
+        "query",
+    )
+    named_for_a_change = {
+        p for p in Permission if p.value.split(":")[1].split("-")[-1] in changing
+    }  # fmt: skip
+    assert named_for_a_change - WRITES == set()

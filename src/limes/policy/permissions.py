@@ -101,6 +101,11 @@ WRITES: frozenset[Permission] = frozenset(
         _P.EXPIRY_RUN,
         _P.SIRENE_ESCALATE,
         _P.KEYS_ROTATE,
+        _P.IDENTITY_LINK_RESOLVE,
+        _P.SUBJECT_REQUEST_WRITE,
+        _P.SUBJECT_REQUEST_ANSWER,
+        _P.SUBJECT_REQUEST_ESCALATE,
+        _P.SCREENING_QUERY,  # records hits and tells the owner: the centre's to answer
     }
 )
 """Permissions that change the register: a national copy refuses every one of them
