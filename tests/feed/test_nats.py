@@ -98,9 +98,9 @@ def test_subjects_name_the_state_that_must_act() -> None:
 def test_screening_hits_and_identity_links_reach_the_bureau_that_must_act() -> None:
     hit = _event("screening.hit", "DE", profile="etias-screening", external_system="etias")
     assert subjects(hit) == ["limes.sirene.DE.screening"]
-    made = _event("identity_link.created", "FR", identity_link="L1", other_id="A")
+    made = _event("identity.link_created", "FR", identity_link="L1", other_id="A")
     assert subjects(made) == ["limes.sirene.FR.identity-link"]
-    resolved = _event("identity_link.resolved", "FR", identity_link="L1", to_state="DE")
+    resolved = _event("identity.link_resolved", "FR", identity_link="L1", to_state="DE")
     assert subjects(resolved) == ["limes.sirene.DE.identity-link-resolved"]
 
 

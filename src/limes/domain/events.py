@@ -37,8 +37,8 @@ class EventType(StrEnum):
     SIRENE_MESSAGE = "sirene.message"
     SIRENE_OVERDUE = "sirene.overdue"
     SCREENING_HIT = "screening.hit"
-    IDENTITY_LINK_CREATED = "identity_link.created"
-    IDENTITY_LINK_RESOLVED = "identity_link.resolved"
+    IDENTITY_LINK_CREATED = "identity.link_created"
+    IDENTITY_LINK_RESOLVED = "identity.link_resolved"
     SUBJECT_REQUEST_OVERDUE = "subject.overdue"
 
 

@@ -9,13 +9,13 @@ Each strong match (the ``hits`` tier) that is not yet linked becomes a **yellow*
 due for manual verification by the SIRENE bureau of the state that issued the alert whose
 issue or update made it, within ``VERIFY_WITHIN`` (2019/817 Art 29: verification by the
 authority that added the data; 8 hours is this implementation's deadline for the bureaux,
-whose own replies are due within 12). A ``identity_link.created`` change event tells that
+whose own replies are due within 12). An ``identity.link_created`` change event tells that
 state. Links are erased with either alert.
 
 **Resolution** (``resolve``, ``identity-link:resolve``, that bureau only): **green**
 (different persons, Art 31), **red** (identity fraud or unjustified multiple identities,
 Art 32), **white** (the same person, legitimately, Art 33). Each colour is kept in the
-link's history with who gave it and when, and audited; ``identity_link.resolved`` tells
+link's history with who gave it and when, and audited; ``identity.link_resolved`` tells
 both states.
 
 **Visibility** (``of_alert``, ``identity-link:read``), by colour (Art 34-36): a **red**
