@@ -35,7 +35,9 @@ def test_no_principal_header_is_401_with_a_challenge(client: TestClient) -> None
 
 
 def test_refuse_all_is_the_default_and_refuses_everyone(db: SqliteStore) -> None:
-    limes = build(Settings(var_dir=Path("unused")), store=db, keyring=TEST_KEYRING)
+    limes = build(
+        Settings(var_dir=Path("unused"), search_snapshot_seconds=0), store=db, keyring=TEST_KEYRING
+    )
     client = TestClient(create_app(limes))
 
     for method, url in (("GET", "/v1/alerts"), ("POST", "/v1/alerts"), ("GET", "/v1/categories")):
@@ -48,7 +50,9 @@ def test_refuse_all_is_the_default_and_refuses_everyone(db: SqliteStore) -> None
 
 
 def test_unsafe_headers_are_refused_outside_development(db: SqliteStore) -> None:
-    settings = Settings(var_dir=Path("unused"), auth=AuthMode.UNSAFE_DEV_HEADERS)
+    settings = Settings(
+        var_dir=Path("unused"), auth=AuthMode.UNSAFE_DEV_HEADERS, search_snapshot_seconds=0
+    )
 
     with pytest.raises(SettingsError, match="development"):
         create_app(build(settings, store=db, keyring=TEST_KEYRING))

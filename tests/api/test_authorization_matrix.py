@@ -152,6 +152,7 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClien
         auth=AuthMode.UNSAFE_DEV_HEADERS,
         max_body_bytes=64 * 1024,
         test_only_fixed_keyring=True,
+        search_snapshot_seconds=0,  # no snapshot file in the working folder
     )
     # entered once: one event loop for the whole module, not one per request
     client = TestClient(create_app(build(settings, store=store, clock=Fixed())))
