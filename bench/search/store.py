@@ -29,7 +29,7 @@ class Loaded:
 def prepare(var: Path, alerts: int, seed: int) -> Loaded:
     """Initialise ``var`` and load ``alerts`` demo alerts (10% on persons) into its store."""
     persons = int(alerts * PERSONS_SHARE)
-    env = {**os.environ, "LIMES_VAR": str(var)}
+    env = {**os.environ, "LIMES_VAR": str(var), "LIMES_ENV": "development"}  # served unsafe
     subprocess.run([str(LIMES), "init"], env=env, check=True, capture_output=True)
     started = time.perf_counter()
     subprocess.run(
