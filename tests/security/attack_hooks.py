@@ -143,8 +143,10 @@ def limes_foreign_state_refused(ctx: Any, response: Any, case: Any) -> bool | No
         return None  # a hit is reported by the state whose officer found it, on any alert
     if case.path.startswith("/v1/search/"):
         return None  # a search (POST for its body) reads: every state searches every alert
-    if case.path == "/v1/sirene/escalation":
-        return None  # the periodic job over every state's overdue forms, not one state's alert
+    if case.path in ("/v1/sirene/escalation", "/v1/subject-requests/escalation"):
+        return None  # the periodic jobs over every state's overdue forms and requests
+    if case.path == "/v1/subject-requests" and case.method.upper() == "POST":
+        return None  # registering: each state registers the requests it received
     path_state = (case.path_parameters or {}).get("state")
     if case.path.endswith("/flags/{state}") and path_state == _state(FOREIGN):
         return None  # the flagging state withdraws its own flag
