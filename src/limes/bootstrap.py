@@ -304,6 +304,12 @@ def build(
         audit,
         Deadlines(settings.subject_reply_days, settings.subject_consultation_days),
     )
+    replication = ReplicationService(store, policy, audit=audit, signer=audit.signer, clock=clock)
+
+    def digest() -> str | None:
+        made = None if copies.is_copy() else replication.publish_digest_if_moved()
+        return None if made is None else f"signed the digest at feed position {made.seq}"
+
     jobs = periodic_jobs(
         JobParts(
             alerts,
@@ -316,17 +322,10 @@ def build(
             rewrite_snapshot=search.write_snapshot if search.snapshot else None,
             snapshot_interval=settings.search_snapshot_seconds,
             subject_requests=subject_requests,
+            sign_digest=digest,
         ),
         settings.expiry_interval_seconds,
     )
-    replication = ReplicationService(store, policy, audit=audit, signer=audit.signer, clock=clock)
-
-    def digest() -> str | None:
-        made = None if copies.is_copy() else replication.publish_digest_if_moved()
-        return None if made is None else f"signed the digest at feed position {made.seq}"
-
-    # a digest reads every alert: every 20 job intervals (10 minutes at the default)
-    jobs = (*jobs, Job("completeness digest", settings.expiry_interval_seconds * 20, digest))
     return Limes(
         settings,
         store,

@@ -1,11 +1,12 @@
 """The periodic jobs the server runs beside serving, as one named list, and their runner.
 
 ``periodic_jobs`` is the list (``bootstrap.build`` assembles it, ``limes serve`` runs
-it): alert expiry first, then the account sweep, read ledger pruning, the audit
-checkpoint, the witness publication, audit retention, SIRENE escalation and that of
-data-subject requests and, every ``LIMES_SEARCH_SNAPSHOT_SECONDS``, the search index
-snapshot's rewrite. Each acts as ``SYSTEM``, the operator of the central system, never
-as a member state.
+it): alert expiry first, then the multiple-identity links, the account sweep, read
+ledger pruning, the audit checkpoint, the witness publication, audit retention, SIRENE
+escalation and that of data-subject requests, the completeness digest for national
+copies every ``DIGEST_EVERY`` intervals and, every ``LIMES_SEARCH_SNAPSHOT_SECONDS``, the
+search index snapshot's rewrite. Each acts as ``SYSTEM``, the operator of the central
+system, never as a member state.
 ``JobRunner`` runs them on one daemon thread: a failed run is reported and the
 others go on, so one broken job never stops expiry.
 """
@@ -78,6 +79,13 @@ class JobParts:
     """Rewrites the search index snapshot (``service/index_snapshot.py``); None: none kept."""
     snapshot_interval: float = 600.0
     subject_requests: Escalating | None = None
+    sign_digest: Callable[[], str | None] | None = None
+    """Signs the completeness digest of the alert set for national copies
+    (``service/replication.py``); None where there is none (a copy)."""
+
+
+DIGEST_EVERY = 20
+"""A digest reads every alert: once every 20 job intervals (10 minutes at the default)."""
 
 
 def _quietly(action: Callable[[], object]) -> Callable[[], str | None]:
@@ -113,6 +121,11 @@ def periodic_jobs(parts: JobParts, interval: float) -> tuple[Job, ...]:
             Job("subject request escalation", interval, _quietly(lambda: subject.escalate(SYSTEM))),
         )
     )
+    digest = (
+        (Job("completeness digest", interval * DIGEST_EVERY, parts.sign_digest),)
+        if parts.sign_digest is not None
+        else ()
+    )
     return (
         Job("expiry", interval, expire),
         Job("multiple-identity links", interval, link),
@@ -123,6 +136,7 @@ def periodic_jobs(parts: JobParts, interval: float) -> tuple[Job, ...]:
         Job("audit retention", interval, _quietly(parts.audit.apply_retention)),
         Job("SIRENE escalation", interval, _quietly(lambda: parts.sirene.escalate(SYSTEM))),
         *more,
+        *digest,
         *snapshot,
     )
 
