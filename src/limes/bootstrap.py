@@ -78,7 +78,7 @@ def feed_publisher(store: Store, url: str) -> Publisher:
     return FeedPublisher(store, url, lambda seq, n: items_after(store, seq, n, CopyFilter()))
 
 
-def open_store(url: str) -> Store:
+def open_store(url: str, central_peers: tuple[str, ...] = ()) -> Store:
     """The store adapter for a URL: ``sqlite:///path`` or ``postgresql://…``."""
     if url.startswith("sqlite:///"):
         from limes.store.sqlite import SqliteStore
@@ -87,7 +87,7 @@ def open_store(url: str) -> Store:
     if url.startswith(("postgresql://", "postgres://")):
         from limes.store.postgres import PostgresStore
 
-        return PostgresStore(url)
+        return PostgresStore(url, central_peers=central_peers)
     raise ValueError(f"unsupported database URL scheme in {url.split(':', 1)[0]}:…")
 
 
@@ -256,9 +256,9 @@ def build(
             keyring, kek = keys_for(settings)
         else:
             kek = kek_for(settings, keyring, None)
-        store = store or open_store(settings.store_url)
+        store = store or open_store(settings.store_url, settings.central_peers)
         crypto = open_crypto(store, keyring, kek, clock=clock)
-    store = store or open_store(settings.store_url)
+    store = store or open_store(settings.store_url, settings.central_peers)
     keyring = crypto.keyring
     # The policy asks break-glass for temporary grants, and break-glass asks the policy
     # who may request and approve them: the hook is bound once both exist.

@@ -32,6 +32,10 @@ The serving limits (``LIMES_REQUEST_HEAD_SECONDS``, ``LIMES_REQUEST_BODY_SECONDS
 request (``api/connections.py``, ``api/admission.py``). ``LIMES_TLS_CLIENT_CA`` makes
 ``limes serve --tls-cert`` require a client certificate that this CA signed in every TLS
 handshake (mutual TLS); the door then knows a system client by its pinned certificate.
+
+``LIMES_CENTRAL_PEERS`` (comma-separated ``postgresql://`` URLs) names the other servers
+of a central pair: a store opening a connection asks them for their term and fences
+this server if one holds a higher one (``store/central.py``, the fencing rule).
 """
 
 from __future__ import annotations
@@ -137,6 +141,7 @@ class Settings:
     max_connections_per_client: int = 128
     max_requests_in_progress: int = 512
     tls_client_ca: Path | None = None
+    central_peers: tuple[str, ...] = ()  # the other central servers (store/central.py)
 
     @property
     def store_url(self) -> str:
@@ -229,6 +234,8 @@ class Settings:
             ("sqlite:///", "postgresql://", "postgres://")
         ):
             raise SettingsError("LIMES_AUDIT_DATABASE_URL must be sqlite:///path or postgresql://…")
+        if any(not url.startswith(("postgresql://", "postgres://")) for url in self.central_peers):
+            raise SettingsError("LIMES_CENTRAL_PEERS must be postgresql:// URLs, comma-separated")
         if not 1 <= self.warning_months <= 12:
             raise SettingsError("LIMES_EXPIRY_WARNING_MONTHS must be 1 to 12")
         if self.subject_reply_days is not None and not 1 <= self.subject_reply_days <= 28:
@@ -456,6 +463,9 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
             max_connections_per_client=int(e.get("LIMES_MAX_CONNECTIONS_PER_CLIENT", "128")),
             max_requests_in_progress=int(e.get("LIMES_MAX_REQUESTS_IN_PROGRESS", "512")),
             tls_client_ca=_path(e, "LIMES_TLS_CLIENT_CA"),
+            central_peers=tuple(
+                url.strip() for url in e.get("LIMES_CENTRAL_PEERS", "").split(",") if url.strip()
+            ),
         )
     except ValueError as exc:
         raise SettingsError(str(exc)) from None

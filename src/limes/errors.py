@@ -85,6 +85,14 @@ class Unavailable(LimesError):
     title = "The service cannot answer this yet"
 
 
+class Fenced(Unavailable):
+    """This central server does not hold the current term: another was promoted
+    (``store/central.py``, the fencing rule); writes go to the promoted one."""
+
+    slug = "central-fenced"
+    title = "This central server is fenced: another holds the current term"
+
+
 class RateLimited(LimesError):
     slug = "rate-limited"
     title = "Too many requests"

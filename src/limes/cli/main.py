@@ -17,6 +17,7 @@ from limes.cli import (
     backup,
     biometrics,
     categories,
+    central,
     copy,
     demo,
     feed,
@@ -82,6 +83,7 @@ cli.add_command(biometrics.biometrics)
 cli.add_command(operations.expire)
 cli.add_command(feed.feed)
 cli.add_command(copy.copy)
+cli.add_command(central.central)
 cli.add_command(sirene.sirene)
 cli.add_command(subject.subject)
 cli.add_command(categories.categories)

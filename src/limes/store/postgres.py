@@ -4,8 +4,14 @@ Everything Limes owns lives in its own schema (``limes`` unless told otherwise),
 it can share a database with other applications and tests can use a throw-away
 schema each. Every connection sets ``search_path`` to that schema only (the
 catalogue stays reachable, ``public`` does not), the session time zone to UTC and
-``synchronous_commit = on``: a commit is acknowledged only once its WAL is flushed,
-whatever the server's default says.
+``synchronous_commit`` to at least ``on``: a commit is acknowledged only once its WAL
+is flushed (and, with ``synchronous_standby_names``, flushed on the standby too),
+whatever the server's default says; a stronger server setting (``remote_apply``) is kept.
+
+At a central site with a standby, every write transaction also checks the fencing rule
+(``store/central.py``): it writes only if this server holds the current term, and a
+connection, when opened, first fences this server if a peer (``central_peers``) holds
+a higher term.
 
 Writers are serialised with a transaction-level advisory lock, which also makes the
 compatibility check and the insert it guards one atomic step, as ``BEGIN
@@ -30,6 +36,7 @@ from psycopg.types.json import Jsonb
 
 from limes.domain.events import ChangeEvent
 from limes.store.alerts import ALERT_COLUMNS, AlertRecord, alert_row, event_row
+from limes.store.central import check_writer, fence_from_peers
 from limes.store.dialect import POSTGRES
 from limes.store.migrations import scripts
 from limes.store.sql import SqlTransaction, ThreadConnections
@@ -73,6 +80,7 @@ def int4(value: int) -> int:
 
 
 DEFAULT_SCHEMA = "limes"  # the store's schema unless told (tests use one each)
+_WEAKER_COMMITS = ("off", "local", "remote_write")  # raised to "on"; on, remote_apply kept
 
 
 def redacted(url: str) -> str:
@@ -115,11 +123,15 @@ def ended(conn: Connection, discard: Callable[[], None]) -> Iterator[None]:
 class PostgresStore(ThreadConnections):
     name = "postgres"
 
-    def __init__(self, url: str, schema: str = DEFAULT_SCHEMA) -> None:
+    def __init__(
+        self, url: str, schema: str = DEFAULT_SCHEMA, *, central_peers: Sequence[str] = ()
+    ) -> None:
         if not schema:
             raise ValueError("a PostgreSQL schema name is required")
         self._url = url
         self.schema = schema
+        self._peers = tuple(central_peers)
+        self._term_seen = 0  # the highest central term met (fencing rule 1)
         self._lock_key = (_LOCK_CLASS, int4(zlib.crc32(schema.encode("utf-8"))))
         self._local = threading.local()
         self._all: list[Connection] = []
@@ -138,8 +150,12 @@ class PostgresStore(ThreadConnections):
             try:
                 schema = pgsql.Identifier(self.schema)
                 conn.execute(pgsql.SQL("SET search_path TO {}").format(schema))
-                conn.execute("SET synchronous_commit = on")
+                shown = conn.execute("SHOW synchronous_commit").fetchone()
+                if shown is None or shown[0] in _WEAKER_COMMITS:
+                    conn.execute("SET synchronous_commit = on")
                 conn.execute("SET TimeZone = 'UTC'")
+                if self._peers:
+                    fence_from_peers(conn, self._peers, self.schema)  # fencing rule 3
             except BaseException:
                 conn.close()
                 raise
@@ -170,6 +186,8 @@ class PostgresStore(ThreadConnections):
     @contextmanager
     def _session(self, begin: str, *, lock: bool) -> Iterator[SqlTransaction]:
         with self._cursor(begin, lock=lock) as cur:
+            if lock:  # fencing rule 1: only the holder of the current term writes
+                self._term_seen = max(self._term_seen, check_writer(cur, self._term_seen))
             yield SqlTransaction(cur, POSTGRES)
 
     # -- the port ----------------------------------------------------------------------
@@ -233,6 +251,7 @@ class PostgresStore(ThreadConnections):
         (a mismatch fails the load, it never stores a wrong value).
         """
         with self._cursor(_BEGIN_WRITE, lock=True) as cur:
+            self._term_seen = max(self._term_seen, check_writer(cur, self._term_seen))
             with cur.copy(_COPY_ALERTS) as copy:
                 copy.set_types(_ALERT_TYPES)
                 for record in records:
