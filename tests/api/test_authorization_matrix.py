@@ -179,6 +179,13 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClien
     store.close()
 
 
+def bind_whole_feed(client: TestClient, user: str) -> None:
+    """Bind ``user`` to the whole replication feed at the centre (``limes feed bind``)."""
+    limes = client.app.state.limes  # type: ignore[attr-defined]
+    with limes.store.transaction() as tx:
+        tx.copies.bind(user, '{"categories":[],"object_types":[],"states":[]}', Fixed()(), "matrix")
+
+
 def _wrong_action(content: AlertContent) -> bytes:
     """The content with an action its category does not allow: refused after the policy."""
     action = next(a for a in Action if a not in CATEGORIES[content.category].actions)
@@ -387,6 +394,8 @@ def test_every_route_role_state_and_purpose_is_decided_as_the_table_says(
                         # a user per route and target: rate limits count per user
                         user = f"m{len(statuses)}-{counts['allowed'] + counts['denied']}"
                         principal = f"{user}@AUTH-{state}/{state};roles={role}"
+                        if permission is Permission.FEED_REPLICATE:
+                            bind_whole_feed(client, user)  # a copy's client is bound first
                         url, content, extra = request_for(method, path, target, state)
                         if content is not None:
                             extra = {**extra, "Content-Type": "application/json"}

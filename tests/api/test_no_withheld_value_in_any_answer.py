@@ -50,6 +50,7 @@ from limes.policy.permissions import Context, Permission, Principal
 from limes.policy.profiles import default_profiles
 from limes.policy.table import Rule, Table, default_table
 from limes.service.feed import FeedService
+from limes.service.replication import CopyFilter
 from limes.store.sqlite import SqliteStore
 
 G = FieldGroup
@@ -487,6 +488,10 @@ def test_the_replication_feed_holds_no_planted_value(world: World) -> None:
     markers = [m for ms in MARKERS.values() for m in ms] + list(CASE_MARKERS)
     for role, purpose in reaching(default_table(), Permission.FEED_REPLICATE):
         reader = Principal("walk-copy", OWN, "OPS", frozenset({role}), frozenset({purpose}))
+        with world.limes.store.transaction() as tx:  # bound to the whole feed (feed bind)
+            tx.copies.bind(
+                "walk-copy", codec.encode(CopyFilter().to_json()).decode(), Fixed()(), "walk"
+            )
         page = world.limes.replication.page(Context(reader, purpose), 0, 1000)
         assert len(page.items) > 10 and any(i.sealed for i in page.items)
         text = codec.encode(page.to_json()).decode().casefold()

@@ -33,7 +33,8 @@ from limes.policy.permissions import Context
 from limes.service.replication import CopyFilter
 from limes.store.port import Store
 
-COPY_CLIENT = "copy-fr@NCOPY-FR/FR;roles=system_client"
+COPY_USER = "copy-fr"
+COPY_CLIENT = f"{COPY_USER}@NCOPY-FR/FR;roles=system_client"
 
 
 @dataclass
@@ -70,7 +71,13 @@ def centre_site(store: Store, clock: Callable[[], datetime]) -> Site:
     audit = AuditLog(SqliteAuditStore(":memory:"), clock=clock, signer=KeySigner(key))
     limes = built(store, clock, audit=audit)
     client = TestClient(create_app(limes), raise_server_exceptions=True)
+    limes.replication.bind(operator(), COPY_USER, CopyFilter())  # the whole feed
     return Site(limes, client, public_pem(key.public_key()).encode())
+
+
+def operator() -> Context:
+    """The centre's system operator, who binds a copy's client to its filter."""
+    return make_ctx("DE", Role.SYSTEM_OPERATOR, purpose=Purpose.OPERATIONS, clearance=None)
 
 
 def copy_of(site: Site, store: Store, clock: Callable[[], datetime], **where: Any) -> Limes:

@@ -1,4 +1,6 @@
-"""``limes feed tail``: the change feed (outbox) as JSON lines."""
+"""``limes feed tail``: the change feed (outbox) as JSON lines; ``publish`` and ``digest``
+for national copies, and ``bind``: the filter a replicating client is held to at the
+centre (``service/replication.py``)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,9 @@ import time
 import click
 
 from limes.cli.common import Env, pass_env, print_json
+from limes.cli.proof import acting, context
 from limes.service.jobs import SYSTEM
+from limes.service.replication import CopyFilter
 
 PAGE = 500  # at most feed.MAX_PAGE
 DEFAULT_LIMIT = 100  # without --follow: a screenful, not the whole history
@@ -111,3 +115,28 @@ def digest(env: Env) -> None:
     issuing state and category, signed with the audit signing key)."""
     made = env.app().replication.publish_digest()
     print_json(made.to_json() if made else {"digest": None, "reason": "no signing key"})
+
+
+@feed.command()
+@click.argument("client")
+@click.option("--category", "categories", multiple=True, help="It may replicate this category.")
+@click.option("--object-type", "object_types", multiple=True, help="It may replicate this type.")
+@click.option("--state", "states", multiple=True, help="It may replicate this issuing state.")
+@acting
+@pass_env
+def bind(
+    env: Env,
+    client: str,
+    categories: tuple[str, ...],
+    object_types: tuple[str, ...],
+    states: tuple[str, ...],
+    principal: str,
+    roles: tuple[str, ...],
+    purpose: str,
+) -> None:
+    """Bind the replicating system client CLIENT (its account name) to its copy's filter:
+    GET /v1/feed refuses it any page beyond (no option: the whole feed). A client bound
+    to none is refused every page. As a system operator (account:manage)."""
+    ctx = context(env, principal, roles, purpose)
+    where = CopyFilter.of(categories, object_types, states)
+    print_json(env.app().replication.bind(ctx, client, where))

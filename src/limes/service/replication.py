@@ -9,6 +9,18 @@ sequence number only, so a partial copy receives nothing outside its filter and 
 sees an unbroken sequence. It needs ``feed:replicate`` (system clients, purpose
 operations) and every page is recorded.
 
+The filter is enforced here, not left to the copy: each replicating client is **bound**
+to its copy's filter (``bind``, ``limes feed bind``, by a system operator with
+``account:manage``, stored in ``feed_bindings``). A client bound to none is refused
+every page and partition; a page asked with a filter wider than the binding (fewer
+restrictions, or values outside it) is refused (``Forbidden``, recorded), never quietly
+narrowed, so a misconfigured copy learns it at once. ``leaves`` answers only the
+alerts of a partition the binding holds. The signed digest is not filtered: it names
+per partition a count and a Merkle root, no alert id, and a copy needs the signature
+over the whole. Failure cases: a binding changed while a copy follows takes effect on
+its next page; a copy whose binding was narrowed is refused until its own filter is
+narrowed too (its held alerts outside the new binding are not erased by the centre).
+
 ``publish_digest`` (a periodic job, and ``limes copy digest``) signs the digest of the
 alert set (``service/digests.py``); ``digest`` answers the latest, ``leaves`` one
 partition's ids and versions for a copy that found it differs.
@@ -21,10 +33,13 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from limes.audit.heads import Signer
 from limes.clock import Clock, utc_now
 from limes.config import SettingsError
-from limes.errors import InvalidInput, NotFound
+from limes.domain.accounts import check_username
+from limes.errors import Forbidden, InvalidInput, NotFound
 from limes.feed.items import FeedItem, SealedAlert, to_json
 from limes.policy import disclosure
 from limes.policy.permissions import Context, Permission
@@ -63,6 +78,17 @@ class CopyFilter:
             (not self.categories or category in self.categories)
             and (not self.object_types or (object_type or "") in self.object_types)
             and (not self.states or state in self.states)
+        )
+
+    def within(self, bound: CopyFilter) -> bool:
+        """True if this filter asks for nothing ``bound`` does not hold."""
+        return all(
+            not limit or (asked and asked <= limit)
+            for asked, limit in (
+                (self.categories, bound.categories),
+                (self.object_types, bound.object_types),
+                (self.states, bound.states),
+            )
         )
 
     @property
@@ -167,7 +193,13 @@ class ReplicationService:
         self.policy.require(ctx, Permission.FEED_REPLICATE)
         if seq < 0 or not 1 <= limit <= MAX_PAGE:
             raise InvalidInput(f"after must be 0 or more and limit 1 to {MAX_PAGE}")
-        items = items_after(self.store, seq, limit, where or CopyFilter())
+        asked = where or CopyFilter()
+        bound = self._binding(ctx)
+        if not asked.within(bound):
+            raise Forbidden(
+                f"this client is bound to {bound.to_json()} and may not replicate {asked.to_json()}"
+            )
+        items = items_after(self.store, seq, limit, asked)
         return ReplicationPage(items, self.store.last_event())
 
     def publish_digest(self) -> digests.Digest | None:
@@ -215,6 +247,7 @@ class ReplicationService:
         """(id, version, status, object type) of each alert of ``partition`` now, and the
         position read before them."""
         self.policy.require(ctx, Permission.FEED_REPLICATE)
+        bound = self._binding(ctx)
         state, _, category = partition.partition("/")
         if not (state.isalpha() and len(state) == 2 and category.replace("_", "").isalnum()):
             raise InvalidInput("a partition is <issuing state>/<category>")
@@ -223,5 +256,33 @@ class ReplicationService:
             (leaf.alert_id, leaf.version, leaf.status, leaf.object_type)
             for leaf in digests.all_leaves(self.store)
             if digests.partition_of(leaf) == partition
+            and bound.holds(leaf.category, leaf.object_type, leaf.issuing_state)
         ]
         return PartitionLeaves(partition, position, found)
+
+    def _binding(self, ctx: Context) -> CopyFilter:
+        """The filter the calling client is bound to; refused if it is bound to none."""
+        with self.store.read() as tx:
+            found = tx.copies.binding(ctx.principal.user_id)
+        if found is None:
+            raise Forbidden(
+                f"the client {ctx.principal.user_id!r} is bound to no copy filter at the "
+                "centre (limes feed bind)"
+            )
+        return CopyFilter.from_json(orjson.loads(found))
+
+    @audited(
+        Permission.ACCOUNT_MANAGE,
+        describe=lambda _, ctx, client, where: about(query={"bind": client, **where.to_json()}),
+    )
+    def bind(self, ctx: Context, client: str, where: CopyFilter) -> dict[str, Any]:
+        """Bind the replicating ``client`` (an account name) to the filter ``where``."""
+        self.policy.require(ctx, Permission.ACCOUNT_MANAGE)
+        errors = check_username(client, "/client")
+        if errors:
+            raise InvalidInput(f"not an account name: {client!r}", errors)
+        with self.store.transaction() as tx:
+            tx.copies.bind(
+                client, orjson.dumps(where.to_json()).decode(), self.clock(), ctx.principal.user_id
+            )
+        return {"client": client, "filter": where.to_json()}

@@ -5,7 +5,8 @@ centre's feed position applied so far, the time of that position's event at the
 centre, and when the copy last knew itself current) and ``copy_alerts`` holds, per
 alert, the feed position of the sealed row applied last: a row older than that is
 never applied over a newer one. At the centre, ``feed_digests`` keeps the signed
-digests. ``leaves`` reads what a digest is made of, at either end: every alert's id,
+digests and ``feed_bindings`` the filter each replicating client is bound to
+(migration 0020). ``leaves`` reads what a digest is made of, at either end: every alert's id,
 partition, version and status, never its content.
 """
 
@@ -126,3 +127,24 @@ class SqlCopies(Tables):
             return None
         seq, at, body, signature = rows[0]
         return DigestRow(int(seq), self._d.ts(at), body, signature)
+
+    def binding(self, client: str) -> str | None:
+        """The filter (JSON) ``client`` may replicate, or None if it is bound to none."""
+        rows = self.rows("SELECT filter FROM feed_bindings WHERE client = ?", (client,))
+        return str(rows[0][0]) if rows else None
+
+    def bind(self, client: str, filter_json: str, at: datetime, by: str) -> None:
+        """Bind ``client`` to ``filter_json``, replacing any earlier binding."""
+        values = (filter_json, self._d.ts_in(at), by, client)
+        if (
+            self.run(
+                "UPDATE feed_bindings SET filter = ?, bound_at = ?, bound_by = ? WHERE client = ?",
+                values,
+            )
+            == 0
+        ):
+            self.run(
+                "INSERT INTO feed_bindings (filter, bound_at, bound_by, client) "
+                "VALUES (?, ?, ?, ?)",
+                values,
+            )

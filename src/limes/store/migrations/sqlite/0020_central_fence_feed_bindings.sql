@@ -1,0 +1,20 @@
+-- The backup site (issue 17): who may write at the centre. One row: the term (it only
+-- grows) and the site (a PostgreSQL cluster_name) that holds it, every writer checks it
+-- under the writer lock (store/central.py, the fencing rule). No row: term 0, the one
+-- primary writes. An embedded (SQLite) store has no standby and never checks it.
+CREATE TABLE central_fence (
+    id     INTEGER PRIMARY KEY CHECK (id = 1),
+    term   BIGINT NOT NULL CHECK (term > 0),
+    site   TEXT NOT NULL,
+    since  TEXT NOT NULL
+);
+
+-- The feed filter enforced at the centre (issue 17): each replicating system client is
+-- bound to its copy's filter (CopyFilter as JSON), GET /v1/feed refuses a client bound
+-- to none, and any page asked beyond its binding (service/replication.py).
+CREATE TABLE feed_bindings (
+    client    TEXT PRIMARY KEY,
+    filter    TEXT NOT NULL,
+    bound_at  TEXT NOT NULL,
+    bound_by  TEXT NOT NULL
+);
