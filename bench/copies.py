@@ -210,6 +210,14 @@ def catch_up_runs(folder: Path, url: str, contents: list[Any]) -> None:
         f" (1 h at 500 writes/s = 1.8 M events: {1_800_000 / (n / seconds) / 60:5.1f} min)"
     )
 
+    operator = Context(
+        Principal(
+            "bench-ops", "DE", "OPS", frozenset({Role.SYSTEM_OPERATOR}),
+            purposes=frozenset({Purpose.OPERATIONS}),
+        ),
+        Purpose.OPERATIONS,
+    )  # fmt: skip
+    centre.replication.bind(operator, "copy", CopyFilter())  # limes feed bind copy
     client = TestClient(create_app(centre))
     headers = {
         "X-Limes-Unsafe-Principal": "copy@NCOPY/FR;roles=system_client",

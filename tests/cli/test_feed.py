@@ -30,3 +30,21 @@ def test_feed_tail_stops_at_a_default_limit_and_says_how_to_go_on(initialised: R
     assert "more with --after 100" in result.stderr
     rest = initialised("feed", "tail", "--after", "100")
     assert len(rest.stdout.splitlines()) == 2 and "more with" not in rest.stderr
+
+
+OPERATOR = ("--as", "ops@OPS/DE", "--role", "system_operator", "--purpose", "operations")
+
+
+def test_feed_bind_holds_a_copy_client_to_its_filter(initialised: Run) -> None:
+    bound = initialised(
+        "feed", "bind", "copy-de", "--state", "DE", "--category", "arrest", *OPERATOR
+    )
+    assert bound.exit_code == 0, bound.output
+    assert json.loads(bound.stdout) == {
+        "client": "copy-de",
+        "filter": {"categories": ["arrest"], "object_types": [], "states": ["DE"]},
+    }
+    refused = initialised("feed", "bind", "copy-de", *SIRENE_DE)  # not an operator
+    assert refused.exit_code == 5, refused.output
+    invalid = initialised("feed", "bind", "Copy DE", *OPERATOR)
+    assert invalid.exit_code == 3 and "/client" in invalid.stderr

@@ -71,3 +71,15 @@ def test_delivered_data_keys_are_inserted_replaced_and_retired(store: Store) -> 
             "DE", 2, KeyStatus.RETIRING, "kek-c", b"\x02w"
         )
         assert tx.data_keys.wrapped("DE", 1) == WrappedKey("DE", 1, KeyStatus.RETIRED, None, None)
+
+
+def test_a_client_binding_is_one_filter_replaced_in_place(store: Store) -> None:
+    with store.transaction() as tx:
+        assert tx.copies.binding("copy-de") is None
+        tx.copies.bind("copy-de", '{"states": ["DE"]}', T0, "ops")
+        tx.copies.bind("copy-fr", '{"states": ["FR"]}', T0, "ops")
+        tx.copies.bind("copy-de", '{"states": ["AT"]}', T0 + timedelta(hours=1), "ops")
+    with store.read() as tx:
+        assert tx.copies.binding("copy-de") == '{"states": ["AT"]}'
+        assert tx.copies.binding("copy-fr") == '{"states": ["FR"]}'
+        assert tx.copies.binding("COPY-DE") is None  # names compare exactly

@@ -10,7 +10,9 @@ reads (``limes search``, ``limes serve``) go through the same policy and audit a
 centre's, and say the position and age of what they answer (``as_of``).
 
 The copy calls the centre as a system client: a bearer token read from
-``--token-file`` (``LIMES_COPY_TOKEN_FILE``) or a client certificate for mTLS.
+``--token-file`` (``LIMES_COPY_TOKEN_FILE``) or a client certificate for mTLS. The
+centre must first bind that client to the copy's filter (``limes feed bind``): it
+refuses a client bound to none, and any filter wider than the binding.
 """
 
 from __future__ import annotations
