@@ -82,11 +82,16 @@ def operator() -> Context:
 
 def copy_of(site: Site, store: Store, clock: Callable[[], datetime], **where: Any) -> Limes:
     """A copy with a KEK of its own (the index secret is the centre's, delivered)."""
-    store.migrate()
-    keyring = TEST_KEYRING.with_new_kek().only_active()
-    copy = built(store, clock, crypto=open_crypto(store, keyring, clock=clock))
+    copy = installation(store, clock)
     copy.copies.begin("https://centre.test", CopyFilter.of(**where))
     return copy
+
+
+def installation(store: Store, clock: Callable[[], datetime]) -> Limes:
+    """An empty installation with a KEK of its own, not yet a copy."""
+    store.migrate()
+    keyring = TEST_KEYRING.with_new_kek().only_active()
+    return built(store, clock, crypto=open_crypto(store, keyring, clock=clock))
 
 
 def custodian() -> Context:

@@ -26,6 +26,7 @@ import orjson
 from limes.cli.common import EXIT_STATUS_HELP, Env, pass_env, print_json
 from limes.cli.proof import acting, context
 from limes.service.replication import CopyFilter
+from limes.service.seeds import read_verified as read_verified_seed
 
 
 def _credentials(f: click.decorators.FC) -> click.decorators.FC:
@@ -71,6 +72,18 @@ def copy() -> None:
 @click.option("--category", "categories", multiple=True, help="Hold only this category.")
 @click.option("--object-type", "object_types", multiple=True, help="Hold only this type.")
 @click.option("--state", "states", multiple=True, help="Hold only this issuing state.")
+@click.option(
+    "--from-backup",
+    "seed_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Start from the centre's signed copy seed (limes feed export-seed), verified "
+    "first, then follow the feed from its position.",
+)
+@click.option(
+    "--public-key",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The centre's audit public key (PEM) the seed must be signed with.",
+)
 @_credentials
 @pass_env
 def init(
@@ -79,20 +92,31 @@ def init(
     categories: tuple[str, ...],
     object_types: tuple[str, ...],
     states: tuple[str, ...],
+    seed_file: Path | None,
+    public_key: Path | None,
     token_file: Path | None,
     cert_file: str | None,
     key_file: str | None,
     ca_file: str | None,
 ) -> None:
-    """Make this (empty) installation a copy of the centre and fill it from the feed."""
+    """Make this (empty) installation a copy of the centre and fill it from the feed
+    (from position 0, or from a verified seed's position with --from-backup)."""
     app = env.app()
     where = CopyFilter.of(categories, object_types, states)
-    app.copies.begin(centre_url, where)
-    centre = _centre(env, centre_url, token_file, cert_file, key_file, ca_file)
     started = time.monotonic()
+    seeded = 0
+    if seed_file is not None:
+        if public_key is None:
+            raise click.UsageError("--from-backup needs --public-key: a seed is verified first")
+        seed = read_verified_seed(seed_file, public_key.read_bytes())
+        seeded = app.copies.begin_from_seed(centre_url, where, seed).applied
+    else:
+        app.copies.begin(centre_url, where)
+    centre = _centre(env, centre_url, token_file, cert_file, key_file, ca_file)
     receipt = app.copies.catch_up(centre)  # type: ignore[arg-type]
     print_json(
         {
+            "from_backup": seeded,
             "applied": receipt.applied,
             "stored": receipt.stored,
             "seconds": round(time.monotonic() - started, 3),

@@ -5,6 +5,7 @@ centre (``service/replication.py``)."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import click
 
@@ -140,3 +141,25 @@ def bind(
     ctx = context(env, principal, roles, purpose)
     where = CopyFilter.of(categories, object_types, states)
     print_json(env.app().replication.bind(ctx, client, where))
+
+
+@feed.command("export-seed")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--category", "categories", multiple=True, help="Only this category.")
+@click.option("--object-type", "object_types", multiple=True, help="Only this object type.")
+@click.option("--state", "states", multiple=True, help="Only this issuing state.")
+@pass_env
+def export_seed(
+    env: Env,
+    file: Path,
+    categories: tuple[str, ...],
+    object_types: tuple[str, ...],
+    states: tuple[str, ...],
+) -> None:
+    """Write a signed copy seed to FILE (new, 0600): every feed item up to now with the
+    alerts' sealed rows (ciphertext only), signed with the audit signing key, for
+    'limes copy init --from-backup FILE' at a new national copy."""
+    if file.exists():
+        raise click.UsageError(f"{file} exists: a seed is never written over")
+    where = CopyFilter.of(categories, object_types, states)
+    print_json(env.app().replication.export_seed(file, where))

@@ -36,10 +36,10 @@ import orjson
 
 from limes.audit.heads import load_public_key
 from limes.clock import Clock, utc_now
-from limes.errors import LimesError
+from limes.errors import InvalidInput, LimesError
 from limes.feed.centre import CentreUnreachable
 from limes.feed.items import FeedItem
-from limes.service import digests
+from limes.service import digests, seeds
 from limes.service.replication import CopyFilter
 from limes.store.port import AlertRecord, Leaf, Store, Transaction
 
@@ -209,6 +209,19 @@ class CopyService:
                 raise NotACopy("this installation holds alerts: a copy starts empty")
             tx.copies.begin(centre, orjson.dumps(where.to_json()).decode(), self.clock())
         self._copy = True
+
+    def begin_from_seed(self, centre: str, where: CopyFilter, seed: seeds.Seed) -> Receipt:
+        """Make this (empty) installation a copy from a verified seed (``seeds.read_verified``),
+        at the seed's position; the feed is followed from there."""
+        if not where.within(CopyFilter.from_json(seed.where)):
+            raise InvalidInput(f"the seed holds {seed.where}, less than this copy's filter")
+        self.begin(centre, where)
+        receipt = Receipt()
+        for run in seeds.chunks(seed.items):
+            got = self.receive(run)
+            receipt.applied += got.applied
+            receipt.stored += got.stored
+        return receipt
 
     def filter(self) -> CopyFilter:
         with self.store.read() as tx:

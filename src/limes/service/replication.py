@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -44,7 +45,7 @@ from limes.feed.items import FeedItem, SealedAlert, to_json
 from limes.policy import disclosure
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Policy
-from limes.service import digests
+from limes.service import digests, seeds
 from limes.service.audited import about, audited
 from limes.service.recorder import Recorder
 from limes.store.port import Store, Transaction
@@ -216,6 +217,20 @@ class ReplicationService:
             if latest is None or latest.seq < digest.seq:
                 tx.copies.put_digest(digests.to_row(digest))
         return digest
+
+    def export_seed(self, target: Path, where: CopyFilter) -> dict[str, Any]:
+        """Write a signed copy seed of the register now (``service/seeds.py``)."""
+        if self.signer is None:
+            raise NotFound("no copy seed: the centre has no audit signing key to sign it")
+        position = self.store.last_event()
+        return seeds.write(
+            lambda seq, limit: items_after(self.store, seq, limit, where),
+            position,
+            self.signer,
+            target,
+            where.to_json(),
+            self.clock(),
+        )
 
     def publish_digest_if_moved(self) -> digests.Digest | None:
         """``publish_digest`` unless the kept digest is at the newest feed position (the
