@@ -88,3 +88,30 @@ def test_the_centre_signs_digests_and_publishes_while_nats_is_down(initialised: 
     assert digest["seq"] == 1 and digest["partitions"]["DE/arrest"]["count"] == 1
     run = json.loads(initialised("feed", "publish", "--nats-url", "nats://127.0.0.1:9").output)
     assert run == {"published": 0, "position": 0, "reachable": False}
+
+
+def test_a_copy_starts_from_the_centres_signed_seed(initialised: Run, tmp_path: Path) -> None:
+    issued = initialised("alert", "issue", "--file", "-", *SIRENE_DE, input=json.dumps(ALERT))
+    assert issued.exit_code == 0, issued.output
+    assert initialised("demo", "--persons", "0", "--objects", "1").exit_code == 0
+    seed = tmp_path / "centre.seed"
+    made = initialised("feed", "export-seed", str(seed))
+    assert made.exit_code == 0, made.output
+    assert json.loads(made.output)["position"] == 2
+    assert initialised("feed", "export-seed", str(seed)).exit_code == 2  # never over a file
+    key = tmp_path / "audit.pub"
+    key.write_text(initialised("audit", "public-key").output)
+
+    copy = other_installation(tmp_path / "copy-var")
+    assert copy("init").exit_code == 0  # type: ignore[attr-defined]
+    bad = tmp_path / "bad.seed"
+    bad.write_bytes(seed.read_bytes().replace(b'"version":1', b'"version":7', 1))
+    args = ("copy", "init", "--centre", "http://127.0.0.1:9", "--public-key", str(key))
+    refused = copy(*args, "--from-backup", str(bad))  # type: ignore[attr-defined]
+    assert refused.exit_code == 3 and "changed" in refused.output
+    assert copy("copy", "status").exit_code != 0  # type: ignore[attr-defined]  # not a copy
+
+    seeded = copy(*args, "--from-backup", str(seed))  # type: ignore[attr-defined]
+    assert "centre-unreachable" in seeded.output  # seeded; the centre followed next
+    status = json.loads(copy("copy", "status").output)  # type: ignore[attr-defined]
+    assert status["as_of"]["position"] == 2 and status["alerts_held"] == 2
