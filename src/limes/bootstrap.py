@@ -35,6 +35,7 @@ from limes.service.abuse import UsageMonitor
 from limes.service.accounts import AccountService
 from limes.service.alerts import AlertService
 from limes.service.audit_custody import AuditCustody
+from limes.service.audit_forwarding import AuditForwarding
 from limes.service.audit_reader import AuditReader
 from limes.service.audited_policy import audited_policy
 from limes.service.backups import BackupService
@@ -169,6 +170,7 @@ class Limes:
     subject_requests: SubjectRequestService
     replication: ReplicationService
     copies: CopyService
+    audit_forwarding: AuditForwarding
 
     def enter(self, who: Principal, purpose: Purpose) -> Context:
         """The context a door acts in for ``who`` and ``purpose``: the one way in for every
@@ -305,6 +307,7 @@ def build(
         Deadlines(settings.subject_reply_days, settings.subject_consultation_days),
     )
     replication = ReplicationService(store, policy, audit=audit, signer=audit.signer, clock=clock)
+    audit_forwarding = AuditForwarding(store, policy, audit=audit, clock=clock)
 
     def digest() -> str | None:
         made = None if copies.is_copy() else replication.publish_digest_if_moved()
@@ -357,4 +360,5 @@ def build(
         subject_requests,
         replication,
         copies,
+        audit_forwarding,
     )

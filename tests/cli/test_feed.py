@@ -43,6 +43,7 @@ def test_feed_bind_holds_a_copy_client_to_its_filter(initialised: Run) -> None:
     assert json.loads(bound.stdout) == {
         "client": "copy-de",
         "filter": {"categories": ["arrest"], "object_types": [], "states": ["DE"]},
+        "audit_key": False,
     }
     refused = initialised("feed", "bind", "copy-de", *SIRENE_DE)  # not an operator
     assert refused.exit_code == 5, refused.output

@@ -61,8 +61,23 @@ class Site:
         )
         return answer.status_code, answer.content
 
+    def post(self, path: str, headers: dict[str, str], body: bytes) -> tuple[int, bytes]:
+        if not self.up:
+            raise OSError("connection refused")
+        self.calls.append(path)
+        answer = self.client.post(
+            path,
+            content=body,
+            headers={
+                **headers,
+                "X-Limes-Unsafe-Principal": COPY_CLIENT,
+                "X-Limes-Purpose": "operations",
+            },
+        )
+        return answer.status_code, answer.content
+
     def feed(self) -> HttpCentre:
-        return HttpCentre(self.get)
+        return HttpCentre(self.get, post=self.post)
 
 
 def centre_site(store: Store, clock: Callable[[], datetime]) -> Site:
@@ -87,11 +102,13 @@ def copy_of(site: Site, store: Store, clock: Callable[[], datetime], **where: An
     return copy
 
 
-def installation(store: Store, clock: Callable[[], datetime]) -> Limes:
+def installation(
+    store: Store, clock: Callable[[], datetime], audit: AuditLog | None = None
+) -> Limes:
     """An empty installation with a KEK of its own, not yet a copy."""
     store.migrate()
     keyring = TEST_KEYRING.with_new_kek().only_active()
-    return built(store, clock, crypto=open_crypto(store, keyring, clock=clock))
+    return built(store, clock, audit=audit, crypto=open_crypto(store, keyring, clock=clock))
 
 
 def custodian() -> Context:

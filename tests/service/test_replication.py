@@ -159,6 +159,7 @@ def test_binding_is_for_operators_and_names_an_account(tmp_path: Path, clock: Fi
     assert rep.bind(operator(), "copy-de", CopyFilter.of(states=["DE"])) == {
         "client": "copy-de",
         "filter": {"categories": [], "object_types": [], "states": ["DE"]},
+        "audit_key": False,
     }
     rep.bind(operator(), "copy-de", CopyFilter.of(states=["AT"]))  # replaced, not added
     with site.limes.store.read() as tx:

@@ -151,6 +151,14 @@ class AuditTx:
         rows = self._rows("SELECT at FROM audit_records WHERE seq = ?", (seq,))
         return self.dialect.ts(rows[0][0]) if rows else None
 
+    def records_after(self, after: int, limit: int) -> list[StoredRecord]:
+        """Up to ``limit`` records with ``seq > after``, in order (forwarding to the centre)."""
+        rows = self._rows(
+            "SELECT seq, at, data FROM audit_records WHERE seq > ? ORDER BY seq LIMIT ?",
+            (after, limit),
+        )
+        return [StoredRecord(int(s), self.dialect.ts(at), bytes(data)) for s, at, data in rows]
+
     def query(self, q: RecordQuery) -> list[StoredRecord]:
         """Records naming ``q.alert_id``, or of the actions of ``q.user`` (see ``RecordQuery``)."""
         params: list[Any] = [q.after, q.below]

@@ -1,5 +1,6 @@
 """``limes audit …``: verify the audit log, export its public key, read it as the DPO.
 
+``forwarded`` lists the records national copies sent (``limes copy forward-audit``).
 ``verify`` and ``public-key`` read the log's storage and key files directly and act as
 no principal: whoever may run them holds those files already, and ``verify`` prints
 findings only, never records. ``query`` is the data protection officer's reading and
@@ -189,3 +190,26 @@ def query(
         ctx, alert_id=alert_id, user=user, since=_since(since), after=after, limit=limit
     )
     print_json(records_out(answer))
+
+
+@audit.command()
+@click.argument("client")
+@click.option("--after", default=-1, type=click.IntRange(min=-1), help="After this record.")
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 1000))
+@acting
+@pass_env
+def forwarded(
+    env: Env,
+    client: str,
+    after: int,
+    limit: int,
+    principal: str,
+    roles: tuple[str, ...],
+    purpose: str,
+) -> None:
+    """(At the centre) the audit records the national copy CLIENT forwarded: its
+    searches and reads, each as the copy's log wrote it, with its batch's signature.
+
+    Needs audit:read."""
+    ctx = context(env, principal, roles, purpose)
+    print_json(env.app().audit_forwarding.records_of(ctx, client, after, limit))

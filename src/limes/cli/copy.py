@@ -191,6 +191,30 @@ def verify(
         raise click.exceptions.Exit(1)
 
 
+@copy.command("forward-audit")
+@click.option(
+    "--client",
+    required=True,
+    envvar="LIMES_COPY_CLIENT",
+    help="This copy's account name at the centre (the system client its token names).",
+)
+@_credentials
+@pass_env
+def forward_audit(
+    env: Env,
+    client: str,
+    token_file: Path | None,
+    cert_file: str | None,
+    key_file: str | None,
+    ca_file: str | None,
+) -> None:
+    """Send this copy's audit records the centre does not have yet, signed with its audit
+    signing key (POST /v1/feed/audit); resending is harmless."""
+    app = env.app()
+    centre = _centre(env, None, token_file, cert_file, key_file, ca_file)
+    print_json(app.audit_forwarding.forward(centre, client))  # type: ignore[arg-type]
+
+
 @copy.command("recipient-key")
 @click.option(
     "--private-key",

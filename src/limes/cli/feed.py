@@ -123,6 +123,12 @@ def digest(env: Env) -> None:
 @click.option("--category", "categories", multiple=True, help="It may replicate this category.")
 @click.option("--object-type", "object_types", multiple=True, help="It may replicate this type.")
 @click.option("--state", "states", multiple=True, help="It may replicate this issuing state.")
+@click.option(
+    "--audit-public-key",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The copy's audit public key (PEM): its forwarded audit records must be signed "
+    "with it (limes copy forward-audit).",
+)
 @acting
 @pass_env
 def bind(
@@ -131,6 +137,7 @@ def bind(
     categories: tuple[str, ...],
     object_types: tuple[str, ...],
     states: tuple[str, ...],
+    audit_public_key: Path | None,
     principal: str,
     roles: tuple[str, ...],
     purpose: str,
@@ -140,7 +147,8 @@ def bind(
     to none is refused every page. As a system operator (account:manage)."""
     ctx = context(env, principal, roles, purpose)
     where = CopyFilter.of(categories, object_types, states)
-    print_json(env.app().replication.bind(ctx, client, where))
+    key = audit_public_key.read_bytes() if audit_public_key else None
+    print_json(env.app().replication.bind(ctx, client, where, key))
 
 
 @feed.command("export-seed")

@@ -26,6 +26,8 @@ from limes.feed.items import FeedItem, ItemError, from_json
 
 Get = Callable[[str, dict[str, str]], tuple[int, bytes]]
 """(status, body) of a GET of a path with query, with these headers."""
+Post = Callable[[str, dict[str, str], bytes], tuple[int, bytes]]
+"""(status, body) of a POST of this body to a path, with these headers."""
 
 
 class CentreUnreachable(LimesError):
@@ -46,15 +48,16 @@ class Credentials:
     ca_file: str | None = None
 
 
-def urllib_get(base: str, credentials: Credentials, timeout: float = 10.0) -> Get:
+def urllib_post(base: str, credentials: Credentials, timeout: float = 10.0) -> Any:
+    """A GET (``data`` None) or POST of ``data`` to ``base`` + path."""
     context = None
     if base.startswith("https://"):
         context = ssl.create_default_context(cafile=credentials.ca_file)
         if credentials.cert_file:
             context.load_cert_chain(credentials.cert_file, credentials.key_file)
 
-    def get(path: str, headers: dict[str, str]) -> tuple[int, bytes]:
-        request = urllib.request.Request(base.rstrip("/") + path, headers=headers)  # noqa: S310 - http(s) only, checked by the caller
+    def get(path: str, headers: dict[str, str], data: bytes | None) -> tuple[int, bytes]:
+        request = urllib.request.Request(base.rstrip("/") + path, data=data, headers=headers)  # noqa: S310 - http(s) only, checked by the caller
         try:
             with urllib.request.urlopen(request, timeout=timeout, context=context) as answer:  # noqa: S310 - http(s) only, checked in HttpCentre.at  # nosec B310
                 return int(answer.status), answer.read()
@@ -65,8 +68,11 @@ def urllib_get(base: str, credentials: Credentials, timeout: float = 10.0) -> Ge
 
 
 class HttpCentre:
-    def __init__(self, get: Get, credentials: Credentials | None = None) -> None:
+    def __init__(
+        self, get: Get, credentials: Credentials | None = None, post: Post | None = None
+    ) -> None:
         self._get = get
+        self._post = post
         self._headers = {"Accept": "application/json"}
         if credentials is not None and credentials.token:
             self._headers["Authorization"] = f"Bearer {credentials.token}"
@@ -75,7 +81,8 @@ class HttpCentre:
     def at(cls, base: str, credentials: Credentials) -> HttpCentre:
         if not base.startswith(("https://", "http://")):
             raise ValueError("the centre's address is an http(s) URL")
-        return cls(urllib_get(base, credentials), credentials)
+        send = urllib_post(base, credentials)
+        return cls(lambda path, headers: send(path, headers, None), credentials, send)
 
     def _json(self, path: str, query: list[tuple[str, str]]) -> Any:
         url = f"{path}?{urllib.parse.urlencode(query)}" if query else path
@@ -119,3 +126,22 @@ class HttpCentre:
             ]
         except (KeyError, TypeError, ValueError) as exc:
             raise CentreUnreachable(f"the centre's leaves are malformed: {exc}") from None
+
+    def forward_audit(self, batch: dict[str, Any]) -> dict[str, Any]:
+        """``POST /v1/feed/audit``: the centre's answer (stored, repeats, next)."""
+        if self._post is None:
+            raise CentreUnreachable("this client of the centre cannot post")
+        headers = {**self._headers, "Content-Type": "application/json"}
+        try:
+            status, body = self._post("/v1/feed/audit", headers, orjson.dumps(batch))
+        except (OSError, ValueError) as exc:
+            raise CentreUnreachable(f"the centre did not answer: {exc!r}") from None
+        if status in (401, 403):
+            raise CentreRefused(f"the centre answered {status}: {body[:200]!r}")
+        if status != 200:
+            raise CentreUnreachable(f"the centre answered {status}: {body[:300]!r}")
+        try:
+            answer = orjson.loads(body)
+            return {"stored": int(answer["stored"]), "next": int(answer["next"])}
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+            raise CentreUnreachable("the centre's answer to the audit batch is malformed") from None

@@ -35,6 +35,7 @@ class Permission(StrEnum):
     AUDIT_READ = "audit:read"
     FEED_READ = "feed:read"
     FEED_REPLICATE = "feed:replicate"
+    AUDIT_FORWARD = "audit:forward"
     EXPIRY_RUN = "expiry:run"
     ACCOUNT_MANAGE = "account:manage"
     KEYS_ROTATE = "keys:rotate"
@@ -106,6 +107,7 @@ WRITES: frozenset[Permission] = frozenset(
         _P.SUBJECT_REQUEST_ANSWER,
         _P.SUBJECT_REQUEST_ESCALATE,
         _P.SCREENING_QUERY,  # records hits and tells the owner: the centre's to answer
+        _P.AUDIT_FORWARD,  # a copy's records are kept at the centre, never at a copy
     }
 )
 """Permissions that change the register: a national copy refuses every one of them

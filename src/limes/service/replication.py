@@ -36,7 +36,7 @@ from typing import Any
 
 import orjson
 
-from limes.audit.heads import Signer
+from limes.audit.heads import Signer, load_public_key, public_pem
 from limes.clock import Clock, utc_now
 from limes.config import SettingsError
 from limes.domain.accounts import check_username
@@ -288,16 +288,31 @@ class ReplicationService:
 
     @audited(
         Permission.ACCOUNT_MANAGE,
-        describe=lambda _, ctx, client, where: about(query={"bind": client, **where.to_json()}),
+        describe=lambda _, ctx, client, where, audit_key=None: about(
+            query={"bind": client, **where.to_json(), "audit_key": audit_key is not None}
+        ),
     )
-    def bind(self, ctx: Context, client: str, where: CopyFilter) -> dict[str, Any]:
-        """Bind the replicating ``client`` (an account name) to the filter ``where``."""
+    def bind(
+        self, ctx: Context, client: str, where: CopyFilter, audit_key: bytes | None = None
+    ) -> dict[str, Any]:
+        """Bind the replicating ``client`` (an account name) to the filter ``where``, and
+        to the copy's audit public key (PEM) its forwarded records are signed with."""
         self.policy.require(ctx, Permission.ACCOUNT_MANAGE)
         errors = check_username(client, "/client")
         if errors:
             raise InvalidInput(f"not an account name: {client!r}", errors)
+        pem = None
+        if audit_key is not None:
+            try:
+                pem = public_pem(load_public_key(audit_key))
+            except ValueError as exc:
+                raise InvalidInput(f"not an Ed25519 public key (PEM): {exc}") from None
         with self.store.transaction() as tx:
             tx.copies.bind(
-                client, orjson.dumps(where.to_json()).decode(), self.clock(), ctx.principal.user_id
+                client,
+                orjson.dumps(where.to_json()).decode(),
+                self.clock(),
+                ctx.principal.user_id,
+                pem,
             )
-        return {"client": client, "filter": where.to_json()}
+        return {"client": client, "filter": where.to_json(), "audit_key": pem is not None}

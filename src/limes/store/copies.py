@@ -49,6 +49,20 @@ class DigestRow:
     signature: str
 
 
+@dataclass(frozen=True, slots=True)
+class ForwardedRecord:
+    """One audit record of a copy as the centre keeps it, with its batch's signature."""
+
+    client: str
+    seq: int
+    record: str
+    batch_first: int
+    batch_sha256: str
+    signature: str
+    key_id: str
+    received_at: datetime
+
+
 class SqlCopies(Tables):
     """``port.Copies`` in SQL."""
 
@@ -133,18 +147,78 @@ class SqlCopies(Tables):
         rows = self.rows("SELECT filter FROM feed_bindings WHERE client = ?", (client,))
         return str(rows[0][0]) if rows else None
 
-    def bind(self, client: str, filter_json: str, at: datetime, by: str) -> None:
-        """Bind ``client`` to ``filter_json``, replacing any earlier binding."""
-        values = (filter_json, self._d.ts_in(at), by, client)
+    def bind(
+        self, client: str, filter_json: str, at: datetime, by: str, audit_key: str | None = None
+    ) -> None:
+        """Bind ``client`` to ``filter_json`` (and the copy's audit public key, PEM, if
+        given), replacing any earlier binding."""
+        values = (filter_json, self._d.ts_in(at), by, audit_key, client)
         if (
             self.run(
-                "UPDATE feed_bindings SET filter = ?, bound_at = ?, bound_by = ? WHERE client = ?",
+                "UPDATE feed_bindings SET filter = ?, bound_at = ?, bound_by = ?, audit_key = ? "
+                "WHERE client = ?",
                 values,
             )
             == 0
         ):
             self.run(
-                "INSERT INTO feed_bindings (filter, bound_at, bound_by, client) "
-                "VALUES (?, ?, ?, ?)",
+                "INSERT INTO feed_bindings (filter, bound_at, bound_by, audit_key, client) "
+                "VALUES (?, ?, ?, ?, ?)",
                 values,
             )
+
+    def audit_key(self, client: str) -> str | None:
+        """The audit public key (PEM) bound to ``client``, or None."""
+        rows = self.rows("SELECT audit_key FROM feed_bindings WHERE client = ?", (client,))
+        return None if not rows or rows[0][0] is None else str(rows[0][0])
+
+    # -- a copy's audit records forwarded to the centre --------------------------------
+
+    def forwarded_record(self, client: str, seq: int) -> str | None:
+        rows = self.rows(
+            "SELECT record FROM forwarded_audit WHERE client = ? AND seq = ?", (client, seq)
+        )
+        return str(rows[0][0]) if rows else None
+
+    def forwarded_next(self, client: str) -> int:
+        """The next record ``client`` has to send (0 before any)."""
+        rows = self.rows("SELECT MAX(seq) FROM forwarded_audit WHERE client = ?", (client,))
+        return 0 if not rows or rows[0][0] is None else int(rows[0][0]) + 1
+
+    def put_forwarded(self, row: ForwardedRecord) -> None:
+        self.run(
+            "INSERT INTO forwarded_audit (client, seq, record, batch_first, batch_sha256, "
+            "signature, key_id, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                row.client,
+                row.seq,
+                row.record,
+                row.batch_first,
+                row.batch_sha256,
+                row.signature,
+                row.key_id,
+                self._d.ts_in(row.received_at),
+            ),
+        )
+
+    def forwarded(self, client: str, after: int, limit: int) -> list[ForwardedRecord]:
+        rows = self.rows(
+            "SELECT client, seq, record, batch_first, batch_sha256, signature, key_id, "
+            "received_at FROM forwarded_audit WHERE client = ? AND seq > ? ORDER BY seq LIMIT ?",
+            (client, after, limit),
+        )
+        return [
+            ForwardedRecord(c, int(q), r, int(f), h, sig, k, self._d.ts(at))
+            for c, q, r, f, h, sig, k, at in rows
+        ]
+
+    def forwarded_upto(self) -> int:
+        """At a copy: how many of its own records were accepted by the centre."""
+        rows = self.rows("SELECT upto FROM audit_forwarding WHERE id = 1")
+        return int(rows[0][0]) if rows else 0
+
+    def forwarded_to(self, upto: int) -> None:
+        if self.run("UPDATE audit_forwarding SET upto = ? WHERE id = 1 AND upto < ?", (upto, upto)):
+            return
+        if not self.rows("SELECT 1 FROM audit_forwarding WHERE id = 1"):
+            self.run("INSERT INTO audit_forwarding (id, upto) VALUES (1, ?)", (upto,))

@@ -27,7 +27,7 @@ from limes.domain.events import ChangeEvent
 from limes.store.alerts import AlertFilter, AlertRecord
 from limes.store.approvals import APPLIED, EXPIRED, PENDING, REFUSED, ChangeRow, CodeRow
 from limes.store.biometrics import FingerRow
-from limes.store.copies import CopyState, DigestRow, Leaf
+from limes.store.copies import CopyState, DigestRow, ForwardedRecord, Leaf
 from limes.store.data_keys import KeyRow, KeyStatus, WrappedKey
 from limes.store.grants import GrantRow
 from limes.store.identity_links import IdentityLinkRow, LinkChange
@@ -94,6 +94,7 @@ __all__ = [
     "FeedPositions",
     "FingerRow",
     "Flags",
+    "ForwardedRecord",
     "GrantRow",
     "Grants",
     "HitRow",

@@ -8,20 +8,26 @@ copy names its filter (``category``, ``object_type``, ``state``, each repeatable
 events outside it come as ``{"seq": N, "skipped": true}``. ``GET /v1/feed/digest``
 answers the latest signed completeness digest and ``GET /v1/feed/leaves?partition=``
 one partition's alert ids, versions and statuses. All need ``feed:replicate``
-(``service/replication.py``); every call is recorded.
+(``service/replication.py``); every call is recorded. ``POST /v1/feed/audit`` takes a
+copy's own audit records, signed (``audit:forward``, ``service/audit_forwarding.py``).
 """
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
+from pydantic import Field
 
+from limes import codec
 from limes.api import schemas
-from limes.api.deps import App, Ctx
+from limes.api.deps import App, Body, Ctx
 from limes.api.routes import needs
+from limes.domain.alerts import STRICT
+from limes.errors import FieldError, InvalidInput
 from limes.policy.permissions import Permission
 from limes.service.replication import MAX_PAGE, CopyFilter
 
@@ -58,13 +64,36 @@ class LeavesOut:
     leaves: list[list[Any]]
 
 
-ANSWERS: tuple[type, ...] = (FeedPageOut, DigestOut, LeavesOut)
+@dataclass(frozen=True, slots=True)
+class AuditBatch:
+    """A copy's audit records from ``first`` on, each the canonical JSON its log wrote,
+    and the copy's Ed25519 signature (base64) over the batch."""
+
+    __pydantic_config__ = STRICT
+
+    first: Annotated[int, Field(ge=0)]
+    records: Annotated[
+        list[Annotated[str, Field(max_length=65536)]], Field(min_length=1, max_length=500)
+    ]
+    signature: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditAccepted:
+    """Records stored, repeats (already held, identical) and the next record expected."""
+
+    stored: int
+    repeats: int
+    next: int
+
+
+ANSWERS: tuple[type, ...] = (FeedPageOut, DigestOut, LeavesOut, AuditAccepted)
 
 
 @cache
 def components() -> dict[str, Any]:
-    """The JSON schemas of this router's answers, for the OpenAPI document."""
-    return schemas.schemas_of((), ANSWERS)
+    """The JSON schemas of this router's bodies and answers, for the OpenAPI document."""
+    return schemas.schemas_of((AuditBatch,), ANSWERS)
 
 
 Codes = Annotated[list[str], Query(max_length=40)]
@@ -112,3 +141,21 @@ def feed_leaves(
     partition: Annotated[str, Query(min_length=4, max_length=48)],
 ) -> Response:
     return schemas.json_response(limes.replication.leaves(ctx, partition).to_json())
+
+
+@router.post(
+    "/audit",
+    summary="A national copy's own audit records, signed, kept at the centre",
+    openapi_extra=needs(Permission.AUDIT_FORWARD, schemas.body(AuditBatch)),
+    responses={200: schemas.answer(AuditAccepted, "Stored, repeats, and the next expected")},
+)
+def forward_audit(ctx: Ctx, limes: App, raw: Body) -> Response:
+    batch = codec.parse(AuditBatch, raw)
+    try:
+        signature = base64.b64decode(batch.signature, validate=True)
+    except ValueError:
+        raise InvalidInput(
+            "the signature is not base64", [FieldError("/signature", "not base64")]
+        ) from None
+    accepted = limes.audit_forwarding.receive(ctx, batch.first, batch.records, signature)
+    return schemas.json_response(accepted.to_json())

@@ -16,5 +16,27 @@ CREATE TABLE feed_bindings (
     client    TEXT COLLATE "C" PRIMARY KEY,
     filter    TEXT NOT NULL,
     bound_at  TIMESTAMPTZ NOT NULL,
-    bound_by  TEXT NOT NULL
+    bound_by  TEXT NOT NULL,
+    audit_key TEXT
+);
+
+-- A copy's audit records forwarded to the centre (issue 17): each as the copy's log
+-- wrote it (canonical JSON), with the batch it came in and the copy's signature over
+-- that batch (service/audit_forwarding.py), so anyone can verify it later. At the
+-- centre. At a copy, `audit_forwarding` (one row) says how far its records were sent.
+CREATE TABLE forwarded_audit (
+    client       TEXT COLLATE "C" NOT NULL,
+    seq          BIGINT NOT NULL,
+    record       TEXT NOT NULL,
+    batch_first  BIGINT NOT NULL,
+    batch_sha256 TEXT NOT NULL,
+    signature    TEXT NOT NULL,
+    key_id       TEXT NOT NULL,
+    received_at  TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (client, seq)
+);
+
+CREATE TABLE audit_forwarding (
+    id    INTEGER PRIMARY KEY CHECK (id = 1),
+    upto  BIGINT NOT NULL
 );
