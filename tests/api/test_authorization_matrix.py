@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from tests.api.helpers import MISUSED, NOW, TestClient, body
 from tests.biometrics.prints import base64_of, fingers, sparse
 
@@ -46,6 +47,7 @@ from limes import codec
 from limes.api.app import create_app
 from limes.api.deps import UNPROTECTED
 from limes.api.routes import operations
+from limes.audit.heads import public_pem
 from limes.bootstrap import build
 from limes.config import AuthMode, Environment, Settings
 from limes.demo.generator import generate
@@ -179,11 +181,17 @@ def matrix(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClien
     store.close()
 
 
+MATRIX_KEY = public_pem(Ed25519PrivateKey.generate().public_key())
+
+
 def bind_whole_feed(client: TestClient, user: str) -> None:
-    """Bind ``user`` to the whole replication feed at the centre (``limes feed bind``)."""
+    """Bind ``user`` to the whole replication feed at the centre (``limes feed bind``), and
+    to an audit key its forwarded records are never signed with."""
     limes = client.app.state.limes  # type: ignore[attr-defined]
     with limes.store.transaction() as tx:
-        tx.copies.bind(user, '{"categories":[],"object_types":[],"states":[]}', Fixed()(), "matrix")
+        tx.copies.bind(
+            user, '{"categories":[],"object_types":[],"states":[]}', Fixed()(), "matrix", MATRIX_KEY
+        )
 
 
 def _wrong_action(content: AlertContent) -> bytes:
@@ -292,6 +300,9 @@ def request_for(
             | ("POST", "/v1/subject-requests/escalation")
         ):
             return url, None, {}
+        case "POST", "/v1/feed/audit":  # signed by no key bound: 400 once allowed
+            record = codec.encode({"seq": 0, "action": "search:persons"}).decode()
+            return url, body({"first": 0, "records": [record], "signature": "AAAA"}), {}
         case "GET", "/v1/feed/leaves":  # a partition is required before the policy
             return url + "?partition=DE/arrest", None, {}
         case (("POST" | "PUT" | "PATCH"), _):
@@ -394,7 +405,7 @@ def test_every_route_role_state_and_purpose_is_decided_as_the_table_says(
                         # a user per route and target: rate limits count per user
                         user = f"m{len(statuses)}-{counts['allowed'] + counts['denied']}"
                         principal = f"{user}@AUTH-{state}/{state};roles={role}"
-                        if permission is Permission.FEED_REPLICATE:
+                        if permission in (Permission.FEED_REPLICATE, Permission.AUDIT_FORWARD):
                             bind_whole_feed(client, user)  # a copy's client is bound first
                         url, content, extra = request_for(method, path, target, state)
                         if content is not None:
