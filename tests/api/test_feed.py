@@ -3,13 +3,26 @@ headers every answer of a national copy carries."""
 
 from __future__ import annotations
 
+import base64
+import functools
 from pathlib import Path
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from tests.api.helpers import TestClient, assert_problem, headers
 from tests.conftest import FixedClock
-from tests.service.copy_helpers import COPY_CLIENT, centre_site, copy_of, person
+from tests.service.copy_helpers import (
+    COPY_CLIENT,
+    COPY_USER,
+    centre_site,
+    copy_of,
+    operator,
+    person,
+)
 
 from limes.api.app import create_app
+from limes.audit.heads import public_pem
+from limes.service.audit_forwarding import CONTEXT, batch_hash
+from limes.service.replication import CopyFilter
 from limes.store.sqlite import SqliteStore
 
 
@@ -56,3 +69,35 @@ def test_every_answer_of_a_copy_says_its_position_and_age(
     assert answer.headers["limes-as-of"] == "1"
     assert answer.headers["limes-as-of-age"] == "90.000"
     assert "limes-as-of" not in site.client.get("/v1/health").headers  # the centre: none
+
+
+def test_audit_batches_are_validated_strictly_and_leave_nothing_when_refused(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    site = centre_site(SqliteStore(tmp_path / "c.db"), clock)
+    key = Ed25519PrivateKey.generate()
+    site.limes.replication.bind(
+        operator(), COPY_USER, CopyFilter(), public_pem(key.public_key()).encode()
+    )
+    record = '{"action":"search:persons","seq":0}'
+    good = base64.b64encode(key.sign(CONTEXT + batch_hash(COPY_USER, 0, [record]))).decode()
+    post = functools.partial(site.client.post, "/v1/feed/audit", headers=as_copy())
+    for bad, pointer in (
+        ({"first": -1, "records": [record], "signature": good}, "/first"),
+        ({"first": 0, "records": [], "signature": good}, "/records"),
+        ({"first": 0, "records": [record], "signature": "not base64!"}, "/signature"),
+        ({"first": 0, "records": [record], "signature": good, "extra": 1}, "/extra"),
+        ({"first": "0", "records": [record], "signature": good}, "/first"),
+    ):
+        answer = post(json=bad)
+        assert_problem(answer, 400, "invalid-input")
+        assert pointer in answer.text
+    forged = base64.b64encode(Ed25519PrivateKey.generate().sign(b"x")).decode()
+    assert_problem(
+        post(json={"first": 0, "records": [record], "signature": forged}), 400, "invalid-input"
+    )
+    with site.limes.store.read() as tx:
+        assert tx.copies.forwarded_next(COPY_USER) == 0  # nothing kept from a refusal
+    answer = post(json={"first": 0, "records": [record], "signature": good})
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"stored": 1, "repeats": 0, "next": 1}

@@ -28,3 +28,26 @@ def test_a_kept_head_verifies_with_the_exported_public_key(initialised: Run, var
 def test_retention_reports_what_it_deleted(initialised: Run) -> None:
     kept = ok(initialised("audit", "retention"))
     assert (kept["deleted"], kept["below"]) == (0, 0) and kept["cutoff"]
+
+
+DPO = ("--as", "d@BfDI/DE", "--role", "data_protection_officer", "--purpose", "data_protection")
+
+
+def test_forwarded_lists_a_copys_records_to_audit_readers_only(
+    initialised: Run, tmp_path: Path
+) -> None:
+    key = tmp_path / "copy-audit.pub"
+    key.write_text(initialised("audit", "public-key").output)  # a key, as a copy's would be
+    operator = ("--as", "ops@OPS/DE", "--role", "system_operator", "--purpose", "operations")
+    bound = initialised("feed", "bind", "copy-fr", "--audit-public-key", str(key), *operator)
+    assert bound.exit_code == 0, bound.output
+    assert json.loads(bound.output)["audit_key"] is True
+    (tmp_path / "bad.pub").write_text("not a key")
+    refused = initialised(
+        "feed", "bind", "copy-fr", "--audit-public-key", str(tmp_path / "bad.pub"), *operator
+    )
+    assert refused.exit_code == 3, refused.output
+    listed = initialised("audit", "forwarded", "copy-fr", *DPO)
+    assert listed.exit_code == 0, listed.output
+    assert json.loads(listed.output) == []
+    assert initialised("audit", "forwarded", "copy-fr", *SIRENE_DE).exit_code == 5

@@ -115,3 +115,13 @@ def test_a_copy_starts_from_the_centres_signed_seed(initialised: Run, tmp_path: 
     assert "centre-unreachable" in seeded.output  # seeded; the centre followed next
     status = json.loads(copy("copy", "status").output)  # type: ignore[attr-defined]
     assert status["as_of"]["position"] == 2 and status["alerts_held"] == 2
+
+
+def test_forward_audit_with_the_centre_down_keeps_the_records(initialised: Run) -> None:
+    initialised("copy", "init", "--centre", "http://127.0.0.1:9")
+    nothing = initialised("copy", "forward-audit", "--client", "copy-fr")
+    assert json.loads(nothing.output) == {"sent": 0, "next": 0}  # no record yet
+    refused = initialised("alert", "issue", "--file", "-", *SIRENE_DE, input=json.dumps(ALERT))
+    assert refused.exit_code != 0  # a copy takes no writes: the refusal is recorded
+    sent = initialised("copy", "forward-audit", "--client", "copy-fr")
+    assert sent.exit_code != 0 and "centre-unreachable" in sent.output
