@@ -394,6 +394,9 @@ def requests_for(world: World, method: str, path: str) -> Iterator[Request]:
                 yield url, {"confirmed": True}, {}
             case "POST", "/v1/subject-requests/{request_id}/holdings/{alert_id}/answer":
                 yield url, {"disclosure": "disclose"}, {}
+            case "POST", "/v1/feed/audit":  # a copy's record: the answer is counts only
+                record = '{"action":"search:persons","seq":0}'
+                yield url, {"first": 0, "records": [record], "signature": "AAAA"}, {}
             case "POST", "/v1/auth/enrol":
                 yield url, {"username": "walk", "code": "walk", "password": "walk"}, {}
             case "POST", "/v1/auth/login":

@@ -54,6 +54,7 @@ ROUTES = {
     ("GET", "/v1/feed"),
     ("GET", "/v1/feed/digest"),
     ("GET", "/v1/feed/leaves"),
+    ("POST", "/v1/feed/audit"),
     ("POST", "/v1/read-blocks/{block_id}/lift"),
     ("POST", "/v1/subject-requests"),
     ("GET", "/v1/subject-requests"),
