@@ -33,3 +33,14 @@ def test_the_command_lines_values_come_before_the_variables(tmp_path: Path) -> N
 def test_an_invalid_value_is_refused_naming_it(env: dict[str, str], said: str) -> None:
     with pytest.raises(SettingsError, match=said):
         from_env(env)
+
+
+def test_central_peers_are_postgresql_urls() -> None:
+    peers = "postgresql://limes@a/limes, postgresql://limes@b/limes"
+    assert from_env({"LIMES_CENTRAL_PEERS": peers}).central_peers == (
+        "postgresql://limes@a/limes",
+        "postgresql://limes@b/limes",
+    )
+    assert from_env({}).central_peers == ()
+    with pytest.raises(SettingsError, match="LIMES_CENTRAL_PEERS"):
+        from_env({"LIMES_CENTRAL_PEERS": "sqlite:///x.db"})
