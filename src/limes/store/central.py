@@ -43,6 +43,9 @@ Failure cases:
   (writes wait, never acknowledged) until an operator fences it (``promote`` of the
   standby again is idempotent on the term) or rebuilds it as a standby of the new
   primary (``pg_basebackup`` or ``pg_rewind``; deploy/central/README.md).
+* A peer that cannot be reached costs each new connection up to
+  ``PEER_TIMEOUT_SECONDS`` (2 s; a refused connection costs nothing): connections are
+  kept per thread, so this is paid when a server starts, not per request.
 * After promotion the new primary has no standby: with ``synchronous_standby_names``
   set it acknowledges no commit until one follows it. ``promote --alone`` clears the
   setting (``ALTER SYSTEM``), accepting that the centre then runs without a second copy
@@ -102,25 +105,37 @@ def site_name(cur: Cursor) -> str:
     return "" if row is None else str(row[0])
 
 
-def check_writer(cur: Cursor, seen: int) -> int:
+_TERM_HERE = (
+    "SELECT f.term, f.site, current_setting('cluster_name') "
+    "FROM (SELECT 1) AS one LEFT JOIN central_fence f ON f.id = 1"
+)
+
+
+def check_writer(cur: Cursor, seen: int, *, table_known: bool = False) -> int:
     """Rule 1: raise ``Fenced`` unless this server holds the current term; return it.
 
     ``seen`` is the highest term this process has met; a server showing a lower one is
-    an old primary (a writer pointed back at it after a failover).
+    an old primary (a writer pointed back at it after a failover). With ``table_known``
+    (migration 0020 applied) it is one statement; without, the table is looked for first
+    and a store not migrated yet writes unchecked (it holds nothing to protect).
     """
-    term = read_term(cur)
+    if not table_known:
+        cur.execute(_HAS_TABLE)
+        found = cur.fetchone()
+        if found is None or not found[0]:
+            return 0
+    cur.execute(_TERM_HERE)
+    row = cur.fetchone()
+    term, holder, site = row if row is not None else (None, None, "")
     if term is None:
         if seen > 0:
             raise Fenced(f"this server holds no term, and term {seen} was seen elsewhere")
         return 0
-    site = site_name(cur)
-    if term.site != site:
-        raise Fenced(
-            f"term {term.term} belongs to {term.site!r}; this server is {site or 'unnamed'!r}"
-        )
-    if term.term < seen:
-        raise Fenced(f"this server holds term {term.term}, but term {seen} was seen")
-    return term.term
+    if holder != site:
+        raise Fenced(f"term {term} belongs to {holder!r}; this server is {site or 'unnamed'!r}")
+    if int(term) < seen:
+        raise Fenced(f"this server holds term {term}, but term {seen} was seen")
+    return int(term)
 
 
 def _connect(url: str, schema: str) -> psycopg.Connection[tuple[Any, ...]]:

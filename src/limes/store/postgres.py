@@ -132,6 +132,7 @@ class PostgresStore(ThreadConnections):
         self.schema = schema
         self._peers = tuple(central_peers)
         self._term_seen = 0  # the highest central term met (fencing rule 1)
+        self._fence_table = False  # migration 0020 seen applied: one statement per check
         self._lock_key = (_LOCK_CLASS, int4(zlib.crc32(schema.encode("utf-8"))))
         self._local = threading.local()
         self._all: list[Connection] = []
@@ -187,8 +188,17 @@ class PostgresStore(ThreadConnections):
     def _session(self, begin: str, *, lock: bool) -> Iterator[SqlTransaction]:
         with self._cursor(begin, lock=lock) as cur:
             if lock:  # fencing rule 1: only the holder of the current term writes
-                self._term_seen = max(self._term_seen, check_writer(cur, self._term_seen))
+                self._fenced_check(cur)
             yield SqlTransaction(cur, POSTGRES)
+
+    def _fenced_check(self, cur: Cursor) -> None:
+        """Fencing rule 1 (``store/central.py``), under the writer lock."""
+        if not self._fence_table:
+            cur.execute("SELECT to_regclass('central_fence') IS NOT NULL")
+            row = cur.fetchone()
+            self._fence_table = bool(row and row[0])
+        term = check_writer(cur, self._term_seen, table_known=self._fence_table)
+        self._term_seen = max(self._term_seen, term)
 
     # -- the port ----------------------------------------------------------------------
 
@@ -251,7 +261,7 @@ class PostgresStore(ThreadConnections):
         (a mismatch fails the load, it never stores a wrong value).
         """
         with self._cursor(_BEGIN_WRITE, lock=True) as cur:
-            self._term_seen = max(self._term_seen, check_writer(cur, self._term_seen))
+            self._fenced_check(cur)
             with cur.copy(_COPY_ALERTS) as copy:
                 copy.set_types(_ALERT_TYPES)
                 for record in records:
