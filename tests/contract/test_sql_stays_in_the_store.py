@@ -79,6 +79,9 @@ COMPOSITION = {
     # a PostgreSQL backup is the server's own dump of the store's schemas (store/pg_dump.py),
     # made and restored apart from any store opened on them
     "service/backups.py",
+    # the central pair (backup site) is operated on its PostgreSQL servers by URL, apart
+    # from any store: one may be a standby, which no store can open for writing
+    "service/central.py",
 }
 
 
