@@ -214,11 +214,11 @@ class SqlCopies(Tables):
 
     def forwarded_upto(self) -> int:
         """At a copy: how many of its own records were accepted by the centre."""
-        rows = self.rows("SELECT upto FROM audit_forwarding WHERE id = 1")
+        rows = self.rows("SELECT upto FROM copy_audit_sent WHERE id = 1")
         return int(rows[0][0]) if rows else 0
 
     def forwarded_to(self, upto: int) -> None:
-        if self.run("UPDATE audit_forwarding SET upto = ? WHERE id = 1 AND upto < ?", (upto, upto)):
+        if self.run("UPDATE copy_audit_sent SET upto = ? WHERE id = 1 AND upto < ?", (upto, upto)):
             return
-        if not self.rows("SELECT 1 FROM audit_forwarding WHERE id = 1"):
-            self.run("INSERT INTO audit_forwarding (id, upto) VALUES (1, ?)", (upto,))
+        if not self.rows("SELECT 1 FROM copy_audit_sent WHERE id = 1"):
+            self.run("INSERT INTO copy_audit_sent (id, upto) VALUES (1, ?)", (upto,))

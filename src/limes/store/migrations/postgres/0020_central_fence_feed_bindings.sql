@@ -23,7 +23,7 @@ CREATE TABLE feed_bindings (
 -- A copy's audit records forwarded to the centre (issue 17): each as the copy's log
 -- wrote it (canonical JSON), with the batch it came in and the copy's signature over
 -- that batch (service/audit_forwarding.py), so anyone can verify it later. At the
--- centre. At a copy, `audit_forwarding` (one row) says how far its records were sent.
+-- centre. At a copy, `copy_audit_sent` (one row) says how far its records were sent.
 CREATE TABLE forwarded_audit (
     client       TEXT COLLATE "C" NOT NULL,
     seq          BIGINT NOT NULL,
@@ -36,7 +36,7 @@ CREATE TABLE forwarded_audit (
     PRIMARY KEY (client, seq)
 );
 
-CREATE TABLE audit_forwarding (
+CREATE TABLE copy_audit_sent (
     id    INTEGER PRIMARY KEY CHECK (id = 1),
     upto  BIGINT NOT NULL
 );
