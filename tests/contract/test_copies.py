@@ -8,7 +8,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from tests.contract.test_alerts import record
 
-from limes.store.port import CopyState, DigestRow, KeyStatus, Leaf, Store, WrappedKey
+from limes.store.port import (
+    CopyState,
+    DigestRow,
+    ForwardedRecord,
+    KeyStatus,
+    Leaf,
+    Store,
+    WrappedKey,
+)
 
 T0 = datetime(2026, 6, 1, 8, 30, 0, 123456, tzinfo=UTC)
 
@@ -83,3 +91,26 @@ def test_a_client_binding_is_one_filter_replaced_in_place(store: Store) -> None:
         assert tx.copies.binding("copy-de") == '{"states": ["AT"]}'
         assert tx.copies.binding("copy-fr") == '{"states": ["FR"]}'
         assert tx.copies.binding("COPY-DE") is None  # names compare exactly
+
+
+def test_forwarded_audit_records_are_kept_per_client_in_order(store: Store) -> None:
+    def row(client: str, seq: int, first: int = 0) -> ForwardedRecord:
+        return ForwardedRecord(client, seq, f'{{"seq":{seq}}}', first, "ab", "c2ln", "k", T0)
+
+    with store.transaction() as tx:
+        assert tx.copies.forwarded_next("copy-fr") == 0
+        for seq in (0, 1, 2):
+            tx.copies.put_forwarded(row("copy-fr", seq))
+        tx.copies.put_forwarded(row("copy-de", 0))
+        tx.copies.bind("copy-fr", "{}", T0, "ops", "PEM")
+        tx.copies.forwarded_to(3)
+        tx.copies.forwarded_to(2)  # never back
+    with store.read() as tx:
+        assert tx.copies.forwarded_next("copy-fr") == 3
+        assert tx.copies.forwarded_record("copy-fr", 1) == '{"seq":1}'
+        assert tx.copies.forwarded_record("copy-fr", 5) is None
+        assert [r.seq for r in tx.copies.forwarded("copy-fr", 0, 10)] == [1, 2]
+        assert tx.copies.forwarded("copy-de", -1, 10) == [row("copy-de", 0)]
+        assert tx.copies.audit_key("copy-fr") == "PEM"
+        assert tx.copies.audit_key("copy-de") is None
+        assert tx.copies.forwarded_upto() == 3
