@@ -4,8 +4,10 @@ Requests a second over loopback depend on what else the machine runs (it is shar
 wrk runs on the same two cores), so beside them each endpoint gets the CPU the server's
 processes spent per request while wrk ran: the user and system time of every process in
 the server's session (the parent, its workers, the audit writer) from ``/proc``, divided
-by the requests answered. That figure moves little with the machine's load, so a change
-to the request path can be judged by it on a busy machine.
+by the requests answered. It is steadier than requests a second (it does not count the
+time the server waits for a core), but not immune to the load: on a shared machine
+back-to-back runs of the same code differed by up to a third (cache and frequency), so a
+small change is judged by several runs, or by the Python calls a request makes.
 """
 
 from __future__ import annotations
