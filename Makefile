@@ -85,7 +85,9 @@ bench-tools:
 	@command -v wrk >/dev/null || apt-get install -y wrk
 
 # Search speed (issue 5): in-process at 1.7 M persons + 10 M objects, start-up from the
-# store, freshness, HTTP with 2 workers; figures in build/bench-search/.
+# store, freshness, HTTP with 2 workers (and 1, for the ratio) ending in issue 13's aims
+# table with the server's CPU per request, then the per-stage CPU breakdown of
+# bench-profile over the HTTP part's store; figures in build/bench-search/.
 bench-search: $(BIN)/limes bench-tools
 	mkdir -p build/bench-search
 	$(BIN)/python -m bench.search 2>&1 | tee build/bench-search/bench.log

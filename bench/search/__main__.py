@@ -1,13 +1,16 @@
 """Speed figures of Limes search: in-process, start-up from the store, HTTP with 2 workers.
 
-    python -m bench.search [--parts inprocess,startup,http]
+    python -m bench.search [--parts inprocess,startup,http,profile] [--no-one-worker]
         [--persons 1700000] [--objects 10000000] [--queries 2000] [--serial]
         [--store-alerts 100000] [--freshness 100]
         [--http-alerts 100000] [--duration 30] [--concurrency 32]
 
 Prints one line per figure and writes them to build/bench-search/report.json, replacing
 the figures of the parts run and keeping those of the others.
-Generating the demo data is not part of any figure (its time is printed apart).
+Generating the demo data is not part of any figure (its time is printed apart). The
+HTTP part ends with issue 13's aims table (met or not, with the server's CPU per
+request); the profile part prints where a request's CPU goes, stage by stage
+(``bench/search/profile.py``), over the HTTP part's store.
 """
 
 from __future__ import annotations
@@ -18,12 +21,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bench.search import http, inprocess, startup
+from bench.search import http, inprocess, profile, startup
 from bench.search.measure import line
 from bench.search.store import Loaded, prepare
 
 REPORT = Path("build/bench-search/report.json")
-PARTS = ("inprocess", "startup", "http")
+PARTS = ("inprocess", "startup", "http", "profile")
 
 
 class Stores:
@@ -60,6 +63,10 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--http-alerts", type=int, default=100_000)
     parser.add_argument("--duration", type=int, default=30, help="seconds per HTTP endpoint")
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument(
+        "--no-one-worker", action="store_true", help="skip the 1-worker run (the 2:1 ratio)"
+    )
+    parser.add_argument("--profile-requests", type=int, default=1000)
     parser.add_argument("--report", type=Path, default=REPORT)
     args = parser.parse_args(argv)
     unknown = set(args.parts.split(",")) - set(PARTS)
@@ -75,7 +82,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     if "inprocess" in parts:
         sizes = inprocess.Sizes(args.persons, args.objects, args.seed, args.queries, args.warm_up)
         report["inprocess"] = inprocess.run(sizes, parallel=not args.serial)
-    if "startup" in parts or "http" in parts:
+    if {"startup", "http", "profile"} & set(parts):
         with tempfile.TemporaryDirectory(prefix="limes-bench-search-") as tmp:
             stores = Stores(Path(tmp), args.seed)
             if "startup" in parts:
@@ -83,7 +90,17 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 report["startup"] = startup.run(loaded, args.freshness, args.seed)
             if "http" in parts:
                 loaded = stores.get(args.http_alerts)
-                report["http"] = http.run(loaded, args.duration, args.concurrency, args.seed)
+                report["http"] = http.run(
+                    loaded, args.duration, args.concurrency, args.seed,
+                    one_worker=not args.no_one_worker,
+                )  # fmt: skip
+            if "profile" in parts:
+                loaded = stores.get(args.http_alerts)
+                report["profile"] = profile.main(
+                    ["--var", str(loaded.var), "--alerts", str(args.http_alerts),
+                     "--seed", str(args.seed), "--requests", str(args.profile_requests),
+                     "--endpoints", "persons,objects,alert,health"]
+                )  # fmt: skip
     # Parts run separately (the full in-process run takes an hour) share one report: read
     # it only now, so that what another run wrote meanwhile is kept.
     args.report.parent.mkdir(parents=True, exist_ok=True)

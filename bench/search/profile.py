@@ -13,7 +13,8 @@ total; what no stage accounts for is the framework's: routing, dependency resolu
 thread-pool hops, middleware, Response objects. The timers themselves cost about a
 microsecond per wrapped call, which lands in the stages.
 
-The var folder is kept between runs (``limes demo`` takes a while); sockets, the
+The var folder is kept between runs (``limes demo`` takes a while) and each run works on
+a fresh copy of it, so that runs before and after a change start from the same data; sockets, the
 server and the socket writes are not measured here (``python -m bench.search --parts
 http`` measures them).
 """
@@ -27,6 +28,8 @@ import functools
 import json
 import os
 import pstats
+import shutil
+import tempfile
 import threading
 import time
 from collections import defaultdict
@@ -110,12 +113,13 @@ def instrument(app: Any, stages: Stages) -> None:
     from limes import codec
     from limes.api.routes import alerts as alert_routes
     from limes.api.routes import search as search_routes
-    from limes.audit import trail
+    from limes.audit.log import AuditLog
     from limes.policy.policy import Policy
     from limes.search.engine import SearchEngine
     from limes.search.scoring import Scorer
+    from limes.service import audited
     from limes.service.abuse import UsageMonitor
-    from limes.service.alerts import AlertService
+    from limes.service.alert_steps import AlertSteps
     from limes.service.reading import ReadGuard
     from limes.service.search import SearchService
     from limes.store.alerts import SqlAlerts
@@ -134,11 +138,11 @@ def instrument(app: Any, stages: Stages) -> None:
         (Scorer, "score", "scoring"),
         (Scorer, "explain", "scoring"),
         (SearchService, "_views", "opening hits (store read, decrypt, minimise)"),
-        (AlertService, "view", "opening hits (store read, decrypt, minimise)"),
+        (AlertSteps, "view", "opening hits (store read, decrypt, minimise)"),
         (SqlAlerts, "get", "opening hits (store read, decrypt, minimise)"),
         (ReadGuard, "opened", "read-bound ledger write"),
-        (trail, "perform", "audit record building"),
-        (trail, "_append", "audit append (durable)"),
+        (audited, "perform", "audit record building"),
+        (AuditLog, "append", "audit append (durable)"),
         (search_routes, "_answer", "answer objects"),
         (alert_routes, "alert_response", "answer objects"),
         (codec, "encode", "JSON encoding"),
@@ -195,9 +199,9 @@ class ThreadProfiles:
 
 def build_app(var: Path) -> Any:
     os.environ.update({"LIMES_VAR": str(var), **SETTINGS})
-    from limes.api.app import create_app
     from limes.bootstrap import build
     from limes.config import from_env
+    from limes.console.app import create_app  # what `limes serve` runs: API and console
 
     limes = build(from_env())
     limes.audit.check_signer()
@@ -370,7 +374,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         line(f"store: {args.alerts:,} alerts loaded in {loaded.seconds:.1f} s (not measured)")
     persons = int(args.alerts * 0.1)
     payloads = bodies(persons, args.alerts - persons, args.seed)
-    app = build_app(var.resolve())
+    # every run on a fresh copy of the loaded folder: the read ledger and the audit log
+    # grow with each request, and the ledger's count is a range count over the last day
+    # of the authority's reads, so a reused folder makes every later run dearer
+    work = Path(tempfile.mkdtemp(prefix="limes-bench-profile-"))
+    shutil.copytree(var, work / "var", symlinks=True)
+    for sibling in var.parent.glob(var.name + ".*"):  # the audit signing key's folder
+        shutil.copytree(sibling, work / ("var" + sibling.name[len(var.name) :]), symlinks=True)
+    app = build_app((work / "var").resolve())
     stages = Stages()
     instrument(app, stages)
     searches = requests_for("persons", 400, payloads, [])
@@ -393,6 +404,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             profiles.main.disable()
             line(f"{endpoint}: cProfile, all threads, CPU time, most own time first")
             profiles.print(args.cprofile)
+    shutil.rmtree(work, ignore_errors=True)
     args.report.parent.mkdir(parents=True, exist_ok=True)
     args.report.write_text(json.dumps(results, indent=2) + "\n")
     line(f"report: {args.report}")

@@ -119,3 +119,24 @@ def test_body_that_is_not_json_is_415(
 def test_json_with_charset_utf8_is_accepted(client: TestClient) -> None:
     sent = headers(Content_Type="application/json; charset=UTF-8")
     assert client.post("/v1/alerts", content=body(PERSON), headers=sent).status_code == 201
+
+
+# -- U+0000 with no query string: decided on the raw scope (issue 13), refused as before --
+
+
+def test_a_nul_in_a_header_value_without_a_query_is_400(client: TestClient) -> None:
+    sent = {**headers(), "X-Note": "a\x00b"}
+    problem = assert_problem(client.get("/v1/alerts", headers=sent), 400, "invalid-input")
+    assert [e["pointer"] for e in problem["errors"]] == ["/header/x-note"]
+
+
+def test_a_nul_in_the_path_without_a_query_is_400(client: TestClient) -> None:
+    problem = assert_problem(
+        client.get("/v1/alerts/a%00b", headers=headers()), 400, "invalid-input"
+    )
+    assert [e["pointer"] for e in problem["errors"]] == ["/path"]
+
+
+def test_a_nul_in_a_header_is_refused_after_authentication(client: TestClient) -> None:
+    answer = client.get("/v1/alerts", headers={"X-Note": "a\x00b"})
+    assert_problem(answer, 401, "unauthenticated")

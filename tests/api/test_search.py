@@ -635,3 +635,28 @@ def test_an_mrz_finds_the_alerts_on_its_document_whatever_the_names(client: Test
     stolen = _issue(client, document, FR_SIRENE)
     hits = _hits(_search(client, "mrz", {"mrz": TD3}, DE_BORDER, "border_check"))
     assert {h["alert"]["id"] for h in hits} == {person, stolen}
+
+
+def test_a_search_opens_its_hits_in_three_reads_not_four_a_hit(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13: the hits are read together (alerts, flags, links), each opened once (a lone
+    hit is read by its id, which is as cheap)."""
+    from limes.store.alerts import SqlAlerts, SqlFlags, SqlLinks
+
+    issued = {_issue(client, PERSON), _issue(client, PERSON, FR_SIRENE)}
+    reads: list[str] = []
+    counted_reads = [(SqlAlerts, "get"), (SqlAlerts, "get_many"), (SqlFlags, "of"),
+                     (SqlFlags, "of_many"), (SqlLinks, "of"), (SqlLinks, "of_many")]  # fmt: skip
+    for owner, name in counted_reads:
+        original = getattr(owner, name)
+
+        def counted(self: Any, *args: Any, _f: Any = original, _n: str = name, **kw: Any) -> Any:
+            reads.append(f"{type(self).__name__}.{_n}")
+            return _f(self, *args, **kw)
+
+        monkeypatch.setattr(owner, name, counted)
+    query = {"surnames": ["Ivanova"], "forenames": ["Olga"], "date_of_birth": "1984-03-17"}
+    hits = _hits(_search(client, "persons", query))
+    assert {h["alert"]["id"] for h in hits} == issued
+    assert sorted(reads) == ["SqlAlerts.get_many", "SqlFlags.of_many", "SqlLinks.of_many"]

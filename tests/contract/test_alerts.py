@@ -261,3 +261,39 @@ def test_append_numbers_events_and_events_after_pages_in_order(store: Store) -> 
     assert got[0].at.utcoffset() == timedelta(0)
     assert store.events_after(seqs[-1]) == []
     assert store.events_after(seqs[2], limit=100) == got[3:]
+
+
+# -- many at once: a search opens its hits in few reads (issue 13) ---------------------------
+
+
+def test_many_alerts_flags_and_links_read_at_once_agree_with_one_by_one(store: Store) -> None:
+    insert(store, record("A1"), record("A2", keys=frozenset({"k:1", "k:2"})), record("A3"))
+    fr = Flag("FR", FlagStatus.REQUESTED, "national law forbids arrest", T0)
+    be = Flag("BE", FlagStatus.GRANTED, "pending asylum case", T0, T0 + US, "ok")
+    with store.transaction() as tx:
+        tx.flags.put("A1", fr)
+        tx.flags.put("A1", be)
+        tx.links.add("A2", "A1", T0)
+        tx.links.add("A3", "A2", T0)
+    asked = ["A3", "A1", "missing", "A2"]
+    with store.read() as tx:
+        records = tx.alerts.get_many(asked)
+        assert records == {i: tx.alerts.get(i) for i in ("A1", "A2", "A3")}
+        assert records["A2"].keys == frozenset({"k:1", "k:2"})
+        assert tx.flags.of_many(asked) == {"A1": [be, fr]} == {"A1": tx.flags.of("A1")}
+        links = tx.links.of_many(asked)
+        assert links == {"A1": ["A2"], "A2": ["A1", "A3"], "A3": ["A2"]}
+        assert all(links[i] == tx.links.of(i) for i in links)
+        assert (tx.alerts.get_many([]), tx.flags.of_many([]), tx.links.of_many([])) == ({}, {}, {})
+
+
+def test_many_alerts_are_read_past_one_statements_worth_of_ids(store: Store) -> None:
+    ids = [f"B{n:04d}" for n in range(1201)]
+    insert(store, *(record(i) for i in ids))
+    with store.transaction() as tx:
+        tx.flags.put(ids[-1], Flag("FR", FlagStatus.REQUESTED, "why", T0))
+        tx.links.add(ids[0], ids[-1], T0)
+    with store.read() as tx:
+        assert sorted(tx.alerts.get_many(ids)) == ids
+        assert list(tx.flags.of_many(ids)) == [ids[-1]]
+        assert tx.links.of_many(ids) == {ids[0]: [ids[-1]], ids[-1]: [ids[0]]}

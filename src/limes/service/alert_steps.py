@@ -5,8 +5,8 @@ use cases; the other alert services (flags, links, hits, SIRENE) use these steps
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import replace
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from limes import codec
@@ -38,6 +38,34 @@ from limes.service.alert_views import AlertView, action_note
 from limes.service.reading import ReadGuard
 from limes.service.recorder import Recorder
 from limes.store.port import AlertRecord, Store, Transaction
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """Alerts read for many at once (a search's hits): each opened once, in three reads
+    for all of them rather than four for each (issue 13)."""
+
+    records: dict[str, AlertRecord]
+    flags: dict[str, list[Flag]]
+    links: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, tx: Transaction, alert_ids: Sequence[str]) -> Stored:
+        if len(alert_ids) == 1:  # one alert: the reads by id are the cheaper (bench-profile)
+            (one,) = alert_ids
+            record = tx.alerts.get(one)
+            found = {one: record} if record is not None else {}
+            return cls(found, {one: tx.flags.of(one)}, {one: tx.links.of(one)})
+        return cls(
+            tx.alerts.get_many(alert_ids), tx.flags.of_many(alert_ids), tx.links.of_many(alert_ids)
+        )
+
+
+def _linked(tx: Transaction, link_ids: Iterable[str]) -> Iterator[AlertRecord]:
+    for other_id in link_ids:
+        other = tx.alerts.get(other_id)
+        if other is not None:
+            yield other
 
 
 class AlertSteps:
@@ -134,19 +162,25 @@ class AlertSteps:
         record: AlertRecord,
         decision: Decision,
         related: Iterable[ExistingAlert] = (),
+        *,
+        stored: Stored | None = None,
     ) -> AlertView:
         """The record as ``ctx`` may see it under ``decision``: every part of the answer
         goes through ``policy/disclosure`` (the one place that applies a view).
 
         Where the reader's state holds a granted flag, ``action_note`` says that the
         action is not to be carried out there. ``related``: the alerts found on the
-        same subject, named only as far as the reader could read them.
+        same subject, named only as far as the reader could read them. ``stored``: the
+        record's flags and links as read for many records at once (``Stored.of``), else
+        they are read here.
         """
         fields = decision.fields
         alert, withheld = disclosure.alert(to_alert(record, self.crypto, tx), fields)
-        flags = tuple(self.open_flag(tx, record, f) for f in tx.flags.of(record.id))
+        held = tx.flags.of(record.id) if stored is None else stored.flags.get(record.id, [])
+        flags = tuple(self.open_flag(tx, record, f) for f in held)
         may_read = disclosure.could_read(self.policy, ctx)
-        linked = ((other.id, CategoryCode(other.category)) for other in self._linked(tx, record))
+        link_ids = tx.links.of(record.id) if stored is None else stored.links.get(record.id, [])
+        linked = ((other.id, CategoryCode(other.category)) for other in _linked(tx, link_ids))
         shown = disclosure.related(related, may_read)
         misused = disclosure.misused_identity_shown(fields)
         return AlertView(
@@ -159,13 +193,6 @@ class AlertSteps:
             withheld=withheld,
             action_note=action_note(flags, ctx.principal.member_state),
         )
-
-    @staticmethod
-    def _linked(tx: Transaction, record: AlertRecord) -> Iterator[AlertRecord]:
-        for other_id in tx.links.of(record.id):
-            other = tx.alerts.get(other_id)
-            if other is not None:
-                yield other
 
     def _refuse_incompatible(
         self,

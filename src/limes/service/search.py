@@ -50,6 +50,7 @@ from limes.search.identifiers import (
 from limes.search.names import latin_forms
 from limes.search.query import PersonQuery, validated
 from limes.search.tiers import Tier
+from limes.service.alert_steps import Stored
 from limes.service.alert_views import AlertView
 from limes.service.alerts import AlertService
 from limes.service.audited import Description, Refs, about, audited
@@ -276,18 +277,22 @@ class SearchService:
     ) -> dict[str, tuple[AlertView, Decision]]:
         """The current, minimised view of each allowed alert, by id."""
         cache: dict[str, Decision] = {}
+        allowed: dict[str, Decision] = {}
+        for item in found:
+            if item.alert_id in allowed or (categories and item.category not in categories):
+                continue
+            decision = self._decision(ctx, permission, item, cache)
+            if decision.allowed:
+                allowed[item.alert_id] = decision
         views: dict[str, tuple[AlertView, Decision]] = {}
         with self.alerts.store.read() as tx:
-            for item in found:
-                if item.alert_id in views or (categories and item.category not in categories):
-                    continue
-                decision = self._decision(ctx, permission, item, cache)
-                if not decision.allowed:
-                    continue
-                record = tx.alerts.get(item.alert_id)
+            stored = Stored.of(tx, list(allowed))  # every hit opened once, in three reads
+            for alert_id, decision in allowed.items():
+                record = stored.records.get(alert_id)
                 if record is None or record.status is not AlertStatus.ACTIVE:
                     continue  # gone since the index saw it; the feed will catch up
-                views[item.alert_id] = (self.alerts.view(tx, ctx, record, decision), decision)
+                view = self.alerts.view(tx, ctx, record, decision, stored=stored)
+                views[alert_id] = (view, decision)
         return views
 
     def _person_hits(

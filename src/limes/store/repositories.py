@@ -38,6 +38,10 @@ class Alerts(Protocol):
 
     def get(self, alert_id: str, *, for_update: bool = False) -> AlertRecord | None: ...
 
+    def get_many(self, alert_ids: Sequence[str]) -> dict[str, AlertRecord]:
+        """The stored alerts among ``alert_ids``, by id (``get`` of each, in few reads)."""
+        ...
+
     def insert(self, record: AlertRecord) -> None: ...
 
     def replace(self, record: AlertRecord, expected_version: int) -> None:
@@ -67,6 +71,10 @@ class Flags(Protocol):
 
     def of(self, alert_id: str) -> list[Flag]: ...
 
+    def of_many(self, alert_ids: Sequence[str]) -> dict[str, list[Flag]]:
+        """``of`` of each alert that has flags, by id, in few reads."""
+        ...
+
     def put(self, alert_id: str, flag: Flag) -> None:
         """Store the flag, replacing the one of the same state."""
         ...
@@ -77,6 +85,10 @@ class Links(Protocol):
 
     def of(self, alert_id: str) -> list[str]:
         """Ids linked to this alert, in either direction."""
+        ...
+
+    def of_many(self, alert_ids: Sequence[str]) -> dict[str, list[str]]:
+        """``of`` of each alert that has links, by id, in few reads."""
         ...
 
     def add(self, from_id: str, to_id: str, at: datetime) -> bool:
