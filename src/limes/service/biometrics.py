@@ -30,11 +30,13 @@ from datetime import datetime
 
 from limes.audit.record import AlertRef, biometric_query
 from limes.biometrics.captures import enrolment_fingers, search_fingers
+from limes.biometrics.extraction import Extractor
 from limes.biometrics.formats.iso19794_2 import FingerView, decode
 from limes.biometrics.gallery import UNKNOWN, AlertGallery
 from limes.biometrics.matching.cylinders import Cylinders, cylinders
 from limes.biometrics.matching.mcc import score
 from limes.biometrics.minutiae import points
+from limes.biometrics.transactions import Submission, records_of
 from limes.domain.alerts import AlertStatus
 from limes.domain.categories import CategoryCode, SubjectKind
 from limes.domain.events import EventType
@@ -123,6 +125,7 @@ class BiometricService:
         self.alerts = alerts
         self.audit = alerts.audit
         self.gallery = AlertGallery()
+        self.extractor = Extractor()
         self._built = False
         self._building = threading.Lock()
 
@@ -163,20 +166,21 @@ class BiometricService:
         write=True,
         describe=lambda _, ctx, alert_id, records: _fingerprint(alert_id),
     )
-    def enrol(self, ctx: Context, alert_id: str, records: Sequence[bytes]) -> Enrolment:
-        """Enrol the fingers of ``records`` (ISO/IEC 19794-2) on a person alert of the
-        caller's state, replacing a finger enrolled before at the same position."""
+    def enrol(
+        self, ctx: Context, alert_id: str, records: Sequence[bytes] | Submission
+    ) -> Enrolment:
+        """Enrol the fingers of ``records`` (ISO/IEC 19794-2, or images to extract them
+        from) on a person alert of the caller's state, replacing a finger enrolled before
+        at the same position."""
         self.start()
+        if isinstance(records, Submission):
+            with self.alerts.store.read() as tx:  # refused before any image is read
+                self._enrolling(ctx, tx, alert_id, for_update=False)
+        given = records_of(records, self.extractor)
         now = self.alerts.clock()
         with self.alerts.store.transaction() as tx:
-            record = self.alerts.active(tx, alert_id, for_update=True)
-            self.alerts.policy.require(
-                ctx, Permission.BIOMETRIC_ENROL, CategoryCode(record.category), alert_id
-            )
-            require_owner(ctx, record.issuing_state, alert_id)
-            if record.subject != SubjectKind.PERSON.value:
-                raise Conflict(f"alert {alert_id} is on an object: fingerprints go on persons")
-            templates = enrolment_fingers(records)
+            record = self._enrolling(ctx, tx, alert_id, for_update=True)
+            templates = enrolment_fingers(given)
             for position, template in templates.items():
                 sealed = self.alerts.seal_field(
                     alert_id, record.issuing_state, SealedField.FINGERPRINT, template, tx
@@ -191,6 +195,18 @@ class BiometricService:
         )
         return Enrolment(alert_id, record.issuing_state, enrolled)
 
+    def _enrolling(
+        self, ctx: Context, tx: Transaction, alert_id: str, for_update: bool
+    ) -> AlertRecord:
+        record = self.alerts.active(tx, alert_id, for_update=for_update)
+        self.alerts.policy.require(
+            ctx, Permission.BIOMETRIC_ENROL, CategoryCode(record.category), alert_id
+        )
+        require_owner(ctx, record.issuing_state, alert_id)
+        if record.subject != SubjectKind.PERSON.value:
+            raise Conflict(f"alert {alert_id} is on an object: fingerprints go on persons")
+        return record
+
     @audited(
         Permission.SEARCH_FINGERPRINTS,
         describe=lambda _, ctx, records, limit=10, categories=frozenset(): _fingerprint(),
@@ -198,7 +214,7 @@ class BiometricService:
     def search(
         self,
         ctx: Context,
-        records: Sequence[bytes],
+        records: Sequence[bytes] | Submission,
         limit: int = 10,
         categories: frozenset[CategoryCode] = frozenset(),
     ) -> FingerprintAnswer:
@@ -209,7 +225,8 @@ class BiometricService:
             self.alerts.policy.require(ctx, Permission.SEARCH_FINGERPRINTS, category)
         if not 1 <= limit <= MAX_CANDIDATES:
             raise InvalidInput(f"limit is 1 to {MAX_CANDIDATES}")
-        probe = {p: _cylinders(v) for p, v in search_fingers(records).items()}
+        given = records_of(records, self.extractor)
+        probe = {p: _cylinders(v) for p, v in search_fingers(given).items()}
         self.start()
         matches = self.gallery.search(probe, SHORTLIST, MAX_CANDIDATES)
         found: list[Candidate] = []
@@ -242,7 +259,9 @@ class BiometricService:
         Permission.BIOMETRIC_VERIFY,
         describe=lambda _, ctx, alert_id, records: _fingerprint(alert_id),
     )
-    def verify(self, ctx: Context, alert_id: str, records: Sequence[bytes]) -> Verification:
+    def verify(
+        self, ctx: Context, alert_id: str, records: Sequence[bytes] | Submission
+    ) -> Verification:
         """Whether a capture agrees with the fingers enrolled on one alert: each finger
         compared at its position (a latent with every enrolled finger, the best kept)."""
         with self.alerts.store.read() as tx:
@@ -250,7 +269,7 @@ class BiometricService:
             self.alerts.policy.require(
                 ctx, Permission.BIOMETRIC_VERIFY, CategoryCode(record.category), alert_id
             )
-            probe = search_fingers(records)
+            probe = search_fingers(records_of(records, self.extractor))
             enrolled = {row.position: self._open(tx, row) for row in tx.biometrics.of(alert_id)}
         if not enrolled:
             raise NotFound(f"alert {alert_id} has no fingerprints enrolled")

@@ -1,9 +1,14 @@
 """Fingerprints: enrolment on an alert, 1:N search, 1:1 verification.
 
 A body names ISO/IEC 19794-2 finger minutiae records as base64 strings in strict JSON
-(``records``), or, for enrolment and search, is one record as
-``application/octet-stream``. Every refusal is an RFC 9457 problem with the pointer
-of what was wrong (``/records/1/bytes/40``); a refused enrolment stores nothing.
+(``records``), or, for enrolment and search, is one capture: one record as
+``application/octet-stream``, one ANSI/NIST-ITL transaction with Type-4/14 finger
+images as ``application/x-ansi-nist``, or one bare 500 ppi finger image as ``image/png``
+(8-bit grey) or ``image/x-wsq``, whose finger the query's ``position`` names (0: a
+latent, unknown finger). Minutiae are extracted from images with mindtct and each
+image's quality is NFIQ 2's (``biometrics/extraction.py``). Every refusal is an RFC
+9457 problem with the pointer of what was wrong (``/records/1/bytes/40``); a refused
+enrolment stores nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from functools import cache
 from typing import Annotated, Any
 
 from annotated_types import Ge, Le, MaxLen, MinLen
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 
 from limes import codec
 from limes.api import schemas
@@ -32,13 +37,23 @@ from limes.service.biometrics import (
     FingerprintAnswer,
     Verification,
 )
-from limes.service.door_types import MAX_RECORD_BYTES, MAX_RECORDS
+from limes.service.door_types import MAX_RECORD_BYTES, MAX_RECORDS, Form, Submission
 
 router = APIRouter(tags=["biometrics"])
 
 Record = Annotated[str, MinLen(1), MaxLen((MAX_RECORD_BYTES + 2) // 3 * 4)]
 """An ISO/IEC 19794-2 record, base64 (RFC 4648, with padding)."""
 Records = Annotated[tuple[Record, ...], MinLen(1), MaxLen(MAX_RECORDS)]
+FORMS = {
+    "application/octet-stream": Form.RECORDS,
+    "application/x-ansi-nist": Form.TRANSACTION,
+    "image/png": Form.PNG,
+    "image/x-wsq": Form.WSQ,
+}
+Position = Annotated[
+    int,
+    Query(ge=0, le=10, description="The finger of a bare image: 1-10, or 0 (a latent)"),
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,8 +185,17 @@ def _verification_out(found: Verification) -> VerificationOut:
 def _body(cls: type) -> dict[str, Any]:
     extra = schemas.body(cls)
     binary = {"schema": {"type": "string", "format": "binary"}}
-    extra["requestBody"]["content"]["application/octet-stream"] = binary
+    for media_type in FORMS:
+        extra["requestBody"]["content"][media_type] = binary
     return extra
+
+
+def _capture(media_type: str, data: bytes, position: int) -> Submission:
+    form = FORMS[media_type]
+    if form is not Form.PNG and form is not Form.WSQ and position:
+        detail = "names the finger of a bare image only"
+        raise InvalidInput(f"position {detail}", [FieldError("/query/position", detail)])
+    return Submission(form, (data,), position)
 
 
 @router.post(
@@ -181,9 +205,15 @@ def _body(cls: type) -> dict[str, Any]:
     openapi_extra=needs(Permission.BIOMETRIC_ENROL, _body(FingerprintEnrolment)),
     responses={201: schemas.answer(EnrolmentOut, "The fingers enrolled")},
 )
-def enrol(ctx: Ctx, limes: App, alert_id: AlertId, raw: RecordBody) -> Response:
-    is_json, data = raw
-    records = _decoded(codec.parse(FingerprintEnrolment, data).records) if is_json else [data]
+def enrol(
+    ctx: Ctx, limes: App, alert_id: AlertId, raw: RecordBody, position: Position = 0
+) -> Response:
+    media_type, data = raw
+    records = (
+        _capture(media_type, data, position)
+        if media_type
+        else _decoded(codec.parse(FingerprintEnrolment, data).records)
+    )
     enrolled = limes.biometrics.enrol(ctx, alert_id, records)
     return schemas.json_response(_enrolment_out(enrolled), 201)
 
@@ -194,10 +224,10 @@ def enrol(ctx: Ctx, limes: App, alert_id: AlertId, raw: RecordBody) -> Response:
     openapi_extra=needs(Permission.SEARCH_FINGERPRINTS, _body(FingerprintSearch)),
     responses={200: schemas.answer(CandidatesOut, "Candidates for an examiner, best first")},
 )
-def search(ctx: Ctx, limes: App, raw: RecordBody) -> Response:
-    is_json, data = raw
-    form = codec.parse(FingerprintSearch, data) if is_json else FingerprintSearch(("",))
-    records = _decoded(form.records) if is_json else [data]
+def search(ctx: Ctx, limes: App, raw: RecordBody, position: Position = 0) -> Response:
+    media_type, data = raw
+    form = FingerprintSearch(("",)) if media_type else codec.parse(FingerprintSearch, data)
+    records = _capture(media_type, data, position) if media_type else _decoded(form.records)
     answer = limes.biometrics.search(ctx, records, form.limit, frozenset(form.categories))
     return schemas.json_response(_candidates_out(answer))
 
