@@ -18,7 +18,16 @@ from tests.api.helpers import (
     copied,
     headers,
 )
-from tests.biometrics.prints import base64_of, fingers, latent, sparse
+from tests.biometrics.prints import (
+    base64_of,
+    finger_image,
+    fingers,
+    latent,
+    png_of,
+    sparse,
+    transaction,
+    type14,
+)
 
 from limes.audit.heads import ensure_audit_key
 from limes.audit.store import RecordQuery
@@ -159,3 +168,39 @@ def test_a_latent_search_and_the_audit_names_the_modality_only(
     assert all(d["query"] == {"biometric": {"modality": "fingerprint"}} for d in ours)
     raw = orjson.dumps(ours)
     assert base64_of(mark)[:40].encode() not in raw and b"FMR" not in raw
+
+
+def test_a_transaction_of_images_enrols_and_a_bare_image_finds_the_alert(
+    client: TestClient, issued: dict[str, Any], limes: Limes
+) -> None:
+    alert_id = issued["id"]
+    url = f"/v1/alerts/{alert_id}/biometrics"
+    an2 = headers() | {"Content-Type": "application/x-ansi-nist"}
+    bad = transaction(type14(finger_image(1), 2), type14(finger_image(2), 12, "NONE"))
+    problem = assert_problem(client.post(url, content=bad, headers=an2), 400, "invalid-input")
+    assert [e["pointer"] for e in problem["errors"]] == ["/records/2/fields/14.013"]
+    refused = client.post(url, content=transaction(), headers=an2 | {"Content-Length": "x"})
+    assert_problem(refused, 400, "invalid-input")
+    with_position = client.post(f"{url}?position=2", content=bad, headers=an2)
+    assert_problem(with_position, 400, "invalid-input")
+    assert stored(limes, alert_id) == []
+    good = transaction(type14(finger_image(1), 2), type14(finger_image(2), 7, "NONE"))
+    enrolled = client.post(url, content=good, headers=an2)
+    assert enrolled.status_code == 201, enrolled.text
+    assert [f["position"] for f in enrolled.json()["fingers"]] == [2, 7]
+    assert all(f["quality"] >= 20 for f in enrolled.json()["fingers"])
+    assert stored(limes, alert_id) == [2, 7]
+    probe = headers(DE_BORDER, **BORDER) | {"Content-Type": "image/png"}
+    image = png_of(finger_image(2, capture=1))
+    found = client.post("/v1/search/fingerprints?position=7", content=image, headers=probe)
+    assert found.status_code == 200, found.text
+    assert [c["alert"]["id"] for c in found.json()["candidates"]][:1] == [alert_id]
+    unknown = client.post("/v1/search/fingerprints", content=image, headers=probe)
+    assert [c["alert"]["id"] for c in unknown.json()["candidates"]][:1] == [alert_id]
+    not_png = client.post("/v1/search/fingerprints?position=7", content=b"x", headers=probe)
+    assert_problem(not_png, 400, "invalid-input")
+    assert_problem(
+        client.post("/v1/search/fingerprints?position=11", content=image, headers=probe),
+        400,
+        "invalid-input",
+    )
