@@ -69,6 +69,16 @@ def test_enrol_then_a_border_guard_finds_and_verifies_the_person(
     assert answer.status_code == 201, answer.text
     assert [f["position"] for f in answer.json()["fingers"]] == [1, 2, 7]
     assert "template" not in answer.text
+    url = f"/v1/alerts/{alert_id}/biometrics"
+    listed = client.get(url, headers=headers(DE_BORDER, **BORDER))
+    assert listed.status_code == 200, listed.text
+    assert [(f["position"], f["enrolled_by"]) for f in listed.json()["fingers"]] == [
+        (1, "DE"),
+        (2, "DE"),
+        (7, "DE"),
+    ]
+    assert listed.json()["withheld"] is False and "template" not in listed.text
+    assert_problem(client.get(url, headers=headers(VISA, "visa")), 403, "forbidden")
     found = search(client, [fingers(0, (2, 7), capture=1)])
     assert found.status_code == 200, found.text
     (candidate, *_) = found.json()["candidates"]

@@ -29,6 +29,8 @@ def test_add_search_and_verify(initialised: Run, tmp_path: Path) -> None:
     hands = _file(tmp_path, "hands.fmr", fingers(0, (1, 2, 3)))
     enrolled = ok(initialised("biometrics", "add", alert_id, hands, *SIRENE_DE))
     assert [f["position"] for f in enrolled["fingers"]] == [1, 2, 3]
+    listed = ok(initialised("biometrics", "list", alert_id, *BORDER_FR))
+    assert [f[0] for f in listed["fingers"]] == [1, 2, 3] and not listed["withheld"]
     probe = _file(tmp_path, "probe.fmr", fingers(0, (2, 3), capture=1))
     found = ok(initialised("biometrics", "search", probe, *BORDER_FR))
     (first, *_) = found["candidates"]

@@ -4,10 +4,12 @@ only, the quality gate storing nothing, search, verification, erasure (the audit
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from tests.biometrics.prints import SEED, fingers, latent, subject
 from tests.conftest import FixedClock, built, make_ctx
-from tests.factories import PERSON, VEHICLE, content
+from tests.factories import PERSON, VEHICLE, content, doc
 
 from limes.biometrics.synthetic.persons import ten_print
 from limes.biometrics.synthetic.records import iso_record
@@ -146,3 +148,49 @@ def test_a_new_process_builds_its_gallery_from_the_sealed_templates(limes: Limes
     assert other.start() == 1
     found = other.search(GUARD, [fingers(4, (3,), capture=2)]).candidates
     assert [c.view.alert.id for c in found] == [alert_id]
+
+
+def test_the_enrolled_fingers_are_listed_as_the_view_allows_never_a_template(
+    limes: Limes,
+) -> None:
+    alert_id = person_alert(limes)
+    limes.biometrics.enrol(DE, alert_id, [fingers(0, (2, 7))])
+    listed = limes.biometrics.enrolled(GUARD, alert_id)
+    assert [f[:2] for f in listed.fingers] == [(2, 60), (7, 60)]
+    assert (listed.issuing_state, listed.withheld) == ("DE", False)
+    assert all(isinstance(f[2], datetime) for f in listed.fingers)
+    refusal = doc(
+        PERSON,
+        category="refusal_of_entry",
+        action="refuse_entry",
+        warnings=[],
+        national_decision={"authority": "P", "reference": "R-1", "decided_on": "2026-01-15"},
+        national_reference="FR-REF-1",
+        issuing_authority="Préfecture",
+    )
+    refused = limes.alerts.issue(FR, content(refusal)).alert.id
+    limes.biometrics.enrol(FR, refused, [fingers(1, (1,))])
+    hidden = limes.biometrics.enrolled(VISA, refused)  # the visa view holds no biometrics
+    assert (hidden.fingers, hidden.withheld) == ((), True)
+    with pytest.raises(Forbidden):
+        limes.biometrics.enrolled(VISA, alert_id)  # visa officers read no arrests
+    with pytest.raises(NotFound):
+        limes.biometrics.enrolled(GUARD, "A-no-such")
+
+
+def test_a_worker_follows_the_fingers_another_enrols_and_deletes(limes: Limes) -> None:
+    """Two processes on one store (``limes serve --workers 2``): each gallery follows
+    the change feed, so no restart is needed to find or lose what the other wrote."""
+    other = built(limes.store, limes.alerts.clock)
+    assert other.biometrics.start() == 0
+    alert_id = person_alert(limes)
+    limes.biometrics.enrol(DE, alert_id, [fingers(5, (1, 2))])
+    found = other.biometrics.search(GUARD, [fingers(5, (2,), capture=1)]).candidates
+    assert [c.view.alert.id for c in found] == [alert_id]
+    assert set(other.biometrics.gallery.fingers(alert_id)) == {1, 2}
+    limes.biometrics.enrol(DE, alert_id, [fingers(5, (6,))])
+    assert other.biometrics.start() == 1
+    assert set(other.biometrics.gallery.fingers(alert_id)) == {1, 2, 6}
+    limes.alerts.delete(DE, alert_id, 1)
+    assert other.biometrics.start() == 0
+    assert other.biometrics.search(GUARD, [fingers(5, (2,), capture=1)]).candidates == ()

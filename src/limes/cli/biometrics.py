@@ -1,4 +1,4 @@
-"""``limes biometrics add|search|verify``: fingerprints on alerts, as a named principal.
+"""``limes biometrics add|list|search|verify``: fingerprints on alerts, as a named principal.
 
 Each FILE is one ISO/IEC 19794-2 finger minutiae record (``-`` for stdin); with ``--form``
 ``add`` and ``search`` take one ANSI/NIST-ITL transaction (Type-4/14 finger images) or one
@@ -55,7 +55,7 @@ def _capture(files: tuple[BinaryIO, ...], form: str, position: int) -> Submissio
 
 @click.group(epilog=EXIT_STATUS_HELP)
 def biometrics() -> None:
-    """Enrol fingerprints on alerts, search by them, verify a capture."""
+    """Enrol fingerprints on alerts, list them, search by them, verify a capture."""
 
 
 @biometrics.command()
@@ -78,6 +78,18 @@ def add(
     """Enrol the fingers of FILE… on person alert ALERT_ID (of your state)."""
     ctx = context(env, principal, roles, purpose)
     print_json(env.app().biometrics.enrol(ctx, alert_id, _capture(files, form, position)))
+
+
+@biometrics.command(name="list")
+@click.argument("alert_id")
+@acting
+@pass_env
+def list_fingers(
+    env: Env, alert_id: str, principal: str, roles: tuple[str, ...], purpose: str
+) -> None:
+    """The fingers enrolled on ALERT_ID: positions, quality, when (never a template)."""
+    ctx = context(env, principal, roles, purpose)
+    print_json(env.app().biometrics.enrolled(ctx, alert_id))
 
 
 @biometrics.command()

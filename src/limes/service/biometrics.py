@@ -12,11 +12,12 @@
   matched. A candidate list for a human examiner, never an identity.
 * **Verification** (``biometric:verify``): a capture against one alert's fingers.
 
-The gallery is built from the store at the first search of each process and kept
-current by this service after each enrolment commits; an alert found erased when a
-search opens it is dropped from the gallery then. (A fingerprint enrolled through
-another ``--workers`` process is found here after this process restarts: following the
-change feed, as the name index does, is the step after this one.)
+The gallery is built from the store at the first use of each process and follows the
+change feed, as the name index does: each search, verification and enrolment first
+applies the events written since (by this process or any other ``--workers`` process
+on the same store), reading again the fingers of an alert with an
+``alert.biometrics_enrolled`` event and dropping an alert the gallery holds once it is
+deleted or expired; an alert found erased when a search opens it is dropped then too.
 
 Audit records name the alert and the modality, never a template (``biometric_query``).
 """
@@ -43,6 +44,7 @@ from limes.domain.events import EventType
 from limes.domain.sealed_fields import SealedField
 from limes.errors import Conflict, InvalidInput, NotFound
 from limes.policy import disclosure
+from limes.policy.fields import FieldGroup
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Decision, require_owner
 from limes.service.alert_views import AlertView, event
@@ -78,6 +80,21 @@ class Enrolment:
         return (AlertRef(self.alert_id, None, self.issuing_state),), {
             "fingers": [f.position for f in self.fingers]
         }
+
+
+@dataclass(frozen=True, slots=True)
+class EnrolledFingers:
+    """The fingers enrolled on an alert, as a reader may see them: position, quality and
+    when, enrolled by the issuing state (the one state that enrols); never a template.
+    ``withheld``: the reader's view of the alert holds no biometrics, so none are listed."""
+
+    alert_id: str
+    issuing_state: str
+    fingers: tuple[tuple[int, int, datetime], ...]
+    withheld: bool
+
+    def audit_refs(self) -> Refs:
+        return (AlertRef(self.alert_id, None, self.issuing_state),), {"fingers": len(self.fingers)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,19 +144,23 @@ class BiometricService:
         self.gallery = AlertGallery()
         self.extractor = Extractor()
         self._built = False
+        self._position = 0
         self._building = threading.Lock()
 
     # -- the gallery ----------------------------------------------------------------------
 
     def start(self) -> int:
-        """Build the gallery from the store (once per process); how many alerts it holds."""
+        """Build the gallery from the store (once per process), then apply the change
+        feed written since; how many alerts it holds."""
         with self._building:
             if not self._built:
                 self._build()
                 self._built = True
+            self._catch_up()
         return len(self.gallery)
 
     def _build(self) -> None:
+        self._position = self.alerts.store.last_event()  # events after it are applied again
         after: tuple[str, int] | None = None
         with self.alerts.store.read() as tx:
             while page := tx.biometrics.page(after, PAGE):
@@ -149,6 +170,34 @@ class BiometricService:
                 for alert_id, fingers in by_alert.items():
                     self.gallery.put(alert_id, fingers)
                 after = (page[-1].alert_id, page[-1].position)
+
+    def _catch_up(self, limit: int = 1000) -> int:
+        """Apply the change events after the gallery's position: an alert whose fingers
+        were enrolled (by any process) is read again, one the gallery holds is dropped
+        when it is no longer active; the number of events applied."""
+        applied = 0
+        while events := self.alerts.store.events_after(self._position, limit):
+            for alert_id in dict.fromkeys(
+                e.alert_id
+                for e in events
+                if e.type == EventType.ALERT_BIOMETRICS_ENROLLED or self.gallery.fingers(e.alert_id)
+            ):
+                self._refresh(alert_id)
+            self._position = events[-1].seq
+            applied += len(events)
+            if len(events) < limit:
+                break
+        return applied
+
+    def _refresh(self, alert_id: str) -> None:
+        with self.alerts.store.read() as tx:
+            record = tx.alerts.get(alert_id)
+            active = record is not None and record.status is AlertStatus.ACTIVE
+            rows = tx.biometrics.of(alert_id) if active else []
+            fingers = {row.position: self._open(tx, row) for row in rows}
+        self.gallery.remove(alert_id)
+        if fingers:
+            self.gallery.put(alert_id, fingers)
 
     def _open(self, tx: Transaction, row: FingerRow) -> Cylinders:
         record = tx.alerts.get(row.alert_id)
@@ -194,6 +243,21 @@ class BiometricService:
             EnrolledFinger(p, v.quality, len(v.minutiae), now) for p, v in sorted(fingers.items())
         )
         return Enrolment(alert_id, record.issuing_state, enrolled)
+
+    @audited(Permission.ALERT_READ, describe=lambda _, ctx, alert_id: _fingerprint(alert_id))
+    def enrolled(self, ctx: Context, alert_id: str) -> EnrolledFingers:
+        """The fingers enrolled on an alert the caller may read (position, quality, when),
+        listed where the caller's view of the alert holds its biometrics."""
+        with self.alerts.store.read() as tx:
+            record = self.alerts.active(tx, alert_id, for_update=False)
+            decision = self.alerts.policy.require(
+                ctx, Permission.ALERT_READ, CategoryCode(record.category), alert_id
+            )
+            shown = FieldGroup.BIOMETRICS in decision.fields
+            rows = tx.biometrics.of(alert_id) if shown else []
+        self.alerts.reads.opened(ctx, [alert_id])
+        fingers = tuple((r.position, r.quality, r.enrolled_at) for r in rows)
+        return EnrolledFingers(alert_id, record.issuing_state, fingers, not shown)
 
     def _enrolling(
         self, ctx: Context, tx: Transaction, alert_id: str, for_update: bool

@@ -33,6 +33,7 @@ from limes.policy.permissions import Permission
 from limes.service.biometrics import (
     MAX_CANDIDATES,
     VERIFY_THRESHOLD,
+    EnrolledFingers,
     Enrolment,
     FingerprintAnswer,
     Verification,
@@ -101,6 +102,24 @@ class EnrolmentOut:
 
 
 @dataclass(frozen=True, slots=True)
+class ListedFingerOut:
+    position: int
+    quality: int
+    enrolled_at: datetime
+    enrolled_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class EnrolledFingersOut:
+    """The fingers enrolled on the alert, never a template; ``withheld``: the caller's
+    view of the alert holds no biometrics, so none are listed."""
+
+    alert_id: str
+    fingers: tuple[ListedFingerOut, ...]
+    withheld: bool
+
+
+@dataclass(frozen=True, slots=True)
 class FingerScoreOut:
     position: int
     score: float
@@ -133,7 +152,7 @@ class VerificationOut:
 
 
 REQUESTS: tuple[type, ...] = (FingerprintEnrolment, FingerprintSearch, FingerprintVerification)
-ANSWERS: tuple[type, ...] = (EnrolmentOut, CandidatesOut, VerificationOut)
+ANSWERS: tuple[type, ...] = (EnrolmentOut, EnrolledFingersOut, CandidatesOut, VerificationOut)
 
 
 @cache
@@ -165,6 +184,14 @@ def _enrolment_out(enrolment: Enrolment) -> EnrolmentOut:
         for f in enrolment.fingers
     )
     return EnrolmentOut(enrolment.alert_id, fingers)
+
+
+def _enrolled_out(found: EnrolledFingers) -> EnrolledFingersOut:
+    fingers = tuple(
+        ListedFingerOut(position, quality, when, found.issuing_state)
+        for position, quality, when in found.fingers
+    )
+    return EnrolledFingersOut(found.alert_id, fingers, found.withheld)
 
 
 def _candidates_out(answer: FingerprintAnswer) -> CandidatesOut:
@@ -216,6 +243,16 @@ def enrol(
     )
     enrolled = limes.biometrics.enrol(ctx, alert_id, records)
     return schemas.json_response(_enrolment_out(enrolled), 201)
+
+
+@router.get(
+    "/v1/alerts/{alert_id}/biometrics",
+    summary="The fingers enrolled on an alert: positions, quality, when and by which state",
+    openapi_extra=needs(Permission.ALERT_READ),
+    responses={200: schemas.answer(EnrolledFingersOut, "The fingers, never a template")},
+)
+def enrolled(ctx: Ctx, limes: App, alert_id: AlertId) -> Response:
+    return schemas.json_response(_enrolled_out(limes.biometrics.enrolled(ctx, alert_id)))
 
 
 @router.post(
