@@ -69,3 +69,19 @@ def test_a_failed_transaction_stores_no_finger(store: Store) -> None:
         pass
     with store.read() as tx:
         assert tx.biometrics.of("A1") == []
+
+
+def test_latents_take_slots_100_to_199_and_no_other_position_is_stored(store: Store) -> None:
+    with store.transaction() as tx:
+        tx.biometrics.put(finger("U1", 100))
+        tx.biometrics.put(finger("U1", 199))
+    with store.read() as tx:
+        assert [f.position for f in tx.biometrics.of("U1")] == [100, 199]
+    for position in (0, 11, 99, 200):
+        try:
+            with store.transaction() as tx:
+                tx.biometrics.put(finger("U2", position))
+        except Exception:  # each store's integrity error  # noqa: S110
+            pass
+        with store.read() as tx:
+            assert tx.biometrics.of("U2") == [], position

@@ -9,7 +9,9 @@ searched with, every refusal with its location:
   least ``MIN_MINUTIAE`` minutiae and a finger quality of at least ``MIN_QUALITY``;
 * a search takes fingers of known position the same way, or one latent (position 0,
   unknown finger) of at least ``MIN_LATENT_MINUTIAE`` minutiae;
-* a latent impression (impression types 4-7) is searched with, never enrolled.
+* a latent impression (impression types 4-7) is searched with, never enrolled on an
+  alert on a known person; an alert on an unknown wanted person holds latents only
+  (position 0, at least ``MIN_LATENT_MINUTIAE`` minutiae each, ``latent_marks``).
 """
 
 from __future__ import annotations
@@ -55,6 +57,18 @@ def enrolment_fingers(records: Sequence[bytes]) -> dict[int, bytes]:
         if view.position in found:
             _refuse(where, f"finger {view.position} is given twice")
         found[view.position] = single(record, view)
+    return found
+
+
+def latent_marks(records: Sequence[bytes]) -> list[tuple[FingerView, bytes]]:
+    """Each latent to store on an alert on an unknown wanted person, with its one-view
+    record, after the quality gate."""
+    found = []
+    for where, record, view in _views(records):
+        if view.position != UNKNOWN:
+            _refuse(where, f"finger position {view.position}: a latent's finger is unknown (0)")
+        _gate(where, view, MIN_LATENT_MINUTIAE)
+        found.append((view, single(record, view)))
     return found
 
 

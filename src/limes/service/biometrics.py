@@ -30,16 +30,18 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from limes.audit.record import AlertRef, biometric_query
-from limes.biometrics.captures import enrolment_fingers, search_fingers
+from limes.biometrics.captures import enrolment_fingers, latent_marks, search_fingers
 from limes.biometrics.extraction import Extractor
 from limes.biometrics.formats.iso19794_2 import FingerView, decode
 from limes.biometrics.gallery import UNKNOWN, AlertGallery
+from limes.biometrics.latents import LATENT_BASE, MAX_LATENTS, LatentBank
 from limes.biometrics.matching.cylinders import Cylinders, cylinders
 from limes.biometrics.matching.mcc import score
 from limes.biometrics.minutiae import points
 from limes.biometrics.transactions import Submission, records_of
 from limes.domain.alerts import AlertStatus
 from limes.domain.categories import CategoryCode, SubjectKind
+from limes.domain.compatibility import ExistingAlert
 from limes.domain.events import EventType
 from limes.domain.sealed_fields import SealedField
 from limes.errors import Conflict, InvalidInput, NotFound
@@ -50,6 +52,7 @@ from limes.policy.policy import Decision, require_owner
 from limes.service.alert_views import AlertView, event
 from limes.service.alerts import AlertService
 from limes.service.audited import Description, Refs, about, audited
+from limes.service.biometric_checks import LatentHit, latent_hits, same_person
 from limes.store.port import AlertRecord, FingerRow, Transaction
 
 MODALITY = "fingerprint"
@@ -72,12 +75,20 @@ class EnrolledFinger:
 
 @dataclass(frozen=True, slots=True)
 class Enrolment:
+    """The fingers (or latents, at slots 100-199) enrolled; the alerts on the same
+    person to report (``biometric_checks.same_person``), as the caller may read them;
+    the stored latents the fingers match."""
+
     alert_id: str
     issuing_state: str
     fingers: tuple[EnrolledFinger, ...]
+    related: tuple[ExistingAlert, ...] = ()
+    related_notice: str | None = None
+    latent_hits: tuple[LatentHit, ...] = ()
 
     def audit_refs(self) -> Refs:
-        return (AlertRef(self.alert_id, None, self.issuing_state),), {
+        hits = tuple(h.view.audit_ref() for h in self.latent_hits)
+        return (AlertRef(self.alert_id, None, self.issuing_state), *hits), {
             "fingers": [f.position for f in self.fingers]
         }
 
@@ -109,12 +120,16 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class FingerprintAnswer:
+    """Candidates best first; apart from them, the stored latents (on alerts on unknown
+    wanted persons) that a finger of a ten-print probe matches."""
+
     candidates: tuple[Candidate, ...]
+    latent_hits: tuple[LatentHit, ...] = ()
 
     def audit_refs(self) -> Refs:
-        return tuple(c.view.audit_ref() for c in self.candidates), {
-            "candidates": len(self.candidates)
-        }
+        refs = (*(c.view.audit_ref() for c in self.candidates),)
+        refs += tuple(h.view.audit_ref() for h in self.latent_hits)
+        return refs, {"candidates": len(self.candidates), "latent_hits": len(self.latent_hits)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +157,7 @@ class BiometricService:
         self.alerts = alerts
         self.audit = alerts.audit
         self.gallery = AlertGallery()
+        self.latents = LatentBank()
         self.extractor = Extractor()
         self._built = False
         self._position = 0
@@ -167,9 +183,20 @@ class BiometricService:
                 by_alert: dict[str, dict[int, Cylinders]] = {}
                 for row in page:
                     by_alert.setdefault(row.alert_id, {})[row.position] = self._open(tx, row)
-                for alert_id, fingers in by_alert.items():
-                    self.gallery.put(alert_id, fingers)
+                for alert_id, held in by_alert.items():
+                    self._hold(alert_id, held)
                 after = (page[-1].alert_id, page[-1].position)
+
+    def _hold(self, alert_id: str, held: dict[int, Cylinders]) -> None:
+        """Fingers into the gallery, latents into the latent bank (all of the alert's)."""
+        fingers = {p: c for p, c in held.items() if p < LATENT_BASE}
+        latents = {p: c for p, c in held.items() if p >= LATENT_BASE}
+        self.gallery.remove(alert_id)
+        self.latents.remove(alert_id)
+        if fingers:
+            self.gallery.put(alert_id, fingers)
+        if latents:
+            self.latents.put(alert_id, latents)
 
     def _catch_up(self, limit: int = 1000) -> int:
         """Apply the change events after the gallery's position: an alert whose fingers
@@ -194,10 +221,8 @@ class BiometricService:
             record = tx.alerts.get(alert_id)
             active = record is not None and record.status is AlertStatus.ACTIVE
             rows = tx.biometrics.of(alert_id) if active else []
-            fingers = {row.position: self._open(tx, row) for row in rows}
-        self.gallery.remove(alert_id)
-        if fingers:
-            self.gallery.put(alert_id, fingers)
+            held = {row.position: self._open(tx, row) for row in rows}
+        self._hold(alert_id, held)
 
     def _open(self, tx: Transaction, row: FingerRow) -> Cylinders:
         record = tx.alerts.get(row.alert_id)
@@ -229,7 +254,15 @@ class BiometricService:
         now = self.alerts.clock()
         with self.alerts.store.transaction() as tx:
             record = self._enrolling(ctx, tx, alert_id, for_update=True)
-            templates = enrolment_fingers(given)
+            related: tuple[ExistingAlert, ...] = ()
+            hits: tuple[LatentHit, ...] = ()
+            if record.category == CategoryCode.UNKNOWN_WANTED:
+                templates = self._latents_of(tx, alert_id, given)
+            else:
+                templates = enrolment_fingers(given)
+                probe = {p: _cylinders(decode(t).views[0]) for p, t in templates.items()}
+                related = same_person(self.alerts, self.gallery, ctx, record, probe, tx)
+                hits = latent_hits(self.alerts, self.latents, ctx, probe, tx)
             for position, template in templates.items():
                 sealed = self.alerts.seal_field(
                     alert_id, record.issuing_state, SealedField.FINGERPRINT, template, tx
@@ -237,12 +270,23 @@ class BiometricService:
                 quality = decode(template).views[0].quality
                 tx.biometrics.put(FingerRow(alert_id, position, sealed, quality, now))
             tx.outbox.append(event(EventType.ALERT_BIOMETRICS_ENROLLED, record, now))
-        fingers = {p: decode(t).views[0] for p, t in templates.items()}
-        self.gallery.put(alert_id, {p: _cylinders(v) for p, v in fingers.items()})
+        self.start()  # the gallery and the latent bank take them from the change feed
+        views = {p: decode(t).views[0] for p, t in templates.items()}
         enrolled = tuple(
-            EnrolledFinger(p, v.quality, len(v.minutiae), now) for p, v in sorted(fingers.items())
+            EnrolledFinger(p, v.quality, len(v.minutiae), now) for p, v in sorted(views.items())
         )
-        return Enrolment(alert_id, record.issuing_state, enrolled)
+        shown = disclosure.related(related, disclosure.could_read(self.alerts.policy, ctx))
+        return Enrolment(alert_id, record.issuing_state, enrolled, shown.alerts, shown.notice, hits)
+
+    def _latents_of(self, tx: Transaction, alert_id: str, given: list[bytes]) -> dict[int, bytes]:
+        """The latents to store on an alert on an unknown wanted person, each at the next
+        free slot after those it holds."""
+        marks = latent_marks(given)
+        held = [r.position for r in tx.biometrics.of(alert_id) if r.position >= LATENT_BASE]
+        first = max(held, default=LATENT_BASE - 1) + 1
+        if first - LATENT_BASE + len(marks) > MAX_LATENTS:
+            raise Conflict(f"alert {alert_id} holds {len(held)} latents (at most {MAX_LATENTS})")
+        return {first + n: record for n, (_, record) in enumerate(marks)}
 
     @audited(Permission.ALERT_READ, describe=lambda _, ctx, alert_id: _fingerprint(alert_id))
     def enrolled(self, ctx: Context, alert_id: str) -> EnrolledFingers:
@@ -309,8 +353,13 @@ class BiometricService:
                 found.append(Candidate(view, round(match.score, 4), _rounded(shown)))
                 if len(found) == limit:
                     break
-        self.alerts.reads.opened(ctx, [c.view.alert.id for c in found])
-        return FingerprintAnswer(tuple(found))
+            reverse = UNKNOWN not in probe and (
+                not categories or CategoryCode.UNKNOWN_WANTED in categories
+            )
+            hits = latent_hits(self.alerts, self.latents, ctx, probe, tx) if reverse else ()
+        opened = [c.view.alert.id for c in found] + [h.view.alert.id for h in hits]
+        self.alerts.reads.opened(ctx, list(dict.fromkeys(opened)))
+        return FingerprintAnswer(tuple(found), hits)
 
     def _decision(self, ctx: Context, record: AlertRecord, cache: dict[str, Decision]) -> Decision:
         if record.category not in cache:
@@ -334,7 +383,11 @@ class BiometricService:
                 ctx, Permission.BIOMETRIC_VERIFY, CategoryCode(record.category), alert_id
             )
             probe = search_fingers(records_of(records, self.extractor))
-            enrolled = {row.position: self._open(tx, row) for row in tx.biometrics.of(alert_id)}
+            enrolled = {
+                row.position: self._open(tx, row)
+                for row in tx.biometrics.of(alert_id)
+                if row.position < LATENT_BASE
+            }
         if not enrolled:
             raise NotFound(f"alert {alert_id} has no fingerprints enrolled")
         compared = _compared(probe, enrolled)

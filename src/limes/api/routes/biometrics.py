@@ -28,8 +28,10 @@ from limes.api.deps import AlertId, App, Body, Ctx, RecordBody
 from limes.api.routes import needs
 from limes.domain.alerts import STRICT
 from limes.domain.categories import CategoryCode
+from limes.domain.compatibility import ExistingAlert
 from limes.errors import FieldError, InvalidInput
 from limes.policy.permissions import Permission
+from limes.service.biometric_checks import LatentHit
 from limes.service.biometrics import (
     MAX_CANDIDATES,
     VERIFY_THRESHOLD,
@@ -96,9 +98,27 @@ class EnrolledFingerOut:
 
 
 @dataclass(frozen=True, slots=True)
+class LatentHitOut:
+    """A latent stored on an alert on an unknown wanted person that one finger matches:
+    the alert as the caller may see it, the latent's slot (100-199), the finger, the score."""
+
+    alert: schemas.AlertOut
+    slot: int
+    position: int
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
 class EnrolmentOut:
+    """The fingers enrolled (latents at slots 100-199); ``related_alerts``: alerts on the
+    same person by fingerprints, as the caller may read them (of any other, only
+    ``related_notice``); ``latent_hits``: stored latents the fingers match."""
+
     alert_id: str
     fingers: tuple[EnrolledFingerOut, ...]
+    related_alerts: tuple[ExistingAlert, ...]
+    related_notice: str | None
+    latent_hits: tuple[LatentHitOut, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +157,11 @@ class CandidateOut:
 
 @dataclass(frozen=True, slots=True)
 class CandidatesOut:
+    """Candidates best first; ``latent_hits`` apart: stored latents that a finger of a
+    ten-print probe matches."""
+
     candidates: tuple[CandidateOut, ...]
+    latent_hits: tuple[LatentHitOut, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +207,17 @@ def _enrolment_out(enrolment: Enrolment) -> EnrolmentOut:
         EnrolledFingerOut(f.position, f.quality, f.minutiae, f.enrolled_at)
         for f in enrolment.fingers
     )
-    return EnrolmentOut(enrolment.alert_id, fingers)
+    return EnrolmentOut(
+        enrolment.alert_id,
+        fingers,
+        enrolment.related,
+        enrolment.related_notice,
+        _latent_hits(enrolment.latent_hits),
+    )
+
+
+def _latent_hits(hits: tuple[LatentHit, ...]) -> tuple[LatentHitOut, ...]:
+    return tuple(LatentHitOut(schemas.alert_out(h.view), h.slot, h.position, h.score) for h in hits)
 
 
 def _enrolled_out(found: EnrolledFingers) -> EnrolledFingersOut:
@@ -199,7 +233,8 @@ def _candidates_out(answer: FingerprintAnswer) -> CandidatesOut:
         tuple(
             CandidateOut(schemas.alert_out(c.view), c.score, _scores(c.fingers))
             for c in answer.candidates
-        )
+        ),
+        _latent_hits(answer.latent_hits),
     )
 
 
