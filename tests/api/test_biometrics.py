@@ -214,3 +214,34 @@ def test_a_transaction_of_images_enrols_and_a_bare_image_finds_the_alert(
         400,
         "invalid-input",
     )
+
+
+def test_latent_hits_are_listed_apart_and_the_same_fingers_elsewhere_refused(
+    client: TestClient, issued: dict[str, Any], limes: Limes
+) -> None:
+    scene = {
+        "category": "unknown_wanted",
+        "action": "identify",
+        "issuing_authority": "Bundeskriminalamt",
+        "national_reference": "BKA-SCENE-1",
+        "reason": "A mark from a burglary scene",
+        "person": {"gender": "male"},
+        "biometrics": [{"modality": "fingerprint", "format": "ISO/IEC 19794-2", "reference": "S"}],
+    }
+    answer = client.post("/v1/alerts", content=body(scene), headers=headers())
+    assert answer.status_code == 201, answer.text
+    scene_id = answer.json()["id"]
+    position, mark = latent(2, 2)
+    assert enrol(client, scene_id, [mark]).status_code == 201
+    assert enrol(client, issued["id"], [fingers(2)]).json()["latent_hits"][0]["slot"] == 100
+    found = search(client, [fingers(2, capture=1)]).json()
+    (hit,) = found["latent_hits"]
+    assert (hit["alert"]["id"], hit["position"]) == (scene_id, position)
+    assert scene_id not in [c["alert"]["id"] for c in found["candidates"]]
+    other = copied(PERSON)
+    other["national_reference"] = "BKA-OTHER"
+    other["person"] = PERSON["person"] | {"surnames": [{"latin": "Anders"}], "documents": []}
+    second = client.post("/v1/alerts", content=body(other), headers=headers()).json()["id"]
+    refused = enrol(client, second, [fingers(2, capture=2)])
+    assert "the same fingerprints" in assert_problem(refused, 409, "conflict")["detail"]
+    assert stored(limes, second) == []
