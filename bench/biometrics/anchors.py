@@ -34,7 +34,7 @@ ANCHORS = (
         "error rate against penetration rate on FVC2000 DB2/DB3, FVC2002 DB1, NIST DB4 "
         "and DB14, beside 15 earlier indexing methods: the paper's figures",
         "R. Cappelli, M. Ferrara, D. Maltoni, Fingerprint indexing based on Minutia "
-        "Cylinder-Code, IEEE TPAMI 33(5), 2011, pp. 1051-1057, doi:10.1109/TPAMI.2010.228",
+        "Cylinder-Code, IEEE TPAMI 33(5), 2011, pp. 1051-1057",
     ),
     Anchor(
         "FVC2002 / FVC2004 protocol (the data sets the anchors above use)",
