@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import io
 
+import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageFilter
 from tests.biometrics.prints import finger_image, png_of
 
 from limes.biometrics.extraction import MAX_SIDE, Extractor, png_image
@@ -79,3 +80,13 @@ def test_the_extracted_record_is_a_standard_view_and_mates_score_over_others() -
     genuine = score(cylinders(points(mate.minutiae)), reference)
     impostor = score(cylinders(points(other.minutiae)), reference)
     assert genuine > 0.15 > 0.06 > impostor
+
+
+def test_nfiq2_scores_a_blurred_noisy_capture_under_the_clean_one() -> None:
+    image = finger_image(1)
+    picture = Image.frombytes("L", (image.width, image.height), image.pixels)
+    blurred = np.asarray(picture.filter(ImageFilter.GaussianBlur(2.8)), dtype=np.float64)
+    noisy = blurred + np.random.default_rng(0).normal(0, 80, blurred.shape)
+    poor = GrayImage(image.width, image.height, noisy.clip(0, 255).astype(np.uint8).tobytes())
+    clean = EXTRACTOR.finger(image, 1).quality
+    assert EXTRACTOR.finger(poor, 1).quality < clean - 10
