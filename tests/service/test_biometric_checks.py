@@ -68,3 +68,15 @@ def test_a_ten_print_is_checked_against_stored_latents(limes: Limes) -> None:
     assert {h.view.alert.id for h in enrolled.latent_hits} == {scene}
     limes.alerts.delete(DE, scene, 1)
     assert limes.biometrics.search(GUARD, [fingers(2, capture=1)]).latent_hits == ()
+
+
+def test_another_worker_takes_and_drops_latents_from_the_change_feed(limes: Limes) -> None:
+    other = built(limes.store, limes.alerts.clock).biometrics
+    other.start()
+    scene = unknown_wanted(limes)
+    limes.biometrics.enrol(DE, scene, [latent(2, 2)[1]])
+    other.start()
+    assert other.latents.slots(scene) == [100]
+    limes.alerts.delete(DE, scene, 1)
+    other.start()
+    assert other.latents.slots(scene) == []

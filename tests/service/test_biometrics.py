@@ -194,3 +194,14 @@ def test_a_worker_follows_the_fingers_another_enrols_and_deletes(limes: Limes) -
     limes.alerts.delete(DE, alert_id, 1)
     assert other.biometrics.start() == 0
     assert other.biometrics.search(GUARD, [fingers(5, (2,), capture=1)]).candidates == ()
+
+
+def test_an_alert_whose_fingers_span_two_pages_is_built_whole(
+    limes: Limes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alert_id = person_alert(limes)
+    limes.biometrics.enrol(DE, alert_id, [fingers(6)])
+    monkeypatch.setattr("limes.service.biometrics.PAGE", 3)
+    other = built(limes.store, limes.alerts.clock).biometrics
+    assert other.start() == 1
+    assert sorted(other.gallery.fingers(alert_id)) == list(range(1, 11))

@@ -178,14 +178,18 @@ class BiometricService:
     def _build(self) -> None:
         self._position = self.alerts.store.last_event()  # events after it are applied again
         after: tuple[str, int] | None = None
+        alert_id, held = "", dict[int, Cylinders]()  # an alert's rows may span two pages
         with self.alerts.store.read() as tx:
             while page := tx.biometrics.page(after, PAGE):
-                by_alert: dict[str, dict[int, Cylinders]] = {}
                 for row in page:
-                    by_alert.setdefault(row.alert_id, {})[row.position] = self._open(tx, row)
-                for alert_id, held in by_alert.items():
-                    self._hold(alert_id, held)
+                    if row.alert_id != alert_id and held:
+                        self._hold(alert_id, held)
+                        held = {}
+                    alert_id = row.alert_id
+                    held[row.position] = self._open(tx, row)
                 after = (page[-1].alert_id, page[-1].position)
+        if held:
+            self._hold(alert_id, held)
 
     def _hold(self, alert_id: str, held: dict[int, Cylinders]) -> None:
         """Fingers into the gallery, latents into the latent bank (all of the alert's)."""
@@ -207,7 +211,9 @@ class BiometricService:
             for alert_id in dict.fromkeys(
                 e.alert_id
                 for e in events
-                if e.type == EventType.ALERT_BIOMETRICS_ENROLLED or self.gallery.fingers(e.alert_id)
+                if e.type == EventType.ALERT_BIOMETRICS_ENROLLED
+                or self.gallery.fingers(e.alert_id)
+                or self.latents.slots(e.alert_id)
             ):
                 self._refresh(alert_id)
             self._position = events[-1].seq
