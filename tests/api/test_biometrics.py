@@ -214,6 +214,12 @@ def test_a_transaction_of_images_enrols_and_a_bare_image_finds_the_alert(
         400,
         "invalid-input",
     )
+    palm = transaction(type14(finger_image(4), 23, "NONE", record_type=15))
+    assert client.post(url, content=palm, headers=an2).status_code == 201
+    mark = png_of(finger_image(4, capture=1))
+    by_palm = client.post("/v1/search/fingerprints?position=20", content=mark, headers=probe)
+    (first, *_) = by_palm.json()["candidates"]
+    assert (first["alert"]["id"], first["fingers"][0]["position"]) == (alert_id, 23)
 
 
 def test_latent_hits_are_listed_apart_and_the_same_fingers_elsewhere_refused(

@@ -63,8 +63,11 @@ def png_of(image: GrayImage, dpi: int | None = 500) -> bytes:
     return out.getvalue()
 
 
-def type14(image: GrayImage, position: int, compression: str = "WSQ20") -> TaggedRecord:
-    """A Type-14 record of ``image`` at ``position`` (500 ppi, 8 bits)."""
+def type14(
+    image: GrayImage, position: int, compression: str = "WSQ20", record_type: int = 14
+) -> TaggedRecord:
+    """A Type-14 record of ``image`` at ``position`` (500 ppi, 8 bits); with
+    ``record_type`` 15, a palm print record (``position`` a palm code)."""
     data = wsq_images.encode(image) if compression == "WSQ20" else image.pixels
     fields: tuple[tuple[int, FieldValue], ...] = (
         (2, "1"),
@@ -80,7 +83,7 @@ def type14(image: GrayImage, position: int, compression: str = "WSQ20") -> Tagge
         (12, "8"),
         (13, (str(position),)),
     )
-    return TaggedRecord(14, fields, data)
+    return TaggedRecord(record_type, fields, data)
 
 
 def transaction(*records: Record) -> bytes:

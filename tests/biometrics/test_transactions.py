@@ -12,7 +12,7 @@ from limes.biometrics.extraction import Extractor
 from limes.biometrics.formats import wsq_images
 from limes.biometrics.formats.iso19794_2 import decode
 from limes.biometrics.formats.nist_itl import FingerprintImageRecord, TaggedRecord
-from limes.biometrics.transactions import Form, Submission, records_of
+from limes.biometrics.transactions import Form, Submission, captured, records_of
 from limes.errors import InvalidInput
 
 EXTRACTOR = Extractor()
@@ -95,3 +95,21 @@ def test_bare_images_are_refused_where_they_are_wrong() -> None:
     assert _refused(Submission(Form.WSQ, (b"\xff\xa0",), 1)).startswith("/bytes/")
     assert _refused(Submission(Form.PNG, (png_of(finger_image(1)),), 11)) == "/position"
     assert _refused(Submission(Form.PNG, (b"a", b"b"), 1)) == "/"
+
+
+def test_type15_palms_and_bare_palm_images_are_kept_apart_by_palm_code() -> None:
+    palm = type14(finger_image(4), 22, "NONE", record_type=15)
+    found = captured(
+        Submission(Form.TRANSACTION, (transaction(palm, type14(finger_image(1), 2)),)), EXTRACTOR
+    )
+    assert positions(found.fingers) == [2]
+    assert list(found.palms) == [22] and decode(found.palms[22]).views[0].position == 0
+    bare = captured(Submission(Form.PNG, (png_of(finger_image(4)),), 20), EXTRACTOR)
+    assert (bare.fingers, list(bare.palms)) == ([], [20])
+    wrong = dataclasses.replace(palm, fields=(*palm.fields[:-1], (13, ("7",))))
+    assert _refused(Submission(Form.TRANSACTION, (transaction(wrong),))) == (
+        "/records/1/fields/15.013"
+    )
+    assert _refused(Submission(Form.TRANSACTION, (transaction(palm, palm),))) == "/records"
+    with pytest.raises(InvalidInput, match="palm prints are not taken"):
+        records_of(Submission(Form.TRANSACTION, (transaction(palm),)), EXTRACTOR)

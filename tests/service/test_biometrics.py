@@ -7,12 +7,22 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from tests.biometrics.prints import SEED, fingers, latent, subject
+from tests.biometrics.prints import (
+    SEED,
+    finger_image,
+    fingers,
+    latent,
+    png_of,
+    subject,
+    transaction,
+    type14,
+)
 from tests.conftest import FixedClock, built, make_ctx
 from tests.factories import PERSON, VEHICLE, content, doc
 
 from limes.biometrics.synthetic.persons import ten_print
 from limes.biometrics.synthetic.records import iso_record
+from limes.biometrics.transactions import Form, Submission
 from limes.bootstrap import Limes
 from limes.domain.roles import Purpose, Role
 from limes.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -205,3 +215,30 @@ def test_an_alert_whose_fingers_span_two_pages_is_built_whole(
     other = built(limes.store, limes.alerts.clock).biometrics
     assert other.start() == 1
     assert sorted(other.gallery.fingers(alert_id)) == list(range(1, 11))
+
+
+def test_palms_are_enrolled_and_searched_as_fingers_are(limes: Limes) -> None:
+    alert_id, other = person_alert(limes, "BKA-P1"), person_alert(limes, "BKA-P2")
+    hands = transaction(
+        type14(finger_image(4), 22, "NONE", record_type=15), type14(finger_image(1), 3)
+    )
+    enrolled = limes.biometrics.enrol(DE, alert_id, Submission(Form.TRANSACTION, (hands,)))
+    assert [f.position for f in enrolled.fingers] == [3, 22]
+    palm = Submission(Form.TRANSACTION, (transaction(type14(finger_image(5), 24, "NONE", 15)),))
+    limes.biometrics.enrol(DE, other, palm)
+    assert stored(limes, alert_id) == [3, 22] and stored(limes, other) == [24]
+    mark = png_of(finger_image(4, capture=1))
+    for position in (22, 20):  # its palm code, or a palm mark of unknown position
+        found = limes.biometrics.search(GUARD, Submission(Form.PNG, (mark,), position))
+        assert [c.view.alert.id for c in found.candidates][:1] == [alert_id]
+        assert found.candidates[0].fingers[0][0] == 22
+    both = transaction(type14(finger_image(4), 22, "NONE", 15), type14(finger_image(1), 3))
+    with pytest.raises(InvalidInput, match="not both"):
+        limes.biometrics.search(GUARD, Submission(Form.TRANSACTION, (both,)))
+    with pytest.raises(InvalidInput, match="palms 21-38"):
+        limes.biometrics.enrol(DE, other, Submission(Form.PNG, (mark,), 20))
+    assert stored(limes, other) == [24]
+    assert [f[0] for f in limes.biometrics.enrolled(GUARD, alert_id).fingers] == [3, 22]
+    again = built(limes.store, limes.alerts.clock).biometrics
+    again.start()
+    assert sorted(again.palms.fingers(alert_id)) == [22]

@@ -27,7 +27,7 @@ from limes.biometrics.formats.iso19794_2 import (
     encode,
 )
 from limes.biometrics.formats.problems import FormatProblem
-from limes.biometrics.gallery import POSITIONS, UNKNOWN
+from limes.biometrics.gallery import PALM_POSITIONS, POSITIONS, UNKNOWN, UNKNOWN_PALM
 from limes.errors import FieldError, InvalidInput
 
 MIN_MINUTIAE = 12
@@ -69,6 +69,29 @@ def latent_marks(records: Sequence[bytes]) -> list[tuple[FingerView, bytes]]:
             _refuse(where, f"finger position {view.position}: a latent's finger is unknown (0)")
         _gate(where, view, MIN_LATENT_MINUTIAE)
         found.append((view, single(record, view)))
+    return found
+
+
+def enrolment_palms(palms: dict[int, bytes]) -> dict[int, bytes]:
+    """Each palm to enrol by its code (21-38), after the gate: at least ``MIN_MINUTIAE``
+    minutiae (NFIQ 2 is a finger measure: a palm's score is kept, not gated on)."""
+    for code, record in palms.items():
+        where = f"/palms/{code}"
+        if code not in PALM_POSITIONS:
+            _refuse(where, f"palm code {code}: enrolment takes palms 21-38")
+        _gate(where, decode(record).views[0], MIN_MINUTIAE)
+    return dict(palms)
+
+
+def search_palms(palms: dict[int, bytes]) -> dict[int, FingerView]:
+    """The palm probe by code (``UNKNOWN_PALM`` for one palm mark, searched alone)."""
+    found = {}
+    for code, record in palms.items():
+        where = f"/palms/{code}"
+        _gate(where, decode(record).views[0], MIN_LATENT_MINUTIAE)
+        found[code] = decode(record).views[0]
+    if UNKNOWN_PALM in found and len(found) > 1:
+        _refuse("/palms", "a palm mark (palm 20) is searched alone")
     return found
 
 

@@ -37,10 +37,15 @@ PPI_TOLERANCE = 5
 MIN_SIDE = 150
 """Under 150 pixels (0.3 inch at 500 ppi) a side, no finger area is left to read."""
 MAX_SIDE = 2000
-"""A rolled 500 ppi print is under 1000 pixels a side; a palm's part under 2000."""
+"""A rolled 500 ppi finger print is under 1000 pixels a side."""
+MAX_PALM_SIDE = 4000
+"""A full palm at 500 ppi is about 2500 pixels high; the WSQ reader's bound."""
 MAX_PNG_BYTES = 8 * 1024 * 1024
 MAX_MINUTIAE = 100
 """A good rolled print has 60-100 minutiae; past that mindtct's extra ones are noise."""
+MAX_PALM_MINUTIAE = 255
+"""A palm has many hundred minutiae; a one-view record holds at most 255 (the most
+reliable are kept)."""
 PIXELS_PER_CM = round(PPI / 2.54)
 """500 ppi as the ISO record states resolution: 197 pixels per centimetre."""
 PNG_START = b"\x89PNG\r\n\x1a\n"
@@ -67,13 +72,17 @@ class Extractor:
         self._extractor: Any = None
         self._lock = threading.Lock()
 
-    def finger(self, image: GrayImage, position: int, impression: int = 0) -> Extracted:
-        """The finger in ``image`` (500 ppi grey) at ``position`` as a one-view record."""
+    def finger(
+        self, image: GrayImage, position: int, impression: int = 0, palm: bool = False
+    ) -> Extracted:
+        """The finger in ``image`` (500 ppi grey) at ``position`` as a one-view record;
+        a ``palm`` (position 0 in the record) may be larger and keeps more minutiae."""
+        max_side = MAX_PALM_SIDE if palm else MAX_SIDE
         if abs(image.ppi - PPI) > PPI_TOLERANCE:
             _refuse("Image", "/ppi", f"{image.ppi} ppi: images are taken at {PPI} ppi")
-        if not (MIN_SIDE <= image.width <= MAX_SIDE and MIN_SIDE <= image.height <= MAX_SIDE):
+        if not (MIN_SIDE <= image.width <= max_side and MIN_SIDE <= image.height <= max_side):
             where, size = "/size", f"{image.width}x{image.height}"
-            _refuse("Image", where, f"{size} pixels is not {MIN_SIDE} to {MAX_SIDE} a side")
+            _refuse("Image", where, f"{size} pixels is not {MIN_SIDE} to {max_side} a side")
         png = io.BytesIO()
         Image.frombytes("L", (image.width, image.height), image.pixels).save(png, format="PNG")
         with self._lock:
@@ -84,7 +93,8 @@ class Extractor:
                 quality = int(found.quality().score)
             except nbis.NbisError:
                 _refuse("Image", "/pixels", "mindtct found no finger it could read")
-            read = sorted(found.get(), key=lambda m: -m.reliability())[:MAX_MINUTIAE]
+            most = MAX_PALM_MINUTIAE if palm else MAX_MINUTIAE
+            read = sorted(found.get(), key=lambda m: -m.reliability())[:most]
         minutiae = tuple(_minutia(m, image.width, image.height) for m in read)
         quality = min(max(quality, 0), 100)
         view = FingerView(position, minutiae, impression=impression, quality=quality)
@@ -104,7 +114,7 @@ def _minutia(found: Any, width: int, height: int) -> Minutia:
     )
 
 
-def png_image(data: bytes) -> GrayImage:
+def png_image(data: bytes, max_side: int = MAX_SIDE) -> GrayImage:
     """The 8-bit grey image in PNG ``data``, its size checked before its pixels are read."""
     if len(data) > MAX_PNG_BYTES:
         _refuse("PNG", "/bytes/0", f"{len(data)} bytes is over the {MAX_PNG_BYTES}-byte bound")
@@ -113,7 +123,7 @@ def png_image(data: bytes) -> GrayImage:
     try:
         with Image.open(io.BytesIO(data), formats=["PNG"]) as picture:
             width, height = picture.size
-            if not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE):
+            if not (0 < width <= max_side and 0 < height <= max_side):
                 _refuse("PNG", "/bytes/16", f"image size {width}x{height} is out of range")
             if picture.mode != "L":
                 _refuse("PNG", "/bytes/24", f"mode {picture.mode}: 8-bit grey (L) is taken")

@@ -35,8 +35,8 @@ _position = click.option(
     "--position",
     default=0,
     show_default=True,
-    type=click.IntRange(0, 10),
-    help="The finger of a bare image (0: a latent, unknown finger).",
+    type=click.IntRange(0, 38),
+    help="What a bare image shows: finger 1-10, 0 (a latent), palm 21-38, 20 (a palm mark).",
 )
 
 

@@ -30,15 +30,21 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from limes.audit.record import AlertRef, biometric_query
-from limes.biometrics.captures import enrolment_fingers, latent_marks, search_fingers
+from limes.biometrics.captures import (
+    enrolment_fingers,
+    enrolment_palms,
+    latent_marks,
+    search_fingers,
+    search_palms,
+)
 from limes.biometrics.extraction import Extractor
 from limes.biometrics.formats.iso19794_2 import FingerView, decode
-from limes.biometrics.gallery import UNKNOWN, AlertGallery
+from limes.biometrics.gallery import PALM_POSITIONS, UNKNOWN, UNKNOWN_PALM, AlertGallery
 from limes.biometrics.latents import LATENT_BASE, MAX_LATENTS, LatentBank
 from limes.biometrics.matching.cylinders import Cylinders, cylinders
 from limes.biometrics.matching.mcc import score
 from limes.biometrics.minutiae import points
-from limes.biometrics.transactions import Submission, records_of
+from limes.biometrics.transactions import Captured, Submission, captured, records_of
 from limes.domain.alerts import AlertStatus
 from limes.domain.categories import CategoryCode, SubjectKind
 from limes.domain.compatibility import ExistingAlert
@@ -158,6 +164,7 @@ class BiometricService:
         self.audit = alerts.audit
         self.gallery = AlertGallery()
         self.latents = LatentBank()
+        self.palms = AlertGallery(positions=PALM_POSITIONS, unknown=UNKNOWN_PALM)
         self.extractor = Extractor()
         self._built = False
         self._position = 0
@@ -192,13 +199,17 @@ class BiometricService:
             self._hold(alert_id, held)
 
     def _hold(self, alert_id: str, held: dict[int, Cylinders]) -> None:
-        """Fingers into the gallery, latents into the latent bank (all of the alert's)."""
-        fingers = {p: c for p, c in held.items() if p < LATENT_BASE}
+        """Fingers into the gallery, palms into theirs, latents into the latent bank (all
+        of the alert's)."""
+        fingers = {p: c for p, c in held.items() if p < PALM_POSITIONS[0]}
+        palms = {p: c for p, c in held.items() if p in PALM_POSITIONS}
         latents = {p: c for p, c in held.items() if p >= LATENT_BASE}
-        self.gallery.remove(alert_id)
-        self.latents.remove(alert_id)
+        for index in (self.gallery, self.palms, self.latents):
+            index.remove(alert_id)
         if fingers:
             self.gallery.put(alert_id, fingers)
+        if palms:
+            self.palms.put(alert_id, palms)
         if latents:
             self.latents.put(alert_id, latents)
 
@@ -213,6 +224,7 @@ class BiometricService:
                 for e in events
                 if e.type == EventType.ALERT_BIOMETRICS_ENROLLED
                 or self.gallery.fingers(e.alert_id)
+                or self.palms.fingers(e.alert_id)
                 or self.latents.slots(e.alert_id)
             ):
                 self._refresh(alert_id)
@@ -256,7 +268,7 @@ class BiometricService:
         if isinstance(records, Submission):
             with self.alerts.store.read() as tx:  # refused before any image is read
                 self._enrolling(ctx, tx, alert_id, for_update=False)
-        given = records_of(records, self.extractor)
+        given = captured(records, self.extractor)
         now = self.alerts.clock()
         with self.alerts.store.transaction() as tx:
             record = self._enrolling(ctx, tx, alert_id, for_update=True)
@@ -265,10 +277,11 @@ class BiometricService:
             if record.category == CategoryCode.UNKNOWN_WANTED:
                 templates = self._latents_of(tx, alert_id, given)
             else:
-                templates = enrolment_fingers(given)
-                probe = {p: _cylinders(decode(t).views[0]) for p, t in templates.items()}
-                related = same_person(self.alerts, self.gallery, ctx, record, probe, tx)
-                hits = latent_hits(self.alerts, self.latents, ctx, probe, tx)
+                templates = self._enrolled_of(given)
+                probe = {p: _cylinders(decode(t).views[0]) for p, t in templates.items() if p <= 10}
+                if probe:
+                    related = same_person(self.alerts, self.gallery, ctx, record, probe, tx)
+                    hits = latent_hits(self.alerts, self.latents, ctx, probe, tx)
             for position, template in templates.items():
                 sealed = self.alerts.seal_field(
                     alert_id, record.issuing_state, SealedField.FINGERPRINT, template, tx
@@ -284,10 +297,18 @@ class BiometricService:
         shown = disclosure.related(related, disclosure.could_read(self.alerts.policy, ctx))
         return Enrolment(alert_id, record.issuing_state, enrolled, shown.alerts, shown.notice, hits)
 
-    def _latents_of(self, tx: Transaction, alert_id: str, given: list[bytes]) -> dict[int, bytes]:
+    @staticmethod
+    def _enrolled_of(given: Captured) -> dict[int, bytes]:
+        """Fingers (1-10) and palms (21-38) to enrol, by position, after the gates."""
+        fingers = enrolment_fingers(given.fingers) if given.fingers or not given.palms else {}
+        return fingers | enrolment_palms(given.palms)
+
+    def _latents_of(self, tx: Transaction, alert_id: str, given: Captured) -> dict[int, bytes]:
         """The latents to store on an alert on an unknown wanted person, each at the next
         free slot after those it holds."""
-        marks = latent_marks(given)
+        if given.palms:
+            raise InvalidInput("an alert on an unknown wanted person holds finger marks only")
+        marks = latent_marks(given.fingers)
         held = [r.position for r in tx.biometrics.of(alert_id) if r.position >= LATENT_BASE]
         first = max(held, default=LATENT_BASE - 1) + 1
         if first - LATENT_BASE + len(marks) > MAX_LATENTS:
@@ -339,17 +360,22 @@ class BiometricService:
             self.alerts.policy.require(ctx, Permission.SEARCH_FINGERPRINTS, category)
         if not 1 <= limit <= MAX_CANDIDATES:
             raise InvalidInput(f"limit is 1 to {MAX_CANDIDATES}")
-        given = records_of(records, self.extractor)
-        probe = {p: _cylinders(v) for p, v in search_fingers(given).items()}
+        given = captured(records, self.extractor)
+        if given.palms and given.fingers:
+            raise InvalidInput("search by fingers or by palms, not both at once")
+        views = search_palms(given.palms) if given.palms else search_fingers(given.fingers)
+        probe = {p: _cylinders(v) for p, v in views.items()}
         self.start()
-        matches = self.gallery.search(probe, SHORTLIST, MAX_CANDIDATES)
+        matches = (self.palms if given.palms else self.gallery).search(
+            probe, SHORTLIST, MAX_CANDIDATES
+        )
         found: list[Candidate] = []
         decisions: dict[str, Decision] = {}
         with self.alerts.store.read() as tx:
             for match in matches:
                 record = tx.alerts.get(match.key)
                 if record is None or record.status is not AlertStatus.ACTIVE:
-                    self.gallery.remove(match.key)  # erased since the gallery took it
+                    self._hold(match.key, {})  # erased since the gallery took it
                     continue
                 decision = self._decision(ctx, record, decisions)
                 if not decision.allowed or (categories and record.category not in categories):
@@ -359,8 +385,10 @@ class BiometricService:
                 found.append(Candidate(view, round(match.score, 4), _rounded(shown)))
                 if len(found) == limit:
                     break
-            reverse = UNKNOWN not in probe and (
-                not categories or CategoryCode.UNKNOWN_WANTED in categories
+            reverse = (
+                not given.palms
+                and UNKNOWN not in probe
+                and (not categories or CategoryCode.UNKNOWN_WANTED in categories)
             )
             hits = latent_hits(self.alerts, self.latents, ctx, probe, tx) if reverse else ()
         opened = [c.view.alert.id for c in found] + [h.view.alert.id for h in hits]
@@ -392,7 +420,7 @@ class BiometricService:
             enrolled = {
                 row.position: self._open(tx, row)
                 for row in tx.biometrics.of(alert_id)
-                if row.position < LATENT_BASE
+                if row.position < PALM_POSITIONS[0]
             }
         if not enrolled:
             raise NotFound(f"alert {alert_id} has no fingerprints enrolled")

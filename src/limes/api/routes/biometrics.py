@@ -5,10 +5,11 @@ A body names ISO/IEC 19794-2 finger minutiae records as base64 strings in strict
 ``application/octet-stream``, one ANSI/NIST-ITL transaction with Type-4/14 finger
 images as ``application/x-ansi-nist``, or one bare 500 ppi finger image as ``image/png``
 (8-bit grey) or ``image/x-wsq``, whose finger the query's ``position`` names (0: a
-latent, unknown finger). Minutiae are extracted from images with mindtct and each
-image's quality is NFIQ 2's (``biometrics/extraction.py``). Every refusal is an RFC
-9457 problem with the pointer of what was wrong (``/records/1/bytes/40``); a refused
-enrolment stores nothing.
+latent, unknown finger; 21-38 a palm by its ANSI/NIST-ITL code, 20 a palm mark).
+Type-15 palm images are enrolled and searched on the same machinery as fingers.
+Minutiae are extracted from images with mindtct and each image's quality is NFIQ 2's
+(``biometrics/extraction.py``). Every refusal is an RFC 9457 problem with the pointer
+of what was wrong (``/records/1/bytes/40``); a refused enrolment stores nothing.
 """
 
 from __future__ import annotations
@@ -55,7 +56,11 @@ FORMS = {
 }
 Position = Annotated[
     int,
-    Query(ge=0, le=10, description="The finger of a bare image: 1-10, or 0 (a latent)"),
+    Query(
+        ge=0,
+        le=38,
+        description="What a bare image shows: finger 1-10, 0 (a latent), palm 21-38 or 20",
+    ),
 ]
 
 
