@@ -52,7 +52,6 @@ from limes.domain.events import EventType
 from limes.domain.sealed_fields import SealedField
 from limes.errors import Conflict, InvalidInput, NotFound
 from limes.policy import disclosure
-from limes.policy.fields import FieldGroup
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Decision, require_owner
 from limes.service.alert_views import AlertView, event
@@ -324,7 +323,7 @@ class BiometricService:
             decision = self.alerts.policy.require(
                 ctx, Permission.ALERT_READ, CategoryCode(record.category), alert_id
             )
-            shown = FieldGroup.BIOMETRICS in decision.fields
+            shown = disclosure.biometrics_shown(decision.fields)
             rows = tx.biometrics.of(alert_id) if shown else []
         self.alerts.reads.opened(ctx, [alert_id])
         fingers = tuple((r.position, r.quality, r.enrolled_at) for r in rows)
