@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from bench.biometrics import accuracy, speed
+from bench.biometrics import accuracy, anchors, speed
 from bench.biometrics.sets import build
 
 
@@ -34,6 +34,7 @@ def main() -> None:
     accuracy.penetration(sets)
     speed.per_comparison(sets, bozorth)
     speed.scaling(sets, [int(m) for m in args.scale.split(",")])
+    anchors.print_anchors()
     print(f"\nTotal {time.perf_counter() - started:.0f} s")
 
 

@@ -18,7 +18,16 @@ from tests.api.helpers import (
     copied,
     headers,
 )
-from tests.biometrics.prints import base64_of, fingers, latent, sparse
+from tests.biometrics.prints import (
+    base64_of,
+    finger_image,
+    fingers,
+    latent,
+    png_of,
+    sparse,
+    transaction,
+    type14,
+)
 
 from limes.audit.heads import ensure_audit_key
 from limes.audit.store import RecordQuery
@@ -60,6 +69,16 @@ def test_enrol_then_a_border_guard_finds_and_verifies_the_person(
     assert answer.status_code == 201, answer.text
     assert [f["position"] for f in answer.json()["fingers"]] == [1, 2, 7]
     assert "template" not in answer.text
+    url = f"/v1/alerts/{alert_id}/biometrics"
+    listed = client.get(url, headers=headers(DE_BORDER, **BORDER))
+    assert listed.status_code == 200, listed.text
+    assert [(f["position"], f["enrolled_by"]) for f in listed.json()["fingers"]] == [
+        (1, "DE"),
+        (2, "DE"),
+        (7, "DE"),
+    ]
+    assert listed.json()["withheld"] is False and "template" not in listed.text
+    assert_problem(client.get(url, headers=headers(VISA, "visa")), 403, "forbidden")
     found = search(client, [fingers(0, (2, 7), capture=1)])
     assert found.status_code == 200, found.text
     (candidate, *_) = found.json()["candidates"]
@@ -159,3 +178,76 @@ def test_a_latent_search_and_the_audit_names_the_modality_only(
     assert all(d["query"] == {"biometric": {"modality": "fingerprint"}} for d in ours)
     raw = orjson.dumps(ours)
     assert base64_of(mark)[:40].encode() not in raw and b"FMR" not in raw
+
+
+def test_a_transaction_of_images_enrols_and_a_bare_image_finds_the_alert(
+    client: TestClient, issued: dict[str, Any], limes: Limes
+) -> None:
+    alert_id = issued["id"]
+    url = f"/v1/alerts/{alert_id}/biometrics"
+    an2 = headers() | {"Content-Type": "application/x-ansi-nist"}
+    bad = transaction(type14(finger_image(1), 2), type14(finger_image(2), 12, "NONE"))
+    problem = assert_problem(client.post(url, content=bad, headers=an2), 400, "invalid-input")
+    assert [e["pointer"] for e in problem["errors"]] == ["/records/2/fields/14.013"]
+    refused = client.post(url, content=transaction(), headers=an2 | {"Content-Length": "x"})
+    assert_problem(refused, 400, "invalid-input")
+    with_position = client.post(f"{url}?position=2", content=bad, headers=an2)
+    assert_problem(with_position, 400, "invalid-input")
+    assert stored(limes, alert_id) == []
+    good = transaction(type14(finger_image(1), 2), type14(finger_image(2), 7, "NONE"))
+    enrolled = client.post(url, content=good, headers=an2)
+    assert enrolled.status_code == 201, enrolled.text
+    assert [f["position"] for f in enrolled.json()["fingers"]] == [2, 7]
+    assert all(f["quality"] >= 20 for f in enrolled.json()["fingers"])
+    assert stored(limes, alert_id) == [2, 7]
+    probe = headers(DE_BORDER, **BORDER) | {"Content-Type": "image/png"}
+    image = png_of(finger_image(2, capture=1))
+    found = client.post("/v1/search/fingerprints?position=7", content=image, headers=probe)
+    assert found.status_code == 200, found.text
+    assert [c["alert"]["id"] for c in found.json()["candidates"]][:1] == [alert_id]
+    unknown = client.post("/v1/search/fingerprints", content=image, headers=probe)
+    assert [c["alert"]["id"] for c in unknown.json()["candidates"]][:1] == [alert_id]
+    not_png = client.post("/v1/search/fingerprints?position=7", content=b"x", headers=probe)
+    assert_problem(not_png, 400, "invalid-input")
+    assert_problem(
+        client.post("/v1/search/fingerprints?position=11", content=image, headers=probe),
+        400,
+        "invalid-input",
+    )
+    palm = transaction(type14(finger_image(4), 23, "NONE", record_type=15))
+    assert client.post(url, content=palm, headers=an2).status_code == 201
+    mark = png_of(finger_image(4, capture=1))
+    by_palm = client.post("/v1/search/fingerprints?position=20", content=mark, headers=probe)
+    (first, *_) = by_palm.json()["candidates"]
+    assert (first["alert"]["id"], first["fingers"][0]["position"]) == (alert_id, 23)
+
+
+def test_latent_hits_are_listed_apart_and_the_same_fingers_elsewhere_refused(
+    client: TestClient, issued: dict[str, Any], limes: Limes
+) -> None:
+    scene = {
+        "category": "unknown_wanted",
+        "action": "identify",
+        "issuing_authority": "Bundeskriminalamt",
+        "national_reference": "BKA-SCENE-1",
+        "reason": "A mark from a burglary scene",
+        "person": {"gender": "male"},
+        "biometrics": [{"modality": "fingerprint", "format": "ISO/IEC 19794-2", "reference": "S"}],
+    }
+    answer = client.post("/v1/alerts", content=body(scene), headers=headers())
+    assert answer.status_code == 201, answer.text
+    scene_id = answer.json()["id"]
+    position, mark = latent(2, 2)
+    assert enrol(client, scene_id, [mark]).status_code == 201
+    assert enrol(client, issued["id"], [fingers(2)]).json()["latent_hits"][0]["slot"] == 100
+    found = search(client, [fingers(2, capture=1)]).json()
+    (hit,) = found["latent_hits"]
+    assert (hit["alert"]["id"], hit["position"]) == (scene_id, position)
+    assert scene_id not in [c["alert"]["id"] for c in found["candidates"]]
+    other = copied(PERSON)
+    other["national_reference"] = "BKA-OTHER"
+    other["person"] = PERSON["person"] | {"surnames": [{"latin": "Anders"}], "documents": []}
+    second = client.post("/v1/alerts", content=body(other), headers=headers()).json()["id"]
+    refused = enrol(client, second, [fingers(2, capture=2)])
+    assert "the same fingerprints" in assert_problem(refused, 409, "conflict")["detail"]
+    assert stored(limes, second) == []

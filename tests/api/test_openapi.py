@@ -42,6 +42,7 @@ ROUTES = {
     ("POST", "/v1/search/mrz"),
     ("POST", "/v1/search/fingerprints"),
     ("POST", "/v1/alerts/{alert_id}/biometrics"),
+    ("GET", "/v1/alerts/{alert_id}/biometrics"),
     ("POST", "/v1/verify"),
     ("POST", "/v1/hits"),
     ("GET", "/v1/sirene/inbox"),
@@ -116,6 +117,9 @@ def test_document_lists_every_route(client: TestClient) -> None:
     assert set(_operations(doc)) == ROUTES
 
 
+CAPTURES = {"application/octet-stream", "application/x-ansi-nist", "image/png", "image/x-wsq"}
+
+
 def test_every_request_body_has_a_schema(client: TestClient) -> None:
     doc = _document(client)
     schemas = doc["components"]["schemas"]
@@ -126,8 +130,8 @@ def test_every_request_body_has_a_schema(client: TestClient) -> None:
             continue
         body = operation["requestBody"]
         assert body["required"] is True, key
-        # JSON, and for binary records also the record itself
-        assert set(body["content"]) - {"application/octet-stream"} == {"application/json"}, key
+        # JSON, and for biometric captures also the record, transaction or image itself
+        assert set(body["content"]) - CAPTURES == {"application/json"}, key
         content = body["content"]["application/json"]
         name = content["schema"]["$ref"].removeprefix("#/components/schemas/")
         assert schemas[name]["type"] == "object", key

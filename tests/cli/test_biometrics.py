@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.biometrics.prints import fingers, sparse
+from tests.biometrics.prints import finger_image, fingers, png_of, sparse, transaction, type14
 from tests.cli.helpers import ALERT, SIRENE_DE, SIRENE_FR, Run, ok, problem
 
 BORDER_FR = ("--as", "guard@PAF/FR", "--role", "border_guard", "--purpose", "border_check")
@@ -29,6 +29,8 @@ def test_add_search_and_verify(initialised: Run, tmp_path: Path) -> None:
     hands = _file(tmp_path, "hands.fmr", fingers(0, (1, 2, 3)))
     enrolled = ok(initialised("biometrics", "add", alert_id, hands, *SIRENE_DE))
     assert [f["position"] for f in enrolled["fingers"]] == [1, 2, 3]
+    listed = ok(initialised("biometrics", "list", alert_id, *BORDER_FR))
+    assert [f[0] for f in listed["fingers"]] == [1, 2, 3] and not listed["withheld"]
     probe = _file(tmp_path, "probe.fmr", fingers(0, (2, 3), capture=1))
     found = ok(initialised("biometrics", "search", probe, *BORDER_FR))
     (first, *_) = found["candidates"]
@@ -48,3 +50,20 @@ def test_refusals_are_problems_and_store_nothing(initialised: Run, tmp_path: Pat
     problem(initialised("biometrics", "add", alert_id, hands, *SIRENE_FR), 5)
     verify = initialised("biometrics", "verify", alert_id, hands, *BORDER_FR)
     assert "no fingerprints enrolled" in problem(verify, 6)["detail"]
+
+
+def test_a_transaction_enrols_and_a_png_image_searches(initialised: Run, tmp_path: Path) -> None:
+    alert_id = _issued(initialised)
+    an2 = _file(tmp_path, "prints.an2", transaction(type14(finger_image(3), 4)))
+    as_an2 = ("--form", "ansi-nist")
+    enrolled = ok(initialised("biometrics", "add", alert_id, an2, *as_an2, *SIRENE_DE))
+    assert [f["position"] for f in enrolled["fingers"]] == [4]
+    image = _file(tmp_path, "probe.png", png_of(finger_image(3, capture=1)))
+    as_png = ("--form", "png", "--position", "4")
+    found = ok(initialised("biometrics", "search", image, *as_png, *BORDER_FR))
+    assert found["candidates"][0]["view"]["alert"]["id"] == alert_id
+    broken = _file(tmp_path, "broken.png", b"\x89PNG\r\n\x1a\nshort")
+    refused = problem(initialised("biometrics", "search", broken, *as_png, *BORDER_FR), 3)
+    assert refused["errors"][0]["pointer"].startswith("/bytes")
+    two = initialised("biometrics", "add", alert_id, an2, an2, *as_an2, *SIRENE_DE)
+    assert two.exit_code == 2

@@ -69,3 +69,19 @@ def test_a_failed_transaction_stores_no_finger(store: Store) -> None:
         pass
     with store.read() as tx:
         assert tx.biometrics.of("A1") == []
+
+
+def test_palms_take_21_to_38_latents_100_to_199_and_nothing_else_is_stored(store: Store) -> None:
+    with store.transaction() as tx:
+        for position in (21, 38, 100, 199):
+            tx.biometrics.put(finger("U1", position))
+    with store.read() as tx:
+        assert [f.position for f in tx.biometrics.of("U1")] == [21, 38, 100, 199]
+    for position in (0, 11, 20, 39, 99, 200):
+        try:
+            with store.transaction() as tx:
+                tx.biometrics.put(finger("U2", position))
+        except Exception:  # each store's integrity error  # noqa: S110
+            pass
+        with store.read() as tx:
+            assert tx.biometrics.of("U2") == [], position

@@ -126,3 +126,12 @@ def test_a_change_event_leaves_the_feed_with_reviewed_detail_keys_only() -> None
         "alert.extended", "A1", "DE", "arrest", 3, AT, {"reason": "x", "state": "FR"}
     )
     assert disclosure.feed_event(noisy).detail == {"state": "FR"}
+
+
+def test_an_alerts_fingers_and_their_scores_show_only_with_the_biometrics_group() -> None:
+    without = frozenset(ALL_GROUPS) - {FieldGroup.BIOMETRICS}
+    assert disclosure.biometrics_shown(frozenset(ALL_GROUPS))
+    assert not disclosure.biometrics_shown(without)
+    scores = ((2, 0.3),)
+    assert disclosure.finger_scores(scores, frozenset(ALL_GROUPS)) == scores
+    assert disclosure.finger_scores(scores, without) == ()

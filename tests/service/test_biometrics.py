@@ -4,13 +4,25 @@ only, the quality gate storing nothing, search, verification, erasure (the audit
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
-from tests.biometrics.prints import SEED, fingers, latent, subject
+from tests.biometrics.prints import (
+    SEED,
+    finger_image,
+    fingers,
+    latent,
+    png_of,
+    subject,
+    transaction,
+    type14,
+)
 from tests.conftest import FixedClock, built, make_ctx
-from tests.factories import PERSON, VEHICLE, content
+from tests.factories import PERSON, VEHICLE, content, doc
 
 from limes.biometrics.synthetic.persons import ten_print
 from limes.biometrics.synthetic.records import iso_record
+from limes.biometrics.transactions import Form, Submission
 from limes.bootstrap import Limes
 from limes.domain.roles import Purpose, Role
 from limes.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -146,3 +158,87 @@ def test_a_new_process_builds_its_gallery_from_the_sealed_templates(limes: Limes
     assert other.start() == 1
     found = other.search(GUARD, [fingers(4, (3,), capture=2)]).candidates
     assert [c.view.alert.id for c in found] == [alert_id]
+
+
+def test_the_enrolled_fingers_are_listed_as_the_view_allows_never_a_template(
+    limes: Limes,
+) -> None:
+    alert_id = person_alert(limes)
+    limes.biometrics.enrol(DE, alert_id, [fingers(0, (2, 7))])
+    listed = limes.biometrics.enrolled(GUARD, alert_id)
+    assert [f[:2] for f in listed.fingers] == [(2, 60), (7, 60)]
+    assert (listed.issuing_state, listed.withheld) == ("DE", False)
+    assert all(isinstance(f[2], datetime) for f in listed.fingers)
+    refusal = doc(
+        PERSON,
+        category="refusal_of_entry",
+        action="refuse_entry",
+        warnings=[],
+        national_decision={"authority": "P", "reference": "R-1", "decided_on": "2026-01-15"},
+        national_reference="FR-REF-1",
+        issuing_authority="Préfecture",
+    )
+    refused = limes.alerts.issue(FR, content(refusal)).alert.id
+    limes.biometrics.enrol(FR, refused, [fingers(1, (1,))])
+    hidden = limes.biometrics.enrolled(VISA, refused)  # the visa view holds no biometrics
+    assert (hidden.fingers, hidden.withheld) == ((), True)
+    with pytest.raises(Forbidden):
+        limes.biometrics.enrolled(VISA, alert_id)  # visa officers read no arrests
+    with pytest.raises(NotFound):
+        limes.biometrics.enrolled(GUARD, "A-no-such")
+
+
+def test_a_worker_follows_the_fingers_another_enrols_and_deletes(limes: Limes) -> None:
+    """Two processes on one store (``limes serve --workers 2``): each gallery follows
+    the change feed, so no restart is needed to find or lose what the other wrote."""
+    other = built(limes.store, limes.alerts.clock)
+    assert other.biometrics.start() == 0
+    alert_id = person_alert(limes)
+    limes.biometrics.enrol(DE, alert_id, [fingers(5, (1, 2))])
+    found = other.biometrics.search(GUARD, [fingers(5, (2,), capture=1)]).candidates
+    assert [c.view.alert.id for c in found] == [alert_id]
+    assert set(other.biometrics.gallery.fingers(alert_id)) == {1, 2}
+    limes.biometrics.enrol(DE, alert_id, [fingers(5, (6,))])
+    assert other.biometrics.start() == 1
+    assert set(other.biometrics.gallery.fingers(alert_id)) == {1, 2, 6}
+    limes.alerts.delete(DE, alert_id, 1)
+    assert other.biometrics.start() == 0
+    assert other.biometrics.search(GUARD, [fingers(5, (2,), capture=1)]).candidates == ()
+
+
+def test_an_alert_whose_fingers_span_two_pages_is_built_whole(
+    limes: Limes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alert_id = person_alert(limes)
+    limes.biometrics.enrol(DE, alert_id, [fingers(6)])
+    monkeypatch.setattr("limes.service.biometrics.PAGE", 3)
+    other = built(limes.store, limes.alerts.clock).biometrics
+    assert other.start() == 1
+    assert sorted(other.gallery.fingers(alert_id)) == list(range(1, 11))
+
+
+def test_palms_are_enrolled_and_searched_as_fingers_are(limes: Limes) -> None:
+    alert_id, other = person_alert(limes, "BKA-P1"), person_alert(limes, "BKA-P2")
+    hands = transaction(
+        type14(finger_image(4), 22, "NONE", record_type=15), type14(finger_image(1), 3)
+    )
+    enrolled = limes.biometrics.enrol(DE, alert_id, Submission(Form.TRANSACTION, (hands,)))
+    assert [f.position for f in enrolled.fingers] == [3, 22]
+    palm = Submission(Form.TRANSACTION, (transaction(type14(finger_image(5), 24, "NONE", 15)),))
+    limes.biometrics.enrol(DE, other, palm)
+    assert stored(limes, alert_id) == [3, 22] and stored(limes, other) == [24]
+    mark = png_of(finger_image(4, capture=1))
+    for position in (22, 20):  # its palm code, or a palm mark of unknown position
+        found = limes.biometrics.search(GUARD, Submission(Form.PNG, (mark,), position))
+        assert [c.view.alert.id for c in found.candidates][:1] == [alert_id]
+        assert found.candidates[0].fingers[0][0] == 22
+    both = transaction(type14(finger_image(4), 22, "NONE", 15), type14(finger_image(1), 3))
+    with pytest.raises(InvalidInput, match="not both"):
+        limes.biometrics.search(GUARD, Submission(Form.TRANSACTION, (both,)))
+    with pytest.raises(InvalidInput, match="palms 21-38"):
+        limes.biometrics.enrol(DE, other, Submission(Form.PNG, (mark,), 20))
+    assert stored(limes, other) == [24]
+    assert [f[0] for f in limes.biometrics.enrolled(GUARD, alert_id).fingers] == [3, 22]
+    again = built(limes.store, limes.alerts.clock).biometrics
+    again.start()
+    assert sorted(again.palms.fingers(alert_id)) == [22]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from limes.audit import answers
-from limes.biometrics import captures
+from limes.biometrics import captures, transactions
 from limes.biometrics.formats import iso19794_2
 from limes.crypto import rotation
 from limes.search import features, identifiers, query, scoring
@@ -20,11 +20,13 @@ DEFINED_IN = {
     "AuditRecordsOut": (answers, "AuditRecordsOut"),
     "BlockRow": (port, "BlockRow"),
     "Feature": (features, "Feature"),
+    "Form": (transactions, "Form"),
     "GrantRow": (port, "GrantRow"),
     "IdentifierQuery": (identifiers, "IdentifierQuery"),
     "KeyReport": (rotation, "KeyReport"),
     "PersonQuery": (query, "PersonQuery"),
     "SecurityEvent": (port, "SecurityEvent"),
+    "Submission": (transactions, "Submission"),
     "TreeHeadOut": (answers, "TreeHeadOut"),
     "head_out": (answers, "head_out"),
     "records_out": (answers, "records_out"),

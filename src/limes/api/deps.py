@@ -253,22 +253,34 @@ async def json_body(request: Request) -> bytes:
     return await bounded_body(request)
 
 
-async def record_body(request: Request) -> tuple[bool, bytes]:
-    """A body that is JSON (True) or one binary record as ``application/octet-stream``
-    (False), within ``max_body_bytes``; anything else is refused."""
+CAPTURE_MEDIA_TYPES = frozenset(
+    {"application/octet-stream", "application/x-ansi-nist", "image/png", "image/x-wsq"}
+)
+"""One ISO/IEC 19794-2 record, one ANSI/NIST-ITL transaction, one bare finger image."""
+MAX_CAPTURE_BYTES = 16 * 1024 * 1024
+"""A capture body's bound: a ten-print transaction of uncompressed 500 ppi images is
+about 2.5 MB, of WSQ images a tenth of that; the formats bound each part again."""
+
+
+async def record_body(request: Request) -> tuple[str, bytes]:
+    """A body that is JSON (media type "") or one capture of ``CAPTURE_MEDIA_TYPES``
+    (its media type), JSON within ``max_body_bytes``, a capture within
+    ``MAX_CAPTURE_BYTES``; anything else is refused."""
     media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
-    if media_type == "application/octet-stream":
-        return False, await bounded_body(request)
-    return True, await json_body(request)
+    if media_type in CAPTURE_MEDIA_TYPES:
+        limit = max(get_limes(request).settings.max_body_bytes, MAX_CAPTURE_BYTES)
+        return media_type, await bounded_body(request, limit)
+    return "", await json_body(request)
 
 
-async def bounded_body(request: Request) -> bytes:
+async def bounded_body(request: Request, limit: int | None = None) -> bytes:
     """The raw request body, refused past ``max_body_bytes``.
 
     Content-Length is checked first and then the bytes actually read, because a
     chunked request has no Content-Length and a dishonest one may understate it.
     """
-    limit = get_limes(request).settings.max_body_bytes
+    if limit is None:
+        limit = get_limes(request).settings.max_body_bytes
     length = request.headers.get("content-length")
     if length is not None:
         if not length.isascii() or not length.isdigit():
@@ -295,4 +307,4 @@ OtherId = Annotated[str, Depends(other_id)]
 FlagState = Annotated[str, Depends(flag_state)]
 Version = Annotated[int, Depends(expected_version)]
 Body = Annotated[bytes, Depends(json_body)]
-RecordBody = Annotated[tuple[bool, bytes], Depends(record_body)]
+RecordBody = Annotated[tuple[str, bytes], Depends(record_body)]

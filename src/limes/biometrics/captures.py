@@ -9,7 +9,9 @@ searched with, every refusal with its location:
   least ``MIN_MINUTIAE`` minutiae and a finger quality of at least ``MIN_QUALITY``;
 * a search takes fingers of known position the same way, or one latent (position 0,
   unknown finger) of at least ``MIN_LATENT_MINUTIAE`` minutiae;
-* a latent impression (impression types 4-7) is searched with, never enrolled.
+* a latent impression (impression types 4-7) is searched with, never enrolled on an
+  alert on a known person; an alert on an unknown wanted person holds latents only
+  (position 0, at least ``MIN_LATENT_MINUTIAE`` minutiae each, ``latent_marks``).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from limes.biometrics.formats.iso19794_2 import (
     encode,
 )
 from limes.biometrics.formats.problems import FormatProblem
-from limes.biometrics.gallery import POSITIONS, UNKNOWN
+from limes.biometrics.gallery import PALM_POSITIONS, POSITIONS, UNKNOWN, UNKNOWN_PALM
 from limes.errors import FieldError, InvalidInput
 
 MIN_MINUTIAE = 12
@@ -55,6 +57,41 @@ def enrolment_fingers(records: Sequence[bytes]) -> dict[int, bytes]:
         if view.position in found:
             _refuse(where, f"finger {view.position} is given twice")
         found[view.position] = single(record, view)
+    return found
+
+
+def latent_marks(records: Sequence[bytes]) -> list[tuple[FingerView, bytes]]:
+    """Each latent to store on an alert on an unknown wanted person, with its one-view
+    record, after the quality gate."""
+    found = []
+    for where, record, view in _views(records):
+        if view.position != UNKNOWN:
+            _refuse(where, f"finger position {view.position}: a latent's finger is unknown (0)")
+        _gate(where, view, MIN_LATENT_MINUTIAE)
+        found.append((view, single(record, view)))
+    return found
+
+
+def enrolment_palms(palms: dict[int, bytes]) -> dict[int, bytes]:
+    """Each palm to enrol by its code (21-38), after the gate: at least ``MIN_MINUTIAE``
+    minutiae (NFIQ 2 is a finger measure: a palm's score is kept, not gated on)."""
+    for code, record in palms.items():
+        where = f"/palms/{code}"
+        if code not in PALM_POSITIONS:
+            _refuse(where, f"palm code {code}: enrolment takes palms 21-38")
+        _gate(where, decode(record).views[0], MIN_MINUTIAE)
+    return dict(palms)
+
+
+def search_palms(palms: dict[int, bytes]) -> dict[int, FingerView]:
+    """The palm probe by code (``UNKNOWN_PALM`` for one palm mark, searched alone)."""
+    found = {}
+    for code, record in palms.items():
+        where = f"/palms/{code}"
+        _gate(where, decode(record).views[0], MIN_LATENT_MINUTIAE)
+        found[code] = decode(record).views[0]
+    if UNKNOWN_PALM in found and len(found) > 1:
+        _refuse("/palms", "a palm mark (palm 20) is searched alone")
     return found
 
 

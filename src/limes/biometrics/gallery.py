@@ -28,7 +28,12 @@ POSITIONS = range(1, 11)
 """Finger positions 1-10 (ISO/IEC 19794-2): right thumb to left little."""
 UNKNOWN = 0
 """The position of a latent: the finger that left it is not known."""
-_SLOT = 16  # a latent index identity is slot * 16 + position
+PALM_POSITIONS = range(21, 39)
+"""ANSI/NIST-ITL palm codes: 21 right full palm, 22 right writer's palm, 23 left full
+palm, 24 left writer's palm, 25-28 lower and upper palms, 29-30 other, 31-36
+interdigital, thenar and hypothenar areas, 37-38 grasps."""
+UNKNOWN_PALM = 20
+"""The code of a palm print of unknown position (a latent palm mark)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +48,17 @@ class Match:
 class AlertGallery:
     """Fingers per key; safe to search from many threads while one enrols."""
 
-    def __init__(self, settings: HashSettings | None = None) -> None:
-        self._by_position = {p: CylinderIndex(settings) for p in POSITIONS}
+    def __init__(
+        self,
+        settings: HashSettings | None = None,
+        positions: range = POSITIONS,
+        unknown: int = UNKNOWN,
+    ) -> None:
+        """Fingers 1-10 searched by a latent at ``UNKNOWN`` (0), or palms by their codes
+        (``PALM_POSITIONS``, ``UNKNOWN_PALM``)."""
+        self._positions, self._unknown = positions, unknown
+        self._slot = 1 << max(positions).bit_length()  # an all-area identity: slot * _slot + p
+        self._by_position = {p: CylinderIndex(settings) for p in positions}
         self._all_fingers = CylinderIndex(settings)
         self._slot_of: dict[str, int] = {}
         self._held: list[tuple[str, dict[int, Cylinders]] | None] = []
@@ -66,8 +80,9 @@ class AlertGallery:
     def put(self, key: str, fingers: Mapping[int, Cylinders]) -> None:
         """Holds ``fingers`` under ``key``, beside (or replacing, position by position)
         those it held; searchable at once."""
-        if not set(fingers) <= set(POSITIONS):
-            raise ValueError(f"finger positions are 1-10, not {sorted(fingers)}")
+        if not set(fingers) <= set(self._positions):
+            first, last = self._positions[0], self._positions[-1]
+            raise ValueError(f"positions are {first}-{last}, not {sorted(fingers)}")
         with self._lock:
             merged = self._fingers(key) | dict(fingers)
             self._forget(key)
@@ -76,7 +91,7 @@ class AlertGallery:
             self._slot_of[key] = slot
             for position, finger in merged.items():
                 self._by_position[position].add(slot, finger)
-                self._all_fingers.add(slot * _SLOT + position, finger)
+                self._all_fingers.add(slot * self._slot + position, finger)
             for index in (*self._by_position.values(), self._all_fingers):
                 index.freeze()
 
@@ -93,14 +108,14 @@ class AlertGallery:
         self._held[slot] = None
         for position in held[1] if held else ():
             self._by_position[position].remove(slot)
-            self._all_fingers.remove(slot * _SLOT + position)
+            self._all_fingers.remove(slot * self._slot + position)
 
     def search(self, probe: Mapping[int, Cylinders], shortlist: int, answers: int) -> list[Match]:
         """The best ``answers`` keys among ``shortlist`` the indexes propose: for fingers of
         known positions (1-10), or for one latent (position ``UNKNOWN``)."""
         with self._lock:
-            if UNKNOWN in probe:
-                return self._latent(probe[UNKNOWN], shortlist, answers)
+            if self._unknown in probe:
+                return self._latent(probe[self._unknown], shortlist, answers)
             return self._known(probe, shortlist, answers)
 
     def _known(self, probe: Mapping[int, Cylinders], shortlist: int, answers: int) -> list[Match]:
@@ -122,7 +137,7 @@ class AlertGallery:
         votes = self._all_fingers.votes(latent)
         best: dict[int, list[tuple[int, float]]] = {}
         for finger in top(votes, shortlist):
-            slot, position = divmod(int(finger), _SLOT)
+            slot, position = divmod(int(finger), self._slot)
             held = self._held[slot]
             if votes[finger] <= 0 or held is None:
                 continue

@@ -1,6 +1,8 @@
-"""``limes biometrics add|search|verify``: fingerprints on alerts, as a named principal.
+"""``limes biometrics add|list|search|verify``: fingerprints on alerts, as a named principal.
 
-Each FILE is one ISO/IEC 19794-2 finger minutiae record (``-`` for stdin). The commands
+Each FILE is one ISO/IEC 19794-2 finger minutiae record (``-`` for stdin); with ``--form``
+``add`` and ``search`` take one ANSI/NIST-ITL transaction (Type-4/14 finger images) or one
+bare 500 ppi PNG or WSQ image instead, whose finger ``--position`` names. The commands
 go through the service like the API (policy, quality gate, minimisation, audit); the
 fingerprint gallery is built from the store when a search starts. Answers are JSON.
 """
@@ -15,10 +17,26 @@ from limes.cli.common import EXIT_STATUS_HELP, Env, pass_env, print_json
 from limes.cli.proof import acting, context
 from limes.domain.categories import CategoryCode
 from limes.service.biometrics import MAX_CANDIDATES
-from limes.service.door_types import MAX_RECORDS
+from limes.service.door_types import MAX_RECORDS, Form, Submission
 
 _records = click.argument(
     "files", nargs=-1, required=True, type=click.File("rb"), metavar=f"FILE… (1 to {MAX_RECORDS})"
+)
+
+
+_form = click.option(
+    "--form",
+    default=Form.RECORDS.value,
+    show_default=True,
+    type=click.Choice([f.value for f in Form]),
+    help="ISO/IEC 19794-2 records, or one ANSI/NIST-ITL transaction, PNG or WSQ image.",
+)
+_position = click.option(
+    "--position",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 38),
+    help="What a bare image shows: finger 1-10, 0 (a latent), palm 21-38, 20 (a palm mark).",
 )
 
 
@@ -26,27 +44,52 @@ def _read(files: tuple[BinaryIO, ...]) -> list[bytes]:
     return [f.read() for f in files]
 
 
+def _capture(files: tuple[BinaryIO, ...], form: str, position: int) -> Submission:
+    """The submission of FILE…: records as they are, any other form one file."""
+    if Form(form) is not Form.RECORDS and len(files) != 1:
+        raise click.UsageError(f"--form {form} takes one FILE")
+    if Form(form) not in (Form.PNG, Form.WSQ) and position:
+        raise click.UsageError("--position names the finger of a bare image only")
+    return Submission(Form(form), tuple(_read(files)), position)
+
+
 @click.group(epilog=EXIT_STATUS_HELP)
 def biometrics() -> None:
-    """Enrol fingerprints on alerts, search by them, verify a capture."""
+    """Enrol fingerprints on alerts, list them, search by them, verify a capture."""
 
 
 @biometrics.command()
 @click.argument("alert_id")
 @_records
+@_form
+@_position
 @acting
 @pass_env
 def add(
     env: Env,
     alert_id: str,
     files: tuple[BinaryIO, ...],
+    form: str,
+    position: int,
     principal: str,
     roles: tuple[str, ...],
     purpose: str,
 ) -> None:
     """Enrol the fingers of FILE… on person alert ALERT_ID (of your state)."""
     ctx = context(env, principal, roles, purpose)
-    print_json(env.app().biometrics.enrol(ctx, alert_id, _read(files)))
+    print_json(env.app().biometrics.enrol(ctx, alert_id, _capture(files, form, position)))
+
+
+@biometrics.command(name="list")
+@click.argument("alert_id")
+@acting
+@pass_env
+def list_fingers(
+    env: Env, alert_id: str, principal: str, roles: tuple[str, ...], purpose: str
+) -> None:
+    """The fingers enrolled on ALERT_ID: positions, quality, when (never a template)."""
+    ctx = context(env, principal, roles, purpose)
+    print_json(env.app().biometrics.enrolled(ctx, alert_id))
 
 
 @biometrics.command()
@@ -65,6 +108,8 @@ def add(
     type=click.IntRange(1, MAX_CANDIDATES),
     help="Most candidates shown.",
 )
+@_form
+@_position
 @acting
 @pass_env
 def search(
@@ -72,6 +117,8 @@ def search(
     files: tuple[BinaryIO, ...],
     categories: tuple[str, ...],
     limit: int,
+    form: str,
+    position: int,
     principal: str,
     roles: tuple[str, ...],
     purpose: str,
@@ -79,7 +126,8 @@ def search(
     """Candidates for an examiner, best first: fingers of known position, or one latent."""
     ctx = context(env, principal, roles, purpose)
     scope = frozenset(CategoryCode(c) for c in categories)
-    print_json(env.app().biometrics.search(ctx, _read(files), limit, scope))
+    found = env.app().biometrics.search(ctx, _capture(files, form, position), limit, scope)
+    print_json(found)
 
 
 @biometrics.command()

@@ -137,6 +137,12 @@ def misused_identity_shown(view: View) -> bool:
     return FieldGroup.MISUSED_IDENTITY in view
 
 
+def biometrics_shown(view: View) -> bool:
+    """Whether a reader may be told which fingers an alert holds (position, quality,
+    when): group ``biometrics``; never a template."""
+    return FieldGroup.BIOMETRICS in view
+
+
 def finger_scores(
     fingers: tuple[tuple[int, float], ...], view: View
 ) -> tuple[tuple[int, float], ...]:

@@ -12,11 +12,12 @@
   matched. A candidate list for a human examiner, never an identity.
 * **Verification** (``biometric:verify``): a capture against one alert's fingers.
 
-The gallery is built from the store at the first search of each process and kept
-current by this service after each enrolment commits; an alert found erased when a
-search opens it is dropped from the gallery then. (A fingerprint enrolled through
-another ``--workers`` process is found here after this process restarts: following the
-change feed, as the name index does, is the step after this one.)
+The gallery is built from the store at the first use of each process and follows the
+change feed, as the name index does: each search, verification and enrolment first
+applies the events written since (by this process or any other ``--workers`` process
+on the same store), reading again the fingers of an alert with an
+``alert.biometrics_enrolled`` event and dropping an alert the gallery holds once it is
+deleted or expired; an alert found erased when a search opens it is dropped then too.
 
 Audit records name the alert and the modality, never a template (``biometric_query``).
 """
@@ -29,14 +30,24 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from limes.audit.record import AlertRef, biometric_query
-from limes.biometrics.captures import enrolment_fingers, search_fingers
+from limes.biometrics.captures import (
+    enrolment_fingers,
+    enrolment_palms,
+    latent_marks,
+    search_fingers,
+    search_palms,
+)
+from limes.biometrics.extraction import Extractor
 from limes.biometrics.formats.iso19794_2 import FingerView, decode
-from limes.biometrics.gallery import UNKNOWN, AlertGallery
+from limes.biometrics.gallery import PALM_POSITIONS, UNKNOWN, UNKNOWN_PALM, AlertGallery
+from limes.biometrics.latents import LATENT_BASE, MAX_LATENTS, LatentBank
 from limes.biometrics.matching.cylinders import Cylinders, cylinders
 from limes.biometrics.matching.mcc import score
 from limes.biometrics.minutiae import points
+from limes.biometrics.transactions import Captured, Submission, captured, records_of
 from limes.domain.alerts import AlertStatus
 from limes.domain.categories import CategoryCode, SubjectKind
+from limes.domain.compatibility import ExistingAlert
 from limes.domain.events import EventType
 from limes.domain.sealed_fields import SealedField
 from limes.errors import Conflict, InvalidInput, NotFound
@@ -46,6 +57,7 @@ from limes.policy.policy import Decision, require_owner
 from limes.service.alert_views import AlertView, event
 from limes.service.alerts import AlertService
 from limes.service.audited import Description, Refs, about, audited
+from limes.service.biometric_checks import LatentHit, latent_hits, same_person
 from limes.store.port import AlertRecord, FingerRow, Transaction
 
 MODALITY = "fingerprint"
@@ -68,14 +80,37 @@ class EnrolledFinger:
 
 @dataclass(frozen=True, slots=True)
 class Enrolment:
+    """The fingers (or latents, at slots 100-199) enrolled; the alerts on the same
+    person to report (``biometric_checks.same_person``), as the caller may read them;
+    the stored latents the fingers match."""
+
     alert_id: str
     issuing_state: str
     fingers: tuple[EnrolledFinger, ...]
+    related: tuple[ExistingAlert, ...] = ()
+    related_notice: str | None = None
+    latent_hits: tuple[LatentHit, ...] = ()
 
     def audit_refs(self) -> Refs:
-        return (AlertRef(self.alert_id, None, self.issuing_state),), {
+        hits = tuple(h.view.audit_ref() for h in self.latent_hits)
+        return (AlertRef(self.alert_id, None, self.issuing_state), *hits), {
             "fingers": [f.position for f in self.fingers]
         }
+
+
+@dataclass(frozen=True, slots=True)
+class EnrolledFingers:
+    """The fingers enrolled on an alert, as a reader may see them: position, quality and
+    when, enrolled by the issuing state (the one state that enrols); never a template.
+    ``withheld``: the reader's view of the alert holds no biometrics, so none are listed."""
+
+    alert_id: str
+    issuing_state: str
+    fingers: tuple[tuple[int, int, datetime], ...]
+    withheld: bool
+
+    def audit_refs(self) -> Refs:
+        return (AlertRef(self.alert_id, None, self.issuing_state),), {"fingers": len(self.fingers)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,12 +125,16 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class FingerprintAnswer:
+    """Candidates best first; apart from them, the stored latents (on alerts on unknown
+    wanted persons) that a finger of a ten-print probe matches."""
+
     candidates: tuple[Candidate, ...]
+    latent_hits: tuple[LatentHit, ...] = ()
 
     def audit_refs(self) -> Refs:
-        return tuple(c.view.audit_ref() for c in self.candidates), {
-            "candidates": len(self.candidates)
-        }
+        refs = (*(c.view.audit_ref() for c in self.candidates),)
+        refs += tuple(h.view.audit_ref() for h in self.latent_hits)
+        return refs, {"candidates": len(self.candidates), "latent_hits": len(self.latent_hits)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,29 +162,84 @@ class BiometricService:
         self.alerts = alerts
         self.audit = alerts.audit
         self.gallery = AlertGallery()
+        self.latents = LatentBank()
+        self.palms = AlertGallery(positions=PALM_POSITIONS, unknown=UNKNOWN_PALM)
+        self.extractor = Extractor()
         self._built = False
+        self._position = 0
         self._building = threading.Lock()
 
     # -- the gallery ----------------------------------------------------------------------
 
     def start(self) -> int:
-        """Build the gallery from the store (once per process); how many alerts it holds."""
+        """Build the gallery from the store (once per process), then apply the change
+        feed written since; how many alerts it holds."""
         with self._building:
             if not self._built:
                 self._build()
                 self._built = True
+            self._catch_up()
         return len(self.gallery)
 
     def _build(self) -> None:
+        self._position = self.alerts.store.last_event()  # events after it are applied again
         after: tuple[str, int] | None = None
+        alert_id, held = "", dict[int, Cylinders]()  # an alert's rows may span two pages
         with self.alerts.store.read() as tx:
             while page := tx.biometrics.page(after, PAGE):
-                by_alert: dict[str, dict[int, Cylinders]] = {}
                 for row in page:
-                    by_alert.setdefault(row.alert_id, {})[row.position] = self._open(tx, row)
-                for alert_id, fingers in by_alert.items():
-                    self.gallery.put(alert_id, fingers)
+                    if row.alert_id != alert_id and held:
+                        self._hold(alert_id, held)
+                        held = {}
+                    alert_id = row.alert_id
+                    held[row.position] = self._open(tx, row)
                 after = (page[-1].alert_id, page[-1].position)
+        if held:
+            self._hold(alert_id, held)
+
+    def _hold(self, alert_id: str, held: dict[int, Cylinders]) -> None:
+        """Fingers into the gallery, palms into theirs, latents into the latent bank (all
+        of the alert's)."""
+        fingers = {p: c for p, c in held.items() if p < PALM_POSITIONS[0]}
+        palms = {p: c for p, c in held.items() if p in PALM_POSITIONS}
+        latents = {p: c for p, c in held.items() if p >= LATENT_BASE}
+        for index in (self.gallery, self.palms, self.latents):
+            index.remove(alert_id)
+        if fingers:
+            self.gallery.put(alert_id, fingers)
+        if palms:
+            self.palms.put(alert_id, palms)
+        if latents:
+            self.latents.put(alert_id, latents)
+
+    def _catch_up(self, limit: int = 1000) -> int:
+        """Apply the change events after the gallery's position: an alert whose fingers
+        were enrolled (by any process) is read again, one the gallery holds is dropped
+        when it is no longer active; the number of events applied."""
+        applied = 0
+        while events := self.alerts.store.events_after(self._position, limit):
+            for alert_id in dict.fromkeys(
+                e.alert_id
+                for e in events
+                if e.type == EventType.ALERT_BIOMETRICS_ENROLLED
+                or self.gallery.fingers(e.alert_id)
+                or self.palms.fingers(e.alert_id)
+                or self.latents.slots(e.alert_id)
+            ):
+                self._refresh(alert_id)
+            self._position = events[-1].seq
+            applied += len(events)
+            if len(events) < limit:
+                break
+        return applied
+
+    def _refresh(self, alert_id: str) -> None:
+        with self.alerts.store.read() as tx:
+            record = tx.alerts.get(alert_id)
+            active = record is not None and record.status is AlertStatus.ACTIVE
+            rows = tx.biometrics.of(alert_id) if active else []
+            held = {row.position: self._open(tx, row) for row in rows}
+        self._hold(alert_id, held)
 
     def _open(self, tx: Transaction, row: FingerRow) -> Cylinders:
         record = tx.alerts.get(row.alert_id)
@@ -163,20 +257,30 @@ class BiometricService:
         write=True,
         describe=lambda _, ctx, alert_id, records: _fingerprint(alert_id),
     )
-    def enrol(self, ctx: Context, alert_id: str, records: Sequence[bytes]) -> Enrolment:
-        """Enrol the fingers of ``records`` (ISO/IEC 19794-2) on a person alert of the
-        caller's state, replacing a finger enrolled before at the same position."""
+    def enrol(
+        self, ctx: Context, alert_id: str, records: Sequence[bytes] | Submission
+    ) -> Enrolment:
+        """Enrol the fingers of ``records`` (ISO/IEC 19794-2, or images to extract them
+        from) on a person alert of the caller's state, replacing a finger enrolled before
+        at the same position."""
         self.start()
+        if isinstance(records, Submission):
+            with self.alerts.store.read() as tx:  # refused before any image is read
+                self._enrolling(ctx, tx, alert_id, for_update=False)
+        given = captured(records, self.extractor)
         now = self.alerts.clock()
         with self.alerts.store.transaction() as tx:
-            record = self.alerts.active(tx, alert_id, for_update=True)
-            self.alerts.policy.require(
-                ctx, Permission.BIOMETRIC_ENROL, CategoryCode(record.category), alert_id
-            )
-            require_owner(ctx, record.issuing_state, alert_id)
-            if record.subject != SubjectKind.PERSON.value:
-                raise Conflict(f"alert {alert_id} is on an object: fingerprints go on persons")
-            templates = enrolment_fingers(records)
+            record = self._enrolling(ctx, tx, alert_id, for_update=True)
+            related: tuple[ExistingAlert, ...] = ()
+            hits: tuple[LatentHit, ...] = ()
+            if record.category == CategoryCode.UNKNOWN_WANTED:
+                templates = self._latents_of(tx, alert_id, given)
+            else:
+                templates = self._enrolled_of(given)
+                probe = {p: _cylinders(decode(t).views[0]) for p, t in templates.items() if p <= 10}
+                if probe:
+                    related = same_person(self.alerts, self.gallery, ctx, record, probe, tx)
+                    hits = latent_hits(self.alerts, self.latents, ctx, probe, tx)
             for position, template in templates.items():
                 sealed = self.alerts.seal_field(
                     alert_id, record.issuing_state, SealedField.FINGERPRINT, template, tx
@@ -184,12 +288,58 @@ class BiometricService:
                 quality = decode(template).views[0].quality
                 tx.biometrics.put(FingerRow(alert_id, position, sealed, quality, now))
             tx.outbox.append(event(EventType.ALERT_BIOMETRICS_ENROLLED, record, now))
-        fingers = {p: decode(t).views[0] for p, t in templates.items()}
-        self.gallery.put(alert_id, {p: _cylinders(v) for p, v in fingers.items()})
+        self.start()  # the gallery and the latent bank take them from the change feed
+        views = {p: decode(t).views[0] for p, t in templates.items()}
         enrolled = tuple(
-            EnrolledFinger(p, v.quality, len(v.minutiae), now) for p, v in sorted(fingers.items())
+            EnrolledFinger(p, v.quality, len(v.minutiae), now) for p, v in sorted(views.items())
         )
-        return Enrolment(alert_id, record.issuing_state, enrolled)
+        shown = disclosure.related(related, disclosure.could_read(self.alerts.policy, ctx))
+        return Enrolment(alert_id, record.issuing_state, enrolled, shown.alerts, shown.notice, hits)
+
+    @staticmethod
+    def _enrolled_of(given: Captured) -> dict[int, bytes]:
+        """Fingers (1-10) and palms (21-38) to enrol, by position, after the gates."""
+        fingers = enrolment_fingers(given.fingers) if given.fingers or not given.palms else {}
+        return fingers | enrolment_palms(given.palms)
+
+    def _latents_of(self, tx: Transaction, alert_id: str, given: Captured) -> dict[int, bytes]:
+        """The latents to store on an alert on an unknown wanted person, each at the next
+        free slot after those it holds."""
+        if given.palms:
+            raise InvalidInput("an alert on an unknown wanted person holds finger marks only")
+        marks = latent_marks(given.fingers)
+        held = [r.position for r in tx.biometrics.of(alert_id) if r.position >= LATENT_BASE]
+        first = max(held, default=LATENT_BASE - 1) + 1
+        if first - LATENT_BASE + len(marks) > MAX_LATENTS:
+            raise Conflict(f"alert {alert_id} holds {len(held)} latents (at most {MAX_LATENTS})")
+        return {first + n: record for n, (_, record) in enumerate(marks)}
+
+    @audited(Permission.ALERT_READ, describe=lambda _, ctx, alert_id: _fingerprint(alert_id))
+    def enrolled(self, ctx: Context, alert_id: str) -> EnrolledFingers:
+        """The fingers enrolled on an alert the caller may read (position, quality, when),
+        listed where the caller's view of the alert holds its biometrics."""
+        with self.alerts.store.read() as tx:
+            record = self.alerts.active(tx, alert_id, for_update=False)
+            decision = self.alerts.policy.require(
+                ctx, Permission.ALERT_READ, CategoryCode(record.category), alert_id
+            )
+            shown = disclosure.biometrics_shown(decision.fields)
+            rows = tx.biometrics.of(alert_id) if shown else []
+        self.alerts.reads.opened(ctx, [alert_id])
+        fingers = tuple((r.position, r.quality, r.enrolled_at) for r in rows)
+        return EnrolledFingers(alert_id, record.issuing_state, fingers, not shown)
+
+    def _enrolling(
+        self, ctx: Context, tx: Transaction, alert_id: str, for_update: bool
+    ) -> AlertRecord:
+        record = self.alerts.active(tx, alert_id, for_update=for_update)
+        self.alerts.policy.require(
+            ctx, Permission.BIOMETRIC_ENROL, CategoryCode(record.category), alert_id
+        )
+        require_owner(ctx, record.issuing_state, alert_id)
+        if record.subject != SubjectKind.PERSON.value:
+            raise Conflict(f"alert {alert_id} is on an object: fingerprints go on persons")
+        return record
 
     @audited(
         Permission.SEARCH_FINGERPRINTS,
@@ -198,7 +348,7 @@ class BiometricService:
     def search(
         self,
         ctx: Context,
-        records: Sequence[bytes],
+        records: Sequence[bytes] | Submission,
         limit: int = 10,
         categories: frozenset[CategoryCode] = frozenset(),
     ) -> FingerprintAnswer:
@@ -209,16 +359,22 @@ class BiometricService:
             self.alerts.policy.require(ctx, Permission.SEARCH_FINGERPRINTS, category)
         if not 1 <= limit <= MAX_CANDIDATES:
             raise InvalidInput(f"limit is 1 to {MAX_CANDIDATES}")
-        probe = {p: _cylinders(v) for p, v in search_fingers(records).items()}
+        given = captured(records, self.extractor)
+        if given.palms and given.fingers:
+            raise InvalidInput("search by fingers or by palms, not both at once")
+        views = search_palms(given.palms) if given.palms else search_fingers(given.fingers)
+        probe = {p: _cylinders(v) for p, v in views.items()}
         self.start()
-        matches = self.gallery.search(probe, SHORTLIST, MAX_CANDIDATES)
+        matches = (self.palms if given.palms else self.gallery).search(
+            probe, SHORTLIST, MAX_CANDIDATES
+        )
         found: list[Candidate] = []
         decisions: dict[str, Decision] = {}
         with self.alerts.store.read() as tx:
             for match in matches:
                 record = tx.alerts.get(match.key)
                 if record is None or record.status is not AlertStatus.ACTIVE:
-                    self.gallery.remove(match.key)  # erased since the gallery took it
+                    self._hold(match.key, {})  # erased since the gallery took it
                     continue
                 decision = self._decision(ctx, record, decisions)
                 if not decision.allowed or (categories and record.category not in categories):
@@ -228,8 +384,15 @@ class BiometricService:
                 found.append(Candidate(view, round(match.score, 4), _rounded(shown)))
                 if len(found) == limit:
                     break
-        self.alerts.reads.opened(ctx, [c.view.alert.id for c in found])
-        return FingerprintAnswer(tuple(found))
+            reverse = (
+                not given.palms
+                and UNKNOWN not in probe
+                and (not categories or CategoryCode.UNKNOWN_WANTED in categories)
+            )
+            hits = latent_hits(self.alerts, self.latents, ctx, probe, tx) if reverse else ()
+        opened = [c.view.alert.id for c in found] + [h.view.alert.id for h in hits]
+        self.alerts.reads.opened(ctx, list(dict.fromkeys(opened)))
+        return FingerprintAnswer(tuple(found), hits)
 
     def _decision(self, ctx: Context, record: AlertRecord, cache: dict[str, Decision]) -> Decision:
         if record.category not in cache:
@@ -242,7 +405,9 @@ class BiometricService:
         Permission.BIOMETRIC_VERIFY,
         describe=lambda _, ctx, alert_id, records: _fingerprint(alert_id),
     )
-    def verify(self, ctx: Context, alert_id: str, records: Sequence[bytes]) -> Verification:
+    def verify(
+        self, ctx: Context, alert_id: str, records: Sequence[bytes] | Submission
+    ) -> Verification:
         """Whether a capture agrees with the fingers enrolled on one alert: each finger
         compared at its position (a latent with every enrolled finger, the best kept)."""
         with self.alerts.store.read() as tx:
@@ -250,8 +415,12 @@ class BiometricService:
             self.alerts.policy.require(
                 ctx, Permission.BIOMETRIC_VERIFY, CategoryCode(record.category), alert_id
             )
-            probe = search_fingers(records)
-            enrolled = {row.position: self._open(tx, row) for row in tx.biometrics.of(alert_id)}
+            probe = search_fingers(records_of(records, self.extractor))
+            enrolled = {
+                row.position: self._open(tx, row)
+                for row in tx.biometrics.of(alert_id)
+                if row.position < PALM_POSITIONS[0]
+            }
         if not enrolled:
             raise NotFound(f"alert {alert_id} has no fingerprints enrolled")
         compared = _compared(probe, enrolled)

@@ -13,6 +13,7 @@ from limes.audit.answers import MAX_LIMIT as MAX_AUDIT_RECORDS
 from limes.audit.answers import AuditRecordsOut, TreeHeadOut, head_out, records_out
 from limes.biometrics.captures import MAX_RECORDS
 from limes.biometrics.formats.iso19794_2 import MAX_RECORD_BYTES
+from limes.biometrics.transactions import Form, Submission
 from limes.crypto.rotation import KeyReport
 from limes.search.features import Feature
 from limes.search.identifiers import IdentifierQuery
@@ -30,11 +31,13 @@ __all__ = [
     "AuditRecordsOut",
     "BlockRow",
     "Feature",
+    "Form",
     "GrantRow",
     "IdentifierQuery",
     "KeyReport",
     "PersonQuery",
     "SecurityEvent",
+    "Submission",
     "TreeHeadOut",
     "head_out",
     "records_out",

@@ -5,8 +5,9 @@ it accepts any record type, never checks a field's content, and on some broken i
 fails with whatever Python error the bytes provoke. This module is the door around it:
 it bounds the input, turns every failure into a ``FormatProblem``, and checks what
 Limes accepts, namely a Type-1 header and Type-2 (descriptive text), Type-4 (grayscale
-fingerprint image, binary), Type-9 (minutiae), Type-10 (facial image) and Type-14
-(variable-resolution fingerprint image) records, each with its mandatory fields, digits
+fingerprint image, binary), Type-9 (minutiae), Type-10 (facial image), Type-14
+(variable-resolution fingerprint image) and Type-15 (variable-resolution palm print
+image) records, each with its mandatory fields, digits
 where the standard says digits and image data of the size it declares. A problem is
 located by record and field (``/records/2/fields/14.006``).
 """
@@ -27,7 +28,7 @@ MAX_TRANSACTION_BYTES = 32 * 1024 * 1024
 """A ten-print with WSQ images is a few MB; raw 1000 ppi images stay well under this."""
 MAX_RECORDS = 64
 MAX_IMAGE_SIDE = 8000
-ACCEPTED_TYPES = frozenset({2, 4, 9, 10, 14})
+ACCEPTED_TYPES = frozenset({2, 4, 9, 10, 14, 15})
 
 Items = tuple[str, ...]
 FieldValue = str | tuple[str | Items, ...]
@@ -39,14 +40,16 @@ REQUIRED_FIELDS: dict[int, frozenset[int]] = {
     9: frozenset({2, 3, 4}),
     10: frozenset({2, 3, 4, 5, 6, 7, 8, 9, 10, 11}),
     14: frozenset({2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}),
+    15: frozenset({2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}),
 }
 DIGIT_FIELDS: dict[int, frozenset[int]] = {
     1: frozenset({5}),
     9: frozenset({3}),
     10: frozenset({6, 7, 8, 9, 10}),
     14: frozenset({3, 6, 7, 8, 9, 10, 12}),
+    15: frozenset({3, 6, 7, 8, 9, 10, 12}),
 }
-IMAGE_TYPES = frozenset({10, 14})
+IMAGE_TYPES = frozenset({10, 14, 15})
 IMAGE_DATA_TAG = 999
 TYPE4_HEADER = struct.Struct("!B6sBHHB")
 """Type-4 after length and IDC: impression, six finger positions, scanning resolution

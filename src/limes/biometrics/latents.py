@@ -1,0 +1,99 @@
+"""Latent prints held on alerts on unknown wanted persons, searched the other way round.
+
+A crime-scene mark is stored on an alert that knows no one: each new ten-print (an
+enrolment or a search) is checked against every stored latent ("reverse latent
+search"). The latents sit in one ``CylinderIndex`` of their own, never in the ten-print
+gallery's (a ten-print search must not take a mark for somebody's finger): each finger
+of the ten-print proposes the latents its cylinders share, the short list is re-ranked
+by MCC, and a latent keeps the best of the fingers it was compared with, as a latent
+search does (``fusion.latent_score``).
+
+A latent's slot in the store is ``LATENT_BASE`` plus its number on the alert, beside
+the fingers' positions 1-10.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from limes.biometrics.index import CylinderIndex, HashSettings, top
+from limes.biometrics.matching.cylinders import Cylinders
+from limes.biometrics.matching.mcc import score
+
+LATENT_BASE = 100
+"""Slot of latent number 0 on an alert; latent n is at 100 + n."""
+MAX_LATENTS = 100
+"""Latents one alert holds (slots 100-199)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LatentMatch:
+    """A stored latent that a ten-print's finger matches: its alert, its slot, the best
+    finger position and score."""
+
+    key: str
+    slot: int
+    position: int
+    score: float
+
+
+class LatentBank:
+    """Latents by key (alert id) and slot; safe to search from many threads."""
+
+    def __init__(self, settings: HashSettings | None = None) -> None:
+        self._index = CylinderIndex(settings)
+        self._held: list[tuple[str, int, Cylinders] | None] = []
+        self._ids_of: dict[str, list[int]] = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return sum(len(ids) for ids in self._ids_of.values())
+
+    def slots(self, key: str) -> list[int]:
+        """The slots of the latents held under ``key``."""
+        with self._lock:
+            return sorted(h[1] for i in self._ids_of.get(key, ()) if (h := self._held[i]))
+
+    def put(self, key: str, latents: Mapping[int, Cylinders]) -> None:
+        """Holds exactly ``latents`` (slot → cylinders) under ``key``, replacing any."""
+        with self._lock:
+            self._forget(key)
+            for slot, latent in latents.items():
+                identity = len(self._held)
+                self._held.append((key, slot, latent))
+                self._ids_of.setdefault(key, []).append(identity)
+                self._index.add(identity, latent)
+            self._index.freeze()
+
+    def remove(self, key: str) -> None:
+        with self._lock:
+            self._forget(key)
+
+    def _forget(self, key: str) -> None:
+        for identity in self._ids_of.pop(key, ()):
+            self._held[identity] = None
+            self._index.remove(identity)
+
+    def search(
+        self, fingers: Mapping[int, Cylinders], shortlist: int, threshold: float
+    ) -> Sequence[LatentMatch]:
+        """Latents that one of ``fingers`` (position → cylinders) matches with a score of
+        at least ``threshold``, best first, one match per latent."""
+        best: dict[int, LatentMatch] = {}
+        with self._lock:
+            if not self._ids_of:
+                return ()
+            for position, finger in fingers.items():
+                votes = self._index.votes(finger)
+                for identity in top(votes, shortlist):
+                    held = self._held[int(identity)]
+                    if votes[identity] <= 0 or held is None:
+                        continue
+                    key, slot, latent = held
+                    value = score(latent, finger)
+                    known = best.get(int(identity))
+                    if value >= threshold and (known is None or value > known.score):
+                        best[int(identity)] = LatentMatch(key, slot, position, value)
+        return sorted(best.values(), key=lambda m: (-m.score, m.key, m.slot))

@@ -1,0 +1,30 @@
+"""The latent bank: latents by alert and slot, proposed by the cylinders a ten-print's
+finger shares with them, re-ranked by MCC, replaced and removed whole."""
+
+from __future__ import annotations
+
+from tests.biometrics.prints import SEED, subject
+
+from limes.biometrics.latents import LatentBank
+from limes.biometrics.matching.cylinders import cylinders
+from limes.biometrics.synthetic.persons import latent_mark, ten_print
+
+
+def test_a_finger_finds_the_latent_it_left_and_not_another() -> None:
+    bank = LatentBank()
+    marks = {}
+    for index in range(6):
+        position, mark = latent_mark(subject(index), SEED, 2)
+        marks[index] = position
+        bank.put(f"U{index}", {100: cylinders(mark)})
+    assert len(bank) == 6 and bank.slots("U3") == [100]
+    prints = ten_print(subject(2), SEED, 1)
+    fingers = {p: cylinders(prints[p - 1]) for p in range(1, 11)}
+    found = bank.search(fingers, 20, 0.0)
+    assert (found[0].key, found[0].slot, found[0].position) == ("U2", 100, marks[2])
+    assert [m.key for m in bank.search(fingers, 20, 1.0)] == []  # none reaches 1.0
+    bank.put("U2", {101: cylinders(latent_mark(subject(4), SEED, 0)[1])})
+    assert bank.slots("U2") == [101]
+    bank.remove("U2")
+    assert "U2" not in [m.key for m in bank.search(fingers, 20, 0.0)]
+    assert len(bank) == 5
