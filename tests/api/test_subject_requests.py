@@ -14,8 +14,6 @@ lifecycle and linked. Each refusal and each bad input leaves the store unchanged
 
 from __future__ import annotations
 
-import re
-import zlib
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ from typing import Any
 import pytest
 from tests.api.helpers import DE_SIRENE, NOW, PERSON, TestClient, assert_problem, body, headers
 from tests.conftest import FixedClock
+from tests.sirene.pdf_text import text_of
 from tests.store_peek import peek
 
 from limes.audit import merkle
@@ -130,18 +129,6 @@ def count(db: SqliteStore) -> int:
         return int(peek(tx).rows("SELECT count(*) FROM subject_requests")[0][0])
 
 
-def pdf_text(document: bytes) -> str:
-    """The text of the PDF's content streams, a line per text object (base-14 fonts:
-    strings as written, in ``Tj`` or kerned ``TJ`` arrays)."""
-    shown = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", document, re.S):
-        for block in re.findall(rb"BT(.*?)ET", zlib.decompress(stream), re.S):
-            parts = re.findall(rb"\(((?:\\.|[^\\)])*)\)", block)
-            line = b"".join(p.replace(b"\\(", b"(").replace(b"\\)", b")") for p in parts)
-            shown.append(line.replace(b"\\'", b"'").decode("latin-1"))
-    return "\n".join(shown)
-
-
 def test_access_request_between_three_states(
     client: TestClient,
     alerts: dict[str, dict[str, Any]],
@@ -239,7 +226,7 @@ def test_access_request_between_three_states(
         pdf.content
         == client.get(f"/v1/subject-requests/{request_id}/reply?format=pdf", headers=dpo()).content
     )
-    shown = pdf_text(pdf.content)
+    shown = text_of(pdf.content)
     assert "Ivanova" in shown and "Signalement introduit par DE" in shown
     assert "border guard" in shown
     # once replied, no second reply
