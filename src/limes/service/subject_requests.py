@@ -93,7 +93,8 @@ class HoldingView:
 
 @dataclass(frozen=True, slots=True)
 class RequestView:
-    """A request; ``applicant`` and ``documents`` (media types and SHA-256) only when opened."""
+    """A request; ``applicant`` and ``documents`` (media types and SHA-256) only when
+    opened; when its time limit was extended, and the day a court case was brought."""
 
     id: str
     receiving_state: str
@@ -112,6 +113,8 @@ class RequestView:
     verification: str | None
     documents: tuple[tuple[str, str], ...]
     holdings: tuple[HoldingView, ...]
+    extended_at: datetime | None = None
+    court_case_on: str | None = None
 
     def audit_refs(self) -> tuple[tuple[AlertRef, ...], dict[str, Any]]:
         alerts = tuple(AlertRef(h.alert_id, None, h.issuing_state) for h in self.holdings)
@@ -197,6 +200,7 @@ class SubjectRequestService:
             )  # fmt: skip
             views.append(view)
         sealed = self.open_sealed(tx, row) if opened else None
+        extension = tx.subject_requests.extension(row.id)
         open_ = row.replied_at is None
         return RequestView(
             id=row.id,
@@ -216,6 +220,8 @@ class SubjectRequestService:
             verification=str(sealed.verification) if sealed else None,
             documents=tuple((d.media_type, d.sha256) for d in sealed.documents) if sealed else (),
             holdings=tuple(views),
+            extended_at=extension.extended_at if extension else None,
+            court_case_on=row.court_case_on,
         )
 
     # -- the register ----------------------------------------------------------------
