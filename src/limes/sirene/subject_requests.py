@@ -3,11 +3,11 @@
 Anyone may ask any Schengen state what SIS holds on them, and have inaccurate data
 rectified and unlawfully stored data erased: Regulation (EU) 2018/1861, Art. 53 and
 Regulation (EU) 2018/1862, Art. 67 apply Articles 15 to 17 of Regulation (EU) 2016/679
-(GDPR) and the national provisions transposing Articles 14 and 16 of Directive (EU)
-2016/680. A state that did not issue the alert gives information on it only after the
-issuing state could state its position, through the exchange of supplementary
-information (2018/1861 Art. 53(2), 2018/1862 Art. 67(2)): here a SIRENE form on a
-case between the two bureaux, with its deadline (``CONSULTATION_DAYS``).
+(GDPR) and the national provisions transposing Articles 14 and 16(1) and (2) of
+Directive (EU) 2016/680. A state that did not issue the alert gives information on it
+only after the issuing state could state its position, through the exchange of
+supplementary information (2018/1861 Art. 53(2), 2018/1862 Art. 67(2)): here a SIRENE
+form on a case between the two bureaux, with its deadline (``CONSULTATION_DAYS``).
 
 **Time limit.** The data subject is informed of the follow-up "as soon as possible, and
 in any event within the time limits referred to in Article 12(3) of Regulation (EU)
@@ -22,7 +22,7 @@ inform the data subject of any such extension within one month of receipt of the
 request, together with the reasons for the delay" (GDPR Art. 12(3)): once, before the
 first due date passes, naming its grounds (``ExtensionGround``) and the reasons in
 words; the request is then due three months after receipt (``extended_due_on``), and
-the applicant is sent a letter saying so (``replies.render_extension``).
+the applicant is sent a letter saying so (``subject_notices.render_extension``).
 
 **Court cases.** The Art. 54 report counts "the number of court proceedings initiated"
 (2018/1861 Art. 54(3)(e), 2018/1862 Art. 68(3)(e)): the register records, once per
