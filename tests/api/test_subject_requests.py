@@ -358,6 +358,10 @@ def test_extension_and_court_case_over_http(
     assert "Dear Ольга Ștefania Wałęsa-Țurcanu," in shown and "każdy, ș." in shown
     assert "?" not in shown
     assert client.get(f"{url}/extension?format=text", headers=dpo()).text == letter["text"]
+    # the letter (name, reasons) is sealed: nothing readable in the database file or WAL
+    files = [Path(db.path), Path(f"{db.path}-wal")]
+    for plain in (b"Alerts of several states", "Wałęsa".encode()):
+        assert not any(plain in f.read_bytes() for f in files if f.exists())
 
     # a court case: validated, once, by the receiving state, counted for the year
     future = (NOW + timedelta(days=2)).date().isoformat()
