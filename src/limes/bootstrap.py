@@ -59,6 +59,7 @@ from limes.service.replication import CopyFilter, ReplicationService, items_afte
 from limes.service.screening import ScreeningService
 from limes.service.search import QUERY_KEY, SearchService
 from limes.service.sirene import SireneService
+from limes.service.subject_followups import SubjectFollowUps
 from limes.service.subject_requests import Deadlines, SubjectRequestService
 from limes.store.port import Store
 
@@ -168,6 +169,7 @@ class Limes:
     screening: ScreeningService
     identity_links: IdentityLinkService
     subject_requests: SubjectRequestService
+    subject_followups: SubjectFollowUps
     replication: ReplicationService
     copies: CopyService
     audit_forwarding: AuditForwarding
@@ -358,6 +360,7 @@ def build(
         ScreeningService(search, usage),
         identity_links,
         subject_requests,
+        SubjectFollowUps(subject_requests),
         replication,
         copies,
         audit_forwarding,

@@ -294,6 +294,10 @@ def request_for(
             return url, body({"confirmed": True}), {}  # no such request: 404 once allowed
         case "POST", "/v1/subject-requests/{request_id}/holdings/{alert_id}/answer":
             return url, body({"disclosure": "disclose"}), {}
+        case "POST", "/v1/subject-requests/{request_id}/extension":  # no such request: 404
+            return url, body({"grounds": ["complexity"], "reason": "matrix"}), {}
+        case "POST", "/v1/subject-requests/{request_id}/court-case":  # no such request: 404
+            return url, body({"brought_on": "2026-05-02"}), {}
         case (
             ("POST", "/v1/subject-requests/{request_id}/search")
             | ("POST", "/v1/subject-requests/{request_id}/reply")

@@ -5,7 +5,11 @@ other text holds (``MARKERS``): the alert content, the reasons of extensions, fl
 requests and flag decisions, the officer who extended, the data of a victim of
 identity misuse, and, as SIRENE case data, a hit report and a form's text. Alerts of
 two states (DE and FR) on one person are linked, extended and flagged, a hit opens a
-case, and a break-glass request waits for its decision.
+case, and a break-glass request waits for its decision. FR's data protection officer
+registers two data-subject requests of that person (markers in the applicant's address,
+the verification note, the request's text and the reasons of an extension): one open,
+consulting DE on its arrest, its time limit extended and a court case recorded; one
+replied to, the reply listing the arrest's data and who accessed it.
 
 Then every operation of the OpenAPI document is called by every role of the policy
 table that can reach it (a rule grants the role the operation's permission; routes
@@ -15,6 +19,8 @@ folded) for:
 
 * the markers of every field group that the role's views (for that purpose) withhold;
 * the SIRENE case markers, unless the role reads cases (``case:read``);
+* the data-subject request markers, unless the role reads the register
+  (``subject-request:read``);
 * the ids of planted alerts the role may not read for that purpose: an answer naming
   them is an oracle (links, alerts on the same subject, refusals).
 
@@ -76,6 +82,10 @@ MARKERS: dict[FieldGroup, tuple[str, ...]] = {
 the action and the return details hold no free text (codes and dates only)."""
 CASE_MARKERS = ("Qzxcaseplace", "Qzxcasetext")
 """SIRENE case data (hit report, form text): for the bureaux of the parties only."""
+SUBJECT_MARKERS = ("Qzxsubjaddress", "Qzxsubjnote", "Qzxsubjtext", "Qzxsubjdelay")
+"""What a data-subject request holds beside the name searched (the applicant's address,
+how the identity was verified, the request's text, the reasons for extending its time
+limit): for the roles that read the register (``subject-request:read``) only."""
 
 OWN, FOREIGN = "DE", "FR"
 PLANTER = f"planter@SIRENE-{OWN}/{OWN};roles=sirene_operator"
@@ -175,6 +185,8 @@ class World:
     """Every planted alert's id and category."""
     case: str = ""
     grant: str = ""
+    subject_requests: list[str] = field(default_factory=list)
+    """The planted data-subject requests: one open, one replied to."""
     readers: Iterator[int] = field(default_factory=itertools.count)
 
     def issue(self, name: str, who: str, document: dict[str, Any]) -> str:
@@ -225,7 +237,54 @@ def plant(client: TestClient, limes: Limes) -> World:
     request = {"alert_id": arrest, "permissions": ["alert:read"], "minutes": 30, "reason": "walk"}
     operator = f"planter@OPS-{OWN}/{OWN};roles=system_operator"
     world.grant = call(client, "POST", "/v1/breakglass", operator, request)["id"]
+    plant_subject_requests(world, arrest)
     return world
+
+
+FR_DPO = f"planter@CNIL/{FOREIGN};roles=data_protection_officer"
+DE_DPO = f"planter@BfDI/{OWN};roles=data_protection_officer"
+PLANTED_REQUEST = {
+    "kind": "access",
+    "applicant": {"surnames": ["Qzxidsurname"], "date_of_birth": BORN, "address": "Qzxsubjaddress"},
+    "verification": "document_seen",
+    "verification_note": "Qzxsubjnote",
+    "request_text": "Qzxsubjtext",
+    "received_on": NOW.date().isoformat(),
+    "language": "en",
+    "channel": "post",
+}
+
+
+def plant_subject_requests(world: World, arrest: str) -> None:
+    """Two requests received by FR on the planted person, each consulting DE on its
+    arrest: the first extended and taken to court, the second answered and replied to."""
+    client, url = world.client, "/v1/subject-requests"
+
+    def dpo(method: str, path: str, who: str = FR_DPO, data: Any = None) -> dict[str, Any]:
+        return call(
+            client, method, f"{url}{path}", who, data, **{"X-Limes-Purpose": "data_protection"}
+        )
+
+    for replied in (False, True):
+        request_id = str(dpo("POST", "", data=PLANTED_REQUEST)["id"])
+        world.subject_requests.append(request_id)
+        found = dpo("POST", f"/{request_id}/search")["holdings"]
+        assert arrest in {h["alert_id"] for h in found}
+        for h in found:
+            decision = {"confirmed": h["alert_id"] == arrest}
+            dpo("POST", f"/{request_id}/holdings/{h['alert_id']}/decision", data=decision)
+        if not replied:
+            extension = {"grounds": ["complexity"], "reason": "Qzxsubjdelay: five states"}
+            dpo("POST", f"/{request_id}/extension", data=extension)
+            dpo(
+                "POST",
+                f"/{request_id}/court-case",
+                data={"brought_on": PLANTED_REQUEST["received_on"]},
+            )
+            continue
+        disclose = {"disclosure": "disclose"}
+        dpo("POST", f"/{request_id}/holdings/{arrest}/answer", DE_DPO, disclose)
+        dpo("POST", f"/{request_id}/reply")
 
 
 class Fixed:
@@ -283,6 +342,8 @@ def forbidden_values(world: World, role: Role, purpose: Purpose) -> dict[str, st
     out = {m: f"group {g}" for g, ms in MARKERS.items() if g not in view for m in ms}
     if not granted(table, role, purpose, Permission.CASE_READ):
         out.update(dict.fromkeys(CASE_MARKERS, "SIRENE case data"))
+    if not granted(table, role, purpose, Permission.SUBJECT_REQUEST_READ):
+        out.update(dict.fromkeys(SUBJECT_MARKERS, "a data-subject request"))
     readers = granted(table, role, purpose, Permission.ALERT_READ)
     if granted(table, role, purpose, Permission.FEED_REPLICATE):
         # a national copy is sent every alert's id with its sealed rows (GET /v1/feed): that
@@ -322,14 +383,18 @@ def requests_for(world: World, method: str, path: str) -> Iterator[Request]:
         named["vehicle"]: VEHICLE,
     }
     per_alert = "{alert_id}" in path or path in ("/v1/audit/records", "/v1/hits")
+    per_request = world.subject_requests if "{request_id}" in path else [NO_SUCH_ID]
     stale = {"If-Match": '"999"'}
-    for alert_id in world.alerts if per_alert else [named["arrest"]]:
+    for alert_id, request_id in itertools.product(
+        world.alerts if per_alert else [named["arrest"]], per_request
+    ):
         known = {
             "alert_id": alert_id,
             "other_id": named["vehicle"] if method == "PUT" else NO_SUCH_ID,
             "state": FOREIGN,
             "case_id": world.case,
             "grant_id": world.grant,
+            "request_id": request_id,
         }
         url = re.sub(r"\{(\w+)\}", lambda m, k=known: k.get(m[1], NO_SUCH_ID), path)
         match method, path:
@@ -397,6 +462,10 @@ def requests_for(world: World, method: str, path: str) -> Iterator[Request]:
             case "POST", "/v1/feed/audit":  # a copy's record: the answer is counts only
                 record = '{"action":"search:persons","seq":0}'
                 yield url, {"first": 0, "records": [record], "signature": "AAAA"}, {}
+            case "POST", "/v1/subject-requests/{request_id}/extension":
+                yield url, {"grounds": ["number_of_requests"], "reason": "walk"}, {}
+            case "POST", "/v1/subject-requests/{request_id}/court-case":
+                yield url, {"brought_on": NOW.date().isoformat()}, {}
             case "POST", "/v1/auth/enrol":
                 yield url, {"username": "walk", "code": "walk", "password": "walk"}, {}
             case "POST", "/v1/auth/login":
@@ -458,6 +527,37 @@ def test_no_answer_shows_a_value_the_readers_view_withholds(world: World) -> Non
         assert answered["POST /v1/search/persons", role], role
     assert answered["POST /v1/alerts", Role.IMMIGRATION_OFFICER], "no related alerts were tested"
     assert answered["POST /v1/search/fingerprints", Role.BORDER_GUARD], "no candidate was tested"
+    # the planted requests were read by the register's readers of both states, and the
+    # reply and extension letter by the receiving state's
+    for role in (Role.DATA_PROTECTION_OFFICER, Role.SUPERVISORY_AUTHORITY):
+        assert answered["GET /v1/subject-requests/{request_id}", role] >= 4, role
+        assert answered["GET /v1/subject-requests/{request_id}/reply", role] == 1, role
+        assert answered["GET /v1/subject-requests/{request_id}/extension", role] == 1, role
+
+
+def test_the_walk_can_fail_the_receiving_dpo_is_answered_every_subject_marker(
+    world: World,
+) -> None:
+    """The planted requests answer their markers to those who may read them (so the walk
+    would see a leak), and the reply lists the arrest's data."""
+    opened, replied = world.subject_requests
+    for who in (FR_DPO, f"sa@CNIL-SA/{FOREIGN};roles=supervisory_authority", DE_DPO):
+        headers = as_(who, "data_protection")
+        text = world.client.get(f"/v1/subject-requests/{opened}", headers=headers).text
+        assert "Qzxsubjaddress" in text, who  # the note and text stay sealed, never answered
+    headers = as_(FR_DPO, "data_protection")
+    letter = world.client.get(f"/v1/subject-requests/{opened}/extension", headers=headers)
+    assert "Qzxsubjdelay" in letter.text
+    reply = world.client.get(f"/v1/subject-requests/{replied}/reply", headers=headers).json()
+    assert "Qzxidsurname" in reply["text"] and "Qzxreasonalert" in reply["text"]
+    assert reply["held"][0]["accesses"]
+    assert not [
+        a
+        for a, b in itertools.permutations(
+            [*SUBJECT_MARKERS, *(m for ms in MARKERS.values() for m in ms)], 2
+        )
+        if a.casefold() in b.casefold()
+    ]
 
 
 def test_the_walk_can_fail_the_issuing_bureau_is_answered_every_marker(world: World) -> None:
@@ -478,7 +578,7 @@ def test_the_walk_can_fail_the_issuing_bureau_is_answered_every_marker(world: Wo
 
 def test_the_change_feed_holds_no_planted_value(world: World) -> None:
     feed = FeedService(world.limes.store, world.limes.alerts.policy, audit=world.limes.audit)
-    markers = [m for ms in MARKERS.values() for m in ms] + list(CASE_MARKERS)
+    markers = [m for ms in MARKERS.values() for m in ms] + [*CASE_MARKERS, *SUBJECT_MARKERS]
     for role, purpose in reaching(default_table(), Permission.FEED_READ):
         reader = Principal("walk-feed", OWN, "OPS", frozenset({role}), frozenset({purpose}))
         events = feed.after(Context(reader, purpose), 0, 1000)
@@ -488,7 +588,7 @@ def test_the_change_feed_holds_no_planted_value(world: World) -> None:
 
 
 def test_the_replication_feed_holds_no_planted_value(world: World) -> None:
-    markers = [m for ms in MARKERS.values() for m in ms] + list(CASE_MARKERS)
+    markers = [m for ms in MARKERS.values() for m in ms] + [*CASE_MARKERS, *SUBJECT_MARKERS]
     for role, purpose in reaching(default_table(), Permission.FEED_REPLICATE):
         reader = Principal("walk-copy", OWN, "OPS", frozenset({role}), frozenset({purpose}))
         with world.limes.store.transaction() as tx:  # bound to the whole feed (feed bind)

@@ -67,6 +67,9 @@ ROUTES = {
     ("POST", "/v1/subject-requests/{request_id}/holdings/{alert_id}/answer"),
     ("POST", "/v1/subject-requests/{request_id}/reply"),
     ("GET", "/v1/subject-requests/{request_id}/reply"),
+    ("POST", "/v1/subject-requests/{request_id}/extension"),
+    ("GET", "/v1/subject-requests/{request_id}/extension"),
+    ("POST", "/v1/subject-requests/{request_id}/court-case"),
 }
 WITHOUT_BODY = {
     ("PUT", "/v1/alerts/{alert_id}/links/{other_id}"),

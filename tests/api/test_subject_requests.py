@@ -14,8 +14,6 @@ lifecycle and linked. Each refusal and each bad input leaves the store unchanged
 
 from __future__ import annotations
 
-import re
-import zlib
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ from typing import Any
 import pytest
 from tests.api.helpers import DE_SIRENE, NOW, PERSON, TestClient, assert_problem, body, headers
 from tests.conftest import FixedClock
+from tests.sirene.pdf_text import text_of
 from tests.store_peek import peek
 
 from limes.audit import merkle
@@ -130,18 +129,6 @@ def count(db: SqliteStore) -> int:
         return int(peek(tx).rows("SELECT count(*) FROM subject_requests")[0][0])
 
 
-def pdf_text(document: bytes) -> str:
-    """The text of the PDF's content streams, a line per text object (base-14 fonts:
-    strings as written, in ``Tj`` or kerned ``TJ`` arrays)."""
-    shown = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", document, re.S):
-        for block in re.findall(rb"BT(.*?)ET", zlib.decompress(stream), re.S):
-            parts = re.findall(rb"\(((?:\\.|[^\\)])*)\)", block)
-            line = b"".join(p.replace(b"\\(", b"(").replace(b"\\)", b")") for p in parts)
-            shown.append(line.replace(b"\\'", b"'").decode("latin-1"))
-    return "\n".join(shown)
-
-
 def test_access_request_between_three_states(
     client: TestClient,
     alerts: dict[str, dict[str, Any]],
@@ -239,7 +226,7 @@ def test_access_request_between_three_states(
         pdf.content
         == client.get(f"/v1/subject-requests/{request_id}/reply?format=pdf", headers=dpo()).content
     )
-    shown = pdf_text(pdf.content)
+    shown = text_of(pdf.content)
     assert "Ivanova" in shown and "Signalement introduit par DE" in shown
     assert "border guard" in shown
     # once replied, no second reply
@@ -324,3 +311,76 @@ def test_bad_input_leaves_the_store_unchanged(
         client.post("/v1/subject-requests", content=body(REQUEST), headers=guard), 403, "forbidden"
     )
     assert count(db) == before
+
+
+def test_extension_and_court_case_over_http(
+    client: TestClient, db: SqliteStore, api_clock: FixedClock
+) -> None:
+    """An applicant named in Cyrillic, Polish and Romanian letters: the time limit is
+    extended once (GDPR Art. 12(3)) and the letter, as PDF, carries every character;
+    a court case is recorded and counted; refusals leave the store as it was."""
+    applicant = {"surnames": ["Wałęsa-Țurcanu"], "forenames": ["Ольга", "Ștefania"]}
+    request_id = register(client, applicant=applicant, language="en")["id"]
+    url = f"/v1/subject-requests/{request_id}"
+    extension = {"grounds": ["complexity"], "reason": "Alerts of several states: każdy, ș."}
+
+    def stored() -> Any:
+        with db.read() as tx:
+            p = peek(tx)
+            return (
+                p.rows("SELECT due_at, court_case FROM subject_requests"),
+                p.rows("SELECT count(*) FROM subject_extensions"),
+            )
+
+    before = stored()
+    for who, data, status in (
+        (FR_DPO, {"grounds": ["complexity"]}, 400),  # no reason
+        (FR_DPO, {**extension, "reason": ""}, 400),
+        (FR_DPO, {**extension, "grounds": []}, 400),
+        (FR_DPO, {**extension, "grounds": ["workload"]}, 400),  # not a ground of Art. 12(3)
+        (FR_DPO, {**extension, "days": 90}, 400),
+        (DE_DPO, extension, 403),  # not the receiving state
+        ("sa-fr@CNIL-SA/FR;roles=supervisory_authority", extension, 403),  # reads only
+    ):
+        assert post(client, f"{request_id}/extension", who, data).status_code == status
+    assert stored() == before
+
+    letter = ok(post(client, f"{request_id}/extension", FR_DPO, extension), 201)
+    assert (letter["previous_due"], letter["due"]) == ("2026-06-29", "2026-08-29")
+    assert ok(client.get(url, headers=dpo()))["due_at"].startswith("2026-08-30T00:00:00")
+    assert "Dear Ольга Ștefania Wałęsa-Țurcanu," in letter["text"]
+    twice = post(client, f"{request_id}/extension", FR_DPO, extension)
+    assert_problem(twice, 409, "conflict")
+    pdf = client.get(f"{url}/extension?format=pdf", headers=dpo())
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content == client.get(f"{url}/extension?format=pdf", headers=dpo()).content
+    shown = text_of(pdf.content)
+    assert "Dear Ольга Ștefania Wałęsa-Țurcanu," in shown and "każdy, ș." in shown
+    assert "?" not in shown
+    assert client.get(f"{url}/extension?format=text", headers=dpo()).text == letter["text"]
+    # the letter (name, reasons) is sealed: nothing readable in the database file or WAL
+    files = [Path(db.path), Path(f"{db.path}-wal")]
+    for plain in (b"Alerts of several states", "Wałęsa".encode()):
+        assert not any(plain in f.read_bytes() for f in files if f.exists())
+
+    # a court case: validated, once, by the receiving state, counted for the year
+    future = (NOW + timedelta(days=2)).date().isoformat()
+    for who, data, status in (
+        (FR_DPO, {"brought_on": future}, 400),
+        (FR_DPO, {"brought_on": "2026-13-01"}, 400),
+        (FR_DPO, {}, 400),
+        (DE_DPO, {"brought_on": "2026-05-30"}, 403),
+    ):
+        assert post(client, f"{request_id}/court-case", who, data).status_code == status
+    assert [bool(case) for _, case in stored()[0]] == [False]
+    seen = ok(post(client, f"{request_id}/court-case", FR_DPO, {"brought_on": "2026-05-30"}))
+    assert seen["court_case_on"] == "2026-05-30"
+    again = post(client, f"{request_id}/court-case", FR_DPO, {"brought_on": "2026-05-30"})
+    assert_problem(again, 409, "conflict")
+    authority = headers("sa-fr@CNIL-SA/FR;roles=supervisory_authority", "data_protection")
+    figures = ok(client.get("/v1/subject-requests/statistics?year=2026", headers=authority))
+    assert figures["figures"][0]["court_cases"] == 1
+    assert ok(client.get(url, headers=authority))["court_case_on"] == "2026-05-30"
+    # the receiving state's supervisory authority reads the letter; the issuing state not
+    assert ok(client.get(f"{url}/extension", headers=authority)) == letter
+    assert_problem(client.get(f"{url}/extension", headers=dpo(DE_DPO)), 403, "forbidden")

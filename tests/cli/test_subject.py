@@ -5,10 +5,12 @@ nothing."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tests.cli.helpers import SIRENE_DE, Run, ok, problem
 from tests.factories import PERSON
+from tests.sirene.pdf_text import text_of
 
 DPO_FR = (
     "--as",
@@ -86,3 +88,38 @@ def test_refusals_change_nothing(initialised: Run) -> None:
     problem(run("subject", "register", "--file", "-", *SIRENE_DE, input=json.dumps(REQUEST)), 5)
     assert ok(run("subject", "list", "--all", *DPO_FR))["items"] == []
     problem(run("subject", "show", "01M8MZZZZZZZZZZZZZZZZZZZZZ", *DPO_FR), 6)
+
+
+def test_the_time_limit_extended_once_and_a_court_case_recorded(
+    initialised: Run, tmp_path: Path
+) -> None:
+    run = initialised
+    today = datetime.now(UTC).date()
+    fresh = {**REQUEST, "received_on": today.isoformat(), "applicant": {"surnames": ["Łukasik"]}}
+    request = ok(run("subject", "register", "--file", "-", *DPO_FR, input=json.dumps(fresh)))
+    extend = ("subject", "extend", request["id"])
+    problem(run(*extend, "--ground", "complexity", *DPO_FR), 3)  # no reasons
+    problem(run(*extend, "--reason", "Viele Staaten", *DPO_FR), 3)  # no ground
+    problem(run(*extend, "--ground", "complexity", "--reason", "x", *DPO_DE), 5)
+    assert ok(run("subject", "show", request["id"], *DPO_FR))["extended_at"] is None
+    text, pdf = tmp_path / "extension.txt", tmp_path / "extension.pdf"
+    reasons = ("--reason", "Fünf Staaten werden konsultiert", "--text", str(text))
+    letter = ok(
+        run(*extend, "--ground", "number_of_requests", *reasons, "--pdf", str(pdf), *DPO_FR)
+    )
+    assert letter["due"] > letter["previous_due"]
+    written = text.read_text(encoding="utf-8")
+    assert "Sehr geehrte(r) Łukasik," in written and "um zwei weitere Monate" in written
+    assert "der Anzahl von Anträgen" in written
+    assert "Łukasik" in text_of(pdf.read_bytes())
+    assert ok(run(*extend, "--show", *DPO_FR)) == letter
+    problem(run(*extend, "--ground", "complexity", "--reason", "again", *DPO_FR), 8)
+
+    court = ("subject", "court-case", request["id"])
+    problem(run(*court, "--on", "yesterday", *DPO_FR), 3)
+    problem(run(*court, "--on", today.isoformat(), *DPO_DE), 5)
+    recorded = ok(run(*court, "--on", today.isoformat(), *DPO_FR))
+    assert recorded["court_case_on"] == today.isoformat()
+    problem(run(*court, "--on", today.isoformat(), *DPO_FR), 8)
+    figures = ok(run("subject", "stats", "--year", str(today.year), *DPO_FR))
+    assert figures["figures"][0]["court_cases"] == 1

@@ -8,7 +8,7 @@ from datetime import timedelta
 from tests.conftest import FixedClock
 
 from limes.domain.ids import new_id
-from limes.store.port import HoldingRow, ReplyRow, RequestRow, Store
+from limes.store.port import ExtensionRow, HoldingRow, ReplyRow, RequestRow, Store
 
 
 def _request(clock: FixedClock, state: str = "FR", received_on: str = "2026-05-29") -> RequestRow:
@@ -84,3 +84,35 @@ def test_statistics_rows_by_day_of_receipt(store: Store, clock: FixedClock) -> N
         ("FR", "access", "post", "2026-01-01", None, False),
         ("FR", "access", "post", "2026-12-31", None, False),
     ]
+
+
+def test_an_extension_moves_the_due_date_once_and_a_court_case_is_set_once(
+    store: Store, clock: FixedClock
+) -> None:
+    request, replied = _request(clock), _request(clock)
+    later = request.due_at + timedelta(days=61)
+    extension = ExtensionRow(
+        request.id, "FR", clock(), "dpo@CNIL/FR", request.due_at, later, b"\x00letter"
+    )
+    with store.transaction() as tx:
+        tx.subject_requests.put(request)
+        tx.subject_requests.put(replied)
+        tx.subject_requests.put_reply(ReplyRow(replied.id, "FR", clock(), b"\x00r"), "granted")
+        assert tx.subject_requests.extension(request.id) is None
+        assert tx.subject_requests.put_extension(extension)
+        assert not tx.subject_requests.put_extension(extension)  # once only
+        moved = replace(extension, request_id=replied.id, previous_due_at=replied.due_at)
+        assert not tx.subject_requests.put_extension(moved)  # replied to
+        stale = replace(moved, request_id=_request(clock).id)
+        assert not tx.subject_requests.put_extension(stale)  # no such request
+        assert tx.subject_requests.set_court_case(request.id, "2026-06-01")
+        assert not tx.subject_requests.set_court_case(request.id, "2026-06-02")
+    with store.read() as tx:
+        assert tx.subject_requests.extension(request.id) == extension
+        assert tx.subject_requests.extension(replied.id) is None
+        stored = tx.subject_requests.get(request.id)
+        assert stored == replace(request, due_at=later, court_case=True, court_case_on="2026-06-01")
+        assert sorted(r[-1] for r in tx.subject_requests.statistics_rows("2026", "2027")) == [
+            False,
+            True,
+        ]

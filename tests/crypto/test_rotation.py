@@ -33,7 +33,7 @@ from limes.service.hits import HitService
 from limes.service.sirene import SireneService
 from limes.sirene.forms import MessageIn
 from limes.sirene.hits import HitReport
-from limes.sirene.subject_requests import SubjectRequestIn
+from limes.sirene.subject_requests import ExtensionGround, ExtensionIn, SubjectRequestIn
 from limes.store.port import AlertFilter, AlertRecord, KeyStatus, Store
 
 DE, FR = make_ctx("DE"), make_ctx("FR")
@@ -73,7 +73,8 @@ def fill(s: Limes) -> str:
 
 
 def subject_request(s: Limes) -> None:
-    """A data-subject request and its reply: both sealed under the receiving state's key."""
+    """A data-subject request, its extension letter and its reply: each sealed under the
+    receiving state's key."""
     asked = {
         "kind": "access",
         "applicant": {"surnames": ["Schmidt"], "date_of_birth": "1990-02-03"},
@@ -84,6 +85,8 @@ def subject_request(s: Limes) -> None:
     }
     parsed = codec.parse(SubjectRequestIn, orjson.dumps(asked))
     registered = s.subject_requests.register(DPO, parsed)
+    extension = ExtensionIn((ExtensionGround.COMPLEXITY,), "Fünf Staaten")
+    s.subject_followups.extend(DPO, registered.id, extension)
     s.subject_requests.reply(DPO, registered.id)
 
 

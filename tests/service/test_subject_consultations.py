@@ -1,6 +1,6 @@
 """The consultation of the issuing state rides on the SIRENE exchange: a case and a form
-in its bureau's inbox with the deadline, escalated by the SIRENE job, answered by an M
-reply on the same case."""
+in its bureau's inbox with the deadline, in the bureau's language, escalated by the
+SIRENE job, answered by an M reply on the same case in the asking bureau's language."""
 
 from __future__ import annotations
 
@@ -29,7 +29,10 @@ def test_the_form_the_deadline_the_escalation_and_the_answer(
     assert item.reply_due == clock() + timedelta(days=14)
     case = signed_app.sirene.case(de_bureau, item.case_id)
     assert case.executing_state == "FR" and case.issuing_state == "DE"
-    assert "request " + request_id in str(case.messages[0].body)
+    # in the German bureau's language, from the templates (sirene/subject_notices.py)
+    asked = str(case.messages[0].body)
+    assert f"Der Antrag {request_id} einer betroffenen Person auf Löschung" in asked
+    assert "Art. 53 Abs. 2" in asked and case.messages[0].language == "de"
 
     clock.advance(timedelta(days=14, seconds=1))
     assert [m for m, _ in signed_app.sirene.escalate(OPS).escalated] == [item.id]
@@ -38,6 +41,10 @@ def test_the_form_the_deadline_the_escalation_and_the_answer(
     signed_app.subject_requests.answer(DE_DPO, request_id, alert_id, refusal)
     case = signed_app.sirene.case(de_bureau, item.case_id)
     assert [m.form for m in case.messages] == ["J", "M"]
+    # the answer goes back in the French bureau's language
+    assert case.messages[1].language == "fr"
+    assert f"Position sur la demande {request_id}" in str(case.messages[1].body)
+    assert "motif : lawfully_stored" in str(case.messages[1].body)
     assert case.messages[0].answered_at == clock() and case.messages[1].reply_to == item.id
     assert signed_app.sirene.inbox(de_bureau, InboxQuery()).items == ()
     with store.read() as tx:

@@ -4,7 +4,9 @@ The same use cases as ``/v1/subject-requests`` (``service/subject_requests.py``)
 as the principal ``--as`` names (a data protection officer, ``--purpose
 data_protection``): register a request from a JSON file, search every alert for the
 applicant, confirm or reject candidates, answer as the issuing state, write the reply
-and save it as text or PDF, the Art. 54 figures, and the escalation of overdue requests.
+and save it as text or PDF, extend the time limit (GDPR Art. 12(3)) with the letter to the
+applicant, record a court case, the Art. 54 figures, and the escalation of overdue
+requests.
 """
 
 from __future__ import annotations
@@ -19,7 +21,13 @@ from limes.cli.common import EXIT_STATUS_HELP, Env, pass_env, print_json
 from limes.cli.proof import acting, context
 from limes.service.jobs import SYSTEM
 from limes.service.subject_requests import MAX_LIST
-from limes.sirene.subject_requests import ConsultationAnswerIn, SubjectRequestIn
+from limes.sirene.subject_requests import (
+    ConsultationAnswerIn,
+    CourtCaseIn,
+    ExtensionGround,
+    ExtensionIn,
+    SubjectRequestIn,
+)
 
 Roles = tuple[str, ...]
 _FILE = click.File("rb")
@@ -143,6 +151,67 @@ def reply(
 
         pdf_file.write_bytes(render(sent.text, f"Reply {sent.request_id}"))
     print_json(sent)
+
+
+@subject.command()
+@click.argument("request_id")
+@click.option(
+    "--ground",
+    "grounds",
+    multiple=True,
+    type=click.Choice([str(g) for g in ExtensionGround]),
+    help="Why: complexity, number_of_requests (GDPR Art. 12(3)); repeatable.",
+)
+@click.option("--reason", help="The reasons for the delay, told to the applicant.")
+@click.option("--show", is_flag=True, help="Give the extension as sent instead.")
+@click.option("--text", "text_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--pdf", "pdf_file", type=click.Path(dir_okay=False, path_type=Path))
+@acting
+@pass_env
+def extend(
+    env: Env,
+    request_id: str,
+    grounds: tuple[str, ...],
+    reason: str | None,
+    show: bool,
+    text_file: Path | None,
+    pdf_file: Path | None,
+    principal: str,
+    roles: Roles,
+    purpose: str,
+) -> None:
+    """Extend the time limit by two further months, once, before it passes; prints the
+    extension with the letter to the applicant (--text and --pdf save it too)."""
+    ctx = context(env, principal, roles, purpose)
+    service = env.app().subject_followups
+    if show:
+        sent = service.extension(ctx, request_id)
+    else:
+        given = codec.parse(
+            ExtensionIn, codec.encode({"grounds": list(grounds), "reason": reason or ""})
+        )
+        sent = service.extend(ctx, request_id, given)
+    if text_file is not None:
+        text_file.write_text(sent.text, encoding="utf-8")
+    if pdf_file is not None:
+        from limes.sirene.pdf import render  # matplotlib loads only when a PDF is asked for
+
+        pdf_file.write_bytes(render(sent.text, f"Extension {sent.request_id}"))
+    print_json(sent)
+
+
+@subject.command(name="court-case")
+@click.argument("request_id")
+@click.option("--on", "brought_on", required=True, help="The day it was brought (YYYY-MM-DD).")
+@acting
+@pass_env
+def court_case(
+    env: Env, request_id: str, brought_on: str, principal: str, roles: Roles, purpose: str
+) -> None:
+    """Record that a court case was brought about a request (Art. 54 statistics)."""
+    ctx = context(env, principal, roles, purpose)
+    given = codec.parse(CourtCaseIn, codec.encode({"brought_on": brought_on}))
+    print_json(env.app().subject_followups.court_case(ctx, request_id, given))
 
 
 @subject.command()

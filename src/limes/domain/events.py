@@ -40,6 +40,7 @@ class EventType(StrEnum):
     IDENTITY_LINK_CREATED = "identity.link_created"
     IDENTITY_LINK_RESOLVED = "identity.link_resolved"
     SUBJECT_REQUEST_OVERDUE = "subject.overdue"
+    SUBJECT_REQUEST_EXTENDED = "subject.extended"
 
 
 @dataclass(frozen=True, slots=True)

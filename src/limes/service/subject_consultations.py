@@ -2,11 +2,13 @@
 
 A state other than the issuing one tells the person of an alert only after the issuing
 state could state its position, "through the exchange of supplementary information"
-(Regulation (EU) 2018/1861 Art. 53, 2018/1862 Art. 67): a case between the two bureaux
+(Regulation (EU) 2018/1861 Art. 53(2), 2018/1862 Art. 67(2)): a case between the two bureaux
 (the receiving state as the executing party) and a form on it, sealed under the issuing
 state's key as every form is, with its reply due. The bureaux' inboxes show it and
 ``SireneService.escalate`` raises it when it goes unanswered. The answer marks it
-answered and goes back as an M reply on the same case.
+answered and goes back as an M reply on the same case. Each is written in the working
+language of the bureau that reads it (``sirene/subject_notices.py``): the form in the
+issuing state's, the answer in the receiving state's.
 """
 
 from __future__ import annotations
@@ -24,6 +26,12 @@ from limes.policy.permissions import Context
 from limes.service.alert_views import event
 from limes.sirene import forms
 from limes.sirene import subject_requests as rules
+from limes.sirene.subject_notices import (
+    Consultation,
+    bureau_language,
+    consultation_text,
+    position_text,
+)
 from limes.sirene.subject_requests import ConsultationAnswerIn, Kind
 from limes.store.port import CaseRow, HoldingRow, MessageRow, RequestRow, Transaction
 
@@ -47,11 +55,10 @@ def consult(
         new_id(), h.alert_id, h.issuing_state, h.category, row.receiving_state, False, now
     )
     tx.cases.put(case)
-    asked = (
-        f"Data-subject {row.kind} request {row.id} received by {row.receiving_state} on "
-        f"{row.received_on} concerns your alert {h.alert_id}. State your position "
-        f"through the subject-request register by {due.isoformat()} (2018/1861 Art. 53, "
-        "2018/1862 Art. 67)."
+    language = bureau_language(h.issuing_state)
+    asked = consultation_text(
+        Consultation(row.id, row.kind, row.receiving_state, row.received_on, h.alert_id, due),
+        language,
     )
     body: forms.FormBody
     if row.kind == Kind.ACCESS:
@@ -63,7 +70,7 @@ def consult(
     message_id = new_id()
     sealed = fields.seal(case.scope, message_id, SealedField.MESSAGE, codec.encode(body), tx)
     message = MessageRow(
-        message_id, case.id, case.scope, body.form, str(forms.Priority.NORMAL), "en",
+        message_id, case.id, case.scope, body.form, str(forms.Priority.NORMAL), language,
         row.receiving_state, h.issuing_state, str(ctx.principal), now, None, due, None, 0,
         sealed,
     )  # fmt: skip
@@ -112,16 +119,22 @@ def answer_message(
     if original is None or case is None:
         return
     tx.messages.mark_answered(original.id, now)
-    said = [f"Position: {answer.disclosure}"]
-    if answer.correction is not None:
-        said.append(f"correction: {answer.correction}")
-    if answer.ground is not None:
-        said.append(f"ground: {answer.ground}")
-    body = forms.Miscellaneous("M", "; ".join(said) + ".")
+    language = bureau_language(original.from_state)
+    said = position_text(
+        language,
+        h.request_id,
+        h.alert_id,
+        (
+            str(answer.disclosure),
+            None if answer.correction is None else str(answer.correction),
+            None if answer.ground is None else str(answer.ground),
+        ),
+    )
+    body = forms.Miscellaneous("M", said)
     message_id = new_id()
     sealed = fields.seal(case.scope, message_id, SealedField.MESSAGE, codec.encode(body), tx)
     reply = MessageRow(
-        message_id, case.id, case.scope, "M", str(forms.Priority.NORMAL), "en",
+        message_id, case.id, case.scope, "M", str(forms.Priority.NORMAL), language,
         h.issuing_state, original.from_state, str(ctx.principal), now, original.id,
         None, None, 0, sealed,
     )  # fmt: skip

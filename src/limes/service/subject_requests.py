@@ -93,7 +93,8 @@ class HoldingView:
 
 @dataclass(frozen=True, slots=True)
 class RequestView:
-    """A request; ``applicant`` and ``documents`` (media types and SHA-256) only when opened."""
+    """A request; ``applicant`` and ``documents`` (media types and SHA-256) only when
+    opened; when its time limit was extended, and the day a court case was brought."""
 
     id: str
     receiving_state: str
@@ -112,6 +113,8 @@ class RequestView:
     verification: str | None
     documents: tuple[tuple[str, str], ...]
     holdings: tuple[HoldingView, ...]
+    extended_at: datetime | None = None
+    court_case_on: str | None = None
 
     def audit_refs(self) -> tuple[tuple[AlertRef, ...], dict[str, Any]]:
         alerts = tuple(AlertRef(h.alert_id, None, h.issuing_state) for h in self.holdings)
@@ -150,7 +153,7 @@ class SubjectRequestService:
 
     # -- helpers ---------------------------------------------------------------------
 
-    def _row(self, ctx: Context, tx: Transaction, request_id: str) -> RequestRow:
+    def row_of(self, ctx: Context, tx: Transaction, request_id: str) -> RequestRow:
         row = tx.subject_requests.get(request_id) if is_id(request_id) else None
         if row is None:
             raise NotFound(f"there is no subject request {request_id}")
@@ -169,17 +172,17 @@ class SubjectRequestService:
             )
         return row
 
-    def _receiver(self, ctx: Context, row: RequestRow) -> None:
+    def require_receiver(self, ctx: Context, row: RequestRow) -> None:
         if ctx.principal.member_state != row.receiving_state:
             raise Forbidden(f"only {row.receiving_state}, which received it, acts on it")
 
-    def _open(self, tx: Transaction, row: RequestRow) -> Sealed:
+    def open_sealed(self, tx: Transaction, row: RequestRow) -> Sealed:
         opened = self.alerts.crypto.fields.open(
             row.receiving_state, row.id, SealedField.SUBJECT_REQUEST, row.body, tx
         )
         return codec.decode(Sealed, opened)
 
-    def _view(self, ctx: Context, tx: Transaction, row: RequestRow, opened: bool) -> RequestView:
+    def view_of(self, ctx: Context, tx: Transaction, row: RequestRow, opened: bool) -> RequestView:
         now, state = self.alerts.clock(), ctx.principal.member_state
         holdings = [
             h
@@ -196,7 +199,8 @@ class SubjectRequestService:
                 h.answered_at,
             )  # fmt: skip
             views.append(view)
-        sealed = self._open(tx, row) if opened else None
+        sealed = self.open_sealed(tx, row) if opened else None
+        extension = tx.subject_requests.extension(row.id)
         open_ = row.replied_at is None
         return RequestView(
             id=row.id,
@@ -216,6 +220,8 @@ class SubjectRequestService:
             verification=str(sealed.verification) if sealed else None,
             documents=tuple((d.media_type, d.sha256) for d in sealed.documents) if sealed else (),
             holdings=tuple(views),
+            extended_at=extension.extended_at if extension else None,
+            court_case_on=row.court_case_on,
         )
 
     # -- the register ----------------------------------------------------------------
@@ -239,7 +245,7 @@ class SubjectRequestService:
                 False, body,
             )  # fmt: skip
             tx.subject_requests.put(row)
-            return self._view(ctx, tx, row, opened=True)
+            return self.view_of(ctx, tx, row, opened=True)
 
     @audited(
         Permission.SUBJECT_REQUEST_READ,
@@ -250,7 +256,7 @@ class SubjectRequestService:
         officers (an issuing state sees its own alerts of it only)."""
         self.alerts.policy.require(ctx, Permission.SUBJECT_REQUEST_READ)
         with self.alerts.store.read() as tx:
-            return self._view(ctx, tx, self._row(ctx, tx, request_id), opened=True)
+            return self.view_of(ctx, tx, self.row_of(ctx, tx, request_id), opened=True)
 
     @audited(Permission.SUBJECT_REQUEST_READ)
     def list(self, ctx: Context, open_only: bool = True, limit: int = 100) -> RequestList:
@@ -262,7 +268,7 @@ class SubjectRequestService:
         state = ctx.principal.member_state
         with self.alerts.store.read() as tx:
             rows = tx.subject_requests.visible_to(state, open_only, limit)
-            return RequestList(state, tuple(self._view(ctx, tx, r, opened=False) for r in rows))
+            return RequestList(state, tuple(self.view_of(ctx, tx, r, opened=False) for r in rows))
 
     # -- finding what is held ----------------------------------------------------------
 
@@ -277,11 +283,11 @@ class SubjectRequestService:
         candidates; earlier decisions on an alert found again are kept."""
         self.alerts.policy.require(ctx, Permission.SUBJECT_REQUEST_WRITE)
         with self.alerts.store.read() as tx:
-            row = self._row(ctx, tx, request_id)
-            self._receiver(ctx, row)
+            row = self.row_of(ctx, tx, request_id)
+            self.require_receiver(ctx, row)
             if row.replied_at is not None:
                 raise Conflict(f"subject request {row.id} was replied to")
-            applicant = self._open(tx, row).applicant
+            applicant = self.open_sealed(tx, row).applicant
         query = PersonQuery(
             surnames=applicant.surnames,
             forenames=applicant.forenames,
@@ -291,7 +297,7 @@ class SubjectRequestService:
         )
         answer = self.search.persons(ctx, query, limit=MAX_CANDIDATES)
         with self.alerts.store.transaction() as tx:
-            row = self._row(ctx, tx, request_id)
+            row = self.row_of(ctx, tx, request_id)
             known = {h.alert_id for h in tx.subject_requests.holdings(row.id)}
             for hit in (*answer.hits, *answer.possible):
                 alert = hit.view.alert
@@ -307,7 +313,7 @@ class SubjectRequestService:
                         HoldingStatus.CANDIDATE,
                     )
                 )
-            return self._view(ctx, tx, row, opened=True)
+            return self.view_of(ctx, tx, row, opened=True)
 
     @audited(
         Permission.SUBJECT_REQUEST_WRITE,
@@ -322,8 +328,8 @@ class SubjectRequestService:
         self.alerts.policy.require(ctx, Permission.SUBJECT_REQUEST_WRITE)
         now = self.alerts.clock()
         with self.alerts.store.transaction() as tx:
-            row = self._row(ctx, tx, request_id)
-            self._receiver(ctx, row)
+            row = self.row_of(ctx, tx, request_id)
+            self.require_receiver(ctx, row)
             if row.replied_at is not None:
                 raise Conflict(f"subject request {row.id} was replied to")
             found = {h.alert_id: h for h in tx.subject_requests.holdings(row.id)}
@@ -340,7 +346,7 @@ class SubjectRequestService:
                 fields = self.alerts.crypto.fields
                 holding = consult(fields, tx, ctx, row, holding, (now, due))
             tx.subject_requests.put_holding(holding)
-            return self._view(ctx, tx, row, opened=True)
+            return self.view_of(ctx, tx, row, opened=True)
 
     # -- the issuing state's answer ----------------------------------------------------
 
@@ -360,7 +366,7 @@ class SubjectRequestService:
         self.alerts.policy.require(ctx, Permission.SUBJECT_REQUEST_ANSWER)
         now, state = self.alerts.clock(), ctx.principal.member_state
         with self.alerts.store.transaction() as tx:
-            row = self._row(ctx, tx, request_id)
+            row = self.row_of(ctx, tx, request_id)
             found = {h.alert_id: h for h in tx.subject_requests.holdings(row.id)}
             h = found.get(alert_id)
             if h is None or h.status != HoldingStatus.CONFIRMED:
@@ -384,7 +390,7 @@ class SubjectRequestService:
                     answered_by=str(ctx.principal),
                 )
             )
-            return self._view(ctx, tx, row, opened=True)
+            return self.view_of(ctx, tx, row, opened=True)
 
     # -- the reply -------------------------------------------------------------------
 
@@ -400,9 +406,9 @@ class SubjectRequestService:
         self.alerts.policy.require(ctx, Permission.SUBJECT_REQUEST_WRITE)
         now = self.alerts.clock()
         with self.alerts.store.read() as tx:
-            row = self._row(ctx, tx, request_id)
-            self._receiver(ctx, row)
-            sealed = self._open(tx, row)
+            row = self.row_of(ctx, tx, request_id)
+            self.require_receiver(ctx, row)
+            sealed = self.open_sealed(tx, row)
             holdings = tx.subject_requests.holdings(row.id)
         confirmed = [h for h in holdings if h.status == HoldingStatus.CONFIRMED]
         waiting = [h.alert_id for h in confirmed if h.answered_at is None]
@@ -432,8 +438,8 @@ class SubjectRequestService:
         """The reply as it was sent (the receiving state's officers only)."""
         self.alerts.policy.require(ctx, Permission.SUBJECT_REQUEST_READ)
         with self.alerts.store.read() as tx:
-            row = self._row(ctx, tx, request_id)
-            self._receiver(ctx, row)
+            row = self.row_of(ctx, tx, request_id)
+            self.require_receiver(ctx, row)
             stored = tx.subject_requests.reply(row.id)
             if stored is None:
                 raise NotFound(f"subject request {row.id} has no reply yet")

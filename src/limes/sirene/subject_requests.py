@@ -3,19 +3,30 @@
 Anyone may ask any Schengen state what SIS holds on them, and have inaccurate data
 rectified and unlawfully stored data erased: Regulation (EU) 2018/1861, Art. 53 and
 Regulation (EU) 2018/1862, Art. 67 apply Articles 15 to 17 of Regulation (EU) 2016/679
-(GDPR) and the national provisions transposing Articles 14 and 16 of Directive (EU)
-2016/680. A state that did not issue the alert gives information on it only after the
-issuing state could state its position, through the exchange of supplementary
-information (2018/1861 Art. 53(2), 2018/1862 Art. 67(2)): here a SIRENE form on a
-case between the two bureaux, with its deadline (``CONSULTATION_DAYS``).
+(GDPR) and the national provisions transposing Articles 14 and 16(1) and (2) of
+Directive (EU) 2016/680. A state that did not issue the alert gives information on it
+only after the issuing state could state its position, through the exchange of
+supplementary information (2018/1861 Art. 53(2), 2018/1862 Art. 67(2)): here a SIRENE
+form on a case between the two bureaux, with its deadline (``CONSULTATION_DAYS``).
 
 **Time limit.** The data subject is informed of the follow-up "as soon as possible, and
 in any event within the time limits referred to in Article 12(3) of Regulation (EU)
 2016/679" (2018/1861 Art. 53, 2018/1862 Art. 67): *one month of receipt* (GDPR Art.
 12(3)); Directive 2016/680 Art. 12(3)-(4) asks for a reply "without undue delay", which
 no national law may make longer than that. National law may set a shorter limit
-(``LIMES_SUBJECT_REPLY_DAYS``); a longer one is refused. The two-month extension GDPR
-Art. 12(3) allows is not modelled: the extended date would be recorded with its reason.
+(``LIMES_SUBJECT_REPLY_DAYS``); a longer one is refused.
+
+**Extension.** "That period may be extended by two further months where necessary,
+taking into account the complexity and number of the requests. The controller shall
+inform the data subject of any such extension within one month of receipt of the
+request, together with the reasons for the delay" (GDPR Art. 12(3)): once, before the
+first due date passes, naming its grounds (``ExtensionGround``) and the reasons in
+words; the request is then due three months after receipt (``extended_due_on``), and
+the applicant is sent a letter saying so (``subject_notices.render_extension``).
+
+**Court cases.** The Art. 54 report counts "the number of court proceedings initiated"
+(2018/1861 Art. 54(3)(e), 2018/1862 Art. 68(3)(e)): the register records, once per
+request, that one was brought about it and on which day (``CourtCaseIn``).
 
 **Restriction.** A state may restrict what it tells the person, wholly or partly, "to
 the extent that, and for as long as" that is necessary and proportionate for one of the
@@ -47,6 +58,8 @@ from limes.sirene.forms import MAX_ATTACHMENTS, Attachment, AttachmentIn, checke
 
 LEGAL_MONTHS = 1
 """GDPR Art. 12(3), applied by 2018/1861 Art. 53 and 2018/1862 Art. 67: one month."""
+EXTENSION_MONTHS = 2
+"""GDPR Art. 12(3): "by two further months", once."""
 CONSULTATION_DAYS = 14
 """Default time the issuing state has to state its position (capped by the reply's due
 date, so that the answer can still be written in time)."""
@@ -196,6 +209,58 @@ class ConsultationAnswerIn:
     note: LongText | None = None
 
 
+class ExtensionGround(StrEnum):
+    """Why the time limit is extended: the two circumstances GDPR Art. 12(3) names."""
+
+    COMPLEXITY = "complexity"
+    NUMBER_OF_REQUESTS = "number_of_requests"
+
+
+@dataclass(frozen=True, slots=True)
+class ExtensionIn:
+    """An extension of the time limit: its grounds and the reasons for the delay, told
+    to the applicant in the extension letter."""
+
+    __pydantic_config__ = STRICT
+
+    grounds: Annotated[tuple[ExtensionGround, ...], MinLen(1), MaxLen(2)]
+    reason: LongText
+
+
+@dataclass(frozen=True, slots=True)
+class CourtCaseIn:
+    """A court case brought about the request (Art. 54 statistics): the day it was."""
+
+    __pydantic_config__ = STRICT
+
+    brought_on: date
+
+
+def check_extension(extension: ExtensionIn) -> str:
+    """The reasons for the delay, checked as every free-text reason is; each ground once
+    (``InvalidInput`` naming every problem)."""
+    errors: list[FieldError] = []
+    if len(set(extension.grounds)) != len(extension.grounds):
+        errors.append(FieldError("/grounds", "name each ground once"))
+    reason = text_field(extension.reason, "/reason", errors)
+    if not reason.strip():
+        errors.append(FieldError("/reason", "the reasons for the delay are required"))
+    if errors:
+        raise InvalidInput(f"{len(errors)} problem(s) in the extension", errors)
+    return reason.strip()
+
+
+def check_court_case(case: CourtCaseIn, received_on: date, today: date) -> None:
+    """A court case is brought on or after the request was received, and not in the future."""
+    problem = None
+    if case.brought_on > today:
+        problem = f"{case.brought_on} is in the future"
+    elif case.brought_on < received_on:
+        problem = f"{case.brought_on} is before the request was received ({received_on})"
+    if problem is not None:
+        raise InvalidInput(problem, [FieldError("/brought_on", problem)])
+
+
 def _date_of_birth(value: str, errors: list[FieldError]) -> None:
     parts = value.split("-")
     try:
@@ -284,6 +349,12 @@ def due_on(received_on: date, reply_days: int | None = None) -> date:
     if reply_days is None:
         return legal
     return min(legal, received_on + timedelta(days=reply_days))
+
+
+def extended_due_on(received_on: date) -> date:
+    """The last day of the extended time limit: three months of receipt (the month and
+    the two further months of GDPR Art. 12(3))."""
+    return _add_months(received_on, LEGAL_MONTHS + EXTENSION_MONTHS)
 
 
 def end_of(day: date) -> datetime:

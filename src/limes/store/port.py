@@ -62,7 +62,7 @@ from limes.store.repositories import (
 from limes.store.sealed import SEALED, SealedColumn, SealedTable
 from limes.store.security_events import SecurityEvent
 from limes.store.sirene import AttachmentRow, CaseRow, HitRow, InboxFilter, MessageRow
-from limes.store.subject_requests import HoldingRow, ReplyRow, RequestRow
+from limes.store.subject_requests import ExtensionRow, HoldingRow, ReplyRow, RequestRow
 
 # the repositories and the rows they take and return are part of the port: callers
 # import them here
@@ -91,6 +91,7 @@ __all__ = [
     "DataKeys",
     "DigestRow",
     "EnrolmentCodes",
+    "ExtensionRow",
     "FeedPositions",
     "FingerRow",
     "Flags",

@@ -30,7 +30,7 @@ from limes.store.reading import BlockRow, Opened
 from limes.store.sealed import SealedColumn
 from limes.store.security_events import SecurityEvent
 from limes.store.sirene import AttachmentRow, CaseRow, HitRow, InboxFilter, MessageRow
-from limes.store.subject_requests import HoldingRow, ReplyRow, RequestRow
+from limes.store.subject_requests import ExtensionRow, HoldingRow, ReplyRow, RequestRow
 
 
 class Alerts(Protocol):
@@ -385,6 +385,16 @@ class SubjectRequests(Protocol):
         ...
 
     def reply(self, request_id: str) -> ReplyRow | None: ...
+
+    def put_extension(self, extension: ExtensionRow) -> bool:
+        """Move the due date and keep the extension; False if replied or extended already."""
+        ...
+
+    def extension(self, request_id: str) -> ExtensionRow | None: ...
+
+    def set_court_case(self, request_id: str, brought_on: str) -> bool:
+        """Record a court case brought about the request; False if one was already."""
+        ...
 
     def statistics_rows(self, since: str, until: str) -> builtins.list[tuple[Any, ...]]: ...
 

@@ -119,6 +119,12 @@ SEALED: tuple[SealedTable, ...] = (
         "t.receiving_state",
         (SealedColumn("body", False, _fixed(SealedField.SUBJECT_REPLY)),),
     ),
+    SealedTable(
+        "subject_extensions",
+        ("request_id",),
+        "t.receiving_state",
+        (SealedColumn("body", False, _fixed(SealedField.SUBJECT_EXTENSION)),),
+    ),
 )
 
 

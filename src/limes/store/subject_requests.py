@@ -29,6 +29,7 @@ class RequestRow:
     outcome: str | None
     court_case: bool
     body: bytes
+    court_case_on: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +58,25 @@ class ReplyRow:
     body: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class ExtensionRow:
+    """The time limit of a request extended (once): from ``previous_due_at`` to
+    ``due_at``; ``body`` the sealed extension letter."""
+
+    request_id: str
+    receiving_state: str
+    extended_at: datetime
+    extended_by: str
+    previous_due_at: datetime
+    due_at: datetime
+    body: bytes
+
+
 _REQUEST = (
     "id, receiving_state, kind, channel, language, received_on, registered_at, registered_by, "
-    "due_at, escalation_level, replied_at, outcome, court_case, body"
+    "due_at, escalation_level, replied_at, outcome, court_case, body, court_case_on"
 )
+_EXTENSION = "request_id, receiving_state, extended_at, extended_by, previous_due_at, due_at, body"
 _HOLDING = (
     "request_id, alert_id, issuing_state, category, score, status, case_id, message_id, "
     "disclosure, correction, ground, alert_version, answered_at, answered_by"
@@ -93,6 +109,7 @@ class SqlSubjectRequests(Tables):
                 r.outcome,
                 int(r.court_case),
                 r.body,
+                r.court_case_on,
             ),
         )
 
@@ -113,6 +130,7 @@ class SqlSubjectRequests(Tables):
             r[11],
             bool(r[12]),
             bytes(r[13]),
+            r[14],
         )
 
     def get(self, request_id: str) -> RequestRow | None:
@@ -224,6 +242,51 @@ class SqlSubjectRequests(Tables):
             if rows
             else None
         )
+
+    def put_extension(self, e: ExtensionRow) -> bool:
+        """Move the request's due date and keep the extension; False (nothing written) if
+        it was replied to, extended already, or its due date moved meanwhile."""
+        d = self._d
+        changed = self.run(
+            "UPDATE subject_requests SET due_at = ? WHERE id = ? AND replied_at IS NULL "
+            "AND due_at = ? AND NOT EXISTS "
+            "(SELECT 1 FROM subject_extensions WHERE request_id = ?)",
+            (d.ts_in(e.due_at), e.request_id, d.ts_in(e.previous_due_at), e.request_id),
+        )
+        if changed != 1:
+            return False
+        self.run(
+            f"INSERT INTO subject_extensions ({_EXTENSION}) VALUES ({_marks(_EXTENSION)})",  # noqa: S608 - constant columns  # nosec B608
+            (
+                e.request_id,
+                e.receiving_state,
+                d.ts_in(e.extended_at),
+                e.extended_by,
+                d.ts_in(e.previous_due_at),
+                d.ts_in(e.due_at),
+                e.body,
+            ),
+        )
+        return True
+
+    def extension(self, request_id: str) -> ExtensionRow | None:
+        rows = self.rows(
+            f"SELECT {_EXTENSION} FROM subject_extensions WHERE request_id = ?",  # noqa: S608 - constant columns  # nosec B608
+            (request_id,),
+        )
+        if not rows:
+            return None
+        r, d = rows[0], self._d
+        return ExtensionRow(r[0], r[1], d.ts(r[2]), r[3], d.ts(r[4]), d.ts(r[5]), bytes(r[6]))
+
+    def set_court_case(self, request_id: str, brought_on: str) -> bool:
+        """Record that a court case was brought about the request; False if one was already."""
+        changed = self.run(
+            "UPDATE subject_requests SET court_case = 1, court_case_on = ? "
+            "WHERE id = ? AND court_case = 0",
+            (brought_on, request_id),
+        )
+        return changed == 1
 
     def statistics_rows(self, since: str, until: str) -> list[tuple[Any, ...]]:
         """(receiving_state, kind, channel, received_on, outcome, court_case) of requests

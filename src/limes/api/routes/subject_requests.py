@@ -6,6 +6,9 @@ The data protection officer of the state that received a request registers it
 decision``: confirming another state's alert consults it on a SIRENE case), and replies
 once each issuing state answered (``POST …/holdings/{alert_id}/answer``, by the
 issuing state's officer). ``GET …/reply`` gives the reply as sent: JSON, text or PDF.
+``POST …/extension`` extends the time limit by two months (GDPR Art. 12(3), once, with
+the letter to the applicant, ``GET …/extension``); ``POST …/court-case`` records a court
+case brought about the request.
 ``GET /v1/subject-requests/statistics`` answers the Art. 54 figures as JSON, CSV or a
 PNG chart; ``POST /v1/subject-requests/escalation`` raises overdue requests.
 """
@@ -27,7 +30,13 @@ from limes.policy.permissions import Permission
 from limes.service.subject_requests import MAX_LIST, RequestList, RequestView
 from limes.sirene import pdf, subject_statistics
 from limes.sirene.replies import Reply
-from limes.sirene.subject_requests import ConsultationAnswerIn, SubjectRequestIn
+from limes.sirene.subject_notices import Extension
+from limes.sirene.subject_requests import (
+    ConsultationAnswerIn,
+    CourtCaseIn,
+    ExtensionIn,
+    SubjectRequestIn,
+)
 from limes.sirene.subject_statistics import SubjectStatistics
 
 router = APIRouter(prefix="/v1/subject-requests", tags=["subject-requests"])
@@ -48,11 +57,18 @@ class SubjectEscalationOut:
     requests: tuple[str, ...]
 
 
-REQUESTS: tuple[type, ...] = (SubjectRequestIn, DecisionIn, ConsultationAnswerIn)
+REQUESTS: tuple[type, ...] = (
+    SubjectRequestIn,
+    DecisionIn,
+    ConsultationAnswerIn,
+    ExtensionIn,
+    CourtCaseIn,
+)
 ANSWERS: tuple[type, ...] = (
     RequestView,
     RequestList,
     Reply,
+    Extension,
     SubjectStatistics,
     SubjectEscalationOut,
 )
@@ -210,10 +226,62 @@ def sent_reply(
     format: Annotated[Literal["json", "text", "pdf"], Query()] = "json",
 ) -> Response:
     sent = limes.subject_requests.sent_reply(ctx, request_id)
+    return _letter(sent.text, f"Reply {sent.request_id}", sent.request_id, format, sent)
+
+
+def _letter(text: str, title: str, name: str, format: str, sent: Any) -> Response:
     if format == "text":
-        return Response(sent.text, media_type="text/plain; charset=utf-8")
+        return Response(text, media_type="text/plain; charset=utf-8")
     if format == "pdf":
-        download = {"Content-Disposition": f'attachment; filename="{sent.request_id}.pdf"'}
-        document = pdf.render(sent.text, f"Reply {sent.request_id}")
-        return Response(document, media_type="application/pdf", headers=download)
+        download = {"Content-Disposition": f'attachment; filename="{name}.pdf"'}
+        return Response(pdf.render(text, title), media_type="application/pdf", headers=download)
     return schemas.json_response(sent)
+
+
+@router.post(
+    "/{request_id}/extension",
+    status_code=201,
+    summary="Extend the time limit by two further months (GDPR Art. 12(3)), once, with reasons",
+    openapi_extra=needs(Permission.SUBJECT_REQUEST_WRITE, schemas.body(ExtensionIn)),
+    responses={201: schemas.answer(Extension, "The extension and the letter to the applicant")},
+)
+def extend(ctx: Ctx, limes: App, request_id: str, raw: Body) -> Response:
+    given = codec.parse(ExtensionIn, raw)
+    return schemas.json_response(limes.subject_followups.extend(ctx, request_id, given), 201)
+
+
+@router.get(
+    "/{request_id}/extension",
+    summary="The extension letter as sent: JSON, plain text or PDF",
+    openapi_extra=needs(Permission.SUBJECT_REQUEST_READ),
+    responses={
+        200: {
+            **schemas.answer(Extension, "The extension"),
+            "content": {
+                "application/json": {"schema": {"$ref": schemas.REF.format(model="Extension")}},
+                "text/plain": {"schema": {"type": "string"}},
+                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+            },
+        }
+    },
+)
+def extension(
+    ctx: Ctx,
+    limes: App,
+    request_id: str,
+    format: Annotated[Literal["json", "text", "pdf"], Query()] = "json",
+) -> Response:
+    sent = limes.subject_followups.extension(ctx, request_id)
+    name = f"{sent.request_id}-extension"
+    return _letter(sent.text, f"Extension {sent.request_id}", name, format, sent)
+
+
+@router.post(
+    "/{request_id}/court-case",
+    summary="Record that a court case was brought about the request (Art. 54 statistics)",
+    openapi_extra=needs(Permission.SUBJECT_REQUEST_WRITE, schemas.body(CourtCaseIn)),
+    responses={200: schemas.answer(RequestView, "The request")},
+)
+def court_case(ctx: Ctx, limes: App, request_id: str, raw: Body) -> Response:
+    given = codec.parse(CourtCaseIn, raw)
+    return schemas.json_response(limes.subject_followups.court_case(ctx, request_id, given))
