@@ -1,4 +1,5 @@
-"""The repositories of a transaction: each Protocol of ``repositories.py`` is offered on
+"""The repositories of a transaction: each Protocol of ``repositories.py`` and of
+``casework_repositories.py`` is offered on
 ``port.Transaction`` under one name, and the SQL transaction both adapters share offers
 every one of those names (``test_sql_stays_in_the_store.py`` checks that none runs SQL)."""
 
@@ -6,9 +7,10 @@ from __future__ import annotations
 
 import inspect
 from functools import cached_property
+from types import ModuleType
 from typing import Any, get_type_hints
 
-from limes.store import repositories
+from limes.store import casework_repositories, repositories
 from limes.store.port import Transaction
 from limes.store.sql import SqlTransaction
 
@@ -27,12 +29,17 @@ def _methods(cls: type) -> set[str]:
     return {name for name, _ in inspect.getmembers(cls, inspect.isfunction) if name[0] != "_"}
 
 
-def test_every_repository_is_offered_once_on_the_transaction() -> None:
-    protocols = [
+def protocols_of(module: ModuleType) -> list[type]:
+    """The Protocols defined in ``module`` (not those it imports)."""
+    return [
         cls
-        for _, cls in inspect.getmembers(repositories, inspect.isclass)
-        if cls.__module__ == repositories.__name__
+        for _, cls in inspect.getmembers(module, inspect.isclass)
+        if cls.__module__ == module.__name__
     ]
+
+
+def test_every_repository_is_offered_once_on_the_transaction() -> None:
+    protocols = protocols_of(repositories) + protocols_of(casework_repositories)
     offered = list(_offered(Transaction).values())
     assert sorted(offered, key=repr) == sorted(protocols, key=repr)
 

@@ -27,6 +27,7 @@ from limes.domain.events import ChangeEvent
 from limes.store.alerts import AlertFilter, AlertRecord
 from limes.store.approvals import APPLIED, EXPIRED, PENDING, REFUSED, ChangeRow, CodeRow
 from limes.store.biometrics import FingerRow
+from limes.store.casework_repositories import Cases, Messages, SubjectRequests
 from limes.store.copies import CopyState, DigestRow, ForwardedRecord, Leaf
 from limes.store.data_keys import KeyRow, KeyStatus, WrappedKey
 from limes.store.grants import GrantRow
@@ -38,7 +39,6 @@ from limes.store.repositories import (
     Accounts,
     Alerts,
     Biometrics,
-    Cases,
     Copies,
     DataKeys,
     EnrolmentCodes,
@@ -49,14 +49,12 @@ from limes.store.repositories import (
     KeyJobs,
     Links,
     LoginAttempts,
-    Messages,
     MisusedIdentities,
     Outbox,
     ReadBlocks,
     ReadLedger,
     SealedValues,
     SecurityEvents,
-    SubjectRequests,
     UsageCounters,
 )
 from limes.store.sealed import SEALED, SealedColumn, SealedTable

@@ -2,7 +2,9 @@
 
 ``port.Transaction`` offers each as a named property (``tx.alerts``, ``tx.outbox``,
 ``tx.grants`` …), all written in the same transaction; the SQL adapters implement
-them once for both dialects (``alerts.py``, ``accounts.py``, ``grants.py`` …). None
+them once for both dialects (``alerts.py``, ``accounts.py``, ``grants.py`` …). The
+casework of the SIRENE bureaux and data protection officers has its own module
+(``casework_repositories.py``). None
 offers a way to run a query or learn the dialect
 (``tests/contract/test_sql_stays_in_the_store.py``).
 """
@@ -29,8 +31,6 @@ from limes.store.login_limits import Attempts
 from limes.store.reading import BlockRow, Opened
 from limes.store.sealed import SealedColumn
 from limes.store.security_events import SecurityEvent
-from limes.store.sirene import AttachmentRow, CaseRow, HitRow, InboxFilter, MessageRow
-from limes.store.subject_requests import ExtensionRow, HoldingRow, ReplyRow, RequestRow
 
 
 class Alerts(Protocol):
@@ -317,86 +317,6 @@ class LoginAttempts(Protocol):
     def forget(self, scope: str, subject: str) -> None: ...
 
     def prune(self, before: datetime) -> int: ...
-
-
-class Cases(Protocol):
-    """SIRENE cases and the hits recorded in them (reports sealed, stored as given)."""
-
-    def put(self, case: CaseRow) -> None: ...
-
-    def get(self, case_id: str) -> CaseRow | None: ...
-
-    def put_hit(self, hit: HitRow) -> None: ...
-
-    def hits_of(self, case_id: str) -> list[HitRow]: ...
-
-    def hit_rows(self, since: datetime, until: datetime) -> list[tuple[Any, ...]]: ...
-
-
-class Messages(Protocol):
-    """SIRENE messages and their attachments (bodies sealed, stored as given)."""
-
-    def put(self, message: MessageRow) -> None: ...
-
-    def get(self, message_id: str) -> MessageRow | None: ...
-
-    def of_case(self, case_id: str) -> list[MessageRow]: ...
-
-    def mark_answered(self, message_id: str, at: datetime) -> bool: ...
-
-    def set_escalation(self, message_id: str, level: int) -> None: ...
-
-    def inbox(self, where: InboxFilter) -> list[MessageRow]: ...
-
-    def overdue(self, now: datetime, limit: int) -> list[MessageRow]: ...
-
-    def put_attachment(self, attachment: AttachmentRow) -> None: ...
-
-    def attachments_of(self, message_id: str) -> list[AttachmentRow]: ...
-
-    def get_attachment(self, attachment_id: str) -> AttachmentRow | None: ...
-
-    def message_rows(self, since: datetime, until: datetime) -> list[tuple[Any, ...]]: ...
-
-
-class SubjectRequests(Protocol):
-    """The data-subject request register (``store/subject_requests.py``)."""
-
-    def put(self, request: RequestRow) -> None: ...
-
-    def get(self, request_id: str) -> RequestRow | None: ...
-
-    def visible_to(self, state: str, open_only: bool, limit: int) -> builtins.list[RequestRow]:
-        """Requests ``state`` received, or holds a confirmed alert of; soonest due first."""
-        ...
-
-    def overdue(self, now: datetime, limit: int) -> builtins.list[RequestRow]: ...
-
-    def set_escalation(self, request_id: str, level: int) -> None: ...
-
-    def put_holding(self, holding: HoldingRow) -> None:
-        """Insert or replace the row of one alert found for a request."""
-        ...
-
-    def holdings(self, request_id: str) -> builtins.list[HoldingRow]: ...
-
-    def put_reply(self, reply: ReplyRow, outcome: str) -> bool:
-        """Record the reply, mark the request replied; False if it was already."""
-        ...
-
-    def reply(self, request_id: str) -> ReplyRow | None: ...
-
-    def put_extension(self, extension: ExtensionRow) -> bool:
-        """Move the due date and keep the extension; False if replied or extended already."""
-        ...
-
-    def extension(self, request_id: str) -> ExtensionRow | None: ...
-
-    def set_court_case(self, request_id: str, brought_on: str) -> bool:
-        """Record a court case brought about the request; False if one was already."""
-        ...
-
-    def statistics_rows(self, since: str, until: str) -> builtins.list[tuple[Any, ...]]: ...
 
 
 class FeedPositions(Protocol):
