@@ -41,7 +41,13 @@ def queries(persons: int, seed: int) -> list[bytes]:
             continue
         surname = person.surnames[0].latin + ("" if i % 2 == 0 else "qz")
         found.append(
-            json.dumps({"surnames": [surname], "date_of_birth": person.date_of_birth}).encode()
+            json.dumps(
+                {
+                    "surnames": [surname],
+                    "date_of_birth": person.date_of_birth,
+                    "external_reference": f"ETIAS-{i:08d}",
+                }
+            ).encode()
         )
     return found
 

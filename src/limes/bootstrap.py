@@ -322,6 +322,7 @@ def build(
             rewrite_snapshot=search.write_snapshot if search.snapshot else None,
             snapshot_interval=settings.search_snapshot_seconds,
             subject_requests=subject_requests,
+            identity_links=identity_links,
             sign_digest=digest,
         ),
         settings.expiry_interval_seconds,

@@ -29,6 +29,7 @@ from limes.store.approvals import APPLIED, EXPIRED, PENDING, REFUSED, ChangeRow,
 from limes.store.biometrics import FingerRow
 from limes.store.copies import CopyState, DigestRow, Leaf
 from limes.store.data_keys import KeyRow, KeyStatus, WrappedKey
+from limes.store.external_identities import ExternalIdentityRow
 from limes.store.grants import GrantRow
 from limes.store.identity_links import IdentityLinkRow, LinkChange
 from limes.store.login_limits import Attempts
@@ -42,6 +43,7 @@ from limes.store.repositories import (
     Copies,
     DataKeys,
     EnrolmentCodes,
+    ExternalIdentities,
     FeedPositions,
     Flags,
     Grants,
@@ -91,6 +93,8 @@ __all__ = [
     "DataKeys",
     "DigestRow",
     "EnrolmentCodes",
+    "ExternalIdentities",
+    "ExternalIdentityRow",
     "FeedPositions",
     "FingerRow",
     "Flags",
@@ -167,6 +171,8 @@ class Transaction(Protocol):
     def read_blocks(self) -> ReadBlocks: ...
     @property
     def identity_links(self) -> IdentityLinks: ...
+    @property
+    def external_identities(self) -> ExternalIdentities: ...
     @property
     def login_attempts(self) -> LoginAttempts: ...
     @property
