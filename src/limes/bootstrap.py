@@ -273,7 +273,12 @@ def build(
         store, policy, settings.review, clock, crypto=crypto, audit=audit, reads=reads
     )
     shared = settings.rate_buckets_file  # one bucket a principal across the workers
-    usage = UsageMonitor(clock, settings.usage_limits, SharedBuckets(shared) if shared else None)
+    usage = UsageMonitor(
+        clock,
+        settings.usage_limits,
+        SharedBuckets(shared) if shared else None,
+        settings.account_limits,
+    )
     keys = KeyService(store, policy, crypto, audit=audit)
     relations = RelationService(alerts)
     hits = HitService(alerts)
