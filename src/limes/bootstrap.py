@@ -303,7 +303,8 @@ def build(
         snapshot=IndexSnapshot(path) if (path := settings.search_snapshot_path) else None,
     )
     sirene = SireneService(alerts, relations, hits)
-    identity_links = IdentityLinkService(search)
+    biometrics = BiometricService(alerts)
+    identity_links = IdentityLinkService(search, biometrics.matching_alerts)
     subject_requests = SubjectRequestService(
         search,
         audit,
@@ -357,7 +358,7 @@ def build(
         BackupService(audit, crypto.kek, audit.checkpoint if audit.signer else None),
         Holdings(store),
         AuditCustody(audit, settings),
-        BiometricService(alerts),
+        biometrics,
         ScreeningService(search, usage),
         identity_links,
         subject_requests,

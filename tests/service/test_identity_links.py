@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from tests.biometrics.prints import fingers
 from tests.conftest import FixedClock, built, make_ctx
 from tests.factories import PERSON, content, doc
 from tests.service.recorders import Memory
@@ -213,3 +214,29 @@ def test_the_periodic_job_escalates_and_only_the_operator_may(
     assert (found.id, found.escalation_level) == (link_id, 3)
     with pytest.raises(Forbidden):
         app.identity_links.escalate(FR)
+
+
+def test_agreeing_fingerprints_link_alerts_whose_names_differ(app: Limes) -> None:
+    """DE and FR hold alerts under different names; FR enrols the same person's fingers."""
+    arrest = app.alerts.issue(DE, content(PERSON)).alert.id
+    person = {**REFUSAL["person"], "surnames": [{"latin": "Lindqvist"}], "documents": []}
+    person |= {"forenames": [{"latin": "Sven"}], "date_of_birth": "1961-11-02"}
+    refusal = app.alerts.issue(FR, content(doc(REFUSAL, person=person))).alert.id
+    stranger = app.alerts.issue(
+        DE,
+        content(
+            doc(
+                PERSON,
+                person=person | {"surnames": [{"latin": "Okonkwo"}], "date_of_birth": "1990-01-01"},
+            )
+        ),
+    ).alert.id
+    assert app.identity_links.detect() == 0  # the names do not agree
+    app.biometrics.enrol(DE, arrest, [fingers(0, (1, 2, 3))])
+    app.biometrics.enrol(DE, stranger, [fingers(5, (1, 2, 3))])
+    assert app.identity_links.detect() == 0  # two persons' fingers
+    app.biometrics.enrol(FR, refusal, [fingers(0, (1, 2, 3), capture=1)])
+    assert app.identity_links.detect() == 1
+    [link] = app.identity_links.of_alert(FR, refusal).links
+    assert (link.alert_id, link.other_id, link.colour) == (refusal, arrest, Colour.YELLOW)
+    assert link.score >= 0.04

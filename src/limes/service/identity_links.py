@@ -25,6 +25,11 @@ is erased with its links.
 for each further ``VERIFY_WITHIN``, at most 3): each new level a security event for the
 resolving state and an ``identity.link_overdue`` change event its national system hears.
 
+**Fingerprints**: each alert whose fingers were enrolled (``alert.biometrics_enrolled``)
+is compared with the other alerts' fingers (``BiometricService.matching_alerts``: the
+verification's rule over the fingers both hold); an agreeing pair not yet linked is a
+yellow link for the enrolling state's bureau, as a name match is.
+
 **Resolution** (``resolve``, ``identity-link:resolve``, that bureau only): **green**
 (different persons, Art 31), **red** (identity fraud or unjustified multiple identities,
 Art 32), **white** (the same person, legitimately, Art 33). Each colour is kept in the
@@ -43,7 +48,7 @@ audit log holds it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -192,9 +197,15 @@ def _event(kind: EventType, link: IdentityLinkRow, at: datetime, **detail: str) 
     )
 
 
+FingerMatches = Callable[[str], list[tuple[str, float]]]
+"""The alerts whose fingerprints agree with an alert's, with scores
+(``BiometricService.matching_alerts``)."""
+
+
 class IdentityLinkService:
-    def __init__(self, search: SearchService) -> None:
+    def __init__(self, search: SearchService, fingers: FingerMatches | None = None) -> None:
         self.search = search
+        self.fingers = fingers
         self.alerts = search.alerts
         self.policy = search.policy
         self.audit = search.audit
@@ -227,6 +238,10 @@ class IdentityLinkService:
         made = 0
         for alert_id in changed:
             made += self._link(alert_id, gallery)
+        if self.fingers is not None:
+            for item in events:
+                if item.type is EventType.ALERT_BIOMETRICS_ENROLLED:
+                    made += self._link_fingers(item.alert_id, self.fingers(item.alert_id))
         for row in pending:
             made += self._link_external(row)
         if events:
@@ -285,6 +300,23 @@ class IdentityLinkService:
                 if tx.identity_links.between(alert_id, external.id) is None:
                     self._put(tx, _external_row(record, external, score, now))
                     made += 1
+        return made
+
+    def _link_fingers(self, alert_id: str, matches: list[tuple[str, float]]) -> int:
+        """Link an alert whose fingers were enrolled with those whose fingers agree."""
+        now = self.clock()
+        made = 0
+        with self.alerts.store.transaction() as tx:
+            record = self._person_alert(tx, alert_id)
+            if record is None:
+                return 0
+            for other_id, score in matches:
+                other = self._person_alert(tx, other_id)
+                if other is None or tx.identity_links.between(alert_id, other_id) is not None:
+                    continue
+                link = _row(record, other_id, other.category, other.issuing_state, score, now)
+                self._put(tx, link)
+                made += 1
         return made
 
     def _link_external(self, row: ExternalIdentityRow) -> int:
