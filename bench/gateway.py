@@ -41,7 +41,13 @@ def queries(persons: int, seed: int) -> list[bytes]:
             continue
         surname = person.surnames[0].latin + ("" if i % 2 == 0 else "qz")
         found.append(
-            json.dumps({"surnames": [surname], "date_of_birth": person.date_of_birth}).encode()
+            json.dumps(
+                {
+                    "surnames": [surname],
+                    "date_of_birth": person.date_of_birth,
+                    "external_reference": f"ETIAS-{i:08d}",
+                }
+            ).encode()
         )
     return found
 
@@ -54,7 +60,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=3.0)
     args = parser.parse_args()
     limits = {"per_second": 10000.0, "burst": 100000, "per_day": 100_000_000}
-    rate = {"LIMES_RATE_PER_SECOND": "100000", "LIMES_RATE_BURST": "100000"}
+    # the gateway's account has its own rate (the general one stays at its default)
+    rate = {"LIMES_SYSTEM_CLIENT_RATES": "eu-lisa-gw=10000:100000"}
     with tempfile.TemporaryDirectory(prefix="bench-gateway-") as tmp:
         started = time.perf_counter()
         with stack.running(Path(tmp), persons=args.persons, limits=limits, limes_env=rate) as up:

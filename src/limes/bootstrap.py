@@ -277,7 +277,12 @@ def build(
         store, policy, settings.review, clock, crypto=crypto, audit=audit, reads=reads
     )
     shared = settings.rate_buckets_file  # one bucket a principal across the workers
-    usage = UsageMonitor(clock, settings.usage_limits, SharedBuckets(shared) if shared else None)
+    usage = UsageMonitor(
+        clock,
+        settings.usage_limits,
+        SharedBuckets(shared) if shared else None,
+        settings.account_limits,
+    )
     keys = KeyService(store, policy, crypto, audit=audit)
     relations = RelationService(alerts)
     hits = HitService(alerts)
@@ -302,7 +307,8 @@ def build(
         snapshot=IndexSnapshot(path) if (path := settings.search_snapshot_path) else None,
     )
     sirene = SireneService(alerts, relations, hits)
-    identity_links = IdentityLinkService(search)
+    biometrics = BiometricService(alerts)
+    identity_links = IdentityLinkService(search, biometrics.matching_alerts)
     subject_requests = SubjectRequestService(
         search,
         audit,
@@ -327,6 +333,7 @@ def build(
             rewrite_snapshot=search.write_snapshot if search.snapshot else None,
             snapshot_interval=settings.search_snapshot_seconds,
             subject_requests=subject_requests,
+            identity_links=identity_links,
             sign_digest=digest,
         ),
         settings.expiry_interval_seconds,
@@ -356,7 +363,7 @@ def build(
         BackupService(audit, crypto.kek, audit.checkpoint if audit.signer else None),
         Holdings(store),
         AuditCustody(audit, settings),
-        BiometricService(alerts),
+        biometrics,
         ScreeningService(search, usage),
         identity_links,
         subject_requests,

@@ -111,6 +111,8 @@ class Settings:
     test_only_weak_password_hashing: bool = False
     rate_per_second: float = 20.0
     rate_burst: int = 60
+    system_client_rates: tuple[tuple[str, Limits], ...] = ()
+    """``LIMES_SYSTEM_CLIENT_RATES``: system-client accounts with a rate of their own."""
     daily_read_quota: int = 20_000
     session_max_hours: float = 12.0
     reads_per_hour: int = 300
@@ -181,6 +183,10 @@ class Settings:
     @property
     def usage_limits(self) -> Limits:
         return Limits(rate_per_second=self.rate_per_second, burst=self.rate_burst)
+
+    @property
+    def account_limits(self) -> dict[str, Limits]:
+        return dict(self.system_client_rates)
 
     @property
     def read_bounds(self) -> ReadBounds:
@@ -394,6 +400,30 @@ def _periods(text: str) -> dict[CategoryCode, int]:
     return out
 
 
+def _rates(text: str) -> tuple[tuple[str, Limits], ...]:
+    """``account=rate:burst,…``: a system client's own rate and burst (e.g. the gateway's)."""
+    out = {}
+    for item in filter(None, (p.strip() for p in text.split(","))):
+        name, _, limits = item.partition("=")
+        rate, _, burst = limits.partition(":")
+        try:
+            found = Limits(float(rate), int(burst))
+        except ValueError:
+            found = Limits(0.0, 0)
+        if not (_ACCOUNT.fullmatch(name) and 0 < found.rate_per_second <= 10_000):
+            found = Limits(0.0, 0)
+        if name in out or not 1 <= found.burst <= 100_000:
+            raise SettingsError(
+                f"LIMES_SYSTEM_CLIENT_RATES: '{item}' is not account=rate:burst (rate 0-10000, "
+                "burst 1-100000, each account once)"
+            )
+        out[name] = found
+    return tuple(sorted(out.items()))
+
+
+_ACCOUNT = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+
+
 def _path(env: Mapping[str, str], name: str) -> Path | None:
     return Path(env[name]) if env.get(name) else None
 
@@ -429,6 +459,7 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
             ),
             rate_per_second=float(e.get("LIMES_RATE_PER_SECOND", "20")),
             rate_burst=int(e.get("LIMES_RATE_BURST", "60")),
+            system_client_rates=_rates(e.get("LIMES_SYSTEM_CLIENT_RATES", "")),
             daily_read_quota=int(e.get("LIMES_DAILY_READ_QUOTA", "20000")),
             session_max_hours=float(e.get("LIMES_SESSION_MAX_HOURS", "12")),
             reads_per_hour=int(e.get("LIMES_READS_PER_HOUR", "300")),

@@ -292,11 +292,15 @@ def profiles_page() -> str:
         "fields is flag-only (it says only whether this system holds data). Only strong hits",
         "count (never possible matches), only of the profile's categories, only on active",
         "alerts. Where the owner is notified, each hit writes a `screening.hit` change event",
-        "for the issuing state, published on `limes.sirene.<STATE>.screening`.",
+        "for the issuing state, published on `limes.sirene.<STATE>.screening`. Where the",
+        "profile registers identities, each query's identity and the system's",
+        "`external_reference` are kept sealed under the EU's key for the days named, and the",
+        "multiple-identity links compare them with the person alerts (`docs/gateway.md`);",
+        "the answer is the same.",
         "",
         "| profile | system | purpose | query (required in bold) | categories | answer | "
-        "owner notified | limits |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "owner notified | identities kept | limits |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for p in default_profiles().values():
         query = ", ".join(f"**`{q}`**" if q in p.required else f"`{q}`" for q in p.query)
@@ -306,7 +310,8 @@ def profiles_page() -> str:
         limits = f"{p.per_second:g}/s, burst {p.burst}, {p.per_day}/day, {p.max_results} results"
         lines.append(
             f"| `{p.id}` | {p.system} | {p.purpose} | {query} | {_list(p.categories)} | "
-            f"{answer} | {'yes' if p.notify_owner else 'no'} | {limits} |"
+            f"{answer} | {'yes' if p.notify_owner else 'no'} | "
+            f"{f'{p.retain_days} days' if p.register_identity else 'no'} | {limits} |"
         )
     lines += ["", "## Why each profile, and its legal basis", ""]
     for p in default_profiles().values():

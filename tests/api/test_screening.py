@@ -8,7 +8,12 @@ from typing import Any
 from tests.api.helpers import PERSON, TestClient, assert_problem, body, headers
 
 GATEWAY = "eu-lisa-gw@EU-LISA/DE;roles=system_client"
-ETIAS = {"surnames": ["Ivanova"], "forenames": ["Olga"], "date_of_birth": "1984-03-17"}
+ETIAS = {
+    "surnames": ["Ivanova"],
+    "forenames": ["Olga"],
+    "date_of_birth": "1984-03-17",
+    "external_reference": "ETIAS-2026-1",
+}
 
 
 def screen(
@@ -40,7 +45,9 @@ def test_the_gateway_gets_the_profiles_answer(client: TestClient) -> None:
 
 
 def test_another_systems_profile_is_403(client: TestClient) -> None:
-    refused = screen(client, "ees-border-check", {"surnames": ["Ivanova"]})
+    refused = screen(
+        client, "ees-border-check", {"surnames": ["Ivanova"], "external_reference": "E1"}
+    )
     assert_problem(refused, 403, "forbidden")
 
 

@@ -3,6 +3,7 @@ made it), resolved with their history, the overdue ones, erased with an alert.""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -86,3 +87,14 @@ def test_erase_forgets_an_alerts_links_and_their_history(store: Store) -> None:
         assert tx.identity_links.of_alert("A") == []
         assert tx.identity_links.history("L1") == []
         assert [k.id for k in tx.identity_links.of_alert("C")] == ["L2"]
+
+
+def test_the_escalation_level_and_an_external_end_are_kept(store: Store) -> None:
+    external = replace(link("L1", "A", "X1"), other_kind="external", other_category="etias")
+    with store.transaction() as tx:
+        tx.identity_links.put(external, "system")
+        tx.identity_links.set_escalation("L1", 2)
+    with store.read() as tx:
+        found = tx.identity_links.get("L1")
+        assert found == replace(external, escalation_level=2) and found.external
+        assert tx.identity_links.overdue(T0 + timedelta(hours=1), 10) == [found]

@@ -69,7 +69,16 @@ def fill(s: Limes) -> str:
     seed(s.accounts)
     s.biometrics.enrol(DE, person, [fingers(0, (1, 2))])
     subject_request(s)
+    external_identity(s)
     return person
+
+
+def external_identity(s: Limes) -> None:
+    """An identity ETIAS screened: sealed under the central system's key (``EU``)."""
+    etias = s.screening.profile("etias-screening")
+    gateway = make_ctx("DE", Role.SYSTEM_CLIENT, purpose=etias.purpose, user="eu-lisa-gw")
+    asked = {"surnames": ["Schmidt"], "date_of_birth": "1990-02-03", "external_reference": "E-1"}
+    s.screening.screen(gateway, etias.id, etias.system, asked)
 
 
 def subject_request(s: Limes) -> None:

@@ -102,6 +102,8 @@ def test_screening_hits_and_identity_links_reach_the_bureau_that_must_act() -> N
     assert subjects(made) == ["limes.sirene.FR.identity-link"]
     resolved = _event("identity.link_resolved", "FR", identity_link="L1", to_state="DE")
     assert subjects(resolved) == ["limes.sirene.DE.identity-link-resolved"]
+    overdue = _event("identity.link_overdue", "FR", identity_link="L1", level="1", to_state="FR")
+    assert subjects(overdue) == ["limes.sirene.FR.identity-link-overdue"]
 
 
 def test_events_are_published_once_per_position_and_survive_nats_being_down(

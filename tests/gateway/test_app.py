@@ -21,7 +21,12 @@ from limes.gateway.app import Gateway, create_gateway_app
 from limes.gateway.config import GatewayConfig, load_config
 from limes.gateway.upstream import Answer
 
-ETIAS_QUERY = {"surnames": ["Ivanova"], "date_of_birth": "1984-03-17"}
+ETIAS_QUERY = {
+    "surnames": ["Ivanova"],
+    "date_of_birth": "1984-03-17",
+    "external_reference": "ETIAS-2026-000042",
+}
+EES_QUERY = {"surnames": ["Ivanova"], "external_reference": "EES-F-17"}
 ETIAS_ANSWER = {
     "source": "SIS",
     "profile": "etias-screening",
@@ -78,7 +83,7 @@ def test_a_stolen_certificate_cannot_use_another_systems_profile(keys: Pki) -> N
     ETIAS' certificate with EES' token: not authenticated."""
     limes = Limes()
     http = client(Gateway(config(keys), limes), keys.etias.cert)
-    ees_query = {"surnames": ["Ivanova"]}
+    ees_query = EES_QUERY
     refused = ask(http, "ees-border-check", TOKENS["etias"], ees_query)
     assert refused.status_code == 403
     assert refused.headers["content-type"] == "application/problem+json"
@@ -158,7 +163,7 @@ def test_each_system_has_its_rate(keys: Pki) -> None:
         200, b'{"source":"SIS","profile":"ees-border-check","hit":false,"results":[]}', None
     )
     ees = client(gateway, keys.ees.cert)  # another system: its own bucket
-    assert ask(ees, "ees-border-check", TOKENS["ees"], {"surnames": ["A"]}).status_code == 200
+    assert ask(ees, "ees-border-check", TOKENS["ees"], EES_QUERY).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -210,15 +215,16 @@ def test_every_query_is_logged_without_its_values(
     http = client(Gateway(config(keys), Limes()), keys.etias.cert)
     with caplog.at_level(logging.INFO, logger="limes.gateway.queries"):
         ask(http, "etias-screening", TOKENS["etias"], ETIAS_QUERY)
-        ask(http, "ees-border-check", TOKENS["etias"], {"surnames": ["Ivanova"]})
+        ask(http, "ees-border-check", TOKENS["etias"], EES_QUERY)
     entries = [json.loads(r.getMessage()) for r in caplog.records]
     assert [(e["system"], e["profile"], e["status"]) for e in entries] == [
         ("etias", "etias-screening", 200),
         ("etias", "ees-border-check", 403),
     ]
-    assert entries[0]["fields"] == ["date_of_birth", "surnames"]
+    assert entries[0]["fields"] == ["date_of_birth", "external_reference", "surnames"]
     assert entries[1]["refused"] == "forbidden"
-    assert "Ivanova" not in caplog.text and "1984" not in caplog.text
+    for value in ("Ivanova", "1984", "ETIAS-2026", "EES-F-17"):
+        assert value not in caplog.text
 
 
 def test_nothing_else_is_served(keys: Pki) -> None:

@@ -21,6 +21,7 @@ def test_a_query_within_the_profile_passes_as_sent() -> None:
         "gender": "female",
         "nationalities": ["UA"],
         "document_number": "L898902C3",
+        "external_reference": "VIS/2026-00017",
     }
     assert checked_query(vis, json.dumps(sent).encode()) == sent
 

@@ -56,7 +56,12 @@ def test_etias_gets_hit_class_and_bureau_and_nothing_else(running: Stack) -> Non
         running,
         "etias",
         "etias-screening",
-        {"surnames": ["Ivanova"], "forenames": ["Olga"], "date_of_birth": "1984-03-17"},
+        {
+            "surnames": ["Ivanova"],
+            "forenames": ["Olga"],
+            "date_of_birth": "1984-03-17",
+            "external_reference": "ETIAS-1",
+        },
     )
     assert answer.status_code == 200, answer.text
     assert answer.json() == {
@@ -69,7 +74,11 @@ def test_etias_gets_hit_class_and_bureau_and_nothing_else(running: Stack) -> Non
         running,
         "etias",
         "etias-screening",
-        {"surnames": ["Nobodyknows"], "date_of_birth": "1970-01-01"},
+        {
+            "surnames": ["Nobodyknows"],
+            "date_of_birth": "1970-01-01",
+            "external_reference": "ETIAS-2",
+        },
     )
     assert none.json() == {
         "source": "SIS",
@@ -80,9 +89,10 @@ def test_etias_gets_hit_class_and_bureau_and_nothing_else(running: Stack) -> Non
 
 
 def test_a_stolen_etias_certificate_cannot_use_the_ees_profile(running: Stack) -> None:
-    refused = _ask(running, "etias", "ees-border-check", {"surnames": ["Ivanova"]})
+    asked = {"surnames": ["Ivanova"], "external_reference": "EES-1"}
+    refused = _ask(running, "etias", "ees-border-check", asked)
     assert refused.status_code == 403
-    ees = _ask(running, "ees", "ees-border-check", {"surnames": ["Ivanova"]})
+    ees = _ask(running, "ees", "ees-border-check", asked)
     # an arrest alert is not the EES' business
     assert ees.json() == {
         "source": "SIS",
@@ -106,7 +116,7 @@ def test_the_gateways_client_certificate_asks_limes_only_profiled_questions(runn
         assert search.status_code == 200  # the system client's own rule, minimised
         other = http.post(
             f"{base}/v1/screening/ees-border-check",
-            json={"surnames": ["Ivanova"]},
+            json={"surnames": ["Ivanova"], "external_reference": "EES-1"},
             headers={"X-Limes-Purpose": "border_check", "X-Limes-External-System": "etias"},
         )
         assert other.status_code == 403

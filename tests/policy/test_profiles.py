@@ -47,13 +47,13 @@ def test_the_shipped_profiles() -> None:
             "unknown name 'reason'",
         ),
         (
-            'required = ["surnames"]\ncategories = ["refusal_of_entry", "travel_ban"]',
-            'required = ["surnames"]\ncategories = ["refusal_of_entry", "object_seizure"]',
+            'categories = ["refusal_of_entry", "travel_ban"]',
+            'categories = ["refusal_of_entry", "object_seizure"]',
             "not about persons",
         ),
         (
-            'required = ["surnames", "date_of_birth"]\ncategories = [\n    "arrest",',
-            'required = ["surnames", "date_of_birth", "biometrics"]\ncategories = [\n    "arrest",',
+            'required = ["surnames", "date_of_birth", "external_reference"]',
+            'required = ["surnames", "date_of_birth", "external_reference", "biometrics"]',
             "unknown name 'biometrics'",
         ),
         ('system = "ees"', 'system = "etias"', "a second profile for etias"),

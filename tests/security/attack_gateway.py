@@ -81,8 +81,10 @@ def check(system: str, token: str, profile: str, status: int, body: bytes) -> st
     return None
 
 
-VALID = json.dumps({"surnames": ["Ivanova"], "date_of_birth": "1984-03-17"}).encode()
-EES = json.dumps({"surnames": ["Ivanova"]}).encode()
+VALID = json.dumps(
+    {"surnames": ["Ivanova"], "date_of_birth": "1984-03-17", "external_reference": "ETIAS-1"}
+).encode()
+EES = json.dumps({"surnames": ["Ivanova"], "external_reference": "EES-1"}).encode()
 
 
 def attack(up: stack.Stack, examples: int, seconds: float) -> tuple[list[str], Counter[int]]:

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from tests.biometrics.prints import fingers
 from tests.conftest import FixedClock, built, make_ctx
 from tests.factories import PERSON, content, doc
 from tests.service.recorders import Memory
@@ -17,7 +18,13 @@ from limes.domain.events import EventType
 from limes.domain.roles import Purpose, Role
 from limes.errors import Forbidden, InvalidInput, NotFound
 from limes.policy.permissions import Context
-from limes.service.identity_links import VERIFY_WITHIN, Colour, IdentityLinkService
+from limes.service.identity_links import (
+    VERIFY_WITHIN,
+    Colour,
+    IdentityLinkService,
+    escalation_level,
+)
+from limes.service.jobs import SYSTEM
 from limes.store.port import Store
 
 DE, FR = make_ctx("DE"), make_ctx("FR")
@@ -154,3 +161,82 @@ def test_erasing_an_alert_erases_its_links_and_overdue_ones_are_listed(
     app.alerts.delete(DE, arrest, version)
     assert app.identity_links.of_alert(FR, refusal).links == ()
     assert app.identity_links.overdue() == []
+
+
+def test_the_escalation_level_rises_per_window_to_three(clock: FixedClock) -> None:
+    due = clock()
+    assert escalation_level(due, due - timedelta(seconds=1)) == 0
+    assert escalation_level(due, due) == 1
+    assert escalation_level(due, due + VERIFY_WITHIN) == 2
+    assert escalation_level(due, due + 10 * VERIFY_WITHIN) == 3
+
+
+def overdue_events(app: Limes) -> list[tuple[str, str, str]]:
+    return [
+        (e.alert_id, e.detail["level"], e.detail["to_state"])
+        for e in app.store.events_after(0, 1000)
+        if e.type is EventType.IDENTITY_LINK_OVERDUE
+    ]
+
+
+def test_an_overdue_yellow_link_is_escalated_to_its_bureau_once_a_level(
+    app: Limes, clock: FixedClock
+) -> None:
+    link_id, _, refusal = linked(app)
+    assert app.identity_links.escalate(SYSTEM).raised == ()  # not due yet
+    clock.advance(VERIFY_WITHIN + timedelta(minutes=1))
+    assert app.identity_links.escalate(SYSTEM).raised == ((link_id, 1),)
+    assert app.identity_links.escalate(SYSTEM).raised == ()  # once a level
+    clock.advance(VERIFY_WITHIN)
+    assert app.identity_links.escalate(SYSTEM).raised == ((link_id, 2),)
+    assert overdue_events(app) == [(refusal, "1", "FR"), (refusal, "2", "FR")]
+    with app.store.read() as tx:
+        told = [
+            (e.kind, e.member_state, e.detail["identity_link"])
+            for e in tx.security_events.after(0, 100, "FR")
+            if e.kind == "identity.link_overdue"
+        ]
+    assert told == [("identity.link_overdue", "FR", link_id)] * 2
+    app.identity_links.resolve(FR, link_id, "green")
+    clock.advance(VERIFY_WITHIN)
+    assert app.identity_links.escalate(SYSTEM).raised == ()  # resolved: no more
+
+
+def test_the_periodic_job_escalates_and_only_the_operator_may(
+    app: Limes, clock: FixedClock
+) -> None:
+    link_id, _, _ = linked(app)
+    clock.advance(VERIFY_WITHIN * 5)
+    job = next(j for j in app.jobs if j.name == "identity link escalation")
+    job.run()
+    with app.store.read() as tx:
+        [found] = tx.identity_links.overdue(clock(), 10)
+    assert (found.id, found.escalation_level) == (link_id, 3)
+    with pytest.raises(Forbidden):
+        app.identity_links.escalate(FR)
+
+
+def test_agreeing_fingerprints_link_alerts_whose_names_differ(app: Limes) -> None:
+    """DE and FR hold alerts under different names; FR enrols the same person's fingers."""
+    arrest = app.alerts.issue(DE, content(PERSON)).alert.id
+    person = {**REFUSAL["person"], "surnames": [{"latin": "Lindqvist"}], "documents": []}
+    person |= {"forenames": [{"latin": "Sven"}], "date_of_birth": "1961-11-02"}
+    refusal = app.alerts.issue(FR, content(doc(REFUSAL, person=person))).alert.id
+    stranger = app.alerts.issue(
+        DE,
+        content(
+            doc(
+                PERSON,
+                person=person | {"surnames": [{"latin": "Okonkwo"}], "date_of_birth": "1990-01-01"},
+            )
+        ),
+    ).alert.id
+    assert app.identity_links.detect() == 0  # the names do not agree
+    app.biometrics.enrol(DE, arrest, [fingers(0, (1, 2, 3))])
+    app.biometrics.enrol(DE, stranger, [fingers(5, (1, 2, 3))])
+    assert app.identity_links.detect() == 0  # two persons' fingers
+    app.biometrics.enrol(FR, refusal, [fingers(0, (1, 2, 3), capture=1)])
+    assert app.identity_links.detect() == 1
+    [link] = app.identity_links.of_alert(FR, refusal).links
+    assert (link.alert_id, link.other_id, link.colour) == (refusal, arrest, Colour.YELLOW)
+    assert link.score >= 0.04

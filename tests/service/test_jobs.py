@@ -23,6 +23,7 @@ NAMES = [
     "audit witness",
     "audit retention",
     "SIRENE escalation",
+    "identity link escalation",
     "subject request escalation",
     "completeness digest",
 ]

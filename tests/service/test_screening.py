@@ -52,6 +52,7 @@ SURNAMES = dict(
 )
 """One distinct surname per person category, so that each query finds one alert."""
 MARKER = "marker"
+REF = {"external_reference": "EES-42"}
 
 
 def planted(code: CategoryCode) -> AlertContent:
@@ -105,7 +106,12 @@ def planted_app(tmp_path_factory: pytest.TempPathFactory) -> tuple[Limes, dict[C
 
 def query(profile: Profile, code: CategoryCode) -> dict[str, Any]:
     born = "2014-03-17" if code.startswith("child_") else "1984-03-17"
-    fields = {"surnames": [SURNAMES[code]], "forenames": ["Olga"], "date_of_birth": born}
+    fields = {
+        "surnames": [SURNAMES[code]],
+        "forenames": ["Olga"],
+        "date_of_birth": born,
+        "external_reference": "APP-7",
+    }
     return {k: v for k, v in fields.items() if k in profile.query}
 
 
@@ -144,7 +150,8 @@ def test_each_profile_answers_exactly_its_fields(
         else:
             assert answer["results"] == []
     text = orjson.dumps(answer).decode().lower()
-    for secret in (MARKER, SURNAMES[code].lower(), "olga", "1984", "2014", ids[code].lower()):
+    secrets = (MARKER, SURNAMES[code].lower(), "olga", "1984", "2014", ids[code].lower(), "app-7")
+    for secret in secrets:
         assert secret not in text, f"{secret!r} left under {profile.id}"
     events = app.store.events_after(0, limit=10_000)[before:]
     notified = [e for e in events if e.type is EventType.SCREENING_HIT]
@@ -180,19 +187,19 @@ def test_fields_outside_the_profile_are_refused(
     ees = PROFILES["ees-border-check"]
     with pytest.raises(InvalidInput) as refused:
         app.screening.screen(
-            gateway(ees), ees.id, ees.system, {"surnames": ["Kowalczyk"], "gender": "female"}
+            gateway(ees), ees.id, ees.system, {"surnames": ["Kowalczyk"], "gender": "female", **REF}
         )
     assert [e.pointer for e in refused.value.errors] == ["/gender"]
     etias = PROFILES["etias-screening"]
     with pytest.raises(InvalidInput) as missing:
         app.screening.screen(gateway(etias), etias.id, etias.system, {"surnames": ["Kowalczyk"]})
-    assert [e.pointer for e in missing.value.errors] == ["/date_of_birth"]
+    assert [e.pointer for e in missing.value.errors] == ["/date_of_birth", "/external_reference"]
     with pytest.raises(InvalidInput):
         app.screening.screen(
             gateway(etias),
             etias.id,
             etias.system,
-            {"surnames": ["Kowalczyk"], "date_of_birth": "17.03.1984"},
+            {"surnames": ["Kowalczyk"], "date_of_birth": "17.03.1984", **REF},
         )
 
 
@@ -206,7 +213,7 @@ def test_the_profile_rate_and_daily_quota_hold_at_limes(tmp_path: Any) -> None:
     )
     service = ScreeningService(app.search, app.usage, {tight.id: tight})
     ctx = gateway(tight)
-    asked = {"surnames": ["Nobody"]}
+    asked = {"surnames": ["Nobody"], **REF}
     for _ in range(2):
         assert service.screen(ctx, tight.id, tight.system, asked).answer["hit"] is False
     with pytest.raises(RateLimited) as limited:

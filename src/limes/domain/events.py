@@ -39,6 +39,7 @@ class EventType(StrEnum):
     SCREENING_HIT = "screening.hit"
     IDENTITY_LINK_CREATED = "identity.link_created"
     IDENTITY_LINK_RESOLVED = "identity.link_resolved"
+    IDENTITY_LINK_OVERDUE = "identity.link_overdue"
     SUBJECT_REQUEST_OVERDUE = "subject.overdue"
     SUBJECT_REQUEST_EXTENDED = "subject.extended"
 

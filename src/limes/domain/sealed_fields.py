@@ -24,6 +24,7 @@ class SealedField(StrEnum):
     SUBJECT_REQUEST = "subject_request"  # a data-subject request: applicant, documents
     SUBJECT_REPLY = "subject_reply"  # the reply sent to a data subject
     SUBJECT_EXTENSION = "subject_extension"  # the letter extending a reply's time limit
+    EXTERNAL_IDENTITY = "external_identity"  # an identity ETIAS, EES or VIS submitted
 
 
 class Reason(StrEnum):

@@ -46,6 +46,7 @@ _KINDS = {
     EventType.SCREENING_HIT: "screening",
     EventType.IDENTITY_LINK_CREATED: "identity-link",
     EventType.IDENTITY_LINK_RESOLVED: "identity-link-resolved",
+    EventType.IDENTITY_LINK_OVERDUE: "identity-link-overdue",
 }
 
 

@@ -4,7 +4,8 @@ sees it, and Limes' answer against the profile's shape before the external syste
 The query: a JSON object (no key twice) of the profile's fields only, its required ones
 present, names as 1-5 strings of at most 200 characters, the date of birth 4-10
 characters, the gender one of the domain's, nationalities ISO alpha-2 shaped, the
-document number 1-30 characters; nothing else. Limes validates the values again
+document number 1-30 characters, the external reference 1-64 letters, digits and
+``._/-``; nothing else. Limes validates the values again
 (``service/screening.py``); this check keeps what is plainly outside the profile on this
 side of the boundary.
 
@@ -24,13 +25,13 @@ from typing import Any
 from limes import codec
 from limes.domain.alerts import Gender
 from limes.errors import FieldError, InvalidInput
-from limes.policy.profiles import LIST_FIELDS, SOURCE, Profile
+from limes.policy.profiles import LIST_FIELDS, REFERENCE, SOURCE, Profile, valid_reference
 
 MAX_BODY = 4096
 MAX_NAMES = 5
 MAX_NAME = 200
 _COUNTRY = re.compile(r"[A-Z]{2}")
-_LIMITS = {"date_of_birth": (4, 10), "document_number": (1, 30)}
+_LIMITS = {"date_of_birth": (4, 10), "document_number": (1, 30), "external_reference": (1, 64)}
 MAX_VALUE = 64
 
 
@@ -86,6 +87,8 @@ def _field(key: str, item: Any) -> list[FieldError]:
     low, high = _LIMITS[key]
     if not isinstance(item, str) or not low <= len(item) <= high:
         return [FieldError(f"/{key}", f"a string of {low} to {high} characters")]
+    if key == REFERENCE and not valid_reference(item):
+        return [FieldError(f"/{key}", "letters, digits and . _ / - only")]
     return []
 
 

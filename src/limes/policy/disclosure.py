@@ -81,10 +81,14 @@ FEED_DETAIL_KEYS: frozenset[str] = frozenset(
         "to_state",
         "level",
         "due",
+        "identity_link",
+        "colour",
     }
 )
 """The detail keys a change event may show its readers: ids, member states, SIRENE form
-letters, escalation levels and times. A new key is withheld until it is reviewed here."""
+letters, escalation levels and times; a multiple-identity link's id and colour, so that
+the bureau told of a link, its resolution or its escalation knows which one. A new key is
+withheld until it is reviewed here."""
 
 FEATURE_GROUPS: dict[str, FieldGroup] = {
     "name": FieldGroup.IDENTITY,

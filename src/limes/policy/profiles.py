@@ -44,8 +44,20 @@ QUERY_FIELDS: tuple[str, ...] = (
     "gender",
     "nationalities",
     "document_number",
+    "external_reference",
 )
-"""What an external system may send, at most (a profile allows some of them)."""
+"""What an external system may send, at most (a profile allows some of them).
+``external_reference`` is the system's own reference of the identity it registers
+(an ETIAS application number, an EES individual file): only a profile that registers
+identities allows it, and requires it."""
+REFERENCE = "external_reference"
+_REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,63}")
+
+
+def valid_reference(value: str) -> bool:
+    """An external reference: 1-64 letters, digits and ``._/-``, a letter or digit first."""
+    return _REFERENCE.fullmatch(value) is not None
+
 
 LIST_FIELDS = frozenset({"surnames", "forenames", "nationalities"})
 ANSWER_FIELDS: tuple[str, ...] = ("category", "action", "sirene_bureau", "issuing_state")
@@ -67,8 +79,13 @@ _KEYS = {
     "per_second",
     "burst",
     "per_day",
+    "register_identity",
+    "retain_days",
     "why",
 }
+MAX_RETAIN_DAYS = 5 * 366
+"""The longest an external identity is kept for the links (ETIAS: an authorisation's
+validity of 3 years, EES: a file's retention; 5 years bound both)."""
 
 
 class ProfileError(ValueError):
@@ -99,6 +116,10 @@ class Profile:
     burst: int
     per_day: int
     why: str
+    register_identity: bool = False
+    """Each query's identity is kept, sealed, for the multiple-identity links (2019/817
+    Art 27): ``external_identities``, for ``retain_days``."""
+    retain_days: int = 0
 
     @property
     def flag_only(self) -> bool:
@@ -191,6 +212,14 @@ def _profile(entry: Any, where: str, problems: list[str]) -> Profile | None:
         problems.append(f"{where}.query: a profile must allow some field")
     if not set(required) <= set(query):
         problems.append(f"{where}.required: names a field its query does not allow")
+    register = entry.get("register_identity")
+    if not isinstance(register, bool):
+        problems.append(f"{where}.register_identity: must be true or false")
+    elif register != (REFERENCE in required):
+        problems.append(f"{where}.required: {REFERENCE} is required exactly when registering")
+    retain = _number(entry, "retain_days", (0, MAX_RETAIN_DAYS), where, problems)
+    if isinstance(register, bool) and register != (retain > 0):
+        problems.append(f"{where}.retain_days: above 0 exactly when registering identities")
     if not ({"surnames", "document_number"} & set(required)):
         problems.append(f"{where}.required: must require surnames or document_number")
     categories = _names(
@@ -227,6 +256,8 @@ def _profile(entry: Any, where: str, problems: list[str]) -> Profile | None:
         answer=answer,
         notify_owner=bool(entry["notify_owner"]),
         why=why,
+        register_identity=bool(register),
+        retain_days=int(retain),
         **numbers,
     )
 

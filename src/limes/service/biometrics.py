@@ -11,6 +11,10 @@
   its score and, where the view holds the ``biometrics`` group, the fingers that
   matched. A candidate list for a human examiner, never an identity.
 * **Verification** (``biometric:verify``): a capture against one alert's fingers.
+* **Links** (``matching_alerts``, for the multiple-identity links' job only, no caller's
+  principal): the alerts whose enrolled fingers agree with one alert's, by the
+  verification's rule (mean MCC score over the fingers both hold at least
+  ``VERIFY_THRESHOLD``).
 
 The gallery is built from the store at the first use of each process and follows the
 change feed, as the name index does: each search, verification and enrolment first
@@ -249,6 +253,25 @@ class BiometricService:
             row.alert_id, record.issuing_state, SealedField.FINGERPRINT, row.template, tx
         )
         return _cylinders(decode(opened).views[0])
+
+    def matching_alerts(self, alert_id: str) -> list[tuple[str, float]]:
+        """Other alerts whose fingers agree with ``alert_id``'s (its fingers read from the
+        store and filed in this process's gallery first, so that a job following the
+        enrolments sees each), with their mean finger scores, best first."""
+        self.start()
+        with self.alerts.store.read() as tx:
+            mine = {row.position: self._open(tx, row) for row in tx.biometrics.of(alert_id)}
+        if not mine:
+            return []
+        self.gallery.put(alert_id, mine)
+        found = []
+        for match in self.gallery.search(mine, SHORTLIST, MAX_CANDIDATES):
+            if match.key == alert_id or not match.fingers:
+                continue
+            mean = sum(s for _, s in match.fingers) / len(match.fingers)
+            if mean >= VERIFY_THRESHOLD:
+                found.append((match.key, round(mean, 4)))
+        return sorted(found, key=lambda m: -m[1])
 
     # -- use cases ------------------------------------------------------------------------
 

@@ -12,6 +12,24 @@ authority that added the data; 8 hours is this implementation's deadline for the
 whose own replies are due within 12). An ``identity.link_created`` change event tells that
 state. Links are erased with either alert.
 
+**External identities** (``service/external_identities.py``): the same run compares the
+identities the external systems registered through their profiles with the person
+alerts (new ones with every alert; every alert issued or updated with the live ones),
+and a strong match is a yellow link between the alert and the external identity
+(``other_kind`` external), for the alert's issuing bureau to resolve. The external
+identity's data are shown to that bureau only; an external identity past its retention
+is erased with its links.
+
+**Escalation** (``escalate``, run by the periodic job with SIRENE's): a yellow link past
+``due_at`` is raised a level as an unanswered SIRENE form is (level 1 at once, one more
+for each further ``VERIFY_WITHIN``, at most 3): each new level a security event for the
+resolving state and an ``identity.link_overdue`` change event its national system hears.
+
+**Fingerprints**: each alert whose fingers were enrolled (``alert.biometrics_enrolled``)
+is compared with the other alerts' fingers (``BiometricService.matching_alerts``: the
+verification's rule over the fingers both hold); an agreeing pair not yet linked is a
+yellow link for the enrolling state's bureau, as a name match is.
+
 **Resolution** (``resolve``, ``identity-link:resolve``, that bureau only): **green**
 (different persons, Art 31), **red** (identity fraud or unjustified multiple identities,
 Art 32), **white** (the same person, legitimately, Art 33). Each colour is kept in the
@@ -21,14 +39,17 @@ both states.
 **Visibility** (``of_alert``, ``identity-link:read``), by colour (Art 34-36): a **red**
 link to any reader who may read either linked alert; **white** and **green** only to
 those who may read both; **yellow** only to the resolving bureau, which may read both.
+No one in Limes has access to an external system's record but the bureau that verified
+the link against it: a link to an external identity is shown red to any reader of the
+alert, and yellow, white or green to the resolving bureau only.
 Others see nothing of it (not even that it exists). Who resolved is never shown; the
 audit log holds it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -43,14 +64,44 @@ from limes.policy.permissions import Context, Permission
 from limes.search.query import PersonQuery
 from limes.search.tiers import Tier
 from limes.service.audited import Refs, about, audited
+from limes.service.external_identities import ExternalIdentity, Gallery, opened
 from limes.service.search import SearchService
-from limes.store.port import IdentityLinkRow, LinkChange, Transaction
+from limes.sirene.deadlines import MAX_LEVEL
+from limes.store.identity_links import EXTERNAL
+from limes.store.port import (
+    AlertRecord,
+    ExternalIdentityRow,
+    IdentityLinkRow,
+    LinkChange,
+    Transaction,
+)
+from limes.store.security_events import SecurityEvent
 
 FOLLOWER = "identity-links"
 VERIFY_WITHIN = timedelta(hours=8)
 CANDIDATES = 20
 BATCH = 200
 DETECTOR = "limes-identity-links"
+ESCALATION_BATCH = 10_000
+EXTERNAL_STATE = "EU"
+"""``other_state`` of a link to an external identity: it belongs to no member state."""
+
+
+def escalation_level(due: datetime, now: datetime) -> int:
+    """0 before ``due``; then 1, plus one per further ``VERIFY_WITHIN``, at most 3."""
+    if now < due:
+        return 0
+    return min(MAX_LEVEL, 1 + int((now - due) / VERIFY_WITHIN))
+
+
+@dataclass(frozen=True, slots=True)
+class Escalated:
+    """The links an escalation run raised, each with its new level."""
+
+    raised: tuple[tuple[str, int], ...]
+
+    def audit_refs(self) -> Refs:
+        return (), {"identity_links_escalated": len(self.raised)}
 
 
 class Colour(StrEnum):
@@ -73,12 +124,17 @@ class LinkView:
     due_at: datetime
     resolved_at: datetime | None
     history: tuple[tuple[str, datetime], ...]
+    other_kind: str = "alert"
+    external: ExternalIdentity | None = None
+    """The external identity's data, for the resolving bureau only (else None)."""
+    external_system: str | None = None
 
     def audit_refs(self) -> Refs:
-        return (AlertRef(self.alert_id), AlertRef(self.other_id)), {
-            "identity_link": self.id,
-            "colour": self.colour.value,
-        }
+        refs = {"identity_link": self.id, "colour": self.colour.value}
+        if self.other_kind == EXTERNAL:
+            refs["external_identity"] = self.other_id
+            return (AlertRef(self.alert_id),), refs
+        return (AlertRef(self.alert_id), AlertRef(self.other_id)), refs
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +142,8 @@ class Links:
     links: tuple[LinkView, ...]
 
     def audit_refs(self) -> Refs:
-        alerts = {a for k in self.links for a in (k.alert_id, k.other_id)}
+        alerts = {k.alert_id for k in self.links}
+        alerts |= {k.other_id for k in self.links if k.other_kind != EXTERNAL}
         return tuple(AlertRef(a) for a in sorted(alerts)), {"identity_links": len(self.links)}
 
 
@@ -110,7 +167,7 @@ def query_of(person: Person) -> PersonQuery | None:
     )
 
 
-def _view(tx: Transaction, link: IdentityLinkRow) -> LinkView:
+def _view(tx: Transaction, link: IdentityLinkRow, external: ExternalIdentity | None) -> LinkView:
     history: list[LinkChange] = tx.identity_links.history(link.id)
     return LinkView(
         link.id,
@@ -122,6 +179,9 @@ def _view(tx: Transaction, link: IdentityLinkRow) -> LinkView:
         link.due_at,
         link.resolved_at,
         tuple((h.colour, h.at) for h in history),
+        link.other_kind,
+        external,
+        link.other_category if link.external else None,
     )
 
 
@@ -137,9 +197,15 @@ def _event(kind: EventType, link: IdentityLinkRow, at: datetime, **detail: str) 
     )
 
 
+FingerMatches = Callable[[str], list[tuple[str, float]]]
+"""The alerts whose fingerprints agree with an alert's, with scores
+(``BiometricService.matching_alerts``)."""
+
+
 class IdentityLinkService:
-    def __init__(self, search: SearchService) -> None:
+    def __init__(self, search: SearchService, fingers: FingerMatches | None = None) -> None:
         self.search = search
+        self.fingers = fingers
         self.alerts = search.alerts
         self.policy = search.policy
         self.audit = search.audit
@@ -148,32 +214,71 @@ class IdentityLinkService:
     # -- detection ------------------------------------------------------------------------
 
     def detect(self) -> int:
-        """Link the person alerts issued or updated since the last run; the links made."""
+        """Link the person alerts issued or updated since the last run, and the external
+        identities registered since, and erase the external identities past their
+        retention; the links made."""
         store = self.alerts.store
         with store.read() as tx:
             position = tx.feed_positions.get(FOLLOWER)
             events = tx.outbox.after(position, BATCH)
-        if not events:
+            pending = tx.external_identities.pending(BATCH)
+        self._purge()
+        if not events and not pending:
             return 0
         if not self.search.engine.built:  # the server's search built it and follows the feed
             self.search.start(follow=False)
-        self.search.engine.wait_for(events[-1].seq)
+        if events:
+            self.search.engine.wait_for(events[-1].seq)
+        changed = [
+            e.alert_id
+            for e in events
+            if e.type in (EventType.ALERT_ISSUED, EventType.ALERT_UPDATED)
+        ]
+        gallery = self._gallery() if changed else None
         made = 0
-        for item in events:
-            if item.type in (EventType.ALERT_ISSUED, EventType.ALERT_UPDATED):
-                made += self._link(item.alert_id)
-        with store.transaction() as tx:
-            tx.feed_positions.save(FOLLOWER, events[-1].seq, self.clock())
+        for alert_id in changed:
+            made += self._link(alert_id, gallery)
+        if self.fingers is not None:
+            for item in events:
+                if item.type is EventType.ALERT_BIOMETRICS_ENROLLED:
+                    made += self._link_fingers(item.alert_id, self.fingers(item.alert_id))
+        for row in pending:
+            made += self._link_external(row)
+        if events:
+            with store.transaction() as tx:
+                tx.feed_positions.save(FOLLOWER, events[-1].seq, self.clock())
         return made
 
-    def _link(self, alert_id: str) -> int:
+    def _gallery(self) -> Gallery:
+        with self.alerts.store.read() as tx:
+            return Gallery(tx, self.alerts.crypto, self.clock())
+
+    def _purge(self) -> None:
+        """Erase the external identities past their retention, with their links."""
+        with self.alerts.store.read() as tx:
+            gone = tx.external_identities.expired(self.clock(), BATCH)
+        if gone:
+            with self.alerts.store.transaction() as tx:
+                tx.external_identities.erase(gone)
+
+    def _person_alert(self, tx: Transaction, alert_id: str) -> AlertRecord | None:
+        record = tx.alerts.get(alert_id)
+        if record is None or record.status is not AlertStatus.ACTIVE:
+            return None
+        if CATEGORIES[CategoryCode(record.category)].subject is not SubjectKind.PERSON:
+            return None
+        return record
+
+    def _put(self, tx: Transaction, link: IdentityLinkRow) -> None:
+        tx.identity_links.put(link, DETECTOR)
+        tx.outbox.append(_event(EventType.IDENTITY_LINK_CREATED, link, link.created_at))
+
+    def _link(self, alert_id: str, gallery: Gallery | None) -> int:
         now = self.clock()
         made = 0
         with self.alerts.store.transaction() as tx:
-            record = tx.alerts.get(alert_id)
-            if record is None or record.status is not AlertStatus.ACTIVE:
-                return 0
-            if CATEGORIES[CategoryCode(record.category)].subject is not SubjectKind.PERSON:
+            record = self._person_alert(tx, alert_id)
+            if record is None:
                 return 0
             content = to_alert(record, self.alerts.crypto, tx).content
             query = query_of(content.person) if content and content.person else None
@@ -187,39 +292,114 @@ class IdentityLinkService:
                     continue
                 if tx.identity_links.between(alert_id, other.id) is not None:
                     continue
-                link = IdentityLinkRow(
-                    new_id(),
-                    alert_id,
-                    other.id,
-                    record.category,
-                    other.category,
-                    record.issuing_state,
-                    other.issuing_state,
-                    Colour.YELLOW.value,
-                    round(hit.score, 4),
-                    now,
-                    now + VERIFY_WITHIN,
+                self._put(
+                    tx, _row(record, other.id, other.category, other.issuing_state, hit.score, now)
                 )
-                tx.identity_links.put(link, DETECTOR)
-                tx.outbox.append(_event(EventType.IDENTITY_LINK_CREATED, link, now))
+                made += 1
+            for external, score in gallery.matching(query, CANDIDATES) if gallery else ():
+                if tx.identity_links.between(alert_id, external.id) is None:
+                    self._put(tx, _external_row(record, external, score, now))
+                    made += 1
+        return made
+
+    def _link_fingers(self, alert_id: str, matches: list[tuple[str, float]]) -> int:
+        """Link an alert whose fingers were enrolled with those whose fingers agree."""
+        now = self.clock()
+        made = 0
+        with self.alerts.store.transaction() as tx:
+            record = self._person_alert(tx, alert_id)
+            if record is None:
+                return 0
+            for other_id, score in matches:
+                other = self._person_alert(tx, other_id)
+                if other is None or tx.identity_links.between(alert_id, other_id) is not None:
+                    continue
+                link = _row(record, other_id, other.category, other.issuing_state, score, now)
+                self._put(tx, link)
                 made += 1
         return made
+
+    def _link_external(self, row: ExternalIdentityRow) -> int:
+        """Compare one registered external identity with the person alerts."""
+        now = self.clock()
+        made = 0
+        with self.alerts.store.transaction() as tx:
+            identity = opened(tx, self.alerts.crypto, row)
+            for found, hit in self.search.engine.persons_matching(identity.query, CANDIDATES):
+                if hit.tier is not Tier.HIT:
+                    continue
+                record = self._person_alert(tx, found.alert_id)
+                if record is None or tx.identity_links.between(record.id, row.id) is not None:
+                    continue
+                self._put(tx, _external_row(record, row, hit.score, now))
+                made += 1
+            tx.external_identities.compared(row.id, now)
+        return made
+
+    # -- escalation -----------------------------------------------------------------------
+
+    @audited(Permission.SIRENE_ESCALATE, write=True)
+    def escalate(self, ctx: Context) -> Escalated:
+        """Raise the level of yellow links past their deadline, as SIRENE deadlines are
+        raised: each new level a security event for the resolving state and an
+        ``identity.link_overdue`` change event its national system hears."""
+        self.policy.require(ctx, Permission.SIRENE_ESCALATE)
+        now = self.clock()
+        raised: list[tuple[str, int]] = []
+        with self.alerts.store.transaction() as tx:
+            for link in tx.identity_links.overdue(now, ESCALATION_BATCH):
+                level = escalation_level(link.due_at, now)
+                if level <= link.escalation_level:
+                    continue
+                tx.identity_links.set_escalation(link.id, level)
+                detail = {
+                    "identity_link": link.id,
+                    "level": str(level),
+                    "due": link.due_at.isoformat(),
+                    "to_state": link.resolver_state,
+                }
+                tx.security_events.record(
+                    SecurityEvent(
+                        EventType.IDENTITY_LINK_OVERDUE,
+                        link.resolver_state,
+                        str(ctx.principal),
+                        now,
+                        dict(detail),
+                    )
+                )
+                tx.outbox.append(_event(EventType.IDENTITY_LINK_OVERDUE, link, now, **detail))
+                raised.append((link.id, level))
+        return Escalated(tuple(raised))
 
     # -- reading --------------------------------------------------------------------------
 
     def _may_read(self, ctx: Context, category: str) -> bool:
         return self.policy.decide(ctx, Permission.ALERT_READ, CategoryCode(category)).allowed
 
+    def _resolver(self, ctx: Context, link: IdentityLinkRow) -> bool:
+        """``ctx`` is the bureau that resolves ``link`` (and may read its alert)."""
+        allowed = self.policy.decide(ctx, Permission.IDENTITY_LINK_RESOLVE).allowed
+        return allowed and ctx.principal.member_state == link.resolver_state
+
     def visible(self, ctx: Context, link: IdentityLinkRow) -> bool:
         """Whether ``ctx`` may see ``link``, by its colour (module docstring)."""
         one = self._may_read(ctx, link.alert_category)
+        if link.external:
+            return one and (link.colour == Colour.RED or self._resolver(ctx, link))
         two = self._may_read(ctx, link.other_category)
         if link.colour == Colour.RED:
             return one or two
         if link.colour == Colour.YELLOW:
-            resolver = self.policy.decide(ctx, Permission.IDENTITY_LINK_RESOLVE).allowed
-            return one and two and resolver and ctx.principal.member_state == link.resolver_state
+            return one and two and self._resolver(ctx, link)
         return one and two
+
+    def _shown(self, ctx: Context, tx: Transaction, link: IdentityLinkRow) -> LinkView:
+        """The link as ``ctx`` sees it: an external identity's data for its resolver only."""
+        external = None
+        if link.external and self._resolver(ctx, link):
+            row = tx.external_identities.get(link.other_id)
+            external = opened(tx, self.alerts.crypto, row) if row is not None else None
+        return _view(tx, link, external)
 
     @audited(
         Permission.IDENTITY_LINK_READ, describe=lambda _, ctx, alert_id: about(AlertRef(alert_id))
@@ -229,7 +409,9 @@ class IdentityLinkService:
         self.policy.require(ctx, Permission.IDENTITY_LINK_READ)
         with self.alerts.store.read() as tx:
             shown = [
-                _view(tx, k) for k in tx.identity_links.of_alert(alert_id) if self.visible(ctx, k)
+                self._shown(ctx, tx, k)
+                for k in tx.identity_links.of_alert(alert_id)
+                if self.visible(ctx, k)
             ]
         return Links(tuple(shown))
 
@@ -270,9 +452,36 @@ class IdentityLinkService:
             resolved = tx.identity_links.get(link.id)
             if resolved is None:  # written in this very transaction
                 raise NotFound(f"no identity link {link_id}")
-            return _view(tx, resolved)
+            return self._shown(ctx, tx, resolved)
 
     def overdue(self, limit: int = 100) -> list[IdentityLinkRow]:
         """Yellow links past their deadline (for the bureaux' follow-up)."""
         with self.alerts.store.read() as tx:
             return tx.identity_links.overdue(self.clock(), limit)
+
+
+def _row(
+    record: AlertRecord, other_id: str, category: str, state: str, score: float, now: datetime
+) -> IdentityLinkRow:
+    """A yellow link made by ``record``'s issue or update, for its bureau to resolve."""
+    return IdentityLinkRow(
+        new_id(),
+        record.id,
+        other_id,
+        record.category,
+        category,
+        record.issuing_state,
+        state,
+        Colour.YELLOW.value,
+        round(score, 4),
+        now,
+        now + VERIFY_WITHIN,
+    )
+
+
+def _external_row(
+    record: AlertRecord, external: ExternalIdentityRow, score: float, now: datetime
+) -> IdentityLinkRow:
+    """A yellow link between ``record`` and an external identity, for the alert's bureau."""
+    link = _row(record, external.id, external.system, EXTERNAL_STATE, score, now)
+    return replace(link, other_kind=EXTERNAL)

@@ -3,10 +3,10 @@
 ``periodic_jobs`` is the list (``bootstrap.build`` assembles it, ``limes serve`` runs
 it): alert expiry first, then the multiple-identity links, the account sweep, read
 ledger pruning, the audit checkpoint, the witness publication, audit retention, SIRENE
-escalation and that of data-subject requests, the completeness digest for national
-copies every ``DIGEST_EVERY`` intervals and, every ``LIMES_SEARCH_SNAPSHOT_SECONDS``, the
-search index snapshot's rewrite. Each acts as ``SYSTEM``, the operator of the central
-system, never as a member state.
+escalation, that of overdue multiple-identity links and that of data-subject requests,
+the completeness digest for national copies every ``DIGEST_EVERY`` intervals and, every
+``LIMES_SEARCH_SNAPSHOT_SECONDS``, the search index snapshot's rewrite. Each acts as
+``SYSTEM``, the operator of the central system, never as a member state.
 ``JobRunner`` runs them on one daemon thread: a failed run is reported and the
 others go on, so one broken job never stops expiry.
 """
@@ -59,7 +59,8 @@ class AuditUpkeep(Protocol):
 
 
 class Escalating(Protocol):
-    """A register whose overdue items the system escalates (data-subject requests)."""
+    """A register whose overdue items the system escalates (data-subject requests, the
+    multiple-identity links)."""
 
     def escalate(self, ctx: Context) -> object: ...
 
@@ -79,6 +80,8 @@ class JobParts:
     """Rewrites the search index snapshot (``service/index_snapshot.py``); None: none kept."""
     snapshot_interval: float = 600.0
     subject_requests: Escalating | None = None
+    identity_links: Escalating | None = None
+    """Escalates the yellow links past their deadline (``service/identity_links.py``)."""
     sign_digest: Callable[[], str | None] | None = None
     """Signs the completeness digest of the alert set for national copies
     (``service/replication.py``); None where there is none (a copy)."""
@@ -113,8 +116,12 @@ def periodic_jobs(parts: JobParts, interval: float) -> tuple[Job, ...]:
         if parts.rewrite_snapshot is not None
         else ()
     )
-    subject = parts.subject_requests
+    links, subject = parts.identity_links, parts.subject_requests
     more = (
+        ()
+        if links is None
+        else (Job("identity link escalation", interval, _quietly(lambda: links.escalate(SYSTEM))),)
+    ) + (
         ()
         if subject is None
         else (

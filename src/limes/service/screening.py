@@ -17,7 +17,10 @@ in this order, each refusal audited:
    categories only, on active alerts; the answer is ``policy/profiles.shape``'s;
 6. where the profile says so, the issuing state's SIRENE bureau is told of each hit
    (a ``screening.hit`` change event in the outbox, which the NATS publisher sends on
-   ``limes.sirene.<STATE>.screening`` as it sends hit reports).
+   ``limes.sirene.<STATE>.screening`` as it sends hit reports);
+7. where the profile registers identities, the query's identity and the system's
+   reference are kept sealed, in the same transaction, for the multiple-identity links
+   (``service/external_identities.py``); the answer does not change.
 
 The audit record names the profile, the external system, the query as keyed hashes
 (as every search, ``search-queries`` key) and the alerts that answered.
@@ -38,12 +41,20 @@ from limes.domain.events import EventType
 from limes.domain.roles import Role
 from limes.errors import FieldError, Forbidden, InvalidInput, NotFound, RateLimited
 from limes.policy.permissions import Context, Permission
-from limes.policy.profiles import Found, Profile, default_profiles, shape
+from limes.policy.profiles import (
+    REFERENCE,
+    Found,
+    Profile,
+    default_profiles,
+    shape,
+    valid_reference,
+)
 from limes.search.query import PersonQuery, validated
 from limes.search.tiers import Tier
 from limes.service.abuse import UsageMonitor
 from limes.service.alert_views import event
 from limes.service.audited import Description, Refs, about, audited
+from limes.service.external_identities import identity_of, register
 from limes.service.rate_buckets import micros
 from limes.service.search import SearchService
 
@@ -98,6 +109,9 @@ def person_query(profile: Profile, fields: Mapping[str, Any]) -> PersonQuery:
             raise InvalidInput("the query is not valid", [FieldError(f"/{key}", "a string")])
         return value
 
+    reference = text(REFERENCE)
+    if reference is not None and not valid_reference(reference):
+        raise InvalidInput("the query is not valid", [FieldError(f"/{REFERENCE}", "not valid")])
     gender = text("gender")
     try:
         sex = Gender(gender) if gender is not None else None
@@ -166,9 +180,12 @@ class ScreeningService:
             raise RateLimited(f"the profile {profile.id} is over its rate", wait)
         return scope
 
-    def _found(self, profile: Profile, query: PersonQuery, scope: str) -> list[Found]:
+    def _found(
+        self, profile: Profile, query: PersonQuery, scope: str, fields: Mapping[str, Any]
+    ) -> list[Found]:
         """The strong hits of the profile's categories, in the one write transaction that
-        also counts the daily quota and notifies the owners (one commit a screening)."""
+        also counts the daily quota, notifies the owners and registers the identity (one
+        commit a screening)."""
         self.search._ready()
         matched = self.search.engine.persons_matching(query, SEARCH_DEPTH)
         wanted = [
@@ -184,6 +201,8 @@ class ScreeningService:
             if tx.usage_counters.daily_reads(scope, day).get(day, 0) >= profile.per_day:
                 raise RateLimited(f"the profile {profile.id} used its daily quota", 3600)
             tx.usage_counters.add_reads({(scope, day): 1})
+            if profile.register_identity:
+                register(tx, alerts.crypto, profile, identity_of(query, fields), now)
             for item in wanted:
                 record = tx.alerts.get(item.alert_id)
                 if record is None or record.status is not AlertStatus.ACTIVE:
@@ -207,7 +226,7 @@ class ScreeningService:
         """The answer of profile ``profile_id`` to ``system``'s query ``fields``."""
         profile = self._allowed(ctx, profile_id, system)
         query = person_query(profile, fields)
-        found = self._found(profile, query, self._admit(ctx, profile))
+        found = self._found(profile, query, self._admit(ctx, profile), fields)
         return Screening(
             shape(profile, found), tuple(f.alert_id for f in found), profile.id, system
         )

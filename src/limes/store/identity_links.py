@@ -1,4 +1,4 @@
-"""The multiple-identity links and their history (migration 0013)."""
+"""The multiple-identity links and their history (migrations 0013, 0018)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,12 @@ from limes.store.dialect import Tables
 
 _COLUMNS = (
     "id, alert_id, other_id, alert_category, other_category, resolver_state, other_state, "
-    "colour, score, created_at, due_at, resolved_at, resolved_by"
+    "colour, score, created_at, due_at, resolved_at, resolved_by, other_kind, escalation_level"
 )
+ALERT = "alert"
+EXTERNAL = "external"
+"""``other_kind``: the link's other end is a person alert, or an external identity
+(``external_identities``; its system in ``other_category``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +35,12 @@ class IdentityLinkRow:
     due_at: datetime
     resolved_at: datetime | None = None
     resolved_by: str | None = None
+    other_kind: str = ALERT
+    escalation_level: int = 0
+
+    @property
+    def external(self) -> bool:
+        return self.other_kind == EXTERNAL
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +74,8 @@ class SqlIdentityLinks(Tables):
             d.ts(row[10]),
             d.ts_out(row[11]),
             row[12],
+            row[13],
+            int(row[14]),
         )
 
     def put(self, link: IdentityLinkRow, by: str) -> None:
@@ -71,7 +83,7 @@ class SqlIdentityLinks(Tables):
         d = self._d
         self.run(
             f"INSERT INTO identity_links ({_COLUMNS}) "  # noqa: S608 - constant columns  # nosec B608
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 link.id,
                 link.alert_id,
@@ -86,6 +98,8 @@ class SqlIdentityLinks(Tables):
                 d.ts_in(link.due_at),
                 d.ts_in(link.resolved_at),
                 link.resolved_by,
+                link.other_kind,
+                link.escalation_level,
             ),
         )
         self._history(link.id, link.colour, link.created_at, by)
@@ -147,6 +161,9 @@ class SqlIdentityLinks(Tables):
             (self._d.ts_in(now), limit),
         )
         return [self._link(r) for r in rows]
+
+    def set_escalation(self, link_id: str, level: int) -> None:
+        self.run("UPDATE identity_links SET escalation_level = ? WHERE id = ?", (level, link_id))
 
     def erase(self, alert_id: str) -> int:
         """Forget every link of an erased alert (its history goes with it)."""

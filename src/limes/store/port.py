@@ -30,6 +30,7 @@ from limes.store.biometrics import FingerRow
 from limes.store.casework_repositories import Cases, Messages, SubjectRequests
 from limes.store.copies import CopyState, DigestRow, ForwardedRecord, Leaf
 from limes.store.data_keys import KeyRow, KeyStatus, WrappedKey
+from limes.store.external_identities import ExternalIdentityRow
 from limes.store.grants import GrantRow
 from limes.store.identity_links import IdentityLinkRow, LinkChange
 from limes.store.login_limits import Attempts
@@ -42,6 +43,7 @@ from limes.store.repositories import (
     Copies,
     DataKeys,
     EnrolmentCodes,
+    ExternalIdentities,
     FeedPositions,
     Flags,
     Grants,
@@ -90,6 +92,8 @@ __all__ = [
     "DigestRow",
     "EnrolmentCodes",
     "ExtensionRow",
+    "ExternalIdentities",
+    "ExternalIdentityRow",
     "FeedPositions",
     "FingerRow",
     "Flags",
@@ -167,6 +171,8 @@ class Transaction(Protocol):
     def read_blocks(self) -> ReadBlocks: ...
     @property
     def identity_links(self) -> IdentityLinks: ...
+    @property
+    def external_identities(self) -> ExternalIdentities: ...
     @property
     def login_attempts(self) -> LoginAttempts: ...
     @property

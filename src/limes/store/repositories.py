@@ -25,6 +25,7 @@ from limes.store.approvals import ChangeRow, CodeRow
 from limes.store.biometrics import FingerRow
 from limes.store.copies import CopyState, DigestRow, ForwardedRecord, Leaf
 from limes.store.data_keys import KeyRow, KeyStatus, WrappedKey
+from limes.store.external_identities import ExternalIdentityRow
 from limes.store.grants import GrantRow
 from limes.store.identity_links import IdentityLinkRow, LinkChange
 from limes.store.login_limits import Attempts
@@ -294,7 +295,27 @@ class IdentityLinks(Protocol):
 
     def overdue(self, now: datetime, limit: int) -> list[IdentityLinkRow]: ...
 
+    def set_escalation(self, link_id: str, level: int) -> None: ...
+
     def erase(self, alert_id: str) -> int: ...
+
+
+class ExternalIdentities(Protocol):
+    """The identities the external systems submitted, sealed, for the link job (2019/817)."""
+
+    def put(self, row: ExternalIdentityRow) -> None: ...
+
+    def get(self, identity_id: str) -> ExternalIdentityRow | None: ...
+
+    def pending(self, limit: int) -> list[ExternalIdentityRow]: ...
+
+    def compared(self, identity_id: str, at: datetime) -> None: ...
+
+    def live(self, now: datetime, after: str, limit: int) -> list[ExternalIdentityRow]: ...
+
+    def expired(self, now: datetime, limit: int) -> list[str]: ...
+
+    def erase(self, identity_ids: Sequence[str]) -> int: ...
 
 
 class ReadBlocks(Protocol):

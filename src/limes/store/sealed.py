@@ -125,6 +125,12 @@ SEALED: tuple[SealedTable, ...] = (
         "t.receiving_state",
         (SealedColumn("body", False, _fixed(SealedField.SUBJECT_EXTENSION)),),
     ),
+    SealedTable(
+        "external_identities",
+        ("id",),
+        "'EU'",
+        (SealedColumn("body", False, _fixed(SealedField.EXTERNAL_IDENTITY)),),
+    ),
 )
 
 

@@ -22,6 +22,7 @@ from limes.store.biometrics import SqlBiometrics
 from limes.store.copies import SqlCopies
 from limes.store.data_keys import SqlDataKeys, SqlKeyJobs
 from limes.store.dialect import Cursor, Dialect
+from limes.store.external_identities import SqlExternalIdentities
 from limes.store.grants import SqlGrants
 from limes.store.identity_links import SqlIdentityLinks
 from limes.store.login_limits import SqlLoginAttempts
@@ -106,6 +107,10 @@ class SqlTransaction:
     @cached_property
     def identity_links(self) -> SqlIdentityLinks:
         return SqlIdentityLinks(self._cur, self._d)
+
+    @cached_property
+    def external_identities(self) -> SqlExternalIdentities:
+        return SqlExternalIdentities(self._cur, self._d)
 
     @cached_property
     def login_attempts(self) -> SqlLoginAttempts:

@@ -36,7 +36,25 @@ class Resolution:
 
 
 @dataclass(frozen=True, slots=True)
+class ExternalIdentityOut:
+    """The identity an external system submitted (its reference, the data as sent): for
+    the bureau that resolves the link only."""
+
+    reference: str
+    surnames: tuple[str, ...]
+    forenames: tuple[str, ...]
+    date_of_birth: str | None
+    gender: str | None
+    nationalities: tuple[str, ...]
+    document_number: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class LinkOut:
+    """``other_kind``: ``alert``, or ``external`` when ``other_id`` is an identity an
+    external system (``external_system``) submitted; ``external`` holds it for the
+    resolving bureau only."""
+
     id: str
     alert_id: str
     other_id: str
@@ -46,6 +64,9 @@ class LinkOut:
     due_at: datetime
     resolved_at: datetime | None
     history: tuple[tuple[str, datetime], ...]
+    other_kind: str
+    external_system: str | None
+    external: ExternalIdentityOut | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +79,7 @@ class LinksOut:
 
 @cache
 def components() -> dict[str, Any]:
-    return schemas.schemas_of((Resolution,), (LinksOut, LinkOut))
+    return schemas.schemas_of((Resolution,), (LinksOut, LinkOut, ExternalIdentityOut))
 
 
 def _out(link: LinkView) -> LinkOut:
@@ -72,6 +93,24 @@ def _out(link: LinkView) -> LinkOut:
         link.due_at,
         link.resolved_at,
         link.history,
+        link.other_kind,
+        link.external_system,
+        _external(link),
+    )
+
+
+def _external(link: LinkView) -> ExternalIdentityOut | None:
+    found = link.external
+    if found is None:
+        return None
+    return ExternalIdentityOut(
+        found.reference,
+        found.surnames,
+        found.forenames,
+        found.date_of_birth,
+        found.gender.value if found.gender else None,
+        found.nationalities,
+        found.document_number,
     )
 
 

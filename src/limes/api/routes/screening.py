@@ -47,6 +47,8 @@ class ScreeningQuery:
     gender: Gender | None = None
     nationalities: Annotated[tuple[Code, ...], MaxLen(5)] | None = None
     document_number: Annotated[str, MinLen(1), MaxLen(30)] | None = None
+    external_reference: Annotated[str, MinLen(1), MaxLen(64)] | None = None
+    """The system's own reference of the identity (a profile that registers identities)."""
 
     def given(self) -> dict[str, Any]:
         """The fields the system sent."""
