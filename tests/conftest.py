@@ -56,8 +56,9 @@ from limes.policy.policy import Policy
 from limes.policy.table import default_table
 from limes.service.accounts import AccountService
 from limes.service.breakglass import BreakGlassService
+from limes.setting_texts import redacted
 from limes.store.port import Store
-from limes.store.postgres import PostgresStore, redacted
+from limes.store.postgres import PostgresStore
 from limes.store.sqlite import SqliteStore
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -49,13 +49,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from limes.domain.categories import CategoryCode, ReviewRules
-
-_NATS_SUBJECT = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*")
-
-
-def valid_subject(subject: str) -> bool:
-    """A plain NATS subject: dot-separated tokens, no wildcards."""
-    return _NATS_SUBJECT.fullmatch(subject) is not None
+from limes.setting_texts import SettingsError as SettingsError
+from limes.setting_texts import (
+    flag,
+    path_of,
+    redacted,
+    review_periods,
+)
+from limes.setting_texts import valid_subject as valid_subject
 
 
 class AuthMode(StrEnum):
@@ -88,10 +89,6 @@ class ReadBounds:
     authority_per_hour: int = 3000
     authority_per_day: int = 20_000
     daily_reads: int = 20_000
-
-
-class SettingsError(ValueError):
-    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,7 +349,7 @@ class Settings:
             "token issuer": self.token_issuer,
             "token audience": self.token_audience,
             "oidc providers": str(self.oidc_providers or "none"),
-            "audit database": _redacted(self.audit_database_url or "beside the database"),
+            "audit database": redacted(self.audit_database_url or "beside the database"),
             "audit retention": f"{self.audit_retention_years} years",
             "audit signing key": f"vault transit key {self.audit_vault_key}"
             if self.audit_vault_key
@@ -361,7 +358,7 @@ class Settings:
                 w
                 for w in (
                     str(self.audit_witness_file or ""),
-                    f"{_redacted(self.audit_witness_nats)} {self.audit_witness_subject}"
+                    f"{redacted(self.audit_witness_nats)} {self.audit_witness_subject}"
                     if self.audit_witness_nats
                     else "",
                 )
@@ -376,28 +373,6 @@ class Settings:
             else "keyring file",
             "tls client ca": str(self.tls_client_ca or "none (no client certificates)"),
         }
-
-
-def _redacted(url: str) -> str:
-    """A database URL without its password, for messages and logs."""
-    if "@" in url and ":" in url.split("@", 1)[0].split("//", 1)[-1]:
-        scheme, rest = url.split("//", 1)
-        user = rest.split("@", 1)[0].split(":", 1)[0]
-        return f"{scheme}//{user}:***@{rest.split('@', 1)[1]}"
-    return url
-
-
-def _periods(text: str) -> dict[CategoryCode, int]:
-    out = {}
-    for item in filter(None, (p.strip() for p in text.split(","))):
-        name, _, years = item.partition("=")
-        try:
-            out[CategoryCode(name.strip())] = int(years)
-        except ValueError:
-            raise SettingsError(
-                f"LIMES_REVIEW_PERIODS: '{item}' is not category=years with a known category"
-            ) from None
-    return out
 
 
 def _rates(text: str) -> tuple[tuple[str, Limits], ...]:
@@ -424,18 +399,6 @@ def _rates(text: str) -> tuple[tuple[str, Limits], ...]:
 _ACCOUNT = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 
 
-def _path(env: Mapping[str, str], name: str) -> Path | None:
-    return Path(env[name]) if env.get(name) else None
-
-
-def _flag(name: str, text: str) -> bool:
-    if text in ("", "0", "false"):
-        return False
-    if text in ("1", "true"):
-        return True
-    raise SettingsError(f"{name} must be 1, true, 0 or false")
-
-
 def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
     e = os.environ if env is None else env
     try:
@@ -444,7 +407,7 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
             database_url=e.get("LIMES_DATABASE_URL") or None,
             environment=Environment(e.get("LIMES_ENV", "production")),
             auth=AuthMode(e.get("LIMES_AUTH", "none")),
-            review_overrides=_periods(e.get("LIMES_REVIEW_PERIODS", "")),
+            review_overrides=review_periods(e.get("LIMES_REVIEW_PERIODS", "")),
             warning_months=int(e.get("LIMES_EXPIRY_WARNING_MONTHS", "4")),
             max_body_bytes=int(e.get("LIMES_MAX_BODY_BYTES", str(256 * 1024))),
             search_snapshot_seconds=int(e.get("LIMES_SEARCH_SNAPSHOT_SECONDS", "600")),
@@ -453,7 +416,7 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
             oidc_providers=Path(e["LIMES_OIDC_PROVIDERS"])
             if e.get("LIMES_OIDC_PROVIDERS")
             else None,
-            test_only_weak_password_hashing=_flag(
+            test_only_weak_password_hashing=flag(
                 "LIMES_TEST_ONLY_WEAK_PASSWORD_HASHING",
                 e.get("LIMES_TEST_ONLY_WEAK_PASSWORD_HASHING", ""),
             ),
@@ -472,15 +435,15 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
             if e.get("LIMES_SUBJECT_REPLY_DAYS")
             else None,
             subject_consultation_days=int(e.get("LIMES_SUBJECT_CONSULTATION_DAYS", "14")),
-            audit_signing_key=_path(e, "LIMES_AUDIT_SIGNING_KEY"),
+            audit_signing_key=path_of(e, "LIMES_AUDIT_SIGNING_KEY"),
             audit_vault_key=e.get("LIMES_AUDIT_VAULT_KEY") or None,
-            audit_witness_file=_path(e, "LIMES_AUDIT_WITNESS_FILE"),
+            audit_witness_file=path_of(e, "LIMES_AUDIT_WITNESS_FILE"),
             audit_witness_nats=e.get("LIMES_AUDIT_WITNESS_NATS") or None,
             audit_witness_subject=e.get("LIMES_AUDIT_WITNESS_SUBJECT") or "limes.audit.heads",
-            audit_writer_socket=_path(e, "LIMES_AUDIT_WRITER_SOCKET"),
-            rate_buckets_file=_path(e, "LIMES_RATE_BUCKETS"),
+            audit_writer_socket=path_of(e, "LIMES_AUDIT_WRITER_SOCKET"),
+            rate_buckets_file=path_of(e, "LIMES_RATE_BUCKETS"),
             keyring_path=Path(e["LIMES_KEYRING"]) if e.get("LIMES_KEYRING") else None,
-            test_only_fixed_keyring=_flag(
+            test_only_fixed_keyring=flag(
                 "LIMES_TEST_ONLY_FIXED_KEYRING", e.get("LIMES_TEST_ONLY_FIXED_KEYRING", "")
             ),
             vault_addr=e.get("LIMES_VAULT_ADDR") or None,
@@ -493,7 +456,7 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
             max_connections=int(e.get("LIMES_MAX_CONNECTIONS", "4096")),
             max_connections_per_client=int(e.get("LIMES_MAX_CONNECTIONS_PER_CLIENT", "128")),
             max_requests_in_progress=int(e.get("LIMES_MAX_REQUESTS_IN_PROGRESS", "512")),
-            tls_client_ca=_path(e, "LIMES_TLS_CLIENT_CA"),
+            tls_client_ca=path_of(e, "LIMES_TLS_CLIENT_CA"),
             central_peers=tuple(
                 url.strip() for url in e.get("LIMES_CENTRAL_PEERS", "").split(",") if url.strip()
             ),

@@ -35,8 +35,9 @@ from psycopg import sql as pgsql
 
 from limes.audit.store import AuditTx
 from limes.config import SettingsError
+from limes.setting_texts import redacted
 from limes.store.dialect import POSTGRES
-from limes.store.postgres import ended, int4, redacted
+from limes.store.postgres import ended, int4
 
 WRITER_ROLE = "limes_audit_writer"
 _LOCK_CLASS = 0x41554454  # "AUDT"

@@ -37,10 +37,9 @@ from nats.js.errors import NotFoundError
 
 from limes.audit.heads import TreeHead
 from limes.audit.log import AuditLog
-from limes.config import valid_subject
 from limes.errors import LimesError
 from limes.feed.nats import connect_once
-from limes.store.postgres import redacted
+from limes.setting_texts import redacted, valid_subject
 
 SUBJECT = "limes.audit.heads"
 

@@ -34,9 +34,9 @@ from limes.service.installation import (
     record_environment,
 )
 from limes.service.recorder import Recorder
+from limes.setting_texts import redacted
 from limes.store import pg_dump
 from limes.store.postgres import DEFAULT_SCHEMA as STORE_SCHEMA
-from limes.store.postgres import redacted
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,8 +17,9 @@ from collections.abc import Sequence
 import psycopg
 
 from limes.errors import Conflict, InvalidInput, Unavailable
+from limes.setting_texts import redacted
 from limes.store import central
-from limes.store.postgres import DEFAULT_SCHEMA, redacted
+from limes.store.postgres import DEFAULT_SCHEMA
 
 
 def _checked(urls: Sequence[str]) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql as pgsql
 
-from limes.store.postgres import redacted
+from limes.setting_texts import redacted
 
 
 class DumpError(Exception):

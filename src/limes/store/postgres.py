@@ -27,7 +27,6 @@ import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import sql as pgsql
@@ -35,6 +34,7 @@ from psycopg.pq import TransactionStatus
 from psycopg.types.json import Jsonb
 
 from limes.domain.events import ChangeEvent
+from limes.setting_texts import redacted
 from limes.store.alerts import ALERT_COLUMNS, AlertRecord, alert_row, event_row
 from limes.store.central import check_writer, fence_from_peers
 from limes.store.dialect import POSTGRES
@@ -81,15 +81,6 @@ def int4(value: int) -> int:
 
 DEFAULT_SCHEMA = "limes"  # the store's schema unless told (tests use one each)
 _WEAKER_COMMITS = ("off", "local", "remote_write")  # raised to "on"; on, remote_apply kept
-
-
-def redacted(url: str) -> str:
-    """The URL with any password replaced, for messages and logs."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
 
 
 @contextmanager
