@@ -67,15 +67,15 @@ from limes.service.audited import Refs, about, audited
 from limes.service.external_identities import ExternalIdentity, Gallery, opened
 from limes.service.search import SearchService
 from limes.sirene.deadlines import MAX_LEVEL
-from limes.store.identity_links import EXTERNAL
 from limes.store.port import (
+    EXTERNAL,
     AlertRecord,
     ExternalIdentityRow,
     IdentityLinkRow,
     LinkChange,
+    SecurityEvent,
     Transaction,
 )
-from limes.store.security_events import SecurityEvent
 
 FOLLOWER = "identity-links"
 VERIFY_WITHIN = timedelta(hours=8)

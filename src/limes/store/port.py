@@ -32,7 +32,7 @@ from limes.store.copies import CopyState, DigestRow, ForwardedRecord, Leaf
 from limes.store.data_keys import KeyRow, KeyStatus, WrappedKey
 from limes.store.external_identities import ExternalIdentityRow
 from limes.store.grants import GrantRow
-from limes.store.identity_links import IdentityLinkRow, LinkChange
+from limes.store.identity_links import EXTERNAL, IdentityLinkRow, LinkChange
 from limes.store.login_limits import Attempts
 from limes.store.reading import BlockRow, Opened
 from limes.store.repositories import (
@@ -69,6 +69,7 @@ from limes.store.subject_requests import ExtensionRow, HoldingRow, ReplyRow, Req
 __all__ = [
     "APPLIED",
     "EXPIRED",
+    "EXTERNAL",
     "PENDING",
     "REFUSED",
     "SEALED",
