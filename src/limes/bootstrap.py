@@ -41,6 +41,7 @@ from limes.service.backups import BackupService
 from limes.service.biometrics import BiometricService
 from limes.service.breakglass import BreakGlassService
 from limes.service.copies import Centre, CopyService, Stream
+from limes.service.faces import FaceService
 from limes.service.feed import FeedService, Publisher
 from limes.service.hits import HitService
 from limes.service.holdings import Holdings
@@ -169,6 +170,7 @@ class Limes:
     subject_requests: SubjectRequestService
     replication: ReplicationService
     copies: CopyService
+    faces: FaceService
 
     def enter(self, who: Principal, purpose: Purpose) -> Context:
         """The context a door acts in for ``who`` and ``purpose``: the one way in for every
@@ -357,4 +359,5 @@ def build(
         subject_requests,
         replication,
         copies,
+        FaceService(alerts),
     )

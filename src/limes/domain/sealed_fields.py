@@ -23,6 +23,7 @@ class SealedField(StrEnum):
     FINGERPRINT = "fingerprint"  # an ISO/IEC 19794-2 record of one finger enrolled on an alert
     SUBJECT_REQUEST = "subject_request"  # a data-subject request: applicant, documents
     SUBJECT_REPLY = "subject_reply"  # the reply sent to a data subject
+    FACE = "face"  # a facial image and its template enrolled on an alert
 
 
 class Reason(StrEnum):

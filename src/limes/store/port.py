@@ -28,6 +28,7 @@ from limes.store.alerts import AlertFilter, AlertRecord
 from limes.store.approvals import APPLIED, EXPIRED, PENDING, REFUSED, ChangeRow, CodeRow
 from limes.store.biometrics import FingerRow
 from limes.store.copies import CopyState, DigestRow, Leaf
+from limes.store.faces import FaceRow
 from limes.store.data_keys import KeyRow, KeyStatus, WrappedKey
 from limes.store.grants import GrantRow
 from limes.store.identity_links import IdentityLinkRow, LinkChange
@@ -42,6 +43,7 @@ from limes.store.repositories import (
     Copies,
     DataKeys,
     EnrolmentCodes,
+    Faces,
     FeedPositions,
     Flags,
     Grants,
@@ -91,6 +93,8 @@ __all__ = [
     "DataKeys",
     "DigestRow",
     "EnrolmentCodes",
+    "FaceRow",
+    "Faces",
     "FeedPositions",
     "FingerRow",
     "Flags",
@@ -147,6 +151,8 @@ class Transaction(Protocol):
     def misused_identities(self) -> MisusedIdentities: ...
     @property
     def biometrics(self) -> Biometrics: ...
+    @property
+    def faces(self) -> Faces: ...
     @property
     def outbox(self) -> Outbox: ...
     @property

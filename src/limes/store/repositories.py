@@ -21,6 +21,7 @@ from limes.domain.events import ChangeEvent
 from limes.store.alerts import AlertFilter, AlertRecord
 from limes.store.approvals import ChangeRow, CodeRow
 from limes.store.biometrics import FingerRow
+from limes.store.faces import FaceRow
 from limes.store.copies import CopyState, DigestRow, Leaf
 from limes.store.data_keys import KeyRow, KeyStatus, WrappedKey
 from limes.store.grants import GrantRow
@@ -117,6 +118,26 @@ class Biometrics(Protocol):
 
     def remove_all(self, alert_id: str) -> int:
         """Delete the alert's fingers; how many there were."""
+        ...
+
+
+class Faces(Protocol):
+    """The faces enrolled on each alert, numbered 1-5 (image and template sealed)."""
+
+    def put(self, face: FaceRow) -> None:
+        """Store the face, replacing the one enrolled before under its number."""
+        ...
+
+    def of(self, alert_id: str) -> list[FaceRow]:
+        """The alert's faces by number."""
+        ...
+
+    def page(self, after: tuple[str, int] | None, limit: int) -> list[FaceRow]:
+        """Every alert's faces in (alert id, number) order, ``limit`` at a time."""
+        ...
+
+    def remove_all(self, alert_id: str) -> int:
+        """Delete the alert's faces; how many there were."""
         ...
 
 

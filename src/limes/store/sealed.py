@@ -119,6 +119,13 @@ SEALED: tuple[SealedTable, ...] = (
         "t.receiving_state",
         (SealedColumn("body", False, _fixed(SealedField.SUBJECT_REPLY)),),
     ),
+    SealedTable(
+        "alert_faces",
+        ("alert_id", "number"),
+        "a.issuing_state",
+        (SealedColumn("face", False, _fixed(SealedField.FACE)),),
+        joins_alert=True,
+    ),
 )
 
 

@@ -19,6 +19,7 @@ from limes.store.accounts import SqlAccounts
 from limes.store.alerts import SqlAlerts, SqlFlags, SqlLinks, SqlMisusedIdentities, SqlOutbox
 from limes.store.approvals import SqlAccountChanges, SqlEnrolmentCodes
 from limes.store.biometrics import SqlBiometrics
+from limes.store.faces import SqlFaces
 from limes.store.copies import SqlCopies
 from limes.store.data_keys import SqlDataKeys, SqlKeyJobs
 from limes.store.dialect import Cursor, Dialect
@@ -66,6 +67,10 @@ class SqlTransaction:
     @cached_property
     def biometrics(self) -> SqlBiometrics:
         return SqlBiometrics(self._cur, self._d)
+
+    @cached_property
+    def faces(self) -> SqlFaces:
+        return SqlFaces(self._cur, self._d)
 
     @cached_property
     def outbox(self) -> SqlOutbox:
