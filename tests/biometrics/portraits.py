@@ -24,44 +24,50 @@ def _package_dir(name: str) -> Path:
     return Path(spec.origin).parent
 
 
-def _encoded(image: Image.Image, kind: str = "PNG") -> bytes:
+def _encoded(image: Image.Image, kind: str = "JPEG") -> bytes:
+    """Small enough that two fit the tests' 64 KiB request bodies in base64."""
     out = io.BytesIO()
-    image.convert("RGB").save(out, kind)
+    if kind == "JPEG":
+        image.convert("RGB").save(out, kind, quality=45)
+    else:  # a palette PNG: a photograph in 256 colours is a fifth of its RGB size
+        image.convert("RGB").quantize(256).save(out, kind, optimize=True)
     return out.getvalue()
+
+
+def _hopper() -> Image.Image:
+    return Image.open(SAMPLE_DATA / "grace_hopper.jpg")
 
 
 @cache
 def hopper() -> bytes:
     """A JPEG portrait, 512 x 600, one frontal face (eyes 82 pixels apart)."""
-    return (SAMPLE_DATA / "grace_hopper.jpg").read_bytes()
-
-
-def _hopper() -> Image.Image:
-    return Image.open(io.BytesIO(hopper()))
+    return _encoded(_hopper())
 
 
 @cache
 def hopper_again() -> bytes:
     """Another capture of the same face: mirrored and cropped a little, as a PNG."""
     mirrored = _hopper().transpose(Image.Transpose.FLIP_LEFT_RIGHT)
-    return _encoded(mirrored.crop((20, 10, 500, 590)))
+    return _encoded(mirrored.crop((100, 80, 440, 420)).resize((210, 210)), "PNG")
 
 
 @cache
 def collins() -> bytes:
-    """A PNG of another person (scikit-image's ``astronaut``)."""
-    return (_package_dir("skimage") / "data" / "astronaut.png").read_bytes()
+    """A JPEG of another person (scikit-image's ``astronaut``, her head and shoulders)."""
+    astronaut = Image.open(_package_dir("skimage") / "data" / "astronaut.png")
+    return _encoded(astronaut.crop((110, 10, 330, 230)))
 
 
 @cache
 def two_faces() -> bytes:
     pixels = np.asarray(_hopper().convert("RGB"))
-    return _encoded(Image.fromarray(np.concatenate([pixels, pixels], axis=1)))
+    both = Image.fromarray(np.concatenate([pixels, pixels], axis=1)).resize((512, 300))
+    return _encoded(both)
 
 
 @cache
 def tilted() -> bytes:
-    return _encoded(_hopper().rotate(30), "JPEG")
+    return _encoded(_hopper().rotate(30))
 
 
 @cache

@@ -43,7 +43,11 @@ def test_enrolment_then_a_search_and_a_verification_find_the_face(limes: Limes) 
     assert (face.number, face.media_type, face.width, face.height) == (1, "image/jpeg", 512, 600)
     assert face.eye_distance >= 80 and abs(face.roll) < 5 and abs(face.yaw) < 10
     (last,) = limes.store.events_after(limes.store.last_event() - 1)
-    assert (last.type, last.alert_id, last.detail) == ("alert.biometrics_enrolled", hopper_alert, {})
+    assert (last.type, last.alert_id, last.detail) == (
+        "alert.biometrics_enrolled",
+        hopper_alert,
+        {},
+    )
     limes.faces.enrol(DE, collins_alert, [collins()])
     answer = limes.faces.search(GUARD, hopper_again())
     first, second = answer.candidates

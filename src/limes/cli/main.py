@@ -19,6 +19,7 @@ from limes.cli import (
     categories,
     copy,
     demo,
+    faces,
     feed,
     gateway,
     keys,
@@ -79,6 +80,7 @@ cli.add_command(alerts.alert)
 cli.add_command(reading.reads)
 cli.add_command(search.search)
 cli.add_command(biometrics.biometrics)
+biometrics.biometrics.add_command(faces.search_face)
 cli.add_command(operations.expire)
 cli.add_command(feed.feed)
 cli.add_command(copy.copy)

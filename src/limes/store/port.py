@@ -28,8 +28,8 @@ from limes.store.alerts import AlertFilter, AlertRecord
 from limes.store.approvals import APPLIED, EXPIRED, PENDING, REFUSED, ChangeRow, CodeRow
 from limes.store.biometrics import FingerRow
 from limes.store.copies import CopyState, DigestRow, Leaf
-from limes.store.faces import FaceRow
 from limes.store.data_keys import KeyRow, KeyStatus, WrappedKey
+from limes.store.faces import FaceRow
 from limes.store.grants import GrantRow
 from limes.store.identity_links import IdentityLinkRow, LinkChange
 from limes.store.login_limits import Attempts

@@ -19,10 +19,10 @@ from limes.store.accounts import SqlAccounts
 from limes.store.alerts import SqlAlerts, SqlFlags, SqlLinks, SqlMisusedIdentities, SqlOutbox
 from limes.store.approvals import SqlAccountChanges, SqlEnrolmentCodes
 from limes.store.biometrics import SqlBiometrics
-from limes.store.faces import SqlFaces
 from limes.store.copies import SqlCopies
 from limes.store.data_keys import SqlDataKeys, SqlKeyJobs
 from limes.store.dialect import Cursor, Dialect
+from limes.store.faces import SqlFaces
 from limes.store.grants import SqlGrants
 from limes.store.identity_links import SqlIdentityLinks
 from limes.store.login_limits import SqlLoginAttempts
