@@ -29,9 +29,8 @@ times what the application itself takes, and the matrix makes thousands.
 
 from __future__ import annotations
 
-import base64
-
 import asyncio
+import base64
 import re
 import time
 from collections import Counter, defaultdict

@@ -81,9 +81,7 @@ def test_enrol_then_a_border_guard_finds_and_verifies_the_face(
         assert hopper()[1000:1064] not in data and template[:64] not in data
 
 
-def test_one_image_may_be_sent_as_octet_stream(
-    client: TestClient, issued: dict[str, Any]
-) -> None:
+def test_one_image_may_be_sent_as_octet_stream(client: TestClient, issued: dict[str, Any]) -> None:
     raw = {**headers(), "Content-Type": "application/octet-stream"}
     url = f"/v1/alerts/{issued['id']}/faces"
     answer = client.post(url, content=hopper_again(), headers=raw)
@@ -110,7 +108,9 @@ def test_bad_images_answer_located_problems_and_store_nothing(
     assert stored(limes, issued["id"]) == []
     data = body({"images": ["@@@"]})
     url = f"/v1/alerts/{issued['id']}/faces"
-    problem = assert_problem(client.post(url, content=data, headers=headers()), 400, "invalid-input")
+    problem = assert_problem(
+        client.post(url, content=data, headers=headers()), 400, "invalid-input"
+    )
     assert problem["errors"][0]["pointer"] == "/images/0"
     both = body({"alert_id": issued["id"], "face": base64_of(hopper()), "records": ["AA=="]})
     asked = client.post("/v1/verify", content=both, headers=headers(DE_BORDER, "border_check"))
@@ -123,7 +123,9 @@ def test_only_the_issuing_state_enrols_and_visa_officers_do_not_search(
 ) -> None:
     assert_problem(enrol(client, issued["id"], [hopper()], FR_SIRENE), 403, "forbidden")
     visa = client.post(
-        "/v1/search/faces", content=body({"image": base64_of(hopper())}), headers=headers(VISA, "visa")
+        "/v1/search/faces",
+        content=body({"image": base64_of(hopper())}),
+        headers=headers(VISA, "visa"),
     )
     assert_problem(visa, 403, "forbidden")
     assert stored(limes, issued["id"]) == []
