@@ -29,6 +29,7 @@ from datetime import datetime
 
 from limes.audit.record import AlertRef, biometric_query
 from limes.biometrics.faces.captures import Capture, capture, captures, pack, template
+from limes.biometrics.faces.encoder import Vector
 from limes.biometrics.faces.index import FaceIndex, FaceMatch
 from limes.domain.alerts import AlertStatus
 from limes.domain.categories import CategoryCode, SubjectKind
@@ -144,7 +145,7 @@ class FaceService:
                 self.index.add(((r.alert_id, r.number), self._open(tx, r)) for r in page)
                 after = (page[-1].alert_id, page[-1].number)
 
-    def _open(self, tx: Transaction, row: FaceRow) -> bytes:
+    def _open(self, tx: Transaction, row: FaceRow) -> Vector:
         record = tx.alerts.get(row.alert_id)
         if record is None:
             raise NotFound(f"faces of a missing alert {row.alert_id}")

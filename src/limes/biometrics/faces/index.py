@@ -19,7 +19,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import faiss  # type: ignore[import-untyped]  # faiss-cpu ships no type hints
+import faiss
 import numpy as np
 import numpy.typing as npt
 
@@ -52,7 +52,8 @@ class FaceMatch:
 
 
 def _graph() -> faiss.Index:
-    index = faiss.IndexHNSWSQ(DIMENSIONS, faiss.ScalarQuantizer.QT_8bit_uniform, LINKS)
+    quantiser = faiss.ScalarQuantizer.QT_8bit_uniform
+    index = faiss.IndexHNSWSQ(DIMENSIONS, quantiser, LINKS)  # type: ignore[arg-type]  # faiss's stubs type the enum as the class
     index.hnsw.efConstruction = BUILD_BREADTH
     index.hnsw.efSearch = SEARCH_BREADTH
     index.train(np.array([[-RANGE] * DIMENSIONS, [RANGE] * DIMENSIONS], np.float32))

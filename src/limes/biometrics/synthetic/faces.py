@@ -27,7 +27,8 @@ Matrix = npt.NDArray[np.float32]
 
 
 def _unit(rows: npt.NDArray[np.float64]) -> Matrix:
-    return (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+    unit: Matrix = (rows / np.linalg.norm(rows, axis=1, keepdims=True)).astype(np.float32)
+    return unit
 
 
 class FaceSet:
