@@ -36,7 +36,7 @@ from limes.domain.categories import CategoryCode, SubjectKind
 from limes.domain.events import EventType
 from limes.domain.sealed_fields import SealedField
 from limes.errors import Conflict, InvalidInput, NotFound
-from limes.policy.fields import FieldGroup
+from limes.policy import disclosure
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Decision, require_owner
 from limes.service.alert_views import AlertView, event
@@ -233,7 +233,7 @@ class FaceService:
                 decision = self._decision(ctx, record, decisions)
                 if not decision.allowed or (categories and record.category not in categories):
                     continue
-                shown = number if FieldGroup.BIOMETRICS in decision.fields else None
+                shown = disclosure.face_number(number, decision.fields)
                 view = self.alerts.view(tx, ctx, record, decision)
                 score, distance = round(match.score, 4), round(match.distance, 4)
                 found.append(FaceCandidate(view, score, distance, shown))
