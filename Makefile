@@ -109,6 +109,8 @@ bench-biometrics: $(BIN)/limes
 	mkdir -p build/bench-biometrics
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -u -m bench.biometrics.run $(BIOMETRICS_ARGS) 2>&1 \
 	    | tee build/bench-biometrics/bench.log
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -u -m bench.biometrics.faces $(FACES_ARGS) 2>&1 \
+	    | tee build/bench-biometrics/faces.log
 
 # What one rate-limit admit costs (issue 13): the buckets of one process, the table the
 # workers of `limes serve --workers N` share, and a SQLite file for comparison; 1 and 2 processes.

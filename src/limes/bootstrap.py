@@ -42,6 +42,7 @@ from limes.service.backups import BackupService
 from limes.service.biometrics import BiometricService
 from limes.service.breakglass import BreakGlassService
 from limes.service.copies import Centre, CopyService, Stream
+from limes.service.faces import FaceService
 from limes.service.feed import FeedService, Publisher
 from limes.service.hits import HitService
 from limes.service.holdings import Holdings
@@ -173,6 +174,7 @@ class Limes:
     replication: ReplicationService
     copies: CopyService
     audit_forwarding: AuditForwarding
+    faces: FaceService
 
     def enter(self, who: Principal, purpose: Purpose) -> Context:
         """The context a door acts in for ``who`` and ``purpose``: the one way in for every
@@ -371,4 +373,5 @@ def build(
         replication,
         copies,
         audit_forwarding,
+        FaceService(alerts),
     )

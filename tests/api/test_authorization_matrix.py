@@ -30,6 +30,7 @@ times what the application itself takes, and the matrix makes thousands.
 from __future__ import annotations
 
 import asyncio
+import base64
 import re
 import time
 from collections import Counter, defaultdict
@@ -276,6 +277,11 @@ def request_for(
         case "POST", "/v1/search/fingerprints":
             query = {"records": [base64_of(fingers(0, (1,)))], "categories": [target.category]}
             return url, body(query), {}
+        case "POST", "/v1/alerts/{alert_id}/faces":  # not an image: 400 once allowed
+            return url, body({"images": [base64.b64encode(b"not an image").decode()]}), {}
+        case "POST", "/v1/search/faces":  # not an image: 400 once allowed
+            query = {"image": base64.b64encode(b"not an image").decode()}
+            return url, body(query | {"categories": [target.category]}), {}
         case "POST", "/v1/verify":  # nothing enrolled: 404 once allowed
             return (
                 url,

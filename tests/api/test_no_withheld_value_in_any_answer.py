@@ -40,6 +40,7 @@ from typing import Any
 
 import pytest
 from tests.api.helpers import NOW, TestClient, body
+from tests.biometrics import portraits
 from tests.biometrics.prints import base64_of, fingers, sparse
 
 from limes import codec
@@ -229,6 +230,8 @@ def plant(client: TestClient, limes: Limes) -> World:
     call(client, "PUT", url, PLANTER, MISUSED, **world.if_match(arrest))
     enrolment = {"records": [base64_of(fingers(0, (1, 2)))]}
     call(client, "POST", f"/v1/alerts/{arrest}/biometrics", PLANTER, enrolment)
+    face = {"images": [portraits.base64_of(portraits.hopper())]}
+    call(client, "POST", f"/v1/alerts/{arrest}/faces", PLANTER, face)
     version = int(world.if_match(arrest)["If-Match"].strip('"'))
     hit = {"alert_id": arrest, "alert_version": version, "report": HIT_REPORT}
     world.case = call(client, "POST", "/v1/hits", FR_PLANTER, hit)["case_id"]
@@ -427,6 +430,10 @@ def requests_for(world: World, method: str, path: str) -> Iterator[Request]:
                 yield url, {"records": [base64_of(sparse())]}, {}
             case "POST", "/v1/search/fingerprints":  # finds the arrest
                 yield url, {"records": [base64_of(fingers(0, (1, 2), capture=1))]}, {}
+            case "POST", "/v1/alerts/{alert_id}/faces":  # refused by the image door
+                yield url, {"images": [base64_of(b"not an image")]}, {}
+            case "POST", "/v1/search/faces":  # finds the arrest
+                yield url, {"image": portraits.base64_of(portraits.hopper_again())}, {}
             case "POST", "/v1/verify":
                 probe = [base64_of(fingers(0, (1,), capture=1))]
                 yield url, {"alert_id": alert_id, "records": probe}, {}

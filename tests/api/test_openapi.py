@@ -43,6 +43,8 @@ ROUTES = {
     ("POST", "/v1/search/fingerprints"),
     ("POST", "/v1/alerts/{alert_id}/biometrics"),
     ("GET", "/v1/alerts/{alert_id}/biometrics"),
+    ("POST", "/v1/alerts/{alert_id}/faces"),
+    ("POST", "/v1/search/faces"),
     ("POST", "/v1/verify"),
     ("POST", "/v1/hits"),
     ("GET", "/v1/sirene/inbox"),

@@ -11,6 +11,7 @@ from pathlib import Path
 import orjson
 import pytest
 from click.testing import CliRunner
+from tests.biometrics.portraits import hopper, hopper_again
 from tests.biometrics.prints import fingers
 from tests.conftest import TEST_KEYRING, FixedClock, built, make_ctx
 from tests.crypto.helpers import demo_contents, load
@@ -68,6 +69,7 @@ def fill(s: Limes) -> str:
     s.breakglass.decide(DPO, asked.id, False, "no ticket")
     seed(s.accounts)
     s.biometrics.enrol(DE, person, [fingers(0, (1, 2))])
+    s.faces.enrol(DE, person, [hopper()])
     subject_request(s)
     external_identity(s)
     return person
@@ -138,6 +140,7 @@ def read_everything(s: Limes, store: Store, person: str | None = None) -> int:
         assert (grant.reason, grant.decision_reason) == ("record 7", "no ticket")
         guard = make_ctx("DE", purpose=Purpose.SIRENE, user="examiner")
         assert s.biometrics.verify(guard, person, [fingers(0, (2,), capture=1)]).agrees
+        assert s.faces.verify(guard, person, hopper_again()).agrees
     with s.accounts.accounts.read() as tx:
         users = [a for a in tx.list() if a.kind is AccountKind.USER]
     assert users and all(a.totp_secret for a in users)

@@ -31,6 +31,7 @@ from limes.api.routes import biometrics as biometric_routes
 from limes.api.routes import breakglass as breakglass_routes
 from limes.api.routes import docs as docs_routes
 from limes.api.routes import enrolment as enrolment_routes
+from limes.api.routes import faces as face_routes
 from limes.api.routes import feed as feed_routes
 from limes.api.routes import identity_links as identity_link_routes
 from limes.api.routes import reading as reading_routes
@@ -184,6 +185,7 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
         auth_routes.router,
         enrolment_routes.router,
         biometric_routes.router,
+        face_routes.router,
         breakglass_routes.router,
         audit_routes.router,
         sirene_routes.router,
@@ -252,6 +254,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         **audit_routes.components(),
         **search_routes.components(),
         **biometric_routes.components(),
+        **face_routes.components(),
         **sirene_routes.components(),
         **screening_routes.components(),
         **identity_link_routes.components(),

@@ -1,8 +1,10 @@
-"""``limes biometrics add|list|search|verify``: fingerprints on alerts, as a named principal.
+"""``limes biometrics add|list|search|verify|search-face``: fingerprints and faces on
+alerts, as a named principal.
 
 Each FILE is one ISO/IEC 19794-2 finger minutiae record (``-`` for stdin); with ``--form``
 ``add`` and ``search`` take one ANSI/NIST-ITL transaction (Type-4/14 finger images) or one
-bare 500 ppi PNG or WSQ image instead, whose finger ``--position`` names. The commands
+bare 500 ppi PNG or WSQ image instead, whose finger ``--position`` names. A ``--face`` is
+a JPEG, a PNG or an ANSI/NIST-ITL transaction with Type-10 faces. The commands
 go through the service like the API (policy, quality gate, minimisation, audit); the
 fingerprint gallery is built from the store when a search starts. Answers are JSON.
 """
@@ -21,6 +23,12 @@ from limes.service.door_types import MAX_RECORDS, Form, Submission
 
 _records = click.argument(
     "files", nargs=-1, required=True, type=click.File("rb"), metavar=f"FILE… (1 to {MAX_RECORDS})"
+)
+_finger_records = click.argument(
+    "files", nargs=-1, type=click.File("rb"), metavar=f"[FILE…] (0 to {MAX_RECORDS})"
+)
+_face = click.option(
+    "--face", "face", type=click.File("rb"), help="A facial image instead of fingers."
 )
 
 
@@ -60,7 +68,14 @@ def biometrics() -> None:
 
 @biometrics.command()
 @click.argument("alert_id")
-@_records
+@_finger_records
+@click.option(
+    "--face",
+    "faces",
+    multiple=True,
+    type=click.File("rb"),
+    help="A facial image to enrol instead of fingers (repeatable).",
+)
 @_form
 @_position
 @acting
@@ -69,15 +84,26 @@ def add(
     env: Env,
     alert_id: str,
     files: tuple[BinaryIO, ...],
+    faces: tuple[BinaryIO, ...],
     form: str,
     position: int,
     principal: str,
     roles: tuple[str, ...],
     purpose: str,
 ) -> None:
-    """Enrol the fingers of FILE… on person alert ALERT_ID (of your state)."""
+    """Enrol the fingers of FILE…, or the faces of --face FILE…, on person alert
+    ALERT_ID (of your state)."""
+    _one_modality(files, faces)
     ctx = context(env, principal, roles, purpose)
-    print_json(env.app().biometrics.enrol(ctx, alert_id, _capture(files, form, position)))
+    if faces:
+        print_json(env.app().faces.enrol(ctx, alert_id, _read(faces)))
+    else:
+        print_json(env.app().biometrics.enrol(ctx, alert_id, _capture(files, form, position)))
+
+
+def _one_modality(files: tuple[BinaryIO, ...], faces: tuple[BinaryIO, ...]) -> None:
+    if bool(files) == bool(faces):
+        raise click.UsageError("give finger FILE… or --face FILE, not both")
 
 
 @biometrics.command(name="list")
@@ -132,18 +158,25 @@ def search(
 
 @biometrics.command()
 @click.argument("alert_id")
-@_records
+@_finger_records
+@_face
 @acting
 @pass_env
 def verify(
     env: Env,
     alert_id: str,
     files: tuple[BinaryIO, ...],
+    face: BinaryIO | None,
     principal: str,
     roles: tuple[str, ...],
     purpose: str,
 ) -> None:
     """Compare FILE… with the fingers enrolled on ALERT_ID (``agrees``: the mean score of
-    the fingers compared reaches the verification threshold)."""
+    the fingers compared reaches the verification threshold), or --face FILE with its
+    faces (``agrees``: the nearest is within the verification distance)."""
+    _one_modality(files, (face,) if face else ())
     ctx = context(env, principal, roles, purpose)
-    print_json(env.app().biometrics.verify(ctx, alert_id, _read(files)))
+    if face is not None:
+        print_json(env.app().faces.verify(ctx, alert_id, face.read()))
+    else:
+        print_json(env.app().biometrics.verify(ctx, alert_id, _read(files)))

@@ -20,6 +20,7 @@ from limes.cli import (
     central,
     copy,
     demo,
+    faces,
     feed,
     gateway,
     keys,
@@ -80,6 +81,7 @@ cli.add_command(alerts.alert)
 cli.add_command(reading.reads)
 cli.add_command(search.search)
 cli.add_command(biometrics.biometrics)
+biometrics.biometrics.add_command(faces.search_face)
 cli.add_command(operations.expire)
 cli.add_command(feed.feed)
 cli.add_command(copy.copy)

@@ -25,6 +25,7 @@ class SealedField(StrEnum):
     SUBJECT_REPLY = "subject_reply"  # the reply sent to a data subject
     SUBJECT_EXTENSION = "subject_extension"  # the letter extending a reply's time limit
     EXTERNAL_IDENTITY = "external_identity"  # an identity ETIAS, EES or VIS submitted
+    FACE = "face"  # a facial image and its template enrolled on an alert
 
 
 class Reason(StrEnum):

@@ -156,6 +156,12 @@ def finger_scores(
     return fingers if FieldGroup.BIOMETRICS in view else ()
 
 
+def face_number(number: int, view: View) -> int | None:
+    """Which enrolled face was nearest (a face candidate): group ``biometrics`` too;
+    images and templates are never in an answer."""
+    return number if FieldGroup.BIOMETRICS in view else None
+
+
 # -- other alerts an answer mentions ------------------------------------------------------------
 
 

@@ -32,6 +32,7 @@ class Permission(StrEnum):
     BIOMETRIC_ENROL = "biometric:enrol"
     SEARCH_FINGERPRINTS = "search:fingerprints"
     BIOMETRIC_VERIFY = "biometric:verify"
+    SEARCH_FACES = "search:faces"
     AUDIT_READ = "audit:read"
     FEED_READ = "feed:read"
     FEED_REPLICATE = "feed:replicate"
@@ -80,6 +81,7 @@ CATEGORY_SCOPED: frozenset[Permission] = frozenset(
         _P.BIOMETRIC_ENROL,
         _P.SEARCH_FINGERPRINTS,
         _P.BIOMETRIC_VERIFY,
+        _P.SEARCH_FACES,
         _P.HIT_RECORD,
     }
 )

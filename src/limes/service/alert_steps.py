@@ -245,6 +245,7 @@ class AlertSteps:
         tx.alerts.replace(erased, record.version)
         tx.misused_identities.put(record.id, None)
         tx.biometrics.remove_all(record.id)
+        tx.faces.remove_all(record.id)
         tx.links.remove_all(record.id)
         tx.identity_links.erase(record.id)
         for flag in tx.flags.of(record.id):

@@ -31,6 +31,7 @@ from limes.store.casework_repositories import Cases, Messages, SubjectRequests
 from limes.store.copies import CopyState, DigestRow, ForwardedRecord, Leaf
 from limes.store.data_keys import KeyRow, KeyStatus, WrappedKey
 from limes.store.external_identities import ExternalIdentityRow
+from limes.store.faces import FaceRow
 from limes.store.grants import GrantRow
 from limes.store.identity_links import EXTERNAL, IdentityLinkRow, LinkChange
 from limes.store.login_limits import Attempts
@@ -44,6 +45,7 @@ from limes.store.repositories import (
     DataKeys,
     EnrolmentCodes,
     ExternalIdentities,
+    Faces,
     FeedPositions,
     Flags,
     Grants,
@@ -95,6 +97,8 @@ __all__ = [
     "ExtensionRow",
     "ExternalIdentities",
     "ExternalIdentityRow",
+    "FaceRow",
+    "Faces",
     "FeedPositions",
     "FingerRow",
     "Flags",
@@ -152,6 +156,8 @@ class Transaction(Protocol):
     def misused_identities(self) -> MisusedIdentities: ...
     @property
     def biometrics(self) -> Biometrics: ...
+    @property
+    def faces(self) -> Faces: ...
     @property
     def outbox(self) -> Outbox: ...
     @property

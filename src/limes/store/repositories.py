@@ -26,6 +26,7 @@ from limes.store.biometrics import FingerRow
 from limes.store.copies import CopyState, DigestRow, ForwardedRecord, Leaf
 from limes.store.data_keys import KeyRow, KeyStatus, WrappedKey
 from limes.store.external_identities import ExternalIdentityRow
+from limes.store.faces import FaceRow
 from limes.store.grants import GrantRow
 from limes.store.identity_links import IdentityLinkRow, LinkChange
 from limes.store.login_limits import Attempts
@@ -130,6 +131,26 @@ class Biometrics(Protocol):
 
     def remove_all(self, alert_id: str) -> int:
         """Delete the alert's fingers; how many there were."""
+        ...
+
+
+class Faces(Protocol):
+    """The faces enrolled on each alert, numbered 1-5 (image and template sealed)."""
+
+    def put(self, face: FaceRow) -> None:
+        """Store the face, replacing the one enrolled before under its number."""
+        ...
+
+    def of(self, alert_id: str) -> list[FaceRow]:
+        """The alert's faces by number."""
+        ...
+
+    def page(self, after: tuple[str, int] | None, limit: int) -> list[FaceRow]:
+        """Every alert's faces in (alert id, number) order, ``limit`` at a time."""
+        ...
+
+    def remove_all(self, alert_id: str) -> int:
+        """Delete the alert's faces; how many there were."""
         ...
 
 

@@ -131,6 +131,13 @@ SEALED: tuple[SealedTable, ...] = (
         "'EU'",
         (SealedColumn("body", False, _fixed(SealedField.EXTERNAL_IDENTITY)),),
     ),
+    SealedTable(
+        "alert_faces",
+        ("alert_id", "number"),
+        "a.issuing_state",
+        (SealedColumn("face", False, _fixed(SealedField.FACE)),),
+        joins_alert=True,
+    ),
 )
 
 

@@ -23,6 +23,7 @@ from limes.store.copies import SqlCopies
 from limes.store.data_keys import SqlDataKeys, SqlKeyJobs
 from limes.store.dialect import Cursor, Dialect
 from limes.store.external_identities import SqlExternalIdentities
+from limes.store.faces import SqlFaces
 from limes.store.grants import SqlGrants
 from limes.store.identity_links import SqlIdentityLinks
 from limes.store.login_limits import SqlLoginAttempts
@@ -67,6 +68,10 @@ class SqlTransaction:
     @cached_property
     def biometrics(self) -> SqlBiometrics:
         return SqlBiometrics(self._cur, self._d)
+
+    @cached_property
+    def faces(self) -> SqlFaces:
+        return SqlFaces(self._cur, self._d)
 
     @cached_property
     def outbox(self) -> SqlOutbox:

@@ -26,6 +26,7 @@ from fastapi import APIRouter, Query, Response
 from limes import codec
 from limes.api import schemas
 from limes.api.deps import AlertId, App, Body, Ctx, RecordBody
+from limes.api.routes import faces as face_routes
 from limes.api.routes import needs
 from limes.domain.alerts import STRICT
 from limes.domain.categories import CategoryCode
@@ -35,6 +36,7 @@ from limes.policy.permissions import Permission
 from limes.service.biometric_checks import LatentHit
 from limes.service.biometrics import (
     MAX_CANDIDATES,
+    MODALITY,
     VERIFY_THRESHOLD,
     EnrolledFingers,
     Enrolment,
@@ -42,6 +44,8 @@ from limes.service.biometrics import (
     Verification,
 )
 from limes.service.door_types import MAX_RECORD_BYTES, MAX_RECORDS, Form, Submission
+from limes.service.faces import MODALITY as FACE_MODALITY
+from limes.service.faces import VERIFY_DISTANCE, FaceVerification
 
 router = APIRouter(tags=["biometrics"])
 
@@ -86,12 +90,14 @@ class FingerprintSearch:
 
 @dataclass(frozen=True, slots=True)
 class FingerprintVerification:
-    """A capture to compare with the fingers enrolled on ``alert_id``."""
+    """A capture to compare with what is enrolled on ``alert_id``: finger ``records``,
+    or one facial image as ``face`` (base64 JPEG, PNG or Type-10), never both."""
 
     __pydantic_config__ = STRICT
 
     alert_id: Annotated[str, MinLen(1), MaxLen(40)]
-    records: Records
+    records: Annotated[tuple[Record, ...], MaxLen(MAX_RECORDS)] = ()
+    face: face_routes.Image | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,13 +177,18 @@ class CandidatesOut:
 
 @dataclass(frozen=True, slots=True)
 class VerificationOut:
-    """``agrees``: the mean score of the fingers compared is at least ``threshold``."""
+    """``agrees``: for fingerprints, the mean score of the fingers compared is at least
+    ``threshold``; for a face, the nearest enrolled face (``face``) is at most
+    ``threshold`` away (``distance``; ``score`` its cosine similarity)."""
 
     alert_id: str
     score: float
     agrees: bool
     threshold: float
     fingers: tuple[FingerScoreOut, ...]
+    modality: str = MODALITY
+    face: int | None = None
+    distance: float | None = None
 
 
 REQUESTS: tuple[type, ...] = (FingerprintEnrolment, FingerprintSearch, FingerprintVerification)
@@ -311,11 +322,30 @@ def search(ctx: Ctx, limes: App, raw: RecordBody, position: Position = 0) -> Res
 
 @router.post(
     "/v1/verify",
-    summary="Verify a fingerprint capture against the fingers enrolled on one alert",
+    summary="Verify a fingerprint or face capture against what is enrolled on one alert",
     openapi_extra=needs(Permission.BIOMETRIC_VERIFY, schemas.body(FingerprintVerification)),
     responses={200: schemas.answer(VerificationOut, "The comparison")},
 )
 def verify(ctx: Ctx, limes: App, raw: Body) -> Response:
     form = codec.parse(FingerprintVerification, raw)
+    if (form.face is None) == (not form.records):
+        detail = "give finger records or one face, not both"
+        raise InvalidInput(detail, [FieldError("/records", detail)])
+    if form.face is not None:
+        face = limes.faces.verify(ctx, form.alert_id, face_routes.decoded(form.face, "/face"))
+        return schemas.json_response(_face_verification_out(face))
     found = limes.biometrics.verify(ctx, form.alert_id, _decoded(form.records))
     return schemas.json_response(_verification_out(found))
+
+
+def _face_verification_out(found: FaceVerification) -> VerificationOut:
+    return VerificationOut(
+        found.alert_id,
+        found.score,
+        found.agrees,
+        VERIFY_DISTANCE,
+        (),
+        FACE_MODALITY,
+        found.face,
+        found.distance,
+    )
