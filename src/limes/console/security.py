@@ -47,6 +47,13 @@ HEADERS = {
 }
 _RAW = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in HEADERS.items()]
 _NAMES = frozenset(name for name, _ in _RAW)
+DOWNLOADS = PREFIX + "/sirene/attachments/"
+"""Files, not pages: their answers are sandboxed as well (no script, no form, an origin
+of their own), were a browser ever to render one instead of saving it."""
+_DOWNLOAD_RAW = [
+    (name, value + b"; sandbox" if name == b"content-security-policy" else value)
+    for name, value in _RAW
+]
 
 
 class ConsoleHeaders:
@@ -62,11 +69,13 @@ class ConsoleHeaders:
             await self.app(scope, receive, send)
             return
 
+        ours = _DOWNLOAD_RAW if path.startswith(DOWNLOADS) else _RAW
+
         async def send_secured(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = [
                     *(h for h in message.get("headers", ()) if h[0] not in _NAMES),
-                    *_RAW,
+                    *ours,
                 ]
             await send(message)
 
