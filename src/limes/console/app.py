@@ -25,10 +25,28 @@ from limes.api.app import create_app as create_api
 from limes.api.auth import Authenticator, TokenAuthenticator, token_authenticator
 from limes.bootstrap import Limes
 from limes.config import AuthMode, Environment
-from limes.console import alerts, assets, audit, border, security, session, sirene
+from limes.console import (
+    alert_relations,
+    alerts,
+    assets,
+    audit,
+    border,
+    security,
+    session,
+    sirene,
+    subjects,
+)
 from limes.errors import NotFound
 
-ROUTERS = (session.router, border.router, sirene.router, alerts.router, audit.router)
+ROUTERS = (
+    session.router,
+    border.router,
+    sirene.router,
+    alerts.router,
+    alert_relations.router,
+    subjects.router,
+    audit.router,
+)
 
 
 def static(name: Annotated[str, Path(max_length=40)]) -> Response:
