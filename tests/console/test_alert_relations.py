@@ -69,6 +69,11 @@ def test_a_flag_is_requested_by_one_state_and_granted_by_the_issuer(
         data={"csrf": csrf, "op": "grant", "flag.state": "DE", "flag.DE.reason": "Accordé"},
     )
     assert decided.status_code == 303, decided.text
+    site.cookies.clear()
+    clock.advance(seconds=31)
+    login(site, installed, clock, "sirene-de")
+    text, _ = _page(site, installed.person_id)
+    assert "Withdraw the flag" in text and "Request a flag" not in text  # DE's is granted
     (flag,) = _view(installed, installed.person_id).flags
     assert (flag.state, flag.status) == ("DE", "granted")
 
