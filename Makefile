@@ -23,10 +23,14 @@ $(BIN)/limes: requirements/dev.lock pyproject.toml
 # The demo server trusts a principal header without proof (LIMES_AUTH=unsafe-dev-headers):
 # allowed only in development and on loopback, and said so loudly at start.
 # ./var is a development installation (it records so in ./var/environment at init).
+# The console's demo users (`limes dev accounts`) get new passwords and TOTP secrets at
+# every start, printed here once; `limes --var ./var dev totp USERNAME` prints a code.
 run: $(BIN)/limes
 	LIMES_ENV=development $(BIN)/limes --var $(VAR) init
 	LIMES_ENV=development $(BIN)/limes --var $(VAR) demo --persons $(DEMO_PERSONS) \
 	    --objects $(DEMO_OBJECTS) --seed 1 --if-empty
+	LIMES_ENV=development $(BIN)/limes --var $(VAR) dev accounts --format table
+	@echo "The console: http://$(HOST):$(PORT)/console/login"
 	LIMES_ENV=development LIMES_AUTH=unsafe-dev-headers \
 	    $(BIN)/limes --var $(VAR) serve --host $(HOST) --port $(PORT) --show-first-search
 
@@ -50,6 +54,7 @@ browser:
 # checks that both agree and that nothing is left untranslated).
 CONSOLE := src/limes/console
 console-messages: $(BIN)/limes
+	@mkdir -p build
 	$(BIN)/pybabel extract -F $(CONSOLE)/babel.cfg -o build/console.pot --no-location --project limes $(CONSOLE)
 	$(BIN)/pybabel update -i build/console.pot -d $(CONSOLE)/locale --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d $(CONSOLE)/locale --statistics

@@ -127,7 +127,7 @@ def test_init_makes_the_key_and_the_log_and_verify_passes(initialised: Run, var:
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     assert (var / "audit.db").exists()
     issued = ok(initialised("alert", "issue", "--file", "-", *SIRENE_DE, input=json.dumps(ALERT)))
-    ok(initialised("alert", "get", issued["alert"]["id"], *SIRENE_DE))
+    ok(initialised("alert", "get", issued["id"], *SIRENE_DE))
     head = ok(initialised("audit", "checkpoint"))
     assert head["tree_size"] == 3
     pem = initialised("audit", "public-key")
@@ -140,7 +140,7 @@ def test_init_makes_the_key_and_the_log_and_verify_passes(initialised: Run, var:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "3 records, 1 signed tree heads: verified" in result.output
-    answer = ok(initialised("audit", "query", "--alert", issued["alert"]["id"], *DPO_CLI))
+    answer = ok(initialised("audit", "query", "--alert", issued["id"], *DPO_CLI))
     key = load_public_key(pem.output.encode())
     records = checked(answer, key)
     assert [r["action"] for r in records] == ["alert:issue", "alert:read"]

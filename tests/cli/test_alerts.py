@@ -13,11 +13,11 @@ from tests.cli.helpers import ALERT, SIRENE_DE, SIRENE_FR, Run, ok, problem
 def test_issue_get_list_extend_delete(initialised: Run) -> None:
     run = initialised
     issued = ok(run("alert", "issue", "--file", "-", *SIRENE_DE, input=json.dumps(ALERT)))
-    alert_id = issued["alert"]["id"]
-    assert issued["alert"]["issuing_state"] == "DE" and issued["alert"]["version"] == 1
+    alert_id = issued["id"]
+    assert issued["issuing_state"] == "DE" and issued["version"] == 1
 
     got = ok(run("alert", "get", alert_id, *SIRENE_FR))
-    assert got["alert"]["content"]["person"]["surnames"][0]["original"] == "Иванов"
+    assert got["content"]["person"]["surnames"][0]["original"] == "Иванов"
 
     listed = ok(run("alert", "list", "--category", "arrest", *SIRENE_DE))
     assert [item["id"] for item in listed["items"]] == [alert_id]
@@ -26,8 +26,8 @@ def test_issue_get_list_extend_delete(initialised: Run) -> None:
     extended = ok(
         run("alert", "extend", alert_id, "--version", "1", "--reason", "still wanted", *SIRENE_DE)
     )
-    assert extended["alert"]["version"] == 2
-    assert extended["alert"]["extensions"][0]["reason"] == "still wanted"
+    assert extended["version"] == 2
+    assert extended["extensions"][0]["reason"] == "still wanted"
 
     deleted = ok(run("alert", "delete", alert_id, "--version", "2", *SIRENE_DE))
     assert deleted == {"id": alert_id, "status": "deleted"}
@@ -38,13 +38,13 @@ def test_update_replaces_the_content(initialised: Run, tmp_path: Path) -> None:
     issued = ok(initialised("alert", "issue", "--file", "-", *SIRENE_DE, input=json.dumps(ALERT)))
     changed = tmp_path / "changed.json"
     changed.write_text(json.dumps({**ALERT, "reason": "Extradition request for fraud"}))
-    alert_id = issued["alert"]["id"]
+    alert_id = issued["id"]
     updated = ok(
         initialised(
             "alert", "update", alert_id, "--version", "1", "--file", str(changed), *SIRENE_DE
         )
     )
-    assert updated["alert"]["content"]["reason"] == "Extradition request for fraud"
+    assert updated["content"]["reason"] == "Extradition request for fraud"
     problem(
         initialised(
             "alert", "update", alert_id, "--version", "1", "--file", str(changed), *SIRENE_DE
@@ -66,9 +66,7 @@ def test_list_pages_with_the_cursor(initialised: Run) -> None:
 
 def test_a_foreign_state_may_not_delete(initialised: Run) -> None:
     issued = ok(initialised("alert", "issue", "--file", "-", *SIRENE_DE, input=json.dumps(ALERT)))
-    body = problem(
-        initialised("alert", "delete", issued["alert"]["id"], "--version", "1", *SIRENE_FR), 5
-    )
+    body = problem(initialised("alert", "delete", issued["id"], "--version", "1", *SIRENE_FR), 5)
     assert body["type"] == "urn:limes:problem:forbidden"
     assert "belongs to DE" in body["detail"]
 

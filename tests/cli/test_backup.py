@@ -63,8 +63,8 @@ def test_a_backup_restores_on_a_new_machine_and_its_audit_log_verifies(
     assert run("--var", str(new), "init").exit_code == 0
     verified = run("--var", str(new), "audit", "verify", "--public-key", str(public))
     assert verified.exit_code == 0, verified.output
-    got = ok(run("--var", str(new), "alert", "get", issued["alert"]["id"], *SIRENE_DE))
-    assert got["alert"]["content"]["reason"] == ALERT["reason"]
+    got = ok(run("--var", str(new), "alert", "get", issued["id"], *SIRENE_DE))
+    assert got["content"]["reason"] == ALERT["reason"]
 
 
 def test_restore_refuses_a_var_folder_in_use_and_a_log_another_key_signed(

@@ -31,7 +31,7 @@ def test_the_group_lists_every_command_it_holds(run: Run) -> None:
     assert sorted(cli.commands) == sorted(
         ["init", "demo", "serve", "alert", "reads", "search", "expire", "feed", "sirene",
          "categories", "users", "token", "security", "audit", "keys", "backup", "restore",
-         "biometrics", "subject", "copy", "gateway", "central"]
+         "biometrics", "subject", "copy", "gateway", "central", "dev"]
     )  # fmt: skip
     for name, command in cli.commands.items():
         assert f"  {name} " in listed, name

@@ -9,8 +9,11 @@ import json
 import pytest
 from tests.cli.helpers import ALERT, SIRENE_DE, Run, ok
 
-from limes.api.schemas import AlertOut, AlertPageOut
+from limes.api.schemas import AlertOut, AlertPageOut, WrittenAlertOut
+from limes.audit.answers import AuditRecordsOut
 from limes.cli.output import JSON, TABLE, cell, chosen
+
+DPO_DE = ("--as", "d@BfDI/DE", "--role", "data_protection_officer", "--purpose", "data_protection")
 
 
 def test_alert_list_answers_as_get_v1_alerts_does(initialised: Run) -> None:
@@ -19,7 +22,7 @@ def test_alert_list_answers_as_get_v1_alerts_does(initialised: Run) -> None:
     assert set(listed) == {f.name for f in dataclasses.fields(AlertPageOut)}
     (item,) = listed["items"]
     assert set(item) == {f.name for f in dataclasses.fields(AlertOut)}
-    assert item["id"] == issued["alert"]["id"] and item["content"]["reason"] == ALERT["reason"]
+    assert item["id"] == issued["id"] and item["content"]["reason"] == ALERT["reason"]
     assert ok(initialised("alert", "list", "--format", "json", *SIRENE_DE)) == listed
 
 
@@ -63,3 +66,23 @@ def test_the_default_follows_where_stdout_goes(monkeypatch: pytest.MonkeyPatch) 
 )
 def test_cell(item: dict[str, object], path: str, shown: str) -> None:
     assert cell(item, path) == shown
+
+
+def test_alert_get_answers_as_get_v1_alerts_id_does(initialised: Run) -> None:
+    issued = ok(initialised("alert", "issue", "--file", "-", *SIRENE_DE, input=json.dumps(ALERT)))
+    assert set(issued) == {f.name for f in dataclasses.fields(WrittenAlertOut)} | {"feed_position"}
+    got = ok(initialised("alert", "get", issued["id"], *SIRENE_DE))
+    assert set(got) == {f.name for f in dataclasses.fields(AlertOut)}
+    listed = ok(initialised("alert", "list", *SIRENE_DE))
+    assert listed["items"] == [got]  # the item of GET /v1/alerts is GET /v1/alerts/{id}
+
+
+def test_audit_query_as_json_and_as_a_table(initialised: Run) -> None:
+    issued = ok(initialised("alert", "issue", "--file", "-", *SIRENE_DE, input=json.dumps(ALERT)))
+    ok(initialised("alert", "get", issued["id"], *SIRENE_DE))
+    asked = ("audit", "query", "--alert", issued["id"], *DPO_DE)
+    answer = ok(initialised(*asked, "--format", "json"))
+    assert set(answer) == {f.name for f in dataclasses.fields(AuditRecordsOut)}
+    table = initialised(*asked, "--format", "table")
+    assert table.exit_code == 0, table.output
+    assert "alert:read" in table.stdout and "outcome" in table.stdout

@@ -163,7 +163,7 @@ def test_alert_commands_act_as_the_stored_account_with_a_token(prod: Production)
                          stdin=prod.proof("op-de")))  # fmt: skip
     ok(prod.run("users", "approve", change["id"], "--as", "op-de-2", stdin=prod.proof("op-de-2")))
     issued = ok(prod.run("alert", "issue", "--file", "-", *AS_JDOE, stdin=alert, token=token))
-    assert issued["alert"]["issuing_state"] == "DE", issued
+    assert issued["issuing_state"] == "DE", issued
 
     done = [r for r in prod.records("alert:issue") if r["outcome"] == "allowed"]
     assert [(r["user"], r["refs"]["proof"]) for r in done] == [("jdoe", "token")]

@@ -144,7 +144,7 @@ def test_a_second_search_loads_the_snapshot_and_the_feed_after_it(
     later = {**ALERT, "national_reference": "DE-EAW-2", "person": person}
     second_id = ok(
         initialised("alert", "issue", "--file", "-", *SIRENE_DE, input=json.dumps(later))
-    )["alert"]["id"]
+    )["id"]
     again = initialised("search", "persons", "--surname", "Petrov", *BORDER_FR)
     assert "loaded from the snapshot of feed position" in again.stderr
     assert [h["view"]["alert"]["id"] for h in ok(again)["hits"]] == [second_id]

@@ -40,7 +40,7 @@ REQUEST = {
 
 def test_a_request_from_registration_to_the_reply(initialised: Run, tmp_path: Path) -> None:
     run = initialised
-    alert = ok(run("alert", "issue", "--file", "-", *SIRENE_DE, input=json.dumps(PERSON)))["alert"]
+    alert = ok(run("alert", "issue", "--file", "-", *SIRENE_DE, input=json.dumps(PERSON)))
     request = ok(run("subject", "register", "--file", "-", *DPO_FR, input=json.dumps(REQUEST)))
     assert request["due_at"].startswith("2026-02-06T00:00:00")
     found = ok(run("subject", "search", request["id"], *DPO_FR))
@@ -48,6 +48,8 @@ def test_a_request_from_registration_to_the_reply(initialised: Run, tmp_path: Pa
     ok(run("subject", "decide", request["id"], alert["id"], "--confirm", *DPO_FR))
     listed = ok(run("subject", "list", *DPO_DE))
     assert [r["id"] for r in listed["items"]] == [request["id"]]
+    table = run("subject", "list", "--format", "table", *DPO_DE)
+    assert table.exit_code == 0 and "due" in table.stdout and "access" in table.stdout
     answer = json.dumps({"disclosure": "disclose"})
     ok(run("subject", "answer", request["id"], alert["id"], "--file", "-", *DPO_DE, input=answer))
     text, pdf = tmp_path / "reply.txt", tmp_path / "reply.pdf"

@@ -144,6 +144,9 @@ def test_release_set_roles_disable_enable_sweep(seeded: Run, var: Path) -> None:
     assert [c["kind"] for c in ok(seeded("users", "changes", "--all", "--as", "op-de"))] == [
         "create", "create", "release", "roles", "enable"
     ]  # fmt: skip
+    table = seeded("users", "changes", "--all", "--format", "table", "--as", "op-de")
+    assert table.exit_code == 0, table.output
+    assert "proposer" in table.stdout and table.stdout.count("create") == 2
     assert ok(seeded("users", "sweep")) == {
         "disabled": [],
         "sessions_ended": 0,

@@ -233,6 +233,35 @@ def test_the_sirene_operator_receives_and_answers_the_g_form(users: Users) -> No
     users.clean(fr)
 
 
+def test_a_form_with_an_attachment_and_its_download(users: Users, tmp_path: Path) -> None:
+    de = users.page("sirene-de")
+    case_id = _case_of_last_hit(users.installed)
+    de.goto(f"{users.base}/console/sirene/cases/{case_id}?form=M")
+    refused = tmp_path / "page.txt"
+    refused.write_text("<script>alert(1)</script>")
+    de.get_by_label("Text", exact=True).fill("Lichtbild anbei")
+    de.get_by_label("Attachments").set_input_files(str(refused))
+    de.get_by_role("button", name="Send form M").click()
+    error = de.locator("#attachments-error")
+    assert "page.txt" in error.inner_text() and "markup" in error.inner_text()
+    assert de.get_by_label("Attachments").get_attribute("aria-invalid") == "true"
+    assert axe(de) == []
+    note = tmp_path / "note.txt"
+    note.write_text("Reisepass L898902C3 geprüft")
+    de.get_by_label("Text", exact=True).fill("Lichtbild anbei")
+    de.get_by_label("Attachments").set_input_files(str(note))
+    de.get_by_role("button", name="Send form M").click()
+    link = de.get_by_role("link", name="Download").last
+    link.wait_for()
+    with de.expect_download() as download:
+        link.click()
+    saved = tmp_path / "saved"
+    download.value.save_as(saved)
+    assert saved.read_text() == "Reisepass L898902C3 geprüft"
+    assert download.value.suggested_filename.endswith(".txt")
+    users.clean(de)
+
+
 def test_the_alert_form_shows_the_categorys_rules(users: Users) -> None:
     page = users.page("sirene-de")
     page.goto(users.base + "/console/sirene/alerts/new?category=arrest")
@@ -244,6 +273,43 @@ def test_the_alert_form_shows_the_categorys_rules(users: Users) -> None:
     shot(page, "alert-form")
     assert axe(page) == []
     users.clean(page)
+
+
+def test_links_flags_and_misused_identity_on_the_alert_page(users: Users) -> None:
+    installed = users.installed
+    fr = users.page("sirene-fr")
+    fr.goto(f"{users.base}/console/sirene/alerts/{installed.person_id}")
+    fr.get_by_label("Alert to link").fill(installed.vehicle_id)
+    fr.get_by_role("button", name="Link the alerts").click()
+    fr.wait_for_selector(f"#link a[href$='{installed.vehicle_id}']")
+    fr.get_by_label("Alert to link").fill(installed.person_id)
+    fr.get_by_role("button", name="Link the alerts").click()
+    fr.locator("#link-other_id-error").wait_for()
+    assert axe(fr) == []
+    misused = fr.locator("#misused")
+    misused.get_by_label("Given on").fill("2026-01-05")
+    misused.get_by_label("Consent reference").fill("CNIL-2026-7")
+    misused.get_by_role("button", name="Save the misused identity").click()
+    fr.locator("#misused-person-surnames-error").wait_for()  # a surname is required
+    misused = fr.locator("#misused")
+    misused.get_by_label("Surnames").fill("Martin")
+    misused.get_by_label("Given on").fill("2026-01-05")
+    misused.get_by_label("Consent reference").fill("CNIL-2026-7")
+    misused.get_by_role("button", name="Save the misused identity").click()
+    fr.wait_for_selector("text=The alert holds data on a victim of identity misuse")
+    users.clean(fr)
+
+    de = users.page("sirene-de")
+    de.goto(f"{users.base}/console/sirene/alerts/{installed.person_id}")
+    de.get_by_label("Why the action must not be taken in your state").fill(
+        "Festnahme hier nicht möglich"
+    )
+    de.get_by_role("button", name="Request a flag").click()
+    de.wait_for_selector("#flag li")
+    assert "requested" in de.locator("#flag li").first.inner_text()
+    shot(de, "alert-relations")
+    assert axe(de) == []
+    users.clean(de)
 
 
 def _case_of_last_hit(installed: World) -> str:
@@ -275,6 +341,56 @@ def test_the_dpo_finds_who_searched_for_a_person(users: Users) -> None:
     assert page.locator(".badge.bad").count() == 0  # every proof and the head verify
     shot(page, "dpo-audit")
     assert axe(page) == []
+    users.clean(page)
+
+
+def test_the_dpo_works_a_subject_request_to_its_reply(users: Users, tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from tests.conftest import make_ctx
+
+    from limes.domain.roles import Purpose, Role
+    from limes.sirene import subject_requests as rules
+
+    installed = users.installed
+    service = installed.limes.subject_requests
+    dpo = {s: make_ctx(s, Role.DATA_PROTECTION_OFFICER, purpose=Purpose.DATA_PROTECTION)
+           for s in ("DE", "FR")}  # fmt: skip
+    applicant = rules.Applicant(("Иванова",), ("Olga",), "1984-03-17", ("UA",), ())
+    received = installed.limes.accounts.clock().date() - timedelta(days=40)
+    registered = service.register(
+        dpo["DE"],
+        rules.SubjectRequestIn(
+            rules.Kind.ACCESS, applicant, rules.Verification.DOCUMENT_SEEN, received, "en",
+            rules.Channel.POST,
+        ),
+    )  # fmt: skip
+    page = users.page("dpo-de")
+    page.goto(users.base + "/console/audit/subject-requests")
+    row = page.locator("tr.overdue", has_text=registered.id[-8:])
+    assert row.locator(".badge.overdue").is_visible()
+    shot(page, "subject-register")
+    assert axe(page) == []
+    row.get_by_role("link").click()
+    page.get_by_role("button", name="Search every alert for the applicant").click()
+    candidate = page.locator(".relations li", has_text=installed.person_id)
+    candidate.get_by_role("button", name="Confirm: it is the applicant").click()
+    page.locator(".relations li", has_text="confirmed").wait_for()
+    page.get_by_role("button", name="Write the reply").click()
+    page.locator(".error", has_text="not answered").wait_for()  # FR is consulted first
+    answer = rules.ConsultationAnswerIn(rules.Disclosure.DISCLOSE)
+    service.answer(dpo["FR"], registered.id, installed.person_id, answer)
+    page.goto(f"{users.base}/console/audit/subject-requests/{registered.id}")
+    shot(page, "subject-request")
+    assert axe(page) == []
+    page.get_by_role("button", name="Write the reply").click()
+    link = page.get_by_role("link", name="Download the reply (text)")
+    link.wait_for()
+    with page.expect_download() as download:
+        link.click()
+    saved = tmp_path / "reply.txt"
+    download.value.save_as(saved)
+    assert registered.id in saved.read_text() or "Olga" in saved.read_text()
     users.clean(page)
 
 

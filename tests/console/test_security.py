@@ -65,3 +65,32 @@ def test_a_token_in_a_header_does_not_open_the_console(
     site.cookies.clear()
     answer = site.get("/console/border", headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 303
+
+
+def test_every_console_form_refuses_a_post_without_its_token(
+    site: TestClient, installed: World, clock: FixedClock
+) -> None:
+    """Each POST route of the console, the new ones included, is refused before it acts
+    when the CSRF field does not match the cookie."""
+    from starlette.routing import Route
+    from tests.conftest import make_ctx
+
+    from limes.console.app import ROUTERS
+
+    login(site, installed, clock, "sirene-fr")
+    site.get("/console/sirene")  # the CSRF cookie
+    posts = [
+        r.path
+        for router in ROUTERS
+        for r in router.routes
+        if isinstance(r, Route) and "POST" in (r.methods or ())
+    ]
+    assert len(posts) >= 14
+    for path in posts:
+        url = path
+        for name in ("alert_id", "case_id", "request_id"):
+            url = url.replace("{" + name + "}", installed.person_id)
+        answer = site.post(url, data={"csrf": "forged", "op": "link"})
+        assert answer.status_code == 403, (path, answer.status_code)
+    view = installed.limes.alerts.get(make_ctx("FR"), installed.person_id)
+    assert view.links == () and view.alert.version == 1

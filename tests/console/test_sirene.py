@@ -139,3 +139,97 @@ def test_overdue_forms_are_marked_in_the_inbox(
     clock.advance(timedelta(days=3))
     login(site, installed, clock, "sirene-fr")
     assert 'class="overdue"' in site.get("/console/sirene").text
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _compose_m(site: TestClient, case_id: str) -> dict[str, str]:
+    page = site.get(f"/console/sirene/cases/{case_id}?form=M")
+    assert 'enctype="multipart/form-data"' in page.text and 'type="file"' in page.text
+    return {"csrf": csrf_of(page.text), "body.form": "M", "language": "de", "body.text": "Foto"}
+
+
+def test_a_form_carries_attachments_the_other_party_downloads(
+    site: TestClient, installed: World, clock: FixedClock
+) -> None:
+    case_id, _ = _hit(installed, clock)
+    login(site, installed, clock, "sirene-de")
+    photo = _png()
+    files = [
+        ("attachments", ("photo.png", photo, "image/png")),
+        ("attachments", ("note.txt", "Notiz: Reisepass geprüft".encode(), "text/plain")),
+    ]
+    answer = site.post(
+        f"/console/sirene/cases/{case_id}/messages", data=_compose_m(site, case_id), files=files
+    )
+    assert answer.status_code == 303, answer.text
+    site.cookies.clear()
+    clock.advance(seconds=31)
+    login(site, installed, clock, "sirene-fr")
+    case = site.get(f"/console/sirene/cases/{case_id}")
+    links = [
+        part.split('"')[0] for part in case.text.split('href="/console/sirene/attachments/')[1:]
+    ]
+    assert len(links) == 2
+    downloaded = {site.get(f"/console/sirene/attachments/{i}").content for i in links}
+    assert downloaded == {photo, "Notiz: Reisepass geprüft".encode()}
+    one = site.get(f"/console/sirene/attachments/{links[0]}")
+    assert one.headers["content-disposition"].startswith("attachment; filename=")
+    assert one.headers["content-security-policy"].endswith("; sandbox")
+    assert site.get("/console/sirene/attachments/01J0000000000000000000000X").status_code == 404
+
+
+def test_a_refused_file_is_named_at_its_field_and_nothing_is_sent(
+    site: TestClient, installed: World, clock: FixedClock
+) -> None:
+    case_id, _ = _hit(installed, clock)
+    login(site, installed, clock, "sirene-de")
+    cases = (
+        ("page.txt", b"<script>alert(1)</script>", "text/plain", "holds markup"),
+        ("tool.zip", b"PK\x03\x04rest", "application/zip", "must be one of"),
+        ("big.txt", b"a" * (130 * 1024), "text/plain", "at most"),
+        ("fake.png", b"not a png at all", "image/png", "PNG signature"),
+    )
+    for name, content, media_type, said in cases:
+        files = [("attachments", (name, content, media_type))]
+        answer = site.post(
+            f"/console/sirene/cases/{case_id}/messages",
+            data=_compose_m(site, case_id),
+            files=files,
+        )
+        assert answer.status_code == 400, (name, answer.text)
+        error = answer.text.split('id="attachments-error">')[1].split("</span>")[0]
+        assert name in error and said in error, (name, error)
+    assert installed.limes.sirene.case(_sirene_de(), case_id).messages == ()
+
+
+def test_a_multipart_form_without_its_token_is_refused(
+    site: TestClient, installed: World, clock: FixedClock
+) -> None:
+    case_id, _ = _hit(installed, clock)
+    login(site, installed, clock, "sirene-de")
+    data = _compose_m(site, case_id) | {"csrf": "forged"}
+    files = [("attachments", ("photo.png", _png(), "image/png"))]
+    answer = site.post(f"/console/sirene/cases/{case_id}/messages", data=data, files=files)
+    assert answer.status_code == 403
+    assert installed.limes.sirene.case(_sirene_de(), case_id).messages == ()
+
+
+def _sirene_de() -> Context:
+    who = Principal(
+        "sirene-de",
+        "DE",
+        "SIRENE",
+        frozenset({Role.SIRENE_OPERATOR}),
+        frozenset({Purpose.SIRENE}),
+        CLEARANCE,
+    )
+    return Context(who, Purpose.SIRENE)

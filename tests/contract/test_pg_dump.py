@@ -82,7 +82,7 @@ def test_a_postgres_backup_restores_into_another_database_and_its_log_verifies(
     assert _run(var, source, "init").exit_code == 0
     issued = _run(var, source, "alert", "issue", "--file", "-", *SIRENE_DE, stdin=json.dumps(ALERT))
     assert issued.exit_code == 0, issued.output
-    alert_id = json.loads(issued.stdout)["alert"]["id"]
+    alert_id = json.loads(issued.stdout)["id"]
     backup = tmp_path / "limes.backup"
     made = _run(var, source, "backup", str(backup))
     assert made.exit_code == 0, made.output
@@ -110,7 +110,7 @@ def test_a_postgres_backup_restores_into_another_database_and_its_log_verifies(
     verified = _run(new, target, "audit", "verify", "--public-key", str(public))
     assert verified.exit_code == 0, verified.output
     got = _run(new, target, "alert", "get", alert_id, *SIRENE_DE)
-    assert json.loads(got.stdout)["alert"]["content"]["reason"] == ALERT["reason"]
+    assert json.loads(got.stdout)["content"]["reason"] == ALERT["reason"]
 
 
 def test_a_postgres_restore_whose_log_fails_is_dropped_again(

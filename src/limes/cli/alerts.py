@@ -9,12 +9,13 @@ from typing import Any, BinaryIO, TypeVar
 import click
 
 from limes import codec
-from limes.api.schemas import page_out
+from limes.api.schemas import alert_out, page_out, written_alert_out
 from limes.cli.common import EXIT_STATUS_HELP, Env, pass_env, print_json
 from limes.cli.output import format_option, show
 from limes.cli.proof import acting, context
 from limes.domain.alerts import AlertContent
 from limes.domain.categories import CategoryCode, ObjectType
+from limes.service.alert_views import AlertView
 from limes.service.door_types import AlertFilter
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -50,6 +51,13 @@ def _version_option(action: str) -> Callable[[F], F]:
     )
 
 
+def _written(view: AlertView) -> dict[str, Any]:
+    """What the API answers to a write, with the ``Limes-Feed-Position`` header it sends
+    as ``feed_position`` (a search's ``--wait-for``)."""
+    body: dict[str, Any] = codec.to_jsonable(written_alert_out(view))
+    return {**body, "feed_position": view.feed_position}
+
+
 def _content(file: BinaryIO) -> AlertContent:
     return codec.parse(AlertContent, file.read())
 
@@ -65,10 +73,11 @@ def _content(file: BinaryIO) -> AlertContent:
 @acting
 @pass_env
 def issue(env: Env, file: BinaryIO, principal: str, roles: tuple[str, ...], purpose: str) -> None:
-    """Issue an alert of your member state."""
+    """Issue an alert of your member state; prints what POST /v1/alerts answers, with
+    its Limes-Feed-Position header as feed_position."""
     ctx = context(env, principal, roles, purpose)
     content = _content(file)
-    print_json(env.app().alerts.issue(ctx, content))
+    print_json(_written(env.app().alerts.issue(ctx, content)))
 
 
 @alert.command()
@@ -76,8 +85,8 @@ def issue(env: Env, file: BinaryIO, principal: str, roles: tuple[str, ...], purp
 @acting
 @pass_env
 def get(env: Env, alert_id: str, principal: str, roles: tuple[str, ...], purpose: str) -> None:
-    """Read one alert."""
-    print_json(env.app().alerts.get(context(env, principal, roles, purpose), alert_id))
+    """Read one alert; prints what GET /v1/alerts/{id} answers."""
+    print_json(alert_out(env.app().alerts.get(context(env, principal, roles, purpose), alert_id)))
 
 
 @alert.command(name="list")
@@ -141,7 +150,7 @@ def update(
 ) -> None:
     """Replace the content of one of your state's alerts (its category stays)."""
     ctx = context(env, principal, roles, purpose)
-    print_json(env.app().alerts.update(ctx, alert_id, _content(file), version))
+    print_json(_written(env.app().alerts.update(ctx, alert_id, _content(file), version)))
 
 
 @alert.command()
@@ -181,4 +190,4 @@ def extend(
     """Keep one of your state's alerts beyond its review date."""
     ctx = context(env, principal, roles, purpose)
     view = env.app().alerts.extend(ctx, alert_id, reason, version, until.date() if until else None)
-    print_json(view)
+    print_json(alert_out(view))

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from limes.cli.common import EXIT_NOT_INITIALISED, Env, pass_env, print_json, problem
+from limes.cli.output import format_option, show
 from limes.cli.proof import acting, context
 from limes.errors import NotFound
 from limes.service.audit_custody import (
@@ -151,6 +152,17 @@ def retention(env: Env) -> None:
     print_json({"cutoff": report.cutoff, "deleted": report.deleted, "below": report.below})
 
 
+RECORD_COLUMNS = (
+    ("seq", "seq"),
+    ("at", "record.at"),
+    ("action", "record.action"),
+    ("outcome", "record.outcome"),
+    ("user", "record.user"),
+    ("state", "record.member_state"),
+    ("purpose", "record.purpose"),
+)
+
+
 def _since(value: str | None) -> datetime | None:
     if value is None:
         return None
@@ -166,10 +178,12 @@ def _since(value: str | None) -> datetime | None:
 @click.option("--since", metavar="TIME", help="Only records from then on (ISO 8601 with zone).")
 @click.option("--after", type=click.IntRange(min=0), help="Continue after this record (seq).")
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 1000))
+@format_option
 @acting
 @pass_env
 def query(
     env: Env,
+    fmt: str | None,
     alert_id: str | None,
     user: str | None,
     since: str | None,
@@ -180,7 +194,8 @@ def query(
     purpose: str,
 ) -> None:
     """List every access to an alert (--alert) or every action of a user (--user), each
-    record with its inclusion proof against the latest signed tree head (JSON).
+    record with its inclusion proof against the latest signed tree head: as JSON, the
+    answer of GET /v1/audit/records; as a table, who did what when.
 
     Needs audit:read (data protection officers, supervisory authorities); records of
     your member state's users, and accesses to your state's alerts.
@@ -189,7 +204,13 @@ def query(
     answer = env.app().audit_reader.records(
         ctx, alert_id=alert_id, user=user, since=_since(since), after=after, limit=limit
     )
-    print_json(records_out(answer))
+    show(
+        records_out(answer),
+        fmt,
+        RECORD_COLUMNS,
+        items="items",
+        footer=lambda d: f"more: --after {d['next_after']}" if d["next_after"] else None,
+    )
 
 
 @audit.command()

@@ -20,6 +20,7 @@ from limes.cli import (
     central,
     copy,
     demo,
+    dev,
     faces,
     feed,
     gateway,
@@ -75,6 +76,7 @@ def cli(ctx: click.Context, var_dir: Path, database_url: str | None) -> None:
 
 cli.add_command(setup.init)
 cli.add_command(demo.demo)
+cli.add_command(dev.dev)
 cli.add_command(serve.serve)
 cli.add_command(gateway.gateway)
 cli.add_command(alerts.alert)

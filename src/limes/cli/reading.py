@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from limes.cli.common import EXIT_STATUS_HELP, Env, pass_env, print_json
+from limes.cli.output import format_option, show
 from limes.cli.proof import acting, context
 
 
@@ -18,14 +19,31 @@ def reads() -> None:
     """
 
 
+BLOCK_COLUMNS = (
+    ("block", "id"),
+    ("blocked", "blocked_at"),
+    ("scope", "scope"),
+    ("principal", "principal"),
+    ("bound", "bound"),
+    ("reads", "reads"),
+    ("lifted", "lifted_at"),
+    ("lifted by", "lifted_by"),
+)
+
+
 @reads.command()
 @click.option("--all", "every", is_flag=True, help="Also blocks already lifted.")
+@format_option
 @acting
 @pass_env
-def blocks(env: Env, every: bool, principal: str, roles: tuple[str, ...], purpose: str) -> None:
-    """Read blocks of your member state, newest first, as JSON."""
+def blocks(
+    env: Env, every: bool, fmt: str | None, principal: str, roles: tuple[str, ...], purpose: str
+) -> None:
+    """Read blocks of your member state, newest first: as JSON, the answer of
+    GET /v1/read-blocks."""
     ctx = context(env, principal, roles, purpose)
-    print_json(env.app().read_blocks.list(ctx, in_force_only=not every).items)
+    found = env.app().read_blocks.list(ctx, in_force_only=not every)
+    show({"items": found.items}, fmt, BLOCK_COLUMNS, items="items")
 
 
 @reads.command()

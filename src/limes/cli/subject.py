@@ -18,6 +18,8 @@ import click
 
 from limes import codec
 from limes.cli.common import EXIT_STATUS_HELP, Env, pass_env, print_json
+from limes.cli.output import format_option
+from limes.cli.output import show as show_listing
 from limes.cli.proof import acting, context
 from limes.service.jobs import SYSTEM
 from limes.service.subject_requests import MAX_LIST
@@ -59,17 +61,31 @@ def show(env: Env, request_id: str, principal: str, roles: Roles, purpose: str) 
     print_json(env.app().subject_requests.get(context(env, principal, roles, purpose), request_id))
 
 
+REQUEST_COLUMNS = (
+    ("request", "id"),
+    ("due", "due_at"),
+    ("overdue", "overdue"),
+    ("kind", "kind"),
+    ("received by", "receiving_state"),
+    ("received on", "received_on"),
+    ("replied", "replied_at"),
+)
+
+
 @subject.command(name="list")
 @click.option("--all", "every", is_flag=True, help="Also requests replied to.")
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(1, MAX_LIST))
+@format_option
 @acting
 @pass_env
 def list_requests(
-    env: Env, every: bool, limit: int, principal: str, roles: Roles, purpose: str
+    env: Env, every: bool, limit: int, fmt: str | None, principal: str, roles: Roles, purpose: str
 ) -> None:
-    """Requests your state received or is consulted on, soonest due first."""
+    """Requests your state received or is consulted on, soonest due first: as JSON,
+    the answer of GET /v1/subject-requests."""
     ctx = context(env, principal, roles, purpose)
-    print_json(env.app().subject_requests.list(ctx, not every, limit))
+    found = env.app().subject_requests.list(ctx, not every, limit)
+    show_listing(found, fmt, REQUEST_COLUMNS, items="items")
 
 
 @subject.command()

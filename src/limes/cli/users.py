@@ -27,6 +27,8 @@ from typing import Any, TypeVar
 import click
 
 from limes.cli.common import Env, pass_env, print_json
+from limes.cli.output import format_option
+from limes.cli.output import show as show_listing
 from limes.cli.proof import proven
 from limes.domain.accounts import Account, AccountKind, NewAccount
 from limes.domain.roles import Purpose, Role
@@ -353,14 +355,27 @@ def reenrol(env: Env, username: str, operator: str) -> None:
     print_json(service.reenrol(_acting(env, operator), username))
 
 
+CHANGE_COLUMNS = (
+    ("change", "id"),
+    ("kind", "kind"),
+    ("accounts", "accounts"),
+    ("proposer", "proposer"),
+    ("proposed", "proposed_at"),
+    ("expires", "expires_at"),
+    ("status", "status"),
+)
+
+
 @users.command()
 @click.option("--all", "every", is_flag=True, help="Every proposal, decided ones too.")
+@format_option
 @as_operator
 @pass_env
-def changes(env: Env, every: bool, operator: str) -> None:
-    """The proposed changes of your member state awaiting a second operator."""
+def changes(env: Env, every: bool, fmt: str | None, operator: str) -> None:
+    """The proposed changes of your member state awaiting a second operator (oldest first)."""
     approvals = ApprovalService(_service(env))
-    print_json(approvals.changes(_acting(env, operator), None if every else "pending"))
+    found = approvals.changes(_acting(env, operator), None if every else "pending")
+    show_listing(found, fmt, CHANGE_COLUMNS)
 
 
 def _approval_json(done: Approval) -> dict[str, Any]:

@@ -8,6 +8,8 @@ issues it (``AlertService.issue``, as ``POST /v1/alerts``); ``GET`` and ``POST
 /console/sirene/alerts/{id}`` show an alert of the operator's state and replace its
 content on the version shown (``AlertService.update``, as ``PUT`` with ``If-Match``).
 The fields become the API's ``AlertContent`` document, parsed by ``codec.parse``.
+Below the content, the alert's links, flags and misused identity have forms of their
+own (``alert_relations.py``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from limes.domain.categories import CATEGORIES, Category, CategoryCode, SubjectK
 from limes.domain.identifiers import IdentifierKind
 from limes.domain.ids import is_id
 from limes.errors import Conflict, InvalidInput, NotFound, VersionMismatch
+from limes.service.alert_views import AlertView
 
 router = APIRouter(prefix="/console/sirene/alerts", include_in_schema=False)
 
@@ -65,7 +68,7 @@ def script_of(text: str) -> str | None:
     return None
 
 
-def _names(found: dict[str, str], name: str) -> tuple[dict[str, str], ...]:
+def names(found: dict[str, str], name: str) -> tuple[dict[str, str], ...]:
     """One name a line, ``Latin`` or ``Latin | original script``."""
     out = []
     for line in forms.lines(found, name):
@@ -88,7 +91,7 @@ def content_document(found: dict[str, str], category: Category) -> dict[str, Any
     forms.put(doc, "warnings", warnings)
     if category.subject is SubjectKind.PERSON:
         for name in NAME_LISTS:
-            forms.put(doc, name, _names(found, name))
+            forms.put(doc, name, names(found, name))
         forms.put(doc, "person.date_of_birth", forms.text(found, "person.date_of_birth"))
         forms.put(doc, "person.gender", forms.text(found, "person.gender"))
         nationalities = tuple(n.upper() for n in forms.words(found, "person.nationalities"))
@@ -171,6 +174,9 @@ def _form(request: Request, category: Category, **values: Any) -> Response:
         "kinds": [str(k) for k in IdentifierKind],
     }
     status = values.pop("status", 200)
+    for name in ("rel_errors", "rel_values"):
+        values.setdefault(name, {})
+    values.setdefault("rel_general", [])
     return render(
         request,
         "alert.html",
@@ -224,6 +230,33 @@ def _issue(request: Request, found: dict[str, str]) -> Response:
 AlertId = Annotated[str, Path(max_length=26)]
 
 
+def alert_page(
+    request: Request,
+    view: AlertView,
+    rel_errors: dict[str, list[str]],
+    rel_general: list[str],
+    rel_values: dict[str, str],
+    status: int = 200,
+    issued: int = 0,
+) -> Response:
+    """An alert's page: its content as the update form, and its links, flags and
+    misused identity (``alert_relations.py``) with their forms' problems."""
+    content = codec.to_jsonable(view.alert.content)
+    return _form(
+        request,
+        _category(content["category"]),
+        values=values_of(content),
+        errors={},
+        general=[],
+        view=view,
+        issued=issued,
+        rel_errors=rel_errors,
+        rel_general=rel_general,
+        rel_values=rel_values,
+        status=status,
+    )
+
+
 @router.get("/{alert_id}")
 @page
 def show(
@@ -233,17 +266,7 @@ def show(
     if not is_id(alert_id):
         raise NotFound("there is no alert with that id")
     view = limes_of(request).alerts.get(ctx, alert_id)
-    content = codec.to_jsonable(view.alert.content)
-    category = _category(content["category"])
-    return _form(
-        request,
-        category,
-        values=values_of(content),
-        errors={},
-        general=[],
-        view=view,
-        issued=issued,
-    )
+    return alert_page(request, view, {}, [], {}, issued=issued)
 
 
 @router.post("/{alert_id}")

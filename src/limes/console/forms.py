@@ -1,15 +1,19 @@
 """HTML forms in, the API's strict documents out, and field errors back to the fields.
 
 A console form posts ``application/x-www-form-urlencoded`` fields (bounded as the API
-bounds a body). ``document`` builds from them the JSON document the API would take
-for the same use case, so that ``codec.parse`` checks it with the very same rules;
-an ``InvalidInput`` comes back with JSON pointers, which ``at_fields`` turns into
+bounds a body); a form with files (a SIRENE form's attachments) posts
+``multipart/form-data``, read by ``posted`` into the same fields and the files
+(``Upload``), under the same bound. ``document`` builds from them the JSON document
+the API would take for the same use case, so that ``codec.parse`` checks it with the
+very same rules; an ``InvalidInput`` comes back with JSON pointers, which ``at_fields`` turns into
 messages keyed by the form's field names (``/report/place/country`` is the field
 ``report.place.country``), shown next to each field.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from email.message import Message
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -20,14 +24,28 @@ from limes.api.problems import UnsupportedMediaType
 from limes.errors import InvalidInput
 
 FORM = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
 MAX_FIELDS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file of a multipart form: the field, the name and media type the browser gave."""
+
+    field: str
+    filename: str
+    media_type: str
+    content: bytes
+
+
+def _media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").partition(";")[0].strip().lower()
 
 
 async def fields(request: Request) -> dict[str, str]:
     """The posted fields (one value each; the last wins), refused unless urlencoded,
     within the body limit, UTF-8, without U+0000 and at most ``MAX_FIELDS``."""
-    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
-    if media_type != FORM:
+    if _media_type(request) != FORM:
         raise UnsupportedMediaType(f"a console form is sent as {FORM}")
     raw = await bounded_body(request)
     try:
@@ -39,10 +57,63 @@ async def fields(request: Request) -> dict[str, str]:
         raise InvalidInput("the form is not valid UTF-8 or has too many fields") from None
     found: dict[str, str] = {}
     for name, value in pairs:
-        if "\x00" in name or "\x00" in value:
-            raise InvalidInput("U+0000 (NUL) is not accepted in any text")
-        found[name] = value.replace("\r\n", "\n")
+        _put_text(found, name, value)
     return found
+
+
+def _put_text(found: dict[str, str], name: str, value: str) -> None:
+    if "\x00" in name or "\x00" in value:
+        raise InvalidInput("U+0000 (NUL) is not accepted in any text")
+    found[name] = value.replace("\r\n", "\n")
+
+
+async def posted(request: Request) -> tuple[dict[str, str], list[Upload]]:
+    """The fields and files of a form posted urlencoded (no files) or as multipart, with
+    the bounds of ``fields``; a file input left empty is no file."""
+    if _media_type(request) == FORM:
+        return await fields(request), []
+    if _media_type(request) != MULTIPART:
+        raise UnsupportedMediaType(f"a console form is sent as {FORM} or {MULTIPART}")
+    header = Message()
+    header["content-type"] = request.headers.get("content-type", "")
+    boundary = header.get_param("boundary")
+    if not isinstance(boundary, str) or not 1 <= len(boundary) <= 70:
+        raise InvalidInput("the multipart form names no boundary")
+    return multipart(await bounded_body(request), boundary.encode("latin-1"))
+
+
+def multipart(raw: bytes, boundary: bytes) -> tuple[dict[str, str], list[Upload]]:
+    """Split a ``multipart/form-data`` body (RFC 7578) into text fields and files."""
+    chunks = (b"\r\n" + raw).split(b"\r\n--" + boundary)
+    if len(chunks) < 2 or not chunks[-1].startswith(b"--") or len(chunks) > MAX_FIELDS + 2:
+        raise InvalidInput("the multipart form is cut short or has too many parts")
+    found: dict[str, str] = {}
+    files: list[Upload] = []
+    for chunk in chunks[1:-1]:
+        head, sep, content = chunk.removeprefix(b"\r\n").partition(b"\r\n\r\n")
+        if not sep:
+            raise InvalidInput("a part of the multipart form has no headers")
+        part = Message()
+        try:
+            for line in head.decode("utf-8").split("\r\n"):
+                key, colon, value = line.partition(":")
+                if colon:
+                    part[key.strip()] = value.strip()
+        except UnicodeDecodeError:
+            raise InvalidInput("a multipart header is not UTF-8") from None
+        name = part.get_param("name", header="content-disposition")
+        filename = part.get_param("filename", header="content-disposition")
+        if not isinstance(name, str) or not name:
+            raise InvalidInput("a part of the multipart form has no name")
+        if filename is None:
+            try:
+                _put_text(found, name, content.decode("utf-8"))
+            except UnicodeDecodeError:
+                raise InvalidInput("a field of the form is not valid UTF-8") from None
+        elif content or filename:
+            media_type = part.get_content_type() if "content-type" in part else ""
+            files.append(Upload(name, str(filename)[:200], media_type, content))
+    return found, files
 
 
 def text(found: dict[str, str], name: str) -> str | None:

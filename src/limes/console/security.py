@@ -47,6 +47,23 @@ HEADERS = {
 }
 _RAW = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in HEADERS.items()]
 _NAMES = frozenset(name for name, _ in _RAW)
+DOWNLOADS = PREFIX + "/sirene/attachments/"
+REPLIES = PREFIX + "/audit/subject-requests/"
+"""Files, not pages (a SIRENE attachment, a subject request's reply as sent): their
+answers are sandboxed as well (no script, no form, an origin of their own), were a
+browser ever to render one instead of saving it."""
+
+
+def is_download(method: str, path: str) -> bool:
+    """A GET of a file (a POST to the reply's path writes it and answers a page)."""
+    files = path.startswith(DOWNLOADS) or (path.startswith(REPLIES) and path.endswith("/reply"))
+    return method == "GET" and files
+
+
+_DOWNLOAD_RAW = [
+    (name, value + b"; sandbox" if name == b"content-security-policy" else value)
+    for name, value in _RAW
+]
 
 
 class ConsoleHeaders:
@@ -62,11 +79,13 @@ class ConsoleHeaders:
             await self.app(scope, receive, send)
             return
 
+        ours = _DOWNLOAD_RAW if is_download(scope["method"], path) else _RAW
+
         async def send_secured(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = [
                     *(h for h in message.get("headers", ()) if h[0] not in _NAMES),
-                    *_RAW,
+                    *ours,
                 ]
             await send(message)
 

@@ -1,6 +1,7 @@
 """Who is at the console: login with password and TOTP, the session cookie, logout.
 
-The console needs ``LIMES_AUTH=tokens``: a user logs in through the account service
+The console needs Limes' tokens (``LIMES_AUTH=tokens``, or a development server's
+own, ``console/app.py``'s ``console_logins``): a user logs in through the account service
 exactly as ``POST /v1/auth/login`` does (the same login limits, the same one-use
 codes, the same audit records), and the Limes token it answers (at most 15 minutes)
 is kept in the ``limes_session`` cookie. Every request verifies the token and builds
@@ -33,7 +34,7 @@ RENEW_AFTER = timedelta(minutes=5)
 
 
 def _tokens(request: Request) -> TokenAuthenticator:
-    authenticator = request.app.state.authenticator
+    authenticator = getattr(request.app.state, "console_logins", None)
     if not isinstance(authenticator, TokenAuthenticator):
         raise Unauthenticated(
             "the console needs LIMES_AUTH=tokens (users log in with password and TOTP)"
@@ -99,7 +100,7 @@ def nothing(request: Request) -> Response:
 def login_page(
     request: Request, next: Annotated[str | None, Query(max_length=200)] = None
 ) -> Response:
-    tokens = isinstance(request.app.state.authenticator, TokenAuthenticator)
+    tokens = isinstance(getattr(request.app.state, "console_logins", None), TokenAuthenticator)
     notice = None if tokens else "the console needs LIMES_AUTH=tokens: nobody can log in here"
     return render(request, "login.html", next=_safe_next(next) or "", error=notice)
 

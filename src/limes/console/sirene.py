@@ -6,11 +6,17 @@ its hits, its forms (opened) and their attachments, and a composer for the forms
 the service supports (G, H, A, F, J, Q, M): ``POST …/messages`` sends one
 (``SireneService.send``, as ``POST /v1/sirene/cases/{id}/messages``), built into the
 API's ``MessageIn`` document, so the same checks apply; each problem is shown at
-its field.
+its field. The composer posts ``multipart/form-data``: up to four files attached to
+the form, checked by the API's rules (``sirene/attachments.py``: allowed type, at
+most 128 KiB, the bytes what the type says), a refused file named at the field.
+``GET /console/sirene/attachments/{id}`` downloads one (``SireneService.attachment``:
+parties only, checked against its SHA-256), as a file the browser saves, never shows.
 """
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -41,6 +47,13 @@ FORM_FIELDS: dict[Form, tuple[str, ...]] = {
 """The fields of each form's body, as the form's inputs name them."""
 LISTS = frozenset({"body.offences", "body.fields"})
 COMMON = ("language", "priority", "reply_to")
+ATTACHMENTS = "attachments"
+EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/jpeg": "jpg",
+    "image/png": "png",
+    "text/plain": "txt",
+}
 
 
 @router.get("")
@@ -56,9 +69,21 @@ def inbox(
     return render(request, "inbox.html", inbox=found, showing=status, now=now)
 
 
-def message_document(found: dict[str, str], form: Form) -> dict[str, Any]:
-    """The ``MessageIn`` document of the composer's fields for ``form``."""
+def message_document(
+    found: dict[str, str], form: Form, files: Sequence[forms.Upload] = ()
+) -> dict[str, Any]:
+    """The ``MessageIn`` document of the composer's fields (and files) for ``form``."""
     doc: dict[str, Any] = {"body": {"form": str(form)}}
+    attached = [
+        {
+            "media_type": f.media_type,
+            "content_base64": base64.b64encode(f.content).decode("ascii"),
+        }
+        for f in files
+        if f.field == ATTACHMENTS
+    ]
+    if attached:
+        doc[ATTACHMENTS] = attached
     for name in COMMON:
         forms.put(doc, name, forms.text(found, name))
     for name in FORM_FIELDS[form]:
@@ -121,12 +146,32 @@ def case_page(
 @router.post("/cases/{case_id}/messages")
 @page
 async def send(request: Request, case_id: CaseId) -> Response:
-    found = await forms.fields(request)
+    found, files = await forms.posted(request)
     security.check_post(request, found)
-    return await run_in_threadpool(_send, request, case_id, found)
+    return await run_in_threadpool(_send, request, case_id, found, files)
 
 
-def _send(request: Request, case_id: str, found: dict[str, str]) -> Response:
+def _file_errors(
+    exc: InvalidInput, errors: dict[str, list[str]], files: list[forms.Upload]
+) -> None:
+    """The attachment problems at the file input, each with the name of its file."""
+    named = [f.filename or "?" for f in files if f.field == ATTACHMENTS]
+    shown = []
+    for item in exc.errors:
+        parts = item.pointer.strip("/").split("/")
+        if parts[0] != ATTACHMENTS:
+            continue
+        if len(parts) > 1 and parts[1].isdigit() and int(parts[1]) < len(named):
+            shown.append(f"{named[int(parts[1])]}: {item.detail}")
+        else:
+            shown.append(item.detail)
+    if shown:
+        errors[ATTACHMENTS] = shown
+
+
+def _send(
+    request: Request, case_id: str, found: dict[str, str], files: list[forms.Upload]
+) -> Response:
     who = principal(request)
     ctx = enter(request, who, Screen.SIRENE)
     sirene = limes_of(request).sirene
@@ -134,17 +179,37 @@ def _send(request: Request, case_id: str, found: dict[str, str]) -> Response:
         form = Form(found.get("body.form", ""))
     except ValueError:
         raise InvalidInput("choose one of the forms G, H, A, F, J, Q, M") from None
-    known = {*COMMON, *FORM_FIELDS[form]}
+    known = {*COMMON, *FORM_FIELDS[form], ATTACHMENTS}
     try:
-        message = codec.parse(MessageIn, codec.encode(message_document(found, form)))
+        document = message_document(found, form, files)
+        message = codec.parse(MessageIn, codec.encode(document))
         sent = sirene.send(ctx, case_id, message)
     except InvalidInput as exc:
         case = sirene.case(ctx, case_id)
         errors, general = forms.at_fields(exc, known)
+        _file_errors(exc, errors, files)
         return _case_page(request, case, form, found, errors, general, 400)
     except Conflict as exc:
         case = sirene.case(ctx, case_id)
         return _case_page(request, case, form, found, {}, [exc.detail], 409)
     return RedirectResponse(
         f"/console/sirene/cases/{case_id}?form={form}#message-{sent.id}", status_code=303
+    )
+
+
+@router.get("/attachments/{attachment_id}")
+@page
+def attachment(request: Request, attachment_id: CaseId) -> Response:
+    """An attachment's bytes as a download (``security.ConsoleHeaders`` sandboxes it)."""
+    who = principal(request)
+    ctx = enter(request, who, Screen.SIRENE)
+    found = limes_of(request).sirene.attachment(ctx, attachment_id)
+    name = f"{found.id}.{EXTENSIONS.get(found.media_type, 'bin')}"
+    return Response(
+        found.content,
+        media_type=found.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Digest": f"sha-256={base64.b64encode(bytes.fromhex(found.sha256)).decode()}",
+        },
     )
