@@ -14,7 +14,7 @@ BORDER_FR = ("--as", "guard@PAF/FR", "--role", "border_guard", "--purpose", "bor
 
 def _issued(run: Run) -> str:
     answer = ok(run("alert", "issue", "--file", "-", *SIRENE_DE, input=json.dumps(ALERT)))
-    alert_id: str = answer["alert"]["id"]
+    alert_id: str = answer["id"]
     return alert_id
 
 

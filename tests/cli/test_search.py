@@ -40,8 +40,8 @@ TD3 = td3("IVANOV", "IVAN", "L898902C3", "800512", "M", "301231")
 
 def _issued(run: Run) -> str:
     alert_id: str = ok(run("alert", "issue", "--file", "-", *SIRENE_DE, input=json.dumps(ALERT)))[
-        "alert"
-    ]["id"]
+        "id"
+    ]
     return alert_id
 
 

@@ -84,7 +84,7 @@ def test_serve_runs_the_app_and_prints_a_first_search(
     query = json.loads(search[-1])
     assert query["surnames"] and query["date_of_birth"] == ALERT["person"]["date_of_birth"]
     args = shlex.split(curls[1])
-    assert args[2] == f"http://127.0.0.1:8099/v1/alerts/{issued['alert']['id']}"
+    assert args[2] == f"http://127.0.0.1:8099/v1/alerts/{issued['id']}"
     assert "X-Limes-Unsafe-Principal: demo@SIRENE/DE;roles=sirene_operator" in args
     assert "X-Limes-Purpose: sirene" in args
     assert shlex.split(curls[0])[2] == "http://127.0.0.1:8099/v1/alerts?limit=2"
