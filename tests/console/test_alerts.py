@@ -56,6 +56,22 @@ def test_an_alert_is_issued_then_updated_on_its_version(
     assert stale.status_code == 409
 
 
+def test_only_the_issuing_state_is_shown_the_update_form(
+    site: TestClient, installed: World, clock: FixedClock
+) -> None:
+    """FR issued the person alert: its bureau may update it; DE's sees the facts, links
+    and flags, never a form whose writes the service would refuse."""
+    page = f"/console/sirene/alerts/{installed.person_id}"
+    action = f'action="/console/sirene/alerts/{installed.person_id}"'
+    login(site, installed, clock, "sirene-fr")
+    own = site.get(page).text
+    assert "Update the alert" in own and action in own
+    login(site, installed, clock, "sirene-de")
+    foreign = site.get(page)
+    assert foreign.status_code == 200 and "Issued by" in foreign.text
+    assert "Update the alert" not in foreign.text and action not in foreign.text
+
+
 def test_a_missing_national_decision_is_shown_at_its_fields(
     site: TestClient, installed: World, clock: FixedClock
 ) -> None:
