@@ -17,7 +17,8 @@
   ``VERIFY_THRESHOLD``).
 
 The gallery is built from the store at the first use of each process and follows the
-change feed, as the name index does: each search, verification and enrolment first
+change feed (``service/feed_follower``, shared with the face index), as the name index
+does: each search, verification and enrolment first
 applies the events written since (by this process or any other ``--workers`` process
 on the same store), reading again the fingers of an alert with an
 ``alert.biometrics_enrolled`` event and dropping an alert the gallery holds once it is
