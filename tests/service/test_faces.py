@@ -124,6 +124,24 @@ def test_deleting_the_alert_deletes_its_faces_and_drops_them_from_the_index(
         limes.faces.verify(FR, alert_id, hopper())
 
 
+def test_a_worker_follows_the_faces_another_enrols_and_deletes(limes: Limes) -> None:
+    """Two processes on one store (``limes serve --workers 2``): each index follows the
+    change feed, so no restart is needed to find or lose what the other wrote."""
+    other = built(limes.store, limes.alerts.clock)
+    assert other.faces.start() == 0
+    alert_id = person_alert(limes)
+    limes.faces.enrol(DE, alert_id, [hopper()])
+    (found,) = other.faces.search(GUARD, hopper_again()).candidates
+    assert found.view.alert.id == alert_id and found.face == 1
+    limes.faces.enrol(DE, alert_id, [hopper_again()])  # enrolled again: a second face
+    assert other.faces.start() == 2 and other.faces.index.numbers(alert_id) == {1, 2}
+    (found,) = other.faces.search(GUARD, hopper_again()).candidates
+    assert found.face == 2 and found.distance == 0.0
+    limes.alerts.delete(DE, alert_id, expected_version=1)
+    assert other.faces.start() == 0  # dropped by the feed, before any search meets it
+    assert other.faces.search(GUARD, hopper_again()).candidates == ()
+
+
 def test_verification_needs_an_enrolled_face(limes: Limes) -> None:
     alert_id = person_alert(limes)
     with pytest.raises(NotFound, match="no face"):

@@ -17,7 +17,8 @@
   ``VERIFY_THRESHOLD``).
 
 The gallery is built from the store at the first use of each process and follows the
-change feed, as the name index does: each search, verification and enrolment first
+change feed (``service/feed_follower``, shared with the face index), as the name index
+does: each search, verification and enrolment first
 applies the events written since (by this process or any other ``--workers`` process
 on the same store), reading again the fingers of an alert with an
 ``alert.biometrics_enrolled`` event and dropping an alert the gallery holds once it is
@@ -28,7 +29,6 @@ Audit records name the alert and the modality, never a template (``biometric_que
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -62,6 +62,7 @@ from limes.service.alert_views import AlertView, event
 from limes.service.alerts import AlertService
 from limes.service.audited import Description, Refs, about, audited
 from limes.service.biometric_checks import LatentHit, latent_hits, same_person
+from limes.service.feed_follower import FeedFollower
 from limes.store.port import AlertRecord, FingerRow, Transaction
 
 MODALITY = "fingerprint"
@@ -169,24 +170,17 @@ class BiometricService:
         self.latents = LatentBank()
         self.palms = AlertGallery(positions=PALM_POSITIONS, unknown=UNKNOWN_PALM)
         self.extractor = Extractor()
-        self._built = False
-        self._position = 0
-        self._building = threading.Lock()
+        self.follower = FeedFollower(alerts.store, self._build, self._holds, self._refresh)
 
     # -- the gallery ----------------------------------------------------------------------
 
     def start(self) -> int:
         """Build the gallery from the store (once per process), then apply the change
-        feed written since; how many alerts it holds."""
-        with self._building:
-            if not self._built:
-                self._build()
-                self._built = True
-            self._catch_up()
+        feed written since (``service/feed_follower``); how many alerts it holds."""
+        self.follower.follow()
         return len(self.gallery)
 
     def _build(self) -> None:
-        self._position = self.alerts.store.last_event()  # events after it are applied again
         after: tuple[str, int] | None = None
         alert_id, held = "", dict[int, Cylinders]()  # an alert's rows may span two pages
         with self.alerts.store.read() as tx:
@@ -216,26 +210,12 @@ class BiometricService:
         if latents:
             self.latents.put(alert_id, latents)
 
-    def _catch_up(self, limit: int = 1000) -> int:
-        """Apply the change events after the gallery's position: an alert whose fingers
-        were enrolled (by any process) is read again, one the gallery holds is dropped
-        when it is no longer active; the number of events applied."""
-        applied = 0
-        while events := self.alerts.store.events_after(self._position, limit):
-            for alert_id in dict.fromkeys(
-                e.alert_id
-                for e in events
-                if e.type == EventType.ALERT_BIOMETRICS_ENROLLED
-                or self.gallery.fingers(e.alert_id)
-                or self.palms.fingers(e.alert_id)
-                or self.latents.slots(e.alert_id)
-            ):
-                self._refresh(alert_id)
-            self._position = events[-1].seq
-            applied += len(events)
-            if len(events) < limit:
-                break
-        return applied
+    def _holds(self, alert_id: str) -> bool:
+        return bool(
+            self.gallery.fingers(alert_id)
+            or self.palms.fingers(alert_id)
+            or self.latents.slots(alert_id)
+        )
 
     def _refresh(self, alert_id: str) -> None:
         with self.alerts.store.read() as tx:

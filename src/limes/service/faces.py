@@ -14,15 +14,18 @@
 * **Verification** (``biometric:verify``, through ``POST /v1/verify`` with a face): a
   live capture against the faces enrolled on one alert, the nearest one kept.
 
-The index is built from the store at the first use in each process and kept current by
-this service after each enrolment commits; an alert found erased when a search opens it
-is dropped from the index then. Audit records name the alert and the modality
+The index is built from the store at the first use in each process and follows the
+change feed as the fingerprint gallery does (``service/feed_follower``, the same code):
+each enrolment and search first applies the events written since (by this process or
+any other ``--workers`` process on the same store), reading again the faces of an alert
+with an ``alert.biometrics_enrolled`` event and dropping an alert the index holds once
+it is deleted or expired; an alert found erased when a search opens it is dropped then
+too. Audit records name the alert and the modality
 (``biometric_query("face")``), never an image or a template.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,6 +45,7 @@ from limes.policy.policy import Decision, require_owner
 from limes.service.alert_views import AlertView, event
 from limes.service.alerts import AlertService
 from limes.service.audited import Description, Refs, about, audited
+from limes.service.feed_follower import FeedFollower
 from limes.store.port import AlertRecord, FaceRow, Transaction
 
 MODALITY = "face"
@@ -125,17 +129,14 @@ class FaceService:
         self.alerts = alerts
         self.audit = alerts.audit
         self.index = FaceIndex()
-        self._built = False
-        self._building = threading.Lock()
+        self.follower = FeedFollower(alerts.store, self._build, self._holds, self._refresh)
 
     # -- the index ------------------------------------------------------------------------
 
     def start(self) -> int:
-        """Build the index from the store (once per process); how many faces it holds."""
-        with self._building:
-            if not self._built:
-                self._build()
-                self._built = True
+        """Build the index from the store (once per process), then apply the change feed
+        written since (``service/feed_follower``); how many faces it holds."""
+        self.follower.follow()
         return len(self.index)
 
     def _build(self) -> None:
@@ -144,6 +145,19 @@ class FaceService:
             while page := tx.faces.page(after, PAGE):
                 self.index.add(((r.alert_id, r.number), self._open(tx, r)) for r in page)
                 after = (page[-1].alert_id, page[-1].number)
+
+    def _holds(self, alert_id: str) -> bool:
+        return bool(self.index.numbers(alert_id))
+
+    def _refresh(self, alert_id: str) -> None:
+        """The alert's faces as the store holds them now: none unless it is active."""
+        with self.alerts.store.read() as tx:
+            record = tx.alerts.get(alert_id)
+            active = record is not None and record.status is AlertStatus.ACTIVE
+            rows = tx.faces.of(alert_id) if active else []
+            faces = [((alert_id, row.number), self._open(tx, row)) for row in rows]
+        self.index.remove_alert(alert_id)
+        self.index.add(faces)
 
     def _open(self, tx: Transaction, row: FaceRow) -> Vector:
         record = tx.alerts.get(row.alert_id)
@@ -183,9 +197,7 @@ class FaceService:
                 tx.faces.put(FaceRow(alert_id, number, sealed, face.image.media_type, eyes, now))
                 enrolled.append(_enrolled(number, face, now))
             tx.outbox.append(event(EventType.ALERT_BIOMETRICS_ENROLLED, record, now))
-        self.index.add(
-            ((alert_id, e.number), f.template) for e, f in zip(enrolled, found, strict=True)
-        )
+        self.start()  # the index takes them from the change feed
         return FaceEnrolment(alert_id, record.issuing_state, tuple(enrolled))
 
     def _enrollable(

@@ -65,6 +65,18 @@ def test_a_key_enrolled_again_replaces_its_face(people: FaceSet) -> None:
     assert index.search(other, 5) == [] and len(index) == 0
 
 
+def test_an_alerts_faces_are_known_by_number_and_removed_together(people: FaceSet) -> None:
+    index = FaceIndex()
+    one, two, other = people.captures([1, 2, 3], session=0)
+    index.add([(("A", 1), one), (("A", 2), two), (("B", 1), other)])
+    assert index.numbers("A") == {1, 2} and index.numbers("C") == frozenset()
+    index.remove([("A", 1)])
+    assert index.numbers("A") == {2}
+    index.remove_alert("A")
+    assert index.numbers("A") == frozenset() and len(index) == 1
+    assert [m.key for m in index.search(two, 5)] == [("B", 1)]
+
+
 def test_the_score_is_the_cosine_similarity() -> None:
     assert FaceMatch(("A", 1), 0.0).score == 1.0
     assert FaceMatch(("A", 1), 2**0.5).score == pytest.approx(0.0)

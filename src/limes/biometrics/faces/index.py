@@ -67,6 +67,7 @@ class FaceIndex:
         self._vectors: Matrix = np.zeros((0, DIMENSIONS), np.float32)
         self._keys: list[Key | None] = []
         self._labels: dict[Key, int] = {}
+        self._numbers: dict[str, set[int]] = {}
         self._dead = 0
 
     def __len__(self) -> int:
@@ -88,6 +89,7 @@ class FaceIndex:
             for offset, (key, _) in enumerate(pairs):
                 self._keys.append(key)
                 self._labels[key] = first + offset
+                self._numbers.setdefault(key[0], set()).add(key[1])
             self._append(block)
             self._graph.add(block)
 
@@ -106,14 +108,25 @@ class FaceIndex:
             for key in keys:
                 self._bury(key)
 
+    def numbers(self, alert_id: str) -> frozenset[int]:
+        """The numbers of the faces held of an alert (none: an empty set)."""
+        with self._lock:
+            return frozenset(self._numbers.get(alert_id, ()))
+
     def remove_alert(self, alert_id: str) -> None:
-        self.remove([k for k in list(self._labels) if k[0] == alert_id])
+        with self._lock:
+            for number in list(self._numbers.get(alert_id, ())):
+                self._bury((alert_id, number))
 
     def _bury(self, key: Key) -> None:
         label = self._labels.pop(key, None)
         if label is not None:
             self._keys[label] = None
             self._dead += 1
+            numbers = self._numbers[key[0]]
+            numbers.discard(key[1])
+            if not numbers:
+                del self._numbers[key[0]]
 
     def search(self, probe: Matrix, shortlist: int) -> list[FaceMatch]:
         """The ``shortlist`` faces nearest the probe, by exact distance, nearest first."""
