@@ -100,7 +100,7 @@ def test_every_server_failing_names_each_and_a_refusal_is_not_hidden() -> None:
     centres = CentreList(
         [("https://a.test", server(503, FENCED, calls)), ("https://b.test", server(0, b"", calls))]
     )
-    with pytest.raises(CentreUnreachable, match="central-fenced.*b.test"):
+    with pytest.raises(CentreUnreachable, match=r"central-fenced.*b\.test"):
         centres.digest()
     refusing = CentreList(
         [

@@ -2,12 +2,14 @@
 verify, and its data keys: recipient-key, import-keys).
 
 A copy is an installation of its own (``limes init`` first: its keyring, store and
-audit log), made a copy by ``init``, which names the centre and the filter and fills it
-from the centre's feed from position 0. ``follow`` keeps it current from NATS
-JetStream (a durable consumer), filling any hole from the centre's feed endpoint and
-polling that endpoint while NATS is down. A copy refuses every write; its searches and
-reads (``limes search``, ``limes serve``) go through the same policy and audit as the
-centre's, and say the position and age of what they answer (``as_of``).
+audit log), made a copy by ``init``, which names the centre's servers in order
+(``--centre`` repeated: the copy moves to the next when one is down, fenced or behind,
+``feed/centres.py``) and the filter, and fills it from the centre's feed from position 0.
+``follow`` keeps it current from NATS JetStream (a durable consumer), filling any hole
+from the centre's feed endpoint and polling that endpoint while NATS is down. A copy
+refuses every write; its searches and reads (``limes search``, ``limes serve``) go
+through the same policy and audit as the centre's, and say the position and age of
+what they answer (``as_of``).
 
 The copy calls the centre as a system client: a bearer token read from
 ``--token-file`` (``LIMES_COPY_TOKEN_FILE``) or a client certificate for mTLS. The
