@@ -9,7 +9,7 @@ keywords, and tests build through it like the server does.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -194,17 +194,27 @@ class Limes:
 
     def centre(
         self,
-        url: str,
+        urls: Sequence[str],
         *,
+        current: str | None = None,
         token: str | None = None,
         cert_file: str | None = None,
         key_file: str | None = None,
         ca_file: str | None = None,
     ) -> Centre:
-        """The centre's feed endpoint at ``url``, called as a system client."""
+        """The centre's feed endpoint, called as a system client: the first of ``urls``
+        that serves, from ``current`` on (``feed/centres.py``); the one that answers is
+        remembered in the copy's state when this installation is a copy."""
         from limes.feed.centre import Credentials, HttpCentre
+        from limes.feed.centres import CentreList, parse
 
-        return HttpCentre.at(url, Credentials(token, cert_file, key_file, ca_file))
+        credentials = Credentials(token, cert_file, key_file, ca_file)
+        checked = parse(urls)
+        return CentreList(
+            [(url, HttpCentre.at(url, credentials)) for url in checked],
+            current,
+            self.copies.remember_centre if self.copies.is_copy() else None,
+        )
 
     def copy_stream(self, nats_url: str, durable: str) -> Stream:
         """This copy's durable consumer of the feed stream at ``nats_url``."""

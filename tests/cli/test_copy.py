@@ -125,3 +125,21 @@ def test_forward_audit_with_the_centre_down_keeps_the_records(initialised: Run) 
     assert refused.exit_code != 0  # a copy takes no writes: the refusal is recorded
     sent = initialised("copy", "forward-audit", "--client", "copy-fr")
     assert sent.exit_code != 0 and "centre-unreachable" in sent.output
+
+
+def test_a_copy_names_the_centres_in_order_and_status_shows_the_current(
+    initialised: Run,
+) -> None:
+    bad = initialised("copy", "init", "--centre", "http://centre.example.org")
+    assert bad.exit_code != 0 and "loopback" in bad.output
+    assert initialised("copy", "status").exit_code != 0  # refused before anything stored
+    twice = initialised("copy", "init", "--centre", "https://a.test,https://a.test/")
+    assert twice.exit_code != 0 and "named twice" in twice.output
+    made = initialised(
+        "copy", "init", "--centre", "http://127.0.0.1:9", "--centre", "http://[::1]:9"
+    )
+    assert made.exit_code != 0
+    assert "no centre answered" in made.output and "[::1]" in made.output  # both tried
+    status = json.loads(initialised("copy", "status").output)
+    assert status["centres"] == ["http://127.0.0.1:9", "http://[::1]:9"]
+    assert status["centre"] == "http://127.0.0.1:9"

@@ -40,6 +40,12 @@ def test_a_copy_state_begins_once_and_moves_only_forward(store: Store) -> None:
     with pytest.raises(Exception):  # noqa: B017 - each driver's integrity error
         with store.transaction() as tx:
             tx.copies.begin("https://other.test", "{}", T0)
+    listed = '{"centres": ["https://a.test", "https://b.test"], "current": "https://b.test"}'
+    with store.transaction() as tx:
+        tx.copies.set_centre(listed)  # the centre that answered, remembered
+    with store.read() as tx:
+        state = tx.copies.state()
+        assert state is not None and (state.centre, state.position) == (listed, 7)
 
 
 def test_held_rows_and_leaves(store: Store) -> None:

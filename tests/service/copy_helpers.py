@@ -35,6 +35,7 @@ from limes.store.port import Store
 
 COPY_USER = "copy-fr"
 COPY_CLIENT = f"{COPY_USER}@NCOPY-FR/FR;roles=system_client"
+FENCED = b'{"type": "urn:limes:problem:central-fenced", "title": "fenced", "status": 503}'
 
 
 @dataclass
@@ -46,10 +47,15 @@ class Site:
     public_pem: bytes
     up: bool = True
     calls: list[str] = field(default_factory=list)
+    fenced: bool = False
+    """Answer as a fenced old primary does after a promotion (503 central-fenced)."""
 
     def get(self, path: str, headers: dict[str, str]) -> tuple[int, bytes]:
         if not self.up:
             raise OSError("connection refused")
+        if self.fenced:
+            self.calls.append(path)
+            return 503, FENCED
         self.calls.append(path)
         answer = self.client.get(
             path,

@@ -23,6 +23,7 @@ from tests.service.copy_helpers import (
     copy_of,
     deliver,
     guard,
+    installation,
     person,
     person_data,
     sirene,
@@ -34,6 +35,7 @@ from limes.bootstrap import Limes
 from limes.domain.alerts import AlertStatus, FlagStatus
 from limes.errors import Forbidden
 from limes.feed.centre import CentreUnreachable
+from limes.feed.centres import CentreList
 from limes.search.query import PersonQuery
 from limes.service.jobs import SYSTEM
 from limes.service.replication import CopyFilter
@@ -267,3 +269,36 @@ def test_verify_of_a_partial_copy_checks_alert_by_alert_within_its_filter(
     assert [(d.alert_id, d.partition) for d in report.differences] == [
         (wanted, "FR/object_seizure")
     ]
+
+
+def test_a_copy_follows_the_promoted_server_and_never_the_fenced_old_primary(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    first = centre_site(SqliteStore(tmp_path / "centre.db"), clock)
+    person(first.limes, reference="BKA-1")
+    # the promoted standby: a second server holding the same register
+    second = centre_site(SqliteStore(tmp_path / "centre.db"), clock)
+    copy = installation(SqliteStore(tmp_path / "copy.db"), clock)
+    urls = ["https://centre-a.test", "https://centre-b.test"]
+    copy.copies.begin(urls, CopyFilter())
+
+    def client() -> CentreList:
+        listed, current = copy.copies.centres()
+        servers = dict(zip(urls, (first.feed(), second.feed()), strict=True))
+        return CentreList([(u, servers[u]) for u in listed], current, copy.copies.remember_centre)
+
+    assert copy.copies.status()["centre"] == urls[0]
+    first.up = False  # the primary is down: the copy follows from the second
+    assert copy.copies.catch_up(client()).applied == 1
+    assert copy.copies.status()["centres"] == urls
+    assert copy.copies.status()["centre"] == urls[1]  # remembered in the copy's state
+
+    first.up, first.fenced = True, True  # the old primary comes back, fenced
+    first.calls.clear()
+    person(second.limes, reference="BKA-2")
+    assert copy.copies.catch_up(client()).applied == 1
+    assert first.calls == []  # the remembered one answers: the old primary is not asked
+    second.up = False
+    with pytest.raises(CentreUnreachable, match="central-fenced"):
+        copy.copies.catch_up(client())  # the fenced one is passed over, never read
+    assert copy.copies.position() == 2 and copy.copies.status()["centre"] == urls[1]

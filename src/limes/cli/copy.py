@@ -2,12 +2,14 @@
 verify, and its data keys: recipient-key, import-keys).
 
 A copy is an installation of its own (``limes init`` first: its keyring, store and
-audit log), made a copy by ``init``, which names the centre and the filter and fills it
-from the centre's feed from position 0. ``follow`` keeps it current from NATS
-JetStream (a durable consumer), filling any hole from the centre's feed endpoint and
-polling that endpoint while NATS is down. A copy refuses every write; its searches and
-reads (``limes search``, ``limes serve``) go through the same policy and audit as the
-centre's, and say the position and age of what they answer (``as_of``).
+audit log), made a copy by ``init``, which names the centre's servers in order
+(``--centre`` repeated: the copy moves to the next when one is down, fenced or behind,
+``feed/centres.py``) and the filter, and fills it from the centre's feed from position 0.
+``follow`` keeps it current from NATS JetStream (a durable consumer), filling any hole
+from the centre's feed endpoint and polling that endpoint while NATS is down. A copy
+refuses every write; its searches and reads (``limes search``, ``limes serve``) go
+through the same policy and audit as the centre's, and say the position and age of
+what they answer (``as_of``).
 
 The copy calls the centre as a system client: a bearer token read from
 ``--token-file`` (``LIMES_COPY_TOKEN_FILE``) or a client certificate for mTLS. The
@@ -49,17 +51,23 @@ def _credentials(f: click.decorators.FC) -> click.decorators.FC:
 
 def _centre(
     env: Env,
-    url: str | None,
     token_file: Path | None,
     cert_file: str | None,
     key_file: str | None,
     ca_file: str | None,
 ) -> object:
+    """The copy's centres from its state: the one that answered last first."""
     app = env.app()
-    if url is None:
-        url = str(app.copies.status()["centre"])
+    urls, current = app.copies.centres()
     token = token_file.read_text().strip() if token_file else None
-    return app.centre(url, token=token, cert_file=cert_file, key_file=key_file, ca_file=ca_file)
+    return app.centre(
+        urls,
+        current=current,
+        token=token,
+        cert_file=cert_file,
+        key_file=key_file,
+        ca_file=ca_file,
+    )
 
 
 @click.group(epilog=EXIT_STATUS_HELP)
@@ -68,7 +76,15 @@ def copy() -> None:
 
 
 @copy.command()
-@click.option("--centre", "centre_url", required=True, help="The centre's API, https://…")
+@click.option(
+    "--centre",
+    "centre_urls",
+    required=True,
+    multiple=True,
+    help="The centre's API, https://… (http:// on loopback only). Repeat it, or separate "
+    "with commas, to name the central site's servers in order: the copy moves to the "
+    "next when one is unreachable, fenced or behind.",
+)
 @click.option("--category", "categories", multiple=True, help="Hold only this category.")
 @click.option("--object-type", "object_types", multiple=True, help="Hold only this type.")
 @click.option("--state", "states", multiple=True, help="Hold only this issuing state.")
@@ -88,7 +104,7 @@ def copy() -> None:
 @pass_env
 def init(
     env: Env,
-    centre_url: str,
+    centre_urls: tuple[str, ...],
     categories: tuple[str, ...],
     object_types: tuple[str, ...],
     states: tuple[str, ...],
@@ -109,10 +125,10 @@ def init(
         if public_key is None:
             raise click.UsageError("--from-backup needs --public-key: a seed is verified first")
         seed = read_verified_seed(seed_file, public_key.read_bytes())
-        seeded = app.copies.begin_from_seed(centre_url, where, seed).applied
+        seeded = app.copies.begin_from_seed(centre_urls, where, seed).applied
     else:
-        app.copies.begin(centre_url, where)
-    centre = _centre(env, centre_url, token_file, cert_file, key_file, ca_file)
+        app.copies.begin(centre_urls, where)
+    centre = _centre(env, token_file, cert_file, key_file, ca_file)
     receipt = app.copies.catch_up(centre)  # type: ignore[arg-type]
     print_json(
         {
@@ -143,7 +159,7 @@ def follow(
 ) -> None:
     """Follow the centre: NATS for news, the feed endpoint for holes and catching up."""
     app = env.app()
-    centre = _centre(env, None, token_file, cert_file, key_file, ca_file)
+    centre = _centre(env, token_file, cert_file, key_file, ca_file)
     end = None if seconds is None else time.monotonic() + seconds
     try:
         app.copies.follow(
@@ -159,7 +175,8 @@ def follow(
 @copy.command()
 @pass_env
 def status(env: Env) -> None:
-    """The centre followed, the filter, alerts held, and as_of: position and age."""
+    """The centre's servers in order and the one followed now (``centre``), the filter,
+    alerts held, and as_of: position and age."""
     print_json(env.app().copies.status())
 
 
@@ -184,7 +201,7 @@ def verify(
 
     Exits 0 when complete, 1 when an alert differs or the signature does not check."""
     app = env.app()
-    centre = _centre(env, None, token_file, cert_file, key_file, ca_file)
+    centre = _centre(env, token_file, cert_file, key_file, ca_file)
     report = app.copies.verify(centre, public_key.read_bytes())  # type: ignore[arg-type]
     print_json(report.to_json())
     if not report.complete:
@@ -211,7 +228,7 @@ def forward_audit(
     """Send this copy's audit records the centre does not have yet, signed with its audit
     signing key (POST /v1/feed/audit); resending is harmless."""
     app = env.app()
-    centre = _centre(env, None, token_file, cert_file, key_file, ca_file)
+    centre = _centre(env, token_file, cert_file, key_file, ca_file)
     print_json(app.audit_forwarding.forward(centre, client))  # type: ignore[arg-type]
 
 

@@ -67,6 +67,16 @@ def urllib_post(base: str, credentials: Credentials, timeout: float = 10.0) -> A
     return get
 
 
+def _problem(body: bytes) -> str:
+    """`` (urn:limes:problem:…)`` when ``body`` is a problem naming its type (a fenced
+    server's ``central-fenced``), else nothing."""
+    try:
+        kind = orjson.loads(body).get("type")
+    except (orjson.JSONDecodeError, AttributeError):
+        return ""
+    return f" ({kind})" if isinstance(kind, str) and len(kind) < 100 else ""
+
+
 class HttpCentre:
     def __init__(
         self, get: Get, credentials: Credentials | None = None, post: Post | None = None
@@ -93,7 +103,7 @@ class HttpCentre:
         if status in (401, 403):
             raise CentreRefused(f"the centre answered {status} to {path}: {body[:200]!r}")
         if status != 200:
-            raise CentreUnreachable(f"the centre answered {status} to {path}")
+            raise CentreUnreachable(f"the centre answered {status}{_problem(body)} to {path}")
         try:
             return orjson.loads(body)
         except orjson.JSONDecodeError:

@@ -27,7 +27,7 @@ the age: seconds since then (or since the copy was made, if never).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -37,6 +37,7 @@ import orjson
 from limes.audit.heads import load_public_key
 from limes.clock import Clock, utc_now
 from limes.errors import InvalidInput, LimesError
+from limes.feed import centres
 from limes.feed.centre import CentreUnreachable
 from limes.feed.items import FeedItem
 from limes.service import digests, seeds
@@ -200,17 +201,39 @@ class CopyService:
         self._asked = now
         return self._copy
 
-    def begin(self, centre: str, where: CopyFilter) -> None:
-        """Make this (empty) installation a copy of ``centre`` holding ``where``."""
+    def begin(self, centre: str | Sequence[str], where: CopyFilter) -> None:
+        """Make this (empty) installation a copy of ``centre`` (one URL or the ordered
+        list of the centre's servers, ``feed/centres.py``) holding ``where``."""
+        urls = centres.parse([centre] if isinstance(centre, str) else centre)
         with self.store.transaction() as tx:
             if tx.copies.state() is not None:
                 raise NotACopy("this installation is already a copy; make a new one")
             if tx.alerts.count():
                 raise NotACopy("this installation holds alerts: a copy starts empty")
-            tx.copies.begin(centre, orjson.dumps(where.to_json()).decode(), self.clock())
+            tx.copies.begin(
+                centres.stored(urls), orjson.dumps(where.to_json()).decode(), self.clock()
+            )
         self._copy = True
 
-    def begin_from_seed(self, centre: str, where: CopyFilter, seed: seeds.Seed) -> Receipt:
+    def centres(self) -> tuple[list[str], str]:
+        """The centre's servers in order, and the one that answered last."""
+        with self.store.read() as tx:
+            state = tx.copies.state()
+        if state is None:
+            raise NotACopy("this installation is not a copy (limes copy init makes one)")
+        return centres.from_stored(state.centre)
+
+    def remember_centre(self, url: str) -> None:
+        """``url`` (one of the list) answered: the copy starts there next time."""
+        urls, _ = self.centres()
+        if url not in urls:
+            raise InvalidInput(f"{url!r} is not one of this copy's centres {urls}")
+        with self.store.transaction() as tx:
+            tx.copies.set_centre(centres.stored(urls, url))
+
+    def begin_from_seed(
+        self, centre: str | Sequence[str], where: CopyFilter, seed: seeds.Seed
+    ) -> Receipt:
         """Make this (empty) installation a copy from a verified seed (``seeds.read_verified``),
         at the seed's position; the feed is followed from there."""
         if not where.within(CopyFilter.from_json(seed.where)):
@@ -252,8 +275,10 @@ class CopyService:
             held = tx.alerts.count()
         if state is None:
             raise NotACopy("this installation is not a copy (limes copy init makes one)")
+        urls, current = centres.from_stored(state.centre)
         return {
-            "centre": state.centre,
+            "centre": current,
+            "centres": urls,
             "filter": orjson.loads(state.filter),
             "alerts_held": held,
             "writes": "refused: a copy accepts no writes",

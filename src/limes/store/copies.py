@@ -92,6 +92,10 @@ class SqlCopies(Tables):
             (centre, filter_json, self._d.ts_in(at)),
         )
 
+    def set_centre(self, centre: str) -> None:
+        """The centre's addresses (``feed/centres.stored``): which one answered last."""
+        self.run("UPDATE copy_state SET centre = ? WHERE id = 1", (centre,))
+
     def advance(self, position: int, centre_at: datetime | None) -> None:
         """The copy has applied every event up to ``position`` (never moves back)."""
         self.run(
