@@ -113,6 +113,9 @@ def test_a_copy_starts_from_the_centres_signed_seed(initialised: Run, tmp_path: 
 
     seeded = copy(*args, "--from-backup", str(seed))  # type: ignore[attr-defined]
     assert "centre-unreachable" in seeded.output  # seeded; the centre followed next
+    assert "Verifying the seed's signature: done in " in seeded.stderr  # progress and timing
+    assert "Storing the seed: done in " in seeded.stderr
+    assert "Catching up from the centre's feed: failed after " in seeded.stderr
     status = json.loads(copy("copy", "status").output)  # type: ignore[attr-defined]
     assert status["as_of"]["position"] == 2 and status["alerts_held"] == 2
 

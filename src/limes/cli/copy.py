@@ -26,6 +26,7 @@ import click
 import orjson
 
 from limes.cli.common import EXIT_STATUS_HELP, Env, pass_env, print_json
+from limes.cli.progress import step
 from limes.cli.proof import acting, context
 from limes.service.replication import CopyFilter
 from limes.service.seeds import read_verified as read_verified_seed
@@ -124,12 +125,15 @@ def init(
     if seed_file is not None:
         if public_key is None:
             raise click.UsageError("--from-backup needs --public-key: a seed is verified first")
-        seed = read_verified_seed(seed_file, public_key.read_bytes())
-        seeded = app.copies.begin_from_seed(centre_urls, where, seed).applied
+        with step("Verifying the seed's signature"):
+            seed = read_verified_seed(seed_file, public_key.read_bytes())
+        with step("Storing the seed"):
+            seeded = app.copies.begin_from_seed(centre_urls, where, seed).applied
     else:
         app.copies.begin(centre_urls, where)
     centre = _centre(env, token_file, cert_file, key_file, ca_file)
-    receipt = app.copies.catch_up(centre)  # type: ignore[arg-type]
+    with step("Catching up from the centre's feed"):
+        receipt = app.copies.catch_up(centre)  # type: ignore[arg-type]
     print_json(
         {
             "from_backup": seeded,

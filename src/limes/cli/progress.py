@@ -9,8 +9,8 @@ doing and how long it took, the same way:
   verification): ``label …`` when it starts, ``label: done in T s`` when it ends, or
   ``label: failed after T s`` when it raises.
 
-``limes demo``, ``keys rotate``, ``backup`` and ``restore`` use them; any other long
-command (a snapshot build, a copy's initialisation) should too.
+``limes demo``, ``keys rotate``, ``backup``, ``restore`` and ``copy init`` use them (the
+search index build has its own bar, ``cli/search.py``); any other long command should too.
 """
 
 from __future__ import annotations
