@@ -7,6 +7,8 @@ from typing import Any
 from fastapi.routing import APIRoute
 from tests.api.helpers import TestClient
 
+from limes.api.app import publish_schemas
+
 ROUTES = {
     ("GET", "/v1/health"),
     ("POST", "/v1/screening/{profile}"),
@@ -203,3 +205,17 @@ def test_minimised_answers_match_the_published_schema(
     assert alert["withheld"] and alert["content"]["reason"] == ""
     _validator(doc, "AlertOut").validate(alert)
     _validator(doc, "WrittenAlertOut").validate(issued)
+
+
+def test_no_two_routers_publish_different_schemas_under_one_name(client: TestClient) -> None:
+    """An alert's extensions and a subject request's extension are different things: each
+    is published under its own name, so an alert answer validates against its own."""
+    found = client.get("/v1/openapi.json").json()["components"]["schemas"]
+    assert {"new_expiry", "previous_expiry"} <= set(found["Extension"]["properties"])
+    assert {"request_id", "grounds"} <= set(found["SubjectExtension"]["properties"])
+    try:
+        publish_schemas({}, {"Same": {"type": "string"}}, {"Same": {"type": "integer"}})
+    except RuntimeError as refused:
+        assert "Same" in str(refused)
+    else:
+        raise AssertionError("two schemas of one name were published")

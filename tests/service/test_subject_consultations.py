@@ -13,7 +13,13 @@ from tests.store_peek import peek
 from limes.bootstrap import Limes
 from limes.domain.roles import Purpose, Role
 from limes.service.sirene import InboxQuery
-from limes.sirene.subject_requests import ConsultationAnswerIn, Correction, Disclosure, Ground, Kind
+from limes.sirene.subject_requests import (
+    ConsultationAnswerIn,
+    CorrectionOutcome,
+    Disclosure,
+    Ground,
+    Kind,
+)
 from limes.store.port import Store
 
 OPS = make_ctx("DE", Role.SYSTEM_OPERATOR, purpose=Purpose.OPERATIONS)
@@ -37,7 +43,9 @@ def test_the_form_the_deadline_the_escalation_and_the_answer(
     clock.advance(timedelta(days=14, seconds=1))
     assert [m for m, _ in signed_app.sirene.escalate(OPS).escalated] == [item.id]
 
-    refusal = ConsultationAnswerIn(Disclosure.DISCLOSE, Correction.REFUSED, Ground.LAWFULLY_STORED)
+    refusal = ConsultationAnswerIn(
+        Disclosure.DISCLOSE, CorrectionOutcome.REFUSED, Ground.LAWFULLY_STORED
+    )
     signed_app.subject_requests.answer(DE_DPO, request_id, alert_id, refusal)
     case = signed_app.sirene.case(de_bureau, item.case_id)
     assert [m.form for m in case.messages] == ["J", "M"]

@@ -23,7 +23,7 @@ from limes.sirene.subject_requests import (
     Applicant,
     Channel,
     ConsultationAnswerIn,
-    Correction,
+    CorrectionOutcome,
     Disclosure,
     Kind,
     SubjectRequestIn,
@@ -102,7 +102,7 @@ def test_erasure_done_through_the_alert_lifecycle(signed_app: Limes, clock: Fixe
         signed_app.subject_requests.reply(FR_DPO, request_id)
     clock.advance(timedelta(hours=1))
     signed_app.alerts.delete(DE_SIRENE, alert_id, 1)
-    done = ConsultationAnswerIn(Disclosure.DISCLOSE, Correction.DONE, alert_version=1)
+    done = ConsultationAnswerIn(Disclosure.DISCLOSE, CorrectionOutcome.DONE, alert_version=1)
     signed_app.subject_requests.answer(DE_DPO, request_id, alert_id, done)
     reply = signed_app.subject_requests.reply(FR_DPO, request_id)
     assert reply.outcome == "done"

@@ -8,14 +8,14 @@ import pytest
 
 from limes.sirene.subject_notices import (
     Consultation,
-    Extension,
+    SubjectExtension,
     bureau_language,
     consultation_text,
     position_text,
     render_extension,
 )
 
-EXTENSION = Extension(
+EXTENSION = SubjectExtension(
     "REQ-1", "FR", "access", "en", date(2026, 5, 29), "Ольга Іванова",
     datetime(2026, 6, 10, tzinfo=UTC), date(2026, 6, 29), date(2026, 8, 29),
     ("complexity", "number_of_requests"), "Five states hold alerts on you and must be consulted.",
@@ -47,12 +47,12 @@ def test_the_extension_letter_says_the_old_and_new_date_the_grounds_and_reasons(
 def test_the_extension_letter_in_the_applicants_language(
     language: str, phrases: tuple[str, ...]
 ) -> None:
-    text = render_extension(Extension(**{**_fields(EXTENSION), "language": language}))
+    text = render_extension(SubjectExtension(**{**_fields(EXTENSION), "language": language}))
     assert all(p in text for p in phrases), text
 
 
-def _fields(e: Extension) -> dict[str, object]:
-    return {name: getattr(e, name) for name in Extension.__dataclass_fields__}
+def _fields(e: SubjectExtension) -> dict[str, object]:
+    return {name: getattr(e, name) for name in SubjectExtension.__dataclass_fields__}
 
 
 @pytest.mark.parametrize(

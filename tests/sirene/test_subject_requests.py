@@ -11,7 +11,7 @@ from limes.sirene.subject_requests import (
     Applicant,
     Channel,
     ConsultationAnswerIn,
-    Correction,
+    CorrectionOutcome,
     Disclosure,
     Ground,
     Kind,
@@ -65,22 +65,29 @@ def test_deadlines_warn_then_escalate_as_sirene_ones_do() -> None:
 OK_ANSWERS = [
     (Kind.ACCESS, ConsultationAnswerIn(Disclosure.DISCLOSE)),
     (Kind.ACCESS, ConsultationAnswerIn(Disclosure.RESTRICT, ground=Ground.NATIONAL_SECURITY)),
-    (Kind.ERASURE, ConsultationAnswerIn(Disclosure.DISCLOSE, Correction.DONE, alert_version=3)),
+    (
+        Kind.ERASURE,
+        ConsultationAnswerIn(Disclosure.DISCLOSE, CorrectionOutcome.DONE, alert_version=3),
+    ),
     (
         Kind.RECTIFICATION,
-        ConsultationAnswerIn(Disclosure.DISCLOSE, Correction.REFUSED, Ground.DATA_ACCURATE),
+        ConsultationAnswerIn(Disclosure.DISCLOSE, CorrectionOutcome.REFUSED, Ground.DATA_ACCURATE),
     ),
-    (Kind.ERASURE, ConsultationAnswerIn(Disclosure.DISCLOSE_IN_PART, Correction.NOT_APPLICABLE)),
+    (
+        Kind.ERASURE,
+        ConsultationAnswerIn(Disclosure.DISCLOSE_IN_PART, CorrectionOutcome.NOT_APPLICABLE),
+    ),
 ]
 A = ConsultationAnswerIn
+C = CorrectionOutcome
 BAD_ANSWERS = [
     (Kind.ACCESS, A(Disclosure.RESTRICT), "/ground"),
     (Kind.ACCESS, A(Disclosure.RESTRICT, ground=Ground.DATA_ACCURATE), "/ground"),
     (Kind.ACCESS, A(Disclosure.DISCLOSE, ground=Ground.PUBLIC_SECURITY), "/ground"),
-    (Kind.ACCESS, A(Disclosure.DISCLOSE, Correction.DONE, alert_version=2), "/correction"),
+    (Kind.ACCESS, A(Disclosure.DISCLOSE, CorrectionOutcome.DONE, alert_version=2), "/correction"),
     (Kind.ERASURE, A(Disclosure.DISCLOSE), "/correction"),
-    (Kind.ERASURE, A(Disclosure.DISCLOSE, Correction.DONE), "/alert_version"),
-    (Kind.ERASURE, A(Disclosure.DISCLOSE, Correction.REFUSED), "/ground"),
+    (Kind.ERASURE, A(Disclosure.DISCLOSE, CorrectionOutcome.DONE), "/alert_version"),
+    (Kind.ERASURE, A(Disclosure.DISCLOSE, CorrectionOutcome.REFUSED), "/ground"),
 ]
 
 
@@ -103,17 +110,20 @@ D = Disclosure
     ("kind", "disclosures", "corrections", "expected"),
     [
         (Kind.ACCESS, [], [], Outcome.NOTHING_HELD),
-        (Kind.RECTIFICATION, [D.DISCLOSE], [Correction.NOT_APPLICABLE], Outcome.NOTHING_HELD),
+        (Kind.RECTIFICATION, [D.DISCLOSE], [C.NOT_APPLICABLE], Outcome.NOTHING_HELD),
         (Kind.ACCESS, [Disclosure.DISCLOSE], [], Outcome.GRANTED),
         (Kind.ACCESS, [Disclosure.DISCLOSE, Disclosure.RESTRICT], [], Outcome.PARTLY),
         (Kind.ACCESS, [Disclosure.DISCLOSE_IN_PART], [], Outcome.PARTLY),
         (Kind.ACCESS, [Disclosure.RESTRICT, Disclosure.RESTRICT], [], Outcome.RESTRICTED),
-        (Kind.ERASURE, [Disclosure.DISCLOSE], [Correction.DONE, Correction.REFUSED], Outcome.DONE),
-        (Kind.RECTIFICATION, [Disclosure.DISCLOSE], [Correction.REFUSED], Outcome.REFUSED),
+        (Kind.ERASURE, [Disclosure.DISCLOSE], [C.DONE, C.REFUSED], Outcome.DONE),
+        (Kind.RECTIFICATION, [Disclosure.DISCLOSE], [C.REFUSED], Outcome.REFUSED),
     ],
 )  # fmt: skip
 def test_the_outcome_of_a_reply(
-    kind: Kind, disclosures: list[Disclosure], corrections: list[Correction], expected: Outcome
+    kind: Kind,
+    disclosures: list[Disclosure],
+    corrections: list[CorrectionOutcome],
+    expected: Outcome,
 ) -> None:
     assert outcome(kind, disclosures, corrections) is expected
 

@@ -230,6 +230,16 @@ def from_environment() -> FastAPI:
     return create_app(limes)
 
 
+def publish_schemas(found: dict[str, Any], *parts: dict[str, Any]) -> None:
+    """Add each router's schemas to the document's, by name. Two different schemas of one
+    name would make every ``$ref`` to it point at whichever came last: refused."""
+    for part in parts:
+        for name, schema in part.items():
+            if name in found and found[name] != schema:
+                raise RuntimeError(f"two different schemas are named {name}")
+            found[name] = schema
+
+
 def _openapi(app: FastAPI) -> dict[str, Any]:
     """FastAPI's document, with the door's own body schemas and problem answers.
 
@@ -246,25 +256,23 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     found = doc.setdefault("components", {}).setdefault("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
         found.pop(name, None)
-    for name, schema in {
-        **schemas.components(),
-        **auth_routes.components(),
-        **enrolment_routes.components(),
-        **breakglass_routes.components(),
-        **audit_routes.components(),
-        **search_routes.components(),
-        **biometric_routes.components(),
-        **face_routes.components(),
-        **sirene_routes.components(),
-        **screening_routes.components(),
-        **identity_link_routes.components(),
-        **reading_routes.components(),
-        **subject_routes.components(),
-        **feed_routes.components(),
-    }.items():
-        if name in found and found[name] != schema:
-            raise RuntimeError(f"two different schemas are named {name}")
-        found[name] = schema
+    publish_schemas(
+        found,
+        schemas.components(),
+        auth_routes.components(),
+        enrolment_routes.components(),
+        breakglass_routes.components(),
+        audit_routes.components(),
+        search_routes.components(),
+        biometric_routes.components(),
+        face_routes.components(),
+        sirene_routes.components(),
+        screening_routes.components(),
+        identity_link_routes.components(),
+        reading_routes.components(),
+        subject_routes.components(),
+        feed_routes.components(),
+    )
     scheme = app.state.authenticator.openapi_scheme
     if scheme is not None:
         doc["components"]["securitySchemes"] = {scheme[0]: scheme[1]}

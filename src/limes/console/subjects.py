@@ -37,7 +37,12 @@ from limes.errors import Conflict, InvalidInput, NotFound
 from limes.policy.permissions import Context
 from limes.service.subject_requests import RequestView
 from limes.sirene import pdf
-from limes.sirene.subject_requests import ConsultationAnswerIn, Correction, Disclosure, Ground
+from limes.sirene.subject_requests import (
+    ConsultationAnswerIn,
+    CorrectionOutcome,
+    Disclosure,
+    Ground,
+)
 
 router = APIRouter(prefix="/console/audit/subject-requests", include_in_schema=False)
 
@@ -81,7 +86,7 @@ def _page(
         errors=errors or {},
         values=values or {},
         disclosures=[str(d) for d in Disclosure],
-        corrections=[str(c) for c in Correction],
+        corrections=[str(c) for c in CorrectionOutcome],
         grounds=[str(g) for g in Ground],
     )
 

@@ -91,7 +91,7 @@ def check_correction(
 ) -> None:
     """A correction said done was made through the alert's lifecycle after the request
     was registered: the alert changed (or was erased) and is at least at the version named."""
-    if answer.correction is not rules.Correction.DONE:
+    if answer.correction is not rules.CorrectionOutcome.DONE:
         return
     record = tx.alerts.get(alert_id)
     version = record.version if record else 0

@@ -30,12 +30,12 @@ from limes.policy.permissions import Context, Permission
 from limes.service.audited import about, audited
 from limes.service.subject_requests import RequestView, SubjectRequestService
 from limes.sirene import subject_requests as rules
-from limes.sirene.subject_notices import Extension, render_extension
+from limes.sirene.subject_notices import SubjectExtension, render_extension
 from limes.sirene.subject_requests import CourtCaseIn, ExtensionIn
 from limes.store.port import ExtensionRow, SecurityEvent
 
 
-def _extension_refs(e: Extension) -> tuple[tuple[AlertRef, ...], dict[str, Any]]:
+def _extension_refs(e: SubjectExtension) -> tuple[tuple[AlertRef, ...], dict[str, Any]]:
     return (), {"subject_request": e.request_id, "due": e.due.isoformat()}
 
 
@@ -51,7 +51,7 @@ class SubjectFollowUps:
         describe=lambda _, ctx, request_id, extension: about(subject_request=request_id),
         answer=_extension_refs,
     )
-    def extend(self, ctx: Context, request_id: str, extension: ExtensionIn) -> Extension:
+    def extend(self, ctx: Context, request_id: str, extension: ExtensionIn) -> SubjectExtension:
         """Extend the time limit by two further months (GDPR Art. 12(3)); ``Conflict``
         when the request was replied to, extended already, or its due date passed."""
         self.alerts.policy.require(ctx, Permission.SUBJECT_REQUEST_WRITE)
@@ -73,7 +73,7 @@ class SubjectFollowUps:
             due = rules.extended_due_on(received)
             sealed = service.open_sealed(tx, row)
             a = sealed.applicant
-            letter = Extension(
+            letter = SubjectExtension(
                 request_id=row.id,
                 receiving_state=row.receiving_state,
                 kind=row.kind,
@@ -118,7 +118,7 @@ class SubjectFollowUps:
         describe=lambda _, ctx, request_id: about(subject_request=request_id),
         answer=_extension_refs,
     )
-    def extension(self, ctx: Context, request_id: str) -> Extension:
+    def extension(self, ctx: Context, request_id: str) -> SubjectExtension:
         """The extension letter as sent (the receiving state's officers only)."""
         self.alerts.policy.require(ctx, Permission.SUBJECT_REQUEST_READ)
         service = self.requests
@@ -131,7 +131,7 @@ class SubjectFollowUps:
             opened = self.alerts.crypto.fields.open(
                 row.receiving_state, row.id, SealedField.SUBJECT_EXTENSION, stored.body, tx
             )
-        return codec.decode(Extension, opened)
+        return codec.decode(SubjectExtension, opened)
 
     @audited(
         Permission.SUBJECT_REQUEST_WRITE,

@@ -28,7 +28,7 @@ from limes.policy.permissions import Context
 from limes.service.alerts import AlertService
 from limes.sirene import subject_requests as rules
 from limes.sirene.replies import Access, Head, HeldAlert, Reply, Restriction
-from limes.sirene.subject_requests import Correction, Disclosure, Kind, Sealed
+from limes.sirene.subject_requests import CorrectionOutcome, Disclosure, Kind, Sealed
 from limes.store.port import HoldingRow, RequestRow
 
 ATTEMPTS = 3
@@ -177,7 +177,7 @@ def reply_of(
     outcome = rules.outcome(
         Kind(row.kind),
         [Disclosure(h.disclosure or Disclosure.RESTRICT) for h in confirmed],
-        [Correction(h.correction) for h in confirmed if h.correction],
+        [CorrectionOutcome(h.correction) for h in confirmed if h.correction],
     )
     a = sealed.applicant
     return Reply(

@@ -40,7 +40,7 @@ def _say(phrases: dict[str, Any], phrase: str, **values: object) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Extension:
+class SubjectExtension:
     """The time limit of a request extended (GDPR Art. 12(3)), as told to the applicant:
     sealed and kept as sent, so the letter can be given again byte for byte."""
 
@@ -58,7 +58,7 @@ class Extension:
     text: str = ""
 
 
-def render_extension(e: Extension) -> str:
+def render_extension(e: SubjectExtension) -> str:
     """The extension letter as plain text, in the applicant's language."""
     phrases = template(e.language)
     p = phrases["extension"]

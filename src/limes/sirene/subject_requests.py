@@ -102,7 +102,7 @@ class Disclosure(StrEnum):
     RESTRICT = "restrict"
 
 
-class Correction(StrEnum):
+class CorrectionOutcome(StrEnum):
     """The issuing state's answer to a rectification or erasure request."""
 
     DONE = "done"
@@ -203,7 +203,7 @@ class ConsultationAnswerIn:
     __pydantic_config__ = STRICT
 
     disclosure: Disclosure
-    correction: Correction | None = None
+    correction: CorrectionOutcome | None = None
     ground: Ground | None = None
     alert_version: Annotated[int, Ge(1), Le(2**31)] | None = None
     note: LongText | None = None
@@ -320,7 +320,7 @@ def check_answer(kind: Kind, answer: ConsultationAnswerIn) -> None:
     if kind is not Kind.ACCESS and answer.correction is None:
         errors.append(FieldError("/correction", f"a {kind} request needs done/refused/n.a."))
     needs_ground = answer.disclosure is Disclosure.RESTRICT or answer.correction is (
-        Correction.REFUSED
+        CorrectionOutcome.REFUSED
     )
     if needs_ground and answer.ground is None:
         errors.append(FieldError("/ground", "a restriction or refusal names its legal ground"))
@@ -330,7 +330,7 @@ def check_answer(kind: Kind, answer: ConsultationAnswerIn) -> None:
     if restricting and answer.ground not in RESTRICTION_GROUNDS | {None}:
         grounds = ", ".join(sorted(RESTRICTION_GROUNDS))
         errors.append(FieldError("/ground", f"a restriction rests on one of: {grounds}"))
-    if answer.correction is Correction.DONE and answer.alert_version is None:
+    if answer.correction is CorrectionOutcome.DONE and answer.alert_version is None:
         errors.append(FieldError("/alert_version", "name the version the correction left"))
     if errors:
         raise InvalidInput(f"{len(errors)} problem(s) in the answer", errors)
@@ -377,14 +377,16 @@ def level(received_at: datetime, due: datetime, now: datetime) -> int:
     return escalation_level(received_at, due, now)
 
 
-def outcome(kind: Kind, disclosures: list[Disclosure], corrections: list[Correction]) -> Outcome:
+def outcome(
+    kind: Kind, disclosures: list[Disclosure], corrections: list[CorrectionOutcome]
+) -> Outcome:
     """What a reply answers, from the issuing states' answers on the alerts held."""
     if not disclosures:
         return Outcome.NOTHING_HELD
     if kind is not Kind.ACCESS:
-        if Correction.DONE in corrections:
+        if CorrectionOutcome.DONE in corrections:
             return Outcome.DONE
-        if Correction.REFUSED in corrections:
+        if CorrectionOutcome.REFUSED in corrections:
             return Outcome.REFUSED
         return Outcome.NOTHING_HELD
     if all(d is Disclosure.RESTRICT for d in disclosures):

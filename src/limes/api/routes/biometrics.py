@@ -120,7 +120,7 @@ class LatentHitOut:
 
 
 @dataclass(frozen=True, slots=True)
-class EnrolmentOut:
+class FingerprintEnrolmentOut:
     """The fingers enrolled (latents at slots 100-199); ``related_alerts``: alerts on the
     same person by fingerprints, as the caller may read them (of any other, only
     ``related_notice``); ``latent_hits``: stored latents the fingers match."""
@@ -192,7 +192,12 @@ class VerificationOut:
 
 
 REQUESTS: tuple[type, ...] = (FingerprintEnrolment, FingerprintSearch, FingerprintVerification)
-ANSWERS: tuple[type, ...] = (EnrolmentOut, EnrolledFingersOut, CandidatesOut, VerificationOut)
+ANSWERS: tuple[type, ...] = (
+    FingerprintEnrolmentOut,
+    EnrolledFingersOut,
+    CandidatesOut,
+    VerificationOut,
+)
 
 
 @cache
@@ -218,12 +223,12 @@ def _scores(fingers: tuple[tuple[int, float], ...]) -> tuple[FingerScoreOut, ...
     return tuple(FingerScoreOut(p, s) for p, s in fingers)
 
 
-def _enrolment_out(enrolment: Enrolment) -> EnrolmentOut:
+def _enrolment_out(enrolment: Enrolment) -> FingerprintEnrolmentOut:
     fingers = tuple(
         EnrolledFingerOut(f.position, f.quality, f.minutiae, f.enrolled_at)
         for f in enrolment.fingers
     )
-    return EnrolmentOut(
+    return FingerprintEnrolmentOut(
         enrolment.alert_id,
         fingers,
         enrolment.related,
@@ -281,7 +286,7 @@ def _capture(media_type: str, data: bytes, position: int) -> Submission:
     status_code=201,
     summary="Enrol fingerprints (ISO/IEC 19794-2) on a person alert of the caller's state",
     openapi_extra=needs(Permission.BIOMETRIC_ENROL, _body(FingerprintEnrolment)),
-    responses={201: schemas.answer(EnrolmentOut, "The fingers enrolled")},
+    responses={201: schemas.answer(FingerprintEnrolmentOut, "The fingers enrolled")},
 )
 def enrol(
     ctx: Ctx, limes: App, alert_id: AlertId, raw: RecordBody, position: Position = 0

@@ -30,7 +30,7 @@ from limes.policy.permissions import Permission
 from limes.service.subject_requests import MAX_LIST, RequestList, RequestView
 from limes.sirene import pdf, subject_statistics
 from limes.sirene.replies import Reply
-from limes.sirene.subject_notices import Extension
+from limes.sirene.subject_notices import SubjectExtension
 from limes.sirene.subject_requests import (
     ConsultationAnswerIn,
     CourtCaseIn,
@@ -68,7 +68,7 @@ ANSWERS: tuple[type, ...] = (
     RequestView,
     RequestList,
     Reply,
-    Extension,
+    SubjectExtension,
     SubjectStatistics,
     SubjectEscalationOut,
 )
@@ -243,7 +243,9 @@ def _letter(text: str, title: str, name: str, format: str, sent: Any) -> Respons
     status_code=201,
     summary="Extend the time limit by two further months (GDPR Art. 12(3)), once, with reasons",
     openapi_extra=needs(Permission.SUBJECT_REQUEST_WRITE, schemas.body(ExtensionIn)),
-    responses={201: schemas.answer(Extension, "The extension and the letter to the applicant")},
+    responses={
+        201: schemas.answer(SubjectExtension, "The extension and the letter to the applicant")
+    },
 )
 def extend(ctx: Ctx, limes: App, request_id: str, raw: Body) -> Response:
     given = codec.parse(ExtensionIn, raw)
@@ -256,9 +258,11 @@ def extend(ctx: Ctx, limes: App, request_id: str, raw: Body) -> Response:
     openapi_extra=needs(Permission.SUBJECT_REQUEST_READ),
     responses={
         200: {
-            **schemas.answer(Extension, "The extension"),
+            **schemas.answer(SubjectExtension, "The extension"),
             "content": {
-                "application/json": {"schema": {"$ref": schemas.REF.format(model="Extension")}},
+                "application/json": {
+                    "schema": {"$ref": schemas.REF.format(model="SubjectExtension")}
+                },
                 "text/plain": {"schema": {"type": "string"}},
                 "application/pdf": {"schema": {"type": "string", "format": "binary"}},
             },
