@@ -21,6 +21,7 @@ import ast
 from pathlib import Path
 
 import pytest
+from tests.syntax import parsed
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 DOORS = ("limes/api", "limes/cli", "limes/console")
@@ -35,7 +36,7 @@ def door_modules() -> list[Path]:
 def imported(path: Path) -> list[str]:
     """Every module ``path`` imports, at the top or inside a function."""
     found = []
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+    for node in ast.walk(parsed(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
             found += [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -64,7 +65,7 @@ def adapters_reached(path: Path) -> list[str]:
     """``x.store``, ``x.audit`` and ``x.crypto`` in ``path``, as ``line: x.attr``, where ``x``
     is not a module the file imports (``cli/main.py`` adds the ``audit`` command of
     ``cli/audit.py``)."""
-    tree = ast.parse(path.read_text(), str(path))
+    tree = parsed(path.read_text(), str(path))
     modules = {
         alias.asname or alias.name
         for node in ast.walk(tree)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from tests.syntax import parsed
 
 from limes import codec
 from limes.crypto.rotation import SEALED
@@ -26,24 +27,11 @@ CLOCK = SRC / "clock.py"
 EVENTS = SRC / "domain" / "events.py"
 
 
-def _parsed(path: Path) -> ast.Module:
-    """The syntax tree of ``path``. CPython 3.11's AST constructor keeps its recursion
-    depth in the interpreter's state, not the thread's, so a parse racing another
-    thread's (a server thread an earlier test left running) can fail with "AST
-    constructor recursion depth mismatch" although the source is fine (CPython
-    gh-106905, pytest-dev/pytest#10763): such a parse is tried once more."""
-    source = path.read_text("utf-8")
-    try:
-        return ast.parse(source, str(path))
-    except SystemError:
-        return ast.parse(source, str(path))
-
-
 def _trees(*, besides: Path | None = None) -> Iterator[tuple[str, ast.Module]]:
     """Every module of ``src/limes`` (but ``besides``), as (path, syntax tree)."""
     for path in sorted(SRC.rglob("*.py")):
         if path != besides:
-            yield str(path.relative_to(SRC.parent)), _parsed(path)
+            yield str(path.relative_to(SRC.parent)), parsed(path.read_text("utf-8"), str(path))
 
 
 def _docstrings(tree: ast.Module) -> set[int]:

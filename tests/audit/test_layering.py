@@ -11,13 +11,15 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from tests.syntax import parsed
+
 SRC = Path(__file__).resolve().parents[2] / "src" / "limes"
 
 
 def imported(path: Path) -> set[str]:
     """Every module ``path`` imports, at the top or inside a function."""
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(parsed(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:

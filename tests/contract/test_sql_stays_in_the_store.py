@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from tests.syntax import parsed
 
 from limes.store import port, repositories
 
@@ -41,7 +42,7 @@ def test_no_port_protocol_offers_a_way_to_run_sql(protocol: type) -> None:
 
 
 def _statements(path: Path) -> list[int]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parsed(path.read_text(encoding="utf-8"))
     return [
         node.lineno
         for node in ast.walk(tree)
@@ -86,7 +87,7 @@ COMPOSITION = {
 
 
 def _store_imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parsed(path.read_text(encoding="utf-8"))
     found = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module:

@@ -9,6 +9,7 @@ import textwrap
 
 import pytest
 from tests.search.helpers import stored
+from tests.syntax import parsed
 
 from limes.domain.alerts import DocumentType, Gender, IdentityDocument, Name, Person
 from limes.search import features
@@ -130,7 +131,7 @@ def test_each_score_found_has_a_weight_and_one_date_function_applies(
 
 @pytest.mark.parametrize("feature", OTHER_FEATURES, ids=lambda f: f.compare.__name__)
 def test_every_feature_function_is_pure(feature: features.Weighted) -> None:
-    source = ast.parse(textwrap.dedent(inspect.getsource(feature.compare)))
+    source = parsed(textwrap.dedent(inspect.getsource(feature.compare)))
     for node in ast.walk(source):
         assert not isinstance(node, ast.Global | ast.Nonlocal), feature.compare.__name__
         if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
