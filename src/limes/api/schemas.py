@@ -314,6 +314,18 @@ def answer(cls: type, description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": _ref(cls)}}}
 
 
+def answer_in_formats(
+    cls: type, description: str, *, text: tuple[str, ...] = (), binary: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """A ``responses`` entry whose answer is a ``cls`` as JSON by default, and the same
+    content in other media types the route gives on ``?format=`` (letters as text or PDF,
+    figures as CSV or a chart)."""
+    content: dict[str, Any] = {"application/json": {"schema": _ref(cls)}}
+    content |= {media: {"schema": {"type": "string"}} for media in text}
+    content |= {media: {"schema": {"type": "string", "format": "binary"}} for media in binary}
+    return {"description": description, "content": content}
+
+
 @cache
 def components() -> dict[str, Any]:
     """Every schema the door's requests and answers refer to, by name.

@@ -22,6 +22,7 @@ the request's page again (status 409 or 400), not on a page of its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -112,6 +113,21 @@ def _again(request: Request, request_id: str, exc: InvalidInput | Conflict) -> R
     return _page(request, view, status, general=[exc.detail])
 
 
+def _act(
+    request: Request,
+    request_id: str,
+    use_case: Callable[[Context], object],
+    anchor: str = "#holdings",
+) -> Response:
+    """Run a form's use case as the officer; a refusal they can act on is said on the
+    request's page again, success goes back to the page at ``anchor``."""
+    try:
+        use_case(_enter(request))
+    except Conflict as exc:
+        return _again(request, request_id, exc)
+    return _done(request_id, anchor)
+
+
 async def _posted(request: Request) -> dict[str, str]:
     found = await forms.fields(request)
     security.check_post(request, found)
@@ -126,11 +142,8 @@ async def search(request: Request, request_id: RequestId) -> Response:
 
 
 def _search(request: Request, request_id: str) -> Response:
-    try:
-        limes_of(request).subject_requests.find(_enter(request), request_id)
-    except Conflict as exc:
-        return _again(request, request_id, exc)
-    return _done(request_id, "#holdings")
+    service = limes_of(request).subject_requests
+    return _act(request, request_id, lambda ctx: service.find(ctx, request_id))
 
 
 @router.post("/{request_id}/holdings/{alert_id}")
@@ -144,13 +157,9 @@ def _decide(request: Request, request_id: str, alert_id: str, found: dict[str, s
     decision = found.get("decision")
     if decision not in ("confirm", "reject"):
         raise InvalidInput("confirm or reject the candidate")
-    try:
-        limes_of(request).subject_requests.decide(
-            _enter(request), request_id, alert_id, decision == "confirm"
-        )
-    except Conflict as exc:
-        return _again(request, request_id, exc)
-    return _done(request_id, "#holdings")
+    service = limes_of(request).subject_requests
+    confirm = decision == "confirm"
+    return _act(request, request_id, lambda ctx: service.decide(ctx, request_id, alert_id, confirm))
 
 
 def answer_document(found: dict[str, str]) -> dict[str, Any]:
@@ -195,11 +204,8 @@ async def reply(request: Request, request_id: RequestId) -> Response:
 
 
 def _reply(request: Request, request_id: str) -> Response:
-    try:
-        limes_of(request).subject_requests.reply(_enter(request), request_id)
-    except Conflict as exc:
-        return _again(request, request_id, exc)
-    return _done(request_id, "#reply")
+    service = limes_of(request).subject_requests
+    return _act(request, request_id, lambda ctx: service.reply(ctx, request_id), "#reply")
 
 
 @router.get("/{request_id}/reply")

@@ -167,15 +167,7 @@ def escalate(ctx: Ctx, limes: App) -> Response:
     "/sirene/statistics",
     summary="Hits, SIRENE workload, response times and overdue counts of the caller's state",
     openapi_extra=needs(Permission.SIRENE_STATISTICS),
-    responses={
-        200: {
-            **schemas.answer(Statistics, "The figures"),
-            "content": {
-                "application/json": {"schema": {"$ref": schemas.REF.format(model="Statistics")}},
-                "text/csv": {"schema": {"type": "string"}},
-            },
-        }
-    },
+    responses={200: schemas.answer_in_formats(Statistics, "The figures", text=("text/csv",))},
 )
 def statistics(
     ctx: Ctx,

@@ -112,16 +112,9 @@ def list_requests(
     summary="The Art. 54 figures of the caller's state, per year",
     openapi_extra=needs(Permission.SUBJECT_REQUEST_STATISTICS),
     responses={
-        200: {
-            **schemas.answer(SubjectStatistics, "The figures"),
-            "content": {
-                "application/json": {
-                    "schema": {"$ref": schemas.REF.format(model="SubjectStatistics")}
-                },
-                "text/csv": {"schema": {"type": "string"}},
-                "image/png": {"schema": {"type": "string", "format": "binary"}},
-            },
-        }
+        200: schemas.answer_in_formats(
+            SubjectStatistics, "The figures", text=("text/csv",), binary=("image/png",)
+        )
     },
 )
 def statistics(
@@ -209,14 +202,9 @@ def reply(ctx: Ctx, limes: App, request_id: str) -> Response:
     summary="The reply as sent: JSON, plain text or PDF",
     openapi_extra=needs(Permission.SUBJECT_REQUEST_READ),
     responses={
-        200: {
-            **schemas.answer(Reply, "The reply"),
-            "content": {
-                "application/json": {"schema": {"$ref": schemas.REF.format(model="Reply")}},
-                "text/plain": {"schema": {"type": "string"}},
-                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
-            },
-        }
+        200: schemas.answer_in_formats(
+            Reply, "The reply", text=("text/plain",), binary=("application/pdf",)
+        )
     },
 )
 def sent_reply(
@@ -257,16 +245,9 @@ def extend(ctx: Ctx, limes: App, request_id: str, raw: Body) -> Response:
     summary="The extension letter as sent: JSON, plain text or PDF",
     openapi_extra=needs(Permission.SUBJECT_REQUEST_READ),
     responses={
-        200: {
-            **schemas.answer(SubjectExtension, "The extension"),
-            "content": {
-                "application/json": {
-                    "schema": {"$ref": schemas.REF.format(model="SubjectExtension")}
-                },
-                "text/plain": {"schema": {"type": "string"}},
-                "application/pdf": {"schema": {"type": "string", "format": "binary"}},
-            },
-        }
+        200: schemas.answer_in_formats(
+            SubjectExtension, "The extension", text=("text/plain",), binary=("application/pdf",)
+        )
     },
 )
 def extension(
