@@ -193,6 +193,7 @@ def postgres_store(postgres_url: str) -> Iterator[PostgresStore]:
         store.migrate()
         yield store
     finally:
+        stop_followers()
         store.close()
         with psycopg.connect(postgres_url, autocommit=True) as conn:
             conn.execute(
@@ -251,7 +252,7 @@ def built(
 ) -> Limes:
     """Every service over ``store`` and ``clock``, wired by ``bootstrap.build`` as the server
     does, under ``TEST_KEYRING`` (or ``crypto``) and with ``audit`` (default: in memory)."""
-    return build(
+    limes = build(
         dev_settings(**settings),
         store=store,
         clock=clock,
@@ -259,6 +260,26 @@ def built(
         crypto=crypto,
         audit=audit or memory_audit(clock),
     )
+    _BUILT.append(limes)
+    return limes
+
+
+# Every ``Limes`` a test built by hand; its search index may follow the change feed in a
+# thread of its own, which must stop before the test's store goes (a follower left running
+# on a dropped PostgreSQL schema logs "relation change_events does not exist" into later
+# tests). The store itself belongs to its fixture, which closes it.
+_BUILT: list[Limes] = []
+
+
+def stop_followers() -> None:
+    while _BUILT:
+        _BUILT.pop().search.engine.stop()
+
+
+@pytest.fixture(autouse=True)
+def _followers_stop_with_their_test() -> Iterator[None]:
+    yield
+    stop_followers()
 
 
 # -- the CLI through click's runner -----------------------------------------------------
