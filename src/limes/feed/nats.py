@@ -14,6 +14,8 @@ moving its position past it (saved once per batch, and where a run stops): deliv
 ``Nats-Msg-Id`` (sequence and state), so JetStream drops a repeat within its
 duplicate window after a crash between the acknowledgement and the saved position.
 When NATS cannot be reached the run stops where it is and the next one resumes there.
+A server older than 2.10 cannot sync every message before its acknowledgement, and the
+publisher says so once in its log.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from limes.store.port import Store
 log = logging.getLogger("limes.feed.nats")
 
 FOLLOWER = "nats-sirene"
+SYNCS_EVERY_MESSAGE = (2, 10)  # the first nats-server with ``sync_interval: always``
 STREAM = "LIMES_SIRENE"
 PREFIX = "limes.sirene"
 _KINDS = {
@@ -126,6 +129,25 @@ class NatsPublisher:
     async def _add_stream(self, js: JetStreamContext) -> None:
         await js.add_stream(name=self.stream, subjects=[f"{self.prefix}.>"])
 
+    _said_unsynced = False
+
+    def _say_if_unsynced(self, connection: Client) -> None:
+        """Warn once when the server is too old to sync every message before it
+        acknowledges it (``deploy/nats/jetstream.conf``): a crash of its machine can then
+        lose acknowledged messages, which subscribers must fetch from the centre."""
+        version = connection.connected_server_version
+        if (version.major, version.minor) < SYNCS_EVERY_MESSAGE and not self._said_unsynced:
+            self._said_unsynced = True
+            log.warning(
+                "NATS at %s is nats-server %d.%d.%d: JetStream syncs every message to disk only "
+                "from 2.10 on (sync_interval: always); acknowledged messages can be lost in a "
+                "crash",
+                self.url,
+                version.major,
+                version.minor,
+                version.patch,
+            )
+
     def messages(self, position: int, batch: int) -> list[tuple[int, list[Message]]]:
         """Up to ``batch`` events after ``position``, each with its messages
         (subject, ``Nats-Msg-Id``, payload): a SIRENE event to each state it concerns."""
@@ -151,6 +173,7 @@ class NatsPublisher:
             log.warning("NATS at %s is not reachable (%r); staying at %d", self.url, exc, position)
             return Run(0, position, reachable=False)
         published = 0
+        self._say_if_unsynced(connection)
         try:
             js = connection.jetstream(timeout=self.timeout)
             await self._add_stream(js)
