@@ -102,7 +102,7 @@ def main() -> None:
     print(f"  exact search puts the mate first for {(exact_first == mates).mean():.1%}")
     measure(
         "exact (flat scan)",
-        lambda p: flat.search(p, SHORTLIST)[1][0],
+        lambda p, flat=flat: flat.search(p, SHORTLIST)[1][0],
         probes[:100],
         mates[:100],
         exact_first[:100],
@@ -121,7 +121,8 @@ def main() -> None:
     ivf.train(gallery[rng.choice(size, min(size, TRAIN), replace=False)])
     ivf.add(gallery)
     print(
-        f"  IVF-Flat nlist {args.nlist}: trained and built in {time.perf_counter() - started:.0f} s,"
+        f"  IVF-Flat nlist {args.nlist}: trained and built in"
+        f" {time.perf_counter() - started:.0f} s,"
         f" RSS +{rss_mib() - before:.0f} MiB",
         flush=True,
     )
@@ -155,7 +156,8 @@ def main() -> None:
     coded.train(gallery[rng.choice(size, min(size, TRAIN), replace=False)])
     coded.add(gallery)
     print(
-        f"  IVF-SQ8 nlist {args.nlist}: trained and built in {time.perf_counter() - started:.0f} s,"
+        f"  IVF-SQ8 nlist {args.nlist}: trained and built in"
+        f" {time.perf_counter() - started:.0f} s,"
         f" RSS +{rss_mib() - before:.0f} MiB (8-bit codes; float32 templates held beside)",
         flush=True,
     )
@@ -203,7 +205,7 @@ def main() -> None:
             probes,
             mates,
             exact_first,
-            lambda: float(stats.ndis) / size,
+            lambda s=stats: float(s.ndis) / size,
         )
         del graph
 
