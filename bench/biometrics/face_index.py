@@ -31,7 +31,7 @@ from limes.biometrics.synthetic.faces import FaceSet
 
 SHORTLIST = 200
 AIM_P99_MS = 10.0
-TRAIN = 200_000
+TRAIN = 100_000
 
 
 def rss_mib() -> float:
@@ -76,9 +76,9 @@ def main() -> None:
     parser.add_argument("--faces", type=int, default=1_000_000)
     parser.add_argument("--probes", type=int, default=1000)
     parser.add_argument("--nlist", type=int, default=4096)
-    parser.add_argument("--hnsw", default="32:512,48:256,48:512", help="M:efSearch pairs")
-    parser.add_argument("--nprobe", default="16,32,64,128")
-    parser.add_argument("--sq-nprobe", default="256,512")
+    parser.add_argument("--hnsw", default="32:256/512", help="M:efSearch/efSearch,…")
+    parser.add_argument("--nprobe", default="32,64,128,256")
+    parser.add_argument("--sq-nprobe", default="64,128,256")
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
     started = time.perf_counter()
@@ -115,76 +115,79 @@ def main() -> None:
         distances = np.linalg.norm(gallery[live] - probe, axis=1)
         return live[np.argsort(distances)]
 
-    before, started = rss_mib(), time.perf_counter()
-    quantiser = faiss.IndexFlatL2(DIMENSIONS)
-    ivf = faiss.IndexIVFFlat(quantiser, DIMENSIONS, args.nlist)
-    ivf.train(gallery[rng.choice(size, min(size, TRAIN), replace=False)])
-    ivf.add(gallery)
-    print(
-        f"  IVF-Flat nlist {args.nlist}: trained and built in"
-        f" {time.perf_counter() - started:.0f} s,"
-        f" RSS +{rss_mib() - before:.0f} MiB",
-        flush=True,
-    )
-    sizes = np.array([ivf.invlists.list_size(c) for c in range(args.nlist)])
-    for nprobe in [int(n) for n in args.nprobe.split(",") if n]:
-        ivf.nprobe = nprobe
-        scanned = [0]
-
-        def ivf_search(
-            p: np.ndarray, ivf: faiss.Index = ivf, scanned: list[int] = scanned
-        ) -> np.ndarray:
-            _, cells = quantiser.search(p, ivf.nprobe)
-            scanned[0] += int(sizes[cells[0]].sum())
-            return ivf.search(p, SHORTLIST)[1][0]
-
-        measure(
-            f"IVF-Flat nprobe {nprobe}",
-            ivf_search,
-            probes,
-            mates,
-            exact_first,
-            lambda s=scanned: float(s[0]) / size,
+    if args.nprobe:
+        before, started = rss_mib(), time.perf_counter()
+        quantiser = faiss.IndexFlatL2(DIMENSIONS)
+        ivf = faiss.IndexIVFFlat(quantiser, DIMENSIONS, args.nlist)
+        ivf.train(gallery[rng.choice(size, min(size, TRAIN), replace=False)])
+        ivf.add(gallery)
+        print(
+            f"  IVF-Flat nlist {args.nlist}: trained and built in"
+            f" {time.perf_counter() - started:.0f} s,"
+            f" RSS +{rss_mib() - before:.0f} MiB",
+            flush=True,
         )
-    del ivf
+        sizes = np.array([ivf.invlists.list_size(c) for c in range(args.nlist)])
+        for nprobe in [int(n) for n in args.nprobe.split(",") if n]:
+            ivf.nprobe = nprobe
+            scanned = [0]
 
-    before, started = rss_mib(), time.perf_counter()
-    quantiser = faiss.IndexFlatL2(DIMENSIONS)
-    coded = faiss.IndexIVFScalarQuantizer(
-        quantiser, DIMENSIONS, args.nlist, faiss.ScalarQuantizer.QT_8bit
-    )
-    coded.train(gallery[rng.choice(size, min(size, TRAIN), replace=False)])
-    coded.add(gallery)
-    print(
-        f"  IVF-SQ8 nlist {args.nlist}: trained and built in"
-        f" {time.perf_counter() - started:.0f} s,"
-        f" RSS +{rss_mib() - before:.0f} MiB (8-bit codes; float32 templates held beside)",
-        flush=True,
-    )
-    sizes = np.array([coded.invlists.list_size(c) for c in range(args.nlist)])
-    for nprobe in [int(n) for n in args.sq_nprobe.split(",") if n]:
-        coded.nprobe = nprobe
-        scanned = [0]
+            def ivf_search(
+                p: np.ndarray, ivf: faiss.Index = ivf, scanned: list[int] = scanned
+            ) -> np.ndarray:
+                _, cells = quantiser.search(p, ivf.nprobe)
+                scanned[0] += int(sizes[cells[0]].sum())
+                return ivf.search(p, SHORTLIST)[1][0]
 
-        def sq_search(
-            p: np.ndarray, ivf: faiss.Index = coded, scanned: list[int] = scanned
-        ) -> np.ndarray:
-            _, cells = quantiser.search(p, ivf.nprobe)
-            scanned[0] += int(sizes[cells[0]].sum())
-            return rerank(ivf.search(p, SHORTLIST)[1][0], p)
+            measure(
+                f"IVF-Flat nprobe {nprobe}",
+                ivf_search,
+                probes,
+                mates,
+                exact_first,
+                lambda s=scanned: float(s[0]) / size,
+            )
+        del ivf
 
-        measure(
-            f"IVF-SQ8 nprobe {nprobe} + exact",
-            sq_search,
-            probes,
-            mates,
-            exact_first,
-            lambda s=scanned: float(s[0]) / size,
+    if args.sq_nprobe:
+        before, started = rss_mib(), time.perf_counter()
+        quantiser = faiss.IndexFlatL2(DIMENSIONS)
+        coded = faiss.IndexIVFScalarQuantizer(
+            quantiser, DIMENSIONS, args.nlist, faiss.ScalarQuantizer.QT_8bit
         )
-    del coded
+        coded.train(gallery[rng.choice(size, min(size, TRAIN), replace=False)])
+        coded.add(gallery)
+        print(
+            f"  IVF-SQ8 nlist {args.nlist}: trained and built in"
+            f" {time.perf_counter() - started:.0f} s,"
+            f" RSS +{rss_mib() - before:.0f} MiB (8-bit codes; float32 templates held beside)",
+            flush=True,
+        )
+        sizes = np.array([coded.invlists.list_size(c) for c in range(args.nlist)])
+        for nprobe in [int(n) for n in args.sq_nprobe.split(",") if n]:
+            coded.nprobe = nprobe
+            scanned = [0]
+
+            def sq_search(
+                p: np.ndarray, ivf: faiss.Index = coded, scanned: list[int] = scanned
+            ) -> np.ndarray:
+                _, cells = quantiser.search(p, ivf.nprobe)
+                scanned[0] += int(sizes[cells[0]].sum())
+                return rerank(ivf.search(p, SHORTLIST)[1][0], p)
+
+            measure(
+                f"IVF-SQ8 nprobe {nprobe} + exact",
+                sq_search,
+                probes,
+                mates,
+                exact_first,
+                lambda s=scanned: float(s[0]) / size,
+            )
+        del coded
 
     for pair in [p for p in args.hnsw.split(",") if p]:
-        links, breadth = (int(x) for x in pair.split(":"))
+        links = int(pair.split(":")[0])
+        breadths = [int(b) for b in pair.split(":")[1].split("/")]
         before, started = rss_mib(), time.perf_counter()
         graph = faiss.IndexHNSWSQ(DIMENSIONS, faiss.ScalarQuantizer.QT_8bit_uniform, links)
         graph.hnsw.efConstruction = 64
@@ -196,17 +199,18 @@ def main() -> None:
             f" RSS +{rss_mib() - before:.0f} MiB",
             flush=True,
         )
-        graph.hnsw.efSearch = breadth
-        stats = faiss.cvar.hnsw_stats
-        stats.reset()
-        measure(
-            f"HNSW-SQ8 M {links} efSearch {breadth}",
-            lambda p, g=graph: rerank(g.search(p, SHORTLIST)[1][0], p),
-            probes,
-            mates,
-            exact_first,
-            lambda s=stats: float(s.ndis) / size,
-        )
+        for breadth in breadths:
+            graph.hnsw.efSearch = breadth
+            stats = faiss.cvar.hnsw_stats
+            stats.reset()
+            measure(
+                f"HNSW-SQ8 M {links} efSearch {breadth}",
+                lambda p, g=graph: rerank(g.search(p, SHORTLIST)[1][0], p),
+                probes,
+                mates,
+                exact_first,
+                lambda s=stats: float(s.ndis) / size,
+            )
         del graph
 
 
