@@ -116,6 +116,8 @@ bench-biometrics: $(BIN)/limes
 	    | tee build/bench-biometrics/bench.log
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python -u -m bench.biometrics.faces $(FACES_ARGS) 2>&1 \
 	    | tee build/bench-biometrics/faces.log
+	OPENBLAS_NUM_THREADS=1 $(BIN)/python -u -m bench.biometrics.face_index $(FACE_INDEX_ARGS) 2>&1 \
+	    | tee build/bench-biometrics/face_index.log
 
 # What one rate-limit admit costs (issue 13): the buckets of one process, the table the
 # workers of `limes serve --workers N` share, and a SQLite file for comparison; 1 and 2 processes.

@@ -3,6 +3,7 @@ verification, RFC 9457 problems that store nothing, minimised candidates, the au
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import orjson
@@ -31,6 +32,8 @@ from tests.biometrics.prints import (
 
 from limes.audit.heads import ensure_audit_key
 from limes.audit.store import RecordQuery
+from limes.biometrics.formats.iso19794_2 import decode
+from limes.biometrics.formats.type9 import type9_record
 from limes.bootstrap import Limes
 from limes.config import Settings
 
@@ -251,3 +254,37 @@ def test_latent_hits_are_listed_apart_and_the_same_fingers_elsewhere_refused(
     refused = enrol(client, second, [fingers(2, capture=2)])
     assert "the same fingerprints" in assert_problem(refused, 409, "conflict")["detail"]
     assert stored(limes, second) == []
+
+
+def type9_transaction(index: int, positions: tuple[int, ...], capture: int) -> bytes:
+    iso = decode(fingers(index, positions, capture))
+    return transaction(
+        *(type9_record(v, iso.width, iso.height, n) for n, v in enumerate(iso.views))
+    )
+
+
+def test_type9_minutiae_enrol_and_search_and_a_bad_one_is_located(
+    client: TestClient, issued: dict[str, Any], limes: Limes
+) -> None:
+    alert_id = issued["id"]
+    url = f"/v1/alerts/{alert_id}/biometrics"
+    an2 = headers() | {"Content-Type": "application/x-ansi-nist"}
+    iso = decode(fingers(0, (1,)))
+    flipped = type9_record(iso.views[0], iso.width, iso.height)
+    flipped = replace(flipped, fields=(*flipped.fields[:2], (4, "U"), *flipped.fields[3:]))
+    problem = assert_problem(
+        client.post(url, content=transaction(flipped), headers=an2), 400, "invalid-input"
+    )
+    assert [e["pointer"] for e in problem["errors"]] == ["/records/1/fields/9.004"]
+    assert stored(limes, alert_id) == []
+    enrolled = client.post(url, content=type9_transaction(0, (1, 6), 0), headers=an2)
+    assert enrolled.status_code == 201, enrolled.text
+    assert stored(limes, alert_id) == [1, 6]
+    probe = headers(DE_BORDER, **BORDER) | {"Content-Type": "application/x-ansi-nist"}
+    found = client.post(
+        "/v1/search/fingerprints", content=type9_transaction(0, (6,), 1), headers=probe
+    )
+    assert found.status_code == 200, found.text
+    (candidate, *_) = found.json()["candidates"]
+    assert candidate["alert"]["id"] == alert_id
+    assert [f["position"] for f in candidate["fingers"]] == [6]

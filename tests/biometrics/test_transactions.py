@@ -12,6 +12,7 @@ from limes.biometrics.extraction import Extractor
 from limes.biometrics.formats import wsq_images
 from limes.biometrics.formats.iso19794_2 import decode
 from limes.biometrics.formats.nist_itl import FingerprintImageRecord, TaggedRecord
+from limes.biometrics.formats.type9 import type9_record
 from limes.biometrics.transactions import Form, Submission, captured, records_of
 from limes.errors import InvalidInput
 
@@ -76,7 +77,8 @@ def test_refusals_are_located_in_the_transaction() -> None:
             good, fields=(*good.fields[:7], (9, "1000"), *good.fields[8:])
         ),
         "/records/1/fields/14.999": dataclasses.replace(good, data=image.pixels[:-1]),
-        "/records/1": TaggedRecord(9, ((2, "1"), (3, "0"), (4, "S"))),
+        # a Type-9 record without the ISO/IEC 19794-2 block: its first missing field
+        "/records/1/fields/9.128": TaggedRecord(9, ((2, "1"), (3, "0"), (4, "S"))),
     }
     for where, record in cases.items():
         assert _refused(Submission(Form.TRANSACTION, (transaction(record),))) == where
@@ -88,6 +90,22 @@ def test_refusals_are_located_in_the_transaction() -> None:
     only_text = transaction(TaggedRecord(2, ((2, "0"),)))
     assert _refused(Submission(Form.TRANSACTION, (only_text,))) == "/records"
     assert _refused(Submission(Form.TRANSACTION, (b"1.001:",))).startswith("/bytes")
+
+
+def test_type9_minutiae_records_join_the_images_without_extraction() -> None:
+    iso = decode(fingers(3, (4, 8)))
+    minutiae = [type9_record(view, iso.width, iso.height) for view in iso.views]
+    found = records_of(
+        Submission(Form.TRANSACTION, (transaction(type14(finger_image(2), 2), *minutiae),)),
+        EXTRACTOR,
+    )
+    assert sorted(positions(found)) == [2, 4, 8]
+    by_position = {decode(r).views[0].position: decode(r).views[0] for r in found}
+    assert [(m.x, m.y) for m in by_position[8].minutiae] == [
+        (m.x, m.y) for m in iso.views[1].minutiae
+    ]
+    too_many = transaction(*(minutiae * 7))
+    assert _refused(Submission(Form.TRANSACTION, (too_many,))) == "/records"
 
 
 def test_bare_images_are_refused_where_they_are_wrong() -> None:

@@ -15,11 +15,13 @@ for its images, each refusal located by record and field (``/records/2/fields/14
   pixels per centimetre), 8 bits a pixel (.012), compression ``NONE``, ``WSQ20`` or
   ``PNG`` (.011), the position the first subfield of .013 (a finger 0-10; a palm code
   20-38: 20 unknown, 21-38 the ANSI/NIST-ITL palm codes);
-* Type-2 descriptive text is read past; Type-9 (minutiae), Type-10 (face) and every
-  other record are refused here: send minutiae as ISO/IEC 19794-2 records.
+* Type-9 (minutiae, the ISO/IEC 19794-2 block 9.126-9.141, ``formats.type9``): the
+  finger of 9.134 and its minutiae as they are, no image and no extraction;
+* Type-2 descriptive text is read past; Type-10 (face) and every other record are
+  refused here.
 
-A transaction gives at most ``MAX_FINGER_IMAGES`` images; every image is bounded by the
-WSQ and PNG readers before it is decoded.
+A transaction gives at most ``MAX_FINGER_IMAGES`` images and minutiae records; every
+image is bounded by the WSQ and PNG readers before it is decoded.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from functools import partial
 from typing import NoReturn, TypeVar
 
 from limes.biometrics.extraction import (
@@ -37,7 +40,7 @@ from limes.biometrics.extraction import (
     png_image,
     wsq_image,
 )
-from limes.biometrics.formats import nist_itl
+from limes.biometrics.formats import nist_itl, type9
 from limes.biometrics.formats.nist_itl import FingerprintImageRecord, TaggedRecord
 from limes.biometrics.formats.problems import FormatProblem
 from limes.biometrics.formats.wsq_images import GrayImage
@@ -128,19 +131,24 @@ def _sorted(records: list[tuple[int, bytes]]) -> Captured:
 def _transaction_records(data: bytes, extractor: Extractor) -> list[tuple[int, bytes]]:
     transaction = _located("", lambda: nist_itl.decode(data))
     images: list[tuple[str, GrayImage, int, int]] = []  # where, image, position, impression
+    minutiae: list[tuple[int, bytes]] = []  # position, record
     for index, record in enumerate(transaction.records, 1):
         where = f"/records/{index}"
         if isinstance(record, FingerprintImageRecord):
             images.append((where, *_type4(where, record)))
         elif record.type in (14, 15):
             images.append((where, *_tagged_image(where, record)))
+        elif record.type == 9:
+            minutiae.append(_located(where, partial(type9.finger_record, record)))
         elif record.type != 2:
             _refuse(where, f"a Type-{record.type} record is not read at a fingerprint door")
-    if not images:
-        _refuse("/records", "the transaction holds no Type-4, 14 or 15 image")
-    if len(images) > MAX_FINGER_IMAGES:
-        _refuse("/records", f"{len(images)} images (at most {MAX_FINGER_IMAGES})")
-    return [(p, _extracted(w, extractor, image, p, m)) for w, image, p, m in images]
+    if not images and not minutiae:
+        _refuse("/records", "the transaction holds no Type-4, 9, 14 or 15 record")
+    if len(images) + len(minutiae) > MAX_FINGER_IMAGES:
+        count = len(images) + len(minutiae)
+        _refuse("/records", f"{count} fingers or palms (at most {MAX_FINGER_IMAGES})")
+    extracted = [(p, _extracted(w, extractor, image, p, m)) for w, image, p, m in images]
+    return extracted + minutiae
 
 
 def _extracted(

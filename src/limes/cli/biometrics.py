@@ -2,16 +2,17 @@
 alerts, as a named principal.
 
 Each FILE is one ISO/IEC 19794-2 finger minutiae record (``-`` for stdin); with ``--form``
-``add`` and ``search`` take one ANSI/NIST-ITL transaction (Type-4/14 finger images) or one
-bare 500 ppi PNG or WSQ image instead, whose finger ``--position`` names. A ``--face`` is
-a JPEG, a PNG or an ANSI/NIST-ITL transaction with Type-10 faces. The commands
-go through the service like the API (policy, quality gate, minimisation, audit); the
+``add`` and ``search`` take one ANSI/NIST-ITL transaction (Type-4/14 finger images, Type-9
+minutiae) or one bare 500 ppi PNG or WSQ image instead, whose finger ``--position``
+names. A ``--face`` is a JPEG, a PNG or an ANSI/NIST-ITL transaction with Type-10 faces.
+The commands go through the service like the API (policy, quality gate, minimisation, audit); the
 fingerprint gallery is built from the store when a search starts. Answers are JSON.
 """
 
 from __future__ import annotations
 
-from typing import BinaryIO
+from collections.abc import Callable
+from typing import Any, BinaryIO, TypeVar
 
 import click
 
@@ -20,6 +21,8 @@ from limes.cli.proof import acting, context
 from limes.domain.categories import CategoryCode
 from limes.service.biometrics import MAX_CANDIDATES
 from limes.service.door_types import MAX_RECORDS, Form, Submission
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 _records = click.argument(
     "files", nargs=-1, required=True, type=click.File("rb"), metavar=f"FILE… (1 to {MAX_RECORDS})"
@@ -46,6 +49,28 @@ _position = click.option(
     type=click.IntRange(0, 38),
     help="What a bare image shows: finger 1-10, 0 (a latent), palm 21-38, 20 (a palm mark).",
 )
+
+
+_categories = click.option(
+    "--category",
+    "categories",
+    multiple=True,
+    type=click.Choice([c.value for c in CategoryCode]),
+    help="Only alerts of this category (repeatable).",
+)
+_limit = click.option(
+    "--limit",
+    default=10,
+    show_default=True,
+    type=click.IntRange(1, MAX_CANDIDATES),
+    help="Most candidates shown.",
+)
+
+
+def candidate_options(command: F) -> F:
+    """``--category`` (repeatable) and ``--limit``: the options of every biometric search
+    (fingers here, faces in ``cli/faces.py``)."""
+    return _categories(_limit(command))
 
 
 def _read(files: tuple[BinaryIO, ...]) -> list[bytes]:
@@ -120,20 +145,7 @@ def list_fingers(
 
 @biometrics.command()
 @_records
-@click.option(
-    "--category",
-    "categories",
-    multiple=True,
-    type=click.Choice([c.value for c in CategoryCode]),
-    help="Only alerts of this category (repeatable).",
-)
-@click.option(
-    "--limit",
-    default=10,
-    show_default=True,
-    type=click.IntRange(1, MAX_CANDIDATES),
-    help="Most candidates shown.",
-)
+@candidate_options
 @_form
 @_position
 @acting

@@ -12,28 +12,15 @@ from typing import BinaryIO
 
 import click
 
+from limes.cli.biometrics import candidate_options
 from limes.cli.common import Env, pass_env, print_json
 from limes.cli.proof import acting, context
 from limes.domain.categories import CategoryCode
-from limes.service.faces import MAX_CANDIDATES
 
 
 @click.command("search-face")
 @click.argument("file", type=click.File("rb"))
-@click.option(
-    "--category",
-    "categories",
-    multiple=True,
-    type=click.Choice([c.value for c in CategoryCode]),
-    help="Only alerts of this category (repeatable).",
-)
-@click.option(
-    "--limit",
-    default=10,
-    show_default=True,
-    type=click.IntRange(1, MAX_CANDIDATES),
-    help="Most candidates shown.",
-)
+@candidate_options
 @acting
 @pass_env
 def search_face(

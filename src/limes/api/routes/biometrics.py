@@ -3,7 +3,8 @@
 A body names ISO/IEC 19794-2 finger minutiae records as base64 strings in strict JSON
 (``records``), or, for enrolment and search, is one capture: one record as
 ``application/octet-stream``, one ANSI/NIST-ITL transaction with Type-4/14 finger
-images as ``application/x-ansi-nist``, or one bare 500 ppi finger image as ``image/png``
+images or Type-9 minutiae (the ISO/IEC 19794-2 block 9.126-9.141) as
+``application/x-ansi-nist``, or one bare 500 ppi finger image as ``image/png``
 (8-bit grey) or ``image/x-wsq``, whose finger the query's ``position`` names (0: a
 latent, unknown finger; 21-38 a palm by its ANSI/NIST-ITL code, 20 a palm mark).
 Type-15 palm images are enrolled and searched on the same machinery as fingers.
