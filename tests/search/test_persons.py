@@ -8,7 +8,7 @@ from tests.search.helpers import person, q
 
 from limes.domain.alerts import Alias, DocumentType, Gender, IdentityDocument
 from limes.domain.alerts import Name as N
-from limes.search.persons import MAX_CANDIDATES, PersonIndex
+from limes.search.persons import MAX_CANDIDATES, PersonIndex, letter_unknown
 from limes.search.query import PersonQuery
 from limes.search.scoring import THRESHOLD
 
@@ -170,3 +170,23 @@ def test_a_slip_in_the_rare_name_does_not_leave_the_person_to_a_common_one(
     built.add_many([*enumerate(common), (len(common), person([N("Duarte")], [N("Alvaro")], None))])
     found = built.find(q(asked, ["Duarte"], None))
     assert len(common) in [h.slot for h in (*found.hits, *found.possible)]
+
+
+def test_a_short_word_is_filed_with_each_letter_unknown() -> None:
+    assert letter_unknown("li") == {"?i", "l?"}
+    assert letter_unknown("tao") == {"?ao", "t?o", "ta?"}
+    assert letter_unknown("a") == letter_unknown("ivanov") == letter_unknown("o'h") == set()
+
+
+def test_a_wrong_key_in_a_short_surname_does_not_leave_the_person_to_its_namesakes() -> None:
+    # Tao typed Tso: more people named Tso (a rarer, so weightier, part) than go on to
+    # scoring, and many more named Li; the person is met through t?o, not crowded out
+    tso = [person([N("Tso")], [N(f"Fern{chr(97 + i % 26)}{chr(97 + i // 26)}o")], None)
+           for i in range(MAX_CANDIDATES + 20)]  # fmt: skip
+    li = [person([N(f"Duar{chr(97 + i % 26)}{chr(97 + i // 26)}te")], [N("Li")], None)
+          for i in range(2 * MAX_CANDIDATES)]  # fmt: skip
+    built = PersonIndex()
+    people = [*tso, *li, person([N("Tao")], [N("Li")], None)]
+    built.add_many(enumerate(people))
+    found = built.find(q(["Tso"], ["Li"], None))
+    assert len(people) - 1 in [h.slot for h in (*found.hits, *found.possible)]

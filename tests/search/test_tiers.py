@@ -113,3 +113,22 @@ def test_a_year_apart_known_alike_on_both_sides_stays_a_hit(asked: str, held: st
     built = PersonIndex()
     built.add_many([(0, person([N("Chukwu")], [N("David")], held))])
     assert [h.slot for h in built.find(q(["Chukwu"], ["David"], asked)).hits] == [0]
+
+
+def test_a_year_alone_agreeing_does_not_make_a_first_letter_slip_a_hit() -> None:
+    # Hưng against Tùng: two names a first letter apart; the alert holds only the year,
+    # which one person in some eighty shares: not the date that makes such a slip a hit
+    built = PersonIndex()
+    built.add_many([(0, person([N("Bùi")], [N("Tùng")], "2005"))])
+    year_only = built.find(q(["Bùi"], ["Hưng"], "2005-05-24"))
+    assert year_only.hits == ()
+    built = PersonIndex()
+    built.add_many([(0, person([N("Bùi")], [N("Tùng")], "2005-05-24"))])
+    assert [h.slot for h in built.find(q(["Bùi"], ["Hưng"], "2005-05-24")).hits] == [0]
+
+
+def test_a_year_alone_agreeing_weighs_no_more_than_a_whole_date_with_a_slip() -> None:
+    from limes.search.dates import LESS_KNOWN, SWAPPED
+    from limes.search.features import DATE_EFFECT
+
+    assert DATE_EFFECT[LESS_KNOWN] <= DATE_EFFECT[SWAPPED]

@@ -30,7 +30,7 @@ a namesake so recorded, so an exact name alone is a *possible* match here (never
 dropped, ``tiers.py``), not a hit; the same name asked without a date still is one."""
 DATE_EFFECT = {
     1.0: 1.0,
-    0.9: 0.97,
+    0.9: 0.95,
     0.85: 0.95,
     0.75: 0.9,
     0.6: 0.8,
@@ -38,7 +38,12 @@ DATE_EFFECT = {
     0.3: 0.6,
     0.0: 0.5,
 }
-"""Date agreement (``dates.py``) → factor on the score."""
+"""Date agreement (``dates.py``) → factor on the score. Equal as far as both are known
+(0.9: the alert or the query holds only the year, or the year and month) counts no more
+than a whole date with a slip (0.85: day and month swapped, a leap day's neighbour): a
+year alone is shared by one person in some eighty, a whole date slipped by one in many
+thousands, so it does not make a name with a first-letter slip (Hưng/Tùng, 0.78) a hit
+(``tiers.py``)."""
 
 
 @dataclass(frozen=True, slots=True)

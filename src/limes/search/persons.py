@@ -44,6 +44,7 @@ from limes.search.features import Feature, Stored
 from limes.search.identifiers import skeleton
 from limes.search.name_match import (
     ABJAD,
+    SHORT_NAME,
     NameSet,
     QueryNames,
     consonant_readings,
@@ -61,8 +62,34 @@ SLIP_SHARE = 0.1
 """Share of a part's weight a candidate found only one typing slip back gains: a tie-breaker."""
 CLOSE_YEAR_BONUS = 0.5
 """Share of the rarest part's weight a candidate born within a year of the query gains."""
+SHORT_SLIP_SHARE = 0.9 * (1 - CLOSE_YEAR_BONUS)
+"""Share of a part's weight a candidate found through a short word with a letter unknown
+(``letter_unknown``) gains: more than a tie-breaker, since such a word scores as the
+same name one slip off (``name_match.SHORT_SLIP``) while the mistyped word often
+sounds like other people's names (Tao typed Tso), whose bearers must not crowd the
+person out of the candidates; below ``1 - CLOSE_YEAR_BONUS``, so that a slip and a
+close year together never outrank the part itself (Đặng Tùng born two years from the
+date asked stays ahead of Đặng Hùng born in that year)."""
 
 Slots = npt.NDArray[np.int32]
+YEARS = 1 << 15
+"""Years of birth are held as int16 (0: unknown): a table of this size maps any of them."""
+
+
+def letter_unknown(word: str) -> frozenset[str]:
+    """A short word (two to ``SHORT_NAME`` letters) with each letter in turn unknown
+    (Li: ``l?``, ``?i``); ``()`` for any other.
+
+    A wrong key in a short name (Yi typed Ui, Liu typed Kiu, Lin typed Lkn) changes
+    its sound, so no phonetic key meets it, and undoing the slip by trying every
+    letter at every place would look up dozens of keys. Filed under these patterns,
+    the stored word meets every word one substitution away in ``len(word)`` lookups
+    (the pattern key of spelling correctors' wildcard indexes). Short names are the
+    commonest of East Asian surnames and given names, where this slip matters most;
+    they are also few, so the keys cost little memory."""
+    if not 2 <= len(word) <= SHORT_NAME or not word.isalpha():
+        return frozenset()
+    return frozenset(word[:i] + "?" + word[i + 1 :] for i in range(len(word)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +265,7 @@ class PersonIndex:
                     keys.add("g:" + group)
                 if abjad and (skeleton := consonants(token, unvowelled=True)):
                     keys.add("c:" + skeleton)  # met by a spelling with vowels guessed
+                keys.update("s:" + pattern for pattern in letter_unknown(token))
         return keys
 
     # -- reading -------------------------------------------------------------------------
@@ -277,7 +305,7 @@ class PersonIndex:
         return Found(ranked(tiers[Tier.HIT], Tier.HIT), ranked(tiers[Tier.POSSIBLE], Tier.POSSIBLE))
 
     def _slots_under(
-        self, keys: set[str], wanted_years: npt.NDArray[np.int16] | None
+        self, keys: set[str], wanted_years: npt.NDArray[np.bool_] | None
     ) -> Slots | None:
         """The slots filed under any of ``keys`` (born in one of ``wanted_years``, or of
         unknown year, when given), each once; None when no key is known."""
@@ -290,17 +318,17 @@ class PersonIndex:
         slots = np.concatenate(arrays) if len(arrays) > 1 else arrays[0]
         slots = slots[slots < len(alive)]
         if wanted_years is not None:  # the years a slip of the query's year could be
-            born = years[slots]
-            slots = slots[(born == 0) | np.isin(born, wanted_years)]
+            slots = slots[wanted_years[years[slots]]]
         return np.unique(slots)
 
     def _candidates(self, query: PersonQuery, wanted: QueryNames) -> list[int]:
         years, alive = self._years, self._alive  # one consistent view for this search
-        wanted_years = (
-            np.fromiter(years_to_search(query.date_of_birth), dtype=np.int16)
-            if query.date_of_birth
-            else None
-        )
+        wanted_years = None  # indexed by year: True for a year searched, and for 0 (unknown)
+        if query.date_of_birth:
+            wanted_years = np.zeros(YEARS, dtype=np.bool_)
+            wanted_years[
+                [0, *(y for y in years_to_search(query.date_of_birth) if 0 < y < YEARS)]
+            ] = True
         total = max(len(self._stored), 1)
         per_part: list[Slots] = []
         weights: list[float] = []
@@ -325,22 +353,26 @@ class PersonIndex:
                 continue
             per_part.append(joined)
             weights.append(weight)
-        # the word one typing slip back (Avlaro: alvaro) finds whom a slip hid, where a
+        # the word one typing slip back (Avlaro: alvaro; a short one with a letter unknown:
+        # Kiu: ?iu, liu) finds whom a slip hid, where a
         # part found no one or more people than go on to scoring: it only breaks ties
         # (``SLIP_SHARE``), so that the person is not left to the common name beside
         # it, and never outweighs a part that matched
         if any(j is None for _, _, j, _ in looked) or sum(map(len, per_part)) > MAX_CANDIDATES:
             for written, keys, joined, weight in looked:
-                slipped = {"p:" + names.phonetic(t) for t in slips_undone(written)} - keys
-                near = self._slots_under(slipped, wanted_years)
-                if near is not None and joined is not None:
-                    near = np.setdiff1d(near, joined)
-                if near is not None and len(near):
-                    rarity = np.log1p(total / (1 + len(near)))
-                    extra.append(near)
-                    extra_weights.append(
-                        SLIP_SHARE * (min(rarity, weight) if joined is not None else rarity)
-                    )
+                for share, slipped in (
+                    (SLIP_SHARE, {"p:" + names.phonetic(t) for t in slips_undone(written)} - keys),
+                    (SHORT_SLIP_SHARE, {"s:" + p for p in letter_unknown(written)}),
+                ):
+                    near = self._slots_under(slipped, wanted_years)
+                    if near is not None and joined is not None:
+                        near = np.setdiff1d(near, joined)
+                    if near is not None and len(near):
+                        rarity = np.log1p(total / (1 + len(near)))
+                        extra.append(near)
+                        extra_weights.append(
+                            share * (min(rarity, weight) if joined is not None else rarity)
+                        )
         ranked: list[int] = []
         if per_part or extra:
             weights_of_parts = weights or extra_weights

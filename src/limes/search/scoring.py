@@ -151,9 +151,9 @@ class Scorer:
                 Feature("name", 0.0, 1.0, None, None, "not compared: the query has no name")
             ]
         else:
-            scores = self.name_scores(wanted, stored.name_sets)
-            best = int(np.argmax(scores)) if len(scores) else 0
-            features = [_name_feature(query, wanted, stored.name_sets[best], float(scores[best]))]
+            sets = stored.name_sets  # most people have one identity: nothing to choose
+            best = int(np.argmax(self.name_scores(wanted, sets))) if len(sets) > 1 else 0
+            features = [_name_feature(query, wanted, sets[best])]
         features.extend(other_features(query, stored))
         return tuple(features)
 
@@ -181,13 +181,13 @@ def _how(
     return how + (" (surname and forename swapped)" if cross else "")
 
 
-def _name_feature(query: PersonQuery, wanted: QueryNames, best: NameSet, score: float) -> Feature:
+def _name_feature(query: PersonQuery, wanted: QueryNames, best: NameSet) -> Feature:
+    """The name feature of one identity, its score as ``Scorer.name_scores`` gives it."""
     mixed, swapped = alignments(wanted, similarity(wanted, best.strings, best.codes), best.codes)
     start = np.zeros(1, dtype=np.int64)
-    clean_swap = (
-        CLEAN_SWAP * combined(wanted, swapped, best.codes, start)[0]
-        > combined(wanted, mixed, best.codes, start)[0]
-    )
+    as_swapped = CLEAN_SWAP * float(combined(wanted, swapped, best.codes, start)[0])
+    as_written = float(combined(wanted, mixed, best.codes, start)[0])
+    clean_swap, score = as_swapped > as_written, max(as_swapped, as_written)
     sim = swapped * CLEAN_SWAP if clean_swap else mixed
     parts = []
     for number, part in enumerate(wanted.parts):

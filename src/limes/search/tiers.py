@@ -21,6 +21,9 @@ Every cut-off of the person search is here, with its reasoning:
 * A date of birth asked for that the alert does not hold makes an exact name a
   possible match (``features.ALERT_BIRTH_UNKNOWN``, 0.78): such namesakes were most of
   the wrong hits for people not in the system.
+* A year of birth alone agreeing (the alert or the query holds no more) counts as
+  much as a whole date with a slip (``features.DATE_EFFECT``), so a name with a
+  first-letter slip in a short word (0.78) is a hit only with the whole date.
 * A document number that matches makes a hit whatever the names say
   (``features.DOCUMENT_MATCH``).
 
