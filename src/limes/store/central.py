@@ -252,11 +252,14 @@ class Promotion:
     term: Term
     old_primary: str  # "fenced", "unreachable", "not given" or "not fenced: <reason>"
     seconds: float
+    old_site: str | None = None
+    """The site that held the term before (or the old primary's name, if it was reached)."""
 
     def to_json(self) -> dict[str, object]:
         return {
             "term": self.term.term,
             "site": self.term.site,
+            "old_site": self.old_site,
             "old_primary": self.old_primary,
             "seconds": self.seconds,
         }
@@ -285,7 +288,7 @@ def promote(
         if not site:
             raise NotAStandby("the standby has no cluster_name; the term could not name it")
         term = Term((0 if held is None else held.term) + 1, site)
-        old = _fence_old(old_primaries, schema, term)
+        old, reached = _fence_old(old_primaries, schema, term)
         with conn.cursor() as cur:
             cur.execute("SELECT pg_promote(true, %s)", (wait_seconds,))
             row = cur.fetchone()
@@ -295,13 +298,16 @@ def promote(
                 cur.execute("ALTER SYSTEM SET synchronous_standby_names = ''")
                 cur.execute("SELECT pg_reload_conf()")
         write_term(conn, term)
-    return Promotion(term, old, round(time.monotonic() - started, 3))
+    old_site = held.site if held is not None else (reached[0] if reached else None)
+    return Promotion(term, old, round(time.monotonic() - started, 3), old_site)
 
 
-def _fence_old(urls: Sequence[str], schema: str, term: Term) -> str:
+def _fence_old(urls: Sequence[str], schema: str, term: Term) -> tuple[str, list[str]]:
+    """What became of each old primary, and the names of those reached."""
     if not urls:
-        return "not given"
+        return "not given", []
     said: list[str] = []
+    reached: list[str] = []
     for url in urls:
         try:
             with _connect(url, schema) as old:
@@ -309,10 +315,11 @@ def _fence_old(urls: Sequence[str], schema: str, term: Term) -> str:
                     if _in_recovery(cur):
                         said.append("not fenced: it is a standby")
                         continue
+                    reached.append(site_name(cur))
                 write_term(old, term)
                 said.append("fenced")
         except psycopg.OperationalError:
             said.append("unreachable")
         except psycopg.Error as exc:
             said.append(f"not fenced: {type(exc).__name__}")
-    return ", ".join(said)
+    return ", ".join(said), reached
