@@ -119,6 +119,7 @@ def sealed_rows(tx: Transaction, alert_id: str) -> SealedAlert | None:
         tuple(tx.links.of(alert_id)),
         tx.misused_identities.get(alert_id),
         tuple(tx.biometrics.of(alert_id)),
+        tuple(tx.faces.of(alert_id)),
     )
 
 
