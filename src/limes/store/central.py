@@ -15,8 +15,11 @@ The fencing rule, checked by every writer:
 1. Every write transaction of ``PostgresStore``, after taking the writer lock, reads
    the row and writes only if ``site`` is this server's ``cluster_name`` and ``term`` is
    not lower than the highest term this process has seen; otherwise it raises
-   ``Fenced`` (HTTP 503, ``urn:limes:problem:central-fenced``) and writes nothing. No
-   row (a site never failed over) means term 0: the one primary writes.
+   ``Fenced`` (HTTP 503, ``urn:limes:problem:central-fenced``) and writes nothing. Every
+   read transaction checks the same in its snapshot and answers nothing otherwise: what
+   a fenced server holds may be behind the promoted one, and a reader (a copy, the
+   gateway, an officer's search) must not take it for current. No row (a site never
+   failed over) means term 0: the one primary writes and answers.
 2. ``promote`` reads the term N the standby holds, fences the old primary if it can
    reach it (writes term N+1 naming the standby there, with
    ``synchronous_commit = local`` so that it does not wait for the standby it lost),
@@ -51,8 +54,11 @@ Failure cases:
   setting (``ALTER SYSTEM``), accepting that the centre then runs without a second copy
   until a new standby is attached.
 * The audit log in its own schema is written by its own writer; on a fenced server the
-  refusal of the data write stops the use case, but records of reads may still be
-  written there (and, by rule 4, not acknowledged).
+  refusal of the read or write stops the use case, but the record of that refusal may
+  still be written there (and, by rule 4, not acknowledged). The promotion itself is
+  recorded on the promoted server (``service/central.py``).
+* A standby in recovery holds the primary's row (naming the primary), so a Limes store
+  opened on a standby answers no read either: a standby serves no Limes reads.
 """
 
 from __future__ import annotations
