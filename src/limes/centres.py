@@ -39,7 +39,8 @@ C = TypeVar("C")
 T = TypeVar("T")
 
 
-def _loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """True for 'localhost' and loopback addresses (127.0.0.0/8, ::1)."""
     if host == "localhost":
         return True
     try:
@@ -59,7 +60,7 @@ def check_url(url: str, *, https_only: bool = False) -> str:
     why = None
     if parts.scheme not in ("https", "http") or not host:
         why = "it is https://host[:port][/path]"
-    elif parts.scheme == "http" and (https_only or not _loopback(host)):
+    elif parts.scheme == "http" and (https_only or not is_loopback(host)):
         why = "https only" if https_only else "http:// only on a loopback host; use https://"
     elif parts.username or parts.password or parts.query or parts.fragment or "," in url:
         why = "no user, query, fragment or comma"
