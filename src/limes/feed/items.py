@@ -26,8 +26,7 @@ from typing import Any
 from limes import codec
 from limes.domain.alerts import AlertStatus, Flag, FlagStatus
 from limes.domain.events import ChangeEvent, EventType
-from limes.store.faces import FaceRow
-from limes.store.port import AlertRecord, FingerRow
+from limes.store.port import AlertRecord, FaceRow, FingerRow
 
 
 class ItemError(ValueError):
