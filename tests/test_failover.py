@@ -88,8 +88,8 @@ def test_no_acknowledged_alert_is_lost_when_the_primary_is_killed(tmp_path: Path
         killed = time.monotonic()
         stop.set()
         promoted = _limes(
-            "central", "promote", "--standby", standby.url, "--old-primary", primary.url,
-            "--alone", env=env,
+            "--var", str(server.var), "central", "promote", "--standby", standby.url,
+            "--old-primary", primary.url, "--alone", env=env,
         )  # fmt: skip
         promote_wall = time.monotonic() - killed
         for t in threads:
@@ -98,6 +98,7 @@ def test_no_acknowledged_alert_is_lost_when_the_primary_is_killed(tmp_path: Path
         assert promoted.returncode == 0, promoted.stderr
         report = orjson.loads(promoted.stdout)
         assert report["old_primary"] == "unreachable" and report["term"] == 1
+        assert report["audit"]["written"] is True  # in the log on the promoted server
         assert len(acknowledged) >= ALERTS_BEFORE_KILL, "too few alerts were issued before the kill"
 
         with standby.connect() as conn:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from tests.contract.test_alerts import record
+from tests.contract.test_alerts import event, record
 
+from limes.service.replication import CopyFilter, items_after
 from limes.store.port import (
     CopyState,
     DigestRow,
@@ -120,3 +121,21 @@ def test_forwarded_audit_records_are_kept_per_client_in_order(store: Store) -> N
         assert tx.copies.audit_key("copy-fr") == "PEM"
         assert tx.copies.audit_key("copy-de") is None
         assert tx.copies.forwarded_upto() == 3
+
+
+def test_a_number_a_rolled_back_write_left_unused_is_sent_as_skipped(store: Store) -> None:
+    """PostgreSQL's sequence leaves a rolled-back write's number unused (SQLite reuses it);
+    either way the feed shows an unbroken sequence, the events exactly those committed."""
+    with store.transaction() as tx:
+        tx.alerts.insert(record("01A"))
+        tx.outbox.append(event("01A"))
+    with pytest.raises(RuntimeError), store.transaction() as tx:
+        tx.outbox.append(event("01A", "alert.updated"))
+        raise RuntimeError("the use case failed: rolled back")
+    with store.transaction() as tx:
+        tx.outbox.append(event("01A", "alert.deleted"))
+    items = items_after(store, 0, 10, CopyFilter())
+    assert [i.seq for i in items] == list(range(1, items[-1].seq + 1))
+    assert [i.event.type for i in items if i.event is not None] == ["alert.issued", "alert.deleted"]
+    assert len(items) == (3 if store.name == "postgres" else 2)
+    assert items_after(store, 1, 10, CopyFilter())[0].seq == 2  # a gap right after the position

@@ -1,14 +1,14 @@
-"""The copy's list of centre servers: strict addresses, moving on from a server that is
-down, fenced or behind, remembering the one that answered, and a refusal not hidden."""
+"""The copy's list of centre servers: moving on from a server that is down, fenced or
+behind, remembering the one that answered, and a refusal not hidden (the addresses'
+rule and the rotation itself: tests/test_centres.py)."""
 
 from __future__ import annotations
 
 import orjson
 import pytest
 
-from limes.errors import InvalidInput
 from limes.feed.centre import CentreRefused, CentreUnreachable, HttpCentre
-from limes.feed.centres import CentreList, check_url, from_stored, parse, stored
+from limes.feed.centres import CentreList, from_stored, stored
 from limes.service.replication import CopyFilter
 
 FENCED = orjson.dumps({"type": "urn:limes:problem:central-fenced", "status": 503})
@@ -26,41 +26,6 @@ def server(status: int, body: bytes, calls: list[str]) -> HttpCentre:
 
 def page(position: int) -> bytes:
     return orjson.dumps({"items": [], "position": position})
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "ftp://centre.test",
-        "http://centre.test",
-        "http://10.0.0.1:8000",
-        "https://user:pw@centre.test",
-        "https://centre.test/?a=1",
-        "https://centre.test/#x",
-        "https://",
-        "https://centre.test:0",
-        "https://centre.test:99999",
-        "https://centre .test",
-        "centre.test",
-    ],
-)
-def test_an_address_that_is_not_https_or_loopback_http_is_refused(url: str) -> None:
-    with pytest.raises(InvalidInput, match="not a centre URL"):
-        check_url(url)
-
-
-def test_the_list_keeps_order_splits_commas_and_refuses_repeats() -> None:
-    assert parse(["https://a.test/, http://127.0.0.1:8000", "http://localhost:1"]) == [
-        "https://a.test",
-        "http://127.0.0.1:8000",
-        "http://localhost:1",
-    ]
-    with pytest.raises(InvalidInput, match="twice"):
-        parse(["https://a.test", "https://a.test/"])
-    with pytest.raises(InvalidInput, match="at least one"):
-        parse([])
-    with pytest.raises(InvalidInput, match="at most"):
-        parse([f"https://c{i}.test" for i in range(9)])
 
 
 def test_one_url_is_stored_as_before_and_a_list_remembers_its_current() -> None:

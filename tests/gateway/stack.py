@@ -41,7 +41,7 @@ class Stack:
         cert = getattr(self.keys, system)
         return LimesClient(
             Upstream(
-                f"https://localhost:{self.gateway_port}",
+                (f"https://localhost:{self.gateway_port}",),
                 self.keys.authority.ca.cert,
                 cert.cert,
                 cert.key,
@@ -123,7 +123,7 @@ def running(
     try:
         direct = LimesClient(
             Upstream(
-                f"https://localhost:{limes_port}",
+                (f"https://localhost:{limes_port}",),
                 keys.authority.ca.cert,
                 keys.gateway_client.cert,
                 keys.gateway_client.key,

@@ -22,6 +22,19 @@ def test_the_example_loads(keys: Pki) -> None:
     assert config.by_certificate(keys.etias.fingerprint).name == "etias"  # type: ignore[union-attr]
     assert config.by_certificate(keys.gateway_client.fingerprint) is None
     assert config.upstream.cert == Path(keys.gateway_client.cert)
+    assert config.upstream.urls == ("https://127.0.0.1:9",)
+
+
+def test_the_upstream_may_be_the_central_sites_servers_in_order(keys: Pki) -> None:
+    text = re.sub(
+        r'url = "([^"]+)"',
+        'url = ["https://limes-a.test:8443/", "https://limes-b.test:8443"]',
+        config_text(keys),
+        count=1,
+    )
+    config = load_config(text)
+    assert config.upstream.urls == ("https://limes-a.test:8443", "https://limes-b.test:8443")
+    assert config.upstream.url == "https://limes-a.test:8443"
 
 
 @pytest.mark.parametrize(
@@ -47,6 +60,19 @@ def test_the_example_loads(keys: Pki) -> None:
             "no profile 'nothing'",
         ),
         (lambda t: t.replace('url = "https://', 'url = "http://'), "https only"),
+        (
+            lambda t: re.sub(r'url = "([^"]+)"', r'url = ["\1", "\1/"]', t, count=1),
+            "named twice",
+        ),
+        (
+            lambda t: re.sub(r'url = "([^"]+)"', 'url = ["https://a.test", 8]', t, count=1),
+            "list of strings",
+        ),
+        (lambda t: re.sub(r'url = "([^"]+)"', "url = []", t, count=1), "at least one centre URL"),
+        (
+            lambda t: re.sub(r'url = "([^"]+)"', 'url = ["https://a.test?x=1"]', t, count=1),
+            "no user, query",
+        ),
         (
             lambda t: re.sub(
                 r'token_sha256 = "[0-9a-f]+"', 'token_sha256 = "plain-token"', t, count=1

@@ -130,11 +130,16 @@ _SET_ROLE = pgsql.SQL("SET LOCAL ROLE {}").format(pgsql.Identifier(WRITER_ROLE))
 class PostgresAuditStore:
     name = "postgres"
 
-    def __init__(self, url: str, schema: str = "limes_audit") -> None:
+    def __init__(
+        self, url: str, schema: str = "limes_audit", *, local_commit: bool = False
+    ) -> None:
         if not schema:
             raise ValueError("a PostgreSQL schema name is required")
         self._url = url
         self.schema = schema
+        # ``local``: acknowledged once on this server's disk, not waiting for a standby;
+        # only for the record of a promotion, written where no standby follows yet
+        self._local_commit = local_commit
         self._lock_key = (_LOCK_CLASS, int4(zlib.crc32(schema.encode("utf-8"))))
         self._lock = threading.RLock()
         self._conn: Connection | None = None
@@ -145,13 +150,17 @@ class PostgresAuditStore:
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled as its place, so another process (the audit writer) opens its own."""
-        return (PostgresAuditStore, (self._url, self.schema))
+        return (PostgresAuditStore, (self._url, self.schema), {"_local_commit": self._local_commit})
 
     def _connection(self) -> Connection:
         if self._conn is None or self._conn.closed:
             conn = psycopg.connect(self._url, autocommit=True)
             try:
-                conn.execute("SET synchronous_commit = on")
+                conn.execute(
+                    "SET synchronous_commit = local"
+                    if self._local_commit
+                    else "SET synchronous_commit = on"
+                )
                 conn.execute("SET TimeZone = 'UTC'")
                 exists = conn.execute(
                     "SELECT 1 FROM pg_namespace WHERE nspname = %s", (self.schema,)

@@ -70,7 +70,7 @@ def check(config_path: Path) -> None:
     config = _load(config_path)
     print_json(
         {
-            "upstream": config.upstream.url,
+            "upstream": list(config.upstream.urls),
             "systems": [
                 {
                     "name": s.name,

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import functools
-import ipaddress
 import json
 import os
 import resource
@@ -17,6 +16,7 @@ from typing import Any
 import click
 
 from limes.bootstrap import Limes
+from limes.centres import is_loopback
 from limes.cli.common import Env, pass_env
 from limes.cli.search import build_search_indexes
 from limes.config import AuthMode, Settings, SettingsError
@@ -38,16 +38,6 @@ UNSAFE_WARNING = """\
 
 DEMO_PRINCIPAL_HEADER = "demo@SIRENE/DE;roles=sirene_operator"
 DEMO_PURPOSE = "sirene"
-
-
-def is_loopback(host: str) -> bool:
-    """True for 'localhost' and loopback addresses (127.0.0.0/8, ::1)."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def first_search(app: Limes, host: str, port: int) -> str:

@@ -4,8 +4,9 @@ The centre's authenticated feed (``GET /v1/feed``) and its JetStream stream
 (``LIMES_FEED``) carry the same JSON. Each item is the change event (as
 ``disclosure.feed_event`` shows it) and, for an alert the reader may hold, the
 alert's rows **as stored**: ciphertext envelopes (``body``, ``extensions``, the
-misused identity, flag reasons, fingerprint templates), each naming the data key
-that sealed it, and blind-index tokens, never plaintext. ``row_seq`` is the centre's
+misused identity, flag reasons, fingerprint templates, enrolled faces: image and
+template), each naming the data key that sealed it, and blind-index tokens, never
+plaintext. ``row_seq`` is the centre's
 feed position when the rows were read: a copy applies rows only over older ones.
 
 An item outside a reader's filter is sent as its sequence number alone
@@ -25,7 +26,7 @@ from typing import Any
 from limes import codec
 from limes.domain.alerts import AlertStatus, Flag, FlagStatus
 from limes.domain.events import ChangeEvent, EventType
-from limes.store.port import AlertRecord, FingerRow
+from limes.store.port import AlertRecord, FaceRow, FingerRow
 
 
 class ItemError(ValueError):
@@ -41,6 +42,7 @@ class SealedAlert:
     links: tuple[str, ...] = ()
     misused_identity: bytes | None = None
     fingers: tuple[FingerRow, ...] = ()
+    faces: tuple[FaceRow, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +121,16 @@ def sealed_json(s: SealedAlert) -> dict[str, Any]:
             }
             for g in s.fingers
         ],
+        "faces": [
+            {
+                "number": f.number,
+                "face": _b64(f.face),
+                "media_type": f.media_type,
+                "eye_distance": f.eye_distance,
+                "enrolled_at": f.enrolled_at.isoformat(),
+            }
+            for f in s.faces
+        ],
     }
 
 
@@ -183,8 +195,19 @@ def _sealed(d: Mapping[str, Any]) -> SealedAlert:
         )
         for g in d["fingers"]
     )
+    faces = tuple(
+        FaceRow(
+            alert_id,
+            int(f["number"]),
+            _unb64(f["face"]) or b"",
+            str(f["media_type"]),
+            int(f["eye_distance"]),
+            _ts(f["enrolled_at"]),
+        )
+        for f in d.get("faces", ())  # absent from a centre or seed older than faces
+    )
     links = tuple(str(i) for i in d["links"])
-    return SealedAlert(record, flags, links, _unb64(d["misused_identity"]), fingers)
+    return SealedAlert(record, flags, links, _unb64(d["misused_identity"]), fingers, faces)
 
 
 def from_json(d: Any) -> FeedItem:

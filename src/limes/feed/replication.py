@@ -95,8 +95,15 @@ class FeedPublisher(NatsPublisher):
         )
 
     def messages(self, position: int, batch: int) -> list[tuple[int, list[Message]]]:
+        # a skipped item (a sequence number the centre never used) is not published: a
+        # copy meeting the hole asks the centre's feed, which answers it as skipped
         return [
-            (item.seq, [(subject(item, self.prefix), f"limes-feed-{item.seq}", encode(item))])
+            (
+                item.seq,
+                []
+                if item.skipped
+                else [(subject(item, self.prefix), f"limes-feed-{item.seq}", encode(item))],
+            )
             for item in self.read(position, batch)
         ]
 

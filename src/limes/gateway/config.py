@@ -3,7 +3,8 @@
 ::
 
     [upstream]
-    url = "https://limes.internal:8443"   # Limes, which requires this client's certificate
+    url = "https://limes.internal:8443"   # Limes, which requires this client's certificate;
+                                          # or a list: the central site's servers in order
     ca = "/etc/limes-gateway/limes-ca.pem"
     cert = "/etc/limes-gateway/client.pem"
     key = "/etc/limes-gateway/client.key"  # the gateway's TLS key for Limes, nothing else
@@ -22,6 +23,12 @@
     burst = 200
     per_day = 2000000
 
+``[upstream].url`` names one Limes server or the central site's servers in order
+(``["https://limes-a.internal:8443", "https://limes-b.internal:8443"]``: the primary and
+the standby ``limes central promote`` may promote), checked as a copy's list is
+(``limes/centres.py``: https only here, no repeats, at most 8); the gateway moves along
+it as a copy does (``gateway/upstream.py``).
+
 Every key is required and no other is accepted, so the file has no place for a keyring,
 a database address or an audit key. A system's profiles must be profiles of that system
 (``policy/profiles.toml``); a certificate fingerprint may be pinned on one system only.
@@ -38,6 +45,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from limes.centres import parse
+from limes.errors import InvalidInput
 from limes.policy.profiles import Profile, default_profiles
 
 CONFIG_VARIABLE = "LIMES_GATEWAY_CONFIG"
@@ -80,10 +89,16 @@ class System:
 
 @dataclass(frozen=True, slots=True)
 class Upstream:
-    url: str
+    urls: tuple[str, ...]
+    """The central site's servers, in the order they are asked."""
     ca: Path
     cert: Path
     key: Path
+
+    @property
+    def url(self) -> str:
+        """The first server named."""
+        return self.urls[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,9 +129,25 @@ def _table(
     for name in sorted(set(value) ^ keys):
         problems.append(f"[{key}].{name}: " + ("unknown" if name in value else "missing"))
     for name in keys & set(value):
-        if not isinstance(value[name], str) or not value[name]:
+        text = value[name]
+        if key == "upstream" and name == "url" and isinstance(text, list):
+            continue  # the central site's servers, checked by _urls
+        if not isinstance(text, str) or not text:
             problems.append(f"[{key}].{name}: must be a non-empty string")
     return value if not problems else {}
+
+
+def _urls(value: str | list[Any], problems: list[str]) -> tuple[str, ...]:
+    """``[upstream].url``: one https URL, or a list of them, checked as a copy's centres."""
+    named = [value] if isinstance(value, str) else value
+    if not all(isinstance(u, str) for u in named):
+        problems.append("[upstream].url: a string or a list of strings")
+        return ()
+    try:
+        return tuple(parse(named, https_only=True))
+    except InvalidInput as exc:
+        problems.append(f"[upstream].url: {exc.detail}")
+        return ()
 
 
 def _system(
@@ -178,8 +209,7 @@ def load_config(
         f"unknown key {k!r}" for k in sorted(set(data) - {"upstream", "tls", "system"})
     ]
     upstream = _table(data, "upstream", _UPSTREAM_KEYS, problems)
-    if upstream and not str(upstream["url"]).startswith("https://"):
-        problems.append("[upstream].url: Limes is reached over https only")
+    urls = _urls(upstream["url"], problems) if upstream else ()
     tls = _table(data, "tls", _TLS_KEYS, problems)
     entries = data.get("system")
     if not isinstance(entries, list) or not entries:
@@ -198,7 +228,7 @@ def load_config(
         raise GatewayConfigError(source, problems)
     return GatewayConfig(
         Upstream(
-            upstream["url"].rstrip("/"),
+            urls,
             Path(upstream["ca"]),
             Path(upstream["cert"]),
             Path(upstream["key"]),

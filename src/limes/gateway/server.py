@@ -21,7 +21,7 @@ from typing import Any
 from limes.api.connections import ConnectionLimits, GuardedH11Protocol
 from limes.gateway.app import Gateway, create_gateway_app
 from limes.gateway.config import GatewayConfig, check_environment
-from limes.gateway.upstream import LimesClient
+from limes.gateway.upstream import Upstreams
 
 LIMITS = ConnectionLimits(head_seconds=10.0, per_client=64, total=1024)
 
@@ -54,7 +54,7 @@ def serve(config: GatewayConfig, host: str, port: int) -> None:
     import uvicorn
 
     check_environment(os.environ)
-    client = LimesClient(config.upstream)
+    client = Upstreams(config.upstream)
     app = create_gateway_app(Gateway(config, client.post))
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     uvicorn.run(app, host=host, port=port, **uvicorn_options(config))

@@ -161,6 +161,7 @@ def _write_rows(tx: Transaction, item: FeedItem) -> None:
         tx.alerts.replace(record, existing.version)
         tx.links.remove_all(record.id)
         tx.biometrics.remove_all(record.id)
+        tx.faces.remove_all(record.id)
     for flag in sealed.flags:
         tx.flags.put(record.id, flag)
     for other in sealed.links:
@@ -170,6 +171,8 @@ def _write_rows(tx: Transaction, item: FeedItem) -> None:
         tx.misused_identities.put(record.id, sealed.misused_identity)
     for finger in sealed.fingers:
         tx.biometrics.put(finger)
+    for face in sealed.faces:
+        tx.faces.put(face)
     tx.copies.hold(record.id, item.row_seq)
 
 

@@ -119,16 +119,28 @@ def sealed_rows(tx: Transaction, alert_id: str) -> SealedAlert | None:
         tuple(tx.links.of(alert_id)),
         tx.misused_identities.get(alert_id),
         tuple(tx.biometrics.of(alert_id)),
+        tuple(tx.faces.of(alert_id)),
     )
 
 
 def items_after(store: Store, seq: int, limit: int, where: CopyFilter) -> list[FeedItem]:
-    """Feed items after ``seq`` with the rows read in the same snapshot."""
+    """Feed items after ``seq`` with the rows read in the same snapshot.
+
+    A sequence number below the newest one read that has no event is a gap that will
+    never be filled (PostgreSQL hands out ``change_events.seq`` from a sequence: a write
+    rolled back leaves its number unused, and a promoted standby's sequence starts up to
+    32 numbers on, since sequences are WAL-logged ahead; writers are serialised, so a
+    number absent below a committed one stays absent). It is sent as a skipped item, as
+    an event outside the reader's filter is, so that a copy sees an unbroken sequence.
+    """
     with store.read() as tx:
         events = tx.outbox.after(seq, limit)
         row_seq = tx.outbox.last()
-        out = []
+        out: list[FeedItem] = []
+        previous = seq
         for event in events:
+            out.extend(FeedItem(unused) for unused in range(previous + 1, event.seq))
+            previous = event.seq
             sealed = sealed_rows(tx, event.alert_id)
             object_type = sealed.record.object_type if sealed else None
             if not where.holds(event.category, object_type, event.issuing_state):

@@ -15,8 +15,11 @@ The fencing rule, checked by every writer:
 1. Every write transaction of ``PostgresStore``, after taking the writer lock, reads
    the row and writes only if ``site`` is this server's ``cluster_name`` and ``term`` is
    not lower than the highest term this process has seen; otherwise it raises
-   ``Fenced`` (HTTP 503, ``urn:limes:problem:central-fenced``) and writes nothing. No
-   row (a site never failed over) means term 0: the one primary writes.
+   ``Fenced`` (HTTP 503, ``urn:limes:problem:central-fenced``) and writes nothing. Every
+   read transaction checks the same in its snapshot and answers nothing otherwise: what
+   a fenced server holds may be behind the promoted one, and a reader (a copy, the
+   gateway, an officer's search) must not take it for current. No row (a site never
+   failed over) means term 0: the one primary writes and answers.
 2. ``promote`` reads the term N the standby holds, fences the old primary if it can
    reach it (writes term N+1 naming the standby there, with
    ``synchronous_commit = local`` so that it does not wait for the standby it lost),
@@ -51,8 +54,11 @@ Failure cases:
   setting (``ALTER SYSTEM``), accepting that the centre then runs without a second copy
   until a new standby is attached.
 * The audit log in its own schema is written by its own writer; on a fenced server the
-  refusal of the data write stops the use case, but records of reads may still be
-  written there (and, by rule 4, not acknowledged).
+  refusal of the read or write stops the use case, but the record of that refusal may
+  still be written there (and, by rule 4, not acknowledged). The promotion itself is
+  recorded on the promoted server (``service/central.py``).
+* A standby in recovery holds the primary's row (naming the primary), so a Limes store
+  opened on a standby answers no read either: a standby serves no Limes reads.
 """
 
 from __future__ import annotations
@@ -252,11 +258,14 @@ class Promotion:
     term: Term
     old_primary: str  # "fenced", "unreachable", "not given" or "not fenced: <reason>"
     seconds: float
+    old_site: str | None = None
+    """The site that held the term before (or the old primary's name, if it was reached)."""
 
     def to_json(self) -> dict[str, object]:
         return {
             "term": self.term.term,
             "site": self.term.site,
+            "old_site": self.old_site,
             "old_primary": self.old_primary,
             "seconds": self.seconds,
         }
@@ -285,7 +294,7 @@ def promote(
         if not site:
             raise NotAStandby("the standby has no cluster_name; the term could not name it")
         term = Term((0 if held is None else held.term) + 1, site)
-        old = _fence_old(old_primaries, schema, term)
+        old, reached = _fence_old(old_primaries, schema, term)
         with conn.cursor() as cur:
             cur.execute("SELECT pg_promote(true, %s)", (wait_seconds,))
             row = cur.fetchone()
@@ -295,13 +304,16 @@ def promote(
                 cur.execute("ALTER SYSTEM SET synchronous_standby_names = ''")
                 cur.execute("SELECT pg_reload_conf()")
         write_term(conn, term)
-    return Promotion(term, old, round(time.monotonic() - started, 3))
+    old_site = held.site if held is not None else (reached[0] if reached else None)
+    return Promotion(term, old, round(time.monotonic() - started, 3), old_site)
 
 
-def _fence_old(urls: Sequence[str], schema: str, term: Term) -> str:
+def _fence_old(urls: Sequence[str], schema: str, term: Term) -> tuple[str, list[str]]:
+    """What became of each old primary, and the names of those reached."""
     if not urls:
-        return "not given"
+        return "not given", []
     said: list[str] = []
+    reached: list[str] = []
     for url in urls:
         try:
             with _connect(url, schema) as old:
@@ -309,10 +321,11 @@ def _fence_old(urls: Sequence[str], schema: str, term: Term) -> str:
                     if _in_recovery(cur):
                         said.append("not fenced: it is a standby")
                         continue
+                    reached.append(site_name(cur))
                 write_term(old, term)
                 said.append("fenced")
         except psycopg.OperationalError:
             said.append("unreachable")
         except psycopg.Error as exc:
             said.append(f"not fenced: {type(exc).__name__}")
-    return ", ".join(said)
+    return ", ".join(said), reached

@@ -8,10 +8,10 @@ catalogue stays reachable, ``public`` does not), the session time zone to UTC an
 is flushed (and, with ``synchronous_standby_names``, flushed on the standby too),
 whatever the server's default says; a stronger server setting (``remote_apply``) is kept.
 
-At a central site with a standby, every write transaction also checks the fencing rule
-(``store/central.py``): it writes only if this server holds the current term, and a
-connection, when opened, first fences this server if a peer (``central_peers``) holds
-a higher term.
+At a central site with a standby, every transaction, read or write, also checks the
+fencing rule (``store/central.py``): it writes or reads only if this server holds the
+current term (one statement in the transaction's own snapshot), and a connection, when
+opened, first fences this server if a peer (``central_peers``) holds a higher term.
 
 Writers are serialised with a transaction-level advisory lock, which also makes the
 compatibility check and the insert it guards one atomic step, as ``BEGIN
@@ -178,8 +178,9 @@ class PostgresStore(ThreadConnections):
     @contextmanager
     def _session(self, begin: str, *, lock: bool) -> Iterator[SqlTransaction]:
         with self._cursor(begin, lock=lock) as cur:
-            if lock:  # fencing rule 1: only the holder of the current term writes
-                self._fenced_check(cur)
+            # fencing rule 1: only the holder of the current term writes, and answers
+            # reads: a fenced old primary's data may be behind the promoted one's
+            self._fenced_check(cur)
             yield SqlTransaction(cur, POSTGRES)
 
     def _fenced_check(self, cur: Cursor) -> None:
