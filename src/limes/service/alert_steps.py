@@ -9,9 +9,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from limes import codec
 from limes.clock import Clock, utc_now
 from limes.crypto import Crypto
+from limes.crypto.bodies import encode_body
 from limes.crypto.records import to_alert
 from limes.domain.alerts import (
     AlertContent,
@@ -225,7 +225,7 @@ class AlertSteps:
             created_at=now,
             updated_at=now,
             expires_at=self._expiry(valid.category, now),
-            body=self.seal_field(alert_id, state, SealedField.BODY, codec.encode(valid)),
+            body=self.seal_field(alert_id, state, SealedField.BODY, encode_body(valid)),
             keys=self.crypto.index.tokens(content_keys(valid)),
         )
 

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from itertools import islice
 
 from limes import codec
+from limes.crypto.bodies import encode_body
 from limes.crypto.records import to_alert
 from limes.domain.alerts import (
     AlertContent,
@@ -189,7 +190,7 @@ class AlertService(AlertSteps):
                 version=record.version + 1,
                 updated_at=now,
                 body=self.seal_field(
-                    record.id, record.issuing_state, SealedField.BODY, codec.encode(content), tx
+                    record.id, record.issuing_state, SealedField.BODY, encode_body(content), tx
                 ),
                 object_type=content.object.type.value if content.object else None,
                 keys=keys,
