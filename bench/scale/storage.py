@@ -44,12 +44,14 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def _load(settings: Settings, by_state: dict[str, list[AlertContent]]) -> tuple[int, float, float]:
+def _load(
+    settings: Settings, by_state: dict[str, list[AlertContent]], workers: int
+) -> tuple[int, float, float]:
     app = build(settings)
     app.store.migrate()
     total, cpu, started = 0, _cpu_seconds(), time.perf_counter()
     for state, contents in by_state.items():
-        *_, loaded = app.alerts.bulk_issue(ctx_for(state), contents)
+        *_, loaded = app.alerts.bulk_issue(ctx_for(state), contents, workers=workers)
         total += loaded
     seconds = time.perf_counter() - started
     app.close()  # the workers end here: their CPU counts once they are waited for
@@ -103,10 +105,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--persons-share", type=float, default=SIS_PERSONS_SHARE)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--postgres", help="a server URL: also load into a fresh database")
-    parser.add_argument("--workers", type=int, help="LIMES_BULK_WORKERS for the load")
+    parser.add_argument("--workers", type=int, default=1, help="bulk_issue's worker processes")
     args = parser.parse_args(argv)
-    if args.workers is not None:
-        os.environ["LIMES_BULK_WORKERS"] = str(args.workers)
     persons = max(1, round(args.size * args.persons_share))
     by_state: dict[str, list[AlertContent]] = defaultdict(list)
     for state, content in generate(persons, args.size - persons, args.seed):
@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     with tempfile.TemporaryDirectory(prefix="limes-storage-") as tmp:
         settings = _settings(Path(tmp) / "var")
-        count, seconds, cpu = _load(settings, by_state)
+        count, seconds, cpu = _load(settings, by_state, args.workers)
         with sqlite3.connect(settings.var_dir / "limes.db") as conn:
             bodies = _body_bytes(conn)
         _report("sqlite", count, seconds, cpu, _sqlite_disk(settings.var_dir / "limes.db"), bodies)
@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> None:
             try:
                 pg = Settings(var_dir=Path(tmp) / "var-pg", database_url=url)
                 _settings(pg.var_dir)
-                count, seconds, cpu = _load(pg, by_state)
+                count, seconds, cpu = _load(pg, by_state, args.workers)
                 with psycopg.connect(url) as conn:
                     conn.execute("SET search_path = limes")
                     _report(
