@@ -110,7 +110,7 @@ def _old_store(store: Store, clock: FixedClock, monkeypatch: pytest.MonkeyPatch)
     """Alerts written as before the compact format: the body sealed as its JSON."""
     s = built(store, clock, crypto=open_crypto(store, TEST_KEYRING, clock=clock))
     with monkeypatch.context() as patched:
-        patched.setattr("limes.service.alert_steps.encode_body", codec.encode)
+        patched.setattr("limes.service.bulk_records.encode_body", codec.encode)
         load(s.alerts, demo_contents(5, 15, seed=5))
     return [r.id for r in _all(store)]
 
@@ -157,7 +157,7 @@ def test_the_cli_compacts_a_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     custodian = ("--as", "kc@OPS/DE", "--role", "key_custodian", "--purpose", "operations")
     run("init")
     with monkeypatch.context() as patched:
-        patched.setattr("limes.service.alert_steps.encode_body", codec.encode)
+        patched.setattr("limes.service.bulk_records.encode_body", codec.encode)
         run("demo", "--persons", "3", "--objects", "9", "--seed", "2")
     assert "rewrote 12 bodies of 12 alerts examined" in run("keys", "compact", *custodian)
     assert "rewrote 0 bodies of 12 alerts examined" in run("keys", "compact", *custodian)
