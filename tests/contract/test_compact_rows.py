@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import TEST_KEYRING, FixedClock, built, make_ctx
 from tests.crypto.helpers import demo_contents, load
+from tests.factories import VEHICLE, content
 from tests.store_peek import peek
 
 from limes import codec
@@ -74,10 +75,13 @@ def test_0023_converts_an_old_sqlite_store(
         (kind,) = peek(tx).rows("SELECT DISTINCT typeof(created_at) FROM alerts")[0]
     assert kind == "text" and any(r.warned_at for r in before) and any(not r.body for r in before)
 
-    assert store.migrate() == ["0023_compact_alerts"]
+    events, last = store.events_after(0, 1000), store.last_event()
+    assert store.migrate() == ["0023_compact_alerts", "0024_compact_change_events"]
     assert _records(store) == before  # every field, microseconds included
+    assert store.events_after(0, 1000) == events and store.last_event() == last
     with store.read() as tx:
         kinds = peek(tx).rows("SELECT DISTINCT typeof(created_at), typeof(expires_at) FROM alerts")
+        kinds += peek(tx).rows("SELECT DISTINCT typeof(at), typeof(at) FROM change_events")
         plan = peek(tx).rows(
             "EXPLAIN QUERY PLAN SELECT id FROM alerts WHERE status = 'active' AND "
             "expires_at <= ? ORDER BY expires_at LIMIT 5",
@@ -85,7 +89,7 @@ def test_0023_converts_an_old_sqlite_store(
         )
         due = tx.alerts.expiring_before(max(r.expires_at for r in before), 100)
         warned = tx.alerts.unwarned_expiring_before(max(r.expires_at for r in before), 100)
-    assert kinds == [("integer", "integer")]
+    assert kinds == [("integer", "integer")] * 2
     assert any("alerts_by_expiry" in str(step) for step in plan)
     active = {r.id for r in before if r.status == "active"}
     assert set(due) == active and set(warned) == active - {before[0].id}
@@ -98,4 +102,6 @@ def test_0023_converts_an_old_sqlite_store(
                 record.issuing_state, record.id, SealedField.BODY, record.body
             )
             assert is_compact(plain)
+    s.alerts.issue(make_ctx("DE"), content(VEHICLE))  # the feed goes on where it was
+    assert store.last_event() == last + 1 and store.events_after(last)[0].seq == last + 1
     store.close()

@@ -74,8 +74,9 @@ _MICROSECOND = timedelta(microseconds=1)
 
 
 def at_in(d: Dialect, value: datetime | None) -> Any:
-    """An alert's timestamp as its column holds it: in SQLite, microseconds since 1970
-    UTC (migration 0023; 8 bytes, not 32 characters of text), else as the dialect does."""
+    """An alert's or change event's timestamp as its column holds it: in SQLite,
+    microseconds since 1970 UTC (migrations 0023, 0024; 8 bytes, not 32 characters of
+    text), else as the dialect does."""
     if value is None or not d.timestamps_as_text:
         return d.ts_in(value)
     return (value - _EPOCH) // _MICROSECOND
@@ -115,7 +116,7 @@ def alert_row(d: Dialect, r: AlertRecord) -> tuple[Any, ...]:
 
 def event_row(d: Dialect, e: ChangeEvent) -> tuple[Any, ...]:
     detail = orjson.dumps(e.detail).decode()
-    return (d.ts_in(e.at), e.type, e.alert_id, e.issuing_state, e.category, e.version, detail)
+    return (at_in(d, e.at), e.type, e.alert_id, e.issuing_state, e.category, e.version, detail)
 
 
 def event_from_row(d: Dialect, row: Row) -> ChangeEvent:
@@ -123,7 +124,7 @@ def event_from_row(d: Dialect, row: Row) -> ChangeEvent:
     if isinstance(detail, str):
         detail = orjson.loads(detail)
     return ChangeEvent(
-        EventType(type_), alert_id, state, category, version, d.ts(at), dict(detail), seq
+        EventType(type_), alert_id, state, category, version, _at(d, at), dict(detail), seq
     )
 
 
