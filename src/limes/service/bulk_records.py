@@ -19,6 +19,7 @@ here, which raises the very error (with its field pointers) the serial path rais
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -132,8 +133,16 @@ def record_pool(maker: RecordMaker, workers: int) -> Iterator[RecordPool]:
         yield RecordPool(maker, None)
         return
     _MAKER = maker
+    # A forked worker shares this process's memory until it writes to a page; a garbage
+    # collection there would touch every object's header and copy the whole heap into
+    # each worker. Frozen here (moved out of the collector's reach) and disabled there,
+    # the workers copy only what they use; their own garbage is freed by reference counts.
+    gc.freeze()
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("fork"), initializer=gc.disable
+        ) as pool:
             yield RecordPool(maker, pool)
     finally:
         _MAKER = None
+        gc.unfreeze()
