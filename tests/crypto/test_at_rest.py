@@ -255,7 +255,7 @@ def test_a_postgres_dump_holds_no_demo_value(
         finally:
             app.close()
         dump = b"".join(_copy_out(postgres_url, s) for s in (schema, f"{schema}_audit"))
-        assert len(dump) > 1_000_000
+        assert len(dump) > 400_000  # the 1,000 alerts are there (bodies compact: issue 15)
         assert scan(dump, wanted(contents, secret)) == set()
     finally:
         store.close()

@@ -35,7 +35,7 @@ import struct
 
 from cryptography.exceptions import InvalidTag
 
-from limes.crypto.keys import DataKeys, IntegrityError, check_scope
+from limes.crypto.keys import DataKey, DataKeys, IntegrityError, check_scope
 from limes.store.port import Transaction
 
 MAGIC = b"LE"
@@ -84,6 +84,15 @@ def text_key_id(prefix: str) -> tuple[str, int]:
     return key_id(raw + bytes(OVERHEAD - len(raw)))
 
 
+def seal_under(key: DataKey, record_id: str, field: str, plaintext: bytes) -> bytes:
+    """The envelope of ``plaintext`` under ``key`` (the active key of its scope, which
+    the caller looked up: the bulk path's workers, which reach no store, are given it)."""
+    header = HEADER.pack(MAGIC, FORMAT, check_scope(key.scope), key.version)
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = key.aead.encrypt(nonce, plaintext, associated_data(header, record_id, field))
+    return header + nonce + sealed
+
+
 class FieldCipher:
     """Seal and open fields under the data keys of a store."""
 
@@ -102,11 +111,7 @@ class FieldCipher:
 
         Pass the open transaction, if any (see ``DataKeys.current``).
         """
-        key = self.keys.current(scope, tx)
-        header = HEADER.pack(MAGIC, FORMAT, check_scope(scope), key.version)
-        nonce = os.urandom(NONCE_BYTES)
-        sealed = key.aead.encrypt(nonce, plaintext, associated_data(header, record_id, field))
-        return header + nonce + sealed
+        return seal_under(self.keys.current(scope, tx), record_id, field, plaintext)
 
     def open(
         self,

@@ -2,14 +2,16 @@
 
 The store holds an alert's body and extensions sealed (``fields.py``); the services and
 the search indexes read them through ``to_alert``, which fails closed
-(``IntegrityError``) if a sealed field was altered.
+(``IntegrityError``) if a sealed field was altered. A body is read in either of its
+formats (``bodies.py``: compact, or the JSON of before).
 """
 
 from __future__ import annotations
 
 from limes import codec
 from limes.crypto import Crypto
-from limes.domain.alerts import Alert, AlertContent, Extension
+from limes.crypto.bodies import decode_body
+from limes.domain.alerts import Alert, Extension
 from limes.domain.categories import CATEGORIES, CategoryCode
 from limes.domain.sealed_fields import SealedField
 from limes.store.port import AlertRecord, Transaction
@@ -22,9 +24,7 @@ def to_alert(record: AlertRecord, crypto: Crypto, tx: Transaction | None = None)
         return crypto.fields.open(record.issuing_state, record.id, field, sealed, tx)
 
     content = (
-        codec.decode(AlertContent, opened(SealedField.BODY, record.body))
-        if record.body is not None
-        else None
+        decode_body(opened(SealedField.BODY, record.body)) if record.body is not None else None
     )
     extensions = (
         codec.decode(tuple[Extension, ...], opened(SealedField.EXTENSIONS, record.extensions))

@@ -9,7 +9,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from limes import codec
 from limes.clock import Clock, utc_now
 from limes.crypto import Crypto
 from limes.crypto.records import to_alert
@@ -18,7 +17,7 @@ from limes.domain.alerts import (
     AlertStatus,
     Flag,
 )
-from limes.domain.categories import CATEGORIES, CategoryCode, ReviewRules
+from limes.domain.categories import CategoryCode, ReviewRules
 from limes.domain.compatibility import ExistingAlert, check
 from limes.domain.ids import is_id, new_id
 from limes.domain.match_keys import content_keys
@@ -35,6 +34,7 @@ from limes.policy import disclosure
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Decision, Policy, require_owner
 from limes.service.alert_views import AlertView, action_note
+from limes.service.bulk_records import new_record
 from limes.service.reading import ReadGuard
 from limes.service.recorder import Recorder
 from limes.store.port import AlertRecord, Store, Transaction
@@ -214,19 +214,14 @@ class AlertSteps:
         """A new alert of the principal's state from validated content: sealed body,
         blind-index tokens for its match keys, review date from the category."""
         alert_id, state = new_id(), ctx.principal.member_state
-        return AlertRecord(
-            id=alert_id,
-            category=valid.category.value,
-            object_type=valid.object.type.value if valid.object else None,
-            subject=CATEGORIES[valid.category].subject.value,
-            issuing_state=state,
-            status=AlertStatus.ACTIVE,
-            version=1,
-            created_at=now,
-            updated_at=now,
-            expires_at=self._expiry(valid.category, now),
-            body=self.seal_field(alert_id, state, SealedField.BODY, codec.encode(valid)),
-            keys=self.crypto.index.tokens(content_keys(valid)),
+        return new_record(
+            alert_id,
+            state,
+            valid,
+            now,
+            self._expiry(valid.category, now),
+            lambda body: self.seal_field(alert_id, state, SealedField.BODY, body),
+            self.crypto.index.tokens(content_keys(valid)),
         )
 
     def _erase(

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from itertools import islice
 
 from limes import codec
+from limes.crypto.bodies import encode_body
 from limes.crypto.records import to_alert
 from limes.domain.alerts import (
     AlertContent,
@@ -43,6 +44,7 @@ from limes.policy.policy import Decision
 from limes.service.alert_steps import AlertSteps
 from limes.service.alert_views import AlertView, ExpiryReport, Page, event
 from limes.service.audited import about, audited, on_alert, recorded_change
+from limes.service.bulk_records import RecordMaker, record_pool
 from limes.store.port import AlertFilter
 
 MAX_PAGE = 500
@@ -189,7 +191,7 @@ class AlertService(AlertSteps):
                 version=record.version + 1,
                 updated_at=now,
                 body=self.seal_field(
-                    record.id, record.issuing_state, SealedField.BODY, codec.encode(content), tx
+                    record.id, record.issuing_state, SealedField.BODY, encode_body(content), tx
                 ),
                 object_type=content.object.type.value if content.object else None,
                 keys=keys,
@@ -316,31 +318,38 @@ class AlertService(AlertSteps):
         return ExpiryReport(expired, warned)
 
     def bulk_issue(
-        self, ctx: Context, contents: Iterable[AlertContent], batch: int = 20_000
+        self,
+        ctx: Context,
+        contents: Iterable[AlertContent],
+        batch: int = 20_000,
+        workers: int = 1,
     ) -> Iterator[int]:
         """The bulk path for initial loads: validate and insert in large transactions.
 
         Every alert is validated as in ``issue``; the compatibility check against
         alerts already stored is not made (initial loads come from national systems
-        that enforced it). Yields the running count after each batch.
+        that enforced it). With ``workers`` > 1, validation and sealing run in that many
+        forked processes (``bulk_records.py``); the permission checks, the store and the
+        audit stay here. Yields the running count after each batch.
         """
         done = 0
         allowed: set[CategoryCode] = set()
         it = iter(contents)
-        while chunk := list(islice(it, batch)):
-            now = self.clock()
-            records, events = [], []
-            for content in chunk:
-                if content.category not in allowed:
-                    self.policy.require(ctx, Permission.ALERT_ISSUE, content.category)
-                    allowed.add(content.category)
-                record = self._new_record(ctx, self._validated(content, now), now)
-                records.append(record)
-                events.append(event(EventType.ALERT_ISSUED, record, now))
-            with recorded_change(self.audit, ctx, Permission.ALERT_ISSUE, records):
-                self.store.bulk_insert(records, events)
-            done += len(records)
-            yield done
+        state = ctx.principal.member_state
+        maker = RecordMaker(self.crypto.keys.current(state), self.crypto.index, self.review.years)
+        with record_pool(maker, workers) as pool:
+            while chunk := list(islice(it, batch)):
+                now = self.clock()
+                for category in dict.fromkeys(content.category for content in chunk):
+                    if category not in allowed:
+                        self.policy.require(ctx, Permission.ALERT_ISSUE, category)
+                        allowed.add(category)
+                records = pool.make_all(chunk, now)
+                events = [event(EventType.ALERT_ISSUED, record, now) for record in records]
+                with recorded_change(self.audit, ctx, Permission.ALERT_ISSUE, records):
+                    self.store.bulk_insert(records, events)
+                done += len(records)
+                yield done
 
     # -- misused identity -------------------------------------------------------------
 

@@ -16,23 +16,30 @@ Rotation never stops the service:
 ``rotate_kek`` makes a new key-encryption key (a new keyring entry, or a new Vault
 key version), re-wraps every data key under it in one transaction, then forgets the
 old one. Run again after an interruption, it finishes the rotation it began.
+
+``compact_bodies`` rewrites alert bodies sealed in the JSON of before into the compact
+format (``crypto/bodies.py``), re-sealed under the state's active key with the same
+binding; nothing else of the alert changes (its version neither: the content is the
+same). Both formats are read, so it may run at any time, and again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
 from limes.crypto import Crypto, delivery
+from limes.crypto.bodies import decode_body, encode_body, is_compact
 from limes.crypto.rotation import KeyReport, Pass, Reencryption, report
+from limes.domain.sealed_fields import SealedField
 from limes.errors import InvalidInput
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Policy
 from limes.service.audited import about, audited
 from limes.service.recorder import Recorder
-from limes.store.port import Store
+from limes.store.port import AlertFilter, Store
 
 DEFAULT_GRACE = timedelta(seconds=60)
 
@@ -41,6 +48,12 @@ DEFAULT_GRACE = timedelta(seconds=60)
 class KekRotation:
     kek: str
     rewrapped: int
+
+
+@dataclass(frozen=True, slots=True)
+class Compaction:
+    examined: int  # alerts looked at, bodies or not
+    rewritten: int  # bodies rewritten into the compact format
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,3 +161,41 @@ class KeyService:
         self.policy.require(ctx, Permission.KEYS_ROTATE)
         retired, waiting = self.job.retire(grace)
         return Retirement(tuple(retired), tuple(waiting))
+
+    def alerts_held(self, ctx: Context) -> int:
+        """How many alerts ``compact_bodies`` will look at (its progress bar's total)."""
+        self.policy.require(ctx, Permission.KEYS_ROTATE)
+        return self.store.count()
+
+    @audited("keys:compact-bodies", write=True)
+    def compact_bodies(
+        self, ctx: Context, batch: int = 1000, progress: Callable[[int], None] | None = None
+    ) -> Compaction:
+        """Rewrite every body sealed as JSON into the compact format, ``batch`` alerts per
+        transaction. An alert changed meanwhile is left for the next run (its update wrote
+        the compact format anyway)."""
+        self.policy.require(ctx, Permission.KEYS_ROTATE)
+        if batch < 1:
+            raise ValueError("a batch holds at least one alert")
+        fields, after, examined, rewritten = self.crypto.fields, None, 0, 0
+        while True:
+            with self.store.transaction() as tx:
+                page = tx.alerts.list(AlertFilter(status=None, after=after, limit=batch))
+                for seen in page:
+                    record = tx.alerts.get(seen.id, for_update=True) if seen.body else None
+                    if record is None or record.body is None or record.version != seen.version:
+                        continue
+                    state, body = record.issuing_state, SealedField.BODY
+                    plain = fields.open(state, record.id, body, record.body, tx)
+                    if is_compact(plain):
+                        continue
+                    compact = encode_body(decode_body(plain))
+                    sealed = fields.seal(state, record.id, body, compact, tx)
+                    tx.alerts.replace(replace(record, body=sealed), record.version)
+                    rewritten += 1
+            examined += len(page)
+            if progress is not None:
+                progress(len(page))
+            if len(page) < batch:
+                return Compaction(examined, rewritten)
+            after = page[-1].id

@@ -12,7 +12,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
@@ -69,6 +69,33 @@ INSERT_EVENT = (
 )
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def at_in(d: Dialect, value: datetime | None) -> Any:
+    """An alert's or change event's timestamp as its column holds it: in SQLite,
+    microseconds since 1970 UTC (migrations 0023, 0024; 8 bytes, not 32 characters of
+    text), else as the dialect does."""
+    if value is None or not d.timestamps_as_text:
+        return d.ts_in(value)
+    return (value - _EPOCH) // _MICROSECOND
+
+
+def at_out(d: Dialect, value: Any) -> datetime | None:
+    """The timestamp of an alert's column (``at_in``'s integer, or a dialect's value)."""
+    if isinstance(value, int):
+        return _EPOCH + value * _MICROSECOND
+    return d.ts_out(value)
+
+
+def _at(d: Dialect, value: Any) -> datetime:
+    found = at_out(d, value)
+    if found is None:
+        raise ValueError("NULL in a NOT NULL timestamp column")
+    return found
+
+
 def alert_row(d: Dialect, r: AlertRecord) -> tuple[Any, ...]:
     return (
         r.id,
@@ -78,10 +105,10 @@ def alert_row(d: Dialect, r: AlertRecord) -> tuple[Any, ...]:
         r.issuing_state,
         r.status.value,
         r.version,
-        d.ts_in(r.created_at),
-        d.ts_in(r.updated_at),
-        d.ts_in(r.expires_at),
-        d.ts_in(r.warned_at),
+        at_in(d, r.created_at),
+        at_in(d, r.updated_at),
+        at_in(d, r.expires_at),
+        at_in(d, r.warned_at),
         r.body,
         r.extensions,
     )
@@ -89,7 +116,7 @@ def alert_row(d: Dialect, r: AlertRecord) -> tuple[Any, ...]:
 
 def event_row(d: Dialect, e: ChangeEvent) -> tuple[Any, ...]:
     detail = orjson.dumps(e.detail).decode()
-    return (d.ts_in(e.at), e.type, e.alert_id, e.issuing_state, e.category, e.version, detail)
+    return (at_in(d, e.at), e.type, e.alert_id, e.issuing_state, e.category, e.version, detail)
 
 
 def event_from_row(d: Dialect, row: Row) -> ChangeEvent:
@@ -97,7 +124,7 @@ def event_from_row(d: Dialect, row: Row) -> ChangeEvent:
     if isinstance(detail, str):
         detail = orjson.loads(detail)
     return ChangeEvent(
-        EventType(type_), alert_id, state, category, version, d.ts(at), dict(detail), seq
+        EventType(type_), alert_id, state, category, version, _at(d, at), dict(detail), seq
     )
 
 
@@ -122,10 +149,10 @@ class SqlAlerts(Tables):
             issuing_state=row[4],
             status=AlertStatus(row[5]),
             version=row[6],
-            created_at=d.ts(row[7]),
-            updated_at=d.ts(row[8]),
-            expires_at=d.ts(row[9]),
-            warned_at=d.ts_out(row[10]),
+            created_at=_at(d, row[7]),
+            updated_at=_at(d, row[8]),
+            expires_at=_at(d, row[9]),
+            warned_at=at_out(d, row[10]),
             body=d.bytes_out(row[11]),
             extensions=d.bytes_out(row[12]),
             keys=keys,
@@ -184,9 +211,9 @@ class SqlAlerts(Tables):
             (
                 record.status.value,
                 record.version,
-                d.ts_in(record.updated_at),
-                d.ts_in(record.expires_at),
-                d.ts_in(record.warned_at),
+                at_in(d, record.updated_at),
+                at_in(d, record.expires_at),
+                at_in(d, record.warned_at),
                 record.body,
                 record.extensions,
                 record.id,
@@ -230,18 +257,19 @@ class SqlAlerts(Tables):
         return [self._record(row) for row in self._cur.fetchall()]
 
     def expiring_before(self, moment: datetime, limit: int) -> builtins.list[str]:
+        # 'active' written out: the partial index alerts_by_expiry serves only that
         self._exec(
-            "SELECT id FROM alerts WHERE status = ? AND expires_at <= ? "
+            "SELECT id FROM alerts WHERE status = 'active' AND expires_at <= ? "
             "ORDER BY expires_at LIMIT ?",
-            (AlertStatus.ACTIVE.value, self._d.ts_in(moment), limit),
+            (at_in(self._d, moment), limit),
         )
         return [i for (i,) in self._cur.fetchall()]
 
     def unwarned_expiring_before(self, moment: datetime, limit: int) -> builtins.list[str]:
         self._exec(
-            "SELECT id FROM alerts WHERE status = ? AND expires_at <= ? AND warned_at IS NULL "
-            "ORDER BY expires_at LIMIT ?",
-            (AlertStatus.ACTIVE.value, self._d.ts_in(moment), limit),
+            "SELECT id FROM alerts WHERE status = 'active' AND expires_at <= ? "
+            "AND warned_at IS NULL ORDER BY expires_at LIMIT ?",
+            (at_in(self._d, moment), limit),
         )
         return [i for (i,) in self._cur.fetchall()]
 
