@@ -20,7 +20,6 @@ import multiprocessing
 import os
 import shutil
 import socket
-import struct
 import tempfile
 import threading
 import time
@@ -32,21 +31,13 @@ from limes.audit.relay import entry_from_wire, receive_message, send_message
 from limes.audit.store import AuditStore
 from limes.audit.wiring import audit_signer
 from limes.config import Settings
+from limes.peers import peer_uid
 
 log = logging.getLogger("limes.audit.writer")
 
 PARENT_CHECK_SECONDS = 1.0
 START_TIMEOUT_SECONDS = 60.0
 RESTART_PAUSE_SECONDS = 0.1
-_PEER = struct.Struct("3i")  # struct ucred: pid, uid, gid
-
-
-def peer_uid(conn: socket.socket) -> int | None:
-    """The user id of the process at the other end (None where the OS does not tell)."""
-    if not hasattr(socket, "SO_PEERCRED"):
-        return None
-    _, uid, _ = _PEER.unpack(conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, _PEER.size))
-    return int(uid)
 
 
 class WriterServer:
