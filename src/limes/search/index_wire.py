@@ -22,6 +22,7 @@ from typing import Literal, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
+from limes.local_service import receive_exactly
 from limes.search.engine import Indexed
 from limes.search.identifiers import CheckedQuery, IdentifierMatch
 from limes.search.persons import PersonHit
@@ -102,18 +103,7 @@ def _decode(adapter: TypeAdapter[T], body: bytes) -> T:
 
 
 def _receive(sock: socket.socket, most: int) -> bytes:
-    (length,) = _LENGTH.unpack(_exactly(sock, _LENGTH.size))
+    (length,) = _LENGTH.unpack(receive_exactly(sock, _LENGTH.size))
     if length > most:
         raise WireError(f"a message of {length} bytes is refused (at most {most})")
-    return _exactly(sock, length)
-
-
-def _exactly(sock: socket.socket, size: int) -> bytes:
-    chunks, left = [], size
-    while left:
-        chunk = sock.recv(min(left, 1 << 20))
-        if not chunk:
-            raise EOFError("the search index socket was closed")
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
+    return receive_exactly(sock, length)
