@@ -76,6 +76,21 @@ def test_the_engines_refusals_cross_as_such(
         remote.wait_for(1)
 
 
+def test_a_failure_in_the_index_process_is_unavailable_without_its_detail(
+    served: tuple[SearchEngine, RemoteEngine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine, remote = served
+
+    def broken(query: PersonQuery, limit: int) -> list[object]:
+        raise RuntimeError("while scoring Ivanova")
+
+    monkeypatch.setattr(engine, "persons_matching", broken)
+    with pytest.raises(IndexUnavailable) as refused:
+        remote.persons_matching(PersonQuery(surnames=("Ivanova",)), 10)
+    assert "Ivanova" not in str(refused.value)
+    assert remote.hello() == engine.position  # the connection serves on
+
+
 def test_the_snapshot_is_written_only_where_the_index_process_keeps_it(
     served: tuple[SearchEngine, RemoteEngine], tmp_path: Path
 ) -> None:
