@@ -67,7 +67,9 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 30
+        # --workers N starts the audit writer and the search index process before the
+        # workers, one after the other: three interpreter starts on a loaded machine
+        deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:
                 if httpx.get(f"{self.url}/v1/health", timeout=1).status_code == 200:

@@ -16,6 +16,8 @@ in SIS (1.7 M of 93.2 M: 1.824 %), and print
 * the index memory: the PSS one such process gains by starting search, and the PSS
   of two started side by side, summed (shared pages count once);
 * person and object search latency in process (p50, p99), on the loaded indexes;
+* the index process of ``limes serve --workers N`` with two workers: PSS and index
+  memory summed, and the latency its hop adds (``bench/scale/shared.py``);
 
 then a linear fit of each figure over the sizes, extrapolated to 93,195,404 alerts.
 The machine is shared (load average printed): timings vary with what else runs.
@@ -39,6 +41,7 @@ from typing import Any
 import numpy as np
 
 from bench.ingest import ctx_for
+from bench.scale.shared import measure_shared
 from bench.scale.startup import pss_kib
 from bench.search.measure import latency_figures, line, load_average, timed_calls
 from limes.audit.heads import ensure_audit_key
@@ -85,13 +88,16 @@ def _disk(db: Path) -> dict[str, int]:
     return {str(name): int(size) for name, size in rows}
 
 
-def _startup(var: Path, mode: str, processes: int) -> list[dict[str, Any]]:
+def _startup(
+    var: Path, mode: str, processes: int, socket: Path | None = None
+) -> list[dict[str, Any]]:
     """Start ``processes`` cold processes side by side; each one's figures and its PSS
-    measured while all are alive."""
+    measured while all are alive (``socket``: the index process of mode ``remote``)."""
     env = {**os.environ, "LIMES_VAR": str(var)}
+    extra = [str(socket)] if socket else []
     started = [
         subprocess.Popen(
-            [sys.executable, "-m", "bench.scale.startup", str(var), mode],
+            [sys.executable, "-m", "bench.scale.startup", str(var), mode, *extra],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -170,7 +176,6 @@ def measure(size: int, share: float, seed: int, folder: Path) -> dict[str, Any]:
         f"{person['p99_ms']:.2f} ms; object search p50 {found['p50_ms']:.3f} ms "
         f"p99 {found['p99_ms']:.3f} ms"
     )
-    app.close()
 
     cold = _startup(var, "store", 1)[0]
     warm = _startup(var, "snapshot", 1)[0]
@@ -186,9 +191,11 @@ def measure(size: int, share: float, seed: int, folder: Path) -> dict[str, Any]:
     line(
         f"[{size:,}] index memory: {warm['index_kib'] / 1024:.0f} MiB in one process; two "
         f"processes {summed / 1024:.0f} MiB PSS summed, one alone {warm['pss_kib'] / 1024:.0f}"
-        f" MiB: {summed / warm['pss_kib']:.2f}x (no sharing yet: each loads its copy)"
+        f" MiB: {summed / warm['pss_kib']:.2f}x (each loads its own copy)"
     )
-    return {
+    shared = measure_shared(app, settings, _startup, warm, (people, checked))
+    app.close()
+    return shared | {
         "alerts": count,
         "load_rate": count / load_seconds,
         "disk_bytes": total,
@@ -200,6 +207,7 @@ def measure(size: int, share: float, seed: int, folder: Path) -> dict[str, Any]:
         "load_snapshot_seconds": warm["start_seconds"],
         "index_kib": warm["index_kib"],
         "two_workers_pss_kib": summed,
+        "in_process_person_p50_ms": person["p50_ms"],
         "person_p99_ms": person["p99_ms"],
         "object_p99_ms": found["p99_ms"],
     }
@@ -219,6 +227,8 @@ def extrapolate(rows: list[dict[str, Any]]) -> None:
         "load_snapshot_seconds": ("snapshot load + feed", 60, "min"),
         "index_kib": ("index memory, one process", 2**20, "GiB"),
         "two_workers_pss_kib": ("PSS of two processes", 2**20, "GiB"),
+        "shared_pss_kib": ("PSS, index process + 2 workers", 2**20, "GiB"),
+        "shared_index_kib": ("index memory, shared", 2**20, "GiB"),
     }
     for key, (label, scale, unit) in units.items():
         slope, intercept = np.polyfit(sizes, [r[key] for r in rows], 1)

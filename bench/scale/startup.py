@@ -1,7 +1,8 @@
-"""One cold start, in a process of its own: ``python -m bench.scale.startup VAR MODE``.
+"""One cold start, in a process of its own: ``python -m bench.scale.startup VAR MODE [SOCKET]``.
 
 Builds the installation from ``VAR`` (its keyring file, its store) the way a server
-worker does, starts search with (``snapshot``) or without (``store``) the snapshot,
+worker does, starts search with (``snapshot``) or without (``store``) the snapshot, or
+(``remote``) as a worker of the index process at ``SOCKET`` (``bench/scale/shared.py``),
 answers one person search, then prints one JSON line: the seconds from the process's
 start to that answer, the index memory (PSS after minus PSS before the start), and
 waits for a line on stdin before it exits, so that a parent measures several of them
@@ -32,22 +33,26 @@ def main() -> None:
     from limes.search.query import PersonQuery
 
     var, mode = Path(sys.argv[1]), sys.argv[2]
-    settings = Settings(var_dir=var, search_snapshot_seconds=600 if mode == "snapshot" else 0)
+    socket = Path(sys.argv[3]) if mode == "remote" else None
+    settings = Settings(
+        var_dir=var,
+        search_snapshot_seconds=0 if mode == "store" else 600,
+        search_index_socket=socket,
+    )
     app = build(settings)
     before = pss_kib()
-    report = app.search.start(follow=False)
+    report = app.search.start(follow=False)  # None for a worker of the index process
     app.search.engine.persons_matching(PersonQuery(surnames=("Martin",)), 10)
     answered = time.time() - STARTED
     after = pss_kib()
-    assert report is not None
     print(
         json.dumps(
             {
                 "seconds": answered,
-                "start_seconds": report.seconds,
+                "start_seconds": report.seconds if report else 0.0,
                 "index_kib": after - before,
                 "pss_kib": after,
-                "loaded": report.snapshot_position is not None,
+                "loaded": report is None or report.snapshot_position is not None,
             }
         ),
         flush=True,

@@ -31,6 +31,8 @@ from limes.identity.passwords import for_settings as passwords_for
 from limes.policy.permissions import Context, Principal
 from limes.policy.policy import Policy
 from limes.search.engine import SearchEngine
+from limes.search.index_client import RemoteEngine
+from limes.search.index_server import IndexProcess, IndexServer
 from limes.service.abuse import UsageMonitor
 from limes.service.accounts import AccountService
 from limes.service.alerts import AlertService
@@ -240,6 +242,16 @@ class Limes:
         (``service/rate_buckets.py``); the workers open it at ``LIMES_RATE_BUCKETS``."""
         return create_shared()
 
+    def start_search_index(self) -> IndexProcess:
+        """Start the one process that holds the search indexes for every worker of
+        ``limes serve --workers N`` (``search/index_server.py``) and return once its
+        indexes are built; this process's own searches (the snapshot job) go to it too.
+        The workers find it at ``LIMES_SEARCH_INDEX_SOCKET``."""
+        process = IndexProcess(run_search_index, self.settings)
+        process.start()
+        self.search.engine = RemoteEngine(self.store, self.crypto, process.socket_path)
+        return process
+
     def close(self) -> None:
         self.search.engine.stop()
         self.store.close()
@@ -309,8 +321,9 @@ def build(
         limits=LoginLimits(store, BlindIndex(keyring.index_key(INDEX_PURPOSE)), clock),
         session_lifetime=timedelta(hours=settings.session_max_hours),
     )
+    remote = settings.search_index_socket  # a worker of ``limes serve --workers N``
     search = SearchService(
-        SearchEngine(store, crypto),
+        RemoteEngine(store, crypto, remote) if remote else SearchEngine(store, crypto),
         alerts,
         policy,
         audit=audit,
@@ -385,3 +398,19 @@ def build(
         audit_forwarding,
         FaceService(alerts),
     )
+
+
+def run_search_index(settings: Settings, path: str, parent: int) -> None:
+    """The index process of ``limes serve --workers N``: this installation's search
+    indexes loaded from the snapshot (or built from the store, the snapshot then
+    written), the change feed followed, served at ``path`` until the parent is gone."""
+    limes = build(settings)
+    try:
+        limes.search.start(follow=True)
+        server = IndexServer(limes.search.engine, path, settings.search_snapshot_path)
+        try:
+            server.serve(parent=parent)
+        finally:
+            server.close()
+    finally:
+        limes.close()

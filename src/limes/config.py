@@ -127,6 +127,7 @@ class Settings:
     audit_witness_subject: str = "limes.audit.heads"
     audit_writer_socket: Path | None = None
     rate_buckets_file: Path | None = None
+    search_index_socket: Path | None = None
     keyring_path: Path | None = None
     test_only_fixed_keyring: bool = False
     vault_addr: str | None = None
@@ -442,6 +443,7 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
             audit_witness_subject=e.get("LIMES_AUDIT_WITNESS_SUBJECT") or "limes.audit.heads",
             audit_writer_socket=path_of(e, "LIMES_AUDIT_WRITER_SOCKET"),
             rate_buckets_file=path_of(e, "LIMES_RATE_BUCKETS"),
+            search_index_socket=path_of(e, "LIMES_SEARCH_INDEX_SOCKET"),
             keyring_path=Path(e["LIMES_KEYRING"]) if e.get("LIMES_KEYRING") else None,
             test_only_fixed_keyring=flag(
                 "LIMES_TEST_ONLY_FIXED_KEYRING", e.get("LIMES_TEST_ONLY_FIXED_KEYRING", "")

@@ -41,15 +41,19 @@ def children(pid: int) -> list[int]:
 
 
 def roles(pid: int) -> tuple[list[int], list[int]]:
-    """The audit writer and the workers among the children of ``limes serve``: the workers
-    are started with the writer's socket in their environment, the writer before it."""
+    """The audit writer and the workers among the children of ``limes serve``: the writer
+    is started first, then the search index process with the writer's socket in its
+    environment, then the workers with the index's socket too."""
     writers, workers = [], []
     for child in children(pid):
         command = Path(f"/proc/{child}/cmdline").read_bytes()
         if b"spawn_main" not in command:
             continue  # multiprocessing's resource tracker
         environ = Path(f"/proc/{child}/environ").read_bytes()
-        (workers if b"LIMES_AUDIT_WRITER_SOCKET=/" in environ else writers).append(child)
+        if b"LIMES_SEARCH_INDEX_SOCKET=/" in environ:
+            workers.append(child)
+        elif b"LIMES_AUDIT_WRITER_SOCKET=/" not in environ:
+            writers.append(child)
     return writers, workers
 
 

@@ -252,3 +252,39 @@ def test_serve_with_workers_gives_them_one_rate_limit_table(
     assert result.exit_code == 0, result.output
     assert not seen["table"].parent.exists()
     assert "LIMES_RATE_BUCKETS" not in os.environ  # nor its name
+
+
+def test_serve_with_workers_gives_them_one_search_index_process(
+    initialised: Run, monkeypatch: pytest.MonkeyPatch, var: Path
+) -> None:
+    """A worker finds what another issued a moment before: both ask the one index process,
+    which holds the only copy of the indexes; it stops when serve ends."""
+    from tests.conftest import make_ctx
+    from tests.factories import PERSON, content
+
+    from limes.bootstrap import build
+    from limes.search.index_client import RemoteEngine
+    from limes.search.query import PersonQuery
+
+    monkeypatch.setenv("LIMES_AUDIT_WRITER_SOCKET", "")  # serve sets these for its workers:
+    monkeypatch.setenv("LIMES_VAR", str(var))  # put back afterwards
+    seen: dict[str, Any] = {}
+
+    def workers(app: Any, **options: Any) -> None:
+        a, b = (build(from_env()) for _ in range(2))
+        assert isinstance(b.search.engine, RemoteEngine)
+        issued = a.alerts.issue(make_ctx(), content(PERSON))
+        answer = b.search.persons(
+            make_ctx(), PersonQuery(surnames=("Ivanova",)), wait_for=a.store.last_event()
+        )
+        seen["found"] = [h.view.alert.id for h in answer.hits] == [issued.alert.id]
+        seen["socket"] = from_env().search_index_socket
+        for limes in (a, b):
+            limes.close()
+
+    monkeypatch.setattr(uvicorn, "run", workers)
+    result = initialised("serve", "--workers", "2", env=DEV)
+    assert result.exit_code == 0, result.output
+    assert seen["found"]
+    assert not seen["socket"].parent.exists()  # the index process stopped, its folder gone
+    assert "LIMES_SEARCH_INDEX_SOCKET" not in os.environ

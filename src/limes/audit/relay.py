@@ -32,6 +32,7 @@ from typing import Any
 import orjson
 
 from limes.audit.record import Actor, AlertRef, Entry, Outcome, jsonable
+from limes.local_service import receive_exactly
 
 ANSWER_TIMEOUT_SECONDS = 60.0
 """How long a worker waits for the writer's answer: longer than the store's own
@@ -93,21 +94,10 @@ def send_message(sock: socket.socket, payload: object) -> None:
 
 def receive_message(sock: socket.socket) -> Any:
     """The next message, or ``EOFError`` if the peer closed between or within messages."""
-    (length,) = _LENGTH.unpack(_receive_exactly(sock, _LENGTH.size))
+    (length,) = _LENGTH.unpack(receive_exactly(sock, _LENGTH.size))
     if length > MAX_MESSAGE_BYTES:
         raise ValueError(f"an audit message of {length} bytes is refused")
-    return orjson.loads(_receive_exactly(sock, length))
-
-
-def _receive_exactly(sock: socket.socket, size: int) -> bytes:
-    chunks, left = [], size
-    while left:
-        chunk = sock.recv(min(left, 1 << 20))
-        if not chunk:
-            raise EOFError("the audit socket was closed")
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
+    return orjson.loads(receive_exactly(sock, length))
 
 
 def _closed_by_peer(sock: socket.socket) -> bool:

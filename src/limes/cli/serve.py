@@ -9,6 +9,7 @@ import os
 import resource
 import shlex
 import ssl
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -203,7 +204,7 @@ def served_certificate(cert: Path | None) -> str | None:
     default=1,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Server processes; each holds its own search indexes (memory × N).",
+    help="Server processes; they share one search index process (one copy in memory).",
 )
 @pass_env
 def serve(
@@ -246,17 +247,21 @@ def serve(
         build_search_indexes(app, follow=True)
         app.biometrics.start()
     else:
-        # each worker builds its own Limes from the same settings (console/app.py) and
-        # loads the search index snapshot, which is made (or brought up to the feed) here once
-        told = app.search.write_snapshot()
-        if told:
-            click.echo(f"limes search snapshot: {told}", err=True)
+        # each worker builds its own Limes from the same settings (console/app.py); the
+        # search indexes are held once, by the index process the workers query
         os.environ["LIMES_VAR"] = str(settings.var_dir)
         if settings.database_url:
             os.environ["LIMES_DATABASE_URL"] = settings.database_url
         served = "limes.console.app:from_environment"
         audit_writer = app.start_audit_writer()  # one commit for all workers
         os.environ["LIMES_AUDIT_WRITER_SOCKET"] = str(audit_writer.socket_path)
+        click.echo("limes search: starting the index process for the workers", err=True)
+        started = time.monotonic()
+        search_index = app.start_search_index()  # loads the snapshot or builds once
+        click.echo(
+            f"limes search: index process ready in {time.monotonic() - started:.1f} s", err=True
+        )
+        os.environ["LIMES_SEARCH_INDEX_SOCKET"] = str(search_index.socket_path)
         rate_limits = app.share_rate_limits()  # one bucket a principal for all workers
         os.environ["LIMES_RATE_BUCKETS"] = str(rate_limits.path)
     if settings.auth is AuthMode.UNSAFE_DEV_HEADERS:  # every check passed: it will serve
@@ -280,6 +285,8 @@ def serve(
     finally:
         jobs.stop()
         if workers > 1:
+            search_index.stop()
+            os.environ.pop("LIMES_SEARCH_INDEX_SOCKET", None)  # its socket is gone
             audit_writer.stop()
             rate_limits.remove()
             os.environ.pop("LIMES_RATE_BUCKETS", None)  # the table is gone
