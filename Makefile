@@ -9,7 +9,7 @@ PORT   ?= 8080
 DEMO_PERSONS ?= 2000
 DEMO_OBJECTS ?= 8000
 
-.PHONY: browser console-messages console-screenshots bandit run test lint typecheck bench bench-audit bench-rate-limits bench-ingest bench-names bench-search bench-profile bench-biometrics bench-scale bench-gateway bench-copies bench-tools lock clean sbom audit fuzz security
+.PHONY: browser console-messages console-screenshots bandit run test lint typecheck bench bench-audit bench-rate-limits bench-read-bounds bench-ingest bench-names bench-search bench-profile bench-biometrics bench-scale bench-gateway bench-copies bench-tools lock clean sbom audit fuzz security
 
 # PyICU (search's transliteration) compiles against the system's ICU: say so before pip fails.
 $(BIN)/limes: requirements/dev.lock pyproject.toml
@@ -64,7 +64,7 @@ console-screenshots: $(BIN)/limes browser
 	LIMES_SCREENSHOTS=docs/console $(BIN)/pytest -q tests/console/test_browser.py
 
 # Every benchmark, one after the other (about an hour at the default, full sizes).
-bench: bench-ingest bench-names bench-search bench-audit bench-biometrics bench-rate-limits bench-gateway bench-copies
+bench: bench-ingest bench-names bench-search bench-audit bench-biometrics bench-rate-limits bench-read-bounds bench-gateway bench-copies
 
 bench-ingest: $(BIN)/limes
 	$(BIN)/python -m bench.ingest
@@ -129,6 +129,10 @@ bench-scale: $(BIN)/limes
 
 bench-rate-limits: $(BIN)/limes
 	$(BIN)/python -m bench.rate_limits
+
+# What the read bounds cost an answer as an authority's ledger grows (issue 13).
+bench-read-bounds: $(BIN)/limes
+	$(BIN)/python -m bench.read_bounds
 
 # National copies (issue 17): replication lag p50/p99 at 500 and 2,000 alert writes/s through
 # a nats-server of its own, catch-up from NATS and from GET /v1/feed, initial copy time per

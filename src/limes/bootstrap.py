@@ -301,12 +301,8 @@ def build(
         store, policy, settings.review, clock, crypto=crypto, audit=audit, reads=reads
     )
     shared = settings.rate_buckets_file  # one bucket a principal across the workers
-    usage = UsageMonitor(
-        clock,
-        settings.usage_limits,
-        SharedBuckets(shared) if shared else None,
-        settings.account_limits,
-    )
+    buckets = SharedBuckets(shared) if shared else None  # and one refusal budget
+    usage = UsageMonitor(clock, settings.usage_limits, buckets, settings.account_limits)
     keys = KeyService(store, policy, crypto, audit=audit)
     relations = RelationService(alerts)
     hits = HitService(alerts)
@@ -382,7 +378,7 @@ def build(
         sirene,
         accounts,
         FeedService(store, policy, audit=audit),
-        DoorRefusals(audit, clock),
+        DoorRefusals(audit, clock, counts=buckets),
         jobs,
         publisher,
         BackupService(audit, crypto.kek, audit.checkpoint if audit.signer else None),

@@ -118,6 +118,27 @@ def test_serve_limits_requests_in_progress_not_connections(
     assert protocol.keywords == {"limits": limits, "server_cert": None}  # plain HTTP
 
 
+def test_serve_runs_on_uvloop_and_waits_for_workers_on_a_busy_machine(
+    initialised: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """uvloop's event loop (issue 13), and a parent that does not kill a worker still
+    loading its indexes after uvicorn's 5 seconds."""
+    fake = _FakeUvicorn()
+    monkeypatch.setattr(uvicorn, "run", fake)
+    assert initialised("serve", env=DEV).exit_code == 0
+    call = fake.calls[0]
+    assert call["loop"] == "uvloop"
+    assert call["timeout_worker_healthcheck"] == serve_module.WORKER_HEALTHCHECK_SECONDS >= 30
+    config = uvicorn.Config("limes.console.app:from_environment", loop=call["loop"])
+    factory = config.get_loop_factory()
+    assert factory is not None
+    loop = factory()
+    try:
+        assert type(loop).__module__.startswith("uvloop")
+    finally:
+        loop.close()
+
+
 def test_a_client_ca_makes_serve_require_client_certificates(
     initialised: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 from tests.conftest import FixedClock, make_ctx
 
 from limes.audit.record import Entry
 from limes.errors import RateLimited, Unauthenticated
-from limes.service.refusals import FULL_TOTAL_PER_MINUTE, DoorRefusals, Refusal
+from limes.service.rate_buckets import SharedBuckets, create_shared
+from limes.service.refusals import (
+    FULL_PER_MINUTE,
+    FULL_TOTAL_PER_MINUTE,
+    DoorRefusals,
+    Refusal,
+)
+
+WAIT_SECONDS = 30
+fork = multiprocessing.get_context("fork")
 
 
 class Recorder:
@@ -101,3 +114,52 @@ def test_the_overflow_summary_names_no_one_of_the_many_it_counts(clock: FixedClo
     (summary,) = [e for e in recorder.entries if "folded" in e.refs]
     assert (summary.refs["client"], summary.refs["folded"]) == ("*", 2)
     assert summary.actor.user_id is None
+
+
+def _worker(path: Path, now: datetime, clients: int, start: Any, results: Any) -> None:
+    """A worker of ``limes serve``: its own door over the shared table, a flood of
+    refusals from ``clients`` addresses; puts (in full, counted in summaries)."""
+    recorder = Recorder()
+    door = DoorRefusals(recorder, FixedClock(now), counts=SharedBuckets(path))
+    start.wait(WAIT_SECONDS)
+    for n in range(clients):
+        for _ in range(FULL_PER_MINUTE + 5):
+            door.record(refusal(f"192.0.2.{n}"))
+    door.flush()
+    full = sum("folded" not in e.refs for e in recorder.entries)
+    results.put((full, sum(e.refs.get("folded", 0) for e in recorder.entries)))
+
+
+def _flood(path: Path, clock: FixedClock, clients: int) -> list[tuple[int, int]]:
+    start, results = fork.Event(), fork.Queue()
+    workers = [
+        fork.Process(target=_worker, args=(path, clock(), clients, start, results))
+        for _ in range(2)
+    ]
+    for worker in workers:
+        worker.start()
+    start.set()
+    got = [results.get(timeout=WAIT_SECONDS) for _ in workers]
+    for worker in workers:
+        worker.join(WAIT_SECONDS)
+        assert worker.exitcode == 0
+    return got
+
+
+def test_two_workers_share_one_budget_of_records_in_full(clock: FixedClock) -> None:
+    """One client flooding both workers gets its budget once, not once per worker;
+    every refusal is still on record, in full or counted."""
+    table = create_shared()
+    try:
+        got = _flood(table.path, clock, clients=1)
+        assert sum(full for full, _ in got) == FULL_PER_MINUTE
+        assert sum(full + folded for full, folded in got) == 2 * (FULL_PER_MINUTE + 5)
+        got = _flood(table.path, clock, clients=FULL_TOTAL_PER_MINUTE)  # the same minute
+        assert sum(full for full, _ in got) == FULL_TOTAL_PER_MINUTE - FULL_PER_MINUTE
+        clock.advance(minutes=1)  # a new minute, a new budget
+        got = _flood(table.path, clock, clients=FULL_TOTAL_PER_MINUTE)
+        assert sum(full for full, _ in got) == FULL_TOTAL_PER_MINUTE
+        total = 2 * FULL_TOTAL_PER_MINUTE * (FULL_PER_MINUTE + 5)
+        assert sum(full + folded for full, folded in got) == total
+    finally:
+        table.remove()

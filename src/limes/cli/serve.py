@@ -107,6 +107,10 @@ def raise_open_file_limit(connections: int) -> int:
     return need
 
 
+WORKER_HEALTHCHECK_SECONDS = 60
+"""How long uvicorn's parent waits for a worker's answer to its ping before killing it."""
+
+
 def serving_options(settings: Settings, server_cert: str | None = None) -> dict[str, Any]:
     """uvicorn options for the connection and request limits of ``settings``, and for the
     ASGI TLS extension (``server_cert``: the PEM certificate served over TLS).
@@ -114,6 +118,12 @@ def serving_options(settings: Settings, server_cert: str | None = None) -> dict[
     uvicorn's own ``limit_concurrency`` stays off: it counts open connections, so idle
     ones would turn requests away (issue 11). Requests in progress are limited by
     ``api/admission.py``; connections by ``api/connections.py``.
+
+    With ``--workers N`` uvicorn's parent pings each worker and kills one that has not
+    answered within ``timeout_worker_healthcheck`` seconds (5 by default); a worker
+    loading its search index on a busy machine holds the interpreter longer than that,
+    and was killed and started again without end (issue 13's bench at a load of 17), so
+    the parent waits ``WORKER_HEALTHCHECK_SECONDS``.
     """
     from limes.api.connections import ConnectionLimits, GuardedH11Protocol
 
@@ -127,6 +137,8 @@ def serving_options(settings: Settings, server_cert: str | None = None) -> dict[
         "timeout_keep_alive": settings.keep_alive_seconds,
         "limit_concurrency": None,
         "h11_max_incomplete_event_size": 16 * 1024,  # request line and headers
+        "timeout_worker_healthcheck": WORKER_HEALTHCHECK_SECONDS,
+        "loop": "uvloop",  # libuv's loop: less CPU a request than asyncio's (issue 13)
     }
 
 

@@ -23,6 +23,12 @@ slot (usually) under a lock: a ``threading.Lock`` for the threads of a process, 
 share the descriptor, nor a child forked with it: each process opens the table
 itself, as uvicorn's spawned workers do).
 
+The same file holds, after the buckets, the counters of the door's refusal budget
+(``count``, ``service/refusals.py``): per (kind, client, principal) and minute how many
+refusals were recorded in full, and the minute's total, so that the budget holds for
+every worker together, not once per worker. A counter of another minute is free; a
+key with no counter free within ``PROBES`` gets no record in full (it is counted).
+
 **Cost** (``make bench-rate-limits``, 2,000 principals, 2 shared cores): an admit
 takes about 1.6 µs with the buckets of one process, 3.7 µs with this table, 7.4 µs
 when two processes admit flat out at once. A bucket row in a separate SQLite file
@@ -73,9 +79,20 @@ from limes.config import Limits, SettingsError
 SLOTS = 1 << 16
 """Buckets in the shared table (1.5 MiB): far more than principals active at a time."""
 PROBES = 16
-MAGIC = b"LIMESRB1"
+COUNTERS = 1 << 12
+"""Counters of the minute after the buckets (96 KiB): the door's refusal budget
+(``service/refusals.py``), a counter for each kind, client and principal that had a
+refusal recorded in full this minute, the first one the minute's total."""
+MAGIC = b"LIMESRB2"
 _HEADER = struct.Struct("=8sI4x16s")  # magic, slots, salt
 _SLOT = struct.Struct("=Qdq")  # key (0: never used), tokens, refilled (µs since 1970)
+_COUNTER = struct.Struct("=Qqq")  # key, minute (since 1970; another: free), count
+
+
+def _size() -> int:
+    return _HEADER.size + SLOTS * _SLOT.size + COUNTERS * _COUNTER.size
+
+
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -139,7 +156,7 @@ class SharedBuckets:
             raise SettingsError(problem) from None
         try:
             size = os.fstat(fd).st_size
-            if size != _HEADER.size + SLOTS * _SLOT.size:
+            if size != _size():
                 raise SettingsError(f"the shared rate-limit table {path} has a wrong size")
             self._map = mmap.mmap(fd, size, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
         except BaseException:
@@ -187,6 +204,41 @@ class SharedBuckets:
                 spare, spare_tokens = offset, held
         return spare, float(limits.burst), now
 
+    def count(self, name: str, minute: int, most: int, total: int) -> tuple[bool, bool]:
+        """Count one for ``name`` in ``minute`` if neither it nor the minute's total has
+        reached its most (``most``, ``total``): (counted, the total is reached)."""
+        key = self._key(name)
+        home = key % (COUNTERS - 1)
+        with self._lock:
+            fcntl.flock(self._fd, fcntl.LOCK_EX)
+            try:
+                base = _HEADER.size + SLOTS * _SLOT.size
+                _, at, spent = _COUNTER.unpack_from(self._map, base)
+                spent = spent if at == minute else 0
+                if spent >= total:
+                    return False, True
+                offset, n = self._counter(base, key, home, minute)
+                if offset < 0 or n >= most:  # no counter free in reach: folded, counted
+                    return False, False
+                _COUNTER.pack_into(self._map, offset, key, minute, n + 1)
+                _COUNTER.pack_into(self._map, base, 0, minute, spent + 1)
+                return True, spent + 1 >= total
+            finally:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def _counter(self, base: int, key: int, home: int, minute: int) -> tuple[int, int]:
+        """The offset of ``key``'s counter of ``minute`` and its count; else a counter of
+        another minute (free) with 0; -1 when every one in reach counts this minute."""
+        free = -1
+        for probe in range(PROBES):
+            offset = base + (1 + (home + probe) % (COUNTERS - 1)) * _COUNTER.size
+            found, at, n = _COUNTER.unpack_from(self._map, offset)
+            if at != minute:
+                free = offset if free < 0 else free
+            elif found == key:
+                return offset, max(n, 0)
+        return free, 0
+
     def close(self) -> None:
         self._map.close()
         os.close(self._fd)
@@ -208,5 +260,5 @@ def create_shared() -> SharedTable:
     path = folder / "buckets"
     with open(path, "wb") as table:
         table.write(_HEADER.pack(MAGIC, SLOTS, secrets.token_bytes(16)))
-        table.truncate(_HEADER.size + SLOTS * _SLOT.size)
+        table.truncate(_size())
     return SharedTable(path)

@@ -8,7 +8,9 @@ door. In one write transaction of the shared store, so across every worker proce
 2. the distinct alerts the answer would newly open are added to what the principal,
    and its authority (``AUTH/STATE``), opened in the last hour and the last 24 hours
    (sliding windows: spreading the reads out does not escape the daily bound, and
-   re-reading an alert opens nothing new);
+   re-reading an alert opens nothing new). The counts are read from one row per scope
+   (``read_counts``, kept in the same transaction), not counted over the day's ledger
+   rows (``store/reading.py``);
 3. past any bound the answer is refused and the scope is **blocked**, with a security
    event, until a data protection officer or system operator of the same member state
    lifts it (``ReadBlocks.lift``); within the bounds, the ids are recorded and the
@@ -45,7 +47,14 @@ from limes.policy.permissions import Context, Permission, Principal
 from limes.policy.table import Reading, Table, default_table
 from limes.service.audited import audited
 from limes.service.recorder import Recorder
-from limes.store.port import AlertFilter, BlockRow, SecurityEvent, Store, Transaction
+from limes.store.port import (
+    AlertFilter,
+    BlockRow,
+    Opened,
+    SecurityEvent,
+    Store,
+    Transaction,
+)
 
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
@@ -138,17 +147,21 @@ class ReadGuard:
             day_ago, hour_ago = now - DAY, now - HOUR
             known = tx.read_ledger.already_opened(limits, ids, day_ago)
             counts = tx.read_ledger.opened(limits, hour_ago, day_ago)
-            tripped = []
+            tripped, after = [], {}
             for scope, (per_hour, per_day) in limits.items():
                 new = len(ids) - known[scope]
-                if counts[scope].hour + new > per_hour:
-                    tripped.append(_Trip(scope, "hour", counts[scope].hour + new, per_hour))
-                elif counts[scope].day + new > per_day:
-                    tripped.append(_Trip(scope, "day", counts[scope].day + new, per_day))
+                hour, day = counts[scope].hour + new, counts[scope].day + new
+                if hour > per_hour:
+                    tripped.append(_Trip(scope, "hour", hour, per_hour))
+                elif day > per_day:
+                    tripped.append(_Trip(scope, "day", day, per_day))
+                after[scope] = Opened(hour, day)
             if tripped:
                 made = [self._block(ctx, tx, trip, now) for trip in tripped]
             else:
-                tx.read_ledger.remember(limits, ids, now, day_ago)
+                if after != counts:  # else every alert was opened today already: nothing new
+                    tx.read_ledger.remember(limits, ids, now, day_ago)
+                    tx.read_ledger.keep(after, hour_ago, day_ago)
                 tx.usage_counters.add_reads(
                     {(str(ctx.principal), now.date().isoformat()): len(ids)}
                 )

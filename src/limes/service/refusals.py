@@ -11,9 +11,14 @@ minute is over (at the next refusal after it, or when the server stops). At most
 after that, or beyond ``max_keys`` keys, shares one overflow key: addresses are
 cheap, so neither the records a minute writes nor the memory grows with them.
 
-The counting is per server process: with N workers a flood may write N times the
-budget, still a fixed number per minute. Texts taken from the request (the path) are
-cut and have their control characters escaped before they are recorded.
+The budget holds for every worker together (issue 13): with ``limes serve --workers N``
+the records in full are counted in the table the workers share for their rate limits
+(``SharedBuckets.count``, ``service/rate_buckets.py``), so a flood spread over the
+workers writes no more in full than one worker would. What a worker folded it counts
+itself and writes in its own summary, so a key has at most one summary a minute per
+worker. One process (the CLI, the tests) counts in ``LocalCounts``. Texts taken from
+the request (the path) are cut and have their control characters escaped before they
+are recorded.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from limes.audit.record import Actor, Entry, Outcome
 from limes.clock import Clock
@@ -77,6 +83,35 @@ def _minute(moment: datetime) -> datetime:
     return moment.replace(second=0, microsecond=0)
 
 
+class Counts(Protocol):
+    def count(self, name: str, minute: int, most: int, total: int) -> tuple[bool, bool]:
+        """Count one for ``name`` in ``minute`` unless it or the minute's total reached
+        its most: (counted, the total is reached)."""
+        ...
+
+
+class LocalCounts:
+    """The budget counted in this process only (one process: the CLI, the tests)."""
+
+    def __init__(self) -> None:
+        self._minute = -1
+        self._total = 0
+        self._counts: dict[str, int] = {}
+
+    def count(self, name: str, minute: int, most: int, total: int) -> tuple[bool, bool]:
+        if minute != self._minute:
+            self._minute, self._total = minute, 0
+            self._counts.clear()
+        if self._total >= total:
+            return False, True
+        n = self._counts.get(name, 0)
+        if n >= most:
+            return False, False
+        self._counts[name] = n + 1
+        self._total += 1
+        return True, self._total >= total
+
+
 class DoorRefusals:
     def __init__(
         self,
@@ -86,13 +121,15 @@ class DoorRefusals:
         full_per_minute: int = FULL_PER_MINUTE,
         max_keys: int = MAX_KEYS,
         full_total_per_minute: int = FULL_TOTAL_PER_MINUTE,
+        counts: Counts | None = None,
     ) -> None:
         self.recorder = recorder
         self.clock = clock
         self.full_per_minute = full_per_minute
         self.max_keys = max_keys
         self.full_total_per_minute = full_total_per_minute
-        self._written = 0  # in full this minute, every key together
+        self.counts = counts or LocalCounts()
+        self._spent = False  # the minute's total in full is reached (as last counted)
         self._minute: datetime | None = None
         self._windows: dict[tuple[str, str, str], _Window] = {}
         self._lock = threading.Lock()
@@ -114,8 +151,8 @@ class DoorRefusals:
             entries = self._summaries() if minute != self._minute else []
             self._minute = minute
             key = (action, client, who)
-            spent = self._written >= self.full_total_per_minute
-            if key not in self._windows and (spent or len(self._windows) >= self.max_keys):
+            crowded = len(self._windows) >= self.max_keys
+            if key not in self._windows and (self._spent or crowded):
                 key = (action, OVERFLOW, OVERFLOW)
             window = self._windows.get(key)
             if window is None:
@@ -123,9 +160,14 @@ class DoorRefusals:
                 one = None if key[1] == OVERFLOW else refusal.principal
                 window = _Window(action, _actor(one), key[1], refusal.status)
                 self._windows[key] = window
-            if window.written < self.full_per_minute and not spent:
+            full, self._spent = self.counts.count(
+                "\x1f".join(key),
+                int(minute.timestamp()) // 60,
+                self.full_per_minute,
+                self.full_total_per_minute,
+            )
+            if full:
                 window.written += 1
-                self._written += 1
                 entries.append(self._full(action, client, refusal))
             else:
                 window.folded += 1
@@ -175,7 +217,7 @@ class DoorRefusals:
             if w.folded
         ]
         self._windows.clear()
-        self._written = 0
+        self._spent = False
         return entries
 
     def _append(self, entries: list[Entry]) -> None:

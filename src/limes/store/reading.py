@@ -1,17 +1,31 @@
-"""Tables of bounded reading: the read ledger and the read blocks (migration 0006).
+"""Tables of bounded reading: the read ledger, its counts and the read blocks
+(migrations 0006, 0021).
 
 The ledger holds, per *scope* (a principal, or an authority of a member state), each
-alert the scope opened within the last day and when it first did. Counting distinct
-alerts in a window is then a range count on ``(scope, first_read_at)``, and the rows
-a scope can hold are bounded by its own daily bound (past it, the scope is blocked
-and reads nothing more). Every function runs inside the caller's transaction; the
-service checks, counts and records one answer in one write transaction, which both
-adapters serialise with every other writer, so the bound holds across processes.
+alert the scope opened within the last day and when it first did. The rows a scope can
+hold are bounded by its own daily bound (past it, the scope is blocked and reads
+nothing more). Every function runs inside the caller's transaction; the service checks,
+counts and records one answer in one write transaction, which both adapters serialise
+with every other writer, so the bound holds across processes.
+
+**Counts** (``read_counts``, issue 13). Counting a scope's distinct alerts in a sliding
+window as a range count over its ledger rows costs as many rows as the scope opened that
+day, on every answer: an authority of thousands of border guards reads many thousands a
+day. So each scope has one row of counts: ``hour_count`` ledger rows of the scope after
+``hour_mark``, ``day_count`` after ``day_mark``. ``opened`` moves them to the asked hour
+and day ago by counting only the ledger rows between a mark and that moment (an index
+range of the seconds since the scope's last answer; a clock that stepped back counts the
+rows between the other way), so it gives exactly the range count it replaces. The
+service writes the counts after an answer (``keep``: the counts it checked plus the
+alerts it newly opened, marked at the moments it counted to), in the transaction that
+writes the ledger rows; ``forget`` and ``prune`` keep the rule true when they delete
+ledger rows. A scope without a row (before migration 0021, after ``forget``, or pruned
+at zero) is counted in the ledger once, as before.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -53,6 +67,16 @@ _BLOCK_COLUMNS = (
 )
 
 
+_MOVED = (
+    "c.{count} - (SELECT COUNT(*) FROM read_ledger l WHERE l.scope = c.scope "
+    "AND l.first_read_at > c.{mark} AND l.first_read_at <= ?) "
+    "+ (SELECT COUNT(*) FROM read_ledger l WHERE l.scope = c.scope "
+    "AND l.first_read_at > ? AND l.first_read_at <= c.{mark})"
+)
+"""A scope's count moved from its mark to a moment: less its ledger rows from the mark
+to the moment, plus those from the moment to the mark (a clock that stepped back)."""
+
+
 def _marks(n: int) -> str:
     return ", ".join("?" * n)
 
@@ -67,34 +91,71 @@ class SqlReadLedger(Tables):
     def already_opened(
         self, scopes: Collection[str], ids: Sequence[str], since: datetime
     ) -> dict[str, int]:
-        """Per scope, how many of ``ids`` (distinct) it has opened since ``since``."""
+        """Per scope, how many of ``ids`` (distinct) it has opened since ``since``.
+
+        The rows are found by their key and their times compared here: with the time in
+        the query, SQLite took the time index and read every row of the scope's day."""
         found = dict.fromkeys(scopes, 0)
+        ts = self._d.ts
         for chunk in _chunks(ids):
             rows = self.rows(
-                "SELECT scope, COUNT(*) FROM read_ledger "  # noqa: S608 - placeholders only  # nosec B608
-                f"WHERE scope IN ({_marks(len(scopes))}) AND alert_id IN ({_marks(len(chunk))}) "
-                "AND first_read_at > ? GROUP BY scope",
-                (*scopes, *chunk, self._d.ts_in(since)),
+                "SELECT scope, first_read_at FROM read_ledger "  # noqa: S608 - placeholders only  # nosec B608
+                f"WHERE scope IN ({_marks(len(scopes))}) AND alert_id IN ({_marks(len(chunk))})",
+                (*scopes, *chunk),
             )
-            for scope, n in rows:
-                found[scope] += int(n)
+            for scope, at in rows:
+                if ts(at) > since:
+                    found[scope] += 1
         return found
 
     def opened(
         self, scopes: Collection[str], hour_ago: datetime, day_ago: datetime
     ) -> dict[str, Opened]:
-        """Per scope, the distinct alerts it opened in the last hour and in the last day."""
+        """Per scope, the distinct alerts it opened in the last hour and in the last day:
+        its counts moved from their marks to ``hour_ago`` and ``day_ago``."""
         d = self._d
+        hour, day = d.ts_in(hour_ago), d.ts_in(day_ago)
+        found: dict[str, Opened] = {}
+        for scope, in_hour, in_day in self.rows(
+            f"SELECT c.scope, {_MOVED.format(count='hour_count', mark='hour_mark')}, "  # noqa: S608 - constant clauses, placeholders only  # nosec B608
+            f"{_MOVED.format(count='day_count', mark='day_mark')} "
+            f"FROM read_counts c WHERE c.scope IN ({_marks(len(scopes))})",
+            (hour, hour, day, day, *scopes),
+        ):
+            found[scope] = Opened(int(in_hour), int(in_day))
+        missing = [scope for scope in scopes if scope not in found]
+        if missing:
+            found |= self._counted(missing, hour, day)
+        return found
+
+    def _counted(self, scopes: Sequence[str], hour: Any, day: Any) -> dict[str, Opened]:
+        """Counted in the ledger rows: scopes without counts."""
         rows = self.rows(
             "SELECT scope, SUM(CASE WHEN first_read_at > ? THEN 1 ELSE 0 END), COUNT(*) "  # noqa: S608 - placeholders only  # nosec B608
             f"FROM read_ledger WHERE scope IN ({_marks(len(scopes))}) AND first_read_at > ? "
             "GROUP BY scope",
-            (d.ts_in(hour_ago), *scopes, d.ts_in(day_ago)),
+            (hour, *scopes, day),
         )
         found = {scope: Opened(0, 0) for scope in scopes}
-        for scope, hour, day in rows:
-            found[scope] = Opened(int(hour or 0), int(day))
+        for scope, in_hour, in_day in rows:
+            found[scope] = Opened(int(in_hour or 0), int(in_day))
         return found
+
+    def keep(self, counts: Mapping[str, Opened], hour_ago: datetime, day_ago: datetime) -> None:
+        """Store each scope's counts: its ledger rows after ``hour_ago`` and ``day_ago``
+        (``opened``'s, plus the alerts just remembered)."""
+        d = self._d
+        hour, day = d.ts_in(hour_ago), d.ts_in(day_ago)
+        params: list[Any] = []
+        for scope, n in sorted(counts.items()):
+            params += (scope, hour, n.hour, day, n.day)
+        self.run(
+            "INSERT INTO read_counts (scope, hour_mark, hour_count, day_mark, day_count) "  # noqa: S608 - placeholders only  # nosec B608
+            f"VALUES {', '.join(['(?, ?, ?, ?, ?)'] * len(counts))} ON CONFLICT (scope) DO "
+            "UPDATE SET hour_mark = excluded.hour_mark, hour_count = excluded.hour_count, "
+            "day_mark = excluded.day_mark, day_count = excluded.day_count",
+            params,
+        )
 
     def remember(
         self, scopes: Collection[str], ids: Sequence[str], now: datetime, since: datetime
@@ -120,13 +181,23 @@ class SqlReadLedger(Tables):
 
     def forget(self, scope: str) -> int:
         """Drop what ``scope`` has opened (a lifted block starts its count again)."""
+        self.run("DELETE FROM read_counts WHERE scope = ?", (scope,))
         return self.run("DELETE FROM read_ledger WHERE scope = ?", (scope,))
 
     def prune(self, before: datetime) -> int:
-        """Drop ledger rows older than every window (they no longer count)."""
-        return self.run(
-            "DELETE FROM read_ledger WHERE first_read_at <= ?", (self._d.ts_in(before),)
-        )
+        """Drop ledger rows older than every window (they no longer count): counts marked
+        before ``before`` are moved to it first, counts left at zero dropped."""
+        at = self._d.ts_in(before)
+        for count, mark in (("hour_count", "hour_mark"), ("day_count", "day_mark")):
+            self.run(
+                f"UPDATE read_counts SET {count} = {count} - (SELECT COUNT(*) FROM read_ledger l "  # noqa: S608 - constant columns, placeholders only  # nosec B608
+                f"WHERE l.scope = read_counts.scope AND l.first_read_at > read_counts.{mark} "
+                f"AND l.first_read_at <= ?), {mark} = ? WHERE {mark} < ?",
+                (at, at, at),
+            )
+        deleted = self.run("DELETE FROM read_ledger WHERE first_read_at <= ?", (at,))
+        self.run("DELETE FROM read_counts WHERE hour_count = 0 AND day_count = 0")
+        return deleted
 
 
 class SqlReadBlocks(Tables):

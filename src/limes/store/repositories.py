@@ -280,7 +280,7 @@ class UsageCounters(Protocol):
 
 
 class ReadLedger(Protocol):
-    """Which alerts each scope opened in the last day, and when first."""
+    """Which alerts each scope opened in the last day, and when first; and its counts."""
 
     def already_opened(
         self, scopes: Collection[str], ids: Sequence[str], since: datetime
@@ -293,6 +293,8 @@ class ReadLedger(Protocol):
     def remember(
         self, scopes: Collection[str], ids: Sequence[str], now: datetime, since: datetime
     ) -> None: ...
+
+    def keep(self, counts: Mapping[str, Opened], hour_ago: datetime, day_ago: datetime) -> None: ...
 
     def forget(self, scope: str) -> int: ...
 
