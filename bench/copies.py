@@ -13,7 +13,9 @@ events are real, what is left out is the centre's per-alert CPU, which on this m
 the writer rather than replication. ``--writer service`` goes through ``bulk_issue``
 (policy, validation, sealing and audit inside the window). Either way a
 publisher thread carries the feed with sealed rows to JetStream (a nats-server of the
-benchmark's own, file storage, ``-js -sd`` in a temporary folder); a copy in **another
+benchmark's own in a temporary folder: the pinned 2.15 of the dev lock with the shipped
+``deploy/nats/jetstream.conf``, every message synced before its acknowledgement, as
+``tests/feed/own_nats.py`` starts it); a copy in **another
 process** follows its durable consumer and applies each batch to its own SQLite store.
 Lag is measured per event at the copy: the time it was applied there minus the time
 the centre committed it (one clock, one machine).
@@ -31,16 +33,15 @@ from __future__ import annotations
 import argparse
 import multiprocessing as mp
 import os
-import shutil
-import socket
 import statistics
-import subprocess  # nosec B404 - the benchmark's own nats-server
 import tempfile
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from tests.feed.own_nats import OwnNats
 
 from bench.ingest import KEYRING, bench_settings, ctx_for
 from limes.bootstrap import Limes, build
@@ -59,30 +60,6 @@ from limes.store.port import AlertRecord
 from limes.store.sqlite import SqliteStore
 
 TICK = 0.05
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_nats(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    binary = shutil.which("nats-server") or "nats-server"
-    proc = subprocess.Popen(  # nosec B603
-        [binary, "-js", "-sd", str(folder), "-a", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(200):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                time.sleep(0.3)
-                return proc, f"nats://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("nats-server did not start")
 
 
 def make_copy(path: Path, folder: Path) -> Limes:
@@ -402,12 +379,14 @@ def main() -> None:
         ]:
             if name == "catch-up" and args.catch_up <= 0:
                 continue
-            nats, url = start_nats(folder / name)  # a stream of its own for each run
+            # a stream of its own for each run, on the pinned nats-server with the shipped
+            # deploy/nats/jetstream.conf (every message synced before its acknowledgement)
+            nats = OwnNats(folder / name)
+            nats.start()
             try:
-                run(url)
+                run(nats.url)
             finally:
-                nats.terminate()
-                nats.wait(10)
+                nats.stop()
     table(lags, caught)
 
 

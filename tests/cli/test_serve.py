@@ -309,3 +309,43 @@ def test_serve_with_workers_gives_them_one_search_index_process(
     assert seen["found"]
     assert not seen["socket"].parent.exists()  # the index process stopped, its folder gone
     assert "LIMES_SEARCH_INDEX_SOCKET" not in os.environ
+
+
+def test_serve_with_workers_and_an_index_per_worker_starts_no_index_process(
+    initialised: Run, monkeypatch: pytest.MonkeyPatch, var: Path
+) -> None:
+    """--search-index per-worker: each worker loads the snapshot serve made once and
+    searches in-process, on its own core; no index process, no socket."""
+    from tests.conftest import make_ctx
+    from tests.factories import PERSON, content
+
+    from limes.bootstrap import build
+    from limes.search.engine import SearchEngine
+    from limes.search.index_client import RemoteEngine
+    from limes.search.query import PersonQuery
+
+    monkeypatch.setenv("LIMES_AUDIT_WRITER_SOCKET", "")  # serve sets it for its workers:
+    monkeypatch.setenv("LIMES_VAR", str(var))  # put back afterwards
+    seen: dict[str, Any] = {}
+
+    def workers(app: Any, **options: Any) -> None:
+        seen["socket"] = os.environ.get("LIMES_SEARCH_INDEX_SOCKET")
+        a, b = (build(from_env()) for _ in range(2))
+        b.search.start()
+        seen["engine"] = b.search.engine
+        issued = a.alerts.issue(make_ctx(), content(PERSON))
+        answer = b.search.persons(
+            make_ctx(), PersonQuery(surnames=("Ivanova",)), wait_for=a.store.last_event()
+        )
+        seen["found"] = [h.view.alert.id for h in answer.hits] == [issued.alert.id]
+        for limes in (a, b):
+            limes.close()
+
+    monkeypatch.setattr(uvicorn, "run", workers)
+    result = initialised("serve", "--workers", "2", "--search-index", "per-worker", env=DEV)
+    assert result.exit_code == 0, result.output
+    assert seen["socket"] is None
+    assert isinstance(seen["engine"], SearchEngine)
+    assert not isinstance(seen["engine"], RemoteEngine)
+    assert seen["found"]
+    assert "index process" not in result.output

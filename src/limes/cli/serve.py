@@ -22,6 +22,7 @@ from limes.cli.common import Env, pass_env
 from limes.cli.search import build_search_indexes
 from limes.config import AuthMode, Settings, SettingsError
 from limes.identity.certificates import leaf_of_chain
+from limes.search.index_server import IndexProcess
 from limes.service.demo import sirene_operator
 from limes.service.door_types import AlertFilter
 from limes.service.jobs import JobRunner
@@ -193,6 +194,17 @@ def served_certificate(cert: Path | None) -> str | None:
         raise SettingsError(f"--tls-cert {cert} holds no PEM certificate") from None
 
 
+def start_search_index(app: Limes) -> IndexProcess:
+    """The one index process the workers query (its socket in their environment); the
+    search indexes are held there only."""
+    click.echo("limes search: starting the index process for the workers", err=True)
+    started = time.monotonic()
+    process = app.start_search_index()  # loads the snapshot or builds once
+    click.echo(f"limes search: index process ready in {time.monotonic() - started:.1f} s", err=True)
+    os.environ["LIMES_SEARCH_INDEX_SOCKET"] = str(process.socket_path)
+    return process
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(1, 65535))
@@ -216,7 +228,17 @@ def served_certificate(cert: Path | None) -> str | None:
     default=1,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Server processes; they share one search index process (one copy in memory).",
+    help="Server processes (see --search-index).",
+)
+@click.option(
+    "--search-index",
+    "search_index_mode",
+    type=click.Choice(["shared", "per-worker"]),
+    default="shared",
+    show_default=True,
+    help="With --workers: one index process every worker queries (one copy in memory; "
+    "its scoring on one core at a time), or a copy in each worker, loaded from the "
+    "snapshot made here (N copies; scoring on every core).",
 )
 @pass_env
 def serve(
@@ -227,6 +249,7 @@ def serve(
     tls_cert: Path | None,
     tls_key: Path | None,
     workers: int,
+    search_index_mode: str,
 ) -> None:
     """Serve the HTTP API (under /v1) and run the periodic jobs.
 
@@ -259,21 +282,18 @@ def serve(
         build_search_indexes(app, follow=True)
         app.biometrics.start()
     else:
-        # each worker builds its own Limes from the same settings (console/app.py); the
-        # search indexes are held once, by the index process the workers query
+        # each worker builds its own Limes from the same settings (console/app.py)
         os.environ["LIMES_VAR"] = str(settings.var_dir)
         if settings.database_url:
             os.environ["LIMES_DATABASE_URL"] = settings.database_url
         served = "limes.console.app:from_environment"
         audit_writer = app.start_audit_writer()  # one commit for all workers
         os.environ["LIMES_AUDIT_WRITER_SOCKET"] = str(audit_writer.socket_path)
-        click.echo("limes search: starting the index process for the workers", err=True)
-        started = time.monotonic()
-        search_index = app.start_search_index()  # loads the snapshot or builds once
-        click.echo(
-            f"limes search: index process ready in {time.monotonic() - started:.1f} s", err=True
-        )
-        os.environ["LIMES_SEARCH_INDEX_SOCKET"] = str(search_index.socket_path)
+        search_index = start_search_index(app) if search_index_mode == "shared" else None
+        if search_index is None:  # each worker loads the snapshot, made (or brought up) once
+            told = app.search.write_snapshot()
+            if told:
+                click.echo(f"limes search snapshot: {told}", err=True)
         rate_limits = app.share_rate_limits()  # one bucket a principal for all workers
         os.environ["LIMES_RATE_BUCKETS"] = str(rate_limits.path)
     if settings.auth is AuthMode.UNSAFE_DEV_HEADERS:  # every check passed: it will serve
@@ -296,7 +316,7 @@ def serve(
         )
     finally:
         jobs.stop()
-        if workers > 1:
+        if workers > 1 and search_index is not None:
             search_index.stop()
             os.environ.pop("LIMES_SEARCH_INDEX_SOCKET", None)  # its socket is gone
             audit_writer.stop()
