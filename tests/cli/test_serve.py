@@ -330,6 +330,7 @@ def test_serve_with_workers_and_an_index_per_worker_starts_no_index_process(
 
     def workers(app: Any, **options: Any) -> None:
         seen["socket"] = os.environ.get("LIMES_SEARCH_INDEX_SOCKET")
+        seen["audit"] = Path(os.environ["LIMES_AUDIT_WRITER_SOCKET"])
         a, b = (build(from_env()) for _ in range(2))
         b.search.start()
         seen["engine"] = b.search.engine
@@ -349,3 +350,5 @@ def test_serve_with_workers_and_an_index_per_worker_starts_no_index_process(
     assert not isinstance(seen["engine"], RemoteEngine)
     assert seen["found"]
     assert "index process" not in result.output
+    assert not seen["audit"].parent.exists()  # the audit writer stopped with serve
+    assert "LIMES_RATE_BUCKETS" not in os.environ  # and the shared rate table went

@@ -316,9 +316,10 @@ def serve(
         )
     finally:
         jobs.stop()
-        if workers > 1 and search_index is not None:
-            search_index.stop()
-            os.environ.pop("LIMES_SEARCH_INDEX_SOCKET", None)  # its socket is gone
+        if workers > 1:
+            if search_index is not None:
+                search_index.stop()
+                os.environ.pop("LIMES_SEARCH_INDEX_SOCKET", None)  # its socket is gone
             audit_writer.stop()
             rate_limits.remove()
             os.environ.pop("LIMES_RATE_BUCKETS", None)  # the table is gone
