@@ -83,7 +83,9 @@ def _field(key: str, item: Any) -> list[FieldError]:
         return wrong
     if key == "gender":
         known = {g.value for g in Gender}
-        return [] if item in known else [FieldError("/gender", f"one of {sorted(known)}")]
+        if isinstance(item, str) and item in known:  # a list or object is no member either
+            return []
+        return [FieldError("/gender", f"one of {sorted(known)}")]
     low, high = _LIMITS[key]
     if not isinstance(item, str) or not low <= len(item) <= high:
         return [FieldError(f"/{key}", f"a string of {low} to {high} characters")]
