@@ -22,7 +22,7 @@ from limes.cli.common import Env, pass_env
 from limes.cli.search import build_search_indexes
 from limes.config import AuthMode, Settings, SettingsError
 from limes.identity.certificates import leaf_of_chain
-from limes.search.index_server import IndexProcess
+from limes.local_service import Supervisor
 from limes.service.demo import sirene_operator
 from limes.service.door_types import AlertFilter
 from limes.service.jobs import JobRunner
@@ -194,7 +194,7 @@ def served_certificate(cert: Path | None) -> str | None:
         raise SettingsError(f"--tls-cert {cert} holds no PEM certificate") from None
 
 
-def start_search_index(app: Limes) -> IndexProcess:
+def start_search_index(app: Limes) -> Supervisor:
     """The one index process the workers query (its socket in their environment); the
     search indexes are held there only."""
     click.echo("limes search: starting the index process for the workers", err=True)
