@@ -13,20 +13,41 @@ from __future__ import annotations
 import re
 import zlib
 
-_OBJECT = re.compile(rb"(\d+) 0 obj\s*(.*?)\s*endobj", re.S)
-_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
+_OBJECT_HEAD = re.compile(rb"(\d+) 0 obj\s*")
+_STREAM_START = re.compile(rb"stream\r?\n")
+_LENGTH = re.compile(rb"/Length (\d+)( 0 R)?")
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 
 
 def _objects(document: bytes) -> dict[int, bytes]:
-    return {int(n): body for n, body in _OBJECT.findall(document)}
+    """Each object's bytes, from its offset in the cross-reference table to the next
+    object's (``_stream`` cuts a stream's data by its ``/Length``): compressed data may
+    hold any bytes, ``endstream`` and ``endobj`` included, so searching for those ends
+    cut a stream short now and then."""
+    start = int(document[document.rindex(b"startxref") + 9 :].split()[0])
+    lines = document[start:].split(b"\n")
+    assert lines[0].strip() == b"xref", "a classic cross-reference table"
+    first, count = (int(n) for n in lines[1].split())
+    offsets = sorted(
+        (int(line[:10]), first + i)
+        for i, line in enumerate(lines[2 : 2 + count])
+        if line.split()[2:3] == [b"n"]
+    )
+    out: dict[int, bytes] = {}
+    for (offset, number), (end, _) in zip(offsets, [*offsets[1:], (start, 0)], strict=True):
+        head = _OBJECT_HEAD.match(document, offset)
+        assert head is not None and int(head[1]) == number, f"object {number} at {offset}"
+        out[number] = document[head.end() : end]
+    return out
 
 
-def _stream(body: bytes) -> bytes:
-    found = _STREAM.search(body)
-    assert found is not None
-    data = found[1]
-    return zlib.decompress(data) if b"/FlateDecode" in body else data
+def _stream(body: bytes, objects: dict[int, bytes]) -> bytes:
+    start = _STREAM_START.search(body)
+    length = _LENGTH.search(body)
+    assert start is not None and length is not None
+    size = int(objects[int(length[1])].split()[0]) if length[2] else int(length[1])
+    data = body[start.end() : start.end() + size]
+    return zlib.decompress(data) if b"/FlateDecode" in body[: start.start()] else data
 
 
 def _hex(text: bytes) -> str:
@@ -82,7 +103,7 @@ def fonts(document: bytes) -> dict[str, dict[int, str]]:
             font = objects[int(ref)]
             tounicode = re.search(rb"/ToUnicode (\d+) 0 R", font)
             assert tounicode is not None, f"font {name!r} has no ToUnicode map"
-            out[name.decode()] = unicode_map(_stream(objects[int(tounicode[1])]))
+            out[name.decode()] = unicode_map(_stream(objects[int(tounicode[1])], objects))
     return out
 
 
@@ -94,7 +115,7 @@ def text_of(document: bytes) -> str:
     for body in objects.values():
         if not re.search(rb"/Length \d+ 0 R /Filter /FlateDecode", body):
             continue  # page contents (the font programs and maps carry /Length1 or no ref)
-        content = _stream(body)
+        content = _stream(body, objects)
         for block in re.findall(rb"BT(.*?)ET", content, re.S):
             current: dict[int, str] = {}
             line = []
