@@ -205,8 +205,17 @@ def catch_up_runs(folder: Path, url: str, contents: list[Any]) -> dict[str, floa
         pass
     n = store.last_event()
     started = time.monotonic()
-    centre.feed_publisher(url).run()
-    print(f"publish  {n:>10,} events to JetStream in {time.monotonic() - started:6.1f} s")
+    publisher, retries = centre.feed_publisher(url), 0
+    # a run stops at a batch NATS did not acknowledge in time; the next one resumes there
+    while (run := publisher.run()).position < n:
+        retries += 1
+        if retries > 20:
+            raise RuntimeError(f"NATS took the feed only up to {run.position:,} of {n:,}")
+        time.sleep(1)
+    print(
+        f"publish  {n:>10,} events to JetStream in {time.monotonic() - started:6.1f} s "
+        f"({retries} batches timed out and were published again)"
+    )
 
     copy = make_copy(folder / "copy-nats.db", folder)
     started = time.monotonic()
