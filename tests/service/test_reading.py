@@ -3,8 +3,11 @@ having read at most the bound, on both stores (``service/reading.py``)."""
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from tests.conftest import FixedClock, built, make_ctx
@@ -328,3 +331,43 @@ def test_a_blocked_bureau_opens_nothing_by_linking_its_own_alerts(
         relations.link(bureau, own[0], own[1])
     with store.read() as tx:
         assert tx.links.of(own[0]) == []
+
+
+def test_concurrent_answers_share_one_transaction_and_count_as_one_after_another(
+    alerts: AlertService, store: Store, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Answers that arrive while a count commits are counted together in the next
+    transaction (one fsync, no thread in SQLite's busy handler: issue 13's tail), each
+    as if alone: the answer that passes the bound is refused and blocks, the ones
+    before it pass, the ones after it meet the block."""
+    reads = ReadGuard(store, clock, BOUNDS)
+    opened: list[int] = []
+    real = store.transaction
+
+    def counted() -> Any:
+        opened.append(1)
+        return real()
+
+    monkeypatch.setattr(store, "transaction", counted)
+    ids = all_ids(store)
+    outcomes: dict[int, str] = {}
+
+    def answer(n: int) -> None:
+        try:
+            reads.opened(guard(), ids[n * 15 : n * 15 + 15])
+            outcomes[n] = "answered"
+        except ReadsBlocked:
+            outcomes[n] = "refused"
+
+    threads = [threading.Thread(target=answer, args=(n,)) for n in range(4)]
+    with reads._counting.exclusive():  # a commit under way: the four queue behind it
+        for n, thread in enumerate(threads):
+            thread.start()
+            while reads._counting.queued() < n + 1:
+                time.sleep(0.001)
+    for thread in threads:
+        thread.join(10)
+    assert opened == [1]  # one transaction for the four
+    # 15 + 15 distinct alerts pass the hourly bound of 40; the third answer would make 45
+    assert sorted(outcomes.values()) == ["answered", "answered", "refused", "refused"]
+    assert event_kinds(store) == [BLOCKED]

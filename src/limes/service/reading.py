@@ -25,10 +25,10 @@ job is to keep or review alerts (``list_rules``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from limes.clock import Clock
 from limes.config import ReadBounds
@@ -39,6 +39,7 @@ from limes.errors import (
     FieldError,
     Forbidden,
     InvalidInput,
+    LimesError,
     NotFound,
     RateLimited,
     ReadsBlocked,
@@ -47,6 +48,7 @@ from limes.policy.permissions import Context, Permission, Principal
 from limes.policy.table import Reading, Table, default_table
 from limes.service.audited import audited
 from limes.service.recorder import Recorder
+from limes.store.group_commit import GroupCommit
 from limes.store.port import (
     AlertFilter,
     BlockRow,
@@ -61,6 +63,14 @@ DAY = timedelta(days=1)
 MAX_BLOCKS = 200  # blocks in one answer
 BLOCKED = "abuse.extraction_blocked"
 LIFTED = "abuse.extraction_block_lifted"
+
+
+class _Answer(NamedTuple):
+    """An answer to count: who opens which alerts, when."""
+
+    ctx: Context
+    ids: list[str]
+    now: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +107,7 @@ class ReadGuard:
         self.clock = clock
         self.bounds = bounds or ReadBounds()
         self.table = table or default_table()
+        self._counting: GroupCommit[_Answer, None] = GroupCommit(self._count_all)
 
     def reading(self, ctx: Context) -> Reading:
         return self.table.reading_for(ctx.principal.roles, ctx.purpose)
@@ -132,41 +143,50 @@ class ReadGuard:
         Raises ``ReadsBlocked`` (and blocks the scope, with a security event) if the
         answer would take the principal or its authority past a bound, or if either is
         blocked already; ``RateLimited`` past the daily read quota. A refused answer
-        counts nothing.
+        counts nothing. Concurrent answers of this process are counted in one
+        transaction, one after the other as if each had its own (``GroupCommit``): one
+        fsync for all of them, and no thread waiting in SQLite's busy handler.
         """
         ids = list(dict.fromkeys(alert_ids))
-        limits = self._limits(ctx)
         if not ids:
             with self.store.read() as tx:
-                _refuse_if_blocked(tx.read_blocks.in_force(limits))
+                _refuse_if_blocked(tx.read_blocks.in_force(self._limits(ctx)))
             return
-        now = self.clock()
+        self._counting.submit(_Answer(ctx, ids, self.clock()))
+
+    def _count_all(self, answers: Sequence[_Answer]) -> list[LimesError | None]:
+        """Every answer counted or refused, in order, in one transaction."""
         with self.store.transaction() as tx:
+            return [self._refused(tx, answer) for answer in answers]
+
+    def _refused(self, tx: Transaction, answer: _Answer) -> LimesError | None:
+        """Count ``answer`` in ``tx``; the refusal, if refused (its block is written)."""
+        ctx, ids, now = answer
+        limits = self._limits(ctx)
+        try:
             _refuse_if_blocked(tx.read_blocks.in_force(limits))
             self._refuse_past_quota(ctx, tx, len(ids), now)
-            day_ago, hour_ago = now - DAY, now - HOUR
-            known = tx.read_ledger.already_opened(limits, ids, day_ago)
-            counts = tx.read_ledger.opened(limits, hour_ago, day_ago)
-            tripped, after = [], {}
-            for scope, (per_hour, per_day) in limits.items():
-                new = len(ids) - known[scope]
-                hour, day = counts[scope].hour + new, counts[scope].day + new
-                if hour > per_hour:
-                    tripped.append(_Trip(scope, "hour", hour, per_hour))
-                elif day > per_day:
-                    tripped.append(_Trip(scope, "day", day, per_day))
-                after[scope] = Opened(hour, day)
-            if tripped:
-                made = [self._block(ctx, tx, trip, now) for trip in tripped]
-            else:
-                if after != counts:  # else every alert was opened today already: nothing new
-                    tx.read_ledger.remember(limits, ids, now, day_ago)
-                    tx.read_ledger.keep(after, hour_ago, day_ago)
-                tx.usage_counters.add_reads(
-                    {(str(ctx.principal), now.date().isoformat()): len(ids)}
-                )
-                return
-        raise ReadsBlocked(_blocked_text(made))
+        except LimesError as refused:  # raised before this answer wrote anything
+            return refused
+        day_ago, hour_ago = now - DAY, now - HOUR
+        known = tx.read_ledger.already_opened(limits, ids, day_ago)
+        counts = tx.read_ledger.opened(limits, hour_ago, day_ago)
+        tripped, after = [], {}
+        for scope, (per_hour, per_day) in limits.items():
+            new = len(ids) - known[scope]
+            hour, day = counts[scope].hour + new, counts[scope].day + new
+            if hour > per_hour:
+                tripped.append(_Trip(scope, "hour", hour, per_hour))
+            elif day > per_day:
+                tripped.append(_Trip(scope, "day", day, per_day))
+            after[scope] = Opened(hour, day)
+        if tripped:
+            return ReadsBlocked(_blocked_text([self._block(ctx, tx, t, now) for t in tripped]))
+        if after != counts:  # else every alert was opened today already: nothing new
+            tx.read_ledger.remember(limits, ids, now, day_ago)
+            tx.read_ledger.keep(after, hour_ago, day_ago)
+        tx.usage_counters.add_reads({(str(ctx.principal), now.date().isoformat()): len(ids)})
+        return None
 
     def _refuse_past_quota(self, ctx: Context, tx: Transaction, n: int, now: datetime) -> None:
         who, day = str(ctx.principal), now.date().isoformat()
