@@ -90,8 +90,9 @@ bench-tools:
 	@command -v wrk >/dev/null || apt-get install -y wrk
 
 # Search speed (issue 5): in-process at 1.7 M persons + 10 M objects, start-up from the
-# store, freshness, HTTP with 2 workers (and 1, for the ratio) ending in issue 13's aims
-# table with the server's CPU per request, then the per-stage CPU breakdown of
+# store, freshness, HTTP with 2 workers in each --search-index mode (shared, per-worker;
+# and 1 worker, for the ratio) ending in issue 13's aims table of the faster mode with the
+# server's CPU per request, then the per-stage CPU breakdown of
 # bench-profile over the HTTP part's store; figures in build/bench-search/.
 bench-search: $(BIN)/limes bench-tools
 	mkdir -p build/bench-search
@@ -99,6 +100,7 @@ bench-search: $(BIN)/limes bench-tools
 
 # Where a request's CPU time goes (issue 13): one in-process app driven through ASGI, a
 # per-stage breakdown of person search, alert read and health; no server, about a minute.
+# (PROFILE_ARGS="--endpoints persons,objects,mrz,alert,health" for every endpoint)
 bench-profile: $(BIN)/limes
 	$(BIN)/python -m bench.search.profile $(PROFILE_ARGS)
 

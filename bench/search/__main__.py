@@ -4,13 +4,15 @@
         [--persons 1700000] [--objects 10000000] [--queries 2000] [--serial]
         [--store-alerts 100000] [--freshness 100]
         [--http-alerts 100000] [--duration 30] [--concurrency 32]
+        [--search-index shared,per-worker]
 
 Prints one line per figure and writes them to build/bench-search/report.json, replacing
 the figures of the parts run and keeping those of the others.
 Generating the demo data is not part of any figure (its time is printed apart). The
-HTTP part ends with issue 13's aims table (met or not, with the server's CPU per
-request); the profile part prints where a request's CPU goes, stage by stage
-(``bench/search/profile.py``), over the HTTP part's store.
+HTTP part measures ``limes serve --workers 2`` in each ``--search-index`` mode and ends
+with issue 13's aims table for the faster one (met or not, with the server's CPU per
+request), and the 2:1 worker ratio of each; the profile part prints where a request's
+CPU goes, stage by stage (``bench/search/profile.py``), over the HTTP part's store.
 """
 
 from __future__ import annotations
@@ -66,12 +68,18 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--no-one-worker", action="store_true", help="skip the 1-worker run (the 2:1 ratio)"
     )
+    parser.add_argument(
+        "--search-index", default=",".join(http.MODES),
+        help="limes serve --search-index modes of the HTTP part, comma-separated",
+    )  # fmt: skip
     parser.add_argument("--profile-requests", type=int, default=1000)
     parser.add_argument("--report", type=Path, default=REPORT)
     args = parser.parse_args(argv)
     unknown = set(args.parts.split(",")) - set(PARTS)
     if unknown:
         parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
+    if not args.search_index or set(args.search_index.split(",")) - set(http.MODES):
+        parser.error(f"--search-index takes some of: {', '.join(http.MODES)}")
     return args
 
 
@@ -92,14 +100,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 loaded = stores.get(args.http_alerts)
                 report["http"] = http.run(
                     loaded, args.duration, args.concurrency, args.seed,
-                    one_worker=not args.no_one_worker,
+                    one_worker=not args.no_one_worker, modes=tuple(args.search_index.split(",")),
                 )  # fmt: skip
             if "profile" in parts:
                 loaded = stores.get(args.http_alerts)
                 report["profile"] = profile.main(
                     ["--var", str(loaded.var), "--alerts", str(args.http_alerts),
                      "--seed", str(args.seed), "--requests", str(args.profile_requests),
-                     "--endpoints", "persons,objects,alert,health"]
+                     "--endpoints", ",".join(profile.ENDPOINTS)]
                 )  # fmt: skip
     # Parts run separately (the full in-process run takes an hour) share one report: read
     # it only now, so that what another run wrote meanwhile is kept.

@@ -41,7 +41,7 @@ from typing import Any
 from bench.search.measure import line, load_average
 from bench.search.store import prepare
 
-ENDPOINTS = ("persons", "objects", "alert", "health")
+ENDPOINTS = ("persons", "objects", "mrz", "alert", "health")
 PRINCIPALS = 2000
 FRAMEWORK = "framework, middleware, thread-pool hops"
 SETTINGS = {
