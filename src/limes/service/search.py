@@ -26,6 +26,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from limes.clock import Clock
@@ -168,6 +169,7 @@ class SearchService:
         self.clock = clock
         self.snapshot = snapshot
         self._building = threading.Lock()
+        self._read_zone = threading.local()  # a zone read for the audit record, for mrz()
 
     # -- the engine ---------------------------------------------------------------------
 
@@ -387,15 +389,26 @@ class SearchService:
         return SearchAnswer(tuple(hits), _checks(checked), index_position=position)
 
     def _searched_zone(self, text: str) -> dict[str, Any]:
-        """The tokens of the person search a zone makes, or that it cannot be read."""
+        """The tokens of the person search a zone makes, or that it cannot be read.
+
+        The zone read here is handed to ``mrz``, which runs next on this thread (the
+        record is described before the call), so that a search reads its zone once."""
         try:
-            return self._searched_person(_zone_query(self._zone(text)))
+            zone = self._zone(text)
         except InvalidInput:
             return {"mrz": "not readable"}
+        self._read_zone.last = (text, self.clock().date(), zone)
+        return self._searched_person(_zone_query(zone))
 
     def _zone(self, text: str) -> Mrz:
+        """The zone ``text`` as read: by ``_searched_zone`` just before on this thread (taken,
+        so that it is not kept), else now."""
+        today = self.clock().date()
+        known: tuple[str, date, Mrz] | None = self._read_zone.__dict__.pop("last", None)
+        if known is not None and known[:2] == (text, today):
+            return known[2]
         try:
-            return parse_mrz(text, today=self.clock().date())
+            return parse_mrz(text, today=today)
         except MrzError as exc:
             raise InvalidInput(
                 "the machine readable zone is not valid",
