@@ -69,3 +69,30 @@ def test_a_cli_command_counts_like_a_request(sqlite_store: SqliteStore, clock: F
     assert context(env, *args).principal.user_id == "jdoe"
     with pytest.raises(RateLimited):
         context(env, *args)
+
+
+def test_a_serving_process_freezes_what_it_started_with_and_still_collects_the_rest() -> None:
+    """``freeze_startup_heap``: what is alive at start leaves the collector's walks (a
+    full collection over the indexes stalled every request, issue 13); a cycle made
+    afterwards is still collected."""
+    import gc
+    import weakref
+
+    from limes.bootstrap import freeze_startup_heap
+
+    class Node:
+        other: object = None
+
+    kept = Node()
+    try:
+        freeze_startup_heap()
+        assert gc.get_freeze_count() > 0
+        assert all(kept is not found for found in gc.get_objects())  # no longer walked
+        later, peer = Node(), Node()
+        later.other, peer.other = peer, later  # a cycle: only the collector frees it
+        gone = weakref.ref(later)
+        del later, peer
+        gc.collect()
+        assert gone() is None
+    finally:
+        gc.unfreeze()

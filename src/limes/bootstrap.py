@@ -9,6 +9,7 @@ keywords, and tests build through it like the server does.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -396,6 +397,19 @@ def build(
     )
 
 
+def freeze_startup_heap() -> None:
+    """Take every object alive now out of the garbage collector's sight (``gc.freeze``),
+    once a serving process has loaded its modules, wired ``Limes`` and its search indexes.
+
+    These live until the process ends, yet each full collection walked them all: about
+    100 ms of CPU with the GIL held at 20,000 alerts (190,000 objects), more with more
+    alerts, a stall of every request of the process each time one ran (issue 13's tail).
+    Frozen, they are never walked; what the requests make afterwards is collected as
+    before. Garbage is collected first, so that none of it is frozen."""
+    gc.collect()
+    gc.freeze()
+
+
 def run_search_index(settings: Settings, path: str, parent: int) -> None:
     """The index process of ``limes serve --workers N``: this installation's search
     indexes loaded from the snapshot (or built from the store, the snapshot then
@@ -404,6 +418,7 @@ def run_search_index(settings: Settings, path: str, parent: int) -> None:
     try:
         limes.search.start(follow=True)
         server = IndexServer(limes.search.engine, path, settings.search_snapshot_path)
+        freeze_startup_heap()
         try:
             server.serve(parent=parent)
         finally:

@@ -221,13 +221,15 @@ def from_environment() -> FastAPI:
     environment (``LIMES_*``, set by the parent), the audit signer checked and the
     search indexes loaded from the snapshot (or built) before the worker accepts requests,
     then kept current."""
-    from limes.bootstrap import build
+    from limes.bootstrap import build, freeze_startup_heap
     from limes.config import from_env
 
     limes = build(from_env())
     limes.check_serving()
     limes.search.start()
-    return create_app(limes)
+    app = create_app(limes)
+    freeze_startup_heap()
+    return app
 
 
 def publish_schemas(found: dict[str, Any], *parts: dict[str, Any]) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from limes.bootstrap import Limes
+from limes.bootstrap import Limes, freeze_startup_heap
 from limes.centres import is_loopback
 from limes.cli.common import Env, pass_env
 from limes.cli.search import build_search_indexes
@@ -281,6 +281,7 @@ def serve(
         served: Any = create_app(app)
         build_search_indexes(app, follow=True)
         app.biometrics.start()
+        freeze_startup_heap()
     else:
         # each worker builds its own Limes from the same settings (console/app.py)
         os.environ["LIMES_VAR"] = str(settings.var_dir)

@@ -90,10 +90,12 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
 def from_environment() -> FastAPI:
     """One worker of ``limes serve --workers N``: as ``api.app.from_environment``, with
     the console."""
-    from limes.bootstrap import build
+    from limes.bootstrap import build, freeze_startup_heap
     from limes.config import from_env
 
     limes = build(from_env())
     limes.check_serving()
     limes.search.start()
-    return create_app(limes)
+    app = create_app(limes)
+    freeze_startup_heap()
+    return app
