@@ -42,10 +42,9 @@ interval after their time, never before.
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -57,6 +56,7 @@ from limes.audit.relay import WriterAbsent, WriterRelay
 from limes.audit.store import AuditStore, AuditTx, RecordQuery, RecordRow
 from limes.clock import Clock, utc_now
 from limes.errors import LimesError
+from limes.store.group_commit import GroupCommit
 
 log = logging.getLogger("limes.audit")
 
@@ -87,14 +87,6 @@ class _State:
     last_at: datetime | None
     head_size: int
     unsigned_since: datetime | None
-
-
-@dataclass(slots=True)
-class _Ticket:
-    entries: Sequence[Entry]
-    seqs: list[int] = field(default_factory=list)
-    error: BaseException | None = None
-    done: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,9 +147,8 @@ class AuditLog:
         self.signer = signer
         self.retention_years = retention_years
         self.checkpoint_every = checkpoint_every
-        self._cond = threading.Condition()
-        self._queue: list[_Ticket] = []
-        self._writing = False
+        # concurrent appends share one transaction; checkpoints and retention take turns
+        self._commits: GroupCommit[Sequence[Entry], list[int]] = GroupCommit(self._drain)
         self._state: _State | None = None
         self._signing_failed = False
         self.relay = relay
@@ -165,19 +156,9 @@ class AuditLog:
 
     # -- the writer ----------------------------------------------------------------------
 
-    @contextmanager
-    def _exclusive(self) -> Iterator[None]:
+    def _exclusive(self) -> AbstractContextManager[None]:
         """Be the one writer of this process (appenders queue meanwhile)."""
-        with self._cond:
-            while self._writing:
-                self._cond.wait()
-            self._writing = True
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._writing = False
-                self._cond.notify_all()
+        return self._commits.exclusive()
 
     def _current(self, tx: AuditTx) -> _State:
         """The cached state if the store still agrees with it, else the store's."""
@@ -265,23 +246,24 @@ class AuditLog:
         tx.insert_head(head)
         return _State(state.frontier, state.last_at, head.size, None)
 
-    def _drain(self, batch: list[_Ticket]) -> None:
-        entries = [e for t in batch for e in t.entries]
+    def _drain(self, batches: Sequence[Sequence[Entry]]) -> list[list[int]]:
+        """The callers' entries appended in one transaction (or one hand-over to the
+        writer); each caller's ``seq``s."""
+        entries = [e for batch in batches for e in batch]
         try:
             seqs = self._relayed(entries)
             if seqs is None:
                 with self.store.write() as tx:
                     new, seqs = self._write(tx, self._current(tx), entries)
                 self._state = new
-        except BaseException as exc:
+        except BaseException:
             self._state = None  # whatever the store holds now, read it again next time
-            for ticket in batch:
-                ticket.error = exc
-            return
-        position = 0
-        for ticket in batch:
-            ticket.seqs = seqs[position : position + len(ticket.entries)]
-            position += len(ticket.entries)
+            raise
+        answers, position = [], 0
+        for batch in batches:
+            answers.append(seqs[position : position + len(batch)])
+            position += len(batch)
+        return answers
 
     def _relayed(self, entries: Sequence[Entry]) -> list[int] | None:
         """Their ``seq`` once the audit writer has appended them; None if no writer
@@ -306,27 +288,11 @@ class AuditLog:
         """
         if not entries:
             return []
-        ticket = _Ticket(entries)
-        with self._cond:
-            self._queue.append(ticket)
-            while not ticket.done:
-                if self._writing:
-                    self._cond.wait()
-                    continue
-                self._writing, batch, self._queue = True, self._queue, []
-                self._cond.release()
-                try:
-                    self._drain(batch)
-                finally:
-                    self._cond.acquire()
-                    for done in batch:
-                        done.done = True
-                    self._writing = False
-                    self._cond.notify_all()
-        if ticket.error is not None:
-            log.error("audit append failed: %r", ticket.error)
-            raise AuditUnavailable("the audit log cannot record the action") from ticket.error
-        return ticket.seqs
+        try:
+            return self._commits.submit(entries)
+        except BaseException as exc:
+            log.error("audit append failed: %r", exc)
+            raise AuditUnavailable("the audit log cannot record the action") from exc
 
     def record(self, entry: Entry) -> int:
         """``append`` of one entry."""
