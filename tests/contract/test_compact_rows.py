@@ -76,7 +76,8 @@ def test_0023_converts_an_old_sqlite_store(
     assert kind == "text" and any(r.warned_at for r in before) and any(not r.body for r in before)
 
     events, last = store.events_after(0, 1000), store.last_event()
-    assert store.migrate() == ["0023_compact_alerts", "0024_compact_change_events"]
+    # the two rebuilds first; later migrations (0025 on) come after them
+    assert store.migrate()[:2] == ["0023_compact_alerts", "0024_compact_change_events"]
     assert _records(store) == before  # every field, microseconds included
     assert store.events_after(0, 1000) == events and store.last_event() == last
     with store.read() as tx:

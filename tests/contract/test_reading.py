@@ -6,8 +6,10 @@ bounds built on them).
 from __future__ import annotations
 
 from tests.contract.test_grants import MINUTE, T0
+from tests.store_peek import peek
 
 from limes.store.port import BlockRow, Store
+from limes.store.sqlite import SqliteStore
 
 
 def test_read_blocks_and_the_read_ledger(store: Store) -> None:
@@ -39,3 +41,13 @@ def test_read_blocks_and_the_read_ledger(store: Store) -> None:
         lifted = tx.read_blocks.get("B1")
         assert lifted is not None and (lifted.lifted_by, lifted.lift_reason) == ("dpo", "checked")
         assert tx.read_blocks.of_state("DE", in_force_only=False, limit=10) == [lifted]
+
+
+def test_pruning_the_ledger_reads_only_the_rows_it_deletes(sqlite_store: SqliteStore) -> None:
+    """The pruning job's DELETE holds the write lock: over a ledger read whole it stalled
+    every search and alert read counting its hits (issue 13; migration 0025)."""
+    with sqlite_store.read() as tx:
+        plan = peek(tx).rows(
+            "EXPLAIN QUERY PLAN DELETE FROM read_ledger WHERE first_read_at <= ?", (T0,)
+        )
+    assert any("SEARCH" in str(step) and "read_ledger_by_first_read" in str(step) for step in plan)
