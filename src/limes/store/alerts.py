@@ -23,6 +23,7 @@ from limes.domain.compatibility import ExistingAlert
 from limes.domain.events import ChangeEvent, EventType
 from limes.errors import VersionMismatch
 from limes.store.dialect import Dialect, Row, Tables
+from limes.store.match_key_bytes import key_in, pack, unpack
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +60,9 @@ ALERT_COLUMNS = (
     "id, category, object_type, subject, issuing_state, status, version, "
     "created_at, updated_at, expires_at, warned_at, body, extensions"
 )
-INSERT_ALERT = (
-    f"INSERT INTO alerts ({ALERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"  # noqa: S608 - constant column list  # nosec B608
-)
+WITH_KEYS = f"{ALERT_COLUMNS}, keys"
+"""An alert's columns and its match keys, packed (``match_key_bytes.py``, migration 0026)."""
+INSERT_ALERT = f"INSERT INTO alerts ({WITH_KEYS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"  # noqa: S608 - constant column list  # nosec B608
 INSERT_KEY = "INSERT INTO alert_keys (key, alert_id) VALUES (?, ?)"
 INSERT_EVENT = (
     "INSERT INTO change_events (at, type, alert_id, issuing_state, category, version, detail) "
@@ -111,7 +112,13 @@ def alert_row(d: Dialect, r: AlertRecord) -> tuple[Any, ...]:
         at_in(d, r.warned_at),
         r.body,
         r.extensions,
+        pack(r.keys) or None,
     )
+
+
+def key_rows(records: Sequence[AlertRecord]) -> list[tuple[bytes, str]]:
+    """The ``alert_keys`` rows of ``records``: (stored key, alert id)."""
+    return [(key_in(k), r.id) for r in records for k in sorted(r.keys)]
 
 
 def event_row(d: Dialect, e: ChangeEvent) -> tuple[Any, ...]:
@@ -139,7 +146,8 @@ def id_chunks(ids: Sequence[str]) -> list[Sequence[str]]:
 class SqlAlerts(Tables):
     """``port.Alerts`` in SQL: the alerts and their match keys."""
 
-    def _record(self, row: Row, keys: frozenset[str] = frozenset()) -> AlertRecord:
+    def _record(self, row: Row) -> AlertRecord:
+        """The record of a row of ``ALERT_COLUMNS``, with its keys if ``WITH_KEYS``."""
         d = self._d
         return AlertRecord(
             id=row[0],
@@ -155,59 +163,46 @@ class SqlAlerts(Tables):
             warned_at=at_out(d, row[10]),
             body=d.bytes_out(row[11]),
             extensions=d.bytes_out(row[12]),
-            keys=keys,
+            keys=unpack(row[13]) if len(row) > 13 else frozenset(),
         )
 
     def get(self, alert_id: str, *, for_update: bool = False) -> AlertRecord | None:
         lock = self._d.for_update if for_update else ""
-        sql = f"SELECT {ALERT_COLUMNS} FROM alerts WHERE id = ?{lock}"  # noqa: S608 - constants only  # nosec B608
+        sql = f"SELECT {WITH_KEYS} FROM alerts WHERE id = ?{lock}"  # noqa: S608 - constants only  # nosec B608
         self._exec(sql, (alert_id,))
         row = self._cur.fetchone()
-        if row is None:
-            return None
-        self._exec("SELECT key FROM alert_keys WHERE alert_id = ?", (alert_id,))
-        keys = frozenset(k for (k,) in self._cur.fetchall())
-        return self._record(row, keys)
+        return None if row is None else self._record(row)
 
     def get_many(self, alert_ids: Sequence[str]) -> dict[str, AlertRecord]:
-        """The stored alerts among ``alert_ids``, by id, with their keys: two statements
-        per ``IDS_PER_STATEMENT`` ids instead of two per alert (a search opening its hits)."""
+        """The stored alerts among ``alert_ids``, by id, with their keys (from their
+        rows): one statement per ``IDS_PER_STATEMENT`` ids (a search opening its hits)."""
         rows: list[Row] = []
-        keys: dict[str, set[str]] = {}
         for chunk in id_chunks(alert_ids):
             marks = ", ".join("?" * len(chunk))
-            alerts = f"SELECT {ALERT_COLUMNS} FROM alerts WHERE id IN ({marks})"  # noqa: S608 - placeholders only  # nosec B608
+            alerts = f"SELECT {WITH_KEYS} FROM alerts WHERE id IN ({marks})"  # noqa: S608 - placeholders only  # nosec B608
             self._exec(alerts, tuple(chunk))
             rows += self._cur.fetchall()
-            found = f"SELECT alert_id, key FROM alert_keys WHERE alert_id IN ({marks})"  # noqa: S608 - placeholders only  # nosec B608
-            self._exec(found, tuple(chunk))
-            for alert_id, key in self._cur.fetchall():
-                keys.setdefault(alert_id, set()).add(key)
-        return {row[0]: self._record(row, frozenset(keys.get(row[0], ()))) for row in rows}
+        return {row[0]: self._record(row) for row in rows}
 
     def insert(self, record: AlertRecord) -> None:
-        self._exec(INSERT_ALERT, alert_row(self._d, record))
-        self._put_keys(record)
+        self.insert_many([record])
 
     def insert_many(self, records: Sequence[AlertRecord]) -> None:
         """Insert new alerts and their keys in two statements (initial loads)."""
         d = self._d
         self._cur.executemany(d.sql(INSERT_ALERT), [alert_row(d, r) for r in records])
-        self._cur.executemany(
-            d.sql(INSERT_KEY), [(k, r.id) for r in records for k in sorted(r.keys)]
-        )
-
-    def _put_keys(self, record: AlertRecord) -> None:
-        if record.keys:
-            self._cur.executemany(
-                self._d.sql(INSERT_KEY), [(k, record.id) for k in sorted(record.keys)]
-            )
+        keys = key_rows(records)
+        if keys:
+            self._cur.executemany(d.sql(INSERT_KEY), keys)
 
     def replace(self, record: AlertRecord, expected_version: int) -> None:
         d = self._d
+        self._exec("SELECT keys FROM alerts WHERE id = ?", (record.id,))
+        row = self._cur.fetchone()
+        before = unpack(row[0]) if row is not None else frozenset()
         self._exec(
             "UPDATE alerts SET status = ?, version = ?, updated_at = ?, expires_at = ?, "
-            "warned_at = ?, body = ?, extensions = ? WHERE id = ? AND version = ?",
+            "warned_at = ?, body = ?, extensions = ?, keys = ? WHERE id = ? AND version = ?",
             (
                 record.status.value,
                 record.version,
@@ -216,14 +211,22 @@ class SqlAlerts(Tables):
                 at_in(d, record.warned_at),
                 record.body,
                 record.extensions,
+                pack(record.keys) or None,
                 record.id,
                 expected_version,
             ),
         )
         if self._cur.rowcount != 1:
             raise VersionMismatch(f"alert {record.id} is no longer at version {expected_version}")
-        self._exec("DELETE FROM alert_keys WHERE alert_id = ?", (record.id,))
-        self._put_keys(record)
+        # only the keys that changed: the row said which it had (no index by alert)
+        gone = [(key_in(k), record.id) for k in sorted(before - record.keys)]
+        if gone:
+            self._cur.executemany(
+                d.sql("DELETE FROM alert_keys WHERE key = ? AND alert_id = ?"), gone
+            )
+        added = [(key_in(k), record.id) for k in sorted(record.keys - before)]
+        if added:
+            self._cur.executemany(d.sql(INSERT_KEY), added)
 
     def find_by_keys(self, keys: frozenset[str]) -> list[ExistingAlert]:
         if not keys:
@@ -234,7 +237,7 @@ class SqlAlerts(Tables):
             f"JOIN alerts a ON a.id = k.alert_id WHERE k.key IN ({marks}) AND a.status = ? "
             "ORDER BY a.id"
         )
-        self._exec(sql, (*sorted(keys), AlertStatus.ACTIVE.value))
+        self._exec(sql, (*(key_in(k) for k in sorted(keys)), AlertStatus.ACTIVE.value))
         return [ExistingAlert(i, CategoryCode(c), s) for i, c, s in self._cur.fetchall()]
 
     def list(self, where: AlertFilter) -> list[AlertRecord]:

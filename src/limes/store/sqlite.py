@@ -18,6 +18,7 @@ from pathlib import Path
 
 from limes.domain.events import ChangeEvent
 from limes.store.dialect import SQLITE
+from limes.store.match_key_bytes import Packer, key_in
 from limes.store.migrations import scripts
 from limes.store.port import AlertRecord
 from limes.store.sql import SqlTransaction, ThreadConnections
@@ -52,6 +53,10 @@ class SqliteStore(ThreadConnections):
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             for pragma in _PRAGMAS:
                 conn.execute(pragma)
+            # migration 0026 converts stored keys with the code that writes new ones
+            conn.create_function("limes_key_bytes", 1, key_in, deterministic=True)
+            # typeshed's aggregate protocol steps over ints only; this one takes text
+            conn.create_aggregate("limes_pack_keys", 1, Packer)  # type: ignore[arg-type]
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)
