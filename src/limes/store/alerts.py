@@ -13,6 +13,7 @@ import builtins
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -23,7 +24,7 @@ from limes.domain.compatibility import ExistingAlert
 from limes.domain.events import ChangeEvent, EventType
 from limes.errors import VersionMismatch
 from limes.store.dialect import Dialect, Row, Tables
-from limes.store.match_key_bytes import key_in, pack, unpack
+from limes.store.match_key_bytes import key_in, pack, packed, stored_keys, unpack
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,12 @@ def at_in(d: Dialect, value: datetime | None) -> Any:
     text), else as the dialect does."""
     if value is None or not d.timestamps_as_text:
         return d.ts_in(value)
+    return _micros(value)
+
+
+@lru_cache(maxsize=256)
+def _micros(value: datetime) -> int:
+    # bulk loads write the same few timestamps thousands of times
     return (value - _EPOCH) // _MICROSECOND
 
 
@@ -97,7 +104,8 @@ def _at(d: Dialect, value: Any) -> datetime:
     return found
 
 
-def alert_row(d: Dialect, r: AlertRecord) -> tuple[Any, ...]:
+def alert_row(d: Dialect, r: AlertRecord, stored: Sequence[bytes] | None = None) -> tuple[Any, ...]:
+    """The row of ``r``; ``stored``: its keys' stored forms if known (``key_rows``)."""
     return (
         r.id,
         r.category,
@@ -112,13 +120,21 @@ def alert_row(d: Dialect, r: AlertRecord) -> tuple[Any, ...]:
         at_in(d, r.warned_at),
         r.body,
         r.extensions,
-        pack(r.keys) or None,
+        packed(stored_keys(r.keys) if stored is None else stored) or None,
     )
 
 
-def key_rows(records: Sequence[AlertRecord]) -> list[tuple[bytes, str]]:
-    """The ``alert_keys`` rows of ``records``: (stored key, alert id)."""
-    return [(key_in(k), r.id) for r in records for k in sorted(r.keys)]
+def rows_of(
+    d: Dialect, records: Sequence[AlertRecord]
+) -> tuple[list[tuple[Any, ...]], list[tuple[bytes, str]]]:
+    """The alert rows of ``records`` and their ``alert_keys`` rows (stored key, alert id),
+    each key converted once."""
+    alerts, keys = [], []
+    for r in records:
+        stored = stored_keys(r.keys)
+        alerts.append(alert_row(d, r, stored))
+        keys += [(k, r.id) for k in stored]
+    return alerts, keys
 
 
 def event_row(d: Dialect, e: ChangeEvent) -> tuple[Any, ...]:
@@ -190,8 +206,8 @@ class SqlAlerts(Tables):
     def insert_many(self, records: Sequence[AlertRecord]) -> None:
         """Insert new alerts and their keys in two statements (initial loads)."""
         d = self._d
-        self._cur.executemany(d.sql(INSERT_ALERT), [alert_row(d, r) for r in records])
-        keys = key_rows(records)
+        alerts, keys = rows_of(d, records)
+        self._cur.executemany(d.sql(INSERT_ALERT), alerts)
         if keys:
             self._cur.executemany(d.sql(INSERT_KEY), keys)
 
