@@ -23,11 +23,13 @@ from limes import codec
 from limes.bootstrap import Limes
 from limes.crypto import open_crypto
 from limes.crypto.bodies import is_compact
+from limes.domain.categories import CategoryCode
+from limes.domain.events import ChangeEvent, EventType
 from limes.domain.roles import Purpose, Role
 from limes.domain.sealed_fields import SealedField
 from limes.errors import Conflict
 from limes.store import migrations
-from limes.store.alerts import at_in
+from limes.store.alerts import CATEGORY_CODES, EVENT_CODES, at_in
 from limes.store.match_key_bytes import key_out
 from limes.store.port import AlertFilter, AlertRecord, Store
 from limes.store.postgres import PostgresStore
@@ -79,9 +81,10 @@ def _micros_as_text(column: str) -> str:
 
 
 def _older(made: Path, path: Path, before: str, monkeypatch: pytest.MonkeyPatch) -> SqliteStore:
-    """A store with the schema before migration ``before`` holding what the store at
-    ``made`` holds, in that schema's row formats (text timestamps before 0023, match
-    keys as text and no keys in the alert's row before 0026)."""
+    """A store with the schema before migration ``before`` (0027 at the latest) holding
+    what the store at ``made`` holds, in that schema's row formats (text timestamps
+    before 0023, match keys as text and no keys in the alert's row before 0026, event
+    types by name and empty details as '{}' before 0027)."""
     store = SqliteStore(path)
     with monkeypatch.context() as old:
         old.setattr("limes.store.sqlite.scripts", _before(before))
@@ -90,6 +93,8 @@ def _older(made: Path, path: Path, before: str, monkeypatch: pytest.MonkeyPatch)
     ts = _micros_as_text if before <= "0023" else (lambda column: column)
     conn = sqlite3.connect(path, isolation_level=None)
     conn.create_function("key_text", 1, key_out)
+    conn.create_function("event_type", 1, EVENT_CODES.__getitem__)
+    conn.create_function("category", 1, lambda c: CATEGORY_CODES[c] if isinstance(c, int) else c)
     try:
         conn.execute("ATTACH ? AS made", (str(made),))
         conn.execute("BEGIN")
@@ -107,7 +112,8 @@ def _older(made: Path, path: Path, before: str, monkeypatch: pytest.MonkeyPatch)
         )
         conn.execute(
             "INSERT INTO change_events SELECT seq, "  # noqa: S608 - constant SQL
-            f"{ts('at')}, type, alert_id, issuing_state, category, version, detail "
+            f"{ts('at')}, event_type(type), alert_id, issuing_state, category(category), version, "
+            "COALESCE(detail, '{}') "
             "FROM made.change_events"
         )
         conn.execute("DELETE FROM sqlite_sequence WHERE name = 'change_events'")
@@ -141,6 +147,7 @@ def test_0023_converts_an_old_sqlite_store(
         "0023_compact_alerts",
         "0024_compact_change_events",
         "0026_compact_match_keys",
+        "0027_compact_change_event_types",
     ]
     assert _records(store) == before  # every field, microseconds included
     assert store.events_after(0, 1000) == events and store.last_event() == last
@@ -183,7 +190,7 @@ def test_0026_packs_the_match_keys_of_an_old_sqlite_store(
         old_keys = peek(tx).rows("SELECT DISTINCT typeof(key) FROM alert_keys")
     assert old_keys == [("text",)] and sum(len(r.keys) for r in before) > len(before)
 
-    assert store.migrate() == ["0026_compact_match_keys"]
+    assert store.migrate() == ["0026_compact_match_keys", "0027_compact_change_event_types"]
     assert _records(store) == before  # every field, the keys included
     assert store.events_after(0, 1000) == events and store.last_event() == last
     with store.read() as tx:
@@ -257,7 +264,7 @@ def test_0026_on_sqlite_keeps_every_form_of_key(
         old.setattr("limes.store.sqlite.scripts", _before("0026"))
         store.migrate()
     _old_rows(store)
-    assert store.migrate() == ["0026_compact_match_keys"]
+    assert store.migrate() == ["0026_compact_match_keys", "0027_compact_change_event_types"]
     _check_0026(store)
     store.close()
 
@@ -279,3 +286,40 @@ def test_0026_on_postgres_keeps_every_form_of_key(
         store.close()
         with psycopg.connect(postgres_url, autocommit=True) as conn:
             conn.execute(pgsql.SQL("DROP SCHEMA {} CASCADE").format(pgsql.Identifier(schema)))
+
+
+def test_0027_numbers_the_event_types_of_an_old_sqlite_store(
+    tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = _made(tmp_path / "made.db", clock, monkeypatch)
+    with made.transaction() as tx:  # one event of every type, some with a detail
+        for n, kind in enumerate(EventType):
+            detail = {"n": str(n)} if n % 2 else {}
+            category = CATEGORY_CODES[n % len(CATEGORY_CODES)] if n % 3 else "not-a-category"
+            tx.outbox.append(ChangeEvent(kind, f"A{n}", "DE", category, 1, clock(), detail))
+    events, last = made.events_after(0, 1000), made.last_event()
+    made.close()
+    store = _older(tmp_path / "made.db", tmp_path / "limes.db", "0027", monkeypatch)
+    with store.read() as tx:
+        old = peek(tx).rows("SELECT DISTINCT typeof(type) FROM change_events")
+        empty = peek(tx).rows("SELECT count(*) FROM change_events WHERE detail = '{}'")
+    assert old == [("text",)] and empty[0][0] > 0
+
+    assert store.migrate() == ["0027_compact_change_event_types"]
+    assert store.events_after(0, 1000) == events and store.last_event() == last
+    with store.read() as tx:
+        kinds = peek(tx).rows("SELECT DISTINCT typeof(type), typeof(detail) FROM change_events")
+        categories = peek(tx).rows("SELECT DISTINCT typeof(category) FROM change_events")
+    assert sorted(kinds) == [("integer", "null"), ("integer", "text")]
+    assert sorted(categories) == [("integer",), ("text",)]  # "not-a-category" as it was
+    with store.transaction() as tx:  # the feed goes on where it was
+        assert tx.outbox.append(events[-1]) == last + 1
+    assert store.events_after(last)[0].detail == events[-1].detail
+    store.close()
+
+
+def test_every_event_type_and_category_has_a_number_that_never_moves() -> None:
+    assert set(EVENT_CODES) == set(EventType) and len(EVENT_CODES) == len(set(EVENT_CODES))
+    assert EVENT_CODES[:3] == ("alert.issued", "alert.updated", "alert.deleted")
+    assert set(CATEGORY_CODES) == set(CategoryCode)
+    assert len(CATEGORY_CODES) == len(set(CATEGORY_CODES)) and CATEGORY_CODES[0] == "arrest"
