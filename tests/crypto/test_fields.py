@@ -21,6 +21,7 @@ from limes.crypto.fields import (
 from limes.crypto.keys import IntegrityError
 from limes.crypto.rotation import SEALED, count_by_key
 from limes.errors import Conflict
+from limes.store.match_key_bytes import key_out
 from limes.store.port import Store
 
 DE, FR = make_ctx("DE"), make_ctx("FR")
@@ -75,9 +76,12 @@ def test_compatibility_works_on_tokens_with_no_key_in_the_clear(
     assert [r.id for r in other.related] == [first.alert.id]
     alerts.issue(DE, content(VEHICLE))
     with store.read() as tx:
-        stored = [k for (k,) in peek(tx).rows("SELECT key FROM alert_keys")]
-    assert stored and all(re.fullmatch(r"i1\.[A-Za-z0-9_-]{22}", k) for k in stored)
-    assert not any("L898902C3" in k or "ivanova" in k for k in stored)
+        stored = [bytes(k) for (k,) in peek(tx).rows("SELECT key FROM alert_keys")]
+    # each an "i1." token as its tag and 16 bytes (migration 0026)
+    assert stored and all(len(k) == 17 and k[0] == 1 for k in stored)
+    tokens = [key_out(k) for k in stored]
+    assert all(re.fullmatch(r"i1\.[A-Za-z0-9_-]{22}", k) for k in tokens)
+    assert not any(b"L898902C3" in k or b"ivanova" in k for k in stored)
 
 
 def test_every_sealed_column_holds_envelopes_only(store: Store, clock: FixedClock) -> None:

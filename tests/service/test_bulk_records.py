@@ -59,3 +59,23 @@ def test_a_refused_alert_in_a_worker_is_refused_as_in_the_serial_path(
     assert pooled.value.errors == serial.value.errors and pooled.value.errors
     assert str(pooled.value) == str(serial.value)
     assert _stored(store) == []  # no partial write
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_refused_alert_in_a_later_batch_leaves_the_batches_before_it_written(
+    app: Limes, store: Store, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """The workers make the next batch while one is written: the batch before a refused
+    one is still written whole, and nothing of the refused one or after it."""
+    monkeypatch.setattr(bulk_records, "PIECE", 5)
+    (state, contents), *_ = sorted(demo_contents(5, 800, seed=8).items(), key=lambda i: -len(i[1]))
+    bad = list(contents)
+    assert len(bad) > 75
+    first = bad[60]
+    bad[60] = type(first)(**{**{f: getattr(first, f) for f in first.__slots__}, "reason": " "})
+    counts: list[int] = []
+    with pytest.raises(InvalidInput, match="problem"):
+        for count in app.alerts.bulk_issue(loader(state), bad, batch=25, workers=workers):
+            counts.append(count)
+    assert counts == [25, 50] and len(_stored(store)) == 50
+    assert store.last_event() == 50 and bulk_records._MAKER is None  # the workers ended

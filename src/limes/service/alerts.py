@@ -44,7 +44,7 @@ from limes.policy.policy import Decision
 from limes.service.alert_steps import AlertSteps
 from limes.service.alert_views import AlertView, ExpiryReport, Page, event
 from limes.service.audited import about, audited, on_alert, recorded_change
-from limes.service.bulk_records import RecordMaker, record_pool
+from limes.service.bulk_records import Making, RecordMaker
 from limes.store.port import AlertFilter
 
 MAX_PAGE = 500
@@ -337,19 +337,26 @@ class AlertService(AlertSteps):
         it = iter(contents)
         state = ctx.principal.member_state
         maker = RecordMaker(self.crypto.keys.current(state), self.crypto.index, self.review.years)
-        with record_pool(maker, workers) as pool:
-            while chunk := list(islice(it, batch)):
-                now = self.clock()
-                for category in dict.fromkeys(content.category for content in chunk):
+        chunk = list(islice(it, batch))
+        following = Making(maker, chunk, self.clock(), workers) if chunk else None
+        try:
+            while following is not None:
+                for category in dict.fromkeys(content.category for content in following.contents):
                     if category not in allowed:
                         self.policy.require(ctx, Permission.ALERT_ISSUE, category)
                         allowed.add(category)
-                records = pool.make_all(chunk, now)
+                now, records = following.now, following.result()
+                # the workers make the next batch while this one is written
+                chunk = list(islice(it, batch))
+                following = Making(maker, chunk, self.clock(), workers) if chunk else None
                 events = [event(EventType.ALERT_ISSUED, record, now) for record in records]
                 with recorded_change(self.audit, ctx, Permission.ALERT_ISSUE, records):
                     self.store.bulk_insert(records, events)
                 done += len(records)
                 yield done
+        finally:
+            if following is not None:
+                following.close()
 
     # -- misused identity -------------------------------------------------------------
 

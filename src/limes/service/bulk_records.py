@@ -4,28 +4,32 @@ A new alert's record is its validated content sealed (``crypto/bodies.py`` insid
 ``fields.py``'s envelope, bound to its new id), its blind-index tokens and its review
 date: pure work on the content, with the issuing state's active data key and the
 blind-index key. ``RecordMaker`` does it; ``AlertService`` uses one in its own process
-for ``issue``, and ``bulk_issue(…, workers=N)`` hands pieces of each batch to N forked
-processes while this one keeps every step that touches the store or the policy: the
-permission checks, the one transaction per batch, the change events and the audit.
+for ``issue``, and ``bulk_issue(…, workers=N)`` has each batch made by N processes
+forked for it (``Making``) while this one writes the batch before and keeps every
+step that touches the store or the policy: the permission checks, the one transaction
+per batch, the change events and the audit.
 
-The workers are forked from this process once the maker exists (``fork``: the keys are
+The workers are forked once the batch is read (``fork``: the keys and the batch are
 never written to a pipe or a file; the workers inherit them in memory, as a thread
-would share them) and reach nothing else: no store, no log, no clock of their own. They
-live for one ``bulk_issue`` call, so a key rotated meanwhile is used from the next call
-on (a row sealed under the previous version is re-sealed by the rotation's next pass,
-as for a server that missed the rotation). A piece a worker refuses is made again
-here, which raises the very error (with its field pointers) the serial path raises.
+would share them). A task is a range of the batch, and a worker sends back plain
+values (``Made``: id, category, object type, sealed body, tokens), so that little
+is pickled either way; they reach nothing else: no store, no log, no clock of their
+own. They live for one batch, so a key rotated meanwhile is used from the next
+``bulk_issue`` call on (a row sealed under the previous version is re-sealed by the
+rotation's next pass, as for a server that missed the rotation). A piece a worker
+refuses is made again here, which raises the very error (with its field pointers)
+the serial path raises.
 """
 
 from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from limes.crypto.blind_index import BlindIndex
 from limes.crypto.bodies import encode_body
@@ -44,6 +48,33 @@ PIECE = 1_000
 """Alerts per task handed to a worker: large enough that sending it costs little."""
 
 
+Made = tuple[str, str, str | None, bytes, frozenset[str]]
+"""What a worker sends back for one alert: (id, category, object type, sealed body,
+blind-index tokens); plain values, so that sending it costs little."""
+
+
+_SUBJECTS = {code.value: spec.subject.value for code, spec in CATEGORIES.items()}
+
+
+def made_record(made: Made, state: str, now: datetime, expires_at: datetime) -> AlertRecord:
+    """The record of a new alert of ``state`` issued at ``now``, from what ``made`` holds."""
+    alert_id, category, kind, body, tokens = made
+    return AlertRecord(
+        id=alert_id,
+        category=category,
+        object_type=kind,
+        subject=_SUBJECTS[category],
+        issuing_state=state,
+        status=AlertStatus.ACTIVE,
+        version=1,
+        created_at=now,
+        updated_at=now,
+        expires_at=expires_at,
+        body=body,
+        keys=tokens,
+    )
+
+
 def new_record(
     alert_id: str,
     state: str,
@@ -55,20 +86,9 @@ def new_record(
 ) -> AlertRecord:
     """The record of a new alert ``alert_id`` from validated content, ``seal`` sealing its
     body (bound to ``alert_id``) and ``tokens`` its blind-index tokens."""
-    return AlertRecord(
-        id=alert_id,
-        category=valid.category.value,
-        object_type=valid.object.type.value if valid.object else None,
-        subject=CATEGORIES[valid.category].subject.value,
-        issuing_state=state,
-        status=AlertStatus.ACTIVE,
-        version=1,
-        created_at=now,
-        updated_at=now,
-        expires_at=expires_at,
-        body=seal(encode_body(valid)),
-        keys=tokens,
-    )
+    kind = valid.object.type.value if valid.object else None
+    made = (alert_id, valid.category.value, kind, seal(encode_body(valid)), tokens)
+    return made_record(made, state, now, expires_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,70 +99,90 @@ class RecordMaker:
     index: BlindIndex
     review_years: Mapping[CategoryCode, int]
 
-    def make(self, content: AlertContent, now: datetime) -> AlertRecord:
+    def made(self, content: AlertContent, now: datetime) -> Made:
         valid = validate_content(content, now.date())
         alert_id = new_id()
-        return new_record(
-            alert_id,
-            self.key.scope,
-            valid,
-            now,
-            add_years(now, self.review_years[valid.category]),
-            lambda body: seal_under(self.key, alert_id, SealedField.BODY, body),
-            self.index.tokens(content_keys(valid)),
-        )
+        body = seal_under(self.key, alert_id, SealedField.BODY, encode_body(valid))
+        kind = valid.object.type.value if valid.object else None
+        return alert_id, valid.category.value, kind, body, self.index.tokens(content_keys(valid))
+
+    def record(self, made: Made, now: datetime) -> AlertRecord:
+        """The record of an alert ``made`` (here or by a worker) at ``now``."""
+        return made_record(made, self.key.scope, now, self._review_date(made[1], now))
+
+    def _review_date(self, category: str, now: datetime) -> datetime:
+        return _review_date(now, self.review_years[CategoryCode(category)])
 
     def make_all(self, contents: Sequence[AlertContent], now: datetime) -> list[AlertRecord]:
-        return [self.make(content, now) for content in contents]
+        return [self.record(self.made(content, now), now) for content in contents]
 
 
-_MAKER: RecordMaker | None = None  # the forked workers' maker, set before they fork
+@lru_cache(maxsize=64)
+def _review_date(now: datetime, years: int) -> datetime:
+    return add_years(now, years)  # a batch's alerts share ``now``: one per category
 
 
-def _piece(contents: Sequence[AlertContent], now: datetime) -> list[AlertRecord]:
+# What the forked workers inherit (set before they fork): the maker and the batch they
+# make pieces of, so that no content is ever sent to them, only (start, end).
+_MAKER: RecordMaker | None = None
+_BATCH: Sequence[AlertContent] = ()
+
+
+def _piece(start: int, end: int, now: datetime) -> list[Made]:
     if _MAKER is None:
         raise RuntimeError("a bulk worker started without its record maker")
-    return _MAKER.make_all(contents, now)
+    return [_MAKER.made(content, now) for content in _BATCH[start:end]]
 
 
-class RecordPool:
-    """``make_all`` over forked workers (``workers`` of them), or here when there is one."""
+class Making:
+    """The records of one batch: made by forked workers, started at once so that they
+    work while the caller writes the previous batch, or made here when ``result()`` is
+    asked (one worker, or a batch of one piece)."""
 
-    def __init__(self, maker: RecordMaker, pool: Executor | None) -> None:
-        self.maker, self._pool = maker, pool
+    def __init__(
+        self, maker: RecordMaker, contents: Sequence[AlertContent], now: datetime, workers: int
+    ) -> None:
+        global _MAKER, _BATCH
+        self.maker, self.contents, self.now = maker, contents, now
+        self._pool: ProcessPoolExecutor | None = None
+        self._pieces = [(i, min(i + PIECE, len(contents))) for i in range(0, len(contents), PIECE)]
+        if workers <= 1 or len(self._pieces) <= 1:
+            return
+        if _MAKER is not None:
+            raise RuntimeError("a batch is being made already: one at a time")
+        _MAKER, _BATCH = maker, contents
+        # A forked worker shares this process's memory until it writes to a page; a
+        # garbage collection there would touch every object's header and copy the whole
+        # heap into each worker. Frozen here (out of the collector's reach) and disabled
+        # there, the workers copy only what they use; their garbage is freed by counts.
+        # The pool forks its workers at the first submit, with the batch in memory.
+        gc.freeze()
+        self._pool = ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("fork"), initializer=gc.disable
+        )
+        self._futures = [self._pool.submit(_piece, a, b, now) for a, b in self._pieces]
 
-    def make_all(self, contents: Sequence[AlertContent], now: datetime) -> list[AlertRecord]:
-        if self._pool is None or len(contents) <= PIECE:
-            return self.maker.make_all(contents, now)
-        pieces = [contents[i : i + PIECE] for i in range(0, len(contents), PIECE)]
-        futures = [self._pool.submit(_piece, piece, now) for piece in pieces]
+    def result(self) -> list[AlertRecord]:
+        """The batch's records, in the order of its contents; a piece a worker refused is
+        made again here, which raises the very error the serial path raises."""
+        if self._pool is None:
+            return self.maker.make_all(self.contents, self.now)
         made: list[AlertRecord] = []
-        for piece, future in zip(pieces, futures, strict=True):
-            try:
-                made += future.result()
-            except Exception:
-                made += self.maker.make_all(piece, now)
+        try:
+            for (start, end), future in zip(self._pieces, self._futures, strict=True):
+                try:
+                    made += [self.maker.record(m, self.now) for m in future.result()]
+                except Exception:
+                    made += self.maker.make_all(self.contents[start:end], self.now)
+        finally:
+            self.close()
         return made
 
-
-@contextmanager
-def record_pool(maker: RecordMaker, workers: int) -> Iterator[RecordPool]:
-    """A pool of ``workers`` forked processes making records with ``maker`` (none if 1)."""
-    global _MAKER
-    if workers <= 1:
-        yield RecordPool(maker, None)
-        return
-    _MAKER = maker
-    # A forked worker shares this process's memory until it writes to a page; a garbage
-    # collection there would touch every object's header and copy the whole heap into
-    # each worker. Frozen here (moved out of the collector's reach) and disabled there,
-    # the workers copy only what they use; their own garbage is freed by reference counts.
-    gc.freeze()
-    try:
-        with ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("fork"), initializer=gc.disable
-        ) as pool:
-            yield RecordPool(maker, pool)
-    finally:
-        _MAKER = None
-        gc.unfreeze()
+    def close(self) -> None:
+        """End the workers (at once, if the batch is given up)."""
+        global _MAKER, _BATCH
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+            _MAKER, _BATCH = None, ()
+            gc.unfreeze()

@@ -13,6 +13,7 @@ import builtins
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -23,6 +24,7 @@ from limes.domain.compatibility import ExistingAlert
 from limes.domain.events import ChangeEvent, EventType
 from limes.errors import VersionMismatch
 from limes.store.dialect import Dialect, Row, Tables
+from limes.store.match_key_bytes import key_in, pack, packed, stored_keys, unpack
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +61,9 @@ ALERT_COLUMNS = (
     "id, category, object_type, subject, issuing_state, status, version, "
     "created_at, updated_at, expires_at, warned_at, body, extensions"
 )
-INSERT_ALERT = (
-    f"INSERT INTO alerts ({ALERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"  # noqa: S608 - constant column list  # nosec B608
-)
+WITH_KEYS = f"{ALERT_COLUMNS}, keys"
+"""An alert's columns and its match keys, packed (``match_key_bytes.py``, migration 0026)."""
+INSERT_ALERT = f"INSERT INTO alerts ({WITH_KEYS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"  # noqa: S608 - constant column list  # nosec B608
 INSERT_KEY = "INSERT INTO alert_keys (key, alert_id) VALUES (?, ?)"
 INSERT_EVENT = (
     "INSERT INTO change_events (at, type, alert_id, issuing_state, category, version, detail) "
@@ -79,6 +81,12 @@ def at_in(d: Dialect, value: datetime | None) -> Any:
     text), else as the dialect does."""
     if value is None or not d.timestamps_as_text:
         return d.ts_in(value)
+    return _micros(value)
+
+
+@lru_cache(maxsize=256)
+def _micros(value: datetime) -> int:
+    # bulk loads write the same few timestamps thousands of times
     return (value - _EPOCH) // _MICROSECOND
 
 
@@ -96,7 +104,8 @@ def _at(d: Dialect, value: Any) -> datetime:
     return found
 
 
-def alert_row(d: Dialect, r: AlertRecord) -> tuple[Any, ...]:
+def alert_row(d: Dialect, r: AlertRecord, stored: Sequence[bytes] | None = None) -> tuple[Any, ...]:
+    """The row of ``r``; ``stored``: its keys' stored forms if known (``key_rows``)."""
     return (
         r.id,
         r.category,
@@ -111,17 +120,106 @@ def alert_row(d: Dialect, r: AlertRecord) -> tuple[Any, ...]:
         at_in(d, r.warned_at),
         r.body,
         r.extensions,
+        packed(stored_keys(r.keys) if stored is None else stored) or None,
     )
 
 
+def rows_of(
+    d: Dialect, records: Sequence[AlertRecord]
+) -> tuple[list[tuple[Any, ...]], list[tuple[bytes, str]]]:
+    """The alert rows of ``records`` and their ``alert_keys`` rows (stored key, alert id),
+    each key converted once."""
+    alerts, keys = [], []
+    for r in records:
+        stored = stored_keys(r.keys)
+        alerts.append(alert_row(d, r, stored))
+        keys += [(k, r.id) for k in stored]
+    return alerts, keys
+
+
+EVENT_CODES: tuple[str, ...] = (
+    "alert.issued",
+    "alert.updated",
+    "alert.deleted",
+    "alert.extended",
+    "alert.expired",
+    "alert.expiry_warning",
+    "alert.linked",
+    "alert.unlinked",
+    "alert.misused_identity_set",
+    "alert.misused_identity_removed",
+    "alert.biometrics_enrolled",
+    "flag.requested",
+    "flag.granted",
+    "flag.refused",
+    "flag.withdrawn",
+    "hit.recorded",
+    "sirene.message",
+    "sirene.overdue",
+    "screening.hit",
+    "identity.link_created",
+    "identity.link_resolved",
+    "identity.link_overdue",
+    "subject.overdue",
+    "subject.extended",
+)
+"""SQLite's change events name their type by its number here (migration 0027: 1 byte,
+not up to 30 characters). Frozen: append a new type, never move or remove one."""
+_EVENT_CODE = {name: code for code, name in enumerate(EVENT_CODES)}
+
+CATEGORY_CODES: tuple[str, ...] = (
+    "arrest",
+    "missing_protection",
+    "missing_whereabouts",
+    "child_abduction_risk",
+    "child_travel_prevention",
+    "vulnerable_adult_travel_prevention",
+    "judicial_procedure",
+    "person_check",
+    "unknown_wanted",
+    "refusal_of_entry",
+    "travel_ban",
+    "return_decision",
+    "object_seizure",
+    "object_check",
+)
+"""SQLite's change events name a category by its number here (migration 0027), any
+other text as it is. Frozen: append a new category, never move or remove one."""
+_CATEGORY_CODE = {name: code for code, name in enumerate(CATEGORY_CODES)}
+
+
+def event_code(type_: str) -> int:
+    """The number of an event type in SQLite's rows (``KeyError`` if it has none)."""
+    return _EVENT_CODE[type_]
+
+
+def category_code(category: str) -> int | str:
+    """A change event's category in SQLite's rows: its number, or the text if it has none."""
+    return _CATEGORY_CODE.get(category, category)
+
+
 def event_row(d: Dialect, e: ChangeEvent) -> tuple[Any, ...]:
-    detail = orjson.dumps(e.detail).decode()
-    return (at_in(d, e.at), e.type, e.alert_id, e.issuing_state, e.category, e.version, detail)
+    """The row of ``e``: in SQLite, its type and category by number and no detail when
+    it has none (migration 0027), else their names and the detail as JSON."""
+    type_: int | str
+    category: int | str
+    if d.timestamps_as_text:  # SQLite's compact rows (0023, 0024, 0027)
+        detail = orjson.dumps(e.detail).decode() if e.detail else None
+        type_, category = event_code(e.type), category_code(e.category)
+    else:
+        detail, type_, category = orjson.dumps(e.detail).decode(), e.type, e.category
+    return (at_in(d, e.at), type_, e.alert_id, e.issuing_state, category, e.version, detail)
 
 
 def event_from_row(d: Dialect, row: Row) -> ChangeEvent:
     seq, at, type_, alert_id, state, category, version, detail = row
-    if isinstance(detail, str):
+    if isinstance(type_, int):
+        type_ = EVENT_CODES[type_]
+    if isinstance(category, int):
+        category = CATEGORY_CODES[category]
+    if detail is None:
+        detail = {}
+    elif isinstance(detail, str):
         detail = orjson.loads(detail)
     return ChangeEvent(
         EventType(type_), alert_id, state, category, version, _at(d, at), dict(detail), seq
@@ -139,7 +237,8 @@ def id_chunks(ids: Sequence[str]) -> list[Sequence[str]]:
 class SqlAlerts(Tables):
     """``port.Alerts`` in SQL: the alerts and their match keys."""
 
-    def _record(self, row: Row, keys: frozenset[str] = frozenset()) -> AlertRecord:
+    def _record(self, row: Row) -> AlertRecord:
+        """The record of a row of ``ALERT_COLUMNS``, with its keys if ``WITH_KEYS``."""
         d = self._d
         return AlertRecord(
             id=row[0],
@@ -155,59 +254,46 @@ class SqlAlerts(Tables):
             warned_at=at_out(d, row[10]),
             body=d.bytes_out(row[11]),
             extensions=d.bytes_out(row[12]),
-            keys=keys,
+            keys=unpack(row[13]) if len(row) > 13 else frozenset(),
         )
 
     def get(self, alert_id: str, *, for_update: bool = False) -> AlertRecord | None:
         lock = self._d.for_update if for_update else ""
-        sql = f"SELECT {ALERT_COLUMNS} FROM alerts WHERE id = ?{lock}"  # noqa: S608 - constants only  # nosec B608
+        sql = f"SELECT {WITH_KEYS} FROM alerts WHERE id = ?{lock}"  # noqa: S608 - constants only  # nosec B608
         self._exec(sql, (alert_id,))
         row = self._cur.fetchone()
-        if row is None:
-            return None
-        self._exec("SELECT key FROM alert_keys WHERE alert_id = ?", (alert_id,))
-        keys = frozenset(k for (k,) in self._cur.fetchall())
-        return self._record(row, keys)
+        return None if row is None else self._record(row)
 
     def get_many(self, alert_ids: Sequence[str]) -> dict[str, AlertRecord]:
-        """The stored alerts among ``alert_ids``, by id, with their keys: two statements
-        per ``IDS_PER_STATEMENT`` ids instead of two per alert (a search opening its hits)."""
+        """The stored alerts among ``alert_ids``, by id, with their keys (from their
+        rows): one statement per ``IDS_PER_STATEMENT`` ids (a search opening its hits)."""
         rows: list[Row] = []
-        keys: dict[str, set[str]] = {}
         for chunk in id_chunks(alert_ids):
             marks = ", ".join("?" * len(chunk))
-            alerts = f"SELECT {ALERT_COLUMNS} FROM alerts WHERE id IN ({marks})"  # noqa: S608 - placeholders only  # nosec B608
+            alerts = f"SELECT {WITH_KEYS} FROM alerts WHERE id IN ({marks})"  # noqa: S608 - placeholders only  # nosec B608
             self._exec(alerts, tuple(chunk))
             rows += self._cur.fetchall()
-            found = f"SELECT alert_id, key FROM alert_keys WHERE alert_id IN ({marks})"  # noqa: S608 - placeholders only  # nosec B608
-            self._exec(found, tuple(chunk))
-            for alert_id, key in self._cur.fetchall():
-                keys.setdefault(alert_id, set()).add(key)
-        return {row[0]: self._record(row, frozenset(keys.get(row[0], ()))) for row in rows}
+        return {row[0]: self._record(row) for row in rows}
 
     def insert(self, record: AlertRecord) -> None:
-        self._exec(INSERT_ALERT, alert_row(self._d, record))
-        self._put_keys(record)
+        self.insert_many([record])
 
     def insert_many(self, records: Sequence[AlertRecord]) -> None:
         """Insert new alerts and their keys in two statements (initial loads)."""
         d = self._d
-        self._cur.executemany(d.sql(INSERT_ALERT), [alert_row(d, r) for r in records])
-        self._cur.executemany(
-            d.sql(INSERT_KEY), [(k, r.id) for r in records for k in sorted(r.keys)]
-        )
-
-    def _put_keys(self, record: AlertRecord) -> None:
-        if record.keys:
-            self._cur.executemany(
-                self._d.sql(INSERT_KEY), [(k, record.id) for k in sorted(record.keys)]
-            )
+        alerts, keys = rows_of(d, records)
+        self._cur.executemany(d.sql(INSERT_ALERT), alerts)
+        if keys:
+            self._cur.executemany(d.sql(INSERT_KEY), keys)
 
     def replace(self, record: AlertRecord, expected_version: int) -> None:
         d = self._d
+        self._exec("SELECT keys FROM alerts WHERE id = ?", (record.id,))
+        row = self._cur.fetchone()
+        before = unpack(row[0]) if row is not None else frozenset()
         self._exec(
             "UPDATE alerts SET status = ?, version = ?, updated_at = ?, expires_at = ?, "
-            "warned_at = ?, body = ?, extensions = ? WHERE id = ? AND version = ?",
+            "warned_at = ?, body = ?, extensions = ?, keys = ? WHERE id = ? AND version = ?",
             (
                 record.status.value,
                 record.version,
@@ -216,14 +302,22 @@ class SqlAlerts(Tables):
                 at_in(d, record.warned_at),
                 record.body,
                 record.extensions,
+                pack(record.keys) or None,
                 record.id,
                 expected_version,
             ),
         )
         if self._cur.rowcount != 1:
             raise VersionMismatch(f"alert {record.id} is no longer at version {expected_version}")
-        self._exec("DELETE FROM alert_keys WHERE alert_id = ?", (record.id,))
-        self._put_keys(record)
+        # only the keys that changed: the row said which it had (no index by alert)
+        gone = [(key_in(k), record.id) for k in sorted(before - record.keys)]
+        if gone:
+            self._cur.executemany(
+                d.sql("DELETE FROM alert_keys WHERE key = ? AND alert_id = ?"), gone
+            )
+        added = [(key_in(k), record.id) for k in sorted(record.keys - before)]
+        if added:
+            self._cur.executemany(d.sql(INSERT_KEY), added)
 
     def find_by_keys(self, keys: frozenset[str]) -> list[ExistingAlert]:
         if not keys:
@@ -234,7 +328,7 @@ class SqlAlerts(Tables):
             f"JOIN alerts a ON a.id = k.alert_id WHERE k.key IN ({marks}) AND a.status = ? "
             "ORDER BY a.id"
         )
-        self._exec(sql, (*sorted(keys), AlertStatus.ACTIVE.value))
+        self._exec(sql, (*(key_in(k) for k in sorted(keys)), AlertStatus.ACTIVE.value))
         return [ExistingAlert(i, CategoryCode(c), s) for i, c, s in self._cur.fetchall()]
 
     def list(self, where: AlertFilter) -> list[AlertRecord]:

@@ -35,7 +35,7 @@ from psycopg.types.json import Jsonb
 
 from limes.domain.events import ChangeEvent
 from limes.setting_texts import redacted
-from limes.store.alerts import ALERT_COLUMNS, AlertRecord, alert_row, event_row
+from limes.store.alerts import WITH_KEYS, AlertRecord, event_row, rows_of
 from limes.store.central import check_writer, fence_from_peers
 from limes.store.dialect import POSTGRES
 from limes.store.migrations import scripts
@@ -63,9 +63,9 @@ _BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 _LOCK = "SELECT pg_advisory_xact_lock(%s::int4, %s::int4)"
 
 # Binary COPY for bulk loads; columns and types in the order of ``alerts.alert_row``,
-# the keys' (key, alert_id) and ``alerts.event_row``.
-_COPY_ALERTS = f"COPY alerts ({ALERT_COLUMNS}) FROM STDIN (FORMAT BINARY)"
-_ALERT_TYPES = [*["text"] * 6, "int4", *["timestamptz"] * 4, "bytea", "bytea"]
+# ``alerts.rows_of`` and ``alerts.event_row``.
+_COPY_ALERTS = f"COPY alerts ({WITH_KEYS}) FROM STDIN (FORMAT BINARY)"
+_ALERT_TYPES = [*["text"] * 6, "int4", *["timestamptz"] * 4, "bytea", "bytea", "bytea"]
 _COPY_KEYS = "COPY alert_keys (key, alert_id) FROM STDIN (FORMAT BINARY)"
 _COPY_EVENTS = (
     "COPY change_events (at, type, alert_id, issuing_state, category, version, detail) "
@@ -252,17 +252,17 @@ class PostgresStore(ThreadConnections):
         faster than text COPY from Python; the types below must match the migrations
         (a mismatch fails the load, it never stores a wrong value).
         """
+        alerts, keys = rows_of(POSTGRES, records)
         with self._cursor(_BEGIN_WRITE, lock=True) as cur:
             self._fenced_check(cur)
             with cur.copy(_COPY_ALERTS) as copy:
                 copy.set_types(_ALERT_TYPES)
-                for record in records:
-                    copy.write_row(alert_row(POSTGRES, record))
+                for alert in alerts:
+                    copy.write_row(alert)
             with cur.copy(_COPY_KEYS) as copy:
-                copy.set_types(["text", "text"])
-                for record in records:
-                    for key in sorted(record.keys):
-                        copy.write_row((key, record.id))
+                copy.set_types(["bytea", "text"])
+                for key_row in keys:
+                    copy.write_row(key_row)
             # rows are numbered in the order written, so seq follows the events' order
             with cur.copy(_COPY_EVENTS) as copy:
                 copy.set_types(_EVENT_TYPES)
