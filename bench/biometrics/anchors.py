@@ -5,7 +5,11 @@ code works and how fast it is, not how accurate Limes would be on real captures.
 anchors below say what the same algorithms, and the best systems, reach on real data.
 Where the search of stored public pages done for this bench (issue 16) returned the
 document but not its table, the anchor names the table to read rather than a figure
-remembered: a figure printed here is one that was read in the source.
+remembered: a figure printed here is one that was read in the source, and ``figure`` is
+``None`` (printed as not found) for every one that was not. Searched (pages and docs):
+MCC / Bozorth3 EER on FVC2002-2006, FVC-onGoing, NISTIR 8034's summary and the FRIF TE
+class tables (Table 4.2, 5.2, 6.2 of each algorithm's page), FRVT/FRTE 1:N tables: the
+stored excerpts hold the documents' opening pages, not their tables.
 """
 
 from __future__ import annotations
@@ -18,7 +22,11 @@ class Anchor:
     what: str
     measured: str
     source: str
+    figure: str | None = None
+    """The published figure as read in the source; None: not found in what was searched."""
 
+
+NOT_FOUND = "not found in the stored pages searched: read the table named above"
 
 ANCHORS = (
     Anchor(
@@ -43,7 +51,8 @@ ANCHORS = (
     ),
     Anchor(
         "NIST FpVTE 2012, best systems 1:N",
-        "FNIR at FPIR 0.1 %: single index fingers against 100,000 subjects, two index "
+        "FNIR at select FPIR (each algorithm's Tables 4.2, 5.2, 6.2): single index "
+        "fingers against 100,000 subjects, two index "
         "fingers against 1.6 M, identification flats against 3 M, ten-finger rolled and "
         "plain against 5 M, about a third of the probes mated: NISTIR 8034's summary",
         "C. Watson et al., Fingerprint Vendor Technology Evaluation, NISTIR 8034, "
@@ -55,6 +64,23 @@ ANCHORS = (
         "identification flats, 3 M; C: ten fingers, 5 M) per submitted algorithm",
         "pages.nist.gov/frifte/e1n/ (results per algorithm, e.g. fpvte-2012class-c.html)",
     ),
+    Anchor(
+        "Latent 1:N, operational AFIS (NIST's view in 2013)",
+        "identification rate of latent searches regarded as high performance",
+        "NIST, Fingerprint Testing and Standards, presentation of 28 February 2013, "
+        "slide 8 'Latent AFIS Technology Gaps' (slideplayer.com/slide/3358135/)",
+        "65-70 % identification rate; about 15 min of examiner markup a latent and about "
+        "20 candidates reviewed a search",
+    ),
+    Anchor(
+        "NIST FRVT (now FRTE) 1:N, face identification, best algorithms",
+        "FNIR at FPIR 0.003 (threshold set per algorithm and gallery) and FNIR at rank 1 "
+        "with 50 candidates returned (investigation), one image per person enrolled, "
+        "the gallery size in each column's header: the leaderboard tables",
+        "P. Grother, M. Ngan, K. Hanaoka, Face Recognition Vendor Test Part 2: "
+        "Identification, NISTIR 8271 (drafts to 2022-12-18), doi:10.6028/NIST.IR.8271; "
+        "pages.nist.gov/frvt 1:N leaderboard",
+    ),
 )
 
 
@@ -62,3 +88,4 @@ def print_anchors() -> None:
     print("\nPublished anchors (read ours beside them; ours are on synthetic minutiae):")
     for anchor in ANCHORS:
         print(f"  {anchor.what}\n    {anchor.measured}\n    source: {anchor.source}")
+        print(f"    figure: {anchor.figure or NOT_FOUND}")

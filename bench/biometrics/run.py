@@ -21,6 +21,9 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=400, help="enrolled persons")
     parser.add_argument("--probes", type=int, default=200, help="searches of each kind")
     parser.add_argument("--scale", default="1,2,4,8", help="gallery multiples for speed")
+    parser.add_argument(
+        "--speed-only", action="store_true", help="skip the accuracy figures (scale runs)"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     sets = build(args.seed, args.persons, args.probes)
@@ -29,9 +32,10 @@ def main() -> None:
         f"{args.probes} searches of each kind, built in {time.perf_counter() - started:.0f} s"
     )
     bozorth = accuracy.BozorthCache()
-    accuracy.print_verification(accuracy.verification(sets, bozorth))
-    accuracy.print_identification(accuracy.identification(sets, bozorth), args.persons)
-    accuracy.penetration(sets)
+    if not args.speed_only:
+        accuracy.print_verification(accuracy.verification(sets, bozorth))
+        accuracy.print_identification(accuracy.identification(sets, bozorth), args.persons)
+        accuracy.penetration(sets)
     speed.per_comparison(sets, bozorth)
     speed.scaling(sets, [int(m) for m in args.scale.split(",")])
     anchors.print_anchors()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bench.biometrics.accuracy import BozorthCache
+from bench.biometrics.face_index import load, rss_mib
 from bench.biometrics.metrics import linear_fit
 from bench.biometrics.sets import Sets
 from limes.biometrics.identification import FINGERS, FingerprintGallery
@@ -25,6 +26,7 @@ TEN_PRINT_SHORTLIST = 20
 LATENT_SHORTLIST = 100
 TIMED_SEARCHES = 20
 TARGETS = (1_000_000, 10_000_000)
+FREEZE_FINGERS = 50_000
 
 
 def per_comparison(sets: Sets, bozorth: BozorthCache) -> None:
@@ -49,7 +51,8 @@ def per_comparison(sets: Sets, bozorth: BozorthCache) -> None:
 @dataclass
 class Timings:
     """Per gallery size: the index's share of a search (votes and short list) and the
-    whole search (with the MCC re-ranking of the short list), medians in seconds."""
+    whole search (with the MCC re-ranking of the short list), medians of CPU seconds of
+    the searching thread (the machine is shared: its wall time is printed beside)."""
 
     sizes: list[int] = field(default_factory=list)
     memory: list[int] = field(default_factory=list)
@@ -58,42 +61,61 @@ class Timings:
 
 
 def scaling(sets: Sets, multiples: Sequence[int]) -> None:
+    """One gallery grown to each multiple of the measured one in turn, then searched;
+    frozen every ``FREEZE_FINGERS`` fingers enrolled, as a process that enrols while it
+    serves would (it also bounds the postings pending before a freeze)."""
     base = len(sets.gallery)
     timings = Timings()
     print(
         f"\n1:N search time (median of {TIMED_SEARCHES} searches; short lists "
-        f"{TEN_PRINT_SHORTLIST} persons / {LATENT_SHORTLIST} fingers re-ranked by MCC)"
+        f"{TEN_PRINT_SHORTLIST} persons / {LATENT_SHORTLIST} fingers re-ranked by MCC;"
+        " the larger galleries reuse the measured persons' templates, so only the index"
+        " grows in memory)"
     )
     started = time.perf_counter()
     keys = [sets.gallery.finger_keys(sets.gallery.template(p)) for p in range(base)]
     hashing = (time.perf_counter() - started) / (base * FINGERS)
     print(f"  hashing a finger's cylinders into index keys: {hashing * 1000:.2f} ms")
-    print("   fingers  merged fingers/s  index MB   ten-print index/all s   latent index/all s")
-    for multiple in multiples:
-        gallery = FingerprintGallery()
+    print(
+        "   fingers  merged fingers/s  index MB  RSS MiB   ten-print CPU index/all (wall all) s"
+        "   latent CPU index/all (wall all) s   load average"
+    )
+    gallery = FingerprintGallery()
+    enrolled = 0
+    for multiple in sorted(multiples):
         started = time.perf_counter()
-        for copy in range(multiple):
+        for copy in range(enrolled, multiple):
             for person in range(base):
                 gallery.enrol(copy * base + person, sets.gallery.template(person), keys[person])
+            if (copy + 1) * base * FINGERS % FREEZE_FINGERS < base * FINGERS:
+                gallery.freeze()
         gallery.freeze()
+        build_rate = (multiple - enrolled) * base * FINGERS / (time.perf_counter() - started)
+        enrolled = multiple
         fingers = base * multiple * FINGERS
-        build_rate = fingers / (time.perf_counter() - started)
         ten_probes = [p.fingers for p in sets.mated[:TIMED_SEARCHES]]
         latents = [p.finger for p in sets.mated_latents[:TIMED_SEARCHES]]
-        measured = {
+        searches: dict[str, tuple[Callable[[Any], object], Callable[[Any], object], list[Any]]]
+        searches = {
             "ten-print": (
-                _median(
-                    lambda p, g=gallery: g.ten_print_shortlist(p, TEN_PRINT_SHORTLIST), ten_probes
-                ),
-                _median(
-                    lambda p, g=gallery: g.search_ten_print(p, TEN_PRINT_SHORTLIST), ten_probes
-                ),
+                lambda p, g=gallery: g.ten_print_shortlist(p, TEN_PRINT_SHORTLIST),
+                lambda p, g=gallery: g.search_ten_print(p, TEN_PRINT_SHORTLIST),
+                ten_probes,
             ),
             "latent": (
-                _median(lambda p, g=gallery: g.latent_shortlist(p, LATENT_SHORTLIST), latents),
-                _median(lambda p, g=gallery: g.search_latent(p, LATENT_SHORTLIST), latents),
+                lambda p, g=gallery: g.latent_shortlist(p, LATENT_SHORTLIST),
+                lambda p, g=gallery: g.search_latent(p, LATENT_SHORTLIST),
+                latents,
             ),
         }
+        measured = {
+            kind: (
+                _median(index, probes, time.thread_time),
+                _median(whole, probes, time.thread_time),
+            )
+            for kind, (index, whole, probes) in searches.items()
+        }
+        wall = {kind: _median(whole, probes) for kind, (_, whole, probes) in searches.items()}
         timings.sizes.append(fingers)
         timings.memory.append(gallery.memory_bytes)
         for kind, (index_part, whole) in measured.items():
@@ -103,7 +125,9 @@ def scaling(sets: Sets, multiples: Sequence[int]) -> None:
         latent_index, latent_whole = measured["latent"]
         print(
             f"  {fingers:8d}  {build_rate:16,.0f}  {gallery.memory_bytes / 1e6:8.1f}"
-            f"   {ten_index:9.3f} / {ten_whole:6.3f}   {latent_index:8.3f} / {latent_whole:6.3f}"
+            f"  {rss_mib():7.0f}   {ten_index:9.3f} / {ten_whole:6.3f} ({wall['ten-print']:6.3f})"
+            f"   {latent_index:8.3f} / {latent_whole:6.3f} ({wall['latent']:6.3f})   {load()}",
+            flush=True,
         )
     _projections(timings)
 
@@ -115,6 +139,7 @@ def _projections(timings: Timings) -> None:
     if len(sizes) < 2:
         return
     per_finger = (memory[-1] - memory[0]) / (sizes[-1] - sizes[0])
+    print(f"  linear fit over the measured sizes {', '.join(f'{s:,}' for s in sizes)} fingers")
     print(
         f"  index memory: {per_finger:,.0f} bytes per finger beyond a fixed "
         f"{(memory[0] - per_finger * sizes[0]) / 1e6:.0f} MB of bucket bounds -> "
@@ -129,16 +154,20 @@ def _projections(timings: Timings) -> None:
             f"{t:,} fingers {intercept + slope * t + rerank:.2f} s" for t in TARGETS
         )
         print(
-            f"  {kind}: index {intercept * 1000:.1f} ms + {slope * 1e9:.1f} ns per finger "
+            f"  {kind} (CPU): index {intercept * 1000:.1f} ms + {slope * 1e9:.1f} ns per finger "
             f"(linear fit), re-ranking {rerank * 1000:.0f} ms -> {projected}"
         )
 
 
-def _median(search: Callable[[Any], object], probes: Sequence[Any]) -> float:
-    return statistics.median(_seconds(lambda p=p: search(p)) for p in probes)
+def _median(
+    search: Callable[[Any], object],
+    probes: Sequence[Any],
+    clock: Callable[[], float] = time.perf_counter,
+) -> float:
+    return statistics.median(_seconds(lambda p=p: search(p), clock) for p in probes)
 
 
-def _seconds(action: Callable[[], object]) -> float:
-    started = time.perf_counter()
+def _seconds(action: Callable[[], object], clock: Callable[[], float] = time.perf_counter) -> float:
+    started = clock()
     action()
-    return time.perf_counter() - started
+    return clock() - started

@@ -70,3 +70,22 @@ def test_adding_after_a_freeze_merges_with_what_was_there() -> None:
     assert index.candidates(first, 1).tolist() == [0]
     assert index.candidates(second, 1).tolist() == [1]
     assert index.votes(cylinders(np.zeros((0, 3)))).tolist() == [0.0, 0.0]
+
+
+def test_freezing_in_steps_gives_the_postings_of_one_freeze() -> None:
+    people = persons(SEED, 3)
+    fingers = [cylinders(ten_print(subject, SEED, 0)[0]) for subject in people]
+    once, steps = CylinderIndex(), CylinderIndex()
+    for identity, finger in enumerate(fingers):
+        once.add(identity, finger)
+        steps.add(identity, finger)
+        steps.freeze()
+    once.freeze()
+    assert once._postings.tolist() == steps._postings.tolist()
+    assert once._bounds.tolist() == steps._bounds.tolist()
+
+
+def test_an_identity_beyond_the_int32_postings_is_refused() -> None:
+    index = CylinderIndex()
+    with pytest.raises(ValueError, match="do not fit"):
+        index.add_keys(np.array([2**31]), np.array([5]))

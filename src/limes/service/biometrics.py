@@ -50,20 +50,20 @@ from limes.biometrics.matching.mcc import score
 from limes.biometrics.minutiae import points
 from limes.biometrics.transactions import Captured, Submission, captured, records_of
 from limes.domain.alerts import AlertStatus
-from limes.domain.categories import CategoryCode, SubjectKind
+from limes.domain.categories import CategoryCode
 from limes.domain.compatibility import ExistingAlert
 from limes.domain.events import EventType
 from limes.domain.sealed_fields import SealedField
 from limes.errors import Conflict, InvalidInput, NotFound
 from limes.policy import disclosure
 from limes.policy.permissions import Context, Permission
-from limes.policy.policy import Decision, require_owner
 from limes.service.alert_views import AlertView, event
 from limes.service.alerts import AlertService
 from limes.service.audited import Description, Refs, about, audited
 from limes.service.biometric_checks import LatentHit, latent_hits, same_person
+from limes.service.biometric_doors import enrollable, require_search, shown_matches, verifiable
 from limes.service.feed_follower import FeedFollower
-from limes.store.port import AlertRecord, FingerRow, Transaction
+from limes.store.port import FingerRow, Transaction
 
 MODALITY = "fingerprint"
 SHORTLIST = 100
@@ -269,11 +269,11 @@ class BiometricService:
         self.start()
         if isinstance(records, Submission):
             with self.alerts.store.read() as tx:  # refused before any image is read
-                self._enrolling(ctx, tx, alert_id, for_update=False)
+                enrollable(self.alerts, ctx, tx, alert_id, "fingerprints", for_update=False)
         given = captured(records, self.extractor)
         now = self.alerts.clock()
         with self.alerts.store.transaction() as tx:
-            record = self._enrolling(ctx, tx, alert_id, for_update=True)
+            record = enrollable(self.alerts, ctx, tx, alert_id, "fingerprints", for_update=True)
             related: tuple[ExistingAlert, ...] = ()
             hits: tuple[LatentHit, ...] = ()
             if record.category == CategoryCode.UNKNOWN_WANTED:
@@ -332,18 +332,6 @@ class BiometricService:
         fingers = tuple((r.position, r.quality, r.enrolled_at) for r in rows)
         return EnrolledFingers(alert_id, record.issuing_state, fingers, not shown)
 
-    def _enrolling(
-        self, ctx: Context, tx: Transaction, alert_id: str, for_update: bool
-    ) -> AlertRecord:
-        record = self.alerts.active(tx, alert_id, for_update=for_update)
-        self.alerts.policy.require(
-            ctx, Permission.BIOMETRIC_ENROL, CategoryCode(record.category), alert_id
-        )
-        require_owner(ctx, record.issuing_state, alert_id)
-        if record.subject != SubjectKind.PERSON.value:
-            raise Conflict(f"alert {alert_id} is on an object: fingerprints go on persons")
-        return record
-
     @audited(
         Permission.SEARCH_FINGERPRINTS,
         describe=lambda _, ctx, records, limit=10, categories=frozenset(): _fingerprint(),
@@ -357,11 +345,9 @@ class BiometricService:
     ) -> FingerprintAnswer:
         """Alerts whose fingers match the probe (fingers of known position, or one latent),
         best first, only in ``categories`` if any are named."""
-        asked: list[CategoryCode | None] = [*sorted(categories)] or [None]
-        for category in asked:
-            self.alerts.policy.require(ctx, Permission.SEARCH_FINGERPRINTS, category)
-        if not 1 <= limit <= MAX_CANDIDATES:
-            raise InvalidInput(f"limit is 1 to {MAX_CANDIDATES}")
+        require_search(
+            self.alerts, ctx, Permission.SEARCH_FINGERPRINTS, categories, limit, MAX_CANDIDATES
+        )
         given = captured(records, self.extractor)
         if given.palms and given.fingers:
             raise InvalidInput("search by fingers or by palms, not both at once")
@@ -372,16 +358,16 @@ class BiometricService:
             probe, SHORTLIST, MAX_CANDIDATES
         )
         found: list[Candidate] = []
-        decisions: dict[str, Decision] = {}
         with self.alerts.store.read() as tx:
-            for match in matches:
-                record = tx.alerts.get(match.key)
-                if record is None or record.status is not AlertStatus.ACTIVE:
-                    self._hold(match.key, {})  # erased since the gallery took it
-                    continue
-                decision = self._decision(ctx, record, decisions)
-                if not decision.allowed or (categories and record.category not in categories):
-                    continue
+            for match, record, decision in shown_matches(
+                self.alerts,
+                ctx,
+                tx,
+                Permission.SEARCH_FINGERPRINTS,
+                categories,
+                ((m.key, m) for m in matches),
+                lambda alert_id: self._hold(alert_id, {}),  # erased since the gallery took it
+            ):
                 shown = disclosure.finger_scores(match.fingers, decision.fields)
                 view = self.alerts.view(tx, ctx, record, decision)
                 found.append(Candidate(view, round(match.score, 4), _rounded(shown)))
@@ -397,13 +383,6 @@ class BiometricService:
         self.alerts.reads.opened(ctx, list(dict.fromkeys(opened)))
         return FingerprintAnswer(tuple(found), hits)
 
-    def _decision(self, ctx: Context, record: AlertRecord, cache: dict[str, Decision]) -> Decision:
-        if record.category not in cache:
-            cache[record.category] = self.alerts.policy.decide(
-                ctx, Permission.SEARCH_FINGERPRINTS, CategoryCode(record.category)
-            )
-        return cache[record.category]
-
     @audited(
         Permission.BIOMETRIC_VERIFY,
         describe=lambda _, ctx, alert_id, records: _fingerprint(alert_id),
@@ -414,10 +393,7 @@ class BiometricService:
         """Whether a capture agrees with the fingers enrolled on one alert: each finger
         compared at its position (a latent with every enrolled finger, the best kept)."""
         with self.alerts.store.read() as tx:
-            record = self.alerts.active(tx, alert_id, for_update=False)
-            self.alerts.policy.require(
-                ctx, Permission.BIOMETRIC_VERIFY, CategoryCode(record.category), alert_id
-            )
+            record = verifiable(self.alerts, ctx, tx, alert_id)
             probe = search_fingers(records_of(records, self.extractor))
             enrolled = {
                 row.position: self._open(tx, row)

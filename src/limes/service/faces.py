@@ -35,18 +35,18 @@ from limes.biometrics.faces.captures import Capture, capture, captures, pack, te
 from limes.biometrics.faces.encoder import Vector
 from limes.biometrics.faces.index import FaceIndex, FaceMatch
 from limes.domain.alerts import AlertStatus
-from limes.domain.categories import CategoryCode, SubjectKind
+from limes.domain.categories import CategoryCode
 from limes.domain.events import EventType
 from limes.domain.sealed_fields import SealedField
-from limes.errors import Conflict, InvalidInput, NotFound
+from limes.errors import Conflict, NotFound
 from limes.policy import disclosure
 from limes.policy.permissions import Context, Permission
-from limes.policy.policy import Decision, require_owner
 from limes.service.alert_views import AlertView, event
 from limes.service.alerts import AlertService
 from limes.service.audited import Description, Refs, about, audited
+from limes.service.biometric_doors import enrollable, require_search, shown_matches, verifiable
 from limes.service.feed_follower import FeedFollower
-from limes.store.port import AlertRecord, FaceRow, Transaction
+from limes.store.port import FaceRow, Transaction
 
 MODALITY = "face"
 MAX_FACES = 5
@@ -180,11 +180,11 @@ class FaceService:
         the faces it holds (numbered on)."""
         self.start()
         with self.alerts.store.read() as tx:
-            self._enrollable(ctx, tx, alert_id)
+            enrollable(self.alerts, ctx, tx, alert_id, "faces", for_update=False)
         found = captures(images)  # detection and templates: outside the write transaction
         now = self.alerts.clock()
         with self.alerts.store.transaction() as tx:
-            record = self._enrollable(ctx, tx, alert_id, for_update=True)
+            record = enrollable(self.alerts, ctx, tx, alert_id, "faces", for_update=True)
             first = 1 + max((f.number for f in tx.faces.of(alert_id)), default=0)
             if first - 1 + len(found) > MAX_FACES:
                 raise Conflict(f"alert {alert_id} may hold at most {MAX_FACES} faces")
@@ -200,18 +200,6 @@ class FaceService:
         self.start()  # the index takes them from the change feed
         return FaceEnrolment(alert_id, record.issuing_state, tuple(enrolled))
 
-    def _enrollable(
-        self, ctx: Context, tx: Transaction, alert_id: str, *, for_update: bool = False
-    ) -> AlertRecord:
-        record = self.alerts.active(tx, alert_id, for_update=for_update)
-        self.alerts.policy.require(
-            ctx, Permission.BIOMETRIC_ENROL, CategoryCode(record.category), alert_id
-        )
-        require_owner(ctx, record.issuing_state, alert_id)
-        if record.subject != SubjectKind.PERSON.value:
-            raise Conflict(f"alert {alert_id} is on an object: faces go on persons")
-        return record
-
     @audited(
         Permission.SEARCH_FACES,
         describe=lambda _, ctx, image, limit=10, categories=frozenset(): _face(),
@@ -225,27 +213,22 @@ class FaceService:
     ) -> FaceAnswer:
         """Alerts whose faces are nearest the probe's, best first, only in
         ``categories`` if any are named."""
-        asked: list[CategoryCode | None] = [*sorted(categories)] or [None]
-        for category in asked:
-            self.alerts.policy.require(ctx, Permission.SEARCH_FACES, category)
-        if not 1 <= limit <= MAX_CANDIDATES:
-            raise InvalidInput(f"limit is 1 to {MAX_CANDIDATES}")
+        require_search(self.alerts, ctx, Permission.SEARCH_FACES, categories, limit, MAX_CANDIDATES)
         probe = capture(image)
         self.start()
         nearest = _per_alert(self.index.search(probe.template, SHORTLIST))
         found: list[FaceCandidate] = []
-        decisions: dict[str, Decision] = {}
         with self.alerts.store.read() as tx:
-            for match in nearest:
-                alert_id, number = match.key
-                record = tx.alerts.get(alert_id)
-                if record is None or record.status is not AlertStatus.ACTIVE:
-                    self.index.remove_alert(alert_id)  # erased since the index took it
-                    continue
-                decision = self._decision(ctx, record, decisions)
-                if not decision.allowed or (categories and record.category not in categories):
-                    continue
-                shown = disclosure.face_number(number, decision.fields)
+            for match, record, decision in shown_matches(
+                self.alerts,
+                ctx,
+                tx,
+                Permission.SEARCH_FACES,
+                categories,
+                ((m.key[0], m) for m in nearest),
+                self.index.remove_alert,  # erased since the index took it
+            ):
+                shown = disclosure.face_number(match.key[1], decision.fields)
                 view = self.alerts.view(tx, ctx, record, decision)
                 score, distance = round(match.score, 4), round(match.distance, 4)
                 found.append(FaceCandidate(view, score, distance, shown))
@@ -254,13 +237,6 @@ class FaceService:
         self.alerts.reads.opened(ctx, [c.view.alert.id for c in found])
         return FaceAnswer(tuple(found))
 
-    def _decision(self, ctx: Context, record: AlertRecord, cache: dict[str, Decision]) -> Decision:
-        if record.category not in cache:
-            cache[record.category] = self.alerts.policy.decide(
-                ctx, Permission.SEARCH_FACES, CategoryCode(record.category)
-            )
-        return cache[record.category]
-
     @audited(
         Permission.BIOMETRIC_VERIFY,
         describe=lambda _, ctx, alert_id, image: _face(alert_id),
@@ -268,10 +244,7 @@ class FaceService:
     def verify(self, ctx: Context, alert_id: str, image: bytes) -> FaceVerification:
         """Whether a live capture agrees with the faces enrolled on one alert."""
         with self.alerts.store.read() as tx:
-            record = self.alerts.active(tx, alert_id, for_update=False)
-            self.alerts.policy.require(
-                ctx, Permission.BIOMETRIC_VERIFY, CategoryCode(record.category), alert_id
-            )
+            record = verifiable(self.alerts, ctx, tx, alert_id)
             probe = capture(image)
             enrolled = {row.number: self._open(tx, row) for row in tx.faces.of(alert_id)}
         if not enrolled:

@@ -3,10 +3,11 @@ their rebuild, on seeded synthetic templates."""
 
 from __future__ import annotations
 
+import faiss
 import numpy as np
 import pytest
 
-from limes.biometrics.faces.index import FaceIndex, FaceMatch
+from limes.biometrics.faces.index import FaceIndex, FaceMatch, GraphSettings
 from limes.biometrics.synthetic.faces import FaceSet
 
 PEOPLE = 3000
@@ -80,3 +81,22 @@ def test_an_alerts_faces_are_known_by_number_and_removed_together(people: FaceSe
 def test_the_score_is_the_cosine_similarity() -> None:
     assert FaceMatch(("A", 1), 0.0).score == 1.0
     assert FaceMatch(("A", 1), 2**0.5).score == pytest.approx(0.0)
+
+
+def test_the_graph_takes_its_shape_and_a_search_its_breadth(people: FaceSet) -> None:
+    """A sparser graph (M 8) still answers exact distances; a search's breadth is its
+    own: a narrow walk computes fewer distances than the settings' breadth, and the
+    settings' breadth is back for the next search."""
+    index = FaceIndex(GraphSettings(links=8, build_breadth=16, search_breadth=256))
+    enrolled = people.captures(range(PEOPLE), session=0)
+    index.add(((f"A{n}", 1), enrolled[n]) for n in range(PEOPLE))
+    assert index._graph.hnsw.nb_neighbors(1) == 8
+    probe = people.captures([7], session=1)[0]
+    walked = []
+    for breadth in (4, None):
+        faiss.cvar.hnsw_stats.reset()
+        found = index.search(probe, 1, breadth)
+        walked.append(faiss.cvar.hnsw_stats.ndis)
+    assert walked[0] < walked[1] and found[0].key == ("A7", 1)
+    assert found[0].distance == pytest.approx(float(np.linalg.norm(enrolled[7] - probe)), abs=1e-5)
+    assert index._graph.hnsw.efSearch == 256

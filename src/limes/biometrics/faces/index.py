@@ -26,16 +26,23 @@ import numpy.typing as npt
 from limes.biometrics.faces.encoder import DIMENSIONS
 
 RANGE = 0.5
-LINKS = 32
-"""HNSW's M: neighbours per node (faiss's recommended 32 for 128-d)."""
-BUILD_BREADTH = 64
-SEARCH_BREADTH = 512
-"""HNSW's efSearch: candidates kept while walking the graph (``make bench-biometrics``
-measures recall and time at a million synthetic faces with it)."""
 MAX_EXTRA = 1000
 
 Key = tuple[str, int]
 Matrix = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True, slots=True)
+class GraphSettings:
+    """The HNSW graph's shape. ``links`` is M, the neighbours per node (faiss's
+    recommended 32 for 128-d); ``build_breadth`` (efConstruction) and ``search_breadth``
+    (efSearch) the candidates kept while walking the graph to insert a face or answer a
+    search. ``make bench-biometrics`` measures build time, memory, recall and time at a
+    million synthetic faces with these (``bench/biometrics/face_index.py``)."""
+
+    links: int = 32
+    build_breadth: int = 64
+    search_breadth: int = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,19 +58,20 @@ class FaceMatch:
         return 1.0 - self.distance * self.distance / 2.0
 
 
-def _graph() -> faiss.Index:
+def _graph(settings: GraphSettings) -> faiss.Index:
     quantiser = faiss.ScalarQuantizer.QT_8bit_uniform
-    index = faiss.IndexHNSWSQ(DIMENSIONS, quantiser, LINKS)  # type: ignore[arg-type]  # faiss's stubs type the enum as the class
-    index.hnsw.efConstruction = BUILD_BREADTH
-    index.hnsw.efSearch = SEARCH_BREADTH
+    index = faiss.IndexHNSWSQ(DIMENSIONS, quantiser, settings.links)  # type: ignore[arg-type]  # faiss's stubs type the enum as the class
+    index.hnsw.efConstruction = settings.build_breadth
+    index.hnsw.efSearch = settings.search_breadth
     index.train(np.array([[-RANGE] * DIMENSIONS, [RANGE] * DIMENSIONS], np.float32))
     return index
 
 
 class FaceIndex:
-    def __init__(self) -> None:
+    def __init__(self, settings: GraphSettings | None = None) -> None:
+        self.settings = settings or GraphSettings()
         self._lock = threading.Lock()
-        self._graph = _graph()
+        self._graph = _graph(self.settings)
         self._vectors: Matrix = np.zeros((0, DIMENSIONS), np.float32)
         self._keys: list[Key | None] = []
         self._labels: dict[Key, int] = {}
@@ -128,15 +136,20 @@ class FaceIndex:
             if not numbers:
                 del self._numbers[key[0]]
 
-    def search(self, probe: Matrix, shortlist: int) -> list[FaceMatch]:
-        """The ``shortlist`` faces nearest the probe, by exact distance, nearest first."""
+    def search(self, probe: Matrix, shortlist: int, breadth: int | None = None) -> list[FaceMatch]:
+        """The ``shortlist`` faces nearest the probe, by exact distance, nearest first;
+        ``breadth`` (efSearch) other than the settings' is for the bench's trade-offs."""
         with self._lock:
             if self._dead > max(100, len(self._keys) // 10):
                 self._rebuild()
             if not self._labels:
                 return []
             wanted = min(len(self._keys), shortlist + min(self._dead, MAX_EXTRA))
-            _, labels = self._graph.search(probe.reshape(1, DIMENSIONS), wanted)
+            # per-call parameters (faiss's stubs lack the class): a breadth asked for one
+            # search does not stick to the graph for the next
+            breadth = breadth or self.settings.search_breadth
+            walk = faiss.SearchParametersHNSW(efSearch=breadth)  # type: ignore[attr-defined]
+            _, labels = self._graph.search(probe.reshape(1, DIMENSIONS), wanted, params=walk)
             live = [int(x) for x in labels[0] if x >= 0 and self._keys[x] is not None]
             exact = np.linalg.norm(self._vectors[live] - probe.reshape(1, DIMENSIONS), axis=1)
             keys = [self._keys[x] for x in live]
@@ -149,6 +162,6 @@ class FaceIndex:
         self._keys = [self._keys[i] for i in live]
         self._labels = {k: i for i, k in enumerate(self._keys) if k is not None}
         self._dead = 0
-        self._graph = _graph()
+        self._graph = _graph(self.settings)
         if live:
             self._graph.add(self._vectors)
