@@ -2,7 +2,7 @@
 
     python -m bench.names [--persons 100000] [--queries-per-kind 460] [--seed 7]
                           [--peer-per-kind 200] [--no-peer] [--out build/bench-names]
-                          [--reuse] [--kinds KIND,KIND]
+                          [--reuse] [--kinds KIND,KIND] [--peer-answers PEER.json]
 
 Generates the labelled set (``dataset``: alerts from the demo generator, queries of
 every kind in ``dataset.ALL_KINDS``) and writes it once as ``alerts.jsonl`` and
@@ -17,7 +17,9 @@ second table gives Limes on every query. Metrics are defined in ``metrics``. Wri
 
 For quick measurements while changing the matching: ``--reuse`` reads the files an
 earlier run wrote to ``--out`` instead of generating them again (the same queries,
-so figures compare), and ``--kinds`` answers only the kinds named.
+so figures compare), and ``--kinds`` answers only the kinds named. ``--peer-answers``
+shows the answers of an earlier peer run (its ``peer.json``, on the same files) instead of
+running the peer again, which takes the longest.
 """
 
 from __future__ import annotations
@@ -115,6 +117,11 @@ def run_peer(folder: Path, peer_python: Path, per_kind: int, limit: int) -> Syst
         "--per-kind", str(per_kind), "--limit", str(limit),
     ]  # fmt: skip
     subprocess.run(command, check=True)
+    return peer_answers(out, per_kind)
+
+
+def peer_answers(out: Path, per_kind: int) -> SystemRun:
+    """The peer's answers as ``peer.py`` wrote them to ``out``."""
     report = json.loads(out.read_text(encoding="utf-8"))
     answers = [Answer(a["id"], tuple(a["slots"]), a["seconds"]) for a in report["answers"]]
     notes = [
@@ -124,6 +131,8 @@ def run_peer(folder: Path, peer_python: Path, per_kind: int, limit: int) -> Syst
     ]
     if per_kind:
         notes.append(f"subsample: the first {per_kind} queries of each kind")
+    elif answered := Counter(a.query_id for a in answers):
+        notes.append(f"{len(answered)} queries answered")
     return SystemRun("peer", report["build_seconds"], answers, notes)
 
 
@@ -182,6 +191,10 @@ def main() -> None:
     parser.add_argument("--peer-per-kind", type=int, default=100, help="0: every query")
     parser.add_argument("--peer-python", type=Path, default=DEFAULT_PEER_PYTHON)
     parser.add_argument("--no-peer", action="store_true")
+    parser.add_argument(
+        "--peer-answers", type=Path, default=None,
+        help="a peer.json an earlier run wrote (on the same files): shown, not run again",
+    )  # fmt: skip
     parser.add_argument("--limit", type=int, default=10)
     parser.add_argument("--out", type=Path, default=Path("build/bench-names"))
     parser.add_argument("--reuse", action="store_true", help="the files already in --out")
@@ -210,7 +223,9 @@ def main() -> None:
     )
 
     runs = [run_limes(folder / "alerts.jsonl", queries, args.limit)]
-    if not args.no_peer:
+    if args.peer_answers is not None:  # the peer is slow: one run of it, Limes measured anew
+        runs.append(peer_answers(args.peer_answers, 0))
+    elif not args.no_peer:
         runs.append(run_peer(folder, args.peer_python, args.peer_per_kind, args.limit))
     targets = {q.id: (q.kind, q.target) for q in queries}
     report: dict[str, object] = {"persons": len(persons), "queries": len(queries),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from random import Random
 
 import pytest
+from bench.names.__main__ import peer_answers
 from bench.names.metrics import Answer, by_kind, figures, percentile
 from bench.names.variants import (
     COMBINATIONS,
@@ -243,3 +246,19 @@ def test_percentile_is_nearest_rank() -> None:
     assert percentile([7.0], 0.99) == 7.0
     with pytest.raises(ValueError, match="no answers"):
         figures([])
+
+
+def test_an_earlier_peer_run_is_read_back_as_its_answers(tmp_path: Path) -> None:
+    # --peer-answers: the slow peer runs once, Limes is measured again beside it
+    report = {
+        "system": "nomenklatura logic-v2", "threshold": 0.7, "max_candidates": 100,
+        "retrieval": "batch", "build_seconds": 12.5,
+        "answers": [{"id": 3, "slots": [7, 9], "scores": [0.9, 0.8], "seconds": 0.25},
+                    {"id": 4, "slots": [], "scores": [], "seconds": 0.5}],
+    }  # fmt: skip
+    out = tmp_path / "peer.json"
+    out.write_text(json.dumps(report), encoding="utf-8")
+    run = peer_answers(out, 0)
+    assert (run.name, run.build_seconds) == ("peer", 12.5)
+    assert run.answers == [Answer(3, (7, 9), 0.25), Answer(4, (), 0.5)]
+    assert "2 queries answered" in run.notes

@@ -237,3 +237,13 @@ def test_two_consonants_alone_are_weaker_than_three() -> None:
     asked = query_names(["Sud"], [])
     long = query_names(["Shamir"], [])
     assert asked.same_skeleton[0] < long.same_skeleton[0]
+
+
+def test_an_arabic_article_assimilated_before_a_short_name_still_finds_it() -> None:
+    # النا read as the article and "Na": French usage writes the article assimilated to
+    # the sun letter n and glued (Enna), ICAO 9303 al- (alna)
+    stored = person([N("Puian", "پویان", "Arab")], [N("Al-Na", "النا", "Arab")])
+    built = PersonIndex()
+    built.add_many([(0, stored)])
+    found = built.find(q(["Pouyan"], ["Enna"]))
+    assert [h.slot for h in (*found.hits, *found.possible)] == [0]

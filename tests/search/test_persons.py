@@ -8,6 +8,7 @@ from tests.search.helpers import person, q
 
 from limes.domain.alerts import Alias, DocumentType, Gender, IdentityDocument
 from limes.domain.alerts import Name as N
+from limes.search.name_match import one_edit
 from limes.search.persons import MAX_CANDIDATES, PersonIndex, letter_unknown
 from limes.search.query import PersonQuery
 from limes.search.scoring import THRESHOLD
@@ -190,3 +191,40 @@ def test_a_wrong_key_in_a_short_surname_does_not_leave_the_person_to_its_namesak
     built.add_many(enumerate(people))
     found = built.find(q(["Tso"], ["Li"], None))
     assert len(people) - 1 in [h.slot for h in (*found.hits, *found.possible)]
+
+
+def test_the_words_one_edit_away_are_every_single_slip() -> None:
+    edits = one_edit("rudko")
+    assert {"rudio", "rudk", "urdko", "rudkov"} <= edits  # changed, left out, swapped, added
+    assert "rudko" not in edits and "rodio" not in edits  # itself; two edits
+    assert len(one_edit("abc")) <= 3 + 2 + 3 * 25 + 4 * 26  # some 54 per letter, no more
+    assert one_edit("li") == one_edit("o'hara") == frozenset()
+
+
+def _crowd(surname: str, size: int) -> list:  # type: ignore[type-arg]
+    """``size`` namesakes whose forenames sound unlike each other and any real one."""
+    return [person([N(surname)], [N(f"Fern{chr(97 + i % 26)}{chr(97 + i // 26)}o")], None)
+            for i in range(size)]  # fmt: skip
+
+
+@pytest.mark.parametrize("asked", ["Fobert", "Rovert", "Rogbert"])  # a wrong letter; one added
+def test_a_wrong_letter_in_a_long_name_does_not_leave_the_person_to_the_common_one(
+    asked: str,
+) -> None:
+    # a substitution changes the sound (Fobert: FBRT, Robert: RBRT), and undoing an extra
+    # letter or a swap does not give Robert back: the stored word one edit away does
+    common = _crowd("Poirier", 2 * MAX_CANDIDATES)
+    built = PersonIndex()
+    built.add_many([*enumerate(common), (len(common), person([N("Poirier")], [N("Robert")], None))])
+    found = built.find(q(["Poirier"], [asked], None))
+    assert len(common) in [h.slot for h in (*found.hits, *found.possible)]
+
+
+def test_among_many_who_share_a_sound_those_with_the_word_itself_are_scored_first() -> None:
+    # Kang and Qiang share a sound key with more people than go on to scoring: the one
+    # who holds the word asked, as written, must be among them
+    kang = [person([N("Kang")], [N("Wei")], None) for _ in range(3 * MAX_CANDIDATES)]
+    built = PersonIndex()
+    built.add_many([*enumerate(kang), (len(kang), person([N("Qiang")], [N("Wei")], None))])
+    found = built.find(q(["Qiang"], ["Wei"], None))
+    assert [h.slot for h in found.hits][:1] == [len(kang)]

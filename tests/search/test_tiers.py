@@ -132,3 +132,12 @@ def test_a_year_alone_agreeing_weighs_no_more_than_a_whole_date_with_a_slip() ->
     from limes.search.features import DATE_EFFECT
 
     assert DATE_EFFECT[LESS_KNOWN] <= DATE_EFFECT[SWAPPED]
+
+
+def test_a_short_name_one_first_letter_off_beside_an_exact_word_is_possible() -> None:
+    # Lop for Pop, no date: not a hit (Wu and Xu are two names, ``name_match``), but the
+    # name is near enough for the officer's look
+    built = PersonIndex()
+    built.add_many([(0, person([N("Pop")], [N("Severin")], "1961-02-03"))])
+    found = built.find(q(["Lop"], ["Severin"], None))
+    assert found.hits == () and [h.slot for h in found.possible] == [0]

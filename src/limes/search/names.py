@@ -305,7 +305,7 @@ _GLUED_ARTICLE = re.compile(r"(?:al|el|ul)(?P<rest>[a-z]{3,})")
 # French usage writes ش as ch, and the article assimilated to it as ech or ec
 # (Echchaoui, Ecchérif: ش doubled).
 _ASSIMILATED_ARTICLE = re.compile(
-    r"[aeiu](?:(?P<sun>sh|th|dh|[tdrzsn])(?P=sun)|ch(?=ch)|c(?=ch))(?P<rest>[a-z]{2,})"
+    r"[aeiu](?:(?P<sun>sh|th|dh|[tdrzsn])(?P=sun)|ch(?=ch)|c(?=ch))(?P<rest>[a-z]+)"
 )
 
 
@@ -354,14 +354,25 @@ def _article_variants(token: str) -> list[str]:
 
 
 def _assimilated_article_variants(token: str) -> list[str]:
-    """'ennajjar' → najjar, 'essaid' → said; not for a listed given name (Emma, Anna)."""
+    """'ennajjar' → najjar and alnajjar, 'essaid' → said and alsaid, 'enna' → alna;
+    not for a listed given name (Emma, Anna).
+
+    The name alone only where it is long enough to tell (``_MIN_VARIANT``: Issa is no
+    article and "sa"); the article written back unassimilated and glued (an-Na, Enna:
+    ``alna``) always, as ICAO 9303 and BGN/PCGN transliterate ال before a sun letter
+    (al-, never an-), and so as a name stored in Arabic script is filed (``النا`` → alna)."""
     glued = _ASSIMILATED_ARTICLE.fullmatch(token)
     if glued is None or token in known_given_names():
         return []
     name = (glued["sun"] or "") + glued["rest"]
+    if not glued["sun"] or token[0] not in "ae":  # French ch for ش: skeletons write sh;
+        # and the article is spoken and written a- or e- (Annour, Ennour), an i- or u-
+        # word is rather a name of its own (Issa, Ussama)
+        return [name] if len(name) > _MIN_VARIANT else []
+    unassimilated = "al" + name
     if len(name) > _MIN_VARIANT or name in known_given_names():
-        return [name]
-    return []
+        return [name, unassimilated]
+    return [unassimilated]
 
 
 def _egyptian_variants(token: str) -> list[str]:
@@ -417,7 +428,8 @@ def token_variants(token: str) -> tuple[str, ...]:
       itself a listed given name (alexander, elena) or the rest is 3 letters and not
       a listed name.
     * An article assimilated to a sun letter and glued on → the name (ennajjar →
-      najjar, essaid → said, errachid → rachid), with the same exceptions.
+      najjar, essaid → said, errachid → rachid), with the same exceptions, and the
+      article written back unassimilated (enna → alna, ennajjar → alnajjar).
     * Egyptian gg → jj (naggar → najjar).
     * x → kh, as the scholarly system and Uzbek Latin write it (xoxlova → khokhlova),
       not before i or u (pinyin's x: Xia, Xu).

@@ -47,8 +47,10 @@ from limes.search.name_match import (
     SHORT_NAME,
     NameSet,
     QueryNames,
+    QueryPart,
     consonant_readings,
     consonants,
+    one_edit,
     query_names,
     slips_undone,
 )
@@ -60,6 +62,14 @@ MAX_CANDIDATES = 200
 """Candidates scored per search, the best by shared blocking keys."""
 SLIP_SHARE = 0.1
 """Share of a part's weight a candidate found only one typing slip back gains: a tie-breaker."""
+EDIT_SHARE = 0.3
+"""Share of a part's weight a candidate gains through a stored word one edit away from
+the part's (``name_match.one_edit``): a whole word one slip off is surer than a sound one
+slip off (``SLIP_SHARE``), which a slip in a short word shares with many."""
+EXACT_SHARE = 0.25
+"""Share of a part's weight a candidate gains for holding the part's word as written,
+beside its sound (``p:``): among the many who share a common sound (Qiang, Kang, Gong),
+those who hold the word itself go on first."""
 CLOSE_YEAR_BONUS = 0.5
 """Share of the rarest part's weight a candidate born within a year of the query gains."""
 SHORT_SLIP_SHARE = 0.9 * (1 - CLOSE_YEAR_BONUS)
@@ -260,6 +270,7 @@ class PersonIndex:
             unvowelled = name_set.codes[ABJAD].tolist()
             for token, abjad in zip(name_set.tokens, unvowelled, strict=True):
                 keys.add("p:" + names.phonetic(token))
+                keys.add("w:" + token)  # the word itself, met by a query one slip off
                 group = given_names.given_name_group(token)
                 if group is not None:
                     keys.add("g:" + group)
@@ -334,7 +345,7 @@ class PersonIndex:
         weights: list[float] = []
         extra: list[Slots] = []
         extra_weights: list[float] = []
-        looked: list[tuple[str, set[str], Slots | None, float]] = []
+        looked: list[tuple[QueryPart, set[str], Slots | None, float]] = []
         for part in wanted.parts:
             keys = {"p:" + names.phonetic(t) for t in part.spellings}
             keys |= {"g:" + g for t in part.spellings if (g := given_names.given_name_group(t))}
@@ -348,21 +359,33 @@ class PersonIndex:
             met = [a for a in (own, more) if a is not None]
             weight = np.log1p(total / (1 + len(met[0]))) if met else 0.0
             joined = (np.union1d(*met) if len(met) > 1 else met[0]) if met else None
-            looked.append((part.written, keys, joined, weight))
+            looked.append((part, keys, joined, weight))
             if joined is None:
                 continue
             per_part.append(joined)
             weights.append(weight)
-        # the word one typing slip back (Avlaro: alvaro; a short one with a letter unknown:
-        # Kiu: ?iu, liu) finds whom a slip hid, where a
-        # part found no one or more people than go on to scoring: it only breaks ties
-        # (``SLIP_SHARE``), so that the person is not left to the common name beside
-        # it, and never outweighs a part that matched
+        # where a part found no one or more people than go on to scoring, the best-weighted
+        # are chosen by what else they share: the word as written (Qiang, not only its
+        # sound, which Kang and Gong share: ``EXACT_SHARE``), and the word one typing slip
+        # back (Avlaro: alvaro; a short one with a letter unknown: Kiu: ?iu; any stored
+        # word one edit off: Fobert: robert). These only break ties (the shares below),
+        # so that the person is not left to the common name beside a slip, and never
+        # outweigh a part that matched
         if any(j is None for _, _, j, _ in looked) or sum(map(len, per_part)) > MAX_CANDIDATES:
-            for written, keys, joined, weight in looked:
+            for part, keys, joined, weight in looked:
+                written = part.written
+                if joined is not None:
+                    exact = self._slots_under({"w:" + t for t in part.spellings}, wanted_years)
+                    if exact is not None and len(exact) < len(joined):  # else it tells nothing
+                        extra.append(exact)
+                        extra_weights.append(EXACT_SHARE * weight)
+                # a word someone is filed under is rarely a slip: its edits are not tried
+                # (some 50 lookups a letter)
+                known = "w:" + written in self._keys
                 for share, slipped in (
                     (SLIP_SHARE, {"p:" + names.phonetic(t) for t in slips_undone(written)} - keys),
                     (SHORT_SLIP_SHARE, {"s:" + p for p in letter_unknown(written)}),
+                    (EDIT_SHARE, set() if known else {"w:" + w for w in one_edit(written)}),
                 ):
                     near = self._slots_under(slipped, wanted_years)
                     if near is not None and joined is not None:

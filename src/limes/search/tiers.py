@@ -6,9 +6,12 @@ Every cut-off of the person search is here, with its reasoning:
   date of birth scores 0.90 (``BIRTH_UNKNOWN``), an exact name and date 1.0; a name
   with one slip of spelling and an equal date, or an exact name with a date one day
   off, stay above it. Below it the evidence is no longer enough to stop a traveller.
-* ``NEAR_NAME`` (0.85) — the name score (before the other features) at or above which
+* ``NEAR_NAME`` (0.82) — the name score (before the other features) at or above which
   a candidate is the same name as far as spelling goes: equal, a transliteration of it,
-  or one letter off in a long name. Such a candidate below ``THRESHOLD`` is a
+  one letter off in a long name, or one letter off in a short one (two to four
+  letters), the first letter included, beside an exact word (Lop Severin for Pop
+  Severin: 0.821, the short word at ``name_match.FIRST_LETTER_SLIP`` and not counted
+  as the stored word met). Such a candidate below ``THRESHOLD`` is a
   **possible** match — worth the officer's look, not a hit — unless its date of birth
   plainly disagrees (two or more mistakes, or another decade): then it is a namesake,
   and namesakes are the commonest wrong hit. A date that differs by a typing slip
@@ -42,7 +45,7 @@ from enum import StrEnum
 from limes.domain.categories import CategoryCode
 
 THRESHOLD = 0.80
-NEAR_NAME = 0.85
+NEAR_NAME = 0.82
 
 
 class Tier(StrEnum):
