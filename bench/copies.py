@@ -113,9 +113,8 @@ def pct(values: list[float], q: float) -> float:
 
 def sealed(centre: Limes, contents: list[Any]) -> list[AlertRecord]:
     """The alerts as ``bulk_issue`` seals them (validated, encrypted, tokens), not stored."""
-    ctx, now = ctx_for("DE"), datetime.now(UTC)
-    steps = centre.alerts  # the use case's own sealing, timed apart from the writes
-    return [steps._new_record(ctx, steps._validated(c, now), now) for c in contents]
+    # the use case's own sealing, timed apart from the writes
+    return centre.alerts.record_maker("DE").make_all(contents, datetime.now(UTC))
 
 
 def writes_at(

@@ -317,6 +317,11 @@ class AlertService(AlertSteps):
                 break
         return ExpiryReport(expired, warned)
 
+    def record_maker(self, state: str) -> RecordMaker:
+        """What validates and seals new alerts of ``state`` as ``issue`` and ``bulk_issue``
+        do (its active data key, the blind-index key, the review periods), touching no store."""
+        return RecordMaker(self.crypto.keys.current(state), self.crypto.index, self.review.years)
+
     def bulk_issue(
         self,
         ctx: Context,
@@ -335,8 +340,7 @@ class AlertService(AlertSteps):
         done = 0
         allowed: set[CategoryCode] = set()
         it = iter(contents)
-        state = ctx.principal.member_state
-        maker = RecordMaker(self.crypto.keys.current(state), self.crypto.index, self.review.years)
+        maker = self.record_maker(ctx.principal.member_state)
         chunk = list(islice(it, batch))
         following = Making(maker, chunk, self.clock(), workers) if chunk else None
         try:
