@@ -42,7 +42,10 @@ class GraphSettings:
 
     links: int = 32
     build_breadth: int = 64
-    search_breadth: int = 512
+    search_breadth: int = 1024
+    """At a million synthetic faces (M 32, efConstruction 64) efSearch 512 gave the exact
+    search's first answer for 96.8 % of probes, 1024 for 98.4 % at 7.1 ms CPU p99,
+    1536 for 98.7 % at 9.7 ms: 1024 keeps the aim of 10 ms with room."""
 
 
 @dataclass(frozen=True, slots=True)
