@@ -51,3 +51,29 @@ def test_removed_keys_are_never_proposed_and_re_enrolment_replaces() -> None:
     assert gallery.search(probe, 10, 5) == [] and gallery.fingers("A") == {}
     with pytest.raises(ValueError, match="1-10"):
         gallery.put("B", {11: prints[0]})
+
+
+def test_a_build_freezes_once_and_finds_what_one_put_at_a_time_finds(
+    gallery: AlertGallery, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from limes.biometrics.index import CylinderIndex
+
+    freezes = 0
+    freeze = CylinderIndex.freeze
+
+    def counted(index: CylinderIndex) -> None:
+        nonlocal freezes
+        freezes += 1
+        freeze(index)
+
+    monkeypatch.setattr(CylinderIndex, "freeze", counted)
+    loaded = AlertGallery()
+    with loaded.loading():
+        for person in persons(SEED, 12):
+            loaded.put(f"A{person.index}", gallery.fingers(f"A{person.index}"))
+    # one freeze of each index (ten positions and the latents' one), not one per alert
+    assert freezes == 11 and len(loaded) == len(gallery)
+    for person in persons(SEED, 12):
+        probe = ten_print(person, SEED, 1)
+        query = {1: cylinders(probe[0]), 2: cylinders(probe[1])}
+        assert loaded.search(query, 20, 5) == gallery.search(query, 20, 5)

@@ -28,3 +28,16 @@ def test_a_finger_finds_the_latent_it_left_and_not_another() -> None:
     bank.remove("U2")
     assert "U2" not in [m.key for m in bank.search(fingers, 20, 0.0)]
     assert len(bank) == 5
+
+
+def test_latents_loaded_together_are_found_as_those_put_one_at_a_time() -> None:
+    marks = {f"U{i}": cylinders(latent_mark(subject(i), SEED, 2)[1]) for i in range(6)}
+    one_by_one, loaded = LatentBank(), LatentBank()
+    with loaded.loading():
+        for key, mark in marks.items():
+            one_by_one.put(key, {100: mark})
+            loaded.put(key, {100: mark})
+    prints = ten_print(subject(2), SEED, 1)
+    fingers = {p: cylinders(prints[p - 1]) for p in range(1, 11)}
+    assert loaded.search(fingers, 20, 0.0) == one_by_one.search(fingers, 20, 0.0)
+    assert loaded.search(fingers, 20, 0.0)[0].key == "U2"

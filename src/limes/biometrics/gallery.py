@@ -14,7 +14,8 @@ positions both sides hold (a ten-print or flat set), the best finger (a latent).
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,6 +64,7 @@ class AlertGallery:
         self._slot_of: dict[str, int] = {}
         self._held: list[tuple[str, dict[int, Cylinders]] | None] = []
         self._lock = threading.Lock()
+        self._loading = False
 
     def __len__(self) -> int:
         return len(self._slot_of)
@@ -92,8 +94,28 @@ class AlertGallery:
             for position, finger in merged.items():
                 self._by_position[position].add(slot, finger)
                 self._all_fingers.add(slot * self._slot + position, finger)
-            for index in (*self._by_position.values(), self._all_fingers):
-                index.freeze()
+            if not self._loading:
+                self._freeze()
+
+    @contextmanager
+    def loading(self) -> Iterator[None]:
+        """Many ``put`` calls, searchable together at the end (a build from the store).
+
+        A ``put`` alone freezes every index so that its fingers are found at once, and a
+        freeze passes over every posting: once per alert, a build of N alerts would
+        cost N passes over a growing gallery (its square). Here it costs one."""
+        with self._lock:
+            self._loading = True
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._loading = False
+                self._freeze()
+
+    def _freeze(self) -> None:
+        for index in (*self._by_position.values(), self._all_fingers):
+            index.freeze()
 
     def remove(self, key: str) -> None:
         """Takes ``key`` out of every later search."""

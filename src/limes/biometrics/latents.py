@@ -15,7 +15,8 @@ the fingers' positions 1-10.
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from limes.biometrics.index import CylinderIndex, HashSettings, top
@@ -47,6 +48,7 @@ class LatentBank:
         self._held: list[tuple[str, int, Cylinders] | None] = []
         self._ids_of: dict[str, list[int]] = {}
         self._lock = threading.Lock()
+        self._loading = False
 
     def __len__(self) -> int:
         return sum(len(ids) for ids in self._ids_of.values())
@@ -65,7 +67,21 @@ class LatentBank:
                 self._held.append((key, slot, latent))
                 self._ids_of.setdefault(key, []).append(identity)
                 self._index.add(identity, latent)
-            self._index.freeze()
+            if not self._loading:
+                self._index.freeze()
+
+    @contextmanager
+    def loading(self) -> Iterator[None]:
+        """Many ``put`` calls, searchable together at the end (as ``AlertGallery.loading``:
+        one freeze of the index instead of one per alert)."""
+        with self._lock:
+            self._loading = True
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._loading = False
+                self._index.freeze()
 
     def remove(self, key: str) -> None:
         with self._lock:

@@ -183,7 +183,12 @@ class BiometricService:
     def _build(self) -> None:
         after: tuple[str, int] | None = None
         alert_id, held = "", dict[int, Cylinders]()  # an alert's rows may span two pages
-        with self.alerts.store.read() as tx:
+        with (
+            self.gallery.loading(),
+            self.palms.loading(),
+            self.latents.loading(),
+            self.alerts.store.read() as tx,
+        ):
             while page := tx.biometrics.page(after, PAGE):
                 for row in page:
                     if row.alert_id != alert_id and held:
@@ -192,8 +197,8 @@ class BiometricService:
                     alert_id = row.alert_id
                     held[row.position] = self._open(tx, row)
                 after = (page[-1].alert_id, page[-1].position)
-        if held:
-            self._hold(alert_id, held)
+            if held:
+                self._hold(alert_id, held)
 
     def _hold(self, alert_id: str, held: dict[int, Cylinders]) -> None:
         """Fingers into the gallery, palms into theirs, latents into the latent bank (all
