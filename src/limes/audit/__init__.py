@@ -12,7 +12,7 @@ records share commits:
 * *within a process*, ``AuditLog.append`` queues concurrent callers; one of them
   writes everything queued in one transaction while the others wait, and the next
   batch is whatever arrived meanwhile (no timer: a lone record is committed at once;
-  ``store/group_commit.py``, which the read bounds' counts use too);
+  ``group_commit.py``, which the read bounds' counts use too);
 * *across processes*, ``limes serve --workers N`` starts one audit writer process
   (``writer.py``) before its workers. Each worker's batch goes over a Unix socket
   (``relay.py``) to the writer, which appends the batches of all workers through its

@@ -56,7 +56,7 @@ from limes.audit.relay import WriterAbsent, WriterRelay
 from limes.audit.store import AuditStore, AuditTx, RecordQuery, RecordRow
 from limes.clock import Clock, utc_now
 from limes.errors import LimesError
-from limes.store.group_commit import GroupCommit
+from limes.group_commit import GroupCommit
 
 log = logging.getLogger("limes.audit")
 

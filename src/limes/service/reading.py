@@ -48,7 +48,7 @@ from limes.policy.permissions import Context, Permission, Principal
 from limes.policy.table import Reading, Table, default_table
 from limes.service.audited import audited
 from limes.service.recorder import Recorder
-from limes.store.group_commit import GroupCommit
+from limes.group_commit import GroupCommit
 from limes.store.port import (
     AlertFilter,
     BlockRow,

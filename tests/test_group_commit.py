@@ -1,4 +1,4 @@
-"""Group commit (``store/group_commit.py``): callers that arrive while a commit is under
+"""Group commit (``group_commit.py``): callers that arrive while a commit is under
 way share the next one, each gets its own outcome, and nobody is answered before the
 commit that holds it."""
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from limes.store.group_commit import GroupCommit
+from limes.group_commit import GroupCommit
 
 
 class Refused(Exception):
