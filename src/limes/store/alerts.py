@@ -24,6 +24,7 @@ from limes.domain.compatibility import ExistingAlert
 from limes.domain.events import ChangeEvent, EventType
 from limes.errors import VersionMismatch
 from limes.store.dialect import Dialect, Row, Tables
+from limes.store.event_codes import category_code, category_of, event_code, event_type
 from limes.store.match_key_bytes import key_in, pack, packed, stored_keys, unpack
 
 
@@ -137,67 +138,6 @@ def rows_of(
     return alerts, keys
 
 
-EVENT_CODES: tuple[str, ...] = (
-    "alert.issued",
-    "alert.updated",
-    "alert.deleted",
-    "alert.extended",
-    "alert.expired",
-    "alert.expiry_warning",
-    "alert.linked",
-    "alert.unlinked",
-    "alert.misused_identity_set",
-    "alert.misused_identity_removed",
-    "alert.biometrics_enrolled",
-    "flag.requested",
-    "flag.granted",
-    "flag.refused",
-    "flag.withdrawn",
-    "hit.recorded",
-    "sirene.message",
-    "sirene.overdue",
-    "screening.hit",
-    "identity.link_created",
-    "identity.link_resolved",
-    "identity.link_overdue",
-    "subject.overdue",
-    "subject.extended",
-)
-"""SQLite's change events name their type by its number here (migration 0027: 1 byte,
-not up to 30 characters). Frozen: append a new type, never move or remove one."""
-_EVENT_CODE = {name: code for code, name in enumerate(EVENT_CODES)}
-
-CATEGORY_CODES: tuple[str, ...] = (
-    "arrest",
-    "missing_protection",
-    "missing_whereabouts",
-    "child_abduction_risk",
-    "child_travel_prevention",
-    "vulnerable_adult_travel_prevention",
-    "judicial_procedure",
-    "person_check",
-    "unknown_wanted",
-    "refusal_of_entry",
-    "travel_ban",
-    "return_decision",
-    "object_seizure",
-    "object_check",
-)
-"""SQLite's change events name a category by its number here (migration 0027), any
-other text as it is. Frozen: append a new category, never move or remove one."""
-_CATEGORY_CODE = {name: code for code, name in enumerate(CATEGORY_CODES)}
-
-
-def event_code(type_: str) -> int:
-    """The number of an event type in SQLite's rows (``KeyError`` if it has none)."""
-    return _EVENT_CODE[type_]
-
-
-def category_code(category: str) -> int | str:
-    """A change event's category in SQLite's rows: its number, or the text if it has none."""
-    return _CATEGORY_CODE.get(category, category)
-
-
 def event_row(d: Dialect, e: ChangeEvent) -> tuple[Any, ...]:
     """The row of ``e``: in SQLite, its type and category by number and no detail when
     it has none (migration 0027), else their names and the detail as JSON."""
@@ -214,9 +154,9 @@ def event_row(d: Dialect, e: ChangeEvent) -> tuple[Any, ...]:
 def event_from_row(d: Dialect, row: Row) -> ChangeEvent:
     seq, at, type_, alert_id, state, category, version, detail = row
     if isinstance(type_, int):
-        type_ = EVENT_CODES[type_]
+        type_ = event_type(type_)
     if isinstance(category, int):
-        category = CATEGORY_CODES[category]
+        category = category_of(category)
     if detail is None:
         detail = {}
     elif isinstance(detail, str):

@@ -1,5 +1,5 @@
 -- Compact change events (issue 15): SQLite's change_events name their type and their
--- category by number (store/alerts.py EVENT_CODES and CATEGORY_CODES, frozen: 1 byte
+-- category by number (store/event_codes.py, frozen: 1 byte
 -- instead of up to 34 characters, a category without a number as its text: the column
 -- has no type, so that neither is converted) and hold no detail when it is empty (NULL,
 -- not '{}'). limes_event_code and limes_category_code are the store's own functions
