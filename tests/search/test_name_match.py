@@ -9,7 +9,7 @@ from tests.search.helpers import person, q
 
 from limes.domain.alerts import Name as N
 from limes.domain.alerts import Person
-from limes.search.name_match import consonant_readings, consonants, query_names
+from limes.search.name_match import query_names
 from limes.search.persons import PersonIndex
 from limes.search.query import PersonQuery
 
@@ -145,20 +145,6 @@ def test_names_respelled_in_another_habit_are_found(stored: Person, asked: Perso
     assert [h.slot for h in built.search(asked)] == [0]
 
 
-@pytest.mark.parametrize(
-    ("vowelled", "skeleton"),
-    [("fatameh", "fatmh"), ("ouaddah", "wdah"), ("djalili", "jlili"), ("zahera", "zhra")],
-)
-def test_a_spelling_with_vowels_has_the_consonants_of_its_skeleton(
-    vowelled: str, skeleton: str
-) -> None:
-    assert consonants(vowelled) == consonants(skeleton) != ""
-
-
-def test_fewer_than_two_consonants_are_no_skeleton() -> None:
-    assert consonants("ali") == consonants("aya") == ""
-
-
 @pytest.mark.parametrize(("surname", "forename"), [("Zahera", "Fatameh"), ("Zuhira", "Fatumih")])
 def test_vowels_and_glides_guessed_where_metaphone_reads_them_still_find_the_name(
     surname: str, forename: str
@@ -201,20 +187,6 @@ def test_arabic_script_names_are_found_as_other_customs_write_their_consonants(
     built = PersonIndex()
     built.add_many([(0, stored)])
     assert [h.slot for h in built.search(asked)] == [0]
-
-
-def test_a_skeleton_keeps_d_and_j_apart_where_the_script_wrote_two_letters() -> None:
-    # محمدجواد: ICAO writes mhmdjwad, d then j; dj as one letter is a Latin habit only
-    assert consonants("mhmdjwad", unvowelled=True) == "mhmdjd"
-    assert consonants("djalili") == "jl"
-
-
-@pytest.mark.parametrize(
-    ("vowelled", "skeleton"),
-    [("kosor", "kthr"), ("achadj", "shj"), ("katez", "qtz"), ("javad", "jd"), ("gamal", "jml")],
-)
-def test_consonants_read_by_other_customs(vowelled: str, skeleton: str) -> None:
-    assert skeleton in consonant_readings(vowelled)
 
 
 def test_readings_do_not_make_other_latin_names_meet() -> None:

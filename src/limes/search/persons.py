@@ -7,7 +7,7 @@
    forms of ``names.name_forms``, their tokens and compound variants) is filed under
    blocking keys: its phonetic code (``names.phonetic``), for given names the
    equivalence group of ``given_names.tsv`` and, for a name written without short
-   vowels, its consonants (``name_match.consonants``). A query computes the same keys for its
+   vowels, its consonants (``word_keys.consonants``). A query computes the same keys for its
    own parts and takes the posting lists. With a date of birth, only people born in
    the query's year ±1 (or with no recorded year) remain. Candidates are ranked by
    the query's name parts they share a key with, each weighing the log of its rarity
@@ -48,15 +48,12 @@ from limes.search.name_match import (
     NameSet,
     QueryNames,
     QueryPart,
-    consonant_readings,
-    consonants,
-    one_edit,
     query_names,
-    slips_undone,
 )
 from limes.search.query import PersonQuery
 from limes.search.scoring import Scored, Scorer
 from limes.search.tiers import Tier, tier
+from limes.search.word_keys import consonant_readings, consonants, one_edit, slips_undone
 
 MAX_CANDIDATES = 200
 """Candidates scored per search, the best by shared blocking keys."""
@@ -64,7 +61,7 @@ SLIP_SHARE = 0.1
 """Share of a part's weight a candidate found only one typing slip back gains: a tie-breaker."""
 EDIT_SHARE = 0.3
 """Share of a part's weight a candidate gains through a stored word one edit away from
-the part's (``name_match.one_edit``): a whole word one slip off is surer than a sound one
+the part's (``word_keys.one_edit``): a whole word one slip off is surer than a sound one
 slip off (``SLIP_SHARE``), which a slip in a short word shares with many."""
 EXACT_SHARE = 0.25
 """Share of a part's weight a candidate gains for holding the part's word as written,

@@ -20,7 +20,7 @@ aligned with its most similar stored word:
   also two names), a hit only with the date agreeing; where one side is written in
   a script without short vowels (Arabic, Hebrew, Persian) and both have the same
   phonetic code (Metaphone keeps the consonants) or the same consonants in order,
-  as any custom of writing them reads them (``name_match.consonant_readings``: French
+  as any custom of writing them reads them (``word_keys.consonant_readings``: French
   ch for ش, Egyptian s for ث …) — at least 0.85, 0.88 from three consonants on:
   Nedjim and Njm/نجم are one name, the vowels only the writer's guess;
 * a part aligned with a word of the other role (a surname with a forename) counts

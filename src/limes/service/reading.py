@@ -44,11 +44,11 @@ from limes.errors import (
     RateLimited,
     ReadsBlocked,
 )
+from limes.group_commit import GroupCommit
 from limes.policy.permissions import Context, Permission, Principal
 from limes.policy.table import Reading, Table, default_table
 from limes.service.audited import audited
 from limes.service.recorder import Recorder
-from limes.group_commit import GroupCommit
 from limes.store.port import (
     AlertFilter,
     BlockRow,

@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from limes.domain.events import ChangeEvent
-from limes.store.event_codes import category_code, event_code
 from limes.store.dialect import SQLITE
+from limes.store.event_codes import category_code, event_code
 from limes.store.match_key_bytes import Packer, key_in
 from limes.store.migrations import scripts
 from limes.store.port import AlertRecord
