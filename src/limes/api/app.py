@@ -168,6 +168,12 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
         redoc_url=None,
         redirect_slashes=False,
         dependencies=[Depends(known_query)],
+        # FastAPI's native OpenTelemetry off: only opentelemetry-api is installed (no SDK,
+        # so no provider can be configured and nothing was ever exported), yet FastAPI asked
+        # the API for its three global providers on every request, each an environment
+        # lookup (issue 13: ~5 µs of every request's CPU). Answers carry personal data;
+        # tracing them would need its own review.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.limes = limes
     app.state.refusals = refusals
