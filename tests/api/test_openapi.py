@@ -219,3 +219,30 @@ def test_no_two_routers_publish_different_schemas_under_one_name(client: TestCli
         assert "Same" in str(refused)
     else:
         raise AssertionError("two schemas of one name were published")
+
+
+def test_purpose_is_described_once_on_every_operation_that_reads_it(client: TestClient) -> None:
+    """``deps.context`` reads the header itself (FastAPI does not): the document still
+    names it, once, where FastAPI named it, and only on operations that read it."""
+    operations = _operations(_document(client))
+
+    def names(method: str, path: str) -> list[str]:
+        return [p["name"] for p in operations[(method, path)].get("parameters", [])]
+
+    assert names("POST", "/v1/search/persons") == ["X-Limes-Purpose"]
+    assert names("GET", "/v1/alerts/{alert_id}") == ["alert_id", "X-Limes-Purpose"]
+    assert names("PUT", "/v1/alerts/{alert_id}") == ["alert_id", "X-Limes-Purpose", "If-Match"]
+    assert names("POST", "/v1/screening/{profile}") == [
+        "profile",
+        "X-Limes-External-System",
+        "X-Limes-Purpose",
+    ]
+    for method, path in (
+        ("GET", "/v1/health"),
+        ("GET", "/v1/categories"),
+        ("POST", "/v1/auth/login"),
+    ):
+        assert "X-Limes-Purpose" not in names(method, path)
+    counts = [names(*key).count("X-Limes-Purpose") for key in operations]
+    assert max(counts) == 1
+    assert counts.count(1) > 50  # every operation that acts for a purpose

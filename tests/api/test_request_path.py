@@ -80,3 +80,23 @@ def test_an_authenticator_that_may_block_runs_in_the_thread_pool(limes: Limes) -
     answer = client.get("/v1/categories", headers=headers(DE_BORDER, None))
     assert answer.status_code == 200, answer.text
     assert authenticator.on_event_loop == [False]
+
+
+def test_no_request_asks_opentelemetry_for_its_providers(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FastAPI's native telemetry is off (no SDK is installed, so nothing could be exported):
+    a request costs no lookup of OpenTelemetry's global providers."""
+    from opentelemetry import metrics, trace
+
+    asked: list[str] = []
+    for module, name in ((trace, "get_tracer_provider"), (metrics, "get_meter_provider")):
+        original = getattr(module, name)
+
+        def counted(*args: Any, _original: Any = original, _name: str = name) -> Any:
+            asked.append(_name)
+            return _original(*args)
+
+        monkeypatch.setattr(module, name, counted)
+    assert client.get("/v1/health").status_code == 200
+    assert asked == []

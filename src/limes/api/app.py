@@ -18,12 +18,13 @@ from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute, iter_route_contexts
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from limes.api import problems, schemas
 from limes.api.admission import Admission
 from limes.api.auth import Authenticator, for_settings
-from limes.api.deps import PURPOSE_HEADER, known_query
+from limes.api.deps import PURPOSE_PARAMETER, context, depends_on, known_query
 from limes.api.routes import alerts, meta
 from limes.api.routes import audit as audit_routes
 from limes.api.routes import auth as auth_routes
@@ -40,7 +41,6 @@ from limes.api.routes import search as search_routes
 from limes.api.routes import sirene as sirene_routes
 from limes.api.routes import subject_requests as subject_routes
 from limes.bootstrap import Limes
-from limes.domain.roles import Purpose
 
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",
@@ -168,6 +168,12 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
         redoc_url=None,
         redirect_slashes=False,
         dependencies=[Depends(known_query)],
+        # FastAPI's native OpenTelemetry off: only opentelemetry-api is installed (no SDK,
+        # so no provider can be configured and nothing was ever exported), yet FastAPI asked
+        # the API for its three global providers on every request, each an environment
+        # lookup (issue 13: ~5 µs of every request's CPU). Answers carry personal data;
+        # tracing them would need its own review.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.limes = limes
     app.state.refusals = refusals
@@ -246,7 +252,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     """FastAPI's document, with the door's own body schemas and problem answers.
 
     FastAPI's 422 answers are removed: parameter errors are 400 problems here.
-    ``X-Limes-Purpose`` is documented as the required header it is.
+    ``X-Limes-Purpose`` is documented as the required header it is, on every operation
+    that reads it (``deps.context``).
     """
     doc = get_openapi(
         title=app.title,
@@ -279,14 +286,37 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     if scheme is not None:
         doc["components"]["securitySchemes"] = {scheme[0]: scheme[1]}
         doc["security"] = [{scheme[0]: []}]
-    for operations in doc.get("paths", {}).values():
-        for operation in operations.values():
+    # (path, method) of every operation that reads the purpose: its route's own header
+    # parameters, which FastAPI lists before those of the route's dependencies
+    purposeful = {
+        (str(route.path), method.lower()): {
+            p.alias for p in route.original_route.dependant.header_params
+        }
+        for route in iter_route_contexts(app.routes)
+        if isinstance(route.original_route, APIRoute)
+        and depends_on(route.original_route.dependant, context)
+        for method in route.methods or ()
+    }
+    for path, operations in doc.get("paths", {}).items():
+        for method, operation in operations.items():
             answers = operation.setdefault("responses", {})
             answers.pop("422", None)
             answers["default"] = _PROBLEM
-            for parameter in operation.get("parameters", []):
-                if parameter["name"] == PURPOSE_HEADER:
-                    # optional to FastAPI only so that deps.context can refuse it as a problem
-                    parameter["required"] = True
-                    parameter["schema"] = {"type": "string", "enum": list(Purpose)}
+            own = purposeful.get((path, method))
+            if own is not None:
+                _declare_purpose(operation, own)
     return doc
+
+
+def _declare_purpose(operation: dict[str, Any], own_headers: set[str]) -> None:
+    """Document ``X-Limes-Purpose`` (read by ``deps.context``, not declared to FastAPI)
+    where FastAPI put it when it was declared: after the path and query parameters and
+    the route's own headers, before those of its other dependencies (``context`` is
+    every route's first)."""
+    parameters = operation.setdefault("parameters", [])
+    at = len(parameters)
+    for i, parameter in enumerate(parameters):
+        if parameter["in"] in ("header", "cookie") and parameter["name"] not in own_headers:
+            at = i
+            break
+    parameters.insert(at, dict(PURPOSE_PARAMETER))

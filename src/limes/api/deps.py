@@ -10,7 +10,8 @@ authenticated before anything else about it is looked at.
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Path, Request
 from fastapi.dependencies.models import Dependant
@@ -144,16 +145,14 @@ async def principal(request: Request) -> Principal:
     return who
 
 
-async def context(
-    request: Request,
-    purpose: Annotated[
-        str | None,
-        Header(
-            alias=PURPOSE_HEADER,
-            description="Why the caller acts: " + ", ".join(Purpose) + ". Checked by the policy.",
-        ),
-    ] = None,
-) -> Context:
+async def context(request: Request) -> Context:
+    """Who acts and why: the principal, then the purpose ``X-Limes-Purpose`` names.
+
+    The header is read here, once, from the request: it is not a FastAPI ``Header``
+    parameter, which FastAPI would look up and validate on every request only for this
+    function to read it again (issue 13). ``PURPOSE_PARAMETER`` documents it in OpenAPI
+    for every operation that depends on this (``app._openapi``).
+    """
     # the caller first (401 before anything else), called here rather than declared as a
     # sub-dependency: one dependency fewer for FastAPI to resolve on every request
     who = await principal(request)
@@ -178,6 +177,22 @@ async def context(
     # counts against the principal's rate limit, as every door's way in does (an
     # in-memory bucket behind a lock held for microseconds: fine on the event loop)
     return get_limes(request).enter(who, why)
+
+
+PURPOSE_PARAMETER: dict[str, Any] = {
+    "name": PURPOSE_HEADER,
+    "in": "header",
+    "required": True,
+    "schema": {"type": "string", "enum": list(Purpose)},
+    "description": "Why the caller acts: " + ", ".join(Purpose) + ". Checked by the policy.",
+}
+"""The purpose header as the OpenAPI document describes it, on every operation that
+depends on ``context``."""
+
+
+def depends_on(dependant: Dependant, call: Callable[..., Any]) -> bool:
+    """Whether ``call`` is among the dependencies of ``dependant``, at any depth."""
+    return any(sub.call is call or depends_on(sub, call) for sub in dependant.dependencies)
 
 
 def _alert_id(value: str) -> str:
