@@ -1,12 +1,15 @@
 """The SQLite audit store: append-only by trigger, every commit durable."""
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from tests.audit.conftest import PUBLIC_KEY, entry
 
 from limes.audit.log import AuditLog
+from limes.audit.record import AlertRef
+from limes.audit.store import COPY_FROM, RecordQuery
 from limes.audit.verify import verify
 
 
@@ -34,3 +37,18 @@ def test_the_pragmas_make_every_commit_durable(file_log: AuditLog, tmp_path: Pat
     conn = file_log.store._connection()  # type: ignore[attr-defined]
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+
+
+def test_a_batch_large_enough_for_copy_reads_back_as_written_in_each_store(
+    each_log: AuditLog,
+) -> None:
+    # COPY_FROM records and more (and their alerts and tree nodes) go by COPY on
+    # PostgreSQL; a bulk load's one record naming a whole batch of alerts as well
+    batch = [entry(n) for n in range(COPY_FROM + 6)]
+    bulk = replace(entry(0), alerts=tuple(AlertRef(f"B{n:025d}", 1, "FR") for n in range(300)))
+    seqs = each_log.append([*batch, bulk])
+    answer = each_log.query(RecordQuery(alert_id="B" + f"{299:025d}"))
+    assert answer is not None and [p.record.seq for p in answer.items] == [seqs[-1]]
+    answer = each_log.query(RecordQuery(alert_id=f"A{COPY_FROM + 5:025d}"))
+    assert answer is not None and [p.record.seq for p in answer.items] == [seqs[-2]]
+    assert verify(each_log.store, [PUBLIC_KEY]).ok
