@@ -3,19 +3,16 @@ still read, and ``limes keys compact`` converting an old store (both stores)."""
 
 from __future__ import annotations
 
-import os
 import zlib
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from tests.cli.helpers import Run
 from tests.conftest import TEST_KEYRING, FixedClock, built, make_ctx
 from tests.crypto.helpers import demo_contents, load
 from tests.factories import PERSON, VEHICLE, content
 
 from limes import codec
-from limes.cli.main import cli
 from limes.crypto import bodies, open_crypto
 from limes.crypto.bodies import DICTIONARIES, body_json, decode_body, encode_body, is_compact
 from limes.crypto.keys import IntegrityError
@@ -144,18 +141,13 @@ def test_compaction_converts_an_old_store_and_changes_nothing_else(
     assert s.keys.compact_bodies(CUSTODIAN).rewritten == 0  # nothing left: idempotent
 
 
-def test_the_cli_compacts_a_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    env = {k: None for k in os.environ if k.startswith("LIMES_")} | {"LIMES_ENV": "development"}
-    runner = CliRunner(env=env)
-    var = tmp_path / "var"
-
+def test_the_cli_compacts_a_store(initialised: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     def run(*args: str) -> str:
-        result = runner.invoke(cli, ["--var", str(var), *args])
+        result = initialised(*args)
         assert result.exit_code == 0, (result.stdout, result.stderr)
         return result.stdout
 
     custodian = ("--as", "kc@OPS/DE", "--role", "key_custodian", "--purpose", "operations")
-    run("init")
     with monkeypatch.context() as patched:
         patched.setattr("limes.service.bulk_records.encode_body", codec.encode)
         run("demo", "--persons", "3", "--objects", "9", "--seed", "2")
