@@ -13,14 +13,12 @@ positions both sides hold (a ten-print or flat set), the best finger (a latent).
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
-from limes.biometrics.index import CylinderIndex, HashSettings, top
+from limes.biometrics.index import CylinderIndex, FrozenOnPut, HashSettings, top
 from limes.biometrics.matching.cylinders import Cylinders
 from limes.biometrics.matching.fusion import latent_score, ten_print_score
 from limes.biometrics.matching.mcc import score
@@ -46,7 +44,7 @@ class Match:
     fingers: tuple[tuple[int, float], ...]
 
 
-class AlertGallery:
+class AlertGallery(FrozenOnPut):
     """Fingers per key; safe to search from many threads while one enrols."""
 
     def __init__(
@@ -57,14 +55,13 @@ class AlertGallery:
     ) -> None:
         """Fingers 1-10 searched by a latent at ``UNKNOWN`` (0), or palms by their codes
         (``PALM_POSITIONS``, ``UNKNOWN_PALM``)."""
+        super().__init__()
         self._positions, self._unknown = positions, unknown
         self._slot = 1 << max(positions).bit_length()  # an all-area identity: slot * _slot + p
         self._by_position = {p: CylinderIndex(settings) for p in positions}
         self._all_fingers = CylinderIndex(settings)
         self._slot_of: dict[str, int] = {}
         self._held: list[tuple[str, dict[int, Cylinders]] | None] = []
-        self._lock = threading.Lock()
-        self._loading = False
 
     def __len__(self) -> int:
         return len(self._slot_of)
@@ -94,24 +91,7 @@ class AlertGallery:
             for position, finger in merged.items():
                 self._by_position[position].add(slot, finger)
                 self._all_fingers.add(slot * self._slot + position, finger)
-            if not self._loading:
-                self._freeze()
-
-    @contextmanager
-    def loading(self) -> Iterator[None]:
-        """Many ``put`` calls, searchable together at the end (a build from the store).
-
-        A ``put`` alone freezes every index so that its fingers are found at once, and a
-        freeze passes over every posting: once per alert, a build of N alerts would
-        cost N passes over a growing gallery (its square). Here it costs one."""
-        with self._lock:
-            self._loading = True
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._loading = False
-                self._freeze()
+            self._freeze_unless_loading()
 
     def _freeze(self) -> None:
         for index in (*self._by_position.values(), self._all_fingers):

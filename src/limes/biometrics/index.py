@@ -22,6 +22,9 @@ gallery size with a small constant, and no Python loop over fingers.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -192,3 +195,37 @@ def top(scores: npt.NDArray[np.int64] | npt.NDArray[np.float64], count: int) -> 
         return np.zeros(0, np.int64)
     part = np.argpartition(-scores, count - 1)[:count]
     return np.asarray(part[np.lexsort((part, -scores[part]))], np.int64)
+
+
+class FrozenOnPut:
+    """A holder of ``CylinderIndex`` es whose ``put`` is searchable at once (it freezes
+    them), and whose ``loading()`` takes many puts and freezes once at the end.
+
+    A freeze passes over every posting, so a build from the store freezing once per
+    alert would cost N passes over a growing gallery (its square); under ``loading()``
+    it costs one. Subclasses hold ``_lock`` around their writes, call
+    ``_freeze_unless_loading()`` at the end of ``put`` and say in ``_freeze`` what to
+    freeze."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loading = False
+
+    def _freeze(self) -> None:
+        raise NotImplementedError
+
+    def _freeze_unless_loading(self) -> None:
+        if not self._loading:
+            self._freeze()
+
+    @contextmanager
+    def loading(self) -> Iterator[None]:
+        """Many ``put`` calls, searchable together at the end (a build from the store)."""
+        with self._lock:
+            self._loading = True
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._loading = False
+                self._freeze()

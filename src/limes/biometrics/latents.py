@@ -14,12 +14,10 @@ the fingers' positions 1-10.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from limes.biometrics.index import CylinderIndex, HashSettings, top
+from limes.biometrics.index import CylinderIndex, FrozenOnPut, HashSettings, top
 from limes.biometrics.matching.cylinders import Cylinders
 from limes.biometrics.matching.mcc import score
 
@@ -40,15 +38,14 @@ class LatentMatch:
     score: float
 
 
-class LatentBank:
+class LatentBank(FrozenOnPut):
     """Latents by key (alert id) and slot; safe to search from many threads."""
 
     def __init__(self, settings: HashSettings | None = None) -> None:
+        super().__init__()
         self._index = CylinderIndex(settings)
         self._held: list[tuple[str, int, Cylinders] | None] = []
         self._ids_of: dict[str, list[int]] = {}
-        self._lock = threading.Lock()
-        self._loading = False
 
     def __len__(self) -> int:
         return sum(len(ids) for ids in self._ids_of.values())
@@ -67,21 +64,10 @@ class LatentBank:
                 self._held.append((key, slot, latent))
                 self._ids_of.setdefault(key, []).append(identity)
                 self._index.add(identity, latent)
-            if not self._loading:
-                self._index.freeze()
+            self._freeze_unless_loading()
 
-    @contextmanager
-    def loading(self) -> Iterator[None]:
-        """Many ``put`` calls, searchable together at the end (as ``AlertGallery.loading``:
-        one freeze of the index instead of one per alert)."""
-        with self._lock:
-            self._loading = True
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._loading = False
-                self._index.freeze()
+    def _freeze(self) -> None:
+        self._index.freeze()
 
     def remove(self, key: str) -> None:
         with self._lock:
