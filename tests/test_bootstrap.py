@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
+
 import pytest
 from tests.conftest import TEST_KEYRING, FixedClock, built, dev_settings, make_ctx, memory_audit
 
@@ -96,3 +100,39 @@ def test_a_serving_process_freezes_what_it_started_with_and_still_collects_the_r
         assert gone() is None
     finally:
         gc.unfreeze()
+
+
+def test_a_worker_told_to_stop_while_it_starts_ends_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """uvicorn takes SIGTERM before it calls a worker's factory, and only asks its server
+    to stop, which it did once the factory had returned: a worker restarted after a crash
+    and told to stop while still loading (30 s and more on a busy machine) kept loading,
+    and ``limes serve`` outlived its 60 s to stop (issue 13's kill -9 test). Nothing is
+    served before the factory returns: the worker ends at the signal, and the handler
+    that was in place before is back for the rest of its life."""
+    from limes import bootstrap
+
+    told: list[int] = []
+
+    def as_uvicorn(signum: int, frame: object) -> None:
+        told.append(signum)
+
+    def long_start(settings: object) -> object:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(30)  # the rest of a long start
+        raise AssertionError("the start went on after the signal")
+
+    monkeypatch.setattr(bootstrap, "from_env", lambda: object())
+    monkeypatch.setattr(bootstrap, "build", long_start)
+    before = signal.signal(signal.SIGTERM, as_uvicorn)
+    try:
+        started = time.monotonic()
+        with pytest.raises(SystemExit) as ended:
+            bootstrap.start_worker()
+        assert time.monotonic() - started < 5
+        assert ended.value.code == 128 + signal.SIGTERM
+        assert told == []
+        assert signal.getsignal(signal.SIGTERM) is as_uvicorn
+    finally:
+        signal.signal(signal.SIGTERM, before)

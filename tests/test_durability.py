@@ -58,7 +58,7 @@ class Server:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def limes(self, *args: str) -> list[str]:
-        return [sys.executable, "-m", "limes.cli.main", "--var", str(self.var), *args]
+        return [sys.executable, "-m", "limes", "--var", str(self.var), *args]
 
     def start(self) -> None:
         self.proc = subprocess.Popen(

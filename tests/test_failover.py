@@ -34,7 +34,7 @@ ALERTS_BEFORE_KILL = int(os.environ.get("LIMES_FAILOVER_ALERTS", "150"))  # more
 
 def _limes(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [sys.executable, "-m", "limes.cli.main", *args], env=env, capture_output=True, timeout=120
+        [sys.executable, "-m", "limes", *args], env=env, capture_output=True, timeout=120
     )
 
 

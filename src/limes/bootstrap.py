@@ -10,7 +10,10 @@ keywords, and tests build through it like the server does.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Sequence
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -20,7 +23,7 @@ from limes.audit.wiring import open_audit, witness_job, witnesses
 from limes.audit.witness import WitnessPublisher
 from limes.audit.writer import WriterProcess
 from limes.clock import Clock, utc_now
-from limes.config import Environment, Settings, SettingsError
+from limes.config import Environment, Settings, SettingsError, from_env
 from limes.crypto import Crypto, open_crypto
 from limes.crypto.blind_index import BlindIndex
 from limes.crypto.keyring import Keyring, load_keyring, test_only_fixed_keyring
@@ -408,6 +411,47 @@ def freeze_startup_heap() -> None:
     before. Garbage is collected first, so that none of it is frozen."""
     gc.collect()
     gc.freeze()
+
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+@contextmanager
+def ending_at_a_stop_signal() -> Iterator[None]:
+    """While a serving process starts, a stop signal (SIGTERM, SIGINT) ends it there.
+
+    uvicorn takes these signals before it calls a worker's factory and only asks its
+    server to stop, which it does once the factory has returned and the worker started:
+    a worker restarted after a crash and told to stop while it still loaded (30 s and
+    more on a busy machine) loaded first, and ``limes serve`` took over a minute to stop
+    (issue 13's kill -9 test). Nothing is served before the factory returns, so ending
+    there loses nothing; the handlers in place before are back afterwards. Signals go to
+    the main thread only: elsewhere this does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    before = {number: signal.signal(number, stop) for number in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
+
+
+def start_worker() -> Limes:
+    """One worker of ``limes serve --workers N``: the settings from the environment
+    (``LIMES_*``, set by the parent), the audit signer checked and the search indexes
+    loaded (from the index process, the snapshot, or built) before it accepts requests,
+    then kept current; a stop signal meanwhile ends it at once."""
+    with ending_at_a_stop_signal():
+        limes = build(from_env())
+        limes.check_serving()
+        limes.search.start()
+    return limes
 
 
 def run_search_index(settings: Settings, path: str, parent: int) -> None:

@@ -40,6 +40,10 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def descendants(pid: int) -> list[int]:
+    return [grandchild for child in children(pid) for grandchild in [child, *descendants(child)]]
+
+
 def roles(pid: int) -> tuple[list[int], list[int]]:
     """The audit writer and the workers among the children of ``limes serve``: the writer
     is started first, then the search index process with the writer's socket in its
@@ -119,7 +123,13 @@ def test_every_answered_search_has_its_record_after_kill_9(tmp_path: Path) -> No
         for thread in load.threads:
             thread.join()
         server.proc.send_signal(signal.SIGTERM)
-        server.proc.wait(DEADLINE_SECONDS)
+        try:
+            server.proc.wait(DEADLINE_SECONDS)
+        except subprocess.TimeoutExpired:  # fail, leaving no server to trouble later tests
+            for pid in [*descendants(server.proc.pid), server.proc.pid]:
+                os.kill(pid, signal.SIGKILL)
+            server.proc.wait()
+            raise
     log = AuditLog(SqliteAuditStore(tmp_path / "var" / "audit.db"))
     with log.store.read() as tx:
         users = {parse(data)["user"] for *_, data in tx.all_records()}

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from importlib.metadata import entry_points
+
 from tests.cli.helpers import Run, problem
 
 from limes.cli.common import EXIT_STATUS, EXIT_STATUS_HELP
@@ -36,3 +40,16 @@ def test_the_group_lists_every_command_it_holds(run: Run) -> None:
     for name, command in cli.commands.items():
         assert f"  {name} " in listed, name
         assert (command.get_short_help_str() or "")[:20] in listed
+
+
+def test_the_console_script_imports_the_cli_only_when_it_runs() -> None:
+    """A child that ``limes serve --workers N`` spawns (a worker, the audit writer, the
+    index process) first runs the console script again, which imports its entry point's
+    module: that module must not import Limes, or every child spends seconds importing
+    before it answers the parent's ping, and the parent hears no SIGTERM meanwhile."""
+    (script,) = entry_points(group="console_scripts", name="limes")
+    assert script.value == "limes.__main__:main"
+    loaded = "import sys, limes.__main__; print([m for m in sys.modules if m.startswith('limes.')])"
+    found = subprocess.run([sys.executable, "-c", loaded], capture_output=True, text=True)
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.strip() == "['limes.__main__']"

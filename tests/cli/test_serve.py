@@ -121,14 +121,16 @@ def test_serve_limits_requests_in_progress_not_connections(
 def test_serve_runs_on_uvloop_and_waits_for_workers_on_a_busy_machine(
     initialised: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """uvloop's event loop (issue 13), and a parent that does not kill a worker still
-    loading its indexes after uvicorn's 5 seconds."""
+    """uvloop's event loop (issue 13), a parent that does not kill a worker still
+    loading its indexes after uvicorn's 5 seconds, and a stopping worker that does not
+    wait for ever for a request in progress (uvicorn's default)."""
     fake = _FakeUvicorn()
     monkeypatch.setattr(uvicorn, "run", fake)
     assert initialised("serve", env=DEV).exit_code == 0
     call = fake.calls[0]
     assert call["loop"] == "uvloop"
     assert call["timeout_worker_healthcheck"] == serve_module.WORKER_HEALTHCHECK_SECONDS >= 30
+    assert call["timeout_graceful_shutdown"] == serve_module.GRACEFUL_SHUTDOWN_SECONDS <= 30
     config = uvicorn.Config("limes.console.app:from_environment", loop=call["loop"])
     factory = config.get_loop_factory()
     assert factory is not None

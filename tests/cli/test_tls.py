@@ -42,7 +42,7 @@ def test_only_tls_1_3_is_spoken(tmp_path: Path) -> None:
     var = tmp_path / "var"
     env = {**os.environ, "LIMES_ENV": "development", "LIMES_AUTH": "unsafe-dev-headers"}
     env.pop("LIMES_DATABASE_URL", None)
-    limes = [sys.executable, "-m", "limes.cli.main", "--var", str(var)]
+    limes = [sys.executable, "-m", "limes", "--var", str(var)]
     subprocess.run([*limes, "init"], env=env, check=True, capture_output=True)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -96,7 +96,7 @@ def test_a_pinned_client_certificate_opens_the_door_over_mutual_tls(tmp_path: Pa
     env = {name: value for name, value in os.environ.items() if not name.startswith("LIMES_")}
     env |= {"LIMES_ENV": "development", "LIMES_AUTH": "tokens",
             "LIMES_TEST_ONLY_WEAK_PASSWORD_HASHING": "1"}  # fmt: skip
-    limes = [sys.executable, "-m", "limes.cli.main", "--var", str(var)]
+    limes = [sys.executable, "-m", "limes", "--var", str(var)]
     subprocess.run([*limes, "init"], env=env, check=True, capture_output=True)
     _pin(var, env, pinned.fingerprint)
     port = free_port()

@@ -87,7 +87,7 @@ def running(
         "LIMES_TEST_ONLY_WEAK_PASSWORD_HASHING": "1",
         **(limes_env or {}),
     }
-    cli = [sys.executable, "-m", "limes.cli.main", "--var", str(var)]
+    cli = [sys.executable, "-m", "limes", "--var", str(var)]
     subprocess.run([*cli, "init"], env=env, check=True, capture_output=True)
     if persons:
         subprocess.run(

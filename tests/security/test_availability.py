@@ -50,7 +50,7 @@ def port(tmp_path: Path) -> Iterator[int]:
         "LIMES_MAX_CONNECTIONS_PER_CLIENT": str(PER_CLIENT),
     }
     env.pop("LIMES_DATABASE_URL", None)
-    limes = [sys.executable, "-m", "limes.cli.main", "--var", str(tmp_path / "var")]
+    limes = [sys.executable, "-m", "limes", "--var", str(tmp_path / "var")]
     subprocess.run([*limes, "init"], env=env, check=True, capture_output=True)
     chosen = free_port()
     log = (tmp_path / "server.log").open("wb")

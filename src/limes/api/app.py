@@ -223,17 +223,10 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
 
 
 def from_environment() -> FastAPI:
-    """The application of one ``limes serve --workers N`` process: the settings from the
-    environment (``LIMES_*``, set by the parent), the audit signer checked and the
-    search indexes loaded from the snapshot (or built) before the worker accepts requests,
-    then kept current."""
-    from limes.bootstrap import build, freeze_startup_heap
-    from limes.config import from_env
+    """The API alone as one ``limes serve --workers N`` process (``bootstrap.start_worker``)."""
+    from limes.bootstrap import freeze_startup_heap, start_worker
 
-    limes = build(from_env())
-    limes.check_serving()
-    limes.search.start()
-    app = create_app(limes)
+    app = create_app(start_worker())
     freeze_startup_heap()
     return app
 

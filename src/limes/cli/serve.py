@@ -109,6 +109,12 @@ def raise_open_file_limit(connections: int) -> int:
 
 
 WORKER_HEALTHCHECK_SECONDS = 60
+GRACEFUL_SHUTDOWN_SECONDS = 20.0
+"""How long a stopping worker lets requests in progress finish before it cancels them:
+a search takes well under a second, a write waits at most for its audit record. Without
+a bound uvicorn waits for them forever, and one stuck request kept ``limes serve`` from
+stopping. A cancelled request gets no answer; its audit record, written before any
+answer, is unaffected."""
 """How long uvicorn's parent waits for a worker's answer to its ping before killing it."""
 
 
@@ -124,7 +130,8 @@ def serving_options(settings: Settings, server_cert: str | None = None) -> dict[
     answered within ``timeout_worker_healthcheck`` seconds (5 by default); a worker
     loading its search index on a busy machine holds the interpreter longer than that,
     and was killed and started again without end (issue 13's bench at a load of 17), so
-    the parent waits ``WORKER_HEALTHCHECK_SECONDS``.
+    the parent waits ``WORKER_HEALTHCHECK_SECONDS``. A stopping worker waits at most
+    ``GRACEFUL_SHUTDOWN_SECONDS`` for its requests in progress.
     """
     from limes.api.connections import ConnectionLimits, GuardedH11Protocol
 
@@ -139,6 +146,7 @@ def serving_options(settings: Settings, server_cert: str | None = None) -> dict[
         "limit_concurrency": None,
         "h11_max_incomplete_event_size": 16 * 1024,  # request line and headers
         "timeout_worker_healthcheck": WORKER_HEALTHCHECK_SECONDS,
+        "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
         "loop": "uvloop",  # libuv's loop: less CPU a request than asyncio's (issue 13)
     }
 

@@ -90,12 +90,8 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
 def from_environment() -> FastAPI:
     """One worker of ``limes serve --workers N``: as ``api.app.from_environment``, with
     the console."""
-    from limes.bootstrap import build, freeze_startup_heap
-    from limes.config import from_env
+    from limes.bootstrap import freeze_startup_heap, start_worker
 
-    limes = build(from_env())
-    limes.check_serving()
-    limes.search.start()
-    app = create_app(limes)
+    app = create_app(start_worker())
     freeze_startup_heap()
     return app
