@@ -23,6 +23,7 @@ from limes.audit.record import Actor, Entry, Outcome
 from limes.audit.relay import WriterRelay
 from limes.audit.store import RecordQuery, SqliteAuditStore
 from limes.cli import serve as serve_module
+from limes.cli import workers as workers_module
 from limes.cli.serve import (
     FILES_BESIDES_CONNECTIONS,
     is_loopback,
@@ -72,7 +73,7 @@ def test_serve_runs_the_app_and_prints_a_first_search(
 ) -> None:
     issued = ok(initialised("alert", "issue", "--file", "-", *SIRENE_DE, input=json.dumps(ALERT)))
     fake = _FakeUvicorn()
-    monkeypatch.setattr(uvicorn, "run", fake)
+    monkeypatch.setattr(workers_module, "run_server", fake)
     result = initialised("serve", "--port", "8099", "--show-first-search", env=DEV)
     assert result.exit_code == 0, result.output
     assert fake.calls[0]["host"] == "127.0.0.1" and fake.calls[0]["port"] == 8099
@@ -94,7 +95,7 @@ def test_serve_runs_the_app_and_prints_a_first_search(
 def test_first_search_on_an_empty_store_says_so(
     initialised: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(uvicorn, "run", _FakeUvicorn())
+    monkeypatch.setattr(workers_module, "run_server", _FakeUvicorn())
     result = initialised("serve", "--show-first-search", env=DEV)
     assert result.exit_code == 0, result.output
     assert "limes demo" in result.stdout
@@ -106,7 +107,7 @@ def test_serve_limits_requests_in_progress_not_connections(
     """uvicorn's limit_concurrency (which counts idle sockets) is off; the connection rules
     are the guarded protocol's, from the settings, and survive the pickling of --workers."""
     fake = _FakeUvicorn()
-    monkeypatch.setattr(uvicorn, "run", fake)
+    monkeypatch.setattr(workers_module, "run_server", fake)
     env = {**DEV, "LIMES_REQUEST_HEAD_SECONDS": "3", "LIMES_MAX_CONNECTIONS_PER_CLIENT": "7",
            "LIMES_MAX_CONNECTIONS": "900", "LIMES_KEEP_ALIVE_SECONDS": "2"}  # fmt: skip
     assert initialised("serve", env=env).exit_code == 0
@@ -125,7 +126,7 @@ def test_serve_runs_on_uvloop_and_waits_for_workers_on_a_busy_machine(
     loading its indexes after uvicorn's 5 seconds, and a stopping worker that does not
     wait for ever for a request in progress (uvicorn's default)."""
     fake = _FakeUvicorn()
-    monkeypatch.setattr(uvicorn, "run", fake)
+    monkeypatch.setattr(workers_module, "run_server", fake)
     assert initialised("serve", env=DEV).exit_code == 0
     call = fake.calls[0]
     assert call["loop"] == "uvloop"
@@ -147,7 +148,7 @@ def test_a_client_ca_makes_serve_require_client_certificates(
     """LIMES_TLS_CLIENT_CA: uvicorn's context requires a certificate of that CA, and the
     protocol knows the certificate it serves, for the TLS extension."""
     fake = _FakeUvicorn()
-    monkeypatch.setattr(uvicorn, "run", fake)
+    monkeypatch.setattr(workers_module, "run_server", fake)
     pki = Authority(tmp_path / "pki")
     server = pki.issue("localhost", server=True)
     tls = ("--tls-cert", str(server.cert), "--tls-key", str(server.key))
@@ -238,7 +239,7 @@ def test_serve_with_workers_runs_one_audit_writer_for_them(
         relay.close()
         seen["socket"] = socket_path
 
-    monkeypatch.setattr(uvicorn, "run", workers)
+    monkeypatch.setattr(workers_module, "run_server", workers)
     assert initialised("serve", "--workers", "2", env=DEV).exit_code == 0
     assert not seen["socket"].parent.exists()  # the writer stopped, its folder removed
     log = AuditLog(SqliteAuditStore(var / "audit.db"))
@@ -270,7 +271,7 @@ def test_serve_with_workers_gives_them_one_rate_limit_table(
             limes.close()
         seen["table"] = from_env().rate_buckets_file
 
-    monkeypatch.setattr(uvicorn, "run", workers)
+    monkeypatch.setattr(workers_module, "run_server", workers)
     result = initialised("serve", "--workers", "2", env={**DEV, "LIMES_RATE_BURST": "3"})
     assert result.exit_code == 0, result.output
     assert not seen["table"].parent.exists()
@@ -305,7 +306,7 @@ def test_serve_with_workers_gives_them_one_search_index_process(
         for limes in (a, b):
             limes.close()
 
-    monkeypatch.setattr(uvicorn, "run", workers)
+    monkeypatch.setattr(workers_module, "run_server", workers)
     result = initialised("serve", "--workers", "2", env=DEV)
     assert result.exit_code == 0, result.output
     assert seen["found"]
@@ -344,7 +345,7 @@ def test_serve_with_workers_and_an_index_per_worker_starts_no_index_process(
         for limes in (a, b):
             limes.close()
 
-    monkeypatch.setattr(uvicorn, "run", workers)
+    monkeypatch.setattr(workers_module, "run_server", workers)
     result = initialised("serve", "--workers", "2", "--search-index", "per-worker", env=DEV)
     assert result.exit_code == 0, result.output
     assert seen["socket"] is None

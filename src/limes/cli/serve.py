@@ -130,7 +130,8 @@ def serving_options(settings: Settings, server_cert: str | None = None) -> dict[
     answered within ``timeout_worker_healthcheck`` seconds (5 by default); a worker
     loading its search index on a busy machine holds the interpreter longer than that,
     and was killed and started again without end (issue 13's bench at a load of 17), so
-    the parent waits ``WORKER_HEALTHCHECK_SECONDS``. A stopping worker waits at most
+    the parent waits ``WORKER_HEALTHCHECK_SECONDS`` (``cli/workers.py`` hears a worker's
+    death at once all the same). A stopping worker waits at most
     ``GRACEFUL_SHUTDOWN_SECONDS`` for its requests in progress.
     """
     from limes.api.connections import ConnectionLimits, GuardedH11Protocol
@@ -277,8 +278,7 @@ def serve(
         )
     tls = tls_options(tls_cert, tls_key, settings.tls_client_ca)
     served_cert = served_certificate(tls_cert)
-    import uvicorn
-
+    from limes.cli.workers import run_server  # uvicorn: imported only to serve
     from limes.console.app import create_app  # the API under /v1, the console under /console
 
     raise_open_file_limit(settings.max_connections)
@@ -312,7 +312,7 @@ def serve(
     jobs = JobRunner(app.jobs, tell=lambda line: click.echo(f"limes {line}", err=True))
     jobs.start()
     try:
-        uvicorn.run(
+        run_server(
             served,
             factory=workers > 1,
             workers=workers,
