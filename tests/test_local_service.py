@@ -3,11 +3,15 @@ and a supervisor that refuses a process that does not start and leaves nothing b
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
 import socket
 import stat
 import threading
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,3 +57,46 @@ def test_a_process_that_does_not_start_is_refused_and_its_folder_removed() -> No
     with pytest.raises(ValueError, match="did not start"):
         supervisor.start()
     assert not supervisor.folder.exists()
+
+
+def _watched_grandchild(pids: Any) -> None:
+    from limes.local_service import end_with
+
+    end_with(multiprocessing.parent_process())
+    pids.send(os.getpid())
+    time.sleep(60)
+
+
+def _parent_of_a_watched_grandchild(pids: Any) -> None:
+    context = multiprocessing.get_context("spawn")
+    context.Process(target=_watched_grandchild, args=(pids,)).start()
+    time.sleep(60)
+
+
+def test_a_process_whose_parent_is_killed_ends_itself() -> None:
+    """``end_with``: a uvicorn worker outlived a ``limes serve`` killed with SIGKILL,
+    still bound to its port; watching its parent's sentinel, it gets SIGTERM at once."""
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    parent = context.Process(target=_parent_of_a_watched_grandchild, args=(send,))
+    parent.start()
+    try:
+        assert receive.poll(60), "the grandchild did not start"
+        grandchild = receive.recv()
+        assert Path(f"/proc/{grandchild}").exists()
+        os.kill(parent.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while _alive(grandchild) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(grandchild), "the grandchild outlived its killed parent"
+    finally:
+        parent.kill()
+        parent.join(10)
+
+
+def _alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie, ended but not yet reaped by init, counts as ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

@@ -10,6 +10,7 @@ keywords, and tests build through it like the server does.
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -32,6 +33,7 @@ from limes.crypto.keys import KeyEncryptionKey, LocalKek
 from limes.domain.roles import Purpose
 from limes.identity.passwords import Passwords
 from limes.identity.passwords import for_settings as passwords_for
+from limes.local_service import end_with
 from limes.policy.permissions import Context, Principal
 from limes.policy.policy import Policy
 from limes.search.engine import SearchEngine
@@ -448,6 +450,9 @@ def start_worker() -> Limes:
     loaded (from the index process, the snapshot, or built) before it accepts requests,
     then kept current; a stop signal meanwhile ends it at once."""
     with ending_at_a_stop_signal():
+        parent = multiprocessing.parent_process()
+        if parent is not None:
+            end_with(parent)  # a worker whose parent was killed stops
         limes = build(from_env())
         limes.check_serving()
         limes.search.start()

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import shutil
+import signal
 import socket
 import struct
 import tempfile
@@ -47,6 +49,23 @@ def receive_exactly(sock: socket.socket, size: int) -> bytes:
         chunks.append(chunk)
         left -= len(chunk)
     return b"".join(chunks)
+
+
+def end_with(parent: Any) -> threading.Thread:
+    """Send this process SIGTERM when ``parent`` (``multiprocessing.parent_process()``)
+    ends, watched on a daemon thread through its sentinel.
+
+    uvicorn's workers outlived a parent killed with SIGKILL: still bound to the port,
+    with no audit writer nor shared rate table behind them, so that a new ``limes serve``
+    could not bind it. With this a worker stops as it would on the parent's SIGTERM."""
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    watcher = threading.Thread(target=watch, name="limes-parent-watch", daemon=True)
+    watcher.start()
+    return watcher
 
 
 class LocalServer:
