@@ -198,3 +198,18 @@ def test_another_month_with_no_day_to_confirm_it_is_possible_not_a_hit() -> None
     built = PersonIndex()
     built.add_many([(0, person([N("Mai")], [N("Quang")], "1974-02-13"))])
     assert [h.slot for h in built.find(q(["Mai"], ["Quang"], "1974-11-13")).hits] == [0]
+
+
+def test_among_possible_matches_the_date_that_agrees_in_more_comes_first() -> None:
+    # asked 2003-05-13: the person born 2005-05-13 (a year mistyped, day and month
+    # agreeing) before a namesake holding only the year 2003, one holding the year 1997
+    # (a slip nothing confirms) and one holding no date — whatever the record order
+    dates = ["2005-05-13", "2003", "1997", None]
+    for order in (dates, dates[::-1]):
+        built = PersonIndex()
+        built.add_many(
+            [(slot, person([N("Ekwueme")], [N("Esther")], born)) for slot, born in enumerate(order)]
+        )
+        found = built.find(q(["Ekwueme"], ["Esther"], "2003-05-13"))
+        assert found.hits == ()
+        assert [order[h.slot] for h in found.possible] == dates

@@ -24,18 +24,22 @@ NO_COMMON_NATIONALITY = 0.88
 wrong hits for people not in the system; with the date agreeing, still a hit."""
 DOCUMENT_MATCH = 0.95
 BIRTH_UNKNOWN = 0.9
-ALERT_BIRTH_UNKNOWN = 0.78
+ALERT_BIRTH_UNKNOWN = 0.6
 """The officer gave a date of birth and the alert holds none: the commonest wrong hit is
 a namesake so recorded, so an exact name alone is a *possible* match here (never
-dropped, ``tiers.py``), not a hit; the same name asked without a date still is one."""
+dropped, ``tiers.py``), not a hit; the same name asked without a date still is one.
+Among the possible matches it comes after any date that agrees in part (``DATE_EFFECT``):
+at 0.78 it put exact-name namesakes without a date above the person asked for with a
+year mistyped (bench-names ``date_slip``: 8 of 460 on seed 11)."""
 DATE_EFFECT = {
     1.0: 1.0,
     0.9: 0.95,
     0.85: 0.95,
     0.75: 0.9,
     0.6: 0.8,
-    0.5: 0.79,
     0.45: 0.7,
+    0.42: 0.68,
+    0.4: 0.65,
     0.3: 0.6,
     0.0: 0.5,
 }
@@ -44,8 +48,11 @@ DATE_EFFECT = {
 than a whole date with a slip (0.85: day and month swapped, a leap day's neighbour): a
 year alone is shared by one person in some eighty, a whole date slipped by one in many
 thousands, so it does not make a name with a first-letter slip (Hưng/Tùng, 0.78) a hit
-(``tiers.py``). 0.5 is ``YEAR_ONLY_CONFIRMED``: the alert holds only the year of a
-date the officer gave whole."""
+(``tiers.py``). Below a hit for any name, the grades order the possible matches by
+the evidence of the date: a whole date with its year mistyped (0.45: day and month
+agree, one namesake in some 1,400 shares that) before the year alone confirmed (0.42,
+``YEAR_ONLY_CONFIRMED``: one in some eighty), before a slip nothing confirms (0.4,
+``dates.UNCONFIRMED``), before an alert that holds no date (``ALERT_BIRTH_UNKNOWN``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,14 +164,15 @@ def birth_dates_compared(query: PersonQuery, stored: Stored) -> Agreement | None
     return Agreement(agreement.score, asked, held, agreement.reason)
 
 
-UNCORROBORATED_YEAR = dates.YEAR_MISTYPED
+UNCORROBORATED_YEAR = dates.UNCONFIRMED
 """A year one off (or its digits transposed) is a typing slip when the rest of the date
 agrees; where the two dates are not known alike (one holds the month or the day the
 other lacks), what the other lacks cannot agree, and an exact name so dated is as often
 a namesake born the next year — the commonest wrong hit for people not in the system
 (issue 14: Ali Shahi Naznin 1986-10-20 against 1987-10). It is graded as a mistyped
 year: an exact name stays a *possible* match (``tiers.py``: a slip never drops it), not
-a hit. Dates known alike (both only the year, both year and month) keep their grade."""
+a hit, after a whole date with its year mistyped. Dates known alike (both only the
+year, both year and month) keep their grade."""
 
 
 def uncorroborated_year(asked: str, held: str) -> bool:
@@ -176,13 +184,13 @@ def uncorroborated_year(asked: str, held: str) -> bool:
     )
 
 
-YEAR_ONLY_CONFIRMED = 0.5
+YEAR_ONLY_CONFIRMED = 0.42
 """The grade of a date the officer gave with its month (and day) where the alert holds
 only the year, the same: the alert confirms one part in some eighty people share, and
 exact-name namesakes so recorded were most of the wrong hits left for people not in the
 system (issue 14: Mai Quang 1974-11-13 against 1974). Its factor
-(``DATE_EFFECT``: 0.79) keeps an exact name a *possible* match, just above an alert
-that holds no date at all (``ALERT_BIRTH_UNKNOWN``, 0.78). The other way round — the
+(``DATE_EFFECT``: 0.68) keeps an exact name a *possible* match, after a whole date with
+its year mistyped and before an alert that holds no date at all. The other way round — the
 officer gave only the year and the alert holds it — the alert confirms all that was
 asked, as an exact name asked without a date is a hit (``BIRTH_UNKNOWN``): a part of the
 date the officer did not give is not held against an alert whose year agrees."""

@@ -24,9 +24,11 @@ Every cut-off of the person search is here, with its reasoning:
   exact name is a possible match, not a hit. So is another month of the same year where
   one side holds no day (``dates.MONTH_UNCONFIRMED``).
 * A date of birth asked for that the alert does not hold makes an exact name a
-  possible match (``features.ALERT_BIRTH_UNKNOWN``, 0.78), and so does one asked with
+  possible match (``features.ALERT_BIRTH_UNKNOWN``, 0.6), and so does one asked with
   its month where the alert holds only the year, the same
-  (``features.YEAR_ONLY_CONFIRMED``, 0.79, ranked above no date at all). Issue 14: the
+  (``features.YEAR_ONLY_CONFIRMED``, 0.68). Among the possible matches, a date that
+  agrees in more comes first (``features.DATE_EFFECT``): a whole date with its year
+  mistyped, then the year alone, then a slip nothing confirms, then no date. Issue 14: the
   wrong hits for absent people were namesakes whose alert holds no date or only the
   year. What the officer did not give is not held against the alert: an exact name
   asked without a date, or with only a year the alert holds, stays a hit.
