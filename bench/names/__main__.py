@@ -33,6 +33,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bench.names.classes import DATE_SLIP_KINDS
 from bench.names.dataset import (
     ABSENT,
     ALL_KINDS,
@@ -142,24 +143,34 @@ def _pct(value: float | None) -> str:
 
 def _cells(fig: KindFigures | None) -> str:
     if fig is None:
-        return f"{'':>5} {'':>6} {'':>6} {'':>6} {'':>8} {'':>8}"
-    return (f"{fig.n:5d} {_pct(fig.recall_at_1)} {_pct(fig.recall_at_10)} "
-            f"{_pct(fig.false_hit_rate)} {fig.mean_ms:8.2f} {fig.p99_ms:8.2f}")  # fmt: skip
+        return f"{'':>5} {'':>6} {'':>6} {'':>6} {'':>6} {'':>8} {'':>8}"
+    return (f"{fig.n:5d} {_pct(fig.recall_at_1)} {_pct(fig.shown_first)} "
+            f"{_pct(fig.recall_at_10)} {_pct(fig.false_hit_rate)} {fig.mean_ms:8.2f} "
+            f"{fig.p99_ms:8.2f}")  # fmt: skip
 
 
 def print_table(title: str, columns: dict[str, dict[str, KindFigures]]) -> None:
-    """One row per kind, one block of figures per system."""
+    """One row per kind, one block of figures per system; ``rule`` says how the kind's
+    *shown first* is judged (``metrics``: ``hits`` or ``slip``)."""
     print(f"\n{title}")
-    head = f"{'n':>5} {'r@1%':>6} {'r@10%':>6} {'false%':>6} {'mean ms':>8} {'p99 ms':>8}"
-    print(f"{'':16}" + " | ".join(f"{name:^{len(head)}}" for name in columns))
-    print(f"{'kind':16}" + " | ".join(head for _ in columns))
+    head = (f"{'n':>5} {'r@1%':>6} {'shown%':>6} {'r@10%':>6} {'false%':>6} {'mean ms':>8} "
+            f"{'p99 ms':>8}")  # fmt: skip
+    print(f"{'':16}{'':5}" + " | ".join(f"{name:^{len(head)}}" for name in columns))
+    print(f"{'kind':16}{'rule':5}" + " | ".join(head for _ in columns))
     for kind in ALL_KINDS:
-        print(f"{kind:16}" + " | ".join(_cells(figs.get(kind)) for figs in columns.values()))
+        rule = "slip" if kind in DATE_SLIP_KINDS else "hits" if kind != ABSENT else "-"
+        cells = " | ".join(_cells(figs.get(kind)) for figs in columns.values())
+        print(f"{kind:16}{rule:5}" + cells)
+    print("r@1: the target first among the hits; shown: the same (rule hits) or, for a date")
+    print("slip, first among the possible matches when no hit is above it (rule slip);")
+    print("r@10: the target among the hits or the possible matches; false: any other hit")
 
 
 AIM_RECALL_AT_10, AIM_FIRST, AIM_ABSENT_FALSE = 0.995, 0.98, 0.005
-"""Issue 14's aims: the target shown (hits or possible) ≥ 99.5 %, shown first among the
-hits ≥ 98 %, queries for absent people with any hit ≤ 0.5 %."""
+"""Issue 14's aims: the target shown (hits or possible) ≥ 99.5 %, shown first ≥ 98 % (by
+the kind's rule, ``metrics``: first among the hits; for a date slip, first among the
+possible matches when no hit is above it), queries for absent people with any hit
+≤ 0.5 %."""
 
 
 def aims_met(kind: str, fig: KindFigures) -> list[str]:
@@ -170,13 +181,14 @@ def aims_met(kind: str, fig: KindFigures) -> list[str]:
     out = []
     if fig.recall_at_10 is not None and fig.recall_at_10 < AIM_RECALL_AT_10:
         out.append(f"r@10 {_pct(fig.recall_at_10).strip()} % < 99.5 %")
-    if fig.recall_at_1 is not None and fig.recall_at_1 < AIM_FIRST:
-        out.append(f"first {_pct(fig.recall_at_1).strip()} % < 98 %")
+    if fig.shown_first is not None and fig.shown_first < AIM_FIRST:
+        out.append(f"shown first ({fig.rule}) {_pct(fig.shown_first).strip()} % < 98 %")
     return out
 
 
 def print_aims(figs: dict[str, KindFigures]) -> None:
-    print("\nlimes against the aims (r@10 >= 99.5 %, first in hits >= 98 %, absent <= 0.5 %)")
+    print("\nlimes against the aims (r@10 >= 99.5 %, shown first >= 98 % by the kind's rule,"
+          " absent <= 0.5 %)")  # fmt: skip
     for kind in ALL_KINDS:
         if kind in figs:
             missed = aims_met(kind, figs[kind])
@@ -232,7 +244,7 @@ def main() -> None:
                                  "seed": args.seed, "systems": {}}  # fmt: skip
     columns: dict[str, dict[str, KindFigures]] = {}
     for run in filter(None, runs):
-        figs = by_kind(targets, run.answers)
+        figs = by_kind(targets, run.answers, DATE_SLIP_KINDS)
         columns[run.name] = figs
         print(
             f"{run.name}: index built in {run.build_seconds:.1f} s; "
@@ -246,7 +258,9 @@ def main() -> None:
     peer = next((r for r in runs if r and r.name == "peer"), None)
     if limes and peer:
         answered = {a.query_id for a in peer.answers}
-        same = by_kind(targets, [a for a in limes.answers if a.query_id in answered])
+        same = by_kind(
+            targets, [a for a in limes.answers if a.query_id in answered], DATE_SLIP_KINDS
+        )
         print_table("Side by side, on the queries the peer answered",
                     {"limes": same, "peer": columns["peer"]})  # fmt: skip
         report["limes_on_peer_queries"] = {k: asdict(v) for k, v in same.items()}

@@ -33,7 +33,7 @@ import icu  # type: ignore[import-untyped]  # PyICU ships no type information
 
 from bench.names.variants import Draft, Maker, Part, strip_marks, swapped, typo, typo_in
 
-__all__ = ["CLASSES"]
+__all__ = ["CLASSES", "DATE_SLIP_KINDS"]
 
 # -- Arabic and Persian script with vowels ----------------------------------------------
 
@@ -396,3 +396,10 @@ CLASSES: Mapping[str, Maker] = MappingProxyType(
     }
 )
 """The kinds of issue 14, each its own row in the table."""
+
+DATE_SLIP_KINDS = frozenset({"leap_day", "date_slip"})
+"""The kinds whose every query holds a date of birth a typing slip away from the
+target's (``leap_day``, ``date_slip``): issue 14's tier rule places such a candidate
+among the possible matches when its score falls below a hit, so the bench judges them
+by the ``slip`` rule of ``metrics`` (first among the hits, or first among the possible
+matches with no hit above it). Every other kind is judged by the hits alone."""

@@ -5,7 +5,9 @@ or ranked below others.
 
 Reads the ``alerts.jsonl`` and ``queries.jsonl`` a ``python -m bench.names`` run wrote,
 indexes the alerts in-process and, for every query of the kinds named that misses its
-aim (target not first among the hits; for ``absent``, any hit), sorts the miss into
+aim (target not shown first by the kind's rule, ``metrics``: first among the hits, or
+for a date-slip kind first among the possible matches with no hit; for ``absent``,
+any hit), sorts the miss into
 
 * ``not retrieved`` — the target is not among the candidates scored (blocking);
 * ``no tier`` — scored, but neither a hit nor a possible match;
@@ -23,6 +25,7 @@ import argparse
 from collections import Counter
 from pathlib import Path
 
+from bench.names.classes import DATE_SLIP_KINDS
 from bench.names.dataset import Query, read_alerts, read_queries
 from limes.domain.alerts import Gender, Person
 from limes.search.features import Feature
@@ -62,6 +65,9 @@ def classify(index: PersonIndex, query: Query) -> tuple[str, str] | None:
         return None
     if found.hits and found.hits[0].slot == query.target:
         return None
+    if query.kind in DATE_SLIP_KINDS and not found.hits and found.possible[:1]:
+        if found.possible[0].slot == query.target:  # the slip rule: first, no hit above
+            return None
     if any(h.slot == query.target for h in found.hits):
         mine = next(h for h in found.hits if h.slot == query.target)
         return "ranked below", f"target {mine.score} < first {found.hits[0].score}"

@@ -7,6 +7,7 @@ from random import Random
 import pytest
 from bench.names.classes import (
     CLASSES,
+    DATE_SLIP_KINDS,
     caucasus,
     cyrillic_iso9,
     date_slip,
@@ -15,7 +16,7 @@ from bench.names.classes import (
     short_typo,
 )
 from bench.names.dataset import ALL_KINDS
-from bench.names.metrics import Answer, figures
+from bench.names.metrics import HITS, SLIP, Answer, by_kind, figures
 from bench.names.variants import Draft, Part
 
 LAZIC = Draft(surnames=(Part("Lazić"),), forenames=(Part("Đorđe"),), date_of_birth="1980-02-29")
@@ -108,3 +109,26 @@ def test_a_possible_match_counts_as_shown_but_not_as_a_hit() -> None:
     assert fig.recall_at_10 == 1.0  # the target among the possible matches
     assert fig.recall_at_1 == 0.0  # but not the first hit
     assert fig.false_hit_rate == 0.5  # the absent query's possible match is no hit
+
+
+def test_a_date_slip_is_shown_first_among_the_possible_matches_only_with_no_hit_above() -> None:
+    pairs = [
+        (7, Answer(0, (7,), 0.0, strong=1)),  # first among the hits
+        (7, Answer(1, (7, 3), 0.0, strong=0)),  # first possible match, no hit above it
+        (7, Answer(2, (3, 7), 0.0, strong=1)),  # another person's hit above it
+        (7, Answer(3, (3, 7), 0.0, strong=0)),  # second among the possible matches
+    ]
+    slip = figures(pairs, SLIP)
+    assert (slip.recall_at_1, slip.shown_first, slip.rule) == (0.25, 0.5, SLIP)
+    # every other kind: the hits alone, never laxer
+    hits = figures(pairs)
+    assert (hits.recall_at_1, hits.shown_first, hits.rule) == (0.25, 0.25, HITS)
+
+
+def test_only_the_date_slip_kinds_are_judged_by_the_slip_rule() -> None:
+    targets = {0: ("date_slip", 7), 1: ("typo", 7), 2: ("leap_day", 7)}
+    answers = [Answer(i, (7,), 0.0, strong=0) for i in range(3)]
+    figs = by_kind(targets, answers, DATE_SLIP_KINDS)
+    assert figs["date_slip"].shown_first == figs["leap_day"].shown_first == 1.0
+    assert figs["typo"].shown_first == 0.0 and figs["typo"].rule == HITS
+    assert DATE_SLIP_KINDS <= set(CLASSES)

@@ -43,3 +43,11 @@ def test_a_target_scored_under_both_tiers_has_no_tier() -> None:
 def test_an_absent_person_with_a_hit_is_counted() -> None:
     assert _cause(_query("Nowak", "Anna", None)) == "absent hit"
     assert _cause(_query("Zzyzx", "Qwerty", None)) is None
+
+
+def test_a_date_slip_first_among_the_possible_matches_is_a_miss_only_of_other_kinds() -> None:
+    # born five years apart, the rest agreeing: a slip, a possible match with no hit above
+    slip = Query(0, "date_slip", 0, ("Kowalski",), ("Jan",), "1975-05-17", None, (), "")
+    assert _cause(slip) is None
+    other = Query(0, "typo", 0, ("Kowalski",), ("Jan",), "1975-05-17", None, (), "")
+    assert _cause(other) == "possible"

@@ -21,6 +21,19 @@ from limes.search.dates import birth_year, compare, years_to_search
         ("1980-05-18", "1980-05-17", dates.OTHER_DAY, "same year and month, another day"),
         ("1980-06-17", "1980-05-17", dates.OTHER_MONTH, "same year and day, another month"),
         ("1980-06-18", "1980-05-17", dates.SAME_YEAR_ONLY, "same year, month and day differ"),
+        # another month and no day on one side to confirm the slip: less than a year alone
+        (
+            "1974-11-13",
+            "1974-02",
+            dates.MONTH_UNCONFIRMED,
+            "same year, another month, no day to confirm it",
+        ),
+        (
+            "1974-11",
+            "1974-02",
+            dates.MONTH_UNCONFIRMED,
+            "same year, another month, no day to confirm it",
+        ),
         ("1950-01-01", "1984-03-17", dates.DISAGREE, "disagree"),
         ("1981-06-17", "1980-05-17", dates.DISAGREE, "disagree"),
         ("1968-05-17", "1980-05-17", dates.DISAGREE, "disagree"),

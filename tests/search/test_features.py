@@ -53,14 +53,15 @@ BEFORE = [
     (
         PersonQuery(("Müller",), ("Jürgen",), "1980-05-17"),
         UNDATED,
-        (0.78, 1.0, False, False, 1),
-        [("date_of_birth", 0.0, 0.78)],
+        (0.6, 1.0, False, False, 1),  # 0.78 before it ranked after a date partly agreeing
+        [("date_of_birth", 0.0, 0.6)],
     ),
     (
         PersonQuery(("Miller",), ("George",), "1990", document_number="l898 902 c3"),
         MUELLER,
         (0.95, 0.91311115026474, False, True, 1),
-        [("date_of_birth", 0.45, 0.7), ("document", 1.0, 0.95)],
+        # a year against a whole date, ten off: a slip nothing confirms (0.45, 0.7 before)
+        [("date_of_birth", 0.4, 0.65), ("document", 1.0, 0.95)],
     ),
     (
         PersonQuery(("Müller",), ("Jürgen",), "1979-01-02", Gender.MALE, ("AT", "DE"), "X1"),

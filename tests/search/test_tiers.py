@@ -141,3 +141,75 @@ def test_a_short_name_one_first_letter_off_beside_an_exact_word_is_possible() ->
     built.add_many([(0, person([N("Pop")], [N("Severin")], "1961-02-03"))])
     found = built.find(q(["Lop"], ["Severin"], None))
     assert found.hits == () and [h.slot for h in found.possible] == [0]
+
+
+@pytest.mark.parametrize("held", [None, "1974"])
+def test_an_exact_namesake_without_the_asked_day_and_month_is_possible_not_a_hit(
+    held: str | None,
+) -> None:
+    # the officer gives the whole date; the alert holds none, or only the year: a name
+    # alone (one person in some eighty shares a year) is worth a look, not an alert to
+    # act on — such namesakes were most of the absent people's hits (issue 14)
+    built = PersonIndex()
+    built.add_many([(0, person([N("Mai")], [N("Quang")], held))])
+    for asked in ("1974-11-13", "1974-11"):
+        found = built.find(q(["Mai"], ["Quang"], asked))
+        assert found.hits == () and [h.slot for h in found.possible] == [0], asked
+
+
+def test_an_alert_holding_only_the_year_ranks_above_one_holding_no_date() -> None:
+    built = PersonIndex()
+    built.add_many(
+        [(0, person([N("Mai")], [N("Quang")], None)), (1, person([N("Mai")], [N("Quang")], "1974"))]
+    )
+    found = built.find(q(["Mai"], ["Quang"], "1974-11-13"))
+    assert found.hits == () and [h.slot for h in found.possible] == [1, 0]
+    assert found.possible[0].score > found.possible[1].score
+
+
+@pytest.mark.parametrize("asked", [None, "1974"])
+def test_what_the_officer_did_not_give_is_not_held_against_an_exact_name(
+    asked: str | None,
+) -> None:
+    # no date asked, or only the year, which the alert holds: all that was asked agrees
+    built = PersonIndex()
+    built.add_many([(0, person([N("Mai")], [N("Quang")], "1974-11-13"))])
+    assert [h.slot for h in built.find(q(["Mai"], ["Quang"], asked)).hits] == [0]
+
+
+@pytest.mark.parametrize(("asked", "held"), [("1986-10-20", "1987-10"), ("1987-10", "1986-10-20")])
+def test_a_year_apart_with_only_one_side_holding_the_day_is_possible_not_a_hit(
+    asked: str, held: str
+) -> None:
+    # the month agrees, the year is one off, and nothing can confirm the day: as the
+    # month case above, a namesake born the next year as often as a slip
+    built = PersonIndex()
+    built.add_many([(0, person([N("Ali Shahi")], [N("Naznin")], held))])
+    found = built.find(q(["Ali Shahi"], ["Naznin"], asked))
+    assert found.hits == () and [h.slot for h in found.possible] == [0]
+
+
+def test_another_month_with_no_day_to_confirm_it_is_possible_not_a_hit() -> None:
+    # 1974-11-13 against 1974-02: only the year agrees; an exact name was a hit at 0.80
+    built = PersonIndex()
+    built.add_many([(0, person([N("Mai")], [N("Quang")], "1974-02"))])
+    found = built.find(q(["Mai"], ["Quang"], "1974-11-13"))
+    assert found.hits == () and [h.slot for h in found.possible] == [0]
+    built = PersonIndex()
+    built.add_many([(0, person([N("Mai")], [N("Quang")], "1974-02-13"))])
+    assert [h.slot for h in built.find(q(["Mai"], ["Quang"], "1974-11-13")).hits] == [0]
+
+
+def test_among_possible_matches_the_date_that_agrees_in_more_comes_first() -> None:
+    # asked 2003-05-13: the person born 2005-05-13 (a year mistyped, day and month
+    # agreeing) before a namesake holding only the year 2003, one holding the year 1997
+    # (a slip nothing confirms) and one holding no date — whatever the record order
+    dates = ["2005-05-13", "2003", "1997", None]
+    for order in (dates, dates[::-1]):
+        built = PersonIndex()
+        built.add_many(
+            [(slot, person([N("Ekwueme")], [N("Esther")], born)) for slot, born in enumerate(order)]
+        )
+        found = built.find(q(["Ekwueme"], ["Esther"], "2003-05-13"))
+        assert found.hits == ()
+        assert [order[h.slot] for h in found.possible] == dates

@@ -17,6 +17,9 @@ the answer (``tiers.py`` puts it among the possible matches at least):
   birth late in December recorded as the next);
 * the same year and month with another day, or the same year and day with another
   month — 0.6;
+* the same year with another month where one side holds no day to confirm the slip
+  (``1974-11-13`` / ``1974-02``) — 0.4 (``UNCONFIRMED``): nothing beside the year
+  agrees (issue 14's namesakes: an exact name so dated was a hit at 0.80);
 * the year 2 to 10 off, or one digit of the year mistyped (the century or decade
   digit: ``1980`` / ``2080`` / ``1930``), the rest equal — 0.45;
 * the same year, but month and day both differ — 0.3 (not a slip: two mistakes);
@@ -39,6 +42,10 @@ TRANSPOSED = 0.75
 YEAR_OFF_BY_ONE = 0.75
 OTHER_DAY = 0.6
 OTHER_MONTH = 0.6
+UNCONFIRMED = 0.4
+"""A slip nothing beside it confirms: below a whole date's mistyped year (its day and
+month agreeing), so that among possible matches the date a slip away comes first."""
+MONTH_UNCONFIRMED = UNCONFIRMED
 YEAR_MISTYPED = 0.45
 SAME_YEAR_ONLY = 0.3
 DISAGREE = 0.0
@@ -121,8 +128,12 @@ def _same_year(q: PartialDate, s: PartialDate) -> DateAgreement:
             return DateAgreement(TRANSPOSED, "two adjacent digits transposed", slip=True)
     if month_known and q.month == s.month:
         return DateAgreement(OTHER_DAY, "same year and month, another day", slip=True)
-    if _same_where_known(q.day, s.day):
+    if day_known and q.day == s.day:
         return DateAgreement(OTHER_MONTH, "same year and day, another month", slip=True)
+    if not day_known:  # the months differ and no day can confirm the slip
+        return DateAgreement(
+            MONTH_UNCONFIRMED, "same year, another month, no day to confirm it", slip=True
+        )
     return DateAgreement(SAME_YEAR_ONLY, "same year, month and day differ")
 
 

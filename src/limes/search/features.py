@@ -24,10 +24,13 @@ NO_COMMON_NATIONALITY = 0.88
 wrong hits for people not in the system; with the date agreeing, still a hit."""
 DOCUMENT_MATCH = 0.95
 BIRTH_UNKNOWN = 0.9
-ALERT_BIRTH_UNKNOWN = 0.78
+ALERT_BIRTH_UNKNOWN = 0.6
 """The officer gave a date of birth and the alert holds none: the commonest wrong hit is
 a namesake so recorded, so an exact name alone is a *possible* match here (never
-dropped, ``tiers.py``), not a hit; the same name asked without a date still is one."""
+dropped, ``tiers.py``), not a hit; the same name asked without a date still is one.
+Among the possible matches it comes after any date that agrees in part (``DATE_EFFECT``):
+at 0.78 it put exact-name namesakes without a date above the person asked for with a
+year mistyped (bench-names ``date_slip``: 8 of 460 on seed 11)."""
 DATE_EFFECT = {
     1.0: 1.0,
     0.9: 0.95,
@@ -35,6 +38,8 @@ DATE_EFFECT = {
     0.75: 0.9,
     0.6: 0.8,
     0.45: 0.7,
+    0.42: 0.68,
+    0.4: 0.65,
     0.3: 0.6,
     0.0: 0.5,
 }
@@ -43,7 +48,11 @@ DATE_EFFECT = {
 than a whole date with a slip (0.85: day and month swapped, a leap day's neighbour): a
 year alone is shared by one person in some eighty, a whole date slipped by one in many
 thousands, so it does not make a name with a first-letter slip (Hưng/Tùng, 0.78) a hit
-(``tiers.py``)."""
+(``tiers.py``). Below a hit for any name, the grades order the possible matches by
+the evidence of the date: a whole date with its year mistyped (0.45: day and month
+agree, one namesake in some 1,400 shares that) before the year alone confirmed (0.42,
+``YEAR_ONLY_CONFIRMED``: one in some eighty), before a slip nothing confirms (0.4,
+``dates.UNCONFIRMED``), before an alert that holds no date (``ALERT_BIRTH_UNKNOWN``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,32 +147,59 @@ class Weighted:
 
 def birth_dates_compared(query: PersonQuery, stored: Stored) -> Agreement | None:
     """Both dates of birth known: their agreement as ``dates.compare`` grades it, at
-    most ``UNCORROBORATED_YEAR`` where the years differ and only one side holds the
-    month (``uncorroborated_year``)."""
+    most ``UNCORROBORATED_YEAR`` where the years differ and the two dates are not known
+    alike (``uncorroborated_year``), and ``YEAR_ONLY_CONFIRMED`` where the officer gave
+    the month and the alert confirms only the year (``alert_confirms_only_the_year``)."""
     if not (query.date_of_birth and stored.date_of_birth):
         return None
-    agreement = dates.compare(query.date_of_birth, stored.date_of_birth)
-    if agreement.score > UNCORROBORATED_YEAR and uncorroborated_year(
-        query.date_of_birth, stored.date_of_birth
-    ):
-        reason = f"{agreement.reason}; only one side holds the month to confirm it"
-        return Agreement(UNCORROBORATED_YEAR, query.date_of_birth, stored.date_of_birth, reason)
-    return Agreement(agreement.score, query.date_of_birth, stored.date_of_birth, agreement.reason)
+    asked = query.date_of_birth
+    held = stored.date_of_birth
+    agreement = dates.compare(asked, held)
+    if agreement.score > UNCORROBORATED_YEAR and uncorroborated_year(asked, held):
+        reason = f"{agreement.reason}; only one side holds the rest of the date to confirm it"
+        return Agreement(UNCORROBORATED_YEAR, asked, held, reason)
+    if agreement.score > YEAR_ONLY_CONFIRMED and alert_confirms_only_the_year(asked, held):
+        reason = f"{agreement.reason}; the alert holds only the year of the date asked"
+        return Agreement(YEAR_ONLY_CONFIRMED, asked, held, reason)
+    return Agreement(agreement.score, asked, held, agreement.reason)
 
 
-UNCORROBORATED_YEAR = dates.YEAR_MISTYPED
+UNCORROBORATED_YEAR = dates.UNCONFIRMED
 """A year one off (or its digits transposed) is a typing slip when the rest of the date
-agrees; where one side holds only the year and the other the month and day too, nothing
-beside the year can agree, and an exact name so dated is as often a namesake born the
-next year — the commonest wrong hit for people not in the system (issue 14). It is
-graded as a mistyped year: an exact name stays a *possible* match (``tiers.py``: a slip
-never drops it), not a hit. Dates known alike (both only the year) keep their grade."""
+agrees; where the two dates are not known alike (one holds the month or the day the
+other lacks), what the other lacks cannot agree, and an exact name so dated is as often
+a namesake born the next year — the commonest wrong hit for people not in the system
+(issue 14: Ali Shahi Naznin 1986-10-20 against 1987-10). It is graded as a mistyped
+year: an exact name stays a *possible* match (``tiers.py``: a slip never drops it), not
+a hit, after a whole date with its year mistyped. Dates known alike (both only the
+year, both year and month) keep their grade."""
 
 
 def uncorroborated_year(asked: str, held: str) -> bool:
-    """The years differ and exactly one of the two dates holds the month."""
+    """The years differ and the two dates are not known to the same precision."""
     a, b = dates.PartialDate.parse(asked), dates.PartialDate.parse(held)
-    return a.year != b.year and (a.month is None) != (b.month is None)
+    return a.year != b.year and (a.month is None, a.day is None) != (
+        b.month is None,
+        b.day is None,
+    )
+
+
+YEAR_ONLY_CONFIRMED = 0.42
+"""The grade of a date the officer gave with its month (and day) where the alert holds
+only the year, the same: the alert confirms one part in some eighty people share, and
+exact-name namesakes so recorded were most of the wrong hits left for people not in the
+system (issue 14: Mai Quang 1974-11-13 against 1974). Its factor
+(``DATE_EFFECT``: 0.68) keeps an exact name a *possible* match, after a whole date with
+its year mistyped and before an alert that holds no date at all. The other way round — the
+officer gave only the year and the alert holds it — the alert confirms all that was
+asked, as an exact name asked without a date is a hit (``BIRTH_UNKNOWN``): a part of the
+date the officer did not give is not held against an alert whose year agrees."""
+
+
+def alert_confirms_only_the_year(asked: str, held: str) -> bool:
+    """The query's date holds the month, the alert's only the year."""
+    a, b = dates.PartialDate.parse(asked), dates.PartialDate.parse(held)
+    return a.month is not None and b.month is None
 
 
 def birth_date_unknown_to_query(query: PersonQuery, stored: Stored) -> Agreement | None:
