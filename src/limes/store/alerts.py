@@ -293,19 +293,16 @@ class SqlAlerts(Tables):
         ]
 
     def list(self, where: AlertFilter) -> list[AlertRecord]:
-        clauses: builtins.list[str] = []
-        params: builtins.list[Any] = []
+        # each condition as its column holds the value (ids as bytes, codes as numbers)
         stored = {
-            "category": None if where.category is None else category_code(where.category),
-            "object_type": object_type_code(where.object_type),
-            "issuing_state": where.issuing_state,
-            "status": None if where.status is None else status_code(where.status),
-            "id >": None if where.after is None else id_in(where.after),
+            "category = ?": None if where.category is None else category_code(where.category),
+            "object_type = ?": object_type_code(where.object_type),
+            "issuing_state = ?": where.issuing_state,
+            "status = ?": None if where.status is None else status_code(where.status),
+            "id > ?": None if where.after is None else id_in(where.after),
         }
-        for column, value in stored.items():
-            if value is not None:
-                clauses.append(f"{column} ?" if column.endswith(">") else f"{column} = ?")
-                params.append(value)
+        clauses = [clause for clause, value in stored.items() if value is not None]
+        params = [value for value in stored.values() if value is not None]
         condition = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         # constant column names and placeholders only; every value is bound
         sql = f"SELECT {ALERT_COLUMNS} FROM alerts {condition} ORDER BY id LIMIT ?"  # noqa: S608 - constant SQL text, values bound  # nosec B608
