@@ -26,6 +26,7 @@ from tests.pg_pair import central_pair
 from tests.test_durability import HEADERS, Server, vehicle
 
 from limes.errors import Fenced
+from limes.store.alert_ids import id_in, id_out
 from limes.store.postgres import PostgresStore
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -102,10 +103,11 @@ def test_no_acknowledged_alert_is_lost_when_the_primary_is_killed(tmp_path: Path
         assert len(acknowledged) >= ALERTS_BEFORE_KILL, "too few alerts were issued before the kill"
 
         with standby.connect() as conn:
-            found = {
-                row[0]
+            found = {  # ids as the store holds them (store/alert_ids.py)
+                id_out(row[0])
                 for row in conn.execute(
-                    "SELECT id FROM limes.alerts WHERE id = ANY(%s)", (acknowledged,)
+                    "SELECT id FROM limes.alerts WHERE id = ANY(%s)",
+                    ([id_in(i) for i in acknowledged],),
                 ).fetchall()
             }
         missing = sorted(set(acknowledged) - found)

@@ -36,6 +36,7 @@ from limes.bootstrap import build
 from limes.config import Settings
 from limes.demo.generator import generate
 from limes.domain.alerts import AlertContent
+from limes.store.event_codes import subject_of
 
 
 def _cpu_seconds() -> float:
@@ -67,7 +68,10 @@ def _sqlite_disk(db: Path) -> dict[str, int]:
 def _body_bytes(conn: Any) -> dict[str, tuple[int, int]]:
     """(alerts, sealed body bytes) by subject."""
     rows = conn.execute("SELECT subject, count(*), sum(length(body)) FROM alerts GROUP BY 1")
-    return {str(s): (int(n), int(b or 0)) for s, n, b in rows}
+    # the subject by number since migration 0028 (store/event_codes.py)
+    return {
+        subject_of(s) if isinstance(s, int) else str(s): (int(n), int(b or 0)) for s, n, b in rows
+    }
 
 
 def _postgres_disk(conn: psycopg.Connection[Any]) -> dict[str, int]:

@@ -28,8 +28,16 @@ from limes.domain.roles import Purpose, Role
 from limes.domain.sealed_fields import SealedField
 from limes.errors import Conflict
 from limes.store import migrations
+from limes.store.alert_ids import id_in, id_out
 from limes.store.alerts import at_in
-from limes.store.event_codes import CATEGORY_CODES, category_of, event_type
+from limes.store.event_codes import (
+    CATEGORY_CODES,
+    event_type,
+    object_type_of,
+    status_of,
+    stored_category,
+    subject_of,
+)
 from limes.store.match_key_bytes import key_out
 from limes.store.port import AlertFilter, AlertRecord, Store
 from limes.store.postgres import PostgresStore
@@ -94,7 +102,11 @@ def _older(made: Path, path: Path, before: str, monkeypatch: pytest.MonkeyPatch)
     conn = sqlite3.connect(path, isolation_level=None)
     conn.create_function("key_text", 1, key_out)
     conn.create_function("event_type", 1, event_type)
-    conn.create_function("category", 1, lambda c: category_of(c) if isinstance(c, int) else c)
+    conn.create_function("category", 1, stored_category)
+    conn.create_function("alert_id", 1, id_out)
+    conn.create_function("object_type", 1, object_type_of)
+    conn.create_function("subject", 1, subject_of)
+    conn.create_function("status", 1, lambda code: status_of(code).value)
     try:
         conn.execute("ATTACH ? AS made", (str(made),))
         conn.execute("BEGIN")
@@ -102,17 +114,19 @@ def _older(made: Path, path: Path, before: str, monkeypatch: pytest.MonkeyPatch)
         conn.execute(
             "INSERT INTO alerts (id, category, object_type, subject, issuing_state, status, "  # noqa: S608 - constant SQL
             "version, created_at, updated_at, expires_at, warned_at, body, extensions) "
-            "SELECT id, category, object_type, subject, issuing_state, status, version, "
+            "SELECT alert_id(id), category(category), object_type(object_type), "
+            "subject(subject), issuing_state, status(status), version, "
             f"{ts('created_at')}, {ts('updated_at')}, {ts('expires_at')}, {ts('warned_at')}, "
             "body, extensions FROM made.alerts"
         )
         conn.execute(
-            "INSERT INTO alert_keys (key, alert_id) SELECT key_text(key), alert_id "
+            "INSERT INTO alert_keys (key, alert_id) SELECT key_text(key), alert_id(alert_id) "
             "FROM made.alert_keys"
         )
         conn.execute(
             "INSERT INTO change_events SELECT seq, "  # noqa: S608 - constant SQL
-            f"{ts('at')}, event_type(type), alert_id, issuing_state, category(category), version, "
+            f"{ts('at')}, event_type(type), alert_id(alert_id), issuing_state, category(category), "
+            "version, "
             "COALESCE(detail, '{}') "
             "FROM made.change_events"
         )
@@ -149,6 +163,7 @@ def test_0023_converts_an_old_sqlite_store(
         "0025_read_ledger_by_first_read",
         "0026_compact_match_keys",
         "0027_compact_change_event_types",
+        "0028_compact_alert_ids",
     ]
     assert _records(store) == before  # every field, microseconds included
     assert store.events_after(0, 1000) == events and store.last_event() == last
@@ -156,7 +171,7 @@ def test_0023_converts_an_old_sqlite_store(
         kinds = peek(tx).rows("SELECT DISTINCT typeof(created_at), typeof(expires_at) FROM alerts")
         kinds += peek(tx).rows("SELECT DISTINCT typeof(at), typeof(at) FROM change_events")
         plan = peek(tx).rows(
-            "EXPLAIN QUERY PLAN SELECT id FROM alerts WHERE status = 'active' AND "
+            "EXPLAIN QUERY PLAN SELECT id FROM alerts WHERE status = 0 AND "
             "expires_at <= ? ORDER BY expires_at LIMIT 5",
             (0,),
         )
@@ -191,7 +206,11 @@ def test_0026_packs_the_match_keys_of_an_old_sqlite_store(
         old_keys = peek(tx).rows("SELECT DISTINCT typeof(key) FROM alert_keys")
     assert old_keys == [("text",)] and sum(len(r.keys) for r in before) > len(before)
 
-    assert store.migrate() == ["0026_compact_match_keys", "0027_compact_change_event_types"]
+    assert store.migrate() == [
+        "0026_compact_match_keys",
+        "0027_compact_change_event_types",
+        "0028_compact_alert_ids",
+    ]
     assert _records(store) == before  # every field, the keys included
     assert store.events_after(0, 1000) == events and store.last_event() == last
     with store.read() as tx:
@@ -215,7 +234,7 @@ def test_0026_packs_the_match_keys_of_an_old_sqlite_store(
     s.alerts.update(make_ctx("DE"), vehicle, content(doc(VEHICLE, object=vin_only)), 1)
     with store.read() as tx:
         updated = tx.alerts.get(vehicle)
-        rows = peek(tx).rows("SELECT key FROM alert_keys WHERE alert_id = ?", (vehicle,))
+        rows = peek(tx).rows("SELECT key FROM alert_keys WHERE alert_id = ?", (id_in(vehicle),))
     assert updated is not None and len(updated.keys) == 1  # the plate's key is gone
     assert {key_out(k) for (k,) in rows} == updated.keys
     store.close()
@@ -253,7 +272,9 @@ def _check_0026(store: Store) -> None:
         assert [e.id for e in tx.alerts.find_by_keys(frozenset({TOKEN}))] == ["A1", "A2"]
         lookalike = frozenset({OLD_KEYS["A1"][2]})
         assert [e.id for e in tx.alerts.find_by_keys(lookalike)] == ["A1"]
-        sizes = peek(tx).rows("SELECT length(key) FROM alert_keys WHERE alert_id = 'A2'")
+        sizes = peek(tx).rows(
+            "SELECT length(key) FROM alert_keys WHERE alert_id = ?", (id_in("A2"),)
+        )
     assert sizes == [(17,)]
 
 
@@ -265,7 +286,11 @@ def test_0026_on_sqlite_keeps_every_form_of_key(
         old.setattr("limes.store.sqlite.scripts", _before("0026"))
         store.migrate()
     _old_rows(store)
-    assert store.migrate() == ["0026_compact_match_keys", "0027_compact_change_event_types"]
+    assert store.migrate() == [
+        "0026_compact_match_keys",
+        "0027_compact_change_event_types",
+        "0028_compact_alert_ids",
+    ]
     _check_0026(store)
     store.close()
 
@@ -281,7 +306,7 @@ def test_0026_on_postgres_keeps_every_form_of_key(
             old.setattr("limes.store.postgres.scripts", _before("0026"))
             store.migrate()
         _old_rows(store)
-        assert store.migrate() == ["0026_compact_match_keys"]
+        assert store.migrate() == ["0026_compact_match_keys", "0028_compact_alert_ids"]
         _check_0026(store)
     finally:
         store.close()
@@ -306,7 +331,7 @@ def test_0027_numbers_the_event_types_of_an_old_sqlite_store(
         empty = peek(tx).rows("SELECT count(*) FROM change_events WHERE detail = '{}'")
     assert old == [("text",)] and empty[0][0] > 0
 
-    assert store.migrate() == ["0027_compact_change_event_types"]
+    assert store.migrate() == ["0027_compact_change_event_types", "0028_compact_alert_ids"]
     assert store.events_after(0, 1000) == events and store.last_event() == last
     with store.read() as tx:
         kinds = peek(tx).rows("SELECT DISTINCT typeof(type), typeof(detail) FROM change_events")

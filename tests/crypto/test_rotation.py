@@ -35,6 +35,7 @@ from limes.service.sirene import SireneService
 from limes.sirene.forms import MessageIn
 from limes.sirene.hits import HitReport
 from limes.sirene.subject_requests import ExtensionGround, ExtensionIn, SubjectRequestIn
+from limes.store.alert_ids import id_out
 from limes.store.port import AlertFilter, AlertRecord, KeyStatus, Store
 
 DE, FR = make_ctx("DE"), make_ctx("FR")
@@ -236,7 +237,9 @@ def test_reencryption_resumes_where_it_stopped(store: Store, clock: FixedClock) 
 
 def _nth_alert_id(store: Store, n: int) -> str:
     with store.read() as tx:
-        return str(peek(tx).rows("SELECT id FROM alerts ORDER BY id LIMIT 1 OFFSET ?", (n,))[0][0])
+        return id_out(
+            peek(tx).rows("SELECT id FROM alerts ORDER BY id LIMIT 1 OFFSET ?", (n,))[0][0]
+        )
 
 
 def _rows_with_values(store: Store) -> int:

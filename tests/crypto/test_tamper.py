@@ -28,6 +28,7 @@ from limes.crypto.fields import HEADER, from_text
 from limes.crypto.keys import IntegrityError
 from limes.domain.alerts import MisusedIdentity
 from limes.domain.roles import Purpose, Role
+from limes.store.alert_ids import id_in
 from limes.store.sqlite import SqliteStore
 
 DE, FR, IT = make_ctx("DE"), make_ctx("FR"), make_ctx("IT")
@@ -65,13 +66,13 @@ def admin(db_path: Path, sql: str, params: tuple[object, ...] = ()) -> list[Any]
 
 
 def body_of(db_path: Path, alert_id: str) -> bytes:
-    (row,) = admin(db_path, "SELECT body FROM alerts WHERE id = ?", (alert_id,))
+    (row,) = admin(db_path, "SELECT body FROM alerts WHERE id = ?", (id_in(alert_id),))
     assert isinstance(row[0], bytes)
     return row[0]
 
 
 def set_body(db_path: Path, alert_id: str, body: bytes) -> None:
-    admin(db_path, "UPDATE alerts SET body = ? WHERE id = ?", (body, alert_id))
+    admin(db_path, "UPDATE alerts SET body = ? WHERE id = ?", (body, id_in(alert_id)))
 
 
 def person(n: int) -> dict[str, object]:
@@ -132,8 +133,8 @@ def test_an_edited_key_version_or_scope_is_detected(app: Limes, db_path: Path) -
 def test_a_value_moved_to_another_field_is_detected(app: Limes, db_path: Path) -> None:
     alert_id = app.alerts.issue(DE, content(PERSON)).alert.id
     app.alerts.extend(DE, alert_id, "still wanted", expected_version=1)
-    (row,) = admin(db_path, "SELECT body, extensions FROM alerts WHERE id = ?", (alert_id,))
-    admin(db_path, "UPDATE alerts SET body = ? WHERE id = ?", (row[1], alert_id))
+    (row,) = admin(db_path, "SELECT body, extensions FROM alerts WHERE id = ?", (id_in(alert_id),))
+    admin(db_path, "UPDATE alerts SET body = ? WHERE id = ?", (row[1], id_in(alert_id)))
     with pytest.raises(IntegrityError):
         app.alerts.get(DE, alert_id)
 

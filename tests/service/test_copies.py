@@ -39,6 +39,7 @@ from limes.feed.centres import CentreList
 from limes.search.query import PersonQuery
 from limes.service.jobs import SYSTEM
 from limes.service.replication import CopyFilter
+from limes.store.alert_ids import id_in
 from limes.store.port import Store
 from limes.store.sqlite import SqliteStore
 
@@ -160,7 +161,7 @@ def test_verify_names_an_alert_removed_from_the_copy_by_hand(
     assert copy.copies.verify(centre.feed(), centre.public_pem).complete
 
     with sqlite3.connect(sqlite_path(copy.store)) as db:
-        db.execute("DELETE FROM alerts WHERE id = ?", (ids[2],))
+        db.execute("DELETE FROM alerts WHERE id = ?", (id_in(ids[2]),))
     report = copy.copies.verify(centre.feed(), centre.public_pem)
 
     assert not report.complete
@@ -264,7 +265,7 @@ def test_verify_of_a_partial_copy_checks_alert_by_alert_within_its_filter(
     copy.copies.catch_up(centre.feed())
     assert copy.copies.verify(centre.feed(), centre.public_pem).complete
     with sqlite3.connect(sqlite_path(copy.store)) as db:
-        db.execute("DELETE FROM alerts WHERE id = ?", (wanted,))
+        db.execute("DELETE FROM alerts WHERE id = ?", (id_in(wanted),))
     report = copy.copies.verify(centre.feed(), centre.public_pem)
     assert [(d.alert_id, d.partition) for d in report.differences] == [
         (wanted, "FR/object_seizure")

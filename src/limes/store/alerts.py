@@ -23,8 +23,21 @@ from limes.domain.categories import CategoryCode
 from limes.domain.compatibility import ExistingAlert
 from limes.domain.events import ChangeEvent, EventType
 from limes.errors import VersionMismatch
+from limes.store.alert_ids import id_in, id_out
 from limes.store.dialect import Dialect, Row, Tables
-from limes.store.event_codes import category_code, category_of, event_code, event_type
+from limes.store.event_codes import (
+    ACTIVE_CODE,
+    category_code,
+    event_code,
+    event_type,
+    object_type_code,
+    object_type_of,
+    status_code,
+    status_of,
+    stored_category,
+    subject_code,
+    subject_of,
+)
 from limes.store.match_key_bytes import key_in, pack, packed, stored_keys, unpack
 
 
@@ -106,14 +119,16 @@ def _at(d: Dialect, value: Any) -> datetime:
 
 
 def alert_row(d: Dialect, r: AlertRecord, stored: Sequence[bytes] | None = None) -> tuple[Any, ...]:
-    """The row of ``r``; ``stored``: its keys' stored forms if known (``key_rows``)."""
+    """The row of ``r``; ``stored``: its keys' stored forms if known (``key_rows``). Its
+    id as bytes (``alert_ids.py``), its category, object type, subject and status by
+    number (``event_codes.py``; migration 0028)."""
     return (
-        r.id,
-        r.category,
-        r.object_type,
-        r.subject,
+        id_in(r.id),
+        category_code(r.category),
+        object_type_code(r.object_type),
+        subject_code(r.subject),
         r.issuing_state,
-        r.status.value,
+        status_code(r.status),
         r.version,
         at_in(d, r.created_at),
         at_in(d, r.updated_at),
@@ -127,20 +142,22 @@ def alert_row(d: Dialect, r: AlertRecord, stored: Sequence[bytes] | None = None)
 
 def rows_of(
     d: Dialect, records: Sequence[AlertRecord]
-) -> tuple[list[tuple[Any, ...]], list[tuple[bytes, str]]]:
+) -> tuple[list[tuple[Any, ...]], list[tuple[bytes, bytes]]]:
     """The alert rows of ``records`` and their ``alert_keys`` rows (stored key, alert id),
     each key converted once."""
     alerts, keys = [], []
     for r in records:
         stored = stored_keys(r.keys)
-        alerts.append(alert_row(d, r, stored))
-        keys += [(k, r.id) for k in stored]
+        row = alert_row(d, r, stored)
+        alerts.append(row)
+        keys += [(k, row[0]) for k in stored]
     return alerts, keys
 
 
 def event_row(d: Dialect, e: ChangeEvent) -> tuple[Any, ...]:
-    """The row of ``e``: in SQLite, its type and category by number and no detail when
-    it has none (migration 0027), else their names and the detail as JSON."""
+    """The row of ``e``: its alert id as bytes (0028); in SQLite, its type and category
+    by number and no detail when it has none (migration 0027), else their names and the
+    detail as JSON."""
     type_: int | str
     category: int | str
     if d.timestamps_as_text:  # SQLite's compact rows (0023, 0024, 0027)
@@ -148,21 +165,21 @@ def event_row(d: Dialect, e: ChangeEvent) -> tuple[Any, ...]:
         type_, category = event_code(e.type), category_code(e.category)
     else:
         detail, type_, category = orjson.dumps(e.detail).decode(), e.type, e.category
-    return (at_in(d, e.at), type_, e.alert_id, e.issuing_state, category, e.version, detail)
+    row = (at_in(d, e.at), type_, id_in(e.alert_id), e.issuing_state, category, e.version)
+    return (*row, detail)
 
 
 def event_from_row(d: Dialect, row: Row) -> ChangeEvent:
     seq, at, type_, alert_id, state, category, version, detail = row
     if isinstance(type_, int):
         type_ = event_type(type_)
-    if isinstance(category, int):
-        category = category_of(category)
+    category = stored_category(category)
     if detail is None:
         detail = {}
     elif isinstance(detail, str):
         detail = orjson.loads(detail)
     return ChangeEvent(
-        EventType(type_), alert_id, state, category, version, _at(d, at), dict(detail), seq
+        EventType(type_), id_out(alert_id), state, category, version, _at(d, at), dict(detail), seq
     )
 
 
@@ -181,12 +198,12 @@ class SqlAlerts(Tables):
         """The record of a row of ``ALERT_COLUMNS``, with its keys if ``WITH_KEYS``."""
         d = self._d
         return AlertRecord(
-            id=row[0],
-            category=row[1],
-            object_type=row[2],
-            subject=row[3],
+            id=id_out(row[0]),
+            category=stored_category(row[1]),
+            object_type=object_type_of(row[2]),
+            subject=subject_of(row[3]),
             issuing_state=row[4],
-            status=AlertStatus(row[5]),
+            status=status_of(row[5]),
             version=row[6],
             created_at=_at(d, row[7]),
             updated_at=_at(d, row[8]),
@@ -200,7 +217,7 @@ class SqlAlerts(Tables):
     def get(self, alert_id: str, *, for_update: bool = False) -> AlertRecord | None:
         lock = self._d.for_update if for_update else ""
         sql = f"SELECT {WITH_KEYS} FROM alerts WHERE id = ?{lock}"  # noqa: S608 - constants only  # nosec B608
-        self._exec(sql, (alert_id,))
+        self._exec(sql, (id_in(alert_id),))
         row = self._cur.fetchone()
         return None if row is None else self._record(row)
 
@@ -211,9 +228,10 @@ class SqlAlerts(Tables):
         for chunk in id_chunks(alert_ids):
             marks = ", ".join("?" * len(chunk))
             alerts = f"SELECT {WITH_KEYS} FROM alerts WHERE id IN ({marks})"  # noqa: S608 - placeholders only  # nosec B608
-            self._exec(alerts, tuple(chunk))
+            self._exec(alerts, tuple(id_in(i) for i in chunk))
             rows += self._cur.fetchall()
-        return {row[0]: self._record(row) for row in rows}
+        found = (self._record(row) for row in rows)
+        return {record.id: record for record in found}
 
     def insert(self, record: AlertRecord) -> None:
         self.insert_many([record])
@@ -227,15 +245,15 @@ class SqlAlerts(Tables):
             self._cur.executemany(d.sql(INSERT_KEY), keys)
 
     def replace(self, record: AlertRecord, expected_version: int) -> None:
-        d = self._d
-        self._exec("SELECT keys FROM alerts WHERE id = ?", (record.id,))
+        d, stored_id = self._d, id_in(record.id)
+        self._exec("SELECT keys FROM alerts WHERE id = ?", (stored_id,))
         row = self._cur.fetchone()
         before = unpack(row[0]) if row is not None else frozenset()
         self._exec(
             "UPDATE alerts SET status = ?, version = ?, updated_at = ?, expires_at = ?, "
             "warned_at = ?, body = ?, extensions = ?, keys = ? WHERE id = ? AND version = ?",
             (
-                record.status.value,
+                status_code(record.status),
                 record.version,
                 at_in(d, record.updated_at),
                 at_in(d, record.expires_at),
@@ -243,19 +261,19 @@ class SqlAlerts(Tables):
                 record.body,
                 record.extensions,
                 pack(record.keys) or None,
-                record.id,
+                stored_id,
                 expected_version,
             ),
         )
         if self._cur.rowcount != 1:
             raise VersionMismatch(f"alert {record.id} is no longer at version {expected_version}")
         # only the keys that changed: the row said which it had (no index by alert)
-        gone = [(key_in(k), record.id) for k in sorted(before - record.keys)]
+        gone = [(key_in(k), stored_id) for k in sorted(before - record.keys)]
         if gone:
             self._cur.executemany(
                 d.sql("DELETE FROM alert_keys WHERE key = ? AND alert_id = ?"), gone
             )
-        added = [(key_in(k), record.id) for k in sorted(record.keys - before)]
+        added = [(key_in(k), stored_id) for k in sorted(record.keys - before)]
         if added:
             self._cur.executemany(d.sql(INSERT_KEY), added)
 
@@ -268,22 +286,23 @@ class SqlAlerts(Tables):
             f"JOIN alerts a ON a.id = k.alert_id WHERE k.key IN ({marks}) AND a.status = ? "
             "ORDER BY a.id"
         )
-        self._exec(sql, (*(key_in(k) for k in sorted(keys)), AlertStatus.ACTIVE.value))
-        return [ExistingAlert(i, CategoryCode(c), s) for i, c, s in self._cur.fetchall()]
+        self._exec(sql, (*(key_in(k) for k in sorted(keys)), ACTIVE_CODE))
+        return [
+            ExistingAlert(id_out(i), CategoryCode(stored_category(c)), s)
+            for i, c, s in self._cur.fetchall()
+        ]
 
     def list(self, where: AlertFilter) -> list[AlertRecord]:
-        clauses, params = [], []
-        for column in ("category", "object_type", "issuing_state"):
-            value = getattr(where, column)
-            if value is not None:
-                clauses.append(f"{column} = ?")
-                params.append(value)
-        if where.status is not None:
-            clauses.append("status = ?")
-            params.append(where.status.value)
-        if where.after is not None:
-            clauses.append("id > ?")
-            params.append(where.after)
+        # each condition as its column holds the value (ids as bytes, codes as numbers)
+        stored = {
+            "category = ?": None if where.category is None else category_code(where.category),
+            "object_type = ?": object_type_code(where.object_type),
+            "issuing_state = ?": where.issuing_state,
+            "status = ?": None if where.status is None else status_code(where.status),
+            "id > ?": None if where.after is None else id_in(where.after),
+        }
+        clauses = [clause for clause, value in stored.items() if value is not None]
+        params = [value for value in stored.values() if value is not None]
         condition = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         # constant column names and placeholders only; every value is bound
         sql = f"SELECT {ALERT_COLUMNS} FROM alerts {condition} ORDER BY id LIMIT ?"  # noqa: S608 - constant SQL text, values bound  # nosec B608
@@ -291,21 +310,21 @@ class SqlAlerts(Tables):
         return [self._record(row) for row in self._cur.fetchall()]
 
     def expiring_before(self, moment: datetime, limit: int) -> builtins.list[str]:
-        # 'active' written out: the partial index alerts_by_expiry serves only that
+        # ACTIVE_CODE written out: the partial index alerts_by_expiry serves only that
         self._exec(
-            "SELECT id FROM alerts WHERE status = 'active' AND expires_at <= ? "
+            "SELECT id FROM alerts WHERE status = 0 AND expires_at <= ? "
             "ORDER BY expires_at LIMIT ?",
             (at_in(self._d, moment), limit),
         )
-        return [i for (i,) in self._cur.fetchall()]
+        return [id_out(i) for (i,) in self._cur.fetchall()]
 
     def unwarned_expiring_before(self, moment: datetime, limit: int) -> builtins.list[str]:
         self._exec(
-            "SELECT id FROM alerts WHERE status = 'active' AND expires_at <= ? "
+            "SELECT id FROM alerts WHERE status = 0 AND expires_at <= ? "
             "AND warned_at IS NULL ORDER BY expires_at LIMIT ?",
             (at_in(self._d, moment), limit),
         )
-        return [i for (i,) in self._cur.fetchall()]
+        return [id_out(i) for (i,) in self._cur.fetchall()]
 
     def count(self) -> int:
         self._exec("SELECT count(*) FROM alerts")

@@ -15,7 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from limes.store.alert_ids import id_in, id_out
 from limes.store.dialect import Tables
+from limes.store.event_codes import object_type_of, status_of, stored_category
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,17 +111,18 @@ class SqlCopies(Tables):
         self.run("UPDATE copy_state SET checked_at = ? WHERE id = 1", (self._d.ts_in(at),))
 
     def held_seq(self, alert_id: str) -> int | None:
-        rows = self.rows("SELECT seq FROM copy_alerts WHERE alert_id = ?", (alert_id,))
+        rows = self.rows("SELECT seq FROM copy_alerts WHERE alert_id = ?", (id_in(alert_id),))
         return int(rows[0][0]) if rows else None
 
     def hold(self, alert_id: str, seq: int) -> None:
-        if self.run("UPDATE copy_alerts SET seq = ? WHERE alert_id = ?", (seq, alert_id)) == 0:
-            self.run("INSERT INTO copy_alerts (alert_id, seq) VALUES (?, ?)", (alert_id, seq))
+        stored = id_in(alert_id)  # as the alerts' ids (alert_ids.py, migration 0028)
+        if self.run("UPDATE copy_alerts SET seq = ? WHERE alert_id = ?", (seq, stored)) == 0:
+            self.run("INSERT INTO copy_alerts (alert_id, seq) VALUES (?, ?)", (stored, seq))
 
     def leaves(self, after: str | None, limit: int) -> list[Leaf]:
         """Up to ``limit`` alerts after the id ``after``, in id order, with the copy's
         position of each (None where this store holds no copy row for it)."""
-        where, params = ("WHERE a.id > ?", [after]) if after is not None else ("", [])
+        where, params = ("WHERE a.id > ?", [id_in(after)]) if after is not None else ("", [])
         rows = self.rows(
             "SELECT a.id, a.issuing_state, a.category, a.object_type, a.version, a.status, "  # noqa: S608 - constant SQL, values bound  # nosec B608
             f"c.seq FROM alerts a LEFT JOIN copy_alerts c ON c.alert_id = a.id {where} "
@@ -127,7 +130,15 @@ class SqlCopies(Tables):
             [*params, limit],
         )
         return [
-            Leaf(i, s, c, o, int(v), st, None if q is None else int(q))
+            Leaf(
+                id_out(i),
+                s,
+                stored_category(c),
+                object_type_of(o),
+                int(v),
+                status_of(st).value,
+                None if q is None else int(q),
+            )
             for i, s, c, o, v, st, q in rows
         ]
 

@@ -1,5 +1,7 @@
-"""The numbers SQLite's change events give their type and category (migration 0027:
-one byte each instead of up to 30 characters of text).
+"""The numbers the store gives event types, categories, object types, subjects and alert
+states: SQLite's change events name their type and category by number (migration 0027),
+and both stores' alert rows their category, object type, subject and status (0028): one
+byte each (SQLite; a smallint in PostgreSQL) instead of up to 34 characters of text.
 
 Frozen: a number is written into every row; append a new type or category at the end,
 never move or remove one (the enums' own order is free to change, these tuples are not).
@@ -7,7 +9,8 @@ never move or remove one (the enums' own order is free to change, these tuples a
 
 from __future__ import annotations
 
-from limes.domain.categories import CategoryCode
+from limes.domain.alerts import AlertStatus
+from limes.domain.categories import CategoryCode, ObjectType, SubjectKind
 from limes.domain.events import EventType
 
 EVENT_CODES: tuple[EventType, ...] = (
@@ -76,3 +79,73 @@ def category_code(category: str) -> int | str:
 def category_of(code: int) -> str:
     """The category stored as ``code``, as its plain name."""
     return CATEGORY_CODES[code].value
+
+
+OBJECT_TYPE_CODES: tuple[ObjectType, ...] = (
+    ObjectType.MOTOR_VEHICLE,
+    ObjectType.TRAILER,
+    ObjectType.CARAVAN,
+    ObjectType.BOAT,
+    ObjectType.BOAT_ENGINE,
+    ObjectType.CONTAINER,
+    ObjectType.AIRCRAFT,
+    ObjectType.AIRCRAFT_ENGINE,
+    ObjectType.FIREARM,
+    ObjectType.BLANK_DOCUMENT,
+    ObjectType.ISSUED_DOCUMENT,
+    ObjectType.REGISTRATION_CERTIFICATE,
+    ObjectType.NUMBER_PLATE,
+    ObjectType.BANKNOTE,
+    ObjectType.MEANS_OF_PAYMENT,
+    ObjectType.IT_EQUIPMENT,
+    ObjectType.VEHICLE_COMPONENT,
+    ObjectType.INDUSTRIAL_EQUIPMENT,
+    ObjectType.HIGH_VALUE_OBJECT,
+)
+"""Frozen like the rest: append, never reorder. Any other
+object type (none today) is stored as it is in SQLite, and refused by PostgreSQL."""
+_OBJECT_TYPE_CODE = {str(name): code for code, name in enumerate(OBJECT_TYPE_CODES)}
+SUBJECT_CODES: tuple[SubjectKind, ...] = (SubjectKind.PERSON, SubjectKind.OBJECT)
+_SUBJECT_CODE = {str(name): code for code, name in enumerate(SUBJECT_CODES)}
+STATUS_CODES: tuple[AlertStatus, ...] = (
+    AlertStatus.ACTIVE,
+    AlertStatus.EXPIRED,
+    AlertStatus.DELETED,
+)
+"""ACTIVE is 0: SQLite stores 0 and 1 in no bytes at all, and the partial expiry index
+and the queries it serves say ``status = 0`` (``ACTIVE_CODE``)."""
+_STATUS_CODE = {str(name): code for code, name in enumerate(STATUS_CODES)}
+ACTIVE_CODE = 0
+
+
+def stored_category(code: int | str) -> str:
+    """The category of an alert's or event's column: by number, or text kept as it was."""
+    return category_of(code) if isinstance(code, int) else code
+
+
+def object_type_code(object_type: str | None) -> int | str | None:
+    """An alert's object type in its row: its number, or the text if it has none."""
+    return None if object_type is None else _OBJECT_TYPE_CODE.get(object_type, object_type)
+
+
+def object_type_of(code: int | str | None) -> str | None:
+    """The object type ``object_type_code`` stored as ``code``."""
+    return OBJECT_TYPE_CODES[code].value if isinstance(code, int) else code
+
+
+def subject_code(subject: str) -> int:
+    """An alert's subject in its row (``KeyError`` if it is neither person nor object)."""
+    return _SUBJECT_CODE[subject]
+
+
+def subject_of(code: int) -> str:
+    return SUBJECT_CODES[code].value
+
+
+def status_code(status: str) -> int:
+    """An alert's status in its row (``KeyError`` for an unknown one)."""
+    return _STATUS_CODE[status]
+
+
+def status_of(code: int) -> AlertStatus:
+    return STATUS_CODES[code]

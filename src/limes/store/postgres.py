@@ -65,13 +65,17 @@ _LOCK = "SELECT pg_advisory_xact_lock(%s::int4, %s::int4)"
 # Binary COPY for bulk loads; columns and types in the order of ``alerts.alert_row``,
 # ``alerts.rows_of`` and ``alerts.event_row``.
 _COPY_ALERTS = f"COPY alerts ({WITH_KEYS}) FROM STDIN (FORMAT BINARY)"
-_ALERT_TYPES = [*["text"] * 6, "int4", *["timestamptz"] * 4, "bytea", "bytea", "bytea"]
+_ALERT_TYPES = [
+    *["bytea", "int2", "int2", "int2", "text", "int2", "int4"],  # id and codes (0028)
+    *["timestamptz"] * 4,
+    *["bytea"] * 3,
+]
 _COPY_KEYS = "COPY alert_keys (key, alert_id) FROM STDIN (FORMAT BINARY)"
 _COPY_EVENTS = (
     "COPY change_events (at, type, alert_id, issuing_state, category, version, detail) "
     "FROM STDIN (FORMAT BINARY)"
 )
-_EVENT_TYPES = ["timestamptz", *["text"] * 4, "int4", "jsonb"]
+_EVENT_TYPES = ["timestamptz", "text", "bytea", "text", "text", "int4", "jsonb"]
 
 
 def int4(value: int) -> int:
@@ -260,7 +264,7 @@ class PostgresStore(ThreadConnections):
                 for alert in alerts:
                     copy.write_row(alert)
             with cur.copy(_COPY_KEYS) as copy:
-                copy.set_types(["bytea", "text"])
+                copy.set_types(["bytea", "bytea"])
                 for key_row in keys:
                     copy.write_row(key_row)
             # rows are numbered in the order written, so seq follows the events' order

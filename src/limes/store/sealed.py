@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from limes.domain.sealed_fields import Reason, SealedField, breakglass_reason, flag_reason
+from limes.store.alert_ids import id_in, id_out
 from limes.store.dialect import Row, Tables
 
 
@@ -33,6 +34,13 @@ class SealedTable:
     scope: str  # an expression over ``t`` (and ``a``, the alert, when ``joins_alert``)
     columns: tuple[SealedColumn, ...]
     joins_alert: bool = False
+    binary_id: bool = False  # the first key is an alert id stored as bytes (alert_ids.py)
+
+    def stored(self, keys: Sequence[Any]) -> list[Any]:
+        """``keys`` (text) as the table's row holds them."""
+        if self.binary_id and keys:
+            return [id_in(keys[0]), *keys[1:]]
+        return list(keys)
 
     @property
     def record_id(self) -> Callable[[Row], str]:
@@ -57,6 +65,7 @@ SEALED: tuple[SealedTable, ...] = (
             SealedColumn("body", False, _fixed(SealedField.BODY)),
             SealedColumn("extensions", False, _fixed(SealedField.EXTENSIONS)),
         ),
+        binary_id=True,
     ),
     SealedTable(
         "misused_identities",
@@ -145,6 +154,7 @@ def _after(spec: SealedTable, last: Sequence[str]) -> tuple[str, list[Any]]:
     """The WHERE clause for rows after ``last`` in primary-key order (none if empty)."""
     if not last:
         return "", []
+    last = spec.stored(last)
     if len(spec.keys) == 1:
         return f"WHERE t.{spec.keys[0]} > ?", [last[0]]
     first, second = spec.keys
@@ -186,13 +196,17 @@ class SqlSealedValues(Tables):
         spec = SEALED[index]
         keys = ", ".join(f"t.{k}" for k in spec.keys)
         cols = ", ".join(f"t.{c.column}" for c in spec.columns)
-        join = " JOIN alerts a ON a.id = t.alert_id" if spec.joins_alert else ""
+        # the alert's id as its row holds it (alert_ids.py; 0028 defines the function)
+        join = " JOIN alerts a ON a.id = limes_alert_id(t.alert_id)" if spec.joins_alert else ""
         where, params = _after(spec, last)
         sql = (
             f"SELECT {keys}, {spec.scope}, {cols} FROM {spec.table} t{join} {where} "  # noqa: S608 - names from the SEALED table only  # nosec B608
             f"ORDER BY {keys} LIMIT ?"
         )
-        return self.rows(sql, [*params, size])
+        rows = self.rows(sql, [*params, size])
+        if spec.binary_id:  # the key as text: it is the associated data of its seal
+            return [(id_out(row[0]), *row[1:]) for row in rows]
+        return rows
 
     def write(self, index: int, keys: Sequence[Any], values: Mapping[str, object]) -> None:
         """Store ``values`` (column → envelope) in the row of ``SEALED[index]`` with ``keys``."""
@@ -206,5 +220,5 @@ class SqlSealedValues(Tables):
         match = " AND ".join(f"{k} = ?" for k in spec.keys)
         self.run(
             f"UPDATE {spec.table} SET {assign} WHERE {match}",  # noqa: S608 - names from the SEALED table only  # nosec B608
-            (*values.values(), *keys),
+            (*values.values(), *spec.stored(keys)),
         )

@@ -17,8 +17,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from limes.domain.events import ChangeEvent
+from limes.store.alert_ids import id_in
 from limes.store.dialect import SQLITE
-from limes.store.event_codes import category_code, event_code
+from limes.store.event_codes import (
+    category_code,
+    event_code,
+    object_type_code,
+    status_code,
+    subject_code,
+)
 from limes.store.match_key_bytes import Packer, key_in
 from limes.store.migrations import scripts
 from limes.store.port import AlertRecord
@@ -54,10 +61,15 @@ class SqliteStore(ThreadConnections):
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             for pragma in _PRAGMAS:
                 conn.execute(pragma)
-            # migrations 0026, 0027 convert stored rows with the code that writes new ones
+            # migrations 0026 to 0028 convert stored rows with the code that writes new ones
             conn.create_function("limes_key_bytes", 1, key_in, deterministic=True)
             conn.create_function("limes_event_code", 1, event_code, deterministic=True)
             conn.create_function("limes_category_code", 1, category_code, deterministic=True)
+            # 0028 too, and the sealed tables' join of an alert by its id (sealed.py)
+            conn.create_function("limes_alert_id", 1, id_in, deterministic=True)
+            conn.create_function("limes_object_type_code", 1, object_type_code, deterministic=True)
+            conn.create_function("limes_subject_code", 1, subject_code, deterministic=True)
+            conn.create_function("limes_status_code", 1, status_code, deterministic=True)
             # typeshed's aggregate protocol steps over ints only; this one takes text
             conn.create_aggregate("limes_pack_keys", 1, Packer)  # type: ignore[arg-type]
             self._local.conn = conn
