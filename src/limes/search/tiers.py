@@ -42,8 +42,9 @@ Every cut-off of the person search is here, with its reasoning:
   only a year (Vũ Trọng Hoàng against Vũ Trung Hoàng, no date asked). Making those
   possible matches too took one hit off seed 7 but put the person first among the hits
   for fewer than 98 % of the typing-slip kinds (seed 7's answers re-scored: a factor
-  of 0.84 on a name asked without a date, arabic_vowels 96.1 %, short_typo 96.7 %; on a year asked alone,
-  combined 94.3 %; 0.88 still arabic_vowels 97.4 %): the bench's own people typed with
+  of 0.84 on a name asked without a date, arabic_vowels 96.1 %, short_typo 96.7 %; on
+  a year asked alone, combined 94.3 %; 0.88 still arabic_vowels 97.4 %): the bench's
+  own people typed with
   a slip and no whole date are the same evidence as those namesakes, so they stay hits.
   Nor does a near name asked without a date become possible only where the alert holds
   one: the bench never asks for its own people so, and the evidence is the same. Seed 13,
