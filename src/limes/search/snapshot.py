@@ -39,7 +39,8 @@ from limes.crypto.keys import IntegrityError
 FORMAT = 2
 """The payload's layout (what the indexes' ``state`` holds): raised with every change to
 it, so that a snapshot of an earlier layout is refused by its magic and rebuilt. 2: the
-person index's words by their deletions (``word_keys.NearWords``)."""
+person index's words by their deletions (``word_keys.NearWords``), and each name set's
+``LENGTH`` and ``FIRST`` rows (``name_match.NameSet``)."""
 MAGIC = b"LIMESIX%d" % FORMAT
 HEAD = struct.Struct(">8sQI")
 LENGTH = struct.Struct(">I")
