@@ -9,7 +9,7 @@ from tests.search.helpers import person, q
 
 from limes.domain.alerts import Name as N
 from limes.domain.alerts import Person
-from limes.search.name_match import query_names
+from limes.search.name_match import FIRST, LENGTH, NameSet, query_names
 from limes.search.persons import PersonIndex
 from limes.search.query import PersonQuery
 
@@ -219,3 +219,11 @@ def test_an_arabic_article_assimilated_before_a_short_name_still_finds_it() -> N
     built.add_many([(0, stored)])
     found = built.find(q(["Pouyan"], ["Enna"]))
     assert [h.slot for h in (*found.hits, *found.possible)] == [0]
+
+
+def test_a_name_set_keeps_each_string_s_length_and_first_letter() -> None:
+    """``similarity`` reads them from these rows, not from the strings again."""
+    stored = NameSet.of([N("Lazić"), N("Đặng")], [N("Ana", original="Ана", script="Cyrl")], "name")
+    assert len(stored.strings) > 3
+    assert stored.codes[LENGTH].tolist() == [len(s) for s in stored.strings]
+    assert stored.codes[FIRST].tolist() == [ord(s[0]) for s in stored.strings]

@@ -18,6 +18,7 @@ from limes.search.identifiers import IdentifierQuery, check_query
 from limes.search.name_match import PHONETIC_CODES
 from limes.search.query import PersonQuery
 from limes.service.alerts import AlertService
+from limes.service.index_snapshot import IndexSnapshot
 from limes.store.port import Store
 from limes.store.sqlite import SqliteStore
 
@@ -181,6 +182,34 @@ def test_a_snapshot_made_by_other_search_code_is_refused(
         data = snapshot.seal(crypto.fields, 0, {"words": ["w"]})
     with pytest.raises(snapshot.SnapshotRefused, match="other search code"):
         snapshot.unseal(crypto.fields, data)
+
+
+def test_a_snapshot_of_the_earlier_format_is_refused_and_rebuilt(
+    store: Store, alerts: AlertService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Format 1 held no words by their deletions (``word_keys.NearWords``): a file of it
+    is refused by its magic, before anything is opened or unpickled, and rebuilt."""
+    assert snapshot.FORMAT == 2 and snapshot.MAGIC == b"LIMESIX2"
+    path = tmp_path / "index.snapshot"
+    with monkeypatch.context() as earlier:
+        earlier.setattr(snapshot, "MAGIC", b"LIMESIX1")
+        earlier.setattr(snapshot, "RECORD", snapshot.RECORD.replace("/2/", "/1/"))
+        person, _ = _saved(store, alerts, path)
+    assert path.read_bytes()[:8] == b"LIMESIX1"
+    engine = SearchEngine(store, alerts.crypto)
+    with pytest.raises(
+        snapshot.SnapshotRefused, match="not a Limes search index snapshot of format 2"
+    ):
+        engine.load(path)
+    with pytest.raises(snapshot.SnapshotRefused, match="format 2"):
+        snapshot.position_of(path)
+    files = IndexSnapshot(path)
+    assert files.load(engine) is None and files.refused is not None and not engine.built
+    engine.build()
+    assert files.save(engine) is not None
+    fresh = SearchEngine(store, alerts.crypto)
+    assert fresh.load(path) is not None and fresh.built
+    assert _persons(fresh, IVANOVA) == [person]
 
 
 def test_the_code_fingerprint_follows_every_file_of_the_package(tmp_path: Path) -> None:

@@ -75,10 +75,12 @@ CONSONANT_CODES = Codes()
 NO_GROUP_STORED, NO_GROUP_ASKED, UNKNOWN_CODE = 0, -2, -1
 
 
-ROLE, MAIN, PHONETIC, GROUP, HALF, ABJAD, CONSONANTS = range(7)
+ROLE, MAIN, PHONETIC, GROUP, HALF, ABJAD, CONSONANTS, LENGTH, FIRST = range(9)
 """The rows of ``NameSet.codes``. ``MAIN``: k + 1 for the identity's main word k (a word
 of the standard form of a name), -(k + 1) for another spelling of it word for word,
-0 for any other string."""
+0 for any other string. ``LENGTH`` and ``FIRST`` (the code point of the first letter)
+are what ``similarity`` needs of each stored string besides the string, kept so that a
+search does not read them from every candidate's strings again."""
 _WORDS = 1 << 20
 
 
@@ -86,11 +88,12 @@ _WORDS = 1 << 20
 class NameSet:
     """One identity of a stored person: every spelling of its words, with their roles.
 
-    ``codes`` holds one column per spelling and seven rows (``ROLE``, ``MAIN`` (which
+    ``codes`` holds one column per spelling and nine rows (``ROLE``, ``MAIN`` (which
     main word a string spells), ``PHONETIC``, ``GROUP``, ``HALF``: only a half of a
     compound, ``ABJAD``: of a name written in a script without short vowels,
-    ``CONSONANTS``: its ``consonants``): one array per identity keeps a million of
-    them small, and the candidates of a search are joined with one concatenation.
+    ``CONSONANTS``: its ``consonants``, ``LENGTH``, ``FIRST``): one array per identity
+    keeps a million of them small, and the candidates of a search are joined with one
+    concatenation.
     """
 
     label: str
@@ -152,9 +155,11 @@ class NameSet:
                     CONSONANT_CODES.add(c) if (c := consonants(t, t in abjad)) else NO_GROUP_STORED
                     for t in strings
                 ],
+                [len(t) for t in strings],
+                [ord(t[0]) if t else 0 for t in strings],
             ],
             dtype=np.int32,
-        ).reshape(7, len(strings))
+        ).reshape(9, len(strings))
         return cls(label=label, display=display.strip(", "), strings=strings, codes=codes)
 
 
@@ -306,7 +311,7 @@ def similarity(wanted: QueryNames, strings: Sequence[str], codes: Ints) -> Float
     sim = cdist(wanted.strings, strings, scorer=OSA.normalized_similarity, dtype=np.float32)
     same_sound = wanted.phonetic[:, None] == codes[PHONETIC][None, :]
     asked_lengths = np.fromiter(map(len, wanted.strings), np.int32, len(wanted.strings))[:, None]
-    stored_lengths = np.fromiter(map(len, strings), np.int32, len(strings))[None, :]
+    stored_lengths = codes[LENGTH][None, :]
     lengths = np.minimum(asked_lengths, stored_lengths)
     longest = np.maximum(asked_lengths, stored_lengths)
     # a short name (Wu, Li, Kim, Yong) with one slip: edit similarity leaves it at 0.5-0.75,
@@ -314,13 +319,13 @@ def similarity(wanted: QueryNames, strings: Sequence[str], codes: Ints) -> Float
     # A slip of the first letter (Su/Zu, Wen/Qen) counts a little less: Wu and Xu are also
     # two common names, so it makes a hit only with the rest of the name and the date
     slip = (longest <= SHORT_NAME) & (lengths >= 2) & (np.rint((1.0 - sim) * longest) == 1)
-    first = _first_letters(wanted.strings)[:, None] == _first_letters(strings)[None, :]
+    first = _first_letters(wanted.strings)[:, None] == codes[FIRST][None, :]
     sim = np.where(slip, np.maximum(sim, np.where(first, SHORT_SLIP, FIRST_LETTER_SLIP)), sim)
     # two habits' spellings of one sound (Schuschitsch/Zhuzhich, Pezotitsch/Pecotich) are
     # far apart letter for letter: compared respelled one way, as another spelling
     respelled: Floats = cdist(
-        [names.respelled(w) for w in wanted.strings],
-        [names.respelled(w) for w in strings],
+        list(map(names.respelled, wanted.strings)),
+        list(map(names.respelled, strings)),
         scorer=OSA.normalized_similarity,
         dtype=np.float32,
     )

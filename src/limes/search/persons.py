@@ -53,7 +53,7 @@ from limes.search.name_match import (
 from limes.search.query import PersonQuery
 from limes.search.scoring import Scored, Scorer
 from limes.search.tiers import Tier, tier
-from limes.search.word_keys import consonant_readings, consonants, one_edit, slips_undone
+from limes.search.word_keys import NearWords, consonant_readings, consonants, slips_undone
 
 MAX_CANDIDATES = 200
 """Candidates scored per search, the best by shared blocking keys."""
@@ -61,7 +61,7 @@ SLIP_SHARE = 0.1
 """Share of a part's weight a candidate found only one typing slip back gains: a tie-breaker."""
 EDIT_SHARE = 0.3
 """Share of a part's weight a candidate gains through a stored word one edit away from
-the part's (``word_keys.one_edit``): a whole word one slip off is surer than a sound one
+the part's (``word_keys.NearWords``): a whole word one slip off is surer than a sound one
 slip off (``SLIP_SHARE``), which a slip in a short word shares with many."""
 EXACT_SHARE = 0.25
 """Share of a part's weight a candidate gains for holding the part's word as written,
@@ -160,6 +160,7 @@ class PersonIndex:
     def __init__(self) -> None:
         self._write = threading.Lock()
         self._keys: dict[str, int] = {}
+        self._near = NearWords("w:")  # the words filed (``w:`` keys), by their deletions
         self._postings = _Postings()
         self._documents: dict[str, list[int]] = defaultdict(list)
         self._stored: dict[int, Stored] = {}
@@ -176,6 +177,7 @@ class PersonIndex:
         found = self._keys.get(text)
         if found is None:
             found = self._keys[text] = len(self._keys)
+            self._near.add(text)  # a word (``w:``) is filed by its deletions too
         return found
 
     def _ensure(self, slot: int) -> None:
@@ -230,6 +232,7 @@ class PersonIndex:
                 postings[key] = extra if old is None else np.concatenate((old, extra))
             return {
                 "keys": self._keys,
+                "near": self._near,
                 "postings": postings,
                 "documents": dict(self._documents),
                 "stored": self._stored,
@@ -242,6 +245,7 @@ class PersonIndex:
         """The index ``state`` describes, its name codes adopted by this process."""
         index = cls()
         index._keys = state["keys"]
+        index._near = state["near"]
         index._postings = _Postings(frozen=state["postings"])
         index._documents = defaultdict(list, state["documents"])
         index._stored = state["stored"]
@@ -376,13 +380,13 @@ class PersonIndex:
                     if exact is not None and len(exact) < len(joined):  # else it tells nothing
                         extra.append(exact)
                         extra_weights.append(EXACT_SHARE * weight)
-                # a word someone is filed under is rarely a slip: its edits are not tried
-                # (some 50 lookups a letter)
+                # a word someone is filed under is rarely a slip: the words one edit from
+                # it are not looked up
                 known = "w:" + written in self._keys
                 for share, slipped in (
                     (SLIP_SHARE, {"p:" + names.phonetic(t) for t in slips_undone(written)} - keys),
                     (SHORT_SLIP_SHARE, {"s:" + p for p in letter_unknown(written)}),
-                    (EDIT_SHARE, set() if known else {"w:" + w for w in one_edit(written)}),
+                    (EDIT_SHARE, set() if known else self._near.near(written)),
                 ):
                     near = self._slots_under(slipped, wanted_years)
                     if near is not None and joined is not None:

@@ -4,7 +4,7 @@ position they reflect, so that a start loads them instead of reading every alert
 The file (``<var>/search/index.snapshot``, mode 0600, replaced atomically)::
 
     offset  size  field
-    0       8     magic "LIMESIX1"
+    0       8     magic "LIMESIX2" (format 2)
     8       8     the change-feed position the indexes reflect, unsigned big-endian
     16      4     the number of parts n, unsigned big-endian
     20      ...   n times: its length (4 bytes, big-endian), then the part
@@ -36,7 +36,12 @@ from typing import Any
 from limes.crypto.fields import FieldCipher
 from limes.crypto.keys import IntegrityError
 
-MAGIC = b"LIMESIX1"
+FORMAT = 2
+"""The payload's layout (what the indexes' ``state`` holds): raised with every change to
+it, so that a snapshot of an earlier layout is refused by its magic and rebuilt. 2: the
+person index's words by their deletions (``word_keys.NearWords``), and each name set's
+``LENGTH`` and ``FIRST`` rows (``name_match.NameSet``)."""
+MAGIC = b"LIMESIX%d" % FORMAT
 HEAD = struct.Struct(">8sQI")
 LENGTH = struct.Struct(">I")
 PART_BYTES = 64 * 1024 * 1024
@@ -54,7 +59,7 @@ def code_fingerprint(folder: Path = Path(__file__).parent) -> str:
     return digest.hexdigest()[:16]
 
 
-RECORD = f"search-index-snapshot/1/{code_fingerprint()}"
+RECORD = f"search-index-snapshot/{FORMAT}/{code_fingerprint()}"
 FILE_MODE = 0o600
 COMPRESSION = 1  # zlib level: the payload is mostly small integers and repeated names
 
@@ -98,7 +103,7 @@ def unseal(cipher: FieldCipher, data: bytes) -> tuple[int, Any]:
         raise SnapshotRefused("it is shorter than its header")
     magic, position, count = HEAD.unpack_from(data)
     if magic != MAGIC:
-        raise SnapshotRefused("it is not a Limes search index snapshot of format 1")
+        raise SnapshotRefused(f"it is not a Limes search index snapshot of format {FORMAT}")
     at, parts = HEAD.size, []
     for number in range(1, count + 1):
         if at + LENGTH.size > len(data):
@@ -131,7 +136,7 @@ def position_of(path: Path) -> int:
     except OSError:
         raise SnapshotMissing(f"there is no snapshot at {path}") from None
     if len(head) < HEAD.size or head[:8] != MAGIC:
-        raise SnapshotRefused("it is not a Limes search index snapshot of format 1")
+        raise SnapshotRefused(f"it is not a Limes search index snapshot of format {FORMAT}")
     return int(HEAD.unpack(head)[1])
 
 

@@ -1,7 +1,7 @@
 """The retrieval keys of one word besides its spelling and sound: its consonant
 skeleton (``consonants``) and the skeletons other customs of writing Arabic and Persian
 read into it (``consonant_readings``), the words one typing slip back (``slips_undone``)
-and every word one edit away (``one_edit``).
+and the stored words one edit away (``NearWords``, ``one_edit_apart``).
 
 Split from ``name_match.py``, which scores names; ``persons.py`` files and looks up
 these keys, and the scorer compares skeletons against names of scripts without short
@@ -104,31 +104,115 @@ def slips_undone(word: str) -> frozenset[str]:
     return frozenset((left_out | swapped) - {word})
 
 
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 EDIT_KEYS_FROM = 3
 """Words of at least this many letters are looked up one edit away as whole words too."""
 
 
-@lru_cache(maxsize=65536)
-def one_edit(word: str) -> frozenset[str]:
-    """Every word one typing slip away from ``word`` (a letter left out, one added, one
-    changed, two neighbours swapped: the edits of Damerau's study of spelling errors,
-    which found some 80 % of misspellings to be one of them), ``word`` itself not.
+def _editable(word: str) -> bool:
+    return word.isalpha() and word.isascii()
 
-    Retrieval looks these up as whole stored words (``persons``: the ``w:`` keys), not
-    by sound: a wrong letter changes the sound of a word (Fobert for Robert, Rudio for
+
+def one_edit_apart(word: str, other: str) -> bool:
+    """Whether ``other`` is one typing slip away from ``word``: a letter left out, one
+    added or one changed (the letter added or put in one of a-z), or two neighbours
+    swapped — the edits of Damerau's study of spelling errors, which found some 80 % of
+    misspellings to be one of them. A word is not one edit from itself."""
+    n, m = len(word), len(other)
+    short = n if n < m else m
+    i = 0
+    while i < short and word[i] == other[i]:
+        i += 1
+    if n == m:
+        if i == n:
+            return False
+        if word[i + 1 :] == other[i + 1 :]:
+            return other[i] in _LETTERS
+        return (
+            i + 1 < n
+            and word[i] == other[i + 1]
+            and word[i + 1] == other[i]
+            and word[i + 2 :] == other[i + 2 :]
+        )
+    if m == n - 1:
+        return word[i + 1 :] == other[i:]
+    if m == n + 1:
+        return other[i + 1 :] == word[i:] and other[i] in _LETTERS
+    return False
+
+
+class NearWords:
+    """Stored words by their deletion keys, to find every stored word one edit away
+    (``one_edit_apart``) from a query's in a few lookups: the deletion neighbourhood of
+    spelling correctors (Garbe's SymSpell). Each word is filed under itself and under
+    each of its single deletions (rudko: udko, rdko, ruko, rudo, rudk); a word one edit
+    from it shares one of these with it — a letter added or left out makes one the
+    other's deletion, a letter changed leaves the same deletion at its place, two
+    neighbours swapped the same deletion at neighbouring places. A query word looks up
+    itself and its own deletions (``len + 1`` lookups, against some 54 a letter for
+    every word one edit away) and keeps the words found that are one edit away.
+
+    Retrieval (``PersonIndex._candidates``) looks these up as whole stored words, not by
+    sound: a wrong letter changes the sound of a word (Fobert for Robert, Rudio for
     Rudko), and the sound key of the word meant is often shared with thousands (Dương,
-    Đặng, Dũng all sound TNK) while the word itself is rarer. Some 50 per letter of the
-    word, generated only where a part of the query found no one or too many
-    (``PersonIndex._candidates``)."""
-    if len(word) < EDIT_KEYS_FROM or not word.isalpha() or not word.isascii():
-        return frozenset()
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    left_out = {a + b[1:] for a, b in splits if b}
-    swapped = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
-    changed = {a + c + b[1:] for a, b in splits if b for c in _LETTERS}
-    added = {a + c + b for a, b in splits for c in _LETTERS}
-    return frozenset((left_out | swapped | changed | added) - {word})
+    Đặng, Dũng all sound TNK) while the word itself is rarer.
+
+    Words are added as their keys in the caller's key table (``prefix`` and the word:
+    ``w:rudko``), and that very string is what is filed and found, so the words cost no
+    second copy. Only words of ASCII letters of at least two are filed: a word one edit
+    from a query of at least ``EDIT_KEYS_FROM`` ASCII letters is one, and one of two
+    letters is only ever a query's deletion. A key held by one word maps to it, a key
+    held by more to a list of them (most keys are one word's). One writer adds;
+    readers only take a key's value, so an add never tears a read."""
+
+    __slots__ = ("_by_key", "_prefix")
+
+    def __init__(self, prefix: str = "") -> None:
+        self._prefix = prefix
+        self._by_key: dict[str, str | list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    def add(self, key: str) -> None:
+        """File the word of ``key`` (the prefix and the word), once: the caller adds each
+        key once. A key without the prefix is not a word and is left out."""
+        if not key.startswith(self._prefix):
+            return
+        word = key[len(self._prefix) :]
+        if len(word) < EDIT_KEYS_FROM - 1 or not _editable(word):
+            return
+        by_key = self._by_key
+        deletions = {word}
+        if len(word) >= EDIT_KEYS_FROM:
+            deletions.update(word[:i] + word[i + 1 :] for i in range(len(word)))
+        for deletion in deletions:
+            held = by_key.get(deletion)
+            if held is None:
+                by_key[deletion] = key
+            elif isinstance(held, str):
+                by_key[deletion] = [held, key]
+            else:
+                held.append(key)
+
+    def near(self, word: str) -> set[str]:
+        """The keys of every filed word one edit away from ``word`` (``one_edit_apart``),
+        ``word`` itself not; none for a word shorter than ``EDIT_KEYS_FROM`` or not of
+        ASCII letters."""
+        if len(word) < EDIT_KEYS_FROM or not _editable(word):
+            return set()
+        by_key = self._by_key
+        met: set[str] = set()
+        for deletion in {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}:
+            held = by_key.get(deletion)
+            if held is None:
+                continue
+            if isinstance(held, str):
+                met.add(held)
+            else:
+                met.update(held)
+        asked = self._prefix + word  # the prefix is the same on both: the edit is after it
+        return {key for key in met if one_edit_apart(asked, key)}
 
 
 def _first_reading(unit: str) -> str:
