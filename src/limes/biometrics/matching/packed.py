@@ -116,5 +116,10 @@ def held_bytes(finger: Held) -> int:
 
 
 def _spatial_counts(values: np.ndarray) -> np.ndarray:
+    # six strided additions: numpy's sum over a short last axis took ten times as long,
+    # most of a finger's unpacking (0.24 of 0.31 ms)
     shaped = values.reshape(len(values), SPATIAL_CELLS, DIRECTION_CELLS)
-    return np.asarray(shaped.sum(axis=2), np.float32)
+    counts = np.array(shaped[:, :, 0], np.float32)
+    for direction in range(1, DIRECTION_CELLS):
+        counts += shaped[:, :, direction]
+    return counts
