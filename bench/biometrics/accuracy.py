@@ -22,6 +22,7 @@ from limes.biometrics.formats.iso19794_2 import FingerView
 from limes.biometrics.identification import FINGERS, Candidate
 from limes.biometrics.matching.bozorth import Bozorth3, BozorthTemplate
 from limes.biometrics.matching.mcc import score
+from limes.biometrics.matching.packed import binary
 from limes.biometrics.minutiae import Points, quantised
 from limes.biometrics.synthetic.fingers import CANVAS
 
@@ -50,12 +51,15 @@ class BozorthCache:
 
 def verification(sets: Sets, bozorth: BozorthCache) -> dict[str, dict[str, list[float]]]:
     """Genuine and impostor finger scores per matcher and capture kind. Impostors: the
-    same finger position of the next two persons."""
+    same finger position of the next two persons. "MCC" is the float version, "MCC bits"
+    the bit version the product re-ranks with (the probe's bits against the packed
+    gallery's)."""
     persons = len(sets.enrolled_points)
     found: dict[str, dict[str, list[float]]] = {}
-    for name in ("MCC ten-print", "Bozorth3 ten-print", "MCC latent", "Bozorth3 latent"):
+    names = ("MCC", "MCC bits", "Bozorth3")
+    for name in [f"{n} {kind}" for kind in ("ten-print", "latent") for n in names]:
         found[name] = {"genuine": [], "impostor": []}
-    templates = sets.gallery.template
+    templates, bits = sets.float_gallery.template, sets.gallery.template
     for probe in sets.mated:
         for position in range(FINGERS):
             for other, kind in (
@@ -66,6 +70,9 @@ def verification(sets: Sets, bozorth: BozorthCache) -> dict[str, dict[str, list[
                 found["MCC ten-print"][kind].append(
                     score(probe.fingers[position], templates(other)[position])
                 )
+                found["MCC bits ten-print"][kind].append(
+                    score(binary(probe.fingers[position]), bits(other)[position])
+                )
                 found["Bozorth3 ten-print"][kind].append(
                     bozorth.score(probe.points[position], sets.enrolled_points[other][position])
                 )
@@ -75,6 +82,7 @@ def verification(sets: Sets, bozorth: BozorthCache) -> dict[str, dict[str, list[
             other = (latent.person + offset) % persons
             kind = "genuine" if offset == 0 else "impostor"
             found["MCC latent"][kind].append(score(latent.finger, templates(other)[index]))
+            found["MCC bits latent"][kind].append(score(binary(latent.finger), bits(other)[index]))
             found["Bozorth3 latent"][kind].append(
                 bozorth.score(latent.points, sets.enrolled_points[other][index])
             )
@@ -128,6 +136,12 @@ def identification(
 
     run(
         "MCC ten-print",
+        lambda p: sets.float_gallery.search_ten_print(p.fingers, shortlist),
+        sets.mated,
+        sets.non_mated,
+    )
+    run(
+        "MCC bits ten-print",
         lambda p: gallery.search_ten_print(p.fingers, shortlist),
         sets.mated,
         sets.non_mated,
@@ -140,6 +154,12 @@ def identification(
     )
     run(
         "MCC latent",
+        lambda p: sets.float_gallery.search_latent(p.finger, latent_shortlist),
+        sets.mated_latents,
+        sets.non_mated_latents,
+    )
+    run(
+        "MCC bits latent",
         lambda p: gallery.search_latent(p.finger, latent_shortlist),
         sets.mated_latents,
         sets.non_mated_latents,

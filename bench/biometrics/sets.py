@@ -1,6 +1,8 @@
 """The synthetic sets every figure is measured on, built once per run.
 
-A gallery of enrolled persons (capture 0 of their ten-prints); mated ten-print probes
+A gallery of enrolled persons (capture 0 of their ten-prints), held twice: packed bit
+cylinders (what the product re-ranks with) and float32 cylinders (MCC's float version,
+to compare); mated ten-print probes
 (capture 1 of gallery persons) and non-mated ones (persons never enrolled, drawn from
 far later in the same seeded stream); mated and non-mated latents likewise.
 """
@@ -38,6 +40,7 @@ class LatentProbe:
 class Sets:
     seed: int
     gallery: FingerprintGallery
+    float_gallery: FingerprintGallery
     enrolled_points: list[tuple[Points, ...]]
     mated: list[TenPrintProbe] = field(default_factory=list)
     non_mated: list[TenPrintProbe] = field(default_factory=list)
@@ -48,19 +51,22 @@ class Sets:
 
 def build(seed: int, persons: int, probes: int) -> Sets:
     """Enrols ``persons`` and draws ``probes`` searches of each kind."""
-    gallery = FingerprintGallery()
+    gallery, float_gallery = FingerprintGallery(), FingerprintGallery(packed=False)
     enrolled_points = []
     spent = 0.0
     for number in range(persons):
         points = ten_print(person(seed, number), seed, 0)
         started = time.perf_counter()
-        gallery.enrol(number, [cylinders(p) for p in points])
+        fingers = [cylinders(p) for p in points]
+        gallery.enrol(number, fingers)
         spent += time.perf_counter() - started
+        float_gallery.enrol(number, fingers)
         enrolled_points.append(points)
     started = time.perf_counter()
     gallery.freeze()
     spent += time.perf_counter() - started
-    sets = Sets(seed, gallery, enrolled_points, enrol_seconds=spent / persons)
+    float_gallery.freeze()
+    sets = Sets(seed, gallery, float_gallery, enrolled_points, enrol_seconds=spent / persons)
     for number in range(min(probes, persons)):
         sets.mated.append(_ten_print_probe(seed, number))
         sets.mated_latents.append(_latent_probe(seed, number))

@@ -13,7 +13,10 @@ import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from bench.biometrics.accuracy import BozorthCache
 from bench.biometrics.face_index import load, rss_mib
@@ -21,29 +24,38 @@ from bench.biometrics.metrics import linear_fit
 from bench.biometrics.sets import Sets
 from limes.biometrics.identification import FINGERS, FingerprintGallery
 from limes.biometrics.matching.mcc import score
+from limes.biometrics.matching.packed import binary, pack, unpack
 
 TEN_PRINT_SHORTLIST = 20
 LATENT_SHORTLIST = 100
-TIMED_SEARCHES = 20
+TIMED_SEARCHES = 50
 TARGETS = (1_000_000, 10_000_000)
 FREEZE_FINGERS = 50_000
 
 
 def per_comparison(sets: Sets, bozorth: BozorthCache) -> None:
     probe = sets.mated[0]
-    references = [sets.gallery.template(p.person)[0] for p in sets.mated[:50]]
-    points = [sets.enrolled_points[p.person][0] for p in sets.mated[:50]]
+    people = [p.person for p in sets.mated[:50]]
+    references = [sets.float_gallery.template(p)[0] for p in people]
+    bits = [sets.gallery.template(p)[0] for p in people]
+    packed = [pack(r) for r in references]
+    points = [sets.enrolled_points[p][0] for p in people]
     mcc = _seconds(lambda: [score(probe.fingers[0], r) for r in references]) / len(references)
+    probe_bits = binary(probe.fingers[0])
+    mcc_bits = _seconds(lambda: [score(probe_bits, r) for r in bits]) / len(bits)
+    unpacking = _seconds(lambda: [unpack(b) for b in packed]) / len(packed)
     for reference in points:
         bozorth.template(reference)
     bozorth.template(probe.points[0])
     nbis = _seconds(lambda: [bozorth.score(probe.points[0], r) for r in points]) / len(points)
     print(
-        f"\nEnrolment per ten-print (10 x MCC cylinders + index keys): "
+        f"\nEnrolment per ten-print (10 x MCC cylinders, packed bits, index keys): "
         f"{sets.enrol_seconds * 1000:.0f} ms"
     )
     print(
-        f"One finger comparison: MCC (LSS-R) {mcc * 1000:.2f} ms, "
+        f"One finger comparison: MCC (LSS-R) {mcc * 1000:.2f} ms, MCC bits "
+        f"{mcc_bits * 1000:.2f} ms (+ {unpacking * 1000:.2f} ms to unpack the finger, "
+        f"{statistics.mean(len(b) for b in packed):,.0f} bytes packed), "
         f"Bozorth3 (nbis-py) {nbis * 1000:.2f} ms"
     )
 
@@ -63,22 +75,26 @@ class Timings:
 def scaling(sets: Sets, multiples: Sequence[int]) -> None:
     """One gallery grown to each multiple of the measured one in turn, then searched;
     frozen every ``FREEZE_FINGERS`` fingers enrolled, as a process that enrols while it
-    serves would (it also bounds the postings pending before a freeze)."""
+    serves would (it also bounds the postings pending before a freeze). Every enrolled
+    finger holds its own copy of its packed bits (real memory), its postings real."""
     base = len(sets.gallery)
     timings = Timings()
     print(
-        f"\n1:N search time (median of {TIMED_SEARCHES} searches; short lists "
-        f"{TEN_PRINT_SHORTLIST} persons / {LATENT_SHORTLIST} fingers re-ranked by MCC;"
-        " the larger galleries reuse the measured persons' templates, so only the index"
-        " grows in memory)"
+        f"\n1:N search time (CPU of the searching thread, p50/p99 of "
+        f"{min(TIMED_SEARCHES, len(sets.mated))} searches; short lists "
+        f"{TEN_PRINT_SHORTLIST} persons / {LATENT_SHORTLIST} fingers re-ranked by MCC bits;"
+        " the larger galleries are the measured persons enrolled again under new numbers,"
+        " each finger with its own packed copy)"
     )
     started = time.perf_counter()
     keys = [sets.gallery.finger_keys(sets.gallery.template(p)) for p in range(base)]
     hashing = (time.perf_counter() - started) / (base * FINGERS)
+    packed = [[pack(f) for f in sets.float_gallery.template(p)] for p in range(base)]
     print(f"  hashing a finger's cylinders into index keys: {hashing * 1000:.2f} ms")
     print(
-        "   fingers  merged fingers/s  index MB  RSS MiB   ten-print CPU index/all (wall all) s"
-        "   latent CPU index/all (wall all) s   load average"
+        "   fingers  merged fingers/s  index MB  templates MB  RSS/peak MiB"
+        "   ten-print index p50, all p50/p99 (wall p50/p99) s"
+        "   latent index p50, all p50/p99 (wall p50/p99) s   load average"
     )
     gallery = FingerprintGallery()
     enrolled = 0
@@ -86,7 +102,8 @@ def scaling(sets: Sets, multiples: Sequence[int]) -> None:
         started = time.perf_counter()
         for copy in range(enrolled, multiple):
             for person in range(base):
-                gallery.enrol(copy * base + person, sets.gallery.template(person), keys[person])
+                own = [bytes(bytearray(b)) for b in packed[person]]
+                gallery.enrol(copy * base + person, own, keys[person])
             if (copy + 1) * base * FINGERS % FREEZE_FINGERS < base * FINGERS:
                 gallery.freeze()
         gallery.freeze()
@@ -108,28 +125,49 @@ def scaling(sets: Sets, multiples: Sequence[int]) -> None:
                 latents,
             ),
         }
-        measured = {
-            kind: (
-                _median(index, probes, time.thread_time),
-                _median(whole, probes, time.thread_time),
-            )
-            for kind, (index, whole, probes) in searches.items()
-        }
-        wall = {kind: _median(whole, probes) for kind, (_, whole, probes) in searches.items()}
         timings.sizes.append(fingers)
         timings.memory.append(gallery.memory_bytes)
-        for kind, (index_part, whole) in measured.items():
+        columns = []
+        for kind, (index, whole, probes) in searches.items():
+            index_part = statistics.median(_both(index, probes)[0])
+            cpu, wall = _both(whole, probes)
             timings.index[kind].append(index_part)
-            timings.whole[kind].append(whole)
-        ten_index, ten_whole = measured["ten-print"]
-        latent_index, latent_whole = measured["latent"]
+            timings.whole[kind].append(statistics.median(cpu))
+            columns.append(
+                f"{index_part:6.3f}, {_p(cpu, 50):6.3f}/{_p(cpu, 99):6.3f}"
+                f" ({_p(wall, 50):6.3f}/{_p(wall, 99):6.3f})"
+            )
         print(
             f"  {fingers:8d}  {build_rate:16,.0f}  {gallery.memory_bytes / 1e6:8.1f}"
-            f"  {rss_mib():7.0f}   {ten_index:9.3f} / {ten_whole:6.3f} ({wall['ten-print']:6.3f})"
-            f"   {latent_index:8.3f} / {latent_whole:6.3f} ({wall['latent']:6.3f})   {load()}",
+            f"  {gallery.template_bytes / 1e6:12.1f}  {rss_mib():6.0f}/{_peak_mib():6.0f}"
+            f"   {columns[0]}   {columns[1]}   {load()}",
             flush=True,
         )
     _projections(timings)
+
+
+def _both(
+    search: Callable[[Any], object], probes: Sequence[Any]
+) -> tuple[list[float], list[float]]:
+    """CPU seconds of the searching thread and wall seconds of each search."""
+    cpu, wall = [], []
+    for probe in probes:
+        on_cpu, started = time.thread_time(), time.perf_counter()
+        search(probe)
+        cpu.append(time.thread_time() - on_cpu)
+        wall.append(time.perf_counter() - started)
+    return cpu, wall
+
+
+def _p(values: Sequence[float], percent: float) -> float:
+    return float(np.percentile(values, percent))
+
+
+def _peak_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def _projections(timings: Timings) -> None:
@@ -157,14 +195,6 @@ def _projections(timings: Timings) -> None:
             f"  {kind} (CPU): index {intercept * 1000:.1f} ms + {slope * 1e9:.1f} ns per finger "
             f"(linear fit), re-ranking {rerank * 1000:.0f} ms -> {projected}"
         )
-
-
-def _median(
-    search: Callable[[Any], object],
-    probes: Sequence[Any],
-    clock: Callable[[], float] = time.perf_counter,
-) -> float:
-    return statistics.median(_seconds(lambda p=p: search(p), clock) for p in probes)
 
 
 def _seconds(action: Callable[[], object], clock: Callable[[], float] = time.perf_counter) -> float:

@@ -77,3 +77,22 @@ def test_a_build_freezes_once_and_finds_what_one_put_at_a_time_finds(
         probe = ten_print(person, SEED, 1)
         query = {1: cylinders(probe[0]), 2: cylinders(probe[1])}
         assert loaded.search(query, 20, 5) == gallery.search(query, 20, 5)
+
+
+def test_fingers_are_held_as_bits_and_ranked_as_float_cylinders_rank_them() -> None:
+    prints = {n: ten_print(p, SEED, 0) for n, p in enumerate(persons(SEED, 4))}
+    packed, floats = AlertGallery(), AlertGallery(packed=False)
+    for number, fingers in prints.items():
+        for gallery in (packed, floats):
+            gallery.put(f"A{number}", {p: cylinders(fingers[p - 1]) for p in (1, 2, 3)})
+    packed.put("A1", {4: cylinders(prints[1][3])})  # beside the fingers held before
+    held = packed.fingers("A1")
+    assert sorted(held) == [1, 2, 3, 4]
+    assert all(set(f.values.ravel().tolist()) <= {0.0, 1.0} for f in held.values())
+    assert set(floats.fingers("A1")[1].values.ravel().tolist()) - {0.0, 1.0}
+    probe = ten_print(persons(SEED, 4)[2], SEED, 1)
+    asked = {1: cylinders(probe[0]), 2: cylinders(probe[1])}
+    from_bits, from_floats = packed.search(asked, 4, 4), floats.search(asked, 4, 4)
+    assert from_bits[0].key == from_floats[0].key == "A2"
+    assert from_bits[0].score > 3 * from_bits[1].score
+    assert from_bits[0].score != from_floats[0].score

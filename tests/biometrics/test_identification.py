@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from limes.biometrics.identification import FingerprintGallery
-from limes.biometrics.index import HashSettings
+from limes.biometrics.index import CylinderIndex, HashSettings, top
 from limes.biometrics.matching.cylinders import cylinders
+from limes.biometrics.matching.packed import pack
 from limes.biometrics.synthetic.persons import latent_mark, person, ten_print
 
 SEED = 41
@@ -69,3 +70,43 @@ def test_a_removed_person_is_not_proposed() -> None:
 def test_a_ten_print_needs_ten_fingers() -> None:
     with pytest.raises(ValueError, match="10 fingers"):
         FingerprintGallery().enrol(0, [cylinders(np.zeros((0, 3)))])
+
+
+def test_a_latent_short_list_is_the_one_an_index_over_all_fingers_gives(
+    gallery: FingerprintGallery,
+) -> None:
+    # the fingers' postings are held once, in their position's index; a latent's votes
+    # must be those of the index over every finger that the gallery no longer keeps
+    every_finger = CylinderIndex(SMALL)
+    for number in range(PERSONS):
+        for position, finger in enumerate(gallery.template(number)):
+            every_finger.add(number * 10 + position, finger)
+    every_finger.freeze()
+    for number in (0, 2, 4):
+        latent = cylinders(latent_mark(person(SEED, number), SEED, 0)[1])
+        expected = top(every_finger.votes(latent), 25)
+        np.testing.assert_array_equal(gallery.latent_shortlist(latent, 25), expected)
+
+
+def test_a_packed_gallery_holds_bits_and_ranks_as_the_float_one_does() -> None:
+    enrolled = {n: [cylinders(f) for f in ten_print(person(SEED, n), SEED, 0)] for n in range(4)}
+    packed, floats = FingerprintGallery(SMALL), FingerprintGallery(SMALL, packed=False)
+    for number, fingers in enrolled.items():
+        packed.enrol(number, fingers if number % 2 else [pack(f) for f in fingers])
+        floats.enrol(number, fingers)
+    packed.freeze()
+    floats.freeze()
+    assert packed.template_bytes * 50 < floats.template_bytes
+    assert set(np.unique(packed.template(1)[0].values)) <= {0.0, 1.0}
+    probe = [cylinders(f) for f in ten_print(person(SEED, 2), SEED, 1)]
+    from_bits = packed.search_ten_print(probe, shortlist=4)
+    from_floats = floats.search_ten_print(probe, shortlist=4)
+    assert from_bits[0].person == from_floats[0].person == 2
+    assert from_bits[0].score > 3 * from_bits[1].score
+    assert from_bits[0].score != from_floats[0].score
+
+
+def test_a_float_gallery_takes_no_packed_fingers() -> None:
+    fingers = [cylinders(f) for f in ten_print(person(SEED, 0), SEED, 0)]
+    with pytest.raises(TypeError, match="no packed fingers"):
+        FingerprintGallery(SMALL, packed=False).enrol(0, [pack(f) for f in fingers])

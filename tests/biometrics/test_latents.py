@@ -41,3 +41,17 @@ def test_latents_loaded_together_are_found_as_those_put_one_at_a_time() -> None:
     fingers = {p: cylinders(prints[p - 1]) for p in range(1, 11)}
     assert loaded.search(fingers, 20, 0.0) == one_by_one.search(fingers, 20, 0.0)
     assert loaded.search(fingers, 20, 0.0)[0].key == "U2"
+
+
+def test_latents_are_held_as_bits_and_found_as_float_ones_are() -> None:
+    marks = {f"U{i}": cylinders(latent_mark(subject(i), SEED, 2)[1]) for i in range(4)}
+    packed, floats = LatentBank(), LatentBank(packed=False)
+    for key, mark in marks.items():
+        packed.put(key, {100: mark})
+        floats.put(key, {100: mark})
+    prints = ten_print(subject(2), SEED, 1)
+    fingers = {p: cylinders(prints[p - 1]) for p in range(1, 11)}
+    from_bits, from_floats = packed.search(fingers, 20, 0.0), floats.search(fingers, 20, 0.0)
+    assert (from_bits[0].key, from_bits[0].position) == ("U2", from_floats[0].position)
+    assert from_floats[0].key == "U2"
+    assert from_bits[0].score != from_floats[0].score

@@ -8,7 +8,9 @@ gives the key a new integer slot (the indexes never forget a posting, they mark 
 removed), one ``CylinderIndex`` per finger position proposes slots for a finger of
 that position, one over every finger proposes fingers for a latent, and the short
 list is re-ranked by MCC and fused as ``identification`` does: the sum over the
-positions both sides hold (a ten-print or flat set), the best finger (a latent).
+positions both sides hold (a ten-print or flat set), the best finger (a latent). The
+fingers are held as packed bit cylinders and re-ranked by MCC's bit version
+(``matching.packed``; ``packed=False`` holds float32 cylinders).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from limes.biometrics.index import CylinderIndex, FrozenOnPut, HashSettings, top
 from limes.biometrics.matching.cylinders import Cylinders
 from limes.biometrics.matching.fusion import latent_score, ten_print_score
 from limes.biometrics.matching.mcc import score
+from limes.biometrics.matching.packed import Held, as_compared, hold, opened
 
 POSITIONS = range(1, 11)
 """Finger positions 1-10 (ISO/IEC 19794-2): right thumb to left little."""
@@ -52,26 +55,29 @@ class AlertGallery(FrozenOnPut):
         settings: HashSettings | None = None,
         positions: range = POSITIONS,
         unknown: int = UNKNOWN,
+        packed: bool = True,
     ) -> None:
         """Fingers 1-10 searched by a latent at ``UNKNOWN`` (0), or palms by their codes
         (``PALM_POSITIONS``, ``UNKNOWN_PALM``)."""
         super().__init__()
+        self._packed = packed
         self._positions, self._unknown = positions, unknown
         self._slot = 1 << max(positions).bit_length()  # an all-area identity: slot * _slot + p
         self._by_position = {p: CylinderIndex(settings) for p in positions}
         self._all_fingers = CylinderIndex(settings)
         self._slot_of: dict[str, int] = {}
-        self._held: list[tuple[str, dict[int, Cylinders]] | None] = []
+        self._held: list[tuple[str, dict[int, Held]] | None] = []
 
     def __len__(self) -> int:
         return len(self._slot_of)
 
     def fingers(self, key: str) -> dict[int, Cylinders]:
-        """The fingers held under ``key`` by position (none: empty)."""
+        """The fingers held under ``key`` by position, as they are compared (none:
+        empty)."""
         with self._lock:
-            return self._fingers(key)
+            return {p: opened(f) for p, f in self._fingers(key).items()}
 
-    def _fingers(self, key: str) -> dict[int, Cylinders]:
+    def _fingers(self, key: str) -> dict[int, Held]:
         slot = self._slot_of.get(key)
         held = None if slot is None else self._held[slot]
         return dict(held[1]) if held else {}
@@ -83,12 +89,14 @@ class AlertGallery(FrozenOnPut):
             first, last = self._positions[0], self._positions[-1]
             raise ValueError(f"positions are {first}-{last}, not {sorted(fingers)}")
         with self._lock:
-            merged = self._fingers(key) | dict(fingers)
+            given = {p: hold(f, self._packed) for p, f in fingers.items()}
+            merged = self._fingers(key) | given
             self._forget(key)
             slot = len(self._held)
             self._held.append((key, merged))
             self._slot_of[key] = slot
-            for position, finger in merged.items():
+            for position, held in merged.items():
+                finger = fingers[position] if position in fingers else opened(held)
                 self._by_position[position].add(slot, finger)
                 self._all_fingers.add(slot * self._slot + position, finger)
             self._freeze_unless_loading()
@@ -126,30 +134,35 @@ class AlertGallery(FrozenOnPut):
         for position_votes in per_position:
             votes[: len(position_votes)] += position_votes
         found = []
+        compared_probe = {p: as_compared(f, self._packed) for p, f in probe.items()}
         for slot in top(votes, shortlist):
             held = self._held[int(slot)]
             if votes[slot] <= 0 or held is None:
                 continue
             key, enrolled = held
-            compared = {p: score(f, enrolled[p]) for p, f in probe.items() if p in enrolled}
+            compared = {
+                p: score(f, opened(enrolled[p])) for p, f in compared_probe.items() if p in enrolled
+            }
             found.append(Match(key, ten_print_score(compared), tuple(sorted(compared.items()))))
         return _best(found, answers)
 
     def _latent(self, latent: Cylinders, shortlist: int, answers: int) -> list[Match]:
         votes = self._all_fingers.votes(latent)
+        compared = as_compared(latent, self._packed)
         best: dict[int, list[tuple[int, float]]] = {}
         for finger in top(votes, shortlist):
             slot, position = divmod(int(finger), self._slot)
             held = self._held[slot]
             if votes[finger] <= 0 or held is None:
                 continue
-            best.setdefault(slot, []).append((position, score(latent, held[1][position])))
+            value = score(compared, opened(held[1][position]))
+            best.setdefault(slot, []).append((position, value))
         found = []
-        for slot, compared in best.items():
+        for slot, scored in best.items():
             held = self._held[slot]
             if held is not None:
-                value = latent_score([v for _, v in compared])
-                found.append(Match(held[0], value, tuple(sorted(compared))))
+                value = latent_score([v for _, v in scored])
+                found.append(Match(held[0], value, tuple(sorted(scored))))
         return _best(found, answers)
 
 

@@ -161,7 +161,11 @@ class CylinderIndex:
 
     def votes(self, probe: Cylinders) -> npt.NDArray[np.float64]:
         """Votes per identity: how many of the probe's (cylinder, table) keys it shares."""
-        keys = self.keys(probe).ravel()
+        return self.votes_for_keys(self.keys(probe).ravel())
+
+    def votes_for_keys(self, keys: Ids) -> npt.NDArray[np.float64]:
+        """``votes`` for a probe's keys computed before (``keys(probe).ravel()``; indexes
+        of one hash setting share them)."""
         starts, ends = self._bounds[keys], self._bounds[keys + 1]
         lengths = ends - starts
         total = int(lengths.sum())

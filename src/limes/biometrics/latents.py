@@ -5,8 +5,9 @@ enrolment or a search) is checked against every stored latent ("reverse latent
 search"). The latents sit in one ``CylinderIndex`` of their own, never in the ten-print
 gallery's (a ten-print search must not take a mark for somebody's finger): each finger
 of the ten-print proposes the latents its cylinders share, the short list is re-ranked
-by MCC, and a latent keeps the best of the fingers it was compared with, as a latent
-search does (``fusion.latent_score``).
+by MCC (the bit version: latents are held packed, ``matching.packed``), and a latent
+keeps the best of the fingers it was compared with, as a latent search does
+(``fusion.latent_score``).
 
 A latent's slot in the store is ``LATENT_BASE`` plus its number on the alert, beside
 the fingers' positions 1-10.
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from limes.biometrics.index import CylinderIndex, FrozenOnPut, HashSettings, top
 from limes.biometrics.matching.cylinders import Cylinders
 from limes.biometrics.matching.mcc import score
+from limes.biometrics.matching.packed import Held, as_compared, hold, opened
 
 LATENT_BASE = 100
 """Slot of latent number 0 on an alert; latent n is at 100 + n."""
@@ -41,10 +43,11 @@ class LatentMatch:
 class LatentBank(FrozenOnPut):
     """Latents by key (alert id) and slot; safe to search from many threads."""
 
-    def __init__(self, settings: HashSettings | None = None) -> None:
+    def __init__(self, settings: HashSettings | None = None, packed: bool = True) -> None:
         super().__init__()
+        self._packed = packed
         self._index = CylinderIndex(settings)
-        self._held: list[tuple[str, int, Cylinders] | None] = []
+        self._held: list[tuple[str, int, Held] | None] = []
         self._ids_of: dict[str, list[int]] = {}
 
     def __len__(self) -> int:
@@ -61,7 +64,7 @@ class LatentBank(FrozenOnPut):
             self._forget(key)
             for slot, latent in latents.items():
                 identity = len(self._held)
-                self._held.append((key, slot, latent))
+                self._held.append((key, slot, hold(latent, self._packed)))
                 self._ids_of.setdefault(key, []).append(identity)
                 self._index.add(identity, latent)
             self._freeze_unless_loading()
@@ -89,12 +92,13 @@ class LatentBank(FrozenOnPut):
                 return ()
             for position, finger in fingers.items():
                 votes = self._index.votes(finger)
+                compared = as_compared(finger, self._packed)
                 for identity in top(votes, shortlist):
                     held = self._held[int(identity)]
                     if votes[identity] <= 0 or held is None:
                         continue
                     key, slot, latent = held
-                    value = score(latent, finger)
+                    value = score(opened(latent), compared)
                     known = best.get(int(identity))
                     if value >= threshold and (known is None or value > known.score):
                         best[int(identity)] = LatentMatch(key, slot, position, value)
