@@ -109,6 +109,29 @@ def test_the_feed_after_the_snapshot_is_applied_on_load(
     assert _plates(loaded, "AB-123-CD") == []
 
 
+def test_the_words_one_edit_away_load_frozen_and_grow_with_the_feed(
+    store: Store, alerts: AlertService, tmp_path: Path
+) -> None:
+    """The snapshot holds the words by their deletions frozen (``NearWords``, format 3);
+    a word the feed brings after it is found one edit away as well as those it holds."""
+    path = tmp_path / "index.snapshot"
+    person, _ = _saved(store, alerts, path)
+    renamed = doc(PERSON, person={**PERSON["person"], "surnames": [{"latin": "Petrova"}]})
+    with store.read() as tx:
+        record = tx.alerts.get(person)
+    assert record is not None
+    alerts.update(make_ctx(), person, content(renamed), record.version)
+
+    loaded = SearchEngine(store, alerts.crypto)
+    loaded.load(path)
+    near = loaded.persons._near
+    assert near.nbytes() > 0 and near._layers[2].keys() >= {"petrova", "petrva"}
+    assert near.near("ivanovo") == {"w:ivanova"}  # frozen, in the snapshot
+    assert near.near("petrovo") == {"w:petrova"}  # added by the feed after it
+    typed = PersonQuery(surnames=("Petrowa",), forenames=("Olga",), date_of_birth="1984-03-17")
+    assert _persons(loaded, typed) == [person]
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -187,21 +210,22 @@ def test_a_snapshot_made_by_other_search_code_is_refused(
 def test_a_snapshot_of_the_earlier_format_is_refused_and_rebuilt(
     store: Store, alerts: AlertService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Format 1 held no words by their deletions (``word_keys.NearWords``): a file of it
-    is refused by its magic, before anything is opened or unpickled, and rebuilt."""
-    assert snapshot.FORMAT == 2 and snapshot.MAGIC == b"LIMESIX2"
+    """Format 2 held the words by their deletions (``word_keys.NearWords``) as a dict,
+    format 3 holds them frozen into arrays: a file of format 2 is refused by its magic,
+    before anything is opened or unpickled, and rebuilt."""
+    assert snapshot.FORMAT == 3 and snapshot.MAGIC == b"LIMESIX3"
     path = tmp_path / "index.snapshot"
     with monkeypatch.context() as earlier:
-        earlier.setattr(snapshot, "MAGIC", b"LIMESIX1")
-        earlier.setattr(snapshot, "RECORD", snapshot.RECORD.replace("/2/", "/1/"))
+        earlier.setattr(snapshot, "MAGIC", b"LIMESIX2")
+        earlier.setattr(snapshot, "RECORD", snapshot.RECORD.replace("/3/", "/2/"))
         person, _ = _saved(store, alerts, path)
-    assert path.read_bytes()[:8] == b"LIMESIX1"
+    assert path.read_bytes()[:8] == b"LIMESIX2"
     engine = SearchEngine(store, alerts.crypto)
     with pytest.raises(
-        snapshot.SnapshotRefused, match="not a Limes search index snapshot of format 2"
+        snapshot.SnapshotRefused, match="not a Limes search index snapshot of format 3"
     ):
         engine.load(path)
-    with pytest.raises(snapshot.SnapshotRefused, match="format 2"):
+    with pytest.raises(snapshot.SnapshotRefused, match="format 3"):
         snapshot.position_of(path)
     files = IndexSnapshot(path)
     assert files.load(engine) is None and files.refused is not None and not engine.built

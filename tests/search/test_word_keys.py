@@ -4,10 +4,12 @@ reference and the textbook edit distance."""
 
 from __future__ import annotations
 
+import io
 import random
 
 import pytest
 
+from limes.search import snapshot, word_keys
 from limes.search.word_keys import (
     EDIT_KEYS_FROM,
     NearWords,
@@ -118,13 +120,43 @@ def _generated_words(seed: int, count: int) -> list[str]:
     return sorted(words)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_near_words_are_the_stored_words_one_edit_away(seed: int) -> None:
-    stored = _generated_words(seed, 200)
-    near = NearWords("w:")
-    for word in stored:
+def _filed(stored: list[str], form: str) -> NearWords:
+    """``stored`` filed in one of the forms ``NearWords`` takes: growing (the dict only),
+    frozen (the arrays only), frozen while growing (``add`` freezing by itself every few
+    words, the last ones still in the dict), a first half frozen and the rest added
+    after, or through a snapshot (``snapshot.serialise``: the frozen form, read back by its
+    unpickler) and grown again after."""
+    near = NearWords("w:", recent_limit=7 if form == "freezing while added" else 1 << 16)
+    half = len(stored) // 2
+    for number, word in enumerate(stored):
+        if number == half and form in ("added after a freeze", "pickled and added to"):
+            near.freeze()
+        if number == half and form == "pickled and added to":
+            near = snapshot._Unpickler(io.BytesIO(snapshot.serialise(near))).load()
         near.add("w:" + word)
     near.add("p:abc")  # not a word: left out
+    if form == "frozen":
+        near.freeze()
+    return near
+
+
+FORMS = [
+    "growing",
+    "frozen",
+    "freezing while added",
+    "added after a freeze",
+    "pickled and added to",
+]
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_near_words_are_the_stored_words_one_edit_away(seed: int, form: str) -> None:
+    stored = _generated_words(seed, 200)
+    near = _filed(stored, form)
+    assert len(near) == len([w for w in stored if len(w) >= 2 and w.isalpha() and w.isascii()])
+    frozen_part = near.nbytes()
+    assert (frozen_part == 0) is (form == "growing"), frozen_part
     queries = _generated_words(seed + 100, 150) + stored
     for number, query in enumerate(queries):
         slips = one_edit(query)
@@ -148,3 +180,37 @@ def test_near_words_of_a_short_or_foreign_word_are_none() -> None:
     assert near.near("li") == near.near("o'hara") == set()
     assert near.near("lix") == {"li", "lin"}
     assert near.near("lï") == near.near("líx") == set()
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_the_frozen_form_finds_what_the_growing_form_finds(seed: int) -> None:
+    """Every form of the same words gives each query the same words, word for word."""
+    stored = _generated_words(seed, 300)
+    forms = {form: _filed(stored, form) for form in FORMS}
+    for query in _generated_words(seed + 100, 300) + stored:
+        found = {form: near.near(query) for form, near in forms.items()}
+        assert all(words == found["growing"] for words in found.values()), (query, found)
+
+
+def test_a_checksum_collision_adds_no_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deletions of one checksum share their pairs: the words met are checked all the same
+    (``one_edit_apart``), so the words found are those one edit away and no others."""
+    monkeypatch.setattr(word_keys, "_hash", lambda deletion: len(deletion) % 2)
+    stored = _generated_words(6, 50)
+    near = _filed(stored, "frozen")
+    assert near.nbytes() > 0
+    for query in _generated_words(106, 30) + stored:
+        assert near.near(query) == {"w:" + w for w in stored if w in one_edit(query)}, query
+
+
+def test_adding_freezes_by_itself_past_the_limit() -> None:
+    """While an index is built the dict of recent deletions stays under its limit (and
+    an eighth of the frozen pairs): the rest are in the arrays, 8 bytes a pair."""
+    near = NearWords("w:", recent_limit=50)
+    words = [w for w in _generated_words(7, 400) if len(w) >= 3 and w.isalpha() and w.isascii()]
+    for word in words:
+        near.add("w:" + word)
+        _, ids, recent = near._layers
+        assert len(recent) <= max(50, len(ids) // 8)
+    assert near.nbytes() == 8 * len(near._layers[1]) > 0
+    assert near.near(words[0]) == {"w:" + w for w in words if w in one_edit(words[0])}

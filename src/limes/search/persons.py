@@ -212,8 +212,10 @@ class PersonIndex:
         self.freeze()
 
     def freeze(self) -> None:
-        """Move the recent posting lists into the frozen arrays (compact, fast to search)."""
+        """Move the recent posting lists, and the words added since (``NearWords``), into
+        the frozen arrays (compact, fast to search)."""
         with self._write:
+            self._near.freeze()
             merged = dict(self._postings.frozen)
             for key, slots in self._postings.recent.items():
                 extra = np.asarray(slots, dtype=np.int32)
