@@ -12,6 +12,10 @@
   (``biometrics.latents``); each latent one of them matches with a score of at least
   ``LATENT_HIT`` is listed apart from the candidates, as the caller's view of its alert
   allows, and only where the caller may search fingerprints in that category.
+
+The thresholds apply to the galleries' scores, MCC's bit version, and are set on bit
+scores (``bench.biometrics.thresholds``); 1:1 verification compares float cylinders and
+keeps its own ``biometrics.VERIFY_THRESHOLD``.
 """
 
 from __future__ import annotations
@@ -33,19 +37,37 @@ from limes.service.alert_views import AlertView
 from limes.service.alerts import AlertService
 from limes.store.port import AlertRecord, Transaction
 
-SAME_PERSON = 0.08
-"""Mean MCC score per finger compared at which two alerts hold the same person: twice
-the verification threshold, as refusing an enrolment wrongly is costly. On the synthetic
-sets no impostor finger pair of 600 reached 0.021 (``make bench-biometrics``). The
-gallery scores with MCC's bit version, about a fifth below the float version's: the 99th
-percentile of 2,000 impostor pairs is 0.017 (0.020 float), the genuine median 0.114."""
-LATENT_HIT = 0.035
-"""A stored latent is listed at an MCC score of at least this with one finger. On the
-synthetic sets the best of 1,440 impostor latent-finger pairs scored 0.031, and 5 of 12
-genuine latents reached 0.035 (latents of 8-20 minutiae are often too poor to list).
-The latent bank scores with MCC's bit version: the impostor pairs' 99th percentile is
-0.027 (0.030 float) and the genuine median 0.032 (0.039 float), so somewhat fewer genuine
-latents reach this than with float cylinders."""
+LINK_THRESHOLD = 0.037
+"""Two alerts' fingers agree for a multiple-identity link (``BiometricService.
+matching_alerts``) at a mean MCC score of at least this over the fingers both hold, as
+the gallery scores them: MCC's bit version. Rule: twice the 99.9th percentile of
+impostor finger pairs' bit scores (one finger compared, the worst case; the factor two a
+margin for real captures, whose impostor tails are heavier than the synthetic ones).
+``OPENBLAS_NUM_THREADS=1 python -m bench.biometrics.thresholds --seeds 16,17,18
+--persons 400 --others 15`` (load 3.7-4.1): of 180,000 impostor finger pairs the 99th
+percentile 0.0166, the 99.9th 0.0186, the highest 0.0292, none at 0.037; genuine pairs
+median 0.111, 5th percentile 0.062, 0.46 % below 0.037 (0.63 % below the former 0.04,
+the verification's, set on float scores); ten-prints (mean of ten) none below."""
+SAME_PERSON = 2 * LINK_THRESHOLD
+"""Mean MCC score per finger compared at which two alerts hold the same person, as the
+gallery scores them (MCC's bit version): 0.074. Rule: twice the links' threshold, as
+refusing an enrolment wrongly is costly (the same person below it is still found by the
+links' job, as a yellow link). On the bit scores above no impostor finger pair reached
+0.030; FNMR 0 % of 1,200 genuine ten-prints (mean of ten: median 0.113, 5th percentile
+0.095) and 11.6 % of single genuine fingers; at the former 0.08, set on float scores,
+0.08 % and 16.5 %."""
+LATENT_HIT = 0.030
+"""A stored latent is listed at an MCC score of at least this with one finger of a
+ten-print, as the latent bank scores them (MCC's bit version). Rule: hold the
+false-match rate per latent-finger pair that the former 0.035 held on float scores,
+0.287 % (FNMR 41.4 %; ``--float --seeds 16,17``, 120,000 impostor pairs): the bit
+scores' impostor 99.71st percentile, 0.0300. Genuine latents lie in the impostors' tail
+(8-20 minutiae are often too poor to list): of the 180,000 impostor and 1,200 genuine
+bit pairs above the impostor 99th percentile is 0.0257, the 99.9th 0.0343, the genuine
+median 0.0335 and 5th percentile 0.0153; at 0.030 FMR 0.285 % and FNMR 42.1 % (at the
+former 0.035 on bit scores FMR 0.084 %, FNMR 52.3 %). Each of a ten-print's fingers is
+compared with up to ``SHORTLIST`` latents: against a large bank, up to 500 pairs, some
+1.4 impostor latents listed a search (as with the float threshold), for the examiner."""
 SHORTLIST = 50
 
 

@@ -12,9 +12,9 @@
   matched. A candidate list for a human examiner, never an identity.
 * **Verification** (``biometric:verify``): a capture against one alert's fingers.
 * **Links** (``matching_alerts``, for the multiple-identity links' job only, no caller's
-  principal): the alerts whose enrolled fingers agree with one alert's, by the
-  verification's rule (mean MCC score over the fingers both hold at least
-  ``VERIFY_THRESHOLD``).
+  principal): the alerts whose enrolled fingers agree with one alert's: a mean MCC score
+  over the fingers both hold of at least ``LINK_THRESHOLD``, set on the gallery's bit
+  scores (verification's ``VERIFY_THRESHOLD`` is set on float scores).
 
 The gallery is built from the store at the first use of each process and follows the
 change feed (``service/feed_follower``, shared with the face index), as the name index
@@ -60,7 +60,7 @@ from limes.policy.permissions import Context, Permission
 from limes.service.alert_views import AlertView, event
 from limes.service.alerts import AlertService
 from limes.service.audited import Description, Refs, about, audited
-from limes.service.biometric_checks import LatentHit, latent_hits, same_person
+from limes.service.biometric_checks import LINK_THRESHOLD, LatentHit, latent_hits, same_person
 from limes.service.biometric_doors import enrollable, require_search, shown_matches, verifiable
 from limes.service.feed_follower import FeedFollower
 from limes.store.port import FingerRow, Transaction
@@ -69,9 +69,11 @@ MODALITY = "fingerprint"
 SHORTLIST = 100
 MAX_CANDIDATES = 50
 VERIFY_THRESHOLD = 0.04
-"""A verification agrees at a mean MCC score of at least this over the fingers compared.
-On the synthetic sets (``make bench-biometrics``) no impostor finger pair of 600 reached
-0.021 and 99 % of genuine pairs scored over 0.059; real captures need their own figure."""
+"""A 1:1 verification agrees at a mean MCC score of at least this over the fingers
+compared. It compares float cylinders (MCC's float version: the enrolled fingers opened
+from the store, not the gallery's bits), so it is set on float scores: on the synthetic
+sets (``make bench-biometrics``) no impostor finger pair of 600 reached 0.021 and 99 % of
+genuine pairs scored over 0.059; real captures need their own figure."""
 PAGE = 500
 
 
@@ -254,7 +256,7 @@ class BiometricService:
             if match.key == alert_id or not match.fingers:
                 continue
             mean = sum(s for _, s in match.fingers) / len(match.fingers)
-            if mean >= VERIFY_THRESHOLD:
+            if mean >= LINK_THRESHOLD:
                 found.append((match.key, round(mean, 4)))
         return sorted(found, key=lambda m: -m[1])
 

@@ -26,9 +26,9 @@ for each further ``VERIFY_WITHIN``, at most 3): each new level a security event 
 resolving state and an ``identity.link_overdue`` change event its national system hears.
 
 **Fingerprints**: each alert whose fingers were enrolled (``alert.biometrics_enrolled``)
-is compared with the other alerts' fingers (``BiometricService.matching_alerts``: the
-verification's rule over the fingers both hold); an agreeing pair not yet linked is a
-yellow link for the enrolling state's bureau, as a name match is.
+is compared with the other alerts' fingers (``BiometricService.matching_alerts``: a
+mean score of at least ``LINK_THRESHOLD`` over the fingers both hold); an agreeing pair
+not yet linked is a yellow link for the enrolling state's bureau, as a name match is.
 
 **Resolution** (``resolve``, ``identity-link:resolve``, that bureau only): **green**
 (different persons, Art 31), **red** (identity fraud or unjustified multiple identities,
