@@ -222,15 +222,6 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
     return app
 
 
-def from_environment() -> FastAPI:
-    """The API alone as one ``limes serve --workers N`` process (``bootstrap.start_worker``)."""
-    from limes.bootstrap import freeze_startup_heap, start_worker
-
-    app = create_app(start_worker())
-    freeze_startup_heap()
-    return app
-
-
 def publish_schemas(found: dict[str, Any], *parts: dict[str, Any]) -> None:
     """Add each router's schemas to the document's, by name. Two different schemas of one
     name would make every ``$ref`` to it point at whichever came last: refused."""

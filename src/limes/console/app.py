@@ -88,8 +88,8 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
 
 
 def from_environment() -> FastAPI:
-    """One worker of ``limes serve --workers N``: as ``api.app.from_environment``, with
-    the console."""
+    """One worker of ``limes serve --workers N``: the API and the console over the
+    ``Limes`` that ``bootstrap.start_worker`` builds from the environment."""
     from limes.bootstrap import freeze_startup_heap, start_worker
 
     app = create_app(start_worker())
