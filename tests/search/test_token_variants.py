@@ -66,6 +66,9 @@ def test_compound_arabic_names_reach_each_other(other: str) -> None:
         ("ennajjar", "alnajjar"),  # the article unassimilated, as ICAO 9303 writes it
         ("enna", "alna"),  # … also before a name too short to split off (an-Na)
         ("naggar", "najjar"),
+        ("ouidad", "widad"),  # French ou for the consonant و
+        ("ouidoud", "widoud"),  # … not the vowel ou before a consonant
+        ("aoualad", "awalad"),
     ],
 )
 def test_arabic_spelling_customs_give_the_name(token: str, variant: str) -> None:
@@ -80,3 +83,8 @@ def test_names_that_only_look_like_a_glued_article_are_left_alone(token: str) ->
 @pytest.mark.parametrize(("token", "name"), [("echchaoui", "chaoui"), ("ecchebani", "chebani")])
 def test_the_article_assimilated_to_a_french_ch_is_split_off(token: str, name: str) -> None:
     assert name in token_variants(token)
+
+
+@pytest.mark.parametrize("token", ["louis", "louise", "oumar", "merazouk"])
+def test_french_ou_is_no_w_in_a_listed_given_name_nor_before_a_consonant(token: str) -> None:
+    assert not [v for v in token_variants(token) if "w" in v]

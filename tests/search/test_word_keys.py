@@ -41,7 +41,14 @@ def test_a_skeleton_keeps_d_and_j_apart_where_the_script_wrote_two_letters() -> 
 
 @pytest.mark.parametrize(
     ("vowelled", "skeleton"),
-    [("kosor", "kthr"), ("achadj", "shj"), ("katez", "qtz"), ("javad", "jd"), ("gamal", "jml")],
+    [
+        ("kosor", "kthr"),
+        ("achadj", "shj"),
+        ("katez", "qtz"),
+        ("javad", "jd"),
+        ("gamal", "jml"),
+        ("mahadasah", "mhdth"),  # Egyptian s for ث (محدثه): s and h across a vowel, no sh
+    ],
 )
 def test_consonants_read_by_other_customs(vowelled: str, skeleton: str) -> None:
     assert skeleton in consonant_readings(vowelled)

@@ -39,6 +39,7 @@ _ASSIMILATED_ARTICLE = re.compile(
 
 
 _X_AS_KH = re.compile(r"x(?![iu])")
+_FRENCH_OU = re.compile(r"ou(?=[aeiy])")
 
 
 def _abd_variants(token: str) -> list[str]:
@@ -119,6 +120,17 @@ def _x_as_kh_variants(token: str) -> list[str]:
     return [_X_AS_KH.sub("kh", token)]
 
 
+def _french_ou_variants(token: str) -> list[str]:
+    """French usage writes the consonant و (w) of Arabic as ou before a vowel: the
+    transcription of the Maghreb's civil registers and of the French maps of North Africa
+    (IGN: Ouargla for ورقلة, Ouarzazate, Oujda; Ouazzani, Ouidad): ouidad → widad, the
+    spelling ICAO 9303 and BGN/PCGN give و before a vowel (w), so that a name stored in
+    Arabic script (وداد: wdad) meets it. Not in a listed given name (Louis, Louise)."""
+    if token in known_given_names() or not _FRENCH_OU.search(token):
+        return []
+    return [_FRENCH_OU.sub("w", token)]
+
+
 def _mac_variants(token: str) -> list[str]:
     if token.startswith("mc") and len(token) > 4:
         return ["mac" + token[2:]]
@@ -162,6 +174,8 @@ def token_variants(token: str) -> tuple[str, ...]:
     * Egyptian gg → jj (naggar → najjar).
     * x → kh, as the scholarly system and Uzbek Latin write it (xoxlova → khokhlova),
       not before i or u (pinyin's x: Xia, Xu).
+    * French ou before a vowel → w, as ICAO 9303 writes و (ouidad → widad; not
+      Louis).
     * Mc ↔ Mac (mcdonald ↔ macdonald; not Machado, Macias).
     * Two listed given names run together → split (jeanpierre → jean pierre).
     """
@@ -172,6 +186,7 @@ def token_variants(token: str) -> tuple[str, ...]:
         + _assimilated_article_variants(token)
         + _egyptian_variants(token)
         + _x_as_kh_variants(token)
+        + _french_ou_variants(token)
         + _mac_variants(token)
         + _two_given_names(token)
     )

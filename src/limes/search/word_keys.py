@@ -76,7 +76,9 @@ def consonant_readings(token: str) -> tuple[str, ...]:
     plain = consonants(token)
     if not plain:
         return ()
-    units = UNITS.findall(token.translate(_NOT_CONSONANTS))
+    # the letters of a unit stand side by side in the spelling: the s and h of Mahadasah
+    # (محدثه, Egyptian s for ث) are two consonants, not the sh the vowels hid
+    units = [u for u in UNITS.findall(token) if u.translate(_NOT_CONSONANTS)]
     ambiguous = [i for i, u in enumerate(units) if len(_READINGS.get(u, ())) > 1]
     readings = [plain]
     for changed in range(1, len(ambiguous) + 1):
