@@ -8,6 +8,7 @@ from tests.search.helpers import person, q
 
 from limes.domain.alerts import Alias, DocumentType, Gender, IdentityDocument
 from limes.domain.alerts import Name as N
+from limes.search import names
 from limes.search.persons import MAX_CANDIDATES, PersonIndex, letter_unknown
 from limes.search.query import PersonQuery
 from limes.search.scoring import THRESHOLD
@@ -219,3 +220,41 @@ def test_among_many_who_share_a_sound_those_with_the_word_itself_are_scored_firs
     built.add_many([*enumerate(kang), (len(kang), person([N("Qiang")], [N("Wei")], None))])
     found = built.find(q(["Qiang"], ["Wei"], None))
     assert [h.slot for h in found.hits][:1] == [len(kang)]
+
+
+def test_the_bearers_of_a_name_follow_every_add_and_remove() -> None:
+    built = PersonIndex()
+    built.add_many([(slot, person([N("Robert")], [N("Anna")])) for slot in range(3)])
+    sound = "p:" + names.phonetic("robert")
+    assert (built.bearers("w:robert"), built.bearers(sound), built.bearers("w:anna")) == (3, 3, 3)
+    built.remove(1)
+    built.remove(1)  # removed twice: counted once
+    assert built.bearers("w:robert") == 2
+    built.add(2, person([N("Roberts")], [N("Anna")]))  # the same slot filed again
+    assert (built.bearers("w:robert"), built.bearers("w:roberts"), built.bearers("w:anna")) == (
+        1,
+        1,
+        2,
+    )
+    built.add(7, person([N("Robert")], [N("Robert")]))  # one person, one count a key
+    assert built.bearers("w:robert") == 2 and built.bearers("w:nobody") == 0
+
+
+@pytest.mark.parametrize(
+    ("surname", "forename"),
+    [
+        ("Chemaran", "Ouedoud"),  # French ou for و (Ouargla), ch for ش
+        ("Chemaran", "Mahadasah"),  # Egyptian s for ث, the s and h two letters
+    ],
+)
+def test_french_and_egyptian_spellings_meet_a_name_stored_in_arabic_script(
+    surname: str, forename: str
+) -> None:
+    built = PersonIndex()
+    stored = [
+        person([N("Shmran", "شمران", "Arab")], [N("Wdud", "ودود", "Arab")]),
+        person([N("Shmran", "شمران", "Arab")], [N("Mhdthh", "محدثه", "Arab")]),
+    ]
+    built.add_many(enumerate(stored))
+    asked = q([surname], [forename])
+    assert [h.slot for h in built.find(asked).hits] == [0 if forename == "Ouedoud" else 1]

@@ -132,6 +132,32 @@ def test_the_words_one_edit_away_load_frozen_and_grow_with_the_feed(
     assert _persons(loaded, typed) == [person]
 
 
+def test_how_common_a_name_is_loads_with_the_snapshot_and_follows_the_feed(
+    store: Store, alerts: AlertService, tmp_path: Path
+) -> None:
+    """The people filed under each name key (``PersonIndex.bearers``, ``tiers.py``) are in
+    the snapshot, and the feed after it moves them: Ivanova renamed Petrova."""
+    path = tmp_path / "index.snapshot"
+    person, _ = _saved(store, alerts, path)
+    loaded = SearchEngine(store, alerts.crypto)
+    loaded.load(path)
+    assert (loaded.persons.bearers("w:ivanova"), loaded.persons.bearers("w:petrova")) == (1, 0)
+    renamed = doc(PERSON, person={**PERSON["person"], "surnames": [{"latin": "Petrova"}]})
+    with store.read() as tx:
+        record = tx.alerts.get(person)
+    assert record is not None
+    alerts.update(make_ctx(), person, content(renamed), record.version)
+    loaded.catch_up()
+    assert (loaded.persons.bearers("w:ivanova"), loaded.persons.bearers("w:petrova")) == (0, 1)
+    assert loaded.persons.bearers("w:olga") == 1
+    with store.read() as tx:
+        record = tx.alerts.get(person)
+    assert record is not None
+    alerts.delete(make_ctx(), person, record.version)
+    loaded.catch_up()
+    assert (loaded.persons.bearers("w:petrova"), loaded.persons.bearers("w:olga")) == (0, 0)
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -210,22 +236,22 @@ def test_a_snapshot_made_by_other_search_code_is_refused(
 def test_a_snapshot_of_the_earlier_format_is_refused_and_rebuilt(
     store: Store, alerts: AlertService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Format 2 held the words by their deletions (``word_keys.NearWords``) as a dict,
-    format 3 holds them frozen into arrays: a file of format 2 is refused by its magic,
-    before anything is opened or unpickled, and rebuilt."""
-    assert snapshot.FORMAT == 3 and snapshot.MAGIC == b"LIMESIX3"
+    """Format 3 held no count of the people filed under each name key, format 4 does
+    (``PersonIndex.bearers``): a file of format 3 is refused by its magic, before anything
+    is opened or unpickled, and rebuilt."""
+    assert snapshot.FORMAT == 4 and snapshot.MAGIC == b"LIMESIX4"
     path = tmp_path / "index.snapshot"
     with monkeypatch.context() as earlier:
-        earlier.setattr(snapshot, "MAGIC", b"LIMESIX2")
-        earlier.setattr(snapshot, "RECORD", snapshot.RECORD.replace("/3/", "/2/"))
+        earlier.setattr(snapshot, "MAGIC", b"LIMESIX3")
+        earlier.setattr(snapshot, "RECORD", snapshot.RECORD.replace("/4/", "/3/"))
         person, _ = _saved(store, alerts, path)
-    assert path.read_bytes()[:8] == b"LIMESIX2"
+    assert path.read_bytes()[:8] == b"LIMESIX3"
     engine = SearchEngine(store, alerts.crypto)
     with pytest.raises(
-        snapshot.SnapshotRefused, match="not a Limes search index snapshot of format 3"
+        snapshot.SnapshotRefused, match="not a Limes search index snapshot of format 4"
     ):
         engine.load(path)
-    with pytest.raises(snapshot.SnapshotRefused, match="format 3"):
+    with pytest.raises(snapshot.SnapshotRefused, match="format 4"):
         snapshot.position_of(path)
     files = IndexSnapshot(path)
     assert files.load(engine) is None and files.refused is not None and not engine.built
@@ -234,6 +260,7 @@ def test_a_snapshot_of_the_earlier_format_is_refused_and_rebuilt(
     fresh = SearchEngine(store, alerts.crypto)
     assert fresh.load(path) is not None and fresh.built
     assert _persons(fresh, IVANOVA) == [person]
+    assert fresh.persons.bearers("w:ivanova") == 1
 
 
 def test_the_code_fingerprint_follows_every_file_of_the_package(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from tests.search.helpers import person, q
 from limes.domain.alerts import Gender
 from limes.domain.alerts import Name as N
 from limes.search.persons import PersonIndex
+from limes.search.tiers import COMMON_NAME, Evidence, Tier, tier
 
 SHEVCHENKO = person(
     [N("Shevchenko", "Шевченко", "Cyrl")], [N("Olena", "Олена", "Cyrl")], "1980-03-14"
@@ -213,3 +214,68 @@ def test_among_possible_matches_the_date_that_agrees_in_more_comes_first() -> No
         found = built.find(q(["Ekwueme"], ["Esther"], "2003-05-13"))
         assert found.hits == ()
         assert [order[h.slot] for h in found.possible] == dates
+
+
+# -- how common a name is (``tiers.COMMON_NAME``) ------------------------------------------
+
+VU_TRUNG_HOANG = person([N("Vũ")], [N("Trung"), N("Hoàng")], "1970-01-01")
+
+
+def _with_bearers(count: int, word: str) -> PersonIndex:
+    """Vũ Trung Hoàng, and ``count`` other people who bear ``word`` as a forename."""
+    built = PersonIndex()
+    others = [(slot, person([N("Lê")], [N(word)], "1960-02-03")) for slot in range(1, count + 1)]
+    built.add_many([(0, VU_TRUNG_HOANG), *others])
+    return built
+
+
+@pytest.mark.parametrize("asked", [None, "1970"])
+def test_a_common_name_of_its_own_asked_without_a_whole_date_is_possible_not_a_hit(
+    asked: str | None,
+) -> None:
+    # Trọng is a name many bear here; the alert holds Trung: a namesake one slip off,
+    # no date to tell them apart (issue 14's wrong hits for absent people)
+    built = _with_bearers(COMMON_NAME, "Trọng")
+    found = built.find(q(["Vũ"], ["Trọng", "Hoàng"], asked))
+    assert found.hits == () and [h.slot for h in found.possible] == [0]
+
+
+def test_a_rare_word_one_slip_off_without_a_date_stays_a_hit() -> None:
+    # fewer bearers than COMMON_NAME: the likelier story is a slip of the alert's name
+    built = _with_bearers(COMMON_NAME - 1, "Trọng")
+    assert [h.slot for h in built.find(q(["Vũ"], ["Trọng", "Hoàng"], None)).hits] == [0]
+
+
+def test_a_common_name_with_the_whole_date_agreeing_stays_a_hit() -> None:
+    built = _with_bearers(COMMON_NAME, "Trọng")
+    found = built.find(q(["Vũ"], ["Trọng", "Hoàng"], "1970-01-01"))
+    assert [h.slot for h in found.hits] == [0]
+
+
+def test_a_rare_exact_name_without_a_date_stays_a_hit() -> None:
+    built = _with_bearers(COMMON_NAME, "Trọng")
+    assert [h.slot for h in built.find(q(["Vũ"], ["Trung", "Hoàng"], None)).hits] == [0]
+
+
+def test_every_word_the_alert_holds_is_no_other_name_however_common() -> None:
+    # Hoàng is common here too, but the alert holds it: a missing word is no other name
+    built = _with_bearers(2 * COMMON_NAME, "Hoàng")
+    assert [h.slot for h in built.find(q(["Vũ"], ["Hoàng"], None)).hits] == [0]
+
+
+def test_a_word_the_alert_holds_without_short_vowels_is_read_not_another_name() -> None:
+    # Malik is common here; the alert holds مالك (malk): the vowels were the writer's guess
+    built = PersonIndex()
+    held = person([N("Karimi", "کریمی", "Arab")], [N("Malk", "مالك", "Arab")], "1970-01-01")
+    others = [
+        (slot, person([N("Rahimi")], [N("Malik")], "1960-02-03"))
+        for slot in range(1, COMMON_NAME + 1)
+    ]
+    built.add_many([(0, held), *others])
+    assert built.bearers("w:malik") == COMMON_NAME and built.bearers("w:malk") == 1
+    assert [h.slot for h in built.find(q(["Karimi"], ["Malik"], None)).hits] == [0]
+
+
+def test_a_document_that_matches_stays_a_hit_whatever_the_name() -> None:
+    evidence = Evidence(0.9, 0.97, False, True, name_only=True, other_name=10 * COMMON_NAME)
+    assert tier(evidence) is Tier.HIT

@@ -31,7 +31,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -52,7 +52,7 @@ from limes.search.name_match import (
 )
 from limes.search.query import PersonQuery
 from limes.search.scoring import Scored, Scorer
-from limes.search.tiers import Tier, tier
+from limes.search.tiers import Tier, tier, weak_date
 from limes.search.word_keys import NearWords, consonant_readings, consonants, slips_undone
 
 MAX_CANDIDATES = 200
@@ -166,6 +166,7 @@ class PersonIndex:
         self._stored: dict[int, Stored] = {}
         self._years: npt.NDArray[np.int16] = np.zeros(1024, dtype=np.int16)
         self._alive: npt.NDArray[np.bool_] = np.zeros(1024, dtype=np.bool_)
+        self._counts: npt.NDArray[np.int32] = np.zeros(1024, dtype=np.int32)
         self._scorer = Scorer()
 
     def __len__(self) -> int:
@@ -178,7 +179,25 @@ class PersonIndex:
         if found is None:
             found = self._keys[text] = len(self._keys)
             self._near.add(text)  # a word (``w:``) is filed by its deletions too
+            if found >= len(self._counts):
+                counts = np.zeros(2 * len(self._counts), dtype=np.int32)
+                counts[: len(self._counts)] = self._counts
+                self._counts = counts
         return found
+
+    def _count(self, keys: Iterable[str], change: int) -> None:
+        """Add ``change`` to the people filed under each of ``keys`` (``bearers``)."""
+        ids = [self._key(key) for key in keys]
+        self._counts[ids] += change
+
+    def bearers(self, key: str) -> int:
+        """How many people in the index are filed under ``key`` (a name's blocking key:
+        ``p:`` its sound, ``g:`` its given-name group, ``w:`` the word): how common the
+        name is here (``tiers.py``). Kept by ``add`` and ``remove``, so it follows the
+        change feed, and in the snapshot's state."""
+        found = self._keys.get(key)
+        counts = self._counts
+        return int(counts[found]) if found is not None and found < len(counts) else 0
 
     def _ensure(self, slot: int) -> None:
         size = len(self._alive)
@@ -197,8 +216,12 @@ class PersonIndex:
         stored = Stored.of(person, name_sets)
         with self._write:
             self._ensure(slot)
-            for key in self._blocking_keys(name_sets):
+            if slot in self._stored:  # filed again: counted once
+                self._count(self._blocking_keys(self._stored[slot].name_sets), -1)
+            keys = self._blocking_keys(name_sets)
+            for key in keys:
                 self._postings.recent[self._key(key)].append(slot)
+            self._count(keys, 1)
             for number in stored.documents:
                 self._documents[skeleton(number)].append(slot)
             self._stored[slot] = stored
@@ -240,6 +263,7 @@ class PersonIndex:
                 "stored": self._stored,
                 "years": self._years,
                 "alive": self._alive,
+                "counts": self._counts,
             }
 
     @classmethod
@@ -253,6 +277,7 @@ class PersonIndex:
         index._stored = state["stored"]
         index._years = state["years"]
         index._alive = state["alive"]
+        index._counts = state["counts"]
         return index
 
     def name_sets(self) -> Iterator[NameSet]:
@@ -264,7 +289,9 @@ class PersonIndex:
         with self._write:
             if slot < len(self._alive):
                 self._alive[slot] = False
-            self._stored.pop(slot, None)
+            gone = self._stored.pop(slot, None)
+            if gone is not None:
+                self._count(self._blocking_keys(gone.name_sets), -1)
 
     @staticmethod
     def _blocking_keys(name_sets: Sequence[NameSet]) -> set[str]:
@@ -298,8 +325,14 @@ class PersonIndex:
         stored = self._stored
         present = [(slot, stored[slot]) for slot in candidates if slot in stored]
         tiers: dict[Tier, list[Scored]] = {Tier.HIT: [], Tier.POSSIBLE: []}
+        name_only = weak_date(query.date_of_birth)
         for scored in self._scorer.score(query, wanted, present):
-            found = tier(scored.evidence)
+            evidence = scored.evidence
+            if name_only and not evidence.document and tier(evidence) is Tier.HIT:
+                other = self.other_name(wanted, stored[scored.slot])
+                evidence = replace(evidence, name_only=True, other_name=other)
+                scored = replace(scored, evidence=evidence)
+            found = tier(evidence)
             if found is not None:
                 tiers[found].append(scored)
 
@@ -317,6 +350,29 @@ class PersonIndex:
             )
 
         return Found(ranked(tiers[Tier.HIT], Tier.HIT), ranked(tiers[Tier.POSSIBLE], Tier.POSSIBLE))
+
+    def other_name(self, wanted: QueryNames, stored: Stored) -> int:
+        """The most people in the index bearing, as written, a word asked that ``stored``
+        does not hold in any spelling (0 when it holds them all): how common a name of
+        its own the officer typed where the alert holds another (``tiers.py``). A word
+        with the sound of one the alert holds written without short vowels (Ali: علی, ly)
+        is that word read, not another name: its vowels were the writer's guess."""
+        held = {s for name_set in stored.name_sets for s in name_set.strings}
+        unvowelled = {
+            names.phonetic(s)
+            for name_set in stored.name_sets
+            for s, abjad in zip(name_set.strings, name_set.codes[ABJAD].tolist(), strict=True)
+            if abjad
+        }
+        most = 0
+        for part in wanted.parts:
+            spellings = part.spellings
+            if held.intersection(spellings):
+                continue
+            if unvowelled and unvowelled.intersection(names.phonetic(t) for t in spellings):
+                continue
+            most = max(most, max((self.bearers("w:" + t) for t in spellings), default=0))
+        return most
 
     def _slots_under(
         self, keys: set[str], wanted_years: npt.NDArray[np.bool_] | None
