@@ -248,20 +248,27 @@ def timed(
 ) -> dict[str, Any]:  # fmt: skip
     """wrk's figures of one endpoint after a warm-up, with the server's CPU per request."""
     wrk(base, script, WARM_UP_SECONDS, concurrency, path)
-    before = aims.session_cpu_seconds(server.pid)
+    before = aims.session_cpu_by_role(server.pid)
     result = wrk(base, script, seconds, concurrency, path)
-    spent = aims.session_cpu_seconds(server.pid) - before
-    result["server_cpu_us"] = round(aims.cpu_per_request(spent, result["requests"]), 1)
+    after = aims.session_cpu_by_role(server.pid)
+    spent = {role: after[role] - before.get(role, 0.0) for role in after}
+    n = result["requests"]
+    result["server_cpu_us"] = round(aims.cpu_per_request(sum(spent.values()), n), 1)
+    result["server_cpu_us_by_process"] = {
+        role: round(aims.cpu_per_request(cpu, n), 1) for role, cpu in sorted(spent.items())
+    }
     return result
 
 
 def _shown(name: str, result: dict[str, Any]) -> str:
+    by_process = result.get("server_cpu_us_by_process", {})
     return (
         f"  {name}: {result['requests_per_s']:,.0f} requests/s  p50 {result['p50_ms']:.1f} ms  "
         f"p99 {result['p99_ms']:.1f} ms  max {result['max_ms']:.1f} ms  non-2xx/3xx "
         f"{result['non_2xx_3xx']}  socket errors {sum(result['socket_errors'].values())}  "
         f"server CPU {result['server_cpu_us']:,.0f} µs/request  (load average "
-        f"{' '.join(f'{x:.2f}' for x in load_average())})"
+        f"{' '.join(f'{x:.2f}' for x in load_average())})\n    server CPU by process: "
+        + ", ".join(f"{k} {v:,.0f} µs" for k, v in by_process.items())
     )
 
 

@@ -4,11 +4,20 @@ process session spent, read from /proc."""
 from __future__ import annotations
 
 import os
+import socket
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
-from bench.search.aims import AIMS, Aim, cpu_per_request, report, session_cpu_seconds
+from bench.search.aims import (
+    AIMS,
+    Aim,
+    cpu_per_request,
+    report,
+    session_cpu_by_role,
+    session_cpu_seconds,
+)
 
 
 def figures(per_second: float, p99_ms: float, non_2xx: int = 0, socket: int = 0) -> dict[str, Any]:
@@ -50,6 +59,27 @@ def test_the_session_cpu_grows_as_this_process_works() -> None:
         pass
     assert session_cpu_seconds(session) - before >= 0.1
     assert session_cpu_seconds(-1) == 0  # no process is in that session
+
+
+@pytest.mark.parametrize(
+    ("folder", "role"),
+    [("limes-audit-writer-x1", "audit writer"), ("limes-search-index-x2", "search index")],
+)
+def test_a_process_listening_on_a_local_service_socket_is_that_service(
+    tmp_path: Path, folder: str, role: str
+) -> None:
+    """The server's CPU is split by process: the audit writer and the search index
+    process are told by the socket they listen on (``local_service``'s folder)."""
+    session = os.getsid(0)
+    assert role not in session_cpu_by_role(session)
+    (tmp_path / folder).mkdir()
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+        listener.bind(str(tmp_path / folder / "socket"))
+        assert role not in session_cpu_by_role(session)  # bound, not listening: no service
+        listener.listen()
+        split = session_cpu_by_role(session)
+    assert split[role] > 0  # this process's CPU, counted as that service's
+    assert sum(split.values()) == pytest.approx(session_cpu_seconds(session), abs=0.05)
 
 
 def test_cpu_per_request_is_microseconds() -> None:

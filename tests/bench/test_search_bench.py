@@ -97,3 +97,18 @@ def test_part_one_runs_at_a_tiny_size_and_writes_its_report(tmp_path: Path) -> N
     assert persons["mrz_search"]["stored_found_in_top10"] >= 15
     assert objects["object_search"]["stored_found"] == objects["object_search"]["stored_queries"]
     assert figures["extrapolated_93m"]["label"].startswith("extrapolated (linear in objects)")
+
+
+def test_an_endpoint_line_splits_the_server_cpu_by_process() -> None:
+    from bench.search.http import _shown
+
+    figures = {
+        "requests_per_s": 250.0, "p50_ms": 1.0, "p99_ms": 2.0, "max_ms": 3.0, "non_2xx_3xx": 0,
+        "socket_errors": {"timeouts": 0}, "server_cpu_us": 5000.0,
+        "server_cpu_us_by_process": {"audit writer": 400.0, "search index": 2500.0,
+                                     "workers": 2100.0},
+    }  # fmt: skip
+    shown = _shown("POST /v1/search/persons", figures).splitlines()
+    assert "server CPU 5,000 µs/request" in shown[0]
+    split = "audit writer 400 µs, search index 2,500 µs, workers 2,100 µs"
+    assert shown[1].split(": ", 1)[1] == split

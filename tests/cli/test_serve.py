@@ -119,6 +119,19 @@ def test_serve_limits_requests_in_progress_not_connections(
     assert protocol.keywords == {"limits": limits, "server_cert": None}  # plain HTTP
 
 
+def test_serve_writes_no_access_log_unless_asked(
+    initialised: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """uvicorn's access log (a formatted line on stdout for every request, about a fifth
+    of a health check's CPU, issue 13) is off unless --access-log asks for it; the audit
+    log records every read, search and write either way."""
+    fake = _FakeUvicorn()
+    monkeypatch.setattr(workers_module, "run_server", fake)
+    assert initialised("serve", env=DEV).exit_code == 0
+    assert initialised("serve", "--access-log", env=DEV).exit_code == 0
+    assert [call["access_log"] for call in fake.calls] == [False, True]
+
+
 def test_serve_runs_on_uvloop_and_waits_for_workers_on_a_busy_machine(
     initialised: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
