@@ -194,7 +194,7 @@ LOOKUPS = {  # the query, then what each store's plan must name (all of it)
     "page by category": (
         "SELECT id FROM alerts WHERE category = ? AND status = ? AND id > ? ORDER BY id LIMIT 5",
         ["USING INDEX alerts_by_category (category=? AND id>?)"],
-        [],  # PostgreSQL may choose alerts_pkey on an empty table: any index, no sort
+        ["alerts_by_category_12"],  # PostgreSQL's partial index of the category (0029)
     ),
     "page by state": (
         "SELECT id FROM alerts WHERE issuing_state = ? AND status = ? AND id > ? "
@@ -226,6 +226,10 @@ LOOKUPS = {  # the query, then what each store's plan must name (all of it)
 }
 POSTGRES_QUERIES = {  # the store's own query where PostgreSQL's differs, and its values
     "alerts by key": (BY_KEY_HASHES, (pack(frozenset({"k"})),)),
+    "page by category": (  # the category's number written out, as list() does (0029)
+        "SELECT id FROM alerts WHERE category = 12 AND status = ? AND id > ? ORDER BY id LIMIT 5",
+        (0, id_in("A1")),
+    ),
 }
 PARAMS = {
     "alert by id": (id_in("A1"),),

@@ -26,7 +26,7 @@ from limes.store.alert_ids import id_in
 from limes.store.alerts import at_in
 from limes.store.event_codes import CATEGORY_CODES, EVENT_CODES
 from limes.store.match_key_bytes import key_in, pack
-from limes.store.port import AlertRecord, Store
+from limes.store.port import AlertFilter, AlertRecord, Store
 from limes.store.postgres import PostgresStore
 
 T0 = datetime(2026, 6, 1, 8, 30, 0, 123456, tzinfo=UTC)
@@ -92,6 +92,35 @@ def test_postgres_hashes_each_packed_key_to_8_bytes(postgres_store: PostgresStor
     assert found == expected
 
 
+@pytest.mark.postgres
+def test_postgres_has_an_index_for_every_category(postgres_store: PostgresStore) -> None:
+    """A category appended to CATEGORY_CODES needs its partial index (a migration)."""
+    with postgres_store.read() as tx:
+        found = peek(tx).rows(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND indexname ~ '^alerts_by_category'"
+        )
+    assert {name: re.sub(r".* ON \S+ ", "", sql) for name, sql in found} == {
+        f"alerts_by_category_{n}": f"USING btree (id) WHERE (category = {n})"
+        for n in range(len(CATEGORY_CODES))
+    }
+
+
+def test_alerts_list_by_every_category(store: Store) -> None:
+    alerts = [_alert(n, set()) for n in range(2 * len(CATEGORY_CODES))]
+    with store.transaction() as tx:
+        tx.alerts.insert_many(alerts)
+    with store.read() as tx:
+        for category in CATEGORY_CODES:
+            ids = [r.id for r in alerts if r.category == category]
+            french = tx.alerts.list(AlertFilter(category=category.value, issuing_state="FR"))
+            assert [r.id for r in french] == [
+                r.id for r in alerts if r.category == category and r.issuing_state == "FR"
+            ]
+            page = tx.alerts.list(AlertFilter(category=category.value, after=ids[0]))
+            assert [r.id for r in page] == ids[1:]
+
+
 def _script() -> str:
     return dict(migrations.scripts("postgres"))["0029_compact_postgres_rows"]
 
@@ -100,6 +129,7 @@ def test_the_migrations_numbers_are_the_stores() -> None:
     types, categories = re.findall(r"ARRAY\[(.*?)\]", _script(), re.DOTALL)
     assert re.findall(r"'([^']*)'", types) == [t.value for t in EVENT_CODES]
     assert re.findall(r"'([^']*)'", categories) == [c.value for c in CATEGORY_CODES]
+    assert f"FOR code IN 0..{len(CATEGORY_CODES) - 1} LOOP" in _script()
 
 
 @pytest.fixture
@@ -172,11 +202,13 @@ def test_0029_converts_an_old_postgres_store(old_postgres: PostgresStore) -> Non
         found = tx.alerts.find_by_keys(frozenset({TWIN_A}))
         one = tx.alerts.find_by_keys(frozenset({"k:4"}))
         stored = tx.alerts.get_many([r.id for r in alerts])
+        listed = [[a.id for a in tx.alerts.list(AlertFilter(category=r.category))] for r in alerts]
     assert tables == [(True,)] and kinds == [("smallint",)]
     assert empty == [(sum(1 for e in events if not e.detail),)] and named == [("not-a-category",)]
     assert [e.id for e in found] == [r.id for r in alerts if TWIN_A in r.keys]
     assert [e.id for e in one] == [alerts[4].id]
     assert stored == {r.id: r for r in alerts}
+    assert listed == [[r.id] for r in alerts]  # one alert of each of six categories
     with old_postgres.transaction() as tx:  # the feed goes on where it was
         assert tx.outbox.append(events[-1]) == last + 1
     assert old_postgres.events_after(last)[0] == replace(events[-1], seq=last + 1)

@@ -278,7 +278,7 @@ def _check_0026(store: Store) -> None:
         # alert's own packed keys (alert_keys is gone)
         sizes = peek(tx).rows(
             "SELECT length(key) FROM alert_keys WHERE alert_id = ?"
-            if peek(tx).dialect.match_keys_table
+            if not peek(tx).dialect.postgres_indexes
             else "SELECT length(keys) FROM alerts WHERE id = ?",
             (id_in("A2"),),
         )

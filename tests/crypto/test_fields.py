@@ -77,7 +77,7 @@ def test_compatibility_works_on_tokens_with_no_key_in_the_clear(
     alerts.issue(DE, content(VEHICLE))
     with store.read() as tx:
         db = peek(tx)
-        if db.dialect.match_keys_table:
+        if not db.dialect.postgres_indexes:
             stored = [bytes(k) for (k,) in db.rows("SELECT key FROM alert_keys")]
         else:  # PostgreSQL (0029): the alert rows' keys, packed 17 bytes a token
             packed = b"".join(

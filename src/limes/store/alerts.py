@@ -254,13 +254,13 @@ class SqlAlerts(Tables):
         d = self._d
         alerts, keys = rows_of(d, records)
         self._cur.executemany(d.sql(INSERT_ALERT), alerts)
-        if keys and d.match_keys_table:
+        if keys and not d.postgres_indexes:
             self._cur.executemany(d.sql(INSERT_KEY), keys)
 
     def replace(self, record: AlertRecord, expected_version: int) -> None:
         d, stored_id = self._d, id_in(record.id)
         before: frozenset[str] = frozenset()
-        if d.match_keys_table:
+        if not d.postgres_indexes:
             self._exec("SELECT keys FROM alerts WHERE id = ?", (stored_id,))
             row = self._cur.fetchone()
             before = unpack(row[0]) if row is not None else frozenset()
@@ -282,7 +282,7 @@ class SqlAlerts(Tables):
         )
         if self._cur.rowcount != 1:
             raise VersionMismatch(f"alert {record.id} is no longer at version {expected_version}")
-        if not d.match_keys_table:
+        if d.postgres_indexes:
             return  # the GIN index over the row's keys follows the row
         # only the keys that changed: the row said which it had (no index by alert)
         gone = [(key_in(k), stored_id) for k in sorted(before - record.keys)]
@@ -299,7 +299,7 @@ class SqlAlerts(Tables):
         the alerts whose keys share 8 bytes with one of ``keys``; the keys decide."""
         if not keys:
             return []
-        if self._d.match_keys_table:
+        if not self._d.postgres_indexes:
             marks = ", ".join("?" for _ in keys)
             self._exec(
                 BY_KEY_TABLE.format(marks=marks), (*(key_in(k) for k in sorted(keys)), ACTIVE_CODE)
@@ -325,8 +325,13 @@ class SqlAlerts(Tables):
         }
         clauses = [clause for clause, value in stored.items() if value is not None]
         params = [value for value in stored.values() if value is not None]
+        code = stored["category = ?"]
+        if self._d.postgres_indexes and isinstance(code, int):
+            # PostgreSQL's partial index of this category (0029) serves only its number
+            # written out; an int of CATEGORY_CODES, never text from outside
+            clauses[0], params = f"category = {code:d}", params[1:]
         condition = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        # constant column names and placeholders only; every value is bound
+        # constant column names and placeholders only; every value is bound (but that number)
         sql = f"SELECT {ALERT_COLUMNS} FROM alerts {condition} ORDER BY id LIMIT ?"  # noqa: S608 - constant SQL text, values bound  # nosec B608
         self._exec(sql, (*params, where.limit))
         return [self._record(row) for row in self._cur.fetchall()]

@@ -37,9 +37,11 @@ class Dialect:
     placeholder: str
     for_update: str
     timestamps_as_text: bool
-    match_keys_table: bool
-    """Match keys looked up through ``alert_keys`` (SQLite), or through a GIN index over
-    each alert row's own keys (PostgreSQL, migration 0029)."""
+    postgres_indexes: bool
+    """PostgreSQL's own indexes (migration 0029): match keys looked up through a GIN index
+    over each alert row's keys, not ``alert_keys``, and alerts listed by category through
+    one partial index of ids per category, which a query names by its number written
+    out, not one index by (category, id)."""
 
     def sql(self, text: str) -> str:
         return text if self.placeholder == "?" else text.replace("?", self.placeholder)
@@ -75,9 +77,9 @@ def _iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-SQLITE = Dialect(placeholder="?", for_update="", timestamps_as_text=True, match_keys_table=True)
+SQLITE = Dialect(placeholder="?", for_update="", timestamps_as_text=True, postgres_indexes=False)
 POSTGRES = Dialect(
-    placeholder="%s", for_update=" FOR UPDATE", timestamps_as_text=False, match_keys_table=False
+    placeholder="%s", for_update=" FOR UPDATE", timestamps_as_text=False, postgres_indexes=True
 )
 
 

@@ -7,11 +7,19 @@
 --    (store/alerts.py), so that two keys sharing 8 bytes find no wrong alert. GIN keeps
 --    each hash once with its alerts; fastupdate is off, so that a lookup never reads a
 --    pending list.
--- 2. change_events name their type by number (store/event_codes.py, frozen: the array
+-- 2. One partial index of ids per category (alerts_by_category_<number>, one for each
+--    number of CATEGORY_CODES: a category appended there needs its index), not one
+--    index by (category, id): ids arrive in order within each category, so each partial
+--    index grows at its right end and its pages fill (to 90 %), where (category, id) split
+--    its pages in halves that stayed half full (69.5 B an alert at 50,000, 44 B this
+--    way). list() writes the number out (store/alerts.py), so the planner can choose it.
+-- 3. change_events name their type by number (store/event_codes.py, frozen: the array
 --    below is EVENT_CODES; a type without a number stops the migration) and their
 --    category by its number's digits, or by its name where it has none (a national
 --    copy's, say: a name of digits alone stops the migration), and hold no detail when
---    it is empty (NULL, not '{}'). The table is rewritten once, seq and its sequence kept.
+--    it is empty (NULL, not '{}'). The table is rewritten once, seq and its sequence kept;
+--    its primary key is rebuilt full (fillfactor 100): seq only grows, so no page of it
+--    ever takes a row again once it is left behind.
 CREATE FUNCTION limes_key_hashes(keys BYTEA) RETURNS BIGINT[]
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
 DECLARE
@@ -35,6 +43,15 @@ END
 $$;
 CREATE INDEX alerts_by_key ON alerts USING gin (limes_key_hashes(keys)) WITH (fastupdate = off);
 DROP TABLE alert_keys;
+DROP INDEX alerts_by_category;
+DO $$
+BEGIN
+    FOR code IN 0..13 LOOP
+        EXECUTE format('CREATE INDEX alerts_by_category_%s ON alerts (id) WHERE category = %s',
+                       code, code);
+    END LOOP;
+END
+$$;
 
 CREATE FUNCTION pg_temp.type_code(value TEXT) RETURNS SMALLINT
 LANGUAGE plpgsql IMMUTABLE AS $$
@@ -73,6 +90,7 @@ BEGIN
     RETURN value;
 END
 $$;
+ALTER INDEX change_events_pkey SET (fillfactor = 100);
 ALTER TABLE change_events
     ALTER COLUMN detail DROP NOT NULL,
     ALTER COLUMN type TYPE SMALLINT USING pg_temp.type_code(type),
