@@ -164,6 +164,7 @@ def test_0023_converts_an_old_sqlite_store(
         "0026_compact_match_keys",
         "0027_compact_change_event_types",
         "0028_compact_alert_ids",
+        "0029_compact_postgres_rows",
     ]
     assert _records(store) == before  # every field, microseconds included
     assert store.events_after(0, 1000) == events and store.last_event() == last
@@ -210,6 +211,7 @@ def test_0026_packs_the_match_keys_of_an_old_sqlite_store(
         "0026_compact_match_keys",
         "0027_compact_change_event_types",
         "0028_compact_alert_ids",
+        "0029_compact_postgres_rows",
     ]
     assert _records(store) == before  # every field, the keys included
     assert store.events_after(0, 1000) == events and store.last_event() == last
@@ -272,8 +274,13 @@ def _check_0026(store: Store) -> None:
         assert [e.id for e in tx.alerts.find_by_keys(frozenset({TOKEN}))] == ["A1", "A2"]
         lookalike = frozenset({OLD_KEYS["A1"][2]})
         assert [e.id for e in tx.alerts.find_by_keys(lookalike)] == ["A1"]
+        # a token's 17 bytes: in SQLite a row of alert_keys, in PostgreSQL (0029) the
+        # alert's own packed keys (alert_keys is gone)
         sizes = peek(tx).rows(
-            "SELECT length(key) FROM alert_keys WHERE alert_id = ?", (id_in("A2"),)
+            "SELECT length(key) FROM alert_keys WHERE alert_id = ?"
+            if not peek(tx).dialect.postgres_indexes
+            else "SELECT length(keys) FROM alerts WHERE id = ?",
+            (id_in("A2"),),
         )
     assert sizes == [(17,)]
 
@@ -290,6 +297,7 @@ def test_0026_on_sqlite_keeps_every_form_of_key(
         "0026_compact_match_keys",
         "0027_compact_change_event_types",
         "0028_compact_alert_ids",
+        "0029_compact_postgres_rows",
     ]
     _check_0026(store)
     store.close()
@@ -306,7 +314,11 @@ def test_0026_on_postgres_keeps_every_form_of_key(
             old.setattr("limes.store.postgres.scripts", _before("0026"))
             store.migrate()
         _old_rows(store)
-        assert store.migrate() == ["0026_compact_match_keys", "0028_compact_alert_ids"]
+        assert store.migrate() == [
+            "0026_compact_match_keys",
+            "0028_compact_alert_ids",
+            "0029_compact_postgres_rows",
+        ]
         _check_0026(store)
     finally:
         store.close()
@@ -331,7 +343,11 @@ def test_0027_numbers_the_event_types_of_an_old_sqlite_store(
         empty = peek(tx).rows("SELECT count(*) FROM change_events WHERE detail = '{}'")
     assert old == [("text",)] and empty[0][0] > 0
 
-    assert store.migrate() == ["0027_compact_change_event_types", "0028_compact_alert_ids"]
+    assert store.migrate() == [
+        "0027_compact_change_event_types",
+        "0028_compact_alert_ids",
+        "0029_compact_postgres_rows",
+    ]
     assert store.events_after(0, 1000) == events and store.last_event() == last
     with store.read() as tx:
         kinds = peek(tx).rows("SELECT DISTINCT typeof(type), typeof(detail) FROM change_events")

@@ -17,6 +17,8 @@ from limes.store.event_codes import (
     SUBJECT_CODES,
     category_code,
     category_of,
+    category_of_text,
+    category_text,
     event_code,
     event_type,
     object_type_code,
@@ -66,3 +68,15 @@ def test_an_alerts_numbers_read_back_as_its_names() -> None:
         assert status_of(status_code(status.value)) is status
     with pytest.raises(KeyError):
         status_code("lost")
+
+
+def test_postgres_event_categories_read_back_as_their_names() -> None:
+    """PostgreSQL's change events (0029): a number's digits, or a name with none."""
+    for category in CategoryCode:
+        assert category_text(category.value) == str(category_code(category.value))
+        assert category_of_text(category_text(category.value)) == category.value
+    assert category_text("not-a-category") == "not-a-category"
+    assert category_of_text("not-a-category") == "not-a-category"
+    with pytest.raises(ValueError, match="as a number"):
+        category_text("12")  # would read back as object_seizure
+    assert category_of_text(category_text("١٢")) == "١٢"  # not ASCII digits: a name

@@ -28,6 +28,8 @@ from limes.store.dialect import Dialect, Row, Tables
 from limes.store.event_codes import (
     ACTIVE_CODE,
     category_code,
+    category_of_text,
+    category_text,
     event_code,
     event_type,
     object_type_code,
@@ -79,6 +81,15 @@ WITH_KEYS = f"{ALERT_COLUMNS}, keys"
 """An alert's columns and its match keys, packed (``match_key_bytes.py``, migration 0026)."""
 INSERT_ALERT = f"INSERT INTO alerts ({WITH_KEYS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"  # noqa: S608 - constant column list  # nosec B608
 INSERT_KEY = "INSERT INTO alert_keys (key, alert_id) VALUES (?, ?)"
+BY_KEY_TABLE = (  # SQLite: alert_keys by its primary key, then each alert by id
+    "SELECT DISTINCT a.id, a.category, a.issuing_state FROM alert_keys k "
+    "JOIN alerts a ON a.id = k.alert_id WHERE k.key IN ({marks}) AND a.status = ? ORDER BY a.id"
+)
+BY_KEY_HASHES = (  # PostgreSQL: the GIN index alerts_by_key alone (0029); the status, the
+    # keys themselves and the order are the caller's (a handful of rows a lookup)
+    "SELECT id, category, issuing_state, status, keys FROM alerts "
+    "WHERE limes_key_hashes(keys) && limes_key_hashes(?)"
+)
 INSERT_EVENT = (
     "INSERT INTO change_events (at, type, alert_id, issuing_state, category, version, detail) "
     "VALUES (?, ?, ?, ?, ?, ?, ?)"
@@ -155,24 +166,26 @@ def rows_of(
 
 
 def event_row(d: Dialect, e: ChangeEvent) -> tuple[Any, ...]:
-    """The row of ``e``: its alert id as bytes (0028); in SQLite, its type and category
-    by number and no detail when it has none (migration 0027), else their names and the
-    detail as JSON."""
-    type_: int | str
+    """The row of ``e``: its alert id as bytes (0028), its type by number and no detail
+    when it has none (SQLite: 0027, PostgreSQL: 0029), its category by number (SQLite:
+    the number, or the text if it has none; PostgreSQL: the number's digits, or the
+    name), the detail as JSON text."""
     category: int | str
+    detail = orjson.dumps(e.detail).decode() if e.detail else None
     if d.timestamps_as_text:  # SQLite's compact rows (0023, 0024, 0027)
-        detail = orjson.dumps(e.detail).decode() if e.detail else None
-        type_, category = event_code(e.type), category_code(e.category)
+        category = category_code(e.category)
     else:
-        detail, type_, category = orjson.dumps(e.detail).decode(), e.type, e.category
-    row = (at_in(d, e.at), type_, id_in(e.alert_id), e.issuing_state, category, e.version)
-    return (*row, detail)
+        category = category_text(e.category)
+    row = (at_in(d, e.at), event_code(e.type), id_in(e.alert_id), e.issuing_state, category)
+    return (*row, e.version, detail)
 
 
 def event_from_row(d: Dialect, row: Row) -> ChangeEvent:
     seq, at, type_, alert_id, state, category, version, detail = row
     if isinstance(type_, int):
         type_ = event_type(type_)
+    if isinstance(category, str) and not d.timestamps_as_text:
+        category = category_of_text(category)  # PostgreSQL's digits (0029)
     category = stored_category(category)
     if detail is None:
         detail = {}
@@ -241,14 +254,16 @@ class SqlAlerts(Tables):
         d = self._d
         alerts, keys = rows_of(d, records)
         self._cur.executemany(d.sql(INSERT_ALERT), alerts)
-        if keys:
+        if keys and not d.postgres_indexes:
             self._cur.executemany(d.sql(INSERT_KEY), keys)
 
     def replace(self, record: AlertRecord, expected_version: int) -> None:
         d, stored_id = self._d, id_in(record.id)
-        self._exec("SELECT keys FROM alerts WHERE id = ?", (stored_id,))
-        row = self._cur.fetchone()
-        before = unpack(row[0]) if row is not None else frozenset()
+        before: frozenset[str] = frozenset()
+        if not d.postgres_indexes:
+            self._exec("SELECT keys FROM alerts WHERE id = ?", (stored_id,))
+            row = self._cur.fetchone()
+            before = unpack(row[0]) if row is not None else frozenset()
         self._exec(
             "UPDATE alerts SET status = ?, version = ?, updated_at = ?, expires_at = ?, "
             "warned_at = ?, body = ?, extensions = ?, keys = ? WHERE id = ? AND version = ?",
@@ -267,6 +282,8 @@ class SqlAlerts(Tables):
         )
         if self._cur.rowcount != 1:
             raise VersionMismatch(f"alert {record.id} is no longer at version {expected_version}")
+        if d.postgres_indexes:
+            return  # the GIN index over the row's keys follows the row
         # only the keys that changed: the row said which it had (no index by alert)
         gone = [(key_in(k), stored_id) for k in sorted(before - record.keys)]
         if gone:
@@ -278,19 +295,24 @@ class SqlAlerts(Tables):
             self._cur.executemany(d.sql(INSERT_KEY), added)
 
     def find_by_keys(self, keys: frozenset[str]) -> list[ExistingAlert]:
+        """The active alerts holding any of ``keys``, by id. In PostgreSQL the index finds
+        the alerts whose keys share 8 bytes with one of ``keys``; the keys decide."""
         if not keys:
             return []
-        marks = ", ".join("?" for _ in keys)
-        sql = (
-            "SELECT DISTINCT a.id, a.category, a.issuing_state FROM alert_keys k "  # noqa: S608 - placeholders only  # nosec B608
-            f"JOIN alerts a ON a.id = k.alert_id WHERE k.key IN ({marks}) AND a.status = ? "
-            "ORDER BY a.id"
-        )
-        self._exec(sql, (*(key_in(k) for k in sorted(keys)), ACTIVE_CODE))
-        return [
-            ExistingAlert(id_out(i), CategoryCode(stored_category(c)), s)
-            for i, c, s in self._cur.fetchall()
-        ]
+        if not self._d.postgres_indexes:
+            marks = ", ".join("?" for _ in keys)
+            self._exec(
+                BY_KEY_TABLE.format(marks=marks), (*(key_in(k) for k in sorted(keys)), ACTIVE_CODE)
+            )
+            rows = self._cur.fetchall()
+        else:
+            self._exec(BY_KEY_HASHES, (pack(keys),))
+            rows = sorted(
+                (bytes(i), c, s)
+                for i, c, s, status, held in self._cur.fetchall()
+                if status == ACTIVE_CODE and keys & unpack(held)
+            )
+        return [ExistingAlert(id_out(i), CategoryCode(stored_category(c)), s) for i, c, s in rows]
 
     def list(self, where: AlertFilter) -> list[AlertRecord]:
         # each condition as its column holds the value (ids as bytes, codes as numbers)
@@ -303,8 +325,13 @@ class SqlAlerts(Tables):
         }
         clauses = [clause for clause, value in stored.items() if value is not None]
         params = [value for value in stored.values() if value is not None]
+        code = stored["category = ?"]
+        if self._d.postgres_indexes and isinstance(code, int):
+            # PostgreSQL's partial index of this category (0029) serves only its number
+            # written out; an int of CATEGORY_CODES, never text from outside
+            clauses[0], params = f"category = {code:d}", params[1:]
         condition = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        # constant column names and placeholders only; every value is bound
+        # constant column names and placeholders only; every value is bound (but that number)
         sql = f"SELECT {ALERT_COLUMNS} FROM alerts {condition} ORDER BY id LIMIT ?"  # noqa: S608 - constant SQL text, values bound  # nosec B608
         self._exec(sql, (*params, where.limit))
         return [self._record(row) for row in self._cur.fetchall()]

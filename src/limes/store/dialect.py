@@ -1,10 +1,11 @@
 """What every query of the store builds on: the two SQL dialects and the ``Tables`` seam.
 
-SQLite and PostgreSQL differ here only in placeholders, timestamps and row locks,
-so the queries are written once with ``?`` placeholders and a ``Dialect`` adapts
-them. ``Tables`` runs such queries on one transaction's cursor; every repository of
-``store/`` is a ``Tables``, and nothing outside ``store/`` sees one but the tests'
-``store_peek.py`` (the service layer sees the repositories' Protocols in ``port.py``).
+SQLite and PostgreSQL differ here only in placeholders, timestamps, row locks and the
+lookup by match key, so the queries are written once with ``?`` placeholders and a
+``Dialect`` adapts them. ``Tables`` runs such queries on one transaction's cursor;
+every repository of ``store/`` is a ``Tables``, and nothing outside ``store/`` sees one
+but the tests' ``store_peek.py`` (the service layer sees the repositories' Protocols in
+``port.py``).
 """
 
 from __future__ import annotations
@@ -36,6 +37,11 @@ class Dialect:
     placeholder: str
     for_update: str
     timestamps_as_text: bool
+    postgres_indexes: bool
+    """PostgreSQL's own indexes (migration 0029): match keys looked up through a GIN index
+    over each alert row's keys, not ``alert_keys``, and alerts listed by category through
+    one partial index of ids per category, which a query names by its number written
+    out, not one index by (category, id)."""
 
     def sql(self, text: str) -> str:
         return text if self.placeholder == "?" else text.replace("?", self.placeholder)
@@ -71,8 +77,10 @@ def _iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-SQLITE = Dialect(placeholder="?", for_update="", timestamps_as_text=True)
-POSTGRES = Dialect(placeholder="%s", for_update=" FOR UPDATE", timestamps_as_text=False)
+SQLITE = Dialect(placeholder="?", for_update="", timestamps_as_text=True, postgres_indexes=False)
+POSTGRES = Dialect(
+    placeholder="%s", for_update=" FOR UPDATE", timestamps_as_text=False, postgres_indexes=True
+)
 
 
 class Tables:

@@ -1,7 +1,8 @@
 """The numbers the store gives event types, categories, object types, subjects and alert
-states: SQLite's change events name their type and category by number (migration 0027),
-and both stores' alert rows their category, object type, subject and status (0028): one
-byte each (SQLite; a smallint in PostgreSQL) instead of up to 34 characters of text.
+states: both stores' change events name their type and category by number (SQLite's by
+migration 0027, PostgreSQL's by 0029, its category as the number's digits), and both
+stores' alert rows their category, object type, subject and status (0028): one byte
+each (SQLite; a smallint in PostgreSQL) instead of up to 34 characters of text.
 
 Frozen: a number is written into every row; append a new type or category at the end,
 never move or remove one (the enums' own order is free to change, these tuples are not).
@@ -62,7 +63,7 @@ _CATEGORY_CODE = {str(name): code for code, name in enumerate(CATEGORY_CODES)}
 
 
 def event_code(type_: str) -> int:
-    """The number of an event type in SQLite's rows (``KeyError`` if it has none)."""
+    """The number of an event type in the store's rows (``KeyError`` if it has none)."""
     return _EVENT_CODE[type_]
 
 
@@ -79,6 +80,27 @@ def category_code(category: str) -> int | str:
 def category_of(code: int) -> str:
     """The category stored as ``code``, as its plain name."""
     return CATEGORY_CODES[code].value
+
+
+def category_text(category: str) -> str:
+    """A change event's category in PostgreSQL's rows (migration 0029): its number's
+    digits, or its name if it has none (``ValueError`` for a name of digits alone, which
+    would read back as a number)."""
+    code = _CATEGORY_CODE.get(category)
+    if code is not None:
+        return str(code)
+    if _digits(category):
+        raise ValueError(f"a category named {category!r} would read back as a number")
+    return category
+
+
+def category_of_text(value: str) -> str:
+    """The category ``category_text`` stored as ``value``."""
+    return category_of(int(value)) if _digits(value) else value
+
+
+def _digits(value: str) -> bool:
+    return value.isascii() and value.isdigit()
 
 
 OBJECT_TYPE_CODES: tuple[ObjectType, ...] = (

@@ -7,8 +7,11 @@ text. The tag keeps both forms apart, so every key reads back exactly as written
 
 An alert's row carries its keys packed (``pack``: the entries one after another,
 each self-delimiting), so that reading an alert's keys or replacing them needs no
-index of ``alert_keys`` by alert; ``alert_keys`` keeps one row per (key, alert) for
-the lookup by key alone (the compatibility check).
+index of ``alert_keys`` by alert; in SQLite, ``alert_keys`` keeps one row per (key,
+alert) for the lookup by key alone (the compatibility check). PostgreSQL has no
+``alert_keys`` since migration 0029: its GIN index ``alerts_by_key`` holds 8 bytes of
+each packed key (``limes_key_hashes``: a token's first 8 bytes, a text key's SHA-256's),
+and ``store/alerts.py`` checks the keys themselves of each alert it finds.
 """
 
 from __future__ import annotations

@@ -70,12 +70,11 @@ _ALERT_TYPES = [
     *["timestamptz"] * 4,
     *["bytea"] * 3,
 ]
-_COPY_KEYS = "COPY alert_keys (key, alert_id) FROM STDIN (FORMAT BINARY)"
 _COPY_EVENTS = (
     "COPY change_events (at, type, alert_id, issuing_state, category, version, detail) "
     "FROM STDIN (FORMAT BINARY)"
 )
-_EVENT_TYPES = ["timestamptz", "text", "bytea", "text", "text", "int4", "jsonb"]
+_EVENT_TYPES = ["timestamptz", "int2", "bytea", "text", "text", "int4", "jsonb"]  # 0029
 
 
 def int4(value: int) -> int:
@@ -256,20 +255,17 @@ class PostgresStore(ThreadConnections):
         faster than text COPY from Python; the types below must match the migrations
         (a mismatch fails the load, it never stores a wrong value).
         """
-        alerts, keys = rows_of(POSTGRES, records)
+        alerts, _ = rows_of(POSTGRES, records)  # no alert_keys: alerts_by_key (0029)
         with self._cursor(_BEGIN_WRITE, lock=True) as cur:
             self._fenced_check(cur)
             with cur.copy(_COPY_ALERTS) as copy:
                 copy.set_types(_ALERT_TYPES)
                 for alert in alerts:
                     copy.write_row(alert)
-            with cur.copy(_COPY_KEYS) as copy:
-                copy.set_types(["bytea", "bytea"])
-                for key_row in keys:
-                    copy.write_row(key_row)
             # rows are numbered in the order written, so seq follows the events' order
             with cur.copy(_COPY_EVENTS) as copy:
                 copy.set_types(_EVENT_TYPES)
                 for event in events:
                     *row, detail = event_row(POSTGRES, event)
-                    copy.write_row((*row, Jsonb(detail, dumps=str)))  # detail is JSON text already
+                    # detail is JSON text already, or None for an empty one
+                    copy.write_row((*row, None if detail is None else Jsonb(detail, dumps=str)))
