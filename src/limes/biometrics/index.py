@@ -54,8 +54,14 @@ POOLED_CELLS = (CELLS_PER_SIDE // 2) ** 2 * (DIRECTION_CELLS // 2)
 def pooled(bits: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     """(m, POOLED_CELLS): each cell set if any of its 2 x 2 spatial x 2 direction parts is."""
     half = CELLS_PER_SIDE // 2
-    shaped = bits.reshape(len(bits), half, 2, half, 2, DIRECTION_CELLS // 2, 2)
-    return np.asarray(shaped.any(axis=(2, 4, 6)).reshape(len(bits), POOLED_CELLS))
+    shaped = np.ascontiguousarray(bits).view(np.uint8)
+    shaped = shaped.reshape(len(bits), half, 2, half, 2, DIRECTION_CELLS // 2, 2)
+    # three pairwise ORs of byte views: numpy's ``any`` over three strided axes took
+    # fifteen times as long, over half of hashing a finger
+    rows = shaped[:, :, 0] | shaped[:, :, 1]
+    columns = rows[:, :, :, 0] | rows[:, :, :, 1]
+    directions = columns[..., 0] | columns[..., 1]
+    return np.asarray(directions.reshape(len(bits), POOLED_CELLS).astype(np.bool_))
 
 
 def minhash_ranks(settings: HashSettings) -> npt.NDArray[np.int16]:
