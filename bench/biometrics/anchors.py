@@ -9,7 +9,14 @@ remembered: a figure printed here is one that was read in the source, and ``figu
 ``None`` (printed as not found) for every one that was not. Searched (pages and docs):
 MCC / Bozorth3 EER on FVC2002-2006, FVC-onGoing, NISTIR 8034's summary and the FRIF TE
 class tables (Table 4.2, 5.2, 6.2 of each algorithm's page), FRVT/FRTE 1:N tables: the
-stored excerpts hold the documents' opening pages, not their tables.
+stored excerpts hold the documents' opening pages, not their tables. Searched again
+(pages, docs and code): FVC-onGoing's results of the MCC SDK and Bozorth3 on FV-STD
+(only the campaign's background page is stored), Cappelli et al. 2010's tables (only
+implementations citing the paper), NISTIR 8034's summary (a copy whose excerpt ends in
+the acknowledgements), the FRIF TE pages of tech5impl+0005 and innovatrics+0001 for
+classes A-C (each excerpt ends at "Tabular versions of FNIR at select FPIR can be viewed
+in Table 5.2", before the table) and the FRVT 1:N page and NISTIR 8271 drafts (the
+tables' descriptions, not their values): still no figure read, so none is printed.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from limes.biometrics.gallery import UNKNOWN, AlertGallery
+from limes.biometrics.index import CylinderIndex, top
 from limes.biometrics.matching.cylinders import cylinders
 from limes.biometrics.synthetic.persons import latent_mark, persons, ten_print
 
@@ -71,8 +72,8 @@ def test_a_build_freezes_once_and_finds_what_one_put_at_a_time_finds(
     with loaded.loading():
         for person in persons(SEED, 12):
             loaded.put(f"A{person.index}", gallery.fingers(f"A{person.index}"))
-    # one freeze of each index (ten positions and the latents' one), not one per alert
-    assert freezes == 11 and len(loaded) == len(gallery)
+    # one freeze of each position's index (no index over all fingers), not one per alert
+    assert freezes == 10 and len(loaded) == len(gallery)
     for person in persons(SEED, 12):
         probe = ten_print(person, SEED, 1)
         query = {1: cylinders(probe[0]), 2: cylinders(probe[1])}
@@ -96,3 +97,35 @@ def test_fingers_are_held_as_bits_and_ranked_as_float_cylinders_rank_them() -> N
     assert from_bits[0].key == from_floats[0].key == "A2"
     assert from_bits[0].score > 3 * from_bits[1].score
     assert from_bits[0].score != from_floats[0].score
+
+
+def test_a_latent_short_list_is_the_one_an_index_over_all_fingers_gives() -> None:
+    # the fingers' postings are held once, in their position's index; a latent's votes
+    # must be those of an index over every finger (identity slot * 16 + position)
+    people = persons(SEED, 8)
+    gallery, every_finger = AlertGallery(), CylinderIndex()
+    slot = 0
+    for person in people:
+        prints = ten_print(person, SEED, 0)
+        held = range(1, 11) if person.index % 2 else (1, 2, 6, 7)
+        fingers = {p: cylinders(prints[p - 1]) for p in held}
+        gallery.put(f"A{person.index}", fingers)
+        for position, finger in fingers.items():
+            every_finger.add(slot * 16 + position, finger)
+        slot += 1
+    # re-enrolling A1 gives it a new slot holding all its fingers; removing A2 hides it
+    again = gallery.fingers("A1")
+    gallery.put("A1", {})
+    for position, finger in again.items():
+        every_finger.add(slot * 16 + position, finger)
+    every_finger.freeze()  # an index forgets only identities it has frozen
+    gallery.remove("A2")
+    for position in range(1, 11):
+        every_finger.remove(1 * 16 + position)
+        every_finger.remove(2 * 16 + position)
+    for person in people[:6]:
+        latent = cylinders(latent_mark(person, SEED, 0)[1])
+        votes = every_finger.votes(latent)
+        expected = [divmod(int(f), 16) for f in top(votes, 40) if votes[f] > 0]
+        assert gallery.latent_fingers(latent, 40) == expected
+        assert len(expected) == 40

@@ -25,6 +25,11 @@ def test_pooling_keeps_a_cell_set_if_any_of_its_parts_is() -> None:
     bits[0, 5] = True  # spatial cell 0, direction 5
     result = pooled(bits)
     assert result.sum() == 1 and result[0, 2]
+    # against the definition: any of each cell's 2 x 2 x 2 parts, on random cylinders
+    many = np.random.default_rng(3).random((30, CELLS)) < 0.05
+    parts = many.reshape(30, 8, 2, 8, 2, 3, 2)
+    expected = parts.any(axis=(2, 4, 6)).reshape(30, -1)
+    np.testing.assert_array_equal(pooled(many), expected)
 
 
 @pytest.fixture(scope="module")

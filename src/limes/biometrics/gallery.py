@@ -6,7 +6,9 @@ for the benchmarks; an alert holds whatever fingers were enrolled on it, and is
 enrolled, re-enrolled and removed one at a time while searches run. Each enrolment
 gives the key a new integer slot (the indexes never forget a posting, they mark it
 removed), one ``CylinderIndex`` per finger position proposes slots for a finger of
-that position, one over every finger proposes fingers for a latent, and the short
+that position; a latent, of no known position, is hashed once and every position's
+index votes for its fingers with those keys (the postings are held once, not again in
+an index over all fingers: the same votes, as ``identification`` does). The short
 list is re-ranked by MCC and fused as ``identification`` does: the sum over the
 positions both sides hold (a ten-print or flat set), the best finger (a latent). The
 fingers are held as packed bit cylinders and re-ranked by MCC's bit version
@@ -62,9 +64,7 @@ class AlertGallery(FrozenOnPut):
         super().__init__()
         self._packed = packed
         self._positions, self._unknown = positions, unknown
-        self._slot = 1 << max(positions).bit_length()  # an all-area identity: slot * _slot + p
         self._by_position = {p: CylinderIndex(settings) for p in positions}
-        self._all_fingers = CylinderIndex(settings)
         self._slot_of: dict[str, int] = {}
         self._held: list[tuple[str, dict[int, Held]] | None] = []
 
@@ -98,11 +98,10 @@ class AlertGallery(FrozenOnPut):
             for position, held in merged.items():
                 finger = fingers[position] if position in fingers else opened(held)
                 self._by_position[position].add(slot, finger)
-                self._all_fingers.add(slot * self._slot + position, finger)
             self._freeze_unless_loading()
 
     def _freeze(self) -> None:
-        for index in (*self._by_position.values(), self._all_fingers):
+        for index in self._by_position.values():
             index.freeze()
 
     def remove(self, key: str) -> None:
@@ -118,7 +117,6 @@ class AlertGallery(FrozenOnPut):
         self._held[slot] = None
         for position in held[1] if held else ():
             self._by_position[position].remove(slot)
-            self._all_fingers.remove(slot * self._slot + position)
 
     def search(self, probe: Mapping[int, Cylinders], shortlist: int, answers: int) -> list[Match]:
         """The best ``answers`` keys among ``shortlist`` the indexes propose: for fingers of
@@ -146,14 +144,35 @@ class AlertGallery(FrozenOnPut):
             found.append(Match(key, ten_print_score(compared), tuple(sorted(compared.items()))))
         return _best(found, answers)
 
+    def latent_fingers(self, latent: Cylinders, shortlist: int) -> list[tuple[int, int]]:
+        """The (slot, position) of the ``shortlist`` fingers with most votes for a
+        latent, best first (ties by slot, then position): each position's index votes
+        with the latent's keys, hashed once."""
+        with self._lock:
+            return self._latent_fingers(latent, shortlist)
+
+    def _latent_fingers(self, latent: Cylinders, shortlist: int) -> list[tuple[int, int]]:
+        indexes = list(self._by_position.values())
+        keys = indexes[0].keys(latent).ravel()
+        per_position = [index.votes_for_keys(keys) for index in indexes]
+        votes = np.zeros((max(len(v) for v in per_position), len(indexes)))
+        for column, position_votes in enumerate(per_position):
+            votes[: len(position_votes), column] = position_votes
+        flat = votes.ravel()
+        positions = list(self._by_position)
+        found = []
+        for finger in top(flat, shortlist).tolist():
+            slot, column = divmod(finger, len(indexes))
+            if flat[finger] > 0 and self._held[slot] is not None:
+                found.append((slot, positions[column]))
+        return found
+
     def _latent(self, latent: Cylinders, shortlist: int, answers: int) -> list[Match]:
-        votes = self._all_fingers.votes(latent)
         compared = as_compared(latent, self._packed)
         best: dict[int, list[tuple[int, float]]] = {}
-        for finger in top(votes, shortlist):
-            slot, position = divmod(int(finger), self._slot)
+        for slot, position in self._latent_fingers(latent, shortlist):
             held = self._held[slot]
-            if votes[finger] <= 0 or held is None:
+            if held is None:
                 continue
             value = score(compared, opened(held[1][position]))
             best.setdefault(slot, []).append((position, value))
@@ -164,6 +183,11 @@ class AlertGallery(FrozenOnPut):
                 value = latent_score([v for _, v in scored])
                 found.append(Match(held[0], value, tuple(sorted(scored))))
         return _best(found, answers)
+
+    @property
+    def memory_bytes(self) -> int:
+        """Bytes held by the indexes (the fingers' templates are not counted)."""
+        return sum(index.memory_bytes for index in self._by_position.values())
 
 
 def _best(found: list[Match], answers: int) -> list[Match]:

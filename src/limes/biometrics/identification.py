@@ -25,8 +25,15 @@ import numpy as np
 from limes.biometrics.index import CylinderIndex, HashSettings, Ids, top
 from limes.biometrics.matching.cylinders import Cylinders
 from limes.biometrics.matching.fusion import latent_score, ten_print_score
-from limes.biometrics.matching.mcc import scores
-from limes.biometrics.matching.packed import Held, as_compared, held_bytes, hold, opened
+from limes.biometrics.matching.mcc import scores_together
+from limes.biometrics.matching.packed import (
+    Held,
+    as_compared,
+    held_bytes,
+    hold,
+    opened,
+    opened_together,
+)
 
 FINGERS = 10
 
@@ -108,9 +115,9 @@ class FingerprintGallery:
             int(p) for p in self.ten_print_shortlist(probe, shortlist) if int(p) in self._templates
         ]
         per_finger = [
-            scores(
+            scores_together(
                 as_compared(finger, self._packed),
-                [opened(self._templates[p][position]) for p in persons],
+                *opened_together([self._templates[p][position] for p in persons]),
             )
             for position, finger in enumerate(probe)
         ]
@@ -143,9 +150,9 @@ class FingerprintGallery:
             for f in self.latent_shortlist(latent, shortlist)
             if int(f) // FINGERS in self._templates
         ]
-        finger_scores = scores(
+        finger_scores = scores_together(
             as_compared(latent, self._packed),
-            [opened(self._templates[f // FINGERS][f % FINGERS]) for f in fingers],
+            *opened_together([self._templates[f // FINGERS][f % FINGERS] for f in fingers]),
         )
         best: dict[int, list[tuple[int, float]]] = {}
         for finger, value in zip(fingers, finger_scores, strict=True):

@@ -54,8 +54,14 @@ POOLED_CELLS = (CELLS_PER_SIDE // 2) ** 2 * (DIRECTION_CELLS // 2)
 def pooled(bits: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
     """(m, POOLED_CELLS): each cell set if any of its 2 x 2 spatial x 2 direction parts is."""
     half = CELLS_PER_SIDE // 2
-    shaped = bits.reshape(len(bits), half, 2, half, 2, DIRECTION_CELLS // 2, 2)
-    return np.asarray(shaped.any(axis=(2, 4, 6)).reshape(len(bits), POOLED_CELLS))
+    shaped = np.ascontiguousarray(bits).view(np.uint8)
+    shaped = shaped.reshape(len(bits), half, 2, half, 2, DIRECTION_CELLS // 2, 2)
+    # three pairwise ORs of byte views: numpy's ``any`` over three strided axes took
+    # fifteen times as long, over half of hashing a finger
+    rows = shaped[:, :, 0] | shaped[:, :, 1]
+    columns = rows[:, :, :, 0] | rows[:, :, :, 1]
+    directions = columns[..., 0] | columns[..., 1]
+    return np.asarray(directions.reshape(len(bits), POOLED_CELLS).astype(np.bool_))
 
 
 def minhash_ranks(settings: HashSettings) -> npt.NDArray[np.int16]:
@@ -167,13 +173,14 @@ class CylinderIndex:
         """``votes`` for a probe's keys computed before (``keys(probe).ravel()``; indexes
         of one hash setting share them)."""
         starts, ends = self._bounds[keys], self._bounds[keys + 1]
-        lengths = ends - starts
-        total = int(lengths.sum())
-        if total == 0:
+        if int((ends - starts).sum()) == 0:
             return np.zeros(self._size, np.float64)
-        # the positions of every posting in the probe's buckets, without a Python loop
-        shifts = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-        hits = self._postings[shifts + np.arange(total)]
+        # the postings of the probe's buckets copied one bucket at a time: a loop over a
+        # probe's few hundred keys, where an index array per posting (its bucket's start
+        # repeated, plus an offset) cost three passes over tens of millions of int64s
+        hits = np.concatenate(
+            [self._postings[s:e] for s, e in zip(starts.tolist(), ends.tolist(), strict=True)]
+        )
         votes = np.bincount(hits, minlength=self._size).astype(np.float64)
         # a finger with many minutiae has many keys and would gather votes by chance
         # alone: dividing by the root of its key count ranks by agreement, not by size

@@ -16,6 +16,7 @@ from limes.biometrics.matching.cylinders import (
     Cylinders,
     angle_difference,
     cylinders,
+    joined,
 )
 from limes.biometrics.matching.mcc import (
     MAX_ROTATION,
@@ -23,7 +24,7 @@ from limes.biometrics.matching.mcc import (
     local_similarities,
     score,
 )
-from limes.biometrics.matching.packed import binary, pack, unpack
+from limes.biometrics.matching.packed import binary, opened_together, pack, unpack
 from limes.biometrics.synthetic.persons import person, ten_print
 
 SEED = 23
@@ -123,3 +124,22 @@ def _first(finger: Cylinders, count: int) -> Cylinders:
         finger.minutiae[:count],
         finger.spatial_squares[:count],
     )
+
+
+def test_fingers_opened_together_are_each_opened_and_joined(fingers: list[Cylinders]) -> None:
+    empty = cylinders(np.zeros((0, 3)))
+    held = [pack(fingers[0]), pack(empty), pack(fingers[2]), pack(fingers[3])]
+    together, counts = opened_together(held)
+    each = [unpack(f) for f in held]
+    assert counts == [len(f) for f in each] and counts[1] == 0
+    expected = joined(each)
+    np.testing.assert_array_equal(together.values, expected.values)
+    np.testing.assert_array_equal(together.valid, expected.valid)
+    np.testing.assert_array_equal(together.minutiae, expected.minutiae)
+    np.testing.assert_array_equal(together.spatial_squares, expected.spatial_squares)
+    floats, float_counts = opened_together([fingers[1], fingers[2]])
+    np.testing.assert_array_equal(floats.values, joined([fingers[1], fingers[2]]).values)
+    assert float_counts == [len(fingers[1]), len(fingers[2])]
+    assert opened_together([])[1] == []
+    with pytest.raises(ValueError, match="wrong length"):
+        opened_together([zlib.compress(zlib.decompress(held[0])[:-1])])

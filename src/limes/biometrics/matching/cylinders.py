@@ -18,6 +18,7 @@ a simpler stand-in with the same intent (no cell out in empty background).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +37,7 @@ VALID_MARGIN = 50.0
 MIN_VALID_SHARE = 0.75
 MIN_CONTRIBUTORS = 2
 
+_TURN = 2 * math.pi
 SPATIAL_CELLS = CELLS_PER_SIDE * CELLS_PER_SIDE
 CELLS = SPATIAL_CELLS * DIRECTION_CELLS
 _CELL_SIDE = 2.0 * RADIUS / CELLS_PER_SIDE
@@ -72,9 +74,32 @@ class Cylinders:
         return self.values > 0.5
 
 
+def joined(fingers: Sequence[Cylinders]) -> Cylinders:
+    """The cylinders of several fingers as one set (rows in the order given)."""
+    if not fingers:
+        return _empty()
+    return Cylinders(
+        np.concatenate([f.values for f in fingers]),
+        np.concatenate([f.valid for f in fingers]),
+        np.concatenate([f.minutiae for f in fingers]),
+        np.concatenate([f.spatial_squares for f in fingers]),
+    )
+
+
 def angle_difference(a: npt.ArrayLike, b: npt.ArrayLike) -> npt.NDArray[np.float64]:
-    """a - b wrapped into [-π, π) (the paper's dφ)."""
-    return np.asarray((np.asarray(a) - np.asarray(b) + math.pi) % (2 * math.pi) - math.pi)
+    """a - b wrapped into [-π, π) (the paper's dφ).
+
+    Angles of one turn (differences within (-3π, 3π), which all of the matcher's are)
+    are wrapped by adding or subtracting one turn where needed: the same values as the
+    floating remainder gives there (it adds the turn to a negative value, and subtracts
+    it exactly from a value under two turns), at half its cost; the remainder is kept
+    for any other."""
+    shifted = np.asarray(a) - np.asarray(b) + math.pi
+    if shifted.size and not (shifted.min() >= -_TURN and shifted.max() < 2 * _TURN):
+        return np.asarray(shifted % _TURN - math.pi)
+    shifted -= _TURN * (shifted >= _TURN)
+    shifted += _TURN * (shifted < 0)
+    return np.asarray(shifted - math.pi)
 
 
 def cylinders(image_points: Points) -> Cylinders:
