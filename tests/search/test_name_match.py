@@ -4,12 +4,14 @@ people do not."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from tests.search.helpers import person, q
 
 from limes.domain.alerts import Name as N
 from limes.domain.alerts import Person
-from limes.search.name_match import FIRST, LENGTH, NameSet, query_names
+from limes.search import names
+from limes.search.name_match import FIRST, LENGTH, RESPELLED, NameSet, query_names, similarity
 from limes.search.persons import PersonIndex
 from limes.search.query import PersonQuery
 
@@ -227,3 +229,49 @@ def test_a_name_set_keeps_each_string_s_length_and_first_letter() -> None:
     assert len(stored.strings) > 3
     assert stored.codes[LENGTH].tolist() == [len(s) for s in stored.strings]
     assert stored.codes[FIRST].tolist() == [ord(s[0]) for s in stored.strings]
+
+
+def test_a_name_set_marks_the_strings_respelling_changes() -> None:
+    """``similarity`` respells only these (Schuschitsch: shushich; Ana stays Ana)."""
+    stored = NameSet.of([N("Schuschitsch"), N("Lazić")], [N("Ana"), N("Jurij")], "name")
+    flags = stored.codes[RESPELLED].tolist()
+    marked = [s for s, m in zip(stored.strings, flags, strict=True) if m]
+    assert marked == [s for s in stored.strings if names.respelled(s) != s]
+    assert "schuschitsch" in marked and "ana" not in marked
+
+
+@pytest.mark.parametrize(
+    ("surnames", "forenames"),
+    [(["Zhuzhich"], ["Ana"]), (["Lazic"], ["Jurij"]), (["Schuschitsch"], ["Yuri"])],
+)
+def test_similarity_is_that_of_every_string_respelled(
+    surnames: list[str], forenames: list[str]
+) -> None:
+    """Respelling only the marked strings (and every one where a query string changes)
+    gives the similarity of comparing every string respelled."""
+    from rapidfuzz.distance import OSA
+    from rapidfuzz.process import cdist
+
+    from limes.search import name_match
+
+    sets = [
+        NameSet.of([N("Schuschitsch"), N("Lazić")], [N("Ana"), N("Jurij")], "name"),
+        NameSet.of([N("Lazich")], [N("Yuriy")], "alias"),
+    ]
+    strings = [s for n in sets for s in n.strings]
+    codes = np.concatenate([n.codes for n in sets], axis=1)
+    wanted = query_names(surnames, forenames)
+    found = similarity(wanted, strings, codes)
+    everything = codes.copy()
+    everything[RESPELLED] = 1
+    assert np.array_equal(found, similarity(wanted, strings, everything))
+    plain = cdist(wanted.strings, strings, scorer=OSA.normalized_similarity, dtype=np.float32)
+    respelled = cdist(
+        [names.respelled(s) for s in wanted.strings],
+        [names.respelled(s) for s in strings],
+        scorer=OSA.normalized_similarity,
+        dtype=np.float32,
+    )
+    floor = np.maximum(plain, np.minimum(respelled, name_match.PHONETIC_CAP))
+    half = wanted.halves[:, None] | (codes[name_match.HALF][None, :] != 0)
+    assert np.all(found >= np.where(half, floor * name_match.HALF_OF_COMPOUND, floor) - 1e-6)

@@ -236,22 +236,22 @@ def test_a_snapshot_made_by_other_search_code_is_refused(
 def test_a_snapshot_of_the_earlier_format_is_refused_and_rebuilt(
     store: Store, alerts: AlertService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Format 3 held no count of the people filed under each name key, format 4 does
-    (``PersonIndex.bearers``): a file of format 3 is refused by its magic, before anything
+    """Format 4 held no ``RESPELLED`` row in its name sets, format 5 does
+    (``name_match.NameSet``): a file of format 4 is refused by its magic, before anything
     is opened or unpickled, and rebuilt."""
-    assert snapshot.FORMAT == 4 and snapshot.MAGIC == b"LIMESIX4"
+    assert snapshot.FORMAT == 5 and snapshot.MAGIC == b"LIMESIX5"
     path = tmp_path / "index.snapshot"
     with monkeypatch.context() as earlier:
-        earlier.setattr(snapshot, "MAGIC", b"LIMESIX3")
-        earlier.setattr(snapshot, "RECORD", snapshot.RECORD.replace("/4/", "/3/"))
+        earlier.setattr(snapshot, "MAGIC", b"LIMESIX4")
+        earlier.setattr(snapshot, "RECORD", snapshot.RECORD.replace("/5/", "/4/"))
         person, _ = _saved(store, alerts, path)
-    assert path.read_bytes()[:8] == b"LIMESIX3"
+    assert path.read_bytes()[:8] == b"LIMESIX4"
     engine = SearchEngine(store, alerts.crypto)
     with pytest.raises(
-        snapshot.SnapshotRefused, match="not a Limes search index snapshot of format 4"
+        snapshot.SnapshotRefused, match="not a Limes search index snapshot of format 5"
     ):
         engine.load(path)
-    with pytest.raises(snapshot.SnapshotRefused, match="format 4"):
+    with pytest.raises(snapshot.SnapshotRefused, match="format 5"):
         snapshot.position_of(path)
     files = IndexSnapshot(path)
     assert files.load(engine) is None and files.refused is not None and not engine.built

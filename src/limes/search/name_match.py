@@ -75,13 +75,14 @@ CONSONANT_CODES = Codes()
 NO_GROUP_STORED, NO_GROUP_ASKED, UNKNOWN_CODE = 0, -2, -1
 
 
-ROLE, MAIN, PHONETIC, GROUP, HALF, ABJAD, CONSONANTS, LENGTH, FIRST = range(9)
+ROLE, MAIN, PHONETIC, GROUP, HALF, ABJAD, CONSONANTS, LENGTH, FIRST, RESPELLED = range(10)
 """The rows of ``NameSet.codes``. ``MAIN``: k + 1 for the identity's main word k (a word
 of the standard form of a name), -(k + 1) for another spelling of it word for word,
 0 for any other string. ``LENGTH`` and ``FIRST`` (the code point of the first letter)
 are what ``similarity`` needs of each stored string besides the string, kept so that a
-search does not read them from every candidate's strings again."""
-_WORDS = 1 << 20
+search does not read them from every candidate's strings again; ``RESPELLED`` is 1
+where ``names.respelled`` changes the string (about one in five), so that a search
+respells only those."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,9 +158,10 @@ class NameSet:
                 ],
                 [len(t) for t in strings],
                 [ord(t[0]) if t else 0 for t in strings],
+                [names.respelled(t) != t for t in strings],
             ],
             dtype=np.int32,
-        ).reshape(9, len(strings))
+        ).reshape(10, len(strings))
         return cls(label=label, display=display.strip(", "), strings=strings, codes=codes)
 
 
@@ -323,13 +325,7 @@ def similarity(wanted: QueryNames, strings: Sequence[str], codes: Ints) -> Float
     sim = np.where(slip, np.maximum(sim, np.where(first, SHORT_SLIP, FIRST_LETTER_SLIP)), sim)
     # two habits' spellings of one sound (Schuschitsch/Zhuzhich, Pezotitsch/Pecotich) are
     # far apart letter for letter: compared respelled one way, as another spelling
-    respelled: Floats = cdist(
-        list(map(names.respelled, wanted.strings)),
-        list(map(names.respelled, strings)),
-        scorer=OSA.normalized_similarity,
-        dtype=np.float32,
-    )
-    sim = np.maximum(sim, np.minimum(respelled, PHONETIC_CAP))
+    _respelled(wanted, strings, codes, sim)
     lift = np.where(lengths >= LONG_NAME, PHONETIC_LIFT, PHONETIC_LIFT / 2)
     lifted = np.minimum(sim + lift, PHONETIC_CAP)
     sim = np.where(same_sound & (lifted > sim), lifted, sim)
@@ -348,6 +344,29 @@ def similarity(wanted: QueryNames, strings: Sequence[str], codes: Ints) -> Float
     sim = np.where(half, sim * HALF_OF_COMPOUND, sim)
     result: Floats = sim.astype(np.float32, copy=False)
     return result
+
+
+def _respelled(wanted: QueryNames, strings: Sequence[str], codes: Ints, sim: Floats) -> None:
+    """At least the similarity of the two respelled, at most ``PHONETIC_CAP`` (in place).
+    Where neither string changes respelled (``RESPELLED``), that is their similarity as
+    written, which ``sim`` holds already: only the columns of stored strings that change
+    are compared, unless a query string changes too."""
+    asked = list(map(names.respelled, wanted.strings))
+    changed = np.flatnonzero(codes[RESPELLED])
+    if asked != list(wanted.strings):
+        stored = list(strings)
+        for column in changed.tolist():
+            stored[column] = names.respelled(stored[column])
+        every = cdist(asked, stored, scorer=OSA.normalized_similarity, dtype=np.float32)
+        np.maximum(sim, np.minimum(every, PHONETIC_CAP), out=sim)
+    elif len(changed):
+        some = cdist(
+            asked,
+            [names.respelled(strings[c]) for c in changed.tolist()],
+            scorer=OSA.normalized_similarity,
+            dtype=np.float32,
+        )
+        sim[:, changed] = np.maximum(sim[:, changed], np.minimum(some, PHONETIC_CAP))
 
 
 def _first_letters(strings: Sequence[str]) -> Ints:
@@ -384,23 +403,45 @@ def alignments(wanted: QueryNames, sim: Floats, codes: Ints) -> tuple[Floats, Fl
 
 
 def combined(
-    wanted: QueryNames, sim: Floats, codes: Ints, offsets: npt.NDArray[np.int64]
+    wanted: QueryNames, mixed: Floats, swapped: Floats, codes: Ints, offsets: npt.NDArray[np.int64]
+) -> tuple[Floats, Floats]:
+    """The name score of each identity (columns from ``offsets`` on) under each of the
+    two alignments (``alignments``); what does not depend on the alignment (the query's
+    weights, which identity owns each column, how many main words each has) is found
+    once for both."""
+    weights = np.asarray([p.weight for p in wanted.parts], dtype=np.float32)
+    word = codes[MAIN]
+    held = np.abs(word)
+    owner = np.repeat(np.arange(len(offsets)), np.diff(np.append(offsets, len(word))))
+    mains = np.maximum(np.add.reduceat(word > 0, offsets), 1)
+    width = int(held.max(initial=0)) + 1
+    return tuple(  # type: ignore[return-value]
+        _combined(wanted, sim, offsets, weights, word, held, owner, mains, width)
+        for sim in (mixed, swapped)
+    )
+
+
+def _combined(
+    wanted: QueryNames,
+    sim: Floats,
+    offsets: npt.NDArray[np.int64],
+    weights: Floats,
+    word: Ints,
+    held: Ints,
+    owner: npt.NDArray[np.intp],
+    mains: Ints,
+    width: int,
 ) -> Floats:
-    """The name score of each identity (columns from ``offsets`` on) under ``sim``."""
     per_set = np.maximum.reduceat(sim, offsets, axis=1)  # query strings × sets
     per_part = np.maximum.reduceat(per_set, wanted.starts, axis=0)  # parts × sets
     per_part = np.where(per_part >= PART_FLOOR, per_part, 0.0)
-    weights = np.asarray([p.weight for p in wanted.parts], dtype=np.float32)
     query_share = weights @ per_part / weights.sum()
     # the share of each identity's own words met: a word counts once, met in any of its
     # spellings (Lazić as lazic or lazich)
-    word = codes[MAIN]
-    main = word > 0
     met = (sim.max(axis=0) >= COVERED) & (word != 0)
-    owner = np.repeat(np.arange(len(offsets)), np.diff(np.append(offsets, len(word))))
-    keys = np.unique(owner[met].astype(np.int64) * _WORDS + np.abs(word[met]))
-    covered = np.bincount(keys // _WORDS, minlength=len(offsets))
-    stored_share = covered / np.maximum(np.add.reduceat(main, offsets), 1)
+    seen = np.zeros((len(offsets), width), dtype=np.bool_)  # identity × word number
+    seen[owner[met], held[met]] = True
+    stored_share = np.count_nonzero(seen, axis=1) / mains
     combined: Floats = (QUERY_SHARE * query_share + (1 - QUERY_SHARE) * stored_share).astype(
         np.float32
     )

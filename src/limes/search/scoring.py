@@ -109,10 +109,8 @@ class Scorer:
             strings.extend(name_set.strings)
         codes = np.concatenate([s.codes for s in sets], axis=1)
         mixed, swapped = alignments(wanted, similarity(wanted, strings, codes), codes)
-        as_written = combined(wanted, mixed, codes, offsets)
-        best: Floats = np.maximum(
-            as_written, CLEAN_SWAP * combined(wanted, swapped, codes, offsets)
-        )
+        as_written, as_swapped = combined(wanted, mixed, swapped, codes, offsets)
+        best: Floats = np.maximum(as_written, CLEAN_SWAP * as_swapped)
         return best
 
     def score(
@@ -185,8 +183,9 @@ def _name_feature(query: PersonQuery, wanted: QueryNames, best: NameSet) -> Feat
     """The name feature of one identity, its score as ``Scorer.name_scores`` gives it."""
     mixed, swapped = alignments(wanted, similarity(wanted, best.strings, best.codes), best.codes)
     start = np.zeros(1, dtype=np.int64)
-    as_swapped = CLEAN_SWAP * float(combined(wanted, swapped, best.codes, start)[0])
-    as_written = float(combined(wanted, mixed, best.codes, start)[0])
+    written, swapped_scores = combined(wanted, mixed, swapped, best.codes, start)
+    as_swapped = CLEAN_SWAP * float(swapped_scores[0])
+    as_written = float(written[0])
     clean_swap, score = as_swapped > as_written, max(as_swapped, as_written)
     sim = swapped * CLEAN_SWAP if clean_swap else mixed
     parts = []
