@@ -89,7 +89,7 @@ def test_the_weighted_list_scores_as_before(
     expected: list[tuple[str, float, float]],
 ) -> None:
     wanted = query_names(query.surnames, query.forenames)
-    (scored,) = Scorer().score(query, wanted, [(0, stored(person))])
+    (scored,), _ = Scorer().score(query, wanted, [(0, stored(person))])
     got = scored.evidence
     assert (got.score, got.name, got.date_disagrees, got.document, scored.agreeing) == evidence
     assert [(f.name, f.score, f.effect) for f in other_features(query, stored(person))] == (

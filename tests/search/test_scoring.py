@@ -7,8 +7,9 @@ import pytest
 from tests.search.helpers import stored
 
 from limes.domain.alerts import DocumentType, Gender, IdentityDocument, Name, Person
-from limes.search.features import DOCUMENT_MATCH
-from limes.search.name_match import CLEAN_SWAP, query_names
+from limes.search import scoring
+from limes.search.features import DOCUMENT_MATCH, Stored
+from limes.search.name_match import CLEAN_SWAP, NameSet, query_names
 from limes.search.query import PersonQuery
 from limes.search.scoring import Scored, Scorer
 from limes.search.tiers import NEAR_NAME, THRESHOLD
@@ -25,7 +26,9 @@ MUELLER = stored(
 
 
 def scored(query: PersonQuery) -> Scored:
-    (found,) = Scorer().score(query, query_names(query.surnames, query.forenames), [(0, MUELLER)])
+    (found,), _ = Scorer().score(
+        query, query_names(query.surnames, query.forenames), [(0, MUELLER)]
+    )
     return found
 
 
@@ -59,3 +62,30 @@ def test_a_name_is_explained_part_by_part_and_a_query_without_one_says_so() -> N
     document_only = PersonQuery(document_number="L898902C3")
     first = Scorer().explain(document_only, query_names((), ()), MUELLER)[0]
     assert (first.name, first.note) == ("name", "not compared: the query has no name")
+
+
+def test_an_answer_is_explained_from_the_similarity_scoring_found(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked = PersonQuery(("Schmit",), ("Ana",), "1980-05-17")
+    wanted = query_names(asked.surnames, asked.forenames)
+    kovac = Person(surnames=(Name("Kovač"),), forenames=(Name("Ana"),))
+    identities = [
+        NameSet.of(kovac.surnames, kovac.forenames, "name"),
+        NameSet.of((Name("Schmidt"),), (Name("Anna"),), "alias"),
+    ]
+    present = [
+        (3, MUELLER),
+        (5, Stored.of(kovac, identities)),
+        (8, stored(Person(surnames=(Name("Schmitt"),), forenames=(Name("Hanna"),)))),
+    ]
+    _, compared = Scorer().score(asked, wanted, present)
+    fresh = [Scorer().explain(asked, wanted, held) for _, held in present]
+    assert fresh[1][0].note == "best of the stored identities: alias"  # the second identity
+    assert compared.of(4, MUELLER) is None  # not scored: nothing to read
+    monkeypatch.setattr(scoring, "similarity", _not_again)
+    assert [Scorer().explain(asked, wanted, h, compared.of(s, h)) for s, h in present] == fresh
+
+
+def _not_again(*_: object) -> None:
+    raise AssertionError("compared again")

@@ -326,7 +326,9 @@ class PersonIndex:
         present = [(slot, stored[slot]) for slot in candidates if slot in stored]
         tiers: dict[Tier, list[Scored]] = {Tier.HIT: [], Tier.POSSIBLE: []}
         name_only = weak_date(query.date_of_birth)
-        for scored in self._scorer.score(query, wanted, present):
+        held = dict(present)  # explained as scored, whatever a writer changed since
+        scores, compared = self._scorer.score(query, wanted, present)
+        for scored in scores:
             evidence = scored.evidence
             if name_only and not evidence.document and tier(evidence) is Tier.HIT:
                 other = self.other_name(wanted, stored[scored.slot])
@@ -342,7 +344,9 @@ class PersonIndex:
                 PersonHit(
                     s.slot,
                     round(s.evidence.score, 4),
-                    self._scorer.explain(query, wanted, stored[s.slot]),
+                    self._scorer.explain(
+                        query, wanted, held[s.slot], compared.of(s.slot, held[s.slot])
+                    ),
                     which,
                 )
                 for s in group[:limit]

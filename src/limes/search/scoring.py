@@ -84,7 +84,7 @@ from limes.search.name_match import (
 from limes.search.query import PersonQuery
 from limes.search.tiers import NEAR_NAME, THRESHOLD, Evidence
 
-__all__ = ["THRESHOLD", "Evidence", "Scored", "Scorer"]
+__all__ = ["THRESHOLD", "Compared", "Evidence", "Scored", "Scorer"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,32 +97,63 @@ class Scored:
     """Features that agree exactly (same spelling, date, gender, nationality, document)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Compared:
+    """The similarity scoring found between the query's strings and every candidate's
+    stored strings, and where each candidate's columns begin: explaining a shown answer
+    reads its columns instead of comparing its names again."""
+
+    similarity: Floats
+    first: dict[int, int]
+
+    def of(self, slot: int, stored: Stored) -> Floats | None:
+        """``stored``'s columns (all its identities' strings in order), None when
+        ``slot`` was not scored."""
+        start = self.first.get(slot)
+        if start is None:
+            return None
+        width = sum(len(s.strings) for s in stored.name_sets)
+        columns: Floats = self.similarity[:, start : start + width]
+        return columns
+
+
 class Scorer:
-    def name_scores(self, wanted: QueryNames, sets: Sequence[NameSet]) -> Floats:
-        """The name score of each stored identity."""
+    def name_scores(
+        self, wanted: QueryNames, sets: Sequence[NameSet], sim: Floats | None = None
+    ) -> tuple[Floats, Floats]:
+        """The name score of each identity in ``sets`` and the similarity of the
+        query's strings to their strings (``sim`` when given: the one found before)."""
         if not wanted.parts or not sets:
-            return np.zeros(len(sets), dtype=np.float32)
-        strings: list[str] = []
+            return np.zeros(len(sets), dtype=np.float32), np.zeros((0, 0), dtype=np.float32)
         offsets = np.empty(len(sets), dtype=np.int64)
+        strings: list[str] = []
         for i, name_set in enumerate(sets):
             offsets[i] = len(strings)
             strings.extend(name_set.strings)
         codes = np.concatenate([s.codes for s in sets], axis=1)
-        mixed, swapped = alignments(wanted, similarity(wanted, strings, codes), codes)
+        if sim is None:
+            sim = similarity(wanted, strings, codes)
+        mixed, swapped = alignments(wanted, sim, codes)
         as_written, as_swapped = combined(wanted, mixed, swapped, codes, offsets)
         best: Floats = np.maximum(as_written, CLEAN_SWAP * as_swapped)
-        return best
+        return best, sim
 
     def score(
         self, query: PersonQuery, wanted: QueryNames, present: Sequence[tuple[int, Stored]]
-    ) -> list[Scored]:
+    ) -> tuple[list[Scored], Compared]:
         """Each candidate's score; the name score first, the other features only where
         it may still reach a tier (their factors are at most 1) or a document may lift
-        it."""
+        it. With it, the query's similarity to each candidate, for ``explain``."""
         sets = [s for _, stored in present for s in stored.name_sets]
         owner = [slot for slot, stored in present for _ in stored.name_sets]
         best: dict[int, float] = {slot: 0.0 for slot, _ in present}
-        for slot, value in zip(owner, self.name_scores(wanted, sets).tolist(), strict=True):
+        first: dict[int, int] = {}
+        column = 0
+        for slot, stored in present:
+            first[slot] = column
+            column += sum(len(s.strings) for s in stored.name_sets)
+        scores, sim = self.name_scores(wanted, sets)
+        for slot, value in zip(owner, scores.tolist(), strict=True):
             if value > best[slot]:
                 best[slot] = value
         asked_document = skeleton(query.document_number) if query.document_number else None
@@ -139,19 +170,31 @@ class Scorer:
                 disagrees = dates_disagree(query, stored)
                 agreeing += sum(f.score >= 1.0 for f in features)
             out.append(Scored(slot, Evidence(value, name, disagrees, document), agreeing))
-        return out
+        return out, Compared(sim, first)
 
     def explain(
-        self, query: PersonQuery, wanted: QueryNames, stored: Stored
+        self,
+        query: PersonQuery,
+        wanted: QueryNames,
+        stored: Stored,
+        sim: Floats | None = None,
     ) -> tuple[Feature, ...]:
+        """The features of one answer; ``sim``, the similarity of the query's strings to
+        ``stored``'s (``Compared.of``), spares comparing them again."""
         if not wanted.parts:  # a document-only check: no name to align
             features = [
                 Feature("name", 0.0, 1.0, None, None, "not compared: the query has no name")
             ]
         else:
             sets = stored.name_sets  # most people have one identity: nothing to choose
-            best = int(np.argmax(self.name_scores(wanted, sets))) if len(sets) > 1 else 0
-            features = [_name_feature(query, wanted, sets[best])]
+            if len(sets) > 1:
+                scores, sim = self.name_scores(wanted, sets, sim)
+                best = int(np.argmax(scores))
+                start = sum(len(s.strings) for s in sets[:best])
+                sim = sim[:, start : start + len(sets[best].strings)]
+            else:
+                best = 0
+            features = [_name_feature(query, wanted, sets[best], sim)]
         features.extend(other_features(query, stored))
         return tuple(features)
 
@@ -179,9 +222,14 @@ def _how(
     return how + (" (surname and forename swapped)" if cross else "")
 
 
-def _name_feature(query: PersonQuery, wanted: QueryNames, best: NameSet) -> Feature:
-    """The name feature of one identity, its score as ``Scorer.name_scores`` gives it."""
-    mixed, swapped = alignments(wanted, similarity(wanted, best.strings, best.codes), best.codes)
+def _name_feature(
+    query: PersonQuery, wanted: QueryNames, best: NameSet, sim: Floats | None
+) -> Feature:
+    """The name feature of one identity, its score as ``Scorer.name_scores`` gives it;
+    ``sim``, the query's similarity to its strings, when scoring found it already."""
+    if sim is None:
+        sim = similarity(wanted, best.strings, best.codes)
+    mixed, swapped = alignments(wanted, sim, best.codes)
     start = np.zeros(1, dtype=np.int64)
     written, swapped_scores = combined(wanted, mixed, swapped, best.codes, start)
     as_swapped = CLEAN_SWAP * float(swapped_scores[0])
