@@ -54,6 +54,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from rapidfuzz.distance import OSA
 
 from limes.search import names
@@ -104,13 +105,18 @@ class Compared:
     reads its columns instead of comparing its names again."""
 
     similarity: Floats
-    first: dict[int, int]
+    owner: list[int]
+    """The slot of each identity scored, in the order of their columns."""
+    starts: npt.NDArray[np.int64]
+    """The first column of each identity."""
 
     def of(self, slot: int, stored: Stored) -> Floats | None:
         """``stored``'s columns (all its identities' strings in order), None when
-        ``slot`` was not scored."""
-        start = self.first.get(slot)
-        if start is None:
+        ``slot`` was not scored. Found for the few answers shown, not kept per
+        candidate: scoring spends nothing on it."""
+        try:
+            start = int(self.starts[self.owner.index(slot)])
+        except ValueError:
             return None
         width = sum(len(s.strings) for s in stored.name_sets)
         columns: Floats = self.similarity[:, start : start + width]
@@ -120,12 +126,13 @@ class Compared:
 class Scorer:
     def name_scores(
         self, wanted: QueryNames, sets: Sequence[NameSet], sim: Floats | None = None
-    ) -> tuple[Floats, Floats]:
-        """The name score of each identity in ``sets`` and the similarity of the
-        query's strings to their strings (``sim`` when given: the one found before)."""
+    ) -> tuple[Floats, Floats, npt.NDArray[np.int64]]:
+        """The name score of each identity in ``sets``, the similarity of the query's
+        strings to their strings (``sim`` when given: the one found before) and the
+        first column of each identity."""
+        offsets = np.zeros(len(sets), dtype=np.int64)
         if not wanted.parts or not sets:
-            return np.zeros(len(sets), dtype=np.float32), np.zeros((0, 0), dtype=np.float32)
-        offsets = np.empty(len(sets), dtype=np.int64)
+            return np.zeros(len(sets), dtype=np.float32), np.zeros((0, 0), np.float32), offsets
         strings: list[str] = []
         for i, name_set in enumerate(sets):
             offsets[i] = len(strings)
@@ -136,7 +143,7 @@ class Scorer:
         mixed, swapped = alignments(wanted, sim, codes)
         as_written, as_swapped = combined(wanted, mixed, swapped, codes, offsets)
         best: Floats = np.maximum(as_written, CLEAN_SWAP * as_swapped)
-        return best, sim
+        return best, sim, offsets
 
     def score(
         self, query: PersonQuery, wanted: QueryNames, present: Sequence[tuple[int, Stored]]
@@ -147,12 +154,7 @@ class Scorer:
         sets = [s for _, stored in present for s in stored.name_sets]
         owner = [slot for slot, stored in present for _ in stored.name_sets]
         best: dict[int, float] = {slot: 0.0 for slot, _ in present}
-        first: dict[int, int] = {}
-        column = 0
-        for slot, stored in present:
-            first[slot] = column
-            column += sum(len(s.strings) for s in stored.name_sets)
-        scores, sim = self.name_scores(wanted, sets)
+        scores, sim, starts = self.name_scores(wanted, sets)
         for slot, value in zip(owner, scores.tolist(), strict=True):
             if value > best[slot]:
                 best[slot] = value
@@ -170,7 +172,7 @@ class Scorer:
                 disagrees = dates_disagree(query, stored)
                 agreeing += sum(f.score >= 1.0 for f in features)
             out.append(Scored(slot, Evidence(value, name, disagrees, document), agreeing))
-        return out, Compared(sim, first)
+        return out, Compared(sim, owner, starts)
 
     def explain(
         self,
@@ -188,7 +190,7 @@ class Scorer:
         else:
             sets = stored.name_sets  # most people have one identity: nothing to choose
             if len(sets) > 1:
-                scores, sim = self.name_scores(wanted, sets, sim)
+                scores, sim, _ = self.name_scores(wanted, sets, sim)
                 best = int(np.argmax(scores))
                 start = sum(len(s.strings) for s in sets[:best])
                 sim = sim[:, start : start + len(sets[best].strings)]
