@@ -84,6 +84,7 @@ def test_an_answer_is_explained_from_the_similarity_scoring_found(
     assert fresh[1][0].note == "best of the stored identities: alias"  # the second identity
     assert compared.of(4, MUELLER) is None  # not scored: nothing to read
     monkeypatch.setattr(scoring, "similarity", _not_again)
+    monkeypatch.setattr(scoring, "combined", _not_again)
     assert [Scorer().explain(asked, wanted, h, compared.of(s, h)) for s, h in present] == fresh
 
 

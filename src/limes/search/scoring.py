@@ -51,7 +51,7 @@ features ``features.py`` (each a small pure function in the weighted list
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -100,50 +100,63 @@ class Scored:
 
 @dataclass(frozen=True, slots=True)
 class Compared:
-    """The similarity scoring found between the query's strings and every candidate's
-    stored strings, and where each candidate's columns begin: explaining a shown answer
-    reads its columns instead of comparing its names again."""
+    """What scoring found of the query's names against every candidate's identities:
+    the similarity of the query's strings to theirs, where each identity's columns
+    begin, and each identity's score under both alignments. A shown answer is
+    explained from its part (``of``) instead of comparing its names again."""
 
     similarity: Floats
-    owner: list[int]
-    """The slot of each identity scored, in the order of their columns."""
     starts: npt.NDArray[np.int64]
-    """The first column of each identity."""
+    written: Floats
+    """Each identity's name score as written."""
+    swapped: Floats
+    """Each identity's name score with surnames and forenames swapped (before
+    ``CLEAN_SWAP``)."""
+    owner: list[int] = field(default_factory=list)
+    """The slot of each identity, in the order of their columns."""
 
-    def of(self, slot: int, stored: Stored) -> Floats | None:
-        """``stored``'s columns (all its identities' strings in order), None when
-        ``slot`` was not scored. Found for the few answers shown, not kept per
-        candidate: scoring spends nothing on it."""
+    @property
+    def best(self) -> Floats:
+        """Each identity's name score."""
+        best: Floats = np.maximum(self.written, CLEAN_SWAP * self.swapped)
+        return best
+
+    def of(self, slot: int, stored: Stored) -> Compared | None:
+        """The part of ``slot`` (held as ``stored``), None when it was not scored. Found
+        for the few answers shown, not kept per candidate: scoring spends nothing on it."""
         try:
-            start = int(self.starts[self.owner.index(slot)])
+            first = self.owner.index(slot)
         except ValueError:
             return None
+        count = len(stored.name_sets)
+        start = int(self.starts[first])
         width = sum(len(s.strings) for s in stored.name_sets)
-        columns: Floats = self.similarity[:, start : start + width]
-        return columns
+        return Compared(
+            self.similarity[:, start : start + width],
+            self.starts[first : first + count] - start,
+            self.written[first : first + count],
+            self.swapped[first : first + count],
+        )
 
 
 class Scorer:
-    def name_scores(
-        self, wanted: QueryNames, sets: Sequence[NameSet], sim: Floats | None = None
-    ) -> tuple[Floats, Floats, npt.NDArray[np.int64]]:
-        """The name score of each identity in ``sets``, the similarity of the query's
-        strings to their strings (``sim`` when given: the one found before) and the
-        first column of each identity."""
+    def compare(
+        self, wanted: QueryNames, sets: Sequence[NameSet], owner: list[int] | None = None
+    ) -> Compared:
+        """The query's names against each identity in ``sets`` (of the slots ``owner``)."""
         offsets = np.zeros(len(sets), dtype=np.int64)
         if not wanted.parts or not sets:
-            return np.zeros(len(sets), dtype=np.float32), np.zeros((0, 0), np.float32), offsets
+            nothing = np.zeros(len(sets), dtype=np.float32)
+            return Compared(np.zeros((0, 0), np.float32), offsets, nothing, nothing, owner or [])
         strings: list[str] = []
         for i, name_set in enumerate(sets):
             offsets[i] = len(strings)
             strings.extend(name_set.strings)
         codes = np.concatenate([s.codes for s in sets], axis=1)
-        if sim is None:
-            sim = similarity(wanted, strings, codes)
+        sim = similarity(wanted, strings, codes)
         mixed, swapped = alignments(wanted, sim, codes)
         as_written, as_swapped = combined(wanted, mixed, swapped, codes, offsets)
-        best: Floats = np.maximum(as_written, CLEAN_SWAP * as_swapped)
-        return best, sim, offsets
+        return Compared(sim, offsets, as_written, as_swapped, owner or [])
 
     def score(
         self, query: PersonQuery, wanted: QueryNames, present: Sequence[tuple[int, Stored]]
@@ -154,8 +167,8 @@ class Scorer:
         sets = [s for _, stored in present for s in stored.name_sets]
         owner = [slot for slot, stored in present for _ in stored.name_sets]
         best: dict[int, float] = {slot: 0.0 for slot, _ in present}
-        scores, sim, starts = self.name_scores(wanted, sets)
-        for slot, value in zip(owner, scores.tolist(), strict=True):
+        compared = self.compare(wanted, sets, owner)
+        for slot, value in zip(owner, compared.best.tolist(), strict=True):
             if value > best[slot]:
                 best[slot] = value
         asked_document = skeleton(query.document_number) if query.document_number else None
@@ -172,31 +185,30 @@ class Scorer:
                 disagrees = dates_disagree(query, stored)
                 agreeing += sum(f.score >= 1.0 for f in features)
             out.append(Scored(slot, Evidence(value, name, disagrees, document), agreeing))
-        return out, Compared(sim, owner, starts)
+        return out, compared
 
     def explain(
         self,
         query: PersonQuery,
         wanted: QueryNames,
         stored: Stored,
-        sim: Floats | None = None,
+        compared: Compared | None = None,
     ) -> tuple[Feature, ...]:
-        """The features of one answer; ``sim``, the similarity of the query's strings to
-        ``stored``'s (``Compared.of``), spares comparing them again."""
+        """The features of one answer; ``compared``, what scoring found of it
+        (``Compared.of``), spares comparing its names again."""
         if not wanted.parts:  # a document-only check: no name to align
             features = [
                 Feature("name", 0.0, 1.0, None, None, "not compared: the query has no name")
             ]
         else:
             sets = stored.name_sets  # most people have one identity: nothing to choose
-            if len(sets) > 1:
-                scores, sim, _ = self.name_scores(wanted, sets, sim)
-                best = int(np.argmax(scores))
-                start = sum(len(s.strings) for s in sets[:best])
-                sim = sim[:, start : start + len(sets[best].strings)]
-            else:
-                best = 0
-            features = [_name_feature(query, wanted, sets[best], sim)]
+            if compared is None:
+                compared = self.compare(wanted, sets)
+            best = int(np.argmax(compared.best)) if len(sets) > 1 else 0
+            start = int(compared.starts[best])
+            sim = compared.similarity[:, start : start + len(sets[best].strings)]
+            written, swapped = float(compared.written[best]), float(compared.swapped[best])
+            features = [_name_feature(query, wanted, sets[best], sim, written, swapped)]
         features.extend(other_features(query, stored))
         return tuple(features)
 
@@ -225,17 +237,17 @@ def _how(
 
 
 def _name_feature(
-    query: PersonQuery, wanted: QueryNames, best: NameSet, sim: Floats | None
+    query: PersonQuery,
+    wanted: QueryNames,
+    best: NameSet,
+    sim: Floats,
+    as_written: float,
+    as_swapped: float,
 ) -> Feature:
-    """The name feature of one identity, its score as ``Scorer.name_scores`` gives it;
-    ``sim``, the query's similarity to its strings, when scoring found it already."""
-    if sim is None:
-        sim = similarity(wanted, best.strings, best.codes)
+    """The name feature of one identity from the query's similarity to its strings
+    and its scores under both alignments (``Compared``)."""
     mixed, swapped = alignments(wanted, sim, best.codes)
-    start = np.zeros(1, dtype=np.int64)
-    written, swapped_scores = combined(wanted, mixed, swapped, best.codes, start)
-    as_swapped = CLEAN_SWAP * float(swapped_scores[0])
-    as_written = float(written[0])
+    as_swapped = CLEAN_SWAP * as_swapped
     clean_swap, score = as_swapped > as_written, max(as_swapped, as_written)
     sim = swapped * CLEAN_SWAP if clean_swap else mixed
     parts = []
