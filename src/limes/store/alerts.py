@@ -323,13 +323,14 @@ class SqlAlerts(Tables):
             "status = ?": None if where.status is None else status_code(where.status),
             "id > ?": None if where.after is None else id_in(where.after),
         }
-        clauses = [clause for clause, value in stored.items() if value is not None]
-        params = [value for value in stored.values() if value is not None]
+        written: list[str] = []
         code = stored["category = ?"]
         if self._d.postgres_indexes and isinstance(code, int):
             # PostgreSQL's partial index of this category (0029) serves only its number
             # written out; an int of CATEGORY_CODES, never text from outside
-            clauses[0], params = f"category = {code:d}", params[1:]
+            written, stored["category = ?"] = [f"category = {code:d}"], None
+        clauses = written + [clause for clause, value in stored.items() if value is not None]
+        params = [value for value in stored.values() if value is not None]
         condition = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         # constant column names and placeholders only; every value is bound (but that number)
         sql = f"SELECT {ALERT_COLUMNS} FROM alerts {condition} ORDER BY id LIMIT ?"  # noqa: S608 - constant SQL text, values bound  # nosec B608
