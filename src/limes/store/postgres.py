@@ -35,7 +35,8 @@ from psycopg.types.json import Jsonb
 
 from limes.domain.events import ChangeEvent
 from limes.setting_texts import redacted
-from limes.store.alerts import WITH_KEYS, AlertRecord, event_row, rows_of
+from limes.store.alerts import WITH_KEYS, AlertRecord
+from limes.store.bulk_rows import bulk_rows
 from limes.store.central import check_writer, fence_from_peers
 from limes.store.dialect import POSTGRES
 from limes.store.migrations import scripts
@@ -62,8 +63,8 @@ _BEGIN_WRITE = "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE"
 _BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 _LOCK = "SELECT pg_advisory_xact_lock(%s::int4, %s::int4)"
 
-# Binary COPY for bulk loads; columns and types in the order of ``alerts.alert_row``,
-# ``alerts.rows_of`` and ``alerts.event_row``.
+# Binary COPY for bulk loads; columns and types in the order of ``alerts.alert_row``
+# and ``alerts.event_row`` (``bulk_rows.bulk_rows`` writes the same rows).
 _COPY_ALERTS = f"COPY alerts ({WITH_KEYS}) FROM STDIN (FORMAT BINARY)"
 _ALERT_TYPES = [
     *["bytea", "int2", "int2", "int2", "text", "int2", "int4"],  # id and codes (0028)
@@ -255,7 +256,8 @@ class PostgresStore(ThreadConnections):
         faster than text COPY from Python; the types below must match the migrations
         (a mismatch fails the load, it never stores a wrong value).
         """
-        alerts, _ = rows_of(POSTGRES, records)  # no alert_keys: alerts_by_key (0029)
+        # no alert_keys: alerts_by_key (0029); the rows made before the lock is taken
+        alerts, _, changes = bulk_rows(POSTGRES, records, events)
         with self._cursor(_BEGIN_WRITE, lock=True) as cur:
             self._fenced_check(cur)
             with cur.copy(_COPY_ALERTS) as copy:
@@ -265,7 +267,6 @@ class PostgresStore(ThreadConnections):
             # rows are numbered in the order written, so seq follows the events' order
             with cur.copy(_COPY_EVENTS) as copy:
                 copy.set_types(_EVENT_TYPES)
-                for event in events:
-                    *row, detail = event_row(POSTGRES, event)
+                for *row, detail in changes:
                     # detail is JSON text already, or None for an empty one
                     copy.write_row((*row, None if detail is None else Jsonb(detail, dumps=str)))

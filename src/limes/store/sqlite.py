@@ -18,6 +18,8 @@ from pathlib import Path
 
 from limes.domain.events import ChangeEvent
 from limes.store.alert_ids import id_in
+from limes.store.alerts import INSERT_ALERT, INSERT_EVENT, INSERT_KEY
+from limes.store.bulk_rows import bulk_rows
 from limes.store.dialect import SQLITE
 from limes.store.event_codes import (
     category_code,
@@ -138,9 +140,15 @@ class SqliteStore(ThreadConnections):
         return applied
 
     def bulk_insert(self, records: Sequence[AlertRecord], events: Sequence[ChangeEvent]) -> None:
-        with self._begin("IMMEDIATE") as tx:
-            tx.alerts.insert_many(records)
-            tx.outbox.append_many(events)
+        """Insert many new alerts, their keys and events in one transaction (initial
+        loads): the rows are made before it begins (``bulk_rows``: each shared value
+        converted once), so the write lock is held only while SQLite inserts them."""
+        alerts, keys, changes = bulk_rows(SQLITE, records, events)
+        with self._begin("IMMEDIATE"):
+            conn = self._connection()
+            conn.executemany(INSERT_ALERT, alerts)
+            conn.executemany(INSERT_KEY, keys)
+            conn.executemany(INSERT_EVENT, changes)
 
 
 def examine(path: Path, *, data_keys: bool) -> tuple[str, list[tuple[str, int, str, bytes]]]:
