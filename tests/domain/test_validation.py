@@ -9,8 +9,13 @@ from typing import Any
 import pytest
 from tests.factories import PERSON, VEHICLE, content, doc
 
-from limes.domain.validation import normalize_partial_date, validate_content
-from limes.errors import InvalidInput
+from limes.domain.validation import (
+    _forbidden,
+    normalize_partial_date,
+    text_field,
+    validate_content,
+)
+from limes.errors import FieldError, InvalidInput
 
 TODAY = date(2026, 11, 30)
 
@@ -272,3 +277,34 @@ def test_partial_dates(given: str, canonical: str) -> None:
 def test_partial_dates_refused(bad: str) -> None:
     value, error = normalize_partial_date(bad)
     assert value is None and error
+
+
+def _slow_text(value: str) -> list[FieldError]:
+    """``text_field``'s verdict by the general rule alone, without the ASCII fast path."""
+    errors = [FieldError("/t", p) for p in [_forbidden(value)] if p is not None]
+    if not errors and value != value.strip():
+        errors.append(FieldError("/t", "may not start or end with white space"))
+    return errors
+
+
+@pytest.mark.parametrize("code", range(128))
+def test_free_text_of_every_ascii_character_is_judged_as_by_the_general_rule(code: int) -> None:
+    """The bulk path's fast path for printable ASCII (issue 15) refuses and keeps exactly
+    what the general rule does: control characters, DEL, and outer white space."""
+    for value in (f"a{chr(code)}b", f"{chr(code)}ab", f"ab{chr(code)}", chr(code)):
+        errors: list[FieldError] = []
+        kept = text_field(value, "/t", errors)
+        assert errors == _slow_text(value), repr(value)
+        assert kept == value
+
+
+def test_object_attributes_are_checked_by_name_in_their_order() -> None:
+    """Every attribute an object type does not have is named, in the order of its fields."""
+    data = vehicle(payment_type="cash", calibre="9 mm", denomination=5)
+    with pytest.raises(InvalidInput) as refused:
+        validate_content(content(data), TODAY)
+    assert [e.pointer for e in refused.value.errors] == [
+        "/object/attributes/calibre",
+        "/object/attributes/denomination",
+        "/object/attributes/payment_type",
+    ]
