@@ -6,11 +6,13 @@
 Loads ``size`` demo alerts through the bulk path (``AlertService.bulk_issue``: validation,
 blind-index tokens, sealing, change events, the audit of each batch) into a fresh
 installation, then prints the load rate, the CPU seconds per 1,000 alerts (this process
-and its workers: less sensitive to a shared machine than the rate), and the bytes on
-disk per alert by table and index, and per object and person alert (the sealed body's
-size by subject, since the rest of a row is the same for both). With ``--postgres``, the
-same into a fresh database on that server (``pg_total_relation_size`` per table, and
-``pg_relation_size`` per index). The load average is printed beside each figure.
+and its workers: less sensitive to a shared machine than the rate; on PostgreSQL, beside
+it, the CPU seconds of the server's processes on this machine, which the load costs
+too), and the bytes on disk per alert by table and index, and per object and person
+alert (the sealed body's size by subject, since the rest of a row is the same for both).
+With ``--postgres``, the same into a fresh database on that server
+(``pg_total_relation_size`` per table, and ``pg_relation_size`` per index). The load
+average is printed beside each figure.
 """
 
 from __future__ import annotations
@@ -45,18 +47,36 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def server_cpu_seconds(proc: Path = Path("/proc")) -> float:
+    """CPU seconds used so far by the PostgreSQL processes of this machine (every
+    database's: another user of the server counts too), 0 where ``/proc`` lacks them."""
+    total = 0
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue  # ended meanwhile
+        name, fields = text[text.find("(") + 1 : text.rfind(")")], text[text.rfind(")") + 2 :]
+        if name.startswith("postgres"):
+            utime, stime = fields.split()[11:13]
+            total += int(utime) + int(stime)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _load(
     settings: Settings, by_state: dict[str, list[AlertContent]], workers: int
-) -> tuple[int, float, float]:
+) -> tuple[int, float, float, float]:
+    """(alerts, seconds, CPU seconds of this process and its workers, of PostgreSQL's)."""
     app = build(settings)
     app.store.migrate()
-    total, cpu, started = 0, _cpu_seconds(), time.perf_counter()
+    total, cpu, server = 0, _cpu_seconds(), server_cpu_seconds()
+    started = time.perf_counter()
     for state, contents in by_state.items():
         *_, loaded = app.alerts.bulk_issue(ctx_for(state), contents, workers=workers)
         total += loaded
     seconds = time.perf_counter() - started
     app.close()  # the workers end here: their CPU counts once they are waited for
-    return total, seconds, _cpu_seconds() - cpu
+    return total, seconds, _cpu_seconds() - cpu, server_cpu_seconds() - server
 
 
 def _sqlite_disk(db: Path) -> dict[str, int]:
@@ -84,12 +104,14 @@ def _postgres_disk(conn: psycopg.Connection[Any]) -> dict[str, int]:
 
 
 def _report(
-    label: str, count: int, seconds: float, cpu: float, disk: dict[str, int], bodies: Any
+    label: str, loaded: tuple[int, float, float, float], disk: dict[str, int], bodies: Any
 ) -> None:
+    count, seconds, cpu, server = loaded
     total = sum(disk.values())
+    beside = f" (+ {server / count * 1000:.3f} in PostgreSQL's processes)" if server else ""
     line(
         f"[{label}] loaded {count:,} alerts in {seconds:.1f} s = {count / seconds:,.0f} "
-        f"alerts/s, {cpu / count * 1000:.2f} CPU-s per 1,000 alerts; "
+        f"alerts/s, {cpu / count * 1000:.3f} CPU-s per 1,000 alerts{beside}; "
         f"load average {load_average()[0]:.1f}"
     )
     line(f"[{label}] disk: {total / count:,.0f} bytes per alert in all, indexes included")
@@ -120,10 +142,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     with tempfile.TemporaryDirectory(prefix="limes-storage-") as tmp:
         settings = _settings(Path(tmp) / "var")
-        count, seconds, cpu = _load(settings, by_state, args.workers)
+        loaded = _load(settings, by_state, args.workers)
         with sqlite3.connect(settings.var_dir / "limes.db") as conn:
             bodies = _body_bytes(conn)
-        _report("sqlite", count, seconds, cpu, _sqlite_disk(settings.var_dir / "limes.db"), bodies)
+        loaded = (*loaded[:3], 0.0)  # SQLite runs in this process
+        _report("sqlite", loaded, _sqlite_disk(settings.var_dir / "limes.db"), bodies)
         if args.postgres:
             name = f"limes_storage_{uuid.uuid4().hex[:12]}"
             with psycopg.connect(args.postgres, autocommit=True) as admin:
@@ -132,12 +155,10 @@ def main(argv: list[str] | None = None) -> None:
             try:
                 pg = Settings(var_dir=Path(tmp) / "var-pg", database_url=url)
                 _settings(pg.var_dir)
-                count, seconds, cpu = _load(pg, by_state, args.workers)
+                loaded = _load(pg, by_state, args.workers)
                 with psycopg.connect(url) as conn:
                     conn.execute("SET search_path = limes")
-                    _report(
-                        "postgres", count, seconds, cpu, _postgres_disk(conn), _body_bytes(conn)
-                    )
+                    _report("postgres", loaded, _postgres_disk(conn), _body_bytes(conn))
             finally:
                 with psycopg.connect(args.postgres, autocommit=True) as admin:
                     admin.execute(

@@ -3,6 +3,8 @@ path, every check kept, and a refused alert refused as the serial path refuses i
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from tests.conftest import FixedClock
 from tests.crypto.helpers import demo_contents, loader
@@ -79,3 +81,59 @@ def test_a_refused_alert_in_a_later_batch_leaves_the_batches_before_it_written(
             counts.append(count)
     assert counts == [25, 50] and len(_stored(store)) == 50
     assert store.last_event() == 50 and bulk_records._MAKER is None  # the workers ended
+
+
+def _made_here(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The sizes of the pieces this process makes (the workers, forked before, do not count)."""
+    sizes: list[int] = []
+    make_all = bulk_records.RecordMaker.make_all
+
+    def counted(self: bulk_records.RecordMaker, contents: Any, now: Any) -> Any:
+        sizes.append(len(contents))
+        return make_all(self, contents, now)
+
+    monkeypatch.setattr(bulk_records.RecordMaker, "make_all", counted)
+    return sizes
+
+
+def test_the_pieces_no_worker_has_begun_are_made_here_in_order(
+    app: Limes, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bulk_records, "PIECE", 2)  # far more pieces than workers take at once
+    (state, contents), *_ = sorted(demo_contents(20, 400, seed=6).items(), key=lambda i: -len(i[1]))
+    maker = app.alerts.record_maker(state)
+    making = bulk_records.Making(maker, contents, clock(), workers=2)  # the workers fork here
+    sizes = _made_here(monkeypatch)
+
+    records = making.result()
+
+    assert sizes and sum(sizes) < len(contents)  # some pieces here, the others in workers
+    assert [r.category for r in records] == [c.category.value for c in contents]  # in order
+    assert len({r.id for r in records}) == len(contents)
+    assert bulk_records._MAKER is None  # the workers ended
+
+
+def test_a_refused_piece_made_here_is_raised_after_the_pieces_before_it(
+    app: Limes, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two refused alerts, one early (a worker's piece) and one in the last piece (made
+    here): the error is the early one's, as the serial path raises it."""
+    monkeypatch.setattr(bulk_records, "PIECE", 2)
+    (state, contents), *_ = sorted(demo_contents(20, 400, seed=6).items(), key=lambda i: -len(i[1]))
+    bad = list(contents)
+    for at, reason in ((3, " early"), (len(bad) - 1, " late")):
+        one = bad[at]
+        bad[at] = type(one)(**{**{f: getattr(one, f) for f in one.__slots__}, "reason": reason})
+    maker = app.alerts.record_maker(state)
+    with pytest.raises(InvalidInput) as serial:
+        maker.make_all(bad, clock())
+    making = bulk_records.Making(maker, bad, clock(), workers=2)
+    sizes = _made_here(monkeypatch)
+
+    with pytest.raises(InvalidInput) as pooled:
+        making.result()
+
+    last = len(bad) - (len(bad) - 1) // 2 * 2
+    assert sizes == [last, 2]  # the last piece made here (refused: no more), the early one again
+    assert pooled.value.errors == serial.value.errors
+    assert bulk_records._MAKER is None

@@ -18,7 +18,8 @@ own. They live for one batch, so a key rotated meanwhile is used from the next
 ``bulk_issue`` call on (a row sealed under the previous version is re-sealed by the
 rotation's next pass, as for a server that missed the rotation). A piece a worker
 refuses is made again here, which raises the very error (with its field pointers)
-the serial path raises.
+the serial path raises. While the workers make the first pieces, this process makes
+the last ones that no worker has begun (their tasks cancelled), instead of waiting.
 """
 
 from __future__ import annotations
@@ -164,12 +165,24 @@ class Making:
 
     def result(self) -> list[AlertRecord]:
         """The batch's records, in the order of its contents; a piece a worker refused is
-        made again here, which raises the very error the serial path raises."""
+        made again here, which raises the very error the serial path raises.
+
+        The pieces no worker has taken yet are made here, from the last one back, while
+        the workers make the first ones: this process would otherwise wait idle."""
         if self._pool is None:
             return self.maker.make_all(self.contents, self.now)
         made: list[AlertRecord] = []
         try:
-            for (start, end), future in zip(self._pieces, self._futures, strict=True):
+            here = self._make_untaken()
+            for i, ((start, end), future) in enumerate(
+                zip(self._pieces, self._futures, strict=True)
+            ):
+                if i in here:
+                    piece = here[i]
+                    if isinstance(piece, Exception):
+                        raise piece  # the first refused piece in order, as the serial path
+                    made += piece
+                    continue
                 try:
                     made += [self.maker.record(m, self.now) for m in future.result()]
                 except Exception:
@@ -177,6 +190,21 @@ class Making:
         finally:
             self.close()
         return made
+
+    def _make_untaken(self) -> dict[int, list[AlertRecord] | Exception]:
+        """Each piece no worker has begun (its task cancelled), made here; or its error,
+        raised by ``result`` in the order of the pieces."""
+        here: dict[int, list[AlertRecord] | Exception] = {}
+        for i in range(len(self._pieces) - 1, -1, -1):
+            if not self._futures[i].cancel():
+                break  # the workers take the pieces in order: every one before is taken
+            start, end = self._pieces[i]
+            try:
+                here[i] = self.maker.make_all(self.contents[start:end], self.now)
+            except Exception as exc:  # kept: ``result`` raises it once the pieces before pass
+                here[i] = exc
+                break  # the batch is refused: nothing more to make
+        return here
 
     def close(self) -> None:
         """End the workers (at once, if the batch is given up)."""
