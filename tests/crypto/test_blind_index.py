@@ -6,6 +6,8 @@ import base64
 import hmac
 import re
 
+import pytest
+
 from limes.crypto.blind_index import BlindIndex
 
 
@@ -19,3 +21,15 @@ def test_tokens_are_keyed_truncated_hmacs() -> None:
     assert token != index.token("document_number:RU:L898902C4")
     assert token != BlindIndex(b"l" * 32).token("document_number:RU:L898902C3")
     assert "L898902C3" not in repr(index) and "kkkk" not in repr(index)
+
+
+@pytest.mark.parametrize("size", [32, 63, 64, 65, 200])
+def test_tokens_are_the_standard_hmac_for_every_key_length(size: int) -> None:
+    """The prepared inner and outer hash states (issue 15) give RFC 2104's HMAC, keys
+    longer than SHA-256's 64-byte block hashed first, as ``hmac`` does."""
+    key = bytes(range(256))[:size]
+    index = BlindIndex(key)
+    for value in ("", "person:ivanov|ivan|1980-05", "vin::WVWZZZ1JZXW000001", "ŁÓDŹ ß 漢字"):
+        mac = hmac.digest(key, value.encode(), "sha256")
+        assert index.token(value) == "i1." + base64.urlsafe_b64encode(mac[:16]).decode()[:22]
+    assert index.tokens(["a", "b", "a"]) == {index.token("a"), index.token("b")}
