@@ -137,3 +137,21 @@ def test_a_refused_piece_made_here_is_raised_after_the_pieces_before_it(
     assert sizes == [last, 2]  # the last piece made here (refused: no more), the early one again
     assert pooled.value.errors == serial.value.errors
     assert bulk_records._MAKER is None
+
+
+def test_a_batch_of_few_pieces_is_made_here_without_forking(
+    app: Limes, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Forking costs more than it saves on a small batch (``FORKED_FROM``)."""
+    monkeypatch.setattr(bulk_records, "PIECE", 10)
+    (state, contents), *_ = sorted(demo_contents(20, 400, seed=6).items(), key=lambda i: -len(i[1]))
+    maker = app.alerts.record_maker(state)
+    few = contents[: 10 * (bulk_records.FORKED_FROM - 1)]
+    enough = contents[: 10 * bulk_records.FORKED_FROM]
+
+    small = bulk_records.Making(maker, few, clock(), workers=2)
+    assert small._pool is None and bulk_records._MAKER is None
+    assert len(small.result()) == len(few)
+    large = bulk_records.Making(maker, enough, clock(), workers=2)
+    assert large._pool is not None
+    assert len(large.result()) == len(enough) and bulk_records._MAKER is None

@@ -48,6 +48,12 @@ from limes.store.port import AlertRecord
 PIECE = 1_000
 """Alerts per task handed to a worker: large enough that sending it costs little."""
 
+FORKED_FROM = 4
+"""Pieces a batch needs before workers are forked for it; a smaller one is made here.
+Forking costs milliseconds a worker (its copied pages): on 1,600 demo alerts two
+workers took 118-149 us of CPU an alert and twice the time, against 100-109 us here
+(load 8)."""
+
 
 Made = tuple[str, str, str | None, bytes, frozenset[str]]
 """What a worker sends back for one alert: (id, category, object type, sealed body,
@@ -138,7 +144,7 @@ def _piece(start: int, end: int, now: datetime) -> list[Made]:
 class Making:
     """The records of one batch: made by forked workers, started at once so that they
     work while the caller writes the previous batch, or made here when ``result()`` is
-    asked (one worker, or a batch of one piece)."""
+    asked (one worker, or a batch of fewer than ``FORKED_FROM`` pieces)."""
 
     def __init__(
         self, maker: RecordMaker, contents: Sequence[AlertContent], now: datetime, workers: int
@@ -147,7 +153,7 @@ class Making:
         self.maker, self.contents, self.now = maker, contents, now
         self._pool: ProcessPoolExecutor | None = None
         self._pieces = [(i, min(i + PIECE, len(contents))) for i in range(0, len(contents), PIECE)]
-        if workers <= 1 or len(self._pieces) <= 1:
+        if workers <= 1 or len(self._pieces) < FORKED_FROM:
             return
         if _MAKER is not None:
             raise RuntimeError("a batch is being made already: one at a time")
