@@ -47,10 +47,10 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def server_cpu_seconds(proc: Path = Path("/proc")) -> float:
-    """CPU seconds used so far by the PostgreSQL processes of this machine (every
-    database's: another user of the server counts too), 0 where ``/proc`` lacks them."""
-    total = 0
+def server_cpu(proc: Path = Path("/proc")) -> dict[int, float]:
+    """CPU seconds used so far by each PostgreSQL process of this machine, by pid (every
+    database's: another user of the server counts too); none where ``/proc`` lacks them."""
+    found: dict[int, float] = {}
     for stat in proc.glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
@@ -59,8 +59,15 @@ def server_cpu_seconds(proc: Path = Path("/proc")) -> float:
         name, fields = text[text.find("(") + 1 : text.rfind(")")], text[text.rfind(")") + 2 :]
         if name.startswith("postgres"):
             utime, stime = fields.split()[11:13]
-            total += int(utime) + int(stime)
-    return total / os.sysconf("SC_CLK_TCK")
+            found[int(stat.parent.name)] = (int(utime) + int(stime)) / os.sysconf("SC_CLK_TCK")
+    return found
+
+
+def server_cpu_since(before: dict[int, float], proc: Path = Path("/proc")) -> float:
+    """The PostgreSQL processes' CPU seconds since ``before`` (``server_cpu``): those
+    still running, and those started since; one that ended meanwhile is not counted,
+    so the figure is a lower bound."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in server_cpu(proc).items())
 
 
 def _load(
@@ -69,14 +76,14 @@ def _load(
     """(alerts, seconds, CPU seconds of this process and its workers, of PostgreSQL's)."""
     app = build(settings)
     app.store.migrate()
-    total, cpu, server = 0, _cpu_seconds(), server_cpu_seconds()
+    total, cpu, server = 0, _cpu_seconds(), server_cpu()
     started = time.perf_counter()
     for state, contents in by_state.items():
         *_, loaded = app.alerts.bulk_issue(ctx_for(state), contents, workers=workers)
         total += loaded
     seconds = time.perf_counter() - started
     app.close()  # the workers end here: their CPU counts once they are waited for
-    return total, seconds, _cpu_seconds() - cpu, server_cpu_seconds() - server
+    return total, seconds, _cpu_seconds() - cpu, server_cpu_since(server)
 
 
 def _sqlite_disk(db: Path) -> dict[str, int]:
@@ -108,7 +115,9 @@ def _report(
 ) -> None:
     count, seconds, cpu, server = loaded
     total = sum(disk.values())
-    beside = f" (+ {server / count * 1000:.3f} in PostgreSQL's processes)" if server else ""
+    beside = ""
+    if server:
+        beside = f" (+ at least {server / count * 1000:.3f} in PostgreSQL's processes)"
     line(
         f"[{label}] loaded {count:,} alerts in {seconds:.1f} s = {count / seconds:,.0f} "
         f"alerts/s, {cpu / count * 1000:.3f} CPU-s per 1,000 alerts{beside}; "
