@@ -19,7 +19,8 @@ aligned with its most similar stored word:
   0.8 anyway); 0.78 when the slip is the first letter (Su/Zu, Wen/Qen: Wu and Xu are
   also two names), a hit only with the date agreeing; where one side is written in
   a script without short vowels (Arabic, Hebrew, Persian) and both have the same
-  phonetic code (Metaphone keeps the consonants) or the same consonants in order,
+  phonetic code, unless an h inside the name is all that differs (Metaphone reads it
+  silent after a vowel; مجاهد writes ه: Mjahd is not Majdi), or the same consonants in order,
   as any custom of writing them reads them (``word_keys.consonant_readings``: French
   ch for ش, Egyptian s for ث …) — at least 0.85, 0.88 from three consonants on:
   Nedjim and Njm/نجم are one name, the vowels only the writer's guess;
