@@ -82,11 +82,12 @@ from limes.search.name_match import (
     alignments,
     combined,
     similarity,
+    skips_first_forename,
 )
 from limes.search.query import PersonQuery
 from limes.search.tiers import NEAR_NAME, THRESHOLD, Evidence
 
-__all__ = ["THRESHOLD", "Compared", "Evidence", "Scored", "Scorer"]
+__all__ = ["THRESHOLD", "Compared", "Evidence", "Scored", "Scorer", "first_forename_skipped"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +139,19 @@ class Compared:
             self.written[first : first + count],
             self.swapped[first : first + count],
         )
+
+
+def first_forename_skipped(
+    wanted: QueryNames, sets: Sequence[NameSet], compared: Compared | None
+) -> bool:
+    """``name_match.skips_first_forename`` of the identity that scored best (``compared``:
+    ``Compared.of`` the candidate); False when it was not scored."""
+    if compared is None or not wanted.parts or not sets:
+        return False
+    best = int(np.argmax(compared.best))
+    start = int(compared.starts[best])
+    sim = compared.similarity[:, start : start + len(sets[best].strings)]
+    return skips_first_forename(wanted, sim, sets[best].codes)
 
 
 class Scorer:
