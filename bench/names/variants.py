@@ -409,8 +409,11 @@ def missing_part(draft: Draft, rng: Random) -> Draft | None:
         options.append(("middle_name", replace(draft, forenames=draft.forenames[:1])))
     if draft.forenames:
         words = draft.forenames[0].text.replace("-", " ").split()
-        if len(words) > 1:
-            first = (Part(words[0]),)
+        # a particle (Al, Abu, el) is no forename alone: it stays with the word it leads
+        # (Abu Bakr of Abu Bakr Karim; Al-Na, النا, is one name and is not cut)
+        lead = next((i for i, w in enumerate(words) if w.lower() not in PARTICLES), len(words))
+        if lead + 1 < len(words):
+            first = (Part(" ".join(words[: lead + 1])),)
             options.append(("first_forename_only", replace(draft, forenames=first)))
     if not options:
         return None

@@ -390,10 +390,18 @@ def _answer(answer: Any) -> dict[str, Any]:
 def test_a_date_of_birth_a_typing_slip_away_is_a_possible_match(client: TestClient) -> None:
     alert = _issue(client, PERSON)  # Ivanova Olga, 1984-03-17
     asked = {"surnames": ["Ivanova"], "forenames": ["Olga"]}
-    for born in ("1984-04-17", "1984-01-17", "1948-03-17", "1985-03-17"):
+    for born in ("1948-03-17", "1985-03-17"):
         found = _answer(_search(client, "persons", {**asked, "date_of_birth": born}))
         assert [h["alert"]["id"] for h in found["hits"]] == [alert], born  # one slip: a hit
-    for born in ("1989-03-17", "1974-03-17", "1979-03-17", "1934-03-17"):
+    # another month of the day (or day of the month): a slip or a namesake born then
+    for born in (
+        "1984-04-17",
+        "1984-01-17",
+        "1989-03-17",
+        "1974-03-17",
+        "1979-03-17",
+        "1934-03-17",
+    ):
         found = _answer(_search(client, "persons", {**asked, "date_of_birth": born}))
         assert found["hits"] == [], born
         assert [h["alert"]["id"] for h in found["possible"]] == [alert], born

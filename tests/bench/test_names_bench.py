@@ -158,6 +158,22 @@ def test_missing_part_drops_a_second_surname_or_middle_name() -> None:
     assert missing_part(SHEVCHENKO, Random(1)) is None
 
 
+def test_missing_part_never_takes_a_particle_alone_for_a_first_forename() -> None:
+    # Al-Na (النا, Elena) and Al-Yna: "Al" alone is no forename, so no first word to keep
+    for forename in ("Al-Na", "Al Yna", "el-Hassan"):
+        draft = Draft((Part("Ashtri"),), (Part(forename),), "1966-10-24")
+        assert missing_part(draft, Random(1)) is None
+    # a compound whose first word is a name is still cut to it, with its particle kept
+    draft = Draft((Part("Ashtri"),), (Part("Abu Bakr Karim"),), None)
+    made = missing_part(draft, Random(1))
+    assert made is not None
+    assert [p.text for p in made.forenames] == ["Abu Bakr"]
+    draft = Draft((Part("Bauer"),), (Part("Anna-Lena"),), None)
+    made = missing_part(draft, Random(1))
+    assert made is not None
+    assert [p.text for p in made.forenames] == ["Anna"]
+
+
 def test_spacing_variants_of_a_particle_name() -> None:
     draft = Draft((Part("Al-Jfali"),), (Part("Hnd"),), None)
     seen = {made.surnames[0].text for seed in range(40) if (made := spacing(draft, Random(seed)))}

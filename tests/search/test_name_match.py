@@ -275,3 +275,24 @@ def test_similarity_is_that_of_every_string_respelled(
     floor = np.maximum(plain, np.minimum(respelled, name_match.PHONETIC_CAP))
     half = wanted.halves[:, None] | (codes[name_match.HALF][None, :] != 0)
     assert np.all(found >= np.where(half, floor * name_match.HALF_OF_COMPOUND, floor) - 1e-6)
+
+
+def test_a_consonant_the_unvowelled_name_writes_is_not_read_silent() -> None:
+    # مجاهد (Mjahd, Mujahid) writes its h (ه): Majdi (mjd) is another name, though
+    # Metaphone reads the h after a vowel as silent and codes both MJT
+    stored = person([N("Al-Bdiri", "البديري", "Arab")], [N("Mjahd", "مجاهد", "Arab")], None)
+    built = PersonIndex()
+    built.add_many([(0, stored)])
+    assert built.search(q(["Bdiria"], ["Mjdi"], None)) == []
+    assert built.search(q(["Bdiri"], ["Majdi"], None)) == []
+    # the name itself, its h written, with vowels guessed or none: still found
+    for forename in ("Mujahid", "Moudjahid", "Mjahd"):
+        assert [h.slot for h in built.search(q(["Bdiri"], [forename], None))] == [0]
+
+
+def test_the_final_letter_of_a_feminine_name_is_no_consonant_missing() -> None:
+    # عويضة ends in ة, written t (Wydt) by one table and a vowel by Latin spellings
+    stored = person([N("Auida", "عويضة", "Arab")], [N("Wjdi", "وجدي", "Arab")], "1992-02-24")
+    built = PersonIndex()
+    built.add_many([(0, stored)])
+    assert [h.slot for h in built.search(q(["Widia"], ["Wajadi"], "1992-02-24"))] == [0]

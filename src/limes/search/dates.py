@@ -16,7 +16,7 @@ the answer (``tiers.py`` puts it among the possible matches at least):
 * the year one off, the rest equal or unknown — 0.75 (a keying slip, or the year of a
   birth late in December recorded as the next);
 * the same year and month with another day, or the same year and day with another
-  month — 0.6;
+  month — 0.6 (a possible match even for an exact name, ``tiers.py``);
 * the same year with another month where one side holds no day to confirm the slip
   (``1974-11-13`` / ``1974-02``) — 0.4 (``UNCONFIRMED``): nothing beside the year
   agrees (issue 14's namesakes: an exact name so dated was a hit at 0.80);

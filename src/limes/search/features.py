@@ -36,7 +36,7 @@ DATE_EFFECT = {
     0.9: 0.95,
     0.85: 0.95,
     0.75: 0.9,
-    0.6: 0.8,
+    0.6: 0.78,
     0.45: 0.7,
     0.42: 0.68,
     0.4: 0.65,
@@ -49,7 +49,9 @@ than a whole date with a slip (0.85: day and month swapped, a leap day's neighbo
 year alone is shared by one person in some eighty, a whole date slipped by one in many
 thousands, so it does not make a name with a first-letter slip (Hưng/Tùng, 0.78) a hit
 (``tiers.py``). Below a hit for any name, the grades order the possible matches by
-the evidence of the date: a whole date with its year mistyped (0.45: day and month
+the evidence of the date: another day of the month asked, or another month of the day
+(0.6: 0.78, ``tiers.py``: a possible match even for an exact name), then a whole date
+with its year mistyped (0.45: day and month
 agree, one namesake in some 1,400 shares that) before the year alone confirmed (0.42,
 ``YEAR_ONLY_CONFIRMED``: one in some eighty), before a slip nothing confirms (0.4,
 ``dates.UNCONFIRMED``), before an alert that holds no date (``ALERT_BIRTH_UNKNOWN``)."""

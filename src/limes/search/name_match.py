@@ -40,6 +40,7 @@ ROLE_NAME = ("surname", "forename")
 
 Floats = npt.NDArray[np.float32]
 Ints = npt.NDArray[np.int32]
+Bools = npt.NDArray[np.bool_]
 
 
 def adopt_codes(exported: dict[str, dict[str, int]], name_sets: Iterable[NameSet]) -> None:
@@ -334,7 +335,8 @@ def similarity(wanted: QueryNames, strings: Sequence[str], codes: Ints) -> Float
     # (Fatameh/Fatmh); Metaphone's code differs where it reads a vowel or w/y as a sound
     # (Ouaddah/Wdah, Yusana/Ysna), so the consonants are compared alone too
     unvowelled = wanted.abjad[:, None] | (codes[ABJAD][None, :] != 0)
-    same_consonants = same_sound | (wanted.consonants[:, None] == codes[CONSONANTS][None, :])
+    same_consonants = wanted.consonants[:, None] == codes[CONSONANTS][None, :]
+    same_consonants |= _sounds_alike(wanted, strings, codes, same_sound & unvowelled)
     skeleton = wanted.same_skeleton[:, None]
     sim = np.where(same_consonants & unvowelled, np.maximum(sim, skeleton), sim)
     _read_as_skeleton(wanted, sim, codes)
@@ -344,6 +346,32 @@ def similarity(wanted: QueryNames, strings: Sequence[str], codes: Ints) -> Float
     sim = np.where(half, sim * HALF_OF_COMPOUND, sim)
     result: Floats = sim.astype(np.float32, copy=False)
     return result
+
+
+def _sounds_alike(wanted: QueryNames, strings: Sequence[str], codes: Ints, same: Bools) -> Bools:
+    """Of the pairs ``same`` (the same Metaphone code, one side written without short
+    vowels), those that do not differ by an h inside the name (``_inner_h_apart``).
+    Only the few pairs whose consonants differ are looked at again."""
+    rows, columns = np.nonzero(same & (wanted.consonants[:, None] != codes[CONSONANTS][None, :]))
+    for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
+        asked = consonants(wanted.strings[row], bool(wanted.abjad[row]))
+        held = consonants(strings[column], bool(codes[ABJAD][column]))
+        if _inner_h_apart(asked, held):
+            same[row, column] = False
+    return same
+
+
+def _inner_h_apart(a: str, b: str) -> bool:
+    """Two consonant skeletons the same but for an h inside the name. Metaphone reads an
+    h after a vowel as silent, as English spelling writes it (Sarah), but a script
+    without short vowels writes h only for ح or ه, a consonant: مجاهد (Mjahd, mjhd) and
+    Majdi (mjd) are two names, both MJT. A final h is left aside (ة, written h or t by
+    the tables, a vowel by spellings with vowels: Fatima for Ftmh), as are the digraphs
+    (sh, kh …: one letter each)."""
+    units = [u[:-1] if u[-1:] == ["h"] else u for u in map(UNITS.findall, (a, b))]
+    if units[0] == units[1]:
+        return False
+    return [u for u in units[0] if u != "h"] == [u for u in units[1] if u != "h"]
 
 
 def _respelled(wanted: QueryNames, strings: Sequence[str], codes: Ints, sim: Floats) -> None:
@@ -389,6 +417,23 @@ def _read_as_skeleton(wanted: QueryNames, sim: Floats, codes: Ints) -> None:
         return
     rows, cols = wanted.reading_rows[pairs], columns[where]
     sim[rows, cols] = np.maximum(sim[rows, cols], wanted.same_skeleton[rows])
+
+
+def skips_first_forename(wanted: QueryNames, sim: Floats, codes: Ints) -> bool:
+    """The first forename asked meets a later forename word of the identity, and no word
+    asked meets its first one (Hope asked, the alert's Grace Hope; ``tiers.py``). ``sim``
+    is the query's similarity to the identity's strings (``codes``' columns)."""
+    main = np.abs(codes[MAIN])
+    forename = (codes[ROLE] == FORENAME) & (main > 0)
+    words = np.unique(main[forename])
+    asked = [n for n, part in enumerate(wanted.parts) if part.role == FORENAME]
+    if len(words) < 2 or not asked or not sim.size:
+        return False
+    if (sim[:, forename & (main == words[0])] >= PART_FLOOR).any():
+        return False  # its first forename is asked, in whichever field or place
+    block = sim[wanted.part_of == asked[0]]
+    column = int(np.argmax(block.max(axis=0)))
+    return bool(forename[column] and block[:, column].max() >= PART_FLOOR)
 
 
 def alignments(wanted: QueryNames, sim: Floats, codes: Ints) -> tuple[Floats, Floats]:

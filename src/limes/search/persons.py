@@ -51,7 +51,7 @@ from limes.search.name_match import (
     query_names,
 )
 from limes.search.query import PersonQuery
-from limes.search.scoring import Scored, Scorer
+from limes.search.scoring import Scored, Scorer, first_forename_skipped
 from limes.search.tiers import Tier, tier, weak_date
 from limes.search.word_keys import NearWords, consonant_readings, consonants, slips_undone
 
@@ -331,8 +331,12 @@ class PersonIndex:
         for scored in scores:
             evidence = scored.evidence
             if name_only and not evidence.document and tier(evidence) is Tier.HIT:
-                other = self.other_name(wanted, stored[scored.slot])
-                evidence = replace(evidence, name_only=True, other_name=other)
+                mine = stored[scored.slot]
+                other = self.other_name(wanted, mine)
+                later = first_forename_skipped(
+                    wanted, mine.name_sets, compared.of(scored.slot, mine)
+                )
+                evidence = replace(evidence, name_only=True, other_name=other, later_forename=later)
                 scored = replace(scored, evidence=evidence)
             found = tier(evidence)
             if found is not None:

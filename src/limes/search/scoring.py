@@ -19,7 +19,8 @@ aligned with its most similar stored word:
   0.8 anyway); 0.78 when the slip is the first letter (Su/Zu, Wen/Qen: Wu and Xu are
   also two names), a hit only with the date agreeing; where one side is written in
   a script without short vowels (Arabic, Hebrew, Persian) and both have the same
-  phonetic code (Metaphone keeps the consonants) or the same consonants in order,
+  phonetic code, unless an h inside the name is all that differs (Metaphone reads it
+  silent after a vowel; مجاهد writes ه: Mjahd is not Majdi), or the same consonants in order,
   as any custom of writing them reads them (``word_keys.consonant_readings``: French
   ch for ش, Egyptian s for ث …) — at least 0.85, 0.88 from three consonants on:
   Nedjim and Njm/نجم are one name, the vowels only the writer's guess;
@@ -81,11 +82,12 @@ from limes.search.name_match import (
     alignments,
     combined,
     similarity,
+    skips_first_forename,
 )
 from limes.search.query import PersonQuery
 from limes.search.tiers import NEAR_NAME, THRESHOLD, Evidence
 
-__all__ = ["THRESHOLD", "Compared", "Evidence", "Scored", "Scorer"]
+__all__ = ["THRESHOLD", "Compared", "Evidence", "Scored", "Scorer", "first_forename_skipped"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +139,19 @@ class Compared:
             self.written[first : first + count],
             self.swapped[first : first + count],
         )
+
+
+def first_forename_skipped(
+    wanted: QueryNames, sets: Sequence[NameSet], compared: Compared | None
+) -> bool:
+    """``name_match.skips_first_forename`` of the identity that scored best (``compared``:
+    ``Compared.of`` the candidate); False when it was not scored."""
+    if compared is None or not wanted.parts or not sets:
+        return False
+    best = int(np.argmax(compared.best))
+    start = int(compared.starts[best])
+    sim = compared.similarity[:, start : start + len(sets[best].strings)]
+    return skips_first_forename(wanted, sim, sets[best].codes)
 
 
 class Scorer:
