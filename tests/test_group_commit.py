@@ -192,3 +192,36 @@ def test_an_exclusive_writer_waiting_goes_before_the_callers_queued_with_it() ->
         t.join(5)
     assert order == ["exclusive", "submit 20"]  # then the queue is handed on
     assert commits.submit(3) == 30
+
+
+def test_every_caller_gets_its_own_outcome_under_many_threads_and_exclusive_spells() -> None:
+    committed: list[int] = []
+
+    def drain(items: Sequence[int]) -> list[int | BaseException]:
+        time.sleep(0.0005)  # a commit takes a while: callers queue behind it
+        committed.extend(items)
+        return [Refused(n) if n % 7 == 0 else n * 10 for n in items]
+
+    commits: GroupCommit[int, int] = GroupCommit(drain)
+    answers: dict[int, object] = {}
+    spells = 0
+
+    def call(n: int) -> None:
+        answers[n] = _outcome(commits, n)
+
+    def exclusively() -> None:
+        nonlocal spells
+        for _ in range(20):
+            with commits.exclusive():
+                spells += 1
+
+    threads = [threading.Thread(target=call, args=(n,)) for n in range(1, 401)]
+    threads.append(threading.Thread(target=exclusively))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert not any(t.is_alive() for t in threads), "a caller was never answered"
+    assert sorted(committed) == list(range(1, 401)) and spells == 20
+    for n in range(1, 401):
+        assert isinstance(answers[n], Refused) if n % 7 == 0 else answers[n] == n * 10
