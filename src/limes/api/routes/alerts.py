@@ -26,12 +26,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from limes import codec
 from limes.api import schemas
-from limes.api.deps import AlertId, App, Body, Ctx, FlagState, OtherId, Version
+from limes.api.deps import (
+    AlertId,
+    AlertIdPath,
+    App,
+    Body,
+    Ctx,
+    FlagState,
+    OtherId,
+    Version,
+    checked_alert_id,
+    get_limes,
+)
 from limes.api.routes import needs
 from limes.domain.alerts import AlertContent, AlertStatus, MisusedIdentity
 from limes.domain.categories import CategoryCode, ObjectType
@@ -136,8 +147,10 @@ def list_alerts(
     responses=_ALERT,
     openapi_extra=needs(Permission.ALERT_READ),
 )
-def get_alert(ctx: Ctx, limes: App, alert: AlertId) -> Response:
-    view = limes.alerts.get(ctx, alert)
+def get_alert(ctx: Ctx, request: Request, alert_id: AlertIdPath) -> Response:
+    # the alert's reader and the id read here, not as dependencies: the request path a
+    # border guard takes most resolves only ``known_query`` and ``context`` (issue 13)
+    view = get_limes(request).alerts.get(ctx, checked_alert_id(alert_id))
     return alert_response(view)
 
 
