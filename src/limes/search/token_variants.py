@@ -131,6 +131,13 @@ def _french_ou_variants(token: str) -> list[str]:
     return [_FRENCH_OU.sub("w", token)]
 
 
+def _french_j_variants(token: str) -> list[str]:
+    """French usage writes as j the sound that ICAO 9303, the national tables and BGN/PCGN
+    write zh: Georgian ჟ, Armenian Ժ, Cyrillic ж (Jvania for Zhvania, Jana for Zhana,
+    Joukov for Zhukov): zhvania → jvania. One way only: a j is no zh (Jana, Jan)."""
+    return [token.replace("zh", "j")] if "zh" in token else []
+
+
 def _mac_variants(token: str) -> list[str]:
     if token.startswith("mc") and len(token) > 4:
         return ["mac" + token[2:]]
@@ -176,6 +183,7 @@ def token_variants(token: str) -> tuple[str, ...]:
       not before i or u (pinyin's x: Xia, Xu).
     * French ou before a vowel → w, as ICAO 9303 writes و (ouidad → widad; not
       Louis).
+    * zh → French j (zhvania → jvania; a j is never read as zh).
     * Mc ↔ Mac (mcdonald ↔ macdonald; not Machado, Macias).
     * Two listed given names run together → split (jeanpierre → jean pierre).
     """
@@ -187,6 +195,7 @@ def token_variants(token: str) -> tuple[str, ...]:
         + _egyptian_variants(token)
         + _x_as_kh_variants(token)
         + _french_ou_variants(token)
+        + _french_j_variants(token)
         + _mac_variants(token)
         + _two_given_names(token)
     )
