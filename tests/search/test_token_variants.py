@@ -34,6 +34,8 @@ from limes.search.token_variants import token_variants
         ("zhana", ("jana",)),
         ("jana", ()),  # a plain j is not read as zh: Jana is no Zhana, Shana nor Yana
         ("jvania", ()),
+        ("zhang", ()),  # pinyin's zh is another sound (Zhang Yang is no Jang, Yang)
+        ("zhou", ()),
     ],
 )
 def test_token_variants(token: str, variants: tuple[str, ...]) -> None:

@@ -40,6 +40,8 @@ _ASSIMILATED_ARTICLE = re.compile(
 
 _X_AS_KH = re.compile(r"x(?![iu])")
 _FRENCH_OU = re.compile(r"ou(?=[aeiy])")
+# A pinyin syllable with zh (Zhang, Zhou, Zheng, Zhu): the Mandarin sound, not ж
+_PINYIN_ZH = re.compile(r"zh(?:a(?:i|ng?|o)?|e(?:i|ng?)?|i|ong|ou|u(?:a(?:i|ng?)?|i|n|o)?)")
 
 
 def _abd_variants(token: str) -> list[str]:
@@ -134,8 +136,11 @@ def _french_ou_variants(token: str) -> list[str]:
 def _french_j_variants(token: str) -> list[str]:
     """French usage writes as j the sound that ICAO 9303, the national tables and BGN/PCGN
     write zh: Georgian ჟ, Armenian Ժ, Cyrillic ж (Jvania for Zhvania, Jana for Zhana,
-    Joukov for Zhukov): zhvania → jvania. One way only: a j is no zh (Jana, Jan)."""
-    return [token.replace("zh", "j")] if "zh" in token else []
+    Joukov for Zhukov): zhvania → jvania. One way only: a j is no zh (Jana, Jan). Not
+    a pinyin syllable (Zhang, Zhou: Mandarin's zh, a common name that Jang, Jou is not)."""
+    if "zh" not in token or _PINYIN_ZH.fullmatch(token):
+        return []
+    return [token.replace("zh", "j")]
 
 
 def _mac_variants(token: str) -> list[str]:
