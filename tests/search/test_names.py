@@ -214,6 +214,9 @@ def test_hacek_letters_meet_their_spellings_out(stored: str, asked: str) -> None
         ("ხიზანიშვილი", "khizanishvili"),  # the national table
         ("ხიზანიშვილი", "chisanischwili"),  # German
         ("ზაზა", "sasa"),
+        ("ჟვანია", "jvania"),  # French
+        ("შევარდნაძე", "chevardnadze"),  # French
+        ("ჯავახიშვილი", "djavakhichvili"),  # French
     ],
 )
 def test_armenian_and_georgian_in_their_several_systems(original: str, spelled: str) -> None:

@@ -258,3 +258,40 @@ def test_french_and_egyptian_spellings_meet_a_name_stored_in_arabic_script(
     built.add_many(enumerate(stored))
     asked = q([surname], [forename])
     assert [h.slot for h in built.find(asked).hits] == [0 if forename == "Ouedoud" else 1]
+
+
+@pytest.fixture(scope="module")
+def georgians() -> PersonIndex:
+    built = PersonIndex()
+    built.add_many(
+        enumerate(
+            [
+                person([N("Zhvania", "ჟვანია", "Geor")], [N("Zurab", "ზურაბ", "Geor")]),
+                person([N("Zhvania")], [N("Zhana")]),  # the national table's Latin only
+                person([N("Jana")], [N("Petra")]),
+                person([N("Shana")], [N("Petra")]),
+            ]
+        )
+    )
+    return built
+
+
+@pytest.mark.parametrize(
+    ("expected", "query"),
+    [
+        (0, q(["Jvania"], ["Zourab"])),  # French j for ჟ (and ou for უ)
+        (1, q(["Jvania"], ["Jana"])),  # French j for the national table's zh
+        (2, q(["Jana"], ["Petra"])),  # a plain J name is found as before
+        (3, q(["Shana"], ["Petra"])),
+    ],
+)
+def test_the_french_j_of_georgian_meets_its_zh(
+    georgians: PersonIndex, expected: int, query: PersonQuery
+) -> None:
+    hits = georgians.search(query)
+    assert hits and hits[0].slot == expected, [(h.slot, h.score) for h in hits]
+
+
+def test_a_plain_j_is_not_read_as_zh(georgians: PersonIndex) -> None:
+    jana = {h.slot: h.score for h in georgians.search(q(["Jana"], ["Petra"]))}
+    assert 3 not in jana or jana[3] < jana[2], jana  # Shana stays below Jana

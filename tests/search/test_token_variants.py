@@ -30,6 +30,12 @@ from limes.search.token_variants import token_variants
         ("xoxlova", ("khokhlova",)),  # scholarly x for х
         ("xolmatov", ("kholmatov",)),  # Uzbek Latin
         ("xiaoming", ()),  # pinyin's x is another sound
+        ("zhvania", ("jvania",)),  # French j for ჟ / Ժ / ж, which the national tables write zh
+        ("zhana", ("jana",)),
+        ("jana", ()),  # a plain j is not read as zh: Jana is no Zhana, Shana nor Yana
+        ("jvania", ()),
+        ("zhang", ()),  # pinyin's zh is another sound (Zhang Yang is no Jang, Yang)
+        ("zhou", ()),
     ],
 )
 def test_token_variants(token: str, variants: tuple[str, ...]) -> None:

@@ -17,7 +17,8 @@ How a form is made:
     and BGN/PCGN Serbian (Лазић → Lazić, Џаја → Džaja).
   - Greek: ELOT 743 (ICAO), BGN/PCGN (Γεώργιος → yeoryios), UNGEGN, Any-Latin.
   - Georgian: the national passport table, BGN/PCGN, the German (Duden) habit
-    (ხიზანიშვილი → chisanischwili), Any-Latin.
+    (ხიზანიშვილი → chisanischwili), the French habit (ჟვანია → jvania, შევარდნაძე →
+    chevardnadze), Any-Latin.
   - Armenian: the national passport table, BGN/PCGN (Eastern), BGN/PCGN read with
     the Western Armenian consonants (Դոմինիկ → dominik and tominig), Any-Latin.
   - Arabic, Hebrew: Limes' consonant skeletons (``محمد`` → mhmd), BGN/PCGN,

@@ -92,11 +92,21 @@ _GERMAN_GEORGIAN = r"""
 ფ > p ; ქ > k ; ღ > gh ; ყ > k ; შ > sch ; ჩ > tsch ; ც > z ; ძ > ds ; წ > z ;
 ჭ > tsch ; ხ > ch ; ჯ > dsch ; ჰ > h ;
 """
+# French transcription of Georgian, as French usage and registers write Georgian names
+# (Jvania, Chevardnadze, Djavakhichvili, Okoudjava for ჟვანია, შევარდნაძე, ჯავახიშვილი,
+# ოკუჯავა): ჟ j, შ ch, ჩ ჭ tch, ჯ dj, ხ kh, უ ou, as it transcribes Cyrillic ж ш ч.
+_FRENCH_GEORGIAN = r"""
+ა > a ; ბ > b ; გ > g ; დ > d ; ე > e ; ვ > v ; ზ > z ; თ > t ; ი > i ; კ > k ;
+ლ > l ; მ > m ; ნ > n ; ო > o ; პ > p ; ჟ > j ; რ > r ; ს > s ; ტ > t ; უ > ou ;
+ფ > p ; ქ > k ; ღ > gh ; ყ > q ; შ > ch ; ჩ > tch ; ც > ts ; ძ > dz ; წ > ts ;
+ჭ > tch ; ხ > kh ; ჯ > dj ; ჰ > h ;
+"""
 _RULE_SETS: Mapping[str, str] = MappingProxyType(
     {
         "Limes-Cyrillic-German": _GERMAN_CYRILLIC,
         "Limes-Cyrillic-French": _FRENCH_CYRILLIC,
         "Limes-Georgian-German": _GERMAN_GEORGIAN,
+        "Limes-Georgian-French": _FRENCH_GEORGIAN,
     }
 )
 
@@ -176,6 +186,7 @@ STANDARDS: Mapping[str, tuple[Callable[[str], str], ...]] = MappingProxyType(
             _icao("Geor"),
             _icu("Georgian-Latin/BGN"),
             _padded_lower("Limes-Georgian-German"),
+            _padded_lower("Limes-Georgian-French"),
             ANY_LATIN,
         ),
         "Armn": (

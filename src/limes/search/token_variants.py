@@ -40,6 +40,8 @@ _ASSIMILATED_ARTICLE = re.compile(
 
 _X_AS_KH = re.compile(r"x(?![iu])")
 _FRENCH_OU = re.compile(r"ou(?=[aeiy])")
+# A pinyin syllable with zh (Zhang, Zhou, Zheng, Zhu): the Mandarin sound, not ж
+_PINYIN_ZH = re.compile(r"zh(?:a(?:i|ng?|o)?|e(?:i|ng?)?|i|ong|ou|u(?:a(?:i|ng?)?|i|n|o)?)")
 
 
 def _abd_variants(token: str) -> list[str]:
@@ -131,6 +133,16 @@ def _french_ou_variants(token: str) -> list[str]:
     return [_FRENCH_OU.sub("w", token)]
 
 
+def _french_j_variants(token: str) -> list[str]:
+    """French usage writes as j the sound that ICAO 9303, the national tables and BGN/PCGN
+    write zh: Georgian ჟ, Armenian Ժ, Cyrillic ж (Jvania for Zhvania, Jana for Zhana,
+    Joukov for Zhukov): zhvania → jvania. One way only: a j is no zh (Jana, Jan). Not
+    a pinyin syllable (Zhang, Zhou: Mandarin's zh, a common name that Jang, Jou is not)."""
+    if "zh" not in token or _PINYIN_ZH.fullmatch(token):
+        return []
+    return [token.replace("zh", "j")]
+
+
 def _mac_variants(token: str) -> list[str]:
     if token.startswith("mc") and len(token) > 4:
         return ["mac" + token[2:]]
@@ -176,6 +188,7 @@ def token_variants(token: str) -> tuple[str, ...]:
       not before i or u (pinyin's x: Xia, Xu).
     * French ou before a vowel → w, as ICAO 9303 writes و (ouidad → widad; not
       Louis).
+    * zh → French j (zhvania → jvania; a j is never read as zh).
     * Mc ↔ Mac (mcdonald ↔ macdonald; not Machado, Macias).
     * Two listed given names run together → split (jeanpierre → jean pierre).
     """
@@ -187,6 +200,7 @@ def token_variants(token: str) -> tuple[str, ...]:
         + _egyptian_variants(token)
         + _x_as_kh_variants(token)
         + _french_ou_variants(token)
+        + _french_j_variants(token)
         + _mac_variants(token)
         + _two_given_names(token)
     )
