@@ -296,7 +296,8 @@ class PersonIndex:
         if not candidates:
             return Found((), ())
         stored = self._stored
-        present = [(slot, stored[slot]) for slot in candidates if slot in stored]
+        look_up = stored.get  # once a candidate
+        present = [(slot, at) for slot in candidates if (at := look_up(slot)) is not None]
         tiers: dict[Tier, list[Scored]] = {Tier.HIT: [], Tier.POSSIBLE: []}
         name_only = weak_date(query.date_of_birth)
         held = dict(present)  # explained as scored, whatever a writer changed since
