@@ -7,6 +7,7 @@ import stat
 import zlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 from tests.conftest import FixedClock, built, fixed_crypto, make_ctx
 from tests.factories import PERSON, VEHICLE, content, doc
@@ -236,22 +237,23 @@ def test_a_snapshot_made_by_other_search_code_is_refused(
 def test_a_snapshot_of_the_earlier_format_is_refused_and_rebuilt(
     store: Store, alerts: AlertService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Format 4 held no ``RESPELLED`` row in its name sets, format 5 does
-    (``name_match.NameSet``): a file of format 4 is refused by its magic, before anything
+    """Format 5's posting arrays were in the order filed, a slot filed again held twice;
+    format 6's are ascending, each slot once (``postings``), and the candidate step takes
+    a key's array as it is: a file of format 5 is refused by its magic, before anything
     is opened or unpickled, and rebuilt."""
-    assert snapshot.FORMAT == 5 and snapshot.MAGIC == b"LIMESIX5"
+    assert snapshot.FORMAT == 6 and snapshot.MAGIC == b"LIMESIX6"
     path = tmp_path / "index.snapshot"
     with monkeypatch.context() as earlier:
-        earlier.setattr(snapshot, "MAGIC", b"LIMESIX4")
-        earlier.setattr(snapshot, "RECORD", snapshot.RECORD.replace("/5/", "/4/"))
+        earlier.setattr(snapshot, "MAGIC", b"LIMESIX5")
+        earlier.setattr(snapshot, "RECORD", snapshot.RECORD.replace("/6/", "/5/"))
         person, _ = _saved(store, alerts, path)
-    assert path.read_bytes()[:8] == b"LIMESIX4"
+    assert path.read_bytes()[:8] == b"LIMESIX5"
     engine = SearchEngine(store, alerts.crypto)
     with pytest.raises(
-        snapshot.SnapshotRefused, match="not a Limes search index snapshot of format 5"
+        snapshot.SnapshotRefused, match="not a Limes search index snapshot of format 6"
     ):
         engine.load(path)
-    with pytest.raises(snapshot.SnapshotRefused, match="format 5"):
+    with pytest.raises(snapshot.SnapshotRefused, match="format 6"):
         snapshot.position_of(path)
     files = IndexSnapshot(path)
     assert files.load(engine) is None and files.refused is not None and not engine.built
@@ -261,6 +263,8 @@ def test_a_snapshot_of_the_earlier_format_is_refused_and_rebuilt(
     assert fresh.load(path) is not None and fresh.built
     assert _persons(fresh, IVANOVA) == [person]
     assert fresh.persons.bearers("w:ivanova") == 1
+    frozen = fresh.persons._postings.frozen
+    assert frozen and all(bool(np.all(np.diff(a) > 0)) for a in frozen.values())
 
 
 def test_the_code_fingerprint_follows_every_file_of_the_package(tmp_path: Path) -> None:

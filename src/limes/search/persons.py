@@ -31,7 +31,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -50,6 +50,7 @@ from limes.search.name_match import (
     QueryPart,
     query_names,
 )
+from limes.search.postings import Postings, Slots, counted, difference, merged, union, unique_sorted
 from limes.search.query import PersonQuery
 from limes.search.scoring import Scored, Scorer, first_forename_skipped
 from limes.search.tiers import Tier, tier, weak_date
@@ -78,7 +79,6 @@ person out of the candidates; below ``1 - CLOSE_YEAR_BONUS``, so that a slip and
 close year together never outrank the part itself (Đặng Tùng born two years from the
 date asked stays ahead of Đặng Hùng born in that year)."""
 
-Slots = npt.NDArray[np.int32]
 YEARS = 1 << 15
 """Years of birth are held as int16 (0: unknown): a table of this size maps any of them."""
 
@@ -123,24 +123,6 @@ def _slot_order(slot: int) -> tuple[int, str]:
     return 0, f"{slot:012d}"
 
 
-@dataclass(slots=True)
-class _Postings:
-    """Key id → slots: frozen arrays from the initial build, lists for what came after."""
-
-    frozen: dict[int, Slots] = field(default_factory=dict)
-    recent: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
-
-    def get(self, key: int) -> list[Slots]:
-        found = []
-        arr = self.frozen.get(key)
-        if arr is not None:
-            found.append(arr)
-        more = self.recent.get(key)
-        if more:
-            found.append(np.fromiter(more, dtype=np.int32, count=len(more)))
-        return found
-
-
 def _name_sets(person: Person) -> list[NameSet]:
     """The identities a person is known under: the main one, birth and previous
     surnames with the main forenames, and each alias."""
@@ -161,7 +143,7 @@ class PersonIndex:
         self._write = threading.Lock()
         self._keys: dict[str, int] = {}
         self._near = NearWords("w:")  # the words filed (``w:`` keys), by their deletions
-        self._postings = _Postings()
+        self._postings = Postings()
         self._documents: dict[str, list[int]] = defaultdict(list)
         self._stored: dict[int, Stored] = {}
         self._years: npt.NDArray[np.int16] = np.zeros(1024, dtype=np.int16)
@@ -239,26 +221,17 @@ class PersonIndex:
         the frozen arrays (compact, fast to search)."""
         with self._write:
             self._near.freeze()
-            merged = dict(self._postings.frozen)
-            for key, slots in self._postings.recent.items():
-                extra = np.asarray(slots, dtype=np.int32)
-                old = merged.get(key)
-                merged[key] = extra if old is None else np.concatenate((old, extra))
-            self._postings = _Postings(frozen=merged)
+            self._postings = Postings(merged(self._postings.frozen, self._postings.recent))
 
     def state(self) -> dict[str, Any]:
         """What a snapshot keeps of this index (``search/snapshot.py``): the posting
-        lists merged into arrays; no lock, no scorer. The caller stops the writer."""
+        lists merged into arrays (ascending, each slot once: ``postings``); no lock, no
+        scorer. The caller stops the writer."""
         with self._write:
-            postings = dict(self._postings.frozen)
-            for key, slots in self._postings.recent.items():
-                extra = np.asarray(slots, dtype=np.int32)
-                old = postings.get(key)
-                postings[key] = extra if old is None else np.concatenate((old, extra))
             return {
                 "keys": self._keys,
                 "near": self._near,
-                "postings": postings,
+                "postings": merged(self._postings.frozen, self._postings.recent),
                 "documents": dict(self._documents),
                 "stored": self._stored,
                 "years": self._years,
@@ -272,7 +245,7 @@ class PersonIndex:
         index = cls()
         index._keys = state["keys"]
         index._near = state["near"]
-        index._postings = _Postings(frozen=state["postings"])
+        index._postings = Postings(frozen=state["postings"])
         index._documents = defaultdict(list, state["documents"])
         index._stored = state["stored"]
         index._years = state["years"]
@@ -323,7 +296,8 @@ class PersonIndex:
         if not candidates:
             return Found((), ())
         stored = self._stored
-        present = [(slot, stored[slot]) for slot in candidates if slot in stored]
+        look_up = stored.get  # once a candidate
+        present = [(slot, at) for slot in candidates if (at := look_up(slot)) is not None]
         tiers: dict[Tier, list[Scored]] = {Tier.HIT: [], Tier.POSSIBLE: []}
         name_only = weak_date(query.date_of_birth)
         held = dict(present)  # explained as scored, whatever a writer changed since
@@ -386,18 +360,16 @@ class PersonIndex:
         self, keys: set[str], wanted_years: npt.NDArray[np.bool_] | None
     ) -> Slots | None:
         """The slots filed under any of ``keys`` (born in one of ``wanted_years``, or of
-        unknown year, when given), each once; None when no key is known."""
-        arrays = [
-            a for k in keys if (i := self._keys.get(k)) is not None for a in self._postings.get(i)
-        ]
-        if not arrays:
+        unknown year, when given), ascending, each once; None when no key is known."""
+        known = self._keys
+        slots, mixed = self._postings.under(i for k in keys if (i := known.get(k)) is not None)
+        if slots is None:
             return None
         years, alive = self._years, self._alive
-        slots = np.concatenate(arrays) if len(arrays) > 1 else arrays[0]
         slots = slots[slots < len(alive)]
         if wanted_years is not None:  # the years a slip of the query's year could be
             slots = slots[wanted_years[years[slots]]]
-        return np.unique(slots)
+        return unique_sorted(slots) if mixed else slots  # a frozen array is already so
 
     def _candidates(self, query: PersonQuery, wanted: QueryNames) -> list[int]:
         years, alive = self._years, self._alive  # one consistent view for this search
@@ -425,7 +397,7 @@ class PersonIndex:
             more = self._slots_under(skeletons, wanted_years)
             met = [a for a in (own, more) if a is not None]
             weight = np.log1p(total / (1 + len(met[0]))) if met else 0.0
-            joined = (np.union1d(*met) if len(met) > 1 else met[0]) if met else None
+            joined = union(met) if met else None
             looked.append((part, keys, joined, weight))
             if joined is None:
                 continue
@@ -456,7 +428,7 @@ class PersonIndex:
                 ):
                     near = self._slots_under(slipped, wanted_years)
                     if near is not None and joined is not None:
-                        near = np.setdiff1d(near, joined)
+                        near = difference(near, joined)
                     if near is not None and len(near):
                         rarity = np.log1p(total / (1 + len(near)))
                         extra.append(near)
@@ -474,8 +446,7 @@ class PersonIndex:
                 [np.full(len(p), w) for p, w in zip(per_part, weights, strict=True)]
             )
             keep = alive[every]
-            found, where = np.unique(every[keep], return_inverse=True)
-            shared = np.bincount(where, weights=weight[keep], minlength=len(found))
+            found, shared = counted(every[keep], weight[keep])
             if query.date_of_birth:
                 # the wider window of slips lets in namesakes born years apart: among
                 # equals, those born in the year asked (±1) or of unknown year go first

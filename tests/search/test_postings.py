@@ -1,0 +1,152 @@
+"""The posting lists and the candidate step's set operations: NumPy's answers, to the
+last bit, on ascending arrays; frozen arrays ascending with each slot once."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from limes.demo.generator import DemoGenerator
+from limes.domain.alerts import Person
+from limes.search import persons, postings
+from limes.search.name_match import query_names
+from limes.search.postings import Slots, counted, difference, merged, union, unique_sorted
+from limes.search.query import PersonQuery, validated
+
+
+def _slots(rng: np.random.Generator, size: int, top: int = 500) -> Slots:
+    return rng.integers(0, top, size=size).astype(np.int32)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_set_operations_give_numpys_answers(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(0, 60, size=4)  # empty, one, many; repeats and not
+    a, b, c, d = (_slots(rng, int(n), top=int(rng.integers(1, 300))) for n in sizes)
+    for slots in (a, b, c, d):
+        kept = unique_sorted(slots)
+        assert kept.dtype == np.int32 and np.array_equal(kept, np.unique(slots))
+    ua, ub = np.unique(a), np.unique(b)
+    assert np.array_equal(union([ua]), ua)
+    assert np.array_equal(union([ua, ub, np.unique(c)]), np.union1d(np.union1d(a, b), c))
+    assert np.array_equal(difference(ua, ub), np.setdiff1d(a, b))
+    assert np.array_equal(difference(ub, ua), np.setdiff1d(b, a))
+
+    every = np.concatenate([np.unique(x) for x in (a, b, c, d)])
+    weights = np.concatenate([np.full(len(np.unique(x)), rng.random() * 7) for x in (a, b, c, d)])
+    found, shared = counted(every, weights)
+    expected, where = np.unique(every, return_inverse=True)
+    assert np.array_equal(found, expected)
+    assert shared.tobytes() == np.bincount(where, weights, minlength=len(expected)).tobytes()
+
+
+def test_merged_postings_are_ascending_each_slot_once() -> None:
+    frozen = {1: np.array([2, 5, 9], dtype=np.int32), 2: np.array([4], dtype=np.int32)}
+    recent = {1: [7, 3, 5, 7], 3: [8, 1, 8]}
+    out = merged(frozen, recent)
+    assert {k: v.tolist() for k, v in out.items()} == {1: [2, 3, 5, 7, 9], 2: [4], 3: [1, 8]}
+    assert all(v.dtype == np.int32 for v in out.values())
+
+
+def _people(count: int, seed: int = 5) -> list[Person]:
+    generator, found = DemoGenerator(seed), []
+    index = 0
+    while len(found) < count:
+        person = generator.person_alert(index)[1].person
+        index += 1
+        if person is not None and person.surnames:
+            found.append(person)
+    return found
+
+
+PEOPLE = _people(1500)
+
+
+def _filed(order: str) -> persons.PersonIndex:
+    """An index filed out of slot order, some slots filed twice (an update to the same
+    slot) before and after the freeze; ``restored``: through its snapshot state."""
+    index = persons.PersonIndex()
+    shuffled = list(enumerate(PEOPLE[:1200]))
+    random.Random(3).shuffle(shuffled)
+    index.add_many([*shuffled, *shuffled[:50]])
+    for slot, person in [*enumerate(PEOPLE[1200:], 1200), *shuffled[60:90]]:
+        index.add(slot, person)
+    if order == "restored":
+        index = persons.PersonIndex.restored(index.state())
+    return index
+
+
+@pytest.mark.parametrize("order", ["filed", "restored"])
+def test_frozen_postings_are_ascending_each_slot_once(order: str) -> None:
+    index = _filed(order)
+    if order == "filed":
+        index.freeze()
+    frozen = index._postings.frozen
+    assert len(frozen) > 1000 and not index._postings.recent
+    assert all(bool(np.all(np.diff(a) > 0)) for a in frozen.values())
+    assert sum(map(len, frozen.values())) > 5000
+
+
+def _queries() -> Iterator[PersonQuery]:
+    rng = random.Random(11)
+    for person in PEOPLE[::7]:
+        surnames = tuple(n.latin for n in person.surnames)
+        forenames = tuple(n.latin for n in person.forenames)
+        if rng.random() < 0.5:  # a typing slip: the near words and slips are looked up
+            word = surnames[0]
+            at = rng.randrange(len(word))
+            surnames = (word[:at] + rng.choice("aeiknrst") + word[at + 1 :], *surnames[1:])
+        born = person.date_of_birth if rng.random() < 0.6 else None
+        yield validated(PersonQuery(surnames=surnames, forenames=forenames, date_of_birth=born))
+
+
+def _unique(slots: Slots) -> Slots:
+    found: Slots = np.unique(slots)
+    return found
+
+
+def _union(arrays: Sequence[Slots]) -> Slots:
+    return _unique(np.concatenate(arrays))
+
+
+def _counted(
+    slots: Slots, weights: npt.NDArray[np.float64]
+) -> tuple[Slots, npt.NDArray[np.float64]]:
+    found, where = np.unique(slots, return_inverse=True)
+    return found, np.bincount(where, weights=weights, minlength=len(found))
+
+
+def _always_mixed(self: postings.Postings, keys: list[int]) -> tuple[Slots | None, bool]:
+    held = [(self.frozen.get(k), self.recent.get(k)) for k in keys]
+    arrays = [np.asarray(a, dtype=np.int32) for pair in held for a in pair if a is not None]
+    return (np.concatenate(arrays), True) if arrays else (None, False)
+
+
+@pytest.mark.parametrize("order", ["filed", "frozen", "restored"])
+@pytest.mark.parametrize("most", [persons.MAX_CANDIDATES, 12])
+def test_the_candidates_are_those_of_numpys_set_operations(
+    order: str, most: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The candidate step as it was (``np.unique`` on every key's slots, ``np.union1d``,
+    ``np.setdiff1d``, ``np.unique`` and ``np.bincount``) chooses the same candidates in
+    the same order, on generated people filed out of order and again, frozen or not."""
+    index = _filed(order)
+    if order == "frozen":
+        index.freeze()
+    monkeypatch.setattr(persons, "MAX_CANDIDATES", most)
+    asked = [(q, query_names(q.surnames, q.forenames)) for q in _queries()]
+    fast = [index._candidates(q, wanted) for q, wanted in asked]
+    with monkeypatch.context() as numpy_s:
+        numpy_s.setattr(persons, "unique_sorted", _unique)
+        numpy_s.setattr(persons, "union", _union)
+        numpy_s.setattr(persons, "difference", lambda a, b: np.setdiff1d(a, b))
+        numpy_s.setattr(persons, "counted", _counted)
+        numpy_s.setattr(postings.Postings, "under", _always_mixed)
+        slow = [index._candidates(q, wanted) for q, wanted in asked]
+    assert fast == slow
+    assert sum(map(len, fast)) > 5 * len(fast)
+    assert most == persons.MAX_CANDIDATES or any(len(c) == most for c in fast)
