@@ -3,16 +3,31 @@ matter, a matching document over all; and a name explained part by part."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
 import pytest
-from tests.search.helpers import stored
+from tests.search.helpers import person, stored
 
 from limes.domain.alerts import DocumentType, Gender, IdentityDocument, Name, Person
+from limes.domain.alerts import Name as N
 from limes.search import scoring
-from limes.search.features import DOCUMENT_MATCH, Stored
-from limes.search.name_match import CLEAN_SWAP, NameSet, query_names
+from limes.search.features import (
+    DOCUMENT_MATCH,
+    Stored,
+    dates_disagree,
+    other_features,
+    with_other_features,
+)
+from limes.search.identifiers import skeleton
+from limes.search.name_match import CLEAN_SWAP, NameSet, QueryNames, query_names
+from limes.search.persons import PersonIndex
 from limes.search.query import PersonQuery
-from limes.search.scoring import Scored, Scorer
-from limes.search.tiers import NEAR_NAME, THRESHOLD
+from limes.search.scoring import Compared, Scored, Scorer
+from limes.search.tiers import NEAR_NAME, THRESHOLD, Evidence, Tier
+
+PASSPORT = IdentityDocument(DocumentType.PASSPORT, "X1234567", "DE")
 
 MUELLER = stored(
     Person(
@@ -90,3 +105,77 @@ def test_an_answer_is_explained_from_the_similarity_scoring_found(
 
 def _not_again(*_: object) -> None:
     raise AssertionError("compared again")
+
+
+NAMESAKES = [
+    person([N(s)], [N(f)], born, gender=gender, nationalities=("DE",), documents=documents)
+    for s, f, born, gender, documents in [
+        ("Schmidt", "Anna", "1980-05-17", Gender.FEMALE, ()),
+        ("Schmitt", "Anna", "1980-05-17", Gender.FEMALE, ()),
+        ("Schmidt", "Anne", "1980-05-71", None, ()),
+        ("Schmid", "Hanna", "1981-05-17", Gender.FEMALE, ()),
+        ("Schmitz", "Anja", "1980-07-05", Gender.MALE, ()),
+        ("Schneider", "Anna", "1980", None, ()),
+        ("Smith", "Ann", None, Gender.FEMALE, ()),
+        ("Schmidt", "Maria", "1980-05-17", Gender.FEMALE, ()),
+        ("Schmidt", "Anna", "1950-01-02", Gender.FEMALE, ()),
+        ("Kovač", "Anna", "1980-05-17", None, (PASSPORT,)),
+        ("Pop", "Severin", "1990-01-01", None, ()),
+    ]
+]
+ASKED = [
+    PersonQuery(("Schmidt",), ("Anna",), "1980-05-17", Gender.FEMALE, ("DE",)),
+    PersonQuery(("Schmitt",), ("Ana",), "1980-05-17"),
+    PersonQuery(("Schmidt",), ("Anna",)),
+    PersonQuery(("Schmidt",), ("Anna",), "1980", Gender.MALE, ("FR",)),
+    PersonQuery(("Anna",), ("Schmidt",), "1980-05-17"),
+    PersonQuery(("Schmid",), ("Hana",), "1981-05-17"),
+    PersonQuery(("Schmidt",), ("Anna",), "1980-05-17", document_number=PASSPORT.number),
+    PersonQuery(("Lop",), ("Severin",), "1990-01-21"),  # a near name, just at NEAR_NAME
+]
+
+
+def test_the_candidates_left_unweighed_change_no_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``find`` weighs only ``Scorer.contenders``; weighing every candidate (every
+    feature, the document, however low its name) gives the same answers."""
+    index = PersonIndex()
+    index.add_many(enumerate(NAMESAKES))
+    answers = [index.find(asked) for asked in ASKED]
+    wanted = [query_names(a.surnames, a.forenames) for a in ASKED]
+    present = list(index._stored.items())
+    built = [Scorer().contenders(a, w, present)[0] for a, w in zip(ASKED, wanted, strict=True)]
+    assert 0 < sum(map(len, built)) < len(ASKED) * len(present)  # some left unweighed
+    assert any(h.tier is Tier.POSSIBLE for found in answers for h in found.possible)
+    monkeypatch.setattr(Scorer, "contenders", _weigh_every)
+    assert [index.find(asked) for asked in ASKED] == answers
+
+
+_contenders = Scorer.contenders
+
+
+def _weigh_every(
+    self: Scorer, query: PersonQuery, wanted: QueryNames, present: Sequence[tuple[int, Stored]]
+) -> tuple[list[Scored], npt.NDArray[np.float64], Compared]:
+    """Every candidate weighed whole, as ``contenders`` does its few."""
+    _, names, compared = _contenders(self, query, wanted, present)
+    asked = skeleton(query.document_number) if query.document_number else None
+    out = []
+    for (slot, held), name in zip(present, names.tolist(), strict=True):
+        features = other_features(query, held)
+        document = asked is not None and asked in {skeleton(d) for d in held.documents}
+        value = with_other_features(features, name, document)
+        agreeing = int(name >= 1.0) + sum(f.score >= 1.0 for f in features)
+        evidence = Evidence(value, name, dates_disagree(query, held), document)
+        out.append(Scored(slot, evidence, agreeing))
+    return out, names, compared
+
+
+def test_score_gives_every_candidate_in_order() -> None:
+    asked = ASKED[0]
+    wanted = query_names(asked.surnames, asked.forenames)
+    present = [(slot, stored(p)) for slot, p in enumerate(NAMESAKES)]
+    scores, _ = Scorer().score(asked, wanted, present)
+    few, names, _ = Scorer().contenders(asked, wanted, present)
+    assert [s.slot for s in scores] == list(range(len(NAMESAKES)))
+    assert [s.evidence.name for s in scores] == names.tolist()
+    assert [s for s in scores if s.evidence.name >= min(THRESHOLD, NEAR_NAME)] == few

@@ -301,7 +301,8 @@ class PersonIndex:
         tiers: dict[Tier, list[Scored]] = {Tier.HIT: [], Tier.POSSIBLE: []}
         name_only = weak_date(query.date_of_birth)
         held = dict(present)  # explained as scored, whatever a writer changed since
-        scores, compared = self._scorer.score(query, wanted, present)
+        # only those that may reach a tier are built (``Scorer.contenders``)
+        scores, _, compared = self._scorer.contenders(query, wanted, present)
         for scored in scores:
             evidence = scored.evidence
             if name_only and not evidence.document and tier(evidence) is Tier.HIT:

@@ -159,14 +159,13 @@ class Scorer:
         self, wanted: QueryNames, sets: Sequence[NameSet], owner: list[int] | None = None
     ) -> Compared:
         """The query's names against each identity in ``sets`` (of the slots ``owner``)."""
-        offsets = np.zeros(len(sets), dtype=np.int64)
         if not wanted.parts or not sets:
             nothing = np.zeros(len(sets), dtype=np.float32)
+            offsets = np.zeros(len(sets), dtype=np.int64)
             return Compared(np.zeros((0, 0), np.float32), offsets, nothing, nothing, owner or [])
-        strings: list[str] = []
-        for i, name_set in enumerate(sets):
-            offsets[i] = len(strings)
-            strings.extend(name_set.strings)
+        strings = [s for name_set in sets for s in name_set.strings]
+        widths = np.fromiter((len(s.strings) for s in sets), np.int64, len(sets))
+        offsets = np.cumsum(widths) - widths  # where each identity's columns begin
         codes = np.concatenate([s.codes for s in sets], axis=1)
         sim = similarity(wanted, strings, codes)
         mixed, swapped = alignments(wanted, sim, codes)
@@ -176,31 +175,60 @@ class Scorer:
     def score(
         self, query: PersonQuery, wanted: QueryNames, present: Sequence[tuple[int, Stored]]
     ) -> tuple[list[Scored], Compared]:
-        """Each candidate's score; the name score first, the other features only where
-        it may still reach a tier (their factors are at most 1) or a document may lift
-        it. With it, the query's similarity to each candidate, for ``explain``."""
+        """Each candidate's score, in the order of ``present``: ``contenders``, and every
+        other candidate at its name score alone (no tier can take it: ``tiers.tier``)."""
+        contenders, names, compared = self.contenders(query, wanted, present)
+        built = {s.slot: s for s in contenders}
+        out = [
+            built.get(slot) or Scored(slot, Evidence(name, name, False, False), 0)
+            for (slot, _), name in zip(present, names.tolist(), strict=True)
+        ]
+        return out, compared
+
+    def contenders(
+        self, query: PersonQuery, wanted: QueryNames, present: Sequence[tuple[int, Stored]]
+    ) -> tuple[list[Scored], npt.NDArray[np.float64], Compared]:
+        """The candidates that may still reach a tier, scored, in the order of
+        ``present``; each candidate's name score (float64, as ``present``); the query's
+        similarity to each candidate, for ``explain``.
+
+        The name scores are found for all at once; the other features only where the
+        name score may still reach a tier (their factors are at most 1) or a document may
+        lift it. A candidate below both (most of them) is a number in an array, never an
+        object: ``tiers.tier`` gives none of them a tier (``score`` builds them)."""
+        counts = [len(stored.name_sets) for _, stored in present]
         sets = [s for _, stored in present for s in stored.name_sets]
-        owner = [slot for slot, stored in present for _ in stored.name_sets]
-        best: dict[int, float] = {slot: 0.0 for slot, _ in present}
+        slots = [slot for slot, _ in present]
+        owner = np.repeat(np.asarray(slots, dtype=np.int64), counts).tolist()
         compared = self.compare(wanted, sets, owner)
-        for slot, value in zip(owner, compared.best.tolist(), strict=True):
-            if value > best[slot]:
-                best[slot] = value
+        names = np.zeros(len(present), dtype=np.float64)
+        if sets:  # each candidate's best identity; one without any scores 0
+            sizes = np.asarray(counts, dtype=np.int64)
+            held = sizes > 0
+            starts = (np.cumsum(sizes) - sizes)[held]
+            names[held] = np.maximum.reduceat(compared.best.astype(np.float64), starts)
+            np.maximum(names, 0.0, out=names)
         asked_document = skeleton(query.document_number) if query.document_number else None
+        floor = min(THRESHOLD, NEAR_NAME)
+        if asked_document is None:  # only the name can lift a candidate to a tier
+            chosen: Sequence[int] = np.flatnonzero(names >= floor).tolist()
+        else:
+            chosen = range(len(present))
         out = []
-        for slot, stored in present:
-            name = value = best[slot]
+        for i in chosen:
+            slot, stored = present[i]
+            name = value = float(names[i])
             document = asked_document is not None and asked_document in {
                 skeleton(d) for d in stored.documents
             }
-            disagrees, agreeing = False, int(name >= 1.0)
-            if value >= min(THRESHOLD, NEAR_NAME) or document:
-                features = other_features(query, stored)
-                value = with_other_features(features, value, document)
-                disagrees = dates_disagree(query, stored)
-                agreeing += sum(f.score >= 1.0 for f in features)
+            if value < floor and not document:
+                continue
+            features = other_features(query, stored)
+            value = with_other_features(features, value, document)
+            disagrees = dates_disagree(query, stored)
+            agreeing = int(name >= 1.0) + sum(f.score >= 1.0 for f in features)
             out.append(Scored(slot, Evidence(value, name, disagrees, document), agreeing))
-        return out, compared
+        return out, names, compared
 
     def explain(
         self,
