@@ -53,6 +53,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -163,8 +164,9 @@ class Scorer:
             nothing = np.zeros(len(sets), dtype=np.float32)
             offsets = np.zeros(len(sets), dtype=np.int64)
             return Compared(np.zeros((0, 0), np.float32), offsets, nothing, nothing, owner or [])
-        strings = [s for name_set in sets for s in name_set.strings]
-        widths = np.fromiter((len(s.strings) for s in sets), np.int64, len(sets))
+        each = [name_set.strings for name_set in sets]  # one pass; the rest in C
+        strings = list(chain.from_iterable(each))
+        widths = np.fromiter(map(len, each), np.int64, len(each))
         offsets = np.cumsum(widths) - widths  # where each identity's columns begin
         codes = np.concatenate([s.codes for s in sets], axis=1)
         sim = similarity(wanted, strings, codes)
@@ -196,8 +198,9 @@ class Scorer:
         name score may still reach a tier (their factors are at most 1) or a document may
         lift it. A candidate below both (most of them) is a number in an array, never an
         object: ``tiers.tier`` gives none of them a tier (``score`` builds them)."""
-        counts = [len(stored.name_sets) for _, stored in present]
-        sets = [s for _, stored in present for s in stored.name_sets]
+        each = [stored.name_sets for _, stored in present]  # one pass; the rest in C
+        counts = list(map(len, each))
+        sets: list[NameSet] = list(chain.from_iterable(each))
         slots = [slot for slot, _ in present]
         owner = np.repeat(np.asarray(slots, dtype=np.int64), counts).tolist()
         compared = self.compare(wanted, sets, owner)
