@@ -1,5 +1,5 @@
-"""``bulk_rows`` (issue 15): the rows of a bulk load, each shared value converted once,
-are exactly the rows ``alert_row`` and ``event_row`` write one at a time, in both
+"""``bulk_rows`` (issue 15): the rows of a bulk load, made before its transaction, are
+exactly the rows ``alert_row`` and ``event_row`` write one at a time, in both
 dialects; and a batch whose rows cannot be made writes nothing."""
 
 from __future__ import annotations

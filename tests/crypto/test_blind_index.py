@@ -25,8 +25,8 @@ def test_tokens_are_keyed_truncated_hmacs() -> None:
 
 @pytest.mark.parametrize("size", [32, 63, 64, 65, 200])
 def test_tokens_are_the_standard_hmac_for_every_key_length(size: int) -> None:
-    """The prepared inner and outer hash states (issue 15) give RFC 2104's HMAC, keys
-    longer than SHA-256's 64-byte block hashed first, as ``hmac`` does."""
+    """A token is RFC 2104's HMAC-SHA-256 of the value, cut to 16 bytes, for keys
+    shorter and longer than SHA-256's 64-byte block (hashed first)."""
     key = bytes(range(256))[:size]
     index = BlindIndex(key)
     for value in ("", "person:ivanov|ivan|1980-05", "vin::WVWZZZ1JZXW000001", "ŁÓDŹ ß 漢字"):

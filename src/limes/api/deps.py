@@ -195,7 +195,8 @@ def depends_on(dependant: Dependant, call: Callable[..., Any]) -> bool:
     return any(sub.call is call or depends_on(sub, call) for sub in dependant.dependencies)
 
 
-def _alert_id(value: str) -> str:
+def checked_alert_id(value: str) -> str:
+    """``value``, or ``NotFound`` if it is not an alert id."""
     if not is_id(value):
         raise NotFound("there is no alert with that id (an alert id is a 26-character ULID)")
     return value
@@ -206,19 +207,14 @@ AlertIdPath = Annotated[str, Path(description="The alert's id (ULID)")]
 a border guard calls most, one dependency fewer for FastAPI to resolve (issue 13)."""
 
 
-def checked_alert_id(value: str) -> str:
-    """``value``, or ``NotFound`` if it is not an alert id (as ``AlertId`` refuses it)."""
-    return _alert_id(value)
-
-
 async def alert_id(alert_id: AlertIdPath) -> str:
-    return _alert_id(alert_id)
+    return checked_alert_id(alert_id)
 
 
 async def other_id(
     other_id: Annotated[str, Path(description="The id (ULID) of the alert to link")],
 ) -> str:
-    return _alert_id(other_id)
+    return checked_alert_id(other_id)
 
 
 async def flag_state(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 from collections.abc import Iterable
 
 MATCH_KEYS = "match-keys"
@@ -25,33 +26,22 @@ PREFIX = "i1."
 TOKEN_BYTES = 16
 
 
-_BLOCK = hashlib.sha256().block_size
-_INNER = bytes.maketrans(bytes(range(256)), bytes(b ^ 0x36 for b in range(256)))
-_OUTER = bytes.maketrans(bytes(range(256)), bytes(b ^ 0x5C for b in range(256)))
-
-
 class BlindIndex:
     def __init__(self, key: bytes) -> None:
         if len(key) < 32:
             raise ValueError("a blind-index key has at least 256 bits")
-        # HMAC-SHA-256 (RFC 2104) keyed once: each token copies the two prepared hash
-        # states, H((K ^ opad) || H((K ^ ipad) || m)), in C; ``hmac.HMAC.copy`` does the
-        # same through a Python object a token (the bulk load makes millions)
-        if len(key) > _BLOCK:
-            key = hashlib.sha256(key).digest()
-        key = key.ljust(_BLOCK, b"\0")
-        self._inner = hashlib.sha256(key.translate(_INNER))
-        self._outer = hashlib.sha256(key.translate(_OUTER))
+        # keyed once: each token copies the prepared state (the bulk load makes millions).
+        # The standard library's HMAC, not one written here: a hand-made one measured
+        # 0.89 against 0.98 us a token on a quiet machine, too little for own crypto code
+        self._keyed = hmac.new(key, digestmod=hashlib.sha256)
 
     def __repr__(self) -> str:
         return "BlindIndex(<key hidden>)"
 
     def token(self, value: str) -> str:
-        inner = self._inner.copy()
-        inner.update(value.encode("utf-8"))
-        outer = self._outer.copy()
-        outer.update(inner.digest())
-        digest = outer.digest()[:TOKEN_BYTES]
+        mac = self._keyed.copy()
+        mac.update(value.encode("utf-8"))
+        digest = mac.digest()[:TOKEN_BYTES]
         return PREFIX + base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
     def tokens(self, values: Iterable[str]) -> frozenset[str]:

@@ -178,7 +178,9 @@ class Scorer:
         self, query: PersonQuery, wanted: QueryNames, present: Sequence[tuple[int, Stored]]
     ) -> tuple[list[Scored], Compared]:
         """Each candidate's score, in the order of ``present``: ``contenders``, and every
-        other candidate at its name score alone (no tier can take it: ``tiers.tier``)."""
+        other candidate at its name score alone (no tier can take it: ``tiers.tier``).
+        The search asks ``contenders`` (``PersonIndex.find``); this whole list is what the
+        tests hold it to, one candidate at a time."""
         contenders, names, compared = self.contenders(query, wanted, present)
         built = {s.slot: s for s in contenders}
         out = [

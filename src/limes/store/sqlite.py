@@ -141,8 +141,8 @@ class SqliteStore(ThreadConnections):
 
     def bulk_insert(self, records: Sequence[AlertRecord], events: Sequence[ChangeEvent]) -> None:
         """Insert many new alerts, their keys and events in one transaction (initial
-        loads): the rows are made before it begins (``bulk_rows``: each shared value
-        converted once), so the write lock is held only while SQLite inserts them."""
+        loads): the rows are made before it begins (``bulk_rows``), so the write
+        lock is held only while SQLite inserts them."""
         alerts, keys, changes = bulk_rows(SQLITE, records, events)
         with self._begin("IMMEDIATE"):
             conn = self._connection()
