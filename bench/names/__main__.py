@@ -32,6 +32,7 @@ import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bench.names.classes import DATE_SLIP_KINDS
 from bench.names.dataset import (
@@ -45,7 +46,7 @@ from bench.names.dataset import (
     write_alerts,
     write_queries,
 )
-from bench.names.metrics import Answer, KindFigures, by_kind
+from bench.names.metrics import Answer, KindFigures, by_kind, tied_first
 
 PEER_SCRIPT = Path(__file__).with_name("peer.py")
 DEFAULT_PEER_PYTHON = Path("build/peer-venv/bin/python")
@@ -59,6 +60,15 @@ class SystemRun:
     build_seconds: float
     answers: list[Answer]
     notes: list[str] = field(default_factory=list)
+
+
+def _shown(hit: Any) -> tuple[object, ...]:
+    """What the query shows of a Limes hit (a ``PersonHit``): its score and every
+    feature's and name part's score (``metrics.tied_first``)."""
+    return (
+        hit.score,
+        *((f.name, f.score, tuple(p.score for p in f.parts)) for f in hit.features),
+    )
 
 
 def run_limes(alerts: Path, queries: list[Query], limit: int) -> SystemRun | None:
@@ -94,10 +104,11 @@ def run_limes(alerts: Path, queries: list[Query], limit: int) -> SystemRun | Non
             found = index.find(validated(asked), limit=limit)  # both tiers, as the API
             slots = tuple(hit.slot for hit in (*found.hits, *found.possible))
             strong = len(found.hits)
+            tied = tied_first([(hit.slot, _shown(hit)) for hit in found.hits])
         except (ValueError, LimesError) as exc:  # a refused query is answered with nothing
             refused[f"{query.kind}: {type(exc).__name__}: {exc}"[:120]] += 1
-            slots, strong = (), 0
-        answers.append(Answer(query.id, slots, time.perf_counter() - start, strong))
+            slots, strong, tied = (), 0, ()
+        answers.append(Answer(query.id, slots, time.perf_counter() - start, strong, tied))
     cpu = time.process_time() - cpu
     # the CPU time a query takes, beside the wall time in the table: on a shared machine
     # the wall time follows the load, the CPU time much less
@@ -124,7 +135,15 @@ def run_peer(folder: Path, peer_python: Path, per_kind: int, limit: int) -> Syst
 def peer_answers(out: Path, per_kind: int) -> SystemRun:
     """The peer's answers as ``peer.py`` wrote them to ``out``."""
     report = json.loads(out.read_text(encoding="utf-8"))
-    answers = [Answer(a["id"], tuple(a["slots"]), a["seconds"]) for a in report["answers"]]
+    answers = [
+        Answer(
+            a["id"],
+            tuple(a["slots"]),
+            a["seconds"],
+            tied=tied_first(list(zip(a["slots"], a.get("scores", ()), strict=False))),
+        )
+        for a in report["answers"]
+    ]
     notes = [
         f"{report['system']}, threshold {report['threshold']}, up to "
         f"{report['max_candidates']} candidates from nomenklatura's blocking index "
@@ -161,8 +180,9 @@ def print_table(title: str, columns: dict[str, dict[str, KindFigures]]) -> None:
         rule = "slip" if kind in DATE_SLIP_KINDS else "hits" if kind != ABSENT else "-"
         cells = " | ".join(_cells(figs.get(kind)) for figs in columns.values())
         print(f"{kind:16}{rule:5}" + cells)
-    print("r@1: the target first among the hits; shown: the same (rule hits) or, for a date")
-    print("slip, first among the possible matches when no hit is above it (rule slip);")
+    print("r@1: the target first among the hits; shown: the same, or tied first with hits")
+    print("the query cannot tell apart (rule hits), or, for a date slip, first among the")
+    print("possible matches when no hit is above it (rule slip);")
     print("r@10: the target among the hits or the possible matches; false: any other hit")
 
 

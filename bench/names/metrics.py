@@ -5,11 +5,20 @@ also answers *possible* matches below it, the peer has one tier only; each tier 
 at most 10, best first):
 
 * **recall@1** — among queries with a target, the share whose first *hit* is the
-  target (the target shown first, as an alert to act on).
+  target (the target shown first, as an alert to act on), strictly: of hits the query
+  cannot tell apart, the one the last step of the tie rule happened to put first.
 * **shown first** — the figure issue 14's aim judges (≥ 98 %), by the kind's rule:
 
-  - ``hits`` (every kind but the date slips): the same as recall@1, the target first
-    among the hits;
+  - ``hits`` (every kind but the date slips): the target first among the hits, or
+    *tied first*: a hit the query cannot tell apart from the first (``Answer.tied``:
+    the same score and, for Limes, the same explanation — every feature and every
+    name part scoring the same). The aim asks whether the person is put ahead of what
+    the evidence ranks lower; where several alerts are indistinguishable by all the
+    query holds (four Bùi Ánh, no date asked), the tie rule's last step (the alert's
+    random id; in the bench, the record order the issue forbids) makes the strict
+    figure a draw of 1 in k whatever the matching does, and the officer is shown k
+    equal hits to look at alike. A hit the evidence ranks above the target by even
+    one feature still fails the query. recall@1 keeps the strict count beside it;
   - ``slip`` (``classes.DATE_SLIP_KINDS``: every query's date of birth is a typing slip
     of the target's): the target first among the hits, or, where the issue's tier rule
     places it among the possible matches (a date a slip away: "possible, worth the
@@ -30,12 +39,21 @@ recall is None for ``absent`` (there is nothing to find).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bench.search.measure import percentile
 
-__all__ = ["HITS", "SLIP", "Answer", "KindFigures", "by_kind", "figures", "percentile"]
+__all__ = [
+    "HITS",
+    "SLIP",
+    "Answer",
+    "KindFigures",
+    "by_kind",
+    "figures",
+    "percentile",
+    "tied_first",
+]
 
 HITS = "hits"
 SLIP = "slip"
@@ -52,6 +70,9 @@ class Answer:
     strong: int | None = None
     """How many of ``slots`` (the first ones) are hits; the rest are possible matches.
     None: all are hits."""
+    tied: tuple[int, ...] = ()
+    """The hits the query cannot tell apart from the first (the first among them): the
+    same score, and for Limes the same explanation (``tied_first``); () for none."""
 
     @property
     def hits(self) -> tuple[int, ...]:
@@ -74,10 +95,20 @@ class KindFigures:
     rule: str = HITS
 
 
+def tied_first(signed: Sequence[tuple[int, Hashable]]) -> tuple[int, ...]:
+    """Of hits as (slot, what the query shows of it), best first, the slots showing the
+    same as the first (``Answer.tied``); () where no other hit does."""
+    if not signed:
+        return ()
+    first = signed[0][1]
+    tied = tuple(slot for slot, shown in signed if shown == first)
+    return tied if len(tied) > 1 else ()
+
+
 def _shown_first(target: int, answer: Answer, rule: str) -> bool:
     hits = answer.hits
     if hits:
-        return hits[0] == target
+        return hits[0] == target or target in answer.tied
     return rule == SLIP and answer.possible[:1] == (target,)
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from random import Random
 
 import pytest
-from bench.names.__main__ import peer_answers
-from bench.names.metrics import Answer, by_kind, figures, percentile
+from bench.names.__main__ import _shown, peer_answers
+from bench.names.metrics import Answer, by_kind, figures, percentile, tied_first
 from bench.names.variants import (
     COMBINATIONS,
     EDITS,
@@ -278,3 +278,51 @@ def test_an_earlier_peer_run_is_read_back_as_its_answers(tmp_path: Path) -> None
     assert (run.name, run.build_seconds) == ("peer", 12.5)
     assert run.answers == [Answer(3, (7, 9), 0.25), Answer(4, (), 0.5)]
     assert "2 queries answered" in run.notes
+
+
+def test_a_hit_the_query_cannot_tell_from_the_first_counts_as_shown_first() -> None:
+    # four namesakes alike in all the query holds: which is first is the tie rule's last,
+    # arbitrary step; recall@1 stays strict, shown first counts the tie
+    tied = figures([(3, Answer(0, (1, 2, 3, 4), 0.0, 4, tied=(1, 2, 3, 4)))])
+    assert tied.recall_at_1 == 0.0 and tied.shown_first == 1.0
+    # a hit the evidence ranks above the target still fails the query
+    above = figures([(3, Answer(0, (1, 2, 3), 0.0, 3, tied=(1, 2)))])
+    assert above.shown_first == 0.0
+
+
+def test_tied_first_are_the_hits_showing_what_the_first_shows() -> None:
+    assert tied_first([(5, "a"), (6, "b"), (7, "a")]) == (5, 7)
+    assert tied_first([(5, "a"), (6, "b")]) == ()
+    assert tied_first([]) == ()
+
+
+def test_the_peers_hits_of_one_score_are_tied(tmp_path: Path) -> None:
+    report = {
+        "system": "nomenklatura logic-v2", "threshold": 0.7, "max_candidates": 100,
+        "retrieval": "batch", "build_seconds": 1.0,
+        "answers": [{"id": 3, "slots": [7, 9, 4], "scores": [0.9, 0.9, 0.8], "seconds": 0.1}],
+    }  # fmt: skip
+    out = tmp_path / "peer.json"
+    out.write_text(json.dumps(report), encoding="utf-8")
+    assert peer_answers(out, 0).answers[0].tied == (7, 9)
+
+
+def test_limes_hits_alike_in_every_feature_are_tied_and_no_others() -> None:
+    from limes.domain.alerts import Name, Person
+    from limes.search.persons import PersonIndex
+    from limes.search.query import PersonQuery
+
+    def bui(born: str | None, *nationalities: str) -> Person:
+        return Person(
+            surnames=(Name("Bùi"),),
+            forenames=(Name("Ánh"),),
+            date_of_birth=born,
+            nationalities=nationalities,
+        )
+
+    index = PersonIndex()
+    index.add_many(enumerate([bui("1970-01-02", "VN"), bui(None, "VN"), bui("1980")]))
+    found = index.find(PersonQuery(("Bùi",), ("Ánh",), None, nationalities=("VN",)))
+    assert {h.slot for h in found.hits} == {0, 1, 2}
+    # the date was not asked: 0 and 1 show alike; 2 holds no nationality to agree
+    assert set(tied_first([(h.slot, _shown(h)) for h in found.hits])) == {0, 1}
