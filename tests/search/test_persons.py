@@ -295,3 +295,29 @@ def test_the_french_j_of_georgian_meets_its_zh(
 def test_a_plain_j_is_not_read_as_zh(georgians: PersonIndex) -> None:
     jana = {h.slot: h.score for h in georgians.search(q(["Jana"], ["Petra"]))}
     assert 3 not in jana or jana[3] < jana[2], jana  # Shana stays below Jana
+
+
+def test_a_transposition_with_eszett_is_one_slip() -> None:
+    # Hße for Heß: one key swapped with its neighbour; folded to ss it was two edits
+    # (hsse, hess), under any tier
+    index = PersonIndex()
+    index.add_many([(0, person([N("Heß")], [N("Sylvia")], "1992-12-10"))])
+    assert [h.slot for h in index.find(q(["Hße"], ["Sylvia"], "1992-12-10")).hits] == [0]
+
+
+def test_a_first_letter_slip_to_a_word_no_one_bears_is_a_slip_not_another_name() -> None:
+    # without a date, a short name with its first letter slipped is a possible match
+    # when the word typed is a name of its own (Ray: Wu and Xu are two names), but a hit
+    # when no one here bears it (Fay, Oê): then it can only be a slip of the alert's
+    index = PersonIndex()
+    index.add_many(
+        [
+            (0, person([N("Day")], [N("Sharon")], None)),
+            (1, person([N("Ray")], [N("Anna")], None)),
+            (2, person([N("Lê")], [N("Thành")], None)),
+        ]
+    )
+    ray = index.find(q(["Ray"], ["Sharon"], None))
+    assert ray.hits == () and [h.slot for h in ray.possible] == [0]
+    assert [h.slot for h in index.find(q(["Fay"], ["Sharon"], None)).hits] == [0]
+    assert [h.slot for h in index.find(q(["Oê"], ["Thành"], None)).hits] == [2]

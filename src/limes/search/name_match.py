@@ -6,8 +6,8 @@ The rules and their figures are described in ``scoring.py``, which uses them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -214,6 +214,16 @@ class QueryNames:
     reading_rows: Ints
     """With ``reading_codes``: the row (string) of each known ``consonant_readings``."""
     reading_codes: Ints
+    unborne: Bools | None = None
+    """Per string, True where no one in the index bears it as written (``unborne``):
+    a first-letter slip to it is no other name (``similarity``). None: not looked up."""
+
+
+def unborne(wanted: QueryNames, bearers: Callable[[str], int]) -> QueryNames:
+    """``wanted`` knowing which of its strings no one bears (``bearers`` of a word: the
+    people in the index filed under it as written)."""
+    flags = np.fromiter((bearers(s) == 0 for s in wanted.strings), np.bool_, len(wanted.strings))
+    return replace(wanted, unborne=flags)
 
 
 def _field_parts(texts: Sequence[str], role: int) -> list[QueryPart]:
@@ -320,9 +330,12 @@ def similarity(wanted: QueryNames, strings: Sequence[str], codes: Ints) -> Float
     # a short name (Wu, Li, Kim, Yong) with one slip: edit similarity leaves it at 0.5-0.75,
     # under any use, though a slip is as likely there as in a long name (Wo, Lu, Kin, Yon).
     # A slip of the first letter (Su/Zu, Wen/Qen) counts a little less: Wu and Xu are also
-    # two common names, so it makes a hit only with the rest of the name and the date
+    # two common names, so it makes a hit only with the rest of the name and the date;
+    # where no one in the index bears the word typed (Oê for Lê), that reason is gone
     slip = (longest <= SHORT_NAME) & (lengths >= 2) & (np.rint((1.0 - sim) * longest) == 1)
     first = _first_letters(wanted.strings)[:, None] == codes[FIRST][None, :]
+    if wanted.unborne is not None:
+        first |= wanted.unborne[:, None]
     sim = np.where(slip, np.maximum(sim, np.where(first, SHORT_SLIP, FIRST_LETTER_SLIP)), sim)
     # two habits' spellings of one sound (Schuschitsch/Zhuzhich, Pezotitsch/Pecotich) are
     # far apart letter for letter: compared respelled one way, as another spelling

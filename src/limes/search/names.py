@@ -45,6 +45,8 @@ How a form is made:
   so Lazić meets Lazich, and through ``phonetic`` Lazitch and Lasitsch; Đurić meets
   Djurich, Dzhurich and Dschuritsch; Ševčenko meets Shevchenko. In such a name c is
   the sound ts and is spelled out so too (Cvetnić → tsvetnich, meeting Zwetnitsch).
+  Last, a name with ß is folded with ß as one letter, s (Heß → hess, hes): ß is one
+  key, and a slip of it (Hße) is one transposition of hes, two edits of hess.
   A Latin name without such letters has exactly one form.
 * Separators: apostrophes (' ’ ʼ ‘ ` ´ ʻ) vanish inside a word, so O'Brien is
   ``obrien`` only and D’Angelo ``dangelo``; any other punctuation or space
@@ -170,6 +172,15 @@ def _spelled_out(text: str, table: Mapping[str, str] = SPELLED_OUT) -> str:
     return _expand("".join(table.get(c, SPELLED_OUT_WITH.get(c, c)) for c in composed))
 
 
+def _eszett_as_one_letter(text: str) -> str:
+    """The text folded with ß (ẞ) as one letter, s; ``""`` when it holds none. Folded to
+    ss, the one key's slips become two edits: Hße, Heß swapped, is hsse against hess,
+    but hse against hes, one transposition as typed."""
+    if "ß" not in text and "ẞ" not in text:
+        return ""
+    return _fold(text.replace("ß", "s").replace("ẞ", "S"))
+
+
 _ABJADS = frozenset({"Arab", "Hebr", "Syrc", "Thaa"})
 """Scripts that leave short vowels unwritten (ISO 15924 codes)."""
 
@@ -220,7 +231,13 @@ def _script_forms(text: str, script: str) -> list[str]:
     standards = STANDARDS.get(script)
     if standards is None:
         expanded = _expand(text) if any(c in EXPANDABLE for c in text) else ""
-        return [expanded, _fold(text), _spelled_out(text), _spelled_out(text, SPELLED_OUT_FRENCH)]
+        return [
+            expanded,
+            _fold(text),
+            _spelled_out(text),
+            _spelled_out(text, SPELLED_OUT_FRENCH),
+            _eszett_as_one_letter(text),
+        ]
     forms, spelled = [], []
     for convert in standards:
         try:

@@ -49,6 +49,7 @@ from limes.search.name_match import (
     QueryNames,
     QueryPart,
     query_names,
+    unborne,
 )
 from limes.search.postings import Postings, Slots, counted, difference, merged, union, unique_sorted
 from limes.search.query import PersonQuery
@@ -292,6 +293,7 @@ class PersonIndex:
         """Both tiers, at most ``limit`` each, best first; equal scores ordered by the
         features agreeing exactly, then ``order`` (``tiers.py``)."""
         wanted = query_names(query.surnames, query.forenames)
+        wanted = unborne(wanted, lambda word: self.bearers("w:" + word))
         candidates = self._candidates(query, wanted)
         if not candidates:
             return Found((), ())
@@ -300,6 +302,8 @@ class PersonIndex:
         present = [(slot, at) for slot in candidates if (at := look_up(slot)) is not None]
         tiers: dict[Tier, list[Scored]] = {Tier.HIT: [], Tier.POSSIBLE: []}
         name_only = weak_date(query.date_of_birth)
+        asked_year = PartialDate.parse(query.date_of_birth).year if query.date_of_birth else 0
+        years = self._years
         held = dict(present)  # explained as scored, whatever a writer changed since
         # only those that may reach a tier are built (``Scorer.contenders``)
         scores, _, compared = self._scorer.contenders(query, wanted, present)
@@ -311,7 +315,13 @@ class PersonIndex:
                 later = first_forename_skipped(
                     wanted, mine.name_sets, compared.of(scored.slot, mine)
                 )
-                evidence = replace(evidence, name_only=True, other_name=other, later_forename=later)
+                evidence = replace(
+                    evidence,
+                    name_only=True,
+                    other_name=other,
+                    later_forename=later,
+                    year_agrees=asked_year != 0 and int(years[scored.slot]) == asked_year,
+                )
                 scored = replace(scored, evidence=evidence)
             found = tier(evidence)
             if found is not None:

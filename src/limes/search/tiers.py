@@ -159,6 +159,10 @@ COMMON_NAME = 50
 """People in the index who bear a word as written, from which on it is a common name of
 its own: asked without a whole date, such a word the alert does not hold makes a hit a
 possible match (module docstring, "How common a name is")."""
+YEAR_SHARE = 80
+"""One person in some eighty shares a given year of birth (``features.DATE_EFFECT``): a
+year asked that the alert's agrees with makes its name that many times likelier the
+alert's than a bearer's of the common name (``common_name``)."""
 
 
 class Tier(StrEnum):
@@ -183,6 +187,16 @@ class Evidence:
     later_forename: bool = False
     """The first forename asked is a later forename of the alert's, whose first forename
     is not asked (``name_match.skips_first_forename``)."""
+    year_agrees: bool = False
+    """The query gives a year of birth and the alert's is the same year."""
+
+
+def common_name(evidence: Evidence) -> bool:
+    """A word asked is a common name of its own, not the alert's (module docstring):
+    borne by ``COMMON_NAME`` people, or ``YEAR_SHARE`` times as many where the year asked
+    agrees with the alert's."""
+    needed = COMMON_NAME * (YEAR_SHARE if evidence.year_agrees else 1)
+    return evidence.other_name >= needed
 
 
 def weak_date(date_of_birth: str | None) -> bool:
@@ -195,7 +209,7 @@ def tier(evidence: Evidence) -> Tier | None:
     if evidence.document:
         return Tier.HIT
     if evidence.score >= THRESHOLD:
-        if evidence.name_only and evidence.other_name >= COMMON_NAME:
+        if evidence.name_only and common_name(evidence):
             return Tier.POSSIBLE  # a common name of its own, not the alert's
         if evidence.name_only and evidence.later_forename:
             return Tier.POSSIBLE  # another person's first name as often as the second
