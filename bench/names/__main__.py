@@ -32,7 +32,6 @@ import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
 from bench.names.classes import DATE_SLIP_KINDS
 from bench.names.dataset import (
@@ -46,7 +45,7 @@ from bench.names.dataset import (
     write_alerts,
     write_queries,
 )
-from bench.names.metrics import Answer, KindFigures, by_kind, tied_first
+from bench.names.metrics import Answer, KindFigures, by_kind, shown, tied_first
 
 PEER_SCRIPT = Path(__file__).with_name("peer.py")
 DEFAULT_PEER_PYTHON = Path("build/peer-venv/bin/python")
@@ -60,15 +59,6 @@ class SystemRun:
     build_seconds: float
     answers: list[Answer]
     notes: list[str] = field(default_factory=list)
-
-
-def _shown(hit: Any) -> tuple[object, ...]:
-    """What the query shows of a Limes hit (a ``PersonHit``): its score and every
-    feature's and name part's score (``metrics.tied_first``)."""
-    return (
-        hit.score,
-        *((f.name, f.score, tuple(p.score for p in f.parts)) for f in hit.features),
-    )
 
 
 def run_limes(alerts: Path, queries: list[Query], limit: int) -> SystemRun | None:
@@ -104,7 +94,7 @@ def run_limes(alerts: Path, queries: list[Query], limit: int) -> SystemRun | Non
             found = index.find(validated(asked), limit=limit)  # both tiers, as the API
             slots = tuple(hit.slot for hit in (*found.hits, *found.possible))
             strong = len(found.hits)
-            tied = tied_first([(hit.slot, _shown(hit)) for hit in found.hits])
+            tied = tied_first([(hit.slot, shown(hit)) for hit in found.hits])
         except (ValueError, LimesError) as exc:  # a refused query is answered with nothing
             refused[f"{query.kind}: {type(exc).__name__}: {exc}"[:120]] += 1
             slots, strong, tied = (), 0, ()

@@ -5,9 +5,9 @@ or ranked below others.
 
 Reads the ``alerts.jsonl`` and ``queries.jsonl`` a ``python -m bench.names`` run wrote,
 indexes the alerts in-process and, for every query of the kinds named that misses its
-aim (target not shown first by the kind's rule, ``metrics``: first among the hits, or
-for a date-slip kind first among the possible matches with no hit; for ``absent``,
-any hit), sorts the miss into
+aim (target not shown first by the kind's rule, ``metrics``: first, or tied first,
+among the hits, or for a date-slip kind first among the possible matches with no hit;
+for ``absent``, any hit), sorts the miss into
 
 * ``not retrieved`` — the target is not among the candidates scored (blocking);
 * ``no tier`` — scored, but neither a hit nor a possible match;
@@ -27,6 +27,7 @@ from pathlib import Path
 
 from bench.names.classes import DATE_SLIP_KINDS
 from bench.names.dataset import Query, read_alerts, read_queries
+from bench.names.metrics import shown, tied_first
 from limes.domain.alerts import Gender, Person
 from limes.search.features import Feature
 from limes.search.name_match import query_names
@@ -63,7 +64,10 @@ def classify(index: PersonIndex, query: Query) -> tuple[str, str] | None:
             top = found.hits[0]
             return "absent hit", f"hit {top.slot} {top.score}: {_explained(top.features)}"
         return None
-    if found.hits and found.hits[0].slot == query.target:
+    if found.hits and query.target in (
+        found.hits[0].slot,
+        *tied_first([(hit.slot, shown(hit)) for hit in found.hits]),
+    ):  # first, or tied first with hits the query cannot tell apart (``metrics``)
         return None
     if query.kind in DATE_SLIP_KINDS and not found.hits and found.possible[:1]:
         if found.possible[0].slot == query.target:  # the slip rule: first, no hit above

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bench.search.measure import percentile
 
@@ -52,6 +53,7 @@ __all__ = [
     "by_kind",
     "figures",
     "percentile",
+    "shown",
     "tied_first",
 ]
 
@@ -93,6 +95,15 @@ class KindFigures:
     p99_ms: float
     shown_first: float | None = None
     rule: str = HITS
+
+
+def shown(hit: Any) -> tuple[object, ...]:
+    """What the query shows of a Limes hit (a ``PersonHit``): its score and every
+    feature's and name part's score (``tied_first``)."""
+    return (
+        hit.score,
+        *((f.name, f.score, tuple(p.score for p in f.parts)) for f in hit.features),
+    )
 
 
 def tied_first(signed: Sequence[tuple[int, Hashable]]) -> tuple[int, ...]:

@@ -7,8 +7,8 @@ from pathlib import Path
 from random import Random
 
 import pytest
-from bench.names.__main__ import _shown, peer_answers
-from bench.names.metrics import Answer, by_kind, figures, percentile, tied_first
+from bench.names.__main__ import peer_answers
+from bench.names.metrics import Answer, by_kind, figures, percentile, shown, tied_first
 from bench.names.variants import (
     COMBINATIONS,
     EDITS,
@@ -325,4 +325,4 @@ def test_limes_hits_alike_in_every_feature_are_tied_and_no_others() -> None:
     found = index.find(PersonQuery(("Bùi",), ("Ánh",), None, nationalities=("VN",)))
     assert {h.slot for h in found.hits} == {0, 1, 2}
     # the date was not asked: 0 and 1 show alike; 2 holds no nationality to agree
-    assert set(tied_first([(h.slot, _shown(h)) for h in found.hits])) == {0, 1}
+    assert set(tied_first([(h.slot, shown(h)) for h in found.hits])) == {0, 1}

@@ -51,3 +51,15 @@ def test_a_date_slip_first_among_the_possible_matches_is_a_miss_only_of_other_ki
     assert _cause(slip) is None
     other = Query(0, "typo", 0, ("Kowalski",), ("Jan",), "1975-05-17", None, (), "")
     assert _cause(other) == "possible"
+
+
+def test_a_target_tied_first_with_a_namesake_is_no_miss() -> None:
+    # two alerts alike in all the query holds: whichever comes first, no miss (``metrics``)
+    def namesake(born: str) -> Person:
+        return Person(surnames=(Name("Mai"),), forenames=(Name("Huy"),), date_of_birth=born)
+
+    built = PersonIndex()
+    built.add_many([(0, namesake("1978-11-09")), (1, namesake("1964-09-14"))])
+    for target in (0, 1):
+        query = Query(0, "k", target, ("Mai",), ("Huy",), None, None, (), "")
+        assert classify(built, query) is None
