@@ -133,6 +133,30 @@ Every cut-off of the person search is here, with its reasoning:
   against Papashvili (no one here bears Papuashvili: by the index's counts a slip of
   the alert's name), Olawale Hope against Olawale Hope Victoria, and Vovk Vadym Symon
   against Vovk Symon Vadym (every forename asked, in another order), none with a date.
+* **A year that agrees** (``YEAR_SHARE``, 80). The rule above weighs how many bear the
+  word typed against a slip of the alert's word. A year asked that is the alert's
+  changes the odds: the alert's person has that year for certain, a bearer of the
+  common name in some eighty (``features.DATE_EFFECT``). So where the year agrees the
+  word must be borne by ``YEAR_SHARE`` times ``COMMON_NAME`` people (4,000: in the
+  bench's 100,000 none is) before the hit becomes a possible match. Seed 17 lost three
+  of its own people to the rule so (Zad Mahan 2001 for Zar Mahan 2001, Vi Hoàng 1959
+  for Vũ Hoàng 1959, Jar Bizhan 1991 for Yar Bizhan 1991). Measured alone
+  (``python -m bench.names --no-peer --seed S --reuse``): seed 13 short_typo 98.3 →
+  98.5 %, serbocroatian 98.7 → 99.3 % (Susana, Teresa again hits), absent 0.7 → 0.7 %;
+  seed 17 short_typo 97.4 → 98.3 %, absent 0.2 → 0.2 %.
+* **A first-letter slip to a word no one bears** (``name_match.unborne``). The
+  first-letter slip counts less (``name_match.FIRST_LETTER_SLIP``) because the word
+  typed is often a name of its own (Wu and Xu). Where no one in the index bears the
+  word typed as written (Oê for Lê, Gjm for Njm, Kiu for Liu: ``PersonIndex.bearers``
+  of its ``w:`` key is 0), that reason is gone: it is a slip of the alert's word and
+  counts as any other slip of a short name (``SHORT_SLIP``), so with the rest of the
+  name exact it is a hit without a date. A word someone bears keeps the lower score
+  (Ray for Day, Vu for Gu). Measured with ß folded as one letter too
+  (``names.latin_forms``: Hße for Heß was no match at all, two queries of seed 7),
+  with the year rule above, short_typo's strict r@1 (ties not counted) went, from main:
+  seed 7 98.0 → 99.3 %, 11 98.0 → 98.7 %, 13 98.3 → 98.7 % (98.5 with the year rule
+  alone), 17 97.4 → 99.1 % (98.3); absent with a hit unchanged on all four (0.2, 0.2,
+  0.7, 0.2 %); no kind's r@1, shown first or recall@10 fell.
 * A year of birth alone agreeing (the query holds no more, or neither does) counts as
   much as a whole date with a slip (``features.DATE_EFFECT``), so a name with a
   first-letter slip in a short word (0.78) is a hit only with the whole date.
@@ -143,7 +167,10 @@ Ties (hits with the same rounded score) are broken by a stated rule, never by th
 order in which alerts were recorded: more features agreeing exactly first (the name
 spelled the same, the same date, gender, nationality, document), then the category's
 severity (``SEVERITY``), then the alert's id — opaque and random, so no issuing state
-or time is favoured.
+or time is favoured. Hits that the query cannot tell apart (the same score and every
+feature and name part scoring the same: four Bùi Ánh, no date asked) are ordered by
+that last, arbitrary step; ``bench/names`` counts the person *tied first* among them
+as shown first (``bench/names/metrics.py``), and its strict recall@1 beside it.
 """
 
 from __future__ import annotations
