@@ -6,8 +6,8 @@ The rules and their figures are described in ``scoring.py``, which uses them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -215,15 +215,8 @@ class QueryNames:
     """With ``reading_codes``: the row (string) of each known ``consonant_readings``."""
     reading_codes: Ints
     unborne: Bools | None = None
-    """Per string, True where no one in the index bears it as written (``unborne``):
+    """Per string, True where no one in the index bears it as written (``persons.unborne``):
     a first-letter slip to it is no other name (``similarity``). None: not looked up."""
-
-
-def unborne(wanted: QueryNames, bearers: Callable[[str], int]) -> QueryNames:
-    """``wanted`` knowing which of its strings no one bears (``bearers`` of a word: the
-    people in the index filed under it as written)."""
-    flags = np.fromiter((bearers(s) == 0 for s in wanted.strings), np.bool_, len(wanted.strings))
-    return replace(wanted, unborne=flags)
 
 
 def _field_parts(texts: Sequence[str], role: int) -> list[QueryPart]:

@@ -49,7 +49,6 @@ from limes.search.name_match import (
     QueryNames,
     QueryPart,
     query_names,
-    unborne,
 )
 from limes.search.postings import Postings, Slots, counted, difference, merged, union, unique_sorted
 from limes.search.query import PersonQuery
@@ -98,6 +97,13 @@ def letter_unknown(word: str) -> frozenset[str]:
     if not 2 <= len(word) <= SHORT_NAME or not word.isalpha():
         return frozenset()
     return frozenset(word[:i] + "?" + word[i + 1 :] for i in range(len(word)))
+
+
+def unborne(wanted: QueryNames, bearers: Callable[[str], int]) -> QueryNames:
+    """``wanted`` knowing which of its strings no one bears (``bearers`` of a word: the
+    people in the index filed under it as written; ``QueryNames.unborne``)."""
+    flags = np.fromiter((bearers(s) == 0 for s in wanted.strings), np.bool_, len(wanted.strings))
+    return replace(wanted, unborne=flags)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ aligned with its most similar stored word:
   though the slip is as likely as in a long name (five letters one slip apart score
   0.8 anyway); 0.78 when the slip is the first letter (Su/Zu, Wen/Qen: Wu and Xu are
   also two names), a hit only with the date agreeing — unless no one in the index
-  bears the word typed (``name_match.unborne``: Oê for Lê, no one named Oê): then it
+  bears the word typed (``persons.unborne``: Oê for Lê, no one named Oê): then it
   is no other name, only a slip, 0.8; where one side is written in
   a script without short vowels (Arabic, Hebrew, Persian) and both have the same
   phonetic code, unless an h inside the name is all that differs (Metaphone reads it

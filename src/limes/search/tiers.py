@@ -144,7 +144,7 @@ Every cut-off of the person search is here, with its reasoning:
   (``python -m bench.names --no-peer --seed S --reuse``): seed 13 short_typo 98.3 →
   98.5 %, serbocroatian 98.7 → 99.3 % (Susana, Teresa again hits), absent 0.7 → 0.7 %;
   seed 17 short_typo 97.4 → 98.3 %, absent 0.2 → 0.2 %.
-* **A first-letter slip to a word no one bears** (``name_match.unborne``). The
+* **A first-letter slip to a word no one bears** (``persons.unborne``). The
   first-letter slip counts less (``name_match.FIRST_LETTER_SLIP``) because the word
   typed is often a name of its own (Wu and Xu). Where no one in the index bears the
   word typed as written (Oê for Lê, Gjm for Njm, Kiu for Liu: ``PersonIndex.bearers``
