@@ -134,9 +134,9 @@ async def app_limes(request: Request) -> Limes:
 async def off_loop(call: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     """``call(*args, **kwargs)`` in a worker thread of the server's pool, awaited.
 
-    An ``async`` route computes on the event loop (parsing, policy-free checks, the
-    answer's JSON) and hands over only its service call, which reads the store and
-    waits for the durable audit record: one hop a request (issue 13).
+    An ``async`` route computes on the event loop (parsing, the answer's JSON) and hands
+    over only its service call, which reads the store and the index and waits for the
+    durable audit record: one hop a request (issue 13).
     """
     if kwargs:
         return await run_in_threadpool(functools.partial(call, *args, **kwargs))
