@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 import pytest
-from tests.api.helpers import NOW, PERSON, TestClient, body, headers
+from tests.api.helpers import NOW, PERSON, TestClient, body, headers, named
 from tests.conftest import FixedClock, dev_settings
 
 from limes.api.app import create_app
@@ -58,3 +59,17 @@ def issued(client: TestClient) -> dict[str, Any]:
     assert response.status_code == 201, response.text
     found: dict[str, Any] = response.json()
     return found
+
+
+@pytest.fixture
+def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The name of every callable handed to the thread pool (``anyio.to_thread``)."""
+    handed: list[str] = []
+    run_sync = anyio.to_thread.run_sync
+
+    async def counted(func: Any, *args: Any, **kwargs: Any) -> Any:
+        handed.append(named(func))
+        return await run_sync(func, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    return handed

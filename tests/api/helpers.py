@@ -8,6 +8,7 @@ reads them.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -100,3 +101,10 @@ def assert_problem(response: Any, status: int, slug: str) -> dict[str, Any]:
     assert found["detail"]
     assert found["instance"] == response.request.url.path
     return found
+
+
+def named(func: Any) -> str:
+    """A callable's name, through FastAPI's partials (the endpoint is their ``function``)."""
+    while isinstance(func, functools.partial):
+        func = func.keywords.get("function", func.func)
+    return str(getattr(func, "__name__", func))

@@ -186,7 +186,9 @@ async def _record_at_door(request: Request, exc: LimesError) -> None:
     await run_in_threadpool(refusals.record, refusal)
 
 
-async def _limes_error(request: Request, exc: Exception) -> Response:
+async def limes_error(request: Request, exc: Exception) -> Response:
+    """The problem answering ``exc`` (registered for ``LimesError``; the hot lane,
+    ``hot.py``, answers its own errors with it too)."""
     if not isinstance(exc, LimesError):  # registered for LimesError only
         raise exc
     await _record_at_door(request, exc)
@@ -245,6 +247,6 @@ def _allowed(request: Request) -> list[str]:
 
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every error into a problem document."""
-    app.add_exception_handler(LimesError, _limes_error)
+    app.add_exception_handler(LimesError, limes_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

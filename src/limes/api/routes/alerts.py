@@ -5,7 +5,9 @@ method with the caller's ``Context``, and shapes the answer; the service asks th
 policy and keeps the store consistent. Each declares the permission that service call
 needs (``needs``), checked against the policy table by the authorization-matrix test.
 Routes are plain ``def``: the services block on the store, so they run in the server's
-thread pool.
+thread pool. Reading one alert, which a border guard does after most hits, is ``async``:
+it hands only its service call to the pool (``deps.off_loop``) and is answered by the
+hot lane (``api/hot.py``) past FastAPI's routing.
 
 Bodies: ``POST /v1/alerts`` and ``PUT /v1/alerts/{id}`` take the alert content itself
 (``AlertContent``, the ``content`` of the answer), so error pointers point into the
@@ -42,14 +44,16 @@ from limes.api.deps import (
     Version,
     checked_alert_id,
     get_limes,
+    off_loop,
 )
+from limes.api.hot import HotRoute
 from limes.api.routes import needs
 from limes.domain.alerts import AlertContent, AlertStatus, MisusedIdentity
 from limes.domain.categories import CategoryCode, ObjectType
 from limes.domain.countries import CountryError, member_state
 from limes.domain.ids import is_id
 from limes.errors import FieldError, InvalidInput
-from limes.policy.permissions import Permission
+from limes.policy.permissions import Context, Permission
 from limes.service.alert_views import AlertView
 from limes.service.alerts import MAX_PAGE
 from limes.service.door_types import AlertFilter
@@ -147,11 +151,21 @@ def list_alerts(
     responses=_ALERT,
     openapi_extra=needs(Permission.ALERT_READ),
 )
-def get_alert(ctx: Ctx, request: Request, alert_id: AlertIdPath) -> Response:
+async def get_alert(ctx: Ctx, request: Request, alert_id: AlertIdPath) -> Response:
     # the alert's reader and the id read here, not as dependencies: the request path a
     # border guard takes most resolves only ``known_query`` and ``context`` (issue 13)
-    view = get_limes(request).alerts.get(ctx, checked_alert_id(alert_id))
+    return await alert_answer(request, ctx, alert_id)
+
+
+async def alert_answer(request: Request, ctx: Context, alert_id: str) -> Response:
+    """The answer to reading an alert (the route's and the hot lane's, ``api/hot.py``):
+    the id checked on the event loop, the read (store, audit) off it."""
+    view = await off_loop(get_limes(request).alerts.get, ctx, checked_alert_id(alert_id))
     return alert_response(view)
+
+
+HOT = (HotRoute("GET", f"{router.prefix}/{{alert_id}}", alert_answer, body=False),)
+"""Reading an alert, answered by the hot lane besides FastAPI."""
 
 
 @router.put(

@@ -7,10 +7,16 @@ possible matches below the line (``search/tiers.py``). ``wait_for`` names a feed
 position a write answered (its ``Limes-Feed-Position`` header): the search waits, at
 most a second, until the indexes reflect it, else answers 503 ``index-behind`` (400
 for a position no write has made).
+
+The routes are ``async``: parsing and the answer's JSON run on the event loop, and only
+the service call (index, store, the durable audit record) is handed to a worker thread
+(``deps.off_loop``). The hot lane (``api/hot.py``) answers them past FastAPI's routing
+with the same ``*_answer`` functions.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Annotated, Any
@@ -20,14 +26,15 @@ from fastapi import APIRouter, Request, Response
 
 from limes import codec
 from limes.api import schemas
-from limes.api.deps import Body, Ctx, get_limes
+from limes.api.deps import Body, Ctx, get_limes, off_loop
+from limes.api.hot import HotRoute
 from limes.api.problems import PROBLEM_JSON
 from limes.api.routes import needs
 from limes.domain.alerts import STRICT, Code, Gender, Text
 from limes.domain.categories import CategoryCode
 from limes.domain.identifiers import IdentifierKind
 from limes.domain.mrz import Mrz
-from limes.policy.permissions import Permission
+from limes.policy.permissions import Context, Permission
 from limes.service.door_types import (
     MAX_NAME_FIELDS,
     THRESHOLD,
@@ -109,6 +116,10 @@ class MrzSearch:
     wait_for: Position | None = None
 
 
+Scoped = PersonSearch | ObjectSearch | MrzSearch
+"""A search's form: ``limit``, ``categories`` and ``wait_for`` besides what it searches."""
+
+
 @dataclass(frozen=True, slots=True)
 class SearchHitOut:
     """One hit: the alert as the caller may see it, its score, and why."""
@@ -175,14 +186,19 @@ _FOUND: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.post(
-    "/persons",
-    summary="Search persons by names in any script, date of birth, gender, nationality, document",
-    openapi_extra=needs(Permission.SEARCH_PERSONS, schemas.body(PersonSearch)),
-    responses=_FOUND,
-)
-def search_persons(ctx: Ctx, request: Request, raw: Body) -> Response:
-    limes = get_limes(request)  # not a dependency: one fewer to resolve (issue 13)
+async def _searched(
+    search: Callable[..., SearchAnswer], ctx: Context, asked: Any, form: Scoped
+) -> Response:
+    """``search(ctx, asked, …)`` in a worker thread (index, store, durable audit record),
+    answered from the event loop."""
+    found = await off_loop(
+        search, ctx, asked, form.limit, frozenset(form.categories), wait_for=form.wait_for
+    )
+    return _answer(found)
+
+
+async def persons_answer(request: Request, ctx: Context, raw: bytes) -> Response:
+    """The answer to a person search (the route's and the hot lane's, ``api/hot.py``)."""
     form = codec.parse(PersonSearch, raw)
     query = PersonQuery(
         form.surnames,
@@ -192,11 +208,30 @@ def search_persons(ctx: Ctx, request: Request, raw: Body) -> Response:
         form.nationalities,
         form.document_number,
     )
-    return _answer(
-        limes.search.persons(
-            ctx, query, form.limit, frozenset(form.categories), wait_for=form.wait_for
-        )
-    )
+    return await _searched(get_limes(request).search.persons, ctx, query, form)
+
+
+async def objects_answer(request: Request, ctx: Context, raw: bytes) -> Response:
+    """The answer to an object search (the route's and the hot lane's)."""
+    form = codec.parse(ObjectSearch, raw)
+    queries = [IdentifierQuery(i.kind, i.value, i.country) for i in form.identifiers]
+    return await _searched(get_limes(request).search.objects, ctx, queries, form)
+
+
+async def mrz_answer(request: Request, ctx: Context, raw: bytes) -> Response:
+    """The answer to a search by machine-readable zone (the route's and the hot lane's)."""
+    form = codec.parse(MrzSearch, raw)
+    return await _searched(get_limes(request).search.mrz, ctx, form.mrz, form)
+
+
+@router.post(
+    "/persons",
+    summary="Search persons by names in any script, date of birth, gender, nationality, document",
+    openapi_extra=needs(Permission.SEARCH_PERSONS, schemas.body(PersonSearch)),
+    responses=_FOUND,
+)
+async def search_persons(ctx: Ctx, request: Request, raw: Body) -> Response:
+    return await persons_answer(request, ctx, raw)
 
 
 @router.post(
@@ -205,15 +240,8 @@ def search_persons(ctx: Ctx, request: Request, raw: Body) -> Response:
     openapi_extra=needs(Permission.SEARCH_OBJECTS, schemas.body(ObjectSearch)),
     responses=_FOUND,
 )
-def search_objects(ctx: Ctx, request: Request, raw: Body) -> Response:
-    limes = get_limes(request)  # not a dependency: one fewer to resolve (issue 13)
-    form = codec.parse(ObjectSearch, raw)
-    queries = [IdentifierQuery(i.kind, i.value, i.country) for i in form.identifiers]
-    return _answer(
-        limes.search.objects(
-            ctx, queries, form.limit, frozenset(form.categories), wait_for=form.wait_for
-        )
-    )
+async def search_objects(ctx: Ctx, request: Request, raw: Body) -> Response:
+    return await objects_answer(request, ctx, raw)
 
 
 @router.post(
@@ -222,11 +250,13 @@ def search_objects(ctx: Ctx, request: Request, raw: Body) -> Response:
     openapi_extra=needs(Permission.SEARCH_PERSONS, schemas.body(MrzSearch)),
     responses=_FOUND,
 )
-def search_mrz(ctx: Ctx, request: Request, raw: Body) -> Response:
-    limes = get_limes(request)  # not a dependency: one fewer to resolve (issue 13)
-    form = codec.parse(MrzSearch, raw)
-    return _answer(
-        limes.search.mrz(
-            ctx, form.mrz, form.limit, frozenset(form.categories), wait_for=form.wait_for
-        )
-    )
+async def search_mrz(ctx: Ctx, request: Request, raw: Body) -> Response:
+    return await mrz_answer(request, ctx, raw)
+
+
+HOT: tuple[HotRoute, ...] = (
+    HotRoute("POST", f"{router.prefix}/persons", persons_answer, body=True),
+    HotRoute("POST", f"{router.prefix}/objects", objects_answer, body=True),
+    HotRoute("POST", f"{router.prefix}/mrz", mrz_answer, body=True),
+)
+"""The searches, answered by the hot lane (``api/hot.py``) besides FastAPI."""
