@@ -46,7 +46,7 @@ class Gathered:
     """The candidates' identities as columns, in the candidates' order."""
 
     codes: Ints
-    spelling: Longs
+    spelling: Ints
     """Each column's spelling number: columns with one number compare alike (see the
     module); a column taken from its name set has a number of its own."""
     widths: Longs
@@ -106,7 +106,7 @@ def walked(sets: Sequence[NameSet], counts: list[int] | None = None, base: int =
     strings, respelled, codes = (
         _walked(sets) if sets else ([], [], np.zeros((RESPELLED + 1, 0), np.int32))
     )
-    spelling = np.arange(base, base + len(strings), dtype=np.int64)
+    spelling = np.arange(base, base + len(strings), dtype=np.int32)
     counts = [1] * len(sets) if counts is None else counts
     return Gathered(codes, spelling, widths, counts, (), (), base, strings, respelled)
 
@@ -134,7 +134,7 @@ class NameColumns:
     respelled: list[str]
     """Its ``names.respelled`` form where ``RESPELLED`` marks it, else the string."""
     codes: Ints
-    spelling: Longs
+    spelling: Ints
     """Each column's spelling number."""
 
     @classmethod
@@ -150,7 +150,7 @@ class NameColumns:
         numbers: dict[tuple[str, int, int], int] = {}
         keys = zip(strings, codes[HALF].tolist(), codes[ABJAD].tolist(), strict=True)
         spelling = np.fromiter(
-            (numbers.setdefault(key, len(numbers)) for key in keys), np.int64, len(strings)
+            (numbers.setdefault(key, len(numbers)) for key in keys), np.int32, len(strings)
         )
         words = [word for word, _, _ in numbers]
         respelled_of = dict(zip(strings, respelled, strict=True))
