@@ -21,7 +21,10 @@
 
 Concurrency: one writer (the engine's feed follower) adds and removes, many readers
 search. Posting lists built at start are frozen into NumPy arrays; later additions go
-to small Python lists beside them; removal clears the slot's ``alive`` flag. Readers
+to small Python lists beside them; removal clears the slot's ``alive`` flag. The names
+of the people filed at the freeze are laid out as columns (``name_columns``) that
+scoring gathers from; a person filed again or removed since is marked stale there
+first, and read from its name sets like one filed after the freeze. Readers
 take references to the current arrays at the start of a search, so a concurrent
 resize never tears a read (CPython assigns attributes atomically).
 """
