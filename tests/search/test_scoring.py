@@ -21,6 +21,7 @@ from limes.search.features import (
     with_other_features,
 )
 from limes.search.identifiers import skeleton
+from limes.search.name_columns import NameColumns
 from limes.search.name_match import CLEAN_SWAP, NameSet, QueryNames, query_names
 from limes.search.persons import PersonIndex
 from limes.search.query import PersonQuery
@@ -154,10 +155,14 @@ _contenders = Scorer.contenders
 
 
 def _weigh_every(
-    self: Scorer, query: PersonQuery, wanted: QueryNames, present: Sequence[tuple[int, Stored]]
+    self: Scorer,
+    query: PersonQuery,
+    wanted: QueryNames,
+    present: Sequence[tuple[int, Stored]],
+    columns: NameColumns | None = None,
 ) -> tuple[list[Scored], npt.NDArray[np.float64], Compared]:
     """Every candidate weighed whole, as ``contenders`` does its few."""
-    _, names, compared = _contenders(self, query, wanted, present)
+    _, names, compared = _contenders(self, query, wanted, present, columns)
     asked = skeleton(query.document_number) if query.document_number else None
     out = []
     for (slot, held), name in zip(present, names.tolist(), strict=True):

@@ -7,7 +7,6 @@ import stat
 import zlib
 from pathlib import Path
 
-import numpy as np
 import pytest
 from tests.conftest import FixedClock, built, fixed_crypto, make_ctx
 from tests.factories import PERSON, VEHICLE, content, doc
@@ -237,23 +236,22 @@ def test_a_snapshot_made_by_other_search_code_is_refused(
 def test_a_snapshot_of_the_earlier_format_is_refused_and_rebuilt(
     store: Store, alerts: AlertService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Format 5's posting arrays were in the order filed, a slot filed again held twice;
-    format 6's are ascending, each slot once (``postings``), and the candidate step takes
-    a key's array as it is: a file of format 5 is refused by its magic, before anything
-    is opened or unpickled, and rebuilt."""
-    assert snapshot.FORMAT == 6 and snapshot.MAGIC == b"LIMESIX6"
+    """Format 6 held no name columns; format 7 holds them (``name_columns``), and scoring
+    gathers its candidates' names from them: a file of format 6 is refused by its magic,
+    before anything is opened or unpickled, and rebuilt with its columns."""
+    assert snapshot.FORMAT == 7 and snapshot.MAGIC == b"LIMESIX7"
     path = tmp_path / "index.snapshot"
     with monkeypatch.context() as earlier:
-        earlier.setattr(snapshot, "MAGIC", b"LIMESIX5")
-        earlier.setattr(snapshot, "RECORD", snapshot.RECORD.replace("/6/", "/5/"))
+        earlier.setattr(snapshot, "MAGIC", b"LIMESIX6")
+        earlier.setattr(snapshot, "RECORD", snapshot.RECORD.replace("/7/", "/6/"))
         person, _ = _saved(store, alerts, path)
-    assert path.read_bytes()[:8] == b"LIMESIX5"
+    assert path.read_bytes()[:8] == b"LIMESIX6"
     engine = SearchEngine(store, alerts.crypto)
     with pytest.raises(
-        snapshot.SnapshotRefused, match="not a Limes search index snapshot of format 6"
+        snapshot.SnapshotRefused, match="not a Limes search index snapshot of format 7"
     ):
         engine.load(path)
-    with pytest.raises(snapshot.SnapshotRefused, match="format 6"):
+    with pytest.raises(snapshot.SnapshotRefused, match="format 7"):
         snapshot.position_of(path)
     files = IndexSnapshot(path)
     assert files.load(engine) is None and files.refused is not None and not engine.built
@@ -263,8 +261,9 @@ def test_a_snapshot_of_the_earlier_format_is_refused_and_rebuilt(
     assert fresh.load(path) is not None and fresh.built
     assert _persons(fresh, IVANOVA) == [person]
     assert fresh.persons.bearers("w:ivanova") == 1
-    frozen = fresh.persons._postings.frozen
-    assert frozen and all(bool(np.all(np.diff(a) > 0)) for a in frozen.values())
+    columns = fresh.persons._columns
+    assert len(columns.slots) == len(fresh.persons) == 1 and bool(columns.fresh.all())
+    assert "ivanova" in columns.words
 
 
 def test_the_code_fingerprint_follows_every_file_of_the_package(tmp_path: Path) -> None:

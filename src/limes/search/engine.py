@@ -211,7 +211,7 @@ class SearchEngine:
             persons = PersonIndex.restored(state["persons"])
             identifiers = IdentifierIndex.restored(state["identifiers"])
             slots, indexed = dict(state["slots"]), list(state["indexed"])
-            adopt_codes(state["codes"], persons.name_sets())
+            adopt_codes(state["codes"], persons.code_arrays())
         except (KeyError, TypeError, IndexError) as exc:
             raise snapshot.SnapshotRefused(f"its content is not an index: {exc!r}") from None
         with self._apply:

@@ -43,9 +43,10 @@ Ints = npt.NDArray[np.int32]
 Bools = npt.NDArray[np.bool_]
 
 
-def adopt_codes(exported: dict[str, dict[str, int]], name_sets: Iterable[NameSet]) -> None:
-    """Register a snapshot's codes here and, where an id differs, rewrite the name sets'
-    rows that hold it, so that they compare with the codes of this process's queries."""
+def adopt_codes(exported: dict[str, dict[str, int]], arrays: Iterable[Ints]) -> None:
+    """Register a snapshot's codes here and, where an id differs, rewrite the rows that
+    hold it in each of ``arrays`` (``NameSet.codes`` or columns of them, in place), so
+    that they compare with the codes of this process's queries."""
     tables = [
         (row, table)
         for row, codes, name in (
@@ -57,9 +58,9 @@ def adopt_codes(exported: dict[str, dict[str, int]], name_sets: Iterable[NameSet
     ]
     if not tables:
         return
-    for name_set in name_sets:
+    for array in arrays:
         for row, table in tables:
-            name_set.codes[row] = table[name_set.codes[row]]
+            array[row] = table[array[row]]
 
 
 def export_codes() -> dict[str, dict[str, int]]:
@@ -311,9 +312,16 @@ def query_names(surnames: Sequence[str], forenames: Sequence[str]) -> QueryNames
     )
 
 
-def similarity(wanted: QueryNames, strings: Sequence[str], codes: Ints) -> Floats:
+def similarity(
+    wanted: QueryNames,
+    strings: Sequence[str],
+    codes: Ints,
+    respelled: Sequence[str] | None = None,
+) -> Floats:
     """(query strings × stored strings) similarity under the rules of the docstring;
-    ``codes`` are the stored strings' ``NameSet.codes`` columns."""
+    ``codes`` are the stored strings' ``NameSet.codes`` columns, ``respelled`` their
+    ``names.respelled`` forms where ``RESPELLED`` marks them (found here when not given).
+    Each column depends on its own string and codes alone."""
     sim = cdist(wanted.strings, strings, scorer=OSA.normalized_similarity, dtype=np.float32)
     same_sound = wanted.phonetic[:, None] == codes[PHONETIC][None, :]
     asked_lengths = np.fromiter(map(len, wanted.strings), np.int32, len(wanted.strings))[:, None]
@@ -332,7 +340,10 @@ def similarity(wanted: QueryNames, strings: Sequence[str], codes: Ints) -> Float
     sim = np.where(slip, np.maximum(sim, np.where(first, SHORT_SLIP, FIRST_LETTER_SLIP)), sim)
     # two habits' spellings of one sound (Schuschitsch/Zhuzhich, Pezotitsch/Pecotich) are
     # far apart letter for letter: compared respelled one way, as another spelling
-    _respelled(wanted, strings, codes, sim)
+    if respelled is None:
+        changed = codes[RESPELLED].tolist()
+        respelled = [names.respelled(t) if c else t for t, c in zip(strings, changed, strict=True)]
+    _respelled(wanted, strings, codes, respelled, sim)
     lift = np.where(lengths >= LONG_NAME, PHONETIC_LIFT, PHONETIC_LIFT / 2)
     lifted = np.minimum(sim + lift, PHONETIC_CAP)
     sim = np.where(same_sound & (lifted > sim), lifted, sim)
@@ -380,23 +391,24 @@ def _inner_h_apart(a: str, b: str) -> bool:
     return [u for u in units[0] if u != "h"] == [u for u in units[1] if u != "h"]
 
 
-def _respelled(wanted: QueryNames, strings: Sequence[str], codes: Ints, sim: Floats) -> None:
+def _respelled(
+    wanted: QueryNames, strings: Sequence[str], codes: Ints, respelled: Sequence[str], sim: Floats
+) -> None:
     """At least the similarity of the two respelled, at most ``PHONETIC_CAP`` (in place).
     Where neither string changes respelled (``RESPELLED``), that is their similarity as
     written, which ``sim`` holds already: only the columns of stored strings that change
-    are compared, unless a query string changes too."""
+    are compared, unless a query string changes too. ``respelled``: the stored strings'
+    forms (``similarity``)."""
     asked = list(map(names.respelled, wanted.strings))
-    changed = np.flatnonzero(codes[RESPELLED])
     if asked != list(wanted.strings):
-        stored = list(strings)
-        for column in changed.tolist():
-            stored[column] = names.respelled(stored[column])
-        every = cdist(asked, stored, scorer=OSA.normalized_similarity, dtype=np.float32)
+        every = cdist(asked, respelled, scorer=OSA.normalized_similarity, dtype=np.float32)
         np.maximum(sim, np.minimum(every, PHONETIC_CAP), out=sim)
-    elif len(changed):
+        return
+    changed = np.flatnonzero(codes[RESPELLED])
+    if len(changed):
         some = cdist(
             asked,
-            [names.respelled(strings[c]) for c in changed.tolist()],
+            list(map(respelled.__getitem__, changed.tolist())),
             scorer=OSA.normalized_similarity,
             dtype=np.float32,
         )

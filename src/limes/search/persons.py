@@ -21,7 +21,10 @@
 
 Concurrency: one writer (the engine's feed follower) adds and removes, many readers
 search. Posting lists built at start are frozen into NumPy arrays; later additions go
-to small Python lists beside them; removal clears the slot's ``alive`` flag. Readers
+to small Python lists beside them; removal clears the slot's ``alive`` flag. The names
+of the people filed at the freeze are laid out as columns (``name_columns``) that
+scoring gathers from; a person filed again or removed since is marked stale there
+first, and read from its name sets like one filed after the freeze. Readers
 take references to the current arrays at the start of a search, so a concurrent
 resize never tears a read (CPython assigns attributes atomically).
 """
@@ -42,9 +45,11 @@ from limes.search import given_names, names
 from limes.search.dates import PartialDate, birth_year, years_to_search
 from limes.search.features import Feature, Stored
 from limes.search.identifiers import skeleton
+from limes.search.name_columns import NameColumns
 from limes.search.name_match import (
     ABJAD,
     SHORT_NAME,
+    Ints,
     NameSet,
     QueryNames,
     QueryPart,
@@ -157,6 +162,7 @@ class PersonIndex:
         self._alive: npt.NDArray[np.bool_] = np.zeros(1024, dtype=np.bool_)
         self._counts: npt.NDArray[np.int32] = np.zeros(1024, dtype=np.int32)
         self._scorer = Scorer()
+        self._columns = NameColumns.of({})
 
     def __len__(self) -> int:
         return len(self._stored)
@@ -206,6 +212,7 @@ class PersonIndex:
         with self._write:
             self._ensure(slot)
             if slot in self._stored:  # filed again: counted once
+                self._columns.stale(slot)  # before the person changes (``name_columns``)
                 self._count(self._blocking_keys(self._stored[slot].name_sets), -1)
             keys = self._blocking_keys(name_sets)
             for key in keys:
@@ -225,15 +232,26 @@ class PersonIndex:
 
     def freeze(self) -> None:
         """Move the recent posting lists, and the words added since (``NearWords``), into
-        the frozen arrays (compact, fast to search)."""
+        the frozen arrays (compact, fast to search), and lay out every person's names as
+        columns (``name_columns``)."""
         with self._write:
             self._near.freeze()
             self._postings = Postings(merged(self._postings.frozen, self._postings.recent))
+            self._columns = NameColumns.of(self._stored)
+
+    def _laid_out(self) -> NameColumns:
+        """The name columns of every person filed now: the current ones where nobody was
+        filed, filed again or removed since they were laid out."""
+        columns = self._columns
+        if len(columns.slots) == len(self._stored) and columns.fresh.all():
+            return columns
+        return NameColumns.of(self._stored)
 
     def state(self) -> dict[str, Any]:
         """What a snapshot keeps of this index (``search/snapshot.py``): the posting
         lists merged into arrays (ascending, each slot once: ``postings``); no lock, no
-        scorer. The caller stops the writer."""
+        scorer; the name columns of every person filed (``name_columns``). The caller
+        stops the writer."""
         with self._write:
             return {
                 "keys": self._keys,
@@ -244,6 +262,7 @@ class PersonIndex:
                 "years": self._years,
                 "alive": self._alive,
                 "counts": self._counts,
+                "columns": self._laid_out(),
             }
 
     @classmethod
@@ -258,17 +277,23 @@ class PersonIndex:
         index._years = state["years"]
         index._alive = state["alive"]
         index._counts = state["counts"]
+        index._columns = state["columns"]
         return index
 
-    def name_sets(self) -> Iterator[NameSet]:
+    def code_arrays(self) -> Iterator[Ints]:
+        """Every array of name codes held (each name set's, and the name columns'), for
+        ``name_match.adopt_codes``."""
         for stored in self._stored.values():
-            yield from stored.name_sets
+            for name_set in stored.name_sets:
+                yield name_set.codes
+        yield self._columns.codes
 
     def remove(self, slot: int) -> None:
         """Make a slot unfindable (its alert was updated, deleted or expired)."""
         with self._write:
             if slot < len(self._alive):
                 self._alive[slot] = False
+            self._columns.stale(slot)
             gone = self._stored.pop(slot, None)
             if gone is not None:
                 self._count(self._blocking_keys(gone.name_sets), -1)
@@ -312,7 +337,7 @@ class PersonIndex:
         years = self._years
         held = dict(present)  # explained as scored, whatever a writer changed since
         # only those that may reach a tier are built (``Scorer.contenders``)
-        scores, _, compared = self._scorer.contenders(query, wanted, present)
+        scores, _, compared = self._scorer.contenders(query, wanted, present, self._columns)
         for scored in scores:
             evidence = scored.evidence
             if name_only and not evidence.document and tier(evidence) is Tier.HIT:

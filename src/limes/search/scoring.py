@@ -55,7 +55,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -72,6 +71,7 @@ from limes.search.features import (
 )
 from limes.search.given_names import given_name_group
 from limes.search.identifiers import skeleton
+from limes.search.name_columns import Gathered, NameColumns, walked, walked_people
 from limes.search.name_match import (
     CLEAN_SWAP,
     EQUIVALENT,
@@ -157,33 +157,50 @@ def first_forename_skipped(
     return skips_first_forename(wanted, sim, sets[best].codes)
 
 
+def _nothing(identities: int, owner: list[int] | None) -> Compared:
+    """What comparing finds where the query has no name or the candidates no identity."""
+    nothing = np.zeros(identities, dtype=np.float32)
+    offsets = np.zeros(identities, dtype=np.int64)
+    return Compared(np.zeros((0, 0), np.float32), offsets, nothing, nothing, owner or [])
+
+
 class Scorer:
     def compare(
         self, wanted: QueryNames, sets: Sequence[NameSet], owner: list[int] | None = None
     ) -> Compared:
         """The query's names against each identity in ``sets`` (of the slots ``owner``)."""
         if not wanted.parts or not sets:
-            nothing = np.zeros(len(sets), dtype=np.float32)
-            offsets = np.zeros(len(sets), dtype=np.int64)
-            return Compared(np.zeros((0, 0), np.float32), offsets, nothing, nothing, owner or [])
-        each = [name_set.strings for name_set in sets]  # one pass; the rest in C
-        strings = list(chain.from_iterable(each))
-        widths = np.fromiter(map(len, each), np.int64, len(each))
+            return _nothing(len(sets), owner)
+        return self._compare(wanted, walked(sets), owner or [])
+
+    def _compare(self, wanted: QueryNames, gathered: Gathered, owner: list[int]) -> Compared:
+        """``compare`` of identities gathered as columns (``name_columns``). Each spelling
+        the candidates share is compared once (``Gathered.spelling``): ``similarity``
+        treats every column alone, so each column takes its spelling's values."""
+        codes = gathered.codes
+        numbers, first, inverse = np.unique(
+            gathered.spelling, return_index=True, return_inverse=True
+        )
+        strings, respelled = gathered.spelled(numbers.tolist())
+        sim = similarity(wanted, strings, codes[:, first], respelled)[:, inverse.reshape(-1)]
+        widths = gathered.widths
         offsets = np.cumsum(widths) - widths  # where each identity's columns begin
-        codes = np.concatenate([s.codes for s in sets], axis=1)
-        sim = similarity(wanted, strings, codes)
         mixed, swapped = alignments(wanted, sim, codes)
         as_written, as_swapped = combined(wanted, mixed, swapped, codes, offsets)
-        return Compared(sim, offsets, as_written, as_swapped, owner or [])
+        return Compared(sim, offsets, as_written, as_swapped, owner)
 
     def score(
-        self, query: PersonQuery, wanted: QueryNames, present: Sequence[tuple[int, Stored]]
+        self,
+        query: PersonQuery,
+        wanted: QueryNames,
+        present: Sequence[tuple[int, Stored]],
+        columns: NameColumns | None = None,
     ) -> tuple[list[Scored], Compared]:
         """Each candidate's score, in the order of ``present``: ``contenders``, and every
         other candidate at its name score alone (no tier can take it: ``tiers.tier``).
         The search asks ``contenders`` (``PersonIndex.find``); this whole list is what the
         tests hold it to, one candidate at a time."""
-        contenders, names, compared = self.contenders(query, wanted, present)
+        contenders, names, compared = self.contenders(query, wanted, present, columns)
         built = {s.slot: s for s in contenders}
         out = [
             built.get(slot) or Scored(slot, Evidence(name, name, False, False), 0)
@@ -192,24 +209,33 @@ class Scorer:
         return out, compared
 
     def contenders(
-        self, query: PersonQuery, wanted: QueryNames, present: Sequence[tuple[int, Stored]]
+        self,
+        query: PersonQuery,
+        wanted: QueryNames,
+        present: Sequence[tuple[int, Stored]],
+        columns: NameColumns | None = None,
     ) -> tuple[list[Scored], npt.NDArray[np.float64], Compared]:
         """The candidates that may still reach a tier, scored, in the order of
         ``present``; each candidate's name score (float64, as ``present``); the query's
-        similarity to each candidate, for ``explain``.
+        similarity to each candidate, for ``explain``. Their names are gathered from
+        ``columns`` (the index's, ``name_columns``) where laid out there, else from
+        their name sets: the same scores either way.
 
         The name scores are found for all at once; the other features only where the
         name score may still reach a tier (their factors are at most 1) or a document may
         lift it. A candidate below both (most of them) is a number in an array, never an
         object: ``tiers.tier`` gives none of them a tier (``score`` builds them)."""
-        each = [stored.name_sets for _, stored in present]  # one pass; the rest in C
-        counts = list(map(len, each))
-        sets: list[NameSet] = list(chain.from_iterable(each))
+        gathered = columns.gather(present) if columns is not None else walked_people(present)
+        counts = gathered.counts
         slots = [slot for slot, _ in present]
         owner = np.repeat(np.asarray(slots, dtype=np.int64), counts).tolist()
-        compared = self.compare(wanted, sets, owner)
+        identities = len(gathered.widths)
+        if wanted.parts and identities:
+            compared = self._compare(wanted, gathered, owner)
+        else:
+            compared = _nothing(identities, owner)
         names = np.zeros(len(present), dtype=np.float64)
-        if sets:  # each candidate's best identity; one without any scores 0
+        if identities:  # each candidate's best identity; one without any scores 0
             sizes = np.asarray(counts, dtype=np.int64)
             held = sizes > 0
             starts = (np.cumsum(sizes) - sizes)[held]
