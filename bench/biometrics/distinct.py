@@ -30,11 +30,11 @@ from limes.biometrics.matching.packed import pack
 from limes.biometrics.synthetic.persons import person, ten_print
 
 WORKERS = 2
-CHUNK = 200
+CHUNK = 50
 Enrolment = tuple[int, list[bytes], list[Ids]]
 
 
-def _drawn(task: tuple[int, int, int]) -> list[Enrolment]:
+def drawn_persons(task: tuple[int, int, int]) -> list[Enrolment]:
     """Persons ``start`` to ``stop - 1``: number, packed fingers and each finger's keys."""
     seed, start, stop = task
     index = CylinderIndex()
@@ -57,7 +57,7 @@ class DistinctPersons:
     def drawn(self, start: int, stop: int) -> Iterator[Enrolment]:
         """Persons ``start`` to ``stop - 1`` in order, drawn ``CHUNK`` at a time."""
         tasks = [(self._seed, s, min(s + CHUNK, stop)) for s in range(start, stop, CHUNK)]
-        for chunk in self._pool.imap(_drawn, tasks):
+        for chunk in self._pool.imap(drawn_persons, tasks):
             yield from chunk
 
     def close(self) -> None:
@@ -84,7 +84,7 @@ def postings_per_key(
     return float(np.concatenate(ten).mean()), float(np.concatenate(latent).mean())
 
 
-def _rank(votes: np.ndarray, wanted: int) -> int:
+def pessimistic_rank(votes: np.ndarray, wanted: int) -> int:
     """``wanted``'s place by votes, behind every other entry of as many votes (the
     search breaks ties by lower number, and the mates, the first persons, would win
     them all); one without votes is not found (ranked last)."""
@@ -168,7 +168,7 @@ def print_penetration(
                 votes = voting(gallery, probe, cap)
                 top(votes, shortlist)
                 spent.append(time.thread_time() - started)
-                ranks.append(_rank(votes, mate(probe)))
+                ranks.append(pessimistic_rank(votes, mate(probe)))
             rates = "  ".join(
                 f"{hit_rate_at_penetration(ranks, size, p):6.1%}" for p in PENETRATIONS
             )

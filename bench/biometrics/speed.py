@@ -33,7 +33,7 @@ LATENT_SHORTLIST = 100
 TIMED_SEARCHES = 50
 TARGETS = (1_000_000, 10_000_000)
 FREEZE_FINGERS = 50_000
-CAP_MULTIPLES = (8, 4, 2)
+CAP_MULTIPLES = (32, 8, 2)
 """Buckets of more than these multiples of the mean postings left out of the votes."""
 
 
@@ -158,15 +158,21 @@ def scaling(sets: Sets, multiples: Sequence[int], distinct: bool = False) -> Non
             f"   {columns[0]}   {columns[1]}   {per_key[0]:8,.0f}/{per_key[1]:,.0f}   {load()}",
             flush=True,
         )
+        _index_alone(gallery, sets)
     if source is not None:
         source.close()
     _projections(timings)
+
+
+def _index_alone(gallery: FingerprintGallery, sets: Sets) -> None:
+    """Hit rates of the index alone over ``gallery``, with popular buckets left out at
+    ``CAP_MULTIPLES`` of the mean bucket."""
     settings = gallery.indexes[0].settings
     every_bucket = np.arange(settings.tables << settings.bucket_bits)
     mean_bucket = float(np.mean([i.bucket_sizes(every_bucket).mean() for i in gallery.indexes]))
     print(
-        f"\n  The largest gallery's index alone ({mean_bucket:,.0f} postings in a bucket on"
-        f" average; caps at multiples of that; {load()}):"
+        f"    the index alone ({mean_bucket:,.1f} postings in a bucket on average, caps at"
+        f" {', '.join(str(m) for m in CAP_MULTIPLES)} times that; {load()}):"
     )
     print_penetration(
         gallery,
