@@ -46,6 +46,12 @@ def drawn_persons(task: tuple[int, int, int]) -> list[Enrolment]:
     return drawn
 
 
+def _timed(task: tuple[int, int, int]) -> tuple[float, list[Enrolment]]:
+    started = time.process_time()
+    drawn = drawn_persons(task)
+    return time.process_time() - started, drawn
+
+
 class DistinctPersons:
     """A pool of ``WORKERS`` processes drawing persons (started before the gallery grows:
     the workers are forked small)."""
@@ -53,11 +59,14 @@ class DistinctPersons:
     def __init__(self, seed: int) -> None:
         self._seed = seed
         self._pool = multiprocessing.get_context("fork").Pool(WORKERS)
+        self.cpu_seconds = 0.0
+        """CPU the workers spent drawing, summed over them."""
 
     def drawn(self, start: int, stop: int) -> Iterator[Enrolment]:
         """Persons ``start`` to ``stop - 1`` in order, drawn ``CHUNK`` at a time."""
         tasks = [(self._seed, s, min(s + CHUNK, stop)) for s in range(start, stop, CHUNK)]
-        for chunk in self._pool.imap(drawn_persons, tasks):
+        for spent, chunk in self._pool.imap(_timed, tasks):
+            self.cpu_seconds += spent
             yield from chunk
 
     def close(self) -> None:

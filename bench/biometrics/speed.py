@@ -161,6 +161,11 @@ def scaling(sets: Sets, multiples: Sequence[int], distinct: bool = False) -> Non
         _index_alone(gallery, sets)
     if source is not None:
         source.close()
+        drawn = enrolled * base * FINGERS
+        print(
+            f"  drawing a distinct finger (generation, bulk cylinders, packing, keys) took"
+            f" {source.cpu_seconds / max(drawn, 1) * 1000:.2f} ms of the workers' CPU"
+        )
     _projections(timings)
 
 
