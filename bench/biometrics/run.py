@@ -1,6 +1,7 @@
 """``make bench-biometrics``: fingerprint accuracy and speed on the synthetic sets.
 
     python -m bench.biometrics.run [--persons 400] [--probes 200] [--scale 1,2,4,8]
+        [--speed-only] [--distinct]
 
 Run with OPENBLAS_NUM_THREADS=1 (the Makefile does): the matrix products are small, and
 on 2 shared cores BLAS threads cost more in hand-offs than they save.
@@ -24,6 +25,11 @@ def main() -> None:
     parser.add_argument(
         "--speed-only", action="store_true", help="skip the accuracy figures (scale runs)"
     )
+    parser.add_argument(
+        "--distinct",
+        action="store_true",
+        help="grow the speed galleries with new persons, not copies of the measured ones",
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     sets = build(args.seed, args.persons, args.probes)
@@ -37,7 +43,7 @@ def main() -> None:
         accuracy.print_identification(accuracy.identification(sets, bozorth), args.persons)
         accuracy.penetration(sets)
     speed.per_comparison(sets, bozorth)
-    speed.scaling(sets, [int(m) for m in args.scale.split(",")])
+    speed.scaling(sets, [int(m) for m in args.scale.split(",")], args.distinct)
     anchors.print_anchors()
     print(f"\nTotal {time.perf_counter() - started:.0f} s")
 

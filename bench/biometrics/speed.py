@@ -19,10 +19,12 @@ from typing import Any
 import numpy as np
 
 from bench.biometrics.accuracy import BozorthCache
+from bench.biometrics.distinct import DistinctPersons, postings_per_key, print_penetration
 from bench.biometrics.face_index import load, rss_mib
 from bench.biometrics.metrics import linear_fit
 from bench.biometrics.sets import Sets
 from limes.biometrics.identification import FINGERS, FingerprintGallery
+from limes.biometrics.index import Ids
 from limes.biometrics.matching.mcc import score
 from limes.biometrics.matching.packed import binary, pack, unpack
 
@@ -31,6 +33,8 @@ LATENT_SHORTLIST = 100
 TIMED_SEARCHES = 50
 TARGETS = (1_000_000, 10_000_000)
 FREEZE_FINGERS = 50_000
+CAP_MULTIPLES = (32, 8, 2)
+"""Buckets of more than these multiples of the mean postings left out of the votes."""
 
 
 def per_comparison(sets: Sets, bozorth: BozorthCache) -> None:
@@ -72,19 +76,27 @@ class Timings:
     whole: dict[str, list[float]] = field(default_factory=lambda: {"ten-print": [], "latent": []})
 
 
-def scaling(sets: Sets, multiples: Sequence[int]) -> None:
+def scaling(sets: Sets, multiples: Sequence[int], distinct: bool = False) -> None:
     """One gallery grown to each multiple of the measured one in turn, then searched;
     frozen every ``FREEZE_FINGERS`` fingers enrolled, as a process that enrols while it
     serves would (it also bounds the postings pending before a freeze). Every enrolled
-    finger holds its own copy of its packed bits (real memory), its postings real."""
+    finger holds its own copy of its packed bits (real memory), its postings real.
+
+    ``distinct``: the persons beyond the measured ones are new persons of the same seeded
+    stream, drawn in ``distinct.WORKERS`` processes (``distinct.DistinctPersons``), not
+    the measured ones again; the build rate then includes drawing them."""
     base = len(sets.gallery)
     timings = Timings()
+    grown = (
+        "new persons of the same stream, drawn while enrolling"
+        if distinct
+        else "the measured persons enrolled again under new numbers"
+    )
     print(
         f"\n1:N search time (CPU of the searching thread, p50/p99 of "
         f"{min(TIMED_SEARCHES, len(sets.mated))} searches; short lists "
         f"{TEN_PRINT_SHORTLIST} persons / {LATENT_SHORTLIST} fingers re-ranked by MCC bits;"
-        " the larger galleries are the measured persons enrolled again under new numbers,"
-        " each finger with its own packed copy)"
+        f" the larger galleries are {grown}, each finger with its own packed copy)"
     )
     started = time.perf_counter()
     keys = [sets.gallery.finger_keys(sets.gallery.template(p)) for p in range(base)]
@@ -94,18 +106,18 @@ def scaling(sets: Sets, multiples: Sequence[int]) -> None:
     print(
         "   fingers  merged fingers/s  index MB  templates MB  RSS/peak MiB"
         "   ten-print index p50, all p50/p99 (wall p50/p99) s"
-        "   latent index p50, all p50/p99 (wall p50/p99) s   load average"
+        "   latent index p50, all p50/p99 (wall p50/p99) s   postings per probe key"
+        " ten-print/latent   load average"
     )
+    source = DistinctPersons(sets.seed) if distinct else None
     gallery = FingerprintGallery()
     enrolled = 0
     for multiple in sorted(multiples):
         started = time.perf_counter()
-        for copy in range(enrolled, multiple):
-            for person in range(base):
-                own = [bytes(bytearray(b)) for b in packed[person]]
-                gallery.enrol(copy * base + person, own, keys[person])
-            if (copy + 1) * base * FINGERS % FREEZE_FINGERS < base * FINGERS:
-                gallery.freeze()
+        if source is None:
+            _copies(gallery, packed, keys, enrolled, multiple)
+        else:
+            _distinct(gallery, source, enrolled * base, multiple * base)
         gallery.freeze()
         build_rate = (multiple - enrolled) * base * FINGERS / (time.perf_counter() - started)
         enrolled = multiple
@@ -137,13 +149,67 @@ def scaling(sets: Sets, multiples: Sequence[int]) -> None:
                 f"{index_part:6.3f}, {_p(cpu, 50):6.3f}/{_p(cpu, 99):6.3f}"
                 f" ({_p(wall, 50):6.3f}/{_p(wall, 99):6.3f})"
             )
+        per_key = postings_per_key(
+            gallery, sets.mated[:TIMED_SEARCHES], sets.mated_latents[:TIMED_SEARCHES]
+        )
         print(
             f"  {fingers:8d}  {build_rate:16,.0f}  {gallery.memory_bytes / 1e6:8.1f}"
             f"  {gallery.template_bytes / 1e6:12.1f}  {rss_mib():6.0f}/{_peak_mib():6.0f}"
-            f"   {columns[0]}   {columns[1]}   {load()}",
+            f"   {columns[0]}   {columns[1]}   {per_key[0]:8,.0f}/{per_key[1]:,.0f}   {load()}",
             flush=True,
         )
+        _index_alone(gallery, sets)
+    if source is not None:
+        source.close()
+        drawn = enrolled * base * FINGERS
+        print(
+            f"  drawing a distinct finger (generation, bulk cylinders, packing, keys) took"
+            f" {source.cpu_seconds / max(drawn, 1) * 1000:.2f} ms of the workers' CPU"
+        )
     _projections(timings)
+
+
+def _index_alone(gallery: FingerprintGallery, sets: Sets) -> None:
+    """Hit rates of the index alone over ``gallery``, with popular buckets left out at
+    ``CAP_MULTIPLES`` of the mean bucket."""
+    settings = gallery.indexes[0].settings
+    every_bucket = np.arange(settings.tables << settings.bucket_bits)
+    mean_bucket = float(np.mean([i.bucket_sizes(every_bucket).mean() for i in gallery.indexes]))
+    print(
+        f"    the index alone ({mean_bucket:,.1f} postings in a bucket on average, caps at"
+        f" {', '.join(str(m) for m in CAP_MULTIPLES)} times that; {load()}):"
+    )
+    print_penetration(
+        gallery,
+        (sets.mated[:TIMED_SEARCHES], sets.mated_latents[:TIMED_SEARCHES]),
+        (TEN_PRINT_SHORTLIST, LATENT_SHORTLIST),
+        [None, *(round(m * mean_bucket) for m in CAP_MULTIPLES)],
+    )
+
+
+def _copies(
+    gallery: FingerprintGallery,
+    packed: list[list[bytes]],
+    keys: list[list[Ids]],
+    enrolled: int,
+    multiple: int,
+) -> None:
+    """The measured persons enrolled again as copies ``enrolled`` to ``multiple - 1``."""
+    base = len(packed)
+    for copy in range(enrolled, multiple):
+        for person in range(base):
+            own = [bytes(bytearray(b)) for b in packed[person]]
+            gallery.enrol(copy * base + person, own, keys[person])
+        if (copy + 1) * base * FINGERS % FREEZE_FINGERS < base * FINGERS:
+            gallery.freeze()
+
+
+def _distinct(gallery: FingerprintGallery, source: DistinctPersons, start: int, stop: int) -> None:
+    """Persons ``start`` to ``stop - 1`` drawn and enrolled."""
+    for number, fingers, keys in source.drawn(start, stop):
+        gallery.enrol(number, fingers, keys)
+        if (number + 1) * FINGERS % FREEZE_FINGERS == 0:
+            gallery.freeze()
 
 
 def _both(

@@ -110,3 +110,16 @@ def test_a_float_gallery_takes_no_packed_fingers() -> None:
     fingers = [cylinders(f) for f in ten_print(person(SEED, 0), SEED, 0)]
     with pytest.raises(TypeError, match="no packed fingers"):
         FingerprintGallery(SMALL, packed=False).enrol(0, [pack(f) for f in fingers])
+
+
+def test_the_gallery_shows_one_index_per_finger_position() -> None:
+    gallery = FingerprintGallery()
+    fingers = [cylinders(p) for p in ten_print(person(SEED, 0), SEED, 0)]
+    gallery.enrol(4, fingers)
+    gallery.freeze()
+    indexes = gallery.indexes
+    assert len(indexes) == 10
+    for index, finger in zip(indexes, fingers, strict=True):
+        keys = np.unique(index.keys(finger))
+        assert (index.bucket_sizes(keys) == 1).all()
+        assert index.votes_for_keys(keys)[4] > 0

@@ -94,3 +94,14 @@ def test_an_identity_beyond_the_int32_postings_is_refused() -> None:
     index = CylinderIndex()
     with pytest.raises(ValueError, match="do not fit"):
         index.add_keys(np.array([2**31]), np.array([5]))
+
+
+def test_bucket_sizes_count_the_frozen_postings_of_each_key() -> None:
+    index = CylinderIndex()
+    index.add_keys(np.array([0, 1, 2, 1]), np.array([7, 7, 7, 9]))
+    index.add_keys(np.array([3]), np.array([5]))
+    assert index.bucket_sizes(np.array([7, 9, 5, 6])).tolist() == [0, 0, 0, 0]
+    index.freeze()
+    assert index.bucket_sizes(np.array([7, 9, 5, 6])).tolist() == [3, 1, 1, 0]
+    # what a search gathers: the votes of a key are its bucket's postings
+    assert (index.votes_for_keys(np.array([7])) > 0).tolist() == [True, True, True, False]

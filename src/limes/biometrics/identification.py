@@ -164,6 +164,11 @@ class FingerprintGallery:
         return sorted(found, key=lambda c: (-c.score, c.person))[:answers]
 
     @property
+    def indexes(self) -> tuple[CylinderIndex, ...]:
+        """The index of each finger position (1-10 in order), for measuring them."""
+        return tuple(self._by_position)
+
+    @property
     def memory_bytes(self) -> int:
         """Bytes held by the indexes (the templates are not counted)."""
         return sum(index.memory_bytes for index in self._by_position)

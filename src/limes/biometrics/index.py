@@ -188,6 +188,10 @@ class CylinderIndex:
         votes[self._removed] = 0
         return votes
 
+    def bucket_sizes(self, keys: Ids) -> Ids:
+        """The postings frozen under each of ``keys`` (what a search gathers for it)."""
+        return np.asarray(self._bounds[keys + 1] - self._bounds[keys], np.int64)
+
     def candidates(self, probe: Cylinders, count: int) -> Ids:
         """The ``count`` identities with most votes, best first."""
         return top(self.votes(probe), count)

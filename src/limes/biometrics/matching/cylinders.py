@@ -37,6 +37,7 @@ VALID_MARGIN = 50.0
 MIN_VALID_SHARE = 0.75
 MIN_CONTRIBUTORS = 2
 
+Float32 = npt.NDArray[np.float32]
 _TURN = 2 * math.pi
 SPATIAL_CELLS = CELLS_PER_SIDE * CELLS_PER_SIDE
 CELLS = SPATIAL_CELLS * DIRECTION_CELLS
@@ -47,6 +48,10 @@ _CELLS_I, _CELLS_J = np.meshgrid(_OFFSETS, _OFFSETS, indexing="ij")
 CELL_OFFSETS = np.column_stack([_CELLS_I.ravel(), _CELLS_J.ravel()])
 """(SPATIAL_CELLS, 2) offsets of the cell centres from a cylinder's minutia, unturned."""
 _DIRECTION_CENTRES = -math.pi + (np.arange(DIRECTION_CELLS) + 0.5) * _DIRECTION_STEP
+_INSIDE = np.hypot(CELL_OFFSETS[:, 0], CELL_OFFSETS[:, 1])[None, :] <= RADIUS
+SPATIAL_EXPONENT = np.float32(-1 / (2 * SIGMA_SPACE**2))
+SPATIAL_SCALE = np.float32(1 / (SIGMA_SPACE * math.sqrt(2 * math.pi)))
+"""A contribution is exp(SPATIAL_EXPONENT * squared distance) * SPATIAL_SCALE (float32)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +82,7 @@ class Cylinders:
 def joined(fingers: Sequence[Cylinders]) -> Cylinders:
     """The cylinders of several fingers as one set (rows in the order given)."""
     if not fingers:
-        return _empty()
+        return empty()
     return Cylinders(
         np.concatenate([f.values for f in fingers]),
         np.concatenate([f.valid for f in fingers]),
@@ -106,35 +111,65 @@ def cylinders(image_points: Points) -> Cylinders:
     """The cylinders of a finger's minutiae, given in image axes (x right, y down, angle
     counter-clockwise as seen). Minutiae whose cylinder has too few valid cells or too
     few contributing neighbours get none (the paper's rule), so a cylinder set may be
-    shorter than the minutiae."""
-    points = image_points.astype(np.float64).copy().reshape(-1, 3)
-    points[:, 1] = -points[:, 1]
+    shorter than the minutiae. (``bulk.bulk_cylinders`` gives the same arrays faster.)"""
+    points = matcher_axes(image_points)
     count = len(points)
     if count == 0:
-        return _empty()
-    xy, theta = points[:, :2], points[:, 2]
-    cos, sin = np.cos(theta), np.sin(theta)
-    # cell centres of every cylinder, turned with its minutia: (m, cells, 2)
-    rotated_x = cos[:, None] * CELL_OFFSETS[None, :, 0] - sin[:, None] * CELL_OFFSETS[None, :, 1]
-    rotated_y = sin[:, None] * CELL_OFFSETS[None, :, 0] + cos[:, None] * CELL_OFFSETS[None, :, 1]
-    centres = np.stack([rotated_x + xy[:, 0, None], rotated_y + xy[:, 1, None]], axis=-1)
-    # (m, cells, t): squared distance of each cell centre to every minutia, in float32
-    # (the precision is ample and the arrays are the bulk of the work)
-    dx = centres[:, :, None, 0].astype(np.float32) - xy[None, None, :, 0].astype(np.float32)
-    dy = centres[:, :, None, 1].astype(np.float32) - xy[None, None, :, 1].astype(np.float32)
+        return empty()
+    (centre_x, centre_y), (x, y) = cell_centres(points)
+    # (m, cells, t): squared distance of each cell centre to every minutia
+    dx = centre_x[:, :, None] - x[None, None, :]
+    dy = centre_y[:, :, None] - y[None, None, :]
     squared = dx * dx + dy * dy
     near = squared <= (3 * SIGMA_SPACE) ** 2
     near[np.arange(count), :, np.arange(count)] = False
-    spatial = np.exp(squared * np.float32(-1 / (2 * SIGMA_SPACE**2)))
+    spatial = np.exp(squared * SPATIAL_EXPONENT)
     spatial *= near
-    spatial *= np.float32(1 / (SIGMA_SPACE * math.sqrt(2 * math.pi)))
-    summed = np.matmul(spatial, _directional(theta).astype(np.float32))
-    values = 1.0 / (1.0 + np.exp(-SIGMOID_TAU * (summed - SIGMOID_MU)))
-    inside = np.hypot(CELL_OFFSETS[:, 0], CELL_OFFSETS[:, 1])[None, :] <= RADIUS
-    valid = inside & (squared.min(axis=2) <= VALID_MARGIN**2)
+    spatial *= SPATIAL_SCALE
+    summed = np.matmul(spatial, directional(points[:, 2]).astype(np.float32))
+    valid = squared.min(axis=2) <= VALID_MARGIN**2
+    return kept_cylinders(activation(summed), valid, near.any(axis=1).sum(axis=1), points)
+
+
+def matcher_axes(image_points: Points) -> Points:
+    """(m, 3) float64 minutiae in matcher axes (y up) from image axes (y down)."""
+    points = image_points.astype(np.float64).copy().reshape(-1, 3)
+    points[:, 1] = -points[:, 1]
+    return points
+
+
+def cell_centres(points: Points) -> tuple[tuple[Float32, Float32], tuple[Float32, Float32]]:
+    """The (m, cells) x and y of every cylinder's cell centres, turned with its minutia,
+    and the minutiae's own x and y, all in float32 (the precision is ample for the
+    distances between them, and those arrays are the bulk of the work)."""
+    xy, theta = points[:, :2], points[:, 2]
+    cos, sin = np.cos(theta), np.sin(theta)
+    rotated_x = cos[:, None] * CELL_OFFSETS[None, :, 0] - sin[:, None] * CELL_OFFSETS[None, :, 1]
+    rotated_y = sin[:, None] * CELL_OFFSETS[None, :, 0] + cos[:, None] * CELL_OFFSETS[None, :, 1]
+    centres = (
+        (rotated_x + xy[:, 0, None]).astype(np.float32),
+        (rotated_y + xy[:, 1, None]).astype(np.float32),
+    )
+    return centres, (xy[:, 0].astype(np.float32), xy[:, 1].astype(np.float32))
+
+
+def activation(summed: Float32) -> Float32:
+    """The paper's sigmoid of each cell's summed contributions."""
+    return np.asarray(1.0 / (1.0 + np.exp(-SIGMOID_TAU * (summed - SIGMOID_MU))))
+
+
+def kept_cylinders(
+    values: npt.NDArray[np.float32],
+    near_some_minutia: npt.NDArray[np.bool_],
+    contributors: npt.NDArray[np.int64],
+    points: Points,
+) -> Cylinders:
+    """The cylinders that pass the paper's rule, from the (m, cells, directions)
+    ``values``, whether each cell lies within Ω of some minutia, and each cylinder's count
+    of contributing neighbours; cells outside the disc or Ω are zeroed (in place)."""
+    valid = _INSIDE & near_some_minutia
     values *= valid[:, :, None]
-    contributors = near.any(axis=1).sum(axis=1)
-    keep = (valid.sum(axis=1) >= MIN_VALID_SHARE * inside.sum()) & (
+    keep = (valid.sum(axis=1) >= MIN_VALID_SHARE * _INSIDE.sum()) & (
         contributors >= MIN_CONTRIBUTORS
     )
     kept = values[keep].astype(np.float32)
@@ -143,7 +178,7 @@ def cylinders(image_points: Points) -> Cylinders:
     )
 
 
-def _directional(theta: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+def directional(theta: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """(m, t, k): how much minutia t's direction, relative to m's, falls in direction
     cell k: the area of a Gaussian of σ_D around the cell's centre angle over the cell."""
     relative = angle_difference(theta[:, None], theta[None, :])
@@ -166,7 +201,7 @@ def erf(x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     return np.asarray(sign * (1.0 - poly * np.exp(-a * a)), dtype=np.float64)
 
 
-def _empty() -> Cylinders:
+def empty() -> Cylinders:
     return Cylinders(
         np.zeros((0, CELLS), np.float32),
         np.zeros((0, SPATIAL_CELLS), np.bool_),
