@@ -14,16 +14,10 @@ from tests.search.helpers import person, q
 from limes.domain.alerts import Alias, Gender, Person
 from limes.domain.alerts import Name as N
 from limes.search import snapshot
+from limes.search.codes import NUMBERINGS, adopt_codes, export_codes
 from limes.search.features import Stored
 from limes.search.name_columns import NameColumns
-from limes.search.name_match import (
-    ABJAD,
-    HALF,
-    NameSet,
-    adopt_codes,
-    export_codes,
-    query_names,
-)
+from limes.search.name_match import ABJAD, CODE_ROWS, HALF, NameSet, query_names
 from limes.search.persons import PersonIndex
 from limes.search.query import PersonQuery
 from limes.search.scoring import Compared, Scored, Scorer
@@ -139,17 +133,12 @@ def test_the_columns_survive_a_snapshot_with_the_codes_numbered_otherwise(
     assert len(state["persons"]["columns"].slots) == len(index)  # laid out anew
     data = snapshot.serialise(state)
     # another process numbers the codes otherwise: every id of the snapshot moves by 7
-    from limes.search import name_match
-
-    for name in ("PHONETIC_CODES", "GROUP_CODES", "CONSONANT_CODES"):
-        codes = getattr(name_match, name)
-        fresh = type(codes)()
-        for code, number in codes.export().items():
-            fresh._ids[code] = number + 7
-        monkeypatch.setattr(name_match, name, fresh)
+    for codes in NUMBERINGS.values():
+        moved = {code: number + 7 for code, number in codes.export().items()}
+        monkeypatch.setattr(codes, "_ids", moved)
     loaded = snapshot._Unpickler(io.BytesIO(data)).load()
     restored = PersonIndex.restored(loaded["persons"])
-    adopt_codes(loaded["codes"], restored.code_arrays())
+    adopt_codes(loaded["codes"], restored.code_arrays(), CODE_ROWS)
     columns = restored._columns
     assert bool(columns.fresh.all()) and len(columns.slots) == len(restored)
     sets = [s for _, held in sorted(restored._stored.items()) for s in held.name_sets]

@@ -9,9 +9,10 @@ from tests.search.helpers import person, q
 from limes.domain.alerts import Alias, DocumentType, Gender, IdentityDocument
 from limes.domain.alerts import Name as N
 from limes.search import names
-from limes.search.persons import MAX_CANDIDATES, PersonIndex, letter_unknown
+from limes.search.persons import MAX_CANDIDATES, PersonIndex
 from limes.search.query import PersonQuery
 from limes.search.scoring import THRESHOLD
+from limes.search.word_keys import letter_unknown
 
 STORED = [
     person([N("Al-Hassan")], [N("Mohammed"), N("Ali")]),

@@ -13,9 +13,9 @@ from tests.factories import PERSON, VEHICLE, content, doc
 
 from limes.crypto import Crypto
 from limes.search import snapshot
+from limes.search.codes import PHONETIC_CODES
 from limes.search.engine import SearchEngine
 from limes.search.identifiers import IdentifierQuery, check_query
-from limes.search.name_match import PHONETIC_CODES
 from limes.search.query import PersonQuery
 from limes.service.alerts import AlertService
 from limes.service.index_snapshot import IndexSnapshot

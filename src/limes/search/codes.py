@@ -1,11 +1,12 @@
 """Phonetic codes, name groups and consonant skeletons numbered as small integers
-(``name_match`` keeps one numbering of each per process), so that candidates compare in
+(one numbering of each per process, here), so that candidates compare in
 bulk; an index snapshot carries the numbering it was made with (``export``) and a
 process that numbered otherwise maps the snapshot's ids to its own (``adopt``)."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import numpy.typing as npt
@@ -50,3 +51,34 @@ class Codes:
             table[old] = new = self.add(code)
             same = same and new == old
         return None if same else table
+
+
+PHONETIC_CODES = Codes()
+GROUP_CODES = Codes()
+CONSONANT_CODES = Codes()
+NUMBERINGS = {"phonetic": PHONETIC_CODES, "group": GROUP_CODES, "consonants": CONSONANT_CODES}
+"""This process's numbering of each kind, by the name a snapshot records it under."""
+
+
+def export_codes() -> dict[str, dict[str, int]]:
+    """This process's numberings, for a snapshot."""
+    return {name: codes.export() for name, codes in NUMBERINGS.items()}
+
+
+def adopt_codes(
+    exported: Mapping[str, dict[str, int]], arrays: Iterable[Ints], rows: Mapping[str, int]
+) -> None:
+    """Register a snapshot's numberings here and, where an id differs, rewrite the row
+    of that kind (``rows``: kind → row, ``name_match.CODE_ROWS``) in each of ``arrays``
+    (``NameSet.codes`` or columns of them, in place), so that they compare with the
+    codes of this process's queries."""
+    tables = [
+        (rows[name], table)
+        for name, codes in NUMBERINGS.items()
+        if (table := codes.adopt(exported.get(name, {}))) is not None
+    ]
+    if not tables:
+        return
+    for array in arrays:
+        for row, table in tables:
+            array[row] = table[array[row]]

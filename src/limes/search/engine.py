@@ -29,13 +29,14 @@ from limes.crypto.records import to_alert
 from limes.domain.alerts import AlertContent, AlertStatus
 from limes.errors import FieldError, InvalidInput, Unavailable
 from limes.search import snapshot
+from limes.search.codes import adopt_codes, export_codes
 from limes.search.identifiers import (
     CheckedQuery,
     IdentifierIndex,
     IdentifierMatch,
     object_identifiers,
 )
-from limes.search.name_match import adopt_codes, export_codes
+from limes.search.name_match import CODE_ROWS
 from limes.search.persons import PersonHit, PersonIndex
 from limes.search.query import PersonQuery
 from limes.search.tiers import severity_rank
@@ -211,7 +212,7 @@ class SearchEngine:
             persons = PersonIndex.restored(state["persons"])
             identifiers = IdentifierIndex.restored(state["identifiers"])
             slots, indexed = dict(state["slots"]), list(state["indexed"])
-            adopt_codes(state["codes"], persons.code_arrays())
+            adopt_codes(state["codes"], persons.code_arrays(), CODE_ROWS)
         except (KeyError, TypeError, IndexError) as exc:
             raise snapshot.SnapshotRefused(f"its content is not an index: {exc!r}") from None
         with self._apply:

@@ -6,7 +6,7 @@ The rules and their figures are described in ``scoring.py``, which uses them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,10 +16,10 @@ from rapidfuzz.process import cdist
 
 from limes.domain.alerts import Name
 from limes.search import names
-from limes.search.codes import Codes
+from limes.search.codes import CONSONANT_CODES, GROUP_CODES, PHONETIC_CODES
 from limes.search.given_names import given_name_group
 from limes.search.token_variants import token_variants
-from limes.search.word_keys import UNITS, consonant_readings, consonants
+from limes.search.word_keys import SHORT_NAME, UNITS, consonant_readings, consonants
 
 PART_FLOOR = 0.75
 COVERED = 0.8
@@ -27,7 +27,7 @@ EQUIVALENT = 0.92
 PHONETIC_LIFT = 0.2
 PHONETIC_CAP = 0.88
 LONG_NAME = 5
-SHORT_NAME, SHORT_SLIP, FIRST_LETTER_SLIP = 4, 0.8, 0.78
+SHORT_SLIP, FIRST_LETTER_SLIP = 0.8, 0.78
 SAME_CONSONANTS, SAME_LONG_SKELETON, LONG_SKELETON = 0.85, 0.88, 3
 HALF_OF_COMPOUND = 0.85
 OTHER_ROLE = 0.95
@@ -43,37 +43,6 @@ Ints = npt.NDArray[np.int32]
 Bools = npt.NDArray[np.bool_]
 
 
-def adopt_codes(exported: dict[str, dict[str, int]], arrays: Iterable[Ints]) -> None:
-    """Register a snapshot's codes here and, where an id differs, rewrite the rows that
-    hold it in each of ``arrays`` (``NameSet.codes`` or columns of them, in place), so
-    that they compare with the codes of this process's queries."""
-    tables = [
-        (row, table)
-        for row, codes, name in (
-            (PHONETIC, PHONETIC_CODES, "phonetic"),
-            (GROUP, GROUP_CODES, "group"),
-            (CONSONANTS, CONSONANT_CODES, "consonants"),
-        )
-        if (table := codes.adopt(exported.get(name, {}))) is not None
-    ]
-    if not tables:
-        return
-    for array in arrays:
-        for row, table in tables:
-            array[row] = table[array[row]]
-
-
-def export_codes() -> dict[str, dict[str, int]]:
-    return {
-        "phonetic": PHONETIC_CODES.export(),
-        "group": GROUP_CODES.export(),
-        "consonants": CONSONANT_CODES.export(),
-    }
-
-
-PHONETIC_CODES = Codes()
-GROUP_CODES = Codes()
-CONSONANT_CODES = Codes()
 NO_GROUP_STORED, NO_GROUP_ASKED, UNKNOWN_CODE = 0, -2, -1
 
 
@@ -85,6 +54,8 @@ are what ``similarity`` needs of each stored string besides the string, kept so 
 search does not read them from every candidate's strings again; ``RESPELLED`` is 1
 where ``names.respelled`` changes the string (about one in five), so that a search
 respells only those."""
+CODE_ROWS = {"phonetic": PHONETIC, "group": GROUP, "consonants": CONSONANTS}
+"""The row of each numbered kind of code (``codes.adopt_codes``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,7 +48,6 @@ from limes.search.identifiers import skeleton
 from limes.search.name_columns import NameColumns
 from limes.search.name_match import (
     ABJAD,
-    SHORT_NAME,
     Ints,
     NameSet,
     QueryNames,
@@ -59,7 +58,13 @@ from limes.search.postings import Postings, Slots, counted, difference, merged, 
 from limes.search.query import PersonQuery
 from limes.search.scoring import Scored, Scorer, first_forename_skipped
 from limes.search.tiers import Tier, tier, weak_date
-from limes.search.word_keys import NearWords, consonant_readings, consonants, slips_undone
+from limes.search.word_keys import (
+    NearWords,
+    consonant_readings,
+    consonants,
+    letter_unknown,
+    slips_undone,
+)
 
 MAX_CANDIDATES = 200
 """Candidates scored per search, the best by shared blocking keys."""
@@ -86,22 +91,6 @@ date asked stays ahead of Đặng Hùng born in that year)."""
 
 YEARS = 1 << 15
 """Years of birth are held as int16 (0: unknown): a table of this size maps any of them."""
-
-
-def letter_unknown(word: str) -> frozenset[str]:
-    """A short word (two to ``SHORT_NAME`` letters) with each letter in turn unknown
-    (Li: ``l?``, ``?i``); ``()`` for any other.
-
-    A wrong key in a short name (Yi typed Ui, Liu typed Kiu, Lin typed Lkn) changes
-    its sound, so no phonetic key meets it, and undoing the slip by trying every
-    letter at every place would look up dozens of keys. Filed under these patterns,
-    the stored word meets every word one substitution away in ``len(word)`` lookups
-    (the pattern key of spelling correctors' wildcard indexes). Short names are the
-    commonest of East Asian surnames and given names, where this slip matters most;
-    they are also few, so the keys cost little memory."""
-    if not 2 <= len(word) <= SHORT_NAME or not word.isalpha():
-        return frozenset()
-    return frozenset(word[:i] + "?" + word[i + 1 :] for i in range(len(word)))
 
 
 def unborne(wanted: QueryNames, bearers: Callable[[str], int]) -> QueryNames:
@@ -282,7 +271,7 @@ class PersonIndex:
 
     def code_arrays(self) -> Iterator[Ints]:
         """Every array of name codes held (each name set's, and the name columns'), for
-        ``name_match.adopt_codes``."""
+        ``codes.adopt_codes``."""
         for stored in self._stored.values():
             for name_set in stored.name_sets:
                 yield name_set.codes

@@ -1,7 +1,8 @@
 """The retrieval keys of one word besides its spelling and sound: its consonant
 skeleton (``consonants``) and the skeletons other customs of writing Arabic and Persian
-read into it (``consonant_readings``), the words one typing slip back (``slips_undone``)
-and the stored words one edit away (``NearWords``, ``one_edit_apart``).
+read into it (``consonant_readings``), the words one typing slip back (``slips_undone``),
+the stored words one edit away (``NearWords``, ``one_edit_apart``) and a short word with
+a letter unknown (``letter_unknown``).
 
 Split from ``name_match.py``, which scores names; ``persons.py`` files and looks up
 these keys, and the scorer compares skeletons against names of scripts without short
@@ -116,6 +117,9 @@ def slips_undone(word: str) -> frozenset[str]:
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 EDIT_KEYS_FROM = 3
 """Words of at least this many letters are looked up one edit away as whole words too."""
+
+SHORT_NAME = 4
+"""Letters of a short name (Li, Tao, Yuan): a slip in one is scored and looked up apart."""
 
 
 def _editable(word: str) -> bool:
@@ -329,3 +333,19 @@ def _first_reading(unit: str) -> str:
 
 def _runs_once(letters: str) -> str:
     return "".join(c for i, c in enumerate(letters) if i == 0 or c != letters[i - 1])
+
+
+def letter_unknown(word: str) -> frozenset[str]:
+    """A short word (two to ``SHORT_NAME`` letters) with each letter in turn unknown
+    (Li: ``l?``, ``?i``); ``()`` for any other.
+
+    A wrong key in a short name (Yi typed Ui, Liu typed Kiu, Lin typed Lkn) changes
+    its sound, so no phonetic key meets it, and undoing the slip by trying every
+    letter at every place would look up dozens of keys. Filed under these patterns,
+    the stored word meets every word one substitution away in ``len(word)`` lookups
+    (the pattern key of spelling correctors' wildcard indexes). Short names are the
+    commonest of East Asian surnames and given names, where this slip matters most;
+    they are also few, so the keys cost little memory."""
+    if not 2 <= len(word) <= SHORT_NAME or not word.isalpha():
+        return frozenset()
+    return frozenset(word[:i] + "?" + word[i + 1 :] for i in range(len(word)))
