@@ -20,7 +20,7 @@ from tests.api.helpers import (
 )
 
 from limes.api.app import create_app
-from limes.api.hot import HotRoutes
+from limes.api.hot import HotRoute, HotRoutes, hot_routes
 from limes.bootstrap import Limes
 
 TD3 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
@@ -153,3 +153,17 @@ def test_a_search_whose_record_cannot_be_written_gets_a_problem_and_no_hits(
         assert "hits" not in found and "content" not in found
         assert surname not in answer.text
         assert alert_id not in answer.text.replace(path, "")
+
+
+def test_the_lane_refuses_a_route_fastapi_does_not_declare(limes: Limes) -> None:
+    """The lane never answers a route the OpenAPI document does not describe: naming one
+    stops the application's assembly."""
+    app = create_app(limes)
+    declared = hot_routes(app.routes, [HotRoute("GET", "/v1/alerts/{alert_id}", _never, False)])
+    assert [route.path for _, route in declared] == ["/v1/alerts/{alert_id}"]
+    with pytest.raises(LookupError, match="does not serve"):
+        hot_routes(app.routes, [HotRoute("GET", "/v1/alerts/{alert_id}/secret", _never, False)])
+
+
+async def _never(*_: Any) -> Any:
+    raise AssertionError("not called")

@@ -9,7 +9,6 @@ authenticated before anything else about it is looked at.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
@@ -138,9 +137,7 @@ async def off_loop(call: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     over only its service call, which reads the store and the index and waits for the
     durable audit record: one hop a request (issue 13).
     """
-    if kwargs:
-        return await run_in_threadpool(functools.partial(call, *args, **kwargs))
-    return await run_in_threadpool(call, *args)
+    return await run_in_threadpool(call, *args, **kwargs)
 
 
 async def principal(request: Request) -> Principal:
