@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 from tests.search.helpers import person, q
 
-from limes.domain.alerts import Gender
+from limes.domain.alerts import Gender, Person
 from limes.domain.alerts import Name as N
 from limes.search.persons import PersonIndex
 from limes.search.tiers import COMMON_NAME, YEAR_SHARE, Evidence, Tier, tier
@@ -225,13 +225,17 @@ def test_among_possible_matches_the_date_that_agrees_in_more_comes_first() -> No
 # -- how common a name is (``tiers.COMMON_NAME``) ------------------------------------------
 
 VU_TRUNG_HOANG = person([N("Vũ")], [N("Trung"), N("Hoàng")], "1970-01-01")
+UNDATED_VU = replace(VU_TRUNG_HOANG, date_of_birth=None)
+"""Asked without a date, an alert holding none: the name is all either side has (an alert
+holding a date is a possible match for a name not its own as it stands, below)."""
 
 
-def _with_bearers(count: int, word: str) -> PersonIndex:
-    """Vũ Trung Hoàng, and ``count`` other people who bear ``word`` as a forename."""
+def _with_bearers(count: int, word: str, alert: Person = UNDATED_VU) -> PersonIndex:
+    """``alert`` (Vũ Trung Hoàng), and ``count`` other people who bear ``word`` as a
+    forename."""
     built = PersonIndex()
     others = [(slot, person([N("Lê")], [N(word)], "1960-02-03")) for slot in range(1, count + 1)]
-    built.add_many([(0, VU_TRUNG_HOANG), *others])
+    built.add_many([(0, alert), *others])
     return built
 
 
@@ -270,13 +274,13 @@ def test_a_rare_word_one_slip_off_without_a_date_stays_a_hit() -> None:
 
 
 def test_a_common_name_with_the_whole_date_agreeing_stays_a_hit() -> None:
-    built = _with_bearers(COMMON_NAME, "Trọng")
+    built = _with_bearers(COMMON_NAME, "Trọng", VU_TRUNG_HOANG)
     found = built.find(q(["Vũ"], ["Trọng", "Hoàng"], "1970-01-01"))
     assert [h.slot for h in found.hits] == [0]
 
 
 def test_a_rare_exact_name_without_a_date_stays_a_hit() -> None:
-    built = _with_bearers(COMMON_NAME, "Trọng")
+    built = _with_bearers(COMMON_NAME, "Trọng", VU_TRUNG_HOANG)
     assert [h.slot for h in built.find(q(["Vũ"], ["Trung", "Hoàng"], None)).hits] == [0]
 
 
@@ -289,7 +293,7 @@ def test_every_word_the_alert_holds_is_no_other_name_however_common() -> None:
 def test_a_word_the_alert_holds_without_short_vowels_is_read_not_another_name() -> None:
     # Malik is common here; the alert holds مالك (malk): the vowels were the writer's guess
     built = PersonIndex()
-    held = person([N("Karimi", "کریمی", "Arab")], [N("Malk", "مالك", "Arab")], "1970-01-01")
+    held = person([N("Karimi", "کریمی", "Arab")], [N("Malk", "مالك", "Arab")], None)
     others = [
         (slot, person([N("Rahimi")], [N("Malik")], "1960-02-03"))
         for slot in range(1, COMMON_NAME + 1)
@@ -335,8 +339,8 @@ def test_a_later_forename_asked_without_the_first_is_possible_with_no_whole_date
     ("forenames", "born"),
     [
         (["Hope"], "1996-04-26"),  # the whole date agrees
-        (["Grace"], None),  # the first forename, a middle name missing
-        (["Hope", "Grace"], None),  # every forename asked, in another order
+        (["Grace"], "1996"),  # the first forename, a middle name missing
+        (["Hope", "Grace"], "1996"),  # every forename asked, in another order
         (["Grace", "Hope"], None),
     ],
 )
@@ -352,4 +356,50 @@ def test_a_later_forename_asked_counts_only_against_the_alerts_forenames() -> No
     # surnames and forenames swapped (one slip of data entry): no forename is skipped
     built = PersonIndex()
     built.add_many([(0, OLAWALE)])
-    assert [h.slot for h in built.find(q(["Grace", "Hope"], ["Olawale"], None)).hits] == [0]
+    assert [h.slot for h in built.find(q(["Grace", "Hope"], ["Olawale"], "1996")).hits] == [0]
+
+
+# -- no date asked, an alert holding one (``Evidence.undated_near``) ----------------------
+
+PAPASHVILI = person([N("Papashvili")], [N("Bondo")], "1965-05-29", gender=Gender.MALE)
+VOVK = person([N("Vovk")], [N("Symon"), N("Vadym")], "1964", gender=Gender.MALE)
+
+
+@pytest.mark.parametrize(
+    ("alert", "surnames", "forenames"),
+    [
+        (PAPASHVILI, ["Papuashvili"], ["Bondo"]),  # a letter more, borne by no one here
+        (OLAWALE, ["Olawale"], ["Grace"]),  # a forename missing
+        (VOVK, ["Vovk"], ["Vadym", "Symon"]),  # every forename, in another order
+        (OLAWALE, ["Grace", "Hope"], ["Olawale"]),  # surnames and forenames swapped
+    ],
+)
+def test_a_name_not_the_alerts_asked_without_a_date_it_holds_is_possible(
+    alert: Person, surnames: list[str], forenames: list[str]
+) -> None:
+    # seed 13's absent people with a hit: nothing asked tells them from the alert, and
+    # the alert's date would; the same name asked with the year, or against an alert
+    # holding no date (nothing the officer could add would ever confirm it), is a hit
+    built = PersonIndex()
+    built.add_many([(0, alert)])
+    found = built.find(q(surnames, forenames, None))
+    assert found.hits == () and [h.slot for h in found.possible] == [0]
+    year = alert.date_of_birth[:4] if alert.date_of_birth else None
+    assert [h.slot for h in built.find(q(surnames, forenames, year)).hits] == [0]
+    undated = PersonIndex()
+    undated.add_many([(0, replace(alert, date_of_birth=None))])
+    assert [h.slot for h in undated.find(q(surnames, forenames, None)).hits] == [0]
+
+
+@pytest.mark.parametrize("forenames", [["Symon", "Vadym"], ["symon", "VADYM"]])
+def test_the_alerts_own_name_asked_without_a_date_stays_a_hit(forenames: list[str]) -> None:
+    built = PersonIndex()
+    built.add_many([(0, VOVK)])
+    assert [h.slot for h in built.find(q(["Vovk"], forenames, None)).hits] == [0]
+
+
+def test_a_surname_asked_alone_without_a_date_stays_a_hit() -> None:
+    # a search of every bearer of the surname: its hits are them all by design
+    built = PersonIndex()
+    built.add_many([(0, PAPASHVILI)])
+    assert [h.slot for h in built.find(q(["Papashvili"], [], None)).hits] == [0]

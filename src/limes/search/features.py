@@ -102,6 +102,21 @@ class Stored:
         )
 
 
+def identities(person: Person) -> list[NameSet]:
+    """The identities a person is known under: the main one, birth and previous
+    surnames with the main forenames, and each alias."""
+    sets = [NameSet.of(person.surnames, person.forenames, "name")]
+    for label, surnames in (
+        ("name at birth", person.names_at_birth),
+        ("previous name", person.previous_names),
+    ):
+        if surnames:
+            sets.append(NameSet.of(surnames, person.forenames, label))
+    for alias in person.aliases:
+        sets.append(NameSet.of(alias.surnames, alias.forenames, "alias"))
+    return [s for s in sets if s.strings]
+
+
 def dates_disagree(query: PersonQuery, stored: Stored) -> bool:
     """Both dates known and neither equal as far as known nor a typing slip apart."""
     if not (query.date_of_birth and stored.date_of_birth):

@@ -408,23 +408,6 @@ def _read_as_skeleton(wanted: QueryNames, sim: Floats, codes: Ints) -> None:
     sim[rows, cols] = np.maximum(sim[rows, cols], wanted.same_skeleton[rows])
 
 
-def skips_first_forename(wanted: QueryNames, sim: Floats, codes: Ints) -> bool:
-    """The first forename asked meets a later forename word of the identity, and no word
-    asked meets its first one (Hope asked, the alert's Grace Hope; ``tiers.py``). ``sim``
-    is the query's similarity to the identity's strings (``codes``' columns)."""
-    main = np.abs(codes[MAIN])
-    forename = (codes[ROLE] == FORENAME) & (main > 0)
-    words = np.unique(main[forename])
-    asked = [n for n, part in enumerate(wanted.parts) if part.role == FORENAME]
-    if len(words) < 2 or not asked or not sim.size:
-        return False
-    if (sim[:, forename & (main == words[0])] >= PART_FLOOR).any():
-        return False  # its first forename is asked, in whichever field or place
-    block = sim[wanted.part_of == asked[0]]
-    column = int(np.argmax(block.max(axis=0)))
-    return bool(forename[column] and block[:, column].max() >= PART_FLOOR)
-
-
 def alignments(wanted: QueryNames, sim: Floats, codes: Ints) -> tuple[Floats, Floats]:
     """The similarity as two alignments: *mixed* (any word with any, one of the other
     role counting ``OTHER_ROLE`` of its value) and *swapped* (every surname with a

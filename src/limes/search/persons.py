@@ -43,7 +43,7 @@ import numpy.typing as npt
 from limes.domain.alerts import Person
 from limes.search import given_names, names
 from limes.search.dates import PartialDate, birth_year, years_to_search
-from limes.search.features import Feature, Stored
+from limes.search.features import Feature, Stored, identities
 from limes.search.identifiers import skeleton
 from limes.search.name_columns import NameColumns
 from limes.search.name_match import (
@@ -56,7 +56,7 @@ from limes.search.name_match import (
 )
 from limes.search.postings import Postings, Slots, counted, difference, merged, union, unique_sorted
 from limes.search.query import PersonQuery
-from limes.search.scoring import Scored, Scorer, first_forename_skipped
+from limes.search.scoring import Scored, Scorer, forenames_met
 from limes.search.tiers import Tier, tier, weak_date
 from limes.search.word_keys import (
     NearWords,
@@ -124,21 +124,6 @@ def _slot_order(slot: int) -> tuple[int, str]:
     return 0, f"{slot:012d}"
 
 
-def _name_sets(person: Person) -> list[NameSet]:
-    """The identities a person is known under: the main one, birth and previous
-    surnames with the main forenames, and each alias."""
-    sets = [NameSet.of(person.surnames, person.forenames, "name")]
-    for label, surnames in (
-        ("name at birth", person.names_at_birth),
-        ("previous name", person.previous_names),
-    ):
-        if surnames:
-            sets.append(NameSet.of(surnames, person.forenames, label))
-    for alias in person.aliases:
-        sets.append(NameSet.of(alias.surnames, alias.forenames, "alias"))
-    return [s for s in sets if s.strings]
-
-
 class PersonIndex:
     def __init__(self) -> None:
         self._write = threading.Lock()
@@ -196,7 +181,7 @@ class PersonIndex:
 
     def add(self, slot: int, person: Person) -> None:
         """File a person under ``slot`` (a new slot for every version of an alert)."""
-        name_sets = _name_sets(person)
+        name_sets = identities(person)
         stored = Stored.of(person, name_sets)
         with self._write:
             self._ensure(slot)
@@ -332,15 +317,18 @@ class PersonIndex:
             if name_only and not evidence.document and tier(evidence) is Tier.HIT:
                 mine = stored[scored.slot]
                 other = self.other_name(wanted, mine)
-                later = first_forename_skipped(
-                    wanted, mine.name_sets, compared.of(scored.slot, mine)
-                )
+                met = forenames_met(wanted, mine.name_sets, compared.of(scored.slot, mine))
+                born = int(years[scored.slot])  # 0: the alert holds no date of birth
                 evidence = replace(
                     evidence,
                     name_only=True,
                     other_name=other,
-                    later_forename=later,
-                    year_agrees=asked_year != 0 and int(years[scored.slot]) == asked_year,
+                    later_forename=met.skips_first,
+                    year_agrees=asked_year != 0 and born == asked_year,
+                    undated_near=query.date_of_birth is None
+                    and born != 0
+                    and bool(query.surnames and query.forenames)
+                    and (evidence.name < 1.0 or met.reordered),
                 )
                 scored = replace(scored, evidence=evidence)
             found = tier(evidence)

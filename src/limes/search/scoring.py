@@ -55,6 +55,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -75,22 +76,33 @@ from limes.search.name_columns import Gathered, NameColumns, walked, walked_peop
 from limes.search.name_match import (
     CLEAN_SWAP,
     EQUIVALENT,
+    FORENAME,
+    MAIN,
     OTHER_ROLE,
     PART_FLOOR,
     ROLE,
     ROLE_NAME,
     Floats,
+    Ints,
     NameSet,
     QueryNames,
     alignments,
     combined,
     similarity,
-    skips_first_forename,
 )
 from limes.search.query import PersonQuery
 from limes.search.tiers import NEAR_NAME, THRESHOLD, Evidence
 
-__all__ = ["THRESHOLD", "Compared", "Evidence", "Scored", "Scorer", "first_forename_skipped"]
+__all__ = [
+    "THRESHOLD",
+    "Compared",
+    "Evidence",
+    "ForenameOrder",
+    "Scored",
+    "Scorer",
+    "forename_order",
+    "forenames_met",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,17 +156,55 @@ class Compared:
         )
 
 
-def first_forename_skipped(
+class ForenameOrder(NamedTuple):
+    """Where the first forename asked meets the identity's forenames (``forename_order``)."""
+
+    later_first: bool
+    """The first forename asked meets a later forename word of the identity's (of two or
+    more), not its first."""
+    first_asked: bool
+    """A word asked, in whichever field or place, meets the identity's first forename."""
+
+    @property
+    def skips_first(self) -> bool:
+        """A later forename asked first and the first one nowhere (Hope asked, the alert's
+        Grace Hope; ``tiers.py``)."""
+        return self.later_first and not self.first_asked
+
+    @property
+    def reordered(self) -> bool:
+        """Every forename there, in another order (Vadym Symon asked, the alert's Symon
+        Vadym; ``tiers.py``)."""
+        return self.later_first and self.first_asked
+
+
+def forename_order(wanted: QueryNames, sim: Floats, codes: Ints) -> ForenameOrder:
+    """How the forenames asked meet the identity's (``ForenameOrder``). ``sim`` is the
+    query's similarity to the identity's strings (``codes``' columns)."""
+    main = np.abs(codes[MAIN])
+    forename = (codes[ROLE] == FORENAME) & (main > 0)
+    words = np.unique(main[forename])
+    asked = [n for n, part in enumerate(wanted.parts) if part.role == FORENAME]
+    if len(words) < 2 or not asked or not sim.size:
+        return ForenameOrder(later_first=False, first_asked=False)
+    first_asked = bool((sim[:, forename & (main == words[0])] >= PART_FLOOR).any())
+    block = sim[wanted.part_of == asked[0]]
+    column = int(np.argmax(block.max(axis=0)))
+    later = forename[column] and main[column] != words[0] and block[:, column].max() >= PART_FLOOR
+    return ForenameOrder(later_first=bool(later), first_asked=first_asked)
+
+
+def forenames_met(
     wanted: QueryNames, sets: Sequence[NameSet], compared: Compared | None
-) -> bool:
-    """``name_match.skips_first_forename`` of the identity that scored best (``compared``:
-    ``Compared.of`` the candidate); False when it was not scored."""
+) -> ForenameOrder:
+    """``name_match.forename_order`` of the identity that scored best (``compared``:
+    ``Compared.of`` the candidate); neither flag when it was not scored."""
     if compared is None or not wanted.parts or not sets:
-        return False
+        return ForenameOrder(later_first=False, first_asked=False)
     best = int(np.argmax(compared.best))
     start = int(compared.starts[best])
     sim = compared.similarity[:, start : start + len(sets[best].strings)]
-    return skips_first_forename(wanted, sim, sets[best].codes)
+    return forename_order(wanted, sim, sets[best].codes)
 
 
 def _nothing(identities: int, owner: list[int] | None) -> Compared:
