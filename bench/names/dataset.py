@@ -6,7 +6,11 @@ slot in order. Every query but ``absent`` is made from ONE alert, its target, by
 maker of ``variants.KINDS``, ``classes.CLASSES`` (the spelling classes and date slips
 of issue 14, each its own kind) or ``combined``; targets are drawn without repetition
 within a kind from a ``Random(seed)`` shuffle. ``absent`` queries are people of a fresh
-generator seed whose folded names + date of birth match no stored alert.
+generator seed whose folded names + date of birth match no stored alert. Such a person
+may bear a stored person's name up to a slip, a missing or reordered forename; where
+one of them has no date of birth and the other has, no kind here relates them (every
+kind judged by its hits carries the target's date or a variant of it, never none), so
+a strong hit there is a false one (``limes.search.tiers``, "No date asked").
 
 A query carries names as strings, the date of birth as a string (possibly with 00 for
 unknown parts), the gender half of the time and the nationalities half of the time.

@@ -446,6 +446,43 @@ def test_equal_scores_are_ordered_by_the_stated_rule_not_by_issue_order(
     assert hits[0]["score"] == hits[1]["score"]
 
 
+def _sirene(state: str) -> str:
+    return f"sirene-1@SIRENE-{state}/{state};roles=sirene_operator"
+
+
+def test_hits_tied_beyond_the_limit_are_counted_not_shown(client: TestClient, limes: Limes) -> None:
+    # three arrest alerts for the same Ivanova Olga, of three states (as seed 13's eleven
+    # Bùi Vũ): which two a limit of two shows is arbitrary, so the answer says one more
+    # ties with the last
+    same = [_issue(client, PERSON, _sirene(state)) for state in ("DE", "FR", "IT")]
+    older = copied(PERSON)
+    older["person"]["date_of_birth"] = "1984"  # less agreeing: told apart, not counted
+    _issue(client, older, _sirene("ES"))
+    check = copied(PERSON)
+    check.update(category="person_check", action="discreet_check", warnings=[])
+    check.pop("national_decision")
+    _issue(client, check, _sirene("PL"))  # the same as the three, of another category
+    asked = {"surnames": ["Ivanova"], "forenames": ["Olga"], "date_of_birth": "1984-03-17"}
+    arrest = {**asked, "categories": ["arrest"]}
+    found = _answer(_search(client, "persons", {**arrest, "limit": 2}))
+    assert len(found["hits"]) == 2 and {h["alert"]["id"] for h in found["hits"]} < set(same)
+    assert found["hits_tied_beyond_limit"] == 1  # the person_check alert is not in scope
+    every = _answer(_search(client, "persons", {**asked, "limit": 2}))
+    assert every["hits_tied_beyond_limit"] == 2
+    for limit in (3, 10):
+        shown = _answer(_search(client, "persons", {**arrest, "limit": limit}))
+        assert shown["hits_tied_beyond_limit"] == 0
+    objects = _answer(_search(client, "objects", {"identifiers": [{"value": "X1"}]}))
+    assert objects["hits_tied_beyond_limit"] == 0
+    # the service answers the same (the CLI prints its answer as JSON, this field in it)
+    guard = make_ctx("DE", Role.BORDER_GUARD, purpose=Purpose.BORDER_CHECK)
+    query = PersonQuery(("Ivanova",), ("Olga",), "1984-03-17")
+    answer = limes.search.persons(guard, query, 1, frozenset({CategoryCode.ARREST}))
+    assert len(answer.hits) == 1 and answer.hits_tied_beyond_limit == 2
+    assert limes.search.persons(guard, query, 3).hits_tied_beyond_limit == 1  # person_check
+    assert limes.search.persons(guard, query, 4).hits_tied_beyond_limit == 0
+
+
 # -- read your own writes (issue 14) -----------------------------------------------------
 
 

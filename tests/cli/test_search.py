@@ -133,6 +133,7 @@ def test_a_second_search_loads_the_snapshot_and_the_feed_after_it(
     first_id = _issued(initialised)
     first = initialised("search", "persons", "--surname", "Ivanov", *BORDER_FR)
     assert [h["view"]["alert"]["id"] for h in ok(first)["hits"]] == [first_id]
+    assert ok(first)["hits_tied_beyond_limit"] == 0  # no equal hit left out by the limit
     assert "built from the store" in first.stderr
     assert (var / "search" / "index.snapshot").exists()
     person = {

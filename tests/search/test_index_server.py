@@ -55,6 +55,19 @@ def test_the_remote_engine_answers_as_the_engine_in_process(
     assert remote.wait_for(engine.position) == engine.position
 
 
+def test_the_hits_tied_beyond_the_limit_cross_when_asked(
+    served: tuple[SearchEngine, RemoteEngine], sqlite_store: Store, clock: FixedClock
+) -> None:
+    engine, remote = served
+    built(sqlite_store, clock).alerts.issue(make_ctx("FR"), content(PERSON))  # the same person
+    engine.catch_up()
+    query = PersonQuery(surnames=("Ivanova",), forenames=("Olga",), date_of_birth="1984-03-17")
+    tied = remote.persons_matching(query, 1, tied=True)
+    assert tied == engine.persons_matching(query, 1, tied=True)
+    assert [hit.beyond_limit for _, hit in tied] == [False, True]
+    assert [hit.beyond_limit for _, hit in remote.persons_matching(query, 1)] == [False]
+
+
 def test_the_engines_refusals_cross_as_such(
     served: tuple[SearchEngine, RemoteEngine], monkeypatch: pytest.MonkeyPatch
 ) -> None:

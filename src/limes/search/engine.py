@@ -30,6 +30,7 @@ from limes.domain.alerts import AlertContent, AlertStatus
 from limes.errors import FieldError, InvalidInput, Unavailable
 from limes.search import snapshot
 from limes.search.codes import adopt_codes, export_codes
+from limes.search.hits import PersonHit
 from limes.search.identifiers import (
     CheckedQuery,
     IdentifierIndex,
@@ -37,7 +38,7 @@ from limes.search.identifiers import (
     object_identifiers,
 )
 from limes.search.name_match import CODE_ROWS
-from limes.search.persons import PersonHit, PersonIndex
+from limes.search.persons import PersonIndex
 from limes.search.query import PersonQuery
 from limes.search.tiers import severity_rank
 from limes.store.port import AlertFilter, AlertRecord, Store
@@ -323,12 +324,16 @@ class SearchEngine:
             return severity_rank(""), ""
         return severity_rank(found.category), found.alert_id
 
-    def persons_matching(self, query: PersonQuery, limit: int) -> list[tuple[Indexed, PersonHit]]:
-        """Both tiers, at most ``limit`` each: the strong hits first, then the possible."""
+    def persons_matching(
+        self, query: PersonQuery, limit: int, tied: bool = False
+    ) -> list[tuple[Indexed, PersonHit]]:
+        """Both tiers, at most ``limit`` each: the strong hits first, then the possible;
+        with ``tied``, last the hits the limit left out that the query cannot tell from
+        the last hit shown (``Found.tied``, each ``beyond_limit``)."""
         found = self.persons.find(query, limit, self._order)
         return [
             (indexed, hit)
-            for hit in (*found.hits, *found.possible)
+            for hit in (*found.hits, *found.possible, *(found.tied if tied else ()))
             if (indexed := self.indexed(hit.slot)) is not None
         ]
 

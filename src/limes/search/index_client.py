@@ -39,6 +39,7 @@ from limes.search.engine import (
     SearchEngine,
     SnapshotReport,
 )
+from limes.search.hits import PersonHit
 from limes.search.identifiers import CheckedQuery, IdentifierMatch
 from limes.search.index_wire import (
     Answer,
@@ -47,7 +48,6 @@ from limes.search.index_wire import (
     receive_answer,
     send,
 )
-from limes.search.persons import PersonHit
 from limes.search.query import PersonQuery
 from limes.store.port import Store
 
@@ -117,8 +117,11 @@ class RemoteEngine(SearchEngine):
     def indexed(self, slot: int) -> Indexed | None:
         raise RuntimeError("slots are the index process's; its answers carry the alerts")
 
-    def persons_matching(self, query: PersonQuery, limit: int) -> list[tuple[Indexed, PersonHit]]:
-        return list(self._call(Request("persons", query=query, limit=limit)).persons)
+    def persons_matching(
+        self, query: PersonQuery, limit: int, tied: bool = False
+    ) -> list[tuple[Indexed, PersonHit]]:
+        asked = Request("persons", query=query, limit=limit, tied=tied)
+        return list(self._call(asked).persons)
 
     def identifiers_matching(self, query: CheckedQuery) -> list[tuple[Indexed, IdentifierMatch]]:
         return list(self._call(Request("identifiers", checked=query)).identifiers)

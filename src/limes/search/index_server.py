@@ -93,7 +93,7 @@ class IndexServer(LocalServer):
         if request.op == "persons" and request.query is not None:
             if not 1 <= request.limit <= MAX_LIMIT:
                 raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}")
-            found = engine.persons_matching(request.query, request.limit)
+            found = engine.persons_matching(request.query, request.limit, request.tied)
             return Answer(position, persons=tuple(found))
         if request.op == "identifiers" and request.checked is not None:
             return Answer(position, identifiers=tuple(engine.identifiers_matching(request.checked)))

@@ -24,8 +24,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from limes.local_service import receive_exactly
 from limes.search.engine import Indexed
+from limes.search.hits import PersonHit
 from limes.search.identifiers import CheckedQuery, IdentifierMatch
-from limes.search.persons import PersonHit
 from limes.search.query import PersonQuery
 
 MAX_REQUEST_BYTES = 64 * 1024
@@ -47,6 +47,8 @@ class Request:
     query: PersonQuery | None = None
     checked: CheckedQuery | None = None
     limit: int = 10
+    tied: bool = False
+    """A person search: the hits beyond ``limit`` tied with the last shown too."""
     position: int = 0
     path: str | None = None
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -43,7 +43,8 @@ import numpy.typing as npt
 from limes.domain.alerts import Person
 from limes.search import given_names, names
 from limes.search.dates import PartialDate, birth_year, years_to_search
-from limes.search.features import Feature, Stored, identities
+from limes.search.features import Stored, identities
+from limes.search.hits import Found, PersonHit, tied_beyond
 from limes.search.identifiers import skeleton
 from limes.search.name_columns import NameColumns
 from limes.search.name_match import (
@@ -98,22 +99,6 @@ def unborne(wanted: QueryNames, bearers: Callable[[str], int]) -> QueryNames:
     people in the index filed under it as written; ``QueryNames.unborne``)."""
     flags = np.fromiter((bearers(s) == 0 for s in wanted.strings), np.bool_, len(wanted.strings))
     return replace(wanted, unborne=flags)
-
-
-@dataclass(frozen=True, slots=True)
-class PersonHit:
-    slot: int
-    score: float
-    features: tuple[Feature, ...]
-    tier: Tier = Tier.HIT
-
-
-@dataclass(frozen=True, slots=True)
-class Found:
-    """A person answer's two tiers (``tiers.py``), each best first."""
-
-    hits: tuple[PersonHit, ...]
-    possible: tuple[PersonHit, ...]
 
 
 Order = Callable[[int], tuple[int, str]]
@@ -335,9 +320,8 @@ class PersonIndex:
             if found is not None:
                 tiers[found].append(scored)
 
-        def ranked(group: list[Scored], which: Tier) -> tuple[PersonHit, ...]:
-            group.sort(key=lambda s: (-round(s.evidence.score, 4), -s.agreeing, *order(s.slot)))
-            return tuple(
+        def shown(group: Iterable[Scored], which: Tier, beyond: bool = False) -> list[PersonHit]:
+            return [
                 PersonHit(
                     s.slot,
                     round(s.evidence.score, 4),
@@ -345,12 +329,17 @@ class PersonIndex:
                         query, wanted, held[s.slot], compared.of(s.slot, held[s.slot])
                     ),
                     which,
+                    beyond,
                 )
-                for s in group[:limit]
+                for s in group
                 if s.slot in stored
-            )
+            ]
 
-        return Found(ranked(tiers[Tier.HIT], Tier.HIT), ranked(tiers[Tier.POSSIBLE], Tier.POSSIBLE))
+        for group in tiers.values():
+            group.sort(key=lambda s: (-round(s.evidence.score, 4), -s.agreeing, *order(s.slot)))
+        hits = shown(tiers[Tier.HIT][:limit], Tier.HIT)
+        possible = shown(tiers[Tier.POSSIBLE][:limit], Tier.POSSIBLE)
+        return Found(tuple(hits), tuple(possible), tied_beyond(tiers[Tier.HIT], limit, hits, shown))
 
     def other_name(self, wanted: QueryNames, stored: Stored) -> int:
         """The most people in the index bearing, as written, a word asked that ``stored``

@@ -194,7 +194,10 @@ severity (``SEVERITY``), then the alert's id — opaque and random, so no issuin
 or time is favoured. Hits that the query cannot tell apart (the same score and every
 feature and name part scoring the same: four Bùi Ánh, no date asked) are ordered by
 that last, arbitrary step; ``bench/names`` counts the person *tied first* among them
-as shown first (``bench/names/metrics.py``), and its strict recall@1 beside it.
+as shown first (``bench/names/metrics.py``), and its strict recall@1 beside it. Where
+more of them tie at the answer's limit than fit (eleven Bùi Vũ, no date asked, a limit
+of ten), the answer says how many equal hits were left out (``hits.tied_beyond``, the
+API's ``hits_tied_beyond_limit``), so the officer knows to narrow the query.
 """
 
 from __future__ import annotations

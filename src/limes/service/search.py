@@ -41,6 +41,7 @@ from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Decision, Policy
 from limes.search.engine import BuildReport, Indexed, SearchEngine
 from limes.search.features import Feature
+from limes.search.hits import tied_count
 from limes.search.identifiers import (
     CheckedQuery,
     IdentifierMatch,
@@ -100,6 +101,9 @@ class SearchAnswer:
     mrz: Mrz | None = None
     index_position: int = 0
     possible: tuple[SearchHit, ...] = ()
+    hits_tied_beyond_limit: int = 0
+    """Hits the principal may see that the limit left out and the query cannot tell from
+    the last hit shown (``hits.tied_count``): the officer should narrow the query."""
 
     def audit_refs(self) -> Refs:
         """Every alert shown (possible matches are read too), and how many of each tier."""
@@ -299,18 +303,22 @@ class SearchService:
 
     def _person_hits(
         self, ctx: Context, query: PersonQuery, limit: int, categories: Categories
-    ) -> tuple[list[SearchHit], list[SearchHit]]:
-        """The strong hits and the possible matches the principal may see."""
-        matched = self.engine.persons_matching(query, limit)
+    ) -> tuple[list[SearchHit], list[SearchHit], int]:
+        """The strong hits and the possible matches the principal may see, and how many
+        hits tied with its last are left out (``SearchAnswer.hits_tied_beyond_limit``)."""
+        matched = self.engine.persons_matching(query, limit, tied=True)
         views = self._views(ctx, Permission.SEARCH_PERSONS, [f for f, _ in matched], categories)
         tiers: dict[Tier, list[SearchHit]] = {Tier.HIT: [], Tier.POSSIBLE: []}
+        seen = []
         for found, hit in matched:
             if found.alert_id not in views:
-                continue
+                continue  # not shown, nor counted: hits of other categories leave no trace
+            seen.append(hit)
             view, decision = views[found.alert_id]
             features = tuple(disclosure.feature(f, decision.fields) for f in hit.features)
-            tiers[hit.tier].append(SearchHit(view, hit.score, features))
-        return tiers[Tier.HIT], tiers[Tier.POSSIBLE]
+            if not hit.beyond_limit:
+                tiers[hit.tier].append(SearchHit(view, hit.score, features))
+        return tiers[Tier.HIT], tiers[Tier.POSSIBLE], tied_count(seen)
 
     def _object_hits(
         self, ctx: Context, checked: Sequence[CheckedQuery], limit: int, categories: Categories
@@ -362,9 +370,10 @@ class SearchService:
         query = validated(query)
         self._ready(_position(wait_for))
         position = self.engine.position  # read before searching: the answer reflects at least it
-        hits, possible = self._person_hits(ctx, query, limit, categories)
+        hits, possible, tied = self._person_hits(ctx, query, limit, categories)
         self.alerts.reads.opened(ctx, [h.view.alert.id for h in (*hits, *possible)])
-        return SearchAnswer(tuple(hits), index_position=position, possible=tuple(possible))
+        answer = SearchAnswer(tuple(hits), index_position=position, possible=tuple(possible))
+        return replace(answer, hits_tied_beyond_limit=tied)
 
     @audited(Permission.SEARCH_OBJECTS, describe=_object_search)
     def objects(
@@ -435,7 +444,8 @@ class SearchService:
         zone = self._zone(text)
         self._ready(_position(wait_for))
         position = self.engine.position
-        hits, possible = self._person_hits(ctx, validated(_zone_query(zone)), limit, categories)
+        zoned = validated(_zone_query(zone))
+        hits, possible, tied = self._person_hits(ctx, zoned, limit, categories)
         if self.policy.decide(ctx, Permission.SEARCH_OBJECTS).allowed:
             document = check_query(
                 IdentifierQuery(None, zone.document_number, zone.issuing_state_alpha2)
@@ -444,9 +454,8 @@ class SearchService:
             found = self._object_hits(ctx, [document], limit, categories)
             hits += [h for h in found if h.view.alert.id not in seen]
         self.alerts.reads.opened(ctx, [h.view.alert.id for h in (*hits[:limit], *possible)])
-        return SearchAnswer(
-            tuple(hits[:limit]), mrz=zone, index_position=position, possible=tuple(possible)
-        )
+        answer = SearchAnswer(tuple(hits[:limit]), mrz=zone, index_position=position)
+        return replace(answer, possible=tuple(possible), hits_tied_beyond_limit=tied)
 
 
 def _zone_query(zone: Mrz) -> PersonQuery:

@@ -134,12 +134,17 @@ class SearchHitOut:
 class SearchOut:
     """Hits at or above ``threshold``, best first; ``possible``: matches worth a look
     below it (the same or a near name, a date of birth a typing slip away), best first.
+    ``hits_tied_beyond_limit``: how many more hits the ``limit`` left out that the query
+    cannot tell from the last hit shown (the same score, every feature scoring the
+    same), so which of them are shown is arbitrary: narrow the query (a date of birth,
+    a forename, a nationality) or raise the limit; 0 for an object search.
     ``checks``: each searched identifier's check-digit verdict; ``mrz``: what the zone
     said; ``index_position``: the change-feed position the answer reflects (every write
     up to it is searched)."""
 
     hits: tuple[SearchHitOut, ...]
     possible: tuple[SearchHitOut, ...]
+    hits_tied_beyond_limit: Annotated[int, Ge(0)]
     threshold: float
     checks: tuple[IdentifierCheck, ...]
     mrz: Mrz | None
@@ -168,6 +173,7 @@ def _answer(answer: SearchAnswer) -> Response:
     out = SearchOut(
         _out(answer.hits),
         _out(answer.possible),
+        answer.hits_tied_beyond_limit,
         THRESHOLD,
         answer.checks,
         answer.mrz,
