@@ -102,8 +102,7 @@ class SearchAnswer:
     index_position: int = 0
     possible: tuple[SearchHit, ...] = ()
     hits_tied_beyond_limit: int = 0
-    """Hits the principal may see that the limit left out and the query cannot tell from
-    the last hit shown (``hits.tied_count``): the officer should narrow the query."""
+    """Hits one may see the limit left out, equal to the last shown (``hits.tied_count``)."""
 
     def audit_refs(self) -> Refs:
         """Every alert shown (possible matches are read too), and how many of each tier."""
@@ -304,20 +303,22 @@ class SearchService:
     def _person_hits(
         self, ctx: Context, query: PersonQuery, limit: int, categories: Categories
     ) -> tuple[list[SearchHit], list[SearchHit], int]:
-        """The strong hits and the possible matches the principal may see, and how many
-        hits tied with its last are left out (``SearchAnswer.hits_tied_beyond_limit``)."""
-        matched = self.engine.persons_matching(query, limit, tied=True)
+        """The hits and possible matches the principal may see, and the hits tied beyond."""
+        found = self.engine.persons_matching(query, limit, tied=True)
+        matched = [(f, hit) for f, hit in found if not hit.beyond_limit]
         views = self._views(ctx, Permission.SEARCH_PERSONS, [f for f, _ in matched], categories)
         tiers: dict[Tier, list[SearchHit]] = {Tier.HIT: [], Tier.POSSIBLE: []}
-        seen = []
-        for found, hit in matched:
-            if found.alert_id not in views:
-                continue  # not shown, nor counted: hits of other categories leave no trace
-            seen.append(hit)
-            view, decision = views[found.alert_id]
-            features = tuple(disclosure.feature(f, decision.fields) for f in hit.features)
-            if not hit.beyond_limit:
+        for alert, hit in matched:
+            if alert.alert_id in views:  # else neither shown nor counted: no trace of it
+                view, decision = views[alert.alert_id]
+                features = tuple(disclosure.feature(f, decision.fields) for f in hit.features)
                 tiers[hit.tier].append(SearchHit(view, hit.score, features))
+        # the hits left out are counted as their category allows (as ``_views``), not read
+        cache: dict[str, Decision] = {}
+        seen = [h for a, h in matched if a.alert_id in views] + [
+            h for a, h in found if h.beyond_limit and (not categories or a.category in categories)
+            and self._decision(ctx, Permission.SEARCH_PERSONS, a, cache).allowed
+        ]  # fmt: skip
         return tiers[Tier.HIT], tiers[Tier.POSSIBLE], tied_count(seen)
 
     def _object_hits(
