@@ -8,9 +8,10 @@ One request is in flight per connection, so answers need no ids.
 
 Bounds: a request is at most ``MAX_REQUEST_BYTES`` (a person query is bounded by
 ``query.validated``: five names of 200 characters), an answer at most
-``MAX_ANSWER_BYTES``, a person search asks for at most ``MAX_LIMIT`` of each tier, and
-a wait for a feed position lasts at most ``engine.MAX_WAIT``. Whatever breaks one of
-them is refused, not read.
+``MAX_ANSWER_BYTES``, a person search asks for at most ``MAX_LIMIT`` of each tier (with
+``tied``, the hits tied beyond it too: no more than the candidates scored), and a wait
+for a feed position lasts at most ``engine.MAX_WAIT``. Whatever breaks one of them is
+refused, not read.
 """
 
 from __future__ import annotations
