@@ -71,6 +71,10 @@ ALERT_COLUMNS = (
     "created_at, updated_at, expires_at, warned_at, body, extensions"
 )
 WITH_KEYS = f"{ALERT_COLUMNS}, keys"
+READ_COLUMNS = ALERT_COLUMNS.replace("updated_at", "COALESCE(updated_at, created_at)")
+"""``ALERT_COLUMNS`` as a query reads them: PostgreSQL stores no ``updated_at`` that is
+its ``created_at`` (0030, ``updated_in``)."""
+READ_WITH_KEYS = f"{READ_COLUMNS}, keys"
 """An alert's columns and its match keys, packed (``match_key_bytes.py``, migration 0026)."""
 INSERT_ALERT = f"INSERT INTO alerts ({WITH_KEYS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"  # noqa: S608 - constant column list  # nosec B608
 ID_PREFIX = "substr(id, 1, 6)"
@@ -121,6 +125,15 @@ def at_required(d: Dialect, value: Any) -> datetime:
     return found
 
 
+def updated_in(d: Dialect, r: AlertRecord) -> Any:
+    """``r.updated_at`` as its column holds it: in PostgreSQL, NULL while it is
+    ``r.created_at`` (an alert never changed, most of them: 8 bytes of its row; migration
+    0030), which a read takes back (``READ_COLUMNS``)."""
+    if d.postgres_indexes and r.updated_at == r.created_at:
+        return None
+    return at_in(d, r.updated_at)
+
+
 def alert_row(d: Dialect, r: AlertRecord, stored: Sequence[bytes] | None = None) -> tuple[Any, ...]:
     """The row of ``r``; ``stored``: its keys' stored forms if known (``key_rows``). Its
     id as bytes (``alert_ids.py``), its category, object type, subject and status by
@@ -134,7 +147,7 @@ def alert_row(d: Dialect, r: AlertRecord, stored: Sequence[bytes] | None = None)
         status_code(r.status),
         r.version,
         at_in(d, r.created_at),
-        at_in(d, r.updated_at),
+        updated_in(d, r),
         at_in(d, r.expires_at),
         at_in(d, r.warned_at),
         r.body,
@@ -195,7 +208,7 @@ def list_query(d: Dialect, where: AlertFilter) -> tuple[str, tuple[Any, ...]]:
     params = [value for value in stored.values() if value is not None]
     condition = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     # constant column names and placeholders only; every value is bound (but that number)
-    sql = f"SELECT {ALERT_COLUMNS} FROM alerts {condition} ORDER BY {order} LIMIT ?"  # noqa: S608 - constant SQL text, values bound  # nosec B608
+    sql = f"SELECT {READ_COLUMNS} FROM alerts {condition} ORDER BY {order} LIMIT ?"  # noqa: S608 - constant SQL text, values bound  # nosec B608
     return sql, (*params, where.limit)
 
 
@@ -203,7 +216,7 @@ class SqlAlerts(Tables):
     """``port.Alerts`` in SQL: the alerts and their match keys."""
 
     def _record(self, row: Row) -> AlertRecord:
-        """The record of a row of ``ALERT_COLUMNS``, with its keys if ``WITH_KEYS``."""
+        """The record of a row of ``READ_COLUMNS``, with its keys if ``READ_WITH_KEYS``."""
         d = self._d
         return AlertRecord(
             id=id_out(row[0]),
@@ -224,7 +237,7 @@ class SqlAlerts(Tables):
 
     def get(self, alert_id: str, *, for_update: bool = False) -> AlertRecord | None:
         lock = self._d.for_update if for_update else ""
-        sql = f"SELECT {WITH_KEYS} FROM alerts WHERE id = ?{lock}"  # noqa: S608 - constants only  # nosec B608
+        sql = f"SELECT {READ_WITH_KEYS} FROM alerts WHERE id = ?{lock}"  # noqa: S608 - constants only  # nosec B608
         self._exec(sql, (id_in(alert_id),))
         row = self._cur.fetchone()
         return None if row is None else self._record(row)
@@ -235,7 +248,7 @@ class SqlAlerts(Tables):
         rows: list[Row] = []
         for chunk in id_chunks(alert_ids):
             marks = ", ".join("?" * len(chunk))
-            alerts = f"SELECT {WITH_KEYS} FROM alerts WHERE id IN ({marks})"  # noqa: S608 - placeholders only  # nosec B608
+            alerts = f"SELECT {READ_WITH_KEYS} FROM alerts WHERE id IN ({marks})"  # noqa: S608 - placeholders only  # nosec B608
             self._exec(alerts, tuple(id_in(i) for i in chunk))
             rows += self._cur.fetchall()
         found = (self._record(row) for row in rows)
@@ -259,9 +272,12 @@ class SqlAlerts(Tables):
             self._exec("SELECT keys FROM alerts WHERE id = ?", (stored_id,))
             row = self._cur.fetchone()
             before = unpack(row[0]) if row is not None else frozenset()
+        # PostgreSQL: NULL while it is the stored created_at (0030, ``updated_in``)
+        updated = "NULLIF(?, created_at)" if d.postgres_indexes else "?"
         self._exec(
-            "UPDATE alerts SET status = ?, version = ?, updated_at = ?, expires_at = ?, "
-            "warned_at = ?, body = ?, extensions = ?, keys = ? WHERE id = ? AND version = ?",
+            f"UPDATE alerts SET status = ?, version = ?, updated_at = {updated}, "  # noqa: S608 - one of two constants  # nosec B608
+            "expires_at = ?, warned_at = ?, body = ?, extensions = ?, keys = ? "
+            "WHERE id = ? AND version = ?",
             (
                 status_code(record.status),
                 record.version,

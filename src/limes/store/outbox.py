@@ -44,11 +44,13 @@ EVENTS_AFTER = (
     "SELECT seq, at, type, alert_id, issuing_state, category, version, detail "
     "FROM change_events WHERE seq > ? ORDER BY seq LIMIT ?"
 )
-EVENTS_AFTER_AS_ALERTS = (  # PostgreSQL (0030): NULL, NULL read from the alert's row
+EVENTS_AFTER_AS_ALERTS = (  # PostgreSQL (0030): NULL, NULL read from the alert's row, by
+    # its primary key, for the page's events alone (never a join over every alert)
     "SELECT e.seq, e.at, e.type, e.alert_id, COALESCE(e.issuing_state, a.issuing_state), "
-    "COALESCE(e.category, a.category::text), e.version, e.detail FROM change_events e "
-    "LEFT JOIN alerts a ON e.issuing_state IS NULL AND a.id = e.alert_id "
-    "WHERE e.seq > ? ORDER BY e.seq LIMIT ?"
+    "COALESCE(e.category, a.category::text), e.version, e.detail FROM (SELECT * FROM "
+    "change_events WHERE seq > ? ORDER BY seq LIMIT ?) e LEFT JOIN LATERAL (SELECT "
+    "issuing_state, category FROM alerts WHERE id = e.alert_id AND e.issuing_state IS NULL "
+    "LIMIT 1) a ON true ORDER BY e.seq"
 )
 
 
