@@ -164,6 +164,7 @@ def test_0030_converts_a_postgres_store_at_0029(old_postgres: PostgresStore) -> 
     with old_postgres.transaction() as tx:
         db = peek(tx)
         db.run("UPDATE alerts SET updated_at = created_at WHERE substr(id, 16, 1) < '\\x80'")
+        ((unchanged,),) = db.rows("SELECT count(*) FROM alerts WHERE updated_at = created_at")
         for e in events:  # as 0029 wrote them: every state and category
             db.run(
                 "INSERT INTO change_events (at, type, alert_id, issuing_state, category, "
@@ -178,11 +179,12 @@ def test_0030_converts_a_postgres_store_at_0029(old_postgres: PostgresStore) -> 
     with old_postgres.read() as tx:
         db = peek(tx)
         nulls = db.rows("SELECT count(*) FROM change_events WHERE issuing_state IS NULL")
+        unset = db.rows("SELECT count(*) FROM alerts WHERE updated_at IS NULL")
         shapes = db.rows(
             "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
             "AND indexname IN ('alerts_by_state', 'alerts_by_category_12')"
         )
-    assert nulls == [(len(alerts),)]
+    assert nulls == [(len(alerts),)] and unset == [(unchanged,)] and 0 < unchanged < len(alerts)
     assert {n: d.split(" USING ")[1] for n, d in shapes} == {
         "alerts_by_state": "btree (issuing_state, substr(id, 1, 6))",
         "alerts_by_category_12": "btree (substr(id, 1, 6)) WHERE (category = 12)",
