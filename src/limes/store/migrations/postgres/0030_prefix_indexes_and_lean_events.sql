@@ -30,23 +30,9 @@ BEGIN
     END LOOP;
 END
 $$;
-CREATE TABLE alerts (
-    created_at    TIMESTAMPTZ NOT NULL,
-    updated_at    TIMESTAMPTZ,
-    expires_at    TIMESTAMPTZ NOT NULL,
-    warned_at     TIMESTAMPTZ,
-    version       INTEGER NOT NULL,
-    category      SMALLINT NOT NULL,
-    object_type   SMALLINT,
-    subject       SMALLINT NOT NULL,
-    status        SMALLINT NOT NULL,
-    id            BYTEA NOT NULL,
-    issuing_state TEXT NOT NULL,
-    body          BYTEA,
-    extensions    BYTEA,
-    keys          BYTEA,
-    CONSTRAINT alerts_pkey PRIMARY KEY (id)
-);
+CREATE TABLE alerts (LIKE alerts_old);  -- the columns of 0028, in its order, NOT NULL kept
+ALTER TABLE alerts ALTER COLUMN updated_at DROP NOT NULL,
+    ADD CONSTRAINT alerts_pkey PRIMARY KEY (id);
 CREATE INDEX alerts_by_expiry ON alerts (expires_at) WHERE status = 0;
 CREATE INDEX alerts_by_key ON alerts USING gin (limes_key_hashes(keys)) WITH (fastupdate = off);
 CREATE INDEX alerts_by_state ON alerts (issuing_state, substr(id, 1, 6));
