@@ -10,13 +10,15 @@ import pytest
 from tests.contract.test_alerts import event, record
 
 from limes.domain.alerts import AlertStatus
+from limes.domain.categories import CategoryCode
 from limes.domain.events import ChangeEvent, EventType
 from limes.domain.ids import new_id
-from limes.store.alerts import alert_row, event_row
+from limes.store.alerts import alert_row
 from limes.store.bulk_rows import bulk_rows
 from limes.store.dialect import POSTGRES, SQLITE, Dialect
 from limes.store.event_codes import CATEGORY_CODES, OBJECT_TYPE_CODES
 from limes.store.match_key_bytes import stored_keys
+from limes.store.outbox import event_row
 from limes.store.port import AlertRecord, Store
 
 T0 = datetime(2026, 12, 7, 6, 0, 0, 654321, tzinfo=UTC)
@@ -68,7 +70,17 @@ def test_bulk_rows_are_the_rows_written_one_at_a_time(d: Dialect) -> None:
 
     assert alerts == [alert_row(d, r) for r in records]
     assert keys == [(k, alert_row(d, r)[0]) for r in records for k in stored_keys(r.keys)]
-    assert changes == [event_row(d, e) for e in events]
+    # an event of one of the records, with its state and category: PostgreSQL's row holds
+    # neither (0030; the single append finds the alert's row in the database)
+    held = {(r.id, r.issuing_state, r.category) for r in records}
+    as_alert = [(e.alert_id, e.issuing_state, e.category) in held for e in events]
+    assert as_alert == [True] * len(records) + [False, False]  # another state; no such alert
+    assert changes == [event_row(d, e, as_alert=a) for e, a in zip(events, as_alert, strict=True)]
+    if d is POSTGRES:
+        assert [c[3:5] for c in changes] == [(None, None)] * len(records) + [
+            ("DE", str(CATEGORY_CODES.index(CategoryCode(records[1].category)))),
+            ("FR", "no_number"),
+        ]
 
 
 def test_bulk_rows_refuses_what_event_row_refuses() -> None:

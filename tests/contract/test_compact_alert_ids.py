@@ -5,6 +5,7 @@ each still goes by an index."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,9 +19,10 @@ from limes.domain.events import ChangeEvent, EventType
 from limes.domain.ids import new_id
 from limes.store import migrations
 from limes.store.alert_ids import id_in
-from limes.store.alerts import BY_KEY_HASHES, at_in, event_row
+from limes.store.alerts import BY_KEY_HASHES, at_in
 from limes.store.event_codes import CATEGORY_CODES, OBJECT_TYPE_CODES, STATUS_CODES
 from limes.store.match_key_bytes import key_in, pack
+from limes.store.outbox import event_row
 from limes.store.port import AlertFilter, AlertRecord, Store
 from limes.store.postgres import PostgresStore
 from limes.store.sqlite import SqliteStore
@@ -123,7 +125,11 @@ def _before(dialect: str) -> list[tuple[str, str]]:
 
 
 def _check(store: Store, alerts: list[AlertRecord], events: list[ChangeEvent]) -> None:
-    assert store.migrate() == ["0028_compact_alert_ids", "0029_compact_postgres_rows"]
+    assert store.migrate() == [
+        "0028_compact_alert_ids",
+        "0029_compact_postgres_rows",
+        "0030_prefix_indexes_and_lean_events",
+    ]
     by_id = {r.id: r for r in alerts}
     with store.read() as tx:
         assert tx.alerts.get_many(list(by_id)) == by_id  # every field, keys included
@@ -200,7 +206,7 @@ LOOKUPS = {  # the query, then what each store's plan must name (all of it)
         "SELECT id FROM alerts WHERE issuing_state = ? AND status = ? AND id > ? "
         "ORDER BY id LIMIT 5",
         ["USING INDEX alerts_by_state (issuing_state=? AND id>?)"],
-        [],
+        ["alerts_by_state"],
     ),
     "expiry run": (
         "SELECT id FROM alerts WHERE status = 0 AND expires_at <= ? ORDER BY expires_at LIMIT 5",
@@ -226,11 +232,19 @@ LOOKUPS = {  # the query, then what each store's plan must name (all of it)
 }
 POSTGRES_QUERIES = {  # the store's own query where PostgreSQL's differs, and its values
     "alerts by key": (BY_KEY_HASHES, (pack(frozenset({"k"})),)),
-    "page by category": (  # the category's number written out, as list() does (0029)
-        "SELECT id FROM alerts WHERE category = 12 AND status = ? AND id > ? ORDER BY id LIMIT 5",
-        (0, id_in("A1")),
+    # the category's number written out (0029), by the id's first 6 bytes (0030), as list() does
+    "page by category": (
+        "SELECT id FROM alerts WHERE category = 12 AND status = ? AND substr(id, 1, 6) >= ? "
+        "AND id > ? ORDER BY substr(id, 1, 6), id LIMIT 5",
+        (0, id_in("A1")[:6], id_in("A1")),
+    ),
+    "page by state": (
+        "SELECT id FROM alerts WHERE issuing_state = ? AND status = ? AND substr(id, 1, 6) >= ? "
+        "AND id > ? ORDER BY substr(id, 1, 6), id LIMIT 5",
+        ("DE", 0, id_in("A1")[:6], id_in("A1")),
     ),
 }
+PREFIX_ORDERED = {"page by category", "page by state"}  # then sorted within a millisecond
 PARAMS = {
     "alert by id": (id_in("A1"),),
     "page by category": (12, 0, id_in("A1")),
@@ -256,7 +270,12 @@ def test_the_main_lookups_go_by_an_index(store: Store) -> None:
             explain = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
             plan = " ".join(str(step) for step in db.rows(explain + query, params))
             if postgres:
-                assert "Index" in plan and "Seq Scan" not in plan and "Sort" not in plan, plan
+                assert "Index" in plan and "Seq Scan" not in plan, plan
+                # a sort of the whole answer never; of one millisecond's ids where the index
+                # holds their first 6 bytes (0030)
+                # (an empty table: tests/contract/test_prefix_indexes.py asks with rows)
+                if name not in PREFIX_ORDERED:
+                    assert not re.search(r"Sort  ", plan), plan
             else:
                 assert "SCAN " not in plan and "TEMP B-TREE" not in plan, (name, plan)
             for index in postgres_names if postgres else sqlite_names:

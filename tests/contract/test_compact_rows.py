@@ -165,6 +165,7 @@ def test_0023_converts_an_old_sqlite_store(
         "0027_compact_change_event_types",
         "0028_compact_alert_ids",
         "0029_compact_postgres_rows",
+        "0030_prefix_indexes_and_lean_events",
     ]
     assert _records(store) == before  # every field, microseconds included
     assert store.events_after(0, 1000) == events and store.last_event() == last
@@ -212,6 +213,7 @@ def test_0026_packs_the_match_keys_of_an_old_sqlite_store(
         "0027_compact_change_event_types",
         "0028_compact_alert_ids",
         "0029_compact_postgres_rows",
+        "0030_prefix_indexes_and_lean_events",
     ]
     assert _records(store) == before  # every field, the keys included
     assert store.events_after(0, 1000) == events and store.last_event() == last
@@ -298,6 +300,7 @@ def test_0026_on_sqlite_keeps_every_form_of_key(
         "0027_compact_change_event_types",
         "0028_compact_alert_ids",
         "0029_compact_postgres_rows",
+        "0030_prefix_indexes_and_lean_events",
     ]
     _check_0026(store)
     store.close()
@@ -318,6 +321,7 @@ def test_0026_on_postgres_keeps_every_form_of_key(
             "0026_compact_match_keys",
             "0028_compact_alert_ids",
             "0029_compact_postgres_rows",
+            "0030_prefix_indexes_and_lean_events",
         ]
         _check_0026(store)
     finally:
@@ -347,6 +351,7 @@ def test_0027_numbers_the_event_types_of_an_old_sqlite_store(
         "0027_compact_change_event_types",
         "0028_compact_alert_ids",
         "0029_compact_postgres_rows",
+        "0030_prefix_indexes_and_lean_events",
     ]
     assert store.events_after(0, 1000) == events and store.last_event() == last
     with store.read() as tx:

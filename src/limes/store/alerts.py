@@ -1,8 +1,8 @@
-"""The alert aggregate's tables: alerts and their match keys, flags, links, misused
-identities, and the outbox of change events.
+"""The alert aggregate's tables: alerts and their match keys, flags, links and misused
+identities (the outbox of change events is ``outbox.py``).
 
 Each is a small repository on the transaction (``tx.alerts``, ``tx.flags``,
-``tx.links``, ``tx.misused_identities``, ``tx.outbox``), so an alert and the event
+``tx.links``, ``tx.misused_identities``; ``tx.outbox``), so an alert and the event
 that reports its change commit together. Alert content is opaque bytes here: the
 store never reads it.
 """
@@ -16,22 +16,15 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-import orjson
-
 from limes.domain.alerts import AlertStatus, Flag, FlagStatus
 from limes.domain.categories import CategoryCode
 from limes.domain.compatibility import ExistingAlert
-from limes.domain.events import ChangeEvent, EventType
 from limes.errors import VersionMismatch
 from limes.store.alert_ids import id_in, id_out
 from limes.store.dialect import Dialect, Row, Tables
 from limes.store.event_codes import (
     ACTIVE_CODE,
     category_code,
-    category_of_text,
-    category_text,
-    event_code,
-    event_type,
     object_type_code,
     object_type_of,
     status_code,
@@ -78,8 +71,15 @@ ALERT_COLUMNS = (
     "created_at, updated_at, expires_at, warned_at, body, extensions"
 )
 WITH_KEYS = f"{ALERT_COLUMNS}, keys"
+READ_COLUMNS = ALERT_COLUMNS.replace("updated_at", "COALESCE(updated_at, created_at)")
+"""``ALERT_COLUMNS`` as a query reads them: PostgreSQL stores no ``updated_at`` that is
+its ``created_at`` (0030, ``updated_in``)."""
+READ_WITH_KEYS = f"{READ_COLUMNS}, keys"
 """An alert's columns and its match keys, packed (``match_key_bytes.py``, migration 0026)."""
 INSERT_ALERT = f"INSERT INTO alerts ({WITH_KEYS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"  # noqa: S608 - constant column list  # nosec B608
+ID_PREFIX = "substr(id, 1, 6)"
+"""What PostgreSQL's alerts_by_state and alerts_by_category_<n> hold of an id (0030): a
+ULID's millisecond, which sorts as the id does."""
 INSERT_KEY = "INSERT INTO alert_keys (key, alert_id) VALUES (?, ?)"
 BY_KEY_TABLE = (  # SQLite: alert_keys by its primary key, then each alert by id
     "SELECT DISTINCT a.id, a.category, a.issuing_state FROM alert_keys k "
@@ -89,10 +89,6 @@ BY_KEY_HASHES = (  # PostgreSQL: the GIN index alerts_by_key alone (0029); the s
     # keys themselves and the order are the caller's (a handful of rows a lookup)
     "SELECT id, category, issuing_state, status, keys FROM alerts "
     "WHERE limes_key_hashes(keys) && limes_key_hashes(?)"
-)
-INSERT_EVENT = (
-    "INSERT INTO change_events (at, type, alert_id, issuing_state, category, version, detail) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
 
 
@@ -122,11 +118,20 @@ def at_out(d: Dialect, value: Any) -> datetime | None:
     return d.ts_out(value)
 
 
-def _at(d: Dialect, value: Any) -> datetime:
+def at_required(d: Dialect, value: Any) -> datetime:
     found = at_out(d, value)
     if found is None:
         raise ValueError("NULL in a NOT NULL timestamp column")
     return found
+
+
+def updated_in(d: Dialect, r: AlertRecord) -> Any:
+    """``r.updated_at`` as its column holds it: in PostgreSQL, NULL while it is
+    ``r.created_at`` (an alert never changed, most of them: 8 bytes of its row; migration
+    0030), which a read takes back (``READ_COLUMNS``)."""
+    if d.postgres_indexes and r.updated_at == r.created_at:
+        return None
+    return at_in(d, r.updated_at)
 
 
 def alert_row(d: Dialect, r: AlertRecord, stored: Sequence[bytes] | None = None) -> tuple[Any, ...]:
@@ -142,7 +147,7 @@ def alert_row(d: Dialect, r: AlertRecord, stored: Sequence[bytes] | None = None)
         status_code(r.status),
         r.version,
         at_in(d, r.created_at),
-        at_in(d, r.updated_at),
+        updated_in(d, r),
         at_in(d, r.expires_at),
         at_in(d, r.warned_at),
         r.body,
@@ -165,37 +170,6 @@ def rows_of(
     return alerts, keys
 
 
-def event_row(d: Dialect, e: ChangeEvent) -> tuple[Any, ...]:
-    """The row of ``e``: its alert id as bytes (0028), its type by number and no detail
-    when it has none (SQLite: 0027, PostgreSQL: 0029), its category by number (SQLite:
-    the number, or the text if it has none; PostgreSQL: the number's digits, or the
-    name), the detail as JSON text."""
-    category: int | str
-    detail = orjson.dumps(e.detail).decode() if e.detail else None
-    if d.timestamps_as_text:  # SQLite's compact rows (0023, 0024, 0027)
-        category = category_code(e.category)
-    else:
-        category = category_text(e.category)
-    row = (at_in(d, e.at), event_code(e.type), id_in(e.alert_id), e.issuing_state, category)
-    return (*row, e.version, detail)
-
-
-def event_from_row(d: Dialect, row: Row) -> ChangeEvent:
-    seq, at, type_, alert_id, state, category, version, detail = row
-    if isinstance(type_, int):
-        type_ = event_type(type_)
-    if isinstance(category, str) and not d.timestamps_as_text:
-        category = category_of_text(category)  # PostgreSQL's digits (0029)
-    category = stored_category(category)
-    if detail is None:
-        detail = {}
-    elif isinstance(detail, str):
-        detail = orjson.loads(detail)
-    return ChangeEvent(
-        EventType(type_), id_out(alert_id), state, category, version, _at(d, at), dict(detail), seq
-    )
-
-
 IDS_PER_STATEMENT = 500
 """Ids bound into one statement: far below SQLite's and PostgreSQL's parameter limits."""
 
@@ -204,11 +178,45 @@ def id_chunks(ids: Sequence[str]) -> list[Sequence[str]]:
     return [ids[i : i + IDS_PER_STATEMENT] for i in range(0, len(ids), IDS_PER_STATEMENT)]
 
 
+def list_query(d: Dialect, where: AlertFilter) -> tuple[str, tuple[Any, ...]]:
+    """The statement of ``Alerts.list`` and its values: a page of ``where``'s alerts in id
+    order. In PostgreSQL a category's number is written out (its partial index, 0029), and
+    a page by category or state is ordered by the id's first 6 bytes and then the id, its
+    cursor compared as both (the indexes hold those bytes, 0030)."""
+    # each condition as its column holds the value (ids as bytes, codes as numbers)
+    stored = {
+        "category = ?": None if where.category is None else category_code(where.category),
+        "object_type = ?": object_type_code(where.object_type),
+        "issuing_state = ?": where.issuing_state,
+        "status = ?": None if where.status is None else status_code(where.status),
+        "id > ?": None if where.after is None else id_in(where.after),
+    }
+    written: list[str] = []
+    order = "id"
+    code = stored["category = ?"]
+    if d.postgres_indexes and isinstance(code, int):
+        # PostgreSQL's partial index of this category (0029) serves only its number
+        # written out; an int of CATEGORY_CODES, never text from outside
+        written, stored["category = ?"] = [f"category = {code:d}"], None
+    if d.postgres_indexes and (written or where.issuing_state is not None):
+        # the index gives the order of the millisecond, an incremental sort that of its ids
+        order = f"{ID_PREFIX}, id"
+        after = stored.pop("id > ?")
+        if isinstance(after, bytes):
+            stored[f"{ID_PREFIX} >= ?"], stored["id > ?"] = after[:6], after
+    clauses = written + [clause for clause, value in stored.items() if value is not None]
+    params = [value for value in stored.values() if value is not None]
+    condition = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    # constant column names and placeholders only; every value is bound (but that number)
+    sql = f"SELECT {READ_COLUMNS} FROM alerts {condition} ORDER BY {order} LIMIT ?"  # noqa: S608 - constant SQL text, values bound  # nosec B608
+    return sql, (*params, where.limit)
+
+
 class SqlAlerts(Tables):
     """``port.Alerts`` in SQL: the alerts and their match keys."""
 
     def _record(self, row: Row) -> AlertRecord:
-        """The record of a row of ``ALERT_COLUMNS``, with its keys if ``WITH_KEYS``."""
+        """The record of a row of ``READ_COLUMNS``, with its keys if ``READ_WITH_KEYS``."""
         d = self._d
         return AlertRecord(
             id=id_out(row[0]),
@@ -218,9 +226,9 @@ class SqlAlerts(Tables):
             issuing_state=row[4],
             status=status_of(row[5]),
             version=row[6],
-            created_at=_at(d, row[7]),
-            updated_at=_at(d, row[8]),
-            expires_at=_at(d, row[9]),
+            created_at=at_required(d, row[7]),
+            updated_at=at_required(d, row[8]),
+            expires_at=at_required(d, row[9]),
             warned_at=at_out(d, row[10]),
             body=d.bytes_out(row[11]),
             extensions=d.bytes_out(row[12]),
@@ -229,7 +237,7 @@ class SqlAlerts(Tables):
 
     def get(self, alert_id: str, *, for_update: bool = False) -> AlertRecord | None:
         lock = self._d.for_update if for_update else ""
-        sql = f"SELECT {WITH_KEYS} FROM alerts WHERE id = ?{lock}"  # noqa: S608 - constants only  # nosec B608
+        sql = f"SELECT {READ_WITH_KEYS} FROM alerts WHERE id = ?{lock}"  # noqa: S608 - constants only  # nosec B608
         self._exec(sql, (id_in(alert_id),))
         row = self._cur.fetchone()
         return None if row is None else self._record(row)
@@ -240,7 +248,7 @@ class SqlAlerts(Tables):
         rows: list[Row] = []
         for chunk in id_chunks(alert_ids):
             marks = ", ".join("?" * len(chunk))
-            alerts = f"SELECT {WITH_KEYS} FROM alerts WHERE id IN ({marks})"  # noqa: S608 - placeholders only  # nosec B608
+            alerts = f"SELECT {READ_WITH_KEYS} FROM alerts WHERE id IN ({marks})"  # noqa: S608 - placeholders only  # nosec B608
             self._exec(alerts, tuple(id_in(i) for i in chunk))
             rows += self._cur.fetchall()
         found = (self._record(row) for row in rows)
@@ -264,9 +272,12 @@ class SqlAlerts(Tables):
             self._exec("SELECT keys FROM alerts WHERE id = ?", (stored_id,))
             row = self._cur.fetchone()
             before = unpack(row[0]) if row is not None else frozenset()
+        # PostgreSQL: NULL while it is the stored created_at (0030, ``updated_in``)
+        updated = "NULLIF(?, created_at)" if d.postgres_indexes else "?"
         self._exec(
-            "UPDATE alerts SET status = ?, version = ?, updated_at = ?, expires_at = ?, "
-            "warned_at = ?, body = ?, extensions = ?, keys = ? WHERE id = ? AND version = ?",
+            f"UPDATE alerts SET status = ?, version = ?, updated_at = {updated}, "  # noqa: S608 - one of two constants  # nosec B608
+            "expires_at = ?, warned_at = ?, body = ?, extensions = ?, keys = ? "
+            "WHERE id = ? AND version = ?",
             (
                 status_code(record.status),
                 record.version,
@@ -315,26 +326,7 @@ class SqlAlerts(Tables):
         return [ExistingAlert(id_out(i), CategoryCode(stored_category(c)), s) for i, c, s in rows]
 
     def list(self, where: AlertFilter) -> list[AlertRecord]:
-        # each condition as its column holds the value (ids as bytes, codes as numbers)
-        stored = {
-            "category = ?": None if where.category is None else category_code(where.category),
-            "object_type = ?": object_type_code(where.object_type),
-            "issuing_state = ?": where.issuing_state,
-            "status = ?": None if where.status is None else status_code(where.status),
-            "id > ?": None if where.after is None else id_in(where.after),
-        }
-        written: list[str] = []
-        code = stored["category = ?"]
-        if self._d.postgres_indexes and isinstance(code, int):
-            # PostgreSQL's partial index of this category (0029) serves only its number
-            # written out; an int of CATEGORY_CODES, never text from outside
-            written, stored["category = ?"] = [f"category = {code:d}"], None
-        clauses = written + [clause for clause, value in stored.items() if value is not None]
-        params = [value for value in stored.values() if value is not None]
-        condition = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        # constant column names and placeholders only; every value is bound (but that number)
-        sql = f"SELECT {ALERT_COLUMNS} FROM alerts {condition} ORDER BY id LIMIT ?"  # noqa: S608 - constant SQL text, values bound  # nosec B608
-        self._exec(sql, (*params, where.limit))
+        self._exec(*list_query(self._d, where))
         return [self._record(row) for row in self._cur.fetchall()]
 
     def expiring_before(self, moment: datetime, limit: int) -> builtins.list[str]:
@@ -471,29 +463,3 @@ class SqlMisusedIdentities(Tables):
             self._exec(
                 "INSERT INTO misused_identities (alert_id, body) VALUES (?, ?)", (alert_id, body)
             )
-
-
-class SqlOutbox(Tables):
-    """``port.Outbox`` in SQL: the change events, numbered by ``seq``."""
-
-    def append(self, event: ChangeEvent) -> int:
-        self._exec(INSERT_EVENT + " RETURNING seq", event_row(self._d, event))
-        (seq,) = self._cur.fetchone()
-        return int(seq)
-
-    def append_many(self, events: Sequence[ChangeEvent]) -> None:
-        """Append in one statement, numbered in the order given (initial loads)."""
-        d = self._d
-        self._cur.executemany(d.sql(INSERT_EVENT), [event_row(d, e) for e in events])
-
-    def after(self, seq: int, limit: int) -> list[ChangeEvent]:
-        self._exec(
-            "SELECT seq, at, type, alert_id, issuing_state, category, version, detail "
-            "FROM change_events WHERE seq > ? ORDER BY seq LIMIT ?",
-            (seq, limit),
-        )
-        return [event_from_row(self._d, row) for row in self._cur.fetchall()]
-
-    def last(self) -> int:
-        self._exec("SELECT COALESCE(MAX(seq), 0) FROM change_events")
-        return int(self._cur.fetchone()[0])

@@ -1,7 +1,7 @@
 """The rows of many new alerts and their change events, made before the write
 transaction begins (the bulk path, issue 15), so that the write lock is held only
 while the store inserts them. The rows are ``alerts.rows_of``'s and
-``alerts.event_row``'s: one place says how a record or an event becomes a row.
+``outbox.event_row``'s: one place says how a record or an event becomes a row.
 """
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from limes.domain.events import ChangeEvent
-from limes.store.alerts import AlertRecord, event_row, rows_of
+from limes.store.alerts import AlertRecord, rows_of
 from limes.store.dialect import Dialect
+from limes.store.outbox import event_row
 
 Row = tuple[Any, ...]
 
@@ -20,6 +21,12 @@ def bulk_rows(
     d: Dialect, records: Sequence[AlertRecord], events: Sequence[ChangeEvent]
 ) -> tuple[list[Row], list[Row], list[Row]]:
     """The alert rows of ``records``, their ``alert_keys`` rows and the rows of
-    ``events``, as ``alert_row`` and ``event_row`` write them one at a time."""
+    ``events``, as ``alert_row`` and ``event_row`` write them one at a time: an event
+    of one of ``records`` with its state and category, as the alert's row holds them
+    (``event_row``'s ``as_alert``; PostgreSQL stores neither, migration 0030)."""
     alerts, keys = rows_of(d, records)
-    return alerts, list(keys), [event_row(d, e) for e in events]
+    held = {(r.id, r.issuing_state, r.category) for r in records}
+    changes = [
+        event_row(d, e, as_alert=(e.alert_id, e.issuing_state, e.category) in held) for e in events
+    ]
+    return alerts, list(keys), changes

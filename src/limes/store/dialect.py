@@ -41,7 +41,9 @@ class Dialect:
     """PostgreSQL's own indexes (migration 0029): match keys looked up through a GIN index
     over each alert row's keys, not ``alert_keys``, and alerts listed by category through
     one partial index of ids per category, which a query names by its number written
-    out, not one index by (category, id)."""
+    out, not one index by (category, id); since 0030 these and ``alerts_by_state`` hold
+    an id's first 6 bytes (``alerts.list_query``), and a change event as its alert's row
+    holds no state nor category (``outbox.py``)."""
 
     def sql(self, text: str) -> str:
         return text if self.placeholder == "?" else text.replace("?", self.placeholder)

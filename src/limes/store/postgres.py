@@ -64,7 +64,7 @@ _BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 _LOCK = "SELECT pg_advisory_xact_lock(%s::int4, %s::int4)"
 
 # Binary COPY for bulk loads; columns and types in the order of ``alerts.alert_row``
-# and ``alerts.event_row`` (``bulk_rows.bulk_rows`` writes the same rows).
+# and ``outbox.event_row`` (``bulk_rows.bulk_rows`` writes the same rows).
 _COPY_ALERTS = f"COPY alerts ({WITH_KEYS}) FROM STDIN (FORMAT BINARY)"
 _ALERT_TYPES = [
     *["bytea", "int2", "int2", "int2", "text", "int2", "int4"],  # id and codes (0028)

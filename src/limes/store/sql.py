@@ -16,7 +16,7 @@ from typing import Any
 
 from limes.domain.events import ChangeEvent
 from limes.store.accounts import SqlAccounts
-from limes.store.alerts import SqlAlerts, SqlFlags, SqlLinks, SqlMisusedIdentities, SqlOutbox
+from limes.store.alerts import SqlAlerts, SqlFlags, SqlLinks, SqlMisusedIdentities
 from limes.store.approvals import SqlAccountChanges, SqlEnrolmentCodes
 from limes.store.biometrics import SqlBiometrics
 from limes.store.copies import SqlCopies
@@ -27,6 +27,7 @@ from limes.store.faces import SqlFaces
 from limes.store.grants import SqlGrants
 from limes.store.identity_links import SqlIdentityLinks
 from limes.store.login_limits import SqlLoginAttempts
+from limes.store.outbox import SqlOutbox
 from limes.store.reading import SqlReadBlocks, SqlReadLedger
 from limes.store.sealed import SqlSealedValues
 from limes.store.security_events import SqlSecurityEvents

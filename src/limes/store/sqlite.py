@@ -18,7 +18,7 @@ from pathlib import Path
 
 from limes.domain.events import ChangeEvent
 from limes.store.alert_ids import id_in
-from limes.store.alerts import INSERT_ALERT, INSERT_EVENT, INSERT_KEY
+from limes.store.alerts import INSERT_ALERT, INSERT_KEY
 from limes.store.bulk_rows import bulk_rows
 from limes.store.dialect import SQLITE
 from limes.store.event_codes import (
@@ -30,6 +30,7 @@ from limes.store.event_codes import (
 )
 from limes.store.match_key_bytes import Packer, key_in
 from limes.store.migrations import scripts
+from limes.store.outbox import INSERT_EVENT
 from limes.store.port import AlertRecord
 from limes.store.sql import SqlTransaction, ThreadConnections
 
