@@ -9,6 +9,7 @@ authenticator there is so far) and a clock (``api_clock``) standing at ``helpers
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import pytest
 from tests.api.helpers import NOW, PERSON, TestClient, body, headers, named
 from tests.conftest import FixedClock, dev_settings
 
+from limes.api import deps
 from limes.api.app import create_app
 from limes.bootstrap import Limes, build
 from limes.config import Settings
@@ -63,7 +65,8 @@ def issued(client: TestClient) -> dict[str, Any]:
 
 @pytest.fixture
 def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The name of every callable handed to the thread pool (``anyio.to_thread``)."""
+    """The name of every callable handed to a thread: Starlette's pool (``anyio.to_thread``)
+    or the request pool of ``deps.off_loop`` (which runs it in a copied context)."""
     handed: list[str] = []
     run_sync = anyio.to_thread.run_sync
 
@@ -72,4 +75,13 @@ def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return await run_sync(func, *args, **kwargs)
 
     monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    pool = deps.request_pool()
+    submit = pool.submit
+
+    def submitted(fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        in_context = isinstance(getattr(fn, "__self__", None), contextvars.Context)
+        handed.append(named(args[0] if in_context else fn))  # Context.run(call, …)
+        return submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(pool, "submit", submitted)
     return handed

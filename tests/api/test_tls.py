@@ -8,18 +8,20 @@ whole server with client certificates.
 from __future__ import annotations
 
 import asyncio
-import functools
 import ssl
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from starlette.types import Message, Receive, Scope, Send
+from tests.api.guarded import serve_guarded
 from tests.pki import Authority
-from uvicorn.server import ServerState
 
-from limes.api.connections import ConnectionLimits, GuardedH11Protocol
+from limes.api.connections import (
+    ConnectionGuard,
+    GuardedH11Protocol,
+    GuardedHttpToolsProtocol,
+)
 from limes.api.tls import TLS_1_3_SUITES, UNVERIFIED, WithTlsExtension, tls_extension
 from limes.cli.serve import served_certificate, tls_options
 from limes.config import SettingsError
@@ -41,11 +43,21 @@ def pki(tmp_path: Path) -> _Pki:
     return _Pki(tmp_path / "pki")
 
 
+@pytest.fixture(params=[GuardedHttpToolsProtocol, GuardedH11Protocol], ids=["httptools", "h11"])
+def protocol(request: pytest.FixtureRequest) -> type[ConnectionGuard]:
+    """``limes serve``'s protocol and the gateway's: each adds the extension."""
+    kind: type[ConnectionGuard] = request.param
+    return kind
+
+
 async def _served_scopes(
-    options: dict[str, Any], client: ssl.SSLContext | None, requests: int = 2
+    protocol: type[ConnectionGuard],
+    options: dict[str, Any],
+    client: ssl.SSLContext | None,
+    requests: int = 2,
 ) -> list[Scope]:
     """The scopes an app saw for ``requests`` requests on one kept-alive connection to
-    ``GuardedH11Protocol`` under uvicorn's config of ``options``."""
+    ``protocol`` under uvicorn's config of ``options``."""
     scopes: list[Scope] = []
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
@@ -53,22 +65,7 @@ async def _served_scopes(
         await send({"type": "http.response.start", "status": 204, "headers": []})
         await send({"type": "http.response.body", "body": b""})
 
-    config = uvicorn.Config(
-        app, lifespan="off", proxy_headers=False, log_level="warning", **options
-    )
-    config.load()
-    protocol = functools.partial(
-        GuardedH11Protocol,
-        config=config,
-        server_state=ServerState(),
-        app_state={},
-        limits=ConnectionLimits(5.0, per_client=4, total=8),
-        server_cert=served_certificate(Path(config.ssl_certfile)) if config.ssl_certfile else None,
-    )
-    server = await asyncio.get_running_loop().create_server(
-        protocol, "127.0.0.1", 0, ssl=config.ssl
-    )
-    port = server.sockets[0].getsockname()[1]
+    server, port = await serve_guarded(protocol, app, **options)
     try:
         reader, writer = await asyncio.open_connection(
             "127.0.0.1", port, ssl=client, server_hostname="localhost" if client else None
@@ -82,17 +79,21 @@ async def _served_scopes(
     return scopes
 
 
-def _scopes(options: dict[str, Any], client: ssl.SSLContext | None) -> list[Scope]:
-    return asyncio.run(asyncio.wait_for(_served_scopes(options, client), 20))
+def _scopes(
+    protocol: type[ConnectionGuard], options: dict[str, Any], client: ssl.SSLContext | None
+) -> list[Scope]:
+    return asyncio.run(asyncio.wait_for(_served_scopes(protocol, options, client), 20))
 
 
 def _tls_options(pki: _Pki, client_ca: Path | None) -> dict[str, Any]:
     return tls_options(pki.server.cert, pki.server.key, client_ca)
 
 
-def test_a_verified_client_certificate_is_in_every_request_scope(pki: _Pki) -> None:
+def test_a_verified_client_certificate_is_in_every_request_scope(
+    pki: _Pki, protocol: type[ConnectionGuard]
+) -> None:
     options = _tls_options(pki, pki.authority.ca.cert)
-    scopes = _scopes(options, pki.authority.client_context(pki.client))
+    scopes = _scopes(protocol, options, pki.authority.client_context(pki.client))
 
     assert len(scopes) == 2
     for scope in scopes:
@@ -105,16 +106,19 @@ def test_a_verified_client_certificate_is_in_every_request_scope(pki: _Pki) -> N
         assert peer_fingerprint(scope) == pki.client.fingerprint
 
 
-def test_without_a_client_ca_no_client_certificate_is_asked_for(pki: _Pki) -> None:
+def test_without_a_client_ca_no_client_certificate_is_asked_for(
+    pki: _Pki, protocol: type[ConnectionGuard]
+) -> None:
     """The client has one to show, but the server asks for none: the chain is empty."""
-    scopes = _scopes(_tls_options(pki, None), pki.authority.client_context(pki.client))
+    client = pki.authority.client_context(pki.client)
+    scopes = _scopes(protocol, _tls_options(pki, None), client)
     tls = scopes[0]["extensions"]["tls"]
     assert (tls["client_cert_chain"], tls["client_cert_name"]) == ([], None)
     assert peer_fingerprint(scopes[0]) is None
 
 
-def test_plain_http_has_no_tls_extension(pki: _Pki) -> None:
-    scopes = _scopes({}, None)
+def test_plain_http_has_no_tls_extension(pki: _Pki, protocol: type[ConnectionGuard]) -> None:
+    scopes = _scopes(protocol, {}, None)
     assert all("tls" not in (scope.get("extensions") or {}) for scope in scopes)
 
 

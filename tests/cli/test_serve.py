@@ -17,7 +17,7 @@ import uvicorn
 from tests.cli.helpers import ALERT, SIRENE_DE, Run, ok, problem
 from tests.pki import Authority
 
-from limes.api.connections import ConnectionLimits, GuardedH11Protocol
+from limes.api.connections import ConnectionLimits, GuardedHttpToolsProtocol
 from limes.audit.log import AuditLog
 from limes.audit.record import Actor, Entry, Outcome
 from limes.audit.relay import WriterRelay
@@ -114,7 +114,7 @@ def test_serve_limits_requests_in_progress_not_connections(
     call = fake.calls[0]
     assert call["limit_concurrency"] is None and call["timeout_keep_alive"] == 2
     protocol = pickle.loads(pickle.dumps(call["http"]))  # noqa: S301 - our own object
-    assert protocol.func is GuardedH11Protocol
+    assert protocol.func is GuardedHttpToolsProtocol  # httptools: less CPU than h11 (issue 13)
     limits = ConnectionLimits(3.0, per_client=7, total=900)
     assert protocol.keywords == {"limits": limits, "server_cert": None}  # plain HTTP
 

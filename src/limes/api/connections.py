@@ -1,10 +1,11 @@
-"""Connections before they are requests: uvicorn's h11 protocol with deadlines and caps.
+"""Connections before they are requests: uvicorn's HTTP protocols with deadlines and caps.
 
 uvicorn counts every open connection against its ``limit_concurrency`` and closes none
 that has not yet sent a request, so a few hundred sockets that never speak (or send
 their headers a byte at a time) turn every request away with 503 (issue 11).
 ``limes serve`` therefore runs uvicorn without ``limit_concurrency`` and with
-``GuardedH11Protocol``, which
+``GuardedHttpToolsProtocol`` (the gateway with ``GuardedH11Protocol``), whose
+``ConnectionGuard``
 
 * closes a connection whose request head (request line and headers) has not wholly
   arrived ``head_seconds`` after the connection was accepted, or after the previous
@@ -16,6 +17,9 @@ their headers a byte at a time) turn every request away with 503 (issue 11).
   every connection is busy with a request;
 * on a TLS connection, hands the peer's verified certificate to the app in the ASGI TLS
   extension, which uvicorn does not (``api/tls.py``).
+
+A request head longer than ``HEAD_BYTES`` is answered 400 by either protocol (h11 through
+uvicorn's ``h11_max_incomplete_event_size``, httptools by its guarded protocol here).
 
 Requests in progress, not sockets, are limited by ``api/admission.py``. The cost on
 the request path is two dictionary operations per request (forget the connection when
@@ -30,13 +34,17 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from uvicorn.protocols.http.h11_impl import H11Protocol, RequestResponseCycle
+from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.server import ServerState
 
 from limes.api.tls import WithTlsExtension, tls_extension
 
 SWEEP_GRANULARITY = 0.25
 """Seconds a connection may outlive its deadline; bounds how often the sweep runs."""
+HEAD_BYTES = 16 * 1024
+"""Longest request head (request line and headers) read; ``limes serve`` gives h11 the
+same bound (``h11_max_incomplete_event_size``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +71,7 @@ class ConnectionBook:
         self.loop = loop
         self.open = 0
         self.by_client: dict[str, int] = {}
-        self.waiting: dict[GuardedH11Protocol, float] = {}
+        self.waiting: dict[ConnectionGuard, float] = {}
         self._sweep: asyncio.TimerHandle | None = None
 
     @classmethod
@@ -99,14 +107,14 @@ class ConnectionBook:
         if held:
             self.by_client[client] = held
 
-    def await_head(self, connection: GuardedH11Protocol) -> None:
+    def await_head(self, connection: ConnectionGuard) -> None:
         """``connection`` waits for a request head from now on."""
         self.waiting.pop(connection, None)
         self.waiting[connection] = self.loop.time() + self.limits.head_seconds
         if self._sweep is None:
             self._schedule(self.waiting[connection])
 
-    def heard(self, connection: GuardedH11Protocol) -> None:
+    def heard(self, connection: ConnectionGuard) -> None:
         """``connection`` is no longer waiting (its head arrived, or it closed)."""
         self.waiting.pop(connection, None)
 
@@ -129,14 +137,25 @@ class ConnectionBook:
 _BOOKS: weakref.WeakKeyDictionary[ServerState, ConnectionBook] = weakref.WeakKeyDictionary()
 
 
-class GuardedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol, with the connection rules of ``ConnectionBook`` and the
-    ASGI TLS extension on TLS connections (``server_cert``: the PEM certificate served).
+class ConnectionGuard(asyncio.Protocol):
+    """The rules of ``ConnectionBook`` and the ASGI TLS extension, for an HTTP protocol of
+    uvicorn's: mixed in before it (``GuardedHttpToolsProtocol``, ``GuardedH11Protocol``).
 
-    Built by ``functools.partial(GuardedH11Protocol, limits=…, server_cert=…)``, given to
-    uvicorn as its ``http`` protocol: a partial of a module-level class survives the
-    pickling that ``--workers N`` does, and each worker process then keeps its own book.
+    Both of uvicorn's protocols start a ``cycle`` once a request head has wholly arrived,
+    and call ``on_response_complete`` once its answer has been sent; the guard needs no
+    more of them. Built by ``functools.partial(Guarded…Protocol, limits=…,
+    server_cert=…)``, given to uvicorn as its ``http`` protocol: a partial of a
+    module-level class survives the pickling that ``--workers N`` does, and each worker
+    process then keeps its own book.
     """
+
+    # what uvicorn's protocols have, which the guard reads
+    app: Any
+    loop: asyncio.AbstractEventLoop
+    server_state: ServerState
+    client: tuple[str, int] | None
+    transport: asyncio.Transport
+    cycle: Any
 
     def __init__(
         self, *args: Any, limits: ConnectionLimits, server_cert: str | None = None, **kwargs: Any
@@ -146,7 +165,7 @@ class GuardedH11Protocol(H11Protocol):
         self.server_cert = server_cert
         self._address: str | None = None
         self._waiting = False
-        self._answered: RequestResponseCycle | None = None
+        self._answered: object = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -176,7 +195,7 @@ class GuardedH11Protocol(H11Protocol):
 
     def on_response_complete(self) -> None:
         answered = self.cycle
-        super().on_response_complete()  # may start a pipelined request at once
+        super().on_response_complete()  # type: ignore[misc]  # may start a pipelined request at once
         if self._address is not None and self.cycle is answered:
             if not self.transport.is_closing():
                 self._await_head()
@@ -191,3 +210,53 @@ class GuardedH11Protocol(H11Protocol):
         self._waiting = True
         self._answered = self.cycle
         self.book.await_head(self)
+
+
+class GuardedH11Protocol(ConnectionGuard, H11Protocol):
+    """uvicorn's h11 protocol with the guard (the gateway's; h11 bounds the request head
+    by uvicorn's ``h11_max_incomplete_event_size``)."""
+
+
+class GuardedHttpToolsProtocol(ConnectionGuard, HttpToolsProtocol):
+    """uvicorn's httptools protocol (llhttp, in C) with the guard: ``limes serve``'s.
+
+    It parses a request in about a third of h11's CPU (issue 13). llhttp bounds no
+    request head, so this protocol bounds it as h11 does: a head still incomplete once
+    more than ``HEAD_BYTES`` have arrived since it began is answered 400 and the
+    connection closed, as uvicorn's h11 protocol answers an over-long head.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._head_bytes: int | None = None
+        """Bytes arrived since the current request head began; None between heads."""
+        self._begun = self._completed = False
+        """Whether the chunk being parsed began a request, and ended one."""
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._head_bytes = 0
+        self._begun = True
+
+    def on_headers_complete(self) -> None:
+        self._head_bytes = None
+        super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        self._completed = True
+        super().on_message_complete()
+
+    def data_received(self, data: bytes) -> None:
+        self._begun = self._completed = False
+        super().data_received(data)
+        if self._head_bytes is None or self.transport.is_closing():
+            return
+        # Counted after parsing, as h11 counts only a head still incomplete. The whole
+        # chunk is head unless it also ended the request before (pipelining): then the
+        # head's share of it is unknown and not counted, so the bound may be passed by
+        # at most one chunk (uvloop reads at most 256 KiB at once).
+        if not (self._begun and self._completed):
+            self._head_bytes += len(data)
+        if self._head_bytes > HEAD_BYTES:
+            self._head_bytes = None
+            self.send_400_response("Invalid HTTP request received.")

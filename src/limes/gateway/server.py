@@ -18,7 +18,7 @@ import ssl
 from collections.abc import Callable
 from typing import Any
 
-from limes.api.connections import ConnectionLimits, GuardedH11Protocol
+from limes.api.connections import HEAD_BYTES, ConnectionLimits, GuardedH11Protocol
 from limes.gateway.app import Gateway, create_gateway_app
 from limes.gateway.config import GatewayConfig, check_environment
 from limes.gateway.upstream import Upstreams
@@ -44,7 +44,7 @@ def uvicorn_options(config: GatewayConfig) -> dict[str, Any]:
         "http": functools.partial(GuardedH11Protocol, limits=LIMITS, server_cert=server_cert),
         "timeout_keep_alive": 30,
         "limit_concurrency": None,
-        "h11_max_incomplete_event_size": 16 * 1024,
+        "h11_max_incomplete_event_size": HEAD_BYTES,
         "access_log": False,
     }
 
