@@ -4,13 +4,16 @@ state nor its category, and the feed reads both from that row by its primary key
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from tests.contract.test_alerts import T0, record
 from tests.store_peek import peek
 
+import limes.store
 from limes.domain.events import ChangeEvent, EventType
 from limes.domain.ids import new_id
 from limes.store.outbox import EVENTS_AFTER_AS_ALERTS
@@ -95,3 +98,16 @@ def test_postgres_feed_reads_each_alert_by_its_primary_key(
     assert "change_events_pkey" in plan and "alerts_pkey" in plan, plan
     assert "Seq Scan" not in plan and "Sort" not in plan, plan
     assert [e.alert_id for e in postgres_store.events_after(1990, 5)] == ids[1990:1995]
+
+
+def test_no_store_code_deletes_an_alert_row_or_changes_its_state_or_category() -> None:
+    """The lean events above read their state and category back from the alert's row, so
+    that row must never go nor change either (``store/outbox.py``). A statement of the
+    running store that did would make old events read back wrong; this finds one."""
+    sources = Path(limes.store.__file__).parent.glob("*.py")
+    text = "\n".join(path.read_text(encoding="utf-8") for path in sources)
+    assert not re.search(r"DELETE\s+FROM\s+alerts\b", text, re.IGNORECASE)
+    assert not re.search(r"TRUNCATE\s+(TABLE\s+)?alerts\b", text, re.IGNORECASE)
+    for update in re.findall(r"UPDATE\s+alerts\s+SET[^\"']*", text, re.IGNORECASE):
+        assert not re.search(r"\b(issuing_state|category)\s*=", update), update
+    assert re.search(r"UPDATE\s+alerts\s+SET", text), "the scan reads the store's statements"
