@@ -54,7 +54,7 @@ from limes.search.name_match import (
     QueryPart,
     query_names,
 )
-from limes.search.postings import Postings, Slots, counted, difference, merged, union, unique_sorted
+from limes.search.postings import Postings, Slots, counted, difference, merged, union
 from limes.search.query import PersonQuery
 from limes.search.scoring import Scored, Scorer, first_forename_skipped
 from limes.search.tiers import Tier, tier, weak_date
@@ -210,7 +210,10 @@ class PersonIndex:
             for number in stored.documents:
                 self._documents[skeleton(number)].append(slot)
             self._stored[slot] = stored
-            self._years[slot] = birth_year(person.date_of_birth)
+            year = birth_year(person.date_of_birth)
+            if year != self._years[slot] and slot < self._postings.dated_below:
+                self._postings.redated()  # its frozen postings hold the year it had
+            self._years[slot] = year
             self._alive[slot] = True
 
     def add_many(self, people: Iterable[tuple[int, Person]]) -> None:
@@ -225,7 +228,8 @@ class PersonIndex:
         columns (``name_columns``)."""
         with self._write:
             self._near.freeze()
-            self._postings = Postings(merged(self._postings.frozen, self._postings.recent))
+            frozen = merged(self._postings.frozen, self._postings.recent)
+            self._postings = Postings(frozen).dated(self._years)
             self._columns = NameColumns.of(self._stored)
 
     def _laid_out(self) -> NameColumns:
@@ -260,10 +264,10 @@ class PersonIndex:
         index = cls()
         index._keys = state["keys"]
         index._near = state["near"]
-        index._postings = Postings(frozen=state["postings"])
         index._documents = defaultdict(list, state["documents"])
         index._stored = state["stored"]
         index._years = state["years"]
+        index._postings = Postings(frozen=state["postings"]).dated(index._years)
         index._alive = state["alive"]
         index._counts = state["counts"]
         index._columns = state["columns"]
@@ -393,14 +397,10 @@ class PersonIndex:
         """The slots filed under any of ``keys`` (born in one of ``wanted_years``, or of
         unknown year, when given), ascending, each once; None when no key is known."""
         known = self._keys
-        slots, mixed = self._postings.under(i for k in keys if (i := known.get(k)) is not None)
-        if slots is None:
-            return None
-        years, alive = self._years, self._alive
-        slots = slots[slots < len(alive)]
-        if wanted_years is not None:  # the years a slip of the query's year could be
-            slots = slots[wanted_years[years[slots]]]
-        return unique_sorted(slots) if mixed else slots  # a frozen array is already so
+        # wanted_years: the years a slip of the query's year could be
+        return self._postings.under(
+            (i for k in keys if (i := known.get(k)) is not None), self._years, wanted_years
+        )
 
     def _candidates(self, query: PersonQuery, wanted: QueryNames) -> list[int]:
         years, alive = self._years, self._alive  # one consistent view for this search
