@@ -40,10 +40,26 @@ def test_the_set_operations_give_numpys_answers(seed: int) -> None:
 
     every = np.concatenate([np.unique(x) for x in (a, b, c, d)])
     weights = np.concatenate([np.full(len(np.unique(x)), rng.random() * 7) for x in (a, b, c, d)])
-    found, shared = counted(every, weights)
     expected, where = np.unique(every, return_inverse=True)
-    assert np.array_equal(found, expected)
-    assert shared.tobytes() == np.bincount(where, weights, minlength=len(expected)).tobytes()
+    sums = np.bincount(where, weights, minlength=len(expected)).tobytes()
+    lent = postings.Lent()
+    for positions in (None, lent.take(300), lent.take(300)):  # the second holds the first's
+        found, shared = counted(every, weights, positions)
+        assert np.array_equal(found, expected) and found.dtype == np.int32
+        assert shared.tobytes() == sums
+        if positions is not None:
+            positions[:] = rng.integers(-5, 500, size=len(positions))  # what was, never read
+            lent.give(positions)
+
+
+def test_an_array_lent_is_lent_to_one_at_a_time() -> None:
+    lent = postings.Lent()
+    first, second = lent.take(10), lent.take(10)
+    assert first is not second and len(first) == 10
+    lent.give(first)
+    assert lent.take(5) is first
+    lent.give(first)
+    assert lent.take(20) is not first  # too small: a larger one
 
 
 def test_merged_postings_are_ascending_each_slot_once() -> None:
@@ -148,8 +164,11 @@ def test_the_candidates_are_those_of_numpys_set_operations(
     """The candidate step as it was (``np.unique`` on every key's slots, ``np.union1d``,
     ``np.setdiff1d``, ``np.unique`` and ``np.bincount``; each slot's year read from the
     table) chooses the same candidates in the same order, on generated people filed out
-    of order and again, frozen or not; with most arrays' years kept beside them (``long``)."""
+    of order and again, frozen or not; with most arrays' years kept beside them and every
+    count through an array lent (``long``)."""
     monkeypatch.setattr(postings, "LONG", long)
+    if long != postings.LONG:  # every count through an array lent (``counted``)
+        monkeypatch.setattr(postings, "DENSE", 1)
     index = _filed(order)
     assert order == "filed" or long == postings.LONG or len(index._postings.years) > 100
     if order == "frozen":
@@ -160,7 +179,7 @@ def test_the_candidates_are_those_of_numpys_set_operations(
     with monkeypatch.context() as numpy_s:
         numpy_s.setattr(persons, "union", _union)
         numpy_s.setattr(persons, "difference", lambda a, b: np.setdiff1d(a, b))
-        numpy_s.setattr(persons, "counted", _counted)
+        numpy_s.setattr(postings, "counted", _counted)
         numpy_s.setattr(persons.PersonIndex, "_slots_under", _scanned)
         slow = [index._candidates(q, wanted) for q, wanted in asked]
     assert fast == slow

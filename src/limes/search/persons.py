@@ -54,7 +54,7 @@ from limes.search.name_match import (
     QueryPart,
     query_names,
 )
-from limes.search.postings import Postings, Slots, counted, difference, merged, union
+from limes.search.postings import Lent, Postings, Slots, difference, merged, tallied, union
 from limes.search.query import PersonQuery
 from limes.search.scoring import Scored, Scorer, first_forename_skipped
 from limes.search.tiers import Tier, tier, weak_date
@@ -152,6 +152,7 @@ class PersonIndex:
         self._counts: npt.NDArray[np.int32] = np.zeros(1024, dtype=np.int32)
         self._scorer = Scorer()
         self._columns = NameColumns.of({})
+        self._lent = Lent()  # arrays a cell a slot, for ``counted``
 
     def __len__(self) -> int:
         return len(self._stored)
@@ -472,12 +473,7 @@ class PersonIndex:
             per_part, weights = per_part + extra, weights + extra_weights
             # a part shared with few people says more than one shared with many: each
             # part weighs the log of its rarity (IDF), and the best-weighted candidates go on
-            every = np.concatenate(per_part)
-            weight = np.concatenate(
-                [np.full(len(p), w) for p, w in zip(per_part, weights, strict=True)]
-            )
-            keep = alive[every]
-            found, shared = counted(every[keep], weight[keep])
+            found, shared = tallied(per_part, weights, alive, self._lent)
             if query.date_of_birth:
                 # the wider window of slips lets in namesakes born years apart: among
                 # equals, those born in the year asked (±1) or of unknown year go first

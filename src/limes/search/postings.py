@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -23,10 +24,12 @@ Slots = npt.NDArray[np.int32]
 
 
 def unique_sorted(slots: Slots) -> Slots:
-    """``slots`` ascending, each once: ``np.unique(slots)``."""
+    """``slots`` ascending, each once: ``np.unique(slots)``. What it is given is mostly
+    a few ascending arrays joined: the stable sort (Timsort for int32) merges such runs
+    instead of sorting anew, three to four times faster at 10,000-150,000 slots."""
     if len(slots) < 2:
         return slots
-    ordered = np.sort(slots)
+    ordered = np.sort(slots, kind="stable")
     first = np.empty(len(ordered), dtype=np.bool_)
     first[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
@@ -50,15 +53,62 @@ def difference(slots: Slots, without: Slots) -> Slots:
 
 
 def counted(
-    slots: Slots, weights: npt.NDArray[np.float64]
+    slots: Slots, weights: npt.NDArray[np.float64], positions: Slots | None = None
 ) -> tuple[Slots, npt.NDArray[np.float64]]:
     """Each slot of ``slots`` once, ascending, with the sum of its ``weights`` added in
     the order met: ``np.unique(slots, return_inverse=True)`` and ``np.bincount`` (the
-    same sums to the last bit, so the same candidates go on)."""
+    same sums to the last bit, so the same candidates go on). ``positions``, an array
+    with a cell for every slot (``Lent``), finds each slot's place among those found by
+    writing and reading it there, instead of a binary search each (the most of this
+    step's time past 10,000 slots); what it held before is overwritten, never read."""
     found = unique_sorted(slots)
-    where = np.searchsorted(found, slots)
+    if positions is None:
+        where: npt.NDArray[np.integer[Any]] = np.searchsorted(found, slots)
+    else:
+        positions[found] = np.arange(len(found), dtype=np.int32)
+        where = positions[slots]
     shared = np.bincount(where, weights=weights, minlength=len(found))
     return found, shared.astype(np.float64, copy=False)  # float64 already: no copy
+
+
+DENSE = 5000
+"""From this many slots met on, ``tallied`` counts them through an array a cell a slot
+(``Lent``) instead of a binary search each."""
+
+
+def tallied(
+    parts: Sequence[Slots], weights: Sequence[float], alive: npt.NDArray[np.bool_], lent: Lent
+) -> tuple[Slots, npt.NDArray[np.float64]]:
+    """Each slot of ``parts`` that is ``alive``, once, ascending, with the sum of the
+    ``weights`` of the parts that hold it, added in their order (``counted``)."""
+    every = np.concatenate(parts)
+    weight = np.concatenate([np.full(len(p), w) for p, w in zip(parts, weights, strict=True)])
+    keep = alive[every]
+    if len(every) < DENSE:
+        return counted(every[keep], weight[keep])
+    positions = lent.take(len(alive))
+    found = counted(every[keep], weight[keep], positions)
+    lent.give(positions)
+    return found
+
+
+class Lent:
+    """Arrays of ``size`` int32 cells, lent to one caller at a time (``take``, then
+    ``give`` back), so that concurrent searches never share one; as many are made as
+    searches ever ran at once. ``list.pop`` and ``append`` are atomic in CPython."""
+
+    def __init__(self) -> None:
+        self._free: list[Slots] = []
+
+    def take(self, size: int) -> Slots:
+        try:
+            found = self._free.pop()
+        except IndexError:
+            found = np.zeros(0, dtype=np.int32)
+        return found if len(found) >= size else np.zeros(size, dtype=np.int32)
+
+    def give(self, array: Slots) -> None:
+        self._free.append(array)
 
 
 def merged(frozen: Mapping[int, Slots], recent: Mapping[int, list[int]]) -> dict[int, Slots]:
