@@ -147,29 +147,6 @@ def test_the_columns_survive_a_snapshot_with_the_codes_numbered_otherwise(
     assert before == [restored.find(asked) for asked in ASKED]
 
 
-def _sharing(index: PersonIndex) -> dict[int, bool]:
-    """Per slot: whether every name set's codes are a view of the columns'."""
-    columns = index._columns
-    return {
-        slot: all(np.shares_memory(s.codes, columns.codes) for s in held.name_sets)
-        for slot, held in index._stored.items()
-    }
-
-
-def test_the_name_sets_hold_views_of_the_columns_not_copies() -> None:
-    index = _built()
-    assert all(_sharing(index).values())
-    assert sum(1 for _ in index.code_arrays()) == 1  # the columns alone: rewritten once
-    changed = _changed(_built())
-    sharing = _sharing(changed)
-    assert not sharing[11] and sharing[0]  # filed again: codes of its own
-    restored = PersonIndex.restored(
-        snapshot._Unpickler(io.BytesIO(snapshot.serialise(changed.state()))).load()
-    )
-    assert all(_sharing(restored).values())  # a pickled view is a copy: shared again
-    _same(restored)
-
-
 def test_a_spelling_is_numbered_by_its_string_half_and_script() -> None:
     index = _built()
     columns = index._columns

@@ -20,10 +20,8 @@ came. A reader that met the person before a change reads either its columns or i
 name sets, both of the person it met. Only a freeze replaces the columns (the start-up
 build), never while searches run.
 
-Memory: the codes (ten int32 rows a column) would repeat the name sets' own (some
-400 MiB at 1.7 M persons): at a freeze, and when a snapshot is restored, the name sets of
-the people laid out take views of their columns as their codes instead (``share``), so
-each is held once. The words are references to the name sets' strings.
+Memory: the codes (ten int32 rows a column) repeat the name sets' own; the words are
+references to the name sets' strings.
 """
 
 from __future__ import annotations
@@ -119,12 +117,6 @@ def walked_people(present: Sequence[tuple[int, Stored]], base: int = 0) -> Gathe
     return walked(list(chain.from_iterable(each)), list(map(len, each)), base)
 
 
-def _owner(array: Ints) -> object:
-    """What holds the memory of ``array``: itself, or what NumPy names as its base (the
-    owner itself for a view of a view; an unpickled array's buffer)."""
-    return array if array.base is None else array.base
-
-
 @dataclass(frozen=True, slots=True)
 class NameColumns:
     """The name sets of the people filed at a freeze, flattened (see the module)."""
@@ -172,24 +164,6 @@ class NameColumns:
             codes=codes,
             spelling=spelling,
         )
-
-    def share(self, stored: Mapping[int, Stored]) -> None:
-        """Make the codes of the name sets of every fresh slot laid out (as ``stored``
-        holds them: the people laid out) views of their columns, equal to what they
-        held, so that they are not held twice (see the module)."""
-        codes, starts, first_set = self.codes, self.set_start.tolist(), self.first_set.tolist()
-        for at, slot in enumerate(self.slots.tolist()):
-            sets = stored[slot].name_sets
-            if not self.fresh[at] or len(sets) != first_set[at + 1] - first_set[at]:
-                continue
-            for number, name_set in enumerate(sets, first_set[at]):
-                view = codes[:, starts[number] : starts[number + 1]]
-                if view.shape == name_set.codes.shape:  # laid out from it: the same values
-                    object.__setattr__(name_set, "codes", view)  # (a frozen dataclass)
-
-    def shares(self, codes: Ints) -> bool:
-        """Whether ``codes`` (a name set's) are a view of these columns (``share``)."""
-        return _owner(codes) is _owner(self.codes)
 
     def stale(self, slot: int) -> None:
         """The slot is filed again or removed: its columns no longer describe it (the

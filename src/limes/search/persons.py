@@ -232,7 +232,6 @@ class PersonIndex:
             frozen = merged(self._postings.frozen, self._postings.recent)
             self._postings = Postings(frozen).dated(self._years)
             self._columns = NameColumns.of(self._stored)
-            self._columns.share(self._stored)
 
     def _laid_out(self) -> NameColumns:
         """The name columns of every person filed now: the current ones where nobody was
@@ -273,19 +272,15 @@ class PersonIndex:
         index._alive = state["alive"]
         index._counts = state["counts"]
         index._columns = state["columns"]
-        index._columns.share(index._stored)  # a view is pickled as a copy of its own
         return index
 
     def code_arrays(self) -> Iterator[Ints]:
         """Every array of name codes held (each name set's, and the name columns'), for
-        ``codes.adopt_codes``, each once: a name set's that are a view of the columns
-        (``NameColumns.share``) are rewritten with them."""
-        columns = self._columns
+        ``codes.adopt_codes``."""
         for stored in self._stored.values():
             for name_set in stored.name_sets:
-                if not columns.shares(name_set.codes):
-                    yield name_set.codes
-        yield columns.codes
+                yield name_set.codes
+        yield self._columns.codes
 
     def remove(self, slot: int) -> None:
         """Make a slot unfindable (its alert was updated, deleted or expired)."""
