@@ -35,7 +35,8 @@ from limes.search.persons import PersonIndex
 from limes.search.query import PersonQuery, validated
 
 
-def _asked(query: Query) -> PersonQuery:
+def person_query(query: Query) -> PersonQuery:
+    """The query as the search service takes it: checked, its date in canonical form."""
     return validated(
         PersonQuery(
             surnames=query.surnames,
@@ -57,7 +58,7 @@ def _names(person: Person) -> str:
 
 def classify(index: PersonIndex, query: Query) -> tuple[str, str] | None:
     """The cause of a miss and a line of detail; None when the query meets its aims."""
-    asked = _asked(query)
+    asked = person_query(query)
     found = index.find(asked)
     if query.target is None:
         if found.hits:

@@ -2,6 +2,7 @@
 
     python -m bench.search [--parts inprocess,startup,http,profile] [--no-one-worker]
         [--persons 1700000] [--objects 10000000] [--queries 2000] [--serial]
+        [--index-cache FILE] [--slowest K]
         [--store-alerts 100000] [--freshness 100]
         [--http-alerts 100000] [--duration 30] [--concurrency 32]
         [--search-index shared,per-worker]
@@ -60,6 +61,14 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--warm-up", type=int, default=100)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--serial", action="store_true", help="build both indexes in this process")
+    parser.add_argument(
+        "--index-cache", type=Path, default=None,
+        help="keep the in-process person index and its probes in this file, and read them "
+        "from it when it is there (runs before and after a change search the same index)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--slowest", type=int, default=0, help="print this many slowest person searches"
+    )
     parser.add_argument("--store-alerts", type=int, default=100_000)
     parser.add_argument("--freshness", type=int, default=100, help="alerts issued, then deleted")
     parser.add_argument("--http-alerts", type=int, default=100_000)
@@ -89,7 +98,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     report: dict[str, Any] = {}
     if "inprocess" in parts:
         sizes = inprocess.Sizes(args.persons, args.objects, args.seed, args.queries, args.warm_up)
-        report["inprocess"] = inprocess.run(sizes, parallel=not args.serial)
+        report["inprocess"] = inprocess.run(
+            sizes, parallel=not args.serial, cache=args.index_cache, slowest=args.slowest
+        )
     if {"startup", "http", "profile"} & set(parts):
         with tempfile.TemporaryDirectory(prefix="limes-bench-search-") as tmp:
             stores = Stores(Path(tmp), args.seed)

@@ -15,16 +15,26 @@ given beside it.
 from __future__ import annotations
 
 import gc
+import hashlib
+import pickle
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
+from pathlib import Path
 from random import Random
 from typing import Any
 
-from bench.search.measure import latency_figures, line, load_average, rss_mib, timed_calls
+from bench.search.measure import (
+    cpu_timed_calls,
+    latency_figures,
+    line,
+    load_average,
+    rss_mib,
+    timed_calls,
+)
 from bench.search.queries import (
     IdentifierProbe,
     MrzProbe,
@@ -36,6 +46,7 @@ from bench.search.queries import (
 from limes.demo.generator import DemoGenerator
 from limes.domain.alerts import AlertContent, Gender, Person
 from limes.domain.mrz import parse_mrz
+from limes.search.codes import adopt_codes, export_codes
 from limes.search.identifiers import (
     IdentifierIndex,
     IdentifierMatch,
@@ -43,6 +54,7 @@ from limes.search.identifiers import (
     check_query,
     object_identifiers,
 )
+from limes.search.name_match import CODE_ROWS
 from limes.search.persons import PersonHit, PersonIndex
 from limes.search.query import PersonQuery, validated
 
@@ -125,8 +137,11 @@ def _found(hits: list[list[PersonHit]], sources: list[int | None]) -> dict[str, 
     }
 
 
-def persons_half(sizes: Sizes) -> dict[str, Any]:
-    """Generate, index and search the person alerts; the figures as a dict."""
+def _generated_and_built(
+    sizes: Sizes,
+) -> tuple[PersonIndex, list[PersonProbe], list[MrzProbe], dict[str, Any]]:
+    """Generate the people, index them, draw the probes: the index, the probes and the
+    figures of generation, build and memory."""
     rss_before = rss_mib()
     started = time.perf_counter()
     # The set's tail is the absent one: the generator repeats no subject within a set.
@@ -166,30 +181,104 @@ def persons_half(sizes: Sizes) -> dict[str, Any]:
     del people, absent
     gc.collect()
     rss_dropped = rss_mib()
-
-    seconds, hits = timed_calls(_person_calls(index, person_probes), sizes.warm_up)
-    person = {
-        **latency_figures(seconds),
-        **_found(hits, [p.source for p in person_probes[sizes.warm_up :]]),
-    }
-    variants: dict[str, int] = {}
-    for probe in person_probes[sizes.warm_up :]:
-        variants[probe.variant] = variants.get(probe.variant, 0) + 1
-    person["variants"] = variants
-    seconds, hits = timed_calls(_mrz_calls(index, mrz_probes, today), sizes.warm_up)
-    mrz = {
-        **latency_figures(seconds),
-        **_found(hits, [p.source for p in mrz_probes[sizes.warm_up :]]),
-    }
     figures = {
         "persons": len(index),
         "generation_s": round(generation, 1),
         "build_s": round(build, 2),
         "build_per_s": round(len(index) / build),
         "memory": _memory(rss_before, rss_input, rss_built, rss_dropped),
-        "person_search": person,
-        "mrz_search": mrz,
     }
+    return index, person_probes, mrz_probes, figures
+
+
+def _cached(
+    sizes: Sizes, cache: Path
+) -> tuple[PersonIndex, list[PersonProbe], list[MrzProbe], dict[str, Any]]:
+    """``_generated_and_built``, kept in ``cache`` (a plain pickle of the index's snapshot
+    state, the probes and the build's figures: demo data, never sealed) and read from it
+    when it is there and of these sizes, so that runs before and after a change search
+    the same index without building it again. The build figures are the building run's,
+    and so is the memory: the index read back holds its shared strings twice."""
+    if cache.exists():
+        started = time.perf_counter()
+        with cache.open("rb") as file:
+            kept = pickle.load(file)  # noqa: S301 - a file this bench wrote
+        if kept["sizes"] == vars_of(sizes):
+            index = PersonIndex.restored(kept["state"])
+            adopt_codes(kept["codes"], index.code_arrays(), CODE_ROWS)
+            line(f"  persons: index read from {cache} in {time.perf_counter() - started:.1f} s")
+            return index, kept["person_probes"], kept["mrz_probes"], kept["figures"]
+        line(f"  persons: {cache} holds other sizes ({kept['sizes']}): built again")
+        del kept
+    index, person_probes, mrz_probes, figures = _generated_and_built(sizes)
+    kept = {
+        "sizes": vars_of(sizes),
+        "state": index.state(),
+        "codes": export_codes(),
+        "person_probes": person_probes,
+        "mrz_probes": mrz_probes,
+        "figures": figures,
+    }
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    with cache.open("wb") as file:
+        pickler = pickle.Pickler(file, protocol=pickle.HIGHEST_PROTOCOL)
+        # no memo: at 1.7 M persons it would take gigabytes; a string the index shares
+        # between two places is read back as two (the restored index is a little larger)
+        pickler.fast = True
+        pickler.dump(kept)
+    line(f"  persons: index kept in {cache} ({cache.stat().st_size / 2**20:,.0f} MiB)")
+    return index, person_probes, mrz_probes, figures
+
+
+def answers_digest(hits: list[list[PersonHit]]) -> str:
+    """A digest of every answer (slots, scores, tiers and features, in order): equal
+    before and after a change that must not change what is found."""
+    digest = hashlib.sha256()
+    for answer in hits:
+        digest.update(repr(answer).encode() + b"\n")
+    return digest.hexdigest()[:16]
+
+
+def _slowest(cpu: list[float], probes: list[PersonProbe], count: int) -> None:
+    for at in sorted(range(len(cpu)), key=cpu.__getitem__, reverse=True)[:count]:
+        q = probes[at].query
+        line(
+            f"    {1000 * cpu[at]:7.2f} ms CPU  {probes[at].variant:16} "
+            f"{' '.join(q.surnames)} / {' '.join(q.forenames)} / {q.date_of_birth}"
+        )
+
+
+def persons_half(sizes: Sizes, cache: Path | None = None, slowest: int = 0) -> dict[str, Any]:
+    """Generate, index and search the person alerts; the figures as a dict. With
+    ``cache``, the index and probes are kept there and read back (``_cached``); with
+    ``slowest``, that many of the slowest person searches are printed."""
+    index, person_probes, mrz_probes, built = (
+        _generated_and_built(sizes) if cache is None else _cached(sizes, cache)
+    )
+    load = load_average()
+    seconds, cpu, hits = cpu_timed_calls(_person_calls(index, person_probes), sizes.warm_up)
+    person = {
+        **latency_figures(seconds),
+        "cpu": latency_figures(cpu),
+        "load_average": load,
+        "answers_digest": answers_digest(hits),
+        **_found(hits, [p.source for p in person_probes[sizes.warm_up :]]),
+    }
+    variants: dict[str, int] = {}
+    for probe in person_probes[sizes.warm_up :]:
+        variants[probe.variant] = variants.get(probe.variant, 0) + 1
+    person["variants"] = variants
+    if slowest:
+        line(f"  the {slowest} slowest person searches (CPU):")
+        _slowest(cpu, person_probes[sizes.warm_up :], slowest)
+    today = date.today()
+    seconds, cpu, hits = cpu_timed_calls(_mrz_calls(index, mrz_probes, today), sizes.warm_up)
+    mrz = {
+        **latency_figures(seconds),
+        "cpu": latency_figures(cpu),
+        **_found(hits, [p.source for p in mrz_probes[sizes.warm_up :]]),
+    }
+    figures = {**built, "person_search": person, "mrz_search": mrz}
     print_persons(figures)
     return figures
 
@@ -296,20 +385,26 @@ def extrapolate(persons: dict[str, Any], objects: dict[str, Any], sizes: Sizes) 
     }
 
 
-def run(sizes: Sizes, *, parallel: bool) -> dict[str, Any]:
-    """Both halves (in two processes when ``parallel``), then the extrapolation."""
+def run(
+    sizes: Sizes, *, parallel: bool, cache: Path | None = None, slowest: int = 0
+) -> dict[str, Any]:
+    """Both halves (in two processes when ``parallel``), then the extrapolation; the
+    persons alone with no objects (``persons_half`` takes ``cache`` and ``slowest``)."""
     load = load_average()
     line(
         f"part 1: in-process, {sizes.persons:,} persons + {sizes.objects:,} objects "
         f"(load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})"
     )
+    if not sizes.objects:
+        persons = persons_half(sizes, cache, slowest)
+        return {"sizes": {**vars_of(sizes)}, "load_average_at_start": load, "persons": persons}
     if parallel:
         with ProcessPoolExecutor(max_workers=1) as pool:
             objects_future = pool.submit(objects_half, sizes)
-            persons = persons_half(sizes)
+            persons = persons_half(sizes, cache, slowest)
             objects = objects_future.result()
     else:
-        persons, objects = persons_half(sizes), objects_half(sizes)
+        persons, objects = persons_half(sizes, cache, slowest), objects_half(sizes)
     report: dict[str, Any] = {
         "sizes": {**vars_of(sizes)},
         "load_average_at_start": load,
@@ -334,6 +429,12 @@ def print_persons(p: dict[str, Any]) -> None:
     )
     _searches(("person search", p["person_search"], 5.0), ("MRZ search   ", p["mrz_search"], None))
     ps, ms = p["person_search"], p["mrz_search"]
+    cpu, load = ps["cpu"], ps["load_average"]
+    line(
+        f"  person search CPU (process time) p50 {cpu['p50_ms']:.3f} ms  p99 "
+        f"{cpu['p99_ms']:.3f} ms  max {cpu['max_ms']:.3f} ms  (load average "
+        f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; answers digest {ps['answers_digest']})"
+    )
     line(
         f"  found: person {ps['stored_found_in_top10']}/{ps['stored_queries']} stored, "
         f"{ps['absent_with_any_hit']}/{ps['absent_queries']} absent with a hit; "

@@ -112,3 +112,20 @@ def test_an_endpoint_line_splits_the_server_cpu_by_process() -> None:
     assert "server CPU 5,000 µs/request" in shown[0]
     split = "audit writer 400 µs, search index 2,500 µs, workers 2,100 µs"
     assert shown[1].split(": ", 1)[1] == split
+
+
+def test_part1_reads_its_index_back_from_the_cache(tmp_path: Path) -> None:
+    cache, report = tmp_path / "persons.pickle", tmp_path / "report.json"
+    arguments = "--parts inprocess --persons 150 --objects 0 --queries 30 --warm-up 4".split()
+    arguments += ["--report", str(report), "--index-cache", str(cache)]
+    main(arguments)
+    built = json.loads(report.read_text())["inprocess"]["persons"]
+    assert cache.exists()
+    when = cache.stat().st_mtime_ns
+    main(arguments)
+    read = json.loads(report.read_text())["inprocess"]["persons"]
+    assert cache.stat().st_mtime_ns == when  # read, not built again
+    # the same index and probes: every answer the same, the build's figures kept
+    assert read["person_search"]["answers_digest"] == built["person_search"]["answers_digest"]
+    assert read["build_s"] == built["build_s"]
+    assert read["person_search"]["cpu"]["n"] == 30

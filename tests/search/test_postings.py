@@ -3,6 +3,7 @@ last bit, on ascending arrays; frozen arrays ascending with each slot once."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Iterator, Sequence
 
@@ -13,6 +14,7 @@ import pytest
 from limes.demo.generator import DemoGenerator
 from limes.domain.alerts import Person
 from limes.search import persons, postings
+from limes.search.dates import years_to_search
 from limes.search.name_match import query_names
 from limes.search.postings import Slots, counted, difference, merged, union, unique_sorted
 from limes.search.query import PersonQuery, validated
@@ -38,10 +40,26 @@ def test_the_set_operations_give_numpys_answers(seed: int) -> None:
 
     every = np.concatenate([np.unique(x) for x in (a, b, c, d)])
     weights = np.concatenate([np.full(len(np.unique(x)), rng.random() * 7) for x in (a, b, c, d)])
-    found, shared = counted(every, weights)
     expected, where = np.unique(every, return_inverse=True)
-    assert np.array_equal(found, expected)
-    assert shared.tobytes() == np.bincount(where, weights, minlength=len(expected)).tobytes()
+    sums = np.bincount(where, weights, minlength=len(expected)).tobytes()
+    lent = postings.Lent()
+    for positions in (None, lent.take(300), lent.take(300)):  # the second holds the first's
+        found, shared = counted(every, weights, positions)
+        assert np.array_equal(found, expected) and found.dtype == np.int32
+        assert shared.tobytes() == sums
+        if positions is not None:
+            positions[:] = rng.integers(-5, 500, size=len(positions))  # what was, never read
+            lent.give(positions)
+
+
+def test_an_array_lent_is_lent_to_one_at_a_time() -> None:
+    lent = postings.Lent()
+    first, second = lent.take(10), lent.take(10)
+    assert first is not second and len(first) == 10
+    lent.give(first)
+    assert lent.take(5) is first
+    lent.give(first)
+    assert lent.take(20) is not first  # too small: a larger one
 
 
 def test_merged_postings_are_ascending_each_slot_once() -> None:
@@ -120,33 +138,81 @@ def _counted(
     return found, np.bincount(where, weights=weights, minlength=len(found))
 
 
-def _always_mixed(self: postings.Postings, keys: list[int]) -> tuple[Slots | None, bool]:
-    held = [(self.frozen.get(k), self.recent.get(k)) for k in keys]
+def _scanned(
+    self: persons.PersonIndex, keys: set[str], wanted_years: npt.NDArray[np.bool_] | None
+) -> Slots | None:
+    """``_slots_under`` as it was: every key's slots joined, then the table of years read
+    for each slot (no years kept beside the arrays), then ``np.unique``."""
+    ids = [i for k in keys if (i := self._keys.get(k)) is not None]
+    held = [(self._postings.frozen.get(i), self._postings.recent.get(i)) for i in ids]
     arrays = [np.asarray(a, dtype=np.int32) for pair in held for a in pair if a is not None]
-    return (np.concatenate(arrays), True) if arrays else (None, False)
+    if not arrays:
+        return None
+    slots = np.concatenate(arrays)
+    slots = slots[slots < len(self._alive)]
+    if wanted_years is not None:
+        slots = slots[wanted_years[self._years[slots]]]
+    return _unique(slots)
 
 
 @pytest.mark.parametrize("order", ["filed", "frozen", "restored"])
 @pytest.mark.parametrize("most", [persons.MAX_CANDIDATES, 12])
+@pytest.mark.parametrize("long", [postings.LONG, 3])
 def test_the_candidates_are_those_of_numpys_set_operations(
-    order: str, most: int, monkeypatch: pytest.MonkeyPatch
+    order: str, most: int, long: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The candidate step as it was (``np.unique`` on every key's slots, ``np.union1d``,
-    ``np.setdiff1d``, ``np.unique`` and ``np.bincount``) chooses the same candidates in
-    the same order, on generated people filed out of order and again, frozen or not."""
+    ``np.setdiff1d``, ``np.unique`` and ``np.bincount``; each slot's year read from the
+    table) chooses the same candidates in the same order, on generated people filed out
+    of order and again, frozen or not; with most arrays' years kept beside them and every
+    count through an array lent (``long``)."""
+    monkeypatch.setattr(postings, "LONG", long)
+    if long != postings.LONG:  # every count through an array lent (``counted``)
+        monkeypatch.setattr(postings, "DENSE", 1)
     index = _filed(order)
+    assert order == "filed" or long == postings.LONG or len(index._postings.years) > 100
     if order == "frozen":
         index.freeze()
     monkeypatch.setattr(persons, "MAX_CANDIDATES", most)
     asked = [(q, query_names(q.surnames, q.forenames)) for q in _queries()]
     fast = [index._candidates(q, wanted) for q, wanted in asked]
     with monkeypatch.context() as numpy_s:
-        numpy_s.setattr(persons, "unique_sorted", _unique)
         numpy_s.setattr(persons, "union", _union)
         numpy_s.setattr(persons, "difference", lambda a, b: np.setdiff1d(a, b))
-        numpy_s.setattr(persons, "counted", _counted)
-        numpy_s.setattr(postings.Postings, "under", _always_mixed)
+        numpy_s.setattr(postings, "counted", _counted)
+        numpy_s.setattr(persons.PersonIndex, "_slots_under", _scanned)
         slow = [index._candidates(q, wanted) for q, wanted in asked]
     assert fast == slow
     assert sum(map(len, fast)) > 5 * len(fast)
     assert most == persons.MAX_CANDIDATES or any(len(c) == most for c in fast)
+
+
+def _under(index: persons.PersonIndex, keys: set[str], years: npt.NDArray[np.bool_]) -> list[int]:
+    found = index._slots_under(keys, years)
+    return [] if found is None else found.tolist()
+
+
+@pytest.mark.parametrize("order", ["frozen", "restored"])
+def test_a_slot_filed_again_with_another_year_is_kept_by_its_new_year(
+    order: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The years kept beside the frozen arrays are those at the freeze: a slot filed again
+    born in another year is no longer found by its old year, nor by anything the kept
+    years say (``Postings.redated``)."""
+    monkeypatch.setattr(postings, "LONG", 1)
+    index = persons.PersonIndex()
+    index.add_many(enumerate(PEOPLE[:300]))
+    if order == "restored":
+        index = persons.PersonIndex.restored(index.state())
+    slot, person = next((i, p) for i, p in enumerate(PEOPLE) if p.date_of_birth)
+    keys = index._blocking_keys(persons._name_sets(person))
+    old = np.zeros(persons.YEARS, dtype=np.bool_)
+    old[[y for y in years_to_search(person.date_of_birth or "") if y < persons.YEARS]] = True
+    assert index._postings.years
+    assert slot in _under(index, keys, old)
+    index.add(slot, dataclasses.replace(person, date_of_birth="1901-05-05"))
+    assert slot not in _under(index, keys, old)
+    assert not index._postings.years  # read from the table again
+    index.add(10_000, PEOPLE[400])  # a new slot is no change of year: they are kept
+    index.freeze()
+    assert index._postings.years

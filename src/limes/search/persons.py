@@ -55,7 +55,7 @@ from limes.search.name_match import (
     QueryPart,
     query_names,
 )
-from limes.search.postings import Postings, Slots, counted, difference, merged, union, unique_sorted
+from limes.search.postings import Lent, Postings, Slots, difference, merged, tallied, union
 from limes.search.query import PersonQuery
 from limes.search.scoring import Scored, Scorer, forenames_met
 from limes.search.tiers import Tier, tier, weak_date
@@ -122,6 +122,7 @@ class PersonIndex:
         self._counts: npt.NDArray[np.int32] = np.zeros(1024, dtype=np.int32)
         self._scorer = Scorer()
         self._columns = NameColumns.of({})
+        self._lent = Lent()  # arrays a cell a slot, for ``counted``
 
     def __len__(self) -> int:
         return len(self._stored)
@@ -180,7 +181,10 @@ class PersonIndex:
             for number in stored.documents:
                 self._documents[skeleton(number)].append(slot)
             self._stored[slot] = stored
-            self._years[slot] = birth_year(person.date_of_birth)
+            year = birth_year(person.date_of_birth)
+            if year != self._years[slot] and slot < self._postings.dated_below:
+                self._postings.redated()  # its frozen postings hold the year it had
+            self._years[slot] = year
             self._alive[slot] = True
 
     def add_many(self, people: Iterable[tuple[int, Person]]) -> None:
@@ -195,7 +199,8 @@ class PersonIndex:
         columns (``name_columns``)."""
         with self._write:
             self._near.freeze()
-            self._postings = Postings(merged(self._postings.frozen, self._postings.recent))
+            frozen = merged(self._postings.frozen, self._postings.recent)
+            self._postings = Postings(frozen).dated(self._years)
             self._columns = NameColumns.of(self._stored)
 
     def _laid_out(self) -> NameColumns:
@@ -230,10 +235,10 @@ class PersonIndex:
         index = cls()
         index._keys = state["keys"]
         index._near = state["near"]
-        index._postings = Postings(frozen=state["postings"])
         index._documents = defaultdict(list, state["documents"])
         index._stored = state["stored"]
         index._years = state["years"]
+        index._postings = Postings(frozen=state["postings"]).dated(index._years)
         index._alive = state["alive"]
         index._counts = state["counts"]
         index._columns = state["columns"]
@@ -370,14 +375,10 @@ class PersonIndex:
         """The slots filed under any of ``keys`` (born in one of ``wanted_years``, or of
         unknown year, when given), ascending, each once; None when no key is known."""
         known = self._keys
-        slots, mixed = self._postings.under(i for k in keys if (i := known.get(k)) is not None)
-        if slots is None:
-            return None
-        years, alive = self._years, self._alive
-        slots = slots[slots < len(alive)]
-        if wanted_years is not None:  # the years a slip of the query's year could be
-            slots = slots[wanted_years[years[slots]]]
-        return unique_sorted(slots) if mixed else slots  # a frozen array is already so
+        # wanted_years: the years a slip of the query's year could be
+        return self._postings.under(
+            (i for k in keys if (i := known.get(k)) is not None), self._years, wanted_years
+        )
 
     def _candidates(self, query: PersonQuery, wanted: QueryNames) -> list[int]:
         years, alive = self._years, self._alive  # one consistent view for this search
@@ -449,12 +450,7 @@ class PersonIndex:
             per_part, weights = per_part + extra, weights + extra_weights
             # a part shared with few people says more than one shared with many: each
             # part weighs the log of its rarity (IDF), and the best-weighted candidates go on
-            every = np.concatenate(per_part)
-            weight = np.concatenate(
-                [np.full(len(p), w) for p, w in zip(per_part, weights, strict=True)]
-            )
-            keep = alive[every]
-            found, shared = counted(every[keep], weight[keep])
+            found, shared = tallied(per_part, weights, alive, self._lent)
             if query.date_of_birth:
                 # the wider window of slips lets in namesakes born years apart: among
                 # equals, those born in the year asked (±1) or of unknown year go first
