@@ -15,6 +15,7 @@ from limes.demo.generator import DemoGenerator
 from limes.domain.alerts import Person
 from limes.search import persons, postings
 from limes.search.dates import years_to_search
+from limes.search.features import identities
 from limes.search.name_match import query_names
 from limes.search.postings import Slots, counted, difference, merged, union, unique_sorted
 from limes.search.query import PersonQuery, validated
@@ -205,7 +206,7 @@ def test_a_slot_filed_again_with_another_year_is_kept_by_its_new_year(
     if order == "restored":
         index = persons.PersonIndex.restored(index.state())
     slot, person = next((i, p) for i, p in enumerate(PEOPLE) if p.date_of_birth)
-    keys = index._blocking_keys(persons._name_sets(person))
+    keys = index._blocking_keys(identities(person))
     old = np.zeros(persons.YEARS, dtype=np.bool_)
     old[[y for y in years_to_search(person.date_of_birth or "") if y < persons.YEARS]] = True
     assert index._postings.years
