@@ -236,22 +236,22 @@ def test_a_snapshot_made_by_other_search_code_is_refused(
 def test_a_snapshot_of_the_earlier_format_is_refused_and_rebuilt(
     store: Store, alerts: AlertService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Format 6 held no name columns; format 7 holds them (``name_columns``), and scoring
-    gathers its candidates' names from them: a file of format 6 is refused by its magic,
-    before anything is opened or unpickled, and rebuilt with its columns."""
-    assert snapshot.FORMAT == 7 and snapshot.MAGIC == b"LIMESIX7"
+    """Format 7 held the identifiers and slots as Python objects; format 9 holds them as
+    frozen arrays (``identifier_arrays``, ``slot_table``): a file of format 7 is refused
+    by its magic, before anything is opened or unpickled, and rebuilt."""
+    assert snapshot.FORMAT == 9 and snapshot.MAGIC == b"LIMESIX9"
     path = tmp_path / "index.snapshot"
     with monkeypatch.context() as earlier:
-        earlier.setattr(snapshot, "MAGIC", b"LIMESIX6")
-        earlier.setattr(snapshot, "RECORD", snapshot.RECORD.replace("/7/", "/6/"))
+        earlier.setattr(snapshot, "MAGIC", b"LIMESIX7")
+        earlier.setattr(snapshot, "RECORD", snapshot.RECORD.replace("/9/", "/7/"))
         person, _ = _saved(store, alerts, path)
-    assert path.read_bytes()[:8] == b"LIMESIX6"
+    assert path.read_bytes()[:8] == b"LIMESIX7"
     engine = SearchEngine(store, alerts.crypto)
     with pytest.raises(
-        snapshot.SnapshotRefused, match="not a Limes search index snapshot of format 7"
+        snapshot.SnapshotRefused, match="not a Limes search index snapshot of format 9"
     ):
         engine.load(path)
-    with pytest.raises(snapshot.SnapshotRefused, match="format 7"):
+    with pytest.raises(snapshot.SnapshotRefused, match="format 9"):
         snapshot.position_of(path)
     files = IndexSnapshot(path)
     assert files.load(engine) is None and files.refused is not None and not engine.built

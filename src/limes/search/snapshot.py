@@ -4,7 +4,7 @@ position they reflect, so that a start loads them instead of reading every alert
 The file (``<var>/search/index.snapshot``, mode 0600, replaced atomically)::
 
     offset  size  field
-    0       8     magic "LIMESIX7" (format 7)
+    0       8     magic "LIMESIX9" (format 9)
     8       8     the change-feed position the indexes reflect, unsigned big-endian
     16      4     the number of parts n, unsigned big-endian
     20      ...   n times: its length (4 bytes, big-endian), then the part
@@ -36,7 +36,7 @@ from typing import Any
 from limes.crypto.fields import FieldCipher
 from limes.crypto.keys import IntegrityError
 
-FORMAT = 7
+FORMAT = 9
 """The payload's layout (what the indexes' ``state`` holds): raised with every change to
 it, so that a snapshot of an earlier layout is refused by its magic and rebuilt. 2: the
 person index's words by their deletions (``word_keys.NearWords``), and each name set's
@@ -47,7 +47,10 @@ array of counts by key number. 5: each name set's ``RESPELLED`` row (``name_matc
 which strings ``names.respelled`` changes). 6: every posting array ascending, each slot
 once (``postings``), which the candidate step relies on instead of sorting each. 7: the
 person index's name columns (``name_columns.NameColumns``: every identity's strings,
-respellings and codes laid out flat), which scoring gathers its candidates from."""
+respellings and codes laid out flat), which scoring gathers its candidates from. 9: the
+identifier index and the engine's slots as frozen arrays (``identifier_arrays``,
+``slot_table``: keyed hashes, slots, offsets and one packed blob; alert ids as 16
+bytes, versions, category numbers), pickled as raw buffers, no object per alert."""
 MAGIC = b"LIMESIX%d" % FORMAT
 HEAD = struct.Struct(">8sQI")
 LENGTH = struct.Struct(">I")

@@ -1,0 +1,166 @@
+"""The frozen layer of the identifier index: every identifier filed up to the last
+freeze as a few flat arrays, not Python objects (``IdentifierIndex.freeze``).
+
+One *entry* per stored identifier:
+
+* ``hashes`` (uint64, ascending): the entry's skeleton under a keyed 64-bit BLAKE2b
+  (``secret``, random per index and kept, sealed, in the snapshot), so that a lookup
+  is two binary searches; a hash is never trusted alone: the skeleton is compared;
+* ``slots`` (int32): the alert slot holding it; ``at`` (int64): where its bytes start
+  in ``blob``;
+* ``blob``: per entry, little-endian ``u16`` length and the skeleton (UTF-8), ``u16``
+  length and the stored canonical value (length 0: the same as the skeleton, as for
+  most stored values), ``u16`` tag number (``tags``: "source kind country").
+
+Entries of one hash are ordered by slot, then as the alert listed them, so a lookup
+meets them in the order the Python layer gave. ``counts[slot]`` is how many entries a
+slot holds (what ``remove`` needs without a scan). An instance is never changed once
+made: a freeze makes a new one (``merged``), so a reader holding it sees one state.
+About 20 bytes of arrays and 6 + the value's bytes of blob per identifier, against
+several hundred as dict entries, tuples and strings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+SECRET_BYTES = 16
+MAX_TAGS = 0xFFFF
+GARBAGE_SHARE = 0.25
+"""The share of the blob left by removed entries past which a freeze rewrites it."""
+_U16 = struct.Struct("<H")
+
+
+def keyed_hash(secret: bytes, key: bytes) -> int:
+    """The 64-bit hash an entry is sorted by (BLAKE2b keyed with ``secret``)."""
+    return int.from_bytes(hashlib.blake2b(key, digest_size=8, key=secret).digest(), "little")
+
+
+def _encoded(key: str, stored: str, tag: int) -> bytes:
+    raw = key.encode()
+    value = b"" if stored == key else stored.encode()
+    return b"".join((_U16.pack(len(raw)), raw, _U16.pack(len(value)), value, _U16.pack(tag)))
+
+
+@dataclass(frozen=True, slots=True)
+class FrozenIdentifiers:
+    """Entries sorted by keyed hash; see the module's docstring. Immutable."""
+
+    secret: bytes = field(default_factory=lambda: os.urandom(SECRET_BYTES))
+    hashes: npt.NDArray[np.uint64] = field(default_factory=lambda: np.empty(0, np.uint64))
+    slots: npt.NDArray[np.int32] = field(default_factory=lambda: np.empty(0, np.int32))
+    at: npt.NDArray[np.int64] = field(default_factory=lambda: np.empty(0, np.int64))
+    blob: bytes = b""
+    tags: tuple[str, ...] = ()
+    counts: npt.NDArray[np.uint16] = field(default_factory=lambda: np.empty(0, np.uint16))
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def held(self, slot: int) -> int:
+        """The number of entries of ``slot`` (0 when it holds none here)."""
+        return int(self.counts[slot]) if 0 <= slot < len(self.counts) else 0
+
+    def under(self, key: str) -> Iterator[tuple[int, str, str]]:
+        """(slot, stored value, tag) of every entry whose skeleton is ``key``."""
+        raw = key.encode()
+        hashed = np.uint64(keyed_hash(self.secret, raw))
+        first = int(self.hashes.searchsorted(hashed, "left"))
+        last = int(self.hashes.searchsorted(hashed, "right"))
+        blob = self.blob
+        for i in range(first, last):
+            at = int(self.at[i])
+            (size,) = _U16.unpack_from(blob, at)
+            at += 2
+            if blob[at : at + size] != raw:
+                continue  # another skeleton with the same hash
+            at += size
+            (length,) = _U16.unpack_from(blob, at)
+            at += 2
+            stored = blob[at : at + length].decode() if length else key
+            (tag,) = _U16.unpack_from(blob, at + length)
+            yield int(self.slots[i]), stored, self.tags[tag]
+
+    def entry_bytes(self) -> npt.NDArray[np.int64]:
+        """The blob bytes of each entry, in entry order (computed from its lengths)."""
+        raw = np.frombuffer(self.blob, dtype=np.uint8)
+        key = raw[self.at].astype(np.int64) | (raw[self.at + 1].astype(np.int64) << 8)
+        value_at = self.at + 2 + key
+        value = raw[value_at].astype(np.int64) | (raw[value_at + 1].astype(np.int64) << 8)
+        sizes: npt.NDArray[np.int64] = 6 + key + value
+        return sizes
+
+    def nbytes(self) -> int:
+        """The bytes of the arrays and the blob."""
+        arrays = (self.hashes, self.slots, self.at, self.counts)
+        return sum(a.nbytes for a in arrays) + len(self.blob)
+
+    def merged(
+        self, dead: Iterable[int], records: Iterable[tuple[int, tuple[str, ...]]]
+    ) -> FrozenIdentifiers:
+        """A new frozen layer: these entries but those of the ``dead`` slots, and the
+        ``records`` (slot, flat (key, canonical, tag string) tuple) filed since."""
+        tags = list(self.tags)
+        numbers = {tag: n for n, tag in enumerate(tags)}
+        gone = np.fromiter(dead, dtype=np.int32)
+        keep = ~np.isin(self.slots, gone) if len(gone) else np.ones(len(self.slots), bool)
+        hashes, slots, at = [], [], []
+        pieces, end = [], len(self.blob)
+        for slot, record in records:
+            for i in range(0, len(record), 3):
+                key, stored, tag = record[i : i + 3]
+                if tag not in numbers:
+                    if len(tags) >= MAX_TAGS:
+                        raise OverflowError("more identifier tags than the frozen layer numbers")
+                    numbers[tag] = len(tags)
+                    tags.append(tag)
+                piece = _encoded(key, stored, numbers[tag])
+                hashes.append(keyed_hash(self.secret, key.encode()))
+                slots.append(slot)
+                at.append(end)
+                pieces.append(piece)
+                end += len(piece)
+        all_hashes = np.concatenate((self.hashes[keep], np.array(hashes, dtype=np.uint64)))
+        all_slots = np.concatenate((self.slots[keep], np.array(slots, dtype=np.int32)))
+        all_at = np.concatenate((self.at[keep], np.array(at, dtype=np.int64)))
+        blob = self.blob + b"".join(pieces)
+        # Stable: kept entries come sorted, new ones slot by slot in record order, and
+        # a slot is in one of the two only, so entries of a slot keep their order.
+        order = np.lexsort((all_slots, all_hashes))
+        top = int(all_slots.max()) + 1 if len(all_slots) else 0
+        counts = np.bincount(all_slots, minlength=max(top, len(self.counts)))
+        layer = FrozenIdentifiers(
+            self.secret,
+            all_hashes[order],
+            all_slots[order],
+            all_at[order],
+            blob,
+            tuple(tags),
+            counts.astype(np.uint16),
+        )
+        return layer.compacted() if len(gone) else layer
+
+    def compacted(self) -> FrozenIdentifiers:
+        """This layer with the blob bytes no entry points at dropped, once they are more
+        than ``GARBAGE_SHARE`` of it (a removal leaves its bytes until then)."""
+        sizes = self.entry_bytes()
+        if len(self.blob) - int(sizes.sum()) <= GARBAGE_SHARE * len(self.blob):
+            return self
+        blob = self.blob
+        at = np.zeros(len(sizes), dtype=np.int64)
+        if len(sizes):
+            np.cumsum(sizes[:-1], out=at[1:])
+        joined = b"".join(
+            blob[start : start + size]
+            for start, size in zip(self.at.tolist(), sizes.tolist(), strict=True)
+        )
+        return FrozenIdentifiers(
+            self.secret, self.hashes, self.slots, at, joined, self.tags, self.counts
+        )
