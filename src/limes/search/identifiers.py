@@ -231,8 +231,9 @@ class IdentifierIndex:
     assignment. A reader takes the layers in one read. The writer marks a frozen slot
     dead and unfiles an overlay slot's keys before it files the slot again, publishes
     a record before filing its keys, and a reader keeps from a record only the
-    identifiers whose key is the query's key and drops a frozen slot it also met in the
-    Python layer (filed again meanwhile), so it sees each alert either as it is now or
+    identifiers whose key is the query's key, keeps or drops a frozen slot's entries
+    together on one test of ``dead``, and drops a frozen slot it also met in the Python
+    layer (filed again meanwhile), so it sees each alert either as it is now or
     not at all - never a torn entry, never an exception.
     """
 
@@ -354,13 +355,17 @@ class IdentifierIndex:
                 for at in range(0, len(record), 3):
                     if record[at] == query.key:
                         found.append((slot, record[at + 1], record[at + 2]))
-        again = {slot for slot, _, _ in found}
+        # A slot's frozen entries are kept or dropped together, on one reading of `dead`
+        # (the writer may mark it dead between two of them); a slot met in the Python
+        # layer is the one filed again, whatever `dead` says.
+        kept = dict.fromkeys((slot for slot, _, _ in found), False)
         dead = layers.dead
-        found += (
-            entry
-            for entry in layers.frozen.under(query.key)
-            if entry[0] not in dead and entry[0] not in again
-        )
+        for entry in layers.frozen.under(query.key):
+            keep = kept.get(entry[0])
+            if keep is None:
+                keep = kept[entry[0]] = entry[0] not in dead
+            if keep:
+                found.append(entry)
         ranked: list[tuple[int, int, IdentifierMatch]] = []
         for slot, stored, tag in found:
             kind, issued_by, source = self._tags[tag]
