@@ -128,6 +128,30 @@ def test_frozen_then_changed_then_through_a_snapshot_the_answers_are_the_rule(
     _same(loaded, reference, [*queries, ("AB10", "FR"), ("ABIO", None)])
 
 
+@pytest.mark.parametrize("colliding", [False, True])
+def test_a_few_filed_after_a_freeze_are_sorted_in_at_the_next(
+    colliding: bool, monkeypatch: pytest.MonkeyPatch, queries: list[tuple[str, str | None]]
+) -> None:
+    """Inserted, not everything sorted again: slots filed again below and above the
+    others on a skeleton, or on a hash every skeleton shares, keep the rule's order
+    (an alert's identifiers under one key as it listed them)."""
+    if colliding:
+        monkeypatch.setattr(identifier_arrays, "keyed_hash", lambda secret, key: 42)
+    rng = random.Random(8)
+    index, reference = IdentifierIndex(), Reference()
+    for slot in range(600):
+        reference.alerts[slot] = found = _identifiers(rng)
+        index.add(slot, found)
+    index.freeze()
+    for slot in (*rng.sample(range(600), 8), 600, 601, 650):
+        reference.alerts[slot] = found = _identifiers(rng)
+        index.add(slot, found)
+    changed = sum(len(r) // 3 for r in index._layers.records.values())
+    assert 0 < changed * 8 < len(index._layers.frozen)  # the insert path
+    index.freeze()
+    _same(index, reference, queries)
+
+
 def test_a_hash_shared_by_other_skeletons_is_never_taken_for_a_match(
     monkeypatch: pytest.MonkeyPatch, queries: list[tuple[str, str | None]]
 ) -> None:

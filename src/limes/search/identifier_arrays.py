@@ -12,8 +12,8 @@ One *entry* per stored identifier:
   length and the stored canonical value (length 0: the same as the skeleton, as for
   most stored values), ``u16`` tag number (``tags``: "source kind country").
 
-Entries of one hash are ordered by slot, then as the alert listed them, so a lookup
-meets them in the order the Python layer gave. ``counts[slot]`` is how many entries a
+A slot's entries of one hash are in the order the alert listed them, which a lookup
+keeps (it orders by slot, stably). ``counts[slot]`` is how many entries a
 slot holds (what ``remove`` needs without a scan). An instance is never changed once
 made: a freeze makes a new one (``merged``), so a reader holding it sees one state.
 About 20 bytes of arrays and 6 + the value's bytes of blob per identifier, against
@@ -36,6 +36,7 @@ MAX_TAGS = 0xFFFF
 GARBAGE_SHARE = 0.25
 """The share of the blob left by removed entries past which a freeze rewrites it."""
 _U16 = struct.Struct("<H")
+Entries = tuple[npt.NDArray[np.uint64], npt.NDArray[np.int32], npt.NDArray[np.int64]]
 
 
 def keyed_hash(secret: bytes, key: bytes) -> int:
@@ -127,20 +128,22 @@ class FrozenIdentifiers:
                 at.append(end)
                 pieces.append(piece)
                 end += len(piece)
-        all_hashes = np.concatenate((self.hashes[keep], np.array(hashes, dtype=np.uint64)))
-        all_slots = np.concatenate((self.slots[keep], np.array(slots, dtype=np.int32)))
-        all_at = np.concatenate((self.at[keep], np.array(at, dtype=np.int64)))
+        all_hashes, all_slots, all_at = _sorted_in(
+            (self.hashes[keep], self.slots[keep], self.at[keep]),
+            (
+                np.array(hashes, dtype=np.uint64),
+                np.array(slots, dtype=np.int32),
+                np.array(at, dtype=np.int64),
+            ),
+        )
         blob = self.blob + b"".join(pieces)
-        # Stable: kept entries come sorted, new ones slot by slot in record order, and
-        # a slot is in one of the two only, so entries of a slot keep their order.
-        order = np.lexsort((all_slots, all_hashes))
         top = int(all_slots.max()) + 1 if len(all_slots) else 0
         counts = np.bincount(all_slots, minlength=max(top, len(self.counts)))
         layer = FrozenIdentifiers(
             self.secret,
-            all_hashes[order],
-            all_slots[order],
-            all_at[order],
+            all_hashes,
+            all_slots,
+            all_at,
             blob,
             tuple(tags),
             counts.astype(np.uint16),
@@ -164,3 +167,27 @@ class FrozenIdentifiers:
         return FrozenIdentifiers(
             self.secret, self.hashes, self.slots, at, joined, self.tags, self.counts
         )
+
+
+def _sorted_in(old: Entries, new: Entries) -> Entries:
+    """The (hashes, slots, at) of ``old`` (sorted by hash) with ``new`` (in record order
+    within a slot) sorted in by hash, each slot's entries in their order (a lookup sorts
+    by slot; only that order within a slot is its own). Few new entries, the usual
+    freeze of a snapshot write, are inserted (linear) rather than everything sorted
+    again (n log n: half a minute at 100 million entries)."""
+    order = np.argsort(new[0], kind="stable")
+    hashes, slots, at = new[0][order], new[1][order], new[2][order]
+    if len(hashes) * 8 >= len(old[0]):
+        all_hashes = np.concatenate((old[0], hashes))
+        everything = np.argsort(all_hashes, kind="stable")
+        return (
+            all_hashes[everything],
+            np.concatenate((old[1], slots))[everything],
+            np.concatenate((old[2], at))[everything],
+        )
+    where = np.searchsorted(old[0], hashes, "left")
+    return (  # astype: the same arrays, typed (np.insert's result is not)
+        np.insert(old[0], where, hashes).astype(np.uint64, copy=False),
+        np.insert(old[1], where, slots).astype(np.int32, copy=False),
+        np.insert(old[2], where, at).astype(np.int64, copy=False),
+    )
