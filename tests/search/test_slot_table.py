@@ -106,3 +106,27 @@ def test_frozen_changed_and_through_a_snapshot_the_slots_are_the_same(
     _changed(loaded, reference, ids, rng)
     loaded.freeze()
     _same(loaded, reference, ids)
+
+
+def test_a_few_slots_numbered_after_a_freeze_are_inserted_in_id_order() -> None:
+    rng = random.Random(4)
+    ids = [new_id(rng.randrange(2**40)) for _ in range(800)]
+    table, reference = SlotTable(), Reference()
+    for alert_id in ids[:700]:
+        found = Indexed(alert_id, 1, CATEGORIES[0])
+        reference.slots[alert_id] = table.append(found)
+        reference.indexed.append(found)
+    table.freeze()
+    for alert_id in [*rng.sample(ids[:700], 10), *ids[700:720]]:  # new versions, new alerts
+        forgotten = table.forget(alert_id)
+        if forgotten is not None:
+            reference.indexed[forgotten] = None
+        found = Indexed(alert_id, 2, CATEGORIES[1])
+        reference.slots[alert_id] = table.append(found)
+        reference.indexed.append(found)
+    assert len(table._layers.recent) * 8 < len(table._layers.frozen)  # the insert path
+    table.freeze()
+    frozen = table._layers.frozen
+    assert sorted(frozen.by_id.tolist()) == list(range(730))
+    assert list(frozen.ids[frozen.by_id]) == sorted(frozen.ids)
+    _same(table, reference, ids)
