@@ -358,7 +358,7 @@ class IdentifierIndex:
         # A slot's frozen entries are kept or dropped together, on one reading of `dead`
         # (the writer may mark it dead between two of them); a slot met in the Python
         # layer is the one filed again, whatever `dead` says.
-        kept = dict.fromkeys((slot for slot, _, _ in found), False)
+        kept: dict[int, bool] = {slot: False for slot, _, _ in found} if found else {}
         dead = layers.dead
         for entry in layers.frozen.under(query.key):
             keep = kept.get(entry[0])
