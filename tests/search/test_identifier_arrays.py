@@ -9,6 +9,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 from tests.conftest import fixed_crypto
 
@@ -233,3 +234,12 @@ def test_a_reader_sees_each_alert_whole_while_frozen_slots_are_filed_again() -> 
     for thread in threads:
         thread.join(timeout=60)
     assert failures == []
+
+
+def test_offsets_take_four_bytes_while_the_blob_is_under_four_gib() -> None:
+    index = IdentifierIndex()
+    index.add(0, [("plate", "AB10", "FR", OBJECT)])
+    index.freeze()
+    assert index._layers.frozen.at.dtype == np.uint32
+    offsets = np.array([0, 2**32 + 5], dtype=np.int64)
+    assert identifier_arrays._narrow(offsets, 2**32 + 9) is offsets  # kept whole past 4 GiB

@@ -6,8 +6,8 @@ One *entry* per stored identifier:
 * ``hashes`` (uint64, ascending): the entry's skeleton under a keyed 64-bit BLAKE2b
   (``secret``, random per index and kept, sealed, in the snapshot), so that a lookup
   is two binary searches; a hash is never trusted alone: the skeleton is compared;
-* ``slots`` (int32): the alert slot holding it; ``at`` (int64): where its bytes start
-  in ``blob``;
+* ``slots`` (int32): the alert slot holding it; ``at``: where its bytes start in
+  ``blob`` (uint32 while the blob is under 4 GiB, as at 93 million alerts, else int64);
 * ``blob``: per entry, little-endian ``u16`` length and the skeleton (UTF-8), ``u16``
   length and the stored canonical value (length 0: the same as the skeleton, as for
   most stored values), ``u16`` tag number (``tags``: "source kind country").
@@ -67,7 +67,7 @@ class FrozenIdentifiers:
     secret: bytes = field(default_factory=lambda: os.urandom(SECRET_BYTES))
     hashes: npt.NDArray[np.uint64] = field(default_factory=lambda: np.empty(0, np.uint64))
     slots: npt.NDArray[np.int32] = field(default_factory=lambda: np.empty(0, np.int32))
-    at: npt.NDArray[np.int64] = field(default_factory=lambda: np.empty(0, np.int64))
+    at: npt.NDArray[Any] = field(default_factory=lambda: np.empty(0, np.uint32))
     blob: bytes = b""
     tags: tuple[str, ...] = ()
     counts: npt.NDArray[np.uint16] = field(default_factory=lambda: np.empty(0, np.uint16))
@@ -104,8 +104,9 @@ class FrozenIdentifiers:
     def entry_bytes(self) -> npt.NDArray[np.int64]:
         """The blob bytes of each entry, in entry order (computed from its lengths)."""
         raw = np.frombuffer(self.blob, dtype=np.uint8)
-        key = raw[self.at].astype(np.int64) | (raw[self.at + 1].astype(np.int64) << 8)
-        value_at = self.at + 2 + key
+        starts = self.at.astype(np.int64)
+        key = raw[starts].astype(np.int64) | (raw[starts + 1].astype(np.int64) << 8)
+        value_at = starts + 2 + key
         value = raw[value_at].astype(np.int64) | (raw[value_at + 1].astype(np.int64) << 8)
         sizes: npt.NDArray[np.int64] = 6 + key + value
         return sizes
@@ -141,7 +142,7 @@ class FrozenIdentifiers:
                 pieces.append(piece)
                 end += len(piece)
         all_hashes, all_slots, all_at = _sorted_in(
-            (self.hashes[keep], self.slots[keep], self.at[keep]),
+            (self.hashes[keep], self.slots[keep], self.at[keep].astype(np.int64)),
             (
                 np.array(hashes, dtype=np.uint64),
                 np.array(slots, dtype=np.int32),
@@ -155,7 +156,7 @@ class FrozenIdentifiers:
             self.secret,
             all_hashes,
             all_slots,
-            all_at,
+            _narrow(all_at, len(blob)),
             blob,
             tuple(tags),
             counts.astype(np.uint16),
@@ -177,7 +178,13 @@ class FrozenIdentifiers:
             for start, size in zip(self.at.tolist(), sizes.tolist(), strict=True)
         )
         return FrozenIdentifiers(
-            self.secret, self.hashes, self.slots, at, joined, self.tags, self.counts
+            self.secret,
+            self.hashes,
+            self.slots,
+            _narrow(at, len(joined)),
+            joined,
+            self.tags,
+            self.counts,
         )
 
 
@@ -203,3 +210,8 @@ def _sorted_in(old: Entries, new: Entries) -> Entries:
         np.insert(old[1], where, slots).astype(np.int32, copy=False),
         np.insert(old[2], where, at).astype(np.int64, copy=False),
     )
+
+
+def _narrow(at: npt.NDArray[np.int64], blob_bytes: int) -> npt.NDArray[Any]:
+    """``at`` as uint32 (4 bytes an entry less) when every offset fits."""
+    return at.astype(np.uint32) if blob_bytes < 2**32 else at
