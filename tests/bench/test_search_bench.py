@@ -10,6 +10,7 @@ from random import Random
 import pytest
 from bench.search.__main__ import main
 from bench.search.measure import latency_figures, percentile
+from bench.search.object_memory import main as object_memory
 from bench.search.queries import identifier_probe, mrz_name_field, td3, typo
 from rapidfuzz.distance import OSA
 
@@ -112,3 +113,9 @@ def test_an_endpoint_line_splits_the_server_cpu_by_process() -> None:
     assert "server CPU 5,000 µs/request" in shown[0]
     split = "audit writer 400 µs, search index 2,500 µs, workers 2,100 µs"
     assert shown[1].split(": ", 1)[1] == split
+
+
+def test_the_object_memory_bench_runs_on_a_few_alerts(capsys: pytest.CaptureFixture[str]) -> None:
+    object_memory(200)
+    out = capsys.readouterr().out
+    assert "bytes per object alert" in out and "one lookup" in out

@@ -16,8 +16,10 @@ A slot's entries of one hash are in the order the alert listed them, which a loo
 keeps (it orders by slot, stably). ``counts[slot]`` is how many entries a
 slot holds (what ``remove`` needs without a scan). An instance is never changed once
 made: a freeze makes a new one (``merged``), so a reader holding it sees one state.
-About 20 bytes of arrays and 6 + the value's bytes of blob per identifier, against
-several hundred as dict entries, tuples and strings.
+16 bytes of arrays and 6 + the value's bytes of blob per identifier (about 34 in all),
+and 2 per slot; the Python layer took about 250 per identifier in dict entries, tuples
+and strings (``python -m bench.search.object_memory``: 70 bytes per demo object alert
+with the engine's slots, against 315 before the arrays).
 """
 
 from __future__ import annotations

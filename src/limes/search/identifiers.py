@@ -214,7 +214,7 @@ class IdentifierIndex:
     """Skeleton -> alert slots, for every identifier of every alert, whatever its kind.
 
     Two layers. The frozen one (``identifier_arrays.FrozenIdentifiers``) holds what was
-    filed up to the last ``freeze`` as flat arrays and one packed blob, about 40 bytes
+    filed up to the last ``freeze`` as flat arrays and one packed blob, about 35 bytes
     an identifier; a slot removed from it is only marked dead (``dead``) until the next
     freeze. The Python layer holds what was filed since: `slots_by_key` maps each
     skeleton to one slot (an int) or, when alerts share it, a tuple of slots;
