@@ -85,23 +85,23 @@ class FrozenIdentifiers:
         """(slot, stored value, tag) of every entry whose skeleton is ``key``."""
         raw = key.encode()
         hashed = keyed_hash(self.secret, raw)
-        # bisect on a memoryview reads Python ints: a few times faster than searchsorted
-        hashes = self.hashes.data
+        head = _U16.pack(len(raw)) + raw
+        # Item reads of the arrays' buffers give Python ints: a few times faster than
+        # searchsorted and NumPy scalars at the one or two entries a key has.
+        hashes, offsets = self.hashes.data, self.at.data
         i = bisect_left(hashes, hashed)
         blob = self.blob
         while i < len(hashes) and hashes[i] == hashed:
+            at = offsets[i]
             i += 1
-            at = int(self.at[i - 1])
-            (size,) = _U16.unpack_from(blob, at)
-            at += 2
-            if blob[at : at + size] != raw:
+            if not blob.startswith(head, at):
                 continue  # another skeleton with the same hash
-            at += size
+            at += len(head)
             (length,) = _U16.unpack_from(blob, at)
             at += 2
             stored = blob[at : at + length].decode() if length else key
             (tag,) = _U16.unpack_from(blob, at + length)
-            yield int(self.slots[i - 1]), stored, self.tags[tag]
+            yield self.slots.data[i - 1], stored, self.tags[tag]
 
     def entry_bytes(self) -> npt.NDArray[np.int64]:
         """The blob bytes of each entry, in entry order (computed from its lengths)."""
