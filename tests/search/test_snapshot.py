@@ -7,6 +7,7 @@ import stat
 import zlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 from tests.conftest import FixedClock, built, fixed_crypto, make_ctx
 from tests.factories import PERSON, VEHICLE, content, doc
@@ -305,3 +306,35 @@ def test_codes_of_another_process_are_adopted(
     loaded = SearchEngine(store, alerts.crypto)
     loaded.load(path)
     assert _persons(loaded, IVANOVA) == [person]
+
+
+def test_the_payload_is_decompressed_as_it_is_unpickled(
+    sqlite_store: SqliteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Part by part and a few bytes at a time, so that it is never whole in memory."""
+    crypto = fixed_crypto(sqlite_store)
+    monkeypatch.setattr(snapshot, "PART_BYTES", 100)
+    monkeypatch.setattr(snapshot, "INFLATE_BYTES", 7)
+    state = {"slots": np.arange(5000, dtype=np.int32), "words": [f"w{i}" for i in range(300)]}
+    data = snapshot.seal(crypto.fields, 4, state)
+    assert int.from_bytes(data[16:20], "big") > 3
+
+    def whole(data: bytes) -> bytes:
+        raise AssertionError("the payload was decompressed whole")
+
+    monkeypatch.setattr(snapshot.zlib, "decompress", whole)
+    position, loaded = snapshot.unseal(crypto.fields, data)
+    assert position == 4 and loaded["words"] == state["words"]
+    assert np.array_equal(loaded["slots"], state["slots"])
+
+
+def test_a_payload_whose_compression_ends_early_is_refused(
+    sqlite_store: SqliteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    crypto = fixed_crypto(sqlite_store)
+    whole = zlib.compress
+    with monkeypatch.context() as cut:
+        cut.setattr(snapshot.zlib, "compress", lambda data, level: whole(data, level)[:-6])
+        data = snapshot.seal(crypto.fields, 0, {"words": ["w"] * 50})
+    with pytest.raises(snapshot.SnapshotRefused, match="cannot be read"):
+        snapshot.unseal(crypto.fields, data)
