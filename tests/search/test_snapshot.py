@@ -282,16 +282,26 @@ def test_a_missing_snapshot_is_said_as_missing(tmp_path: Path) -> None:
         snapshot.position_of(tmp_path / "none")
 
 
-def test_a_large_payload_is_sealed_in_parts(
-    sqlite_store: SqliteStore, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("compression", [0, 1])
+def test_a_large_payload_is_sealed_in_parts_and_decompressed_as_it_is_unpickled(
+    sqlite_store: SqliteStore, monkeypatch: pytest.MonkeyPatch, compression: int
 ) -> None:
+    """Part by part and a few bytes at a time, never whole in memory beside the arrays."""
     crypto = fixed_crypto(sqlite_store)
     monkeypatch.setattr(snapshot, "PART_BYTES", 64)
-    monkeypatch.setattr(snapshot, "COMPRESSION", 0)
-    state = {"words": [f"w{i}" for i in range(100)]}
+    monkeypatch.setattr(snapshot, "COMPRESSION", compression)
+    monkeypatch.setattr(snapshot, "INFLATE_BYTES", 7)
+    state = {"words": [f"w{i}" for i in range(100)], "slots": np.arange(900, dtype=np.int32)}
     data = snapshot.seal(crypto.fields, 0, state)
     assert int.from_bytes(data[16:20], "big") > 3
-    assert snapshot.unseal(crypto.fields, data) == (0, state)
+
+    def whole(data: bytes) -> bytes:
+        raise AssertionError("the payload was decompressed whole")
+
+    monkeypatch.setattr(snapshot.zlib, "decompress", whole)
+    position, loaded = snapshot.unseal(crypto.fields, data)
+    assert (position, loaded["words"]) == (0, state["words"])
+    assert np.array_equal(loaded["slots"], state["slots"])
 
 
 def test_codes_of_another_process_are_adopted(
@@ -306,26 +316,6 @@ def test_codes_of_another_process_are_adopted(
     loaded = SearchEngine(store, alerts.crypto)
     loaded.load(path)
     assert _persons(loaded, IVANOVA) == [person]
-
-
-def test_the_payload_is_decompressed_as_it_is_unpickled(
-    sqlite_store: SqliteStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Part by part and a few bytes at a time, so that it is never whole in memory."""
-    crypto = fixed_crypto(sqlite_store)
-    monkeypatch.setattr(snapshot, "PART_BYTES", 100)
-    monkeypatch.setattr(snapshot, "INFLATE_BYTES", 7)
-    state = {"slots": np.arange(5000, dtype=np.int32), "words": [f"w{i}" for i in range(300)]}
-    data = snapshot.seal(crypto.fields, 4, state)
-    assert int.from_bytes(data[16:20], "big") > 3
-
-    def whole(data: bytes) -> bytes:
-        raise AssertionError("the payload was decompressed whole")
-
-    monkeypatch.setattr(snapshot.zlib, "decompress", whole)
-    position, loaded = snapshot.unseal(crypto.fields, data)
-    assert position == 4 and loaded["words"] == state["words"]
-    assert np.array_equal(loaded["slots"], state["slots"])
 
 
 def test_a_payload_whose_compression_ends_early_is_refused(
