@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import fixed_crypto
 
 from limes.domain.ids import new_id
-from limes.search import snapshot
+from limes.search import slot_table, snapshot
 from limes.search.slot_table import Indexed, SlotTable, packed, unpacked
 from limes.store.sqlite import SqliteStore
 
@@ -108,7 +108,11 @@ def test_frozen_changed_and_through_a_snapshot_the_slots_are_the_same(
     _same(loaded, reference, ids)
 
 
-def test_a_few_slots_numbered_after_a_freeze_are_inserted_in_id_order() -> None:
+@pytest.mark.parametrize("bisect_most", [4096, 0])
+def test_a_few_slots_numbered_after_a_freeze_are_inserted_in_id_order(
+    bisect_most: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(slot_table, "BISECT_MOST", bisect_most)
     rng = random.Random(4)
     ids = [new_id(rng.randrange(2**40)) for _ in range(800)]
     table, reference = SlotTable(), Reference()

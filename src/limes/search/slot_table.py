@@ -30,6 +30,8 @@ _TO_DIGITS = str.maketrans(_CROCKFORD, "0123456789abcdefghijklmnopqrstuv")
 _DROP = str.maketrans("", "", _CROCKFORD)
 _PAIRS = tuple(a + b for a in _CROCKFORD for b in _CROCKFORD)  # 10 bits -> 2 characters
 _ID_BYTES = 16
+BISECT_MOST = 4096
+"""New slots a freeze places by binary searches; past it, one search in a sorted copy."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +138,10 @@ class FrozenSlots:
             return np.argsort(ids, kind="stable").astype(np.int32)
         new = new[np.argsort(ids[len(self) :], kind="stable")]
         by_id = self.by_id
-        where = [bisect_left(by_id, ids[slot], key=lambda s: ids[s]) for slot in new.tolist()]
+        if len(new) > BISECT_MOST:  # one vectorised search in a sorted copy of the ids
+            where = np.searchsorted(ids[by_id], ids[new]).tolist()
+        else:  # a few: no copy, a binary search each
+            where = [bisect_left(by_id, ids[slot], key=lambda s: ids[s]) for slot in new.tolist()]
         inserted: npt.NDArray[np.int32] = np.insert(by_id, where, new).astype(np.int32)
         return inserted
 
