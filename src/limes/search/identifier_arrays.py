@@ -5,7 +5,7 @@ One *entry* per stored identifier:
 
 * ``hashes`` (uint64, ascending): the entry's skeleton under a keyed 64-bit BLAKE2b
   (``secret``, random per index and kept, sealed, in the snapshot), so that a lookup
-  is two binary searches; a hash is never trusted alone: the skeleton is compared;
+  is one binary search; a hash is never trusted alone: the skeleton is compared;
 * ``slots`` (int32): the alert slot holding it; ``at``: where its bytes start in
   ``blob`` (uint32 while the blob is under 4 GiB, as at 93 million alerts, else int64);
 * ``blob``: per entry, little-endian ``u16`` length and the skeleton (UTF-8), ``u16``

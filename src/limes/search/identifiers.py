@@ -4,7 +4,7 @@ A value typed at a border desk goes through `check_query`: it is validated again
 kind's standard (a failed check is reported, never a reason not to search) and reduced
 to its `skeleton`, the key under which `IdentifierIndex` files every stored identifier
 of every alert, whatever its kind, object type or category. A lookup is one dict access
-and two binary searches in the frozen arrays (``identifier_arrays``), then a read of
+and one binary search in the frozen arrays (``identifier_arrays``), then a read of
 the few identifiers filed under the key; nothing is scanned.
 """
 
