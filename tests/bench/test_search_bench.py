@@ -10,6 +10,7 @@ from random import Random
 import pytest
 from bench.search.__main__ import main
 from bench.search.measure import latency_figures, percentile
+from bench.search.object_memory import main as object_memory
 from bench.search.queries import identifier_probe, mrz_name_field, td3, typo
 from rapidfuzz.distance import OSA
 
@@ -129,3 +130,9 @@ def test_part1_reads_its_index_back_from_the_cache(tmp_path: Path) -> None:
     assert read["person_search"]["answers_digest"] == built["person_search"]["answers_digest"]
     assert read["build_s"] == built["build_s"]
     assert read["person_search"]["cpu"]["n"] == 30
+
+
+def test_the_object_memory_bench_runs_on_a_few_alerts(capsys: pytest.CaptureFixture[str]) -> None:
+    object_memory(200)
+    out = capsys.readouterr().out
+    assert "bytes per object alert" in out and "one lookup" in out

@@ -11,8 +11,9 @@ from tests.conftest import FixedClock, built, make_ctx
 from tests.factories import PERSON, VEHICLE, content, doc
 
 from limes.domain.roles import Purpose, Role
+from limes.search import engine as engine_module
 from limes.search.engine import SearchEngine
-from limes.search.identifiers import IdentifierQuery, check_query
+from limes.search.identifiers import IdentifierIndex, IdentifierQuery, check_query
 from limes.search.query import PersonQuery
 from limes.service.alerts import AlertService
 from limes.store.port import Store
@@ -56,6 +57,29 @@ def test_build_indexes_what_is_stored_and_skips_what_is_not_active(
     assert _plates(engine, "AB-123-CD") == [vehicle.id]
     assert _plates(engine, "L898902C3") == [person.id]  # the person's passport
     assert engine.position == store.last_event()
+
+
+def test_a_build_freezes_the_object_side_as_it_goes(
+    store: Store, alerts: AlertService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """So that the Python layer never holds more than ``FREEZE_EVERY`` alerts."""
+    ctx = make_ctx()
+    person = alerts.issue(ctx, content(PERSON)).alert
+    vehicle = alerts.issue(ctx, content(VEHICLE)).alert
+    monkeypatch.setattr(engine_module, "FREEZE_EVERY", 1)
+    engine = SearchEngine(store, alerts.crypto)
+    held: list[int] = []
+    freeze = IdentifierIndex.freeze
+
+    def counted(index: IdentifierIndex) -> None:
+        held.append(len(index._layers.records))
+        freeze(index)
+
+    monkeypatch.setattr(IdentifierIndex, "freeze", counted)
+    engine.build()
+    assert held[:2] == [1, 1]  # one alert filed since the last freeze, each time
+    assert _plates(engine, "AB-123-CD") == [vehicle.id]
+    assert _plates(engine, "L898902C3") == [person.id]
 
 
 def test_catch_up_follows_issue_update_delete_and_expiry(

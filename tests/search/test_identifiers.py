@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
 import threading
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -290,15 +288,6 @@ def test_a_negative_slot_is_refused() -> None:
 
 
 # --- one writer, many readers -----------------------------------------------------------
-
-
-@pytest.fixture
-def busy_switching() -> Iterator[None]:
-    """Switch threads as often as possible, so that readers land mid-update."""
-    interval = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    yield
-    sys.setswitchinterval(interval)
 
 
 @pytest.mark.usefixtures("busy_switching")

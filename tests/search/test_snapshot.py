@@ -7,6 +7,7 @@ import stat
 import zlib
 from pathlib import Path
 
+import numpy as np
 import pytest
 from tests.conftest import FixedClock, built, fixed_crypto, make_ctx
 from tests.factories import PERSON, VEHICLE, content, doc
@@ -236,22 +237,22 @@ def test_a_snapshot_made_by_other_search_code_is_refused(
 def test_a_snapshot_of_the_earlier_format_is_refused_and_rebuilt(
     store: Store, alerts: AlertService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Format 6 held no name columns; format 7 holds them (``name_columns``), and scoring
-    gathers its candidates' names from them: a file of format 6 is refused by its magic,
-    before anything is opened or unpickled, and rebuilt with its columns."""
-    assert snapshot.FORMAT == 7 and snapshot.MAGIC == b"LIMESIX7"
+    """Format 7 held the identifiers and slots as Python objects; format 9 holds them as
+    frozen arrays (``identifier_arrays``, ``slot_table``): a file of format 7 is refused
+    by its magic, before anything is opened or unpickled, and rebuilt."""
+    assert snapshot.FORMAT == 9 and snapshot.MAGIC == b"LIMESIX9"
     path = tmp_path / "index.snapshot"
     with monkeypatch.context() as earlier:
-        earlier.setattr(snapshot, "MAGIC", b"LIMESIX6")
-        earlier.setattr(snapshot, "RECORD", snapshot.RECORD.replace("/7/", "/6/"))
+        earlier.setattr(snapshot, "MAGIC", b"LIMESIX7")
+        earlier.setattr(snapshot, "RECORD", snapshot.RECORD.replace("/9/", "/7/"))
         person, _ = _saved(store, alerts, path)
-    assert path.read_bytes()[:8] == b"LIMESIX6"
+    assert path.read_bytes()[:8] == b"LIMESIX7"
     engine = SearchEngine(store, alerts.crypto)
     with pytest.raises(
-        snapshot.SnapshotRefused, match="not a Limes search index snapshot of format 7"
+        snapshot.SnapshotRefused, match="not a Limes search index snapshot of format 9"
     ):
         engine.load(path)
-    with pytest.raises(snapshot.SnapshotRefused, match="format 7"):
+    with pytest.raises(snapshot.SnapshotRefused, match="format 9"):
         snapshot.position_of(path)
     files = IndexSnapshot(path)
     assert files.load(engine) is None and files.refused is not None and not engine.built
@@ -281,16 +282,26 @@ def test_a_missing_snapshot_is_said_as_missing(tmp_path: Path) -> None:
         snapshot.position_of(tmp_path / "none")
 
 
-def test_a_large_payload_is_sealed_in_parts(
-    sqlite_store: SqliteStore, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("compression", [0, 1])
+def test_a_large_payload_is_sealed_in_parts_and_decompressed_as_it_is_unpickled(
+    sqlite_store: SqliteStore, monkeypatch: pytest.MonkeyPatch, compression: int
 ) -> None:
+    """Part by part and a few bytes at a time, never whole in memory beside the arrays."""
     crypto = fixed_crypto(sqlite_store)
     monkeypatch.setattr(snapshot, "PART_BYTES", 64)
-    monkeypatch.setattr(snapshot, "COMPRESSION", 0)
-    state = {"words": [f"w{i}" for i in range(100)]}
+    monkeypatch.setattr(snapshot, "COMPRESSION", compression)
+    monkeypatch.setattr(snapshot, "INFLATE_BYTES", 7)
+    state = {"words": [f"w{i}" for i in range(100)], "slots": np.arange(900, dtype=np.int32)}
     data = snapshot.seal(crypto.fields, 0, state)
     assert int.from_bytes(data[16:20], "big") > 3
-    assert snapshot.unseal(crypto.fields, data) == (0, state)
+
+    def whole(data: bytes) -> bytes:
+        raise AssertionError("the payload was decompressed whole")
+
+    monkeypatch.setattr(snapshot.zlib, "decompress", whole)
+    position, loaded = snapshot.unseal(crypto.fields, data)
+    assert (position, loaded["words"]) == (0, state["words"])
+    assert np.array_equal(loaded["slots"], state["slots"])
 
 
 def test_codes_of_another_process_are_adopted(
@@ -305,3 +316,15 @@ def test_codes_of_another_process_are_adopted(
     loaded = SearchEngine(store, alerts.crypto)
     loaded.load(path)
     assert _persons(loaded, IVANOVA) == [person]
+
+
+def test_a_payload_whose_compression_ends_early_is_refused(
+    sqlite_store: SqliteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    crypto = fixed_crypto(sqlite_store)
+    whole = zlib.compress
+    with monkeypatch.context() as cut:
+        cut.setattr(snapshot.zlib, "compress", lambda data, level: whole(data, level)[:-6])
+        data = snapshot.seal(crypto.fields, 0, {"words": ["w"] * 50})
+    with pytest.raises(snapshot.SnapshotRefused, match="cannot be read"):
+        snapshot.unseal(crypto.fields, data)

@@ -4,7 +4,8 @@ A value typed at a border desk goes through `check_query`: it is validated again
 kind's standard (a failed check is reported, never a reason not to search) and reduced
 to its `skeleton`, the key under which `IdentifierIndex` files every stored identifier
 of every alert, whatever its kind, object type or category. A lookup is one dict access
-and a read of the few alerts filed under the key; nothing is scanned.
+and one binary search in the frozen arrays (``identifier_arrays``), then a read of
+the few identifiers filed under the key; nothing is scanned.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from limes.domain.countries import CountryError, country
 from limes.domain.identifiers import IdentifierError, IdentifierKind, canonical, validate
 from limes.domain.vehicle_identifiers import vin_check_digit
 from limes.errors import FieldError, InvalidInput
+from limes.search.identifier_arrays import FrozenIdentifiers
 
 __all__ = [
     "MAX_QUERY_LENGTH",
@@ -195,32 +197,50 @@ class IdentifierMatch:
     source: str
 
 
+class _Layers:
+    """What a reader takes in one read: the frozen arrays, the frozen slots removed
+    since, and the Python layer of what was filed since (``IdentifierIndex``)."""
+
+    __slots__ = ("dead", "frozen", "records", "slots_by_key")
+
+    def __init__(self, frozen: FrozenIdentifiers) -> None:
+        self.frozen = frozen
+        self.dead: set[int] = set()
+        self.slots_by_key: dict[str, int | tuple[int, ...]] = {}
+        self.records: dict[int, tuple[str, ...]] = {}
+
+
 class IdentifierIndex:
     """Skeleton -> alert slots, for every identifier of every alert, whatever its kind.
 
-    Layout, chosen for 10+ million alerts: `_slots_by_key` maps each skeleton to one slot
-    (an int) or, when alerts share it, a tuple of slots; `_records[slot]` is that alert's
-    identifiers as one flat tuple of (key, canonical, tag) strings. The key is the str
-    object the dict holds when this alert filed it first (the usual case), canonical is
-    that same object whenever it equals the key, and tags ("source kind country") are
-    interned, so an identifier mostly costs its dict entry, its key and three pointers.
-    Slots are expected to be dense (the engine numbers alerts 0, 1, 2, ...): `_records`
-    is a list as long as the highest slot.
+    Two layers. The frozen one (``identifier_arrays.FrozenIdentifiers``) holds what was
+    filed up to the last ``freeze`` as flat arrays and one packed blob, about 35 bytes
+    an identifier; a slot removed from it is only marked dead (``dead``) until the next
+    freeze. The Python layer holds what was filed since: `slots_by_key` maps each
+    skeleton to one slot (an int) or, when alerts share it, a tuple of slots;
+    `records[slot]` is that alert's identifiers as one flat tuple of (key, canonical,
+    tag) strings, canonical being the key's object whenever it equals it, tags ("source
+    kind country") interned. A slot is live in one layer at most: filing a slot again
+    first removes it (marking it dead in the frozen layer).
 
-    Concurrency: one writer calls `add` and `remove`; any number of readers call
-    `lookup`. Under the GIL of CPython 3.11 a dict get/set/del and a list item read or
-    write are each atomic, and nothing shared is ever mutated in place: dict values
-    and records are immutable and replaced whole. The writer publishes a record before
-    filing its keys and unfiles keys before clearing the record, and a reader keeps
-    from a record only the identifiers whose key is the query's key, so it sees each
-    alert either as it is now or not at all - never a torn entry, never an exception.
+    Concurrency: one writer calls `add`, `remove`, `freeze` and `state`; any number of
+    readers call `lookup`. Under the GIL of CPython 3.11 an attribute read, a dict
+    get/set/del and a set add or membership test are each atomic, and nothing shared is
+    mutated in place but those: the frozen arrays never change, dict values and records
+    are immutable and replaced whole, and a freeze publishes new layers in one
+    assignment. A reader takes the layers in one read. The writer marks a frozen slot
+    dead and unfiles an overlay slot's keys before it files the slot again, publishes
+    a record before filing its keys, and a reader keeps from a record only the
+    identifiers whose key is the query's key, keeps or drops a frozen slot's entries
+    together on one test of ``dead``, and drops a frozen slot it also met in the Python
+    layer (filed again meanwhile), so it sees each alert either as it is now or
+    not at all - never a torn entry, never an exception.
     """
 
-    __slots__ = ("_records", "_size", "_slots_by_key", "_tags")
+    __slots__ = ("_layers", "_size", "_tags")
 
     def __init__(self) -> None:
-        self._slots_by_key: dict[str, int | tuple[int, ...]] = {}
-        self._records: list[tuple[str, ...] | None] = []
+        self._layers = _Layers(FrozenIdentifiers())
         self._tags: dict[str, tuple[str, str | None, str]] = {}
         self._size = 0
 
@@ -244,50 +264,68 @@ class IdentifierIndex:
         self.remove(slot)
         if not record:
             return
-        if slot >= len(self._records):
-            self._records.extend([None] * (slot + 1 - len(self._records)))
-        self._records[slot] = tuple(record)
+        layers = self._layers
+        layers.records[slot] = tuple(record)
         self._size += len(record) // 3
+        slots_by_key = layers.slots_by_key
         for key in dict.fromkeys(record[0::3]):  # once per key, in order
-            held = self._slots_by_key.get(key)
+            held = slots_by_key.get(key)
             if held is None:
-                self._slots_by_key[key] = slot
+                slots_by_key[key] = slot
             elif isinstance(held, int):
-                self._slots_by_key[key] = (held, slot)
+                slots_by_key[key] = (held, slot)
             else:
-                self._slots_by_key[key] = (*held, slot)
+                slots_by_key[key] = (*held, slot)
 
     def remove(self, slot: int) -> None:
         """Forget every identifier of `slot`; a slot not present is ignored."""
-        record = self._records[slot] if 0 <= slot < len(self._records) else None
+        layers = self._layers
+        frozen = layers.frozen.held(slot)
+        if frozen and slot not in layers.dead:
+            layers.dead.add(slot)
+            self._size -= frozen
+        record = layers.records.get(slot)
         if record is None:
             return
+        slots_by_key = layers.slots_by_key
         for key in dict.fromkeys(record[0::3]):
-            held = self._slots_by_key.get(key)
+            held = slots_by_key.get(key)
             remaining = () if isinstance(held, int) else tuple(s for s in held or () if s != slot)
             if len(remaining) > 1:
-                self._slots_by_key[key] = remaining
+                slots_by_key[key] = remaining
             elif remaining:
-                self._slots_by_key[key] = remaining[0]
+                slots_by_key[key] = remaining[0]
             else:
-                del self._slots_by_key[key]
-        self._records[slot] = None
+                del slots_by_key[key]
+        del layers.records[slot]
         self._size -= len(record) // 3
 
+    def freeze(self) -> None:
+        """Move what was filed since the last freeze into the frozen arrays and drop
+        the slots removed since; answers are unchanged."""
+        layers = self._layers
+        if not layers.records and not layers.dead:
+            return
+        merged = layers.frozen.merged(layers.dead, sorted(layers.records.items()))
+        self._layers = _Layers(merged)
+
+    def nbytes(self) -> int:
+        """The bytes of the frozen arrays (the Python layer's objects not counted)."""
+        return self._layers.frozen.nbytes()
+
     def state(self) -> dict[str, Any]:
-        """What a snapshot keeps of this index (``search/snapshot.py``)."""
-        return {
-            "slots_by_key": self._slots_by_key,
-            "records": self._records,
-            "tags": self._tags,
-            "size": self._size,
-        }
+        """What a snapshot keeps of this index (``search/snapshot.py``): the frozen
+        arrays, after a freeze. The caller stops the writer."""
+        self.freeze()
+        return {"frozen": self._layers.frozen, "tags": self._tags, "size": self._size}
 
     @classmethod
     def restored(cls, state: dict[str, Any]) -> IdentifierIndex:
         index = cls()
-        index._slots_by_key = state["slots_by_key"]
-        index._records = state["records"]
+        frozen = state["frozen"]
+        if not isinstance(frozen, FrozenIdentifiers):
+            raise TypeError(f"not frozen identifiers: {type(frozen).__name__}")
+        index._layers = _Layers(frozen)
         index._tags = {sys.intern(k): v for k, v in state["tags"].items()}
         index._size = state["size"]
         return index
@@ -303,26 +341,38 @@ class IdentifierIndex:
         a wrongly chosen country at the desk must not hide a stolen object, so it comes
         last, marked inexact, for the officer to judge by its `country`.
         """
-        held = self._slots_by_key.get(query.key)
-        if held is None:
-            return []
-        records = self._records
+        layers = self._layers
         wanted = query.canonical.replace("-", "")
         asked_country = query.query.country
+        found: list[tuple[int, str, str]] = []
+        held = layers.slots_by_key.get(query.key)
+        if held is not None:
+            records = layers.records
+            for slot in (held,) if isinstance(held, int) else held:
+                record = records.get(slot)
+                if record is None:
+                    continue  # removed since the key was read
+                for at in range(0, len(record), 3):
+                    if record[at] == query.key:
+                        found.append((slot, record[at + 1], record[at + 2]))
+        # A slot's frozen entries are kept or dropped together, on one reading of `dead`
+        # (the writer may mark it dead between two of them); a slot met in the Python
+        # layer is the one filed again, whatever `dead` says.
+        kept: dict[int, bool] = {slot: False for slot, _, _ in found} if found else {}
+        dead = layers.dead
+        for entry in layers.frozen.under(query.key):
+            keep = kept.get(entry[0])
+            if keep is None:
+                keep = kept[entry[0]] = entry[0] not in dead
+            if keep:
+                found.append(entry)
         ranked: list[tuple[int, int, IdentifierMatch]] = []
-        for slot in (held,) if isinstance(held, int) else held:
-            record = records[slot]  # the list only grows, so the slot is in range
-            if record is None:
-                continue  # removed since the key was read
-            for at in range(0, len(record), 3):
-                if record[at] != query.key:
-                    continue
-                stored = record[at + 1]
-                kind, issued_by, source = self._tags[record[at + 2]]
-                elsewhere = asked_country is not None and issued_by not in (None, asked_country)
-                exact = not elsewhere and stored.replace("-", "") == wanted
-                match = IdentifierMatch(slot, kind, stored, issued_by, exact, source)
-                ranked.append((not exact, elsewhere, match))
+        for slot, stored, tag in found:
+            kind, issued_by, source = self._tags[tag]
+            elsewhere = asked_country is not None and issued_by not in (None, asked_country)
+            exact = not elsewhere and stored.replace("-", "") == wanted
+            match = IdentifierMatch(slot, kind, stored, issued_by, exact, source)
+            ranked.append((not exact, elsewhere, match))
         ranked.sort(key=lambda entry: (entry[0], entry[1], entry[2].slot))
         return [match for _exact, _elsewhere, match in ranked]
 

@@ -4,7 +4,7 @@ position they reflect, so that a start loads them instead of reading every alert
 The file (``<var>/search/index.snapshot``, mode 0600, replaced atomically)::
 
     offset  size  field
-    0       8     magic "LIMESIX7" (format 7)
+    0       8     magic "LIMESIX9" (format 9)
     8       8     the change-feed position the indexes reflect, unsigned big-endian
     16      4     the number of parts n, unsigned big-endian
     20      ...   n times: its length (4 bytes, big-endian), then the part
@@ -19,7 +19,7 @@ the envelopes. A file from another installation does not open (another data key)
 one whose position was edited, a part moved, dropped or altered, or a truncated one:
 ``SnapshotRefused`` says which, and the engine rebuilds from the store. The payload is
 unpickled only once every part has opened, and then only with the classes of the indexes
-(``_Unpickler``).
+(``_Unpickler``), decompressed part by part as it is read (``_Inflating``), never whole.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from typing import Any
 from limes.crypto.fields import FieldCipher
 from limes.crypto.keys import IntegrityError
 
-FORMAT = 7
+FORMAT = 9
 """The payload's layout (what the indexes' ``state`` holds): raised with every change to
 it, so that a snapshot of an earlier layout is refused by its magic and rebuilt. 2: the
 person index's words by their deletions (``word_keys.NearWords``), and each name set's
@@ -47,7 +47,10 @@ array of counts by key number. 5: each name set's ``RESPELLED`` row (``name_matc
 which strings ``names.respelled`` changes). 6: every posting array ascending, each slot
 once (``postings``), which the candidate step relies on instead of sorting each. 7: the
 person index's name columns (``name_columns.NameColumns``: every identity's strings,
-respellings and codes laid out flat), which scoring gathers its candidates from."""
+respellings and codes laid out flat), which scoring gathers its candidates from. 9: the
+identifier index and the engine's slots as frozen arrays (``identifier_arrays``,
+``slot_table``: keyed hashes, slots, offsets and one packed blob; alert ids as 16
+bytes, versions, category numbers), pickled as raw buffers, no object per alert."""
 MAGIC = b"LIMESIX%d" % FORMAT
 HEAD = struct.Struct(">8sQI")
 LENGTH = struct.Struct(">I")
@@ -129,10 +132,45 @@ def unseal(cipher: FieldCipher, data: bytes) -> tuple[int, Any]:
     if at != len(data):
         raise SnapshotRefused("it has bytes after its last part")
     try:
-        state = _Unpickler(io.BytesIO(zlib.decompress(b"".join(parts)))).load()
+        state = _Unpickler(io.BufferedReader(_Inflating(parts), INFLATE_BYTES)).load()
     except (zlib.error, pickle.UnpicklingError, EOFError, ValueError) as exc:
         raise SnapshotRefused(f"its content cannot be read: {exc}") from None
     return position, state
+
+
+INFLATE_BYTES = 1 << 20
+
+
+class _Inflating(io.RawIOBase):
+    """The opened parts decompressed as they are read, a part dropped once consumed: the
+    payload is never whole in memory beside the arrays unpickled from it (at 93 M
+    alerts it is gigabytes)."""
+
+    def __init__(self, parts: list[bytes]) -> None:
+        super().__init__()
+        self._parts = parts[::-1]  # popped from the end, first part first
+        self._inflate = zlib.decompressobj()
+        self._pending = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            inflate = self._inflate
+            if inflate.unconsumed_tail:
+                chunk = inflate.decompress(inflate.unconsumed_tail, INFLATE_BYTES)
+            elif self._parts:
+                chunk = inflate.decompress(self._parts.pop(), INFLATE_BYTES)
+            elif not inflate.eof:
+                raise zlib.error("the compressed payload ends early")
+            else:
+                return 0
+            self._pending = memoryview(chunk)
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
 
 
 def position_of(path: Path) -> int:
