@@ -6,8 +6,10 @@ from fastapi.testclient import TestClient
 from tests.conftest import FixedClock
 from tests.console.conftest import login
 from tests.console.helpers import MRZ, VIN, World, csrf_of
+from tests.factories import PERSON, content
 
 from limes.console.border import hit_document
+from limes.service.demo import sirene_operator
 
 
 def _check(site: TestClient, **fields: str) -> str:
@@ -25,6 +27,24 @@ def test_a_name_in_cyrillic_finds_the_alert_with_its_warning_and_action(
     assert installed.person_id in html
     assert "armed" in html and "arrest" in html
     assert "Record a hit" in html
+
+
+def test_hits_tied_beyond_the_limit_are_said_with_the_way_to_narrow_the_check(
+    site: TestClient, installed: World, clock: FixedClock
+) -> None:
+    """Eleven namesakes of Иванова Olga, born in other years: asked without a date, the
+    ten shown and the two left out score alike, so the screen says two were left out;
+    asked with her date, none is."""
+    ctx = sirene_operator("sirene-fr", "FR", "namesakes for the tied hits")
+    for n in range(11):
+        person = {**PERSON["person"], "date_of_birth": f"{1950 + n}-06-01", "documents": []}
+        installed.limes.alerts.issue(ctx, content({**PERSON, "person": person}))
+    installed.limes.search.engine.catch_up()
+    login(site, installed, clock, "guard-1")
+    html = _check(site, surnames="Иванова", forenames="Olga")
+    assert "2 more hits, equal to the last one shown, were left out by the limit" in html
+    narrowed = _check(site, surnames="Иванова", forenames="Olga", date_of_birth="1984-03-17")
+    assert "were left out by the limit" not in narrowed
 
 
 def test_an_mrz_and_a_vin_find_their_alerts(

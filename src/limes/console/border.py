@@ -197,6 +197,9 @@ def _check(request: Request, found: dict[str, str]) -> Response:
         checks += list(answer.checks)
         mrz = mrz or answer.mrz
     results.sort(key=lambda r: (r.tier != "hit", -r.hit.score))
+    # hits equal to the last one shown that the limit left out: the guard must narrow
+    # the check (a date of birth, a document) rather than take the list as complete
+    tied = sum(answer.hits_tied_beyond_limit for answer in answers.values())
     return render(
         request,
         "border.html",
@@ -206,6 +209,7 @@ def _check(request: Request, found: dict[str, str]) -> Response:
         results=results,
         checks=checks,
         mrz=mrz,
+        tied=tied,
     )
 
 
