@@ -12,7 +12,7 @@ from tests.factories import PERSON, VEHICLE, content, doc
 
 from limes.domain.roles import Purpose, Role
 from limes.search import engine as engine_module
-from limes.search.engine import SearchEngine
+from limes.search.engine import Indexed, SearchEngine
 from limes.search.identifiers import IdentifierIndex, IdentifierQuery, check_query
 from limes.search.query import PersonQuery
 from limes.service.alerts import AlertService
@@ -129,3 +129,15 @@ def test_the_follower_applies_events_without_being_asked(
         assert _found(engine, IVANOVA) == [issued.id]
     finally:
         engine.stop()
+
+
+def test_equal_hits_are_ordered_by_the_random_part_of_the_id_not_by_its_time(
+    store: Store, alerts: AlertService
+) -> None:
+    """A ULID begins with its time: ordered by the whole id, the alert issued first would
+    always come first among equal hits, which is the record order the tie rule refuses."""
+    engine = SearchEngine(store, alerts.crypto)
+    first = engine._slots.append(Indexed("01J0000000" + "Z" * 16, 1, "arrest"))
+    later = engine._slots.append(Indexed("01J0000001" + "0" * 16, 1, "arrest"))
+    milder = engine._slots.append(Indexed("01J0000002" + "0" * 16, 1, "person_check"))
+    assert sorted([first, later, milder], key=engine._order) == [later, first, milder]

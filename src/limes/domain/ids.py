@@ -12,6 +12,8 @@ import time
 from functools import lru_cache
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+ID_TIME = 10
+"""The characters of an id that hold its time; the 16 after them are random."""
 _SHIFTS = tuple(range(75, -1, -5))  # the random part's characters, most significant first
 
 
@@ -19,7 +21,7 @@ _SHIFTS = tuple(range(75, -1, -5))  # the random part's characters, most signifi
 def _time_part(ms: int) -> str:
     """The first 10 characters: 48 bits of milliseconds (the top two bits are zero)."""
     chars = []
-    for _ in range(10):
+    for _ in range(ID_TIME):
         chars.append(_CROCKFORD[ms & 31])
         ms >>= 5
     return "".join(reversed(chars))

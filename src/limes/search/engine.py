@@ -29,6 +29,7 @@ from pathlib import Path
 from limes.crypto import Crypto
 from limes.crypto.records import to_alert
 from limes.domain.alerts import AlertContent, AlertStatus
+from limes.domain.ids import ID_TIME
 from limes.errors import FieldError, InvalidInput, Unavailable
 from limes.search import snapshot
 from limes.search.codes import adopt_codes, export_codes
@@ -317,12 +318,14 @@ class SearchEngine:
         return self._slots.indexed(slot)
 
     def _order(self, slot: int) -> tuple[int, str]:
-        """A slot's place among equal hits: its category's severity, then the alert id
-        (``tiers.py``), never the order the alerts were recorded in."""
+        """A slot's place among equal hits: its category's severity, then the random part
+        of the alert id (``tiers.py``), never the order the alerts were recorded in. The
+        whole id would not do: a ULID begins with its time (``domain/ids.py``), so the
+        first alert issued would always be shown first."""
         found = self.indexed(slot)
         if found is None:
             return severity_rank(""), ""
-        return severity_rank(found.category), found.alert_id
+        return severity_rank(found.category), found.alert_id[ID_TIME:] + found.alert_id[:ID_TIME]
 
     def persons_matching(
         self, query: PersonQuery, limit: int, tied: bool = False

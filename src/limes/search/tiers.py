@@ -194,11 +194,13 @@ Every cut-off of the person search is here, with its reasoning:
 Ties (hits with the same rounded score) are broken by a stated rule, never by the
 order in which alerts were recorded: more features agreeing exactly first (the name
 spelled the same, the same date, gender, nationality, document), then the category's
-severity (``SEVERITY``), then the alert's id — opaque and random, so no issuing state
-or time is favoured. Hits that the query cannot tell apart (the same score and every
-feature and name part scoring the same: four Bùi Ánh, no date asked) are ordered by
-that last, arbitrary step; ``bench/names`` counts the person *tied first* among them
-as shown first (``bench/names/metrics.py``), and its strict recall@1 beside it. Where
+severity (``SEVERITY``), then the random part of the alert's id (its last 16
+characters: the first ten are its time, which would put the first alert issued first),
+so no issuing state or time is favoured. Hits that the query cannot tell apart (the
+same score and every feature and name part scoring the same: four Bùi Ánh, no date
+asked) are ordered by that last, arbitrary step; ``bench/names`` counts the person
+*tied first* among them as shown first (``bench/names/metrics.py``), and its strict
+recall@1 beside it. Where
 more of them tie at the answer's limit than fit (eleven Bùi Vũ, no date asked, a limit
 of ten), the answer says how many equal hits were left out (``hits.tied_beyond``, the
 API's ``hits_tied_beyond_limit``), so the officer knows to narrow the query.
