@@ -21,7 +21,8 @@ from limes.policy.permissions import Context, Principal
 from limes.policy.standins import unsafe_stand_in_clearance
 from limes.search.engine import SearchEngine
 from limes.search.identifiers import IdentifierQuery, object_identifiers
-from limes.service.search import SearchAnswer, SearchService
+from limes.service.search import SearchService
+from limes.service.search_answers import SearchAnswer
 
 WARM_UP = 20
 

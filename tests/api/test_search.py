@@ -41,7 +41,7 @@ from limes.domain.roles import Purpose, Role
 from limes.search.identifiers import IdentifierQuery
 from limes.search.query import PersonQuery
 from limes.service.demo import load, sirene_operator
-from limes.service.search import SearchAnswer
+from limes.service.search_answers import SearchAnswer
 
 VISA = "visa-1@CONSULATE/FR;roles=visa_officer"
 

@@ -106,6 +106,9 @@ def test_no_store_code_deletes_an_alert_row_or_changes_its_state_or_category() -
     running store that did would make old events read back wrong; this finds one."""
     sources = Path(limes.store.__file__).parent.glob("*.py")
     text = "\n".join(path.read_text(encoding="utf-8") for path in sources)
+    # a statement written over several lines is one string: join the adjacent literals
+    # (and any comment between them), so the scan reads every line of it
+    text = re.sub(r"\"[ \t]*(#[^\n]*)?\n\s*[fbr]*\"", "", text)
     assert not re.search(r"DELETE\s+FROM\s+alerts\b", text, re.IGNORECASE)
     assert not re.search(r"TRUNCATE\s+(TABLE\s+)?alerts\b", text, re.IGNORECASE)
     for update in re.findall(r"UPDATE\s+alerts\s+SET[^\"']*", text, re.IGNORECASE):

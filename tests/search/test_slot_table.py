@@ -10,8 +10,10 @@ import pytest
 from tests.conftest import fixed_crypto
 
 from limes.domain.ids import new_id
+from limes.domain.ids import ulid_bytes as packed
+from limes.domain.ids import ulid_text as unpacked
 from limes.search import slot_table, snapshot
-from limes.search.slot_table import Indexed, SlotTable, packed, unpacked
+from limes.search.slot_table import Indexed, SlotTable
 from limes.store.sqlite import SqliteStore
 
 CATEGORIES = ("stolen_vehicle", "wanted_arrest", "missing_person")

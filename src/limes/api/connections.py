@@ -43,8 +43,8 @@ from limes.api.tls import WithTlsExtension, tls_extension
 SWEEP_GRANULARITY = 0.25
 """Seconds a connection may outlive its deadline; bounds how often the sweep runs."""
 HEAD_BYTES = 16 * 1024
-"""Longest request head (request line and headers) read; ``limes serve`` gives h11 the
-same bound (``h11_max_incomplete_event_size``)."""
+"""Longest request head (request line and headers) read; the gateway gives h11 the same
+bound (``h11_max_incomplete_event_size``, ``gateway/server.py``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from limes.domain.ids import is_id
 from limes.errors import InvalidInput, NotFound
 from limes.policy.permissions import Context
 from limes.service.door_types import IdentifierQuery, PersonQuery
-from limes.service.search import SearchAnswer, SearchHit
+from limes.service.search_answers import SearchAnswer, SearchHit
 from limes.sirene.hits import CHECK_CATEGORIES, HitIn
 
 router = APIRouter(prefix="/console/border", include_in_schema=False)

@@ -8,12 +8,20 @@ makes identifiers unguessable (no sequential enumeration of alerts).
 from __future__ import annotations
 
 import os
+import re
 import time
 from functools import lru_cache
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 ID_TIME = 10
 """The characters of an id that hold its time; the 16 after them are random."""
+ULID_BYTES = 16
+_ULID = re.compile(r"[0-7][0-9A-HJKMNP-TV-Z]{25}\Z")
+_TO_INT32 = str.maketrans(_CROCKFORD, "0123456789abcdefghijklmnopqrstuv")
+# two characters per 10 bits: 13 pairs spell 130 bits (the top two zero), read at start-up
+# for every alert, so a table look-up per pair rather than 26 shifts
+_PAIRS = tuple(a + b for a in _CROCKFORD for b in _CROCKFORD)
+_PAIR_SHIFTS = tuple(range(120, -1, -10))
 _SHIFTS = tuple(range(75, -1, -5))  # the random part's characters, most significant first
 
 
@@ -36,3 +44,16 @@ def new_id(now_ms: int | None = None) -> str:
 
 def is_id(value: str) -> bool:
     return len(value) == 26 and all(c in _CROCKFORD for c in value)
+
+
+def ulid_bytes(alert_id: str) -> bytes | None:
+    """A ULID's 16 bytes, big-endian (they sort as the ids do); None for any other id."""
+    if not _ULID.match(alert_id):
+        return None
+    return int(alert_id.translate(_TO_INT32), 32).to_bytes(ULID_BYTES, "big")
+
+
+def ulid_text(raw: bytes) -> str:
+    """The 26-character ULID of its 16 bytes (``ulid_bytes`` reversed)."""
+    n = int.from_bytes(raw, "big")
+    return "".join([_PAIRS[(n >> shift) & 0x3FF] for shift in _PAIR_SHIFTS])

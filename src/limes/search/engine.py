@@ -53,7 +53,7 @@ log = logging.getLogger("limes.search")
 PAGE = 2000
 FREEZE_EVERY = 1 << 20
 """Alerts read by a build between two freezes of the object side: in the Python layer an
-alert takes some 300 bytes, in the arrays some 70 (at 93 M, 29 GiB against 6)."""
+alert takes some 300 bytes, in the arrays some 70 (at 93 M, 26 GiB against 6)."""
 Progress = Callable[[int], None]
 
 MAX_WAIT = 1.0
@@ -150,8 +150,12 @@ class SearchEngine:
         with self._apply:
             position = self.store.last_event()
             count = 0
+            # the pages come in id order, so an id read once is not read again: only an
+            # engine that already held alerts asks the slot table (a binary search once frozen)
+            held = len(self._slots) > 0
             for record in self._active_records():
-                if record.body is not None and self._slots.get(record.id) is None:
+                known = held and self._slots.get(record.id) is not None
+                if record.body is not None and not known:
                     content = self._content(record)
                     if content is not None:
                         self._file(record, content)

@@ -12,16 +12,17 @@ reads (the others are functions of the string and ``ABJAD``); the string and its
 (``Scorer``'s ``_compare``), and every column of it takes that spelling's values, to
 the bit.
 
-The columns are immutable once laid out. A slot filed again or removed since is
-*stale* (``stale``: the writer clears its flag before it changes the person), and a slot
-filed after the freeze has no columns: ``gather`` takes both from their name sets as
-before, in the candidates' order, so answers never depend on which way a candidate
-came. A reader that met the person before a change reads either its columns or its
-name sets, both of the person it met. Only a freeze replaces the columns (the start-up
-build), never while searches run.
+The columns are immutable once laid out, but for their ``fresh`` flags. A slot filed
+again or removed since is *stale* (``stale``: the writer clears its flag before it
+changes the person), and a slot filed after the freeze has no columns: ``gather`` takes
+both from their name sets as before, in the candidates' order, so answers never depend
+on which way a candidate came. A reader that met the person before a change reads either
+its columns or its name sets, both of the person it met. Only a freeze replaces the
+columns (the start-up build), never while searches run.
 
 Memory: the codes (ten int32 rows a column) repeat the name sets' own; the words are
-references to the name sets' strings.
+references to the name sets' strings; their respellings are new strings, one for each
+distinct spelling.
 """
 
 from __future__ import annotations

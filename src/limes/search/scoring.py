@@ -197,7 +197,7 @@ def forename_order(wanted: QueryNames, sim: Floats, codes: Ints) -> ForenameOrde
 def forenames_met(
     wanted: QueryNames, sets: Sequence[NameSet], compared: Compared | None
 ) -> ForenameOrder:
-    """``name_match.forename_order`` of the identity that scored best (``compared``:
+    """``forename_order`` of the identity that scored best (``compared``:
     ``Compared.of`` the candidate); neither flag when it was not scored."""
     if compared is None or not wanted.parts or not sets:
         return ForenameOrder(later_first=False, first_asked=False)

@@ -25,11 +25,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_TO_DIGITS = str.maketrans(_CROCKFORD, "0123456789abcdefghijklmnopqrstuv")
-_DROP = str.maketrans("", "", _CROCKFORD)
-_PAIRS = tuple(a + b for a in _CROCKFORD for b in _CROCKFORD)  # 10 bits -> 2 characters
-_ID_BYTES = 16
+from limes.domain.ids import ULID_BYTES, ulid_bytes, ulid_text
+
 BISECT_MOST = 4096
 """New slots a freeze places by binary searches; past it, one search in a sorted copy."""
 
@@ -41,19 +38,6 @@ class Indexed:
     alert_id: str
     version: int
     category: str
-
-
-def packed(alert_id: str) -> bytes | None:
-    """A ULID's 16 bytes (big-endian, so they sort as the ids do); None if not one."""
-    if len(alert_id) != 26 or alert_id[0] not in "01234567" or alert_id.translate(_DROP):
-        return None
-    return int(alert_id.translate(_TO_DIGITS), 32).to_bytes(_ID_BYTES, "big")
-
-
-def unpacked(raw: bytes) -> str:
-    """The 26-character ULID of 16 bytes (``packed`` reversed)."""
-    value = int.from_bytes(raw, "big")
-    return "".join([_PAIRS[(value >> shift) & 1023] for shift in range(120, -1, -10)])
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +58,7 @@ class FrozenSlots:
 
     def slot_of(self, alert_id: str) -> int | None:
         """The live frozen slot of ``alert_id``, if it has one."""
-        raw = packed(alert_id)
+        raw = ulid_bytes(alert_id)
         if raw is None:
             return next((s for s, i in self.odd.items() if i == alert_id), None)
         ids, versions, by_id = self.ids, self.versions, self.by_id
@@ -92,8 +76,8 @@ class FrozenSlots:
         version = int(self.versions[slot])
         if version < 0:
             return None
-        raw = bytes(self.ids[slot]).ljust(_ID_BYTES, b"\0")
-        alert_id = self.odd.get(slot) or unpacked(raw)
+        raw = bytes(self.ids[slot]).ljust(ULID_BYTES, b"\0")
+        alert_id = self.odd.get(slot) or ulid_text(raw)
         return alert_id, version, self.names[self.categories[slot]]
 
     def merged(self, dead: set[int], recent: list[Indexed | None]) -> FrozenSlots:
@@ -111,7 +95,7 @@ class FrozenSlots:
             if found.category not in numbers:
                 numbers[found.category] = len(names)
                 names.append(found.category)
-            raw = packed(found.alert_id)
+            raw = ulid_bytes(found.alert_id)
             if raw is None:
                 odd[slot] = found.alert_id
             ids.append(raw or b"")

@@ -47,7 +47,8 @@ array of counts by key number. 5: each name set's ``RESPELLED`` row (``name_matc
 which strings ``names.respelled`` changes). 6: every posting array ascending, each slot
 once (``postings``), which the candidate step relies on instead of sorting each. 7: the
 person index's name columns (``name_columns.NameColumns``: every identity's strings,
-respellings and codes laid out flat), which scoring gathers its candidates from. 9: the
+respellings and codes laid out flat), which scoring gathers its candidates from. 8: never
+used (two branches numbered theirs apart; 7's successor merged as 9). 9: the
 identifier index and the engine's slots as frozen arrays (``identifier_arrays``,
 ``slot_table``: keyed hashes, slots, offsets and one packed blob; alert ids as 16
 bytes, versions, category numbers), pickled as raw buffers, no object per alert."""
@@ -148,7 +149,8 @@ class _Inflating(io.RawIOBase):
 
     def __init__(self, parts: list[bytes]) -> None:
         super().__init__()
-        self._parts = parts[::-1]  # popped from the end, first part first
+        parts.reverse()  # popped from the end, first part first; the caller's list itself,
+        self._parts = parts  # so that a part consumed is held nowhere
         self._inflate = zlib.decompressobj()
         self._pending = memoryview(b"")
 

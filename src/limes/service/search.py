@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -40,8 +40,7 @@ from limes.policy import disclosure
 from limes.policy.permissions import Context, Permission
 from limes.policy.policy import Decision, Policy
 from limes.search.engine import BuildReport, Indexed, SearchEngine
-from limes.search.features import Feature
-from limes.search.hits import tied_count
+from limes.search.hits import PersonHit, tied_count
 from limes.search.identifiers import (
     CheckedQuery,
     IdentifierMatch,
@@ -55,62 +54,16 @@ from limes.search.tiers import Tier
 from limes.service.alert_steps import Stored
 from limes.service.alert_views import AlertView
 from limes.service.alerts import AlertService
-from limes.service.audited import Description, Refs, about, audited
+from limes.service.audited import Description, about, audited
 from limes.service.index_snapshot import IndexSnapshot
 from limes.service.recorder import Recorder
+from limes.service.search_answers import IdentifierCheck, IdentifierHit, SearchAnswer, SearchHit
 
 Categories = frozenset[CategoryCode]
 QUERY_KEY = "search-queries"
 MAX_HITS = 50
 DEFAULT_LIMIT = 10
 MAX_IDENTIFIERS = 10
-
-
-@dataclass(frozen=True, slots=True)
-class IdentifierHit:
-    """Which searched identifier found the alert, and how."""
-
-    searched: str
-    kind: str
-    stored: str | None
-    country: str | None
-    exact: bool
-    source: str
-
-
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    view: AlertView
-    score: float
-    features: tuple[Feature, ...] = ()
-    identifiers: tuple[IdentifierHit, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class IdentifierCheck:
-    value: str
-    kind: str | None
-    check: str
-    problem: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class SearchAnswer:
-    hits: tuple[SearchHit, ...]
-    checks: tuple[IdentifierCheck, ...] = ()
-    mrz: Mrz | None = None
-    index_position: int = 0
-    possible: tuple[SearchHit, ...] = ()
-    hits_tied_beyond_limit: int = 0
-    """Hits one may see the limit left out, equal to the last shown (``hits.tied_count``)."""
-
-    def audit_refs(self) -> Refs:
-        """Every alert shown (possible matches are read too), and how many of each tier."""
-        shown = (*self.hits, *self.possible)
-        counts = {"hits": len(self.hits)} | (
-            {"possible": len(self.possible)} if self.possible else {}
-        )
-        return tuple(h.view.audit_ref() for h in shown), counts
 
 
 def _searched(searched: dict[str, Any], limit: int, categories: Categories) -> Description:
@@ -258,14 +211,22 @@ class SearchService:
 
     # -- hits ---------------------------------------------------------------------------------
 
-    def _decision(
-        self, ctx: Context, permission: Permission, found: Indexed, cache: dict[str, Decision]
-    ) -> Decision:
+    def _allowed(
+        self,
+        ctx: Context,
+        permission: Permission,
+        found: Indexed,
+        categories: Categories,
+        cache: dict[str, Decision],
+    ) -> Decision | None:
+        """The decision on ``found`` if it is of a category asked for and allowed, else None."""
+        if categories and found.category not in categories:
+            return None
         if found.category not in cache:
             cache[found.category] = self.policy.decide(
                 ctx, permission, CategoryCode(found.category)
             )
-        return cache[found.category]
+        return cache[found.category] if cache[found.category].allowed else None
 
     def _scope(self, ctx: Context, permission: Permission, categories: Categories) -> None:
         """The permission for every category asked for, or for some category if none is."""
@@ -284,11 +245,10 @@ class SearchService:
         cache: dict[str, Decision] = {}
         allowed: dict[str, Decision] = {}
         for item in found:
-            if item.alert_id in allowed or (categories and item.category not in categories):
-                continue
-            decision = self._decision(ctx, permission, item, cache)
-            if decision.allowed:
-                allowed[item.alert_id] = decision
+            if item.alert_id not in allowed:
+                decision = self._allowed(ctx, permission, item, categories, cache)
+                if decision is not None:
+                    allowed[item.alert_id] = decision
         views: dict[str, tuple[AlertView, Decision]] = {}
         with self.alerts.store.read() as tx:
             stored = Stored.of(tx, list(allowed))  # every hit opened once, in three reads
@@ -308,17 +268,20 @@ class SearchService:
         matched = [(f, hit) for f, hit in found if not hit.beyond_limit]
         views = self._views(ctx, Permission.SEARCH_PERSONS, [f for f, _ in matched], categories)
         tiers: dict[Tier, list[SearchHit]] = {Tier.HIT: [], Tier.POSSIBLE: []}
+        seen: list[PersonHit] = []
         for alert, hit in matched:
             if alert.alert_id in views:  # else neither shown nor counted: no trace of it
                 view, decision = views[alert.alert_id]
                 features = tuple(disclosure.feature(f, decision.fields) for f in hit.features)
                 tiers[hit.tier].append(SearchHit(view, hit.score, features))
-        # the hits left out are counted as their category allows (as ``_views``), not read
+                seen.append(hit)
+        # the hits left out are counted as ``_views`` would allow them, never read
         cache: dict[str, Decision] = {}
-        seen = [h for a, h in matched if a.alert_id in views] + [
-            h for a, h in found if h.beyond_limit and (not categories or a.category in categories)
-            and self._decision(ctx, Permission.SEARCH_PERSONS, a, cache).allowed
-        ]  # fmt: skip
+        for alert, hit in found:
+            if hit.beyond_limit and (
+                self._allowed(ctx, Permission.SEARCH_PERSONS, alert, categories, cache) is not None
+            ):
+                seen.append(hit)
         return tiers[Tier.HIT], tiers[Tier.POSSIBLE], tied_count(seen)
 
     def _object_hits(
@@ -373,8 +336,12 @@ class SearchService:
         position = self.engine.position  # read before searching: the answer reflects at least it
         hits, possible, tied = self._person_hits(ctx, query, limit, categories)
         self.alerts.reads.opened(ctx, [h.view.alert.id for h in (*hits, *possible)])
-        answer = SearchAnswer(tuple(hits), index_position=position, possible=tuple(possible))
-        return replace(answer, hits_tied_beyond_limit=tied)
+        return SearchAnswer(
+            tuple(hits),
+            index_position=position,
+            possible=tuple(possible),
+            hits_tied_beyond_limit=tied,
+        )
 
     @audited(Permission.SEARCH_OBJECTS, describe=_object_search)
     def objects(
@@ -455,8 +422,13 @@ class SearchService:
             found = self._object_hits(ctx, [document], limit, categories)
             hits += [h for h in found if h.view.alert.id not in seen]
         self.alerts.reads.opened(ctx, [h.view.alert.id for h in (*hits[:limit], *possible)])
-        answer = SearchAnswer(tuple(hits[:limit]), mrz=zone, index_position=position)
-        return replace(answer, possible=tuple(possible), hits_tied_beyond_limit=tied)
+        return SearchAnswer(
+            tuple(hits[:limit]),
+            mrz=zone,
+            index_position=position,
+            possible=tuple(possible),
+            hits_tied_beyond_limit=tied,
+        )
 
 
 def _zone_query(zone: Mrz) -> PersonQuery:

@@ -14,25 +14,16 @@ at its boundary (``id_in`` before a statement, ``id_out`` on what a row returns)
 
 from __future__ import annotations
 
-import re
+from limes.domain.ids import ULID_BYTES, ulid_bytes, ulid_text
 
-_ULID = re.compile(r"[0-7][0-9A-HJKMNP-TV-Z]{25}\Z")
 _TEXT = 0xFF
 _TEXT_TAG = bytes((_TEXT,))
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_TO_INT32 = str.maketrans(_CROCKFORD, "0123456789abcdefghijklmnopqrstuv")
-# two characters per 10 bits: 13 pairs spell 130 bits (the top two zero), read at start-up
-# for every alert, so a table look-up per pair rather than 26 shifts
-_PAIRS = tuple(a + b for a in _CROCKFORD for b in _CROCKFORD)
-_PAIR_SHIFTS = tuple(range(120, -1, -10))
-ULID_BYTES = 16
 
 
 def id_in(alert_id: str) -> bytes:
     """The stored form of an alert id: a ULID's 16 bytes, else 0xFF and its text."""
-    if _ULID.match(alert_id) and not alert_id.startswith("7Z"):
-        return int(alert_id.translate(_TO_INT32), 32).to_bytes(ULID_BYTES, "big")
-    return _TEXT_TAG + alert_id.encode("utf-8")
+    raw = None if alert_id.startswith("7Z") else ulid_bytes(alert_id)
+    return _TEXT_TAG + alert_id.encode("utf-8") if raw is None else raw
 
 
 def id_out(value: str | bytes | bytearray | memoryview) -> str:
@@ -44,6 +35,5 @@ def id_out(value: str | bytes | bytearray | memoryview) -> str:
     if value[:1] == _TEXT_TAG:
         return value[1:].decode("utf-8")
     if len(value) == ULID_BYTES:
-        n = int.from_bytes(value, "big")
-        return "".join([_PAIRS[(n >> shift) & 0x3FF] for shift in _PAIR_SHIFTS])
+        return ulid_text(value)
     raise ValueError("a stored alert id is of no known form")

@@ -42,14 +42,8 @@ from limes.service.door_types import (
     IdentifierQuery,
     PersonQuery,
 )
-from limes.service.search import (
-    MAX_HITS,
-    MAX_IDENTIFIERS,
-    IdentifierCheck,
-    IdentifierHit,
-    SearchAnswer,
-    SearchHit,
-)
+from limes.service.search import MAX_HITS, MAX_IDENTIFIERS
+from limes.service.search_answers import IdentifierCheck, IdentifierHit, SearchAnswer, SearchHit
 
 router = APIRouter(prefix="/v1/search", tags=["search"])
 
