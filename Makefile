@@ -12,10 +12,15 @@ DEMO_OBJECTS ?= 8000
 .PHONY: browser console-messages console-screenshots bandit run test lint typecheck bench bench-audit bench-rate-limits bench-read-bounds bench-ingest bench-names bench-search bench-profile bench-biometrics bench-scale bench-gateway bench-copies bench-tools lock clean sbom audit fuzz security
 
 # PyICU (search's transliteration) compiles against the system's ICU: say so before pip fails.
+# The locked pip is installed first: the pip a new venv brings (23.2 with Python 3.11.7) takes
+# an extra's requirement (pip-audit's CacheControl[filecache]>=0.13) as free of the lock's pin
+# and refuses the newest release for its missing hash; the locked pip honours the pin.
 $(BIN)/limes: requirements/dev.lock pyproject.toml
 	@pkg-config --exists icu-uc icu-i18n || { echo "ICU's development files are missing:" \
 	    "install them (Debian/Ubuntu: apt-get install libicu-dev pkg-config g++)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
+	sed -n '/^pip==/,/# via/p' requirements/dev.lock \
+	    | $(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r /dev/stdin
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
