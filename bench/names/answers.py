@@ -41,7 +41,8 @@ def answers(folder: Path) -> list[str]:
 
 
 def differing(before: list[str], after: list[str]) -> list[str]:
-    """The ids of the queries answered otherwise (every one, if the sets differ)."""
+    """The ids of the queries answered otherwise; every query of ``after`` when the two
+    hold different numbers of answers (then no line can be paired with its own)."""
     if len(before) != len(after):
         return [line.split("\t", 1)[0] for line in after]
     return [a.split("\t", 1)[0] for b, a in zip(before, after, strict=True) if a != b]

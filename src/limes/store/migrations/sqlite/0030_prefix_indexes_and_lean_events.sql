@@ -1,4 +1,4 @@
 -- Fewer bytes per alert in PostgreSQL (issue 15): SQLite's indexes hold the whole id at no
--- tuple overhead (a 414-byte object alert already) and its change events name their
+-- tuple overhead (about 400 bytes an object alert already) and its change events name their
 -- category by number, so nothing changes here.
 SELECT 1;
