@@ -155,8 +155,9 @@ def instrument(app: Any, stages: Stages) -> None:
 
 
 class ThreadProfiles:
-    """cProfile of the event loop's thread and of every call FastAPI hands to its thread
-    pool (cProfile sees one thread only), merged into one table."""
+    """cProfile of the event loop's thread and of every call handed to a thread pool
+    (FastAPI's, and ``deps.off_loop``'s: cProfile sees one thread only), merged into one
+    table."""
 
     def __init__(self) -> None:
         self.reset()
@@ -170,8 +171,14 @@ class ThreadProfiles:
         import fastapi.dependencies.utils
         import fastapi.routing
 
+        from limes.api import deps
+
         for module in (fastapi.routing, fastapi.dependencies.utils):
             module.run_in_threadpool = self._profiled(module.run_in_threadpool)  # type: ignore[attr-defined]
+        # the hot routes' service calls go through ``off_loop``'s own pool, not Starlette's
+        pool = deps.request_pool()
+        submit = pool.submit
+        pool.submit = self._profiled(submit)  # type: ignore[method-assign]
 
     def _profiled(self, run_in_threadpool: Callable[..., Any]) -> Callable[..., Any]:
         def run(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:

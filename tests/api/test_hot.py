@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import fastapi
 import fastapi.routing
 import pytest
+from starlette.responses import JSONResponse
 from tests.api.helpers import (
     DE_BORDER,
     PERSON,
@@ -20,7 +22,7 @@ from tests.api.helpers import (
 )
 
 from limes.api.app import create_app
-from limes.api.hot import HotRoute, HotRoutes, hot_routes
+from limes.api.hot import HotRoute, HotRoutes, hot_routes, literal_routes
 from limes.bootstrap import Limes
 
 TD3 = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
@@ -75,6 +77,38 @@ def test_each_hot_route_hands_only_its_service_call_to_the_thread_pool(
     assert solved == []  # FastAPI solved no route's dependencies: the lane answered
 
 
+def test_the_load_balancers_probe_is_answered_by_the_lane(
+    client: TestClient, hops: list[str], solved: list[str]
+) -> None:
+    answer = client.get("/v1/health")
+    assert answer.status_code == 200 and answer.json() == {"status": "ok"}
+    assert answer.headers["cache-control"] == "no-store"  # Guard's headers, as on every answer
+    assert hops == [] and solved == []
+
+
+def test_a_route_of_its_own_is_not_taken_for_a_hot_routes_segment() -> None:
+    """A literal route beside ``/{alert_id}`` (declared before it, so FastAPI matches it
+    first) is FastAPI's: the lane does not read ``export`` as an alert id."""
+    app = fastapi.FastAPI()
+
+    @app.get("/v1/alerts/export")
+    async def export() -> dict[str, str]:
+        return {"answered": "export"}
+
+    @app.get("/v1/alerts/{alert_id}")
+    async def read(alert_id: str) -> dict[str, str]:
+        return {"answered": "read"}
+
+    async def hot(request: Any, ctx: Any, segment: Any) -> Any:
+        return JSONResponse({"answered": f"lane {segment}"})
+
+    lane = [HotRoute("GET", "/v1/alerts/{alert_id}", hot, body=False, anonymous=True)]
+    wrapped = HotRoutes(app, hot_routes(app.routes, lane), literal_routes(app.routes))
+    with TestClient(wrapped) as plain:
+        assert plain.get("/v1/alerts/export").json() == {"answered": "export"}
+        assert plain.get("/v1/alerts/01J0").json() == {"answered": "lane 01J0"}
+
+
 def test_other_routes_still_go_through_fastapi(client: TestClient, solved: list[str]) -> None:
     assert client.get("/v1/categories", headers=_guard()).status_code == 200
     assert client.post("/v1/search/persons/", content=b"{}", headers=_guard()).status_code == 404
@@ -118,6 +152,10 @@ def _cases(alert_id: str) -> list[tuple[str, str, dict[str, str], bytes | None]]
         ("GET", "/v1/alerts/01J0000000000000000000000A", _guard(), None),  # 404 no such
         ("HEAD", f"/v1/alerts/{alert_id}", _guard(), None),  # FastAPI's, as before
         ("DELETE", "/v1/search/persons", _guard(), None),  # 405, FastAPI's
+        ("GET", "/v1/health", no_one, None),
+        ("GET", "/v1/health?x=1", no_one, None),  # 400 unknown parameter
+        ("GET", "/v1/health", _guard(x_note="a\x00b"), None),  # 400 NUL
+        ("HEAD", "/v1/health", no_one, None),  # FastAPI's, as before
     ]
 
 

@@ -10,7 +10,14 @@ from tests.factories import PERSON, content
 
 from limes import codec
 from limes.domain.alerts import AlertContent, Person
-from limes.policy.fields import ALL_GROUPS, CONTENT_GROUPS, COVERS, FieldGroup, minimise
+from limes.policy.fields import (
+    ALL_GROUPS,
+    CONTENT_GROUPS,
+    COVERS,
+    FieldGroup,
+    minimise,
+    withheld_groups,
+)
 
 G = FieldGroup
 
@@ -70,3 +77,9 @@ def test_a_view_without_the_action_is_refused() -> None:
 
 def test_content_groups_leave_out_only_misused_identity() -> None:
     assert ALL_GROUPS - CONTENT_GROUPS == {G.MISUSED_IDENTITY}
+
+
+def test_the_groups_a_view_withholds_are_worked_out_once_a_view() -> None:
+    """Issue 13: every alert answered asks for them; a view's are the same tuple each time."""
+    view = frozenset({G.IDENTITY, G.ACTION})
+    assert withheld_groups(view) is withheld_groups(frozenset({G.ACTION, G.IDENTITY}))

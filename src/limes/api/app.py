@@ -25,7 +25,7 @@ from limes.api import problems, schemas
 from limes.api.admission import Admission
 from limes.api.auth import Authenticator, for_settings
 from limes.api.deps import PURPOSE_PARAMETER, context, depends_on, known_query
-from limes.api.hot import HotRoutes, hot_routes
+from limes.api.hot import HotRoutes, hot_routes, literal_routes
 from limes.api.routes import alerts, meta
 from limes.api.routes import audit as audit_routes
 from limes.api.routes import auth as auth_routes
@@ -205,9 +205,14 @@ def create_app(limes: Limes, *, authenticator: Authenticator | None = None) -> F
         app.include_router(router)
         app.state.routes.extend(router.routes)
     app.include_router(docs_routes.router)  # not an API route: outside app.state.routes
-    # innermost of ours: a border guard's searches and reads skip FastAPI's routing and
-    # dependency machinery (issue 13); Admission, Guard and the rest wrap them as before
-    app.add_middleware(HotRoutes, routes=hot_routes(app.routes, [*search_routes.HOT, *alerts.HOT]))
+    # innermost of ours: a border guard's searches and reads, and the load balancer's
+    # probe, skip FastAPI's routing and dependency machinery (issue 13); Admission, Guard
+    # and the rest wrap them as before
+    app.add_middleware(
+        HotRoutes,
+        routes=hot_routes(app.routes, [*meta.HOT, *search_routes.HOT, *alerts.HOT]),
+        literal=literal_routes(app.routes),
+    )
     app.add_middleware(
         Admission,
         max_in_progress=limes.settings.max_requests_in_progress,

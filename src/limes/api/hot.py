@@ -9,8 +9,12 @@ pool: about 200 µs of a request's CPU besides the work itself (issue 13, measur
 middleware, answers exactly these (method, path) pairs itself, in the order FastAPI
 would: ``known_query`` (unknown query parameters and NUL, after authenticating the
 caller), ``context`` (401, then the purpose), the body (``json_body``: 415, 413) for the
-searches, then the route's own work (``HotRoute.answer``). Every other request, a
-``HEAD`` or a path with a trailing slash among them, goes on to FastAPI unchanged.
+searches, then the route's own work (``HotRoute.answer``). ``GET /v1/health``, which
+load balancers probe thousands of times a second, is answered here too, after
+``known_query`` only (it has no caller). Every other request, a ``HEAD`` or a path with
+a trailing slash among them, goes on to FastAPI unchanged, and so does a path FastAPI
+serves as a route of its own (no parameter) that a hot route's ``/{name}`` would take
+(``literal_routes``: a later ``GET /v1/alerts/export`` is not read as an alert id).
 
 The routes stay declared to FastAPI with the same dependencies, so the OpenAPI document
 is unchanged, and each FastAPI route calls the same ``answer`` as the lane: one
@@ -26,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from fastapi.routing import APIRoute, iter_route_contexts
 from starlette._utils import get_route_path
@@ -50,15 +54,25 @@ class HotRoute:
     """As declared to FastAPI; a path ending in ``/{name}`` takes one segment there."""
     answer: Callable[[Request, Context, Any], Awaitable[Response]]
     body: bool
+    anonymous: bool = False
+    """Answered without a caller, as FastAPI's route is (``/v1/health``, which load
+    balancers probe): ``answer(request, None, segment)``, after ``known_query`` only (no body
+is read)."""
 
 
 class HotRoutes:
     """ASGI middleware: the ``routes`` answered here, the rest passed on to ``app``."""
 
-    def __init__(self, app: ASGIApp, routes: list[tuple[HotRoute, APIRoute]]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        routes: list[tuple[HotRoute, APIRoute]],
+        literal: frozenset[tuple[str, str]] = frozenset(),
+    ) -> None:
         self.app = app
         self._exact: dict[tuple[str, str], tuple[HotRoute, APIRoute]] = {}
         self._prefixed: dict[tuple[str, str], tuple[HotRoute, APIRoute]] = {}
+        self._literal = literal
         for hot, route in routes:
             head, _, last = hot.path.rpartition("/")
             if last.startswith("{") and last.endswith("}"):
@@ -74,8 +88,8 @@ class HotRoutes:
             return found[0], found[1], None
         head, _, last = path.rpartition("/")
         found = self._prefixed.get((method, head + "/"))
-        if found is None or not last:
-            return None
+        if found is None or not last or (method, path) in self._literal:
+            return None  # a route of its own (``GET /v1/alerts/export``) is FastAPI's to answer
         return found[0], found[1], last
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -91,12 +105,26 @@ class HotRoutes:
         request = Request(scope, receive, send)
         try:
             await known_query(request)
-            ctx = await context(request)
-            value = await json_body(request) if hot.body else segment
-            response = await hot.answer(request, ctx, value)
+            if hot.anonymous:
+                response = await hot.answer(request, cast(Context, None), segment)
+            else:
+                ctx = await context(request)
+                value = await json_body(request) if hot.body else segment
+                response = await hot.answer(request, ctx, value)
         except LimesError as exc:
             response = await problems.limes_error(request, exc)
         await response(scope, receive, send)
+
+
+def literal_routes(app_routes: list[Any]) -> frozenset[tuple[str, str]]:
+    """(method, path) of every route without a path parameter: a request for one of them
+    is never taken for a hot route's ``/{name}`` segment."""
+    return frozenset(
+        (method, str(found.path))
+        for found in iter_route_contexts(app_routes)
+        if "{" not in str(found.path)
+        for method in found.methods or ()
+    )
 
 
 def hot_routes(app_routes: list[Any], lane: list[HotRoute]) -> list[tuple[HotRoute, APIRoute]]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from enum import StrEnum
+from functools import cache
 
 from limes.domain.alerts import AlertContent, Person
 
@@ -78,11 +79,13 @@ field is in one. ``policy/disclosure.py`` applies the groups to that rest."""
 _PERSON_GROUPS = frozenset({FieldGroup.IDENTITY, FieldGroup.DOCUMENTS, FieldGroup.PHYSICAL})
 
 
+@cache
 def withheld_groups(view: frozenset[FieldGroup]) -> tuple[FieldGroup, ...]:
     """The groups a view leaves out, in table order.
 
     It depends on the view only, not on what an alert holds, so that the list itself
-    reveals nothing about the alert.
+    reveals nothing about the alert; so it is worked out once a view (the policy
+    table's views are few), not once an alert answered.
     """
     return tuple(g for g in FieldGroup if g not in view)
 

@@ -161,7 +161,8 @@ class Table:
     def reading_for(self, roles: Iterable[Role], purpose: Purpose) -> Reading:
         """The reading limits of a principal acting for ``purpose``: the most generous
         of its roles that act for it, or ``FALLBACK_READING`` if none does."""
-        acting = {r.role for r in self.rules if r.role in set(roles) and purpose in r.purposes}
+        held = set(roles)  # once, not once a rule (issue 13: every read is bounded by it)
+        acting = {r.role for r in self.rules if r.role in held and purpose in r.purposes}
         rows = [self.reading[role] for role in sorted(acting) if role in self.reading]
         if not rows:
             return FALLBACK_READING
