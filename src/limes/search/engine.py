@@ -127,7 +127,7 @@ class SearchEngine:
             after = page[-1].id
 
     def _content(self, record: AlertRecord) -> AlertContent | None:
-        return to_alert(record, self.crypto, reuse=False).content  # each alert read once
+        return to_alert(record, self.crypto).content
 
     def _file(self, record: AlertRecord, content: AlertContent) -> None:
         slot = self._slots.append(Indexed(record.id, record.version, record.category))
