@@ -6,10 +6,13 @@ from __future__ import annotations
 import dataclasses
 import random
 from collections.abc import Iterator, Sequence
+from unittest import mock
 
 import numpy as np
 import numpy.typing as npt
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from limes.demo.generator import DemoGenerator
 from limes.domain.alerts import Person
@@ -17,7 +20,15 @@ from limes.search import persons, postings
 from limes.search.dates import years_to_search
 from limes.search.features import identities
 from limes.search.name_match import query_names
-from limes.search.postings import Slots, counted, difference, merged, union, unique_sorted
+from limes.search.postings import (
+    Slots,
+    counted,
+    difference,
+    merged,
+    tallied,
+    union,
+    unique_sorted,
+)
 from limes.search.query import PersonQuery, validated
 
 
@@ -43,24 +54,49 @@ def test_the_set_operations_give_numpys_answers(seed: int) -> None:
     weights = np.concatenate([np.full(len(np.unique(x)), rng.random() * 7) for x in (a, b, c, d)])
     expected, where = np.unique(every, return_inverse=True)
     sums = np.bincount(where, weights, minlength=len(expected)).tobytes()
-    lent = postings.Lent()
-    for positions in (None, lent.take(300), lent.take(300)):  # the second holds the first's
-        found, shared = counted(every, weights, positions)
-        assert np.array_equal(found, expected) and found.dtype == np.int32
-        assert shared.tobytes() == sums
-        if positions is not None:
-            positions[:] = rng.integers(-5, 500, size=len(positions))  # what was, never read
-            lent.give(positions)
+    found, shared = counted(every, weights)
+    assert np.array_equal(found, expected) and found.dtype == np.int32
+    assert shared.tobytes() == sums
 
 
-def test_an_array_lent_is_lent_to_one_at_a_time() -> None:
-    lent = postings.Lent()
-    first, second = lent.take(10), lent.take(10)
-    assert first is not second and len(first) == 10
-    lent.give(first)
-    assert lent.take(5) is first
-    lent.give(first)
-    assert lent.take(20) is not first  # too small: a larger one
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 400), max_size=80), min_size=1, max_size=8),
+    st.lists(st.integers(0, 400), min_size=1, max_size=60),
+)
+def test_tallied_gives_numpys_counts_of_the_alive(parts: list[list[int]], dead: list[int]) -> None:
+    """``tallied``, counting through one stable argsort and dropping the dead once
+    counted, gives ``np.unique`` and ``np.bincount`` of the alive slots, to the last bit."""
+    arrays = [np.unique(np.asarray(p, dtype=np.int32)) for p in parts]
+    weights = [0.1 + 1.7 * n for n in range(len(arrays))]
+    alive = np.ones(401, dtype=np.bool_)
+    alive[dead] = False
+    every = np.concatenate(arrays)
+    weight = np.concatenate([np.full(len(a), w) for a, w in zip(arrays, weights, strict=True)])
+    keep = alive[every]
+    expected, where = np.unique(every[keep], return_inverse=True)
+    sums = np.bincount(where, weight[keep], minlength=len(expected))
+    found, shared = tallied(arrays, weights, alive)
+    assert found.dtype == np.int32 and np.array_equal(found, expected)
+    assert shared.dtype == np.float64 and shared.tobytes() == sums.tobytes()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sets(st.integers(0, 5000), max_size=60),
+    st.sets(st.integers(0, 5000), max_size=60),
+    st.booleans(),
+)
+def test_difference_gives_numpys_by_table_or_search(
+    slots: set[int], without: set[int], by_table: bool
+) -> None:
+    """``difference`` is ``np.setdiff1d`` whether it marks the slots left out in a
+    table of their span (``TABLE_SPAN``) or searches each slot among them."""
+    a = np.asarray(sorted(slots), dtype=np.int32)
+    b = np.asarray(sorted(without), dtype=np.int32)
+    with mock.patch.object(postings, "TABLE_SPAN", 10_000 if by_table else 0):
+        found = difference(a, b)
+    assert found.dtype == np.int32 and np.array_equal(found, np.setdiff1d(a, b))
 
 
 def test_merged_postings_are_ascending_each_slot_once() -> None:
@@ -165,11 +201,9 @@ def test_the_candidates_are_those_of_numpys_set_operations(
     """The candidate step as it was (``np.unique`` on every key's slots, ``np.union1d``,
     ``np.setdiff1d``, ``np.unique`` and ``np.bincount``; each slot's year read from the
     table) chooses the same candidates in the same order, on generated people filed out
-    of order and again, frozen or not; with most arrays' years kept beside them and every
-    count through an array lent (``long``)."""
+    of order and again, frozen or not; with most arrays' years kept beside them
+    (``long``)."""
     monkeypatch.setattr(postings, "LONG", long)
-    if long != postings.LONG:  # every count through an array lent (``counted``)
-        monkeypatch.setattr(postings, "DENSE", 1)
     index = _filed(order)
     assert order == "filed" or long == postings.LONG or len(index._postings.years) > 100
     if order == "frozen":

@@ -55,7 +55,7 @@ from limes.search.name_match import (
     QueryPart,
     query_names,
 )
-from limes.search.postings import Lent, Postings, Slots, difference, merged, tallied, union
+from limes.search.postings import Postings, Slots, difference, merged, tallied, union
 from limes.search.query import PersonQuery
 from limes.search.scoring import Scored, Scorer, forenames_met
 from limes.search.tiers import Tier, tier, weak_date
@@ -122,7 +122,6 @@ class PersonIndex:
         self._counts: npt.NDArray[np.int32] = np.zeros(1024, dtype=np.int32)
         self._scorer = Scorer()
         self._columns = NameColumns.of({})
-        self._lent = Lent()  # arrays a cell a slot, for ``counted``
 
     def __len__(self) -> int:
         return len(self._stored)
@@ -450,7 +449,7 @@ class PersonIndex:
             per_part, weights = per_part + extra, weights + extra_weights
             # a part shared with few people says more than one shared with many: each
             # part weighs the log of its rarity (IDF), and the best-weighted candidates go on
-            found, shared = tallied(per_part, weights, alive, self._lent)
+            found, shared = tallied(per_part, weights, alive)
             if query.date_of_birth:
                 # the wider window of slips lets in namesakes born years apart: among
                 # equals, those born in the year asked (±1) or of unknown year go first
