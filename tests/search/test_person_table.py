@@ -156,3 +156,17 @@ def test_the_state_holds_no_object_per_person() -> None:
         people = _reachable(state["people"])
         counts.append(sum(not isinstance(o, str) for o in people))
     assert counts[0] == counts[1]
+
+
+def test_present_looks_up_a_searchs_candidates_in_their_order() -> None:
+    people = People(FrozenPeople.of(_stored(PEOPLE)))
+    people[11] = Stored.of(REFILED, identities(REFILED))
+    people[99] = Stored.of(ODD, identities(ODD))
+    del people[2]
+    asked = [13, 99, 2, 11, 0, 500, 5]
+    found = people.present(asked)
+    assert [slot for slot, _ in found] == [13, 99, 11, 0, 5]
+    assert all(stored is people.recent[slot] for slot, stored in found if slot in (99, 11))
+    for slot, stored in found:
+        _same_person(stored, people[slot])
+    assert People().present([1, 2]) == []

@@ -41,6 +41,7 @@ from limes.search.name_columns import NameColumns, ranges
 from limes.search.name_match import NameSet
 
 _GENDERS = {gender.value: gender for gender in Gender}
+_SET = object.__setattr__  # past ``Stored``'s frozen check, which its own fields keep
 
 
 def _record(stored: Stored) -> bytes:
@@ -163,25 +164,26 @@ class FrozenStored(Stored):
     _sets: tuple[NameSet, ...] | None
 
     def __init__(self, people: FrozenPeople, position: int) -> None:
-        object.__setattr__(self, "_people", people)
-        object.__setattr__(self, "_position", position)
-        object.__setattr__(self, "_record", None)
-        object.__setattr__(self, "_sets", None)
+        # made for every candidate of a search: the rest is set when first read
+        _SET(self, "_people", people)
+        _SET(self, "_position", position)
 
     def _decoded(self) -> list[Any]:
-        record: list[Any] | None = self._record
-        if record is None:
+        try:
+            return self._record  # type: ignore[return-value]
+        except AttributeError:
             record = self._people.record(self._position)
-            object.__setattr__(self, "_record", record)
-        return record
+            _SET(self, "_record", record)
+            return record
 
     @property
     def name_sets(self) -> tuple[NameSet, ...]:
-        sets: tuple[NameSet, ...] | None = self._sets
-        if sets is None:
+        try:
+            return self._sets  # type: ignore[return-value]
+        except AttributeError:
             sets = self._people.name_sets(self._position, self._decoded()[4])
-            object.__setattr__(self, "_sets", sets)
-        return sets
+            _SET(self, "_sets", sets)
+            return sets
 
     @property
     def date_of_birth(self) -> str | None:
@@ -228,6 +230,32 @@ class People(MutableMapping[int, Stored]):
             return found
         at = self.frozen.position(slot)
         return default if at is None else FrozenStored(self.frozen, at)
+
+    def present(self, slots: Sequence[int]) -> list[tuple[int, Stored]]:
+        """(slot, person) of each of ``slots`` filed, in their order: one look-up for
+        all (a search's candidates), not one each."""
+        recent, frozen = self.recent, self.frozen
+        laid, fresh = frozen.columns.slots, frozen.columns.fresh
+        if not len(laid):
+            return [(slot, found) for slot in slots if (found := recent.get(slot)) is not None]
+        wanted = np.fromiter(slots, np.int64, len(slots))
+        at = np.searchsorted(laid, wanted)
+        at[at == len(laid)] = 0
+        held = (laid[at] == wanted) & fresh[at]
+        if not recent:  # the usual case: nobody filed since the freeze
+            kept = np.flatnonzero(held).tolist()
+            positions = at[kept].tolist()
+            return [
+                (slots[i], FrozenStored(frozen, p)) for i, p in zip(kept, positions, strict=True)
+            ]
+        out: list[tuple[int, Stored]] = []
+        for slot, position, there in zip(slots, at.tolist(), held.tolist(), strict=True):
+            found = recent.get(slot)
+            if found is not None:
+                out.append((slot, found))
+            elif there:
+                out.append((slot, FrozenStored(frozen, position)))
+        return out
 
     def __contains__(self, slot: object) -> bool:
         return slot in self.recent or (

@@ -292,8 +292,7 @@ class PersonIndex:
             return Found((), ())
         stored = self._stored  # one view: its frozen people and columns, for this search
         columns = stored.frozen.columns
-        look_up = stored.get  # once a candidate
-        present = [(slot, at) for slot in candidates if (at := look_up(slot)) is not None]
+        present = stored.present(candidates)
         tiers: dict[Tier, list[Scored]] = {Tier.HIT: [], Tier.POSSIBLE: []}
         name_only = weak_date(query.date_of_birth)
         asked_year = PartialDate.parse(query.date_of_birth).year if query.date_of_birth else 0
