@@ -21,6 +21,7 @@ from limes.search.features import Stored, identities
 from limes.search.name_match import CODE_ROWS, NameSet
 from limes.search.person_table import FrozenPeople, FrozenStored, People
 from limes.search.persons import PersonIndex
+from limes.search.query import PersonQuery
 
 ODD = person(
     [N('O"Brien\\')],
@@ -101,7 +102,13 @@ def _changed(index: PersonIndex) -> None:
     index.remove(len(PEOPLE))
 
 
-ALSO = [*ASKED, q(["OBrien"], ["Unal"], None), q(["Ali"], ["Mohamed"], "1979")]
+ALSO = [
+    *ASKED,
+    q(["OBrien"], ["Unal"], None),
+    q(["Ali"], ["Mohamed"], "1979"),
+    q(["Obrian"], ["Unal"], None, document_number="x1é 2"),
+    PersonQuery(document_number="X1É/2"),
+]
 
 
 def test_a_restored_index_files_and_removes_as_a_fresh_one() -> None:
@@ -119,6 +126,7 @@ def test_a_restored_index_files_and_removes_as_a_fresh_one() -> None:
     assert not again._stored.recent and len(again) == len(fresh)
     for key in ("w:ali", "w:zhuzhich", "w:schuschitsch", "w:obrien"):
         assert again.bearers(key) == fresh.bearers(key)
+    assert [h.slot for h in again.find(ALSO[-1]).hits] == [len(PEOPLE) + 2]  # ODD's passport
 
 
 def _reachable(root: object) -> list[object]:
@@ -137,15 +145,19 @@ def _reachable(root: object) -> list[object]:
 
 def _grown(count: int) -> list[Any]:
     return [
-        person([N(f"Surname{chr(97 + i % 26)}{i}")], [N("Olga"), N(f"Anna{i % 7}")])
+        person(
+            [N(f"Surname{chr(97 + i % 26)}{i}")],
+            [N("Olga"), N(f"Anna{i % 7}")],
+            documents=(IdentityDocument(DocumentType.PASSPORT, f"P{i}", "DE"),),
+        )
         for i in range(count)
     ]
 
 
 def test_the_state_holds_no_object_per_person() -> None:
-    """Only the arrays, the blob and the distinct words grow with the people: what the
+    """Only the arrays, the blobs and the distinct words grow with the people: what the
     snapshot reads back is not an object graph a person (format 9 held a ``Stored``,
-    its name sets and their arrays for each)."""
+    its name sets and their arrays for each, and a list a document number)."""
     counts = []
     for size in (20, 40):
         index = PersonIndex()
@@ -153,7 +165,7 @@ def test_the_state_holds_no_object_per_person() -> None:
         state = pickle.loads(pickle.dumps(index.state()))  # noqa: S301 - its own
         everything = _reachable(state)
         assert not [o for o in everything if isinstance(o, Stored | NameSet)]
-        people = _reachable(state["people"])
+        people = _reachable((state["people"], state["documents"]))
         counts.append(sum(not isinstance(o, str) for o in people))
     assert counts[0] == counts[1]
 

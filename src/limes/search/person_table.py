@@ -17,6 +17,12 @@ record, and builds its name sets, only when first asked (most candidates of a se
 are read only through the columns). A snapshot reads back as a few arrays, a list of
 distinct words and one bytes object: no object per person to rebuild.
 
+``Documents`` files the people's document numbers (their skeletons) the same way: a
+frozen layer of ``identifier_arrays.FrozenIdentifiers`` (keyed hashes, slots, offsets,
+one blob; one entry a filing) and a dict of lists filed since, merged at a freeze. As
+the dict it replaces, it keeps a slot under a number its person no longer holds (the
+candidate step checks that the slot is alive; scoring, the number).
+
 ``People`` is the mapping the index files into: the frozen people (those not filed
 again or removed since: ``NameColumns.fresh``) and a dict of those filed since; a
 freeze merges the two into a new ``FrozenPeople`` (``FrozenPeople.merged``). Memory:
@@ -28,6 +34,7 @@ from __future__ import annotations
 
 import json
 from bisect import bisect_left
+from collections import defaultdict
 from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +44,7 @@ import numpy.typing as npt
 
 from limes.domain.alerts import Gender
 from limes.search.features import Stored
+from limes.search.identifier_arrays import FrozenIdentifiers
 from limes.search.name_columns import NameColumns, ranges
 from limes.search.name_match import NameSet
 
@@ -294,3 +302,29 @@ class People(MutableMapping[int, Stored]):
         """Every person filed now, frozen (``FrozenPeople.merged``); this mapping is not
         changed."""
         return self.frozen.merged(self.recent)
+
+
+class Documents:
+    """Document number skeleton → the slots filed under it, in the order filed within
+    each layer (see the module). One writer; a reader sees the layers of one moment."""
+
+    def __init__(self, frozen: FrozenIdentifiers | None = None) -> None:
+        self.frozen = frozen if frozen is not None else FrozenIdentifiers()
+        self.recent: defaultdict[str, list[int]] = defaultdict(list)
+
+    def add(self, key: str, slot: int) -> None:
+        self.recent[key].append(slot)
+
+    def get(self, key: str, default: Sequence[int] = ()) -> Sequence[int]:
+        """The slots filed under ``key`` (``default`` when none)."""
+        found = [int(slot) for slot, _, _ in self.frozen.under(key)]
+        found.extend(self.recent.get(key, ()))
+        return found or default
+
+    def laid_out(self) -> FrozenIdentifiers:
+        """Every filing frozen: the frozen layer with those since merged in; this index
+        is not changed."""
+        if not self.recent:
+            return self.frozen
+        filed = ((slot, (key, key, "")) for key, slots in self.recent.items() for slot in slots)
+        return self.frozen.merged((), filed)

@@ -34,7 +34,6 @@ resize never tears a read (CPython assigns attributes atomically).
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
@@ -47,6 +46,7 @@ from limes.search import given_names, names
 from limes.search.dates import PartialDate, birth_year, years_to_search
 from limes.search.features import Stored, identities
 from limes.search.hits import Found, PersonHit, tied_beyond
+from limes.search.identifier_arrays import FrozenIdentifiers
 from limes.search.identifiers import skeleton
 from limes.search.name_columns import NameColumns
 from limes.search.name_match import (
@@ -57,7 +57,7 @@ from limes.search.name_match import (
     QueryPart,
     query_names,
 )
-from limes.search.person_table import FrozenPeople, People
+from limes.search.person_table import Documents, FrozenPeople, People
 from limes.search.postings import Lent, Postings, Slots, difference, merged, tallied, union
 from limes.search.query import PersonQuery
 from limes.search.scoring import Scored, Scorer, forenames_met
@@ -118,7 +118,7 @@ class PersonIndex:
         self._keys: dict[str, int] = {}
         self._near = NearWords("w:")  # the words filed (``w:`` keys), by their deletions
         self._postings = Postings()
-        self._documents: dict[str, list[int]] = defaultdict(list)
+        self._documents = Documents()
         self._stored = People()
         self._years: npt.NDArray[np.int16] = np.zeros(1024, dtype=np.int16)
         self._alive: npt.NDArray[np.bool_] = np.zeros(1024, dtype=np.bool_)
@@ -186,7 +186,7 @@ class PersonIndex:
                 self._postings.recent[self._key(key)].append(slot)
             self._count(keys, 1)
             for number in stored.documents:
-                self._documents[skeleton(number)].append(slot)
+                self._documents.add(skeleton(number), slot)
             self._stored[slot] = stored
             year = birth_year(person.date_of_birth)
             if year != self._years[slot] and slot < self._postings.dated_below:
@@ -209,18 +209,19 @@ class PersonIndex:
             frozen = merged(self._postings.frozen, self._postings.recent)
             self._postings = Postings(frozen).dated(self._years)
             self._stored = People(self._stored.laid_out())
+            self._documents = Documents(self._documents.laid_out())
 
     def state(self) -> dict[str, Any]:
         """What a snapshot keeps of this index (``search/snapshot.py``): the posting
         lists merged into arrays (ascending, each slot once: ``postings``); no lock, no
-        scorer; every person filed as arrays and a blob (``person_table.FrozenPeople``),
-        no object per person. The caller stops the writer."""
+        scorer; every person filed, and the document numbers, as arrays and a blob
+        (``person_table``), no object per person. The caller stops the writer."""
         with self._write:
             return {
                 "keys": self._keys,
                 "near": self._near,
                 "postings": merged(self._postings.frozen, self._postings.recent),
-                "documents": dict(self._documents),
+                "documents": self._documents.laid_out(),
                 "people": self._stored.laid_out(),
                 "years": self._years,
                 "alive": self._alive,
@@ -233,7 +234,9 @@ class PersonIndex:
         index = cls()
         index._keys = state["keys"]
         index._near = state["near"]
-        index._documents = defaultdict(list, state["documents"])
+        if not isinstance(state["documents"], FrozenIdentifiers):
+            raise TypeError(f"not frozen documents: {type(state['documents']).__name__}")
+        index._documents = Documents(state["documents"])
         if not isinstance(state["people"], FrozenPeople):
             raise TypeError(f"not frozen people: {type(state['people']).__name__}")
         index._stored = People(state["people"])

@@ -55,7 +55,8 @@ bytes, versions, category numbers), pickled as raw buffers, no object per alert.
 person index's people as frozen arrays (``person_table.FrozenPeople``: the name columns,
 which its name sets are built from again, and one JSON record a person in a packed blob
 with offsets) instead of a ``features.Stored`` object graph a person; the name columns
-kept there, not beside it."""
+kept there, not beside it; its document numbers as ``identifier_arrays.FrozenIdentifiers``
+(``person_table.Documents``) instead of a dict of lists."""
 MAGIC = b"LIMESI%02d" % FORMAT
 HEAD = struct.Struct(">8sQI")
 LENGTH = struct.Struct(">I")
