@@ -130,7 +130,7 @@ def test_the_columns_survive_a_snapshot_with_the_codes_numbered_otherwise(
     index = _changed(_built())
     before = [index.find(asked) for asked in ASKED]
     state = {"persons": index.state(), "codes": export_codes()}
-    assert len(state["persons"]["columns"].slots) == len(index)  # laid out anew
+    assert len(state["persons"]["people"].columns.slots) == len(index)  # laid out anew
     data = snapshot.serialise(state)
     # another process numbers the codes otherwise: every id of the snapshot moves by 7
     for codes in NUMBERINGS.values():

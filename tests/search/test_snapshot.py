@@ -237,22 +237,22 @@ def test_a_snapshot_made_by_other_search_code_is_refused(
 def test_a_snapshot_of_the_earlier_format_is_refused_and_rebuilt(
     store: Store, alerts: AlertService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Format 7 held the identifiers and slots as Python objects; format 9 holds them as
-    frozen arrays (``identifier_arrays``, ``slot_table``): a file of format 7 is refused
-    by its magic, before anything is opened or unpickled, and rebuilt."""
-    assert snapshot.FORMAT == 9 and snapshot.MAGIC == b"LIMESIX9"
+    """Format 9 held the person index's people as Python objects; format 10 holds them as
+    frozen arrays (``person_table``): a file of format 9 is refused by its magic, before
+    anything is opened or unpickled, and rebuilt."""
+    assert snapshot.FORMAT == 10 and snapshot.MAGIC == b"LIMESI10"
     path = tmp_path / "index.snapshot"
     with monkeypatch.context() as earlier:
-        earlier.setattr(snapshot, "MAGIC", b"LIMESIX7")
-        earlier.setattr(snapshot, "RECORD", snapshot.RECORD.replace("/9/", "/7/"))
+        earlier.setattr(snapshot, "MAGIC", b"LIMESIX9")
+        earlier.setattr(snapshot, "RECORD", snapshot.RECORD.replace("/10/", "/9/"))
         person, _ = _saved(store, alerts, path)
-    assert path.read_bytes()[:8] == b"LIMESIX7"
+    assert path.read_bytes()[:8] == b"LIMESIX9"
     engine = SearchEngine(store, alerts.crypto)
     with pytest.raises(
-        snapshot.SnapshotRefused, match="not a Limes search index snapshot of format 9"
+        snapshot.SnapshotRefused, match="not a Limes search index snapshot of format 10"
     ):
         engine.load(path)
-    with pytest.raises(snapshot.SnapshotRefused, match="format 9"):
+    with pytest.raises(snapshot.SnapshotRefused, match="format 10"):
         snapshot.position_of(path)
     files = IndexSnapshot(path)
     assert files.load(engine) is None and files.refused is not None and not engine.built

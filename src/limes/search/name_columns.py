@@ -79,7 +79,7 @@ class Gathered:
         return words, respelled
 
 
-def _ranges(first: Longs, last: Longs) -> Longs:
+def ranges(first: Longs, last: Longs) -> Longs:
     """``first[i] .. last[i] - 1`` for every i, joined: the indexes of consecutive ranges."""
     sizes = last - first
     total = int(sizes.sum())
@@ -211,9 +211,9 @@ class NameColumns:
 
     def _laid_out(self, at: Longs) -> Gathered:
         first, last = self.first_set[at], self.first_set[at + 1]
-        sets = _ranges(first, last)
+        sets = ranges(first, last)
         begin, end = self.set_start[sets], self.set_start[sets + 1]
-        columns = _ranges(begin, end)
+        columns = ranges(begin, end)
         return Gathered(
             self.codes[:, columns],
             self.spelling[columns],

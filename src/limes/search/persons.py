@@ -21,10 +21,12 @@
 
 Concurrency: one writer (the engine's feed follower) adds and removes, many readers
 search. Posting lists built at start are frozen into NumPy arrays; later additions go
-to small Python lists beside them; removal clears the slot's ``alive`` flag. The names
-of the people filed at the freeze are laid out as columns (``name_columns``) that
-scoring gathers from; a person filed again or removed since is marked stale there
-first, and read from its name sets like one filed after the freeze. Readers
+to small Python lists beside them; removal clears the slot's ``alive`` flag. The people
+filed at the freeze are held as flat arrays and one packed blob (``person_table``), their
+names laid out as columns (``name_columns``) that scoring gathers from, each person
+decoded only when read; a person filed again or removed since is marked stale there
+first, and one filed again is read from its name sets like one filed after the freeze,
+held as an object until the next freeze. Readers
 take references to the current arrays at the start of a search, so a concurrent
 resize never tears a read (CPython assigns attributes atomically).
 """
@@ -32,7 +34,6 @@ resize never tears a read (CPython assigns attributes atomically).
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
@@ -45,6 +46,7 @@ from limes.search import given_names, names
 from limes.search.dates import PartialDate, birth_year, years_to_search
 from limes.search.features import Stored, identities
 from limes.search.hits import Found, PersonHit, tied_beyond
+from limes.search.identifier_arrays import FrozenIdentifiers
 from limes.search.identifiers import skeleton
 from limes.search.name_columns import NameColumns
 from limes.search.name_match import (
@@ -55,6 +57,7 @@ from limes.search.name_match import (
     QueryPart,
     query_names,
 )
+from limes.search.person_table import Documents, FrozenPeople, People
 from limes.search.postings import Postings, Slots, difference, merged, tallied, union
 from limes.search.query import PersonQuery
 from limes.search.scoring import Scored, Scorer, forenames_met
@@ -115,16 +118,20 @@ class PersonIndex:
         self._keys: dict[str, int] = {}
         self._near = NearWords("w:")  # the words filed (``w:`` keys), by their deletions
         self._postings = Postings()
-        self._documents: dict[str, list[int]] = defaultdict(list)
-        self._stored: dict[int, Stored] = {}
+        self._documents = Documents()
+        self._stored = People()
         self._years: npt.NDArray[np.int16] = np.zeros(1024, dtype=np.int16)
         self._alive: npt.NDArray[np.bool_] = np.zeros(1024, dtype=np.bool_)
         self._counts: npt.NDArray[np.int32] = np.zeros(1024, dtype=np.int32)
         self._scorer = Scorer()
-        self._columns = NameColumns.of({})
 
     def __len__(self) -> int:
         return len(self._stored)
+
+    @property
+    def _columns(self) -> NameColumns:
+        """The name columns of the people frozen (``person_table.FrozenPeople``)."""
+        return self._stored.frozen.columns
 
     # -- writing (one writer at a time) ------------------------------------------------
 
@@ -170,15 +177,15 @@ class PersonIndex:
         stored = Stored.of(person, name_sets)
         with self._write:
             self._ensure(slot)
-            if slot in self._stored:  # filed again: counted once
-                self._columns.stale(slot)  # before the person changes (``name_columns``)
+            if slot in self._stored:  # filed again: counted once (its columns made stale
+                # before the person changes: ``People.__setitem__``)
                 self._count(self._blocking_keys(self._stored[slot].name_sets), -1)
             keys = self._blocking_keys(name_sets)
             for key in keys:
                 self._postings.recent[self._key(key)].append(slot)
             self._count(keys, 1)
             for number in stored.documents:
-                self._documents[skeleton(number)].append(slot)
+                self._documents.add(skeleton(number), slot)
             self._stored[slot] = stored
             year = birth_year(person.date_of_birth)
             if year != self._years[slot] and slot < self._postings.dated_below:
@@ -200,32 +207,24 @@ class PersonIndex:
             self._near.freeze()
             frozen = merged(self._postings.frozen, self._postings.recent)
             self._postings = Postings(frozen).dated(self._years)
-            self._columns = NameColumns.of(self._stored)
-
-    def _laid_out(self) -> NameColumns:
-        """The name columns of every person filed now: the current ones where nobody was
-        filed, filed again or removed since they were laid out."""
-        columns = self._columns
-        if len(columns.slots) == len(self._stored) and columns.fresh.all():
-            return columns
-        return NameColumns.of(self._stored)
+            self._stored = People(self._stored.laid_out())
+            self._documents = Documents(self._documents.laid_out())
 
     def state(self) -> dict[str, Any]:
         """What a snapshot keeps of this index (``search/snapshot.py``): the posting
         lists merged into arrays (ascending, each slot once: ``postings``); no lock, no
-        scorer; the name columns of every person filed (``name_columns``). The caller
-        stops the writer."""
+        scorer; every person filed, and the document numbers, as arrays and a blob
+        (``person_table``), no object per person. The caller stops the writer."""
         with self._write:
             return {
                 "keys": self._keys,
                 "near": self._near,
                 "postings": merged(self._postings.frozen, self._postings.recent),
-                "documents": dict(self._documents),
-                "stored": self._stored,
+                "documents": self._documents.laid_out(),
+                "people": self._stored.laid_out(),
                 "years": self._years,
                 "alive": self._alive,
                 "counts": self._counts,
-                "columns": self._laid_out(),
             }
 
     @classmethod
@@ -234,19 +233,22 @@ class PersonIndex:
         index = cls()
         index._keys = state["keys"]
         index._near = state["near"]
-        index._documents = defaultdict(list, state["documents"])
-        index._stored = state["stored"]
+        if not isinstance(state["documents"], FrozenIdentifiers):
+            raise TypeError(f"not frozen documents: {type(state['documents']).__name__}")
+        index._documents = Documents(state["documents"])
+        if not isinstance(state["people"], FrozenPeople):
+            raise TypeError(f"not frozen people: {type(state['people']).__name__}")
+        index._stored = People(state["people"])
         index._years = state["years"]
         index._postings = Postings(frozen=state["postings"]).dated(index._years)
         index._alive = state["alive"]
         index._counts = state["counts"]
-        index._columns = state["columns"]
         return index
 
     def code_arrays(self) -> Iterator[Ints]:
         """Every array of name codes held (each name set's, and the name columns'), for
         ``codes.adopt_codes``."""
-        for stored in self._stored.values():
+        for stored in self._stored.recent.values():  # the frozen ones': the columns'
             for name_set in stored.name_sets:
                 yield name_set.codes
         yield self._columns.codes
@@ -256,7 +258,6 @@ class PersonIndex:
         with self._write:
             if slot < len(self._alive):
                 self._alive[slot] = False
-            self._columns.stale(slot)
             gone = self._stored.pop(slot, None)
             if gone is not None:
                 self._count(self._blocking_keys(gone.name_sets), -1)
@@ -291,16 +292,16 @@ class PersonIndex:
         candidates = self._candidates(query, wanted)
         if not candidates:
             return Found((), ())
-        stored = self._stored
-        look_up = stored.get  # once a candidate
-        present = [(slot, at) for slot in candidates if (at := look_up(slot)) is not None]
+        stored = self._stored  # one view: its frozen people and columns, for this search
+        columns = stored.frozen.columns
+        present = stored.present(candidates)
         tiers: dict[Tier, list[Scored]] = {Tier.HIT: [], Tier.POSSIBLE: []}
         name_only = weak_date(query.date_of_birth)
         asked_year = PartialDate.parse(query.date_of_birth).year if query.date_of_birth else 0
         years = self._years
         held = dict(present)  # explained as scored, whatever a writer changed since
         # only those that may reach a tier are built (``Scorer.contenders``)
-        scores, _, compared = self._scorer.contenders(query, wanted, present, self._columns)
+        scores, _, compared = self._scorer.contenders(query, wanted, present, columns)
         for scored in scores:
             evidence = scored.evidence
             if name_only and not evidence.document and tier(evidence) is Tier.HIT:

@@ -4,7 +4,7 @@ position they reflect, so that a start loads them instead of reading every alert
 The file (``<var>/search/index.snapshot``, mode 0600, replaced atomically)::
 
     offset  size  field
-    0       8     magic "LIMESIX9" (format 9)
+    0       8     magic "LIMESI10" (format 10)
     8       8     the change-feed position the indexes reflect, unsigned big-endian
     16      4     the number of parts n, unsigned big-endian
     20      ...   n times: its length (4 bytes, big-endian), then the part
@@ -36,7 +36,7 @@ from typing import Any
 from limes.crypto.fields import FieldCipher
 from limes.crypto.keys import IntegrityError
 
-FORMAT = 9
+FORMAT = 10
 """The payload's layout (what the indexes' ``state`` holds): raised with every change to
 it, so that a snapshot of an earlier layout is refused by its magic and rebuilt. 2: the
 person index's words by their deletions (``word_keys.NearWords``), and each name set's
@@ -51,8 +51,13 @@ respellings and codes laid out flat), which scoring gathers its candidates from.
 used (two branches numbered theirs apart; 7's successor merged as 9). 9: the
 identifier index and the engine's slots as frozen arrays (``identifier_arrays``,
 ``slot_table``: keyed hashes, slots, offsets and one packed blob; alert ids as 16
-bytes, versions, category numbers), pickled as raw buffers, no object per alert."""
-MAGIC = b"LIMESIX%d" % FORMAT
+bytes, versions, category numbers), pickled as raw buffers, no object per alert. 10: the
+person index's people as frozen arrays (``person_table.FrozenPeople``: the name columns,
+which its name sets are built from again, and one JSON record a person in a packed blob
+with offsets) instead of a ``features.Stored`` object graph a person; the name columns
+kept there, not beside it; its document numbers as ``identifier_arrays.FrozenIdentifiers``
+(``person_table.Documents``) instead of a dict of lists."""
+MAGIC = b"LIMESI%02d" % FORMAT
 HEAD = struct.Struct(">8sQI")
 LENGTH = struct.Struct(">I")
 PART_BYTES = 64 * 1024 * 1024
