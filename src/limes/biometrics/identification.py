@@ -46,11 +46,12 @@ FINGERS = 10
 LATENT_SHORTLIST = 10_000
 """Fingers a latent search re-ranks by MCC bits unless told otherwise. A latent shares
 few cylinders with its mate, so the index ranks the mate far down (among the first 100
-fingers for 2-4 % of latents at 100,000 fingers and more), while re-ranking a finger
-costs about 0.2 ms (``packed.bit_scores``): 10,000 fingers take about 2 s of the 10 s
-a latent search may take at a million fingers."""
+fingers for 2 % of latents at 100,000 fingers), while re-ranking a finger costs about
+0.3 ms (``packed.bit_scores``): 10,000 fingers took 3.0 s of CPU at the median and 5.6 s
+at p99 at 100,000 fingers (load 4-7), a fixed cost within the 10 s a latent search may
+take at a million fingers, where the index part grows to some 0.2 s."""
 MAX_LATENT_SHORTLIST = 20_000
-"""The most fingers one latent search re-ranks, whatever it asks for (about 4 s)."""
+"""The most fingers one latent search re-ranks, whatever it asks for (some 6 s)."""
 
 
 @dataclass(frozen=True, slots=True)
