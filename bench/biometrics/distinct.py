@@ -102,11 +102,12 @@ def pessimistic_rank(votes: np.ndarray, wanted: int) -> int:
     return int((votes >= votes[wanted]).sum()) - 1
 
 
-def _votes(index: CylinderIndex, keys: Ids, cap: int | None) -> np.ndarray:
-    """Votes for ``keys``, leaving out buckets of more than ``cap`` postings."""
+def _votes(index: CylinderIndex, keys: Ids, cap: int | None, latent: bool = False) -> np.ndarray:
+    """Votes for ``keys`` (a latent's weighted by rarity, as its search weighs them),
+    leaving out buckets of more than ``cap`` postings."""
     if cap is not None:
         keys = keys[index.bucket_sizes(keys) <= cap]
-    return index.votes_for_keys(keys)
+    return index.votes_for_keys(keys, rare_first=latent)
 
 
 def ten_print_votes(
@@ -128,7 +129,7 @@ def latent_votes(gallery: FingerprintGallery, probe: LatentProbe, cap: int | Non
     """Votes per finger (person * 10 + position - 1), as ``latent_shortlist`` counts
     them, with buckets above ``cap`` left out."""
     keys = gallery.indexes[0].keys(probe.finger).ravel()
-    per_position = [_votes(index, keys, cap) for index in gallery.indexes]
+    per_position = [_votes(index, keys, cap, latent=True) for index in gallery.indexes]
     votes = np.zeros((max(len(v) for v in per_position), FINGERS))
     for position, position_votes in enumerate(per_position):
         votes[: len(position_votes), position] = position_votes

@@ -23,13 +23,12 @@ from bench.biometrics.distinct import DistinctPersons, postings_per_key, print_p
 from bench.biometrics.face_index import load, rss_mib
 from bench.biometrics.metrics import linear_fit
 from bench.biometrics.sets import Sets
-from limes.biometrics.identification import FINGERS, FingerprintGallery
+from limes.biometrics.identification import FINGERS, LATENT_SHORTLIST, FingerprintGallery
 from limes.biometrics.index import Ids
 from limes.biometrics.matching.mcc import score
 from limes.biometrics.matching.packed import binary, pack, unpack
 
 TEN_PRINT_SHORTLIST = 20
-LATENT_SHORTLIST = 100
 TIMED_SEARCHES = 50
 TARGETS = (1_000_000, 10_000_000)
 FREEZE_FINGERS = 50_000
@@ -133,7 +132,7 @@ def scaling(sets: Sets, multiples: Sequence[int], distinct: bool = False) -> Non
             ),
             "latent": (
                 lambda p, g=gallery: g.latent_shortlist(p, LATENT_SHORTLIST),
-                lambda p, g=gallery: g.search_latent(p, LATENT_SHORTLIST),
+                lambda p, g=gallery: g.search_latent(p),
                 latents,
             ),
         }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from limes.biometrics.gallery import UNKNOWN, AlertGallery
@@ -99,11 +100,13 @@ def test_fingers_are_held_as_bits_and_ranked_as_float_cylinders_rank_them() -> N
     assert from_bits[0].score != from_floats[0].score
 
 
-def test_a_latent_short_list_is_the_one_an_index_over_all_fingers_gives() -> None:
+def test_a_latent_short_list_has_each_position_index_s_votes_by_slot() -> None:
     # the fingers' postings are held once, in their position's index; a latent's votes
-    # must be those of an index over every finger (identity slot * 16 + position)
+    # for (slot, position) must be that index's weighted votes for the slot, with
+    # re-enrolled and removed slots accounted for
     people = persons(SEED, 8)
-    gallery, every_finger = AlertGallery(), CylinderIndex()
+    gallery = AlertGallery()
+    by_position = {position: CylinderIndex() for position in range(1, 11)}
     slot = 0
     for person in people:
         prints = ten_print(person, SEED, 0)
@@ -111,21 +114,26 @@ def test_a_latent_short_list_is_the_one_an_index_over_all_fingers_gives() -> Non
         fingers = {p: cylinders(prints[p - 1]) for p in held}
         gallery.put(f"A{person.index}", fingers)
         for position, finger in fingers.items():
-            every_finger.add(slot * 16 + position, finger)
+            by_position[position].add(slot, finger)
         slot += 1
     # re-enrolling A1 gives it a new slot holding all its fingers; removing A2 hides it
     again = gallery.fingers("A1")
     gallery.put("A1", {})
     for position, finger in again.items():
-        every_finger.add(slot * 16 + position, finger)
-    every_finger.freeze()  # an index forgets only identities it has frozen
+        by_position[position].add(slot, finger)
+    for index in by_position.values():
+        index.freeze()  # an index forgets only identities it has frozen
+        index.remove(1)
+        index.remove(2)
     gallery.remove("A2")
-    for position in range(1, 11):
-        every_finger.remove(1 * 16 + position)
-        every_finger.remove(2 * 16 + position)
     for person in people[:6]:
         latent = cylinders(latent_mark(person, SEED, 0)[1])
-        votes = every_finger.votes(latent)
-        expected = [divmod(int(f), 16) for f in top(votes, 40) if votes[f] > 0]
+        keys = by_position[1].keys(latent).ravel()
+        votes = np.zeros((slot + 1, 10))
+        for column, index in enumerate(by_position.values()):
+            position_votes = index.votes_for_keys(keys, rare_first=True)
+            votes[: len(position_votes), column] = position_votes
+        flat = votes.ravel()
+        expected = [(f // 10, f % 10 + 1) for f in top(flat, 40).tolist() if flat[f] > 0]
         assert gallery.latent_fingers(latent, 40) == expected
         assert len(expected) == 40

@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from limes.biometrics import identification
 from limes.biometrics.identification import FingerprintGallery
-from limes.biometrics.index import CylinderIndex, HashSettings, top
+from limes.biometrics.index import HashSettings, top
 from limes.biometrics.matching.cylinders import cylinders
 from limes.biometrics.matching.packed import pack
 from limes.biometrics.synthetic.persons import latent_mark, person, ten_print
@@ -72,20 +73,18 @@ def test_a_ten_print_needs_ten_fingers() -> None:
         FingerprintGallery().enrol(0, [cylinders(np.zeros((0, 3)))])
 
 
-def test_a_latent_short_list_is_the_one_an_index_over_all_fingers_gives(
+def test_a_latent_short_list_numbers_fingers_by_person_and_position(
     gallery: FingerprintGallery,
 ) -> None:
-    # the fingers' postings are held once, in their position's index; a latent's votes
-    # must be those of the index over every finger that the gallery no longer keeps
-    every_finger = CylinderIndex(SMALL)
-    for number in range(PERSONS):
-        for position, finger in enumerate(gallery.template(number)):
-            every_finger.add(number * 10 + position, finger)
-    every_finger.freeze()
+    # the fingers' postings are held once, in their position's index: finger number
+    # person * 10 + position - 1 has the votes its position's index gives that person
     for number in (0, 2, 4):
         latent = cylinders(latent_mark(person(SEED, number), SEED, 0)[1])
-        expected = top(every_finger.votes(latent), 25)
-        np.testing.assert_array_equal(gallery.latent_shortlist(latent, 25), expected)
+        keys = gallery.indexes[0].keys(latent).ravel()
+        votes = np.stack(
+            [index.votes_for_keys(keys, rare_first=True) for index in gallery.indexes], axis=1
+        )
+        np.testing.assert_array_equal(gallery.latent_shortlist(latent, 25), top(votes.ravel(), 25))
 
 
 def test_a_packed_gallery_holds_bits_and_ranks_as_the_float_one_does() -> None:
@@ -123,3 +122,46 @@ def test_the_gallery_shows_one_index_per_finger_position() -> None:
         keys = np.unique(index.keys(finger))
         assert (index.bucket_sizes(keys) == 1).all()
         assert index.votes_for_keys(keys)[4] > 0
+
+
+@pytest.fixture(scope="module")
+def thirty() -> FingerprintGallery:
+    enrolled = FingerprintGallery(SMALL)
+    for number in range(30):
+        enrolled.enrol(number, [cylinders(f) for f in ten_print(person(SEED, number), SEED, 0)])
+    enrolled.freeze()
+    return enrolled
+
+
+@pytest.mark.parametrize(("number", "capture"), [(1, 1), (3, 0)])
+def test_a_latent_search_finds_a_mate_beyond_the_first_hundred_fingers(
+    thirty: FingerprintGallery, number: int, capture: int
+) -> None:
+    # 300 fingers: the mate is not among the 100 with most (plain) votes, the short
+    # list a latent search re-ranked before; the longer short list reaches and ranks it
+    position, points = latent_mark(person(SEED, number), SEED, capture)
+    latent = cylinders(points)
+    keys = thirty.indexes[0].keys(latent).ravel()
+    plain = np.stack([index.votes_for_keys(keys) for index in thirty.indexes], axis=1)
+    assert number * 10 + position - 1 not in top(plain.ravel(), 100).tolist()
+    found = thirty.search_latent(latent, answers=3)
+    assert found[0].person == number
+    assert position in [finger for finger, _ in found[0].fingers]
+
+
+def test_a_latent_search_re_ranks_no_more_than_its_cap(
+    thirty: FingerprintGallery, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(identification, "MAX_LATENT_SHORTLIST", 7)
+    latent = cylinders(latent_mark(person(SEED, 1), SEED, 1)[1])
+    found = thirty.search_latent(latent, shortlist=250, answers=300)
+    assert sum(len(c.fingers) for c in found) == 7
+
+
+def test_a_ten_print_short_list_counts_votes_plainly(thirty: FingerprintGallery) -> None:
+    # the latents' rarity weights are theirs alone: a ten-print's short list is the
+    # persons with most plain votes summed over the positions, as before
+    probe = [cylinders(f) for f in ten_print(person(SEED, 4), SEED, 1)]
+    votes = sum(index.votes(f) for index, f in zip(thirty.indexes, probe, strict=True))
+    np.testing.assert_array_equal(thirty.ten_print_shortlist(probe, 12), top(votes, 12))
+    assert thirty.search_ten_print(probe, shortlist=12)[0].person == 4

@@ -105,3 +105,17 @@ def test_bucket_sizes_count_the_frozen_postings_of_each_key() -> None:
     assert index.bucket_sizes(np.array([7, 9, 5, 6])).tolist() == [3, 1, 1, 0]
     # what a search gathers: the votes of a key are its bucket's postings
     assert (index.votes_for_keys(np.array([7])) > 0).tolist() == [True, True, True, False]
+
+
+def test_a_latent_s_votes_weigh_a_rare_bucket_above_a_crowded_one() -> None:
+    # identity 0 shares the probe's crowded bucket 7 (with 1-5) and identity 6 its rare
+    # bucket 9: counted plainly they tie, weighted by rarity the rare share wins
+    index = CylinderIndex()
+    index.add_keys(np.arange(6), np.full(6, 7))
+    index.add_keys(np.array([6]), np.array([9]))
+    index.freeze()
+    keys = np.array([7, 9])
+    plain, weighted = index.votes_for_keys(keys), index.votes_for_keys(keys, rare_first=True)
+    assert plain[0] == plain[6]
+    assert weighted[6] > 2 * weighted[0] > 0
+    np.testing.assert_allclose(weighted[:6], weighted[0])

@@ -8,8 +8,9 @@ gives the key a new integer slot (the indexes never forget a posting, they mark 
 removed), one ``CylinderIndex`` per finger position proposes slots for a finger of
 that position; a latent, of no known position, is hashed once and every position's
 index votes for its fingers with those keys (the postings are held once, not again in
-an index over all fingers: the same votes, as ``identification`` does). The short
-list is re-ranked by MCC and fused as ``identification`` does: the sum over the
+an index over all fingers: the same votes, weighted by bucket rarity, as
+``identification`` does). The short list (a latent's far longer, as there) is
+re-ranked by MCC and fused as ``identification`` does: the sum over the
 positions both sides hold (a ten-print or flat set), the best finger (a latent). The
 fingers are held as packed bit cylinders and re-ranked by MCC's bit version
 (``matching.packed``; ``packed=False`` holds float32 cylinders).
@@ -22,11 +23,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from limes.biometrics.identification import MAX_LATENT_SHORTLIST
 from limes.biometrics.index import CylinderIndex, FrozenOnPut, HashSettings, top
 from limes.biometrics.matching.cylinders import Cylinders
 from limes.biometrics.matching.fusion import latent_score, ten_print_score
 from limes.biometrics.matching.mcc import score
-from limes.biometrics.matching.packed import Held, as_compared, hold, opened
+from limes.biometrics.matching.packed import Held, as_compared, hold, opened, scores_of_held
 
 POSITIONS = range(1, 11)
 """Finger positions 1-10 (ISO/IEC 19794-2): right thumb to left little."""
@@ -120,10 +122,12 @@ class AlertGallery(FrozenOnPut):
 
     def search(self, probe: Mapping[int, Cylinders], shortlist: int, answers: int) -> list[Match]:
         """The best ``answers`` keys among ``shortlist`` the indexes propose: for fingers of
-        known positions (1-10), or for one latent (position ``UNKNOWN``)."""
+        known positions (1-10), or for one latent (position ``UNKNOWN``; ``shortlist``
+        fingers, at most ``identification.MAX_LATENT_SHORTLIST``)."""
         with self._lock:
             if self._unknown in probe:
-                return self._latent(probe[self._unknown], shortlist, answers)
+                fingers = min(shortlist, MAX_LATENT_SHORTLIST)
+                return self._latent(probe[self._unknown], fingers, answers)
             return self._known(probe, shortlist, answers)
 
     def _known(self, probe: Mapping[int, Cylinders], shortlist: int, answers: int) -> list[Match]:
@@ -154,7 +158,7 @@ class AlertGallery(FrozenOnPut):
     def _latent_fingers(self, latent: Cylinders, shortlist: int) -> list[tuple[int, int]]:
         indexes = list(self._by_position.values())
         keys = indexes[0].keys(latent).ravel()
-        per_position = [index.votes_for_keys(keys) for index in indexes]
+        per_position = [index.votes_for_keys(keys, rare_first=True) for index in indexes]
         votes = np.zeros((max(len(v) for v in per_position), len(indexes)))
         for column, position_votes in enumerate(per_position):
             votes[: len(position_votes), column] = position_votes
@@ -168,13 +172,14 @@ class AlertGallery(FrozenOnPut):
         return found
 
     def _latent(self, latent: Cylinders, shortlist: int, answers: int) -> list[Match]:
-        compared = as_compared(latent, self._packed)
+        fingers = [
+            (slot, position, held[1][position])
+            for slot, position in self._latent_fingers(latent, shortlist)
+            if (held := self._held[slot]) is not None
+        ]
+        values = scores_of_held(as_compared(latent, self._packed), [f for _, _, f in fingers])
         best: dict[int, list[tuple[int, float]]] = {}
-        for slot, position in self._latent_fingers(latent, shortlist):
-            held = self._held[slot]
-            if held is None:
-                continue
-            value = score(compared, opened(held[1][position]))
+        for (slot, position, _), value in zip(fingers, values.tolist(), strict=True):
             best.setdefault(slot, []).append((position, value))
         found = []
         for slot, scored in best.items():

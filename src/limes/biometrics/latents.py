@@ -4,8 +4,9 @@ A crime-scene mark is stored on an alert that knows no one: each new ten-print (
 enrolment or a search) is checked against every stored latent ("reverse latent
 search"). The latents sit in one ``CylinderIndex`` of their own, never in the ten-print
 gallery's (a ten-print search must not take a mark for somebody's finger): each finger
-of the ten-print proposes the latents its cylinders share, the short list is re-ranked
-by MCC (the bit version: latents are held packed, ``matching.packed``), and a latent
+of the ten-print proposes the latents its cylinders share (votes weighted by bucket
+rarity, as a latent search's are), the short list is re-ranked by MCC in one pass (the
+bit version: latents are held packed, ``matching.packed.scores_of_held``), and a latent
 keeps the best of the fingers it was compared with, as a latent search does
 (``fusion.latent_score``).
 
@@ -20,8 +21,7 @@ from dataclasses import dataclass
 
 from limes.biometrics.index import CylinderIndex, FrozenOnPut, HashSettings, top
 from limes.biometrics.matching.cylinders import Cylinders
-from limes.biometrics.matching.mcc import score
-from limes.biometrics.matching.packed import Held, as_compared, hold, opened
+from limes.biometrics.matching.packed import Held, as_compared, hold, scores_of_held
 
 LATENT_BASE = 100
 """Slot of latent number 0 on an alert; latent n is at 100 + n."""
@@ -91,15 +91,19 @@ class LatentBank(FrozenOnPut):
             if not self._ids_of:
                 return ()
             for position, finger in fingers.items():
-                votes = self._index.votes(finger)
-                compared = as_compared(finger, self._packed)
-                for identity in top(votes, shortlist):
-                    held = self._held[int(identity)]
-                    if votes[identity] <= 0 or held is None:
-                        continue
-                    key, slot, latent = held
-                    value = score(opened(latent), compared)
-                    known = best.get(int(identity))
+                votes = self._index.votes_for_keys(self._index.keys(finger).ravel(), True)
+                proposed = [
+                    (int(identity), held)
+                    for identity in top(votes, shortlist)
+                    if votes[identity] > 0 and (held := self._held[int(identity)]) is not None
+                ]
+                values = scores_of_held(
+                    as_compared(finger, self._packed), [h[2] for _, h in proposed]
+                )
+                for (identity, (key, slot, _)), value in zip(
+                    proposed, values.tolist(), strict=True
+                ):
+                    known = best.get(identity)
                     if value >= threshold and (known is None or value > known.score):
-                        best[int(identity)] = LatentMatch(key, slot, position, value)
+                        best[identity] = LatentMatch(key, slot, position, value)
         return sorted(best.values(), key=lambda m: (-m.score, m.key, m.slot))

@@ -44,6 +44,7 @@ from limes.biometrics.captures import (
 from limes.biometrics.extraction import Extractor
 from limes.biometrics.formats.iso19794_2 import FingerView, decode
 from limes.biometrics.gallery import PALM_POSITIONS, UNKNOWN, UNKNOWN_PALM, AlertGallery
+from limes.biometrics.identification import LATENT_SHORTLIST
 from limes.biometrics.latents import LATENT_BASE, MAX_LATENTS, LatentBank
 from limes.biometrics.matching.cylinders import Cylinders, cylinders
 from limes.biometrics.matching.mcc import score
@@ -67,6 +68,8 @@ from limes.store.port import FingerRow, Transaction
 
 MODALITY = "fingerprint"
 SHORTLIST = 100
+"""Alerts a search by fingers of known position re-ranks (a latent re-ranks
+``identification.LATENT_SHORTLIST`` fingers)."""
 MAX_CANDIDATES = 50
 VERIFY_THRESHOLD = 0.04
 """A 1:1 verification agrees at a mean MCC score of at least this over the fingers
@@ -361,8 +364,9 @@ class BiometricService:
         views = search_palms(given.palms) if given.palms else search_fingers(given.fingers)
         probe = {p: _cylinders(v) for p, v in views.items()}
         self.start()
+        latent = UNKNOWN in probe or UNKNOWN_PALM in probe
         matches = (self.palms if given.palms else self.gallery).search(
-            probe, SHORTLIST, MAX_CANDIDATES
+            probe, LATENT_SHORTLIST if latent else SHORTLIST, MAX_CANDIDATES
         )
         found: list[Candidate] = []
         with self.alerts.store.read() as tx:

@@ -23,8 +23,16 @@ from limes.biometrics.matching.mcc import (
     MIN_MATCHABLE,
     local_similarities,
     score,
+    scores_together,
 )
-from limes.biometrics.matching.packed import binary, opened_together, pack, unpack
+from limes.biometrics.matching.packed import (
+    binary,
+    bit_scores,
+    opened_together,
+    pack,
+    scores_of_held,
+    unpack,
+)
 from limes.biometrics.synthetic.persons import person, ten_print
 
 SEED = 23
@@ -143,3 +151,21 @@ def test_fingers_opened_together_are_each_opened_and_joined(fingers: list[Cylind
     assert opened_together([])[1] == []
     with pytest.raises(ValueError, match="wrong length"):
         opened_together([zlib.compress(zlib.decompress(held[0])[:-1])])
+
+
+def test_bits_counted_packed_score_as_the_opened_fingers_do(fingers: list[Cylinders]) -> None:
+    # a latent-sized probe (a few cylinders) and a whole finger, against packed fingers
+    # with an empty one among them, in chunks of two: the same scores to the bit
+    empty = cylinders(np.zeros((0, 3)))
+    held = [pack(f) for f in (fingers[0], empty, *fingers[1:4])]
+    for probe in (binary(fingers[4]), binary(_first(fingers[4], 9))):
+        expected = scores_together(probe, *opened_together(held))
+        np.testing.assert_array_equal(bit_scores(probe, held), expected)
+        np.testing.assert_array_equal(scores_of_held(probe, held, chunk=2), expected)
+        assert expected[1] == 0.0 and expected[0] > 3 * max(expected[2:])
+    assert bit_scores(binary(empty), held).tolist() == [0.0] * 5
+    assert scores_of_held(binary(fingers[4]), []).tolist() == []
+    floats = scores_of_held(fingers[4], [fingers[0], fingers[1]])
+    np.testing.assert_array_equal(
+        floats, scores_together(fingers[4], *opened_together(fingers[:2]))
+    )

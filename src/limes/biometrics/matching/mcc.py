@@ -44,15 +44,30 @@ def local_similarities(a: Cylinders, b: Cylinders) -> Matrix:
         return np.zeros((len(a), len(b)))
     # the norms over cells valid in both need only spatial sums: validity is spatial
     a_valid, b_valid = a.valid.astype(np.float32), b.valid.astype(np.float32)
-    a_square = a.spatial_squares @ b_valid.T
-    b_square = a_valid @ b.spatial_squares.T
-    cross = a.values @ b.values.T
+    return similarities_of(
+        (a.spatial_squares @ b_valid.T, a_valid @ b.spatial_squares.T),
+        a.values @ b.values.T,
+        a_valid @ b_valid.T,
+        (a.minutiae[:, 2], b.minutiae[:, 2]),
+    )
+
+
+def similarities_of(
+    squares: tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]],
+    cross: npt.NDArray[np.float32],
+    shared: npt.NDArray[np.float32],
+    directions: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]],
+) -> Matrix:
+    """``local_similarities`` from its sums over the cells valid in both cylinders of
+    each pair: each side's squared norm there, the products' sum, the count of shared
+    spatial cells, and each side's minutia directions (``packed.bit_scores`` gets the
+    sums by counting bits)."""
+    a_square, b_square = squares
     gap = np.sqrt(np.maximum(a_square + b_square - 2 * cross, 0.0))
     norms = np.sqrt(a_square) + np.sqrt(b_square)
     similarity = np.where(norms > 0, 1.0 - gap / np.where(norms > 0, norms, 1.0), 0.0)
-    shared = a_valid @ b_valid.T
     matchable = shared >= MIN_MATCHABLE * SPATIAL_CELLS
-    turn = np.abs(angle_difference(a.minutiae[:, 2, None], b.minutiae[None, :, 2]))
+    turn = np.abs(angle_difference(directions[0][:, None], directions[1][None, :]))
     result = np.where(matchable & (turn <= MAX_ROTATION), similarity, 0.0)
     return np.asarray(result, dtype=np.float64)
 
@@ -74,21 +89,31 @@ def scores_together(
 ) -> npt.NDArray[np.float64]:
     """``scores`` for references given as one set of cylinders (``joined``, or
     ``packed.opened_together``), the first ``counts[0]`` rows the first reference's."""
-    result = np.zeros(len(counts))
-    sizes = np.array(counts, dtype=np.int64)
-    if len(probe) == 0 or not len(counts) or sizes.max() == 0:
-        return result
+    if len(probe) == 0 or not len(counts) or max(counts) == 0:
+        return np.zeros(len(counts))
     matrix = local_similarities(probe, references)
+    return scores_of_matrix(matrix, counts, probe.minutiae, references.minutiae)
+
+
+def scores_of_matrix(
+    matrix: Matrix, counts: Sequence[int], probe_points: Matrix, reference_points: Matrix
+) -> npt.NDArray[np.float64]:
+    """``scores_together`` from the local similarities of the probe's cylinders (rows)
+    with the references' (columns, the first ``counts[0]`` the first reference's) and
+    both sides' minutiae."""
+    sizes = np.array(counts, dtype=np.int64)
+    if not len(counts) or sizes.max() == 0 or len(matrix) == 0:
+        return np.zeros(len(counts))
     width = int(sizes.max())
-    padded = np.full((len(counts), len(probe), width), -1.0)
+    padded = np.full((len(counts), len(matrix), width), -1.0)
     padded_points = np.zeros((len(counts), width, 3))
     start = 0
     for number, count in enumerate(counts):
         end = start + count
         padded[number, :, :count] = matrix[:, start:end]
-        padded_points[number, :count] = references.minutiae[start:end]
+        padded_points[number, :count] = reference_points[start:end]
         start = end
-    return relaxed_scores(padded, sizes, probe.minutiae, padded_points)
+    return relaxed_scores(padded, sizes, probe_points, padded_points)
 
 
 def pairs_to_average(a_count: int, b_count: int) -> int:
