@@ -6,14 +6,25 @@ from __future__ import annotations
 import ast
 import inspect
 import textwrap
+from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.search.helpers import stored
 from tests.syntax import parsed
 
 from limes.domain.alerts import DocumentType, Gender, IdentityDocument, Name, Person
 from limes.search import features
-from limes.search.features import OTHER_FEATURES, Stored, other_features
+from limes.search.features import (
+    DOCUMENT_MATCH,
+    OTHER_FEATURES,
+    Stored,
+    dates_disagree,
+    other_effects,
+    other_features,
+    with_other_features,
+)
 from limes.search.name_match import query_names
 from limes.search.query import PersonQuery
 from limes.search.scoring import Scorer
@@ -143,3 +154,57 @@ def test_every_feature_function_is_pure(feature: features.Weighted) -> None:
         first = feature.compare(query, person)
         assert feature.compare(query, person) == first
         assert repr((query, person)) == before
+
+
+_DATES = st.sampled_from(
+    [None, "1980", "1981", "1980-05", "1980-05-17", "1980-05-18", "1980-17-05", "1981-05-17"]
+)
+_GENDERS = st.sampled_from([None, *Gender])
+_NATIONS = st.lists(st.sampled_from(["DE", "FR", "IE"]), max_size=2, unique=True).map(tuple)
+_DOCUMENTS = st.lists(st.sampled_from(["L898902C3", "l898 902-c3", "X1"]), max_size=2).map(tuple)
+_QUERIES = st.builds(
+    PersonQuery,
+    st.just(("Müller",)),
+    st.just(("Jürgen",)),
+    _DATES,
+    _GENDERS,
+    _NATIONS,
+    st.sampled_from([None, "L898902C3", "Z9"]),
+)
+_PEOPLE = st.lists(
+    st.builds(Stored, st.just(()), _DATES, _GENDERS, _NATIONS, _DOCUMENTS), max_size=30
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_QUERIES, _PEOPLE, st.lists(st.floats(0.0, 1.0), min_size=30, max_size=30))
+def test_other_effects_equal_each_persons_features(
+    query: PersonQuery, people: list[Stored], names: list[float]
+) -> None:
+    """``other_effects`` finds for many people at once what ``other_features`` (and
+    ``dates_disagree``) find one at a time: to the last bit of the score."""
+    effects = other_effects(query, people)
+    for n, (person, name) in enumerate(zip(people, names, strict=False)):
+        found = other_features(query, person)
+        document = any(f.name == "document" and f.score >= 1.0 for f in found)
+        value = name
+        for factor in effects.factors[:, n].tolist():
+            value *= factor
+        if effects.document[n]:
+            value = max(value, DOCUMENT_MATCH)
+        assert value == with_other_features(found, name, document)
+        assert bool(effects.document[n]) is document
+        assert int(effects.agreeing[n]) == sum(f.score >= 1.0 for f in found)
+        assert bool(effects.disagrees[n]) is dates_disagree(query, person)
+
+
+@pytest.mark.parametrize("feature", OTHER_FEATURES, ids=lambda f: f.compare.__name__)
+def test_every_feature_function_reads_only_the_field_it_names(
+    feature: features.Weighted,
+) -> None:
+    """``other_effects`` asks each function once per value of its ``reads`` field."""
+    for query, person in PAIRS:
+        alone = replace(
+            Stored((), None, None, (), ()), **{feature.reads: getattr(person, feature.reads)}
+        )
+        assert feature.compare(query, alone) == feature.compare(query, person)

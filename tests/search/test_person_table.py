@@ -10,6 +10,8 @@ import pickle
 from typing import Any
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.search.helpers import person, q
 from tests.search.test_name_columns import ASKED, LATER, PEOPLE, REFILED
 
@@ -19,7 +21,7 @@ from limes.search import snapshot
 from limes.search.codes import adopt_codes, export_codes
 from limes.search.features import Stored, identities
 from limes.search.name_match import CODE_ROWS, NameSet
-from limes.search.person_table import FrozenPeople, FrozenStored, People
+from limes.search.person_table import FrozenPeople, FrozenStored, People, decoded
 from limes.search.persons import PersonIndex
 from limes.search.query import PersonQuery
 
@@ -182,3 +184,24 @@ def test_present_looks_up_a_searchs_candidates_in_their_order() -> None:
     for slot, stored in found:
         _same_person(stored, people[slot])
     assert People().present([1, 2]) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, len(PEOPLE)), max_size=20), st.lists(st.booleans(), max_size=20))
+def test_decoded_reads_each_record_as_the_person_alone_does(
+    picked: list[int], recent: list[bool]
+) -> None:
+    """``decoded`` parses many records at once; each person then reads what it reads
+    decoding its own record (quotes, backslashes, letters beyond ASCII), a person
+    filed since (not frozen) among them left as it is."""
+    filed = _stored([*PEOPLE, ODD])
+    people = People(FrozenPeople.of(filed))
+    chosen = [
+        filed[slot] if from_recent else people[slot]
+        for slot, from_recent in zip(picked, recent + [False] * len(picked), strict=False)
+    ]
+    decoded(chosen)
+    for slot, read in zip(picked, chosen, strict=True):
+        if isinstance(read, FrozenStored):
+            assert read._record == people[slot]._decoded()  # type: ignore[attr-defined]
+        _same_person(read, filed[slot])

@@ -8,8 +8,12 @@ matching logics list theirs. The rules and their figures are described in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
 
 from limes.domain.alerts import Gender, Person
 from limes.search import dates
@@ -160,6 +164,9 @@ class Weighted:
     name: str
     compare: Compare
     weight: Mapping[float, float]
+    reads: str
+    """The one field of ``Stored`` the function reads (``other_effects`` compares each
+    distinct value of it once)."""
 
 
 def birth_dates_compared(query: PersonQuery, stored: Stored) -> Agreement | None:
@@ -272,13 +279,17 @@ def same_document(query: PersonQuery, stored: Stored) -> Agreement | None:
 
 
 OTHER_FEATURES: tuple[Weighted, ...] = (
-    Weighted("date_of_birth", birth_dates_compared, DATE_EFFECT),
-    Weighted("date_of_birth", birth_date_unknown_to_query, {0.0: BIRTH_UNKNOWN}),
-    Weighted("date_of_birth", birth_date_unknown_to_alert, {0.0: ALERT_BIRTH_UNKNOWN}),
-    Weighted("gender", same_gender, {1.0: 1.0, 0.0: GENDER_DIFFERS}),
-    Weighted("nationality", shared_nationality, {1.0: 1.0, 0.0: NO_COMMON_NATIONALITY}),
+    Weighted("date_of_birth", birth_dates_compared, DATE_EFFECT, "date_of_birth"),
+    Weighted("date_of_birth", birth_date_unknown_to_query, {0.0: BIRTH_UNKNOWN}, "date_of_birth"),
+    Weighted(
+        "date_of_birth", birth_date_unknown_to_alert, {0.0: ALERT_BIRTH_UNKNOWN}, "date_of_birth"
+    ),
+    Weighted("gender", same_gender, {1.0: 1.0, 0.0: GENDER_DIFFERS}, "gender"),
+    Weighted(
+        "nationality", shared_nationality, {1.0: 1.0, 0.0: NO_COMMON_NATIONALITY}, "nationalities"
+    ),
     # A matching document is no factor: it lifts the score (``with_other_features``).
-    Weighted("document", same_document, {1.0: DOCUMENT_MATCH, 0.0: 1.0}),
+    Weighted("document", same_document, {1.0: DOCUMENT_MATCH, 0.0: 1.0}, "documents"),
 )
 """The features beside the name, in the order an answer explains them. Exactly one of
 the three date functions applies to any pair."""
@@ -296,3 +307,61 @@ def other_features(query: PersonQuery, stored: Stored) -> list[Feature]:
                 Feature(feature.name, found.score, effect, found.query, found.alert, found.note)
             )
     return features
+
+
+class Effects(NamedTuple):
+    """``other_features`` of many stored persons at once, as arrays (one entry each):
+    what scoring needs of them, without a ``Feature`` per person (``other_effects``)."""
+
+    factors: npt.NDArray[np.float64]
+    """Per feature of ``OTHER_FEATURES`` but the document, a row of its effect on each
+    person, 1.0 where it does not apply: ``with_other_features`` multiplies them in."""
+    agreeing: npt.NDArray[np.int64]
+    """The features whose score is 1.0 (agreeing exactly)."""
+    document: npt.NDArray[np.bool_]
+    """The person holds the document asked (``same_document``)."""
+    disagrees: npt.NDArray[np.bool_]
+    """``dates_disagree``."""
+
+
+_NOBODY = Stored((), None, None, (), ())
+
+
+def other_effects(query: PersonQuery, people: Sequence[Stored]) -> Effects:
+    """``other_features`` (and ``dates_disagree``) of each of ``people``, as ``Effects``.
+    Each feature function runs once per distinct value of the field it reads (``reads``):
+    candidates share genders, nationalities and often dates of birth, and the answers
+    are the function's own, so equal to asking it for each person."""
+    columns = {
+        field: [getattr(person, field) for person in people]
+        for field in {feature.reads for feature in OTHER_FEATURES}
+    }
+    weighed = [f for f in OTHER_FEATURES if f.name != "document"]
+    factors = np.ones((len(weighed), len(people)), dtype=np.float64)
+    agreeing = np.zeros(len(people), dtype=np.int64)
+    document = np.zeros(len(people), dtype=np.bool_)
+    for feature in OTHER_FEATURES:
+        found: dict[Hashable, tuple[float, bool]] = {}
+        for value in dict.fromkeys(columns[feature.reads]):
+            agreement = feature.compare(query, replace(_NOBODY, **{feature.reads: value}))
+            found[value] = (
+                (1.0, False)
+                if agreement is None
+                else (feature.weight[agreement.score], agreement.score >= 1.0)
+            )
+        pairs = [found[value] for value in columns[feature.reads]]
+        effect = np.fromiter((e for e, _ in pairs), np.float64, len(pairs))
+        agree = np.fromiter((a for _, a in pairs), np.bool_, len(pairs))
+        agreeing += agree
+        if feature.name == "document":
+            document |= agree
+        else:
+            factors[weighed.index(feature)] = effect
+    dates = columns["date_of_birth"]
+    disagrees = {d: dates_disagree(query, replace(_NOBODY, date_of_birth=d)) for d in set(dates)}
+    return Effects(
+        factors,
+        agreeing,
+        document,
+        np.fromiter(map(disagrees.__getitem__, dates), np.bool_, len(dates)),
+    )

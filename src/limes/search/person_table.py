@@ -212,6 +212,24 @@ class FrozenStored(Stored):
         return tuple(self._decoded()[3])
 
 
+def decoded(people: Sequence[Stored]) -> None:
+    """Decode the records of the frozen persons among ``people`` not yet decoded, all of
+    one ``FrozenPeople`` in one JSON parse (their records joined as one array), not one
+    parse each: scoring reads the other features of its contenders (``Scorer``)."""
+    waiting: dict[int, list[FrozenStored]] = defaultdict(list)
+    for person in people:
+        if type(person) is FrozenStored and not hasattr(person, "_record"):
+            waiting[id(person._people)].append(person)
+    for group in waiting.values():
+        frozen = group[0]._people
+        positions = np.fromiter((p._position for p in group), np.int64, len(group))
+        blob = frozen.blob
+        spans = zip(frozen.at[positions].tolist(), frozen.at[positions + 1].tolist(), strict=True)
+        records = json.loads(b"[" + b",".join([blob[a:b] for a, b in spans]) + b"]")
+        for person, record in zip(group, records, strict=True):
+            _SET(person, "_record", record)
+
+
 class People(MutableMapping[int, Stored]):
     """Slot → stored person: the frozen people still current, and those filed since (see
     the module). One writer; readers see each change whole (a person filed again is

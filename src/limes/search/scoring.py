@@ -63,15 +63,14 @@ from rapidfuzz.distance import OSA
 
 from limes.search import names
 from limes.search.features import (
+    DOCUMENT_MATCH,
     Feature,
     PartMatch,
     Stored,
-    dates_disagree,
+    other_effects,
     other_features,
-    with_other_features,
 )
 from limes.search.given_names import given_name_group
-from limes.search.identifiers import skeleton
 from limes.search.name_columns import Gathered, NameColumns, walked, walked_people
 from limes.search.name_match import (
     CLEAN_SWAP,
@@ -90,6 +89,7 @@ from limes.search.name_match import (
     combined,
     similarity,
 )
+from limes.search.person_table import decoded
 from limes.search.query import PersonQuery
 from limes.search.tiers import NEAR_NAME, THRESHOLD, Evidence
 
@@ -274,7 +274,9 @@ class Scorer:
         The name scores are found for all at once; the other features only where the
         name score may still reach a tier (their factors are at most 1) or a document may
         lift it. A candidate below both (most of them) is a number in an array, never an
-        object: ``tiers.tier`` gives none of them a tier (``score`` builds them)."""
+        object: ``tiers.tier`` gives none of them a tier (``score`` builds them). The
+        others' features are weighed together (``features.other_effects``, their records
+        decoded at once): the values ``other_features`` gives one at a time, to the bit."""
         gathered = columns.gather(present) if columns is not None else walked_people(present)
         counts = gathered.counts
         slots = [slot for slot, _ in present]
@@ -291,26 +293,33 @@ class Scorer:
             starts = (np.cumsum(sizes) - sizes)[held]
             names[held] = np.maximum.reduceat(compared.best.astype(np.float64), starts)
             np.maximum(names, 0.0, out=names)
-        asked_document = skeleton(query.document_number) if query.document_number else None
         floor = min(THRESHOLD, NEAR_NAME)
-        if asked_document is None:  # only the name can lift a candidate to a tier
-            chosen: Sequence[int] = np.flatnonzero(names >= floor).tolist()
+        if not query.document_number:  # only the name can lift a candidate to a tier
+            chosen = np.flatnonzero(names >= floor)
         else:
-            chosen = range(len(present))
-        out = []
-        for i in chosen:
-            slot, stored = present[i]
-            name = value = float(names[i])
-            document = asked_document is not None and asked_document in {
-                skeleton(d) for d in stored.documents
-            }
-            if value < floor and not document:
-                continue
-            features = other_features(query, stored)
-            value = with_other_features(features, value, document)
-            disagrees = dates_disagree(query, stored)
-            agreeing = int(name >= 1.0) + sum(f.score >= 1.0 for f in features)
-            out.append(Scored(slot, Evidence(value, name, disagrees, document), agreeing))
+            chosen = np.arange(len(present))
+        people = [present[i][1] for i in chosen.tolist()]
+        decoded(people)
+        effects = other_effects(query, people)
+        name = names[chosen]
+        value = name.copy()
+        for factor in effects.factors:  # in the order ``with_other_features`` multiplies
+            value *= factor
+        value = np.where(effects.document, np.maximum(value, DOCUMENT_MATCH), value)
+        agreeing = (name >= 1.0) + effects.agreeing
+        kept = np.flatnonzero((name >= floor) | effects.document)
+        out = [
+            Scored(present[i][0], Evidence(v, n, disagrees, document), a)
+            for i, v, n, disagrees, document, a in zip(
+                chosen[kept].tolist(),
+                value[kept].tolist(),
+                name[kept].tolist(),
+                effects.disagrees[kept].tolist(),
+                effects.document[kept].tolist(),
+                agreeing[kept].tolist(),
+                strict=True,
+            )
+        ]
         return out, names, compared
 
     def explain(
