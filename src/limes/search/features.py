@@ -9,7 +9,7 @@ matching logics list theirs. The rules and their figures are described in
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
@@ -165,8 +165,8 @@ class Weighted:
     compare: Compare
     weight: Mapping[float, float]
     reads: str
-    """The one field of ``Stored`` the function reads (``other_effects`` compares each
-    distinct value of it once)."""
+    """The one field of ``Stored`` the function reads (``other_effects`` asks it once per
+    distinct value of that field)."""
 
 
 def birth_dates_compared(query: PersonQuery, stored: Stored) -> Agreement | None:
@@ -324,41 +324,39 @@ class Effects(NamedTuple):
     """``dates_disagree``."""
 
 
-_NOBODY = Stored((), None, None, (), ())
-
-
 def other_effects(query: PersonQuery, people: Sequence[Stored]) -> Effects:
     """``other_features`` (and ``dates_disagree``) of each of ``people``, as ``Effects``.
-    Each feature function runs once per distinct value of the field it reads (``reads``):
-    candidates share genders, nationalities and often dates of birth, and the answers
-    are the function's own, so equal to asking it for each person."""
+    Each feature function reads one field (``reads``) and is asked once per distinct
+    value of it, of one person holding that value: candidates share genders,
+    nationalities and often dates of birth, and the answers are the function's own."""
     columns = {
         field: [getattr(person, field) for person in people]
         for field in {feature.reads for feature in OTHER_FEATURES}
     }
+    holders = {field: dict(zip(values, people, strict=True)) for field, values in columns.items()}
     weighed = [f for f in OTHER_FEATURES if f.name != "document"]
     factors = np.ones((len(weighed), len(people)), dtype=np.float64)
     agreeing = np.zeros(len(people), dtype=np.int64)
     document = np.zeros(len(people), dtype=np.bool_)
     for feature in OTHER_FEATURES:
         found: dict[Hashable, tuple[float, bool]] = {}
-        for value in dict.fromkeys(columns[feature.reads]):
-            agreement = feature.compare(query, replace(_NOBODY, **{feature.reads: value}))
+        for value, holder in holders[feature.reads].items():
+            agreement = feature.compare(query, holder)
             found[value] = (
                 (1.0, False)
                 if agreement is None
                 else (feature.weight[agreement.score], agreement.score >= 1.0)
             )
         pairs = [found[value] for value in columns[feature.reads]]
-        effect = np.fromiter((e for e, _ in pairs), np.float64, len(pairs))
         agree = np.fromiter((a for _, a in pairs), np.bool_, len(pairs))
         agreeing += agree
         if feature.name == "document":
             document |= agree
         else:
-            factors[weighed.index(feature)] = effect
+            row = factors[weighed.index(feature)]
+            row[:] = np.fromiter((e for e, _ in pairs), np.float64, len(pairs))
     dates = columns["date_of_birth"]
-    disagrees = {d: dates_disagree(query, replace(_NOBODY, date_of_birth=d)) for d in set(dates)}
+    disagrees = {d: dates_disagree(query, p) for d, p in holders["date_of_birth"].items()}
     return Effects(
         factors,
         agreeing,
