@@ -205,3 +205,29 @@ def test_decoded_reads_each_record_as_the_person_alone_does(
         if isinstance(read, FrozenStored):
             assert read._record == people[slot]._decoded()  # type: ignore[attr-defined]
         _same_person(read, filed[slot])
+
+
+def test_a_search_reads_each_persons_record_and_name_sets_once(monkeypatch: Any) -> None:
+    """Scoring decodes its contenders' records at once; the answers and the name-only
+    checks of a hit (``PersonIndex.find``) read those same persons, not again."""
+    index = PersonIndex()
+    for slot, p in enumerate(PEOPLE):
+        index.add(slot, p)
+    index.freeze()
+    reads: list[tuple[str, int]] = []
+    record, name_sets = FrozenPeople.record, FrozenPeople.name_sets
+    monkeypatch.setattr(
+        FrozenPeople, "record", lambda self, at: reads.append(("record", at)) or record(self, at)
+    )
+    monkeypatch.setattr(
+        FrozenPeople,
+        "name_sets",
+        lambda self, at, labels: reads.append(("sets", at)) or name_sets(self, at, labels),
+    )
+    answered = 0
+    for asked in ASKED:
+        reads.clear()
+        found = index.find(asked)
+        answered += len(found.hits) + len(found.possible)
+        assert len(reads) == len(set(reads)), (asked, reads)
+    assert answered

@@ -299,13 +299,13 @@ class PersonIndex:
         name_only = weak_date(query.date_of_birth)
         asked_year = PartialDate.parse(query.date_of_birth).year if query.date_of_birth else 0
         years = self._years
-        held = dict(present)  # explained as scored, whatever a writer changed since
+        held = dict(present)  # checked and explained as scored, whatever a writer changed since
         # only those that may reach a tier are built (``Scorer.contenders``)
         scores, _, compared = self._scorer.contenders(query, wanted, present, columns)
         for scored in scores:
             evidence = scored.evidence
             if name_only and not evidence.document and tier(evidence) is Tier.HIT:
-                mine = stored[scored.slot]
+                mine = held[scored.slot]  # as scored: its record and name sets read once
                 other = self.other_name(wanted, mine)
                 met = forenames_met(wanted, mine.name_sets, compared.of(scored.slot, mine))
                 born = int(years[scored.slot])  # 0: the alert holds no date of birth
