@@ -32,7 +32,6 @@ kilobyte a person (``python -m bench.search``'s index memory).
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, MutableMapping, Sequence
@@ -41,6 +40,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import orjson
 
 from limes.domain.alerts import Gender
 from limes.search.features import Stored
@@ -53,17 +53,15 @@ _SET = object.__setattr__  # past ``Stored``'s frozen check, which its own field
 
 
 def _record(stored: Stored) -> bytes:
-    return json.dumps(
+    return orjson.dumps(
         [
             stored.date_of_birth,
             None if stored.gender is None else stored.gender.value,
             stored.nationalities,
             stored.documents,
             [[s.label, s.display] for s in stored.name_sets],
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    ).encode()
+        ]
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +78,7 @@ class FrozenPeople:
         """``people`` laid out, in ascending slots."""
         columns = NameColumns.of(people)
         records = [_record(people[slot]) for slot in columns.slots.tolist()]
-        at = np.zeros(len(records) + 1, dtype=np.int64)
-        np.cumsum(np.fromiter(map(len, records), np.int64, len(records)), out=at[1:])
+        at = _offsets(np.fromiter(map(len, records), np.int64, len(records)))
         return cls(columns, at, b"".join(records))
 
     def __len__(self) -> int:
@@ -97,7 +94,7 @@ class FrozenPeople:
 
     def record(self, position: int) -> list[Any]:
         """The decoded record of the person at ``position``."""
-        found: list[Any] = json.loads(self.blob[self.at[position] : self.at[position + 1]])
+        found: list[Any] = orjson.loads(self.blob[self.at[position] : self.at[position + 1]])
         return found
 
     def name_sets(self, position: int, labels: Sequence[Sequence[str]]) -> tuple[NameSet, ...]:
@@ -225,7 +222,7 @@ def decoded(people: Sequence[Stored]) -> None:
         positions = np.fromiter((p._position for p in group), np.int64, len(group))
         blob = frozen.blob
         spans = zip(frozen.at[positions].tolist(), frozen.at[positions + 1].tolist(), strict=True)
-        records = json.loads(b"[" + b",".join([blob[a:b] for a, b in spans]) + b"]")
+        records = orjson.loads(b"[" + b",".join([blob[a:b] for a, b in spans]) + b"]")
         for person, record in zip(group, records, strict=True):
             _SET(person, "_record", record)
 
