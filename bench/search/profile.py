@@ -156,7 +156,7 @@ def instrument(app: Any, stages: Stages) -> None:
 
 class ThreadProfiles:
     """cProfile of the event loop's thread and of every call handed to a thread pool
-    (FastAPI's, and ``deps.off_loop``'s: cProfile sees one thread only), merged into one
+    (FastAPI's, and ``threads.off_loop``'s: cProfile sees one thread only), merged into one
     table."""
 
     def __init__(self) -> None:
@@ -171,12 +171,12 @@ class ThreadProfiles:
         import fastapi.dependencies.utils
         import fastapi.routing
 
-        from limes.api import deps
+        from limes.api import threads
 
         for module in (fastapi.routing, fastapi.dependencies.utils):
             module.run_in_threadpool = self._profiled(module.run_in_threadpool)  # type: ignore[attr-defined]
         # the hot routes' service calls go through ``off_loop``'s own pool, not Starlette's
-        pool = deps.request_pool()
+        pool = threads.request_pool()
         submit = pool.submit
         pool.submit = self._profiled(submit)  # type: ignore[method-assign]
 

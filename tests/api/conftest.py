@@ -16,10 +16,10 @@ from typing import Any
 
 import anyio.to_thread
 import pytest
-from tests.api.helpers import NOW, PERSON, TestClient, body, headers, named
+from tests.api.helpers import NOW, PERSON, Hops, TestClient, body, headers, named
 from tests.conftest import FixedClock, dev_settings
 
-from limes.api import deps
+from limes.api import threads
 from limes.api.app import create_app
 from limes.bootstrap import Limes, build
 from limes.config import Settings
@@ -64,24 +64,31 @@ def issued(client: TestClient) -> dict[str, Any]:
 
 
 @pytest.fixture
-def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The name of every callable handed to a thread: Starlette's pool (``anyio.to_thread``)
-    or the request pool of ``deps.off_loop`` (which runs it in a copied context)."""
-    handed: list[str] = []
+def hops_by_pool(monkeypatch: pytest.MonkeyPatch) -> Hops:
+    handed = Hops()
     run_sync = anyio.to_thread.run_sync
 
     async def counted(func: Any, *args: Any, **kwargs: Any) -> Any:
-        handed.append(named(func))
+        handed.all.append(named(func))
+        handed.starlettes.append(named(func))
         return await run_sync(func, *args, **kwargs)
 
     monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
-    pool = deps.request_pool()
+    pool = threads.request_pool()
     submit = pool.submit
 
     def submitted(fn: Any, /, *args: Any, **kwargs: Any) -> Any:
         in_context = isinstance(getattr(fn, "__self__", None), contextvars.Context)
-        handed.append(named(args[0] if in_context else fn))  # Context.run(call, …)
+        name = named(args[0] if in_context else fn)  # Context.run(call, …)
+        handed.all.append(name)
+        handed.pooled.append(name)
         return submit(fn, *args, **kwargs)
 
     monkeypatch.setattr(pool, "submit", submitted)
     return handed
+
+
+@pytest.fixture
+def hops(hops_by_pool: Hops) -> list[str]:
+    """The name of every callable handed to a thread, whichever the pool."""
+    return hops_by_pool.all

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -108,3 +109,14 @@ def named(func: Any) -> str:
     while isinstance(func, functools.partial):
         func = func.keywords.get("function", func.func)
     return str(getattr(func, "__name__", func))
+
+
+@dataclass
+class Hops:
+    """The name of every callable handed to a thread, in order (``all``), and by pool:
+    Starlette's (``anyio.to_thread``) or the request pool of ``threads.off_loop`` (which
+    runs it in a copied context)."""
+
+    all: list[str] = field(default_factory=list)
+    starlettes: list[str] = field(default_factory=list)
+    pooled: list[str] = field(default_factory=list)

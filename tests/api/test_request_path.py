@@ -8,7 +8,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from tests.api.helpers import DE_BORDER, TestClient, body, headers, named
+from tests.api.helpers import DE_BORDER, Hops, TestClient, body, headers, named
 
 from limes.api.app import create_app
 from limes.api.auth import PRINCIPAL_HEADER, parse_principal
@@ -108,3 +108,13 @@ def test_reading_an_alert_by_a_malformed_id_is_still_refused_after_the_caller(
     answer = client.get("/v1/alerts/not-an-id", headers=headers(DE_BORDER))
     assert answer.status_code == 404
     assert answer.headers["content-type"] == "application/problem+json"
+
+
+def test_a_refusal_at_the_door_is_recorded_through_the_request_pool(
+    client: TestClient, hops_by_pool: Hops
+) -> None:
+    """A 401 no use case recorded is written by the door (``problems._record_at_door``):
+    on the request pool, the one hop of the hot routes, not on Starlette's second pool."""
+    answer = client.post("/v1/search/persons", content=body({"surnames": ["Mustermann"]}))
+    assert answer.status_code == 401, answer.text
+    assert hops_by_pool.pooled == ["record"] and hops_by_pool.starlettes == []

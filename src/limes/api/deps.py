@@ -9,14 +9,9 @@ authenticated before anything else about it is looked at.
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
-import functools
 import re
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Path, Request
 from fastapi.dependencies.models import Dependant
@@ -25,6 +20,7 @@ from starlette.types import Scope
 
 from limes.api.auth import Authenticator
 from limes.api.problems import ContentTooLarge, UnsupportedMediaType
+from limes.api.threads import off_loop
 from limes.bootstrap import Limes
 from limes.domain.countries import CountryError, member_state
 from limes.domain.ids import is_id
@@ -37,8 +33,6 @@ from limes.errors import (
     VersionMismatch,
 )
 from limes.policy.permissions import Context, Principal
-
-T = TypeVar("T")
 
 PURPOSE_HEADER = "X-Limes-Purpose"
 _STRONG_ETAG = re.compile(r'"([1-9][0-9]{0,17})"')
@@ -132,42 +126,6 @@ def get_limes(request: Request) -> Limes:
 
 async def app_limes(request: Request) -> Limes:
     return get_limes(request)
-
-
-REQUEST_THREADS = 40
-"""Threads of a process's request pool (the hot routes' service calls and the
-authenticators that block): as many as anyio's default thread limiter, through which
-they went before (Starlette's ``run_in_threadpool``, still the pool of FastAPI's
-synchronous routes); calls beyond wait in the queue, as they waited for a token there."""
-
-_pool: ThreadPoolExecutor | None = None
-_pool_made = threading.Lock()
-
-
-def request_pool() -> ThreadPoolExecutor:
-    """This process's pool for ``off_loop``, made on first use (in each worker process)."""
-    global _pool
-    with _pool_made:
-        if _pool is None:
-            _pool = ThreadPoolExecutor(REQUEST_THREADS, thread_name_prefix="limes-request")
-        return _pool
-
-
-async def off_loop(call: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-    """``call(*args, **kwargs)`` in a worker thread of ``request_pool``, awaited.
-
-    An ``async`` route computes on the event loop (parsing, the answer's JSON) and hands
-    over only its service call, which reads the store and the index and waits for the
-    durable audit record: one hop a request (issue 13). The hop is the event loop's own
-    ``run_in_executor``: anyio's ``to_thread`` (Starlette's ``run_in_threadpool``) cost
-    about twice its CPU in cancel scopes, limiter tokens and backend look-ups. As there,
-    the call runs in a copy of the caller's context, and a cancelled caller (the server
-    stopping) stops waiting while the call runs to its end in its thread.
-    """
-    loop = asyncio.get_running_loop()
-    if kwargs:  # run_in_executor passes positional arguments only
-        call, args = functools.partial(call, *args, **kwargs), ()
-    return await loop.run_in_executor(request_pool(), contextvars.copy_context().run, call, *args)
 
 
 async def principal(request: Request) -> Principal:

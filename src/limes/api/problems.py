@@ -24,12 +24,12 @@ from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Route
 
 from limes import codec
+from limes.api.threads import off_loop
 from limes.errors import (
     Conflict,
     FieldError,
@@ -183,7 +183,7 @@ async def _record_at_door(request: Request, exc: LimesError) -> None:
         request.url.path,
         getattr(request.state, "limes_principal", None),
     )
-    await run_in_threadpool(refusals.record, refusal)
+    await off_loop(refusals.record, refusal)
 
 
 async def limes_error(request: Request, exc: Exception) -> Response:

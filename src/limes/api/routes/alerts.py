@@ -6,7 +6,7 @@ policy and keeps the store consistent. Each declares the permission that service
 needs (``needs``), checked against the policy table by the authorization-matrix test.
 Routes are plain ``def``: the services block on the store, so they run in the server's
 thread pool. Reading one alert, which a border guard does after most hits, is ``async``:
-it hands only its service call to the pool (``deps.off_loop``) and is answered by the
+it hands only its service call to the pool (``threads.off_loop``) and is answered by the
 hot lane (``api/hot.py``) past FastAPI's routing.
 
 Bodies: ``POST /v1/alerts`` and ``PUT /v1/alerts/{id}`` take the alert content itself
@@ -44,10 +44,10 @@ from limes.api.deps import (
     Version,
     checked_alert_id,
     get_limes,
-    off_loop,
 )
 from limes.api.hot import HotRoute
 from limes.api.routes import needs
+from limes.api.threads import off_loop
 from limes.domain.alerts import AlertContent, AlertStatus, MisusedIdentity
 from limes.domain.categories import CategoryCode, ObjectType
 from limes.domain.countries import CountryError, member_state

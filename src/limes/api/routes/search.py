@@ -10,7 +10,7 @@ for a position no write has made).
 
 The routes are ``async``: parsing and the answer's JSON run on the event loop, and only
 the service call (index, store, the durable audit record) is handed to a worker thread
-(``deps.off_loop``). The hot lane (``api/hot.py``) answers them past FastAPI's routing
+(``threads.off_loop``). The hot lane (``api/hot.py``) answers them past FastAPI's routing
 with the same ``*_answer`` functions.
 """
 
@@ -26,10 +26,11 @@ from fastapi import APIRouter, Request, Response
 
 from limes import codec
 from limes.api import schemas
-from limes.api.deps import Body, Ctx, get_limes, off_loop
+from limes.api.deps import Body, Ctx, get_limes
 from limes.api.hot import HotRoute
 from limes.api.problems import PROBLEM_JSON
 from limes.api.routes import needs
+from limes.api.threads import off_loop
 from limes.domain.alerts import STRICT, Code, Gender, Text
 from limes.domain.categories import CategoryCode
 from limes.domain.identifiers import IdentifierKind

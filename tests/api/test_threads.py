@@ -1,4 +1,4 @@
-"""``deps.off_loop``: the hot routes' one hand-over to a thread, the event loop's own
+"""``threads.off_loop``: the hot routes' one hand-over to a thread, the event loop's own
 ``run_in_executor`` on the request pool (issue 13), keeping what anyio's gave: the
 caller's context in the thread, keyword arguments, and a cancelled caller (a stopping
 server cancels requests) that stops waiting while its service call, which may be writing
@@ -11,7 +11,7 @@ import contextvars
 import threading
 import time
 
-from limes.api.deps import off_loop
+from limes.api.threads import off_loop
 
 _SEEN: contextvars.ContextVar[str] = contextvars.ContextVar("seen", default="none")
 
