@@ -189,16 +189,18 @@ def _dies_on_a_piece(start: int, end: int, now: Any) -> Any:
     os._exit(9)
 
 
+@pytest.mark.parametrize("in_memory", [True, False], ids=["forked-once", "forked-per-batch"])
 def test_a_worker_that_dies_fails_its_batch_and_nothing_is_written(
-    app: Limes, store: Store, monkeypatch: pytest.MonkeyPatch
+    app: Limes, store: Store, monkeypatch: pytest.MonkeyPatch, in_memory: bool
 ) -> None:
     monkeypatch.setattr(bulk_records, "PIECE", 5)
     # forked after this: the workers run the patched task, this process makes none
     monkeypatch.setattr(bulk_records, "_piece", _dies_on_a_piece)
     monkeypatch.setattr(bulk_records.Making, "_make_untaken", lambda self: {})
     (state, contents), *_ = sorted(demo_contents(5, 200, seed=8).items(), key=lambda i: -len(i[1]))
+    load = contents if in_memory else iter(contents)
     with pytest.raises(Unavailable, match="nothing of that batch is written"):
-        list(app.alerts.bulk_issue(loader(state), contents, batch=100, workers=2))
+        list(app.alerts.bulk_issue(loader(state), load, batch=100, workers=2))
     assert _stored(store) == [] and store.last_event() == 0
     assert bulk_records._MAKER is None  # the pool ended
 

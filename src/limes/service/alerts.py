@@ -339,9 +339,11 @@ class AlertService(AlertSteps):
 
         Every alert is validated as in ``issue``; the compatibility check against
         alerts already stored is not made (initial loads come from national systems
-        that enforced it). With ``workers`` > 1, validation and sealing run in that many
-        forked processes (``bulk_records.py``); the permission checks, the store and the
-        audit stay here. Yields the running count after each batch.
+        that enforced it). With ``workers`` > 1, validation, sealing and the rows run in
+        that many forked processes (``bulk_records.py``: forked once for a sequence, else
+        per batch); the permission checks, the one transaction per batch and the audit
+        stay here. Yields the running count after each batch; a batch refused, or whose
+        worker died, writes nothing, and nothing after it is written.
         """
         done = 0
         allowed: set[CategoryCode] = set()
@@ -354,8 +356,9 @@ class AlertService(AlertSteps):
         def making(offset: int, chunk: list[AlertContent]) -> Making:
             return Making(maker, chunk, self.clock(), workers, rows, shared, offset)
 
-        following = making(*next(chunks, (0, [])))
+        following: Making | None = None
         try:
+            following = making(*next(chunks, (0, [])))
             while following.contents:
                 for category in dict.fromkeys(content.category for content in following.contents):
                     if category not in allowed:
@@ -370,7 +373,8 @@ class AlertService(AlertSteps):
                 done += len(made.ids)
                 yield done
         finally:
-            following.close()
+            if following is not None:
+                following.close()
             if shared is not None:
                 shared.close()
 
