@@ -72,6 +72,7 @@ console-screenshots: $(BIN)/limes browser
 bench: bench-ingest bench-names bench-search bench-audit bench-biometrics bench-rate-limits bench-read-bounds bench-gateway bench-copies
 
 bench-ingest: $(BIN)/limes
+	$(BIN)/python -m bench.ingest_stages
 	$(BIN)/python -m bench.ingest
 
 # Screening queries/s and p50/p99 through the gateway (issue 20): the external system,

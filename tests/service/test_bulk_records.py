@@ -1,8 +1,10 @@
-"""The bulk path over forked workers (issue 15, aim 5): the same alerts as the serial
-path, every check kept, and a refused alert refused as the serial path refuses it."""
+"""The bulk path over forked workers (issue 15, aim 5): the same alerts and the same
+change events as the serial path, every check kept, a refused alert refused as the
+serial path refuses it, and a worker that dies failing its batch with nothing written."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -14,8 +16,9 @@ from limes.crypto.bodies import is_compact
 from limes.domain.match_keys import content_keys
 from limes.domain.sealed_fields import SealedField
 from limes.domain.validation import validate_content
-from limes.errors import InvalidInput
+from limes.errors import InvalidInput, Unavailable
 from limes.service import bulk_records
+from limes.store.event_codes import category_code
 from limes.store.port import AlertFilter, AlertRecord, Store
 
 
@@ -86,13 +89,13 @@ def test_a_refused_alert_in_a_later_batch_leaves_the_batches_before_it_written(
 def _made_here(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The sizes of the pieces this process makes (the workers, forked before, do not count)."""
     sizes: list[int] = []
-    make_all = bulk_records.RecordMaker.make_all
+    make_rows = bulk_records.RecordMaker.make_rows
 
-    def counted(self: bulk_records.RecordMaker, contents: Any, now: Any) -> Any:
+    def counted(self: bulk_records.RecordMaker, contents: Any, now: Any, rows: Any) -> Any:
         sizes.append(len(contents))
-        return make_all(self, contents, now)
+        return make_rows(self, contents, now, rows)
 
-    monkeypatch.setattr(bulk_records.RecordMaker, "make_all", counted)
+    monkeypatch.setattr(bulk_records.RecordMaker, "make_rows", counted)
     return sizes
 
 
@@ -101,15 +104,16 @@ def test_the_pieces_no_worker_has_begun_are_made_here_in_order(
 ) -> None:
     monkeypatch.setattr(bulk_records, "PIECE", 2)  # far more pieces than workers take at once
     (state, contents), *_ = sorted(demo_contents(20, 400, seed=6).items(), key=lambda i: -len(i[1]))
-    maker = app.alerts.record_maker(state)
-    making = bulk_records.Making(maker, contents, clock(), workers=2)  # the workers fork here
+    maker, rows = app.alerts.record_maker(state), app.store.bulk_rows_maker()
+    making = bulk_records.Making(maker, contents, clock(), 2, rows)  # the workers fork here
     sizes = _made_here(monkeypatch)
 
-    records = making.result()
+    made = making.result()
 
     assert sizes and sum(sizes) < len(contents)  # some pieces here, the others in workers
-    assert [r.category for r in records] == [c.category.value for c in contents]  # in order
-    assert len({r.id for r in records}) == len(contents)
+    in_order = [category_code(c.category.value) for c in contents]
+    assert [row[1] for row in made.rows.alerts] == in_order
+    assert len(set(made.ids)) == len(contents) == len(made.rows.events)
     assert bulk_records._MAKER is None  # the workers ended
 
 
@@ -124,10 +128,10 @@ def test_a_refused_piece_made_here_is_raised_after_the_pieces_before_it(
     for at, reason in ((3, " early"), (len(bad) - 1, " late")):
         one = bad[at]
         bad[at] = type(one)(**{**{f: getattr(one, f) for f in one.__slots__}, "reason": reason})
-    maker = app.alerts.record_maker(state)
+    maker, rows = app.alerts.record_maker(state), app.store.bulk_rows_maker()
     with pytest.raises(InvalidInput) as serial:
         maker.make_all(bad, clock())
-    making = bulk_records.Making(maker, bad, clock(), workers=2)
+    making = bulk_records.Making(maker, bad, clock(), 2, rows)
     sizes = _made_here(monkeypatch)
 
     with pytest.raises(InvalidInput) as pooled:
@@ -145,13 +149,84 @@ def test_a_batch_of_few_pieces_is_made_here_without_forking(
     """Forking costs more than it saves on a small batch (``FORKED_FROM``)."""
     monkeypatch.setattr(bulk_records, "PIECE", 10)
     (state, contents), *_ = sorted(demo_contents(20, 400, seed=6).items(), key=lambda i: -len(i[1]))
-    maker = app.alerts.record_maker(state)
+    maker, rows = app.alerts.record_maker(state), app.store.bulk_rows_maker()
     few = contents[: 10 * (bulk_records.FORKED_FROM - 1)]
     enough = contents[: 10 * bulk_records.FORKED_FROM]
 
-    small = bulk_records.Making(maker, few, clock(), workers=2)
-    assert small._pool is None and bulk_records._MAKER is None
-    assert len(small.result()) == len(few)
-    large = bulk_records.Making(maker, enough, clock(), workers=2)
-    assert large._pool is not None
-    assert len(large.result()) == len(enough) and bulk_records._MAKER is None
+    small = bulk_records.Making(maker, few, clock(), 2, rows)
+    assert small._workers is None and bulk_records._MAKER is None
+    assert len(small.result().ids) == len(few)
+    large = bulk_records.Making(maker, enough, clock(), 2, rows)
+    assert large._workers is not None
+    assert len(large.result().ids) == len(enough) and bulk_records._MAKER is None
+
+
+def test_the_workers_write_the_feed_and_the_alerts_the_serial_path_writes(
+    app: Limes, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same contents loaded serially, then over workers: event for event in the
+    change feed the same (type, state, category, version, time), and each event's alert
+    opened to the same content."""
+    monkeypatch.setattr(bulk_records, "PIECE", 7)
+    (state, contents), *_ = sorted(demo_contents(20, 80, seed=9).items(), key=lambda i: -len(i[1]))
+    list(app.alerts.bulk_issue(loader(state), contents, batch=30))
+    list(app.alerts.bulk_issue(loader(state), contents, batch=30, workers=2))
+    events = store.events_after(0, limit=2 * len(contents) + 1)
+    assert len(events) == 2 * len(contents)
+    serial, pooled = events[: len(contents)], events[len(contents) :]
+
+    def seen(event: Any) -> tuple[Any, ...]:
+        opened = app.alerts.get(loader(state), event.alert_id).alert.content
+        kept = (event.type, event.issuing_state, event.category, event.version, event.at)
+        return (*kept, event.detail, repr(opened))
+
+    assert [seen(e) for e in pooled] == [seen(e) for e in serial]
+    assert {e.alert_id for e in pooled}.isdisjoint(e.alert_id for e in serial)
+
+
+def _dies_on_a_piece(start: int, end: int, now: Any) -> Any:
+    """A worker's task that kills its process, as the kernel's OOM killer would."""
+    os._exit(9)
+
+
+@pytest.mark.parametrize("in_memory", [True, False], ids=["forked-once", "forked-per-batch"])
+def test_a_worker_that_dies_fails_its_batch_and_nothing_is_written(
+    app: Limes, store: Store, monkeypatch: pytest.MonkeyPatch, in_memory: bool
+) -> None:
+    monkeypatch.setattr(bulk_records, "PIECE", 5)
+    # forked after this: the workers run the patched task, this process makes none
+    monkeypatch.setattr(bulk_records, "_piece", _dies_on_a_piece)
+    monkeypatch.setattr(bulk_records.Making, "_make_untaken", lambda self: {})
+    (state, contents), *_ = sorted(demo_contents(5, 200, seed=8).items(), key=lambda i: -len(i[1]))
+    load = contents if in_memory else iter(contents)
+    with pytest.raises(Unavailable, match="nothing of that batch is written"):
+        list(app.alerts.bulk_issue(loader(state), load, batch=100, workers=2))
+    assert _stored(store) == [] and store.last_event() == 0
+    assert bulk_records._MAKER is None  # the pool ended
+
+
+def test_a_load_in_memory_forks_its_workers_once_an_iterator_per_batch(
+    app: Limes, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each fork costs the pages written after it (copy on write): a sequence, in memory
+    already, is made by workers forked once; an iterator's batches each by their own."""
+    monkeypatch.setattr(bulk_records, "PIECE", 2)  # a batch of 8 is 4 pieces: forked for
+    forks: list[int] = []
+
+    class Counted(bulk_records.Workers):
+        def __init__(self, *args: Any) -> None:
+            forks.append(len(args[1]))
+            super().__init__(*args)
+
+    monkeypatch.setattr(bulk_records, "Workers", Counted)
+    (state, contents), *_ = sorted(demo_contents(5, 300, seed=8).items(), key=lambda i: -len(i[1]))
+    batches = -(-len(contents) // 8)
+    assert batches >= 4
+    assert list(app.alerts.bulk_issue(loader(state), contents, batch=8, workers=2))[-1] == len(
+        contents
+    )
+    assert forks == [len(contents)]
+    forks.clear()
+    list(app.alerts.bulk_issue(loader(state), iter(contents), batch=8, workers=2))
+    assert len(forks) == len(contents) // 8 and set(forks) == {8}  # the last batch is short
+    assert store.last_event() == 2 * len(contents) and bulk_records._MAKER is None

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, replace
 from datetime import date, datetime
-from itertools import islice
 
 from limes import codec
+from limes.audit.record import AlertRef
 from limes.crypto.bodies import encode_body
 from limes.crypto.records import to_alert
 from limes.domain.alerts import (
@@ -44,7 +44,13 @@ from limes.policy.policy import Decision
 from limes.service.alert_steps import AlertSteps
 from limes.service.alert_views import AlertView, ExpiryReport, Page, event
 from limes.service.audited import about, audited, on_alert, recorded_change
-from limes.service.bulk_records import Making, RecordMaker
+from limes.service.bulk_records import (
+    NEW_VERSION,
+    Making,
+    RecordMaker,
+    chunked,
+    shared_workers,
+)
 from limes.store.port import AlertFilter
 
 MAX_PAGE = 500
@@ -333,34 +339,44 @@ class AlertService(AlertSteps):
 
         Every alert is validated as in ``issue``; the compatibility check against
         alerts already stored is not made (initial loads come from national systems
-        that enforced it). With ``workers`` > 1, validation and sealing run in that many
-        forked processes (``bulk_records.py``); the permission checks, the store and the
-        audit stay here. Yields the running count after each batch.
+        that enforced it). With ``workers`` > 1, validation, sealing and the rows run in
+        that many forked processes (``bulk_records.py``: forked once for a sequence, else
+        per batch); the permission checks, the one transaction per batch and the audit
+        stay here. Yields the running count after each batch; a batch refused, or whose
+        worker died, writes nothing, and nothing after it is written.
         """
         done = 0
         allowed: set[CategoryCode] = set()
-        it = iter(contents)
-        maker = self.record_maker(ctx.principal.member_state)
-        chunk = list(islice(it, batch))
-        following = Making(maker, chunk, self.clock(), workers) if chunk else None
+        state = ctx.principal.member_state
+        maker, rows = self.record_maker(state), self.store.bulk_rows_maker()
+        # a sequence is in memory already: its workers are forked once, not per batch
+        shared = shared_workers(maker, contents, workers, rows)
+        chunks = chunked(contents, batch)
+
+        def making(offset: int, chunk: list[AlertContent]) -> Making:
+            return Making(maker, chunk, self.clock(), workers, rows, shared, offset)
+
+        following: Making | None = None
         try:
-            while following is not None:
+            following = making(*next(chunks, (0, [])))
+            while following.contents:
                 for category in dict.fromkeys(content.category for content in following.contents):
                     if category not in allowed:
                         self.policy.require(ctx, Permission.ALERT_ISSUE, category)
                         allowed.add(category)
-                now, records = following.now, following.result()
+                made = following.result()
                 # the workers make the next batch while this one is written
-                chunk = list(islice(it, batch))
-                following = Making(maker, chunk, self.clock(), workers) if chunk else None
-                events = [event(EventType.ALERT_ISSUED, record, now) for record in records]
-                with recorded_change(self.audit, ctx, Permission.ALERT_ISSUE, records):
-                    self.store.bulk_insert(records, events)
-                done += len(records)
+                following = making(*next(chunks, (0, [])))
+                written = tuple(AlertRef(i, NEW_VERSION, state) for i in made.ids)
+                with recorded_change(self.audit, ctx, Permission.ALERT_ISSUE, written):
+                    self.store.insert_bulk_rows(made.rows)
+                done += len(made.ids)
                 yield done
         finally:
             if following is not None:
                 following.close()
+            if shared is not None:
+                shared.close()
 
     # -- misused identity -------------------------------------------------------------
 

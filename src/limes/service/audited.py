@@ -229,14 +229,13 @@ def perform(
 
 @contextmanager
 def recorded_change(
-    recorder: Recorder, ctx: Context, action: str, written: Sequence[Any]
+    recorder: Recorder, ctx: Context, action: str, alerts: tuple[AlertRef, ...]
 ) -> Iterator[None]:
-    """Write-ahead audit of a block that writes the alert records ``written`` (bulk loads).
+    """Write-ahead audit of a block that writes the alerts ``alerts`` (bulk loads).
 
     As ``audited(..., write=True)``: the attempt naming every alert (id, version,
     issuing state) is appended before the block runs, its outcome after.
     """
-    alerts = tuple(AlertRef(r.id, r.version, r.issuing_state) for r in written)
     call = _Call(str(action), Actor.of(ctx), str(ctx.purpose), alerts, None, {})
     attempt = append(recorder, call.entry(Outcome.ATTEMPTED))
     try:

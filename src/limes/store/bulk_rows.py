@@ -6,8 +6,9 @@ while the store inserts them. The rows are ``alerts.rows_of``'s and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from functools import partial
+from typing import Any, NamedTuple
 
 from limes.domain.events import ChangeEvent
 from limes.store.alerts import AlertRecord, rows_of
@@ -17,9 +18,38 @@ from limes.store.outbox import event_row
 Row = tuple[Any, ...]
 
 
+class BulkRows(NamedTuple):
+    """The rows of a batch of new alerts: its alerts', their keys' and its events'."""
+
+    alerts: list[Row]
+    keys: list[Row]
+    events: list[Row]
+
+    @classmethod
+    def joined(cls, parts: Sequence[BulkRows]) -> BulkRows:
+        """The rows of ``parts`` (a batch's pieces, made apart), in their order."""
+        alerts: list[Row] = []
+        keys: list[Row] = []
+        events: list[Row] = []
+        for part in parts:
+            alerts += part.alerts
+            keys += part.keys
+            events += part.events
+        return cls(alerts, keys, events)
+
+
+MakeRows = Callable[[Sequence[AlertRecord], Sequence[ChangeEvent]], BulkRows]
+"""``bulk_rows`` of one dialect: pure, so that the bulk path's worker processes make the
+rows of their pieces themselves and the writer only inserts them (issue 15)."""
+
+
+def rows_maker(d: Dialect) -> MakeRows:
+    return partial(bulk_rows, d)
+
+
 def bulk_rows(
     d: Dialect, records: Sequence[AlertRecord], events: Sequence[ChangeEvent]
-) -> tuple[list[Row], list[Row], list[Row]]:
+) -> BulkRows:
     """The alert rows of ``records``, their ``alert_keys`` rows and the rows of
     ``events``, as ``alert_row`` and ``event_row`` write them one at a time: an event
     of one of ``records`` with its state and category, as the alert's row holds them
@@ -29,4 +59,4 @@ def bulk_rows(
     changes = [
         event_row(d, e, as_alert=(e.alert_id, e.issuing_state, e.category) in held) for e in events
     ]
-    return alerts, list(keys), changes
+    return BulkRows(alerts, list(keys), changes)

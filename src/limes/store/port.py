@@ -27,6 +27,7 @@ from limes.domain.events import ChangeEvent
 from limes.store.alerts import AlertFilter, AlertRecord
 from limes.store.approvals import APPLIED, EXPIRED, PENDING, REFUSED, ChangeRow, CodeRow
 from limes.store.biometrics import FingerRow
+from limes.store.bulk_rows import BulkRows, MakeRows
 from limes.store.casework_repositories import Cases, Messages, SubjectRequests
 from limes.store.copies import CopyState, DigestRow, ForwardedRecord, Leaf
 from limes.store.data_keys import KeyRow, KeyStatus, WrappedKey
@@ -84,6 +85,7 @@ __all__ = [
     "Attempts",
     "Biometrics",
     "BlockRow",
+    "BulkRows",
     "CaseRow",
     "Cases",
     "ChangeEvent",
@@ -117,6 +119,7 @@ __all__ = [
     "LinkChange",
     "Links",
     "LoginAttempts",
+    "MakeRows",
     "MessageRow",
     "Messages",
     "MisusedIdentities",
@@ -217,6 +220,17 @@ class Store(Protocol):
 
     def bulk_insert(self, records: Sequence[AlertRecord], events: Sequence[ChangeEvent]) -> None:
         """Insert many new alerts and their events in one transaction (initial loads)."""
+        ...
+
+    def bulk_rows_maker(self) -> MakeRows:
+        """What makes the rows of new alerts and their events as ``bulk_insert`` writes
+        them: a pure function of this store's dialect, which needs no connection (the bulk
+        path's worker processes call it on their pieces, issue 15)."""
+        ...
+
+    def insert_bulk_rows(self, rows: BulkRows) -> None:
+        """``bulk_insert`` of rows made before by ``bulk_rows_maker()``: one transaction,
+        all or nothing."""
         ...
 
     def events_after(self, seq: int, limit: int = 100) -> builtins.list[ChangeEvent]: ...

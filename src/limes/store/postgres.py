@@ -36,7 +36,7 @@ from psycopg.types.json import Jsonb
 from limes.domain.events import ChangeEvent
 from limes.setting_texts import redacted
 from limes.store.alerts import WITH_KEYS, AlertRecord
-from limes.store.bulk_rows import bulk_rows
+from limes.store.bulk_rows import BulkRows, MakeRows, bulk_rows, rows_maker
 from limes.store.central import check_writer, fence_from_peers
 from limes.store.dialect import POSTGRES
 from limes.store.migrations import scripts
@@ -256,8 +256,14 @@ class PostgresStore(ThreadConnections):
         faster than text COPY from Python; the types below must match the migrations
         (a mismatch fails the load, it never stores a wrong value).
         """
+        self.insert_bulk_rows(bulk_rows(POSTGRES, records, events))
+
+    def bulk_rows_maker(self) -> MakeRows:
+        return rows_maker(POSTGRES)
+
+    def insert_bulk_rows(self, rows: BulkRows) -> None:
         # no alert_keys: alerts_by_key (0029); the rows made before the lock is taken
-        alerts, _, changes = bulk_rows(POSTGRES, records, events)
+        alerts, _, changes = rows
         with self._cursor(_BEGIN_WRITE, lock=True) as cur:
             self._fenced_check(cur)
             with cur.copy(_COPY_ALERTS) as copy:

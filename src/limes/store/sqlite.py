@@ -19,7 +19,7 @@ from pathlib import Path
 from limes.domain.events import ChangeEvent
 from limes.store.alert_ids import id_in
 from limes.store.alerts import INSERT_ALERT, INSERT_KEY
-from limes.store.bulk_rows import bulk_rows
+from limes.store.bulk_rows import BulkRows, MakeRows, bulk_rows, rows_maker
 from limes.store.dialect import SQLITE
 from limes.store.event_codes import (
     category_code,
@@ -144,12 +144,17 @@ class SqliteStore(ThreadConnections):
         """Insert many new alerts, their keys and events in one transaction (initial
         loads): the rows are made before it begins (``bulk_rows``), so the write
         lock is held only while SQLite inserts them."""
-        alerts, keys, changes = bulk_rows(SQLITE, records, events)
+        self.insert_bulk_rows(bulk_rows(SQLITE, records, events))
+
+    def bulk_rows_maker(self) -> MakeRows:
+        return rows_maker(SQLITE)
+
+    def insert_bulk_rows(self, rows: BulkRows) -> None:
         with self._begin("IMMEDIATE"):
             conn = self._connection()
-            conn.executemany(INSERT_ALERT, alerts)
-            conn.executemany(INSERT_KEY, keys)
-            conn.executemany(INSERT_EVENT, changes)
+            conn.executemany(INSERT_ALERT, rows.alerts)
+            conn.executemany(INSERT_KEY, rows.keys)
+            conn.executemany(INSERT_EVENT, rows.events)
 
 
 def examine(path: Path, *, data_keys: bool) -> tuple[str, list[tuple[str, int, str, bytes]]]:
