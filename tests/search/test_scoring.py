@@ -3,7 +3,7 @@ matter, a matching document over all; and a name explained part by part."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -12,7 +12,7 @@ from tests.search.helpers import person, stored
 
 from limes.domain.alerts import DocumentType, Gender, IdentityDocument, Name, Person
 from limes.domain.alerts import Name as N
-from limes.search import scoring
+from limes.search import features, scoring
 from limes.search.features import (
     DOCUMENT_MATCH,
     Stored,
@@ -160,8 +160,10 @@ def _weigh_every(
     wanted: QueryNames,
     present: Sequence[tuple[int, Stored]],
     columns: NameColumns | None = None,
+    document_holders: Collection[int] | None = None,
 ) -> tuple[list[Scored], npt.NDArray[np.float64], Compared]:
-    """Every candidate weighed whole, as ``contenders`` does its few."""
+    """Every candidate weighed whole, as ``contenders`` does its few (whoever may hold
+    the document)."""
     _, names, compared = _contenders(self, query, wanted, present, columns)
     asked = skeleton(query.document_number) if query.document_number else None
     out = []
@@ -173,6 +175,36 @@ def _weigh_every(
         evidence = Evidence(value, name, dates_disagree(query, held), document)
         out.append(Scored(slot, evidence, agreeing))
     return out, names, compared
+
+
+def test_a_document_query_weighs_below_the_name_floor_only_who_may_hold_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A machine-readable zone names a document: of the candidates whose name reaches no
+    tier, only those filed under its number are weighed (the rest cannot be lifted),
+    with the same contenders as weighing all; a holder filed under a number it no
+    longer holds is weighed and dropped."""
+    asked = PersonQuery(("Schmidt",), ("Anna",), "1980-05-17", document_number=PASSPORT.number)
+    wanted = query_names(asked.surnames, asked.forenames)
+    present = [(slot, stored(p)) for slot, p in enumerate(NAMESAKES)]
+    everyone, names, _ = Scorer().contenders(asked, wanted, present)
+    floor = min(THRESHOLD, NEAR_NAME)
+    low = [slot for (slot, _), name in zip(present, names.tolist(), strict=True) if name < floor]
+    holder = next(slot for slot, p in enumerate(NAMESAKES) if p.documents)
+    assert holder in low and len(low) > 2  # the holder is lifted by its document alone
+    weighed: list[int] = []
+    effects = scoring.other_effects
+
+    def counted(query: PersonQuery, people: Sequence[Stored]) -> features.Effects:
+        weighed.append(len(people))
+        return effects(query, people)
+
+    monkeypatch.setattr(scoring, "other_effects", counted)
+    no_longer = low[0] if low[0] != holder else low[1]  # filed under the number once
+    few, _, _ = Scorer().contenders(asked, wanted, present, None, [holder, no_longer])
+    assert few == everyone
+    assert any(s.slot == holder and s.evidence.document for s in few)
+    assert weighed == [len(present) - len(low) + 2]
 
 
 def test_score_gives_every_candidate_in_order() -> None:

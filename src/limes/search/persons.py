@@ -295,13 +295,16 @@ class PersonIndex:
         stored = self._stored  # one view: its frozen people and columns, for this search
         columns = stored.frozen.columns
         present = stored.present(candidates)
+        # who may hold the document asked, read after them: a writer files a person's
+        # documents before the person, so this holds every one of them holding it
+        holders = self._holders(query)
         tiers: dict[Tier, list[Scored]] = {Tier.HIT: [], Tier.POSSIBLE: []}
         name_only = weak_date(query.date_of_birth)
         asked_year = PartialDate.parse(query.date_of_birth).year if query.date_of_birth else 0
         years = self._years
         held = dict(present)  # checked and explained as scored, whatever a writer changed since
         # only those that may reach a tier are built (``Scorer.contenders``)
-        scores, _, compared = self._scorer.contenders(query, wanted, present, columns)
+        scores, _, compared = self._scorer.contenders(query, wanted, present, columns, holders)
         for scored in scores:
             evidence = scored.evidence
             if name_only and not evidence.document and tier(evidence) is Tier.HIT:
@@ -379,6 +382,13 @@ class PersonIndex:
         return self._postings.under(
             (i for k in keys if (i := known.get(k)) is not None), self._years, wanted_years
         )
+
+    def _holders(self, query: PersonQuery) -> Sequence[int] | None:
+        """The slots filed under the document asked (perhaps some no longer holding it);
+        None if the query names none."""
+        if not query.document_number:
+            return None
+        return self._documents.get(skeleton(query.document_number), ())
 
     def _candidates(self, query: PersonQuery, wanted: QueryNames) -> list[int]:
         years, alive = self._years, self._alive  # one consistent view for this search
@@ -462,10 +472,7 @@ class PersonIndex:
                 best = np.argpartition(-shared, MAX_CANDIDATES)[:MAX_CANDIDATES]
                 found = found[best]
             ranked = found.tolist()
-        if query.document_number:
-            ranked.extend(
-                s
-                for s in self._documents.get(skeleton(query.document_number), ())
-                if s < len(alive) and alive[s]
-            )
+        holders = self._holders(query)
+        if holders is not None:
+            ranked.extend(s for s in holders if s < len(alive) and alive[s])
         return list(dict.fromkeys(ranked))

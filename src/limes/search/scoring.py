@@ -53,7 +53,7 @@ features ``features.py`` (each a small pure function in the weighted list
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -264,6 +264,7 @@ class Scorer:
         wanted: QueryNames,
         present: Sequence[tuple[int, Stored]],
         columns: NameColumns | None = None,
+        document_holders: Collection[int] | None = None,
     ) -> tuple[list[Scored], npt.NDArray[np.float64], Compared]:
         """The candidates that may still reach a tier, scored, in the order of
         ``present``; each candidate's name score (float64, as ``present``); the query's
@@ -276,7 +277,12 @@ class Scorer:
         lift it. A candidate below both (most of them) is a number in an array, never an
         object: ``tiers.tier`` gives none of them a tier (``score`` builds them). The
         others' features are weighed together (``features.other_effects``, their records
-        decoded at once): the values ``other_features`` gives one at a time, to the bit."""
+        decoded at once): the values ``other_features`` gives one at a time, to the bit.
+
+        A query naming a document may lift any candidate holding it: ``document_holders``
+        (the slots filed under its number, a superset of those holding it, as the person
+        index files them) spares weighing the others below the name floor, most of a
+        machine-readable zone's candidates; None weighs every candidate."""
         gathered = columns.gather(present) if columns is not None else walked_people(present)
         counts = gathered.counts
         slots = [slot for slot, _ in present]
@@ -296,6 +302,9 @@ class Scorer:
         floor = min(THRESHOLD, NEAR_NAME)
         if not query.document_number:  # only the name can lift a candidate to a tier
             chosen = np.flatnonzero(names >= floor)
+        elif document_holders is not None:  # ... or the document, which only these may hold
+            may_hold = np.isin(np.asarray(slots, dtype=np.int64), list(document_holders))
+            chosen = np.flatnonzero((names >= floor) | may_hold)
         else:
             chosen = np.arange(len(present))
         people = [present[i][1] for i in chosen.tolist()]
