@@ -23,6 +23,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from limes.search import slot_kernels
+from limes.search.slot_kernels import joined
+
 Slots = npt.NDArray[np.int32]
 
 
@@ -40,8 +43,9 @@ def unique_sorted(slots: Slots) -> Slots:
 
 
 def union(arrays: Sequence[Slots]) -> Slots:
-    """Every slot of ``arrays``, ascending, each once: ``np.union1d`` of them all."""
-    return arrays[0] if len(arrays) == 1 else unique_sorted(np.concatenate(arrays))
+    """Every slot of ``arrays`` (each ascending), ascending, each once: ``np.union1d`` of
+    them all, joined without a sort (``slot_kernels.joined``)."""
+    return arrays[0] if len(arrays) == 1 else joined(arrays)
 
 
 TABLE_SPAN = 6
@@ -66,43 +70,17 @@ def difference(slots: Slots, without: Slots) -> Slots:
     return kept
 
 
-def counted(
-    slots: Slots, weights: npt.NDArray[np.float64]
-) -> tuple[Slots, npt.NDArray[np.float64]]:
-    """Each slot of ``slots`` once, ascending, with the sum of its ``weights`` added in
-    the order met: ``np.unique(slots, return_inverse=True)`` and ``np.bincount`` (the
-    same sums to the last bit, so the same candidates go on). One stable argsort finds
-    both: equal slots stay in the order met, so each sum adds its weights in that order,
-    and each slot's place among those found is the count of new slots up to it. What it
-    is given is a few ascending arrays joined, which the stable sort (Timsort) merges:
-    at 100,000 slots and more, half the time of finding each slot's place by a binary
-    search or through an array a cell a slot, whose scattered reads over megabytes
-    were most of the candidate step's time at 1.7 M persons."""
-    if not len(slots):
-        return slots, np.zeros(0, dtype=np.float64)
-    order = np.argsort(slots, kind="stable")
-    ordered = np.take(slots, order)
-    first = np.empty(len(ordered), dtype=np.bool_)
-    first[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    where = np.cumsum(first, dtype=np.intp)
-    where -= 1
-    found = np.compress(first, ordered)
-    shared = np.bincount(where, weights=np.take(weights, order), minlength=len(found))
-    return found, shared.astype(np.float64, copy=False)  # float64 already: no copy
-
-
 def tallied(
     parts: Sequence[Slots], weights: Sequence[float], alive: npt.NDArray[np.bool_]
 ) -> tuple[Slots, npt.NDArray[np.float64]]:
-    """Each slot of ``parts`` that is ``alive``, once, ascending, with the sum of the
-    ``weights`` of the parts that hold it, added in their order (``counted``). The dead
-    are dropped once counted, from the fewer slots found: a slot's sum is its own."""
-    every = np.concatenate(parts)
-    weight = np.repeat(np.asarray(weights, dtype=np.float64), [len(p) for p in parts])
-    found, shared = counted(every, weight)
-    keep = np.take(alive, found)
-    return np.compress(keep, found), np.compress(keep, shared)
+    """Each slot of ``parts`` (each ascending) that is ``alive``, once, ascending, with the
+    sum of the ``weights`` of the parts that hold it, added in their order: what
+    ``np.unique(..., return_inverse=True)`` and ``np.bincount`` give of the parts joined
+    (the same sums to the last bit, so the same candidates go on), counted without a
+    sort (``slot_kernels.tallied``). Sorting the joined parts stably (Timsort merging
+    their runs) and counting neighbours was most of the candidate step's time at 1.7 M
+    persons."""
+    return slot_kernels.tallied(parts, weights, alive)
 
 
 def merged(frozen: Mapping[int, Slots], recent: Mapping[int, list[int]]) -> dict[int, Slots]:
@@ -158,7 +136,7 @@ class Postings:
         """The slots filed under any of ``keys``, ascending, each once, None when no key
         is; only those below ``len(years)``, and with ``wanted`` (indexed by year) those
         born in a year it marks."""
-        pieces = []
+        pieces, born = [], []  # born: the year of each slot of each piece
         mixed = False
         bound = len(years)
         for key in keys:
@@ -166,19 +144,34 @@ class Postings:
             if arr is not None:
                 kept = self.years.get(key)
                 if kept is not None and wanted is not None and len(arr) and arr[-1] < bound:
-                    pieces.append(np.compress(np.take(wanted, kept), arr))
+                    pieces.append(arr)  # filtered by its years kept, as it is joined
+                    born.append(kept)
                 else:
                     pieces.append(_kept(arr, years, wanted))
+                    born.append(None)
             more = self.recent.get(key)
             if more:
                 extra = np.fromiter(more, dtype=np.int32, count=len(more))
+                extra.sort()  # in the order filed: ascending, as ``joined`` takes them
                 pieces.append(_kept(extra, years, wanted))
+                born.append(None)
                 mixed = True
         if not pieces:
             return None
+        if wanted is not None and any(b is not None for b in born):
+            # the pieces filtered already pass: their years are any year wanted
+            passing = np.int16(np.argmax(wanted))
+            return joined(
+                pieces,
+                [
+                    np.full(len(p), passing) if b is None else b
+                    for p, b in zip(pieces, born, strict=True)
+                ],
+                wanted,
+            )
         if len(pieces) == 1:
             return unique_sorted(pieces[0]) if mixed else pieces[0]
-        return unique_sorted(np.concatenate(pieces))
+        return joined(pieces)
 
 
 def _kept(slots: Slots, years: Years, wanted: npt.NDArray[np.bool_] | None) -> Slots:
