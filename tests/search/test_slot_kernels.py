@@ -1,4 +1,4 @@
-"""The compiled joins and count give NumPy's answers, to the last bit of every sum."""
+"""The compiled count gives NumPy's answers, to the last bit of every sum."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from limes.search import slot_kernels
-from limes.search.slot_kernels import joined, tallied
+from limes.search.slot_kernels import tallied
 
 Slots = npt.NDArray[np.int32]
 
@@ -30,9 +30,6 @@ def _numpy_tallied(
 
 
 def _check(parts: Sequence[Slots], weights: Sequence[float], alive: npt.NDArray[np.bool_]) -> None:
-    union = joined(parts)
-    every = np.concatenate([np.zeros(0, np.int32), *parts])
-    assert union.dtype == np.int32 and np.array_equal(union, np.unique(every))
     found, shared = tallied(parts, weights, alive)
     expected, sums = _numpy_tallied(parts, weights, alive)
     assert found.dtype == np.int32 and np.array_equal(found, expected)
@@ -103,27 +100,3 @@ def test_any_lists_give_numpys_answers(parts: list[list[int]], dead: list[int]) 
         patch.setattr(slot_kernels, "BLOCK_BITS", slot_kernels_bits)
         _check(arrays, [0.1 * (n + 1) for n in range(len(arrays))], alive)
     _check(arrays, [0.1 * (n + 1) for n in range(len(arrays))], alive)
-
-
-@pytest.mark.parametrize("bits", [slot_kernels.BLOCK_BITS, 6])
-@pytest.mark.parametrize("seed", range(20))
-def test_joined_by_year_keeps_numpys_slots_of_the_years_wanted(
-    seed: int, bits: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """With the years beside each list and the years wanted, ``joined`` keeps what
-    ``np.unique`` of the slots whose year is wanted keeps."""
-    monkeypatch.setattr(slot_kernels, "BLOCK_BITS", bits)
-    rng = np.random.default_rng(seed)
-    top = int(rng.choice([1, 70, 5000, 300_000]))
-    parts = [
-        np.sort(rng.integers(0, top, size=int(rng.integers(0, 2000))).astype(np.int32))
-        for _ in range(int(rng.integers(1, 6)))
-    ]
-    born = [rng.integers(0, 40, size=len(p)).astype(np.int16) for p in parts]
-    wanted = rng.random(40) < rng.random()
-    every = np.concatenate([np.zeros(0, np.int32), *parts])
-    years = np.concatenate([np.zeros(0, np.int16), *born])
-    expected = np.unique(every[wanted[years]])
-    found = joined(parts, born, wanted)
-    assert found.dtype == np.int32 and np.array_equal(found, expected)
-    assert np.array_equal(joined(parts, born, None), np.unique(every))

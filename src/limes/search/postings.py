@@ -24,7 +24,6 @@ import numpy as np
 import numpy.typing as npt
 
 from limes.search import slot_kernels
-from limes.search.slot_kernels import joined
 
 Slots = npt.NDArray[np.int32]
 
@@ -43,9 +42,8 @@ def unique_sorted(slots: Slots) -> Slots:
 
 
 def union(arrays: Sequence[Slots]) -> Slots:
-    """Every slot of ``arrays`` (each ascending), ascending, each once: ``np.union1d`` of
-    them all, joined without a sort (``slot_kernels.joined``)."""
-    return arrays[0] if len(arrays) == 1 else joined(arrays)
+    """Every slot of ``arrays``, ascending, each once: ``np.union1d`` of them all."""
+    return arrays[0] if len(arrays) == 1 else unique_sorted(np.concatenate(arrays))
 
 
 TABLE_SPAN = 6
@@ -77,9 +75,7 @@ def tallied(
     sum of the ``weights`` of the parts that hold it, added in their order: what
     ``np.unique(..., return_inverse=True)`` and ``np.bincount`` give of the parts joined
     (the same sums to the last bit, so the same candidates go on), counted without a
-    sort (``slot_kernels.tallied``). Sorting the joined parts stably (Timsort merging
-    their runs) and counting neighbours was most of the candidate step's time at 1.7 M
-    persons."""
+    sort (``slot_kernels.tallied``)."""
     return slot_kernels.tallied(parts, weights, alive)
 
 
@@ -136,7 +132,7 @@ class Postings:
         """The slots filed under any of ``keys``, ascending, each once, None when no key
         is; only those below ``len(years)``, and with ``wanted`` (indexed by year) those
         born in a year it marks."""
-        pieces, born = [], []  # born: the year of each slot of each piece
+        pieces = []
         mixed = False
         bound = len(years)
         for key in keys:
@@ -144,34 +140,19 @@ class Postings:
             if arr is not None:
                 kept = self.years.get(key)
                 if kept is not None and wanted is not None and len(arr) and arr[-1] < bound:
-                    pieces.append(arr)  # filtered by its years kept, as it is joined
-                    born.append(kept)
+                    pieces.append(np.compress(np.take(wanted, kept), arr))
                 else:
                     pieces.append(_kept(arr, years, wanted))
-                    born.append(None)
             more = self.recent.get(key)
             if more:
                 extra = np.fromiter(more, dtype=np.int32, count=len(more))
-                extra.sort()  # in the order filed: ascending, as ``joined`` takes them
                 pieces.append(_kept(extra, years, wanted))
-                born.append(None)
                 mixed = True
         if not pieces:
             return None
-        if wanted is not None and any(b is not None for b in born):
-            # the pieces filtered already pass: their years are any year wanted
-            passing = np.int16(np.argmax(wanted))
-            return joined(
-                pieces,
-                [
-                    np.full(len(p), passing) if b is None else b
-                    for p, b in zip(pieces, born, strict=True)
-                ],
-                wanted,
-            )
         if len(pieces) == 1:
             return unique_sorted(pieces[0]) if mixed else pieces[0]
-        return joined(pieces)
+        return unique_sorted(np.concatenate(pieces))
 
 
 def _kept(slots: Slots, years: Years, wanted: npt.NDArray[np.bool_] | None) -> Slots:
