@@ -137,10 +137,7 @@ def _same_year(q: PartialDate, s: PartialDate) -> DateAgreement:
     return DateAgreement(SAME_YEAR_ONLY, "same year, month and day differ")
 
 
-@functools.lru_cache(maxsize=65536)  # scoring asks it twice a date (features.other_effects)
 def compare(query: str, stored: str) -> DateAgreement:
-    """How far two dates of birth agree (``DateAgreement``, immutable: shared when asked
-    again)."""
     q, s = PartialDate.parse(query), PartialDate.parse(stored)
     if q.year == s.year:
         return _same_year(q, s)

@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from limes.search import slot_kernels
-
 Slots = npt.NDArray[np.int32]
 
 
@@ -68,15 +66,43 @@ def difference(slots: Slots, without: Slots) -> Slots:
     return kept
 
 
+def counted(
+    slots: Slots, weights: npt.NDArray[np.float64]
+) -> tuple[Slots, npt.NDArray[np.float64]]:
+    """Each slot of ``slots`` once, ascending, with the sum of its ``weights`` added in
+    the order met: ``np.unique(slots, return_inverse=True)`` and ``np.bincount`` (the
+    same sums to the last bit, so the same candidates go on). One stable argsort finds
+    both: equal slots stay in the order met, so each sum adds its weights in that order,
+    and each slot's place among those found is the count of new slots up to it. What it
+    is given is a few ascending arrays joined, which the stable sort (Timsort) merges:
+    at 100,000 slots and more, half the time of finding each slot's place by a binary
+    search or through an array a cell a slot, whose scattered reads over megabytes
+    were most of the candidate step's time at 1.7 M persons."""
+    if not len(slots):
+        return slots, np.zeros(0, dtype=np.float64)
+    order = np.argsort(slots, kind="stable")
+    ordered = np.take(slots, order)
+    first = np.empty(len(ordered), dtype=np.bool_)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    where = np.cumsum(first, dtype=np.intp)
+    where -= 1
+    found = np.compress(first, ordered)
+    shared = np.bincount(where, weights=np.take(weights, order), minlength=len(found))
+    return found, shared.astype(np.float64, copy=False)  # float64 already: no copy
+
+
 def tallied(
     parts: Sequence[Slots], weights: Sequence[float], alive: npt.NDArray[np.bool_]
 ) -> tuple[Slots, npt.NDArray[np.float64]]:
-    """Each slot of ``parts`` (each ascending) that is ``alive``, once, ascending, with the
-    sum of the ``weights`` of the parts that hold it, added in their order: what
-    ``np.unique(..., return_inverse=True)`` and ``np.bincount`` give of the parts joined
-    (the same sums to the last bit, so the same candidates go on), counted without a
-    sort (``slot_kernels.tallied``)."""
-    return slot_kernels.tallied(parts, weights, alive)
+    """Each slot of ``parts`` that is ``alive``, once, ascending, with the sum of the
+    ``weights`` of the parts that hold it, added in their order (``counted``). The dead
+    are dropped once counted, from the fewer slots found: a slot's sum is its own."""
+    every = np.concatenate(parts)
+    weight = np.repeat(np.asarray(weights, dtype=np.float64), [len(p) for p in parts])
+    found, shared = counted(every, weight)
+    keep = np.take(alive, found)
+    return np.compress(keep, found), np.compress(keep, shared)
 
 
 def merged(frozen: Mapping[int, Slots], recent: Mapping[int, list[int]]) -> dict[int, Slots]:
