@@ -39,7 +39,7 @@ from limes.biometrics.matching.packed import (
     hold,
     opened,
     opened_together,
-    scores_of_held,
+    partial_scores,
 )
 
 FINGERS = 10
@@ -167,12 +167,12 @@ class FingerprintGallery:
             for f in self.latent_shortlist(latent, min(shortlist, MAX_LATENT_SHORTLIST))
             if int(f) // FINGERS in self._templates
         ]
-        finger_scores = scores_of_held(
+        chosen, finger_scores = partial_scores(
             as_compared(latent, self._packed),
             [self._templates[f // FINGERS][f % FINGERS] for f in fingers],
         )
         best: dict[int, list[tuple[int, float]]] = {}
-        for finger, value in zip(fingers, finger_scores, strict=True):
+        for finger, value in zip([fingers[i] for i in chosen], finger_scores, strict=True):
             best.setdefault(finger // FINGERS, []).append((finger % FINGERS + 1, float(value)))
         found = [
             Candidate(person, latent_score([v for _, v in compared]), tuple(compared))
