@@ -9,7 +9,10 @@ with the latent's keys hashed once, each vote weighted by the rarity of its buck
 latent's mate far less often than a ten-print's (a patch of a print shares few
 cylinders with the whole), so a latent search spends its larger time budget on a far
 longer short list (``LATENT_SHORTLIST`` fingers, never more than
-``MAX_LATENT_SHORTLIST``), re-ranked in chunks straight from the packed bits. The
+``MAX_LATENT_SHORTLIST``), re-ranked in chunks straight from the packed bits, its best
+``packed.RESCORED`` scored again by the agreement over the area the latent and the
+finger share (``matching.overlap``: LSS-R alone lets a stranger's few good pairs
+outscore the mate; rank-1 48 % against 29 % at 30,000 distinct fingers). The
 answer is a candidate list for a human examiner, best first, with the score of each
 finger that was compared: never an identity.
 

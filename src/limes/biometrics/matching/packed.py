@@ -241,7 +241,9 @@ def _spatial_counts(bits: np.ndarray) -> np.ndarray:
 
 RESCORED = 300
 """Fingers of a latent's short list that ``partial_scores`` scores again, the best by
-LSS-R: on 30,000 distinct fingers a found mate ranked within the first 300 of 10,000."""
+LSS-R. At 30,000 distinct fingers (100 latents of seed 16) the mate was within the
+10,000-finger short list for 72 % of latents, within LSS-R's first 300 for 64 % and its
+first 100 for 59 %; scoring 300 again took about 0.08 s of CPU a latent."""
 
 
 def partial_scores(
