@@ -28,7 +28,7 @@ from limes.biometrics.index import CylinderIndex, FrozenOnPut, HashSettings, top
 from limes.biometrics.matching.cylinders import Cylinders
 from limes.biometrics.matching.fusion import latent_score, ten_print_score
 from limes.biometrics.matching.mcc import score
-from limes.biometrics.matching.packed import Held, as_compared, hold, opened, scores_of_held
+from limes.biometrics.matching.packed import Held, as_compared, hold, opened, partial_scores
 
 POSITIONS = range(1, 11)
 """Finger positions 1-10 (ISO/IEC 19794-2): right thumb to left little."""
@@ -177,9 +177,12 @@ class AlertGallery(FrozenOnPut):
             for slot, position in self._latent_fingers(latent, shortlist)
             if (held := self._held[slot]) is not None
         ]
-        values = scores_of_held(as_compared(latent, self._packed), [f for _, _, f in fingers])
+        chosen, values = partial_scores(
+            as_compared(latent, self._packed), [f for _, _, f in fingers]
+        )
         best: dict[int, list[tuple[int, float]]] = {}
-        for (slot, position, _), value in zip(fingers, values.tolist(), strict=True):
+        compared = [fingers[i] for i in chosen]
+        for (slot, position, _), value in zip(compared, values.tolist(), strict=True):
             best.setdefault(slot, []).append((position, value))
         found = []
         for slot, scored in best.items():

@@ -9,7 +9,10 @@ with the latent's keys hashed once, each vote weighted by the rarity of its buck
 latent's mate far less often than a ten-print's (a patch of a print shares few
 cylinders with the whole), so a latent search spends its larger time budget on a far
 longer short list (``LATENT_SHORTLIST`` fingers, never more than
-``MAX_LATENT_SHORTLIST``), re-ranked in chunks straight from the packed bits. The
+``MAX_LATENT_SHORTLIST``), re-ranked in chunks straight from the packed bits, its best
+``packed.RESCORED`` scored again by the agreement over the area the latent and the
+finger share (``matching.overlap``: LSS-R alone lets a stranger's few good pairs
+outscore the mate; rank-1 48 % against 29 % at 30,000 distinct fingers). The
 answer is a candidate list for a human examiner, best first, with the score of each
 finger that was compared: never an identity.
 
@@ -39,7 +42,7 @@ from limes.biometrics.matching.packed import (
     hold,
     opened,
     opened_together,
-    scores_of_held,
+    partial_scores,
 )
 
 FINGERS = 10
@@ -167,12 +170,12 @@ class FingerprintGallery:
             for f in self.latent_shortlist(latent, min(shortlist, MAX_LATENT_SHORTLIST))
             if int(f) // FINGERS in self._templates
         ]
-        finger_scores = scores_of_held(
+        chosen, finger_scores = partial_scores(
             as_compared(latent, self._packed),
             [self._templates[f // FINGERS][f % FINGERS] for f in fingers],
         )
         best: dict[int, list[tuple[int, float]]] = {}
-        for finger, value in zip(fingers, finger_scores, strict=True):
+        for finger, value in zip([fingers[i] for i in chosen], finger_scores, strict=True):
             best.setdefault(finger // FINGERS, []).append((finger % FINGERS + 1, float(value)))
         found = [
             Candidate(person, latent_score([v for _, v in compared]), tuple(compared))

@@ -14,7 +14,8 @@ spurious local matches, which no neighbour supports, fade away.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -96,11 +97,16 @@ def scores_together(
 
 
 def scores_of_matrix(
-    matrix: Matrix, counts: Sequence[int], probe_points: Matrix, reference_points: Matrix
+    matrix: Matrix,
+    counts: Sequence[int],
+    probe_points: Matrix,
+    reference_points: Matrix,
+    consolidation: Consolidation | None = None,
 ) -> npt.NDArray[np.float64]:
     """``scores_together`` from the local similarities of the probe's cylinders (rows)
     with the references' (columns, the first ``counts[0]`` the first reference's) and
-    both sides' minutiae."""
+    both sides' minutiae; ``consolidation`` turns the relaxed pairs into scores (LSS-R's
+    mean, ``Relaxed.scores``, unless given: ``overlap.scores`` for latents)."""
     sizes = np.array(counts, dtype=np.int64)
     if not len(counts) or sizes.max() == 0 or len(matrix) == 0:
         return np.zeros(len(counts))
@@ -113,7 +119,10 @@ def scores_of_matrix(
         padded[number, :, :count] = matrix[:, start:end]
         padded_points[number, :count] = reference_points[start:end]
         start = end
-    return relaxed_scores(padded, sizes, probe_points, padded_points)
+    relaxed = relax(padded, sizes, probe_points, padded_points)
+    if consolidation is None:
+        return relaxed.scores()
+    return consolidation(relaxed, probe_points, padded_points)
 
 
 def pairs_to_average(a_count: int, b_count: int) -> int:
@@ -122,18 +131,62 @@ def pairs_to_average(a_count: int, b_count: int) -> int:
     return MIN_PAIRS + round(share * (MAX_PAIRS - MIN_PAIRS))
 
 
+@dataclass(frozen=True, slots=True)
+class Relaxed:
+    """LSS-R's pairs for R references at once, ``depth`` columns each (past ``live``
+    padding): the probe row (``first``) and reference column (``second``) of each pair
+    LSS kept, best local similarity first, its similarity before (``start``) and after
+    relaxation (``value``), the pairs' mutual compatibility ρ (``support``, (R, depth,
+    depth)), the pair positions by efficiency, best first (``ranked``), how many of them
+    make the score (``taken``, n_P), whether a reference scores at all (``usable``) and
+    each reference's cylinder count (``sizes``)."""
+
+    first: npt.NDArray[np.int64]
+    second: npt.NDArray[np.int64]
+    start: npt.NDArray[np.float64]
+    value: npt.NDArray[np.float64]
+    live: npt.NDArray[np.bool_]
+    support: npt.NDArray[np.float64]
+    ranked: npt.NDArray[np.int64]
+    taken: npt.NDArray[np.int64]
+    usable: npt.NDArray[np.bool_]
+    sizes: npt.NDArray[np.int64]
+
+    def scores(self) -> npt.NDArray[np.float64]:
+        """LSS-R: the mean relaxed similarity of the ``taken`` most efficient pairs."""
+        count = len(self.taken)
+        ordered = np.take_along_axis(self.value, self.ranked, axis=1)
+        totals = np.cumsum(ordered, axis=1)[np.arange(count), self.taken - 1]
+        return np.where(self.usable, totals / self.taken, 0.0)
+
+
+Consolidation = Callable[[Relaxed, Matrix, npt.NDArray[np.float64]], npt.NDArray[np.float64]]
+"""A global score from the relaxed pairs, the probe's (m, 3) minutiae and the references'
+padded (R, width, 3) ones."""
+
+
 def relaxed_scores(
     similarities: npt.NDArray[np.float64],
     sizes: npt.NDArray[np.int64],
     probe_points: Matrix,
     reference_points: npt.NDArray[np.float64],
 ) -> npt.NDArray[np.float64]:
-    """LSS-R for R references at once.
+    """LSS-R for R references at once (``relax``, then its scores)."""
+    return relax(similarities, sizes, probe_points, reference_points).scores()
+
+
+def relax(
+    similarities: npt.NDArray[np.float64],
+    sizes: npt.NDArray[np.int64],
+    probe_points: Matrix,
+    reference_points: npt.NDArray[np.float64],
+) -> Relaxed:
+    """LSS-R's relaxation for R references at once.
 
     ``similarities`` (R, m, width): each reference's local similarities, padded with -1
     past its ``sizes``; ``reference_points`` (R, width, 3) in matcher axes. Per reference
     the best min(m, n) pairs are relaxed, and the pairs that kept most of their value
-    are averaged.
+    are ranked first.
     """
     count, rows, width = similarities.shape
     kept = np.minimum(rows, sizes)
@@ -161,12 +214,11 @@ def relaxed_scores(
             + (1 - RELAXATION_WEIGHT) * np.einsum("rkj,rj->rk", support, value) / spread
         )
     efficiency = np.where(live & (start > 0), value / np.where(start > 0, start, 1.0), -np.inf)
-    ranked = np.take_along_axis(value, np.argsort(-efficiency, axis=1, kind="stable"), axis=1)
+    ranked = np.argsort(-efficiency, axis=1, kind="stable")
     averaged = np.array([pairs_to_average(rows, int(n)) for n in sizes])
     taken = np.clip(np.minimum(averaged, kept), 1, None)
-    totals = np.cumsum(ranked, axis=1)[np.arange(count), taken - 1]
     usable = (kept >= 2) & (start[:, 0] > 0)
-    return np.where(usable, totals / taken, 0.0)
+    return Relaxed(first, second, start, value, live, support, ranked, taken, usable, sizes)
 
 
 Relations = tuple[Matrix, Matrix, Matrix]

@@ -30,6 +30,7 @@ from typing import cast
 import numpy as np
 import numpy.typing as npt
 
+from limes.biometrics.matching import overlap
 from limes.biometrics.matching.cylinders import (
     CELLS,
     DIRECTION_CELLS,
@@ -37,7 +38,12 @@ from limes.biometrics.matching.cylinders import (
     Cylinders,
     joined,
 )
-from limes.biometrics.matching.mcc import scores_of_matrix, scores_together, similarities_of
+from limes.biometrics.matching.mcc import (
+    Consolidation,
+    local_similarities,
+    scores_of_matrix,
+    similarities_of,
+)
 
 _HEADER = np.dtype("<u2")
 _POINT = np.dtype("<f4")
@@ -129,7 +135,9 @@ def _parts(fingers: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray
     )
 
 
-def bit_scores(probe: Cylinders, fingers: Sequence[bytes]) -> npt.NDArray[np.float64]:
+def bit_scores(
+    probe: Cylinders, fingers: Sequence[bytes], consolidation: Consolidation | None = None
+) -> npt.NDArray[np.float64]:
     """``scores_together(binary(probe), *opened_together(fingers))`` to the last bit,
     with the fingers' cylinder bits never unpacked: the sums the similarity needs over
     the cells valid in both cylinders of a pair are counts of bits, taken on the packed
@@ -152,7 +160,7 @@ def bit_scores(probe: Cylinders, fingers: Sequence[bytes]) -> npt.NDArray[np.flo
         probe_valid @ finger_valid.T,
         (probe.minutiae[:, 2], minutiae[:, 2]),
     )
-    return scores_of_matrix(matrix, counts, probe.minutiae, minutiae)
+    return scores_of_matrix(matrix, counts, probe.minutiae, minutiae, consolidation)
 
 
 def _words(cells: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint64]:
@@ -168,18 +176,26 @@ def _counted(probe: npt.NDArray[np.uint64], fingers: npt.NDArray[np.uint64]) -> 
 
 
 def scores_of_held(
-    probe: Cylinders, fingers: Sequence[Held], chunk: int = RERANK_CHUNK
+    probe: Cylinders,
+    fingers: Sequence[Held],
+    chunk: int = RERANK_CHUNK,
+    consolidation: Consolidation | None = None,
 ) -> npt.NDArray[np.float64]:
     """MCC scores of ``probe`` (``as_compared`` already) against each of ``fingers``,
     ``chunk`` of them at a time (packed ones by ``bit_scores``): a long short list is
-    re-ranked in bounded memory, at the per-finger cost of a short one."""
+    re-ranked in bounded memory, at the per-finger cost of a short one. ``consolidation``
+    as ``mcc.scores_of_matrix`` takes it (LSS-R unless given)."""
     parts = []
     for start in range(0, len(fingers), chunk):
         part = fingers[start : start + chunk]
         if all(isinstance(f, bytes) for f in part):
-            parts.append(bit_scores(probe, cast(Sequence[bytes], part)))
+            parts.append(bit_scores(probe, cast(Sequence[bytes], part), consolidation))
         else:
-            parts.append(scores_together(probe, *opened_together(part)))
+            together, counts = opened_together(part)
+            matrix = local_similarities(probe, together)
+            parts.append(
+                scores_of_matrix(matrix, counts, probe.minutiae, together.minutiae, consolidation)
+            )
     return np.concatenate([np.zeros(0), *parts])
 
 
@@ -221,3 +237,24 @@ def _spatial_counts(bits: np.ndarray) -> np.ndarray:
     for direction in range(1, DIRECTION_CELLS):
         counts += shaped[:, :, direction]
     return counts.astype(np.float32)
+
+
+RESCORED = 300
+"""Fingers of a latent's short list that ``partial_scores`` scores again, the best by
+LSS-R. At 30,000 distinct fingers (100 latents of seed 16) the mate was within the
+10,000-finger short list for 72 % of latents, within LSS-R's first 300 for 64 % and its
+first 100 for 59 %; scoring 300 again took about 0.08 s of CPU a latent."""
+
+
+def partial_scores(
+    probe: Cylinders, fingers: Sequence[Held], keep: int = RESCORED
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """A partial print's scores against ``fingers``: LSS-R for all of them (``chunk`` at
+    a time), then the ``keep`` best scored again with LSS-R weighed by the agreement
+    over the area both share (``overlap.scores``). Returns those fingers' places in
+    ``fingers``, best LSS-R first, and their new scores; the others are out of the
+    running (their LSS-R is below every one of these, and the weighing only lowers)."""
+    first = scores_of_held(probe, fingers)
+    chosen = np.argsort(-first, kind="stable")[:keep]
+    again = scores_of_held(probe, [fingers[int(i)] for i in chosen], consolidation=overlap.scores)
+    return chosen.astype(np.int64), again
