@@ -1,10 +1,13 @@
 """How Limes scales with the number of alerts: ``make bench-scale`` (issue 15).
 
     python -m bench.scale [--sizes 50000,100000,200000] [--persons-share 0.01824]
+                          [--folder DIR]
 
 For each size N, in a fresh installation (a keyring file, a SQLite store, as ``limes
-init`` makes them, in a temporary folder): generate N demo alerts, persons sharing as
-in SIS (1.7 M of 93.2 M: 1.824 %), and print
+init`` makes them, in a temporary folder, in ``DIR`` if given): generate N demo alerts,
+persons sharing as in SIS (1.7 M of 93.2 M: 1.824 %), loaded as they are generated
+(``bench/scale/stream.py``: memory stays flat at any N; progress with the time on
+stderr), and print
 
 * the load rate through the bulk path (``AlertService.bulk_issue``: validation,
   blind-index tokens, sealing, change events; the audit of the bulk command);
