@@ -1,10 +1,13 @@
 """How Limes scales with the number of alerts: ``make bench-scale`` (issue 15).
 
     python -m bench.scale [--sizes 50000,100000,200000] [--persons-share 0.01824]
+                          [--folder DIR]
 
 For each size N, in a fresh installation (a keyring file, a SQLite store, as ``limes
-init`` makes them, in a temporary folder): generate N demo alerts, persons sharing as
-in SIS (1.7 M of 93.2 M: 1.824 %), and print
+init`` makes them, in a temporary folder, in ``DIR`` if given): generate N demo alerts,
+persons sharing as in SIS (1.7 M of 93.2 M: 1.824 %), loaded as they are generated
+(``bench/scale/stream.py``: memory stays flat at any N; progress with the time on
+stderr), and print
 
 * the load rate through the bulk path (``AlertService.bulk_issue``: validation,
   blind-index tokens, sealing, change events; the audit of the bulk command);
@@ -33,8 +36,6 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import time
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ import numpy as np
 from bench.ingest import ctx_for
 from bench.scale.shared import measure_shared
 from bench.scale.startup import pss_kib
+from bench.scale.stream import LOAD_BATCH, Queries, load_streamed, progress, rss_mib
 from bench.search.measure import latency_figures, line, load_average, timed_calls
 from limes.audit.heads import ensure_audit_key
 from limes.bootstrap import build
@@ -52,7 +54,6 @@ from limes.demo.generator import generate
 from limes.domain.alerts import AlertContent
 from limes.search.engine import SearchEngine
 from limes.search.identifiers import IdentifierQuery, check_query
-from limes.search.query import PersonQuery
 
 SIS_ALERTS = 93_195_404
 SIS_PERSONS_SHARE = 1.7e6 / SIS_ALERTS
@@ -67,16 +68,21 @@ def _settings(var: Path) -> Settings:
     return settings
 
 
-def _load(settings: Settings, by_state: dict[str, list[AlertContent]]) -> tuple[int, float]:
+def _load(
+    settings: Settings, persons: int, objects: int, seed: int, queries: Queries
+) -> tuple[int, float]:
+    """Generate and load in step (``bench/scale/stream.py``): (alerts, bulk path seconds)."""
     app = build(settings)
     app.store.migrate()
-    total, started = 0, time.perf_counter()
-    for state, contents in by_state.items():
-        *_, loaded = app.alerts.bulk_issue(ctx_for(state), contents)
-        total += loaded
-    seconds = time.perf_counter() - started
-    app.close()
-    return total, seconds
+
+    def load(state: str, contents: list[AlertContent]) -> int:
+        *_, loaded = app.alerts.bulk_issue(ctx_for(state), contents, batch=LOAD_BATCH)
+        return loaded
+
+    try:
+        return load_streamed(generate(persons, objects, seed), load, queries, persons + objects)
+    finally:
+        app.close()
 
 
 def _disk(db: Path) -> dict[str, int]:
@@ -116,36 +122,14 @@ def _startup(
     return figures
 
 
-def _queries(
-    by_state: dict[str, list[AlertContent]], rng: random.Random
-) -> tuple[list[PersonQuery], list[str]]:
-    people, values = [], []
-    for contents in by_state.values():
-        for content in contents:
-            if content.person is not None and content.person.surnames:
-                p = content.person
-                people.append(
-                    PersonQuery(
-                        surnames=tuple(n.latin for n in p.surnames),
-                        forenames=tuple(n.latin for n in p.forenames),
-                        date_of_birth=p.date_of_birth,
-                    )
-                )
-            elif content.object is not None and content.object.identifiers:
-                values.append(content.object.identifiers[0].value)
-    rng.shuffle(people)
-    rng.shuffle(values)
-    return people[:SEARCHES], values[:SEARCHES]
-
-
 def measure(size: int, share: float, seed: int, folder: Path) -> dict[str, Any]:
     persons = max(1, round(size * share))
-    by_state: dict[str, list[AlertContent]] = defaultdict(list)
-    for state, content in generate(persons, size - persons, seed):
-        by_state[state].append(content)
     var = folder / f"var-{size}"
     settings = _settings(var)
-    count, load_seconds = _load(settings, by_state)
+    queries = Queries.drawn(SEARCHES, random.Random(seed))
+    progress(f"[{size:,}] generating and loading {size:,} alerts ({persons:,} on persons)")
+    count, load_seconds = _load(settings, persons, size - persons, seed, queries)
+    progress(f"[{size:,}] measuring the disk (dbstat)")
     disk = _disk(var / "limes.db")
     total = sum(disk.values())
     line(
@@ -158,7 +142,9 @@ def measure(size: int, share: float, seed: int, folder: Path) -> dict[str, Any]:
 
     app = build(settings)
     engine = SearchEngine(app.store, app.crypto)
+    progress(f"[{size:,}] building the index from the store")
     report = engine.build()
+    progress(f"[{size:,}] built in {report.seconds:.1f} s, RSS {rss_mib():,.0f} MiB; the snapshot")
     path = var / "search" / "index.snapshot"
     saved = engine.save(path)
     line(
@@ -166,10 +152,13 @@ def measure(size: int, share: float, seed: int, folder: Path) -> dict[str, Any]:
         f"({report.alerts / report.seconds:,.0f} alerts/s); snapshot written in "
         f"{saved.seconds:.1f} s, {saved.size / 2**20:.1f} MiB ({saved.size / count:.0f} B/alert)"
     )
-    people, values = _queries(by_state, random.Random(seed))
-    person_s, _ = timed_calls([lambda q=q: engine.persons_matching(q, 10) for q in people], 20)
+    people, values = queries.people.items, queries.values.items
+    # the engine bound as a default, not by the closure: it is let go below
+    person_s, _ = timed_calls([lambda q=q, e=engine: e.persons_matching(q, 10) for q in people], 20)
     checked = [check_query(IdentifierQuery(None, v)) for v in values]
-    object_s, _ = timed_calls([lambda q=q: engine.identifiers_matching(q) for q in checked], 20)
+    object_s, _ = timed_calls(
+        [lambda q=q, e=engine: e.identifiers_matching(q) for q in checked], 20
+    )
     person, found = latency_figures(person_s), latency_figures(object_s)
     line(
         f"[{size:,}] in process: person search p50 {person['p50_ms']:.2f} ms p99 "
@@ -177,8 +166,12 @@ def measure(size: int, share: float, seed: int, folder: Path) -> dict[str, Any]:
         f"p99 {found['p99_ms']:.3f} ms"
     )
 
+    del engine  # its figures are taken: the start-ups below need the memory, not it
+    progress(f"[{size:,}] start-up without the snapshot (one process builds from the store)")
     cold = _startup(var, "store", 1)[0]
+    progress(f"[{size:,}] without the snapshot: {cold['seconds']:.1f} s; now with it")
     warm = _startup(var, "snapshot", 1)[0]
+    progress(f"[{size:,}] with the snapshot: {warm['seconds']:.1f} s; now two side by side")
     two = _startup(var, "snapshot", 2)
     summed = sum(f["pss_now_kib"] for f in two)
     line(
@@ -193,6 +186,7 @@ def measure(size: int, share: float, seed: int, folder: Path) -> dict[str, Any]:
         f"processes {summed / 1024:.0f} MiB PSS summed, one alone {warm['pss_kib'] / 1024:.0f}"
         f" MiB: {summed / warm['pss_kib']:.2f}x (each loads its own copy)"
     )
+    progress(f"[{size:,}] the index process and two workers")
     shared = measure_shared(app, settings, _startup, warm, (people, checked))
     app.close()
     return shared | {
@@ -240,12 +234,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--sizes", default="50000,100000,200000")
     parser.add_argument("--persons-share", type=float, default=SIS_PERSONS_SHARE)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--folder", help="where the stores go (a temporary folder in it)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     line(
         f"bench-scale: sizes {sizes}, persons share {args.persons_share:.4%}, {os.cpu_count()} cpus"
     )
-    with tempfile.TemporaryDirectory(prefix="limes-scale-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="limes-scale-", dir=args.folder) as tmp:
         free = os.statvfs(tmp)
         line(f"disk free where the stores go: {free.f_bavail * free.f_frsize / 2**30:.0f} GiB")
         rows = [measure(size, args.persons_share, args.seed, Path(tmp)) for size in sizes]
