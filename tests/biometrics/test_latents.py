@@ -1,5 +1,6 @@
 """The latent bank: latents by alert and slot, proposed by the cylinders a ten-print's
-finger shares with them, re-ranked by MCC, replaced and removed whole."""
+finger shares with them, scored by LSS-R weighed by the agreement over the shared area,
+replaced and removed whole."""
 
 from __future__ import annotations
 
@@ -7,7 +8,12 @@ from tests.biometrics.prints import SEED, subject
 
 from limes.biometrics.latents import LatentBank
 from limes.biometrics.matching.cylinders import cylinders
+from limes.biometrics.matching.packed import as_compared, hold, scores_of_held
 from limes.biometrics.synthetic.persons import latent_mark, ten_print
+from limes.service.biometric_checks import LATENT_HIT, SHORTLIST
+
+LSS_R_HIT = 0.030
+"""``LATENT_HIT`` when the bank scored by LSS-R alone."""
 
 
 def test_a_finger_finds_the_latent_it_left_and_not_another() -> None:
@@ -55,3 +61,25 @@ def test_latents_are_held_as_bits_and_found_as_float_ones_are() -> None:
     assert (from_bits[0].key, from_bits[0].position) == ("U2", from_floats[0].position)
     assert from_floats[0].key == "U2"
     assert from_bits[0].score != from_floats[0].score
+
+
+def test_the_agreement_lists_the_mate_where_lss_r_alone_listed_a_stranger() -> None:
+    """Seeded: subject 8's ten-print against the latents of subjects 8 and 15. By LSS-R
+    alone the stranger's latent (0.033) passed the former threshold and outranked the
+    mate's (0.024); over the shared area the stranger's few good pairs agree on little,
+    and the mate's is the one listed."""
+    mate, stranger = (cylinders(latent_mark(subject(i), SEED, 0)[1]) for i in (8, 15))
+    bank = LatentBank()
+    bank.put("U8", {100: mate})
+    bank.put("U15", {100: stranger})
+    prints = ten_print(subject(8), SEED, 1)
+    fingers = {p: cylinders(prints[p - 1]) for p in range(1, 11)}
+    by_lss_r = max(
+        float(scores_of_held(as_compared(f, True), [hold(s, True) for s in (stranger, mate)])[0])
+        for f in fingers.values()
+    )
+    assert by_lss_r >= LSS_R_HIT  # the premise: the stranger passed the old scale
+    listed = bank.search(fingers, SHORTLIST, LATENT_HIT)
+    assert [m.key for m in listed] == ["U8"]
+    ranked = bank.search(fingers, SHORTLIST, 0.0)
+    assert [m.key for m in ranked] == ["U8", "U15"] and ranked[1].score < LATENT_HIT

@@ -5,9 +5,10 @@ enrolment or a search) is checked against every stored latent ("reverse latent
 search"). The latents sit in one ``CylinderIndex`` of their own, never in the ten-print
 gallery's (a ten-print search must not take a mark for somebody's finger): each finger
 of the ten-print proposes the latents its cylinders share (votes weighted by bucket
-rarity, as a latent search's are), the short list is re-ranked by MCC in one pass (the
-bit version: latents are held packed, ``matching.packed.scores_of_held``), and a latent
-keeps the best of the fingers it was compared with, as a latent search does
+rarity, as a latent search's are), the short list is scored in one pass as a latent
+search scores its best fingers (``matching.packed.agreed_scores``: LSS-R on the bit
+version, latents being held packed, weighed by the agreement over the shared area), and
+a latent keeps the best of the fingers it was compared with, as a latent search does
 (``fusion.latent_score``).
 
 A latent's slot in the store is ``LATENT_BASE`` plus its number on the alert, beside
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 from limes.biometrics.index import CylinderIndex, FrozenOnPut, HashSettings, top
 from limes.biometrics.matching.cylinders import Cylinders
-from limes.biometrics.matching.packed import Held, as_compared, hold, scores_of_held
+from limes.biometrics.matching.packed import Held, agreed_scores, as_compared, hold
 
 LATENT_BASE = 100
 """Slot of latent number 0 on an alert; latent n is at 100 + n."""
@@ -97,7 +98,7 @@ class LatentBank(FrozenOnPut):
                     for identity in top(votes, shortlist)
                     if votes[identity] > 0 and (held := self._held[int(identity)]) is not None
                 ]
-                values = scores_of_held(
+                values = agreed_scores(
                     as_compared(finger, self._packed), [h[2] for _, h in proposed]
                 )
                 for (identity, (key, slot, _)), value in zip(

@@ -256,5 +256,12 @@ def partial_scores(
     running (their LSS-R is below every one of these, and the weighing only lowers)."""
     first = scores_of_held(probe, fingers)
     chosen = np.argsort(-first, kind="stable")[:keep]
-    again = scores_of_held(probe, [fingers[int(i)] for i in chosen], consolidation=overlap.scores)
-    return chosen.astype(np.int64), again
+    return chosen.astype(np.int64), agreed_scores(probe, [fingers[int(i)] for i in chosen])
+
+
+def agreed_scores(probe: Cylinders, fingers: Sequence[Held]) -> npt.NDArray[np.float64]:
+    """LSS-R of ``probe`` against each of ``fingers`` weighed by the agreement over the
+    area both share (``overlap.scores``): the second step of a latent search, and the
+    reverse latent search's only one (its short list is short; the agreement is
+    symmetric, so the latent may be either side)."""
+    return scores_of_held(probe, fingers, consolidation=overlap.scores)
