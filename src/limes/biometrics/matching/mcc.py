@@ -86,14 +86,18 @@ def scores(probe: Cylinders, references: Sequence[Cylinders]) -> npt.NDArray[np.
 
 
 def scores_together(
-    probe: Cylinders, references: Cylinders, counts: Sequence[int]
+    probe: Cylinders,
+    references: Cylinders,
+    counts: Sequence[int],
+    consolidation: Consolidation | None = None,
 ) -> npt.NDArray[np.float64]:
     """``scores`` for references given as one set of cylinders (``joined``, or
-    ``packed.opened_together``), the first ``counts[0]`` rows the first reference's."""
+    ``packed.opened_together``), the first ``counts[0]`` rows the first reference's;
+    ``consolidation`` as ``scores_of_matrix`` takes it."""
     if len(probe) == 0 or not len(counts) or max(counts) == 0:
         return np.zeros(len(counts))
     matrix = local_similarities(probe, references)
-    return scores_of_matrix(matrix, counts, probe.minutiae, references.minutiae)
+    return scores_of_matrix(matrix, counts, probe.minutiae, references.minutiae, consolidation)
 
 
 def scores_of_matrix(

@@ -40,8 +40,8 @@ from limes.biometrics.matching.cylinders import (
 )
 from limes.biometrics.matching.mcc import (
     Consolidation,
-    local_similarities,
     scores_of_matrix,
+    scores_together,
     similarities_of,
 )
 
@@ -191,11 +191,7 @@ def scores_of_held(
         if all(isinstance(f, bytes) for f in part):
             parts.append(bit_scores(probe, cast(Sequence[bytes], part), consolidation))
         else:
-            together, counts = opened_together(part)
-            matrix = local_similarities(probe, together)
-            parts.append(
-                scores_of_matrix(matrix, counts, probe.minutiae, together.minutiae, consolidation)
-            )
+            parts.append(scores_together(probe, *opened_together(part), consolidation))
     return np.concatenate([np.zeros(0), *parts])
 
 
