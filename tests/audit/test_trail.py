@@ -27,7 +27,7 @@ from limes import codec
 from limes.api.app import create_app
 from limes.audit.log import AuditLog, AuditUnavailable
 from limes.audit.record import parse
-from limes.audit.store import AuditTx, SqliteAuditStore
+from limes.audit.store import AuditTx, RecordQuery, SqliteAuditStore
 from limes.audit.verify import verify
 from limes.bootstrap import Limes, build
 from limes.config import AuthMode, Environment, Settings
@@ -209,6 +209,30 @@ def test_bulk_loads_and_refusals_outside_a_use_case_are_recorded(app: Limes) -> 
         list(app.alerts.bulk_issue(OPERATOR, [content(PERSON)]))
     (refused,) = trail(app, 2)
     assert brief([refused]) == [("alert:issue", "refused")] and refused["user"] == "op-de"
+
+
+def test_a_bulk_batch_names_each_alert_once_and_stays_verifiable(app: Limes) -> None:
+    """The outcome of a bulk batch refers to its attempt and counts the alerts, instead
+    of naming each again: one ``audit_alerts`` row an alert (issue 15); the log still
+    verifies, and a lookup by alert id still finds who wrote it."""
+    list(app.alerts.bulk_issue(DE, [content(PERSON), content(VEHICLE), content(PERSON)]))
+    attempt, outcome = trail(app)
+    assert brief([attempt, outcome]) == [("alert:issue", "attempted"), ("alert:issue", "allowed")]
+    assert outcome["attempt"] == attempt["seq"] and outcome["alerts"] == []
+    assert outcome["refs"] == {"alerts": 3} and len(attempt["alerts"]) == 3
+    with app.audit.store.read() as tx:
+        rows = list(tx.all_alert_rows())
+    assert sorted(seq for seq, _, _ in rows) == [attempt["seq"]] * 3
+    assert verify(app.audit.store, [PUBLIC_KEY]).ok
+    written = attempt["alerts"][1]["id"]
+    answer = app.audit.query(RecordQuery(alert_id=written))
+    assert answer is not None
+    (found,) = [p.record.document for p in answer.items]
+    assert (found["seq"], found["user"], found["outcome"]) == (
+        attempt["seq"],
+        "officer-1",
+        "attempted",
+    )
 
 
 def test_break_glass_requests_and_decisions_are_recorded(app: Limes) -> None:

@@ -234,18 +234,24 @@ def recorded_change(
     """Write-ahead audit of a block that writes the alerts ``alerts`` (bulk loads).
 
     As ``audited(..., write=True)``: the attempt naming every alert (id, version,
-    issuing state) is appended before the block runs, its outcome after.
+    issuing state) is appended before the block runs, its outcome after. The outcome
+    names the alerts by its ``attempt`` (that record's ``seq``) and their number
+    (``refs.alerts``), not one by one again: a bulk batch names thousands, and naming
+    them twice doubled the record's bytes and its ``audit_alerts`` rows (issue 15). A
+    lookup by alert id finds the attempt, which says who wrote which version and why;
+    its outcome is the record whose ``attempt`` is that ``seq``.
     """
     call = _Call(str(action), Actor.of(ctx), str(ctx.purpose), alerts, None, {})
     attempt = append(recorder, call.entry(Outcome.ATTEMPTED))
+    after = replace(call, alerts=(), refs={**call.refs, "alerts": len(alerts)})
     try:
         yield
     except Exception as exc:
         outcome, reason = _refusal(exc)
-        append(recorder, call.entry(outcome, reason=reason, attempt=attempt))
+        append(recorder, after.entry(outcome, reason=reason, attempt=attempt))
         raise
     try:
-        append(recorder, call.entry(Outcome.ALLOWED, attempt=attempt))
+        append(recorder, after.entry(Outcome.ALLOWED, attempt=attempt))
     except LimesError:
         log.exception("outcome of %s (attempt %s) not recorded", action, attempt)
 
