@@ -59,4 +59,8 @@ def bulk_rows(
     changes = [
         event_row(d, e, as_alert=(e.alert_id, e.issuing_state, e.category) in held) for e in events
     ]
-    return BulkRows(alerts, list(keys), changes)
+    # in key order: the keys are keyed hashes, so a batch's rows land all over
+    # alert_keys' B-tree; inserted in order, each leaf is visited once, not evicted and
+    # read again (4,000,000 keys stored: 15.2-15.4 against 18.6-19.8 us a key, issue
+    # 15). Each piece is sorted where it is made; the writer's sort merges the runs.
+    return BulkRows(alerts, sorted(keys), changes)
