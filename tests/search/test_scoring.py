@@ -216,3 +216,35 @@ def test_score_gives_every_candidate_in_order() -> None:
     assert [s.slot for s in scores] == list(range(len(NAMESAKES)))
     assert [s.evidence.name for s in scores] == names.tolist()
     assert [s for s in scores if s.evidence.name >= min(THRESHOLD, NEAR_NAME)] == few
+
+
+def test_answers_alike_beside_the_name_are_weighed_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``explain`` with ``others`` kept over a query's answers gives each answer the
+    features it gives alone, and weighs the features beside the name once for answers
+    alike in every field they read (namesakes born the same day)."""
+    asked = PersonQuery(surnames=("Müller",), forenames=("Hans",), date_of_birth="1970-01-01")
+    wanted = query_names(asked.surnames, asked.forenames)
+    twin = Stored.of(MUELLER_TWIN, [NameSet.of((Name("Mueller"),), (Name("Hans"),), "name")])
+    other = stored(person([Name("Muller")], [Name("Hans")], "1971-01-01"))
+    alone = [Scorer().explain(asked, wanted, held) for held in (MUELLER, twin, other)]
+    weighed: list[Stored] = []
+    real = scoring.other_features
+
+    def counted(query: PersonQuery, held: Stored) -> list[features.Feature]:
+        weighed.append(held)
+        return real(query, held)
+
+    monkeypatch.setattr(scoring, "other_features", counted)
+    others: dict[object, list[features.Feature]] = {}
+    kept = [Scorer().explain(asked, wanted, held, None, others) for held in (MUELLER, twin, other)]
+    assert kept == alone
+    assert weighed == [MUELLER, other]  # the twin's read from MUELLER's
+
+
+MUELLER_TWIN = Person(
+    surnames=(Name("Mueller"),),
+    forenames=(Name("Hans"),),
+    date_of_birth="1980-05-17",
+    gender=Gender.MALE,
+    documents=(IdentityDocument(DocumentType.PASSPORT, "L898902C3", "DE"),),
+)
