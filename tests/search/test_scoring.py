@@ -4,6 +4,7 @@ matter, a matching document over all; and a name explained part by part."""
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -218,27 +219,35 @@ def test_score_gives_every_candidate_in_order() -> None:
     assert [s for s in scores if s.evidence.name >= min(THRESHOLD, NEAR_NAME)] == few
 
 
-def test_answers_alike_beside_the_name_are_weighed_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """``explain`` with ``others`` kept over a query's answers gives each answer the
-    features it gives alone, and weighs the features beside the name once for answers
-    alike in every field they read (namesakes born the same day)."""
+def test_answers_alike_are_explained_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``explain`` with a ``memo`` kept over a query's answers gives each answer the
+    features it gives alone, weighs the features beside the name once for answers
+    alike in every field they read (namesakes born the same day), and aligns a name once
+    for answers whose identity is the same (namesakes born on other days)."""
     asked = PersonQuery(surnames=("Müller",), forenames=("Hans",), date_of_birth="1970-01-01")
     wanted = query_names(asked.surnames, asked.forenames)
     twin = Stored.of(MUELLER_TWIN, [NameSet.of((Name("Mueller"),), (Name("Hans"),), "name")])
-    other = stored(person([Name("Muller")], [Name("Hans")], "1971-01-01"))
-    alone = [Scorer().explain(asked, wanted, held) for held in (MUELLER, twin, other)]
+    other = stored(person([Name("Mueller")], [Name("Hans")], "1971-01-01"))
+    answers = (MUELLER, twin, other)
+    alone = [Scorer().explain(asked, wanted, held) for held in answers]
     weighed: list[Stored] = []
-    real = scoring.other_features
+    aligned: list[NameSet] = []
+    weigh, align = scoring.other_features, scoring._name_feature
 
-    def counted(query: PersonQuery, held: Stored) -> list[features.Feature]:
+    def weighing(query: PersonQuery, held: Stored) -> list[features.Feature]:
         weighed.append(held)
-        return real(query, held)
+        return weigh(query, held)
 
-    monkeypatch.setattr(scoring, "other_features", counted)
-    others: dict[object, list[features.Feature]] = {}
-    kept = [Scorer().explain(asked, wanted, held, None, others) for held in (MUELLER, twin, other)]
-    assert kept == alone
+    def aligning(*args: Any) -> features.Feature:
+        aligned.append(args[2])
+        return align(*args)
+
+    monkeypatch.setattr(scoring, "other_features", weighing)
+    monkeypatch.setattr(scoring, "_name_feature", aligning)
+    memo: dict[object, object] = {}
+    assert [Scorer().explain(asked, wanted, held, None, memo) for held in answers] == alone
     assert weighed == [MUELLER, other]  # the twin's read from MUELLER's
+    assert aligned == [MUELLER.name_sets[0], twin.name_sets[0]]  # the other's from the twin's
 
 
 MUELLER_TWIN = Person(

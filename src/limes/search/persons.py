@@ -44,7 +44,7 @@ import numpy.typing as npt
 from limes.domain.alerts import Person
 from limes.search import given_names, names
 from limes.search.dates import PartialDate, birth_year, years_to_search
-from limes.search.features import Feature, Stored, identities
+from limes.search.features import Stored, identities
 from limes.search.hits import Found, PersonHit, tied_beyond
 from limes.search.identifier_arrays import FrozenIdentifiers
 from limes.search.identifiers import skeleton
@@ -328,7 +328,7 @@ class PersonIndex:
             if found is not None:
                 tiers[found].append(scored)
 
-        others: dict[Hashable, list[Feature]] = {}  # explained once per record (``explain``)
+        memo: dict[Hashable, Any] = {}  # what is explained once for answers alike (``explain``)
 
         def shown(group: Iterable[Scored], which: Tier, beyond: bool = False) -> list[PersonHit]:
             return [
@@ -336,7 +336,7 @@ class PersonIndex:
                     s.slot,
                     round(s.evidence.score, 4),
                     self._scorer.explain(
-                        query, wanted, held[s.slot], compared.of(s.slot, held[s.slot]), others
+                        query, wanted, held[s.slot], compared.of(s.slot, held[s.slot]), memo
                     ),
                     which,
                     beyond,

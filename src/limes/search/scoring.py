@@ -55,7 +55,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -348,13 +348,16 @@ class Scorer:
         wanted: QueryNames,
         stored: Stored,
         compared: Compared | None = None,
-        others: dict[Hashable, list[Feature]] | None = None,
+        memo: dict[Hashable, Any] | None = None,
     ) -> tuple[Feature, ...]:
         """The features of one answer; ``compared``, what scoring found of it
-        (``Compared.of``), spares comparing its names again. ``others``, kept by the
-        caller over the answers of one query, holds the features beside the name by the
-        fields they read (``other_features``): answers sharing a date of birth, gender,
-        nationalities and documents (namesakes of a common name) are weighed once."""
+        (``Compared.of``), spares comparing its names again. ``memo``, kept by the
+        caller over the answers of one query, holds what was explained by what it
+        depends on: the features beside the name by the fields they read
+        (``other_features``), the name by the identity chosen (its strings and codes,
+        which alone make its columns of the similarity: ``similarity``), its label and
+        display, and its two scores. Namesakes of a common name, often tied beyond the
+        limit and all explained (``hits.tied_beyond``), are then explained once."""
         if not wanted.parts:  # a document-only check: no name to align
             features = [
                 Feature("name", 0.0, 1.0, None, None, "not compared: the query has no name")
@@ -365,16 +368,24 @@ class Scorer:
                 compared = self.compare(wanted, sets)
             best = int(np.argmax(compared.best)) if len(sets) > 1 else 0
             start = int(compared.starts[best])
-            sim = compared.similarity[:, start : start + len(sets[best].strings)]
+            chosen = sets[best]
             written, swapped = float(compared.written[best]), float(compared.swapped[best])
-            features = [_name_feature(query, wanted, sets[best], sim, written, swapped)]
-        if others is None:
+            identity = (chosen.strings, chosen.codes.tobytes(), chosen.label, chosen.display)
+            key = (*identity, written, swapped)
+            name = None if memo is None else memo.get(key)
+            if name is None:
+                sim = compared.similarity[:, start : start + len(chosen.strings)]
+                name = _name_feature(query, wanted, chosen, sim, written, swapped)
+                if memo is not None:
+                    memo[key] = name
+            features = [name]
+        if memo is None:
             features.extend(other_features(query, stored))
             return tuple(features)
-        key = tuple(getattr(stored, read) for read in _READS)
-        found = others.get(key)
+        fields = ("others", *(getattr(stored, read) for read in _READS))
+        found = memo.get(fields)
         if found is None:
-            found = others[key] = other_features(query, stored)
+            found = memo[fields] = other_features(query, stored)
         features.extend(found)
         return tuple(features)
 
