@@ -322,3 +322,26 @@ def test_a_first_letter_slip_to_a_word_no_one_bears_is_a_slip_not_another_name()
     assert ray.hits == () and [h.slot for h in ray.possible] == [0]
     assert [h.slot for h in index.find(q(["Fay"], ["Sharon"], None)).hits] == [0]
     assert [h.slot for h in index.find(q(["Oê"], ["Thành"], None)).hits] == [2]
+
+
+def test_namesakes_holding_one_identity_are_read_once_for_their_tier(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Asked a name alone, each hit is read for its tier (another common name asked,
+    the forenames' order); namesakes holding the same identity are read once, and each
+    is answered as when read alone."""
+    twins = [person([N("Nguyen")], [N("Van"), N("Minh")], born) for born in ("1970", "1981")]
+    built = PersonIndex()
+    built.add_many(enumerate([*twins, person([N("Nguyen")], [N("Minh"), N("Van")])]))
+    asked = q(["Nguyen"], ["Van", "Minh"], None)
+    read: list[int] = []
+    real = PersonIndex.other_name
+
+    def reading(self: PersonIndex, *args: object) -> int:
+        read.append(1)
+        return real(self, *args)  # type: ignore[arg-type]
+
+    found = built.find(asked)
+    monkeypatch.setattr(PersonIndex, "other_name", reading)
+    assert built.find(asked) == found
+    assert len(found.hits) + len(found.possible) == 3 and len(read) == 2

@@ -85,18 +85,36 @@ def test_tallied_gives_numpys_counts_of_the_alive(parts: list[list[int]], dead: 
 @given(
     st.sets(st.integers(0, 5000), max_size=60),
     st.sets(st.integers(0, 5000), max_size=60),
-    st.booleans(),
+    st.sampled_from(("span", "slots", "search")),
 )
 def test_difference_gives_numpys_by_table_or_search(
-    slots: set[int], without: set[int], by_table: bool
+    slots: set[int], without: set[int], way: str
 ) -> None:
     """``difference`` is ``np.setdiff1d`` whether it marks the slots left out in a
-    table of their span (``TABLE_SPAN``) or searches each slot among them."""
+    table of their span (chosen by ``TABLE_SPAN`` or by ``TABLE_SLOTS``) or searches
+    each slot among them."""
     a = np.asarray(sorted(slots), dtype=np.int32)
     b = np.asarray(sorted(without), dtype=np.int32)
-    with mock.patch.object(postings, "TABLE_SPAN", 10_000 if by_table else 0):
+    span, many = {"span": (10_000, 0), "slots": (0, 10_000), "search": (0, 0)}[way]
+    with (
+        mock.patch.object(postings, "TABLE_SPAN", span),
+        mock.patch.object(postings, "TABLE_SLOTS", many),
+    ):
         found = difference(a, b)
     assert found.dtype == np.int32 and np.array_equal(found, np.setdiff1d(a, b))
+
+
+def test_difference_of_many_slots_over_a_wide_span_takes_the_table() -> None:
+    """Tens of thousands of slots spread over the index (a slip's, at 1.7 M persons)
+    are marked in a table, not searched one by one: the search is what cost most."""
+    rng = np.random.default_rng(3)
+    a = np.unique(rng.integers(0, 1_700_000, 30_000)).astype(np.int32)
+    b = np.unique(rng.integers(0, 1_700_000, 3_000)).astype(np.int32)
+    with mock.patch.object(np, "searchsorted", wraps=np.searchsorted) as searched:
+        found = difference(a, b)
+    assert np.array_equal(found, np.setdiff1d(a, b))
+    # only the two ends of the slots are searched for, never each slot
+    assert all(np.ndim(call.args[1]) == 0 for call in searched.call_args_list)
 
 
 def test_merged_postings_are_ascending_each_slot_once() -> None:

@@ -4,6 +4,7 @@ matter, a matching document over all; and a name explained part by part."""
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -216,3 +217,43 @@ def test_score_gives_every_candidate_in_order() -> None:
     assert [s.slot for s in scores] == list(range(len(NAMESAKES)))
     assert [s.evidence.name for s in scores] == names.tolist()
     assert [s for s in scores if s.evidence.name >= min(THRESHOLD, NEAR_NAME)] == few
+
+
+def test_answers_alike_are_explained_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``explain`` with a ``memo`` kept over a query's answers gives each answer the
+    features it gives alone, weighs the features beside the name once for answers
+    alike in every field they read (namesakes born the same day), and aligns a name once
+    for answers whose identity is the same (namesakes born on other days)."""
+    asked = PersonQuery(surnames=("Müller",), forenames=("Hans",), date_of_birth="1970-01-01")
+    wanted = query_names(asked.surnames, asked.forenames)
+    twin = Stored.of(MUELLER_TWIN, [NameSet.of((Name("Mueller"),), (Name("Hans"),), "name")])
+    other = stored(person([Name("Mueller")], [Name("Hans")], "1971-01-01"))
+    answers = (MUELLER, twin, other)
+    alone = [Scorer().explain(asked, wanted, held) for held in answers]
+    weighed: list[Stored] = []
+    aligned: list[NameSet] = []
+    weigh, align = scoring.other_features, scoring._name_feature
+
+    def weighing(query: PersonQuery, held: Stored) -> list[features.Feature]:
+        weighed.append(held)
+        return weigh(query, held)
+
+    def aligning(*args: Any) -> features.Feature:
+        aligned.append(args[2])
+        return align(*args)
+
+    monkeypatch.setattr(scoring, "other_features", weighing)
+    monkeypatch.setattr(scoring, "_name_feature", aligning)
+    memo: dict[object, object] = {}
+    assert [Scorer().explain(asked, wanted, held, None, memo) for held in answers] == alone
+    assert weighed == [MUELLER, other]  # the twin's read from MUELLER's
+    assert aligned == [MUELLER.name_sets[0], twin.name_sets[0]]  # the other's from the twin's
+
+
+MUELLER_TWIN = Person(
+    surnames=(Name("Mueller"),),
+    forenames=(Name("Hans"),),
+    date_of_birth="1980-05-17",
+    gender=Gender.MALE,
+    documents=(IdentityDocument(DocumentType.PASSPORT, "L898902C3", "DE"),),
+)

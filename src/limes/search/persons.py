@@ -34,7 +34,7 @@ resize never tears a read (CPython assigns attributes atomically).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -60,7 +60,7 @@ from limes.search.name_match import (
 from limes.search.person_table import Documents, FrozenPeople, People
 from limes.search.postings import Postings, Slots, difference, merged, tallied, union
 from limes.search.query import PersonQuery
-from limes.search.scoring import Scored, Scorer, forenames_met
+from limes.search.scoring import ForenameOrder, Scored, Scorer, forenames_met
 from limes.search.tiers import Tier, tier, weak_date
 from limes.search.word_keys import (
     NearWords,
@@ -305,12 +305,21 @@ class PersonIndex:
         held = dict(present)  # checked and explained as scored, whatever a writer changed since
         # only those that may reach a tier are built (``Scorer.contenders``)
         scores, _, compared = self._scorer.contenders(query, wanted, present, columns, holders)
+        # namesakes holding the same identities (strings and codes, of which alone what
+        # is read here depends: the similarity's columns, ``Compared``) are read once
+        named: dict[Hashable, tuple[int, ForenameOrder]] = {}
         for scored in scores:
             evidence = scored.evidence
             if name_only and not evidence.document and tier(evidence) is Tier.HIT:
                 mine = held[scored.slot]  # as scored: its record and name sets read once
-                other = self.other_name(wanted, mine)
-                met = forenames_met(wanted, mine.name_sets, compared.of(scored.slot, mine))
+                sets = mine.name_sets
+                alike = tuple((s.strings, s.codes.tobytes()) for s in sets)
+                if alike not in named:
+                    named[alike] = (
+                        self.other_name(wanted, mine),
+                        forenames_met(wanted, sets, compared.of(scored.slot, mine)),
+                    )
+                other, met = named[alike]
                 born = int(years[scored.slot])  # 0: the alert holds no date of birth
                 evidence = replace(
                     evidence,
@@ -328,13 +337,15 @@ class PersonIndex:
             if found is not None:
                 tiers[found].append(scored)
 
+        memo: dict[Hashable, Any] = {}  # what is explained once for answers alike (``explain``)
+
         def shown(group: Iterable[Scored], which: Tier, beyond: bool = False) -> list[PersonHit]:
             return [
                 PersonHit(
                     s.slot,
                     round(s.evidence.score, 4),
                     self._scorer.explain(
-                        query, wanted, held[s.slot], compared.of(s.slot, held[s.slot])
+                        query, wanted, held[s.slot], compared.of(s.slot, held[s.slot]), memo
                     ),
                     which,
                     beyond,

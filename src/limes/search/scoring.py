@@ -53,9 +53,9 @@ features ``features.py`` (each a small pure function in the weighted list
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -64,6 +64,7 @@ from rapidfuzz.distance import OSA
 from limes.search import names
 from limes.search.features import (
     DOCUMENT_MATCH,
+    OTHER_FEATURES,
     Feature,
     PartMatch,
     Stored,
@@ -131,6 +132,9 @@ class Compared:
     ``CLEAN_SWAP``)."""
     owner: list[int] = field(default_factory=list)
     """The slot of each identity, in the order of their columns."""
+    first: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
+    """Where each slot's identities begin in ``owner`` (``of``): filled when first asked,
+    once for the answers of a search, not a scan of ``owner`` for each of them."""
 
     @property
     def best(self) -> Floats:
@@ -141,9 +145,11 @@ class Compared:
     def of(self, slot: int, stored: Stored) -> Compared | None:
         """The part of ``slot`` (held as ``stored``), None when it was not scored. Found
         for the few answers shown, not kept per candidate: scoring spends nothing on it."""
-        try:
-            first = self.owner.index(slot)
-        except ValueError:
+        if not self.first and self.owner:
+            for at, owner in enumerate(self.owner):
+                self.first.setdefault(owner, at)
+        first = self.first.get(slot)
+        if first is None:
             return None
         count = len(stored.name_sets)
         start = int(self.starts[first])
@@ -205,6 +211,11 @@ def forenames_met(
     start = int(compared.starts[best])
     sim = compared.similarity[:, start : start + len(sets[best].strings)]
     return forename_order(wanted, sim, sets[best].codes)
+
+
+_READS = tuple(sorted({feature.reads for feature in OTHER_FEATURES}))
+"""The fields of ``Stored`` the features beside the name read (``Weighted.reads``): two
+persons alike in these are weighed alike (``explain``'s ``others``)."""
 
 
 def _nothing(identities: int, owner: list[int] | None) -> Compared:
@@ -337,9 +348,16 @@ class Scorer:
         wanted: QueryNames,
         stored: Stored,
         compared: Compared | None = None,
+        memo: dict[Hashable, Any] | None = None,
     ) -> tuple[Feature, ...]:
         """The features of one answer; ``compared``, what scoring found of it
-        (``Compared.of``), spares comparing its names again."""
+        (``Compared.of``), spares comparing its names again. ``memo``, kept by the
+        caller over the answers of one query, holds what was explained by what it
+        depends on: the features beside the name by the fields they read
+        (``other_features``), the name by the identity chosen (its strings and codes,
+        which alone make its columns of the similarity: ``similarity``), its label and
+        display, and its two scores. Namesakes of a common name, often tied beyond the
+        limit and all explained (``hits.tied_beyond``), are then explained once."""
         if not wanted.parts:  # a document-only check: no name to align
             features = [
                 Feature("name", 0.0, 1.0, None, None, "not compared: the query has no name")
@@ -350,10 +368,25 @@ class Scorer:
                 compared = self.compare(wanted, sets)
             best = int(np.argmax(compared.best)) if len(sets) > 1 else 0
             start = int(compared.starts[best])
-            sim = compared.similarity[:, start : start + len(sets[best].strings)]
+            chosen = sets[best]
             written, swapped = float(compared.written[best]), float(compared.swapped[best])
-            features = [_name_feature(query, wanted, sets[best], sim, written, swapped)]
-        features.extend(other_features(query, stored))
+            identity = (chosen.strings, chosen.codes.tobytes(), chosen.label, chosen.display)
+            key = (*identity, written, swapped)
+            name = None if memo is None else memo.get(key)
+            if name is None:
+                sim = compared.similarity[:, start : start + len(chosen.strings)]
+                name = _name_feature(query, wanted, chosen, sim, written, swapped)
+                if memo is not None:
+                    memo[key] = name
+            features = [name]
+        if memo is None:
+            features.extend(other_features(query, stored))
+            return tuple(features)
+        fields = ("others", *(getattr(stored, read) for read in _READS))
+        found = memo.get(fields)
+        if found is None:
+            found = memo[fields] = other_features(query, stored)
+        features.extend(found)
         return tuple(features)
 
 
