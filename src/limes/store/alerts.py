@@ -235,20 +235,29 @@ class SqlAlerts(Tables):
             keys=unpack(row[13]) if len(row) > 13 else frozenset(),
         )
 
-    def get(self, alert_id: str, *, for_update: bool = False) -> AlertRecord | None:
+    def get(
+        self, alert_id: str, *, for_update: bool = False, keys: bool = True
+    ) -> AlertRecord | None:
+        """The alert, with its match keys unless ``keys`` is False: an answer (reading an
+        alert, a search's hits) shows no keys, and reading and unpacking the packed
+        column was a tenth of a store read (issue 13). A record read without its keys is
+        never written back: ``replace`` would take its empty keys for the alert's."""
         lock = self._d.for_update if for_update else ""
-        sql = f"SELECT {READ_WITH_KEYS} FROM alerts WHERE id = ?{lock}"  # noqa: S608 - constants only  # nosec B608
+        columns = READ_WITH_KEYS if keys else READ_COLUMNS
+        sql = f"SELECT {columns} FROM alerts WHERE id = ?{lock}"  # noqa: S608 - constants only  # nosec B608
         self._exec(sql, (id_in(alert_id),))
         row = self._cur.fetchone()
         return None if row is None else self._record(row)
 
-    def get_many(self, alert_ids: Sequence[str]) -> dict[str, AlertRecord]:
+    def get_many(self, alert_ids: Sequence[str], *, keys: bool = True) -> dict[str, AlertRecord]:
         """The stored alerts among ``alert_ids``, by id, with their keys (from their
-        rows): one statement per ``IDS_PER_STATEMENT`` ids (a search opening its hits)."""
+        rows) unless ``keys`` is False (as ``get``): one statement per
+        ``IDS_PER_STATEMENT`` ids (a search opening its hits)."""
         rows: list[Row] = []
+        columns = READ_WITH_KEYS if keys else READ_COLUMNS
         for chunk in id_chunks(alert_ids):
             marks = ", ".join("?" * len(chunk))
-            alerts = f"SELECT {READ_WITH_KEYS} FROM alerts WHERE id IN ({marks})"  # noqa: S608 - placeholders only  # nosec B608
+            alerts = f"SELECT {columns} FROM alerts WHERE id IN ({marks})"  # noqa: S608 - placeholders only  # nosec B608
             self._exec(alerts, tuple(id_in(i) for i in chunk))
             rows += self._cur.fetchall()
         found = (self._record(row) for row in rows)

@@ -38,9 +38,14 @@ from limes.store.security_events import SecurityEvent
 class Alerts(Protocol):
     """Alerts and their match keys; content (``body``, ``extensions``) is opaque bytes."""
 
-    def get(self, alert_id: str, *, for_update: bool = False) -> AlertRecord | None: ...
+    def get(
+        self, alert_id: str, *, for_update: bool = False, keys: bool = True
+    ) -> AlertRecord | None:
+        """The stored alert; ``keys=False``: without its match keys (``keys`` empty), for
+        an answer only, never to be written back (``replace`` would drop its keys)."""
+        ...
 
-    def get_many(self, alert_ids: Sequence[str]) -> dict[str, AlertRecord]:
+    def get_many(self, alert_ids: Sequence[str], *, keys: bool = True) -> dict[str, AlertRecord]:
         """The stored alerts among ``alert_ids``, by id (``get`` of each, in few reads)."""
         ...
 
