@@ -302,6 +302,14 @@ def test_an_alert_is_read_without_its_keys_for_an_answer(store: Store) -> None:
         assert all(r.keys == frozenset() for r in many.values())
 
 
+def test_an_alert_read_for_an_update_is_read_with_its_keys(store: Store) -> None:
+    """A record read without its keys written back would drop them (``replace``): a read
+    for an update refuses to leave them out."""
+    insert(store, record("A1", keys=frozenset({"k:1"})))
+    with store.transaction() as tx, pytest.raises(ValueError, match="match keys"):
+        tx.alerts.get("A1", for_update=True, keys=False)
+
+
 def test_many_alerts_are_read_past_one_statements_worth_of_ids(store: Store) -> None:
     ids = [f"B{n:04d}" for n in range(1201)]
     insert(store, *(record(i) for i in ids))

@@ -241,7 +241,10 @@ class SqlAlerts(Tables):
         """The alert, with its match keys unless ``keys`` is False: an answer (reading an
         alert, a search's hits) shows no keys, and reading and unpacking the packed
         column was a tenth of a store read (issue 13). A record read without its keys is
-        never written back: ``replace`` would take its empty keys for the alert's."""
+        never written back: ``replace`` would take its empty keys for the alert's, so a
+        read for an update always takes them."""
+        if for_update and not keys:
+            raise ValueError("an alert read for an update is read with its match keys")
         lock = self._d.for_update if for_update else ""
         columns = READ_WITH_KEYS if keys else READ_COLUMNS
         sql = f"SELECT {columns} FROM alerts WHERE id = ?{lock}"  # noqa: S608 - constants only  # nosec B608
