@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from bench.scale.__main__ import _load, _settings
+from bench.scale.startup import pss_kib
 from bench.scale.stream import Queries, progress
 from bench.search.measure import line, load_average
 
@@ -41,12 +42,27 @@ def _rss_kib(pid: int) -> int:
     return 0
 
 
-def _children(pid: int) -> list[int]:
+def _pss(pid: int) -> int:
     try:
-        with open(f"/proc/{pid}/task/{pid}/children") as found:
-            return [int(p) for p in found.read().split()]
-    except OSError:
-        return []
+        return pss_kib(str(pid))
+    except OSError:  # a worker that just ended
+        return 0
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (the pool's workers), from ``/proc``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(entry))
+    return found
 
 
 def _build(var: Path, processes: int) -> None:
@@ -58,11 +74,10 @@ def _build(var: Path, processes: int) -> None:
     app = build(Settings(var_dir=var, search_snapshot_seconds=0))
     me, peak, done = os.getpid(), [0, 0], threading.Event()
 
-    def sample() -> None:  # the parent alone, and the parent with its workers
-        while not done.wait(0.1):
-            own = _rss_kib(me)
-            peak[0] = max(peak[0], own)
-            peak[1] = max(peak[1], own + sum(_rss_kib(c) for c in _children(me)))
+    def sample() -> None:  # the parent's RSS, and the PSS of the parent with its workers
+        while not done.wait(0.25):
+            peak[0] = max(peak[0], _rss_kib(me))
+            peak[1] = max(peak[1], sum(_pss(p) for p in (me, *_children(me))))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -137,7 +152,7 @@ def main(argv: list[str] | None = None) -> None:
                 line(
                     f"round {round_ + 1}, {processes} process(es): {found['seconds']:.1f} s = "
                     f"{found['alerts'] / found['seconds']:,.0f} alerts/s; peak RSS "
-                    f"{found['parent_peak_kib'] / 1024:,.0f} MiB in the parent, "
+                    f"{found['parent_peak_kib'] / 1024:,.0f} MiB in the parent, peak PSS "
                     f"{found['all_peak_kib'] / 1024:,.0f} MiB with its workers; CPU "
                     f"{found['parent_cpu']:.1f} s in the parent, {found['workers_cpu']:.1f} s in "
                     f"the workers; load average "
