@@ -12,8 +12,8 @@ stderr), and print
 * the load rate through the bulk path (``AlertService.bulk_issue``: validation,
   blind-index tokens, sealing, change events; the audit of the bulk command);
 * the disk bytes per alert by table and index (SQLite's ``dbstat``);
-* the time to build the search indexes from the store, and to write the snapshot,
-  with its size;
+* the time to build the search indexes from the store in one process and in one per
+  CPU (``search/build_pool.py``), and to write the snapshot, with its size;
 * the start-up to the first answered search, from a new process's start, without the
   snapshot (read and open every alert) and with it (``bench/scale/startup.py``);
 * the index memory: the PSS one such process gains by starting search, and the PSS
@@ -141,16 +141,23 @@ def measure(size: int, share: float, seed: int, folder: Path) -> dict[str, Any]:
         line(f"[{size:,}]   {name:40s} {size_bytes / count:8.1f} B/alert")
 
     app = build(settings)
-    engine = SearchEngine(app.store, app.crypto)
-    progress(f"[{size:,}] building the index from the store")
+    progress(f"[{size:,}] building the index from the store in one process")
+    alone = SearchEngine(app.store, app.crypto, processes=1).build()
+    line(
+        f"[{size:,}] index built from the store in 1 process in {alone.seconds:.1f} s "
+        f"({alone.alerts / alone.seconds:,.0f} alerts/s); load average {load_average()[0]:.1f}"
+    )
+    engine = SearchEngine(app.store, app.crypto)  # one process per CPU (search/build_pool.py)
+    progress(f"[{size:,}] building the index from the store in {engine.processes} processes")
     report = engine.build()
     progress(f"[{size:,}] built in {report.seconds:.1f} s, RSS {rss_mib():,.0f} MiB; the snapshot")
     path = var / "search" / "index.snapshot"
     saved = engine.save(path)
     line(
-        f"[{size:,}] index built from the store in {report.seconds:.1f} s "
-        f"({report.alerts / report.seconds:,.0f} alerts/s); snapshot written in "
-        f"{saved.seconds:.1f} s, {saved.size / 2**20:.1f} MiB ({saved.size / count:.0f} B/alert)"
+        f"[{size:,}] index built from the store in {engine.processes} processes in "
+        f"{report.seconds:.1f} s ({report.alerts / report.seconds:,.0f} alerts/s; load average "
+        f"{load_average()[0]:.1f}); snapshot written in {saved.seconds:.1f} s, "
+        f"{saved.size / 2**20:.1f} MiB ({saved.size / count:.0f} B/alert)"
     )
     people, values = queries.people.items, queries.values.items
     # the engine bound as a default, not by the closure: it is let go below
@@ -194,6 +201,7 @@ def measure(size: int, share: float, seed: int, folder: Path) -> dict[str, Any]:
         "load_rate": count / load_seconds,
         "disk_bytes": total,
         "build_seconds": report.seconds,
+        "build_one_process_seconds": alone.seconds,
         "snapshot_seconds": saved.seconds,
         "snapshot_bytes": saved.size,
         "startup_store_seconds": cold["seconds"],
@@ -213,7 +221,8 @@ def extrapolate(rows: list[dict[str, Any]]) -> None:
     line(f"linear fit over {len(rows)} sizes, read at {SIS_ALERTS:,} alerts:")
     units = {
         "disk_bytes": ("disk", 2**30, "GiB"),
-        "build_seconds": ("index build from the store", 60, "min"),
+        "build_seconds": ("index build, N processes", 60, "min"),
+        "build_one_process_seconds": ("index build, 1 process", 60, "min"),
         "snapshot_seconds": ("snapshot write", 60, "min"),
         "snapshot_bytes": ("snapshot size", 2**30, "GiB"),
         "startup_store_seconds": ("start-up without snapshot", 60, "min"),

@@ -325,7 +325,9 @@ def build(
     )
     remote = settings.search_index_socket  # a worker of ``limes serve --workers N``
     search = SearchService(
-        RemoteEngine(store, crypto, remote) if remote else SearchEngine(store, crypto),
+        RemoteEngine(store, crypto, remote)
+        if remote
+        else SearchEngine(store, crypto, settings.search_build_processes or None),
         alerts,
         policy,
         audit=audit,

@@ -102,6 +102,9 @@ class Settings:
     max_body_bytes: int = 256 * 1024
     expiry_interval_seconds: int = 60
     search_snapshot_seconds: int = 600
+    search_build_processes: int = 0
+    """Processes a build of the search indexes from the store opens alerts in; 0: one
+    per CPU (``search/build_pool.py``), 1: none forked."""
     token_issuer: str = "limes"  # noqa: S105 - a name in tokens, not a secret
     token_audience: str = "limes-api"  # noqa: S105 - a name in tokens, not a secret
     oidc_providers: Path | None = None
@@ -412,6 +415,7 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
             warning_months=int(e.get("LIMES_EXPIRY_WARNING_MONTHS", "4")),
             max_body_bytes=int(e.get("LIMES_MAX_BODY_BYTES", str(256 * 1024))),
             search_snapshot_seconds=int(e.get("LIMES_SEARCH_SNAPSHOT_SECONDS", "600")),
+            search_build_processes=int(e.get("LIMES_SEARCH_BUILD_PROCESSES", "0")),
             token_issuer=e.get("LIMES_TOKEN_ISSUER", "limes"),
             token_audience=e.get("LIMES_TOKEN_AUDIENCE", "limes-api"),
             oidc_providers=Path(e["LIMES_OIDC_PROVIDERS"])

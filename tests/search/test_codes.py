@@ -34,3 +34,14 @@ def test_another_numbering_is_mapped_to_this_one() -> None:
     assert table[theirs.known("TRK", -1)] == ours.known("TRK", -1)
     assert table[theirs.known("MRM", -1)] == ours.known("MRM", -1)
     assert np.unique(table[1:]).size == 2
+
+
+def test_the_codes_numbered_since_a_count_come_in_their_order() -> None:
+    """What a process of the build's pool tells its parent (``build_pool.py``)."""
+    codes = Codes()
+    for code in ("TRK", "MRM", "TRK", "ANA"):
+        codes.add(code)
+    assert len(codes) == 3
+    assert codes.since(0) == ["TRK", "MRM", "ANA"]
+    assert codes.since(1) == ["MRM", "ANA"]
+    assert [codes.known(c, -1) for c in codes.since(0)] == [1, 2, 3]

@@ -23,14 +23,27 @@ class Codes:
 
     def __init__(self) -> None:
         self._ids: dict[str, int] = {}
+        self._codes: list[str] = []  # id - 1 -> code, for ``since``
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._codes)
 
     def add(self, code: str) -> int:
         found = self._ids.get(code)
         if found is None:
             with self._lock:
-                found = self._ids.setdefault(code, len(self._ids) + 1)
+                found = self._ids.get(code)
+                if found is None:
+                    self._codes.append(code)
+                    found = self._ids[code] = len(self._codes)
         return found
+
+    def since(self, count: int) -> list[str]:
+        """The codes numbered after the first ``count``, in order (id ``count + 1`` on):
+        what a process of the build's pool tells its parent (``build_pool.py``)."""
+        with self._lock:
+            return self._codes[count:]
 
     def known(self, code: str | None, absent: int) -> int:
         if code is None:

@@ -19,10 +19,14 @@ start loads instead of reading every alert, then applies the feed after its posi
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +35,7 @@ from limes.crypto.records import to_alert
 from limes.domain.alerts import AlertContent, AlertStatus
 from limes.domain.ids import ID_TIME
 from limes.errors import FieldError, InvalidInput, Unavailable
-from limes.search import snapshot
+from limes.search import build_pool, snapshot
 from limes.search.codes import adopt_codes, export_codes
 from limes.search.hits import PersonHit
 from limes.search.identifiers import (
@@ -46,7 +50,7 @@ from limes.search.query import PersonQuery
 from limes.search.slot_table import FrozenSlots, SlotTable
 from limes.search.slot_table import Indexed as Indexed  # where the engine's users take it
 from limes.search.tiers import severity_rank
-from limes.store.port import AlertFilter, AlertRecord, Store
+from limes.store.port import AlertFilter, AlertRecord, SealedRow, Store
 
 log = logging.getLogger("limes.search")
 
@@ -88,9 +92,11 @@ class SnapshotReport:
 
 
 class SearchEngine:
-    def __init__(self, store: Store, crypto: Crypto) -> None:
+    def __init__(self, store: Store, crypto: Crypto, processes: int | None = None) -> None:
         self.store = store
         self.crypto = crypto
+        self.processes = processes or os.cpu_count() or 1
+        """Processes a build from the store opens alerts in (``build_pool.py``); 1: here."""
         self.persons = PersonIndex()
         self.identifiers = IdentifierIndex()
         self._slots = SlotTable()
@@ -114,14 +120,14 @@ class SearchEngine:
         """The sequence number of the last change event applied."""
         return self._position
 
-    def _active_records(self) -> Iterator[AlertRecord]:
+    def _pages(self) -> Iterator[list[AlertRecord]]:
         after = None
         while True:
             with self.store.read() as tx:
                 page = tx.alerts.list(
                     AlertFilter(status=AlertStatus.ACTIVE, after=after, limit=PAGE)
                 )
-            yield from page
+            yield page
             if len(page) < PAGE:
                 return
             after = page[-1].id
@@ -145,7 +151,9 @@ class SearchEngine:
         self.identifiers.remove(slot)
 
     def build(self, progress: Progress | None = None) -> BuildReport:
-        """Index every active alert, then what changed while doing so."""
+        """Index every active alert, then what changed while doing so; the alerts opened
+        by ``processes`` forked processes when there are more than a page of them and
+        the engine holds none yet (``build_pool.py``: the same indexes)."""
         started = time.perf_counter()
         with self._apply:
             position = self.store.last_event()
@@ -153,18 +161,10 @@ class SearchEngine:
             # the pages come in id order, so an id read once is not read again: only an
             # engine that already held alerts asks the slot table (a binary search once frozen)
             held = len(self._slots) > 0
-            for record in self._active_records():
-                known = held and self._slots.get(record.id) is not None
-                if record.body is not None and not known:
-                    content = self._content(record)
-                    if content is not None:
-                        self._file(record, content)
-                count += 1
-                if count % FREEZE_EVERY == 0:  # the Python layer stays small
-                    self.identifiers.freeze()
-                    self._slots.freeze()
-                if progress is not None and count % PAGE == 0:
-                    progress(PAGE)
+            if self.processes > 1 and not held and self._more_than_a_page():
+                count = self._build_pooled(progress)
+            else:
+                count = self._build_here(self._pages(), held, progress)
             if progress is not None:
                 progress(count % PAGE)
             self.persons.freeze()
@@ -179,6 +179,88 @@ class SearchEngine:
             identifiers=len(self.identifiers),
             seconds=time.perf_counter() - started,
         )
+
+    def _build_here(
+        self, pages: Iterable[list[AlertRecord]], held: bool, progress: Progress | None
+    ) -> int:
+        count = 0
+        for record in itertools.chain.from_iterable(pages):
+            known = held and self._slots.get(record.id) is not None
+            if record.body is not None and not known:
+                content = self._content(record)
+                if content is not None:
+                    self._file(record, content)
+            count = self._counted(count, progress)
+        return count
+
+    def _counted(self, count: int, progress: Progress | None) -> int:
+        count += 1
+        if count % FREEZE_EVERY == 0:  # the Python layer stays small
+            self.identifiers.freeze()
+            self._slots.freeze()
+        if progress is not None and count % PAGE == 0:
+            progress(PAGE)
+        return count
+
+    def _sealed_pages(self) -> Iterator[list[SealedRow]]:
+        after = None
+        while True:
+            with self.store.read() as tx:
+                page = tx.alerts.sealed(after, PAGE)
+            yield page
+            if len(page) < PAGE:
+                return
+            after = page[-1][0]
+
+    def _more_than_a_page(self) -> bool:
+        with self.store.read() as tx:
+            return len(tx.alerts.sealed(None, PAGE)) == PAGE
+
+    def _build_pooled(self, progress: Progress | None) -> int:
+        """``_build_here`` with the pages opened by forked processes, filed in their
+        order; a failure (``Unavailable``: a process died) leaves the engine empty."""
+        pool = build_pool.OpeningPool(self.store, self.crypto, self.processes)
+        count = 0
+        try:
+            waiting: deque[tuple[list[SealedRow], Future[build_pool.Page]]] = deque()
+            for page in self._sealed_pages():
+                waiting.append((page, pool.submit(page)))
+                if len(waiting) > 2 * self.processes:  # a few pages ahead, no more in memory
+                    count = self._file_page(*waiting.popleft(), pool, count, progress)
+            while waiting:
+                count = self._file_page(*waiting.popleft(), pool, count, progress)
+        except BaseException:
+            self.persons, self.identifiers, self._slots = (
+                PersonIndex(),
+                IdentifierIndex(),
+                SlotTable(),
+            )
+            raise
+        finally:
+            pool.close()
+        return count
+
+    def _file_page(
+        self,
+        page: list[SealedRow],
+        future: Future[build_pool.Page],
+        pool: build_pool.OpeningPool,
+        count: int,
+        progress: Progress | None,
+    ) -> int:
+        made = pool.opened(future)
+        if made is None:  # the worker could not: opened here, failing as ``_build_here`` does
+            made = [build_pool.opened_row(self.crypto, row) for row in page]
+        for (alert_id, category, _, version, _, _), found in zip(page, made, strict=True):
+            if found is not None:
+                identifiers, person = found
+                slot = self._slots.append(Indexed(alert_id, version, category))
+                if person is not None:
+                    self.persons.add_stored(slot, person)
+                if identifiers:
+                    self.identifiers.add(slot, identifiers)
+            count = self._counted(count, progress)
+        return count
 
     # -- the snapshot (``snapshot.py``) ---------------------------------------------------
 

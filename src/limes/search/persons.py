@@ -173,8 +173,12 @@ class PersonIndex:
 
     def add(self, slot: int, person: Person) -> None:
         """File a person under ``slot`` (a new slot for every version of an alert)."""
-        name_sets = identities(person)
-        stored = Stored.of(person, name_sets)
+        self.add_stored(slot, Stored.of(person, identities(person)))
+
+    def add_stored(self, slot: int, stored: Stored) -> None:
+        """``add`` of a person already made ``Stored`` (by a process of the build's
+        pool, ``build_pool.py``, its name codes renumbered as this process's)."""
+        name_sets = stored.name_sets
         with self._write:
             self._ensure(slot)
             if slot in self._stored:  # filed again: counted once (its columns made stale
@@ -187,7 +191,7 @@ class PersonIndex:
             for number in stored.documents:
                 self._documents.add(skeleton(number), slot)
             self._stored[slot] = stored
-            year = birth_year(person.date_of_birth)
+            year = birth_year(stored.date_of_birth)
             if year != self._years[slot] and slot < self._postings.dated_below:
                 self._postings.redated()  # its frozen postings hold the year it had
             self._years[slot] = year

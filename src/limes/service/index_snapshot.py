@@ -62,7 +62,7 @@ class IndexSnapshot:
         no built indexes: it loads the snapshot into an engine of its own (or builds
         one), applies the feed, writes it and drops it."""
         if not engine.built:
-            engine = SearchEngine(engine.store, engine.crypto)
+            engine = SearchEngine(engine.store, engine.crypto, engine.processes)
             if self.load(engine) is None:
                 engine.build()
         else:

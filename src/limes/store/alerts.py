@@ -81,6 +81,12 @@ ID_PREFIX = "substr(id, 1, 6)"
 """What PostgreSQL's alerts_by_state and alerts_by_category_<n> hold of an id (0030): a
 ULID's millisecond, which sorts as the id does."""
 INSERT_KEY = "INSERT INTO alert_keys (key, alert_id) VALUES (?, ?)"
+SealedRow = tuple[str, str, str, int, bytes | None, bytes | None]
+"""An active alert as the search build reads it (``Alerts.sealed``): its id, category,
+issuing state, version, sealed body and sealed extensions; no timestamps to convert."""
+SEALED_PAGE = (
+    "SELECT id, category, issuing_state, version, body, extensions FROM alerts WHERE status = ?"
+)
 BY_KEY_TABLE = (  # SQLite: alert_keys by its primary key, then each alert by id
     "SELECT DISTINCT a.id, a.category, a.issuing_state FROM alert_keys k "
     "JOIN alerts a ON a.id = k.alert_id WHERE k.key IN ({marks}) AND a.status = ? ORDER BY a.id"
@@ -340,6 +346,17 @@ class SqlAlerts(Tables):
     def list(self, where: AlertFilter) -> list[AlertRecord]:
         self._exec(*list_query(self._d, where))
         return [self._record(row) for row in self._cur.fetchall()]
+
+    def sealed(self, after: str | None, limit: int) -> builtins.list[SealedRow]:
+        """A page of the active alerts in id order, what the search build reads only."""
+        d = self._d
+        cursor = "AND id > ? " if after is not None else ""
+        values = (ACTIVE_CODE, id_in(after), limit) if after is not None else (ACTIVE_CODE, limit)
+        self._exec(f"{SEALED_PAGE} {cursor}ORDER BY id LIMIT ?", values)
+        return [
+            (id_out(i), stored_category(c), state, version, d.bytes_out(b), d.bytes_out(e))
+            for i, c, state, version, b, e in self._cur.fetchall()
+        ]
 
     def expiring_before(self, moment: datetime, limit: int) -> builtins.list[str]:
         # ACTIVE_CODE written out: the partial index alerts_by_expiry serves only that

@@ -24,7 +24,7 @@ from contextlib import AbstractContextManager
 from typing import Protocol
 
 from limes.domain.events import ChangeEvent
-from limes.store.alerts import AlertFilter, AlertRecord
+from limes.store.alerts import AlertFilter, AlertRecord, SealedRow
 from limes.store.approvals import APPLIED, EXPIRED, PENDING, REFUSED, ChangeRow, CodeRow
 from limes.store.biometrics import FingerRow
 from limes.store.bulk_rows import BulkRows, MakeRows
@@ -130,6 +130,7 @@ __all__ = [
     "ReplyRow",
     "RequestRow",
     "SealedColumn",
+    "SealedRow",
     "SealedTable",
     "SealedValues",
     "SecurityEvent",

@@ -20,7 +20,7 @@ from limes.domain.accounts import Account, Session
 from limes.domain.alerts import Flag
 from limes.domain.compatibility import ExistingAlert
 from limes.domain.events import ChangeEvent
-from limes.store.alerts import AlertFilter, AlertRecord
+from limes.store.alerts import AlertFilter, AlertRecord, SealedRow
 from limes.store.approvals import ChangeRow, CodeRow
 from limes.store.biometrics import FingerRow
 from limes.store.copies import CopyState, DigestRow, ForwardedRecord, Leaf
@@ -63,6 +63,11 @@ class Alerts(Protocol):
         ...
 
     def list(self, where: AlertFilter) -> builtins.list[AlertRecord]: ...
+
+    def sealed(self, after: str | None, limit: int) -> builtins.list[SealedRow]:
+        """At most ``limit`` active alerts after the id ``after`` (None: from the first),
+        in id order, as the search build reads them (``alerts.SealedRow``)."""
+        ...
 
     def expiring_before(self, moment: datetime, limit: int) -> builtins.list[str]:
         """Ids of active alerts whose review date is at or before ``moment``."""
