@@ -49,8 +49,9 @@ class Sets:
     enrol_seconds: float = 0.0
 
 
-def build(seed: int, persons: int, probes: int) -> Sets:
-    """Enrols ``persons`` and draws ``probes`` searches of each kind."""
+def build(seed: int, persons: int, probes: int, non_mated: int | None = None) -> Sets:
+    """Enrols ``persons`` and draws ``probes`` mated searches of each kind and
+    ``non_mated`` (``probes`` unless given) non-mated ones."""
     gallery, float_gallery = FingerprintGallery(), FingerprintGallery(packed=False)
     enrolled_points = []
     spent = 0.0
@@ -70,7 +71,8 @@ def build(seed: int, persons: int, probes: int) -> Sets:
     for number in range(min(probes, persons)):
         sets.mated.append(_ten_print_probe(seed, number))
         sets.mated_latents.append(_latent_probe(seed, number))
-    for number in range(NON_MATED_START, NON_MATED_START + probes):
+    fresh = probes if non_mated is None else non_mated
+    for number in range(NON_MATED_START, NON_MATED_START + fresh):
         sets.non_mated.append(_ten_print_probe(seed, number))
         sets.non_mated_latents.append(_latent_probe(seed, number))
     return sets

@@ -7,10 +7,12 @@ from bench.biometrics.metrics import (
     Search,
     equal_error_rate,
     fnir_at_fpir,
+    fnir_cell,
     fnmr_at_fmr,
     hit_rate_at_penetration,
     linear_fit,
     rank_one_rate,
+    searches_needed,
 )
 
 
@@ -57,3 +59,17 @@ def test_hit_rate_at_penetration_counts_mates_within_the_short_list() -> None:
 def test_linear_fit_recovers_a_line() -> None:
     intercept, slope = linear_fit([1, 2, 4], [3.0, 5.0, 9.0])
     assert (intercept, slope) == (pytest.approx(1.0), pytest.approx(2.0))
+
+
+def test_fnir_at_fpir_needs_one_thousand_non_mated_searches_for_a_tenth_of_a_percent() -> None:
+    assert searches_needed(0.01) == 100
+    assert searches_needed(0.001) == 1000
+    assert fnir_at_fpir(MATED, [0.0] * 999, 0.001) is None
+    # 1,000 non-mated searches: the best (0.65) may pass, the threshold is the next (0.45)
+    non_mated = [0.65, 0.45] + [0.0] * 998
+    assert fnir_at_fpir(MATED, non_mated, 0.001) == pytest.approx(0.75)
+
+
+def test_a_table_cell_says_why_fnir_is_not_measurable_rather_than_print_a_number() -> None:
+    assert fnir_cell(MATED, [0.0] * 400, 0.001) == "not measurable: 400 non-mated searches"
+    assert fnir_cell(MATED, [0.1 * n for n in range(10)], 0.10) == "75.0%"

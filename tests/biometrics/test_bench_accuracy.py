@@ -1,0 +1,35 @@
+"""bench/biometrics accuracy and speed tables: the non-mated side holds only searches of
+persons never enrolled, as many as asked, and every aim is said met or not."""
+
+from __future__ import annotations
+
+from bench.biometrics.accuracy import BozorthCache, identification
+from bench.biometrics.sets import NON_MATED_START, build
+from bench.biometrics.speed import verdict
+
+SEED = 16
+
+
+def test_the_non_mated_side_is_the_searches_of_persons_never_enrolled() -> None:
+    sets = build(SEED, persons=2, probes=1, non_mated=2)
+    assert [p.person for p in sets.mated] == [0]
+    assert [p.person for p in sets.non_mated] == [NON_MATED_START, NON_MATED_START + 1]
+    rows = {
+        name: (len(mated), len(non_mated))
+        for name, mated, non_mated, _ in identification(sets, BozorthCache(), comparisons=1)
+    }
+    # the product's matcher searches every non-mated probe; the comparisons the first one;
+    # a mated search's best non-mate is not counted as a non-mated search
+    assert rows["MCC bits ten-print"] == (1, 2)
+    assert rows["MCC bits latent"] == (1, 2)
+    assert rows["MCC ten-print"] == (1, 1)
+    assert rows["Bozorth3 latent"] == (1, 1)
+    product = [name for name, *_ in identification(sets, BozorthCache(), product_only=True)]
+    assert product == ["MCC bits ten-print", "MCC bits latent"]
+
+
+def test_an_aim_is_said_met_or_not_and_how_its_figure_was_had() -> None:
+    assert verdict(0.42, 1.0, 1_000_000, 100_000) == (
+        "0.42 s, aim <= 1 s met (projected from 100,000 fingers)"
+    )
+    assert verdict(12.5, 10.0, 1_000_000, 1_000_000) == "12.50 s, aim <= 10 s NOT met (measured)"
