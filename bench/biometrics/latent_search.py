@@ -38,7 +38,13 @@ import numpy as np
 
 from bench.biometrics.distinct import DistinctPersons, Enrolment
 from bench.biometrics.metrics import Search, fnir_cell, rank_one_rate
-from bench.biometrics.sets import NON_MATED_START, LatentProbe, TenPrintProbe
+from bench.biometrics.sets import (
+    NON_MATED_START,
+    Drawn,
+    TenPrintProbe,
+    latent_probe,
+    ten_print_probe,
+)
 from limes.biometrics.identification import (
     FINGERS,
     LATENT_SHORTLIST,
@@ -46,8 +52,6 @@ from limes.biometrics.identification import (
     FingerprintGallery,
 )
 from limes.biometrics.latents import LatentBank
-from limes.biometrics.matching.cylinders import cylinders
-from limes.biometrics.synthetic.persons import latent_mark, person, ten_print
 from limes.service.biometric_checks import LATENT_HIT, SHORTLIST
 
 TEN_PRINT_SHORTLIST = 20
@@ -67,16 +71,6 @@ def drawn(seed: int, persons: int, keep: Path | None) -> list[Enrolment]:
         with keep.open("wb") as file:
             pickle.dump(found, file)
     return found
-
-
-def latent_probe(seed: int, number: int) -> LatentProbe:
-    position, points = latent_mark(person(seed, number), seed, 0)
-    return LatentProbe(number, position, points, cylinders(points))
-
-
-def ten_print_probe(seed: int, number: int) -> TenPrintProbe:
-    points = ten_print(person(seed, number), seed, 1)
-    return TenPrintProbe(number, points, tuple(cylinders(p) for p in points))
 
 
 def searched(
@@ -183,15 +177,14 @@ def main() -> None:
         searched(lambda p: gallery.search_latent(p.finger), latents, True),
         searched(
             lambda p: gallery.search_latent(p.finger),
-            [latent_probe(args.seed, n) for n in fresh],
+            Drawn(latent_probe, args.seed, fresh),
             False,
         ),
     )
     tens = [ten_print_probe(args.seed, n) for n in range(args.ten_prints)]
-    fresh_tens = [
-        ten_print_probe(args.seed, n)
-        for n in range(NON_MATED_START, NON_MATED_START + fresh_ten_prints)
-    ]
+    fresh_tens = Drawn(
+        ten_print_probe, args.seed, range(NON_MATED_START, NON_MATED_START + fresh_ten_prints)
+    )
 
     def ten_search(probe: TenPrintProbe) -> list[Candidate]:
         return gallery.search_ten_print(probe.fingers, TEN_PRINT_SHORTLIST)

@@ -3,8 +3,9 @@ persons never enrolled, as many as asked, and every aim is said met or not."""
 
 from __future__ import annotations
 
+import numpy as np
 from bench.biometrics.accuracy import BozorthCache, identification
-from bench.biometrics.sets import NON_MATED_START, build
+from bench.biometrics.sets import NON_MATED_START, Drawn, build, latent_probe
 from bench.biometrics.speed import verdict
 
 SEED = 16
@@ -33,3 +34,12 @@ def test_an_aim_is_said_met_or_not_and_how_its_figure_was_had() -> None:
         "0.42 s, aim <= 1 s met (projected from 100,000 fingers)"
     )
     assert verdict(12.5, 10.0, 1_000_000, 1_000_000) == "12.50 s, aim <= 10 s NOT met (measured)"
+
+
+def test_drawn_probes_are_drawn_when_read_as_the_stream_has_them() -> None:
+    drawn = Drawn(latent_probe, SEED, range(NON_MATED_START, NON_MATED_START + 5))
+    assert len(drawn) == 5 and len(drawn[1:3]) == 2
+    assert [p.person for p in drawn[3:]] == [NON_MATED_START + 3, NON_MATED_START + 4]
+    again, direct = drawn[2], latent_probe(SEED, NON_MATED_START + 2)
+    assert again.position == direct.position
+    assert np.array_equal(again.points, direct.points)
