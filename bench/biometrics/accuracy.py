@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -124,13 +125,19 @@ def _search(candidates: Sequence[Candidate], mate: int | None) -> Search:
 
 
 def identification(
-    sets: Sets, bozorth: BozorthCache, comparisons: int | None = None, product_only: bool = False
+    sets: Sets,
+    bozorth: BozorthCache,
+    comparisons: int | None = None,
+    product_only: bool = False,
+    kept: dict[str, list[list[float]]] | None = None,
 ) -> Iterator[tuple[str, list[Search], list[float], float]]:
     """Per matcher and search kind, as each is done: the mated searches, the best scores
     of the non-mated searches (persons never enrolled; all of them for the product's
     matcher, MCC bits, the first ``comparisons`` for the float version and Bozorth3,
     whose searches cost up to 1.4 s each) and the seconds the row took.
-    ``product_only``: the MCC bits rows alone."""
+    ``product_only``: the MCC bits rows alone. ``kept``: by row, each search's mate's
+    rank (-1: none listed, or non-mated) and candidate scores, mated searches first,
+    for studying other decision scores offline."""
     gallery = sets.gallery
     shortlist = max(1, round(SHORTLIST_SHARE * len(gallery)))
     latent_shortlist = max(1, round(SHORTLIST_SHARE * len(gallery) * FINGERS))
@@ -177,9 +184,29 @@ def identification(
         if product_only and not name.startswith("MCC bits"):
             continue
         started = time.perf_counter()
-        mated_searches = [_search(search(p), p.person) for p in mated]
-        fresh = [_search(search(p), None).best_other for p in non_mated]
+        answered: list[list[float]] = [] if kept is None else kept.setdefault(name, [])
+
+        def searched(probe: Any, mate: int | None) -> Search:
+            candidates = search(probe)  # noqa: B023 - used within its iteration
+            outcome = _search(candidates, mate)
+            rank = -1 if outcome.mate_rank is None else outcome.mate_rank
+            answered.append([rank, *(c.score for c in candidates)])  # noqa: B023
+            return outcome
+
+        mated_searches = [searched(p, p.person) for p in mated]
+        fresh = [searched(p, None).best_other for p in non_mated]
         yield name, mated_searches, fresh, time.perf_counter() - started
+
+
+def save_candidates(path: Path, kept: dict[str, list[list[float]]]) -> None:
+    """Each row's mate ranks and candidate scores, one search a line padded with NaN."""
+    arrays = {}
+    for name, answered in kept.items():
+        table = np.full((len(answered), max(map(len, answered), default=0)), np.nan)
+        for row, scores in enumerate(answered):
+            table[row, : len(scores)] = scores
+        arrays[name.replace(" ", "_")] = table
+    np.savez(path, **arrays)  # type: ignore[arg-type]
 
 
 def _bozorth_ten_print(

@@ -2,7 +2,7 @@
 
     python -m bench.biometrics.run [--persons 400] [--probes 200] [--non-mated 1000]
         [--comparisons 200] [--product-only] [--scale 1,2,4,8] [--speed-only]
-        [--accuracy-only] [--distinct]
+        [--accuracy-only] [--distinct] [--keep FILE.npz]
 
 ``--probes`` mated searches of each kind (persons 0, 1, ...); ``--non-mated`` searches of
 persons never enrolled for the product's matcher (MCC bits): FNIR at FPIR 0.1 % needs
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 from bench.biometrics import accuracy, anchors, speed
 from bench.biometrics.sets import build
@@ -46,6 +47,9 @@ def main() -> None:
     )
     parser.add_argument("--accuracy-only", action="store_true", help="skip the speed figures")
     parser.add_argument(
+        "--keep", type=Path, default=None, help="save each search's candidate scores (npz)"
+    )
+    parser.add_argument(
         "--distinct",
         action="store_true",
         help="grow the speed galleries with new persons, not copies of the measured ones",
@@ -64,10 +68,13 @@ def main() -> None:
     bozorth = accuracy.BozorthCache()
     if not args.speed_only:
         accuracy.print_verification(accuracy.verification(sets, bozorth))
+        kept: dict[str, list[list[float]]] = {}
         accuracy.print_identification(
-            accuracy.identification(sets, bozorth, comparisons, args.product_only),
+            accuracy.identification(sets, bozorth, comparisons, args.product_only, kept),
             args.persons,
         )
+        if args.keep is not None:
+            accuracy.save_candidates(args.keep, kept)
         accuracy.penetration(sets)
     if not args.accuracy_only:
         speed.per_comparison(sets, bozorth)

@@ -3,21 +3,26 @@ persons never enrolled, as many as asked, and every aim is said met or not."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
-from bench.biometrics.accuracy import BozorthCache, identification
+from bench.biometrics.accuracy import BozorthCache, identification, save_candidates
 from bench.biometrics.sets import NON_MATED_START, Drawn, build, latent_probe
 from bench.biometrics.speed import verdict
 
 SEED = 16
 
 
-def test_the_non_mated_side_is_the_searches_of_persons_never_enrolled() -> None:
+def test_the_non_mated_side_is_the_searches_of_persons_never_enrolled(tmp_path: Path) -> None:
     sets = build(SEED, persons=2, probes=1, non_mated=2)
     assert [p.person for p in sets.mated] == [0]
     assert [p.person for p in sets.non_mated] == [NON_MATED_START, NON_MATED_START + 1]
+    kept: dict[str, list[list[float]]] = {}
     rows = {
         name: (len(mated), len(non_mated))
-        for name, mated, non_mated, _ in identification(sets, BozorthCache(), comparisons=1)
+        for name, mated, non_mated, _ in identification(
+            sets, BozorthCache(), comparisons=1, kept=kept
+        )
     }
     # the product's matcher searches every non-mated probe; the comparisons the first one;
     # a mated search's best non-mate is not counted as a non-mated search
@@ -25,6 +30,11 @@ def test_the_non_mated_side_is_the_searches_of_persons_never_enrolled() -> None:
     assert rows["MCC bits latent"] == (1, 2)
     assert rows["MCC ten-print"] == (1, 1)
     assert rows["Bozorth3 latent"] == (1, 1)
+    # kept: the mate's rank (-1 for the non-mated searches), then the candidates' scores
+    assert [line[0] for line in kept["MCC bits ten-print"]] == [0, -1, -1]
+    save_candidates(tmp_path / "kept.npz", kept)
+    with np.load(tmp_path / "kept.npz") as saved:
+        assert saved["MCC_bits_ten-print"][:, 0].tolist() == [0, -1, -1]
     product = [name for name, *_ in identification(sets, BozorthCache(), product_only=True)]
     assert product == ["MCC bits ten-print", "MCC bits latent"]
 
