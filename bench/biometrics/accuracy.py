@@ -31,6 +31,8 @@ from limes.biometrics.minutiae import Points, quantised
 from limes.biometrics.synthetic.fingers import CANVAS
 
 PENETRATIONS = (0.005, 0.01, 0.02, 0.05, 0.10, 0.20)
+PROGRESS = 250
+"""Non-mated searches between two progress lines of a row."""
 SHORTLIST_SHARE = 0.05
 """The share of the gallery the index hands to the matcher in these accuracy runs, but
 for the latent searches the product makes (MCC bits), which re-rank its own short list,
@@ -130,12 +132,15 @@ def identification(
     comparisons: int | None = None,
     product_only: bool = False,
     kept: dict[str, list[list[float]]] | None = None,
+    kind: str | None = None,
 ) -> Iterator[tuple[str, list[Search], list[float], float]]:
     """Per matcher and search kind, as each is done: the mated searches, the best scores
     of the non-mated searches (persons never enrolled; all of them for the product's
     matcher, MCC bits, the first ``comparisons`` for the float version and Bozorth3,
     whose searches cost up to 1.4 s each) and the seconds the row took.
-    ``product_only``: the MCC bits rows alone. ``kept``: by row, each search's mate's
+    ``product_only``: the MCC bits rows alone; ``kind``: the "ten-print" or "latent" rows
+    alone. Every 250 non-mated searches of a row its FNIR so far is printed (a long run
+    cut short still says something). ``kept``: by row, each search's mate's
     rank (-1: none listed, or non-mated) and candidate scores, mated searches first,
     for studying other decision scores offline."""
     gallery = sets.gallery
@@ -183,6 +188,8 @@ def identification(
     for name, search, mated, non_mated in rows:
         if product_only and not name.startswith("MCC bits"):
             continue
+        if kind is not None and not name.endswith(kind):
+            continue
         started = time.perf_counter()
         answered: list[list[float]] = [] if kept is None else kept.setdefault(name, [])
 
@@ -194,7 +201,17 @@ def identification(
             return outcome
 
         mated_searches = [searched(p, p.person) for p in mated]
-        fresh = [searched(p, None).best_other for p in non_mated]
+        fresh = []
+        for probe in non_mated:
+            fresh.append(searched(probe, None).best_other)
+            if len(fresh) % PROGRESS == 0 and len(fresh) < len(non_mated):
+                print(
+                    f"    {name}: {len(fresh)} non-mated searched, so far rank-1 "
+                    f"{rank_one_rate(mated_searches):.1%}, FNIR@FPIR1% "
+                    f"{fnir_cell(mated_searches, fresh, 0.01)}, FNIR@FPIR0.1% "
+                    f"{fnir_cell(mated_searches, fresh, 0.001)} ({load()})",
+                    flush=True,
+                )
         yield name, mated_searches, fresh, time.perf_counter() - started
 
 

@@ -1,7 +1,7 @@
 """``make bench-biometrics``: fingerprint accuracy and speed on the synthetic sets.
 
     python -m bench.biometrics.run [--persons 400] [--probes 200] [--non-mated 1000]
-        [--comparisons 200] [--product-only] [--scale 1,2,4,8] [--speed-only]
+        [--comparisons 200] [--product-only] [--kind latent] [--scale 1,2,4,8] [--speed-only]
         [--accuracy-only] [--distinct] [--keep FILE.npz]
 
 ``--probes`` mated searches of each kind (persons 0, 1, ...); ``--non-mated`` searches of
@@ -41,6 +41,12 @@ def main() -> None:
     parser.add_argument(
         "--product-only", action="store_true", help="identification rows of MCC bits only"
     )
+    parser.add_argument(
+        "--kind",
+        choices=("ten-print", "latent"),
+        default=None,
+        help="identification rows of one kind (no 1:1 figures)",
+    )
     parser.add_argument("--scale", default="1,2,4,8", help="gallery multiples for speed")
     parser.add_argument(
         "--speed-only", action="store_true", help="skip the accuracy figures (scale runs)"
@@ -67,10 +73,11 @@ def main() -> None:
     )
     bozorth = accuracy.BozorthCache()
     if not args.speed_only:
-        accuracy.print_verification(accuracy.verification(sets, bozorth))
+        if args.kind is None:  # the 1:1 figures take both kinds
+            accuracy.print_verification(accuracy.verification(sets, bozorth))
         kept: dict[str, list[list[float]]] = {}
         accuracy.print_identification(
-            accuracy.identification(sets, bozorth, comparisons, args.product_only, kept),
+            accuracy.identification(sets, bozorth, comparisons, args.product_only, kept, args.kind),
             args.persons,
         )
         if args.keep is not None:

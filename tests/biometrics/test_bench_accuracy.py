@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
+from bench.biometrics import accuracy
 from bench.biometrics.accuracy import BozorthCache, identification, save_candidates
 from bench.biometrics.sets import NON_MATED_START, Drawn, build, latent_probe
 from bench.biometrics.speed import verdict
@@ -13,7 +15,9 @@ from bench.biometrics.speed import verdict
 SEED = 16
 
 
-def test_the_non_mated_side_is_the_searches_of_persons_never_enrolled(tmp_path: Path) -> None:
+def test_the_non_mated_side_is_the_searches_of_persons_never_enrolled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     sets = build(SEED, persons=2, probes=1, non_mated=2)
     assert [p.person for p in sets.mated] == [0]
     assert [p.person for p in sets.non_mated] == [NON_MATED_START, NON_MATED_START + 1]
@@ -37,6 +41,11 @@ def test_the_non_mated_side_is_the_searches_of_persons_never_enrolled(tmp_path: 
         assert saved["MCC_bits_ten-print"][:, 0].tolist() == [0, -1, -1]
     product = [name for name, *_ in identification(sets, BozorthCache(), product_only=True)]
     assert product == ["MCC bits ten-print", "MCC bits latent"]
+    monkeypatch.setattr(accuracy, "PROGRESS", 1)
+    latent = identification(sets, BozorthCache(), product_only=True, kind="latent")
+    assert [name for name, *_ in latent] == ["MCC bits latent"]
+    # a long row says how far it has got: after each PROGRESS non-mated searches but the last
+    assert capsys.readouterr().out.count("MCC bits latent: 1 non-mated searched") == 1
 
 
 def test_an_aim_is_said_met_or_not_and_how_its_figure_was_had() -> None:
