@@ -18,6 +18,7 @@ from bench.biometrics.metrics import (
     fnir_cell,
     fnmr_at_fmr,
     hit_rate_at_penetration,
+    normalised,
     rank_one_rate,
     searches_needed,
 )
@@ -280,6 +281,18 @@ def print_identification(
             f" {seconds:7.0f}  {load()}",
             flush=True,
         )
+
+
+def print_normalised(kept: dict[str, list[list[float]]], mated: int) -> None:
+    """The latent rows again, each search's decision score its first candidate's over
+    the mean of the next nine (``metrics.normalised``; the candidates as searched)."""
+    for name, answered in kept.items():
+        if name.endswith("latent"):
+            searches, non_mated = normalised(answered, min(mated, len(answered)))
+            print(
+                f"  {name + ' / mean of next 9':<38} {fnir_cell(searches, non_mated, 0.01):>11}"
+                f"  {fnir_cell(searches, non_mated, 0.001):>36}"
+            )
 
 
 def penetration(sets: Sets) -> None:

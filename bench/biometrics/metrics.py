@@ -75,6 +75,28 @@ def fnir_at_fpir(mated: Sequence[Search], non_mated: Sequence[float], fpir: floa
     return missed / len(mated)
 
 
+COHORT = 9
+"""The candidates after the first that a normalised decision score divides by."""
+
+
+def normalised(answered: Sequence[Sequence[float]], mated: int) -> tuple[list[Search], list[float]]:
+    """A search's decision score normalised by its own other candidates: the first
+    candidate's score over the mean of the next ``COHORT`` (missing ones count 0).
+    ``answered``: each search's mate rank (-1: none) and candidate scores, ``mated``
+    mated searches first (as the accuracy bench keeps them). The order of candidates
+    within a search is unchanged, so rank-1 is too; only the threshold sees the ratio."""
+    searches, non_mated = [], []
+    for number, (rank, *scores) in enumerate(answered):
+        rest = [*scores[1 : COHORT + 1], *[0.0] * COHORT][:COHORT]
+        ratio = scores[0] / max(sum(rest) / COHORT, 1e-9) if scores else 0.0
+        if number < mated:
+            first = int(rank) == 0
+            searches.append(Search(0 if first else None, ratio if first else 0.0, ratio))
+        else:
+            non_mated.append(ratio)
+    return searches, non_mated
+
+
 def fnir_cell(mated: Sequence[Search], non_mated: Sequence[float], fpir: float) -> str:
     """FNIR at ``fpir`` as a table prints it: a percentage, or why there is none."""
     value = fnir_at_fpir(mated, non_mated, fpir)

@@ -80,6 +80,7 @@ def main() -> None:
             accuracy.identification(sets, bozorth, comparisons, args.product_only, kept, args.kind),
             args.persons,
         )
+        accuracy.print_normalised(kept, min(args.probes, args.persons))
         if args.keep is not None:
             accuracy.save_candidates(args.keep, kept)
         accuracy.penetration(sets)

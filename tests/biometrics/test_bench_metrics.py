@@ -11,6 +11,7 @@ from bench.biometrics.metrics import (
     fnmr_at_fmr,
     hit_rate_at_penetration,
     linear_fit,
+    normalised,
     rank_one_rate,
     searches_needed,
 )
@@ -73,3 +74,16 @@ def test_fnir_at_fpir_needs_one_thousand_non_mated_searches_for_a_tenth_of_a_per
 def test_a_table_cell_says_why_fnir_is_not_measurable_rather_than_print_a_number() -> None:
     assert fnir_cell(MATED, [0.0] * 400, 0.001) == "not measurable: 400 non-mated searches"
     assert fnir_cell(MATED, [0.1 * n for n in range(10)], 0.10) == "75.0%"
+
+
+def test_a_normalised_decision_score_divides_the_first_by_the_mean_of_the_next_nine() -> None:
+    answered = [
+        [0, 0.9, *[0.1] * 9],  # mated, mate first: 0.9 / 0.1
+        [2, 0.8, 0.4, 0.2],  # mated, mate third: a miss whatever its ratio
+        [-1, 0.5, *[0.5] * 9],  # non-mated: 1.0
+        [-1, 0.45, 0.45],  # non-mated, short list of two: 0.45 / (0.45 / 9)
+    ]
+    mated, non_mated = normalised(answered, mated=2)
+    assert [s.mate_rank for s in mated] == [0, None]
+    assert mated[0].mate_score == pytest.approx(9.0)
+    assert non_mated == [pytest.approx(1.0), pytest.approx(9.0)]
