@@ -4,7 +4,10 @@ against its penetration."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -12,10 +15,12 @@ import numpy as np
 from bench.biometrics.metrics import (
     Search,
     equal_error_rate,
-    fnir_at_fpir,
+    fnir_cell,
     fnmr_at_fmr,
     hit_rate_at_penetration,
+    normalised,
     rank_one_rate,
+    searches_needed,
 )
 from bench.biometrics.sets import LatentProbe, Sets, TenPrintProbe
 from limes.biometrics.formats.iso19794_2 import FingerView
@@ -27,6 +32,8 @@ from limes.biometrics.minutiae import Points, quantised
 from limes.biometrics.synthetic.fingers import CANVAS
 
 PENETRATIONS = (0.005, 0.01, 0.02, 0.05, 0.10, 0.20)
+PROGRESS = 250
+"""Non-mated searches between two progress lines of a row."""
 SHORTLIST_SHARE = 0.05
 """The share of the gallery the index hands to the matcher in these accuracy runs, but
 for the latent searches the product makes (MCC bits), which re-rank its own short list,
@@ -109,6 +116,10 @@ def print_verification(found: dict[str, dict[str, list[float]]]) -> None:
             print(f"  {name:<22} {kind:<9} " + " ".join(f"{v:8.3f}" for v in cut))
 
 
+def load() -> str:
+    return "load " + " ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
 def _search(candidates: Sequence[Candidate], mate: int | None) -> Search:
     rank = next((i for i, c in enumerate(candidates) if c.person == mate), None)
     mate_score = candidates[rank].score if rank is not None else 0.0
@@ -117,63 +128,103 @@ def _search(candidates: Sequence[Candidate], mate: int | None) -> Search:
 
 
 def identification(
-    sets: Sets, bozorth: BozorthCache
-) -> dict[str, tuple[list[Search], list[float]]]:
-    """Mated searches and non-mated best scores per matcher and search kind. The
-    non-mated side has the fresh persons' searches and, for each mated search, its best
-    non-mate (the search as it would be had the mate not been enrolled)."""
+    sets: Sets,
+    bozorth: BozorthCache,
+    comparisons: int | None = None,
+    product_only: bool = False,
+    kept: dict[str, list[list[float]]] | None = None,
+    kind: str | None = None,
+) -> Iterator[tuple[str, list[Search], list[float], float]]:
+    """Per matcher and search kind, as each is done: the mated searches, the best scores
+    of the non-mated searches (persons never enrolled; all of them for the product's
+    matcher, MCC bits, the first ``comparisons`` for the float version and Bozorth3,
+    whose searches cost up to 1.4 s each) and the seconds the row took.
+    ``product_only``: the MCC bits rows alone; ``kind``: the "ten-print" or "latent" rows
+    alone. Every 250 non-mated searches of a row its FNIR so far is printed (a long run
+    cut short still says something). ``kept``: by row, each search's mate's
+    rank (-1: none listed, or non-mated) and candidate scores, mated searches first,
+    for studying other decision scores offline."""
     gallery = sets.gallery
     shortlist = max(1, round(SHORTLIST_SHARE * len(gallery)))
     latent_shortlist = max(1, round(SHORTLIST_SHARE * len(gallery) * FINGERS))
-    results: dict[str, tuple[list[Search], list[float]]] = {}
+    few_tens, few_latents = sets.non_mated[:comparisons], sets.non_mated_latents[:comparisons]
+    rows: list[tuple[str, Callable[[Any], list[Candidate]], Sequence[Any], Sequence[Any]]] = [
+        (
+            "MCC ten-print",
+            lambda p: sets.float_gallery.search_ten_print(p.fingers, shortlist),
+            sets.mated,
+            few_tens,
+        ),
+        (
+            "MCC bits ten-print",
+            lambda p: gallery.search_ten_print(p.fingers, shortlist),
+            sets.mated,
+            sets.non_mated,
+        ),
+        (
+            "Bozorth3 ten-print",
+            lambda p: _bozorth_ten_print(sets, bozorth, p, shortlist),
+            sets.mated,
+            few_tens,
+        ),
+        (
+            "MCC latent",
+            lambda p: sets.float_gallery.search_latent(p.finger, latent_shortlist),
+            sets.mated_latents,
+            few_latents,
+        ),
+        (
+            "MCC bits latent",
+            lambda p: gallery.search_latent(p.finger, LATENT_SHORTLIST),
+            sets.mated_latents,
+            sets.non_mated_latents,
+        ),
+        (
+            "Bozorth3 latent",
+            lambda p: _bozorth_latent(sets, bozorth, p, latent_shortlist),
+            sets.mated_latents,
+            few_latents,
+        ),
+    ]
+    for name, search, mated, non_mated in rows:
+        if product_only and not name.startswith("MCC bits"):
+            continue
+        if kind is not None and not name.endswith(kind):
+            continue
+        started = time.perf_counter()
+        answered: list[list[float]] = [] if kept is None else kept.setdefault(name, [])
 
-    def run(
-        name: str,
-        search: Callable[[Any], list[Candidate]],
-        mated: Sequence[Any],
-        non_mated: Sequence[Any],
-    ) -> None:
-        mated_searches = [_search(search(p), p.person) for p in mated]
-        fresh = [_search(search(p), None).best_other for p in non_mated]
-        results[name] = (mated_searches, fresh + [s.best_other for s in mated_searches])
+        def searched(probe: Any, mate: int | None) -> Search:
+            candidates = search(probe)  # noqa: B023 - used within its iteration
+            outcome = _search(candidates, mate)
+            rank = -1 if outcome.mate_rank is None else outcome.mate_rank
+            answered.append([rank, *(c.score for c in candidates)])  # noqa: B023
+            return outcome
 
-    run(
-        "MCC ten-print",
-        lambda p: sets.float_gallery.search_ten_print(p.fingers, shortlist),
-        sets.mated,
-        sets.non_mated,
-    )
-    run(
-        "MCC bits ten-print",
-        lambda p: gallery.search_ten_print(p.fingers, shortlist),
-        sets.mated,
-        sets.non_mated,
-    )
-    run(
-        "Bozorth3 ten-print",
-        lambda p: _bozorth_ten_print(sets, bozorth, p, shortlist),
-        sets.mated,
-        sets.non_mated,
-    )
-    run(
-        "MCC latent",
-        lambda p: sets.float_gallery.search_latent(p.finger, latent_shortlist),
-        sets.mated_latents,
-        sets.non_mated_latents,
-    )
-    run(
-        "MCC bits latent",
-        lambda p: gallery.search_latent(p.finger, LATENT_SHORTLIST),
-        sets.mated_latents,
-        sets.non_mated_latents,
-    )
-    run(
-        "Bozorth3 latent",
-        lambda p: _bozorth_latent(sets, bozorth, p, latent_shortlist),
-        sets.mated_latents,
-        sets.non_mated_latents,
-    )
-    return results
+        mated_searches = [searched(p, p.person) for p in mated]
+        fresh = []
+        for probe in non_mated:
+            fresh.append(searched(probe, None).best_other)
+            if len(fresh) % PROGRESS == 0 and len(fresh) < len(non_mated):
+                print(
+                    f"    {name}: {len(fresh)} non-mated searched, so far rank-1 "
+                    f"{rank_one_rate(mated_searches):.1%}, FNIR@FPIR1% "
+                    f"{fnir_cell(mated_searches, fresh, 0.01)}, FNIR@FPIR0.1% "
+                    f"{fnir_cell(mated_searches, fresh, 0.001)} ({load()})",
+                    flush=True,
+                )
+        yield name, mated_searches, fresh, time.perf_counter() - started
+
+
+def save_candidates(path: Path, kept: dict[str, list[list[float]]]) -> None:
+    """Each row's mate ranks and candidate scores, one search a line padded with NaN."""
+    arrays = {}
+    for name, answered in kept.items():
+        table = np.full((len(answered), max(map(len, answered), default=0)), np.nan)
+        for row, scores in enumerate(answered):
+            table[row, : len(scores)] = scores
+        arrays[name.replace(" ", "_")] = table
+    np.savez(path, **arrays)  # type: ignore[arg-type]
 
 
 def _bozorth_ten_print(
@@ -207,27 +258,41 @@ def _bozorth_latent(
 
 
 def print_identification(
-    results: dict[str, tuple[list[Search], list[float]]], gallery_persons: int
+    rows: Iterable[tuple[str, list[Search], list[float], float]], gallery_persons: int
 ) -> None:
+    """One line a row as it is done. FNIR at an FPIR the non-mated searches cannot
+    resolve (fewer than ``searches_needed``) is printed as not measurable, not as 0."""
     print(
         f"\nIdentification 1:N over {gallery_persons} persons "
         f"({gallery_persons * FINGERS} fingers), index short list "
         f"{SHORTLIST_SHARE:.0%} of the gallery ("
         f"{min(LATENT_SHORTLIST, gallery_persons * FINGERS):,} fingers for MCC bits latent, "
-        "the product's), then the matcher"
+        "the product's), then the matcher; non-mated searches are persons never enrolled "
+        f"(FPIR 1 % needs {searches_needed(0.01):,} of them, 0.1 % {searches_needed(0.001):,})"
     )
-    print("                                rank-1   FNIR@FPIR1%  FNIR@FPIR0.1%  mated/non-mated")
-    for name, (mated, non_mated) in results.items():
-        at_1 = fnir_at_fpir(mated, non_mated, 0.01)
-        at_01 = fnir_at_fpir(mated, non_mated, 0.001)
+    print(
+        "                                rank-1  FNIR@FPIR1%  FNIR@FPIR0.1%"
+        "                      mated/non-mated   seconds  load average"
+    )
+    for name, mated, non_mated, seconds in rows:
         print(
-            f"  {name:<28} {rank_one_rate(mated):7.1%}  {_percent(at_1):>11}  "
-            f"{_percent(at_01):>13}  {len(mated)}/{len(non_mated)}"
+            f"  {name:<28} {rank_one_rate(mated):7.1%}  {fnir_cell(mated, non_mated, 0.01):>11}"
+            f"  {fnir_cell(mated, non_mated, 0.001):>36}  {len(mated):>7}/{len(non_mated):<9}"
+            f" {seconds:7.0f}  {load()}",
+            flush=True,
         )
 
 
-def _percent(value: float | None) -> str:
-    return "n/a (too few)" if value is None else f"{value:.1%}"
+def print_normalised(kept: dict[str, list[list[float]]], mated: int) -> None:
+    """The latent rows again, each search's decision score its first candidate's over
+    the mean of the next nine (``metrics.normalised``; the candidates as searched)."""
+    for name, answered in kept.items():
+        if name.endswith("latent"):
+            searches, non_mated = normalised(answered, min(mated, len(answered)))
+            print(
+                f"  {name + ' / mean of next 9':<38} {fnir_cell(searches, non_mated, 0.01):>11}"
+                f"  {fnir_cell(searches, non_mated, 0.001):>36}"
+            )
 
 
 def penetration(sets: Sets) -> None:

@@ -7,10 +7,13 @@ from bench.biometrics.metrics import (
     Search,
     equal_error_rate,
     fnir_at_fpir,
+    fnir_cell,
     fnmr_at_fmr,
     hit_rate_at_penetration,
     linear_fit,
+    normalised,
     rank_one_rate,
+    searches_needed,
 )
 
 
@@ -57,3 +60,30 @@ def test_hit_rate_at_penetration_counts_mates_within_the_short_list() -> None:
 def test_linear_fit_recovers_a_line() -> None:
     intercept, slope = linear_fit([1, 2, 4], [3.0, 5.0, 9.0])
     assert (intercept, slope) == (pytest.approx(1.0), pytest.approx(2.0))
+
+
+def test_fnir_at_fpir_needs_one_thousand_non_mated_searches_for_a_tenth_of_a_percent() -> None:
+    assert searches_needed(0.01) == 100
+    assert searches_needed(0.001) == 1000
+    assert fnir_at_fpir(MATED, [0.0] * 999, 0.001) is None
+    # 1,000 non-mated searches: the best (0.65) may pass, the threshold is the next (0.45)
+    non_mated = [0.65, 0.45] + [0.0] * 998
+    assert fnir_at_fpir(MATED, non_mated, 0.001) == pytest.approx(0.75)
+
+
+def test_a_table_cell_says_why_fnir_is_not_measurable_rather_than_print_a_number() -> None:
+    assert fnir_cell(MATED, [0.0] * 400, 0.001) == "not measurable: 400 non-mated searches"
+    assert fnir_cell(MATED, [0.1 * n for n in range(10)], 0.10) == "75.0%"
+
+
+def test_a_normalised_decision_score_divides_the_first_by_the_mean_of_the_next_nine() -> None:
+    answered = [
+        [0, 0.9, *[0.1] * 9],  # mated, mate first: 0.9 / 0.1
+        [2, 0.8, 0.4, 0.2],  # mated, mate third: a miss whatever its ratio
+        [-1, 0.5, *[0.5] * 9],  # non-mated: 1.0
+        [-1, 0.45, 0.45],  # non-mated, short list of two: 0.45 / (0.45 / 9)
+    ]
+    mated, non_mated = normalised(answered, mated=2)
+    assert [s.mate_rank for s in mated] == [0, None]
+    assert mated[0].mate_score == pytest.approx(9.0)
+    assert non_mated == [pytest.approx(1.0), pytest.approx(9.0)]
