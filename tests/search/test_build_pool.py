@@ -4,6 +4,7 @@ process that dies fails the build and leaves nothing built; one process forks no
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import types
@@ -236,3 +237,18 @@ def test_the_store_pages_what_a_build_reads(store: Store, alerts: AlertService) 
         record.body,
         record.extensions,
     )
+
+
+def test_a_daemonic_process_builds_alone(
+    store: Store, alerts: AlertService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``limes serve --workers N``'s index process is daemonic, and multiprocessing
+    forbids such a process children: its build runs in it, and does not fail."""
+
+    def refused(*_: object) -> None:
+        raise AssertionError("a pool was started in a daemonic process")
+
+    monkeypatch.setattr(build_pool.OpeningPool, "__init__", refused)
+    monkeypatch.setattr(multiprocessing.current_process(), "daemon", True)
+    report = SearchEngine(store, alerts.crypto, processes=2).build()
+    assert report.alerts == PERSONS + OBJECTS - len(range(0, 1_000, 37))

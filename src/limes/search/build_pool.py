@@ -143,6 +143,14 @@ def warm_keys(store: Store, crypto: Crypto) -> frozenset[tuple[str, int]]:
     return frozenset(warm)
 
 
+def may_fork() -> bool:
+    """Whether this process may start a pool: not in a daemonic process, which
+    ``multiprocessing`` forbids children. ``limes serve --workers N`` runs its index
+    process as one (``local_service.Supervisor``), so there the build runs in that one
+    process; found when the pooled build failed that process's start."""
+    return not multiprocessing.current_process().daemon
+
+
 class OpeningPool:
     """``processes`` forked workers that open pages (``submit``); ``opened`` is a page's
     result in this process's code numbering. One pool at a time in a process."""

@@ -161,7 +161,12 @@ class SearchEngine:
             # the pages come in id order, so an id read once is not read again: only an
             # engine that already held alerts asks the slot table (a binary search once frozen)
             held = len(self._slots) > 0
-            if self.processes > 1 and not held and self._more_than_a_page():
+            if (
+                self.processes > 1
+                and not held
+                and build_pool.may_fork()
+                and self._more_than_a_page()
+            ):
                 count = self._build_pooled(progress)
             else:
                 count = self._build_here(self._pages(), held, progress)
