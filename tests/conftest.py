@@ -44,7 +44,7 @@ from tests.cli.helpers import Run
 from tests.identity.helpers import WEAK
 
 from limes.audit.log import AuditLog
-from limes.audit.store import SqliteAuditStore
+from limes.audit.sqlite import SqliteAuditStore
 from limes.bootstrap import Limes, build
 from limes.cli.main import cli
 from limes.config import AuthMode, Environment, Settings

@@ -30,7 +30,8 @@ from limes.audit.heads import ensure_audit_key
 from limes.audit.log import AuditLog
 from limes.audit.record import Actor, AlertRef, Entry, Outcome
 from limes.audit.relay import WriterRelay
-from limes.audit.store import AuditStore, SqliteAuditStore
+from limes.audit.sqlite import SqliteAuditStore
+from limes.audit.store import AuditStore
 from limes.audit.writer import WriterProcess
 from limes.config import Settings
 

@@ -21,7 +21,7 @@ from tests.conftest import FixedClock
 from limes.api.app import create_app
 from limes.audit.log import AuditLog
 from limes.audit.postgres import PostgresAuditStore
-from limes.audit.store import SqliteAuditStore
+from limes.audit.sqlite import SqliteAuditStore
 from limes.bootstrap import Limes, build
 from limes.config import AuthMode, Environment, Settings
 from limes.identity.tokens import ensure_signing_key

@@ -27,7 +27,7 @@ from limes.audit.log import AuditLog
 from limes.audit.merkle import Frontier, leaf_hash
 from limes.audit.postgres import PostgresAuditStore
 from limes.audit.record import Actor, AlertRef, Entry, Outcome, parse
-from limes.audit.store import SqliteAuditStore
+from limes.audit.sqlite import SqliteAuditStore
 
 KEY = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
 SIGNER = KeySigner(KEY)

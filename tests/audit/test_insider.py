@@ -16,7 +16,7 @@ from tests.conftest import FixedClock
 
 from limes.audit.log import AuditLog, AuditUnavailable, years_before
 from limes.audit.record import SYSTEM, Entry, Outcome, iso
-from limes.audit.store import SqliteAuditStore
+from limes.audit.sqlite import SqliteAuditStore
 from limes.audit.verify import verify
 
 DAY = timedelta(days=1)

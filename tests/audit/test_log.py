@@ -15,7 +15,8 @@ from tests.conftest import FixedClock
 from limes.audit.log import AuditLog, AuditUnavailable, years_before
 from limes.audit.merkle import leaf_hash, root_from_inclusion
 from limes.audit.record import canonical
-from limes.audit.store import RecordQuery, SqliteAuditStore
+from limes.audit.sqlite import SqliteAuditStore
+from limes.audit.store import RecordQuery
 from limes.audit.verify import verify
 
 US = timedelta(microseconds=1)

@@ -27,7 +27,8 @@ from limes import codec
 from limes.api.app import create_app
 from limes.audit.log import AuditLog, AuditUnavailable
 from limes.audit.record import parse
-from limes.audit.store import AuditTx, RecordQuery, SqliteAuditStore
+from limes.audit.sqlite import SqliteAuditStore
+from limes.audit.store import AuditTx, RecordQuery
 from limes.audit.verify import verify
 from limes.bootstrap import Limes, build
 from limes.config import AuthMode, Environment, Settings

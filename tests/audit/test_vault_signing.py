@@ -24,7 +24,7 @@ from tests.crypto.test_vault import TOKEN, FakeVault, _Handler, runner_with, ser
 
 from limes.audit.heads import VaultSigner, load_public_key
 from limes.audit.log import AuditLog
-from limes.audit.store import SqliteAuditStore
+from limes.audit.sqlite import SqliteAuditStore
 from limes.audit.verify import verify
 from limes.cli.main import cli
 from limes.crypto.vault import VaultTransit

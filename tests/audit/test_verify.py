@@ -21,7 +21,7 @@ from tests.conftest import FixedClock
 from limes.audit.log import AuditLog
 from limes.audit.merkle import leaf_hash
 from limes.audit.record import canonical, parse
-from limes.audit.store import SqliteAuditStore
+from limes.audit.sqlite import SqliteAuditStore
 from limes.audit.verify import verify
 
 PROPERTY = settings(max_examples=25, derandomize=True, database=None, deadline=None)

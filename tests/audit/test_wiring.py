@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import dev_settings
 
-from limes.audit.store import SqliteAuditStore
+from limes.audit.sqlite import SqliteAuditStore
 from limes.audit.wiring import audit_store, witness_job, witnesses
 from limes.audit.witness import FileWitness, NatsWitness
 from limes.config import Environment, SettingsError

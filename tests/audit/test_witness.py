@@ -25,7 +25,7 @@ from limes.audit.heads import KeySigner
 from limes.audit.log import AuditLog
 from limes.audit.merkle import Frontier
 from limes.audit.record import canonical, parse
-from limes.audit.store import SqliteAuditStore
+from limes.audit.sqlite import SqliteAuditStore
 from limes.audit.verify import verify
 from limes.audit.witness import (
     FileWitness,

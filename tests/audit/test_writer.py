@@ -30,7 +30,7 @@ from limes.audit.relay import (
     receive_message,
     send_message,
 )
-from limes.audit.store import SqliteAuditStore
+from limes.audit.sqlite import SqliteAuditStore
 from limes.audit.verify import verify
 from limes.audit.writer import WriterServer
 from limes.bootstrap import build

@@ -27,7 +27,8 @@ from limes.audit.log import AuditLog, AuditUnavailable
 from limes.audit.postgres import PostgresAuditStore
 from limes.audit.record import Actor, Entry, Outcome, parse
 from limes.audit.relay import WriterRelay
-from limes.audit.store import AuditStore, SqliteAuditStore
+from limes.audit.sqlite import SqliteAuditStore
+from limes.audit.store import AuditStore
 from limes.audit.verify import verify
 from limes.audit.writer import WriterProcess
 from limes.config import Settings

@@ -21,7 +21,7 @@ from tests.test_durability import Server
 
 from limes.audit.log import AuditLog
 from limes.audit.record import parse
-from limes.audit.store import SqliteAuditStore
+from limes.audit.sqlite import SqliteAuditStore
 
 pytestmark = pytest.mark.slow
 DEADLINE_SECONDS = 60.0

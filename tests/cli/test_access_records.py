@@ -9,7 +9,7 @@ from typing import Any
 from tests.cli.helpers import ALERT, SIRENE_DE, Run, ok
 
 from limes.audit.record import parse
-from limes.audit.store import SqliteAuditStore
+from limes.audit.sqlite import SqliteAuditStore
 
 
 def trail(var: Path, action: str) -> list[dict[str, Any]]:

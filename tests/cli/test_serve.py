@@ -21,7 +21,8 @@ from limes.api.connections import ConnectionLimits, GuardedHttpToolsProtocol
 from limes.audit.log import AuditLog
 from limes.audit.record import Actor, Entry, Outcome
 from limes.audit.relay import WriterRelay
-from limes.audit.store import RecordQuery, SqliteAuditStore
+from limes.audit.sqlite import SqliteAuditStore
+from limes.audit.store import RecordQuery
 from limes.cli import serve as serve_module
 from limes.cli import workers as workers_module
 from limes.cli.serve import (

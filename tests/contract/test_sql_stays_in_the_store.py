@@ -22,6 +22,7 @@ STATEMENT = re.compile(r"^\s*(SELECT|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+F
 ELSEWHERE = {
     # the audit log is a store of its own (its own file or schema), with its own SQL
     "audit/store.py",
+    "audit/sqlite.py",
     "audit/postgres.py",
 }
 SEAMS = {"rows", "run", "dialect", "execute"}
@@ -73,6 +74,7 @@ COMPOSITION = {
     "bootstrap.py",
     # the audit log's own storage shares the dialects and connection helpers
     "audit/store.py",
+    "audit/sqlite.py",
     "audit/postgres.py",
     "audit/witness.py",
     # backups are of SQLite files; a restored one is examined before any store opens it

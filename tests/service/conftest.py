@@ -7,7 +7,7 @@ from tests.audit.conftest import SIGNER
 from tests.conftest import FixedClock, built
 
 from limes.audit.log import AuditLog
-from limes.audit.store import SqliteAuditStore
+from limes.audit.sqlite import SqliteAuditStore
 from limes.bootstrap import Limes
 from limes.service.alerts import AlertService
 from limes.service.relations import RelationService

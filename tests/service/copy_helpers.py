@@ -23,7 +23,7 @@ from tests.factories import content
 from limes.api.app import create_app
 from limes.audit.heads import KeySigner, public_pem
 from limes.audit.log import AuditLog
-from limes.audit.store import SqliteAuditStore
+from limes.audit.sqlite import SqliteAuditStore
 from limes.bootstrap import Limes
 from limes.crypto import open_crypto
 from limes.crypto.delivery import recipient_key

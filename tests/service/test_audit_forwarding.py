@@ -25,7 +25,7 @@ from tests.service.copy_helpers import (
 
 from limes.audit.heads import KeySigner, public_pem
 from limes.audit.log import AuditLog
-from limes.audit.store import SqliteAuditStore
+from limes.audit.sqlite import SqliteAuditStore
 from limes.bootstrap import Limes
 from limes.domain.roles import Purpose, Role
 from limes.errors import Conflict, Forbidden, InvalidInput

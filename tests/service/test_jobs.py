@@ -10,7 +10,7 @@ from tests.conftest import FixedClock, built, make_ctx
 from tests.factories import PERSON, content
 
 from limes.audit.log import AuditLog
-from limes.audit.store import SqliteAuditStore
+from limes.audit.sqlite import SqliteAuditStore
 from limes.service.jobs import Job, JobRunner
 from limes.store.port import Store
 

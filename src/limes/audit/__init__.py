@@ -1,8 +1,8 @@
 """The audit log: every action's record, durable before the action goes ahead.
 
-``log.py`` is the log (append, tree heads, retention, proofs), ``store.py`` and
-``postgres.py`` where it lives, ``trail.py`` how use cases record, ``verify.py`` the
-check anyone can run.
+``log.py`` is the log (append, tree heads, retention, proofs), ``store.py`` its tables,
+``sqlite.py`` and ``postgres.py`` where they live, ``trail.py`` how use cases record,
+``verify.py`` the check anyone can run.
 
 **Group commit.** A record is durable (fsynced by SQLite, or committed by PostgreSQL)
 before the answer it belongs to leaves; a write's attempt record before the write.

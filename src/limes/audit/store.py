@@ -15,8 +15,9 @@ The tables (the same in SQLite and PostgreSQL):
 
 **Append-only.** Triggers refuse every UPDATE, and every DELETE except of records below
 the highest horizon in ``audit_retention`` (the retention job writes that row, as a
-record too, in the same transaction as the deletion). On PostgreSQL, appends run as
-the role ``limes_audit_writer``, which holds INSERT and SELECT only (``postgres.py``).
+record too, in the same transaction as the deletion): ``sqlite.py`` and ``postgres.py``,
+the two stores. On PostgreSQL, appends run as the role ``limes_audit_writer``, which
+holds INSERT and SELECT only (``postgres.py``).
 The triggers and the role stop mistakes and the application's own paths; what makes
 the log tamper-*evident* against anyone with the database's files is the Merkle tree
 and its signed heads (``verify.py``).
@@ -27,19 +28,16 @@ Queries are written once with ``?`` placeholders; ``Dialect`` adapts them, as in
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import datetime
 from typing import Any, Protocol
 
 from limes.audit.heads import TreeHead
 from limes.audit.merkle import Node, ProofError
 from limes.audit.record import StoredRecord
-from limes.store.dialect import SQLITE, Cursor, Dialect
+from limes.store.dialect import Cursor, Dialect
 
 
 @dataclass(frozen=True, slots=True)
@@ -338,162 +336,3 @@ class AuditStore(Protocol):
     def read(self) -> AbstractContextManager[AuditTx]: ...
 
     def close(self) -> None: ...
-
-
-# -- SQLite -------------------------------------------------------------------------------
-
-_APPEND_ONLY = "SELECT RAISE(ABORT, 'the audit log is append-only')"
-_PRUNE_ONLY = (
-    "SELECT RAISE(ABORT, 'the audit log is append-only; only the retention job deletes, "
-    "below the horizon it recorded')"
-)
-_BELOW_HORIZON = "OLD.seq >= (SELECT coalesce(max(below), 0) FROM audit_retention)"
-
-_SQLITE_TRIGGERS = (
-    f"CREATE TRIGGER audit_records_no_update BEFORE UPDATE ON audit_records "
-    f"BEGIN {_APPEND_ONLY}; END",
-    f"CREATE TRIGGER audit_records_no_delete BEFORE DELETE ON audit_records "
-    f"WHEN {_BELOW_HORIZON} BEGIN {_PRUNE_ONLY}; END",
-    f"CREATE TRIGGER audit_alerts_no_update BEFORE UPDATE ON audit_alerts "
-    f"BEGIN {_APPEND_ONLY}; END",
-    f"CREATE TRIGGER audit_alerts_no_delete BEFORE DELETE ON audit_alerts "
-    f"WHEN {_BELOW_HORIZON} BEGIN {_PRUNE_ONLY}; END",
-    f"CREATE TRIGGER audit_nodes_no_update BEFORE UPDATE ON audit_nodes BEGIN {_APPEND_ONLY}; END",
-    f"CREATE TRIGGER audit_nodes_no_delete BEFORE DELETE ON audit_nodes BEGIN {_APPEND_ONLY}; END",
-    f"CREATE TRIGGER audit_heads_no_update BEFORE UPDATE ON audit_heads BEGIN {_APPEND_ONLY}; END",
-    f"CREATE TRIGGER audit_heads_no_delete BEFORE DELETE ON audit_heads BEGIN {_APPEND_ONLY}; END",
-    f"CREATE TRIGGER audit_retention_no_update BEFORE UPDATE ON audit_retention "
-    f"BEGIN {_APPEND_ONLY}; END",
-    f"CREATE TRIGGER audit_retention_no_delete BEFORE DELETE ON audit_retention "
-    f"BEGIN {_APPEND_ONLY}; END",
-)
-
-
-SQLITE_MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        "0001_audit",
-        (
-            "CREATE TABLE audit_records (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, "
-            "action TEXT NOT NULL, user_id TEXT, member_state TEXT, data BLOB NOT NULL)",
-            "CREATE INDEX audit_records_by_user ON audit_records (user_id, member_state, seq)",
-            "CREATE TABLE audit_alerts (alert_id TEXT NOT NULL, seq INTEGER NOT NULL, "
-            "issuing_state TEXT, PRIMARY KEY (alert_id, seq)) WITHOUT ROWID",
-            "CREATE INDEX audit_alerts_by_seq ON audit_alerts (seq)",
-            "CREATE TABLE audit_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, "
-            "hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID",
-            "CREATE TABLE audit_heads (size INTEGER PRIMARY KEY, at TEXT NOT NULL, "
-            "root BLOB NOT NULL, signature BLOB NOT NULL, key_id TEXT NOT NULL)",
-            "CREATE TABLE audit_retention (below INTEGER PRIMARY KEY, at TEXT NOT NULL, "
-            "cutoff TEXT NOT NULL)",
-            *_SQLITE_TRIGGERS,
-        ),
-    ),
-)
-
-_PRAGMAS = (
-    "PRAGMA journal_mode = WAL",
-    "PRAGMA synchronous = FULL",
-    "PRAGMA busy_timeout = 30000",
-)
-
-
-class SqliteAuditStore:
-    """The audit log in its own SQLite file (``<var>/audit.db``), WAL, ``synchronous=FULL``.
-
-    A commit returns once the WAL is fsynced, so a record is durable before the action
-    it records goes ahead. One connection serves the log, guarded by a lock (the log
-    writes one batch at a time anyway); other processes that open the file are
-    serialised by ``BEGIN IMMEDIATE``. ``":memory:"`` gives a private in-memory log.
-    The tables are created on first use.
-    """
-
-    name = "sqlite"
-
-    def __init__(self, path: Path | str) -> None:
-        self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.RLock()
-        self._conn: sqlite3.Connection | None = None
-
-    def __repr__(self) -> str:
-        return f"SqliteAuditStore({self.path!r})"
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled as its place, so another process (the audit writer) opens its own."""
-        return (SqliteAuditStore, (self.path,))
-
-    def _connection(self) -> sqlite3.Connection:
-        if self._conn is None:
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            try:
-                for pragma in _PRAGMAS:
-                    conn.execute(pragma)
-                self._migrate(conn)
-            except BaseException:
-                conn.close()
-                raise
-            self._conn = conn
-        return self._conn
-
-    def _migrate(self, conn: sqlite3.Connection) -> list[str]:
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS audit_schema (version TEXT PRIMARY KEY, applied_at TEXT)"
-        )
-        applied = []
-        for version, statements in SQLITE_MIGRATIONS:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                done = conn.execute("SELECT 1 FROM audit_schema WHERE version = ?", (version,))
-                if done.fetchone() is None:
-                    for statement in statements:
-                        conn.execute(statement)
-                    conn.execute(
-                        "INSERT INTO audit_schema VALUES (?, ?)",
-                        (version, datetime.now(UTC).isoformat()),
-                    )
-                    applied.append(version)
-            except BaseException:
-                conn.rollback()
-                raise
-            conn.commit()
-        return applied
-
-    def migrate(self) -> list[str]:
-        with self._lock:
-            if self._conn is None:
-                conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-                for pragma in _PRAGMAS:
-                    conn.execute(pragma)
-                applied = self._migrate(conn)
-                self._conn = conn
-                return applied
-            return self._migrate(self._conn)
-
-    @contextmanager
-    def _begin(self, mode: str) -> Iterator[AuditTx]:
-        with self._lock:
-            conn = self._connection()
-            cur = conn.cursor()
-            cur.execute(f"BEGIN {mode}")
-            try:
-                yield AuditTx(cur, SQLITE, conn.cursor)
-            except BaseException:
-                conn.rollback()
-                raise
-            else:
-                conn.commit()
-            finally:
-                cur.close()
-
-    def write(self, *, retention: bool = False) -> AbstractContextManager[AuditTx]:
-        return self._begin("IMMEDIATE")
-
-    def read(self) -> AbstractContextManager[AuditTx]:
-        return self._begin("DEFERRED")
-
-    def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None

@@ -18,7 +18,8 @@ from pathlib import Path
 from limes.audit.heads import KeyFileSigner, Signer, VaultSigner
 from limes.audit.log import AuditLog
 from limes.audit.relay import WriterRelay
-from limes.audit.store import AuditStore, SqliteAuditStore
+from limes.audit.sqlite import SqliteAuditStore
+from limes.audit.store import AuditStore
 from limes.audit.witness import FileWitness, NatsWitness, Witness, WitnessPublisher
 from limes.clock import Clock
 from limes.config import Environment, Settings, SettingsError

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from limes import codec
 from limes.audit.heads import TreeHead, VaultSigner, load_public_key, public_pem
 from limes.audit.log import AuditLog, RetentionReport
-from limes.audit.store import SqliteAuditStore
+from limes.audit.sqlite import SqliteAuditStore
 from limes.audit.verify import Report
 from limes.audit.verify import verify as verify_log
 from limes.audit.wiring import audit_signer, audit_store, witnesses
