@@ -58,8 +58,8 @@ def tamper(path: Path) -> sqlite3.Connection:
 
 
 def rebuild(conn: sqlite3.Connection, datas: list[bytes]) -> None:
-    """Rewrite records, index, leaves and nodes consistently from ``datas``; keep the heads."""
-    for table in ("audit_records", "audit_alerts", "audit_nodes"):
+    """Rewrite records, indexes, leaves and nodes consistently from ``datas``; keep the heads."""
+    for table in ("audit_records", "audit_alerts", "audit_outcomes", "audit_nodes"):
         conn.execute(f"DELETE FROM {table}")  # noqa: S608 - constant table names
     frontier = Frontier()
     for seq, data in enumerate(datas):
@@ -77,6 +77,8 @@ def rebuild(conn: sqlite3.Connection, datas: list[bytes]) -> None:
                     "INSERT OR IGNORE INTO audit_alerts VALUES (?, ?, ?)",
                     (str(ref.get("id")), seq, ref.get("state")),
                 )
+        if isinstance(d.get("attempt"), int):
+            conn.execute("INSERT INTO audit_outcomes VALUES (?, ?)", (seq, d["attempt"]))
         for node in frontier.append(leaf_hash(data)):
             conn.execute(
                 "INSERT INTO audit_nodes VALUES (?, ?, ?)", (node.level, node.index, node.hash)

@@ -176,6 +176,20 @@ def test_findings_name_the_record_the_nodes_and_the_heads(pristine: Path, tmp_pa
     ]
 
 
+def test_the_outcome_index_is_checked_against_the_records(pristine: Path, tmp_path: Path) -> None:
+    """A lookup by alert id follows ``audit_outcomes``: a row no record says is named."""
+    path = tmp_path / "audit.db"
+    shutil.copy(pristine, path)
+    conn = tamper(path)
+    conn.execute("INSERT INTO audit_outcomes (seq, attempt) VALUES (7, 3), (26, 1)")
+    conn.close()
+    found = [str(f) for f in verify(SqliteAuditStore(path), [PUBLIC_KEY]).findings]
+    assert found == [
+        "record 7: the outcome index does not match the attempt it names",
+        "record 26: has outcome index rows but no record",
+    ]
+
+
 def test_a_cut_log_is_found_by_its_heads_or_a_trusted_one(pristine: Path, tmp_path: Path) -> None:
     store = SqliteAuditStore(pristine)
     with store.read() as tx:

@@ -212,6 +212,7 @@ class AuditLog:
                     entry.actor.member_state,
                     data,
                     tuple(alerts.items()),
+                    entry.attempt,
                 )
             )
             seqs.append(seq)

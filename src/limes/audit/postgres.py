@@ -46,6 +46,31 @@ _BEGIN_READ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 _LOCK = "SELECT pg_advisory_xact_lock(%s::int4, %s::int4)"
 
 _TABLES = "audit_records, audit_alerts, audit_nodes, audit_heads, audit_retention"
+_PRUNED = ("audit_records", "audit_alerts", "audit_outcomes")  # retention deletes their rows
+
+_OUTCOMES_KEPT = """
+DO $$
+DECLARE
+    kept record;
+    attempt jsonb;
+BEGIN
+    -- the outcomes kept so far, from their own bytes; a record that is no JSON object
+    -- (only an intruder writes one) gets no row, and ``verify`` names it
+    FOR kept IN SELECT seq, data FROM audit_records
+                WHERE position('"attempt":null'::bytea IN data) = 0 LOOP
+        BEGIN
+            attempt := convert_from(kept.data, 'UTF8')::jsonb -> 'attempt';
+            IF jsonb_typeof(attempt) = 'number' THEN
+                INSERT INTO audit_outcomes (seq, attempt)
+                VALUES (kept.seq, (attempt #>> '{}')::bigint);
+            END IF;
+        EXCEPTION WHEN data_exception THEN  -- the class: bad UTF-8, JSON or number
+            NULL;
+        END;
+    END LOOP;
+END
+$$
+"""
 
 _FUNCTION = """
 CREATE FUNCTION audit_append_only() RETURNS trigger
@@ -81,10 +106,10 @@ $$
 """
 
 
-def _triggers() -> list[str]:
+def _triggers(tables: str = _TABLES) -> list[str]:
     out = []
-    for table in _TABLES.split(", "):
-        prune = "'retention'" if table in ("audit_records", "audit_alerts") else ""
+    for table in tables.split(", "):
+        prune = "'retention'" if table in _PRUNED else ""
         out.append(
             f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
             f"FOR EACH ROW EXECUTE FUNCTION audit_append_only({prune})"
@@ -119,6 +144,17 @@ POSTGRES_MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             f"TO {WRITER_ROLE}",
             f"GRANT SELECT ON audit_retention TO {WRITER_ROLE}",
             f"REVOKE UPDATE, DELETE, TRUNCATE ON {_TABLES} FROM PUBLIC, {WRITER_ROLE}",
+        ),
+    ),
+    (
+        "0002_audit_outcomes",
+        (
+            "CREATE TABLE audit_outcomes (seq BIGINT PRIMARY KEY, attempt BIGINT NOT NULL)",
+            "CREATE INDEX audit_outcomes_by_attempt ON audit_outcomes (attempt)",
+            _OUTCOMES_KEPT,
+            *_triggers("audit_outcomes"),
+            f"GRANT SELECT, INSERT ON audit_outcomes TO {WRITER_ROLE}",
+            f"REVOKE UPDATE, DELETE, TRUNCATE ON audit_outcomes FROM PUBLIC, {WRITER_ROLE}",
         ),
     ),
 )

@@ -2,7 +2,8 @@
 
 Triggers refuse every UPDATE, and every DELETE except of records below the highest
 horizon in ``audit_retention`` (see ``store.py``). The tables are created on first use,
-each version of them once (``audit_schema``).
+each version of them once (``audit_schema``): a log made before a version is brought
+to it when next opened.
 """
 
 from __future__ import annotations
@@ -62,6 +63,23 @@ SQLITE_MIGRATIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "CREATE TABLE audit_retention (below INTEGER PRIMARY KEY, at TEXT NOT NULL, "
             "cutoff TEXT NOT NULL)",
             *_SQLITE_TRIGGERS,
+        ),
+    ),
+    (
+        "0002_audit_outcomes",
+        (
+            "CREATE TABLE audit_outcomes (seq INTEGER PRIMARY KEY, attempt INTEGER NOT NULL)",
+            "CREATE INDEX audit_outcomes_by_attempt ON audit_outcomes (attempt)",
+            # the records kept so far, from their own bytes (a record that is no JSON
+            # object, which only an intruder writes, gets no row: ``verify`` names it)
+            "INSERT INTO audit_outcomes (seq, attempt) "
+            "SELECT seq, json_extract(CAST(data AS TEXT), '$.attempt') FROM audit_records "
+            "WHERE json_valid(CAST(data AS TEXT)) "
+            "AND json_type(CAST(data AS TEXT), '$.attempt') = 'integer'",
+            f"CREATE TRIGGER audit_outcomes_no_update BEFORE UPDATE ON audit_outcomes "
+            f"BEGIN {_APPEND_ONLY}; END",
+            f"CREATE TRIGGER audit_outcomes_no_delete BEFORE DELETE ON audit_outcomes "
+            f"WHEN {_BELOW_HORIZON} BEGIN {_PRUNE_ONLY}; END",
         ),
     ),
 )

@@ -7,6 +7,11 @@ The tables (the same in SQLite and PostgreSQL):
   ``member_state`` are copied out of ``data`` for queries (``verify`` checks they agree).
 * ``audit_alerts``: which records name which alert (and its issuing state), for
   "every access to this alert"; also derived from ``data`` and checked by ``verify``.
+* ``audit_outcomes``: the outcome of a change (``seq``) and its attempt (``attempt``),
+  from the outcome's ``attempt``; derived and checked alike. A lookup by alert id
+  returns each record naming the alert *and* the other half of its attempt/outcome
+  pair: a bulk batch's outcome names its alerts only through its attempt, and a new
+  alert's attempt cannot name the id it is yet to get.
 * ``audit_nodes``: the hash of every perfect subtree of the Merkle tree, level 0 being
   the leaf hashes. Proofs are read from here in O(log n); records deleted by retention
   keep their leaf hashes here, so the tree stays whole and verifiable.
@@ -51,14 +56,17 @@ class RecordRow:
     member_state: str | None
     data: bytes
     alerts: tuple[tuple[str, str | None], ...]  # (alert id, issuing state), each id once
+    attempt: int | None = None  # of an outcome: its attempt's ``seq``
 
 
 @dataclass(frozen=True, slots=True)
 class RecordQuery:
-    """Records naming ``alert_id`` or of the actions of ``user`` (exactly one is given).
+    """Records naming ``alert_id`` (with the attempt or outcome each is paired with), or
+    of the actions of ``user`` (exactly one is given).
 
     ``state`` limits them to what concerns that member state: actions of its users,
-    and for an alert also accesses to its alerts. Only ``after < seq < below``, at or
+    and for an alert also accesses to its alerts (a paired record counts as naming the
+    alert with the state its partner names). Only ``after < seq < below``, at or
     after ``since``, at most ``limit``, in ``seq`` order.
     """
 
@@ -92,6 +100,24 @@ _ALERTS = Insert(
     "INSERT INTO audit_alerts (alert_id, seq, issuing_state) VALUES (?, ?, ?)",
     "COPY audit_alerts (alert_id, seq, issuing_state) FROM STDIN",
 )
+_OUTCOMES = Insert(
+    "INSERT INTO audit_outcomes (seq, attempt) VALUES (?, ?)",
+    "COPY audit_outcomes (seq, attempt) FROM STDIN",
+)
+
+
+def _naming(alert: str) -> str:
+    """The ``seq`` of the records that name an alert (``alert`` selects their
+    ``audit_alerts`` rows), and of the attempt or outcome paired with each."""
+    return (
+        f"{alert} UNION SELECT seq FROM audit_outcomes WHERE attempt IN ({alert}) "  # noqa: S608 - constant clauses  # nosec B608
+        f"UNION SELECT attempt FROM audit_outcomes WHERE seq IN ({alert})"
+    )
+
+
+_NAMING = _naming("SELECT seq FROM audit_alerts WHERE alert_id = ?")
+_NAMING_OF_STATE = _naming("SELECT seq FROM audit_alerts WHERE alert_id = ? AND issuing_state = ?")
+
 COPY_FROM = 64
 """Rows at or above which PostgreSQL is sent a batch by ``COPY``: below it, the few
 statements of a request's append cost less than opening a copy."""
@@ -176,6 +202,7 @@ class AuditTx:
             _ALERTS,
             ((alert, r.seq, state) for r in rows for alert, state in r.alerts),
         )
+        self._insert(_OUTCOMES, ((r.seq, r.attempt) for r in rows if r.attempt is not None))
 
     def last_at(self) -> datetime | None:
         rows = self._rows("SELECT at FROM audit_records ORDER BY seq DESC LIMIT 1")
@@ -196,16 +223,15 @@ class AuditTx:
     def query(self, q: RecordQuery) -> list[StoredRecord]:
         """Records naming ``q.alert_id``, or of the actions of ``q.user`` (see ``RecordQuery``)."""
         params: list[Any] = [q.after, q.below]
+        clauses = ["r.seq > ?", "r.seq < ?"]
         if q.alert_id is not None:
-            source = "audit_alerts a JOIN audit_records r ON r.seq = a.seq"
-            clauses = ["r.seq > ?", "r.seq < ?", "a.alert_id = ?"]
-            params.append(q.alert_id)
+            clauses.append(f"r.seq IN ({_NAMING})")
+            params += [q.alert_id] * 3
             if q.state is not None:
-                clauses.append("(r.member_state = ? OR a.issuing_state = ?)")
-                params += [q.state, q.state]
+                clauses.append(f"(r.member_state = ? OR r.seq IN ({_NAMING_OF_STATE}))")
+                params += [q.state, *[q.alert_id, q.state] * 3]
         elif q.user is not None:
-            source = "audit_records r"
-            clauses = ["r.seq > ?", "r.seq < ?", "r.user_id = ?"]
+            clauses.append("r.user_id = ?")
             params.append(q.user)
             if q.state is not None:
                 clauses.append("r.member_state = ?")
@@ -216,7 +242,7 @@ class AuditTx:
             clauses.append("r.at >= ?")
             params.append(self.dialect.ts_in(q.since))
         rows = self._rows(
-            f"SELECT r.seq, r.at, r.data FROM {source} "  # noqa: S608 - constant clauses, bound values  # nosec B608
+            "SELECT r.seq, r.at, r.data FROM audit_records r "  # noqa: S608 - constant clauses, bound values  # nosec B608
             f"WHERE {' AND '.join(clauses)} ORDER BY r.seq LIMIT ?",
             (*params, q.limit),
         )
@@ -285,6 +311,7 @@ class AuditTx:
             (below, d.ts_in(at), d.ts_in(cutoff)),
         )
         self._run("DELETE FROM audit_alerts WHERE seq < ?", (below,))
+        self._run("DELETE FROM audit_outcomes WHERE seq < ?", (below,))
         return self._run("DELETE FROM audit_records WHERE seq < ?", (below,))
 
     # -- everything, in order, for verification --------------------------------------------
@@ -315,6 +342,11 @@ class AuditTx:
             "SELECT seq, alert_id, issuing_state FROM audit_alerts ORDER BY seq, alert_id"
         ):
             yield int(seq), alert, state
+
+    def all_outcome_rows(self) -> Iterator[tuple[int, int]]:
+        """(outcome's ``seq``, its ``attempt``), in ``seq`` order."""
+        for seq, attempt in self.stream("SELECT seq, attempt FROM audit_outcomes ORDER BY seq"):
+            yield int(seq), int(attempt)
 
 
 class AuditStore(Protocol):

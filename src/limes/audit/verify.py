@@ -5,8 +5,8 @@ trusts:
 
 1. every record's leaf hash from its stored bytes, against the stored leaf hash
    (the one kept when retention deleted the record);
-   the record's ``seq`` inside the bytes against its place; the columns and the
-   alert index copied out of it for queries, against the bytes;
+   the record's ``seq`` inside the bytes against its place; the columns, the alert
+   index and the outcome index copied out of it for queries, against the bytes;
 2. the whole Merkle tree from those leaf hashes, against every stored interior node
    (proofs are served from those);
 3. every signed tree head: its Ed25519 signature with the public key, its root
@@ -125,6 +125,11 @@ def _expected_alerts(document: dict[str, Any]) -> set[tuple[str, str | None]]:
     return set(out.items())
 
 
+def _expected_attempt(document: dict[str, Any]) -> set[int]:
+    attempt = document.get("attempt")
+    return {attempt} if isinstance(attempt, int) and not isinstance(attempt, bool) else set()
+
+
 @dataclass(frozen=True, slots=True)
 class _Retention:
     """What a present ``audit.retention`` record claims (checked once the heads are)."""
@@ -151,29 +156,38 @@ def _order(node: Node) -> tuple[int, int]:
 
 
 class _Walk:
-    """The single ordered pass over leaves, records, alert index rows and nodes."""
+    """The single ordered pass over leaves, records, index rows and nodes."""
 
     def __init__(self, tx: AuditTx, report: Report, now: datetime | None) -> None:
         self.tx = tx
         self.now = now
         self.report = report
         self.records = _Peek(tx.all_records())
-        self.alert_rows = _Peek(tx.all_alert_rows())
+        self.alert_rows: _Peek[tuple[Any, ...]] = _Peek(tx.all_alert_rows())
+        self.outcome_rows: _Peek[tuple[Any, ...]] = _Peek(tx.all_outcome_rows())
         self.nodes = _Peek(tx.all_interior_nodes())
         self.frontier = Frontier()
         self.missing: list[int] = []
         self.retentions: list[_Retention] = []
         self.roots: dict[int, bytes] = {}
 
-    def _alert_rows_of(self, seq: int) -> set[tuple[str, str | None]]:
+    def _index_rows_of(self, rows: _Peek[tuple[Any, ...]], seq: int, index: str) -> set[Any]:
+        """What the index ``rows`` (in ``seq`` order) hold for record ``seq``; rows of a
+        ``seq`` before it had no record, and are named."""
         found = set()
-        while (row := self.alert_rows.peek()) is not None and row[0] <= seq:
-            next(self.alert_rows)
+        while (row := rows.peek()) is not None and row[0] <= seq:
+            next(rows)
             if row[0] < seq:
-                self.report.add(f"record {row[0]}", "has alert index rows but no record")
+                self.report.add(f"record {row[0]}", f"has {index} rows but no record")
             else:
-                found.add((row[1], row[2]))
+                found.add(row[1:] if len(row) > 2 else row[1])
         return found
+
+    def _alert_rows_of(self, seq: int) -> set[tuple[str, str | None]]:
+        return self._index_rows_of(self.alert_rows, seq, "alert index")
+
+    def _outcome_rows_of(self, seq: int) -> set[int]:
+        return self._index_rows_of(self.outcome_rows, seq, "outcome index")
 
     def _record(self, seq: int, stored_leaf: bytes) -> bytes:
         """Check record ``seq`` against its stored leaf hash (if the record is there).
@@ -191,6 +205,8 @@ class _Walk:
             stray = self._alert_rows_of(seq)
             if stray:
                 self.report.add(f"record {seq}", "is missing but the alert index still names it")
+            if self._outcome_rows_of(seq):
+                self.report.add(f"record {seq}", "is missing but the outcome index still names it")
             return stored_leaf
         next(self.records)
         self.report.records += 1
@@ -212,6 +228,7 @@ class _Walk:
         except ValueError:
             self.report.add(where, "is not a JSON object")
             self._alert_rows_of(seq)
+            self._outcome_rows_of(seq)
             return
         if document.get("seq") != seq:
             self.report.add(where, f"holds seq {document.get('seq')!r}: records were moved")
@@ -225,6 +242,8 @@ class _Walk:
             self.report.add(where, "is dated after the verifier's clock")
         if self._alert_rows_of(seq) != _expected_alerts(document):
             self.report.add(where, "the alert index does not match the alerts it names")
+        if self._outcome_rows_of(seq) != _expected_attempt(document):
+            self.report.add(where, "the outcome index does not match the attempt it names")
         query = document.get("query")
         if document.get("action") == "audit.retention" and isinstance(query, dict):
             claim = _retention(seq, written, query)
@@ -261,8 +280,9 @@ class _Walk:
             self.report.add(f"record {r[0]}", "is stored but the tree has no leaf for it")
         for stored in self.nodes:
             self.report.add(f"node ({stored.level}, {stored.index})", "is not in the tree")
-        for row in self.alert_rows:
-            self.report.add(f"record {row[0]}", "has alert index rows but no record")
+        for index, rows in (("alert index", self.alert_rows), ("outcome index", self.outcome_rows)):
+            for row in rows:
+                self.report.add(f"record {row[0]}", f"has {index} rows but no record")
 
 
 class _Verified:

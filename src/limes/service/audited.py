@@ -238,8 +238,8 @@ def recorded_change(
     names the alerts by its ``attempt`` (that record's ``seq``) and their number
     (``refs.alerts``), not one by one again: a bulk batch names thousands, and naming
     them twice doubled the record's bytes and its ``audit_alerts`` rows (issue 15). A
-    lookup by alert id finds the attempt, which says who wrote which version and why;
-    its outcome is the record whose ``attempt`` is that ``seq``.
+    lookup by alert id returns the attempt, which says who wrote which version and why,
+    and its outcome, found by the audit store's outcome index (``audit/store.py``).
     """
     call = _Call(str(action), Actor.of(ctx), str(ctx.purpose), alerts, None, {})
     attempt = append(recorder, call.entry(Outcome.ATTEMPTED))
