@@ -4,6 +4,7 @@ serial path refuses it, and a worker that dies failing its batch with nothing wr
 
 from __future__ import annotations
 
+import gc
 import os
 from typing import Any
 
@@ -230,3 +231,30 @@ def test_a_load_in_memory_forks_its_workers_once_an_iterator_per_batch(
     list(app.alerts.bulk_issue(loader(state), iter(contents), batch=8, workers=2))
     assert len(forks) == len(contents) // 8 and set(forks) == {8}  # the last batch is short
     assert store.last_event() == 2 * len(contents) and bulk_records._MAKER is None
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_writer_makes_and_writes_a_batch_with_the_cyclic_collector_off(
+    app: Limes, store: Store, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    """As in the workers: a batch's rows are tuples freed by their counts, and a
+    collection over them finds nothing (``collector_paused``); it is on again between
+    batches, after the load, and after a refused batch."""
+    monkeypatch.setattr(bulk_records, "PIECE", 5)
+    (state, contents), *_ = sorted(demo_contents(5, 400, seed=8).items(), key=lambda i: -len(i[1]))
+    collecting: list[bool] = []
+    insert = store.insert_bulk_rows
+
+    def noted(rows: Any) -> None:
+        collecting.append(gc.isenabled())
+        insert(rows)
+
+    monkeypatch.setattr(store, "insert_bulk_rows", noted)
+    for _ in app.alerts.bulk_issue(loader(state), contents, batch=25, workers=workers):
+        assert gc.isenabled()
+    assert collecting and not any(collecting) and gc.isenabled()
+    bad, first = list(contents), contents[30]
+    bad[30] = type(first)(**{**{f: getattr(first, f) for f in first.__slots__}, "reason": " "})
+    with pytest.raises(InvalidInput):
+        list(app.alerts.bulk_issue(loader(state), bad, batch=25, workers=workers))
+    assert gc.isenabled()

@@ -49,6 +49,7 @@ from limes.service.bulk_records import (
     Making,
     RecordMaker,
     chunked,
+    collector_paused,
     shared_workers,
 )
 from limes.store.port import AlertFilter
@@ -365,13 +366,14 @@ class AlertService(AlertSteps):
                     if category not in allowed:
                         self.policy.require(ctx, Permission.ALERT_ISSUE, category)
                         allowed.add(category)
-                made = following.result()
-                # the workers make the next batch while this one is written
-                following = making(*next(chunks, (0, [])))
-                written = tuple(AlertRef(i, NEW_VERSION, state) for i in made.ids)
-                with recorded_change(self.audit, ctx, Permission.ALERT_ISSUE, written):
-                    self.store.insert_bulk_rows(made.rows)
-                done += len(made.ids)
+                with collector_paused():
+                    made = following.result()
+                    # the workers make the next batch while this one is written
+                    following = making(*next(chunks, (0, [])))
+                    written = tuple(AlertRef(i, NEW_VERSION, state) for i in made.ids)
+                    with recorded_change(self.audit, ctx, Permission.ALERT_ISSUE, written):
+                        self.store.insert_bulk_rows(made.rows)
+                    done += len(made.ids)
                 yield done
         finally:
             if following is not None:

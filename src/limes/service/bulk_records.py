@@ -32,6 +32,7 @@ import multiprocessing
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -214,6 +215,23 @@ class Workers:
             self._pool = None
             _MAKER, _ROWS, _BATCH = None, None, ()
             gc.unfreeze()
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off in this process for a batch's writing, as it is
+    in the workers: the batch's rows arrive as some 100,000 tuples, each allocation
+    counting towards a collection that walks every young object and finds no cycle
+    (they are freed by their counts). Measured on 100,000 demo alerts, 2 workers: 875
+    young, 74 middle and 1 full collection in the writer, 0.62 s of CPU (6 us an alert).
+    Turned back on (if it was on) before anything else runs here."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def shared_workers(
