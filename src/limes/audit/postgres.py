@@ -52,22 +52,30 @@ _OUTCOMES_KEPT = """
 DO $$
 DECLARE
     kept record;
-    attempt jsonb;
+    said jsonb;
 BEGIN
-    -- the outcomes kept so far, from their own bytes; a record that is no JSON object
-    -- (only an intruder writes one) gets no row, and ``verify`` names it
-    FOR kept IN SELECT seq, data FROM audit_records
-                WHERE position('"attempt":null'::bytea IN data) = 0 LOOP
-        BEGIN
-            attempt := convert_from(kept.data, 'UTF8')::jsonb -> 'attempt';
-            IF jsonb_typeof(attempt) = 'number' THEN
-                INSERT INTO audit_outcomes (seq, attempt)
-                VALUES (kept.seq, (attempt #>> '{}')::bigint);
-            END IF;
-        EXCEPTION WHEN data_exception THEN  -- the class: bad UTF-8, JSON or number
-            NULL;
-        END;
-    END LOOP;
+    -- the outcomes kept so far, from their own bytes, in one statement; if a record is
+    -- no JSON object (only an intruder writes one), again one record at a time, that
+    -- record getting no row (``verify`` names it)
+    BEGIN
+        INSERT INTO audit_outcomes (seq, attempt)
+        SELECT seq, (named #>> '{}')::bigint
+        FROM (SELECT seq, convert_from(data, 'UTF8')::jsonb -> 'attempt' AS named
+              FROM audit_records) AS parsed
+        WHERE jsonb_typeof(named) = 'number';
+    EXCEPTION WHEN data_exception THEN  -- the class: bad UTF-8, JSON or number
+        FOR kept IN SELECT seq, data FROM audit_records LOOP
+            BEGIN
+                said := convert_from(kept.data, 'UTF8')::jsonb -> 'attempt';
+                IF jsonb_typeof(said) = 'number' THEN
+                    INSERT INTO audit_outcomes (seq, attempt)
+                    VALUES (kept.seq, (said #>> '{}')::bigint);
+                END IF;
+            EXCEPTION WHEN data_exception THEN
+                NULL;
+            END;
+        END LOOP;
+    END;
 END
 $$
 """
