@@ -47,7 +47,7 @@ from limes.api.deps import (
 )
 from limes.api.hot import HotRoute
 from limes.api.routes import needs
-from limes.api.threads import off_loop
+from limes.api.threads import off_loop_durable
 from limes.domain.alerts import AlertContent, AlertStatus, MisusedIdentity
 from limes.domain.categories import CategoryCode, ObjectType
 from limes.domain.countries import CountryError, member_state
@@ -160,7 +160,7 @@ async def get_alert(ctx: Ctx, request: Request, alert_id: AlertIdPath) -> Respon
 async def alert_answer(request: Request, ctx: Context, alert_id: str) -> Response:
     """The answer to reading an alert (the route's and the hot lane's, ``api/hot.py``):
     the id checked on the event loop, the read (store, audit) off it."""
-    view = await off_loop(get_limes(request).alerts.get, ctx, checked_alert_id(alert_id))
+    view = await off_loop_durable(get_limes(request).alerts.get, ctx, checked_alert_id(alert_id))
     return alert_response(view)
 
 

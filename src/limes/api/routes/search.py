@@ -30,7 +30,7 @@ from limes.api.deps import Body, Ctx, get_limes
 from limes.api.hot import HotRoute
 from limes.api.problems import PROBLEM_JSON
 from limes.api.routes import needs
-from limes.api.threads import off_loop
+from limes.api.threads import off_loop_durable
 from limes.domain.alerts import STRICT, Code, Gender, Text
 from limes.domain.categories import CategoryCode
 from limes.domain.identifiers import IdentifierKind
@@ -192,7 +192,7 @@ async def _searched(
 ) -> Response:
     """``search(ctx, asked, …)`` in a worker thread (index, store, durable audit record),
     answered from the event loop."""
-    found = await off_loop(
+    found = await off_loop_durable(
         search, ctx, asked, form.limit, frozenset(form.categories), wait_for=form.wait_for
     )
     return _answer(found)
