@@ -6,8 +6,9 @@ policy and keeps the store consistent. Each declares the permission that service
 needs (``needs``), checked against the policy table by the authorization-matrix test.
 Routes are plain ``def``: the services block on the store, so they run in the server's
 thread pool. Reading one alert, which a border guard does after most hits, is ``async``:
-it hands only its service call to the pool (``threads.off_loop``) and is answered by the
-hot lane (``api/hot.py``) past FastAPI's routing.
+it hands only its service call to the pool, awaits its durable record on the loop
+(``threads.off_loop_durable``) and is answered by the hot lane (``api/hot.py``) past
+FastAPI's routing.
 
 Bodies: ``POST /v1/alerts`` and ``PUT /v1/alerts/{id}`` take the alert content itself
 (``AlertContent``, the ``content`` of the answer), so error pointers point into the

@@ -8,10 +8,11 @@ position a write answered (its ``Limes-Feed-Position`` header): the search waits
 most a second, until the indexes reflect it, else answers 503 ``index-behind`` (400
 for a position no write has made).
 
-The routes are ``async``: parsing and the answer's JSON run on the event loop, and only
-the service call (index, store, the durable audit record) is handed to a worker thread
-(``threads.off_loop``). The hot lane (``api/hot.py``) answers them past FastAPI's routing
-with the same ``*_answer`` functions.
+The routes are ``async``: parsing and the answer's JSON run on the event loop, only
+the service call (index, store) is handed to a worker thread, and its durable audit
+record is awaited back on the loop before the answer leaves
+(``threads.off_loop_durable``). The hot lane (``api/hot.py``) answers them past
+FastAPI's routing with the same ``*_answer`` functions.
 """
 
 from __future__ import annotations
