@@ -22,8 +22,10 @@ implementation, two doors. A ``LimesError`` is answered by the handler FastAPI w
 use (``problems.limes_error``); anything else goes on to ``Guard`` (500), as it did.
 
 The route's own work runs on the event loop where it only computes (parsing, the
-answer's JSON); the service call, which reads the store and waits for the durable
-audit record, is the one hand-over to a worker thread (``off_loop``).
+answer's JSON); the service call, which reads the index and the store, is the one
+hand-over to a worker thread, and the durable writes it queued (the read bounds'
+count, the audit record) are awaited back on the loop before the answer is built
+(``threads.off_loop_durable``).
 """
 
 from __future__ import annotations

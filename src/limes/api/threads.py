@@ -12,8 +12,10 @@ import contextvars
 import functools
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
+
+from limes.group_commit import deferring
 
 T = TypeVar("T")
 
@@ -51,3 +53,31 @@ async def off_loop(call: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     if kwargs:  # run_in_executor passes positional arguments only
         call, args = functools.partial(call, *args, **kwargs), ()
     return await loop.run_in_executor(request_pool(), contextvars.copy_context().run, call, *args)
+
+
+async def off_loop_durable(call: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """``off_loop(call, …)`` with the durable writes of a read left pending, awaited here.
+
+    The service call runs in the pool inside ``group_commit.deferring``: its read
+    bounds' count and its audit record are queued for this process's committer
+    threads instead of waited for in the request thread, so the thread is free as soon
+    as the answer is computed. The answer is returned only once every one of them is
+    durable, awaited on the event loop; a refusal one of them brings (the read bounds
+    refused, the record could not be written) is raised instead, so the caller answers
+    the problem it would have answered had the service raised it, and never the
+    answer. A caller cancelled meanwhile (the server stopping) answers nothing; what
+    was queued is still written.
+    """
+
+    # ``function=``, as FastAPI's partials name their endpoint: the hop is named for it
+    deferred = functools.partial(_deferred, function=call)
+    result, waits = await off_loop(deferred, *args, **kwargs)
+    for wait in waits:
+        await asyncio.wrap_future(wait)
+    return result
+
+
+def _deferred(*args: Any, function: Callable[..., T], **kwargs: Any) -> tuple[T, list[Future[Any]]]:
+    """``function(*args, **kwargs)`` with its durable writes left pending, and those."""
+    with deferring() as waits:
+        return function(*args, **kwargs), waits

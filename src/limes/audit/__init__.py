@@ -13,6 +13,15 @@ records share commits:
   writes everything queued in one transaction while the others wait, and the next
   batch is whatever arrived meanwhile (no timer: a lone record is committed at once;
   ``group_commit.py``, which the read bounds' counts use too);
+* *without a waiting thread*, the hot routes' reads (the three searches, reading an
+  alert) only queue their read bounds' count and then their record
+  (``AuditLog.append_later``, ``GroupCommit.enqueue``): one committer thread a
+  process commits the queue, and the request's thread is free once the answer is
+  computed. The HTTP door awaits the record's future on the event loop and sends the
+  answer only once it is done (``api/threads.off_loop_durable``); the record says
+  ``allowed``, or ``refused`` with the refusal the count brought, and that refusal is
+  then answered instead (``service/audited.py``). Batches are as large as the requests
+  that queued during a commit, however few request threads there are;
 * *across processes*, ``limes serve --workers N`` starts one audit writer process
   (``writer.py``) before its workers. Each worker's batch goes over a Unix socket
   (``relay.py``) to the writer, which appends the batches of all workers through its
@@ -45,6 +54,15 @@ under HTTP searches):
 * *The writer hangs.* A worker waits ``ANSWER_TIMEOUT_SECONDS`` (longer than the
   store's busy timeout), then fails the batch as above.
 * *The parent dies.* The writer notices its parent is gone within a second and ends.
+* *A queued record's commit fails* (any of the above, on the committer thread): its
+  future, and every one of its batch, gets ``AuditUnavailable``; the door answers the
+  500 problem it answers when ``append`` raises, and the computed answer is dropped.
+  A refusal of the read bounds whose own record fails is answered the same way.
+* *The read bounds' count fails* (its transaction, on the committer thread): the read
+  is recorded as ``failed`` and answered 500, as when the count raised in the thread.
+* *The caller goes away while its record is queued* (the client disconnects, the
+  server stops): the record is still committed (a future is never cancelled: it may
+  be written already), and no answer is sent.
 
 The Merkle tree, signed heads, retention and ``limes audit verify`` do not depend on
 who appended: the writer uses the same ``AuditLog`` and store.

@@ -13,7 +13,9 @@ may then say that something was tried which did not happen, never the reverse.
 
 **Appends** are group-committed: concurrent callers queue their entries, one of them
 writes the whole queue in one transaction (one fsync) and every caller learns its
-``seq``. The writer reads the tree's size in that transaction, so several processes
+``seq`` (``append``), or queue them and get their ``seq`` in a future once committed
+(``append_later``, the hot routes' reads: the answer waits for it on the event loop
+instead of in a thread). The writer reads the tree's size in that transaction, so several processes
 (``limes serve`` and a CLI command) can append to the same log. With a ``relay`` the
 batch goes to the audit writer process instead (``limes.audit``'s docstring). Times
 are the log's clock, never earlier than the record before (retention cuts a prefix).
@@ -43,6 +45,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from concurrent.futures import Future
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -56,7 +59,7 @@ from limes.audit.relay import WriterAbsent, WriterRelay
 from limes.audit.store import AuditStore, AuditTx, RecordQuery, RecordRow
 from limes.clock import Clock, utc_now
 from limes.errors import LimesError
-from limes.group_commit import GroupCommit
+from limes.group_commit import GroupCommit, when_done
 
 log = logging.getLogger("limes.audit")
 
@@ -294,6 +297,22 @@ class AuditLog:
         except BaseException as exc:
             log.error("audit append failed: %r", exc)
             raise AuditUnavailable("the audit log cannot record the action") from exc
+
+    def append_later(self, entries: Sequence[Entry]) -> Future[list[int]]:
+        """``append`` without waiting: queued for the next commit (by this process's
+        committer thread, ``GroupCommit.enqueue``); the future gets their ``seq`` once
+        they are durable, or ``AuditUnavailable`` if they could not be written."""
+        if not entries:
+            return when_done([], lambda _: [])
+        committed = self._commits.enqueue(entries)
+
+        def settled(failed: BaseException | None) -> list[int]:
+            if failed is not None:
+                log.error("audit append failed: %r", failed)
+                raise AuditUnavailable("the audit log cannot record the action") from failed
+            return committed.result()
+
+        return when_done([committed], settled)
 
     def record(self, entry: Entry) -> int:
         """``append`` of one entry."""

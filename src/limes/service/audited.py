@@ -48,15 +48,17 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, TypeVar, cast, runtime_checkable
 
 from limes.audit.record import Actor, AlertRef, Entry, Outcome
 from limes.errors import Forbidden, InvalidInput, LimesError, Unauthenticated
+from limes.group_commit import deferring, pending_waits, waiting, when_done
 from limes.policy.permissions import Context, Principal
 from limes.service.audited_policy import noting_decisions
-from limes.service.recorder import Recorder, append, mark_recorded
+from limes.service.recorder import Recorder, append, append_later, mark_recorded
 
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger("limes.audit")
@@ -195,6 +197,12 @@ def perform(
     answer: Callable[[Any], Refs] | None = None,
 ) -> Any:
     """Run a use case under the audit rule of this module's docstring."""
+    waits = pending_waits()
+    if waits is not None and not write:
+        return _perform_pending(recorder, call, run, answer, waits)
+    if waits is not None:  # a write's records are durable before it goes on: no deferring
+        with waiting():
+            return perform(recorder, call, write, run, answer)
     with noting_decisions() as decisions:
         attempt = append(recorder, call.entry(Outcome.ATTEMPTED)) if write else None
         try:
@@ -225,6 +233,65 @@ def perform(
         except LimesError:
             log.exception("outcome of %s (attempt %s) not recorded", call.action, attempt)
         return result
+
+
+def _perform_pending(
+    recorder: Recorder,
+    call: _Call,
+    run: Callable[[], Any],
+    answer: Callable[[Any], Refs] | None,
+    waits: list[Future[Any]],
+) -> Any:
+    """``perform`` of a read whose durable writes are left pending (``deferring``).
+
+    The read runs here; the writes it left pending (the read bounds' count) and then
+    its record are chained after it, and one future is left in ``waits``: done once the
+    record is durable, with no result if the read was allowed, or with the refusal a
+    pending write brought (``ReadsBlocked``, ``RateLimited``, recorded as refused like
+    a refusal raised here), or ``AuditUnavailable`` if the record could not be written.
+    The caller answers with the result only after that future, as ``perform`` returns
+    it only after the record. A refusal raised by the read itself is recorded here and
+    raised at once, as ``perform`` does.
+    """
+    with noting_decisions() as decisions, deferring() as inner:
+        try:
+            result = run()
+        except Exception as exc:
+            outcome, reason = _refusal(exc)
+            entry = call.entry(outcome, reason=reason, categories=decisions.categories())
+            append(recorder, entry)
+            mark_recorded(exc)
+            raise
+        rules, why = decisions.allowed()
+        categories = decisions.categories()
+        allowed = _answered(call, result, answer).entry(
+            Outcome.ALLOWED, reason=why, rules=rules, categories=categories
+        )
+
+    def record(refused: BaseException | None) -> Future[int] | Future[None]:
+        if refused is None:
+            return append_later(recorder, allowed)
+        if not isinstance(refused, Exception):
+            raise refused
+        outcome, reason = _refusal(refused)
+        entry = call.entry(outcome, reason=reason, categories=categories)
+        return when_done([append_later(recorder, entry)], _refused_after(refused))
+
+    waits.append(when_done(inner, record))
+    return result
+
+
+def _refused_after(refused: Exception) -> Callable[[BaseException | None], None]:
+    """What follows the refusal's record: the refusal, marked as on record; or the
+    record's own failure (``AuditUnavailable``), as ``perform`` raises it."""
+
+    def then(failed: BaseException | None) -> None:
+        if failed is not None:
+            raise failed
+        mark_recorded(refused)
+        raise refused
+
+    return then
 
 
 @contextmanager

@@ -44,7 +44,7 @@ from limes.errors import (
     RateLimited,
     ReadsBlocked,
 )
-from limes.group_commit import GroupCommit
+from limes.group_commit import GroupCommit, pending_waits
 from limes.policy.permissions import Context, Permission, Principal
 from limes.policy.table import Reading, Table, default_table
 from limes.service.audited import audited
@@ -146,13 +146,23 @@ class ReadGuard:
         counts nothing. Concurrent answers of this process are counted in one
         transaction, one after the other as if each had its own (``GroupCommit``): one
         fsync for all of them, and no thread waiting in SQLite's busy handler.
+
+        Where the caller leaves durable writes pending (``group_commit.deferring``: a
+        hot route's read), the count is only queued, and the refusal comes through its
+        future (``service/audited.py`` records it, the door answers it); the answer
+        waits for that future before it leaves.
         """
         ids = list(dict.fromkeys(alert_ids))
         if not ids:
             with self.store.read() as tx:
                 _refuse_if_blocked(tx.read_blocks.in_force(self._limits(ctx)))
             return
-        self._counting.submit(_Answer(ctx, ids, self.clock()))
+        answer = _Answer(ctx, ids, self.clock())
+        waits = pending_waits()
+        if waits is None:
+            self._counting.submit(answer)
+        else:
+            waits.append(self._counting.enqueue(answer))
 
     def _count_all(self, answers: Sequence[_Answer]) -> list[LimesError | None]:
         """Every answer counted or refused, in order, in one transaction."""

@@ -9,10 +9,12 @@ answers it (``api/problems.py``, ``service/refusals.py``) adds no second record.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import Future
 from typing import Protocol
 
 from limes.audit.log import AuditUnavailable
 from limes.audit.record import Entry
+from limes.group_commit import when_done
 
 
 class Recorder(Protocol):
@@ -29,6 +31,22 @@ def append(recorder: Recorder, entry: Entry) -> int:
         raise
     except Exception as exc:
         raise AuditUnavailable("the audit log cannot record the action") from exc
+
+
+def append_later(recorder: Recorder, entry: Entry) -> Future[int]:
+    """``append`` left pending: a future of the entry's ``seq`` once it is durable, or of
+    ``AuditUnavailable``. A recorder that cannot queue (no ``append_later``) appends now."""
+    queue = getattr(recorder, "append_later", None)
+    if queue is None:
+        return when_done([], lambda _: append(recorder, entry))
+    queued: Future[list[int]] = queue([entry])
+
+    def seq(failed: BaseException | None) -> int:
+        if failed is not None:
+            raise failed
+        return queued.result()[0]
+
+    return when_done([queued], seq)
 
 
 _RECORDED = "_limes_audit_recorded"

@@ -6,8 +6,9 @@ policy and keeps the store consistent. Each declares the permission that service
 needs (``needs``), checked against the policy table by the authorization-matrix test.
 Routes are plain ``def``: the services block on the store, so they run in the server's
 thread pool. Reading one alert, which a border guard does after most hits, is ``async``:
-it hands only its service call to the pool (``threads.off_loop``) and is answered by the
-hot lane (``api/hot.py``) past FastAPI's routing.
+it hands only its service call to the pool, awaits its durable record on the loop
+(``threads.off_loop_durable``) and is answered by the hot lane (``api/hot.py``) past
+FastAPI's routing.
 
 Bodies: ``POST /v1/alerts`` and ``PUT /v1/alerts/{id}`` take the alert content itself
 (``AlertContent``, the ``content`` of the answer), so error pointers point into the
@@ -47,7 +48,7 @@ from limes.api.deps import (
 )
 from limes.api.hot import HotRoute
 from limes.api.routes import needs
-from limes.api.threads import off_loop
+from limes.api.threads import off_loop_durable
 from limes.domain.alerts import AlertContent, AlertStatus, MisusedIdentity
 from limes.domain.categories import CategoryCode, ObjectType
 from limes.domain.countries import CountryError, member_state
@@ -160,7 +161,7 @@ async def get_alert(ctx: Ctx, request: Request, alert_id: AlertIdPath) -> Respon
 async def alert_answer(request: Request, ctx: Context, alert_id: str) -> Response:
     """The answer to reading an alert (the route's and the hot lane's, ``api/hot.py``):
     the id checked on the event loop, the read (store, audit) off it."""
-    view = await off_loop(get_limes(request).alerts.get, ctx, checked_alert_id(alert_id))
+    view = await off_loop_durable(get_limes(request).alerts.get, ctx, checked_alert_id(alert_id))
     return alert_response(view)
 
 

@@ -8,10 +8,11 @@ position a write answered (its ``Limes-Feed-Position`` header): the search waits
 most a second, until the indexes reflect it, else answers 503 ``index-behind`` (400
 for a position no write has made).
 
-The routes are ``async``: parsing and the answer's JSON run on the event loop, and only
-the service call (index, store, the durable audit record) is handed to a worker thread
-(``threads.off_loop``). The hot lane (``api/hot.py``) answers them past FastAPI's routing
-with the same ``*_answer`` functions.
+The routes are ``async``: parsing and the answer's JSON run on the event loop, only
+the service call (index, store) is handed to a worker thread, and its durable audit
+record is awaited back on the loop before the answer leaves
+(``threads.off_loop_durable``). The hot lane (``api/hot.py``) answers them past
+FastAPI's routing with the same ``*_answer`` functions.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from limes.api.deps import Body, Ctx, get_limes
 from limes.api.hot import HotRoute
 from limes.api.problems import PROBLEM_JSON
 from limes.api.routes import needs
-from limes.api.threads import off_loop
+from limes.api.threads import off_loop_durable
 from limes.domain.alerts import STRICT, Code, Gender, Text
 from limes.domain.categories import CategoryCode
 from limes.domain.identifiers import IdentifierKind
@@ -192,7 +193,7 @@ async def _searched(
 ) -> Response:
     """``search(ctx, asked, …)`` in a worker thread (index, store, durable audit record),
     answered from the event loop."""
-    found = await off_loop(
+    found = await off_loop_durable(
         search, ctx, asked, form.limit, frozenset(form.categories), wait_for=form.wait_for
     )
     return _answer(found)
