@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from limes.local_service import LocalServer, Supervisor, peer_uid, receive_exactly
+from limes.local_service import LocalServer, Supervisor, die_with, peer_uid, receive_exactly
 
 
 class Echo(LocalServer):
@@ -100,3 +100,76 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def _building(pids: Any, path: str, parent: int) -> None:
+    """A supervised process that forks a child (as the index process's build forks its
+    pool, ``local_service.die_with``) and works on without listening yet."""
+    me = os.getpid()
+    child = multiprocessing.get_context("fork").Process(target=_forked, args=(me,))
+    child.start()
+    pids.send((me, child.pid))
+    time.sleep(60)
+
+
+def _forked(parent: int) -> None:
+    die_with(parent)
+    time.sleep(60)
+
+
+def _supervising(target: Any, pids: Any) -> None:
+    """Supervise ``target`` (a process that may have children) on a thread, then wait."""
+    supervisor = Supervisor(target, (pids,), "limes-test-children", children=True)
+    threading.Thread(target=supervisor.start, daemon=True).start()
+    time.sleep(60)
+
+
+def test_a_supervised_process_with_children_ends_with_its_killed_parent() -> None:
+    """The index process is not daemonic, for its build's pool: killed with SIGKILL, its
+    parent leaves neither it (building, not yet serving) nor its children behind."""
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    parent = context.Process(target=_supervising, args=(_building, send))
+    parent.start()
+    try:
+        assert receive.poll(60), "the supervised process did not start its child"
+        supervised, child = receive.recv()
+        assert _alive(supervised) and _alive(child)
+        os.kill(parent.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while (_alive(supervised) or _alive(child)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(supervised), "the supervised process outlived its killed parent"
+        assert not _alive(child), "its child outlived them"
+    finally:
+        parent.kill()
+        parent.join(10)
+
+
+def _echo(pids: Any, path: str, parent: int) -> None:
+    server = Echo(path)
+    pids.send(os.getpid())
+    server.serve(parent=parent)
+
+
+def _exits_without_stopping(pids: Any) -> None:
+    supervisor = Supervisor(_echo, (pids,), "limes-test-exit", children=True)
+    supervisor.start()  # and returns without ``stop``: an exception, a forgotten path
+
+
+def test_an_exit_does_not_wait_for_a_supervised_process_with_children() -> None:
+    """``multiprocessing`` joins a process that is not daemonic at the interpreter's exit,
+    and this one serves until its parent is gone: the exit stops it first."""
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    parent = context.Process(target=_exits_without_stopping, args=(send,))
+    parent.start()
+    try:
+        assert receive.poll(60), "the supervised process did not start"
+        supervised = receive.recv()
+        parent.join(30)
+        assert parent.exitcode == 0, "the parent's exit waited for its supervised process"
+        assert not _alive(supervised)
+    finally:
+        parent.kill()
+        parent.join(10)

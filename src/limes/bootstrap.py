@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -461,13 +462,22 @@ def start_worker() -> Limes:
     return limes
 
 
+def _tell(line: str) -> None:
+    """A line on the index process's stderr: ``limes serve``'s, which it shares."""
+    print(f"limes search: index process: {line}", file=sys.stderr, flush=True)
+
+
 def run_search_index(settings: Settings, path: str, parent: int) -> None:
     """The index process of ``limes serve --workers N``: this installation's search
     indexes loaded from the snapshot (or built from the store, the snapshot then
     written), the change feed followed, served at ``path`` until the parent is gone."""
     limes = build(settings)
     try:
-        limes.search.start(follow=True)
+        report = limes.search.start(follow=True)
+        if report is not None:  # on the server's stderr, which this process shares
+            if report.refused is not None:
+                _tell(f"the snapshot was refused, rebuilt: {report.refused}")
+            _tell(report.told())
         server = IndexServer(limes.search.engine, path, settings.search_snapshot_path)
         freeze_startup_heap()
         try:

@@ -12,14 +12,17 @@ package that runs such a process.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import multiprocessing.connection
+import multiprocessing.util
 import os
 import shutil
 import signal
 import socket
 import struct
+import sys
 import tempfile
 import threading
 import time
@@ -68,6 +71,42 @@ def end_with(parent: Any) -> threading.Thread:
     return watcher
 
 
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def die_with(parent: int) -> None:
+    """End this process (SIGKILL) as soon as the process ``parent``, which forked it, ends
+    - even by SIGKILL, which gives it no time to end its children.
+
+    On Linux the kernel sends the signal (``PR_SET_PDEATHSIG``): when the *thread* that
+    forked this process ends, so a caller forks from a thread that outlives the child
+    (the build's pool: the thread that builds, and closes the pool before it returns).
+    Elsewhere a daemon thread looks every ``PARENT_CHECK_SECONDS``. Either way, a parent
+    already gone when this runs ends this process at once."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    else:
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(PARENT_CHECK_SECONDS)
+            os.kill(os.getpid(), signal.SIGKILL)
+
+        threading.Thread(target=watch, name="limes-parent-watch", daemon=True).start()
+    if os.getppid() != parent:  # it ended before the signal was asked for
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _watched(target: Callable[..., None], *args: Any) -> None:
+    """A supervised process that may have children (not daemonic): ended when its
+    parent ends, as ``end_with`` ends a worker; the daemon flag does not do that either
+    (it only makes the parent's normal exit terminate the child)."""
+    end_with(multiprocessing.parent_process())
+    target(*args)
+
+
 class LocalServer:
     """Listens at ``path`` (mode 0600); ``serve_one`` serves one accepted connection."""
 
@@ -114,7 +153,13 @@ class LocalServer:
 class Supervisor:
     """Runs ``target(*args, socket path, parent pid)`` in a spawned process named ``name``
     and keeps it running. ``start_timeout`` None: wait as long as it lives (an index
-    may take long to build); ``refused`` makes the error of a process that did not start."""
+    may take long to build); ``refused`` makes the error of a process that did not start.
+
+    The process is daemonic unless ``children`` (``multiprocessing`` forbids a daemonic
+    process children: the index process's build forks its pool). Such a process ends
+    itself when this one ends, killed too (``_watched``); and as ``multiprocessing``
+    joins a process that is not daemonic at this interpreter's exit, without a timeout,
+    this one's exit stops it first rather than waiting for it for ever."""
 
     def __init__(
         self,
@@ -125,6 +170,7 @@ class Supervisor:
         start_timeout: float | None = None,
         restart_pause: float = 0.1,
         refused: Callable[[str], Exception] = RuntimeError,
+        children: bool = False,
     ) -> None:
         self._target, self._args, self.name = target, args, name
         self._start_timeout, self._restart_pause, self._refused = (
@@ -139,6 +185,8 @@ class Supervisor:
         self._stopping = threading.Event()
         self._watcher = threading.Thread(target=self._watch, name=name, daemon=True)
         self.restarts = 0
+        self._children = children
+        self._at_exit: multiprocessing.util.Finalize | None = None
         self._log = logging.getLogger("limes")
 
     @property
@@ -147,6 +195,11 @@ class Supervisor:
 
     def start(self) -> None:
         """Start the process and return once it accepts connections."""
+        if self._children:
+            # run by multiprocessing's exit, before it joins the children: at the
+            # interpreter's exit (an atexit hook) and at a multiprocessing child's
+            # (which runs no atexit hook)
+            self._at_exit = multiprocessing.util.Finalize(None, self.stop, exitpriority=10)
         try:
             self._spawn()
         except BaseException:
@@ -155,11 +208,12 @@ class Supervisor:
         self._watcher.start()
 
     def _spawn(self) -> None:
+        args = (*self._args, str(self.socket_path), os.getpid())
         process = self._context.Process(
-            target=self._target,
-            args=(*self._args, str(self.socket_path), os.getpid()),
+            target=_watched if self._children else self._target,
+            args=(self._target, *args) if self._children else args,
             name=self.name,
-            daemon=True,
+            daemon=not self._children,
         )
         process.start()
         self._process = process
@@ -196,9 +250,14 @@ class Supervisor:
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stopping.set()
+        if self._at_exit is not None:
+            self._at_exit.cancel()
         if self._watcher.is_alive():
             self._watcher.join(timeout)
         if self._process is not None and self._process.is_alive():
             self._process.terminate()
             self._process.join(timeout)
+            if self._process.is_alive():  # deaf to SIGTERM: an exit must not wait on it
+                self._process.kill()
+                self._process.join(timeout)
         shutil.rmtree(self.folder, ignore_errors=True)

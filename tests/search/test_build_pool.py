@@ -7,15 +7,19 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import time
 import types
 from collections import defaultdict
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
-from tests.conftest import FixedClock, built, make_ctx
+from tests.conftest import FixedClock, built, dev_settings, make_ctx
+from tests.test_local_service import _alive
 
+from limes.bootstrap import build
 from limes.demo.generator import generate
 from limes.domain.alerts import AlertContent
 from limes.errors import Unavailable
@@ -252,3 +256,40 @@ def test_a_daemonic_process_builds_alone(
     monkeypatch.setattr(multiprocessing.current_process(), "daemon", True)
     report = SearchEngine(store, alerts.crypto, processes=2).build()
     assert report.alerts == PERSONS + OBJECTS - len(range(0, 1_000, 37))
+
+
+def _pool_held(var: Path, pids: Any) -> None:
+    """A process that starts a build's pool (its workers forked at the first page) and
+    works on, as the index process does while it builds."""
+    app = build(dev_settings(var_dir=var))
+    app.store.migrate()
+    pool = build_pool.OpeningPool(app.store, app.crypto, 2)
+    pool.submit([]).result()
+    pids.send(sorted(pool._pool._processes) if pool._pool else [])
+    time.sleep(60)
+
+
+def test_the_pools_workers_end_with_the_process_that_forked_them(tmp_path: Path) -> None:
+    """The index process killed while it builds (kill -9, or ended with its killed
+    parent) leaves none of its pool's workers behind, holding keys and memory."""
+    var = tmp_path / "var"
+    var.mkdir(mode=0o700)
+    context = multiprocessing.get_context("spawn")
+    receive, send = context.Pipe(duplex=False)
+    building = context.Process(target=_pool_held, args=(var, send))
+    building.start()
+    try:
+        assert receive.poll(60), "the pool did not start"
+        workers = receive.recv()
+        assert len(workers) == 2 and all(_alive(pid) for pid in workers)
+        os.kill(building.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [pid for pid in workers if _alive(pid)], "workers outlived their parent"
+    finally:
+        building.kill()
+        building.join(10)
+        for pid in workers if "workers" in locals() else []:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)

@@ -39,16 +39,7 @@ def build_search_indexes(app: Limes, *, follow: bool) -> None:
     if report is not None:
         if report.refused is not None:
             click.echo(f"Search index snapshot refused, rebuilding: {report.refused}", err=True)
-        source = (
-            "built from the store"
-            if report.snapshot_position is None
-            else f"loaded from the snapshot of feed position {report.snapshot_position}"
-        )
-        click.echo(
-            f"Search indexes: {report.alerts:,} alerts, {report.persons:,} persons, "
-            f"{report.identifiers:,} identifiers {source} in {report.seconds:.1f} s",
-            err=True,
-        )
+        click.echo(f"Search indexes: {report.told()}", err=True)
 
 
 def _indexed(env: Env) -> Limes:

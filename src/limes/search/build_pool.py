@@ -21,7 +21,8 @@ snapshot, is one process's too.
 Forked once a build, as the bulk load's workers are (``service/bulk_records.py``):
 they inherit the keys in memory (every data key the store holds is unwrapped first, so
 that a worker never reads the store, whose connection is this process's), and they
-only ever see the sealed columns of the pages sent to them. A page a worker cannot
+only ever see the sealed columns of the pages sent to them. Each is ended by the
+kernel when the process that forked it ends, killed or not (``die_with``). A page a worker cannot
 open (a key it does not hold, an altered body) is opened again by the engine, which
 raises what one process raises; a worker that dies (killed, out of memory) fails the
 build with ``Unavailable``, and the engine drops what it had filed of it.
@@ -45,6 +46,7 @@ from limes.crypto.keys import IntegrityError
 from limes.crypto.records import opened_fields
 from limes.domain.alerts import AlertContent
 from limes.errors import Unavailable
+from limes.local_service import die_with
 from limes.search.codes import NUMBERINGS, Codes
 from limes.search.features import Stored, identities
 from limes.search.identifiers import object_identifiers
@@ -95,9 +97,14 @@ _WARM: frozenset[tuple[str, int]] = frozenset()
 _TOLD: dict[str, int] = {}
 
 
-def _started(told: dict[str, int]) -> None:
-    """A worker's start: no garbage collection (see ``OpeningPool``), and the length of
-    each numbering it was forked with, of which it tells the parent nothing."""
+def _started(parent: int, told: dict[str, int]) -> None:
+    """A worker's start: ended when ``parent`` ends, no garbage collection (see
+    ``OpeningPool``), and the length of each numbering it was forked with, of which it
+    tells the parent nothing."""
+    # Otherwise a worker whose parent was killed waits on its queue for ever (the
+    # queue's writing end is open in the workers too, inherited at the fork), holding
+    # the store's keys and its memory, with no one left to send it a page.
+    die_with(parent)
     gc.disable()
     _TOLD.clear()
     _TOLD.update(told)
@@ -145,9 +152,9 @@ def warm_keys(store: Store, crypto: Crypto) -> frozenset[tuple[str, int]]:
 
 def may_fork() -> bool:
     """Whether this process may start a pool: not in a daemonic process, which
-    ``multiprocessing`` forbids children. ``limes serve --workers N`` runs its index
-    process as one (``local_service.Supervisor``), so there the build runs in that one
-    process; found when the pooled build failed that process's start."""
+    ``multiprocessing`` forbids children (the pooled build failed the start of
+    ``limes serve --workers N``'s index process while it was one; it no longer is,
+    ``local_service.Supervisor``)."""
     return not multiprocessing.current_process().daemon
 
 
@@ -172,7 +179,7 @@ class OpeningPool:
             processes,
             mp_context=multiprocessing.get_context("fork"),
             initializer=_started,
-            initargs=(told,),
+            initargs=(os.getpid(), told),
         )
 
     def submit(self, rows: Sequence[SealedRow]) -> Future[Page]:

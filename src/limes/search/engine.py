@@ -82,6 +82,22 @@ class BuildReport:
     """The feed position of the snapshot loaded; None when built from the store."""
     refused: str | None = None
     """Why a snapshot was refused before this build, if one was."""
+    processes: int = 1
+    """The processes that opened the alerts of a build from the store (``build_pool.py``);
+    1: the building one alone."""
+
+    def told(self) -> str:
+        """What was built, from where, how fast and in how many processes, for a log line."""
+        if self.snapshot_position is not None:
+            source = f"loaded from the snapshot of feed position {self.snapshot_position}"
+        else:
+            rate = self.alerts / self.seconds if self.seconds > 0 else 0.0
+            processes = f"{self.processes} process{'es' if self.processes > 1 else ''}"
+            source = f"built from the store ({rate:,.0f} alerts/s, {processes})"
+        return (
+            f"{self.alerts:,} alerts, {self.persons:,} persons, {self.identifiers:,} "
+            f"identifiers {source} in {self.seconds:.1f} s"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,12 +177,13 @@ class SearchEngine:
             # the pages come in id order, so an id read once is not read again: only an
             # engine that already held alerts asks the slot table (a binary search once frozen)
             held = len(self._slots) > 0
-            if (
+            pooled = (
                 self.processes > 1
                 and not held
                 and build_pool.may_fork()
                 and self._more_than_a_page()
-            ):
+            )
+            if pooled:
                 count = self._build_pooled(progress)
             else:
                 count = self._build_here(self._pages(), held, progress)
@@ -183,6 +200,7 @@ class SearchEngine:
             persons=len(self.persons),
             identifiers=len(self.identifiers),
             seconds=time.perf_counter() - started,
+            processes=self.processes if pooled else 1,
         )
 
     def _build_here(

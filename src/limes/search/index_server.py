@@ -11,8 +11,10 @@ the index lookup crosses the socket (``index_wire.py``).
 It serves each worker's connection in a thread and accepts only processes of its own
 user (``SO_PEERCRED``, besides the modes). ``IndexProcess`` starts it again whenever it
 dies (it loads the snapshot again, then the feed since); it ends itself when its
-parent is gone (``local_service.py``, shared with the audit writer). The failure
-cases are in ``index_client.py``.
+parent is gone, killed too, building or serving (``local_service.py``, shared with the
+audit writer). It is not daemonic, so that a build from the store may fork its pool
+(``build_pool.py``); the pool's processes end with it. The failure cases are in
+``index_client.py``.
 """
 
 from __future__ import annotations
@@ -133,5 +135,9 @@ class IndexProcess(Supervisor):
 
     def __init__(self, target: Target, argument: Any) -> None:
         super().__init__(
-            target, (argument,), "limes-search-index", restart_pause=RESTART_PAUSE_SECONDS
+            target,
+            (argument,),
+            "limes-search-index",
+            restart_pause=RESTART_PAUSE_SECONDS,
+            children=True,  # a build from the store forks its pool (``build_pool.py``)
         )
