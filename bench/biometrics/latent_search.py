@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import pickle
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -36,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.biometrics.distinct import DistinctPersons, Enrolment
+from bench.biometrics.distinct import drawn
 from bench.biometrics.metrics import Search, fnir_cell, rank_one_rate
 from bench.biometrics.sets import (
     NON_MATED_START,
@@ -55,22 +54,6 @@ from limes.biometrics.latents import LatentBank
 from limes.service.biometric_checks import LATENT_HIT, SHORTLIST
 
 TEN_PRINT_SHORTLIST = 20
-
-
-def drawn(seed: int, persons: int, keep: Path | None) -> list[Enrolment]:
-    """The gallery's persons, read from ``keep`` when it holds them."""
-    if keep is not None and keep.exists():
-        with keep.open("rb") as file:
-            stored: list[Enrolment] = pickle.load(file)  # noqa: S301 - our own file
-        if len(stored) >= persons:
-            return stored[:persons]
-    source = DistinctPersons(seed)
-    found = list(source.drawn(0, persons))
-    source.close()
-    if keep is not None:
-        with keep.open("wb") as file:
-            pickle.dump(found, file)
-    return found
 
 
 def searched(

@@ -2,7 +2,7 @@
 
     python -m bench.biometrics.run [--persons 400] [--probes 200] [--non-mated 1000]
         [--comparisons 200] [--product-only] [--kind latent] [--scale 1,2,4,8] [--speed-only]
-        [--accuracy-only] [--distinct] [--keep FILE.npz]
+        [--accuracy-only] [--distinct [--drawn-persons N] [--drawn FILE]] [--keep FILE.npz]
 
 ``--probes`` mated searches of each kind (persons 0, 1, ...); ``--non-mated`` searches of
 persons never enrolled for the product's matcher (MCC bits): FNIR at FPIR 0.1 % needs
@@ -60,6 +60,15 @@ def main() -> None:
         action="store_true",
         help="grow the speed galleries with new persons, not copies of the measured ones",
     )
+    parser.add_argument(
+        "--drawn-persons",
+        type=int,
+        default=None,
+        help="with --distinct: draw this many persons; those beyond are them enrolled again",
+    )
+    parser.add_argument(
+        "--drawn", type=Path, default=None, help="keep the drawn persons here (read if there)"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     non_mated = args.probes if args.non_mated is None else args.non_mated
@@ -86,7 +95,13 @@ def main() -> None:
         accuracy.penetration(sets)
     if not args.accuracy_only:
         speed.per_comparison(sets, bozorth)
-        speed.scaling(sets, [int(m) for m in args.scale.split(",")], args.distinct)
+        speed.scaling(
+            sets,
+            [int(m) for m in args.scale.split(",")],
+            args.distinct,
+            args.drawn_persons,
+            args.drawn,
+        )
     anchors.print_anchors()
     print(f"\nTotal {time.perf_counter() - started:.0f} s")
 

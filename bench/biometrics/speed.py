@@ -19,7 +19,13 @@ from typing import Any
 import numpy as np
 
 from bench.biometrics.accuracy import BozorthCache
-from bench.biometrics.distinct import DistinctPersons, postings_per_key, print_penetration
+from bench.biometrics.distinct import (
+    DistinctPersons,
+    RepeatedPersons,
+    drawn,
+    postings_per_key,
+    print_penetration,
+)
 from bench.biometrics.face_index import load, rss_mib
 from bench.biometrics.metrics import linear_fit
 from bench.biometrics.sets import Sets
@@ -79,7 +85,13 @@ class Timings:
     whole99: dict[str, list[float]] = field(default_factory=lambda: {"ten-print": [], "latent": []})
 
 
-def scaling(sets: Sets, multiples: Sequence[int], distinct: bool = False) -> None:
+def scaling(
+    sets: Sets,
+    multiples: Sequence[int],
+    distinct: bool = False,
+    drawn_persons: int | None = None,
+    keep: Path | None = None,
+) -> None:
     """One gallery grown to each multiple of the measured one in turn, then searched;
     frozen every ``FREEZE_FINGERS`` fingers enrolled, as a process that enrols while it
     serves would (it also bounds the postings pending before a freeze). Every enrolled
@@ -87,7 +99,12 @@ def scaling(sets: Sets, multiples: Sequence[int], distinct: bool = False) -> Non
 
     ``distinct``: the persons beyond the measured ones are new persons of the same seeded
     stream, drawn in ``distinct.WORKERS`` processes (``distinct.DistinctPersons``), not
-    the measured ones again; the build rate then includes drawing them."""
+    the measured ones again; the build rate then includes drawing them.
+
+    ``drawn_persons`` (with ``distinct``): only that many persons are drawn (read from
+    ``keep`` when it holds them, else drawn and written there); person n beyond them
+    is drawn person n mod ``drawn_persons`` enrolled again (``RepeatedPersons``), so a
+    million fingers are measured, not projected, without hours of drawing."""
     base = len(sets.gallery)
     timings = Timings()
     grown = (
@@ -95,6 +112,11 @@ def scaling(sets: Sets, multiples: Sequence[int], distinct: bool = False) -> Non
         if distinct
         else "the measured persons enrolled again under new numbers"
     )
+    if distinct and drawn_persons is not None:
+        grown = (
+            f"{drawn_persons:,} persons of the same stream drawn once, person n beyond"
+            f" them drawn person n mod {drawn_persons:,} enrolled again"
+        )
     print(
         f"\n1:N search time (CPU of the searching thread, p50/p99 of "
         f"{min(TIMED_SEARCHES, len(sets.mated))} searches; short lists "
@@ -112,7 +134,17 @@ def scaling(sets: Sets, multiples: Sequence[int], distinct: bool = False) -> Non
         "   latent index p50, all p50/p99 (wall p50/p99) s   postings per probe key"
         " ten-print/latent   load average"
     )
-    source = DistinctPersons(sets.seed) if distinct else None
+    source: DistinctPersons | RepeatedPersons | None = None
+    if distinct and drawn_persons is not None:
+        started = time.perf_counter()
+        source = RepeatedPersons(drawn(sets.seed, drawn_persons, keep))
+        print(
+            f"  {drawn_persons:,} distinct persons ready in"
+            f" {time.perf_counter() - started:.0f} s ({load()})",
+            flush=True,
+        )
+    elif distinct:
+        source = DistinctPersons(sets.seed)
     gallery = FingerprintGallery()
     enrolled = 0
     for multiple in sorted(multiples):
@@ -163,18 +195,19 @@ def scaling(sets: Sets, multiples: Sequence[int], distinct: bool = False) -> Non
             f"   {columns[0]}   {columns[1]}   {per_key[0]:8,.0f}/{per_key[1]:,.0f}   {load()}",
             flush=True,
         )
-        if source is not None:  # copies tie with their mate: a rank-1 there says nothing
+        repeated = drawn_persons is not None and base * multiple > drawn_persons
+        if source is not None and not repeated:  # copies tie with their mate
             print(
                 f"    rank-1 of these mated searches (probe n searches for person n):"
                 f" ten-print {firsts[0]:.1%}, latent {firsts[1]:.1%}"
             )
         _index_alone(gallery, sets)
-    if source is not None:
+    if isinstance(source, DistinctPersons):
         source.close()
-        drawn = enrolled * base * FINGERS
+        count = enrolled * base * FINGERS
         print(
             f"  drawing a distinct finger (generation, bulk cylinders, packing, keys) took"
-            f" {source.cpu_seconds / max(drawn, 1) * 1000:.2f} ms of the workers' CPU"
+            f" {source.cpu_seconds / max(count, 1) * 1000:.2f} ms of the workers' CPU"
         )
     _projections(timings)
 
@@ -214,7 +247,12 @@ def _copies(
             gallery.freeze()
 
 
-def _distinct(gallery: FingerprintGallery, source: DistinctPersons, start: int, stop: int) -> None:
+def _distinct(
+    gallery: FingerprintGallery,
+    source: DistinctPersons | RepeatedPersons,
+    start: int,
+    stop: int,
+) -> None:
     """Persons ``start`` to ``stop - 1`` drawn and enrolled."""
     for number, fingers, keys in source.drawn(start, stop):
         gallery.enrol(number, fingers, keys)

@@ -3,8 +3,10 @@ ties behind every other entry."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
-from bench.biometrics.distinct import drawn_persons, pessimistic_rank
+from bench.biometrics.distinct import RepeatedPersons, drawn, drawn_persons, pessimistic_rank
 
 from limes.biometrics.identification import FingerprintGallery
 from limes.biometrics.matching.cylinders import cylinders
@@ -32,3 +34,24 @@ def test_a_mate_ranks_behind_every_entry_of_as_many_votes() -> None:
     assert pessimistic_rank(votes, 4) == 0
     assert pessimistic_rank(votes, 3) == 5  # no votes: not found
     assert pessimistic_rank(votes, 9) == 5  # never voted for
+
+
+def test_persons_beyond_the_drawn_are_the_drawn_again_each_with_its_own_bytes() -> None:
+    persons = drawn_persons((SEED, 0, 2))
+    source = RepeatedPersons(persons)
+    repeated = list(source.drawn(1, 5))
+    assert [number for number, _, _ in repeated] == [1, 2, 3, 4]
+    for number, fingers, keys in repeated:
+        _, drawn_fingers, drawn_keys = persons[number % 2]
+        assert fingers == drawn_fingers
+        assert all(f is not d for f, d in zip(fingers, drawn_fingers, strict=True))
+        assert keys is drawn_keys
+
+
+def test_the_drawn_persons_are_kept_and_read_back(tmp_path: Path) -> None:
+    kept = tmp_path / "drawn.pkl"
+    first = drawn(SEED, 2, kept)
+    assert kept.exists()
+    again = drawn(SEED, 1, kept)
+    assert [number for number, _, _ in again] == [0]
+    assert again[0][1] == first[0][1]
