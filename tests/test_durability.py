@@ -66,6 +66,7 @@ class Server:
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         # --workers N starts the audit writer and the search index process before the
         # workers, one after the other: three interpreter starts on a loaded machine
@@ -76,6 +77,11 @@ class Server:
                     return
             except httpx.TransportError:
                 time.sleep(0.1)
+        # a server that did not come up must not outlive the test: it would hold its
+        # port, its var folder and a core while later tests run (its own group, as
+        # --workers N forks the audit writer, the index process and the workers)
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
         raise RuntimeError("server did not start")
 
     @property
