@@ -140,3 +140,32 @@ def test_the_object_memory_bench_runs_on_a_few_alerts(capsys: pytest.CaptureFixt
     # id and an identifier's hash, and far less than the dict layout's ~300 B; a lookup
     # takes some CPU and well under a millisecond
     assert 20 < per_alert < 300 and 0 < lookup < 1e-3
+
+
+def test_part1_times_the_person_searches_with_the_heap_frozen(tmp_path: Path) -> None:
+    """As the serving index process does (``freeze_startup_heap``): a full collection of
+    the index's objects must not land on a timed query; the freeze ends with the part."""
+    import gc
+
+    report = tmp_path / "report.json"
+    main(["--parts", "inprocess", "--persons", "150", "--objects", "0", "--queries", "20",
+          "--warm-up", "4", "--report", str(report)])  # fmt: skip
+    persons = json.loads(report.read_text())["inprocess"]["persons"]
+    assert persons["gc_frozen_objects"] > 1000
+    assert gc.get_freeze_count() == 0
+
+
+def test_the_index_cost_bench_reads_a_process_cpu_and_the_http_bodies() -> None:
+    import os
+    import time
+
+    from bench.search.index_cost import person_query, process_cpu
+
+    before, mine = process_cpu(os.getpid()), time.process_time()
+    while time.process_time() - mine < 0.05:  # some CPU, counted by the kernel too
+        pass
+    assert process_cpu(os.getpid()) - before >= 0.03
+    query = person_query({"surnames": ["Müller"], "forenames": ["Hans"], "gender": "male",
+                          "date_of_birth": "1980-05-17", "nationalities": ["DE"]})  # fmt: skip
+    assert (query.surnames, query.gender) == (("Müller",), Gender.MALE)
+    assert query.nationalities == ("DE",)
