@@ -44,6 +44,20 @@ def descendants(pid: int) -> list[int]:
     return [grandchild for child in children(pid) for grandchild in [child, *descendants(child)]]
 
 
+def stopped(server: Server) -> None:
+    """The server stopped (SIGTERM), or killed with all its processes if it hangs."""
+    if server.proc is None or server.proc.poll() is not None:
+        return
+    server.proc.send_signal(signal.SIGTERM)
+    try:
+        server.proc.wait(DEADLINE_SECONDS)
+    except subprocess.TimeoutExpired:  # fail, leaving no server to trouble later tests
+        for pid in [*descendants(server.proc.pid), server.proc.pid]:
+            os.kill(pid, signal.SIGKILL)
+        server.proc.wait()
+        raise
+
+
 def roles(pid: int) -> tuple[list[int], list[int]]:
     """The audit writer and the workers among the children of ``limes serve``: the writer
     is started first, then the search index process with the writer's socket in its
@@ -122,14 +136,7 @@ def test_every_answered_search_has_its_record_after_kill_9(tmp_path: Path) -> No
         load.stop.set()
         for thread in load.threads:
             thread.join()
-        server.proc.send_signal(signal.SIGTERM)
-        try:
-            server.proc.wait(DEADLINE_SECONDS)
-        except subprocess.TimeoutExpired:  # fail, leaving no server to trouble later tests
-            for pid in [*descendants(server.proc.pid), server.proc.pid]:
-                os.kill(pid, signal.SIGKILL)
-            server.proc.wait()
-            raise
+        stopped(server)
     log = AuditLog(SqliteAuditStore(tmp_path / "var" / "audit.db"))
     with log.store.read() as tx:
         users = {parse(data)["user"] for *_, data in tx.all_records()}

@@ -11,7 +11,6 @@ store larger than one page of the build.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import time
 from collections import defaultdict
@@ -21,7 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
-from tests.audit.test_writer_serve import descendants
+from tests.audit.test_writer_serve import descendants, stopped
 from tests.conftest import make_ctx
 from tests.test_durability import Server
 from tests.test_local_service import _alive
@@ -114,21 +113,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Started, list[AlertContent]]]:
         server.start()
         yield server, contents
     finally:
-        _stopped(server)
-
-
-def _stopped(server: Server) -> None:
-    """The server stopped (SIGTERM), or killed with all its processes if it hangs."""
-    if server.proc is None or server.proc.poll() is not None:
-        return
-    server.proc.send_signal(signal.SIGTERM)
-    try:
-        server.proc.wait(DEADLINE_SECONDS)
-    except subprocess.TimeoutExpired:  # fail, leaving no server to trouble later tests
-        for pid in [*descendants(server.proc.pid), server.proc.pid]:
-            os.kill(pid, signal.SIGKILL)
-        server.proc.wait()
-        raise
+        stopped(server)
 
 
 def _hits(server: Server, path: str, query: dict[str, Any]) -> list[dict[str, Any]]:
